@@ -1,0 +1,59 @@
+"""Opening the warehouse: writable for loaders, read-only for analytics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from tools.warehouse.migrations import LATEST_VERSION, migrate, schema_version
+
+
+class WarehouseError(Exception):
+    """The warehouse file is missing, unreadable or from a newer release."""
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a warehouse file, upgrading its schema first when it is older than this release.
+
+    A read-only open of an outdated file briefly opens it writable to migrate, then reopens it
+    read-only: analytics never hold a writable handle.
+    """
+    path = str(path)
+    if path != ":memory:" and read_only and not Path(path).exists():
+        raise WarehouseError(f"no warehouse at {path}; run `revops demo` or `revops import` first")
+    if read_only:
+        con = duckdb.connect(path, read_only=True)
+        version = schema_version(con)
+        if version == LATEST_VERSION:
+            return con
+        con.close()
+        if version > LATEST_VERSION:
+            raise WarehouseError(f"{path} has schema v{version}; this release knows v{LATEST_VERSION}")
+        with writable(path):
+            pass
+        return duckdb.connect(path, read_only=True)
+    con = duckdb.connect(path)
+    version = schema_version(con)
+    if version > LATEST_VERSION:
+        con.close()
+        raise WarehouseError(f"{path} has schema v{version}; this release knows v{LATEST_VERSION}")
+    migrate(con)
+    return con
+
+
+@contextmanager
+def writable(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse for writing (migrated) and close it afterwards."""
+    con = connect(path)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def open_analytics(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse read-only for metric tools."""
+    return connect(path, read_only=True)
