@@ -1,0 +1,41 @@
+"""Shared fixtures: a migrated in-memory warehouse and the public datasets in ../shared."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tools.warehouse import connect
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("REVOPS_SHARED", REPO.parent / "shared"))
+
+
+@pytest.fixture
+def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An empty, fully migrated in-memory warehouse."""
+    con = connect(":memory:")
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def maven_dir() -> Path:
+    """The Maven CRM export; tests using it skip when ../shared is absent."""
+    path = SHARED / "datasets" / "maven-crm"
+    if not (path / "sales_pipeline.csv").exists():
+        pytest.skip(f"public dataset not available at {path}")
+    return path
+
+
+@pytest.fixture
+def ibm_dir() -> Path:
+    """The IBM win/loss export; tests using it skip when ../shared is absent."""
+    path = SHARED / "datasets" / "ibm-win-loss"
+    if not any(path.glob("*.csv*")):
+        pytest.skip(f"public dataset not available at {path}")
+    return path
