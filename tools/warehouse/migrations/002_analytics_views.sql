@@ -11,6 +11,11 @@ CREATE OR REPLACE MACRO fiscal_year_start(d, s) AS
 -- First day of the fiscal bucket of `months` months (1 = month, 3 = quarter, 12 = year) holding d.
 CREATE OR REPLACE MACRO fiscal_bucket_start(d, s, months) AS
   CAST(fiscal_year_start(d, s) + to_months(((fiscal_month(d, s) - 1) // months) * months) AS DATE);
+-- Label of that bucket: 2024-03 for months, FY2025 Q1 for quarters, FY2025 for years.
+CREATE OR REPLACE MACRO fiscal_period_label(d, s, ending, months) AS
+  CASE months WHEN 1 THEN strftime(d, '%Y-%m')
+              WHEN 3 THEN 'FY' || fiscal_year(d, s, ending) || ' Q' || fiscal_quarter(d, s)
+              ELSE 'FY' || fiscal_year(d, s, ending) END;
 
 -- A user's current territory: their latest active assignment.
 CREATE OR REPLACE VIEW v_user_territory AS
@@ -58,7 +63,7 @@ WITH hist AS (
     AND NOT coalesce(o.is_deleted, FALSE) AND NOT coalesce(o.is_test, FALSE)
 )
 SELECT b.opportunity_id, b.name AS opportunity, b.pipeline_id, b.stage_name AS stage,
-       s.sort_order AS stage_order,
+       s.sort_order AS stage_order, s.default_probability AS stage_probability,
        CASE WHEN coalesce(s.is_won, b.is_won, FALSE) THEN 'won'
             WHEN coalesce(s.is_closed, b.is_closed, FALSE) THEN 'lost'
             ELSE 'open' END AS status,
