@@ -31,7 +31,8 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
             return con
         con.close()
         if version > LATEST_VERSION:
-            raise WarehouseError(f"{path} has schema v{version}; this release knows v{LATEST_VERSION}")
+            raise WarehouseError(
+                f"{path} has schema v{version}; this release knows v{LATEST_VERSION}")
         with writable(path):
             pass
         return duckdb.connect(path, read_only=True)

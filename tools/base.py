@@ -1,0 +1,139 @@
+"""Typed tool inputs and the result envelope every metric tool returns (DESIGN.md, METRICS §1.9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any, Literal
+
+import duckdb
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tools.fiscal import Period
+from tools.warehouse.settings import CompanySettings
+
+Unit = Literal["ratio", "currency", "days", "count"]
+Grain = Literal["week", "month", "quarter", "year"]
+
+
+class Dimension(StrEnum):
+    """Every attribute a metric can be grouped or filtered by (a column of v_opps)."""
+
+    rep = "rep"
+    manager = "manager"
+    team = "team"
+    region = "region"
+    territory = "territory"
+    product = "product"
+    product_family = "product_family"
+    industry = "industry"
+    segment = "segment"
+    deal_type = "deal_type"
+    lead_source = "lead_source"
+    account = "account"
+    stage = "stage"
+    forecast_category = "forecast_category"
+
+
+OWNER_DIMENSIONS = frozenset({Dimension.rep, Dimension.manager, Dimension.team, Dimension.region,
+                              Dimension.territory})
+"""Dimensions that describe the deal owner, the only ones quotas can be split by."""
+
+
+class Filter(BaseModel):
+    """Keep (or drop, with exclude) the records whose dimension label is one of `values`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    dimension: Dimension
+    values: list[str] = Field(min_length=1)
+    exclude: bool = False
+
+
+class PeriodParam(BaseModel):
+    """A concrete inclusive date range with its label (resolved from the question)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: date
+    end: date
+    label: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PeriodParam:
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    @classmethod
+    def of(cls, period: Period) -> PeriodParam:
+        """Convert a calendar Period."""
+        return cls(start=period.start, end=period.end, label=period.label)
+
+    def as_period(self) -> Period:
+        """Convert back to a calendar Period."""
+        return Period(self.start, self.end, self.label)
+
+
+class MetricParams(BaseModel):
+    """Parameters shared by every metric tool; the rules parser and the LLM both produce these."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    period: PeriodParam | None = None
+    """Reporting period (closed deals) or close-date window (pipeline); None = tool default."""
+    all_time: bool = False
+    """Ignore the period entirely (e.g. all open pipeline whatever its close date)."""
+    group_by: list[Dimension] = Field(default_factory=list, max_length=2)
+    time_grain: Grain | None = None
+    """Break the period into fiscal months/quarters/years (a trend)."""
+    filters: list[Filter] = Field(default_factory=list)
+    top: int | None = Field(default=None, ge=1, le=1000)
+    order: Literal["desc", "asc"] = "desc"
+    compare: Literal["previous_period", "previous_year"] | None = None
+    measure: str | None = None
+    """Tool-specific variant of the headline number (e.g. win rate by 'count' or 'value')."""
+
+
+class Warning(BaseModel):  # noqa: A001 - the contract calls these warnings
+    """A caveat attached to an answer: a data-quality or method note, with a stable code."""
+
+    code: str
+    message: str
+
+
+class MetricResult(BaseModel):
+    """The result envelope of DESIGN.md `result`: numbers, how they were computed, caveats."""
+
+    metric: str
+    value: float | int | None = None
+    unit: Unit
+    columns: list[str]
+    rows: list[list[Any]]
+    period: dict[str, str] | None
+    as_of: date
+    definition: str
+    sql: str
+    n_records: int
+    warnings: list[Warning] = Field(default_factory=list)
+    null_reason: str | None = None
+    measure: str
+    """Name of the headline column in `rows` (what `value` is)."""
+
+
+@dataclass(frozen=True)
+class ToolContext:
+    """What a tool needs for one run: a read-only connection, company settings, the as-of date."""
+
+    con: duckdb.DuckDBPyConnection
+    settings: CompanySettings
+    as_of: date
+
+
+class ToolInputError(ValueError):
+    """Parameters are valid in form but the tool cannot answer with them (e.g. quota by product)."""
+
+    def __init__(self, message: str, options: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.options = options or []

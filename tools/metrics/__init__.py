@@ -1,0 +1,1 @@
+"""Metric tools over the warehouse (definitions: reference/METRICS.md §3)."""

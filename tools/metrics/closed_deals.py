@@ -1,0 +1,120 @@
+"""Metrics over deals closed in a period: bookings, win rate, deal size, sales cycle (M01-M08)."""
+
+from __future__ import annotations
+
+from tools.metrics.engine import MetricSpec
+from tools.query import Measure, filtered
+
+WON = "status = 'won'"
+LOST = "status = 'lost'"
+CLOSED = "status in ('won', 'lost')"
+POSITIVE = "amount_corp > 0"
+CYCLE = "date_diff('day', created_date, close_date)"
+CYCLE_OK = "close_date >= created_date"
+
+
+def _count(cond: str | None = None) -> Measure:
+    return Measure("deals", lambda p: filtered("count(*)", cond, p), "count")
+
+
+BOOKINGS = MetricSpec(
+    name="bookings",
+    definition="Sum of amount (corporate currency) of deals won, by close date in the period "
+               "(METRICS M01/M02).",
+    measures=(
+        Measure("bookings", lambda p: filtered("sum(amount_corp)", None, p), "currency"),
+        Measure("won_deals", lambda p: filtered("count(*)", None, p), "count"),
+    ),
+    headline={"amount": "bookings", "count": "won_deals"},
+    count_measure="won_deals",
+    population=WON,
+    quality=(Measure("without_amount",
+                     lambda p: filtered("count(*)", "amount_corp is null", p), "count"),),
+)
+
+WIN_RATE = MetricSpec(
+    name="win_rate",
+    definition="won / (won + lost) among deals closed in the period; open deals are not in the "
+               "denominator (METRICS M04). By value: won amount / closed amount (M05).",
+    measures=(
+        Measure("win_rate", lambda p: f"{filtered('count(*)', WON, p)} / "
+                                      f"nullif({filtered('count(*)', None, p)}, 0)",
+                "ratio", additive=False),
+        Measure("won", lambda p: filtered("count(*)", WON, p), "count"),
+        Measure("closed", lambda p: filtered("count(*)", None, p), "count"),
+        Measure("win_rate_value", lambda p: f"{filtered('sum(amount_corp)', WON, p)} / "
+                                            f"nullif({filtered('sum(amount_corp)', None, p)}, 0)",
+                "ratio", additive=False),
+    ),
+    headline={"count": "win_rate", "value": "win_rate_value"},
+    count_measure="closed",
+    population=CLOSED,
+)
+
+DEAL_SIZE = MetricSpec(
+    name="avg_deal_size",
+    definition="Average (and median) amount of deals won in the period with a positive amount "
+               "(METRICS M03).",
+    measures=(
+        Measure("avg_deal_size", lambda p: filtered("avg(amount_corp)", POSITIVE, p), "currency",
+                additive=False),
+        Measure("median_deal_size", lambda p: filtered("median(amount_corp)", POSITIVE, p),
+                "currency", additive=False),
+        Measure("won_deals", lambda p: filtered("count(*)", None, p), "count"),
+    ),
+    headline={"mean": "avg_deal_size", "median": "median_deal_size"},
+    count_measure="won_deals",
+    population=WON,
+    quality=(Measure("excluded_deals", lambda p: filtered(
+        "count(*)", "amount_corp is null or amount_corp <= 0", p), "count"),),
+)
+
+SALES_CYCLE = MetricSpec(
+    name="sales_cycle",
+    definition="Days from creation to close date of deals won in the period, mean and median "
+               "(METRICS M06).",
+    measures=(
+        Measure("avg_cycle_days", lambda p: filtered(f"avg({CYCLE})", CYCLE_OK, p), "days",
+                additive=False),
+        Measure("median_cycle_days", lambda p: filtered(f"median({CYCLE})", CYCLE_OK, p), "days",
+                additive=False),
+        Measure("won_deals", lambda p: filtered("count(*)", None, p), "count"),
+    ),
+    headline={"mean": "avg_cycle_days", "median": "median_cycle_days"},
+    count_measure="won_deals",
+    population=WON,
+    quality=(Measure("negative_cycle", lambda p: filtered(
+        "count(*)", "close_date < created_date", p), "count"),),
+)
+
+
+def _bookings(p: str | None) -> str:
+    return filtered("sum(amount_corp)", WON, p)
+
+
+LEADERBOARD = MetricSpec(
+    name="leaderboard",
+    definition="Per group, deals closed in the period: bookings, share of total bookings, won "
+               "deals, win rate, average won deal size and sales cycle, ranked by the chosen "
+               "measure (METRICS M08).",
+    measures=(
+        Measure("rank", lambda p: f"rank() over (order by {_bookings(p)} desc nulls last)",
+                "count", additive=False),
+        Measure("bookings", _bookings, "currency"),
+        Measure("share_of_total", lambda p: f"{_bookings(p)} / nullif(sum({_bookings(p)}) "
+                                            f"over (), 0)", "ratio", additive=False),
+        Measure("won_deals", lambda p: filtered("count(*)", WON, p), "count"),
+        Measure("win_rate", lambda p: f"{filtered('count(*)', WON, p)} / "
+                                      f"nullif({filtered('count(*)', None, p)}, 0)",
+                "ratio", additive=False),
+        Measure("avg_deal_size", lambda p: filtered("avg(amount_corp)", f"{WON} and {POSITIVE}",
+                                                    p), "currency", additive=False),
+        Measure("avg_cycle_days", lambda p: filtered(f"avg({CYCLE})", f"{WON} and {CYCLE_OK}",
+                                                     p), "days", additive=False),
+        Measure("closed_deals", lambda p: filtered("count(*)", None, p), "count"),
+    ),
+    headline={"amount": "bookings", "count": "won_deals", "win_rate": "win_rate",
+              "deal_size": "avg_deal_size", "cycle": "avg_cycle_days"},
+    count_measure="closed_deals",
+    population=CLOSED,
+)

@@ -1,0 +1,52 @@
+"""Caveats derived from a metric's own result rows: no data, unlabeled groups, quality counts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tools.base import MetricParams, ToolContext, Warning
+from tools.fiscal import Period
+
+if TYPE_CHECKING:
+    from tools.metrics.engine import MetricSpec
+
+QUALITY_MESSAGES = {
+    "without_amount": "{n} of {total} deals ({share}) have no amount; they are counted but not "
+                      "summed.",
+    "excluded_deals": "{n} won deals ({share}) have no positive amount and are left out of the "
+                      "average.",
+    "negative_cycle": "{n} won deals ({share}) close before they were created and are left out.",
+}
+
+
+def _share(n: float, total: float) -> str:
+    return f"{n / total:.1%}" if total else "n/a"
+
+
+def collect_warnings(ctx: ToolContext, spec: MetricSpec, params: MetricParams,
+                     columns: list[str], rows: list[list[Any]], n_records: int,
+                     period: Period | None) -> list[Warning]:
+    """Return the warnings a reader needs to trust (or distrust) this result."""
+    out: list[Warning] = []
+    if n_records == 0:
+        s = ctx.settings
+        span = f" The data covers {s.data_start} to {s.data_end}." if s.data_end else ""
+        where = f" in {period.label} ({period.start} to {period.end})" if period else ""
+        out.append(Warning(code="NO_DATA", message=f"No matching deals{where}.{span}"))
+        return out
+    count_idx = columns.index(spec.count_measure)
+    for dim in params.group_by:
+        i = columns.index(dim.value)
+        n = sum(r[count_idx] or 0 for r in rows if r[i] == "(none)")
+        if n:
+            out.append(Warning(
+                code="MISSING_DIMENSION",
+                message=f"{n} of {n_records} records ({_share(n, n_records)}) have no "
+                        f"{dim.value.replace('_', ' ')}; they are shown as (none)."))
+    for q in spec.quality:
+        n = sum(r[columns.index(q.name)] or 0 for r in rows)
+        if n:
+            text = QUALITY_MESSAGES[q.name].format(n=n, total=n_records,
+                                                   share=_share(n, n_records))
+            out.append(Warning(code=f"DQ_{q.name.upper()}", message=text))
+    return out

@@ -1,0 +1,122 @@
+"""Compose one aggregate SELECT over the opportunity relation from a tool's measures and params.
+
+Identifiers come only from the Dimension enum and the tools' own measure definitions; every
+value (dates, labels, limits) is a bound `$name` parameter. `render` turns the statement into
+the literal SQL reported in results, which gives the same rows when pasted into DuckDB.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from tools.base import Dimension, Filter, Grain, Unit
+from tools.fiscal import GRAIN_MONTHS, Period
+
+Expr = Callable[[str | None], str]
+"""A measure: given the period condition (or None), return its aggregate SQL."""
+
+
+def filtered(agg: str, cond: str | None, period: str | None) -> str:
+    """Return `agg` restricted to rows matching `cond` and the period condition."""
+    conds = [c for c in (cond, period) if c]
+    return f"{agg} filter (where {' and '.join(conds)})" if conds else agg
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One output column: name, SQL, unit, and whether empty buckets read as 0 (additive)."""
+
+    name: str
+    expr: Expr
+    unit: Unit
+    additive: bool = True
+
+
+@dataclass
+class Query:
+    """A statement under construction with its bound parameters."""
+
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def bind(self, prefix: str, value: Any) -> str:
+        """Add a parameter with a unique name and return its placeholder."""
+        name = prefix
+        i = 1
+        while name in self.params:
+            name = f"{prefix}{i}"
+            i += 1
+        self.params[name] = value
+        return f"${name}"
+
+    def filters(self, filters: Sequence[Filter], qualifier: str = "") -> list[str]:
+        """Return a WHERE condition per filter, values bound; `qualifier` prefixes columns."""
+        conds = []
+        for f in filters:
+            column = f"{qualifier}{f.dimension.value}"
+            holders = ", ".join(self.bind("f", v) for v in f.values)
+            if f.exclude:
+                conds.append(f"coalesce({column}, '') not in ({holders})")
+            else:
+                conds.append(f"{column} in ({holders})")
+        return conds
+
+    def between(self, column: str, period: Period, tag: str = "p") -> str:
+        """Return `column between $start and $end` for the period."""
+        return (f"{column} between {self.bind(f'{tag}_start', period.start)} "
+                f"and {self.bind(f'{tag}_end', period.end)}")
+
+
+def label(dim: Dimension) -> str:
+    """Return the SELECT expression of a dimension, with missing values shown as (none)."""
+    return f"coalesce({dim.value}, '(none)') as {dim.value}"
+
+
+def bucket_exprs(q: Query, column: str, grain: Grain, fy_start: int,
+                 ending: bool) -> tuple[str, str]:
+    """Return (bucket start expression over `column`, label expression over `bucket_start`)."""
+    if grain == "week":
+        return (f"date_trunc('week', {column})::date",
+                "'week of ' || strftime(bucket_start, '%Y-%m-%d')")
+    months = GRAIN_MONTHS[grain]
+    s, m, e = q.bind("fy_start", fy_start), q.bind("months", months), q.bind("fy_ending", ending)
+    return (f"fiscal_bucket_start({column}, {s}, {m})",
+            f"fiscal_period_label(bucket_start, {s}, {e}, {m})")
+
+
+_PLACEHOLDER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def literal(value: Any) -> str:
+    """Render a Python value as a DuckDB literal."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
+    if isinstance(value, date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def plain(v: Any) -> Any:
+    """Return a JSON-friendly number: decimals to 4 dp floats, floats to 6 dp."""
+    if isinstance(v, Decimal):
+        return float(round(v, 4))
+    if isinstance(v, float):
+        return round(v, 6)
+    return v
+
+
+def render(sql: str, params: dict[str, Any]) -> str:
+    """Return the statement with each `$name` replaced by its value as a literal."""
+    return _PLACEHOLDER.sub(lambda m: literal(params[m.group(1)]), sql)

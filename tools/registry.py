@@ -1,0 +1,76 @@
+"""The tool catalog: one explicit, frozen mapping from tool name to tool."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
+
+from tools.base import Dimension, MetricParams, MetricResult, ToolContext
+from tools.metrics import closed_deals, pipeline, quota
+from tools.metrics.engine import MetricSpec, run_metric
+
+Runner = Callable[[ToolContext, MetricParams], MetricResult]
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A read-only analytic tool: typed params in, result envelope out."""
+
+    name: str
+    title: str
+    description: str
+    run: Runner
+    measures: tuple[str, ...]
+    """Allowed values of params.measure; the first is the default."""
+    default_period: str
+    """'ytd' (fiscal year to date), 'quarter' (fiscal quarter of as-of) or 'none'."""
+    group_by: tuple[Dimension, ...] = tuple(Dimension)
+
+
+def _spec_runner(spec: MetricSpec) -> Runner:
+    def run(ctx: ToolContext, params: MetricParams) -> MetricResult:
+        return run_metric(ctx, spec, params)
+
+    return run
+
+
+def _from_spec(spec: MetricSpec, title: str, description: str) -> Tool:
+    return Tool(name=spec.name, title=title, description=description, run=_spec_runner(spec),
+                measures=tuple(spec.headline), default_period=spec.default_period)
+
+
+_OWNER = tuple(d for d in Dimension if d in quota.OWNER_DIMENSIONS)
+
+TOOLS: Final = MappingProxyType({t.name: t for t in (
+    _from_spec(closed_deals.BOOKINGS, "Bookings",
+               "Closed-won revenue (amount, or number of deals won) in a period."),
+    _from_spec(closed_deals.WIN_RATE, "Win rate",
+               "Share of closed deals that were won, by count or by value."),
+    _from_spec(closed_deals.DEAL_SIZE, "Average deal size",
+               "Average and median amount of won deals."),
+    _from_spec(closed_deals.SALES_CYCLE, "Sales cycle length",
+               "Days from creation to close of won deals, mean and median."),
+    _from_spec(closed_deals.LEADERBOARD, "Leaderboard",
+               "Performance table per rep (or any dimension): bookings, share, won deals, win "
+               "rate, deal size, cycle, ranked."),
+    _from_spec(pipeline.OPEN_PIPELINE, "Open pipeline",
+               "Open deals with a close date in the window, as of a date."),
+    _from_spec(pipeline.WEIGHTED_PIPELINE, "Weighted pipeline",
+               "Open pipeline weighted by deal probability, as of a date."),
+    Tool("opportunity_count", "Deal counts",
+         "How many deals are open (by stage), or were created, won, lost or closed in a period.",
+         pipeline.opportunity_count, ("open", "created", "won", "lost", "closed"), "ytd"),
+    Tool("quota_attainment", "Quota attainment",
+         "Bookings against quota per rep, manager, team, region or overall.",
+         quota.quota_attainment, ("ratio",), "quarter", _OWNER),
+    Tool("pipeline_coverage", "Pipeline coverage",
+         "Open pipeline against the quota still to close in the period.",
+         quota.pipeline_coverage, ("ratio",), "quarter", _OWNER),
+)})
+
+
+def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
+    """Run a registered tool by name."""
+    return TOOLS[name].run(ctx, params)
