@@ -34,6 +34,8 @@ class Dimension(StrEnum):
     account = "account"
     stage = "stage"
     forecast_category = "forecast_category"
+    opportunity = "opportunity"
+    """Individual deals (e.g. "top 5 deals")."""
 
 
 OWNER_DIMENSIONS = frozenset({Dimension.rep, Dimension.manager, Dimension.team, Dimension.region,

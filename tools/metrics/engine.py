@@ -165,10 +165,15 @@ def _trend_sql(ctx: ToolContext, q: Query, spec: MetricSpec, params: MetricParam
         step = "to_days(7)" if grain == "week" else f"to_months({q.params['months']})"
         outer_cols = ", ".join(
             f"coalesce({n}, 0) as {n}" if _additive(spec, n) else n for n in names)
+        order = "bucket_start"
+        if params.top:  # "best month": rank the buckets instead of listing them in time order
+            direction = "asc" if params.order == "asc" else "desc"
+            order = (f"{headline} {direction} nulls last, bucket_start\n"
+                     f"limit {q.bind('top', params.top)}")
         outer = (f"select {label_sql} as {grain_col}, {outer_cols}\n"
                  f"from (select unnest(generate_series({start}, {q.bind('b_end', period.end)}, "
                  f"{step}))::date as bucket_start) buckets\n"
-                 f"left join m using (bucket_start)\norder by bucket_start")
+                 f"left join m using (bucket_start)\norder by {order}")
     return f"with m as (\n{inner}\n)\n{outer}", [grain_col] + [d.value for d in dims]
 
 

@@ -49,9 +49,10 @@ _COUNT_POPULATIONS = {
 
 def count_spec(kind: str) -> MetricSpec:
     """Return the deal-count metric for one population (open, created, won, lost, closed)."""
-    if kind not in _COUNT_POPULATIONS:
+    base = kind.removesuffix("_amount")
+    if base not in _COUNT_POPULATIONS:
         raise ToolInputError(f"no deal count '{kind}'", options=list(_COUNT_POPULATIONS))
-    population, column, text = _COUNT_POPULATIONS[kind]
+    population, column, text = _COUNT_POPULATIONS[base]
     return MetricSpec(
         name="opportunity_count",
         definition=f"Number and amount of {text}.",
@@ -59,7 +60,7 @@ def count_spec(kind: str) -> MetricSpec:
             Measure("deals", lambda p: filtered("count(*)", None, p), "count"),
             Measure("amount", lambda p: filtered("sum(amount_corp)", None, p), "currency"),
         ),
-        headline={kind: "deals"},
+        headline={base: "deals", f"{base}_amount": "amount"},
         count_measure="deals",
         population=population,
         period_column=column,
@@ -70,6 +71,6 @@ def opportunity_count(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Count deals; open deals ignore the period unless one is given explicitly."""
     kind = params.measure or "open"
     spec = count_spec(kind)
-    if kind == "open" and params.period is None and not params.time_grain:
+    if kind.startswith("open") and params.period is None and not params.time_grain:
         params = params.model_copy(update={"all_time": True})
     return run_metric(ctx, spec, params.model_copy(update={"measure": kind}))

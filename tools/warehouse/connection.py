@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from tools.warehouse.migrations import LATEST_VERSION, migrate, schema_version
+from tools.warehouse.migrations import LATEST_VERSION, migrate, schema_version, views_current
 
 
 class WarehouseError(Exception):
@@ -27,7 +27,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     if read_only:
         con = duckdb.connect(path, read_only=True)
         version = schema_version(con)
-        if version == LATEST_VERSION:
+        if version == LATEST_VERSION and views_current(con):
             return con
         con.close()
         if version > LATEST_VERSION:

@@ -1,11 +1,15 @@
-"""Versioned schema migrations: NNN_description.sql files applied in order, each once.
+"""Schema migrations: versioned NNN_description.sql files applied once each, in order, plus
+views.sql (macros and views), re-applied whenever its content changes.
 
-`schema_version` records what has been applied, so opening a file written by an older
-release upgrades it in place, in one transaction per migration.
+`schema_version` records the versioned steps, so opening a file written by an older release
+upgrades it in place, one transaction per step. Views are derived objects: they are replaced
+as a whole when their checksum (kept in `schema_objects`) differs, so a file never keeps a
+stale definition of v_opps after an upgrade.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from importlib import resources
 
@@ -26,40 +30,62 @@ def _migrations() -> list[tuple[int, str, str]]:
 
 MIGRATIONS = _migrations()
 LATEST_VERSION = MIGRATIONS[-1][0]
+VIEWS_SQL = resources.files(__name__).joinpath("views.sql").read_text("utf-8")
+VIEWS_CHECKSUM = hashlib.sha256(VIEWS_SQL.encode()).hexdigest()
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute("select count(*) from information_schema.tables where table_name = $n",
+                      {"n": name}).fetchone()
+    return bool(row and row[0])
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    """Return the highest applied migration, 0 for an empty database."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_name = 'schema_version'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    """Return the highest applied versioned migration, 0 for an empty database."""
+    if not _has_table(con, "schema_version"):
         return 0
     row = con.execute("select coalesce(max(version), 0) from schema_version").fetchone()
     return int(row[0]) if row else 0
 
 
+def views_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Return True when the file's views match this release's views.sql."""
+    if not _has_table(con, "schema_objects"):
+        return False
+    row = con.execute("select checksum from schema_objects where name = 'views'").fetchone()
+    return bool(row and row[0] == VIEWS_CHECKSUM)
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply every pending migration; return the versions applied."""
-    con.execute(
-        "create table if not exists schema_version "
-        "(version integer primary key, description varchar, applied_at timestamp)"
-    )
+    """Apply pending versioned migrations, then refresh the views if they changed."""
+    con.execute("create table if not exists schema_version "
+                "(version integer primary key, description varchar, applied_at timestamp)")
+    con.execute("create table if not exists schema_objects "
+                "(name varchar primary key, checksum varchar, applied_at timestamp)")
     current = schema_version(con)
     applied = []
     for version, description, sql in MIGRATIONS:
         if version <= current:
             continue
-        con.execute("begin transaction")
-        try:
+        with _transaction(con):
             con.execute(sql)
-            con.execute(
-                "insert into schema_version values ($v, $d, now()::timestamp)",
-                {"v": version, "d": description},
-            )
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
+            con.execute("insert into schema_version values ($v, $d, now()::timestamp)",
+                        {"v": version, "d": description})
         applied.append(version)
+    if not views_current(con):
+        with _transaction(con):
+            con.execute(VIEWS_SQL)
+            con.execute("insert or replace into schema_objects values "
+                        "('views', $c, now()::timestamp)", {"c": VIEWS_CHECKSUM})
     return applied
+
+
+class _transaction:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def __enter__(self) -> None:
+        self.con.execute("begin transaction")
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.con.execute("rollback" if exc_type else "commit")

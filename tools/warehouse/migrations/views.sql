@@ -62,14 +62,15 @@ WITH hist AS (
   WHERE (ts IS NULL OR o.created_at <= ts)
     AND NOT coalesce(o.is_deleted, FALSE) AND NOT coalesce(o.is_test, FALSE)
 )
-SELECT b.opportunity_id, b.name AS opportunity, b.pipeline_id, b.stage_name AS stage,
+SELECT b.opportunity_id, coalesce(b.name, b.opportunity_id) AS opportunity, b.pipeline_id, b.stage_name AS stage,
        s.sort_order AS stage_order, s.default_probability AS stage_probability,
        CASE WHEN coalesce(s.is_won, b.is_won, FALSE) THEN 'won'
             WHEN coalesce(s.is_closed, b.is_closed, FALSE) THEN 'lost'
             ELSE 'open' END AS status,
        b.amount, b.currency_code,
        CAST(b.amount / CASE WHEN b.currency_code IS NULL
-                              OR b.currency_code = (SELECT value FROM company_settings WHERE key = 'corporate_currency')
+                              OR b.currency_code = coalesce((SELECT value FROM company_settings
+                                                             WHERE key = 'corporate_currency'), 'USD')
                             THEN 1 ELSE fx.units_per_corporate END AS DECIMAL(18,4)) AS amount_corp,
        b.probability, b.forecast_category, b.close_date, b.created_at,
        CAST(b.created_at AS DATE) AS created_date, b.deal_type, b.lead_source, b.lost_reason,

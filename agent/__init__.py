@@ -1,0 +1,1 @@
+"""The RevOps agent: a LangGraph state machine over deterministic DuckDB metric tools."""

@@ -1,0 +1,153 @@
+"""The template answer: one paragraph built only from the tool result's own numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.formatting import unit_of, value
+from agent.plan import Plan
+from tools.base import MetricResult
+
+TITLES = {
+    "bookings": "Bookings", "won_deals": "Deals won", "win_rate": "Win rate",
+    "win_rate_value": "Win rate by value", "avg_deal_size": "Average won deal size",
+    "median_deal_size": "Median won deal size", "avg_cycle_days": "Average sales cycle",
+    "median_cycle_days": "Median sales cycle", "open_pipeline": "Open pipeline",
+    "weighted_pipeline": "Weighted pipeline", "deals": "Deals", "amount": "Amount",
+    "attainment": "Quota attainment", "coverage": "Pipeline coverage",
+}
+NULL_REASONS = {
+    "NO_DATA": "there are no matching deals",
+    "ZERO_DENOMINATOR": "there is nothing to divide by (no closed deals)",
+    "MISSING_QUOTA": "no quota is recorded for the period",
+    "QUOTA_ATTAINED": "the quota is already met, so no quota remains to cover",
+}
+
+
+def title(r: MetricResult) -> str:
+    """Name the headline measure for people."""
+    if r.metric == "opportunity_count":
+        kind = (r.definition.split(" of ", 1)[-1]).rstrip(".")
+        return ("Value of " if r.measure == "amount" else "Number of ") + kind
+    return TITLES.get(r.measure, r.measure.replace("_", " ").capitalize())
+
+
+def _fmt(r: MetricResult, column: str, v: Any) -> str:
+    return value(v, unit_of(column, r.measure, r.unit))
+
+
+def compose(r: MetricResult, plan: Plan) -> str:
+    """Return the answer paragraph for a result."""
+    period = _period_text(r)
+    name = title(r)
+    filters = _filter_text(plan)
+    if not plan.params.group_by and not plan.params.time_grain:
+        return _scalar(r, name, period, filters)
+    if not r.rows:
+        return f"{name}{filters}{period}: no data."
+    if plan.params.time_grain:
+        return _trend(r, plan, name, period, filters)
+    return _ranked(r, plan, name, period, filters)
+
+
+def _period_text(r: MetricResult) -> str:
+    if not r.period:
+        return " (all dates)"
+    p = r.period
+    return f" for {p['label']} ({p['start']} to {p['end']})" if p["label"] != \
+        f"{p['start']} to {p['end']}" else f" for {p['start']} to {p['end']}"
+
+
+def _filter_text(plan: Plan) -> str:
+    parts = []
+    for f in plan.params.filters:
+        word = "excluding" if f.exclude else "for"
+        parts.append(f" {word} {f.dimension.value.replace('_', ' ')} {' or '.join(f.values)}")
+    return "".join(parts)
+
+
+def _scalar(r: MetricResult, name: str, period: str, filters: str) -> str:
+    if r.value is None:
+        why = NULL_REASONS.get(r.null_reason or "", "it is not defined for this data")
+        return f"{name}{filters}{period} cannot be computed: {why}."
+    row = r.rows[0]
+    text = f"{name}{filters}{period} was {_fmt(r, r.measure, r.value)}"
+    extras = [f"{_fmt(r, c, v)} {c.replace('_', ' ')}" for c, v in zip(r.columns, row,
+                                                                          strict=True)
+              if c != r.measure and v is not None and not c.endswith(("previous", "growth",
+                                                                        "change"))
+              and c not in ("without_amount", "excluded_deals", "negative_cycle")][:3]
+    if extras:
+        text += f" ({', '.join(extras)})"
+    if f"{r.measure}_previous" in r.columns:
+        text += _comparison(r, row)
+    return text + "."
+
+
+def _comparison(r: MetricResult, row: list[Any]) -> str:
+    prev = row[r.columns.index(f"{r.measure}_previous")]
+    if prev is None:
+        return "; there is no value for the comparison period"
+    if "growth" in r.columns:
+        g = row[r.columns.index("growth")]
+        if g is None:
+            return f", against {_fmt(r, r.measure, prev)} in the comparison period"
+        word = "up" if g > 0 else "down" if g < 0 else "flat"
+        return f", {word} {abs(g):.1%} from {_fmt(r, r.measure, prev)} in the comparison period"
+    change = row[r.columns.index("change")]
+    points = "" if change is None else f" ({change * 100:+.1f} points)" if r.unit == "ratio" \
+        else f" ({_fmt(r, r.measure, change)} change)"
+    return f", against {_fmt(r, r.measure, prev)} in the comparison period{points}"
+
+
+def _ranked(r: MetricResult, plan: Plan, name: str, period: str, filters: str) -> str:
+    dims = [d.value for d in plan.params.group_by]
+    idx = r.columns.index(r.measure)
+    label = " / ".join(dims).replace("_", " ")
+
+    def who(row: list[Any]) -> str:
+        return " / ".join(str(row[r.columns.index(d)]) for d in dims)
+
+    if plan.params.top == 1:
+        first = r.rows[0]
+        word = "lowest" if plan.params.order == "asc" else "highest"
+        return (f"{who(first)} had the {word} {name.lower()}{filters}{period}: "
+                f"{_fmt(r, r.measure, first[idx])}.")
+    shown = [f"{who(row)} {_fmt(r, r.measure, row[idx])}" for row in r.rows[:5]]
+    head = f"{name} by {label}{filters}{period}"
+    if plan.params.top:
+        which = "Bottom" if plan.params.order == "asc" else "Top"
+        head = f"{which} {len(r.rows)} {plural(label)} by {name.lower()}{filters}{period}"
+    more = f", and {len(r.rows) - 5} more" if len(r.rows) > 5 else ""
+    return f"{head}: {'; '.join(shown)}{more}."
+
+
+def plural(noun: str) -> str:
+    """Return a simple English plural of a dimension name."""
+    if noun.endswith("y") and not noun.endswith(("ey", "ay")):
+        return noun[:-1] + "ies"
+    return noun if noun.endswith("s") else noun + "s"
+
+
+def _trend(r: MetricResult, plan: Plan, name: str, period: str, filters: str) -> str:
+    idx = r.columns.index(r.measure)
+    points = [(row[0], row[idx]) for row in r.rows if row[idx] is not None]
+    if not points:
+        return f"{name}{filters}{period}: no data."
+    if plan.params.top and not plan.params.group_by:
+        word = "lowest" if plan.params.order == "asc" else "highest"
+        best = ", ".join(f"{b} ({_fmt(r, r.measure, v)})" for b, v in points)
+        return f"{r.columns[0].capitalize()} with the {word} {name.lower()}{filters}{period}: " \
+               f"{best}."
+    hi = max(points, key=lambda p: p[1])
+    lo = min(points, key=lambda p: p[1])
+    text = (f"{name}{filters}{period}, by {r.columns[0]}: highest in {hi[0]} "
+            f"({_fmt(r, r.measure, hi[1])}), lowest in {lo[0]} ({_fmt(r, r.measure, lo[1])})")
+    if r.unit in ("currency", "count") and len(r.columns) and not _grouped_trend(r):
+        total = sum(p[1] for p in points)
+        text += f"; {_fmt(r, r.measure, total)} in total"
+    return text + "."
+
+
+def _grouped_trend(r: MetricResult) -> bool:
+    return len(r.rows) != len({row[0] for row in r.rows})

@@ -1,0 +1,40 @@
+"""Run dependencies, injected per invocation (never module globals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+
+from agent.parser.entities import EntityIndex
+from tools.warehouse import CompanySettings, load_settings
+
+
+class Warehouse:
+    """A read-only warehouse connection with what the parser needs, loaded lazily once."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.settings: CompanySettings = load_settings(con)
+        self._index: EntityIndex | None = None
+
+    @property
+    def entities(self) -> EntityIndex:
+        """Return the entity values of the data (loaded on first use)."""
+        if self._index is None:
+            self._index = EntityIndex.load(self.con.cursor())
+        return self._index
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """Return a cursor for one tool run (safe if nodes ever run in parallel)."""
+        return self.con.cursor()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Context:
+    """Dependencies of one graph run."""
+
+    warehouse: Warehouse
+    today: date = field(default_factory=date.today)
+    """Default as-of date when the request names none."""

@@ -1,0 +1,51 @@
+"""Numbers as people read them: $1,234,567, 63.2%, 45.3 days, 1,234."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def money(v: float) -> str:
+    """Format an amount in the corporate currency."""
+    sign = "-" if v < 0 else ""
+    v = abs(v)
+    return f"{sign}${v:,.0f}" if v >= 1000 else f"{sign}${v:,.2f}"
+
+
+def value(v: Any, unit: str) -> str:
+    """Format a value by its unit; None reads as n/a."""
+    if v is None:
+        return "n/a"
+    if isinstance(v, str):
+        return v
+    if unit == "currency":
+        return money(float(v))
+    if unit == "ratio":
+        return f"{float(v):.1%}"
+    if unit == "days":
+        return f"{float(v):,.1f} days"
+    if unit == "count":
+        return f"{int(v):,}" if float(v).is_integer() else f"{float(v):,.2f}"
+    return str(v)
+
+
+UNITS = {
+    "currency": ("bookings", "amount", "pipeline", "deal_size", "quota", "remaining", "past_due",
+                 "previous", "open_pipeline", "weighted_pipeline", "won_amount"),
+    "ratio": ("rate", "attainment", "coverage", "share", "growth", "win_rate"),
+    "days": ("days",),
+}
+
+
+def unit_of(column: str, headline: str, headline_unit: str) -> str:
+    """Guess a column's unit from its name (tables mix units); the headline's is known."""
+    if column == headline or column == f"{headline}_previous":
+        return headline_unit
+    if column == "change":
+        return headline_unit
+    if column in ("without_amount", "excluded_deals", "negative_cycle"):
+        return "count"
+    for unit, keys in UNITS.items():
+        if any(k in column for k in keys):
+            return unit
+    return "count"

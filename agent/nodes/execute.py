@@ -1,0 +1,33 @@
+"""execute: run the planned tool on a read-only cursor."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import duckdb
+from langgraph.runtime import Runtime
+
+from agent.context import Context
+from agent.plan import Clarification
+from agent.state import State
+from tools.base import ToolContext, ToolInputError
+from tools.registry import run_tool
+
+log = logging.getLogger(__name__)
+
+
+def execute(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Run the tool; a tool that cannot answer these parameters asks back instead of failing."""
+    plan = state.plan
+    assert plan is not None and state.as_of is not None
+    wh = runtime.context.warehouse
+    ctx = ToolContext(con=wh.cursor(), settings=wh.settings, as_of=plan.as_of or state.as_of)
+    try:
+        return {"result": run_tool(ctx, plan.tool, plan.params)}
+    except ToolInputError as exc:
+        return {"clarification": Clarification(question=f"I can't answer that as asked: {exc}.",
+                                               options=exc.options)}
+    except duckdb.Error as exc:
+        log.exception("tool %s failed", plan.tool)
+        return {"error": f"{plan.tool} failed on the warehouse: {exc}"}

@@ -1,0 +1,183 @@
+"""Entity values of the data (reps, regions, products, accounts...) and matching them in text.
+
+Values are read from the warehouse, never listed in code, so the parser works on any import.
+Matching is exact after normalization, then by alias, then by a unique first/last name, then
+fuzzy (typos) with a "did you mean" band. Very large account lists stay in DuckDB and are only
+searched for words nothing else explained.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import duckdb
+from rapidfuzz import fuzz, process
+
+from agent.parser.lexicon import STOPWORDS, lexicon
+from agent.parser.normalize import normalize
+from tools.base import Dimension
+
+ENTITY_SQL = """
+with o as (
+  select owner_id, product_id, deal_type, lead_source from opportunities
+  group by grouping sets ((owner_id), (product_id), (deal_type), (lead_source))
+)
+select 'rep' as dim, coalesce(u.full_name, o.owner_id) as label
+  from o left join users u on u.user_id = o.owner_id where o.owner_id is not null
+union select 'manager', manager from v_reps where manager is not null
+union select 'team', team from v_reps where team is not null
+union select 'region', coalesce(region, name) from territories
+  where coalesce(region, name) is not null
+union select 'territory', name from territories where name is not null
+union select 'product', coalesce(p.name, o.product_id)
+  from o left join products p using (product_id) where o.product_id is not null
+union select 'product', name from products where name is not null
+union select 'product_family', family from products where family is not null
+union select 'industry', industry from accounts where industry is not null
+union select 'segment', segment from accounts where segment is not null
+union select 'segment', segment from territories where segment is not null
+union select 'deal_type', deal_type from o where deal_type is not null
+union select 'lead_source', lead_source from o where lead_source is not null
+union select 'stage', stage_name from opportunity_stages where not coalesce(is_closed, false)
+union select 'forecast_category', forecast_category from opportunity_stages
+  where forecast_category not in ('pipeline', 'closed', 'omitted')
+"""
+ACCOUNTS_IN_MEMORY = 20_000
+"""Above this many accounts, account names are searched in SQL on demand instead of loaded."""
+PRIORITY = [Dimension.rep, Dimension.manager, Dimension.region, Dimension.territory,
+            Dimension.team, Dimension.segment, Dimension.industry, Dimension.product,
+            Dimension.product_family, Dimension.deal_type, Dimension.lead_source,
+            Dimension.stage, Dimension.forecast_category, Dimension.account]
+PARTIAL_DIMS = (Dimension.rep, Dimension.manager, Dimension.account)
+ACCEPT, SUGGEST = 88, 72
+
+
+@dataclass(frozen=True)
+class EntityMatch:
+    """A span of the question that names a value of a dimension."""
+
+    start: int
+    end: int
+    dimension: Dimension
+    label: str
+    how: str = "exact"
+    """exact | alias | partial | fuzzy"""
+    text: str = ""
+
+
+@dataclass
+class EntityIndex:
+    """Normalized entity values of one warehouse."""
+
+    by_norm: dict[str, list[tuple[Dimension, str]]] = field(default_factory=dict)
+    by_token: dict[str, set[tuple[Dimension, str]]] = field(default_factory=dict)
+    max_len: int = 1
+    con: duckdb.DuckDBPyConnection | None = None
+    accounts_in_sql: bool = False
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection) -> EntityIndex:
+        """Read every entity value from the warehouse."""
+        rows = con.execute(ENTITY_SQL).fetchall()
+        n_accounts = con.execute("select count(*) from accounts").fetchone()
+        index = cls(con=con)
+        index.accounts_in_sql = bool(n_accounts and n_accounts[0] > ACCOUNTS_IN_MEMORY)
+        if not index.accounts_in_sql:
+            rows += con.execute("select 'account', name from accounts where name is not null "
+                                "and not coalesce(is_deleted, false)").fetchall()
+        for dim, label in rows:
+            index.add(Dimension(dim), str(label))
+        return index
+
+    def add(self, dim: Dimension, label: str) -> None:
+        """Index one value under its normalized text and (for people/accounts) its words."""
+        norm = normalize(label.replace("_", " "))
+        if not norm:
+            return
+        entries = self.by_norm.setdefault(norm, [])
+        if (dim, label) not in entries:
+            entries.append((dim, label))
+        self.max_len = max(self.max_len, len(norm.split()))
+        if dim in PARTIAL_DIMS:
+            for word in norm.split():
+                if len(word) >= 4 and word not in STOPWORDS and word not in lexicon().words:
+                    self.by_token.setdefault(word, set()).add((dim, label))
+
+    @property
+    def words(self) -> set[str]:
+        """Every word of every indexed value (known words for typo correction)."""
+        return {w for norm in self.by_norm for w in norm.split()}
+
+    def exact(self, words: list[str], blocked: set[int]) -> list[EntityMatch]:
+        """Return exact and alias matches, longest first, not overlapping `blocked` positions."""
+        aliases = {k: e[0].value for k, e in lexicon().phrases.items() if e[0].kind == "alias"}
+        taken = set(blocked)
+        out = []
+        for n in range(min(max(self.max_len, 3), len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                span = set(range(i, i + n))
+                if span & taken:
+                    continue
+                key = tuple(words[i:i + n])
+                text = " ".join(key)
+                how = "exact"
+                if n == 1 and (text in STOPWORDS or text in lexicon().words) and \
+                        text not in self.by_norm:
+                    continue
+                if text not in self.by_norm and key in aliases and aliases[key] in self.by_norm:
+                    text, how = aliases[key], "alias"
+                if text in self.by_norm:
+                    dim, label = self.choose(self.by_norm[text], words, i)
+                    out.append(EntityMatch(i, i + n, dim, label, how, " ".join(key)))
+                    taken |= span
+        return out
+
+    def partial(self, word: str) -> list[tuple[Dimension, str]]:
+        """Return the people/accounts whose name contains this word (a first or last name)."""
+        return sorted(self.by_token.get(word, set()))
+
+    def fuzzy(self, text: str, limit: int = 3) -> list[tuple[float, Dimension, str]]:
+        """Return the closest values to a misspelled phrase, best first."""
+        if len(text) < 4:
+            return []
+        found = process.extract(text, list(self.by_norm), scorer=fuzz.ratio, limit=limit)
+        out = [(score, *self.by_norm[norm][0]) for norm, score, _ in found]
+        if self.accounts_in_sql and self.con is not None:
+            out += self._sql_accounts(text, limit)
+        return sorted(out, key=lambda x: -x[0])[:limit]
+
+    def _sql_accounts(self, text: str, limit: int) -> list[tuple[float, Dimension, str]]:
+        assert self.con is not None
+        rows = self.con.execute(
+            "select name, 100 * jaro_winkler_similarity(lower(name), $t) as score "
+            "from accounts where name is not null and lower(name)[1] = $first "
+            "order by score desc, name limit $n", {"t": text, "first": text[0], "n": limit},
+        ).fetchall()
+        return [(float(score), Dimension.account, name) for name, score in rows]
+
+    def account_exact(self, text: str) -> str | None:
+        """Look an account name up in SQL (large account lists)."""
+        if not self.accounts_in_sql or self.con is None:
+            return None
+        row = self.con.execute(
+            "select name from accounts where lower(name) = $t or "
+            "trim(regexp_replace(lower(name), '[^a-z0-9]+', ' ', 'g')) = $t order by name limit 1",
+            {"t": text}).fetchone()
+        return row[0] if row else None
+
+    def choose(self, candidates: list[tuple[Dimension, str]], words: list[str],
+               at: int) -> tuple[Dimension, str]:
+        """Pick among dimensions sharing a label: a nearby dimension word wins, else priority."""
+        if len(candidates) == 1:
+            return candidates[0]
+        near = set(words[max(0, at - 3):at + 4])
+        dim_words: dict[str, set[str]] = defaultdict(set)
+        for key, entries in lexicon().phrases.items():
+            for e in entries:
+                if e.kind == "dimension":
+                    dim_words[e.value].update(key)
+        for dim, label in candidates:
+            if near & dim_words[dim.value]:
+                return dim, label
+        return min(candidates, key=lambda c: PRIORITY.index(c[0]))

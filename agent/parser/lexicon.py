@@ -1,0 +1,114 @@
+"""The parser's vocabulary (vocabulary.toml) loaded into phrase indexes, plus stop words."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from agent.parser.normalize import normalize
+from tools.base import Dimension
+
+STOPWORDS = frozenset("""
+a an the our we us me my i you your they them their it its this that these those is are was were
+be been being am do does did doing done have has had having what which who whom whose when where
+why how of in on at to for from with by about as into over under per each every all any some
+and or but not no nor so than then too very can could would should will shall may might must
+show give tell list get see display find pull let please want need know like just also there here
+its both either neither one ones much many more most less least few lot lots total overall
+deals deal opportunities opportunity opps business company our team's currently right now
+kindly quick quickly look looking up out off again ever yet still only just even well really
+thanks thank hey hi hello ok okay so far going doing look see compare comparison across
+between among versus vs against split broken down breakdown grouped group ranked sorted order
+report summary number numbers figure figures metric metrics stats statistics data value
+amount amounts percentage percent rate rates average avg mean median typical count
+""".split())
+
+GROUP_CUES = frozenset({"by", "per", "each", "every", "across", "among", "between", "which",
+                        "what", "breakdown", "split", "grouped", "broken", "for each",
+                        "compare", "rank", "ranked", "ranking", "all", "respective",
+                        "leaderboard", "whose"})
+EXCLUDE_CUES = frozenset({"excluding", "except", "without", "not", "outside", "minus",
+                          "excl", "ex", "other than", "but not", "apart from"})
+FILTER_CUES = frozenset({"for", "in", "at", "from", "of", "with", "on", "within", "inside",
+                         "only", "just", "under", "to", "about", "regarding"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a vocabulary phrase stands for."""
+
+    kind: str
+    """metric | measure | dimension | grain | compare | rank | modifier"""
+    value: str
+    tool: str | None = None
+
+
+@dataclass
+class Lexicon:
+    """Phrase -> entries, keyed by the tuple of normalized words."""
+
+    phrases: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
+    words: set[str] = field(default_factory=set)
+    tools: list[str] = field(default_factory=list)
+    max_len: int = 1
+
+    def add(self, phrase: str, entry: Entry) -> None:
+        """Index a phrase under its normalized words."""
+        key = tuple(normalize(phrase).split())
+        if not key:
+            return
+        self.phrases.setdefault(key, []).append(entry)
+        self.words.update(key)
+        self.max_len = max(self.max_len, len(key))
+
+    def find(self, words: list[str], kinds: set[str]) -> list[tuple[int, int, Entry]]:
+        """Return (start, end, entry) matches of the given kinds, longest-first, no overlap."""
+        taken = [False] * len(words)
+        out = []
+        for n in range(min(self.max_len, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                if any(taken[i:i + n]):
+                    continue
+                for entry in self.phrases.get(tuple(words[i:i + n]), []):
+                    if entry.kind in kinds:
+                        out.append((i, i + n, entry))
+                        for k in range(i, i + n):
+                            taken[k] = True
+                        break
+        return sorted(out, key=lambda m: m[0])
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Load vocabulary.toml once per process (it is static package data)."""
+    data = tomllib.loads(resources.files("agent.parser").joinpath("vocabulary.toml")
+                         .read_text("utf-8"))
+    lex = Lexicon()
+    for tool, spec in data["metrics"].items():
+        lex.tools.append(tool)
+        for phrase in spec["phrases"]:
+            lex.add(phrase, Entry("metric", tool, tool))
+        for measure, phrases in spec.get("measures", {}).items():
+            for phrase in phrases:
+                lex.add(phrase, Entry("measure", measure, tool))
+    for name, phrases in data["modifiers"].items():
+        for phrase in phrases:
+            lex.add(phrase, Entry("modifier", name))
+    for dim, phrases in data["dimensions"].items():
+        Dimension(dim)  # vocabulary names must be real dimensions
+        for phrase in phrases:
+            lex.add(phrase, Entry("dimension", dim))
+    for grain, phrases in data["grains"].items():
+        for phrase in phrases:
+            lex.add(phrase, Entry("grain", grain))
+    for mode, phrases in data["compare"].items():
+        for phrase in phrases:
+            lex.add(phrase, Entry("compare", mode))
+    for direction, phrases in data["ranking"].items():
+        for phrase in phrases:
+            lex.add(phrase, Entry("rank", direction))
+    for alias, target in data.get("aliases", {}).items():
+        lex.add(alias, Entry("alias", normalize(target)))
+    return lex

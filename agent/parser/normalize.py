@@ -1,0 +1,60 @@
+"""Question normalization shared by the parser, its vocabulary and the entity index.
+
+Everything that is compared (question text, vocabulary phrases, entity labels) goes through
+`normalize`, so "What's", "whats" and "what is" or "Mid-Market" and "mid market" meet.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTRACTIONS = {
+    "what's": "what is", "whats": "what is", "how's": "how is", "hows": "how is",
+    "how'd": "how did", "howd": "how did", "who's": "who is", "whos": "who is",
+    "where's": "where is", "that's": "that is", "it's": "it is", "we're": "we are",
+    "were're": "we are", "they're": "they are", "isn't": "is not", "aren't": "are not",
+    "didn't": "did not", "didnt": "did not", "don't": "do not", "dont": "do not",
+    "doesn't": "does not", "doesnt": "does not", "haven't": "have not", "wasn't": "was not",
+    "what're": "what are", "whatre": "what are", "let's": "let us", "i'm": "i am",
+    "we've": "we have", "weve": "we have", "what've": "what have", "who've": "who have",
+    "wheres": "where is", "thats": "that is", "whatz": "what is", "hw": "how", "u": "you",
+    "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "vs.": "vs",
+    "versus": "vs", "v.": "vs", "btw": "", "yr": "year", "yrs": "years", "qtr": "quarter",
+    "qtrs": "quarters", "mo": "month", "mos": "months", "wk": "week", "wks": "weeks",
+    "opp": "opportunity", "opps": "opportunities", "avg.": "avg", "approx": "approximately",
+    "w/": "with", "w/o": "without", "b/w": "between",
+}
+_WORD = re.compile(r"[a-z0-9$%#]+(?:['.][a-z]+)?|[$%#]")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_YEAR_APOSTROPHE = re.compile(r"['\u2019](\d{2})\b")
+
+
+def normalize(text: str) -> str:
+    """Lower-case, expand contractions, drop punctuation; keep dates, $, % and numbers."""
+    t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    t = t.replace("\u201c", '"').replace("\u201d", '"')
+    t = _YEAR_APOSTROPHE.sub(r" 20\1", t)
+    t = _ISO_DATE.sub(lambda m: f" {int(m[1]):04d}_{int(m[2]):02d}_{int(m[3]):02d} ", t)
+    t = _US_DATE.sub(lambda m: f" {int(m[3]):04d}_{int(m[1]):02d}_{int(m[2]):02d} ", t)
+    t = re.sub(r"(\d),(\d{3})", r"\1\2", t)
+    t = re.sub(r"\b(\d{4})-(\d{2})\b", r"\1_\2", t)  # ISO month 2017-03
+    t = t.replace("&", " and ").replace("+", " plus ")
+    words = []
+    for raw in re.split(r"[\s\-/,;:!?()\[\]{}\"*=<>|~^]+", t):
+        if not raw:
+            continue
+        word = raw.strip(".'")
+        word = _CONTRACTIONS.get(word, word)
+        if word.endswith("'s"):
+            word = word[:-2]
+        elif word.endswith("s'"):
+            word = word[:-1]
+        for part in re.findall(r"[a-z0-9_$%#]+", word.replace("'", "")):
+            words.append(part)
+    return " ".join(w for w in " ".join(words).split() if w)
+
+
+def tokens(text: str) -> list[str]:
+    """Return the normalized words of text."""
+    return normalize(text).split()

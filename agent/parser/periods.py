@@ -1,0 +1,376 @@
+"""Time expressions in a normalized question -> concrete periods, relative to the as-of date.
+
+Quarters, halves and years named like "Q3 2025", "FY25" or "this quarter" are fiscal (the
+company calendar); bare years ("in 2017"), months and seasons are calendar spans; "last N
+days/months" are trailing windows ending on the as-of date. Every period carries a label that
+says which reading was taken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from tools.fiscal import FiscalCalendar, Period, add_months, month_end
+
+MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
+    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11,
+    "dec": 12, "december": 12,
+}
+NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "couple of": 2,
+    "a few": 3, "few": 3, "a": 1, "an": 1, "eighteen": 18, "twenty four": 24,
+}
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+            "4th": 4}
+SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
+
+M = r"(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|" \
+    r"september|oct|october|nov|november|dec|december)"
+Y = r"((?:19|20)\d{2})"
+N = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|" \
+    r"twenty four|a couple of|couple of|a few|few|an|a)"
+FY = r"(?:fiscal\s+year\s+|fiscal\s+|fy\s?)"
+
+
+@dataclass
+class PeriodFindings:
+    """What the extractor found: periods in order of appearance, an as-of override, leftovers."""
+
+    periods: list[Period] = field(default_factory=list)
+    as_of: date | None = None
+    text: str = ""
+    notes: list[str] = field(default_factory=list)
+    is_range_join: bool = False
+
+
+class PeriodParser:
+    """Turn time expressions into Periods for one as-of date and fiscal calendar."""
+
+    def __init__(self, as_of: date, calendar: FiscalCalendar) -> None:
+        self.as_of = as_of
+        self.cal = calendar
+        self.patterns: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Period | None]]] = [
+            (re.compile(p), h) for p, h in (
+                (r"(\d{4})_(\d{2})_(\d{2})", self._day),
+                (r"(\d{4})_(\d{2})", self._iso_month),
+                (r"(?:calendar\s+q|cq)([1-4])\s+(?:of\s+)?" + Y, self._calendar_quarter),
+                (r"(?:fiscal\s+)?q([1-4])\s+(?:of\s+)?(?:" + FY + r")?" + Y, self._fq_year),
+                (r"(?:fiscal\s+)?q([1-4])\s+(?:of\s+)?fy\s?(\d{2})", self._fq_year),
+                (FY + r"((?:19|20)?\d{2})\s+q([1-4])", self._fy_q),
+                (Y + r"\s+q([1-4])", self._fy_q),
+                (r"(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter"
+                 r"(?:\s+of\s+(?:" + FY + r")?((?:19|20)\d{2}))?"
+                 r"(?:\s+of\s+(?:the\s+)?(this|last|next|previous)\s+(?:fiscal\s+)?year)?",
+                 self._ordinal_quarter),
+                (r"(h1|h2|first half|second half)(?:\s+of)?(?:\s+(?:the\s+)?(?:" + FY + r")?"
+                 r"((?:19|20)\d{2}|this year|last year))?", self._half),
+                (r"(?:calendar\s+(?:year\s+)?|cy\s?)" + Y, self._calendar_year),
+                (FY + r"((?:19|20)\d{2}|\d{2})\b", self._fiscal_year),
+                (r"(?:fiscal\s+)?q([1-4])\b", self._bare_quarter),
+                (r"(fiscal ytd|fytd|qtd|quarter to date|ytd|year to date|mtd|month to date|wtd|"
+                 r"week to date|so far this (?:fiscal\s+)?(?:year|quarter|month|week)|"
+                 r"this (?:fiscal\s+)?(?:year|quarter|month|week) so far|"
+                 r"since the (?:start|beginning) of the (?:fiscal\s+)?(?:year|quarter|month))",
+                 self._to_date),
+                (r"(ttm|ltm|l12m|trailing twelve months|trailing 12 months|rolling 12 months|"
+                 r"rolling twelve months|last twelve months|past twelve months)", self._ttm),
+                (r"(?:the\s+)?(last|past|previous|prior|trailing|next|coming|upcoming|"
+                 r"following)\s+" + N + r"\s+(days?|weeks?|months?|quarters?|years?)",
+                 self._trailing),
+                (r"(?:the\s+)?(this|current|last|previous|prior|past|next|upcoming|coming|"
+                 r"following)\s+(fiscal\s+|calendar\s+)?(week|month|quarter|year)\b",
+                 self._relative),
+                (r"(today|yesterday|tomorrow)", self._day_word),
+                (M + r"\s+(?:of\s+)?" + Y, self._month_year),
+                (r"(?:(this|last|next|previous)\s+)?(spring|summer|fall|autumn|winter)"
+                 r"(?:\s+(?:of\s+)?" + Y + ")?", self._season),
+                (r"(this|last|next|previous)\s+" + M, self._month_relative),
+                (r"(?:in|for|during|of|throughout|since|from|to|through|until)\s+" + M + r"\b",
+                 self._month_alone),
+                (r"(jan|january|feb|february|mar|march|apr|april|june|july|aug|august|sep|sept|"
+                 r"september|oct|october|nov|november|dec|december)\b", self._month_bare),
+                (r"(?:in|for|during|of|throughout|since|from)\s+" + Y + r"\b", self._year),
+                (Y + r"\b", self._year),
+            )
+        ]
+
+    # -- extraction -------------------------------------------------------------------------
+
+    def extract(self, text: str) -> PeriodFindings:
+        """Find periods (and an `as of` date) in normalized text; remove them from the text."""
+        found = PeriodFindings()
+        text = self._extract_as_of(text, found)
+        text = self._extract_ranges(text, found)
+        while True:
+            best = None
+            for pattern, handler in self.patterns:
+                m = re.search(r"\b" + pattern.pattern + r"\b", text)
+                span = (m.end() - m.start()) if m else 0
+                if m and (best is None or span > best[0].end() - best[0].start()
+                          or (span == best[0].end() - best[0].start()
+                              and m.start() < best[0].start())):
+                    period = handler(m)
+                    if period is not None:
+                        best = (m, period)
+            if best is None:
+                break
+            m, period = best
+            found.periods.append(period)
+            text = text[:m.start()] + " @period " + text[m.end():]
+        found.text = " ".join(text.split())
+        return found
+
+    def point(self, text: str, year_hint: int | None = None) -> Period | None:
+        """Parse a whole string as one time expression (range endpoints)."""
+        text = text.strip()
+        if year_hint and re.fullmatch(M, text):
+            month = MONTHS[text]
+            return self._month(year_hint, month)
+        if text.startswith("the "):
+            text = text[4:]
+        for pattern, handler in self.patterns:
+            m = pattern.fullmatch(text)
+            if m:
+                period = handler(m)
+                if period is not None:
+                    return period
+        return None
+
+    def _extract_as_of(self, text: str, found: PeriodFindings) -> str:
+        words = text.split()
+        for i in range(len(words) - 2):
+            if words[i] == "as" and words[i + 1] == "of":
+                for n in (4, 3, 2, 1):
+                    p = self.point(" ".join(words[i + 2:i + 2 + n]))
+                    if p is not None and i + 2 + n <= len(words):
+                        found.as_of = p.end
+                        self.as_of = p.end
+                        return " ".join(words[:i] + words[i + 2 + n:])
+        return text
+
+    def _extract_ranges(self, text: str, found: PeriodFindings) -> str:
+        words = text.split()
+        for i, w in enumerate(words):
+            if w not in ("between", "from", "since"):
+                continue
+            for la in (4, 3, 2, 1):
+                a_words = words[i + 1:i + 1 + la]
+                if len(a_words) < la:
+                    continue
+                if w == "since":
+                    a = self.point(" ".join(a_words))
+                    if a is not None:
+                        found.periods.append(Period(a.start, self.as_of,
+                                                    f"since {a.label} ({a.start} to {self.as_of})"))
+                        return " ".join(words[:i] + ["@period"] + words[i + 1 + la:])
+                    continue
+                j = i + 1 + la
+                if j >= len(words) or words[j] not in ("and", "to", "through", "thru", "until",
+                                                       "till"):
+                    continue
+                for lb in (4, 3, 2, 1):
+                    b_words = words[j + 1:j + 1 + lb]
+                    if len(b_words) < lb:
+                        continue
+                    b = self.point(" ".join(b_words))
+                    if b is None:
+                        continue
+                    a = self.point(" ".join(a_words), year_hint=b.start.year)
+                    if a is None or a.start > b.end:
+                        continue
+                    found.periods.append(Period(a.start, b.end, f"{a.label} to {b.label}"))
+                    found.is_range_join = True
+                    return " ".join(words[:i] + ["@period"] + words[j + 1 + lb:])
+        return text
+
+    # -- handlers ---------------------------------------------------------------------------
+
+    def _day(self, m: re.Match[str]) -> Period | None:
+        try:
+            d = date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+        return Period(d, d, d.isoformat())
+
+    def _month(self, year: int, month: int) -> Period:
+        start = date(year, month, 1)
+        return Period(start, month_end(start), start.strftime("%B %Y"))
+
+    def _iso_month(self, m: re.Match[str]) -> Period | None:
+        return self._month(int(m[1]), int(m[2])) if 1 <= int(m[2]) <= 12 else None
+
+    def _calendar_quarter(self, m: re.Match[str]) -> Period:
+        start = date(int(m[2]), 3 * int(m[1]) - 2, 1)
+        end = add_months(start, 3) - timedelta(days=1)
+        return Period(start, end, f"calendar Q{m[1]} {m[2]}")
+
+    def _year_number(self, text: str) -> int:
+        n = int(text)
+        return n + 2000 if n < 100 else n
+
+    def _fq_year(self, m: re.Match[str]) -> Period:
+        return self.cal.quarter(self._year_number(m[2]), int(m[1]))
+
+    def _fy_q(self, m: re.Match[str]) -> Period:
+        return self.cal.quarter(self._year_number(m[1]), int(m[2]))
+
+    def _current_fy(self, shift: int = 0) -> int:
+        return self.cal.fiscal_year(self.as_of) + shift
+
+    def _ordinal_quarter(self, m: re.Match[str]) -> Period:
+        q = ORDINALS[m[1]]
+        if m[2]:
+            return self.cal.quarter(int(m[2]), q)
+        if m[3]:
+            return self.cal.quarter(self._current_fy({"this": 0, "next": 1}.get(m[3], -1)), q)
+        return self._latest_quarter(q)
+
+    def _latest_quarter(self, q: int) -> Period:
+        period = self.cal.quarter(self._current_fy(), q)
+        if period.start > self.as_of:
+            period = self.cal.quarter(self._current_fy(-1), q)
+        return period
+
+    def _bare_quarter(self, m: re.Match[str]) -> Period:
+        return self._latest_quarter(int(m[1]))
+
+    def _half(self, m: re.Match[str]) -> Period:
+        half = 1 if m[1] in ("h1", "first half") else 2
+        if m[2] in (None, "this year"):
+            fy = self._current_fy()
+        elif m[2] == "last year":
+            fy = self._current_fy(-1)
+        else:
+            fy = int(m[2])
+        start = add_months(self.cal.start_of_fiscal_year(fy), 6 * (half - 1))
+        return Period(start, add_months(start, 6) - timedelta(days=1), f"FY{fy} H{half}")
+
+    def _fiscal_year(self, m: re.Match[str]) -> Period:
+        return self.cal.year(self._year_number(m[1]))
+
+    def _calendar_year(self, m: re.Match[str]) -> Period:
+        y = int(m[1])
+        return Period(date(y, 1, 1), date(y, 12, 31), f"calendar {y}")
+
+    def _year(self, m: re.Match[str]) -> Period:
+        y = int(m[1])
+        return Period(date(y, 1, 1), date(y, 12, 31), str(y))
+
+    def _to_date(self, m: re.Match[str]) -> Period:
+        text = m[1]
+        grain = ("quarter" if "quarter" in text or text == "qtd" else
+                 "month" if "month" in text or text == "mtd" else
+                 "week" if "week" in text or text == "wtd" else "year")
+        bucket = self.cal.bucket(self.as_of, grain)  # type: ignore[arg-type]
+        short = {"year": "YTD", "quarter": "QTD", "month": "MTD", "week": "WTD"}[grain]
+        return Period(bucket.start, self.as_of, f"{bucket.label} {short}")
+
+    def _ttm(self, m: re.Match[str]) -> Period:
+        return self._window("last", 12, "month")
+
+    def _trailing(self, m: re.Match[str]) -> Period | None:
+        n = int(m[2]) if m[2].isdigit() else NUMBERS[m[2]]
+        if n <= 0 or n > 1000:
+            return None
+        return self._window(m[1], n, m[3].rstrip("s"))
+
+    def _window(self, direction: str, n: int, unit: str) -> Period:
+        forward = direction in ("next", "coming", "upcoming", "following")
+        if unit in ("day", "week"):
+            days = n * (7 if unit == "week" else 1)
+            if forward:
+                start, end = self.as_of + timedelta(days=1), self.as_of + timedelta(days=days)
+            else:
+                start, end = self.as_of - timedelta(days=days - 1), self.as_of
+        else:
+            months = n * {"month": 1, "quarter": 3, "year": 12}[unit]
+            if forward:
+                start = self.as_of + timedelta(days=1)
+                end = _shift_months(self.as_of, months)
+            else:
+                start = _shift_months(self.as_of, -months) + timedelta(days=1)
+                end = self.as_of
+        word = "next" if forward else "last"
+        plural = unit + ("s" if n != 1 else "")
+        return Period(start, end, f"{word} {n} {plural} ({start} to {end})")
+
+    def _relative(self, m: re.Match[str]) -> Period:
+        shift = {"this": 0, "current": 0, "next": 1, "upcoming": 1, "coming": 1,
+                 "following": 1}.get(m[1], -1)
+        unit = m[3]
+        if m[2] and m[2].strip() == "calendar" and unit in ("year", "quarter"):
+            if unit == "year":
+                y = self.as_of.year + shift
+                return Period(date(y, 1, 1), date(y, 12, 31), f"calendar {y}")
+            start = add_months(date(self.as_of.year, (self.as_of.month - 1) // 3 * 3 + 1, 1),
+                               3 * shift)
+            q = (start.month - 1) // 3 + 1
+            return Period(start, add_months(start, 3) - timedelta(days=1),
+                          f"calendar Q{q} {start.year}")
+        current = self.cal.bucket(self.as_of, unit)  # type: ignore[arg-type]
+        if unit == "month":
+            return self._shifted_month(shift)
+        if shift == 0:
+            return current
+        if shift > 0:
+            return self.cal.bucket(current.end + timedelta(days=1), unit)  # type: ignore[arg-type]
+        return self.cal.previous(current, unit)  # type: ignore[arg-type]
+
+    def _shifted_month(self, shift: int) -> Period:
+        start = add_months(date(self.as_of.year, self.as_of.month, 1), shift)
+        return self._month(start.year, start.month)
+
+    def _day_word(self, m: re.Match[str]) -> Period:
+        d = self.as_of + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[m[1]])
+        return Period(d, d, f"{m[1]} ({d})")
+
+    def _month_year(self, m: re.Match[str]) -> Period:
+        return self._month(int(m[2]), MONTHS[m[1]])
+
+    def _month_relative(self, m: re.Match[str]) -> Period:
+        month = MONTHS[m[2]]
+        if m[1] == "this":
+            return self._month(self.as_of.year, month)
+        if m[1] == "next":
+            year = self.as_of.year + (1 if month <= self.as_of.month else 0)
+            return self._month(year, month)
+        year = self.as_of.year - (1 if month >= self.as_of.month else 0)
+        return self._month(year, month)
+
+    def _latest_month(self, month: int) -> Period:
+        year = self.as_of.year - (1 if month > self.as_of.month else 0)
+        return self._month(year, month)
+
+    def _month_alone(self, m: re.Match[str]) -> Period:
+        return self._latest_month(MONTHS[m[1]])
+
+    def _month_bare(self, m: re.Match[str]) -> Period:
+        return self._latest_month(MONTHS[m[1]])
+
+    def _season(self, m: re.Match[str]) -> Period | None:
+        first = SEASONS[m[2]]
+        if m[3]:
+            year = int(m[3])
+        else:
+            year = self.as_of.year if date(self.as_of.year, first, 1) <= self.as_of else \
+                self.as_of.year - 1
+            if m[1] in ("last", "previous"):
+                start = date(year, first, 1)
+                if add_months(start, 3) > self.as_of:  # still in it: the one before
+                    year -= 1
+            elif m[1] == "next":
+                year += 1
+        start = date(year, first, 1)
+        end = add_months(start, 3) - timedelta(days=1)
+        return Period(start, end, f"{m[2]} {year} ({start} to {end})")
+
+
+def _shift_months(d: date, months: int) -> date:
+    first = add_months(date(d.year, d.month, 1), months)
+    return min(date(first.year, first.month, min(d.day, month_end(first).day)), month_end(first))

@@ -1,0 +1,29 @@
+"""What `classify` produces: a typed plan for one tool, or a clarifying question."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from tools.base import MetricParams
+
+
+class Plan(BaseModel):
+    """A tool call with validated parameters, plus how the question was read."""
+
+    tool: str
+    params: MetricParams = Field(default_factory=MetricParams)
+    as_of: date | None = None
+    """An as-of date named in the question ("as of June 30"), overriding the run's."""
+    notes: list[str] = Field(default_factory=list)
+    """Interpretations worth telling the reader (typos fixed, names matched, defaults used)."""
+    parser: Literal["rules", "llm"] = "rules"
+
+
+class Clarification(BaseModel):
+    """A question back to the requester, with concrete options."""
+
+    question: str
+    options: list[str] = Field(default_factory=list)

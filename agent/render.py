@@ -1,0 +1,63 @@
+"""Human output of an AgentResponse: the answer, a table, one provenance line, caveats."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from agent.formatting import unit_of, value
+from protocols.messages import AgentResponse
+
+MAX_ROWS = 25
+QUALITY_COLUMNS = ("without_amount", "excluded_deals", "negative_cycle")
+"""Data-quality counts: shown only when non-zero (the warnings explain them)."""
+
+
+def print_response(response: AgentResponse, console: Console | None = None) -> None:
+    """Print a response for a person at a terminal."""
+    console = console or Console(highlight=False)
+    console.print(response.answer, markup=False)
+    r = response.result
+    if r is not None and r.rows and (len(r.rows) > 1 or len(r.columns) > 1):
+        table = Table(show_edge=False, pad_edge=False)
+        keep = [i for i, c in enumerate(r.columns)
+                if c not in QUALITY_COLUMNS or any(row[i] for row in r.rows)]
+        for i in keep:
+            c = r.columns[i]
+            table.add_column(c.replace("_", " "), justify="left" if _is_label(r, c) else "right")
+        for row in r.rows[:MAX_ROWS]:
+            table.add_row(*[_cell(r.columns[i], row[i], r.measure or "", r.unit) for i in keep])
+        console.print(table)
+        if len(r.rows) > MAX_ROWS:
+            console.print(f"... {len(r.rows) - MAX_ROWS} more rows (use --json for all)",
+                          style="dim")
+    if r is not None:
+        period = (f"{r.period['label']} ({r.period['start']} to {r.period['end']})"
+                  if r.period else "all dates")
+        console.print(f"Definition: {r.definition} Period: {period}. As of {r.as_of}. "
+                      f"{r.n_records:,} records.", style="dim", markup=False)
+    for w in response.warnings:
+        console.print(f"Warning [{w.code}]: {w.message}", style="yellow", markup=False)
+    for note in response.intent.notes:
+        console.print(f"Note: {note}", style="dim", markup=False)
+    if response.escalation is not None:
+        e = response.escalation
+        console.print(f"Escalation {e.escalation_id} -> {e.target} ({e.category})", style="dim",
+                      markup=False)
+
+
+def _is_label(r: object, column: str) -> bool:
+    return column in getattr(r, "columns", [])[:1] or column in (
+        "rep", "manager", "team", "region", "territory", "product", "product_family", "industry",
+        "segment", "deal_type", "lead_source", "account", "stage", "forecast_category",
+        "opportunity", "month", "quarter", "year", "week")
+
+
+def _cell(column: str, v: object, headline: str, unit: str) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, str):
+        return v
+    if column == "rank":
+        return str(v)
+    return value(v, unit_of(column, headline, unit))

@@ -1,0 +1,1 @@
+"""Contracts with the outside: response messages, the scope policy, adapters."""

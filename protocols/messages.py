@@ -1,0 +1,72 @@
+"""AgentResponse: the JSON contract of `revops ask --json`, the HTTP API and A2A artifacts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Status = Literal["answered", "needs_clarification", "escalated", "refused", "error"]
+
+
+class Intent(BaseModel):
+    """Which tool the question was mapped to, with its parameters, and by which parser."""
+
+    tool: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    parser: Literal["rules", "llm"] = "rules"
+    notes: list[str] = Field(default_factory=list)
+    """How the question was read (typos fixed, names matched, defaults applied)."""
+
+
+class Result(BaseModel):
+    """The numbers and how they were computed."""
+
+    value: float | int | None
+    unit: str
+    columns: list[str]
+    rows: list[list[Any]]
+    period: dict[str, str] | None
+    as_of: date
+    definition: str
+    sql: str
+    n_records: int
+    measure: str | None = None
+    null_reason: str | None = None
+
+
+class WarningOut(BaseModel):
+    """A caveat with a stable code."""
+
+    code: str
+    message: str
+
+
+class ClarificationOut(BaseModel):
+    """A question back, with options."""
+
+    question: str
+    options: list[str] = Field(default_factory=list)
+
+
+class EscalationOut(BaseModel):
+    """Where an out-of-scope request went and why."""
+
+    escalation_id: str
+    target: str
+    category: str
+    reason: str
+
+
+class AgentResponse(BaseModel):
+    """One answer to one request."""
+
+    request_id: str
+    status: Status
+    answer: str
+    intent: Intent = Field(default_factory=Intent)
+    result: Result | None = None
+    warnings: list[WarningOut] = Field(default_factory=list)
+    clarification: ClarificationOut | None = None
+    escalation: EscalationOut | None = None
