@@ -1,0 +1,93 @@
+"""The rules parser on realistic phrasings: the table of tests/parser_cases.py.
+
+Each case names the tool (or CLARIFY) and only the plan keys that matter for it; a failure shows
+the expected keys next to what the parser produced, so a wrong reading is easy to diagnose.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agent.parser.entities import EntityIndex
+from agent.parser.parse import parse_question
+from agent.plan import Clarification, Plan
+from tests.helpers import fixture_db
+from tests.parser_cases import CASES, CLARIFY, AnyOf
+from tools.warehouse import load_settings
+
+AS_OF = date(2026, 11, 26)
+KEYS = {"group_by", "top", "order", "time_grain", "compare", "measure", "filters", "excluded",
+        "period", "label", "all_time", "as_of", "options"}
+
+
+@pytest.fixture(scope="module")
+def world():
+    con = fixture_db("parser_world")
+    yield EntityIndex.load(con), load_settings(con).calendar
+    con.close()
+
+
+def _reading(plan: Plan) -> dict:
+    """The plan flattened to the keys of the case table."""
+    p = plan.params
+    return {
+        "tool": plan.tool,
+        "group_by": [d.value for d in p.group_by],
+        "top": p.top,
+        "order": p.order,
+        "time_grain": p.time_grain,
+        "compare": p.compare,
+        "measure": p.measure,
+        "filters": {f.dimension.value: sorted(f.values) for f in p.filters if not f.exclude},
+        "excluded": {f.dimension.value: sorted(f.values) for f in p.filters if f.exclude},
+        "period": (p.period.start.isoformat(), p.period.end.isoformat()) if p.period else None,
+        "label": p.period.label if p.period else None,
+        "all_time": p.all_time,
+        "as_of": plan.as_of.isoformat() if plan.as_of else None,
+    }
+
+
+def _expected(key: str, value):
+    if key in ("filters", "excluded"):
+        return {dim: sorted(values) for dim, values in value.items()}
+    if key == "period" and value is not None:
+        return tuple(value)
+    return value
+
+
+def _matches(expected, actual) -> bool:
+    if isinstance(expected, AnyOf):
+        return actual in expected
+    return expected == actual
+
+
+def test_case_table_is_well_formed():
+    questions = [q for q, _, _ in CASES]
+    assert len(CASES) >= 220
+    assert len(set(questions)) == len(questions), "duplicate questions in the table"
+    for question, tool, expected in CASES:
+        assert set(expected) <= KEYS, (question, set(expected) - KEYS)
+        assert tool == CLARIFY or "options" not in expected, question
+
+
+@pytest.mark.parametrize(("question", "tool", "expected"), CASES,
+                         ids=[q[:70] or "<empty>" for q, _, _ in CASES])
+def test_phrasing(world, question: str, tool: str, expected: dict):
+    index, calendar = world
+    result = parse_question(question, as_of=AS_OF, calendar=calendar, index=index)
+    if tool == CLARIFY:
+        assert isinstance(result, Clarification), (
+            f"{question!r}: expected a clarifying question, got {result!r}")
+        missing = [o for o in expected.get("options", [])
+                   if not any(o in offered for offered in result.options)]
+        assert not missing, f"{question!r}: options {result.options} lack {missing}"
+        return
+    assert isinstance(result, Plan), f"{question!r}: expected a {tool} plan, got {result!r}"
+    actual = _reading(result)
+    want = {"tool": tool} | {k: _expected(k, v) for k, v in expected.items()}
+    wrong = {k: (v, actual[k]) for k, v in want.items() if not _matches(v, actual[k])}
+    assert not wrong, (
+        f"{question!r}\n  wrong (expected, actual): {wrong}\n  plan: {actual}\n"
+        f"  notes: {result.notes}")
