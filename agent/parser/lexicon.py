@@ -30,7 +30,8 @@ GROUP_CUES = frozenset({"by", "per", "each", "every", "across", "among", "betwee
                         "compare", "rank", "ranked", "ranking", "all", "respective",
                         "leaderboard", "whose"})
 EXCLUDE_CUES = frozenset({"excluding", "except", "without", "not", "outside", "minus",
-                          "excl", "ex", "other than", "but not", "apart from"})
+                          "excl", "ex", "other than", "but not", "apart from", "not including",
+                          "except for", "leaving out", "exclude", "excludes", "omitting"})
 FILTER_CUES = frozenset({"for", "in", "at", "from", "of", "with", "on", "within", "inside",
                          "only", "just", "under", "to", "about", "regarding"})
 
@@ -51,6 +52,11 @@ class Lexicon:
 
     phrases: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
     words: set[str] = field(default_factory=set)
+    """Words of metric/dimension/grain/... phrases (never read as entity values alone)."""
+    alias_words: set[str] = field(default_factory=set)
+    """Words of entity aliases ("europe"): known words, but free to name a value."""
+    english: set[str] = field(default_factory=set)
+    """Common words that are neither vocabulary nor values; typo repair leaves them alone."""
     tools: list[str] = field(default_factory=list)
     max_len: int = 1
 
@@ -60,7 +66,7 @@ class Lexicon:
         if not key:
             return
         self.phrases.setdefault(key, []).append(entry)
-        self.words.update(key)
+        (self.alias_words if entry.kind == "alias" else self.words).update(key)
         self.max_len = max(self.max_len, len(key))
 
     def find(self, words: list[str], kinds: set[str]) -> list[tuple[int, int, Entry]]:
@@ -78,6 +84,25 @@ class Lexicon:
                             taken[k] = True
                         break
         return sorted(out, key=lambda m: m[0])
+
+    def scan(self, words: list[str], kind: str, tool: str | None = None) -> list[Entry]:
+        """Return entries of one kind (and tool) found anywhere in words, longest first.
+
+        Unlike `find`, a phrase shared by several tools ("median") is seen by each of them.
+        """
+        taken = [False] * len(words)
+        out = []
+        for n in range(min(self.max_len, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                if any(taken[i:i + n]):
+                    continue
+                hits = [e for e in self.phrases.get(tuple(words[i:i + n]), [])
+                        if e.kind == kind and (tool is None or e.tool == tool)]
+                if hits:
+                    out.append(hits[0])
+                    for k in range(i, i + n):
+                        taken[k] = True
+        return out
 
 
 @cache
@@ -110,5 +135,6 @@ def lexicon() -> Lexicon:
         for phrase in phrases:
             lex.add(phrase, Entry("rank", direction))
     for alias, target in data.get("aliases", {}).items():
-        lex.add(alias, Entry("alias", normalize(target)))
+        lex.add(alias, Entry("alias", normalize(target.replace("_", " "))))
+    lex.english = set(normalize(" ".join(data.get("english", {}).get("words", []))).split())
     return lex

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from rapidfuzz import fuzz, process
 
@@ -27,7 +27,9 @@ CLOSED_DEAL_TOOLS = ("bookings", "win_rate", "avg_deal_size", "sales_cycle")
 TOOL_PRIORITY = ["pipeline_coverage", "quota_attainment", "weighted_pipeline", "win_rate",
                  "avg_deal_size", "sales_cycle", "leaderboard", "opportunity_count",
                  "open_pipeline", "bookings"]
-WEAK_PHRASES = frozenset({"close", "closed", "closing", "won", "win", "made", "generated",
+WEAK_PHRASES = frozenset({"deals", "opportunities", "opps", "biggest deals", "largest deals",
+                          "bigger deals", "larger deals",
+                          "close", "closed", "closing", "won", "win", "made", "generated",
                           "performance", "numbers", "results", "sales", "money", "how much did",
                           "how much has", "how much have", "how long", "how fast",
                           "how quickly", "how many", "lost", "lose", "quota", "quotas",
@@ -38,6 +40,7 @@ PERIOD_WORDS = frozenset(set(MONTHS) | set(NUMBERS) | {
     "past", "previous", "prior", "since", "today", "yesterday", "tomorrow", "spring", "summer",
     "fall", "autumn", "winter", "half", "trailing", "rolling", "fy", "h1", "h2", "date",
     "current", "upcoming", "coming", "following", "between", "through", "until", "as"})
+COMPARE_WORDS = frozenset({"vs", "compared", "against", "than", "versus", "compare", "relative"})
 UNIT_WORDS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 DEAL_WORDS = frozenset({"deal", "deals", "opportunity", "opportunities"})
 RANK_WORDS = frozenset({"top", "bottom", "best", "worst", "highest", "lowest", "most", "least",
@@ -94,6 +97,8 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     for s, e, entry in lex.find(_masked(reading), {"metric"}):
         phrase = " ".join(w[s:e])
         weight = 0.5 if phrase in WEAK_PHRASES else float(e - s)
+        if entry.value == "leaderboard":
+            weight *= 3  # "leaderboard by win rate": the table, ranked by the named metric
         reading.votes[entry.value] = reading.votes.get(entry.value, 0) + weight
         reading.take(s, e)
     for s, e, entry in lex.find(_masked(reading), {"dimension"}):
@@ -110,7 +115,23 @@ def _masked(reading: Reading) -> list[str]:
     return [("@" if i in reading.used else word) for i, word in enumerate(reading.words)]
 
 
+_RELATIVE_COMPARE = re.compile(
+    r"\b(?:compared (?:to|with)|vs|against|than|relative to)(?: the| a)? "
+    r"(?:(?P<prev>last|previous|prior|preceding) (?P<unit>week|month|quarter|year|period)"
+    r"|(?P<before>week|month|quarter|year|period) before"
+    r"|(?P<yoy>same (?:period|quarter|month|week|time) (?:last|a|the previous|the prior) year"
+    r"|year (?:ago|earlier|before)|year before))\b")
+
+
 def _take_compare(words: list[str], reading: Reading) -> list[str]:
+    text = " ".join(words)
+    m = _RELATIVE_COMPARE.search(text)
+    if m:
+        unit = m["unit"] or m["before"]
+        yoy = m["yoy"] is not None or (unit == "year")
+        reading.compare = "previous_year" if yoy else "previous_period"
+        reading.compare_unit = "year" if yoy else (None if unit == "period" else unit)
+        return (text[:m.start()] + " @compare " + text[m.end():]).split()
     for s, e, entry in lexicon().find(words, {"compare"}):
         reading.compare = entry.value
         phrase = words[s:e]
@@ -122,16 +143,24 @@ def _take_compare(words: list[str], reading: Reading) -> list[str]:
 
 
 def _repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list[str]:
-    known = lexicon().words | index.words | STOPWORDS | PERIOD_WORDS
-    vocabulary = sorted(lexicon().words | index.words)
+    """Replace misspelled words by the closest vocabulary word or entity word.
+
+    Only words that are not known (vocabulary, values, stop words, common English) and are long
+    enough to carry a typo are touched; targets are content words, never stop words.
+    """
+    lex = lexicon()
+    known = lex.words | lex.alias_words | lex.english | index.words | STOPWORDS | PERIOD_WORDS
+    long_stopwords = {w for w in STOPWORDS if len(w) >= 6}  # "opportunities", "breakdown"
+    targets = sorted((lex.words | lex.alias_words | index.words | long_stopwords) - lex.english
+                     - (STOPWORDS - long_stopwords))
     out = []
     for word in words:
-        if word in known or len(word) < 4 or any(c.isdigit() for c in word) or \
+        if word in known or len(word) < 5 or any(c.isdigit() for c in word) or \
                 word.startswith("@"):
             out.append(word)
             continue
-        best = process.extractOne(word, vocabulary, scorer=fuzz.ratio,
-                                  score_cutoff=80 if len(word) >= 5 else 75)
+        best = process.extractOne(word, targets, scorer=fuzz.ratio,
+                                  score_cutoff=80 if len(word) >= 8 else 85)
         if best:
             out.append(best[0])
             reading.notes.append(f"read '{word}' as '{best[0]}'")
@@ -144,7 +173,8 @@ def _match_entities(reading: Reading, index: EntityIndex, *, multiword: bool) ->
     words = _masked(reading)
     for m in index.exact(words, blocked={i for i, x in enumerate(words) if x == "@"}):
         span = reading.words[m.start:m.end]
-        if multiword and (m.end - m.start < 2 or all(x in lexicon().words for x in span)):
+        if multiword and (m.end - m.start < 2 or (
+                m.how != "alias" and all(x in lexicon().words for x in span))):
             continue
         reading.entities.append(m)
         reading.take(m.start, m.end)
@@ -157,12 +187,13 @@ def _resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | 
     i = 0
     while i < len(w):
         if i in reading.used or w[i] in STOPWORDS or w[i] in FILTER_CUES or w[i] in \
-                EXCLUDE_CUES or w[i].isdigit() or w[i] in lexicon().words:
+                EXCLUDE_CUES or w[i].isdigit() or w[i] in lexicon().words or \
+                w[i] in lexicon().english:
             i += 1
             continue
         j = i
         while j < len(w) and j not in reading.used and w[j] not in STOPWORDS and \
-                w[j] not in FILTER_CUES and not w[j].isdigit():
+                w[j] not in FILTER_CUES and not w[j].isdigit() and w[j] not in lexicon().english:
             j += 1
         text = " ".join(w[i:j])
         result = _explain(reading, index, i, j, text)
@@ -234,24 +265,34 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
     group, top, order = _grouping(reading, norm, tool)
     if reading.grain:
         params["time_grain"] = _grain(reading.grain, period)
-    elif group == ["__grain__"]:
-        group = []
     if group and group[0] in UNIT_WORDS:
         params["time_grain"] = group[0]
         group = []
+    if group == [Dimension.opportunity.value] and tool in ("opportunity_count",
+                                                           "avg_deal_size"):
+        tool, measure = _deal_list_tool(tool, measure or "open")
+        params["measure"] = measure
+        if tool == "open_pipeline" and "period" not in params:
+            params["all_time"] = True
     params["group_by"] = [Dimension(g) for g in group]
     if top:
         params["top"] = top
     params["order"] = order
     params["filters"] = _filters(reading)
-    if any(x in norm.split() for x in ("all", "total", "entire", "whole", "ever")) and \
-            _has_modifier(norm, "all_time") and "period" not in params:
+    if _has_modifier(norm, "all_time") and "period" not in params:
         params["all_time"] = True
-    if tool == "opportunity_count" and measure and measure.startswith("open") and \
-            "period" not in params:
-        params.pop("period", None)
     return Plan(tool=tool, params=MetricParams(**params), as_of=reading.as_of,
                 notes=reading.notes)
+
+
+def _deal_list_tool(tool: str, measure: str) -> tuple[str, str]:
+    """Ranking individual deals ranks them by amount: won -> bookings, open -> pipeline."""
+    kind = measure.removesuffix("_amount")
+    if tool == "avg_deal_size" or kind == "won":  # a single deal's size is its amount
+        return "bookings", "amount"
+    if kind == "open":
+        return "open_pipeline", "amount"
+    return "opportunity_count", f"{kind}_amount"
 
 
 def _has_modifier(norm: str, name: str) -> bool:
@@ -263,9 +304,12 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
     strong_closed = [t for t in CLOSED_DEAL_TOOLS if votes.get(t, 0) >= 1]
     if len(strong_closed) >= 2:
         return "leaderboard"
+    ranked = bool(lexicon().find(norm.split(), {"rank"})) or bool(
+        re.search(r"\b(top|bottom)\s+\d+\b", norm))
+    if ranked and set(votes) <= {"opportunity_count"} and votes.get("opportunity_count", 0) < 1:
+        return "bookings"  # "best month", "top 5 deals": ranked by revenue
     if not votes:
-        ranked = lexicon().find(norm.split(), {"rank"})
-        return "bookings" if ranked else None  # "best month", "top 5 deals": ranked by revenue
+        return None
     best = max(votes.values())
     tied = [t for t, v in votes.items() if v == best]
     return min(tied, key=TOOL_PRIORITY.index)
@@ -273,7 +317,7 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
 
 def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
     words = norm.split()
-    found = [e.value for _, _, e in lexicon().find(words, {"measure"}) if e.tool == tool]
+    found = [e.value for e in lexicon().scan(words, "measure", tool)]
     if tool == "opportunity_count":
         kind = next((m for m in found if m != "open"), None) or (
             "open" if "open" in found or not reading.periods else "created")
@@ -295,11 +339,10 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     if len(periods) == 1:
         return periods[0]
     first, second = periods[0], periods[1]
-    if reading.compare is None:
-        if second.start == first.end.__class__.fromordinal(first.end.toordinal() + 1) or \
-                first.start == second.end.__class__.fromordinal(second.end.toordinal() + 1):
-            start, end = min(first.start, second.start), max(first.end, second.end)
-            return Period(start, end, f"{first.label} and {second.label}")
+    if reading.compare is not None:
+        return first
+    compared = bool(set(reading.words) & COMPARE_WORDS)
+    if compared:
         for grain in ("month", "quarter", "year"):
             if calendar.bucket(first.start, grain).start == first.start and \
                     calendar.previous(first, grain).start == second.start:  # type: ignore
@@ -309,9 +352,16 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
             reading.compare = "previous_year"
             return first
         return Clarification(
-            question=f"Which period do you mean: {first.label} or {second.label}?",
+            question=f"I can compare a period with the one before it or with the same period a "
+                     f"year earlier; {first.label} and {second.label} are neither. Which one?",
             options=[first.label, second.label])
-    return first
+    if second.start == first.end + timedelta(days=1) or first.start == second.end + \
+            timedelta(days=1):
+        start, end = min(first.start, second.start), max(first.end, second.end)
+        return Period(start, end, f"{first.label} and {second.label}")
+    return Clarification(
+        question=f"Which period do you mean: {first.label} or {second.label}?",
+        options=[first.label, second.label])
 
 
 def _grain(grain: str, period: Period | None) -> str:
@@ -340,7 +390,7 @@ def _grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | 
         before = set(words[max(0, pos - 3):pos])
         plural = text.endswith("s") and text not in ("sales", "series", "business", "boss")
         cued = bool(before & GROUP_CUES) or bool(before & RANK_WORDS)
-        near_entity = any(e.dimension == dim and abs(e.start - pos) <= 2
+        near_entity = any((e.dimension == dim and abs(e.start - pos) <= 2) or e.end == pos
                           for e in reading.entities)
         if (near_entity or dim == Dimension.account) and not cued:
             continue
@@ -365,7 +415,8 @@ def _grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | 
 def _filters(reading: Reading) -> list[Filter]:
     by_dim: dict[tuple[Dimension, bool], list[str]] = {}
     for e in reading.entities:
-        before = set(reading.words[max(0, e.start - 2):e.start])
+        prev = reading.words[max(0, e.start - 2):e.start]
+        before = set(prev) | {" ".join(prev)}
         exclude = bool(before & EXCLUDE_CUES)
         values = by_dim.setdefault((e.dimension, exclude), [])
         if e.label not in values:

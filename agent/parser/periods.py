@@ -58,6 +58,7 @@ class PeriodParser:
         self.patterns: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Period | None]]] = [
             (re.compile(p), h) for p, h in (
                 (r"(\d{4})_(\d{2})_(\d{2})", self._day),
+                (FY + r"((?:19|20)?\d{2})\s+(?:ytd|year to date|to date)", self._fy_to_date),
                 (r"(\d{4})_(\d{2})", self._iso_month),
                 (r"(?:calendar\s+q|cq)([1-4])\s+(?:of\s+)?" + Y, self._calendar_quarter),
                 (r"(?:fiscal\s+)?q([1-4])\s+(?:of\s+)?(?:" + FY + r")?" + Y, self._fq_year),
@@ -253,6 +254,11 @@ class PeriodParser:
 
     def _fiscal_year(self, m: re.Match[str]) -> Period:
         return self.cal.year(self._year_number(m[1]))
+
+    def _fy_to_date(self, m: re.Match[str]) -> Period:
+        fy = self.cal.year(self._year_number(m[1]))
+        end = min(fy.end, self.as_of)
+        return Period(fy.start, end, f"{fy.label} YTD")
 
     def _calendar_year(self, m: re.Match[str]) -> Period:
         y = int(m[1])

@@ -1,0 +1,95 @@
+"""The state machine end to end: answer, clarification, escalation and refusal paths."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+
+from agent.ask import ask
+from agent.context import Context, Warehouse
+from agent.diagram import mermaid
+from agent.graph import build_graph
+from protocols.messages import AgentResponse
+from tests.conftest import REPO
+from tests.helpers import fixture_db
+
+AS_OF = date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def wh():
+    con = fixture_db("parser_world")
+    yield Warehouse(con)
+    con.close()
+
+
+def test_topology():
+    edges = {line.strip().rstrip(";") for line in mermaid().splitlines()[1:]}
+    assert edges == {
+        "__start__ --> intake", "intake --> classify", "classify --> guard",
+        "guard -.-> execute", "guard -.-> escalate", "guard -.-> respond",
+        "execute -.-> synthesize", "execute -.-> respond", "synthesize --> respond",
+        "escalate --> respond", "respond --> __end__"}
+
+
+def test_readme_shows_the_generated_diagram():
+    assert mermaid() in (REPO / "README.md").read_text()
+
+
+def test_answer_path(wh):
+    r = ask(wh, "bookings by rep this year", as_of=AS_OF, request_id="t-1")
+    assert r.request_id == "t-1" and r.status == "answered"
+    assert r.intent.tool == "bookings" and r.intent.params["group_by"] == ["rep"]
+    rows = {row[0]: row[1] for row in r.result.rows}
+    assert rows == {"Darcel Schlecht": 50000.0, "John Doe": 30000.0, "John Smith": 5000.0}
+    assert "Darcel Schlecht $50,000" in r.answer
+    assert r.result.period == {"start": "2026-02-01", "end": "2027-01-31", "label": "FY2027"}
+    assert r.escalation is None and r.clarification is None
+
+
+def test_clarification_path(wh):
+    r = ask(wh, "win rate for john", as_of=AS_OF)
+    assert r.status == "needs_clarification" and r.result is None
+    assert set(r.clarification.options) == {"John Doe (rep)", "John Smith (rep)"}
+
+
+def test_clarification_when_tool_cannot_answer(wh):
+    r = ask(wh, "quota attainment by industry", as_of=AS_OF)
+    assert r.status == "needs_clarification"
+    assert "industry" in r.clarification.question and "team" in r.clarification.options
+
+
+def test_escalation_path(wh):
+    r = ask(wh, "launch a campaign for EMEA next quarter", as_of=AS_OF)
+    assert r.status == "escalated" and r.result is None
+    assert r.escalation.target == "marketing-growth"
+    assert r.escalation.category == "marketing_strategy"
+    assert r.escalation.escalation_id and "launch a campaign" in r.escalation.reason
+
+
+def test_refusal_path(wh):
+    r = ask(wh, "delete all lost deals from last quarter", as_of=AS_OF)
+    assert r.status == "refused" and r.result is None and r.escalation is None
+    assert "read-only" in r.answer
+
+
+def test_answer_json_round_trips_the_contract(wh):
+    r = ask(wh, "win rate by region last quarter", as_of=AS_OF)
+    again = AgentResponse.model_validate_json(r.model_dump_json())
+    assert again == r
+    body = r.model_dump(mode="json")
+    assert set(body) == {"request_id", "status", "answer", "intent", "result", "warnings",
+                         "clarification", "escalation"}
+    assert {"value", "unit", "columns", "rows", "period", "as_of", "definition", "sql",
+            "n_records"} <= set(body["result"])
+
+
+def test_graph_compiles_with_a_checkpointer_and_keeps_state(wh):
+    graph = build_graph().compile(checkpointer=InMemorySaver())
+    cfg = {"configurable": {"thread_id": "t"}}
+    out = graph.invoke({"question": "open pipeline", "as_of": AS_OF}, cfg,
+                       context=Context(warehouse=wh))
+    assert out["response"].status == "answered"
+    assert graph.get_state(cfg).values["plan"].tool == "open_pipeline"
