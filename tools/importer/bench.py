@@ -1,0 +1,140 @@
+"""Import benchmark: `run_import` against DuckDB's own `CREATE TABLE AS SELECT * FROM read_csv`.
+
+    python -m tools.importer.bench --rows 1000000 --dir /work/bench-data
+
+writes a Salesforce-style Opportunity.csv (deterministic for a given row count), then times,
+each in a fresh warehouse file and best of --repeat runs, (a) the raw read into a table and
+(b) the import of the same file with the salesforce preset (stage dictionary, value maps,
+percent scaling, owner lookup, reject checks, upsert by id, extra JSON). Generated data stays
+outside the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import duckdb
+from pydantic import BaseModel
+
+from tools.importer.run import run_import
+from tools.warehouse import connect
+
+# Columns and values of a typical Opportunity export; Description stays unmapped (-> extra).
+GENERATE_SQL = """
+COPY (
+  SELECT printf('006%012d', i) AS "Id",
+         'Deal ' || i AS "Name",
+         printf('001%012d', i % 50000) AS "AccountId",
+         printf('005%012d', i % 400) AS "OwnerId",
+         ['Prospecting', 'Qualification', 'Proposal', 'Negotiation', 'Closed Won',
+          'Closed Lost'][1 + i % 6] AS "StageName",
+         round(1000 + (i * 7919) % 250000 + (i % 100) / 100.0, 2) AS "Amount",
+         [10, 20, 50, 80, 100, 0][1 + i % 6] AS "Probability",
+         DATE '2020-01-01' + CAST(i % 2000 AS INTEGER) AS "CloseDate",
+         strftime(TIMESTAMP '2019-06-01 08:00:00' + to_seconds(i * 97 % 150000000),
+                  '%Y-%m-%dT%H:%M:%S.000Z') AS "CreatedDate",
+         ['New Customer', 'Existing Customer - Upgrade', 'Existing Customer - Replacement',
+          'Existing Customer - Downgrade', NULL][1 + i % 5] AS "Type",
+         ['Web', 'Partner', 'Phone Inquiry', 'Trade Show'][1 + i % 4] AS "LeadSource",
+         ['Pipeline', 'Pipeline', 'Best Case', 'Commit', 'Closed', 'Omitted'][1 + i % 6]
+           AS "ForecastCategoryName",
+         (i % 6 >= 4) AS "IsClosed",
+         (i % 6 = 4) AS "IsWon",
+         'USD' AS "CurrencyIsoCode",
+         'Follow up ' || (i % 13) AS "Description"
+  FROM range($rows) t(i)
+) TO $path (HEADER, DELIMITER ',')
+"""
+
+
+class BenchResult(BaseModel):
+    """Seconds for the raw read and for the import of the same file (best of `repeat` runs)."""
+
+    rows: int
+    file: str
+    threads: int
+    repeat: int
+    raw_read_seconds: list[float]
+    import_seconds: list[float]
+    loaded: int
+    rejected: int
+
+    @property
+    def ratio(self) -> float:
+        """Best import time over best raw read time (the target is at most 2)."""
+        return min(self.import_seconds) / min(self.raw_read_seconds)
+
+
+def make_opportunities_csv(directory: Path, rows: int) -> Path:
+    """Write `rows` Salesforce-style opportunities to directory/Opportunity.csv."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "Opportunity.csv"
+    with duckdb.connect() as con:
+        con.execute(GENERATE_SQL, {"rows": rows, "path": str(path)})
+    return path
+
+
+def _fresh(path: Path) -> Path:
+    for old in path.parent.glob(path.name + "*"):
+        old.unlink()
+    return path
+
+
+def _raw_read(csv: Path, db: Path) -> tuple[float, int, int]:
+    with duckdb.connect(str(_fresh(db))) as con:
+        start = time.perf_counter()
+        con.execute("CREATE TABLE t AS SELECT * FROM read_csv($path)", {"path": str(csv)})
+        seconds = time.perf_counter() - start
+        threads = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+        rows = int(con.execute("SELECT count(*) FROM t").fetchall()[0][0])
+    return seconds, threads, rows
+
+
+def bench(directory: Path, rows: int, *, repeat: int = 3, regenerate: bool = False
+          ) -> BenchResult:
+    """Time raw reads and imports of directory/Opportunity.csv, each in a fresh warehouse file.
+
+    Runs alternate (raw, import, raw, import, ...) so both see the same machine load.
+    """
+    path = directory / "Opportunity.csv"
+    if regenerate or not path.exists():
+        make_opportunities_csv(directory, rows)
+    work = directory / "warehouses"
+    work.mkdir(exist_ok=True)
+    raw_times, import_times = [], []
+    threads = counted = 0
+    loaded = rejected = 0
+    for _ in range(repeat):
+        seconds, threads, counted = _raw_read(path, work / "raw.duckdb")
+        raw_times.append(round(seconds, 3))
+        con = connect(_fresh(work / "import.duckdb"))
+        try:
+            start = time.perf_counter()
+            summary = run_import(con, "salesforce", directory)
+            import_times.append(round(time.perf_counter() - start, 3))
+        finally:
+            con.close()
+        table = summary.table("opportunities")
+        loaded, rejected = table.loaded, table.rejected
+    return BenchResult(rows=counted, file=str(path), threads=threads, repeat=repeat,
+                       raw_read_seconds=raw_times, import_seconds=import_times,
+                       loaded=loaded, rejected=rejected)
+
+
+def main() -> None:
+    """Command line: generate (if needed) and time; prints JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--dir", type=Path, default=Path("/work/bench-data"))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--regenerate", action="store_true")
+    args = parser.parse_args()
+    result = bench(args.dir, args.rows, repeat=args.repeat, regenerate=args.regenerate)
+    print(json.dumps({**result.model_dump(), "ratio": round(result.ratio, 2)}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Mappings shipped with the importer, one TOML file per CRM export format."""

@@ -1,0 +1,191 @@
+"""SQL expressions that turn a source value into a target value, one layer per step.
+
+Layer `b` builds the text value (header, fallbacks, concat, split, template), layer `t` applies
+the value map and default, layer `c` parses into the target type with TRY_CAST, so a value
+that does not parse becomes NULL and the row can be rejected with the reason. Column aliases
+carry a per-load prefix because several loads reading the same file are staged in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tools.importer.mapping import as_text
+from tools.importer.plan import ColumnPlan
+from tools.importer.schema import kind_of
+from tools.importer.sql import Params
+
+TRUE_WORDS = ("true", "t", "yes", "y", "1")
+FALSE_WORDS = ("false", "f", "no", "n", "0")
+# A timestamp that carries a UTC offset ("...Z", "...+02:00"); only tested on values longer
+# than a date and time, so the "-15" of "2024-01-15" never looks like an offset.
+_OFFSET = r"(Z|z|[+-]\d\d(:?\d\d)?)\s*$"
+
+
+@dataclass(frozen=True)
+class Names:
+    """Aliases of one load's columns inside a shared staging statement."""
+
+    prefix: str
+
+    def main(self, i: int) -> str:
+        """Column i's main source header."""
+        return f"{self.prefix}m{i}"
+
+    def fallback(self, i: int, j: int) -> str:
+        """Column i's j-th fallback header."""
+        return f"{self.prefix}f{i}_{j}"
+
+    def concat(self, i: int, j: int) -> str:
+        """Column i's j-th concatenated header."""
+        return f"{self.prefix}k{i}_{j}"
+
+    def extra(self, k: int) -> str:
+        """The k-th unmapped header (for the extra JSON)."""
+        return f"{self.prefix}x{k}"
+
+    def layer(self, step: str, i: int) -> str:
+        """Column i after layer `step` (b, t or c)."""
+        return f"{self.prefix}{step}{i}"
+
+    def column(self, name: str) -> str:
+        """A per-load output column (err, err_v, extra)."""
+        return f"{self.prefix}{name}"
+
+
+def text(expr: str, trim: bool = True) -> str:
+    """A source value as text, empty meaning NULL (trimmed unless the parse ignores spaces)."""
+    value = f"CAST({expr} AS VARCHAR)"
+    return f"nullif(trim({value}), '')" if trim else f"nullif({value}, '')"
+
+
+def _plain(col: ColumnPlan) -> bool:
+    spec = col.spec
+    return (
+        spec.column is not None and not spec.fallbacks and spec.split is None
+        and spec.template is None and spec.map is None and spec.default is None
+        and spec.lookup is None
+    )
+
+
+def needs_trim(col: ColumnPlan, is_key: bool) -> bool:
+    """Whether surrounding spaces must be cut: keys, lookups, value maps and true/false words.
+
+    Plain text is kept as exported, and TRY_CAST already ignores spaces around numbers and
+    dates, so skipping trim there saves a copy of every value on large files.
+    """
+    return is_key or not _plain(col) or col.kind in {"boolean", "json"}
+
+
+def is_direct(col: ColumnPlan, source_type: str | None) -> bool:
+    """Whether a typed (Parquet) source can be cast straight into the target, skipping text."""
+    spec = col.spec
+    untouched = (
+        _plain(col) and spec.scale is None and not spec.percent and spec.thousands is None
+        and spec.date_format is None
+    )
+    return (
+        untouched and source_type is not None and kind_of(source_type) == col.kind
+        and col.kind not in {"text", "json"}
+    )
+
+
+def base_expr(col: ColumnPlan, p: Params, names: Names, direct: bool, trim: bool) -> str:
+    """Layer b: the value as text before value maps."""
+    spec = col.spec
+    i = col.index
+    if direct:
+        return names.main(i)
+    if spec.value is not None:
+        return f"CAST({p.add(as_text(spec.value))} AS VARCHAR)"
+    if spec.concat is not None:
+        parts = ", ".join(text(names.concat(i, j)) for j in range(len(spec.concat)))
+        expr = f"nullif(concat_ws(CAST({p.add(spec.separator)} AS VARCHAR), {parts}), '')"
+    else:
+        width = max((len(f) for f in col.fallbacks), default=0)
+        options = [text(names.main(i), trim)]
+        options += [text(names.fallback(i, j)) for j in range(width)]
+        expr = options[0] if len(options) == 1 else f"coalesce({', '.join(options)})"
+    if spec.split is not None:
+        expr = f"nullif(trim(split_part({expr}, {p.add(spec.split)}, 1)), '')"
+    if spec.template is not None:
+        prefix, suffix = spec.template.split("{value}", 1)
+        expr = f"({p.add(prefix)} || {expr} || {p.add(suffix)})"
+    return expr
+
+
+def mapped_expr(col: ColumnPlan, p: Params, source: str) -> str:
+    """Layer t: value map (case-insensitive, trimmed keys) and default on the text value."""
+    expr = source
+    if col.value_map:
+        whens = " ".join(
+            f"WHEN {p.add(key)} THEN {p.add(value)}" for key, value in col.value_map.items()
+        )
+        otherwise = source if col.spec.otherwise is None else p.add(as_text(col.spec.otherwise))
+        expr = f"nullif(CASE lower({source}) {whens} ELSE {otherwise} END, '')"
+    if col.spec.default is not None:
+        expr = f"coalesce({expr}, {p.add(as_text(col.spec.default))})"
+    return expr
+
+
+def _timestamp(x: str) -> str:
+    return (
+        f"CASE WHEN length({x}) > 16 AND regexp_matches({x}, '{_OFFSET}') "
+        f"THEN TRY_CAST({x} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' "
+        f"ELSE TRY_CAST({x} AS TIMESTAMP) END"
+    )
+
+
+def parsed_expr(col: ColumnPlan, p: Params, x: str, direct: bool) -> str:
+    """Layer c: the target-typed value, NULL when the text does not parse."""
+    spec, kind, sql_type = col.spec, col.kind, col.sql_type
+    if direct:
+        return f"TRY_CAST({x} AS {sql_type})"
+    if kind == "text":
+        return x
+    if kind == "json":
+        return f"TRY_CAST({x} AS JSON)"
+    if kind == "boolean":
+        true = ", ".join(f"'{w}'" for w in TRUE_WORDS)
+        false = ", ".join(f"'{w}'" for w in FALSE_WORDS)
+        return (f"CASE WHEN lower({x}) IN ({true}) THEN TRUE "
+                f"WHEN lower({x}) IN ({false}) THEN FALSE END")
+    if kind in {"date", "timestamp"}:
+        if spec.date_formats:
+            value = f"try_strptime(trim({x}), {p.add(spec.date_formats)}::VARCHAR[])"
+            return f"CAST({value} AS {sql_type})"
+        if kind == "date":
+            return f"coalesce(TRY_CAST({x} AS DATE), CAST({_timestamp(x)} AS DATE))"
+        return _timestamp(x)
+    # number / integer
+    if spec.thousands:
+        x = f"replace({x}, {p.add(spec.thousands)}, '')"
+    factor = (spec.scale if spec.scale is not None else 1.0) * (0.01 if spec.percent else 1.0)
+    if spec.percent:
+        x = f"rtrim(rtrim(trim({x}), '%'))"
+    if factor != 1.0:
+        return f"TRY_CAST(TRY_CAST({x} AS DOUBLE) * {p.add(factor)}::DOUBLE AS {sql_type})"
+    return f"coalesce(TRY_CAST({x} AS {sql_type}), TRY_CAST(TRY_CAST({x} AS DOUBLE) AS {sql_type}))"
+
+
+def invalid_check(t: str, c: str) -> str:
+    """A present value that did not parse (spaces alone count as empty, not invalid)."""
+    return f"{t} IS NOT NULL AND {c} IS NULL AND trim(CAST({t} AS VARCHAR)) <> ''"
+
+
+def invalid_message(col: ColumnPlan) -> str:
+    """What a value that fails to parse into this column is called in a reject reason."""
+    if col.kind in {"date", "timestamp"}:
+        fmts = col.spec.date_formats
+        return f"not a {col.kind}" + (f" (expected {' or '.join(fmts)})" if fmts else "")
+    return {
+        "number": "not a number",
+        "integer": "not a whole number",
+        "boolean": "not a true/false value",
+        "json": "not valid JSON",
+    }.get(col.kind, "invalid value")
+
+
+def can_fail(col: ColumnPlan) -> bool:
+    """Whether parsing this column can reject a row."""
+    return col.kind != "text"
