@@ -84,6 +84,10 @@ class LoadPlan:
         """The plan of a target column."""
         return next(c for c in self.columns if c.target == target)
 
+    def key_columns(self) -> list[ColumnPlan]:
+        """The plans of the key columns, in key order."""
+        return [self.column(k) for k in self.key]
+
     @property
     def file_names(self) -> list[str]:
         """Names of the files read."""

@@ -108,8 +108,8 @@ def describe(con: duckdb.DuckDBPyConnection, path: Path, load: Load) -> SourceFi
         )
     sql, params = read_sql(fmt, load, "path")
     try:
-        rows = con.execute(f"DESCRIBE SELECT * FROM {sql}", {**params, "path": str(path)})
-        rows = rows.fetchall()
+        described = con.execute(f"DESCRIBE SELECT * FROM {sql}", {**params, "path": str(path)})
+        rows = described.fetchall()
     except duckdb.Error as exc:
         hint = "; set `encoding` on the load" if "utf-8" in str(exc).lower() else ""
         raise SourceError(f"cannot read {path.name}: {str(exc).splitlines()[0]}{hint}") from exc

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import duckdb
 
+from tools.importer.context import Run
 from tools.importer.errors import ImportFailed, SourceError
-from tools.importer.load import Run, apply, group_plans, read_group, stage
+from tools.importer.load import apply, read_group, stage
 from tools.importer.mapping import Mapping, load_mapping
 from tools.importer.plan import LoadPlan, plan_load
 from tools.importer.reader import SourceFile
 from tools.importer.schema import read_schema
 from tools.importer.sql import one
+from tools.importer.staging import Group, group_plans
 from tools.importer.summary import ImportSummary, LoadReport, Notice, TableCounts
 from tools.warehouse import save_settings
 
@@ -129,20 +131,23 @@ class _Steps:
         self.done += 1
 
 
-def _read_files(run: Run, steps: _Steps) -> dict[int, tuple[str, list[int]]]:
-    """Stage every file once (outside the transaction); staging table per load index."""
-    shared: dict[int, tuple[str, list[int]]] = {}
+Staged = tuple[Group, str, list[int]]
+
+
+def _read_files(run: Run, steps: _Steps) -> dict[int, Staged]:
+    """Stage every file once (outside the transaction): group, table and offsets per load."""
+    staged: dict[int, Staged] = {}
     for group in group_plans(run.plans):
         steps.step(f"reading {', '.join(group.plans[0].file_names)}")
-        staged = read_group(run, group)
+        table, offsets = read_group(run, group)
         for plan in group.plans:
-            shared[plan.index] = staged
-    return shared
+            staged[plan.index] = (group, table, offsets)
+    return staged
 
 
-def _load(run: Run, shared: dict[int, tuple[str, list[int]]], steps: _Steps) -> list[LoadReport]:
+def _load(run: Run, staged: dict[int, Staged], steps: _Steps) -> list[LoadReport]:
     """Inside the transaction: rejects and clean rows of every load, then the upserts."""
-    reports = [stage(run, plan, *shared[plan.index]) for plan in run.plans]
+    reports = [stage(run, plan, *staged[plan.index]) for plan in run.plans]
     for plan, report in zip(run.plans, reports, strict=True):
         steps.step(f"loading {plan.table.name}")
         try:
@@ -218,13 +223,13 @@ def run_import(
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET enable_progress_bar = false")
     try:
-        shared = _read_files(run, steps)
+        staged = _read_files(run, steps)
         try:
             con.execute("BEGIN TRANSACTION")
         except duckdb.Error as exc:
             raise ImportFailed(f"cannot start the import transaction: {exc}") from exc
         try:
-            reports = _load(run, shared, steps)
+            reports = _load(run, staged, steps)
             steps.step("recording the import")
             summary = _record(run, spec, source_dir, reports, started_at, clock)
             con.execute("COMMIT")

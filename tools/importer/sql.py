@@ -6,6 +6,8 @@ are always quoted; values from mappings or exports are always bound, never forma
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 
 
@@ -34,3 +36,11 @@ def one(
     """Run a statement that yields one row and return it, consuming the whole result."""
     rows = con.execute(sql, params or {}).fetchall()
     return tuple(rows[0]) if rows else ()
+
+
+def case_of(selector: str, values: Sequence[tuple[int, object]], p: Params) -> str:
+    """CASE selector WHEN i THEN <bound value> ... END."""
+    if len(values) == 1:
+        return p.add(values[0][1])
+    whens = " ".join(f"WHEN {i} THEN {p.add(v)}" for i, v in values)
+    return f"CASE {selector} {whens} END"

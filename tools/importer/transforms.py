@@ -15,12 +15,6 @@ from tools.importer.plan import ColumnPlan
 from tools.importer.schema import kind_of
 from tools.importer.sql import Params
 
-TRUE_WORDS = ("true", "t", "yes", "y", "1")
-FALSE_WORDS = ("false", "f", "no", "n", "0")
-# A timestamp that carries a UTC offset ("...Z", "...+02:00"); only tested on values longer
-# than a date and time, so the "-15" of "2024-01-15" never looks like an offset.
-_OFFSET = r"(Z|z|[+-]\d\d(:?\d\d)?)\s*$"
-
 
 @dataclass(frozen=True)
 class Names:
@@ -53,10 +47,13 @@ class Names:
         return f"{self.prefix}{name}"
 
 
-def text(expr: str, trim: bool = True) -> str:
-    """A source value as text, empty meaning NULL (trimmed unless the parse ignores spaces)."""
-    value = f"CAST({expr} AS VARCHAR)"
-    return f"nullif(trim({value}), '')" if trim else f"nullif({value}, '')"
+def text(expr: str) -> str:
+    """A source value as text without surrounding spaces, empty meaning NULL.
+
+    trim() copies every string, so it only runs on values that start or end with a space.
+    """
+    v = f"CAST({expr} AS VARCHAR)"
+    return f"nullif(CASE WHEN prefix({v}, ' ') OR suffix({v}, ' ') THEN trim({v}) ELSE {v} END, '')"
 
 
 def _plain(col: ColumnPlan) -> bool:
@@ -66,15 +63,6 @@ def _plain(col: ColumnPlan) -> bool:
         and spec.template is None and spec.map is None and spec.default is None
         and spec.lookup is None
     )
-
-
-def needs_trim(col: ColumnPlan, is_key: bool) -> bool:
-    """Whether surrounding spaces must be cut: keys, lookups, value maps and true/false words.
-
-    Plain text is kept as exported, and TRY_CAST already ignores spaces around numbers and
-    dates, so skipping trim there saves a copy of every value on large files.
-    """
-    return is_key or not _plain(col) or col.kind in {"boolean", "json"}
 
 
 def is_direct(col: ColumnPlan, source_type: str | None) -> bool:
@@ -90,7 +78,7 @@ def is_direct(col: ColumnPlan, source_type: str | None) -> bool:
     )
 
 
-def base_expr(col: ColumnPlan, p: Params, names: Names, direct: bool, trim: bool) -> str:
+def base_expr(col: ColumnPlan, p: Params, names: Names, direct: bool) -> str:
     """Layer b: the value as text before value maps."""
     spec = col.spec
     i = col.index
@@ -103,7 +91,7 @@ def base_expr(col: ColumnPlan, p: Params, names: Names, direct: bool, trim: bool
         expr = f"nullif(concat_ws(CAST({p.add(spec.separator)} AS VARCHAR), {parts}), '')"
     else:
         width = max((len(f) for f in col.fallbacks), default=0)
-        options = [text(names.main(i), trim)]
+        options = [text(names.main(i))]
         options += [text(names.fallback(i, j)) for j in range(width)]
         expr = options[0] if len(options) == 1 else f"coalesce({', '.join(options)})"
     if spec.split is not None:
@@ -129,8 +117,15 @@ def mapped_expr(col: ColumnPlan, p: Params, source: str) -> str:
 
 
 def _timestamp(x: str) -> str:
+    """ISO timestamp text -> UTC TIMESTAMP.
+
+    A non-zero UTC offset ("+02:00", "+0200", "-05") needs the TIMESTAMPTZ cast; "Z" and naive
+    values cast directly (naive ones are taken as UTC). Offsets are recognized by a sign where
+    they end, only past the length of a date and time, so the "-15" of "2024-01-15" is not one.
+    """
+    sign = " OR ".join(f"substr({x}, {pos}, 1) IN ('+', '-')" for pos in (-6, -5, -3))
     return (
-        f"CASE WHEN length({x}) > 16 AND regexp_matches({x}, '{_OFFSET}') "
+        f"CASE WHEN length({x}) > 16 AND ({sign}) "
         f"THEN TRY_CAST({x} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' "
         f"ELSE TRY_CAST({x} AS TIMESTAMP) END"
     )
@@ -145,14 +140,11 @@ def parsed_expr(col: ColumnPlan, p: Params, x: str, direct: bool) -> str:
         return x
     if kind == "json":
         return f"TRY_CAST({x} AS JSON)"
-    if kind == "boolean":
-        true = ", ".join(f"'{w}'" for w in TRUE_WORDS)
-        false = ", ".join(f"'{w}'" for w in FALSE_WORDS)
-        return (f"CASE WHEN lower({x}) IN ({true}) THEN TRUE "
-                f"WHEN lower({x}) IN ({false}) THEN FALSE END")
+    if kind == "boolean":  # DuckDB accepts exactly true/false, t/f, yes/no, y/n, 1/0
+        return f"TRY_CAST({x} AS BOOLEAN)"
     if kind in {"date", "timestamp"}:
         if spec.date_formats:
-            value = f"try_strptime(trim({x}), {p.add(spec.date_formats)}::VARCHAR[])"
+            value = f"try_strptime({x}, {p.add(spec.date_formats)}::VARCHAR[])"
             return f"CAST({value} AS {sql_type})"
         if kind == "date":
             return f"coalesce(TRY_CAST({x} AS DATE), CAST({_timestamp(x)} AS DATE))"
@@ -161,16 +153,21 @@ def parsed_expr(col: ColumnPlan, p: Params, x: str, direct: bool) -> str:
     if spec.thousands:
         x = f"replace({x}, {p.add(spec.thousands)}, '')"
     factor = (spec.scale if spec.scale is not None else 1.0) * (0.01 if spec.percent else 1.0)
-    if spec.percent:
-        x = f"rtrim(rtrim(trim({x}), '%'))"
     if factor != 1.0:
-        return f"TRY_CAST(TRY_CAST({x} AS DOUBLE) * {p.add(factor)}::DOUBLE AS {sql_type})"
+        f = p.add(factor)
+        scaled = f"TRY_CAST(TRY_CAST({x} AS DOUBLE) * {f}::DOUBLE AS {sql_type})"
+        if not spec.percent:
+            return scaled
+        # strip "%" only when the plain number did not parse: stripping copies the string
+        number = f"TRY_CAST(rtrim(rtrim({x}, '%')) AS DOUBLE)"
+        stripped = f"TRY_CAST({number} * {f}::DOUBLE AS {sql_type})"
+        return f"coalesce({scaled}, {stripped})"
     return f"coalesce(TRY_CAST({x} AS {sql_type}), TRY_CAST(TRY_CAST({x} AS DOUBLE) AS {sql_type}))"
 
 
 def invalid_check(t: str, c: str) -> str:
-    """A present value that did not parse (spaces alone count as empty, not invalid)."""
-    return f"{t} IS NOT NULL AND {c} IS NULL AND trim(CAST({t} AS VARCHAR)) <> ''"
+    """A present value that did not parse."""
+    return f"{t} IS NOT NULL AND {c} IS NULL"
 
 
 def invalid_message(col: ColumnPlan) -> str:
