@@ -320,3 +320,28 @@ def test_header_matching() -> None:
     assert match_header(headers, ["Probability"]) == "Probability (%)"
     assert match_header(headers, ["amount"]) == "Amount"
     assert match_header(headers, ["CloseDate", "Close Date"]) is None
+
+
+def test_spaces_and_bad_constants(warehouse: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """Values are trimmed everywhere; a constant that does not fit its column is fatal."""
+    text = """
+name = "spaces"
+[[load]]
+table = "products"
+file = "p.csv"
+[load.columns]
+product_id = "id"
+name = "name"
+list_price = "price"
+[load.constants]
+is_recurring = "yes"
+"""
+    source = export(tmp_path, {"p.csv": 'id,name,price\n" P1 ","  Widget ", 12.5 \n P2 ,   ,\n'})
+    summary = run_import(warehouse, parse_mapping(text, "spaces"), source)
+    assert summary.rejected == 0
+    assert rows(warehouse, "select product_id, name, list_price, is_recurring from products "
+                           "order by 1") == [("P1", "Widget", Decimal("12.5000"), True),
+                                             ("P2", None, None, True)]
+    bad = text.replace('is_recurring = "yes"', 'is_recurring = "maybe"')
+    with pytest.raises(MappingError, match="is_recurring = 'maybe' is not a valid boolean"):
+        run_import(warehouse, parse_mapping(bad, "spaces"), source)

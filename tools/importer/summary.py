@@ -105,10 +105,12 @@ class ImportSummary(BaseModel):
             f"Import {self.import_id} from {self.source} with mapping '{self.mapping}' "
             f"({self.elapsed_seconds:.1f} s)",
             "",
-            f"  {'table':<28} {'read':>10} {'loaded':>10} {'rejected':>9}",
+            f"  {'table':<28} {'read':>10} {'loaded':>10} {'new':>10} {'updated':>10} "
+            f"{'rejected':>9}",
         ]
         for t in self.tables:
-            lines.append(f"  {t.table:<28} {t.read:>10,} {t.loaded:>10,} {t.rejected:>9,}")
+            lines.append(f"  {t.table:<28} {t.read:>10,} {t.loaded:>10,} {t.inserted:>10,} "
+                         f"{t.updated:>10,} {t.rejected:>9,}")
         if self.data_start or self.data_end:
             lines += ["", f"Data from {self.data_start} to {self.data_end}."]
         if self.rejects:
