@@ -16,6 +16,7 @@ TITLES = {
     "weighted_pipeline": "Weighted pipeline", "deals": "Deals", "amount": "Amount",
     "attainment": "Quota attainment", "coverage": "Pipeline coverage",
 }
+QUALITY = ("without_amount", "excluded_deals", "negative_cycle", "lost_without_amount")
 NULL_REASONS = {
     "NO_DATA": "there are no matching deals",
     "ZERO_DENOMINATOR": "there is nothing to divide by (no closed deals)",
@@ -72,16 +73,21 @@ def _scalar(r: MetricResult, name: str, period: str, filters: str) -> str:
         return f"{name}{filters}{period} cannot be computed: {why}."
     row = r.rows[0]
     text = f"{name}{filters}{period} was {_fmt(r, r.measure, r.value)}"
-    extras = [f"{_fmt(r, c, v)} {c.replace('_', ' ')}" for c, v in zip(r.columns, row,
-                                                                          strict=True)
-              if c != r.measure and v is not None and not c.endswith(("previous", "growth",
-                                                                        "change"))
-              and c not in ("without_amount", "excluded_deals", "negative_cycle")][:3]
+    extras = [_extra(r, c, v) for c, v in zip(r.columns, row, strict=True)
+              if c != r.measure and v is not None and c not in QUALITY
+              and not c.endswith(("previous", "growth", "change"))
+              and not (r.unit == "ratio" and unit_of(c, r.measure, r.unit) == "ratio")][:3]
     if extras:
         text += f" ({', '.join(extras)})"
     if f"{r.measure}_previous" in r.columns:
         text += _comparison(r, row)
     return text + "."
+
+
+def _extra(r: MetricResult, column: str, v: Any) -> str:
+    words = column.replace("_", " ")
+    unit = unit_of(column, r.measure, r.unit)
+    return f"{_fmt(r, column, v)} {words}" if unit == "count" else f"{words} {_fmt(r, column, v)}"
 
 
 def _comparison(r: MetricResult, row: list[Any]) -> str:

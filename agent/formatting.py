@@ -43,7 +43,7 @@ def unit_of(column: str, headline: str, headline_unit: str) -> str:
         return headline_unit
     if column == "change":
         return headline_unit
-    if column in ("without_amount", "excluded_deals", "negative_cycle"):
+    if column in ("without_amount", "excluded_deals", "negative_cycle", "lost_without_amount"):
         return "count"
     for unit, keys in UNITS.items():
         if any(k in column for k in keys):

@@ -9,7 +9,7 @@ from agent.formatting import unit_of, value
 from protocols.messages import AgentResponse
 
 MAX_ROWS = 25
-QUALITY_COLUMNS = ("without_amount", "excluded_deals", "negative_cycle")
+QUALITY_COLUMNS = ("without_amount", "excluded_deals", "negative_cycle", "lost_without_amount")
 """Data-quality counts: shown only when non-zero (the warnings explain them)."""
 
 

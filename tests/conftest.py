@@ -23,7 +23,7 @@ def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
     con.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def maven_dir() -> Path:
     """The Maven CRM export; tests using it skip when ../shared is absent."""
     path = SHARED / "datasets" / "maven-crm"
@@ -32,7 +32,7 @@ def maven_dir() -> Path:
     return path
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def ibm_dir() -> Path:
     """The IBM win/loss export; tests using it skip when ../shared is absent."""
     path = SHARED / "datasets" / "ibm-win-loss"

@@ -49,6 +49,8 @@ WIN_RATE = MetricSpec(
     headline={"count": "win_rate", "value": "win_rate_value"},
     count_measure="closed",
     population=CLOSED,
+    quality=(Measure("lost_without_amount", lambda p: filtered(
+        "count(*)", f"{LOST} and coalesce(amount_corp, 0) = 0", p), "count"),),
 )
 
 DEAL_SIZE = MetricSpec(

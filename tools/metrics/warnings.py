@@ -16,7 +16,13 @@ QUALITY_MESSAGES = {
     "excluded_deals": "{n} won deals ({share}) have no positive amount and are left out of the "
                       "average.",
     "negative_cycle": "{n} won deals ({share}) close before they were created and are left out.",
+    "lost_without_amount": "{n} lost deals ({share} of closed deals) have no amount, so win "
+                           "rate by value counts them as 0.",
 }
+
+
+QUALITY_APPLIES = {"lost_without_amount": {"win_rate_value"}}
+"""Quality counts that only matter for some headline measures."""
 
 
 def _share(n: float, total: float) -> str:
@@ -41,12 +47,15 @@ def collect_warnings(ctx: ToolContext, spec: MetricSpec, params: MetricParams,
         if n:
             out.append(Warning(
                 code="MISSING_DIMENSION",
-                message=f"{n} of {n_records} records ({_share(n, n_records)}) have no "
+                message=f"{n:,} of {n_records:,} records ({_share(n, n_records)}) have no "
                         f"{dim.value.replace('_', ' ')}; they are shown as (none)."))
+    headline = spec.headline_for(params.measure)
     for q in spec.quality:
+        if headline not in QUALITY_APPLIES.get(q.name, {headline}):
+            continue
         n = sum(r[columns.index(q.name)] or 0 for r in rows)
         if n:
-            text = QUALITY_MESSAGES[q.name].format(n=n, total=n_records,
+            text = QUALITY_MESSAGES[q.name].format(n=f"{n:,}", total=f"{n_records:,}",
                                                    share=_share(n, n_records))
             out.append(Warning(code=f"DQ_{q.name.upper()}", message=text))
     return out

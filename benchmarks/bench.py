@@ -1,0 +1,245 @@
+"""Benchmarks: our path against raw DuckDB, measured side by side in one run on one machine.
+
+    python benchmarks/bench.py --scales 1000000 10000000 --data-dir bench-data
+
+1. In-process answer time of a fixed question set (graph + parser + tool + envelope) against
+   running the very SQL each answer reports, on the same read-only connection (medians).
+2. Cold `revops ask --json` wall time (a new process each time) against a bare
+   `python -c "import langgraph.graph, duckdb"`, with peak memory of the ask process.
+3. `revops import` of a 1M-row Salesforce-style CSV against DuckDB's own
+   `CREATE TABLE t AS SELECT * FROM read_csv(...)` (tools/importer/bench.py).
+Demo warehouses are generated once per scale into --data-dir (outside git). Results, with the
+machine description, are written to BENCHMARKS.md. Timing lives here, never in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+QUESTIONS = [
+    "what's our win rate this quarter?",
+    "top 5 reps by bookings this year",
+    "bookings by month this fiscal year",
+    "win rate by region last quarter",
+    "open pipeline by stage",
+    "average deal size by segment this year",
+    "how long is our sales cycle",
+    "quota attainment by team this quarter",
+    "pipeline coverage by region",
+    "leaderboard for last quarter",
+    "how many deals did we lose last quarter by lead source",
+    "bookings in EMEA vs last year",
+]
+
+
+@dataclass
+class ScaleResult:
+    """Measurements for one warehouse size."""
+
+    opportunities: int
+    db: Path
+    generate_seconds: float | None
+    index_seconds: float = 0.0
+    per_question: list[tuple[str, float, float]] = field(default_factory=list)
+    cold_ask: list[float] = field(default_factory=list)
+    bare_import: list[float] = field(default_factory=list)
+    cold_ask_peak_mb: float = 0.0
+    in_process_peak_mb: float = 0.0
+
+    @property
+    def agent_total(self) -> float:
+        return sum(a for _, a, _ in self.per_question)
+
+    @property
+    def raw_total(self) -> float:
+        return sum(r for _, _, r in self.per_question)
+
+
+def median_time(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    """Run fn `repeat` times after one warm-up; return the median seconds."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def ensure_demo(path: Path, opportunities: int, end_date: date) -> float | None:
+    """Generate the demo company at this scale unless the file exists; return seconds."""
+    if path.exists():
+        return None
+    from tools.demo import generate_demo
+    from tools.warehouse import writable
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    with writable(path) as con:
+        generate_demo(con, opportunities=opportunities, end_date=end_date)
+    return time.perf_counter() - start
+
+
+def in_process(result: ScaleResult, as_of: date, repeat: int) -> None:
+    """Time each question through the agent and its reported SQL on the same connection."""
+    from agent.ask import ask
+    from agent.context import Warehouse
+    from tools.warehouse import connect
+
+    con = connect(result.db, read_only=True)
+    wh = Warehouse(con)
+    start = time.perf_counter()
+    _ = wh.entities
+    result.index_seconds = time.perf_counter() - start
+    for q in QUESTIONS:
+        response = ask(wh, q, as_of=as_of)
+        if response.result is None:
+            raise SystemExit(f"benchmark question not answered: {q!r}: {response.answer}")
+        sql = response.result.sql
+        agent = median_time(lambda q=q: ask(wh, q, as_of=as_of), repeat)
+        raw = median_time(lambda sql=sql: con.execute(sql).fetchall(), repeat)
+        result.per_question.append((q, agent, raw))
+    con.close()
+    result.in_process_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed_process(cmd: list[str]) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak RSS in MB of that process)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"command failed: {' '.join(cmd)}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def cold(result: ScaleResult, as_of: date, runs: int) -> None:
+    """Alternate cold `revops ask` runs with bare-import runs so both see the same load."""
+    revops = shutil.which("revops") or ""
+    ask_cmd = ([revops] if revops else [sys.executable, "-m", "agent.cli"]) + [
+        "ask", "--db", str(result.db), "--as-of", as_of.isoformat(), "--json", QUESTIONS[0]]
+    bare_cmd = [sys.executable, "-c", "import langgraph.graph, duckdb"]
+    timed_process(ask_cmd)  # warm the OS file cache once, as a user's second run would
+    peaks = []
+    for _ in range(runs):
+        bare, _ = timed_process(bare_cmd)
+        ask_s, peak = timed_process(ask_cmd)
+        result.bare_import.append(bare)
+        result.cold_ask.append(ask_s)
+        peaks.append(peak)
+    result.cold_ask_peak_mb = max(peaks)
+
+
+def machine() -> str:
+    """Describe the machine the numbers come from."""
+    import duckdb
+    import langgraph.version
+
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, {platform.system()} "
+            f"{platform.release()}; Python {platform.python_version()}, DuckDB "
+            f"{duckdb.__version__}, LangGraph {langgraph.version.__version__}")
+
+
+def report(scales: list[ScaleResult], imp: object | None, as_of: date) -> str:
+    """Render BENCHMARKS.md."""
+    lines = ["# Benchmarks", "",
+             "Generated by `python benchmarks/bench.py` "
+             f"(run {date.today()}; questions evaluated as of {as_of}).", "",
+             f"Machine: {machine()}.", "",
+             "Ratios compare our path with the raw DuckDB equivalent measured in the same run; "
+             "lower is better. Targets from the core issue: answer <= 1.15x raw SQL at 10M, "
+             "cold ask <= 1.5x a bare import of langgraph + duckdb, import <= 2x read_csv.", "",
+             "## Summary", "",
+             "| measure | scale | ours | raw DuckDB / baseline | ratio | target |",
+             "|---|---|---|---|---|---|"]
+    for s in scales:
+        n = f"{s.opportunities:,} opps"
+        lines.append(f"| in-process answers ({len(s.per_question)} questions, sum of medians) "
+                     f"| {n} | {s.agent_total * 1000:.0f} ms | {s.raw_total * 1000:.0f} ms | "
+                     f"{s.agent_total / s.raw_total:.2f}x | <= 1.15x at 10M |")
+        ask_m, bare_m = statistics.median(s.cold_ask), statistics.median(s.bare_import)
+        lines.append(f"| cold `revops ask --json` (median of {len(s.cold_ask)}) | {n} | "
+                     f"{ask_m:.2f} s | {bare_m:.2f} s | {ask_m / bare_m:.2f}x | <= 1.5x |")
+    if imp is not None:
+        ratio = min(imp.import_seconds) / min(imp.raw_read_seconds)  # type: ignore[attr-defined]
+        lines.append(f"| `revops import` of a {imp.rows:,}-row CSV (best of "  # type: ignore
+                     f"{imp.repeat}) | - | {min(imp.import_seconds):.2f} s | "  # type: ignore
+                     f"{min(imp.raw_read_seconds):.2f} s | {ratio:.2f}x | <= 2x |")  # type: ignore
+    lines += ["", "## Memory and set-up", "", "| scale | demo generation | entity index load | "
+              "peak RSS, in-process run | peak RSS, cold ask |", "|---|---|---|---|---|"]
+    for s in scales:
+        gen = f"{s.generate_seconds:.0f} s" if s.generate_seconds is not None else "(reused)"
+        lines.append(f"| {s.opportunities:,} | {gen} | {s.index_seconds * 1000:.0f} ms | "
+                     f"{s.in_process_peak_mb:.0f} MB | {s.cold_ask_peak_mb:.0f} MB |")
+    for s in scales:
+        lines += ["", f"## Per question at {s.opportunities:,} opportunities", "",
+                  "| question | agent (median) | raw SQL (median) | ratio |", "|---|---|---|---|"]
+        for q, a, r in s.per_question:
+            lines.append(f"| {q} | {a * 1000:.1f} ms | {r * 1000:.1f} ms | {a / r:.2f}x |")
+    lines += ["", "Method: each in-process figure is the median of repeated runs after a "
+              "warm-up, on one read-only connection with the entity index already loaded (as "
+              "in a running service; its one-time load is listed above). The raw figure "
+              "executes the exact `result.sql` the answer reports. Cold runs alternate with "
+              "the bare-import baseline so both see the same machine load.", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run the benchmarks and write BENCHMARKS.md."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--data-dir", type=Path, default=REPO / "bench-data")
+    parser.add_argument("--end-date", type=date.fromisoformat, default=date(2026, 11, 26))
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--cold-runs", type=int, default=7)
+    parser.add_argument("--import-rows", type=int, default=1_000_000)
+    parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--output", type=Path, default=REPO / "BENCHMARKS.md")
+    args = parser.parse_args()
+    as_of = args.end_date
+    results = []
+    for n in args.scales:
+        db = args.data_dir / f"demo-{n}.duckdb"
+        print(f"[{n:,}] demo warehouse {db}", flush=True)
+        s = ScaleResult(n, db, ensure_demo(db, n, args.end_date))
+        print(f"[{n:,}] in-process answers", flush=True)
+        in_process(s, as_of, args.repeat)
+        print(f"[{n:,}] cold asks", flush=True)
+        cold(s, as_of, args.cold_runs)
+        results.append(s)
+    imp = None
+    if not args.skip_import:
+        from tools.importer.bench import bench
+
+        print(f"import of {args.import_rows:,} rows", flush=True)
+        imp = bench(args.data_dir / "import", args.import_rows, repeat=3)
+    args.output.write_text(report(results, imp, as_of))
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
