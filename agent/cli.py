@@ -60,7 +60,7 @@ def _progress() -> Any:
 
 
 def build_demo(db: Path, *, seed: int = 42, opportunities: int = 20_000,
-               end_date: date | None = None) -> Any:
+               end_date: date | None = None, fiscal_year_start_month: int = 2) -> Any:
     """Generate the demo company into a new warehouse file, with a progress bar."""
     from tools.demo import generate_demo
     from tools.warehouse import writable
@@ -73,7 +73,8 @@ def build_demo(db: Path, *, seed: int = 42, opportunities: int = 20_000,
             bar.update(task, completed=fraction, description=f"demo: {step}")
 
         return generate_demo(con, seed=seed, opportunities=opportunities,
-                             end_date=end_date or date.today(), progress=report)
+                             end_date=end_date or date.today(),
+                             fiscal_year_start_month=fiscal_year_start_month, progress=report)
 
 
 @app.command()
@@ -124,6 +125,9 @@ def demo(
     end_date: Annotated[str | None, typer.Option(
         "--end-date", help="Last day of history YYYY-MM-DD (default: today).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    fiscal_year_start_month: Annotated[int, typer.Option(
+        "--fiscal-year-start-month", min=1, max=12, help="First month of the fiscal year.")]
+    = 2,
 ) -> None:
     """Generate the demo company (a believable B2B SaaS CRM) into a warehouse file."""
     path = db or default_db()
@@ -134,7 +138,8 @@ def demo(
             raise typer.Exit(2)
         path.unlink()
         Path(f"{path}.wal").unlink(missing_ok=True)
-    summary = build_demo(path, seed=seed, opportunities=opportunities, end_date=end)
+    summary = build_demo(path, seed=seed, opportunities=opportunities, end_date=end,
+                         fiscal_year_start_month=fiscal_year_start_month)
     rows = getattr(summary, "rows", {})
     total = f"{rows.get('opportunities', opportunities):,}" if rows else f"{opportunities:,}"
     print(f"Demo company written to {path}: {total} opportunities (seed {seed}).")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+
+from tools.base import ResultEnvelope
 
 Status = Literal["answered", "needs_clarification", "escalated", "refused", "error"]
 
@@ -20,20 +21,8 @@ class Intent(BaseModel):
     """How the question was read (typos fixed, names matched, defaults applied)."""
 
 
-class Result(BaseModel):
-    """The numbers and how they were computed."""
-
-    value: float | int | None
-    unit: str
-    columns: list[str]
-    rows: list[list[Any]]
-    period: dict[str, str] | None
-    as_of: date
-    definition: str
-    sql: str
-    n_records: int
-    measure: str | None = None
-    null_reason: str | None = None
+Result = ResultEnvelope
+"""The numbers and how they were computed (defined beside the tools that fill it)."""
 
 
 class WarningOut(BaseModel):

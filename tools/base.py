@@ -105,10 +105,9 @@ class Warning(BaseModel):  # noqa: A001 - the contract calls these warnings
     message: str
 
 
-class MetricResult(BaseModel):
-    """The result envelope of DESIGN.md `result`: numbers, how they were computed, caveats."""
+class ResultEnvelope(BaseModel):
+    """The `result` of the AgentResponse contract (DESIGN.md): numbers and their provenance."""
 
-    metric: str
     value: float | int | None = None
     unit: Unit
     columns: list[str]
@@ -117,11 +116,19 @@ class MetricResult(BaseModel):
     as_of: date
     definition: str
     sql: str
+    """The statement as executed, parameter values rendered as literals."""
     n_records: int
-    warnings: list[Warning] = Field(default_factory=list)
-    null_reason: str | None = None
-    measure: str
+    measure: str | None = None
     """Name of the headline column in `rows` (what `value` is)."""
+    null_reason: str | None = None
+
+
+class MetricResult(ResultEnvelope):
+    """What a tool returns: the envelope plus the tool name and its caveats."""
+
+    metric: str
+    measure: str
+    warnings: list[Warning] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def respond(state: State) -> dict[str, Any]:
         return {"response": AgentResponse(status="error", answer=state.error or "no result",
                                           **base)}
     r = state.result
-    result = Result(**r.model_dump(include=set(Result.model_fields)))
+    result = Result.model_validate(r.model_dump(include=set(Result.model_fields)))
     warnings = [WarningOut(code=w.code, message=w.message) for w in r.warnings]
     return {"response": AgentResponse(status="answered", answer=state.answer or "",
                                       result=result, warnings=warnings, **base)}

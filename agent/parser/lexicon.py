@@ -69,26 +69,12 @@ class Lexicon:
         (self.alias_words if entry.kind == "alias" else self.words).update(key)
         self.max_len = max(self.max_len, len(key))
 
-    def find(self, words: list[str], kinds: set[str]) -> list[tuple[int, int, Entry]]:
-        """Return (start, end, entry) matches of the given kinds, longest-first, no overlap."""
-        taken = [False] * len(words)
-        out = []
-        for n in range(min(self.max_len, len(words)), 0, -1):
-            for i in range(len(words) - n + 1):
-                if any(taken[i:i + n]):
-                    continue
-                for entry in self.phrases.get(tuple(words[i:i + n]), []):
-                    if entry.kind in kinds:
-                        out.append((i, i + n, entry))
-                        for k in range(i, i + n):
-                            taken[k] = True
-                        break
-        return sorted(out, key=lambda m: m[0])
+    def find(self, words: list[str], kinds: set[str],
+             tool: str | None = None) -> list[tuple[int, int, Entry]]:
+        """Return (start, end, entry) matches of the given kinds, longest-first, no overlap.
 
-    def scan(self, words: list[str], kind: str, tool: str | None = None) -> list[Entry]:
-        """Return entries of one kind (and tool) found anywhere in words, longest first.
-
-        Unlike `find`, a phrase shared by several tools ("median") is seen by each of them.
+        With `tool`, only that tool's entries count, so a phrase several tools share
+        ("median") is seen by each of them.
         """
         taken = [False] * len(words)
         out = []
@@ -97,12 +83,12 @@ class Lexicon:
                 if any(taken[i:i + n]):
                     continue
                 hits = [e for e in self.phrases.get(tuple(words[i:i + n]), [])
-                        if e.kind == kind and (tool is None or e.tool == tool)]
+                        if e.kind in kinds and (tool is None or e.tool == tool)]
                 if hits:
-                    out.append(hits[0])
+                    out.append((i, i + n, hits[0]))
                     for k in range(i, i + n):
                         taken[k] = True
-        return out
+        return sorted(out, key=lambda m: m[0])
 
 
 @cache

@@ -317,7 +317,7 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
 
 def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
     words = norm.split()
-    found = [e.value for e in lexicon().scan(words, "measure", tool)]
+    found = [e.value for _, _, e in lexicon().find(words, {"measure"}, tool)]
     if tool == "opportunity_count":
         kind = next((m for m in found if m != "open"), None) or (
             "open" if "open" in found or not reading.periods else "created")

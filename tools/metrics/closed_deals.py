@@ -13,8 +13,9 @@ CYCLE = "date_diff('day', created_date, close_date)"
 CYCLE_OK = "close_date >= created_date"
 
 
-def _count(cond: str | None = None) -> Measure:
-    return Measure("deals", lambda p: filtered("count(*)", cond, p), "count")
+def _win_rate(p: str | None) -> str:
+    """Won deals over closed deals (the population is closed deals)."""
+    return f"{filtered('count(*)', WON, p)} / nullif({filtered('count(*)', None, p)}, 0)"
 
 
 BOOKINGS = MetricSpec(
@@ -37,9 +38,7 @@ WIN_RATE = MetricSpec(
     definition="won / (won + lost) among deals closed in the period; open deals are not in the "
                "denominator (METRICS M04). By value: won amount / closed amount (M05).",
     measures=(
-        Measure("win_rate", lambda p: f"{filtered('count(*)', WON, p)} / "
-                                      f"nullif({filtered('count(*)', None, p)}, 0)",
-                "ratio", additive=False),
+        Measure("win_rate", _win_rate, "ratio", additive=False),
         Measure("won", lambda p: filtered("count(*)", WON, p), "count"),
         Measure("closed", lambda p: filtered("count(*)", None, p), "count"),
         Measure("win_rate_value", lambda p: f"{filtered('sum(amount_corp)', WON, p)} / "
@@ -106,9 +105,7 @@ LEADERBOARD = MetricSpec(
         Measure("share_of_total", lambda p: f"{_bookings(p)} / nullif(sum({_bookings(p)}) "
                                             f"over (), 0)", "ratio", additive=False),
         Measure("won_deals", lambda p: filtered("count(*)", WON, p), "count"),
-        Measure("win_rate", lambda p: f"{filtered('count(*)', WON, p)} / "
-                                      f"nullif({filtered('count(*)', None, p)}, 0)",
-                "ratio", additive=False),
+        Measure("win_rate", _win_rate, "ratio", additive=False),
         Measure("avg_deal_size", lambda p: filtered("avg(amount_corp)", f"{WON} and {POSITIVE}",
                                                     p), "currency", additive=False),
         Measure("avg_cycle_days", lambda p: filtered(f"avg({CYCLE})", f"{WON} and {CYCLE_OK}",

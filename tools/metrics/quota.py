@@ -94,54 +94,56 @@ def _rollup(q: Query, params: MetricParams, per_rep: str, measures: list[str],
     return sql, dims
 
 
-def quota_attainment(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return attainment overall or per owner dimension."""
-    _check_dims(params, "attainment")
-    q = Query()
-    period, h = _bounds(ctx, q, params)
-    src = source(ctx, q)
-    ctes = ",\n".join([QUOTA_BY_REP.format(**h), BOOKED_BY_REP.format(src=src, **h),
-                       """per_rep as (
+PER_REP_ATTAINMENT = """per_rep as (
   select user_id, coalesce(b.bookings, 0) as bookings, coalesce(b.won_deals, 0) as won_deals,
          q.quota
   from quota_by_rep q full join booked_by_rep b using (user_id)
-)"""])
-    measures = ["sum(bookings) as bookings", "sum(quota) as quota",
-                "sum(bookings) / nullif(sum(quota), 0) as attainment",
-                "sum(won_deals) as won_deals",
-                "count(*) filter (where quota > 0) as reps_with_quota",
-                "count(*) filter (where quota > 0 and bookings >= quota) as reps_at_or_above"]
-    body, dims = _rollup(q, params, "per_rep", measures, "attainment")
-    sql = f"with {ctes}\n{body}"
-    return _finish(ctx, q, sql, period, dims, params, "quota_attainment", "attainment",
-                   "won_deals", ATTAINMENT_DEFINITION)
-
-
-def pipeline_coverage(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return open pipeline / remaining quota overall or per owner dimension."""
-    _check_dims(params, "coverage")
-    q = Query()
-    period, h = _bounds(ctx, q, params)
-    src = source(ctx, q)
-    ctes = ",\n".join([QUOTA_BY_REP.format(**h), BOOKED_BY_REP.format(src=src, **h),
-                       OPEN_BY_REP.format(src=src, open=OPEN, **h),
-                       """per_rep as (
+)"""
+PER_REP_COVERAGE = """per_rep as (
   select user_id, coalesce(o.open_pipeline, 0) as open_pipeline,
          coalesce(o.open_deals, 0) as open_deals, coalesce(b.bookings, 0) as bookings, q.quota
   from quota_by_rep q
   full join booked_by_rep b using (user_id)
   full join open_by_rep o using (user_id)
-)"""])
-    remaining = "sum(quota) - sum(bookings)"
-    measures = [f"case when {remaining} > 0 then sum(open_pipeline) / ({remaining}) end "
-                "as coverage",
-                "sum(open_pipeline) as open_pipeline", "sum(quota) as quota",
-                "sum(bookings) as bookings", f"{remaining} as remaining_quota",
-                "sum(open_deals) as open_deals"]
-    body, dims = _rollup(q, params, "per_rep", measures, "coverage")
-    sql = f"with {ctes}\n{body}"
-    return _finish(ctx, q, sql, period, dims, params, "pipeline_coverage", "coverage",
-                   "open_deals", COVERAGE_DEFINITION)
+)"""
+REMAINING = "sum(quota) - sum(bookings)"
+ATTAINMENT_MEASURES = [
+    "sum(bookings) as bookings", "sum(quota) as quota",
+    "sum(bookings) / nullif(sum(quota), 0) as attainment", "sum(won_deals) as won_deals",
+    "count(*) filter (where quota > 0) as reps_with_quota",
+    "count(*) filter (where quota > 0 and bookings >= quota) as reps_at_or_above"]
+COVERAGE_MEASURES = [
+    f"case when {REMAINING} > 0 then sum(open_pipeline) / ({REMAINING}) end as coverage",
+    "sum(open_pipeline) as open_pipeline", "sum(quota) as quota", "sum(bookings) as bookings",
+    f"{REMAINING} as remaining_quota", "sum(open_deals) as open_deals"]
+
+
+def quota_attainment(ctx: ToolContext, params: MetricParams) -> MetricResult:
+    """Return attainment overall or per owner dimension."""
+    return _quota_metric(ctx, params, "quota_attainment", "attainment", "won_deals",
+                         ATTAINMENT_DEFINITION, with_pipeline=False)
+
+
+def pipeline_coverage(ctx: ToolContext, params: MetricParams) -> MetricResult:
+    """Return open pipeline / remaining quota overall or per owner dimension."""
+    return _quota_metric(ctx, params, "pipeline_coverage", "coverage", "open_deals",
+                         COVERAGE_DEFINITION, with_pipeline=True)
+
+
+def _quota_metric(ctx: ToolContext, params: MetricParams, metric: str, headline: str,
+                  count: str, definition: str, *, with_pipeline: bool) -> MetricResult:
+    _check_dims(params, headline)
+    q = Query()
+    period, h = _bounds(ctx, q, params)
+    src = source(ctx, q)
+    ctes = [QUOTA_BY_REP.format(**h), BOOKED_BY_REP.format(src=src, **h)]
+    if with_pipeline:
+        ctes.append(OPEN_BY_REP.format(src=src, open=OPEN, **h))
+    ctes.append(PER_REP_COVERAGE if with_pipeline else PER_REP_ATTAINMENT)
+    measures = COVERAGE_MEASURES if with_pipeline else ATTAINMENT_MEASURES
+    body, dims = _rollup(q, params, "per_rep", measures, headline)
+    sql = "with " + ",\n".join(ctes) + "\n" + body
+    return _finish(ctx, q, sql, period, dims, params, metric, headline, count, definition)
 
 
 def _finish(ctx: ToolContext, q: Query, sql: str, period: Period, dims: list[str],
