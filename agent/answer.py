@@ -16,6 +16,8 @@ TITLES = {
     "weighted_pipeline": "Weighted pipeline", "deals": "Deals", "amount": "Amount",
     "attainment": "Quota attainment", "coverage": "Pipeline coverage",
 }
+LEADERBOARD_BASIS = {"bookings": "bookings", "won_deals": "deals won", "win_rate": "win rate",
+                     "avg_deal_size": "average deal size", "avg_cycle_days": "sales cycle"}
 QUALITY = ("without_amount", "excluded_deals", "negative_cycle", "lost_without_amount")
 NULL_REASONS = {
     "NO_DATA": "there are no matching deals",
@@ -27,6 +29,8 @@ NULL_REASONS = {
 
 def title(r: MetricResult) -> str:
     """Name the headline measure for people."""
+    if r.metric == "leaderboard":
+        return f"Leaderboard (ranked by {LEADERBOARD_BASIS.get(r.measure, r.measure)})"
     if r.metric == "opportunity_count":
         kind = (r.definition.split(" of ", 1)[-1]).rstrip(".")
         return ("Value of " if r.measure == "amount" else "Number of ") + kind

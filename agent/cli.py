@@ -38,7 +38,7 @@ def _parse_date(value: str | None, option: str) -> date | None:
 
 def default_db() -> Path:
     """Return $REVOPS_DB or the per-user default warehouse path."""
-    env = os.environ.get("REVOPS_DB")
+    env = os.environ.get("REVOPS_DB", "").strip()
     if env:
         return Path(env).expanduser()
     from platformdirs import user_data_dir
@@ -89,7 +89,7 @@ def ask(
     """Answer a revenue question."""
     as_of_date = _parse_date(as_of, "--as-of")
     path = db or default_db()
-    if db is None and not os.environ.get("REVOPS_DB") and not path.exists():
+    if db is None and not os.environ.get("REVOPS_DB", "").strip() and not path.exists():
         _stderr(f"No warehouse yet: building the demo company in {path} (one time).")
         build_demo(path)
     from agent.ask import ask as run

@@ -20,6 +20,8 @@ def value(v: Any, unit: str) -> str:
         return v
     if unit == "currency":
         return money(float(v))
+    if unit == "multiple":
+        return f"{float(v):,.2f}x"
     if unit == "ratio":
         return f"{float(v):.1%}"
     if unit == "days":
@@ -38,7 +40,12 @@ UNITS = {
 
 
 def unit_of(column: str, headline: str, headline_unit: str) -> str:
-    """Guess a column's unit from its name (tables mix units); the headline's is known."""
+    """Guess a column's unit from its name (tables mix units); the headline's is known.
+
+    Coverage is a ratio in the data but reads as a multiple of quota ("3.54x").
+    """
+    if "coverage" in column:
+        return "multiple"
     if column == headline or column == f"{headline}_previous":
         return headline_unit
     if column == "change":

@@ -15,18 +15,26 @@ QUALITY_COLUMNS = ("without_amount", "excluded_deals", "negative_cycle", "lost_w
 
 def print_response(response: AgentResponse, console: Console | None = None) -> None:
     """Print a response for a person at a terminal."""
-    console = console or Console(highlight=False)
+    if console is None:
+        console = Console(highlight=False)
+        if not console.is_terminal:  # piped or captured: don't squeeze tables to 80 columns
+            console = Console(highlight=False, width=160)
     console.print(response.answer, markup=False)
     r = response.result
     if r is not None and r.rows and (len(r.rows) > 1 or len(r.columns) > 1):
         table = Table(show_edge=False, pad_edge=False)
         keep = [i for i, c in enumerate(r.columns)
                 if c not in QUALITY_COLUMNS or any(row[i] for row in r.rows)]
-        for i in keep:
+        cells = [[_cell(r.columns[i], row[i], r.measure or "", r.unit) for i in keep]
+                 for row in r.rows[:MAX_ROWS]]
+        for k, i in enumerate(keep):
             c = r.columns[i]
-            table.add_column(c.replace("_", " "), justify="left" if _is_label(r, c) else "right")
-        for row in r.rows[:MAX_ROWS]:
-            table.add_row(*[_cell(r.columns[i], row[i], r.measure or "", r.unit) for i in keep])
+            label = _is_label(r, c)
+            widest = max(len(row[k]) for row in cells)
+            table.add_column(c.replace("_", " "), justify="left" if label else "right",
+                             no_wrap=not label, min_width=None if label else widest)
+        for row in cells:
+            table.add_row(*row)
         console.print(table)
         if len(r.rows) > MAX_ROWS:
             console.print(f"... {len(r.rows) - MAX_ROWS} more rows (use --json for all)",

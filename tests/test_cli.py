@@ -1,0 +1,110 @@
+"""The `revops` command end to end, in a subprocess, on real warehouse files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.helpers import FIXTURES
+from tools.warehouse import connect
+
+
+def revops(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "agent.cli", *args], capture_output=True,
+                          text=True, cwd=REPO, env={**os.environ, **(env or {})}, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def world_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "world.duckdb"
+    con = connect(path)
+    con.execute((FIXTURES / "parser_world.sql").read_text())
+    con.close()
+    return path
+
+
+def ask_json(db: Path, question: str) -> dict:
+    out = revops("ask", "--db", str(db), "--as-of", "2026-11-26", "--json", question)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)  # --json prints the AgentResponse and nothing else
+
+
+def test_human_output_has_answer_table_and_provenance(world_db):
+    out = revops("ask", "--db", str(world_db), "--as-of", "2026-11-26", "bookings by rep this year")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("Bookings by rep for FY2027")
+    assert any("Darcel Schlecht" in line and "$50,000" in line for line in lines[1:])
+    assert any(line.startswith("Definition:") and "Period: FY2027" in line for line in lines)
+
+
+@pytest.mark.parametrize(("question", "status"), [
+    ("win rate by region", "answered"),
+    ("win rate for john", "needs_clarification"),
+    ("call Acme and offer a discount", "escalated"),
+    ("delete all lost deals", "refused"),
+])
+def test_every_status_exits_zero(world_db, question, status):
+    assert ask_json(world_db, question)["status"] == status
+
+
+def test_errors_are_clear_and_non_zero(tmp_path):
+    out = revops("ask", "--db", str(tmp_path / "missing.duckdb"), "win rate")
+    assert out.returncode == 2 and "revops demo" in out.stderr
+    out = revops("ask", "--db", str(tmp_path / "x.duckdb"), "--as-of", "31/12/2017", "win rate")
+    assert out.returncode == 2 and "YYYY-MM-DD" in out.stderr
+
+
+def test_tools_lists_the_catalog():
+    out = revops("tools", "--json")
+    body = json.loads(out.stdout)
+    names = {t["name"] for t in body["tools"]}
+    assert names == {"bookings", "win_rate", "avg_deal_size", "sales_cycle", "leaderboard",
+                     "open_pipeline", "weighted_pipeline", "opportunity_count",
+                     "quota_attainment", "pipeline_coverage"}
+    assert "group_by" in body["params_schema"]["properties"]
+    assert "win_rate" in revops("tools").stdout
+
+
+def test_demo_is_deterministic_and_refuses_to_overwrite(tmp_path):
+    args = ["--opportunities", "1000", "--seed", "7", "--end-date", "2024-06-30"]
+    a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    assert revops("demo", "--db", str(a), *args).returncode == 0
+    assert revops("demo", "--db", str(b), *args).returncode == 0
+    sql = "select sum(hash(opportunity_id, amount, stage_name, close_date)) from opportunities"
+    sums = []
+    for path in (a, b):
+        con = connect(path, read_only=True)
+        sums.append(con.execute(sql).fetchall())
+        con.close()
+    assert sums[0] == sums[1]
+    again = revops("demo", "--db", str(a), *args)
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert revops("demo", "--db", str(a), *args, "--force").returncode == 0
+
+
+def test_first_ask_builds_the_demo_in_the_user_data_dir(tmp_path):
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "REVOPS_DB": ""}
+    out = revops("ask", "--json", "how many open deals do we have", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "building the demo company" in out.stderr
+    assert json.loads(out.stdout)["status"] == "answered"
+    assert (tmp_path / "data" / "revops-agent" / "revops.duckdb").exists()
+    second = revops("ask", "--json", "win rate", env=env)
+    assert "building" not in second.stderr and json.loads(second.stdout)["status"] == "answered"
+
+
+def test_import_reports_and_fails_cleanly(tmp_path):
+    src = tmp_path / "export"
+    src.mkdir()
+    (src / "Opportunity.csv").write_text("Name,Amount\nno id here,10\n")
+    out = revops("import", "--db", str(tmp_path / "w.duckdb"), "--mapping", "salesforce",
+                 "--source", str(src), "--json")
+    assert out.returncode == 1
+    assert json.loads(out.stdout)["status"] == "failed" and "nothing was loaded" in out.stderr
