@@ -46,6 +46,8 @@ def unit_of(column: str, headline: str, headline_unit: str) -> str:
     """
     if "coverage" in column:
         return "multiple"
+    if column.startswith(("reps_", "n_")) or column.endswith(("deals", "_count", "records")):
+        return "count"
     if column == headline or column == f"{headline}_previous":
         return headline_unit
     if column == "change":

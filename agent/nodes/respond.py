@@ -25,6 +25,8 @@ def respond(state: State) -> dict[str, Any]:
                     notes=plan.notes if plan else [])
     base: dict[str, Any] = {"request_id": state.request_id, "intent": intent}
     d = state.decision
+    if d is not None and d.action != "allow":
+        base["intent"] = Intent()  # nothing was planned to run: the request was not taken
     if d is not None and d.action == "refuse":
         answer = f"I can't do that: {d.reason}"
         if d.instead:

@@ -237,8 +237,8 @@ def _explain(reading: Reading, index: EntityIndex, i: int, j: int,
     if cue:
         return Clarification(
             question=f"I couldn't find '{text}' among the reps, teams, regions, products, "
-                     "industries, segments, sources or accounts in the data. Which one did you "
-                     "mean?", options=[])
+                     "industries, segments, sources or accounts in the data. Check the "
+                     "spelling, or ask without it.", options=[])
     reading.notes.append(f"ignored '{text}'")
     return None
 
