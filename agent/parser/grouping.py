@@ -1,0 +1,67 @@
+"""Breakdown, ranking and filters of a question."""
+
+from __future__ import annotations
+
+import re
+
+from agent.parser.lexicon import EXCLUDE_CUES, GROUP_CUES, lexicon
+from agent.parser.periods import NUMBERS
+from agent.parser.reading import Reading
+from agent.parser.words import UNIT_WORDS
+from tools.base import Dimension, Filter
+
+DEAL_WORDS = frozenset({"deal", "deals", "opportunity", "opportunities"})
+RANK_WORDS = frozenset({"top", "bottom", "best", "worst", "highest", "lowest", "most", "least",
+                        "biggest", "largest", "smallest", "fewest"})
+
+
+def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | None, str]:
+    """Return (group-by dimensions or a time unit, top N, sort order)."""
+    words = reading.words
+    rank_hits = lexicon().find(norm.split(), {"rank"})
+    direction = rank_hits[0][2].value if rank_hits else None
+    top = None
+    m = re.search(r"\b(top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest)\s+"
+                  r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b", norm)
+    if m:
+        top = int(m[2]) if m[2].isdigit() else {**NUMBERS, "twenty": 20}[m[2]]
+        direction = "bottom" if m[1] in ("bottom", "worst", "lowest", "smallest") else "top"
+    order = "asc" if direction == "bottom" else "desc"
+    group: list[str] = []
+    singular = False
+    for pos, dim, text in reading.dims:
+        before = set(words[max(0, pos - 3):pos])
+        plural = text.endswith("s") and text not in ("sales", "series", "business", "boss")
+        cued = bool(before & GROUP_CUES) or bool(before & RANK_WORDS)
+        near_entity = any((e.dimension == dim and abs(e.start - pos) <= 2) or e.end == pos
+                          for e in reading.entities)
+        if (near_entity or dim == Dimension.account) and not cued:
+            continue
+        if cued or plural or tool == "leaderboard" or text == "who" or direction:
+            if dim.value not in group:
+                group.append(dim.value)
+                singular = singular or not plural
+    if direction and not group:
+        unit = next((UNIT_WORDS[x] for x in words if x in UNIT_WORDS), None)
+        if unit and not reading.grain:
+            group, singular = [unit], True
+        elif any(x in DEAL_WORDS for x in norm.split()):
+            group = [Dimension.opportunity.value]
+            singular = bool(re.search(r"\b(deal|opportunity)\b", norm))
+    if tool == "leaderboard" and not group:
+        group = [Dimension.rep.value]
+    if direction and group and top is None and not reading.grain:
+        top = 1 if singular else 5
+    return group[:2], top, order
+
+
+def filters(reading: Reading) -> list[Filter]:
+    by_dim: dict[tuple[Dimension, bool], list[str]] = {}
+    for e in reading.entities:
+        prev = reading.words[max(0, e.start - 2):e.start]
+        before = set(prev) | {" ".join(prev)}
+        exclude = bool(before & EXCLUDE_CUES)
+        values = by_dim.setdefault((e.dimension, exclude), [])
+        if e.label not in values:
+            values.append(e.label)
+    return [Filter(dimension=d, values=v, exclude=x) for (d, x), v in by_dim.items()]

@@ -1,0 +1,70 @@
+"""Words nothing else explained: a first name, a misspelled value, or a question back."""
+
+from __future__ import annotations
+
+from agent.parser.entities import ACCEPT, SUGGEST, EntityIndex, EntityMatch
+from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, STOPWORDS, lexicon
+from agent.parser.reading import Reading
+from agent.plan import Clarification
+from tools.base import Dimension
+
+
+def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | None:
+    w = reading.words
+    i = 0
+    while i < len(w):
+        if i in reading.used or w[i] in STOPWORDS or w[i] in FILTER_CUES or w[i] in \
+                EXCLUDE_CUES or w[i].isdigit() or w[i] in lexicon().words or \
+                w[i] in lexicon().english:
+            i += 1
+            continue
+        j = i
+        while j < len(w) and j not in reading.used and w[j] not in STOPWORDS and \
+                w[j] not in FILTER_CUES and not w[j].isdigit() and w[j] not in lexicon().english:
+            j += 1
+        text = " ".join(w[i:j])
+        result = explain(reading, index, i, j, text)
+        if isinstance(result, Clarification):
+            return result
+        i = j
+    return None
+
+
+def explain(reading: Reading, index: EntityIndex, i: int, j: int,
+             text: str) -> Clarification | None:
+    cue = i > 0 and reading.words[i - 1] in FILTER_CUES | EXCLUDE_CUES
+    people = index.partial(text) if j - i == 1 else []
+    if len(people) == 1:
+        dim, label = people[0]
+        reading.entities.append(EntityMatch(i, j, dim, label, "partial", text))
+        reading.notes.append(f"read '{text}' as {dim.value} {label}")
+        reading.take(i, j)
+        return None
+    if len(people) > 1:
+        return Clarification(question=f"Which '{text}' do you mean?",
+                             options=[f"{label} ({dim.value})" for dim, label in people[:6]])
+    account = index.account_exact(text)
+    if account:
+        reading.entities.append(EntityMatch(i, j, Dimension.account, account, "exact", text))
+        reading.take(i, j)
+        return None
+    candidates = index.fuzzy(text)
+    if candidates and candidates[0][0] >= ACCEPT and (
+            len(candidates) == 1 or candidates[0][0] - candidates[1][0] >= 3):
+        score, dim, label = candidates[0]
+        reading.entities.append(EntityMatch(i, j, dim, label, "fuzzy", text))
+        reading.notes.append(f"read '{text}' as {dim.value} {label}")
+        reading.take(i, j)
+        return None
+    suggestions = [c for c in candidates if c[0] >= SUGGEST]
+    if suggestions:
+        return Clarification(
+            question=f"I couldn't find '{text}' in the data. Did you mean one of these?",
+            options=[f"{label} ({dim.value})" for _, dim, label in suggestions])
+    if cue:
+        return Clarification(
+            question=f"I couldn't find '{text}' among the reps, teams, regions, products, "
+                     "industries, segments, sources or accounts in the data. Check the "
+                     "spelling, or ask without it.", options=[])
+    reading.notes.append(f"ignored '{text}'")
+    return None

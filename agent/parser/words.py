@@ -1,0 +1,88 @@
+"""Reading steps over the words: comparisons, typo repair, entity values in the text."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz, process
+
+from agent.parser.entities import EntityIndex
+from agent.parser.lexicon import STOPWORDS, lexicon
+from agent.parser.periods import MONTHS, NUMBERS
+from agent.parser.reading import Reading, masked
+
+PERIOD_WORDS = frozenset(set(MONTHS) | set(NUMBERS) | {
+    "quarter", "quarters", "year", "years", "month", "months", "week", "weeks", "day", "days",
+    "fiscal", "calendar", "ytd", "qtd", "mtd", "wtd", "ttm", "ltm", "last", "next", "this",
+    "past", "previous", "prior", "since", "today", "yesterday", "tomorrow", "spring", "summer",
+    "fall", "autumn", "winter", "half", "trailing", "rolling", "fy", "h1", "h2", "date",
+    "current", "upcoming", "coming", "following", "between", "through", "until", "as"})
+
+UNIT_WORDS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
+
+
+RELATIVE_COMPARE = re.compile(
+    r"\b(?:compared (?:to|with)|vs|against|than|relative to)(?: the| a)? "
+    r"(?:(?P<prev>last|previous|prior|preceding) (?P<unit>week|month|quarter|year|period)"
+    r"|(?P<before>week|month|quarter|year|period) before"
+    r"|(?P<yoy>same (?:period|quarter|month|week|time) (?:last|a|the previous|the prior) year"
+    r"|year (?:ago|earlier|before)|year before))\b")
+
+
+def take_compare(words: list[str], reading: Reading) -> list[str]:
+    text = " ".join(words)
+    m = RELATIVE_COMPARE.search(text)
+    if m:
+        unit = m["unit"] or m["before"]
+        yoy = m["yoy"] is not None or (unit == "year")
+        reading.compare = "previous_year" if yoy else "previous_period"
+        reading.compare_unit = "year" if yoy else (None if unit == "period" else unit)
+        return (text[:m.start()] + " @compare " + text[m.end():]).split()
+    for s, e, entry in lexicon().find(words, {"compare"}):
+        reading.compare = entry.value
+        phrase = words[s:e]
+        reading.compare_unit = next((UNIT_WORDS[x] for x in phrase if x in UNIT_WORDS), None)
+        if any(x in ("yoy", "y") for x in phrase) or entry.value == "previous_year":
+            reading.compare_unit = reading.compare_unit or "year"
+        return words[:s] + ["@compare"] + words[e:]
+    return words
+
+
+def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list[str]:
+    """Replace misspelled words by the closest vocabulary word or entity word.
+
+    Only words that are not known (vocabulary, values, stop words, common English) and are long
+    enough to carry a typo are touched; targets are content words, never stop words.
+    """
+    lex = lexicon()
+    known = lex.words | lex.alias_words | lex.english | index.words | STOPWORDS | PERIOD_WORDS
+    long_stopwords = {w for w in STOPWORDS if len(w) >= 6}  # "opportunities", "breakdown"
+    targets = sorted((lex.words | lex.alias_words | index.words | long_stopwords) - lex.english
+                     - (STOPWORDS - long_stopwords))
+    out = []
+    for word in words:
+        if word in known or len(word) < 5 or any(c.isdigit() for c in word) or \
+                word.startswith("@"):
+            out.append(word)
+            continue
+        best = process.extractOne(word, targets, scorer=fuzz.ratio,
+                                  score_cutoff=80 if len(word) >= 8 else 85)
+        if best:
+            out.append(best[0])
+            reading.notes.append(f"read '{word}' as '{best[0]}'")
+        else:
+            out.append(word)
+    return out
+
+
+def match_entities(reading: Reading, index: EntityIndex, *, multiword: bool) -> None:
+    words = masked(reading)
+    for m in index.exact(words, blocked={i for i, x in enumerate(words) if x == "@"}):
+        span = reading.words[m.start:m.end]
+        if multiword and (m.end - m.start < 2 or (
+                m.how != "alias" and all(x in lexicon().words for x in span))):
+            continue
+        reading.entities.append(m)
+        reading.take(m.start, m.end)
+        if m.how == "alias":
+            reading.notes.append(f"read '{m.text}' as {m.dimension.value} {m.label}")
