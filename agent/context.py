@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 
 from agent.parser.entities import EntityIndex
-from tools.warehouse import CompanySettings, load_settings
+from tools.warehouse import CompanySettings, facts_current, load_settings
 
 
 class Warehouse:
@@ -17,6 +17,8 @@ class Warehouse:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self.settings: CompanySettings = load_settings(con)
+        self.facts = facts_current(con)
+        """Whether opp_facts may be read (checked once per connection)."""
         self._index: EntityIndex | None = None
 
     @property

@@ -138,6 +138,8 @@ class ToolContext:
     con: duckdb.DuckDBPyConnection
     settings: CompanySettings
     as_of: date
+    facts: bool = False
+    """opp_facts is current: read it instead of the live view for the current state."""
 
 
 class ToolInputError(ValueError):

@@ -22,7 +22,8 @@ def execute(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     plan = state.plan
     assert plan is not None and state.as_of is not None
     wh = runtime.context.warehouse
-    ctx = ToolContext(con=wh.cursor(), settings=wh.settings, as_of=plan.as_of or state.as_of)
+    ctx = ToolContext(con=wh.cursor(), settings=wh.settings, as_of=plan.as_of or state.as_of,
+                      facts=wh.facts)
     try:
         return {"result": run_tool(ctx, plan.tool, plan.params)}
     except ToolInputError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import duckdb
 from rapidfuzz import fuzz, process
@@ -104,14 +105,24 @@ class EntityIndex:
                 if len(word) >= 4 and word not in STOPWORDS and word not in lexicon().words:
                     self.by_token.setdefault(word, set()).add((dim, label))
 
-    @property
-    def words(self) -> set[str]:
+    @cached_property
+    def words(self) -> frozenset[str]:
         """Every word of every indexed value (known words for typo correction)."""
-        return {w for norm in self.by_norm for w in norm.split()}
+        return frozenset(w for norm in self.by_norm for w in norm.split())
+
+    @cached_property
+    def typo_targets(self) -> tuple[frozenset[str], list[str]]:
+        """(known words, correction targets) for typo repair: vocabulary plus these values."""
+        lex = lexicon()
+        known = lex.words | lex.alias_words | lex.english | self.words | STOPWORDS
+        long_stopwords = {w for w in STOPWORDS if len(w) >= 6}  # "opportunities", "breakdown"
+        targets = sorted((lex.words | lex.alias_words | self.words | long_stopwords)
+                         - lex.english - (STOPWORDS - long_stopwords))
+        return frozenset(known), targets
 
     def exact(self, words: list[str], blocked: set[int]) -> list[EntityMatch]:
         """Return exact and alias matches, longest first, not overlapping `blocked` positions."""
-        aliases = {k: e[0].value for k, e in lexicon().phrases.items() if e[0].kind == "alias"}
+        aliases = lexicon().aliases
         taken = set(blocked)
         out = []
         for n in range(min(max(self.max_len, 3), len(words)), 0, -1):

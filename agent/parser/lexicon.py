@@ -57,6 +57,8 @@ class Lexicon:
     """Words of entity aliases ("europe"): known words, but free to name a value."""
     english: set[str] = field(default_factory=set)
     """Common words that are neither vocabulary nor values; typo repair leaves them alone."""
+    aliases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    """Alias phrase -> normalized entity value it stands for."""
     tools: list[str] = field(default_factory=list)
     max_len: int = 1
 
@@ -67,6 +69,8 @@ class Lexicon:
             return
         self.phrases.setdefault(key, []).append(entry)
         (self.alias_words if entry.kind == "alias" else self.words).update(key)
+        if entry.kind == "alias":
+            self.aliases.setdefault(key, entry.value)
         self.max_len = max(self.max_len, len(key))
 
     def find(self, words: list[str], kinds: set[str],

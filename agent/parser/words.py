@@ -7,7 +7,7 @@ import re
 from rapidfuzz import fuzz, process
 
 from agent.parser.entities import EntityIndex
-from agent.parser.lexicon import STOPWORDS, lexicon
+from agent.parser.lexicon import lexicon
 from agent.parser.periods import MONTHS, NUMBERS
 from agent.parser.reading import Reading, masked
 
@@ -54,15 +54,11 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
     Only words that are not known (vocabulary, values, stop words, common English) and are long
     enough to carry a typo are touched; targets are content words, never stop words.
     """
-    lex = lexicon()
-    known = lex.words | lex.alias_words | lex.english | index.words | STOPWORDS | PERIOD_WORDS
-    long_stopwords = {w for w in STOPWORDS if len(w) >= 6}  # "opportunities", "breakdown"
-    targets = sorted((lex.words | lex.alias_words | index.words | long_stopwords) - lex.english
-                     - (STOPWORDS - long_stopwords))
+    known, targets = index.typo_targets
     out = []
     for word in words:
-        if word in known or len(word) < 5 or any(c.isdigit() for c in word) or \
-                word.startswith("@"):
+        if word in known or word in PERIOD_WORDS or len(word) < 5 or \
+                any(c.isdigit() for c in word) or word.startswith("@"):
             out.append(word)
             continue
         best = process.extractOne(word, targets, scorer=fuzz.ratio,

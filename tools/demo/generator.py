@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from tools.demo import catalog, templates
 from tools.demo.sql_render import param_macros, reference_tables
 from tools.fiscal import FiscalCalendar
-from tools.warehouse import save_settings
+from tools.warehouse import refresh_facts, save_settings
 
 Progress = Callable[[str, float], None]
 
@@ -145,6 +145,7 @@ def generate_demo(con: duckdb.DuckDBPyConnection, *, seed: int = 42, opportuniti
                       fiscal_year_start_month=fiscal_year_start_month,
                       data_start=three_years_before(end_date), data_end=end_date, source="demo")
         _drop_scratch(con)
+        refresh_facts(con)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

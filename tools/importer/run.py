@@ -20,7 +20,7 @@ from tools.importer.schema import read_schema
 from tools.importer.sql import one
 from tools.importer.staging import Group, group_plans
 from tools.importer.summary import ImportSummary, LoadReport, Notice, TableCounts
-from tools.warehouse import save_settings
+from tools.warehouse import refresh_facts, save_settings
 
 Progress = Callable[[str, float], None]
 TOP_REJECTS = 5
@@ -232,6 +232,7 @@ def run_import(
             reports = _load(run, staged, steps)
             steps.step("recording the import")
             summary = _record(run, spec, source_dir, reports, started_at, clock)
+            refresh_facts(con)  # upserts can change rows in place; counts would not notice
             con.execute("COMMIT")
         except duckdb.Error as exc:
             con.execute("ROLLBACK")

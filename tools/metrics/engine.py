@@ -58,10 +58,14 @@ class MetricSpec:
 
 
 def source(ctx: ToolContext, q: Query) -> str:
-    """Return the relation to read: current state, or rebuilt as of the as-of date (§1.7)."""
+    """Return the relation to read: current state, or rebuilt as of the as-of date (§1.7).
+
+    The current state comes from opp_facts (materialized) when it is up to date, else from
+    the live view v_opps; both have the same columns and rows.
+    """
     end = ctx.settings.data_end
     if end is None or ctx.as_of >= end:
-        return "v_opps"
+        return "opp_facts" if ctx.facts else "v_opps"
     return f"opps_as_of({q.bind('as_of_ts', datetime.combine(ctx.as_of, time.max))})"
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from tools.warehouse.facts import facts_current, refresh_facts
 from tools.warehouse.migrations import LATEST_VERSION, migrate, schema_version, views_current
 
 
@@ -47,10 +48,12 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
 
 @contextmanager
 def writable(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse for writing (migrated) and close it afterwards."""
+    """Open the warehouse for writing (migrated); on success bring opp_facts up to date."""
     con = connect(path)
     try:
         yield con
+        if not facts_current(con):
+            refresh_facts(con)
     finally:
         con.close()
 

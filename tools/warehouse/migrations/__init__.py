@@ -73,10 +73,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                         {"v": version, "d": description})
         applied.append(version)
     if not views_current(con):
+        from tools.warehouse.facts import refresh_facts  # facts are built from the views
+
         with _transaction(con):
             con.execute(VIEWS_SQL)
             con.execute("insert or replace into schema_objects values "
                         "('views', $c, now()::timestamp)", {"c": VIEWS_CHECKSUM})
+            refresh_facts(con)
     return applied
 
 
