@@ -25,7 +25,7 @@ class Warehouse:
     def entities(self) -> EntityIndex:
         """Return the entity values of the data (loaded on first use)."""
         if self._index is None:
-            self._index = EntityIndex.load(self.con.cursor())
+            self._index = EntityIndex.load(self.con.cursor(), facts=self.facts)
         return self._index
 
     def cursor(self) -> duckdb.DuckDBPyConnection:

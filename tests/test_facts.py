@@ -32,6 +32,7 @@ def test_writers_leave_current_facts_equal_to_the_live_view(world):
     assert facts_current(con) and Warehouse(con).facts
     assert rows(con, "select * from opp_facts") == rows(con, "select * from v_opps")
     assert con.execute("select count(*) from opp_facts").fetchall() == [(8,)]
+    assert rows(con, "select * from entity_values") == rows(con, "select * from v_entity_values")
 
 
 @pytest.mark.parametrize("tool", ["bookings", "win_rate", "open_pipeline", "leaderboard",

@@ -106,3 +106,11 @@ def test_as_of_in_the_question_moves_the_anchor():
 @pytest.mark.parametrize("text", ["may i see bookings", "win rate by rep", "top 5 deals"])
 def test_no_false_periods(text):
     assert PeriodParser(AS_OF, FiscalCalendar(2)).extract(normalize(text)).periods == []
+
+
+@pytest.mark.parametrize("text", ["Darcel Schlecht", "whats our winrate", "Mid Market",
+                                  "btw show opps", "North America", "  EMEA  ", "u and ur qtr"])
+def test_normalize_fast_path_matches_the_full_rules(text):
+    from agent.parser.normalize import _normalize_text, normalize
+
+    assert normalize(text) == _normalize_text(text)

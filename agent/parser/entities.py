@@ -13,37 +13,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import duckdb
-from rapidfuzz import fuzz, process
 
 from agent.parser.lexicon import STOPWORDS, lexicon
 from agent.parser.normalize import normalize
 from tools.base import Dimension
 
-ENTITY_SQL = """
-with o as (
-  select owner_id, product_id, deal_type, lead_source from opportunities
-  group by grouping sets ((owner_id), (product_id), (deal_type), (lead_source))
-)
-select 'rep' as dim, coalesce(u.full_name, o.owner_id) as label
-  from o left join users u on u.user_id = o.owner_id where o.owner_id is not null
-union select 'manager', manager from v_reps where manager is not null
-union select 'team', team from v_reps where team is not null
-union select 'region', coalesce(region, name) from territories
-  where coalesce(region, name) is not null
-union select 'territory', name from territories where name is not null
-union select 'product', coalesce(p.name, o.product_id)
-  from o left join products p using (product_id) where o.product_id is not null
-union select 'product', name from products where name is not null
-union select 'product_family', family from products where family is not null
-union select 'industry', industry from accounts where industry is not null
-union select 'segment', segment from accounts where segment is not null
-union select 'segment', segment from territories where segment is not null
-union select 'deal_type', deal_type from o where deal_type is not null
-union select 'lead_source', lead_source from o where lead_source is not null
-union select 'stage', stage_name from opportunity_stages where not coalesce(is_closed, false)
-union select 'forecast_category', forecast_category from opportunity_stages
-  where forecast_category not in ('pipeline', 'closed', 'omitted')
-"""
 ACCOUNTS_IN_MEMORY = 20_000
 """Above this many accounts, account names are searched in SQL on demand instead of loaded."""
 PRIORITY = [Dimension.rep, Dimension.manager, Dimension.region, Dimension.territory,
@@ -78,9 +52,10 @@ class EntityIndex:
     accounts_in_sql: bool = False
 
     @classmethod
-    def load(cls, con: duckdb.DuckDBPyConnection) -> EntityIndex:
-        """Read every entity value from the warehouse."""
-        rows = con.execute(ENTITY_SQL).fetchall()
+    def load(cls, con: duckdb.DuckDBPyConnection, *, facts: bool = False) -> EntityIndex:
+        """Read every entity value: materialized by writers when current, else computed live."""
+        relation = "entity_values" if facts else "v_entity_values"
+        rows = con.execute(f"select dimension, label from {relation}").fetchall()
         n_accounts = con.execute("select count(*) from accounts").fetchone()
         index = cls(con=con)
         index.accounts_in_sql = bool(n_accounts and n_accounts[0] > ACCOUNTS_IN_MEMORY)
@@ -152,6 +127,8 @@ class EntityIndex:
         """Return the closest values to a misspelled phrase, best first."""
         if len(text) < 4:
             return []
+        from rapidfuzz import fuzz, process  # only questions with unknown words pay for it
+
         found = process.extract(text, list(self.by_norm), scorer=fuzz.ratio, limit=limit)
         out = [(score, *self.by_norm[norm][0]) for norm, score, _ in found]
         if self.accounts_in_sql and self.con is not None:

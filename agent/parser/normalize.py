@@ -30,8 +30,18 @@ _US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _YEAR_APOSTROPHE = re.compile(r"['\u2019](\d{2})\b")
 
 
+_PLAIN = re.compile(r"[A-Za-z ]+")
+
+
 def normalize(text: str) -> str:
     """Lower-case, expand contractions, drop punctuation; keep dates, $, % and numbers."""
+    if _PLAIN.fullmatch(text):  # most names and labels: letters and spaces only
+        words = (_CONTRACTIONS.get(w, w) for w in text.lower().split())
+        return " ".join(w for w in " ".join(words).split() if w)
+    return _normalize_text(text)
+
+
+def _normalize_text(text: str) -> str:
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     t = t.replace("\u201c", '"').replace("\u201d", '"')
     t = _YEAR_APOSTROPHE.sub(r" 20\1", t)

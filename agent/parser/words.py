@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz, process
-
 from agent.parser.entities import EntityIndex
 from agent.parser.lexicon import lexicon
 from agent.parser.periods import MONTHS, NUMBERS
@@ -61,6 +59,8 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
                 any(c.isdigit() for c in word) or word.startswith("@"):
             out.append(word)
             continue
+        from rapidfuzz import fuzz, process  # only questions with unknown words pay for it
+
         best = process.extractOne(word, targets, scorer=fuzz.ratio,
                                   score_cutoff=80 if len(word) >= 8 else 85)
         if best:

@@ -1,4 +1,5 @@
-"""opp_facts: every opportunity's current state with all labels resolved, materialized.
+"""opp_facts: every opportunity's current state with all labels resolved, materialized
+(with entity_values, the names questions can use).
 
 The live view v_opps joins ten tables; at 10M opportunities that costs ~0.7 s a question,
 the flat table answers the same in ~40 ms. Writers (demo, import, schema upgrades) rebuild it
@@ -37,5 +38,6 @@ def facts_current(con: duckdb.DuckDBPyConnection) -> bool:
 def refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild opp_facts from the live view and record its fingerprint (caller's transaction)."""
     con.execute("create or replace table opp_facts as select * from v_opps")
+    con.execute("create or replace table entity_values as select * from v_entity_values")
     con.execute("insert or replace into schema_objects values ('opp_facts', $c, "
                 "now()::timestamp)", {"c": fingerprint(con)})

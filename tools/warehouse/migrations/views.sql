@@ -92,3 +92,30 @@ LEFT JOIN products p ON p.product_id = b.product_id
 WHERE NOT coalesce(a.is_test, FALSE);
 
 CREATE OR REPLACE VIEW v_opps AS SELECT * FROM opps_as_of(NULL);
+
+-- Every value a question can name, per dimension (the parser matches question words against
+-- these). Writers materialize it as entity_values together with opp_facts.
+CREATE OR REPLACE VIEW v_entity_values AS
+with o as (
+  select owner_id, product_id, deal_type, lead_source from opportunities
+  group by grouping sets ((owner_id), (product_id), (deal_type), (lead_source))
+)
+select 'rep' as dimension, coalesce(u.full_name, o.owner_id) as label
+  from o left join users u on u.user_id = o.owner_id where o.owner_id is not null
+union select 'manager', manager from v_reps where manager is not null
+union select 'team', team from v_reps where team is not null
+union select 'region', coalesce(region, name) from territories
+  where coalesce(region, name) is not null
+union select 'territory', name from territories where name is not null
+union select 'product', coalesce(p.name, o.product_id)
+  from o left join products p using (product_id) where o.product_id is not null
+union select 'product', name from products where name is not null
+union select 'product_family', family from products where family is not null
+union select 'industry', industry from accounts where industry is not null
+union select 'segment', segment from accounts where segment is not null
+union select 'segment', segment from territories where segment is not null
+union select 'deal_type', deal_type from o where deal_type is not null
+union select 'lead_source', lead_source from o where lead_source is not null
+union select 'stage', stage_name from opportunity_stages where not coalesce(is_closed, false)
+union select 'forecast_category', forecast_category from opportunity_stages
+  where forecast_category not in ('pipeline', 'closed', 'omitted');
