@@ -176,6 +176,25 @@ def import_(
 
 
 @app.command()
+def refresh(db: DbOption = None) -> None:
+    """Rebuild the derived tables (opp_facts, entity_values) after editing data outside revops.
+
+    Answers stay correct without it (they read the live views while the derived tables are out
+    of date), only slower on large warehouses.
+    """
+    from tools.warehouse import facts_current, refresh_facts, writable
+
+    path = db or default_db()
+    if not path.exists():
+        _stderr(f"error: no warehouse at {path}")
+        raise typer.Exit(2)
+    with writable(path) as con:
+        state = "were already current" if facts_current(con) else "rebuilt"
+        refresh_facts(con)
+    print(f"Derived tables in {path} {state}; rebuilt from the current data.")
+
+
+@app.command()
 def tools(as_json: JsonOption = False) -> None:
     """List the analytic tools, their measures and parameters."""
     from tools.base import MetricParams

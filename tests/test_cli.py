@@ -108,3 +108,17 @@ def test_import_reports_and_fails_cleanly(tmp_path):
                  "--source", str(src), "--json")
     assert out.returncode == 1
     assert json.loads(out.stdout)["status"] == "failed" and "nothing was loaded" in out.stderr
+
+
+def test_refresh_rebuilds_derived_tables_after_outside_edits(world_db):
+    con = connect(world_db)
+    con.execute("update teams set name = 'Renamed East' where team_id = 'TM1'")
+    con.close()
+    stale = ask_json(world_db, "bookings by team this year")
+    assert "from v_opps" in stale["result"]["sql"]  # correct answer from the live view
+    out = revops("refresh", "--db", str(world_db))
+    assert out.returncode == 0 and "rebuilt" in out.stdout
+    fresh = ask_json(world_db, "bookings by team this year")
+    assert "from opp_facts" in fresh["result"]["sql"]
+    assert fresh["result"]["rows"] == stale["result"]["rows"]
+    assert any(row[0] == "Renamed East" for row in fresh["result"]["rows"])
