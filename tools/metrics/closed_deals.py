@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tools.base import Unit
 from tools.metrics.engine import MetricSpec
 from tools.query import Measure, filtered
 
@@ -52,41 +53,35 @@ WIN_RATE = MetricSpec(
         "count(*)", f"{LOST} and coalesce(amount_corp, 0) = 0", p), "count"),),
 )
 
-DEAL_SIZE = MetricSpec(
-    name="avg_deal_size",
-    definition="Average (and median) amount of deals won in the period with a positive amount "
-               "(METRICS M03).",
-    measures=(
-        Measure("avg_deal_size", lambda p: filtered("avg(amount_corp)", POSITIVE, p), "currency",
-                additive=False),
-        Measure("median_deal_size", lambda p: filtered("median(amount_corp)", POSITIVE, p),
-                "currency", additive=False),
-        Measure("won_deals", lambda p: filtered("count(*)", None, p), "count"),
-    ),
-    headline={"mean": "avg_deal_size", "median": "median_deal_size"},
-    count_measure="won_deals",
-    population=WON,
-    quality=(Measure("excluded_deals", lambda p: filtered(
-        "count(*)", "amount_corp is null or amount_corp <= 0", p), "count"),),
-)
+def _mean_and_median(name: str, definition: str, value: str, valid: str, unit: Unit,
+                     mean: str, median: str, excluded: str) -> MetricSpec:
+    """Mean and median of `value` over won deals where `valid` holds; the rest are counted."""
+    return MetricSpec(
+        name=name,
+        definition=definition,
+        measures=(
+            Measure(mean, lambda p: filtered(f"avg({value})", valid, p), unit, additive=False),
+            Measure(median, lambda p: filtered(f"median({value})", valid, p), unit,
+                    additive=False),
+            Measure("won_deals", lambda p: filtered("count(*)", None, p), "count"),
+        ),
+        headline={"mean": mean, "median": median},
+        count_measure="won_deals",
+        population=WON,
+        quality=(Measure(excluded, lambda p: filtered("count(*)", f"not ({valid})", p),
+                         "count"),),
+    )
 
-SALES_CYCLE = MetricSpec(
-    name="sales_cycle",
-    definition="Days from creation to close date of deals won in the period, mean and median "
-               "(METRICS M06).",
-    measures=(
-        Measure("avg_cycle_days", lambda p: filtered(f"avg({CYCLE})", CYCLE_OK, p), "days",
-                additive=False),
-        Measure("median_cycle_days", lambda p: filtered(f"median({CYCLE})", CYCLE_OK, p), "days",
-                additive=False),
-        Measure("won_deals", lambda p: filtered("count(*)", None, p), "count"),
-    ),
-    headline={"mean": "avg_cycle_days", "median": "median_cycle_days"},
-    count_measure="won_deals",
-    population=WON,
-    quality=(Measure("negative_cycle", lambda p: filtered(
-        "count(*)", "close_date < created_date", p), "count"),),
-)
+
+DEAL_SIZE = _mean_and_median(
+    "avg_deal_size", "Average (and median) amount of deals won in the period with a positive "
+    "amount (METRICS M03).", "amount_corp", "coalesce(amount_corp, 0) > 0", "currency",
+    "avg_deal_size", "median_deal_size", "excluded_deals")
+
+SALES_CYCLE = _mean_and_median(
+    "sales_cycle", "Days from creation to close date of deals won in the period, mean and "
+    "median (METRICS M06).", CYCLE, "close_date >= created_date", "days", "avg_cycle_days",
+    "median_cycle_days", "negative_cycle")
 
 
 def _bookings(p: str | None) -> str:
