@@ -14,10 +14,25 @@ from agent.parser.entities import EntityIndex
 from agent.parser.parse import parse_question
 from agent.plan import Clarification, Plan
 from tests.helpers import fixture_db
-from tests.parser_cases import CASES, CLARIFY, AnyOf
+from tests.parser_cases import CASES as CORE_CASES
+from tests.parser_cases import CLARIFY, AnyOf
 from tools.warehouse import load_settings
 
 AS_OF = date(2026, 11, 26)
+
+
+def _area_cases() -> list[tuple]:
+    """Cases of the metric areas, one tests/parser_cases_<area>.py module each."""
+    import importlib
+    from pathlib import Path
+
+    found = []
+    for path in sorted(Path(__file__).parent.glob("parser_cases_*.py")):
+        found += importlib.import_module(f"tests.{path.stem}").CASES
+    return found
+
+
+CASES = CORE_CASES + _area_cases()
 KEYS = {"group_by", "top", "order", "time_grain", "compare", "measure", "filters", "excluded",
         "period", "label", "all_time", "as_of", "options"}
 

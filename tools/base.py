@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -36,8 +37,17 @@ class Dimension(StrEnum):
     forecast_category = "forecast_category"
     opportunity = "opportunity"
     """Individual deals (e.g. "top 5 deals")."""
+    tool = "tool"
+    """A sales-technology tool (CRM, sequencing, call recording...)."""
+    campaign = "campaign"
+    activity_type = "activity_type"
+    request_type = "request_type"
+    """Kind of sales-ops request."""
 
 
+OPPORTUNITY_DIMENSIONS = tuple(d for d in Dimension if d.value not in
+                               ("tool", "activity_type", "request_type"))
+"""Dimensions that are columns of v_opps / opp_facts (every deal has a value or none)."""
 OWNER_DIMENSIONS = frozenset({Dimension.rep, Dimension.manager, Dimension.team, Dimension.region,
                               Dimension.territory})
 """Dimensions that describe the deal owner, the only ones quotas can be split by."""
@@ -96,6 +106,8 @@ class MetricParams(BaseModel):
     compare: Literal["previous_period", "previous_year"] | None = None
     measure: str | None = None
     """Tool-specific variant of the headline number (e.g. win rate by 'count' or 'value')."""
+    options: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    """Tool-specific knobs (e.g. stale_days); each tool validates and documents its own."""
 
 
 class Warning(BaseModel):  # noqa: A001 - the contract calls these warnings
@@ -148,3 +160,22 @@ class ToolInputError(ValueError):
     def __init__(self, message: str, options: list[str] | None = None) -> None:
         super().__init__(message)
         self.options = options or []
+
+
+Runner = Callable[[ToolContext, MetricParams], MetricResult]
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A read-only analytic tool: typed params in, result envelope out."""
+
+    name: str
+    title: str
+    description: str
+    run: Runner
+    measures: tuple[str, ...]
+    """Allowed values of params.measure; the first is the default."""
+    default_period: str
+    """'ytd' (fiscal year to date), 'quarter' (fiscal quarter of as-of) or 'none'."""
+    group_by: tuple[Dimension, ...] = OPPORTUNITY_DIMENSIONS
+    """Dimensions this tool can split and filter by."""

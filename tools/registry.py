@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
-from tools.base import Dimension, MetricParams, MetricResult, ToolContext
-from tools.metrics import closed_deals, pipeline, quota
+from tools.base import (
+    OWNER_DIMENSIONS,
+    Dimension,
+    MetricParams,
+    MetricResult,
+    Runner,
+    Tool,
+    ToolContext,
+)
+from tools.metrics import (
+    activity,
+    closed_deals,
+    forecast,
+    funnel,
+    movement,
+    operations,
+    pipeline,
+    productivity,
+    quota,
+    recurring,
+    technology,
+)
 from tools.metrics.engine import MetricSpec, run_metric
-
-Runner = Callable[[ToolContext, MetricParams], MetricResult]
-
-
-@dataclass(frozen=True)
-class Tool:
-    """A read-only analytic tool: typed params in, result envelope out."""
-
-    name: str
-    title: str
-    description: str
-    run: Runner
-    measures: tuple[str, ...]
-    """Allowed values of params.measure; the first is the default."""
-    default_period: str
-    """'ytd' (fiscal year to date), 'quarter' (fiscal quarter of as-of) or 'none'."""
-    group_by: tuple[Dimension, ...] = tuple(Dimension)
 
 
 def _spec_runner(spec: MetricSpec) -> Runner:
@@ -41,9 +42,9 @@ def _from_spec(spec: MetricSpec, title: str, description: str) -> Tool:
                 measures=tuple(spec.headline), default_period=spec.default_period)
 
 
-_OWNER = tuple(d for d in Dimension if d in quota.OWNER_DIMENSIONS)
+_OWNER = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
 
-TOOLS: Final = MappingProxyType({t.name: t for t in (
+CORE: Final = (
     _from_spec(closed_deals.BOOKINGS, "Bookings",
                "Closed-won revenue (amount, or number of deals won) in a period."),
     _from_spec(closed_deals.WIN_RATE, "Win rate",
@@ -70,6 +71,10 @@ TOOLS: Final = MappingProxyType({t.name: t for t in (
     Tool("pipeline_coverage", "Pipeline coverage",
          "Open pipeline against the quota still to close in the period.",
          quota.pipeline_coverage, ("ratio",), "quarter", _OWNER),
+)
+TOOLS: Final = MappingProxyType({t.name: t for t in (
+    *CORE, *recurring.TOOLS, *movement.TOOLS, *forecast.TOOLS, *productivity.TOOLS,
+    *funnel.TOOLS, *technology.TOOLS, *operations.TOOLS, *activity.TOOLS,
 )})
 
 

@@ -98,10 +98,17 @@ class Lexicon:
 @cache
 def lexicon() -> Lexicon:
     """Load vocabulary.toml once per process (it is static package data)."""
-    data = tomllib.loads(resources.files("agent.parser").joinpath("vocabulary.toml")
-                         .read_text("utf-8"))
+    folder = resources.files("agent.parser")
+    data = tomllib.loads(folder.joinpath("vocabulary.toml").read_text("utf-8"))
+    metrics = dict(data["metrics"])
+    for part in sorted(folder.joinpath("vocab").iterdir(), key=lambda f: f.name):
+        if part.name.endswith(".toml"):  # one file per metric area: [metrics.<tool>] tables
+            extra = tomllib.loads(part.read_text("utf-8")).get("metrics", {})
+            if set(extra) & set(metrics):
+                raise ValueError(f"{part.name} redefines {sorted(set(extra) & set(metrics))}")
+            metrics.update(extra)
     lex = Lexicon()
-    for tool, spec in data["metrics"].items():
+    for tool, spec in metrics.items():
         lex.tools.append(tool)
         for phrase in spec["phrases"]:
             lex.add(phrase, Entry("metric", tool, tool))

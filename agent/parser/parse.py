@@ -125,6 +125,9 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
         if tool == "open_pipeline" and "period" not in params:
             params["all_time"] = True
     params["group_by"] = [Dimension(g) for g in group]
+    unsupported = _unsupported(tool, params["group_by"], reading)
+    if unsupported:
+        return unsupported
     if top:
         params["top"] = top
     params["order"] = order
@@ -133,6 +136,23 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
         params["all_time"] = True
     return Plan(tool=tool, params=MetricParams(**params), as_of=reading.as_of,
                 notes=reading.notes)
+
+
+def _unsupported(tool: str, group_by: list[Dimension],
+                 reading: Reading) -> Clarification | None:
+    """Ask back when the question splits or filters a tool by a dimension it does not have."""
+    from tools.registry import TOOLS
+
+    allowed = set(TOOLS[tool].group_by)
+    bad = [d.value for d in group_by if d not in allowed]
+    bad += [f"{e.dimension.value} {e.label}" for e in reading.entities
+            if e.dimension not in allowed]
+    if not bad:
+        return None
+    return Clarification(
+        question=f"{TOOLS[tool].title} can't be split or filtered by {', '.join(bad)}. "
+                 "Which of these did you mean?",
+        options=[d.value.replace("_", " ") for d in TOOLS[tool].group_by][:10])
 
 
 def _deal_list_tool(tool: str, measure: str) -> tuple[str, str]:

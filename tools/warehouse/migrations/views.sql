@@ -80,7 +80,8 @@ SELECT b.opportunity_id, coalesce(b.name, b.opportunity_id) AS opportunity, b.pi
        b.account_id, coalesce(a.name, b.account_id) AS account, a.industry,
        coalesce(a.segment, t.segment) AS segment,
        b.product_id, coalesce(p.name, b.product_id) AS product, p.family AS product_family,
-       b.campaign_id, b.last_activity_date, b.updated_at, b.history_missing
+       b.campaign_id, coalesce(c.name, b.campaign_id) AS campaign, b.last_activity_date,
+       b.updated_at, b.history_missing
 FROM base b
 LEFT JOIN opportunity_stages s ON s.pipeline_id = b.pipeline_id AND s.stage_name = b.stage_name
 LEFT JOIN fx_rates fx ON fx.currency_code = b.currency_code AND b.close_date >= fx.start_date
@@ -89,6 +90,7 @@ LEFT JOIN v_reps r ON r.user_id = b.owner_id
 LEFT JOIN accounts a ON a.account_id = b.account_id AND NOT coalesce(a.is_deleted, FALSE)
 LEFT JOIN territories t ON t.territory_id = coalesce(b.territory_id, a.territory_id, r.territory_id)
 LEFT JOIN products p ON p.product_id = b.product_id
+LEFT JOIN campaigns c ON c.campaign_id = b.campaign_id
 WHERE NOT coalesce(a.is_test, FALSE);
 
 CREATE OR REPLACE VIEW v_opps AS SELECT * FROM opps_as_of(NULL);
@@ -118,4 +120,10 @@ union select 'deal_type', deal_type from o where deal_type is not null
 union select 'lead_source', lead_source from o where lead_source is not null
 union select 'stage', stage_name from opportunity_stages where not coalesce(is_closed, false)
 union select 'forecast_category', forecast_category from opportunity_stages
-  where forecast_category not in ('pipeline', 'closed', 'omitted');
+  where forecast_category not in ('pipeline', 'closed', 'omitted')
+union select 'tool', tool_name from tool_licenses where tool_name is not null
+union select 'campaign', name from campaigns where name is not null
+union select 'activity_type', activity_type from (select distinct activity_type from activities)
+  where activity_type is not null
+union select 'request_type', request_type from (select distinct request_type from ops_requests)
+  where request_type is not null;
