@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.formatting import unit_of, value
+from agent.formatting import is_quality, unit_of, value
 from agent.plan import Plan
 from tools.base import MetricResult
 
@@ -18,7 +18,6 @@ TITLES = {
 }
 LEADERBOARD_BASIS = {"bookings": "bookings", "won_deals": "deals won", "win_rate": "win rate",
                      "avg_deal_size": "average deal size", "avg_cycle_days": "sales cycle"}
-QUALITY = ("without_amount", "excluded_deals", "negative_cycle", "lost_without_amount")
 NULL_REASONS = {
     "NO_DATA": "there are no matching deals",
     "ZERO_DENOMINATOR": "there is nothing to divide by (no closed deals)",
@@ -78,7 +77,7 @@ def _scalar(r: MetricResult, name: str, period: str, filters: str) -> str:
     row = r.rows[0]
     text = f"{name}{filters}{period} was {_fmt(r, r.measure, r.value)}"
     extras = [_extra(r, c, v) for c, v in zip(r.columns, row, strict=True)
-              if c != r.measure and v is not None and c not in QUALITY
+              if c != r.measure and v is not None and not is_quality(c)
               and not c.endswith(("previous", "growth", "change"))
               and not (r.unit == "ratio" and unit_of(c, r.measure, r.unit) == "ratio")][:3]
     if extras:

@@ -39,6 +39,15 @@ UNITS = {
 }
 
 
+QUALITY_COLUMNS = frozenset({"without_amount", "excluded_deals", "negative_cycle",
+                             "lost_without_amount"})
+
+
+def is_quality(column: str) -> bool:
+    """Data-quality counts beside the measures (explained by warnings, shown when non-zero)."""
+    return column in QUALITY_COLUMNS or "_unresolved_" in column
+
+
 def unit_of(column: str, headline: str, headline_unit: str) -> str:
     """Guess a column's unit from its name (tables mix units); the headline's is known.
 
@@ -52,7 +61,7 @@ def unit_of(column: str, headline: str, headline_unit: str) -> str:
         return headline_unit
     if column == "change":
         return headline_unit
-    if column in ("without_amount", "excluded_deals", "negative_cycle", "lost_without_amount"):
+    if is_quality(column):
         return "count"
     for unit, keys in UNITS.items():
         if any(k in column for k in keys):

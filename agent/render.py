@@ -5,12 +5,10 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from agent.formatting import unit_of, value
+from agent.formatting import is_quality, unit_of, value
 from protocols.messages import AgentResponse
 
 MAX_ROWS = 25
-QUALITY_COLUMNS = ("without_amount", "excluded_deals", "negative_cycle", "lost_without_amount")
-"""Data-quality counts: shown only when non-zero (the warnings explain them)."""
 
 
 def print_response(response: AgentResponse, console: Console | None = None) -> None:
@@ -24,7 +22,7 @@ def print_response(response: AgentResponse, console: Console | None = None) -> N
     if r is not None and r.rows and (len(r.rows) > 1 or len(r.columns) > 1):
         table = Table(show_edge=False, pad_edge=False)
         keep = [i for i, c in enumerate(r.columns)
-                if c not in QUALITY_COLUMNS or any(row[i] for row in r.rows)]
+                if not is_quality(c) or any(row[i] for row in r.rows)]
         cells = [[_cell(r.columns[i], row[i], r.measure or "", r.unit) for i in keep]
                  for row in r.rows[:MAX_ROWS]]
         for k, i in enumerate(keep):

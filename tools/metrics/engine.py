@@ -22,7 +22,7 @@ from tools.base import (
 )
 from tools.metrics.periods import comparison_period, resolve_period
 from tools.metrics.warnings import collect_warnings
-from tools.query import Measure, Query, bucket_exprs, label, plain, render
+from tools.query import Measure, Query, bucket_exprs, filtered, label, plain, render
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,15 @@ def source(ctx: ToolContext, q: Query) -> str:
     return f"opps_as_of({q.bind('as_of_ts', datetime.combine(ctx.as_of, time.max))})"
 
 
+def reference_checks(params: MetricParams) -> list[Measure]:
+    """Count deals whose reference behind a split or filtered dimension did not resolve."""
+    from tools.metrics.warnings import REFERENCE_CHECKS
+
+    dims = {d.value for d in params.group_by} | {f.dimension.value for f in params.filters}
+    return [Measure(f"{flag}_{dim}", lambda p, flag=flag: filtered("count(*)", flag, p), "count")
+            for dim, (flag, _) in REFERENCE_CHECKS.items() if dim in dims]
+
+
 def bind_as_of(ctx: ToolContext, q: Query, sql: str) -> None:
     """Bind `$as_of` when a measure compares against the as-of date."""
     if re.search(r"\$as_of\b", sql):
@@ -95,7 +104,7 @@ def run_metric(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> Metr
         else:
             conds.append(q.between(spec.period_column, period, "p"))
     conds += q.filters(params.filters)
-    cols = [m for m in measures]
+    cols = list(measures) + reference_checks(params)
     selects = [f"{m.expr(current)} as {m.name}" for m in cols]
     names = [m.name for m in cols]
     if params.compare:

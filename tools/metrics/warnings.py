@@ -22,6 +22,25 @@ QUALITY_MESSAGES = {
 
 
 QUALITY_APPLIES = {"lost_without_amount": {"win_rate_value"}}
+
+# Why a dimension can be missing or unreliable on a deal: column -> (flag, explanation).
+REFERENCE_CHECKS = {
+    "product": ("product_unresolved", "reference a product that is not in the product list; "
+                "they are shown under the name the deal carries"),
+    "product_family": ("product_unresolved", "reference a product that is not in the product "
+                       "list, so they have no product family"),
+    "account": ("account_unresolved", "reference an account that is not in the account list"),
+    "industry": ("account_unresolved", "reference an account that is not in the account list, "
+                 "so they have no industry"),
+    "segment": ("account_unresolved", "reference an account that is not in the account list"),
+    "rep": ("owner_unresolved", "are owned by someone who is not in the user list; they are "
+            "shown under the raw owner"),
+    "manager": ("owner_unresolved", "are owned by someone who is not in the user list, so "
+                "they have no manager"),
+    "team": ("owner_unresolved", "are owned by someone who is not in the user list, so they "
+             "have no team"),
+}
+"""A breakdown or filter on these dimensions reports deals whose reference did not resolve."""
 """Quality counts that only matter for some headline measures."""
 
 
@@ -49,6 +68,14 @@ def collect_warnings(ctx: ToolContext, spec: MetricSpec, params: MetricParams,
                 code="MISSING_DIMENSION",
                 message=f"{n:,} of {n_records:,} records ({_share(n, n_records)}) have no "
                         f"{dim.value.replace('_', ' ')}; they are shown as (none)."))
+    for name, (flag, text) in REFERENCE_CHECKS.items():
+        column = f"{flag}_{name}"
+        if column in columns:
+            n = sum(r[columns.index(column)] or 0 for r in rows)
+            if n:
+                out.append(Warning(code=f"DQ_{flag.upper()}",
+                                   message=f"{n:,} of {n_records:,} records "
+                                           f"({_share(n, n_records)}) {text}."))
     headline = spec.headline_for(params.measure)
     for q in spec.quality:
         if headline not in QUALITY_APPLIES.get(q.name, {headline}):
