@@ -126,8 +126,9 @@ def finish(frame: Frame, ctes: str) -> MetricResult:
     conds = _filters(frame)
     rf = "select * from r" + (f"\n  where {' and '.join(conds)}" if conds else "")
     dims = [d.value for d in p.group_by]
-    cols = ",\n       ".join(f"{c.sql} as {c.name}" for c in spec.columns)
-    names = [c.name for c in spec.columns]
+    ordered = sorted(spec.columns, key=lambda c: c.name != spec.headline)  # headline first
+    cols = ",\n       ".join(f"{c.sql} as {c.name}" for c in ordered)
+    names = [c.name for c in ordered]
     head = f"with buckets as (\n{frame.buckets}\n),\n{ctes},\nrf as (\n  {rf}\n)\n"
     labels = [label(Dimension(d)) for d in dims]
     direction = "asc" if p.order == "asc" else "desc"
