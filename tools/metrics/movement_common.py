@@ -1,5 +1,5 @@
 """Pieces the movement tools share: deal snapshots at a date, stage visits rebuilt from
-opportunity_history (METRICS §1.7, M25), option checking, grouping and the result envelope.
+opportunity_history (METRICS §1.7, M25), grouping and the result envelope.
 
 The movement tools compare states at two moments or walk the stage history, so they do not fit
 MetricSpec; they build their own statements from these parts, values always bound.
@@ -104,6 +104,8 @@ def grouped(q: Query, params: MetricParams, body: str, measures: list[str], head
     (`stage_order` column) unless a ranking is asked for.
     """
     dims = [d.value for d in params.group_by]
+    if "opportunity" in dims:  # deal names are not unique: keep deals apart by id
+        dims.insert(dims.index("opportunity") + 1, "opportunity_id")
     labels = [f"coalesce({d}, '(none)') as {d}" for d in dims]
     conds = q.filters(params.filters)
     sql = f"select {', '.join(labels + measures)}\nfrom {body}"

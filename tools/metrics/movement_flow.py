@@ -111,7 +111,7 @@ def _deal_list(params: MetricParams, measure: str, headline: str, q: Query) -> s
     else:
         cond, value = TYPES[measure]
         order = value
-    cols = ["opportunity", *others, f"{value} as {headline}",
+    cols = ["opportunity", "opportunity_id", *others, f"{value} as {headline}",
             "coalesce(entered_as, 'in pipeline at start') as entered_as",
             "coalesce(left_as, 'in pipeline at end') as left_as",
             "s_amount as start_amount", "amount_corp as end_amount",

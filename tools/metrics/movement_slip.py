@@ -101,7 +101,7 @@ def _deal_list(q: Query, params: MetricParams, measure: str) -> tuple[str, str]:
     cond, order = LISTS[measure]
     others = [d.value for d in params.group_by if d != Dimension.opportunity]
     first = ["amount_corp as amount"] if order == "amount" else [order, "amount_corp as amount"]
-    cols = ["opportunity", *others, *first, "status",
+    cols = ["opportunity", "opportunity_id", *others, *first, "status",
             "cast(snapshot_close_date as varchar) as snapshot_close_date",
             "cast(close_date as varchar) as close_date", "pushes", "slipped", "regressed",
             "reopened"]

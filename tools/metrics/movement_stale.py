@@ -85,8 +85,8 @@ def stale_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
     if Dimension.opportunity in params.group_by:
         headline = LIST_HEADLINE[measure]
         others = [d.value for d in params.group_by if d != Dimension.opportunity]
-        select = ", ".join(["opportunity", *others, "stage", "amount_corp as amount",
-                            "cast(close_date as varchar) as close_date",
+        select = ", ".join(["opportunity", "opportunity_id", *others, "stage",
+                            "amount_corp as amount", "cast(close_date as varchar) as close_date",
                             "cast(last_touch as varchar) as last_touch", "days_since_touch"])
         where = " and ".join(["stale", *q.filters(params.filters)])
         direction = "asc" if params.order == "asc" else "desc"

@@ -140,8 +140,8 @@ def deal_risk(ctx: ToolContext, params: MetricParams) -> MetricResult:
 def _deal_list(q: Query, params: MetricParams, at_risk: str) -> str:
     others = [d.value for d in params.group_by
               if d not in (Dimension.opportunity, Dimension.rep)]
-    cols = ["opportunity", "rep", *others, "score", "reasons", "amount_corp as amount", "stage",
-            "cast(close_date as varchar) as close_date"]
+    cols = ["opportunity", "opportunity_id", "rep", *others, "score", "reasons",
+            "amount_corp as amount", "stage", "cast(close_date as varchar) as close_date"]
     where = " and ".join([at_risk, *q.filters(params.filters)])
     direction = "asc" if params.order == "asc" else "desc"
     sql = (f"select {', '.join(cols)}\nfrom scored\nwhere {where}\n"
