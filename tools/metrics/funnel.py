@@ -49,6 +49,8 @@ r as (
            partition by bucket_start, email_key order by cohort_at, created_at, lead_id) > 1
            as duplicate,
          coalesce({reached}, false) as reached,
+         is_converted and converted_opportunity_id is null
+           and coalesce(converted_at < {cutoff}, true) as converted_no_opp,
          created_at + to_days({days}) >= {cutoff} as immature
   from leads_in
 )"""
@@ -64,8 +66,8 @@ def _spec(measure: str) -> RecordSpec:
     ]
     if measure == "lead_to_opp":
         columns += [
-            Column("converted_no_opp", f"{kept} and is_converted "
-                   "and converted_opportunity_id is null)", "count", additive=True),
+            Column("converted_no_opp", f"{kept} and converted_no_opp)", "count",
+                   additive=True),
             Column("immature_leads", f"{kept} and immature)", "count", additive=True)]
     columns.append(Column("duplicates_removed", "count(lead_id) filter (where duplicate)",
                           "count", additive=True))

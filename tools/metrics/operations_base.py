@@ -26,8 +26,9 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
+from tools.metrics.operations_sql import statement
 from tools.metrics.periods import comparison_period, resolve_period
-from tools.query import Query, bucket_exprs, label, plain, render
+from tools.query import Query, bucket_exprs, plain, render
 
 
 @dataclass(frozen=True)
@@ -121,81 +122,13 @@ def _trend_buckets(frame: Frame, as_of: str) -> tuple[str, str]:
 
 
 def finish(frame: Frame, ctes: str) -> MetricResult:
-    """Aggregate the tool's records (`ctes` ends with `r`) and wrap the result."""
-    p, spec, q = frame.params, frame.spec, frame.q
-    conds = _filters(frame)
-    rf = "select * from r" + (f"\n  where {' and '.join(conds)}" if conds else "")
-    dims = [d.value for d in p.group_by]
-    ordered = sorted(spec.columns, key=lambda c: c.name != spec.headline)  # headline first
-    cols = ",\n       ".join(f"{c.sql} as {c.name}" for c in ordered)
-    names = [c.name for c in ordered]
-    head = f"with buckets as (\n{frame.buckets}\n),\n{ctes},\nrf as (\n  {rf}\n)\n"
-    labels = [label(Dimension(d)) for d in dims]
-    direction = "asc" if p.order == "asc" else "desc"
-    keys = "".join(f", {d}" for d in dims)
-    if p.compare:
-        body = _compare_sql(frame, dims, labels, cols, names)
-    elif p.time_grain:
-        inner = ", ".join(["bucket_start", *labels, cols])
-        src = "rf" if dims else "buckets b left join rf using (bucket_start)"
-        body = (f"select {frame.label_sql} as {p.time_grain}, {', '.join(dims + names)}\n"
-                f"from (select {inner}\n      from {src}\n      group by all) m\n")
-        if p.top and dims:
-            body += (f"qualify row_number() over (partition by bucket_start order by "
-                     f"{spec.headline} {direction} nulls last{keys}) <= {q.bind('top', p.top)}\n")
-        order = f"{spec.headline} {direction} nulls last, bucket_start" if p.top and not dims \
-            else f"bucket_start, {spec.headline} {direction} nulls last{keys}"
-        body += f"order by {order}"
-        if p.top and not dims:
-            body += f"\nlimit {q.bind('top', p.top)}"
-    elif dims:
-        body = (f"select {', '.join(labels)},\n       {cols}\nfrom rf\ngroup by all\n"
-                f"order by {spec.headline} {direction} nulls last{keys}")
-        if p.top:
-            body += f"\nlimit {q.bind('top', p.top)}"
-    else:
-        body = f"select {cols}\nfrom buckets b left join rf using (bucket_start)"
-    sql = head + body
-    bound = {k: v for k, v in q.params.items() if re.search(rf"\${k}\b", sql)}
+    """Aggregate the tool's records (`ctes` ends with `r`), run it and wrap the result."""
+    sql = statement(frame, ctes)
+    bound = {k: v for k, v in frame.q.params.items() if re.search(rf"\${k}\b", sql)}
     cur = frame.ctx.con.execute(sql, bound)
     columns = [d[0] for d in cur.description]
     rows = [[plain(v) for v in row] for row in cur.fetchall()]
     return _envelope(frame, columns, rows, render(sql, bound))
-
-
-def _filters(frame: Frame) -> list[str]:
-    conds = []
-    for f in frame.params.filters:
-        custom = frame.spec.filter_sql.get(f.dimension)
-        if custom is None:
-            conds += frame.q.filters([f])
-            continue
-        holders = ", ".join(frame.q.bind("f", v.lower()) for v in f.values)
-        cond = custom.format(values=holders)
-        conds.append(f"not coalesce({cond}, false)" if f.exclude else cond)
-    return conds
-
-
-def _compare_sql(frame: Frame, dims: list[str], labels: list[str], cols: str,
-                 names: list[str]) -> str:
-    spec = frame.spec
-    h = next(c for c in spec.columns if c.name == spec.headline)
-    src = "rf" if dims else "buckets b left join rf using (bucket_start)"
-    inner = ", ".join(["tag" if dims else "b.tag as tag", *labels, cols])
-    join = "".join(f" and prev.{d} = cur.{d}" for d in dims)
-    delta = (f"(cur.{h.name} - prev.{h.name}) / nullif(prev.{h.name}, 0) as growth"
-             if h.additive else f"cur.{h.name} - prev.{h.name} as change")
-    picked = ", ".join([f"cur.{d}" for d in dims + names])
-    direction = "asc" if frame.params.order == "asc" else "desc"
-    sql = (f", m as (select {inner}\n      from {src}\n      group by all)\n"
-           f"select {picked}, prev.{h.name} as {h.name}_previous, {delta}\n"
-           f"from m cur left join m prev on prev.tag = 'previous'{join}\n"
-           f"where cur.tag = 'current'\n"
-           f"order by cur.{h.name} {direction} nulls last"
-           + "".join(f", cur.{d}" for d in dims))
-    if frame.params.top and dims:
-        sql += f"\nlimit {frame.q.bind('top', frame.params.top)}"
-    return sql
 
 
 def _envelope(frame: Frame, columns: list[str], rows: list[list[Any]], sql: str) -> MetricResult:

@@ -100,8 +100,9 @@ COLUMNS = (
     Column("login_only_users", f"{USERS} filter (where login_only)", "count", additive=True),
     Column("login_only_share", f"{USERS} filter (where login_only) / nullif({USERS}, 0)",
            "ratio"),
-    Column("idle_seat_cost", "coalesce(sum(seat_cost) filter (where not active), 0)",
-           "currency", additive=True),
+    Column("idle_seat_cost", "case when bool_or(not active and seat_cost is null) then null "
+           "else coalesce(sum(seat_cost) filter (where not active), 0) end", "currency",
+           additive=True),  # unknown when an idle user's tool has no license terms
 )
 SEAT_COLUMNS = (
     Column("seats_purchased", "sum(seats) filter (where first_of_tool)", "count", additive=True),
