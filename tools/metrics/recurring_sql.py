@@ -78,20 +78,33 @@ class Frame:
 def start(ctx: ToolContext, params: MetricParams, allowed: tuple[Dimension, ...],
           period: Period | None = None) -> Frame:
     """Check dimensions, resolve the period (capped at as-of) and pick the subscription source."""
+    check_dims(params, allowed, "recurring revenue belongs to customers")
+    p = capped_period(ctx, params, period)
+    row = ctx.con.execute("select exists (select 1 from subscriptions)").fetchone()
+    return Frame(ctx, params, Query(), p, derived=not (row and row[0]))
+
+
+def check_dims(params: MetricParams, allowed: tuple[Dimension, ...], why: str) -> None:
+    """Ask back when a breakdown or filter uses a dimension the records do not have."""
     bad = sorted({d.value for d in params.group_by if d not in allowed}
                  | {f.dimension.value for f in params.filters if f.dimension not in allowed})
     if bad:
-        raise ToolInputError(f"recurring revenue belongs to customers, so it can be split or "
-                             f"filtered by {', '.join(d.value for d in allowed)}, not by "
-                             f"{', '.join(bad)}", options=[d.value for d in allowed])
+        raise ToolInputError(f"{why}, so it can be split or filtered by "
+                             f"{', '.join(d.value for d in allowed)}, not by {', '.join(bad)}",
+                             options=[d.value for d in allowed])
+
+
+def capped_period(ctx: ToolContext, params: MetricParams, period: Period | None) -> Period:
+    """Return the period (default: the fiscal quarter of as-of) ending no later than as-of.
+
+    Balances and activity after the as-of date do not exist yet, so a period that runs past it
+    is read to date.
+    """
     p = period or resolve_period(ctx, params, "quarter")
     if p.start > ctx.as_of:
         raise ToolInputError(f"{p.label} starts after the as-of date {ctx.as_of}",
                              options=["this quarter", "last quarter"])
-    if p.end > ctx.as_of:
-        p = Period(p.start, ctx.as_of, f"{p.label} to date")
-    row = ctx.con.execute("select exists (select 1 from subscriptions)").fetchone()
-    return Frame(ctx, params, Query(), p, derived=not (row and row[0]))
+    return p if p.end <= ctx.as_of else Period(p.start, ctx.as_of, f"{p.label} to date")
 
 
 def subs_ctes(f: Frame, dims: list[Dimension]) -> str:
