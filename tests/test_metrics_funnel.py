@@ -12,8 +12,10 @@ from datetime import date
 
 import pytest
 
+from protocols.scope import decide
 from tests.helpers import context, fixture_db
 from tests.metrics_demo import END, answered, demo_warehouse, one, reproduces
+from tests.parser_cases_funnel import CASES
 from tools.base import Dimension, MetricParams, PeriodParam, ToolContext, ToolInputError
 from tools.fiscal import Period
 from tools.metrics.funnel import (
@@ -178,3 +180,8 @@ def test_e2e_campaigns_that_sourced_the_most_pipeline(wh):
     named = [row for row in r.rows if row[0] != "(none)"]
     assert named[0][0] == top[0] and named[0][1] == round(float(top[1]), 4)
     assert r.columns[:2] == ["campaign", "sourced_pipeline"] and len(r.rows) == 5
+
+
+@pytest.mark.parametrize("question", [q for q, _, _ in CASES])
+def test_analysis_questions_stay_in_scope(question):
+    assert decide(question).action == "allow", decide(question)

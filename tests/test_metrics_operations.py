@@ -10,8 +10,10 @@ from datetime import date
 
 import pytest
 
+from protocols.scope import decide
 from tests.helpers import context, fixture_db
 from tests.metrics_demo import END, answered, demo_warehouse, one, reproduces
+from tests.parser_cases_operations import CASES
 from tools.base import Dimension, MetricParams, PeriodParam, ToolContext, ToolInputError
 from tools.fiscal import Period
 from tools.metrics.operations import ops_efficiency_value, revenue_reporting_accuracy_value
@@ -188,3 +190,8 @@ def test_e2e_revenue_accuracy_of_the_mismatch_quarter(wh):
 def test_registered_dimensions():
     assert TOOLS["ops_efficiency"].group_by == (Dimension.request_type,)
     assert Dimension.opportunity in TOOLS["revenue_reporting_accuracy"].group_by
+
+
+@pytest.mark.parametrize("question", [q for q, _, _ in CASES])
+def test_analysis_questions_stay_in_scope(question):
+    assert decide(question).action == "allow", decide(question)

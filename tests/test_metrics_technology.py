@@ -10,8 +10,10 @@ from datetime import date
 
 import pytest
 
+from protocols.scope import decide
 from tests.helpers import context, fixture_db
 from tests.metrics_demo import END, answered, demo_warehouse, one, reproduces
+from tests.parser_cases_technology import CASES
 from tools.base import Dimension, MetricParams, PeriodParam, ToolContext, ToolInputError
 from tools.demo.catalog import UNDER_ADOPTED_TOOL, UNDER_ADOPTING_TEAM
 from tools.fiscal import Period
@@ -164,3 +166,8 @@ def test_e2e_sync_error_rate_last_month(wh):
 def test_registered_dimensions():
     assert TOOLS["technology_adoption"].group_by[0] == Dimension.tool
     assert TOOLS["integration_health"].group_by == (Dimension.tool,)
+
+
+@pytest.mark.parametrize("question", [q for q, _, _ in CASES])
+def test_analysis_questions_stay_in_scope(question):
+    assert decide(question).action == "allow", decide(question)
