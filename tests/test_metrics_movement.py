@@ -79,11 +79,11 @@ def test_m25_example_and_edge_cases():
     r = run(con, "stage_conversion", date(2025, 7, 15), period=Q2_25, group_by=[Dimension.stage])
     by_stage = {x[0]: dict(zip(r.columns, x, strict=True)) for x in r.rows}
     discovery = by_stage["Discovery"]
-    assert round(discovery["conversion"], 4) == 0.6667  # 6 / (6 + 3)
-    assert round(discovery["conversion_incl_open"], 4) == 0.6  # 6 / 10
+    assert round(discovery["conversion_rate"], 4) == 0.6667  # 6 / (6 + 3)
+    assert round(discovery["conversion_rate_incl_open"], 4) == 0.6  # 6 / 10
     assert (discovery["entered"], discovery["advanced"], discovery["dropped"],
             discovery["still_open"]) == (10, 6, 3, 1)
-    assert round(discovery["stage_to_won"], 4) == 0.3333  # D4, D6 won; D1, D7-D9 lost
+    assert round(discovery["stage_to_won_rate"], 4) == 0.3333  # D4, D6 won; D1, D7-D9 lost
     assert by_stage["Proposal"]["entered"] == 6  # D1-D5 and D11; D6 skipped it
     assert by_stage["Negotiation"]["advanced"] == 2  # both won: won counts as advancing
     con.close()
@@ -106,7 +106,7 @@ def test_m81_rule_on_the_example():
         ('Proposal', 2, 0.50, 0.55, 15.0, 25.0, 10, 5, 50000.0, 20),
         ('Negotiation', 3, 0.20, 0.80, 10.0, 18.0, 5, 1, 8000.0, 5))
         t(stage, stage_order, stuck_share, conversion, median_days, p75_days, open_deals,
-          stuck_deals, value_stuck, entered)""")
+          stuck_deals, stuck_amount, entered)""")
     rows = con.execute(RANKING).fetchall()
     assert [x[0] for x in rows] == ["Proposal", "Discovery", "Negotiation"]
     assert [round(float(x[1]), 4) for x in rows] == [0.225, 0.099, 0.04]

@@ -30,15 +30,15 @@ DEFINITION = (
     "For each open stage: median_days and p75_days = cumulative days per deal in the stage "
     "over deals that left it in the window (M26); conversion = advanced / (advanced + dropped) "
     "of deals first entering it in the window (M25); stuck_share = deals in the stage at the "
-    "as-of date whose current visit is longer than p75_days / deals in the stage; value_stuck "
+    "as-of date whose current visit is longer than p75_days / deals in the stage; stuck_amount "
     "= their amount. bottleneck_score = stuck_share x (1 - conversion); ranked by score, then "
-    "value_stuck, then pipeline order (METRICS M81). Window: the period, default the 4 full "
+    "stuck_amount, then pipeline order (METRICS M81). Window: the period, default the 4 full "
     "fiscal quarters before the as-of date.")
 
-RANKING = """select stage, bottleneck_score, stuck_share, conversion, median_days, p75_days,
-       open_deals, stuck_deals, value_stuck, entered
+RANKING = """select stage, bottleneck_score, stuck_share, conversion as conversion_rate,
+       median_days, p75_days, open_deals, stuck_deals, stuck_amount, entered
 from (select *, stuck_share * (1 - conversion) as bottleneck_score from inputs)
-order by bottleneck_score desc nulls last, value_stuck desc nulls last, stage_order, stage"""
+order by bottleneck_score desc nulls last, stuck_amount desc nulls last, stage_order, stage"""
 """The M81 rule over per-stage inputs (a relation `inputs`); tested on the METRICS example."""
 
 INPUTS = """conv as (
@@ -54,7 +54,7 @@ INPUTS = """conv as (
 ), now_in as (
   select d.stage, count(*) as open_deals,
          count(*) filter (where {age} > dur.p75_days) as stuck_deals,
-         sum(d.amount_corp) filter (where {age} > dur.p75_days) as value_stuck
+         sum(d.amount_corp) filter (where {age} > dur.p75_days) as stuck_amount
   from deals d
   join visits v on v.opportunity_id = d.opportunity_id and v.exited_at is null
         and v.visit_stage = d.stage
@@ -67,7 +67,7 @@ INPUTS = """conv as (
          any_value(conv.conversion) as conversion, coalesce(any_value(conv.entered), 0) as entered,
          coalesce(any_value(now_in.open_deals), 0) as open_deals,
          coalesce(any_value(now_in.stuck_deals), 0) as stuck_deals,
-         coalesce(any_value(now_in.value_stuck), 0) as value_stuck,
+         coalesce(any_value(now_in.stuck_amount), 0) as stuck_amount,
          any_value(now_in.stuck_deals) / nullif(any_value(now_in.open_deals), 0) as stuck_share
   from opportunity_stages s
   left join dur on dur.stage = s.stage_name

@@ -123,6 +123,13 @@ def grouped(q: Query, params: MetricParams, body: str, measures: list[str], head
     return sql
 
 
+def leading(columns: list[str], names: Sequence[str]) -> list[str]:
+    """Move the select items aliased `names` to the front: a scalar answer cites the first
+    columns after the headline, so they should be the ones that explain it."""
+    first = [c for n in names for c in columns if c.endswith(f" as {n}")]
+    return first + [c for c in columns if c not in first]
+
+
 def finish(ctx: ToolContext, q: Query, sql: str, *, metric: str, headline: str, unit: Unit,
            definition: str, period: Period | None, count: str | None,
            params: MetricParams, warnings: list[Warning] | None = None,

@@ -18,6 +18,7 @@ from tools.metrics.movement_common import (
     dim_columns,
     finish,
     grouped,
+    leading,
     no_trend,
     snapshot,
 )
@@ -101,7 +102,8 @@ def _summary(params: MetricParams, headline: str, q: Query) -> str:
     quality = ["count(*) as deals",
                "count(*) filter (where amount_corp is null or (in_start and s_amount is null)) "
                "as without_amount"]
-    return grouped(q, params, "m", amounts + deals + quality, headline)
+    columns = leading(amounts + deals + quality, [headline.replace("_amount", "_deals")])
+    return grouped(q, params, "m", columns, headline)
 
 
 def _deal_list(params: MetricParams, measure: str, headline: str, q: Query) -> str:

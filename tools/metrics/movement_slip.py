@@ -21,6 +21,7 @@ from tools.metrics.movement_common import (
     finish,
     grouped,
     headline_of,
+    leading,
     no_trend,
     snapshot,
     visits_cte,
@@ -36,6 +37,9 @@ LISTS = {"slip_rate": ("slipped", "snapshot_amount"), "slip_rate_value": ("slipp
                                                                           "snapshot_amount"),
          "pushes": ("pushes > 0", "pushes"), "regression_rate": ("regressed", "amount")}
 """Deal list per measure: which deals, ranked by which column."""
+LEADS = {"pushes": ("pushed_deals", "deals"),
+         "regression_rate": ("regressed_deals", "stage_changed_deals", "reopened_deals")}
+"""Columns that explain each headline, placed right after it."""
 OPTIONS = {"snapshot": Option(date, None)}
 DEFINITION = (
     "slip_rate = deals of the period's pipeline at the snapshot (open, not omitted, close date "
@@ -138,9 +142,9 @@ def slipping_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
         body, headline = _deal_list(q, params, measure)
         count = None
     else:
-        body = grouped(q, params, "d", SUMMARY, headline)
+        body = grouped(q, params, "d", leading(SUMMARY, LEADS.get(measure, ())), headline)
     notes = []
-    if end_day < period.end:
+    if end_day < period.end and measure != "regression_rate":
         notes.append(Warning(code="PERIOD_IN_PROGRESS",
                              message=f"{period.label} ends {period.end}; slips are counted as of "
                                      f"{end_day}."))

@@ -37,9 +37,10 @@ CONVERSION_DEFINITION = (
     "(re-entries after a regression do not count again). Advanced = later reached a higher open "
     "stage or a won stage (reaching a later stage counts for every earlier stage entered; a "
     "skipped stage gets no entry); lost stages never count as advancing. Dropped = reached a "
-    "lost stage without advancing. conversion = advanced / (advanced + dropped); "
-    "conversion_incl_open = advanced / cohort; stage_to_won = won / (won + lost) of the cohort "
-    "as of the as-of date (METRICS M25). Without a split by stage, all stages are pooled.")
+    "lost stage without advancing. conversion_rate = advanced / (advanced + dropped); "
+    "conversion_rate_incl_open = advanced / cohort; stage_to_won_rate = won / (won + lost) of "
+    "the cohort as of the as-of date (METRICS M25). Without a split by stage, all stages are "
+    "pooled.")
 TIME_DEFINITION = (
     "Days per deal in a stage, summed over its visits (cumulative; a regression adds a visit), "
     "from the stage history; aggregated over deals whose last completed visit of the stage "
@@ -47,8 +48,9 @@ TIME_DEFINITION = (
     "of the median and reported separately as open_now / median_open_days (METRICS M26). "
     "Without a split by stage, all stages are pooled.")
 
-CONVERSION_MEASURES = {"conversion": "conversion", "include_open": "conversion_incl_open",
-                       "stage_to_won": "stage_to_won"}
+CONVERSION_MEASURES = {"conversion": "conversion_rate",
+                       "include_open": "conversion_rate_incl_open",
+                       "stage_to_won": "stage_to_won_rate"}
 TIME_MEASURES = {"median": "median_days", "p75": "p75_days", "mean": "avg_days"}
 
 
@@ -101,10 +103,10 @@ DROPPED = "reached_lost and not advanced"
 CONVERSION = (f"count(*) filter (where advanced) / nullif(count(*) filter (where advanced or "
               f"{DROPPED}), 0)")
 CONVERSION_COLUMNS = [
-    f"{CONVERSION} as conversion",
-    "count(*) filter (where advanced) / nullif(count(*), 0) as conversion_incl_open",
+    f"{CONVERSION} as conversion_rate",
+    "count(*) filter (where advanced) / nullif(count(*), 0) as conversion_rate_incl_open",
     "count(*) filter (where status = 'won') / nullif(count(*) filter "
-    "(where status in ('won', 'lost')), 0) as stage_to_won",
+    "(where status in ('won', 'lost')), 0) as stage_to_won_rate",
     "count(*) as entered", "count(*) filter (where advanced) as advanced",
     f"count(*) filter (where {DROPPED}) as dropped",
     "count(*) filter (where not advanced and not reached_lost) as still_open",

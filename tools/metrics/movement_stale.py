@@ -102,7 +102,7 @@ def stale_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
             "sum(amount_corp) filter (where stale) as stale_amount",
             "sum(amount_corp) as open_amount",
             "sum(amount_corp) filter (where stale) / nullif(sum(amount_corp), 0) "
-            "as stale_amount_share",
+            "as stale_value_share",
             "median(days_since_touch) as median_days_since_touch"], headline)
         count = "open_deals"
     definition = f"{DEFINITION} stale_days = {stale_days}."

@@ -26,16 +26,18 @@ from tools.query import Query
 VELOCITY_DIMS = tuple(d for d in Dimension if d.value in (
     "rep", "manager", "team", "region", "territory", "product", "product_family", "industry",
     "segment", "deal_type", "lead_source"))
-MEASURES = {"per_day": "velocity_per_day", "per_quarter": "velocity_per_quarter"}
+MEASURES = {"per_day": "pipeline_velocity_per_day", "per_quarter": "pipeline_velocity_per_quarter"}
 OPTIONS = {"min_stage": Option(str, None)}
 DEFINITION = (
-    "velocity_per_day = open_deals x win_rate x avg_deal_size / avg_cycle_days (METRICS M24). "
+    "pipeline_velocity_per_day = open_deals x win_rate x avg_deal_size / avg_cycle_days "
+    "(METRICS M24). "
     "open_deals: open, not omitted from the forecast, any close date, as of the as-of date (at "
     "or past option min_stage when given). From deals closed in the window (default the 4 full "
     "fiscal quarters before the as-of date): win_rate = won / (won + lost) (M04), "
     "avg_deal_size = mean amount of won deals with a positive amount (M03), avg_cycle_days = "
     "mean days from creation to close of won deals (M06). NULL when an input is missing or the "
-    "cycle is 0. velocity_per_quarter = per day x the days of the as-of date's fiscal quarter.")
+    "cycle is 0. pipeline_velocity_per_quarter = per day x the days of the as-of date's fiscal "
+    "quarter.")
 
 
 def trailing_quarters(ctx: ToolContext, n: int = 4) -> Period:
@@ -78,7 +80,8 @@ def pipeline_velocity(ctx: ToolContext, params: MetricParams) -> MetricResult:
              f"and close_date >= created_date)")
     velocity = f"{open_n} * {win_rate} * {size} / nullif({cycle}, 0)"
     days = q.bind("quarter_days", ctx.settings.calendar.bucket(ctx.as_of, "quarter").days)
-    measures = [f"{velocity} as velocity_per_day", f"{velocity} * {days} as velocity_per_quarter",
+    measures = [f"{velocity} as pipeline_velocity_per_day",
+                f"{velocity} * {days} as pipeline_velocity_per_quarter",
                 f"{open_n} as open_deals", f"{win_rate} as win_rate",
                 f"{size} as avg_deal_size", f"{cycle} as avg_cycle_days",
                 f"sum(amount_corp) filter (where {qualified}) as open_pipeline",
