@@ -135,12 +135,13 @@ def test_rep_days_follow_employment_and_due_dates_stand_in(warehouse):
           ('1', 'call', 'outbound', true, false, 'M', 'K', null, TIMESTAMP '2024-03-05 10:00:00',
            null, false, 'Call');
         insert into activities (activity_id, activity_type, is_completed, owner_id, due_date)
-          values ('2', 'task', true, 'A', DATE '2024-03-20');
+          values ('2', 'task', true, 'A', DATE '2024-03-20'),
+                 ('3', 'task', true, 'GHOST', DATE '2024-03-20');
     """)
     r = run(warehouse, period=MARCH, group_by=[Dimension.rep])
     days = {row[0]: row[r.columns.index("rep_days")] for row in r.rows}
     assert days == {"Rep A": 10, "Rep B": 5, "Manager M": 20}  # Quiet Q logged nothing
-    assert [w.code for w in r.warnings] == ["DUE_DATE_AS_OCCURRED"]
+    assert [w.code for w in r.warnings] == ["DUE_DATE_AS_OCCURRED", "DQ_OWNER_UNRESOLVED"]
     total = run(warehouse, period=MARCH, measure="per_rep_per_day")
     assert total.value == plain(2 / 35)
 

@@ -203,12 +203,17 @@ def _warnings(ctx: ToolContext, q: Query, parts: list[str], period: Period,
     if n == 0:
         out.append(Warning(code="NO_DATA", message=f"No counted activities from {period.start} "
                            f"to {period.end}."))
-    sql = f"with {parts[0]},\n{parts[2]}\nselect count(*) filter (where due_date_used) " \
-          f"from counted"
-    row = ctx.con.execute(sql, used(sql, q.params)).fetchone()
-    if row and row[0]:
-        out.append(Warning(code="DUE_DATE_AS_OCCURRED", message=f"{row[0]:,} activities have no "
+    sql = (f"with {parts[0]},\n{parts[2]}\nselect count(*) filter (where due_date_used), "
+           f"(select count(*) from activities a where a.owner_id not in (select user_id from "
+           f"users)\n  and {DAY} between $p_start and $p_end) from counted")
+    due, unknown = ctx.con.execute(sql, used(sql, q.params)).fetchone()  # type: ignore[misc]
+    if due:
+        out.append(Warning(code="DUE_DATE_AS_OCCURRED", message=f"{due:,} activities have no "
                            "completion time; their due date is used as the activity date."))
+    if unknown:
+        out.append(Warning(code="DQ_OWNER_UNRESOLVED", message=f"{unknown:,} activities in the "
+                           "period belong to an owner who is not in the user list and are not "
+                           "counted."))
     return out
 
 

@@ -153,7 +153,9 @@ def quality(f: Frame, ctes: str) -> list[Warning]:
         f.ctx.con.execute(sql, used(sql, f.q.params)).fetchone()  # type: ignore[misc]
     out = []
     if total == 0:
-        out.append(Warning(code="NO_DATA", message=f"No subscriptions start by {f.end}."))
+        what = "won recurring line items (no subscriptions are loaded)" if f.derived \
+            else "subscriptions"
+        out.append(Warning(code="NO_DATA", message=f"No {what} start by {f.end}."))
     if f.derived and total:
         out.append(Warning(code="ARR_DERIVED", message="No subscriptions are loaded; ARR is "
                            "derived from won recurring line items (METRICS M10)."))
