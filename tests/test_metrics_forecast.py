@@ -170,12 +170,18 @@ def test_projection_needs_one_quarter(proj):
 # ---------------------------------------------------------------------------- end to end
 
 
+def demo_warehouse(tmp_path_factory) -> Warehouse:
+    """The 2,000-deal demo company, generated once per test session for both metric areas."""
+    path = tmp_path_factory.getbasetemp() / "forecast_productivity_demo.duckdb"
+    if not path.exists():
+        with writable(path) as con:
+            generate_demo(con, opportunities=2_000, end_date=END)
+    return Warehouse(open_analytics(path))
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("forecast") / "demo.duckdb"
-    with writable(path) as con:
-        generate_demo(con, opportunities=2_000, end_date=END)
-    wh = Warehouse(open_analytics(path))
+    wh = demo_warehouse(tmp_path_factory)
     yield wh
     wh.con.close()
 

@@ -116,15 +116,16 @@ HISTORY = """hist_{k} as (
   from quota_h{k} q
   join reps r on r.user_id = q.user_id
   left join booked_h{k} b on b.user_id = q.user_id
-  where q.quota > 0 and r.ramp_date <= {s}
+  where q.quota > 0 and coalesce(r.ramp_date <= {s}, true)
     and (r.termination_date is null or r.termination_date > {e})
 )"""
 
 
 def _history_ctes(ctx: ToolContext, q: Query, src: str, period: Period) -> tuple[list[str], str]:
-    """CTEs of per-rep attainment of ramped reps in the 4 fiscal quarters before the period."""
+    """CTEs of per-rep attainment of ramped reps in the 4 complete fiscal quarters before the
+    period (before the as-of quarter when the period is still ahead)."""
     cal = ctx.settings.calendar
-    first = cal.bucket(period.start, "quarter")
+    first = cal.bucket(min(period.start, ctx.as_of), "quarter")
     ctes, parts = [], []
     corp = q.bind("corp", ctx.settings.corporate_currency)
     for k in range(1, 5):
