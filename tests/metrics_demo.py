@@ -4,7 +4,6 @@ operations metrics, and the independent SQL helpers they compare against."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -20,10 +19,12 @@ END = date(2026, 11, 26)
 """Demo end date and as-of of every question (FY starts in February: FY2027 Q4 = Nov-Jan)."""
 
 
-def demo_warehouse(path: Path) -> Warehouse:
-    """Generate the 2,000-deal demo company at `path` and open it read-only."""
-    with writable(path) as con:
-        generate_demo(con, opportunities=2_000, end_date=END)
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """Open the 2,000-deal demo company read-only, generating it once per test session."""
+    path = tmp_path_factory.getbasetemp() / "area_metrics_demo.duckdb"
+    if not path.exists():
+        with writable(path) as con:
+            generate_demo(con, opportunities=2_000, end_date=END)
     return Warehouse(open_analytics(path))
 
 

@@ -35,7 +35,7 @@ def golden():
 
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory):
-    warehouse = demo_warehouse(tmp_path_factory.mktemp("operations") / "demo.duckdb")
+    warehouse = demo_warehouse(tmp_path_factory)
     yield warehouse
     warehouse.con.close()
 
