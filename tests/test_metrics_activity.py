@@ -70,7 +70,9 @@ insert into activities {COLUMNS} values
   ('XA', 'call', 'outbound', true, false, 'R', 'K1', 'O3',
    '2024-01-10 09:00', null, false, 'Call'),
   ('XB', 'call', 'outbound', true, false, 'R', 'K1', null,
-   '2024-04-02 09:00', null, false, 'Call');
+   '2024-04-02 09:00', null, false, 'Call'),
+  ('XC', 'call', 'outbound', true, false, 'R', 'K1', 'O1',
+   '2024-03-30 09:00', null, false, 'Call');
 """
 
 
@@ -116,7 +118,7 @@ def test_m43_golden_per_rep_per_day(golden):
 def test_per_deal_rates_and_coverage(golden):
     got = row_of(run(golden, period=MARCH))
     assert got["per_deal"] == 1.5  # 3 activities on 2 deals touched (O1 twice, O2 once)
-    assert got["per_won_deal"] == 3.0  # O1: two calls in March and one in February
+    assert got["per_won_deal"] == 3.0  # O1: two calls in March, one in February (not XC: later)
     assert got["open_deals"] == 2 and got["open_deal_touch_rate"] == 0.5  # O2 yes, O3 stale
     wide = run(golden, period=MARCH, measure="coverage", options={"stale_days": 90})
     assert wide.value == 1.0 and wide.unit == "ratio" and wide.measure == "open_deal_touch_rate"
@@ -136,14 +138,15 @@ def test_rep_days_follow_employment_and_due_dates_stand_in(warehouse):
            null, false, 'Call');
         insert into activities (activity_id, activity_type, is_completed, owner_id, due_date)
           values ('2', 'task', true, 'A', DATE '2024-03-20'),
-                 ('3', 'task', true, 'GHOST', DATE '2024-03-20');
+                 ('3', 'task', true, 'GHOST', DATE '2024-03-20'),
+                 ('4', null, true, 'M', DATE '2024-03-21');
     """)
     r = run(warehouse, period=MARCH, group_by=[Dimension.rep])
     days = {row[0]: row[r.columns.index("rep_days")] for row in r.rows}
     assert days == {"Rep A": 10, "Rep B": 5, "Manager M": 20}  # Quiet Q logged nothing
     assert [w.code for w in r.warnings] == ["DUE_DATE_AS_OCCURRED", "DQ_OWNER_UNRESOLVED"]
     total = run(warehouse, period=MARCH, measure="per_rep_per_day")
-    assert total.value == plain(2 / 35)
+    assert total.value == plain(3 / 35)  # an activity without a type still counts
 
 
 def test_unsupported_requests_ask_back(golden):

@@ -40,8 +40,8 @@ QUALIFIED = f"""qualified as (
   from activities a join users u on u.user_id = a.owner_id
   where not coalesce(a.is_deleted, false) and a.is_completed
     and not coalesce(a.is_automated, false) and coalesce(u.is_human, true)
-    and (lower(a.activity_type) <> 'email' or lower(a.direction) = 'outbound')
-    and (lower(a.activity_type) <> 'meeting' or upper(coalesce(a.outcome, ''))
+    and (coalesce(lower(a.activity_type), '') <> 'email' or lower(a.direction) = 'outbound')
+    and (coalesce(lower(a.activity_type), '') <> 'meeting' or upper(coalesce(a.outcome, ''))
          not in ('NO_SHOW', 'CANCELED', 'CANCELLED', 'RESCHEDULED'))
     and {DAY} <= $as_of{{type_filter}}
   group by a.owner_id, a.activity_type, a.opportunity_id, a.account_id,
@@ -68,9 +68,9 @@ DEFINITION = (
     "emails only; meetings not no-show/cancelled/rescheduled; sync duplicates once). "
     "per_rep_per_day = activities / working days (Mon-Fri) employed of quota-carrying reps and "
     "anyone who logged activity; per_deal = activities on deals / deals touched; per_won_deal = "
-    "activities ever logged on deals won in the period / those deals; open_deal_touch_rate "
-    "(coverage) = open deals on {end} with an activity in the last {stale} days / open deals "
-    "(METRICS M43).")
+    "activities logged up to their close date on deals won in the period / those deals; "
+    "open_deal_touch_rate (coverage) = open deals on {end} with an activity in the last {stale} "
+    "days / open deals (METRICS M43).")
 
 
 def activity_metrics(ctx: ToolContext, params: MetricParams) -> MetricResult:
@@ -163,7 +163,8 @@ def _parts(ctx: ToolContext, q: Query, params: MetricParams, period: Period, sta
         _part("won", dims, "deals o", "o.owner_id", None, ["count(*) as won_deals"],
               f"{owner}\n    and {won}"),
         _part("won_acts", dims, "qualified x join deals o using (opportunity_id)", "o.owner_id",
-              t, ["count(*) as won_deal_activities"], f"{owner}\n    and {won}"),
+              t, ["count(*) as won_deal_activities"],
+              f"{owner}\n    and {won} and x.day <= o.close_date"),
     ]
 
 
