@@ -50,7 +50,7 @@ BACKLOG_SQL = """r as (
   select b.tag, b.bucket_start, o.*, {due}, cast(b.b_end + 1 as timestamp) as at_end
   from buckets b join ops_requests o on o.created_at < cast(b.b_end + 1 as timestamp)
    and (o.resolved_at is null or o.resolved_at >= cast(b.b_end + 1 as timestamp))
-  where true{priority}
+  where b.b_end >= b.b_start{priority}
 )"""
 
 N = "count(request_id)"

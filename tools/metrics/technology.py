@@ -48,6 +48,7 @@ ADOPTION_SQL = """assigned as (
   from buckets b join license_assignments a
     on coalesce(a.assigned_from, b.b_start) <= b.b_end
    and coalesce(a.assigned_to, b.b_end) >= b.b_start
+  where b.b_end >= b.b_start
   group by b.tag, b.bucket_start, b.b_start, b.b_end, a.tool_name, a.user_id
 ),
 licensed as (
