@@ -111,6 +111,9 @@ def test_breakdowns_sum_to_the_total(m11):
         i = by_segment.columns.index(c)
         assert round(sum(row[i] for row in by_segment.rows), 4) == \
             round(total.rows[0][total.columns.index(c)], 4)
+    top = run(m11, "arr_waterfall", period=Q1, group_by=[Dimension.account], top=2,
+              measure="expansion")
+    assert [row[0] for row in top.rows] == ["Xenon", "Vine"]  # by expansion, ties by name
     smb = run(m11, "net_revenue_retention", period=Q1,
               filters=[Filter(dimension=Dimension.segment, values=["SMB"])])
     assert round(smb.value, 4) == round(8000 / 16000, 4)  # Y 10k -> 8k, Z 6k -> 0

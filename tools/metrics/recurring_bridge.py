@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError
+from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
 from tools.fiscal import GRAIN_MONTHS, Period
 from tools.metrics.recurring_sql import (
     ACCOUNT_DIMS,
@@ -122,7 +122,8 @@ def _run(ctx: ToolContext, params: MetricParams, metric: str, headlines: dict[st
     dims = list(params.group_by)
     ctes = subs_ctes(f, dims)
     retention = metric == "net_revenue_retention"
-    sql = f"with {ctes}, {_windows(f, retention)}, {_moves(dims)}\n{_select(f, measures, dims)}"
+    body = _select(f, measures, dims, headline)
+    sql = f"with {ctes}, {_windows(f, retention)}, {_moves(dims)}\n{body}"
     columns, rows, rendered = execute(f, sql)
     warnings = quality(f, ctes)
     scalar = not dims and not params.time_grain
@@ -158,19 +159,19 @@ def _windows(f: Frame, retention: bool) -> str:
             f"  from unnest(generate_series({first}, {last}, {step})) t(b)\n)")
 
 
-def _moves(dims: list) -> str:  # type: ignore[type-arg]
+def _moves(dims: list[Dimension]) -> str:
     labels = "".join(f",\n         {c}" for c in label_cols(dims, "s."))
     return MOVES.format(active_p=active("p.d"), active_od=active("w.od"),
                         active_we=active("w.we"), labels=labels)
 
 
-def _select(f: Frame, measures: list[str], dims: list) -> str:  # type: ignore[type-arg]
+def _select(f: Frame, measures: list[str], dims: list[Dimension], headline: str) -> str:
     grain = f.params.time_grain
     keys = [d.value for d in dims]
     if grain is None:
         group = f"\ngroup by {', '.join(keys)}" if keys else ""
         return (f"select {', '.join(keys + measures)}\nfrom moves{group}"
-                f"{ranking(f, dims, measures[0].rsplit(' as ', 1)[1])}")
+                f"{ranking(f, dims, headline)}")
     cal = f.ctx.settings.calendar
     _, label = bucket_exprs(f.q, "bucket_start", grain, cal.start_month, cal.ending)
     source = "moves" if keys else "windows left join moves using (bucket_start)"
