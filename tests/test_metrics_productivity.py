@@ -146,8 +146,9 @@ def test_m90_golden_coverage_cv_and_flags(plan):
     assert got[0]["territory"] is None and got[0]["quota"] == 400000.0
     by_name = {row["territory"]: row for row in got[1:]}
     assert [by_name[t]["coverage"] for t in ("North", "South", "West")] == [3.0, 2.0, 4.0]
-    assert by_name["West"]["coverage_flag"] == "high" and by_name["South"]["coverage_flag"] == \
-        "low" and by_name["North"]["coverage_flag"] is None
+    assert by_name["West"]["flags"] == "coverage high, pipeline per rep high"
+    assert by_name["South"]["flags"].startswith("coverage low") and by_name["North"]["flags"] \
+        is None
     assert by_name["West"]["open_pipeline"] == 800000.0  # N5 is omitted
     assert by_name["West"]["rep_fte"] == 1.5 and by_name["West"]["tam_amount"] == 10000000.0
     assert by_name["North"]["attainment"] == 0.5

@@ -53,8 +53,9 @@ def _quarters(ctx: ToolContext, params: MetricParams, lead: int,
     else:
         span = params.period.as_period()
     quarters, q = [], cal.bucket(span.start, "quarter")
-    while q.start <= span.end:
-        if q.start >= span.start and q.end <= span.end:
+    while q.start <= span.end:  # quarters with at least half their days in the span
+        overlap = (min(q.end, span.end) - max(q.start, span.start)).days + 1
+        if 2 * overlap >= q.days:
             quarters.append(q)
         q = cal.bucket(q.end + timedelta(days=1), "quarter")
     warnings = []

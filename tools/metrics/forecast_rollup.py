@@ -67,8 +67,6 @@ FORECAST_ROLLUP = MetricSpec(
                                "weighted_forecast", "most_likely_forecast", "open_pipeline")),
         *(_single(n) for n in (*ONLY, "weighted_pipeline")),
         _count("deals", None),  # type: ignore[arg-type]
-        _count("won_deals", "status = 'won'"),
-        _count("open_deals", OPEN),
     ),
     headline={n: n for n in ("commit_forecast", "best_case_forecast", "most_likely_forecast",
                              "weighted_forecast", "closed", "open_pipeline", *ONLY)},

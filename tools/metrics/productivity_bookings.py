@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from tools.base import MetricParams, MetricResult, PeriodParam, ToolContext, ToolInputError
@@ -33,7 +33,8 @@ REP_DEFINITION = (
     "ramped_rep_equivalents weights tenure month k by k/(ramp_months+1) until ramped. "
     "bookings_per_rep = won bookings (close date in the period, current owner) of those reps / "
     "rep_fte; bookings_per_ramped_rep counts only deals closed on or after the rep's ramp date / "
-    "ramped_fte. Zero FTE gives null. Teams and regions are the reps' current ones.")
+    "ramped_fte. Zero FTE gives null. Teams and regions are the reps' current ones. A period "
+    "still running counts up to the as-of date.")
 
 
 def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
@@ -41,11 +42,12 @@ def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     check_owner_dims(params, "Rep productivity")
     reject_trend(params, "Rep productivity")
     headline = pick_measure(params, REP_HEADLINES, "rep_productivity")
-    period = resolve_period(ctx, params, "quarter")
+    full = resolve_period(ctx, params, "quarter")
+    period = _to_date(ctx, full)
     q = Query()
     periods = {"p": period}
     if params.compare:
-        periods["c"] = comparison_period(ctx, period, params.compare)
+        periods["c"] = _same_span(comparison_period(ctx, full, params.compare), period)
     ctes = rep_ctes(q, source(ctx, q), periods)
     current = per_rep_measures("p")
     measures = [f"{sql} as {name}" for name, sql in current.items()]
@@ -70,6 +72,7 @@ IMPROVEMENT_DEFINITION = (
     "METRICS M42. productivity = bookings per ramped rep (M41: bookings of deals closed on or "
     "after the rep's ramp date / ramped FTE); improvement = (productivity in the period - "
     "productivity in the base period) / productivity in the base period; base = {base}. "
+    "A period still running is compared with the same number of days of the base. "
     "Null when the base is 0 or has no ramped reps. Target > {target:.0%} (strict: exactly "
     "{target:.0%} does not pass); growth_gap = improvement - target.")
 
@@ -82,8 +85,11 @@ def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricRe
     if mode not in ("previous_year", "previous_period"):
         raise ToolInputError(f"productivity_improvement has no measure '{mode}'",
                              options=["previous_year", "previous_period"])
-    period = resolve_period(ctx, params, "quarter")
-    base = _base_period(ctx, period, mode, params.options)
+    full = resolve_period(ctx, params, "quarter")
+    period = _to_date(ctx, full)
+    base = _base_period(ctx, full, mode, params.options)
+    if "base_start" not in params.options:
+        base = _same_span(base, period)
     target = float(params.options.get("target", TARGET))
     q = Query()
     ctes = rep_ctes(q, source(ctx, q), {"p": period, "c": base})
@@ -98,13 +104,13 @@ def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricRe
         f"{cur['ramped_fte']} as ramped_fte", f"{prev['ramped_fte']} as base_ramped_fte",
         f"{cur['ramped_bookings']} as ramped_bookings",
         f"{prev['ramped_bookings']} as base_ramped_bookings",
-        f"{cur['won_deals']} as won_deals", f"{prev['won_deals']} as base_won_deals",
+        f"{cur['won_deals']} + {prev['won_deals']} as deals",
         f"{t} as target_growth", f"{improvement} - {t} as growth_gap",
         f"round({improvement}, 10) > {t} as passed",
     ]
     body, dims = owner_rollup(q, params, "per_rep", measures, "productivity_improvement")
     fetched = fetch(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
-    n = int(sum(column(fetched, "won_deals")) + sum(column(fetched, "base_won_deals")))
+    n = int(sum(column(fetched, "deals")))
     value, reason = _scalar(fetched, "productivity_improvement", dims)
     if value is None and not dims and fetched[1]:
         row = dict(zip(fetched[0], fetched[1][0], strict=True))
@@ -143,6 +149,21 @@ def _base_period(ctx: ToolContext, period: Period, mode: str,
                                  f"period ({period.days} days)")
         return base
     return comparison_period(ctx, period, mode)
+
+
+def _to_date(ctx: ToolContext, period: Period) -> Period:
+    """A period still running counts up to the as-of date (FTE and bookings to date)."""
+    if period.start <= ctx.as_of < period.end:
+        return Period(period.start, ctx.as_of, f"{period.label} to date")
+    return period
+
+
+def _same_span(base: Period, period: Period) -> Period:
+    """Cut the base to as many days as a period-to-date, so both spans are comparable."""
+    end = base.start + timedelta(days=period.days - 1)
+    if not period.label.endswith(" to date") or end >= base.end:
+        return base
+    return Period(base.start, end, f"{base.label} first {period.days} days")
 
 
 def _label(p: Period) -> str:

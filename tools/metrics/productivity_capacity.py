@@ -31,9 +31,9 @@ DISTRIBUTION_HEADLINES = {"median": "median_attainment", "iqr": "attainment_iqr"
                           "top_quartile_share": "top_quartile_share"}
 DISTRIBUTION_DEFINITION = (
     "METRICS M44, per {unit}, over reps with a quota in the period (M40: bookings credited to "
-    "the current owner / quota prorated to the period): median attainment, interquartile range "
-    "(75th - 25th percentile, interpolated) and top_quartile_share = bookings of the top "
-    "quarter of reps by bookings (ceil(n/4) reps) / all their bookings.{first}")
+    "the current owner / quota prorated to the period): median attainment, attainment_iqr = "
+    "interquartile range (75th - 25th percentile, interpolated) and top_quartile_share = "
+    "bookings of the top quarter of reps by bookings (ceil(n/4) reps) / all their bookings.{first}")
 
 DISTRIBUTION = """r as (
   select p.user_id, {label} as unit, p.bookings, p.quota, p.bookings / p.quota as attainment
@@ -53,8 +53,6 @@ def _distribution_select(unit: str, quartile: str, label: str, k: int) -> str:
             f"as attainment_iqr,\n"
             f"  sum(bookings) filter (where {quartile} = 1) / nullif(sum(bookings), 0) "
             f"as top_quartile_share,\n"
-            f"  quantile_cont(attainment, 0.25) as p25_attainment,\n"
-            f"  quantile_cont(attainment, 0.75) as p75_attainment,\n"
             f"  sum(bookings) / sum(quota) as attainment, sum(bookings) as bookings,\n"
             f"  sum(quota) as quota, count(*) as reps,\n"
             f"  count(*) filter (where attainment >= 1) as reps_at_or_above, {k} as k\n"

@@ -23,19 +23,20 @@ from tools.metrics.quota import QUOTA_BY_REP
 from tools.query import Query
 
 UNITS = (Dimension.territory, Dimension.region)
-X = {"coverage": ("coverage", "cover_cv", "coverage_flag"),
-     "accounts_per_rep": ("accounts_per_rep", "accounts_per_rep_cv", "accounts_flag"),
-     "pipeline_per_rep": ("pipeline_per_rep", "pipe_per_rep_cv", "pipeline_flag")}
-"""measure -> (per-territory column, its coefficient of variation, its outlier flag)."""
+PLURAL = {"territory": "territories", "region": "regions"}
+X = {"coverage": ("coverage", "cover_cv", "coverage"),
+     "accounts_per_rep": ("accounts_per_rep", "accounts_per_rep_cv", "accounts per rep"),
+     "pipeline_per_rep": ("pipeline_per_rep", "pipe_per_rep_cv", "pipeline per rep")}
+"""measure -> (per-territory column, its coefficient of variation, its name in flags)."""
 
 DEFINITION = (
     "METRICS M90, per {unit}: accounts and tam_amount (sum of annual_revenue, a TAM proxy) of "
     "its accounts; open_pipeline (open, not omitted, close date in the period, as of the as-of "
     "date) and bookings of deals in the {unit}; quota = quotas of the reps assigned to it, "
     "prorated to the period; coverage = open_pipeline / quota, attainment = bookings / quota; "
-    "per rep = per rep FTE in the period (M41). Spread: CV = stddev_pop / mean across {unit}s "
-    "(*_cv columns); a flag marks a {unit} more than one stddev above (high) or below (low) the "
-    "mean.{first}")
+    "per rep = per rep FTE in the period (M41). Spread across {units}: CV = stddev_pop / mean "
+    "(*_cv columns); flags name each measure for which a {unit} is more than one stddev above "
+    "(high) or below (low) the mean.{first}")
 
 UNIT_ROWS = """terr as (
   select territory_id, name as territory, coalesce(region, name) as region from territories
@@ -79,10 +80,14 @@ MEASURES = ("accounts, tam_amount, open_pipeline, quota, coverage, bookings, att
             "rep_fte, accounts_per_rep, pipeline_per_rep")
 
 
-def _spread(x: str, cv: str, flag: str) -> str:
+def _cv(x: str, cv: str, _: str) -> str:
+    return f"stddev_pop({x}) over () / nullif(avg({x}) over (), 0) as {cv}"
+
+
+def _flag(x: str, _: str, name: str) -> str:
     mean, sd = f"avg({x}) over ()", f"stddev_pop({x}) over ()"
-    return (f"{sd} / nullif({mean}, 0) as {cv}, case when {x} - {mean} > {sd} then 'high' "
-            f"when {mean} - {x} > {sd} then 'low' end as {flag}")
+    return (f"case when {x} - {mean} > {sd} then '{name} high' "
+            f"when {mean} - {x} > {sd} then '{name} low' end")
 
 
 def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
@@ -107,9 +112,11 @@ def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
     conds = q.filters(params.filters)
     where = ("\n  where " + " and ".join(conds)) if conds else ""
     ctes.append(UNIT_ROWS.format(open=OPEN, src=src, s=s, e=e, unit=unit, where=where))
-    spreads = ", ".join(_spread(*X[k]) for k in X)
+    spreads = ", ".join(_cv(*X[k]) for k in X)
+    flags = ", ".join(_flag(*X[k]) for k in X)
     rows_sql = (f"t as (\n  select {unit}, {MEASURES},\n    {spreads},\n"
-                f"    open_deals, won_deals, 1 as k\n  from m\n)")
+                f"    nullif(concat_ws(', ', {flags}), '') as flags,\n"
+                f"    open_deals + won_deals as deals, 1 as k\n  from m\n)")
     grouped = bool(params.group_by)
     direction = "asc" if params.order == "asc" else "desc"
     if grouped:
@@ -122,13 +129,14 @@ def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
                  "sum(bookings) / nullif(sum(quota), 0), sum(rep_fte), "
                  "sum(accounts) / nullif(sum(rep_fte), 0), "
                  "sum(open_pipeline) / nullif(sum(rep_fte), 0), "
-                 + ", ".join(f"any_value({c}), null" for _, c, _ in X.values())
-                 + ", sum(open_deals), sum(won_deals), 0 from t")
+                 + ", ".join(f"any_value({c})" for _, c, _ in X.values())
+                 + ", null, sum(deals), 0 from t")
         tail = (f"select * exclude (k) from (select * from t union all {total})\n"
                 f"order by k, {unit}")
     sql = "with " + ",\n".join(ctes) + ",\n" + rows_sql + "\n" + tail
     fetched = fetch(ctx, q, sql)
-    n = int(sum(column(fetched, "open_deals")) + sum(column(fetched, "won_deals")))
+    deals = column(fetched, "deals")
+    n = int(deals[0] if not grouped and deals else sum(deals))
     headline = x_col if grouped else cv_col
     value = None if grouped or not fetched[1] else fetched[1][0][fetched[0].index(cv_col)]
     reason = None if grouped or value is not None else "ZERO_DENOMINATOR"
@@ -136,5 +144,6 @@ def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
     unit_for = {"coverage": "ratio", "accounts_per_rep": "count", "pipeline_per_rep": "currency"}
     return make_result(ctx, metric="territory_balance", headline=headline,
                        unit="ratio" if not grouped else unit_for[measure],  # type: ignore[arg-type]
-                       period=period, definition=DEFINITION.format(unit=unit, first=first),
+                       period=period, definition=DEFINITION.format(
+                           unit=unit, units=PLURAL[unit], first=first),
                        fetched=fetched, n_records=n, value=value, null_reason=reason)
