@@ -7,14 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from agent.ask import ask
-from agent.context import Warehouse
 from tests.helpers import context
+from tests.metrics_demo import answered, demo_warehouse
 from tools.base import Dimension, Filter, MetricParams, PeriodParam, ToolInputError
-from tools.demo import generate_demo
 from tools.query import plain
 from tools.registry import run_tool
-from tools.warehouse import connect, writable
+from tools.warehouse import connect
 
 MARCH = PeriodParam(start=date(2024, 3, 4), end=date(2024, 3, 29), label="4 weeks")
 AS_OF = date(2024, 4, 1)
@@ -85,13 +83,14 @@ def golden():
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("activity") / "demo.duckdb"
-    with writable(path) as con:
-        generate_demo(con, opportunities=2_000, end_date=END)
-    con = connect(path, read_only=True)
-    yield con
-    con.close()
+def wh(tmp_path_factory):
+    """The 2,000-deal demo company shared by the area tests (read-only)."""
+    return demo_warehouse(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def demo(wh):
+    return wh.con
 
 
 def run(con, as_of=AS_OF, **params):
@@ -217,9 +216,8 @@ def test_demo_matches_independent_count(demo, start, end):
     assert sum(row[by_team.columns.index("activities")] for row in by_team.rows) == activities
 
 
-def test_ask_end_to_end(demo):
-    r = ask(Warehouse(demo), "activities per rep per day last month", as_of=END)
-    assert r.status == "answered" and r.intent.tool == "activity_metrics"
+def test_ask_end_to_end(wh, demo):
+    r = answered(wh, "activities per rep per day last month", "activity_metrics")
     activities, rep_days = _independent(demo, date(2026, 10, 1), date(2026, 10, 31))
     assert r.result.value == plain(activities / rep_days)
     assert r.result.period["start"] == "2026-10-01"

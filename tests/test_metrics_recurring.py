@@ -9,14 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from agent.ask import ask
-from agent.context import Warehouse
 from tests.helpers import context, fixture_db
+from tests.metrics_demo import answered, demo_warehouse
 from tools.base import Dimension, Filter, MetricParams, PeriodParam, ToolInputError
-from tools.demo import generate_demo
 from tools.query import plain
 from tools.registry import run_tool
-from tools.warehouse import connect, writable
 
 Q1 = PeriodParam(start=date(2024, 2, 1), end=date(2024, 4, 30), label="FY2025 Q1")
 END = date(2026, 11, 26)
@@ -32,13 +29,14 @@ def m11():
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("recurring") / "demo.duckdb"
-    with writable(path) as con:
-        generate_demo(con, opportunities=2_000, end_date=END)
-    con = connect(path, read_only=True)
-    yield con
-    con.close()
+def wh(tmp_path_factory):
+    """The 2,000-deal demo company shared by the area tests (read-only)."""
+    return demo_warehouse(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def demo(wh):
+    return wh.con
 
 
 def run(con, tool, as_of=date(2024, 5, 1), **params):
@@ -260,9 +258,8 @@ def test_demo_bridge_trend_chains(demo):
     ("ARR waterfall last quarter", "arr_waterfall", "net_new_arr"),
     ("what's our net revenue retention", "net_revenue_retention", "net_retention_rate"),
 ])
-def test_ask_end_to_end(demo, question, tool, column):
-    r = ask(Warehouse(demo), question, as_of=END)
-    assert r.status == "answered" and r.intent.tool == tool
+def test_ask_end_to_end(wh, demo, question, tool, column):
+    r = answered(wh, question, tool)
     first = date(2026, 8, 1) if tool == "arr_waterfall" else None
     last = date(2026, 10, 31) if tool == "arr_waterfall" else END
     if tool == "net_revenue_retention":
