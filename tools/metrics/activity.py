@@ -152,8 +152,7 @@ def _parts(ctx: ToolContext, q: Query, params: MetricParams, period: Period, sta
         f"days as (\n  select cast(d as date) as d from generate_series({ps}, {pe}, "
         f"interval 1 day) t(d)\n  where isodow(d) <= 5\n)",
         _part("act", dims, "counted x", "x.owner_id", t, ACT_MEASURES, owner),
-        _part("capacity", dims, CAPACITY, "u.user_id", None,
-              ["count(distinct u.user_id) as reps", "count(*) as rep_days"],
+        _part("capacity", dims, CAPACITY, "u.user_id", None, ["count(*) as rep_days"],
               f"{owner}\n    and coalesce(u.is_human, true) and (coalesce(u.is_quota_carrying, "
               f"false) or u.user_id in (select owner_id from counted))"),
         _part("open_deals", dims, f"{then} o{types}", "o.owner_id", t, [
