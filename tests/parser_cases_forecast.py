@@ -3,7 +3,7 @@ tests/parser_cases.py; dates relative to as-of 2026-11-26 in parser_world."""
 
 from __future__ import annotations
 
-from tests.parser_cases import FY26, FY27, PP, Q1_28, Q3_27, Q4_27
+from tests.parser_cases import FY26, FY27, Q1_28, Q3_27, Q4_27
 
 CASES: list[tuple[str, str, dict]] = [
     # ---------------------------------------------------------------- forecast_rollup (M30/M31)
@@ -71,5 +71,10 @@ CASES: list[tuple[str, str, dict]] = [
      {"group_by": ["rep"], "order": "desc"}),
     ("forecast accuracy for the APAC Sales team", "forecast_accuracy",
      {"filters": {"team": ["APAC Sales"]}}),
-    ("forecast accuracy vs the previous period", "forecast_accuracy", {"compare": PP}),
+    ("forecast accuracy for Darcel last year", "forecast_accuracy",
+     {"filters": {"rep": ["Darcel Schlecht"]}, "period": FY26}),
+    # Parser limit: phrases are contiguous, and a generic "how accurate were" would take
+    # questions about revenue reporting; "forecasts" alone reads as the forecast roll-up.
+    ("how accurate were Darcel's forecasts last year", "forecast_accuracy",
+     {"filters": {"rep": ["Darcel Schlecht"]}, "period": FY26}),
 ]

@@ -81,8 +81,10 @@ CASES: list[tuple[str, str, dict]] = [
     ("iqr of attainment", "team_distribution", {"measure": "iqr"}),
     ("how top heavy is the Commercial team", "team_distribution",
      {"measure": "top_quartile_share", "filters": {"team": ["Commercial"]}}),
+    # Parser limit: "top" in "top quartile" is read as ranking, so "by team" becomes top 1.
     ("top quartile share of bookings by team", "team_distribution",
      {"measure": "top_quartile_share", "group_by": ["team"], "top": None}),
+    # Parser limit: leaderboard phrases ("top performers") weigh three times any other phrase.
     ("how concentrated are bookings in top performers", "team_distribution",
      {"measure": "top_quartile_share"}),
     # ---------------------------------------------------------------- quota_capacity (M91)

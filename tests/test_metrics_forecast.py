@@ -165,6 +165,10 @@ def test_projection_needs_one_quarter(proj):
     year = PeriodParam(start=date(2024, 1, 1), end=date(2024, 12, 31), label="FY2024")
     with pytest.raises(ToolInputError):
         run(proj, "forecast_projection", date(2024, 2, 15), period=year)
+    with pytest.raises(ToolInputError):
+        run(proj, "forecast_projection", date(2024, 2, 15), compare="previous_period")
+    with pytest.raises(ToolInputError):
+        run(proj, "forecast_accuracy", date(2024, 2, 15), time_grain="month")
 
 
 # ---------------------------------------------------------------------------- end to end

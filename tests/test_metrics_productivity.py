@@ -95,9 +95,17 @@ def test_m41_termination_and_running_period():
     con.close()
 
 
-def test_m41_rejects_product_split(m42):
+@pytest.mark.parametrize(("tool", "params"), [
+    ("rep_productivity", {"group_by": [Dimension.product]}),
+    ("rep_productivity", {"time_grain": "month"}),
+    ("productivity_improvement", {"all_time": True}),
+    ("territory_balance", {"compare": "previous_period"}),
+    ("team_distribution", {"group_by": [Dimension.rep]}),
+    ("quota_capacity", {"compare": "previous_year"}),
+])
+def test_questions_the_tools_do_not_answer_are_asked_back(m42, tool, params):
     with pytest.raises(ToolInputError):
-        run(m42, "rep_productivity", AFTER, period=Q1, group_by=[Dimension.product])
+        run(m42, tool, AFTER, **({"period": Q1} | params))
 
 
 # ---------------------------------------------------------------------------- M42

@@ -14,7 +14,13 @@ from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, 
 from tools.fiscal import Period
 from tools.metrics.forecast_rollup import FORECAST_ROLLUP
 from tools.metrics.periods import trailing
-from tools.metrics.productivity_common import column, fetch, make_result, pick_measure
+from tools.metrics.productivity_common import (
+    column,
+    fetch,
+    make_result,
+    one_period,
+    pick_measure,
+)
 from tools.query import Query, label
 
 BASES = ("weighted_forecast", "commit_forecast", "most_likely_forecast", "best_case_forecast")
@@ -107,6 +113,7 @@ def forecast_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
     if params.time_grain not in (None, "quarter"):
         raise ToolInputError("forecast accuracy is scored per fiscal quarter",
                              options=["by quarter", "last 4 quarters"])
+    one_period(params, "Forecast accuracy", grain="quarter")
     headline = pick_measure(params, HEADLINES, "forecast_accuracy")
     basis = str(params.options.get("forecast", "weighted_forecast"))
     basis = basis if basis.endswith("_forecast") else f"{basis}_forecast"

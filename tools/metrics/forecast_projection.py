@@ -14,7 +14,7 @@ from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, 
 from tools.fiscal import Period
 from tools.metrics.engine import source
 from tools.metrics.periods import fiscal_bucket_of, resolve_period
-from tools.metrics.productivity_common import column, fetch, make_result
+from tools.metrics.productivity_common import column, fetch, make_result, one_period
 from tools.query import Query, label
 
 OPEN = "status = 'open' and coalesce(forecast_category, 'pipeline') <> 'omitted'"
@@ -99,9 +99,7 @@ def _ts(d) -> datetime:  # type: ignore[no-untyped-def]
 
 def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return the projected bookings of a fiscal quarter and the win rates behind it."""
-    if params.time_grain or params.compare:
-        raise ToolInputError("the projection is one number per quarter",
-                             options=["this quarter", "next quarter"])
+    one_period(params, "The projection")
     period = resolve_period(ctx, params, "quarter")
     if fiscal_bucket_of(ctx.settings.calendar, period) != "quarter":
         raise ToolInputError("the projection works on one fiscal quarter",

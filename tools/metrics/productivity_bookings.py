@@ -14,9 +14,9 @@ from tools.metrics.productivity_common import (
     column,
     fetch,
     make_result,
+    one_period,
     owner_rollup,
     pick_measure,
-    reject_trend,
 )
 from tools.metrics.productivity_reps import per_rep_measures, rep_ctes
 from tools.query import Query
@@ -40,7 +40,7 @@ REP_DEFINITION = (
 def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return bookings per rep and per ramped rep, overall or per owner dimension."""
     check_owner_dims(params, "Rep productivity")
-    reject_trend(params, "Rep productivity")
+    one_period(params, "Rep productivity", compare=True)
     headline = pick_measure(params, REP_HEADLINES, "rep_productivity")
     full = resolve_period(ctx, params, "quarter")
     period = _to_date(ctx, full)
@@ -80,7 +80,7 @@ IMPROVEMENT_DEFINITION = (
 def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return M42 overall or per owner dimension (e.g. the teams that drag it down)."""
     check_owner_dims(params, "Productivity improvement")
-    reject_trend(params, "Productivity improvement")
+    one_period(params, "Productivity improvement", compare=True)
     mode = params.measure or params.compare or "previous_year"
     if mode not in ("previous_year", "previous_period"):
         raise ToolInputError(f"productivity_improvement has no measure '{mode}'",

@@ -18,9 +18,9 @@ from tools.metrics.productivity_common import (
     column,
     fetch,
     make_result,
+    one_period,
     owner_rollup,
     pick_measure,
-    reject_trend,
 )
 from tools.metrics.productivity_reps import rep_ctes
 from tools.metrics.quota import BOOKED_BY_REP, PER_REP_ATTAINMENT, QUOTA_BY_REP
@@ -62,7 +62,7 @@ def _distribution_select(unit: str, quartile: str, label: str, k: int) -> str:
 def team_distribution(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return the attainment distribution per team; ungrouped, an all-reps row comes first."""
     check_owner_dims(params, "Team performance distribution")
-    reject_trend(params, "Team performance distribution")
+    one_period(params, "Team performance distribution")
     if len(params.group_by) > 1 or any(d not in DISTRIBUTION_UNITS for d in params.group_by):
         raise ToolInputError("the distribution is taken over the reps of a team, manager, "
                              "region or territory", options=[d.value for d in DISTRIBUTION_UNITS])
@@ -142,7 +142,7 @@ def _history_ctes(ctx: ToolContext, q: Query, src: str, period: Period) -> tuple
 def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return how much of the quota the current reps can be expected to close (M91)."""
     check_owner_dims(params, "Quota capacity")
-    reject_trend(params, "Quota capacity")
+    one_period(params, "Quota capacity")
     headline = pick_measure(params, CAPACITY_HEADLINES, "quota_capacity")
     period = resolve_period(ctx, params, "quarter")
     q = Query()

@@ -38,11 +38,21 @@ def check_owner_dims(params: MetricParams, what: str) -> None:
             options=sorted(d.value for d in OWNER_DIMENSIONS))
 
 
-def reject_trend(params: MetricParams, what: str) -> None:
-    """These tools answer one period at a time; say so instead of ignoring the grain."""
-    if params.time_grain:
+def one_period(params: MetricParams, what: str, *, compare: bool = False,
+               grain: str | None = None) -> None:
+    """Say so when a question asks for what these tools do not do (instead of ignoring it).
+
+    They answer one period at a time: no trend (except `grain`, which they list anyway), no
+    "all time", and no comparison unless `compare`.
+    """
+    if params.time_grain and params.time_grain != grain:
         raise ToolInputError(f"{what} is computed for one period at a time, not as a trend",
                              options=["this quarter", "last quarter", "this fiscal year"])
+    if params.all_time:
+        raise ToolInputError(f"{what} needs a period", options=["this quarter", "this year"])
+    if params.compare and not compare:
+        raise ToolInputError(f"{what} cannot be compared with another period in one answer; "
+                             "ask for each period", options=["this quarter", "last quarter"])
 
 
 def owner_rollup(q: Query, params: MetricParams, per_rep: str, measures: list[str],

@@ -15,8 +15,8 @@ from tools.metrics.productivity_common import (
     column,
     fetch,
     make_result,
+    one_period,
     pick_measure,
-    reject_trend,
 )
 from tools.metrics.productivity_reps import rep_ctes
 from tools.metrics.quota import QUOTA_BY_REP
@@ -92,7 +92,7 @@ def _flag(x: str, _: str, name: str) -> str:
 
 def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return the per-territory table and the spread; ungrouped, a total row comes first."""
-    reject_trend(params, "Territory balance")
+    one_period(params, "Territory balance")
     bad = [d.value for d in params.group_by[1:]] + [
         f.dimension.value for f in params.filters if f.dimension not in UNITS]
     if bad or any(d not in UNITS for d in params.group_by):
