@@ -8,7 +8,7 @@ Thin samples fall back to the stage's rate, then to the stage's default probabil
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, Warning
 from tools.fiscal import Period
@@ -93,7 +93,7 @@ def _history(ctx: ToolContext, period: Period) -> tuple[list[tuple[Period, int]]
     return out, skipped
 
 
-def _ts(d) -> datetime:  # type: ignore[no-untyped-def]
+def _ts(d: date) -> datetime:
     return datetime.combine(d, time.max)
 
 

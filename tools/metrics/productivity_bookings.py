@@ -167,7 +167,7 @@ def _same_span(base: Period, period: Period) -> Period:
 
 
 def _label(p: Period) -> str:
-    return f"{p.label} ({p.start} to {p.end})"
+    return p.label if str(p.start) in p.label else f"{p.label} ({p.start} to {p.end})"
 
 
 def _scalar(fetched: tuple[list[str], list[list[Any]], str], headline: str,
