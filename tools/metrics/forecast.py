@@ -32,11 +32,14 @@ TOOLS: tuple[Tool, ...] = (
          forecast_rollup, tuple(FORECAST_ROLLUP.headline), "quarter"),
     Tool("forecast_projection", "Projected bookings",
          "Where the quarter will land: bookings to date plus open pipeline valued at historical "
-         "win rates by stage and deal age (with the rates used).",
+         "win rates by stage and deal age (with the rates used). Option min_sample (default 5): "
+         "fewest historical deals behind a rate before falling back to the stage's rate.",
          forecast_projection, ("projected",), "quarter"),
     Tool("forecast_accuracy", "Forecast accuracy",
          "How close past quarters' forecasts (as of two weeks in) came to actual bookings: "
-         "accuracy (1 - WAPE), MAPE, WAPE and bias, per quarter.",
+         "accuracy (1 - WAPE), MAPE, WAPE and bias, per quarter. Options: forecast (weighted, "
+         "commit, most_likely, best_case; default weighted), lead_days (14), close_lag_days "
+         "(0), quarters (4, when no period is named).",
          forecast_accuracy, tuple(HEADLINES), "none", ACCURACY_GROUPS),
 )
 """The tools this module contributes to the registry."""

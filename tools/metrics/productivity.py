@@ -28,7 +28,8 @@ TOOLS: tuple[Tool, ...] = (
          rep_productivity, tuple(REP_HEADLINES), "quarter", OWNER_GROUPS),
     Tool("productivity_improvement", "Sales productivity improvement",
          "Change in bookings per ramped rep against the same period a year earlier (or the "
-         "previous period); success target > 30%.",
+         "previous period); success target > 30%. Options: target (0.30), base_start and "
+         "base_end (an explicit baseline of the same length).",
          productivity_improvement, ("previous_year", "previous_period"), "quarter",
          OWNER_GROUPS),
     Tool("territory_balance", "Territory balance",
@@ -41,7 +42,9 @@ TOOLS: tuple[Tool, ...] = (
          team_distribution, tuple(DISTRIBUTION_HEADLINES), "quarter", DISTRIBUTION_UNITS),
     Tool("quota_capacity", "Quota capacity",
          "What the current reps can be expected to close: quota x ramped-rep equivalents x "
-         "historical attainment, and the gap to the target.",
+         "historical attainment, and the gap to the target. Options: expected_attainment "
+         "(default: median of ramped reps over the last 4 quarters), target (default: the sum "
+         "of the quotas).",
          quota_capacity, tuple(CAPACITY_HEADLINES), "quarter", OWNER_GROUPS),
 )
 """The tools this module contributes to the registry."""
