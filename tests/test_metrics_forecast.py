@@ -132,9 +132,11 @@ def test_m32_by_rep_and_unfinished_quarters(acc):
     assert len(partial.rows) == 5  # total + the four quarters of 2023
 
 
-def test_m32_rejects_unknown_basis(acc):
+@pytest.mark.parametrize("options", [{"forecast": "hope"}, {"lead_days": "soon"},
+                                     {"lead_time": 14}, {"lead_days": 120}])
+def test_m32_rejects_bad_options(acc, options):
     with pytest.raises(ToolInputError):
-        run(acc, "forecast_accuracy", date(2024, 1, 20), options={"forecast": "hope"})
+        run(acc, "forecast_accuracy", date(2024, 1, 20), options=options)
 
 
 # ---------------------------------------------------------------------------- projection

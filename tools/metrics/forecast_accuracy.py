@@ -20,10 +20,13 @@ from tools.metrics.productivity_common import (
     make_result,
     one_period,
     pick_measure,
+    read_options,
 )
 from tools.query import Query, label
 
 BASES = ("weighted_forecast", "commit_forecast", "most_likely_forecast", "best_case_forecast")
+OPTIONS = {"forecast": ("weighted_forecast", str), "lead_days": (14, int),
+           "close_lag_days": (0, int), "quarters": (4, int)}
 HEADLINES = {"accuracy": "forecast_accuracy", "mape": "mape", "wape": "wape", "bias": "bias"}
 DEFINITION = (
     "METRICS M32. Forecast F = {basis} (M30/M31) as of quarter start + {lead} days, deals with a "
@@ -44,12 +47,11 @@ STATS = """greatest(0, 1 - sum(abs(forecast - actual)) / nullif(sum(actual), 0))
        count(*) as pairs, count(*) filter (where actual = 0) as zero_actuals"""
 
 
-def _quarters(ctx: ToolContext, params: MetricParams, lead: int,
-              lag: int) -> tuple[list[Period], list[Warning]]:
+def _quarters(ctx: ToolContext, params: MetricParams, lead: int, lag: int,
+              n: int) -> tuple[list[Period], list[Warning]]:
     """Return the past fiscal quarters to score, oldest first, and why any were left out."""
     cal = ctx.settings.calendar
     if params.period is None:
-        n = int(params.options.get("quarters", 4))
         if not 1 <= n <= 40:
             raise ToolInputError("quarters must be between 1 and 40")
         last = cal.previous(cal.bucket(ctx.as_of, "quarter"), "quarter")
@@ -115,13 +117,13 @@ def forecast_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
                              options=["by quarter", "last 4 quarters"])
     one_period(params, "Forecast accuracy", grain="quarter")
     headline = pick_measure(params, HEADLINES, "forecast_accuracy")
-    basis = str(params.options.get("forecast", "weighted_forecast"))
-    basis = basis if basis.endswith("_forecast") else f"{basis}_forecast"
+    opts = read_options(params, "forecast_accuracy", OPTIONS)
+    basis = opts["forecast"] if opts["forecast"].endswith("_forecast") else \
+        f"{opts['forecast']}_forecast"
     if basis not in BASES:
         raise ToolInputError(f"no forecast basis '{basis}'", options=list(BASES))
-    lead = int(params.options.get("lead_days", 14))
-    lag = int(params.options.get("close_lag_days", 0))
-    quarters, warnings = _quarters(ctx, params, lead, lag)
+    lead, lag = opts["lead_days"], opts["close_lag_days"]
+    quarters, warnings = _quarters(ctx, params, lead, lag, opts["quarters"])
     if any(lead >= p.days for p in quarters) or lead < 0 or lag < 0:
         raise ToolInputError("lead_days must fall inside the quarter and lags be >= 0")
     period = None

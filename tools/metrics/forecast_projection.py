@@ -14,7 +14,13 @@ from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, 
 from tools.fiscal import Period
 from tools.metrics.engine import source
 from tools.metrics.periods import fiscal_bucket_of, resolve_period
-from tools.metrics.productivity_common import column, fetch, make_result, one_period
+from tools.metrics.productivity_common import (
+    column,
+    fetch,
+    make_result,
+    one_period,
+    read_options,
+)
 from tools.query import Query, label
 
 OPEN = "status = 'open' and coalesce(forecast_category, 'pipeline') <> 'omitted'"
@@ -104,7 +110,7 @@ def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
     if fiscal_bucket_of(ctx.settings.calendar, period) != "quarter":
         raise ToolInputError("the projection works on one fiscal quarter",
                              options=["this quarter", "next quarter"])
-    min_n = int(params.options.get("min_sample", 5))
+    min_n = read_options(params, "forecast_projection", {"min_sample": (5, int)})["min_sample"]
     history, skipped = _history(ctx, period)
     q = Query()
     parts = []

@@ -17,6 +17,7 @@ from tools.metrics.productivity_common import (
     one_period,
     owner_rollup,
     pick_measure,
+    read_options,
 )
 from tools.metrics.productivity_reps import per_rep_measures, rep_ctes
 from tools.query import Query
@@ -87,10 +88,12 @@ def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricRe
                              options=["previous_year", "previous_period"])
     full = resolve_period(ctx, params, "quarter")
     period = _to_date(ctx, full)
-    base = _base_period(ctx, full, mode, params.options)
-    if "base_start" not in params.options:
+    opts = read_options(params, "productivity_improvement", {
+        "target": (TARGET, float), "base_start": (None, str), "base_end": (None, str)})
+    base = _base_period(ctx, full, mode, opts)
+    if opts["base_start"] is None:
         base = _same_span(base, period)
-    target = float(params.options.get("target", TARGET))
+    target = opts["target"]
     q = Query()
     ctes = rep_ctes(q, source(ctx, q), {"p": period, "c": base})
     cur, prev = per_rep_measures("p"), per_rep_measures("c")
@@ -136,11 +139,11 @@ def productivity_improvement_value(ctx: ToolContext, period: Period | PeriodPara
 
 def _base_period(ctx: ToolContext, period: Period, mode: str,
                  options: dict[str, Any]) -> Period:
-    if "base_start" in options or "base_end" in options:
+    if options["base_start"] is not None or options["base_end"] is not None:
         try:
             start = date.fromisoformat(str(options["base_start"]))
             end = date.fromisoformat(str(options["base_end"]))
-        except (KeyError, ValueError) as exc:
+        except ValueError as exc:
             raise ToolInputError("an explicit baseline needs base_start and base_end as "
                                  "YYYY-MM-DD") from exc
         base = Period(start, end, f"{start}..{end}")

@@ -21,6 +21,7 @@ from tools.metrics.productivity_common import (
     one_period,
     owner_rollup,
     pick_measure,
+    read_options,
 )
 from tools.metrics.productivity_reps import rep_ctes
 from tools.metrics.quota import BOOKED_BY_REP, PER_REP_ATTAINMENT, QUOTA_BY_REP
@@ -153,13 +154,15 @@ def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     ctes.append(QUOTA_BY_REP.format(**h))
     history, span = _history_ctes(ctx, q, src, period)
     ctes += history
-    option = params.options.get("expected_attainment")
+    opts = read_options(params, "quota_capacity", {"expected_attainment": (None, float),
+                                                   "target": (None, float)})
+    option = opts["expected_attainment"]
     expected = (q.bind("expected", float(option)) if option is not None
                 else "(select median(attainment) from history)")
     ctes.append("cap as (\n  select user_id, coalesce(q.quota, 0) as quota, "
                 "coalesce(p.rre_p, 0) as rre\n  from quota_by_rep q full join per_rep p "
                 "using (user_id)\n)")
-    target = params.options.get("target")
+    target = opts["target"]
     target_sql = (q.bind("target", float(target)) if target is not None and not params.group_by
                   else "sum(quota)")
     capacity = f"sum(quota * rre) * {expected}"

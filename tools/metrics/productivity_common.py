@@ -111,3 +111,22 @@ def pick_measure(params: MetricParams, headlines: dict[str, str], tool: str) -> 
         raise ToolInputError(f"{tool} has no measure '{params.measure}'",
                              options=list(headlines))
     return headlines[params.measure]
+
+
+def read_options(params: MetricParams, tool: str,
+                 allowed: dict[str, tuple[Any, type]]) -> dict[str, Any]:
+    """Return the tool's options with defaults; unknown names or bad values are asked back.
+
+    `allowed` maps option name -> (default, type); a default of None means "not set".
+    """
+    unknown = sorted(set(params.options) - set(allowed))
+    if unknown:
+        raise ToolInputError(f"{tool} has no option {', '.join(unknown)}", options=list(allowed))
+    out = {}
+    for name, (default, kind) in allowed.items():
+        raw = params.options.get(name, default)
+        try:
+            out[name] = None if raw is None else kind(raw)
+        except (TypeError, ValueError) as exc:
+            raise ToolInputError(f"option {name} of {tool} must be a {kind.__name__}") from exc
+    return out
