@@ -1,0 +1,13 @@
+"""CRM data quality: a rule catalog (rules.toml), its runner, run history and the report.
+
+`revops check` (tools.quality.cli.check_command) runs every rule, records the run and prints
+the report; `data_accuracy_value` gives the scorecard the latest recorded data accuracy rate
+(METRICS M70); the read-only tools live in tools.metrics.quality.
+"""
+
+from tools.quality.catalog import Catalog, Rule, RuleError, load_catalog
+from tools.quality.model import RunResult
+from tools.quality.runner import default_as_of, run_checks
+
+__all__ = ["Catalog", "Rule", "RuleError", "RunResult", "default_as_of", "load_catalog",
+           "run_checks"]

@@ -1,0 +1,59 @@
+"""`revops check [--db PATH] [--rules FILE] [--json]`: run every rule, record the run, report.
+
+Exit codes follow the CLI convention (DESIGN.md): 0 when the check ran, whatever it found (the
+JSON carries `passed` for gating); 2 for a missing warehouse or a bad rules file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+
+def owner_labels(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, str]:
+    """Return user id -> full name for the given owners (ids without a user keep their id)."""
+    if not ids:
+        return {}
+    rows = con.execute("SELECT user_id, coalesce(full_name, user_id) FROM users "
+                       "WHERE list_contains($ids, user_id)", {"ids": ids}).fetchall()
+    return dict(rows)
+
+
+def check_command(db: Path, rules: Path | None, as_json: bool) -> int:
+    """Run the data-quality check on `db`, record it, print the report; return the exit code."""
+    from tools.quality.catalog import RuleError, load_catalog
+    from tools.quality.history import recent_runs, record_run
+    from tools.quality.report import render_text, report_json
+    from tools.quality.runner import default_as_of, run_checks
+    from tools.warehouse import load_settings, writable
+
+    if not Path(db).exists():
+        print(f"error: no warehouse at {db}; run `revops demo` or `revops import` first",
+              file=sys.stderr)
+        return 2
+    try:
+        text = Path(rules).read_text("utf-8") if rules else None
+        catalog = load_catalog(text)
+    except (OSError, RuleError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    with writable(db) as con:
+        settings = load_settings(con)
+        previous = recent_runs(con, 1)
+        try:
+            run = run_checks(con, catalog, settings, default_as_of(settings, date.today()))
+        except RuleError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        record_run(con, run, catalog)
+        labels = owner_labels(con, [o.name for o in run.owners[:20]])
+    prev = previous[0] if previous else None
+    if as_json:
+        print(json.dumps(report_json(run, prev, labels), indent=2, default=str))
+    else:
+        print(render_text(run, prev, labels, settings.company_name))
+    return 0
