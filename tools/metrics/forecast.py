@@ -14,6 +14,7 @@ from tools.metrics.engine import run_metric
 from tools.metrics.forecast_accuracy import HEADLINES, forecast_accuracy
 from tools.metrics.forecast_projection import forecast_projection
 from tools.metrics.forecast_rollup import FORECAST_ROLLUP
+from tools.metrics.productivity_common import read_options
 
 ACCURACY_GROUPS = tuple(d for d in OPPORTUNITY_DIMENSIONS if d not in (
     Dimension.stage, Dimension.forecast_category, Dimension.opportunity))
@@ -22,6 +23,7 @@ ACCURACY_GROUPS = tuple(d for d in OPPORTUNITY_DIMENSIONS if d not in (
 
 def forecast_rollup(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return the M30 roll-ups and the M31 weighted forecast as of the as-of date."""
+    read_options(params, "forecast_rollup", {})
     return run_metric(ctx, FORECAST_ROLLUP, params)
 
 
