@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from tests.helpers import context, fixture_db
+from tests.parser_cases_movement import CASES as MOVEMENT_CASES
 from tools.base import Dimension, Filter, MetricParams, PeriodParam, ToolInputError
 from tools.metrics.movement_bottleneck import RANKING
 from tools.query import plain
@@ -438,3 +439,11 @@ def test_ask_bottleneck(demo):
                                  "group by 1").fetchall())
     assert {x[0]: x[r.columns.index("open_deals")] for x in r.rows} == in_stage
     assert r.value == max(x[1] for x in r.rows if x[1] is not None)
+
+
+@pytest.mark.parametrize("question", [q for q, _, _ in MOVEMENT_CASES])
+def test_movement_questions_stay_in_scope(question):
+    """Analysis of deals at risk or stuck is in scope; acting on them would be escalated."""
+    from protocols.scope import decide
+
+    assert decide(question).action == "allow", decide(question)
