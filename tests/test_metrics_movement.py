@@ -447,3 +447,12 @@ def test_movement_questions_stay_in_scope(question):
     from protocols.scope import decide
 
     assert decide(question).action == "allow", decide(question)
+
+
+def test_without_history_the_reason_is_said():
+    con = fixture_db("parser_world")  # deals but no opportunity_history
+    for tool in ("stage_conversion", "time_in_stage"):
+        r = run(con, tool, END)
+        assert r.value is None and r.null_reason == "INSUFFICIENT_HISTORY"
+        assert any(w.code == "INSUFFICIENT_HISTORY" for w in r.warnings)
+    con.close()

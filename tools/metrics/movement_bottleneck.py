@@ -107,4 +107,5 @@ def bottleneck(ctx: ToolContext, params: MetricParams) -> MetricResult:
     warning = history_warning(ctx)
     return finish(ctx, q, sql, metric="bottleneck", headline="bottleneck_score", unit="ratio",
                   definition=DEFINITION, period=window, count="open_deals", params=params,
-                  warnings=[warning] if warning else None)
+                  warnings=[warning] if warning else None,
+                  empty_reason="INSUFFICIENT_HISTORY" if warning else "NO_DATA")

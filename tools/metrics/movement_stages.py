@@ -149,7 +149,8 @@ def _run(ctx: ToolContext, params: MetricParams, metric: str) -> MetricResult:
                   headline=headline, unit="ratio" if conversion else "days",
                   definition=CONVERSION_DEFINITION if conversion else TIME_DEFINITION,
                   period=period, count="entered" if conversion else "deals", params=params,
-                  warnings=[warning] if warning else None)
+                  warnings=[warning] if warning else None,
+                  empty_reason="INSUFFICIENT_HISTORY" if warning else "NO_DATA")
 
 
 def stage_conversion(ctx: ToolContext, params: MetricParams) -> MetricResult:
