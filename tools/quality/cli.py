@@ -29,7 +29,7 @@ def check_command(db: Path, rules: Path | None, as_json: bool) -> int:
     from tools.quality.history import recent_runs, record_run
     from tools.quality.report import render_text, report_json
     from tools.quality.runner import default_as_of, run_checks
-    from tools.warehouse import load_settings, writable
+    from tools.warehouse import facts_current, load_settings, refresh_facts, writable
 
     if not Path(db).exists():
         print(f"error: no warehouse at {db}; run `revops demo` or `revops import` first",
@@ -42,6 +42,8 @@ def check_command(db: Path, rules: Path | None, as_json: bool) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     with writable(db) as con:
+        if not facts_current(con):  # so the recorded run is current for the tools afterwards
+            refresh_facts(con)
         settings = load_settings(con)
         previous = recent_runs(con, 1)
         try:

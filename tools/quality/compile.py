@@ -66,11 +66,23 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+DEALS_JOIN = """LEFT JOIN (SELECT {column} AS k, count(*) AS n FROM opportunities
+           WHERE NOT coalesce(is_deleted, FALSE) AND NOT coalesce(is_test, FALSE)
+           GROUP BY ALL) __d ON __d.k = t.{key}"""
+
+
 def relation_sql(spec: TableSpec, extra: dict[str, str] | None = None) -> str:
-    """Return SELECT of the table's in-scope records with its derived columns (alias t)."""
-    derived = "".join(f",\n       ({expr}) AS {_q(name)}"
-                      for name, expr in {**spec.derived, **(extra or {})}.items())
-    joins = f"\n{spec.joins.strip()}" if spec.joins.strip() else ""
+    """Return SELECT of the table's in-scope records with its derived columns (alias t).
+
+    Tables that deals point at (`deal_column`) also get `__deals`, the deals on each record.
+    """
+    columns = {**spec.derived, **(extra or {})}
+    joins = spec.joins.strip()
+    if spec.deal_column:
+        columns["__deals"] = "coalesce(__d.n, 0)"
+        joins += "\n" + DEALS_JOIN.format(column=_q(spec.deal_column), key=_q(spec.key))
+    derived = "".join(f",\n       ({expr}) AS {_q(name)}" for name, expr in columns.items())
+    joins = f"\n{joins.strip()}" if joins.strip() else ""
     return f"SELECT t.*{derived}\nFROM {_q(spec.name)} t{joins}\nWHERE {spec.scope}"
 
 
@@ -90,7 +102,7 @@ def plan_tables(con: duckdb.DuckDBPyConnection, catalog: Catalog, corporate_curr
                           {"corporate_currency": corporate_currency}
                           if "$corporate_currency" in relation else {})
         columns = {d[0]: str(d[1]) for d in cur.description}
-        base = tuple(c for c in columns if c not in spec.derived)
+        base = tuple(c for c in columns if c not in spec.derived and not c.startswith("__"))
         plan = TablePlan(spec, relation, columns, base, tuple(keys.get(name, ())))
         plan.checks.extend(compile_rule(con, catalog, plan, rule) for rule in rules)
         plans.append(plan)
@@ -104,7 +116,7 @@ def compile_rule(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: TablePl
     prefix = f"p_{rule.id}_{rule.table}_".lower()
     params = {prefix + k: v for k, v in rule.params.items()}
     allowed = set(GLOBAL_PARAMS) | set(rule.params)
-    cols = set(plan.columns)
+    cols = {c for c in plan.columns if not c.startswith("__")}
 
     def vet(sql: str) -> tuple[str, set[str]]:
         used = expression_columns(con, sql, cols, allowed, where)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -29,7 +28,8 @@ def record_run(con: duckdb.DuckDBPyConnection, run: RunResult, catalog: Catalog)
             f"INSERT INTO dq_runs ({', '.join(RUN_COLUMNS)}) VALUES "
             f"({', '.join('$' + c for c in RUN_COLUMNS)})",
             {"run_id": run_id, "started_at": run.started_at,
-             "finished_at": datetime.now(UTC).replace(tzinfo=None), "as_of": run.as_of,
+             "finished_at": con.execute("SELECT now()::timestamp").fetchall()[0][0],
+             "as_of": run.as_of,
              "records": run.records, "evaluated": run.evaluated, "passing": run.passing,
              "accuracy": run.accuracy, "null_reason": run.null_reason, "target": run.target,
              "comparator": run.comparator, "passed": run.passed, "quarantined": quarantined,

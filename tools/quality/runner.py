@@ -9,7 +9,7 @@ returns every count and rate. Nothing is written here; tools.quality.history rec
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from datetime import time as dtime
 from decimal import Decimal
 from typing import Any
@@ -79,7 +79,8 @@ def prepare(con: duckdb.DuckDBPyConnection, catalog: Catalog, values: dict[str, 
 def run_checks(con: duckdb.DuckDBPyConnection, catalog: Catalog, settings: CompanySettings,
                as_of: date) -> RunResult:
     """Evaluate every enabled rule and return the run (the connection may be read-only)."""
-    started, clock = datetime.now(UTC).replace(tzinfo=None), time.perf_counter()
+    # the warehouse's clock, the one writers stamp opp_facts with (tools.quality.recorded)
+    started, clock = con.execute("SELECT now()::timestamp").fetchall()[0][0], time.perf_counter()
     values = bind_values(catalog, settings, as_of)
     active, results = prepare(con, catalog, values)
     sql = run_statement(active, catalog.accuracy.scope, catalog.accuracy.comparator)
@@ -93,7 +94,6 @@ def run_checks(con: duckdb.DuckDBPyConnection, catalog: Catalog, settings: Compa
                 continue
             if check.rule.references or check.rule.allowed:
                 r.findings = orphan_values(con, catalog, plan, check, values)
-            r.deals_affected = deals_affected(con, plan, check, values)
     run.quarantine = [Quarantine(table=t, column=c, rows=int(n), example=e)
                       for t, c, n, e in con.execute(QUARANTINE_SQL).fetchall()]
     run.duration_s = round(time.perf_counter() - clock, 3)
@@ -102,19 +102,13 @@ def run_checks(con: duckdb.DuckDBPyConnection, catalog: Catalog, settings: Compa
 
 def failing_ids_sql(plan: TablePlan, check: Check) -> str:
     """Return SELECT of the keys (column `id`) of the records failing `check`."""
+    if check.window_key is not None:  # rank duplicates over a narrow projection
+        created = f'r."{plan.spec.created}"' if plan.spec.created else "NULL"
+        return (f'SELECT id FROM (SELECT r."{plan.spec.key}" AS id, {check.window_key} AS k, '
+                f"{created} AS c FROM ({plan.relation}) r) WHERE k IS NOT NULL "
+                "QUALIFY row_number() OVER (PARTITION BY k ORDER BY c NULLS LAST, id) > 1")
     return (f"SELECT id FROM (SELECT r.\"{plan.spec.key}\" AS id, {check.fails(plan.order)} "
             f"AS failed FROM ({plan.relation}) r) WHERE failed")
-
-
-def deals_affected(con: duckdb.DuckDBPyConnection, plan: TablePlan, check: Check,
-                   values: dict[str, Any]) -> int | None:
-    """Return how many deals hang off the failing records (accounts, owners, products)."""
-    link = plan.spec.deal_column
-    if not link:
-        return None
-    sql = (f"SELECT count(*) FROM opportunities o WHERE NOT coalesce(o.is_deleted, FALSE) "
-           f"AND o.\"{link}\" IN ({failing_ids_sql(plan, check)})")
-    return int(con.execute(sql, bound(sql, values)).fetchall()[0][0])
 
 
 def _row_counts(con: duckdb.DuckDBPyConnection, catalog: Catalog,
@@ -179,6 +173,7 @@ def _assemble(out: list[tuple], results: dict[str, RuleResult], catalog: Catalog
                 r.applicable, r.failed, r.samples = item["applicable"], item["failed"], \
                     list(item["samples"])
                 r.pass_rate, r.passed = item["pass_rate"], item["passed"]
+                r.deals_affected = item["deals"]
         elif kind == "dimension":
             dims.append(Score(name=name, evaluated=evaluated, passing=passing, rate=rate))
         elif kind == "owner":

@@ -14,7 +14,7 @@ from tools.quality.compile import Check, TablePlan
 
 RULE_STRUCT = ("STRUCT(rule_id VARCHAR, table_name VARCHAR, dimension VARCHAR, "
                "severity VARCHAR, applicable BIGINT, failed BIGINT, pass_rate DOUBLE, "
-               "passed BOOLEAN, samples VARCHAR[])")
+               "passed BOOLEAN, samples VARCHAR[], deals BIGINT)")
 
 
 def _cte_name(plan: TablePlan) -> str:
@@ -22,12 +22,27 @@ def _cte_name(plan: TablePlan) -> str:
 
 
 def table_cte(plan: TablePlan, checks: list[Check]) -> str:
-    """Return the per-owner aggregate of one table's rule flags (one scan of the relation)."""
-    owner = f'r."{plan.spec.owner}"' if plan.spec.owner else "NULL"
-    flags = [f'CAST(r."{plan.spec.key}" AS VARCHAR) AS __id', f"{owner} AS __owner"]
+    """Return the per-owner aggregate of one table's rule flags (one scan of the relation).
+
+    Uniqueness checks rank duplicates in a second, narrow layer (ids, keys and flags only), so
+    the window never carries the table's wide rows.
+    """
+    spec = plan.spec
+    owner = f'r."{spec.owner}"' if spec.owner else "NULL"
+    created = f'r."{spec.created}"' if spec.created else "NULL"
+    deals = "r.__deals" if "__deals" in plan.columns else "NULL"
+    inner = [f'CAST(r."{spec.key}" AS VARCHAR) AS __id', f'r."{spec.key}" AS __key',
+             f"{owner} AS __owner", f"{created} AS __created", f"{deals} AS __deals"]
+    outer = ["__id", "__owner", "__deals"]
     for i, c in enumerate(checks):
-        flags.append(f"coalesce({c.applies}, FALSE) AS a{i}")
-        flags.append(f"{c.fails(plan.order)} AS f{i}")
+        if c.window_key is None:
+            inner += [f"coalesce({c.applies}, FALSE) AS a{i}", f"{c.fails(plan.order)} AS f{i}"]
+            outer += [f"a{i}", f"f{i}"]
+        else:
+            inner.append(f"{c.window_key} AS k{i}")
+            outer += [f"k{i} IS NOT NULL AS a{i}",
+                      f"k{i} IS NOT NULL AND row_number() OVER (PARTITION BY k{i} ORDER BY "
+                      f"__created NULLS LAST, __key) > 1 AS f{i}"]
     crit = [i for i, c in enumerate(checks) if c.rule.severity == "critical"]
     any_a = " OR ".join(f"a{i}" for i in crit) or "FALSE"
     any_f = " OR ".join(f"f{i}" for i in crit) or "FALSE"
@@ -35,12 +50,14 @@ def table_cte(plan: TablePlan, checks: list[Check]) -> str:
             f"count(*) FILTER (WHERE ({any_a}) AND NOT ({any_f})) AS passing"]
     for i in range(len(checks)):
         aggs += [f"count(*) FILTER (WHERE a{i}) AS a{i}", f"count(*) FILTER (WHERE f{i}) AS f{i}",
-                 f"min(__id, $sample_size) FILTER (WHERE f{i}) AS s{i}"]
-    flag_sql = ",\n         ".join(flags)
-    agg_sql = ",\n         ".join(aggs)
+                 f"min(__id, $sample_size) FILTER (WHERE f{i}) AS s{i}",
+                 f"sum(__deals) FILTER (WHERE f{i}) AS d{i}"]
+    sep = ",\n         "
     return (f"{_cte_name(plan)} AS MATERIALIZED (\n  SELECT __owner AS __group,\n"
-            f"         {agg_sql}\n  FROM (SELECT {flag_sql}\n"
-            f"        FROM ({plan.relation}) r) flags\n  GROUP BY ALL\n)")
+            f"         {sep.join(aggs)}\n"
+            f"  FROM (SELECT {sep.join(outer)}\n"
+            f"        FROM (SELECT {sep.join(inner)}\n"
+            f"              FROM ({plan.relation}) r) narrow) flags\n  GROUP BY ALL\n)")
 
 
 def _rule_list(plan: TablePlan, checks: list[Check]) -> str:
@@ -55,7 +72,7 @@ def _rule_list(plan: TablePlan, checks: list[Check]) -> str:
             f"'passed': coalesce((sum(a{i}) - sum(f{i})) / nullif(sum(a{i}), 0) >= "
             f"{float(c.rule.min_pass_fraction)!r}, TRUE), "
             f"'samples': coalesce(list_sort(flatten(list(s{i}) FILTER (WHERE s{i} IS NOT NULL)))"
-            f"[:$sample_size], [])}}")
+            f"[:$sample_size], []), 'deals': CAST(sum(d{i}) AS BIGINT)}}")
     if not items:
         return f"CAST([] AS {RULE_STRUCT}[])"
     return f"CAST([{', '.join(items)}] AS {RULE_STRUCT}[])"
@@ -74,7 +91,8 @@ def run_statement(plans: list[tuple[TablePlan, list[Check]]], scope: list[str],
         f"{_rule_list(p, c)} AS rules\n"
         f"  FROM {_cte_name(p)}" for p, c in plans)
     owners = "\n    UNION ALL\n".join(
-        f"    SELECT __group AS owner_id, evaluated, passing FROM {_cte_name(p)}"
+        f"    SELECT CAST(__group AS VARCHAR) AS owner_id, evaluated, passing "
+        f"FROM {_cte_name(p)}"
         for p, _ in plans if p.spec.owner and p.spec.name in scope) or \
         "    SELECT NULL AS owner_id, 0 AS evaluated, 0 AS passing WHERE FALSE"
     op = ">=" if comparator == ">=" else ">"

@@ -1,0 +1,182 @@
+"""Result envelopes of the issue and duplicate tools, and the caveats of a live check run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, Warning
+from tools.quality.catalog import Rule
+from tools.quality.duplicates import MAX_EDITS, duplicates_sql
+from tools.quality.history import catalog_in_effect, recent_runs
+from tools.quality.issues import Listing, deal_listing, record_listing, value_view
+from tools.quality.model import RunResult
+from tools.quality.recorded import current_run
+from tools.quality.report import failing
+from tools.quality.runner import bind_values, default_as_of, prepare, run_checks
+from tools.query import literal, plain, render
+
+DUPLICATE_ROWS = 50
+
+
+def render_structs(sql: str, params: dict[str, Any]) -> str:
+    """Render like tools.query.render, also for lists of dicts (DuckDB struct lists)."""
+    def one(v: Any) -> str:
+        if isinstance(v, dict):
+            return "{" + ", ".join(f"'{k}': {one(x)}" for k, x in v.items()) + "}"
+        if isinstance(v, list):
+            return "[" + ", ".join(one(x) for x in v) + "]"
+        return literal(v)
+
+    structured = {k: v for k, v in params.items() if isinstance(v, list) and v and
+                  isinstance(v[0], dict)}
+    for k, v in structured.items():
+        sql = sql.replace(f"${k}", one(v))
+    return render(sql, {k: v for k, v in params.items() if k not in structured})
+
+
+def check_run(ctx: ToolContext, recorded_ok: bool = True) -> RunResult:
+    """Return the latest recorded run while it still describes the data, else run live."""
+    catalog = catalog_in_effect(ctx.con)
+    run = current_run(ctx.con, catalog) if recorded_ok else None
+    return run or run_checks(ctx.con, catalog, ctx.settings,
+                             default_as_of(ctx.settings, ctx.as_of))
+
+
+def run_warnings(ctx: ToolContext, run: RunResult, recorded: bool = False) -> list[Warning]:
+    """Return the caveats of a run: target, unmeasured rules, quarantine, where it comes from."""
+    out: list[Warning] = []
+    if run.accuracy is not None and not run.passed:
+        out.append(Warning(code="DQ_BELOW_TARGET", message=(
+            f"Data accuracy is {run.accuracy:.1%}, not {run.comparator} {run.target:.0%}: "
+            f"{run.evaluated - run.passing:,} of {run.evaluated:,} records fail a critical "
+            "rule.")))
+    skipped = [r for r in run.rules if r.status == "unmeasured"]
+    if skipped:
+        names = ", ".join(sorted({r.name for r in skipped})[:6])
+        out.append(Warning(code="DQ_NOT_MEASURED", message=(
+            f"{len(skipped)} rules could not be measured because the data lacks their fields "
+            f"({names}); the rate covers the rules that could.")))
+    rejected = sum(t.quarantined for t in run.tables if t.in_scope)
+    if rejected:
+        out.append(Warning(code="DQ_IMPORT_QUARANTINE", message=(
+            f"{rejected:,} imported rows could not be stored (import_rejects); they count as "
+            "failing records.")))
+    last = recent_runs(ctx.con, 1)
+    if recorded:
+        out.append(Warning(code="DQ_RECORDED_CHECK", message=(
+            f"From the check recorded as run {run.run_id} ({str(run.started_at)[:16]}, as of "
+            f"{run.as_of}); the data has not changed since. `revops check` records a new one.")))
+    elif not last:
+        out.append(Warning(code="DQ_NO_RECORDED_CHECK", message=(
+            "Computed live; no check has been recorded yet. Run `revops check` to record one "
+            "(the scorecard reads recorded checks).")))
+    elif last[0]["accuracy"] is not None:
+        out.append(Warning(code="DQ_LAST_CHECK", message=(
+            f"The last recorded check ({last[0]['run_id']}, {str(last[0]['started_at'])[:10]}) "
+            f"measured {last[0]['accuracy']:.1%}; this answer is computed live.")))
+    return out
+
+
+def _rule(catalog: Any, name: str, table: str | None) -> Rule:
+    found = [r for r in catalog.rules if r.name == name and (table is None or r.table == table)]
+    if not found:
+        raise ToolInputError(f"there is no data-quality rule '{name}'",
+                             options=sorted({r.name for r in catalog.rules})[:10])
+    return found[0]
+
+
+COLUMN_DIMENSIONS = {"product_id": "product", "account_id": "account", "owner_id": "rep",
+                     "industry": "industry", "lead_source": "lead_source"}
+
+
+def _dim_of(rule: Rule) -> str | None:
+    """Return the dimension that names a rule's column ("which products ..." = the values)."""
+    return COLUMN_DIMENSIONS.get(rule.column or "") if rule.table == "opportunities" or \
+        rule.column == "industry" else None
+
+
+def issues_result(ctx: ToolContext, params: MetricParams) -> MetricResult:
+    """Return every failing rule (measure 'all') or the records failing one rule."""
+    catalog = catalog_in_effect(ctx.con)
+    as_of = default_as_of(ctx.settings, ctx.as_of)
+    if (params.measure or "all") == "all":
+        run = check_run(ctx)
+        rows = [[r.rule_id, r.table, r.name, r.severity, r.failed, r.applicable, r.pass_rate]
+                for r in failing(run)]
+        columns = ["rule", "table", "issue", "severity", "failing", "records", "pass_rate"]
+        return _result(ctx, "failing", columns, rows, run.evaluated - run.passing, run.sql,
+                       "Records failing each data-quality rule (critical first); the headline is "
+                       "the number of records failing at least one critical rule.",
+                       run_warnings(ctx, run, recorded=run.run_id is not None), run.as_of)
+    table = params.options.get("table")
+    rule = _rule(catalog, params.measure or "", str(table) if table else None)
+    definition = (f"{rule.id} {rule.name}: {rule.description} ({rule.severity} "
+                  f"{rule.dimension} rule on {rule.table}). Effect: {rule.effect}")
+    if not rule.enabled:
+        return _result(ctx, "failing", ["issue"], [], None, "", definition, [Warning(
+            code="DQ_RULE_DISABLED", message=f"{rule.id} is disabled in the rules file.")],
+            as_of, "RULE_DISABLED")
+    values = bind_values(catalog, ctx.settings, as_of)
+    active, results = prepare(ctx.con, catalog, values, only={rule.table})
+    found = [(p, c) for p, checks in active for c in checks if c.rule.ref == rule.ref]
+    if not found:
+        note = results[rule.ref].note
+        return _result(ctx, "failing", ["issue"], [], None, "", definition, [Warning(
+            code="DQ_NOT_MEASURED", message=f"{rule.id} {rule.name} cannot be measured: "
+                                            f"{note.removeprefix('not measured: ')}.")],
+            as_of, "NOT_MEASURED")
+    plan, check = found[0]
+    listing: Listing | None = None
+    if not params.filters and [d.value for d in params.group_by] in ([], [_dim_of(rule)]):
+        listing = value_view(ctx.con, catalog, plan, check, values,
+                             results[rule.ref].findings)
+    if listing is None and rule.table == "opportunities":
+        listing = deal_listing(ctx.con, plan, check, values, params,
+                               "opp_facts" if ctx.facts else "v_opps")
+    elif listing is None:
+        if rule.table == "users" and [d.value for d in params.group_by] == ["rep"]:
+            params = params.model_copy(update={"group_by": []})  # "which reps have no deals"
+        if params.group_by or params.filters:
+            raise ToolInputError(f"{rule.name} checks {rule.table}, which can't be split or "
+                                 "filtered by deal attributes", options=["ask without it"])
+        listing = record_listing(ctx.con, plan, check, values, params)
+    warnings = []
+    if listing.total:
+        warnings.append(Warning(code=f"DQ_{rule.name.upper()}", message=(
+            f"{listing.total:,} {rule.table} records fail {rule.id} ({rule.name}). "
+            f"{rule.effect}")))
+    return _result(ctx, "deals" if params.group_by else "failing", listing.columns,
+                   listing.rows, listing.total, listing.sql, definition, warnings, as_of)
+
+
+def duplicates_result(ctx: ToolContext, params: MetricParams) -> MetricResult:
+    """Return likely duplicate accounts, contacts or leads, each against its original."""
+    kind = params.measure or "accounts"
+    if kind not in ("accounts", "contacts", "leads"):
+        raise ToolInputError(f"no duplicate check for '{kind}'",
+                             options=["accounts", "contacts", "leads"])
+    sql = duplicates_sql(kind)
+    values = {"top": params.top or DUPLICATE_ROWS, "max_edits": MAX_EDITS}
+    bound = {k: v for k, v in values.items() if f"${k}" in sql}
+    cur = ctx.con.execute(sql, bound)
+    raw = cur.fetchall()
+    columns = [d[0] for d in cur.description][:-1]
+    total = int(raw[0][-1]) if raw else 0
+    warnings = [Warning(code="DQ_DUPLICATES", message=(
+        f"{total:,} {kind} look like duplicates of earlier ones; counts of {kind} include "
+        "each twice until they are merged in the CRM."))] if total else []
+    return _result(ctx, "duplicates", columns, [[plain(v) for v in r[:-1]] for r in raw], total,
+                   render(sql, bound), f"Likely duplicate {kind}: the earliest-created record "
+                   "is the original; matches on normalized domain, name or e-mail, or names at "
+                   f"most {MAX_EDITS} letters apart.", warnings, default_as_of(
+                       ctx.settings, ctx.as_of))
+
+
+def _result(ctx: ToolContext, measure: str, columns: list[str], rows: list[list[Any]],
+            value: int | None, sql: str, definition: str, warnings: list[Warning],
+            as_of: Any, null_reason: str | None = None) -> MetricResult:
+    metric = "duplicate_records" if measure == "duplicates" else "data_issues"
+    return MetricResult(metric=metric, value=value, unit="count", columns=columns,
+                        rows=[[plain(v) for v in r] for r in rows], period=None, as_of=as_of,
+                        definition=definition, sql=sql, n_records=value or 0, measure=measure,
+                        warnings=warnings, null_reason=null_reason)
