@@ -96,7 +96,7 @@ def test_accuracy_and_fields_the_export_does_not_have(run):
     assert run.accuracy == pytest.approx(5678 / 8926) and run.passed is False
     unmeasured = {r.rule_id for r in run.rules if r.status == "unmeasured"}
     assert {"R08", "R13", "R15", "R18", "R45"} <= unmeasured
-    assert "owner_id empty in every record" in run.rule("R25").note
+    assert "owner_id (empty in every record" in run.rule("R25").note
     assert not [r for r in run.rules if r.failed and r.rule_id not in (
         "R01", "R02", "R03b", "R04c", "R32", "R29", "R30")]
 
@@ -107,8 +107,8 @@ def test_check_report_says_what_each_finding_does(maven_db, tmp_path, capsys):
     assert check_command(db, None, False) == 0
     text = capsys.readouterr().out
     assert "Data accuracy rate: 63.61% (5,678 of 8,926 records" in text
-    assert "'GTXPro': 1,480 records (did you mean 'GTX Pro'?)" in text
-    assert "'technolgy': 12 records (did you mean 'technology'?)" in text
+    assert "'GTXPro': 1,480 opportunities (did you mean 'GTX Pro'?)" in text
+    assert "'technolgy': 12 accounts (did you mean 'technology'?)" in text
     assert "12 of 85 (14.1%) fail misspelled_industry (on 1,165 deals)" in text
     assert "Breakdowns by product show them under the raw name" in text
     assert "Per-rep productivity" in text and "Every metric that places deals" in text

@@ -163,3 +163,11 @@ def test_vetted_rule_sql_may_use_derived_columns_functions_and_params(small):
     result = run(small, _custom("status <> 'open' OR regexp_matches(stage_name, $stages)",
                                 "params = { stages = '^(Prospecting|Proposal)$' }\n"))
     assert result.rule("U1").failed == 1  # O13 sits in the unknown stage 'Mystery'
+
+
+def test_docs_list_every_rule_and_table():
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[1] / "docs" / "data-quality.md").read_text()
+    for rule in load_catalog().rules:
+        assert f"| {rule.id} | {rule.table} |" in doc, rule.ref

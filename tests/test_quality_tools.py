@@ -146,7 +146,7 @@ def test_data_issues_unmeasured_rule_says_why(tmp_path: Path):
     con.execute("INSERT INTO opportunities (opportunity_id, stage_name) VALUES ('O1', 'Won')")
     r = RUN["data_issues"](context(con, AS_OF), MetricParams(measure="lost_without_reason"))
     assert (r.value, r.null_reason) == (None, "NOT_MEASURED")
-    assert "lost_reason empty in every record" in r.warnings[0].message
+    assert "lost_reason (empty in every record" in r.warnings[0].message
 
 
 def test_duplicate_records(small):

@@ -34,6 +34,8 @@ class Check:
     window_key: str | None = None
     """For uniqueness rules: the duplicate-group key (earliest record passes)."""
     note: str = ""
+    reads: frozenset[str] = frozenset()
+    """Derived columns the check reads (a listing builds only these and their joins)."""
 
     def fails(self, order: str) -> str:
         """Return the predicate of a failing record (`order` orders a duplicate group)."""
@@ -55,6 +57,10 @@ class TablePlan:
     primary_key: tuple[str, ...]
     checks: list[Check] = field(default_factory=list)
 
+    def narrow(self, check: Check, extra: dict[str, str] | None = None) -> str:
+        """Return the relation with only what `check` reads (for listing its records)."""
+        return relation_sql(self.spec, extra, only=set(check.reads))
+
     @property
     def order(self) -> str:
         """Order inside a duplicate group: earliest created first, then by key."""
@@ -71,19 +77,24 @@ DEALS_JOIN = """LEFT JOIN (SELECT {column} AS k, count(*) AS n FROM opportunitie
            GROUP BY ALL) __d ON __d.k = t.{key}"""
 
 
-def relation_sql(spec: TableSpec, extra: dict[str, str] | None = None) -> str:
+def relation_sql(spec: TableSpec, extra: dict[str, str] | None = None,
+                 only: set[str] | None = None) -> str:
     """Return SELECT of the table's in-scope records with its derived columns (alias t).
 
     Tables that deals point at (`deal_column`) also get `__deals`, the deals on each record.
+    With `only`, just those derived columns and the joins they (and the scope) need.
     """
-    columns = {**spec.derived, **(extra or {})}
-    joins = spec.joins.strip()
-    if spec.deal_column:
+    columns = {k: v for k, v in spec.derived.items() if only is None or k in only}
+    columns.update(extra or {})
+    used = " ".join([spec.scope, *columns.values()])
+    joins = [j.strip() for alias, j in spec.joins.items()
+             if only is None or re.search(rf"\b{re.escape(alias)}\.", used)]
+    if spec.deal_column and (only is None or "__deals" in only):
         columns["__deals"] = "coalesce(__d.n, 0)"
-        joins += "\n" + DEALS_JOIN.format(column=_q(spec.deal_column), key=_q(spec.key))
+        joins.append(DEALS_JOIN.format(column=_q(spec.deal_column), key=_q(spec.key)))
     derived = "".join(f",\n       ({expr}) AS {_q(name)}" for name, expr in columns.items())
-    joins = f"\n{joins.strip()}" if joins.strip() else ""
-    return f"SELECT t.*{derived}\nFROM {_q(spec.name)} t{joins}\nWHERE {spec.scope}"
+    joins_sql = "".join(f"\n{j}" for j in joins)
+    return f"SELECT t.*{derived}\nFROM {_q(spec.name)} t{joins_sql}\nWHERE {spec.scope}"
 
 
 def plan_tables(con: duckdb.DuckDBPyConnection, catalog: Catalog, corporate_currency: str,
@@ -130,19 +141,21 @@ def compile_rule(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: TablePl
         for c in rule.required or [rule.column or ""]:
             if c not in plan.base:
                 raise RuleError(f"{where}: unknown column {c!r} of {rule.table}")
+    derived = set(plan.spec.derived)
     if kind == "passes":
         passes, more = vet(rule.passes or "")
         needs = used | more
-        return Check(rule, applies, passes, params, _needs(rule, needs, plan))
+        return Check(rule, applies, passes, params, _needs(rule, needs, plan),
+                     reads=frozenset(needs & derived))
     if kind == "required":
         return Check(rule, applies, "TRUE", params, tuple(rule.required or ()),
-                     required=tuple(rule.required or ()))
+                     required=tuple(rule.required or ()), reads=frozenset(used & derived))
     if kind == "unique":
         key, more = vet(rule.unique or "")
         if plan.primary_key == (key,):
             return Check(rule, "TRUE", "TRUE", params, (), note="enforced by the primary key")
         return Check(rule, f"({key}) IS NOT NULL", "TRUE", params, _needs(rule, more, plan),
-                     window_key=key)
+                     window_key=key, reads=frozenset(more & derived))
     column = _q(rule.column or "")
     applies = f"({applies}) AND {column} IS NOT NULL"
     if kind == "references":
@@ -158,7 +171,8 @@ def compile_rule(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: TablePl
                             f"{', '.join(sorted(catalog.vocabularies))}")
         params[prefix + "bad"] = []  # filled per run with the misspelled values found
         passes = f"NOT list_contains(${prefix}bad, CAST({column} AS VARCHAR))"
-    return Check(rule, applies, passes, params, (rule.column or "",))
+    return Check(rule, applies, passes, params, (rule.column or "",),
+                 reads=frozenset(used & derived))
 
 
 def _needs(rule: Rule, used: set[str], plan: TablePlan) -> tuple[str, ...]:
@@ -187,4 +201,4 @@ def completeness(plan: TablePlan, check: Check, columns: tuple[str, ...]) -> Che
         parts.append(f"nullif(trim({_q(c)}), '') IS NOT NULL" if text else
                      f"{_q(c)} IS NOT NULL")
     return Check(check.rule, check.applies, " AND ".join(parts), check.params, columns,
-                 required=columns, note=check.note)
+                 required=columns, note=check.note, reads=check.reads)

@@ -2,11 +2,11 @@
 
 Accounts match on the normalized domain (no scheme, www. or path), the normalized name (no
 case, punctuation or legal suffix such as Inc., LLC, GmbH), or a similar normalized name (at
-most MAX_EDITS letters apart, among names of six letters or more sharing their first four, so
-the comparison stays near-linear; the Jaro-Winkler similarity is shown). Contacts match on
-e-mail, or on first + last name within one account; leads on e-mail. In each group the
-earliest-created record is the original and the others are its duplicates, as in the
-uniqueness rules R18, R19 and R33.
+most MAX_EDITS letters apart with the same digits, among names of six letters or more sharing
+their first four, so the comparison stays near-linear; the Jaro-Winkler similarity is
+shown). Contacts match on e-mail, or on first + last name within one account; leads on e-mail.
+In each group the earliest-created record is the original and the others are its duplicates,
+as in the uniqueness rules R18, R19 and R33.
 """
 
 from __future__ import annotations
@@ -19,48 +19,55 @@ MAX_EDITS = 2
 MAX_BLOCK = 500
 """Name blocks larger than this are skipped by the fuzzy pass (exact matches still count)."""
 
+# `seq` orders records by creation (earliest first, then id) without a window over the table.
+SEQ = "struct_pack(c := coalesce(created_at, TIMESTAMP '9999-12-31'), i := {key})"
+
+
+def _exact(key: str, label: str) -> str:
+    """Pairs of records sharing `key`, found among the keys that repeat only."""
+    return (f"SELECT x.id, y.id AS of_id, '{label}' AS match, 1.0 AS similarity\n"
+            f"  FROM a x JOIN a y ON x.{key} = y.{key} AND y.seq < x.seq\n"
+            f"  WHERE x.{key} IN (SELECT {key} FROM a WHERE {key} IS NOT NULL GROUP BY ALL "
+            "HAVING count(*) > 1)")
+
+
 ACCOUNTS = f"""WITH a AS (
   SELECT account_id AS id, name AS label, {DOMAIN} AS dkey, {NAME} AS nkey,
-         row_number() OVER (ORDER BY created_at NULLS LAST, account_id) AS seq
+         {SEQ.format(key="account_id")} AS seq
   FROM accounts WHERE NOT coalesce(is_deleted, FALSE) AND NOT coalesce(is_test, FALSE)
 ), blocks AS (
-  SELECT *, count(*) OVER (PARTITION BY left(nkey, 4)) AS block FROM a WHERE nkey IS NOT NULL
+  SELECT *, count(*) OVER (PARTITION BY left(nkey, 4)) AS block,
+         regexp_replace(nkey, '[^0-9]', '', 'g') AS digits FROM a
+  WHERE nkey IS NOT NULL AND length(nkey) >= 6
 ), pairs AS (
-  SELECT x.id, y.id AS of_id, 'same domain' AS match, 1.0 AS similarity
-  FROM a x JOIN a y ON x.dkey = y.dkey AND y.seq < x.seq
+  {_exact("dkey", "same domain")}
   UNION ALL
-  SELECT x.id, y.id, 'same name', 1.0
-  FROM a x JOIN a y ON x.nkey = y.nkey AND y.seq < x.seq
+  {_exact("nkey", "same name")}
   UNION ALL
   SELECT x.id, y.id, 'similar name', jaro_winkler_similarity(x.nkey, y.nkey)
   FROM blocks x JOIN blocks y ON left(x.nkey, 4) = left(y.nkey, 4) AND x.nkey <> y.nkey
    AND y.seq < x.seq
-  WHERE x.block <= {MAX_BLOCK} AND least(length(x.nkey), length(y.nkey)) >= 6
+  WHERE x.block <= {MAX_BLOCK} AND x.digits = y.digits  -- "Store 4" is not "Store 5"
     AND damerau_levenshtein(x.nkey, y.nkey) <= $max_edits
 )"""
-CONTACTS = """WITH a AS (
+CONTACTS = f"""WITH a AS (
   SELECT contact_id AS id, coalesce(nullif(trim(concat_ws(' ', first_name, last_name)), ''),
          email, contact_id) AS label, nullif(lower(trim(email)), '') AS ekey,
          CASE WHEN last_name IS NOT NULL AND first_name IS NOT NULL AND account_id IS NOT NULL
            THEN lower(trim(first_name)) || ' ' || lower(trim(last_name)) || '@' || account_id
-         END AS nkey,
-         row_number() OVER (ORDER BY created_at NULLS LAST, contact_id) AS seq
+         END AS nkey, {SEQ.format(key="contact_id")} AS seq
   FROM contacts WHERE NOT coalesce(is_deleted, FALSE)
 ), pairs AS (
-  SELECT x.id, y.id AS of_id, 'same e-mail' AS match, 1.0 AS similarity
-  FROM a x JOIN a y ON x.ekey = y.ekey AND y.seq < x.seq
+  {_exact("ekey", "same e-mail")}
   UNION ALL
-  SELECT x.id, y.id, 'same name and account', 1.0
-  FROM a x JOIN a y ON x.nkey = y.nkey AND y.seq < x.seq
+  {_exact("nkey", "same name and account")}
 )"""
-LEADS = """WITH a AS (
+LEADS = f"""WITH a AS (
   SELECT lead_id AS id, coalesce(email, company, lead_id) AS label,
-         nullif(lower(trim(email)), '') AS ekey,
-         row_number() OVER (ORDER BY created_at NULLS LAST, lead_id) AS seq
+         nullif(lower(trim(email)), '') AS ekey, {SEQ.format(key="lead_id")} AS seq
   FROM leads WHERE NOT coalesce(is_deleted, FALSE)
 ), pairs AS (
-  SELECT x.id, y.id AS of_id, 'same e-mail' AS match, 1.0 AS similarity
-  FROM a x JOIN a y ON x.ekey = y.ekey AND y.seq < x.seq
+  {_exact("ekey", "same e-mail")}
 )"""
 SOURCES = {"accounts": ACCOUNTS, "contacts": CONTACTS, "leads": LEADS}
 

@@ -44,7 +44,7 @@ def misspellings(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: TablePl
                  check: Check, params: dict[str, Any]) -> tuple[list[Finding], str]:
     """Return the column's likely misspellings and a note (e.g. too many distinct values)."""
     rule = check.rule
-    sql = TYPO_SQL.format(col=f'"{rule.column}"', relation=plan.relation, limit=MAX_DISTINCT)
+    sql = TYPO_SQL.format(col=f'"{rule.column}"', relation=plan.narrow(check), limit=MAX_DISTINCT)
     values = {**params, "vocab": catalog.vocabularies[rule.typo or ""]}
     rows = con.execute(sql, bound(sql, values)).fetchall()
     found = [Finding(value=v, records=int(n), suggestion=s) for v, n, s, _ in rows]
@@ -62,7 +62,7 @@ def orphan_values(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: TableP
     closest master record (or allowed value) when one is clearly meant."""
     rule = check.rule
     col = f'r."{rule.column}"'
-    bad = (f"SELECT CAST({col} AS VARCHAR) AS value, count(*) AS n FROM ({plan.relation}) r "
+    bad = (f"SELECT CAST({col} AS VARCHAR) AS value, count(*) AS n FROM ({plan.narrow(check)}) r "
            f"WHERE {check.fails(plan.order)} GROUP BY ALL ORDER BY n DESC, value "
            f"LIMIT {int(limit)}")
     if rule.references:

@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 
 from tools.base import Dimension, MetricParams
-from tools.quality.compile import Check, TablePlan, bound, relation_sql
+from tools.quality.compile import Check, TablePlan, bound
 from tools.quality.findings import misspellings, orphan_values
 from tools.quality.model import Finding
 from tools.quality.runner import failing_ids_sql
@@ -74,7 +74,7 @@ def record_listing(con: duckdb.DuckDBPyConnection, plan: TablePlan, check: Check
                    values: dict[str, Any], params: MetricParams) -> Listing:
     """Return failing records of a table other than opportunities (key, name, context)."""
     spec = plan.spec
-    rel = relation_sql(spec, {"__label": spec.label})
+    rel = plan.narrow(check, {"__label": spec.label})
     show = [c for c in spec.show if c in plan.columns and c != spec.key]
     cols = ", ".join(f'r."{c}"' for c in show)
     sql = (f"SELECT CAST(r.\"{spec.key}\" AS VARCHAR) AS id, r.__label AS name"

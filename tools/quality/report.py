@@ -8,7 +8,7 @@ from typing import Any
 
 from tools.quality.model import RuleResult, RunResult
 
-WIDTH = 100
+TOP_OWNERS = 20
 
 
 def _pct(v: float | None) -> str:
@@ -45,10 +45,15 @@ def render_text(run: RunResult, previous: dict[str, Any] | None, owners: dict[st
     lines += ["", "By table (records passing every critical rule):",
               f"  {'table':<16}{'records':>11}{'quarantined':>13}{'evaluated':>11}"
               f"{'passing':>11}{'accuracy':>10}"]
+    empty = [t.table for t in run.tables if not t.records and not t.quarantined]
     for t in run.tables:
+        if t.table in empty:
+            continue
         mark = "" if t.in_scope else "  (not in the rate)"
         lines.append(f"  {t.table:<16}{t.records:>11,}{t.quarantined:>13,}{t.evaluated:>11,}"
                      f"{t.passing:>11,}{_pct(t.accuracy):>10}{mark}")
+    if empty:
+        lines.append(f"  no records: {', '.join(empty)}")
     lines += ["", "By dimension (share of rule checks passed):"]
     lines += [f"  {d.name:<14}{_pct(d.rate):>8}  of {d.evaluated:,} checks" for d in
               run.dimensions if d.evaluated]
@@ -101,7 +106,7 @@ def _finding(r: RuleResult) -> list[str]:
            f"           {r.description}."]
     for f in r.findings[:5]:
         hint = f" (did you mean '{f.suggestion}'?)" if f.suggestion else ""
-        out.append(f"           '{f.value}': {f.records:,} records{hint}")
+        out.append(f"           '{f.value}': {f.records:,} {r.table}{hint}")
     if r.effect:
         out.append(f"           Effect: {r.effect}")
     if r.note and not r.note.startswith("not"):
@@ -125,5 +130,6 @@ def report_json(run: RunResult, previous: dict[str, Any] | None,
     """Return the run as JSON-ready data, with the comparison and owner names."""
     data = run.model_dump(mode="json")
     data["previous"] = comparison(run, previous)
-    data["owners"] = [{**o, "label": owners.get(o["name"], o["name"])} for o in data["owners"]]
+    data["owners"] = [{**o, "label": owners.get(o["name"], o["name"])}  # the worst 20
+                      for o in data["owners"][:TOP_OWNERS]]
     return data

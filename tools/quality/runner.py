@@ -105,10 +105,10 @@ def failing_ids_sql(plan: TablePlan, check: Check) -> str:
     if check.window_key is not None:  # rank duplicates over a narrow projection
         created = f'r."{plan.spec.created}"' if plan.spec.created else "NULL"
         return (f'SELECT id FROM (SELECT r."{plan.spec.key}" AS id, {check.window_key} AS k, '
-                f"{created} AS c FROM ({plan.relation}) r) WHERE k IS NOT NULL "
+                f"{created} AS c FROM ({plan.narrow(check)}) r) WHERE k IS NOT NULL "
                 "QUALIFY row_number() OVER (PARTITION BY k ORDER BY c NULLS LAST, id) > 1")
     return (f"SELECT id FROM (SELECT r.\"{plan.spec.key}\" AS id, {check.fails(plan.order)} "
-            f"AS failed FROM ({plan.relation}) r) WHERE failed")
+            f"AS failed FROM ({plan.narrow(check)}) r) WHERE failed")
 
 
 def _row_counts(con: duckdb.DuckDBPyConnection, catalog: Catalog,
@@ -143,12 +143,12 @@ def _measured(plan: TablePlan, check: Check, fills: dict[str, int],
     empty = [c for c in check.needs if fills.get(c, 1) == 0]
     if check.required:
         kept = tuple(c for c in check.required if c not in empty)
-        note = (f"not measured: {', '.join(empty)} empty in every record "
-                "(the source has no such field)") if empty else ""
+        note = (f"not measured: {', '.join(empty)} (empty in every record, the source has no "
+                "such field)") if empty else ""
         return (completeness(plan, check, kept) if kept else None), note
     if empty:
-        return None, (f"not measured: {', '.join(empty)} empty in every record "
-                      "(the source has no such field)")
+        return None, (f"not measured: {', '.join(empty)} (empty in every record, the source "
+                      "has no such field)")
     return check, check.note
 
 
