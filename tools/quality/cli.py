@@ -1,7 +1,8 @@
 """`revops check [--db PATH] [--rules FILE] [--json]`: run every rule, record the run, report.
 
 Exit codes follow the CLI convention (DESIGN.md): 0 when the check ran, whatever it found (the
-JSON carries `passed` for gating); 2 for a missing warehouse or a bad rules file.
+JSON carries `passed` for gating); 2 for a missing warehouse or a bad rules file; 1 when the
+warehouse cannot be opened for writing (another process holds it, or it is from a newer release).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ def check_command(db: Path, rules: Path | None, as_json: bool) -> int:
     """Run the data-quality check on `db`, record it, print the report; return the exit code."""
     from tools.quality.catalog import RuleError, load_catalog
     from tools.quality.history import recent_runs, record_run
-    from tools.quality.report import render_text, report_json
+    from tools.quality.report import TOP_OWNERS, render_text, report_json
     from tools.quality.runner import default_as_of, run_checks
     from tools.warehouse import facts_current, load_settings, refresh_facts, writable
+    from tools.warehouse.connection import WarehouseError
 
     if not Path(db).exists():
         print(f"error: no warehouse at {db}; run `revops demo` or `revops import` first",
@@ -41,18 +43,21 @@ def check_command(db: Path, rules: Path | None, as_json: bool) -> int:
     except (OSError, RuleError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    with writable(db) as con:
-        if not facts_current(con):  # so the recorded run is current for the tools afterwards
-            refresh_facts(con)
-        settings = load_settings(con)
-        previous = recent_runs(con, 1)
-        try:
+    try:
+        with writable(db) as con:
+            if not facts_current(con):  # so the recorded run is current for the tools
+                refresh_facts(con)
+            settings = load_settings(con)
+            previous = recent_runs(con, 1)
             run = run_checks(con, catalog, settings, default_as_of(settings, date.today()))
-        except RuleError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        record_run(con, run, catalog)
-        labels = owner_labels(con, [o.name for o in run.owners[:20]])
+            record_run(con, run, catalog)
+            labels = owner_labels(con, [o.name for o in run.owners[:TOP_OWNERS]])
+    except RuleError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (duckdb.IOException, WarehouseError) as exc:  # locked by another writer, too new
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     prev = previous[0] if previous else None
     if as_json:
         print(json.dumps(report_json(run, prev, labels), indent=2, default=str))
