@@ -28,6 +28,11 @@ def run(con, overrides: str | None = None):
     return run_checks(con, load_catalog(overrides), load_settings(con), AS_OF)
 
 
+@pytest.fixture(scope="module")
+def base(small):
+    return run(small)
+
+
 def test_builtin_catalog_covers_the_starter_set():
     catalog = load_catalog()
     ids = {r.id for r in catalog.rules}
@@ -42,8 +47,8 @@ def test_builtin_catalog_covers_the_starter_set():
     assert {r.table for r in catalog.rules if r.id == "R17"} == set(catalog.tables)
 
 
-def test_every_builtin_rule_compiles_and_runs(small):
-    result = run(small)
+def test_every_builtin_rule_compiles_and_runs(base):
+    result = base
     assert {r.ref for r in result.rules} == {r.ref for r in load_catalog().rules}
     assert all(r.status == "measured" for r in result.rules)
 
@@ -62,17 +67,16 @@ params = { min_stage_order = 2 }
     assert catalog.rule("R01").params == {"min_stage_order": 2}
 
 
-def test_severity_override_changes_the_record_count(small):
-    base = run(small)
+def test_severity_override_changes_the_record_count(small, base):
     stricter = run(small, '[rules.R30]\nseverity = "critical"\n')
     assert base.table("users").passing == 4
     assert stricter.table("users").passing == 3  # Cy now fails too (Dee already fails R37)
 
 
-def test_params_override_changes_what_a_rule_covers(small):
+def test_params_override_changes_what_a_rule_covers(small, base):
     loose = run(small, "[rules.R01]\nparams = { min_stage_order = 3 }\n")
     assert loose.rule("R01").failed == 0  # O10 sits in Proposal (order 2)
-    assert run(small).rule("R01").failed == 1
+    assert base.rule("R01").failed == 1
 
 
 def test_user_rules_with_bound_values(small):
@@ -105,8 +109,8 @@ allowed = ["Software", "Retail"]
     assert pick.findings[0].suggestion == "Software"
 
 
-def test_vocabulary_extension_turns_a_misspelling_into_a_known_word(small):
-    assert run(small).rule("R46").failed == 1
+def test_vocabulary_extension_turns_a_misspelling_into_a_known_word(small, base):
+    assert base.rule("R46").failed == 1
     assert run(small, '[vocabularies]\nlead_source = ["Webinarr"]\n').rule("R46").failed == 0
 
 

@@ -171,7 +171,6 @@ def small_wh(tmp_path_factory) -> Iterator[Warehouse]:
 
 @pytest.mark.parametrize(("question", "tool", "value"), [
     ("what's our data accuracy rate?", "data_quality", pytest.approx(14 / 53, abs=1e-6)),
-    ("how clean is our CRM data?", "data_quality", pytest.approx(14 / 53, abs=1e-6)),
     ("which deals are missing an account?", "data_issues", 1),
     ("show duplicate accounts", "duplicate_records", 1),
     ("which reps have no deals?", "data_issues", 2),

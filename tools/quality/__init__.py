@@ -6,8 +6,9 @@ the report; `data_accuracy_value` gives the scorecard the latest recorded data a
 """
 
 from tools.quality.catalog import Catalog, Rule, RuleError, load_catalog
+from tools.quality.history import data_accuracy_value
 from tools.quality.model import RunResult
 from tools.quality.runner import default_as_of, run_checks
 
-__all__ = ["Catalog", "Rule", "RuleError", "RunResult", "default_as_of", "load_catalog",
-           "run_checks"]
+__all__ = ["Catalog", "Rule", "RuleError", "RunResult", "data_accuracy_value", "default_as_of",
+           "load_catalog", "run_checks"]

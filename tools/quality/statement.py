@@ -35,9 +35,10 @@ def table_cte(plan: TablePlan, checks: list[Check]) -> str:
              f"{owner} AS __owner", f"{created} AS __created", f"{deals} AS __deals"]
     outer = ["__id", "__owner", "__deals"]
     for i, c in enumerate(checks):
-        if c.window_key is None:
-            inner += [f"coalesce({c.applies}, FALSE) AS a{i}", f"{c.fails(plan.order)} AS f{i}"]
-            outer += [f"a{i}", f"f{i}"]
+        if c.window_key is None:  # f reuses a (a lateral alias): half the expressions to plan
+            inner += [f"coalesce({c.applies}, FALSE) AS __a{i}",
+                      f"__a{i} AND NOT coalesce({c.passes}, FALSE) AS __f{i}"]
+            outer += [f"__a{i} AS a{i}", f"__f{i} AS f{i}"]
         else:
             inner.append(f"{c.window_key} AS k{i}")
             outer += [f"k{i} IS NOT NULL AS a{i}",
