@@ -105,6 +105,8 @@ def test_data_quality_scalar_and_breakdowns(small):
     assert r.rows[0][:5] == ["all tables in the rate", r.value, 50, 53, 14]
     assert {row[0] for row in r.rows[1:]} == {"opportunities", "accounts", "contacts", "leads",
                                              "activities", "users"}
+    reps = RUN["data_issues"](small, MetricParams(measure="rep_without_deals"))
+    assert reps.rows[0][-3:-1] == ["yes", "yes"]  # is_active, is_quota_carrying read as text
     assert "DQ_BELOW_TARGET" in {w.code for w in r.warnings}
     dims = RUN["data_quality"](small, MetricParams(measure="dimensions"))
     assert dims.columns == ["dimension", "data_accuracy", "checks", "passed"]
@@ -172,6 +174,7 @@ def small_wh(tmp_path_factory) -> Iterator[Warehouse]:
 @pytest.mark.parametrize(("question", "tool", "value"), [
     ("what's our data accuracy rate?", "data_quality", pytest.approx(14 / 53, abs=1e-6)),
     ("which deals are missing an account?", "data_issues", 1),
+    ("which products are not in the product list", "data_issues", 1),
     ("show duplicate accounts", "duplicate_records", 1),
     ("which reps have no deals?", "data_issues", 2),
 ])

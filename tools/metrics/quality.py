@@ -69,7 +69,7 @@ def data_quality(ctx: ToolContext, params: MetricParams) -> MetricResult:
         rows = [["all tables in the rate", run.accuracy, run.records, run.evaluated,
                  run.passing, sum(t.quarantined for t in run.tables if t.in_scope)]]
         rows += [[t.table, t.accuracy, t.records, t.evaluated, t.passing, t.quarantined]
-                 for t in run.tables if t.in_scope]
+                 for t in run.tables if t.in_scope and (t.records or t.quarantined)]
         definition = ACCURACY_DEFINITION
     scope = ", ".join(t.table for t in run.tables if t.in_scope)
     return MetricResult(

@@ -129,7 +129,7 @@ def issues_result(ctx: ToolContext, params: MetricParams) -> MetricResult:
     listing: Listing | None = None
     if not params.filters and [d.value for d in params.group_by] in ([], [_dim_of(rule)]):
         listing = value_view(ctx.con, catalog, plan, check, values,
-                             results[rule.ref].findings)
+                             results[rule.ref].findings, _dim_of(rule))
     if listing is None and rule.table == "opportunities":
         listing = deal_listing(ctx.con, plan, check, values, params,
                                "opp_facts" if ctx.facts else "v_opps")
@@ -143,10 +143,12 @@ def issues_result(ctx: ToolContext, params: MetricParams) -> MetricResult:
     warnings = []
     if listing.total:
         warnings.append(Warning(code=f"DQ_{rule.name.upper()}", message=(
-            f"{listing.total:,} {rule.table} records fail {rule.id} ({rule.name}). "
+            f"{listing.total:,} {rule.table} fail {rule.id} ({rule.name}). "
             f"{rule.effect}")))
-    return _result(ctx, "deals" if params.group_by else "failing", listing.columns,
-                   listing.rows, listing.total, listing.sql, definition, warnings, as_of)
+    measure = ("records" if "did_you_mean" in listing.columns else
+               "deals" if params.group_by else "failing")
+    return _result(ctx, measure, listing.columns, listing.rows, listing.total, listing.sql,
+                   definition, warnings, as_of)
 
 
 def duplicates_result(ctx: ToolContext, params: MetricParams) -> MetricResult:

@@ -32,8 +32,10 @@ class Listing:
 
 
 def value_view(con: duckdb.DuckDBPyConnection, catalog: Any, plan: TablePlan, check: Check,
-               values: dict[str, Any], findings: list[Finding]) -> Listing | None:
-    """Return failing values with the record they probably mean (reference / picklist rules)."""
+               values: dict[str, Any], findings: list[Finding],
+               name: str | None = None) -> Listing | None:
+    """Return failing values with the record they probably mean (reference / picklist rules);
+    `name` labels the value column (the dimension it is, e.g. product for product_id)."""
     rule = check.rule
     if rule.typo:
         found = findings or misspellings(con, catalog, plan, check, values)[0]
@@ -43,7 +45,7 @@ def value_view(con: duckdb.DuckDBPyConnection, catalog: Any, plan: TablePlan, ch
         return None
     rows = [[f.value, f.records, f.suggestion] for f in found]
     total = sum(f.records for f in found)
-    return Listing([rule.column or "value", "records", "did_you_mean"], rows, total,
+    return Listing([name or rule.column or "value", "records", "did_you_mean"], rows, total,
                    f"-- values of {rule.table}.{rule.column} failing {rule.id} ({rule.name})")
 
 
@@ -88,6 +90,8 @@ def _cell(v: Any) -> Any:
     """Return a JSON-friendly cell; dates as ISO text (rows mix them with numbers)."""
     from tools.query import plain
 
+    if isinstance(v, bool):
+        return "yes" if v else "no"
     return v.isoformat() if isinstance(v, date) else plain(v)
 
 

@@ -12,7 +12,7 @@ from tools.base import MetricResult
 
 def compose_quality(r: MetricResult, grouped: bool) -> str | None:
     """Return the answer for a data_quality, data_issues or duplicate_records result."""
-    if grouped:
+    if grouped and not (r.metric == "data_issues" and "did_you_mean" in r.columns):
         return None
     if r.metric == "data_quality":
         return _accuracy(r)
