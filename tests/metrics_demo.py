@@ -29,17 +29,8 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
 
 
 def answered(wh: Warehouse, question: str, tool: str) -> AgentResponse:
-    """Ask a question; it must be answered by `tool` with a result.
-
-    Until the parser ranks the area tools (agent/parser/parse.py TOOL_PRIORITY lists only the
-    core tools, so choosing any other tool raises ValueError), this is an expected failure.
-    """
-    try:
-        response = ask(wh, question, as_of=END)
-    except ValueError as err:
-        if "is not in list" in str(err):
-            pytest.xfail(f"parser cannot rank area tools yet: {err}")
-        raise
+    """Ask a question; it must be answered by `tool` with a result."""
+    response = ask(wh, question, as_of=END)
     assert response.status == "answered", (question, response.answer, response.clarification)
     assert response.intent.tool == tool, (question, response.intent)
     assert response.result is not None

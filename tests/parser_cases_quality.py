@@ -60,10 +60,4 @@ QUALITY_CASES: list[tuple[str, str, dict]] = [
 ]
 
 
-def _registered() -> bool:
-    from tools.registry import TOOLS
-
-    return {"data_quality", "data_issues", "duplicate_records"} <= set(TOOLS)
-
-
-CASES = QUALITY_CASES if _registered() else []
+CASES = QUALITY_CASES

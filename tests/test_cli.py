@@ -64,10 +64,11 @@ def test_errors_are_clear_and_non_zero(tmp_path):
 def test_tools_lists_the_catalog():
     out = revops("tools", "--json")
     body = json.loads(out.stdout)
+    from tools.registry import TOOLS
+
     names = {t["name"] for t in body["tools"]}
-    assert names == {"bookings", "win_rate", "avg_deal_size", "sales_cycle", "leaderboard",
-                     "open_pipeline", "weighted_pipeline", "opportunity_count",
-                     "quota_attainment", "pipeline_coverage"}
+    assert names == set(TOOLS) and {"bookings", "win_rate", "quota_attainment"} <= names
+    assert all(t["description"] and t["measures"] for t in body["tools"])
     assert "group_by" in body["params_schema"]["properties"]
     assert "win_rate" in revops("tools").stdout
 

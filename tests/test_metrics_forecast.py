@@ -194,12 +194,7 @@ def demo(tmp_path_factory):
 
 def answer(wh: Warehouse, question: str, tool: str):
     """Ask through the agent; the parser must pick `tool` and the tool must answer."""
-    try:
-        response = ask(wh, question, as_of=END)
-    except ValueError as err:  # agent/parser/parse.py ranks only the core tools so far
-        if "is not in list" in str(err):
-            pytest.xfail(f"parser cannot rank area tools yet: {err}")
-        raise
+    response = ask(wh, question, as_of=END)
     assert response.status == "answered", response.answer
     assert response.intent.tool == tool and response.result is not None
     return response.result

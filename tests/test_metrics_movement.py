@@ -285,27 +285,6 @@ def test_reported_sql_reproduces_rows(demo, tool, params, as_of):
 
 
 # ---------------------------------------------------------------- questions end to end
-def _parser_routes_area_tools() -> bool:
-    """The rules parser picks area tools (it once ranked only the core tools and raised)."""
-    from agent.parser.entities import EntityIndex
-    from agent.parser.parse import parse_question
-    from tools.warehouse import load_settings
-
-    con = fixture_db("parser_world")
-    try:
-        parse_question("stale deals", as_of=END, calendar=load_settings(con).calendar,
-                       index=EntityIndex.load(con))
-    except ValueError:
-        return False
-    finally:
-        con.close()
-    return True
-
-
-e2e = pytest.mark.xfail(not _parser_routes_area_tools(), raises=ValueError, strict=True,
-                        reason="agent/parser/parse.py ranks only core tools (change requested)")
-
-
 def ask(demo, question: str, tool: str):
     from agent.ask import ask as ask_agent
     from agent.context import Warehouse
@@ -332,7 +311,6 @@ def visits(demo) -> dict[str, list[tuple]]:
     return out
 
 
-@e2e
 def test_ask_pipeline_movement(demo):
     r = ask(demo, "How did our pipeline move this quarter?", "pipeline_movement")
     pipeline = ("select coalesce(sum(amount_corp), 0) from {src} where status = 'open' and "
@@ -346,7 +324,6 @@ def test_ask_pipeline_movement(demo):
     assert r.value == pytest.approx(float(end - start), abs=0.01)
 
 
-@e2e
 def test_ask_time_in_negotiation_by_region(demo):
     import statistics
 
@@ -364,7 +341,6 @@ def test_ask_time_in_negotiation_by_region(demo):
     assert r.rows[0][0] == "EMEA"
 
 
-@e2e
 def test_ask_stage_conversion(demo):
     r = ask(demo, "stage conversion by stage this year", "stage_conversion")
     first = {}
@@ -377,7 +353,6 @@ def test_ask_stage_conversion(demo):
     assert dict((x[0], x[r.columns.index("entered")]) for x in r.rows)["Discovery"] == entered
 
 
-@e2e
 def test_ask_pipeline_velocity(demo):
     r = ask(demo, "what's our pipeline velocity?", "pipeline_velocity")
     n, rate, size, cycle = demo.execute("""
@@ -393,7 +368,6 @@ def test_ask_pipeline_velocity(demo):
     assert r.value == pytest.approx(n * rate * float(size) / cycle, rel=1e-6)
 
 
-@e2e
 def test_ask_stale_deals(demo):
     r = ask(demo, "how many stale deals do we have", "stale_deals")
     expected = demo.execute("""
@@ -403,7 +377,6 @@ def test_ask_stale_deals(demo):
     assert r.value == expected
 
 
-@e2e
 def test_ask_slip_rate(demo):
     r = ask(demo, "what's our slip rate last quarter?", "slipping_deals")
     slipped, deals = demo.execute("""
@@ -417,7 +390,6 @@ def test_ask_slip_rate(demo):
     assert r.value == pytest.approx(slipped / deals, abs=1e-6)
 
 
-@e2e
 def test_ask_deals_at_risk(demo):
     r = ask(demo, "top 10 deals at risk this quarter", "deal_risk")
     assert len(r.rows) == 10
@@ -432,7 +404,6 @@ def test_ask_deals_at_risk(demo):
         assert ("no activity" in v["reasons"]) == (touch < END - timedelta(days=30))
 
 
-@e2e
 def test_ask_bottleneck(demo):
     r = ask(demo, "where is our bottleneck?", "bottleneck")
     in_stage = dict(demo.execute("select stage, count(*) from v_opps where status = 'open' "

@@ -179,3 +179,5 @@ class Tool:
     """'ytd' (fiscal year to date), 'quarter' (fiscal quarter of as-of) or 'none'."""
     group_by: tuple[Dimension, ...] = OPPORTUNITY_DIMENSIONS
     """Dimensions this tool can split and filter by."""
+    lists_records: bool = False
+    """Its plain answer is already a list of records ("which deals are missing an account")."""

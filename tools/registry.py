@@ -23,6 +23,7 @@ from tools.metrics import (
     operations,
     pipeline,
     productivity,
+    quality,
     quota,
     recurring,
     technology,
@@ -74,7 +75,7 @@ CORE: Final = (
 )
 TOOLS: Final = MappingProxyType({t.name: t for t in (
     *CORE, *recurring.TOOLS, *movement.TOOLS, *forecast.TOOLS, *productivity.TOOLS,
-    *funnel.TOOLS, *technology.TOOLS, *operations.TOOLS, *activity.TOOLS,
+    *funnel.TOOLS, *technology.TOOLS, *operations.TOOLS, *activity.TOOLS, *quality.TOOLS,
 )})
 
 

@@ -23,7 +23,8 @@ ACCOUNTS_IN_MEMORY = 20_000
 PRIORITY = [Dimension.rep, Dimension.manager, Dimension.region, Dimension.territory,
             Dimension.team, Dimension.segment, Dimension.industry, Dimension.product,
             Dimension.product_family, Dimension.deal_type, Dimension.lead_source,
-            Dimension.stage, Dimension.forecast_category, Dimension.account]
+            Dimension.stage, Dimension.forecast_category, Dimension.campaign, Dimension.tool,
+            Dimension.activity_type, Dimension.request_type, Dimension.account]
 PARTIAL_DIMS = (Dimension.rep, Dimension.manager, Dimension.account)
 ACCEPT, SUGGEST = 88, 72
 
@@ -168,4 +169,5 @@ class EntityIndex:
         for dim, label in candidates:
             if near & dim_words[dim.value]:
                 return dim, label
-        return min(candidates, key=lambda c: PRIORITY.index(c[0]))
+        return min(candidates, key=lambda c: PRIORITY.index(c[0]) if c[0] in PRIORITY
+                   else len(PRIORITY))

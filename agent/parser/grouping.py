@@ -11,13 +11,27 @@ from agent.parser.words import UNIT_WORDS
 from tools.base import Dimension, Filter
 
 DEAL_WORDS = frozenset({"deal", "deals", "opportunity", "opportunities"})
+DEAL_LIST = re.compile(r"\b(?:which|what|list|list the|show me the|show the)\s+(?:\w+\s+)?"
+                       r"(?:deals|opportunities|opps)\b|\b\w{3,}iest\s+(?:deals|opportunities)\b")
+"""Questions that ask for the deals themselves."""
+NOT_RANKING = re.compile(r"\b(?:top|bottom)\s+(?:quartile|quintile|decile|tercile|half|tier|"
+                         r"line|third|percentile)s?\b")
+COUNTED = re.compile(r"\b(?:how many|number of|count of|share of|percent of|% of)\b")
 RANK_WORDS = frozenset({"top", "bottom", "best", "worst", "highest", "lowest", "most", "least",
                         "biggest", "largest", "smallest", "fewest"})
+
+
+def _aggregates(tool: str) -> bool:
+    """True when the tool answers with totals unless asked for the deals themselves."""
+    from tools.registry import TOOLS
+
+    return not TOOLS[tool].lists_records and Dimension.opportunity in TOOLS[tool].group_by
 
 
 def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | None, str]:
     """Return (group-by dimensions or a time unit, top N, sort order)."""
     words = reading.words
+    norm = NOT_RANKING.sub(" ", norm)  # "top quartile share" ranks nothing
     rank_hits = lexicon().find(norm.split(), {"rank"})
     direction = rank_hits[0][2].value if rank_hits else None
     top = None
@@ -37,10 +51,14 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                           for e in reading.entities)
         if (near_entity or dim == Dimension.account) and not cued:
             continue
+        if plural and not cued and COUNTED.search(" ".join(words[max(0, pos - 4):pos + 1])):
+            continue  # "how many of our reps ...": the reps are counted, not a breakdown
         if cued or plural or tool == "leaderboard" or text == "who" or direction:
             if dim.value not in group:
                 group.append(dim.value)
                 singular = singular or not plural
+    if not group and DEAL_LIST.search(norm) and _aggregates(tool):  # "which deals ..."
+        group = [Dimension.opportunity.value]
     if direction and not group:
         unit = next((UNIT_WORDS[x] for x in words if x in UNIT_WORDS), None)
         if unit and not reading.grain:

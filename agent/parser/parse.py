@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from agent.parser.entities import EntityIndex
 from agent.parser.grouping import filters, grouping
 from agent.parser.leftovers import resolve_leftovers
-from agent.parser.lexicon import lexicon
+from agent.parser.lexicon import STOPWORDS, lexicon
 from agent.parser.normalize import normalize
 from agent.parser.periods import PeriodParser
 from agent.parser.reading import Reading, masked
@@ -24,6 +24,10 @@ from agent.plan import Clarification, Plan
 from tools.base import Dimension, MetricParams, PeriodParam
 from tools.fiscal import FiscalCalendar, Period
 
+TABLE_WORDS = frozenset({"leaderboard", "leader board", "leaderboards", "ranking", "rankings",
+                         "rank", "ranked", "stack rank", "stack ranking", "league table",
+                         "scoreboard", "standings", "performance table", "performance report"})
+"""Explicit requests for a ranked table: they outweigh the metric they rank by."""
 CLOSED_DEAL_TOOLS = ("bookings", "win_rate", "avg_deal_size", "sales_cycle")
 TOOL_PRIORITY = ["pipeline_coverage", "quota_attainment", "weighted_pipeline", "win_rate",
                  "avg_deal_size", "sales_cycle", "leaderboard", "opportunity_count",
@@ -66,13 +70,7 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
         reading.grain = entry.value
         reading.take(s, e)
     match_entities(reading, index, multiword=True)
-    for s, e, entry in lex.find(masked(reading), {"metric"}):
-        phrase = " ".join(w[s:e])
-        weight = 0.5 if phrase in WEAK_PHRASES else float(e - s)
-        if entry.value == "leaderboard":
-            weight *= 3  # "leaderboard by win rate": the table, ranked by the named metric
-        reading.votes[entry.value] = reading.votes.get(entry.value, 0) + weight
-        reading.take(s, e)
+    vote_metrics(reading)
     for s, e, entry in lex.find(masked(reading), {"dimension"}):
         reading.dims.append((s, Dimension(entry.value), " ".join(w[s:e])))
         reading.take(s, e)
@@ -91,6 +89,29 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
 
 
 
+
+
+def vote_metrics(reading: Reading) -> None:
+    """Let every metric phrase vote for the tools that list it.
+
+    Words nothing in the vocabulary knows (a name, as in "Darcel's forecasts") are skipped, so
+    a phrase can match across them; a phrase several tools share votes for each of them.
+    """
+    lex = lexicon()
+    masked_words = masked(reading)
+    keep = [i for i, x in enumerate(masked_words)
+            if x == "@" or x in lex.words or x in STOPWORDS]
+    compact = [masked_words[i] for i in keep]
+    for s, e, _ in lex.find(compact, {"metric"}):
+        span = [keep[k] for k in range(s, e)]
+        key = tuple(compact[s:e])
+        phrase = " ".join(key)
+        weight = 0.5 if phrase in WEAK_PHRASES else float(e - s)
+        for entry in {x.value: x for x in lex.phrases[key] if x.kind == "metric"}.values():
+            boost = 3 if entry.value == "leaderboard" and phrase in TABLE_WORDS else 1
+            reading.votes[entry.value] = reading.votes.get(entry.value, 0) + weight * boost
+        for i in span:
+            reading.take(i, i + 1)
 
 
 def _build_plan(reading: Reading, norm: str, as_of: date,
@@ -112,6 +133,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
         params["period"] = PeriodParam.of(period)
     if reading.compare:
         params["compare"] = reading.compare
+    _fit_generic_dimensions(reading, tool)
     group, top, order = grouping(reading, norm, tool)
     if reading.grain:
         params["time_grain"] = _grain(reading.grain, period)
@@ -136,6 +158,27 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
         params["all_time"] = True
     return Plan(tool=tool, params=MetricParams(**params), as_of=reading.as_of,
                 notes=reading.notes)
+
+
+GENERIC_DIMENSION_WORDS = {
+    "type": (Dimension.deal_type, Dimension.activity_type, Dimension.request_type),
+    "types": (Dimension.deal_type, Dimension.activity_type, Dimension.request_type),
+    "category": (Dimension.forecast_category, Dimension.request_type),
+    "categories": (Dimension.forecast_category, Dimension.request_type),
+}
+"""Words that name a different dimension depending on the tool ("activities by type")."""
+
+
+def _fit_generic_dimensions(reading: Reading, tool: str) -> None:
+    from tools.registry import TOOLS
+
+    allowed = TOOLS[tool].group_by
+    for k, (pos, dim, text) in enumerate(reading.dims):
+        options = GENERIC_DIMENSION_WORDS.get(text, ())
+        if dim not in allowed and options:
+            fit = next((d for d in options if d in allowed), None)
+            if fit is not None:
+                reading.dims[k] = (pos, fit, text)
 
 
 def _unsupported(tool: str, group_by: list[Dimension],
@@ -182,7 +225,12 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
         return None
     best = max(votes.values())
     tied = [t for t, v in votes.items() if v == best]
-    return min(tied, key=TOOL_PRIORITY.index)
+    return min(tied, key=_tool_rank)
+
+
+def _tool_rank(tool: str) -> tuple[int, str]:
+    """Ties go to the most specific core tool, then to area tools in name order."""
+    return (TOOL_PRIORITY.index(tool) if tool in TOOL_PRIORITY else len(TOOL_PRIORITY), tool)
 
 
 def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:

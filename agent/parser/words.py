@@ -72,11 +72,19 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
 
 
 def match_entities(reading: Reading, index: EntityIndex, *, multiword: bool) -> None:
+    """Mark entity values in the words: multi-word values first, single words later.
+
+    A multi-word value inside a longer metric phrase ("new logo" in "new logo ARR") is left to
+    the phrase: the longer reading wins.
+    """
     words = masked(reading)
+    metrics = [(s, e) for s, e, _ in lexicon().find(words, {"metric"})] if multiword else []
     for m in index.exact(words, blocked={i for i, x in enumerate(words) if x == "@"}):
         span = reading.words[m.start:m.end]
         if multiword and (m.end - m.start < 2 or (
                 m.how != "alias" and all(x in lexicon().words for x in span))):
+            continue
+        if any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in metrics):
             continue
         reading.entities.append(m)
         reading.take(m.start, m.end)

@@ -143,9 +143,10 @@ TOOLS: tuple[Tool, ...] = (
     Tool("data_issues", "Data issues",
          "Records failing a data-quality rule (e.g. deals missing an account, products not in "
          "the product list, misspelled industries, reps with no deals), or every failing rule.",
-         data_issues, _issue_names(), "none", OPPORTUNITY_DIMENSIONS),
+         data_issues, _issue_names(), "none", OPPORTUNITY_DIMENSIONS, lists_records=True),
     Tool("duplicate_records", "Duplicate records",
          "Likely duplicate accounts (same domain or name), contacts or leads (same e-mail).",
-         duplicate_records, ("accounts", "contacts", "leads"), "none", ()),
+         duplicate_records, ("accounts", "contacts", "leads"), "none", (),
+         lists_records=True),
 )
 """The tools this module contributes to the registry."""
