@@ -42,6 +42,11 @@ def _fmt(r: MetricResult, column: str, v: Any) -> str:
 
 def compose(r: MetricResult, plan: Plan) -> str:
     """Return the answer paragraph for a result."""
+    from tools.quality.phrasing import compose_quality
+
+    own = compose_quality(r, bool(plan.params.group_by or plan.params.time_grain))
+    if own:
+        return own
     period = _period_text(r)
     name = title(r)
     filters = _filter_text(plan)

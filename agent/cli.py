@@ -1,4 +1,4 @@
-"""The `revops` command line (DESIGN.md "CLI"): ask, demo, import, tools.
+"""The `revops` command line (DESIGN.md "CLI"): ask, demo, import, tools, check, refresh.
 
 Human output goes to stdout as an answer paragraph, a table and one line of provenance;
 `--json` prints only the machine contract. Progress and notices go to stderr so JSON stays clean.
@@ -173,6 +173,22 @@ def import_(
         print(summary.model_dump_json(indent=2))
     else:
         print(summary.render_text())
+
+
+@app.command()
+def check(
+    db: DbOption = None,
+    rules: Annotated[Path | None, typer.Option(
+        "--rules", help="Rules file (TOML) that disables, changes or adds data-quality rules.")]
+    = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run the data-quality rules, record the run and report the data accuracy rate."""
+    from tools.quality.cli import check_command
+
+    code = check_command(db or default_db(), rules, as_json)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

@@ -20,6 +20,8 @@ class Warehouse:
         self.facts = facts_current(con)
         """Whether opp_facts may be read (checked once per connection)."""
         self._index: EntityIndex | None = None
+        self.memo: dict[object, object] = {}
+        """Shared by tool runs on this read-only connection (see ToolContext.memo)."""
 
     @property
     def entities(self) -> EntityIndex:

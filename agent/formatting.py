@@ -45,7 +45,7 @@ QUALITY_COLUMNS = frozenset({"without_amount", "excluded_deals", "negative_cycle
 
 def is_quality(column: str) -> bool:
     """Data-quality counts beside the measures (explained by warnings, shown when non-zero)."""
-    return column in QUALITY_COLUMNS or "_unresolved_" in column
+    return column in QUALITY_COLUMNS or "_unresolved_" in column or column.startswith("dq_")
 
 
 def unit_of(column: str, headline: str, headline_unit: str) -> str:

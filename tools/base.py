@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
@@ -152,6 +152,8 @@ class ToolContext:
     as_of: date
     facts: bool = False
     """opp_facts is current: read it instead of the live view for the current state."""
+    memo: dict[Any, Any] = field(default_factory=dict)
+    """Per-connection cache for counts that cannot change under a read-only connection."""
 
 
 class ToolInputError(ValueError):

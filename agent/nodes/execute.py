@@ -23,7 +23,7 @@ def execute(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     assert plan is not None and state.as_of is not None
     wh = runtime.context.warehouse
     ctx = ToolContext(con=wh.cursor(), settings=wh.settings, as_of=plan.as_of or state.as_of,
-                      facts=wh.facts)
+                      facts=wh.facts, memo=wh.memo)
     try:
         return {"result": run_tool(ctx, plan.tool, plan.params)}
     except ToolInputError as exc:

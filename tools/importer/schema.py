@@ -12,7 +12,8 @@ import duckdb
 
 # Bookkeeping tables an import writes itself; a mapping must not target them.
 RESERVED = frozenset(
-    {"import_runs", "import_rejects", "company_settings", "schema_version", "dq_results"}
+    {"import_runs", "import_rejects", "company_settings", "schema_version", "dq_results",
+     "dq_rules", "dq_runs", "dq_table_results", "dq_rule_results"}
 )
 
 

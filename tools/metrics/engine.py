@@ -22,6 +22,7 @@ from tools.base import (
 )
 from tools.metrics.periods import comparison_period, resolve_period
 from tools.metrics.warnings import collect_warnings
+from tools.quality.caveats import caveat_measures
 from tools.query import Measure, Query, bucket_exprs, filtered, label, plain, render
 
 
@@ -104,7 +105,7 @@ def run_metric(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> Metr
         else:
             conds.append(q.between(spec.period_column, period, "p"))
     conds += q.filters(params.filters)
-    cols = list(measures) + reference_checks(params)
+    cols = list(measures) + reference_checks(params) + caveat_measures(spec, params)
     selects = [f"{m.expr(current)} as {m.name}" for m in cols]
     names = [m.name for m in cols]
     if params.compare:

@@ -52,13 +52,16 @@ def collect_warnings(ctx: ToolContext, spec: MetricSpec, params: MetricParams,
                      columns: list[str], rows: list[list[Any]], n_records: int,
                      period: Period | None) -> list[Warning]:
     """Return the warnings a reader needs to trust (or distrust) this result."""
+    from tools.quality.caveats import caveat_warnings
+
+    caveats = caveat_warnings(ctx, spec, params, columns, rows, n_records, period)
     out: list[Warning] = []
     if n_records == 0:
         s = ctx.settings
         span = f" The data covers {s.data_start} to {s.data_end}." if s.data_end else ""
         where = f" in {period.label} ({period.start} to {period.end})" if period else ""
         out.append(Warning(code="NO_DATA", message=f"No matching deals{where}.{span}"))
-        return out
+        return out + caveats
     count_idx = columns.index(spec.count_measure)
     for dim in params.group_by:
         i = columns.index(dim.value)
@@ -85,4 +88,4 @@ def collect_warnings(ctx: ToolContext, spec: MetricSpec, params: MetricParams,
             text = QUALITY_MESSAGES[q.name].format(n=f"{n:,}", total=f"{n_records:,}",
                                                    share=_share(n, n_records))
             out.append(Warning(code=f"DQ_{q.name.upper()}", message=text))
-    return out
+    return out + caveats

@@ -102,7 +102,10 @@ def _undated(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> list[W
     conds = [f"({spec.population})", f"{spec.period_column} is null",
              *q.filters(params.filters)]
     sql = f"select count(*) from {source(ctx, q)} where {' and '.join(conds)}"
-    n = ctx.con.execute(sql, q.params).fetchall()[0][0]
+    key = ("undated", sql, tuple(sorted(q.params.items())))
+    if key not in ctx.memo:  # constant for a read-only connection: count once
+        ctx.memo[key] = ctx.con.execute(sql, q.params).fetchall()[0][0]
+    n = ctx.memo[key]
     if not n:
         return []
     what, rule = column[spec.period_column]
