@@ -16,11 +16,22 @@ TITLES = {
     "weighted_pipeline": "Weighted pipeline", "deals": "Deals", "amount": "Amount",
     "attainment": "Quota attainment", "coverage": "Pipeline coverage",
 }
+ACRONYMS = frozenset({"arr", "mrr", "nrr", "grr", "sla", "roi", "mape", "wape", "iqr", "cv",
+                      "fte", "crm", "acv", "tcv", "p75", "p90", "p95"})
+FLOW_MEASURES = frozenset({"bookings", "won_deals", "deals", "amount", "new", "expansion",
+                           "contraction", "churn", "reactivation", "net_new", "activities",
+                           "calls", "emails", "meetings", "volume", "syncs", "errors",
+                           "pipeline", "leads", "created"})
+"""Measures that add up over time buckets; balances (ARR, open pipeline, backlog) do not."""
 LEADERBOARD_BASIS = {"bookings": "bookings", "won_deals": "deals won", "win_rate": "win rate",
                      "avg_deal_size": "average deal size", "avg_cycle_days": "sales cycle"}
 NULL_REASONS = {
     "NO_DATA": "there are no matching deals",
-    "ZERO_DENOMINATOR": "there is nothing to divide by (no closed deals)",
+    "ZERO_DENOMINATOR": "there is nothing to divide by in this period",
+    "MOSTLY_CENSORED": "more than half of the records never got a response, so the median is "
+                       "not defined",
+    "NOT_MEASURED": "it has not been measured yet",
+    "INSUFFICIENT_HISTORY": "there is not enough history for it",
     "MISSING_QUOTA": "no quota is recorded for the period",
     "QUOTA_ATTAINED": "the quota is already met, so no quota remains to cover",
 }
@@ -33,7 +44,10 @@ def title(r: MetricResult) -> str:
     if r.metric == "opportunity_count":
         kind = (r.definition.split(" of ", 1)[-1]).rstrip(".")
         return ("Value of " if r.measure == "amount" else "Number of ") + kind
-    return TITLES.get(r.measure, r.measure.replace("_", " ").capitalize())
+    if r.measure in TITLES:
+        return TITLES[r.measure]
+    words = [w.upper() if w in ACRONYMS else w for w in r.measure.split("_")]
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
 def _fmt(r: MetricResult, column: str, v: Any) -> str:
@@ -157,7 +171,7 @@ def _trend(r: MetricResult, plan: Plan, name: str, period: str, filters: str) ->
     lo = min(points, key=lambda p: p[1])
     text = (f"{name}{filters}{period}, by {r.columns[0]}: highest in {hi[0]} "
             f"({_fmt(r, r.measure, hi[1])}), lowest in {lo[0]} ({_fmt(r, r.measure, lo[1])})")
-    if r.unit in ("currency", "count") and len(r.columns) and not _grouped_trend(r):
+    if r.measure in FLOW_MEASURES and not _grouped_trend(r):
         total = sum(p[1] for p in points)
         text += f"; {_fmt(r, r.measure, total)} in total"
     return text + "."

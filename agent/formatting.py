@@ -26,16 +26,25 @@ def value(v: Any, unit: str) -> str:
         return f"{float(v):.1%}"
     if unit == "days":
         return f"{float(v):,.1f} days"
+    if unit in ("minutes", "hours", "seconds"):
+        return f"{float(v):,.1f} {unit}"
     if unit == "count":
         return f"{int(v):,}" if float(v).is_integer() else f"{float(v):,.2f}"
     return str(v)
 
 
-UNITS = {
-    "currency": ("bookings", "amount", "pipeline", "deal_size", "quota", "remaining", "past_due",
-                 "previous", "open_pipeline", "weighted_pipeline", "won_amount"),
-    "ratio": ("rate", "attainment", "coverage", "share", "growth", "win_rate"),
+UNITS = {  # checked in order: the first family whose key occurs in the column name wins
+    "minutes": ("minutes",),
+    "hours": ("hours",),
+    "seconds": ("seconds",),
     "days": ("days",),
+    "ratio": ("rate", "attainment", "share", "growth", "win_rate", "retention", "nrr", "grr",
+              "churn", "mape", "wape", "bias", "accuracy", "utilization", "roi", "_cv",
+              "conversion", "adoption", "sla", "pct", "percent", "improvement"),
+    "currency": ("bookings", "amount", "pipeline", "deal_size", "quota", "remaining", "past_due",
+                 "previous", "won_amount", "arr", "mrr", "forecast", "closed",
+                 "cost", "revenue", "capacity", "gap", "per_rep", "per_ramped_rep", "tam",
+                 "expansion", "contraction", "opening", "closing", "net_new", "reactivation"),
 }
 
 
@@ -55,15 +64,19 @@ def unit_of(column: str, headline: str, headline_unit: str) -> str:
     """
     if "coverage" in column:
         return "multiple"
-    if column.startswith(("reps_", "n_")) or column.endswith(("deals", "_count", "records")):
+    if column.startswith(("reps_", "n_", "without_")) or column.endswith(("deals", "_count", "records",
+                                                               "_fte", "equivalents")):
         return "count"
-    if column == headline or column == f"{headline}_previous":
+    headline_like = column in (headline, f"{headline}_previous")
+    if headline_like and headline_unit != "count":
         return headline_unit
     if column == "change":
         return headline_unit
     if is_quality(column):
         return "count"
+    if column.endswith("_only"):  # forecast categories: commit_only, best_case_only
+        return "currency"
     for unit, keys in UNITS.items():
         if any(k in column for k in keys):
             return unit
-    return "count"
+    return headline_unit if column == headline else "count"

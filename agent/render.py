@@ -30,10 +30,13 @@ def print_response(response: AgentResponse, console: Console | None = None) -> N
             label = _is_label(r, c)
             widest = max(len(row[k]) for row in cells)
             table.add_column(c.replace("_", " "), justify="left" if label else "right",
-                             no_wrap=not label, min_width=None if label else widest)
+                             min_width=min(widest, 28) if label else widest)
         for row in cells:
             table.add_row(*row)
-        console.print(table)
+        wide = console.measure(table).maximum
+        # a terminal wraps headers to fit; piped output keeps every column at full width
+        console.print(table, width=None if console.is_terminal else max(console.width, wide),
+                      crop=console.is_terminal)
         if len(r.rows) > MAX_ROWS:
             console.print(f"... {len(r.rows) - MAX_ROWS} more rows (use --json for all)",
                           style="dim")

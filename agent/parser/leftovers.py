@@ -14,7 +14,7 @@ def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | N
     i = 0
     while i < len(w):
         if i in reading.used or w[i] in STOPWORDS or w[i] in FILTER_CUES or w[i] in \
-                EXCLUDE_CUES or w[i].isdigit() or w[i] in lexicon().words or \
+                EXCLUDE_CUES or w[i].isdigit() or w[i] in lexicon().single or \
                 w[i] in lexicon().english:
             i += 1
             continue
@@ -31,7 +31,15 @@ def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | N
 
 
 def explain(reading: Reading, index: EntityIndex, i: int, j: int,
-             text: str) -> Clarification | None:
+            text: str) -> Clarification | None:
+    """Explain one run of unknown words, or ask; vocabulary words only ever match confidently.
+
+    A word that belongs to some metric phrase ("hit" of "hit quota") is known language, so
+    it may name a value it clearly resembles ("technology" for 'technolgy') but never
+    triggers a question.
+    """
+    if all(x in lexicon().words for x in reading.words[i:j]):
+        return _confident_match(reading, index, i, j, text)
     cue = i > 0 and reading.words[i - 1] in FILTER_CUES | EXCLUDE_CUES
     people = index.partial(text) if j - i == 1 else []
     if len(people) == 1:
@@ -49,12 +57,7 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
         reading.take(i, j)
         return None
     candidates = index.fuzzy(text)
-    if candidates and candidates[0][0] >= ACCEPT and (
-            len(candidates) == 1 or candidates[0][0] - candidates[1][0] >= 3):
-        score, dim, label = candidates[0]
-        reading.entities.append(EntityMatch(i, j, dim, label, "fuzzy", text))
-        reading.notes.append(f"read '{text}' as {dim.value} {label}")
-        reading.take(i, j)
+    if _accept(reading, i, j, text, candidates):
         return None
     suggestions = [c for c in candidates if c[0] >= SUGGEST]
     if suggestions:
@@ -68,3 +71,21 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
                      "spelling, or ask without it.", options=[])
     reading.notes.append(f"ignored '{text}'")
     return None
+
+
+def _accept(reading: Reading, i: int, j: int, text: str,
+            candidates: list[tuple[float, Dimension, str]]) -> bool:
+    """Take the best fuzzy candidate when it is strong and clearly ahead of the next."""
+    if not candidates or candidates[0][0] < ACCEPT or (
+            len(candidates) > 1 and candidates[0][0] - candidates[1][0] < 3):
+        return False
+    _, dim, label = candidates[0]
+    reading.entities.append(EntityMatch(i, j, dim, label, "fuzzy", text))
+    reading.notes.append(f"read '{text}' as {dim.value} {label}")
+    reading.take(i, j)
+    return True
+
+
+def _confident_match(reading: Reading, index: EntityIndex, i: int, j: int,
+                     text: str) -> None:
+    _accept(reading, i, j, text, index.fuzzy(text))

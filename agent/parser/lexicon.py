@@ -57,6 +57,8 @@ class Lexicon:
     """Words of entity aliases ("europe"): known words, but free to name a value."""
     english: set[str] = field(default_factory=set)
     """Common words that are neither vocabulary nor values; typo repair leaves them alone."""
+    single: set[str] = field(default_factory=set)
+    """Words that are a whole phrase by themselves ("bookings"), not only part of one."""
     aliases: dict[tuple[str, ...], str] = field(default_factory=dict)
     """Alias phrase -> normalized entity value it stands for."""
     tools: list[str] = field(default_factory=list)
@@ -69,6 +71,8 @@ class Lexicon:
             return
         self.phrases.setdefault(key, []).append(entry)
         (self.alias_words if entry.kind == "alias" else self.words).update(key)
+        if len(key) == 1 and entry.kind != "alias":
+            self.single.add(key[0])
         if entry.kind == "alias":
             self.aliases.setdefault(key, entry.value)
         self.max_len = max(self.max_len, len(key))
