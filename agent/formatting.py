@@ -64,8 +64,8 @@ def unit_of(column: str, headline: str, headline_unit: str) -> str:
     """
     if "coverage" in column:
         return "multiple"
-    if column.startswith(("reps_", "n_", "without_")) or column.endswith(("deals", "_count", "records",
-                                                               "_fte", "equivalents")):
+    counted = ("deals", "_count", "records", "_fte", "equivalents")
+    if column.startswith(("reps_", "n_", "without_")) or column.endswith(counted):
         return "count"
     headline_like = column in (headline, f"{headline}_previous")
     if headline_like and headline_unit != "count":
