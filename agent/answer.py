@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.formatting import is_quality, unit_of, value
+from agent.formatting import column_unit, is_quality, value
 from agent.plan import Plan
 from tools.base import MetricResult
 
@@ -51,7 +51,7 @@ def title(r: MetricResult) -> str:
 
 
 def _fmt(r: MetricResult, column: str, v: Any) -> str:
-    return value(v, unit_of(column, r.measure, r.unit))
+    return value(v, column_unit(r, column))
 
 
 def compose(r: MetricResult, plan: Plan) -> str:
@@ -61,6 +61,8 @@ def compose(r: MetricResult, plan: Plan) -> str:
     own = compose_quality(r, bool(plan.params.group_by or plan.params.time_grain))
     if own:
         return own
+    if r.metric == "scorecard":
+        return _scorecard(r)
     period = _period_text(r)
     name = title(r)
     filters = _filter_text(plan)
@@ -98,7 +100,7 @@ def _scalar(r: MetricResult, name: str, period: str, filters: str) -> str:
     extras = [_extra(r, c, v) for c, v in zip(r.columns, row, strict=True)
               if c != r.measure and v is not None and not is_quality(c)
               and not c.endswith(("previous", "growth", "change"))
-              and not (r.unit == "ratio" and unit_of(c, r.measure, r.unit) == "ratio")][:3]
+              and not (r.unit == "ratio" and column_unit(r, c) == "ratio")][:3]
     if extras:
         text += f" ({', '.join(extras)})"
     if f"{r.measure}_previous" in r.columns:
@@ -108,7 +110,7 @@ def _scalar(r: MetricResult, name: str, period: str, filters: str) -> str:
 
 def _extra(r: MetricResult, column: str, v: Any) -> str:
     words = column.replace("_", " ")
-    unit = unit_of(column, r.measure, r.unit)
+    unit = column_unit(r, column)
     return f"{_fmt(r, column, v)} {words}" if unit == "count" else f"{words} {_fmt(r, column, v)}"
 
 
@@ -179,3 +181,27 @@ def _trend(r: MetricResult, plan: Plan, name: str, period: str, filters: str) ->
 
 def _grouped_trend(r: MetricResult) -> bool:
     return len(r.rows) != len({row[0] for row in r.rows})
+
+
+def _scorecard(r: MetricResult) -> str:
+    """Say how many targets are met, then each metric, then what drives the misses."""
+    c = r.columns
+    rows = [dict(zip(c, row, strict=True)) for row in r.rows]
+    met = sum(1 for x in rows if x["passed"])
+    measured = sum(1 for x in rows if x["passed"] is not None)
+    label = r.period["label"] if r.period else ""
+    parts = []
+    for x in rows:
+        target = f"target {x['comparator']} {x['target']:.0%}"
+        if x["value"] is None:
+            parts.append(f"{x['metric']} not yet measured ({target})")
+        else:
+            state = "met" if x["passed"] else "missed"
+            parts.append(f"{x['metric']} {x['value']:.1%} ({target}, {state})")
+    text = f"Against the success targets for {label}: {met} of {measured} measured met. "
+    text += "; ".join(parts) + "."
+    misses = [f"{x['metric']}: {x['drivers']}" for x in rows if x["passed"] is False
+              and x["drivers"]]
+    if misses:
+        text += " Behind the misses: " + " | ".join(misses) + "."
+    return text

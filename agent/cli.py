@@ -1,4 +1,5 @@
-"""The `revops` command line (DESIGN.md "CLI"): ask, demo, import, tools, check, refresh.
+"""The `revops` command line (DESIGN.md "CLI"): ask, demo, import, tools, scorecard, check,
+refresh.
 
 Human output goes to stdout as an answer paragraph, a table and one line of provenance;
 `--json` prints only the machine contract. Progress and notices go to stderr so JSON stays clean.
@@ -173,6 +174,18 @@ def import_(
         print(summary.model_dump_json(indent=2))
     else:
         print(summary.render_text())
+
+
+@app.command()
+def scorecard(
+    db: DbOption = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Evaluation date YYYY-MM-DD (default: today); the scorecard covers the "
+                        "latest complete fiscal quarter before it.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the five success metrics against their targets, with trend and drivers."""
+    ask("scorecard", db=db, as_of=as_of, as_json=as_json)
 
 
 @app.command()

@@ -18,6 +18,8 @@ def value(v: Any, unit: str) -> str:
         return "n/a"
     if isinstance(v, str):
         return v
+    if isinstance(v, bool):
+        return "yes" if v else "no"
     if unit == "currency":
         return money(float(v))
     if unit == "multiple":
@@ -55,6 +57,14 @@ QUALITY_COLUMNS = frozenset({"without_amount", "excluded_deals", "negative_cycle
 def is_quality(column: str) -> bool:
     """Data-quality counts beside the measures (explained by warnings, shown when non-zero)."""
     return column in QUALITY_COLUMNS or "_unresolved_" in column or column.startswith("dq_")
+
+
+def column_unit(result: Any, column: str) -> str:
+    """Return a result column's unit: declared by the tool, else inferred from its name."""
+    declared = getattr(result, "units", None) or {}
+    if column in declared:
+        return str(declared[column])
+    return unit_of(column, result.measure or "", result.unit)
 
 
 def unit_of(column: str, headline: str, headline_unit: str) -> str:

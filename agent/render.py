@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from agent.formatting import is_quality, unit_of, value
+from agent.formatting import column_unit, is_quality, value
 from protocols.messages import AgentResponse
 
 MAX_ROWS = 25
@@ -23,7 +23,7 @@ def print_response(response: AgentResponse, console: Console | None = None) -> N
         table = Table(show_edge=False, pad_edge=False)
         keep = [i for i, c in enumerate(r.columns)
                 if not is_quality(c) or any(row[i] for row in r.rows)]
-        cells = [[_cell(r.columns[i], row[i], r.measure or "", r.unit) for i in keep]
+        cells = [[_cell(row[i], column_unit(r, r.columns[i]), r.columns[i]) for i in keep]
                  for row in r.rows[:MAX_ROWS]]
         for k, i in enumerate(keep):
             c = r.columns[i]
@@ -62,11 +62,11 @@ def _is_label(r: object, column: str) -> bool:
         "opportunity", "month", "quarter", "year", "week")
 
 
-def _cell(column: str, v: object, headline: str, unit: str) -> str:
+def _cell(v: object, unit: str, column: str) -> str:
     if v is None:
         return "-"
-    if isinstance(v, str):
-        return v
+    if isinstance(v, str | bool):
+        return value(v, "count")
     if column == "rank":
         return str(v)
-    return value(v, unit_of(column, headline, unit))
+    return value(v, unit)

@@ -133,6 +133,8 @@ class ResultEnvelope(BaseModel):
     measure: str | None = None
     """Name of the headline column in `rows` (what `value` is)."""
     null_reason: str | None = None
+    units: dict[str, str] = Field(default_factory=dict)
+    """Units of columns that a reader could not infer (e.g. every column of a scorecard)."""
 
 
 class MetricResult(ResultEnvelope):

@@ -26,6 +26,7 @@ from tools.metrics import (
     quality,
     quota,
     recurring,
+    scorecard,
     technology,
 )
 from tools.metrics.engine import MetricSpec, run_metric
@@ -76,6 +77,7 @@ CORE: Final = (
 TOOLS: Final = MappingProxyType({t.name: t for t in (
     *CORE, *recurring.TOOLS, *movement.TOOLS, *forecast.TOOLS, *productivity.TOOLS,
     *funnel.TOOLS, *technology.TOOLS, *operations.TOOLS, *activity.TOOLS, *quality.TOOLS,
+    *scorecard.TOOLS,
 )})
 
 

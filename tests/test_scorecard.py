@@ -1,0 +1,122 @@
+"""The success-metric scorecard: targets, strict comparators, not-measured, trend, drivers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from agent.ask import ask
+from tests.conftest import REPO
+from tests.helpers import context, fixture_db
+from tests.metrics_demo import END, demo_warehouse
+from tools.base import MetricParams, PeriodParam
+from tools.metrics.operations import ops_efficiency_value
+from tools.metrics.productivity_bookings import productivity_improvement_value
+from tools.metrics.scorecard import scorecard
+from tools.metrics.technology import adoption_rate_value
+from tools.query import plain
+
+NAMES = ["Sales ops efficiency", "Data accuracy rate", "Sales productivity improvement",
+         "Revenue reporting accuracy", "Technology adoption rate"]
+Q3 = PeriodParam(start=date(2026, 8, 1), end=date(2026, 10, 31), label="FY2027 Q3")
+
+
+@pytest.fixture(scope="module")
+def boundary():
+    """Ten sales-ops requests in FY2027 Q3, nine met and one breached: exactly 90%."""
+    con = fixture_db("parser_world")
+    start = datetime(2026, 8, 3, 9)
+    for i in range(10):
+        created = start + timedelta(days=i)
+        resolved = created + timedelta(hours=30 if i == 0 else 2)
+        con.execute("insert into ops_requests (request_id, request_type, created_at, "
+                    "resolved_at, status, sla_hours) values ($id, 'access', $c, $r, 'closed', 24)",
+                    {"id": f"Q{i}", "c": created, "r": resolved})
+    yield con
+    con.close()
+
+
+def rows_by_name(r):
+    return {row[0]: dict(zip(r.columns, row, strict=True)) for row in r.rows}
+
+
+@pytest.mark.parametrize(("comparator", "passed"), [(">", False), (">=", True)])
+def test_exactly_on_target_fails_the_strict_comparator(boundary, comparator, passed):
+    r = scorecard(context(boundary, END), MetricParams(period=Q3,
+                                                       options={"comparator": comparator}))
+    ops = rows_by_name(r)["Sales ops efficiency"]
+    assert ops["value"] == pytest.approx(0.9) and ops["target"] == 0.9
+    assert ops["passed"] is passed and ops["gap"] == pytest.approx(0.0)
+
+
+def test_five_metrics_with_targets_and_unmeasured_data_accuracy(boundary):
+    r = scorecard(context(boundary, END), MetricParams(period=Q3))
+    rows = rows_by_name(r)
+    assert list(rows) == NAMES
+    assert [rows[n]["target"] for n in NAMES] == [0.90, 0.98, 0.30, 0.95, 0.85]
+    accuracy = rows["Data accuracy rate"]
+    assert accuracy["value"] is None and accuracy["passed"] is None  # never a made-up value
+    assert r.columns[6:9] == ["FY2026 Q4", "FY2027 Q1", "FY2027 Q2"]
+
+
+def test_unknown_comparator_asks_back(boundary):
+    from tools.base import ToolInputError
+
+    with pytest.raises(ToolInputError):
+        scorecard(context(boundary, END), MetricParams(options={"comparator": "<"}))
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return demo_warehouse(tmp_path_factory)
+
+
+def test_values_come_from_the_metric_tools_and_misses_name_drivers(demo):
+    response = ask(demo, "how are we doing against our targets?", as_of=END)
+    assert response.status == "answered" and response.intent.tool == "scorecard"
+    r = response.result
+    rows = {row[0]: dict(zip(r.columns, row, strict=True)) for row in r.rows}
+    ctx = context(demo.con, END)
+    q3 = Q3.as_period()
+    assert r.period["label"] == "FY2027 Q3"  # the latest complete quarter before the as-of
+    assert rows["Sales ops efficiency"]["value"] == ops_efficiency_value(ctx, q3).value
+    assert rows["Technology adoption rate"]["value"] == adoption_rate_value(ctx, q3).value
+    productivity = rows["Sales productivity improvement"]
+    assert productivity["value"] == productivity_improvement_value(ctx, q3).value
+    for row in rows.values():
+        if row["passed"] is False and row["metric"] != "Data accuracy rate":
+            assert row["drivers"], row
+        if row["passed"] is not None:
+            assert row["passed"] == (row["value"] > row["target"])
+    assert "Against the success targets for FY2027 Q3" in response.answer
+
+
+def test_every_statement_of_the_scorecard_reproduces_its_value(demo):
+    r = ask(demo, "scorecard for last quarter", as_of=END).result
+    parts = r.sql.split("\n\n-- ")  # one "-- metric, quarter" header per statement
+    assert len(parts) >= 12  # four quarters of each measured metric
+    rows = {row[0]: row for row in r.rows}
+    for part in parts:
+        header, sql = part.lstrip("- ").split("\n", 1)
+        result = demo.con.execute(sql.rstrip().rstrip(";")).fetchall()  # runs as reported
+        metric, quarter = header.split(", ")
+        if quarter == "FY2027 Q3" and metric != "Data accuracy rate":
+            assert any(plain(v) == rows[metric][1] for v in result[0]), (metric, result[0])
+
+
+def test_cli_scorecard_json(tmp_path_factory):
+    demo_warehouse(tmp_path_factory)
+    path = tmp_path_factory.getbasetemp() / "area_metrics_demo.duckdb"
+    out = subprocess.run([sys.executable, "-m", "agent.cli", "scorecard", "--db", str(path),
+                          "--as-of", END.isoformat(), "--json"], capture_output=True, text=True,
+                         cwd=REPO, check=True)
+    body = json.loads(out.stdout)
+    assert body["status"] == "answered"
+    columns = body["result"]["columns"]
+    metrics = [dict(zip(columns, row, strict=True)) for row in body["result"]["rows"]]
+    assert [m["metric"] for m in metrics] == NAMES
+    assert all({"target", "passed", "gap"} <= set(m) for m in metrics)
