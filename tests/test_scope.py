@@ -73,3 +73,15 @@ def test_policy_file_is_valid_and_covers_every_design_category():
         "sales_execution", "strategic_decision", "marketing_strategy", "product_pricing",
         "customer_support", "pipeline_action", "conversion_action", "finance_action"}
     assert compiled
+
+
+@pytest.mark.parametrize("question", ["call volume last month", "email volume by rep",
+                                      "call activity for the APAC team this quarter",
+                                      "calls per rep per day"])
+def test_activity_analysis_is_not_outreach(question):
+    assert decide(question).action == "allow"
+
+
+def test_fixing_the_funnel_goes_to_conversion_optimization():
+    d = decide("fix our lead-to-opportunity funnel")
+    assert (d.action, d.target) == ("escalate", "conversion-optimization")

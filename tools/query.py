@@ -72,8 +72,18 @@ class Query:
 
 
 def label(dim: Dimension) -> str:
-    """Return the SELECT expression of a dimension, with missing values shown as (none)."""
-    return f"coalesce({dim.value}, '(none)') as {dim.value}"
+    """Return the SELECT expression of a dimension, with missing values shown as (none).
+
+    Deals are listed with their id too: names repeat ("Acme - Renewal 2026").
+    """
+    text = f"coalesce({dim.value}, '(none)') as {dim.value}"
+    return f"opportunity_id, {text}" if dim == Dimension.opportunity else text
+
+
+def label_columns(dims: list[Dimension]) -> list[str]:
+    """Return the output column names of the labels of these dimensions."""
+    return [c for d in dims for c in (["opportunity_id"] if d == Dimension.opportunity else [])
+            + [d.value]]
 
 
 def bucket_exprs(q: Query, column: str, grain: Grain, fy_start: int,

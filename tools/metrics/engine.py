@@ -23,7 +23,16 @@ from tools.base import (
 from tools.metrics.periods import comparison_period, resolve_period
 from tools.metrics.warnings import collect_warnings
 from tools.quality.caveats import caveat_measures
-from tools.query import Measure, Query, bucket_exprs, filtered, label, plain, render
+from tools.query import (
+    Measure,
+    Query,
+    bucket_exprs,
+    filtered,
+    label,
+    label_columns,
+    plain,
+    render,
+)
 
 
 @dataclass(frozen=True)
@@ -145,7 +154,7 @@ def _grouped_sql(q: Query, params: MetricParams, dims: list[Dimension], src: str
             sql += f"\norder by {headline} {direction} nulls last, {keys}"
         if params.top:
             sql += f"\nlimit {q.bind('top', params.top)}"
-    return sql, [d.value for d in dims]
+    return sql, label_columns(dims)
 
 
 def _trend_sql(ctx: ToolContext, q: Query, spec: MetricSpec, params: MetricParams, period: Any,
@@ -166,7 +175,7 @@ def _trend_sql(ctx: ToolContext, q: Query, spec: MetricSpec, params: MetricParam
     if dims:
         keys = ", ".join(d.value for d in dims)
         outer = (f"select {label_sql} as {grain_col}, "
-                 + ", ".join([d.value for d in dims] + names)
+                 + ", ".join(label_columns(dims) + names)
                  + f"\nfrom m\norder by bucket_start, {headline} desc nulls last, {keys}")
         if params.top:
             outer = outer.replace(
@@ -188,7 +197,7 @@ def _trend_sql(ctx: ToolContext, q: Query, spec: MetricSpec, params: MetricParam
                  f"from (select unnest(generate_series({start}, {q.bind('b_end', period.end)}, "
                  f"{step}))::date as bucket_start) buckets\n"
                  f"left join m using (bucket_start)\norder by {order}")
-    return f"with m as (\n{inner}\n)\n{outer}", [grain_col] + [d.value for d in dims]
+    return f"with m as (\n{inner}\n)\n{outer}", [grain_col] + label_columns(dims)
 
 
 def _additive(spec: MetricSpec, name: str) -> bool:

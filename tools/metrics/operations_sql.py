@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tools.base import Dimension
-from tools.query import label
-
 if TYPE_CHECKING:
     from tools.metrics.operations_base import Frame
 
@@ -25,7 +22,7 @@ def statement(frame: Frame, ctes: str) -> str:
     names = [c.name for c in ordered]
     head = f"with buckets as (\n{frame.buckets}\n),\n{ctes},\nrf as (\n  {rf}\n)\n"
     dims = [d.value for d in p.group_by]
-    labels = [label(Dimension(d)) for d in dims]
+    labels = [f"coalesce({d}, '(none)') as {d}" for d in dims]  # this tool's own relation
     if p.compare:
         return head + _compare(frame, dims, labels, cols, names)
     if p.time_grain:
