@@ -16,6 +16,9 @@ TITLES = {
     "weighted_pipeline": "Weighted pipeline", "deals": "Deals", "amount": "Amount",
     "attainment": "Quota attainment", "coverage": "Pipeline coverage",
 }
+TOOL_TITLES = {("deal_risk", "score"): "Deal risk score",
+               ("bottleneck", "score"): "Bottleneck score"}
+"""Titles for measure names that mean different things in different tools."""
 ACRONYMS = frozenset({"arr", "mrr", "nrr", "grr", "sla", "roi", "mape", "wape", "iqr", "cv",
                       "fte", "crm", "acv", "tcv", "p75", "p90", "p95"})
 FLOW_MEASURES = frozenset({"bookings", "won_deals", "deals", "amount", "new", "expansion",
@@ -44,6 +47,8 @@ def title(r: MetricResult) -> str:
     if r.metric == "opportunity_count":
         kind = (r.definition.split(" of ", 1)[-1]).rstrip(".")
         return ("Value of " if r.measure == "amount" else "Number of ") + kind
+    if (r.metric, r.measure) in TOOL_TITLES:
+        return TOOL_TITLES[(r.metric, r.measure)]
     if r.measure in TITLES:
         return TITLES[r.measure]
     words = [w.upper() if w in ACRONYMS else w for w in r.measure.split("_")]
@@ -143,13 +148,25 @@ def _ranked(r: MetricResult, plan: Plan, name: str, period: str, filters: str) -
         word = "lowest" if plan.params.order == "asc" else "highest"
         return (f"{who(first)} had the {word} {name.lower()}{filters}{period}: "
                 f"{_fmt(r, r.measure, first[idx])}.")
-    shown = [f"{who(row)} {_fmt(r, r.measure, row[idx])}" for row in r.rows[:5]]
-    head = f"{name} by {label}{filters}{period}"
+    if dims == ["opportunity"]:  # a deal list: how many, then the first few with their value
+        shown = [f"{who(row)} ({_fmt(r, r.measure, row[idx])})" for row in r.rows[:5]]
+        head = f"{name} by deal{filters}{period}, {len(r.rows):,} deals"
+    else:
+        shown = [f"{who(row)} {_fmt(r, r.measure, row[idx])}{_was(r, row)}" for row in r.rows[:5]]
+        head = f"{name} by {label}{filters}{period}"
     if plan.params.top:
         which = "Bottom" if plan.params.order == "asc" else "Top"
         head = f"{which} {len(r.rows)} {plural(label)} by {name.lower()}{filters}{period}"
     more = f", and {len(r.rows) - 5} more" if len(r.rows) > 5 else ""
     return f"{head}: {'; '.join(shown)}{more}."
+
+
+def _was(r: MetricResult, row: list[Any]) -> str:
+    """The comparison value beside each group, when the question compared periods."""
+    column = f"{r.measure}_previous"
+    if column not in r.columns or row[r.columns.index(column)] is None:
+        return ""
+    return f" (was {_fmt(r, r.measure, row[r.columns.index(column)])})"
 
 
 def plural(noun: str) -> str:

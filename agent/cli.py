@@ -1,5 +1,5 @@
-"""The `revops` command line (DESIGN.md "CLI"): ask, demo, import, tools, scorecard, check,
-refresh.
+"""The `revops` command line (DESIGN.md "CLI"): ask, chat, demo, import, tools, scorecard, check,
+refresh, eval, serve, mcp, outbox.
 
 Human output goes to stdout as an answer paragraph, a table and one line of provenance;
 `--json` prints only the machine contract. Progress and notices go to stderr so JSON stays clean.
@@ -11,15 +11,20 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from agent.outbox_cli import outbox_app
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Revenue Operations & Sales Analytics agent: correct, explained revenue "
                        "answers from your CRM data, offline.")
+app.add_typer(outbox_app, name="outbox")
 
 DbOption = Annotated[Path | None, typer.Option(
     "--db", help="Warehouse file (default: $REVOPS_DB, else the demo company in your user "
@@ -85,28 +90,18 @@ def ask(
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Evaluation date YYYY-MM-DD for relative periods (default: today).")]
     = None,
+    thread: Annotated[str | None, typer.Option(
+        "--thread", help="Conversation id: follow-ups (\"and by region?\") continue the "
+                         "thread's previous question. Kept in $REVOPS_THREADS_DB.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Answer a revenue question."""
     as_of_date = _parse_date(as_of, "--as-of")
-    path = db or default_db()
-    if db is None and not os.environ.get("REVOPS_DB", "").strip() and not path.exists():
-        _stderr(f"No warehouse yet: building the demo company in {path} (one time).")
-        build_demo(path)
-    from agent.ask import ask as run
-    from agent.context import Warehouse
-    from tools.warehouse import connect
-    from tools.warehouse.connection import WarehouseError
+    with _warehouse(db, threads=thread is not None) as (wh, llm, saver):
+        from agent.ask import ask as run
 
-    try:
-        con = connect(path, read_only=True)
-    except WarehouseError as exc:
-        _stderr(f"error: {exc}")
-        raise typer.Exit(2) from None
-    try:
-        response = run(Warehouse(con), question, as_of=as_of_date)
-    finally:
-        con.close()
+        response = run(wh, question, as_of=as_of_date, thread_id=thread, checkpointer=saver,
+                       llm=llm)
     if as_json:
         print(response.model_dump_json(indent=2))
     else:
@@ -115,6 +110,67 @@ def ask(
         print_response(response)
     if response.status == "error":
         raise typer.Exit(1)
+
+
+@app.command()
+def chat(
+    db: DbOption = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Evaluation date YYYY-MM-DD for relative periods (default: today).")]
+    = None,
+    thread: Annotated[str | None, typer.Option(
+        "--thread", help="Resume a conversation by id (default: a new one).")] = None,
+) -> None:
+    """Ask questions in a conversation: follow-ups keep the metric, filters and period."""
+    import uuid
+
+    as_of_date = _parse_date(as_of, "--as-of")
+    thread_id = thread or uuid.uuid4().hex[:12]
+    with _warehouse(db, threads=True) as (wh, llm, saver):
+        from agent.ask import ask as run
+        from agent.render import print_response
+
+        _stderr(f"Thread {thread_id} ({'model: ' + llm.settings.model if llm else 'rules parser'})"
+                ". Ask a question; follow up with \"and by region?\", \"what about last "
+                "quarter?\", \"why?\". Empty line or Ctrl-D to stop.")
+        while True:
+            try:
+                question = input("? ").strip()
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not question:
+                break
+            print_response(run(wh, question, as_of=as_of_date, thread_id=thread_id,
+                               checkpointer=saver, llm=llm))
+    _stderr(f"Resume with: revops chat --thread {thread_id}")
+
+
+@contextmanager
+def _warehouse(db: Path | None, *, threads: bool) -> Iterator[tuple[Any, Any, Any]]:
+    """Open the warehouse read-only (building the demo on first use), the model client and,
+    for conversations, the thread store, for one command."""
+    path = db or default_db()
+    if db is None and not os.environ.get("REVOPS_DB", "").strip() and not path.exists():
+        _stderr(f"No warehouse yet: building the demo company in {path} (one time).")
+        build_demo(path)
+    from agent.ask import open_threads
+    from agent.context import Warehouse
+    from agent.session import make_llm, threads_path
+    from tools.warehouse import connect
+    from tools.warehouse.connection import WarehouseError
+
+    try:
+        con = connect(path, read_only=True)
+    except WarehouseError as exc:
+        _stderr(f"error: {exc}")
+        raise typer.Exit(2) from None
+    saver = open_threads(threads_path()) if threads else None
+    try:
+        yield Warehouse(con), make_llm(), saver
+    finally:
+        con.close()
+        if saver is not None:
+            saver.conn.close()
 
 
 @app.command()
@@ -240,6 +296,95 @@ def tools(as_json: JsonOption = False) -> None:
         print(f"{t['name']:<20} {t['description']}")
         print(f"{'':<20} measures: {', '.join(t['measures'])}; default period: "
               f"{t['default_period']}")
+
+
+@app.command("mcp")
+def mcp_(db: DbOption = None) -> None:
+    """Serve the analytic tools and the agent to an MCP client over stdio (read-only)."""
+    with _warehouse(db, threads=False) as (wh, llm, _):
+        from protocols.mcp_server import build_mcp_server, run_stdio
+
+        run_stdio(build_mcp_server(wh, llm=llm))
+
+
+@app.command("eval")
+def eval_(
+    questions: Annotated[Path, typer.Option(
+        "--questions", help="Question set (TOML; format in examples/eval/README.md).")],
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="Warehouse file (default: the demo company the set names, built once in "
+                     "your user data directory).", show_default=False)] = None,
+    parser: Annotated[str, typer.Option(
+        "--parser", help="Parser(s) to score: rules, llm or both.")] = "rules",
+    as_json: JsonOption = False,
+    fail_under: Annotated[float, typer.Option(
+        "--fail-under", min=0.0, max=1.0, help="Exit 1 when intent or value accuracy of a "
+                                               "configured parser is below this.")] = 0.95,
+) -> None:
+    """Score the agent on a question set: intent and value accuracy, per parser and tool."""
+    from agent import evaluation as ev
+    from agent.context import Warehouse
+    from agent.session import data_dir, make_llm
+    from tools.warehouse import connect
+    from tools.warehouse.connection import WarehouseError
+
+    if parser not in ("rules", "llm", "both"):
+        raise typer.BadParameter("expected rules, llm or both", param_hint="--parser")
+    try:
+        qset = ev.load_questions(questions)
+    except ValueError as exc:
+        _stderr(f"error: {exc}")
+        raise typer.Exit(2) from None
+    if db is None and qset.demo is None:
+        _stderr("error: the question set names no demo company; pass --db")
+        raise typer.Exit(2)
+    path = db or ev.demo_path(qset.demo, data_dir())
+    if db is None and not path.exists():
+        _stderr(f"Building the set's demo company in {path} (one time).")
+        build_demo(path, seed=qset.demo.seed, opportunities=qset.demo.opportunities,
+                   end_date=qset.demo.end_date,
+                   fiscal_year_start_month=qset.demo.fiscal_year_start_month)
+    try:
+        con = connect(path, read_only=True)
+    except WarehouseError as exc:
+        _stderr(f"error: {exc}")
+        raise typer.Exit(2) from None
+    try:
+        wh = Warehouse(con)
+        answer = ev.answerers(wh, parser, make_llm() if parser != "rules" else None)
+        with _progress() as bar:
+            tasks = {p: bar.add_task(f"eval: {p}", total=len(qset.cases))
+                     for p, f in answer.items() if f is not None}
+            report = ev.evaluate(qset, wh, answer, fail_under=fail_under, progress=lambda p, n,
+                                 total: bar.update(tasks[p], completed=n))
+    finally:
+        con.close()
+    print(report.model_dump_json(indent=2) if as_json else ev.render_text(report))
+    if not report.passed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8765,
+    tokens: Annotated[Path | None, typer.Option(
+        "--tokens", help="Bearer tokens file (TOML or JSON: token -> id, role); default "
+                         "$REVOPS_TOKENS_FILE or $REVOPS_TOKENS, else one generated and printed.")]
+    = None,
+) -> None:
+    """Serve the agent over HTTP: REST for the hub, A2A for peers, MCP at /mcp."""
+    from protocols.auth import AuthConfigError
+
+    with _warehouse(db, threads=True) as (wh, llm, saver):
+        from protocols.service import serve as run_service
+
+        try:
+            run_service(wh, host=host, port=port, tokens_file=tokens, llm=llm, threads=saver)
+        except AuthConfigError as exc:
+            _stderr(f"error: {exc}")
+            raise typer.Exit(2) from None
 
 
 def main() -> None:

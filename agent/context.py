@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import duckdb
 
@@ -42,3 +43,5 @@ class Context:
     warehouse: Warehouse
     today: date = field(default_factory=date.today)
     """Default as-of date when the request names none."""
+    llm: Any = None
+    """An agent.llm.client.LLMClient when a model is configured; None = the rules path only."""

@@ -44,7 +44,7 @@ UNITS = {  # checked in order: the first family whose key occurs in the column n
               "churn", "mape", "wape", "bias", "accuracy", "utilization", "roi", "_cv",
               "conversion", "adoption", "sla", "pct", "percent", "improvement"),
     "currency": ("bookings", "amount", "pipeline", "deal_size", "quota", "remaining", "past_due",
-                 "previous", "won_amount", "arr", "mrr", "forecast", "closed",
+                 "previous", "won_amount", "arr", "mrr", "forecast",
                  "cost", "revenue", "capacity", "gap", "per_rep", "per_ramped_rep", "tam",
                  "expansion", "contraction", "opening", "closing", "net_new", "reactivation"),
 }

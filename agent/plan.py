@@ -27,3 +27,5 @@ class Clarification(BaseModel):
 
     question: str
     options: list[str] = Field(default_factory=list)
+    term: str | None = None
+    """The words asked about ("kowalski"), so a reply naming an option can replace them."""

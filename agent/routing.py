@@ -8,7 +8,10 @@ from agent.state import State
 
 
 def route_after_guard(state: State) -> Literal["execute", "escalate", "respond"]:
-    """Escalate out-of-scope requests, answer refusals and clarifications, run plans."""
+    """Escalate out-of-scope requests, answer refusals and clarifications, run plans.
+
+    A partial request runs its analysis part (its escalation was recorded by guard).
+    """
     if state.decision is None:
         raise ValueError(f"{route_after_guard.__name__} expects guard to have decided")
     if state.decision.action == "escalate":

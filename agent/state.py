@@ -46,6 +46,25 @@ class State(InputState):
     """Set by escalate: escalation_id, target, category, reason."""
     response: AgentResponse | None = None
     """Set by respond."""
+    previous_plan: Plan | None = None
+    """Set by intake in a thread: the last plan answered, which a follow-up is read against."""
+    pending_question: str | None = None
+    """Set by classify: the question it asked back about, read by the next turn of a thread."""
+    pending_clarification: Clarification | None = None
+    """Set by classify: what it asked back (options and term), read by the next turn."""
+    notices: list[dict[str, str]] = field(default_factory=list)
+    """Warnings about how the answer was produced (model fallbacks), as {code, message}."""
+    llm_deadline: float | None = None
+    """Set by intake when a model is configured: when this question's model calls must end
+    (on the client's clock), so classify and synthesize share one budget."""
+    answered_by: str = "template"
+    """Set by synthesize: 'llm' when the model's grounded text is the answer."""
+    question_in_scope: str | None = None
+    """Set by guard on a partial request: the analysis part, which is what classify plans
+    (guard re-plans it itself, since classify runs first); the rest is escalated."""
+    escalation_note: str | None = None
+    """Set by guard on a partial request: the sentence saying what went to whom, appended to
+    the answer by respond."""
 
 
 @dataclass(kw_only=True)

@@ -22,7 +22,9 @@ REPO = Path(__file__).resolve().parents[1]
 END_DATE = "2026-11-26"
 DEMO_QUESTIONS = ["what's our win rate this quarter?", "top 5 reps by bookings this year",
                   "pipeline coverage by team", "bookings in EMEA vs last year",
-                  "which region has the best win rate", "quota attainment by team for Q3"]
+                  "which region has the best win rate", "quota attainment by team for Q3",
+                  "how are we doing against our targets?", "which deals are at risk this quarter",
+                  "NRR"]
 HANDOFF_QUESTIONS = ["win rate for Zorblax", "launch a campaign for EMEA next quarter",
                      "delete all lost deals"]
 

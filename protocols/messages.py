@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from agent.llm.usage import LLMUsage
 from tools.base import ResultEnvelope
 
 Status = Literal["answered", "needs_clarification", "escalated", "refused", "error"]
@@ -48,6 +49,13 @@ class EscalationOut(BaseModel):
     reason: str
 
 
+class LLMInfo(LLMUsage):
+    """How a model took part in the answer (its usage totals); absent (null) on the rules path."""
+
+    answered_by: Literal["llm", "template"] = "template"
+    """Whose text the answer is: the model's (grounded) or the template's."""
+
+
 class AgentResponse(BaseModel):
     """One answer to one request."""
 
@@ -59,3 +67,5 @@ class AgentResponse(BaseModel):
     warnings: list[WarningOut] = Field(default_factory=list)
     clarification: ClarificationOut | None = None
     escalation: EscalationOut | None = None
+    llm: LLMInfo | None = None
+    """Token usage, latency and fallbacks of the model, when one is configured."""

@@ -1,7 +1,10 @@
 """The scope policy (scope.toml) loaded, validated and applied deterministically.
 
 The guard calls `decide`; the decision names the rule or category that fired and the words that
-matched, so every refusal or escalation explains itself.
+matched, so every refusal or escalation explains itself. A request is read clause by clause
+("what's our win rate by region and then email the worst reps"), so a mixed request is
+`partial`: its analysis is answered and the rest escalated. How a clause is read is described
+at the top of scope.toml.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agent.parser.normalize import normalize
 
@@ -22,9 +25,50 @@ Target = Literal["central-coordination", "pipeline-management", "conversion-opti
 Category = Literal["sales_execution", "strategic_decision", "marketing_strategy",
                    "product_pricing", "customer_support", "pipeline_action", "conversion_action",
                    "finance_action"]
+Action = Literal["allow", "refuse", "escalate", "partial"]
 
 
-class RefuseRule(BaseModel):
+def _compile(patterns: list[str]) -> list[str]:
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as e:
+            raise ValueError(f"invalid pattern {p!r}: {e}") from e
+    return patterns
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ClauseRules(_Strict):
+    """How a request is split into clauses."""
+
+    separators: list[str] = Field(min_length=1)
+    """Regexes on the raw request that always end a clause."""
+    and_split_before: str
+    """Regex on the normalized text after a plain "and": it splits only where this matches."""
+
+    _check = field_validator("separators")(_compile)
+
+
+class Framing(_Strict):
+    """How a clause is framed: a question, a what-if, a decision asked for, an imperative."""
+
+    directive_prefixes: list[str]
+    question_start: str
+    hypothetical: list[str]
+    decision: list[str]
+    execution_verbs: str
+    noun_use: str
+    reporting: list[str]
+    analysis_markers: list[str]
+
+    _check = field_validator("directive_prefixes", "hypothetical", "decision", "reporting",
+                             "analysis_markers")(_compile)
+
+
+class RefuseRule(_Strict):
     """Requests the agent never carries out (writes, raw SQL, instruction overrides)."""
 
     id: str
@@ -32,8 +76,10 @@ class RefuseRule(BaseModel):
     instead: str
     patterns: list[str] = Field(min_length=1)
 
+    _check = field_validator("patterns")(_compile)
 
-class EscalateRule(BaseModel):
+
+class EscalateRule(_Strict):
     """Requests that belong to another agent, with the target that owns them."""
 
     category: Category
@@ -41,51 +87,230 @@ class EscalateRule(BaseModel):
     description: str
     examples: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(min_length=1)
+    """Actions and decisions; analysis when a question or what-if merely names them."""
+    always: list[str] = Field(default_factory=list)
+    """Out of scope however it is asked (e.g. "marketing strategy")."""
+    topics: list[str] = Field(default_factory=list)
+    """Words that give a generic decision or imperative this category."""
+
+    _check = field_validator("patterns", "always", "topics")(_compile)
 
 
-class ScopePolicy(BaseModel):
+class Defaults(_Strict):
+    """Categories for a decision or an imperative that names no topic."""
+
+    decision: Category
+    execution: Category
+
+
+class ScopePolicy(_Strict):
     """The whole policy file."""
 
-    refuse: list[RefuseRule]
-    escalate: list[EscalateRule]
+    clauses: ClauseRules
+    framing: Framing
+    refuse: list[RefuseRule] = Field(min_length=1)
+    escalate: list[EscalateRule] = Field(min_length=1)
+    defaults: Defaults
 
 
 @dataclass(frozen=True)
 class Decision:
     """What the guard does with a request, and why."""
 
-    action: Literal["allow", "refuse", "escalate"]
+    action: Action
     rule: str | None = None
+    """The rule that fired: a refusal id, or the escalation category (with the pattern kind)."""
     reason: str = ""
     matched: str = ""
+    """The words of the request that matched the rule."""
     category: str | None = None
     target: str | None = None
     instead: str | None = None
+    in_scope: str | None = None
+    """partial: the analysis part of the request, answered as its own question."""
+    out_of_scope: str | None = None
+    """escalate/partial: the part of the request that is escalated."""
+
+
+class _Compiled:
+    """The policy with every pattern compiled once."""
+
+    def __init__(self, policy: ScopePolicy) -> None:
+        self.policy = policy
+        c = re.compile
+        self.separators = c("|".join(f"(?:{s})" for s in policy.clauses.separators), re.I)
+        self.and_before = c(policy.clauses.and_split_before)
+        f = policy.framing
+        self.prefixes = [c(p) for p in f.directive_prefixes]
+        self.question = c(f.question_start)
+        self.hypothetical = [c(p) for p in f.hypothetical]
+        self.decision = [c(p) for p in f.decision]
+        self.execution = c(f.execution_verbs)
+        self.noun_use = c(f.noun_use)
+        self.reporting = [c(p) for p in f.reporting]
+        self.analysis = [c(p) for p in f.analysis_markers]
+        self.refuse = [(r, [c(p) for p in r.patterns]) for r in policy.refuse]
+        self.escalate = [(r, [c(p) for p in r.patterns], [c(p) for p in r.always],
+                          [c(rf"\b(?:{t})\b") for t in r.topics]) for r in policy.escalate]
+        self.by_category = {r.category: r for r in policy.escalate}
 
 
 @cache
-def load_policy() -> tuple[ScopePolicy, tuple[tuple[object, re.Pattern[str]], ...]]:
-    """Load and compile scope.toml; a malformed file fails at start, not mid-request."""
+def _compiled() -> _Compiled:
     text = resources.files("protocols").joinpath("scope.toml").read_text("utf-8")
-    policy = ScopePolicy.model_validate(tomllib.loads(text))
-    compiled = tuple((rule, re.compile(p)) for rule in [*policy.refuse, *policy.escalate]
-                     for p in rule.patterns)
-    return policy, compiled
+    return _Compiled(ScopePolicy.model_validate(tomllib.loads(text)))
+
+
+def load_policy() -> tuple[ScopePolicy, tuple[re.Pattern[str], ...]]:
+    """Load, validate and compile scope.toml; a malformed file fails at start, not mid-request.
+
+    Returns the policy and every compiled refusal and escalation pattern.
+    """
+    c = _compiled()
+    patterns = [p for _, ps in c.refuse for p in ps]
+    patterns += [p for _, ps, always, _ in c.escalate for p in (*ps, *always)]
+    return c.policy, tuple(patterns)
+
+
+# --- reading a request ----------------------------------------------------------------------
+
+def split_clauses(request: str) -> list[str]:
+    """Split a request into clauses on the policy's separators (and on "and" before a new
+    request); empty pieces are dropped."""
+    c = _compiled()
+    pieces = [p.strip(" ,.") for p in c.separators.split(request)]
+    clauses: list[str] = []
+    for piece in pieces:
+        if not piece:
+            continue
+        parts = re.split(r",?\s+\band\b\s+", piece, flags=re.I)
+        current = parts[0]
+        for part in parts[1:]:  # "calculate and pay ..." is one request: 3 words at least
+            if len(normalize(current).split()) >= 3 and c.and_before.search(normalize(part)):
+                clauses.append(current)
+                current = part
+            else:
+                current = f"{current} and {part}"
+        clauses.append(current)
+    return [cl.strip(" ,.") for cl in clauses if normalize(cl)]
+
+
+def _strip_prefixes(text: str) -> tuple[str, bool]:
+    """Drop "please", "can you", "Task:" and the like; True when any was dropped."""
+    c = _compiled()
+    stripped = False
+    changed = True
+    while changed and text:
+        changed = False
+        for p in c.prefixes:
+            m = p.match(text)
+            if m and m.end() > 0:
+                text, changed, stripped = text[m.end():].strip(), True, True
+    return text, stripped
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    action: Literal["allow", "refuse", "escalate"]
+    rule: str | None = None
+    matched: str = ""
+    category: str | None = None
+    reason: str = ""
+    instead: str | None = None
+    analysis: bool = False
+
+
+def _refusal(text: str) -> _Verdict | None:
+    for rule, patterns in _compiled().refuse:
+        for p in patterns:
+            if m := p.search(text):
+                return _Verdict("refuse", rule.id, m.group(0).strip(), reason=rule.reason,
+                                instead=rule.instead)
+    return None
+
+
+def _topic(text: str) -> str | None:
+    """The category of the earliest topic word in text."""
+    best: tuple[int, str] | None = None
+    for rule, _, _, topics in _compiled().escalate:
+        for t in topics:
+            if (m := t.search(text)) and (best is None or m.start() < best[0]):
+                best = (m.start(), rule.category)
+    return best[1] if best else None
+
+
+def _clause(raw: str, request: str) -> _Verdict:
+    """Classify one clause; `request` (normalized) lends a topic to "clean them up"."""
+    c = _compiled()
+    text, _ = _strip_prefixes(normalize(raw))
+    if refused := _refusal(text):
+        return refused
+    is_analysis = any(p.search(text) for p in c.analysis)
+    reports = bool(c.noun_use.match(text)) or any(p.match(text) for p in c.reporting)
+    question = reports or bool(c.question.match(text))
+    asks = question or any(p.search(text) for p in c.hypothetical)
+    decision = next((m for p in c.decision if (m := p.search(text))), None)
+    best: tuple[int, int, re.Match[str], EscalateRule] | None = None
+    for order, (rule, patterns, always, _) in enumerate(c.escalate):
+        for p in always:
+            if m := p.search(text):
+                return _Verdict("escalate", f"{rule.category}:always", m.group(0).strip(),
+                                rule.category)
+        for p in patterns:  # the earliest action wins: the clause's main verb decides
+            m = p.search(text)
+            if m and ((m.start() == 0 and not reports) or decision or not asks) and (
+                    best is None or (m.start(), order) < best[:2]):
+                best = (m.start(), order, m, rule)
+    if best is not None:
+        _, _, m, rule = best
+        return _Verdict("escalate", f"{rule.category}:action", m.group(0).strip(),
+                        rule.category)
+    if decision:
+        category = _topic(text) or _topic(request) or c.policy.defaults.decision
+        return _Verdict("escalate", f"{category}:decision", decision.group(0).strip(), category)
+    if not question and (m := c.execution.match(text)):
+        category = _topic(text) or _topic(request) or c.policy.defaults.execution
+        return _Verdict("escalate", f"{category}:imperative", m.group(0).strip(), category)
+    return _Verdict("allow", analysis=is_analysis)
+
+
+def _reason(clause: str, v: _Verdict) -> str:
+    rule = _compiled().by_category[v.category or ""]
+    what = rule.description[0].lower() + rule.description[1:].rstrip(".")
+    kind = (v.rule or "").partition(":")[2]
+    return (f"'{clause}' is {v.category} ({what}; {kind} rule, matched '{v.matched}'); "
+            f"that belongs to {rule.target}, not to revenue operations analytics.")
 
 
 def decide(request: str) -> Decision:
-    """Return the first refusal or escalation rule the request matches, else allow."""
-    text = normalize(request)
-    _, compiled = load_policy()
-    for rule, pattern in compiled:
-        m = pattern.search(text)
-        if not m:
-            continue
-        words = m.group(0).strip()
-        if isinstance(rule, RefuseRule):
-            return Decision("refuse", rule.id, rule.reason, words, instead=rule.instead)
-        assert isinstance(rule, EscalateRule)
-        reason = (f"'{words}' is {rule.description[0].lower()}{rule.description[1:].rstrip('.')}"
-                  f"; that belongs to {rule.target}, not to revenue operations analytics.")
-        return Decision("escalate", rule.category, reason, words, rule.category, rule.target)
-    return Decision("allow")
+    """Refuse, escalate, answer, or answer in part: deterministic, with the rule and words."""
+    full = normalize(request)
+    if refused := _refusal(_strip_prefixes(full)[0]):
+        return _refused(refused)
+    verdicts: list[tuple[str, _Verdict]] = []
+    for clause in split_clauses(request):
+        v = _clause(clause, full)
+        if v.action == "allow" and not v.analysis and verdicts:
+            text, prev = verdicts[-1]  # a fragment ("and offer a renewal") joins its clause
+            verdicts[-1] = (f"{text} and {clause}", prev)
+        else:
+            verdicts.append((clause, v))
+    if refused := next((v for _, v in verdicts if v.action == "refuse"), None):
+        return _refused(refused)
+    out = [(t, v) for t, v in verdicts if v.action == "escalate"]
+    inside = [t for t, v in verdicts if v.action == "allow" and v.analysis]
+    if not out:
+        return Decision("allow")
+    clause, first = out[0]
+    rule = _compiled().by_category[first.category or ""]
+    escalated = "; ".join(t for t, _ in out)
+    reason = _reason(clause, first)
+    if not inside:
+        return Decision("escalate", first.rule, reason, first.matched, rule.category,
+                        rule.target, out_of_scope=escalated)
+    return Decision("partial", first.rule, reason, first.matched, rule.category, rule.target,
+                    in_scope=" and ".join(inside), out_of_scope=escalated)
+
+
+def _refused(v: _Verdict) -> Decision:
+    return Decision("refuse", v.rule, v.reason, v.matched, instead=v.instead)

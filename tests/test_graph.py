@@ -81,7 +81,8 @@ def test_answer_json_round_trips_the_contract(wh):
     assert again == r
     body = r.model_dump(mode="json")
     assert set(body) == {"request_id", "status", "answer", "intent", "result", "warnings",
-                         "clarification", "escalation"}
+                         "clarification", "escalation", "llm"}
+    assert body["llm"] is None  # no model configured: the rules path, nothing spent
     assert {"value", "unit", "columns", "rows", "period", "as_of", "definition", "sql",
             "n_records"} <= set(body["result"])
 

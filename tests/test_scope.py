@@ -1,10 +1,23 @@
-"""The scope policy: analysis stays in scope; decisions, execution and writes do not."""
+"""The scope policy: analysis stays in scope; decisions, execution and writes do not.
+
+Table-driven through `decide` (tests/guard_cases.py), then a few requests end to end through
+the graph for each of allow, refuse, escalate and partial.
+"""
 
 from __future__ import annotations
 
+import importlib
+from datetime import date
+
 import pytest
 
-from protocols.scope import decide, load_policy
+from agent.ask import ask
+from agent.context import Warehouse
+from protocols import scope
+from protocols.scope import ScopePolicy, decide, load_policy, split_clauses
+from tests.conftest import REPO
+from tests.guard_cases import CASES, HELD_OUT
+from tests.helpers import fixture_db
 
 IN_SCOPE = [
     "what's our win rate this quarter?", "how balanced are our territories?",
@@ -85,3 +98,162 @@ def test_activity_analysis_is_not_outreach(question):
 def test_fixing_the_funnel_goes_to_conversion_optimization():
     d = decide("fix our lead-to-opportunity funnel")
     assert (d.action, d.target) == ("escalate", "conversion-optimization")
+
+
+@pytest.mark.parametrize(("request_text", "action", "category", "target"), CASES + HELD_OUT)
+def test_guard_cases(request_text, action, category, target):
+    d = decide(request_text)
+    assert (d.action, d.category, d.target) == (action, category, target), d
+    if action != "allow":  # every refusal or escalation says which rule and which words
+        assert d.rule and d.reason and d.matched and d.matched in _normalized(request_text), d
+    if action == "refuse":
+        assert d.instead
+    if action in ("escalate", "partial"):
+        assert d.target in d.reason and d.out_of_scope
+
+
+def test_the_table_is_large_and_balanced():
+    cases = CASES + HELD_OUT
+    allowed = sum(a == "allow" for _, a, _, _ in cases)
+    assert len(cases) >= 150 and 0.4 <= allowed / len(cases) <= 0.6
+    assert {a for _, a, _, _ in cases} == {"allow", "refuse", "escalate", "partial"}
+
+
+def test_decisions_are_deterministic():
+    for request_text, *_ in CASES[::7]:
+        assert decide(request_text) == decide(request_text)
+
+
+def _normalized(text: str) -> str:
+    from agent.parser.normalize import normalize
+    return normalize(text)
+
+
+@pytest.mark.parametrize(("request_text", "in_scope", "out_of_scope"), [
+    ("what's our win rate by region and then email the reps with the worst one",
+     "what's our win rate by region", "email the reps with the worst one"),
+    ("how balanced are our territories? Then redraw them so they're even",
+     "how balanced are our territories", "redraw them so they're even"),
+    ("list deals closing this week and chase the owners", "list deals closing this week",
+     "chase the owners"),
+    ("Task: compute lead-to-opp conversion by source, then fix the worst funnel stage",
+     "Task: compute lead-to-opp conversion by source", "fix the worst funnel stage"),
+])
+def test_partial_names_both_parts(request_text, in_scope, out_of_scope):
+    d = decide(request_text)
+    assert (d.action, d.in_scope, d.out_of_scope) == ("partial", in_scope, out_of_scope)
+
+
+@pytest.mark.parametrize(("request_text", "clauses"), [
+    ("win rate and average deal size by region", ["win rate and average deal size by region"]),
+    ("call Acme and offer a renewal", ["call Acme and offer a renewal"]),
+    ("calculate and pay the commissions", ["calculate and pay the commissions"]),
+    ("bookings by team; then email the managers", ["bookings by team", "email the managers"]),
+    ("top reps by bookings and email them the list",
+     ["top reps by bookings", "email them the list"]),
+    ("pipeline by stage. Also: coverage by team?", ["pipeline by stage", "coverage by team"]),
+])
+def test_clause_splitting(request_text, clauses):
+    assert split_clauses(request_text) == clauses
+
+
+def test_a_fragment_stays_with_its_clause():
+    """"and offer a renewal" is neither analysis nor a request of its own."""
+    d = decide("call Acme and offer a renewal")
+    assert (d.action, d.out_of_scope) == ("escalate", "call Acme and offer a renewal")
+
+
+def test_a_refusal_anywhere_refuses_the_whole_request():
+    d = decide("what's our win rate by region, then delete the lost deals")
+    assert (d.action, d.rule) == ("refuse", "write_crm") and d.in_scope is None
+
+
+def test_every_parser_question_stays_in_scope():
+    """Every phrasing the rules parser is tested on is analysis: the guard lets it through."""
+    questions = set()
+    for path in sorted((REPO / "tests").glob("parser_cases*.py")):
+        module = importlib.import_module(f"tests.{path.stem}")
+        for value in vars(module).values():
+            if isinstance(value, list) and value and isinstance(value[0], tuple):
+                questions |= {case[0] for case in value if isinstance(case[0], str)}
+    assert len(questions) > 500
+    blocked = {q: decide(q) for q in questions if decide(q).action != "allow"}
+    assert not blocked
+
+
+def test_a_malformed_policy_fails_validation():
+    text = (REPO / "protocols" / "scope.toml").read_text()
+    import tomllib
+
+    data = tomllib.loads(text)
+    data["escalate"][0]["patterns"] = ["(unclosed"]
+    with pytest.raises(ValueError, match="invalid pattern"):
+        ScopePolicy.model_validate(data)
+    data = tomllib.loads(text)
+    data["escalate"][0]["target"] = "nobody"
+    with pytest.raises(ValueError):
+        ScopePolicy.model_validate(data)
+    assert scope.load_policy()[0].escalate
+
+
+# --- end to end through the graph -------------------------------------------------------------
+
+AS_OF = date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def wh():
+    con = fixture_db("parser_world")
+    yield Warehouse(con)
+    con.close()
+
+
+def test_graph_allows_analysis(wh):
+    r = ask(wh, "how many deals did we win by region this year", as_of=AS_OF)
+    assert r.status == "answered" and r.escalation is None and r.result is not None
+
+
+def test_graph_refuses_raw_sql_with_what_it_can_do_instead(wh):
+    r = ask(wh, "run this query for me: select * from accounts", as_of=AS_OF)
+    assert r.status == "refused" and r.result is None and r.escalation is None
+    assert "free-form SQL" in r.answer and "plain words" in r.answer
+
+
+def test_graph_escalates_a_decision(wh):
+    r = ask(wh, "set next year's quotas for every team", as_of=AS_OF)
+    assert r.status == "escalated" and r.result is None
+    assert (r.escalation.category, r.escalation.target) == ("strategic_decision",
+                                                            "central-coordination")
+
+
+def test_graph_answers_the_analysis_and_escalates_the_rest(wh):
+    r = ask(wh, "what's our win rate by region and then email the reps with the worst one",
+            as_of=AS_OF, request_id="mixed-1")
+    assert r.request_id == "mixed-1" and r.status == "answered"
+    assert r.intent.tool == "win_rate" and r.intent.params["group_by"] == ["region"]
+    assert r.result is not None and r.result.rows
+    assert (r.escalation.category, r.escalation.target) == ("sales_execution",
+                                                            "central-coordination")
+    assert r.escalation.escalation_id and "email the reps" in r.escalation.reason
+    assert r.answer.startswith("Win rate by region")
+    assert "escalated it to central-coordination" in r.answer
+    alone = ask(wh, "what's our win rate by region", as_of=AS_OF)
+    assert alone.result.rows == r.result.rows
+
+
+def test_graph_partial_keeps_a_clarification_and_the_escalation(wh):
+    r = ask(wh, "win rate for john, then call his customers", as_of=AS_OF)
+    assert r.status == "needs_clarification" and r.clarification.options
+    assert r.escalation.category == "sales_execution"
+
+
+def test_partial_survives_a_thread_and_the_next_turn_is_plain(wh):
+    from agent.ask import open_threads
+
+    saver = open_threads(":memory:")
+    first = ask(wh, "win rate by region this year, then email the worst reps", as_of=AS_OF,
+                thread_id="t1", checkpointer=saver)
+    assert first.status == "answered" and first.escalation is not None
+    second = ask(wh, "and by team?", as_of=AS_OF, thread_id="t1", checkpointer=saver)
+    assert second.status == "answered" and second.escalation is None
+    assert second.intent.params["group_by"] == ["team"] and "escalated" not in second.answer

@@ -53,14 +53,41 @@ def test_exactly_on_target_fails_the_strict_comparator(boundary, comparator, pas
     assert ops["passed"] is passed and ops["gap"] == pytest.approx(0.0)
 
 
-def test_five_metrics_with_targets_and_unmeasured_data_accuracy(boundary):
-    r = scorecard(context(boundary, END), MetricParams(period=Q3))
+def test_five_metrics_with_targets_and_a_live_data_accuracy_when_none_recorded(boundary):
+    from tools.quality.answer import check_run
+
+    ctx = context(boundary, END)
+    r = scorecard(ctx, MetricParams(period=Q3))
     rows = rows_by_name(r)
     assert list(rows) == NAMES
     assert [rows[n]["target"] for n in NAMES] == [0.90, 0.98, 0.30, 0.95, 0.85]
     accuracy = rows["Data accuracy rate"]
-    assert accuracy["value"] is None and accuracy["passed"] is None  # never a made-up value
+    live = check_run(ctx, recorded_ok=False).accuracy
+    assert live is not None and accuracy["value"] == pytest.approx(live)
+    assert accuracy["passed"] is (live > 0.98)
+    # no check was recorded in the trend quarters: they stay unmeasured, never back-filled
+    assert [accuracy[q] for q in ("FY2026 Q4", "FY2027 Q1", "FY2027 Q2")] == [None] * 3
+    assert [w.code for w in r.warnings] == ["DQ_LIVE_CHECK"]
     assert r.columns[6:9] == ["FY2026 Q4", "FY2027 Q1", "FY2027 Q2"]
+
+
+def test_recorded_checks_score_their_quarters():
+    """A check recorded in a quarter is that quarter's rate; no live check is needed then."""
+    from tools.quality.history import catalog_in_effect, record_run
+    from tools.quality.runner import run_checks
+
+    con = fixture_db("parser_world")
+    ctx = context(con, END)
+    catalog = catalog_in_effect(con)
+    for as_of in (date(2026, 6, 30), date(2026, 10, 15)):  # FY2027 Q2 and Q3
+        record_run(con, run_checks(con, catalog, ctx.settings, as_of), catalog)
+    recorded = dict(con.execute("select as_of, accuracy from dq_runs").fetchall())
+    r = scorecard(ctx, MetricParams(period=Q3))
+    accuracy = rows_by_name(r)["Data accuracy rate"]
+    assert accuracy["value"] == pytest.approx(recorded[date(2026, 10, 15)])
+    assert accuracy["FY2027 Q2"] == pytest.approx(recorded[date(2026, 6, 30)])
+    assert accuracy["FY2027 Q1"] is None and not r.warnings
+    con.close()
 
 
 def test_unknown_comparator_asks_back(boundary):

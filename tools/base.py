@@ -185,3 +185,5 @@ class Tool:
     """Dimensions this tool can split and filter by."""
     lists_records: bool = False
     """Its plain answer is already a list of records ("which deals are missing an account")."""
+    comparable: bool = False
+    """Accepts params.compare (previous period / previous year): the metric engine's tools."""

@@ -41,7 +41,8 @@ def _spec_runner(spec: MetricSpec) -> Runner:
 
 def _from_spec(spec: MetricSpec, title: str, description: str) -> Tool:
     return Tool(name=spec.name, title=title, description=description, run=_spec_runner(spec),
-                measures=tuple(spec.headline), default_period=spec.default_period)
+                measures=tuple(spec.headline), default_period=spec.default_period,
+                comparable=True)
 
 
 _OWNER = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)

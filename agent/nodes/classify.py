@@ -1,23 +1,64 @@
-"""classify: question -> plan (tool + typed params) or a clarifying question."""
+"""classify: question -> plan (tool + typed params) or a clarifying question.
+
+The rules parser runs first: when it maps the question, no tokens are spent. Only when it
+asks back, and a model is configured, the model plans (agent/llm/planner.py); its plan is
+validated like a rules plan and any failure falls back to the rules outcome.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from agent.context import Context
 from agent.parser.parse import parse_question
-from agent.plan import Clarification
+from agent.plan import Clarification, Plan
 from agent.state import State
+from protocols.scope import decide
 
 
 def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Run the rules parser against the warehouse's calendar and entity values."""
+    """Run the rules parser (then the model, if any) against the warehouse's vocabulary."""
     wh = runtime.context.warehouse
     assert state.as_of is not None, "intake sets as_of"
-    outcome = parse_question(state.question, as_of=state.as_of, calendar=wh.settings.calendar,
-                             index=wh.entities)
-    if isinstance(outcome, Clarification):
-        return {"clarification": outcome}
-    return {"plan": outcome}
+
+    def parse(text: str) -> Plan | Clarification:
+        return parse_question(text, as_of=state.as_of, calendar=wh.settings.calendar,
+                              index=wh.entities, previous=state.previous_plan)
+
+    outcome = parse(state.question)
+    if isinstance(outcome, Clarification) and state.pending_question:
+        completed = parse(_completed(state.pending_question, state.pending_clarification,
+                                     state.question))
+        if isinstance(completed, Plan):
+            outcome = completed
+    update: dict[str, Any] = {}
+    llm = runtime.context.llm
+    if isinstance(outcome, Clarification) and llm is not None and \
+            decide(state.question).action == "allow":  # no tokens on what the guard turns away
+        from agent.llm.planner import plan_with_model
+
+        planned, notices = plan_with_model(llm, state, wh)
+        update["notices"] = state.notices + notices
+        if planned is not None:
+            outcome = planned
+    if isinstance(outcome, Clarification):  # kept in the thread, so a reply can complete it
+        return {**update, "clarification": outcome, "pending_question": state.question,
+                "pending_clarification": outcome}
+    return {**update, "plan": outcome, "pending_question": None, "pending_clarification": None}
+
+
+def _completed(pending: str, asked: Clarification | None, reply: str) -> str:
+    """Complete the question we asked back about with the reply: an option named in the reply
+    replaces the ambiguous words; any other reply is read as words added to the question."""
+    if asked is not None and asked.term:
+        said = reply.strip(" .!?").lower()
+        for option in asked.options:
+            label = option.rsplit(" (", 1)[0]
+            if said and (said == option.lower() or said == label.lower()):
+                pattern = re.compile(rf"\b{re.escape(asked.term)}\b", re.IGNORECASE)
+                if pattern.search(pending):
+                    return pattern.sub(label, pending, count=1)
+    return f"{pending} {reply}"

@@ -1,4 +1,4 @@
-"""escalate: hand an out-of-scope request to the agent that owns it."""
+"""escalate: hand an out-of-scope request (or the out-of-scope part of one) to its owner."""
 
 from __future__ import annotations
 
@@ -6,14 +6,29 @@ import uuid
 from typing import Any
 
 from agent.state import State
+from protocols.scope import Decision
+
+
+def escalation_for(d: Decision) -> dict[str, str]:
+    """The escalation record of an escalate or partial decision (EscalationOut's fields)."""
+    if d.target is None or d.category is None:
+        raise ValueError(f"decision {d.action!r} names no escalation target")
+    return {"escalation_id": uuid.uuid4().hex, "target": d.target, "category": d.category,
+            "reason": d.reason}
+
+
+def partial_note(d: Decision) -> str:
+    """The sentence a partial answer ends with: what was escalated, to whom, and why."""
+    assert d.category is not None
+    return (f"I answered the analysis only; '{d.out_of_scope}' is "
+            f"{d.category.replace('_', ' ')}, so I escalated it to {d.target}.")
 
 
 def escalate(state: State) -> dict[str, Any]:
-    """Record the escalation (durable delivery through the outbox comes in a later issue)."""
+    """Record the escalation; the task store puts it in the outbox for durable delivery."""
     d = state.decision
-    assert d is not None and d.target and d.category
-    escalation = {"escalation_id": uuid.uuid4().hex, "target": d.target,
-                  "category": d.category, "reason": d.reason}
+    assert d is not None
+    escalation = escalation_for(d)
     answer = (f"This is outside revenue operations analytics, so I have escalated it to "
-              f"{d.target} ({d.category.replace('_', ' ')}): {d.reason}")
+              f"{d.target} ({d.category.replace('_', ' ') if d.category else ''}): {d.reason}")
     return {"escalation": escalation, "answer": answer}

@@ -1,4 +1,4 @@
-"""intake: give the request an id and an as-of date; trim the question."""
+"""intake: give the request an id and an as-of date; trim the question; start a new turn."""
 
 from __future__ import annotations
 
@@ -10,11 +10,24 @@ from langgraph.runtime import Runtime
 from agent.context import Context
 from agent.state import State
 
+TURN_FIELDS = ("plan", "clarification", "decision", "result", "error", "answer", "escalation",
+               "response", "question_in_scope", "escalation_note")
+"""What each turn writes afresh; in a thread the checkpointer still holds the last turn's."""
+
 
 def intake(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Normalize the request envelope (not the words: classify reads them verbatim)."""
+    """Normalize the request envelope (not the words: classify reads them verbatim).
+
+    In a conversation the state still holds the previous turn: its plan becomes the context a
+    follow-up is read against (classify keeps what it asked back, for the reply).
+    """
     return {
         "question": " ".join(state.question.split()),
         "request_id": state.request_id or uuid.uuid4().hex,
         "as_of": state.as_of or runtime.context.today,
+        "previous_plan": state.plan or state.previous_plan,
+        "notices": [],
+        "answered_by": "template",
+        "llm_deadline": runtime.context.llm.deadline() if runtime.context.llm else None,
+        **dict.fromkeys(TURN_FIELDS),
     }

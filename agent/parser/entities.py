@@ -164,7 +164,7 @@ class EntityIndex:
         dim_words: dict[str, set[str]] = defaultdict(set)
         for key, entries in lexicon().phrases.items():
             for e in entries:
-                if e.kind == "dimension":
+                if e.kind == "dimension" and len(key) == 1:  # "team", not "sales" of "sales team"
                     dim_words[e.value].update(key)
         for dim, label in candidates:
             if near & dim_words[dim.value]:

@@ -15,7 +15,7 @@ DEAL_LIST = re.compile(r"\b(?:which|what|list|list the|show me the|show the)\s+(
                        r"(?:deals|opportunities|opps)\b|\b\w{3,}iest\s+(?:deals|opportunities)\b")
 """Questions that ask for the deals themselves."""
 NOT_RANKING = re.compile(r"\b(?:top|bottom)\s+(?:quartile|quintile|decile|tercile|half|tier|"
-                         r"line|third|percentile)s?\b")
+                         r"line|third|percentile)s?\b|\b(?:best|worst)\s+case\b")
 COUNTED = re.compile(r"\b(?:how many|number of|count of|share of|percent of|% of)\b")
 RANK_WORDS = frozenset({"top", "bottom", "best", "worst", "highest", "lowest", "most", "least",
                         "biggest", "largest", "smallest", "fewest"})
@@ -69,8 +69,19 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     if tool == "leaderboard" and not group:
         group = [Dimension.rep.value]
     if direction and group and top is None and not reading.grain:
-        top = 1 if singular else 5
+        top = _counted(reading, group[0]) or (1 if singular else 5)
     return group[:2], top, order
+
+
+def _counted(reading: Reading, dim: str) -> int | None:
+    """A number right before the ranked dimension word: "which 3 industries ... the most"."""
+    for pos, d, _ in reading.dims:
+        word = reading.words[pos - 1] if pos > 0 and d.value == dim else ""
+        if word.isdigit() and 0 < int(word) <= 1000:
+            return int(word)
+        if word in NUMBERS and NUMBERS[word] > 1 and word not in ("few", "a few"):
+            return NUMBERS[word]
+    return None
 
 
 def filters(reading: Reading) -> list[Filter]:

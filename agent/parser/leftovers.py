@@ -50,7 +50,8 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
         return None
     if len(people) > 1:
         return Clarification(question=f"Which '{text}' do you mean?",
-                             options=[f"{label} ({dim.value})" for dim, label in people[:6]])
+                             options=[f"{label} ({dim.value})" for dim, label in people[:6]],
+                             term=text)
     account = index.account_exact(text)
     if account:
         reading.entities.append(EntityMatch(i, j, Dimension.account, account, "exact", text))

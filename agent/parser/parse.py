@@ -13,6 +13,7 @@ import re
 from datetime import date, timedelta
 
 from agent.parser.entities import EntityIndex
+from agent.parser.followup import follow_up, is_follow_up
 from agent.parser.grouping import filters, grouping
 from agent.parser.leftovers import resolve_leftovers
 from agent.parser.lexicon import STOPWORDS, lexicon
@@ -40,6 +41,8 @@ WEAK_PHRASES = frozenset({"deals", "opportunities", "opps", "biggest deals", "la
                           "how quickly", "how many", "lost", "lose", "quota", "quotas",
                           "weighted", "sell", "sold", "book", "books"})
 COMPARE_WORDS = frozenset({"vs", "compared", "against", "than", "versus", "compare", "relative"})
+REQUEST_LABEL = re.compile(r"^\s*(?:hub\s+)?(?:task|request|question|query|ask)\s*:\s*", re.I)
+"""A hub's "Task: ..." label in front of the question (not the activity type 'task')."""
 EXAMPLES = ["What's our win rate this quarter?", "Top 5 reps by bookings this year",
             "Open pipeline by stage", "Bookings by month this fiscal year",
             "Quota attainment by team last quarter", "Average deal size by segment"]
@@ -48,10 +51,14 @@ EXAMPLES = ["What's our win rate this quarter?", "Top 5 reps by bookings this ye
 
 
 def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
-                   index: EntityIndex) -> Plan | Clarification:
-    """Read a question into a Plan, or ask for clarification; never guess silently."""
+                   index: EntityIndex, previous: Plan | None = None) -> Plan | Clarification:
+    """Read a question into a Plan, or ask for clarification; never guess silently.
+
+    `previous` is the plan of the question before in the same conversation: a follow-up
+    ("and by region?") is read against it (agent/parser/followup.py).
+    """
     lex = lexicon()
-    norm = normalize(question)
+    norm = normalize(REQUEST_LABEL.sub("", question))
     if not norm:
         return Clarification(question="What would you like to know?", options=EXAMPLES)
     words = norm.split()
@@ -66,8 +73,11 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     for i, word in enumerate(w):
         if word.startswith("@"):
             reading.take(i, i + 1)
-    for s, e, entry in lex.find(w, {"grain"}):
-        reading.grain = entry.value
+    for s, e, entry in lex.find(w, {"grain", "metric"}):
+        if entry.kind != "grain":
+            continue  # the word belongs to a metric phrase ("monthly recurring revenue")
+        if entry.value != "auto" or reading.grain is None:  # "quarterly trend" stays quarterly
+            reading.grain = entry.value
         reading.take(s, e)
     match_entities(reading, index, multiword=True)
     vote_metrics(reading)
@@ -78,6 +88,9 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     unknown = resolve_leftovers(reading, index)
     if isinstance(unknown, Clarification):
         return unknown
+    if previous is not None and is_follow_up(norm, reading):
+        return follow_up(reading, norm, previous,
+                         lambda r: _build_plan(r, norm, as_of, calendar))
     return _build_plan(reading, norm, as_of, calendar)
 
 
@@ -146,6 +159,9 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
         params["measure"] = measure
         if tool == "open_pipeline" and "period" not in params:
             params["all_time"] = True
+    elif tool == "opportunity_count" and "period" in params and measure in ("open", "open_amount"):
+        # open deals "closing this quarter": the open pipeline of that close-date window
+        tool, params["measure"] = "open_pipeline", "count" if measure == "open" else "amount"
     params["group_by"] = [Dimension(g) for g in group]
     unsupported = _unsupported(tool, params["group_by"], reading)
     if unsupported:
@@ -239,6 +255,8 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
     if tool == "opportunity_count":
         kind = next((m for m in found if m != "open"), None) or (
             "open" if "open" in found or not reading.periods else "created")
+        if kind == "closed" and "open" in found and not re.search(r"\bclosed\b", norm):
+            kind = "open"  # "open deals closing this quarter": open, by close date
         if _has_modifier(norm, "amount"):
             return f"{kind}_amount"
         return kind

@@ -89,7 +89,8 @@ class PeriodParser:
                  self._relative),
                 (r"(today|yesterday|tomorrow)", self._day_word),
                 (M + r"\s+(?:of\s+)?" + Y, self._month_year),
-                (r"(?:(this|last|next|previous)\s+)?(spring|summer|fall|autumn|winter)"
+                (r"(?:(this|last|next|previous)\s+)?(spring|summer|autumn|winter|"
+                 r"fall(?!\s+(?:through|apart|behind|short|off|out|into|below|under)\b))"
                  r"(?:\s+(?:of\s+)?" + Y + ")?", self._season),
                 (r"(this|last|next|previous)\s+" + M, self._month_relative),
                 (r"(?:in|for|during|of|throughout|since|from|to|through|until)\s+" + M + r"\b",

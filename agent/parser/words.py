@@ -79,7 +79,9 @@ def match_entities(reading: Reading, index: EntityIndex, *, multiword: bool) -> 
     """
     words = masked(reading)
     metrics = [(s, e) for s, e, _ in lexicon().find(words, {"metric"})] if multiword else []
-    for m in index.exact(words, blocked={i for i, x in enumerate(words) if x == "@"}):
+    # Match on the question's own words (taken ones blocked) so that a dimension word already
+    # read ("the LATAM team") still tells which dimension a shared label belongs to.
+    for m in index.exact(reading.words, blocked={i for i, x in enumerate(words) if x == "@"}):
         span = reading.words[m.start:m.end]
         if multiword and (m.end - m.start < 2 or (
                 m.how != "alias" and all(x in lexicon().words for x in span))):

@@ -227,5 +227,11 @@ def _envelope(ctx: ToolContext, spec: MetricSpec, params: MetricParams, headline
         metric=spec.name, value=value, unit=unit, columns=columns, rows=rows,
         period=period.to_dict() if period else None, as_of=ctx.as_of,
         definition=spec.definition, sql=sql, n_records=n_records, warnings=warnings,
-        null_reason=null_reason, measure=headline,
+        null_reason=null_reason, measure=headline, units=_units(spec, columns),
     )
+
+
+def _units(spec: MetricSpec, columns: list[str]) -> dict[str, str]:
+    """Each measure column's declared unit, so a count named 'closed' never reads as money."""
+    known = {m.name: m.unit for m in spec.measures + spec.quality}
+    return {c: known[c] for c in columns if c in known}

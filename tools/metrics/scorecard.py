@@ -2,7 +2,9 @@
 (reference/METRICS.md §4), with a four-quarter trend and, for each miss, what drives it.
 
 Each metric is computed by its own tool (nothing is re-derived here); data accuracy is the
-latest recorded `revops check` run, so it reads "not yet measured" until a check has run.
+latest recorded `revops check` run in each quarter. When none was recorded in the scored
+quarter, the rules run live on the data as it is now, and a warning says so: the trend
+quarters stay "not measured" rather than back-filled with today's data.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from tools.base import (
     Tool,
     ToolContext,
     ToolInputError,
+    Warning,
 )
 from tools.fiscal import Period
 from tools.metrics.operations import ops_efficiency_value
@@ -93,15 +96,19 @@ def scorecard(ctx: ToolContext, params: MetricParams) -> MetricResult:
         period = cal.previous(cal.bucket(ctx.as_of, "quarter"), "quarter")
     quarters = [cal.previous(cal.bucket(period.start, "quarter"), "quarter", n)
                 for n in (3, 2, 1)] + [period]
-    rows, statements, measured = [], [], 0
+    rows, statements, measured, warnings = [], [], 0, []
     for t in TARGETS:
         results = [_safe(t.value, ctx, q) for q in quarters]
+        live = None
+        if t.key == "data_accuracy" and results[-1] is not None and results[-1].value is None:
+            live, results[-1] = _live_accuracy(ctx, period)
+            warnings.append(live)
         current = results[-1]
         value = current.value if current is not None else None
         passed = None if value is None else (value > t.target if comparator == ">"
                                              else value >= t.target)
         measured += value is not None
-        drivers = _drivers(ctx, t, period) if passed is False else ""
+        drivers = _drivers(ctx, t, period, live is not None) if passed is False else ""
         rows.append([t.name, value, t.target, comparator, passed,
                      None if value is None else round(value - t.target, 6),
                      *[r.value if r is not None else None for r in results[:-1]], drivers])
@@ -115,7 +122,25 @@ def scorecard(ctx: ToolContext, params: MetricParams) -> MetricResult:
     return MetricResult(metric="scorecard", value=None, unit="ratio", columns=columns, rows=rows,
                         period=period.to_dict(), as_of=ctx.as_of, definition=DEFINITION,
                         sql="\n\n".join(statements), n_records=measured, measure="value",
-                        units=units)
+                        units=units, warnings=warnings)
+
+
+def _live_accuracy(ctx: ToolContext, period: Period) -> tuple[Warning, MetricResult]:
+    """Run the data-quality rules now when no check was recorded in the scored quarter."""
+    from tools.quality.answer import check_run
+
+    run = check_run(ctx, recorded_ok=False)
+    warning = Warning(code="DQ_LIVE_CHECK", message=(
+        f"No data-quality check was recorded in {period.label}, so the data accuracy rate is a "
+        f"live check of the data as it is now (as of {run.as_of}); earlier quarters show only "
+        "recorded checks. Run `revops check` regularly to record a trend."))
+    return warning, MetricResult(
+        metric="data_quality", value=run.accuracy, unit="ratio", columns=["accuracy"],
+        rows=[[run.accuracy]], period=period.to_dict(), as_of=ctx.as_of,
+        definition="Records passing every critical data-quality rule / records evaluated, "
+                   "checked live (METRICS M70).",
+        sql=run.sql, n_records=run.evaluated, measure="accuracy", null_reason=run.null_reason)
+
 
 
 def _safe(value: Value, ctx: ToolContext, period: Period) -> MetricResult | None:
@@ -126,10 +151,18 @@ def _safe(value: Value, ctx: ToolContext, period: Period) -> MetricResult | None
         return None
 
 
-def _drivers(ctx: ToolContext, t: Target, period: Period) -> str:
+def _drivers(ctx: ToolContext, t: Target, period: Period, live: bool = False) -> str:
     """Name the three weakest groups behind a miss, with their values."""
     if t.key == "data_accuracy":
-        found = ctx.con.execute(WORST_RULES_SQL, {"end": period.end}).fetchall()
+        if live:
+            from tools.quality.answer import check_run
+
+            rules = sorted((r for r in check_run(ctx, recorded_ok=False).rules
+                            if r.severity == "critical" and r.failed),
+                           key=lambda r: (-(r.failed or 0), r.rule_id))
+            found = [(f"{r.rule_id} {r.name}", r.failed) for r in rules[:3]]
+        else:
+            found = ctx.con.execute(WORST_RULES_SQL, {"end": period.end}).fetchall()
         return "; ".join(f"{rule}: {failed:,} failing records" for rule, failed in found)
     if t.key == "sales_productivity_improvement":
         r = productivity_improvement_value(ctx, period, group_by=[Dimension.team])

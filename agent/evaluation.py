@@ -1,0 +1,475 @@
+"""Score the agent on a question set: did it pick the right tool and parameters (intent), and
+is its number the right one (value), per parser.
+
+Expected values are never typed from the agent's own output: each case names the tool and
+parameters a correct reading would use, and the expected result is that tool run directly
+through the registry, independent of any parser (a few cases carry a hand-checked number
+instead). The agent is reached only through an injected `answer(question, as_of)` callable per
+parser, so the rules path, the LLM path or a remote service can be scored the same way.
+The set format (TOML) is described in examples/eval/README.md.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+import tomllib
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent.context import Warehouse
+from protocols.messages import AgentResponse, Status
+from tools.base import (
+    Dimension,
+    Filter,
+    Grain,
+    MetricParams,
+    MetricResult,
+    PeriodParam,
+    ResultEnvelope,
+    ToolContext,
+)
+from tools.fiscal import FiscalCalendar
+from tools.registry import TOOLS
+
+Answer = Callable[[str, date], AgentResponse]
+"""How the evaluation reaches the agent: question and as-of date in, AgentResponse out."""
+PARSERS = ("rules", "llm")
+REL_TOL = 1e-9
+PARAM_KEYS = ("period", "all_time", "group_by", "time_grain", "filters", "exclude", "top",
+              "order", "compare", "measure", "options", "plan_as_of")
+
+
+class DemoSpec(BaseModel):
+    """The demo company a set is written against (`revops demo` with these options)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = 42
+    opportunities: int = 20_000
+    end_date: date
+    fiscal_year_start_month: int = 2
+
+
+class PeriodSpec(BaseModel):
+    """An explicit period; `label` alone may name a fiscal year, quarter, YTD or month."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+class EvalCase(BaseModel):
+    """One question and what a correct answer is made of; only listed params are compared."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str
+    as_of: date | None = None
+    """The run's as-of date (default: the set's)."""
+    status: Status = "answered"
+    tool: str | None = None
+    period: str | PeriodSpec | None = None
+    all_time: bool = False
+    group_by: list[Dimension] = Field(default_factory=list)
+    time_grain: Grain | None = None
+    filters: dict[Dimension, list[str]] = Field(default_factory=dict)
+    exclude: dict[Dimension, list[str]] = Field(default_factory=dict)
+    top: int | None = None
+    order: Literal["desc", "asc"] = "desc"
+    compare: Literal["previous_period", "previous_year"] | None = None
+    measure: str | None = None
+    options: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    plan_as_of: date | None = None
+    """An as-of date named in the question itself ("as of June 30")."""
+    value: float | None = None
+    """A hand-checked headline number, compared instead of the registry run."""
+    category: str | None = None
+    """For escalated cases: the escalation category expected."""
+
+    def listed(self) -> list[str]:
+        """Return the parameter keys this case asserts."""
+        return [k for k in PARAM_KEYS if k in self.model_fields_set]
+
+
+class QuestionSet(BaseModel):
+    """A question file: defaults, the demo it was written for, and the cases."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    name: str = "questions"
+    description: str = ""
+    as_of: date
+    demo: DemoSpec | None = None
+    cases: list[EvalCase] = Field(alias="case")
+
+
+class CaseOutcome(BaseModel):
+    """How one parser did on one case."""
+
+    question: str
+    group: str
+    """The expected tool, or the expected status when no tool should run."""
+    parser_used: str | None
+    intent_ok: bool
+    value_ok: bool | None
+    """None when the case expects no number (clarification, escalation, refusal)."""
+    expected: str
+    got: str
+    seconds: float
+
+
+class GroupScore(BaseModel):
+    """Scores of the cases of one expected tool (or status)."""
+
+    group: str
+    cases: int
+    intent: float
+    value: float | None
+
+
+class ParserReport(BaseModel):
+    """The scores of one parser; `configured` false means it could not run (not a failure)."""
+
+    parser: str
+    configured: bool
+    cases: int = 0
+    intent_accuracy: float | None = None
+    value_accuracy: float | None = None
+    value_cases: int = 0
+    plans_by_parser: dict[str, int] = Field(default_factory=dict)
+    """Which parser actually produced the plans (the LLM path lets confident rules go first)."""
+    by_group: list[GroupScore] = Field(default_factory=list)
+    failures: list[CaseOutcome] = Field(default_factory=list)
+    seconds: float = 0.0
+
+
+class EvalReport(BaseModel):
+    """The whole evaluation, as `revops eval --json` prints it."""
+
+    name: str
+    questions: int
+    fail_under: float
+    passed: bool
+    notes: list[str] = Field(default_factory=list)
+    parsers: list[ParserReport]
+
+
+def load_questions(path: Path | str) -> QuestionSet:
+    """Read a TOML question set; errors name the file and the bad case."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return QuestionSet.model_validate(data)
+    except (OSError, tomllib.TOMLDecodeError, ValueError) as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+
+
+def resolve_period(spec: str | PeriodSpec, calendar: FiscalCalendar, as_of: date) -> PeriodParam:
+    """Turn a case's period (a fiscal label or explicit dates) into concrete dates."""
+    if isinstance(spec, str):
+        spec = PeriodSpec(label=spec)
+    if spec.start and spec.end:
+        return PeriodParam(start=spec.start, end=spec.end,
+                           label=spec.label or f"{spec.start} to {spec.end}")
+    label = (spec.label or "").strip()
+    if m := re.fullmatch(r"FY(\d{4}) Q([1-4])", label):
+        return PeriodParam.of(calendar.quarter(int(m[1]), int(m[2])))
+    if m := re.fullmatch(r"FY(\d{4})", label):
+        return PeriodParam.of(calendar.year(int(m[1])))
+    if m := re.fullmatch(r"FY(\d{4}) YTD", label):
+        return PeriodParam(start=calendar.year(int(m[1])).start, end=as_of, label=label)
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", label):
+        period = calendar.bucket(date(int(m[1]), int(m[2]), 1), "month")
+        return PeriodParam.of(period)
+    raise ValueError(f"cannot read period {label!r}: give start and end")
+
+
+def expected_params(case: EvalCase, calendar: FiscalCalendar, as_of: date) -> MetricParams:
+    """Return the full MetricParams of a correct reading of the case."""
+    filters = [Filter(dimension=d, values=v) for d, v in case.filters.items()]
+    filters += [Filter(dimension=d, values=v, exclude=True) for d, v in case.exclude.items()]
+    return MetricParams(
+        period=resolve_period(case.period, calendar, as_of) if case.period else None,
+        all_time=case.all_time, group_by=case.group_by, time_grain=case.time_grain,
+        filters=filters, top=case.top, order=case.order, compare=case.compare,
+        measure=case.measure, options=case.options)
+
+
+def run_expected(wh: Warehouse, case: EvalCase, as_of: date) -> MetricResult:
+    """Run the expected tool with the expected parameters directly (no parser involved)."""
+    if case.tool not in TOOLS:
+        raise ValueError(f"case {case.question!r}: unknown tool {case.tool!r}")
+    run_as_of = case.plan_as_of or as_of
+    ctx = ToolContext(con=wh.cursor(), settings=wh.settings, as_of=run_as_of, facts=wh.facts,
+                      memo=wh.memo)
+    return TOOLS[case.tool].run(ctx, expected_params(case, wh.settings.calendar, as_of))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool) or not (
+            isinstance(a, int | float) and isinstance(b, int | float)):
+        return a == b
+    if isinstance(a, int) and isinstance(b, int):
+        return a == b
+    return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=0.0) or a == b
+
+
+def same_figures(expected: ResultEnvelope, got: ResultEnvelope) -> bool:
+    """True when the headline value and every cell of the table agree (floats to 1e-9)."""
+    if not _same(expected.value, got.value) or expected.columns != got.columns:
+        return False
+    if len(expected.rows) != len(got.rows):
+        return False
+    return all(len(r) == len(s) and all(_same(x, y) for x, y in zip(r, s, strict=True))
+               for r, s in zip(expected.rows, got.rows, strict=True))
+
+
+def _figures(result: ResultEnvelope | None) -> str:
+    if result is None:
+        return "no result"
+    if result.value is not None:
+        return f"value={result.value}"
+    head = "; ".join(", ".join(str(c) for c in row[:3]) for row in result.rows[:2])
+    return f"{len(result.rows)} rows [{head}{'; ...' if len(result.rows) > 2 else ''}]"
+
+
+def _period_of(response: AgentResponse) -> tuple[str, str] | None:
+    period = response.intent.params.get("period")
+    if period is None and response.result is not None:
+        period = response.result.period
+    return (period["start"], period["end"]) if period else None
+
+
+def _actual(key: str, response: AgentResponse) -> Any:
+    params = response.intent.params
+    if key == "period":
+        return _period_of(response)
+    if key in ("filters", "exclude"):
+        excluded = key == "exclude"
+        return {f["dimension"]: sorted(f["values"]) for f in params.get("filters", [])
+                if bool(f.get("exclude", False)) == excluded}
+    if key == "measure":
+        return params.get("measure") or _default_measure(response.intent.tool)
+    if key == "plan_as_of":
+        return None  # the plan's as-of is not in the contract; the value check covers it
+    default = MetricParams.model_fields[key].get_default(call_default_factory=True)
+    return params.get(key, default)
+
+
+def _wanted(key: str, case: EvalCase, calendar: FiscalCalendar, as_of: date) -> Any:
+    if key == "period":
+        if case.period is None:
+            return None
+        p = resolve_period(case.period, calendar, as_of)
+        return (p.start.isoformat(), p.end.isoformat())
+    if key in ("filters", "exclude"):
+        return {d.value: sorted(v) for d, v in getattr(case, key).items()}
+    if key == "group_by":
+        return [d.value for d in case.group_by]
+    if key == "measure":
+        return case.measure or _default_measure(case.tool)
+    return getattr(case, key)
+
+
+def _default_measure(tool: str | None) -> str | None:
+    """A plan without a measure asks for the tool's first (default) measure."""
+    return TOOLS[tool].measures[0] if tool in TOOLS else None
+
+
+def check_intent(case: EvalCase, response: AgentResponse, calendar: FiscalCalendar,
+                 as_of: date) -> list[str]:
+    """Return what differs between the expected reading and the response (empty = correct)."""
+    if response.status != case.status:
+        return [f"status {response.status} (expected {case.status})"]
+    if case.status == "escalated":
+        got = response.escalation.category if response.escalation else None
+        return [] if case.category in (None, got) else [f"category {got}"]
+    if case.status != "answered":
+        return []
+    if response.intent.tool != case.tool:
+        return [f"tool {response.intent.tool}"]
+    problems = []
+    for key in case.listed():
+        if key == "plan_as_of":
+            continue
+        want, got = _wanted(key, case, calendar, as_of), _actual(key, response)
+        if want != got:
+            problems.append(f"{key}={got}")
+    return problems
+
+
+def _describe(case: EvalCase, calendar: FiscalCalendar, as_of: date) -> str:
+    if case.status != "answered":
+        return case.status + (f" ({case.category})" if case.category else "")
+    keys = ", ".join(f"{k}={_wanted(k, case, calendar, as_of)}" for k in case.listed())
+    return f"{case.tool}({keys})"
+
+
+def _got(response: AgentResponse) -> str:
+    if response.status != "answered":
+        extra = response.escalation.category if response.escalation else response.answer[:80]
+        return f"{response.status} ({extra})"
+    params = ", ".join(f"{k}={v}" for k, v in response.intent.params.items())
+    return f"{response.intent.tool}({params})"
+
+
+def score_case(case: EvalCase, response: AgentResponse, expected: MetricResult | None,
+               calendar: FiscalCalendar, as_of: date, seconds: float) -> CaseOutcome:
+    """Score one response against its case."""
+    problems = check_intent(case, response, calendar, as_of)
+    value_ok: bool | None = None
+    want, got = _describe(case, calendar, as_of), _got(response)
+    if case.status == "answered":
+        if case.value is not None:
+            value_ok = response.result is not None and _same(case.value, response.result.value)
+            want += f" -> value={case.value}"
+        else:
+            value_ok = (response.result is not None and expected is not None
+                        and same_figures(expected, response.result))
+            want += f" -> {_figures(expected)}"
+        got += f" -> {_figures(response.result)}"
+    return CaseOutcome(question=case.question, group=case.tool or f"({case.status})",
+                       parser_used=response.intent.parser if response.intent.tool else None,
+                       intent_ok=not problems, value_ok=value_ok,
+                       expected=want, got=got + ("" if not problems else
+                                                  f" [{'; '.join(problems)}]"),
+                       seconds=round(seconds, 4))
+
+
+def _fraction(flags: list[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def summarize(parser: str, outcomes: list[CaseOutcome], seconds: float) -> ParserReport:
+    """Aggregate outcomes into overall and per-tool scores."""
+    groups: dict[str, list[CaseOutcome]] = {}
+    for o in outcomes:
+        groups.setdefault(o.group, []).append(o)
+    by_group = [GroupScore(group=g, cases=len(os), intent=_fraction([o.intent_ok for o in os])
+                           or 0.0,
+                           value=_fraction([o.value_ok for o in os if o.value_ok is not None]))
+                for g, os in sorted(groups.items())]
+    used: dict[str, int] = {}
+    for o in outcomes:
+        if o.parser_used:
+            used[o.parser_used] = used.get(o.parser_used, 0) + 1
+    values = [o.value_ok for o in outcomes if o.value_ok is not None]
+    return ParserReport(
+        parser=parser, configured=True, cases=len(outcomes),
+        intent_accuracy=_fraction([o.intent_ok for o in outcomes]),
+        value_accuracy=_fraction(values), value_cases=len(values), plans_by_parser=used,
+        by_group=by_group, failures=[o for o in outcomes if not o.intent_ok or o.value_ok is False],
+        seconds=round(seconds, 2))
+
+
+def evaluate(qset: QuestionSet, wh: Warehouse, answerers: Mapping[str, Answer | None], *,
+             fail_under: float = 0.95,
+             progress: Callable[[str, int, int], None] | None = None) -> EvalReport:
+    """Ask every question of the set through each parser's answerer and score the responses.
+
+    An answerer of None is a parser that is not configured: reported, never scored as zero.
+    """
+    calendar = wh.settings.calendar
+    notes = []
+    hand_checked = qset.demo is None or demo_matches(wh, qset.demo)
+    if not hand_checked:
+        notes.append("the warehouse is not the set's demo company: hand-checked values are "
+                     "replaced by registry runs")
+    cases = [c if hand_checked else c.model_copy(update={"value": None}) for c in qset.cases]
+    expected: dict[int, MetricResult | None] = {}
+    for i, case in enumerate(cases):
+        as_of = case.as_of or qset.as_of
+        needs_run = case.status == "answered" and case.value is None
+        expected[i] = run_expected(wh, case, as_of) if needs_run else None
+    reports = []
+    for parser, answer in answerers.items():
+        if answer is None:
+            reports.append(ParserReport(parser=parser, configured=False))
+            continue
+        outcomes, started = [], time.perf_counter()
+        for i, case in enumerate(cases):
+            as_of = case.as_of or qset.as_of
+            t0 = time.perf_counter()
+            response = answer(case.question, as_of)
+            outcomes.append(score_case(case, response, expected[i], calendar, as_of,
+                                       time.perf_counter() - t0))
+            if progress:
+                progress(parser, i + 1, len(qset.cases))
+        reports.append(summarize(parser, outcomes, time.perf_counter() - started))
+    scored = [r for r in reports if r.configured]
+    passed = all((r.intent_accuracy or 0) >= fail_under and (r.value_accuracy or 0) >= fail_under
+                 for r in scored)
+    notes += [f"{r.parser} parser: not configured (set OPENAI_API_KEY or REVOPS_LLM_BASE_URL)"
+             for r in reports if not r.configured]
+    return EvalReport(name=qset.name, questions=len(qset.cases), fail_under=fail_under,
+                      passed=passed, notes=notes, parsers=reports)
+
+
+def answerers(wh: Warehouse, parser: str, llm: Any = None) -> dict[str, Answer | None]:
+    """Return the answerer of each requested parser ('rules', 'llm' or 'both') over `ask`.
+
+    `llm` is the configured model client (agent.session.make_llm()) or None.
+    """
+    from agent.ask import ask
+
+    def rules(question: str, as_of: date) -> AgentResponse:
+        return ask(wh, question, as_of=as_of)
+
+    def model(question: str, as_of: date) -> AgentResponse:
+        return ask(wh, question, as_of=as_of, llm=llm)
+
+    chosen = PARSERS if parser == "both" else (parser,)
+    table: dict[str, Answer | None] = {"rules": rules, "llm": model if llm is not None else None}
+    return {p: table[p] for p in chosen}
+
+
+def demo_path(spec: DemoSpec, folder: Path) -> Path:
+    """Where the set's demo company is kept between runs (one file per demo definition)."""
+    return folder / (f"eval-demo-s{spec.seed}-n{spec.opportunities}-{spec.end_date}"
+                     f"-fy{spec.fiscal_year_start_month}.duckdb")
+
+
+def demo_matches(wh: Warehouse, spec: DemoSpec) -> bool:
+    """True when the warehouse is the demo company the set was written for."""
+    s = wh.settings
+    if s.source != "demo" or s.data_end != spec.end_date:
+        return False
+    n = wh.cursor().execute("select count(*) from opportunities").fetchone()
+    return n is not None and n[0] == spec.opportunities
+
+
+def render_text(report: EvalReport) -> str:
+    """The human report: scores per parser, per tool, then every failure."""
+    lines = [f"{report.name}: {report.questions} questions"]
+    for r in report.parsers:
+        if not r.configured:
+            lines.append(f"\n[{r.parser}] not configured")
+            continue
+        used = ", ".join(f"{k} {v}" for k, v in sorted(r.plans_by_parser.items()))
+        lines.append(f"\n[{r.parser}] intent {_pct(r.intent_accuracy)} ({r.cases} cases), value "
+                     f"{_pct(r.value_accuracy)} ({r.value_cases} cases); plans by: {used or '-'}; "
+                     f"{r.seconds:.1f} s")
+        width = max(len(g.group) for g in r.by_group)
+        lines.append(f"  {'tool':<{width}}  cases  intent   value")
+        for g in r.by_group:
+            lines.append(f"  {g.group:<{width}}  {g.cases:>5}  {_pct(g.intent):>6}  "
+                         f"{_pct(g.value):>6}")
+        for f in r.failures:
+            lines += [f"  FAIL {f.question!r}", f"       expected {f.expected}",
+                      f"       got      {f.got}"]
+    lines += [f"note: {n}" for n in report.notes]
+    verdict = "PASS" if report.passed else "FAIL"
+    lines.append(f"\n{verdict} (threshold {report.fail_under:.0%} for intent and value)")
+    return "\n".join(lines)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1%}"

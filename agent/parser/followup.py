@@ -1,0 +1,101 @@
+"""Follow-ups in a conversation: "and by region?", "what about last quarter?", "only EMEA", "why?".
+
+A follow-up keeps what the previous question asked and changes only what the new words name:
+a period replaces the period, a split replaces the split, a filter replaces the filter on the
+same dimension and keeps the others, a metric replaces the metric and keeps everything it still
+supports. "Why?" asks where the number came from: the same question split by the first driver
+dimension the tool has (region, team, segment...) against the period before, when the tool
+compares periods. The rules here are the same with or without a model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from agent.parser.reading import Reading
+from agent.plan import Clarification, Plan
+from tools.base import Dimension, MetricParams, Tool
+
+CUES = re.compile(
+    r"^(and|what about|how about|same|only|just|now|also|but|then|ok|okay|excluding|except|"
+    r"without|instead|split|break (it|that|this) down|show (it|that|this)|for|in)\b"
+    r"|\b(only|instead|too|as well)$")
+"""Words that mark a question as continuing the previous one rather than standing alone."""
+WHY = re.compile(
+    r"^(why|how come|what (drove|drives|caused|causes|is driving|s driving|explains)|"
+    r"explain( (that|this|it|the (change|drop|increase|number)))?$|where did (that|this|it) come)")
+DRIVERS = (Dimension.region, Dimension.team, Dimension.segment, Dimension.territory,
+           Dimension.stage, Dimension.rep, Dimension.tool, Dimension.request_type,
+           Dimension.account)
+"""Where to look first when asked why: the broadest split the tool has that is not yet used."""
+
+
+def is_follow_up(norm: str, reading: Reading) -> bool:
+    """Return whether a question continues the previous one (no metric, or a continuation cue)."""
+    return not reading.votes or bool(CUES.search(norm)) or bool(WHY.search(norm))
+
+
+def follow_up(reading: Reading, norm: str, previous: Plan,
+              build: Callable[[Reading], Plan | Clarification]) -> Plan | Clarification:
+    """Read a follow-up against the previous plan."""
+    from tools.registry import TOOLS
+
+    if WHY.search(norm) and not reading.dims and not reading.entities:
+        return _why(previous, TOOLS[previous.tool])
+    if not reading.votes:
+        reading.votes[previous.tool] = 1.0
+    new = build(reading)
+    if isinstance(new, Clarification):
+        return new
+    return _merge(previous, new, reading, TOOLS[new.tool].group_by)
+
+
+def _merge(previous: Plan, new: Plan, reading: Reading,
+           allowed: tuple[Dimension, ...]) -> Plan:
+    old, fresh = previous.params, new.params
+    kept: list[str] = []
+    params = fresh.model_dump()
+    if not reading.periods and not reading.compare:
+        params.update(period=old.period, compare=old.compare, all_time=old.all_time)
+        if old.period is not None:
+            kept.append(old.period.label)
+    if not fresh.group_by and not fresh.time_grain:
+        group = [d for d in old.group_by if d in allowed]
+        params.update(group_by=group, time_grain=old.time_grain)
+        if fresh.top is None:
+            params.update(top=old.top, order=old.order)
+        if group or old.time_grain:
+            kept.append("by " + ", ".join([d.value for d in group] + [old.time_grain or ""])
+                        .strip(", ").replace("_", " "))
+    named = {f.dimension for f in fresh.filters}
+    carried = [f for f in old.filters if f.dimension not in named and f.dimension in allowed]
+    params["filters"] = [*carried, *fresh.filters]
+    kept += [f"{f.dimension.value.replace('_', ' ')} {' or '.join(f.values)}" for f in carried]
+    if new.tool == previous.tool:
+        params.update(measure=fresh.measure or old.measure, options={**old.options,
+                                                                      **fresh.options})
+    notes = list(new.notes)
+    if kept:
+        notes.append(f"Follow-up: kept {'; '.join(kept)} from the previous question.")
+    return Plan(tool=new.tool, params=MetricParams.model_validate(params),
+                as_of=new.as_of or previous.as_of, notes=notes, parser=new.parser)
+
+
+def _why(previous: Plan, tool: Tool) -> Plan | Clarification:
+    old = previous.params
+    used = set(old.group_by) | {f.dimension for f in old.filters}
+    driver = next((d for d in DRIVERS if d in tool.group_by and d not in used), None)
+    if driver is None:
+        return Clarification(question=f"{tool.title} has no further split to explain it by. "
+                                      "Which breakdown would help?",
+                             options=[d.value.replace("_", " ") for d in tool.group_by][:8])
+    compare = old.compare or ("previous_period" if tool.comparable and not old.time_grain
+                              else None)
+    params = old.model_copy(update={"group_by": [driver], "time_grain": None, "top": None,
+                                    "order": "desc", "compare": compare})
+    what = f"split by {driver.value.replace('_', ' ')}"
+    if compare:
+        what += " against the " + compare.replace("_", " ")
+    return Plan(tool=previous.tool, params=params, as_of=previous.as_of,
+                notes=[f"Why: the previous answer {what}, to show where it comes from."])

@@ -1,0 +1,174 @@
+"""A2A v1.0 binding (official a2a-sdk): agent card, JSON-RPC SendMessage / GetTask / CancelTask.
+
+Outcomes map to task states: answered -> COMPLETED (artifact: the AgentResponse as a data part
+and the answer as text); escalated or refused -> REJECTED (the same parts, escalation inside);
+needs_clarification -> INPUT_REQUIRED, and the next message on the task is read as the reply
+(the graph's thread completes the question); failures -> FAILED with a sanitized message.
+Finished tasks are recorded in the agent's TaskStore, so escalations reach the outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from a2a.helpers import (
+    get_data_parts,
+    get_message_text,
+    new_data_part,
+    new_task_from_user_message,
+)
+from a2a.server.agent_execution import AgentExecutor, RequestContext
+from a2a.server.context import ServerCallContext
+from a2a.server.events import EventQueue
+from a2a.server.request_handlers import DefaultRequestHandler
+from a2a.server.routes import (
+    DefaultServerCallContextBuilder,
+    create_agent_card_routes,
+    create_jsonrpc_routes,
+)
+from a2a.server.tasks import InMemoryTaskStore, TaskUpdater
+from a2a.types import Message, Part, Task
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.routing import BaseRoute
+
+from protocols.agent_card import JSONRPC_PATH, build_card
+from protocols.auth import Identity, TokenUser
+from protocols.messages import AgentResponse
+from protocols.tasks import ForbiddenRequester, TaskInput, effective_requester, run_task
+
+if TYPE_CHECKING:
+    from protocols.service import Service
+
+log = logging.getLogger(__name__)
+
+
+class IdentityContextBuilder(DefaultServerCallContextBuilder):
+    """Carry the bearer token's identity into the executor (and scope tasks to their owner)."""
+
+    def build(self, request: Request) -> ServerCallContext:  # noqa: D102
+        context = super().build(request)
+        user = request.scope.get("user")
+        if isinstance(user, TokenUser):
+            context.state["identity"] = user.caller
+        return context
+
+
+def routes(service: Service) -> list[BaseRoute]:
+    """Return the public agent-card route and the (authenticated) JSON-RPC route."""
+    card = build_card(service.config.public_url)
+    handler = DefaultRequestHandler(agent_executor=RevOpsExecutor(service),
+                                    task_store=InMemoryTaskStore(), agent_card=card)
+    return [*create_agent_card_routes(card),
+            *create_jsonrpc_routes(handler, rpc_url=JSONRPC_PATH,
+                                   context_builder=IdentityContextBuilder())]
+
+
+class RevOpsExecutor(AgentExecutor):
+    """Run the agent for one A2A message and publish the task's outcome."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+
+    async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
+        """Answer the message (a new task, or the reply to a question we asked back)."""
+        task = context.current_task
+        if task is None:
+            assert context.message is not None
+            task = new_task_from_user_message(context.message)
+            await event_queue.enqueue_event(task)
+        updater = TaskUpdater(event_queue, task.id, task.context_id)
+        try:
+            await self._answer(context, task, updater)
+        except Exception:
+            ref = uuid.uuid4().hex[:12]
+            log.exception("A2A task %s failed (ref %s)", task.id, ref)
+            await updater.failed(updater.new_agent_message([Part(
+                text=f"Internal error while answering; the server log has it under ref {ref}.")]))
+
+    async def cancel(self, context: RequestContext, event_queue: EventQueue) -> None:
+        """Mark a running or waiting task canceled (its worker thread finishes unobserved)."""
+        assert context.task_id is not None and context.context_id is not None
+        await TaskUpdater(event_queue, context.task_id, context.context_id).cancel()
+
+    async def _answer(self, context: RequestContext, task: Task, updater: TaskUpdater) -> None:
+        service = self.service
+        identity = context.call_context.state.get("identity")
+        if not isinstance(identity, Identity):
+            raise RuntimeError("A2A request without an identity: is auth middleware on?")
+        assert context.message is not None
+        try:
+            first = _task_input(task.history[0] if task.history else context.message)
+            current = _task_input(context.message)
+            requester = effective_requester(identity, current.requester or first.requester)
+        except ValidationError as exc:
+            await updater.reject(_message(updater, f"Invalid request: {_errors(exc)}"))
+            return
+        except ForbiddenRequester as exc:
+            await updater.reject(_message(updater, f"Not allowed: {exc}"))
+            return
+        current = current.model_copy(update={"as_of": current.as_of or first.as_of})
+        await updater.start_work()
+        run = asyncio.ensure_future(service.run_blocking(
+            run_task, service.warehouse, current, request_id=task.id, today=service.today(),
+            requester=requester, thread_id=f"a2a:{identity.id}:{task.context_id}",
+            checkpointer=service.threads, llm=service.llm))
+        try:
+            response = await asyncio.wait_for(asyncio.shield(run), service.config.time_limit_s)
+        except TimeoutError:
+            await updater.failed(_message(updater, "Not answered within the time limit "
+                                          f"({service.config.time_limit_s:.0f} s)."))
+            return
+        if response.status != "needs_clarification":
+            request = {"protocol": "a2a", "context_id": task.context_id,
+                       **current.model_dump(mode="json", exclude_none=True),
+                       "requester": requester}
+            await service.record(request, response, task_id=task.id, sender=identity.id,
+                                 requester=requester)
+        await _publish(updater, response)
+
+
+async def _publish(updater: TaskUpdater, response: AgentResponse) -> None:
+    data = response.model_dump(mode="json")
+    parts = [Part(text=response.answer, media_type="text/plain"),
+             _data_part(data)]
+    if response.status == "answered":
+        await updater.add_artifact(parts, name="answer")
+        await updater.complete(_message(updater, response.answer))
+    elif response.status == "needs_clarification":
+        await updater.requires_input(updater.new_agent_message(parts))
+    elif response.status in ("escalated", "refused"):
+        await updater.add_artifact(parts, name=response.status)
+        await updater.reject(updater.new_agent_message(parts))
+    else:
+        await updater.failed(updater.new_agent_message(parts))
+
+
+def _task_input(message: Message) -> TaskInput:
+    """Read a message: a JSON data part is a TaskInput; text alone is the question."""
+    payload: dict[str, Any] = {}
+    for data in get_data_parts(list(message.parts)):
+        if isinstance(data, dict):
+            payload = dict(data)
+            break
+    text = get_message_text(message, delimiter=" ").strip()
+    if text and "question" not in payload and "tool" not in payload:
+        payload["question"] = text
+    return TaskInput.model_validate(payload)
+
+
+def _data_part(data: dict[str, Any]) -> Part:
+    return new_data_part(data, media_type="application/json")
+
+
+def _message(updater: TaskUpdater, text: str) -> Message:
+    return updater.new_agent_message([Part(text=text, media_type="text/plain")])
+
+
+def _errors(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg']}"
+                     for e in exc.errors())
+

@@ -1,0 +1,175 @@
+"""Bearer-token authentication of the service: tokens map to an identity and a role.
+
+Tokens come from a TOML or JSON file (`--tokens FILE` / $REVOPS_TOKENS_FILE) or from
+$REVOPS_TOKENS; with none configured the server makes one at start (as Jupyter does). Every path
+needs a token except the public ones (health check, agent card).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.authentication import BaseUser
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+Role = Literal["revops", "exec", "finance", "manager", "rep", "hub"]
+ROLES: tuple[str, ...] = ("revops", "exec", "finance", "manager", "rep", "hub")
+PUBLIC_PATHS = frozenset({"/healthz", "/.well-known/agent-card.json"})
+
+
+class AuthConfigError(ValueError):
+    """The token configuration cannot be read or is invalid."""
+
+
+class Identity(BaseModel):
+    """Who a token belongs to: the requester the access policy scopes rows by."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1, max_length=200)
+    role: Role
+    name: str | None = Field(default=None, max_length=200)
+    """Display name; for a rep or manager, their name as in the CRM users table."""
+
+    def requester(self) -> dict[str, Any]:
+        """Return the requester dict the graph and the task store take."""
+        return self.model_dump(exclude_none=True)
+
+
+class TokenUser(BaseUser):
+    """The authenticated caller, as Starlette's `request.user`."""
+
+    def __init__(self, identity: Identity) -> None:
+        self.caller = identity
+
+    @property
+    def is_authenticated(self) -> bool:  # noqa: D102
+        return True
+
+    @property
+    def display_name(self) -> str:  # noqa: D102
+        return self.caller.id
+
+
+class TokenTable:
+    """Token -> identity, compared in constant time."""
+
+    def __init__(self, tokens: Mapping[str, Identity]) -> None:
+        if not tokens:
+            raise AuthConfigError("no tokens configured")
+        for token in tokens:
+            if len(token) < 16:
+                raise AuthConfigError("tokens must be at least 16 characters long")
+        self._tokens = dict(tokens)
+
+    def lookup(self, token: str) -> Identity | None:
+        """Return the identity of a token, or None."""
+        found = None
+        for known, identity in self._tokens.items():
+            if hmac.compare_digest(known.encode(), token.encode()):
+                found = identity
+        return found
+
+    def __len__(self) -> int:
+        return len(self._tokens)
+
+
+def generated_tokens() -> tuple[str, TokenTable]:
+    """Return a fresh random token with role revops, for a server started without tokens."""
+    token = secrets.token_urlsafe(32)
+    return token, TokenTable({token: Identity(id="local-admin", role="revops")})
+
+
+def load_tokens(path: Path | None, env: Mapping[str, str]) -> TokenTable | None:
+    """Read the tokens from a file (argument, else $REVOPS_TOKENS_FILE), else $REVOPS_TOKENS.
+
+    File: TOML `[tokens."<token>"] id = "…" role = "…"` or the same as JSON. $REVOPS_TOKENS:
+    that JSON, or `token=id:role` entries separated by commas. None when nothing is configured.
+    """
+    file = path or (Path(env["REVOPS_TOKENS_FILE"]).expanduser()
+                    if env.get("REVOPS_TOKENS_FILE", "").strip() else None)
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8")
+            data = json.loads(text) if file.suffix == ".json" else tomllib.loads(text)
+        except (OSError, ValueError) as exc:
+            raise AuthConfigError(f"cannot read tokens file {file}: {exc}") from None
+        return _table(data, str(file))
+    raw = env.get("REVOPS_TOKENS", "").strip()
+    if not raw:
+        return None
+    if raw.startswith("{"):
+        try:
+            return _table(json.loads(raw), "$REVOPS_TOKENS")
+        except ValueError as exc:
+            raise AuthConfigError(f"$REVOPS_TOKENS is not valid JSON: {exc}") from None
+    entries: dict[str, Any] = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        token, _, who = item.partition("=")
+        ident, _, role = who.partition(":")
+        if not (token and ident and role):
+            raise AuthConfigError("$REVOPS_TOKENS entries look like token=id:role")
+        entries[token.strip()] = {"id": ident.strip(), "role": role.strip()}
+    return _table({"tokens": entries}, "$REVOPS_TOKENS")
+
+
+def _table(data: Any, source: str) -> TokenTable:
+    tokens = data.get("tokens") if isinstance(data, dict) else None
+    if not isinstance(tokens, dict) or not tokens:
+        raise AuthConfigError(f"{source}: expected a non-empty 'tokens' table")
+    try:
+        return TokenTable({str(t): Identity.model_validate(v) for t, v in tokens.items()})
+    except ValidationError as exc:
+        raise AuthConfigError(f"{source}: {exc}") from None
+
+
+class BearerAuthMiddleware:
+    """Reject requests without a valid bearer token (401); attach the identity otherwise.
+
+    A pure ASGI middleware so it covers routes we do not write (A2A JSON-RPC, MCP).
+    """
+
+    def __init__(self, app: ASGIApp, tokens: TokenTable) -> None:
+        self.app = app
+        self.tokens = tokens
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: D102
+        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+            await self.app(scope, receive, send)
+            return
+        header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+        scheme, _, token = header.partition(" ")
+        if not header:
+            await _unauthorized(send, "missing bearer token: send 'Authorization: Bearer <token>'",
+                                None)
+            return
+        identity = self.tokens.lookup(token.strip()) if scheme.lower() == "bearer" else None
+        if identity is None:
+            await _unauthorized(send, "invalid bearer token", "invalid_token")
+            return
+        scope["user"] = TokenUser(identity)
+        await self.app(scope, receive, send)
+
+
+async def _unauthorized(send: Send, detail: str, error: str | None) -> None:
+    challenge = 'Bearer realm="revops"' + (f', error="{error}"' if error else "")
+    body = json.dumps({"error": "unauthorized", "detail": detail}).encode()
+    await send({"type": "http.response.start", "status": 401, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+        (b"www-authenticate", challenge.encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def identity_of(scope: Scope) -> Identity:
+    """Return the identity the middleware attached (routes behind it always have one)."""
+    user = scope.get("user")
+    if not isinstance(user, TokenUser):
+        raise RuntimeError("route is not behind BearerAuthMiddleware")
+    return user.caller

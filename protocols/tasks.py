@@ -1,0 +1,165 @@
+"""A task for the agent, from the hub (REST envelope) or a peer (A2A data part), and running it.
+
+A task holds a question, or an explicit tool with its parameters. Either way the caller gets the
+AgentResponse contract; an explicit tool call skips the parser but not the result shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+from typing import Any
+
+import duckdb
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from agent.context import Warehouse
+from protocols.auth import Identity, Role
+from protocols.messages import (
+    AgentResponse,
+    ClarificationOut,
+    Intent,
+    Result,
+    WarningOut,
+)
+from tools.base import MetricParams, ToolContext, ToolInputError
+
+log = logging.getLogger(__name__)
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$"
+
+
+class Requester(BaseModel):
+    """On whose behalf a task is asked (a hub forwards people's questions)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=200)
+    role: Role
+    name: str | None = Field(default=None, max_length=200)
+
+
+class TaskInput(BaseModel):
+    """What to do: a question in plain words, or a tool with typed parameters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str | None = Field(default=None, min_length=1, max_length=2000)
+    tool: str | None = None
+    params: dict[str, Any] | None = None
+    as_of: date | None = None
+    """Evaluation date for relative periods (default: the server's, normally today)."""
+    requester: Requester | None = None
+    thread_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    """Conversation id: follow-ups ("and by region?") continue the thread's last question."""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> TaskInput:
+        if (self.question is None) == (self.tool is None):
+            raise ValueError("give either 'question' or 'tool' (with 'params'), not both")
+        if self.question is not None and self.params is not None:
+            raise ValueError("'params' goes with 'tool', not with 'question'")
+        if self.tool is not None:
+            from tools.registry import TOOLS
+
+            if self.tool not in TOOLS:
+                raise ValueError(f"unknown tool {self.tool!r}; GET /v1/tools lists them")
+            try:
+                MetricParams.model_validate(self.params or {})
+            except ValidationError as exc:
+                raise ValueError(f"invalid params for {self.tool}: {_brief(exc)}") from None
+        return self
+
+    def metric_params(self) -> MetricParams:
+        """Return the validated tool parameters."""
+        return MetricParams.model_validate(self.params or {})
+
+
+class TaskEnvelope(TaskInput):
+    """A hub task (POST /v1/tasks): an id that makes retries safe, who sends it, and limits."""
+
+    task_id: str = Field(pattern=ID_PATTERN)
+    sender: str = Field(min_length=1, max_length=200)
+    callback_url: AnyHttpUrl | None = None
+    """Where to POST the response once answered (best effort, retried)."""
+    deadline: datetime | None = None
+    """Answer by then or get 504 (the work continues; GET the task later). Naive = UTC."""
+
+    @field_validator("deadline")
+    @classmethod
+    def _aware(cls, v: datetime | None) -> datetime | None:
+        return v.replace(tzinfo=UTC) if v is not None and v.tzinfo is None else v
+
+
+class ForbiddenRequester(Exception):
+    """A caller asked on behalf of someone else without being allowed to."""
+
+
+def effective_requester(caller: Identity, asked: Requester | None) -> dict[str, Any]:
+    """Return whom the task runs for: the caller, or (hub tokens only) the named requester."""
+    own = caller.requester()
+    if asked is None or (asked.id == caller.id and asked.role == caller.role):
+        return own
+    if caller.role != "hub":
+        raise ForbiddenRequester(
+            f"a {caller.role} token may not ask on behalf of {asked.id!r}; only hub tokens may")
+    return asked.model_dump(exclude_none=True)
+
+
+def run_task(warehouse: Warehouse, task: TaskInput, *, request_id: str, today: date,
+             requester: dict[str, Any], thread_id: str | None = None,
+             checkpointer: Any = None, llm: Any = None) -> AgentResponse:
+    """Answer one task (blocking: call it from a worker thread)."""
+    as_of = task.as_of or today
+    if task.tool is not None:
+        return run_tool_call(warehouse, task.tool, task.metric_params(), as_of=as_of,
+                             request_id=request_id)
+    from agent.ask import ask
+
+    assert task.question is not None
+    return ask(warehouse, task.question, as_of=as_of, request_id=request_id,
+               thread_id=thread_id if checkpointer is not None else None,
+               checkpointer=checkpointer, llm=llm, requester=requester)
+
+
+def run_tool_call(warehouse: Warehouse, tool: str, params: MetricParams, *, as_of: date,
+                  request_id: str) -> AgentResponse:
+    """Run a tool directly and shape its result like an answered question."""
+    from agent.answer import compose
+    from agent.plan import Plan
+    from tools.registry import run_tool
+
+    intent = Intent(tool=tool, params=params.model_dump(mode="json", exclude_defaults=True),
+                    notes=["explicit tool call (no question parsed)"])
+    ctx = ToolContext(con=warehouse.cursor(), settings=warehouse.settings, as_of=as_of,
+                      facts=warehouse.facts, memo=warehouse.memo)
+    try:
+        result = run_tool(ctx, tool, params)
+    except ToolInputError as exc:
+        question = f"I can't answer that as asked: {exc}."
+        answer = question + (f" Options: {'; '.join(exc.options)}." if exc.options else "")
+        return AgentResponse(request_id=request_id, status="needs_clarification", answer=answer,
+                             intent=intent, clarification=ClarificationOut(
+                                 question=question, options=exc.options))
+    except duckdb.Error:
+        log.exception("tool %s failed", tool)
+        return AgentResponse(request_id=request_id, status="error", intent=intent,
+                             answer=f"{tool} failed on the warehouse; see the server log.")
+    return AgentResponse(
+        request_id=request_id, status="answered", intent=intent,
+        answer=compose(result, Plan(tool=tool, params=params, as_of=as_of)),
+        result=Result.model_validate(result.model_dump(include=set(Result.model_fields))),
+        warnings=[WarningOut(code=w.code, message=w.message) for w in result.warnings])
+
+
+def _brief(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'params'}: {e['msg']}"
+                     for e in exc.errors())

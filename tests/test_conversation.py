@@ -1,0 +1,108 @@
+"""Follow-ups in a thread (rules parser, no model): the checkpointer carries metric, filters and
+period; a fresh question stands alone; a reply completes the question we asked back about."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from agent.ask import ask, open_threads
+from tests.conftest import REPO
+from tests.metrics_demo import END, demo_warehouse
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory):
+    return demo_warehouse(tmp_path_factory)
+
+
+@pytest.fixture
+def turn(wh):
+    saver = open_threads(":memory:")
+
+    def say(question: str, thread: str = "t1"):
+        return ask(wh, question, as_of=END, thread_id=thread, checkpointer=saver)
+
+    yield say
+    saver.conn.close()
+
+
+def params(response) -> dict:
+    assert response.status == "answered", (response.answer, response.clarification)
+    return response.intent.params
+
+
+def test_follow_ups_carry_metric_period_and_filters(turn):
+    first = params(turn("what's our win rate this quarter?"))
+    assert first["period"]["label"] == "FY2027 Q4"
+    by_region = turn("and by region?")
+    assert by_region.intent.tool == "win_rate"
+    assert params(by_region) == {**first, "group_by": ["region"]}
+    assert any("kept FY2027 Q4" in n for n in by_region.intent.notes)
+    last_quarter = params(turn("what about last quarter?"))
+    assert last_quarter["period"]["label"] == "FY2027 Q3" and last_quarter["group_by"] == ["region"]
+    emea = params(turn("only EMEA"))
+    assert emea["filters"] == [{"dimension": "region", "values": ["EMEA"]}]
+    assert emea["period"]["label"] == "FY2027 Q3"
+    bookings = turn("how about bookings?")
+    assert bookings.intent.tool == "bookings"
+    assert params(bookings)["filters"] == emea["filters"]
+    assert params(bookings)["period"]["label"] == "FY2027 Q3"
+
+
+def test_why_splits_by_a_driver_against_the_period_before(turn):
+    turn("win rate last quarter")
+    why = turn("why?")
+    p = params(why)
+    assert why.intent.tool == "win_rate" and p["group_by"] == ["region"]
+    assert p["compare"] == "previous_period" and p["period"]["label"] == "FY2027 Q3"
+    assert "win_rate_previous" in why.result.columns
+    assert "(was " in why.answer  # each group beside its value in the period before
+
+
+def test_a_new_question_stands_alone_and_threads_are_separate(turn):
+    turn("bookings in EMEA this quarter")
+    fresh = params(turn("open pipeline by stage"))
+    assert "filters" not in fresh and fresh["group_by"] == ["stage"]
+    other = turn("and by region?", thread="t2")  # nothing to follow up on in a new thread
+    assert other.status == "needs_clarification"
+
+
+def test_a_reply_naming_an_option_completes_the_question(wh, turn):
+    last_names = wh.con.execute(
+        "select split_part(full_name, ' ', 2) as last from users "
+        "where user_id in (select owner_id from opportunities) "
+        "group by last having count(*) > 1 order by last limit 1").fetchone()
+    assert last_names, "the demo has reps sharing a last name"
+    asked = turn(f"bookings for {last_names[0].lower()} this year")
+    assert asked.status == "needs_clarification" and len(asked.clarification.options) > 1
+    chosen = asked.clarification.options[1].rsplit(" (", 1)[0]
+    p = params(turn(chosen))
+    assert p["filters"] == [{"dimension": "rep", "values": [chosen]}]
+    assert p["period"]["label"] == "FY2027"
+
+
+def test_cli_thread_persists_between_processes(tmp_path_factory, tmp_path):
+    demo_warehouse(tmp_path_factory)
+    db = tmp_path_factory.getbasetemp() / "area_metrics_demo.duckdb"
+    env = {**os.environ, "REVOPS_THREADS_DB": str(tmp_path / "threads.sqlite")}
+    env.pop("OPENAI_API_KEY", None)
+    env.pop("REVOPS_LLM_BASE_URL", None)
+
+    def cli(question: str) -> dict:
+        import json
+
+        out = subprocess.run([sys.executable, "-m", "agent.cli", "ask", "--db", str(db),
+                              "--as-of", END.isoformat(), "--thread", "cli-1", "--json",
+                              question], capture_output=True, text=True, cwd=REPO, env=env,
+                             check=True)
+        return json.loads(out.stdout)
+
+    cli("bookings this quarter")
+    second = cli("and by region?")
+    assert second["intent"]["tool"] == "bookings"
+    assert second["intent"]["params"]["group_by"] == ["region"]
+    assert second["intent"]["params"]["period"]["label"] == "FY2027 Q4"
