@@ -38,6 +38,8 @@ ANALYSIS = [
     "is our pipeline healthy enough to hit next quarter's number?",
     "do we have enough pipeline to cover next quarter's quota",
     "how are we pacing against the annual plan",
+    "which deals should I focus on this week?",
+    "what data problems should I fix first?",
     "what does next year's quota capacity look like with current headcount",
     "what's the attainment distribution across reps",
     "what would happen to coverage if we moved two reps from NA to EMEA",
