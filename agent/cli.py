@@ -44,12 +44,9 @@ def _parse_date(value: str | None, option: str) -> date | None:
 
 def default_db() -> Path:
     """Return $REVOPS_DB or the per-user default warehouse path."""
-    env = os.environ.get("REVOPS_DB", "").strip()
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
+    from agent.session import warehouse_path
 
-    return Path(user_data_dir("revops-agent", appauthor=False)) / "revops.duckdb"
+    return warehouse_path()
 
 
 def _stderr(message: str) -> None:

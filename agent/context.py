@@ -40,8 +40,18 @@ class Warehouse:
 class Context:
     """Dependencies of one graph run."""
 
-    warehouse: Warehouse
+    warehouse: Warehouse = field(default_factory=lambda: open_default_warehouse())
+    """Given by every caller of ours; a LangGraph server that builds the context from JSON gets
+    the warehouse at $REVOPS_DB (or the per-user default), read-only."""
     today: date = field(default_factory=date.today)
     """Default as-of date when the request names none."""
     llm: Any = None
     """An agent.llm.client.LLMClient when a model is configured; None = the rules path only."""
+
+
+def open_default_warehouse() -> Warehouse:
+    """Open the configured warehouse read-only (for runs whose caller gave none)."""
+    from agent.session import warehouse_path
+    from tools.warehouse import connect
+
+    return Warehouse(connect(warehouse_path(), read_only=True))

@@ -18,6 +18,12 @@ def data_dir() -> Path:
     return Path(user_data_dir("revops-agent", appauthor=False))
 
 
+def warehouse_path() -> Path:
+    """Return $REVOPS_DB or the per-user default warehouse path."""
+    env = os.environ.get("REVOPS_DB", "").strip()
+    return Path(env).expanduser() if env else data_dir() / "revops.duckdb"
+
+
 def threads_path() -> Path:
     """Return $REVOPS_THREADS_DB or the per-user conversation store."""
     env = os.environ.get("REVOPS_THREADS_DB", "").strip()

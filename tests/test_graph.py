@@ -94,3 +94,18 @@ def test_graph_compiles_with_a_checkpointer_and_keeps_state(wh):
                        context=Context(warehouse=wh))
     assert out["response"].status == "answered"
     assert graph.get_state(cfg).values["plan"].tool == "open_pipeline"
+
+
+def test_a_server_built_context_opens_the_configured_warehouse(tmp_path, monkeypatch):
+    """The LangGraph dev server builds Context from JSON: the warehouse comes from $REVOPS_DB."""
+    from agent.graph import graph
+    from tools.warehouse import writable
+
+    path = tmp_path / "w.duckdb"
+    with writable(path) as con:
+        con.execute((REPO / "tests" / "fixtures" / "parser_world.sql").read_text())
+    monkeypatch.setenv("REVOPS_DB", str(path))
+    context = Context()
+    out = graph.invoke({"question": "open pipeline", "as_of": AS_OF}, context=context)
+    assert out["response"].status == "answered"
+    context.warehouse.con.close()
