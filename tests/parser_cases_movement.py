@@ -153,4 +153,15 @@ CASES: list[tuple[str, str, dict]] = [
      {"filters": {"deal_type": ["new_business"]}}),
     ("pipeline bottleneck last year", "bottleneck", {"period": FY26}),
     ("choke points in the pipeline ytd", "bottleneck", {"period": YTD}),
+    # ---------------------------------------------------------------- tool options from words
+    ("share of open pipeline untouched for 60 days", "stale_deals",
+     {"measure": "share", "knobs": {"stale_days": 60}, "period": None}),
+    ("which deals have had no activity in the last 45 days", "stale_deals",
+     {"group_by": ["opportunity"], "knobs": {"stale_days": 45}, "period": None}),
+    ("deals with 90 days without activity", "stale_deals", {"knobs": {"stale_days": 90}}),
+    ("deals at risk pushed 3 times or more", "deal_risk", {"knobs": {"max_pushes": 3}}),
+    ("deal risk with the amount cut by 20%", "deal_risk", {"knobs": {"amount_cut_pct": 0.2}}),
+    ("forecast accuracy over the last 6 quarters", "forecast_accuracy",
+     {"knobs": {"quarters": 6}, "period": None}),
+    ("stale deals this quarter", "stale_deals", {"knobs": {}, "period": Q4_27}),
 ]

@@ -34,7 +34,7 @@ def _area_cases() -> list[tuple]:
 
 CASES = CORE_CASES + _area_cases()
 KEYS = {"group_by", "top", "order", "time_grain", "compare", "measure", "filters", "excluded",
-        "period", "label", "all_time", "as_of", "options"}
+        "period", "label", "all_time", "as_of", "options", "knobs"}
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +55,7 @@ def _reading(plan: Plan) -> dict:
         "time_grain": p.time_grain,
         "compare": p.compare,
         "measure": p.measure,
+        "knobs": p.options,  # tool options read from the words ("untouched for 60 days")
         "filters": {f.dimension.value: sorted(f.values) for f in p.filters if not f.exclude},
         "excluded": {f.dimension.value: sorted(f.values) for f in p.filters if f.exclude},
         "period": (p.period.start.isoformat(), p.period.end.isoformat()) if p.period else None,

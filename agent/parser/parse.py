@@ -18,6 +18,7 @@ from agent.parser.grouping import filters, grouping
 from agent.parser.leftovers import resolve_leftovers
 from agent.parser.lexicon import STOPWORDS, lexicon
 from agent.parser.normalize import normalize
+from agent.parser.options import options_for, take_options
 from agent.parser.periods import PeriodParser
 from agent.parser.reading import Reading, masked
 from agent.parser.words import UNIT_WORDS, match_entities, repair_typos, take_compare
@@ -61,8 +62,9 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     norm = normalize(REQUEST_LABEL.sub("", question))
     if not norm:
         return Clarification(question="What would you like to know?", options=EXAMPLES)
+    norm, knobs = take_options(norm)
     words = norm.split()
-    reading = Reading(words=[])
+    reading = Reading(words=[], knobs=knobs)
     words = take_compare(words, reading)
     words = repair_typos(words, index, reading)
     found = PeriodParser(as_of, calendar).extract(" ".join(words))
@@ -172,6 +174,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
     params["filters"] = filters(reading)
     if _has_modifier(norm, "all_time") and "period" not in params:
         params["all_time"] = True
+    params["options"], read = options_for(tool, reading.knobs)
+    reading.notes.extend(read)
     return Plan(tool=tool, params=MetricParams(**params), as_of=reading.as_of,
                 notes=reading.notes)
 

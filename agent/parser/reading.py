@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from agent.parser.entities import EntityMatch
 from tools.base import Dimension
@@ -25,6 +26,8 @@ class Reading:
     compare_unit: str | None = None
     grain: str | None = None
     as_of: date | None = None
+    knobs: list[Any] = field(default_factory=list)
+    """Tool options named in the question (agent/parser/options.py Found), for the chosen tool."""
 
     def take(self, start: int, end: int) -> None:
         """Mark word positions as explained."""

@@ -1,0 +1,78 @@
+"""Tool knobs named in a question ("untouched for 60 days", "pushed 3 times") -> params.options.
+
+The phrasings are data (vocab/options.toml). They are read before periods, and the words
+holding the number are taken out of the question, so "no activity in the last 30 days" sets
+the staleness threshold instead of a 30-day period. The option reaches only tools that take
+it: the same words under another tool are left as they were read.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@dataclass(frozen=True)
+class OptionRule:
+    """One knob: the tools that take it (tool -> option name), its phrasings and value kind."""
+
+    names: dict[str, str]
+    kind: str
+    patterns: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A knob read from the question, before the tool is known."""
+
+    rule: OptionRule
+    value: Any
+    text: str
+
+
+@cache
+def option_rules() -> tuple[OptionRule, ...]:
+    """Load vocab/options.toml once per process."""
+    raw = resources.files("agent.parser").joinpath("vocab", "options.toml").read_text("utf-8")
+    rules = []
+    for entry in tomllib.loads(raw)["options"]:
+        if entry["kind"] not in ("int", "percent"):
+            raise ValueError(f"options.toml: unknown kind {entry['kind']!r}")
+        patterns = tuple(re.compile(p) for p in entry["patterns"])
+        if any("value" not in p.groupindex for p in patterns):
+            raise ValueError("options.toml: every pattern needs a (?P<value>...) group")
+        rules.append(OptionRule(dict(entry["names"]), entry["kind"], patterns))
+    return tuple(rules)
+
+
+def take_options(norm: str) -> tuple[str, list[Found]]:
+    """Return the question without the knobs' number words, and the knobs found."""
+    found = []
+    for rule in option_rules():
+        for pattern in rule.patterns:
+            m = pattern.search(norm)
+            if m is None:
+                continue
+            number = float(m.group("value"))
+            value = number / 100 if rule.kind == "percent" else int(number)
+            group = "remove" if "remove" in pattern.groupindex and m.group("remove") else 0
+            start, end = m.span(group)
+            found.append(Found(rule, value, m.group(0)))
+            norm = " ".join((norm[:start] + " " + norm[end:]).split())
+            break
+    return norm, found
+
+
+def options_for(tool: str, found: list[Found]) -> tuple[dict[str, Any], list[str]]:
+    """Return the knobs this tool takes, with notes saying how each was read."""
+    options, notes = {}, []
+    for f in found:
+        name = f.rule.names.get(tool)
+        if name is not None:
+            options[name] = f.value
+            notes.append(f"read '{f.text}' as {name} = {f.value}")
+    return options, notes
