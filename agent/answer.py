@@ -136,6 +136,9 @@ def _comparison(r: MetricResult, row: list[Any]) -> str:
 
 
 def _ranked(r: MetricResult, plan: Plan, name: str, period: str, filters: str) -> str:
+    if r.metric == "leaderboard":  # "top 5 reps by bookings", not "by leaderboard (...)"
+        basis = LEADERBOARD_BASIS.get(r.measure, r.measure.replace("_", " "))
+        name = basis[:1].upper() + basis[1:]
     dims = [d.value for d in plan.params.group_by]
     idx = r.columns.index(r.measure)
     label = " / ".join(dims).replace("_", " ")

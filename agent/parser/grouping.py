@@ -45,7 +45,7 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     singular = False
     for pos, dim, text in reading.dims:
         before = set(words[max(0, pos - 3):pos])
-        plural = text.endswith("s") and text not in ("sales", "series", "business", "boss")
+        plural = _plural(text)
         cued = bool(before & GROUP_CUES) or bool(before & RANK_WORDS)
         near_entity = any((e.dimension == dim and abs(e.start - pos) <= 2) or e.end == pos
                           for e in reading.entities)
@@ -57,6 +57,9 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
             if dim.value not in group:
                 group.append(dim.value)
                 singular = singular or not plural
+    if group and singular and (re.search(r"\b(?:who|which|what) (?:are|were)\b", norm) or any(
+            d.value == group[0] and _plural(text) for _, d, text in reading.dims)):
+        singular = False  # "who are our top performers", "who are the top reps": several
     if not group and DEAL_LIST.search(norm) and _aggregates(tool):  # "which deals ..."
         group = [Dimension.opportunity.value]
     if direction and not group:
@@ -71,6 +74,10 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     if direction and group and top is None and not reading.grain:
         top = _counted(reading, group[0]) or (1 if singular else 5)
     return group[:2], top, order
+
+
+def _plural(text: str) -> bool:
+    return text.endswith("s") and text not in ("sales", "series", "business", "boss")
 
 
 def _counted(reading: Reading, dim: str) -> int | None:
