@@ -19,12 +19,14 @@ from typing import Annotated, Any
 
 import typer
 
+from agent.monitor_cli import monitor
 from agent.outbox_cli import outbox_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Revenue Operations & Sales Analytics agent: correct, explained revenue "
                        "answers from your CRM data, offline.")
 app.add_typer(outbox_app, name="outbox")
+app.command("monitor")(monitor)
 
 DbOption = Annotated[Path | None, typer.Option(
     "--db", help="Warehouse file (default: $REVOPS_DB, else the demo company in your user "

@@ -50,9 +50,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.applications import Starlette
 
 from agent.context import Warehouse
+from protocols.access import AccessDenied, row_scope
 from protocols.messages import AgentResponse
 from tools.base import MetricParams, MetricResult, Tool, ToolContext, ToolInputError
-from tools.registry import TOOLS
+from tools.registry import TOOLS, run_tool
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,8 @@ ASK = "ask"
 """Name of the MCP tool that runs the whole agent on a plain-language question."""
 
 Requester = dict[str, Any]
-"""Who is asking (identity, role, row scope); the access policy defines the keys."""
+"""Who is asking: `protocols.auth.Identity.requester()` (id, role, name), the same dict REST
+and A2A pass; protocols.access turns it into a row scope."""
 RequesterOf = Callable[[Any], Requester | None]
 """Maps the transport's request (a Starlette Request over HTTP, None over stdio) to the
 requester; None means no identity (the local user of a stdio server)."""
@@ -137,10 +139,8 @@ def build_mcp_server(warehouse: Warehouse, *, llm: Any = None,
 
 def call_metric_tool(warehouse: Warehouse, name: str, arguments: dict[str, Any], *,
                      today: date, requester: Requester | None = None) -> CallToolResult:
-    """Validate the arguments and run one metric tool; every failure is a tool error result.
-
-    `requester` is where the access policy (row scope by role) plugs in.
-    """
+    """Validate the arguments and run one metric tool within the requester's row scope
+    (protocols.access); every failure, and data outside the scope, is a tool error result."""
     tool = TOOLS.get(name)
     if tool is None:
         return tool_error(f"unknown tool '{name}'", sorted([*TOOLS, ASK]))
@@ -148,12 +148,16 @@ def call_metric_tool(warehouse: Warehouse, name: str, arguments: dict[str, Any],
         args = ToolArguments.model_validate(arguments)
         _check_dimensions(tool, args)
         params = args.metric_params()
-        ctx = ToolContext(con=warehouse.cursor(), settings=warehouse.settings,
-                          as_of=args.as_of or today, facts=warehouse.facts, memo=warehouse.memo)
-        result = tool.run(ctx, params)
+        con = warehouse.cursor()
+        ctx = ToolContext(con=con, settings=warehouse.settings, as_of=args.as_of or today,
+                          facts=warehouse.facts, memo=warehouse.memo,
+                          scope=row_scope(requester, con))
+        result = run_tool(ctx, name, params)
         text = _summary(result, params)
     except ValidationError as exc:
         return tool_error(f"invalid arguments for {name}: {_validation_text(exc)}")
+    except AccessDenied as exc:
+        return tool_error(f"access denied: {exc}" + (f" {exc.instead}" if exc.instead else ""))
     except ToolInputError as exc:
         return tool_error(f"{name} cannot answer with these arguments: {exc}", exc.options)
     except duckdb.Error:
@@ -183,7 +187,7 @@ def call_ask(warehouse: Warehouse, arguments: dict[str, Any], *, llm: Any, today
         return tool_error(f"{ASK} failed unexpectedly (see the server log)")
     return CallToolResult(content=[TextContent(type="text", text=response.answer)],
                           structured_content=response.model_dump(mode="json"),
-                          is_error=response.status == "error")
+                          is_error=response.status in ("error", "refused"))
 
 
 def tool_error(message: str, options: list[str] | None = None) -> CallToolResult:

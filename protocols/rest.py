@@ -87,7 +87,8 @@ async def post_task(request: Request) -> JSONResponse:
         if record is not None:
             if record.request != body:
                 return _conflict(envelope.task_id)
-            return _task_json(envelope.task_id, record.response, replay=True)
+            return _task_json(envelope.task_id, record.response, replay=True,
+                              tool_call=envelope.tool is not None)
         future = service.inflight.get(envelope.task_id)
     if future is not None:
         if future.body != body:
@@ -103,7 +104,8 @@ async def post_task(request: Request) -> JSONResponse:
     except TimeoutError:
         return error(504, "timeout", f"not answered within {limit:.1f} s; the work continues: "
                      f"GET /v1/tasks/{envelope.task_id} later", task_id=envelope.task_id)
-    return _task_json(envelope.task_id, response.model_dump(mode="json"))
+    return _task_json(envelope.task_id, response.model_dump(mode="json"),
+                      tool_call=envelope.tool is not None)
 
 
 async def get_task(request: Request) -> JSONResponse:
@@ -161,6 +163,13 @@ def _conflict(task_id: str) -> JSONResponse:
                  "body; use a new task_id for a new task")
 
 
-def _task_json(task_id: str, response: dict[str, Any], replay: bool = False) -> JSONResponse:
+def _task_json(task_id: str, response: dict[str, Any], replay: bool = False,
+               tool_call: bool = False) -> JSONResponse:
+    """Return a task's response; an explicit tool call the access policy refused is a 403
+    (with the response and the usual error fields), a refused question stays a 200 answer."""
     headers = {"Idempotent-Replayed": "true"} if replay else None
-    return JSONResponse({**response, "task_id": task_id}, headers=headers)
+    body = {**response, "task_id": task_id}
+    if tool_call and response.get("status") == "refused":
+        return JSONResponse({**body, "error": "forbidden", "detail": response.get("answer")},
+                            status_code=403, headers=headers)
+    return JSONResponse(body, headers=headers)

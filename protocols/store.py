@@ -154,7 +154,7 @@ class TaskStore:
     # --- transactions -------------------------------------------------------------------------
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
         """Run a block as one IMMEDIATE transaction (all or nothing), under the lock."""
         with self._lock:
             self._con.execute("begin immediate")
@@ -165,7 +165,8 @@ class TaskStore:
                 raise
             self._con.execute("commit")
 
-    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """Run a read under the lock (also for modules keeping their own tables here)."""
         with self._lock:
             return self._con.execute(sql, params).fetchall()
 
@@ -173,7 +174,7 @@ class TaskStore:
 
     def get(self, task_id: str) -> TaskRecord | None:
         """Return the task with this id, or None."""
-        rows = self._query("select * from tasks where task_id = ?", (task_id,))
+        rows = self.query("select * from tasks where task_id = ?", (task_id,))
         return _task(rows[0]) if rows else None
 
     def put(self, task: TaskRecord, escalation: EscalationRecord | None = None) -> None:
@@ -182,7 +183,7 @@ class TaskStore:
         An escalation whose id is already stored is left as it is (a replayed task does not
         reset delivery state); any other failure rolls back the task row too.
         """
-        with self._tx() as con:
+        with self.transaction() as con:
             con.execute(
                 "insert into tasks (task_id, sender, requester, request, response, status,"
                 " created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -230,12 +231,12 @@ class TaskStore:
         "Already stored" means the same escalation id or the same idempotency key, so a caller
         that derives the key from what it reports never queues the same alert twice.
         """
-        with self._tx() as con:
+        with self.transaction() as con:
             return _insert_escalation(con, escalation, on_conflict="on conflict do nothing") > 0
 
     def escalation(self, escalation_id: str) -> EscalationRecord | None:
         """Return one escalation, or None."""
-        rows = self._query("select * from escalations where escalation_id = ?",
+        rows = self.query("select * from escalations where escalation_id = ?",
                            (escalation_id,))
         return _escalation(rows[0]) if rows else None
 
@@ -255,11 +256,11 @@ class TaskStore:
         sql += " order by created_at, rowid"
         if limit is not None:
             sql += f" limit {int(limit)}"
-        return [_escalation(r) for r in self._query(sql, tuple(params))]
+        return [_escalation(r) for r in self.query(sql, tuple(params))]
 
     def due(self, now: datetime, limit: int = 100) -> list[EscalationRecord]:
         """Return pending escalations whose next attempt is due at `now`, oldest first."""
-        rows = self._query(
+        rows = self.query(
             "select * from escalations where state = 'pending'"
             " and (next_attempt_at is null or next_attempt_at <= ?)"
             " order by created_at, rowid limit ?", (_ts(now), int(limit)))
@@ -267,7 +268,7 @@ class TaskStore:
 
     def counts(self) -> dict[str, int]:
         """Return the number of escalations per delivery state."""
-        rows = self._query("select state, count(*) as n from escalations group by state")
+        rows = self.query("select state, count(*) as n from escalations group by state")
         return {s: 0 for s in DELIVERY_STATES} | {r["state"]: r["n"] for r in rows}
 
     def mark_delivered(self, escalation_id: str, at: datetime) -> None:
@@ -291,7 +292,7 @@ class TaskStore:
 
     def requeue(self, escalation_id: str, now: datetime) -> EscalationRecord:
         """Put a dead escalation back to pending, due now, with a fresh try budget."""
-        with self._tx() as con:
+        with self.transaction() as con:
             row = con.execute("select state from escalations where escalation_id = ?",
                               (escalation_id,)).fetchone()
             if row is None:
@@ -305,7 +306,7 @@ class TaskStore:
         return record
 
     def _update(self, escalation_id: str, assignments: str, params: tuple[Any, ...]) -> None:
-        with self._tx() as con:
+        with self.transaction() as con:
             cur = con.execute(f"update escalations set {assignments} where escalation_id = ?",
                               (*params, escalation_id))
             if cur.rowcount == 0:

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from agent.context import Warehouse
+from protocols.access import AccessDenied, row_scope
 from protocols.auth import Identity, Role
 from protocols.messages import (
     AgentResponse,
@@ -121,7 +122,7 @@ def run_task(warehouse: Warehouse, task: TaskInput, *, request_id: str, today: d
     as_of = task.as_of or today
     if task.tool is not None:
         return run_tool_call(warehouse, task.tool, task.metric_params(), as_of=as_of,
-                             request_id=request_id)
+                             request_id=request_id, requester=requester)
     from agent.ask import ask
 
     assert task.question is not None
@@ -131,18 +132,25 @@ def run_task(warehouse: Warehouse, task: TaskInput, *, request_id: str, today: d
 
 
 def run_tool_call(warehouse: Warehouse, tool: str, params: MetricParams, *, as_of: date,
-                  request_id: str) -> AgentResponse:
-    """Run a tool directly and shape its result like an answered question."""
+                  request_id: str, requester: dict[str, Any] | None) -> AgentResponse:
+    """Run a tool directly (within the requester's row scope) and shape its result like an
+    answered question; data outside the scope is `refused`."""
     from agent.answer import compose
     from agent.plan import Plan
     from tools.registry import run_tool
 
     intent = Intent(tool=tool, params=params.model_dump(mode="json", exclude_defaults=True),
                     notes=["explicit tool call (no question parsed)"])
-    ctx = ToolContext(con=warehouse.cursor(), settings=warehouse.settings, as_of=as_of,
-                      facts=warehouse.facts, memo=warehouse.memo)
+    con = warehouse.cursor()
     try:
+        ctx = ToolContext(con=con, settings=warehouse.settings, as_of=as_of,
+                          facts=warehouse.facts, memo=warehouse.memo,
+                          scope=row_scope(requester, con))
         result = run_tool(ctx, tool, params)
+    except AccessDenied as exc:
+        answer = f"I can't do that: {exc}" + (f" {exc.instead}" if exc.instead else "")
+        return AgentResponse(request_id=request_id, status="refused", answer=answer,
+                             intent=intent)
     except ToolInputError as exc:
         question = f"I can't answer that as asked: {exc}."
         answer = question + (f" Options: {'; '.join(exc.options)}." if exc.options else "")

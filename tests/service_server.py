@@ -25,6 +25,8 @@ TOKENS = {
     "hub": ("hub-token-0123456789abcdef", Identity(id="chassis-hub", role="hub")),
     "revops": ("revops-token-0123456789abcdef", Identity(id="ana", role="revops")),
     "rep": ("rep-token-0123456789abcdef", Identity(id="rep-7", role="rep", name="Ben Vargas")),
+    "manager": ("manager-token-0123456789abcdef",
+                Identity(id="mgr-latam", role="manager", name="Pablo Zhang")),
     "exec": ("exec-token-0123456789abcdef", Identity(id="cfo", role="exec")),
 }
 

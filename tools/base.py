@@ -6,13 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tools.fiscal import Period
 from tools.warehouse.settings import CompanySettings
+
+if TYPE_CHECKING:
+    from protocols.access import RowScope
 
 Unit = Literal["ratio", "currency", "days", "count"]
 Grain = Literal["week", "month", "quarter", "year"]
@@ -156,6 +159,9 @@ class ToolContext:
     """opp_facts is current: read it instead of the live view for the current state."""
     memo: dict[Any, Any] = field(default_factory=dict)
     """Per-connection cache for counts that cannot change under a read-only connection."""
+    scope: RowScope | None = None
+    """The requester's row scope (protocols.access); None = every row. tools.registry.run_tool
+    enforces it around the tool, so a tool itself never has to."""
 
 
 class ToolInputError(ValueError):

@@ -83,5 +83,14 @@ TOOLS: Final = MappingProxyType({t.name: t for t in (
 
 
 def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
-    """Run a registered tool by name."""
-    return TOOLS[name].run(ctx, params)
+    """Run a registered tool by name, within the requester's row scope (ctx.scope).
+
+    The one entry point of every request path (graph, REST, A2A, MCP): a restricted scope
+    refuses the tool or the params (protocols.access.AccessDenied), or adds its owner filter
+    and checks the result honoured it.
+    """
+    tool = TOOLS[name]
+    if ctx.scope is None:
+        return tool.run(ctx, params)
+    scoped, owner = ctx.scope.restrict(tool, params)
+    return ctx.scope.vouch(tool, tool.run(ctx, scoped), owner)

@@ -1,4 +1,4 @@
-"""execute: run the planned tool on a read-only cursor."""
+"""execute: run the planned tool on a read-only cursor, within the requester's row scope."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from langgraph.runtime import Runtime
 from agent.context import Context
 from agent.plan import Clarification
 from agent.state import State
+from protocols.access import AccessDenied, row_scope
+from protocols.scope import Decision
 from tools.base import ToolContext, ToolInputError
 from tools.registry import run_tool
 
@@ -18,14 +20,21 @@ log = logging.getLogger(__name__)
 
 
 def execute(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Run the tool; a tool that cannot answer these parameters asks back instead of failing."""
+    """Run the tool; a tool that cannot answer these parameters asks back instead of failing.
+
+    Data outside the requester's row scope is refused (a guard-style decision respond reads),
+    not asked back about: rephrasing cannot make it visible.
+    """
     plan = state.plan
     assert plan is not None and state.as_of is not None
     wh = runtime.context.warehouse
-    ctx = ToolContext(con=wh.cursor(), settings=wh.settings, as_of=plan.as_of or state.as_of,
-                      facts=wh.facts, memo=wh.memo)
+    con = wh.cursor()
     try:
+        ctx = ToolContext(con=con, settings=wh.settings, as_of=plan.as_of or state.as_of,
+                          facts=wh.facts, memo=wh.memo, scope=row_scope(state.requester, con))
         return {"result": run_tool(ctx, plan.tool, plan.params)}
+    except AccessDenied as exc:
+        return {"decision": Decision("refuse", "access_scope", str(exc), instead=exc.instead)}
     except ToolInputError as exc:
         return {"clarification": Clarification(question=f"I can't answer that as asked: {exc}.",
                                                options=exc.options)}

@@ -50,6 +50,9 @@ def _respond(state: State) -> dict[str, Any]:
         answer = f"I can't do that: {d.reason}"
         if d.instead:
             answer += f" {d.instead}"
+        if state.escalation is not None:  # a partial request whose analysis execute refused
+            base["escalation"] = EscalationOut(**state.escalation)
+            answer += f" {state.escalation_note}" if state.escalation_note else ""
         return {"response": AgentResponse(status="refused", answer=answer, **base)}
     partial = d is not None and d.action == "partial"
     if state.escalation is not None and not partial:
