@@ -144,6 +144,18 @@ def chat(
     _stderr(f"Resume with: revops chat --thread {thread_id}")
 
 
+def _read_only(path: Path) -> Any:
+    """Open a warehouse read-only; a file that cannot be opened is a clear error, exit 2."""
+    from tools.warehouse import connect
+    from tools.warehouse.connection import WarehouseError
+
+    try:
+        return connect(path, read_only=True)
+    except WarehouseError as exc:
+        _stderr(f"error: {exc}")
+        raise typer.Exit(2) from None
+
+
 @contextmanager
 def _warehouse(db: Path | None, *, threads: bool) -> Iterator[tuple[Any, Any, Any]]:
     """Open the warehouse read-only (building the demo on first use), the model client and,
@@ -155,14 +167,8 @@ def _warehouse(db: Path | None, *, threads: bool) -> Iterator[tuple[Any, Any, An
     from agent.ask import open_threads
     from agent.context import Warehouse
     from agent.session import make_llm, threads_path
-    from tools.warehouse import connect
-    from tools.warehouse.connection import WarehouseError
 
-    try:
-        con = connect(path, read_only=True)
-    except WarehouseError as exc:
-        _stderr(f"error: {exc}")
-        raise typer.Exit(2) from None
+    con = _read_only(path)
     saver = open_threads(threads_path()) if threads else None
     try:
         yield Warehouse(con), make_llm(), saver
@@ -324,8 +330,6 @@ def eval_(
     from agent import evaluation as ev
     from agent.context import Warehouse
     from agent.session import data_dir, make_llm
-    from tools.warehouse import connect
-    from tools.warehouse.connection import WarehouseError
 
     if parser not in ("rules", "llm", "both"):
         raise typer.BadParameter("expected rules, llm or both", param_hint="--parser")
@@ -343,11 +347,7 @@ def eval_(
         build_demo(path, seed=qset.demo.seed, opportunities=qset.demo.opportunities,
                    end_date=qset.demo.end_date,
                    fiscal_year_start_month=qset.demo.fiscal_year_start_month)
-    try:
-        con = connect(path, read_only=True)
-    except WarehouseError as exc:
-        _stderr(f"error: {exc}")
-        raise typer.Exit(2) from None
+    con = _read_only(path)
     try:
         wh = Warehouse(con)
         answer = ev.answerers(wh, parser, make_llm() if parser != "rules" else None)

@@ -126,18 +126,12 @@ class Monitor(_Strict):
     @field_validator("target", mode="before")
     @classmethod
     def _known_target(cls, v: Any) -> Any:
-        if v not in get_args(Target):
-            raise ValueError(f"unknown target {v!r}{_hint(v, get_args(Target))}; known: "
-                             f"{', '.join(get_args(Target))}")
-        return v
+        return _one_of("target", v, get_args(Target))
 
     @field_validator("category")
     @classmethod
     def _known_category(cls, v: str) -> str:
-        if v not in CATEGORIES:
-            raise ValueError(f"unknown category {v!r}{_hint(v, CATEGORIES)}; known: "
-                             f"{', '.join(CATEGORIES)}")
-        return v
+        return _one_of("category", v, CATEGORIES)
 
     @field_validator("message")
     @classmethod
@@ -260,3 +254,10 @@ def load_monitors(user_file: Path | None = None) -> list[Monitor]:
         for i in user.disable:
             merged.pop(i)
     return [m for m in merged.values() if m.enabled]
+
+
+def _one_of(kind: str, v: Any, known: Any) -> Any:
+    """Accept a value from a fixed list, or say which it is closest to and list them all."""
+    if v not in known:
+        raise ValueError(f"unknown {kind} {v!r}{_hint(v, known)}; known: {', '.join(known)}")
+    return v
