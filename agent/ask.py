@@ -39,17 +39,88 @@ def ask(warehouse: Warehouse, question: str, *, as_of: date | None = None,
     return response
 
 
+class ThreadStoreError(RuntimeError):
+    """The configured thread store cannot be opened (bad URL, server down, extra missing)."""
+
+
 def open_threads(path: Path | str) -> BaseCheckpointSaver:
-    """Return a SQLite checkpointer for conversation threads (the file is created on demand)."""
+    """Return the checkpointer for conversation threads and interrupted clarifications.
+
+    A file path (or ":memory:") is a SQLite file, created on demand; a postgresql:// or
+    postgres:// URL is a Postgres database, so several processes or hosts share one store.
+    Either way close it with `saver.conn.close()` (a sqlite3 connection or a psycopg pool).
+    Raises ThreadStoreError when the store cannot be opened.
+    """
     from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+    from agent.session import is_postgres_url
+
+    serde = JsonPlusSerializer(allowed_msgpack_modules=state_types())
+    if is_postgres_url(str(path)):
+        return _open_postgres(str(path), serde)
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    serde = JsonPlusSerializer(allowed_msgpack_modules=state_types())
     saver = SqliteSaver(sqlite3.connect(str(path), check_same_thread=False), serde=serde)
     saver.setup()
     return saver
+
+
+def _open_postgres(url: str, serde: Any) -> BaseCheckpointSaver:
+    """A PostgresSaver over a small pool (the service answers from several threads).
+
+    One direct connection is tried first: a pool that cannot connect only reports a timeout,
+    while this surfaces libpq's reason (bad URL, refused, authentication failed)."""
+    try:
+        import psycopg
+        from langgraph.checkpoint.postgres import PostgresSaver
+        from psycopg.conninfo import conninfo_to_dict
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
+    except ImportError:
+        raise ThreadStoreError("a Postgres thread store needs the postgres extra: "
+                               "pip install 'revops-agent[postgres]'") from None
+
+    where = _redacted(url)
+    try:
+        timeout = {} if "connect_timeout" in conninfo_to_dict(url) else {"connect_timeout": 10}
+        psycopg.connect(url, **timeout).close()
+    except psycopg.Error as exc:
+        reason = _first_line(exc).replace(url, where)  # libpq may echo the URL, password too
+        raise ThreadStoreError(f"cannot open the thread store {where}: {reason}") from None
+    # The kwargs PostgresSaver requires: autocommit (it manages no transactions), dict rows,
+    # and no server-side prepared statements (safe behind PgBouncer).
+    pool = ConnectionPool(url, min_size=1, max_size=4, open=False, name="revops-threads",
+                          kwargs={"autocommit": True, "prepare_threshold": 0,
+                                  "row_factory": dict_row, **timeout})
+    try:
+        pool.open(wait=True, timeout=30)
+        saver = PostgresSaver(pool, serde=serde)  # type: ignore[arg-type]
+        saver.setup()
+    except psycopg.Error as exc:  # PoolTimeout included
+        pool.close()
+        raise ThreadStoreError(f"cannot set up the thread store {where}: {_first_line(exc)}") \
+            from None
+    return saver
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password, fit for an error message."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return parts._replace(netloc=netloc).geturl()
+    except ValueError:
+        return "(the configured Postgres URL)"
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def state_types() -> list[tuple[str, str]]:

@@ -91,7 +91,8 @@ def ask(
     = None,
     thread: Annotated[str | None, typer.Option(
         "--thread", help="Conversation id: follow-ups (\"and by region?\") continue the "
-                         "thread's previous question. Kept in $REVOPS_THREADS_DB.")] = None,
+                         "thread's previous question. Kept in $REVOPS_THREADS_DB (a file or a "
+                         "postgresql:// URL).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Answer a revenue question."""
@@ -164,12 +165,17 @@ def _warehouse(db: Path | None, *, threads: bool) -> Iterator[tuple[Any, Any, An
     if db is None and not os.environ.get("REVOPS_DB", "").strip() and not path.exists():
         _stderr(f"No warehouse yet: building the demo company in {path} (one time).")
         build_demo(path)
-    from agent.ask import open_threads
+    from agent.ask import ThreadStoreError, open_threads
     from agent.context import Warehouse
     from agent.session import make_llm, threads_path
 
     con = _read_only(path)
-    saver = open_threads(threads_path()) if threads else None
+    try:
+        saver = open_threads(threads_path()) if threads else None
+    except ThreadStoreError as exc:  # bad REVOPS_THREADS_DB: a message, not a traceback
+        con.close()
+        _stderr(f"error: {exc}")
+        raise typer.Exit(2) from None
     try:
         yield Warehouse(con), make_llm(), saver
     finally:

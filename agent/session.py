@@ -24,9 +24,21 @@ def warehouse_path() -> Path:
     return Path(env).expanduser() if env else data_dir() / "revops.duckdb"
 
 
-def threads_path() -> Path:
-    """Return $REVOPS_THREADS_DB or the per-user conversation store."""
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(value: str) -> bool:
+    """True for a postgresql:// or postgres:// URL (the thread store is then Postgres)."""
+    return value.strip().lower().startswith(POSTGRES_SCHEMES)
+
+
+def threads_path() -> Path | str:
+    """Return $REVOPS_THREADS_DB or the per-user conversation store.
+
+    A Postgres URL is returned as the string it is: a Path would fold its "//"."""
     env = os.environ.get("REVOPS_THREADS_DB", "").strip()
+    if is_postgres_url(env):
+        return env
     return Path(env).expanduser() if env else data_dir() / "threads.sqlite"
 
 

@@ -5,15 +5,31 @@ and the answer as text); escalated or refused -> REJECTED (the same parts, escal
 needs_clarification -> INPUT_REQUIRED, and the next message on the task is read as the reply
 (the graph's thread completes the question); failures -> FAILED with a sanitized message.
 Finished tasks are recorded in the agent's TaskStore, so escalations reach the outbox.
+
+The A2A tasks themselves (status, artifacts, history) are kept by the a2a-sdk's
+DatabaseTaskStore in their own SQLite file (`task_store(path)`; `revops serve` uses
+REVOPS_A2A_DB, default `<state_db stem>-a2a.sqlite` beside the state db, table `tasks`), so
+GetTask and the reply to an INPUT_REQUIRED task work after a restart (the graph's thread is in
+the LangGraph checkpointer). Its table is created at app startup and its engine disposed at
+shutdown (`opened`, entered by the service's lifespan); at startup, tasks a previous run left
+SUBMITTED or WORKING (their run died with it) are marked FAILED, so pollers stop waiting.
+Without a path the tasks live in memory.
+Protobuf's JSON mapping (the wire and that store) has no NaN/Infinity: such numbers in an
+AgentResponse are sent and stored as null, with a warning in the log.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from a2a.auth.user import User
 from a2a.helpers import (
     get_data_parts,
     get_message_text,
@@ -29,8 +45,9 @@ from a2a.server.routes import (
     create_agent_card_routes,
     create_jsonrpc_routes,
 )
-from a2a.server.tasks import InMemoryTaskStore, TaskUpdater
-from a2a.types import Message, Part, Task
+from a2a.server.tasks import DatabaseTaskStore, InMemoryTaskStore, TaskStore, TaskUpdater
+from a2a.types import Message, Part, Role, Task, TaskState, TaskStatus
+from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.routing import BaseRoute
@@ -57,11 +74,94 @@ class IdentityContextBuilder(DefaultServerCallContextBuilder):
         return context
 
 
-def routes(service: Service) -> list[BaseRoute]:
-    """Return the public agent-card route and the (authenticated) JSON-RPC route."""
+def task_store(path: Path | None) -> TaskStore:
+    """Return the store of A2A tasks: the SDK's DatabaseTaskStore over the SQLite file `path`
+    (created with its directory; the table at `opened`), or an in-memory one when None."""
+    if path is None:
+        return InMemoryTaskStore()
+    from sqlalchemy import event
+    from sqlalchemy.engine import URL
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    path = Path(path).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(URL.create("sqlite+aiosqlite", database=str(path)),
+                                 connect_args={"timeout": 30.0})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _wal(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("pragma journal_mode=wal")
+        cursor.close()
+
+    return DatabaseTaskStore(engine)
+
+
+@asynccontextmanager
+async def opened(store: TaskStore) -> AsyncIterator[TaskStore]:
+    """Create a SQL store's table now (not at the first request) and close its connections
+    on exit; an in-memory store needs neither."""
+    if not isinstance(store, DatabaseTaskStore):
+        yield store
+        return
+    await store.initialize()
+    try:
+        await _fail_unfinished(store)
+        yield store
+    finally:
+        await store.engine.dispose()
+
+
+INTERRUPTED = "Interrupted by a restart of the agent before it answered; send the request again."
+
+
+async def _fail_unfinished(store: DatabaseTaskStore) -> None:
+    """Mark FAILED the tasks a previous run left SUBMITTED or WORKING: nothing answers them."""
+    from sqlalchemy import select
+
+    model = store.task_model
+    states = [TaskState.Name(TaskState.TASK_STATE_SUBMITTED),
+              TaskState.Name(TaskState.TASK_STATE_WORKING)]
+    async with store.async_session_maker() as session:
+        rows = (await session.execute(select(model.id, model.owner).where(
+            model.status["state"].as_string().in_(states)))).all()
+    for task_id, owner in rows:
+        context = ServerCallContext(user=_Owner(owner or ""))
+        task = await store.get(task_id, context)
+        if task is None:
+            continue
+        now = Timestamp()
+        now.GetCurrentTime()
+        task.status.CopyFrom(TaskStatus(
+            state=TaskState.TASK_STATE_FAILED, timestamp=now,
+            message=Message(role=Role.ROLE_AGENT, message_id=uuid.uuid4().hex, task_id=task.id,
+                            context_id=task.context_id,
+                            parts=[Part(text=INTERRUPTED, media_type="text/plain")])))
+        await store.save(task, context)
+        log.warning("A2A task %s was unfinished at the last shutdown: marked failed", task_id)
+
+
+class _Owner(User):
+    """The owner a stored task is scoped to (the store's key is the caller's user name)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    @property
+    def is_authenticated(self) -> bool:  # noqa: D102
+        return True
+
+    @property
+    def user_name(self) -> str:  # noqa: D102
+        return self._name
+
+
+def routes(service: Service, tasks: TaskStore) -> list[BaseRoute]:
+    """Return the public agent-card route and the (authenticated) JSON-RPC route, keeping A2A
+    tasks in `tasks` (see `task_store`)."""
     card = build_card(service.config.public_url)
     handler = DefaultRequestHandler(agent_executor=RevOpsExecutor(service),
-                                    task_store=InMemoryTaskStore(), agent_card=card)
+                                    task_store=tasks, agent_card=card)
     return [*create_agent_card_routes(card),
             *create_jsonrpc_routes(handler, rpc_url=JSONRPC_PATH,
                                    context_builder=IdentityContextBuilder())]
@@ -161,7 +261,24 @@ def _task_input(message: Message) -> TaskInput:
 
 
 def _data_part(data: dict[str, Any]) -> Part:
-    return new_data_part(data, media_type="application/json")
+    replaced: list[str] = []
+    part = new_data_part(_finite(data, "", replaced), media_type="application/json")
+    if replaced:
+        log.warning("A2A data part: non-finite numbers sent as null at %s", ", ".join(replaced))
+    return part
+
+
+def _finite(value: Any, where: str, replaced: list[str]) -> Any:
+    """Return `value` with NaN/Infinity as None (protobuf's JSON mapping, used on the wire and
+    by the SQL task store, rejects them), noting where in `replaced`."""
+    if isinstance(value, float) and not math.isfinite(value):
+        replaced.append(where or "/")
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v, f"{where}/{k}", replaced) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v, f"{where}/{i}", replaced) for i, v in enumerate(value)]
+    return value
 
 
 def _message(updater: TaskUpdater, text: str) -> Message:

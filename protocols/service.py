@@ -2,7 +2,8 @@
 
 `create_app(service)` wires routes, bearer auth, a body-size limit and JSON errors around a
 `Service`, which holds every dependency (warehouse, task store, tokens, thread store, model,
-outbox) so nothing lives in module globals. `revops serve` builds both and runs uvicorn.
+outbox, the A2A task file) so nothing lives in module globals. `revops serve` builds both and
+runs uvicorn; it keeps A2A tasks in `OutboxSettings.a2a_path()` (REVOPS_A2A_DB).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -79,6 +81,9 @@ class Service:
     """protocols.outbox.Outbox, started and stopped with the app when given."""
     mcp_server: Any = None
     """An mcp low-level Server (protocols/mcp_server.build_mcp_server) served at /mcp."""
+    a2a_db: Path | None = None
+    """SQLite file of the A2A tasks (the a2a-sdk's DatabaseTaskStore), so GetTask and replies
+    to INPUT_REQUIRED tasks survive a restart; None keeps them in memory."""
     inflight: dict[str, Inflight] = field(default_factory=dict)
     background: set[asyncio.Task[Any]] = field(default_factory=set)
     limiter: anyio.CapacityLimiter | None = None
@@ -137,7 +142,8 @@ def create_app(service: Service) -> Starlette:
     """Return the ASGI app: REST + A2A (+ MCP when given), auth on, JSON errors."""
     from protocols import a2a_server, rest
 
-    routes: list[BaseRoute] = [*rest.routes(), *a2a_server.routes(service)]
+    a2a_tasks = a2a_server.task_store(service.a2a_db)  # opened in the lifespan
+    routes: list[BaseRoute] = [*rest.routes(), *a2a_server.routes(service, a2a_tasks)]
     if service.mcp_server is not None:
         # MCP over streamable HTTP at /mcp: its routes join ours (same auth, limits and
         # errors); its session manager runs in our lifespan.
@@ -146,7 +152,7 @@ def create_app(service: Service) -> Starlette:
         routes.extend(mcp_http_app(service.mcp_server, path="/mcp",
                                    host=service.config.host).routes)
     app = Starlette(
-        routes=routes, lifespan=partial(_lifespan, service=service),
+        routes=routes, lifespan=partial(_lifespan, service=service, a2a_tasks=a2a_tasks),
         middleware=[Middleware(BearerAuthMiddleware, tokens=service.tokens),
                     Middleware(BodyLimitMiddleware, limit=service.config.max_body_bytes)],
         exception_handlers={HTTPException: _http_error, Exception: _internal_error})
@@ -155,9 +161,12 @@ def create_app(service: Service) -> Starlette:
 
 
 @asynccontextmanager
-async def _lifespan(app: Starlette, *, service: Service) -> AsyncIterator[None]:
+async def _lifespan(app: Starlette, *, service: Service, a2a_tasks: Any) -> AsyncIterator[None]:
+    from protocols.a2a_server import opened
+
     service.limiter = anyio.CapacityLimiter(service.config.workers)
     async with AsyncExitStack() as stack:
+        await stack.enter_async_context(opened(a2a_tasks))
         service.http = await stack.enter_async_context(httpx.AsyncClient(timeout=10))
         if service.mcp_server is not None:
             await stack.enter_async_context(service.mcp_server.session_manager.run())
@@ -215,10 +224,11 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Any = None
         warehouse=warehouse, store=store, tokens=tokens, llm=llm, threads=threads,
         config=ServiceConfig(public_url=shown, host=host,
                              outbox_interval=settings.outbox_interval),
-        outbox=_outbox(store, settings),
+        outbox=_outbox(store, settings), a2a_db=settings.a2a_path(),
         mcp_server=build_mcp_server(warehouse, llm=llm, requester_of=mcp_requester))
     print(f"RevOps agent on {shown}: REST /v1/tasks, A2A {shown}/.well-known/agent-card.json, "
-          f"MCP {shown}/mcp; tasks in {settings.state_db}", file=sys.stderr)
+          f"MCP {shown}/mcp; tasks in {settings.state_db}, A2A tasks in {settings.a2a_path()}",
+          file=sys.stderr)
     try:
         uvicorn.run(create_app(service), host=host, port=port, log_level="info")
     finally:

@@ -1,6 +1,8 @@
 """Where the task store lives and where escalations go, read from the environment once.
 
     REVOPS_STATE_DB          task store and outbox (default: state.sqlite in the user data dir)
+    REVOPS_A2A_DB            A2A protocol tasks, so GetTask and replies to INPUT_REQUIRED tasks
+                             work after a restart (default: <state_db stem>-a2a.sqlite beside it)
     REVOPS_HUB_URL           central coordination's escalation endpoint (and the fallback)
     REVOPS_HUB_TOKEN         bearer token for the hub (sent only to the hub's URL)
     REVOPS_PEER_URLS         peers' endpoints: JSON {"finance": "http://…"} or finance=http://…,…
@@ -37,6 +39,8 @@ class OutboxSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REVOPS_", extra="ignore", frozen=True)
 
     state_db: Path = Field(default_factory=default_state_db)
+    a2a_db: Path | None = None
+    """The a2a-sdk's task table (None = `a2a_path()`'s default beside state_db)."""
     hub_url: AnyHttpUrl | None = None
     hub_token: SecretStr | None = None
     peer_urls: Annotated[dict[str, AnyHttpUrl], NoDecode] = Field(default_factory=dict)
@@ -47,10 +51,17 @@ class OutboxSettings(BaseSettings):
     outbox_timeout: PositiveFloat = 10.0
     """Seconds allowed for one delivery request."""
 
-    @field_validator("state_db", mode="after")
+    @field_validator("state_db", "a2a_db", mode="after")
     @classmethod
-    def _expand(cls, v: Path) -> Path:
-        return v.expanduser()
+    def _expand(cls, v: Path | None) -> Path | None:
+        return v.expanduser() if v is not None else None
+
+    def a2a_path(self) -> Path:
+        """Return the A2A task store's file: REVOPS_A2A_DB, else `<stem>-a2a.sqlite` beside
+        the state db (state.sqlite -> state-a2a.sqlite)."""
+        if self.a2a_db is not None:
+            return self.a2a_db
+        return self.state_db.with_name(f"{self.state_db.stem}-a2a.sqlite")
 
     @field_validator("peer_urls", mode="before")
     @classmethod

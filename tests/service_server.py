@@ -31,6 +31,10 @@ TOKENS = {
 }
 
 
+A2A_DB = "state-a2a.sqlite"
+"""The A2A task store's file in a test server's state dir (as `revops serve` names it)."""
+
+
 def auth(who: str) -> dict[str, str]:
     """Return the Authorization header of one of the test tokens."""
     return {"Authorization": f"Bearer {TOKENS[who][0]}"}
@@ -63,8 +67,9 @@ def serving(make_app: Callable[[str], Any]) -> Iterator[str]:
 @contextmanager
 def agent_service(wh: Warehouse, state_dir: Path, *, outbox: Callable[[TaskStore], Any] | None
                   = None, **config: Any) -> Iterator[tuple[str, Service]]:
-    """Serve the agent (REST, A2A, MCP) over `wh` with the test tokens, a fresh task store and
-    thread store."""
+    """Serve the agent (REST, A2A, MCP) over `wh` with the test tokens and the task store, thread
+    store and A2A task store in `state_dir` (fresh, or the ones a previous server left there, as
+    after a restart of `revops serve`)."""
     store = TaskStore(state_dir / "state.sqlite")
     threads = open_threads(state_dir / "threads.sqlite")
     holder: dict[str, Service] = {}
@@ -75,7 +80,8 @@ def agent_service(wh: Warehouse, state_dir: Path, *, outbox: Callable[[TaskStore
             tokens=TokenTable({token: who for token, who in TOKENS.values()}),
             config=ServiceConfig(public_url=base, as_of=END, **config),
             mcp_server=build_mcp_server(wh, today=lambda: END, requester_of=mcp_requester),
-            outbox=outbox(store) if outbox is not None else None)
+            outbox=outbox(store) if outbox is not None else None,
+            a2a_db=state_dir / A2A_DB)
         return create_app(holder["service"])
 
     try:

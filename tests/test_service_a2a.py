@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import math
+import sqlite3
 import uuid
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
@@ -17,12 +21,15 @@ from a2a.types import (
     SendMessageRequest,
     Task,
     TaskState,
+    TaskStatus,
 )
 from a2a.utils import TransportProtocol
 from a2a.utils.errors import TaskNotCancelableError, TaskNotFoundError
 
+from protocols import a2a_server
+from protocols.settings import OutboxSettings
 from tests.metrics_demo import demo_warehouse
-from tests.service_server import agent_service, auth
+from tests.service_server import A2A_DB, TOKENS, agent_service, auth
 
 pytestmark = pytest.mark.anyio
 WIN_RATE = "what's our win rate this quarter?"
@@ -49,15 +56,21 @@ async def card_of(base: str):
         return await A2ACardResolver(http, base).get_agent_card()
 
 
+@asynccontextmanager
+async def a2a_client(base: str, who: str = "revops"):
+    """The official client for the server at `base`, speaking with `who`'s token."""
+    card = await card_of(base)
+    async with httpx.AsyncClient(headers=auth(who), timeout=30) as http:
+        config = ClientConfig(httpx_client=http, streaming=False,
+                              supported_protocol_bindings=[TransportProtocol.JSONRPC])
+        async with ClientFactory(config).create(card) as c:
+            yield c
+
+
 @pytest.fixture
 async def client(server):
-    card = await card_of(server[0])
-    http = httpx.AsyncClient(headers=auth("revops"), timeout=30)
-    config = ClientConfig(httpx_client=http, streaming=False,
-                          supported_protocol_bindings=[TransportProtocol.JSONRPC])
-    async with ClientFactory(config).create(card) as c:
+    async with a2a_client(server[0]) as c:
         yield c
-    await http.aclose()
 
 
 def user_message(text: str, **ids: str) -> Message:
@@ -129,11 +142,17 @@ async def test_write_request_is_rejected_as_refused(client):
     assert response_of(task)["status"] == "refused"
 
 
-async def test_clarification_round_trip_on_the_same_task(wh, client):
+def shared_last_name(wh) -> str:
+    """A surname several deal owners share: asking about it needs a clarification."""
     [last] = wh.con.execute(
         "select split_part(full_name, ' ', 2) as last from users "
         "where user_id in (select owner_id from opportunities) "
         "group by last having count(*) > 1 order by last limit 1").fetchone()
+    return last
+
+
+async def test_clarification_round_trip_on_the_same_task(wh, client):
+    last = shared_last_name(wh)
     asked = await send(client, user_message(f"bookings for {last.lower()} this year"))
     assert asked.status.state == TaskState.TASK_STATE_INPUT_REQUIRED
     [data] = get_data_parts(list(asked.status.message.parts))
@@ -213,3 +232,128 @@ async def test_malformed_json_rpc_is_a_json_rpc_error_not_a_500(server, content)
             **auth("revops"), "A2A-Version": "1.0", "Content-Type": "application/json"})
     assert reply.status_code < 500
     assert reply.json()["error"]["code"] < 0
+
+
+# A2A tasks survive a restart: a second server (new app, new SDK handler, new connections) over
+# the state dir the first one left, as after a restart of `revops serve`.
+
+def stored_a2a_tasks(state_dir) -> dict[str, tuple[str, str]]:
+    """Task id -> (owner, state) as the a2a-sdk's SQL store left them on disk."""
+    with sqlite3.connect(state_dir / A2A_DB) as con:
+        rows = con.execute("select id, owner, json_extract(status, '$.state') from tasks")
+        return {task_id: (owner, state) for task_id, owner, state in rows}
+
+
+async def test_a_finished_task_is_still_there_after_a_restart(wh, tmp_path):
+    with agent_service(wh, tmp_path) as (base, _):
+        async with a2a_client(base) as c:
+            task = await send(c, user_message(WIN_RATE))
+    assert task.status.state == TaskState.TASK_STATE_COMPLETED
+    assert stored_a2a_tasks(tmp_path)[task.id] == ("ana", "TASK_STATE_COMPLETED")
+    with agent_service(wh, tmp_path) as (base, _):
+        async with a2a_client(base) as c:
+            got = await c.get_task(GetTaskRequest(id=task.id))
+        async with a2a_client(base, "rep") as other:  # still private to its token
+            with pytest.raises(TaskNotFoundError):
+                await other.get_task(GetTaskRequest(id=task.id))
+    assert (got.id, got.context_id) == (task.id, task.context_id)
+    assert got.status.state == TaskState.TASK_STATE_COMPLETED
+    assert got.status == task.status
+    assert list(got.artifacts) == list(task.artifacts)  # the text part and the data part
+    assert response_of(got) == response_of(task)
+    assert response_of(got)["status"] == "answered" and response_of(got)["answer"]
+    [artifact] = got.artifacts
+    assert [p.text for p in artifact.parts if p.HasField("text")] == [response_of(got)["answer"]]
+
+
+async def test_a_clarification_is_answered_on_the_same_task_after_a_restart(wh, tmp_path):
+    last = shared_last_name(wh)
+    with agent_service(wh, tmp_path) as (base, _):
+        async with a2a_client(base) as c:
+            asked = await send(c, user_message(f"bookings for {last.lower()} this year"))
+    assert asked.status.state == TaskState.TASK_STATE_INPUT_REQUIRED
+    assert stored_a2a_tasks(tmp_path)[asked.id] == ("ana", "TASK_STATE_INPUT_REQUIRED")
+    with agent_service(wh, tmp_path) as (base, service):
+        async with a2a_client(base) as c:
+            waiting = await c.get_task(GetTaskRequest(id=asked.id))
+            assert waiting.status == asked.status  # the question, with its options
+            [data] = get_data_parts(list(waiting.status.message.parts))
+            options = data["clarification"]["options"]
+            assert len(options) > 1
+            chosen = options[1].rsplit(" (", 1)[0]
+            done = await send(c, user_message(chosen, task_id=asked.id,
+                                              context_id=asked.context_id))
+        stored = service.store.get(asked.id)  # recorded in the agent's own task store too
+    assert stored is not None and stored.status == "answered"
+    assert (done.id, done.context_id) == (asked.id, asked.context_id)
+    assert done.status.state == TaskState.TASK_STATE_COMPLETED
+    answer = response_of(done)
+    assert answer["status"] == "answered"
+    assert answer["intent"]["params"]["filters"] == [{"dimension": "rep", "values": [chosen]}]
+    assert answer["intent"]["params"]["period"]["label"] == "FY2027"
+    assert stored_a2a_tasks(tmp_path)[asked.id] == ("ana", "TASK_STATE_COMPLETED")
+
+
+async def test_unknown_task_after_a_restart_is_an_a2a_error(wh, tmp_path):
+    with agent_service(wh, tmp_path) as (base, _):
+        async with a2a_client(base) as c:
+            await send(c, user_message("bookings this year"))
+    with agent_service(wh, tmp_path) as (base, _):
+        async with a2a_client(base) as c:
+            with pytest.raises(TaskNotFoundError):
+                await c.get_task(GetTaskRequest(id=str(uuid.uuid4())))
+            with pytest.raises(TaskNotFoundError):
+                await c.cancel_task(CancelTaskRequest(id=str(uuid.uuid4())))
+        async with httpx.AsyncClient(timeout=30) as http:
+            raw = await http.post(f"{base}/a2a/jsonrpc", json={
+                "jsonrpc": "2.0", "id": 1, "method": "GetTask", "params": {"id": "nope"}},
+                headers={**auth("revops"), "A2A-Version": "1.0"})
+    assert raw.status_code == 200
+    assert raw.json()["error"]["code"] == -32001  # TaskNotFoundError
+
+
+async def test_tasks_a_crash_left_working_are_failed_at_startup(wh, tmp_path):
+    from a2a.server.context import ServerCallContext
+
+    ana = ServerCallContext(user=a2a_server._Owner("ana"))
+    seeded = {state: Task(id=str(uuid.uuid4()), context_id=str(uuid.uuid4()),
+                          status=TaskStatus(state=state), history=[user_message(WIN_RATE)])
+              for state in (TaskState.TASK_STATE_WORKING, TaskState.TASK_STATE_INPUT_REQUIRED)}
+    async with a2a_server.opened(a2a_server.task_store(tmp_path / A2A_DB)) as store:
+        for task in seeded.values():  # as a run killed mid-answer leaves them
+            await store.save(task, ana)
+    with agent_service(wh, tmp_path) as (base, _):
+        async with a2a_client(base) as c:
+            working = await c.get_task(GetTaskRequest(id=seeded[TaskState.TASK_STATE_WORKING].id))
+            waiting = await c.get_task(
+                GetTaskRequest(id=seeded[TaskState.TASK_STATE_INPUT_REQUIRED].id))
+    assert working.status.state == TaskState.TASK_STATE_FAILED
+    assert get_message_text(working.status.message) == a2a_server.INTERRUPTED
+    assert list(working.history) == list(seeded[TaskState.TASK_STATE_WORKING].history)
+    assert waiting.status.state == TaskState.TASK_STATE_INPUT_REQUIRED
+
+
+def test_serve_keeps_a2a_tasks_beside_the_state_db(wh, tmp_path, monkeypatch):
+    import uvicorn
+
+    from protocols import service as service_module
+
+    apps = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **_: apps.append(app))
+    monkeypatch.delenv("REVOPS_A2A_DB", raising=False)
+    monkeypatch.setenv("REVOPS_STATE_DB", str(tmp_path / "agent.sqlite"))
+    token, who = TOKENS["revops"]
+    env = {"REVOPS_TOKENS": f"{token}={who.id}:{who.role}"}
+    service_module.serve(wh, host="127.0.0.1", port=8765, env=env)
+    assert apps[0].state.service.a2a_db == tmp_path / "agent-a2a.sqlite"
+    monkeypatch.setenv("REVOPS_A2A_DB", str(tmp_path / "elsewhere" / "a2a.sqlite"))
+    assert OutboxSettings().a2a_path() == tmp_path / "elsewhere" / "a2a.sqlite"
+
+
+def test_non_finite_numbers_go_out_as_null_with_a_warning(caplog):
+    from google.protobuf.json_format import MessageToDict
+
+    with caplog.at_level(logging.WARNING, logger=a2a_server.__name__):
+        part = a2a_server._data_part({"rate": math.nan, "rows": [[1.5, math.inf]], "n": 3})
+    assert MessageToDict(part)["data"] == {"rate": None, "rows": [[1.5, None]], "n": 3}
+    assert "/rate, /rows/0/1" in caplog.text
