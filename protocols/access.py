@@ -112,6 +112,11 @@ class RowScope(BaseModel):
             f"{self._whose()} (role {self.role}).",
             instead=INSTEAD)
 
+    def unscopable(self, tool: Tool, why: str) -> AccessDenied:
+        """Return the refusal for a tool that cannot apply the owner filter in this mode."""
+        return AccessDenied(f"{tool.title} ({tool.name}) cannot be limited to {self._whose()} "
+                            f"here: {why}.", instead=INSTEAD)
+
     def vouch(self, tool: Tool, result: MetricResult, applied: Filter) -> MetricResult:
         """Check the tool applied the filter; return the result with the scope noted."""
         missing = [v for v in applied.values if literal(v) not in result.sql]
@@ -125,9 +130,7 @@ class RowScope(BaseModel):
             log.warning("%s ignored the row scope of %s (values missing from its SQL: %s; "
                         "rows of other reps: %s)", tool.name, self.requester_id, missing,
                         foreign)
-            raise AccessDenied(f"{tool.title} ({tool.name}) cannot be limited to "
-                               f"{self._whose()} with these parameters.",
-                               instead=INSTEAD)
+            raise self.unscopable(tool, "its result does not show the owner filter applied")
         note = Warning(code=SCOPED_CODE, message=f"Scoped to {self._whose()} (role "
                                                  f"{self.role}): {self._members()}.")
         return result.model_copy(update={"warnings": [*result.warnings, note]})

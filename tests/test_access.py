@@ -131,12 +131,41 @@ def test_every_tool_either_refuses_or_keeps_to_the_reps_rows(wh):
         for params in variants:
             try:
                 result = run_tool(ctx_for(wh, REP), name, params)
-            except ToolInputError:  # AccessDenied, or a split the tool cannot make
+            except AccessDenied:
                 continue
+            except ToolInputError as exc:  # a split the tool cannot make asks back; the
+                if not params.group_by:    # scope alone must never make it ask back
+                    pytest.fail(f"{name}: the scope made it ask back ({exc}), not refuse")
             assert any(w.code == SCOPED_CODE for w in result.warnings), name
             if "rep" in result.columns:
                 at = result.columns.index("rep")
                 assert {r[at] for r in result.rows} <= {REP["name"]}, name
+
+
+def test_rep_data_accuracy_counts_only_their_records(wh):
+    """The scoped answer is the rep's own slice, with no company-wide totals in its caveats."""
+    company = ask(wh, "how accurate is our CRM data?", as_of=END)
+    mine = ask(wh, "how accurate is our CRM data?", as_of=END, requester=REP)
+    assert mine.status == "answered", mine.answer
+    row = dict(zip(mine.result.columns, mine.result.rows[0], strict=True))
+    assert mine.result.value == row["data_accuracy"]
+    assert 0 < row["records"] == mine.result.n_records < company.result.n_records
+    assert f"{row['passing']:,} of {row['records']:,} records" in mine.answer
+    company_total = f"{company.result.n_records:,}"
+    assert all(company_total not in w.message for w in mine.warnings), mine.warnings
+
+
+@pytest.mark.parametrize("question", ["what data issues do we have?", "campaign ROI this year"])
+def test_a_mode_that_cannot_apply_the_scope_is_refused_not_asked_back(wh, question):
+    response = ask(wh, question, as_of=END, requester=REP)
+    assert response.status == "refused", response.answer
+    assert "cannot be limited to your records" in response.answer
+
+
+def test_failing_rules_list_asks_back_rather_than_ignoring_a_split(wh):
+    response = ask(wh, "data issues by team", as_of=END, requester=REVOPS)
+    assert response.status == "needs_clarification", response.answer
+    assert "covers every record" in response.clarification.question
 
 
 def test_exclusions_and_deal_attributes_are_not_refused(wh):

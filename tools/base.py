@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -170,6 +170,19 @@ class ToolInputError(ValueError):
     def __init__(self, message: str, options: list[str] | None = None) -> None:
         super().__init__(message)
         self.options = options or []
+
+
+class FilterUnsupported(ToolInputError):
+    """The tool cannot apply a split or filter by these dimensions (in this mode).
+
+    Distinct from other input errors because a row scope is a filter: a restricted requester
+    whose mandatory owner filter the tool cannot apply is refused, not asked to rephrase.
+    """
+
+    def __init__(self, message: str, dimensions: Iterable[str],
+                 options: list[str] | None = None) -> None:
+        super().__init__(message, options)
+        self.dimensions = frozenset(dimensions)
 
 
 Runner = Callable[[ToolContext, MetricParams], MetricResult]

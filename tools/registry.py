@@ -8,6 +8,7 @@ from typing import Final
 from tools.base import (
     OWNER_DIMENSIONS,
     Dimension,
+    FilterUnsupported,
     MetricParams,
     MetricResult,
     Runner,
@@ -93,4 +94,10 @@ def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
     if ctx.scope is None:
         return tool.run(ctx, params)
     scoped, owner = ctx.scope.restrict(tool, params)
-    return ctx.scope.vouch(tool, tool.run(ctx, scoped), owner)
+    try:
+        result = tool.run(ctx, scoped)
+    except FilterUnsupported as exc:
+        if owner.dimension.value in exc.dimensions:
+            raise ctx.scope.unscopable(tool, str(exc)) from exc
+        raise
+    return ctx.scope.vouch(tool, result, owner)

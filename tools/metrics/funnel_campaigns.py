@@ -7,7 +7,13 @@ opportunity relation as every other deal metric, rebuilt as of the as-of date.
 
 from __future__ import annotations
 
-from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
+from tools.base import (
+    Dimension,
+    FilterUnsupported,
+    MetricParams,
+    MetricResult,
+    ToolContext,
+)
 from tools.fiscal import Period
 from tools.metrics.engine import source
 from tools.metrics.operations_base import (
@@ -102,8 +108,9 @@ def campaign_sourced(ctx: ToolContext, params: MetricParams) -> MetricResult:
     check_options(params, set())
     roi = _with_roi(params)
     if measure == "roi" and not roi:
-        raise ToolInputError("campaign ROI can only be split or filtered by campaign",
-                             options=["campaign"])
+        raise FilterUnsupported("campaign ROI can only be split or filtered by campaign",
+                                [d.value for d in params.group_by] +
+                                [f.dimension.value for f in params.filters], options=["campaign"])
     spec = RecordSpec("campaign_sourced", DEFINITION, HEADLINES[measure],
                       COLUMNS + (ROI_COLUMNS if roi else ()), "opportunities", DIMS)
     frame = start(ctx, params, spec, "quarter")

@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 
 from tools.base import (
     Dimension,
+    FilterUnsupported,
     MetricParams,
     MetricResult,
     ToolContext,
@@ -78,8 +79,9 @@ def check_dims(params: MetricParams, allowed: Sequence[Dimension], title: str) -
     bad = [d.value for d in params.group_by if d not in allowed]
     bad += [f.dimension.value for f in params.filters if f.dimension not in allowed]
     if bad:
-        raise ToolInputError(f"{title} can't be split or filtered by {', '.join(sorted(set(bad)))}",
-                             options=[d.value for d in allowed])
+        raise FilterUnsupported(
+            f"{title} can't be split or filtered by {', '.join(sorted(set(bad)))}", bad,
+            options=[d.value for d in allowed])
 
 
 def no_trend(params: MetricParams, title: str) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from tools.base import (
     Dimension,
+    FilterUnsupported,
     MetricParams,
     MetricResult,
     PeriodParam,
@@ -78,8 +79,8 @@ def start(ctx: ToolContext, params: MetricParams, spec: RecordSpec, default_peri
     bad = sorted({d.value for d in params.group_by if d not in spec.dims}
                  | {f.dimension.value for f in params.filters if f.dimension not in spec.dims})
     if bad:
-        raise ToolInputError(f"{spec.name} cannot be split or filtered by {', '.join(bad)}",
-                             options=[d.value for d in spec.dims])
+        raise FilterUnsupported(f"{spec.name} cannot be split or filtered by {', '.join(bad)}",
+                                bad, options=[d.value for d in spec.dims])
     if params.compare and params.time_grain:
         raise ToolInputError("a comparison works on one period; ask for the trend or the "
                              "comparison", options=["drop the comparison", "drop the trend"])

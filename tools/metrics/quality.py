@@ -14,11 +14,13 @@ from tools.base import (
     OPPORTUNITY_DIMENSIONS,
     OWNER_DIMENSIONS,
     Dimension,
+    FilterUnsupported,
     MetricParams,
     MetricResult,
     Tool,
     ToolContext,
     ToolInputError,
+    Warning,
 )
 from tools.quality.answer import (
     check_run,
@@ -53,13 +55,21 @@ def data_quality(ctx: ToolContext, params: MetricParams) -> MetricResult:
         raise ToolInputError(f"data_quality has no measure '{measure}'",
                              options=["accuracy", "dimensions"])
     sql = run.sql
-    value, null_reason = plain(run.accuracy), run.null_reason
+    value, null_reason, records = plain(run.accuracy), run.null_reason, run.evaluated
+    warnings = run_warnings(ctx, run, recorded=run.run_id is not None,
+                            company=not (params.group_by or params.filters))
     if params.group_by or params.filters:
         columns, rows, extra = _by_owner(ctx, run, params)
         sql += ";\n\n" + extra
         definition = ACCURACY_DEFINITION + " By owner: the records each owns."
         value = None if params.group_by or not rows else plain(rows[0][-1])
         null_reason = None if params.group_by or value is not None else "NO_DATA"
+        records = sum(int(r[columns.index("records")] or 0) for r in rows)
+        if value is not None and not params.group_by and not run.meets(value):
+            warnings.insert(0, Warning(code="DQ_BELOW_TARGET", message=(
+                f"Data accuracy of these records is {value:.1%}, not {run.comparator} "
+                f"{run.target:.0%}: {rows[0][columns.index('failing')]:,} of "
+                f"{rows[0][columns.index('records')]:,} records fail a critical rule.")))
     elif measure == "dimensions":
         columns = ["dimension", "data_accuracy", "checks", "passed"]
         rows = [[d.name, d.rate, d.evaluated, d.passing] for d in run.dimensions if d.evaluated]
@@ -75,10 +85,9 @@ def data_quality(ctx: ToolContext, params: MetricParams) -> MetricResult:
     return MetricResult(
         metric="data_quality", value=value,
         unit="ratio", columns=columns, rows=[[plain(v) for v in r] for r in rows], period=None,
-        as_of=run.as_of, sql=sql, n_records=run.evaluated, measure="data_accuracy",
+        as_of=run.as_of, sql=sql, n_records=records, measure="data_accuracy",
         definition=definition.format(scope=scope, comparator=run.comparator, target=run.target),
-        null_reason=null_reason,
-        warnings=run_warnings(ctx, run, recorded=run.run_id is not None))
+        null_reason=null_reason, warnings=warnings)
 
 
 def _by_owner(ctx: ToolContext, run: RunResult,
@@ -86,9 +95,10 @@ def _by_owner(ctx: ToolContext, run: RunResult,
     bad = [d.value for d in params.group_by if d not in OWNER_DIMENSIONS]
     bad += [f.dimension.value for f in params.filters if f.dimension not in OWNER_DIMENSIONS]
     if bad:
-        raise ToolInputError(f"data quality is split by the owner of each record, so by rep, "
-                             f"manager, team, region or territory, not by {', '.join(bad)}",
-                             options=sorted(d.value for d in OWNER_DIMENSIONS))
+        raise FilterUnsupported(f"data quality is split by the owner of each record, so by "
+                                f"rep, manager, team, region or territory, not by "
+                                f"{', '.join(bad)}", bad,
+                                options=sorted(d.value for d in OWNER_DIMENSIONS))
     dims = list(params.group_by)
     q = Query()
     q.bind("owners", [{"owner_id": o.name, "evaluated": o.evaluated, "passing": o.passing}

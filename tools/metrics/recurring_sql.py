@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tools.base import Dimension, MetricParams, ToolContext, ToolInputError, Warning
+from tools.base import (
+    Dimension,
+    FilterUnsupported,
+    MetricParams,
+    ToolContext,
+    ToolInputError,
+    Warning,
+)
 from tools.fiscal import Period
 from tools.metrics.periods import resolve_period
 from tools.query import Query, plain, render
@@ -89,9 +96,9 @@ def check_dims(params: MetricParams, allowed: tuple[Dimension, ...], why: str) -
     bad = sorted({d.value for d in params.group_by if d not in allowed}
                  | {f.dimension.value for f in params.filters if f.dimension not in allowed})
     if bad:
-        raise ToolInputError(f"{why}, so it can be split or filtered by "
-                             f"{', '.join(d.value for d in allowed)}, not by {', '.join(bad)}",
-                             options=[d.value for d in allowed])
+        raise FilterUnsupported(f"{why}, so it can be split or filtered by "
+                                f"{', '.join(d.value for d in allowed)}, not by {', '.join(bad)}",
+                                bad, options=[d.value for d in allowed])
 
 
 def capped_period(ctx: ToolContext, params: MetricParams, period: Period | None) -> Period:

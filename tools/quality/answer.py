@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, Warning
+from tools.base import (
+    FilterUnsupported,
+    MetricParams,
+    MetricResult,
+    ToolContext,
+    ToolInputError,
+    Warning,
+)
 from tools.quality.catalog import Rule
 from tools.quality.duplicates import MAX_EDITS, duplicates_sql
 from tools.quality.history import catalog_in_effect, recent_runs
@@ -42,10 +49,16 @@ def check_run(ctx: ToolContext, recorded_ok: bool = True) -> RunResult:
                              default_as_of(ctx.settings, ctx.as_of))
 
 
-def run_warnings(ctx: ToolContext, run: RunResult, recorded: bool = False) -> list[Warning]:
-    """Return the caveats of a run: target, unmeasured rules, quarantine, where it comes from."""
+def run_warnings(ctx: ToolContext, run: RunResult, recorded: bool = False,
+                 company: bool = True) -> list[Warning]:
+    """Return the caveats of a run: target, unmeasured rules, quarantine, where it comes from.
+
+    company=False (an answer about some owners' records) leaves out the caveats that quote
+    company-wide totals: they would contradict the slice and show a scoped requester numbers
+    outside their scope.
+    """
     out: list[Warning] = []
-    if run.accuracy is not None and not run.passed:
+    if company and run.accuracy is not None and not run.passed:
         out.append(Warning(code="DQ_BELOW_TARGET", message=(
             f"Data accuracy is {run.accuracy:.1%}, not {run.comparator} {run.target:.0%}: "
             f"{run.evaluated - run.passing:,} of {run.evaluated:,} records fail a critical "
@@ -57,7 +70,7 @@ def run_warnings(ctx: ToolContext, run: RunResult, recorded: bool = False) -> li
             f"{len(skipped)} rules could not be measured because the data lacks their fields "
             f"({names}); the rate covers the rules that could.")))
     rejected = sum(t.quarantined for t in run.tables if t.in_scope)
-    if rejected:
+    if company and rejected:
         out.append(Warning(code="DQ_IMPORT_QUARANTINE", message=(
             f"{rejected:,} imported rows could not be stored (import_rejects); they count as "
             "failing records.")))
@@ -70,7 +83,7 @@ def run_warnings(ctx: ToolContext, run: RunResult, recorded: bool = False) -> li
         out.append(Warning(code="DQ_NO_RECORDED_CHECK", message=(
             "Computed live; no check has been recorded yet. Run `revops check` to record one "
             "(the scorecard reads recorded checks).")))
-    elif last[0]["accuracy"] is not None:
+    elif company and last[0]["accuracy"] is not None:
         out.append(Warning(code="DQ_LAST_CHECK", message=(
             f"The last recorded check ({last[0]['run_id']}, {str(last[0]['started_at'])[:10]}) "
             f"measured {last[0]['accuracy']:.1%}; this answer is computed live.")))
@@ -100,6 +113,13 @@ def issues_result(ctx: ToolContext, params: MetricParams) -> MetricResult:
     catalog = catalog_in_effect(ctx.con)
     as_of = default_as_of(ctx.settings, ctx.as_of)
     if (params.measure or "all") == "all":
+        if params.group_by or params.filters:
+            raise FilterUnsupported(
+                "the list of failing rules covers every record; split or filter one issue "
+                "instead (e.g. deals missing a close date by rep), or ask for data accuracy "
+                "by owner", [d.value for d in params.group_by] +
+                [f.dimension.value for f in params.filters],
+                options=["data accuracy by rep", "one issue by rep"])
         run = check_run(ctx)
         rows = [[r.rule_id, r.table, r.name, r.severity, r.failed, r.applicable, r.pass_rate]
                 for r in failing(run)]
@@ -137,8 +157,10 @@ def issues_result(ctx: ToolContext, params: MetricParams) -> MetricResult:
         if rule.table == "users" and [d.value for d in params.group_by] == ["rep"]:
             params = params.model_copy(update={"group_by": []})  # "which reps have no deals"
         if params.group_by or params.filters:
-            raise ToolInputError(f"{rule.name} checks {rule.table}, which can't be split or "
-                                 "filtered by deal attributes", options=["ask without it"])
+            raise FilterUnsupported(
+                f"{rule.name} checks {rule.table}, which can't be split or filtered by deal "
+                "attributes", [d.value for d in params.group_by] +
+                [f.dimension.value for f in params.filters], options=["ask without it"])
         listing = record_listing(ctx.con, plan, check, values, params)
     warnings = []
     if listing.total:

@@ -101,6 +101,10 @@ class RunResult(BaseModel):
     catalog_checksum: str
     rules_file: str | None = None
 
+    def meets(self, rate: float) -> bool:
+        """Whether an accuracy rate meets the run's target (for a slice of the records)."""
+        return rate > self.target if self.comparator == ">" else rate >= self.target
+
     def rule(self, ref: str) -> RuleResult:
         """Return a rule result by 'id:table' or by a unique id."""
         found = [r for r in self.rules if ref in (r.ref, r.rule_id)]

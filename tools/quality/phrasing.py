@@ -27,6 +27,10 @@ def _accuracy(r: MetricResult) -> str:
     if r.value is None:
         return f"Data accuracy as of {r.as_of} cannot be computed: there are no records to " \
                "evaluate."
+    if r.columns[0] == "records":  # one slice of owners (filters, e.g. a requester's scope)
+        records, passing = r.rows[0][0], r.rows[0][1]
+        return (f"Data accuracy of these records as of {r.as_of} is {r.value:.1%}: "
+                f"{passing:,} of {records:,} records pass every critical data-quality rule.")
     if r.columns[0] == "dimension":
         parts = "; ".join(f"{row[0]} {row[1]:.1%}" for row in r.rows)
         return (f"Data accuracy as of {r.as_of} is {r.value:.1%}. Share of rule checks passed "
