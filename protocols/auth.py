@@ -173,3 +173,29 @@ def identity_of(scope: Scope) -> Identity:
     if not isinstance(user, TokenUser):
         raise RuntimeError("route is not behind BearerAuthMiddleware")
     return user.caller
+
+
+AUTH_USER_KEY = "langgraph_auth_user"
+"""Where LangGraph Server puts the authenticated user (protocols/langgraph_auth.py) in a run's
+config["configurable"]."""
+
+
+def requester_of(user: Any) -> dict[str, Any] | None:
+    """Return the requester dict of a server's authenticated user (None: no such user).
+
+    The server may pass the dict `identify` returned or an object wrapping it; either way only
+    id, role and name are taken. A user without a valid role gets a requester the access policy
+    denies (fail closed), never an unrestricted one.
+    """
+    if user is None:
+        return None
+
+    def field(key: str) -> Any:
+        try:
+            return user[key]
+        except (KeyError, TypeError):
+            return getattr(user, key, None)
+
+    found = {"id": field("id") or field("identity"), "role": field("role") or "",
+             "name": field("name")}
+    return {k: v for k, v in found.items() if v is not None}

@@ -318,7 +318,8 @@ def _escalation(insight: Insight, monitor: Monitor, sql: str, at: datetime) -> E
     context["sql"] = sql
     return EscalationRecord(
         escalation_id=insight.insight_id, idempotency_key=insight.idempotency_key,
-        task_id=f"monitor:{monitor.id}", category=monitor.category, target=monitor.target,
+        task_id=f"monitor:{monitor.id}", kind="insight", category=monitor.category,
+        target=monitor.target,
         reason=insight.message, requester=dict(REQUESTER), context=context, created_at=at,
         request={"monitor": monitor.id, "description": monitor.description,
                  "tool": monitor.tool, "params": insight.params,

@@ -100,7 +100,8 @@ class Outbox:
     def payload(self, e: EscalationRecord) -> dict[str, Any]:
         """Return the JSON body sent for an escalation."""
         return {"escalation_id": e.escalation_id, "idempotency_key": e.idempotency_key,
-                "task_id": e.task_id, "source": self.source, "category": e.category,
+                "task_id": e.task_id, "source": self.source, "kind": e.kind,
+                "category": e.category,
                 "target": e.target, "reason": e.reason, "request": e.request,
                 "requester": e.requester, "context": e.context,
                 "created_at": e.created_at.isoformat(), "attempt": e.attempts + 1}

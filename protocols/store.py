@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from protocols.messages import AgentResponse
 
 DeliveryState = Literal["pending", "delivered", "dead"]
+EscalationKind = Literal["escalation", "insight"]
+"""escalation: a request (or its part) the agent passes on; insight: a monitor's finding."""
 DELIVERY_STATES: tuple[DeliveryState, ...] = ("pending", "delivered", "dead")
 
 SCHEMA = """
@@ -47,6 +49,7 @@ create table if not exists escalations (
     requester        text,
     context          text not null,
     idempotency_key  text not null unique,
+    kind             text not null default 'escalation' check (kind in ('escalation', 'insight')),
     state            text not null check (state in ('pending', 'delivered', 'dead')),
     attempts         integer not null default 0 check (attempts >= 0),
     last_error       text,
@@ -94,6 +97,7 @@ class EscalationRecord(BaseModel):
     """What the receiver needs so it does not redo work, e.g. numbers already computed."""
     idempotency_key: str = ""
     """Sent as the Idempotency-Key header; equals escalation_id unless given."""
+    kind: EscalationKind = "escalation"
     state: DeliveryState = "pending"
     attempts: int = 0
     last_error: str | None = None
@@ -150,6 +154,14 @@ class TaskStore:
         # full: a committed escalation survives a power cut too, not only a process crash
         self._con.execute("pragma synchronous=full")
         self._con.executescript(SCHEMA)
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Add what later versions added to a store an older version created (additive)."""
+        columns = {r["name"] for r in self._con.execute("pragma table_info(escalations)")}
+        if "kind" not in columns:
+            self._con.execute("alter table escalations add column kind text not null default "
+                              "'escalation' check (kind in ('escalation', 'insight'))")
 
     # --- transactions -------------------------------------------------------------------------
 
@@ -337,11 +349,12 @@ def response_context(response: AgentResponse) -> dict[str, Any]:
 def _insert_escalation(con: sqlite3.Connection, e: EscalationRecord, *, on_conflict: str) -> int:
     cur = con.execute(
         "insert into escalations (escalation_id, task_id, category, target, reason, request,"
-        " requester, context, idempotency_key, state, attempts, last_error, next_attempt_at,"
-        f" delivered_at, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " requester, context, idempotency_key, kind, state, attempts, last_error,"
+        " next_attempt_at, delivered_at, created_at)"
+        f" values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         f" {on_conflict}",
         (e.escalation_id, e.task_id, e.category, e.target, e.reason, _js(e.request),
-         _js(e.requester), _js(e.context), e.idempotency_key or e.escalation_id, e.state,
+         _js(e.requester), _js(e.context), e.idempotency_key or e.escalation_id, e.kind, e.state,
          e.attempts, e.last_error, _ts(e.next_attempt_at), _ts(e.delivered_at),
          _ts(e.created_at)))
     return cur.rowcount

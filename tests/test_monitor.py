@@ -396,6 +396,7 @@ def test_cli_once_json_queues_delivers_and_then_stays_quiet(
     assert {d["outcome"] for d in report["delivery"]} == {"delivered"}
     assert sorted(r["key"] for r in hub.requests) == sorted(
         i["idempotency_key"] for i in report["insights"])
+    assert {r["body"]["kind"] for r in hub.requests} == {"insight"}
 
     second = runner.invoke(app, args)
     assert second.exit_code == 0, second.output

@@ -23,7 +23,7 @@ from agent.cli import app
 from protocols.messages import AgentResponse, EscalationOut, Intent, Result
 from protocols.outbox import Outbox
 from protocols.settings import OutboxSettings
-from protocols.store import EscalationRecord, TaskRecord, TaskStore
+from protocols.store import SCHEMA, EscalationRecord, TaskRecord, TaskStore
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
@@ -156,6 +156,7 @@ def test_delivered_on_first_try_with_everything_the_receiver_needs(store, receiv
     assert req["key"] == "esc-1" and req["path"] == "/v1/escalations"
     body = req["body"]
     assert body["category"] == "strategic_decision" and body["target"] == "central-coordination"
+    assert body["kind"] == "escalation"
     assert body["task_id"] == "task-esc-1" and body["request"]["question"] == "redraw territories"
     assert body["requester"] == {"id": "ana", "role": "manager"}
     assert body["context"]["result"]["value"] == 0.356  # numbers already computed travel along
@@ -422,3 +423,27 @@ def test_cli_without_a_store_yet(tmp_path):
     out = CliRunner().invoke(app, ["outbox", "list", "--json"], env=env)
     assert out.exit_code == 0 and json.loads(out.stdout) == []
     assert not Path(tmp_path / "none.sqlite").exists()
+
+
+def test_store_of_an_older_version_gains_the_kind_column(tmp_path):
+    """A store created before escalations had a kind keeps its rows, read as escalations."""
+    path = tmp_path / "old.sqlite"
+    old_schema = SCHEMA.replace(
+        "    kind             text not null default 'escalation' check (kind in ('escalation', "
+        "'insight')),\n", "")
+    assert old_schema != SCHEMA
+    con = sqlite3.connect(path)
+    con.executescript(old_schema)
+    con.execute("insert into escalations (escalation_id, task_id, category, target, reason, "
+                "request, context, idempotency_key, state, created_at) values ('e-old', 't', "
+                "'finance_action', 'finance', 'why', '{}', '{}', 'e-old', 'pending', "
+                "'2026-01-01T00:00:00')")
+    con.commit()
+    con.close()
+    with TaskStore(path) as upgraded:
+        assert upgraded.escalation("e-old").kind == "escalation"
+        upgraded.enqueue(EscalationRecord(escalation_id="e-new", task_id="monitor:x",
+                                          kind="insight", category="operations_issue",
+                                          target="central-coordination", reason="r",
+                                          request={}))
+        assert upgraded.escalation("e-new").kind == "insight"

@@ -1,0 +1,47 @@
+"""Bearer-token auth for the graph under the LangGraph dev server or LangGraph Server.
+
+langgraph.json points the server's `auth` at `auth` below. Every request must carry one of the
+service's tokens (REVOPS_TOKENS / REVOPS_TOKENS_FILE, as for `revops serve`); the server hands
+the identity to each run as config["configurable"]["langgraph_auth_user"], and intake takes the
+requester from it, so a caller cannot widen their row scope by writing another requester into
+the run's input. Without tokens configured the server answers 401 with how to configure them,
+rather than serving every row to anyone who can reach the port.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from langgraph_sdk import Auth
+
+from protocols.auth import AuthConfigError, load_tokens
+
+auth = Auth()
+
+
+@auth.authenticate
+async def authenticate(authorization: str | None) -> dict[str, Any]:
+    """Return the caller's identity for a `Bearer <token>` header, else refuse with 401."""
+    return identify(authorization, os.environ)
+
+
+def identify(authorization: str | None, env: Mapping[str, str]) -> dict[str, Any]:
+    """Map an Authorization header to the user dict LangGraph Server keeps for the run."""
+    try:
+        tokens = load_tokens(None, env)
+    except AuthConfigError as exc:
+        raise Auth.exceptions.HTTPException(401, f"token configuration: {exc}") from None
+    if tokens is None:
+        raise Auth.exceptions.HTTPException(
+            401, "no tokens configured: set REVOPS_TOKENS (token=id:role,...) or "
+                 "REVOPS_TOKENS_FILE for the server, then send 'Authorization: Bearer <token>'")
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Auth.exceptions.HTTPException(401, "send 'Authorization: Bearer <token>'")
+    identity = tokens.lookup(token.strip())
+    if identity is None:
+        raise Auth.exceptions.HTTPException(401, "unknown token")
+    return {"identity": identity.id, "display_name": identity.name or identity.id,
+            "is_authenticated": True, "permissions": [], **identity.requester()}

@@ -1,0 +1,77 @@
+"""Auth for the graph under LangGraph Server (protocols/langgraph_auth.py, langgraph.json): the
+token decides the requester, whatever the run's input claims."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from langgraph_sdk import Auth
+
+from agent.context import Context
+from agent.graph import graph
+from protocols.access import SCOPED_CODE
+from protocols.auth import AUTH_USER_KEY, requester_of
+from protocols.langgraph_auth import authenticate, identify
+from tests.metrics_demo import END, demo_warehouse
+
+ENV = {"REVOPS_TOKENS": "rep-token-0123456789=rep-7:rep,admin-token-0123456789=ana:revops"}
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory):
+    return demo_warehouse(tmp_path_factory)
+
+
+def test_langgraph_json_points_at_the_auth_object():
+    config = json.loads((Path(__file__).parents[1] / "langgraph.json").read_text())
+    module, _, name = config["auth"]["path"].partition(":")
+    assert module == "./protocols/langgraph_auth.py" and name == "auth"
+
+
+def test_a_known_token_gives_its_identity():
+    user = identify("Bearer rep-token-0123456789", ENV)
+    assert (user["identity"], user["role"], user["is_authenticated"]) == ("rep-7", "rep", True)
+    assert requester_of(user) == {"id": "rep-7", "role": "rep"}
+
+
+@pytest.mark.parametrize("header, why", [
+    (None, "Bearer <token>"), ("Basic abc", "Bearer <token>"), ("Bearer ", "Bearer <token>"),
+    ("Bearer not-a-known-token-xyz", "unknown token")])
+def test_missing_or_unknown_tokens_get_401(header, why):
+    with pytest.raises(Auth.exceptions.HTTPException) as caught:
+        identify(header, ENV)
+    assert caught.value.status_code == 401 and why in caught.value.detail
+
+
+def test_no_tokens_configured_refuses_everyone_and_says_how(monkeypatch):
+    monkeypatch.delenv("REVOPS_TOKENS", raising=False)
+    monkeypatch.delenv("REVOPS_TOKENS_FILE", raising=False)
+    with pytest.raises(Auth.exceptions.HTTPException) as caught:
+        asyncio.run(authenticate("Bearer anything-at-all-123456"))
+    assert caught.value.status_code == 401 and "REVOPS_TOKENS" in caught.value.detail
+
+
+def test_a_user_without_a_role_is_not_unrestricted():
+    assert requester_of({"identity": "someone"}) == {"id": "someone", "role": ""}
+    assert requester_of(None) is None
+
+
+def run(wh, requester, user=None):
+    config = {"configurable": {AUTH_USER_KEY: user}} if user is not None else {}
+    out = graph.invoke({"question": "bookings by rep this year", "as_of": END,
+                        "requester": requester}, config, context=Context(warehouse=wh))
+    return out["response"]
+
+
+def test_the_servers_user_wins_over_the_requester_in_the_input(wh):
+    claimed = {"id": "ana", "role": "revops"}
+    everyone = run(wh, claimed)
+    assert len(everyone.result.rows) > 1
+    as_server = run(wh, claimed, user={"identity": "rep-7", "role": "rep", "name": "Ben Vargas"})
+    assert [row[0] for row in as_server.result.rows] == ["Ben Vargas"]
+    assert any(w.code == SCOPED_CODE for w in as_server.warnings)
+    nameless = run(wh, claimed, user={"identity": "x"})
+    assert nameless.status == "refused"
