@@ -132,8 +132,22 @@ def test_text_answer_and_usage(stub: StubLLM) -> None:
     assert (usage.input_tokens, usage.output_tokens) == (50, 11)
     assert usage.model == "stub-model"
     assert usage.latency_ms > 0
-    assert client.usage.calls == 0, "take_usage resets the totals"
+    assert client.usage().calls == 0, "take_usage resets the totals"
     assert stub.requests[0].get("stream") is False
+
+
+def test_usage_is_kept_per_question(stub: StubLLM) -> None:
+    """One client serves several questions at once (the service): each gets its own calls."""
+    client = make_client(stub)
+    stub.script(Reply(content="a", usage=(40, 9)), Reply(content="b", usage=(10, 2)),
+                Reply(content="c", usage=(7, 1)))
+    client.text([("user", "1")], key="q1")
+    client.text([("user", "2")], key="q2")
+    client.text([("user", "3")], key="q1")
+    first, second = client.take_usage("q1"), client.take_usage("q2")
+    assert (first.calls, first.input_tokens, first.output_tokens) == (2, 47, 10)
+    assert (second.calls, second.input_tokens, second.output_tokens) == (1, 10, 2)
+    assert client.take_usage("q1").calls == 0
 
 
 def test_rate_limit_then_success_is_retried(stub: StubLLM) -> None:

@@ -29,19 +29,19 @@ class ScriptedLLM:
     def deadline(self) -> float:
         return math.inf
 
-    def structured(self, schema, messages, *, deadline=None):
+    def structured(self, schema, messages, *, deadline=None, key=None):
         self.seen.append(list(messages))
         form = self.forms.popleft()
         if isinstance(form, Exception):
             raise form
         return schema.model_validate(form)
 
-    def text(self, messages, *, deadline=None) -> str:
+    def text(self, messages, *, deadline=None, key=None) -> str:
         if self.text_reply is None:
             raise LLMOutputError("no text scripted", raw_text="", error="none")
         return self.text_reply
 
-    def take_usage(self) -> LLMUsage:
+    def take_usage(self, key=None) -> LLMUsage:
         return LLMUsage(model="scripted", calls=len(self.seen))
 
 

@@ -72,7 +72,8 @@ class LLMClient:
         )
         self._chat: ChatOpenAI | None = None
         self._lock = threading.Lock()
-        self._usage = LLMUsage()
+        self._usage: dict[str | None, LLMUsage] = {}
+        """Totals per question key (several questions share one client in the service)."""
         self.last_call: LLMCall | None = None
         """The most recent call, for logs and tests."""
 
@@ -102,9 +103,12 @@ class LLMClient:
         return self._clock() + self.settings.deadline
 
     def structured(
-        self, schema: type[Schema], messages: Messages, *, deadline: float | None = None
+        self, schema: type[Schema], messages: Messages, *, deadline: float | None = None,
+        key: str | None = None,
     ) -> Schema:
-        """Ask for an instance of `schema`; `LLMOutputError` carries what was wrong with it."""
+        """Ask for an instance of `schema`; `LLMOutputError` carries what was wrong with it.
+
+        `key` names the question the call is for: its usage is counted under it."""
 
         def request(timeout: float) -> dict[str, Any]:
             runnable = chat.with_structured_output(
@@ -114,47 +118,47 @@ class LLMClient:
 
         chat = self.chat_model  # first use imports the SDK: not part of any attempt's timeout
         start = self._clock()
-        result, attempts = self._send("structured", request, start, deadline)
+        result, attempts = self._send("structured", request, start, deadline, key)
         raw = result.get("raw")
         try:
             parsed = _parsed(result, schema)
         except LLMOutputError:
-            self._record("structured", "output_error", attempts, start, raw)
+            self._record(key, "structured", "output_error", attempts, start, raw)
             raise
-        self._record("structured", "ok", attempts, start, raw)
+        self._record(key, "structured", "ok", attempts, start, raw)
         return parsed
 
-    def text(self, messages: Messages, *, deadline: float | None = None) -> str:
-        """Ask for free text (e.g. the answer paragraph)."""
+    def text(self, messages: Messages, *, deadline: float | None = None,
+             key: str | None = None) -> str:
+        """Ask for free text (e.g. the answer paragraph), counted under `key`."""
         chat = self.chat_model
         start = self._clock()
         message, attempts = self._send(
             "text", lambda timeout: chat.invoke(list(messages), timeout=timeout),
-            start, deadline,
+            start, deadline, key,
         )
-        self._record("text", "ok", attempts, start, message)
+        self._record(key, "text", "ok", attempts, start, message)
         return _text_of(message)
 
-    @property
-    def usage(self) -> LLMUsage:
-        """Totals since the last `take_usage()`."""
+    def usage(self, key: str | None = None) -> LLMUsage:
+        """Totals of a question's calls since the last `take_usage(key)`."""
         with self._lock:
-            return self._usage
+            return self._usage.get(key, LLMUsage())
 
-    def take_usage(self) -> LLMUsage:
-        """Return the totals and start counting afresh (call once per question)."""
+    def take_usage(self, key: str | None = None) -> LLMUsage:
+        """Return a question's totals and forget them (call once, when it is answered)."""
         with self._lock:
-            usage, self._usage = self._usage, LLMUsage()
-            return usage
+            return self._usage.pop(key, LLMUsage())
 
     def _send(
-        self, kind: str, request: Callable[[float], Any], start: float, deadline: float | None
+        self, kind: str, request: Callable[[float], Any], start: float, deadline: float | None,
+        key: str | None,
     ) -> tuple[Any, int]:
         """Run `request(timeout)` with retries; return its result and the attempts made."""
         openai = importlib.import_module("openai")
         deadline = start + self.settings.deadline if deadline is None else deadline
         if not self.breaker.allow():
-            self._record(kind, "circuit_open", 0, start)
+            self._record(key, kind, "circuit_open", 0, start)
             raise LLMUnavailable("model circuit open after repeated failures; not calling")
         attempts = 0
 
@@ -178,13 +182,13 @@ class LLMClient:
             return retrying(attempt), attempts
         except (pydantic.ValidationError, OutputParserException, ModelRefusalError,
                 openai.LengthFinishReasonError, openai.ContentFilterFinishReasonError) as exc:
-            self._record(kind, "output_error", attempts, start)
+            self._record(key, kind, "output_error", attempts, start)
             detail = _clean(str(exc))
             raise LLMOutputError(
                 f"model output is unusable: {detail}", raw_text=_raw_of(exc), error=detail
             ) from exc
         except Exception as exc:  # every other failure: the rules path answers instead
-            self._record(kind, "unavailable", attempts, start)
+            self._record(key, kind, "unavailable", attempts, start)
             status = getattr(exc, "status_code", None)
             reason = "gave up" if _transient(openai, exc) else "not retried"
             if isinstance(exc, _DeadlineReached):
@@ -216,7 +220,7 @@ class LLMClient:
         return self._backoff(state)
 
     def _record(
-        self, kind: str, outcome: Outcome, attempts: int, start: float,
+        self, key: str | None, kind: str, outcome: Outcome, attempts: int, start: float,
         message: AIMessage | None = None,
     ) -> None:
         tokens = (message.usage_metadata if isinstance(message, AIMessage) else None) or {}
@@ -234,7 +238,7 @@ class LLMClient:
         elif outcome != "circuit_open":
             self.breaker.record_success()  # an unparseable answer still means the server is up
         with self._lock:
-            self._usage = self._usage.add(call)
+            self._usage[key] = self._usage.get(key, LLMUsage()).add(call)
             self.last_call = call
 
 

@@ -78,7 +78,8 @@ def plan_with_model(llm: Any, state: State, wh: Warehouse) -> tuple[Plan | None,
     ]
     for attempt in (1, 2):
         try:
-            form = llm.structured(schema, messages, deadline=state.llm_deadline)
+            form = llm.structured(schema, messages, deadline=state.llm_deadline,
+                                  key=state.request_id)
             plan = to_plan(form, wh, state.as_of)
             if plan is None:
                 return None, [{"code": "LLM_NO_PLAN", "message": (

@@ -27,7 +27,7 @@ def respond(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     llm = runtime.context.llm
     info = None
     if llm is not None:
-        usage = llm.take_usage()
+        usage = llm.take_usage(state.request_id)
         info = LLMInfo(answered_by=state.answered_by, **usage.model_dump())
     if notices or info is not None:
         out["response"] = response.model_copy(update={

@@ -39,7 +39,8 @@ def synthesize(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     prompt = load_prompt("synthesize").format(question=state.question, template=template,
                                               result=json.dumps(shown, default=str))
     try:
-        text = " ".join(llm.text([("human", prompt)], deadline=state.llm_deadline).split())
+        reply = llm.text([("human", prompt)], deadline=state.llm_deadline, key=state.request_id)
+        text = " ".join(reply.split())
     except LLMError as exc:
         return {"answer": template, "notices": state.notices + [{
             "code": "LLM_UNAVAILABLE",
