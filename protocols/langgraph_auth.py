@@ -5,7 +5,10 @@ service's tokens (REVOPS_TOKENS / REVOPS_TOKENS_FILE, as for `revops serve`); th
 the identity to each run as config["configurable"]["langgraph_auth_user"], and intake takes the
 requester from it, so a caller cannot widen their row scope by writing another requester into
 the run's input. Without tokens configured the server answers 401 with how to configure them,
-rather than serving every row to anyone who can reach the port.
+rather than serving every row to anyone who can reach the port. Threads, runs and crons belong
+to the identity that created them (metadata `owner`), so one token cannot read or continue
+another's conversation; assistants are readable by all and changed only by role revops; the
+server's store is limited to the caller's own namespace.
 """
 
 from __future__ import annotations
@@ -45,3 +48,36 @@ def identify(authorization: str | None, env: Mapping[str, str]) -> dict[str, Any
         raise Auth.exceptions.HTTPException(401, "unknown token")
     return {"identity": identity.id, "display_name": identity.name or identity.id,
             "is_authenticated": True, "permissions": [], **identity.requester()}
+
+
+@auth.on
+async def owner_only(ctx: Auth.types.AuthContext, value: Any) -> dict[str, str]:
+    """Threads, runs and crons belong to the identity that made them; no one else sees them.
+
+    A thread holds its answers (and the requester's rows): without this any token could read
+    or continue another identity's thread.
+    """
+    owner = ctx.user.identity
+    if isinstance(value, dict):
+        metadata = value.get("metadata")
+        if isinstance(metadata, dict):
+            metadata["owner"] = owner  # in place: the server keeps its own reference
+        else:
+            value["metadata"] = {"owner": owner}
+    return {"owner": owner}
+
+
+@auth.on.assistants
+async def assistants(ctx: Auth.types.AuthContext, value: Any) -> bool:
+    """Anyone with a token may use the graph's assistants; only role revops may change them."""
+    if ctx.action in ("read", "search") or ctx.user["role"] == "revops":
+        return True
+    raise Auth.exceptions.HTTPException(403, "only role revops may change assistants")
+
+
+@auth.on.store()
+async def own_namespace(ctx: Auth.types.AuthContext, value: Any) -> None:
+    """The graph keeps nothing in the server's store: a caller may use only their own namespace."""
+    namespace = tuple(value.get("namespace") or ())
+    if not namespace or namespace[0] != ctx.user.identity:
+        raise Auth.exceptions.HTTPException(403, "store namespaces must start with your identity")

@@ -14,7 +14,13 @@ from agent.context import Context
 from agent.graph import graph
 from protocols.access import SCOPED_CODE
 from protocols.auth import AUTH_USER_KEY, requester_of
-from protocols.langgraph_auth import authenticate, identify
+from protocols.langgraph_auth import (
+    assistants,
+    authenticate,
+    identify,
+    own_namespace,
+    owner_only,
+)
 from tests.metrics_demo import END, demo_warehouse
 
 ENV = {"REVOPS_TOKENS": "rep-token-0123456789=rep-7:rep,admin-token-0123456789=ana:revops"}
@@ -75,3 +81,45 @@ def test_the_servers_user_wins_over_the_requester_in_the_input(wh):
     assert any(w.code == SCOPED_CODE for w in as_server.warnings)
     nameless = run(wh, claimed, user={"identity": "x"})
     assert nameless.status == "refused"
+
+
+class ServerUser(dict):
+    """What LangGraph Server hands the handlers: the user dict, with attribute access."""
+
+    @property
+    def identity(self) -> str:
+        return self["identity"]
+
+
+def ctx(who: str, resource: str, action: str) -> Auth.types.AuthContext:
+    user = ServerUser(identify(f"Bearer {who}", ENV))
+    return Auth.types.AuthContext(permissions=[], user=user, resource=resource, action=action)
+
+
+def test_threads_belong_to_whoever_made_them():
+    value = {"metadata": {"graph_id": "revops"}}
+    metadata = value["metadata"]
+    assert asyncio.run(owner_only(ctx("rep-token-0123456789", "threads", "create"), value)) \
+        == {"owner": "rep-7"}
+    assert metadata == {"graph_id": "revops", "owner": "rep-7"}, "stamped in place"
+    bare: dict = {}
+    asyncio.run(owner_only(ctx("admin-token-0123456789", "threads", "search"), bare))
+    assert bare == {"metadata": {"owner": "ana"}}
+
+
+def test_assistants_are_read_by_all_and_changed_by_revops_only():
+    assert asyncio.run(assistants(ctx("rep-token-0123456789", "assistants", "search"), {}))
+    assert asyncio.run(assistants(ctx("admin-token-0123456789", "assistants", "update"), {}))
+    with pytest.raises(Auth.exceptions.HTTPException) as caught:
+        asyncio.run(assistants(ctx("rep-token-0123456789", "assistants", "create"), {}))
+    assert caught.value.status_code == 403
+
+
+def test_the_store_is_limited_to_the_callers_namespace():
+    asyncio.run(own_namespace(ctx("rep-token-0123456789", "store", "put"),
+                              {"namespace": ("rep-7", "notes")}))
+    for namespace in (("ana", "notes"), ()):
+        with pytest.raises(Auth.exceptions.HTTPException) as caught:
+            asyncio.run(own_namespace(ctx("rep-token-0123456789", "store", "get"),
+                                      {"namespace": namespace}))
+        assert caught.value.status_code == 403
