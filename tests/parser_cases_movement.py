@@ -91,6 +91,8 @@ CASES: list[tuple[str, str, dict]] = [
     ("what share of our pipeline is stale?", "stale_deals",
      {"group_by": [], "measure": "share", "period": None}),
     ("how many stale deals do we have", "stale_deals", {"measure": "count", "group_by": []}),
+    ("how many deals have no activity", "stale_deals", {"measure": "count", "group_by": []}),
+    ("how many opportunities are stale", "stale_deals", {"measure": "count"}),
     ("stale deals by rep", "stale_deals", {"group_by": ["rep"]}),
     ("stale deals by region", "stale_deals", {"group_by": ["region"]}),
     ("top 10 stale deals", "stale_deals", {"group_by": ["opportunity"], "top": 10}),

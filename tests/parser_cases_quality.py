@@ -26,6 +26,11 @@ QUALITY_CASES: list[tuple[str, str, dict]] = [
     ("deals without an account by rep", "data_issues",
      {"measure": "missing_account", "group_by": ["rep"]}),
     ("what data issues do we have", "data_issues", {"measure": None, "group_by": []}),
+    # absence said as a verb ("have no", "do not have", "lacking") reads as "without"
+    ("which of my deals have no close date", "data_issues", {"measure": "missing_close_date"}),
+    ("which deals have no amount", "data_issues", {"measure": "missing_amount"}),
+    ("deals that do not have an owner", "data_issues", {"measure": "missing_owner"}),
+    ("opportunities lacking an account", "data_issues", {"measure": "missing_account"}),
     ("what's wrong with our data?", "data_issues", {"measure": None}),
     ("which products are not in the product list", "data_issues",
      {"measure": "unresolved_product"}),

@@ -31,14 +31,27 @@ _YEAR_APOSTROPHE = re.compile(r"['\u2019](\d{2})\b")
 
 
 _PLAIN = re.compile(r"[A-Za-z ]+")
+_ABSENCE = re.compile(r"(?:\b(?:that|which|who) )?\b(?:(?:have|has|having) no|"
+                      r"(?:do|does|did) not have(?= an?\b)|(?:do|does|did) not have(?: any)?|"
+                      r"lacks?|lacking)\b")
+"""Ways of saying a record lacks something, read as "without": "deals that have no close
+date", "deals that do not have an amount", "deals lacking an owner" meet the vocabulary's
+"without ..." phrases (which go through the same rewrite)."""
 
 
 def normalize(text: str) -> str:
     """Lower-case, expand contractions, drop punctuation; keep dates, $, % and numbers."""
     if _PLAIN.fullmatch(text):  # most names and labels: letters and spaces only
         words = (_CONTRACTIONS.get(w, w) for w in text.lower().split())
-        return " ".join(w for w in " ".join(words).split() if w)
-    return _normalize_text(text)
+        return _absence(" ".join(w for w in " ".join(words).split() if w))
+    return _absence(_normalize_text(text))
+
+
+def _absence(text: str) -> str:
+    if " no " not in text and " not " not in text and "lack" not in text:
+        return text
+    return _ABSENCE.sub(lambda m: "without" if m.start() else m[0].split()[0] + " without",
+                        text)
 
 
 def _normalize_text(text: str) -> str:

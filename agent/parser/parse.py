@@ -41,6 +41,10 @@ WEAK_PHRASES = frozenset({"deals", "opportunities", "opps", "biggest deals", "la
                           "how much has", "how much have", "how long", "how fast",
                           "how quickly", "how many", "lost", "lose", "quota", "quotas",
                           "weighted", "sell", "sold", "book", "books"})
+COUNT_PHRASES = frozenset({"how many deals", "how many opportunities", "number of deals",
+                           "number of opportunities"})
+"""A bare count votes less than the condition it counts ("how many deals have no activity",
+"how many opportunities are stale") but more than one weak word ("how many deals closed")."""
 COMPARE_WORDS = frozenset({"vs", "compared", "against", "than", "versus", "compare", "relative"})
 REQUEST_LABEL = re.compile(r"^\s*(?:hub\s+)?(?:task|request|question|query|ask)\s*:\s*", re.I)
 """A hub's "Task: ..." label in front of the question (not the activity type 'task')."""
@@ -121,7 +125,8 @@ def vote_metrics(reading: Reading) -> None:
         span = [keep[k] for k in range(s, e)]
         key = tuple(compact[s:e])
         phrase = " ".join(key)
-        weight = 0.5 if phrase in WEAK_PHRASES else float(e - s)
+        weight = 0.5 if phrase in WEAK_PHRASES else 1.5 if phrase in COUNT_PHRASES else \
+            float(e - s)
         for entry in {x.value: x for x in lex.phrases[key] if x.kind == "metric"}.values():
             boost = 3 if entry.value == "leaderboard" and phrase in TABLE_WORDS else 1
             reading.votes[entry.value] = reading.votes.get(entry.value, 0) + weight * boost
