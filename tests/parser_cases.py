@@ -535,6 +535,9 @@ CASES: list[tuple[str, str, dict]] = [
     ("win rate for john", CLARIFY, {"options": ["John Smith", "John Doe"]}),
     ("how is john doing this quarter", CLARIFY, {"options": ["John Smith", "John Doe"]}),
     ("win rate for Zorblax", CLARIFY, {}),
+    # a name the data does not know is asked about, not dropped (which would answer for all)
+    ("What's Zorblax's pipeline?", CLARIFY, {}),
+    ("show me Zorblax pipeline", CLARIFY, {}),
     ("pipeline for zorblax", CLARIFY, {}),
     ("revenue in narnia", CLARIFY, {}),
     ("quota attainment for bob", CLARIFY, {}),

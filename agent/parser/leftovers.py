@@ -40,7 +40,8 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
     """
     if all(x in lexicon().words for x in reading.words[i:j]):
         return _confident_match(reading, index, i, j, text)
-    cue = i > 0 and reading.words[i - 1] in FILTER_CUES | EXCLUDE_CUES
+    cue = (i > 0 and reading.words[i - 1] in FILTER_CUES | EXCLUDE_CUES) or any(
+        x in reading.named for x in reading.words[i:j])
     people = index.partial(text) if j - i == 1 else []
     if len(people) == 1:
         dim, label = people[0]

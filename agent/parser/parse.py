@@ -20,7 +20,7 @@ from agent.parser.lexicon import STOPWORDS, lexicon
 from agent.parser.normalize import normalize
 from agent.parser.options import options_for, take_options
 from agent.parser.periods import PeriodParser
-from agent.parser.reading import Reading, masked
+from agent.parser.reading import Reading, masked, named_words
 from agent.parser.words import UNIT_WORDS, match_entities, repair_typos, take_compare
 from agent.plan import Clarification, Plan
 from tools.base import Dimension, MetricParams, PeriodParam
@@ -68,7 +68,7 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
         return Clarification(question="What would you like to know?", options=EXAMPLES)
     norm, knobs = take_options(norm)
     words = norm.split()
-    reading = Reading(words=[], knobs=knobs)
+    reading = Reading(words=[], knobs=knobs, named=named_words(question))
     words = take_compare(words, reading)
     words = repair_typos(words, index, reading)
     found = PeriodParser(as_of, calendar).extract(" ".join(words))

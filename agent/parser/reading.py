@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,10 +29,25 @@ class Reading:
     as_of: date | None = None
     knobs: list[Any] = field(default_factory=list)
     """Tool options named in the question (agent/parser/options.py Found), for the chosen tool."""
+    named: frozenset[str] = frozenset()
+    """Words written as names (capitalized after the first word, or possessive: "Jordan's"):
+    one the data does not know is asked about, not ignored."""
 
     def take(self, start: int, end: int) -> None:
         """Mark word positions as explained."""
         self.used.update(range(start, end))
+
+
+def named_words(question: str) -> frozenset[str]:
+    """Return the lower-cased words the question writes as names (see Reading.named)."""
+    found = set()
+    for sentence in re.split(r"[.!?]+\s", question):
+        for k, token in enumerate(re.findall(r"[A-Za-z][A-Za-z0-9'\u2019]*", sentence)):
+            base = re.split(r"['\u2019]", token)[0]
+            capitalized = k > 0 and base[:1].isupper() and not base.isupper()  # not QBR, VP
+            if capitalized or re.search(r"['\u2019]s$", token):
+                found.add(base.lower())
+    return frozenset(found)
 
 
 def masked(reading: Reading) -> list[str]:
