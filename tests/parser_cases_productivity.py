@@ -54,7 +54,8 @@ CASES: list[tuple[str, str, dict]] = [
     # ---------------------------------------------------------------- territory_balance (M90)
     ("territory balance", "territory_balance",
      {"group_by": [], "measure": None, "period": None}),
-    ("how balanced are our territories", "territory_balance", {"group_by": ["territory"]}),
+    ("how balanced are our territories", "territory_balance", {"group_by": []}),
+    ("which territories are the least balanced", "territory_balance", {"group_by": ["territory"]}),
     ("accounts per rep by territory", "territory_balance",
      {"measure": "accounts_per_rep", "group_by": ["territory"]}),
     ("pipeline per rep by region", "territory_balance",

@@ -12,7 +12,10 @@ CASES: list[tuple[str, str, dict]] = [
      {"period": Q4_27, "measure": None, "group_by": []}),
     ("tool adoption by team", "technology_adoption", {"group_by": ["team"]}),
     ("which team is under-adopting our sales tools", "technology_adoption",
-     {"group_by": ["team", "tool"]}),
+     {"group_by": ["team"]}),
+    ("are reps actually using the sales tools we pay for?", "technology_adoption",
+     {"group_by": []}),
+    ("adoption by rep and tool", "technology_adoption", {"group_by": ["rep", "tool"]}),
     ("adoption rate by tool last month", "technology_adoption",
      {"group_by": ["tool"], "period": OCT26}),
     # fails: the plural "reps" makes the parser split by rep (report: parser grouping rule)

@@ -51,6 +51,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                           for e in reading.entities)
         if (near_entity or dim == Dimension.account) and not cued:
             continue
+        if dim.value in lexicon().subjects[tool] and not cued and text != "who":
+            continue
         if plural and not cued and COUNTED.search(" ".join(words[max(0, pos - 4):pos + 1])):
             continue  # "how many of our reps ...": the reps are counted, not a breakdown
         if cued or plural or tool == "leaderboard" or text == "who" or direction:

@@ -62,6 +62,9 @@ class Lexicon:
     aliases: dict[tuple[str, ...], str] = field(default_factory=dict)
     """Alias phrase -> normalized entity value it stands for."""
     tools: list[str] = field(default_factory=list)
+    subjects: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Per tool, the dimensions its metric is about ("how balanced are our territories"):
+    naming them splits only with a cue ("by territory", "which territories")."""
     max_len: int = 1
 
     def add(self, phrase: str, entry: Entry) -> None:
@@ -114,6 +117,7 @@ def lexicon() -> Lexicon:
     lex = Lexicon()
     for tool, spec in metrics.items():
         lex.tools.append(tool)
+        lex.subjects[tool] = frozenset(Dimension(d).value for d in spec.get("subjects", []))
         for phrase in spec["phrases"]:
             lex.add(phrase, Entry("metric", tool, tool))
         for measure, phrases in spec.get("measures", {}).items():

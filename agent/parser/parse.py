@@ -146,6 +146,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
     measure = _choose_measure(tool, reading, norm)
     if measure:
         params["measure"] = measure
+        if reading.grain and _measure_says_grain(tool, measure, norm, reading.grain):
+            reading.grain = None  # "velocity per quarter": the measure's unit, not a trend
     period = _choose_period(reading, calendar, as_of, tool)
     if isinstance(period, Clarification):
         return period
@@ -270,6 +272,13 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
             return f"{kind}_amount"
         return kind
     return found[0] if found else None
+
+
+def _measure_says_grain(tool: str, measure: str, norm: str, grain: str) -> bool:
+    """Whether the words that chose the measure also name the grain ("per quarter")."""
+    words = norm.split()
+    return any(e.value == measure and grain in words[s:end]
+               for s, end, e in lexicon().find(words, {"measure"}, tool))
 
 
 def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
