@@ -11,7 +11,7 @@ import pytest
 
 from agent.ask import ask, open_threads
 from tests.conftest import REPO
-from tests.metrics_demo import END, demo_warehouse
+from tests.metrics_demo import END, demo_warehouse, shared_last_name
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +72,8 @@ def test_a_new_question_stands_alone_and_threads_are_separate(turn):
 
 
 def test_a_reply_naming_an_option_completes_the_question(wh, turn):
-    last_names = wh.con.execute(
-        "select split_part(full_name, ' ', 2) as last from users "
-        "where user_id in (select owner_id from opportunities) "
-        "group by last having count(*) > 1 order by last limit 1").fetchone()
-    assert last_names, "the demo has reps sharing a last name"
-    asked = turn(f"bookings for {last_names[0].lower()} this year")
+    last = shared_last_name(wh)
+    asked = turn(f"bookings for {last.lower()} this year")
     assert asked.status == "needs_clarification" and len(asked.clarification.options) > 1
     chosen = asked.clarification.options[1].rsplit(" (", 1)[0]
     p = params(turn(chosen))

@@ -28,7 +28,7 @@ from a2a.utils.errors import TaskNotCancelableError, TaskNotFoundError
 
 from protocols import a2a_server
 from protocols.settings import OutboxSettings
-from tests.metrics_demo import demo_warehouse
+from tests.metrics_demo import demo_warehouse, shared_last_name
 from tests.service_server import A2A_DB, TOKENS, agent_service, auth
 
 pytestmark = pytest.mark.anyio
@@ -140,15 +140,6 @@ async def test_write_request_is_rejected_as_refused(client):
     task = await send(client, user_message("delete all the lost deals"))
     assert task.status.state == TaskState.TASK_STATE_REJECTED
     assert response_of(task)["status"] == "refused"
-
-
-def shared_last_name(wh) -> str:
-    """A surname several deal owners share: asking about it needs a clarification."""
-    [last] = wh.con.execute(
-        "select split_part(full_name, ' ', 2) as last from users "
-        "where user_id in (select owner_id from opportunities) "
-        "group by last having count(*) > 1 order by last limit 1").fetchone()
-    return last
 
 
 async def test_clarification_round_trip_on_the_same_task(wh, client):

@@ -18,7 +18,7 @@ import pytest
 
 from agent.ask import ThreadStoreError, ask, open_threads
 from tests.conftest import REPO
-from tests.metrics_demo import END, demo_warehouse
+from tests.metrics_demo import END, demo_warehouse, shared_last_name
 
 
 def _pg_bin() -> Path | None:
@@ -132,14 +132,10 @@ def test_a_follow_up_continues_after_a_restart(wh, pg_url):
 
 
 def test_a_clarification_is_answered_after_a_restart(wh, pg_url):
-    last_names = wh.con.execute(
-        "select split_part(full_name, ' ', 2) as last from users "
-        "where user_id in (select owner_id from opportunities) "
-        "group by last having count(*) > 1 order by last limit 1").fetchone()
-    assert last_names, "the demo has reps sharing a last name"
+    last = shared_last_name(wh)
     saver = open_threads(pg_url)
     try:
-        asked = ask(wh, f"bookings for {last_names[0].lower()} this year", as_of=END,
+        asked = ask(wh, f"bookings for {last.lower()} this year", as_of=END,
                     thread_id="pg-clarify", checkpointer=saver)
     finally:
         saver.conn.close()
