@@ -166,6 +166,8 @@ CASES: list[tuple[str, str, dict]] = [
     ("bookings for premium support", "bookings", {"filters": {"product": ["Premium Support"]}}),
     ("contraction bookings", "bookings", {"filters": {"deal_type": ["contraction"]}}),
     ("bookings except apac", "bookings", {"excluded": {"region": ["APAC"]}, "filters": {}}),
+    ("win rate except for the enterprise segment", "win_rate",
+     {"excluded": {"segment": ["Enterprise"]}, "filters": {}}),
     ("bookings without the hardware family", "bookings",
      {"excluded": {"product_family": ["Hardware"]}}),
     ("bookings from customers other than acme", "bookings",

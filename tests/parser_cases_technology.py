@@ -16,6 +16,9 @@ CASES: list[tuple[str, str, dict]] = [
     ("are reps actually using the sales tools we pay for?", "technology_adoption",
      {"group_by": []}),
     ("adoption by rep and tool", "technology_adoption", {"group_by": ["rep", "tool"]}),
+    # "not" negates the verb: Gong is the subject of the question, not excluded from it
+    ("which reps are not using Gong", "technology_adoption",
+     {"group_by": ["rep"], "filters": {"tool": ["Gong"]}, "excluded": {}}),
     ("adoption rate by tool last month", "technology_adoption",
      {"group_by": ["tool"], "period": OCT26}),
     # fails: the plural "reps" makes the parser split by rep (report: parser grouping rule)

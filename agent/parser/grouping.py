@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from agent.parser.lexicon import EXCLUDE_CUES, GROUP_CUES, lexicon
+from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, STOPWORDS, lexicon
 from agent.parser.periods import NUMBERS
 from agent.parser.reading import Reading
 from agent.parser.words import UNIT_WORDS
@@ -96,10 +96,23 @@ def _counted(reading: Reading, dim: str) -> int | None:
 def filters(reading: Reading) -> list[Filter]:
     by_dim: dict[tuple[Dimension, bool], list[str]] = {}
     for e in reading.entities:
-        prev = reading.words[max(0, e.start - 2):e.start]
-        before = set(prev) | {" ".join(prev)}
-        exclude = bool(before & EXCLUDE_CUES)
+        exclude = _excluded(reading.words, e.start)
         values = by_dim.setdefault((e.dimension, exclude), [])
         if e.label not in values:
             values.append(e.label)
     return [Filter(dimension=d, values=v, exclude=x) for (d, x), v in by_dim.items()]
+
+
+def _excluded(words: list[str], start: int) -> bool:
+    """Whether an exclusion cue governs the value at `start`: "not in EMEA", "except for the
+    enterprise segment", "other than APAC". Only fillers may stand between cue and value, so
+    "not using Gong" (a negated verb) filters to Gong rather than excluding it."""
+    i = start - 1
+    while i >= 0 and start - i <= 3:
+        pair = " ".join(words[i - 1:i + 1]) if i > 0 else ""
+        if words[i] in EXCLUDE_CUES or pair in EXCLUDE_CUES:
+            return True
+        if words[i] not in FILTER_CUES | STOPWORDS:
+            return False
+        i -= 1
+    return False
