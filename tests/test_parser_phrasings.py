@@ -107,3 +107,15 @@ def test_phrasing(world, question: str, tool: str, expected: dict):
     assert not wrong, (
         f"{question!r}\n  wrong (expected, actual): {wrong}\n  plan: {actual}\n"
         f"  notes: {result.notes}")
+
+
+@pytest.mark.parametrize("words, excluded", [
+    ("bookings not in emea", True), ("win rate except for the enterprise", True),
+    ("bookings other than apac", True), ("pipeline but not emea", True),
+    ("which reps are not using gong", False), ("bookings for emea", False),
+])
+def test_an_exclusion_cue_reaches_the_value_only_across_fillers(words, excluded):
+    from agent.parser.grouping import _excluded
+
+    split = words.split()
+    assert _excluded(split, len(split) - 1) is excluded
