@@ -168,6 +168,18 @@ CASES: list[tuple[str, str, dict]] = [
     ("bookings except apac", "bookings", {"excluded": {"region": ["APAC"]}, "filters": {}}),
     ("win rate except for the enterprise segment", "win_rate",
      {"excluded": {"segment": ["Enterprise"]}, "filters": {}}),
+    ("how many deals did we close, won or lost, last quarter", "opportunity_count",
+     {"measure": "closed", "period": Q3_27}),
+    ("bookings this year if we take out renewals", "bookings",
+     {"excluded": {"deal_type": ["renewal"]}, "filters": {}}),
+    # "compare X to/with <a period relative to it>"
+    ("compare our Q3 bookings with the same quarter a year earlier", "bookings",
+     {"period": Q3_27, "compare": PY}),
+    ("how do bookings this quarter compare to the quarter before", "bookings",
+     {"period": Q4_27, "compare": PP}),
+    # a sender's label in front of the question
+    ("Finance agent asks: bookings by region last quarter", "bookings",
+     {"period": Q3_27, "group_by": ["region"]}),
     ("bookings without the hardware family", "bookings",
      {"excluded": {"product_family": ["Hardware"]}}),
     ("bookings from customers other than acme", "bookings",

@@ -93,6 +93,8 @@ CASES: list[tuple[str, str, dict]] = [
     ("how many stale deals do we have", "stale_deals", {"measure": "count", "group_by": []}),
     ("how many deals have no activity", "stale_deals", {"measure": "count", "group_by": []}),
     ("how many opportunities are stale", "stale_deals", {"measure": "count"}),
+    # a phrase naming the deals yields to the condition that narrows them
+    ("which open deals are the riskiest", "deal_risk", {"group_by": ["opportunity"]}),
     ("stale deals by rep", "stale_deals", {"group_by": ["rep"]}),
     ("stale deals by region", "stale_deals", {"group_by": ["region"]}),
     ("top 10 stale deals", "stale_deals", {"group_by": ["opportunity"], "top": 10}),

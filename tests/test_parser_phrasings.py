@@ -113,6 +113,7 @@ def test_phrasing(world, question: str, tool: str, expected: dict):
     ("bookings not in emea", True), ("win rate except for the enterprise", True),
     ("bookings other than apac", True), ("pipeline but not emea", True),
     ("which reps are not using gong", False), ("bookings for emea", False),
+    ("bookings by amount not count for smb", False),
 ])
 def test_an_exclusion_cue_reaches_the_value_only_across_fillers(words, excluded):
     from agent.parser.grouping import _excluded

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, STOPWORDS, lexicon
+from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, lexicon
 from agent.parser.periods import NUMBERS
 from agent.parser.reading import Reading
 from agent.parser.words import UNIT_WORDS
@@ -17,6 +17,8 @@ DEAL_LIST = re.compile(r"\b(?:which|what|list|list the|show me the|show the)\s+(
 NOT_RANKING = re.compile(r"\b(?:top|bottom)\s+(?:quartile|quintile|decile|tercile|half|tier|"
                          r"line|third|percentile)s?\b|\b(?:best|worst)\s+case\b")
 COUNTED = re.compile(r"\b(?:how many|number of|count of|share of|percent of|% of)\b")
+ARTICLES = frozenset({"the", "a", "an", "our", "any", "all", "those", "these", "that"})
+"""Words that may stand between an exclusion cue and its value ("except for the ...")."""
 RANK_WORDS = frozenset({"top", "bottom", "best", "worst", "highest", "lowest", "most", "least",
                         "biggest", "largest", "smallest", "fewest"})
 
@@ -37,9 +39,17 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     top = None
     m = re.search(r"\b(top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest)\s+"
                   r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b", norm)
+    if m is None:  # "the 10 biggest open deals": the number first
+        m = re.search(r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+                      r"twenty)\s+(?P<w>top|bottom|best|worst|highest|lowest|largest|biggest|"
+                      r"smallest)\b", norm)
+        m = m and (m, m["w"], m["n"])
+    else:
+        m = (m, m[1], m[2])
     if m:
-        top = int(m[2]) if m[2].isdigit() else {**NUMBERS, "twenty": 20}[m[2]]
-        direction = "bottom" if m[1] in ("bottom", "worst", "lowest", "smallest") else "top"
+        _, word, count = m
+        top = int(count) if count.isdigit() else {**NUMBERS, "twenty": 20}[count]
+        direction = "bottom" if word in ("bottom", "worst", "lowest", "smallest") else "top"
     order = "asc" if direction == "bottom" else "desc"
     group: list[str] = []
     singular = False
@@ -53,8 +63,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
             continue
         if dim.value in lexicon().subjects[tool] and not cued and text != "who":
             continue
-        if plural and not cued and COUNTED.search(" ".join(words[max(0, pos - 4):pos + 1])):
-            continue  # "how many of our reps ...": the reps are counted, not a breakdown
+        if plural and not cued and COUNTED.search(" ".join(words[max(0, pos - 6):pos + 1])):
+            continue  # "how many of our reps", "how many calls did the reps make": no split
         if cued or plural or tool == "leaderboard" or text == "who" or direction:
             if dim.value not in group:
                 group.append(dim.value)
@@ -112,7 +122,7 @@ def _excluded(words: list[str], start: int) -> bool:
         pair = " ".join(words[i - 1:i + 1]) if i > 0 else ""
         if words[i] in EXCLUDE_CUES or pair in EXCLUDE_CUES:
             return True
-        if words[i] not in FILTER_CUES | STOPWORDS:
+        if words[i] not in FILTER_CUES | ARTICLES:
             return False
         i -= 1
     return False

@@ -31,7 +31,9 @@ GROUP_CUES = frozenset({"by", "per", "each", "every", "across", "among", "betwee
                         "leaderboard", "whose"})
 EXCLUDE_CUES = frozenset({"excluding", "except", "without", "not", "outside", "minus",
                           "excl", "ex", "other than", "but not", "apart from", "not including",
-                          "except for", "leaving out", "exclude", "excludes", "omitting"})
+                          "except for", "leaving out", "exclude", "excludes", "omitting",
+                          "leave out", "take out", "taking out", "not counting", "ignoring",
+                          "ignore", "net of"})
 FILTER_CUES = frozenset({"for", "in", "at", "from", "of", "with", "on", "within", "inside",
                          "only", "just", "under", "to", "about", "regarding"})
 

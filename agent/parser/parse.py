@@ -41,13 +41,18 @@ WEAK_PHRASES = frozenset({"deals", "opportunities", "opps", "biggest deals", "la
                           "how much has", "how much have", "how long", "how fast",
                           "how quickly", "how many", "lost", "lose", "quota", "quotas",
                           "weighted", "sell", "sold", "book", "books"})
-COUNT_PHRASES = frozenset({"how many deals", "how many opportunities", "number of deals",
-                           "number of opportunities"})
-"""A bare count votes less than the condition it counts ("how many deals have no activity",
-"how many opportunities are stale") but more than one weak word ("how many deals closed")."""
+POPULATION_PHRASES = frozenset({"how many deals", "how many opportunities", "number of deals",
+                                "number of opportunities", "open deals", "open opportunities",
+                                "pipeline value", "open pipeline value"})
+"""Phrases naming the deals a question is about vote less than the condition that narrows
+them ("how many deals have no activity", "which open deals are the riskiest", "pipeline value
+flagged as at risk") but more than one weak word ("how many deals closed")."""
 COMPARE_WORDS = frozenset({"vs", "compared", "against", "than", "versus", "compare", "relative"})
-REQUEST_LABEL = re.compile(r"^\s*(?:hub\s+)?(?:task|request|question|query|ask)\s*:\s*", re.I)
-"""A hub's "Task: ..." label in front of the question (not the activity type 'task')."""
+REQUEST_LABEL = re.compile(
+    r"^\s*(?:hub\s+|(?:[\w&-]+\s+){1,4}?agent\s+)?(?:task|request|question|query|ask|asks|"
+    r"asked|wants to know|needs)\s*:\s*", re.I)
+"""A sender's label in front of the question: "Task: ...", "Hub request: ...", "Pipeline
+Management agent asks: ..." (not the activity type 'task' inside a question)."""
 EXAMPLES = ["What's our win rate this quarter?", "Top 5 reps by bookings this year",
             "Open pipeline by stage", "Bookings by month this fiscal year",
             "Quota attainment by team last quarter", "Average deal size by segment"]
@@ -125,7 +130,7 @@ def vote_metrics(reading: Reading) -> None:
         span = [keep[k] for k in range(s, e)]
         key = tuple(compact[s:e])
         phrase = " ".join(key)
-        weight = 0.5 if phrase in WEAK_PHRASES else 1.5 if phrase in COUNT_PHRASES else \
+        weight = 0.5 if phrase in WEAK_PHRASES else 0.9 if phrase in POPULATION_PHRASES else \
             float(e - s)
         for entry in {x.value: x for x in lex.phrases[key] if x.kind == "metric"}.values():
             boost = 3 if entry.value == "leaderboard" and phrase in TABLE_WORDS else 1

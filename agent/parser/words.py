@@ -19,17 +19,23 @@ PERIOD_WORDS = frozenset(set(MONTHS) | set(NUMBERS) | {
 UNIT_WORDS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 
 
-RELATIVE_COMPARE = re.compile(
-    r"\b(?:compared (?:to|with)|vs|against|than|relative to)(?: the| a)? "
-    r"(?:(?P<prev>last|previous|prior|preceding) (?P<unit>week|month|quarter|year|period)"
+_REFERENCE = (
+    r"(?: the| a)? (?:(?P<prev>last|previous|prior|preceding) "
+    r"(?P<unit>week|month|quarter|year|period)"
     r"|(?P<before>week|month|quarter|year|period) before"
     r"|(?P<yoy>same (?:period|quarter|month|week|time) (?:last|a|the previous|the prior) year"
     r"|year (?:ago|earlier|before)|year before))\b")
+RELATIVE_COMPARE = re.compile(
+    r"\b(?P<cue>compared (?:to|with)|vs|against|than|relative to|to|with)" + _REFERENCE)
+"""A period named relative to the one asked about: "vs last quarter", "than a year ago",
+"compare this quarter's bookings to the same quarter last year" (a bare "to"/"with" only
+after "compare")."""
 
 
 def take_compare(words: list[str], reading: Reading) -> list[str]:
     text = " ".join(words)
-    m = RELATIVE_COMPARE.search(text)
+    m = next((m for m in RELATIVE_COMPARE.finditer(text) if m["cue"] not in ("to", "with")
+              or re.search(r"\bcompare\b", text[:m.start()])), None)
     if m:
         unit = m["unit"] or m["before"]
         yoy = m["yoy"] is not None or (unit == "year")
