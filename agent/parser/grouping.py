@@ -16,6 +16,11 @@ DEAL_LIST = re.compile(r"\b(?:which|what|list|list the|show me the|show the)\s+(
 """Questions that ask for the deals themselves."""
 NOT_RANKING = re.compile(r"\b(?:top|bottom)\s+(?:quartile|quintile|decile|tercile|half|tier|"
                          r"line|third|percentile)s?\b|\b(?:best|worst)\s+case\b")
+_RANKED = r"top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest"
+_COUNT = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty"
+TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
+                   rf"\b(?P<n2>\d{{1,3}}|{_COUNT})\s+(?P<w2>{_RANKED})\b")
+"""A ranked count: "top 5", "worst three", "the 10 biggest" (not "2025 best month")."""
 COUNTED = re.compile(r"\b(?:how many|number of|count of|share of|percent of|% of)\b")
 ARTICLES = frozenset({"the", "a", "an", "our", "any", "all", "those", "these", "that"})
 """Words that may stand between an exclusion cue and its value ("except for the ...")."""
@@ -37,17 +42,9 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     rank_hits = lexicon().find(norm.split(), {"rank"})
     direction = rank_hits[0][2].value if rank_hits else None
     top = None
-    m = re.search(r"\b(top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest)\s+"
-                  r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b", norm)
-    if m is None:  # "the 10 biggest open deals": the number first
-        m = re.search(r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
-                      r"twenty)\s+(?P<w>top|bottom|best|worst|highest|lowest|largest|biggest|"
-                      r"smallest)\b", norm)
-        m = m and (m, m["w"], m["n"])
-    else:
-        m = (m, m[1], m[2])
+    m = TOP_N.search(norm)
     if m:
-        _, word, count = m
+        count, word = m["n"] or m["n2"], m["w"] or m["w2"]
         top = int(count) if count.isdigit() else {**NUMBERS, "twenty": 20}[count]
         direction = "bottom" if word in ("bottom", "worst", "lowest", "smallest") else "top"
     order = "asc" if direction == "bottom" else "desc"
