@@ -180,6 +180,9 @@ CASES: list[tuple[str, str, dict]] = [
     # a sender's label in front of the question
     ("Finance agent asks: bookings by region last quarter", "bookings",
      {"period": Q3_27, "group_by": ["region"]}),
+    ("Task from the finance agent: win rate last quarter", "win_rate", {"period": Q3_27}),
+    ("From: RVP West. Could you send me win rate by segment for last quarter?", "win_rate",
+     {"period": Q3_27, "group_by": ["segment"]}),
     ("bookings without the hardware family", "bookings",
      {"excluded": {"product_family": ["Hardware"]}}),
     ("bookings from customers other than acme", "bookings",

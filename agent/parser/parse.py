@@ -49,10 +49,12 @@ them ("how many deals have no activity", "which open deals are the riskiest", "p
 flagged as at risk") but more than one weak word ("how many deals closed")."""
 COMPARE_WORDS = frozenset({"vs", "compared", "against", "than", "versus", "compare", "relative"})
 REQUEST_LABEL = re.compile(
-    r"^\s*(?:hub\s+|(?:[\w&-]+\s+){1,4}?agent\s+)?(?:task|request|question|query|ask|asks|"
-    r"asked|wants to know|needs)\s*:\s*", re.I)
+    r"^\s*(?:(?:hub\s+|(?:[\w&-]+\s+){1,4}?agent\s+)?(?:task|request|question|query|ask|asks|"
+    r"asked|wants to know|needs)(?:\s+from\s+(?:[\w&-]+\s+){0,4}?[\w&-]+)?\s*:"
+    r"|from\s*:\s*[^.:\n]{1,40}?(?:\.|:|\s[-\u2013\u2014])(?=\s))\s*", re.I)
 """A sender's label in front of the question: "Task: ...", "Hub request: ...", "Pipeline
-Management agent asks: ..." (not the activity type 'task' inside a question)."""
+Management agent asks: ...", "Task from the finance agent: ...", "From: VP Sales. ..." (not
+the activity type 'task' inside a question)."""
 EXAMPLES = ["What's our win rate this quarter?", "Top 5 reps by bookings this year",
             "Open pipeline by stage", "Bookings by month this fiscal year",
             "Quota attainment by team last quarter", "Average deal size by segment"]
