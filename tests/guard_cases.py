@@ -17,6 +17,9 @@ SE, SD, MS, PP, CS, PA, CA, FA = ("sales_execution", "strategic_decision", "mark
                                   "conversion_action", "finance_action")
 
 ANALYSIS = [
+    # a request for numbers, however it is worded, is analysis ("send me" is not an email)
+    "Could you send me win rate by segment for last quarter?",
+    "send me the pipeline coverage by region",
     # sales leaders
     "how are we tracking against quota this quarter?",
     "what's the team's win rate vs last quarter",

@@ -168,6 +168,7 @@ CASES: list[tuple[str, str, dict]] = [
     ("bookings except apac", "bookings", {"excluded": {"region": ["APAC"]}, "filters": {}}),
     ("win rate except for the enterprise segment", "win_rate",
      {"excluded": {"segment": ["Enterprise"]}, "filters": {}}),
+    ("win rate this quarter, we are aiming for 40%", "win_rate", {"period": Q4_27}),
     ("how many deals did we close, won or lost, last quarter", "opportunity_count",
      {"measure": "closed", "period": Q3_27}),
     ("bookings this year if we take out renewals", "bookings",

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from agent.parser.entities import ACCEPT, SUGGEST, EntityIndex, EntityMatch
 from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, STOPWORDS, lexicon
 from agent.parser.reading import Reading
 from agent.plan import Clarification
 from tools.base import Dimension
+
+NUMBER = re.compile(r"^\$?\d[\d.]*(?:%|k|m|bn|x)?$")
+"""A figure ("30%", "$2m", "3x"): context such as a goal, never a value to look up."""
 
 
 def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | None:
@@ -14,7 +19,7 @@ def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | N
     i = 0
     while i < len(w):
         if i in reading.used or w[i] in STOPWORDS or w[i] in FILTER_CUES or w[i] in \
-                EXCLUDE_CUES or w[i].isdigit() or w[i] in lexicon().single or \
+                EXCLUDE_CUES or NUMBER.match(w[i]) or w[i] in lexicon().single or \
                 w[i] in lexicon().english:
             i += 1
             continue

@@ -297,6 +297,11 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
                 return None  # the tool default (fiscal year to date) vs the same span last year
             return calendar.bucket(reading.as_of or as_of, reading.compare_unit)  # type: ignore
         return None
+    today = [p for p in periods if p.start == p.end == as_of]
+    if len(periods) == 2 and len(today) == 1 and not set(reading.words) & COMPARE_WORDS and \
+            all(p.end > p.start for p in periods if p is not today[0]):
+        # "the reps we have today ... next quarter": today is where we stand, not the window
+        periods = [p for p in periods if p is not today[0]]
     if len(periods) == 1:
         return periods[0]
     first, second = periods[0], periods[1]
