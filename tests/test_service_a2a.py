@@ -142,16 +142,22 @@ async def test_write_request_is_rejected_as_refused(client):
     assert response_of(task)["status"] == "refused"
 
 
-async def test_clarification_round_trip_on_the_same_task(wh, client):
-    last = shared_last_name(wh)
-    asked = await send(client, user_message(f"bookings for {last.lower()} this year"))
-    assert asked.status.state == TaskState.TASK_STATE_INPUT_REQUIRED
+async def reply_with_an_option(client, asked):
+    """Answer a clarification with one of its options (a rep's name); return it and the task."""
     [data] = get_data_parts(list(asked.status.message.parts))
     options = data["clarification"]["options"]
     assert len(options) > 1
     chosen = options[1].rsplit(" (", 1)[0]
     done = await send(client, user_message(chosen, task_id=asked.id,
                                            context_id=asked.context_id))
+    return chosen, done
+
+
+async def test_clarification_round_trip_on_the_same_task(wh, client):
+    last = shared_last_name(wh)
+    asked = await send(client, user_message(f"bookings for {last.lower()} this year"))
+    assert asked.status.state == TaskState.TASK_STATE_INPUT_REQUIRED
+    chosen, done = await reply_with_an_option(client, asked)
     assert done.id == asked.id
     assert done.status.state == TaskState.TASK_STATE_COMPLETED
     answer = response_of(done)
@@ -268,12 +274,7 @@ async def test_a_clarification_is_answered_on_the_same_task_after_a_restart(wh, 
         async with a2a_client(base) as c:
             waiting = await c.get_task(GetTaskRequest(id=asked.id))
             assert waiting.status == asked.status  # the question, with its options
-            [data] = get_data_parts(list(waiting.status.message.parts))
-            options = data["clarification"]["options"]
-            assert len(options) > 1
-            chosen = options[1].rsplit(" (", 1)[0]
-            done = await send(c, user_message(chosen, task_id=asked.id,
-                                              context_id=asked.context_id))
+            chosen, done = await reply_with_an_option(c, waiting)
         stored = service.store.get(asked.id)  # recorded in the agent's own task store too
     assert stored is not None and stored.status == "answered"
     assert (done.id, done.context_id) == (asked.id, asked.context_id)
