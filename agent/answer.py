@@ -69,7 +69,7 @@ def compose(r: MetricResult, plan: Plan) -> str:
     if r.metric == "scorecard":
         return _scorecard(r)
     period = _period_text(r)
-    name = title(r)
+    name = title(r) + (f" as of {plan.as_of}" if plan.as_of else "")  # a date the question names
     filters = _filter_text(plan)
     if not plan.params.group_by and not plan.params.time_grain:
         return _scalar(r, name, period, filters)

@@ -49,6 +49,12 @@ def test_answer_path(wh):
     assert r.escalation is None and r.clarification is None
 
 
+def test_a_date_the_question_names_is_stated_in_the_answer(wh):
+    r = ask(wh, "open pipeline as of October 31st", as_of=AS_OF)
+    assert r.status == "answered" and r.result.as_of == date(2026, 10, 31)
+    assert r.answer.startswith("Open pipeline as of 2026-10-31 ")
+
+
 def test_clarification_path(wh):
     r = ask(wh, "win rate for john", as_of=AS_OF)
     assert r.status == "needs_clarification" and r.result is None

@@ -58,6 +58,9 @@ class PeriodParser:
         self.patterns: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Period | None]]] = [
             (re.compile(p), h) for p, h in (
                 (r"(\d{4})_(\d{2})_(\d{2})", self._day),
+                (M + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:\s+" + Y + r")?", self._month_day),
+                (r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?",
+                 self._day_month),
                 (FY + r"((?:19|20)?\d{2})\s+(?:ytd|year to date|to date)", self._fy_to_date),
                 (r"(\d{4})_(\d{2})", self._iso_month),
                 (r"(?:calendar\s+q|cq)([1-4])\s+(?:of\s+)?" + Y, self._calendar_quarter),
@@ -148,7 +151,7 @@ class PeriodParser:
         words = text.split()
         for i in range(len(words) - 2):
             if words[i] == "as" and words[i + 1] == "of":
-                for n in (4, 3, 2, 1):
+                for n in (5, 4, 3, 2, 1):  # longest first: "the 1st of may 2025"
                     p = self.point(" ".join(words[i + 2:i + 2 + n]))
                     if p is not None and i + 2 + n <= len(words):
                         found.as_of = p.end
@@ -196,6 +199,23 @@ class PeriodParser:
     def _day(self, m: re.Match[str]) -> Period | None:
         try:
             d = date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+        return Period(d, d, d.isoformat())
+
+    def _month_day(self, m: re.Match[str]) -> Period | None:
+        """"november 1st", "nov 1 2026": that day (without a year, the latest one so far)."""
+        return self._calendar_day(MONTHS[m[1]], int(m[2]), m[3])
+
+    def _day_month(self, m: re.Match[str]) -> Period | None:
+        """"1st of november", "1 nov 2026"."""
+        return self._calendar_day(MONTHS[m[2]], int(m[1]), m[3])
+
+    def _calendar_day(self, month: int, day: int, year: str | None) -> Period | None:
+        try:
+            d = date(int(year) if year else self.as_of.year, month, day)
+            if not year and d > self.as_of:
+                d = date(d.year - 1, month, day)
         except ValueError:
             return None
         return Period(d, d, d.isoformat())
