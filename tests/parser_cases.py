@@ -169,6 +169,9 @@ CASES: list[tuple[str, str, dict]] = [
     ("win rate except for the enterprise segment", "win_rate",
      {"excluded": {"segment": ["Enterprise"]}, "filters": {}}),
     ("win rate this quarter, we are aiming for 40%", "win_rate", {"period": Q4_27}),
+    # contractions and British spellings
+    ("we won't hit plan, will we? what's the win rate this quarter", "win_rate",
+     {"period": Q4_27}),
     ("how many deals did we close, won or lost, last quarter", "opportunity_count",
      {"measure": "closed", "period": Q3_27}),
     ("bookings this year if we take out renewals", "bookings",

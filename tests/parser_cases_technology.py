@@ -19,6 +19,9 @@ CASES: list[tuple[str, str, dict]] = [
     # "not" negates the verb: Gong is the subject of the question, not excluded from it
     ("which reps are not using the tools in EMEA", "technology_adoption",
      {"group_by": ["rep"], "filters": {"region": ["EMEA"]}, "excluded": {}}),
+    # no metric phrase, but a measure only one tool has
+    ("how much money are we wasting each month?", "technology_adoption",
+     {"measure": "idle_cost"}),
     ("adoption rate by tool last month", "technology_adoption",
      {"group_by": ["tool"], "period": OCT26}),
     # fails: the plural "reps" makes the parser split by rep (report: parser grouping rule)

@@ -23,6 +23,16 @@ _CONTRACTIONS = {
     "qtrs": "quarters", "mo": "month", "mos": "months", "wk": "week", "wks": "weeks",
     "opp": "opportunity", "opps": "opportunities", "avg.": "avg", "approx": "approximately",
     "w/": "with", "w/o": "without", "b/w": "between",
+    "won't": "will not", "wont": "will not", "can't": "can not", "cant": "can not",
+    "couldn't": "could not", "shouldn't": "should not", "wouldn't": "would not",
+    "weren't": "were not", "hasn't": "has not", "hadn't": "had not", "we'll": "we will",
+    "i'll": "i will", "you'll": "you will", "they'll": "they will", "it'll": "it will",
+    "we'd": "we would", "i'd": "i would", "they'd": "they would", "i've": "i have",
+    "you've": "you have", "they've": "they have",
+    # British spellings meet the vocabulary's American ones
+    "licence": "license", "licences": "licenses", "utilisation": "utilization",
+    "organisation": "organization", "analyse": "analyze", "optimise": "optimize",
+    "prioritise": "prioritize", "forecasted": "forecast",
 }
 _WORD = re.compile(r"[a-z0-9$%#]+(?:['.][a-z]+)?|[$%#]")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")

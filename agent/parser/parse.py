@@ -139,6 +139,14 @@ def vote_metrics(reading: Reading) -> None:
             reading.votes[entry.value] = reading.votes.get(entry.value, 0) + weight * boost
         for i in span:
             reading.take(i, i + 1)
+    if max(reading.votes.values(), default=0) <= 0.5:
+        # only weak words ("sales") or none: a measure only one tool has names the tool ("what
+        # was the ROI of each campaign", "how much are we wasting on unused seats")
+        for s, e, _ in lex.find(masked(reading), {"measure"}):
+            tools = {x.tool for x in lex.phrases[tuple(reading.words[s:e])] if x.kind == "measure"}
+            if len(tools) == 1:
+                (tool,) = tools
+                reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
 
 
 def _build_plan(reading: Reading, norm: str, as_of: date,
