@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -131,6 +132,22 @@ class _Steps:
         self.done += 1
 
 
+class _Phases:
+    """Wall seconds per phase of one import (ImportSummary.phases)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def timed(self, name: str, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run fn(*args), adding its duration to phase `name`."""
+        start = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start,
+                                       3)
+
+
 Staged = tuple[Group, str, list[int]]
 
 
@@ -222,18 +239,21 @@ def run_import(
     (show_bar,) = one(con, "SELECT current_setting('enable_progress_bar')")
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET enable_progress_bar = false")
+    phases = _Phases()
     try:
-        staged = _read_files(run, steps)
+        staged = phases.timed("read", _read_files, run, steps)
         try:
             con.execute("BEGIN TRANSACTION")
         except duckdb.Error as exc:
             raise ImportFailed(f"cannot start the import transaction: {exc}") from exc
         try:
-            reports = _load(run, staged, steps)
+            reports = phases.timed("load", _load, run, staged, steps)
             steps.step("recording the import")
-            summary = _record(run, spec, source_dir, reports, started_at, clock)
-            refresh_facts(con)  # upserts can change rows in place; counts would not notice
-            con.execute("COMMIT")
+            summary = phases.timed("checks", _record, run, spec, source_dir, reports,
+                                   started_at, clock)
+            # upserts can change rows in place; counts would not notice
+            phases.timed("opp_facts", refresh_facts, con)
+            phases.timed("commit", con.execute, "COMMIT")
         except duckdb.Error as exc:
             con.execute("ROLLBACK")
             raise ImportFailed(f"import failed, nothing was changed: {exc}") from exc
@@ -244,5 +264,6 @@ def run_import(
         run.drop_temps()
         _restore(con, keep_order, show_bar)
     summary.elapsed_seconds = round(time.perf_counter() - clock, 3)
+    summary.phases = phases.seconds
     (progress or _noop)("done", 1.0)
     return summary

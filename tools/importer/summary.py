@@ -88,6 +88,8 @@ class ImportSummary(BaseModel):
     warnings: list[Notice]
     data_start: date | None = None
     data_end: date | None = None
+    phases: dict[str, float] = {}
+    """Seconds per phase (read, load, checks, opp_facts rebuild, commit): where the time went."""
 
     @computed_field
     @property
