@@ -95,6 +95,9 @@ CASES: list[tuple[str, str, dict]] = [
     ("how many opportunities are stale", "stale_deals", {"measure": "count"}),
     # a phrase naming the deals yields to the condition that narrows them
     ("which open deals are the riskiest", "deal_risk", {"group_by": ["opportunity"]}),
+    # a split inside the metric phrase itself
+    ("what is our conversion rate by stage this year", "stage_conversion",
+     {"group_by": ["stage"], "period": ("2026-02-01", "2027-01-31")}),
     ("stale deals by rep", "stale_deals", {"group_by": ["rep"]}),
     ("stale deals by region", "stale_deals", {"group_by": ["region"]}),
     ("top 10 stale deals", "stale_deals", {"group_by": ["opportunity"], "top": 10}),

@@ -137,14 +137,16 @@ def vote_metrics(reading: Reading) -> None:
         for entry in {x.value: x for x in lex.phrases[key] if x.kind == "metric"}.values():
             boost = 3 if entry.value == "leaderboard" and phrase in TABLE_WORDS else 1
             reading.votes[entry.value] = reading.votes.get(entry.value, 0) + weight * boost
+            reading.said.setdefault(entry.value, []).append(phrase)
         for i in span:
             reading.take(i, i + 1)
     if max(reading.votes.values(), default=0) <= 0.5:
         # only weak words ("sales") or none: a measure only one tool has names the tool ("what
         # was the ROI of each campaign", "how much are we wasting on unused seats")
         for s, e, _ in lex.find(masked(reading), {"measure"}):
-            tools = {x.tool for x in lex.phrases[tuple(reading.words[s:e])] if x.kind == "measure"}
-            if len(tools) == 1:
+            entries = lex.phrases[tuple(reading.words[s:e])]
+            tools = {x.tool for x in entries if x.kind == "measure"}
+            if len(tools) == 1 and all(x.kind == "measure" for x in entries):  # not "stage"
                 (tool,) = tools
                 reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
 
@@ -172,6 +174,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
         params["compare"] = reading.compare
     _fit_generic_dimensions(reading, tool)
     group, top, order = grouping(reading, norm, tool)
+    group += [d for d in _split_in_phrase(reading, tool) if d not in group][:2 - len(group)]
     if reading.grain:
         params["time_grain"] = _grain(reading.grain, period)
     if group and group[0] in UNIT_WORDS:
@@ -287,6 +290,22 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
             return f"{kind}_amount"
         return kind
     return found[0] if found else None
+
+
+def _split_in_phrase(reading: Reading, tool: str) -> list[str]:
+    """Dimensions a metric phrase itself splits by ("conversion rate by stage")."""
+    from tools.registry import TOOLS
+
+    found = []
+    for phrase in reading.said.get(tool, []):
+        words = phrase.split()
+        for k, word in enumerate(words[:-1]):
+            if word in ("by", "each"):  # not "per": "activities per rep per day" is a rate
+                for s, _, entry in lexicon().find(words[k + 1:], {"dimension"}):
+                    if s == 0 and Dimension(entry.value) in TOOLS[tool].group_by and \
+                            entry.value not in lexicon().subjects[tool]:  # shown anyway
+                        found.append(entry.value)
+    return found
 
 
 def _measure_says_grain(tool: str, measure: str, norm: str, grain: str) -> bool:
