@@ -112,6 +112,13 @@ class MetricParams(BaseModel):
     options: dict[str, str | int | float | bool] = Field(default_factory=dict)
     """Tool-specific knobs (e.g. stale_days); each tool validates and documents its own."""
 
+    def dimensions_outside(self, allowed: Iterable[Dimension] = ()) -> list[str]:
+        """The dimensions the split or the filters name that `allowed` lacks, sorted (all of
+        them when nothing is allowed): what a FilterUnsupported names."""
+        keep = set(allowed)
+        return sorted({d.value for d in self.group_by if d not in keep}
+                      | {f.dimension.value for f in self.filters if f.dimension not in keep})
+
 
 class Warning(BaseModel):  # noqa: A001 - the contract calls these warnings
     """A caveat attached to an answer: a data-quality or method note, with a stable code."""

@@ -109,8 +109,7 @@ def campaign_sourced(ctx: ToolContext, params: MetricParams) -> MetricResult:
     roi = _with_roi(params)
     if measure == "roi" and not roi:
         raise FilterUnsupported("campaign ROI can only be split or filtered by campaign",
-                                [d.value for d in params.group_by] +
-                                [f.dimension.value for f in params.filters], options=["campaign"])
+                                params.dimensions_outside(), options=["campaign"])
     spec = RecordSpec("campaign_sourced", DEFINITION, HEADLINES[measure],
                       COLUMNS + (ROI_COLUMNS if roi else ()), "opportunities", DIMS)
     frame = start(ctx, params, spec, "quarter")

@@ -76,11 +76,10 @@ def days_between(start: str, end: str) -> str:
 
 def check_dims(params: MetricParams, allowed: Sequence[Dimension], title: str) -> None:
     """Reject a split or filter by a dimension the tool does not support."""
-    bad = [d.value for d in params.group_by if d not in allowed]
-    bad += [f.dimension.value for f in params.filters if f.dimension not in allowed]
+    bad = params.dimensions_outside(allowed)
     if bad:
         raise FilterUnsupported(
-            f"{title} can't be split or filtered by {', '.join(sorted(set(bad)))}", bad,
+            f"{title} can't be split or filtered by {', '.join(bad)}", bad,
             options=[d.value for d in allowed])
 
 

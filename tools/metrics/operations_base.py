@@ -76,8 +76,7 @@ class Frame:
 
 def start(ctx: ToolContext, params: MetricParams, spec: RecordSpec, default_period: str) -> Frame:
     """Check dimensions, resolve the period and build the buckets every record joins."""
-    bad = sorted({d.value for d in params.group_by if d not in spec.dims}
-                 | {f.dimension.value for f in params.filters if f.dimension not in spec.dims})
+    bad = params.dimensions_outside(spec.dims)
     if bad:
         raise FilterUnsupported(f"{spec.name} cannot be split or filtered by {', '.join(bad)}",
                                 bad, options=[d.value for d in spec.dims])

@@ -12,6 +12,7 @@ from typing import Any
 from tools.base import (
     OWNER_DIMENSIONS,
     Dimension,
+    FilterUnsupported,
     MetricParams,
     MetricResult,
     ToolContext,
@@ -29,12 +30,11 @@ OWNER_GROUPS = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
 
 def check_owner_dims(params: MetricParams, what: str) -> None:
     """Reject splits or filters by anything but the owner dimensions (the metric is per rep)."""
-    bad = [d.value for d in params.group_by if d not in OWNER_DIMENSIONS]
-    bad += [f.dimension.value for f in params.filters if f.dimension not in OWNER_DIMENSIONS]
+    bad = params.dimensions_outside(OWNER_DIMENSIONS)
     if bad:
-        raise ToolInputError(
+        raise FilterUnsupported(
             f"{what} is measured per rep, so it can be split or filtered by rep, manager, team, "
-            f"region or territory, not by {', '.join(sorted(set(bad)))}",
+            f"region or territory, not by {', '.join(bad)}", bad,
             options=sorted(d.value for d in OWNER_DIMENSIONS))
 
 

@@ -92,8 +92,7 @@ def data_quality(ctx: ToolContext, params: MetricParams) -> MetricResult:
 
 def _by_owner(ctx: ToolContext, run: RunResult,
               params: MetricParams) -> tuple[list[str], list[list[Any]], str]:
-    bad = [d.value for d in params.group_by if d not in OWNER_DIMENSIONS]
-    bad += [f.dimension.value for f in params.filters if f.dimension not in OWNER_DIMENSIONS]
+    bad = params.dimensions_outside(OWNER_DIMENSIONS)
     if bad:
         raise FilterUnsupported(f"data quality is split by the owner of each record, so by "
                                 f"rep, manager, team, region or territory, not by "

@@ -11,10 +11,10 @@ from typing import Any
 
 from tools.base import (
     OWNER_DIMENSIONS,
+    FilterUnsupported,
     MetricParams,
     MetricResult,
     ToolContext,
-    ToolInputError,
     Warning,
 )
 from tools.fiscal import Period
@@ -61,12 +61,11 @@ COVERAGE_DEFINITION = (
 
 
 def _check_dims(params: MetricParams, metric: str) -> None:
-    bad = [d.value for d in params.group_by if d not in OWNER_DIMENSIONS]
-    bad += [f.dimension.value for f in params.filters if f.dimension not in OWNER_DIMENSIONS]
+    bad = params.dimensions_outside(OWNER_DIMENSIONS)
     if bad:
-        raise ToolInputError(
+        raise FilterUnsupported(
             f"quotas are set per rep, so {metric} can be split or filtered by rep, manager, team, "
-            f"region or territory, not by {', '.join(sorted(set(bad)))}",
+            f"region or territory, not by {', '.join(bad)}", bad,
             options=sorted(d.value for d in OWNER_DIMENSIONS))
 
 

@@ -93,8 +93,7 @@ def start(ctx: ToolContext, params: MetricParams, allowed: tuple[Dimension, ...]
 
 def check_dims(params: MetricParams, allowed: tuple[Dimension, ...], why: str) -> None:
     """Ask back when a breakdown or filter uses a dimension the records do not have."""
-    bad = sorted({d.value for d in params.group_by if d not in allowed}
-                 | {f.dimension.value for f in params.filters if f.dimension not in allowed})
+    bad = params.dimensions_outside(allowed)
     if bad:
         raise FilterUnsupported(f"{why}, so it can be split or filtered by "
                                 f"{', '.join(d.value for d in allowed)}, not by {', '.join(bad)}",

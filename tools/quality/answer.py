@@ -117,8 +117,7 @@ def issues_result(ctx: ToolContext, params: MetricParams) -> MetricResult:
             raise FilterUnsupported(
                 "the list of failing rules covers every record; split or filter one issue "
                 "instead (e.g. deals missing a close date by rep), or ask for data accuracy "
-                "by owner", [d.value for d in params.group_by] +
-                [f.dimension.value for f in params.filters],
+                "by owner", params.dimensions_outside(),
                 options=["data accuracy by rep", "one issue by rep"])
         run = check_run(ctx)
         rows = [[r.rule_id, r.table, r.name, r.severity, r.failed, r.applicable, r.pass_rate]
@@ -159,8 +158,7 @@ def issues_result(ctx: ToolContext, params: MetricParams) -> MetricResult:
         if params.group_by or params.filters:
             raise FilterUnsupported(
                 f"{rule.name} checks {rule.table}, which can't be split or filtered by deal "
-                "attributes", [d.value for d in params.group_by] +
-                [f.dimension.value for f in params.filters], options=["ask without it"])
+                "attributes", params.dimensions_outside(), options=["ask without it"])
         listing = record_listing(ctx.con, plan, check, values, params)
     warnings = []
     if listing.total:
