@@ -35,6 +35,7 @@ from a2a.helpers import (
     get_message_text,
     new_data_part,
     new_task_from_user_message,
+    new_text_message,
 )
 from a2a.server.agent_execution import AgentExecutor, RequestContext
 from a2a.server.context import ServerCallContext
@@ -46,7 +47,7 @@ from a2a.server.routes import (
     create_jsonrpc_routes,
 )
 from a2a.server.tasks import DatabaseTaskStore, InMemoryTaskStore, TaskStore, TaskUpdater
-from a2a.types import Message, Part, Role, Task, TaskState, TaskStatus
+from a2a.types import Message, Part, Task, TaskState, TaskStatus
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import ValidationError
 from starlette.requests import Request
@@ -134,9 +135,8 @@ async def _fail_unfinished(store: DatabaseTaskStore) -> None:
         now.GetCurrentTime()
         task.status.CopyFrom(TaskStatus(
             state=TaskState.TASK_STATE_FAILED, timestamp=now,
-            message=Message(role=Role.ROLE_AGENT, message_id=uuid.uuid4().hex, task_id=task.id,
-                            context_id=task.context_id,
-                            parts=[Part(text=INTERRUPTED, media_type="text/plain")])))
+            message=new_text_message(INTERRUPTED, media_type="text/plain",
+                                     context_id=task.context_id, task_id=task.id)))
         await store.save(task, context)
         log.warning("A2A task %s was unfinished at the last shutdown: marked failed", task_id)
 
