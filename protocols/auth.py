@@ -130,6 +130,14 @@ def _table(data: Any, source: str) -> TokenTable:
         raise AuthConfigError(f"{source}: {exc}") from None
 
 
+def bearer_token(authorization: str | None) -> str | None:
+    """Return the token of an `Authorization: Bearer <token>` header, else None."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
 class BearerAuthMiddleware:
     """Reject requests without a valid bearer token (401); attach the identity otherwise.
 
@@ -145,12 +153,12 @@ class BearerAuthMiddleware:
             await self.app(scope, receive, send)
             return
         header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
-        scheme, _, token = header.partition(" ")
         if not header:
             await _unauthorized(send, "missing bearer token: send 'Authorization: Bearer <token>'",
                                 None)
             return
-        identity = self.tokens.lookup(token.strip()) if scheme.lower() == "bearer" else None
+        token = bearer_token(header)
+        identity = self.tokens.lookup(token) if token else None
         if identity is None:
             await _unauthorized(send, "invalid bearer token", "invalid_token")
             return

@@ -19,7 +19,7 @@ from typing import Any
 
 from langgraph_sdk import Auth
 
-from protocols.auth import AuthConfigError, load_tokens
+from protocols.auth import AuthConfigError, bearer_token, load_tokens
 
 auth = Auth()
 
@@ -40,10 +40,10 @@ def identify(authorization: str | None, env: Mapping[str, str]) -> dict[str, Any
         raise Auth.exceptions.HTTPException(
             401, "no tokens configured: set REVOPS_TOKENS (token=id:role,...) or "
                  "REVOPS_TOKENS_FILE for the server, then send 'Authorization: Bearer <token>'")
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(authorization)
+    if token is None:
         raise Auth.exceptions.HTTPException(401, "send 'Authorization: Bearer <token>'")
-    identity = tokens.lookup(token.strip())
+    identity = tokens.lookup(token)
     if identity is None:
         raise Auth.exceptions.HTTPException(401, "unknown token")
     return {"identity": identity.id, "display_name": identity.name or identity.id,
