@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
@@ -132,20 +132,14 @@ class _Steps:
         self.done += 1
 
 
-class _Phases:
-    """Wall seconds per phase of one import (ImportSummary.phases)."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    def timed(self, name: str, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run fn(*args), adding its duration to phase `name`."""
-        start = time.perf_counter()
-        try:
-            return fn(*args)
-        finally:
-            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start,
-                                       3)
+@contextmanager
+def _timed(phases: dict[str, float], name: str) -> Iterator[None]:
+    """Record the wall seconds of one import phase (ImportSummary.phases)."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        phases[name] = round(time.perf_counter() - start, 3)
 
 
 Staged = tuple[Group, str, list[int]]
@@ -239,21 +233,24 @@ def run_import(
     (show_bar,) = one(con, "SELECT current_setting('enable_progress_bar')")
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET enable_progress_bar = false")
-    phases = _Phases()
+    phases: dict[str, float] = {}
     try:
-        staged = phases.timed("read", _read_files, run, steps)
+        with _timed(phases, "read"):
+            staged = _read_files(run, steps)
         try:
             con.execute("BEGIN TRANSACTION")
         except duckdb.Error as exc:
             raise ImportFailed(f"cannot start the import transaction: {exc}") from exc
         try:
-            reports = phases.timed("load", _load, run, staged, steps)
+            with _timed(phases, "load"):
+                reports = _load(run, staged, steps)
             steps.step("recording the import")
-            summary = phases.timed("checks", _record, run, spec, source_dir, reports,
-                                   started_at, clock)
-            # upserts can change rows in place; counts would not notice
-            phases.timed("opp_facts", refresh_facts, con)
-            phases.timed("commit", con.execute, "COMMIT")
+            with _timed(phases, "checks"):
+                summary = _record(run, spec, source_dir, reports, started_at, clock)
+            with _timed(phases, "opp_facts"):
+                refresh_facts(con)  # upserts can change rows in place; counts would not notice
+            with _timed(phases, "commit"):
+                con.execute("COMMIT")
         except duckdb.Error as exc:
             con.execute("ROLLBACK")
             raise ImportFailed(f"import failed, nothing was changed: {exc}") from exc
@@ -264,6 +261,6 @@ def run_import(
         run.drop_temps()
         _restore(con, keep_order, show_bar)
     summary.elapsed_seconds = round(time.perf_counter() - clock, 3)
-    summary.phases = phases.seconds
+    summary.phases = phases
     (progress or _noop)("done", 1.0)
     return summary
