@@ -94,9 +94,17 @@ def ask(
                          "thread's previous question. Kept in $REVOPS_THREADS_DB (a file or a "
                          "postgresql:// URL).")] = None,
     as_json: JsonOption = False,
+    chart: Annotated[Path | None, typer.Option(
+        "--chart", help="Also write the answer's chart to this file: .svg, .png or .html "
+                        "(rendered offline).", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", help="Also write the full result table to this file: .csv or .parquet.",
+        show_default=False)] = None,
 ) -> None:
     """Answer a revenue question."""
     as_of_date = _parse_date(as_of, "--as-of")
+    _check_suffix(chart, (".svg", ".png", ".html"), "--chart")
+    _check_suffix(output, (".csv", ".parquet"), "--output")
     with _warehouse(db, threads=thread is not None) as (wh, llm, saver):
         from agent.ask import ask as run
 
@@ -108,8 +116,35 @@ def ask(
         from agent.render import print_response
 
         print_response(response)
+    _export(response, chart, output)
     if response.status == "error":
         raise typer.Exit(1)
+
+
+def _check_suffix(path: Path | None, allowed: tuple[str, ...], option: str) -> None:
+    if path is not None and path.suffix.lower() not in allowed:
+        raise typer.BadParameter(f"expected a file ending in {', '.join(allowed)}, got "
+                                 f"{path.name!r}", param_hint=option)
+
+
+def _export(response: Any, chart: Path | None, output: Path | None) -> None:
+    """Write the chart and table files `revops ask` was asked for; say so on stderr."""
+    from agent.export import write_chart, write_table
+
+    r = response.result
+    if chart is not None:
+        if r is None or r.chart is None:
+            _stderr(f"No chart written to {chart}: this answer has no shape to draw "
+                    "(a single number, or no result).")
+        else:
+            write_chart(r.chart, chart)
+            _stderr(f"Chart written to {chart}.")
+    if output is not None:
+        if r is None:
+            _stderr(f"No table written to {output}: the answer has no result.")
+        else:
+            write_table(r.columns, r.rows, output)
+            _stderr(f"Table written to {output} ({len(r.rows):,} rows).")
 
 
 @app.command()
