@@ -58,8 +58,18 @@ PALETTE = {"bar": "#2563eb", "up": "#16a34a", "down": "#dc2626", "total": "#4755
            "rule": "#111827", "miss": "#dc2626", "met": "#16a34a"}
 
 
-def chart_for(r: MetricResult) -> dict[str, Any] | None:
-    """Return the Vega-Lite spec that draws the result, or None when its shape has no chart."""
+def chart_for(r: MetricResult, measure: str | None = None, label: str | None = None,
+              keep_order: bool = False) -> dict[str, Any] | None:
+    """Return the Vega-Lite spec that draws the result, or None when its shape has no chart.
+
+    `measure` draws another column than the headline; `label` names bars by one label column
+    (e.g. a rule's issue) instead of all of them; `keep_order` keeps the tool's ranking (e.g.
+    deals by risk drawn by amount).
+    """
+    if measure is not None and measure != r.measure:
+        if measure not in r.columns:
+            raise ValueError(f"{r.metric} has no column {measure!r}")
+        r = r.model_copy(update={"measure": measure})
     if r.metric == "scorecard":
         return _scorecard(r) if r.rows else None
     if r.metric in BRIDGES and len(r.rows) == 1 and _labels(r) == []:
@@ -72,7 +82,7 @@ def chart_for(r: MetricResult) -> dict[str, Any] | None:
     if len(labels) == 2 and labels[1] != "opportunity":
         return _heatmap(r, labels)
     if labels:
-        return _bars(r, labels)
+        return _bars(r, labels, label, keep_order)
     return None
 
 
@@ -143,6 +153,12 @@ def _finish(r: MetricResult, chart: alt.TopLevelMixin) -> dict[str, Any]:
     return spec
 
 
+def _rows_height(rows: int, step: int) -> int:
+    """A fixed height from the number of rows (a step height would not fit a container's
+    width without a warning in the browser)."""
+    return max(2, rows) * step
+
+
 def _reference(r: MetricResult) -> tuple[float, str] | None:
     return REFERENCES.get((r.metric, r.measure))
 
@@ -156,8 +172,9 @@ def _rule(value: float, label: str, channel: str, unit: str) -> alt.LayerChart:
     text = alt.Chart(data).mark_text(align="left", dx=4, dy=-6 if channel == "y" else 0,
                                      baseline="bottom" if channel == "y" else "top",
                                      color=PALETTE["rule"], fontSize=11).encode(**text_enc)
-    if channel == "x":
-        text = text.encode(y=alt.value(0))
+    if channel == "x":  # the label sits above the plot, clear of the bars
+        text = text.encode(y=alt.value(-4)).mark_text(align="center", baseline="bottom",
+                                                       color=PALETTE["rule"], fontSize=11)
     return rule + text
 
 
@@ -193,18 +210,24 @@ def _trend(r: MetricResult, time_col: str, series: list[str]) -> dict[str, Any]:
     return _finish(r, chart)
 
 
-def _bars(r: MetricResult, labels: list[str]) -> dict[str, Any]:
+def _bars(r: MetricResult, labels: list[str], label: str | None = None,
+          keep_order: bool = False) -> dict[str, Any]:
     unit = r.units[r.measure]
     extra = [c for c in ("quota",) if c in r.columns and r.units.get(c) == unit
              and c != r.measure]
-    cols = [*labels, r.measure, *extra]
+    tips = [c for c in r.columns if c not in r.units and c not in labels][:2]  # e.g. reasons
+    cols = [*labels, r.measure, *extra, *tips]
     data = [d for d in _records(r, cols) if d[r.measure] is not None]
+    shown = [label] if label else ["opportunity"] if "opportunity" in labels else labels
     for d in data:
-        d["label"] = " / ".join(str(d[c]) for c in labels)
+        d["label"] = " / ".join(str(d[c]) for c in shown)
+    if len({d["label"] for d in data}) < len(data):  # same-named rows stay apart
+        for d in data:
+            d["label"] = " / ".join(str(d[c]) for c in labels)
     descending = not (len(data) > 1 and data[0][r.measure] < data[-1][r.measure])
     data = data[:MAX_BARS]
     sort: Any = "-x" if descending else "x"
-    if labels[0] in ORDERED:
+    if labels[0] in ORDERED or keep_order:
         sort = [d["label"] for d in data]
     y = alt.Y("label:N", sort=sort, title=None, axis=alt.Axis(labelLimit=220))
     x = alt.X(f"{r.measure}:Q", title=_axis_title(r, r.measure), axis=alt.Axis(
@@ -219,7 +242,7 @@ def _bars(r: MetricResult, labels: list[str]) -> dict[str, Any]:
     if ref is not None:
         chart = chart + _rule(ref[0], ref[1], "x", unit)
     spec = _finish(r, chart)
-    spec["height"] = {"step": 22}
+    spec["height"] = _rows_height(len(data), 22)
     return spec
 
 
@@ -237,11 +260,14 @@ def _heatmap(r: MetricResult, labels: list[str]) -> dict[str, Any]:
                         scale=alt.Scale(scheme="blues"),
                         legend=alt.Legend(**axis_format(unit))),
         tooltip=_tooltip(r, cols))
+    values = [d[r.measure] for d in data]
+    mid = (min(values) + max(values)) / 2 if values else 0
     text = base.mark_text(fontSize=12).encode(
         text=alt.Text(f"{r.measure}:Q", format=value_format(unit)),
-        color=alt.value("#0f172a"))
+        color=alt.condition(f"datum['{r.measure}'] > {mid!r}", alt.value("#ffffff"),
+                            alt.value("#0f172a")))
     spec = _finish(r, cells + text)
-    spec["height"] = {"step": 34}
+    spec["height"] = _rows_height(len({d[row_dim] for d in data}), 34)
     return spec
 
 
@@ -297,5 +323,5 @@ def _scorecard(r: MetricResult) -> dict[str, Any]:
     ticks = base.mark_tick(color=PALETTE["rule"], thickness=3, size=26).encode(
         x="target:Q", y=y)
     spec = _finish(r, bars + ticks)
-    spec["height"] = {"step": 30}
+    spec["height"] = _rows_height(len(data), 30)
     return spec

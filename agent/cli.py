@@ -427,6 +427,54 @@ def serve(
             raise typer.Exit(2) from None
 
 
+@app.command()
+def dashboard(
+    db: DbOption = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Evaluation date YYYY-MM-DD (default: today).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write the dashboard to this .html file (one self-contained file to "
+                      "share, no network needed); default: open it in your browser.",
+        show_default=False)] = None,
+    period: Annotated[str, typer.Option(
+        help="quarter (this fiscal quarter), previous_quarter or year.")] = "quarter",
+    region: Annotated[str | None, typer.Option(help="Only this region.")] = None,
+    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+) -> None:
+    """The revenue operations dashboard as one HTML file: every panel computed by the tools."""
+    from pydantic import ValidationError
+
+    as_of_date = _parse_date(as_of, "--as-of") or date.today()
+    with _warehouse(db, threads=False) as (wh, _llm, _saver):
+        from agent.dashboard import Dashboard, Filters
+        from agent.dashboard_page import VegaBundle, render
+
+        try:
+            filters = Filters(period=period, region=region, team=team)  # type: ignore[arg-type]
+        except ValidationError:
+            raise typer.BadParameter("expected quarter, previous_quarter or year",
+                                     param_hint="--period") from None
+        board = Dashboard(wh)
+        for name, value in (("region", region), ("team", team)):
+            if value is not None and value not in board.choices()[name]:
+                raise typer.BadParameter(f"unknown {name} {value!r}; one of "
+                                         f"{', '.join(board.choices()[name])}",
+                                         param_hint=f"--{name}")
+        page = board.page(filters, as_of_date)
+        html = render(page, live=False, vega_js=VegaBundle().js())
+    if out is None:
+        import tempfile
+        import webbrowser
+
+        out = Path(tempfile.mkdtemp(prefix="revops-")) / "dashboard.html"
+        out.write_text(html, encoding="utf-8")
+        webbrowser.open(out.as_uri())
+        _stderr(f"Dashboard written to {out} and opened in your browser.")
+        return
+    out.write_text(html, encoding="utf-8")
+    _stderr(f"Dashboard written to {out} ({len(page.panels)} panels, as of {page.as_of}).")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
