@@ -74,9 +74,9 @@ def chart_for(r: MetricResult, measure: str | None = None, label: str | None = N
         return _scorecard(r) if r.rows else None
     if r.metric in BRIDGES and len(r.rows) == 1 and _labels(r) == []:
         return _waterfall(r)
-    if r.measure not in r.columns or r.measure not in r.units or len(r.rows) < 2:
+    if r.measure not in r.columns or r.measure not in r.units or not r.rows:
         return None
-    labels = _labels(r)
+    labels = _labels(r)  # none: a single number, nothing to draw
     if labels and labels[0] in GRAINS:
         return _trend(r, labels[0], labels[1:])
     if len(labels) == 2 and labels[1] != "opportunity":
@@ -258,7 +258,8 @@ def _heatmap(r: MetricResult, labels: list[str]) -> dict[str, Any]:
     cells = base.mark_rect(cornerRadius=2).encode(
         color=alt.Color(f"{r.measure}:Q", title=_axis_title(r, r.measure),
                         scale=alt.Scale(scheme="blues"),
-                        legend=alt.Legend(**axis_format(unit))),
+                        legend=alt.Legend(orient="bottom", gradientLength=160,
+                                          **axis_format(unit))),
         tooltip=_tooltip(r, cols))
     values = [d[r.measure] for d in data]
     mid = (min(values) + max(values)) / 2 if values else 0
@@ -316,7 +317,8 @@ def _scorecard(r: MetricResult) -> dict[str, Any]:
     base = alt.Chart(alt.Data(values=data))
     bars = base.mark_bar(cornerRadiusEnd=2).encode(
         x=alt.X("value:Q", title="value against target", axis=alt.Axis(format=".0%")), y=y,
-        color=alt.Color("status:N", title=None, scale=alt.Scale(
+        color=alt.Color("status:N", title=None, legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(
             domain=["met", "missed"], range=[PALETTE["met"], PALETTE["miss"]])),
         tooltip=[alt.Tooltip("metric:N"), alt.Tooltip("value:Q", format=".1%"),
                  alt.Tooltip("target:Q", format=".0%"), alt.Tooltip("status:N")])

@@ -67,7 +67,8 @@
     const mini = pn.kpis.length ? `<div class="mini">${pn.kpis.map((k) =>
       `<div>${esc(k.label)}<b>${esc(k.text)}</b>${k.detail ? esc(k.detail) : ""}</div>`).join("")}</div>` : "";
     const body = pn.error ? `<div class="error">${esc(pn.error)}</div>`
-      : `${mini}<div class="chart" id="chart-${esc(pn.key)}"></div>`;
+      : pn.chart ? `${mini}<div class="chart" id="chart-${esc(pn.key)}"></div>`
+      : `${mini}<div class="error">Nothing to draw for these filters.</div>`;
     const warns = pn.warnings.map((w) => `<div class="warn">⚠ ${esc(w)}</div>`).join("");
     const notes = pn.notes.map((n) => `<div class="note">${esc(n)}</div>`).join("");
     const how = pn.error && !pn.sql ? "" : `
@@ -115,6 +116,15 @@
     await draw(page);
   }
 
+  function answerTable(r) {
+    // data-quality counts beside the measures show only when non-zero (the warnings say why)
+    const quality = (c) => c.startsWith("dq_") || c.includes("_unresolved_") || c === "without_amount";
+    const keep = r.columns.map((c, i) => i).filter((i) => !quality(r.columns[i]) ||
+      r.rows.some((row) => row[i]));
+    return table(keep.map((i) => r.columns[i].replace(/_/g, " ")), r.rows.slice(0, 12).map(
+      (row) => keep.map((i) => fmt(row[i], r.units[r.columns[i]], r.currency))));
+  }
+
   async function ask(event) {
     event.preventDefault();
     const q = $("#ask-input").value.trim();
@@ -138,8 +148,7 @@
     const warns = (body.warnings || []).map((w) => `<div class="warn">⚠ ${esc(w.message)}</div>`).join("");
     out.innerHTML = `<div class="text">${esc(body.answer)}</div>
       ${r && r.chart ? '<div class="chart" id="ask-chart"></div>' : ""}
-      ${r ? table(r.columns.map((c) => c.replace(/_/g, " ")), r.rows.slice(0, 12).map((row) =>
-          row.map((v, i) => fmt(v, r.units[r.columns[i]], r.currency)))) : ""}
+      ${r ? answerTable(r) : ""}
       ${warns}
       ${r ? `<details><summary>SQL</summary><pre class="sql">${esc(r.sql)}</pre></details>` : ""}`;
     if (r && r.chart) await vegaEmbed("#ask-chart", r.chart, EMBED);
