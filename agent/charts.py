@@ -77,6 +77,9 @@ def chart_for(r: MetricResult, measure: str | None = None, label: str | None = N
     if r.measure not in r.columns or r.measure not in r.units or not r.rows:
         return None
     labels = _labels(r)  # none: a single number, nothing to draw
+    i = r.columns.index(r.measure)
+    if all(row[i] is None for row in r.rows):  # nothing defined to draw (e.g. no quota left)
+        return None
     if labels and labels[0] in GRAINS:
         return _trend(r, labels[0], labels[1:])
     if len(labels) == 2 and labels[1] != "opportunity":
@@ -304,7 +307,7 @@ def _waterfall(r: MetricResult) -> dict[str, Any]:
     return _finish(r, chart)
 
 
-def _scorecard(r: MetricResult) -> dict[str, Any]:
+def _scorecard(r: MetricResult) -> dict[str, Any] | None:
     c = r.columns
     data = []
     for row in r.rows:
@@ -313,6 +316,8 @@ def _scorecard(r: MetricResult) -> dict[str, Any]:
             continue
         data.append({"metric": d["metric"], "value": d["value"], "target": d["target"],
                      "status": "met" if d["passed"] else "missed"})
+    if not data:
+        return None
     y = alt.Y("metric:N", title=None, sort=None, axis=alt.Axis(labelLimit=240))
     base = alt.Chart(alt.Data(values=data))
     bars = base.mark_bar(cornerRadiusEnd=2).encode(

@@ -113,6 +113,9 @@ class Runner:
     period: PeriodParam
     results: list[tuple[str, MetricResult]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    cached: Callable[[str, MetricParams, Callable[[], MetricResult]], MetricResult] = (
+        lambda tool, params, run: run())
+    """Return a run's result from the dashboard's cache, running it on a miss."""
 
     def run(self, tool: str, *, period: PeriodParam | None | Literal["default"] = None,
             page_filters: bool = True, **params: Any) -> MetricResult:
@@ -131,7 +134,7 @@ class Runner:
                     self.notes.append(note)
         chosen = self.period if period is None else None if period == "default" else period
         p = MetricParams(period=chosen, filters=filters, **params)
-        result = run_tool(self.ctx, tool, p)
+        result = self.cached(tool, p, lambda: run_tool(self.ctx, tool, p))
         self.results.append((tool, result))
         return result
 
@@ -384,8 +387,12 @@ class Dashboard:
     """agent.context.Warehouse (read-only)."""
     workers: int = 4
     cache: dict[tuple[Any, ...], Page] = field(default_factory=dict)
+    runs: dict[tuple[Any, ...], MetricResult] = field(default_factory=dict)
+    """Tool runs by (fingerprint, as-of, viewer, tool, params): panels and pages that ask the
+    same (a company-wide panel under another region, the quota in two panels) reuse it."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     max_cached: int = 64
+    max_runs: int = 2048
 
     def choices(self) -> dict[str, list[str]]:
         """The filter values the data has (regions and teams of the deal owners)."""
@@ -416,6 +423,26 @@ class Dashboard:
             self.cache[key] = page
         return page
 
+    def _runner(self, requester: Mapping[str, Any] | None, as_of: date, filters: Filters,
+                period: PeriodParam, fp: str) -> Runner:
+        who = tuple(sorted((requester or {}).items()))
+
+        def cached(tool: str, params: MetricParams,
+                   run: Callable[[], MetricResult]) -> MetricResult:
+            key = (fp, as_of, who, tool, params.model_dump_json())
+            with self.lock:
+                hit = self.runs.get(key)
+            if hit is not None:
+                return hit
+            result = run()
+            with self.lock:
+                if len(self.runs) >= self.max_runs:
+                    self.runs.pop(next(iter(self.runs)))
+                self.runs[key] = result
+            return result
+
+        return Runner(self._context(requester, as_of), filters, period, cached=cached)
+
     def _context(self, requester: Mapping[str, Any] | None, as_of: date) -> ToolContext:
         con = self.warehouse.cursor()
         return ToolContext(con=con, settings=self.warehouse.settings, as_of=as_of,
@@ -429,7 +456,7 @@ class Dashboard:
 
         def one(spec: tuple[str, str, PanelBuilder, bool]) -> Panel:
             key, title, build, wide = spec
-            runner = Runner(self._context(requester, as_of), filters, period)
+            runner = self._runner(requester, as_of, filters, period, fp)
             panel = Panel(key=key, title=title, tools=[], wide=wide)
             try:
                 build(runner, panel)
@@ -448,7 +475,7 @@ class Dashboard:
 
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             panels = list(pool.map(one, PANELS))
-            kpis = self._kpis(filters, as_of, requester, period)
+            kpis = self._kpis(self._runner(requester, as_of, filters, period, fp))
         viewer = None
         if requester:
             viewer = f"{requester.get('name') or requester.get('id')} ({requester.get('role')})"
@@ -457,10 +484,8 @@ class Dashboard:
                     choices=self.choices(), kpis=kpis, panels=panels, viewer=viewer,
                     fingerprint=fp)
 
-    def _kpis(self, filters: Filters, as_of: date, requester: Mapping[str, Any] | None,
-              period: PeriodParam) -> list[Kpi]:
+    def _kpis(self, run: Runner) -> list[Kpi]:
         """The headline strip: bookings, attainment, open pipeline, coverage, win rate."""
-        run = Runner(self._context(requester, as_of), filters, period)
         asks = [("bookings", "Bookings", "bookings", {}),
                 ("attainment", "Quota attainment", "quota_attainment", {}),
                 ("pipeline", "Open pipeline", "open_pipeline", {}),
