@@ -144,7 +144,8 @@ def _tooltip(r: MetricResult, columns: list[str]) -> list[alt.Tooltip]:
             else alt.Tooltip(c, type="nominal", title=c.replace("_", " ")) for c in columns]
 
 
-def _finish(r: MetricResult, chart: alt.TopLevelMixin) -> dict[str, Any]:
+def finish(r: MetricResult, chart: Any) -> dict[str, Any]:
+    """The spec of a chart of `r`: title, full width, the currency's locale, what it draws."""
     spec = chart.properties(title=_title(r), width="container").to_dict()
     spec.setdefault("config", {})["locale"] = {"number": {
         "decimal": ".", "thousands": ",", "grouping": [3],
@@ -210,7 +211,7 @@ def _trend(r: MetricResult, time_col: str, series: list[str]) -> dict[str, Any]:
     ref = _reference(r)
     if ref is not None:
         chart = chart + _rule(ref[0], ref[1], "y", unit)
-    return _finish(r, chart)
+    return finish(r, chart)
 
 
 def _bars(r: MetricResult, labels: list[str], label: str | None = None,
@@ -244,7 +245,7 @@ def _bars(r: MetricResult, labels: list[str], label: str | None = None,
     ref = _reference(r)
     if ref is not None:
         chart = chart + _rule(ref[0], ref[1], "x", unit)
-    spec = _finish(r, chart)
+    spec = finish(r, chart)
     spec["height"] = _rows_height(len(data), 22)
     return spec
 
@@ -270,7 +271,7 @@ def _heatmap(r: MetricResult, labels: list[str]) -> dict[str, Any]:
         text=alt.Text(f"{r.measure}:Q", format=value_format(unit)),
         color=alt.condition(f"datum['{r.measure}'] > {mid!r}", alt.value("#ffffff"),
                             alt.value("#0f172a")))
-    spec = _finish(r, cells + text)
+    spec = finish(r, cells + text)
     spec["height"] = _rows_height(len({d[row_dim] for d in data}), 34)
     return spec
 
@@ -304,7 +305,7 @@ def _waterfall(r: MetricResult) -> dict[str, Any]:
                 axis=alt.Axis(format="$.3~s")),
         y2="hi:Q", color=color,
         tooltip=[alt.Tooltip("step:N"), alt.Tooltip("amount:Q", format="$,.0f")])
-    return _finish(r, chart)
+    return finish(r, chart)
 
 
 def _scorecard(r: MetricResult) -> dict[str, Any] | None:
@@ -329,6 +330,6 @@ def _scorecard(r: MetricResult) -> dict[str, Any] | None:
                  alt.Tooltip("target:Q", format=".0%"), alt.Tooltip("status:N")])
     ticks = base.mark_tick(color=PALETTE["rule"], thickness=3, size=26).encode(
         x="target:Q", y=y)
-    spec = _finish(r, bars + ticks)
+    spec = finish(r, bars + ticks)
     spec["height"] = _rows_height(len(data), 30)
     return spec

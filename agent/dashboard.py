@@ -15,13 +15,13 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 import altair as alt
 from pydantic import BaseModel, Field
 
-from agent.charts import PALETTE, REFERENCES, axis_format, chart_for
+from agent.charts import PALETTE, REFERENCES, axis_format, chart_for, finish
 from agent.formatting import column_unit, value
 from protocols.access import AccessDenied, row_scope
 from tools.base import (
@@ -88,6 +88,8 @@ class Panel(BaseModel):
     error: str | None = None
     """Why the panel is empty (e.g. a company-wide metric a rep may not see)."""
     wide: bool = False
+    pending: bool = False
+    """Not computed yet: the page loads it from GET /dashboard/panel/{key}."""
 
 
 class Page(BaseModel):
@@ -188,7 +190,7 @@ def _months(cal: Any, fy: Period, as_of: date) -> list[Period]:
     while start <= min(fy.end, as_of):
         month = cal.bucket(start, "month")
         out.append(month)
-        start = month.end.fromordinal(month.end.toordinal() + 1)
+        start = month.end + timedelta(days=1)
     return out
 
 
@@ -236,9 +238,7 @@ def _bookings_vs_quota(run: Runner, panel: Panel) -> None:
 
 
 def _spec(r: MetricResult, chart: Any) -> dict[str, Any]:
-    from agent.charts import _finish
-
-    return _bare(_finish(r, chart)) or {}
+    return _bare(finish(r, chart)) or {}
 
 
 def _by(tool: str, dim: str, **params: Any) -> PanelBuilder:
@@ -449,39 +449,60 @@ class Dashboard:
                            facts=self.warehouse.facts, memo=self.warehouse.memo,
                            scope=row_scope(requester, con))
 
+    def shell(self, filters: Filters, as_of: date,
+              requester: Mapping[str, Any] | None = None) -> Page:
+        """The page with its headline strip and every panel pending: a browser then loads
+        the panels in parallel (`panel`), each drawn as soon as it arrives."""
+        fp = fingerprint(self.warehouse.cursor())
+        return self._compute(filters, as_of, requester, fp, panels=False)
+
+    def panel(self, key: str, filters: Filters, as_of: date,
+              requester: Mapping[str, Any] | None = None) -> Panel:
+        """One panel, computed (or reused from the run cache) for the filters and viewer."""
+        spec = next((p for p in PANELS if p[0] == key), None)
+        if spec is None:
+            raise KeyError(key)
+        fp = fingerprint(self.warehouse.cursor())
+        period = resolve_period(filters.period, as_of, self.warehouse.settings.calendar)
+        return self._panel(spec, filters, as_of, requester, fp, period)
+
+    def _panel(self, spec: tuple[str, str, PanelBuilder, bool], filters: Filters, as_of: date,
+               requester: Mapping[str, Any] | None, fp: str, period: PeriodParam) -> Panel:
+        key, title, build, wide = spec
+        runner = self._runner(requester, as_of, filters, period, fp)
+        panel = Panel(key=key, title=title, tools=[], wide=wide)
+        try:
+            build(runner, panel)
+        except AccessDenied as exc:
+            panel.error = f"Not available to you: {exc}"
+        except ToolInputError as exc:
+            panel.error = f"Cannot be computed for these filters: {exc}"
+        panel.tools = list(dict.fromkeys(t for t, _ in runner.results))
+        panel.notes += runner.notes
+        if not panel.sql:
+            panel.sql = "\n\n".join(f"-- {t}\n{r.sql};" for t, r in runner.results)
+        for _, r in runner.results:
+            panel.warnings += [w.message for w in r.warnings if w.message not in panel.warnings]
+        return panel
+
     def _compute(self, filters: Filters, as_of: date, requester: Mapping[str, Any] | None,
-                 fp: str) -> Page:
+                 fp: str, panels: bool = True) -> Page:
         settings = self.warehouse.settings
         period = resolve_period(filters.period, as_of, settings.calendar)
-
-        def one(spec: tuple[str, str, PanelBuilder, bool]) -> Panel:
-            key, title, build, wide = spec
-            runner = self._runner(requester, as_of, filters, period, fp)
-            panel = Panel(key=key, title=title, tools=[], wide=wide)
-            try:
-                build(runner, panel)
-            except AccessDenied as exc:
-                panel.error = f"Not available to you: {exc}"
-            except ToolInputError as exc:
-                panel.error = f"Cannot be computed for these filters: {exc}"
-            panel.tools = list(dict.fromkeys(t for t, _ in runner.results))
-            panel.notes += runner.notes
-            if not panel.sql:
-                panel.sql = "\n\n".join(f"-- {t}\n{r.sql};" for t, r in runner.results)
-            for _, r in runner.results:
-                panel.warnings += [w.message for w in r.warnings
-                                   if w.message not in panel.warnings]
-            return panel
-
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            panels = list(pool.map(one, PANELS))
-            kpis = self._kpis(self._runner(requester, as_of, filters, period, fp))
+        if panels:
+            with ThreadPoolExecutor(max_workers=self.workers) as pool:
+                done = list(pool.map(lambda spec: self._panel(
+                    spec, filters, as_of, requester, fp, period), PANELS))
+        else:
+            done = [Panel(key=k, title=t, tools=[], wide=w, pending=True)
+                    for k, t, _, w in PANELS]
+        kpis = self._kpis(self._runner(requester, as_of, filters, period, fp))
         viewer = None
         if requester:
             viewer = f"{requester.get('name') or requester.get('id')} ({requester.get('role')})"
         return Page(company=settings.company_name, as_of=str(as_of),
                     currency=settings.corporate_currency, filters=filters,
-                    choices=self.choices(), kpis=kpis, panels=panels, viewer=viewer,
+                    choices=self.choices(), kpis=kpis, panels=done, viewer=viewer,
                     fingerprint=fp)
 
     def _kpis(self, run: Runner) -> list[Kpi]:

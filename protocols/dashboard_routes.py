@@ -43,6 +43,7 @@ def routes() -> list[Route]:
     """Return the dashboard routes (the app's state holds the Service)."""
     return [Route("/", index, methods=["GET"]),
             Route("/dashboard/data", data, methods=["GET"]),
+            Route("/dashboard/panel/{key}", panel, methods=["GET"]),
             Route("/dashboard/vega.js", vega_js, methods=["GET"])]
 
 
@@ -72,7 +73,7 @@ async def index(request: Request) -> Response:
     requester = _identity_requester(request)
     if requester is None:
         return HTMLResponse(SIGN_IN, status_code=401, headers=SECURITY_HEADERS)
-    page = await _page(request, requester)
+    page = await _page(request, requester, shell=True)
     if isinstance(page, Response):
         return page
     from agent.dashboard_page import render
@@ -81,11 +82,27 @@ async def index(request: Request) -> Response:
 
 
 async def data(request: Request) -> Response:
-    """The page's numbers for other filters, as JSON."""
-    page = await _page(request, _identity_requester(request))
+    """The page's numbers for other filters, as JSON (`?shell=1`: the headline strip and the
+    panels pending, to load one by one)."""
+    page = await _page(request, _identity_requester(request),
+                       shell=request.query_params.get("shell") == "1")
     if isinstance(page, Response):
         return page
     return JSONResponse(page.model_dump(mode="json"), headers=SECURITY_HEADERS)
+
+
+async def panel(request: Request) -> Response:
+    """One panel for the filters, as JSON: the page asks for all of them at once."""
+    from agent.dashboard import PANELS
+
+    key = request.path_params["key"]
+    if key not in {p[0] for p in PANELS}:
+        return JSONResponse({"error": "not_found", "detail": f"no panel {key!r}"},
+                            status_code=404)
+    found = await _page(request, _identity_requester(request), key=key)
+    if isinstance(found, Response):
+        return found
+    return JSONResponse(found.model_dump(mode="json"), headers=SECURITY_HEADERS)
 
 
 async def vega_js(request: Request) -> Response:
@@ -97,7 +114,9 @@ async def vega_js(request: Request) -> Response:
                              "X-Content-Type-Options": "nosniff"})
 
 
-async def _page(request: Request, requester: dict[str, Any] | None) -> Any:
+async def _page(request: Request, requester: dict[str, Any] | None, *, shell: bool = False,
+                key: str | None = None) -> Any:
+    """The page (or its shell, or one panel) for the request's filters; a 422 for bad ones."""
     from agent.dashboard import Filters
 
     service = _service(request)
@@ -115,4 +134,7 @@ async def _page(request: Request, requester: dict[str, Any] | None) -> Any:
         if value is not None and value not in choices[name]:
             return JSONResponse({"error": "invalid_filters",
                                  "detail": f"unknown {name} {value!r}"}, status_code=422)
-    return await service.run_blocking(board.page, filters, service.today(), requester)
+    if key is not None:
+        return await service.run_blocking(board.panel, key, filters, service.today(), requester)
+    compute = board.shell if shell else board.page
+    return await service.run_blocking(compute, filters, service.today(), requester)

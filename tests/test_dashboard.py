@@ -142,6 +142,11 @@ def test_live_page_signs_in_once_and_keeps_an_httponly_samesite_cookie(wh, tmp_p
             assert data["viewer"] == f"{REP.name} (rep)"
             risk = next(p for p in data["panels"] if p["key"] == "risk")
             assert {row[1] for row in risk["rows"]} == {REP.name}
+            shell = other.get("/dashboard/data?shell=1").json()  # panels load one by one
+            assert all(p["pending"] and p["chart"] is None for p in shell["panels"])
+            one = other.get("/dashboard/panel/risk").json()
+            assert one["rows"] == risk["rows"] and one["sql"] == risk["sql"]
+            assert other.get("/dashboard/panel/nope").status_code == 404
 
 
 def test_render_keeps_the_data_out_of_the_markup(board):

@@ -84,29 +84,56 @@
       ${body}${warns}${notes}${how}</article>`;
   }
 
-  async function draw(p) {
-    $("#subtitle").textContent = `${p.company} · as of ${p.as_of} · amounts in ${p.currency}` +
-      (p.viewer ? ` · signed in as ${p.viewer}` : "");
-    kpis(p);
-    const grid = $("#panels");
-    grid.innerHTML = p.panels.map(panelHtml).join("");
-    await Promise.all(p.panels.map(async (pn) => {
-      const el = document.getElementById(`chart-${pn.key}`);
-      if (!el || !pn.chart) return;
-      await vegaEmbed(el, pn.chart, EMBED);
-      el.closest(".panel").dataset.drawn = "1";
-    }));
-    document.body.dataset.ready = "1";
-  }
-
-  async function refresh() {
-    document.body.dataset.ready = "0";
+  function query() {
     const form = $("#filters");
     const qs = new URLSearchParams();
     for (const name of ["period", "region", "team"]) {
       if (form.elements[name].value) qs.set(name, form.elements[name].value);
     }
+    return qs;
+  }
+
+  async function drawPanel(pn) {
+    const slot = document.querySelector(`article[data-panel="${pn.key}"]`);
+    const holder = document.createElement("div");
+    holder.innerHTML = panelHtml(pn);
+    const card = holder.firstElementChild;
+    slot.replaceWith(card);
+    const el = document.getElementById(`chart-${pn.key}`);
+    if (!el || !pn.chart) return;
+    await vegaEmbed(el, pn.chart, EMBED);
+    card.dataset.drawn = "1";
+  }
+
+  async function load(pn) {  // a pending panel: computed by the server, then drawn
+    if (!pn.pending) return drawPanel(pn);
+    const reply = await fetch(`/dashboard/panel/${encodeURIComponent(pn.key)}?${query()}`,
+                              {credentials: "same-origin"});
+    if (!reply.ok) {
+      return drawPanel(Object.assign({}, pn, {pending: false,
+        error: `This panel could not be loaded (${reply.status}).`}));
+    }
+    return drawPanel(await reply.json());
+  }
+
+  async function draw(p) {
+    $("#subtitle").textContent = `${p.company} · as of ${p.as_of} · amounts in ${p.currency}` +
+      (p.viewer ? ` · signed in as ${p.viewer}` : "");
+    kpis(p);
+    $("#panels").innerHTML = p.panels.map((pn) => pn.pending
+      ? `<article class="panel${pn.wide ? " wide" : ""} loading" data-panel="${esc(pn.key)}"
+           data-drawn="0"><h2>${esc(pn.title)}</h2><div class="meta">Computing…</div>
+           <div class="skeleton"></div></article>`
+      : `<article data-panel="${esc(pn.key)}"></article>`).join("");
+    await Promise.all(p.panels.map(load));  // every panel at once
+    document.body.dataset.ready = "1";
+  }
+
+  async function refresh() {
+    document.body.dataset.ready = "0";
+    const qs = query();
     history.replaceState(null, "", "?" + qs.toString());
+    qs.set("shell", "1");
     const reply = await fetch("/dashboard/data?" + qs.toString(), {credentials: "same-origin"});
     if (!reply.ok) {
       $("#panels").innerHTML = `<div class="error">The dashboard could not be loaded (${reply.status}).</div>`;
