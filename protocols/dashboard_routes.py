@@ -9,6 +9,7 @@ through the same authentication, and a rep's session sees only the rep's rows.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlencode
 
 from pydantic import ValidationError
 from starlette.requests import Request
@@ -35,13 +36,16 @@ SIGN_IN = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>S
 place-items:center;height:100vh;margin:0}div{background:#fff;border:1px solid #e2e8f0;
 border-radius:12px;padding:28px 32px;max-width:520px}</style></head><body><div>
 <h1 style="font-size:18px">RevOps dashboard</h1><p>Open the link <code>revops serve</code>
-printed (it carries a one-time token), or add <code>?token=YOUR_API_TOKEN</code> to this
-address.</p></div></body></html>"""
+printed (it carries a one-time token), or sign in with your API token:</p>
+<form method="post" action="/"><input name="token" type="password" autocomplete="off"
+aria-label="API token" style="width:100%;padding:8px;margin-bottom:8px">
+<button type="submit">Sign in</button></form></div></body></html>"""
 
 
 def routes() -> list[Route]:
     """Return the dashboard routes (the app's state holds the Service)."""
     return [Route("/", index, methods=["GET"]),
+            Route("/", sign_in, methods=["POST"]),
             Route("/dashboard/data", data, methods=["GET"]),
             Route("/dashboard/panel/{key}", panel, methods=["GET"]),
             Route("/dashboard/vega.js", vega_js, methods=["GET"])]
@@ -58,18 +62,10 @@ def _identity_requester(request: Request) -> dict[str, Any] | None:
 
 async def index(request: Request) -> Response:
     """The page: signs a visitor in from a token, else draws the dashboard for the session."""
-    service = _service(request)
     token = request.query_params.get("token")
     if token:
-        session = service.sessions.start(token) if service.sessions is not None else None
-        if session is None:
-            return HTMLResponse(SIGN_IN, status_code=401, headers=SECURITY_HEADERS)
-        rest = "&".join(f"{k}={v}" for k, v in request.query_params.items() if k != "token")
-        reply = RedirectResponse("/" + (f"?{rest}" if rest else ""), status_code=303,
-                                 headers=SECURITY_HEADERS)
-        reply.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict", path="/",
-                         secure=request.url.scheme == "https")
-        return reply
+        rest = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
+        return _session(request, token, "/" + (f"?{rest}" if rest else ""))
     requester = _identity_requester(request)
     if requester is None:
         return HTMLResponse(SIGN_IN, status_code=401, headers=SECURITY_HEADERS)
@@ -79,6 +75,24 @@ async def index(request: Request) -> Response:
     from agent.dashboard_page import render
 
     return HTMLResponse(render(page, live=True), headers=SECURITY_HEADERS)
+
+
+async def sign_in(request: Request) -> Response:
+    """The sign-in form: a token in a POST body stays out of addresses and access logs."""
+    fields = parse_qs((await request.body()).decode("utf-8", "replace"))
+    return _session(request, (fields.get("token") or [""])[0].strip(), "/")
+
+
+def _session(request: Request, token: str, then: str) -> Response:
+    """Swap a login or API token for the session cookie and go to `then`; else 401."""
+    sessions = _service(request).sessions
+    session = sessions.start(token) if sessions is not None and token else None
+    if session is None:
+        return HTMLResponse(SIGN_IN, status_code=401, headers=SECURITY_HEADERS)
+    reply = RedirectResponse(then, status_code=303, headers=SECURITY_HEADERS)
+    reply.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict", path="/",
+                     secure=request.url.scheme == "https")
+    return reply
 
 
 async def data(request: Request) -> Response:

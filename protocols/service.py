@@ -255,7 +255,7 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Any = None
           f"MCP {shown}/mcp; tasks in {settings.state_db}, A2A tasks in {settings.a2a_path()}",
           file=sys.stderr)
     print(f"Dashboard: {shown}/?token={_dashboard_login(service)}\n    (a one-time link; "
-          "others open it with ?token=<their API token> and see what their role may see)",
+          "others sign in there with their API token and see what their role may see)",
           file=sys.stderr)
     service.dashboard_bundle().warm()
     try:

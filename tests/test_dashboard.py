@@ -137,7 +137,8 @@ def test_live_page_signs_in_once_and_keeps_an_httponly_samesite_cookie(wh, tmp_p
             assert forged.status_code == 401
         with httpx.Client(base_url=base, timeout=120) as other:
             assert other.get(f"/?token={once}", follow_redirects=False).status_code == 401
-            other.get(f"/?token={TOKENS['rep'][0]}")
+            form = other.post("/", data={"token": TOKENS["rep"][0]}, follow_redirects=False)
+            assert form.status_code == 303 and "httponly" in form.headers["set-cookie"].lower()
             data = other.get("/dashboard/data").json()
             assert data["viewer"] == f"{REP.name} (rep)"
             risk = next(p for p in data["panels"] if p["key"] == "risk")
