@@ -135,7 +135,14 @@ def test_live_page_filters_and_ask_box(browser, server):
 
 def test_a_reps_cookie_shows_only_the_reps_data(browser, server):
     base, _ = server
-    context, page, watch = open_page(browser, f"{base}/?token={TOKENS['rep'][0]}")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(base)  # not signed in: the sign-in form
+    page.fill("input[name='token']", TOKENS["rep"][0])
+    page.click("button[type='submit']")
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+    watch.errors = [e for e in watch.errors if "401" not in e]  # the sign-in page itself
     assert REP.name in page.inner_text("#subtitle")
     reps = page.eval_on_selector_all(
         "[data-panel='risk'] table tbody tr td:nth-child(2)", "tds => tds.map(t => t.textContent)")
