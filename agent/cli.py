@@ -1,4 +1,4 @@
-"""The `revops` command line (DESIGN.md "CLI"): ask, chat, demo, import, tools, scorecard, check,
+"""The `revops` command line (docs/design.md#cli): ask, chat, demo, import, tools, scorecard, check,
 refresh, eval, serve, mcp, outbox.
 
 Human output goes to stdout as an answer paragraph, a table and one line of provenance;

@@ -31,7 +31,8 @@ PeriodKeyword = Literal["this_quarter", "last_quarter", "this_month", "last_mont
 OPERATIONS_ISSUE = "operations_issue"
 """Category of an operations insight for central coordination. Insights travel with kind
 "insight" in the outbox payload, so receivers tell them from request escalations, whose
-categories are those of DESIGN.md (none of which fits "a success metric missed its target")."""
+categories are those of docs/design.md#escalation (none of which fits "a success metric missed
+its target")."""
 CATEGORIES = (*get_args(Category), OPERATIONS_ISSUE)
 TEMPLATE_FIELDS = frozenset({"monitor", "label", "value", "threshold", "bound", "period",
                              "as_of", "currency", "previous", "change", "reference",

@@ -1,8 +1,9 @@
 """`revops check [--db PATH] [--rules FILE] [--json]`: run every rule, record the run, report.
 
-Exit codes follow the CLI convention (DESIGN.md): 0 when the check ran, whatever it found (the
-JSON carries `passed` for gating); 2 for a missing warehouse or a bad rules file; 1 when the
-warehouse cannot be opened for writing (another process holds it, or it is from a newer release).
+Exit codes follow the CLI convention (docs/design.md#cli): 0 when the check ran, whatever it
+found (the JSON carries `passed` for gating); 2 for a missing warehouse or a bad rules file; 1
+when the warehouse cannot be opened for writing (another process holds it, or it is from a newer
+release).
 """
 
 from __future__ import annotations
