@@ -9,7 +9,6 @@ category, message template) fails at load with the file and the monitor named.
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 import tomllib
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from rapidfuzz import fuzz, process
 
 from protocols.scope import Category, Target
 from tools.base import Dimension, Filter
@@ -165,7 +165,7 @@ class Monitor(_Strict):
 
 
 def _hint(value: Any, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(value), list(known), n=1)
+    close = process.extractOne(str(value), list(known), scorer=fuzz.ratio, score_cutoff=60)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
