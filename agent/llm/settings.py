@@ -28,7 +28,8 @@ class LLMSettings(BaseSettings):
     base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REVOPS_LLM_BASE_URL", "OPENAI_BASE_URL")
     )
-    """OpenAI-compatible endpoint (REVOPS_LLM_BASE_URL, else the OpenAI SDK's OPENAI_BASE_URL), e.g. http://localhost:8000/v1 (vLLM, Ollama, LiteLLM)."""
+    """OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (vLLM, Ollama, LiteLLM):
+    REVOPS_LLM_BASE_URL, else the OpenAI SDK's OPENAI_BASE_URL."""
     model: str = "gpt-4.1-mini"
     timeout: PositiveFloat = 20.0
     """Seconds allowed for one HTTP request."""
