@@ -36,7 +36,8 @@ BRIDGES: dict[str, tuple[str, tuple[tuple[str, str, int], ...], str]] = {
         ("pulled_out_amount", "Pulled out", -1), ("category_out_amount", "Category out", -1)),
         "end_amount"),
 }
-"""Bridges as the tools define them (METRICS M11/M15, §3 C): start, signed steps, end."""
+"""Bridges as the tools define them (docs/metrics.md: ARR bridge, pipeline movement): start,
+signed steps, end."""
 COVERAGE_RULE = 3.0
 """The usual pipeline-coverage benchmark: three times the quota still to close."""
 _SCORECARD = {t.name: t.target for t in TARGETS}
