@@ -1,5 +1,5 @@
 """The `revops` command line (docs/design.md#cli): ask, chat, demo, import, tools, scorecard, check,
-refresh, eval, serve, mcp, outbox.
+refresh, eval, serve, mcp, outbox, dashboard.
 
 Human output goes to stdout as an answer paragraph, a table and one line of provenance;
 `--json` prints only the machine contract. Progress and notices go to stderr so JSON stays clean.
