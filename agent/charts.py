@@ -118,7 +118,17 @@ def axis_format(unit: str) -> dict[str, Any]:
         return {"format": ".0%"}
     if unit == "multiple":
         return {"labelExpr": "format(datum.value, '.1f') + 'x'"}
-    return {"format": ",.3~s"} if unit == "count" else {"format": ",.0f"}
+    if unit == "count":  # 1.2M for big counts, 0.5 for small ones (never "500m")
+        return {"labelExpr": "abs(datum.value) >= 10000 ? format(datum.value, '.3~s') "
+                             ": format(datum.value, ',.2~f')"}
+    return {"format": ",.0f"}
+
+
+def _axis(unit: str, values: list[Any]) -> alt.Axis:
+    """The value axis: formatted by unit; whole numbers only when every value is whole."""
+    extra = {"tickMinStep": 1} if unit == "count" and all(
+        isinstance(v, int) for v in values if v is not None) else {}
+    return alt.Axis(**axis_format(unit), **extra)
 
 
 def value_format(unit: str) -> str:
@@ -197,8 +207,8 @@ def _trend(r: MetricResult, time_col: str, series: list[str]) -> dict[str, Any]:
     order = list(dict.fromkeys(str(row[r.columns.index(time_col)]) for row in r.rows))
     x = alt.X(f"{time_col}:O", sort=order, title=None, axis=alt.Axis(labelAngle=0 if len(
         order) <= 8 else -45))
-    y = alt.Y(f"{r.measure}:Q", title=_axis_title(r, r.measure), axis=alt.Axis(
-        **axis_format(unit)))
+    y = alt.Y(f"{r.measure}:Q", title=_axis_title(r, r.measure),
+              axis=_axis(unit, [d[r.measure] for d in data]))
     base = alt.Chart(alt.Data(values=data)).encode(x=x, y=y, tooltip=_tooltip(r, cols))
     flow = r.measure in FLOW_MEASURES or r.measure.endswith(("_deals", "_amount"))
     if series:
@@ -235,8 +245,8 @@ def _bars(r: MetricResult, labels: list[str], label: str | None = None,
     if labels[0] in ORDERED or keep_order:
         sort = [d["label"] for d in data]
     y = alt.Y("label:N", sort=sort, title=None, axis=alt.Axis(labelLimit=220))
-    x = alt.X(f"{r.measure}:Q", title=_axis_title(r, r.measure), axis=alt.Axis(
-        **axis_format(unit)))
+    x = alt.X(f"{r.measure}:Q", title=_axis_title(r, r.measure),
+              axis=_axis(unit, [d[r.measure] for d in data]))
     base = alt.Chart(alt.Data(values=data))
     chart: Any = base.mark_bar(color=PALETTE["bar"], cornerRadiusEnd=2).encode(
         x=x, y=y, tooltip=_tooltip(r, cols))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
+import vl_convert
 
 from agent.charts import COVERAGE_RULE, chart_for
 from agent.context import Warehouse
@@ -166,3 +168,11 @@ def test_cli_writes_the_chart_and_the_table(tmp_path):
     assert n == len(body["result"]["rows"])
     bad = revops("ask", "--db", str(db), "--chart", str(tmp_path / "c.txt"), "win rate")
     assert bad.returncode == 2 and "--chart" in bad.stderr
+
+
+def test_a_count_axis_has_whole_ticks_and_no_milli_prefix(wh):
+    r = run_tool(ctx(wh), "deal_risk", MetricParams(group_by=[Dimension.opportunity], top=10))
+    axis = chart_for(r)["encoding"]["x"]["axis"]
+    assert axis["tickMinStep"] == 1 and "'.3~s'" in axis["labelExpr"]  # SI only from 10,000
+    svg = vl_convert.vegalite_to_svg(chart_for(r))
+    assert not re.search(r">\d+m<", svg)  # never "200m" for 0.2
