@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -47,7 +46,8 @@ from a2a.server.routes import (
     create_jsonrpc_routes,
 )
 from a2a.server.tasks import DatabaseTaskStore, InMemoryTaskStore, TaskStore, TaskUpdater
-from a2a.types import Message, Part, Task, TaskState, TaskStatus
+from a2a.types import Message, Part, Role, SendMessageRequest, Task, TaskState, TaskStatus
+from a2a.utils.errors import InvalidParamsError
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import ValidationError
 from starlette.requests import Request
@@ -56,7 +56,8 @@ from starlette.routing import BaseRoute
 from protocols.agent_card import JSONRPC_PATH, build_card
 from protocols.auth import Identity, TokenUser
 from protocols.messages import AgentResponse
-from protocols.tasks import ForbiddenRequester, TaskInput, effective_requester, run_task
+from protocols.tasks import ForbiddenRequester, TaskInput, effective_requester, failed, run_task
+from tools.base import validation_text
 
 if TYPE_CHECKING:
     from protocols.service import Service
@@ -160,11 +161,42 @@ def routes(service: Service, tasks: TaskStore) -> list[BaseRoute]:
     """Return the public agent-card route and the (authenticated) JSON-RPC route, keeping A2A
     tasks in `tasks` (see `task_store`)."""
     card = build_card(service.config.public_url)
-    handler = DefaultRequestHandler(agent_executor=RevOpsExecutor(service),
-                                    task_store=tasks, agent_card=card)
+    handler = ValidatingRequestHandler(agent_executor=RevOpsExecutor(service),
+                                       task_store=tasks, agent_card=card)
     return [*create_agent_card_routes(card),
             *create_jsonrpc_routes(handler, rpc_url=JSONRPC_PATH,
-                                   context_builder=IdentityContextBuilder())]
+                                   context_builder=IdentityContextBuilder(),
+                                   enable_v0_3_compat=True)]
+
+
+class ValidatingRequestHandler(DefaultRequestHandler):
+    """The SDK's handler, with each incoming message checked before a task is made for it:
+    a message that is not the user's, or whose parts are not a valid task input, is a JSON-RPC
+    invalid-params error naming the field (the same check for 0.3 and 1.0 callers, whose
+    requests the SDK converts to these calls)."""
+
+    async def on_message_send(self, params: SendMessageRequest,  # noqa: D102
+                              context: ServerCallContext) -> Message | Task:
+        _vet(params)
+        return await super().on_message_send(params, context)
+
+    async def on_message_send_stream(self, params: SendMessageRequest,  # noqa: D102
+                                     context: ServerCallContext) -> AsyncIterator[Any]:
+        _vet(params)
+        async for event in super().on_message_send_stream(params, context):
+            yield event
+
+
+def _vet(params: SendMessageRequest) -> None:
+    message = params.message
+    if message.role != Role.ROLE_USER:
+        raise InvalidParamsError(message=f"message.role must be ROLE_USER (user), not "
+                                         f"{Role.Name(message.role)}: this agent answers "
+                                         "requests, it does not take agents' replies")
+    try:
+        _task_input(message)
+    except ValidationError as exc:
+        raise InvalidParamsError(message=f"invalid message: {validation_text(exc)}") from None
 
 
 class RevOpsExecutor(AgentExecutor):
@@ -184,10 +216,8 @@ class RevOpsExecutor(AgentExecutor):
         try:
             await self._answer(context, task, updater)
         except Exception:
-            ref = uuid.uuid4().hex[:12]
-            log.exception("A2A task %s failed (ref %s)", task.id, ref)
-            await updater.failed(updater.new_agent_message([Part(
-                text=f"Internal error while answering; the server log has it under ref {ref}.")]))
+            log.exception("A2A task %s failed", task.id)
+            await updater.failed(_message(updater, failed(task.id).answer))
 
     async def cancel(self, context: RequestContext, event_queue: EventQueue) -> None:
         """Mark a running or waiting task canceled (its worker thread finishes unobserved)."""

@@ -52,7 +52,16 @@ from starlette.applications import Starlette
 from agent.context import Warehouse
 from protocols.access import AccessDenied, row_scope
 from protocols.messages import AgentResponse
-from tools.base import MetricParams, MetricResult, Tool, ToolContext, ToolInputError
+from tools.base import (
+    BoundedDate,
+    MetricParams,
+    MetricResult,
+    Text,
+    Tool,
+    ToolContext,
+    ToolInputError,
+    validation_text,
+)
 from tools.registry import TOOLS, run_tool
 
 log = logging.getLogger(__name__)
@@ -92,7 +101,7 @@ FIELD_HELP = {
 class ToolArguments(MetricParams):
     """The input of every metric tool over MCP: MetricParams plus the evaluation date."""
 
-    as_of: date | None = None
+    as_of: BoundedDate | None = None
 
     def metric_params(self) -> MetricParams:
         """Return the parameters without the evaluation date."""
@@ -104,9 +113,9 @@ class AskArguments(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=2000,
-                          description="The revenue question, in plain language.")
-    as_of: date | None = Field(default=None, description=FIELD_HELP["as_of"])
+    question: Text = Field(min_length=1, max_length=2000,
+                           description="The revenue question, in plain language.")
+    as_of: BoundedDate | None = Field(default=None, description=FIELD_HELP["as_of"])
 
 
 def build_mcp_server(warehouse: Warehouse, *, llm: Any = None,
@@ -274,8 +283,7 @@ def _check_dimensions(tool: Tool, args: ToolArguments) -> None:
 
 
 def _validation_text(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'arguments'}: {e['msg']}"
-                     for e in exc.errors(include_url=False))
+    return validation_text(exc)
 
 
 def _summary(result: MetricResult, params: MetricParams) -> str:

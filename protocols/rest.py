@@ -165,11 +165,15 @@ def _conflict(task_id: str) -> JSONResponse:
 
 def _task_json(task_id: str, response: dict[str, Any], replay: bool = False,
                tool_call: bool = False) -> JSONResponse:
-    """Return a task's response; an explicit tool call the access policy refused is a 403
-    (with the response and the usual error fields), a refused question stays a 200 answer."""
+    """Return a task's response; an explicit tool call the access policy refused is a 403, one
+    whose params the tool cannot take (an option out of its range, a trend of a list) a 422
+    (with the response and the usual error fields); a question stays a 200 answer."""
     headers = {"Idempotent-Replayed": "true"} if replay else None
     body = {**response, "task_id": task_id}
     if tool_call and response.get("status") == "refused":
         return JSONResponse({**body, "error": "forbidden", "detail": response.get("answer")},
                             status_code=403, headers=headers)
+    if tool_call and response.get("status") == "needs_clarification":  # params the tool refuses
+        return JSONResponse({**body, "error": "invalid_params", "detail": response.get("answer")},
+                            status_code=422, headers=headers)
     return JSONResponse(body, headers=headers)

@@ -31,7 +31,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 
 from agent.context import Warehouse
 from protocols.auth import BearerAuthMiddleware, TokenTable
-from protocols.body_limit import BodyLimitMiddleware
+from protocols.edge import EdgeGuard
 from protocols.messages import AgentResponse
 
 log = logging.getLogger(__name__)
@@ -141,6 +141,7 @@ class Service:
 def create_app(service: Service) -> Starlette:
     """Return the ASGI app: REST + A2A (+ MCP when given), auth on, JSON errors."""
     from protocols import a2a_server, rest
+    from protocols.agent_card import JSONRPC_PATH
 
     a2a_tasks = a2a_server.task_store(service.a2a_db)  # opened in the lifespan
     routes: list[BaseRoute] = [*rest.routes(), *a2a_server.routes(service, a2a_tasks)]
@@ -154,7 +155,8 @@ def create_app(service: Service) -> Starlette:
     app = Starlette(
         routes=routes, lifespan=partial(_lifespan, service=service, a2a_tasks=a2a_tasks),
         middleware=[Middleware(BearerAuthMiddleware, tokens=service.tokens),
-                    Middleware(BodyLimitMiddleware, limit=service.config.max_body_bytes)],
+                    Middleware(EdgeGuard, limit=service.config.max_body_bytes,
+                               jsonrpc_paths=frozenset({JSONRPC_PATH, "/mcp"}))],
         exception_handlers={HTTPException: _http_error, Exception: _internal_error})
     app.state.service = service
     return app
