@@ -21,6 +21,7 @@ AgentResponse are sent and stored as null, with a warning in the log.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import math
 from collections.abc import AsyncIterator
@@ -45,13 +46,16 @@ from a2a.server.routes import (
     create_agent_card_routes,
     create_jsonrpc_routes,
 )
+from a2a.server.routes.jsonrpc_dispatcher import JSONRPC03Adapter  # after routes: import cycle
 from a2a.server.tasks import DatabaseTaskStore, InMemoryTaskStore, TaskStore, TaskUpdater
 from a2a.types import Message, Part, Role, SendMessageRequest, Task, TaskState, TaskStatus
+from a2a.utils.constants import VERSION_HEADER
 from a2a.utils.errors import InvalidParamsError
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.routing import BaseRoute
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from protocols.agent_card import JSONRPC_PATH, build_card
 from protocols.auth import Identity, TokenUser
@@ -163,10 +167,41 @@ def routes(service: Service, tasks: TaskStore) -> list[BaseRoute]:
     card = build_card(service.config.public_url)
     handler = ValidatingRequestHandler(agent_executor=RevOpsExecutor(service),
                                        task_store=tasks, agent_card=card)
+    rpc = create_jsonrpc_routes(handler, rpc_url=JSONRPC_PATH,
+                                context_builder=IdentityContextBuilder(),
+                                enable_v0_3_compat=True)
     return [*create_agent_card_routes(card),
-            *create_jsonrpc_routes(handler, rpc_url=JSONRPC_PATH,
-                                   context_builder=IdentityContextBuilder(),
-                                   enable_v0_3_compat=True)]
+            *[Route(r.path, _versioned(r.endpoint), methods=list(r.methods or ["POST"]))
+              if isinstance(r, Route) else r for r in rpc]]
+
+
+V03_METHODS = frozenset(JSONRPC03Adapter.METHOD_TO_MODEL)
+"""The A2A 0.3 JSON-RPC method names (message/send, tasks/get, ...) the SDK serves besides
+the 1.0 ones: a request without an A2A-Version header is 0.3 (spec 3.6.2), so these work as
+is; 1.0 methods (SendMessage, GetTask, ...) need `A2A-Version: 1.0`."""
+
+
+def _versioned(endpoint: Any) -> Any:
+    """The JSON-RPC endpoint, answering a 0.3 method sent with a 1.x A2A-Version header with
+    -32009 VersionNotSupported (the SDK's 0.3 layer, which has no such code, answers -32603)."""
+
+    async def versioned(request: Request) -> Response:
+        version = request.headers.get(VERSION_HEADER, "").strip()
+        if version and not version.startswith("0."):
+            try:
+                body = json.loads(await request.body())
+            except ValueError:
+                body = None
+            if isinstance(body, dict) and body.get("method") in V03_METHODS:
+                ident = body.get("id")
+                return JSONResponse({"jsonrpc": "2.0", "id": ident if isinstance(
+                    ident, str | int) and not isinstance(ident, bool) else None, "error": {
+                    "code": -32009, "message": f"{body['method']} is an A2A 0.3 method; send it "
+                    f"without the A2A-Version header (or with 0.3), or use its 1.0 name with "
+                    f"A2A-Version: {version}"}})
+        return await endpoint(request)
+
+    return versioned
 
 
 class ValidatingRequestHandler(DefaultRequestHandler):
@@ -190,9 +225,10 @@ class ValidatingRequestHandler(DefaultRequestHandler):
 def _vet(params: SendMessageRequest) -> None:
     message = params.message
     if message.role != Role.ROLE_USER:
+        given = Role.Name(message.role) if message.role in Role.values() else message.role
         raise InvalidParamsError(message=f"message.role must be ROLE_USER (user), not "
-                                         f"{Role.Name(message.role)}: this agent answers "
-                                         "requests, it does not take agents' replies")
+                                         f"{given}: this agent answers requests, it does not "
+                                         "take agents' replies")
     try:
         _task_input(message)
     except ValidationError as exc:

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 Role = Literal["revops", "exec", "finance", "manager", "rep", "hub"]
 ROLES: tuple[str, ...] = ("revops", "exec", "finance", "manager", "rep", "hub")
-PUBLIC_PATHS = frozenset({"/healthz", "/.well-known/agent-card.json"})
+PUBLIC_PATHS = frozenset({"/healthz", "/.well-known/agent-card.json", "/openapi.json"})
 
 
 class AuthConfigError(ValueError):

@@ -155,7 +155,6 @@ def call_metric_tool(warehouse: Warehouse, name: str, arguments: dict[str, Any],
         return tool_error(f"unknown tool '{name}'", sorted([*TOOLS, ASK]))
     try:
         args = ToolArguments.model_validate(arguments)
-        _check_dimensions(tool, args)
         params = args.metric_params()
         con = warehouse.cursor()
         ctx = ToolContext(con=con, settings=warehouse.settings, as_of=args.as_of or today,
@@ -271,15 +270,6 @@ def _input_schema(tool: Tool) -> dict[str, Any]:
     defs["Filter"]["properties"]["dimension"] = dims
     defs.pop("Dimension", None)
     return schema
-
-
-def _check_dimensions(tool: Tool, args: ToolArguments) -> None:
-    """Refuse dimensions the tool cannot split or filter by (as its schema says)."""
-    used = [*args.group_by, *(f.dimension for f in args.filters)]
-    bad = sorted({d.value for d in used if d not in tool.group_by})
-    if bad:
-        raise ToolInputError(f"{tool.name} cannot be split or filtered by {', '.join(bad)}",
-                             [d.value for d in tool.group_by])
 
 
 def _validation_text(exc: ValidationError) -> str:

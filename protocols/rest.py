@@ -1,4 +1,5 @@
-"""REST binding for the hub: POST /v1/tasks, GET /v1/tasks/{id}, GET /v1/tools, GET /healthz.
+"""REST binding for the hub: POST /v1/tasks, GET /v1/tasks/{id}, GET /v1/tools, GET /healthz,
+GET /openapi.json (protocols/openapi.py).
 
 Tasks are idempotent on task_id: a repeat gets the stored response without recomputing, a
 repeat with a different body gets 409. The graph runs in a worker thread under a time limit;
@@ -39,7 +40,10 @@ def error(status: int, code: str, detail: Any, **extra: Any) -> JSONResponse:
 
 def routes() -> list[Route]:
     """Return the REST routes (the app's state holds the Service)."""
+    from protocols.openapi import openapi_json
+
     return [Route("/healthz", healthz, methods=["GET"]),
+            Route("/openapi.json", openapi_json, methods=["GET"]),
             Route("/v1/tools", list_tools, methods=["GET"]),
             Route("/v1/tasks", post_task, methods=["POST"]),
             Route("/v1/tasks/{task_id}", get_task, methods=["GET"])]
