@@ -159,7 +159,7 @@ def call_metric_tool(warehouse: Warehouse, name: str, arguments: dict[str, Any],
         con = warehouse.cursor()
         ctx = ToolContext(con=con, settings=warehouse.settings, as_of=args.as_of or today,
                           facts=warehouse.facts, memo=warehouse.memo,
-                          scope=row_scope(requester, con))
+                          scope=row_scope(requester, con), cache=warehouse.answers)
         result = run_tool(ctx, name, params)
         text = _summary(result, params)
     except ValidationError as exc:

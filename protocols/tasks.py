@@ -188,7 +188,7 @@ def run_tool_call(warehouse: Warehouse, tool: str, params: MetricParams, *, as_o
     try:
         ctx = ToolContext(con=con, settings=warehouse.settings, as_of=as_of,
                           facts=warehouse.facts, memo=warehouse.memo,
-                          scope=row_scope(requester, con))
+                          scope=row_scope(requester, con), cache=warehouse.answers)
         result = run_tool(ctx, tool, params)
     except AccessDenied as exc:
         answer = f"I can't do that: {exc}" + (f" {exc.instead}" if exc.instead else "")

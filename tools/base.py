@@ -24,6 +24,7 @@ from tools.warehouse.settings import CompanySettings
 
 if TYPE_CHECKING:
     from protocols.access import RowScope
+    from tools.answer_cache import AnswerCache
 
 Unit = Literal["ratio", "currency", "days", "count"]
 Grain = Literal["week", "month", "quarter", "year"]
@@ -231,6 +232,8 @@ class ToolContext:
     scope: RowScope | None = None
     """The requester's row scope (protocols.access); None = every row. tools.registry.run_tool
     enforces it around the tool, so a tool itself never has to."""
+    cache: AnswerCache | None = None
+    """The warehouse's answer cache (tools/answer_cache.py); None = always compute."""
 
 
 class ToolInputError(ValueError):
