@@ -116,17 +116,19 @@ def ask(
     """Answer a revenue question."""
     as_of_date = _parse_date(as_of, "--as-of", as_json)
     _check_question(question, as_json)
-    with _warehouse(db, threads=thread is not None) as (wh, llm, saver):
-        from agent.ask import ask as run
+    try:
+        with _warehouse(db, threads=thread is not None) as (wh, llm, saver):
+            from agent.ask import ask as run
 
-        try:
             response = run(wh, question, as_of=as_of_date, thread_id=thread,
                            checkpointer=saver, llm=llm)
-        except Exception as exc:
-            if debug:
-                raise
-            _fail(f"internal error while answering ({type(exc).__name__}); run with --debug "
-                  "for the traceback", as_json, code=1, kind="internal_error")
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a fault of ours or of the warehouse: one line, not a traceback
+        if debug:
+            raise
+        _fail(f"internal error while answering ({type(exc).__name__}); run with --debug for "
+              "the traceback", as_json, code=1, kind="internal_error")
     if as_json:
         print(response.model_dump_json(indent=2))
     else:

@@ -401,3 +401,25 @@ def test_periods_computed_inside_tools_may_pass_the_bounds(wh):
     ctx = ToolContext(con=wh.cursor(), settings=wh.settings, as_of=END, facts=wh.facts)
     result = run_tool(ctx, "bookings", MetricParams(period=start, compare="previous_year"))
     assert result.metric == "bookings"
+
+
+def test_cli_internal_error_is_one_line_and_debug_shows_the_traceback(demo_db, tmp_path):
+    """A warehouse whose settings cannot be read (a fiscal start month of 'thirteen')."""
+    import shutil
+
+    import duckdb
+
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(demo_db, broken)
+    con = duckdb.connect(str(broken))
+    con.execute("update company_settings set value = 'thirteen' "
+                "where key = 'fiscal_year_start_month'")
+    con.close()
+    out = revops("ask", "--db", str(broken), "win rate")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.stderr.strip().startswith("error: internal error") and "--debug" in out.stderr
+    assert out.stderr.strip().count("\n") == 0
+    as_json = revops("ask", "--json", "--db", str(broken), "win rate")
+    assert json.loads(as_json.stdout)["error"] == "internal_error"
+    debug = revops("ask", "--debug", "--db", str(broken), "win rate")
+    assert debug.returncode == 1 and "Traceback" in debug.stderr
