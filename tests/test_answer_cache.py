@@ -113,3 +113,39 @@ def test_the_service_answers_a_repeat_question_from_the_cache(demo_file, tmp_pat
             assert counts(service.warehouse) == (3, 1)  # an explicit call of the same plan
     finally:
         con.close()
+
+
+def test_concurrent_requests_for_one_plan_compute_it_once(writable_wh):
+    """A second request for a plan still being computed waits for that result."""
+    import threading
+
+    from tools.answer_cache import AnswerCache
+
+    first = ask(writable_wh, BOOKINGS, as_of=END).result
+    cache = AnswerCache(writable_wh.answers.path)
+    release = threading.Event()
+    calls: list[str] = []
+
+    def slow() -> object:
+        calls.append("slow")
+        release.wait(10)
+        return first
+
+    def other() -> object:
+        calls.append("other")
+        return first
+
+    key = ("bookings", "{}", str(END), None, True, cache.fingerprint())
+    results = []
+    owner = threading.Thread(target=lambda: results.append(cache.get_or_compute(key, slow)))
+    owner.start()
+    while not calls:
+        threading.Event().wait(0.01)
+    waiter = threading.Thread(target=lambda: results.append(cache.get_or_compute(key, other)))
+    waiter.start()
+    threading.Event().wait(0.2)
+    release.set()
+    owner.join(10)
+    waiter.join(10)
+    assert calls == ["slow"] and (cache.hits, cache.misses) == (1, 1)
+    assert results[0] == results[1] == first and results[0] is not results[1]

@@ -16,6 +16,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future
 from enum import Enum
 from typing import Any
 
@@ -35,6 +36,7 @@ class AnswerCache:
         self.hits = 0
         self.misses = 0
         self._entries: OrderedDict[Hashable, MetricResult] = OrderedDict()
+        self._running: dict[Hashable, Future[MetricResult]] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -43,7 +45,8 @@ class AnswerCache:
     def get_or_compute(self, key: Hashable | None, compute: Callable[[], MetricResult]
                        ) -> MetricResult:
         """Return the cached result for `key`, or compute, keep and return it (key None:
-        always compute)."""
+        always compute). Concurrent requests for a key being computed wait for that result
+        (counted as hits) instead of computing it again; if it fails, each computes its own."""
         if key is None or self.maxsize <= 0:
             return compute()
         with self._lock:
@@ -52,15 +55,34 @@ class AnswerCache:
                 self._entries.move_to_end(key)
                 self.hits += 1
                 return found.model_copy(deep=True)
-            self.misses += 1
-        result = compute()
+            running = self._running.get(key)
+            owner = running is None
+            if running is None:
+                running = self._running[key] = Future()
+                self.misses += 1
+            else:
+                self.hits += 1
+        if not owner:  # another thread is computing it
+            try:
+                return running.result().model_copy(deep=True)
+            except Exception:
+                return compute()
+        try:
+            result = compute()
+        except BaseException as exc:
+            with self._lock:
+                self._running.pop(key, None)
+            running.set_exception(exc)
+            raise
+        kept = result.model_copy(deep=True)
         with self._lock:
-            self._entries[key] = result.model_copy(deep=True)
+            self._running.pop(key, None)
+            self._entries[key] = kept
             self._entries.move_to_end(key)
             while len(self._entries) > self.maxsize:
                 self._entries.popitem(last=False)
+        running.set_result(kept)
         return result
-
 
     def fingerprint(self) -> tuple[Any, ...] | None:
         """(size, mtime) of the database file and of its .wal, None without a file."""
