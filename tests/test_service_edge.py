@@ -423,3 +423,16 @@ def test_cli_internal_error_is_one_line_and_debug_shows_the_traceback(demo_db, t
     assert json.loads(as_json.stdout)["error"] == "internal_error"
     debug = revops("ask", "--debug", "--db", str(broken), "win rate")
     assert debug.returncode == 1 and "Traceback" in debug.stderr
+
+
+def test_the_openapi_document_is_public_and_generated_from_the_models(client):
+    from protocols.tasks import TaskEnvelope
+
+    doc = client.get("/openapi.json").json()  # no token
+    assert doc["openapi"].startswith("3.1") and "/v1/tasks" in doc["paths"]
+    envelope = doc["components"]["schemas"]["TaskEnvelope"]
+    assert set(envelope["properties"]) == set(TaskEnvelope.model_fields)
+    assert set(envelope["required"]) == {"task_id", "sender"}
+    assert envelope["properties"]["tool"]["anyOf"][0]["enum"] == sorted(TOOLS)
+    top = doc["components"]["schemas"]["MetricParams"]["properties"]["top"]["anyOf"][0]
+    assert (top["minimum"], top["maximum"]) == (1, 1000)
