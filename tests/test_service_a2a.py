@@ -443,6 +443,10 @@ async def test_list_tasks_pages_and_history_length_follow_the_spec(server, clien
     assert len(full["history"]) >= 1
     one = (await rpc_as(server[0], "GetTask", {"id": task_id, "historyLength": 1}))["result"]
     assert one["history"] == full["history"][-1:]
+    none = (await rpc_as(server[0], "GetTask", {"id": task_id, "historyLength": 0}))["result"]
+    assert "history" not in none and none["status"] == full["status"]
+    default = (await rpc_as(server[0], "ListTasks", {}))["result"]
+    assert default["pageSize"] == 50  # the spec's default page size
     assert (await rpc_as(server[0], "GetTask", {"id": task_id, "historyLength": -1}))[
         "error"]["code"] == -32602
 
