@@ -219,9 +219,10 @@ def write_section(runs: list[Run], args: argparse.Namespace) -> None:
         lines += ["", f"With the cache, throughput is {gain:.1f}x "
                   f"and p99 {off.pct(99) / max(on.pct(99), 1e-9):.1f}x lower: a repeated plan "
                   "on unchanged data skips its SQL (the question is still parsed and the answer "
-                  "composed). Median latency includes about 40 ms per request that this VM's "
-                  "loopback adds to kept-alive HTTP connections (delayed ACK); a fresh "
-                  "connection does not pay it."]
+                  "composed). Latency is mostly queueing: 50 clients share 4 worker threads on "
+                  "2 cores. Without the cache, the heavy questions of the mix (forecast "
+                  "accuracy, deal risk, data issues) run concurrently, hence the higher peak "
+                  "RSS."]
     lines.append(SECTION[1])
     path = REPO / "BENCHMARKS.md"
     text = path.read_text()
