@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -32,16 +32,33 @@ DbOption = Annotated[Path | None, typer.Option(
     "--db", help="Warehouse file (default: $REVOPS_DB, else the demo company in your user "
                  "data directory).", show_default=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal "
+                                                           "error instead of one line.")]
 
 
-def _parse_date(value: str | None, option: str) -> date | None:
+def _parse_date(value: str | None, option: str, as_json: bool = False) -> date | None:
+    """Read a date option: YYYY-MM-DD within the dates every input may name (tools.base)."""
+    from tools.base import MAX_DATE, MIN_DATE
+
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint=option) \
-            from None
+        _fail(f"{option}: expected YYYY-MM-DD, got {value!r}", as_json)
+    if not MIN_DATE <= day <= MAX_DATE:
+        _fail(f"{option}: must be between {MIN_DATE} and {MAX_DATE}, got {value}", as_json)
+    return day
+
+
+def _fail(message: str, as_json: bool = False, code: int = 2, kind: str = "invalid_input"
+          ) -> NoReturn:
+    """End the command with one line on stderr (and, with --json, a JSON error object on
+    stdout): exit 2 for input the command refuses, 1 for a failure while answering."""
+    if as_json:
+        print(json.dumps({"status": "error", "error": kind, "detail": message}))
+    _stderr(f"error: {message}")
+    raise typer.Exit(code)
 
 
 def default_db() -> Path:
@@ -100,16 +117,26 @@ def ask(
     output: Annotated[Path | None, typer.Option(
         "--output", help="Also write the full result table to this file: .csv or .parquet.",
         show_default=False)] = None,
+    debug: DebugOption = False,
 ) -> None:
     """Answer a revenue question."""
-    as_of_date = _parse_date(as_of, "--as-of")
+    as_of_date = _parse_date(as_of, "--as-of", as_json)
+    _check_question(question, as_json)
     _check_suffix(chart, (".svg", ".png", ".html"), "--chart")
     _check_suffix(output, (".csv", ".parquet"), "--output")
-    with _warehouse(db, threads=thread is not None) as (wh, llm, saver):
-        from agent.ask import ask as run
+    try:
+        with _warehouse(db, threads=thread is not None) as (wh, llm, saver):
+            from agent.ask import ask as run
 
-        response = run(wh, question, as_of=as_of_date, thread_id=thread, checkpointer=saver,
-                       llm=llm)
+            response = run(wh, question, as_of=as_of_date, thread_id=thread,
+                           checkpointer=saver, llm=llm)
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a fault of ours or of the warehouse: one line, not a traceback
+        if debug:
+            raise
+        _fail(f"internal error while answering ({type(exc).__name__}); run with --debug for "
+              "the traceback", as_json, code=1, kind="internal_error")
     if as_json:
         print(response.model_dump_json(indent=2))
     else:
@@ -178,6 +205,20 @@ def chat(
             print_response(run(wh, question, as_of=as_of_date, thread_id=thread_id,
                                checkpointer=saver, llm=llm))
     _stderr(f"Resume with: revops chat --thread {thread_id}")
+
+
+def _check_question(question: str, as_json: bool) -> None:
+    """Hold the question to the input model the service uses (length, valid Unicode: an
+    undecodable byte of the command line arrives as a lone surrogate)."""
+    from pydantic import ValidationError
+
+    from protocols.tasks import TaskInput
+    from tools.base import validation_text
+
+    try:
+        TaskInput.model_validate({"question": question})
+    except ValidationError as exc:
+        _fail(validation_text(exc), as_json)
 
 
 def _read_only(path: Path) -> Any:
@@ -285,9 +326,10 @@ def scorecard(
         "--as-of", help="Evaluation date YYYY-MM-DD (default: today); the scorecard covers the "
                         "latest complete fiscal quarter before it.")] = None,
     as_json: JsonOption = False,
+    debug: DebugOption = False,
 ) -> None:
     """Show the five success metrics against their targets, with trend and drivers."""
-    ask("scorecard", db=db, as_of=as_of, as_json=as_json)
+    ask("scorecard", db=db, as_of=as_of, as_json=as_json, debug=debug)
 
 
 @app.command()

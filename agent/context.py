@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,7 +16,10 @@ from tools.warehouse import CompanySettings, facts_current, load_settings
 class Warehouse:
     """A read-only warehouse connection with what the parser needs, loaded lazily once."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, answer_cache: int | None = None
+                 ) -> None:
+        from tools.answer_cache import AnswerCache, database_path
+
         self.con = con
         self.settings: CompanySettings = load_settings(con)
         self.facts = facts_current(con)
@@ -23,6 +27,11 @@ class Warehouse:
         self._index: EntityIndex | None = None
         self.memo: dict[object, object] = {}
         """Shared by tool runs on this read-only connection (see ToolContext.memo)."""
+        size = answer_cache if answer_cache is not None else int(
+            os.environ.get("REVOPS_ANSWER_CACHE", "256") or 0)
+        self.answers = AnswerCache(database_path(con), maxsize=size)
+        """Tool results by plan, as-of, scope and data fingerprint ($REVOPS_ANSWER_CACHE
+        entries, default 256; 0 turns it off)."""
 
     @property
     def entities(self) -> EntityIndex:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from tools.base import MetricParams
+from tools.base import BoundedDate, MetricParams
 
 
 class Plan(BaseModel):
@@ -15,7 +14,7 @@ class Plan(BaseModel):
 
     tool: str
     params: MetricParams = Field(default_factory=MetricParams)
-    as_of: date | None = None
+    as_of: BoundedDate | None = None
     """An as-of date named in the question ("as of June 30"), overriding the run's."""
     notes: list[str] = Field(default_factory=list)
     """Interpretations worth telling the reader (typos fixed, names matched, defaults used)."""

@@ -21,9 +21,9 @@ AgentResponse are sent and stored as null, with a warning in the log.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import math
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -46,17 +46,22 @@ from a2a.server.routes import (
     create_agent_card_routes,
     create_jsonrpc_routes,
 )
+from a2a.server.routes.jsonrpc_dispatcher import JSONRPC03Adapter  # after routes: import cycle
 from a2a.server.tasks import DatabaseTaskStore, InMemoryTaskStore, TaskStore, TaskUpdater
-from a2a.types import Message, Part, Task, TaskState, TaskStatus
+from a2a.types import Message, Part, Role, SendMessageRequest, Task, TaskState, TaskStatus
+from a2a.utils.constants import VERSION_HEADER
+from a2a.utils.errors import InvalidParamsError
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.routing import BaseRoute
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from protocols.agent_card import JSONRPC_PATH, build_card
 from protocols.auth import Identity, TokenUser
 from protocols.messages import AgentResponse
-from protocols.tasks import ForbiddenRequester, TaskInput, effective_requester, run_task
+from protocols.tasks import ForbiddenRequester, TaskInput, effective_requester, failed, run_task
+from tools.base import validation_text
 
 if TYPE_CHECKING:
     from protocols.service import Service
@@ -160,11 +165,74 @@ def routes(service: Service, tasks: TaskStore) -> list[BaseRoute]:
     """Return the public agent-card route and the (authenticated) JSON-RPC route, keeping A2A
     tasks in `tasks` (see `task_store`)."""
     card = build_card(service.config.public_url)
-    handler = DefaultRequestHandler(agent_executor=RevOpsExecutor(service),
-                                    task_store=tasks, agent_card=card)
+    handler = ValidatingRequestHandler(agent_executor=RevOpsExecutor(service),
+                                       task_store=tasks, agent_card=card)
+    rpc = create_jsonrpc_routes(handler, rpc_url=JSONRPC_PATH,
+                                context_builder=IdentityContextBuilder(),
+                                enable_v0_3_compat=True)
     return [*create_agent_card_routes(card),
-            *create_jsonrpc_routes(handler, rpc_url=JSONRPC_PATH,
-                                   context_builder=IdentityContextBuilder())]
+            *[Route(r.path, _versioned(r.endpoint), methods=list(r.methods or ["POST"]))
+              if isinstance(r, Route) else r for r in rpc]]
+
+
+V03_METHODS = frozenset(JSONRPC03Adapter.METHOD_TO_MODEL)
+"""The A2A 0.3 JSON-RPC method names (message/send, tasks/get, ...) the SDK serves besides
+the 1.0 ones: a request without an A2A-Version header is 0.3 (spec 3.6.2), so these work as
+is; 1.0 methods (SendMessage, GetTask, ...) need `A2A-Version: 1.0`."""
+
+
+def _versioned(endpoint: Any) -> Any:
+    """The JSON-RPC endpoint, answering a 0.3 method sent with a 1.x A2A-Version header with
+    -32009 VersionNotSupported (the SDK's 0.3 layer, which has no such code, answers -32603)."""
+
+    async def versioned(request: Request) -> Response:
+        version = request.headers.get(VERSION_HEADER, "").strip()
+        if version and not version.startswith("0."):
+            try:
+                body = json.loads(await request.body())
+            except ValueError:
+                body = None
+            if isinstance(body, dict) and body.get("method") in V03_METHODS:
+                ident = body.get("id")
+                return JSONResponse({"jsonrpc": "2.0", "id": ident if isinstance(
+                    ident, str | int) and not isinstance(ident, bool) else None, "error": {
+                    "code": -32009, "message": f"{body['method']} is an A2A 0.3 method; send it "
+                    f"without the A2A-Version header (or with 0.3), or use its 1.0 name with "
+                    f"A2A-Version: {version}"}})
+        return await endpoint(request)
+
+    return versioned
+
+
+class ValidatingRequestHandler(DefaultRequestHandler):
+    """The SDK's handler, with each incoming message checked before a task is made for it:
+    a message that is not the user's, or whose parts are not a valid task input, is a JSON-RPC
+    invalid-params error naming the field (the same check for 0.3 and 1.0 callers, whose
+    requests the SDK converts to these calls)."""
+
+    async def on_message_send(self, params: SendMessageRequest,  # noqa: D102
+                              context: ServerCallContext) -> Message | Task:
+        _vet(params)
+        return await super().on_message_send(params, context)
+
+    async def on_message_send_stream(self, params: SendMessageRequest,  # noqa: D102
+                                     context: ServerCallContext) -> AsyncIterator[Any]:
+        _vet(params)
+        async for event in super().on_message_send_stream(params, context):
+            yield event
+
+
+def _vet(params: SendMessageRequest) -> None:
+    message = params.message
+    if message.role != Role.ROLE_USER:
+        given = Role.Name(message.role) if message.role in Role.values() else message.role
+        raise InvalidParamsError(message=f"message.role must be ROLE_USER (user), not "
+                                         f"{given}: this agent answers requests, it does not "
+                                         "take agents' replies")
+    try:
+        _task_input(message)
+    except ValidationError as exc:
+        raise InvalidParamsError(message=f"invalid message: {validation_text(exc)}") from None
 
 
 class RevOpsExecutor(AgentExecutor):
@@ -184,10 +252,8 @@ class RevOpsExecutor(AgentExecutor):
         try:
             await self._answer(context, task, updater)
         except Exception:
-            ref = uuid.uuid4().hex[:12]
-            log.exception("A2A task %s failed (ref %s)", task.id, ref)
-            await updater.failed(updater.new_agent_message([Part(
-                text=f"Internal error while answering; the server log has it under ref {ref}.")]))
+            log.exception("A2A task %s failed", task.id)
+            await updater.failed(_message(updater, failed(task.id).answer))
 
     async def cancel(self, context: RequestContext, event_queue: EventQueue) -> None:
         """Mark a running or waiting task canceled (its worker thread finishes unobserved)."""

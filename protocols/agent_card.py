@@ -80,9 +80,13 @@ def build_card(base_url: str, version: str = "0.1.0") -> AgentCard:
                     "and execution are escalated to the owning agent, and writes are refused.",
         version=version,
         capabilities=AgentCapabilities(streaming=False, push_notifications=False),
+        # one endpoint, both versions: 1.0 (A2A-Version: 1.0) first, 0.3 (no header) for hubs
+        # still on it; the 0.3 entry also puts the 0.3 card fields (url, preferredTransport)
+        # in the served card
         supported_interfaces=[AgentInterface(url=f"{base}{JSONRPC_PATH}",
                                              protocol_binding="JSONRPC",
-                                             protocol_version="1.0")],
+                                             protocol_version=version)
+                              for version in ("1.0", "0.3")],
         security_schemes={"bearer": bearer},
         security_requirements=[SecurityRequirement(schemes={"bearer": StringList()})],
         default_input_modes=MODES, default_output_modes=MODES,

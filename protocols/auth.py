@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 Role = Literal["revops", "exec", "finance", "manager", "rep", "hub"]
 ROLES: tuple[str, ...] = ("revops", "exec", "finance", "manager", "rep", "hub")
-PUBLIC_PATHS = frozenset({"/healthz", "/.well-known/agent-card.json"})
+PUBLIC_PATHS = frozenset({"/healthz", "/.well-known/agent-card.json", "/openapi.json"})
 SIGN_IN_PATHS = frozenset({"/"})
 """Paths that take anonymous visitors too: the dashboard's page signs them in (a token in the
 URL) or tells them how to."""

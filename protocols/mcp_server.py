@@ -52,7 +52,16 @@ from starlette.applications import Starlette
 from agent.context import Warehouse
 from protocols.access import AccessDenied, row_scope
 from protocols.messages import AgentResponse
-from tools.base import MetricParams, MetricResult, Tool, ToolContext, ToolInputError
+from tools.base import (
+    BoundedDate,
+    MetricParams,
+    MetricResult,
+    Text,
+    Tool,
+    ToolContext,
+    ToolInputError,
+    validation_text,
+)
 from tools.registry import TOOLS, run_tool
 
 log = logging.getLogger(__name__)
@@ -92,7 +101,7 @@ FIELD_HELP = {
 class ToolArguments(MetricParams):
     """The input of every metric tool over MCP: MetricParams plus the evaluation date."""
 
-    as_of: date | None = None
+    as_of: BoundedDate | None = None
 
     def metric_params(self) -> MetricParams:
         """Return the parameters without the evaluation date."""
@@ -104,9 +113,9 @@ class AskArguments(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=2000,
-                          description="The revenue question, in plain language.")
-    as_of: date | None = Field(default=None, description=FIELD_HELP["as_of"])
+    question: Text = Field(min_length=1, max_length=2000,
+                           description="The revenue question, in plain language.")
+    as_of: BoundedDate | None = Field(default=None, description=FIELD_HELP["as_of"])
 
 
 def build_mcp_server(warehouse: Warehouse, *, llm: Any = None,
@@ -146,12 +155,11 @@ def call_metric_tool(warehouse: Warehouse, name: str, arguments: dict[str, Any],
         return tool_error(f"unknown tool '{name}'", sorted([*TOOLS, ASK]))
     try:
         args = ToolArguments.model_validate(arguments)
-        _check_dimensions(tool, args)
         params = args.metric_params()
         con = warehouse.cursor()
         ctx = ToolContext(con=con, settings=warehouse.settings, as_of=args.as_of or today,
                           facts=warehouse.facts, memo=warehouse.memo,
-                          scope=row_scope(requester, con))
+                          scope=row_scope(requester, con), cache=warehouse.answers)
         result = run_tool(ctx, name, params)
         result.chart = _chart(result)
         text = _summary(result, params)
@@ -271,18 +279,8 @@ def _input_schema(tool: Tool) -> dict[str, Any]:
     return schema
 
 
-def _check_dimensions(tool: Tool, args: ToolArguments) -> None:
-    """Refuse dimensions the tool cannot split or filter by (as its schema says)."""
-    used = [*args.group_by, *(f.dimension for f in args.filters)]
-    bad = sorted({d.value for d in used if d not in tool.group_by})
-    if bad:
-        raise ToolInputError(f"{tool.name} cannot be split or filtered by {', '.join(bad)}",
-                             [d.value for d in tool.group_by])
-
-
 def _validation_text(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'arguments'}: {e['msg']}"
-                     for e in exc.errors(include_url=False))
+    return validation_text(exc)
 
 
 def _summary(result: MetricResult, params: MetricParams) -> str:

@@ -1,4 +1,5 @@
-"""REST binding for the hub: POST /v1/tasks, GET /v1/tasks/{id}, GET /v1/tools, GET /healthz.
+"""REST binding for the hub: POST /v1/tasks, GET /v1/tasks/{id}, GET /v1/tools, GET /healthz,
+GET /openapi.json (protocols/openapi.py).
 
 Tasks are idempotent on task_id: a repeat gets the stored response without recomputing, a
 repeat with a different body gets 409. The graph runs in a worker thread under a time limit;
@@ -39,7 +40,10 @@ def error(status: int, code: str, detail: Any, **extra: Any) -> JSONResponse:
 
 def routes() -> list[Route]:
     """Return the REST routes (the app's state holds the Service)."""
+    from protocols.openapi import openapi_json
+
     return [Route("/healthz", healthz, methods=["GET"]),
+            Route("/openapi.json", openapi_json, methods=["GET"]),
             Route("/v1/tools", list_tools, methods=["GET"]),
             Route("/v1/tasks", post_task, methods=["POST"]),
             Route("/v1/tasks/{task_id}", get_task, methods=["GET"])]
@@ -165,11 +169,15 @@ def _conflict(task_id: str) -> JSONResponse:
 
 def _task_json(task_id: str, response: dict[str, Any], replay: bool = False,
                tool_call: bool = False) -> JSONResponse:
-    """Return a task's response; an explicit tool call the access policy refused is a 403
-    (with the response and the usual error fields), a refused question stays a 200 answer."""
+    """Return a task's response; an explicit tool call the access policy refused is a 403, one
+    whose params the tool cannot take (an option out of its range, a trend of a list) a 422
+    (with the response and the usual error fields); a question stays a 200 answer."""
     headers = {"Idempotent-Replayed": "true"} if replay else None
     body = {**response, "task_id": task_id}
     if tool_call and response.get("status") == "refused":
         return JSONResponse({**body, "error": "forbidden", "detail": response.get("answer")},
                             status_code=403, headers=headers)
+    if tool_call and response.get("status") == "needs_clarification":  # params the tool refuses
+        return JSONResponse({**body, "error": "invalid_params", "detail": response.get("answer")},
+                            status_code=422, headers=headers)
     return JSONResponse(body, headers=headers)

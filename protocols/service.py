@@ -30,8 +30,8 @@ from starlette.routing import BaseRoute
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from agent.context import Warehouse
-from protocols.auth import BearerAuthMiddleware, TokenTable
-from protocols.body_limit import BodyLimitMiddleware
+from protocols.auth import SIGN_IN_PATHS, BearerAuthMiddleware, TokenTable
+from protocols.edge import EdgeGuard
 from protocols.messages import AgentResponse
 
 log = logging.getLogger(__name__)
@@ -161,6 +161,7 @@ class Service:
 def create_app(service: Service) -> Starlette:
     """Return the ASGI app: REST + A2A (+ MCP when given), auth on, JSON errors."""
     from protocols import a2a_server, dashboard_routes, rest
+    from protocols.agent_card import JSONRPC_PATH
     from protocols.auth import Sessions
 
     if service.sessions is None:
@@ -179,7 +180,9 @@ def create_app(service: Service) -> Starlette:
         routes=routes, lifespan=partial(_lifespan, service=service, a2a_tasks=a2a_tasks),
         middleware=[Middleware(BearerAuthMiddleware, tokens=service.tokens,
                                sessions=service.sessions),
-                    Middleware(BodyLimitMiddleware, limit=service.config.max_body_bytes)],
+                    Middleware(EdgeGuard, limit=service.config.max_body_bytes,
+                               jsonrpc_paths=frozenset({JSONRPC_PATH, "/mcp"}),
+                               form_paths=SIGN_IN_PATHS)],
         exception_handlers={HTTPException: _http_error, Exception: _internal_error})
     app.state.service = service
     return app

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import duckdb
 from pydantic import (
     AnyHttpUrl,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -31,7 +32,16 @@ from protocols.messages import (
     Result,
     WarningOut,
 )
-from tools.base import MetricParams, ToolContext, ToolInputError
+from tools.base import (
+    MAX_DATE,
+    MIN_DATE,
+    BoundedDate,
+    MetricParams,
+    Text,
+    ToolContext,
+    ToolInputError,
+    validation_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +53,9 @@ class Requester(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(min_length=1, max_length=200)
+    id: Text = Field(min_length=1, max_length=200)
     role: Role
-    name: str | None = Field(default=None, max_length=200)
+    name: Text | None = Field(default=None, max_length=200)
 
 
 class TaskInput(BaseModel):
@@ -53,10 +63,11 @@ class TaskInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: str | None = Field(default=None, min_length=1, max_length=2000)
-    tool: str | None = None
+    question: Text | None = Field(default=None, min_length=1, max_length=2000)
+    tool: Text | None = Field(default=None, max_length=100)
     params: dict[str, Any] | None = None
-    as_of: date | None = None
+    """MetricParams of the tool (validated as such; the OpenAPI document shows its schema)."""
+    as_of: BoundedDate | None = None
     """Evaluation date for relative periods (default: the server's, normally today)."""
     requester: Requester | None = None
     thread_id: str | None = Field(default=None, pattern=ID_PATTERN)
@@ -76,7 +87,8 @@ class TaskInput(BaseModel):
             try:
                 MetricParams.model_validate(self.params or {})
             except ValidationError as exc:
-                raise ValueError(f"invalid params for {self.tool}: {_brief(exc)}") from None
+                raise ValueError(f"invalid params for {self.tool}: {validation_text(exc)}") \
+                    from None
         return self
 
     def metric_params(self) -> MetricParams:
@@ -84,20 +96,31 @@ class TaskInput(BaseModel):
         return MetricParams.model_validate(self.params or {})
 
 
+def _timestamp_text(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("must be an ISO 8601 date-time such as 2026-12-06T12:00:00Z, not a "
+                         "number")
+    return value
+
+
 class TaskEnvelope(TaskInput):
     """A hub task (POST /v1/tasks): an id that makes retries safe, who sends it, and limits."""
 
     task_id: str = Field(pattern=ID_PATTERN)
-    sender: str = Field(min_length=1, max_length=200)
-    callback_url: AnyHttpUrl | None = None
+    sender: Text = Field(min_length=1, max_length=200)
+    callback_url: AnyHttpUrl | None = Field(default=None, max_length=2000)
     """Where to POST the response once answered (best effort, retried)."""
-    deadline: datetime | None = None
-    """Answer by then or get 504 (the work continues; GET the task later). Naive = UTC."""
+    deadline: Annotated[datetime, BeforeValidator(_timestamp_text)] | None = None
+    """Answer by then or get 504 (the work continues; GET the task later). An ISO 8601
+    date-time (naive = UTC); a number is refused, not read as seconds since 1970."""
 
     @field_validator("deadline")
     @classmethod
     def _aware(cls, v: datetime | None) -> datetime | None:
-        return v.replace(tzinfo=UTC) if v is not None and v.tzinfo is None else v
+        v = v.replace(tzinfo=UTC) if v is not None and v.tzinfo is None else v
+        if v is not None and not MIN_DATE <= v.date() <= MAX_DATE:
+            raise ValueError(f"must be between {MIN_DATE} and {MAX_DATE}")
+        return v
 
 
 class ForbiddenRequester(Exception):
@@ -118,7 +141,27 @@ def effective_requester(caller: Identity, asked: Requester | None) -> dict[str, 
 def run_task(warehouse: Warehouse, task: TaskInput, *, request_id: str, today: date,
              requester: dict[str, Any], thread_id: str | None = None,
              checkpointer: Any = None, llm: Any = None) -> AgentResponse:
-    """Answer one task (blocking: call it from a worker thread)."""
+    """Answer one task (blocking: call it from a worker thread). Never raises: a failure
+    nobody foresaw is logged under the request id and answered as `status: error`."""
+    try:
+        return _run_task(warehouse, task, request_id=request_id, today=today,
+                         requester=requester, thread_id=thread_id, checkpointer=checkpointer,
+                         llm=llm)
+    except Exception:
+        log.exception("task %s failed", request_id)
+        return failed(request_id, task.tool)
+
+
+def failed(request_id: str, tool: str | None = None) -> AgentResponse:
+    """The answer to a request that failed unexpectedly: short, with the id the log has."""
+    return AgentResponse(request_id=request_id, status="error", intent=Intent(tool=tool),
+                         answer=f"Internal error while answering; the server log has the "
+                                f"details under request id {request_id}.")
+
+
+def _run_task(warehouse: Warehouse, task: TaskInput, *, request_id: str, today: date,
+              requester: dict[str, Any], thread_id: str | None, checkpointer: Any,
+              llm: Any) -> AgentResponse:
     as_of = task.as_of or today
     if task.tool is not None:
         return run_tool_call(warehouse, task.tool, task.metric_params(), as_of=as_of,
@@ -145,7 +188,7 @@ def run_tool_call(warehouse: Warehouse, tool: str, params: MetricParams, *, as_o
     try:
         ctx = ToolContext(con=con, settings=warehouse.settings, as_of=as_of,
                           facts=warehouse.facts, memo=warehouse.memo,
-                          scope=row_scope(requester, con))
+                          scope=row_scope(requester, con), cache=warehouse.answers)
         result = run_tool(ctx, tool, params)
     except AccessDenied as exc:
         answer = f"I can't do that: {exc}" + (f" {exc.instead}" if exc.instead else "")
@@ -166,8 +209,3 @@ def run_tool_call(warehouse: Warehouse, tool: str, params: MetricParams, *, as_o
         answer=compose(result, Plan(tool=tool, params=params, as_of=as_of)),
         result=Result.model_validate(result.model_dump(include=set(Result.model_fields))),
         warnings=[WarningOut(code=w.code, message=w.message) for w in result.warnings])
-
-
-def _brief(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'params'}: {e['msg']}"
-                     for e in exc.errors())

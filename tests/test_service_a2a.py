@@ -358,3 +358,111 @@ def test_non_finite_numbers_go_out_as_null_with_a_warning(caplog):
         part = a2a_server._data_part({"rate": math.nan, "rows": [[1.5, math.inf]], "n": 3})
     assert MessageToDict(part)["data"] == {"rate": None, "rows": [[1.5, None]], "n": 3}
     assert "/rate, /rows/0/1" in caplog.text
+
+
+# --- A2A 0.3 and 1.0 on the same endpoint ---------------------------------------------------
+
+async def rpc(base: str, method: str, params: dict, version: str | None) -> dict:
+    """POST a raw JSON-RPC request as a hub would, with or without an A2A-Version header."""
+    headers = {**auth("hub"), **({"A2A-Version": version} if version else {})}
+    async with httpx.AsyncClient(timeout=60) as http:
+        reply = await http.post(f"{base}/a2a/jsonrpc", headers=headers, json={
+            "jsonrpc": "2.0", "id": uuid.uuid4().hex[:8], "method": method, "params": params})
+    assert reply.status_code == 200, reply.text
+    return reply.json()
+
+
+async def test_the_card_offers_one_endpoint_for_both_versions(server):
+    async with httpx.AsyncClient() as http:
+        raw = (await http.get(f"{server[0]}/.well-known/agent-card.json")).json()
+    endpoint = f"{server[0]}/a2a/jsonrpc"
+    assert [(i["url"], i["protocolVersion"]) for i in raw["supportedInterfaces"]] == [
+        (endpoint, "1.0"), (endpoint, "0.3")]
+    assert raw["url"] == endpoint and raw["protocolVersion"] == "0.3"  # what 0.3 clients read
+    assert raw["preferredTransport"] == "JSONRPC"
+
+
+async def test_a_0_3_json_rpc_body_completes_a_question_without_a_version_header(server):
+    sent = await rpc(server[0], "message/send", {"message": {
+        "kind": "message", "messageId": uuid.uuid4().hex, "role": "user",
+        "parts": [{"kind": "text", "text": WIN_RATE}]}}, version=None)
+    task = sent["result"]
+    assert task["kind"] == "task" and task["status"]["state"] == "completed", sent
+    [artifact] = task["artifacts"]
+    [data] = [p["data"] for p in artifact["parts"] if p["kind"] == "data"]
+    assert data["status"] == "answered" and data["intent"]["tool"] == "win_rate"
+    got = await rpc(server[0], "tasks/get", {"id": task["id"]}, version="0.3")
+    assert got["result"]["status"]["state"] == "completed"
+    assert got["result"]["artifacts"][0]["parts"] == artifact["parts"]
+
+
+async def test_a_1_0_json_rpc_body_completes_the_same_question(server):
+    sent = await rpc(server[0], "SendMessage", {"message": {
+        "messageId": uuid.uuid4().hex, "role": "ROLE_USER", "parts": [{"text": WIN_RATE}]}},
+        version="1.0")
+    task = sent["result"]["task"]
+    assert task["status"]["state"] == "TASK_STATE_COMPLETED", sent
+    got = await rpc(server[0], "GetTask", {"id": task["id"]}, version="1.0")
+    data = got["result"]["artifacts"][0]["parts"][1]["data"]
+    assert data["status"] == "answered" and data["intent"]["tool"] == "win_rate"
+
+
+async def test_the_sdk_0_3_client_completes_a_question(server):
+    """The a2a-sdk's own 0.3 transport, as a hub on 0.3 would speak."""
+    card = await card_of(server[0])
+    legacy = [i for i in card.supported_interfaces if i.protocol_version == "0.3"]
+    del card.supported_interfaces[:]
+    card.supported_interfaces.extend(legacy)
+    async with httpx.AsyncClient(headers=auth("revops"), timeout=60) as http:
+        config = ClientConfig(httpx_client=http, streaming=False,
+                              supported_protocol_bindings=[TransportProtocol.JSONRPC])
+        async with ClientFactory(config).create(card) as old:
+            task = await send(old, user_message(WIN_RATE))
+            assert task.status.state == TaskState.TASK_STATE_COMPLETED
+            assert response_of(task)["intent"]["tool"] == "win_rate"
+            again = await old.get_task(GetTaskRequest(id=task.id))
+            assert again.status.state == TaskState.TASK_STATE_COMPLETED
+
+
+@pytest.mark.parametrize(("method", "version"), [("SendMessage", None),
+                                                 ("message/send", "1.0")])
+async def test_a_method_of_the_other_version_is_version_not_supported(server, method, version):
+    """No header means 0.3 (spec 3.6.2): a 1.0 method needs `A2A-Version: 1.0`, and a 0.3
+    method under a 1.0 header is refused the same way (-32009), not an internal error."""
+    message = {"messageId": "m", "role": "ROLE_USER", "parts": [{"text": WIN_RATE}]}
+    reply = await rpc(server[0], method, {"message": message}, version=version)
+    assert reply["error"]["code"] == -32009, reply
+
+
+async def test_list_tasks_pages_and_history_length_follow_the_spec(server, client):
+    for _ in range(3):
+        await send(client, user_message(WIN_RATE))
+    page = await rpc_as(server[0], "ListTasks", {"pageSize": 2})
+    assert len(page["result"]["tasks"]) == 2 and page["result"]["nextPageToken"]
+    assert page["result"]["pageSize"] == 2
+    rest = await rpc_as(server[0], "ListTasks", {"pageSize": 2,
+                                                "pageToken": page["result"]["nextPageToken"]})
+    assert {t["id"] for t in rest["result"]["tasks"]}.isdisjoint(
+        t["id"] for t in page["result"]["tasks"])
+    for size in (0, 101):
+        assert (await rpc_as(server[0], "ListTasks", {"pageSize": size}))["error"][
+            "code"] == -32602
+    task_id = page["result"]["tasks"][0]["id"]
+    full = (await rpc_as(server[0], "GetTask", {"id": task_id}))["result"]
+    assert len(full["history"]) >= 1
+    one = (await rpc_as(server[0], "GetTask", {"id": task_id, "historyLength": 1}))["result"]
+    assert one["history"] == full["history"][-1:]
+    none = (await rpc_as(server[0], "GetTask", {"id": task_id, "historyLength": 0}))["result"]
+    assert "history" not in none and none["status"] == full["status"]
+    default = (await rpc_as(server[0], "ListTasks", {}))["result"]
+    assert default["pageSize"] == 50  # the spec's default page size
+    assert (await rpc_as(server[0], "GetTask", {"id": task_id, "historyLength": -1}))[
+        "error"]["code"] == -32602
+
+
+async def rpc_as(base: str, method: str, params: dict, who: str = "revops") -> dict:
+    async with httpx.AsyncClient(timeout=60) as http:
+        reply = await http.post(f"{base}/a2a/jsonrpc", headers={
+            **auth(who), "A2A-Version": "1.0"}, json={"jsonrpc": "2.0", "id": 1,
+                                                       "method": method, "params": params})
+    return reply.json()

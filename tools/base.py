@@ -2,23 +2,83 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import duckdb
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from tools.fiscal import Period
 from tools.warehouse.settings import CompanySettings
 
 if TYPE_CHECKING:
     from protocols.access import RowScope
+    from tools.answer_cache import AnswerCache
 
 Unit = Literal["ratio", "currency", "days", "count"]
 Grain = Literal["week", "month", "quarter", "year"]
+
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2100, 12, 31)
+"""The dates any input may name: CRM history and plans fit, and period arithmetic around them
+(a year back, a quarter ahead, lead days) stays far from date's own limits (year 1 and 9999)."""
+BoundedDate = Annotated[date, Field(ge=MIN_DATE, le=MAX_DATE)]
+
+
+def no_lone_surrogates(text: str) -> str:
+    """Reject strings that are not valid Unicode text (a lone surrogate such as \\ud800, or an
+    undecodable byte of a command line): nothing downstream can encode or store them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"invalid text: lone surrogate {text[exc.start]!r} at position "
+                         f"{exc.start}") from None
+    return text
+
+
+Text = Annotated[str, AfterValidator(no_lone_surrogates)]
+"""A string that is valid Unicode (encodable as UTF-8)."""
+
+
+def _option_value(value: str | int | float | bool) -> str | int | float | bool:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    if isinstance(value, str):
+        if len(value) > 200:
+            raise ValueError("must be at most 200 characters")
+        no_lone_surrogates(value)
+    return value
+
+
+OptionValue = Annotated[str | int | float | bool, AfterValidator(_option_value)]
+"""A tool option's value; each tool declares the range of its numeric options."""
+
+
+def validation_text(exc: ValidationError) -> str:
+    """One line naming each invalid field, its limit and the value given ("top: Input should be
+    less than or equal to 1000 (got 1001)"): the message every edge (REST, A2A, MCP, CLI)
+    shows."""
+    parts = []
+    for e in exc.errors(include_url=False):
+        where = ".".join(str(p) for p in e["loc"]) or "input"
+        msg = e["msg"].replace("Value error, ", "")
+        given = e.get("input")
+        text = repr(given)
+        shown = f" (got {text if len(text) <= 60 else text[:57] + '...'})" if isinstance(
+            given, str | int | float | date) and not isinstance(given, bool) else ""
+        parts.append(f"{where}: {msg}{shown}")
+    return "; ".join(parts)
 
 
 class Dimension(StrEnum):
@@ -62,7 +122,7 @@ class Filter(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     dimension: Dimension
-    values: list[str] = Field(min_length=1)
+    values: list[Annotated[Text, Field(max_length=200)]] = Field(min_length=1, max_length=100)
     exclude: bool = False
 
 
@@ -71,9 +131,9 @@ class PeriodParam(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    start: date
-    end: date
-    label: str
+    start: BoundedDate
+    end: BoundedDate
+    label: Annotated[Text, Field(max_length=200)]
 
     @model_validator(mode="after")
     def _ordered(self) -> PeriodParam:
@@ -83,8 +143,9 @@ class PeriodParam(BaseModel):
 
     @classmethod
     def of(cls, period: Period) -> PeriodParam:
-        """Convert a calendar Period."""
-        return cls(start=period.start, end=period.end, label=period.label)
+        """Convert a calendar Period. Computed periods are not held to the input bounds (a tool
+        looking a year back from 1900-01-01 may); what a question names is checked by classify."""
+        return cls.model_construct(start=period.start, end=period.end, label=period.label)
 
     def as_period(self) -> Period:
         """Convert back to a calendar Period."""
@@ -103,14 +164,16 @@ class MetricParams(BaseModel):
     group_by: list[Dimension] = Field(default_factory=list, max_length=2)
     time_grain: Grain | None = None
     """Break the period into fiscal months/quarters/years (a trend)."""
-    filters: list[Filter] = Field(default_factory=list)
+    filters: list[Filter] = Field(default_factory=list, max_length=20)
     top: int | None = Field(default=None, ge=1, le=1000)
     order: Literal["desc", "asc"] = "desc"
     compare: Literal["previous_period", "previous_year"] | None = None
-    measure: str | None = None
+    measure: Annotated[Text, Field(max_length=200)] | None = None
     """Tool-specific variant of the headline number (e.g. win rate by 'count' or 'value')."""
-    options: dict[str, str | int | float | bool] = Field(default_factory=dict)
-    """Tool-specific knobs (e.g. stale_days); each tool validates and documents its own."""
+    options: dict[Annotated[Text, Field(max_length=64)], OptionValue] = Field(
+        default_factory=dict, max_length=20)
+    """Tool-specific knobs (e.g. stale_days); each tool validates and documents its own, with
+    the range of each numeric one declared beside it."""
 
     def dimensions_outside(self, allowed: Iterable[Dimension] = ()) -> list[str]:
         """The dimensions the split or the filters name that `allowed` lacks, sorted (all of
@@ -176,6 +239,8 @@ class ToolContext:
     scope: RowScope | None = None
     """The requester's row scope (protocols.access); None = every row. tools.registry.run_tool
     enforces it around the tool, so a tool itself never has to."""
+    cache: AnswerCache | None = None
+    """The warehouse's answer cache (tools/answer_cache.py); None = always compute."""
 
 
 class ToolInputError(ValueError):

@@ -87,11 +87,24 @@ TOOLS: Final = MappingProxyType({t.name: t for t in (
 def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
     """Run a registered tool by name, within the requester's row scope (ctx.scope).
 
-    The one entry point of every request path (graph, REST, A2A, MCP): a restricted scope
-    refuses the tool or the params (protocols.access.AccessDenied), or adds its owner filter
-    and checks the result honoured it.
+    The one entry point of every request path (graph, REST, A2A, MCP): a split or filter by a
+    dimension the tool lacks is a FilterUnsupported; a restricted scope refuses the tool or the
+    params (protocols.access.AccessDenied), or adds its owner filter and checks the result
+    honoured it. With ctx.cache, a run with the same plan, as-of, scope and data is answered
+    from the cache (tools/answer_cache.py).
     """
     tool = TOOLS[name]
+    outside = params.dimensions_outside(tool.group_by)
+    if outside:  # what the tool's schema says; its SQL has no such column
+        raise FilterUnsupported(f"{name} cannot be split or filtered by {', '.join(outside)}",
+                                outside, [d.value for d in tool.group_by])
+    if ctx.cache is None:
+        return _run_scoped(ctx, tool, params)
+    key = ctx.cache.key(name, params, ctx.as_of, ctx.scope, ctx.facts)
+    return ctx.cache.get_or_compute(key, lambda: _run_scoped(ctx, tool, params))
+
+
+def _run_scoped(ctx: ToolContext, tool: Tool, params: MetricParams) -> MetricResult:
     if ctx.scope is None:
         return _declared(ctx, tool.run(ctx, params))
     scoped, owner = ctx.scope.restrict(tool, params)

@@ -11,12 +11,14 @@ import re
 from typing import Any
 
 from langgraph.runtime import Runtime
+from pydantic import ValidationError
 
 from agent.context import Context
 from agent.parser.parse import parse_question
 from agent.plan import Clarification, Plan
 from agent.state import State
 from protocols.scope import decide
+from tools.base import MetricParams
 
 
 def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -25,8 +27,11 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     assert state.as_of is not None, "intake sets as_of"
 
     def parse(text: str) -> Plan | Clarification:
-        return parse_question(text, as_of=state.as_of, calendar=wh.settings.calendar,
-                              index=wh.entities, previous=state.previous_plan)
+        try:
+            return checked(parse_question(text, as_of=state.as_of, calendar=wh.settings.calendar,
+                                          index=wh.entities, previous=state.previous_plan))
+        except ValidationError as exc:  # e.g. "top 1001", a year like 1850 or 9999
+            return out_of_range(exc)
 
     outcome = parse(state.question)
     if isinstance(outcome, Clarification) and state.pending_question:
@@ -48,6 +53,21 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         return {**update, "clarification": outcome, "pending_question": state.question,
                 "pending_clarification": outcome}
     return {**update, "plan": outcome, "pending_question": None, "pending_clarification": None}
+
+
+def checked(outcome: Plan | Clarification) -> Plan | Clarification:
+    """Hold a plan read from words to the bounds of the input models (dates the question names
+    are converted without them, see PeriodParam.of); raises ValidationError."""
+    if isinstance(outcome, Plan):
+        MetricParams.model_validate(outcome.params.model_dump())
+    return outcome
+
+
+def out_of_range(exc: ValidationError) -> Clarification:
+    """Ask back about a value the question names outside what the tools take (field, limit)."""
+    from tools.base import validation_text
+
+    return Clarification(question=f"I can't answer that as asked: {validation_text(exc)}.")
 
 
 def _completed(pending: str, asked: Clarification | None, reply: str) -> str:

@@ -31,7 +31,8 @@ def execute(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     con = wh.cursor()
     try:
         ctx = ToolContext(con=con, settings=wh.settings, as_of=plan.as_of or state.as_of,
-                          facts=wh.facts, memo=wh.memo, scope=row_scope(state.requester, con))
+                          facts=wh.facts, memo=wh.memo, scope=row_scope(state.requester, con),
+                          cache=wh.answers)
         return {"result": run_tool(ctx, plan.tool, plan.params)}
     except AccessDenied as exc:
         return {"decision": Decision("refuse", "access_scope", str(exc), instead=exc.instead)}

@@ -112,8 +112,8 @@ def _check(params: MetricParams) -> None:
 
 def _stale_days(ctx: ToolContext, params: MetricParams) -> int:
     v = params.options.get("stale_days", ctx.settings.stale_days)
-    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-        raise ToolInputError("stale_days must be a whole number of days >= 1",
+    if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 3650:
+        raise ToolInputError("stale_days must be a whole number of days between 1 and 3650",
                              options=["stale_days=30"])
     return v
 

@@ -25,8 +25,8 @@ from tools.metrics.productivity_common import (
 from tools.query import Query, label
 
 BASES = ("weighted_forecast", "commit_forecast", "most_likely_forecast", "best_case_forecast")
-OPTIONS = {"forecast": ("weighted_forecast", str), "lead_days": (14, int),
-           "close_lag_days": (0, int), "quarters": (4, int)}
+OPTIONS = {"forecast": ("weighted_forecast", str), "lead_days": (14, int, 0, 365),
+           "close_lag_days": (0, int, 0, 365), "quarters": (4, int, 1, 40)}
 HEADLINES = {"accuracy": "forecast_accuracy", "mape": "mape", "wape": "wape", "bias": "bias"}
 DEFINITION = (
     "METRICS M32. Forecast F = {basis} (M30/M31) as of quarter start + {lead} days, deals with a "
@@ -158,7 +158,8 @@ def forecast_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
                              first="" if dims else " The first row is over all quarters.")
     return make_result(ctx, metric="forecast_accuracy", headline=headline, unit="ratio",
                        period=period, definition=text, fetched=fetched,
-                       n_records=int(sum(column(fetched, "pairs")) / (1 if dims else 2)),
+                       n_records=int(sum(v or 0 for v in column(fetched, "pairs"))
+                                      / (1 if dims else 2)),
                        value=value, null_reason=reason, warnings=warnings)
 
 

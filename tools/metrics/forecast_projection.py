@@ -110,7 +110,8 @@ def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
     if fiscal_bucket_of(ctx.settings.calendar, period) != "quarter":
         raise ToolInputError("the projection works on one fiscal quarter",
                              options=["this quarter", "next quarter"])
-    min_n = read_options(params, "forecast_projection", {"min_sample": (5, int)})["min_sample"]
+    min_n = read_options(params, "forecast_projection",
+                         {"min_sample": (5, int, 1, 10_000)})["min_sample"]
     history, skipped = _history(ctx, period)
     q = Query()
     parts = []

@@ -86,7 +86,7 @@ def _spec(measure: str) -> RecordSpec:
 def lead_conversion(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Share of a period's leads that became opportunities (or the next funnel stage)."""
     measure = measure_of(params, MEASURES)
-    days = option(params, "window_days", 90, {"window_days"})
+    days = option(params, "window_days", 90, {"window_days"}, 1, 3650)
     frame = start(ctx, params, _spec(measure), "quarter")
     cohort, _, _, reached = STAGES[measure]
     days_holder = frame.q.bind("window_days", days)

@@ -115,8 +115,8 @@ def speed_to_lead(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Median and SLA bands of lead response time for leads created in the period."""
     measure = measure_of(params, SPEED_MEASURES)
     allowed = {"max_wait_days", "sla_minutes"}
-    wait = option(params, "max_wait_days", 7, allowed)
-    sla = option(params, "sla_minutes", 15, allowed)
+    wait = option(params, "max_wait_days", 7, allowed, 0, 365)
+    sla = option(params, "sla_minutes", 15, allowed, 1, 10_080)
     frame = start(ctx, params, _spec(measure), "quarter")
     sql = SPEED_SQL.format(labels=LEAD_LABELS, joins=LEAD_JOINS, cutoff=frame.cutoff,
                            wait=frame.q.bind("max_wait_days", wait),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tools.base import MetricParams, ToolInputError
+from tools.base import MAX_DATE, MIN_DATE, MetricParams, ToolInputError
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ def read_options(params: MetricParams, spec: dict[str, Option]) -> dict[str, Any
     out = {}
     for name, opt in spec.items():
         value = _coerce(name, opt, params.options.get(name, opt.default))
+        if isinstance(value, float) and value != value:  # NaN passes no range
+            raise ToolInputError(f"option {name} must be a number")
         if value is not None and ((opt.low is not None and value < opt.low)
                                   or (opt.high is not None and value > opt.high)):
             raise ToolInputError(f"option {name} must be between {opt.low} and {opt.high}")
@@ -41,7 +43,9 @@ def _coerce(name: str, opt: Option, raw: Any) -> Any:
         return raw
     try:
         if opt.kind is date and isinstance(raw, str):
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
+            if MIN_DATE <= day <= MAX_DATE:
+                return day
         if opt.kind is int and isinstance(raw, float) and raw.is_integer():
             return int(raw)
         if opt.kind is float and isinstance(raw, int) and not isinstance(raw, bool):
@@ -50,4 +54,7 @@ def _coerce(name: str, opt: Option, raw: Any) -> Any:
             return opt.kind(raw)
     except ValueError:
         pass
+    if opt.kind is date:
+        raise ToolInputError(f"option {name} must be a date YYYY-MM-DD between {MIN_DATE} and "
+                             f"{MAX_DATE}, not {raw!r}")
     raise ToolInputError(f"option {name} must be a {opt.kind.__name__}, not {raw!r}")

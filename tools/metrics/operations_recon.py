@@ -144,9 +144,10 @@ def revenue_reporting_accuracy(ctx: ToolContext, params: MetricParams) -> Metric
     sql = RECON_SQL.format(
         src=source(ctx, q), corp=q.bind("corp", ctx.settings.corporate_currency),
         level=q.bind("key_level", level), as_of=frame.as_of,
-        window=q.bind("timing_window_days", option(params, "timing_window_days", 0, OPTIONS)),
-        abs_tol=q.bind("abs_tolerance", option(params, "abs_tolerance", 1.0, OPTIONS)),
-        rel_tol=q.bind("rel_tolerance", option(params, "rel_tolerance", 0.005, OPTIONS)))
+        window=q.bind("timing_window_days",
+                      option(params, "timing_window_days", 0, OPTIONS, 0, 365)),
+        abs_tol=q.bind("abs_tolerance", option(params, "abs_tolerance", 1.0, OPTIONS, 0, 1e9)),
+        rel_tol=q.bind("rel_tolerance", option(params, "rel_tolerance", 0.005, OPTIONS, 0, 1)))
     result = finish(frame, sql)
     missing = sum(r[result.columns.index("ledger_without_fx")] or 0 for r in result.rows)
     if missing:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from tools.base import MetricParams, MetricResult, PeriodParam, ToolContext, ToolInputError
+from tools.base import (
+    MAX_DATE,
+    MIN_DATE,
+    MetricParams,
+    MetricResult,
+    PeriodParam,
+    ToolContext,
+    ToolInputError,
+)
 from tools.fiscal import Period
 from tools.metrics.engine import source
 from tools.metrics.periods import comparison_period, resolve_period
@@ -61,7 +69,7 @@ def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     body, dims = owner_rollup(q, params, "per_rep", measures, headline)
     fetched = fetch(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
     money = headline.startswith("bookings")
-    n = int(sum(column(fetched, "won_deals" if money else "reps")))
+    n = int(sum(v or 0 for v in column(fetched, "won_deals" if money else "reps")))
     value, reason = _scalar(fetched, headline, dims)
     return make_result(ctx, metric="rep_productivity", headline=headline,
                        unit="currency" if money else "count", period=period,
@@ -89,7 +97,7 @@ def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricRe
     full = resolve_period(ctx, params, "quarter")
     period = _to_date(ctx, full)
     opts = read_options(params, "productivity_improvement", {
-        "target": (TARGET, float), "base_start": (None, str), "base_end": (None, str)})
+        "target": (TARGET, float, -1.0, 100.0), "base_start": (None, str), "base_end": (None, str)})
     base = _base_period(ctx, full, mode, opts)
     if opts["base_start"] is None:
         base = _same_span(base, period)
@@ -113,7 +121,7 @@ def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricRe
     ]
     body, dims = owner_rollup(q, params, "per_rep", measures, "productivity_improvement")
     fetched = fetch(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
-    n = int(sum(column(fetched, "deals")))
+    n = int(sum(v or 0 for v in column(fetched, "deals")))
     value, reason = _scalar(fetched, "productivity_improvement", dims)
     if value is None and not dims and fetched[1]:
         row = dict(zip(fetched[0], fetched[1][0], strict=True))
@@ -146,6 +154,9 @@ def _base_period(ctx: ToolContext, period: Period, mode: str,
         except ValueError as exc:
             raise ToolInputError("an explicit baseline needs base_start and base_end as "
                                  "YYYY-MM-DD") from exc
+        if not (MIN_DATE <= start <= MAX_DATE and MIN_DATE <= end <= MAX_DATE):
+            raise ToolInputError(f"base_start and base_end must be between {MIN_DATE} and "
+                                 f"{MAX_DATE}")
         base = Period(start, end, f"{start}..{end}")
         if end < start or abs(base.days - period.days) > 3:
             raise ToolInputError(f"the baseline ({base.days} days) must be as long as the "

@@ -154,8 +154,8 @@ def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     ctes.append(QUOTA_BY_REP.format(**h))
     history, span = _history_ctes(ctx, q, src, period)
     ctes += history
-    opts = read_options(params, "quota_capacity", {"expected_attainment": (None, float),
-                                                   "target": (None, float)})
+    opts = read_options(params, "quota_capacity", {
+        "expected_attainment": (None, float, 0.0, 10.0), "target": (None, float, 0.0, 1e12)})
     option = opts["expected_attainment"]
     expected = (q.bind("expected", float(option)) if option is not None
                 else "(select median(attainment) from history)")
@@ -183,7 +183,8 @@ def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     target_text = ("the given target" if target is not None and not dims
                    else "the sum of the quotas")
     return make_result(ctx, metric="quota_capacity", headline=headline, unit="currency",
-                       period=period, fetched=fetched, n_records=int(sum(column(fetched, "reps"))),
+                       period=period, fetched=fetched, n_records=int(sum(
+                           v or 0 for v in column(fetched, "reps"))),
                        value=value, null_reason=reason,
                        definition=CAPACITY_DEFINITION.format(expected=exp_text,
                                                              target=target_text))

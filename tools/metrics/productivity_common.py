@@ -114,19 +114,23 @@ def pick_measure(params: MetricParams, headlines: dict[str, str], tool: str) -> 
 
 
 def read_options(params: MetricParams, tool: str,
-                 allowed: dict[str, tuple[Any, type]]) -> dict[str, Any]:
+                 allowed: dict[str, tuple[Any, ...]]) -> dict[str, Any]:
     """Return the tool's options with defaults; unknown names or bad values are asked back.
 
-    `allowed` maps option name -> (default, type); a default of None means "not set".
+    `allowed` maps option name -> (default, type) or, for a number, (default, type, low, high)
+    with its inclusive range; a default of None means "not set".
     """
     unknown = sorted(set(params.options) - set(allowed))
     if unknown:
         raise ToolInputError(f"{tool} has no option {', '.join(unknown)}", options=list(allowed))
     out = {}
-    for name, (default, kind) in allowed.items():
+    for name, (default, kind, *bounds) in allowed.items():
         raw = params.options.get(name, default)
         try:
             out[name] = None if raw is None else kind(raw)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
             raise ToolInputError(f"option {name} of {tool} must be a {kind.__name__}") from exc
+        if bounds and out[name] is not None and not bounds[0] <= out[name] <= bounds[1]:
+            raise ToolInputError(f"option {name} of {tool} must be between {bounds[0]} and "
+                                 f"{bounds[1]}, not {out[name]}")
     return out

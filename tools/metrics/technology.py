@@ -125,8 +125,8 @@ DEFINITION = (
 def technology_adoption(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Adoption rate, login-only share, seat utilization and idle cost per tool or team."""
     measure = measure_of(params, MEASURES)
-    share = option(params, "min_assigned_share", 0.5, OPTIONS)
-    min_days = option(params, "min_active_days", 1, OPTIONS)
+    share = option(params, "min_assigned_share", 0.5, OPTIONS, 0, 1)
+    min_days = option(params, "min_active_days", 1, OPTIONS, 0, 366)
     types = [t.strip() for t in option(params, "event_types", EVENT_TYPES, OPTIONS).split(",")]
     per_tool = {d for d in params.group_by} | {f.dimension for f in params.filters}
     with_seats = per_tool <= {Dimension.tool}

@@ -179,6 +179,9 @@ def issues_result(ctx: ToolContext, params: MetricParams) -> MetricResult:
 def duplicates_result(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return likely duplicate accounts, contacts or leads, each against its original."""
     kind = params.measure or "accounts"
+    if params.time_grain or params.compare:  # a list of records, not a series
+        raise ToolInputError("duplicate records are listed as of now, not as a trend or a "
+                             "comparison", options=["duplicate accounts", "duplicate contacts"])
     if kind not in ("accounts", "contacts", "leads"):
         raise ToolInputError(f"no duplicate check for '{kind}'",
                              options=["accounts", "contacts", "leads"])
