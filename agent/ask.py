@@ -11,6 +11,8 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from agent.context import Context, Warehouse
 from agent.graph import build_graph, graph
+from agent.session import first_line as _first_line
+from agent.session import redacted_url as _redacted
 from protocols.messages import AgentResponse
 
 
@@ -103,24 +105,6 @@ def _open_postgres(url: str, serde: Any) -> BaseCheckpointSaver:
         raise ThreadStoreError(f"cannot set up the thread store {where}: {_first_line(exc)}") \
             from None
     return saver
-
-
-def _redacted(url: str) -> str:
-    """The URL without its password, fit for an error message."""
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-        return parts._replace(netloc=netloc).geturl()
-    except ValueError:
-        return "(the configured Postgres URL)"
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def state_types() -> list[tuple[str, str]]:

@@ -380,14 +380,17 @@ def serve(
     = None,
 ) -> None:
     """Serve the agent over HTTP: REST for the hub, A2A for peers, MCP at /mcp."""
+    from pydantic import ValidationError
+
     from protocols.auth import AuthConfigError
+    from protocols.sqlstore import StoreOpenError
 
     with _warehouse(db, threads=True) as (wh, llm, saver):
         from protocols.service import serve as run_service
 
         try:
             run_service(wh, host=host, port=port, tokens_file=tokens, llm=llm, threads=saver)
-        except AuthConfigError as exc:
+        except (AuthConfigError, StoreOpenError, ValidationError) as exc:
             _stderr(f"error: {exc}")
             raise typer.Exit(2) from None
 

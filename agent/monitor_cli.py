@@ -62,8 +62,13 @@ def monitor(
         settings = OutboxSettings()
     except ValueError as exc:  # pydantic's ValidationError: a bad REVOPS_* variable
         _fail(f"invalid outbox settings: {exc}")
-    with TaskStore(store or settings.state_db) as task_store, \
-            Outbox.from_settings(task_store, settings) as outbox:
+    from protocols.sqlstore import StoreOpenError
+
+    try:
+        opened = TaskStore(store or settings.state_db)
+    except StoreOpenError as exc:
+        _fail(str(exc))
+    with opened as task_store, Outbox.from_settings(task_store, settings) as outbox:
         if once:
             report = _pass(db, task_store, outbox, monitors, fixed_as_of or date.today())
             _print(report, as_json=as_json, once=True)

@@ -38,16 +38,22 @@ def _open(store_path: Path | None, *, outbox: bool = False,
         settings = OutboxSettings()
     except ValueError as exc:  # pydantic's ValidationError: a bad REVOPS_* variable
         _fail(f"invalid outbox settings: {exc}")
+    from protocols.sqlstore import StoreOpenError
+
     path = store_path or settings.state_db
-    if not path.exists() and required:
+    missing = isinstance(path, Path) and not path.exists()  # a PostgreSQL URL always opens
+    if missing and required:
         _fail(f"no task store at {path}", code=1)
-    if not path.exists():
+    if missing:
         # Not an error: the service creates the store when the first task arrives.
         if as_json:
             print("[]")
         print(f"No escalations: no task store at {path} yet.", file=sys.stderr)
         raise typer.Exit(0)
-    store = TaskStore(path)
+    try:
+        store = TaskStore(path)
+    except StoreOpenError as exc:
+        _fail(str(exc))
     box = Outbox.from_settings(store, settings) if outbox else None
     try:
         yield store, box

@@ -4,6 +4,10 @@
 `Service`, which holds every dependency (warehouse, task store, tokens, thread store, model,
 outbox, the A2A task file) so nothing lives in module globals. `revops serve` builds both and
 runs uvicorn; it keeps A2A tasks in `OutboxSettings.a2a_path()` (REVOPS_A2A_DB).
+
+Any number of such servers may share one PostgreSQL state database (REVOPS_STATE_DB): a task id
+is answered by one of them at a time (`Service.start` claims it in the store), the outbox claims
+what it sends, and the warehouse follows its file when an import replaces it (LiveWarehouse).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -55,6 +59,14 @@ class ServiceConfig:
     callback_attempts: int = 5
     outbox_interval: float = 5.0
     """Seconds between the outbox's delivery passes (it is also woken by each escalation)."""
+    lease_s: float = 60.0
+    """How long this server's claim on a task id holds unrenewed (renewed while it works)."""
+    claim_poll_s: float = 0.25
+    """How often a server waiting for another's answer to the same task id looks for it."""
+
+
+class TaskConflict(Exception):
+    """The task id is being answered elsewhere for a different request body (a 409)."""
 
 
 @dataclass
@@ -81,13 +93,15 @@ class Service:
     """protocols.outbox.Outbox, started and stopped with the app when given."""
     mcp_server: Any = None
     """An mcp low-level Server (protocols/mcp_server.build_mcp_server) served at /mcp."""
-    a2a_db: Path | None = None
-    """SQLite file of the A2A tasks (the a2a-sdk's DatabaseTaskStore), so GetTask and replies
-    to INPUT_REQUIRED tasks survive a restart; None keeps them in memory."""
+    a2a_db: Path | str | None = None
+    """SQLite file or PostgreSQL URL of the A2A tasks (the a2a-sdk's DatabaseTaskStore), so
+    GetTask and replies to INPUT_REQUIRED tasks survive a restart; None keeps them in memory."""
     inflight: dict[str, Inflight] = field(default_factory=dict)
     background: set[asyncio.Task[Any]] = field(default_factory=set)
     limiter: anyio.CapacityLimiter | None = None
     http: httpx.AsyncClient | None = None
+    replica: str = field(default_factory=lambda: _sender_id())
+    """This server's name in the claims it holds in a shared store."""
 
     def today(self) -> date:
         """Return the default as-of date of a task."""
@@ -109,11 +123,64 @@ class Service:
 
     def start(self, task_id: str, body: dict[str, Any],
               work: Coroutine[Any, Any, AgentResponse]) -> Inflight:
-        """Start answering a task; it runs to the end even if its caller times out."""
-        entry = Inflight(body, asyncio.ensure_future(work))
+        """Start answering a task; it runs to the end even if its caller times out.
+
+        The work runs under this server's claim on the task id (see `claimed`), so servers
+        sharing a store never answer one task twice."""
+        entry = Inflight(body, asyncio.ensure_future(self.claimed(task_id, body, work)))
         self.inflight[task_id] = entry
         entry.task.add_done_callback(lambda _: self.inflight.pop(task_id, None))
         return entry
+
+    async def claimed(self, task_id: str, body: dict[str, Any],
+                      work: Coroutine[Any, Any, AgentResponse]) -> AgentResponse:
+        """Run `work` under this server's claim on `task_id` in the store.
+
+        While another server holds the claim, wait for the answer it records (raising
+        TaskConflict if it answers a different body), or for its claim to lapse (it died):
+        then answer here. The claim is renewed while the work runs and dropped if it fails.
+        """
+        from protocols.store import TaskRecord, utcnow
+
+        lease = timedelta(seconds=self.config.lease_s)
+        try:
+            while True:
+                now = utcnow()
+                got = await asyncio.to_thread(self.store.claim_task, task_id, body,
+                                              owner=self.replica, now=now,
+                                              lease_until=now + lease)
+                if isinstance(got, TaskRecord):  # answered elsewhere since the caller looked
+                    if got.request != body:
+                        raise TaskConflict(task_id)
+                    return AgentResponse.model_validate(got.response)
+                if got.owner == self.replica:
+                    break
+                if got.request != body:
+                    raise TaskConflict(task_id)
+                await asyncio.sleep(self.config.claim_poll_s)
+        except BaseException:
+            work.close()
+            raise
+        renewing = asyncio.ensure_future(self._renew(task_id, lease))
+        try:
+            return await work
+        except BaseException:
+            await asyncio.shield(asyncio.to_thread(self.store.release_task, task_id,
+                                                   owner=self.replica))
+            raise
+        finally:
+            renewing.cancel()
+
+    async def _renew(self, task_id: str, lease: timedelta) -> None:
+        from protocols.store import utcnow
+
+        while True:
+            await asyncio.sleep(lease.total_seconds() / 3)
+            held = await asyncio.to_thread(self.store.renew_task, task_id, owner=self.replica,
+                                           lease_until=utcnow() + lease)
+            if not held:
+                log.warning("lost the claim on task %s (another server took it over)", task_id)
+                return
 
     def spawn(self, work: Awaitable[Any]) -> None:
         """Run fire-and-forget work (callbacks), kept referenced until done."""
@@ -166,7 +233,8 @@ async def _lifespan(app: Starlette, *, service: Service, a2a_tasks: Any) -> Asyn
 
     service.limiter = anyio.CapacityLimiter(service.config.workers)
     async with AsyncExitStack() as stack:
-        await stack.enter_async_context(opened(a2a_tasks))
+        await stack.enter_async_context(opened(a2a_tasks,
+                                               stale_after=2 * service.config.time_limit_s))
         service.http = await stack.enter_async_context(httpx.AsyncClient(timeout=10))
         if service.mcp_server is not None:
             await stack.enter_async_context(service.mcp_server.session_manager.run())
@@ -205,6 +273,7 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Any = None
 
     import uvicorn
 
+    from protocols import a2a_server
     from protocols.auth import generated_tokens, load_tokens
     from protocols.mcp_server import build_mcp_server
     from protocols.settings import OutboxSettings
@@ -223,11 +292,13 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Any = None
     service = Service(
         warehouse=warehouse, store=store, tokens=tokens, llm=llm, threads=threads,
         config=ServiceConfig(public_url=shown, host=host,
-                             outbox_interval=settings.outbox_interval),
+                             outbox_interval=settings.outbox_interval,
+                             lease_s=settings.lease_seconds),
         outbox=_outbox(store, settings), a2a_db=settings.a2a_path(),
         mcp_server=build_mcp_server(warehouse, llm=llm, requester_of=mcp_requester))
     print(f"RevOps agent on {shown}: REST /v1/tasks, A2A {shown}/.well-known/agent-card.json, "
-          f"MCP {shown}/mcp; tasks in {settings.state_db}, A2A tasks in {settings.a2a_path()}",
+          f"MCP {shown}/mcp; tasks in {store.where}, A2A tasks in "
+          f"{a2a_server.where(settings.a2a_path())}",
           file=sys.stderr)
     try:
         uvicorn.run(create_app(service), host=host, port=port, log_level="info")
@@ -235,6 +306,12 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Any = None
         if service.outbox is not None:
             service.outbox.close()
         store.close()
+
+
+def _sender_id() -> str:
+    from protocols.outbox import sender_id
+
+    return sender_id()
 
 
 def _outbox(store: Any, settings: Any) -> Any:
