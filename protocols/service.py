@@ -221,7 +221,8 @@ def create_app(service: Service) -> Starlette:
     app = Starlette(
         routes=routes, lifespan=partial(_lifespan, service=service, a2a_tasks=a2a_tasks),
         middleware=[Middleware(BearerAuthMiddleware, tokens=service.tokens),
-                    Middleware(BodyLimitMiddleware, limit=service.config.max_body_bytes)],
+                    Middleware(BodyLimitMiddleware, limit=service.config.max_body_bytes),
+                    *_warehouse_pin(service.warehouse)],
         exception_handlers={HTTPException: _http_error, Exception: _internal_error})
     app.state.service = service
     return app
@@ -246,6 +247,15 @@ async def _lifespan(app: Starlette, *, service: Service, a2a_tasks: Any) -> Asyn
         finally:
             for task in list(service.background):
                 task.cancel()
+
+
+def _warehouse_pin(warehouse: Warehouse) -> list[Middleware]:
+    """A warehouse that follows its file serves each request from one file (see LiveWarehouse)."""
+    from agent.live_warehouse import LiveWarehouse, PinWarehouse
+
+    if not isinstance(warehouse, LiveWarehouse):
+        return []
+    return [Middleware(PinWarehouse, warehouse=warehouse)]
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

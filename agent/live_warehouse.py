@@ -1,0 +1,179 @@
+"""A read-only warehouse that follows its file, so a server keeps answering while an import
+replaces the file (write a new file, then rename it over the old one: `revops import --swap`).
+
+Each request sees one generation from start to end: `pinned()` (the service's middleware enters
+it per HTTP request) fixes the generation for everything that request runs, worker threads
+included (they inherit the request's context). Between requests, at most every `check_every`
+seconds, the file's identity (device, inode, size, mtime) is compared with the open one's; a new
+file is opened read-only and warmed (its entity index loaded) before requests switch to it, and
+a file that cannot be opened (half copied, newer schema) is logged and the old one kept. The old
+generation is closed by the garbage collector once its last request lets go of it; its inode,
+unlinked by the rename, lives until then.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+import duckdb
+
+from agent.context import Warehouse
+from agent.parser.entities import EntityIndex
+from tools.warehouse import CompanySettings
+
+log = logging.getLogger(__name__)
+
+Identity = tuple[int, int, int, int]
+
+
+def file_identity(path: Path) -> Identity:
+    """What changes when a file is replaced or rewritten: device, inode, size, mtime."""
+    st = os.stat(path)
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def open_generation(path: Path) -> tuple[Warehouse, Identity]:
+    """Open the file now at `path` read-only; return it with the identity of what was opened.
+
+    Through a hard link with a name of its own, removed once open: DuckDB shares one database
+    instance per file name within a process, so opening the same name again while the old file
+    is still in use would hand back the old file. (Where no link can be made, e.g. a read-only
+    directory, the name itself is opened: the switch then happens once the old file is
+    released.)
+    """
+    from tools.warehouse import connect
+
+    link = path.with_name(f".{path.name}.open-{uuid.uuid4().hex[:8]}")
+    try:
+        os.link(path, link)
+    except OSError as exc:
+        log.warning("cannot link %s to open its new version (%s); opening it by name", path, exc)
+        identity = file_identity(path)
+        return Warehouse(connect(path, read_only=True)), identity
+    try:
+        identity = file_identity(link)
+        return Warehouse(connect(link, read_only=True)), identity
+    finally:
+        link.unlink(missing_ok=True)
+
+
+class LiveWarehouse(Warehouse):
+    """A Warehouse whose connection, settings and entity index come from the newest file."""
+
+    def __init__(self, path: str | Path, *, first: Warehouse | None = None,
+                 check_every: float = 1.0,
+                 opener: Callable[[Path], tuple[Warehouse, Identity]] = open_generation) -> None:
+        """Follow the warehouse file at `path` (`first`: it, already open; else opened now)."""
+        self.path = Path(path)
+        self.check_every = check_every
+        self._opener = opener
+        if first is not None:
+            self._current, self._identity = first, file_identity(self.path)
+        else:
+            self._current, self._identity = opener(self.path)
+        self._checked = time.monotonic()
+        self._opening = threading.Lock()
+        self._pin: ContextVar[Warehouse | None] = ContextVar(f"warehouse-{id(self)}",
+                                                            default=None)
+        self.generation = 1
+        """Counts the files served so far (1 = the first)."""
+
+    # --- which generation -----------------------------------------------------------------------
+
+    def current(self) -> Warehouse:
+        """Return the newest generation, opening the file first if it was replaced."""
+        if time.monotonic() - self._checked >= self.check_every:
+            self._follow()
+        return self._current
+
+    @contextmanager
+    def pinned(self) -> Iterator[Warehouse]:
+        """Use one generation for everything run inside the block (one request)."""
+        token = self._pin.set(self.current())
+        try:
+            yield self._pin.get() or self._current
+        finally:
+            self._pin.reset(token)
+
+    def _active(self) -> Warehouse:
+        return self._pin.get() or self.current()
+
+    def _follow(self) -> None:
+        if not self._opening.acquire(blocking=False):
+            return  # another request is opening the new file; keep serving the old one
+        try:
+            self._checked = time.monotonic()
+            try:
+                identity = file_identity(self.path)
+            except FileNotFoundError:
+                return  # between an unlink and a rename: keep the open one
+            if identity == self._identity:
+                return
+            try:
+                fresh, identity = self._opener(self.path)
+                fresh.entities  # noqa: B018 - warm it before any request sees it
+            except (duckdb.Error, OSError, RuntimeError) as exc:
+                log.warning("warehouse %s changed but cannot be opened yet (%s); still serving "
+                            "the previous file", self.path, exc)
+                return
+            self._current, self._identity = fresh, identity
+            self.generation += 1
+            log.info("warehouse %s replaced: now serving generation %d", self.path,
+                     self.generation)
+        finally:
+            self._opening.release()
+
+    # --- the Warehouse interface, from the active generation ------------------------------------
+
+    @property  # type: ignore[override]
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The active generation's read-only connection."""
+        return self._active().con
+
+    @property  # type: ignore[override]
+    def settings(self) -> CompanySettings:
+        """The active generation's company settings."""
+        return self._active().settings
+
+    @property  # type: ignore[override]
+    def facts(self) -> bool:
+        """Whether the active generation's opp_facts may be read."""
+        return self._active().facts
+
+    @property  # type: ignore[override]
+    def memo(self) -> dict[object, object]:
+        """The active generation's memo (results of one file never answer for another)."""
+        return self._active().memo
+
+    @property
+    def entities(self) -> EntityIndex:
+        """The active generation's entity values."""
+        return self._active().entities
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on the active generation."""
+        return self._active().cursor()
+
+
+class PinWarehouse:
+    """ASGI middleware: each HTTP request runs on one generation of a LiveWarehouse."""
+
+    def __init__(self, app: object, warehouse: LiveWarehouse) -> None:
+        self.app = app
+        self.warehouse = warehouse
+
+    async def __call__(self, scope: dict, receive: object, send: object) -> None:
+        """Pin the warehouse for HTTP requests; pass anything else through."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)  # type: ignore[operator]
+            return
+        with self.warehouse.pinned():
+            await self.app(scope, receive, send)  # type: ignore[operator]
