@@ -41,6 +41,9 @@ def ask(warehouse: Warehouse, question: str, *, as_of: date | None = None,
     return response
 
 
+THREADS_SCHEMA_LOCK = 0x7468726561647300  # "threads": the advisory lock held while migrating
+
+
 class ThreadStoreError(RuntimeError):
     """The configured thread store cannot be opened (bad URL, server down, extra missing)."""
 
@@ -99,7 +102,14 @@ def _open_postgres(url: str, serde: Any) -> BaseCheckpointSaver:
     try:
         pool.open(wait=True, timeout=30)
         saver = PostgresSaver(pool, serde=serde)  # type: ignore[arg-type]
-        saver.setup()
+        with pool.connection() as lock:
+            # Replicas starting together would race through the saver's migrations (a
+            # duplicate-key error for all but one): they take turns under an advisory lock.
+            lock.execute("select pg_advisory_lock(%s)", (THREADS_SCHEMA_LOCK,))
+            try:
+                saver.setup()
+            finally:
+                lock.execute("select pg_advisory_unlock(%s)", (THREADS_SCHEMA_LOCK,))
     except psycopg.Error as exc:  # PoolTimeout included
         pool.close()
         raise ThreadStoreError(f"cannot set up the thread store {where}: {_first_line(exc)}") \
