@@ -45,9 +45,8 @@ def open_generation(path: Path) -> tuple[Warehouse, Identity]:
 
     Through a hard link with a name of its own, removed once open: DuckDB shares one database
     instance per file name within a process, so opening the same name again while the old file
-    is still in use would hand back the old file. (Where no link can be made, e.g. a read-only
-    directory, the name itself is opened: the switch then happens once the old file is
-    released.)
+    is still in use would hand back the old file. Where no link can be made (a directory the
+    server may not write) this raises OSError: the new file is then served after a restart.
     """
     from tools.warehouse import connect
 
@@ -55,9 +54,8 @@ def open_generation(path: Path) -> tuple[Warehouse, Identity]:
     try:
         os.link(path, link)
     except OSError as exc:
-        log.warning("cannot link %s to open its new version (%s); opening it by name", path, exc)
-        identity = file_identity(path)
-        return Warehouse(connect(path, read_only=True)), identity
+        raise OSError(f"cannot link {path} to open its new version ({exc.strerror}); give the "
+                      "server write access to the directory, or restart it") from None
     try:
         identity = file_identity(link)
         return Warehouse(connect(link, read_only=True)), identity
@@ -81,6 +79,7 @@ class LiveWarehouse(Warehouse):
             self._current, self._identity = opener(self.path)
         self._checked = time.monotonic()
         self._opening = threading.Lock()
+        self._refused: Identity | None = None
         self._pin: ContextVar[Warehouse | None] = ContextVar(f"warehouse-{id(self)}",
                                                             default=None)
         self.generation = 1
@@ -115,12 +114,13 @@ class LiveWarehouse(Warehouse):
                 identity = file_identity(self.path)
             except FileNotFoundError:
                 return  # between an unlink and a rename: keep the open one
-            if identity == self._identity:
+            if identity in (self._identity, self._refused):
                 return
             try:
                 fresh, identity = self._opener(self.path)
                 fresh.entities  # noqa: B018 - warm it before any request sees it
             except (duckdb.Error, OSError, RuntimeError) as exc:
+                self._refused = identity  # said once per file, not at every check
                 log.warning("warehouse %s changed but cannot be opened yet (%s); still serving "
                             "the previous file", self.path, exc)
                 return

@@ -19,15 +19,16 @@ import typer
 outbox_app = typer.Typer(no_args_is_help=True, help="Escalations waiting for (or done with) "
                          "delivery to the hub or a peer agent.")
 
-StoreOption = Annotated[Path | None, typer.Option(
-    "--store", help="Task store (default: $REVOPS_STATE_DB, else state.sqlite in your user data "
-                    "directory).", show_default=False)]
+StoreOption = Annotated[str | None, typer.Option(
+    "--store", help="Task store: a SQLite file or a postgresql:// URL (default: "
+                    "$REVOPS_STATE_DB, else state.sqlite in your user data directory).",
+    show_default=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")]
 State = Literal["pending", "delivered", "dead"]
 
 
 @contextmanager
-def _open(store_path: Path | None, *, outbox: bool = False,
+def _open(store_path: str | None, *, outbox: bool = False,
           as_json: bool = False, required: bool = False) -> Iterator[tuple[Any, Any]]:
     """Open the store (and an outbox on it); a store not created yet means no escalations."""
     from protocols.outbox import Outbox
@@ -40,7 +41,7 @@ def _open(store_path: Path | None, *, outbox: bool = False,
         _fail(f"invalid outbox settings: {exc}")
     from protocols.sqlstore import StoreOpenError
 
-    path = store_path or settings.state_db
+    path = state_location(store_path) if store_path else settings.state_db
     missing = isinstance(path, Path) and not path.exists()  # a PostgreSQL URL always opens
     if missing and required:
         _fail(f"no task store at {path}", code=1)
@@ -61,6 +62,13 @@ def _open(store_path: Path | None, *, outbox: bool = False,
         if box is not None:
             box.close()
         store.close()
+
+
+def state_location(value: str) -> Path | str:
+    """A --store value: a postgresql:// URL as given, else a file path."""
+    from agent.session import is_postgres_url
+
+    return value.strip() if is_postgres_url(value) else Path(value).expanduser()
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
