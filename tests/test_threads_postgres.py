@@ -1,5 +1,5 @@
 """Threads kept in PostgreSQL (REVOPS_THREADS_DB=postgresql://...): a real server is started
-from the PostgreSQL binaries for this module; follow-ups and clarifications must survive a new
+from the PostgreSQL binaries (tests/pg_server.py); follow-ups and clarifications must survive a new
 saver (a restart) and a new process, and a bad URL must be a message, not a traceback."""
 
 from __future__ import annotations
