@@ -83,6 +83,8 @@ def _open_postgres(url: str, serde: Any) -> BaseCheckpointSaver:
         from psycopg.conninfo import conninfo_to_dict
         from psycopg.rows import dict_row
         from psycopg_pool import ConnectionPool
+
+        from protocols.sqlstore import await_turn
     except ImportError:
         raise ThreadStoreError("a Postgres thread store needs the postgres extra: "
                                "pip install 'revops-agent[postgres]'") from None
@@ -105,12 +107,15 @@ def _open_postgres(url: str, serde: Any) -> BaseCheckpointSaver:
         with pool.connection() as lock:
             # Replicas starting together would race through the saver's migrations (a
             # duplicate-key error for all but one): they take turns under an advisory lock.
-            lock.execute("select pg_advisory_lock(%s)", (THREADS_SCHEMA_LOCK,))
+            # Polled, not waited for: a migration builds an index CONCURRENTLY, which waits
+            # for every statement running elsewhere, a blocked lock request included.
+            await_turn(lambda: lock.execute("select pg_try_advisory_lock(%s) as got",
+                                            (THREADS_SCHEMA_LOCK,)).fetchone()["got"])
             try:
                 saver.setup()
             finally:
                 lock.execute("select pg_advisory_unlock(%s)", (THREADS_SCHEMA_LOCK,))
-    except psycopg.Error as exc:  # PoolTimeout included
+    except (psycopg.Error, TimeoutError) as exc:  # PoolTimeout included
         pool.close()
         raise ThreadStoreError(f"cannot set up the thread store {where}: {_first_line(exc)}") \
             from None

@@ -167,7 +167,11 @@ async def _initialize_in_turn(store: DatabaseTaskStore) -> None:
     from protocols.sqlstore import SCHEMA_LOCK
 
     async with store.engine.connect() as lock:
-        await lock.execute(text("select pg_advisory_lock(:k)"), {"k": SCHEMA_LOCK})
+        # polled, not waited for (see protocols.sqlstore.await_turn)
+        while not (await lock.execute(text("select pg_try_advisory_lock(:k)"),
+                                      {"k": SCHEMA_LOCK})).scalar():
+            await lock.rollback()  # hold no transaction (nor snapshot) between two tries
+            await asyncio.sleep(0.05)
         try:
             await store.initialize()
         finally:

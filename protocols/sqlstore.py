@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,21 @@ from typing import Any, Protocol
 
 Row = Mapping[str, Any]
 SCHEMA_LOCK = 0x7265766F7073  # "revops": the advisory lock id held while changing the schema
+
+
+def await_turn(try_lock: Callable[[], bool], *, pause: float = 0.05,
+               timeout: float = 300.0) -> None:
+    """Call `try_lock` (a pg_try_advisory_lock) until it succeeds.
+
+    Polling instead of a blocking pg_advisory_lock: a session blocked in a lock request holds a
+    snapshot for as long as it waits, and a CREATE INDEX CONCURRENTLY run by the lock's holder
+    (LangGraph's checkpoint migrations do that) waits for it: the two would wait for each other.
+    """
+    deadline = time.monotonic() + timeout
+    while not try_lock():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no turn at the schema lock within {timeout:.0f} s")
+        time.sleep(pause)
 
 
 class StoreOpenError(RuntimeError):
@@ -200,9 +216,15 @@ class PostgresDatabase:
     @contextmanager
     def schema(self) -> Iterator[Connection]:
         """A transaction holding the schema lock: replicas starting together take turns."""
-        with self.transaction() as con:
-            con.execute("select pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
-            yield con
+        with self._pool.connection() as raw:
+            con = Connection(raw, POSTGRES)
+            await_turn(lambda: con.execute("select pg_try_advisory_lock(?) as got",
+                                           (SCHEMA_LOCK,)).fetchone()["got"])
+            try:
+                with raw.transaction():
+                    yield con
+            finally:
+                con.execute("select pg_advisory_unlock(?)", (SCHEMA_LOCK,))
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run a read on a pooled connection."""

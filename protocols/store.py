@@ -280,22 +280,33 @@ class TaskStore:
         Otherwise return the claim that holds: `owner`'s own (new, renewed, or taken over from
         a claim that lapsed), or another live owner's (whose request may differ: a 409).
         """
-        with self.transaction() as con:
-            done = con.execute("select * from tasks where task_id = ?", (task_id,)).fetchone()
-            if done is not None:
-                return _task(done)
-            row = con.execute(
-                "insert into task_claims (task_id, request, owner, lease_until, claimed_at)"
-                " values (?, ?, ?, ?, ?) on conflict (task_id) do update set"
-                " request = excluded.request, owner = excluded.owner,"
-                " lease_until = excluded.lease_until, claimed_at = excluded.claimed_at"
-                " where task_claims.owner = excluded.owner or task_claims.lease_until <= ?"
-                " returning *",
-                (task_id, _js(request), owner, _ts(lease_until), _ts(now), _ts(now))).fetchone()
-            if row is None:
-                row = con.execute("select * from task_claims where task_id = ?",
-                                  (task_id,)).fetchone()
-            return _claim(row)
+        while True:
+            with self.transaction() as con:
+                # Claim first, then look for the answer: in PostgreSQL the claim waits for a
+                # replica recording the answer right now, and the look after it (a statement
+                # of its own, so a fresh snapshot under READ COMMITTED) then sees that answer.
+                row = con.execute(
+                    "insert into task_claims (task_id, request, owner, lease_until, claimed_at)"
+                    " values (?, ?, ?, ?, ?) on conflict (task_id) do update set"
+                    " request = excluded.request, owner = excluded.owner,"
+                    " lease_until = excluded.lease_until, claimed_at = excluded.claimed_at"
+                    " where task_claims.owner = excluded.owner or task_claims.lease_until <= ?"
+                    " returning *",
+                    (task_id, _js(request), owner, _ts(lease_until), _ts(now), _ts(now))
+                ).fetchone()
+                done = con.execute("select * from tasks where task_id = ?",
+                                   (task_id,)).fetchone()
+                if done is not None:
+                    if row is not None:
+                        con.execute("delete from task_claims where task_id = ? and owner = ?",
+                                    (task_id, owner))
+                    return _task(done)
+                if row is None:
+                    row = con.execute("select * from task_claims where task_id = ?",
+                                      (task_id,)).fetchone()
+                if row is not None:
+                    return _claim(row)
+            # the other claim ended between two statements (answered or given up): look again
 
     def task_claim(self, task_id: str) -> TaskClaim | None:
         """Return the claim on a task id still being answered (by any replica), or None."""

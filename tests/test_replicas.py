@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import REPO
-from tests.metrics_demo import END, demo_warehouse
+from tests.metrics_demo import END, demo_warehouse, shared_last_name
 from tests.pg_server import free_port, new_database
 
 pytestmark = pytest.mark.slow
@@ -106,6 +106,8 @@ class Replica:
                     return
             except httpx.HTTPError:
                 time.sleep(0.1)
+        self.proc.send_signal(signal.SIGABRT)  # faulthandler writes every thread's stack
+        self.proc.wait(10)
         raise AssertionError(f"replica on {self.port} did not start: {self.log.read_text()}")
 
     def kill(self) -> None:
@@ -122,21 +124,32 @@ class Replica:
                 self.proc.kill()
 
 
-@pytest.fixture
-def cluster(pg_server, tmp_path_factory, tmp_path):
-    demo_warehouse(tmp_path_factory).con.close()
+@pytest.fixture(scope="module")
+def ambiguous_name(tmp_path_factory) -> str:
+    """A last name two reps of the demo company share (a question about it is asked back)."""
+    wh = demo_warehouse(tmp_path_factory)
+    try:
+        return shared_last_name(wh)
+    finally:
+        wh.con.close()
+
+
+@pytest.fixture(scope="module")
+def cluster(pg_server, tmp_path_factory, ambiguous_name):
     db = tmp_path_factory.getbasetemp() / "area_metrics_demo.duckdb"
+    logs = tmp_path_factory.mktemp("replicas")
     url = new_database(pg_server, "revops_replicas")
     hub = Hub(free_port())
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REVOPS_", "OPENAI_"))}
     env.update({
-        "PYTHONPATH": str(REPO), "REVOPS_TOKENS": f"{HUB_TOKEN}=chassis-hub:hub",
+        "PYTHONPATH": str(REPO), "PYTHONFAULTHANDLER": "1",
+        "REVOPS_TOKENS": f"{HUB_TOKEN}=chassis-hub:hub",
         "REVOPS_STATE_DB": url, "REVOPS_THREADS_DB": url, "REVOPS_HUB_URL": hub.url,
         # short intervals so the test sees retries, lapsed claims and recovery in seconds
         "REVOPS_OUTBOX_INTERVAL": "0.3", "REVOPS_OUTBOX_BASE_DELAY": "0.3",
         "REVOPS_OUTBOX_MAX_DELAY": "1", "REVOPS_OUTBOX_MAX_TRIES": "1000",
-        "REVOPS_OUTBOX_TIMEOUT": "1", "REVOPS_LEASE_SECONDS": "3"})
-    replicas = [Replica(free_port(), db, env, tmp_path / f"replica-{i}.log") for i in range(3)]
+        "REVOPS_OUTBOX_TIMEOUT": "1", "REVOPS_LEASE_SECONDS": "5"})
+    replicas = [Replica(free_port(), db, env, logs / f"replica-{i}.log") for i in range(3)]
     for r in replicas:
         r.start()
     try:
@@ -245,3 +258,55 @@ def test_three_replicas_lose_nothing(cluster):
                 got = client.get(f"/v1/tasks/{tid}")
                 assert got.status_code == 200, (r.port, tid, got.text)
                 assert got.json()["answer"] == answer["answer"]
+
+
+async def a2a_send(base: str, message):
+    """Send one A2A message with the official client to the replica at `base`."""
+    from a2a.client import A2ACardResolver, ClientConfig, ClientFactory
+    from a2a.types import SendMessageRequest
+    from a2a.utils import TransportProtocol
+
+    async with httpx.AsyncClient(headers=HEADERS, timeout=30) as http:
+        card = await A2ACardResolver(http, base).get_agent_card()
+        config = ClientConfig(httpx_client=http, streaming=False,
+                              supported_protocol_bindings=[TransportProtocol.JSONRPC])
+        async with ClientFactory(config).create(card) as client:
+            if isinstance(message, str):  # a task id: GetTask
+                from a2a.types import GetTaskRequest
+
+                return await client.get_task(GetTaskRequest(id=message))
+            [event] = [e async for e in client.send_message(SendMessageRequest(message=message))]
+            return event.task
+
+
+def test_an_a2a_clarification_continues_at_another_replica(cluster, ambiguous_name):
+    """A2A tasks and threads are shared: asked back at one replica, answered at another, read
+    at the third."""
+    import asyncio
+    import uuid
+
+    from a2a.helpers import get_data_parts
+    from a2a.types import Message, Part, Role, TaskState
+
+    replicas, _hub, _url = cluster
+
+    def message(text: str, **ids: str) -> Message:
+        return Message(role=Role.ROLE_USER, message_id=uuid.uuid4().hex,
+                       parts=[Part(text=text)], **ids)
+
+    asked = asyncio.run(a2a_send(replicas[0].url, message(
+        f"bookings for {ambiguous_name.lower()} this year")))
+    assert asked.status.state == TaskState.TASK_STATE_INPUT_REQUIRED
+    [data] = get_data_parts(list(asked.status.message.parts))
+    chosen = data["clarification"]["options"][1].rsplit(" (", 1)[0]
+    done = asyncio.run(a2a_send(replicas[1].url, message(
+        chosen, task_id=asked.id, context_id=asked.context_id)))
+    assert done.id == asked.id and done.status.state == TaskState.TASK_STATE_COMPLETED
+    [artifact] = done.artifacts
+    [answer] = get_data_parts(list(artifact.parts))
+    assert answer["intent"]["params"]["filters"] == [{"dimension": "rep", "values": [chosen]}]
+    read = asyncio.run(a2a_send(replicas[2].url, asked.id))
+    assert read.status.state == TaskState.TASK_STATE_COMPLETED
+    got = httpx.get(f"{replicas[2].url}/v1/tasks/{asked.id}", headers=HEADERS, timeout=20)
+    assert got.status_code == 200 and got.json()["intent"]["params"]["filters"] == [
+        {"dimension": "rep", "values": [chosen]}]

@@ -9,6 +9,7 @@ import asyncio
 import subprocess
 import sys
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -136,9 +137,12 @@ def test_two_outboxes_on_one_database_send_each_escalation_once(pg_url):
         results: dict[str, list] = {}
         start = threading.Barrier(2)
 
-        def run(box: Outbox) -> None:
+        def run(box: Outbox) -> None:  # passes of 4 until the other box or this one sent all
             start.wait()
-            results[box.owner] = [r for _ in range(5) for r in box.deliver_due(limit=8)]
+            results[box.owner] = []
+            deadline = time.monotonic() + 30
+            while box.store.counts()["delivered"] < 40 and time.monotonic() < deadline:
+                results[box.owner] += box.deliver_due(limit=4)
 
         threads = [threading.Thread(target=run, args=(box,)) for box in boxes]
         for t in threads:
@@ -147,8 +151,9 @@ def test_two_outboxes_on_one_database_send_each_escalation_once(pg_url):
             t.join(60)
         keys = [r["key"] for r in receiver.requests]
         assert sorted(keys) == [f"esc-{i:03d}" for i in range(40)]  # each sent once, none lost
-        assert results["a"] and results["b"]  # both replicas did part of the work
         assert stores[1].counts()["delivered"] == 40
+        outcomes = results["a"] + results["b"]
+        assert len(outcomes) == 40 and {r.outcome for r in outcomes} == {"delivered"}
     finally:
         receiver.stop()
         for s in stores:
@@ -215,3 +220,29 @@ def test_a_bad_state_url_is_one_line_without_the_password(pg_server, bad):
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
     assert out.stderr.startswith("error: cannot open the state database")
     assert "s3cret" not in out.stderr
+
+
+def test_a_claim_racing_the_answer_being_recorded_gets_the_answer(pg_url):
+    """Replica b claims a task id while replica a is committing its answer (which ends a's
+    claim): b must get a's answer, not a fresh claim of its own (which would answer twice)."""
+    from protocols.store import _js, _ts
+
+    body = {"task_id": "race", "question": "win rate"}
+    lease = T0 + timedelta(seconds=60)
+    with TaskStore(pg_url) as a, TaskStore(pg_url) as b:
+        a.claim_task("race", body, owner="a", now=T0, lease_until=lease)
+        got: list = []
+        with a.transaction() as con:  # a records its answer; not committed yet
+            con.execute("insert into tasks (task_id, request, response, status, created_at,"
+                        " updated_at) values (?, ?, ?, 'answered', ?, ?)",
+                        ("race", _js(body), _js({"answer": "35%"}), _ts(T0), _ts(T0)))
+            con.execute("delete from task_claims where task_id = ?", ("race",))
+            racer = threading.Thread(target=lambda: got.append(b.claim_task(
+                "race", body, owner="b", now=T0, lease_until=lease)))
+            racer.start()
+            time.sleep(0.5)  # b now waits on the claim row a is deleting
+            assert got == []
+        racer.join(10)
+        [result] = got
+        assert isinstance(result, TaskRecord) and result.response == {"answer": "35%"}
+        assert b.task_claim("race") is None
