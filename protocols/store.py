@@ -183,7 +183,6 @@ class TaskStore:
 
         Raises protocols.sqlstore.StoreOpenError when a PostgreSQL server cannot be reached.
         """
-        self.path = str(location)
         self.db: Database = open_database(location)
         self.dialect = self.db.dialect
         self._key = self.dialect.order_key
