@@ -133,23 +133,23 @@ class LiveWarehouse(Warehouse):
 
     # --- the Warehouse interface, from the active generation ------------------------------------
 
-    @property  # type: ignore[override]
-    def con(self) -> duckdb.DuckDBPyConnection:
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:  # type: ignore[override]
         """The active generation's read-only connection."""
         return self._active().con
 
-    @property  # type: ignore[override]
-    def settings(self) -> CompanySettings:
+    @property
+    def settings(self) -> CompanySettings:  # type: ignore[override]
         """The active generation's company settings."""
         return self._active().settings
 
-    @property  # type: ignore[override]
-    def facts(self) -> bool:
+    @property
+    def facts(self) -> bool:  # type: ignore[override]
         """Whether the active generation's opp_facts may be read."""
         return self._active().facts
 
-    @property  # type: ignore[override]
-    def memo(self) -> dict[object, object]:
+    @property
+    def memo(self) -> dict[object, object]:  # type: ignore[override]
         """The active generation's memo (results of one file never answer for another)."""
         return self._active().memo
 

@@ -188,7 +188,8 @@ class PostgresDatabase:
             raise StoreOpenError("a PostgreSQL state database needs the postgres extra: "
                                  "pip install 'revops-agent[postgres]'") from None
         try:
-            timeout = {} if "connect_timeout" in conninfo_to_dict(url) else {"connect_timeout": 10}
+            timeout: dict[str, Any] = ({} if "connect_timeout" in conninfo_to_dict(url)
+                                       else {"connect_timeout": 10})
             # One direct connection first: a pool that cannot connect only reports a timeout,
             # this surfaces libpq's reason (refused, authentication failed, no such database).
             psycopg.connect(url, **timeout).close()

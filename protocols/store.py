@@ -505,8 +505,7 @@ def _task(row: Row) -> TaskRecord:
 
 
 def _claim(row: Row) -> TaskClaim:
-    return TaskClaim(task_id=row["task_id"], request=_lo(row["request"]), owner=row["owner"],
-                     lease_until=_dt(row["lease_until"]), claimed_at=_dt(row["claimed_at"]))
+    return TaskClaim.model_validate({**row, "request": _lo(row["request"])})
 
 
 def _escalation(row: Row) -> EscalationRecord:
