@@ -246,3 +246,20 @@ def test_a_claim_racing_the_answer_being_recorded_gets_the_answer(pg_url):
         [result] = got
         assert isinstance(result, TaskRecord) and result.response == {"answer": "35%"}
         assert b.task_claim("race") is None
+
+
+def test_serve_with_an_unreachable_state_database_is_one_line(tmp_path_factory, tmp_path):
+    from tests.metrics_demo import demo_warehouse
+
+    demo_warehouse(tmp_path_factory).con.close()
+    db = tmp_path_factory.getbasetemp() / "area_metrics_demo.duckdb"
+    url = f"postgresql://revops:s3cret@127.0.0.1:{free_port()}/revops"
+    out = subprocess.run([sys.executable, "-m", "agent.cli", "serve", "--db", str(db), "--port",
+                          str(free_port())], capture_output=True, text=True, cwd=REPO, timeout=120,
+                         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO),
+                              "REVOPS_STATE_DB": url, "REVOPS_TOKENS": "t" * 20 + "=hub:hub",
+                              "REVOPS_THREADS_DB": str(tmp_path / "threads.sqlite")})
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert out.stderr.strip().splitlines()[-1].startswith(
+        "error: cannot open the state database postgresql://revops:***@127.0.0.1:")
+    assert "s3cret" not in out.stderr
