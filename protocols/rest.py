@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from protocols.auth import Identity, identity_of
 from protocols.messages import AgentResponse
-from protocols.service import TaskConflict
+from protocols.task_claims import TaskConflict
 from protocols.tasks import ForbiddenRequester, TaskEnvelope, effective_requester, run_task
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -63,10 +63,6 @@ class ServiceConfig:
     """How long this server's claim on a task id holds unrenewed (renewed while it works)."""
     claim_poll_s: float = 0.25
     """How often a server waiting for another's answer to the same task id looks for it."""
-
-
-class TaskConflict(Exception):
-    """The task id is being answered elsewhere for a different request body (a 409)."""
 
 
 @dataclass
@@ -125,62 +121,14 @@ class Service:
               work: Coroutine[Any, Any, AgentResponse]) -> Inflight:
         """Start answering a task; it runs to the end even if its caller times out.
 
-        The work runs under this server's claim on the task id (see `claimed`), so servers
-        sharing a store never answer one task twice."""
-        entry = Inflight(body, asyncio.ensure_future(self.claimed(task_id, body, work)))
+        The work runs under this server's claim on the task id (protocols/task_claims.py), so
+        servers sharing a store never answer one task twice."""
+        from protocols.task_claims import claimed
+
+        entry = Inflight(body, asyncio.ensure_future(claimed(self, task_id, body, work)))
         self.inflight[task_id] = entry
         entry.task.add_done_callback(lambda _: self.inflight.pop(task_id, None))
         return entry
-
-    async def claimed(self, task_id: str, body: dict[str, Any],
-                      work: Coroutine[Any, Any, AgentResponse]) -> AgentResponse:
-        """Run `work` under this server's claim on `task_id` in the store.
-
-        While another server holds the claim, wait for the answer it records (raising
-        TaskConflict if it answers a different body), or for its claim to lapse (it died):
-        then answer here. The claim is renewed while the work runs and dropped if it fails.
-        """
-        from protocols.store import TaskRecord, utcnow
-
-        lease = timedelta(seconds=self.config.lease_s)
-        try:
-            while True:
-                now = utcnow()
-                got = await asyncio.to_thread(self.store.claim_task, task_id, body,
-                                              owner=self.replica, now=now,
-                                              lease_until=now + lease)
-                if isinstance(got, TaskRecord):  # answered elsewhere since the caller looked
-                    if got.request != body:
-                        raise TaskConflict(task_id)
-                    return AgentResponse.model_validate(got.response)
-                if got.owner == self.replica:
-                    break
-                if got.request != body:
-                    raise TaskConflict(task_id)
-                await asyncio.sleep(self.config.claim_poll_s)
-        except BaseException:
-            work.close()
-            raise
-        renewing = asyncio.ensure_future(self._renew(task_id, lease))
-        try:
-            return await work
-        except BaseException:
-            await asyncio.shield(asyncio.to_thread(self.store.release_task, task_id,
-                                                   owner=self.replica))
-            raise
-        finally:
-            renewing.cancel()
-
-    async def _renew(self, task_id: str, lease: timedelta) -> None:
-        from protocols.store import utcnow
-
-        while True:
-            await asyncio.sleep(lease.total_seconds() / 3)
-            held = await asyncio.to_thread(self.store.renew_task, task_id, owner=self.replica,
-                                           lease_until=utcnow() + lease)
-            if not held:
-                log.warning("lost the claim on task %s (another server took it over)", task_id)
-                return
 
     def spawn(self, work: Awaitable[Any]) -> None:
         """Run fire-and-forget work (callbacks), kept referenced until done."""
