@@ -33,6 +33,11 @@ def demo_file(tmp_path_factory, tmp_path) -> Path:
     return path
 
 
+def leftovers(path: Path) -> list[Path]:
+    """Copies being written and open links beside the warehouse (the swap lock file stays)."""
+    return [p for p in path.parent.glob(f".{path.name}.*") if not p.name.endswith(".lock")]
+
+
 def opportunities(wh: Warehouse) -> int:
     return wh.cursor().execute("select count(*) from opportunities").fetchone()[0]
 
@@ -59,7 +64,7 @@ def test_a_replaced_file_is_served_after_the_request_in_progress(demo_file):
     with wh.pinned() as pinned:
         assert opportunities(pinned) == opportunities(wh) == before - 150
     assert wh.generation == 3
-    assert not list(demo_file.parent.glob(".w.duckdb.*"))  # no temp files or links left
+    assert leftovers(demo_file) == []  # no copies or links left behind
 
 
 def test_a_file_that_cannot_be_opened_is_not_switched_to(demo_file, caplog):
@@ -80,7 +85,7 @@ def test_a_failed_swap_leaves_the_old_file(demo_file):
     assert demo_file.stat().st_ino == identity
     with connect(demo_file, read_only=True) as con:
         assert con.execute("select count(*) from opportunities").fetchone()[0] > 0
-    assert not list(demo_file.parent.glob(".w.duckdb.*"))
+    assert leftovers(demo_file) == []
 
 
 def test_import_swap_while_another_process_reads_the_file(tmp_path):
@@ -142,3 +147,38 @@ def test_a_server_keeps_answering_while_the_warehouse_is_replaced(demo_file, tmp
                 t.join(60)
     assert failures == []
     assert wh.generation == 4 and opportunities(wh) == before - 300
+
+
+def test_two_swaps_of_one_file_take_turns(demo_file):
+    """The second import copies the file after the first renamed it: both imports are kept."""
+    inside, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with replaced(demo_file) as new, writable(new) as con:
+                con.execute("create table first_import (x int)")
+                inside.set()
+                release.wait(30)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    def second() -> None:
+        with replaced(demo_file) as new, writable(new) as con:
+            con.execute("create table second_import (x int)")
+
+    a = threading.Thread(target=first)
+    a.start()
+    assert inside.wait(30)
+    b = threading.Thread(target=second)
+    b.start()
+    b.join(0.5)
+    assert b.is_alive()  # waiting for its turn
+    release.set()
+    a.join(30)
+    b.join(30)
+    assert errors == []
+    with connect(demo_file, read_only=True) as con:
+        tables = {r[0] for r in con.execute(
+            "select table_name from information_schema.tables").fetchall()}
+    assert {"first_import", "second_import"} <= tables

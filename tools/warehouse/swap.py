@@ -9,8 +9,10 @@ servers notice the new file and switch to it between requests (agent/live_wareho
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,8 +24,41 @@ from tools.warehouse.connection import WarehouseError
 @contextmanager
 def replaced(path: str | Path) -> Iterator[Path]:
     """Yield a new file beside `path` to write (a copy of it, if it exists); when the block
-    succeeds, rename it over `path` atomically; when it fails, remove it."""
+    succeeds, rename it over `path` atomically; when it fails, remove it.
+
+    Imports of the same file take turns (an exclusive lock on `.<name>.swap.lock`): two at once
+    would each copy the old file and the later rename would drop the earlier import.
+    """
     path = Path(path)
+    with _turn(path):
+        _drop_leftovers(path)
+        with _replacing(path) as new:
+            yield new
+
+
+@contextmanager
+def _turn(path: Path) -> Iterator[None]:
+    with open(path.with_name(f".{path.name}.swap.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
+
+
+def _drop_leftovers(path: Path) -> None:
+    """Remove copies an import killed half way left behind (none is running: we hold the turn),
+    and links a server killed while opening a new version left (a live one holds its link for
+    milliseconds; agent/live_warehouse.py)."""
+    for stale in path.parent.glob(f".{path.name}.*.new*"):
+        stale.unlink(missing_ok=True)
+    for link in path.parent.glob(f".{path.name}.open-*"):
+        try:
+            if time.time() - link.lstat().st_mtime > 60:
+                link.unlink(missing_ok=True)
+        except FileNotFoundError:
+            pass
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[Path]:
     if Path(f"{path}.wal").exists():
         raise WarehouseError(f"{path} has a write-ahead log: a writer is using it, or one died "
                              f"before checkpointing; open it once with `revops refresh` first")
