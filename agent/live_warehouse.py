@@ -32,6 +32,8 @@ from tools.warehouse import CompanySettings
 log = logging.getLogger(__name__)
 
 Identity = tuple[int, int, int, int]
+RETRY_REFUSED = 30.0
+"""Seconds before a file that could not be opened is tried again (it may have been busy)."""
 
 
 def file_identity(path: Path) -> Identity:
@@ -80,6 +82,7 @@ class LiveWarehouse(Warehouse):
         self._checked = time.monotonic()
         self._opening = threading.Lock()
         self._refused: Identity | None = None
+        self._retry_at = 0.0
         self._pin: ContextVar[Warehouse | None] = ContextVar(f"warehouse-{id(self)}",
                                                             default=None)
         self.generation = 1
@@ -114,15 +117,17 @@ class LiveWarehouse(Warehouse):
                 identity = file_identity(self.path)
             except FileNotFoundError:
                 return  # between an unlink and a rename: keep the open one
-            if identity in (self._identity, self._refused):
+            if identity == self._identity or (
+                    identity == self._refused and time.monotonic() < self._retry_at):
                 return
             try:
                 fresh, identity = self._opener(self.path)
                 fresh.entities  # noqa: B018 - warm it before any request sees it
             except (duckdb.Error, OSError, RuntimeError) as exc:
-                self._refused = identity  # said once per file, not at every check
-                log.warning("warehouse %s changed but cannot be opened yet (%s); still serving "
-                            "the previous file", self.path, exc)
+                if identity != self._refused:  # said once per file, not at every check
+                    log.warning("warehouse %s changed but cannot be opened yet (%s); still "
+                                "serving the previous file", self.path, exc)
+                self._refused, self._retry_at = identity, time.monotonic() + RETRY_REFUSED
                 return
             self._current, self._identity = fresh, identity
             self.generation += 1

@@ -51,7 +51,8 @@ def _drop_leftovers(path: Path) -> None:
         stale.unlink(missing_ok=True)
     for link in path.parent.glob(f".{path.name}.open-*"):
         try:
-            if time.time() - link.lstat().st_mtime > 60:
+            # ctime: making a link changes the inode's ctime (its mtime is the file's)
+            if time.time() - link.lstat().st_ctime > 60:
                 link.unlink(missing_ok=True)
         except FileNotFoundError:
             pass
