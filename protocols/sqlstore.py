@@ -103,6 +103,8 @@ class Database(Protocol):
     dialect: Dialect
     where: str
     """Where it lives, fit for messages (a path, or the URL without its password)."""
+    errors: tuple[type[Exception], ...]
+    """The driver's errors (to turn a failed schema set-up into a StoreOpenError)."""
 
     def transaction(self) -> Any: ...  # noqa: D102 - a context manager yielding a Connection
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...  # noqa: D102
@@ -128,6 +130,7 @@ class SqliteDatabase:
     """A SQLite file, one connection shared by threads under a lock (WAL, synchronous=full)."""
 
     dialect = SQLITE
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
 
     def __init__(self, path: str | Path) -> None:
         """Open (creating it and its directory if needed) the file at `path`."""
@@ -197,6 +200,7 @@ class PostgresDatabase:
             reason = _first_line(exc).replace(url, self.where)
             raise StoreOpenError(f"cannot open the state database {self.where}: {reason}") \
                 from None
+        self.errors = (psycopg.Error,)
         self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False,
                                     name="revops-state",
                                     kwargs={"autocommit": True, "row_factory": dict_row,

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from protocols.sqlstore import Connection, Database, Row, open_database
+from agent.session import first_line
+from protocols.sqlstore import Connection, Database, Row, StoreOpenError, open_database
 
 if TYPE_CHECKING:
     from protocols.messages import AgentResponse
@@ -186,12 +187,17 @@ class TaskStore:
         self.db: Database = open_database(location)
         self.dialect = self.db.dialect
         self._key = self.dialect.order_key
-        with self.db.schema() as con:
-            for statement in SCHEMA_TEMPLATE.format(
-                    order_key=self.dialect.order_key_ddl).split(";"):
-                if statement.strip():
-                    con.execute(statement)
-            self._upgrade(con)
+        try:
+            with self.db.schema() as con:
+                for statement in SCHEMA_TEMPLATE.format(
+                        order_key=self.dialect.order_key_ddl).split(";"):
+                    if statement.strip():
+                        con.execute(statement)
+                self._upgrade(con)
+        except (*self.db.errors, TimeoutError) as exc:  # e.g. no right to create tables
+            self.db.close()
+            raise StoreOpenError(f"cannot set up the state database {self.where}: "
+                                 f"{first_line(exc)}") from None
 
     @property
     def where(self) -> str:

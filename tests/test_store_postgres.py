@@ -263,3 +263,15 @@ def test_serve_with_an_unreachable_state_database_is_one_line(tmp_path_factory, 
     assert out.stderr.strip().splitlines()[-1].startswith(
         "error: cannot open the state database postgresql://revops:***@127.0.0.1:")
     assert "s3cret" not in out.stderr
+
+
+def test_a_role_that_may_not_create_the_tables_is_one_line(pg_server):
+    import psycopg
+
+    url = new_database(pg_server, "revops_locked")
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("drop role if exists reader")
+        con.execute("create role reader login")
+        con.execute("revoke create on schema public from public")
+    with pytest.raises(StoreOpenError, match="^cannot set up the state database .*permission"):
+        TaskStore(url.replace("postgres@", "reader@"))
