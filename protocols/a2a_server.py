@@ -94,7 +94,9 @@ def task_store(path: Path | str | None) -> TaskStore:
         from sqlalchemy.engine import make_url
 
         url = make_url(str(path)).set(drivername="postgresql+psycopg")
-        shared = DatabaseTaskStore(create_async_engine(url, pool_pre_ping=True))
+        # no server-side prepared statements: safe behind PgBouncer (as the other pools)
+        shared = DatabaseTaskStore(create_async_engine(
+            url, pool_pre_ping=True, connect_args={"prepare_threshold": None}))
         shared.task_model = _pg_task_model()  # the SDK would define the class once per store
         return shared
 
