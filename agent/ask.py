@@ -11,6 +11,8 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from agent.context import Context, Warehouse
 from agent.graph import build_graph, graph
+from agent.session import first_line as _first_line
+from agent.session import redacted_url as _redacted
 from protocols.messages import AgentResponse
 
 
@@ -37,6 +39,9 @@ def ask(warehouse: Warehouse, question: str, *, as_of: date | None = None,
     response = out["response"]
     assert isinstance(response, AgentResponse)
     return response
+
+
+THREADS_SCHEMA_LOCK = 0x7468726561647300  # "threads": the advisory lock held while migrating
 
 
 class ThreadStoreError(RuntimeError):
@@ -78,6 +83,8 @@ def _open_postgres(url: str, serde: Any) -> BaseCheckpointSaver:
         from psycopg.conninfo import conninfo_to_dict
         from psycopg.rows import dict_row
         from psycopg_pool import ConnectionPool
+
+        from protocols.sqlstore import await_turn
     except ImportError:
         raise ThreadStoreError("a Postgres thread store needs the postgres extra: "
                                "pip install 'revops-agent[postgres]'") from None
@@ -97,30 +104,22 @@ def _open_postgres(url: str, serde: Any) -> BaseCheckpointSaver:
     try:
         pool.open(wait=True, timeout=30)
         saver = PostgresSaver(pool, serde=serde)  # type: ignore[arg-type]
-        saver.setup()
-    except psycopg.Error as exc:  # PoolTimeout included
+        with pool.connection() as lock:
+            # Replicas starting together would race through the saver's migrations (a
+            # duplicate-key error for all but one): they take turns under an advisory lock.
+            # Polled, not waited for: a migration builds an index CONCURRENTLY, which waits
+            # for every statement running elsewhere, a blocked lock request included.
+            await_turn(lambda: lock.execute("select pg_try_advisory_lock(%s) as got",
+                                            (THREADS_SCHEMA_LOCK,)).fetchone()["got"])
+            try:
+                saver.setup()
+            finally:
+                lock.execute("select pg_advisory_unlock(%s)", (THREADS_SCHEMA_LOCK,))
+    except (psycopg.Error, TimeoutError) as exc:  # PoolTimeout included
         pool.close()
         raise ThreadStoreError(f"cannot set up the thread store {where}: {_first_line(exc)}") \
             from None
     return saver
-
-
-def _redacted(url: str) -> str:
-    """The URL without its password, fit for an error message."""
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-        return parts._replace(netloc=netloc).geturl()
-    except ValueError:
-        return "(the configured Postgres URL)"
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def state_types() -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -234,9 +234,11 @@ def _read_only(path: Path) -> Any:
 
 
 @contextmanager
-def _warehouse(db: Path | None, *, threads: bool) -> Iterator[tuple[Any, Any, Any]]:
+def _warehouse(db: Path | None, *, threads: bool, live: bool = False
+               ) -> Iterator[tuple[Any, Any, Any]]:
     """Open the warehouse read-only (building the demo on first use), the model client and,
-    for conversations, the thread store, for one command."""
+    for conversations, the thread store, for one command. `live`: follow the file when an
+    import replaces it (a server)."""
     path = db or default_db()
     if db is None and not os.environ.get("REVOPS_DB", "").strip() and not path.exists():
         _stderr(f"No warehouse yet: building the demo company in {path} (one time).")
@@ -253,7 +255,12 @@ def _warehouse(db: Path | None, *, threads: bool) -> Iterator[tuple[Any, Any, An
         _stderr(f"error: {exc}")
         raise typer.Exit(2) from None
     try:
-        yield Warehouse(con), make_llm(), saver
+        if live:
+            from agent.live_warehouse import LiveWarehouse
+
+            yield LiveWarehouse(path, first=Warehouse(con)), make_llm(), saver
+        else:
+            yield Warehouse(con), make_llm(), saver
     finally:
         con.close()
         if saver is not None:
@@ -296,15 +303,22 @@ def import_(
     source: Annotated[Path, typer.Option("--source", help="Folder with the export files.")],
     db: DbOption = None,
     as_json: JsonOption = False,
+    swap: Annotated[bool, typer.Option(
+        "--swap", help="Import into a copy of the warehouse and rename it over the original "
+                       "when done: servers reading it keep answering, then switch to the new "
+                       "file (needs room for a second copy).")] = False,
 ) -> None:
     """Load a CRM export (CSV, gzip CSV or Parquet) into the warehouse through a mapping."""
     from tools.importer import ImportFailed, run_import
     from tools.warehouse import writable
+    from tools.warehouse.connection import WarehouseError
+    from tools.warehouse.swap import replaced
 
     path = db or default_db()
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with _progress() as bar, writable(path) as con:
+        with _progress() as bar, (replaced(path) if swap else nullcontext(path)) as target, \
+                writable(target) as con:
             task = bar.add_task("import", total=1.0)
             summary = run_import(con, mapping, source, progress=lambda step, f: bar.update(
                 task, completed=f, description=f"import: {step}"))
@@ -313,6 +327,9 @@ def import_(
             print(json.dumps({"status": "failed", "error": str(exc)}))
         _stderr(f"import failed, nothing was loaded: {exc}")
         raise typer.Exit(1) from None
+    except WarehouseError as exc:  # --swap: the file is being written by someone else
+        _stderr(f"error: {exc}")
+        raise typer.Exit(2) from None
     if as_json:
         print(summary.model_dump_json(indent=2))
     else:
@@ -461,14 +478,17 @@ def serve(
     = None,
 ) -> None:
     """Serve the agent over HTTP: REST for the hub, A2A for peers, MCP at /mcp."""
-    from protocols.auth import AuthConfigError
+    from pydantic import ValidationError
 
-    with _warehouse(db, threads=True) as (wh, llm, saver):
+    from protocols.auth import AuthConfigError
+    from protocols.sqlstore import StoreOpenError
+
+    with _warehouse(db, threads=True, live=True) as (wh, llm, saver):
         from protocols.service import serve as run_service
 
         try:
             run_service(wh, host=host, port=port, tokens_file=tokens, llm=llm, threads=saver)
-        except AuthConfigError as exc:
+        except (AuthConfigError, StoreOpenError, ValidationError) as exc:
             _stderr(f"error: {exc}")
             raise typer.Exit(2) from None
 

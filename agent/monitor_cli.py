@@ -33,8 +33,9 @@ def monitor(
     db: Annotated[Path | None, typer.Option(
         "--db", help="Warehouse file (default: $REVOPS_DB, else the demo company in your user "
                      "data directory).", show_default=False)] = None,
-    store: Annotated[Path | None, typer.Option(
-        "--store", help="Task store holding the outbox and the alerts (default: "
+    store: Annotated[str | None, typer.Option(
+        "--store", help="Task store holding the outbox and the alerts, a file or a "
+                        "postgresql:// URL (default: "
                         "$REVOPS_STATE_DB, else state.sqlite in your user data directory).",
         show_default=False)] = None,
     once: Annotated[bool, typer.Option("--once", help="Run one pass and exit.")] = False,
@@ -62,8 +63,15 @@ def monitor(
         settings = OutboxSettings()
     except ValueError as exc:  # pydantic's ValidationError: a bad REVOPS_* variable
         _fail(f"invalid outbox settings: {exc}")
-    with TaskStore(store or settings.state_db) as task_store, \
-            Outbox.from_settings(task_store, settings) as outbox:
+    from protocols.sqlstore import StoreOpenError
+
+    try:
+        from agent.outbox_cli import state_location
+
+        opened = TaskStore(state_location(store) if store else settings.state_db)
+    except StoreOpenError as exc:
+        _fail(str(exc))
+    with opened as task_store, Outbox.from_settings(task_store, settings) as outbox:
         if once:
             report = _pass(db, task_store, outbox, monitors, fixed_as_of or date.today())
             _print(report, as_json=as_json, once=True)

@@ -19,15 +19,16 @@ import typer
 outbox_app = typer.Typer(no_args_is_help=True, help="Escalations waiting for (or done with) "
                          "delivery to the hub or a peer agent.")
 
-StoreOption = Annotated[Path | None, typer.Option(
-    "--store", help="Task store (default: $REVOPS_STATE_DB, else state.sqlite in your user data "
-                    "directory).", show_default=False)]
+StoreOption = Annotated[str | None, typer.Option(
+    "--store", help="Task store: a SQLite file or a postgresql:// URL (default: "
+                    "$REVOPS_STATE_DB, else state.sqlite in your user data directory).",
+    show_default=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")]
 State = Literal["pending", "delivered", "dead"]
 
 
 @contextmanager
-def _open(store_path: Path | None, *, outbox: bool = False,
+def _open(store_path: str | None, *, outbox: bool = False,
           as_json: bool = False, required: bool = False) -> Iterator[tuple[Any, Any]]:
     """Open the store (and an outbox on it); a store not created yet means no escalations."""
     from protocols.outbox import Outbox
@@ -38,16 +39,22 @@ def _open(store_path: Path | None, *, outbox: bool = False,
         settings = OutboxSettings()
     except ValueError as exc:  # pydantic's ValidationError: a bad REVOPS_* variable
         _fail(f"invalid outbox settings: {exc}")
-    path = store_path or settings.state_db
-    if not path.exists() and required:
+    from protocols.sqlstore import StoreOpenError
+
+    path = state_location(store_path) if store_path else settings.state_db
+    missing = isinstance(path, Path) and not path.exists()  # a PostgreSQL URL always opens
+    if missing and required:
         _fail(f"no task store at {path}", code=1)
-    if not path.exists():
+    if missing:
         # Not an error: the service creates the store when the first task arrives.
         if as_json:
             print("[]")
         print(f"No escalations: no task store at {path} yet.", file=sys.stderr)
         raise typer.Exit(0)
-    store = TaskStore(path)
+    try:
+        store = TaskStore(path)
+    except StoreOpenError as exc:
+        _fail(str(exc))
     box = Outbox.from_settings(store, settings) if outbox else None
     try:
         yield store, box
@@ -55,6 +62,13 @@ def _open(store_path: Path | None, *, outbox: bool = False,
         if box is not None:
             box.close()
         store.close()
+
+
+def state_location(value: str) -> Path | str:
+    """A --store value: a postgresql:// URL as given, else a file path."""
+    from agent.session import is_postgres_url
+
+    return value.strip() if is_postgres_url(value) else Path(value).expanduser()
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:

@@ -32,6 +32,25 @@ def is_postgres_url(value: str) -> bool:
     return value.strip().lower().startswith(POSTGRES_SCHEMES)
 
 
+def redacted_url(url: str) -> str:
+    """The URL without its password, fit for an error message."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return parts._replace(netloc=netloc).geturl()
+    except ValueError:
+        return "(the configured Postgres URL)"
+
+
+def first_line(exc: Exception) -> str:
+    """The first line of an exception's message (libpq's are several lines long)."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 def threads_path() -> Path | str:
     """Return $REVOPS_THREADS_DB or the per-user conversation store.
 

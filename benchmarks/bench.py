@@ -252,6 +252,16 @@ def report(scales: list[ScaleResult], imp: object | None, as_of: date) -> str:
     return "\n".join(lines)
 
 
+def _kept_sections(path: Path) -> str:
+    """Return the sections other benchmark scripts wrote into BENCHMARKS.md (between their
+    `<!-- x:begin -->` and `<!-- x:end -->` markers), which a re-run keeps."""
+    import re
+
+    text = path.read_text() if path.exists() else ""
+    return "\n\n".join(m.group(0) for m in re.finditer(
+        r"<!-- (\w+):begin -->.*?<!-- \1:end -->", text, flags=re.S))
+
+
 def main() -> None:
     """Run the benchmarks and write BENCHMARKS.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -283,7 +293,9 @@ def main() -> None:
 
         print(f"import of {args.import_rows:,} rows", flush=True)
         imp = bench(args.data_dir / "import", args.import_rows, repeat=3)
-    args.output.write_text(report(results, imp, as_of))
+    text = report(results, imp, as_of)
+    kept = _kept_sections(args.output)
+    args.output.write_text(text + ("\n" + kept + "\n" if kept else ""))
     print(f"wrote {args.output}")
 
 

@@ -47,7 +47,7 @@ MIX = [  # (question, weight): a few questions dominate, a long tail follows
     ("forecast accuracy", 2), ("arr waterfall this year", 2), ("speed to lead", 2),
     ("technology adoption", 1), ("what data issues do we have?", 1),
 ]
-SECTION = ("<!-- load_bench:start -->", "<!-- load_bench:end -->")
+SECTION = ("<!-- load_bench:begin -->", "<!-- load_bench:end -->")
 
 
 @dataclass

@@ -13,7 +13,9 @@ GetTask and the reply to an INPUT_REQUIRED task work after a restart (the graph'
 the LangGraph checkpointer). Its table is created at app startup and its engine disposed at
 shutdown (`opened`, entered by the service's lifespan); at startup, tasks a previous run left
 SUBMITTED or WORKING (their run died with it) are marked FAILED, so pollers stop waiting.
-Without a path the tasks live in memory.
+Without a path the tasks live in memory. Given a postgresql:// URL they live in PostgreSQL
+(table `a2a_tasks`, beside the task store's tables), shared by every replica; there a startup
+fails only tasks left unfinished for longer than a live replica could still be answering them.
 Protobuf's JSON mapping (the wire and that store) has no NaN/Infinity: such numbers in an
 AgentResponse are sent and stored as null, with a warning in the log.
 """
@@ -21,6 +23,7 @@ AgentResponse are sent and stored as null, with a warning in the log.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import math
@@ -80,14 +83,27 @@ class IdentityContextBuilder(DefaultServerCallContextBuilder):
         return context
 
 
-def task_store(path: Path | None) -> TaskStore:
+def task_store(path: Path | str | None) -> TaskStore:
     """Return the store of A2A tasks: the SDK's DatabaseTaskStore over the SQLite file `path`
-    (created with its directory; the table at `opened`), or an in-memory one when None."""
+    (created with its directory; the table at `opened`) or the PostgreSQL database at a
+    postgresql:// URL, or an in-memory one when None."""
     if path is None:
         return InMemoryTaskStore()
     from sqlalchemy import event
     from sqlalchemy.engine import URL
     from sqlalchemy.ext.asyncio import create_async_engine
+
+    from protocols.sqlstore import is_postgres_url
+
+    if is_postgres_url(path):
+        from sqlalchemy.engine import make_url
+
+        url = make_url(str(path)).set(drivername="postgresql+psycopg")
+        # no server-side prepared statements: safe behind PgBouncer (as the other pools)
+        shared = DatabaseTaskStore(create_async_engine(
+            url, pool_pre_ping=True, connect_args={"prepare_threshold": None}))
+        shared.task_model = _pg_task_model()  # the SDK would define the class once per store
+        return shared
 
     path = Path(path).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,16 +119,45 @@ def task_store(path: Path | None) -> TaskStore:
     return DatabaseTaskStore(engine)
 
 
+PG_TABLE = "a2a_tasks"
+"""The A2A tasks' table in PostgreSQL (the task store's own table there is `tasks`)."""
+
+
+@functools.cache
+def _pg_task_model() -> Any:
+    """The A2A task model mapped to PG_TABLE (a mapped class may be defined once per process)."""
+    import warnings
+
+    from a2a.server.models import create_task_model
+
+    with warnings.catch_warnings():  # the SDK names every such class TaskModel: a harmless clash
+        warnings.simplefilter("ignore")
+        return create_task_model(PG_TABLE)
+
+
+def where(path: Path | str | None) -> str:
+    """Where A2A tasks are kept, fit for messages (a URL's password left out)."""
+    from agent.session import redacted_url
+
+    return "memory" if path is None else redacted_url(str(path))
+
+
 @asynccontextmanager
-async def opened(store: TaskStore) -> AsyncIterator[TaskStore]:
+async def opened(store: TaskStore, *, stale_after: float = 60.0) -> AsyncIterator[TaskStore]:
     """Create a SQL store's table now (not at the first request) and close its connections
-    on exit; an in-memory store needs neither."""
+    on exit; an in-memory store needs neither. A shared (PostgreSQL) store fails only the
+    unfinished tasks not updated for `stale_after` seconds: other replicas may be answering
+    the rest."""
     if not isinstance(store, DatabaseTaskStore):
         yield store
         return
-    await store.initialize()
+    shared = store.engine.dialect.name == "postgresql"
+    if shared:
+        await _initialize_in_turn(store)
+    else:
+        await store.initialize()
     try:
-        await _fail_unfinished(store)
+        await _fail_unfinished(store, older_than=stale_after if shared else None)
         yield store
     finally:
         await store.engine.dispose()
@@ -121,8 +166,31 @@ async def opened(store: TaskStore) -> AsyncIterator[TaskStore]:
 INTERRUPTED = "Interrupted by a restart of the agent before it answered; send the request again."
 
 
-async def _fail_unfinished(store: DatabaseTaskStore) -> None:
-    """Mark FAILED the tasks a previous run left SUBMITTED or WORKING: nothing answers them."""
+async def _initialize_in_turn(store: DatabaseTaskStore) -> None:
+    """Create the table under a PostgreSQL advisory lock: replicas starting together would
+    otherwise race to create it (a duplicate-type error for all but one)."""
+    from sqlalchemy import text
+
+    from protocols.sqlstore import SCHEMA_LOCK
+
+    async with store.engine.connect() as lock:
+        # polled, not waited for (see protocols.sqlstore.await_turn)
+        while not (await lock.execute(text("select pg_try_advisory_lock(:k)"),
+                                      {"k": SCHEMA_LOCK})).scalar():
+            await lock.rollback()  # hold no transaction (nor snapshot) between two tries
+            await asyncio.sleep(0.05)
+        try:
+            await store.initialize()
+        finally:
+            await lock.execute(text("select pg_advisory_unlock(:k)"), {"k": SCHEMA_LOCK})
+            await lock.commit()
+
+
+async def _fail_unfinished(store: DatabaseTaskStore, older_than: float | None = None) -> None:
+    """Mark FAILED the tasks a previous run left SUBMITTED or WORKING: nothing answers them
+    (with `older_than`, only those whose status is at least that many seconds old)."""
+    import time
+
     from sqlalchemy import select
 
     model = store.task_model
@@ -135,6 +203,9 @@ async def _fail_unfinished(store: DatabaseTaskStore) -> None:
         context = ServerCallContext(user=_Owner(owner or ""))
         task = await store.get(task_id, context)
         if task is None:
+            continue
+        if older_than is not None and task.status.HasField("timestamp") and (
+                time.time() - task.status.timestamp.seconds < older_than):
             continue
         now = Timestamp()
         now.GetCurrentTime()

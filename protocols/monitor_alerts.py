@@ -1,4 +1,4 @@
-"""Open and resolved monitor alerts, and the last values monitors saw, in the task store's file.
+"""Open and resolved monitor alerts, and the last values monitors saw, in the task store.
 
 An alert is one episode of a breach: (monitor, group, period) opened when it first fires,
 resolved when the condition clears. Its occurrence number is part of the idempotency key, so
@@ -9,7 +9,6 @@ the alert re-derives the same key and the outbox skips the duplicate.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from protocols.sqlstore import Connection, Row
 from protocols.store import TaskStore, utcnow
 
 SCHEMA = """
@@ -38,8 +38,8 @@ create index if not exists monitor_alerts_open on monitor_alerts (monitor_id, re
 create table if not exists monitor_values (
     monitor_id   text not null,
     group_key    text not null,
-    value        real not null,
-    previous     real,
+    value        {float} not null,
+    previous     {float},
     observed_at  text not null,
     changed_at   text not null,
     primary key (monitor_id, group_key)
@@ -73,23 +73,23 @@ class Alert(BaseModel):
 
 
 class AlertLog:
-    """Monitor alerts and observations stored beside the outbox (same SQLite file and lock)."""
+    """Monitor alerts and observations stored beside the outbox (same database)."""
 
     def __init__(self, store: TaskStore) -> None:
         """Use `store`'s connection; creates the two tables if needed."""
         self.store = store
-        with self._tx() as con:
-            for statement in SCHEMA.split(";"):
+        with store.db.schema() as con:
+            for statement in SCHEMA.format(float=store.dialect.float_type).split(";"):
                 if statement.strip():
                     con.execute(statement)
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        # The store's own transaction (lock + BEGIN IMMEDIATE): one writer path for the file.
+    def _tx(self) -> Iterator[Connection]:
+        # The store's own transaction: one writer path for the database.
         with self.store.transaction() as con:
             yield con
 
-    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
         return self.store.query(sql, params)
 
     # --- alerts -------------------------------------------------------------------------------

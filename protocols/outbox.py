@@ -5,13 +5,20 @@ on every retry and after a restart), so a receiver that honours the key stores i
 Failures that may pass (connection refused, timeouts, 408/429/5xx) are retried with exponential
 backoff, across passes and processes, until `max_tries`; a refusal that will not pass (another
 4xx, a redirect) is dead at once. Dead escalations stay in the store for `revops outbox retry`.
+
+Several outboxes (service replicas, a CLI run) may share one store: each claims what it sends
+for `lease` seconds (longer than a request may take), so no escalation is sent by two at once,
+and one whose sender died is sent by another once the claim lapses, under the same key.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import random
+import socket
 import threading
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -52,15 +59,21 @@ class Outbox:
                  base_delay: float = 2.0, max_delay: float = 600.0, jitter: float = 0.1,
                  timeout: float = 10.0, tokens: Mapping[str, str] | None = None,
                  http_client: httpx.Client | None = None, clock: Clock = utcnow,
-                 source: str = "revops-agent") -> None:
+                 source: str = "revops-agent", lease: float = 60.0,
+                 owner: str | None = None) -> None:
         """Deliver escalations from `store` to `endpoints` (target name -> URL).
 
         Targets without their own URL go to the hub's ("central-coordination"). `tokens` maps a
         target to a bearer token, sent only to that target's URL. `jitter` spreads retries of
-        many escalations by up to that fraction of the delay.
+        many escalations by up to that fraction of the delay. `lease` is how long a claim on an
+        escalation being sent holds (it must outlast `timeout`); `owner` names this sender in
+        the store (default: host, pid and a random suffix).
         """
         if max_tries < 1:
             raise ValueError("max_tries must be at least 1")
+        if lease <= timeout:
+            raise ValueError(f"the lease ({lease} s) must be longer than the timeout "
+                             f"({timeout} s), or a slow send could be repeated by another sender")
         self.store = store
         self.endpoints = dict(endpoints)
         self.tokens = dict(tokens or {})
@@ -70,6 +83,8 @@ class Outbox:
         self.jitter = jitter
         self.clock = clock
         self.source = source
+        self.lease = timedelta(seconds=lease)
+        self.owner = owner or sender_id()
         self._own_client = http_client is None
         self._http = http_client or httpx.Client(timeout=timeout, follow_redirects=False)
         self._pass_lock = threading.Lock()
@@ -83,7 +98,7 @@ class Outbox:
         options: dict[str, Any] = dict(
             max_tries=settings.outbox_max_tries, base_delay=settings.outbox_base_delay,
             max_delay=settings.outbox_max_delay, timeout=settings.outbox_timeout,
-            tokens=settings.tokens())
+            tokens=settings.tokens(), lease=settings.lease_seconds)
         return cls(store, settings.endpoints(), **(options | kwargs))
 
     # --- routing and policy -------------------------------------------------------------------
@@ -111,12 +126,16 @@ class Outbox:
     # --- delivery -----------------------------------------------------------------------------
 
     def deliver_due(self, limit: int = 100) -> list[DeliveryResult]:
-        """Attempt every pending escalation that is due now, once; return what happened."""
+        """Attempt every pending escalation that is due now and that no other sender holds,
+        once; return what happened."""
         with self._pass_lock:
-            return [self._attempt(e) for e in self.store.due(self.clock(), limit=limit)]
+            now = self.clock()
+            claimed = self.store.claim_due(now, owner=self.owner, lease_until=now + self.lease,
+                                           limit=limit)
+            return [self._attempt(e) for e in claimed]
 
     def deliver(self, escalation_id: str) -> DeliveryResult:
-        """Attempt one pending escalation now, due or not."""
+        """Attempt one pending escalation now, due or not (unless another sender holds it)."""
         e = self.store.escalation(escalation_id)
         if e is None:
             raise KeyError(escalation_id)
@@ -124,7 +143,16 @@ class Outbox:
             return DeliveryResult(escalation_id=e.escalation_id, target=e.target,
                                   outcome="skipped", error=f"already {e.state}")
         with self._pass_lock:
-            return self._attempt(e)
+            now = self.clock()
+            claimed = self.store.claim(escalation_id, now, owner=self.owner,
+                                       lease_until=now + self.lease)
+            if claimed is None:
+                now_e = self.store.escalation(escalation_id) or e
+                why = (f"already {now_e.state}" if now_e.state != "pending"
+                       else f"being sent by {now_e.lease_owner}")
+                return DeliveryResult(escalation_id=e.escalation_id, target=e.target,
+                                      outcome="skipped", error=why)
+            return self._attempt(claimed)
 
     def retry(self, escalation_id: str) -> DeliveryResult:
         """Re-queue a dead (or pending) escalation with a fresh try budget and attempt it now."""
@@ -140,7 +168,7 @@ class Outbox:
         if url is None:
             # No endpoint is a configuration gap, not a failed attempt: keep it pending, unspent.
             error = f"no endpoint for {e.target!r} and no hub URL (set REVOPS_HUB_URL)"
-            self.store.note_error(e.escalation_id, error)
+            self.store.note_error(e.escalation_id, error, owner=self.owner)
             return DeliveryResult(escalation_id=e.escalation_id, target=e.target,
                                   outcome="skipped", error=error)
         headers = {"Idempotency-Key": e.idempotency_key}
@@ -160,7 +188,7 @@ class Outbox:
         if code >= 500 or code in RETRYABLE_CLIENT_ERRORS:
             return self._failed(e, error, base, status_code=code,
                                 retry_after=_retry_after(response))
-        self.store.mark_dead(e.escalation_id, error)
+        self.store.mark_dead(e.escalation_id, error, owner=self.owner)
         log.warning("escalation %s refused by %s: %s", e.escalation_id, url, error)
         return DeliveryResult(outcome="dead", status_code=code, error=error, **base)
 
@@ -170,12 +198,12 @@ class Outbox:
         attempts = e.attempts + 1
         if attempts >= self.max_tries:
             error = f"{error} (gave up after {attempts} attempts)"
-            self.store.mark_dead(e.escalation_id, error)
+            self.store.mark_dead(e.escalation_id, error, owner=self.owner)
             log.warning("escalation %s dead: %s", e.escalation_id, error)
             return DeliveryResult(outcome="dead", status_code=status_code, error=error, **base)
         delay = max(self.backoff(attempts), min(retry_after or 0.0, self.max_delay))
         at = self.clock() + timedelta(seconds=delay)
-        self.store.mark_retry(e.escalation_id, error, at)
+        self.store.mark_retry(e.escalation_id, error, at, owner=self.owner)
         log.info("escalation %s not delivered (%s); retry at %s", e.escalation_id, error, at)
         return DeliveryResult(outcome="retry", status_code=status_code, error=error,
                               next_attempt_at=at, **base)
@@ -225,6 +253,12 @@ class Outbox:
     def __exit__(self, *exc: object) -> None:
         """Close the outbox."""
         self.close()
+
+
+def sender_id() -> str:
+    """Return a name for this process in claims: host, pid and a random suffix (a restarted
+    process with a recycled pid is still someone else)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 def _snippet(response: httpx.Response, limit: int = 300) -> str:

@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from protocols.auth import Identity, identity_of
 from protocols.messages import AgentResponse
+from protocols.task_claims import TaskConflict
 from protocols.tasks import ForbiddenRequester, TaskEnvelope, effective_requester, run_task
 
 if TYPE_CHECKING:
@@ -105,6 +106,8 @@ async def post_task(request: Request) -> JSONResponse:
                                                                body))
     try:
         response = await asyncio.wait_for(asyncio.shield(future.task), max(limit, 0.001))
+    except TaskConflict:  # another replica is answering this id for a different body
+        return _conflict(envelope.task_id)
     except TimeoutError:
         return error(504, "timeout", f"not answered within {limit:.1f} s; the work continues: "
                      f"GET /v1/tasks/{envelope.task_id} later", task_id=envelope.task_id)
@@ -120,7 +123,11 @@ async def get_task(request: Request) -> JSONResponse:
     record = await asyncio.to_thread(service.store.get, task_id)
     if record is None:
         running = service.inflight.get(task_id)
-        if running is not None and _may_read(caller, running.body.get("requester")):
+        asked = running.body if running is not None else None
+        if asked is None:  # being answered by another replica sharing the store?
+            claim = await asyncio.to_thread(service.store.task_claim, task_id)
+            asked = claim.request if claim is not None else None
+        if asked is not None and _may_read(caller, asked.get("requester")):
             return JSONResponse({"task_id": task_id, "status": "working"}, status_code=202)
         return error(404, "not_found", f"no task {task_id!r}")
     if not _may_read(caller, record.requester):

@@ -4,6 +4,10 @@
 `Service`, which holds every dependency (warehouse, task store, tokens, thread store, model,
 outbox, the A2A task file) so nothing lives in module globals. `revops serve` builds both and
 runs uvicorn; it keeps A2A tasks in `OutboxSettings.a2a_path()` (REVOPS_A2A_DB).
+
+Any number of such servers may share one PostgreSQL state database (REVOPS_STATE_DB): a task id
+is answered by one of them at a time (`Service.start` claims it in the store), the outbox claims
+what it sends, and the warehouse follows its file when an import replaces it (LiveWarehouse).
 """
 
 from __future__ import annotations
@@ -55,6 +59,10 @@ class ServiceConfig:
     callback_attempts: int = 5
     outbox_interval: float = 5.0
     """Seconds between the outbox's delivery passes (it is also woken by each escalation)."""
+    lease_s: float = 60.0
+    """How long this server's claim on a task id holds unrenewed (renewed while it works)."""
+    claim_poll_s: float = 0.25
+    """How often a server waiting for another's answer to the same task id looks for it."""
 
 
 @dataclass
@@ -81,9 +89,9 @@ class Service:
     """protocols.outbox.Outbox, started and stopped with the app when given."""
     mcp_server: Any = None
     """An mcp low-level Server (protocols/mcp_server.build_mcp_server) served at /mcp."""
-    a2a_db: Path | None = None
-    """SQLite file of the A2A tasks (the a2a-sdk's DatabaseTaskStore), so GetTask and replies
-    to INPUT_REQUIRED tasks survive a restart; None keeps them in memory."""
+    a2a_db: Path | str | None = None
+    """SQLite file or PostgreSQL URL of the A2A tasks (the a2a-sdk's DatabaseTaskStore), so
+    GetTask and replies to INPUT_REQUIRED tasks survive a restart; None keeps them in memory."""
     inflight: dict[str, Inflight] = field(default_factory=dict)
     background: set[asyncio.Task[Any]] = field(default_factory=set)
     limiter: anyio.CapacityLimiter | None = None
@@ -108,6 +116,8 @@ class Service:
 
             self._bundle = VegaBundle()
         return self._bundle
+    replica: str = field(default_factory=lambda: _sender_id())
+    """This server's name in the claims it holds in a shared store."""
 
     def today(self) -> date:
         """Return the default as-of date of a task."""
@@ -129,8 +139,13 @@ class Service:
 
     def start(self, task_id: str, body: dict[str, Any],
               work: Coroutine[Any, Any, AgentResponse]) -> Inflight:
-        """Start answering a task; it runs to the end even if its caller times out."""
-        entry = Inflight(body, asyncio.ensure_future(work))
+        """Start answering a task; it runs to the end even if its caller times out.
+
+        The work runs under this server's claim on the task id (protocols/task_claims.py), so
+        servers sharing a store never answer one task twice."""
+        from protocols.task_claims import claimed
+
+        entry = Inflight(body, asyncio.ensure_future(claimed(self, task_id, body, work)))
         self.inflight[task_id] = entry
         entry.task.add_done_callback(lambda _: self.inflight.pop(task_id, None))
         return entry
@@ -182,7 +197,8 @@ def create_app(service: Service) -> Starlette:
                                sessions=service.sessions),
                     Middleware(EdgeGuard, limit=service.config.max_body_bytes,
                                jsonrpc_paths=frozenset({JSONRPC_PATH, "/mcp"}),
-                               form_paths=SIGN_IN_PATHS)],
+                               form_paths=SIGN_IN_PATHS),
+                    *_warehouse_pin(service.warehouse)],
         exception_handlers={HTTPException: _http_error, Exception: _internal_error})
     app.state.service = service
     return app
@@ -194,7 +210,8 @@ async def _lifespan(app: Starlette, *, service: Service, a2a_tasks: Any) -> Asyn
 
     service.limiter = anyio.CapacityLimiter(service.config.workers)
     async with AsyncExitStack() as stack:
-        await stack.enter_async_context(opened(a2a_tasks))
+        await stack.enter_async_context(opened(a2a_tasks,
+                                               stale_after=2 * service.config.time_limit_s))
         service.http = await stack.enter_async_context(httpx.AsyncClient(timeout=10))
         if service.mcp_server is not None:
             await stack.enter_async_context(service.mcp_server.session_manager.run())
@@ -206,6 +223,15 @@ async def _lifespan(app: Starlette, *, service: Service, a2a_tasks: Any) -> Asyn
         finally:
             for task in list(service.background):
                 task.cancel()
+
+
+def _warehouse_pin(warehouse: Warehouse) -> list[Middleware]:
+    """A warehouse that follows its file serves each request from one file (see LiveWarehouse)."""
+    from agent.live_warehouse import LiveWarehouse, PinWarehouse
+
+    if not isinstance(warehouse, LiveWarehouse):
+        return []
+    return [Middleware(PinWarehouse, warehouse=warehouse)]
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -233,6 +259,7 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Any = None
 
     import uvicorn
 
+    from protocols import a2a_server
     from protocols.auth import generated_tokens, load_tokens
     from protocols.mcp_server import build_mcp_server
     from protocols.settings import OutboxSettings
@@ -251,11 +278,13 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Any = None
     service = Service(
         warehouse=warehouse, store=store, tokens=tokens, llm=llm, threads=threads,
         config=ServiceConfig(public_url=shown, host=host,
-                             outbox_interval=settings.outbox_interval),
+                             outbox_interval=settings.outbox_interval,
+                             lease_s=settings.lease_seconds),
         outbox=_outbox(store, settings), a2a_db=settings.a2a_path(),
         mcp_server=build_mcp_server(warehouse, llm=llm, requester_of=mcp_requester))
     print(f"RevOps agent on {shown}: REST /v1/tasks, A2A {shown}/.well-known/agent-card.json, "
-          f"MCP {shown}/mcp; tasks in {settings.state_db}, A2A tasks in {settings.a2a_path()}",
+          f"MCP {shown}/mcp; tasks in {store.where}, A2A tasks in "
+          f"{a2a_server.where(settings.a2a_path())}",
           file=sys.stderr)
     print(f"Dashboard: {shown}/?token={_dashboard_login(service)}\n    (a one-time link; "
           "others sign in there with their API token and see what their role may see)",
@@ -276,6 +305,12 @@ def _dashboard_login(service: Service) -> str:
     if service.sessions is None:
         service.sessions = Sessions(service.tokens)
     return str(service.sessions.login_token(Identity(id="local-admin", role="revops")))
+
+
+def _sender_id() -> str:
+    from protocols.outbox import sender_id
+
+    return sender_id()
 
 
 def _outbox(store: Any, settings: Any) -> Any:

@@ -39,3 +39,15 @@ def ibm_dir() -> Path:
     if not any(path.glob("*.csv*")):
         pytest.skip(f"public dataset not available at {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """One throwaway PostgreSQL server for the session (URL without a database); tests using
+    it skip when the server binaries are not installed (.ci/run installs them)."""
+    from tests.pg_server import MISSING, PG_BIN, postgres_server
+
+    if PG_BIN is None:
+        pytest.skip(MISSING)
+    with postgres_server() as url:
+        yield url

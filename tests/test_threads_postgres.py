@@ -1,85 +1,30 @@
 """Threads kept in PostgreSQL (REVOPS_THREADS_DB=postgresql://...): a real server is started
-from the PostgreSQL binaries for this module; follow-ups and clarifications must survive a new
+from the PostgreSQL binaries (tests/pg_server.py); follow-ups and clarifications must survive a new
 saver (a restart) and a new process, and a bad URL must be a message, not a traceback."""
 
 from __future__ import annotations
 
-import glob
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from agent.ask import ThreadStoreError, ask, open_threads
 from tests.conftest import REPO
 from tests.metrics_demo import END, demo_warehouse, shared_last_name
+from tests.pg_server import MISSING, PG_BIN, new_database
+from tests.pg_server import free_port as _free_port
 
-
-def _pg_bin() -> Path | None:
-    """The directory holding initdb and pg_ctl: on PATH, else the newest Debian install."""
-    found = shutil.which("initdb")
-    candidates = [str(Path(found).resolve().parent)] if found else []
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"),
-                         key=lambda d: int(Path(d).parent.name) if Path(d).parent.name.isdigit()
-                         else 0, reverse=True)
-    for d in candidates:
-        if (Path(d) / "initdb").exists() and (Path(d) / "pg_ctl").exists():
-            return Path(d)
-    return None
-
-
-PG_BIN = _pg_bin()
 if PG_BIN is None:
-    pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not installed; "
-                "e.g. apt-get install postgresql", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    pytest.skip(MISSING, allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
-def pg_url():
-    """A throwaway PostgreSQL server on 127.0.0.1 and a fresh database in it; stopped at the end.
-
-    Postgres refuses to run as root, so as root the cluster belongs to the `postgres` user (and
-    lives outside pytest's root-only tmp tree, which that user could not enter)."""
-    as_root = os.geteuid() == 0
-    base = Path(tempfile.mkdtemp(prefix="revops-pg-"))
-    if as_root:
-        shutil.chown(base, user="postgres", group="postgres")
-    run_as = ["runuser", "-u", "postgres", "--"] if as_root else []
-    data, port = base / "data", _free_port()
-
-    def pg(*args: str) -> None:
-        out = subprocess.run([*run_as, *args], capture_output=True, text=True)
-        assert out.returncode == 0, f"{args[0]} failed: {out.stdout}{out.stderr}"
-
-    pg(str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--no-sync",
-       "-E", "UTF8")
-    options = (f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={base} "
-               "-c fsync=off")
-    pg(str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-o", options,
-       "-w", "-t", "60", "start")
-    try:
-        import psycopg
-
-        server = f"postgresql://postgres@127.0.0.1:{port}"
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as con:
-            con.execute("CREATE DATABASE revops_threads")
-        yield f"{server}/revops_threads"
-    finally:
-        subprocess.run([*run_as, str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                        "-w", "stop"], capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
+def pg_url(pg_server):
+    """A fresh database on the session's throwaway PostgreSQL server."""
+    return new_database(pg_server, "revops_threads")
 
 
 @pytest.fixture(scope="module")
