@@ -23,6 +23,8 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Run the rules parser (then the model, if any) against the warehouse's vocabulary."""
     wh = runtime.context.warehouse
     assert state.as_of is not None, "intake sets as_of"
+    if decide(state.question).action == "refuse":
+        return {}  # a write, a statement or an override is refused before any parsing (guard)
 
     def parse(text: str) -> Plan | Clarification:
         return parse_question(text, as_of=state.as_of, calendar=wh.settings.calendar,
