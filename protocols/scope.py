@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agent.parser.normalize import normalize
+from tools.values import code_reason
 
 Target = Literal["central-coordination", "pipeline-management", "conversion-optimization",
                  "finance", "marketing-growth"]
@@ -294,8 +295,16 @@ def _reason(clause: str, v: _Verdict) -> str:
             f"that belongs to {rule.target}, not to revenue operations analytics.")
 
 
+CODE_RULE = "code_value"
+CODE_INSTEAD = "Ask with the name as it appears in the data, e.g. \"bookings for team EMEA\"."
+
+
 def decide(request: str) -> Decision:
     """Refuse, escalate, answer, or answer in part: deterministic, with the rule and words."""
+    if kind := code_reason(request, sql=False):  # normalizing would strip it to plain words
+        return Decision("refuse", CODE_RULE,
+                        f"the request holds {kind}, not a name in your data; I "
+                        "don't look up or run such values.", kind, instead=CODE_INSTEAD)
     full = normalize(request)
     if refused := _raw_refusal(request) or _refusal(_strip_prefixes(full)[0]):
         return _refused(refused)

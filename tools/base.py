@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tools.fiscal import Period
 from tools.warehouse.settings import CompanySettings
@@ -64,6 +64,18 @@ class Filter(BaseModel):
     dimension: Dimension
     values: list[str] = Field(min_length=1)
     exclude: bool = False
+
+    @field_validator("values")
+    @classmethod
+    def _no_code(cls, values: list[str]) -> list[str]:
+        """A value that is markup, a template, a path or SQL is refused, never looked up."""
+        from tools.values import code_reason
+
+        for value in values:
+            if kind := code_reason(value):
+                raise ValueError(f"the value {value[:60]!r} looks like {kind}, not a name in "
+                                 "the data; it is refused")
+        return values
 
 
 class PeriodParam(BaseModel):

@@ -31,6 +31,7 @@ from tools.metrics import (
     technology,
 )
 from tools.metrics.engine import MetricSpec, run_metric
+from tools.values import check_filter_values
 
 
 def _spec_runner(spec: MetricSpec) -> Runner:
@@ -88,9 +89,11 @@ def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
 
     The one entry point of every request path (graph, REST, A2A, MCP): a restricted scope
     refuses the tool or the params (protocols.access.AccessDenied), or adds its owner filter
-    and checks the result honoured it.
+    and checks the result honoured it. A filter value the data does not hold raises
+    tools.values.UnknownFilterValue (a ToolInputError with did-you-mean options).
     """
     tool = TOOLS[name]
+    check_filter_values(ctx, params, tool.group_by)  # a value the data lacks matches nothing
     if ctx.scope is None:
         return tool.run(ctx, params)
     scoped, owner = ctx.scope.restrict(tool, params)

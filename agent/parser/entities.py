@@ -120,6 +120,21 @@ class EntityIndex:
                     taken |= span
         return out
 
+    def nearest(self, text: str, dim: Dimension | None = None,
+                limit: int = 5) -> list[tuple[Dimension, str]]:
+        """The values (of `dim`, or of any dimension) most like `text`, however far: the
+        did-you-mean options for a value that matches nothing."""
+        from rapidfuzz import fuzz, process
+
+        pool = {(d, label) for entries in self.by_norm.values() for d, label in entries
+                if dim is None or d == dim}
+        if not pool:
+            return []
+        by_text = {normalize(label): (d, label) for d, label in sorted(pool)}
+        found = process.extract(text, list(by_text), scorer=fuzz.WRatio, limit=limit,
+                                score_cutoff=0 if dim is not None else 60)
+        return [by_text[norm] for norm, _, _ in found]
+
     def partial(self, word: str) -> list[tuple[Dimension, str]]:
         """Return the people/accounts whose name contains this word (a first or last name)."""
         return sorted(self.by_token.get(word, set()))

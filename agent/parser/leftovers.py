@@ -72,10 +72,17 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
             question=f"I couldn't find '{text}' in the data. Did you mean one of these?",
             options=[f"{label} ({dim.value})" for _, dim, label in suggestions])
     if cue:
+        named = next((d for pos, d, _ in reading.dims if pos in (i - 1, i - 2, j)), None)
+        near = index.nearest(text, named)
+        where = (f"among the {named.value.replace('_', ' ')} values" if named else
+                 "among the reps, teams, regions, products, industries, segments, sources or "
+                 "accounts")
         return Clarification(
-            question=f"I couldn't find '{text}' among the reps, teams, regions, products, "
-                     "industries, segments, sources or accounts in the data. Check the "
-                     "spelling, or ask without it.", options=[])
+            question=f"I couldn't find '{text}' {where} in the data. Did you mean one of "
+                     "these? (or ask without it)" if near else
+                     f"I couldn't find '{text}' {where} in the data. Check the spelling, or "
+                     "ask without it.",
+            options=[f"{label} ({dim.value})" for dim, label in near], term=text)
     reading.notes.append(f"ignored '{text}'")
     return None
 
