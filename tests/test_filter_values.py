@@ -67,10 +67,10 @@ def test_graph_never_drops_an_unknown_named_value(wh):
 
 
 def test_a_direct_tool_call_with_an_unknown_value_asks_with_options(wh):
-    params = MetricParams(filters=[Filter(dimension=Dimension.team, values=["Enterprise Est"])])
+    params = MetricParams(filters=[Filter(dimension=Dimension.team, values=["Enterprize East"])])
     with pytest.raises(UnknownFilterValue) as caught:
         run_tool(_ctx(wh), "bookings", params)
-    assert "no team 'Enterprise Est'" in str(caught.value)
+    assert "no team 'Enterprize East'" in str(caught.value)
     assert caught.value.options[0] == "Enterprise East (team)"
 
 

@@ -71,7 +71,7 @@ def closest(value: str, choices: frozenset[str], limit: int = 5) -> list[str]:
     """The values most like `value` (case and spelling), best first."""
     from rapidfuzz import fuzz, process, utils
 
-    found = process.extract(value, list(choices), scorer=fuzz.WRatio, limit=limit,
+    found = process.extract(value, sorted(choices), scorer=fuzz.WRatio, limit=limit,
                             processor=utils.default_process, score_cutoff=50)
     return [label for label, _, _ in found]
 

@@ -26,14 +26,15 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     if decide(state.question).action == "refuse":
         return {}  # a write, a statement or an override is refused before any parsing (guard)
 
-    def parse(text: str) -> Plan | Clarification:
+    def parse(text: str, sure: bool = True) -> Plan | Clarification:
         return parse_question(text, as_of=state.as_of, calendar=wh.settings.calendar,
-                              index=wh.entities, previous=state.previous_plan)
+                              index=wh.entities, previous=state.previous_plan, sure=sure)
 
     outcome = parse(state.question)
     if isinstance(outcome, Clarification) and state.pending_question:
+        # the reply settles what we asked about: the completed question answers as read
         completed = parse(_completed(state.pending_question, state.pending_clarification,
-                                     state.question))
+                                     state.question), sure=False)
         if isinstance(completed, Plan):
             outcome = completed
     update: dict[str, Any] = {}

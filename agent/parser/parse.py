@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from agent.parser.confidence import understand, unsure
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import follow_up, is_follow_up
 from agent.parser.grouping import filters, grouping
@@ -63,16 +64,42 @@ EXAMPLES = ["What's our win rate this quarter?", "Top 5 reps by bookings this ye
 
 
 def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
-                   index: EntityIndex, previous: Plan | None = None) -> Plan | Clarification:
+                   index: EntityIndex, previous: Plan | None = None,
+                   sure: bool = True) -> Plan | Clarification:
     """Read a question into a Plan, or ask for clarification; never guess silently.
 
     `previous` is the plan of the question before in the same conversation: a follow-up
-    ("and by region?") is read against it (agent/parser/followup.py).
+    ("and by region?") is read against it (agent/parser/followup.py). With `sure`, a reading
+    that leaves content words unexplained or rests on a corrected domain word asks back
+    (agent/parser/confidence.py); a reply completing such a question is read without it.
     """
+    outcome, reading = read_question(question, as_of=as_of, calendar=calendar, index=index,
+                                     previous=previous)
+    if not isinstance(outcome, Plan) or reading is None:
+        return outcome
+    found = understand(reading, outcome.tool)
+    if found.sure:
+        return outcome
+    if not sure:
+        outcome.notes.append(found.describe())
+        return outcome
+    return unsure(outcome, reading, found)
+
+
+def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
+                  index: EntityIndex, previous: Plan | None = None,
+                  ) -> tuple[Plan | Clarification, Reading | None]:
+    """The reading of a question and what it produced (see parse_question)."""
+    outcome, reading = _read(question, as_of, calendar, index, previous)
+    return outcome, reading
+
+
+def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityIndex,
+          previous: Plan | None) -> tuple[Plan | Clarification, Reading | None]:
     lex = lexicon()
     norm = normalize(REQUEST_LABEL.sub("", question))
     if not norm:
-        return Clarification(question="What would you like to know?", options=EXAMPLES)
+        return Clarification(question="What would you like to know?", options=EXAMPLES), None
     norm, knobs = take_options(norm)
     words = norm.split()
     reading = Reading(words=[], knobs=knobs, named=named_words(question))
@@ -100,11 +127,11 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     match_entities(reading, index, multiword=False)
     unknown = resolve_leftovers(reading, index)
     if isinstance(unknown, Clarification):
-        return unknown
+        return unknown, reading
     if previous is not None and is_follow_up(norm, reading):
         return follow_up(reading, norm, previous,
-                         lambda r: _build_plan(r, norm, as_of, calendar))
-    return _build_plan(reading, norm, as_of, calendar)
+                         lambda r: _build_plan(r, norm, as_of, calendar)), reading
+    return _build_plan(reading, norm, as_of, calendar), reading
 
 
 
@@ -265,7 +292,8 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
     ranked = bool(lexicon().find(norm.split(), {"rank"})) or bool(
         re.search(r"\b(top|bottom)\s+\d+\b", norm))
     if ranked and set(votes) <= {"opportunity_count"} and votes.get("opportunity_count", 0) < 1:
-        return "bookings"  # "best month", "top 5 deals": ranked by revenue
+        # "best month", "top 5 deals": ranked by revenue; "the 5 biggest open deals": pipeline
+        return "open_pipeline" if re.search(r"\bopen\b", norm) else "bookings"
     if not votes:
         return None
     best = max(votes.values())

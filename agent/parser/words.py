@@ -72,6 +72,7 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
         if best:
             out.append(best[0])
             reading.notes.append(f"read '{word}' as '{best[0]}'")
+            reading.corrections.append((word, best[0]))
         else:
             out.append(word)
     return out

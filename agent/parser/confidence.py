@@ -1,0 +1,192 @@
+"""How much of the question a reading explains: every content word is explained by the plan,
+a known filler, or left over. A reading that leaves content words over, or that rests on a
+spelling correction of a domain word, is unsure: it asks back with the closest readings
+instead of answering silently (with a model configured, the model plans it instead).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, STOPWORDS, lexicon
+from agent.parser.normalize import normalize
+from agent.parser.periods import MONTHS, NUMBERS, ORDINALS
+from agent.parser.reading import Reading, masked
+from agent.plan import Clarification, Plan
+
+NUMBER = re.compile(r"^\$?\d[\d._]*(?:%|k|m|mm|bn|b|x|st|nd|rd|th)?$")
+EXPLAINING_KINDS = {"rank", "modifier", "compare", "grain"}
+"""Vocabulary kinds that shape a plan without voting for a tool: their words are explained."""
+
+
+@cache
+def fillers() -> frozenset[str]:
+    """Words that never change which number is asked for (fillers.toml)."""
+    import tomllib
+
+    text = resources.files("agent.parser").joinpath("fillers.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    return frozenset(normalize(" ".join(w for group in data["fillers"].values()
+                                        for w in group)).split())
+
+
+@dataclass
+class Understanding:
+    """What a reading left unexplained."""
+
+    leftovers: list[str] = field(default_factory=list)
+    """Content words neither the plan nor the filler vocabulary explains, in question order."""
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    """Domain words the reading rests on that were corrected from another spelling."""
+
+    @property
+    def sure(self) -> bool:
+        return not self.leftovers and not self.corrections
+
+    def describe(self) -> str:
+        """What was not understood, for the clarification text and the response notes."""
+        parts = []
+        if self.leftovers:
+            parts.append("I did not understand " + ", ".join(f"'{w}'" for w in self.leftovers))
+        if self.corrections:
+            parts.append("I read " + ", ".join(f"'{a}' as '{b}'" for a, b in self.corrections))
+        return "; ".join(parts)
+
+
+def understand(reading: Reading, tool: str | None) -> Understanding:
+    """Sort the words of a reading into explained and left over (see the module docstring)."""
+    lex = lexicon()
+    words = masked(reading)
+    explained = {i for i, w in enumerate(words) if w == "@" or w.startswith("@")}
+    for s, e, _ in lex.find(words, EXPLAINING_KINDS):
+        explained.update(range(s, e))
+    if tool is not None:
+        for s, e, _ in lex.find(words, {"measure"}, tool):
+            explained.update(range(s, e))
+    own = tool_words(tool) if tool is not None else frozenset()
+    implied = _implied()
+    known = fillers() | own
+    if reading.compare is not None:
+        known |= implied.get(("words", implied_compare()), frozenset())
+    for entity in reading.entities:
+        known |= implied.get(("dimension", entity.dimension.value), frozenset())
+    left = []
+    for i, w in enumerate(words):
+        if i in explained or _harmless(w, known):
+            continue
+        left.append(w)
+    found = Understanding(leftovers=list(dict.fromkeys(left)))
+    found.corrections = [(a, b) for a, b in reading.corrections
+                         if b in lex.words and not _typo(a, b)]
+    return found
+
+
+@cache
+def _implied() -> dict[tuple[str, str], frozenset[str]]:
+    """fillers.toml [implied]: word groups by name, and words implied by a value's dimension."""
+    import tomllib
+
+    text = resources.files("agent.parser").joinpath("fillers.toml").read_text("utf-8")
+    implied = tomllib.loads(text).get("implied", {})
+    out = {("words", k): frozenset(normalize(" ".join(v)).split())
+           for k, v in implied.get("words", {}).items()}
+    out |= {("dimension", k): frozenset(normalize(" ".join(v)).split())
+            for k, v in implied.get("dimensions", {}).items()}
+    return out
+
+
+@cache
+def implied_compare() -> str:
+    import tomllib
+
+    text = resources.files("agent.parser").joinpath("fillers.toml").read_text("utf-8")
+    return str(tomllib.loads(text)["implied"]["compare"]["words"])
+
+
+@cache
+def tool_words(tool: str) -> frozenset[str]:
+    """Words of the tool's own metric and measure phrases, and the words it implies
+    (fillers.toml [implied]): naming them again only repeats the reading."""
+    lex = lexicon()
+    own = {w for key, entries in lex.phrases.items() for e in entries
+           if (e.kind == "metric" and e.value == tool) or (e.kind == "measure" and e.tool == tool)
+           for w in key}
+    import tomllib
+
+    text = resources.files("agent.parser").joinpath("fillers.toml").read_text("utf-8")
+    implied = tomllib.loads(text).get("implied", {})
+    for group, tools in implied.get("tools", {}).items():
+        if tool in tools:
+            own |= set(normalize(" ".join(implied["words"][group])).split())
+    return frozenset(own)
+
+
+def _typo(written: str, read: str) -> bool:
+    """A slip of the keys (one or two letters off), not another word read as a domain word
+    ('recognition' read as 'reconciliation' is not a typo)."""
+    from rapidfuzz.distance import Levenshtein
+
+    distance = Levenshtein.distance(written, read)
+    return distance <= 1 or (distance == 2 and min(len(written), len(read)) >= 7)
+
+
+def _harmless(word: str, known: frozenset[str]) -> bool:
+    return (word in STOPWORDS or word in FILTER_CUES or word in EXCLUDE_CUES or
+            word in GROUP_CUES or word in known or word in NUMBERS or word in ORDINALS or
+            word in MONTHS or bool(NUMBER.match(word)))
+
+
+def unsure(plan: Plan, reading: Reading, found: Understanding) -> Clarification:
+    """Ask back: what was not understood, with the closest readings as pickable options.
+
+    The options are the tools whose vocabulary names the words left over (or the corrected
+    word), the runners-up of the vote, and the reading the rules made, as short phrases; the
+    term asked about is the first word not understood, so a picked option replaces it.
+    """
+    from tools.registry import TOOLS
+
+    words = found.leftovers or [b for _, b in found.corrections]
+    term = found.leftovers[0] if found.leftovers else found.corrections[0][0]
+    lex = lexicon()
+    scores: dict[str, float] = {}
+    unused = [w for i, w in enumerate(reading.words)
+              if i not in reading.used and w in lex.words and w not in words]
+    for weight, group in ((1.0, words), (0.5, unused)):
+        for w in group:
+            for key, entries in lex.phrases.items():
+                if w in key:
+                    for e in entries:
+                        if e.kind == "metric" and e.value != plan.tool:
+                            scores[e.value] = scores.get(e.value, 0) + weight / len(key)
+    for tool, votes in reading.votes.items():
+        if tool != plan.tool:
+            scores[tool] = scores.get(tool, 0) + votes / 4
+    ranked = sorted(scores, key=lambda t: (-scores[t], t))[:2]
+    options = [tool_label(t) for t in ranked]
+    options.append(f"{tool_label(plan.tool)} (my reading)")
+    what = found.describe()
+    title = TOOLS[plan.tool].title.lower()
+    return Clarification(
+        question=f"{what[0].upper()}{what[1:]}, so I am not sure what you are asking for. "
+                 f"My closest reading is {title}. Which did you mean?",
+        options=list(dict.fromkeys(options)), term=term,
+        not_understood=found.leftovers + [a for a, _ in found.corrections])
+
+
+@cache
+def tool_label(tool: str) -> str:
+    """A short phrase naming the tool that the parser reads back as that tool."""
+    from tools.registry import TOOLS
+
+    lex = lexicon()
+    title = normalize(TOOLS[tool].title)
+    hits = lex.phrases.get(tuple(title.split()), [])
+    if any(e.kind == "metric" and e.value == tool for e in hits):
+        return title
+    phrases = sorted((key for key, entries in lex.phrases.items()
+                      if any(e.kind == "metric" and e.value == tool for e in entries)),
+                     key=lambda k: (abs(len(k) - 2), k))
+    return " ".join(phrases[0]) if phrases else title
