@@ -1,8 +1,9 @@
 """classify: question -> plan (tool + typed params) or a clarifying question.
 
-The rules parser runs first: when it maps the question, no tokens are spent. Only when it
-asks back, and a model is configured, the model plans (agent/llm/planner.py); its plan is
-validated like a rules plan and any failure falls back to the rules outcome.
+The rules parser runs first: when it maps the question surely, no tokens are spent. When it
+asks back (also on a reading it is unsure of, agent/parser/confidence.py) and a model is
+configured, the model plans (agent/llm/planner.py); its plan is validated like a rules plan
+and any failure falls back to the rules outcome.
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
             decide(state.question).action == "allow":  # no tokens on what the guard turns away
         from agent.llm.planner import plan_with_model
 
-        planned, notices = plan_with_model(llm, state, wh)
+        note = (f"A rules reading did not understand "
+                f"{', '.join(repr(w) for w in outcome.not_understood)}; its closest readings: "
+                f"{'; '.join(outcome.options)}." if outcome.not_understood else None)
+        planned, notices = plan_with_model(llm, state, wh, note)
         update["notices"] = state.notices + notices
         if planned is not None:
             outcome = planned
