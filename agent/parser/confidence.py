@@ -56,8 +56,9 @@ class Understanding:
         return "; ".join(parts)
 
 
-def understand(reading: Reading, tool: str | None) -> Understanding:
+def understand(reading: Reading, plan: Plan) -> Understanding:
     """Sort the words of a reading into explained and left over (see the module docstring)."""
+    tool = plan.tool
     lex = lexicon()
     words = masked(reading)
     explained = {i for i, w in enumerate(words) if w == "@" or w.startswith("@")}
@@ -69,7 +70,9 @@ def understand(reading: Reading, tool: str | None) -> Understanding:
     own = tool_words(tool) if tool is not None else frozenset()
     implied = _implied()
     known = fillers() | own
-    if reading.compare is not None:
+    params = plan.params
+    compared = {f.dimension for f in params.filters if len(f.values) > 1} & set(params.group_by)
+    if reading.compare is not None or params.compare is not None or compared:
         known |= implied.get(("words", implied_compare()), frozenset())
     for entity in reading.entities:
         known |= implied.get(("dimension", entity.dimension.value), frozenset())

@@ -16,7 +16,8 @@ DEAL_LIST = re.compile(r"\b(?:which|what|list|list the|show me the|show the)\s+(
 """Questions that ask for the deals themselves."""
 NOT_RANKING = re.compile(r"\b(?:top|bottom)\s+(?:quartile|quintile|decile|tercile|half|tier|"
                          r"line|third|percentile)s?\b|\b(?:best|worst)\s+case\b")
-_RANKED = r"top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest"
+_RANKED = (r"top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest|weakest|"
+           r"strongest|greatest|slowest|fastest")
 _COUNT = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty"
 TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
                    rf"\b(?P<n2>\d{{1,3}}|{_COUNT})\s+(?P<w2>{_RANKED})\b")
@@ -24,6 +25,9 @@ TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
 COUNTED = re.compile(r"\b(?:how many|number of|count of|share of|percent of|% of)\b")
 ARTICLES = frozenset({"the", "a", "an", "our", "any", "all", "those", "these", "that"})
 """Words that may stand between an exclusion cue and its value ("except for the ...")."""
+VERB_USE = frozenset({"to", "from", "until", "till", "before", "after"})
+"""A rank word right after these is a verb or a step, not a ranking ("to winning it", "from
+first touch")."""
 RANK_WORDS = frozenset({"top", "bottom", "best", "worst", "highest", "lowest", "most", "least",
                         "biggest", "largest", "smallest", "fewest"})
 
@@ -39,14 +43,17 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     """Return (group-by dimensions or a time unit, top N, sort order)."""
     words = reading.words
     norm = NOT_RANKING.sub(" ", norm)  # "top quartile share" ranks nothing
-    rank_hits = lexicon().find(norm.split(), {"rank"})
+    split = norm.split()
+    rank_hits = [(st, e, x) for st, e, x in lexicon().find(split, {"rank"})
+                 if st == 0 or split[st - 1] not in VERB_USE]
     direction = rank_hits[0][2].value if rank_hits else None
     top = None
     m = TOP_N.search(norm)
     if m:
         count, word = m["n"] or m["n2"], m["w"] or m["w2"]
         top = int(count) if count.isdigit() else {**NUMBERS, "twenty": 20}[count]
-        direction = "bottom" if word in ("bottom", "worst", "lowest", "smallest") else "top"
+        direction = "bottom" if word in ("bottom", "worst", "lowest", "smallest",
+                                         "weakest") else "top"
     order = "asc" if direction == "bottom" else "desc"
     group: list[str] = []
     singular = False

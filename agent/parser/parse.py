@@ -77,7 +77,7 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
                                      previous=previous)
     if not isinstance(outcome, Plan) or reading is None:
         return outcome
-    found = understand(reading, outcome.tool)
+    found = understand(reading, outcome)
     if found.sure:
         return outcome
     if not sure:
@@ -178,9 +178,41 @@ def vote_metrics(reading: Reading) -> None:
                 reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
 
 
+DURATION = re.compile(
+    r"\b(?:how (?:many|much) (?:days|weeks|months|hours|minutes|time)|how long|how quickly|"
+    r"how fast|how soon|(?:days|weeks|time) (?:to|from|until|it takes)|average (?:days|time)|"
+    r"number of days|days on average|take to)\b")
+"""A question about how long something takes."""
+DURATION_OF = {"opportunity_count": "sales_cycle", "bookings": "sales_cycle",
+               "win_rate": "sales_cycle", "avg_deal_size": "sales_cycle",
+               "open_pipeline": "sales_cycle", "pipeline_movement": "sales_cycle",
+               "leaderboard": "sales_cycle", "stage_conversion": "time_in_stage",
+               "bottleneck": "time_in_stage", "lead_conversion": "speed_to_lead"}
+"""The duration measure of what a question names: deals -> days to close, stages -> days in
+stage, leads -> minutes to first touch (tools that are durations already are kept)."""
+RATE = re.compile(r"\b(?:rate|rates|ratio|percentage|percent|share|fraction|proportion|odds|"
+                  r"likelihood|chance|"
+                  r"how often)\b")
+COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|better|worse|"
+                             r"differ|difference|between|relative|outperform\w*|beat)\b")
+"""Two values of one dimension named with one of these are compared side by side."""
+
+
+def _duration_tool(tool: str, reading: Reading, norm: str) -> str:
+    """'How many days ...' asks for the duration of what is named (see DURATION_OF)."""
+    if tool not in DURATION_OF or not DURATION.search(norm):
+        return tool
+    if any(e.dimension == Dimension.stage for e in reading.entities) or any(
+            d == Dimension.stage for _, d, _ in reading.dims):
+        return "time_in_stage"
+    return DURATION_OF[tool]
+
+
 def _build_plan(reading: Reading, norm: str, as_of: date,
                 calendar: FiscalCalendar) -> Plan | Clarification:
     tool = _choose_tool(reading, norm)
+    if tool is not None:
+        tool = _duration_tool(tool, reading, norm)
     if tool is None:
         subject = ", ".join(e.label for e in reading.entities)
         question = (f"What would you like to know about {subject}?" if subject else
@@ -188,6 +220,9 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
         return Clarification(question=question, options=EXAMPLES)
     params: dict = {}
     measure = _choose_measure(tool, reading, norm)
+    if tool == "opportunity_count" and measure in ("won", "closed", "lost") and \
+            RATE.search(norm):  # "the share of deals won", "closing at a better rate"
+        tool, measure = "win_rate", None
     if measure:
         params["measure"] = measure
         if reading.grain and _measure_says_grain(tool, measure, norm, reading.grain):
@@ -224,12 +259,29 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
         params["top"] = top
     params["order"] = order
     params["filters"] = filters(reading)
+    _compare_values(params, tool, norm)
     if _has_modifier(norm, "all_time") and "period" not in params:
         params["all_time"] = True
     params["options"], read = options_for(tool, reading.knobs)
     reading.notes.extend(read)
     return Plan(tool=tool, params=MetricParams(**params), as_of=reading.as_of,
                 notes=reading.notes)
+
+
+def _compare_values(params: dict, tool: str, norm: str) -> None:
+    """Two values of one dimension compared ("SMB vs enterprise", "is EMEA better than APAC")
+    are split by that dimension, each value its own row, still filtered to both."""
+    from tools.registry import TOOLS
+
+    group = params["group_by"]
+    if len(group) >= 2 or not COMPARED_VALUES.search(norm):
+        return
+    for f in params["filters"]:
+        if not f.exclude and len(f.values) >= 2 and f.dimension not in group and \
+                f.dimension in TOOLS[tool].group_by:
+            group.append(f.dimension)
+            params.pop("top", None)
+            return
 
 
 GENERIC_DIMENSION_WORDS = {
@@ -307,7 +359,11 @@ def _tool_rank(tool: str) -> tuple[int, str]:
 
 
 def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
-    words = norm.split()
+    text = norm
+    for e in reading.entities:  # a value's words ("new logos") name no measure
+        if e.text:
+            text = re.sub(rf"\b{re.escape(e.text)}\b", "@", text)
+    words = text.split()
     found = [e.value for _, _, e in lexicon().find(words, {"measure"}, tool)]
     if tool == "opportunity_count":
         kind = next((m for m in found if m != "open"), None) or (
@@ -362,6 +418,10 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     first, second = periods[0], periods[1]
     if reading.compare is not None:
         return first
+    inner = [p for p, q in ((first, second), (second, first))
+             if q.start <= p.start and p.end <= q.end and (p.start, p.end) != (q.start, q.end)]
+    if len(periods) == 2 and inner and not set(reading.words) & COMPARE_WORDS:
+        return inner[0]  # "H1 of this fiscal year", "March of last year": the narrower span
     compared = bool(set(reading.words) & COMPARE_WORDS)
     if compared:
         for grain in ("month", "quarter", "year"):

@@ -72,8 +72,9 @@ class PeriodParser:
                  r"(?:\s+of\s+(?:" + FY + r")?((?:19|20)\d{2}))?"
                  r"(?:\s+of\s+(?:the\s+)?(this|last|next|previous)\s+(?:fiscal\s+)?year)?",
                  self._ordinal_quarter),
-                (r"(h1|h2|first half|second half)(?:\s+of)?(?:\s+(?:the\s+)?(?:" + FY + r")?"
-                 r"((?:19|20)\d{2}|this year|last year))?", self._half),
+                (r"(h1|h2|first half|second half|1st half|2nd half|front half|back half)"
+                 r"(?:\s+of)?(?:\s+(?:the\s+)?(?:" + FY + r")?((?:19|20)\d{2}|(?:this|last|next|"
+                 r"previous|prior|current)\s+(?:fiscal\s+)?year))?", self._half),
                 (r"(?:calendar\s+(?:year\s+)?|cy\s?)" + Y, self._calendar_year),
                 (FY + r"((?:19|20)\d{2}|\d{2})\b", self._fiscal_year),
                 (r"(?:fiscal\s+)?q([1-4])\b", self._bare_quarter),
@@ -263,13 +264,13 @@ class PeriodParser:
         return self._latest_quarter(int(m[1]))
 
     def _half(self, m: re.Match[str]) -> Period:
-        half = 1 if m[1] in ("h1", "first half") else 2
-        if m[2] in (None, "this year"):
-            fy = self._current_fy()
-        elif m[2] == "last year":
-            fy = self._current_fy(-1)
+        half = 1 if m[1] in ("h1", "first half", "1st half", "front half") else 2
+        which = (m[2] or "this").split()[0]
+        if which.isdigit():
+            fy = int(which)
         else:
-            fy = int(m[2])
+            shift = {"last": -1, "previous": -1, "prior": -1, "next": 1}.get(which, 0)
+            fy = self._current_fy(shift)
         start = add_months(self.cal.start_of_fiscal_year(fy), 6 * (half - 1))
         return Period(start, add_months(start, 6) - timedelta(days=1), f"FY{fy} H{half}")
 
