@@ -19,6 +19,19 @@ from agent.plan import Clarification, Plan
 
 NUMBER = re.compile(r"^\$?\d[\d._]*(?:%|k|m|mm|bn|b|x|st|nd|rd|th)?$")
 EXPLAINING_KINDS = {"rank", "modifier", "compare", "grain"}
+VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except", "excluding",
+                        "only", "across", "each"})
+"""A word right after these names a split or a filter: left over, it is never ignored."""
+STRONG = 1.0
+"""A metric word or phrase (not only weak words such as 'sales' or 'deals') names the metric."""
+SHAPING = re.compile(r"^(?:faster|slower|quicker|sooner|longer|shorter|bigger|smaller|larger|"
+                     r"higher|lower|greater|better|worse|earlier|later|more|less|fewer|most|"
+                     r"least|best|worst|biggest|smallest|largest|highest|lowest|fastest|slowest|"
+                     r"longest|shortest|newest|oldest|older|newer|than|vs|versus|compared?|"
+                     r"against|per|each|every|without|except|excluding|only|not|no|never|none|"
+                     r"average|median|total|sum|rate|ratio|share|growth)$")
+"""Left-over words that may shape the number (comparatives, superlatives, aggregates):
+never ignored, even beside a strong metric phrase."""
 """Vocabulary kinds that shape a plan without voting for a tool: their words are explained."""
 
 
@@ -76,12 +89,24 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         known |= implied.get(("words", implied_compare()), frozenset())
     for entity in reading.entities:
         known |= implied.get(("dimension", entity.dimension.value), frozenset())
-    left = []
+    left, cued = [], set()
     for i, w in enumerate(words):
         if i in explained or _harmless(w, known):
             continue
         left.append(w)
-    found = Understanding(leftovers=list(dict.fromkeys(left)))
+        if i > 0 and words[i - 1] in VALUE_CUES:
+            cued.add(w)  # "by wibble", "for gizmo": a split or filter nothing explained
+    left = list(dict.fromkeys(left))
+    strong = max(reading.votes.values(), default=0) >= STRONG
+    left = [w for w in left if len(w) > 1 or w.isdigit()]  # "i.e.", "a/b": stray letters
+    plain = [w for w in left if w not in lex.words and w not in lex.alias_words
+             and not SHAPING.match(w) and not _domain_like(w) and w not in cued]
+    if strong and len(plain) == len(left):
+        # the question names its metric outright and the words left over name nothing the
+        # vocabulary knows (no measure, split, value or comparison): read, and say so
+        reading.notes.extend(f"ignored '{w}'" for w in left)
+        left = []
+    found = Understanding(leftovers=left)
     found.corrections = [(a, b) for a, b in reading.corrections
                          if b in lex.words and not _typo(a, b)]
     return found
@@ -134,6 +159,20 @@ def _typo(written: str, read: str) -> bool:
 
     distance = Levenshtein.distance(written, read)
     return distance <= 1 or (distance == 2 and min(len(written), len(read)) >= 7)
+
+
+@cache
+def _stems() -> frozenset[str]:
+    """The first five letters of every longer vocabulary word, and the four-letter words."""
+    words = lexicon().words
+    return frozenset({w[:5] for w in words if len(w) >= 5} | {w for w in words if len(w) == 4})
+
+
+def _domain_like(word: str) -> bool:
+    """A word sharing its stem with the vocabulary ('risky' ~ 'risk', 'spent' ~ 'spend') may
+    name something the reading missed; it is never ignored."""
+    stems = _stems()
+    return (len(word) >= 5 and word[:5] in stems) or (len(word) >= 4 and word[:4] in stems)
 
 
 def _harmless(word: str, known: frozenset[str]) -> bool:

@@ -60,7 +60,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     for pos, dim, text in reading.dims:
         before = set(words[max(0, pos - 3):pos])
         plural = _plural(text)
-        cued = bool(before & GROUP_CUES) or bool(before & RANK_WORDS)
+        cued = bool(before & GROUP_CUES) or bool(before & RANK_WORDS) or (
+            top is not None and plural)  # "top 5 Financial Services accounts by bookings"
         near_entity = any((e.dimension == dim and abs(e.start - pos) <= 2) or e.end == pos
                           for e in reading.entities)
         if (near_entity or dim == Dimension.account) and not cued:
@@ -88,8 +89,18 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     if tool == "leaderboard" and not group:
         group = [Dimension.rep.value]
     if direction and group and top is None and not reading.grain:
-        top = _counted(reading, group[0]) or (1 if singular else 5)
+        said = WHICH_N.search(norm)  # "which ten open deals are most at risk"
+        top = _counted(reading, group[0]) or (
+            _number(said["n"]) if said else None) or (1 if singular else 5)
     return group[:2], top, order
+
+
+WHICH_N = re.compile(rf"\b(?:which|what|the|list|show me)\s+(?P<n>\d{{1,3}}|{_COUNT})\b")
+
+
+def _number(word: str) -> int | None:
+    n = int(word) if word.isdigit() else {**NUMBERS, "twenty": 20}.get(word)
+    return n if n and 1 < n <= 1000 else None
 
 
 def _plural(text: str) -> bool:
@@ -99,11 +110,14 @@ def _plural(text: str) -> bool:
 def _counted(reading: Reading, dim: str) -> int | None:
     """A number right before the ranked dimension word: "which 3 industries ... the most"."""
     for pos, d, _ in reading.dims:
-        word = reading.words[pos - 1] if pos > 0 and d.value == dim else ""
-        if word.isdigit() and 0 < int(word) <= 1000:
-            return int(word)
-        if word in NUMBERS and NUMBERS[word] > 1 and word not in ("few", "a few"):
-            return NUMBERS[word]
+        if d.value != dim:
+            continue
+        for back in (1, 2):  # "which 3 industries", "which ten open deals"
+            word = reading.words[pos - back] if pos >= back else ""
+            if word.isdigit() and 0 < int(word) <= 1000:
+                return int(word)
+            if word in NUMBERS and NUMBERS[word] > 1 and word not in ("few", "a few"):
+                return NUMBERS[word]
     return None
 
 

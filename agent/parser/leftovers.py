@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from agent.parser.confidence import fillers
 from agent.parser.entities import ACCEPT, SUGGEST, EntityIndex, EntityMatch
 from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, STOPWORDS, lexicon
 from agent.parser.reading import Reading
@@ -20,12 +21,13 @@ def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | N
     while i < len(w):
         if i in reading.used or w[i] in STOPWORDS or w[i] in FILTER_CUES or w[i] in \
                 EXCLUDE_CUES or NUMBER.match(w[i]) or w[i] in lexicon().single or \
-                w[i] in lexicon().english:
+                w[i] in lexicon().english or w[i] in fillers():
             i += 1
             continue
         j = i
         while j < len(w) and j not in reading.used and w[j] not in STOPWORDS and \
-                w[j] not in FILTER_CUES and not w[j].isdigit() and w[j] not in lexicon().english:
+                w[j] not in FILTER_CUES and not w[j].isdigit() and \
+                w[j] not in lexicon().english and w[j] not in fillers():
             j += 1
         text = " ".join(w[i:j])
         result = explain(reading, index, i, j, text)

@@ -51,7 +51,7 @@ flagged as at risk") but more than one weak word ("how many deals closed")."""
 COMPARE_WORDS = frozenset({"vs", "compared", "against", "than", "versus", "compare", "relative"})
 REQUEST_LABEL = re.compile(
     r"^\s*(?:(?:hub\s+|(?:[\w&-]+\s+){1,4}?agent\s+)?(?:task|request|question|query|ask|asks|"
-    r"asked|wants to know|needs)(?:\s+from\s+(?:[\w&-]+\s+){0,4}?[\w&-]+)?\s*:"
+    r"asked|wants to know|needs)(?:\s+from\s+(?:[\w&()-]+\s+){0,5}?[\w&()-]+)?\s*:"
     r"|from\s*:\s*[^.:\n]{1,40}?(?:\.|:|\s[-\u2013\u2014])(?=\s))\s*", re.I)
 """A sender's label in front of the question: "Task: ...", "Hub request: ...", "Pipeline
 Management agent asks: ...", "Task from the finance agent: ...", "From: VP Sales. ..." (not
@@ -181,7 +181,9 @@ def vote_metrics(reading: Reading) -> None:
 DURATION = re.compile(
     r"\b(?:how (?:many|much) (?:days|weeks|months|hours|minutes|time)|how long|how quickly|"
     r"how fast|how soon|(?:days|weeks|time) (?:to|from|until|it takes)|average (?:days|time)|"
-    r"number of days|days on average|take to)\b")
+    r"number of days|days on average|take to|(?:close|closes|closing|move|moves|convert|converts)"
+    r" (?:faster|slower|quicker|sooner)|(?:take|taking|takes|getting|gotten) (?:longer|shorter)|"
+    r"(?:faster|slower|quicker|longer|shorter) to (?:close|win|convert))\b")
 """A question about how long something takes."""
 DURATION_OF = {"opportunity_count": "sales_cycle", "bookings": "sales_cycle",
                "win_rate": "sales_cycle", "avg_deal_size": "sales_cycle",
@@ -222,7 +224,9 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
     measure = _choose_measure(tool, reading, norm)
     if tool == "opportunity_count" and measure in ("won", "closed", "lost") and \
             RATE.search(norm):  # "the share of deals won", "closing at a better rate"
-        tool, measure = "win_rate", None
+        staged = any(e.dimension == Dimension.stage for e in reading.entities)
+        # "of the deals that reach Proposal, what share are won": conversion from that stage
+        tool, measure = ("stage_conversion", "stage_to_won") if staged else ("win_rate", None)
     if measure:
         params["measure"] = measure
         if reading.grain and _measure_says_grain(tool, measure, norm, reading.grain):
@@ -408,6 +412,10 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
                 return None  # the tool default (fiscal year to date) vs the same span last year
             return calendar.bucket(reading.as_of or as_of, reading.compare_unit)  # type: ignore
         return None
+    spans: dict[tuple[date, date], Period] = {}
+    for p in periods:  # the same span said twice ("H1 (February through July)") is one period
+        spans.setdefault((p.start, p.end), p)
+    periods = list(spans.values())
     today = [p for p in periods if p.start == p.end == as_of]
     if len(periods) == 2 and len(today) == 1 and not set(reading.words) & COMPARE_WORDS and \
             all(p.end > p.start for p in periods if p is not today[0]):

@@ -163,11 +163,12 @@ class PeriodParser:
     def _extract_ranges(self, text: str, found: PeriodFindings) -> str:
         words = text.split()
         for i, w in enumerate(words):
-            if w not in ("between", "from", "since"):
+            if w not in ("between", "from", "since") and w not in MONTHS:
                 continue
-            for la in (4, 3, 2, 1):
-                a_words = words[i + 1:i + 1 + la]
-                if len(a_words) < la:
+            first = i + 1 if not (w in MONTHS and w not in ("may", "march")) else i
+            for la in (4, 3, 2, 1):  # a range may also start at a month: "february through july"
+                a_words = words[first:first + la]
+                if len(a_words) < la or (first == i and la > 2):
                     continue
                 if w == "since":
                     a = self.point(" ".join(a_words))
@@ -176,9 +177,10 @@ class PeriodParser:
                                                     f"since {a.label} ({a.start} to {self.as_of})"))
                         return " ".join(words[:i] + ["@period"] + words[i + 1 + la:])
                     continue
-                j = i + 1 + la
-                if j >= len(words) or words[j] not in ("and", "to", "through", "thru", "until",
-                                                       "till"):
+                j = first + la
+                joins = ("to", "through", "thru", "until", "till") if first == i else (
+                    "and", "to", "through", "thru", "until", "till")
+                if j >= len(words) or words[j] not in joins:
                     continue
                 for lb in (4, 3, 2, 1):
                     b_words = words[j + 1:j + 1 + lb]
@@ -193,6 +195,8 @@ class PeriodParser:
                     found.periods.append(Period(a.start, b.end, f"{a.label} to {b.label}"))
                     found.is_range_join = True
                     return " ".join(words[:i] + ["@period"] + words[j + 1 + lb:])
+                if first == i:
+                    break
         return text
 
     # -- handlers ---------------------------------------------------------------------------

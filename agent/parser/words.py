@@ -23,7 +23,8 @@ _REFERENCE = (
     r"(?: the| a)? (?:(?P<prev>last|previous|prior|preceding) "
     r"(?P<unit>week|month|quarter|year|period)"
     r"|(?P<before>week|month|quarter|year|period) before"
-    r"|(?P<yoy>same (?:period|quarter|month|week|time) (?:last|a|the previous|the prior) year"
+    r"|(?P<yoy>(?:the )?same (?:period|quarter|month|week|time|point|stage|date) "
+    r"(?:last|a|the previous|the prior|of last|in the previous) year"
     r"|year (?:ago|earlier|before)|year before))\b")
 RELATIVE_COMPARE = re.compile(
     r"\b(?P<cue>compared (?:to|with)|vs|against|than|relative to|to|with)" + _REFERENCE)
