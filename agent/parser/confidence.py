@@ -85,7 +85,8 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     known = fillers() | own
     params = plan.params
     compared = {f.dimension for f in params.filters if len(f.values) > 1} & set(params.group_by)
-    if reading.compare is not None or params.compare is not None or compared:
+    if reading.compare is not None or params.compare is not None or compared or \
+            params.time_grain is not None:  # a trend or a comparison explains "moved", "grew"
         known |= implied.get(("words", implied_compare()), frozenset())
     for entity in reading.entities:
         known |= implied.get(("dimension", entity.dimension.value), frozenset())

@@ -182,7 +182,8 @@ DURATION = re.compile(
     r"\b(?:how (?:many|much) (?:days|weeks|months|hours|minutes|time)|how long|how quickly|"
     r"how fast|how soon|(?:days|weeks|time) (?:to|from|until|it takes)|average (?:days|time)|"
     r"number of days|days on average|take to|(?:close|closes|closing|move|moves|convert|converts)"
-    r" (?:faster|slower|quicker|sooner)|(?:take|taking|takes|getting|gotten) (?:longer|shorter)|"
+    r" (?:faster|slower|quicker|sooner)|(?:take|taking|takes|getting|gotten|got|becoming) "
+    r"(?:longer|shorter|slower|faster|quicker)|"
     r"(?:faster|slower|quicker|longer|shorter) to (?:close|win|convert))\b")
 """A question about how long something takes."""
 DURATION_OF = {"opportunity_count": "sales_cycle", "bookings": "sales_cycle",

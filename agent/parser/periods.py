@@ -187,6 +187,8 @@ class PeriodParser:
                     if len(b_words) < lb:
                         continue
                     b = self.point(" ".join(b_words))
+                    if b is None and lb == 1 and b_words[0] in MONTHS:  # "march through may"
+                        b = self.point(f"through {b_words[0]}")
                     if b is None:
                         continue
                     a = self.point(" ".join(a_words), year_hint=b.start.year)
