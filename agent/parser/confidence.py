@@ -199,11 +199,9 @@ def unsure(plan: Plan, reading: Reading, found: Understanding) -> Clarification:
               if i not in reading.used and w in lex.words and w not in words]
     for weight, group in ((1.0, words), (0.5, unused)):
         for w in group:
-            for key, entries in lex.phrases.items():
-                if w in key:
-                    for e in entries:
-                        if e.kind == "metric" and e.value != plan.tool:
-                            scores[e.value] = scores.get(e.value, 0) + weight / len(key)
+            for tool, share in _metric_words().get(w, ()):
+                if tool != plan.tool:
+                    scores[tool] = scores.get(tool, 0) + weight * share
     for tool, votes in reading.votes.items():
         if tool != plan.tool:
             scores[tool] = scores.get(tool, 0) + votes / 4
@@ -217,6 +215,18 @@ def unsure(plan: Plan, reading: Reading, found: Understanding) -> Clarification:
                  f"My closest reading is {title}. Which did you mean?",
         options=list(dict.fromkeys(options)), term=term,
         not_understood=found.leftovers + [a for a, _ in found.corrections])
+
+
+@cache
+def _metric_words() -> dict[str, list[tuple[str, float]]]:
+    """Word -> (tool, 1 / phrase length) for every metric phrase holding the word."""
+    out: dict[str, list[tuple[str, float]]] = {}
+    for key, entries in lexicon().phrases.items():
+        for e in entries:
+            if e.kind == "metric":
+                for w in set(key):
+                    out.setdefault(w, []).append((e.value, 1 / len(key)))
+    return out
 
 
 @cache
