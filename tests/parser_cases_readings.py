@@ -66,3 +66,12 @@ CASES: list[tuple[str, str, dict]] = [
     ("bookings grouped by wibble", CLARIFY, {}),
     ("win rate weighted by gizmo this quarter", CLARIFY, {}),
 ]
+
+DEC26 = ("2026-12-01", "2026-12-31")
+CASES += [
+    # a month without a year on a tool about close dates still to come is the next one
+    ("SMB open pipeline with a close date in December", "open_pipeline",
+     {"period": DEC26, "filters": {"segment": ["SMB"]}}),
+    # a sentence of context with its own month does not narrow the period asked for
+    ("I joined in March. what's our win rate this fiscal year", CLARIFY, {}),
+]

@@ -235,6 +235,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
     period = _choose_period(reading, calendar, as_of, tool)
     if isinstance(period, Clarification):
         return period
+    period = _ahead(period, tool, norm, as_of)
     if period is not None:
         params["period"] = PeriodParam.of(period)
     if reading.compare:
@@ -429,7 +430,8 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
         return first
     inner = [p for p, q in ((first, second), (second, first))
              if q.start <= p.start and p.end <= q.end and (p.start, p.end) != (q.start, q.end)]
-    if len(periods) == 2 and inner and not set(reading.words) & COMPARE_WORDS:
+    if len(periods) == 2 and inner and re.search(r"@period (?:of |in |for )?(?:the )?@period",
+                                                 " ".join(reading.words)):
         return inner[0]  # "H1 of this fiscal year", "March of last year": the narrower span
     compared = bool(set(reading.words) & COMPARE_WORDS)
     if compared:
@@ -452,6 +454,23 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     return Clarification(
         question=f"Which period do you mean: {first.label} or {second.label}?",
         options=[first.label, second.label])
+
+
+FORWARD_TOOLS = frozenset({"open_pipeline", "weighted_pipeline", "pipeline_coverage",
+                           "forecast_projection", "forecast_rollup"})
+"""Tools about close dates still to come: a month named without a year is the next one."""
+
+
+def _ahead(period: Period | None, tool: str, norm: str, as_of: date) -> Period | None:
+    """'Pipeline closing in December' (asked in November) is next month, not last year's."""
+    if period is None or tool not in FORWARD_TOOLS or period.end >= as_of or \
+            str(period.start.year) in norm or (period.end - period.start).days > 31:
+        return period
+    start, end = period.start.replace(year=period.start.year + 1), \
+        period.end.replace(year=period.end.year + 1)
+    if end < as_of or (start - as_of).days > 183:  # a month far ahead: as written
+        return period
+    return Period(start, end, period.label.replace(str(period.start.year), str(start.year)))
 
 
 def _grain(grain: str, period: Period | None) -> str:
