@@ -75,3 +75,10 @@ CASES += [
     # a sentence of context with its own month does not narrow the period asked for
     ("I joined in March. what's our win rate this fiscal year", CLARIFY, {}),
 ]
+CASES += [
+    # "X over X" across a longer period is a trend in that unit; "X by X" splits by X
+    ("win rate month over month across FY2026", "win_rate", {"period": FY26, "time_grain": "month",
+                                                             "compare": None}),
+    ("give me win rates team by team for last quarter", "win_rate",
+     {"group_by": ["team"], "period": Q3_27}),
+]

@@ -27,6 +27,7 @@ from agent.plan import Clarification, Plan
 from tools.base import Dimension, MetricParams, PeriodParam
 from tools.fiscal import FiscalCalendar, Period
 
+UNIT_DAYS = {"week": 7, "month": 31, "quarter": 92}
 TABLE_WORDS = frozenset({"leaderboard", "leader board", "leaderboards", "ranking", "rankings",
                          "rank", "ranked", "stack rank", "stack ranking", "league table",
                          "scoreboard", "standings", "performance table", "performance report"})
@@ -238,6 +239,11 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
     period = _ahead(period, tool, norm, as_of)
     if period is not None:
         params["period"] = PeriodParam.of(period)
+    over = re.search(r"\b(week|month|quarter) over \1\b", norm)
+    if over and reading.compare and period is not None and \
+            period.days > 1.5 * UNIT_DAYS[over[1]] and not reading.grain:
+        # "week over week for October": a month in weeks, a trend rather than one comparison
+        reading.grain, reading.compare = over[1], None
     if reading.compare:
         params["compare"] = reading.compare
     _fit_generic_dimensions(reading, tool)
