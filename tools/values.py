@@ -29,10 +29,11 @@ CODE = (
 CHECKED = frozenset({
     Dimension.rep, Dimension.manager, Dimension.team, Dimension.region, Dimension.territory,
     Dimension.product, Dimension.product_family, Dimension.industry, Dimension.segment,
-    Dimension.deal_type, Dimension.lead_source, Dimension.campaign, Dimension.tool,
-    Dimension.activity_type, Dimension.request_type, Dimension.account})
-"""Dimensions whose every value is listed in (v_)entity_values or accounts; stages, forecast
-categories and single deals are checked by the tools that read them."""
+    Dimension.deal_type, Dimension.lead_source, Dimension.campaign, Dimension.account})
+"""Deal dimensions, whose every value is listed in (v_)entity_values or accounts. Stages,
+forecast categories and single deals are read by the tools themselves, and `tool`,
+`activity_type` and `request_type` mean something per tool (an integration flow matches a
+system inside it: 'NetSuite' in 'salesforce -> netsuite')."""
 NONE_LABEL = "(none)"
 """How results show a missing value; filtering on it is valid."""
 
