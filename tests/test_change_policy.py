@@ -68,3 +68,11 @@ def test_graph_escalates_a_quota_change_to_its_owner(wh):
 def test_graph_reads_questions_about_changes(wh, question):
     r = ask(wh, question, as_of=AS_OF)
     assert r.status in ("answered", "needs_clarification"), r.answer
+
+
+def test_reported_speech_is_context_not_a_request():
+    """'my manager says I need to move deals along faster' tells why the question is asked."""
+    d = decide("My manager says I need to move deals along faster. How many days do my deals "
+               "spend in each stage?")
+    assert d.action == "allow"
+    assert decide("move the Acme deals along to negotiation").action == "escalate"
