@@ -6,7 +6,7 @@ from every eval set; format of tests/parser_cases.py; as-of 2026-11-26 in parser
 
 from __future__ import annotations
 
-from tests.parser_cases import CLARIFY, FY26, FY27, H1_27, LAST_6M, Q3_27, Q4_27, YTD
+from tests.parser_cases import CLARIFY, FY26, FY27, H1_27, Q3_27, Q4_27, YTD
 
 H2_26 = ("2025-08-01", "2026-01-31")
 MAR_MAY_26 = ("2026-03-01", "2026-05-31")
@@ -46,7 +46,7 @@ CASES: list[tuple[str, str, dict]] = [
     ("win rate for the second half of last fiscal year", "win_rate", {"period": H2_26}),
     # trend words and "over the last N months" as a grain
     ("how has our win rate trended over the last six months", "win_rate",
-     {"period": LAST_6M, "time_grain": "month"}),
+     {"period": ("2026-06-01", "2026-11-26"), "time_grain": "month"}),
     ("bookings trajectory this fiscal year", "bookings",
      {"period": FY27, "time_grain": "month"}),
     # written date ranges
@@ -81,4 +81,14 @@ CASES += [
                                                              "compare": None}),
     ("give me win rates team by team for last quarter", "win_rate",
      {"group_by": ["team"], "period": Q3_27}),
+]
+CASES += [
+    # "over the last N months, month by month": N whole months, this one to date
+    ("monthly win rate over the past four months", "win_rate",
+     {"period": ("2026-08-01", "2026-11-26"), "time_grain": "month"}),
+    # "since the start of <period>": from its first day to today
+    ("bookings by quarter since the beginning of last fiscal year", "bookings",
+     {"period": ("2025-02-01", "2026-11-26"), "time_grain": "quarter"}),
+    # a metric named after "tracking against" is that metric
+    ("how are we tracking against quota for the EMEA team", "quota_attainment", {}),
 ]

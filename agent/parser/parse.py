@@ -251,6 +251,10 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
     group += [d for d in _split_in_phrase(reading, tool) if d not in group][:2 - len(group)]
     if reading.grain:
         params["time_grain"] = _grain(reading.grain, period)
+        aligned = _whole_buckets(period, params["time_grain"], calendar, as_of)
+        if aligned is not None:
+            period = aligned
+            params["period"] = PeriodParam.of(aligned)
     if group and group[0] in UNIT_WORDS:
         params["time_grain"] = group[0]
         group = []
@@ -477,6 +481,22 @@ def _ahead(period: Period | None, tool: str, norm: str, as_of: date) -> Period |
     if end < as_of or (start - as_of).days > 183:  # a month far ahead: as written
         return period
     return Period(start, end, period.label.replace(str(period.start.year), str(start.year)))
+
+
+LAST_N = re.compile(r"^last (\d+) (week|month|quarter)s\b")
+
+
+def _whole_buckets(period: Period | None, grain: str, calendar: FiscalCalendar,
+                   as_of: date) -> Period | None:
+    """'Over the last 6 months, month by month': six whole months (this one to date), not a
+    trailing window that starts mid-month and shows a seventh, partial bucket."""
+    m = LAST_N.match(period.label) if period is not None else None
+    if m is None or m[2] != grain or period is None or period.end != as_of:
+        return None
+    bucket = calendar.bucket(as_of, grain)  # type: ignore[arg-type]
+    for _ in range(int(m[1]) - 1):
+        bucket = calendar.previous(bucket, grain)  # type: ignore[arg-type]
+    return Period(bucket.start, as_of, f"last {m[1]} {grain}s ({bucket.start} to {as_of})")
 
 
 def _grain(grain: str, period: Period | None) -> str:

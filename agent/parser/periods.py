@@ -166,12 +166,13 @@ class PeriodParser:
             if w not in ("between", "from", "since") and w not in MONTHS:
                 continue
             first = i + 1 if not (w in MONTHS and w not in ("may", "march")) else i
-            for la in (4, 3, 2, 1):  # a range may also start at a month: "february through july"
+            for la in (7, 6, 5, 4, 3, 2, 1):  # or at a month: "february to july"
                 a_words = words[first:first + la]
                 if len(a_words) < la or (first == i and la > 2):
                     continue
-                if w == "since":
-                    a = self.point(" ".join(a_words))
+                if w == "since":  # "since the start of last fiscal year": from its start
+                    a = self.point(re.sub(r"^(?:the )?(?:start|beginning) of (?:the )?", "",
+                                          " ".join(a_words)))
                     if a is not None:
                         found.periods.append(Period(a.start, self.as_of,
                                                     f"since {a.label} ({a.start} to {self.as_of})"))
