@@ -92,3 +92,8 @@ CASES += [
     # a metric named after "tracking against" is that metric
     ("how are we tracking against quota for the EMEA team", "quota_attainment", {}),
 ]
+CASES += [
+    # a rank word before a number or a period is a window, not a ranking
+    ("net revenue retention trailing 12 months by region", "net_revenue_retention",
+     {"group_by": ["region"], "top": None}),
+]

@@ -28,6 +28,8 @@ ARTICLES = frozenset({"the", "a", "an", "our", "any", "all", "those", "these", "
 VERB_USE = frozenset({"to", "from", "until", "till", "before", "after"})
 """A rank word right after these is a verb or a step, not a ranking ("to winning it", "from
 first touch")."""
+WINDOW = re.compile(r"^(?:\d+[a-z]*|@period|twelve|six|three|four|two)$")
+"""A rank word before a number or a period is a window ("trailing 12m", "first 3 months")."""
 RANK_WORDS = frozenset({"top", "bottom", "best", "worst", "highest", "lowest", "most", "least",
                         "biggest", "largest", "smallest", "fewest"})
 
@@ -45,7 +47,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     norm = NOT_RANKING.sub(" ", norm)  # "top quartile share" ranks nothing
     split = norm.split()
     rank_hits = [(st, e, x) for st, e, x in lexicon().find(split, {"rank"})
-                 if st == 0 or split[st - 1] not in VERB_USE]
+                 if (st == 0 or split[st - 1] not in VERB_USE) and not (
+                     e < len(split) and WINDOW.match(split[e]))]
     direction = rank_hits[0][2].value if rank_hits else None
     top = None
     m = TOP_N.search(norm)
