@@ -124,6 +124,14 @@ class CaseOutcome(BaseModel):
     expected: str
     got: str
     seconds: float
+    status: Status = "answered"
+    """The status the agent gave."""
+
+    @property
+    def answered_different(self) -> bool:
+        """The agent answered, but not the question the case means (a different reading, or
+        a case that expects no answer): the worst outcome, a number that looks right."""
+        return self.status == "answered" and not self.intent_ok
 
 
 class GroupScore(BaseModel):
@@ -142,6 +150,14 @@ class ParserReport(BaseModel):
     configured: bool
     cases: int = 0
     intent_accuracy: float | None = None
+    read_as_meant: float | None = None
+    """Status right and, for answered cases, the tool and every listed parameter right (the
+    same test as intent, named for what it says about the reading)."""
+    answered_different: float | None = None
+    """Share of cases answered with a different reading (or answered when no answer was
+    expected)."""
+    asked_back: float | None = None
+    """Share of cases the agent asked back about (needs_clarification)."""
     value_accuracy: float | None = None
     value_cases: int = 0
     plans_by_parser: dict[str, int] = Field(default_factory=dict)
@@ -341,7 +357,7 @@ def score_case(case: EvalCase, response: AgentResponse, expected: MetricResult |
                        intent_ok=not problems, value_ok=value_ok,
                        expected=want, got=got + ("" if not problems else
                                                   f" [{'; '.join(problems)}]"),
-                       seconds=round(seconds, 4))
+                       seconds=round(seconds, 4), status=response.status)
 
 
 def _fraction(flags: list[bool]) -> float | None:
@@ -365,6 +381,9 @@ def summarize(parser: str, outcomes: list[CaseOutcome], seconds: float) -> Parse
     return ParserReport(
         parser=parser, configured=True, cases=len(outcomes),
         intent_accuracy=_fraction([o.intent_ok for o in outcomes]),
+        read_as_meant=_fraction([o.intent_ok for o in outcomes]),
+        answered_different=_fraction([o.answered_different for o in outcomes]),
+        asked_back=_fraction([o.status == "needs_clarification" for o in outcomes]),
         value_accuracy=_fraction(values), value_cases=len(values), plans_by_parser=used,
         by_group=by_group, failures=[o for o in outcomes if not o.intent_ok or o.value_ok is False],
         seconds=round(seconds, 2))
@@ -457,13 +476,16 @@ def render_text(report: EvalReport) -> str:
         lines.append(f"\n[{r.parser}] intent {_pct(r.intent_accuracy)} ({r.cases} cases), value "
                      f"{_pct(r.value_accuracy)} ({r.value_cases} cases); plans by: {used or '-'}; "
                      f"{r.seconds:.1f} s")
+        lines.append(f"  read as meant {_pct(r.read_as_meant)}, answered a different question "
+                     f"{_pct(r.answered_different)}, asked back {_pct(r.asked_back)}")
         width = max(len(g.group) for g in r.by_group)
         lines.append(f"  {'tool':<{width}}  cases  intent   value")
         for g in r.by_group:
             lines.append(f"  {g.group:<{width}}  {g.cases:>5}  {_pct(g.intent):>6}  "
                          f"{_pct(g.value):>6}")
         for f in r.failures:
-            lines += [f"  FAIL {f.question!r}", f"       expected {f.expected}",
+            mark = "  <- answered a different question" if f.answered_different else ""
+            lines += [f"  FAIL {f.question!r}{mark}", f"       expected {f.expected}",
                       f"       got      {f.got}"]
     lines += [f"note: {n}" for n in report.notes]
     verdict = "PASS" if report.passed else "FAIL"

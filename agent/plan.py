@@ -28,3 +28,5 @@ class Clarification(BaseModel):
     options: list[str] = Field(default_factory=list)
     term: str | None = None
     """The words asked about ("kowalski"), so a reply naming an option can replace them."""
+    not_understood: list[str] = Field(default_factory=list)
+    """Words of the question no reading explained (agent/parser/confidence.py)."""

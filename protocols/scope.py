@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agent.parser.normalize import normalize
+from tools.values import code_reason
 
 Target = Literal["central-coordination", "pipeline-management", "conversion-optimization",
                  "finance", "marketing-growth"]
@@ -75,8 +76,11 @@ class RefuseRule(_Strict):
     reason: str
     instead: str
     patterns: list[str] = Field(min_length=1)
+    raw_patterns: list[str] = Field(default_factory=list)
+    """Matched on the raw request (lower-cased), where punctuation still shows a statement
+    written after a semicolon or a SQL comment."""
 
-    _check = field_validator("patterns")(_compile)
+    _check = field_validator("patterns", "raw_patterns")(_compile)
 
 
 class EscalateRule(_Strict):
@@ -150,6 +154,7 @@ class _Compiled:
         self.reporting = [c(p) for p in f.reporting]
         self.analysis = [c(p) for p in f.analysis_markers]
         self.refuse = [(r, [c(p) for p in r.patterns]) for r in policy.refuse]
+        self.raw_refuse = [(r, c(p, re.I | re.S)) for r in policy.refuse for p in r.raw_patterns]
         self.escalate = [(r, [c(p) for p in r.patterns], [c(p) for p in r.always],
                           [c(rf"\b(?:{t})\b") for t in r.topics]) for r in policy.escalate]
         self.by_category = {r.category: r for r in policy.escalate}
@@ -167,7 +172,7 @@ def load_policy() -> tuple[ScopePolicy, tuple[re.Pattern[str], ...]]:
     Returns the policy and every compiled refusal and escalation pattern.
     """
     c = _compiled()
-    patterns = [p for _, ps in c.refuse for p in ps]
+    patterns = [p for _, ps in c.refuse for p in ps] + [p for _, p in c.raw_refuse]
     patterns += [p for _, ps, always, _ in c.escalate for p in (*ps, *always)]
     return c.policy, tuple(patterns)
 
@@ -218,6 +223,14 @@ class _Verdict:
     reason: str = ""
     instead: str | None = None
     analysis: bool = False
+
+
+def _raw_refusal(request: str) -> _Verdict | None:
+    for rule, p in _compiled().raw_refuse:
+        if m := p.search(request):
+            return _Verdict("refuse", rule.id, m.group(0).strip(), reason=rule.reason,
+                            instead=rule.instead)
+    return None
 
 
 def _refusal(text: str) -> _Verdict | None:
@@ -282,10 +295,18 @@ def _reason(clause: str, v: _Verdict) -> str:
             f"that belongs to {rule.target}, not to revenue operations analytics.")
 
 
+CODE_RULE = "code_value"
+CODE_INSTEAD = "Ask with the name as it appears in the data, e.g. \"bookings for team EMEA\"."
+
+
 def decide(request: str) -> Decision:
     """Refuse, escalate, answer, or answer in part: deterministic, with the rule and words."""
+    if kind := code_reason(request, sql=False):  # normalizing would strip it to plain words
+        return Decision("refuse", CODE_RULE,
+                        f"the request holds {kind}, not a name in your data; I "
+                        "don't look up or run such values.", kind, instead=CODE_INSTEAD)
     full = normalize(request)
-    if refused := _refusal(_strip_prefixes(full)[0]):
+    if refused := _raw_refusal(request) or _refusal(_strip_prefixes(full)[0]):
         return _refused(refused)
     verdicts: list[tuple[str, _Verdict]] = []
     for clause in split_clauses(request):

@@ -170,12 +170,14 @@ def test_failing_rules_list_asks_back_rather_than_ignoring_a_split(wh):
 
 def test_exclusions_and_deal_attributes_are_not_refused(wh):
     ctx = ctx_for(wh, REP)
-    params = MetricParams(filters=[Filter(dimension=Dimension.rep, values=["Someone Else"],
+    other = wh.cursor().execute("select label from v_entity_values where dimension = 'rep' "
+                                "and label <> ? order by label limit 1", [REP["name"]]).fetchone()
+    params = MetricParams(filters=[Filter(dimension=Dimension.rep, values=[other[0]],
                                           exclude=True),
                                    Filter(dimension=Dimension.deal_type,
-                                          values=["New Business"])])
+                                          values=["new_business"])])
     result = run_tool(ctx, "bookings", params)
-    assert "'New Business'" in result.sql and f"'{REP['name']}'" in result.sql
+    assert "'new_business'" in result.sql and f"'{REP['name']}'" in result.sql
 
 
 def test_unknown_or_invalid_requesters_see_nothing(wh):

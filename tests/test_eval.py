@@ -118,6 +118,10 @@ def test_scorer_catches_a_wrong_tool_a_wrong_param_and_a_wrong_value(wh):
     assert rules.cases == 6 and rules.value_cases == 5
     assert rules.intent_accuracy == pytest.approx(3 / 6, abs=1e-4)
     assert rules.value_accuracy == pytest.approx(1 / 5, abs=1e-4)
+    # wrong tool, parameter and period were answered: three different questions answered
+    assert rules.read_as_meant == rules.intent_accuracy
+    assert rules.answered_different == pytest.approx(3 / 6, abs=1e-4)
+    assert rules.asked_back == 0.0
     assert not report.passed
     assert len(rules.failures) == 4
     wrong_tool, wrong_param, wrong_value, wrong_period = rules.failures
@@ -202,6 +206,9 @@ def test_cli_prints_the_report_as_json_and_fails_under_the_threshold(tmp_path, d
     assert report["questions"] == 3 and not report["passed"]
     assert rules["intent_accuracy"] == pytest.approx(2 / 3, abs=1e-4)
     assert rules["value_accuracy"] == 0.5
+    assert rules["read_as_meant"] == rules["intent_accuracy"]
+    assert rules["answered_different"] == pytest.approx(1 / 3, abs=1e-4)
+    assert rules["asked_back"] == 0.0
     assert [f["question"] for f in rules["failures"]] == [
         "how many deals did we lose last quarter?"]
     assert "eval: rules" in out.stderr  # the progress bar stays off stdout
@@ -209,6 +216,7 @@ def test_cli_prints_the_report_as_json_and_fails_under_the_threshold(tmp_path, d
                 "--fail-under", "0.5")
     assert ok.returncode == 0, ok.stderr
     assert "PASS" in ok.stdout and "FAIL 'how many deals did we lose" in ok.stdout
+    assert "answered a different question 33.3%, asked back 0.0%" in ok.stdout
 
 
 def test_cli_reports_a_bad_question_file(tmp_path):

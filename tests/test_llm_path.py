@@ -148,3 +148,20 @@ def test_follow_ups_work_with_a_model_too(wh, stub):
     assert second.intent.params["group_by"] == ["team"]
     assert second.intent.params["filters"] == first.intent.params["filters"]
     saver.conn.close()
+
+
+def test_a_reading_the_rules_are_unsure_of_goes_to_the_model(wh, stub):
+    """'magnitude' is left unexplained by the rules' reading: the model plans it, told which
+    words the rules did not understand."""
+    question = "give me the typical magnitude of what we win"
+    rules = ask(wh, question, as_of=END)
+    assert rules.status == "needs_clarification" and "average deal size" in \
+        rules.clarification.options
+    assert "not_understood" in codes(rules) and "'magnitude'" in rules.answer
+    stub.script(Reply.structured({"tool": "avg_deal_size"}), Reply(status=500),
+                Reply(status=500), Reply(status=500))
+    r = ask(wh, question, as_of=END, llm=client(stub))
+    assert r.status == "answered" and r.intent.parser == "llm"
+    assert r.intent.tool == "avg_deal_size"
+    sent = stub.requests[0]["messages"][-1]["content"]
+    assert "did not understand 'magnitude'" in sent

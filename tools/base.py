@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -124,6 +125,18 @@ class Filter(BaseModel):
     dimension: Dimension
     values: list[Annotated[Text, Field(max_length=200)]] = Field(min_length=1, max_length=100)
     exclude: bool = False
+
+    @field_validator("values")
+    @classmethod
+    def _no_code(cls, values: list[str]) -> list[str]:
+        """A value that is markup, a template, a path or SQL is refused, never looked up."""
+        from tools.values import code_reason
+
+        for value in values:
+            if kind := code_reason(value):
+                raise ValueError(f"the value {value[:60]!r} looks like {kind}, not a name in "
+                                 "the data; it is refused")
+        return values
 
 
 class PeriodParam(BaseModel):

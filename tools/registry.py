@@ -32,6 +32,7 @@ from tools.metrics import (
 )
 from tools.metrics.engine import MetricSpec, run_metric
 from tools.units import declare_units
+from tools.values import check_filter_values
 
 
 def _spec_runner(spec: MetricSpec) -> Runner:
@@ -88,16 +89,18 @@ def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
     """Run a registered tool by name, within the requester's row scope (ctx.scope).
 
     The one entry point of every request path (graph, REST, A2A, MCP): a split or filter by a
-    dimension the tool lacks is a FilterUnsupported; a restricted scope refuses the tool or the
-    params (protocols.access.AccessDenied), or adds its owner filter and checks the result
-    honoured it. With ctx.cache, a run with the same plan, as-of, scope and data is answered
-    from the cache (tools/answer_cache.py).
+    dimension the tool lacks is a FilterUnsupported; a filter value the data does not hold raises
+    tools.values.UnknownFilterValue (a ToolInputError with did-you-mean options); a restricted
+    scope refuses the tool or the params (protocols.access.AccessDenied), or adds its owner
+    filter and checks the result honoured it. With ctx.cache, a run with the same plan, as-of,
+    scope and data is answered from the cache (tools/answer_cache.py).
     """
     tool = TOOLS[name]
     outside = params.dimensions_outside(tool.group_by)
     if outside:  # what the tool's schema says; its SQL has no such column
         raise FilterUnsupported(f"{name} cannot be split or filtered by {', '.join(outside)}",
                                 outside, [d.value for d in tool.group_by])
+    check_filter_values(ctx, params, tool.group_by)  # a value the data lacks matches nothing
     if ctx.cache is None:
         return _run_scoped(ctx, tool, params)
     key = ctx.cache.key(name, params, ctx.as_of, ctx.scope, ctx.facts)

@@ -65,8 +65,12 @@ def plan_schema() -> type[BaseModel]:
                             None, description="The tool that answers the question.")))
 
 
-def plan_with_model(llm: Any, state: State, wh: Warehouse) -> tuple[Plan | None, list[dict]]:
-    """Ask the model for a plan; return it validated, or None with notices on why not."""
+def plan_with_model(llm: Any, state: State, wh: Warehouse,
+                    rules_note: str | None = None) -> tuple[Plan | None, list[dict]]:
+    """Ask the model for a plan; return it validated, or None with notices on why not.
+
+    `rules_note` tells the model what the rules parser could not explain (an unsure reading).
+    """
     from agent.llm.client import LLMOutputError, LLMUnavailable
 
     assert state.as_of is not None
@@ -74,7 +78,7 @@ def plan_with_model(llm: Any, state: State, wh: Warehouse) -> tuple[Plan | None,
     messages: list[tuple[str, str]] = [
         ("system", load_prompt("classify").format(catalog=catalog(wh), as_of=state.as_of,
                                                   calendar=calendar_text(wh, state.as_of))),
-        ("human", _question_text(state)),
+        ("human", _question_text(state) + (f"\n\n({rules_note})" if rules_note else "")),
     ]
     for attempt in (1, 2):
         try:

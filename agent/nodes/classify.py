@@ -1,8 +1,9 @@
 """classify: question -> plan (tool + typed params) or a clarifying question.
 
-The rules parser runs first: when it maps the question, no tokens are spent. Only when it
-asks back, and a model is configured, the model plans (agent/llm/planner.py); its plan is
-validated like a rules plan and any failure falls back to the rules outcome.
+The rules parser runs first: when it maps the question surely, no tokens are spent. When it
+asks back (also on a reading it is unsure of, agent/parser/confidence.py) and a model is
+configured, the model plans (agent/llm/planner.py); its plan is validated like a rules plan
+and any failure falls back to the rules outcome.
 """
 
 from __future__ import annotations
@@ -25,18 +26,22 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Run the rules parser (then the model, if any) against the warehouse's vocabulary."""
     wh = runtime.context.warehouse
     assert state.as_of is not None, "intake sets as_of"
+    if decide(state.question).action == "refuse":
+        return {}  # a write, a statement or an override is refused before any parsing (guard)
 
-    def parse(text: str) -> Plan | Clarification:
+    def parse(text: str, sure: bool = True) -> Plan | Clarification:
         try:
             return checked(parse_question(text, as_of=state.as_of, calendar=wh.settings.calendar,
-                                          index=wh.entities, previous=state.previous_plan))
+                                          index=wh.entities, previous=state.previous_plan,
+                                          sure=sure))
         except ValidationError as exc:  # e.g. "top 1001", a year like 1850 or 9999
             return out_of_range(exc)
 
     outcome = parse(state.question)
     if isinstance(outcome, Clarification) and state.pending_question:
+        # the reply settles what we asked about: the completed question answers as read
         completed = parse(_completed(state.pending_question, state.pending_clarification,
-                                     state.question))
+                                     state.question), sure=False)
         if isinstance(completed, Plan):
             outcome = completed
     update: dict[str, Any] = {}
@@ -45,7 +50,10 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
             decide(state.question).action == "allow":  # no tokens on what the guard turns away
         from agent.llm.planner import plan_with_model
 
-        planned, notices = plan_with_model(llm, state, wh)
+        note = (f"A rules reading did not understand "
+                f"{', '.join(repr(w) for w in outcome.not_understood)}; its closest readings: "
+                f"{'; '.join(outcome.options)}." if outcome.not_understood else None)
+        planned, notices = plan_with_model(llm, state, wh, note)
         update["notices"] = state.notices + notices
         if planned is not None:
             outcome = planned

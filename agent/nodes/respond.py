@@ -65,8 +65,11 @@ def _respond(state: State) -> dict[str, Any]:
     if state.clarification is not None:
         c = state.clarification
         answer = c.question + (f" Options: {'; '.join(c.options)}." if c.options else "") + note
+        unclear = [WarningOut(code="not_understood",
+                              message="not understood: " + ", ".join(c.not_understood))
+                   ] if c.not_understood else []
         return {"response": AgentResponse(
-            status="needs_clarification", answer=answer,
+            status="needs_clarification", answer=answer, warnings=unclear,
             clarification=ClarificationOut(question=c.question, options=c.options), **base)}
     if state.result is None:
         return {"response": AgentResponse(status="error",

@@ -120,6 +120,29 @@ class EntityIndex:
                     taken |= span
         return out
 
+    def nearest(self, text: str, dim: Dimension | None = None,
+                limit: int = 5) -> list[tuple[Dimension, str]]:
+        """The values (of `dim`, or of any dimension) most like `text`, however far: the
+        did-you-mean options for a value that matches nothing."""
+        from rapidfuzz import fuzz, process
+
+        by_text = self._values_of(dim)
+        if not by_text:
+            return []
+        found = process.extract(text, list(by_text), scorer=fuzz.WRatio, limit=limit,
+                                score_cutoff=0 if dim is not None else 60)
+        return [by_text[norm] for norm, _, _ in found]
+
+    def _values_of(self, dim: Dimension | None) -> dict[str, tuple[Dimension, str]]:
+        """Normalized value -> (dimension, label), of one dimension or all (cached)."""
+        cache = self.__dict__.setdefault("_by_dim", {})
+        if dim not in cache:
+            cache[dim] = {norm: next((d, label) for d, label in entries
+                                     if dim is None or d == dim)
+                          for norm, entries in sorted(self.by_norm.items())
+                          if any(dim is None or d == dim for d, _ in entries)}
+        return cache[dim]
+
     def partial(self, word: str) -> list[tuple[Dimension, str]]:
         """Return the people/accounts whose name contains this word (a first or last name)."""
         return sorted(self.by_token.get(word, set()))

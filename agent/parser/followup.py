@@ -60,6 +60,11 @@ def _merge(previous: Plan, new: Plan, reading: Reading,
         params.update(period=old.period, compare=old.compare, all_time=old.all_time)
         if old.period is not None:
             kept.append(old.period.label)
+    elif not reading.periods and old.period is not None:
+        # "how does that compare to the same quarter last year?": the thread's period,
+        # compared (the comparison replaces the old one, the period stays)
+        params.update(period=old.period, all_time=old.all_time)
+        kept.append(old.period.label)
     if not fresh.group_by and not fresh.time_grain:
         group = [d for d in old.group_by if d in allowed]
         params.update(group_by=group, time_grain=old.time_grain)

@@ -16,7 +16,8 @@ DEAL_LIST = re.compile(r"\b(?:which|what|list|list the|show me the|show the)\s+(
 """Questions that ask for the deals themselves."""
 NOT_RANKING = re.compile(r"\b(?:top|bottom)\s+(?:quartile|quintile|decile|tercile|half|tier|"
                          r"line|third|percentile)s?\b|\b(?:best|worst)\s+case\b")
-_RANKED = r"top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest"
+_RANKED = (r"top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest|weakest|"
+           r"strongest|greatest|slowest|fastest")
 _COUNT = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty"
 TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
                    rf"\b(?P<n2>\d{{1,3}}|{_COUNT})\s+(?P<w2>{_RANKED})\b")
@@ -24,6 +25,11 @@ TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
 COUNTED = re.compile(r"\b(?:how many|number of|count of|share of|percent of|% of)\b")
 ARTICLES = frozenset({"the", "a", "an", "our", "any", "all", "those", "these", "that"})
 """Words that may stand between an exclusion cue and its value ("except for the ...")."""
+VERB_USE = frozenset({"to", "from", "until", "till", "before", "after"})
+"""A rank word right after these is a verb or a step, not a ranking ("to winning it", "from
+first touch")."""
+WINDOW = re.compile(r"^(?:\d+[a-z]*|@period|twelve|six|three|four|two)$")
+"""A rank word before a number or a period is a window ("trailing 12m", "first 3 months")."""
 RANK_WORDS = frozenset({"top", "bottom", "best", "worst", "highest", "lowest", "most", "least",
                         "biggest", "largest", "smallest", "fewest"})
 
@@ -39,21 +45,26 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     """Return (group-by dimensions or a time unit, top N, sort order)."""
     words = reading.words
     norm = NOT_RANKING.sub(" ", norm)  # "top quartile share" ranks nothing
-    rank_hits = lexicon().find(norm.split(), {"rank"})
+    split = norm.split()
+    rank_hits = [(st, e, x) for st, e, x in lexicon().find(split, {"rank"})
+                 if (st == 0 or split[st - 1] not in VERB_USE) and not (
+                     e < len(split) and WINDOW.match(split[e]))]
     direction = rank_hits[0][2].value if rank_hits else None
     top = None
     m = TOP_N.search(norm)
     if m:
         count, word = m["n"] or m["n2"], m["w"] or m["w2"]
         top = int(count) if count.isdigit() else {**NUMBERS, "twenty": 20}[count]
-        direction = "bottom" if word in ("bottom", "worst", "lowest", "smallest") else "top"
+        direction = "bottom" if word in ("bottom", "worst", "lowest", "smallest",
+                                         "weakest") else "top"
     order = "asc" if direction == "bottom" else "desc"
     group: list[str] = []
     singular = False
     for pos, dim, text in reading.dims:
         before = set(words[max(0, pos - 3):pos])
         plural = _plural(text)
-        cued = bool(before & GROUP_CUES) or bool(before & RANK_WORDS)
+        cued = bool(before & GROUP_CUES) or bool(before & RANK_WORDS) or (
+            top is not None and plural)  # "top 5 Financial Services accounts by bookings"
         near_entity = any((e.dimension == dim and abs(e.start - pos) <= 2) or e.end == pos
                           for e in reading.entities)
         if (near_entity or dim == Dimension.account) and not cued:
@@ -78,11 +89,25 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         elif any(x in DEAL_WORDS for x in norm.split()):
             group = [Dimension.opportunity.value]
             singular = bool(re.search(r"\b(deal|opportunity)\b", norm))
+    for m in re.finditer(r"\b(\w+) by \1\b", norm):  # "stage by stage", "rep by rep"
+        hits = lexicon().find([m[1]], {"dimension"})
+        if hits and hits[0][2].value not in group and hits[0][2].value not in UNIT_WORDS:
+            group.append(hits[0][2].value)
     if tool == "leaderboard" and not group:
         group = [Dimension.rep.value]
     if direction and group and top is None and not reading.grain:
-        top = _counted(reading, group[0]) or (1 if singular else 5)
+        said = WHICH_N.search(norm)  # "which ten open deals are most at risk"
+        top = _counted(reading, group[0]) or (
+            _number(said["n"]) if said else None) or (1 if singular else 5)
     return group[:2], top, order
+
+
+WHICH_N = re.compile(rf"\b(?:which|what|the|list|show me)\s+(?P<n>\d{{1,3}}|{_COUNT})\b")
+
+
+def _number(word: str) -> int | None:
+    n = int(word) if word.isdigit() else {**NUMBERS, "twenty": 20}.get(word)
+    return n if n and 1 < n <= 1000 else None
 
 
 def _plural(text: str) -> bool:
@@ -92,11 +117,14 @@ def _plural(text: str) -> bool:
 def _counted(reading: Reading, dim: str) -> int | None:
     """A number right before the ranked dimension word: "which 3 industries ... the most"."""
     for pos, d, _ in reading.dims:
-        word = reading.words[pos - 1] if pos > 0 and d.value == dim else ""
-        if word.isdigit() and 0 < int(word) <= 1000:
-            return int(word)
-        if word in NUMBERS and NUMBERS[word] > 1 and word not in ("few", "a few"):
-            return NUMBERS[word]
+        if d.value != dim:
+            continue
+        for back in (1, 2):  # "which 3 industries", "which ten open deals"
+            word = reading.words[pos - back] if pos >= back else ""
+            if word.isdigit() and 0 < int(word) <= 1000:
+                return int(word)
+            if word in NUMBERS and NUMBERS[word] > 1 and word not in ("few", "a few"):
+                return NUMBERS[word]
     return None
 
 

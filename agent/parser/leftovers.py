@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from agent.parser.confidence import fillers
 from agent.parser.entities import ACCEPT, SUGGEST, EntityIndex, EntityMatch
 from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, STOPWORDS, lexicon
 from agent.parser.reading import Reading
@@ -20,12 +21,13 @@ def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | N
     while i < len(w):
         if i in reading.used or w[i] in STOPWORDS or w[i] in FILTER_CUES or w[i] in \
                 EXCLUDE_CUES or NUMBER.match(w[i]) or w[i] in lexicon().single or \
-                w[i] in lexicon().english:
+                w[i] in lexicon().english or w[i] in fillers():
             i += 1
             continue
         j = i
         while j < len(w) and j not in reading.used and w[j] not in STOPWORDS and \
-                w[j] not in FILTER_CUES and not w[j].isdigit() and w[j] not in lexicon().english:
+                w[j] not in FILTER_CUES and not w[j].isdigit() and \
+                w[j] not in lexicon().english and w[j] not in fillers():
             j += 1
         text = " ".join(w[i:j])
         result = explain(reading, index, i, j, text)
@@ -72,10 +74,17 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
             question=f"I couldn't find '{text}' in the data. Did you mean one of these?",
             options=[f"{label} ({dim.value})" for _, dim, label in suggestions])
     if cue:
+        named = next((d for pos, d, _ in reading.dims if pos in (i - 1, i - 2, j)), None)
+        near = index.nearest(text, named)
+        where = (f"among the {named.value.replace('_', ' ')} values" if named else
+                 "among the reps, teams, regions, products, industries, segments, sources or "
+                 "accounts")
         return Clarification(
-            question=f"I couldn't find '{text}' among the reps, teams, regions, products, "
-                     "industries, segments, sources or accounts in the data. Check the "
-                     "spelling, or ask without it.", options=[])
+            question=f"I couldn't find '{text}' {where} in the data. Did you mean one of "
+                     "these? (or ask without it)" if near else
+                     f"I couldn't find '{text}' {where} in the data. Check the spelling, or "
+                     "ask without it.",
+            options=[f"{label} ({dim.value})" for dim, label in near], term=text)
     reading.notes.append(f"ignored '{text}'")
     return None
 

@@ -29,6 +29,10 @@ _CONTRACTIONS = {
     "i'll": "i will", "you'll": "you will", "they'll": "they will", "it'll": "it will",
     "we'd": "we would", "i'd": "i would", "they'd": "they would", "i've": "i have",
     "you've": "you have", "they've": "they have",
+    # RevOps shorthand
+    "bkgs": "bookings", "bkg": "booking", "wr": "win rate", "seg": "segment",
+    "segs": "segments", "mgr": "manager", "mgrs": "managers", "fcst": "forecast",
+    "fcsts": "forecasts", "cov": "coverage", "rn": "right now", "attn": "attention",
     # British spellings meet the vocabulary's American ones
     "licence": "license", "licences": "licenses", "utilisation": "utilization",
     "organisation": "organization", "analyse": "analyze", "optimise": "optimize",
@@ -49,12 +53,17 @@ date", "deals that do not have an amount", "deals lacking an owner" meet the voc
 "without ..." phrases (which go through the same rewrite)."""
 
 
+_BARE_Q = re.compile(r"\b(this|last|next|previous|prior) q\b")
+"""'last q', 'this q': the quarter (not Q3, which stays a fiscal quarter)."""
+
+
 def normalize(text: str) -> str:
     """Lower-case, expand contractions, drop punctuation; keep dates, $, % and numbers."""
     if _PLAIN.fullmatch(text):  # most names and labels: letters and spaces only
         words = (_CONTRACTIONS.get(w, w) for w in text.lower().split())
-        return _absence(" ".join(w for w in " ".join(words).split() if w))
-    return _absence(_normalize_text(text))
+        return _BARE_Q.sub(r"\1 quarter",
+                           _absence(" ".join(w for w in " ".join(words).split() if w)))
+    return _BARE_Q.sub(r"\1 quarter", _absence(_normalize_text(text)))
 
 
 def _absence(text: str) -> str:

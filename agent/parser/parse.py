@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from agent.parser.confidence import understand, unsure
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import follow_up, is_follow_up
 from agent.parser.grouping import filters, grouping
@@ -26,6 +27,7 @@ from agent.plan import Clarification, Plan
 from tools.base import Dimension, MetricParams, PeriodParam
 from tools.fiscal import FiscalCalendar, Period
 
+UNIT_DAYS = {"week": 7, "month": 31, "quarter": 92}
 TABLE_WORDS = frozenset({"leaderboard", "leader board", "leaderboards", "ranking", "rankings",
                          "rank", "ranked", "stack rank", "stack ranking", "league table",
                          "scoreboard", "standings", "performance table", "performance report"})
@@ -50,7 +52,7 @@ flagged as at risk") but more than one weak word ("how many deals closed")."""
 COMPARE_WORDS = frozenset({"vs", "compared", "against", "than", "versus", "compare", "relative"})
 REQUEST_LABEL = re.compile(
     r"^\s*(?:(?:hub\s+|(?:[\w&-]+\s+){1,4}?agent\s+)?(?:task|request|question|query|ask|asks|"
-    r"asked|wants to know|needs)(?:\s+from\s+(?:[\w&-]+\s+){0,4}?[\w&-]+)?\s*:"
+    r"asked|wants to know|needs)(?:\s+from\s+(?:[\w&()-]+\s+){0,5}?[\w&()-]+)?\s*:"
     r"|from\s*:\s*[^.:\n]{1,40}?(?:\.|:|\s[-\u2013\u2014])(?=\s))\s*", re.I)
 """A sender's label in front of the question: "Task: ...", "Hub request: ...", "Pipeline
 Management agent asks: ...", "Task from the finance agent: ...", "From: VP Sales. ..." (not
@@ -63,16 +65,42 @@ EXAMPLES = ["What's our win rate this quarter?", "Top 5 reps by bookings this ye
 
 
 def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
-                   index: EntityIndex, previous: Plan | None = None) -> Plan | Clarification:
+                   index: EntityIndex, previous: Plan | None = None,
+                   sure: bool = True) -> Plan | Clarification:
     """Read a question into a Plan, or ask for clarification; never guess silently.
 
     `previous` is the plan of the question before in the same conversation: a follow-up
-    ("and by region?") is read against it (agent/parser/followup.py).
+    ("and by region?") is read against it (agent/parser/followup.py). With `sure`, a reading
+    that leaves content words unexplained or rests on a corrected domain word asks back
+    (agent/parser/confidence.py); a reply completing such a question is read without it.
     """
+    outcome, reading = read_question(question, as_of=as_of, calendar=calendar, index=index,
+                                     previous=previous)
+    if not isinstance(outcome, Plan) or reading is None:
+        return outcome
+    found = understand(reading, outcome)
+    if found.sure:
+        return outcome
+    if not sure:
+        outcome.notes.append(found.describe())
+        return outcome
+    return unsure(outcome, reading, found)
+
+
+def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
+                  index: EntityIndex, previous: Plan | None = None,
+                  ) -> tuple[Plan | Clarification, Reading | None]:
+    """The reading of a question and what it produced (see parse_question)."""
+    outcome, reading = _read(question, as_of, calendar, index, previous)
+    return outcome, reading
+
+
+def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityIndex,
+          previous: Plan | None) -> tuple[Plan | Clarification, Reading | None]:
     lex = lexicon()
     norm = normalize(REQUEST_LABEL.sub("", question))
     if not norm:
-        return Clarification(question="What would you like to know?", options=EXAMPLES)
+        return Clarification(question="What would you like to know?", options=EXAMPLES), None
     norm, knobs = take_options(norm)
     words = norm.split()
     reading = Reading(words=[], knobs=knobs, named=named_words(question))
@@ -100,11 +128,11 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     match_entities(reading, index, multiword=False)
     unknown = resolve_leftovers(reading, index)
     if isinstance(unknown, Clarification):
-        return unknown
+        return unknown, reading
     if previous is not None and is_follow_up(norm, reading):
         return follow_up(reading, norm, previous,
-                         lambda r: _build_plan(r, norm, as_of, calendar))
-    return _build_plan(reading, norm, as_of, calendar)
+                         lambda r: _build_plan(r, norm, as_of, calendar)), reading
+    return _build_plan(reading, norm, as_of, calendar), reading
 
 
 
@@ -151,9 +179,44 @@ def vote_metrics(reading: Reading) -> None:
                 reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
 
 
+DURATION = re.compile(
+    r"\b(?:how (?:many|much) (?:days|weeks|months|hours|minutes|time)|how long|how quickly|"
+    r"how fast|how soon|(?:days|weeks|time) (?:to|from|until|it takes)|average (?:days|time)|"
+    r"number of days|days on average|take to|(?:close|closes|closing|move|moves|convert|converts)"
+    r" (?:faster|slower|quicker|sooner)|(?:take|taking|takes|getting|gotten|got|becoming) "
+    r"(?:longer|shorter|slower|faster|quicker)|"
+    r"(?:faster|slower|quicker|longer|shorter) to (?:close|win|convert))\b")
+"""A question about how long something takes."""
+DURATION_OF = {"opportunity_count": "sales_cycle", "bookings": "sales_cycle",
+               "win_rate": "sales_cycle", "avg_deal_size": "sales_cycle",
+               "open_pipeline": "sales_cycle", "pipeline_movement": "sales_cycle",
+               "leaderboard": "sales_cycle", "stage_conversion": "time_in_stage",
+               "bottleneck": "time_in_stage", "lead_conversion": "speed_to_lead"}
+"""The duration measure of what a question names: deals -> days to close, stages -> days in
+stage, leads -> minutes to first touch (tools that are durations already are kept)."""
+RATE = re.compile(r"\b(?:rate|rates|ratio|percentage|percent|share|fraction|proportion|odds|"
+                  r"likelihood|chance|"
+                  r"how often)\b")
+COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|better|worse|"
+                             r"differ|difference|between|relative|outperform\w*|beat)\b")
+"""Two values of one dimension named with one of these are compared side by side."""
+
+
+def _duration_tool(tool: str, reading: Reading, norm: str) -> str:
+    """'How many days ...' asks for the duration of what is named (see DURATION_OF)."""
+    if tool not in DURATION_OF or not DURATION.search(norm):
+        return tool
+    if any(e.dimension == Dimension.stage for e in reading.entities) or any(
+            d == Dimension.stage for _, d, _ in reading.dims):
+        return "time_in_stage"
+    return DURATION_OF[tool]
+
+
 def _build_plan(reading: Reading, norm: str, as_of: date,
                 calendar: FiscalCalendar) -> Plan | Clarification:
     tool = _choose_tool(reading, norm)
+    if tool is not None:
+        tool = _duration_tool(tool, reading, norm)
     if tool is None:
         subject = ", ".join(e.label for e in reading.entities)
         question = (f"What would you like to know about {subject}?" if subject else
@@ -161,6 +224,11 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
         return Clarification(question=question, options=EXAMPLES)
     params: dict = {}
     measure = _choose_measure(tool, reading, norm)
+    if tool == "opportunity_count" and measure in ("won", "closed", "lost") and \
+            RATE.search(norm):  # "the share of deals won", "closing at a better rate"
+        staged = any(e.dimension == Dimension.stage for e in reading.entities)
+        # "of the deals that reach Proposal, what share are won": conversion from that stage
+        tool, measure = ("stage_conversion", "stage_to_won") if staged else ("win_rate", None)
     if measure:
         params["measure"] = measure
         if reading.grain and _measure_says_grain(tool, measure, norm, reading.grain):
@@ -168,8 +236,14 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
     period = _choose_period(reading, calendar, as_of, tool)
     if isinstance(period, Clarification):
         return period
+    period = _ahead(period, tool, norm, as_of)
     if period is not None:
         params["period"] = PeriodParam.of(period)
+    over = re.search(r"\b(week|month|quarter) over \1\b", norm)
+    if over and reading.compare and period is not None and \
+            period.days > 1.5 * UNIT_DAYS[over[1]] and not reading.grain:
+        # "week over week for October": a month in weeks, a trend rather than one comparison
+        reading.grain, reading.compare = over[1], None
     if reading.compare:
         params["compare"] = reading.compare
     _fit_generic_dimensions(reading, tool)
@@ -177,6 +251,10 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
     group += [d for d in _split_in_phrase(reading, tool) if d not in group][:2 - len(group)]
     if reading.grain:
         params["time_grain"] = _grain(reading.grain, period)
+        aligned = _whole_buckets(period, params["time_grain"], calendar, as_of)
+        if aligned is not None:
+            period = aligned
+            params["period"] = PeriodParam.of(aligned)
     if group and group[0] in UNIT_WORDS:
         params["time_grain"] = group[0]
         group = []
@@ -197,12 +275,29 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
         params["top"] = top
     params["order"] = order
     params["filters"] = filters(reading)
+    _compare_values(params, tool, norm)
     if _has_modifier(norm, "all_time") and "period" not in params:
         params["all_time"] = True
     params["options"], read = options_for(tool, reading.knobs)
     reading.notes.extend(read)
     return Plan(tool=tool, params=MetricParams(**params), as_of=reading.as_of,
                 notes=reading.notes)
+
+
+def _compare_values(params: dict, tool: str, norm: str) -> None:
+    """Two values of one dimension compared ("SMB vs enterprise", "is EMEA better than APAC")
+    are split by that dimension, each value its own row, still filtered to both."""
+    from tools.registry import TOOLS
+
+    group = params["group_by"]
+    if len(group) >= 2 or not COMPARED_VALUES.search(norm):
+        return
+    for f in params["filters"]:
+        if not f.exclude and len(f.values) >= 2 and f.dimension not in group and \
+                f.dimension in TOOLS[tool].group_by:
+            group.append(f.dimension)
+            params.pop("top", None)
+            return
 
 
 GENERIC_DIMENSION_WORDS = {
@@ -265,7 +360,8 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
     ranked = bool(lexicon().find(norm.split(), {"rank"})) or bool(
         re.search(r"\b(top|bottom)\s+\d+\b", norm))
     if ranked and set(votes) <= {"opportunity_count"} and votes.get("opportunity_count", 0) < 1:
-        return "bookings"  # "best month", "top 5 deals": ranked by revenue
+        # "best month", "top 5 deals": ranked by revenue; "the 5 biggest open deals": pipeline
+        return "open_pipeline" if re.search(r"\bopen\b", norm) else "bookings"
     if not votes:
         return None
     best = max(votes.values())
@@ -279,7 +375,11 @@ def _tool_rank(tool: str) -> tuple[int, str]:
 
 
 def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
-    words = norm.split()
+    text = norm
+    for e in reading.entities:  # a value's words ("new logos") name no measure
+        if e.text:
+            text = re.sub(rf"\b{re.escape(e.text)}\b", "@", text)
+    words = text.split()
     found = [e.value for _, _, e in lexicon().find(words, {"measure"}, tool)]
     if tool == "opportunity_count":
         kind = next((m for m in found if m != "open"), None) or (
@@ -324,6 +424,10 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
                 return None  # the tool default (fiscal year to date) vs the same span last year
             return calendar.bucket(reading.as_of or as_of, reading.compare_unit)  # type: ignore
         return None
+    spans: dict[tuple[date, date], Period] = {}
+    for p in periods:  # the same span said twice ("H1 (February through July)") is one period
+        spans.setdefault((p.start, p.end), p)
+    periods = list(spans.values())
     today = [p for p in periods if p.start == p.end == as_of]
     if len(periods) == 2 and len(today) == 1 and not set(reading.words) & COMPARE_WORDS and \
             all(p.end > p.start for p in periods if p is not today[0]):
@@ -334,6 +438,11 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     first, second = periods[0], periods[1]
     if reading.compare is not None:
         return first
+    inner = [p for p, q in ((first, second), (second, first))
+             if q.start <= p.start and p.end <= q.end and (p.start, p.end) != (q.start, q.end)]
+    if len(periods) == 2 and inner and re.search(r"@period (?:of |in |for )?(?:the )?@period",
+                                                 " ".join(reading.words)):
+        return inner[0]  # "H1 of this fiscal year", "March of last year": the narrower span
     compared = bool(set(reading.words) & COMPARE_WORDS)
     if compared:
         for grain in ("month", "quarter", "year"):
@@ -355,6 +464,39 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     return Clarification(
         question=f"Which period do you mean: {first.label} or {second.label}?",
         options=[first.label, second.label])
+
+
+FORWARD_TOOLS = frozenset({"open_pipeline", "weighted_pipeline", "pipeline_coverage",
+                           "forecast_projection", "forecast_rollup"})
+"""Tools about close dates still to come: a month named without a year is the next one."""
+
+
+def _ahead(period: Period | None, tool: str, norm: str, as_of: date) -> Period | None:
+    """'Pipeline closing in December' (asked in November) is next month, not last year's."""
+    if period is None or tool not in FORWARD_TOOLS or period.end >= as_of or \
+            str(period.start.year) in norm or (period.end - period.start).days > 31:
+        return period
+    start, end = period.start.replace(year=period.start.year + 1), \
+        period.end.replace(year=period.end.year + 1)
+    if end < as_of or (start - as_of).days > 183:  # a month far ahead: as written
+        return period
+    return Period(start, end, period.label.replace(str(period.start.year), str(start.year)))
+
+
+LAST_N = re.compile(r"^last (\d+) (week|month|quarter)s\b")
+
+
+def _whole_buckets(period: Period | None, grain: str, calendar: FiscalCalendar,
+                   as_of: date) -> Period | None:
+    """'Over the last 6 months, month by month': six whole months (this one to date), not a
+    trailing window that starts mid-month and shows a seventh, partial bucket."""
+    m = LAST_N.match(period.label) if period is not None else None
+    if m is None or m[2] != grain or period is None or period.end != as_of:
+        return None
+    bucket = calendar.bucket(as_of, grain)  # type: ignore[arg-type]
+    for _ in range(int(m[1]) - 1):
+        bucket = calendar.previous(bucket, grain)  # type: ignore[arg-type]
+    return Period(bucket.start, as_of, f"last {m[1]} {grain}s ({bucket.start} to {as_of})")
 
 
 def _grain(grain: str, period: Period | None) -> str:

@@ -72,8 +72,9 @@ class PeriodParser:
                  r"(?:\s+of\s+(?:" + FY + r")?((?:19|20)\d{2}))?"
                  r"(?:\s+of\s+(?:the\s+)?(this|last|next|previous)\s+(?:fiscal\s+)?year)?",
                  self._ordinal_quarter),
-                (r"(h1|h2|first half|second half)(?:\s+of)?(?:\s+(?:the\s+)?(?:" + FY + r")?"
-                 r"((?:19|20)\d{2}|this year|last year))?", self._half),
+                (r"(h1|h2|first half|second half|1st half|2nd half|front half|back half)"
+                 r"(?:\s+of)?(?:\s+(?:the\s+)?(?:" + FY + r")?((?:19|20)\d{2}|(?:this|last|next|"
+                 r"previous|prior|current)\s+(?:fiscal\s+)?year))?", self._half),
                 (r"(?:calendar\s+(?:year\s+)?|cy\s?)" + Y, self._calendar_year),
                 (FY + r"((?:19|20)\d{2}|\d{2})\b", self._fiscal_year),
                 (r"(?:fiscal\s+)?q([1-4])\b", self._bare_quarter),
@@ -162,28 +163,33 @@ class PeriodParser:
     def _extract_ranges(self, text: str, found: PeriodFindings) -> str:
         words = text.split()
         for i, w in enumerate(words):
-            if w not in ("between", "from", "since"):
+            if w not in ("between", "from", "since") and w not in MONTHS:
                 continue
-            for la in (4, 3, 2, 1):
-                a_words = words[i + 1:i + 1 + la]
-                if len(a_words) < la:
+            first = i + 1 if not (w in MONTHS and w not in ("may", "march")) else i
+            for la in (7, 6, 5, 4, 3, 2, 1):  # or at a month: "february to july"
+                a_words = words[first:first + la]
+                if len(a_words) < la or (first == i and la > 2):
                     continue
-                if w == "since":
-                    a = self.point(" ".join(a_words))
+                if w == "since":  # "since the start of last fiscal year": from its start
+                    a = self.point(re.sub(r"^(?:the )?(?:start|beginning) of (?:the )?", "",
+                                          " ".join(a_words)))
                     if a is not None:
                         found.periods.append(Period(a.start, self.as_of,
                                                     f"since {a.label} ({a.start} to {self.as_of})"))
                         return " ".join(words[:i] + ["@period"] + words[i + 1 + la:])
                     continue
-                j = i + 1 + la
-                if j >= len(words) or words[j] not in ("and", "to", "through", "thru", "until",
-                                                       "till"):
+                j = first + la
+                joins = ("to", "through", "thru", "until", "till") if first == i else (
+                    "and", "to", "through", "thru", "until", "till")
+                if j >= len(words) or words[j] not in joins:
                     continue
                 for lb in (4, 3, 2, 1):
                     b_words = words[j + 1:j + 1 + lb]
                     if len(b_words) < lb:
                         continue
                     b = self.point(" ".join(b_words))
+                    if b is None and lb == 1 and b_words[0] in MONTHS:  # "march through may"
+                        b = self.point(f"through {b_words[0]}")
                     if b is None:
                         continue
                     a = self.point(" ".join(a_words), year_hint=b.start.year)
@@ -192,6 +198,8 @@ class PeriodParser:
                     found.periods.append(Period(a.start, b.end, f"{a.label} to {b.label}"))
                     found.is_range_join = True
                     return " ".join(words[:i] + ["@period"] + words[j + 1 + lb:])
+                if first == i:
+                    break
         return text
 
     # -- handlers ---------------------------------------------------------------------------
@@ -263,13 +271,13 @@ class PeriodParser:
         return self._latest_quarter(int(m[1]))
 
     def _half(self, m: re.Match[str]) -> Period:
-        half = 1 if m[1] in ("h1", "first half") else 2
-        if m[2] in (None, "this year"):
-            fy = self._current_fy()
-        elif m[2] == "last year":
-            fy = self._current_fy(-1)
+        half = 1 if m[1] in ("h1", "first half", "1st half", "front half") else 2
+        which = (m[2] or "this").split()[0]
+        if which.isdigit():
+            fy = int(which)
         else:
-            fy = int(m[2])
+            shift = {"last": -1, "previous": -1, "prior": -1, "next": 1}.get(which, 0)
+            fy = self._current_fy(shift)
         start = add_months(self.cal.start_of_fiscal_year(fy), 6 * (half - 1))
         return Period(start, add_months(start, 6) - timedelta(days=1), f"FY{fy} H{half}")
 

@@ -31,6 +31,8 @@ class Reading:
     """Tool options named in the question (agent/parser/options.py Found), for the chosen tool."""
     said: dict[str, list[str]] = field(default_factory=dict)
     """Per tool, the metric phrases that voted for it ("conversion rate by stage")."""
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    """Words read as another spelling (typo repair): (as written, as read)."""
     named: frozenset[str] = frozenset()
     """Words written as names (capitalized after the first word, or possessive: "Jordan's"):
     one the data does not know is asked about, not ignored."""

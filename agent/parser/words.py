@@ -23,7 +23,8 @@ _REFERENCE = (
     r"(?: the| a)? (?:(?P<prev>last|previous|prior|preceding) "
     r"(?P<unit>week|month|quarter|year|period)"
     r"|(?P<before>week|month|quarter|year|period) before"
-    r"|(?P<yoy>same (?:period|quarter|month|week|time) (?:last|a|the previous|the prior) year"
+    r"|(?P<yoy>(?:the )?same (?:period|quarter|month|week|time|point|stage|date) "
+    r"(?:last|a|the previous|the prior|of last|in the previous) year"
     r"|year (?:ago|earlier|before)|year before))\b")
 RELATIVE_COMPARE = re.compile(
     r"\b(?P<cue>compared (?:to|with)|vs|against|than|relative to|to|with)" + _REFERENCE)
@@ -72,6 +73,7 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
         if best:
             out.append(best[0])
             reading.notes.append(f"read '{word}' as '{best[0]}'")
+            reading.corrections.append((word, best[0]))
         else:
             out.append(word)
     return out

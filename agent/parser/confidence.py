@@ -1,0 +1,245 @@
+"""How much of the question a reading explains: every content word is explained by the plan,
+a known filler, or left over. A reading that leaves content words over, or that rests on a
+spelling correction of a domain word, is unsure: it asks back with the closest readings
+instead of answering silently (with a model configured, the model plans it instead).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, STOPWORDS, lexicon
+from agent.parser.normalize import normalize
+from agent.parser.periods import MONTHS, NUMBERS, ORDINALS
+from agent.parser.reading import Reading, masked
+from agent.plan import Clarification, Plan
+
+NUMBER = re.compile(r"^\$?\d[\d._]*(?:%|k|m|mm|bn|b|x|st|nd|rd|th)?$")
+EXPLAINING_KINDS = {"rank", "modifier", "compare", "grain"}
+VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except", "excluding",
+                        "only", "across", "each"})
+"""A word right after these names a split or a filter: left over, it is never ignored."""
+STRONG = 1.0
+"""A metric word or phrase (not only weak words such as 'sales' or 'deals') names the metric."""
+SHAPING = re.compile(r"^(?:faster|slower|quicker|sooner|longer|shorter|bigger|smaller|larger|"
+                     r"higher|lower|greater|better|worse|earlier|later|more|less|fewer|most|"
+                     r"least|best|worst|biggest|smallest|largest|highest|lowest|fastest|slowest|"
+                     r"longest|shortest|newest|oldest|older|newer|than|vs|versus|compared?|"
+                     r"against|per|each|every|without|except|excluding|only|not|no|never|none|"
+                     r"average|median|total|sum|rate|ratio|share|growth)$")
+"""Left-over words that may shape the number (comparatives, superlatives, aggregates):
+never ignored, even beside a strong metric phrase."""
+"""Vocabulary kinds that shape a plan without voting for a tool: their words are explained."""
+
+
+@cache
+def fillers() -> frozenset[str]:
+    """Words that never change which number is asked for (fillers.toml)."""
+    import tomllib
+
+    text = resources.files("agent.parser").joinpath("fillers.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    return frozenset(normalize(" ".join(w for group in data["fillers"].values()
+                                        for w in group)).split())
+
+
+@dataclass
+class Understanding:
+    """What a reading left unexplained."""
+
+    leftovers: list[str] = field(default_factory=list)
+    """Content words neither the plan nor the filler vocabulary explains, in question order."""
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    """Domain words the reading rests on that were corrected from another spelling."""
+
+    @property
+    def sure(self) -> bool:
+        return not self.leftovers and not self.corrections
+
+    def describe(self) -> str:
+        """What was not understood, for the clarification text and the response notes."""
+        parts = []
+        if self.leftovers:
+            parts.append("I did not understand " + ", ".join(f"'{w}'" for w in self.leftovers))
+        if self.corrections:
+            parts.append("I read " + ", ".join(f"'{a}' as '{b}'" for a, b in self.corrections))
+        return "; ".join(parts)
+
+
+def understand(reading: Reading, plan: Plan) -> Understanding:
+    """Sort the words of a reading into explained and left over (see the module docstring)."""
+    tool = plan.tool
+    lex = lexicon()
+    words = masked(reading)
+    explained = {i for i, w in enumerate(words) if w == "@" or w.startswith("@")}
+    for s, e, _ in lex.find(words, EXPLAINING_KINDS):
+        explained.update(range(s, e))
+    if tool is not None:
+        for s, e, _ in lex.find(words, {"measure"}, tool):
+            explained.update(range(s, e))
+    own = tool_words(tool) if tool is not None else frozenset()
+    implied = _implied()
+    known = fillers() | own
+    params = plan.params
+    compared = {f.dimension for f in params.filters if len(f.values) > 1} & set(params.group_by)
+    if reading.compare is not None or params.compare is not None or compared or \
+            params.time_grain is not None:  # a trend or a comparison explains "moved", "grew"
+        known |= implied.get(("words", implied_compare()), frozenset())
+    for entity in reading.entities:
+        known |= implied.get(("dimension", entity.dimension.value), frozenset())
+    left, cued = [], set()
+    for i, w in enumerate(words):
+        if i in explained or _harmless(w, known):
+            continue
+        left.append(w)
+        if i > 0 and words[i - 1] in VALUE_CUES:
+            cued.add(w)  # "by wibble", "for gizmo": a split or filter nothing explained
+    left = list(dict.fromkeys(left))
+    strong = max(reading.votes.values(), default=0) >= STRONG
+    left = [w for w in left if len(w) > 1 or w.isdigit()]  # "i.e.", "a/b": stray letters
+    plain = [w for w in left if w not in lex.words and w not in lex.alias_words
+             and not SHAPING.match(w) and not _domain_like(w) and w not in cued]
+    if strong and len(plain) == len(left):
+        # the question names its metric outright and the words left over name nothing the
+        # vocabulary knows (no measure, split, value or comparison): read, and say so
+        reading.notes.extend(f"ignored '{w}'" for w in left)
+        left = []
+    found = Understanding(leftovers=left)
+    found.corrections = [(a, b) for a, b in reading.corrections
+                         if b in lex.words and not _typo(a, b)]
+    return found
+
+
+@cache
+def _implied() -> dict[tuple[str, str], frozenset[str]]:
+    """fillers.toml [implied]: word groups by name, and words implied by a value's dimension."""
+    import tomllib
+
+    text = resources.files("agent.parser").joinpath("fillers.toml").read_text("utf-8")
+    implied = tomllib.loads(text).get("implied", {})
+    out = {("words", k): frozenset(normalize(" ".join(v)).split())
+           for k, v in implied.get("words", {}).items()}
+    out |= {("dimension", k): frozenset(normalize(" ".join(v)).split())
+            for k, v in implied.get("dimensions", {}).items()}
+    return out
+
+
+@cache
+def implied_compare() -> str:
+    import tomllib
+
+    text = resources.files("agent.parser").joinpath("fillers.toml").read_text("utf-8")
+    return str(tomllib.loads(text)["implied"]["compare"]["words"])
+
+
+@cache
+def tool_words(tool: str) -> frozenset[str]:
+    """Words of the tool's own metric and measure phrases, and the words it implies
+    (fillers.toml [implied]): naming them again only repeats the reading."""
+    lex = lexicon()
+    own = {w for key, entries in lex.phrases.items() for e in entries
+           if (e.kind == "metric" and e.value == tool) or (e.kind == "measure" and e.tool == tool)
+           for w in key}
+    import tomllib
+
+    text = resources.files("agent.parser").joinpath("fillers.toml").read_text("utf-8")
+    implied = tomllib.loads(text).get("implied", {})
+    for group, tools in implied.get("tools", {}).items():
+        if tool in tools:
+            own |= set(normalize(" ".join(implied["words"][group])).split())
+    return frozenset(own)
+
+
+def _typo(written: str, read: str) -> bool:
+    """A slip of the keys (one or two letters off), not another word read as a domain word
+    ('recognition' read as 'reconciliation' is not a typo)."""
+    from rapidfuzz.distance import Levenshtein
+
+    distance = Levenshtein.distance(written, read)
+    return distance <= 1 or (distance == 2 and min(len(written), len(read)) >= 7)
+
+
+@cache
+def _stems() -> frozenset[str]:
+    """The first five letters of every longer vocabulary word, and the four-letter words."""
+    words = lexicon().words
+    return frozenset({w[:5] for w in words if len(w) >= 5} | {w for w in words if len(w) == 4})
+
+
+def _domain_like(word: str) -> bool:
+    """A word sharing its stem with the vocabulary ('risky' ~ 'risk', 'spent' ~ 'spend') may
+    name something the reading missed; it is never ignored."""
+    stems = _stems()
+    return (len(word) >= 5 and word[:5] in stems) or (len(word) >= 4 and word[:4] in stems)
+
+
+def _harmless(word: str, known: frozenset[str]) -> bool:
+    return (word in STOPWORDS or word in FILTER_CUES or word in EXCLUDE_CUES or
+            word in GROUP_CUES or word in known or word in NUMBERS or word in ORDINALS or
+            word in MONTHS or bool(NUMBER.match(word)))
+
+
+def unsure(plan: Plan, reading: Reading, found: Understanding) -> Clarification:
+    """Ask back: what was not understood, with the closest readings as pickable options.
+
+    The options are the tools whose vocabulary names the words left over (or the corrected
+    word), the runners-up of the vote, and the reading the rules made, as short phrases; the
+    term asked about is the first word not understood, so a picked option replaces it.
+    """
+    from tools.registry import TOOLS
+
+    words = found.leftovers or [b for _, b in found.corrections]
+    term = found.leftovers[0] if found.leftovers else found.corrections[0][0]
+    lex = lexicon()
+    scores: dict[str, float] = {}
+    unused = [w for i, w in enumerate(reading.words)
+              if i not in reading.used and w in lex.words and w not in words]
+    for weight, group in ((1.0, words), (0.5, unused)):
+        for w in group:
+            for tool, share in _metric_words().get(w, ()):
+                if tool != plan.tool:
+                    scores[tool] = scores.get(tool, 0) + weight * share
+    for tool, votes in reading.votes.items():
+        if tool != plan.tool:
+            scores[tool] = scores.get(tool, 0) + votes / 4
+    ranked = sorted(scores, key=lambda t: (-scores[t], t))[:2]
+    options = [tool_label(t) for t in ranked]
+    options.append(f"{tool_label(plan.tool)} (my reading)")
+    what = found.describe()
+    title = TOOLS[plan.tool].title.lower()
+    return Clarification(
+        question=f"{what[0].upper()}{what[1:]}, so I am not sure what you are asking for. "
+                 f"My closest reading is {title}. Which did you mean?",
+        options=list(dict.fromkeys(options)), term=term,
+        not_understood=found.leftovers + [a for a, _ in found.corrections])
+
+
+@cache
+def _metric_words() -> dict[str, list[tuple[str, float]]]:
+    """Word -> (tool, 1 / phrase length) for every metric phrase holding the word."""
+    out: dict[str, list[tuple[str, float]]] = {}
+    for key, entries in lexicon().phrases.items():
+        for e in entries:
+            if e.kind == "metric":
+                for w in set(key):
+                    out.setdefault(w, []).append((e.value, 1 / len(key)))
+    return out
+
+
+@cache
+def tool_label(tool: str) -> str:
+    """A short phrase naming the tool that the parser reads back as that tool."""
+    from tools.registry import TOOLS
+
+    lex = lexicon()
+    title = normalize(TOOLS[tool].title)
+    hits = lex.phrases.get(tuple(title.split()), [])
+    if any(e.kind == "metric" and e.value == tool for e in hits):
+        return title
+    phrases = sorted((key for key, entries in lex.phrases.items()
+                      if any(e.kind == "metric" and e.value == tool for e in entries)),
+                     key=lambda k: (abs(len(k) - 2), k))
+    return " ".join(phrases[0]) if phrases else title

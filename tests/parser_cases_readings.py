@@ -1,0 +1,99 @@
+"""General readings of issue 11 (number words, durations, deal-size words, two values of one
+dimension compared, half-years and spans inside a longer period, trend words and "over the last
+N months" as a grain, written date ranges, everyday RevOps words) and questions the reading
+cannot fully explain (asked back, naming the right reading among the options). Phrased apart
+from every eval set; format of tests/parser_cases.py; as-of 2026-11-26 in parser_world."""
+
+from __future__ import annotations
+
+from tests.parser_cases import CLARIFY, FY26, FY27, H1_27, Q3_27, Q4_27, YTD
+
+H2_26 = ("2025-08-01", "2026-01-31")
+MAR_MAY_26 = ("2026-03-01", "2026-05-31")
+
+CASES: list[tuple[str, str, dict]] = [
+    # number words wherever digits work
+    ("show me the four largest open deals in EMEA", "open_pipeline",
+     {"group_by": ["opportunity"], "top": 4, "filters": {"region": ["EMEA"]}}),
+    ("our best two reps by revenue last quarter", "bookings",
+     {"group_by": ["rep"], "top": 2, "period": Q3_27}),
+    ("the three weakest teams on win rate this year", "win_rate",
+     {"group_by": ["team"], "top": 3, "order": "asc", "period": FY27}),
+    # durations: the duration measure of what is named
+    ("how many days does it usually take to win a deal in APAC", "sales_cycle",
+     {"filters": {"region": ["APAC"]}, "group_by": []}),
+    ("on average, how long from creating an opportunity to winning it", "sales_cycle",
+     {"group_by": [], "top": None}),
+    ("how many days do opportunities spend in proposal", "time_in_stage",
+     {"filters": {"stage": ["Proposal"]}}),
+    ("how quickly do new leads get followed up", "speed_to_lead", {"group_by": []}),
+    # words for deal size and value
+    ("what does a typical win look like in size for the enterprise segment", "avg_deal_size",
+     {"filters": {"segment": ["Enterprise"]}}),
+    ("how big is the average deal we close in healthcare", "avg_deal_size",
+     {"filters": {"industry": ["Healthcare"]}}),
+    ("size of the deals we won last quarter", "avg_deal_size", {"period": Q3_27}),
+    # two values of one dimension compared: split by it, filtered to both
+    ("is the win rate in EMEA better than in APAC", "win_rate",
+     {"group_by": ["region"], "filters": {"region": ["EMEA", "APAC"]}}),
+    ("SMB versus Enterprise bookings this year", "bookings",
+     {"group_by": ["segment"], "filters": {"segment": ["SMB", "Enterprise"]}, "period": FY27}),
+    ("do smb deals close at a higher rate than mid-market ones", "win_rate",
+     {"group_by": ["segment"], "filters": {"segment": ["SMB", "Mid-Market"]}}),
+    # half-years and a span inside a longer period
+    ("bookings in the first half of this fiscal year", "bookings", {"period": H1_27}),
+    ("revenue booked in H1 of the current fiscal year", "bookings", {"period": H1_27}),
+    ("win rate for the second half of last fiscal year", "win_rate", {"period": H2_26}),
+    # trend words and "over the last N months" as a grain
+    ("how has our win rate trended over the last six months", "win_rate",
+     {"period": ("2026-06-01", "2026-11-26"), "time_grain": "month"}),
+    ("bookings trajectory this fiscal year", "bookings",
+     {"period": FY27, "time_grain": "month"}),
+    # written date ranges
+    ("bookings from March 1 to May 31, 2026", "bookings", {"period": MAR_MAY_26}),
+    ("win rate between 2026-03-01 and 2026-05-31", "win_rate", {"period": MAR_MAY_26}),
+    # everyday RevOps words
+    ("how many new logos did we sign this fiscal year", "opportunity_count",
+     {"measure": "won", "filters": {"deal_type": ["new_business"]}, "period": FY27}),
+    ("which reps have the largest attainment gap this quarter", "quota_attainment",
+     {"group_by": ["rep"], "period": Q4_27}),
+    ("rank our customers by revenue booked last year", "leaderboard",
+     {"group_by": ["account"], "period": FY26}),
+    ("what share of closed deals did we win this year", "win_rate", {"period": FY27}),
+    ("what fraction of our deals were won year to date", "win_rate", {"period": YTD}),
+    # a reading that leaves content words over asks back, with the right reading offered
+    ("give me the typical magnitude of what we win", CLARIFY, {"options": ["average deal size"]}),
+    ("bookings grouped by wibble", CLARIFY, {}),
+    ("win rate weighted by gizmo this quarter", CLARIFY, {}),
+]
+
+DEC26 = ("2026-12-01", "2026-12-31")
+CASES += [
+    # a month without a year on a tool about close dates still to come is the next one
+    ("SMB open pipeline with a close date in December", "open_pipeline",
+     {"period": DEC26, "filters": {"segment": ["SMB"]}}),
+    # a sentence of context with its own month does not narrow the period asked for
+    ("I joined in March. what's our win rate this fiscal year", CLARIFY, {}),
+]
+CASES += [
+    # "X over X" across a longer period is a trend in that unit; "X by X" splits by X
+    ("win rate month over month across FY2026", "win_rate", {"period": FY26, "time_grain": "month",
+                                                             "compare": None}),
+    ("give me win rates team by team for last quarter", "win_rate",
+     {"group_by": ["team"], "period": Q3_27}),
+]
+CASES += [
+    # "over the last N months, month by month": N whole months, this one to date
+    ("monthly win rate over the past four months", "win_rate",
+     {"period": ("2026-08-01", "2026-11-26"), "time_grain": "month"}),
+    # "since the start of <period>": from its first day to today
+    ("bookings by quarter since the beginning of last fiscal year", "bookings",
+     {"period": ("2025-02-01", "2026-11-26"), "time_grain": "quarter"}),
+    # a metric named after "tracking against" is that metric
+    ("how are we tracking against quota for the EMEA team", "quota_attainment", {}),
+]
+CASES += [
+    # a rank word before a number or a period is a window, not a ranking
+    ("net revenue retention trailing 12 months by region", "net_revenue_retention",
+     {"group_by": ["region"], "top": None}),
+]
