@@ -116,6 +116,9 @@ class Load(_Strict):
     delimiter: str | None = None
     quote: str | None = None
     encoding: str | None = None
+    date_order: Literal["MDY", "DMY"] | None = None
+    """Day/month order of dates like 01/02/24 when the values cannot tell (overrides the
+    mapping's)."""
     optional: bool = False
     allow_empty: bool = False
     distinct: bool = False
@@ -181,6 +184,8 @@ class Mapping(_Strict):
     name: str
     description: str = ""
     source_system: str | None = None
+    date_order: Literal["MDY", "DMY"] | None = None
+    """Day/month order of dates like 01/02/24 when every day and month is 12 or less."""
     settings: SettingsSpec = Field(default_factory=SettingsSpec)
     maps: dict[str, dict[str, Scalar]] = Field(default_factory=dict)
     loads: list[Load] = Field(alias="load", min_length=1)

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from tools.importer.context import Run
+from tools.importer.dates import detect_dates
 from tools.importer.errors import ImportFailed, SourceError
 from tools.importer.load import apply, read_group, stage
 from tools.importer.mapping import Mapping, load_mapping
@@ -20,7 +21,7 @@ from tools.importer.reader import SourceFile
 from tools.importer.schema import read_schema
 from tools.importer.sql import one
 from tools.importer.staging import Group, group_plans
-from tools.importer.summary import ImportSummary, LoadReport, Notice, TableCounts
+from tools.importer.summary import ImportSummary, Inferred, LoadReport, Notice, TableCounts
 from tools.warehouse import refresh_facts, save_settings
 
 Progress = Callable[[str, float], None]
@@ -118,6 +119,17 @@ def _plan(con: duckdb.DuckDBPyConnection, spec: Mapping, source: Path,
     return plans
 
 
+def _inferred_dates(con: duckdb.DuckDBPyConnection, spec: Mapping, plans: list[LoadPlan],
+                    notices: list[Notice]) -> list[Inferred]:
+    """Detect date formats; an order taken from date_order rather than the data is a warning."""
+    inferred = detect_dates(con, plans, spec.date_order)
+    for item in inferred:
+        if item.note:
+            notices.append(Notice(code="DATE_ORDER_ASSUMED", table=item.table,
+                                  column=item.column, message=item.render()))
+    return inferred
+
+
 class _Steps:
     """Turns step counts into the fraction the progress callback receives."""
 
@@ -189,7 +201,8 @@ def _record(run: Run, spec: Mapping, source: Path, reports: list[LoadReport],
     summary = ImportSummary(
         import_id=run.import_id, mapping=spec.name, source=str(source), started_at=started_at,
         elapsed_seconds=round(time.perf_counter() - clock, 3), tables=_table_counts(reports),
-        loads=reports, rejects=top, warnings=run.notices, data_start=data_start,
+        loads=reports, rejects=top, warnings=run.notices, inferred=run.inferred,
+        data_start=data_start,
         data_end=data_end,
     )
     con.execute(INSERT_RUN_SQL, {
@@ -223,8 +236,10 @@ def run_import(
     spec.settings.values()  # fail on invalid settings before reading anything
     notices: list[Notice] = []
     plans = _plan(con, spec, source_dir, notices)
+    inferred = _inferred_dates(con, spec, plans, notices)
     import_id = str(uuid.uuid4())
-    run = Run(con, import_id, f"__import_{import_id[:8]}_", spec.system, plans, notices)
+    run = Run(con, import_id, f"__import_{import_id[:8]}_", spec.system, plans, notices,
+              inferred=inferred)
     steps = _Steps(progress or _noop, len(group_plans(plans)) + len(plans) + 1)
 
     # Row numbers rely on scans keeping file order; DuckDB's own progress bar would draw over

@@ -74,7 +74,7 @@ def _signature(plan: LoadPlan, col: ColumnPlan) -> tuple:
     spec = col.spec.model_dump_json(exclude={"lookup", "required", "optional"})
     return (spec, col.sql_type, tuple(col.main), tuple(map(tuple, col.fallbacks)),
             tuple(map(tuple, col.concat)), _direct(plan, col),
-            tuple(sorted((col.value_map or {}).items())))
+            tuple(sorted((col.value_map or {}).items())), tuple(col.dates))
 
 
 def _direct(plan: LoadPlan, col: ColumnPlan) -> bool:
@@ -197,7 +197,7 @@ def _file_select(group: Group, fi: int) -> tuple[str, dict[str, object]]:
             sources += _sources(plan, c, fi, names)
             base.append(f"{base_expr(c, p, names, direct)} AS {b}")
             mapped.append(f"{mapped_expr(c, p, b)} AS {t}")
-            parsed.append(f"{parsed_expr(c, p, t, direct)} AS {v}")
+            parsed.append(f"{parsed_expr(c, p, t, direct, fi)} AS {v}")
             kept.append(v)
         sources += [f"{q(h)} AS {names.extra(k)}" for k, h in enumerate(extra_headers(plan, fi))]
     outputs = kept + [o for plan in group.plans for o in _outputs(plan, group, fi, p)]

@@ -63,6 +63,27 @@ class RejectGroup(BaseModel):
     """One occurrence: file, row and value."""
 
 
+class Inferred(BaseModel):
+    """Something the import read from the data rather than from the mapping (a date format,
+    closed/won from stage names, owners created from names), so a person can check it."""
+
+    table: str
+    column: str | None = None
+    source_column: str | None = None
+    file: str | None = None
+    what: str
+    value: str
+    note: str | None = None
+    """Why, when the data alone did not decide it (e.g. the date_order setting was used)."""
+
+    def render(self) -> str:
+        """One line for the text summary."""
+        where = f"{self.table}.{self.column}" if self.column else self.table
+        source = f" ({self.file}: {self.source_column})" if self.source_column else ""
+        note = f"; {self.note}" if self.note else ""
+        return f"{where}{source}: {self.what} {self.value}{note}"
+
+
 class Notice(BaseModel):
     """A warning that did not stop the import (an unresolved reference, a skipped file)."""
 
@@ -86,6 +107,8 @@ class ImportSummary(BaseModel):
     rejects: list[RejectGroup]
     """The most frequent reject reasons (all rows are in `import_rejects`)."""
     warnings: list[Notice]
+    inferred: list[Inferred] = []
+    """What was read from the data rather than the mapping (formats, flags, created users)."""
     data_start: date | None = None
     data_end: date | None = None
     phases: dict[str, float] = {}
@@ -115,6 +138,9 @@ class ImportSummary(BaseModel):
                          f"{t.updated:>10,} {t.rejected:>9,}")
         if self.data_start or self.data_end:
             lines += ["", f"Data from {self.data_start} to {self.data_end}."]
+        if self.inferred:
+            lines += ["", "Read from the data (check these):"]
+            lines += [f"  {i.render()}" for i in self.inferred]
         if self.rejects:
             lines += ["", f"Rejected rows ({self.rejected:,}; details in import_rejects, "
                           f"import_id = '{self.import_id}'):"]
