@@ -36,6 +36,7 @@ NULL_REASONS = {
     "NOT_MEASURED": "it has not been measured yet",
     "INSUFFICIENT_HISTORY": "there is not enough history for it",
     "MISSING_QUOTA": "no quota is recorded for the period",
+    "NEEDS_DATA": "the data it needs has not been imported (see the warning)",
     "QUOTA_ATTAINED": "the quota is already met, so no quota remains to cover",
 }
 
@@ -214,7 +215,8 @@ def _scorecard(r: MetricResult) -> str:
     for x in rows:
         target = f"target {x['comparator']} {x['target']:.0%}"
         if x["value"] is None:
-            parts.append(f"{x['metric']} not yet measured ({target})")
+            why = str(x["drivers"] or "").removeprefix("not measured: ")
+            parts.append(f"{x['metric']} not yet measured ({target}{'; ' + why if why else ''})")
         else:
             state = "met" if x["passed"] else "missed"
             parts.append(f"{x['metric']} {x['value']:.1%} ({target}, {state})")

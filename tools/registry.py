@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import MappingProxyType
 from typing import Final
 
@@ -14,6 +15,8 @@ from tools.base import (
     Runner,
     Tool,
     ToolContext,
+    ToolInputError,
+    Warning,
 )
 from tools.metrics import (
     activity,
@@ -31,6 +34,7 @@ from tools.metrics import (
     technology,
 )
 from tools.metrics.engine import MetricSpec, run_metric
+from tools.needs import missing, needs_message
 
 
 def _spec_runner(spec: MetricSpec) -> Runner:
@@ -92,12 +96,32 @@ def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
     """
     tool = TOOLS[name]
     if ctx.scope is None:
-        return tool.run(ctx, params)
+        return _needs(ctx, name, lambda: tool.run(ctx, params))
     scoped, owner = ctx.scope.restrict(tool, params)
     try:
-        result = tool.run(ctx, scoped)
+        result = _needs(ctx, name, lambda: tool.run(ctx, scoped))
     except FilterUnsupported as exc:
         if owner.dimension.value in exc.dimensions:
             raise ctx.scope.unscopable(tool, str(exc)) from exc
         raise
     return ctx.scope.vouch(tool, result, owner)
+
+
+def _needs(ctx: ToolContext, name: str, run: Callable[[], MetricResult]) -> MetricResult:
+    """Run a tool; when a table it needs is empty, say which data to import (NEEDS_DATA)."""
+    try:
+        result = run()
+    except FilterUnsupported:
+        raise
+    except ToolInputError as exc:
+        empty = missing(ctx, name)
+        if empty:
+            raise ToolInputError(f"{exc}; {needs_message(empty)}", exc.options) from exc
+        raise
+    empty = missing(ctx, name)
+    if empty:
+        result.warnings.append(Warning(code="NEEDS_DATA", message=(
+            f"{TOOLS[name].title} {needs_message(empty)}; without it this is not a measurement.")))
+        if result.value is None:
+            result.null_reason = "NEEDS_DATA"
+    return result

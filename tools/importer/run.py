@@ -20,6 +20,7 @@ from tools.importer.plan import LoadPlan, plan_load
 from tools.importer.reader import SourceFile
 from tools.importer.schema import read_schema
 from tools.importer.sql import one
+from tools.importer.stages import infer_flags, infer_order
 from tools.importer.staging import Group, group_plans
 from tools.importer.summary import ImportSummary, Inferred, LoadReport, Notice, TableCounts
 from tools.warehouse import refresh_facts, save_settings
@@ -184,6 +185,8 @@ def _record(run: Run, spec: Mapping, source: Path, reports: list[LoadReport],
             started_at: datetime, clock: float) -> ImportSummary:
     """Inside the transaction: data checks, settings, old rejects, the import_runs row."""
     con = run.con
+    if any(p.table.name == "opportunity_stages" for p in run.plans):
+        run.inferred += infer_flags(con) + infer_order(con)
     if any(p.table.name == "opportunities" for p in run.plans):
         unknown = _unknown_stages(con)
         if unknown:

@@ -71,7 +71,7 @@ def names_of(plan: LoadPlan) -> Names:
 
 def _signature(plan: LoadPlan, col: ColumnPlan) -> tuple:
     """Everything that decides a column's staged value, and nothing else."""
-    spec = col.spec.model_dump_json(exclude={"lookup", "required", "optional"})
+    spec = col.spec.model_dump_json(exclude={"lookup", "create_missing", "required", "optional"})
     return (spec, col.sql_type, tuple(col.main), tuple(map(tuple, col.fallbacks)),
             tuple(map(tuple, col.concat)), _direct(plan, col),
             tuple(sorted((col.value_map or {}).items())), tuple(col.dates))

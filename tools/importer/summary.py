@@ -81,7 +81,7 @@ class Inferred(BaseModel):
         where = f"{self.table}.{self.column}" if self.column else self.table
         source = f" ({self.file}: {self.source_column})" if self.source_column else ""
         note = f"; {self.note}" if self.note else ""
-        return f"{where}{source}: {self.what} {self.value}{note}"
+        return f"{where}{source}: {self.what}: {self.value}{note}"
 
 
 class Notice(BaseModel):

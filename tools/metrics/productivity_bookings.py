@@ -61,7 +61,7 @@ def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     body, dims = owner_rollup(q, params, "per_rep", measures, headline)
     fetched = fetch(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
     money = headline.startswith("bookings")
-    n = int(sum(column(fetched, "won_deals" if money else "reps")))
+    n = int(sum(v or 0 for v in column(fetched, "won_deals" if money else "reps")))
     value, reason = _scalar(fetched, headline, dims)
     return make_result(ctx, metric="rep_productivity", headline=headline,
                        unit="currency" if money else "count", period=period,
@@ -113,7 +113,7 @@ def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricRe
     ]
     body, dims = owner_rollup(q, params, "per_rep", measures, "productivity_improvement")
     fetched = fetch(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
-    n = int(sum(column(fetched, "deals")))
+    n = int(sum(v or 0 for v in column(fetched, "deals")))
     value, reason = _scalar(fetched, "productivity_improvement", dims)
     if value is None and not dims and fetched[1]:
         row = dict(zip(fetched[0], fetched[1][0], strict=True))
