@@ -36,7 +36,6 @@ NULL_REASONS = {
     "NOT_MEASURED": "it has not been measured yet",
     "INSUFFICIENT_HISTORY": "there is not enough history for it",
     "MISSING_QUOTA": "no quota is recorded for the period",
-    "NEEDS_DATA": "the data it needs has not been imported (see the warning)",
     "QUOTA_ATTAINED": "the quota is already met, so no quota remains to cover",
 }
 

@@ -13,6 +13,7 @@ from agent.context import Warehouse
 from tests.conftest import REPO, SHARED
 from tools.base import Dimension, MetricParams, PeriodParam, ToolContext, ToolInputError
 from tools.importer import run_import
+from tools.needs import missing
 from tools.registry import TOOLS, run_tool
 from tools.warehouse import connect
 
@@ -139,8 +140,12 @@ def test_every_tool_answers_or_says_what_it_needs(thin, tool: str) -> None:
         assert len(str(exc)) < 400
         return
     needs = [w for w in r.warnings if w.code == "NEEDS_DATA"]
-    if r.null_reason == "NEEDS_DATA":
-        assert needs and "import a file mapped to table" in needs[0].message
+    empty = missing(_ctx(con, as_of), tool)
+    if empty and (r.value is None or not r.n_records):
+        assert needs and all(f"import a file mapped to table {t}" in needs[0].message
+                             for t in empty)
+    else:
+        assert not needs
     if tool == "scorecard":
         for row in r.rows:
             record = dict(zip(r.columns, row, strict=True))

@@ -118,10 +118,8 @@ def _needs(ctx: ToolContext, name: str, run: Callable[[], MetricResult]) -> Metr
         if empty:
             raise ToolInputError(f"{exc}; {needs_message(empty)}", exc.options) from exc
         raise
-    empty = missing(ctx, name)
-    if empty:
+    empty = missing(ctx, name) if result.value is None or not result.n_records else []
+    if empty:  # a tool that answered from other data (ARR from line items) is an answer
         result.warnings.append(Warning(code="NEEDS_DATA", message=(
             f"{TOOLS[name].title} {needs_message(empty)}; without it this is not a measurement.")))
-        if result.value is None:
-            result.null_reason = "NEEDS_DATA"
     return result
