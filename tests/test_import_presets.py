@@ -234,6 +234,13 @@ def test_hubspot_default_ui_export(warehouse: duckdb.DuckDBPyConnection, tmp_pat
     pipeline = run_tool(ctx, "open_pipeline", MetricParams(all_time=True))
     assert pipeline.value == 5000 + 7000 + 1500 + 9000
     assert not [w for w in pipeline.warnings if w.code == "DQ_UNKNOWN_STAGE"]
+    # the summary says which metrics the data supports and what the others need
+    tools = {t.tool: t for t in summary.tools}
+    assert tools["win_rate"].ready and tools["bookings"].ready
+    assert not tools["quota_attainment"].ready
+    assert "import a file mapped to table quotas" in (tools["quota_attainment"].needs or "")
+    text = summary.render_text()
+    assert "Metrics the data supports" in text and "closed/won" in text
 
 
 def test_hubspot_api_names_without_flags(warehouse: duckdb.DuckDBPyConnection,

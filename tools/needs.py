@@ -8,9 +8,12 @@ carries a NEEDS_DATA warning naming the data and the table to map a file to.
 
 from __future__ import annotations
 
+import duckdb
+
 from tools.base import ToolContext
 
 WHAT: dict[str, str] = {
+    "opportunities": "deals",
     "quotas": "quotas per rep and period",
     "territories": "territories",
     "users": "the sales reps (users)",
@@ -71,3 +74,41 @@ def needs_message(tables: list[str]) -> str:
     """`needs quotas per rep and period (import a file mapped to table quotas)`."""
     return "needs " + " and ".join(
         f"{WHAT.get(t, t)} (import a file mapped to table {t})" for t in tables)
+
+
+COLUMN_NEEDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "close_date": (("close dates", "opportunities.close_date"),),
+    "created_at": (("creation dates", "opportunities.created_at"),),
+}
+DATED = {
+    "close_date": ("bookings", "win_rate", "avg_deal_size", "leaderboard", "open_pipeline",
+                   "weighted_pipeline", "quota_attainment", "pipeline_coverage",
+                   "forecast_rollup", "forecast_projection", "forecast_accuracy",
+                   "slipping_deals", "productivity_improvement", "rep_productivity"),
+    "created_at": ("sales_cycle", "pipeline_velocity"),
+}
+"""Opportunity columns a tool cannot do without (periods are placed by these dates)."""
+
+
+def readiness(con: duckdb.DuckDBPyConnection, tools: list[str]) -> list[tuple[str, str | None]]:
+    """Per tool: None when the warehouse holds what it needs, else what to import.
+
+    Read after an import, for its summary: empty tables the tool needs, no opportunities, or
+    no opportunity dates of the kind the tool places in periods.
+    """
+    def empty(sql: str) -> bool:
+        return not con.execute(sql).fetchall()[0][0]
+
+    tables = {t for tool in tools for t in NEEDS.get(tool, ())} | {"opportunities"}
+    empties = {t for t in tables if empty(f'select count(*) from (select 1 from "{t}" limit 1)')}
+    no_dates = {c for c in DATED if empty(f"select count({c}) from opportunities")}
+    out = []
+    for tool in tools:
+        lacking = [t for t in NEEDS.get(tool, ()) if t in empties]
+        if "opportunities" in empties and tool != "scorecard":
+            lacking.insert(0, "opportunities")
+        parts = [needs_message(lacking)] if lacking else []
+        parts += [f"needs {what} (map a column to {target})" for c in sorted(no_dates)
+                  if tool in DATED[c] for what, target in COLUMN_NEEDS[c]]
+        out.append((tool, "; ".join(parts) or None))
+    return out

@@ -22,7 +22,14 @@ from tools.importer.schema import read_schema
 from tools.importer.sql import one
 from tools.importer.stages import infer_flags, infer_order
 from tools.importer.staging import Group, group_plans
-from tools.importer.summary import ImportSummary, Inferred, LoadReport, Notice, TableCounts
+from tools.importer.summary import (
+    ImportSummary,
+    Inferred,
+    LoadReport,
+    Notice,
+    TableCounts,
+    ToolReadiness,
+)
 from tools.warehouse import refresh_facts, save_settings
 
 Progress = Callable[[str, float], None]
@@ -206,7 +213,7 @@ def _record(run: Run, spec: Mapping, source: Path, reports: list[LoadReport],
         elapsed_seconds=round(time.perf_counter() - clock, 3), tables=_table_counts(reports),
         loads=reports, rejects=top, warnings=run.notices, inferred=run.inferred,
         data_start=data_start,
-        data_end=data_end,
+        data_end=data_end, tools=_readiness(con),
     )
     con.execute(INSERT_RUN_SQL, {
         "import_id": run.import_id, "started_at": started_at,
@@ -214,6 +221,15 @@ def _record(run: Run, spec: Mapping, source: Path, reports: list[LoadReport],
         "source": str(source), "summary": summary.model_dump_json(),
     })
     return summary
+
+
+def _readiness(con: duckdb.DuckDBPyConnection) -> list[ToolReadiness]:
+    """Which tools the warehouse can now answer, and what the others need."""
+    from tools.needs import readiness
+    from tools.registry import TOOLS
+
+    return [ToolReadiness(tool=tool, ready=needs is None, needs=needs)
+            for tool, needs in readiness(con, sorted(TOOLS))]
 
 
 def run_import(

@@ -16,7 +16,7 @@ import duckdb
 
 from tools.importer.errors import MappingError, SourceError
 from tools.importer.plan import ColumnPlan, LoadPlan
-from tools.importer.reader import read_sql
+from tools.importer.reader import explain, read_sql
 from tools.importer.sql import Params, one, q
 from tools.importer.transforms import (
     Names,
@@ -277,8 +277,7 @@ def read_group(con: duckdb.DuckDBPyConnection, group: Group, table: str) -> tupl
         try:
             con.execute(f"{verb} {sql}", params)
         except duckdb.Error as exc:
-            name = group.plans[0].files[fi].name
-            raise SourceError(f"cannot read {name}: {str(exc).splitlines()[0]}") from exc
+            raise SourceError(explain(group.plans[0].files[fi].name, exc)) from exc
         if fi == 0:
             created.append(table)
         offsets.append(total)

@@ -84,6 +84,16 @@ class Inferred(BaseModel):
         return f"{where}{source}: {self.what}: {self.value}{note}"
 
 
+class ToolReadiness(BaseModel):
+    """Whether the warehouse, after the import, holds what a tool needs to answer."""
+
+    tool: str
+    ready: bool
+    needs: str | None = None
+    """What to import when not ready: `needs quotas per rep and period (import a file mapped
+    to table quotas)`."""
+
+
 class Notice(BaseModel):
     """A warning that did not stop the import (an unresolved reference, a skipped file)."""
 
@@ -108,6 +118,8 @@ class ImportSummary(BaseModel):
     """The most frequent reject reasons (all rows are in `import_rejects`)."""
     warnings: list[Notice]
     inferred: list[Inferred] = []
+    tools: list[ToolReadiness] = []
+    """Every tool: ready, or what it needs (after this import, with what was already there)."""
     """What was read from the data rather than the mapping (formats, flags, created users)."""
     data_start: date | None = None
     data_end: date | None = None
@@ -149,7 +161,20 @@ class ImportSummary(BaseModel):
                 if r.source_column and r.source_column != r.column:
                     where += f" ({r.source_column})"
                 lines.append(f"  {where}: {r.rows:,} rows {r.reason} (e.g. {r.example})")
-        if self.warnings:
+        skipped = sorted({w.table or "" for w in self.warnings if w.code == "FILE_SKIPPED"})
+        others = [w for w in self.warnings if w.code != "FILE_SKIPPED"]
+        if others:
             lines += ["", "Warnings:"]
-            lines += [f"  {w.message}" for w in self.warnings]
+            lines += [f"  {w.message}" for w in others]
+        if skipped:
+            lines += ["", f"Not in the export (optional, skipped): {', '.join(skipped)}."]
+        if self.tools:
+            ready = [t.tool for t in self.tools if t.ready]
+            lines += ["", f"Metrics the data supports ({len(ready)} of {len(self.tools)} "
+                          "tools):", f"  ready: {', '.join(ready) or 'none'}"]
+            waiting: dict[str, list[str]] = {}
+            for t in self.tools:
+                if not t.ready:
+                    waiting.setdefault(t.needs or "", []).append(t.tool)
+            lines += [f"  {', '.join(names)}: {needs}" for needs, names in waiting.items()]
         return "\n".join(lines)
