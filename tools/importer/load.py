@@ -147,8 +147,9 @@ def apply(run: Run, plan: LoadPlan, report: LoadReport) -> None:
     """Resolve lookups and upsert the load's clean rows into its target table.
 
     Tables with a primary key get INSERT ... ON CONFLICT DO UPDATE of the columns the load
-    sets (a plain INSERT when none of the keys exists yet); tables without one have the rows
-    with the same `key` replaced.
+    sets (a plain INSERT when none of the keys exists yet), tables with a logical key
+    (schema.LOGICAL_KEYS) the same through MERGE INTO; tables without one have the rows with
+    the same `key` replaced.
     """
     con, table = run.con, plan.table
     p = Params()
@@ -167,7 +168,23 @@ def apply(run: Run, plan: LoadPlan, report: LoadReport) -> None:
         run.temp_tables.append(res)
         source, counted, params = q(res), q(res), {}
 
-    if table.primary_key:
+    if table.primary_key and not table.enforced:  # a logical key: MERGE, no index needed
+        on_key = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in plan.key)
+        updated = _existing(run, plan, counted, on_key)
+        if updated:
+            sets = ", ".join(f"{q(t)} = s.{q(t)}" for t in updates)
+            matched = f"WHEN MATCHED THEN UPDATE SET {sets} " if updates else ""
+            values = ", ".join(f"s.{q(t)}" for t in targets)
+            con.execute(f"MERGE INTO {q(table.name)} t USING (SELECT * FROM {source}) s "
+                        f"ON {on_key} {matched}WHEN NOT MATCHED THEN INSERT ({columns}) "
+                        f"VALUES ({values})", params)
+            (total,) = one(con, f"SELECT count(*) FROM {counted}")
+            report.inserted = int(total) - updated
+        else:
+            (written,) = one(con, f"INSERT INTO {q(table.name)} ({columns}) SELECT * FROM "
+                                  f"{source}", params)
+            report.inserted = int(written)
+    elif table.primary_key:
         on_key = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in plan.key)
         updated = _existing(run, plan, counted, on_key)
         action = ("DO UPDATE SET " + ", ".join(f"{q(t)} = excluded.{q(t)}" for t in updates)
