@@ -32,12 +32,20 @@ def _truncated_gzip() -> bytes:
     return whole[: len(whole) // 2]
 
 
+def _late_quote() -> bytes:
+    lines = DEALS.splitlines() * 800
+    lines[20_001] = '0099,"Darcel Schlecht,Closed Won,100,2024-01-02'
+    return ("\n".join(lines) + "\n").encode()
+
+
 BAD = [
     ("binary", "Opportunity.csv", os.urandom(50_000) + b"\x00" * 10, "binary data"),
     ("truncated gzip", "Opportunity.csv.gz", _truncated_gzip(), "truncated gzip"),
     ("unbalanced quote", "Opportunity.csv",
      b'Id,Name,StageName,Amount\n1,"Darcel Schlecht,Closed Won,100\n2,Bob,Closed Lost,200\n',
      "line 2: a double quote opens a value that is never closed"),
+    ("unbalanced quote after the sniffer's sample", "Opportunity.csv", _late_quote(),
+     "line 20002: a double quote opens a value that is never closed"),
 ]
 
 

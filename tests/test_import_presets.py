@@ -253,3 +253,25 @@ def test_hubspot_api_names_without_flags(warehouse: duckdb.DuckDBPyConnection,
     assert rows(warehouse, "select stage_name, sort_order from opportunity_stages "
                            "order by sort_order") == [
         ("qualifiedtobuy", 1), ("closedwon", 2), ("closedlost", 3)]
+
+
+# Salesforce Data Export (the weekly export service): every value quoted, booleans "0"/"1",
+# empty lookups as the null id 000000000000000AAA.
+SF_DATA_EXPORT = """\
+"Id","IsDeleted","AccountId","Name","StageName","Amount","Probability","CloseDate","IsClosed",\
+"IsWon","OwnerId","CampaignId","CreatedDate"
+"0061","0","000000000000000AAA","No account","Closed Won","100.00","100","2024-02-01","1","1",\
+"0051","000000000000000AAA","2024-01-01T10:00:00.000Z"
+"0062","0","0011","With account","Prospecting","200.00","10","2024-09-01","0","0","0051",\
+"7011","2024-01-02T10:00:00.000Z"
+"""
+
+
+def test_salesforce_data_export(warehouse: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    summary = run_import(warehouse, "salesforce",
+                         export(tmp_path, {"Opportunity.csv": SF_DATA_EXPORT}))
+    assert summary.rejected == 0
+    assert rows(warehouse, "select opportunity_id, account_id, campaign_id, is_closed, is_won, "
+                           "is_deleted, probability from opportunities order by 1") == [
+        ("0061", None, None, True, True, False, Decimal("1.0000")),
+        ("0062", "0011", "7011", False, False, False, Decimal("0.1000"))]

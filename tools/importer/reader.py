@@ -70,15 +70,27 @@ MAX_MESSAGE = 280
 _LINE = re.compile(r"\b(?:line|Line):? (\d+)")  # not the "LINE 1:" of DuckDB's SQL echo
 
 
-def explain(name: str, exc: Exception) -> str:
+QUOTE_PROBLEM = ("a double quote opens a value that is never closed; fix the quoting (a quote "
+                 "inside a value is written twice) and export again, or set quote = \"\" on the "
+                 "load if quotes are plain characters in this file")
+
+
+def explain(name: str, exc: Exception, path: Path | None = None) -> str:
     """A short reason DuckDB could not read file `name`: the file, the line when known, and
     what was expected, never the file's content or a page of parser hints."""
     text = str(exc)
     first = text.splitlines()[0] if text else type(exc).__name__
-    lower = text.lower()
-    line = _LINE.search(text)
+    lower = first.lower()  # DuckDB's list of possible fixes names every cause: not read
+    line = _LINE.search(first)
     where = f"{name} line {line.group(1)}" if line else name
-    if "gzip" in lower or "zlib" in lower or "compressed" in lower:
+    shape = "original line" in text.lower() or "sniffing" in lower
+    quoted = unbalanced_quote(path) if path is not None and shape else None
+    if quoted is not None:
+        return f"{name} line {quoted}: {QUOTE_PROBLEM}"[:MAX_MESSAGE]
+    if "original line" in text.lower():
+        why = ("does not fit the file's format (a different number of fields, or a quote that "
+               "never closes)")
+    elif "gzip" in lower or "zlib" in lower or "compressed" in lower:
         why = ("is a damaged or truncated gzip file (it ends before its data does); "
                "export or download it again")
     elif "unicode" in lower or "utf-8" in lower or "utf8" in lower:
@@ -115,28 +127,6 @@ def unbalanced_quote(path: Path, quote: str = '"') -> int | None:
     return None
 
 
-def _check_quotes(con: duckdb.DuckDBPyConnection, path: Path, load: Load) -> None:
-    """Refuse a CSV whose quotes do not pair up, instead of storing `"Darcel` as a value.
-
-    DuckDB's sniffer falls back to "no quoting" when a quote never closes, which would load
-    the quote character and the text after it as data. With no `quote` set on the load, a file
-    sniffed without quoting that contains a double quote is such a file.
-    """
-    if load.quote is not None:
-        return
-    options, params = _csv_options(load)
-    sniffed = con.execute(f"SELECT Quote FROM sniff_csv($path{options})",
-                          {**params, "path": str(path)}).fetchall()
-    if sniffed and sniffed[0][0] not in ("(empty)", "", None):
-        return
-    line = unbalanced_quote(path)
-    if line is not None:
-        raise SourceError(
-            f"{path.name} line {line}: a double quote opens a value that is never closed; "
-            "fix the quoting (a quote inside a value is written twice) and export again, or "
-            "set quote = \"\" on the load if quotes are plain characters in this file")
-
-
 def _is_empty(path: Path, fmt: str) -> bool:
     if fmt != "csv":
         return path.stat().st_size == 0
@@ -151,7 +141,11 @@ def _is_empty(path: Path, fmt: str) -> bool:
 def _csv_options(load: Load) -> tuple[str, dict[str, object]]:
     """Extra read_csv arguments as SQL (names fixed here) and their bound values."""
     parts, params = [], {}
-    for option, value in (("delim", load.delimiter), ("quote", load.quote),
+    # Quotes are RFC 4180 double quotes unless the load says otherwise: left to the sniffer,
+    # a quote that never closes makes it read the file without quoting, and `"Darcel` loads
+    # as a value; with the quote set, DuckDB stops at that line instead.
+    quote = '"' if load.quote is None else load.quote
+    for option, value in (("delim", load.delimiter), ("quote", quote),
                           ("encoding", load.encoding)):
         if value is not None:
             parts.append(f", {option} = ${option}")
@@ -185,13 +179,14 @@ def describe(con: duckdb.DuckDBPyConnection, path: Path, load: Load) -> SourceFi
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {sql}", {**params, "path": str(path)})
         rows = described.fetchall()
-        if fmt == "csv":
-            _check_quotes(con, path, load)
     except duckdb.Error as exc:
-        raise SourceError(explain(path.name, exc)) from exc
+        raise SourceError(explain(path.name, exc, path)) from exc
     headers = tuple(str(r[0]) for r in rows)
     types = tuple(str(r[1]) for r in rows)
     if fmt == "csv" and len(headers) == 1 and any(c in headers[0] for c in ",;\t|"):
+        line = unbalanced_quote(path) if load.quote is None else None
+        if line is not None:
+            raise SourceError(f"{path.name} line {line}: {QUOTE_PROBLEM}"[:MAX_MESSAGE])
         raise SourceError(
             f"{path.name}: could not split the header '{headers[0][:60]}' into columns; rows "
             "probably have different numbers of fields, or set `delimiter` on the load"

@@ -277,7 +277,8 @@ def read_group(con: duckdb.DuckDBPyConnection, group: Group, table: str) -> tupl
         try:
             con.execute(f"{verb} {sql}", params)
         except duckdb.Error as exc:
-            raise SourceError(explain(group.plans[0].files[fi].name, exc)) from exc
+            file = group.plans[0].files[fi]
+            raise SourceError(explain(file.name, exc, file.path)) from exc
         if fi == 0:
             created.append(table)
         offsets.append(total)
