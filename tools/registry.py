@@ -121,5 +121,6 @@ def _needs(ctx: ToolContext, name: str, run: Callable[[], MetricResult]) -> Metr
     empty = missing(ctx, name) if result.value is None or not result.n_records else []
     if empty:  # a tool that answered from other data (ARR from line items) is an answer
         result.warnings.append(Warning(code="NEEDS_DATA", message=(
-            f"{TOOLS[name].title} {needs_message(empty)}; without it this is not a measurement.")))
+            f"{TOOLS[name].title}: {needs_message(empty)}; without it this is not a "
+            "measurement.")))
     return result
