@@ -13,7 +13,7 @@ from agent.context import Warehouse
 from tests.conftest import REPO, SHARED
 from tools.base import Dimension, MetricParams, PeriodParam, ToolContext, ToolInputError
 from tools.importer import run_import
-from tools.needs import missing
+from tools.needs import unmet
 from tools.registry import TOOLS, run_tool
 from tools.warehouse import connect
 
@@ -140,10 +140,11 @@ def test_every_tool_answers_or_says_what_it_needs(thin, tool: str) -> None:
         assert len(str(exc)) < 400
         return
     needs = [w for w in r.warnings if w.code == "NEEDS_DATA"]
-    empty = missing(_ctx(con, as_of), tool)
-    if empty and (r.value is None or not r.n_records):
-        assert needs and all(f"import a file mapped to table {t}" in needs[0].message
-                             for t in empty)
+    lacking = unmet(_ctx(con, as_of), tool)
+    if lacking and (r.value is None or not r.n_records):
+        assert needs and all(need in needs[0].message for need in lacking)
+        assert all("(import a file mapped to table " in need or "(map a column to " in need
+                   for need in lacking)
     else:
         assert not needs
     if tool == "scorecard":

@@ -70,6 +70,24 @@ def missing(ctx: ToolContext, tool: str) -> list[str]:
     return [t for t in NEEDS.get(tool, ()) if is_empty(ctx, t)]
 
 
+def _no_values(ctx: ToolContext, column: str) -> bool:
+    key = ("no values", column)
+    if key not in ctx.memo:
+        rows = ctx.con.execute(f'select count("{column}") from opportunities')
+        ctx.memo[key] = not rows.fetchall()[0][0]
+    return bool(ctx.memo[key])
+
+
+def unmet(ctx: ToolContext, tool: str) -> list[str]:
+    """What `tool` needs that the warehouse lacks: empty tables, opportunity dates never set."""
+    out = [needs_message([t]) for t in missing(ctx, tool)]
+    for column, tools in DATED.items():
+        if tool in tools and _no_values(ctx, column):
+            out += [f"needs {what} (map a column to {target})"
+                    for what, target in COLUMN_NEEDS[column]]
+    return out
+
+
 def needs_message(tables: list[str]) -> str:
     """`needs quotas per rep and period (import a file mapped to table quotas)`."""
     return "needs " + " and ".join(

@@ -34,7 +34,7 @@ from tools.metrics import (
     technology,
 )
 from tools.metrics.engine import MetricSpec, run_metric
-from tools.needs import missing, needs_message
+from tools.needs import unmet
 
 
 def _spec_runner(spec: MetricSpec) -> Runner:
@@ -114,13 +114,13 @@ def _needs(ctx: ToolContext, name: str, run: Callable[[], MetricResult]) -> Metr
     except FilterUnsupported:
         raise
     except ToolInputError as exc:
-        empty = missing(ctx, name)
-        if empty:
-            raise ToolInputError(f"{exc}; {needs_message(empty)}", exc.options) from exc
+        lacking = unmet(ctx, name)
+        if lacking:
+            raise ToolInputError(f"{exc}; {'; '.join(lacking)}", exc.options) from exc
         raise
-    empty = missing(ctx, name) if result.value is None or not result.n_records else []
-    if empty:  # a tool that answered from other data (ARR from line items) is an answer
+    lacking = unmet(ctx, name) if result.value is None or not result.n_records else []
+    if lacking:  # a tool that answered from other data (ARR from line items) is an answer
         result.warnings.append(Warning(code="NEEDS_DATA", message=(
-            f"{TOOLS[name].title}: {needs_message(empty)}; without it this is not a "
+            f"{TOOLS[name].title}: {'; '.join(lacking)}; without it this is not a "
             "measurement.")))
     return result

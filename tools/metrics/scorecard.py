@@ -158,11 +158,11 @@ REASONS = {"NO_DATA": "no matching records in the period",
 
 def _not_measured(ctx: ToolContext, t: Target, current: MetricResult | None) -> str:
     """Why a target has no value: the data to import, or what the metric found lacking."""
-    from tools.needs import missing, needs_message
+    from tools.needs import unmet
 
-    empty = missing(ctx, TOOL_OF.get(t.key, ""))
-    if empty:
-        return f"not measured: {needs_message(empty)}"
+    lacking = unmet(ctx, TOOL_OF.get(t.key, ""))
+    if lacking:
+        return f"not measured: {'; '.join(lacking)}"
     reason = current.null_reason if current is not None else None
     return f"not measured: {REASONS.get(reason or '', reason or 'the data cannot support it')}"
 
