@@ -1,4 +1,4 @@
-"""The `revops` command line (DESIGN.md "CLI"): ask, chat, demo, import, tools, scorecard, check,
+"""The `revops` command line (docs/design.md#cli): ask, chat, demo, import, tools, scorecard, check,
 refresh, eval, serve, mcp, outbox.
 
 Human output goes to stdout as an answer paragraph, a table and one line of provenance;
@@ -268,12 +268,16 @@ def check(
     rules: Annotated[Path | None, typer.Option(
         "--rules", help="Rules file (TOML) that disables, changes or adds data-quality rules.")]
     = None,
+    fail_under: Annotated[float | None, typer.Option(
+        "--fail-under", min=0.0, max=1.0, help="Exit 1 when the data accuracy rate is below "
+                                               "this fraction (e.g. 0.98), for CI gates.")]
+    = None,
     as_json: JsonOption = False,
 ) -> None:
     """Run the data-quality rules, record the run and report the data accuracy rate."""
     from tools.quality.cli import check_command
 
-    code = check_command(db or default_db(), rules, as_json)
+    code = check_command(db or default_db(), rules, as_json, fail_under)
     if code:
         raise typer.Exit(code)
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-MODEL_KEYS = ("OPENAI_API_KEY", "REVOPS_LLM_API_KEY", "REVOPS_LLM_BASE_URL")
+MODEL_KEYS = ("OPENAI_API_KEY", "REVOPS_LLM_API_KEY", "REVOPS_LLM_BASE_URL", "OPENAI_BASE_URL")
 """Any of these set means a model is configured (agent/llm/settings.py reads them)."""
 
 

@@ -1,7 +1,7 @@
 """The A2A agent card: who we are, where to call, and one skill per capability area.
 
 Each skill's description states its boundary: analysis is ours, decisions and execution are
-escalated to the peer named (DESIGN.md "Escalation targets and categories").
+escalated to the peer named (docs/design.md#escalation).
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ category, message template) fails at load with the file and the monitor named.
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 import tomllib
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from rapidfuzz import fuzz, process
 
 from protocols.scope import Category, Target
 from tools.base import Dimension, Filter
@@ -31,7 +31,8 @@ PeriodKeyword = Literal["this_quarter", "last_quarter", "this_month", "last_mont
 OPERATIONS_ISSUE = "operations_issue"
 """Category of an operations insight for central coordination. Insights travel with kind
 "insight" in the outbox payload, so receivers tell them from request escalations, whose
-categories are those of DESIGN.md (none of which fits "a success metric missed its target")."""
+categories are those of docs/design.md#escalation (none of which fits "a success metric missed
+its target")."""
 CATEGORIES = (*get_args(Category), OPERATIONS_ISSUE)
 TEMPLATE_FIELDS = frozenset({"monitor", "label", "value", "threshold", "bound", "period",
                              "as_of", "currency", "previous", "change", "reference",
@@ -164,7 +165,7 @@ class Monitor(_Strict):
 
 
 def _hint(value: Any, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(value), list(known), n=1)
+    close = process.extractOne(str(value), list(known), scorer=fuzz.ratio, score_cutoff=60)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import httpx
 from pydantic import BaseModel
 
+from agent.retry_after import retry_after_seconds
 from protocols.settings import HUB, OutboxSettings
 from protocols.store import EscalationRecord, TaskStore, utcnow
 
@@ -94,6 +95,7 @@ class Outbox:
 
     def backoff(self, attempts: int) -> float:
         """Return seconds to wait after the `attempts`-th failed attempt (doubling, capped)."""
+        # Not tenacity: the attempt count lives in the store across passes and processes.
         delay = min(self.max_delay, self.base_delay * 2 ** max(0, attempts - 1))
         return delay * (1 + random.uniform(0, self.jitter)) if self.jitter else delay
 
@@ -231,8 +233,4 @@ def _snippet(response: httpx.Response, limit: int = 300) -> str:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After", "").strip()
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None  # an HTTP date: fall back to our own backoff
+    return retry_after_seconds(response.headers)

@@ -23,7 +23,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 HUB = "central-coordination"
 TARGETS = (HUB, "marketing-growth", "pipeline-management", "conversion-optimization", "finance")
-"""Escalation targets of DESIGN.md "Escalation targets and categories"."""
+"""Escalation targets of docs/design.md#escalation."""
 
 
 def default_state_db() -> Path:

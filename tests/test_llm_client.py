@@ -20,6 +20,7 @@ from agent.llm.breaker import CircuitBreaker
 from agent.llm.client import LLMClient
 from agent.llm.errors import LLMOutputError, LLMUnavailable
 from agent.llm.settings import LLMSettings
+from agent.session import make_llm
 from tests.llm_stub import Reply, StubLLM
 
 METHODS = ["json_schema", "function_calling", "json_mode"]
@@ -328,7 +329,8 @@ def test_success_resets_the_failure_count(stub: StubLLM) -> None:
 
 
 def test_unconfigured_settings_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("OPENAI_API_KEY", "REVOPS_LLM_API_KEY", "REVOPS_LLM_BASE_URL"):
+    for name in ("OPENAI_API_KEY", "REVOPS_LLM_API_KEY", "REVOPS_LLM_BASE_URL",
+                 "OPENAI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     settings = LLMSettings()
     assert not settings.configured
@@ -336,8 +338,20 @@ def test_unconfigured_settings_are_refused(monkeypatch: pytest.MonkeyPatch) -> N
         LLMClient(settings)
 
 
+def test_openai_sdk_variables_are_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """OPENAI_BASE_URL (the OpenAI SDK's variable) configures the endpoint; ours wins."""
+    for name in ("OPENAI_API_KEY", "REVOPS_LLM_API_KEY", "REVOPS_LLM_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    assert LLMSettings().base_url == "http://127.0.0.1:9/v1" and LLMSettings().configured
+    assert make_llm() is not None
+    monkeypatch.setenv("REVOPS_LLM_BASE_URL", "http://127.0.0.1:8/v1")
+    assert LLMSettings().base_url == "http://127.0.0.1:8/v1"
+
+
 def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     monkeypatch.setenv("REVOPS_LLM_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.setenv("REVOPS_LLM_MODEL", "qwen2.5")
     monkeypatch.setenv("REVOPS_LLM_TIMEOUT", "7.5")

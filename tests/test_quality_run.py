@@ -189,6 +189,16 @@ def test_check_command_records_runs_and_compares(small_file: Path, capsys):
     assert data["previous"]["change"] == pytest.approx(15 / 53 - 14 / 53)
 
 
+def test_check_fail_under_gates_on_the_accuracy_rate(small_file: Path, capsys):
+    """26.42% accuracy: a 0.2 gate passes (0), a 0.98 gate fails (1) and says why."""
+    assert check_command(small_file, None, False, fail_under=0.2) == 0
+    capsys.readouterr()
+    assert check_command(small_file, None, True, fail_under=0.98) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["passed"] is False  # the report is still printed whole
+    assert "26.42% is below --fail-under 98.00%" in captured.err
+
+
 def test_check_command_errors(tmp_path: Path, small_file: Path, capsys):
     assert check_command(tmp_path / "missing.duckdb", None, False) == 2
     bad = tmp_path / "bad.toml"

@@ -1,4 +1,4 @@
-"""Typed tool inputs and the result envelope every metric tool returns (DESIGN.md, METRICS §1.9)."""
+"""Typed tool inputs and the result envelope every tool returns (docs/metrics.md#envelope)."""
 
 from __future__ import annotations
 
@@ -128,7 +128,8 @@ class Warning(BaseModel):  # noqa: A001 - the contract calls these warnings
 
 
 class ResultEnvelope(BaseModel):
-    """The `result` of the AgentResponse contract (DESIGN.md): numbers and their provenance."""
+    """The `result` of the AgentResponse contract (docs/design.md#agent-response): numbers and
+    their provenance."""
 
     value: float | int | None = None
     unit: Unit

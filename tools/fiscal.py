@@ -1,7 +1,7 @@
-"""Fiscal calendar (METRICS.md §1.2) and reporting periods.
+"""Fiscal calendar (docs/metrics.md#fiscal) and reporting periods.
 
 The same formulas exist as SQL macros in the warehouse (fiscal_year, fiscal_quarter, ...), so
-Python period arithmetic and SQL bucketing always agree; tests check both against §1.2.
+Python period arithmetic and SQL bucketing always agree; tests check both against the same vectors.
 """
 
 from __future__ import annotations

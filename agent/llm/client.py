@@ -30,6 +30,7 @@ from agent.llm.breaker import CircuitBreaker
 from agent.llm.errors import LLMOutputError, LLMUnavailable
 from agent.llm.settings import LLMSettings
 from agent.llm.usage import LLMCall, LLMUsage, Outcome
+from agent.retry_after import retry_after_seconds
 
 if TYPE_CHECKING:
     from langchain_openai import ChatOpenAI
@@ -252,19 +253,8 @@ def _transient(openai: Any, exc: BaseException) -> bool:
 
 
 def _retry_after(exc: BaseException | None) -> float | None:
-    """Seconds asked for by a Retry-After (or retry-after-ms) header, if any."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if headers is None:
-        return None
-    try:
-        if (ms := headers.get("retry-after-ms")) is not None:
-            return max(0.0, float(ms) / 1000)
-        if (seconds := headers.get("retry-after")) is not None:
-            return max(0.0, float(seconds))
-    except ValueError:  # an HTTP date: treat as absent and back off instead
-        return None
-    return None
+    """Seconds asked for by the failed response's Retry-After (or retry-after-ms), if any."""
+    return retry_after_seconds(getattr(getattr(exc, "response", None), "headers", None))
 
 
 def _log_retry(state: RetryCallState) -> None:

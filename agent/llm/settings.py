@@ -25,8 +25,11 @@ class LLMSettings(BaseSettings):
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "REVOPS_LLM_API_KEY")
     )
     """OpenAI (or compatible server) API key; secret, so it never shows in a repr or a log."""
-    base_url: str | None = None
-    """OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (vLLM, Ollama, LiteLLM)."""
+    base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REVOPS_LLM_BASE_URL", "OPENAI_BASE_URL")
+    )
+    """OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (vLLM, Ollama, LiteLLM):
+    REVOPS_LLM_BASE_URL, else the OpenAI SDK's OPENAI_BASE_URL."""
     model: str = "gpt-4.1-mini"
     timeout: PositiveFloat = 20.0
     """Seconds allowed for one HTTP request."""

@@ -103,7 +103,8 @@ def _suggest(name: str, options: list[str]) -> str:
 
 
 def match_header(headers: tuple[str, ...], candidates: list[str]) -> str | None:
-    """First candidate found among headers: exact name first, then normalized (METRICS §2.1)."""
+    """First candidate found among headers: exact name first, then normalized
+    (docs/metrics.md#import-mapping)."""
     by_norm: dict[str, str] = {}
     for header in headers:
         by_norm.setdefault(normalize_header(header), header)

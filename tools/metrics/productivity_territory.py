@@ -1,6 +1,6 @@
 """Territory balance (METRICS M90): how evenly accounts, pipeline and quota are spread.
 
-Analysis for territory planning, not the planning decision itself (DESIGN.md scope): per
+Analysis for territory planning, not the planning decision itself (docs/design.md#what-it-is): per
 territory (or region) the accounts, TAM proxy, open pipeline, quota, coverage, bookings and
 attainment, then the spread of coverage, accounts per rep and pipeline per rep across them.
 """

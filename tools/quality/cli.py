@@ -1,8 +1,10 @@
 """`revops check [--db PATH] [--rules FILE] [--json]`: run every rule, record the run, report.
 
-Exit codes follow the CLI convention (DESIGN.md): 0 when the check ran, whatever it found (the
-JSON carries `passed` for gating); 2 for a missing warehouse or a bad rules file; 1 when the
-warehouse cannot be opened for writing (another process holds it, or it is from a newer release).
+Exit codes follow the CLI convention (docs/design.md#cli): 0 when the check ran, whatever it
+found (the JSON carries `passed` for gating), unless `--fail-under` is given and the data
+accuracy rate is below it (or not defined): then 1, for CI gates; 2 for a missing warehouse or a
+bad rules file; 1 when the warehouse cannot be opened for writing (another process holds it, or
+it is from a newer release).
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ def owner_labels(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, st
     return dict(rows)
 
 
-def check_command(db: Path, rules: Path | None, as_json: bool) -> int:
-    """Run the data-quality check on `db`, record it, print the report; return the exit code."""
+def check_command(db: Path, rules: Path | None, as_json: bool,
+                  fail_under: float | None = None) -> int:
+    """Run the data-quality check on `db`, record it, print the report; return the exit code
+    (1 when `fail_under`, a fraction, is given and the accuracy is below it or undefined)."""
     from tools.quality.catalog import RuleError, load_catalog
     from tools.quality.history import recent_runs, record_run
     from tools.quality.report import TOP_OWNERS, render_text, report_json
@@ -63,4 +67,9 @@ def check_command(db: Path, rules: Path | None, as_json: bool) -> int:
         print(json.dumps(report_json(run, prev, labels), indent=2, default=str))
     else:
         print(render_text(run, prev, labels, settings.company_name))
+    if fail_under is not None and (run.accuracy is None or run.accuracy < fail_under):
+        shown = "not defined" if run.accuracy is None else f"{run.accuracy:.2%}"
+        print(f"error: data accuracy rate {shown} is below --fail-under {fail_under:.2%}",
+              file=sys.stderr)
+        return 1
     return 0

@@ -1,5 +1,5 @@
 """Recorded check runs: write one (`revops check`), read the latest ones back, and the
-scorecard's data accuracy rate (`data_accuracy_value`, METRICS §4 / M70)."""
+scorecard's data accuracy rate (`data_accuracy_value`, docs/metrics.md#m70)."""
 
 from __future__ import annotations
 

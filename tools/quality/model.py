@@ -77,7 +77,7 @@ class Quarantine(BaseModel):
 
 
 class RunResult(BaseModel):
-    """A whole check run (METRICS M70): the data accuracy rate and everything behind it."""
+    """A whole check run (docs/metrics.md#m70): the data accuracy rate and everything behind it."""
 
     run_id: str | None = None
     as_of: date

@@ -3,7 +3,7 @@
 Per table, a flags pass evaluates each rule on each record (`a<i>` applies, `f<i>` fails) and
 aggregates per owner; the results are then summed per table (with the import quarantine as
 failing records), per dimension (check-level pass rates), per owner, and in total (the data
-accuracy rate, METRICS M70, with the target comparison). Rows come back in long form:
+accuracy rate, docs/metrics.md#m70, with the target comparison). Rows come back in long form:
 kind (total | table | dimension | owner), name, counts, rate, passed, and per table the list of
 rule results.
 """

@@ -1,4 +1,4 @@
-"""Company settings (METRICS.md §1.1) stored as key/value rows in `company_settings`."""
+"""Company settings (docs/metrics.md#settings) stored as key/value rows in `company_settings`."""
 
 from __future__ import annotations
 
