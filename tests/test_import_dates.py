@@ -65,6 +65,9 @@ CASES = [
     ("excel serials", ["45325", "45291"], ["45345.5", "45358.25"],
      [date(2024, 2, 3), date(2023, 12, 31)],
      [datetime(2024, 2, 23, 12, 0), datetime(2024, 3, 7, 6, 0)]),
+    ("month names", ["3-Feb-24", "31-Dec-23"], ["Feb 23, 2026 8:55 PM", "March 7, 2026 9:00 AM"],
+     [date(2024, 2, 3), date(2023, 12, 31)],
+     [datetime(2026, 2, 23, 20, 55), datetime(2026, 3, 7, 9, 0)]),
     ("compact", ["20240203", "20231231"], ["2024-02-03 10:00:00", "2023-12-31 11:00:00"],
      [date(2024, 2, 3), date(2023, 12, 31)],
      [datetime(2024, 2, 3, 10, 0), datetime(2023, 12, 31, 11, 0)]),
@@ -75,7 +78,7 @@ def write(tmp_path: Path, days: list[str], moments: list[str]) -> Path:
     source = tmp_path / "export"
     source.mkdir(exist_ok=True)
     lines = ["id,stage,day,moment"] + [
-        f"D{i},open,{d},{m}" for i, (d, m) in enumerate(zip(days, moments, strict=True))]
+        f'D{i},open,"{d}","{m}"' for i, (d, m) in enumerate(zip(days, moments, strict=True))]
     (source / "deals.csv").write_text("\n".join(lines) + "\n")
     return source
 

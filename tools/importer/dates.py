@@ -1,8 +1,8 @@
 """Detecting how an export writes a date or timestamp column, one format per column.
 
 Exports write dates as ISO 8601 (`2024-01-22T16:14:25.000+0000`), US or European dates with
-2- or 4-digit years (`02/03/24`, `31.01.2024`), 12-hour times (`02/23/26 08:55 PM`) or Excel
-serial numbers (`45321`). Each value's *shape* (digits as 9, letters as a) says which
+2- or 4-digit years (`02/03/24`, `31.01.2024`), month names (`3-Feb-24`, `Feb 3, 2024`),
+12-hour times (`02/23/26 08:55 PM`) or Excel serial numbers (`45321`). Each value's *shape* (digits as 9, letters as a) says which
 strptime format reads it; the column takes the formats of its most common family. Whether
 `01/02/24` is January 2 or February 1 is decided from the values (a first part above 12 is a
 day); when every part is 12 or less the mapping's `date_order` decides, and the summary says
@@ -33,10 +33,10 @@ SAMPLE_ROWS = 2048
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 ORDERS = {"MDY": "month/day/year", "DMY": "day/month/year"}
 
-_SLASHED = re.compile(
-    r"(?P<a>9{1,4})(?P<sep>[/.\-])(?P<b>9{1,2})(?P=sep)(?P<c>9{2,4})"
-    r"(?: +(?P<h>9{1,2}):(?P<m>99)(?::(?P<s>99)(?P<f>\.9+)?)?\s*(?P<p>a)?)?"
-)
+_TIME = r"(?: +(?P<h>9{1,2}):(?P<m>99)(?::(?P<s>99)(?P<f>\.9+)?)?\s*(?P<p>a)?)?"
+_SLASHED = re.compile(r"(?P<a>9{1,4})(?P<sep>[/.\-])(?P<b>9{1,2})(?P=sep)(?P<c>9{2,4})" + _TIME)
+_DAY_MONTH_NAME = re.compile(r"(?P<d>9{1,2})(?P<sep>[ \-/.])a(?P=sep)(?P<y>99|9999)" + _TIME)
+_MONTH_NAME_DAY = re.compile(r"a (?P<d>9{1,2})(?P<comma>,?) (?P<y>9999)" + _TIME)
 _ISO = re.compile(r"9{4}-99-99(?:[ a].*)?")
 _EXCEL = re.compile(r"9{5}(?:\.9+)?")
 _COMPACT = re.compile(r"9{8}")
@@ -60,7 +60,8 @@ EXCEL = DateFormat("excel", label="Excel serial day numbers")
 @dataclass(frozen=True)
 class _Shape:
     family: str
-    """'iso', 'excel', 'ymd' or 'xy' (day and month in an order the values must tell)."""
+    """'iso', 'excel', 'ymd', 'named' (a month name) or 'xy' (day and month in an order the
+    values must tell)."""
     format: str = ""
     """strptime format with %A/%B standing for the two parts of an 'xy' date."""
 
@@ -82,6 +83,14 @@ def classify(shape: str) -> _Shape | None:
         return _Shape("excel")
     if _COMPACT.fullmatch(shape):
         return _Shape("ymd", "%Y%m%d")
+    named = _DAY_MONTH_NAME.fullmatch(shape)
+    if named:  # 3-Feb-24, 03 February 2024 (%b also reads full names' first three letters)
+        year = "%Y" if len(named["y"]) == 4 else "%y"
+        sep = named["sep"]
+        return _Shape("named", f"%d{sep}%b{sep}{year}{_time(named)}")
+    named = _MONTH_NAME_DAY.fullmatch(shape)
+    if named:  # Feb 3, 2024, February 3 2024
+        return _Shape("named", f"%b %d{named['comma']} %Y{_time(named)}")
     m = _SLASHED.fullmatch(shape)
     if m is None:
         return None
@@ -118,6 +127,8 @@ def decide(shapes: dict[str, int], first_over_12: int, second_over_12: int,
         return EXCEL, None
     fmts = formats[family]
     note = None
+    if family == "named":  # abbreviated or full month names: the shape cannot tell
+        fmts = [v for f in fmts for v in (f, f.replace("%b", "%B"))]
     if family == "xy":
         if first_over_12 > second_over_12:
             order = "DMY"
@@ -140,6 +151,7 @@ def decide(shapes: dict[str, int], first_over_12: int, second_over_12: int,
 def _readable(fmt: str) -> str:
     """`%m/%d/%y %I:%M %p` -> `MM/DD/YY hh:mm AM/PM` for people."""
     for code, text in (("%Y", "YYYY"), ("%y", "YY"), ("%m", "MM"), ("%d", "DD"),
+                       ("%b", "Mon"), ("%B", "Month"),
                        ("%H", "HH"), ("%I", "hh"), ("%M", "mm"), ("%S", "ss"), ("%f", "fff"),
                        ("%p", "AM/PM")):
         fmt = fmt.replace(code, text)
