@@ -5,8 +5,9 @@ Exports write dates as ISO 8601 (`2024-01-22T16:14:25.000+0000`), US or European
 12-hour times (`02/23/26 08:55 PM`) or Excel serial numbers (`45321`). Each value's *shape*
 (digits as 9, letters as a) says which strptime format reads it; the column takes the formats
 of its most common family. Whether `01/02/24` is January 2 or February 1 is decided from the
-values (a first part above 12 is a day); when every part is 12 or less the mapping's `date_order` decides, and the summary says
-so. DuckDB's strptime then parses with the detected formats (transforms.parsed_expr).
+values (a first part above 12 is a day); when every part is 12 or less the mapping's
+`date_order` decides, and the summary says so. DuckDB's strptime then parses with the detected
+formats (transforms.parsed_expr).
 
 A first sample of each file is checked before anything else: a column whose sampled values all
 read as ISO stays on the fast ISO cast, so a clean export pays for no full extra scan.
