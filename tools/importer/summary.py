@@ -161,7 +161,9 @@ class ImportSummary(BaseModel):
                 if r.source_column and r.source_column != r.column:
                     where += f" ({r.source_column})"
                 lines.append(f"  {where}: {r.rows:,} rows {r.reason} (e.g. {r.example})")
-        skipped = sorted({w.table or "" for w in self.warnings if w.code == "FILE_SKIPPED"})
+        loaded = {t.table for t in self.tables}
+        skipped = sorted({w.table or "" for w in self.warnings if w.code == "FILE_SKIPPED"}
+                         - loaded)
         others = [w for w in self.warnings if w.code != "FILE_SKIPPED"]
         if others:
             lines += ["", "Warnings:"]
