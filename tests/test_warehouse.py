@@ -56,11 +56,11 @@ def test_missing_file_read_only_is_a_clear_error(tmp_path):
 
 
 def test_writer_memory_limit_and_threads_are_configurable(monkeypatch) -> None:
-    """Writers cap DuckDB's memory (default half the RAM, at most 8 GB) and take overrides."""
+    """Writers cap DuckDB's memory (default 60% of the RAM, at most 12 GB) and take overrides."""
 
     from tools.warehouse.resources import ResourceSettingError, memory_limit, threads
 
-    assert float(memory_limit({}).removesuffix("GB")) <= 8.0
+    assert float(memory_limit({}).removesuffix("GB")) <= 12.0
     assert memory_limit({"REVOPS_DUCKDB_MEMORY_LIMIT": "6GB"}) == "6GB"
     assert memory_limit({"REVOPS_DUCKDB_MEMORY_LIMIT": "512 MB"}) == "512MB"
     assert threads({}) is None and threads({"REVOPS_DUCKDB_THREADS": "1"}) == 1
