@@ -56,7 +56,7 @@ def title(r: MetricResult) -> str:
 
 
 def _fmt(r: MetricResult, column: str, v: Any) -> str:
-    return value(v, column_unit(r, column))
+    return value(v, column_unit(r, column), r.currency)
 
 
 def compose(r: MetricResult, plan: Plan) -> str:

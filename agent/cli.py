@@ -1,5 +1,5 @@
 """The `revops` command line (docs/design.md#cli): ask, chat, demo, import, tools, scorecard, check,
-refresh, eval, serve, mcp, outbox.
+refresh, eval, serve, mcp, outbox, dashboard.
 
 Human output goes to stdout as an answer paragraph, a table and one line of provenance;
 `--json` prints only the machine contract. Progress and notices go to stderr so JSON stays clean.
@@ -94,9 +94,17 @@ def ask(
                          "thread's previous question. Kept in $REVOPS_THREADS_DB (a file or a "
                          "postgresql:// URL).")] = None,
     as_json: JsonOption = False,
+    chart: Annotated[Path | None, typer.Option(
+        "--chart", help="Also write the answer's chart to this file: .svg, .png or .html "
+                        "(rendered offline).", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", help="Also write the full result table to this file: .csv or .parquet.",
+        show_default=False)] = None,
 ) -> None:
     """Answer a revenue question."""
     as_of_date = _parse_date(as_of, "--as-of")
+    _check_suffix(chart, (".svg", ".png", ".html"), "--chart")
+    _check_suffix(output, (".csv", ".parquet"), "--output")
     with _warehouse(db, threads=thread is not None) as (wh, llm, saver):
         from agent.ask import ask as run
 
@@ -108,8 +116,35 @@ def ask(
         from agent.render import print_response
 
         print_response(response)
+    _export(response, chart, output)
     if response.status == "error":
         raise typer.Exit(1)
+
+
+def _check_suffix(path: Path | None, allowed: tuple[str, ...], option: str) -> None:
+    if path is not None and path.suffix.lower() not in allowed:
+        raise typer.BadParameter(f"expected a file ending in {', '.join(allowed)}, got "
+                                 f"{path.name!r}", param_hint=option)
+
+
+def _export(response: Any, chart: Path | None, output: Path | None) -> None:
+    """Write the chart and table files `revops ask` was asked for; say so on stderr."""
+    from agent.export import write_chart, write_table
+
+    r = response.result
+    if chart is not None:
+        if r is None or r.chart is None:
+            _stderr(f"No chart written to {chart}: this answer has no shape to draw "
+                    "(a single number, or no result).")
+        else:
+            write_chart(r.chart, chart)
+            _stderr(f"Chart written to {chart}.")
+    if output is not None:
+        if r is None:
+            _stderr(f"No table written to {output}: the answer has no result.")
+        else:
+            write_table(r.columns, r.rows, output)
+            _stderr(f"Table written to {output} ({len(r.rows):,} rows).")
 
 
 @app.command()
@@ -401,6 +436,54 @@ def serve(
         except AuthConfigError as exc:
             _stderr(f"error: {exc}")
             raise typer.Exit(2) from None
+
+
+@app.command()
+def dashboard(
+    db: DbOption = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Evaluation date YYYY-MM-DD (default: today).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write the dashboard to this .html file (one self-contained file to "
+                      "share, no network needed); default: open it in your browser.",
+        show_default=False)] = None,
+    period: Annotated[str, typer.Option(
+        help="quarter (this fiscal quarter), previous_quarter or year.")] = "quarter",
+    region: Annotated[str | None, typer.Option(help="Only this region.")] = None,
+    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+) -> None:
+    """The revenue operations dashboard as one HTML file: every panel computed by the tools."""
+    from pydantic import ValidationError
+
+    as_of_date = _parse_date(as_of, "--as-of") or date.today()
+    with _warehouse(db, threads=False) as (wh, _llm, _saver):
+        from agent.dashboard import Dashboard, Filters
+        from agent.dashboard_page import VegaBundle, render
+
+        try:
+            filters = Filters(period=period, region=region, team=team)  # type: ignore[arg-type]
+        except ValidationError:
+            raise typer.BadParameter("expected quarter, previous_quarter or year",
+                                     param_hint="--period") from None
+        board = Dashboard(wh)
+        for name, value in (("region", region), ("team", team)):
+            if value is not None and value not in board.choices()[name]:
+                raise typer.BadParameter(f"unknown {name} {value!r}; one of "
+                                         f"{', '.join(board.choices()[name])}",
+                                         param_hint=f"--{name}")
+        page = board.page(filters, as_of_date)
+        html = render(page, live=False, vega_js=VegaBundle().js())
+    if out is None:
+        import tempfile
+        import webbrowser
+
+        out = Path(tempfile.mkdtemp(prefix="revops-")) / "dashboard.html"
+        out.write_text(html, encoding="utf-8")
+        webbrowser.open(out.as_uri())
+        _stderr(f"Dashboard written to {out} and opened in your browser.")
+        return
+    out.write_text(html, encoding="utf-8")
+    _stderr(f"Dashboard written to {out} ({len(page.panels)} panels, as of {page.as_of}).")
 
 
 def main() -> None:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from tools.units import currency_symbol
 
-def money(v: float) -> str:
-    """Format an amount in the corporate currency."""
+
+def money(v: float, currency: str | None = None) -> str:
+    """Format an amount in the corporate currency (an ISO code; None reads as USD)."""
     sign = "-" if v < 0 else ""
     v = abs(v)
-    return f"{sign}${v:,.0f}" if v >= 1000 else f"{sign}${v:,.2f}"
+    symbol = currency_symbol(currency)
+    return f"{sign}{symbol}{v:,.0f}" if v >= 1000 else f"{sign}{symbol}{v:,.2f}"
 
 
-def value(v: Any, unit: str) -> str:
-    """Format a value by its unit; None reads as n/a."""
+def value(v: Any, unit: str, currency: str | None = None) -> str:
+    """Format a value by its unit (amounts in `currency`); None reads as n/a."""
     if v is None:
         return "n/a"
     if isinstance(v, str):
@@ -21,7 +24,7 @@ def value(v: Any, unit: str) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
     if unit == "currency":
-        return money(float(v))
+        return money(float(v), currency)
     if unit == "multiple":
         return f"{float(v):,.2f}x"
     if unit == "ratio":
@@ -60,7 +63,8 @@ def is_quality(column: str) -> bool:
 
 
 def column_unit(result: Any, column: str) -> str:
-    """Return a result column's unit: declared by the tool, else inferred from its name."""
+    """Return a result column's unit as declared (tools.registry.run_tool declares every
+    numeric column, tools.units); a result built outside it falls back to the name."""
     declared = getattr(result, "units", None) or {}
     if column in declared:
         return str(declared[column])

@@ -23,7 +23,8 @@ def print_response(response: AgentResponse, console: Console | None = None) -> N
         table = Table(show_edge=False, pad_edge=False)
         keep = [i for i, c in enumerate(r.columns)
                 if not is_quality(c) or any(row[i] for row in r.rows)]
-        cells = [[_cell(row[i], column_unit(r, r.columns[i]), r.columns[i]) for i in keep]
+        cells = [[_cell(row[i], column_unit(r, r.columns[i]), r.columns[i], r.currency)
+                  for i in keep]
                  for row in r.rows[:MAX_ROWS]]
         for k, i in enumerate(keep):
             c = r.columns[i]
@@ -62,11 +63,11 @@ def _is_label(r: object, column: str) -> bool:
         "opportunity", "month", "quarter", "year", "week")
 
 
-def _cell(v: object, unit: str, column: str) -> str:
+def _cell(v: object, unit: str, column: str, currency: str | None = None) -> str:
     if v is None:
         return "-"
     if isinstance(v, str | bool):
         return value(v, "count")
     if column == "rank":
         return str(v)
-    return value(v, unit)
+    return value(v, unit, currency)

@@ -66,6 +66,12 @@ def maven_blocks(db: Path, source: Path) -> tuple[str, str]:
     body = json.loads(revops("ask", "--db", str(db), "--as-of", "2017-12-31", "--json",
                              "win rate by regional office"))
     body["request_id"] = "4f1c0e9b8a6d4d2e9f3b7c1a2d5e6f70"
+    chart = (body.get("result") or {}).get("chart")
+    if chart:  # the full Vega-Lite spec is long: its kind and fields, and where it is described
+        body["result"]["chart"] = {
+            "$schema": chart.get("$schema"),
+            "layer" if "layer" in chart else "mark": "..." if "layer" in chart else chart["mark"],
+            "comment": "Vega-Lite spec abbreviated here (see 'Charts and the dashboard')"}
     return "\n".join(lines + ["```"]), "```json\n" + json.dumps(body, indent=2) + "\n```"
 
 

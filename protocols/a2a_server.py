@@ -235,6 +235,8 @@ async def _publish(updater: TaskUpdater, response: AgentResponse) -> None:
     data = response.model_dump(mode="json")
     parts = [Part(text=response.answer, media_type="text/plain"),
              _data_part(data)]
+    if response.result is not None and response.result.chart is not None:
+        parts.append(_data_part(response.result.chart, VEGA_LITE))  # for hubs that draw it
     if response.status == "answered":
         await updater.add_artifact(parts, name="answer")
         await updater.complete(_message(updater, response.answer))
@@ -260,9 +262,13 @@ def _task_input(message: Message) -> TaskInput:
     return TaskInput.model_validate(payload)
 
 
-def _data_part(data: dict[str, Any]) -> Part:
+VEGA_LITE = "application/vnd.vegalite.v5+json"
+"""Media type of the chart's data part (the Vega-Lite spec of result.chart)."""
+
+
+def _data_part(data: dict[str, Any], media_type: str = "application/json") -> Part:
     replaced: list[str] = []
-    part = new_data_part(_finite(data, "", replaced), media_type="application/json")
+    part = new_data_part(_finite(data, "", replaced), media_type=media_type)
     if replaced:
         log.warning("A2A data part: non-finite numbers sent as null at %s", ", ".join(replaced))
     return part

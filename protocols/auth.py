@@ -22,6 +22,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 Role = Literal["revops", "exec", "finance", "manager", "rep", "hub"]
 ROLES: tuple[str, ...] = ("revops", "exec", "finance", "manager", "rep", "hub")
 PUBLIC_PATHS = frozenset({"/healthz", "/.well-known/agent-card.json"})
+SIGN_IN_PATHS = frozenset({"/"})
+"""Paths that take anonymous visitors too: the dashboard's page signs them in (a token in the
+URL) or tells them how to."""
+SESSION_COOKIE = "revops_session"
 
 
 class AuthConfigError(ValueError):
@@ -79,6 +83,47 @@ class TokenTable:
 
     def __len__(self) -> int:
         return len(self._tokens)
+
+
+class Sessions:
+    """Browser sessions of the dashboard, behind an HttpOnly, SameSite=Strict cookie.
+
+    A session starts from a one-time login token (printed by `revops serve`, as Jupyter does)
+    or from a bearer token of the table (a rep opens the page with their own token and sees
+    their own numbers); the token leaves the address bar at once, the cookie stays.
+    """
+
+    def __init__(self, tokens: TokenTable) -> None:
+        self.tokens = tokens
+        self._once: dict[str, Identity] = {}
+        self._sessions: dict[str, Identity] = {}
+
+    def login_token(self, identity: Identity) -> str:
+        """Return a token that starts one session for `identity`, once."""
+        token = secrets.token_urlsafe(24)
+        self._once[token] = identity
+        return token
+
+    def start(self, token: str) -> str | None:
+        """Exchange a login or bearer token for a new session id (None: not a valid token)."""
+        identity = self._once.pop(token, None) or self.tokens.lookup(token)
+        if identity is None:
+            return None
+        session = secrets.token_urlsafe(32)
+        self._sessions[session] = identity
+        return session
+
+    def identity(self, cookie_header: str) -> Identity | None:
+        """Return the identity of the session cookie in a Cookie header, or None."""
+        from http.cookies import CookieError, SimpleCookie
+
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(cookie_header)
+        except CookieError:
+            return None
+        morsel = jar.get(SESSION_COOKIE)
+        return self._sessions.get(morsel.value) if morsel is not None else None
 
 
 def generated_tokens() -> tuple[str, TokenTable]:
@@ -144,15 +189,29 @@ class BearerAuthMiddleware:
     A pure ASGI middleware so it covers routes we do not write (A2A JSON-RPC, MCP).
     """
 
-    def __init__(self, app: ASGIApp, tokens: TokenTable) -> None:
+    def __init__(self, app: ASGIApp, tokens: TokenTable,
+                 sessions: Sessions | None = None) -> None:
         self.app = app
         self.tokens = tokens
+        self.sessions = sessions
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: D102
         if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
             await self.app(scope, receive, send)
             return
-        header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+        headers = dict(scope["headers"])
+        header = headers.get(b"authorization", b"").decode("latin-1")
+        if not header and self.sessions is not None:
+            identity = self.sessions.identity(headers.get(b"cookie", b"").decode("latin-1"))
+            if identity is not None and not _same_origin(scope, headers):
+                await _unauthorized(send, "a session cookie is accepted from this server's "
+                                          "own pages only", "invalid_token")
+                return
+            if identity is not None or scope["path"] in SIGN_IN_PATHS:
+                if identity is not None:
+                    scope["user"] = TokenUser(identity)
+                await self.app(scope, receive, send)
+                return
         if not header:
             await _unauthorized(send, "missing bearer token: send 'Authorization: Bearer <token>'",
                                 None)
@@ -164,6 +223,19 @@ class BearerAuthMiddleware:
             return
         scope["user"] = TokenUser(identity)
         await self.app(scope, receive, send)
+
+
+def _same_origin(scope: Scope, headers: dict[bytes, bytes]) -> bool:
+    """A cookie-authenticated request that changes something must come from our own page
+    (SameSite=Strict already keeps the cookie off other sites' requests; this is the second
+    lock)."""
+    if scope.get("method", "GET") in ("GET", "HEAD"):
+        return True
+    origin = headers.get(b"origin", b"").decode("latin-1")
+    if not origin:
+        return True
+    host = headers.get(b"host", b"").decode("latin-1")
+    return origin.split("://", 1)[-1] == host
 
 
 async def _unauthorized(send: Send, detail: str, error: str | None) -> None:

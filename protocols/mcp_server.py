@@ -153,6 +153,7 @@ def call_metric_tool(warehouse: Warehouse, name: str, arguments: dict[str, Any],
                           facts=warehouse.facts, memo=warehouse.memo,
                           scope=row_scope(requester, con))
         result = run_tool(ctx, name, params)
+        result.chart = _chart(result)
         text = _summary(result, params)
     except ValidationError as exc:
         return tool_error(f"invalid arguments for {name}: {_validation_text(exc)}")
@@ -168,6 +169,12 @@ def call_metric_tool(warehouse: Warehouse, name: str, arguments: dict[str, Any],
         return tool_error(f"{name} failed unexpectedly (see the server log)")
     return CallToolResult(content=[TextContent(type="text", text=text)],
                           structured_content=result.model_dump(mode="json"))
+
+
+def _chart(result: MetricResult) -> dict[str, Any] | None:
+    from agent.charts import chart_for
+
+    return chart_for(result)
 
 
 def call_ask(warehouse: Warehouse, arguments: dict[str, Any], *, llm: Any, today: date,

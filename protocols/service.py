@@ -88,6 +88,26 @@ class Service:
     background: set[asyncio.Task[Any]] = field(default_factory=set)
     limiter: anyio.CapacityLimiter | None = None
     http: httpx.AsyncClient | None = None
+    sessions: Any = None
+    """protocols.auth.Sessions: the dashboard's browser sessions (made by create_app)."""
+    _dashboard: Any = None
+    _bundle: Any = None
+
+    def dashboard(self) -> Any:
+        """The dashboard (agent.dashboard.Dashboard) over this warehouse, made on first use."""
+        if self._dashboard is None:
+            from agent.dashboard import Dashboard
+
+            self._dashboard = Dashboard(self.warehouse)
+        return self._dashboard
+
+    def dashboard_bundle(self) -> Any:
+        """The Vega JavaScript the page loads (agent.dashboard_page.VegaBundle)."""
+        if self._bundle is None:
+            from agent.dashboard_page import VegaBundle
+
+            self._bundle = VegaBundle()
+        return self._bundle
 
     def today(self) -> date:
         """Return the default as-of date of a task."""
@@ -140,10 +160,14 @@ class Service:
 
 def create_app(service: Service) -> Starlette:
     """Return the ASGI app: REST + A2A (+ MCP when given), auth on, JSON errors."""
-    from protocols import a2a_server, rest
+    from protocols import a2a_server, dashboard_routes, rest
+    from protocols.auth import Sessions
 
+    if service.sessions is None:
+        service.sessions = Sessions(service.tokens)
     a2a_tasks = a2a_server.task_store(service.a2a_db)  # opened in the lifespan
-    routes: list[BaseRoute] = [*rest.routes(), *a2a_server.routes(service, a2a_tasks)]
+    routes: list[BaseRoute] = [*rest.routes(), *a2a_server.routes(service, a2a_tasks),
+                               *dashboard_routes.routes()]
     if service.mcp_server is not None:
         # MCP over streamable HTTP at /mcp: its routes join ours (same auth, limits and
         # errors); its session manager runs in our lifespan.
@@ -153,7 +177,8 @@ def create_app(service: Service) -> Starlette:
                                    host=service.config.host).routes)
     app = Starlette(
         routes=routes, lifespan=partial(_lifespan, service=service, a2a_tasks=a2a_tasks),
-        middleware=[Middleware(BearerAuthMiddleware, tokens=service.tokens),
+        middleware=[Middleware(BearerAuthMiddleware, tokens=service.tokens,
+                               sessions=service.sessions),
                     Middleware(BodyLimitMiddleware, limit=service.config.max_body_bytes)],
         exception_handlers={HTTPException: _http_error, Exception: _internal_error})
     app.state.service = service
@@ -229,12 +254,25 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Any = None
     print(f"RevOps agent on {shown}: REST /v1/tasks, A2A {shown}/.well-known/agent-card.json, "
           f"MCP {shown}/mcp; tasks in {settings.state_db}, A2A tasks in {settings.a2a_path()}",
           file=sys.stderr)
+    print(f"Dashboard: {shown}/?token={_dashboard_login(service)}\n    (a one-time link; "
+          "others sign in there with their API token and see what their role may see)",
+          file=sys.stderr)
+    service.dashboard_bundle().warm()
     try:
         uvicorn.run(create_app(service), host=host, port=port, log_level="info")
     finally:
         if service.outbox is not None:
             service.outbox.close()
         store.close()
+
+
+def _dashboard_login(service: Service) -> str:
+    """A one-time token that signs the person who started the server in (role revops)."""
+    from protocols.auth import Identity, Sessions
+
+    if service.sessions is None:
+        service.sessions = Sessions(service.tokens)
+    return str(service.sessions.login_token(Identity(id="local-admin", role="revops")))
 
 
 def _outbox(store: Any, settings: Any) -> Any:

@@ -23,11 +23,12 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route
 
+from agent.charts import chart_for
 from agent.context import Warehouse
 from protocols.mcp_server import ASK, build_mcp_server, mcp_http_app
 from tools.base import MetricParams, PeriodParam, ToolContext
 from tools.demo import generate_demo
-from tools.registry import TOOLS
+from tools.registry import TOOLS, run_tool
 from tools.warehouse import open_analytics, writable
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,10 +55,13 @@ def warehouse(demo_db: Path) -> Iterator[Warehouse]:
 
 
 def run_directly(wh: Warehouse, name: str, params: MetricParams) -> dict[str, Any]:
-    """The tool's result in-process, as JSON, for comparison with what MCP returned."""
+    """The tool's result in-process (through run_tool, with its chart), as JSON, for
+    comparison with what MCP returned."""
     ctx = ToolContext(con=wh.cursor(), settings=wh.settings, as_of=END, facts=wh.facts,
                       memo=wh.memo)
-    return TOOLS[name].run(ctx, params).model_dump(mode="json")
+    result = run_tool(ctx, name, params)
+    result.chart = chart_for(result)
+    return result.model_dump(mode="json")
 
 
 WIN_RATE_PARAMS = MetricParams(group_by=["region"], period=PeriodParam(
@@ -96,6 +100,8 @@ def test_stdio_lists_every_tool_with_schemas_and_answers_like_the_tool(
     assert result.structured_content == run_directly(warehouse, "win_rate", WIN_RATE_PARAMS)
     assert [r[0] for r in result.structured_content["rows"]] == [
         "EMEA", "LATAM", "APAC", "North America"]
+    chart = result.structured_content["chart"]  # a split draws sorted bars
+    assert chart["mark"]["type"] == "bar" and chart["encoding"]["x"]["field"] == "win_rate"
     assert result.content[0].text.startswith("Win rate by region for FY2027 to Q3")
 
 

@@ -27,6 +27,7 @@ from a2a.utils import TransportProtocol
 from a2a.utils.errors import TaskNotCancelableError, TaskNotFoundError
 
 from protocols import a2a_server
+from protocols.a2a_server import VEGA_LITE
 from protocols.settings import OutboxSettings
 from tests.metrics_demo import demo_warehouse, shared_last_name
 from tests.service_server import A2A_DB, TOKENS, agent_service, auth
@@ -85,9 +86,9 @@ async def send(client, message: Message) -> Task:
 
 
 def response_of(task: Task) -> dict:
-    """The AgentResponse data part of the task's artifact."""
+    """The AgentResponse data part of the task's artifact (beside it: the chart, if any)."""
     [artifact] = task.artifacts
-    [data] = get_data_parts(list(artifact.parts))
+    [data] = get_data_parts([p for p in artifact.parts if p.media_type != VEGA_LITE])
     return data
 
 
@@ -113,6 +114,14 @@ async def test_answered_question_completes_with_the_rest_answer(server, client):
     [artifact] = task.artifacts
     text = [p.text for p in artifact.parts if p.HasField("text")]
     assert text == [data["answer"]]
+    # a single number has no chart part; a split has one, the spec of result.chart
+    assert data["result"]["chart"] is None
+    assert not [p for p in artifact.parts if p.media_type == VEGA_LITE]
+    split = await send(client, user_message("win rate by region this quarter"))
+    [artifact] = split.artifacts
+    charts = [p for p in artifact.parts if p.media_type == VEGA_LITE]
+    assert len(charts) == 1 and response_of(split)["result"]["chart"]["mark"]["type"] == "bar"
+    assert get_data_parts(charts) == [response_of(split)["result"]["chart"]]
     async with httpx.AsyncClient(base_url=server[0]) as http:
         rest = (await http.post("/v1/tasks", headers=auth("revops"), json={
             "task_id": "rest-twin", "sender": "test", "question": WIN_RATE})).json()

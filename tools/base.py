@@ -145,7 +145,13 @@ class ResultEnvelope(BaseModel):
     """Name of the headline column in `rows` (what `value` is)."""
     null_reason: str | None = None
     units: dict[str, str] = Field(default_factory=dict)
-    """Units of columns that a reader could not infer (e.g. every column of a scorecard)."""
+    """Unit of each numeric column (currency, ratio, multiple, count, days, minutes, hours,
+    seconds): declared by the tool or tools.units, completed by tools.registry.run_tool."""
+    currency: str | None = None
+    """The warehouse's corporate currency (ISO code) every currency column is in."""
+    chart: dict[str, Any] | None = None
+    """A Vega-Lite specification drawing the result when its shape has one (a trend, a split,
+    a bridge), else None; filled by the agent (agent.charts), not by the tools."""
 
 
 class MetricResult(ResultEnvelope):

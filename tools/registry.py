@@ -35,6 +35,7 @@ from tools.metrics import (
 )
 from tools.metrics.engine import MetricSpec, run_metric
 from tools.needs import unmet
+from tools.units import declare_units
 
 
 def _spec_runner(spec: MetricSpec) -> Runner:
@@ -96,7 +97,7 @@ def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
     """
     tool = TOOLS[name]
     if ctx.scope is None:
-        return _needs(ctx, name, lambda: tool.run(ctx, params))
+        return _declared(ctx, _needs(ctx, name, lambda: tool.run(ctx, params)))
     scoped, owner = ctx.scope.restrict(tool, params)
     try:
         result = _needs(ctx, name, lambda: tool.run(ctx, scoped))
@@ -104,7 +105,14 @@ def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
         if owner.dimension.value in exc.dimensions:
             raise ctx.scope.unscopable(tool, str(exc)) from exc
         raise
-    return ctx.scope.vouch(tool, result, owner)
+    return _declared(ctx, ctx.scope.vouch(tool, result, owner))
+
+
+def _declared(ctx: ToolContext, result: MetricResult) -> MetricResult:
+    """Complete the result's column units (tools.units) and name its currency."""
+    result.units = declare_units(result.columns, result.units, result.measure, result.unit)
+    result.currency = ctx.settings.corporate_currency
+    return result
 
 
 def _needs(ctx: ToolContext, name: str, run: Callable[[], MetricResult]) -> MetricResult:

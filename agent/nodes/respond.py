@@ -73,6 +73,9 @@ def _respond(state: State) -> dict[str, Any]:
                                           answer=(state.error or "no result") + note, **base)}
     r = state.result
     result = Result.model_validate(r.model_dump(include=set(Result.model_fields)))
+    from agent.charts import chart_for  # altair loads only when an answer has a result
+
+    result.chart = chart_for(r)
     warnings = [WarningOut(code=w.code, message=w.message) for w in r.warnings]
     return {"response": AgentResponse(status="answered", answer=(state.answer or "") + note,
                                       result=result, warnings=warnings, **base)}

@@ -45,8 +45,13 @@ def check_run(ctx: ToolContext, recorded_ok: bool = True) -> RunResult:
     """Return the latest recorded run while it still describes the data, else run live."""
     catalog = catalog_in_effect(ctx.con)
     run = current_run(ctx.con, catalog) if recorded_ok else None
-    return run or run_checks(ctx.con, catalog, ctx.settings,
-                             default_as_of(ctx.settings, ctx.as_of))
+    if run is not None:
+        return run
+    as_of = default_as_of(ctx.settings, ctx.as_of)
+    key = ("live_check_run", as_of)  # the catalog in effect is read from the data too
+    if key not in ctx.memo:  # the data cannot change under a read-only connection: run once
+        ctx.memo[key] = run_checks(ctx.con, catalog, ctx.settings, as_of)
+    return ctx.memo[key]  # type: ignore[no-any-return]
 
 
 def run_warnings(ctx: ToolContext, run: RunResult, recorded: bool = False,

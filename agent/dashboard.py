@@ -1,0 +1,525 @@
+"""The revenue operations dashboard: panels, each computed by the registered tools.
+
+A panel is a few tool runs (tools.registry.run_tool, within the viewer's row scope) and a
+chart drawn from their results; nothing on the page is a number a tool did not return, and
+every panel carries the SQL it ran. Panels run in parallel on their own cursors and are cached
+by the data's fingerprint, the filters, the as-of date and the viewer's scope.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Literal
+
+import altair as alt
+from pydantic import BaseModel, Field
+
+from agent.charts import PALETTE, REFERENCES, axis_format, chart_for, finish
+from agent.formatting import column_unit, value
+from protocols.access import AccessDenied, row_scope
+from tools.base import (
+    Dimension,
+    Filter,
+    MetricParams,
+    MetricResult,
+    PeriodParam,
+    ToolContext,
+    ToolInputError,
+)
+from tools.fiscal import Period
+from tools.registry import TOOLS, run_tool
+
+log = logging.getLogger(__name__)
+
+PeriodChoice = Literal["quarter", "previous_quarter", "year"]
+PERIODS: dict[str, str] = {"quarter": "This fiscal quarter",
+                           "previous_quarter": "Last fiscal quarter",
+                           "year": "This fiscal year"}
+TABLE_ROWS = 12
+"""Rows of each panel's table shown on the page (the SQL gives all of them)."""
+
+
+class Filters(BaseModel):
+    """What the viewer narrowed the page to."""
+
+    model_config = {"frozen": True}
+
+    period: PeriodChoice = "quarter"
+    region: str | None = None
+    team: str | None = None
+
+
+class Kpi(BaseModel):
+    """One headline number of the page, as its tool returned it, formatted by its unit."""
+
+    key: str
+    label: str
+    value: float | None
+    text: str
+    unit: str
+    detail: str = ""
+    definition: str = ""
+
+
+class Panel(BaseModel):
+    """One card of the page: a chart, its table, and how its numbers were computed."""
+
+    key: str
+    title: str
+    tools: list[str]
+    period: str = ""
+    as_of: str = ""
+    n_records: int = 0
+    definition: str = ""
+    warnings: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    sql: str = ""
+    chart: dict[str, Any] | None = None
+    columns: list[str] = Field(default_factory=list)
+    rows: list[list[str]] = Field(default_factory=list)
+    kpis: list[Kpi] = Field(default_factory=list)
+    error: str | None = None
+    """Why the panel is empty (e.g. a company-wide metric a rep may not see)."""
+    wide: bool = False
+    pending: bool = False
+    """Not computed yet: the page loads it from GET /dashboard/panel/{key}."""
+
+
+class Page(BaseModel):
+    """Everything the page draws."""
+
+    company: str
+    as_of: str
+    currency: str
+    filters: Filters
+    choices: dict[str, list[str]]
+    kpis: list[Kpi]
+    panels: list[Panel]
+    viewer: str | None = None
+    fingerprint: str
+
+
+@dataclass
+class Runner:
+    """Runs tools for one panel within the filters and the viewer's scope."""
+
+    ctx: ToolContext
+    filters: Filters
+    period: PeriodParam
+    results: list[tuple[str, MetricResult]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cached: Callable[[str, MetricParams, Callable[[], MetricResult]], MetricResult] = (
+        lambda tool, params, run: run())
+    """Return a run's result from the dashboard's cache, running it on a miss."""
+
+    def run(self, tool: str, *, period: PeriodParam | None | Literal["default"] = None,
+            page_filters: bool = True, **params: Any) -> MetricResult:
+        """Run a tool with the page's period and region/team filters (those it supports)."""
+        t = TOOLS[tool]
+        filters = list(params.pop("filters", []))
+        for dim, val in ((Dimension.region, self.filters.region),
+                         (Dimension.team, self.filters.team)):
+            if val is None or not page_filters:
+                continue
+            if dim in t.group_by:
+                filters.append(Filter(dimension=dim, values=[val]))
+            else:
+                note = f"{t.title}: company-wide (it cannot be filtered by {dim.value})."
+                if note not in self.notes:
+                    self.notes.append(note)
+        chosen = self.period if period is None else None if period == "default" else period
+        p = MetricParams(period=chosen, filters=filters, **params)
+        result = self.cached(tool, p, lambda: run_tool(self.ctx, tool, p))
+        self.results.append((tool, result))
+        return result
+
+
+PanelBuilder = Callable[[Runner, Panel], None]
+
+
+def _fill(panel: Panel, r: MetricResult, *, rows: int = TABLE_ROWS,
+          columns: list[str] | None = None) -> None:
+    """The panel's provenance and table from its main result."""
+    panel.period = r.period["label"] if r.period else "all dates"
+    panel.as_of = str(r.as_of)
+    panel.n_records = r.n_records
+    panel.definition = r.definition
+    cols = columns or [c for i, c in enumerate(r.columns)
+                       if not c.startswith("dq_") and "_unresolved_" not in c
+                       and c != "without_amount" and any(row[i] is not None for row in r.rows)]
+    idx = [r.columns.index(c) for c in cols]
+    panel.columns = [c.replace("_", " ") for c in cols]
+    panel.rows = [[_cell(r, r.columns[i], row[i]) for i in idx] for row in r.rows[:rows]]
+
+
+def _cell(r: MetricResult, column: str, v: Any) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, str):
+        return v
+    if column not in r.units:
+        return str(v)
+    return value(v, column_unit(r, column), r.currency)
+
+
+def _kpi(r: MetricResult, key: str, label: str, column: str | None = None,
+         detail: str = "") -> Kpi:
+    col = column or r.measure
+    v = r.rows[0][r.columns.index(col)] if r.rows and col in r.columns else None
+    unit = column_unit(r, col)
+    return Kpi(key=key, label=label, value=v, unit=unit, detail=detail,
+               text=value(v, unit, r.currency), definition=r.definition)
+
+
+def _bare(spec: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A chart inside a titled card: no title of its own."""
+    if spec is not None:
+        spec.pop("title", None)
+    return spec
+
+
+def _months(cal: Any, fy: Period, as_of: date) -> list[Period]:
+    out, start = [], fy.start
+    while start <= min(fy.end, as_of):
+        month = cal.bucket(start, "month")
+        out.append(month)
+        start = month.end + timedelta(days=1)
+    return out
+
+
+def _scorecard(run: Runner, panel: Panel) -> None:
+    r = run.run("scorecard", period="default")
+    _fill(panel, r, columns=[c for c in r.columns if c not in ("comparator", "gap", "drivers")])
+    panel.notes.append("Company-wide, latest complete fiscal quarter, with the three before.")
+    panel.chart = _bare(chart_for(r))
+
+
+def _bookings_vs_quota(run: Runner, panel: Panel) -> None:
+    cal = run.ctx.settings.calendar
+    fy = cal.bucket(run.period.start, "year")
+    rows, sql = [], []
+    for month in _months(cal, fy, run.ctx.as_of):
+        r = run.run("quota_attainment", period=PeriodParam.of(month))
+        row = dict(zip(r.columns, r.rows[0], strict=True)) if r.rows else {}
+        rows.append([month.label, row.get("bookings"), row.get("quota"), row.get("attainment")])
+        sql.append(f"-- {month.label}\n{r.sql};")
+    if not run.results:
+        panel.error = "No months of this fiscal year have started yet."
+        return
+    last = run.results[-1][1]
+    table = last.model_copy(update={
+        "columns": ["month", "bookings", "quota", "attainment"], "rows": rows,
+        "measure": "bookings", "unit": "currency",
+        "n_records": sum(r.n_records for _, r in run.results),
+        "period": {"start": str(fy.start), "end": str(min(fy.end, run.ctx.as_of)),
+                   "label": f"{fy.label} by month"}})
+    _fill(panel, table, rows=len(rows))
+    panel.sql = "\n\n".join(sql)
+    data = [{"month": m, "bookings": b, "quota": q, "attainment": a} for m, b, q, a in rows]
+    base = alt.Chart(alt.Data(values=data)).encode(
+        x=alt.X("month:O", sort=[d["month"] for d in data], title=None,
+                axis=alt.Axis(labelAngle=-40)))
+    tip = [alt.Tooltip("month:N"), alt.Tooltip("bookings:Q", format="$,.0f"),
+           alt.Tooltip("quota:Q", format="$,.0f"), alt.Tooltip("attainment:Q", format=".1%")]
+    bars = base.mark_bar(color=PALETTE["bar"], cornerRadiusTopLeft=2,
+                         cornerRadiusTopRight=2).encode(
+        y=alt.Y("bookings:Q", title=f"bookings ({last.currency})",
+                axis=alt.Axis(**axis_format("currency"))), tooltip=tip)
+    quota = base.mark_line(color=PALETTE["rule"], strokeDash=[6, 4], point=True).encode(
+        y="quota:Q", tooltip=tip)
+    panel.chart = _spec(table, bars + quota)
+
+
+def _spec(r: MetricResult, chart: Any) -> dict[str, Any]:
+    return _bare(finish(r, chart)) or {}
+
+
+def _by(tool: str, dim: str, **params: Any) -> PanelBuilder:
+    def build(run: Runner, panel: Panel) -> None:
+        r = run.run(tool, group_by=[Dimension(dim)], **params)
+        _fill(panel, r)
+        panel.chart = _bare(chart_for(r))
+
+    return build
+
+
+def _forecast(run: Runner, panel: Panel) -> None:
+    roll = run.run("forecast_rollup")
+    proj = run.run("forecast_projection")
+    quota = run.run("quota_attainment")
+    _fill(panel, roll, columns=["closed", "commit_forecast", "best_case_forecast",
+                                "open_pipeline", "weighted_forecast"])
+    projected = _kpi(proj, "projected", "Projected bookings")
+    target = _kpi(quota, "quota", "Quota", "quota")
+    panel.kpis = [_kpi(roll, "closed", "Closed won", "closed"),
+                  _kpi(roll, "commit", "Commit", "commit_forecast"),
+                  _kpi(roll, "best_case", "Best case", "best_case_forecast"),
+                  projected, target]
+    panel.n_records = roll.n_records
+    panel.sql = "\n\n".join(f"-- {t}\n{r.sql};" for t, r in run.results)
+    row = dict(zip(roll.columns, roll.rows[0], strict=True)) if roll.rows else {}
+    parts = [("Closed", "closed"), ("Commit", "commit_only"),
+             ("Most likely", "most_likely_only"), ("Best case", "best_case_only"),
+             ("Pipeline", "pipeline_only")]
+    data, level = [], 0.0
+    for name, col in parts:
+        v = float(row.get(col) or 0)
+        data.append({"category": name, "lo": level, "hi": level + v, "amount": v,
+                     "column": col})
+        level += v
+    colors = ["#16a34a", "#2563eb", "#60a5fa", "#93c5fd", "#cbd5e1"]
+    bars = alt.Chart(alt.Data(values=data)).mark_bar(size=46).encode(
+        x=alt.X("lo:Q", title=f"cumulative ({roll.currency})",
+                axis=alt.Axis(**axis_format("currency"))), x2="hi:Q",
+        y=alt.value(50),
+        color=alt.Color("category:N", sort=[p[0] for p in parts], title=None,
+                        scale=alt.Scale(domain=[p[0] for p in parts], range=colors),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("category:N"), alt.Tooltip("amount:Q", format="$,.0f")])
+    refs = [{"ref": x.value, "label": f"{x.label} {x.text}", "y": y}
+            for x, y in ((target, 10), (projected, 92)) if x.value is not None]
+    rules = alt.Chart(alt.Data(values=refs)).mark_rule(
+        color=PALETTE["rule"], strokeDash=[6, 4], strokeWidth=2).encode(
+        x="ref:Q", tooltip=[alt.Tooltip("label:N")])
+    labels = alt.Chart(alt.Data(values=refs)).mark_text(
+        align="left", dx=4, baseline="middle", fontSize=11, fontWeight="bold").encode(
+        x="ref:Q", y=alt.Y("y:Q", scale=None), text="label:N")
+    spec = _spec(roll, bars + rules + labels)
+    spec["height"] = 110
+    panel.chart = spec
+
+
+def _movement(run: Runner, panel: Panel) -> None:
+    r = run.run("pipeline_movement")
+    _fill(panel, r, columns=["start_amount", "new_amount", "won_amount", "lost_amount",
+                             "slipped_amount", "end_amount", "net_change_amount"])
+    panel.chart = _bare(chart_for(r))
+
+
+def _risky(run: Runner, panel: Panel) -> None:
+    r = run.run("deal_risk", period="default", group_by=[Dimension.opportunity], top=10)
+    _fill(panel, r, columns=["opportunity", "rep", "score", "amount", "stage", "reasons"])
+    panel.chart = _bare(chart_for(r, measure="amount", keep_order=True))
+
+
+def _accuracy(run: Runner, panel: Panel) -> None:
+    acc = run.run("data_quality", period="default")
+    target = REFERENCES[("data_quality", "data_accuracy")][0]
+    panel.kpis = [_kpi(acc, "accuracy", "Data accuracy rate",
+                       detail=f"target > {target:.0%}")]
+    try:
+        issues = run.run("data_issues", period="default", measure="all")
+    except AccessDenied:
+        _fill(panel, acc)
+        panel.notes.append("The list of failing rules covers every record: ask RevOps.")
+        panel.chart = _bare(chart_for(acc))
+        return
+    except ToolInputError:  # the rule list is company-wide: shown so, with a note
+        issues = run.run("data_issues", period="default", measure="all", page_filters=False)
+        panel.notes.append("Top failing rules: company-wide (the rule list cannot be "
+                           "filtered by region or team).")
+    top = issues.model_copy(update={"rows": issues.rows[:8]})
+    _fill(panel, top, columns=["issue", "table", "severity", "failing", "pass_rate"])
+    panel.n_records = acc.n_records
+    panel.definition = f"{acc.definition} Top failing rules: {issues.definition}"
+    panel.sql = "\n\n".join(f"-- {t}\n{r.sql};" for t, r in run.results)
+    panel.chart = _bare(chart_for(top, measure="failing", label="issue"))
+
+
+def _win_rate_matrix(run: Runner, panel: Panel) -> None:
+    r = run.run("win_rate", group_by=[Dimension.segment, Dimension.region])
+    _fill(panel, r)
+    panel.chart = _bare(chart_for(r))
+
+
+PANELS: tuple[tuple[str, str, PanelBuilder, bool], ...] = (
+    ("scorecard", "Success metrics against targets", _scorecard, False),
+    ("bookings", "Bookings by month against quota", _bookings_vs_quota, False),
+    ("forecast", "Forecast roll-up and projection", _forecast, True),
+    ("pipeline_stage", "Open pipeline by stage", _by("open_pipeline", "stage"), False),
+    ("coverage", "Pipeline coverage by team", _by("pipeline_coverage", "team"), False),
+    ("win_rate", "Win rate by segment and region", _win_rate_matrix, False),
+    ("movement", "Pipeline movement this period", _movement, False),
+    ("risk", "Riskiest open deals", _risky, False),
+    ("data_accuracy", "Data accuracy and top failing rules", _accuracy, False),
+    ("adoption", "Technology adoption by tool", _by("technology_adoption", "tool"), False),
+    ("sla", "Sales-ops SLA by request type", _by("ops_efficiency", "request_type"), False),
+)
+"""Key, title, builder, full width. Order = reading order: outcomes, forecast, pipeline,
+deals, operations."""
+
+
+def resolve_period(choice: str, as_of: date, cal: Any) -> PeriodParam:
+    """The fiscal period a filter choice names, as of a date."""
+    quarter = cal.bucket(as_of, "quarter")
+    if choice == "previous_quarter":
+        return PeriodParam.of(cal.previous(quarter, "quarter"))
+    if choice == "year":
+        return PeriodParam.of(cal.bucket(as_of, "year"))
+    return PeriodParam.of(quarter)
+
+
+def fingerprint(con: Any) -> str:
+    """Identify the data: the warehouse file's size and time, and each table's row count."""
+    rows = con.execute("select table_name, estimated_size from duckdb_tables() "
+                       "order by table_name").fetchall()
+    path = con.execute("select path from duckdb_databases() "
+                       "where database_name = current_database()").fetchall()
+    stat = ""
+    if path and path[0][0] and os.path.exists(path[0][0]):
+        st = os.stat(path[0][0])
+        stat = f"{st.st_size}:{st.st_mtime_ns}"
+    return hashlib.sha256(f"{stat}|{rows}".encode()).hexdigest()[:16]
+
+
+@dataclass
+class Dashboard:
+    """Computes pages for viewers; one per server (or per `revops dashboard` run)."""
+
+    warehouse: Any
+    """agent.context.Warehouse (read-only)."""
+    workers: int = 4
+    cache: dict[tuple[Any, ...], Page] = field(default_factory=dict)
+    runs: dict[tuple[Any, ...], MetricResult] = field(default_factory=dict)
+    """Tool runs by (fingerprint, as-of, viewer, tool, params): panels and pages that ask the
+    same (a company-wide panel under another region, the quota in two panels) reuse it."""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    max_cached: int = 64
+    max_runs: int = 2048
+
+    def choices(self) -> dict[str, list[str]]:
+        """The filter values the data has (regions and teams of the deal owners)."""
+        con = self.warehouse.cursor()
+        src = "opp_facts" if self.warehouse.facts else "v_opps"
+        out: dict[str, list[str]] = {"period": list(PERIODS)}
+        for dim in ("region", "team"):
+            out[dim] = [r[0] for r in con.execute(
+                f"select distinct {dim} from {src} where {dim} is not null order by 1"
+            ).fetchall()]
+        return out
+
+    def page(self, filters: Filters, as_of: date,
+             requester: Mapping[str, Any] | None = None) -> Page:
+        """Return the page for the filters and viewer, from the cache when the data is
+        unchanged."""
+        con = self.warehouse.cursor()
+        fp = fingerprint(con)
+        who = tuple(sorted((requester or {}).items()))
+        key = (fp, filters, as_of, who)
+        with self.lock:
+            if key in self.cache:
+                return self.cache[key]
+        page = self._compute(filters, as_of, requester, fp)
+        with self.lock:
+            if len(self.cache) >= self.max_cached:
+                self.cache.pop(next(iter(self.cache)))
+            self.cache[key] = page
+        return page
+
+    def _runner(self, requester: Mapping[str, Any] | None, as_of: date, filters: Filters,
+                period: PeriodParam, fp: str) -> Runner:
+        who = tuple(sorted((requester or {}).items()))
+
+        def cached(tool: str, params: MetricParams,
+                   run: Callable[[], MetricResult]) -> MetricResult:
+            key = (fp, as_of, who, tool, params.model_dump_json())
+            with self.lock:
+                hit = self.runs.get(key)
+            if hit is not None:
+                return hit
+            result = run()
+            with self.lock:
+                if len(self.runs) >= self.max_runs:
+                    self.runs.pop(next(iter(self.runs)))
+                self.runs[key] = result
+            return result
+
+        return Runner(self._context(requester, as_of), filters, period, cached=cached)
+
+    def _context(self, requester: Mapping[str, Any] | None, as_of: date) -> ToolContext:
+        con = self.warehouse.cursor()
+        return ToolContext(con=con, settings=self.warehouse.settings, as_of=as_of,
+                           facts=self.warehouse.facts, memo=self.warehouse.memo,
+                           scope=row_scope(requester, con))
+
+    def shell(self, filters: Filters, as_of: date,
+              requester: Mapping[str, Any] | None = None) -> Page:
+        """The page with its headline strip and every panel pending: a browser then loads
+        the panels in parallel (`panel`), each drawn as soon as it arrives."""
+        fp = fingerprint(self.warehouse.cursor())
+        return self._compute(filters, as_of, requester, fp, panels=False)
+
+    def panel(self, key: str, filters: Filters, as_of: date,
+              requester: Mapping[str, Any] | None = None) -> Panel:
+        """One panel, computed (or reused from the run cache) for the filters and viewer."""
+        spec = next((p for p in PANELS if p[0] == key), None)
+        if spec is None:
+            raise KeyError(key)
+        fp = fingerprint(self.warehouse.cursor())
+        period = resolve_period(filters.period, as_of, self.warehouse.settings.calendar)
+        return self._panel(spec, filters, as_of, requester, fp, period)
+
+    def _panel(self, spec: tuple[str, str, PanelBuilder, bool], filters: Filters, as_of: date,
+               requester: Mapping[str, Any] | None, fp: str, period: PeriodParam) -> Panel:
+        key, title, build, wide = spec
+        runner = self._runner(requester, as_of, filters, period, fp)
+        panel = Panel(key=key, title=title, tools=[], wide=wide)
+        try:
+            build(runner, panel)
+        except AccessDenied as exc:
+            panel.error = f"Not available to you: {exc}"
+        except ToolInputError as exc:
+            panel.error = f"Cannot be computed for these filters: {exc}"
+        panel.tools = list(dict.fromkeys(t for t, _ in runner.results))
+        panel.notes += runner.notes
+        if not panel.sql:
+            panel.sql = "\n\n".join(f"-- {t}\n{r.sql};" for t, r in runner.results)
+        for _, r in runner.results:
+            panel.warnings += [w.message for w in r.warnings if w.message not in panel.warnings]
+        return panel
+
+    def _compute(self, filters: Filters, as_of: date, requester: Mapping[str, Any] | None,
+                 fp: str, panels: bool = True) -> Page:
+        settings = self.warehouse.settings
+        period = resolve_period(filters.period, as_of, settings.calendar)
+        if panels:
+            with ThreadPoolExecutor(max_workers=self.workers) as pool:
+                done = list(pool.map(lambda spec: self._panel(
+                    spec, filters, as_of, requester, fp, period), PANELS))
+        else:
+            done = [Panel(key=k, title=t, tools=[], wide=w, pending=True)
+                    for k, t, _, w in PANELS]
+        kpis = self._kpis(self._runner(requester, as_of, filters, period, fp))
+        viewer = None
+        if requester:
+            viewer = f"{requester.get('name') or requester.get('id')} ({requester.get('role')})"
+        return Page(company=settings.company_name, as_of=str(as_of),
+                    currency=settings.corporate_currency, filters=filters,
+                    choices=self.choices(), kpis=kpis, panels=done, viewer=viewer,
+                    fingerprint=fp)
+
+    def _kpis(self, run: Runner) -> list[Kpi]:
+        """The headline strip: bookings, attainment, open pipeline, coverage, win rate."""
+        asks = [("bookings", "Bookings", "bookings", {}),
+                ("attainment", "Quota attainment", "quota_attainment", {}),
+                ("pipeline", "Open pipeline", "open_pipeline", {}),
+                ("coverage", "Pipeline coverage", "pipeline_coverage", {}),
+                ("win_rate", "Win rate", "win_rate", {})]
+        out = []
+        for key, label, tool, params in asks:
+            try:
+                r = run.run(tool, **params)
+            except (AccessDenied, ToolInputError) as exc:
+                out.append(Kpi(key=key, label=label, value=None, text="n/a", unit="",
+                               detail=str(exc)))
+                continue
+            detail = r.period["label"] if r.period else ""
+            out.append(_kpi(r, key, label, detail=f"{detail} · {r.n_records:,} records"))
+        return out
