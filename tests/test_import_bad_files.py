@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -39,7 +38,7 @@ def _late_quote() -> bytes:
 
 
 BAD = [
-    ("binary", "Opportunity.csv", os.urandom(50_000) + b"\x00" * 10, "binary data"),
+    ("binary", "Opportunity.csv", b"PK\x03\x04" + bytes(range(256)) * 200, "binary data"),
     ("truncated gzip", "Opportunity.csv.gz", _truncated_gzip(), "truncated gzip"),
     ("unbalanced quote", "Opportunity.csv",
      b'Id,Name,StageName,Amount\n1,"Darcel Schlecht,Closed Won,100\n2,Bob,Closed Lost,200\n',
@@ -77,7 +76,7 @@ def test_cli_failures_leave_no_database_file(tmp_path: Path) -> None:
     db = tmp_path / "new.duckdb"
     out = _cli("--mapping", "salesforce", "--source", str(tmp_path / "missing"), "--db", str(db))
     assert out.returncode == 1 and "is not a directory" in out.stderr and not db.exists()
-    source = _source(tmp_path, "Opportunity.csv", os.urandom(1000) + b"\x00")
+    source = _source(tmp_path, "Opportunity.csv", b"PK\x03\x04" + bytes(range(256)) * 4)
     out = _cli("--mapping", "salesforce", "--source", str(source), "--db", str(db), "--json")
     assert out.returncode == 1 and not db.exists()
     assert json.loads(out.stdout)["status"] == "failed"
@@ -97,3 +96,13 @@ def test_cli_json_carries_the_summary(tmp_path: Path) -> None:
     tools = {t["tool"]: t for t in body["tools"]}
     assert tools["win_rate"]["ready"] and not tools["arr"]["ready"]
     assert "import a file mapped to table subscriptions" in tools["arr"]["needs"]
+
+
+def test_a_file_of_blank_lines_is_empty_and_leading_blanks_are_not(
+        warehouse: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="is empty"):
+        run_import(warehouse, "salesforce", _source(tmp_path, "Opportunity.csv", b"\n \n\n"))
+    source = tmp_path / "leading"
+    source.mkdir()
+    (source / "Opportunity.csv").write_text("\n" + DEALS)
+    assert run_import(warehouse, "salesforce", source).table("opportunities").loaded == 28

@@ -132,8 +132,11 @@ def _is_empty(path: Path, fmt: str) -> bool:
         return path.stat().st_size == 0
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
-        with opener(path, "rb") as handle:
-            return not handle.read(1).strip()
+        with opener(path, "rb") as handle:  # blank lines or spaces alone are empty too
+            while chunk := handle.read(65536):
+                if chunk.strip():
+                    return False
+            return True
     except (OSError, EOFError) as exc:
         raise SourceError(f"{path.name}: cannot read the file: {exc}") from exc
 
