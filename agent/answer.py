@@ -214,7 +214,8 @@ def _scorecard(r: MetricResult) -> str:
     for x in rows:
         target = f"target {x['comparator']} {x['target']:.0%}"
         if x["value"] is None:
-            parts.append(f"{x['metric']} not yet measured ({target})")
+            why = str(x["drivers"] or "").removeprefix("not measured: ")
+            parts.append(f"{x['metric']} not yet measured ({target}{'; ' + why if why else ''})")
         else:
             state = "met" if x["passed"] else "missed"
             parts.append(f"{x['metric']} {x['value']:.1%} ({target}, {state})")

@@ -309,20 +309,27 @@ def import_(
                        "file (needs room for a second copy).")] = False,
 ) -> None:
     """Load a CRM export (CSV, gzip CSV or Parquet) into the warehouse through a mapping."""
-    from tools.importer import ImportFailed, run_import
+    from tools.importer import ImportFailed, SourceError, load_mapping, run_import
     from tools.warehouse import writable
     from tools.warehouse.connection import WarehouseError
     from tools.warehouse.swap import replaced
 
     path = db or default_db()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    created = not path.exists()
+    try:  # a bad mapping or source fails before a warehouse file is created or opened
+        spec = load_mapping(mapping)
+        if not source.is_dir():
+            raise SourceError(f"source {source} is not a directory of export files")
+        path.parent.mkdir(parents=True, exist_ok=True)
         with _progress() as bar, (replaced(path) if swap else nullcontext(path)) as target, \
                 writable(target) as con:
             task = bar.add_task("import", total=1.0)
-            summary = run_import(con, mapping, source, progress=lambda step, f: bar.update(
+            summary = run_import(con, spec, source, progress=lambda step, f: bar.update(
                 task, completed=f, description=f"import: {step}"))
     except ImportFailed as exc:
+        if created:  # a failed first import leaves no empty warehouse file behind
+            for leftover in (path, Path(f"{path}.wal")):
+                leftover.unlink(missing_ok=True)
         if as_json:
             print(json.dumps({"status": "failed", "error": str(exc)}))
         _stderr(f"import failed, nothing was loaded: {exc}")

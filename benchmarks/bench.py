@@ -208,7 +208,9 @@ def report(scales: list[ScaleResult], imp: object | None, as_of: date) -> str:
              f"Machine: {machine()}.", "",
              "Ratios compare our path with the raw DuckDB equivalent measured in the same run; "
              "lower is better. Targets from the core issue: answer <= 1.15x raw SQL at 10M, "
-             "cold ask <= 1.5x a bare import of langgraph + duckdb, import <= 2x read_csv.", "",
+             "cold ask <= 1.5x a bare import of langgraph + duckdb, import <= 1.3x the minimal "
+             "DuckDB program building the same tables (read_csv into opportunities, the stage "
+             "dictionary, the same opp_facts build).", "",
              "## Summary", "",
              "| measure | scale | ours | raw DuckDB / baseline | ratio | target |",
              "|---|---|---|---|---|---|"]
@@ -222,9 +224,14 @@ def report(scales: list[ScaleResult], imp: object | None, as_of: date) -> str:
                      f"{ask_m:.2f} s | {bare_m:.2f} s | {ask_m / bare_m:.2f}x | <= 1.5x |")
     if imp is not None:
         ratio = min(imp.import_seconds) / min(imp.raw_read_seconds)  # type: ignore[attr-defined]
+        same = min(imp.same_tables_seconds)  # type: ignore[attr-defined]
         lines.append(f"| `revops import` of a {imp.rows:,}-row CSV (best of "  # type: ignore
-                     f"{imp.repeat}) | - | {min(imp.import_seconds):.2f} s | "  # type: ignore
-                     f"{min(imp.raw_read_seconds):.2f} s | {ratio:.2f}x | <= 2x |")  # type: ignore
+                     f"{imp.repeat}) vs the same tables built by plain DuckDB | - | "
+                     f"{min(imp.import_seconds):.2f} s | {same:.2f} s | "  # type: ignore
+                     f"{min(imp.import_seconds) / same:.2f}x | <= 1.3x |")  # type: ignore
+        lines.append(f"| the same import vs a bare `read_csv` into a table | - | "
+                     f"{min(imp.import_seconds):.2f} s | "  # type: ignore
+                     f"{min(imp.raw_read_seconds):.2f} s | {ratio:.2f}x | (reported) |")  # type: ignore
         lines += ["", *_import_phases(imp.phases, min(imp.raw_read_seconds))]  # type: ignore
     lines += ["", "## Memory and set-up", "", "| scale | demo generation | opp_facts rebuild "
               "(reused file) | entity index load | peak RSS, in-process run | peak RSS, cold ask |",

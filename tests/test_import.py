@@ -186,3 +186,32 @@ def test_missing_source_and_unknown_preset(warehouse: duckdb.DuckDBPyConnection,
     with pytest.raises(MappingError, match="presets: hubspot, salesforce"):
         run_import(warehouse, "zoho", tmp_path)
     assert issubclass(MappingError, ImportFailed) and issubclass(SourceError, ImportFailed)
+
+
+def test_opportunities_stay_unique_without_a_primary_key(warehouse: duckdb.DuckDBPyConnection,
+                                                         tmp_path: Path) -> None:
+    """No index on the bulk table (migration 003): the import quarantines duplicate ids and
+    upserts by id with MERGE, and rule R17 reports a duplicate written by anything else."""
+    from tools.quality import load_catalog, run_checks
+
+    keys = warehouse.execute("select table_name from duckdb_constraints() where constraint_type "
+                             "= 'PRIMARY KEY' and table_name like 'opportunit%'").fetchall()
+    assert ("opportunities",) not in keys and ("opportunity_history",) not in keys
+    source = tmp_path / "export"
+    source.mkdir()
+    deals = source / "Opportunity.csv"
+    deals.write_text("Id,StageName,Amount\nA,Prospecting,10\nB,Closed Won,20\nA,Prospecting,99\n")
+    first = run_import(warehouse, "salesforce", source)
+    assert (first.table("opportunities").inserted, first.table("opportunities").rejected) == (2, 1)
+    deals.write_text("Id,StageName,Amount\nA,Prospecting,15\nC,Closed Lost,30\n")
+    second = run_import(warehouse, "salesforce", source)
+    counts = second.table("opportunities")
+    assert (counts.inserted, counts.updated) == (1, 1)
+    assert warehouse.execute("select opportunity_id, amount::int from opportunities "
+                             "order by 1").fetchall() == [("A", 15), ("B", 20), ("C", 30)]
+
+    warehouse.execute("insert into opportunities (opportunity_id, stage_name, pipeline_id) "
+                      "values ('B', 'Closed Won', 'default')")
+    run = run_checks(warehouse, load_catalog(None), load_settings(warehouse), date(2026, 1, 1))
+    [r17] = [r for r in run.rules if r.rule_id == "R17" and r.table == "opportunities"]
+    assert r17.failed == 1

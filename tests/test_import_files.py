@@ -105,7 +105,8 @@ def test_bad_rows_are_quarantined_and_the_rest_loads(
                               "from import_rejects order by row_number")
     assert [r[:4] for r in rejects] == [
         ("deals.csv", 2, "amount", "not a number: 'abc'"),
-        ("deals.csv", 3, "close_date", "not a date (expected %Y-%m-%d or %d/%m/%Y): '31/02/2024'"),
+        ("deals.csv", 3, "close_date",
+         "not a date from 1900 to 2100 (expected %Y-%m-%d or %d/%m/%Y): '31/02/2024'"),
         ("deals.csv", 5, "id", "missing required value"),
         ("deals.csv", 6, "id", "duplicate id 'D1' (kept row 1)"),
     ]
@@ -113,7 +114,8 @@ def test_bad_rows_are_quarantined_and_the_rest_loads(
                                          "close_date": "2024-02-01", "owner": "Bob Stone",
                                          "note": "bad amount"}
     assert {r.reason for r in summary.rejects} == {
-        "not a number", "not a date (expected %Y-%m-%d or %d/%m/%Y)", "missing required value",
+        "not a number", "not a date from 1900 to 2100 (expected %Y-%m-%d or %d/%m/%Y)",
+        "missing required value",
         "duplicate id"}
     text = summary.render_text()
     assert "opportunities.amount: 1 rows not a number (e.g. deals.csv row 2: 'abc')" in text

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tools.importer import load_mapping, preset_names, run_import
 
@@ -176,3 +177,101 @@ def test_hubspot_preset(warehouse: duckdb.DuckDBPyConnection, tmp_path: Path) ->
     # hs_forecast_category is read as the fallback, so only the custom property is extra
     extra = rows(warehouse, "select extra from opportunities where opportunity_id = '101'")
     assert json.loads(extra[0][0]) == {"hs_custom_score": "7"}
+
+
+# HubSpot's default UI export of deals ("Export" on the deals index): property labels, stage
+# labels, owner names, no "Is Closed Won" column; file named the way HubSpot names it.
+HS_UI_DEALS = """\
+Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Create Date,Pipeline
+9001,Acme renewal,Closed won,2024-02-14 00:00,Ann Lee,12000,2024-01-03 09:15,Sales Pipeline
+9002,Beta expansion,Closed lost,2024-02-20 00:00,Bob Stone,8000,2024-01-05 10:00,Sales Pipeline
+9003,Gamma new logo,Contract sent,2024-06-30 00:00,Ann Lee,5000,2024-02-01 11:30,Sales Pipeline
+9004,Delta pilot,Closed won,2024-03-05 00:00,bob@example.com,3000,2024-01-20 16:45,Sales Pipeline
+9005,Epsilon,Appointment scheduled,2024-07-31 00:00,Ann Lee,,2024-03-02 08:00,Sales Pipeline
+9006,Zeta,Closed lost,2024-03-28 00:00,Ann Lee,4000,2024-01-11 12:00,Sales Pipeline
+9007,Eta,Qualified to buy,2024-08-15 00:00,Bob Stone,7000,2024-03-10 09:00,Sales Pipeline
+9008,Theta,Closed won,2024-03-29 00:00,Bob Stone,2500,2024-02-02 13:00,Sales Pipeline
+9009,Iota,Presentation scheduled,2024-09-01 00:00,Ann Lee,1500,2024-03-12 09:00,Sales Pipeline
+9010,Kappa,Decision maker bought-in,2024-09-15 00:00,Bob Stone,9000,2024-03-15 09:00,Sales Pipeline
+"""
+HS_API_DEALS = """\
+hs_object_id,dealname,dealstage,amount,closedate,createdate,hubspot_owner_id,pipeline
+1,A,closedwon,100,2024-01-10T00:00:00Z,2023-12-01T00:00:00Z,ann@example.com,default
+2,B,closedlost,200,2024-01-12T00:00:00Z,2023-12-02T00:00:00Z,ann@example.com,default
+3,C,closedwon,300,2024-02-10T00:00:00Z,2023-12-03T00:00:00Z,bob@example.com,default
+4,D,qualifiedtobuy,400,2024-05-10T00:00:00Z,2024-01-03T00:00:00Z,bob@example.com,default
+"""
+
+
+def test_hubspot_default_ui_export(warehouse: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    from tools.base import MetricParams, PeriodParam, ToolContext
+    from tools.registry import run_tool
+    from tools.warehouse import load_settings
+
+    source = export(tmp_path, {"hubspot-crm-exports-all-deals-2024-04-01.csv": HS_UI_DEALS})
+    summary = run_import(warehouse, "hubspot", source)
+    assert summary.rejected == 0
+    assert rows(warehouse, "select opportunity_id, status from v_opps where status <> 'open' "
+                           "order by 1") == [("9001", "won"), ("9002", "lost"), ("9004", "won"),
+                                             ("9006", "lost"), ("9008", "won")]
+    # closed/won and the stage order were read from the stage labels, and the summary says so
+    inferred = {i.what: i for i in summary.inferred}
+    assert "won = Closed won; lost = Closed lost" in inferred["closed/won"].value
+    assert "stage order" in inferred
+    # owners named in the export became users, flagged, so nothing is unresolved
+    assert rows(warehouse, "select user_id, full_name, email, extra->>'created_by_import' "
+                           "from users order by 1") == [
+        ("Ann Lee", "Ann Lee", None, "true"), ("Bob Stone", "Bob Stone", None, "true"),
+        ("bob@example.com", "bob@example.com", "bob@example.com", "true")]
+    assert not [w for w in summary.warnings if w.code == "UNRESOLVED_REFERENCE"]
+
+    ctx = ToolContext(con=warehouse, settings=load_settings(warehouse), as_of=date(2024, 4, 1))
+    q1 = PeriodParam(start=date(2024, 1, 1), end=date(2024, 3, 31), label="Q1 2024")
+    win_rate = run_tool(ctx, "win_rate", MetricParams(period=q1))
+    assert (win_rate.value, win_rate.n_records) == (pytest.approx(3 / 5), 5)
+    bookings = run_tool(ctx, "bookings", MetricParams(period=q1))
+    assert bookings.value == 12000 + 3000 + 2500
+    pipeline = run_tool(ctx, "open_pipeline", MetricParams(all_time=True))
+    assert pipeline.value == 5000 + 7000 + 1500 + 9000
+    assert not [w for w in pipeline.warnings if w.code == "DQ_UNKNOWN_STAGE"]
+    # the summary says which metrics the data supports and what the others need
+    tools = {t.tool: t for t in summary.tools}
+    assert tools["win_rate"].ready and tools["bookings"].ready
+    assert not tools["quota_attainment"].ready
+    assert "import a file mapped to table quotas" in (tools["quota_attainment"].needs or "")
+    text = summary.render_text()
+    assert "Metrics the data supports" in text and "closed/won" in text
+
+
+def test_hubspot_api_names_without_flags(warehouse: duckdb.DuckDBPyConnection,
+                                         tmp_path: Path) -> None:
+    summary = run_import(warehouse, "hubspot", export(tmp_path, {"deals.csv": HS_API_DEALS}))
+    assert summary.rejected == 0
+    assert rows(warehouse, "select opportunity_id, status, owner_id from v_opps order by 1") == [
+        ("1", "won", "ann@example.com"), ("2", "lost", "ann@example.com"),
+        ("3", "won", "bob@example.com"), ("4", "open", "bob@example.com")]
+    assert rows(warehouse, "select stage_name, sort_order from opportunity_stages "
+                           "order by sort_order") == [
+        ("qualifiedtobuy", 1), ("closedwon", 2), ("closedlost", 3)]
+
+
+# Salesforce Data Export (the weekly export service): every value quoted, booleans "0"/"1",
+# empty lookups as the null id 000000000000000AAA.
+SF_DATA_EXPORT = """\
+"Id","IsDeleted","AccountId","Name","StageName","Amount","Probability","CloseDate","IsClosed",\
+"IsWon","OwnerId","CampaignId","CreatedDate"
+"0061","0","000000000000000AAA","No account","Closed Won","100.00","100","2024-02-01","1","1",\
+"0051","000000000000000AAA","2024-01-01T10:00:00.000Z"
+"0062","0","0011","With account","Prospecting","200.00","10","2024-09-01","0","0","0051",\
+"7011","2024-01-02T10:00:00.000Z"
+"""
+
+
+def test_salesforce_data_export(warehouse: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    summary = run_import(warehouse, "salesforce",
+                         export(tmp_path, {"Opportunity.csv": SF_DATA_EXPORT}))
+    assert summary.rejected == 0
+    assert rows(warehouse, "select opportunity_id, account_id, campaign_id, is_closed, is_won, "
+                           "is_deleted, probability from opportunities order by 1") == [
+        ("0061", None, None, True, True, False, Decimal("1.0000")),
+        ("0062", "0011", "7011", False, False, False, Decimal("0.1000"))]

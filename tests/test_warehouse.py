@@ -53,3 +53,26 @@ def test_file_from_a_newer_release_is_refused(tmp_path):
 def test_missing_file_read_only_is_a_clear_error(tmp_path):
     with pytest.raises(WarehouseError, match="revops demo"):
         connect(tmp_path / "nope.duckdb", read_only=True)
+
+
+def test_writer_memory_limit_and_threads_are_configurable(monkeypatch) -> None:
+    """Writers cap DuckDB's memory (default 60% of the RAM, at most 12 GB) and take overrides."""
+
+    from tools.warehouse.resources import ResourceSettingError, memory_limit, threads
+
+    assert float(memory_limit({}).removesuffix("GB")) <= 12.0
+    assert memory_limit({"REVOPS_DUCKDB_MEMORY_LIMIT": "6GB"}) == "6GB"
+    assert memory_limit({"REVOPS_DUCKDB_MEMORY_LIMIT": "512 MB"}) == "512MB"
+    assert threads({}) is None and threads({"REVOPS_DUCKDB_THREADS": "1"}) == 1
+    for bad in ("lots", "1.5", "0"):
+        with pytest.raises(ResourceSettingError):
+            memory_limit({"REVOPS_DUCKDB_MEMORY_LIMIT": bad})
+    monkeypatch.setenv("REVOPS_DUCKDB_MEMORY_LIMIT", "300MB")
+    monkeypatch.setenv("REVOPS_DUCKDB_THREADS", "1")
+    con = connect(":memory:")
+    try:
+        limit, count = con.execute("select current_setting('memory_limit'), "
+                                   "current_setting('threads')").fetchone()
+    finally:
+        con.close()
+    assert limit.startswith("286") and count == 1  # 300 MB = 286.1 MiB

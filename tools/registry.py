@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import MappingProxyType
 from typing import Final
 
@@ -14,6 +15,8 @@ from tools.base import (
     Runner,
     Tool,
     ToolContext,
+    ToolInputError,
+    Warning,
 )
 from tools.metrics import (
     activity,
@@ -31,6 +34,7 @@ from tools.metrics import (
     technology,
 )
 from tools.metrics.engine import MetricSpec, run_metric
+from tools.needs import unmet
 from tools.units import declare_units
 from tools.values import check_filter_values
 
@@ -109,10 +113,10 @@ def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
 
 def _run_scoped(ctx: ToolContext, tool: Tool, params: MetricParams) -> MetricResult:
     if ctx.scope is None:
-        return _declared(ctx, tool.run(ctx, params))
+        return _declared(ctx, _needs(ctx, tool.name, lambda: tool.run(ctx, params)))
     scoped, owner = ctx.scope.restrict(tool, params)
     try:
-        result = tool.run(ctx, scoped)
+        result = _needs(ctx, tool.name, lambda: tool.run(ctx, scoped))
     except FilterUnsupported as exc:
         if owner.dimension.value in exc.dimensions:
             raise ctx.scope.unscopable(tool, str(exc)) from exc
@@ -124,4 +128,23 @@ def _declared(ctx: ToolContext, result: MetricResult) -> MetricResult:
     """Complete the result's column units (tools.units) and name its currency."""
     result.units = declare_units(result.columns, result.units, result.measure, result.unit)
     result.currency = ctx.settings.corporate_currency
+    return result
+
+
+def _needs(ctx: ToolContext, name: str, run: Callable[[], MetricResult]) -> MetricResult:
+    """Run a tool; when a table it needs is empty, say which data to import (NEEDS_DATA)."""
+    try:
+        result = run()
+    except FilterUnsupported:
+        raise
+    except ToolInputError as exc:
+        lacking = unmet(ctx, name)
+        if lacking:
+            raise ToolInputError(f"{exc}; {'; '.join(lacking)}", exc.options) from exc
+        raise
+    lacking = unmet(ctx, name) if result.value is None or not result.n_records else []
+    if lacking:  # a tool that answered from other data (ARR from line items) is an answer
+        result.warnings.append(Warning(code="NEEDS_DATA", message=(
+            f"{TOOLS[name].title}: {'; '.join(lacking)}; without it this is not a "
+            "measurement.")))
     return result

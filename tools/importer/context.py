@@ -8,7 +8,7 @@ import duckdb
 
 from tools.importer.plan import LoadPlan
 from tools.importer.sql import q
-from tools.importer.summary import Notice, RejectGroup
+from tools.importer.summary import Inferred, Notice, RejectGroup
 
 
 @dataclass
@@ -22,6 +22,8 @@ class Run:
     plans: list[LoadPlan]
     notices: list[Notice] = field(default_factory=list)
     reject_groups: list[RejectGroup] = field(default_factory=list)
+    inferred: list[Inferred] = field(default_factory=list)
+    """What the import read from the data: date formats, closed/won from stages, users."""
     temp_tables: list[str] = field(default_factory=list)
     temp_views: list[str] = field(default_factory=list)
     offsets: dict[int, list[int]] = field(default_factory=dict)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from tools.importer.context import Run
 from tools.importer.errors import SourceError
-from tools.importer.lookups import check_lookup, lookup_table
-from tools.importer.plan import LoadPlan
+from tools.importer.lookups import check_lookup, create_missing, lookup_table
+from tools.importer.plan import ColumnPlan, LoadPlan, Lookup
 from tools.importer.rejects import find_duplicates, write_rejects
 from tools.importer.sql import Params, one, q
 from tools.importer.staging import Group, has_extra, stage_view_sql
 from tools.importer.staging import read_group as read_staging
-from tools.importer.summary import LoadReport, Notice
+from tools.importer.summary import Inferred, LoadReport, Notice
 
 
 def read_group(run: Run, group: Group) -> tuple[str, list[int]]:
@@ -82,8 +82,8 @@ def _rows_view(run: Run, plan: LoadPlan, stg: str, dups: str | None) -> None:
         sql = (
             f"SELECT {keys}{others}, min(__rid) AS __rid FROM {q(stg)} "
             f"WHERE __err IS NULL AND {not_null} "
-            f"GROUP BY {', '.join(f'__c{c.index}' for c in key_cols)}"
-        )
+            f"GROUP BY {', '.join(f'__c{c.index}' for c in key_cols)} ORDER BY __rid"
+        )  # in export order, so the stage dictionary's rowids follow first appearance
     else:
         cols = [f"s.__c{c.index} AS {q(c.target)}" for c in plan.columns]
         cols.append("s.__rid")
@@ -95,12 +95,26 @@ def _rows_view(run: Run, plan: LoadPlan, stg: str, dups: str | None) -> None:
     run.temp_views.append(view)
 
 
+def _create(run: Run, plan: LoadPlan, col: ColumnPlan, lookup: Lookup) -> None:
+    """Create the rows a `create_missing` lookup needs, and list them in the summary."""
+    created = create_missing(run, plan, col, lookup)
+    if created:
+        run.inferred.append(Inferred(
+            table=lookup.table, what="rows created",
+            value=f"{created:,}, from values of {plan.table.name}.{col.target} matching no "
+                  f"{lookup.label}",
+            note="flagged created_by_import in extra; import a file mapped to "
+                 f"{lookup.table} to give them their details"))
+
+
 def _select(run: Run, plan: LoadPlan, p: Params) -> tuple[str, dict[str, str]]:
     """SELECT of the rows to write (lookups resolved, bookkeeping columns added)."""
     joins, exprs = [], {}
     for col in plan.columns:
         exprs[col.target] = f"v.{q(col.target)}"
         if col.lookup is not None:
+            if col.spec.create_missing:
+                _create(run, plan, col, col.lookup)
             lk, size = lookup_table(run, plan, col, col.lookup)
             check_lookup(run, plan, col, col.lookup, lk)
             if size:  # nothing to match against: every value stays as it is
@@ -133,8 +147,9 @@ def apply(run: Run, plan: LoadPlan, report: LoadReport) -> None:
     """Resolve lookups and upsert the load's clean rows into its target table.
 
     Tables with a primary key get INSERT ... ON CONFLICT DO UPDATE of the columns the load
-    sets (a plain INSERT when none of the keys exists yet); tables without one have the rows
-    with the same `key` replaced.
+    sets (a plain INSERT when none of the keys exists yet), tables with a logical key
+    (schema.LOGICAL_KEYS) the same through MERGE INTO; tables without one have the rows with
+    the same `key` replaced.
     """
     con, table = run.con, plan.table
     p = Params()
@@ -153,7 +168,23 @@ def apply(run: Run, plan: LoadPlan, report: LoadReport) -> None:
         run.temp_tables.append(res)
         source, counted, params = q(res), q(res), {}
 
-    if table.primary_key:
+    if table.primary_key and not table.enforced:  # a logical key: MERGE, no index needed
+        on_key = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in plan.key)
+        updated = _existing(run, plan, counted, on_key)
+        if updated:
+            sets = ", ".join(f"{q(t)} = s.{q(t)}" for t in updates)
+            matched = f"WHEN MATCHED THEN UPDATE SET {sets} " if updates else ""
+            values = ", ".join(f"s.{q(t)}" for t in targets)
+            con.execute(f"MERGE INTO {q(table.name)} t USING (SELECT * FROM {source}) s "
+                        f"ON {on_key} {matched}WHEN NOT MATCHED THEN INSERT ({columns}) "
+                        f"VALUES ({values})", params)
+            (total,) = one(con, f"SELECT count(*) FROM {counted}")
+            report.inserted = int(total) - updated
+        else:
+            (written,) = one(con, f"INSERT INTO {q(table.name)} ({columns}) SELECT * FROM "
+                                  f"{source}", params)
+            report.inserted = int(written)
+    elif table.primary_key:
         on_key = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in plan.key)
         updated = _existing(run, plan, counted, on_key)
         action = ("DO UPDATE SET " + ", ".join(f"{q(t)} = excluded.{q(t)}" for t in updates)

@@ -83,3 +83,61 @@ def check_lookup(run: Run, plan: LoadPlan, col: ColumnPlan, lookup: Lookup, lk: 
             message=f"{where}: '{k}' matches {n} rows of {lookup.label}{more}; "
                     f"used the smallest key ('{v}')",
         ))
+
+
+CREATED_FLAG = '{"created_by_import": true}'
+
+
+def create_missing(run: Run, plan: LoadPlan, col: ColumnPlan, lookup: Lookup) -> int:
+    """Add a row to the lookup table for each value matching neither a match value nor a key.
+
+    The new row's key and match column hold the value (and `email` when it looks like one), its
+    `extra` says `created_by_import`, so an owner named in a deals export becomes a user the
+    metrics can rank without an owners file. Only when there is no such file: while the run
+    loads the table, or it holds rows no import created, a value matching nothing stays an
+    unresolved reference (a deleted owner, a typo) and is reported. Returns the rows created.
+    """
+    columns = set(_columns(run, lookup.table))
+    if _staged_sources(run, lookup.table, [lookup.key]):
+        return 0
+    if "extra" in columns:
+        (real,) = one(run.con, f"SELECT count(*) FROM {q(lookup.table)} WHERE "
+                               "coalesce(json_extract(extra, '$.created_by_import')::BOOLEAN, "
+                               "FALSE) IS NOT TRUE")
+    else:
+        (real,) = one(run.con, f"SELECT count(*) FROM {q(lookup.table)}")
+    if real:
+        return 0
+    params: dict[str, object] = {}
+    rows, target = q(run.rows_view(plan)), q(col.target)
+    known = [f"SELECT {q(lookup.match)} AS v FROM {q(lookup.table)}",
+             f"SELECT {q(lookup.key)} FROM {q(lookup.table)}"]
+    for staged in _staged_sources(run, lookup.table, [lookup.match]):
+        known.append(f"SELECT * FROM ({staged})")
+    for staged in _staged_sources(run, lookup.table, [lookup.key]):
+        known.append(f"SELECT * FROM ({staged})")
+    names = [lookup.key] + ([lookup.match] if lookup.match != lookup.key else [])
+    values = ["v", "v"][: len(names)]
+    if "email" in columns and "email" not in names:
+        names.append("email")
+        values.append("CASE WHEN v LIKE '%_@_%' THEN v END")
+    if "source_system" in columns:
+        names.append("source_system")
+        values.append("$system")
+        params["system"] = run.system
+    if "extra" in columns:
+        names.append("extra")
+        values.append("CAST($flag AS JSON)")
+        params["flag"] = CREATED_FLAG
+    (created,) = one(run.con, (
+        f"INSERT INTO {q(lookup.table)} ({', '.join(q(n) for n in names)}) "
+        f"SELECT {', '.join(values)} FROM (SELECT DISTINCT {target} AS v FROM {rows} "
+        f"WHERE {target} IS NOT NULL) ANTI JOIN ({' UNION ALL '.join(known)}) k USING (v) "
+        "ORDER BY v"), params)
+    return int(created)
+
+
+def _columns(run: Run, table: str) -> list[str]:
+    rows = run.con.execute("SELECT column_name FROM information_schema.columns WHERE "
+                           "table_schema = 'main' AND table_name = $t", {"t": table}).fetchall()
+    return [r[0] for r in rows]

@@ -74,6 +74,9 @@ class ColumnSpec(_Strict):
     percent: bool = False
     scale: float | None = None
     lookup: str | None = None
+    create_missing: bool = False
+    """With `lookup`: a value matching nothing becomes a new row of the lookup table (key and
+    match column = the value, `email` too when it is an e-mail), flagged as created."""
     required: bool = False
     optional: bool | None = None
 
@@ -86,6 +89,8 @@ class ColumnSpec(_Strict):
             raise ValueError("`template` must contain {value}")
         if self.otherwise is not None and self.map is None:
             raise ValueError("`otherwise` only makes sense with `map`")
+        if self.create_missing and self.lookup is None:
+            raise ValueError("`create_missing` only makes sense with `lookup`")
         if self.lookup is not None and not re.fullmatch(r"\w+\.\w+", self.lookup):
             raise ValueError("`lookup` must read table.column, e.g. users.full_name")
         return self
@@ -116,6 +121,9 @@ class Load(_Strict):
     delimiter: str | None = None
     quote: str | None = None
     encoding: str | None = None
+    date_order: Literal["MDY", "DMY"] | None = None
+    """Day/month order of dates like 01/02/24 when the values cannot tell (overrides the
+    mapping's)."""
     optional: bool = False
     allow_empty: bool = False
     distinct: bool = False
@@ -181,6 +189,8 @@ class Mapping(_Strict):
     name: str
     description: str = ""
     source_system: str | None = None
+    date_order: Literal["MDY", "DMY"] | None = None
+    """Day/month order of dates like 01/02/24 when every day and month is 12 or less."""
     settings: SettingsSpec = Field(default_factory=SettingsSpec)
     maps: dict[str, dict[str, Scalar]] = Field(default_factory=dict)
     loads: list[Load] = Field(alias="load", min_length=1)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from tools.importer.dates import DateFormat
 from tools.importer.errors import MappingError, SourceError
 from tools.importer.mapping import ColumnSpec, Load, Mapping, normalize_header
 from tools.importer.reader import SourceFile, describe, find_files
@@ -51,6 +52,8 @@ class ColumnPlan:
     """Per file: the header giving the main value (None when absent and optional)."""
     fallbacks: list[list[str]] = field(default_factory=list)
     concat: list[list[str | None]] = field(default_factory=list)
+    dates: list[DateFormat] = field(default_factory=list)
+    """Per file: how a date or timestamp column's text is parsed (set by dates.detect_dates)."""
 
     @property
     def header(self) -> str | None:

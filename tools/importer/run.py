@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from tools.importer.context import Run
+from tools.importer.dates import detect_dates
 from tools.importer.errors import ImportFailed, SourceError
 from tools.importer.load import apply, read_group, stage
 from tools.importer.mapping import Mapping, load_mapping
@@ -19,8 +20,16 @@ from tools.importer.plan import LoadPlan, plan_load
 from tools.importer.reader import SourceFile
 from tools.importer.schema import read_schema
 from tools.importer.sql import one
+from tools.importer.stages import infer_flags, infer_order
 from tools.importer.staging import Group, group_plans
-from tools.importer.summary import ImportSummary, LoadReport, Notice, TableCounts
+from tools.importer.summary import (
+    ImportSummary,
+    Inferred,
+    LoadReport,
+    Notice,
+    TableCounts,
+    ToolReadiness,
+)
 from tools.warehouse import refresh_facts, save_settings
 
 Progress = Callable[[str, float], None]
@@ -118,6 +127,17 @@ def _plan(con: duckdb.DuckDBPyConnection, spec: Mapping, source: Path,
     return plans
 
 
+def _inferred_dates(con: duckdb.DuckDBPyConnection, spec: Mapping, plans: list[LoadPlan],
+                    notices: list[Notice]) -> list[Inferred]:
+    """Detect date formats; an order taken from date_order rather than the data is a warning."""
+    inferred = detect_dates(con, plans, spec.date_order)
+    for item in inferred:
+        if item.note:
+            notices.append(Notice(code="DATE_ORDER_ASSUMED", table=item.table,
+                                  column=item.column, message=item.render()))
+    return inferred
+
+
 class _Steps:
     """Turns step counts into the fraction the progress callback receives."""
 
@@ -172,6 +192,8 @@ def _record(run: Run, spec: Mapping, source: Path, reports: list[LoadReport],
             started_at: datetime, clock: float) -> ImportSummary:
     """Inside the transaction: data checks, settings, old rejects, the import_runs row."""
     con = run.con
+    if any(p.table.name == "opportunity_stages" for p in run.plans):
+        run.inferred += infer_flags(con) + infer_order(con)
     if any(p.table.name == "opportunities" for p in run.plans):
         unknown = _unknown_stages(con)
         if unknown:
@@ -189,8 +211,9 @@ def _record(run: Run, spec: Mapping, source: Path, reports: list[LoadReport],
     summary = ImportSummary(
         import_id=run.import_id, mapping=spec.name, source=str(source), started_at=started_at,
         elapsed_seconds=round(time.perf_counter() - clock, 3), tables=_table_counts(reports),
-        loads=reports, rejects=top, warnings=run.notices, data_start=data_start,
-        data_end=data_end,
+        loads=reports, rejects=top, warnings=run.notices, inferred=run.inferred,
+        data_start=data_start,
+        data_end=data_end, tools=_readiness(con),
     )
     con.execute(INSERT_RUN_SQL, {
         "import_id": run.import_id, "started_at": started_at,
@@ -198,6 +221,15 @@ def _record(run: Run, spec: Mapping, source: Path, reports: list[LoadReport],
         "source": str(source), "summary": summary.model_dump_json(),
     })
     return summary
+
+
+def _readiness(con: duckdb.DuckDBPyConnection) -> list[ToolReadiness]:
+    """Which tools the warehouse can now answer, and what the others need."""
+    from tools.needs import readiness
+    from tools.registry import TOOLS
+
+    return [ToolReadiness(tool=tool, ready=needs is None, needs=needs)
+            for tool, needs in readiness(con, sorted(TOOLS))]
 
 
 def run_import(
@@ -223,8 +255,10 @@ def run_import(
     spec.settings.values()  # fail on invalid settings before reading anything
     notices: list[Notice] = []
     plans = _plan(con, spec, source_dir, notices)
+    inferred = _inferred_dates(con, spec, plans, notices)
     import_id = str(uuid.uuid4())
-    run = Run(con, import_id, f"__import_{import_id[:8]}_", spec.system, plans, notices)
+    run = Run(con, import_id, f"__import_{import_id[:8]}_", spec.system, plans, notices,
+              inferred=inferred)
     steps = _Steps(progress or _noop, len(group_plans(plans)) + len(plans) + 1)
 
     # Row numbers rely on scans keeping file order; DuckDB's own progress bar would draw over

@@ -17,6 +17,15 @@ RESERVED = frozenset(
 )
 
 
+# Bulk tables that carry no PRIMARY KEY constraint (migration 003: an index DuckDB advises
+# against on bulk loads) but are keyed all the same: the importer quarantines duplicates of
+# this key and upserts by it with MERGE, and quality rule R17 reports any duplicate.
+LOGICAL_KEYS: dict[str, tuple[str, ...]] = {
+    "opportunities": ("opportunity_id",),
+    "opportunity_history": ("history_id",),
+}
+
+
 @dataclass(frozen=True)
 class Table:
     """A target table: column name -> SQL type, and the primary key (may be empty)."""
@@ -24,6 +33,8 @@ class Table:
     name: str
     columns: dict[str, str]
     primary_key: tuple[str, ...]
+    enforced: bool = True
+    """Whether the key is a PRIMARY KEY constraint (else a logical key, LOGICAL_KEYS)."""
 
     def has(self, column: str) -> bool:
         """Whether the table has this column."""
@@ -51,7 +62,7 @@ def read_schema(con: duckdb.DuckDBPyConnection) -> dict[str, Table]:
         ).fetchall()
     }
     return {
-        name: Table(name, cols, keys.get(name, ()))
+        name: Table(name, cols, keys.get(name, LOGICAL_KEYS.get(name, ())), name in keys)
         for name, cols in columns.items()
         if name not in RESERVED
     }

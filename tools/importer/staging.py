@@ -16,7 +16,7 @@ import duckdb
 
 from tools.importer.errors import MappingError, SourceError
 from tools.importer.plan import ColumnPlan, LoadPlan
-from tools.importer.reader import read_sql
+from tools.importer.reader import explain, read_sql
 from tools.importer.sql import Params, one, q
 from tools.importer.transforms import (
     Names,
@@ -71,10 +71,10 @@ def names_of(plan: LoadPlan) -> Names:
 
 def _signature(plan: LoadPlan, col: ColumnPlan) -> tuple:
     """Everything that decides a column's staged value, and nothing else."""
-    spec = col.spec.model_dump_json(exclude={"lookup", "required", "optional"})
+    spec = col.spec.model_dump_json(exclude={"lookup", "create_missing", "required", "optional"})
     return (spec, col.sql_type, tuple(col.main), tuple(map(tuple, col.fallbacks)),
             tuple(map(tuple, col.concat)), _direct(plan, col),
-            tuple(sorted((col.value_map or {}).items())))
+            tuple(sorted((col.value_map or {}).items())), tuple(col.dates))
 
 
 def _direct(plan: LoadPlan, col: ColumnPlan) -> bool:
@@ -197,7 +197,7 @@ def _file_select(group: Group, fi: int) -> tuple[str, dict[str, object]]:
             sources += _sources(plan, c, fi, names)
             base.append(f"{base_expr(c, p, names, direct)} AS {b}")
             mapped.append(f"{mapped_expr(c, p, b)} AS {t}")
-            parsed.append(f"{parsed_expr(c, p, t, direct)} AS {v}")
+            parsed.append(f"{parsed_expr(c, p, t, direct, fi)} AS {v}")
             kept.append(v)
         sources += [f"{q(h)} AS {names.extra(k)}" for k, h in enumerate(extra_headers(plan, fi))]
     outputs = kept + [o for plan in group.plans for o in _outputs(plan, group, fi, p)]
@@ -277,8 +277,8 @@ def read_group(con: duckdb.DuckDBPyConnection, group: Group, table: str) -> tupl
         try:
             con.execute(f"{verb} {sql}", params)
         except duckdb.Error as exc:
-            name = group.plans[0].files[fi].name
-            raise SourceError(f"cannot read {name}: {str(exc).splitlines()[0]}") from exc
+            file = group.plans[0].files[fi]
+            raise SourceError(explain(file.name, exc, file.path)) from exc
         if fi == 0:
             created.append(table)
         offsets.append(total)

@@ -63,6 +63,37 @@ class RejectGroup(BaseModel):
     """One occurrence: file, row and value."""
 
 
+class Inferred(BaseModel):
+    """Something the import read from the data rather than from the mapping (a date format,
+    closed/won from stage names, owners created from names), so a person can check it."""
+
+    table: str
+    column: str | None = None
+    source_column: str | None = None
+    file: str | None = None
+    what: str
+    value: str
+    note: str | None = None
+    """Why, when the data alone did not decide it (e.g. the date_order setting was used)."""
+
+    def render(self) -> str:
+        """One line for the text summary."""
+        where = f"{self.table}.{self.column}" if self.column else self.table
+        source = f" ({self.file}: {self.source_column})" if self.source_column else ""
+        note = f"; {self.note}" if self.note else ""
+        return f"{where}{source}: {self.what}: {self.value}{note}"
+
+
+class ToolReadiness(BaseModel):
+    """Whether the warehouse, after the import, holds what a tool needs to answer."""
+
+    tool: str
+    ready: bool
+    needs: str | None = None
+    """What to import when not ready: `needs quotas per rep and period (import a file mapped
+    to table quotas)`."""
+
+
 class Notice(BaseModel):
     """A warning that did not stop the import (an unresolved reference, a skipped file)."""
 
@@ -86,6 +117,10 @@ class ImportSummary(BaseModel):
     rejects: list[RejectGroup]
     """The most frequent reject reasons (all rows are in `import_rejects`)."""
     warnings: list[Notice]
+    inferred: list[Inferred] = []
+    tools: list[ToolReadiness] = []
+    """Every tool: ready, or what it needs (after this import, with what was already there)."""
+    """What was read from the data rather than the mapping (formats, flags, created users)."""
     data_start: date | None = None
     data_end: date | None = None
     phases: dict[str, float] = {}
@@ -115,6 +150,9 @@ class ImportSummary(BaseModel):
                          f"{t.updated:>10,} {t.rejected:>9,}")
         if self.data_start or self.data_end:
             lines += ["", f"Data from {self.data_start} to {self.data_end}."]
+        if self.inferred:
+            lines += ["", "Read from the data (check these):"]
+            lines += [f"  {i.render()}" for i in self.inferred]
         if self.rejects:
             lines += ["", f"Rejected rows ({self.rejected:,}; details in import_rejects, "
                           f"import_id = '{self.import_id}'):"]
@@ -123,7 +161,22 @@ class ImportSummary(BaseModel):
                 if r.source_column and r.source_column != r.column:
                     where += f" ({r.source_column})"
                 lines.append(f"  {where}: {r.rows:,} rows {r.reason} (e.g. {r.example})")
-        if self.warnings:
+        loaded = {t.table for t in self.tables}
+        skipped = sorted({w.table or "" for w in self.warnings if w.code == "FILE_SKIPPED"}
+                         - loaded)
+        others = [w for w in self.warnings if w.code != "FILE_SKIPPED"]
+        if others:
             lines += ["", "Warnings:"]
-            lines += [f"  {w.message}" for w in self.warnings]
+            lines += [f"  {w.message}" for w in others]
+        if skipped:
+            lines += ["", f"Not in the export (optional, skipped): {', '.join(skipped)}."]
+        if self.tools:
+            ready = [t.tool for t in self.tools if t.ready]
+            lines += ["", f"Metrics the data supports ({len(ready)} of {len(self.tools)} "
+                          "tools):", f"  ready: {', '.join(ready) or 'none'}"]
+            waiting: dict[str, list[str]] = {}
+            for t in self.tools:
+                if not t.ready:
+                    waiting.setdefault(t.needs or "", []).append(t.tool)
+            lines += [f"  {', '.join(names)}: {needs}" for needs, names in waiting.items()]
         return "\n".join(lines)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tools.importer.dates import FIRST_YEAR, ISO, LAST_YEAR, in_range
 from tools.importer.mapping import as_text
 from tools.importer.plan import ColumnPlan
 from tools.importer.schema import kind_of
@@ -131,11 +132,35 @@ def _timestamp(x: str) -> str:
     )
 
 
-def parsed_expr(col: ColumnPlan, p: Params, x: str, direct: bool) -> str:
-    """Layer c: the target-typed value, NULL when the text does not parse."""
+def _date(col: ColumnPlan, p: Params, x: str, fi: int) -> str:
+    """A date or timestamp in the column's format (given, or detected per file)."""
+    sql_type = col.sql_type
+    fmt = col.dates[fi] if fi < len(col.dates) else ISO
+    if col.spec.date_formats:
+        value = f"try_strptime({x}, {p.add(col.spec.date_formats)}::VARCHAR[])"
+    elif fmt.kind == "strptime":
+        value = f"try_strptime({x}, {p.add(list(fmt.formats))}::VARCHAR[])"
+    elif fmt.kind == "excel":
+        value = (f"TIMESTAMP '1899-12-30' + to_microseconds(CAST(round("
+                 f"TRY_CAST({x} AS DOUBLE) * 86400000000) AS BIGINT))")
+    elif col.kind == "date":
+        return in_range(f"coalesce(TRY_CAST({x} AS DATE), CAST({_timestamp(x)} AS DATE))",
+                        sql_type)
+    else:
+        return in_range(_timestamp(x), sql_type)
+    return in_range(f"CAST({value} AS {sql_type})", sql_type)
+
+
+def parsed_expr(col: ColumnPlan, p: Params, x: str, direct: bool, fi: int = 0) -> str:
+    """Layer c: the target-typed value, NULL when the text does not parse.
+
+    Dates and timestamps outside 1900-2100 are NULL too, so the row is rejected rather than
+    stored with a year like 0002 (a 2-digit year read as 4 digits).
+    """
     spec, kind, sql_type = col.spec, col.kind, col.sql_type
     if direct:
-        return f"TRY_CAST({x} AS {sql_type})"
+        value = f"TRY_CAST({x} AS {sql_type})"
+        return in_range(value, sql_type) if kind in {"date", "timestamp"} else value
     if kind == "text":
         return x
     if kind == "json":
@@ -143,12 +168,7 @@ def parsed_expr(col: ColumnPlan, p: Params, x: str, direct: bool) -> str:
     if kind == "boolean":  # DuckDB accepts exactly true/false, t/f, yes/no, y/n, 1/0
         return f"TRY_CAST({x} AS BOOLEAN)"
     if kind in {"date", "timestamp"}:
-        if spec.date_formats:
-            value = f"try_strptime({x}, {p.add(spec.date_formats)}::VARCHAR[])"
-            return f"CAST({value} AS {sql_type})"
-        if kind == "date":
-            return f"coalesce(TRY_CAST({x} AS DATE), CAST({_timestamp(x)} AS DATE))"
-        return _timestamp(x)
+        return _date(col, p, x, fi)
     # number / integer
     if spec.thousands:
         x = f"replace({x}, {p.add(spec.thousands)}, '')"
@@ -174,7 +194,8 @@ def invalid_message(col: ColumnPlan) -> str:
     """What a value that fails to parse into this column is called in a reject reason."""
     if col.kind in {"date", "timestamp"}:
         fmts = col.spec.date_formats
-        return f"not a {col.kind}" + (f" (expected {' or '.join(fmts)})" if fmts else "")
+        label = " or ".join(fmts) if fmts else (col.dates[0] if col.dates else ISO).label
+        return (f"not a {col.kind} from {FIRST_YEAR} to {LAST_YEAR} (expected {label})")
     return {
         "number": "not a number",
         "integer": "not a whole number",

@@ -159,7 +159,7 @@ def forecast_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
     return make_result(ctx, metric="forecast_accuracy", headline=headline, unit="ratio",
                        period=period, definition=text, fetched=fetched,
                        n_records=int(sum(v or 0 for v in column(fetched, "pairs"))
-                                      / (1 if dims else 2)),
+                                     / (1 if dims else 2)),
                        value=value, null_reason=reason, warnings=warnings)
 
 

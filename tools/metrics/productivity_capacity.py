@@ -183,8 +183,8 @@ def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     target_text = ("the given target" if target is not None and not dims
                    else "the sum of the quotas")
     return make_result(ctx, metric="quota_capacity", headline=headline, unit="currency",
-                       period=period, fetched=fetched, n_records=int(sum(
-                           v or 0 for v in column(fetched, "reps"))),
+                       period=period, fetched=fetched,
+                       n_records=int(sum(v or 0 for v in column(fetched, "reps"))),
                        value=value, null_reason=reason,
                        definition=CAPACITY_DEFINITION.format(expected=exp_text,
                                                              target=target_text))

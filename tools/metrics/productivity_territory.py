@@ -135,7 +135,7 @@ def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
                 f"order by k, {unit}")
     sql = "with " + ",\n".join(ctes) + ",\n" + rows_sql + "\n" + tail
     fetched = fetch(ctx, q, sql)
-    deals = column(fetched, "deals")
+    deals = [v or 0 for v in column(fetched, "deals")]  # NULL when nothing matched
     n = int(deals[0] if not grouped and deals else sum(deals))
     headline = x_col if grouped else cv_col
     value = None if grouped or not fetched[1] else fetched[1][0][fetched[0].index(cv_col)]

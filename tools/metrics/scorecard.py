@@ -109,6 +109,8 @@ def scorecard(ctx: ToolContext, params: MetricParams) -> MetricResult:
                                              else value >= t.target)
         measured += value is not None
         drivers = _drivers(ctx, t, period, live is not None) if passed is False else ""
+        if value is None:
+            drivers = _not_measured(ctx, t, current)
         rows.append([t.name, value, t.target, comparator, passed,
                      None if value is None else round(value - t.target, 6),
                      *[r.value if r is not None else None for r in results[:-1]], drivers])
@@ -141,6 +143,28 @@ def _live_accuracy(ctx: ToolContext, period: Period) -> tuple[Warning, MetricRes
                    "checked live (METRICS M70).",
         sql=run.sql, n_records=run.evaluated, measure="accuracy", null_reason=run.null_reason)
 
+
+
+TOOL_OF = {"sales_ops_efficiency": "ops_efficiency",
+           "sales_productivity_improvement": "productivity_improvement",
+           "revenue_reporting_accuracy": "revenue_reporting_accuracy",
+           "technology_adoption": "technology_adoption"}
+"""Target -> the tool computing it, whose data needs say why a target is not measured."""
+REASONS = {"NO_DATA": "no matching records in the period",
+           "INSUFFICIENT_HISTORY": "not enough history (it compares with a year earlier)",
+           "ZERO_DENOMINATOR": "nothing to divide by in the period",
+           "NOT_MEASURED": "no data-quality check recorded (run `revops check`)"}
+
+
+def _not_measured(ctx: ToolContext, t: Target, current: MetricResult | None) -> str:
+    """Why a target has no value: the data to import, or what the metric found lacking."""
+    from tools.needs import unmet
+
+    lacking = unmet(ctx, TOOL_OF.get(t.key, ""))
+    if lacking:
+        return f"not measured: {'; '.join(lacking)}"
+    reason = current.null_reason if current is not None else None
+    return f"not measured: {REASONS.get(reason or '', reason or 'the data cannot support it')}"
 
 
 def _safe(value: Value, ctx: ToolContext, period: Period) -> MetricResult | None:

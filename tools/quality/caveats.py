@@ -48,7 +48,7 @@ CAVEATS = (
            OPEN_METRICS | {"opportunity_count"},
            "{n} of {total} open deals ({share}) have a close date before the as-of date (rule "
            "R12); they are still counted as open."),
-    Caveat("dq_unknown_stage", "R06", "stage_order is null", DEAL_METRICS,
+    Caveat("dq_unknown_stage", "R06", "stage_unresolved", DEAL_METRICS,
            "{n} of {total} deals ({share}) are in a stage missing from the stage dictionary "
            "(rule R06); their status comes from the deal's own won/closed flags."),
     Caveat("dq_missing_fx", "R07", "amount is not null and amount_corp is null",

@@ -10,6 +10,7 @@ import duckdb
 
 from tools.warehouse.facts import facts_current, refresh_facts
 from tools.warehouse.migrations import LATEST_VERSION, migrate, schema_version, views_current
+from tools.warehouse.resources import apply_limits
 
 
 class WarehouseError(Exception):
@@ -38,6 +39,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
             pass
         return duckdb.connect(path, read_only=True)
     con = duckdb.connect(path)
+    apply_limits(con)  # demo builds and imports: bounded memory (tools/warehouse/resources.py)
     version = schema_version(con)
     if version > LATEST_VERSION:
         con.close()

@@ -85,7 +85,8 @@ SELECT b.opportunity_id, coalesce(b.name, b.opportunity_id) AS opportunity, b.pi
        -- references that match no master record (kept raw, see DESIGN.md "Import semantics")
        (b.owner_id IS NOT NULL AND r.user_id IS NULL) AS owner_unresolved,
        (b.account_id IS NOT NULL AND a.account_id IS NULL) AS account_unresolved,
-       (b.product_id IS NOT NULL AND p.product_id IS NULL) AS product_unresolved
+       (b.product_id IS NOT NULL AND p.product_id IS NULL) AS product_unresolved,
+       (b.stage_name IS NOT NULL AND s.stage_name IS NULL) AS stage_unresolved
 FROM base b
 LEFT JOIN opportunity_stages s ON s.pipeline_id = b.pipeline_id AND s.stage_name = b.stage_name
 LEFT JOIN fx_rates fx ON fx.currency_code = b.currency_code AND b.close_date >= fx.start_date
