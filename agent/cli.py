@@ -22,11 +22,32 @@ import typer
 from agent.monitor_cli import monitor
 from agent.outbox_cli import outbox_app
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Revenue Operations & Sales Analytics agent: correct, explained revenue "
-                       "answers from your CRM data, offline.")
+                       "answers from your CRM data, offline.",
+                  epilog="Exit codes: 0 for any answer the agent chose (answered, asked back, "
+                         "escalated, refused); 2 for bad input; 1 for a failure.")
 app.add_typer(outbox_app, name="outbox")
 app.command("monitor")(monitor)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            shown = version("revops-agent")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            shown = "unknown (not installed)"
+        print(f"revops-agent {shown}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print the installed version and exit.")] = False) -> None:
+    """Options that apply before any command (--version, completion)."""
 
 DbOption = Annotated[Path | None, typer.Option(
     "--db", help="Warehouse file (default: $REVOPS_DB, else the demo company in your user "
@@ -143,9 +164,36 @@ def ask(
         from agent.render import print_response
 
         print_response(response)
+    _queue_escalation(response, question, as_of_date)
     _export(response, chart, output)
     if response.status == "error":
         raise typer.Exit(1)
+
+
+def _queue_escalation(response: Any, question: str, as_of: date | None) -> None:
+    """Put an escalation into the outbox ($REVOPS_STATE_DB), so the id printed is one that
+    `revops outbox show` finds and `revops outbox deliver` sends; a store that cannot be opened
+    is said on stderr, never a failure of the answer."""
+    if response.escalation is None:
+        return
+    from protocols.settings import OutboxSettings
+    from protocols.sqlstore import StoreOpenError
+    from protocols.store import TaskStore
+
+    request = {"task_id": response.request_id, "sender": "cli", "question": question,
+               "as_of": as_of.isoformat() if as_of else None}
+    try:
+        where = OutboxSettings().state_db
+        if isinstance(where, Path):
+            where.parent.mkdir(parents=True, exist_ok=True)
+        with TaskStore(where) as store:
+            store.record_response(request, response, sender="cli")
+            where = store.where  # a URL's password is not printed
+    except (StoreOpenError, OSError, ValueError) as exc:
+        _stderr(f"warning: escalation {response.escalation.escalation_id} not queued in the "
+                f"outbox: {exc}")
+        return
+    _stderr(f"Queued in the outbox ({where}); `revops outbox deliver` sends it.")
 
 
 def _check_suffix(path: Path | None, allowed: tuple[str, ...], option: str) -> None:

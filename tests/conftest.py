@@ -15,6 +15,18 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("REVOPS_SHARED", REPO.parent / "shared"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_state_db(tmp_path_factory) -> Iterator[None]:
+    """Escalations queued by `revops ask` in tests go to a throwaway task store, never to the
+    user's own ($REVOPS_STATE_DB, when the environment sets one, is kept)."""
+    if os.environ.get("REVOPS_STATE_DB"):
+        yield
+        return
+    os.environ["REVOPS_STATE_DB"] = str(tmp_path_factory.mktemp("state") / "state.sqlite")
+    yield
+    os.environ.pop("REVOPS_STATE_DB", None)
+
+
 @pytest.fixture
 def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
     """An empty, fully migrated in-memory warehouse."""

@@ -54,6 +54,28 @@ def test_every_status_exits_zero(world_db, question, status):
     assert ask_json(world_db, question)["status"] == status
 
 
+def test_an_escalation_printed_is_one_the_outbox_finds(world_db, tmp_path):
+    env = {"REVOPS_STATE_DB": str(tmp_path / "state.sqlite")}
+    out = revops("ask", "--db", str(world_db), "call Acme and offer a discount", env=env)
+    assert out.returncode == 0, out.stderr
+    line = next(x for x in out.stdout.splitlines() if x.startswith("Escalation "))
+    escalation_id = line.split()[1]
+    assert "Queued in the outbox" in out.stderr
+    shown = revops("outbox", "show", escalation_id, "--json", env=env)
+    assert shown.returncode == 0, shown.stderr
+    record = json.loads(shown.stdout)
+    assert record["escalation_id"] == escalation_id and record["state"] == "pending"
+    assert record["request"]["question"] == "call Acme and offer a discount"
+
+
+def test_version_and_completion():
+    out = revops("--version")
+    assert out.returncode == 0 and out.stdout.startswith("revops-agent ")
+    assert out.stdout.split()[1][0].isdigit() or "not installed" in out.stdout
+    helped = revops("--help")
+    assert "--install-completion" in helped.stdout and "Exit codes" in helped.stdout
+
+
 def test_errors_are_clear_and_non_zero(tmp_path):
     out = revops("ask", "--db", str(tmp_path / "missing.duckdb"), "win rate")
     assert out.returncode == 2 and "revops demo" in out.stderr
