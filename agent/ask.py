@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
@@ -14,6 +14,10 @@ from agent.graph import build_graph, graph
 from agent.session import first_line as _first_line
 from agent.session import redacted_url as _redacted
 from protocols.messages import AgentResponse
+
+if TYPE_CHECKING:
+    from langgraph.checkpoint.postgres import PostgresSaver
+    from langgraph.checkpoint.sqlite import SqliteSaver
 
 
 def ask(warehouse: Warehouse, question: str, *, as_of: date | None = None,
@@ -48,7 +52,7 @@ class ThreadStoreError(RuntimeError):
     """The configured thread store cannot be opened (bad URL, server down, extra missing)."""
 
 
-def open_threads(path: Path | str) -> BaseCheckpointSaver:
+def open_threads(path: Path | str) -> SqliteSaver | PostgresSaver:
     """Return the checkpointer for conversation threads and interrupted clarifications.
 
     A file path (or ":memory:") is a SQLite file, created on demand; a postgresql:// or
@@ -72,7 +76,7 @@ def open_threads(path: Path | str) -> BaseCheckpointSaver:
     return saver
 
 
-def _open_postgres(url: str, serde: Any) -> BaseCheckpointSaver:
+def _open_postgres(url: str, serde: Any) -> PostgresSaver:
     """A PostgresSaver over a small pool (the service answers from several threads).
 
     One direct connection is tried first: a pool that cannot connect only reports a timeout,
@@ -91,7 +95,8 @@ def _open_postgres(url: str, serde: Any) -> BaseCheckpointSaver:
 
     where = _redacted(url)
     try:
-        timeout = {} if "connect_timeout" in conninfo_to_dict(url) else {"connect_timeout": 10}
+        timeout: dict[str, Any] = (
+            {} if "connect_timeout" in conninfo_to_dict(url) else {"connect_timeout": 10})
         psycopg.connect(url, **timeout).close()
     except psycopg.Error as exc:
         reason = _first_line(exc).replace(url, where)  # libpq may echo the URL, password too
@@ -109,8 +114,9 @@ def _open_postgres(url: str, serde: Any) -> BaseCheckpointSaver:
             # duplicate-key error for all but one): they take turns under an advisory lock.
             # Polled, not waited for: a migration builds an index CONCURRENTLY, which waits
             # for every statement running elsewhere, a blocked lock request included.
+            # (The ignore: psycopg's types do not follow the pool's dict_row row factory.)
             await_turn(lambda: lock.execute("select pg_try_advisory_lock(%s) as got",
-                                            (THREADS_SCHEMA_LOCK,)).fetchone()["got"])
+                                            (THREADS_SCHEMA_LOCK,)).fetchone()["got"])  # type: ignore[index,call-overload]
             try:
                 saver.setup()
             finally:

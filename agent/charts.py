@@ -126,7 +126,7 @@ def axis_format(unit: str) -> dict[str, Any]:
 
 def _axis(unit: str, values: list[Any]) -> alt.Axis:
     """The value axis: formatted by unit; whole numbers only when every value is whole."""
-    extra = {"tickMinStep": 1} if unit == "count" and all(
+    extra: dict[str, Any] = {"tickMinStep": 1} if unit == "count" and all(
         isinstance(v, int) for v in values if v is not None) else {}
     return alt.Axis(**axis_format(unit), **extra)
 
@@ -304,7 +304,7 @@ def _waterfall(r: MetricResult) -> dict[str, Any]:
     end = float(row[end_col] or 0)
     data.append({"step": "End", "column": end_col, "lo": 0.0, "hi": end, "amount": end,
                  "kind": "total"})
-    order = [d["step"] for d in data]
+    order = [str(d["step"]) for d in data]
     color = alt.Color("kind:N", legend=None, scale=alt.Scale(
         domain=["total", "up", "down"], range=[PALETTE["total"], PALETTE["up"],
                                                PALETTE["down"]]))

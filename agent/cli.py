@@ -497,15 +497,18 @@ def eval_(
     except ValueError as exc:
         _stderr(f"error: {exc}")
         raise typer.Exit(2) from None
-    if db is None and qset.demo is None:
+    if db is not None:
+        path = db
+    elif qset.demo is None:
         _stderr("error: the question set names no demo company; pass --db")
         raise typer.Exit(2)
-    path = db or ev.demo_path(qset.demo, data_dir())
-    if db is None and not path.exists():
-        _stderr(f"Building the set's demo company in {path} (one time).")
-        build_demo(path, seed=qset.demo.seed, opportunities=qset.demo.opportunities,
-                   end_date=qset.demo.end_date,
-                   fiscal_year_start_month=qset.demo.fiscal_year_start_month)
+    else:
+        path = ev.demo_path(qset.demo, data_dir())
+        if not path.exists():
+            _stderr(f"Building the set's demo company in {path} (one time).")
+            build_demo(path, seed=qset.demo.seed, opportunities=qset.demo.opportunities,
+                       end_date=qset.demo.end_date,
+                       fiscal_year_start_month=qset.demo.fiscal_year_start_month)
     con = _read_only(path)
     try:
         wh = Warehouse(con)

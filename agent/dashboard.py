@@ -204,7 +204,8 @@ def _scorecard(run: Runner, panel: Panel) -> None:
 def _bookings_vs_quota(run: Runner, panel: Panel) -> None:
     cal = run.ctx.settings.calendar
     fy = cal.bucket(run.period.start, "year")
-    rows, sql = [], []
+    rows: list[list[Any]] = []
+    sql: list[str] = []
     for month in _months(cal, fy, run.ctx.as_of):
         r = run.run("quota_attainment", period=PeriodParam.of(month))
         row = dict(zip(r.columns, r.rows[0], strict=True)) if r.rows else {}
@@ -507,7 +508,8 @@ class Dashboard:
 
     def _kpis(self, run: Runner) -> list[Kpi]:
         """The headline strip: bookings, attainment, open pipeline, coverage, win rate."""
-        asks = [("bookings", "Bookings", "bookings", {}),
+        asks: list[tuple[str, str, str, dict[str, Any]]] = [
+                ("bookings", "Bookings", "bookings", {}),
                 ("attainment", "Quota attainment", "quota_attainment", {}),
                 ("pipeline", "Open pipeline", "open_pipeline", {}),
                 ("coverage", "Pipeline coverage", "pipeline_coverage", {}),

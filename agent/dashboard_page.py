@@ -29,7 +29,7 @@ class VegaBundle:
             if self._js is None:
                 import vl_convert as vlc
 
-                self._js = vlc.javascript_bundle()
+                self._js = vlc.javascript_bundle()  # type: ignore[call-arg]  # stub omits default
             return self._js
 
     def warm(self) -> None:

@@ -221,7 +221,7 @@ def expected_params(case: EvalCase, calendar: FiscalCalendar, as_of: date) -> Me
 
 def run_expected(wh: Warehouse, case: EvalCase, as_of: date) -> MetricResult:
     """Run the expected tool with the expected parameters directly (no parser involved)."""
-    if case.tool not in TOOLS:
+    if case.tool is None or case.tool not in TOOLS:
         raise ValueError(f"case {case.question!r}: unknown tool {case.tool!r}")
     run_as_of = case.plan_as_of or as_of
     ctx = ToolContext(con=wh.cursor(), settings=wh.settings, as_of=run_as_of, facts=wh.facts,
@@ -297,7 +297,7 @@ def _wanted(key: str, case: EvalCase, calendar: FiscalCalendar, as_of: date) -> 
 
 def _default_measure(tool: str | None) -> str | None:
     """A plan without a measure asks for the tool's first (default) measure."""
-    return TOOLS[tool].measures[0] if tool in TOOLS else None
+    return TOOLS[tool].measures[0] if tool is not None and tool in TOOLS else None
 
 
 def check_intent(case: EvalCase, response: AgentResponse, calendar: FiscalCalendar,

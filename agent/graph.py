@@ -3,6 +3,8 @@ guard -> escalate -> respond, and guard -> respond for refusals and clarificatio
 
 from __future__ import annotations
 
+from typing import Any
+
 from langgraph.graph import END, START, StateGraph
 
 from agent.context import Context
@@ -17,7 +19,7 @@ from agent.routing import route_after_execute, route_after_guard
 from agent.state import InputState, OutputState, State
 
 
-def build_graph() -> StateGraph:
+def build_graph() -> StateGraph[State, Context, Any, Any]:
     """Return the uncompiled graph, so tests and servers can compile it with a checkpointer."""
     builder = StateGraph(State, context_schema=Context, input_schema=InputState,
                          output_schema=OutputState)

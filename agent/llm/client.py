@@ -16,7 +16,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pydantic
@@ -89,9 +89,9 @@ class LLMClient:
                 self._chat = ChatOpenAI(
                     model=s.model,
                     base_url=s.base_url,
-                    api_key=s.effective_api_key,
+                    api_key=s.effective_api_key,  # type: ignore[arg-type]  # pydantic coerces str
                     timeout=s.timeout,
-                    max_tokens=s.max_tokens,
+                    max_tokens=s.max_tokens,  # type: ignore[call-arg]  # a pydantic alias
                     temperature=0,
                     max_retries=0,
                     use_responses_api=False,
@@ -171,9 +171,10 @@ class LLMClient:
             attempts += 1
             return request(min(self.settings.timeout, left))
 
+        # tenacity types `|` for its stop classes only (the ignore); stop_any calls any callable
         retrying = Retrying(
             retry=retry_if_exception(lambda e: _transient(openai, e)),
-            stop=stop_after_attempt(self.settings.max_attempts) | self._past_deadline(deadline),
+            stop=stop_after_attempt(self.settings.max_attempts) | self._past_deadline(deadline),  # type: ignore[operator]
             wait=self._wait,
             sleep=self._sleep,
             before_sleep=_log_retry,
@@ -224,7 +225,8 @@ class LLMClient:
         self, key: str | None, kind: str, outcome: Outcome, attempts: int, start: float,
         message: AIMessage | None = None,
     ) -> None:
-        tokens = (message.usage_metadata if isinstance(message, AIMessage) else None) or {}
+        tokens: Mapping[str, Any] = (
+            message.usage_metadata if isinstance(message, AIMessage) else None) or {}
         call = LLMCall(
             model=self.settings.model,
             kind="structured" if kind == "structured" else "text",

@@ -174,8 +174,9 @@ def _pools(data: dict[str, Any], rows: list[Any], texts: list[str]) -> _Pools:
             continue
         previous = name_b == f"{name_a}_previous" or name_a == f"{name_b}_previous"
         for r in range(min(len(rows), PAIR_ROWS)):  # one row's measures: "up 26.5% from $13.1M"
-            if a[r] is not None and b[r] is not None:
-                _compare(pools, unit_a, a[r], b[r], growth=previous)
+            x, y = a[r], b[r]
+            if x is not None and y is not None:
+                _compare(pools, unit_a, x, y, growth=previous)
     if headline is not None and headline not in cells:  # a total above its breakdown
         unit = str(data.get("unit") or "count")
         for _, u, column in columns:

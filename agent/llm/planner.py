@@ -61,7 +61,7 @@ def plan_schema() -> type[BaseModel]:
 
     names = tuple(sorted(TOOLS))
     return create_model("RevOpsPlan", __base__=ModelPlanBase,
-                        tool=(Literal[names] | None, Field(  # type: ignore[valid-type]
+                        tool=(Literal[names] | None, Field(  # type: ignore[arg-type]  # a Literal built at run time
                             None, description="The tool that answers the question.")))
 
 
@@ -170,10 +170,10 @@ def catalog(wh: Warehouse) -> str:
             if dim not in (Dimension.account, Dimension.opportunity):
                 values.setdefault(dim.value, []).append(label)
     lines.append("\nValues in the data (use these exact labels in filters):")
-    for dim, labels in sorted(values.items()):
+    for dim_name, labels in sorted(values.items()):
         shown = sorted(labels)[:LISTED_VALUES]
         more = f" (and {len(labels) - len(shown)} more)" if len(labels) > len(shown) else ""
-        lines.append(f"- {dim}: {json.dumps(shown)}{more}")
+        lines.append(f"- {dim_name}: {json.dumps(shown)}{more}")
     return "\n".join(lines)
 
 

@@ -26,12 +26,13 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Run the rules parser (then the model, if any) against the warehouse's vocabulary."""
     wh = runtime.context.warehouse
     assert state.as_of is not None, "intake sets as_of"
+    as_of = state.as_of  # narrowed for the closure below
     if decide(state.question).action == "refuse":
         return {}  # a write, a statement or an override is refused before any parsing (guard)
 
     def parse(text: str, sure: bool = True) -> Plan | Clarification:
         try:
-            return checked(parse_question(text, as_of=state.as_of, calendar=wh.settings.calendar,
+            return checked(parse_question(text, as_of=as_of, calendar=wh.settings.calendar,
                                           index=wh.entities, previous=state.previous_plan,
                                           sure=sure))
         except ValidationError as exc:  # e.g. "top 1001", a year like 1850 or 9999

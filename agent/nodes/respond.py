@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, cast
 
 from langgraph.runtime import Runtime
 
@@ -28,7 +28,8 @@ def respond(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     info = None
     if llm is not None:
         usage = llm.take_usage(state.request_id)
-        info = LLMInfo(answered_by=state.answered_by, **usage.model_dump())
+        answered_by = cast(Literal["llm", "template"], state.answered_by)  # only nodes set it
+        info = LLMInfo(answered_by=answered_by, **usage.model_dump())
     if notices or info is not None:
         out["response"] = response.model_copy(update={
             "warnings": [*response.warnings, *notices], "llm": info})

@@ -46,7 +46,8 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
     triggers a question.
     """
     if all(x in lexicon().words for x in reading.words[i:j]):
-        return _confident_match(reading, index, i, j, text)
+        _confident_match(reading, index, i, j, text)
+        return None
     cue = (i > 0 and reading.words[i - 1] in FILTER_CUES | EXCLUDE_CUES) or any(
         x in reading.named for x in reading.words[i:j])
     people = index.partial(text) if j - i == 1 else []

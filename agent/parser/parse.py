@@ -176,6 +176,7 @@ def vote_metrics(reading: Reading) -> None:
             tools = {x.tool for x in entries if x.kind == "measure"}
             if len(tools) == 1 and all(x.kind == "measure" for x in entries):  # not "stage"
                 (tool,) = tools
+                assert tool is not None  # the lexicon builds every measure entry with its tool
                 reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
 
 
@@ -447,7 +448,7 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     if compared:
         for grain in ("month", "quarter", "year"):
             if calendar.bucket(first.start, grain).start == first.start and \
-                    calendar.previous(first, grain).start == second.start:  # type: ignore
+                    calendar.previous(first, grain).start == second.start:
                 reading.compare = "previous_period"
                 return first
         if first.shifted_years(-1).start == second.start:

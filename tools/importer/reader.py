@@ -143,7 +143,8 @@ def _is_empty(path: Path, fmt: str) -> bool:
 
 def _csv_options(load: Load) -> tuple[str, dict[str, object]]:
     """Extra read_csv arguments as SQL (names fixed here) and their bound values."""
-    parts, params = [], {}
+    parts: list[str] = []
+    params: dict[str, object] = {}
     # Quotes are RFC 4180 double quotes unless the load says otherwise: left to the sniffer,
     # a quote that never closes makes it read the file without quoting, and `"Darcel` loads
     # as a value; with the quote set, DuckDB stops at that line instead.

@@ -123,7 +123,8 @@ def _sources(plan: LoadPlan, col: ColumnPlan, fi: int, names: Names) -> list[str
     if col.spec.concat is not None:
         return [f"{q(h) if h else null} AS {names.concat(i, j)}"
                 for j, h in enumerate(col.concat[fi])]
-    cols = [f"{q(col.main[fi]) if col.main[fi] else null} AS {names.main(i)}"]
+    main = col.main[fi]
+    cols = [f"{q(main) if main else null} AS {names.main(i)}"]
     found = col.fallbacks[fi]
     for j in range(max(len(f) for f in col.fallbacks)):
         cols.append(f"{q(found[j]) if j < len(found) else null} AS {names.fallback(i, j)}")

@@ -27,7 +27,7 @@ class LoadReport(BaseModel):
     columns: dict[str, str | None] = Field(default_factory=dict)
     """Target column -> source header used (None for constants or absent optional columns)."""
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented form
     @property
     def loaded(self) -> int:
         """Rows written: inserted + updated."""
@@ -43,7 +43,7 @@ class TableCounts(BaseModel):
     updated: int = 0
     rejected: int = 0
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented form
     @property
     def loaded(self) -> int:
         """Rows written: inserted + updated."""
@@ -126,7 +126,7 @@ class ImportSummary(BaseModel):
     phases: dict[str, float] = {}
     """Seconds per phase (read, load, checks, opp_facts rebuild, commit): where the time went."""
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented form
     @property
     def rejected(self) -> int:
         """Rejected rows over all tables."""
@@ -171,12 +171,12 @@ class ImportSummary(BaseModel):
         if skipped:
             lines += ["", f"Not in the export (optional, skipped): {', '.join(skipped)}."]
         if self.tools:
-            ready = [t.tool for t in self.tools if t.ready]
+            ready = [tr.tool for tr in self.tools if tr.ready]
             lines += ["", f"Metrics the data supports ({len(ready)} of {len(self.tools)} "
                           "tools):", f"  ready: {', '.join(ready) or 'none'}"]
             waiting: dict[str, list[str]] = {}
-            for t in self.tools:
-                if not t.ready:
-                    waiting.setdefault(t.needs or "", []).append(t.tool)
+            for tr in self.tools:
+                if not tr.ready:
+                    waiting.setdefault(tr.needs or "", []).append(tr.tool)
             lines += [f"  {', '.join(names)}: {needs}" for needs, names in waiting.items()]
         return "\n".join(lines)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from functools import partial
 from typing import Any
 
 from tools.base import (
@@ -84,7 +85,7 @@ def reference_checks(params: MetricParams) -> list[Measure]:
     from tools.metrics.warnings import REFERENCE_CHECKS
 
     dims = {d.value for d in params.group_by} | {f.dimension.value for f in params.filters}
-    return [Measure(f"{flag}_{dim}", lambda p, flag=flag: filtered("count(*)", flag, p), "count")
+    return [Measure(f"{flag}_{dim}", partial(filtered, "count(*)", flag), "count")
             for dim, (flag, _) in REFERENCE_CHECKS.items() if dim in dims]
 
 

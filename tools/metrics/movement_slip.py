@@ -137,7 +137,7 @@ def slipping_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
         p0=q.bind("p_start", period.start), p1=q.bind("p_end", period.end),
         dims="".join(f", {d}" for d in dims), end=snapshot(ctx, q, end_day, "end_state_ts"),
         snap=snapshot(ctx, q, snap_day, "snapshot_ts"), open_forecast=OPEN_FORECAST)]
-    count = "stage_changed_deals" if measure == "regression_rate" else "deals"
+    count: str | None = "stage_changed_deals" if measure == "regression_rate" else "deals"
     if Dimension.opportunity in params.group_by:
         body, headline = _deal_list(q, params, measure)
         count = None

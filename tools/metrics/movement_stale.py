@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tools.base import Dimension, MetricParams, MetricResult, ToolContext
+from tools.base import Dimension, MetricParams, MetricResult, ToolContext, Unit
 from tools.metrics.movement_common import (
     check_dims,
     dim_columns,
@@ -27,8 +27,9 @@ STALE_DIMS = tuple(d for d in Dimension if d.value in (
     "opportunity", "rep", "manager", "team", "region", "territory", "product", "product_family",
     "industry", "segment", "deal_type", "lead_source", "account", "stage", "forecast_category"))
 MEASURES = {"share": "stale_share", "count": "stale_deals", "amount": "stale_amount"}
-UNITS = {"stale_share": "ratio", "stale_deals": "count", "stale_amount": "currency",
-         "days_since_touch": "days", "amount": "currency"}
+UNITS: dict[str, Unit] = {"stale_share": "ratio", "stale_deals": "count",
+                          "stale_amount": "currency", "days_since_touch": "days",
+                          "amount": "currency"}
 LIST_HEADLINE = {"share": "days_since_touch", "count": "days_since_touch", "amount": "amount"}
 DEFINITION = (
     "Open deals as of the as-of date whose last touch (last activity date, else last update, "

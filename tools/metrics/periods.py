@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from tools.base import MetricParams, ToolContext
 from tools.fiscal import FiscalCalendar, Grain, Period
@@ -24,7 +24,7 @@ def resolve_period(ctx: ToolContext, params: MetricParams, default: str) -> Peri
     return Period(cal.year_start(ctx.as_of), ctx.as_of, f"FY{fy} YTD")
 
 
-def trailing(cal: FiscalCalendar, as_of, grain: Grain, n: int) -> Period:  # type: ignore[no-untyped-def]
+def trailing(cal: FiscalCalendar, as_of: date, grain: Grain, n: int) -> Period:
     """Return the n fiscal buckets ending with the one that holds as_of."""
     current = cal.bucket(as_of, grain)
     first = cal.previous(current, grain, n - 1)
@@ -34,9 +34,9 @@ def trailing(cal: FiscalCalendar, as_of, grain: Grain, n: int) -> Period:  # typ
 def fiscal_bucket_of(cal: FiscalCalendar, period: Period) -> Grain | None:
     """Return the grain if the period is exactly one fiscal month, quarter or year."""
     for grain in ("month", "quarter", "year"):
-        b = cal.bucket(period.start, grain)  # type: ignore[arg-type]
+        b = cal.bucket(period.start, grain)
         if b.start == period.start and b.end == period.end:
-            return grain  # type: ignore[return-value]
+            return grain
     return None
 
 

@@ -51,7 +51,7 @@ def check_run(ctx: ToolContext, recorded_ok: bool = True) -> RunResult:
     key = ("live_check_run", as_of)  # the catalog in effect is read from the data too
     if key not in ctx.memo:  # the data cannot change under a read-only connection: run once
         ctx.memo[key] = run_checks(ctx.con, catalog, ctx.settings, as_of)
-    return ctx.memo[key]  # type: ignore[no-any-return]
+    return ctx.memo[key]
 
 
 def run_warnings(ctx: ToolContext, run: RunResult, recorded: bool = False,

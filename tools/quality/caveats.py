@@ -12,6 +12,7 @@ Two hooks for the metric engine (tools.metrics.engine / warnings):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from tools.base import Dimension, MetricParams, ToolContext, Warning
@@ -67,7 +68,7 @@ VOCABULARY_OF = {Dimension.industry: "industry", Dimension.lead_source: "lead_so
 def caveat_measures(spec: MetricSpec, params: MetricParams) -> list[Measure]:
     """Return the `dq_*` count columns to add to a metric's statement."""
     del params  # every applicable caveat is counted, whatever the breakdown
-    return [Measure(c.column, lambda p, c=c: filtered("count(*)", c.condition, p), "count")
+    return [Measure(c.column, partial(filtered, "count(*)", c.condition), "count")
             for c in CAVEATS if spec.name in c.metrics]
 
 

@@ -43,8 +43,8 @@ def load(overrides: str | None = None) -> Catalog:
     except ValidationError as exc:
         raise RuleError(f"[accuracy]: {_first_error(exc)}") from None
     if set(accuracy.scope) - set(tables):
-        unknown = sorted(set(accuracy.scope) - set(tables))
-        raise RuleError(f"[accuracy] scope names unknown tables {unknown}")
+        out_of_scope = sorted(set(accuracy.scope) - set(tables))
+        raise RuleError(f"[accuracy] scope names unknown tables {out_of_scope}")
     checksum = hashlib.sha256((BUILTIN + "\0" + (overrides or "")).encode()).hexdigest()[:16]
     return Catalog(accuracy=accuracy, tables=tables, vocabularies=vocab, rules=rules,
                    overrides=overrides or None, checksum=checksum)

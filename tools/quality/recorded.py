@@ -52,9 +52,10 @@ def current_run(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> RunResult |
 def load_run(con: duckdb.DuckDBPyConnection, run_id: str) -> RunResult:
     """Rebuild a recorded run (owners and quarantine details are not recorded)."""
     p = {"run": run_id}
-    head = dict(zip(RUN_COLUMNS, con.execute(
-        f"SELECT {', '.join(RUN_COLUMNS)} FROM dq_runs WHERE run_id = $run", p).fetchone(),
-        strict=True))
+    found = con.execute(
+        f"SELECT {', '.join(RUN_COLUMNS)} FROM dq_runs WHERE run_id = $run", p).fetchone()
+    assert found is not None, run_id  # callers pass a run_id just read from dq_runs
+    head = dict(zip(RUN_COLUMNS, found, strict=True))
     rules = [RuleResult(rule_id=r[0], table=r[1], name=r[2], dimension=r[3], severity=r[4],
                         description="", status=r[5], applicable=r[6], failed=r[7],
                         pass_rate=r[8], min_pass_fraction=r[9], passed=r[10],

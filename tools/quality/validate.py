@@ -10,6 +10,7 @@ can only describe a per-record predicate, never read other data or change anythi
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import duckdb
 
@@ -36,7 +37,7 @@ def expression_columns(con: duckdb.DuckDBPyConnection, sql: str, columns: set[st
                        params: set[str], where: str) -> set[str]:
     """Return the columns `sql` reads; raise RuleError unless it is a safe scalar expression."""
     raw = con.execute("SELECT json_serialize_sql($q)", {"q": f"SELECT {sql}"}).fetchone()
-    tree = json.loads(raw[0]) if raw else {"error": True}
+    tree: dict[str, Any] = json.loads(raw[0]) if raw else {"error": True}
     if tree.get("error"):
         raise RuleError(f"{where}: not a valid SQL expression "
                         f"({tree.get('error_message', 'unparseable')}): {sql!r}")
