@@ -87,7 +87,8 @@ def document(public_url: str = "") -> dict[str, Any]:
                     "200": reply("TaskResponse", "The answer (any status but a refused or "
                                                  "unanswerable tool call)."),
                     "409": reply("ErrorBody", "The task id was used with another body."),
-                    "422": reply("ErrorBody", "Invalid body or params (field and range)."),
+                    "422": reply("ErrorBody", "Invalid body or params (field and range), or a "
+                                              "deadline already past (deadline_exceeded)."),
                     "504": reply("ErrorBody", "Not answered in time; GET the task later."),
                     **errors}}},
             "/v1/tasks/{task_id}": {"get": {

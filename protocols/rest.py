@@ -3,7 +3,8 @@ GET /openapi.json (protocols/openapi.py).
 
 Tasks are idempotent on task_id: a repeat gets the stored response without recomputing, a
 repeat with a different body gets 409. The graph runs in a worker thread under a time limit;
-past it the caller gets 504 while the work finishes and is stored for a later GET.
+past it the caller gets 504 while the work finishes and is stored for a later GET; a deadline
+already past on arrival is the caller's error (422, no work started).
 """
 
 from __future__ import annotations
@@ -99,7 +100,8 @@ async def post_task(request: Request) -> JSONResponse:
         if future.body != body:
             return _conflict(envelope.task_id)
     elif limit <= 0:
-        return error(504, "deadline_exceeded", "the task's deadline has already passed",
+        # the caller's input, not a server fault: 422, and no work is started
+        return error(422, "deadline_exceeded", "the task's deadline has already passed",
                      task_id=envelope.task_id)
     else:
         future = service.start(envelope.task_id, body, _answer(service, envelope, requester,

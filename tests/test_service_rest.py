@@ -200,11 +200,12 @@ def test_unknown_paths_and_methods_get_json(client):
     assert wrong.status_code == 405 and wrong.json()["error"] == "method_not_allowed"
 
 
-def test_a_past_deadline_gets_504_without_work(client, server):
+def test_a_past_deadline_gets_422_without_work(client, server):
     past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
     reply = client.post("/v1/tasks", json=task("t-late", question=WIN_RATE, deadline=past),
                         headers=auth("hub"))
-    assert reply.status_code == 504 and reply.json()["task_id"] == "t-late"
+    assert reply.status_code == 422 and reply.json()["task_id"] == "t-late"
+    assert reply.json()["error"] == "deadline_exceeded"
     assert server[1].store.get("t-late") is None
 
 
