@@ -12,17 +12,16 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from rapidfuzz import fuzz, process
 
 from protocols.scope import Category, Target
 from tools.base import Dimension, Filter
 from tools.registry import TOOLS
+from tools.suggest import did_you_mean
 
 Op = Literal["<", "<=", ">", ">=", "==", "!="]
 Severity = Literal["info", "warning", "critical"]
@@ -164,18 +163,15 @@ class Monitor(_Strict):
         return self.per_row if self.per_row is not None else bool(self.params.group_by)
 
 
-def _hint(value: Any, known: Iterable[str]) -> str:
-    close = process.extractOne(str(value), list(known), scorer=fuzz.ratio, score_cutoff=60)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def _check_tool(name: str, measure: str | None, group_by: list[Dimension]) -> None:
     tool = TOOLS.get(name)
     if tool is None:
-        raise ValueError(f"unknown tool {name!r}{_hint(name, TOOLS)}; `revops tools` lists them")
+        raise ValueError(f"unknown tool {name!r}{did_you_mean(name, TOOLS)}; `revops tools` "
+                         "lists them")
     if measure is not None and measure not in tool.measures:
-        raise ValueError(f"tool {name} has no measure {measure!r}{_hint(measure, tool.measures)};"
-                         f" its measures: {', '.join(tool.measures)}")
+        raise ValueError(f"tool {name} has no measure {measure!r}"
+                         f"{did_you_mean(measure, tool.measures)}; its measures: "
+                         f"{', '.join(tool.measures)}")
     bad = [d.value for d in group_by if d not in tool.group_by]
     if bad:
         raise ValueError(f"tool {name} cannot group by {', '.join(bad)}; it groups by "
@@ -261,5 +257,5 @@ def load_monitors(user_file: Path | None = None) -> list[Monitor]:
 def _one_of(kind: str, v: Any, known: Any) -> Any:
     """Accept a value from a fixed list, or say which it is closest to and list them all."""
     if v not in known:
-        raise ValueError(f"unknown {kind} {v!r}{_hint(v, known)}; known: {', '.join(known)}")
+        raise ValueError(f"unknown {kind} {v!r}{did_you_mean(v, known)}; known: {', '.join(known)}")
     return v

@@ -7,7 +7,6 @@ here, so a failed import usually never opens a transaction.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from tools.importer.errors import MappingError, SourceError
 from tools.importer.mapping import ColumnSpec, Load, Mapping, normalize_header
 from tools.importer.reader import SourceFile, describe, find_files
 from tools.importer.schema import Table, kind_of
+from tools.suggest import did_you_mean
 
 _NUMERIC = {"number", "integer"}
 
@@ -97,11 +97,6 @@ class LoadPlan:
         return [f.name for f in self.files]
 
 
-def _suggest(name: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(name, options, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def match_header(headers: tuple[str, ...], candidates: list[str]) -> str | None:
     """First candidate found among headers: exact name first, then normalized
     (docs/metrics.md#import-mapping)."""
@@ -124,10 +119,10 @@ def _lookup(spec: ColumnSpec, where: str, schema: dict[str, Table]) -> Lookup | 
     table = schema.get(table_name)
     if table is None:
         raise MappingError(f"{where}: lookup table '{table_name}' does not exist"
-                           f"{_suggest(table_name, list(schema))}")
+                           f"{did_you_mean(table_name, list(schema))}")
     if not table.has(match):
         raise MappingError(f"{where}: lookup column '{spec.lookup}' does not exist"
-                           f"{_suggest(match, list(table.columns))}")
+                           f"{did_you_mean(match, list(table.columns))}")
     if len(table.primary_key) != 1:
         raise MappingError(f"{where}: lookups need a table with a one-column primary key; "
                            f"{table_name} has none")
@@ -171,7 +166,7 @@ def _missing(file: SourceFile, wanted: str, where: str, required: bool) -> None:
     hint = "" if required else "; add `optional = true` to that column if exports may lack it"
     raise SourceError(
         f"{file.name} has no {kind} '{wanted}' (needed for {where})"
-        f"{_suggest(wanted, list(file.headers))}. Columns in the file: {listed}{hint}"
+        f"{did_you_mean(wanted, list(file.headers))}. Columns in the file: {listed}{hint}"
     )
 
 
@@ -192,12 +187,12 @@ def plan_load(
     table = schema.get(load.table)
     if table is None:
         raise MappingError(f"load '{load.name}': table '{load.table}' is not in the warehouse"
-                           f"{_suggest(load.table, list(schema))}")
+                           f"{did_you_mean(load.table, list(schema))}")
     specs = load.specs
     for target in specs:
         if not table.has(target):
             raise MappingError(f"load '{load.name}': {load.table} has no column '{target}'"
-                               f"{_suggest(target, list(table.columns))}")
+                               f"{did_you_mean(target, list(table.columns))}")
     key = list(table.primary_key) or list(load.key or [])
     if not key:
         raise MappingError(f"load '{load.name}': {load.table} has no primary key; list the "
