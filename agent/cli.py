@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
+from agent.cli_common import fail, parse_date, stderr
 from agent.monitor_cli import monitor
 from agent.outbox_cli import outbox_app
 
@@ -57,40 +57,11 @@ DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback o
                                                            "error instead of one line.")]
 
 
-def _parse_date(value: str | None, option: str, as_json: bool = False) -> date | None:
-    """Read a date option: YYYY-MM-DD within the dates every input may name (tools.base)."""
-    from tools.base import MAX_DATE, MIN_DATE
-
-    if value is None:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        _fail(f"{option}: expected YYYY-MM-DD, got {value!r}", as_json)
-    if not MIN_DATE <= day <= MAX_DATE:
-        _fail(f"{option}: must be between {MIN_DATE} and {MAX_DATE}, got {value}", as_json)
-    return day
-
-
-def _fail(message: str, as_json: bool = False, code: int = 2, kind: str = "invalid_input"
-          ) -> NoReturn:
-    """End the command with one line on stderr (and, with --json, a JSON error object on
-    stdout): exit 2 for input the command refuses, 1 for a failure while answering."""
-    if as_json:
-        print(json.dumps({"status": "error", "error": kind, "detail": message}))
-    _stderr(f"error: {message}")
-    raise typer.Exit(code)
-
-
 def default_db() -> Path:
     """Return $REVOPS_DB or the per-user default warehouse path."""
     from agent.session import warehouse_path
 
     return warehouse_path()
-
-
-def _stderr(message: str) -> None:
-    print(message, file=sys.stderr)
 
 
 def _progress() -> Any:
@@ -141,7 +112,7 @@ def ask(
     debug: DebugOption = False,
 ) -> None:
     """Answer a revenue question."""
-    as_of_date = _parse_date(as_of, "--as-of", as_json)
+    as_of_date = parse_date(as_of, "--as-of", as_json)
     _check_question(question, as_json)
     _check_suffix(chart, (".svg", ".png", ".html"), "--chart")
     _check_suffix(output, (".csv", ".parquet"), "--output")
@@ -156,7 +127,7 @@ def ask(
     except Exception as exc:  # a fault of ours or of the warehouse: one line, not a traceback
         if debug:
             raise
-        _fail(f"internal error while answering ({type(exc).__name__}); run with --debug for "
+        fail(f"internal error while answering ({type(exc).__name__}); run with --debug for "
               "the traceback", as_json, code=1, kind="internal_error")
     if as_json:
         print(response.model_dump_json(indent=2))
@@ -190,10 +161,10 @@ def _queue_escalation(response: Any, question: str, as_of: date | None) -> None:
             store.record_response(request, response, sender="cli")
             where = store.where  # a URL's password is not printed
     except (StoreOpenError, OSError, ValueError) as exc:
-        _stderr(f"warning: escalation {response.escalation.escalation_id} not queued in the "
+        stderr(f"warning: escalation {response.escalation.escalation_id} not queued in the "
                 f"outbox: {exc}")
         return
-    _stderr(f"Queued in the outbox ({where}); `revops outbox deliver` sends it.")
+    stderr(f"Queued in the outbox ({where}); `revops outbox deliver` sends it.")
 
 
 def _check_suffix(path: Path | None, allowed: tuple[str, ...], option: str) -> None:
@@ -209,17 +180,17 @@ def _export(response: Any, chart: Path | None, output: Path | None) -> None:
     r = response.result
     if chart is not None:
         if r is None or r.chart is None:
-            _stderr(f"No chart written to {chart}: this answer has no shape to draw "
+            stderr(f"No chart written to {chart}: this answer has no shape to draw "
                     "(a single number, or no result).")
         else:
             write_chart(r.chart, chart)
-            _stderr(f"Chart written to {chart}.")
+            stderr(f"Chart written to {chart}.")
     if output is not None:
         if r is None:
-            _stderr(f"No table written to {output}: the answer has no result.")
+            stderr(f"No table written to {output}: the answer has no result.")
         else:
             write_table(r.columns, r.rows, output)
-            _stderr(f"Table written to {output} ({len(r.rows):,} rows).")
+            stderr(f"Table written to {output} ({len(r.rows):,} rows).")
 
 
 @app.command()
@@ -234,13 +205,13 @@ def chat(
     """Ask questions in a conversation: follow-ups keep the metric, filters and period."""
     import uuid
 
-    as_of_date = _parse_date(as_of, "--as-of")
+    as_of_date = parse_date(as_of, "--as-of")
     thread_id = thread or uuid.uuid4().hex[:12]
     with _warehouse(db, threads=True) as (wh, llm, saver):
         from agent.ask import ask as run
         from agent.render import print_response
 
-        _stderr(f"Thread {thread_id} ({'model: ' + llm.settings.model if llm else 'rules parser'})"
+        stderr(f"Thread {thread_id} ({'model: ' + llm.settings.model if llm else 'rules parser'})"
                 ". Ask a question; follow up with \"and by region?\", \"what about last "
                 "quarter?\", \"why?\". Empty line or Ctrl-D to stop.")
         while True:
@@ -252,7 +223,7 @@ def chat(
                 break
             print_response(run(wh, question, as_of=as_of_date, thread_id=thread_id,
                                checkpointer=saver, llm=llm))
-    _stderr(f"Resume with: revops chat --thread {thread_id}")
+    stderr(f"Resume with: revops chat --thread {thread_id}")
 
 
 def _check_question(question: str, as_json: bool) -> None:
@@ -266,7 +237,7 @@ def _check_question(question: str, as_json: bool) -> None:
     try:
         TaskInput.model_validate({"question": question})
     except ValidationError as exc:
-        _fail(validation_text(exc), as_json)
+        fail(validation_text(exc), as_json)
 
 
 def _read_only(path: Path) -> Any:
@@ -277,7 +248,7 @@ def _read_only(path: Path) -> Any:
     try:
         return connect(path, read_only=True)
     except WarehouseError as exc:
-        _stderr(f"error: {exc}")
+        stderr(f"error: {exc}")
         raise typer.Exit(2) from None
 
 
@@ -289,7 +260,7 @@ def _warehouse(db: Path | None, *, threads: bool, live: bool = False
     import replaces it (a server)."""
     path = db or default_db()
     if db is None and not os.environ.get("REVOPS_DB", "").strip() and not path.exists():
-        _stderr(f"No warehouse yet: building the demo company in {path} (one time).")
+        stderr(f"No warehouse yet: building the demo company in {path} (one time).")
         build_demo(path)
     from agent.ask import ThreadStoreError, open_threads
     from agent.context import Warehouse
@@ -300,7 +271,7 @@ def _warehouse(db: Path | None, *, threads: bool, live: bool = False
         saver = open_threads(threads_path()) if threads else None
     except ThreadStoreError as exc:  # bad REVOPS_THREADS_DB: a message, not a traceback
         con.close()
-        _stderr(f"error: {exc}")
+        stderr(f"error: {exc}")
         raise typer.Exit(2) from None
     try:
         if live:
@@ -330,10 +301,10 @@ def demo(
 ) -> None:
     """Generate the demo company (a believable B2B SaaS CRM) into a warehouse file."""
     path = db or default_db()
-    end = _parse_date(end_date, "--end-date")
+    end = parse_date(end_date, "--end-date")
     if path.exists():
         if not force:
-            _stderr(f"error: {path} exists; pass --force to replace it")
+            stderr(f"error: {path} exists; pass --force to replace it")
             raise typer.Exit(2)
         path.unlink()
         Path(f"{path}.wal").unlink(missing_ok=True)
@@ -380,10 +351,10 @@ def import_(
                 leftover.unlink(missing_ok=True)
         if as_json:
             print(json.dumps({"status": "failed", "error": str(exc)}))
-        _stderr(f"import failed, nothing was loaded: {exc}")
+        stderr(f"import failed, nothing was loaded: {exc}")
         raise typer.Exit(1) from None
     except WarehouseError as exc:  # --swap: the file is being written by someone else
-        _stderr(f"error: {exc}")
+        stderr(f"error: {exc}")
         raise typer.Exit(2) from None
     if as_json:
         print(summary.model_dump_json(indent=2))
@@ -435,7 +406,7 @@ def refresh(db: DbOption = None) -> None:
 
     path = db or default_db()
     if not path.exists():
-        _stderr(f"error: no warehouse at {path}")
+        stderr(f"error: no warehouse at {path}")
         raise typer.Exit(2)
     with writable(path) as con:
         state = "were already current" if facts_current(con) else "rebuilt"
@@ -495,17 +466,17 @@ def eval_(
     try:
         qset = ev.load_questions(questions)
     except ValueError as exc:
-        _stderr(f"error: {exc}")
+        stderr(f"error: {exc}")
         raise typer.Exit(2) from None
     if db is not None:
         path = db
     elif qset.demo is None:
-        _stderr("error: the question set names no demo company; pass --db")
+        stderr("error: the question set names no demo company; pass --db")
         raise typer.Exit(2)
     else:
         path = ev.demo_path(qset.demo, data_dir())
         if not path.exists():
-            _stderr(f"Building the set's demo company in {path} (one time).")
+            stderr(f"Building the set's demo company in {path} (one time).")
             build_demo(path, seed=qset.demo.seed, opportunities=qset.demo.opportunities,
                        end_date=qset.demo.end_date,
                        fiscal_year_start_month=qset.demo.fiscal_year_start_month)
@@ -547,7 +518,7 @@ def serve(
         try:
             run_service(wh, host=host, port=port, tokens_file=tokens, llm=llm, threads=saver)
         except (AuthConfigError, StoreOpenError, ValidationError) as exc:
-            _stderr(f"error: {exc}")
+            stderr(f"error: {exc}")
             raise typer.Exit(2) from None
 
 
@@ -568,7 +539,7 @@ def dashboard(
     """The revenue operations dashboard as one HTML file: every panel computed by the tools."""
     from pydantic import ValidationError
 
-    as_of_date = _parse_date(as_of, "--as-of") or date.today()
+    as_of_date = parse_date(as_of, "--as-of") or date.today()
     with _warehouse(db, threads=False) as (wh, _llm, _saver):
         from agent.dashboard import Dashboard, Filters
         from agent.dashboard_page import VegaBundle, render
@@ -593,10 +564,10 @@ def dashboard(
         out = Path(tempfile.mkdtemp(prefix="revops-")) / "dashboard.html"
         out.write_text(html, encoding="utf-8")
         webbrowser.open(out.as_uri())
-        _stderr(f"Dashboard written to {out} and opened in your browser.")
+        stderr(f"Dashboard written to {out} and opened in your browser.")
         return
     out.write_text(html, encoding="utf-8")
-    _stderr(f"Dashboard written to {out} ({len(page.panels)} panels, as of {page.as_of}).")
+    stderr(f"Dashboard written to {out} ({len(page.panels)} panels, as of {page.as_of}).")
 
 
 def main() -> None:

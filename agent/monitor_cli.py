@@ -14,19 +14,16 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
+
+from agent.cli_common import fail, parse_date
 
 MonitorsOption = Annotated[Path | None, typer.Option(
     "--monitors", envvar="REVOPS_MONITORS_FILE", show_default=False,
     help="Monitors file (TOML) that disables, replaces or adds monitors "
          "(default: $REVOPS_MONITORS_FILE; the shipped monitors always load first).")]
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    print(f"error: {message}", file=sys.stderr)
-    raise typer.Exit(code)
 
 
 def monitor(
@@ -54,15 +51,15 @@ def monitor(
     from protocols.settings import OutboxSettings
     from protocols.store import TaskStore
 
-    fixed_as_of = _parse_date(as_of)
+    fixed_as_of = parse_date(as_of, "--as-of")
     try:
         monitors = load_monitors(monitors_file)
     except MonitorConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     try:
         settings = OutboxSettings()
     except ValueError as exc:  # pydantic's ValidationError: a bad REVOPS_* variable
-        _fail(f"invalid outbox settings: {exc}")
+        fail(f"invalid outbox settings: {exc}")
     from protocols.sqlstore import StoreOpenError
 
     try:
@@ -70,7 +67,7 @@ def monitor(
 
         opened = TaskStore(state_location(store) if store else settings.state_db)
     except StoreOpenError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     with opened as task_store, Outbox.from_settings(task_store, settings) as outbox:
         if once:
             report = _pass(db, task_store, outbox, monitors, fixed_as_of or date.today())
@@ -112,16 +109,6 @@ class _StopOnSignal:
     def __exit__(self, *exc: object) -> None:
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)
-
-
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}",
-                                 param_hint="--as-of") from None
 
 
 def _pass(db: Path | None, store: Any, outbox: Any, monitors: list[Any], as_of: date) -> Any:

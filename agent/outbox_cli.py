@@ -12,9 +12,11 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn
+from typing import Annotated, Any, Literal
 
 import typer
+
+from agent.cli_common import fail
 
 outbox_app = typer.Typer(no_args_is_help=True, help="Escalations waiting for (or done with) "
                          "delivery to the hub or a peer agent.")
@@ -38,13 +40,13 @@ def _open(store_path: str | None, *, outbox: bool = False,
     try:
         settings = OutboxSettings()
     except ValueError as exc:  # pydantic's ValidationError: a bad REVOPS_* variable
-        _fail(f"invalid outbox settings: {exc}")
+        fail(f"invalid outbox settings: {exc}")
     from protocols.sqlstore import StoreOpenError
 
     path = state_location(store_path) if store_path else settings.state_db
     missing = isinstance(path, Path) and not path.exists()  # a PostgreSQL URL always opens
     if missing and required:
-        _fail(f"no task store at {path}", code=1)
+        fail(f"no task store at {path}", code=1)
     if missing:
         # Not an error: the service creates the store when the first task arrives.
         if as_json:
@@ -54,7 +56,7 @@ def _open(store_path: str | None, *, outbox: bool = False,
     try:
         store = TaskStore(path)
     except StoreOpenError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     box = Outbox.from_settings(store, settings) if outbox else None
     try:
         yield store, box
@@ -69,11 +71,6 @@ def state_location(value: str) -> Path | str:
     from agent.session import is_postgres_url
 
     return value.strip() if is_postgres_url(value) else Path(value).expanduser()
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    print(f"error: {message}", file=sys.stderr)
-    raise typer.Exit(code)
 
 
 def _console() -> Any:
@@ -161,7 +158,7 @@ def show(
     with _open(store, required=True) as (s, _):
         record = s.escalation(escalation_id)
     if record is None:
-        _fail(f"no escalation {escalation_id!r}; `revops outbox list` shows them", code=1)
+        fail(f"no escalation {escalation_id!r}; `revops outbox list` shows them", code=1)
     if as_json:
         print(record.model_dump_json(indent=2))
         return
@@ -192,12 +189,12 @@ def retry(
 ) -> None:
     """Re-queue dead escalations with a fresh try budget and attempt delivery now."""
     if (escalation_id is not None) == all_dead:
-        _fail("give an escalation ID or --all-dead (one of them)")
+        fail("give an escalation ID or --all-dead (one of them)")
     with _open(store, outbox=True, as_json=as_json, required=escalation_id is not None) as (
             s, box):
         if escalation_id is not None:
             if s.escalation(escalation_id) is None:
-                _fail(f"no escalation {escalation_id!r}; `revops outbox list` shows them", 1)
+                fail(f"no escalation {escalation_id!r}; `revops outbox list` shows them", code=1)
             results = [box.retry(escalation_id)]
         else:
             results = box.retry_dead()
