@@ -63,7 +63,7 @@
 
   function panelHtml(pn) {
     const meta = [pn.period, pn.as_of ? `as of ${pn.as_of}` : "",
-                  `${Number(pn.n_records).toLocaleString("en-US")} records`].filter(Boolean).join(" · ");
+                  `${Number(pn.n_records).toLocaleString("en-US")} ${pn.n_records === 1 ? "record" : "records"}`].filter(Boolean).join(" · ");
     const mini = pn.kpis.length ? `<div class="mini">${pn.kpis.map((k) =>
       `<div>${esc(k.label)}<b>${esc(k.text)}</b>${k.detail ? esc(k.detail) : ""}</div>`).join("")}</div>` : "";
     const body = pn.error ? `<div class="error">${esc(pn.error)}</div>`
