@@ -523,5 +523,6 @@ class Dashboard:
                                detail=str(exc)))
                 continue
             detail = r.period["label"] if r.period else ""
-            out.append(_kpi(r, key, label, detail=f"{detail} · {r.n_records:,} record{'' if r.n_records == 1 else 's'}"))
+            noun = "record" if r.n_records == 1 else "records"
+            out.append(_kpi(r, key, label, detail=f"{detail} · {r.n_records:,} {noun}"))
         return out
