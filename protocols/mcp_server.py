@@ -153,6 +153,8 @@ def call_metric_tool(warehouse: Warehouse, name: str, arguments: dict[str, Any],
     tool = TOOLS.get(name)
     if tool is None:
         return tool_error(f"unknown tool '{name}'", sorted([*TOOLS, ASK]))
+    from agent.charts import chart_for  # Altair loads only when a tool is called
+
     try:
         args = ToolArguments.model_validate(arguments)
         params = args.metric_params()
@@ -161,10 +163,10 @@ def call_metric_tool(warehouse: Warehouse, name: str, arguments: dict[str, Any],
                           facts=warehouse.facts, memo=warehouse.memo,
                           scope=row_scope(requester, con), cache=warehouse.answers)
         result = run_tool(ctx, name, params)
-        result.chart = _chart(result)
+        result.chart = chart_for(result)
         text = _summary(result, params)
     except ValidationError as exc:
-        return tool_error(f"invalid arguments for {name}: {_validation_text(exc)}")
+        return tool_error(f"invalid arguments for {name}: {validation_text(exc)}")
     except AccessDenied as exc:
         return tool_error(f"access denied: {exc}" + (f" {exc.instead}" if exc.instead else ""))
     except ToolInputError as exc:
@@ -179,12 +181,6 @@ def call_metric_tool(warehouse: Warehouse, name: str, arguments: dict[str, Any],
                           structured_content=result.model_dump(mode="json"))
 
 
-def _chart(result: MetricResult) -> dict[str, Any] | None:
-    from agent.charts import chart_for
-
-    return chart_for(result)
-
-
 def call_ask(warehouse: Warehouse, arguments: dict[str, Any], *, llm: Any, today: date,
              requester: Requester | None = None) -> CallToolResult:
     """Run the whole agent on one question; its AgentResponse is the structured content."""
@@ -193,7 +189,7 @@ def call_ask(warehouse: Warehouse, arguments: dict[str, Any], *, llm: Any, today
     try:
         args = AskArguments.model_validate(arguments)
     except ValidationError as exc:
-        return tool_error(f"invalid arguments for {ASK}: {_validation_text(exc)}")
+        return tool_error(f"invalid arguments for {ASK}: {validation_text(exc)}")
     try:
         response = ask(warehouse, args.question, as_of=args.as_of or today, llm=llm,
                        requester=requester)
@@ -277,10 +273,6 @@ def _input_schema(tool: Tool) -> dict[str, Any]:
     defs["Filter"]["properties"]["dimension"] = dims
     defs.pop("Dimension", None)
     return schema
-
-
-def _validation_text(exc: ValidationError) -> str:
-    return validation_text(exc)
 
 
 def _summary(result: MetricResult, params: MetricParams) -> str:

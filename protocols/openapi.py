@@ -4,6 +4,7 @@ pydantic models that validate the requests, so the published contract and the ch
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -38,8 +39,10 @@ class TaskResponse(AgentResponse):
     task_id: str
 
 
+@functools.cache
 def document(public_url: str = "") -> dict[str, Any]:
-    """Return the OpenAPI document of the REST binding."""
+    """Return the OpenAPI document of the REST binding (built once per URL: it depends only on
+    the models and the tool catalog, both fixed for the process)."""
     from tools.registry import TOOLS
 
     _, defs = models_json_schema(

@@ -187,7 +187,7 @@ class Outbox:
         error = f"HTTP {code}: {_snippet(response)}"
         if code >= 500 or code in RETRYABLE_CLIENT_ERRORS:
             return self._failed(e, error, base, status_code=code,
-                                retry_after=_retry_after(response))
+                                retry_after=retry_after_seconds(response.headers))
         self.store.mark_dead(e.escalation_id, error, owner=self.owner)
         log.warning("escalation %s refused by %s: %s", e.escalation_id, url, error)
         return DeliveryResult(outcome="dead", status_code=code, error=error, **base)
@@ -264,7 +264,3 @@ def sender_id() -> str:
 def _snippet(response: httpx.Response, limit: int = 300) -> str:
     text = " ".join(response.text.split())
     return (text[:limit] + "…") if len(text) > limit else (text or response.reason_phrase)
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    return retry_after_seconds(response.headers)

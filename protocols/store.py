@@ -365,15 +365,6 @@ class TaskStore:
             sql += f" limit {int(limit)}"
         return [_escalation(r) for r in self.query(sql, tuple(params))]
 
-    def due(self, now: datetime, limit: int = 100) -> list[EscalationRecord]:
-        """Return pending escalations whose next attempt is due at `now`, oldest first
-        (claimed or not: see `claim_due` to take them)."""
-        rows = self.query(
-            "select * from escalations where state = 'pending'"
-            " and (next_attempt_at is null or next_attempt_at <= ?)"
-            f" order by created_at, {self._key} limit ?", (_ts(now), int(limit)))
-        return [_escalation(r) for r in rows]
-
     def claim_due(self, now: datetime, *, owner: str, lease_until: datetime,
                   limit: int = 100) -> list[EscalationRecord]:
         """Claim up to `limit` due escalations nobody holds (or whose holder's lease lapsed),

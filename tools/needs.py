@@ -56,13 +56,16 @@ NEEDS: dict[str, tuple[str, ...]] = {
 """Tool -> the tables without which it cannot answer (all other tools need opportunities)."""
 
 
-def is_empty(ctx: ToolContext, table: str) -> bool:
-    """Whether a table has no rows (memoized: a reader's data does not change under it)."""
-    key = ("empty", table)
+def _none(ctx: ToolContext, key: tuple[str, str], sql: str) -> bool:
+    """Whether `sql` counts zero (memoized: a reader's data does not change under it)."""
     if key not in ctx.memo:
-        rows = ctx.con.execute(f'select count(*) from (select 1 from "{table}" limit 1)')
-        ctx.memo[key] = not rows.fetchall()[0][0]
+        ctx.memo[key] = not ctx.con.execute(sql).fetchall()[0][0]
     return bool(ctx.memo[key])
+
+
+def is_empty(ctx: ToolContext, table: str) -> bool:
+    """Whether a table has no rows."""
+    return _none(ctx, ("empty", table), f'select count(*) from (select 1 from "{table}" limit 1)')
 
 
 def missing(ctx: ToolContext, tool: str) -> list[str]:
@@ -71,11 +74,7 @@ def missing(ctx: ToolContext, tool: str) -> list[str]:
 
 
 def _no_values(ctx: ToolContext, column: str) -> bool:
-    key = ("no values", column)
-    if key not in ctx.memo:
-        rows = ctx.con.execute(f'select count("{column}") from opportunities')
-        ctx.memo[key] = not rows.fetchall()[0][0]
-    return bool(ctx.memo[key])
+    return _none(ctx, ("no values", column), f'select count("{column}") from opportunities')
 
 
 def unmet(ctx: ToolContext, tool: str) -> list[str]:
