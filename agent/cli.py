@@ -114,8 +114,10 @@ def ask(
     """Answer a revenue question."""
     as_of_date = parse_date(as_of, "--as-of", as_json)
     _check_question(question, as_json)
-    _check_suffix(chart, (".svg", ".png", ".html"), "--chart")
-    _check_suffix(output, (".csv", ".parquet"), "--output")
+    from agent.export import CHART_FORMATS, TABLE_FORMATS
+
+    _check_suffix(chart, CHART_FORMATS, "--chart")
+    _check_suffix(output, TABLE_FORMATS, "--output")
     try:
         with _warehouse(db, threads=thread is not None) as (wh, llm, saver):
             from agent.ask import ask as run

@@ -27,7 +27,8 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     wh = runtime.context.warehouse
     assert state.as_of is not None, "intake sets as_of"
     as_of = state.as_of  # narrowed for the closure below
-    if decide(state.question).action == "refuse":
+    decision = decide(state.question)  # once: the same question is judged the same twice
+    if decision.action == "refuse":
         return {}  # a write, a statement or an override is refused before any parsing (guard)
 
     def parse(text: str, sure: bool = True) -> Plan | Clarification:
@@ -48,7 +49,7 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     update: dict[str, Any] = {}
     llm = runtime.context.llm
     if isinstance(outcome, Clarification) and llm is not None and \
-            decide(state.question).action == "allow":  # no tokens on what the guard turns away
+            decision.action == "allow":  # no tokens on what the guard turns away
         from agent.llm.planner import plan_with_model
 
         note = (f"A rules reading did not understand "

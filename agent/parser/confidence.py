@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, STOPWORDS, lexicon
 from agent.parser.normalize import normalize
@@ -36,12 +37,18 @@ never ignored, even beside a strong metric phrase."""
 
 
 @cache
-def fillers() -> frozenset[str]:
-    """Words that never change which number is asked for (fillers.toml)."""
+def _fillers_toml() -> dict[str, Any]:
+    """fillers.toml, read and parsed once for every reader below."""
     import tomllib
 
-    text = resources.files("agent.parser").joinpath("fillers.toml").read_text("utf-8")
-    data = tomllib.loads(text)
+    return tomllib.loads(resources.files("agent.parser").joinpath("fillers.toml")
+                         .read_text("utf-8"))
+
+
+@cache
+def fillers() -> frozenset[str]:
+    """Words that never change which number is asked for (fillers.toml)."""
+    data = _fillers_toml()
     return frozenset(normalize(" ".join(w for group in data["fillers"].values()
                                         for w in group)).split())
 
@@ -116,10 +123,7 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
 @cache
 def _implied() -> dict[tuple[str, str], frozenset[str]]:
     """fillers.toml [implied]: word groups by name, and words implied by a value's dimension."""
-    import tomllib
-
-    text = resources.files("agent.parser").joinpath("fillers.toml").read_text("utf-8")
-    implied = tomllib.loads(text).get("implied", {})
+    implied = _fillers_toml().get("implied", {})
     out = {("words", k): frozenset(normalize(" ".join(v)).split())
            for k, v in implied.get("words", {}).items()}
     out |= {("dimension", k): frozenset(normalize(" ".join(v)).split())
@@ -129,10 +133,7 @@ def _implied() -> dict[tuple[str, str], frozenset[str]]:
 
 @cache
 def implied_compare() -> str:
-    import tomllib
-
-    text = resources.files("agent.parser").joinpath("fillers.toml").read_text("utf-8")
-    return str(tomllib.loads(text)["implied"]["compare"]["words"])
+    return str(_fillers_toml()["implied"]["compare"]["words"])
 
 
 @cache
@@ -143,10 +144,7 @@ def tool_words(tool: str) -> frozenset[str]:
     own = {w for key, entries in lex.phrases.items() for e in entries
            if (e.kind == "metric" and e.value == tool) or (e.kind == "measure" and e.tool == tool)
            for w in key}
-    import tomllib
-
-    text = resources.files("agent.parser").joinpath("fillers.toml").read_text("utf-8")
-    implied = tomllib.loads(text).get("implied", {})
+    implied = _fillers_toml().get("implied", {})
     for group, tools in implied.get("tools", {}).items():
         if tool in tools:
             own |= set(normalize(" ".join(implied["words"][group])).split())
