@@ -11,9 +11,9 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from agent.context import Context, Warehouse
 from agent.graph import build_graph, graph
+from agent.response import AgentResponse
 from agent.session import first_line as _first_line
 from agent.session import redacted_url as _redacted
-from protocols.messages import AgentResponse
 
 if TYPE_CHECKING:
     from langgraph.checkpoint.postgres import PostgresSaver
@@ -136,12 +136,11 @@ def state_types() -> list[tuple[str, str]]:
 
     from pydantic import BaseModel
 
-    from agent import plan
-    from protocols import messages, scope
+    from agent import plan, response, scope
     from tools import base
 
     found = []
-    for module in (plan, messages, scope, base):
+    for module in (plan, response, scope, base):
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if cls.__module__ == module.__name__ and (
                     issubclass(cls, BaseModel | enum.Enum) or hasattr(cls, "__dataclass_fields__")):

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from agent.charts import PALETTE, REFERENCES, axis_format, chart_for, finish
 from agent.formatting import column_unit, value
-from protocols.access import AccessDenied, row_scope
+from tools.access import AccessDenied, row_scope
 from tools.base import (
     Dimension,
     Filter,

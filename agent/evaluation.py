@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.context import Warehouse
-from protocols.messages import AgentResponse, Status
+from agent.response import AgentResponse, Status
 from tools.base import (
     Dimension,
     Filter,

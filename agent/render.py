@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from agent.formatting import column_unit, is_quality, value
-from protocols.messages import AgentResponse
+from agent.response import AgentResponse
 
 MAX_ROWS = 25
 

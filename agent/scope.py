@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agent.parser.normalize import normalize
-from tools.values import code_reason
+from tools.codelike import code_reason
 
 Target = Literal["central-coordination", "pipeline-management", "conversion-optimization",
                  "finance", "marketing-growth"]
@@ -157,12 +157,12 @@ class _Compiled:
         self.raw_refuse = [(r, c(p, re.I | re.S)) for r in policy.refuse for p in r.raw_patterns]
         self.escalate = [(r, [c(p) for p in r.patterns], [c(p) for p in r.always],
                           [c(rf"\b(?:{t})\b") for t in r.topics]) for r in policy.escalate]
-        self.by_category = {r.category: r for r in policy.escalate}
+        self.by_category: dict[str, EscalateRule] = {r.category: r for r in policy.escalate}
 
 
 @cache
 def _compiled() -> _Compiled:
-    text = resources.files("protocols").joinpath("scope.toml").read_text("utf-8")
+    text = resources.files("agent").joinpath("scope.toml").read_text("utf-8")
     return _Compiled(ScopePolicy.model_validate(tomllib.loads(text)))
 
 

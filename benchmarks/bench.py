@@ -92,7 +92,7 @@ def ensure_demo(path: Path, opportunities: int, end_date: date) -> float | None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "agent.cli", "demo", "--db", str(path),
+    subprocess.run([sys.executable, "-m", "protocols.cli", "demo", "--db", str(path),
                     "--opportunities", str(opportunities), "--end-date", end_date.isoformat()],
                    check=True, cwd=REPO, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
@@ -155,7 +155,7 @@ def timed_process(cmd: list[str]) -> tuple[float, float]:
 def cold(result: ScaleResult, as_of: date, runs: int) -> None:
     """Alternate cold `revops ask` runs with bare-import runs so both see the same load."""
     revops = shutil.which("revops") or ""
-    ask_cmd = ([revops] if revops else [sys.executable, "-m", "agent.cli"]) + [
+    ask_cmd = ([revops] if revops else [sys.executable, "-m", "protocols.cli"]) + [
         "ask", "--db", str(result.db), "--as-of", as_of.isoformat(), "--json", QUESTIONS[0]]
     bare_cmd = [sys.executable, "-c", "import langgraph.graph, duckdb"]
     timed_process(ask_cmd)  # warm the OS file cache once, as a user's second run would

@@ -113,7 +113,7 @@ def serve(db: Path, state: Path, port: int, cache: bool) -> subprocess.Popen[byt
            "REVOPS_THREADS_DB": str(state / "threads.sqlite"),
            "REVOPS_ANSWER_CACHE": "256" if cache else "0"}
     env.pop("OPENAI_API_KEY", None)  # the rules path: the model is not what is measured
-    server = subprocess.Popen([sys.executable, "-m", "agent.cli", "serve", "--db", str(db),
+    server = subprocess.Popen([sys.executable, "-m", "protocols.cli", "serve", "--db", str(db),
                                "--port", str(port), "--tokens", str(tokens)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60

@@ -147,7 +147,7 @@ def start_replicas(n: int, db: Path, env: dict[str, str]) -> list[tuple[subproce
     for _ in range(n):
         port = free_port()
         log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - read back if the replica fails
-        proc = subprocess.Popen([sys.executable, "-m", "agent.cli", "serve", "--db", str(db),
+        proc = subprocess.Popen([sys.executable, "-m", "protocols.cli", "serve", "--db", str(db),
                                  "--port", str(port)], cwd=REPO, env=env,
                                 stdout=subprocess.DEVNULL, stderr=log)
         proc.log = log  # type: ignore[attr-defined]
@@ -314,7 +314,7 @@ def main() -> None:
     db = args.data_dir / f"replicas-demo-{args.opportunities}.duckdb"
     if not db.exists():
         args.data_dir.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "agent.cli", "demo", "--db", str(db),
+        subprocess.run([sys.executable, "-m", "protocols.cli", "demo", "--db", str(db),
                         "--opportunities", str(args.opportunities), "--end-date", AS_OF],
                        cwd=REPO, check=True)
     hub = StubHub()

@@ -32,7 +32,7 @@ HANDOFF_QUESTIONS = ["win rate for Zorblax", "launch a campaign for EMEA next qu
 def revops(*args: str) -> str:
     """Run the CLI as a user would and return its output."""
     env = {**os.environ, "COLUMNS": "110"}
-    out = subprocess.run([sys.executable, "-m", "agent.cli", *args], capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "protocols.cli", *args], capture_output=True,
                          text=True, cwd=REPO, env=env, check=True)
     return out.stdout.rstrip()
 

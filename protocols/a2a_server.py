@@ -60,10 +60,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from agent.response import AgentResponse
 from protocols.agent_card import JSONRPC_PATH, build_card
-from protocols.auth import Identity, TokenUser
-from protocols.messages import AgentResponse
+from protocols.auth import TokenUser
 from protocols.tasks import ForbiddenRequester, TaskInput, effective_requester, failed, run_task
+from tools.access import Identity
 from tools.base import validation_text
 
 if TYPE_CHECKING:

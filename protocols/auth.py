@@ -13,14 +13,14 @@ import secrets
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 from starlette.authentication import BaseUser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-Role = Literal["revops", "exec", "finance", "manager", "rep", "hub"]
-ROLES: tuple[str, ...] = ("revops", "exec", "finance", "manager", "rep", "hub")
+from tools.access import Identity
+
 PUBLIC_PATHS = frozenset({"/healthz", "/.well-known/agent-card.json", "/openapi.json"})
 SIGN_IN_PATHS = frozenset({"/"})
 """Paths that take anonymous visitors too: the dashboard's page signs them in (a token in the
@@ -30,21 +30,6 @@ SESSION_COOKIE = "revops_session"
 
 class AuthConfigError(ValueError):
     """The token configuration cannot be read or is invalid."""
-
-
-class Identity(BaseModel):
-    """Who a token belongs to: the requester the access policy scopes rows by."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(min_length=1, max_length=200)
-    role: Role
-    name: str | None = Field(default=None, max_length=200)
-    """Display name; for a rep or manager, their name as in the CRM users table."""
-
-    def requester(self) -> dict[str, Any]:
-        """Return the requester dict the graph and the task store take."""
-        return self.model_dump(exclude_none=True)
 
 
 class TokenUser(BaseUser):
@@ -253,29 +238,3 @@ def identity_of(scope: Scope) -> Identity:
     if not isinstance(user, TokenUser):
         raise RuntimeError("route is not behind BearerAuthMiddleware")
     return user.caller
-
-
-AUTH_USER_KEY = "langgraph_auth_user"
-"""Where LangGraph Server puts the authenticated user (protocols/langgraph_auth.py) in a run's
-config["configurable"]."""
-
-
-def requester_of(user: Any) -> dict[str, Any] | None:
-    """Return the requester dict of a server's authenticated user (None: no such user).
-
-    The server may pass the dict `identify` returned or an object wrapping it; either way only
-    id, role and name are taken. A user without a valid role gets a requester the access policy
-    denies (fail closed), never an unrestricted one.
-    """
-    if user is None:
-        return None
-
-    def field(key: str) -> Any:
-        try:
-            return user[key]
-        except (KeyError, TypeError):
-            return getattr(user, key, None)
-
-    found = {"id": field("id") or field("identity"), "role": field("role") or "",
-             "name": field("name")}
-    return {k: v for k, v in found.items() if v is not None}

@@ -50,8 +50,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.applications import Starlette
 
 from agent.context import Warehouse
-from protocols.access import AccessDenied, row_scope
-from protocols.messages import AgentResponse
+from agent.response import AgentResponse
+from tools.access import AccessDenied, row_scope
 from tools.base import (
     BoundedDate,
     MetricParams,
@@ -71,7 +71,7 @@ ASK = "ask"
 
 Requester = dict[str, Any]
 """Who is asking: `protocols.auth.Identity.requester()` (id, role, name), the same dict REST
-and A2A pass; protocols.access turns it into a row scope."""
+and A2A pass; tools.access turns it into a row scope."""
 RequesterOf = Callable[[Any], Requester | None]
 """Maps the transport's request (a Starlette Request over HTTP, None over stdio) to the
 requester; None means no identity (the local user of a stdio server)."""
@@ -149,7 +149,7 @@ def build_mcp_server(warehouse: Warehouse, *, llm: Any = None,
 def call_metric_tool(warehouse: Warehouse, name: str, arguments: dict[str, Any], *,
                      today: date, requester: Requester | None = None) -> CallToolResult:
     """Validate the arguments and run one metric tool within the requester's row scope
-    (protocols.access); every failure, and data outside the scope, is a tool error result."""
+    (tools.access); every failure, and data outside the scope, is a tool error result."""
     tool = TOOLS.get(name)
     if tool is None:
         return tool_error(f"unknown tool '{name}'", sorted([*TOOLS, ASK]))

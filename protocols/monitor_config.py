@@ -18,7 +18,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from protocols.scope import Category, Target
+from agent.scope import Category, Target
 from tools.base import Dimension, Filter
 from tools.registry import TOOLS
 from tools.suggest import did_you_mean

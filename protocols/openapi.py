@@ -12,7 +12,7 @@ from pydantic.json_schema import models_json_schema
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from protocols.messages import AgentResponse
+from agent.response import AgentResponse
 from protocols.tasks import TaskEnvelope
 from tools.base import MetricParams
 

@@ -20,10 +20,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from protocols.auth import Identity, identity_of
-from protocols.messages import AgentResponse
+from agent.response import AgentResponse
+from protocols.auth import identity_of
 from protocols.task_claims import TaskConflict
 from protocols.tasks import ForbiddenRequester, TaskEnvelope, effective_requester, run_task
+from tools.access import Identity
 
 if TYPE_CHECKING:
     from protocols.service import Service

@@ -34,9 +34,9 @@ from starlette.routing import BaseRoute
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from agent.context import Warehouse
+from agent.response import AgentResponse
 from protocols.auth import SIGN_IN_PATHS, BearerAuthMiddleware, TokenTable
 from protocols.edge import EdgeGuard
-from protocols.messages import AgentResponse
 
 log = logging.getLogger(__name__)
 
@@ -300,7 +300,8 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Any = None
 
 def _dashboard_login(service: Service) -> str:
     """A one-time token that signs the person who started the server in (role revops)."""
-    from protocols.auth import Identity, Sessions
+    from protocols.auth import Sessions
+    from tools.access import Identity
 
     if service.sessions is None:
         service.sessions = Sessions(service.tokens)

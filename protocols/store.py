@@ -25,7 +25,7 @@ from agent.session import first_line
 from protocols.sqlstore import Connection, Database, Row, StoreOpenError, open_database
 
 if TYPE_CHECKING:
-    from protocols.messages import AgentResponse
+    from agent.response import AgentResponse
 
 DeliveryState = Literal["pending", "delivered", "dead"]
 EscalationKind = Literal["escalation", "insight"]

@@ -15,7 +15,7 @@ from collections.abc import Coroutine
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from protocols.messages import AgentResponse
+from agent.response import AgentResponse
 from protocols.store import TaskRecord, utcnow
 
 if TYPE_CHECKING:

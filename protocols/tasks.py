@@ -23,15 +23,14 @@ from pydantic import (
 )
 
 from agent.context import Warehouse
-from protocols.access import AccessDenied, row_scope
-from protocols.auth import Identity, Role
-from protocols.messages import (
+from agent.response import (
     AgentResponse,
     ClarificationOut,
     Intent,
     Result,
     WarningOut,
 )
+from tools.access import AccessDenied, Identity, Role, row_scope
 from tools.base import (
     MAX_DATE,
     MIN_DATE,

@@ -1,5 +1,5 @@
 """Requests to change data, and reads that only talk about changes (the data-change policy of
-protocols/scope.toml, issue 11 item 3).
+agent/scope.toml, issue 11 item 3).
 
 HOSTILE: each is (request, action, category): refused (category None), or escalated to the
 owner DESIGN.md gives (quota decisions, acting on specific deals). Written as people and

@@ -10,7 +10,7 @@ import pytest
 
 from agent.ask import ask
 from agent.context import Warehouse
-from protocols.messages import AgentResponse
+from agent.response import AgentResponse
 from tools.demo import generate_demo
 from tools.query import plain
 from tools.warehouse import open_analytics, writable

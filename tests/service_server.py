@@ -15,11 +15,12 @@ import uvicorn
 
 from agent.ask import open_threads
 from agent.context import Warehouse
-from protocols.auth import Identity, TokenTable
+from protocols.auth import TokenTable
 from protocols.mcp_server import build_mcp_server
 from protocols.service import Service, ServiceConfig, create_app, mcp_requester
 from protocols.store import TaskStore
 from tests.metrics_demo import END
+from tools.access import Identity
 
 TOKENS = {
     "hub": ("hub-token-0123456789abcdef", Identity(id="chassis-hub", role="hub")),

@@ -1,4 +1,4 @@
-"""The access policy (protocols/access.py): row scope by role on the demo company, in process and
+"""The access policy (tools/access.py): row scope by role on the demo company, in process and
 over the service (REST, A2A, MCP) with real tokens."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from agent.ask import ask
-from protocols.access import SCOPED_CODE, AccessDenied, row_scope
 from tests.metrics_demo import END, demo_warehouse, one
 from tests.service_server import TOKENS, agent_service, auth
+from tools.access import SCOPED_CODE, AccessDenied, row_scope
 from tools.base import Dimension, Filter, MetricParams, ToolContext, ToolInputError
 from tools.registry import TOOLS, run_tool
 

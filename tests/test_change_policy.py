@@ -9,7 +9,7 @@ import pytest
 
 from agent.ask import ask
 from agent.context import Warehouse
-from protocols.scope import decide
+from agent.scope import decide
 from tests.change_cases import HOSTILE, LOOK_ALIKE_READS
 from tests.helpers import fixture_db
 

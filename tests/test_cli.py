@@ -16,7 +16,7 @@ from tools.warehouse import connect
 
 
 def revops(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "agent.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "protocols.cli", *args], capture_output=True,
                           text=True, cwd=REPO, env={**os.environ, **(env or {})}, timeout=300)
 
 

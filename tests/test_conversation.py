@@ -91,7 +91,7 @@ def test_cli_thread_persists_between_processes(tmp_path_factory, tmp_path):
     def cli(question: str) -> dict:
         import json
 
-        out = subprocess.run([sys.executable, "-m", "agent.cli", "ask", "--db", str(db),
+        out = subprocess.run([sys.executable, "-m", "protocols.cli", "ask", "--db", str(db),
                               "--as-of", END.isoformat(), "--thread", "cli-1", "--json",
                               question], capture_output=True, text=True, cwd=REPO, env=env,
                              check=True)

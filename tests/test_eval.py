@@ -169,7 +169,7 @@ def test_an_injected_answerer_is_scored_by_the_parser_that_planned(wh):
 
 
 def revops(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "agent.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "protocols.cli", *args], capture_output=True,
                           text=True, cwd=REPO, env=dict(os.environ), timeout=300)
 
 

@@ -12,8 +12,9 @@ from agent.ask import ask
 from agent.context import Warehouse
 from tests.helpers import fixture_db
 from tools.base import Dimension, Filter, MetricParams, ToolContext
+from tools.codelike import code_reason
 from tools.registry import run_tool
-from tools.values import UnknownFilterValue, code_reason
+from tools.values import UnknownFilterValue
 
 AS_OF = date(2026, 11, 26)
 CODE = ["<script>alert(1)</script>", "'; select 1; --", "{{x}}", "../../etc/passwd",

@@ -11,7 +11,7 @@ from agent.ask import ask
 from agent.context import Context, Warehouse
 from agent.diagram import mermaid
 from agent.graph import build_graph
-from protocols.messages import AgentResponse
+from agent.response import AgentResponse
 from tests.conftest import REPO
 from tests.helpers import fixture_db
 

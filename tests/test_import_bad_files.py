@@ -68,7 +68,7 @@ def test_bad_file_fails_short_and_changes_nothing(warehouse: duckdb.DuckDBPyConn
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "agent.cli", "import", *args],
+    return subprocess.run([sys.executable, "-m", "protocols.cli", "import", *args],
                           capture_output=True, text=True, cwd=REPO)
 
 

@@ -12,8 +12,7 @@ from langgraph_sdk import Auth
 
 from agent.context import Context
 from agent.graph import graph
-from protocols.access import SCOPED_CODE
-from protocols.auth import AUTH_USER_KEY, requester_of
+from agent.nodes.intake import AUTH_USER_KEY
 from protocols.langgraph_auth import (
     assistants,
     authenticate,
@@ -22,6 +21,7 @@ from protocols.langgraph_auth import (
     owner_only,
 )
 from tests.metrics_demo import END, demo_warehouse
+from tools.access import SCOPED_CODE, requester_of
 
 ENV = {"REVOPS_TOKENS": "rep-token-0123456789=rep-7:rep,admin-token-0123456789=ana:revops"}
 

@@ -102,7 +102,7 @@ def test_import_swap_while_another_process_reads_the_file(tmp_path):
         assert reader.stdout.readline().strip() == "open"
 
         def revops(*args: str) -> subprocess.CompletedProcess:
-            return subprocess.run([sys.executable, "-m", "agent.cli", "import", "--db", str(db),
+            return subprocess.run([sys.executable, "-m", "protocols.cli", "import", "--db", str(db),
                                    "--mapping", "salesforce", "--source", str(source), *args],
                                   capture_output=True, text=True, cwd=REPO)
 

@@ -129,7 +129,7 @@ def test_every_number_is_recomputable_from_the_reported_sql(wh, maven_db, questi
 
 
 def test_cli_json_end_to_end(maven_db):
-    out = subprocess.run([sys.executable, "-m", "agent.cli", "ask", "--db", str(maven_db),
+    out = subprocess.run([sys.executable, "-m", "protocols.cli", "ask", "--db", str(maven_db),
                           "--as-of", "2017-12-31", "--json", "win rate by regional office"],
                          capture_output=True, text=True, check=True, cwd=REPO)
     body = json.loads(out.stdout)

@@ -69,9 +69,9 @@ WIN_RATE_PARAMS = MetricParams(group_by=["region"], period=PeriodParam(
 
 
 def stdio(db: Path) -> Client:
-    """A client that spawns `python -m agent.cli mcp --db DB` (no model configured)."""
+    """A client that spawns `python -m protocols.cli mcp --db DB` (no model configured)."""
     return Client(StdioServerParameters(command=sys.executable,
-                                        args=["-m", "agent.cli", "mcp", "--db", str(db)],
+                                        args=["-m", "protocols.cli", "mcp", "--db", str(db)],
                                         cwd=str(REPO)))
 
 

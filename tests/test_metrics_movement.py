@@ -415,7 +415,7 @@ def test_ask_bottleneck(demo):
 @pytest.mark.parametrize("question", [q for q, _, _ in MOVEMENT_CASES])
 def test_movement_questions_stay_in_scope(question):
     """Analysis of deals at risk or stuck is in scope; acting on them would be escalated."""
-    from protocols.scope import decide
+    from agent.scope import decide
 
     assert decide(question).action == "allow", decide(question)
 

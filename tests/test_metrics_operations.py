@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from protocols.scope import decide
+from agent.scope import decide
 from tests.helpers import context, fixture_db
 from tests.metrics_demo import END, answered, demo_warehouse, one, reproduces
 from tests.parser_cases_operations import CASES

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli import app
 from agent.context import Warehouse
+from protocols.cli.app import app
 from protocols.monitor import Insight, run_monitors
 from protocols.monitor_alerts import AlertLog
 from protocols.monitor_config import MonitorConfigError, load_monitors, shipped_monitors

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli import app
-from protocols.messages import AgentResponse, EscalationOut, Intent, Result
+from agent.response import AgentResponse, EscalationOut, Intent, Result
+from protocols.cli.app import app
 from protocols.outbox import Outbox
 from protocols.settings import OutboxSettings
 from protocols.store import SCHEMA, EscalationRecord, TaskRecord, TaskStore

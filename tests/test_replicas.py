@@ -93,7 +93,7 @@ class Replica:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "agent.cli", "serve", "--db", str(self.db), "--port",
+            [sys.executable, "-m", "protocols.cli", "serve", "--db", str(self.db), "--port",
              str(self.port)], cwd=REPO, env=self.env, stdout=subprocess.DEVNULL,
             stderr=self.log.open("a"))
 

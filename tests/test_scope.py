@@ -11,10 +11,10 @@ from datetime import date
 
 import pytest
 
+from agent import scope
 from agent.ask import ask
 from agent.context import Warehouse
-from protocols import scope
-from protocols.scope import ScopePolicy, decide, load_policy, split_clauses
+from agent.scope import ScopePolicy, decide, load_policy, split_clauses
 from tests.conftest import REPO
 from tests.guard_cases import CASES, HELD_OUT
 from tests.helpers import fixture_db
@@ -182,7 +182,7 @@ def test_every_parser_question_stays_in_scope():
 
 
 def test_a_malformed_policy_fails_validation():
-    text = (REPO / "protocols" / "scope.toml").read_text()
+    text = (REPO / "agent" / "scope.toml").read_text()
     import tomllib
 
     data = tomllib.loads(text)

@@ -138,7 +138,7 @@ def test_every_statement_of_the_scorecard_reproduces_its_value(demo):
 def test_cli_scorecard_json(tmp_path_factory):
     demo_warehouse(tmp_path_factory)
     path = tmp_path_factory.getbasetemp() / "area_metrics_demo.duckdb"
-    out = subprocess.run([sys.executable, "-m", "agent.cli", "scorecard", "--db", str(path),
+    out = subprocess.run([sys.executable, "-m", "protocols.cli", "scorecard", "--db", str(path),
                           "--as-of", END.isoformat(), "--json"], capture_output=True, text=True,
                          cwd=REPO, check=True)
     body = json.loads(out.stdout)

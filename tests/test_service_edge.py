@@ -372,7 +372,7 @@ def demo_db(wh, tmp_path_factory) -> str:
 
 def revops(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "agent.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "protocols.cli", *args], capture_output=True,
                           cwd=REPO, env=env, timeout=300, text=True, errors="surrogateescape")
 
 

@@ -28,7 +28,7 @@ from mcp.client.session import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from schemathesis.generation import GenerationMode
 
-from protocols.messages import AgentResponse
+from agent.response import AgentResponse
 from tests.metrics_demo import END, demo_warehouse
 from tests.service_server import agent_service, auth
 from tools.registry import TOOLS

@@ -306,7 +306,7 @@ def test_bad_token_files_are_rejected_at_start(tmp_path, text, message):
 def test_serve_refuses_a_bad_tokens_file(tmp_path_factory, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from agent.cli import app
+    from protocols.cli.app import app
 
     demo_warehouse(tmp_path_factory)
     db = tmp_path_factory.getbasetemp() / "area_metrics_demo.duckdb"

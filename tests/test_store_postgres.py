@@ -213,7 +213,7 @@ def test_a_bad_state_url_is_one_line_without_the_password(pg_server, bad):
         TaskStore(url)
     assert str(err.value).startswith("cannot open the state database")
     assert "s3cret" not in str(err.value) and "\n" not in str(err.value)
-    out = subprocess.run([sys.executable, "-m", "agent.cli", "outbox", "list"],
+    out = subprocess.run([sys.executable, "-m", "protocols.cli", "outbox", "list"],
                          capture_output=True, text=True, cwd=REPO,
                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO),
                               "REVOPS_STATE_DB": url})
@@ -254,7 +254,7 @@ def test_serve_with_an_unreachable_state_database_is_one_line(tmp_path_factory, 
     demo_warehouse(tmp_path_factory).con.close()
     db = tmp_path_factory.getbasetemp() / "area_metrics_demo.duckdb"
     url = f"postgresql://revops:s3cret@127.0.0.1:{free_port()}/revops"
-    out = subprocess.run([sys.executable, "-m", "agent.cli", "serve", "--db", str(db), "--port",
+    out = subprocess.run([sys.executable, "-m", "protocols.cli", "serve", "--db", str(db), "--port",
                           str(free_port())], capture_output=True, text=True, cwd=REPO, timeout=120,
                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO),
                               "REVOPS_STATE_DB": url, "REVOPS_TOKENS": "t" * 20 + "=hub:hub",

@@ -103,7 +103,7 @@ def _cli(tmp_path_factory, threads: str, *args: str) -> subprocess.CompletedProc
     env = {**os.environ, "REVOPS_THREADS_DB": threads}
     env.pop("OPENAI_API_KEY", None)
     env.pop("REVOPS_LLM_BASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "agent.cli", "ask", "--db", str(db),
+    return subprocess.run([sys.executable, "-m", "protocols.cli", "ask", "--db", str(db),
                            "--as-of", END.isoformat(), *args], capture_output=True, text=True,
                           cwd=REPO, env=env)
 

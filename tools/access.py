@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from protocols.auth import Identity
 from tools.base import (
     OWNER_DIMENSIONS,
     Dimension,
@@ -41,12 +40,29 @@ from tools.query import literal
 
 log = logging.getLogger(__name__)
 
+Role = Literal["revops", "exec", "finance", "manager", "rep", "hub"]
+ROLES: tuple[str, ...] = ("revops", "exec", "finance", "manager", "rep", "hub")
 UNRESTRICTED_ROLES = frozenset({"revops", "exec", "finance", "hub"})
 """Roles that see every row."""
 SCOPED_CODE = "ACCESS_SCOPED"
 """Warning code on every answer limited to the requester's records."""
 INSTEAD = ("Ask about your own deals, pipeline, quota or activity, or ask someone with a revops, "
            "exec or finance role.")
+
+
+class Identity(BaseModel):
+    """Who a token belongs to: the requester the access policy scopes rows by."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1, max_length=200)
+    role: Role
+    name: str | None = Field(default=None, max_length=200)
+    """Display name; for a rep or manager, their name as in the CRM users table."""
+
+    def requester(self) -> dict[str, Any]:
+        """Return the requester dict the graph and the task store take."""
+        return self.model_dump(exclude_none=True)
 
 
 class AccessDenied(ToolInputError):
@@ -176,6 +192,27 @@ def row_scope(requester: Mapping[str, Any] | None,
         ids += [i for i, _ in reports]
     return RowScope(requester_id=who.id, role=who.role, name=name, reps=reps,
                     own=_own_labels(con, who.role, name, user_id, ids))
+
+
+def requester_of(user: Any) -> dict[str, Any] | None:
+    """Return the requester dict of a server's authenticated user (None: no such user).
+
+    The server may pass the dict `identify` returned or an object wrapping it; either way only
+    id, role and name are taken. A user without a valid role gets a requester the access policy
+    denies (fail closed), never an unrestricted one.
+    """
+    if user is None:
+        return None
+
+    def field(key: str) -> Any:
+        try:
+            return user[key]
+        except (KeyError, TypeError):
+            return getattr(user, key, None)
+
+    found = {"id": field("id") or field("identity"), "role": field("role") or "",
+             "name": field("name")}
+    return {k: v for k, v in found.items() if v is not None}
 
 
 def _find_user(con: duckdb.DuckDBPyConnection, who: Identity) -> tuple[str, str] | str:

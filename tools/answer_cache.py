@@ -17,12 +17,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
+from datetime import date
 from enum import Enum
 from typing import Any
 
 import duckdb
 
-from tools.base import MetricParams, MetricResult
+from tools.base import MetricParams, MetricResult, RowScopeLike
 
 
 class AnswerCache:
@@ -98,8 +99,8 @@ class AnswerCache:
             marks.append((stat.st_size, stat.st_mtime_ns))
         return tuple(marks)
 
-    def key(self, name: str, params: MetricParams, as_of: Any, scope: Any, facts: bool
-            ) -> Hashable | None:
+    def key(self, name: str, params: MetricParams, as_of: date, scope: RowScopeLike | None,
+            facts: bool) -> Hashable | None:
         """The key of one tool run (None when the data has no fingerprint)."""
         fingerprint = self.fingerprint()
         if fingerprint is None or self.maxsize <= 0:

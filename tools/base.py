@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 import duckdb
 from pydantic import (
@@ -20,12 +20,9 @@ from pydantic import (
     model_validator,
 )
 
+from tools.codelike import code_reason
 from tools.fiscal import Period
 from tools.warehouse.settings import CompanySettings
-
-if TYPE_CHECKING:
-    from protocols.access import RowScope
-    from tools.answer_cache import AnswerCache
 
 Unit = Literal["ratio", "currency", "days", "count"]
 Grain = Literal["week", "month", "quarter", "year"]
@@ -130,8 +127,6 @@ class Filter(BaseModel):
     @classmethod
     def _no_code(cls, values: list[str]) -> list[str]:
         """A value that is markup, a template, a path or SQL is refused, never looked up."""
-        from tools.values import code_reason
-
         for value in values:
             if kind := code_reason(value):
                 raise ValueError(f"the value {value[:60]!r} looks like {kind}, not a name in "
@@ -238,6 +233,41 @@ class MetricResult(ResultEnvelope):
     warnings: list[Warning] = Field(default_factory=list)
 
 
+class RowScopeLike(Protocol):
+    """What a tool run needs from the requester's row scope (tools.access.RowScope): the
+    owner filter to add, a refusal when it cannot apply, and a check of the result."""
+
+    def restrict(self, tool: Tool, params: MetricParams) -> tuple[MetricParams, Filter]:
+        """Return the params with the mandatory owner filter, and that filter (or refuse)."""
+        ...
+
+    def unscopable(self, tool: Tool, why: str) -> ToolInputError:
+        """Return the refusal for a tool that cannot apply the owner filter in this mode."""
+        ...
+
+    def vouch(self, tool: Tool, result: MetricResult, applied: Filter) -> MetricResult:
+        """Check the tool applied the filter; return the result with the scope noted."""
+        ...
+
+    def model_dump(self) -> dict[str, Any]:
+        """The scope as plain data (part of the answer cache's key)."""
+        ...
+
+
+class ResultCache(Protocol):
+    """What a tool run needs from the warehouse's answer cache (tools.answer_cache)."""
+
+    def key(self, name: str, params: MetricParams, as_of: date, scope: RowScopeLike | None,
+            facts: bool) -> Hashable | None:
+        """The key of one run's result (None: not cacheable)."""
+        ...
+
+    def get_or_compute(self, key: Hashable | None, compute: Callable[[], MetricResult]
+                       ) -> MetricResult:
+        """The cached result for `key`, else `compute()`'s, kept."""
+        ...
+
+
 @dataclass(frozen=True)
 class ToolContext:
     """What a tool needs for one run: a read-only connection, company settings, the as-of date."""
@@ -249,10 +279,10 @@ class ToolContext:
     """opp_facts is current: read it instead of the live view for the current state."""
     memo: dict[Any, Any] = field(default_factory=dict)
     """Per-connection cache for counts that cannot change under a read-only connection."""
-    scope: RowScope | None = None
-    """The requester's row scope (protocols.access); None = every row. tools.registry.run_tool
+    scope: RowScopeLike | None = None
+    """The requester's row scope (tools.access); None = every row. tools.registry.run_tool
     enforces it around the tool, so a tool itself never has to."""
-    cache: AnswerCache | None = None
+    cache: ResultCache | None = None
     """The warehouse's answer cache (tools/answer_cache.py); None = always compute."""
 
 

@@ -95,7 +95,7 @@ def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
     The one entry point of every request path (graph, REST, A2A, MCP): a split or filter by a
     dimension the tool lacks is a FilterUnsupported; a filter value the data does not hold raises
     tools.values.UnknownFilterValue (a ToolInputError with did-you-mean options); a restricted
-    scope refuses the tool or the params (protocols.access.AccessDenied), or adds its owner
+    scope refuses the tool or the params (tools.access.AccessDenied), or adds its owner
     filter and checks the result honoured it. With ctx.cache, a run with the same plan, as-of,
     scope and data is answered from the cache (tools/answer_cache.py).
     """

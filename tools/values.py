@@ -1,31 +1,19 @@
 """Filter values are never dropped: code-like values are refused, unknown ones asked about.
 
 Every caller (the graph, the model planner, REST, A2A, MCP) reaches a tool through
-`tools.registry.run_tool` with a `MetricParams`, so both checks live here: `code_reason` runs
-when a `Filter` is built (a value that is markup, a template, a path or a SQL fragment is
-never a name in the data), `check_filter_values` before the tool runs (a value the warehouse
-does not hold would silently match nothing: a zero that looks like an answer).
+`tools.registry.run_tool` with a `MetricParams`, so both checks hold for all of them:
+`code_reason` (tools/codelike.py) runs when a `Filter` is built (a value that is markup, a
+template, a path or a SQL fragment is never a name in the data), `check_filter_values` (here)
+before the tool runs (a value the warehouse does not hold would silently match nothing: a zero
+that looks like an answer).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from tools.base import Dimension, MetricParams, ToolContext, ToolInputError
 
-CODE = (
-    ("markup", re.compile(r"</?\s*[a-z][\w:-]*(?:\s[^<>]*)?/?>|\bjavascript\s*:|\bon\w+\s*=",
-                          re.I)),
-    ("a template", re.compile(r"\{\{|\}\}|\{%|%\}|\$\{|<%|%>")),
-    ("a file path", re.compile(r"\.\.[/\\]|(?:^|[\s'\"])/(?:etc|usr|var|bin|tmp|home|root|proc|"
-                               r"dev|windows)/|\b[a-z]:\\|(?:^|\s)~/", re.I)),
-    ("a SQL fragment", re.compile(r";|--|/\*|\*/|'\s*(?:or|and)\s+'?\w*'?\s*=|"
-                                  r"\b(?:union\s+select|drop\s+table|select\s+\S+\s+from|"
-                                  r"insert\s+into|delete\s+from)\b", re.I)),
-    ("a control character", re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")),
-)
-"""What a name in the data never looks like, with the word used in the refusal."""
 CHECKED = frozenset({
     Dimension.rep, Dimension.manager, Dimension.team, Dimension.region, Dimension.territory,
     Dimension.product, Dimension.product_family, Dimension.industry, Dimension.segment,
@@ -36,16 +24,6 @@ forecast categories and single deals are read by the tools themselves, and `tool
 system inside it: 'NetSuite' in 'salesforce -> netsuite')."""
 NONE_LABEL = "(none)"
 """How results show a missing value; filtering on it is valid."""
-
-
-def code_reason(text: str, *, sql: bool = True) -> str | None:
-    """What kind of code `text` looks like ('markup', 'a template', ...), or None.
-
-    sql=False leaves SQL punctuation to the caller: a whole question may hold a semicolon
-    between two requests (the scope policy reads statements there).
-    """
-    return next((kind for kind, pattern in CODE if pattern.search(text)
-                 and (sql or kind != "a SQL fragment")), None)
 
 
 class UnknownFilterValue(ToolInputError):

@@ -17,8 +17,8 @@ from pydantic import ValidationError
 from agent.context import Context
 from agent.parser.parse import parse_question
 from agent.plan import Clarification, Plan
+from agent.scope import decide
 from agent.state import State
-from protocols.scope import decide
 from tools.base import MetricParams
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from agent.scope import Decision
 from agent.state import State
-from protocols.scope import Decision
 
 
 def escalation_for(d: Decision) -> dict[str, str]:

@@ -10,9 +10,9 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context
 from agent.plan import Clarification
+from agent.scope import Decision
 from agent.state import State
-from protocols.access import AccessDenied, row_scope
-from protocols.scope import Decision
+from tools.access import AccessDenied, row_scope
 from tools.base import ToolContext, ToolInputError
 from tools.registry import run_tool
 

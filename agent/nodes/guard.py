@@ -10,8 +10,8 @@ from langgraph.runtime import Runtime
 from agent.context import Context
 from agent.nodes.classify import classify
 from agent.nodes.escalate import escalation_for, partial_note
+from agent.scope import Decision, decide
 from agent.state import State
-from protocols.scope import Decision, decide
 from tools.registry import TOOLS
 
 

@@ -14,8 +14,11 @@ from langgraph.runtime import Runtime
 
 from agent.context import Context
 from agent.state import State
-from protocols.auth import AUTH_USER_KEY, requester_of
+from tools.access import requester_of
 
+AUTH_USER_KEY = "langgraph_auth_user"
+"""Where LangGraph Server puts the authenticated user (protocols/langgraph_auth.py) in a run's
+config["configurable"]."""
 TURN_FIELDS = ("plan", "clarification", "decision", "result", "error", "answer", "escalation",
                "response", "question_in_scope", "escalation_note")
 """What each turn writes afresh; in a thread the checkpointer still holds the last turn's."""

@@ -7,8 +7,7 @@ from typing import Any, Literal, cast
 from langgraph.runtime import Runtime
 
 from agent.context import Context
-from agent.state import State
-from protocols.messages import (
+from agent.response import (
     AgentResponse,
     ClarificationOut,
     EscalationOut,
@@ -17,6 +16,7 @@ from protocols.messages import (
     Result,
     WarningOut,
 )
+from agent.state import State
 
 
 def respond(state: State, runtime: Runtime[Context]) -> dict[str, Any]:

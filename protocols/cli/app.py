@@ -9,18 +9,25 @@ Heavy modules are imported inside commands: `revops --help` and `revops tools` s
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from agent.cli_common import fail, parse_date, stderr
-from agent.monitor_cli import monitor
-from agent.outbox_cli import outbox_app
+from protocols.cli.common import (
+    build_demo,
+    default_db,
+    fail,
+    open_warehouse,
+    parse_date,
+    progress,
+    read_only,
+    stderr,
+)
+from protocols.cli.monitor import monitor
+from protocols.cli.outbox import outbox_app
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Revenue Operations & Sales Analytics agent: correct, explained revenue "
@@ -57,40 +64,6 @@ DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback o
                                                            "error instead of one line.")]
 
 
-def default_db() -> Path:
-    """Return $REVOPS_DB or the per-user default warehouse path."""
-    from agent.session import warehouse_path
-
-    return warehouse_path()
-
-
-def _progress() -> Any:
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
-        "{task.percentage:>3.0f}%"), TimeElapsedColumn(), console=Console(stderr=True),
-        transient=False)
-
-
-def build_demo(db: Path, *, seed: int = 42, opportunities: int = 20_000,
-               end_date: date | None = None, fiscal_year_start_month: int = 2) -> Any:
-    """Generate the demo company into a new warehouse file, with a progress bar."""
-    from tools.demo import generate_demo
-    from tools.warehouse import writable
-
-    db.parent.mkdir(parents=True, exist_ok=True)
-    with _progress() as bar, writable(db) as con:
-        task = bar.add_task("demo company", total=1.0)
-
-        def report(step: str, fraction: float) -> None:
-            bar.update(task, completed=fraction, description=f"demo: {step}")
-
-        return generate_demo(con, seed=seed, opportunities=opportunities,
-                             end_date=end_date or date.today(),
-                             fiscal_year_start_month=fiscal_year_start_month, progress=report)
-
-
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in plain language.")],
@@ -119,7 +92,7 @@ def ask(
     _check_suffix(chart, CHART_FORMATS, "--chart")
     _check_suffix(output, TABLE_FORMATS, "--output")
     try:
-        with _warehouse(db, threads=thread is not None) as (wh, llm, saver):
+        with open_warehouse(db, threads=thread is not None) as (wh, llm, saver):
             from agent.ask import ask as run
 
             response = run(wh, question, as_of=as_of_date, thread_id=thread,
@@ -209,7 +182,7 @@ def chat(
 
     as_of_date = parse_date(as_of, "--as-of")
     thread_id = thread or uuid.uuid4().hex[:12]
-    with _warehouse(db, threads=True) as (wh, llm, saver):
+    with open_warehouse(db, threads=True) as (wh, llm, saver):
         from agent.ask import ask as run
         from agent.render import print_response
 
@@ -240,52 +213,6 @@ def _check_question(question: str, as_json: bool) -> None:
         TaskInput.model_validate({"question": question})
     except ValidationError as exc:
         fail(validation_text(exc), as_json)
-
-
-def _read_only(path: Path) -> Any:
-    """Open a warehouse read-only; a file that cannot be opened is a clear error, exit 2."""
-    from tools.warehouse import connect
-    from tools.warehouse.connection import WarehouseError
-
-    try:
-        return connect(path, read_only=True)
-    except WarehouseError as exc:
-        stderr(f"error: {exc}")
-        raise typer.Exit(2) from None
-
-
-@contextmanager
-def _warehouse(db: Path | None, *, threads: bool, live: bool = False
-               ) -> Iterator[tuple[Any, Any, Any]]:
-    """Open the warehouse read-only (building the demo on first use), the model client and,
-    for conversations, the thread store, for one command. `live`: follow the file when an
-    import replaces it (a server)."""
-    path = db or default_db()
-    if db is None and not os.environ.get("REVOPS_DB", "").strip() and not path.exists():
-        stderr(f"No warehouse yet: building the demo company in {path} (one time).")
-        build_demo(path)
-    from agent.ask import ThreadStoreError, open_threads
-    from agent.context import Warehouse
-    from agent.session import make_llm, threads_path
-
-    con = _read_only(path)
-    try:
-        saver = open_threads(threads_path()) if threads else None
-    except ThreadStoreError as exc:  # bad REVOPS_THREADS_DB: a message, not a traceback
-        con.close()
-        stderr(f"error: {exc}")
-        raise typer.Exit(2) from None
-    try:
-        if live:
-            from agent.live_warehouse import LiveWarehouse
-
-            yield LiveWarehouse(path, first=Warehouse(con)), make_llm(), saver
-        else:
-            yield Warehouse(con), make_llm(), saver
-    finally:
-        con.close()
-        if saver is not None:
-            saver.conn.close()
 
 
 @app.command()
@@ -342,7 +269,7 @@ def import_(
         if not source.is_dir():
             raise SourceError(f"source {source} is not a directory of export files")
         path.parent.mkdir(parents=True, exist_ok=True)
-        with _progress() as bar, (replaced(path) if swap else nullcontext(path)) as target, \
+        with progress() as bar, (replaced(path) if swap else nullcontext(path)) as target, \
                 writable(target) as con:
             task = bar.add_task("import", total=1.0)
             summary = run_import(con, spec, source, progress=lambda step, f: bar.update(
@@ -438,7 +365,7 @@ def tools(as_json: JsonOption = False) -> None:
 @app.command("mcp")
 def mcp_(db: DbOption = None) -> None:
     """Serve the analytic tools and the agent to an MCP client over stdio (read-only)."""
-    with _warehouse(db, threads=False) as (wh, llm, _):
+    with open_warehouse(db, threads=False) as (wh, llm, _):
         from protocols.mcp_server import build_mcp_server, run_stdio
 
         run_stdio(build_mcp_server(wh, llm=llm))
@@ -482,11 +409,11 @@ def eval_(
             build_demo(path, seed=qset.demo.seed, opportunities=qset.demo.opportunities,
                        end_date=qset.demo.end_date,
                        fiscal_year_start_month=qset.demo.fiscal_year_start_month)
-    con = _read_only(path)
+    con = read_only(path)
     try:
         wh = Warehouse(con)
         answer = ev.answerers(wh, parser, make_llm() if parser != "rules" else None)
-        with _progress() as bar:
+        with progress() as bar:
             tasks = {p: bar.add_task(f"eval: {p}", total=len(qset.cases))
                      for p, f in answer.items() if f is not None}
             report = ev.evaluate(qset, wh, answer, fail_under=fail_under, progress=lambda p, n,
@@ -514,7 +441,7 @@ def serve(
     from protocols.auth import AuthConfigError
     from protocols.sqlstore import StoreOpenError
 
-    with _warehouse(db, threads=True, live=True) as (wh, llm, saver):
+    with open_warehouse(db, threads=True, live=True) as (wh, llm, saver):
         from protocols.service import serve as run_service
 
         try:
@@ -542,7 +469,7 @@ def dashboard(
     from pydantic import ValidationError
 
     as_of_date = parse_date(as_of, "--as-of") or date.today()
-    with _warehouse(db, threads=False) as (wh, _llm, _saver):
+    with open_warehouse(db, threads=False) as (wh, _llm, _saver):
         from agent.dashboard import Dashboard, Filters
         from agent.dashboard_page import VegaBundle, render
 

@@ -1,12 +1,18 @@
 """What every `revops` command module shares: one-line errors and date options (exit codes as
-docs/design.md#cli fixes them: 2 for input the command refuses, 1 for a failure)."""
+docs/design.md#cli fixes them: 2 for input the command refuses, 1 for a failure), and the
+warehouse a command opens. The agent and the warehouse are imported inside the functions that
+open them, so `revops --help` and `revops tools` stay fast."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
-from typing import NoReturn
+from pathlib import Path
+from typing import Any, NoReturn
 
 import typer
 
@@ -39,3 +45,84 @@ def parse_date(value: str | None, option: str, as_json: bool = False) -> date | 
     if not MIN_DATE <= day <= MAX_DATE:
         fail(f"{option}: must be between {MIN_DATE} and {MAX_DATE}, got {value}", as_json)
     return day
+
+
+def default_db() -> Path:
+    """Return $REVOPS_DB or the per-user default warehouse path."""
+    from agent.session import warehouse_path
+
+    return warehouse_path()
+
+
+def progress() -> Any:
+    """A progress bar on stderr (stdout stays for the output)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
+        "{task.percentage:>3.0f}%"), TimeElapsedColumn(), console=Console(stderr=True),
+        transient=False)
+
+
+def build_demo(db: Path, *, seed: int = 42, opportunities: int = 20_000,
+               end_date: date | None = None, fiscal_year_start_month: int = 2) -> Any:
+    """Generate the demo company into a new warehouse file, with a progress bar."""
+    from tools.demo import generate_demo
+    from tools.warehouse import writable
+
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with progress() as bar, writable(db) as con:
+        task = bar.add_task("demo company", total=1.0)
+
+        def report(step: str, fraction: float) -> None:
+            bar.update(task, completed=fraction, description=f"demo: {step}")
+
+        return generate_demo(con, seed=seed, opportunities=opportunities,
+                             end_date=end_date or date.today(),
+                             fiscal_year_start_month=fiscal_year_start_month, progress=report)
+
+
+def read_only(path: Path) -> Any:
+    """Open a warehouse read-only; a file that cannot be opened is a clear error, exit 2."""
+    from tools.warehouse import connect
+    from tools.warehouse.connection import WarehouseError
+
+    try:
+        return connect(path, read_only=True)
+    except WarehouseError as exc:
+        stderr(f"error: {exc}")
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def open_warehouse(db: Path | None, *, threads: bool, live: bool = False
+               ) -> Iterator[tuple[Any, Any, Any]]:
+    """Open the warehouse read-only (building the demo on first use), the model client and,
+    for conversations, the thread store, for one command. `live`: follow the file when an
+    import replaces it (a server)."""
+    path = db or default_db()
+    if db is None and not os.environ.get("REVOPS_DB", "").strip() and not path.exists():
+        stderr(f"No warehouse yet: building the demo company in {path} (one time).")
+        build_demo(path)
+    from agent.ask import ThreadStoreError, open_threads
+    from agent.context import Warehouse
+    from agent.session import make_llm, threads_path
+
+    con = read_only(path)
+    try:
+        saver = open_threads(threads_path()) if threads else None
+    except ThreadStoreError as exc:  # bad REVOPS_THREADS_DB: a message, not a traceback
+        con.close()
+        stderr(f"error: {exc}")
+        raise typer.Exit(2) from None
+    try:
+        if live:
+            from agent.live_warehouse import LiveWarehouse
+
+            yield LiveWarehouse(path, first=Warehouse(con)), make_llm(), saver
+        else:
+            yield Warehouse(con), make_llm(), saver
+    finally:
+        con.close()
+        if saver is not None:
+            saver.conn.close()

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from agent.cli_common import fail, parse_date
+from protocols.cli.common import fail, open_warehouse, parse_date
 
 MonitorsOption = Annotated[Path | None, typer.Option(
     "--monitors", envvar="REVOPS_MONITORS_FILE", show_default=False,
@@ -63,7 +63,7 @@ def monitor(
     from protocols.sqlstore import StoreOpenError
 
     try:
-        from agent.outbox_cli import state_location
+        from protocols.cli.outbox import state_location
 
         opened = TaskStore(state_location(store) if store else settings.state_db)
     except StoreOpenError as exc:
@@ -112,11 +112,9 @@ class _StopOnSignal:
 
 
 def _pass(db: Path | None, store: Any, outbox: Any, monitors: list[Any], as_of: date) -> Any:
-    # Imported here: agent.cli imports this module to register the command.
-    from agent.cli import _warehouse
     from protocols.monitor import run_monitors
 
-    with _warehouse(db, threads=False) as (wh, _, _):
+    with open_warehouse(db, threads=False) as (wh, _, _):
         return run_monitors(wh, store, monitors, as_of=as_of, outbox=outbox)
 
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from agent.cli_common import fail
+from protocols.cli.common import fail
 
 outbox_app = typer.Typer(no_args_is_help=True, help="Escalations waiting for (or done with) "
                          "delivery to the hub or a peer agent.")
