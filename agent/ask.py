@@ -12,6 +12,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from agent.context import Context, Warehouse
 from agent.graph import build_graph, graph
 from agent.response import AgentResponse
+from agent.session import await_turn
 from agent.session import first_line as _first_line
 from agent.session import redacted_url as _redacted
 
@@ -88,7 +89,6 @@ def _open_postgres(url: str, serde: Any) -> PostgresSaver:
         from psycopg.rows import dict_row
         from psycopg_pool import ConnectionPool
 
-        from protocols.sqlstore import await_turn
     except ImportError:
         raise ThreadStoreError("a Postgres thread store needs the postgres extra: "
                                "pip install 'revops-agent[postgres]'") from None

@@ -4,6 +4,8 @@ store. Both are built once per process and injected into every run (never module
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,21 @@ def redacted_url(url: str) -> str:
 def first_line(exc: Exception) -> str:
     """The first line of an exception's message (libpq's are several lines long)."""
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def await_turn(try_lock: Callable[[], bool], *, pause: float = 0.05,
+               timeout: float = 300.0) -> None:
+    """Call `try_lock` (a pg_try_advisory_lock) until it succeeds.
+
+    Polling instead of a blocking pg_advisory_lock: a session blocked in a lock request holds a
+    snapshot for as long as it waits, and a CREATE INDEX CONCURRENTLY run by the lock's holder
+    (LangGraph's checkpoint migrations do that) waits for it: the two would wait for each other.
+    """
+    deadline = time.monotonic() + timeout
+    while not try_lock():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no turn at the schema lock within {timeout:.0f} s")
+        time.sleep(pause)
 
 
 def threads_path() -> Path | str:

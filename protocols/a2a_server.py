@@ -30,7 +30,7 @@ import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from a2a.auth.user import User
 from a2a.helpers import (
@@ -63,12 +63,10 @@ from starlette.routing import BaseRoute, Route
 from agent.response import AgentResponse
 from protocols.agent_card import JSONRPC_PATH, build_card
 from protocols.auth import TokenUser
+from protocols.service_state import Service
 from protocols.tasks import ForbiddenRequester, TaskInput, effective_requester, failed, run_task
 from tools.access import Identity
 from tools.base import validation_text
-
-if TYPE_CHECKING:
-    from protocols.service import Service
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +173,7 @@ async def _initialize_in_turn(store: DatabaseTaskStore) -> None:
     from protocols.sqlstore import SCHEMA_LOCK
 
     async with store.engine.connect() as lock:
-        # polled, not waited for (see protocols.sqlstore.await_turn)
+        # polled, not waited for (see agent.session.await_turn)
         while not (await lock.execute(text("select pg_try_advisory_lock(:k)"),
                                       {"k": SCHEMA_LOCK})).scalar():
             await lock.rollback()  # hold no transaction (nor snapshot) between two tries

@@ -8,7 +8,7 @@ through the same authentication, and a rep's session sees only the rep's rows.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from pydantic import ValidationError
@@ -17,9 +17,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from protocols.auth import SESSION_COOKIE, TokenUser
-
-if TYPE_CHECKING:
-    from protocols.service import Service
+from protocols.service_state import Service
 
 SECURITY_HEADERS = {
     # everything the page needs comes from this server; Vega compiles expressions with

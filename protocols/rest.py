@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 from starlette.requests import Request
@@ -22,12 +22,10 @@ from starlette.routing import Route
 
 from agent.response import AgentResponse
 from protocols.auth import identity_of
+from protocols.service_state import Service
 from protocols.task_claims import TaskConflict
 from protocols.tasks import ForbiddenRequester, TaskEnvelope, effective_requester, run_task
 from tools.access import Identity
-
-if TYPE_CHECKING:
-    from protocols.service import Service
 
 log = logging.getLogger(__name__)
 READ_ANY_TASK = frozenset({"revops", "hub"})

@@ -15,30 +15,17 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from agent.session import await_turn
+from agent.session import is_postgres_url as is_postgres
+
 Row = Mapping[str, Any]
 SCHEMA_LOCK = 0x7265766F7073  # "revops": the advisory lock id held while changing the schema
-
-
-def await_turn(try_lock: Callable[[], bool], *, pause: float = 0.05,
-               timeout: float = 300.0) -> None:
-    """Call `try_lock` (a pg_try_advisory_lock) until it succeeds.
-
-    Polling instead of a blocking pg_advisory_lock: a session blocked in a lock request holds a
-    snapshot for as long as it waits, and a CREATE INDEX CONCURRENTLY run by the lock's holder
-    (LangGraph's checkpoint migrations do that) waits for it: the two would wait for each other.
-    """
-    deadline = time.monotonic() + timeout
-    while not try_lock():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"no turn at the schema lock within {timeout:.0f} s")
-        time.sleep(pause)
 
 
 class StoreOpenError(RuntimeError):
@@ -114,9 +101,7 @@ class Database(Protocol):
 
 def is_postgres_url(value: str | Path) -> bool:
     """True for a postgresql:// or postgres:// URL."""
-    from agent.session import is_postgres_url as check
-
-    return isinstance(value, str) and check(value)
+    return isinstance(value, str) and is_postgres(value)
 
 
 def open_database(location: str | Path, *, pool_size: int = 8) -> Database:

@@ -13,13 +13,10 @@ import asyncio
 import logging
 from collections.abc import Coroutine
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agent.response import AgentResponse
-from protocols.store import TaskRecord, utcnow
-
-if TYPE_CHECKING:
-    from protocols.service import Service
+from protocols.store import TaskRecord, TaskStore, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +25,13 @@ class TaskConflict(Exception):
     """The task id is being answered elsewhere for a different request body (a 409)."""
 
 
-async def claimed(service: Service, task_id: str, body: dict[str, Any],
-                  work: Coroutine[Any, Any, AgentResponse]) -> AgentResponse:
-    """Run `work` under `service`'s claim on `task_id`; return its answer, or the answer
-    another server recorded for the same body (raise TaskConflict for a different body)."""
-    store, owner = service.store, service.replica
-    lease = timedelta(seconds=service.config.lease_s)
+async def claimed(store: TaskStore, task_id: str, body: dict[str, Any],
+                  work: Coroutine[Any, Any, AgentResponse], *, owner: str, lease_s: float,
+                  poll_s: float) -> AgentResponse:
+    """Run `work` under `owner`'s claim on `task_id` (renewed every third of `lease_s`); return
+    its answer, or the answer another server recorded for the same body (raise TaskConflict for
+    a different body; look for it every `poll_s` seconds)."""
+    lease = timedelta(seconds=lease_s)
     try:
         while True:
             now = utcnow()
@@ -47,7 +45,7 @@ async def claimed(service: Service, task_id: str, body: dict[str, Any],
                 break
             if got.request != body:
                 raise TaskConflict(task_id)
-            await asyncio.sleep(service.config.claim_poll_s)
+            await asyncio.sleep(poll_s)
     except BaseException:
         work.close()  # never started: no "coroutine was never awaited" warning
         raise
@@ -61,7 +59,7 @@ async def claimed(service: Service, task_id: str, body: dict[str, Any],
         renewing.cancel()
 
 
-async def _renew(store: Any, task_id: str, owner: str, lease: timedelta) -> None:
+async def _renew(store: TaskStore, task_id: str, owner: str, lease: timedelta) -> None:
     while True:
         await asyncio.sleep(lease.total_seconds() / 3)
         held = await asyncio.to_thread(store.renew_task, task_id, owner=owner,

@@ -18,17 +18,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import duckdb
 
 from tools.importer.errors import SourceError
+from tools.importer.plan import EXCEL, ISO, ColumnPlan, DateFormat, LoadPlan
 from tools.importer.reader import read_sql
 from tools.importer.sql import Params, q
 from tools.importer.summary import Inferred
-
-if TYPE_CHECKING:  # plan.py imports DateFormat from here
-    from tools.importer.plan import ColumnPlan, LoadPlan
 
 SAMPLE_ROWS = 2048
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -43,19 +40,6 @@ _EXCEL = re.compile(r"9{5}(?:\.9+)?")
 _COMPACT = re.compile(r"9{8}")
 
 
-@dataclass(frozen=True)
-class DateFormat:
-    """How one file's column is parsed: ISO cast, strptime formats, or Excel serials."""
-
-    kind: str
-    """'iso', 'strptime' or 'excel'."""
-    formats: tuple[str, ...] = ()
-    label: str = "ISO 8601"
-    """What the summary and reject reasons call the format."""
-
-
-ISO = DateFormat("iso")
-EXCEL = DateFormat("excel", label="Excel serial day numbers")
 
 
 @dataclass(frozen=True)

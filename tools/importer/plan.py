@@ -12,7 +12,6 @@ from pathlib import Path
 
 import duckdb
 
-from tools.importer.dates import DateFormat
 from tools.importer.errors import MappingError, SourceError
 from tools.importer.mapping import ColumnSpec, Load, Mapping, normalize_header
 from tools.importer.reader import SourceFile, describe, find_files
@@ -20,6 +19,21 @@ from tools.importer.schema import Table, kind_of
 from tools.suggest import did_you_mean
 
 _NUMERIC = {"number", "integer"}
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    """How one file's column is parsed: ISO cast, strptime formats, or Excel serials."""
+
+    kind: str
+    """'iso', 'strptime' or 'excel'."""
+    formats: tuple[str, ...] = ()
+    label: str = "ISO 8601"
+    """What the summary and reject reasons call the format."""
+
+
+ISO = DateFormat("iso")
+EXCEL = DateFormat("excel", label="Excel serial day numbers")
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tools.importer.dates import FIRST_YEAR, ISO, LAST_YEAR, in_range
+from tools.importer.dates import FIRST_YEAR, LAST_YEAR, in_range
 from tools.importer.mapping import as_text
-from tools.importer.plan import ColumnPlan
+from tools.importer.plan import ISO, ColumnPlan
 from tools.importer.schema import kind_of
 from tools.importer.sql import Params
 

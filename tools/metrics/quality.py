@@ -29,7 +29,7 @@ from tools.quality.answer import (
     render_structs,
     run_warnings,
 )
-from tools.quality.catalog import load_catalog
+from tools.quality.loader import load_catalog
 from tools.quality.model import RunResult
 from tools.query import Query, label, plain
 

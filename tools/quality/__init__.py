@@ -5,8 +5,9 @@ the report; `data_accuracy_value` gives the scorecard the latest recorded data a
 (docs/metrics.md#m70); the read-only tools live in tools.metrics.quality.
 """
 
-from tools.quality.catalog import Catalog, Rule, RuleError, load_catalog
+from tools.quality.catalog import Catalog, Rule, RuleError
 from tools.quality.history import data_accuracy_value
+from tools.quality.loader import load_catalog
 from tools.quality.model import RunResult
 from tools.quality.runner import default_as_of, run_checks
 

@@ -126,12 +126,3 @@ class Catalog(BaseModel):
         if len(found) != 1:
             raise RuleError(f"no single rule '{ref}'")
         return found[0]
-
-
-
-
-def load_catalog(overrides: str | None = None) -> Catalog:
-    """Return the built-in catalog with a user rules file (TOML text) applied."""
-    from tools.quality.loader import load
-
-    return load(overrides)

@@ -30,8 +30,9 @@ def check_command(db: Path, rules: Path | None, as_json: bool,
                   fail_under: float | None = None) -> int:
     """Run the data-quality check on `db`, record it, print the report; return the exit code
     (1 when `fail_under`, a fraction, is given and the accuracy is below it or undefined)."""
-    from tools.quality.catalog import RuleError, load_catalog
+    from tools.quality.catalog import RuleError
     from tools.quality.history import recent_runs, record_run
+    from tools.quality.loader import load_catalog
     from tools.quality.report import TOP_OWNERS, render_text, report_json
     from tools.quality.runner import default_as_of, run_checks
     from tools.warehouse import facts_current, load_settings, refresh_facts, writable

@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from tools.quality.catalog import Catalog
+from tools.quality.loader import load_catalog
 from tools.quality.model import RunResult
 
 RUN_COLUMNS = ("run_id", "started_at", "finished_at", "as_of", "records", "evaluated", "passing",
@@ -83,8 +84,6 @@ def recent_runs(con: duckdb.DuckDBPyConnection, limit: int = 2) -> list[dict[str
 
 def catalog_in_effect(con: duckdb.DuckDBPyConnection) -> Catalog:
     """Return the catalog of the latest recorded run (its rules file), else the built-in one."""
-    from tools.quality.catalog import load_catalog
-
     row = con.execute("SELECT rules_file FROM dq_runs ORDER BY started_at DESC, run_id DESC "
                       "LIMIT 1").fetchall()
     return load_catalog(row[0][0] if row else None)

@@ -19,7 +19,7 @@ from tools.quality.catalog import KINDS, Accuracy, Catalog, Rule, RuleError, Tab
 BUILTIN = resources.files(__package__).joinpath("rules.toml").read_text("utf-8")
 
 
-def load(overrides: str | None = None) -> Catalog:
+def load_catalog(overrides: str | None = None) -> Catalog:
     """Return the built-in catalog with a user rules file (TOML text) applied."""
     base = tomllib.loads(BUILTIN)
     try:

@@ -44,7 +44,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     if version > LATEST_VERSION:
         con.close()
         raise WarehouseError(f"{path} has schema v{version}; this release knows v{LATEST_VERSION}")
-    migrate(con)
+    migrate(con, rebuild=refresh_facts)
     return con
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from importlib import resources
 
 import duckdb
@@ -56,8 +57,12 @@ def views_current(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0] == VIEWS_CHECKSUM)
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply pending versioned migrations, then refresh the views if they changed."""
+def migrate(con: duckdb.DuckDBPyConnection, *,
+            rebuild: Callable[[duckdb.DuckDBPyConnection], None]) -> list[int]:
+    """Apply pending versioned migrations, then refresh the views if they changed.
+
+    `rebuild` rebuilds the tables derived from the views (tools.warehouse.facts.refresh_facts)
+    in the views' transaction; the caller names it, since the facts depend on this module."""
     con.execute("create table if not exists schema_version "
                 "(version integer primary key, description varchar, applied_at timestamp)")
     con.execute("create table if not exists schema_objects "
@@ -73,13 +78,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                         {"v": version, "d": description})
         applied.append(version)
     if not views_current(con):
-        from tools.warehouse.facts import refresh_facts  # facts are built from the views
-
         with _transaction(con):
             con.execute(VIEWS_SQL)
             con.execute("insert or replace into schema_objects values "
                         "('views', $c, now()::timestamp)", {"c": VIEWS_CHECKSUM})
-            refresh_facts(con)
+            rebuild(con)
     return applied
 
 
