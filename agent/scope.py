@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import uuid
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -134,6 +135,21 @@ class Decision:
     """partial: the analysis part of the request, answered as its own question."""
     out_of_scope: str | None = None
     """escalate/partial: the part of the request that is escalated."""
+
+
+def escalation_for(d: Decision) -> dict[str, str]:
+    """The escalation record of an escalate or partial decision (EscalationOut's fields)."""
+    if d.target is None or d.category is None:
+        raise ValueError(f"decision {d.action!r} names no escalation target")
+    return {"escalation_id": uuid.uuid4().hex, "target": d.target, "category": d.category,
+            "reason": d.reason}
+
+
+def partial_note(d: Decision) -> str:
+    """The sentence a partial answer ends with: what was escalated, to whom, and why."""
+    assert d.category is not None
+    return (f"I answered the analysis only; '{d.out_of_scope}' is "
+            f"{d.category.replace('_', ' ')}, so I escalated it to {d.target}.")
 
 
 class _Compiled:

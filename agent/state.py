@@ -35,7 +35,8 @@ class State(InputState):
     clarification: Clarification | None = None
     """Set by classify (unmappable question) or execute (tool cannot answer these params)."""
     decision: Decision | None = None
-    """Set by guard: allow, refuse or escalate, with the rule that fired."""
+    """Set by classify (the scope policy, once per request), acted on by guard: allow, refuse,
+    escalate or partial, with the rule that fired (guard refuses an unknown tool itself)."""
     result: MetricResult | None = None
     """Set by execute."""
     error: str | None = None
@@ -60,8 +61,8 @@ class State(InputState):
     answered_by: str = "template"
     """Set by synthesize: 'llm' when the model's grounded text is the answer."""
     question_in_scope: str | None = None
-    """Set by guard on a partial request: the analysis part, which is what classify plans
-    (guard re-plans it itself, since classify runs first); the rest is escalated."""
+    """Set by classify on a partial request: the analysis part, which is what it plans; guard
+    escalates the rest."""
     escalation_note: str | None = None
     """Set by guard on a partial request: the sentence saying what went to whom, appended to
     the answer by respond."""

@@ -75,3 +75,12 @@ def test_the_cycle_check_finds_a_cycle() -> None:
     graph = grimp.build_graph(*PACKAGES, cache_dir=None)  # its own: this one gets an import
     graph.add_import(importer="tools.warehouse.settings", imported="tools.base")
     assert any(c[:2] == ("tools.warehouse.settings", "tools.base") for c in cycles(graph))
+
+
+def test_no_node_imports_another_node(graph: grimp.ImportGraph) -> None:
+    """Nodes meet only through the state and the graph's edges (agent/graph.py)."""
+    nodes = graph.find_children("agent.nodes")
+    assert len(nodes) >= 7
+    calls = {(n, other) for n in nodes for other in graph.find_modules_directly_imported_by(n)
+             if other in nodes}
+    assert not calls

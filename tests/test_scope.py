@@ -241,6 +241,29 @@ def test_graph_answers_the_analysis_and_escalates_the_rest(wh):
     assert alone.result.rows == r.result.rows
 
 
+def test_the_policy_judges_a_request_once_and_guard_acts_on_it(wh, monkeypatch):
+    """classify takes the decision and plans the analysis part; guard records the escalation
+    without deciding again (no node calls another)."""
+    from agent import scope as policy
+    from agent.context import Context
+    from agent.graph import graph
+    from agent.nodes import classify as classify_module
+
+    judged = []
+    monkeypatch.setattr(classify_module, "decide",
+                        lambda text: judged.append(text) or policy.decide(text))
+    question = "what's our win rate by region and then email the reps with the worst one"
+    updates = list(graph.stream({"question": question, "as_of": AS_OF},
+                                context=Context(warehouse=wh), stream_mode="updates"))
+    assert judged == [question]
+    by_node = {node: update for step in updates for node, update in step.items()}
+    assert by_node["classify"]["decision"].action == "partial"
+    assert by_node["classify"]["question_in_scope"] == "what's our win rate by region"
+    assert by_node["classify"]["plan"].tool == "win_rate"
+    assert "decision" not in by_node["guard"] and by_node["guard"]["escalation"]["target"]
+    assert by_node["respond"]["response"].escalation is not None
+
+
 def test_graph_partial_keeps_a_clarification_and_the_escalation(wh):
     r = ask(wh, "win rate for john, then call his customers", as_of=AS_OF)
     assert r.status == "needs_clarification" and r.clarification.options

@@ -1,6 +1,9 @@
-"""classify: question -> plan (tool + typed params) or a clarifying question.
+"""classify: judge the request with the scope policy, then question -> plan (tool + typed
+params) or a clarifying question.
 
-The rules parser runs first: when it maps the question surely, no tokens are spent. When it
+The policy's decision is taken here, once, and kept in the state for guard to act on: a refused
+request is not read at all, and of a partial one only the analysis part is planned. The rules
+parser runs first: when it maps the question surely, no tokens are spent. When it
 asks back (also on a reading it is unsure of, agent/parser/confidence.py) and a model is
 configured, the model plans (agent/llm/planner.py); its plan is validated like a rules plan
 and any failure falls back to the rules outcome.
@@ -9,27 +12,35 @@ and any failure falls back to the rules outcome.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from langgraph.runtime import Runtime
 from pydantic import ValidationError
 
 from agent.context import Context
+from agent.llm.planner import plan_with_model
 from agent.parser.parse import parse_question
 from agent.plan import Clarification, Plan
 from agent.scope import decide
 from agent.state import State
-from tools.base import MetricParams
+from tools.base import MetricParams, validation_text
 
 
 def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Run the rules parser (then the model, if any) against the warehouse's vocabulary."""
+    """Decide on the request (scope policy), then run the rules parser (then the model, if
+    any) against the warehouse's vocabulary on what is to be answered."""
     wh = runtime.context.warehouse
     assert state.as_of is not None, "intake sets as_of"
     as_of = state.as_of  # narrowed for the closure below
-    decision = decide(state.question)  # once: the same question is judged the same twice
-    if decision.action == "refuse":
-        return {}  # a write, a statement or an override is refused before any parsing (guard)
+    decision = decide(state.question)
+    if decision.action == "refuse":  # a write, a statement or an override is not even read
+        return {"decision": decision}
+    update: dict[str, Any] = {"decision": decision}
+    question = state.question
+    if decision.action == "partial":  # the analysis part is read; guard escalates the rest
+        assert decision.in_scope is not None
+        question = update["question_in_scope"] = decision.in_scope
 
     def parse(text: str, sure: bool = True) -> Plan | Clarification:
         try:
@@ -39,28 +50,25 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         except ValidationError as exc:  # e.g. "top 1001", a year like 1850 or 9999
             return out_of_range(exc)
 
-    outcome = parse(state.question)
+    outcome = parse(question)
     if isinstance(outcome, Clarification) and state.pending_question:
         # the reply settles what we asked about: the completed question answers as read
         completed = parse(_completed(state.pending_question, state.pending_clarification,
-                                     state.question), sure=False)
+                                     question), sure=False)
         if isinstance(completed, Plan):
             outcome = completed
-    update: dict[str, Any] = {}
     llm = runtime.context.llm
     if isinstance(outcome, Clarification) and llm is not None and \
-            decision.action == "allow":  # no tokens on what the guard turns away
-        from agent.llm.planner import plan_with_model
-
+            decision.action != "escalate":  # no tokens on what the guard turns away
         note = (f"A rules reading did not understand "
                 f"{', '.join(repr(w) for w in outcome.not_understood)}; its closest readings: "
                 f"{'; '.join(outcome.options)}." if outcome.not_understood else None)
-        planned, notices = plan_with_model(llm, state, wh, note)
+        planned, notices = plan_with_model(llm, replace(state, question=question), wh, note)
         update["notices"] = state.notices + notices
         if planned is not None:
             outcome = planned
     if isinstance(outcome, Clarification):  # kept in the thread, so a reply can complete it
-        return {**update, "clarification": outcome, "pending_question": state.question,
+        return {**update, "clarification": outcome, "pending_question": question,
                 "pending_clarification": outcome}
     return {**update, "plan": outcome, "pending_question": None, "pending_clarification": None}
 
@@ -75,8 +83,6 @@ def checked(outcome: Plan | Clarification) -> Plan | Clarification:
 
 def out_of_range(exc: ValidationError) -> Clarification:
     """Ask back about a value the question names outside what the tools take (field, limit)."""
-    from tools.base import validation_text
-
     return Clarification(question=f"I can't answer that as asked: {validation_text(exc)}.")
 
 

@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from agent.scope import Decision
+from agent.scope import escalation_for
 from agent.state import State
-
-
-def escalation_for(d: Decision) -> dict[str, str]:
-    """The escalation record of an escalate or partial decision (EscalationOut's fields)."""
-    if d.target is None or d.category is None:
-        raise ValueError(f"decision {d.action!r} names no escalation target")
-    return {"escalation_id": uuid.uuid4().hex, "target": d.target, "category": d.category,
-            "reason": d.reason}
-
-
-def partial_note(d: Decision) -> str:
-    """The sentence a partial answer ends with: what was escalated, to whom, and why."""
-    assert d.category is not None
-    return (f"I answered the analysis only; '{d.out_of_scope}' is "
-            f"{d.category.replace('_', ' ')}, so I escalated it to {d.target}.")
 
 
 def escalate(state: State) -> dict[str, Any]:

@@ -1,41 +1,31 @@
-"""guard: apply the scope policy; only allowed, well-formed plans reach a tool."""
+"""guard: act on the scope policy's decision; only allowed, well-formed plans reach a tool."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from langgraph.runtime import Runtime
-
-from agent.context import Context
-from agent.nodes.classify import classify
-from agent.nodes.escalate import escalation_for, partial_note
-from agent.scope import Decision, decide
+from agent.scope import Decision, escalation_for, partial_note
 from agent.state import State
 from tools.registry import TOOLS
 
 
-def guard(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+def guard(state: State) -> dict[str, Any]:
     """Refuse writes and injections, escalate out-of-scope work, vet the plan otherwise.
 
-    A partial request ("win rate by region, then email the worst reps") is re-planned on its
-    analysis part alone (classify ran on the whole request), and its escalation is recorded
-    here, since the run goes on to execute rather than to the escalate node.
+    classify took the decision (the policy runs once per request) and, on a partial request
+    ("win rate by region, then email the worst reps"), planned the analysis part only; its
+    escalation is recorded here, since the run goes on to execute rather than to escalate.
     """
-    decision = decide(state.question)
-    update: dict[str, Any] = {"decision": decision}
+    decision = state.decision
+    if decision is None:
+        raise ValueError("guard expects classify to have decided on the request")
     if decision.action in ("refuse", "escalate"):
-        return update
+        return {}
+    update: dict[str, Any] = {}
     if decision.action == "partial":
-        assert decision.in_scope is not None
-        planned = classify(replace(state, question=decision.in_scope, plan=None,
-                                   clarification=None), runtime)
-        update |= {"plan": None, "clarification": None, **planned,
-                   "question_in_scope": decision.in_scope,
-                   "escalation": escalation_for(decision),
-                   "escalation_note": partial_note(decision)}
-    plan = update.get("plan", state.plan)
-    if plan is not None and plan.tool not in TOOLS:
+        update = {"escalation": escalation_for(decision),
+                  "escalation_note": partial_note(decision)}
+    if state.plan is not None and state.plan.tool not in TOOLS:
         return {"decision": Decision("refuse", "unknown_tool",
-                                     f"there is no tool named {plan.tool}")}
+                                     f"there is no tool named {state.plan.tool}")}
     return update
