@@ -7,6 +7,7 @@ from typing import Any
 from agent.formatting import column_unit, is_quality, value
 from agent.plan import Plan
 from tools.base import MetricResult
+from tools.quality.phrasing import compose_quality
 
 TITLES = {
     "bookings": "Bookings", "won_deals": "Deals won", "win_rate": "Win rate",
@@ -61,8 +62,6 @@ def _fmt(r: MetricResult, column: str, v: Any) -> str:
 
 def compose(r: MetricResult, plan: Plan) -> str:
     """Return the answer paragraph for a result."""
-    from tools.quality.phrasing import compose_quality
-
     own = compose_quality(r, bool(plan.params.group_by or plan.params.time_grain))
     if own:
         return own

@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
+import enum
+import inspect
 import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from pydantic import BaseModel
 
+from agent import plan, response, scope
 from agent.context import Context, Warehouse
 from agent.graph import build_graph, graph
 from agent.response import AgentResponse
-from agent.session import await_turn
+from agent.session import await_turn, is_postgres_url
 from agent.session import first_line as _first_line
 from agent.session import redacted_url as _redacted
+from tools import base
 
 if TYPE_CHECKING:
     from langgraph.checkpoint.postgres import PostgresSaver
     from langgraph.checkpoint.sqlite import SqliteSaver
 
+    from agent.llm.client import LLMClient  # typing only: loaded when a model is configured
+
 
 def ask(warehouse: Warehouse, question: str, *, as_of: date | None = None,
         request_id: str | None = None, thread_id: str | None = None,
-        checkpointer: BaseCheckpointSaver | None = None, llm: Any = None,
+        checkpointer: BaseCheckpointSaver | None = None, llm: LLMClient | None = None,
         requester: dict[str, Any] | None = None) -> AgentResponse:
     """Run the graph once and return its AgentResponse.
 
@@ -61,14 +68,13 @@ def open_threads(path: Path | str) -> SqliteSaver | PostgresSaver:
     Either way close it with `saver.conn.close()` (a sqlite3 connection or a psycopg pool).
     Raises ThreadStoreError when the store cannot be opened.
     """
+    # conversations only: a one-off question never loads the checkpointers
     from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
-
-    from agent.session import is_postgres_url
 
     serde = JsonPlusSerializer(allowed_msgpack_modules=state_types())
     if is_postgres_url(str(path)):
         return _open_postgres(str(path), serde)
-    from langgraph.checkpoint.sqlite import SqliteSaver
+    from langgraph.checkpoint.sqlite import SqliteSaver  # as above
 
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +89,7 @@ def _open_postgres(url: str, serde: Any) -> PostgresSaver:
     One direct connection is tried first: a pool that cannot connect only reports a timeout,
     while this surfaces libpq's reason (bad URL, refused, authentication failed)."""
     try:
-        import psycopg
+        import psycopg  # the optional postgres extra
         from langgraph.checkpoint.postgres import PostgresSaver
         from psycopg.conninfo import conninfo_to_dict
         from psycopg.rows import dict_row
@@ -131,14 +137,6 @@ def _open_postgres(url: str, serde: Any) -> PostgresSaver:
 def state_types() -> list[tuple[str, str]]:
     """The classes graph state holds, the only ones a checkpoint may rebuild (no arbitrary
     types from a tampered file)."""
-    import enum
-    import inspect
-
-    from pydantic import BaseModel
-
-    from agent import plan, response, scope
-    from tools import base
-
     found = []
     for module in (plan, response, scope, base):
         for _, cls in inspect.getmembers(module, inspect.isclass):

@@ -5,12 +5,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from agent.parser.entities import EntityIndex
-from tools.warehouse import CompanySettings, facts_current, load_settings
+from agent.session import warehouse_path
+from tools.answer_cache import AnswerCache, database_path
+from tools.warehouse import CompanySettings, connect, facts_current, load_settings
+
+if TYPE_CHECKING:  # typing only: the model client's libraries load only when one is configured
+    from agent.llm.client import LLMClient
 
 
 class Warehouse:
@@ -18,8 +23,6 @@ class Warehouse:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, answer_cache: int | None = None
                  ) -> None:
-        from tools.answer_cache import AnswerCache, database_path
-
         self.con = con
         self.settings: CompanySettings = load_settings(con)
         self.facts = facts_current(con)
@@ -54,13 +57,10 @@ class Context:
     the warehouse at $REVOPS_DB (or the per-user default), read-only."""
     today: date = field(default_factory=date.today)
     """Default as-of date when the request names none."""
-    llm: Any = None
-    """An agent.llm.client.LLMClient when a model is configured; None = the rules path only."""
+    llm: LLMClient | None = None
+    """The model client when a model is configured; None = the rules path only."""
 
 
 def open_default_warehouse() -> Warehouse:
     """Open the configured warehouse read-only (for runs whose caller gave none)."""
-    from agent.session import warehouse_path
-    from tools.warehouse import connect
-
     return Warehouse(connect(warehouse_path(), read_only=True))

@@ -27,7 +27,7 @@ class VegaBundle:
         """Return the bundle, building it on first use."""
         with self._lock:
             if self._js is None:
-                import vl_convert as vlc
+                import vl_convert as vlc  # the Vega bundle loads only for a dashboard page
 
                 self._js = vlc.javascript_bundle()  # type: ignore[call-arg]  # stub omits default
             return self._js

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from agent.graph import graph
+
 
 def mermaid() -> str:
     """Return the compiled graph's topology as mermaid text."""
-    from agent.graph import graph
-
     return graph.get_graph().draw_mermaid(with_styles=False).strip()
 
 

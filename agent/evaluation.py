@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent.ask import ask
 from agent.context import Warehouse
 from agent.response import AgentResponse, Status
 from tools.base import (
@@ -437,8 +438,6 @@ def answerers(wh: Warehouse, parser: str, llm: Any = None) -> dict[str, Answer |
 
     `llm` is the configured model client (agent.session.make_llm()) or None.
     """
-    from agent.ask import ask
-
     def rules(question: str, as_of: date) -> AgentResponse:
         return ask(wh, question, as_of=as_of)
 

@@ -7,8 +7,11 @@ HTML embeds the Vega libraries, so it opens without a connection too.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from pathlib import Path
 from typing import Any
+
+import duckdb
 
 CHART_FORMATS = (".svg", ".png", ".html")
 TABLE_FORMATS = (".csv", ".parquet")
@@ -29,7 +32,7 @@ def _fixed_width(spec: dict[str, Any]) -> dict[str, Any]:
 
 def write_chart(spec: dict[str, Any], path: Path) -> None:
     """Render a Vega-Lite spec to `path`, in the format its suffix names."""
-    import vl_convert as vlc
+    import vl_convert as vlc  # the chart renderer loads only when a chart file is asked for
 
     suffix = path.suffix.lower()
     if suffix not in CHART_FORMATS:
@@ -45,8 +48,6 @@ def write_chart(spec: dict[str, Any], path: Path) -> None:
 
 def write_table(columns: list[str], rows: list[list[Any]], path: Path) -> None:
     """Write every row of a result table to `path` (.csv or .parquet), typed by its values."""
-    import duckdb
-
     suffix = path.suffix.lower()
     if suffix not in TABLE_FORMATS:
         raise ExportError(f"a table is written as {', '.join(TABLE_FORMATS)}, not {suffix!r}")
@@ -68,8 +69,6 @@ def write_table(columns: list[str], rows: list[list[Any]], path: Path) -> None:
 
 def _sql_type(values: list[Any]) -> str:
     """The narrowest DuckDB type holding every non-null value of a column."""
-    import datetime as dt
-
     kinds = {type(v) for v in values if v is not None}
     if not kinds:
         return "varchar"

@@ -28,7 +28,7 @@ import duckdb
 from agent.context import Warehouse
 from agent.parser.entities import EntityIndex
 from tools.answer_cache import AnswerCache
-from tools.warehouse import CompanySettings
+from tools.warehouse import CompanySettings, connect
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,6 @@ def open_generation(path: Path) -> tuple[Warehouse, Identity]:
     is still in use would hand back the old file. Where no link can be made (a directory the
     server may not write) this raises OSError: the new file is then served after a restart.
     """
-    from tools.warehouse import connect
-
     link = path.with_name(f".{path.name}.open-{uuid.uuid4().hex[:8]}")
     try:
         os.link(path, link)

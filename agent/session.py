@@ -7,7 +7,13 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from platformdirs import user_data_dir
+
+if TYPE_CHECKING:  # typing only: the model client's libraries load only when one is configured
+    from agent.llm.client import LLMClient
 
 MODEL_KEYS = ("OPENAI_API_KEY", "REVOPS_LLM_API_KEY", "REVOPS_LLM_BASE_URL", "OPENAI_BASE_URL")
 """Any of these set means a model is configured (agent/llm/settings.py reads them)."""
@@ -15,8 +21,6 @@ MODEL_KEYS = ("OPENAI_API_KEY", "REVOPS_LLM_API_KEY", "REVOPS_LLM_BASE_URL", "OP
 
 def data_dir() -> Path:
     """Return the per-user data directory (warehouse, threads, task store)."""
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir("revops-agent", appauthor=False))
 
 
@@ -36,8 +40,6 @@ def is_postgres_url(value: str) -> bool:
 
 def redacted_url(url: str) -> str:
     """The URL without its password, fit for an error message."""
-    from urllib.parse import urlsplit
-
     try:
         parts = urlsplit(url)
         if parts.password is None:
@@ -78,16 +80,17 @@ def threads_path() -> Path | str:
     return Path(env).expanduser() if env else data_dir() / "threads.sqlite"
 
 
-def make_llm() -> Any:
+def make_llm() -> LLMClient | None:
     """Return an LLMClient when a model is configured (OPENAI_API_KEY or REVOPS_LLM_BASE_URL),
     else None: the rules path, which never imports langchain-openai."""
     if not any(os.environ.get(k, "").strip() for k in MODEL_KEYS):
         return None  # the common case: no settings library loaded for nothing
+    # only when a model is configured (the rules path never loads it)
     from agent.llm.settings import LLMSettings
 
     settings = LLMSettings()
     if not settings.configured:
         return None
-    from agent.llm.client import LLMClient
+    from agent.llm.client import LLMClient  # as above
 
     return LLMClient(settings)

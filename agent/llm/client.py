@@ -83,6 +83,7 @@ class LLMClient:
         """The underlying ChatOpenAI, built on first use (this imports langchain_openai)."""
         with self._lock:
             if self._chat is None:
+                # the model's library loads only when a model is configured
                 from langchain_openai import ChatOpenAI
 
                 s = self.settings

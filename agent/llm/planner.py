@@ -21,9 +21,11 @@ from agent.parser.periods import PeriodParser
 from agent.plan import Plan
 from prompts import load_prompt
 from tools.base import Dimension, Filter, MetricParams, PeriodParam
+from tools.registry import TOOLS
 
 if TYPE_CHECKING:
     from agent.context import Warehouse
+    from agent.llm.client import LLMClient
     from agent.state import State
 
 FUZZY_MIN = 90.0
@@ -57,20 +59,19 @@ class ModelPlanBase(BaseModel):
 
 def plan_schema() -> type[BaseModel]:
     """The form with `tool` limited to the registered tools (an enum, never free text)."""
-    from tools.registry import TOOLS
-
     names = tuple(sorted(TOOLS))
     return create_model("RevOpsPlan", __base__=ModelPlanBase,
                         tool=(Literal[names] | None, Field(  # type: ignore[arg-type]  # a Literal built at run time
                             None, description="The tool that answers the question.")))
 
 
-def plan_with_model(llm: Any, state: State, wh: Warehouse,
+def plan_with_model(llm: LLMClient, state: State, wh: Warehouse,
                     rules_note: str | None = None) -> tuple[Plan | None, list[dict]]:
     """Ask the model for a plan; return it validated, or None with notices on why not.
 
     `rules_note` tells the model what the rules parser could not explain (an unsure reading).
     """
+    # langchain loads only when a model is configured
     from agent.llm.client import LLMOutputError, LLMUnavailable
 
     assert state.as_of is not None
@@ -105,8 +106,6 @@ def plan_with_model(llm: Any, state: State, wh: Warehouse,
 
 def to_plan(form: BaseModel, wh: Warehouse, as_of: date) -> Plan | None:
     """Validate the model's form against the catalog and the data; ValueError says what's wrong."""
-    from tools.registry import TOOLS
-
     data = form.model_dump()
     name = data.get("tool")
     if name is None:
@@ -158,8 +157,6 @@ def _value(wh: Warehouse, dim: Dimension, value: str) -> str:
 
 def catalog(wh: Warehouse) -> str:
     """The tools with their measures and splits, and the values each dimension has."""
-    from tools.registry import TOOLS
-
     lines = []
     for tool in TOOLS.values():
         lines.append(f"- {tool.name}: {tool.description} Measures: {', '.join(tool.measures)}. "

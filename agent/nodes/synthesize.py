@@ -14,6 +14,8 @@ from langgraph.runtime import Runtime
 
 from agent.answer import compose
 from agent.context import Context
+from agent.llm.errors import LLMError
+from agent.llm.grounding import ungrounded_numbers
 from agent.state import State
 from prompts import load_prompt
 
@@ -28,8 +30,6 @@ def synthesize(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     llm = runtime.context.llm
     if llm is None or any(n["code"] == "LLM_UNAVAILABLE" for n in state.notices):
         return {"answer": template}  # an unavailable model is not asked twice per question
-    from agent.llm.errors import LLMError
-    from agent.llm.grounding import ungrounded_numbers
 
     r = state.result
     shown = r.model_dump(mode="json", include={"value", "unit", "columns", "period", "as_of",

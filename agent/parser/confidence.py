@@ -7,6 +7,7 @@ instead of answering silently (with a model configured, the model plans it inste
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -17,6 +18,7 @@ from agent.parser.normalize import normalize
 from agent.parser.periods import MONTHS, NUMBERS, ORDINALS
 from agent.parser.reading import Reading, masked
 from agent.plan import Clarification, Plan
+from tools.registry import TOOLS
 
 NUMBER = re.compile(r"^\$?\d[\d._]*(?:%|k|m|mm|bn|b|x|st|nd|rd|th)?$")
 EXPLAINING_KINDS = {"rank", "modifier", "compare", "grain"}
@@ -39,8 +41,6 @@ never ignored, even beside a strong metric phrase."""
 @cache
 def _fillers_toml() -> dict[str, Any]:
     """fillers.toml, read and parsed once for every reader below."""
-    import tomllib
-
     return tomllib.loads(resources.files("agent.parser").joinpath("fillers.toml")
                          .read_text("utf-8"))
 
@@ -154,7 +154,7 @@ def tool_words(tool: str) -> frozenset[str]:
 def _typo(written: str, read: str) -> bool:
     """A slip of the keys (one or two letters off), not another word read as a domain word
     ('recognition' read as 'reconciliation' is not a typo)."""
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.distance import Levenshtein  # only questions with unknown words pay for it
 
     distance = Levenshtein.distance(written, read)
     return distance <= 1 or (distance == 2 and min(len(written), len(read)) >= 7)
@@ -187,8 +187,6 @@ def unsure(plan: Plan, reading: Reading, found: Understanding) -> Clarification:
     word), the runners-up of the vote, and the reading the rules made, as short phrases; the
     term asked about is the first word not understood, so a picked option replaces it.
     """
-    from tools.registry import TOOLS
-
     words = found.leftovers or [b for _, b in found.corrections]
     term = found.leftovers[0] if found.leftovers else found.corrections[0][0]
     lex = lexicon()
@@ -230,8 +228,6 @@ def _metric_words() -> dict[str, list[tuple[str, float]]]:
 @cache
 def tool_label(tool: str) -> str:
     """A short phrase naming the tool that the parser reads back as that tool."""
-    from tools.registry import TOOLS
-
     lex = lexicon()
     title = normalize(TOOLS[tool].title)
     hits = lex.phrases.get(tuple(title.split()), [])

@@ -124,7 +124,7 @@ class EntityIndex:
                 limit: int = 5) -> list[tuple[Dimension, str]]:
         """The values (of `dim`, or of any dimension) most like `text`, however far: the
         did-you-mean options for a value that matches nothing."""
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz, process  # only a value that matches nothing pays for it
 
         by_text = self._values_of(dim)
         if not by_text:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from agent.parser.reading import Reading
 from agent.plan import Clarification, Plan
 from tools.base import Dimension, MetricParams, Tool
+from tools.registry import TOOLS
 
 CUES = re.compile(
     r"^(and|what about|how about|same|only|just|now|also|but|then|ok|okay|excluding|except|"
@@ -39,8 +40,6 @@ def is_follow_up(norm: str, reading: Reading) -> bool:
 def follow_up(reading: Reading, norm: str, previous: Plan,
               build: Callable[[Reading], Plan | Clarification]) -> Plan | Clarification:
     """Read a follow-up against the previous plan."""
-    from tools.registry import TOOLS
-
     if WHY.search(norm) and not reading.dims and not reading.entities:
         return _why(previous, TOOLS[previous.tool])
     if not reading.votes:

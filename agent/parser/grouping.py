@@ -9,6 +9,7 @@ from agent.parser.periods import NUMBERS
 from agent.parser.reading import Reading
 from agent.parser.words import UNIT_WORDS
 from tools.base import Dimension, Filter
+from tools.registry import TOOLS
 
 DEAL_WORDS = frozenset({"deal", "deals", "opportunity", "opportunities"})
 DEAL_LIST = re.compile(r"\b(?:which|what|list|list the|show me the|show the)\s+(?:\w+\s+)?"
@@ -36,8 +37,6 @@ RANK_WORDS = frozenset({"top", "bottom", "best", "worst", "highest", "lowest", "
 
 def _aggregates(tool: str) -> bool:
     """True when the tool answers with totals unless asked for the deals themselves."""
-    from tools.registry import TOOLS
-
     return not TOOLS[tool].lists_records and Dimension.opportunity in TOOLS[tool].group_by
 
 

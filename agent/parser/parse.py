@@ -26,6 +26,7 @@ from agent.parser.words import UNIT_WORDS, match_entities, repair_typos, take_co
 from agent.plan import Clarification, Plan
 from tools.base import Dimension, MetricParams, PeriodParam
 from tools.fiscal import FiscalCalendar, Period
+from tools.registry import TOOLS
 
 UNIT_DAYS = {"week": 7, "month": 31, "quarter": 92}
 TABLE_WORDS = frozenset({"leaderboard", "leader board", "leaderboards", "ranking", "rankings",
@@ -288,8 +289,6 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
 def _compare_values(params: dict, tool: str, norm: str) -> None:
     """Two values of one dimension compared ("SMB vs enterprise", "is EMEA better than APAC")
     are split by that dimension, each value its own row, still filtered to both."""
-    from tools.registry import TOOLS
-
     group = params["group_by"]
     if len(group) >= 2 or not COMPARED_VALUES.search(norm):
         return
@@ -311,8 +310,6 @@ GENERIC_DIMENSION_WORDS = {
 
 
 def _fit_generic_dimensions(reading: Reading, tool: str) -> None:
-    from tools.registry import TOOLS
-
     allowed = TOOLS[tool].group_by
     for k, (pos, dim, text) in enumerate(reading.dims):
         options = GENERIC_DIMENSION_WORDS.get(text, ())
@@ -325,8 +322,6 @@ def _fit_generic_dimensions(reading: Reading, tool: str) -> None:
 def _unsupported(tool: str, group_by: list[Dimension],
                  reading: Reading) -> Clarification | None:
     """Ask back when the question splits or filters a tool by a dimension it does not have."""
-    from tools.registry import TOOLS
-
     allowed = set(TOOLS[tool].group_by)
     bad = [d.value for d in group_by if d not in allowed]
     bad += [f"{e.dimension.value} {e.label}" for e in reading.entities
@@ -395,8 +390,6 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
 
 def _split_in_phrase(reading: Reading, tool: str) -> list[str]:
     """Dimensions a metric phrase itself splits by ("conversion rate by stage")."""
-    from tools.registry import TOOLS
-
     found = []
     for phrase in reading.said.get(tool, []):
         words = phrase.split()
