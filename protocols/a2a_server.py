@@ -27,6 +27,8 @@ import functools
 import json
 import logging
 import math
+import time
+import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -43,6 +45,7 @@ from a2a.helpers import (
 from a2a.server.agent_execution import AgentExecutor, RequestContext
 from a2a.server.context import ServerCallContext
 from a2a.server.events import EventQueue
+from a2a.server.models import create_task_model
 from a2a.server.request_handlers import DefaultRequestHandler
 from a2a.server.routes import (
     DefaultServerCallContextBuilder,
@@ -56,14 +59,20 @@ from a2a.utils.constants import VERSION_HEADER
 from a2a.utils.errors import InvalidParamsError
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import ValidationError
+from sqlalchemy import event as sql_event
+from sqlalchemy import select, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from agent.response import AgentResponse
+from agent.session import redacted_url
 from protocols.agent_card import JSONRPC_PATH, build_card
 from protocols.auth import TokenUser
 from protocols.service_state import Service
+from protocols.sqlstore import SCHEMA_LOCK, is_postgres_url
 from protocols.tasks import ForbiddenRequester, TaskInput, effective_requester, failed, run_task
 from tools.access import Identity
 from tools.base import validation_text
@@ -88,15 +97,8 @@ def task_store(path: Path | str | None) -> TaskStore:
     postgresql:// URL, or an in-memory one when None."""
     if path is None:
         return InMemoryTaskStore()
-    from sqlalchemy import event
-    from sqlalchemy.engine import URL
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    from protocols.sqlstore import is_postgres_url
 
     if is_postgres_url(path):
-        from sqlalchemy.engine import make_url
-
         url = make_url(str(path)).set(drivername="postgresql+psycopg")
         # no server-side prepared statements: safe behind PgBouncer (as the other pools)
         shared = DatabaseTaskStore(create_async_engine(
@@ -109,7 +111,7 @@ def task_store(path: Path | str | None) -> TaskStore:
     engine = create_async_engine(URL.create("sqlite+aiosqlite", database=str(path)),
                                  connect_args={"timeout": 30.0})
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @sql_event.listens_for(engine.sync_engine, "connect")
     def _wal(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("pragma journal_mode=wal")
@@ -125,10 +127,6 @@ PG_TABLE = "a2a_tasks"
 @functools.cache
 def _pg_task_model() -> Any:
     """The A2A task model mapped to PG_TABLE (a mapped class may be defined once per process)."""
-    import warnings
-
-    from a2a.server.models import create_task_model
-
     with warnings.catch_warnings():  # the SDK names every such class TaskModel: a harmless clash
         warnings.simplefilter("ignore")
         return create_task_model(PG_TABLE)
@@ -136,8 +134,6 @@ def _pg_task_model() -> Any:
 
 def where(path: Path | str | None) -> str:
     """Where A2A tasks are kept, fit for messages (a URL's password left out)."""
-    from agent.session import redacted_url
-
     return "memory" if path is None else redacted_url(str(path))
 
 
@@ -168,10 +164,6 @@ INTERRUPTED = "Interrupted by a restart of the agent before it answered; send th
 async def _initialize_in_turn(store: DatabaseTaskStore) -> None:
     """Create the table under a PostgreSQL advisory lock: replicas starting together would
     otherwise race to create it (a duplicate-type error for all but one)."""
-    from sqlalchemy import text
-
-    from protocols.sqlstore import SCHEMA_LOCK
-
     async with store.engine.connect() as lock:
         # polled, not waited for (see agent.session.await_turn)
         while not (await lock.execute(text("select pg_try_advisory_lock(:k)"),
@@ -188,10 +180,6 @@ async def _initialize_in_turn(store: DatabaseTaskStore) -> None:
 async def _fail_unfinished(store: DatabaseTaskStore, older_than: float | None = None) -> None:
     """Mark FAILED the tasks a previous run left SUBMITTED or WORKING: nothing answers them
     (with `older_than`, only those whose status is at least that many seconds old)."""
-    import time
-
-    from sqlalchemy import select
-
     model = store.task_model
     states = [TaskState.Name(TaskState.TASK_STATE_SUBMITTED),
               TaskState.Name(TaskState.TASK_STATE_WORKING)]

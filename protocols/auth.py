@@ -12,6 +12,7 @@ import json
 import secrets
 import tomllib
 from collections.abc import Mapping
+from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -100,8 +101,6 @@ class Sessions:
 
     def identity(self, cookie_header: str) -> Identity | None:
         """Return the identity of the session cookie in a Cookie header, or None."""
-        from http.cookies import CookieError, SimpleCookie
-
         jar: SimpleCookie = SimpleCookie()
         try:
             jar.load(cookie_header)

@@ -70,7 +70,7 @@ async def index(request: Request) -> Response:
     page = await _page(request, requester, shell=True)
     if isinstance(page, Response):
         return page
-    from agent.dashboard_page import render
+    from agent.dashboard_page import render  # altair loads on the dashboard's first use
 
     return HTMLResponse(render(page, live=True), headers=SECURITY_HEADERS)
 
@@ -105,7 +105,7 @@ async def data(request: Request) -> Response:
 
 async def panel(request: Request) -> Response:
     """One panel for the filters, as JSON: the page asks for all of them at once."""
-    from agent.dashboard import PANELS
+    from agent.dashboard import PANELS  # as above
 
     key = request.path_params["key"]
     if key not in {p[0] for p in PANELS}:
@@ -129,7 +129,7 @@ async def vega_js(request: Request) -> Response:
 async def _page(request: Request, requester: dict[str, Any] | None, *, shell: bool = False,
                 key: str | None = None) -> Any:
     """The page (or its shell, or one panel) for the request's filters; a 422 for bad ones."""
-    from agent.dashboard import Filters
+    from agent.dashboard import Filters  # as above
 
     service = _service(request)
     q = request.query_params

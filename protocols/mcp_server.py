@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import anyio
@@ -49,7 +50,10 @@ from mcp.types import Tool as McpTool
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.applications import Starlette
 
+from agent.answer import compose
+from agent.ask import ask
 from agent.context import Warehouse
+from agent.plan import Plan
 from agent.response import AgentResponse
 from tools.access import AccessDenied, row_scope
 from tools.base import (
@@ -184,8 +188,6 @@ def call_metric_tool(warehouse: Warehouse, name: str, arguments: dict[str, Any],
 def call_ask(warehouse: Warehouse, arguments: dict[str, Any], *, llm: Any, today: date,
              requester: Requester | None = None) -> CallToolResult:
     """Run the whole agent on one question; its AgentResponse is the structured content."""
-    from agent.ask import ask
-
     try:
         args = AskArguments.model_validate(arguments)
     except ValidationError as exc:
@@ -277,16 +279,11 @@ def _input_schema(tool: Tool) -> dict[str, Any]:
 
 def _summary(result: MetricResult, params: MetricParams) -> str:
     """The template answer (the same paragraph `revops ask` prints) and the caveats."""
-    from agent.answer import compose
-    from agent.plan import Plan
-
     text = compose(result, Plan(tool=result.metric, params=params))
     return "\n".join([text, *(f"Warning [{w.code}]: {w.message}" for w in result.warnings)])
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("revops-agent")
     except PackageNotFoundError:

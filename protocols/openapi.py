@@ -5,6 +5,7 @@ pydantic models that validate the requests, so the published contract and the ch
 from __future__ import annotations
 
 import functools
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -15,6 +16,7 @@ from starlette.responses import JSONResponse
 from agent.response import AgentResponse
 from protocols.tasks import TaskEnvelope
 from tools.base import MetricParams
+from tools.registry import TOOLS
 
 REF = "#/components/schemas/{model}"
 
@@ -43,8 +45,6 @@ class TaskResponse(AgentResponse):
 def document(public_url: str = "") -> dict[str, Any]:
     """Return the OpenAPI document of the REST binding (built once per URL: it depends only on
     the models and the tool catalog, both fixed for the process)."""
-    from tools.registry import TOOLS
-
     _, defs = models_json_schema(
         [(TaskEnvelope, "validation"), (MetricParams, "validation"),
          (TaskResponse, "serialization"), (ErrorBody, "serialization")], ref_template=REF)
@@ -120,8 +120,6 @@ async def openapi_json(request: Request) -> JSONResponse:
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("revops-agent")
     except PackageNotFoundError:

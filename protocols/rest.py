@@ -22,10 +22,13 @@ from starlette.routing import Route
 
 from agent.response import AgentResponse
 from protocols.auth import identity_of
+from protocols.openapi import openapi_json
 from protocols.service_state import Service
 from protocols.task_claims import TaskConflict
 from protocols.tasks import ForbiddenRequester, TaskEnvelope, effective_requester, run_task
 from tools.access import Identity
+from tools.base import MetricParams
+from tools.registry import TOOLS
 
 log = logging.getLogger(__name__)
 READ_ANY_TASK = frozenset({"revops", "hub"})
@@ -41,8 +44,6 @@ def error(status: int, code: str, detail: Any, **extra: Any) -> JSONResponse:
 
 def routes() -> list[Route]:
     """Return the REST routes (the app's state holds the Service)."""
-    from protocols.openapi import openapi_json
-
     return [Route("/healthz", healthz, methods=["GET"]),
             Route("/openapi.json", openapi_json, methods=["GET"]),
             Route("/v1/tools", list_tools, methods=["GET"]),
@@ -57,9 +58,6 @@ async def healthz(request: Request) -> JSONResponse:
 
 async def list_tools(request: Request) -> JSONResponse:
     """Return the tool catalog with the parameter schema (same as `revops tools --json`)."""
-    from tools.base import MetricParams
-    from tools.registry import TOOLS
-
     catalog = [{"name": t.name, "title": t.title, "description": t.description,
                 "measures": list(t.measures), "default_period": t.default_period,
                 "group_by": [d.value for d in t.group_by]} for t in TOOLS.values()]

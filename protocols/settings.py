@@ -22,6 +22,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
+from platformdirs import user_data_dir
 from pydantic import (
     AnyHttpUrl,
     Field,
@@ -33,6 +34,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from agent.session import is_postgres_url
+
 HUB = "central-coordination"
 TARGETS = (HUB, "marketing-growth", "pipeline-management", "conversion-optimization", "finance")
 """Escalation targets of docs/design.md#escalation."""
@@ -40,8 +43,6 @@ TARGETS = (HUB, "marketing-growth", "pipeline-management", "conversion-optimizat
 
 def default_state_db() -> Path:
     """Return the per-user task store path (beside the default warehouse)."""
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir("revops-agent", appauthor=False)) / "state.sqlite"
 
 
@@ -72,8 +73,6 @@ class OutboxSettings(BaseSettings):
     @field_validator("state_db", "a2a_db", mode="before")
     @classmethod
     def _location(cls, v: Any) -> Any:
-        from agent.session import is_postgres_url
-
         if v is None or isinstance(v, Path):
             return v.expanduser() if isinstance(v, Path) else v
         text = str(v).strip()

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from agent.session import await_turn
+from agent.session import first_line as _first_line
 from agent.session import is_postgres_url as is_postgres
+from agent.session import redacted_url as _redacted
 
 Row = Mapping[str, Any]
 SCHEMA_LOCK = 0x7265766F7073  # "revops": the advisory lock id held while changing the schema
@@ -163,12 +165,9 @@ class PostgresDatabase:
 
     def __init__(self, url: str, *, pool_size: int = 8) -> None:
         """Connect to `url`; a failure is a one-line StoreOpenError without the password."""
-        from agent.session import first_line as _first_line
-        from agent.session import redacted_url as _redacted
-
         self.where = _redacted(url)
         try:
-            import psycopg
+            import psycopg  # the optional postgres extra
             from psycopg.conninfo import conninfo_to_dict
             from psycopg.rows import dict_row
             from psycopg_pool import ConnectionPool

@@ -22,7 +22,10 @@ from pydantic import (
     model_validator,
 )
 
+from agent.answer import compose
+from agent.ask import ask
 from agent.context import Warehouse
+from agent.plan import Plan
 from agent.response import (
     AgentResponse,
     ClarificationOut,
@@ -41,6 +44,7 @@ from tools.base import (
     ToolInputError,
     validation_text,
 )
+from tools.registry import TOOLS, run_tool
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +83,6 @@ class TaskInput(BaseModel):
         if self.question is not None and self.params is not None:
             raise ValueError("'params' goes with 'tool', not with 'question'")
         if self.tool is not None:
-            from tools.registry import TOOLS
-
             if self.tool not in TOOLS:
                 raise ValueError(f"unknown tool {self.tool!r}; GET /v1/tools lists them")
             try:
@@ -165,7 +167,6 @@ def _run_task(warehouse: Warehouse, task: TaskInput, *, request_id: str, today: 
     if task.tool is not None:
         return run_tool_call(warehouse, task.tool, task.metric_params(), as_of=as_of,
                              request_id=request_id, requester=requester)
-    from agent.ask import ask
 
     assert task.question is not None
     return ask(warehouse, task.question, as_of=as_of, request_id=request_id,
@@ -177,10 +178,6 @@ def run_tool_call(warehouse: Warehouse, tool: str, params: MetricParams, *, as_o
                   request_id: str, requester: dict[str, Any] | None) -> AgentResponse:
     """Run a tool directly (within the requester's row scope) and shape its result like an
     answered question; data outside the scope is `refused`."""
-    from agent.answer import compose
-    from agent.plan import Plan
-    from tools.registry import run_tool
-
     intent = Intent(tool=tool, params=params.model_dump(mode="json", exclude_defaults=True),
                     notes=["explicit tool call (no question parsed)"])
     con = warehouse.cursor()
