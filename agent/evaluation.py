@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,6 +37,9 @@ from tools.base import (
 )
 from tools.fiscal import FiscalCalendar
 from tools.registry import TOOLS
+
+if TYPE_CHECKING:  # typing only: the model client's libraries load only when one is configured
+    from agent.llm.client import LLMClient
 
 Answer = Callable[[str, date], AgentResponse]
 """How the evaluation reaches the agent: question and as-of date in, AgentResponse out."""
@@ -433,7 +436,7 @@ def evaluate(qset: QuestionSet, wh: Warehouse, answerers: Mapping[str, Answer | 
                       passed=passed, notes=notes, parsers=reports)
 
 
-def answerers(wh: Warehouse, parser: str, llm: Any = None) -> dict[str, Answer | None]:
+def answerers(wh: Warehouse, parser: str, llm: LLMClient | None = None) -> dict[str, Answer | None]:
     """Return the answerer of each requested parser ('rules', 'llm' or 'both') over `ask`.
 
     `llm` is the configured model client (agent.session.make_llm()) or None.

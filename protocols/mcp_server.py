@@ -30,7 +30,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import duckdb
@@ -67,6 +67,9 @@ from tools.base import (
     validation_text,
 )
 from tools.registry import TOOLS, run_tool
+
+if TYPE_CHECKING:  # typing only: the model client's libraries load only when one is configured
+    from agent.llm.client import LLMClient
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +125,7 @@ class AskArguments(BaseModel):
     as_of: BoundedDate | None = Field(default=None, description=FIELD_HELP["as_of"])
 
 
-def build_mcp_server(warehouse: Warehouse, *, llm: Any = None,
+def build_mcp_server(warehouse: Warehouse, *, llm: LLMClient | None = None,
                      today: Callable[[], date] = date.today,
                      requester_of: RequesterOf = lambda request: None,
                      name: str = "revops-agent") -> Server:
@@ -185,8 +188,8 @@ def call_metric_tool(warehouse: Warehouse, name: str, arguments: dict[str, Any],
                           structured_content=result.model_dump(mode="json"))
 
 
-def call_ask(warehouse: Warehouse, arguments: dict[str, Any], *, llm: Any, today: date,
-             requester: Requester | None = None) -> CallToolResult:
+def call_ask(warehouse: Warehouse, arguments: dict[str, Any], *, llm: LLMClient | None,
+             today: date, requester: Requester | None = None) -> CallToolResult:
     """Run the whole agent on one question; its AgentResponse is the structured content."""
     try:
         args = AskArguments.model_validate(arguments)

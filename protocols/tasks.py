@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import duckdb
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from pydantic import (
     AnyHttpUrl,
     BaseModel,
@@ -45,6 +46,9 @@ from tools.base import (
     validation_text,
 )
 from tools.registry import TOOLS, run_tool
+
+if TYPE_CHECKING:  # typing only: the model client's libraries load only when one is configured
+    from agent.llm.client import LLMClient
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +145,8 @@ def effective_requester(caller: Identity, asked: Requester | None) -> dict[str, 
 
 def run_task(warehouse: Warehouse, task: TaskInput, *, request_id: str, today: date,
              requester: dict[str, Any], thread_id: str | None = None,
-             checkpointer: Any = None, llm: Any = None) -> AgentResponse:
+             checkpointer: BaseCheckpointSaver | None = None,
+             llm: LLMClient | None = None) -> AgentResponse:
     """Answer one task (blocking: call it from a worker thread). Never raises: a failure
     nobody foresaw is logged under the request id and answered as `status: error`."""
     try:
@@ -161,8 +166,9 @@ def failed(request_id: str, tool: str | None = None) -> AgentResponse:
 
 
 def _run_task(warehouse: Warehouse, task: TaskInput, *, request_id: str, today: date,
-              requester: dict[str, Any], thread_id: str | None, checkpointer: Any,
-              llm: Any) -> AgentResponse:
+              requester: dict[str, Any], thread_id: str | None,
+              checkpointer: BaseCheckpointSaver | None, llm: LLMClient | None
+              ) -> AgentResponse:
     as_of = task.as_of or today
     if task.tool is not None:
         return run_tool_call(warehouse, task.tool, task.metric_params(), as_of=as_of,

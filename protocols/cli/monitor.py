@@ -14,11 +14,17 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from protocols.cli.common import fail, open_warehouse, parse_date
+
+if TYPE_CHECKING:  # the command imports them when it runs: `revops --help` stays fast
+    from protocols.monitor import MonitorReport
+    from protocols.monitor_config import Monitor
+    from protocols.outbox import Outbox
+    from protocols.store import TaskStore
 
 MonitorsOption = Annotated[Path | None, typer.Option(
     "--monitors", envvar="REVOPS_MONITORS_FILE", show_default=False,
@@ -111,14 +117,15 @@ class _StopOnSignal:
             signal.signal(sig, handler)
 
 
-def _pass(db: Path | None, store: Any, outbox: Any, monitors: list[Any], as_of: date) -> Any:
+def _pass(db: Path | None, store: TaskStore, outbox: Outbox, monitors: list[Monitor],
+          as_of: date) -> MonitorReport:
     from protocols.monitor import run_monitors
 
     with open_warehouse(db, threads=False) as (wh, _, _):
         return run_monitors(wh, store, monitors, as_of=as_of, outbox=outbox)
 
 
-def _print(report: Any, *, as_json: bool, once: bool) -> None:
+def _print(report: MonitorReport, *, as_json: bool, once: bool) -> None:
     for failure in report.errors:
         print(f"error: monitor {failure.monitor_id}: {failure.error}", file=sys.stderr)
     if as_json:
