@@ -29,7 +29,7 @@ import logging
 import math
 import time
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -274,7 +274,7 @@ class ValidatingRequestHandler(DefaultRequestHandler):
         return await super().on_message_send(params, context)
 
     async def on_message_send_stream(self, params: SendMessageRequest,  # noqa: D102
-                                     context: ServerCallContext) -> AsyncIterator[Any]:
+                                     context: ServerCallContext) -> AsyncGenerator[Any, None]:
         _vet(params)
         async for event in super().on_message_send_stream(params, context):
             yield event

@@ -50,7 +50,7 @@ def routes() -> list[Route]:
 
 
 def _service(request: Request) -> Service:
-    return request.app.state.service  # type: ignore[no-any-return]
+    return request.app.state.service
 
 
 def _identity_requester(request: Request) -> dict[str, Any] | None:
@@ -134,8 +134,9 @@ async def _page(request: Request, requester: dict[str, Any] | None, *, shell: bo
     service = _service(request)
     q = request.query_params
     try:
-        filters = Filters(period=q.get("period") or "quarter", region=q.get("region") or None,
-                          team=q.get("team") or None)
+        filters = Filters.model_validate({"period": q.get("period") or "quarter",
+                                          "region": q.get("region") or None,
+                                          "team": q.get("team") or None})
     except ValidationError as exc:
         return JSONResponse({"error": "invalid_filters", "detail": exc.errors(
             include_url=False, include_context=False)}, status_code=422)

@@ -146,7 +146,8 @@ class AlertLog:
 
     def alerts(self, monitor_id: str | None = None) -> list[Alert]:
         """Return every alert episode (open and resolved), oldest first."""
-        sql, params = "select * from monitor_alerts", ()
+        sql = "select * from monitor_alerts"
+        params: tuple[str, ...] = ()
         if monitor_id is not None:
             sql, params = sql + " where monitor_id = ?", (monitor_id,)
         return [Alert.model_validate(dict(r)) for r in self._rows(

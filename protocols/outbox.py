@@ -174,7 +174,7 @@ class Outbox:
         headers = {"Idempotency-Key": e.idempotency_key}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        base = dict(escalation_id=e.escalation_id, target=e.target, url=url)
+        base: dict[str, Any] = {"escalation_id": e.escalation_id, "target": e.target, "url": url}
         try:
             response = self._http.post(url, json=self.payload(e), headers=headers)
         except httpx.HTTPError as exc:

@@ -173,11 +173,14 @@ def _conflict(task_id: str) -> JSONResponse:
                  "body; use a new task_id for a new task")
 
 
-def _task_json(task_id: str, response: dict[str, Any], replay: bool = False,
+def _task_json(task_id: str, response: dict[str, Any] | None, replay: bool = False,
                tool_call: bool = False) -> JSONResponse:
     """Return a task's response; an explicit tool call the access policy refused is a 403, one
     whose params the tool cannot take (an option out of its range, a trend of a list) a 422
-    (with the response and the usual error fields); a question stays a 200 answer."""
+    (with the response and the usual error fields); a question stays a 200 answer. A task
+    stored without a response yet is still working (a 202)."""
+    if response is None:
+        return JSONResponse({"task_id": task_id, "status": "working"}, status_code=202)
     headers = {"Idempotent-Replayed": "true"} if replay else None
     body = {**response, "task_id": task_id}
     if tool_call and response.get("status") == "refused":

@@ -184,7 +184,7 @@ class PostgresDatabase:
             reason = _first_line(exc).replace(url, self.where)
             raise StoreOpenError(f"cannot open the state database {self.where}: {reason}") \
                 from None
-        self.errors = (psycopg.Error,)
+        self.errors: tuple[type[Exception], ...] = (psycopg.Error,)
         self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False,
                                     name="revops-state",
                                     kwargs={"autocommit": True, "row_factory": dict_row,

@@ -187,6 +187,7 @@ class TaskStore:
         self.db: Database = open_database(location)
         self.dialect = self.db.dialect
         self._key = self.dialect.order_key
+        failures: tuple[type[Exception], ...] = (*self.db.errors, TimeoutError)
         try:
             with self.db.schema() as con:
                 for statement in SCHEMA_TEMPLATE.format(
@@ -194,7 +195,7 @@ class TaskStore:
                     if statement.strip():
                         con.execute(statement)
                 self._upgrade(con)
-        except (*self.db.errors, TimeoutError) as exc:  # e.g. no right to create tables
+        except failures as exc:  # e.g. no right to create tables
             self.db.close()
             raise StoreOpenError(f"cannot set up the state database {self.where}: "
                                  f"{first_line(exc)}") from None
@@ -350,7 +351,8 @@ class TaskStore:
     def escalations(self, state: DeliveryState | None = None, *, task_id: str | None = None,
                     limit: int | None = None) -> list[EscalationRecord]:
         """Return escalations, oldest first, optionally of one state or one task."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if state is not None:
             where.append("state = ?")
             params.append(state)
@@ -498,7 +500,8 @@ def _task(row: Row) -> TaskRecord:
     return TaskRecord(task_id=row["task_id"], sender=row["sender"],
                       requester=_lo(row["requester"]), request=_lo(row["request"]),
                       response=_lo(row["response"]), status=row["status"],
-                      created_at=_dt(row["created_at"]), updated_at=_dt(row["updated_at"]))
+                      created_at=datetime.fromisoformat(row["created_at"]),
+                      updated_at=datetime.fromisoformat(row["updated_at"]))
 
 
 def _claim(row: Row) -> TaskClaim:
