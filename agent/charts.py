@@ -13,31 +13,15 @@ from typing import Any
 import altair as alt
 
 from agent.answer import FLOW_MEASURES, title
+from agent.chart_shape import BRIDGES, chart_kind, label_columns
 from tools.base import MetricResult
 from tools.metrics.scorecard import TARGETS
 from tools.units import currency_symbol
 
-GRAINS = ("week", "month", "quarter", "year")
 ORDERED = frozenset({"stage"})
 """Dimensions whose own order (the funnel's) reads better than ranking by value."""
 MAX_BARS = 25
 MAX_SERIES = 8
-BRIDGES: dict[str, tuple[str, tuple[tuple[str, str, int], ...], str]] = {
-    "arr_waterfall": ("opening_arr", (
-        ("new_arr", "New", 1), ("reactivation_arr", "Reactivation", 1),
-        ("expansion_arr", "Expansion", 1), ("contraction_arr", "Contraction", -1),
-        ("churned_arr", "Churn", -1)), "closing_arr"),
-    "pipeline_movement": ("start_amount", (
-        ("new_amount", "New", 1), ("pulled_in_amount", "Pulled in", 1),
-        ("pushed_in_amount", "Pushed in", 1), ("reopened_amount", "Reopened", 1),
-        ("category_in_amount", "Category in", 1), ("increased_amount", "Increased", 1),
-        ("decreased_amount", "Decreased", -1), ("won_amount", "Won", -1),
-        ("lost_amount", "Lost", -1), ("slipped_amount", "Slipped", -1),
-        ("pulled_out_amount", "Pulled out", -1), ("category_out_amount", "Category out", -1)),
-        "end_amount"),
-}
-"""Bridges as the tools define them (docs/metrics.md: ARR bridge, pipeline movement): start,
-signed steps, end."""
 COVERAGE_RULE = 3.0
 """The usual pipeline-coverage benchmark: three times the quota still to close."""
 _SCORECARD = {t.name: t.target for t in TARGETS}
@@ -71,33 +55,19 @@ def chart_for(r: MetricResult, measure: str | None = None, label: str | None = N
         if measure not in r.columns:
             raise ValueError(f"{r.metric} has no column {measure!r}")
         r = r.model_copy(update={"measure": measure})
-    if r.metric == "scorecard":
-        return _scorecard(r) if r.rows else None
-    if r.metric in BRIDGES and len(r.rows) == 1 and _labels(r) == []:
+    kind = chart_kind(r)
+    if kind == "scorecard":
+        return _scorecard(r)
+    if kind == "waterfall":
         return _waterfall(r)
-    if r.measure not in r.columns or r.measure not in r.units or not r.rows:
-        return None
-    labels = _labels(r)  # none: a single number, nothing to draw
-    i = r.columns.index(r.measure)
-    if all(row[i] is None for row in r.rows):  # nothing defined to draw (e.g. no quota left)
-        return None
-    if labels and labels[0] in GRAINS:
+    labels = label_columns(r)
+    if kind == "trend":
         return _trend(r, labels[0], labels[1:])
-    if len(labels) == 2 and labels[1] != "opportunity":
+    if kind == "heatmap":
         return _heatmap(r, labels)
-    if labels:
+    if kind == "bars":
         return _bars(r, labels, label, keep_order)
     return None
-
-
-def _labels(r: MetricResult) -> list[str]:
-    """The leading columns that name a row (no unit): time bucket, dimension labels."""
-    out = []
-    for c in r.columns:
-        if c in r.units:
-            break
-        out.append(c)
-    return out
 
 
 def _records(r: MetricResult, columns: list[str]) -> list[dict[str, Any]]:

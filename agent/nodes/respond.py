@@ -6,6 +6,7 @@ from typing import Any, Literal, cast
 
 from langgraph.runtime import Runtime
 
+from agent.chart_shape import chart_kind
 from agent.context import Context
 from agent.response import (
     AgentResponse,
@@ -77,9 +78,10 @@ def _respond(state: State) -> dict[str, Any]:
                                           answer=(state.error or "no result") + note, **base)}
     r = state.result
     result = Result.model_validate(r.model_dump(include=set(Result.model_fields)))
-    from agent.charts import chart_for  # altair loads only when an answer has a result
+    if chart_kind(r) is not None:
+        from agent.charts import chart_for  # altair loads only for a result with a chart
 
-    result.chart = chart_for(r)
+        result.chart = chart_for(r)
     warnings = [WarningOut(code=w.code, message=w.message) for w in r.warnings]
     return {"response": AgentResponse(status="answered", answer=(state.answer or "") + note,
                                       result=result, warnings=warnings, **base)}

@@ -4,7 +4,8 @@ Each pass evaluates every monitor on the warehouse (opened read-only for the pas
 import can run between passes), queues new insights in the escalation outbox of the task store
 ($REVOPS_STATE_DB, or --store) and runs one delivery pass to the hub and peers configured as for
 `revops serve` (REVOPS_HUB_URL, REVOPS_PEER_URLS). Without --once it repeats every --interval
-seconds until Ctrl-C.
+seconds until Ctrl-C. What a pass needs is imported when the command runs, so `revops --help`
+stays fast.
 """
 
 from __future__ import annotations

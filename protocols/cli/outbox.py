@@ -2,7 +2,8 @@
 
 The store is $REVOPS_STATE_DB (or --store); endpoints and the retry policy come from the same
 settings the service uses (protocols/settings.py), so a pass from the CLI behaves like the
-service's background loop.
+service's background loop. The store and the outbox are imported inside the commands, so
+`revops --help` stays fast.
 """
 
 from __future__ import annotations
