@@ -52,6 +52,7 @@ from starlette.applications import Starlette
 
 from agent.answer import compose
 from agent.ask import ask
+from agent.chart_shape import chart_kind
 from agent.context import Warehouse
 from agent.plan import Plan
 from agent.response import AgentResponse
@@ -160,8 +161,6 @@ def call_metric_tool(warehouse: Warehouse, name: str, arguments: dict[str, Any],
     tool = TOOLS.get(name)
     if tool is None:
         return tool_error(f"unknown tool '{name}'", sorted([*TOOLS, ASK]))
-    from agent.charts import chart_for  # Altair loads only when a tool is called
-
     try:
         args = ToolArguments.model_validate(arguments)
         params = args.metric_params()
@@ -170,7 +169,10 @@ def call_metric_tool(warehouse: Warehouse, name: str, arguments: dict[str, Any],
                           facts=warehouse.facts, memo=warehouse.memo,
                           scope=row_scope(requester, con), cache=warehouse.answers)
         result = run_tool(ctx, name, params)
-        result.chart = chart_for(result)
+        if chart_kind(result) is not None:
+            from agent.charts import chart_for  # altair loads only for a result with a chart
+
+            result.chart = chart_for(result)
         text = _summary(result, params)
     except ValidationError as exc:
         return tool_error(f"invalid arguments for {name}: {validation_text(exc)}")
