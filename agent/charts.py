@@ -14,7 +14,7 @@ import altair as alt
 
 from agent.answer import FLOW_MEASURES, title
 from tools.base import MetricResult
-from tools.metrics.scorecard import TARGETS
+from tools.metrics.scorecard.success_metrics import TARGETS
 from tools.units import currency_symbol
 
 GRAINS = ("week", "month", "quarter", "year")
