@@ -32,3 +32,10 @@ def test_a_tool_listed_twice_is_refused() -> None:
     twice.TOOLS = (TOOLS["bookings"],)  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="bookings is listed twice"):
         _catalog((*AREAS, twice))
+
+
+def test_a_tool_is_built_by_keyword_only() -> None:
+    tool = TOOLS["bookings"]
+    with pytest.raises(TypeError):
+        Tool(tool.name, tool.title, tool.description, tool.run,  # type: ignore[call-arg]
+             tool.measures, tool.default_period)

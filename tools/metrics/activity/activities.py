@@ -23,8 +23,9 @@ from tools.base import (
 )
 from tools.fiscal import Period
 from tools.metrics.core.engine import source
+from tools.metrics.core.envelope import envelope, fetch, headline_column
 from tools.metrics.recurring.subscriptions import capped_period, check_dims, used
-from tools.query import Query, plain, render
+from tools.query import Query
 
 OWNER_DIMS = (Dimension.rep, Dimension.manager, Dimension.team, Dimension.region,
               Dimension.territory)
@@ -75,10 +76,7 @@ DEFINITION = (
 
 def activity_metrics(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return activity volume, per rep-day and per deal rates and open-deal coverage."""
-    measure = params.measure or HEADLINES[0]
-    if measure not in HEADLINES:
-        raise ToolInputError(f"activity_metrics has no measure '{measure}'",
-                             options=list(HEADLINES))
+    measure = headline_column(params, {h: h for h in HEADLINES}, "activity_metrics")
     headline = COLUMN.get(measure, measure)
     _check(params)
     period = capped_period(ctx, params, None)
@@ -87,20 +85,13 @@ def activity_metrics(ctx: ToolContext, params: MetricParams) -> MetricResult:
     dims = list(params.group_by)
     parts = _parts(ctx, q, params, period, stale, dims)
     sql = _assemble(q, params, parts, dims, headline)
-    cur = ctx.con.execute(sql, used(sql, q.params))
-    columns = [c[0] for c in cur.description]
-    rows = [[plain(v) for v in r] for r in cur.fetchall()]
-    n = int(sum(r[columns.index("activities")] or 0 for r in rows))
-    value = rows[0][columns.index(headline)] if rows and not dims else None
-    null_reason = None
-    if not dims and value is None:
-        null_reason = "NO_DATA" if n == 0 else "ZERO_DENOMINATOR"
-    return MetricResult(
-        metric="activity_metrics", value=value, measure=headline,
-        unit="ratio" if measure == "coverage" else "count", columns=columns, rows=rows,
-        period=period.to_dict(), as_of=ctx.as_of, sql=render(sql, q.params), n_records=n,
+    fetched = fetch(ctx, sql, used(sql, q.params))
+    n = fetched.total("activities")
+    return envelope(
+        ctx, fetched, metric="activity_metrics", measure=headline,
+        unit="ratio" if measure == "coverage" else "count", period=period, n_records=n,
         definition=DEFINITION.format(start=period.start, end=period.end, stale=stale),
-        warnings=_warnings(ctx, q, parts, period, n), null_reason=null_reason)
+        scalar=not dims, warnings=_warnings(ctx, q, parts, period, n))
 
 
 def _check(params: MetricParams) -> None:
@@ -218,12 +209,13 @@ def _warnings(ctx: ToolContext, q: Query, parts: list[str], period: Period,
 
 
 TOOLS: tuple[Tool, ...] = (
-    Tool("activity_metrics", "Activity metrics",
-         "Sales activities (calls, outbound emails, held meetings, tasks, notes) in a period: "
-         "count, per rep per working day, per deal touched, per deal won, and coverage of open "
-         "deals (share with an activity in the last stale_days; option stale_days, default the "
-         "company setting); by rep, manager, team, region, territory or activity type. Default "
-         "period: the fiscal quarter to date.",
-         activity_metrics, HEADLINES, "quarter", DIMS),
+    Tool(name="activity_metrics", title="Activity metrics",
+         description="Sales activities (calls, outbound emails, held meetings, tasks, notes) in a "
+                     "period: count, per rep per working day, per deal touched, per deal won, and "
+                     "coverage of open deals (share with an activity in the last stale_days; "
+                     "option stale_days, default the company setting); by rep, manager, team, "
+                     "region, territory or activity type. Default period: the fiscal quarter to "
+                     "date.",
+         run=activity_metrics, measures=HEADLINES, default_period="quarter", group_by=DIMS),
 )
 """The tools this module contributes to the registry."""

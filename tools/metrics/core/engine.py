@@ -7,7 +7,6 @@ rows in the result envelope.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from functools import partial
@@ -20,8 +19,8 @@ from tools.base import (
     Tool,
     ToolContext,
     ToolInputError,
-    Unit,
 )
+from tools.metrics.core.envelope import Fetched, envelope, fetch_query, headline_column
 from tools.metrics.core.periods import comparison_period, resolve_period
 from tools.metrics.core.warnings import collect_warnings
 from tools.quality.caveats import caveat_measures
@@ -32,8 +31,6 @@ from tools.query import (
     filtered,
     label,
     label_columns,
-    plain,
-    render,
 )
 
 
@@ -54,15 +51,6 @@ class MetricSpec:
     default_period: str = "ytd"
     quality: tuple[Measure, ...] = field(default_factory=tuple)
     """Extra count columns whose non-zero totals become warnings (e.g. deals without amount)."""
-
-    def headline_for(self, variant: str | None) -> str:
-        """Return the headline column for a measure variant, rejecting unknown ones."""
-        if variant is None:
-            return next(iter(self.headline.values()))
-        if variant not in self.headline:
-            raise ToolInputError(f"{self.name} has no measure '{variant}'",
-                                 options=list(self.headline))
-        return self.headline[variant]
 
     def measure(self, name: str) -> Measure:
         """Return a measure by column name."""
@@ -90,15 +78,9 @@ def reference_checks(params: MetricParams) -> list[Measure]:
             for dim, (flag, _) in REFERENCE_CHECKS.items() if dim in dims]
 
 
-def bind_as_of(ctx: ToolContext, q: Query, sql: str) -> None:
-    """Bind `$as_of` when a measure compares against the as-of date."""
-    if re.search(r"\$as_of\b", sql):
-        q.params["as_of"] = ctx.as_of
-
-
 def run_metric(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> MetricResult:
     """Build, run and wrap one metric query."""
-    headline = spec.headline_for(params.measure)
+    headline = headline_column(params, spec.headline, spec.name)
     period = None if params.all_time else resolve_period(ctx, params, spec.default_period)
     if params.compare and params.time_grain:
         raise ToolInputError("a comparison works on one period; ask for the trend or the "
@@ -132,14 +114,12 @@ def run_metric(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> Metr
     where = "\n  and ".join(conds)
     dims = list(params.group_by)
     if params.time_grain:
-        sql, label_cols = _trend_sql(ctx, q, spec, params, period, src, where, selects, names,
+        sql, _ = _trend_sql(ctx, q, spec, params, period, src, where, selects, names,
                                      headline)
     else:
-        sql, label_cols = _grouped_sql(q, params, dims, src, where, selects, headline)
-    bind_as_of(ctx, q, sql)
-    rows_raw = ctx.con.execute(sql, q.params).fetchall()
-    columns = label_cols + names
-    return _envelope(ctx, spec, params, headline, period, columns, rows_raw, render(sql, q.params))
+        sql, _ = _grouped_sql(q, params, dims, src, where, selects, headline)
+    fetched = fetch_query(ctx, q, sql)
+    return _envelope(ctx, spec, params, headline, period, fetched)
 
 
 def _grouped_sql(q: Query, params: MetricParams, dims: list[Dimension], src: str, where: str,
@@ -210,27 +190,14 @@ def _additive(spec: MetricSpec, name: str) -> bool:
 
 
 def _envelope(ctx: ToolContext, spec: MetricSpec, params: MetricParams, headline: str,
-              period: Any, columns: list[str], rows_raw: list[tuple[Any, ...]],
-              sql: str) -> MetricResult:
-    idx = columns.index(headline)
-    count_idx = columns.index(spec.count_measure)
-    rows = [[plain(v) for v in r] for r in rows_raw]
-    n_records = int(sum((r[count_idx] or 0) for r in rows))
-    unit: Unit = spec.measure(headline).unit
-    value = None
-    scalar = not params.group_by and not params.time_grain
-    if scalar and rows:
-        value = rows[0][idx]
-    null_reason = None
-    if scalar and value is None:
-        null_reason = "NO_DATA" if n_records == 0 else "ZERO_DENOMINATOR"
-    warnings = collect_warnings(ctx, spec, params, columns, rows, n_records, period)
-    return MetricResult(
-        metric=spec.name, value=value, unit=unit, columns=columns, rows=rows,
-        period=period.to_dict() if period else None, as_of=ctx.as_of,
-        definition=spec.definition, sql=sql, n_records=n_records, warnings=warnings,
-        null_reason=null_reason, measure=headline, units=_units(spec, columns),
-    )
+              period: Any, fetched: Fetched) -> MetricResult:
+    n_records = fetched.total(spec.count_measure)
+    warnings = collect_warnings(ctx, spec, params, fetched.columns, fetched.rows, n_records,
+                                period)
+    return envelope(ctx, fetched, metric=spec.name, measure=headline,
+                    unit=spec.measure(headline).unit, definition=spec.definition, period=period,
+                    n_records=n_records, scalar=not params.group_by and not params.time_grain,
+                    warnings=warnings, units=_units(spec, fetched.columns))
 
 
 def _units(spec: MetricSpec, columns: list[str]) -> dict[str, str]:

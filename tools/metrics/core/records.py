@@ -27,9 +27,11 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
+from tools.metrics.core.envelope import envelope, fetch, headline_column, no_data
+from tools.metrics.core.frame import Frame
 from tools.metrics.core.periods import comparison_period, resolve_period
 from tools.metrics.core.records_sql import statement
-from tools.query import Query, bucket_exprs, plain, render
+from tools.query import Query, bucket_exprs
 
 
 @dataclass(frozen=True)
@@ -58,14 +60,10 @@ class RecordSpec:
 
 
 @dataclass
-class Frame:
-    """One run: bound parameters, the resolved period and the buckets SQL."""
+class RecordFrame(Frame):
+    """One record-level run: the Frame plus the tool's spec and the buckets SQL."""
 
-    ctx: ToolContext
-    params: MetricParams
     spec: RecordSpec
-    q: Query
-    period: Period
     buckets: str = ""
     label_sql: str | None = None
     as_of: str = ""
@@ -74,7 +72,8 @@ class Frame:
     """Placeholder of the first instant after the as-of day: events before it have happened."""
 
 
-def start(ctx: ToolContext, params: MetricParams, spec: RecordSpec, default_period: str) -> Frame:
+def start(ctx: ToolContext, params: MetricParams, spec: RecordSpec,
+          default_period: str) -> RecordFrame:
     """Check dimensions, resolve the period and build the buckets every record joins."""
     bad = params.dimensions_outside(spec.dims)
     if bad:
@@ -91,7 +90,8 @@ def start(ctx: ToolContext, params: MetricParams, spec: RecordSpec, default_peri
     q = Query()
     as_of = q.bind("as_of", ctx.as_of)
     cutoff = q.bind("cutoff", datetime.combine(ctx.as_of + timedelta(days=1), time()))
-    frame = Frame(ctx, params, spec, q, period, as_of=as_of, cutoff=cutoff)
+    frame = RecordFrame(ctx=ctx, params=params, q=q, period=period, spec=spec, as_of=as_of,
+                        cutoff=cutoff)
     rows = [("current", period)]
     if params.compare:
         rows.append(("previous", comparison_period(ctx, period, params.compare)))
@@ -108,7 +108,7 @@ def _bucket_row(q: Query, tag: str, period: Period, as_of: str) -> str:
             f"least({e}, {as_of}) as b_end")
 
 
-def _trend_buckets(frame: Frame, as_of: str) -> tuple[str, str]:
+def _trend_buckets(frame: RecordFrame, as_of: str) -> tuple[str, str]:
     q, cal, grain = frame.q, frame.ctx.settings.calendar, frame.params.time_grain
     assert grain is not None
     _, label_sql = bucket_exprs(q, "bucket_start", grain, cal.start_month, cal.ending)
@@ -121,43 +121,26 @@ def _trend_buckets(frame: Frame, as_of: str) -> tuple[str, str]:
     return sql, label_sql
 
 
-def finish(frame: Frame, ctes: str) -> MetricResult:
+def finish(frame: RecordFrame, ctes: str) -> MetricResult:
     """Aggregate the tool's records (`ctes` ends with `r`), run it and wrap the result."""
     sql = statement(frame, ctes)
-    bound = {k: v for k, v in frame.q.params.items() if re.search(rf"\${k}\b", sql)}
-    cur = frame.ctx.con.execute(sql, bound)
-    columns = [d[0] for d in cur.description]
-    rows = [[plain(v) for v in row] for row in cur.fetchall()]
-    return _envelope(frame, columns, rows, render(sql, bound))
-
-
-def _envelope(frame: Frame, columns: list[str], rows: list[list[Any]], sql: str) -> MetricResult:
+    fetched = fetch(frame.ctx, sql, {k: v for k, v in frame.q.params.items()
+                                     if re.search(rf"\${k}\b", sql)})
     spec, p = frame.spec, frame.params
-    n = int(sum(r[columns.index(spec.count)] or 0 for r in rows))
-    scalar = not p.group_by and not p.time_grain
-    value = rows[0][columns.index(spec.headline)] if scalar and rows else None
-    null_reason = None
-    if scalar and value is None:
-        null_reason = "NO_DATA" if n == 0 else "ZERO_DENOMINATOR"
-    warnings: list[Warning] = []
-    if n == 0:
-        s = frame.ctx.settings
-        span = f" The data covers {s.data_start} to {s.data_end}." if s.data_end else ""
-        warnings.append(Warning(code="NO_DATA", message=f"No matching records in "
-                                f"{frame.period.label} ({frame.period.start} to "
-                                f"{frame.period.end}).{span}"))
+    n = fetched.total(spec.count)
+    warnings = [no_data(frame.ctx, frame.period, "records")] if n == 0 else []
     for d in p.group_by:
-        i = columns.index(d.value)
-        missing = sum(r[columns.index(spec.count)] or 0 for r in rows if r[i] == "(none)")
+        missing = sum(c or 0 for c, label in zip(fetched.column(spec.count),
+                                                 fetched.column(d.value), strict=True)
+                      if label == "(none)")
         if missing:
             warnings.append(Warning(code="MISSING_DIMENSION", message=(
                 f"{missing:,} of {n:,} records have no {d.value.replace('_', ' ')}; they are "
                 "shown as (none).")))
     unit = next(c.unit for c in spec.columns if c.name == spec.headline)
-    return MetricResult(
-        metric=spec.name, value=value, unit=unit, columns=columns, rows=rows,
-        period=frame.period.to_dict(), as_of=frame.ctx.as_of, definition=spec.definition,
-        sql=sql, n_records=n, warnings=warnings, null_reason=null_reason, measure=spec.headline)
+    return envelope(frame.ctx, fetched, metric=spec.name, measure=spec.headline, unit=unit,
+                    definition=spec.definition, period=frame.period, n_records=n,
+                    scalar=not p.group_by and not p.time_grain, warnings=warnings)
 
 
 def check_options(params: MetricParams, allowed: set[str]) -> None:
@@ -187,13 +170,9 @@ def option(params: MetricParams, name: str, default: Any, allowed: set[str],
     return value
 
 
-def measure_of(params: MetricParams, measures: tuple[str, ...]) -> str:
+def measure_of(params: MetricParams, measures: tuple[str, ...], tool: str) -> str:
     """Return the requested measure, or the first (default); reject unknown ones."""
-    if params.measure is None:
-        return measures[0]
-    if params.measure not in measures:
-        raise ToolInputError(f"no measure '{params.measure}'", options=list(measures))
-    return params.measure
+    return headline_column(params, {m: m for m in measures}, tool)
 
 
 def for_period(run: Callable[[ToolContext, MetricParams], MetricResult], ctx: ToolContext,

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tools.metrics.core.records import Frame
+    from tools.metrics.core.records import RecordFrame
 
 EVERY_BUCKET = "buckets b left join rf using (bucket_start)"
 """Aggregating over every bucket keeps empty periods as rows (zero counts, null ratios)."""
 
 
-def statement(frame: Frame, ctes: str) -> str:
+def statement(frame: RecordFrame, ctes: str) -> str:
     """Return the full SQL for the frame's params over the tool's CTEs (ending with `r`)."""
     p, spec = frame.params, frame.spec
     conds = _filters(frame)
@@ -36,12 +36,12 @@ def statement(frame: Frame, ctes: str) -> str:
     return head + body
 
 
-def _rank(frame: Frame, prefix: str = "") -> str:
+def _rank(frame: RecordFrame, prefix: str = "") -> str:
     direction = "asc" if frame.params.order == "asc" else "desc"
     return f"{prefix}{frame.spec.headline} {direction} nulls last"
 
 
-def _trend(frame: Frame, dims: list[str], labels: list[str], cols: str,
+def _trend(frame: RecordFrame, dims: list[str], labels: list[str], cols: str,
            names: list[str]) -> str:
     p, q = frame.params, frame.q
     keys = "".join(f", {d}" for d in dims)
@@ -57,7 +57,7 @@ def _trend(frame: Frame, dims: list[str], labels: list[str], cols: str,
     return body + f"order by bucket_start, {_rank(frame)}{keys}"
 
 
-def _compare(frame: Frame, dims: list[str], labels: list[str], cols: str,
+def _compare(frame: RecordFrame, dims: list[str], labels: list[str], cols: str,
              names: list[str]) -> str:
     spec = frame.spec
     h = next(c for c in spec.columns if c.name == spec.headline)
@@ -77,7 +77,7 @@ def _compare(frame: Frame, dims: list[str], labels: list[str], cols: str,
     return sql
 
 
-def _filters(frame: Frame) -> list[str]:
+def _filters(frame: RecordFrame) -> list[str]:
     """Keep/drop filters; a tool may define its own condition for a dimension (tool flows)."""
     conds = []
     for f in frame.params.filters:

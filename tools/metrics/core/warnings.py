@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from tools.base import MetricParams, ToolContext, Warning
 from tools.fiscal import Period
+from tools.metrics.core.envelope import headline_column, no_data
 
 if TYPE_CHECKING:
     from tools.metrics.core.engine import MetricSpec
@@ -57,11 +58,7 @@ def collect_warnings(ctx: ToolContext, spec: MetricSpec, params: MetricParams,
     caveats = caveat_warnings(ctx, spec, params, columns, rows, n_records, period)
     out: list[Warning] = []
     if n_records == 0:
-        s = ctx.settings
-        span = f" The data covers {s.data_start} to {s.data_end}." if s.data_end else ""
-        where = f" in {period.label} ({period.start} to {period.end})" if period else ""
-        out.append(Warning(code="NO_DATA", message=f"No matching deals{where}.{span}"))
-        return out + caveats
+        return [no_data(ctx, period), *caveats]
     count_idx = columns.index(spec.count_measure)
     for dim in params.group_by:
         i = columns.index(dim.value)
@@ -79,7 +76,7 @@ def collect_warnings(ctx: ToolContext, spec: MetricSpec, params: MetricParams,
                 out.append(Warning(code=f"DQ_{flag.upper()}",
                                    message=f"{n:,} of {n_records:,} records "
                                            f"({_share(n, n_records)}) {text}."))
-    headline = spec.headline_for(params.measure)
+    headline = headline_column(params, spec.headline, spec.name)
     for q in spec.quality:
         if headline not in QUALITY_APPLIES.get(q.name, {headline}):
             continue

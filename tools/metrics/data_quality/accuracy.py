@@ -19,9 +19,9 @@ from tools.base import (
     MetricResult,
     Tool,
     ToolContext,
-    ToolInputError,
     Warning,
 )
+from tools.metrics.core.envelope import Fetched, envelope, headline_column
 from tools.quality.answer import (
     check_run,
     duplicates_result,
@@ -50,10 +50,8 @@ LEFT JOIN v_reps r ON r.user_id = o.owner_id{where}{group}"""
 def data_quality(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return the data accuracy rate, with rows per table, per dimension or per owner."""
     run = check_run(ctx, recorded_ok=not params.group_by and not params.filters)
-    measure = params.measure or "accuracy"
-    if measure not in ("accuracy", "dimensions"):
-        raise ToolInputError(f"data_quality has no measure '{measure}'",
-                             options=["accuracy", "dimensions"])
+    measure = headline_column(params, {"accuracy": "accuracy", "dimensions": "dimensions"},
+                              "data_quality")
     sql = run.sql
     value, null_reason, records = plain(run.accuracy), run.null_reason, run.evaluated
     warnings = run_warnings(ctx, run, recorded=run.run_id is not None,
@@ -82,12 +80,11 @@ def data_quality(ctx: ToolContext, params: MetricParams) -> MetricResult:
                  for t in run.tables if t.in_scope and (t.records or t.quarantined)]
         definition = ACCURACY_DEFINITION
     scope = ", ".join(t.table for t in run.tables if t.in_scope)
-    return MetricResult(
-        metric="data_quality", value=value,
-        unit="ratio", columns=columns, rows=[[plain(v) for v in r] for r in rows], period=None,
-        as_of=run.as_of, sql=sql, n_records=records, measure="data_accuracy",
+    return envelope(
+        ctx, Fetched(columns, [[plain(v) for v in r] for r in rows], sql), metric="data_quality",
+        measure="data_accuracy", unit="ratio", period=None, as_of=run.as_of, n_records=records,
         definition=definition.format(scope=scope, comparator=run.comparator, target=run.target),
-        null_reason=null_reason, warnings=warnings)
+        value=value, null_reason=null_reason, warnings=warnings)
 
 
 def _by_owner(ctx: ToolContext, run: RunResult,
@@ -145,17 +142,22 @@ def duplicate_records(ctx: ToolContext, params: MetricParams) -> MetricResult:
 
 _OWNER = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
 TOOLS: tuple[Tool, ...] = (
-    Tool("data_quality", "Data quality",
-         "Data accuracy rate: share of CRM records passing every critical data-quality rule "
-         "(target > 98%), by table, by dimension (completeness, validity, ...) or by owner.",
-         data_quality, ("accuracy", "dimensions"), "none", _OWNER),
-    Tool("data_issues", "Data issues",
-         "Records failing a data-quality rule (e.g. deals missing an account, products not in "
-         "the product list, misspelled industries, reps with no deals), or every failing rule.",
-         data_issues, _issue_names(), "none", OPPORTUNITY_DIMENSIONS, lists_records=True),
-    Tool("duplicate_records", "Duplicate records",
-         "Likely duplicate accounts (same domain or name), contacts or leads (same e-mail).",
-         duplicate_records, ("accounts", "contacts", "leads"), "none", (),
-         lists_records=True),
+    Tool(name="data_quality", title="Data quality",
+         description="Data accuracy rate: share of CRM records passing every critical data-quality "
+                     "rule (target > 98%), by table, by dimension (completeness, validity, ...) or "
+                     "by owner.",
+         run=data_quality, measures=("accuracy", "dimensions"), default_period="none",
+         group_by=_OWNER),
+    Tool(name="data_issues", title="Data issues",
+         description="Records failing a data-quality rule (e.g. deals missing an account, products "
+                     "not in the product list, misspelled industries, reps with no deals), or "
+                     "every failing rule.",
+         run=data_issues, measures=_issue_names(), default_period="none",
+         group_by=OPPORTUNITY_DIMENSIONS, lists_records=True),
+    Tool(name="duplicate_records", title="Duplicate records",
+         description="Likely duplicate accounts (same domain or name), contacts or leads (same "
+                     "e-mail).",
+         run=duplicate_records, measures=("accounts", "contacts", "leads"), default_period="none",
+         group_by=(), lists_records=True),
 )
 """The tools this module contributes to the registry."""

@@ -28,20 +28,22 @@ def forecast_rollup(ctx: ToolContext, params: MetricParams) -> MetricResult:
 
 
 TOOLS: tuple[Tool, ...] = (
-    Tool("forecast_rollup", "Forecast",
-         "Forecast roll-ups as of a date: closed, commit, most likely, best case, pipeline, "
-         "and the weighted forecast, for deals closing in the period.",
-         forecast_rollup, tuple(FORECAST_ROLLUP.headline), "quarter"),
-    Tool("forecast_projection", "Projected bookings",
-         "Where the quarter will land: bookings to date plus open pipeline valued at historical "
-         "win rates by stage and deal age (with the rates used). Option min_sample (default 5): "
-         "fewest historical deals behind a rate before falling back to the stage's rate.",
-         forecast_projection, ("projected",), "quarter"),
-    Tool("forecast_accuracy", "Forecast accuracy",
-         "How close past quarters' forecasts (as of two weeks in) came to actual bookings: "
-         "accuracy (1 - WAPE), MAPE, WAPE and bias, per quarter. Options: forecast (weighted, "
-         "commit, most_likely, best_case; default weighted), lead_days (14), close_lag_days "
-         "(0), quarters (4, when no period is named).",
-         forecast_accuracy, tuple(HEADLINES), "none", ACCURACY_GROUPS),
+    Tool(name="forecast_rollup", title="Forecast",
+         description="Forecast roll-ups as of a date: closed, commit, most likely, best case, "
+                     "pipeline, and the weighted forecast, for deals closing in the period.",
+         run=forecast_rollup, measures=tuple(FORECAST_ROLLUP.headline), default_period="quarter"),
+    Tool(name="forecast_projection", title="Projected bookings",
+         description="Where the quarter will land: bookings to date plus open pipeline valued at "
+                     "historical win rates by stage and deal age (with the rates used). Option "
+                     "min_sample (default 5): fewest historical deals behind a rate before falling "
+                     "back to the stage's rate.",
+         run=forecast_projection, measures=("projected",), default_period="quarter"),
+    Tool(name="forecast_accuracy", title="Forecast accuracy",
+         description="How close past quarters' forecasts (as of two weeks in) came to actual "
+                     "bookings: accuracy (1 - WAPE), MAPE, WAPE and bias, per quarter. Options: "
+                     "forecast (weighted, commit, most_likely, best_case; default weighted), "
+                     "lead_days (14), close_lag_days (0), quarters (4, when no period is named).",
+         run=forecast_accuracy, measures=tuple(HEADLINES), default_period="none",
+         group_by=ACCURACY_GROUPS),
 )
 """The tools this module contributes to the registry."""

@@ -12,14 +12,12 @@ from typing import Any
 
 from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, Warning
 from tools.fiscal import Period
+from tools.metrics.core.envelope import Fetched, fetch_query, headline_column
 from tools.metrics.core.periods import trailing
 from tools.metrics.forecast.rollup import FORECAST_ROLLUP
 from tools.metrics.productivity.common import (
-    column,
-    fetch,
     make_result,
     one_period,
-    pick_measure,
     read_options,
 )
 from tools.query import Query, label
@@ -116,7 +114,7 @@ def forecast_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
         raise ToolInputError("forecast accuracy is scored per fiscal quarter",
                              options=["by quarter", "last 4 quarters"])
     one_period(params, "Forecast accuracy", grain="quarter")
-    headline = pick_measure(params, HEADLINES, "forecast_accuracy")
+    headline = headline_column(params, HEADLINES, "forecast_accuracy")
     opts = read_options(params, "forecast_accuracy", OPTIONS)
     basis = opts["forecast"] if opts["forecast"].endswith("_forecast") else \
         f"{opts['forecast']}_forecast"
@@ -135,7 +133,8 @@ def forecast_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
         return make_result(ctx, metric="forecast_accuracy", headline=headline, unit="ratio",
                            period=params.period.as_period() if params.period else None,
                            definition="No complete quarter to score.",
-                           fetched=([], [], ""), n_records=0, null_reason="INSUFFICIENT_HISTORY",
+                           fetched=Fetched([], [], ""), n_records=0,
+                           null_reason="INSUFFICIENT_HISTORY",
                            warnings=warnings)
     q = Query()
     sql = _pairs_sql(q, params, quarters, basis, lead, lag)
@@ -151,21 +150,21 @@ def forecast_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
                 f"union all\nselect quarter, snapshot_date, {STATS}, k\n"
                 f"from pairs join quarters using (k)\ngroup by quarter, snapshot_date, k")
         sql = f"select * exclude (k) from (\n{sql}\n) order by k"
-    fetched = fetch(ctx, q, sql)
+    fetched = fetch_query(ctx, q, sql)
     warnings += _zero_warning(fetched, dims)
     value, reason = _headline(fetched, headline, dims)
     text = DEFINITION.format(basis=basis, lead=lead, lag=lag,
                              first="" if dims else " The first row is over all quarters.")
     return make_result(ctx, metric="forecast_accuracy", headline=headline, unit="ratio",
                        period=period, definition=text, fetched=fetched,
-                       n_records=int(sum(v or 0 for v in column(fetched, "pairs"))
+                       n_records=int(sum(v or 0 for v in fetched.column("pairs"))
                                      / (1 if dims else 2)),
                        value=value, null_reason=reason, warnings=warnings)
 
 
-def _zero_warning(fetched: tuple[list[str], list[list[Any]], str],
+def _zero_warning(fetched: Fetched,
                   dims: list[str]) -> list[Warning]:
-    zeros = column(fetched, "zero_actuals")
+    zeros = fetched.column("zero_actuals")
     n = int(sum(zeros) if dims else (zeros[0] if zeros else 0))
     if not n:
         return []
@@ -174,7 +173,7 @@ def _zero_warning(fetched: tuple[list[str], list[list[Any]], str],
         "(undefined) but count in WAPE and bias."))]
 
 
-def _headline(fetched: tuple[list[str], list[list[Any]], str], headline: str,
+def _headline(fetched: Fetched, headline: str,
               dims: list[str]) -> tuple[Any, str | None]:
     columns, rows, _ = fetched
     if dims or not rows:

@@ -13,10 +13,9 @@ from datetime import date, datetime, time, timedelta
 from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, Warning
 from tools.fiscal import Period
 from tools.metrics.core.engine import source
+from tools.metrics.core.envelope import fetch_query
 from tools.metrics.core.periods import fiscal_bucket_of, resolve_period
 from tools.metrics.productivity.common import (
-    column,
-    fetch,
     make_result,
     one_period,
     read_options,
@@ -136,11 +135,11 @@ def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
                          min_n=q.bind("min_n", min_n))
     ctes = "with history as (\n" + "\n  union all\n".join(parts) + "\n),\n" + rated
     sql = ctes + "\n" + _select(q, params)
-    fetched = fetch(ctx, q, sql)
+    fetched = fetch_query(ctx, q, sql)
     dims = [d.value for d in params.group_by]
-    deals = [a + b for a, b in zip(column(fetched, "open_deals"), column(fetched, "won_deals"),
+    deals = [a + b for a, b in zip(fetched.column("open_deals"), fetched.column("won_deals"),
                                    strict=True)]
-    value = None if dims else column(fetched, "projected_bookings")[0]
+    value = None if dims else fetched.column("projected_bookings")[0]
     n = int(sum(deals) if dims else deals[0])
     quarters = ", ".join(hq.label for hq, _ in history) or "no quarter"
     text = DEFINITION.format(offset=(ctx.as_of - period.start).days, quarters=quarters,

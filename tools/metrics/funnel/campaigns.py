@@ -104,7 +104,7 @@ def _with_roi(params: MetricParams) -> bool:
 
 def campaign_sourced(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Marketing-sourced pipeline, bookings, their shares and campaign ROI."""
-    measure = measure_of(params, MEASURES)
+    measure = measure_of(params, MEASURES, "campaign_sourced")
     check_options(params, set())
     roi = _with_roi(params)
     if measure == "roi" and not roi:

@@ -85,7 +85,7 @@ def _spec(measure: str) -> RecordSpec:
 
 def lead_conversion(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Share of a period's leads that became opportunities (or the next funnel stage)."""
-    measure = measure_of(params, MEASURES)
+    measure = measure_of(params, MEASURES, "lead_conversion")
     days = option(params, "window_days", 90, {"window_days"}, 1, 3650)
     frame = start(ctx, params, _spec(measure), "quarter")
     cohort, _, _, reached = STAGES[measure]
@@ -110,16 +110,18 @@ def lead_conversion_value(ctx: ToolContext, period: Period) -> MetricResult:
 
 
 TOOLS: tuple[Tool, ...] = (
-    Tool("lead_conversion", "Lead conversion",
-         "Share of leads that became opportunities (or MQLs, SQLs) within the window.",
-         lead_conversion, MEASURES, "quarter", LEAD_DIMS),
-    Tool("speed_to_lead", "Speed to lead",
-         "Minutes from a lead's creation to the first human call, e-mail or meeting.",
-         speed_to_lead, SPEED_MEASURES, "quarter", LEAD_DIMS),
-    Tool("campaign_sourced", "Marketing-sourced pipeline",
-         "Pipeline and bookings sourced by marketing, by campaign or lead source, and ROI.",
-         campaign_sourced, ("pipeline", "bookings", "share", "roi"), "quarter",
-         tuple(d for d in Dimension if d.value not in (
+    Tool(name="lead_conversion", title="Lead conversion",
+         description="Share of leads that became opportunities (or MQLs, SQLs) within the window.",
+         run=lead_conversion, measures=MEASURES, default_period="quarter", group_by=LEAD_DIMS),
+    Tool(name="speed_to_lead", title="Speed to lead",
+         description="Minutes from a lead's creation to the first human call, e-mail or meeting.",
+         run=speed_to_lead, measures=SPEED_MEASURES, default_period="quarter", group_by=LEAD_DIMS),
+    Tool(name="campaign_sourced", title="Marketing-sourced pipeline",
+         description="Pipeline and bookings sourced by marketing, by campaign or lead source, and "
+                     "ROI.",
+         run=campaign_sourced, measures=("pipeline", "bookings", "share", "roi"),
+         default_period="quarter",
+         group_by=tuple(d for d in Dimension if d.value not in (
              "tool", "activity_type", "request_type", "stage", "forecast_category"))),
 )
 """The tools this module contributes to the registry."""

@@ -113,7 +113,7 @@ def _spec(measure: str) -> RecordSpec:
 
 def speed_to_lead(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Median and SLA bands of lead response time for leads created in the period."""
-    measure = measure_of(params, SPEED_MEASURES)
+    measure = measure_of(params, SPEED_MEASURES, "speed_to_lead")
     allowed = {"max_wait_days", "sla_minutes"}
     wait = option(params, "max_wait_days", 7, allowed, 0, 365)
     sla = option(params, "sla_minutes", 15, allowed, 1, 10_080)

@@ -21,7 +21,8 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
-from tools.query import Query, plain, render
+from tools.metrics.core.envelope import envelope, fetch, no_data
+from tools.query import Query
 
 OPEN_FORECAST = "status = 'open' and coalesce(forecast_category, '') <> 'omitted'"
 """The M20 pipeline population (open, not omitted from the forecast)."""
@@ -139,32 +140,14 @@ def finish(ctx: ToolContext, q: Query, sql: str, *, metric: str, headline: str, 
 
     `count` names the column that sums to n_records (None: one record per row).
     """
-    cur = ctx.con.execute(sql, q.params)
-    columns = [d[0] for d in cur.description]
-    rows = [[plain(v) for v in r] for r in cur.fetchall()]
-    n = len(rows) if count is None else int(sum(r[columns.index(count)] or 0 for r in rows))
-    scalar = not params.group_by
-    value = rows[0][columns.index(headline)] if scalar and rows else None
-    null_reason = None
-    if scalar and value is None:
-        null_reason = empty_reason if n == 0 else "ZERO_DENOMINATOR"
+    fetched = fetch(ctx, sql, q.params)
+    n = len(fetched.rows) if count is None else fetched.total(count)
     notes = list(warnings or [])
     if n == 0:
-        where = f" in {period.label} ({period.start} to {period.end})" if period else ""
-        notes.append(Warning(code="NO_DATA", message=f"No matching deals{where}."))
-    return MetricResult(metric=metric, value=value, unit=unit, columns=columns, rows=rows,
-                        period=period.to_dict() if period else None, as_of=ctx.as_of,
-                        definition=definition, sql=render(sql, q.params), n_records=n,
-                        warnings=notes, null_reason=null_reason, measure=headline)
-
-
-def headline_of(params: MetricParams, measures: dict[str, str], tool: str) -> str:
-    """Return the headline column of the requested measure (the first one by default)."""
-    if params.measure is None:
-        return next(iter(measures.values()))
-    if params.measure not in measures:
-        raise ToolInputError(f"{tool} has no measure '{params.measure}'", options=list(measures))
-    return measures[params.measure]
+        notes.append(no_data(ctx, period, span=False))
+    return envelope(ctx, fetched, metric=metric, measure=headline, unit=unit,
+                    definition=definition, period=period, n_records=n,
+                    scalar=not params.group_by, empty_reason=empty_reason, warnings=notes)
 
 
 def history_warning(ctx: ToolContext) -> Warning | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
+from tools.metrics.core.envelope import headline_column
 from tools.metrics.core.periods import resolve_period
 from tools.metrics.movement.common import (
     check_dims,
@@ -134,11 +135,8 @@ def pipeline_movement(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Start and end pipeline of the period and every movement between them."""
     check_dims(params, FLOW_DIMS, "Pipeline movement")
     no_trend(params, "Pipeline movement")
+    headline = headline_column(params, MEASURES, "pipeline_movement")
     measure = params.measure or "net_change"
-    if measure not in MEASURES:
-        raise ToolInputError(f"pipeline_movement has no measure '{measure}'",
-                             options=list(MEASURES))
-    headline = MEASURES[measure]
     period = resolve_period(ctx, params, "quarter")
     if period.start > ctx.as_of:
         raise ToolInputError(f"{period.label} has not started on {ctx.as_of}",

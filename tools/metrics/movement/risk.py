@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext
+from tools.metrics.core.envelope import headline_column
 from tools.metrics.movement.common import (
     check_dims,
     days_between,
@@ -18,7 +19,6 @@ from tools.metrics.movement.common import (
     end_of,
     finish,
     grouped,
-    headline_of,
     no_trend,
     snapshot,
     visits_cte,
@@ -98,7 +98,7 @@ def deal_risk(ctx: ToolContext, params: MetricParams) -> MetricResult:
     check_dims(params, STALE_DIMS, "Deal risk")
     no_trend(params, "Deal risk")
     opts = read_options(params, OPTIONS)
-    headline = headline_of(params, MEASURES, "deal_risk")
+    headline = headline_column(params, MEASURES, "deal_risk")
     q = Query()
     ts, day = q.bind("as_of_ts", end_of(ctx.as_of)), q.bind("as_of", ctx.as_of)
     src = snapshot(ctx, q, ctx.as_of, "deals_ts")

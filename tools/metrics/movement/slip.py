@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError, Warning
+from tools.metrics.core.envelope import headline_column
 from tools.metrics.core.periods import resolve_period
 from tools.metrics.movement.common import (
     OPEN_FORECAST,
@@ -21,7 +22,6 @@ from tools.metrics.movement.common import (
     end_of,
     finish,
     grouped,
-    headline_of,
     leading,
     no_trend,
     snapshot,
@@ -122,7 +122,7 @@ def slipping_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Slip rate of the period's pipeline, close-date pushes and stage regressions."""
     check_dims(params, FLOW_DIMS, "Slipping deals")
     no_trend(params, "Slipping deals")
-    headline = headline_of(params, MEASURES, "slipping_deals")
+    headline = headline_column(params, MEASURES, "slipping_deals")
     measure = params.measure or "slip_rate"
     period = resolve_period(ctx, params, "quarter")
     end_day = min(period.end, ctx.as_of)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext
 from tools.fiscal import Period
+from tools.metrics.core.envelope import headline_column
 from tools.metrics.core.periods import resolve_period
 from tools.metrics.movement.common import (
     check_dims,
@@ -18,7 +19,6 @@ from tools.metrics.movement.common import (
     end_of,
     finish,
     grouped,
-    headline_of,
     history_warning,
     no_trend,
     snapshot,
@@ -135,7 +135,7 @@ def _run(ctx: ToolContext, params: MetricParams, metric: str) -> MetricResult:
     title = "Stage conversion" if conversion else "Time in stage"
     check_dims(params, STAGE_DIMS if conversion else TIME_DIMS, title)
     no_trend(params, title)
-    headline = headline_of(params, CONVERSION_MEASURES if conversion else TIME_MEASURES, metric)
+    headline = headline_column(params, CONVERSION_MEASURES if conversion else TIME_MEASURES, metric)
     period = resolve_period(ctx, params, "ytd")
     q = Query()
     ts = q.bind("as_of_ts", end_of(ctx.as_of))

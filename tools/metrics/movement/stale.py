@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, Unit
+from tools.metrics.core.envelope import headline_column
 from tools.metrics.movement.common import (
     check_dims,
     dim_columns,
     end_of,
     finish,
     grouped,
-    headline_of,
     no_trend,
     snapshot,
 )
@@ -82,7 +82,7 @@ def stale_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
             f"as days_since_touch, last_touch < {cutoff} as stale\n"
             f"  from {touch_sql(ctx, q, src, cols)}\n  where {' and '.join(conds)}\n)")
     measure = params.measure or "share"
-    headline = headline_of(params, MEASURES, "stale_deals")
+    headline = headline_column(params, MEASURES, "stale_deals")
     if Dimension.opportunity in params.group_by:
         headline = LIST_HEADLINE[measure]
         others = [d.value for d in params.group_by if d != Dimension.opportunity]

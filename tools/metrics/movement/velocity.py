@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
 from tools.fiscal import Period
+from tools.metrics.core.envelope import headline_column
 from tools.metrics.movement.common import (
     OPEN_FORECAST,
     check_dims,
     finish,
     grouped,
-    headline_of,
     no_trend,
     snapshot,
 )
@@ -65,7 +65,7 @@ def pipeline_velocity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Expected revenue per day from today's open pipeline, with its four inputs."""
     check_dims(params, VELOCITY_DIMS, "Pipeline velocity")
     no_trend(params, "Pipeline velocity")
-    headline = headline_of(params, MEASURES, "pipeline_velocity")
+    headline = headline_column(params, MEASURES, "pipeline_velocity")
     window = params.period.as_period() if params.period else trailing_quarters(ctx)
     q = Query()
     src = snapshot(ctx, q, ctx.as_of, "as_of_ts")

@@ -88,7 +88,7 @@ BACKLOG_DEFINITION = (
 
 def ops_efficiency(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """SLA attainment, automation, resolution time, volume or backlog of sales-ops requests."""
-    measure = measure_of(params, MEASURES)
+    measure = measure_of(params, MEASURES, "ops_efficiency")
     priorities = option(params, "priority", "", {"priority"})
     if measure == "backlog":
         spec = RecordSpec("ops_efficiency", BACKLOG_DEFINITION, "backlog", BACKLOG_COLUMNS,
@@ -110,13 +110,15 @@ def ops_efficiency_value(ctx: ToolContext, period: Period) -> MetricResult:
 
 
 TOOLS: tuple[Tool, ...] = (
-    Tool("ops_efficiency", "Sales ops efficiency",
-         "SLA attainment of sales-ops requests, automation share, resolution time and backlog.",
-         ops_efficiency, MEASURES, "quarter", DIMS),
-    Tool("revenue_reporting_accuracy", "Revenue reporting accuracy",
-         "CRM bookings reconciled to the finance ledger: key-level accuracy, aggregate "
-         "accuracy, match rate and the list of discrepancies.",
-         revenue_reporting_accuracy, RECON_MEASURES, "quarter", RECON_DIMS),
+    Tool(name="ops_efficiency", title="Sales ops efficiency",
+         description="SLA attainment of sales-ops requests, automation share, resolution time and "
+                     "backlog.",
+         run=ops_efficiency, measures=MEASURES, default_period="quarter", group_by=DIMS),
+    Tool(name="revenue_reporting_accuracy", title="Revenue reporting accuracy",
+         description="CRM bookings reconciled to the finance ledger: key-level accuracy, aggregate "
+                     "accuracy, match rate and the list of discrepancies.",
+         run=revenue_reporting_accuracy, measures=RECON_MEASURES, default_period="quarter",
+         group_by=RECON_DIMS),
 )
 """The tools this module contributes to the registry."""
 

@@ -16,9 +16,11 @@ TOOLS: tuple[Tool, ...] = (
               "Open deals with a close date in the window, as of a date."),
     spec_tool(WEIGHTED_PIPELINE, "Weighted pipeline",
               "Open pipeline weighted by deal probability, as of a date."),
-    Tool("opportunity_count", "Deal counts",
-         "How many deals are open (by stage), or were created, won, lost or closed in a period.",
-         opportunity_count,
-         ("open", "created", "won", "lost", "closed", "open_amount", "created_amount",
-          "won_amount", "lost_amount", "closed_amount"), "ytd"),
+    Tool(name="opportunity_count", title="Deal counts",
+         description="How many deals are open (by stage), or were created, won, lost or closed in "
+                     "a period.",
+         run=opportunity_count,
+         measures=("open", "created", "won", "lost", "closed", "open_amount", "created_amount",
+                   "won_amount", "lost_amount", "closed_amount"),
+         default_period="ytd"),
 )

@@ -22,29 +22,33 @@ from tools.metrics.productivity.territory import UNITS, X, territory_balance
 __all__ = ["TOOLS", "productivity_improvement_value"]
 
 TOOLS: tuple[Tool, ...] = (
-    Tool("rep_productivity", "Rep productivity",
-         "Bookings per rep and per ramped rep, with rep FTE, ramped FTE and ramped-rep "
-         "equivalents (hires, terminations and ramp counted by day).",
-         rep_productivity, tuple(REP_HEADLINES), "quarter", OWNER_GROUPS),
-    Tool("productivity_improvement", "Sales productivity improvement",
-         "Change in bookings per ramped rep against the same period a year earlier (or the "
-         "previous period); success target > 30%. Options: target (0.30), base_start and "
-         "base_end (an explicit baseline of the same length).",
-         productivity_improvement, ("previous_year", "previous_period"), "quarter",
-         OWNER_GROUPS),
-    Tool("territory_balance", "Territory balance",
-         "Accounts, TAM, pipeline, quota, coverage, bookings and attainment per territory, "
-         "with how unevenly coverage and load per rep are spread (CV) and the outliers.",
-         territory_balance, tuple(X), "quarter", UNITS),
-    Tool("team_distribution", "Team performance distribution",
-         "Spread of quota attainment across the reps of each team: median, interquartile "
-         "range and the top quartile's share of bookings.",
-         team_distribution, tuple(DISTRIBUTION_HEADLINES), "quarter", DISTRIBUTION_UNITS),
-    Tool("quota_capacity", "Quota capacity",
-         "What the current reps can be expected to close: quota x ramped-rep equivalents x "
-         "historical attainment, and the gap to the target. Options: expected_attainment "
-         "(default: median of ramped reps over the last 4 quarters), target (default: the sum "
-         "of the quotas).",
-         quota_capacity, tuple(CAPACITY_HEADLINES), "quarter", OWNER_GROUPS),
+    Tool(name="rep_productivity", title="Rep productivity",
+         description="Bookings per rep and per ramped rep, with rep FTE, ramped FTE and ramped-rep "
+                     "equivalents (hires, terminations and ramp counted by day).",
+         run=rep_productivity, measures=tuple(REP_HEADLINES), default_period="quarter",
+         group_by=OWNER_GROUPS),
+    Tool(name="productivity_improvement", title="Sales productivity improvement",
+         description="Change in bookings per ramped rep against the same period a year earlier (or "
+                     "the previous period); success target > 30%. Options: target (0.30), "
+                     "base_start and base_end (an explicit baseline of the same length).",
+         run=productivity_improvement, measures=("previous_year", "previous_period"),
+         default_period="quarter", group_by=OWNER_GROUPS),
+    Tool(name="territory_balance", title="Territory balance",
+         description="Accounts, TAM, pipeline, quota, coverage, bookings and attainment per "
+                     "territory, with how unevenly coverage and load per rep are spread (CV) and "
+                     "the outliers.",
+         run=territory_balance, measures=tuple(X), default_period="quarter", group_by=UNITS),
+    Tool(name="team_distribution", title="Team performance distribution",
+         description="Spread of quota attainment across the reps of each team: median, "
+                     "interquartile range and the top quartile's share of bookings.",
+         run=team_distribution, measures=tuple(DISTRIBUTION_HEADLINES), default_period="quarter",
+         group_by=DISTRIBUTION_UNITS),
+    Tool(name="quota_capacity", title="Quota capacity",
+         description="What the current reps can be expected to close: quota x ramped-rep "
+                     "equivalents x historical attainment, and the gap to the target. Options: "
+                     "expected_attainment (default: median of ramped reps over the last 4 "
+                     "quarters), target (default: the sum of the quotas).",
+         run=quota_capacity, measures=tuple(CAPACITY_HEADLINES), default_period="quarter",
+         group_by=OWNER_GROUPS),
 )
 """The tools this module contributes to the registry."""

@@ -16,15 +16,13 @@ from tools.base import (
 )
 from tools.fiscal import Period
 from tools.metrics.core.engine import source
+from tools.metrics.core.envelope import Fetched, fetch_query, headline_column
 from tools.metrics.core.periods import comparison_period, resolve_period
 from tools.metrics.productivity.common import (
     check_owner_dims,
-    column,
-    fetch,
     make_result,
     one_period,
     owner_rollup,
-    pick_measure,
     read_options,
 )
 from tools.metrics.productivity.reps import per_rep_measures, rep_ctes
@@ -50,7 +48,7 @@ def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return bookings per rep and per ramped rep, overall or per owner dimension."""
     check_owner_dims(params, "Rep productivity")
     one_period(params, "Rep productivity", compare=True)
-    headline = pick_measure(params, REP_HEADLINES, "rep_productivity")
+    headline = headline_column(params, REP_HEADLINES, "rep_productivity")
     full = resolve_period(ctx, params, "quarter")
     period = _to_date(ctx, full)
     q = Query()
@@ -67,9 +65,9 @@ def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
                      f"({cur} - {prev}) / nullif({prev}, 0) as growth"]
         definition += f" Compared with {_label(periods['c'])}."
     body, dims = owner_rollup(q, params, "per_rep", measures, headline)
-    fetched = fetch(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
+    fetched = fetch_query(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
     money = headline.startswith("bookings")
-    n = int(sum(v or 0 for v in column(fetched, "won_deals" if money else "reps")))
+    n = int(sum(v or 0 for v in fetched.column("won_deals" if money else "reps")))
     value, reason = _scalar(fetched, headline, dims)
     return make_result(ctx, metric="rep_productivity", headline=headline,
                        unit="currency" if money else "count", period=period,
@@ -120,8 +118,8 @@ def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricRe
         f"round({improvement}, 10) > {t} as passed",
     ]
     body, dims = owner_rollup(q, params, "per_rep", measures, "productivity_improvement")
-    fetched = fetch(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
-    n = int(sum(v or 0 for v in column(fetched, "deals")))
+    fetched = fetch_query(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
+    n = int(sum(v or 0 for v in fetched.column("deals")))
     value, reason = _scalar(fetched, "productivity_improvement", dims)
     if value is None and not dims and fetched[1]:
         row = dict(zip(fetched[0], fetched[1][0], strict=True))
@@ -184,7 +182,7 @@ def _label(p: Period) -> str:
     return p.label if str(p.start) in p.label else f"{p.label} ({p.start} to {p.end})"
 
 
-def _scalar(fetched: tuple[list[str], list[list[Any]], str], headline: str,
+def _scalar(fetched: Fetched, headline: str,
             dims: list[str]) -> tuple[Any, str | None]:
     columns, rows, _ = fetched
     if dims or not rows:

@@ -12,15 +12,13 @@ from tools.base import (
 )
 from tools.fiscal import Period
 from tools.metrics.core.engine import source
+from tools.metrics.core.envelope import fetch_query, headline_column
 from tools.metrics.core.periods import resolve_period
 from tools.metrics.productivity.common import (
     check_owner_dims,
-    column,
-    fetch,
     make_result,
     one_period,
     owner_rollup,
-    pick_measure,
     read_options,
 )
 from tools.metrics.productivity.reps import rep_ctes
@@ -67,7 +65,7 @@ def team_distribution(ctx: ToolContext, params: MetricParams) -> MetricResult:
     if len(params.group_by) > 1 or any(d not in DISTRIBUTION_UNITS for d in params.group_by):
         raise ToolInputError("the distribution is taken over the reps of a team, manager, "
                              "region or territory", options=[d.value for d in DISTRIBUTION_UNITS])
-    headline = pick_measure(params, DISTRIBUTION_HEADLINES, "team_distribution")
+    headline = headline_column(params, DISTRIBUTION_HEADLINES, "team_distribution")
     unit = (params.group_by or [Dimension.team])[0].value
     period = resolve_period(ctx, params, "quarter")
     q = Query()
@@ -90,8 +88,8 @@ def team_distribution(ctx: ToolContext, params: MetricParams) -> MetricResult:
         total = _distribution_select(unit, "quartile_all", "null", 0)
         tail = (f"select * exclude (k) from ({per_unit}\nunion all\n{total})\n"
                 f"order by k, {unit}")
-    fetched = fetch(ctx, q, "with " + ",\n".join(ctes) + "\n" + tail)
-    reps = column(fetched, "reps")
+    fetched = fetch_query(ctx, q, "with " + ",\n".join(ctes) + "\n" + tail)
+    reps = fetched.column("reps")
     n = int(reps[0]) if not grouped and reps else int(sum(reps))
     value = None if grouped or not n else fetched[1][0][fetched[0].index(headline)]
     warnings = [] if n or grouped else [Warning(
@@ -144,7 +142,7 @@ def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return how much of the quota the current reps can be expected to close (M91)."""
     check_owner_dims(params, "Quota capacity")
     one_period(params, "Quota capacity")
-    headline = pick_measure(params, CAPACITY_HEADLINES, "quota_capacity")
+    headline = headline_column(params, CAPACITY_HEADLINES, "quota_capacity")
     period = resolve_period(ctx, params, "quarter")
     q = Query()
     src = source(ctx, q)
@@ -172,19 +170,19 @@ def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
                 "count(*) filter (where quota > 0) as reps",
                 "(select count(*) from history) as history_reps"]
     body, dims = owner_rollup(q, params, "cap", measures, headline)
-    fetched = fetch(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
+    fetched = fetch_query(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
     value = None if dims or not fetched[1] else fetched[1][0][fetched[0].index(headline)]
     reason = None
     if value is None and not dims:
-        reason = "INSUFFICIENT_HISTORY" if option is None and not column(
-            fetched, "history_reps")[0] else "MISSING_QUOTA"
+        reason = "INSUFFICIENT_HISTORY" if option is None and not fetched.column(
+            "history_reps")[0] else "MISSING_QUOTA"
     exp_text = (f"{float(option):.4f} (given)" if option is not None else
                 f"the median attainment of ramped reps over {span}")
     target_text = ("the given target" if target is not None and not dims
                    else "the sum of the quotas")
     return make_result(ctx, metric="quota_capacity", headline=headline, unit="currency",
                        period=period, fetched=fetched,
-                       n_records=int(sum(v or 0 for v in column(fetched, "reps"))),
+                       n_records=int(sum(v or 0 for v in fetched.column("reps"))),
                        value=value, null_reason=reason,
                        definition=CAPACITY_DEFINITION.format(expected=exp_text,
                                                              target=target_text))

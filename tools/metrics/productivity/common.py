@@ -21,8 +21,8 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
-from tools.metrics.core.engine import bind_as_of
-from tools.query import Query, plain, render
+from tools.metrics.core.envelope import Fetched, envelope
+from tools.query import Query
 
 OWNER_GROUPS = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
 """rep, manager, team, region, territory: the dimensions a per-rep metric can roll up by."""
@@ -73,44 +73,18 @@ def owner_rollup(q: Query, params: MetricParams, per_rep: str, measures: list[st
     return sql, dims
 
 
-def fetch(ctx: ToolContext, q: Query, sql: str) -> tuple[list[str], list[list[Any]], str]:
-    """Run a statement; return its column names, JSON-friendly rows and the rendered SQL."""
-    bind_as_of(ctx, q, sql)
-    cur = ctx.con.execute(sql, q.params)
-    columns = [d[0] for d in cur.description]
-    rows = [[plain(v) for v in r] for r in cur.fetchall()]
-    return columns, rows, render(sql, q.params)
-
-
 def make_result(ctx: ToolContext, *, metric: str, headline: str, unit: Unit, period: Period | None,
-                definition: str, fetched: tuple[list[str], list[list[Any]], str],
-                n_records: int, value: Any = None, null_reason: str | None = None,
+                definition: str, fetched: Fetched, n_records: int, value: Any = None,
+                null_reason: str | None = None,
                 warnings: list[Warning] | None = None) -> MetricResult:
-    """Wrap fetched rows in the envelope; a missing scalar gets a reason, never a 0."""
-    columns, rows, sql = fetched
-    if value is None and null_reason is None and not rows:
+    """The envelope of a tool that computes its own value: with no value, no reason given and
+    no rows at all, the reason is NO_DATA."""
+    if value is None and null_reason is None and not fetched.rows:
         null_reason = "NO_DATA"
-    return MetricResult(metric=metric, value=value, unit=unit, columns=columns, rows=rows,
-                        period=period.to_dict() if period else None, as_of=ctx.as_of,
-                        definition=definition, sql=sql, n_records=n_records,
-                        warnings=warnings or [], null_reason=null_reason, measure=headline)
-
-
-def column(fetched: tuple[list[str], list[list[Any]], str], name: str) -> list[Any]:
-    """Return one column of fetched rows."""
-    columns, rows, _ = fetched
-    i = columns.index(name)
-    return [r[i] for r in rows]
-
-
-def pick_measure(params: MetricParams, headlines: dict[str, str], tool: str) -> str:
-    """Return the headline column for params.measure (first entry = default)."""
-    if params.measure is None:
-        return next(iter(headlines.values()))
-    if params.measure not in headlines:
-        raise ToolInputError(f"{tool} has no measure '{params.measure}'",
-                             options=list(headlines))
-    return headlines[params.measure]
+    return envelope(ctx, fetched, metric=metric, measure=headline, unit=unit,
+                    definition=definition, period=period, n_records=n_records,
+                    value=value, null_reason=null_reason,
+                    warnings=warnings or ())
 
 
 def read_options(params: MetricParams, tool: str,

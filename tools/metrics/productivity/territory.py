@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
 from tools.metrics.core.engine import source
+from tools.metrics.core.envelope import fetch_query, headline_column
 from tools.metrics.core.periods import resolve_period
 from tools.metrics.pipeline.open_deals import OPEN
 from tools.metrics.productivity.common import (
-    column,
-    fetch,
     make_result,
     one_period,
-    pick_measure,
 )
 from tools.metrics.productivity.reps import rep_ctes
 from tools.metrics.quota.attainment import QUOTA_BY_REP
@@ -100,7 +98,7 @@ def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
                              "split and filtered by territory or region only",
                              options=["territory", "region"])
     measure = params.measure or "coverage"
-    x_col, cv_col, _ = X[pick_measure(params, {k: k for k in X}, "territory_balance")]
+    x_col, cv_col, _ = X[headline_column(params, {k: k for k in X}, "territory_balance")]
     unit = (params.group_by or [Dimension.territory])[0].value
     period = resolve_period(ctx, params, "quarter")
     q = Query()
@@ -134,8 +132,8 @@ def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
         tail = (f"select * exclude (k) from (select * from t union all {total})\n"
                 f"order by k, {unit}")
     sql = "with " + ",\n".join(ctes) + ",\n" + rows_sql + "\n" + tail
-    fetched = fetch(ctx, q, sql)
-    deals = [v or 0 for v in column(fetched, "deals")]  # NULL when nothing matched
+    fetched = fetch_query(ctx, q, sql)
+    deals = [v or 0 for v in fetched.column("deals")]  # NULL when nothing matched
     n = int(deals[0] if not grouped and deals else sum(deals))
     headline = x_col if grouped else cv_col
     value = None if grouped or not fetched[1] else fetched[1][0][fetched[0].index(cv_col)]

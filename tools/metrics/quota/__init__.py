@@ -9,10 +9,10 @@ from tools.metrics.quota.attainment import pipeline_coverage, quota_attainment
 _OWNER = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
 
 TOOLS: tuple[Tool, ...] = (
-    Tool("quota_attainment", "Quota attainment",
-         "Bookings against quota per rep, manager, team, region or overall.",
-         quota_attainment, ("ratio",), "quarter", _OWNER),
-    Tool("pipeline_coverage", "Pipeline coverage",
-         "Open pipeline against the quota still to close in the period.",
-         pipeline_coverage, ("ratio",), "quarter", _OWNER),
+    Tool(name="quota_attainment", title="Quota attainment",
+         description="Bookings against quota per rep, manager, team, region or overall.",
+         run=quota_attainment, measures=("ratio",), default_period="quarter", group_by=_OWNER),
+    Tool(name="pipeline_coverage", title="Pipeline coverage",
+         description="Open pipeline against the quota still to close in the period.",
+         run=pipeline_coverage, measures=("ratio",), default_period="quarter", group_by=_OWNER),
 )

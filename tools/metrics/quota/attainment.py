@@ -7,8 +7,6 @@ its members' quotas and the rollup is additive.
 
 from __future__ import annotations
 
-from typing import Any
-
 from tools.base import (
     OWNER_DIMENSIONS,
     FilterUnsupported,
@@ -18,10 +16,11 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
-from tools.metrics.core.engine import bind_as_of, source
+from tools.metrics.core.engine import source
+from tools.metrics.core.envelope import envelope, fetch_query
 from tools.metrics.core.periods import resolve_period
 from tools.metrics.pipeline.open_deals import OPEN
-from tools.query import Query, plain, render
+from tools.query import Query
 
 QUOTA_BY_REP = """quota_by_rep as (
   select q.owner_id as user_id,
@@ -148,25 +147,19 @@ def _quota_metric(ctx: ToolContext, params: MetricParams, metric: str, headline:
 def _finish(ctx: ToolContext, q: Query, sql: str, period: Period, dims: list[str],
             params: MetricParams, metric: str, headline: str, count: str,
             definition: str) -> MetricResult:
-    bind_as_of(ctx, q, sql)
-    cur = ctx.con.execute(sql, q.params)
-    columns = [d[0] for d in cur.description]
-    rows = [[plain(v) for v in r] for r in cur.fetchall()]
-    n = int(sum(r[columns.index(count)] or 0 for r in rows))
-    value: Any = None
+    fetched = fetch_query(ctx, q, sql)
+    scalar = not dims
+    value = fetched.first(headline) if scalar else None
     null_reason = None
     warnings: list[Warning] = []
-    quota_total = sum(r[columns.index("quota")] or 0 for r in rows)
-    if not quota_total:
+    if not sum(v or 0 for v in fetched.column("quota")):
         null_reason = "MISSING_QUOTA"
         warnings.append(Warning(code="MISSING_QUOTA",
                                 message=f"No quota is recorded for {period.label}; "
                                         f"{headline} cannot be computed."))
-    if not dims and rows:
-        value = rows[0][columns.index(headline)]
-        if value is None and null_reason is None:
-            null_reason = "QUOTA_ATTAINED" if metric == "pipeline_coverage" else "NO_DATA"
-    return MetricResult(metric=metric, value=value, unit="ratio", columns=columns, rows=rows,
-                        period=period.to_dict(), as_of=ctx.as_of, definition=definition,
-                        sql=render(sql, q.params), n_records=n, warnings=warnings,
-                        null_reason=null_reason if not dims else None, measure=headline)
+    elif scalar and value is None:  # quota exists: coverage is null once it is met
+        null_reason = "QUOTA_ATTAINED" if metric == "pipeline_coverage" else "NO_DATA"
+    return envelope(ctx, fetched, metric=metric, measure=headline, unit="ratio",
+                    definition=definition, period=period, n_records=fetched.total(count),
+                    scalar=scalar, value=value, null_reason=null_reason if scalar else None,
+                    warnings=warnings)

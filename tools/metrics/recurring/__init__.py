@@ -17,21 +17,25 @@ from tools.metrics.recurring.bridge import (
 from tools.metrics.recurring.subscriptions import ACCOUNT_DIMS, SUBSCRIPTION_DIMS
 
 TOOLS: tuple[Tool, ...] = (
-    Tool("arr", "ARR",
-         "Annual recurring revenue (12 x MRR) of active subscriptions at the period end "
-         "(default: the as-of date), at the period-start exchange rate; measures arr, mrr, "
-         "customers (accounts with an active subscription); a trend gives the balance at each "
-         "month/quarter end.",
-         arr, tuple(HEADLINES), "quarter", SUBSCRIPTION_DIMS),
-    Tool("arr_waterfall", "ARR waterfall",
-         "ARR bridge for a period, netted per account: opening, new, reactivation, expansion, "
-         "contraction, churn, closing, and net new ARR (the default measure); per month or "
-         "quarter for a trend. Default period: the fiscal quarter to date.",
-         arr_waterfall, tuple(WATERFALL), "quarter", ACCOUNT_DIMS),
-    Tool("net_revenue_retention", "Net revenue retention",
-         "NRR, GRR and logo churn / retention of the customers that had ARR at the start of "
-         "the window (default: trailing 12 months to the as-of date; a named period is its "
-         "own window); a trend gives trailing-12-month values at each bucket end.",
-         net_revenue_retention, tuple(RETENTION), "none", ACCOUNT_DIMS),
+    Tool(name="arr", title="ARR",
+         description="Annual recurring revenue (12 x MRR) of active subscriptions at the period "
+                     "end (default: the as-of date), at the period-start exchange rate; measures "
+                     "arr, mrr, customers (accounts with an active subscription); a trend gives "
+                     "the balance at each month/quarter end.",
+         run=arr, measures=tuple(HEADLINES), default_period="quarter", group_by=SUBSCRIPTION_DIMS),
+    Tool(name="arr_waterfall", title="ARR waterfall",
+         description="ARR bridge for a period, netted per account: opening, new, reactivation, "
+                     "expansion, contraction, churn, closing, and net new ARR (the default "
+                     "measure); per month or quarter for a trend. Default period: the fiscal "
+                     "quarter to date.",
+         run=arr_waterfall, measures=tuple(WATERFALL), default_period="quarter",
+         group_by=ACCOUNT_DIMS),
+    Tool(name="net_revenue_retention", title="Net revenue retention",
+         description="NRR, GRR and logo churn / retention of the customers that had ARR at the "
+                     "start of the window (default: trailing 12 months to the as-of date; a named "
+                     "period is its own window); a trend gives trailing-12-month values at each "
+                     "bucket end.",
+         run=net_revenue_retention, measures=tuple(RETENTION), default_period="none",
+         group_by=ACCOUNT_DIMS),
 )
 """The tools this module contributes to the registry."""

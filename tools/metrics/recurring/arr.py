@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError
 from tools.fiscal import GRAIN_MONTHS
+from tools.metrics.core.envelope import envelope, headline_column
 from tools.metrics.core.periods import comparison_period
 from tools.metrics.recurring.subscriptions import (
     SUBSCRIPTION_DIMS,
-    Frame,
+    SubscriptionFrame,
     active,
     execute,
     label_cols,
@@ -36,7 +37,7 @@ def _measures(d: str) -> list[str]:
 
 def arr(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return ARR (or MRR, or paying customers) at the period end, by bucket for a trend."""
-    headline = _headline(params.measure)
+    headline = headline_column(params, HEADLINES, "arr")
     if params.compare and params.time_grain:
         raise ToolInputError("a comparison works on one date; ask for the trend or the "
                              "comparison", options=["drop the comparison", "drop the trend"])
@@ -44,31 +45,22 @@ def arr(ctx: ToolContext, params: MetricParams) -> MetricResult:
     dims = list(params.group_by)
     ctes = subs_ctes(f, dims)
     sql = _trend_sql(f, ctes, headline) if params.time_grain else _at_date_sql(f, ctes, headline)
-    columns, rows, rendered = execute(f, sql)
+    fetched = execute(f, sql)
     warnings = quality(f, ctes)
     scalar = not dims and not params.time_grain
-    value = rows[0][columns.index(headline)] if scalar and rows else None
     no_data = any(w.code == "NO_DATA" for w in warnings)
     definition = DEFINITION.format(
         date=f"the end of each {params.time_grain} (never after {ctx.as_of})"
         if params.time_grain else f.end, rate=f.period.start)
-    n = sum(r[columns.index("subscriptions")] or 0 for r in rows)
-    return MetricResult(
-        metric="arr", value=None if no_data else value, unit="count" if headline == "customers"
-        else "currency", columns=columns, rows=rows, period=f.period.to_dict(), as_of=ctx.as_of,
-        definition=definition, sql=rendered, n_records=int(n), measure=headline,
-        warnings=warnings, null_reason="NO_DATA" if scalar and no_data else None)
+    return envelope(
+        ctx, fetched, metric="arr", measure=headline,
+        unit="count" if headline == "customers" else "currency", definition=definition,
+        period=f.period, n_records=fetched.total("subscriptions"), scalar=scalar,
+        value=None if no_data or not scalar else fetched.first(headline),
+        null_reason="NO_DATA" if scalar and no_data else None, warnings=warnings)
 
 
-def _headline(measure: str | None) -> str:
-    if measure is None:
-        return "arr"
-    if measure not in HEADLINES:
-        raise ToolInputError(f"arr has no measure '{measure}'", options=list(HEADLINES))
-    return HEADLINES[measure]
-
-
-def _at_date_sql(f: Frame, ctes: str, headline: str) -> str:
+def _at_date_sql(f: SubscriptionFrame, ctes: str, headline: str) -> str:
     d = f.q.bind("at", f.end)
     dims = list(f.params.group_by)
     measures = _measures(d)
@@ -88,7 +80,7 @@ def _at_date_sql(f: Frame, ctes: str, headline: str) -> str:
             f"{ranking(f, dims, headline)}")
 
 
-def _trend_sql(f: Frame, ctes: str, headline: str) -> str:
+def _trend_sql(f: SubscriptionFrame, ctes: str, headline: str) -> str:
     grain = f.params.time_grain
     assert grain is not None
     cal = f.ctx.settings.calendar

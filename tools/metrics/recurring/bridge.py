@@ -12,9 +12,10 @@ from datetime import date, timedelta
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
 from tools.fiscal import GRAIN_MONTHS, Period
+from tools.metrics.core.envelope import envelope, headline_column
 from tools.metrics.recurring.subscriptions import (
     ACCOUNT_DIMS,
-    Frame,
+    SubscriptionFrame,
     active,
     execute,
     label_cols,
@@ -111,37 +112,32 @@ def net_revenue_retention(ctx: ToolContext, params: MetricParams) -> MetricResul
 
 def _run(ctx: ToolContext, params: MetricParams, metric: str, headlines: dict[str, str],
          measures: list[str], default: Period | None) -> MetricResult:
-    if params.measure is not None and params.measure not in headlines:
-        raise ToolInputError(f"{metric} has no measure '{params.measure}'",
-                             options=list(headlines))
+    headline = headline_column(params, headlines, metric)
     if params.compare:
         raise ToolInputError("compare two windows by asking for the trend",
                              options=["by quarter", "by month"])
-    headline = headlines[params.measure or next(iter(headlines))]
     f = start(ctx, params, ACCOUNT_DIMS, default)
     dims = list(params.group_by)
     ctes = subs_ctes(f, dims)
     retention = metric == "net_revenue_retention"
     body = _select(f, measures, dims, headline)
     sql = f"with {ctes}, {_windows(f, retention)}, {_moves(dims)}\n{body}"
-    columns, rows, rendered = execute(f, sql)
+    fetched = execute(f, sql)
     warnings = quality(f, ctes)
-    scalar = not dims and not params.time_grain
-    value = rows[0][columns.index(headline)] if scalar and rows else None
     no_data = any(w.code == "NO_DATA" for w in warnings)
+    scalar = not dims and not params.time_grain
+    value = fetched.first(headline) if scalar and not no_data else None
     null_reason = None
-    if scalar and (value is None or no_data):
-        value, null_reason = None, "NO_DATA" if no_data else "ZERO_DENOMINATOR"
-    count = "cohort_customers" if retention else "accounts"
-    return MetricResult(
-        metric=metric, value=value, unit="ratio" if retention else "currency", columns=columns,
-        rows=rows, period=f.period.to_dict(), as_of=ctx.as_of,
-        definition=_definition(f, retention), sql=rendered, measure=headline,
-        n_records=int(sum(r[columns.index(count)] or 0 for r in rows)), warnings=warnings,
-        null_reason=null_reason)
+    if scalar and value is None:  # subscriptions exist, so an empty ratio has no base
+        null_reason = "NO_DATA" if no_data else "ZERO_DENOMINATOR"
+    return envelope(
+        ctx, fetched, metric=metric, measure=headline, unit="ratio" if retention else "currency",
+        definition=_definition(f, retention), period=f.period,
+        n_records=fetched.total("cohort_customers" if retention else "accounts"),
+        scalar=scalar, value=value, null_reason=null_reason, warnings=warnings)
 
 
-def _windows(f: Frame, retention: bool) -> str:
+def _windows(f: SubscriptionFrame, retention: bool) -> str:
     """One window per row: opening date `od` (the day before it starts) and end `we`."""
     q, grain = f.q, f.params.time_grain
     if grain is None:
@@ -165,7 +161,7 @@ def _moves(dims: list[Dimension]) -> str:
                         active_we=active("w.we"), labels=labels)
 
 
-def _select(f: Frame, measures: list[str], dims: list[Dimension], headline: str) -> str:
+def _select(f: SubscriptionFrame, measures: list[str], dims: list[Dimension], headline: str) -> str:
     grain = f.params.time_grain
     keys = [d.value for d in dims]
     if grain is None:
@@ -180,7 +176,7 @@ def _select(f: Frame, measures: list[str], dims: list[Dimension], headline: str)
             f"order by {', '.join(['bucket_start'] + keys)}")
 
 
-def _definition(f: Frame, retention: bool) -> str:
+def _definition(f: SubscriptionFrame, retention: bool) -> str:
     rate = f"{f.period.start} exchange"
     if not retention:
         return BRIDGE_DEFINITION.format(start=f.period.start, end=f.end, rate=rate)

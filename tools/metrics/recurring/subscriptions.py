@@ -22,8 +22,10 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
+from tools.metrics.core.envelope import Fetched, fetch
+from tools.metrics.core.frame import Frame
 from tools.metrics.core.periods import resolve_period
-from tools.query import Query, plain, render
+from tools.query import Query
 
 ACCOUNT_DIMS = (Dimension.account, Dimension.segment, Dimension.industry, Dimension.region,
                 Dimension.territory)
@@ -65,14 +67,10 @@ def active(d: str, s: str = "s") -> str:
 
 
 @dataclass
-class Frame:
-    """One recurring query under construction: bound parameters, period, source and CTEs."""
+class SubscriptionFrame(Frame):
+    """One recurring query under construction (its period's end capped at the as-of date) and
+    where its subscriptions come from."""
 
-    ctx: ToolContext
-    params: MetricParams
-    q: Query
-    period: Period
-    """The period analysed, its end capped at the as-of date."""
     derived: bool
     """True when subscriptions are derived from won recurring line items."""
 
@@ -83,12 +81,13 @@ class Frame:
 
 
 def start(ctx: ToolContext, params: MetricParams, allowed: tuple[Dimension, ...],
-          period: Period | None = None) -> Frame:
+          period: Period | None = None) -> SubscriptionFrame:
     """Check dimensions, resolve the period (capped at as-of) and pick the subscription source."""
     check_dims(params, allowed, "recurring revenue belongs to customers")
     p = capped_period(ctx, params, period)
     row = ctx.con.execute("select exists (select 1 from subscriptions)").fetchone()
-    return Frame(ctx, params, Query(), p, derived=not (row and row[0]))
+    return SubscriptionFrame(ctx=ctx, params=params, q=Query(), period=p,
+                             derived=not (row and row[0]))
 
 
 def check_dims(params: MetricParams, allowed: tuple[Dimension, ...], why: str) -> None:
@@ -113,7 +112,7 @@ def capped_period(ctx: ToolContext, params: MetricParams, period: Period | None)
     return p if p.end <= ctx.as_of else Period(p.start, ctx.as_of, f"{p.label} to date")
 
 
-def subs_ctes(f: Frame, dims: list[Dimension]) -> str:
+def subs_ctes(f: SubscriptionFrame, dims: list[Dimension]) -> str:
     """Return the `rates` and `subs` CTEs (labels for `dims` and filter dimensions included)."""
     q = f.q
     rate_date = q.bind("rate_date", f.period.start)
@@ -146,7 +145,7 @@ def subs_ctes(f: Frame, dims: list[Dimension]) -> str:
 )"""
 
 
-def quality(f: Frame, ctes: str) -> list[Warning]:
+def quality(f: SubscriptionFrame, ctes: str) -> list[Warning]:
     """Warn about subscriptions left out or converted approximately up to the period end."""
     end = f.q.bind("q_end", f.end)
     sql = (f"with {ctes}\n"
@@ -177,12 +176,9 @@ def quality(f: Frame, ctes: str) -> list[Warning]:
     return out
 
 
-def execute(f: Frame, sql: str) -> tuple[list[str], list[list[Any]], str]:
-    """Run the statement; return columns, JSON-friendly rows and the rendered SQL."""
-    cur = f.ctx.con.execute(sql, used(sql, f.q.params))
-    columns = [d[0] for d in cur.description]
-    rows = [[plain(v) for v in r] for r in cur.fetchall()]
-    return columns, rows, render(sql, f.q.params)
+def execute(f: SubscriptionFrame, sql: str) -> Fetched:
+    """Run the statement with the parameters it uses."""
+    return fetch(f.ctx, sql, used(sql, f.q.params))
 
 
 def used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -195,7 +191,7 @@ def label_cols(dims: list[Dimension], source: str = "") -> list[str]:
     return [f"coalesce({source}{d.value}, '(none)') as {d.value}" for d in dims]
 
 
-def ranking(f: Frame, dims: list[Dimension], headline: str) -> str:
+def ranking(f: SubscriptionFrame, dims: list[Dimension], headline: str) -> str:
     """Return ORDER BY (and LIMIT) of a breakdown: by the headline, ties by label."""
     if not dims:
         return ""

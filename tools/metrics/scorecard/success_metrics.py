@@ -24,11 +24,11 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
+from tools.metrics.core.envelope import Fetched, envelope, fetch
 from tools.metrics.operations.efficiency import ops_efficiency_value
 from tools.metrics.operations.reconciliation import revenue_reporting_accuracy_value
 from tools.metrics.productivity.bookings import productivity_improvement_value
 from tools.metrics.technology.adoption import adoption_rate_value
-from tools.query import plain, render
 
 Value = Callable[[ToolContext, Period], MetricResult | None]
 DATA_ACCURACY_SQL = """select accuracy from dq_runs
@@ -55,16 +55,13 @@ class Target:
 
 def _data_accuracy(ctx: ToolContext, period: Period) -> MetricResult | None:
     """The latest check run whose as-of date falls in the period (None: not measured)."""
-    params = {"start": period.start, "end": period.end}
-    rows = ctx.con.execute(DATA_ACCURACY_SQL, params).fetchall()
-    return MetricResult(
-        metric="data_quality", value=plain(rows[0][0]) if rows else None, unit="ratio",
-        columns=["accuracy"], rows=[[plain(rows[0][0])]] if rows else [],
-        period=period.to_dict(), as_of=ctx.as_of,
+    fetched = fetch(ctx, DATA_ACCURACY_SQL, {"start": period.start, "end": period.end})
+    return envelope(
+        ctx, fetched, metric="data_quality", measure="accuracy", unit="ratio", period=period,
         definition="Records passing every critical data-quality rule / records evaluated, "
                    "from the latest `revops check` in the period (METRICS M70).",
-        sql=render(DATA_ACCURACY_SQL, params), n_records=len(rows), measure="accuracy",
-        null_reason=None if rows else "NOT_MEASURED")
+        n_records=len(fetched.rows), value=fetched.first("accuracy"),
+        null_reason=None if fetched.rows else "NOT_MEASURED")
 
 
 TARGETS = (
@@ -121,10 +118,9 @@ def scorecard(ctx: ToolContext, params: MetricParams) -> MetricResult:
                *[q.label for q in quarters[:-1]], "drivers"]
     units = {c: "ratio" for c in columns if c not in ("metric", "comparator", "passed",
                                                        "drivers")}
-    return MetricResult(metric="scorecard", value=None, unit="ratio", columns=columns, rows=rows,
-                        period=period.to_dict(), as_of=ctx.as_of, definition=DEFINITION,
-                        sql="\n\n".join(statements), n_records=measured, measure="value",
-                        units=units, warnings=warnings)
+    return envelope(ctx, Fetched(columns, rows, "\n\n".join(statements)), metric="scorecard",
+                    measure="value", unit="ratio", period=period, definition=DEFINITION,
+                    n_records=measured, value=None, units=units, warnings=warnings)
 
 
 def _live_accuracy(ctx: ToolContext, period: Period) -> tuple[Warning, MetricResult]:
@@ -136,12 +132,12 @@ def _live_accuracy(ctx: ToolContext, period: Period) -> tuple[Warning, MetricRes
         f"No data-quality check was recorded in {period.label}, so the data accuracy rate is a "
         f"live check of the data as it is now (as of {run.as_of}); earlier quarters show only "
         "recorded checks. Run `revops check` regularly to record a trend."))
-    return warning, MetricResult(
-        metric="data_quality", value=run.accuracy, unit="ratio", columns=["accuracy"],
-        rows=[[run.accuracy]], period=period.to_dict(), as_of=ctx.as_of,
+    return warning, envelope(
+        ctx, Fetched(["accuracy"], [[run.accuracy]], run.sql), metric="data_quality",
+        measure="accuracy", unit="ratio", period=period,
         definition="Records passing every critical data-quality rule / records evaluated, "
                    "checked live (METRICS M70).",
-        sql=run.sql, n_records=run.evaluated, measure="accuracy", null_reason=run.null_reason)
+        n_records=run.evaluated, value=run.accuracy, null_reason=run.null_reason)
 
 
 
@@ -215,10 +211,11 @@ def _pct(v: Any) -> str:
 
 
 TOOLS: tuple[Tool, ...] = (
-    Tool("scorecard", "Success-metric scorecard",
-         "The five success metrics (sales ops efficiency > 90%, data accuracy > 98%, sales "
-         "productivity improvement > 30%, revenue reporting accuracy > 95%, technology adoption "
-         "> 85%) with pass/fail, a four-quarter trend and the drivers of each miss; option "
-         "comparator '>' (default) or '>='.", scorecard, ("value",), "quarter", ()),
+    Tool(name="scorecard", title="Success-metric scorecard",
+         description="The five success metrics (sales ops efficiency > 90%, data accuracy > 98%, "
+                     "sales productivity improvement > 30%, revenue reporting accuracy > 95%, "
+                     "technology adoption > 85%) with pass/fail, a four-quarter trend and the "
+                     "drivers of each miss; option comparator '>' (default) or '>='.",
+         run=scorecard, measures=("value",), default_period="quarter", group_by=()),
 )
 """The tools this module contributes to the registry."""

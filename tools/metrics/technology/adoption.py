@@ -124,7 +124,7 @@ DEFINITION = (
 
 def technology_adoption(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Adoption rate, login-only share, seat utilization and idle cost per tool or team."""
-    measure = measure_of(params, MEASURES)
+    measure = measure_of(params, MEASURES, "technology_adoption")
     share = option(params, "min_assigned_share", 0.5, OPTIONS, 0, 1)
     min_days = option(params, "min_active_days", 1, OPTIONS, 0, 366)
     types = [t.strip() for t in option(params, "event_types", EVENT_TYPES, OPTIONS).split(",")]
@@ -149,14 +149,15 @@ def adoption_rate_value(ctx: ToolContext, period: Period) -> MetricResult:
 
 
 TOOLS: tuple[Tool, ...] = (
-    Tool("technology_adoption", "Technology adoption",
-         "Share of licensed users actively using each sales tool (not just logging in), seat "
-         "utilization and the cost of idle seats.",
-         technology_adoption, MEASURES, "quarter", DIMS),
-    Tool("integration_health", "Integration health",
-         "Sync error rate, data freshness and latency of the marketing, CRM and ERP "
-         "integrations.",
-         integration_health, INTEGRATION_MEASURES, "quarter", INTEGRATION_DIMS),
+    Tool(name="technology_adoption", title="Technology adoption",
+         description="Share of licensed users actively using each sales tool (not just logging "
+                     "in), seat utilization and the cost of idle seats.",
+         run=technology_adoption, measures=MEASURES, default_period="quarter", group_by=DIMS),
+    Tool(name="integration_health", title="Integration health",
+         description="Sync error rate, data freshness and latency of the marketing, CRM and ERP "
+                     "integrations.",
+         run=integration_health, measures=INTEGRATION_MEASURES, default_period="quarter",
+         group_by=INTEGRATION_DIMS),
 )
 """The tools this module contributes to the registry."""
 

@@ -77,7 +77,7 @@ DEFINITION = (
 
 def integration_health(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Sync error rate, freshness and latency, overall or per integration flow."""
-    measure = measure_of(params, INTEGRATION_MEASURES)
+    measure = measure_of(params, INTEGRATION_MEASURES, "integration_health")
     check_options(params, set())
     spec = RecordSpec(
         "integration_health", DEFINITION, HEADLINES[measure], COLUMNS, "syncs",
