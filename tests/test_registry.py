@@ -39,3 +39,16 @@ def test_a_tool_is_built_by_keyword_only() -> None:
     with pytest.raises(TypeError):
         Tool(tool.name, tool.title, tool.description, tool.run,  # type: ignore[call-arg]
              tool.measures, tool.default_period)
+
+
+def test_no_metric_module_imports_itself_back() -> None:
+    """The engine, its caveats, the record engine and the scorecard sit on modules below them
+    (core/spec.py, core/frame.py), so no import chain under tools.metrics or from the registry
+    leads back to where it started (imports inside functions and for typing count too)."""
+    grimp = pytest.importorskip("grimp")
+    graph = grimp.build_graph("tools")
+    modules = [m for m in graph.modules if m.startswith("tools.metrics") or m == "tools.registry"]
+    cycles = sorted({(m, imported) for m in modules
+                     for imported in graph.find_modules_directly_imported_by(m)
+                     if graph.chain_exists(importer=imported, imported=m)})
+    assert cycles == []

@@ -22,8 +22,8 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
-from tools.metrics.core.engine import source
 from tools.metrics.core.envelope import envelope, fetch, headline_column
+from tools.metrics.core.spec import source
 from tools.metrics.recurring.subscriptions import capped_period, check_dims, used
 from tools.query import Query
 

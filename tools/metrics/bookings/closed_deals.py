@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tools.base import Unit
-from tools.metrics.core.engine import MetricSpec
+from tools.metrics.core.spec import MetricSpec
 from tools.query import Measure, filtered
 
 WON = "status = 'won'"

@@ -11,65 +11,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from tools.base import (
-    Dimension,
     FilterUnsupported,
     MetricParams,
     MetricResult,
     PeriodParam,
     ToolContext,
     ToolInputError,
-    Unit,
     Warning,
 )
 from tools.fiscal import Period
 from tools.metrics.core.envelope import envelope, fetch, headline_column, no_data
-from tools.metrics.core.frame import Frame
+from tools.metrics.core.frame import RecordFrame, RecordSpec
 from tools.metrics.core.periods import comparison_period, resolve_period
 from tools.metrics.core.records_sql import statement
 from tools.query import Query, bucket_exprs
-
-
-@dataclass(frozen=True)
-class Column:
-    """One aggregate over `rf` (the filtered records); additive ones compare as growth."""
-
-    name: str
-    sql: str
-    unit: Unit
-    additive: bool = False
-
-
-@dataclass(frozen=True)
-class RecordSpec:
-    """What a tool computes for one call (columns may depend on its measure and grouping)."""
-
-    name: str
-    definition: str
-    headline: str
-    columns: tuple[Column, ...]
-    count: str
-    """Column holding the records behind each row (sums to n_records)."""
-    dims: tuple[Dimension, ...]
-    filter_sql: dict[Dimension, str] = field(default_factory=dict)
-    """Filter conditions that are not `dim in (...)`; `{values}` becomes the bound values."""
-
-
-@dataclass
-class RecordFrame(Frame):
-    """One record-level run: the Frame plus the tool's spec and the buckets SQL."""
-
-    spec: RecordSpec
-    buckets: str = ""
-    label_sql: str | None = None
-    as_of: str = ""
-    """Placeholder of the as-of date."""
-    cutoff: str = ""
-    """Placeholder of the first instant after the as-of day: events before it have happened."""
 
 
 def start(ctx: ToolContext, params: MetricParams, spec: RecordSpec,

@@ -3,10 +3,7 @@ single figure, a breakdown, a trend over the buckets, or the period beside its c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from tools.metrics.core.records import RecordFrame
+from tools.metrics.core.frame import RecordFrame
 
 EVERY_BUCKET = "buckets b left join rf using (bucket_start)"
 """Aggregating over every bucket keeps empty periods as rows (zero counts, null ratios)."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tools.base import MetricParams, ToolContext, Warning
 from tools.fiscal import Period
 from tools.metrics.core.envelope import headline_column, no_data
-
-if TYPE_CHECKING:
-    from tools.metrics.core.engine import MetricSpec
+from tools.metrics.core.spec import MetricSpec
+from tools.quality.caveats import caveat_warnings
 
 QUALITY_MESSAGES = {
     "without_amount": "{n} of {total} deals ({share}) have no amount; they are counted but not "
@@ -53,8 +52,6 @@ def collect_warnings(ctx: ToolContext, spec: MetricSpec, params: MetricParams,
                      columns: list[str], rows: list[list[Any]], n_records: int,
                      period: Period | None) -> list[Warning]:
     """Return the warnings a reader needs to trust (or distrust) this result."""
-    from tools.quality.caveats import caveat_warnings
-
     caveats = caveat_warnings(ctx, spec, params, columns, rows, n_records, period)
     out: list[Warning] = []
     if n_records == 0:

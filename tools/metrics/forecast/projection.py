@@ -12,9 +12,9 @@ from datetime import date, datetime, time, timedelta
 
 from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, Warning
 from tools.fiscal import Period
-from tools.metrics.core.engine import source
 from tools.metrics.core.envelope import fetch_query
 from tools.metrics.core.periods import fiscal_bucket_of, resolve_period
+from tools.metrics.core.spec import source
 from tools.metrics.productivity.common import (
     make_result,
     one_period,

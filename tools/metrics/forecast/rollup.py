@@ -6,7 +6,7 @@ in the period, so the engine gives it breakdowns, filters and trends like any ot
 
 from __future__ import annotations
 
-from tools.metrics.core.engine import MetricSpec
+from tools.metrics.core.spec import MetricSpec
 from tools.metrics.pipeline.open_deals import WEIGHTED
 from tools.query import Measure, filtered
 

@@ -15,16 +15,15 @@ from tools.base import (
     ToolContext,
 )
 from tools.fiscal import Period
-from tools.metrics.core.engine import source
+from tools.metrics.core.frame import Column, RecordSpec
 from tools.metrics.core.records import (
-    Column,
-    RecordSpec,
     check_options,
     finish,
     for_period,
     measure_of,
     start,
 )
+from tools.metrics.core.spec import source
 
 MEASURES = ("pipeline", "bookings", "share", "roi")
 DIMS = tuple(d for d in Dimension if d.value not in (

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, Warning
 from tools.fiscal import Period
+from tools.metrics.core.frame import Column, RecordSpec
 from tools.metrics.core.records import (
-    Column,
-    RecordSpec,
     finish,
     for_period,
     measure_of,

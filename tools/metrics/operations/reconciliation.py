@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError, Warning
 from tools.fiscal import Period
-from tools.metrics.core.engine import source
-from tools.metrics.core.records import Column, RecordSpec, finish, for_period, option, start
+from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.records import finish, for_period, option, start
+from tools.metrics.core.spec import source
 
 RECON_MEASURES = ("accuracy", "aggregate", "match_rate", "discrepancy")
 RECON_DIMS = (Dimension.opportunity, Dimension.account, Dimension.region, Dimension.segment,

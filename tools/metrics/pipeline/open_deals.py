@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError
-from tools.metrics.core.engine import MetricSpec, run_metric
+from tools.metrics.core.engine import run_metric
+from tools.metrics.core.spec import MetricSpec
 from tools.query import Measure, filtered
 
 OPEN = "status = 'open' and coalesce(forecast_category, '') <> 'omitted'"

@@ -15,9 +15,9 @@ from tools.base import (
     ToolInputError,
 )
 from tools.fiscal import Period
-from tools.metrics.core.engine import source
 from tools.metrics.core.envelope import Fetched, fetch_query, headline_column
 from tools.metrics.core.periods import comparison_period, resolve_period
+from tools.metrics.core.spec import source
 from tools.metrics.productivity.common import (
     check_owner_dims,
     make_result,

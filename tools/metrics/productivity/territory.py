@@ -8,9 +8,9 @@ attainment, then the spread of coverage, accounts per rep and pipeline per rep a
 from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
-from tools.metrics.core.engine import source
 from tools.metrics.core.envelope import fetch_query, headline_column
 from tools.metrics.core.periods import resolve_period
+from tools.metrics.core.spec import source
 from tools.metrics.pipeline.open_deals import OPEN
 from tools.metrics.productivity.common import (
     make_result,

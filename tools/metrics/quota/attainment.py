@@ -16,9 +16,9 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
-from tools.metrics.core.engine import source
 from tools.metrics.core.envelope import envelope, fetch_query
 from tools.metrics.core.periods import resolve_period
+from tools.metrics.core.spec import source
 from tools.metrics.pipeline.open_deals import OPEN
 from tools.query import Query
 

@@ -18,6 +18,7 @@ from tools.base import (
     MetricParams,
     MetricResult,
     PeriodParam,
+    Runner,
     Tool,
     ToolContext,
     ToolInputError,
@@ -25,10 +26,13 @@ from tools.base import (
 )
 from tools.fiscal import Period
 from tools.metrics.core.envelope import Fetched, envelope, fetch
-from tools.metrics.operations.efficiency import ops_efficiency_value
-from tools.metrics.operations.reconciliation import revenue_reporting_accuracy_value
+from tools.metrics.operations.efficiency import ops_efficiency, ops_efficiency_value
+from tools.metrics.operations.reconciliation import (
+    revenue_reporting_accuracy,
+    revenue_reporting_accuracy_value,
+)
 from tools.metrics.productivity.bookings import productivity_improvement_value
-from tools.metrics.technology.adoption import adoption_rate_value
+from tools.metrics.technology.adoption import adoption_rate_value, technology_adoption
 
 Value = Callable[[ToolContext, Period], MetricResult | None]
 DATA_ACCURACY_SQL = """select accuracy from dq_runs
@@ -49,8 +53,8 @@ class Target:
     name: str
     target: float
     value: Value
-    drivers: tuple[str, tuple[Dimension, ...]] | None
-    """(tool, breakdown) whose weakest groups explain a miss; None = see `_drivers`."""
+    drivers: tuple[Runner, tuple[Dimension, ...]] | None
+    """(tool's runner, breakdown) whose weakest groups explain a miss; None = see `_drivers`."""
 
 
 def _data_accuracy(ctx: ToolContext, period: Period) -> MetricResult | None:
@@ -66,14 +70,14 @@ def _data_accuracy(ctx: ToolContext, period: Period) -> MetricResult | None:
 
 TARGETS = (
     Target("sales_ops_efficiency", "Sales ops efficiency", 0.90, ops_efficiency_value,
-           ("ops_efficiency", (Dimension.request_type,))),
+           (ops_efficiency, (Dimension.request_type,))),
     Target("data_accuracy", "Data accuracy rate", 0.98, _data_accuracy, None),
     Target("sales_productivity_improvement", "Sales productivity improvement", 0.30,
            lambda ctx, p: productivity_improvement_value(ctx, p), None),
     Target("revenue_reporting_accuracy", "Revenue reporting accuracy", 0.95,
-           revenue_reporting_accuracy_value, ("revenue_reporting_accuracy", (Dimension.account,))),
+           revenue_reporting_accuracy_value, (revenue_reporting_accuracy, (Dimension.account,))),
     Target("technology_adoption", "Technology adoption rate", 0.85, adoption_rate_value,
-           ("technology_adoption", (Dimension.team, Dimension.tool))),
+           (technology_adoption, (Dimension.team, Dimension.tool))),
 )
 DEFINITION = ("The five success metrics of the mission for the period (default: the latest "
               "complete fiscal quarter) against their targets, passed only when strictly above "
@@ -188,11 +192,9 @@ def _drivers(ctx: ToolContext, t: Target, period: Period, live: bool = False) ->
         r = productivity_improvement_value(ctx, period, group_by=[Dimension.team])
         return _weakest(r, 1)
     assert t.drivers is not None
-    from tools.registry import TOOLS
-
-    tool, dims = t.drivers
+    run, dims = t.drivers
     try:
-        r = TOOLS[tool].run(ctx, MetricParams(period=PeriodParam.of(period), group_by=list(dims),
+        r = run(ctx, MetricParams(period=PeriodParam.of(period), group_by=list(dims),
                                               order="asc", top=3))
     except ToolInputError:
         return ""

@@ -18,9 +18,8 @@ from tools.base import (
     ToolInputError,
 )
 from tools.fiscal import Period
+from tools.metrics.core.frame import Column, RecordSpec
 from tools.metrics.core.records import (
-    Column,
-    RecordSpec,
     finish,
     for_period,
     measure_of,

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext
 from tools.fiscal import Period
+from tools.metrics.core.frame import Column, RecordSpec
 from tools.metrics.core.records import (
-    Column,
-    RecordSpec,
     check_options,
     finish,
     for_period,
