@@ -108,6 +108,7 @@ def _pairs_sql(q: Query, params: MetricParams, quarters: list[Period], basis: st
             f"coalesce(actual, 0) as actual\n  from fc full join ac using ({keys})\n)")
 
 
+# Hand-written: a forecast snapshot per past quarter, paired with its actuals.
 def forecast_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return accuracy over past quarters: a total row then one per quarter, or per group."""
     if params.time_grain not in (None, "quarter"):

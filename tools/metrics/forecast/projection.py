@@ -102,6 +102,7 @@ def _ts(d: date) -> datetime:
     return datetime.combine(d, time.max)
 
 
+# Hand-written: win rates learnt from history, applied to each open deal.
 def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return the projected bookings of a fiscal quarter and the win rates behind it."""
     one_period(params, "The projection")

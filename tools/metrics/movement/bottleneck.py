@@ -78,6 +78,7 @@ INPUTS = """conv as (
 )"""
 
 
+# Hand-written: stage visits rebuilt from history, scored per stage.
 def bottleneck(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Rank open stages by stuck share x (1 - conversion); the first row is the bottleneck."""
     check_dims(params, BOTTLENECK_DIMS, "Bottleneck")

@@ -131,6 +131,7 @@ def _deal_list(params: MetricParams, measure: str, headline: str, q: Query) -> s
     return sql
 
 
+# Hand-written: compares the pipeline at two snapshots, deal by deal.
 def pipeline_movement(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Start and end pipeline of the period and every movement between them."""
     check_dims(params, FLOW_DIMS, "Pipeline movement")

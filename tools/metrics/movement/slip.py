@@ -118,6 +118,7 @@ def _deal_list(q: Query, params: MetricParams, measure: str) -> tuple[str, str]:
     return sql, order
 
 
+# Hand-written: a snapshot compared with the deals' later history.
 def slipping_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Slip rate of the period's pipeline, close-date pushes and stage regressions."""
     check_dims(params, FLOW_DIMS, "Slipping deals")

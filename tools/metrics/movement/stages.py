@@ -153,6 +153,7 @@ def _run(ctx: ToolContext, params: MetricParams, metric: str) -> MetricResult:
                   empty_reason="INSUFFICIENT_HISTORY" if warning else "NO_DATA")
 
 
+# Hand-written: walks the stage visits rebuilt from history.
 def stage_conversion(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Share of each stage's entry cohort that moved forward, from history (M25)."""
     return _run(ctx, params, "stage_conversion")

@@ -62,6 +62,7 @@ def touch_sql(ctx: ToolContext, q: Query, src: str, columns: list[str]) -> str:
 STALE_OPTIONS = {"stale_days": Option(int, None, 1, 3650)}
 
 
+# Hand-written: each deal's last touch comes from activities and updates.
 def stale_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Share (count, amount) of open deals untouched for more than stale_days."""
     check_dims(params, STALE_DIMS, "Stale deals")

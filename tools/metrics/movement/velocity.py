@@ -61,6 +61,7 @@ def _qualified(ctx: ToolContext, q: Query, min_stage: str | None) -> str:
             f"from opportunity_stages where stage_name = {holder})")
 
 
+# Hand-written: an open snapshot combined with trailing quarters' won deals.
 def pipeline_velocity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Expected revenue per day from today's open pipeline, with its four inputs."""
     check_dims(params, VELOCITY_DIMS, "Pipeline velocity")

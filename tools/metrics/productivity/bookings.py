@@ -44,6 +44,7 @@ REP_DEFINITION = (
     "still running counts up to the as-of date.")
 
 
+# Hand-written: FTE and ramp counted per rep and day, then rolled up.
 def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return bookings per rep and per ramped rep, overall or per owner dimension."""
     check_owner_dims(params, "Rep productivity")
@@ -84,6 +85,7 @@ IMPROVEMENT_DEFINITION = (
     "{target:.0%} does not pass); growth_gap = improvement - target.")
 
 
+# Hand-written: two periods' per-rep productivity compared.
 def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return M42 overall or per owner dimension (e.g. the teams that drag it down)."""
     check_owner_dims(params, "Productivity improvement")

@@ -58,6 +58,7 @@ def _distribution_select(unit: str, quartile: str, label: str, k: int) -> str:
             f"from ranked")
 
 
+# Hand-written: a distribution over reps (quantiles, shares), not a sum.
 def team_distribution(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return the attainment distribution per team; ungrouped, an all-reps row comes first."""
     check_owner_dims(params, "Team performance distribution")
@@ -138,6 +139,7 @@ def _history_ctes(ctx: ToolContext, q: Query, src: str, period: Period) -> tuple
     return ctes, f"{oldest.label} to {latest.label}"
 
 
+# Hand-written: ramped capacity per rep against quota.
 def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return how much of the quota the current reps can be expected to close (M91)."""
     check_owner_dims(params, "Quota capacity")

@@ -88,6 +88,7 @@ def _flag(x: str, _: str, name: str) -> str:
             f"when {mean} - {x} > {sd} then '{name} low' end")
 
 
+# Hand-written: spread across territories (coefficient of variation).
 def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return the per-territory table and the spread; ungrouped, a total row comes first."""
     one_period(params, "Territory balance")

@@ -116,6 +116,7 @@ COVERAGE_MEASURES = [
     f"{REMAINING} as remaining_quota", "sum(open_deals) as open_deals"]
 
 
+# Hand-written: quota prorated per rep, joined to bookings, rolled up by owner.
 def quota_attainment(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return attainment overall or per owner dimension."""
     return _quota_metric(ctx, params, "quota_attainment", "attainment", "won_deals",

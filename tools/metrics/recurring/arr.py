@@ -35,6 +35,7 @@ def _measures(d: str) -> list[str]:
             f"count(*) {on} as subscriptions"]
 
 
+# Hand-written: a balance of subscriptions at a date, not deals in a period.
 def arr(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return ARR (or MRR, or paying customers) at the period end, by bucket for a trend."""
     headline = headline_column(params, HEADLINES, "arr")
