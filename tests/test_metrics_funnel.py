@@ -18,7 +18,7 @@ from tests.metrics_demo import END, answered, demo_warehouse, one, reproduces
 from tests.parser_cases_funnel import CASES
 from tools.base import Dimension, MetricParams, PeriodParam, ToolContext, ToolInputError
 from tools.fiscal import Period
-from tools.metrics.funnel.conversion import (
+from tools.metrics.funnel import (
     campaign_sourced_value,
     lead_conversion_value,
     speed_to_lead_value,

@@ -17,7 +17,7 @@ from tests.parser_cases_technology import CASES
 from tools.base import Dimension, MetricParams, PeriodParam, ToolContext, ToolInputError
 from tools.demo.catalog import UNDER_ADOPTED_TOOL, UNDER_ADOPTING_TEAM
 from tools.fiscal import Period
-from tools.metrics.technology.adoption import adoption_rate_value, integration_health_value
+from tools.metrics.technology import adoption_rate_value, integration_health_value
 from tools.registry import TOOLS, run_tool
 
 JAN = PeriodParam(start=date(2024, 1, 1), end=date(2024, 1, 31), label="January 2024")

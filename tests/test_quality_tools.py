@@ -1,8 +1,8 @@
 """The data-quality tools (data_quality, data_issues, duplicate_records): results on the
 hand-built CRM, their phrasings, questions end to end, and the caveats metric answers carry.
 
-Until tools/registry.py lists tools.metrics.data_quality.accuracy.TOOLS (and the parser ranks
-them), the `registered` fixture adds them for these tests only.
+Until tools/registry.py lists tools.metrics.data_quality.TOOLS (and the parser ranks them), the
+`registered` fixture adds them for these tests only.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from tests.helpers import FIXTURES, context, fixture_db
 from tests.parser_cases_quality import QUALITY_CASES
 from tools.base import Dimension, Filter, MetricParams
 from tools.metrics.bookings import closed_deals
-from tools.metrics.data_quality.accuracy import TOOLS
+from tools.metrics.data_quality import TOOLS
 from tools.metrics.pipeline import open_deals as pipeline
 from tools.quality.caveats import caveat_measures, caveat_warnings
 from tools.quality.phrasing import compose_quality

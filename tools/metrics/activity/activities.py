@@ -16,7 +16,6 @@ from tools.base import (
     Dimension,
     MetricParams,
     MetricResult,
-    Tool,
     ToolContext,
     ToolInputError,
     Warning,
@@ -207,16 +206,3 @@ def _warnings(ctx: ToolContext, q: Query, parts: list[str], period: Period,
                            "period belong to an owner who is not in the user list and are not "
                            "counted."))
     return out
-
-
-TOOLS: tuple[Tool, ...] = (
-    Tool(name="activity_metrics", title="Activity metrics",
-         description="Sales activities (calls, outbound emails, held meetings, tasks, notes) in a "
-                     "period: count, per rep per working day, per deal touched, per deal won, and "
-                     "coverage of open deals (share with an activity in the last stale_days; "
-                     "option stale_days, default the company setting); by rep, manager, team, "
-                     "region, territory or activity type. Default period: the fiscal quarter to "
-                     "date.",
-         run=activity_metrics, measures=HEADLINES, default_period="quarter", group_by=DIMS),
-)
-"""The tools this module contributes to the registry."""

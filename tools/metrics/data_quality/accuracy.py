@@ -11,13 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from tools.base import (
-    OPPORTUNITY_DIMENSIONS,
     OWNER_DIMENSIONS,
     Dimension,
     FilterUnsupported,
     MetricParams,
     MetricResult,
-    Tool,
     ToolContext,
     Warning,
 )
@@ -123,7 +121,7 @@ def _owner_label(dim: Dimension) -> str:
     return label(dim).replace("coalesce(", "coalesce(r.", 1)
 
 
-def _issue_names() -> tuple[str, ...]:
+def issue_names() -> tuple[str, ...]:
     names: list[str] = []
     for rule in load_catalog().rules:
         if rule.name not in names:
@@ -143,24 +141,5 @@ def duplicate_records(ctx: ToolContext, params: MetricParams) -> MetricResult:
     return duplicates_result(ctx, params)
 
 
-_OWNER = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
-TOOLS: tuple[Tool, ...] = (
-    Tool(name="data_quality", title="Data quality",
-         description="Data accuracy rate: share of CRM records passing every critical data-quality "
-                     "rule (target > 98%), by table, by dimension (completeness, validity, ...) or "
-                     "by owner.",
-         run=data_quality, measures=("accuracy", "dimensions"), default_period="none",
-         group_by=_OWNER),
-    Tool(name="data_issues", title="Data issues",
-         description="Records failing a data-quality rule (e.g. deals missing an account, products "
-                     "not in the product list, misspelled industries, reps with no deals), or "
-                     "every failing rule.",
-         run=data_issues, measures=_issue_names(), default_period="none",
-         group_by=OPPORTUNITY_DIMENSIONS, lists_records=True),
-    Tool(name="duplicate_records", title="Duplicate records",
-         description="Likely duplicate accounts (same domain or name), contacts or leads (same "
-                     "e-mail).",
-         run=duplicate_records, measures=("accounts", "contacts", "leads"), default_period="none",
-         group_by=(), lists_records=True),
-)
-"""The tools this module contributes to the registry."""
+OWNER_DIMS = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
+"""data_quality by owner: the records each rep owns, rolled up by the owner dimensions."""

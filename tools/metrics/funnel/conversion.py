@@ -3,7 +3,7 @@ and sourced pipeline (M52) in their own modules; TOOLS lists the area's tools.""
 
 from __future__ import annotations
 
-from tools.base import Dimension, MetricParams, MetricResult, Tool, ToolContext, Warning
+from tools.base import MetricParams, MetricResult, ToolContext, Warning
 from tools.fiscal import Period
 from tools.metrics.core.frame import Column, RecordSpec
 from tools.metrics.core.records import (
@@ -13,14 +13,10 @@ from tools.metrics.core.records import (
     option,
     start,
 )
-from tools.metrics.funnel.campaigns import campaign_sourced, campaign_sourced_value
 from tools.metrics.funnel.speed import (
     LEAD_DIMS,
     LEAD_JOINS,
     LEAD_LABELS,
-    SPEED_MEASURES,
-    speed_to_lead,
-    speed_to_lead_value,
 )
 
 STAGES = {  # measure -> (cohort timestamp, cohort column, reached column, reached condition)
@@ -106,23 +102,3 @@ def lead_conversion(ctx: ToolContext, params: MetricParams) -> MetricResult:
 def lead_conversion_value(ctx: ToolContext, period: Period) -> MetricResult:
     """Lead to opportunity conversion of one period (scorecard headline)."""
     return for_period(lead_conversion, ctx, period)
-
-
-TOOLS: tuple[Tool, ...] = (
-    Tool(name="lead_conversion", title="Lead conversion",
-         description="Share of leads that became opportunities (or MQLs, SQLs) within the window.",
-         run=lead_conversion, measures=MEASURES, default_period="quarter", group_by=LEAD_DIMS),
-    Tool(name="speed_to_lead", title="Speed to lead",
-         description="Minutes from a lead's creation to the first human call, e-mail or meeting.",
-         run=speed_to_lead, measures=SPEED_MEASURES, default_period="quarter", group_by=LEAD_DIMS),
-    Tool(name="campaign_sourced", title="Marketing-sourced pipeline",
-         description="Pipeline and bookings sourced by marketing, by campaign or lead source, and "
-                     "ROI.",
-         run=campaign_sourced, measures=("pipeline", "bookings", "share", "roi"),
-         default_period="quarter",
-         group_by=tuple(d for d in Dimension if d.value not in (
-             "tool", "activity_type", "request_type", "stage", "forecast_category"))),
-)
-"""The tools this module contributes to the registry."""
-
-__all__ = ["TOOLS", "campaign_sourced_value", "lead_conversion_value", "speed_to_lead_value"]

@@ -8,7 +8,7 @@ so a period never looks better just because its late work is still open.
 
 from __future__ import annotations
 
-from tools.base import Dimension, MetricParams, MetricResult, Tool, ToolContext
+from tools.base import Dimension, MetricParams, MetricResult, ToolContext
 from tools.fiscal import Period
 from tools.metrics.core.frame import Column, RecordSpec
 from tools.metrics.core.records import (
@@ -17,12 +17,6 @@ from tools.metrics.core.records import (
     measure_of,
     option,
     start,
-)
-from tools.metrics.operations.reconciliation import (
-    RECON_DIMS,
-    RECON_MEASURES,
-    revenue_reporting_accuracy,
-    revenue_reporting_accuracy_value,
 )
 
 MEASURES = ("sla", "automation", "resolution_time", "backlog", "volume")
@@ -106,19 +100,3 @@ def ops_efficiency(ctx: ToolContext, params: MetricParams) -> MetricResult:
 def ops_efficiency_value(ctx: ToolContext, period: Period) -> MetricResult:
     """SLA attainment of the period's sales-ops requests (scorecard: target > 90%)."""
     return for_period(ops_efficiency, ctx, period)
-
-
-TOOLS: tuple[Tool, ...] = (
-    Tool(name="ops_efficiency", title="Sales ops efficiency",
-         description="SLA attainment of sales-ops requests, automation share, resolution time and "
-                     "backlog.",
-         run=ops_efficiency, measures=MEASURES, default_period="quarter", group_by=DIMS),
-    Tool(name="revenue_reporting_accuracy", title="Revenue reporting accuracy",
-         description="CRM bookings reconciled to the finance ledger: key-level accuracy, aggregate "
-                     "accuracy, match rate and the list of discrepancies.",
-         run=revenue_reporting_accuracy, measures=RECON_MEASURES, default_period="quarter",
-         group_by=RECON_DIMS),
-)
-"""The tools this module contributes to the registry."""
-
-__all__ = ["TOOLS", "ops_efficiency_value", "revenue_reporting_accuracy_value"]

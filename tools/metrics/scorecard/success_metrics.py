@@ -19,7 +19,6 @@ from tools.base import (
     MetricResult,
     PeriodParam,
     Runner,
-    Tool,
     ToolContext,
     ToolInputError,
     Warning,
@@ -211,14 +210,3 @@ def _weakest(r: MetricResult, n_labels: int) -> str:
 
 def _pct(v: Any) -> str:
     return f"{float(v):.1%}" if isinstance(v, int | float) else str(v)
-
-
-TOOLS: tuple[Tool, ...] = (
-    Tool(name="scorecard", title="Success-metric scorecard",
-         description="The five success metrics (sales ops efficiency > 90%, data accuracy > 98%, "
-                     "sales productivity improvement > 30%, revenue reporting accuracy > 95%, "
-                     "technology adoption > 85%) with pass/fail, a four-quarter trend and the "
-                     "drivers of each miss; option comparator '>' (default) or '>='.",
-         run=scorecard, measures=("value",), default_period="quarter", group_by=()),
-)
-"""The tools this module contributes to the registry."""

@@ -13,7 +13,6 @@ from tools.base import (
     Dimension,
     MetricParams,
     MetricResult,
-    Tool,
     ToolContext,
     ToolInputError,
 )
@@ -25,12 +24,6 @@ from tools.metrics.core.records import (
     measure_of,
     option,
     start,
-)
-from tools.metrics.technology.integration import (
-    INTEGRATION_DIMS,
-    INTEGRATION_MEASURES,
-    integration_health,
-    integration_health_value,
 )
 
 MEASURES = ("adoption", "seat_utilization", "idle_cost")
@@ -145,19 +138,3 @@ def technology_adoption(ctx: ToolContext, params: MetricParams) -> MetricResult:
 def adoption_rate_value(ctx: ToolContext, period: Period) -> MetricResult:
     """Overall technology adoption rate of one period (scorecard: target > 85%)."""
     return for_period(technology_adoption, ctx, period)
-
-
-TOOLS: tuple[Tool, ...] = (
-    Tool(name="technology_adoption", title="Technology adoption",
-         description="Share of licensed users actively using each sales tool (not just logging "
-                     "in), seat utilization and the cost of idle seats.",
-         run=technology_adoption, measures=MEASURES, default_period="quarter", group_by=DIMS),
-    Tool(name="integration_health", title="Integration health",
-         description="Sync error rate, data freshness and latency of the marketing, CRM and ERP "
-                     "integrations.",
-         run=integration_health, measures=INTEGRATION_MEASURES, default_period="quarter",
-         group_by=INTEGRATION_DIMS),
-)
-"""The tools this module contributes to the registry."""
-
-__all__ = ["TOOLS", "adoption_rate_value", "integration_health_value"]
