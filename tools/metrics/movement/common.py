@@ -35,7 +35,7 @@ def end_of(day: date) -> datetime:
 
 def snapshot(ctx: ToolContext, q: Query, day: date, tag: str) -> str:
     """Return the deals as they stood at the end of `day`: rebuilt from history before the data
-    ends, else the current state (the same choice as engine.source, for any day)."""
+    ends, else the current state (the same choice as core.spec.source, for any day)."""
     end = ctx.settings.data_end
     current = day >= end if end is not None else day >= ctx.as_of
     if current:

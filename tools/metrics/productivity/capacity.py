@@ -12,13 +12,13 @@ from tools.base import (
 )
 from tools.fiscal import Period
 from tools.metrics.core.envelope import fetch_query, headline_column
+from tools.metrics.core.owners import owner_rollup
 from tools.metrics.core.periods import resolve_period
 from tools.metrics.core.spec import source
 from tools.metrics.productivity.common import (
     check_owner_dims,
     make_result,
     one_period,
-    owner_rollup,
     read_options,
 )
 from tools.metrics.productivity.reps import rep_ctes

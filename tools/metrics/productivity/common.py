@@ -1,8 +1,9 @@
-"""Pieces shared by the forecast and productivity tools: owner rollups, running, the envelope.
+"""Pieces shared by the forecast and productivity tools: owner rollups, period checks, options,
+and their rule for a missing value (make_result, over core.envelope).
 
-These tools build their own statements (several periods or snapshots in one query), so they
-run them here instead of through the single-period engine, with the same conventions: bound
-parameters, `result.sql` rendered from the executed statement, undefined ratios NULL.
+These tools build their own statements (several periods or snapshots in one query) instead of
+going through the single-period engine, with the same conventions: bound parameters,
+`result.sql` rendered from the executed statement, undefined ratios NULL.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from tools.base import (
 )
 from tools.fiscal import Period
 from tools.metrics.core.envelope import Fetched, envelope
-from tools.query import Query
 
 OWNER_GROUPS = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
 """rep, manager, team, region, territory: the dimensions a per-rep metric can roll up by."""
@@ -53,24 +53,6 @@ def one_period(params: MetricParams, what: str, *, compare: bool = False,
     if params.compare and not compare:
         raise ToolInputError(f"{what} cannot be compared with another period in one answer; "
                              "ask for each period", options=["this quarter", "last quarter"])
-
-
-def owner_rollup(q: Query, params: MetricParams, per_rep: str, measures: list[str],
-                 headline: str) -> tuple[str, list[str]]:
-    """Return SELECT rolling a per-rep relation (column user_id) up by the owner dimensions."""
-    dims = [d.value for d in params.group_by]
-    labels = [f"coalesce(r.{d}, '(none)') as {d}" for d in dims]
-    conds = q.filters(params.filters, qualifier="r.")
-    sql = (f"select {', '.join(labels + measures)}\nfrom {per_rep} p\n"
-           f"left join v_reps r using (user_id)")
-    if conds:
-        sql += "\nwhere " + " and ".join(conds)
-    if dims:
-        direction = "asc" if params.order == "asc" else "desc"
-        sql += f"\ngroup by all\norder by {headline} {direction} nulls last, {', '.join(dims)}"
-        if params.top:
-            sql += f"\nlimit {q.bind('top', params.top)}"
-    return sql, dims
 
 
 def make_result(ctx: ToolContext, *, metric: str, headline: str, unit: Unit, period: Period | None,

@@ -17,6 +17,7 @@ from tools.base import (
 )
 from tools.fiscal import Period
 from tools.metrics.core.envelope import envelope, fetch_query
+from tools.metrics.core.owners import owner_rollup
 from tools.metrics.core.periods import resolve_period
 from tools.metrics.core.spec import source
 from tools.metrics.pipeline.open_deals import OPEN
@@ -75,23 +76,6 @@ def _bounds(ctx: ToolContext, q: Query, params: MetricParams) -> tuple[Period, d
     return period, holders
 
 
-def _rollup(q: Query, params: MetricParams, per_rep: str, measures: list[str],
-            headline: str) -> tuple[str, list[str]]:
-    dims = [d.value for d in params.group_by]
-    labels = [f"coalesce(r.{d}, '(none)') as {d}" for d in dims]
-    conds = q.filters(params.filters, qualifier="r.")
-    sql = (f"select {', '.join(labels + measures)}\nfrom {per_rep} p\n"
-           f"left join v_reps r using (user_id)")
-    if conds:
-        sql += "\nwhere " + " and ".join(conds)
-    if dims:
-        direction = "asc" if params.order == "asc" else "desc"
-        sql += f"\ngroup by all\norder by {headline} {direction} nulls last, {', '.join(dims)}"
-        if params.top:
-            sql += f"\nlimit {q.bind('top', params.top)}"
-    return sql, dims
-
-
 PER_REP_ATTAINMENT = """per_rep as (
   select user_id, coalesce(b.bookings, 0) as bookings, coalesce(b.won_deals, 0) as won_deals,
          q.quota
@@ -140,7 +124,7 @@ def _quota_metric(ctx: ToolContext, params: MetricParams, metric: str, headline:
         ctes.append(OPEN_BY_REP.format(src=src, open=OPEN, **h))
     ctes.append(PER_REP_COVERAGE if with_pipeline else PER_REP_ATTAINMENT)
     measures = COVERAGE_MEASURES if with_pipeline else ATTAINMENT_MEASURES
-    body, dims = _rollup(q, params, "per_rep", measures, headline)
+    body, dims = owner_rollup(q, params, "per_rep", measures, headline)
     sql = "with " + ",\n".join(ctes) + "\n" + body
     return _finish(ctx, q, sql, period, dims, params, metric, headline, count, definition)
 
