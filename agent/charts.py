@@ -15,7 +15,7 @@ import altair as alt
 from agent.answer import FLOW_MEASURES, title
 from agent.chart_shape import BRIDGES, chart_kind, label_columns
 from tools.base import MetricResult
-from tools.metrics.scorecard import TARGETS
+from tools.metrics.scorecard.success_metrics import TARGETS
 from tools.units import currency_symbol
 
 ORDERED = frozenset({"stage"})

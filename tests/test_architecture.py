@@ -20,13 +20,6 @@ from tests.conftest import REPO
 
 PACKAGES = ("protocols", "agent", "prompts", "tools")
 
-# --- TEMPORARY: issue 15b (tools/metrics as area packages) removes these cycles; the
-# coordinator deletes this allowance when merging that branch. Nothing else may be added. ---
-CYCLES_OF_ISSUE_15B = (
-    frozenset({"tools.metrics.engine", "tools.metrics.warnings", "tools.quality.caveats"}),
-    frozenset({"tools.metrics.operations_base", "tools.metrics.operations_sql"}),
-    frozenset({"tools.metrics.scorecard", "tools.registry"}),
-)
 
 
 def test_the_layer_contracts_hold() -> None:
@@ -64,9 +57,8 @@ def cycles(graph: grimp.ImportGraph) -> list[tuple[str, ...]]:
 
 
 def test_no_import_cycles(graph: grimp.ImportGraph) -> None:
-    left = [c for c in cycles(graph)
-            if not any(set(c) <= allowed for allowed in CYCLES_OF_ISSUE_15B)]
-    assert not left, "\n".join(" -> ".join(c) for c in left)
+    found = cycles(graph)
+    assert not found, "\n".join(" -> ".join(c) for c in found)
 
 
 def test_the_cycle_check_finds_a_cycle() -> None:

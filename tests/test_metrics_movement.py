@@ -13,7 +13,7 @@ import pytest
 from tests.helpers import context, fixture_db
 from tests.parser_cases_movement import CASES as MOVEMENT_CASES
 from tools.base import Dimension, Filter, MetricParams, PeriodParam, ToolInputError
-from tools.metrics.movement_bottleneck import RANKING
+from tools.metrics.movement.bottleneck import RANKING
 from tools.query import plain
 from tools.registry import run_tool
 

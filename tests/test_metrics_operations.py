@@ -16,7 +16,10 @@ from tests.metrics_demo import END, answered, demo_warehouse, one, reproduces
 from tests.parser_cases_operations import CASES
 from tools.base import Dimension, MetricParams, PeriodParam, ToolContext, ToolInputError
 from tools.fiscal import Period
-from tools.metrics.operations import ops_efficiency_value, revenue_reporting_accuracy_value
+from tools.metrics.operations import (
+    ops_efficiency_value,
+    revenue_reporting_accuracy_value,
+)
 from tools.registry import TOOLS, run_tool
 
 MAR = PeriodParam(start=date(2024, 3, 1), end=date(2024, 3, 31), label="March 2024")

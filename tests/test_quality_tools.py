@@ -1,7 +1,7 @@
 """The data-quality tools (data_quality, data_issues, duplicate_records): results on the
 hand-built CRM, their phrasings, questions end to end, and the caveats metric answers carry.
 
-Until tools/registry.py lists tools.metrics.quality.TOOLS (and the parser ranks them), the
+Until tools/registry.py lists tools.metrics.data_quality.TOOLS (and the parser ranks them), the
 `registered` fixture adds them for these tests only.
 """
 
@@ -21,8 +21,9 @@ from agent.context import Warehouse
 from tests.helpers import FIXTURES, context, fixture_db
 from tests.parser_cases_quality import QUALITY_CASES
 from tools.base import Dimension, Filter, MetricParams
-from tools.metrics import closed_deals, pipeline
-from tools.metrics.quality import TOOLS
+from tools.metrics.bookings import closed_deals
+from tools.metrics.data_quality import TOOLS
+from tools.metrics.pipeline import open_deals as pipeline
 from tools.quality.caveats import caveat_measures, caveat_warnings
 from tools.quality.phrasing import compose_quality
 from tools.warehouse import connect, open_analytics
@@ -36,7 +37,7 @@ def registered() -> Iterator[None]:
     """Register the quality tools (and let the parser rank them) unless already done."""
     import agent.nodes.guard as guard
     import agent.parser.parse as parse
-    import tools.metrics.engine as engine
+    import tools.metrics.core.engine as engine
     import tools.registry as registry
 
     with pytest.MonkeyPatch.context() as mp:
@@ -52,8 +53,8 @@ def registered() -> Iterator[None]:
 
 def _wired_run_metric(ctx, spec, params):
     """run_metric with the data-quality caveats wired in, as proposed for the engine."""
-    from tools.metrics.engine import run_metric
-    from tools.metrics.periods import resolve_period
+    from tools.metrics.core.engine import run_metric
+    from tools.metrics.core.periods import resolve_period
 
     extra = tuple(caveat_measures(spec, params))
     result = run_metric(ctx, replace(spec, measures=spec.measures + extra), params)

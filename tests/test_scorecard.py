@@ -14,10 +14,10 @@ from tests.conftest import REPO
 from tests.helpers import context, fixture_db
 from tests.metrics_demo import END, demo_warehouse
 from tools.base import MetricParams, PeriodParam
-from tools.metrics.operations import ops_efficiency_value
-from tools.metrics.productivity_bookings import productivity_improvement_value
-from tools.metrics.scorecard import scorecard
-from tools.metrics.technology import adoption_rate_value
+from tools.metrics.operations.efficiency import ops_efficiency_value
+from tools.metrics.productivity.bookings import productivity_improvement_value
+from tools.metrics.scorecard.success_metrics import scorecard
+from tools.metrics.technology.adoption import adoption_rate_value
 from tools.query import plain
 
 NAMES = ["Sales ops efficiency", "Data accuracy rate", "Sales productivity improvement",

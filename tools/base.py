@@ -310,9 +310,9 @@ class FilterUnsupported(ToolInputError):
 Runner = Callable[[ToolContext, MetricParams], MetricResult]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Tool:
-    """A read-only analytic tool: typed params in, result envelope out."""
+    """A read-only analytic tool: typed params in, result envelope out (built by keyword)."""
 
     name: str
     title: str

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import MappingProxyType
+from types import MappingProxyType, ModuleType
 from typing import Final
 
 from tools.base import (
-    OWNER_DIMENSIONS,
-    Dimension,
     FilterUnsupported,
     MetricParams,
     MetricResult,
-    Runner,
     Tool,
     ToolContext,
     ToolInputError,
@@ -20,73 +17,40 @@ from tools.base import (
 )
 from tools.metrics import (
     activity,
-    closed_deals,
+    bookings,
+    data_quality,
     forecast,
     funnel,
     movement,
     operations,
     pipeline,
     productivity,
-    quality,
     quota,
     recurring,
     scorecard,
     technology,
 )
-from tools.metrics.engine import MetricSpec, run_metric
 from tools.needs import unmet
 from tools.units import declare_units
 from tools.values import check_filter_values
 
-
-def _spec_runner(spec: MetricSpec) -> Runner:
-    def run(ctx: ToolContext, params: MetricParams) -> MetricResult:
-        return run_metric(ctx, spec, params)
-
-    return run
+AREAS: Final = (bookings, pipeline, quota, recurring, movement, forecast, productivity, funnel,
+                technology, operations, activity, data_quality, scorecard)
+"""The metric areas (packages under tools/metrics/), each exporting TOOLS; this order is the
+catalog's order (tool lists, MCP, OpenAPI)."""
 
 
-def _from_spec(spec: MetricSpec, title: str, description: str) -> Tool:
-    return Tool(name=spec.name, title=title, description=description, run=_spec_runner(spec),
-                measures=tuple(spec.headline), default_period=spec.default_period,
-                comparable=True)
+def _catalog(areas: tuple[ModuleType, ...]) -> MappingProxyType[str, Tool]:
+    tools: dict[str, Tool] = {}
+    for area in areas:
+        for tool in area.TOOLS:
+            if tool.name in tools:
+                raise ValueError(f"tool {tool.name} is listed twice ({area.__name__})")
+            tools[tool.name] = tool
+    return MappingProxyType(tools)
 
 
-_OWNER = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
-
-CORE: Final = (
-    _from_spec(closed_deals.BOOKINGS, "Bookings",
-               "Closed-won revenue (amount, or number of deals won) in a period."),
-    _from_spec(closed_deals.WIN_RATE, "Win rate",
-               "Share of closed deals that were won, by count or by value."),
-    _from_spec(closed_deals.DEAL_SIZE, "Average deal size",
-               "Average and median amount of won deals."),
-    _from_spec(closed_deals.SALES_CYCLE, "Sales cycle length",
-               "Days from creation to close of won deals, mean and median."),
-    _from_spec(closed_deals.LEADERBOARD, "Leaderboard",
-               "Performance table per rep (or any dimension): bookings, share, won deals, win "
-               "rate, deal size, cycle, ranked."),
-    _from_spec(pipeline.OPEN_PIPELINE, "Open pipeline",
-               "Open deals with a close date in the window, as of a date."),
-    _from_spec(pipeline.WEIGHTED_PIPELINE, "Weighted pipeline",
-               "Open pipeline weighted by deal probability, as of a date."),
-    Tool("opportunity_count", "Deal counts",
-         "How many deals are open (by stage), or were created, won, lost or closed in a period.",
-         pipeline.opportunity_count,
-         ("open", "created", "won", "lost", "closed", "open_amount", "created_amount",
-          "won_amount", "lost_amount", "closed_amount"), "ytd"),
-    Tool("quota_attainment", "Quota attainment",
-         "Bookings against quota per rep, manager, team, region or overall.",
-         quota.quota_attainment, ("ratio",), "quarter", _OWNER),
-    Tool("pipeline_coverage", "Pipeline coverage",
-         "Open pipeline against the quota still to close in the period.",
-         quota.pipeline_coverage, ("ratio",), "quarter", _OWNER),
-)
-TOOLS: Final = MappingProxyType({t.name: t for t in (
-    *CORE, *recurring.TOOLS, *movement.TOOLS, *forecast.TOOLS, *productivity.TOOLS,
-    *funnel.TOOLS, *technology.TOOLS, *operations.TOOLS, *activity.TOOLS, *quality.TOOLS,
-    *scorecard.TOOLS,
-)})
+TOOLS: Final = _catalog(AREAS)
 
 
 def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:

@@ -2,7 +2,7 @@
 
 `revops check` (tools.quality.cli.check_command) runs every rule, records the run and prints
 the report; `data_accuracy_value` gives the scorecard the latest recorded data accuracy rate
-(docs/metrics.md#m70); the read-only tools live in tools.metrics.quality.
+(docs/metrics.md#m70); the read-only tools live in tools.metrics.data_quality.accuracy.
 """
 
 from tools.quality.catalog import Catalog, Rule, RuleError

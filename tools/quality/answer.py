@@ -12,6 +12,7 @@ from tools.base import (
     ToolInputError,
     Warning,
 )
+from tools.metrics.core.envelope import Fetched, envelope
 from tools.quality.catalog import Rule
 from tools.quality.duplicates import MAX_EDITS, duplicates_sql
 from tools.quality.history import catalog_in_effect, recent_runs
@@ -206,7 +207,7 @@ def _result(ctx: ToolContext, measure: str, columns: list[str], rows: list[list[
             value: int | None, sql: str, definition: str, warnings: list[Warning],
             as_of: Any, null_reason: str | None = None) -> MetricResult:
     metric = "duplicate_records" if measure == "duplicates" else "data_issues"
-    return MetricResult(metric=metric, value=value, unit="count", columns=columns,
-                        rows=[[plain(v) for v in r] for r in rows], period=None, as_of=as_of,
-                        definition=definition, sql=sql, n_records=value or 0, measure=measure,
-                        warnings=warnings, null_reason=null_reason)
+    return envelope(ctx, Fetched(columns, [[plain(v) for v in r] for r in rows], sql),
+                    metric=metric, measure=measure, unit="count", definition=definition,
+                    period=None, as_of=as_of, n_records=value or 0, value=value,
+                    null_reason=null_reason, warnings=warnings)

@@ -1,7 +1,8 @@
 """Data-quality caveats on metric answers: when the deals behind a number fail a critical rule,
 the answer says how many, what share, and how the number treats them.
 
-Two hooks for the metric engine (tools.metrics.engine / warnings):
+Two hooks for the metric engine (tools.metrics.core.engine / warnings; the spec's shape is
+tools.metrics.core.spec):
 - `caveat_measures(spec, params)`: extra count columns (`dq_*`) for the metric's own
   statement, so the counts are of exactly the rows behind the number;
 - `caveat_warnings(ctx, spec, params, columns, rows, n_records, period)`: the warnings from
@@ -13,14 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tools.base import Dimension, MetricParams, ToolContext, Warning
 from tools.fiscal import Period
+from tools.metrics.core.spec import MetricSpec, source
 from tools.query import Measure, Query, filtered
-
-if TYPE_CHECKING:
-    from tools.metrics.engine import MetricSpec
 
 CLOSED_METRICS = frozenset({"bookings", "win_rate", "avg_deal_size", "sales_cycle", "leaderboard"})
 OPEN_METRICS = frozenset({"open_pipeline", "weighted_pipeline"})
@@ -94,8 +93,6 @@ def caveat_warnings(ctx: ToolContext, spec: MetricSpec, params: MetricParams,
 
 def _undated(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> list[Warning]:
     """Count deals of the metric's population with no date in its period column."""
-    from tools.metrics.engine import source
-
     column = {"close_date": ("close date", "R02"), "created_date": ("creation date", "R32")}
     if spec.period_column not in column:
         return []

@@ -1,0 +1,21 @@
+"""Activity (docs/metrics.md, M43): the selling work reps log; see TOOLS."""
+
+from __future__ import annotations
+
+from tools.base import Tool
+from tools.metrics.activity.activities import (
+    DIMS,
+    HEADLINES,
+    activity_metrics,
+)
+
+TOOLS: tuple[Tool, ...] = (
+    Tool(name="activity_metrics", title="Activity metrics",
+         description="Sales activities (calls, outbound emails, held meetings, tasks, notes) in a "
+                     "period: count, per rep per working day, per deal touched, per deal won, and "
+                     "coverage of open deals (share with an activity in the last stale_days; "
+                     "option stale_days, default the company setting); by rep, manager, team, "
+                     "region, territory or activity type. Default period: the fiscal quarter to "
+                     "date.",
+         run=activity_metrics, measures=HEADLINES, default_period="quarter", group_by=DIMS),
+)

@@ -1,0 +1,28 @@
+"""Revenue performance (docs/metrics.md, M01-M08): bookings, win rate, deal size, sales cycle and
+the leaderboard, over deals closed in a period; see TOOLS."""
+
+from __future__ import annotations
+
+from tools.base import Tool
+from tools.metrics.bookings.closed_deals import (
+    BOOKINGS,
+    DEAL_SIZE,
+    LEADERBOARD,
+    SALES_CYCLE,
+    WIN_RATE,
+)
+from tools.metrics.core.engine import spec_tool
+
+TOOLS: tuple[Tool, ...] = (
+    spec_tool(BOOKINGS, "Bookings",
+              "Closed-won revenue (amount, or number of deals won) in a period."),
+    spec_tool(WIN_RATE, "Win rate",
+              "Share of closed deals that were won, by count or by value."),
+    spec_tool(DEAL_SIZE, "Average deal size",
+              "Average and median amount of won deals."),
+    spec_tool(SALES_CYCLE, "Sales cycle length",
+              "Days from creation to close of won deals, mean and median."),
+    spec_tool(LEADERBOARD, "Leaderboard",
+              "Performance table per rep (or any dimension): bookings, share, won deals, win "
+              "rate, deal size, cycle, ranked."),
+)

@@ -1,0 +1,179 @@
+"""Run an aggregate metric over opportunities: source, population, period, breakdown, ranking.
+
+A metric is data (a MetricSpec: measures, population, period column); this module turns a spec
+plus MetricParams into one SQL statement, runs it on the read-only connection and wraps the
+rows in the result envelope.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from tools.base import (
+    Dimension,
+    MetricParams,
+    MetricResult,
+    Tool,
+    ToolContext,
+    ToolInputError,
+)
+from tools.metrics.core.envelope import Fetched, envelope, fetch_query, headline_column
+from tools.metrics.core.periods import comparison_period, resolve_period
+from tools.metrics.core.spec import MetricSpec, source
+from tools.metrics.core.warnings import REFERENCE_CHECKS, collect_warnings
+from tools.quality.caveats import caveat_measures
+from tools.query import (
+    Measure,
+    Query,
+    bucket_exprs,
+    filtered,
+    label,
+    label_columns,
+)
+
+
+def reference_checks(params: MetricParams) -> list[Measure]:
+    """Count deals whose reference behind a split or filtered dimension did not resolve."""
+    dims = {d.value for d in params.group_by} | {f.dimension.value for f in params.filters}
+    return [Measure(f"{flag}_{dim}", partial(filtered, "count(*)", flag), "count")
+            for dim, (flag, _) in REFERENCE_CHECKS.items() if dim in dims]
+
+
+def run_metric(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> MetricResult:
+    """Build, run and wrap one metric query."""
+    headline = headline_column(params, spec.headline, spec.name)
+    period = None if params.all_time else resolve_period(ctx, params, spec.default_period)
+    if params.compare and params.time_grain:
+        raise ToolInputError("a comparison works on one period; ask for the trend or the "
+                             "comparison", options=["drop the comparison", "drop the trend"])
+    q = Query()
+    conds = [spec.population]
+    current = previous = None
+    measures = spec.measures + spec.quality
+    if period is not None:
+        if params.compare:
+            prev = comparison_period(ctx, period, params.compare)
+            current = q.between(spec.period_column, period, "p")
+            previous = q.between(spec.period_column, prev, "c")
+            conds.append(f"({current} or {previous})")
+        else:
+            conds.append(q.between(spec.period_column, period, "p"))
+    conds += q.filters(params.filters)
+    cols = list(measures) + reference_checks(params) + caveat_measures(spec, params)
+    selects = [f"{m.expr(current)} as {m.name}" for m in cols]
+    names = [m.name for m in cols]
+    if params.compare:
+        h = spec.measure(headline)
+        prev_name, delta_name = f"{headline}_previous", ("growth" if h.additive else "change")
+        selects.append(f"{h.expr(previous)} as {prev_name}")
+        cur_sql, prev_sql = h.expr(current), h.expr(previous)
+        delta = (f"({cur_sql} - {prev_sql}) / nullif({prev_sql}, 0)" if h.additive
+                 else f"{cur_sql} - {prev_sql}")
+        selects.append(f"{delta} as {delta_name}")
+        names += [prev_name, delta_name]
+    src = source(ctx, q)
+    where = "\n  and ".join(conds)
+    dims = list(params.group_by)
+    if params.time_grain:
+        sql, _ = _trend_sql(ctx, q, spec, params, period, src, where, selects, names,
+                                     headline)
+    else:
+        sql, _ = _grouped_sql(q, params, dims, src, where, selects, headline)
+    fetched = fetch_query(ctx, q, sql)
+    return _envelope(ctx, spec, params, headline, period, fetched)
+
+
+def _grouped_sql(q: Query, params: MetricParams, dims: list[Dimension], src: str, where: str,
+                 selects: list[str], headline: str) -> tuple[str, list[str]]:
+    select = ",\n       ".join([label(d) for d in dims] + selects)
+    sql = f"select {select}\nfrom {src}\nwhere {where}"
+    if dims:
+        sql += "\ngroup by all"
+        direction = "asc" if params.order == "asc" else "desc"
+        keys = ", ".join(d.value for d in dims)
+        if Dimension.stage in dims and params.top is None:
+            sql += f"\norder by min(stage_order) nulls last, {keys}"
+        else:
+            sql += f"\norder by {headline} {direction} nulls last, {keys}"
+        if params.top:
+            sql += f"\nlimit {q.bind('top', params.top)}"
+    return sql, label_columns(dims)
+
+
+def _trend_sql(ctx: ToolContext, q: Query, spec: MetricSpec, params: MetricParams, period: Any,
+               src: str, where: str, selects: list[str], names: list[str],
+               headline: str) -> tuple[str, list[str]]:
+    if period is None:
+        raise ToolInputError("a trend needs a period",
+                             options=["this fiscal year", "last 12 months"])
+    grain = params.time_grain
+    assert grain is not None
+    cal = ctx.settings.calendar
+    bucket, label_sql = bucket_exprs(q, spec.period_column, grain, cal.start_month, cal.ending)
+    dims = list(params.group_by)
+    inner = (f"  select {bucket} as bucket_start"
+             + "".join(f",\n         {s}" for s in [label(d) for d in dims] + selects)
+             + f"\n  from {src}\n  where {where}\n  group by all")
+    grain_col = grain
+    if dims:
+        keys = ", ".join(d.value for d in dims)
+        outer = (f"select {label_sql} as {grain_col}, "
+                 + ", ".join(label_columns(dims) + names)
+                 + f"\nfrom m\norder by bucket_start, {headline} desc nulls last, {keys}")
+        if params.top:
+            outer = outer.replace(
+                "\norder by",
+                f"\nqualify row_number() over (partition by bucket_start order by {headline} "
+                f"{'asc' if params.order == 'asc' else 'desc'} nulls last, {keys}) "
+                f"<= {q.bind('top', params.top)}\norder by", 1)
+    else:
+        start = q.bind("b_start", ctx.settings.calendar.bucket_start(period.start, grain))
+        step = "to_days(7)" if grain == "week" else f"to_months({q.params['months']})"
+        outer_cols = ", ".join(
+            f"coalesce({n}, 0) as {n}" if _additive(spec, n) else n for n in names)
+        order = "bucket_start"
+        if params.top:  # "best month": rank the buckets instead of listing them in time order
+            direction = "asc" if params.order == "asc" else "desc"
+            order = (f"{headline} {direction} nulls last, bucket_start\n"
+                     f"limit {q.bind('top', params.top)}")
+        outer = (f"select {label_sql} as {grain_col}, {outer_cols}\n"
+                 f"from (select unnest(generate_series({start}, {q.bind('b_end', period.end)}, "
+                 f"{step}))::date as bucket_start) buckets\n"
+                 f"left join m using (bucket_start)\norder by {order}")
+    return f"with m as (\n{inner}\n)\n{outer}", [grain_col] + label_columns(dims)
+
+
+def _additive(spec: MetricSpec, name: str) -> bool:
+    try:
+        return spec.measure(name).additive
+    except StopIteration:
+        return name.endswith("_previous")
+
+
+def _envelope(ctx: ToolContext, spec: MetricSpec, params: MetricParams, headline: str,
+              period: Any, fetched: Fetched) -> MetricResult:
+    n_records = fetched.total(spec.count_measure)
+    warnings = collect_warnings(ctx, spec, params, fetched.columns, fetched.rows, n_records,
+                                period)
+    return envelope(ctx, fetched, metric=spec.name, measure=headline,
+                    unit=spec.measure(headline).unit, definition=spec.definition, period=period,
+                    n_records=n_records, scalar=not params.group_by and not params.time_grain,
+                    warnings=warnings, units=_units(spec, fetched.columns))
+
+
+def _units(spec: MetricSpec, columns: list[str]) -> dict[str, str]:
+    """Each measure column's declared unit, so a count named 'closed' never reads as money."""
+    known = {m.name: m.unit for m in spec.measures + spec.quality}
+    return {c: known[c] for c in columns if c in known}
+
+
+def spec_tool(spec: MetricSpec, title: str, description: str) -> Tool:
+    """Return the tool that runs a MetricSpec (every spec metric compares periods)."""
+
+    def run(ctx: ToolContext, params: MetricParams) -> MetricResult:
+        return run_metric(ctx, spec, params)
+
+    return Tool(name=spec.name, title=title, description=description, run=run,
+                measures=tuple(spec.headline), default_period=spec.default_period,
+                comparable=True)

@@ -1,0 +1,26 @@
+"""Per-rep metrics rolled up by the owner dimensions (rep, manager, team, region, territory):
+quota, attainment, productivity and capacity are all computed per rep first, so a team's number
+is the sum of its members'."""
+
+from __future__ import annotations
+
+from tools.base import MetricParams
+from tools.query import Query
+
+
+def owner_rollup(q: Query, params: MetricParams, per_rep: str, measures: list[str],
+                 headline: str) -> tuple[str, list[str]]:
+    """Return SELECT rolling a per-rep relation (column user_id) up by the owner dimensions."""
+    dims = [d.value for d in params.group_by]
+    labels = [f"coalesce(r.{d}, '(none)') as {d}" for d in dims]
+    conds = q.filters(params.filters, qualifier="r.")
+    sql = (f"select {', '.join(labels + measures)}\nfrom {per_rep} p\n"
+           f"left join v_reps r using (user_id)")
+    if conds:
+        sql += "\nwhere " + " and ".join(conds)
+    if dims:
+        direction = "asc" if params.order == "asc" else "desc"
+        sql += f"\ngroup by all\norder by {headline} {direction} nulls last, {', '.join(dims)}"
+        if params.top:
+            sql += f"\nlimit {q.bind('top', params.top)}"
+    return sql, dims

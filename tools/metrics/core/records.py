@@ -1,0 +1,140 @@
+"""Run a record-level metric of the funnel, technology and operations areas.
+
+Each tool writes `r`: one row per record (a lead, a request, a licensed user, a reconciliation
+key), tagged with the bucket it falls in and carrying the labels of its dimensions. This module
+adds the buckets (the period; its fiscal months or quarters for a trend; or the period and its
+comparison period), the filters, the aggregation, the ranking and the result envelope, so every
+tool gets trends, breakdowns and comparisons from one tested path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from tools.base import (
+    FilterUnsupported,
+    MetricParams,
+    MetricResult,
+    PeriodParam,
+    ToolContext,
+    ToolInputError,
+    Warning,
+)
+from tools.fiscal import Period
+from tools.metrics.core.envelope import envelope, fetch, headline_column, no_data
+from tools.metrics.core.frame import RecordFrame, RecordSpec
+from tools.metrics.core.periods import comparison_period, resolve_period
+from tools.metrics.core.records_sql import statement
+from tools.query import Query, bucket_exprs
+
+
+def start(ctx: ToolContext, params: MetricParams, spec: RecordSpec,
+          default_period: str) -> RecordFrame:
+    """Check dimensions, resolve the period and build the buckets every record joins."""
+    bad = params.dimensions_outside(spec.dims)
+    if bad:
+        raise FilterUnsupported(f"{spec.name} cannot be split or filtered by {', '.join(bad)}",
+                                bad, options=[d.value for d in spec.dims])
+    if params.compare and params.time_grain:
+        raise ToolInputError("a comparison works on one period; ask for the trend or the "
+                             "comparison", options=["drop the comparison", "drop the trend"])
+    if params.all_time:
+        first = ctx.settings.data_start or date(1900, 1, 1)
+        period = Period(first, ctx.as_of, "all dates")
+    else:
+        period = resolve_period(ctx, params, default_period)
+    q = Query()
+    as_of = q.bind("as_of", ctx.as_of)
+    cutoff = q.bind("cutoff", datetime.combine(ctx.as_of + timedelta(days=1), time()))
+    frame = RecordFrame(ctx=ctx, params=params, q=q, period=period, spec=spec, as_of=as_of,
+                        cutoff=cutoff)
+    rows = [("current", period)]
+    if params.compare:
+        rows.append(("previous", comparison_period(ctx, period, params.compare)))
+    if params.time_grain:
+        frame.buckets, frame.label_sql = _trend_buckets(frame, as_of)
+    else:
+        frame.buckets = "\n  union all\n".join(_bucket_row(q, tag, p, as_of) for tag, p in rows)
+    return frame
+
+
+def _bucket_row(q: Query, tag: str, period: Period, as_of: str) -> str:
+    s, e = q.bind(f"{tag[0]}_start", period.start), q.bind(f"{tag[0]}_end", period.end)
+    return (f"  select '{tag}' as tag, {s} as bucket_start, {s} as b_start, "
+            f"least({e}, {as_of}) as b_end")
+
+
+def _trend_buckets(frame: RecordFrame, as_of: str) -> tuple[str, str]:
+    q, cal, grain = frame.q, frame.ctx.settings.calendar, frame.params.time_grain
+    assert grain is not None
+    _, label_sql = bucket_exprs(q, "bucket_start", grain, cal.start_month, cal.ending)
+    first = q.bind("b_first", cal.bucket_start(frame.period.start, grain))
+    p_start, p_end = q.bind("p_start", frame.period.start), q.bind("p_end", frame.period.end)
+    step = "to_days(7)" if grain == "week" else f"to_months({q.params['months']})"
+    sql = (f"  select 'current' as tag, bs as bucket_start, greatest(bs, {p_start}) as b_start,\n"
+           f"         least(cast(bs + {step} as date) - 1, {p_end}, {as_of}) as b_end\n"
+           f"  from (select unnest(generate_series({first}, {p_end}, {step}))::date as bs)")
+    return sql, label_sql
+
+
+def finish(frame: RecordFrame, ctes: str) -> MetricResult:
+    """Aggregate the tool's records (`ctes` ends with `r`), run it and wrap the result."""
+    sql = statement(frame, ctes)
+    fetched = fetch(frame.ctx, sql, {k: v for k, v in frame.q.params.items()
+                                     if re.search(rf"\${k}\b", sql)})
+    spec, p = frame.spec, frame.params
+    n = fetched.total(spec.count)
+    warnings = [no_data(frame.ctx, frame.period, "records")] if n == 0 else []
+    for d in p.group_by:
+        missing = sum(c or 0 for c, label in zip(fetched.column(spec.count),
+                                                 fetched.column(d.value), strict=True)
+                      if label == "(none)")
+        if missing:
+            warnings.append(Warning(code="MISSING_DIMENSION", message=(
+                f"{missing:,} of {n:,} records have no {d.value.replace('_', ' ')}; they are "
+                "shown as (none).")))
+    unit = next(c.unit for c in spec.columns if c.name == spec.headline)
+    return envelope(frame.ctx, fetched, metric=spec.name, measure=spec.headline, unit=unit,
+                    definition=spec.definition, period=frame.period, n_records=n,
+                    scalar=not p.group_by and not p.time_grain, warnings=warnings)
+
+
+def check_options(params: MetricParams, allowed: set[str]) -> None:
+    """Reject options the tool does not know (a typo must not be silently ignored)."""
+    unknown = sorted(set(params.options) - allowed)
+    if unknown:
+        raise ToolInputError(f"unknown option(s) {', '.join(unknown)}", options=sorted(allowed))
+
+
+def option(params: MetricParams, name: str, default: Any, allowed: set[str],
+           low: float | None = None, high: float | None = None) -> Any:
+    """Return a validated option value (same type as the default, within [low, high] when
+    given: every numeric option declares its range); unknown names are errors."""
+    check_options(params, allowed)
+    raw = params.options.get(name, default)
+    try:
+        if isinstance(default, bool):
+            return raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes")
+        value = type(default)(raw)
+    except (TypeError, ValueError, OverflowError):
+        raise ToolInputError(f"option {name} must be a {type(default).__name__}, got {raw!r}",
+                             options=[str(default)]) from None
+    if isinstance(value, float) and value != value or (low is not None and value < low) or \
+            (high is not None and value > high):  # value != value: NaN
+        raise ToolInputError(f"option {name} must be between {low} and {high}, not {value}",
+                             options=[str(default)])
+    return value
+
+
+def measure_of(params: MetricParams, measures: tuple[str, ...], tool: str) -> str:
+    """Return the requested measure, or the first (default); reject unknown ones."""
+    return headline_column(params, {m: m for m in measures}, tool)
+
+
+def for_period(run: Callable[[ToolContext, MetricParams], MetricResult], ctx: ToolContext,
+               period: Period, **params: Any) -> MetricResult:
+    """Run a tool for one period with no breakdown: the scorecard's headline number."""
+    return run(ctx, MetricParams(period=PeriodParam.of(period), **params))

@@ -1,0 +1,33 @@
+"""Data quality (docs/metrics.md, M70): data accuracy rate, the records behind a rule, duplicates;
+see TOOLS."""
+
+from __future__ import annotations
+
+from tools.base import OPPORTUNITY_DIMENSIONS, Tool
+from tools.metrics.data_quality.accuracy import (
+    OWNER_DIMS,
+    data_issues,
+    data_quality,
+    duplicate_records,
+    issue_names,
+)
+
+TOOLS: tuple[Tool, ...] = (
+    Tool(name="data_quality", title="Data quality",
+         description="Data accuracy rate: share of CRM records passing every critical data-quality "
+                     "rule (target > 98%), by table, by dimension (completeness, validity, ...) or "
+                     "by owner.",
+         run=data_quality, measures=("accuracy", "dimensions"), default_period="none",
+         group_by=OWNER_DIMS),
+    Tool(name="data_issues", title="Data issues",
+         description="Records failing a data-quality rule (e.g. deals missing an account, products "
+                     "not in the product list, misspelled industries, reps with no deals), or "
+                     "every failing rule.",
+         run=data_issues, measures=issue_names(), default_period="none",
+         group_by=OPPORTUNITY_DIMENSIONS, lists_records=True),
+    Tool(name="duplicate_records", title="Duplicate records",
+         description="Likely duplicate accounts (same domain or name), contacts or leads (same "
+                     "e-mail).",
+         run=duplicate_records, measures=("accounts", "contacts", "leads"), default_period="none",
+         group_by=(), lists_records=True),
+)

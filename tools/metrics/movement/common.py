@@ -1,0 +1,163 @@
+"""Pieces the movement tools share: deal snapshots at a date, stage visits rebuilt from
+opportunity_history (METRICS §1.7, M25), grouping and the result envelope.
+
+The movement tools compare states at two moments or walk the stage history, so they do not fit
+MetricSpec; they build their own statements from these parts, values always bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time
+
+from tools.base import (
+    Dimension,
+    FilterUnsupported,
+    MetricParams,
+    MetricResult,
+    ToolContext,
+    ToolInputError,
+    Unit,
+    Warning,
+)
+from tools.fiscal import Period
+from tools.metrics.core.envelope import envelope, fetch, no_data
+from tools.query import Query
+
+OPEN_FORECAST = "status = 'open' and coalesce(forecast_category, '') <> 'omitted'"
+"""The M20 pipeline population (open, not omitted from the forecast)."""
+
+
+def end_of(day: date) -> datetime:
+    """Return the last instant of a day (as-of timestamps include the whole day)."""
+    return datetime.combine(day, time.max)
+
+
+def snapshot(ctx: ToolContext, q: Query, day: date, tag: str) -> str:
+    """Return the deals as they stood at the end of `day`: rebuilt from history before the data
+    ends, else the current state (the same choice as core.spec.source, for any day)."""
+    end = ctx.settings.data_end
+    current = day >= end if end is not None else day >= ctx.as_of
+    if current:
+        return "opp_facts" if ctx.facts else "v_opps"
+    return f"opps_as_of({q.bind(tag, end_of(day))})"
+
+
+def visits_cte(ts: str) -> str:
+    """Return CTEs `stage_rows` and `visits`: one row per stage visit up to timestamp `ts`.
+
+    Consecutive history rows with the same stage collapse into one visit (SF writes rows for
+    amount and date changes too, §5.3 #5); `seq` orders a deal's visits, `exited_at` is the next
+    visit's entry (NULL = still there: a censored visit).
+    """
+    return f"""stage_rows as (
+  select opportunity_id, stage_name, changed_at, history_id,
+         lag(stage_name) over (partition by opportunity_id
+                               order by changed_at, history_id) as prev_stage
+  from opportunity_history
+  where changed_at <= {ts} and stage_name is not null
+), visits as (
+  select r.opportunity_id, r.stage_name as visit_stage, r.changed_at as entered_at,
+         lead(r.changed_at) over w as exited_at, row_number() over w as seq,
+         s.sort_order as visit_order, coalesce(s.is_closed, false) as visit_closed,
+         coalesce(s.is_won, false) as visit_won
+  from stage_rows r
+  join opportunities o on o.opportunity_id = r.opportunity_id
+  left join opportunity_stages s on s.pipeline_id = o.pipeline_id
+        and s.stage_name = r.stage_name
+  where r.prev_stage is distinct from r.stage_name
+  window w as (partition by r.opportunity_id order by r.changed_at, r.history_id)
+)"""
+
+
+def days_between(start: str, end: str) -> str:
+    """Return fractional days between two timestamp expressions (METRICS §1.4)."""
+    return f"(epoch({end}) - epoch({start})) / 86400.0"
+
+
+def check_dims(params: MetricParams, allowed: Sequence[Dimension], title: str) -> None:
+    """Reject a split or filter by a dimension the tool does not support."""
+    bad = params.dimensions_outside(allowed)
+    if bad:
+        raise FilterUnsupported(
+            f"{title} can't be split or filtered by {', '.join(bad)}", bad,
+            options=[d.value for d in allowed])
+
+
+def no_trend(params: MetricParams, title: str) -> None:
+    """These tools answer for one period; a trend or comparison is a different question."""
+    if params.time_grain or params.compare:
+        raise ToolInputError(f"{title} is computed for one period at a time",
+                             options=["ask for one period"])
+
+
+def dim_columns(params: MetricParams) -> list[str]:
+    """Dimension columns a statement needs: the grouping and the filters."""
+    names = [d.value for d in params.group_by]
+    return names + [f.dimension.value for f in params.filters
+                    if f.dimension.value not in names]
+
+
+def grouped(q: Query, params: MetricParams, body: str, measures: list[str], headline: str,
+            *, order_by: str | None = None) -> str:
+    """Aggregate `body` (a relation with dimension columns) by params.group_by.
+
+    Rows come ordered by the headline (or `order_by`); a split by stage keeps pipeline order
+    (`stage_order` column) unless a ranking is asked for.
+    """
+    dims = [d.value for d in params.group_by]
+    if "opportunity" in dims:  # deal names are not unique: keep deals apart by id
+        dims.insert(dims.index("opportunity") + 1, "opportunity_id")
+    labels = [f"coalesce({d}, '(none)') as {d}" for d in dims]
+    conds = q.filters(params.filters)
+    sql = f"select {', '.join(labels + measures)}\nfrom {body}"
+    if conds:
+        sql += "\nwhere " + " and ".join(conds)
+    if dims:
+        direction = "asc" if params.order == "asc" else "desc"
+        keys = ", ".join(dims)
+        if "stage" in dims and params.top is None:
+            sql += f"\ngroup by all\norder by min(stage_order) nulls last, {keys}"
+        else:
+            sql += f"\ngroup by all\norder by {order_by or headline} {direction} nulls last, {keys}"
+        if params.top:
+            sql += f"\nlimit {q.bind('top', params.top)}"
+    return sql
+
+
+def leading(columns: list[str], names: Sequence[str]) -> list[str]:
+    """Move the select items aliased `names` to the front: a scalar answer cites the first
+    columns after the headline, so they should be the ones that explain it."""
+    first = [c for n in names for c in columns if c.endswith(f" as {n}")]
+    return first + [c for c in columns if c not in first]
+
+
+def finish(ctx: ToolContext, q: Query, sql: str, *, metric: str, headline: str, unit: Unit,
+           definition: str, period: Period | None, count: str | None,
+           params: MetricParams, warnings: list[Warning] | None = None,
+           empty_reason: str = "NO_DATA") -> MetricResult:
+    """Run the statement and wrap it in the result envelope.
+
+    `count` names the column that sums to n_records (None: one record per row).
+    """
+    fetched = fetch(ctx, sql, q.params)
+    n = len(fetched.rows) if count is None else fetched.total(count)
+    notes = list(warnings or [])
+    if n == 0:
+        notes.append(no_data(ctx, period, span=False))
+    return envelope(ctx, fetched, metric=metric, measure=headline, unit=unit,
+                    definition=definition, period=period, n_records=n,
+                    scalar=not params.group_by, empty_reason=empty_reason, warnings=notes)
+
+
+def history_warning(ctx: ToolContext) -> Warning | None:
+    """Warn when deals have no stage history: they cannot appear in history-based numbers."""
+    missing = ctx.con.execute(
+        "select count(*) from opportunities o where not coalesce(o.is_deleted, false) "
+        "and not exists (select 1 from opportunity_history h "
+        "where h.opportunity_id = o.opportunity_id)").fetchone()
+    n = missing[0] if missing else 0
+    if not n:
+        return None
+    return Warning(code="INSUFFICIENT_HISTORY",
+                   message=f"{n:,} deals have no stage history and are left out.")

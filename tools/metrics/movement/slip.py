@@ -1,0 +1,156 @@
+"""Slippage and process hygiene (M27): slip rate, close-date pushes, stage regressions.
+
+The slip population is the period's pipeline (M20) at a snapshot date (option `snapshot`,
+default the day before the period starts); a deal slipped when it is still open at the end of
+the period (or the as-of date, if sooner) with a close date after the period end. Pushes are
+history rows whose close date is later than the one before (prev_close_date, else the previous
+row's). Regressions are moves from an open stage back to a lower open stage among deals whose
+stage changed in the period; a closed deal reopened is counted apart, not as a regression.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError, Warning
+from tools.metrics.core.envelope import headline_column
+from tools.metrics.core.periods import resolve_period
+from tools.metrics.movement.common import (
+    OPEN_FORECAST,
+    check_dims,
+    dim_columns,
+    end_of,
+    finish,
+    grouped,
+    leading,
+    no_trend,
+    snapshot,
+    visits_cte,
+)
+from tools.metrics.movement.flow import FLOW_DIMS
+from tools.metrics.movement.options import Option, read_options
+from tools.query import Query
+
+MEASURES = {"slip_rate": "slip_rate", "slip_rate_value": "slip_rate_value",
+            "pushes": "pushes", "regression_rate": "regression_rate"}
+LISTS = {"slip_rate": ("slipped", "snapshot_amount"), "slip_rate_value": ("slipped",
+                                                                          "snapshot_amount"),
+         "pushes": ("pushes > 0", "pushes"), "regression_rate": ("regressed", "amount")}
+"""Deal list per measure: which deals, ranked by which column."""
+LEADS = {"pushes": ("pushed_deals", "deals"),
+         "regression_rate": ("regressed_deals", "stage_changed_deals", "reopened_deals")}
+"""Columns that explain each headline, placed right after it."""
+OPTIONS = {"snapshot": Option(date, None)}
+DEFINITION = (
+    "slip_rate = deals of the period's pipeline at the snapshot (open, not omitted, close date "
+    "in the period; option snapshot, default the day before the period) still open at the "
+    "period end with a close date after it / those deals; slip_rate_value the same by snapshot "
+    "amount. pushes = close-date moves to a later date after the snapshot (history rows with "
+    "close_date > prev_close_date). regression_rate = deals moved from an open stage back to a "
+    "lower open stage / deals whose stage changed in the period; reopened closed deals are "
+    "counted apart (METRICS M27).")
+
+PER_DEAL = """pushes as (
+  select opportunity_id, count(*) as pushes
+  from (select opportunity_id, changed_at, close_date,
+               coalesce(prev_close_date, lag(close_date) over (
+                 partition by opportunity_id order by changed_at, history_id)) as prev_close
+        from opportunity_history where changed_at <= {end_ts})
+  where changed_at > {snap_ts} and close_date > prev_close
+  group by 1
+), moves as (
+  select opportunity_id,
+         bool_or(seq > 1) as changed,
+         bool_or(seq > 1 and not visit_closed and not prev_closed
+                 and visit_order < prev_order) as regressed,
+         bool_or(seq > 1 and not visit_closed and prev_closed) as reopened
+  from (select *, lag(visit_order) over w as prev_order, lag(visit_closed) over w as prev_closed
+        from visits window w as (partition by opportunity_id order by seq))
+  where cast(entered_at as date) between {p0} and {p1}
+  group by 1
+), d as (
+  select e.*, s.opportunity_id is not null as in_snapshot, s.close_date as snapshot_close_date,
+         s.amount_corp as snapshot_amount, coalesce(p.pushes, 0) as pushes,
+         s.opportunity_id is not null and e.status = 'open' and e.close_date > {p1} as slipped,
+         coalesce(m.changed, false) as changed, coalesce(m.regressed, false) as regressed,
+         coalesce(m.reopened, false) as reopened
+  from (select opportunity_id, opportunity, status, close_date, amount_corp{dims}
+        from {end}) e
+  left join (select * from {snap} where {open_forecast} and close_date between {p0} and {p1}) s
+         using (opportunity_id)
+  left join pushes p on p.opportunity_id = e.opportunity_id and s.opportunity_id is not null
+  left join moves m on m.opportunity_id = e.opportunity_id
+  where s.opportunity_id is not null or m.changed
+)"""
+
+SUMMARY = [
+    "count(*) filter (where slipped) / nullif(count(*) filter (where in_snapshot), 0) "
+    "as slip_rate",
+    "sum(snapshot_amount) filter (where slipped) / nullif(sum(snapshot_amount), 0) "
+    "as slip_rate_value",
+    "count(*) filter (where in_snapshot) as deals", "count(*) filter (where slipped) as slipped",
+    "sum(snapshot_amount) as snapshot_amount",
+    "sum(snapshot_amount) filter (where slipped) as slipped_amount",
+    "count(*) filter (where pushes > 0) as pushed_deals", "sum(pushes) as pushes",
+    "count(*) filter (where regressed) / nullif(count(*) filter (where changed), 0) "
+    "as regression_rate",
+    "count(*) filter (where regressed) as regressed_deals",
+    "count(*) filter (where changed) as stage_changed_deals",
+    "count(*) filter (where reopened) as reopened_deals"]
+UNITS = {"slip_rate": "ratio", "slip_rate_value": "ratio", "pushes": "count",
+         "regression_rate": "ratio", "snapshot_amount": "currency", "amount": "currency"}
+
+
+def _deal_list(q: Query, params: MetricParams, measure: str) -> tuple[str, str]:
+    cond, order = LISTS[measure]
+    others = [d.value for d in params.group_by if d != Dimension.opportunity]
+    first = ["amount_corp as amount"] if order == "amount" else [order, "amount_corp as amount"]
+    cols = ["opportunity", "opportunity_id", *others, *first, "status",
+            "cast(snapshot_close_date as varchar) as snapshot_close_date",
+            "cast(close_date as varchar) as close_date", "pushes", "slipped", "regressed",
+            "reopened"]
+    where = " and ".join([cond, *q.filters(params.filters)])
+    direction = "asc" if params.order == "asc" else "desc"
+    sql = (f"select {', '.join(cols)}\nfrom d\nwhere {where}\n"
+           f"order by {order} {direction} nulls last, opportunity_id")
+    if params.top:
+        sql += f"\nlimit {q.bind('top', params.top)}"
+    return sql, order
+
+
+# Hand-written: a snapshot compared with the deals' later history.
+def slipping_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
+    """Slip rate of the period's pipeline, close-date pushes and stage regressions."""
+    check_dims(params, FLOW_DIMS, "Slipping deals")
+    no_trend(params, "Slipping deals")
+    headline = headline_column(params, MEASURES, "slipping_deals")
+    measure = params.measure or "slip_rate"
+    period = resolve_period(ctx, params, "quarter")
+    end_day = min(period.end, ctx.as_of)
+    snap_day = read_options(params, OPTIONS)["snapshot"] or period.start - timedelta(days=1)
+    if snap_day >= end_day:
+        raise ToolInputError(f"the snapshot ({snap_day}) must be before {end_day}",
+                             options=["the day before the period starts"])
+    q = Query()
+    dims = [c for c in dim_columns(params) if c != "opportunity"]
+    ctes = [visits_cte(q.bind("end_ts", end_of(end_day))), PER_DEAL.format(
+        end_ts="$end_ts", snap_ts=q.bind("snap_ts", end_of(snap_day)),
+        p0=q.bind("p_start", period.start), p1=q.bind("p_end", period.end),
+        dims="".join(f", {d}" for d in dims), end=snapshot(ctx, q, end_day, "end_state_ts"),
+        snap=snapshot(ctx, q, snap_day, "snapshot_ts"), open_forecast=OPEN_FORECAST)]
+    count: str | None = "stage_changed_deals" if measure == "regression_rate" else "deals"
+    if Dimension.opportunity in params.group_by:
+        body, headline = _deal_list(q, params, measure)
+        count = None
+    else:
+        body = grouped(q, params, "d", leading(SUMMARY, LEADS.get(measure, ())), headline)
+    notes = []
+    if end_day < period.end and measure != "regression_rate":
+        notes.append(Warning(code="PERIOD_IN_PROGRESS",
+                             message=f"{period.label} ends {period.end}; slips are counted as of "
+                                     f"{end_day}."))
+    definition = f"{DEFINITION} Snapshot: end of {snap_day}; outcome: end of {end_day}."
+    return finish(ctx, q, "with " + ",\n".join(ctes) + "\n" + body, metric="slipping_deals",
+                  headline=headline, unit=UNITS.get(headline, "count"),  # type: ignore[arg-type]
+                  definition=definition, period=period, count=count, params=params,
+                  warnings=notes)

@@ -1,0 +1,163 @@
+"""Revenue reporting accuracy (METRICS M71): CRM bookings reconciled to the finance ledger.
+
+Each reconciliation key is an opportunity when the ledger carries its id, otherwise an account
+and fiscal month (key_level=auto; opportunity and account_month force one level). Errors are
+summed per key before dividing, so an over-billed deal cannot hide an unbilled one. Splitting by
+opportunity or account lists the discrepancies, largest first.
+"""
+
+from __future__ import annotations
+
+from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError, Warning
+from tools.fiscal import Period
+from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.records import finish, for_period, option, start
+from tools.metrics.core.spec import source
+
+RECON_MEASURES = ("accuracy", "aggregate", "match_rate", "discrepancy")
+RECON_DIMS = (Dimension.opportunity, Dimension.account, Dimension.region, Dimension.segment,
+              Dimension.industry)
+OPTIONS = {"key_level", "timing_window_days", "abs_tolerance", "rel_tolerance"}
+LEVELS = ("auto", "opportunity", "account_month")
+
+RECON_SQL = """opps as (select * from {src}),
+won as (select opportunity_id from opps where status = 'won'),
+ledger as (
+  select e.*, date_trunc('month', e.posting_date) as month,
+         e.amount / case when e.currency_code is null or e.currency_code = {corp} then 1
+                         else fx.units_per_corporate end as amount_corp,
+         case when e.opportunity_id is not null and {level} <> 'account_month'
+              then 'O:' || e.opportunity_id
+              else 'A:' || coalesce(e.account_id, '?') || ':' || strftime(e.posting_date, '%Y-%m')
+              end as key
+  from ledger_entries e
+  left join fx_rates fx on fx.currency_code = e.currency_code
+   and e.posting_date >= fx.start_date
+   and (fx.next_start_date is null or e.posting_date < fx.next_start_date)
+  where e.document_type in ('invoice', 'credit_memo', 'booking') and e.posting_date <= {as_of}
+),
+crm as (
+  select b.tag, b.bucket_start, b.b_start, b.b_end, o.opportunity_id, o.account_id,
+         date_trunc('month', o.close_date) as month, coalesce(o.amount_corp, 0) as amount_corp,
+         case when {level} = 'opportunity' or ({level} = 'auto' and o.opportunity_id in
+                   (select opportunity_id from ledger where key like 'O:%'))
+              then 'O:' || o.opportunity_id
+              else 'A:' || coalesce(o.account_id, '?') || ':' || strftime(o.close_date, '%Y-%m')
+              end as key
+  from buckets b join opps o on o.status = 'won' and o.close_date between b.b_start and b.b_end
+),
+ledger_in as (
+  select c.tag, c.bucket_start, e.* from ledger e
+  join (select distinct tag, bucket_start, b_start, b_end, key from crm where key like 'O:%') c
+    on c.key = e.key and e.posting_date between c.b_start and c.b_end + {window}
+  union all
+  select b.tag, b.bucket_start, e.* from buckets b
+  join ledger e on e.posting_date between b.b_start and b.b_end
+  where e.key like 'A:%' or e.opportunity_id not in (select opportunity_id from won)
+),
+keys as (
+  select coalesce(c.tag, l.tag) as tag, bucket_start, key,
+         coalesce(c.crm, 0) as crm, coalesce(l.ledger, 0) as ledger,
+         coalesce(c.opp_id, l.opp_id) as opp_id, coalesce(c.account_id, l.account_id) as account_id,
+         coalesce(c.month, l.month) as month, coalesce(l.fx_missing, 0) as fx_missing, c.deals,
+         c.key is not null as in_crm, l.key is not null as in_ledger
+  from (select tag, bucket_start, key, sum(amount_corp) as crm, any_value(month) as month,
+               any_value(opportunity_id) filter (where key like 'O:%') as opp_id,
+               any_value(account_id) as account_id,
+               string_agg(opportunity_id, ', ' order by opportunity_id) as deals
+        from crm group by all) c
+  full join (select tag, bucket_start, key, sum(amount_corp) as ledger, any_value(month) as month,
+                    any_value(opportunity_id) filter (where key like 'O:%') as opp_id,
+                    any_value(account_id) as account_id,
+                    count(*) filter (where amount_corp is null) as fx_missing
+             from ledger_in group by all) l using (bucket_start, key)
+),
+r as (
+  select k.*, k.crm - k.ledger as diff, abs(k.crm - k.ledger) as abs_diff,
+         abs(k.crm - k.ledger) <= greatest({abs_tol}, {rel_tol} * abs(k.ledger)) as matched,
+         case when k.opp_id is not null then coalesce(o.opportunity, k.opp_id) || ' (' || k.opp_id
+                   || ')'
+              else coalesce(a.name, k.account_id, 'no account') || ' '
+                   || strftime(k.month, '%Y-%m') || ' (by account and month; deals: '
+                   || coalesce(k.deals, 'none') || ')' end as opportunity,
+         coalesce(o.account, a.name, k.account_id) as account,
+         coalesce(o.region, t.region, t.name) as region,
+         coalesce(o.segment, a.segment) as segment, coalesce(o.industry, a.industry) as industry
+  from keys k
+  left join opps o on o.opportunity_id = k.opp_id
+  left join accounts a on a.account_id = coalesce(o.account_id, k.account_id)
+  left join territories t on t.territory_id = a.territory_id
+)"""
+
+ABS_L = "sum(abs(ledger))"
+COLUMNS = (
+    Column("revenue_reporting_accuracy",  # greatest() skips nulls: keep Σ|L| = 0 null
+           f"case when {ABS_L} > 0 then greatest(0, 1 - sum(abs_diff) / {ABS_L}) end", "ratio"),
+    Column("aggregate_accuracy", "1 - abs(sum(crm) - sum(ledger)) / nullif(abs(sum(ledger)), 0)",
+           "ratio"),
+    Column("match_rate", "count(key) filter (where matched) / nullif(count(key), 0)", "ratio"),
+    Column("crm_amount", "coalesce(sum(crm), 0)", "currency", additive=True),
+    Column("ledger_amount", "coalesce(sum(ledger), 0)", "currency", additive=True),
+    Column("difference_amount", "coalesce(sum(diff), 0)", "currency", additive=True),
+    Column("discrepancy_amount", "coalesce(sum(abs_diff), 0)", "currency", additive=True),
+    Column("keys", "count(key)", "count", additive=True),
+    Column("mismatched_keys", "count(key) filter (where not matched)", "count", additive=True),
+    Column("ledger_without_fx", "coalesce(sum(fx_missing), 0)", "count", additive=True),
+)
+STATUS = Column("status", (
+    "case when count(key) <> 1 then 'several keys' when bool_and(matched) then 'matched' "
+    "when not bool_or(in_ledger) then 'crm_only' when not bool_or(in_crm) then 'ledger_only' "
+    "else 'mismatched' end"), "count")
+HEADLINES = {"accuracy": "revenue_reporting_accuracy", "aggregate": "aggregate_accuracy",
+             "match_rate": "match_rate", "discrepancy": "discrepancy_amount"}
+DEFINITION = (
+    "Won CRM bookings (close date in the period, as of the as-of date) against ledger invoices, "
+    "credit memos and booking entries (corporate currency at the posting date) per key: the "
+    "opportunity when the ledger carries its id, else account x fiscal month; accuracy = "
+    "max(0, 1 - sum|CRM - ledger| / sum|ledger|) over keys; aggregate accuracy = 1 - |sum CRM "
+    "- sum ledger| / |sum ledger|; a key matches within max(abs_tolerance 1.00, rel_tolerance "
+    "0.5% of ledger); ledger entries of a deal count when posted in the period (plus "
+    "timing_window_days); CRM-only and ledger-only keys count with 0 on the other side "
+    "(METRICS M71).")
+
+
+def _measure(params: MetricParams) -> str:
+    """By opportunity or account the question is which keys are off: rank by |difference|."""
+    if params.measure is None:
+        listed = {Dimension.opportunity, Dimension.account} & set(params.group_by)
+        return "discrepancy" if listed else "accuracy"
+    if params.measure not in RECON_MEASURES:
+        raise ToolInputError(f"no measure '{params.measure}'", options=list(RECON_MEASURES))
+    return params.measure
+
+
+def revenue_reporting_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
+    """Key-level accuracy of CRM bookings against the ledger, or the discrepancy list."""
+    measure = _measure(params)
+    level = option(params, "key_level", "auto", OPTIONS)
+    if level not in LEVELS:
+        raise ToolInputError(f"key_level must be one of {', '.join(LEVELS)}", options=list(LEVELS))
+    listed = Dimension.opportunity in params.group_by
+    spec = RecordSpec("revenue_reporting_accuracy", DEFINITION, HEADLINES[measure],
+                      COLUMNS + ((STATUS,) if listed else ()), "keys", RECON_DIMS)
+    frame = start(ctx, params, spec, "quarter")
+    q = frame.q
+    sql = RECON_SQL.format(
+        src=source(ctx, q), corp=q.bind("corp", ctx.settings.corporate_currency),
+        level=q.bind("key_level", level), as_of=frame.as_of,
+        window=q.bind("timing_window_days",
+                      option(params, "timing_window_days", 0, OPTIONS, 0, 365)),
+        abs_tol=q.bind("abs_tolerance", option(params, "abs_tolerance", 1.0, OPTIONS, 0, 1e9)),
+        rel_tol=q.bind("rel_tolerance", option(params, "rel_tolerance", 0.005, OPTIONS, 0, 1)))
+    result = finish(frame, sql)
+    missing = sum(r[result.columns.index("ledger_without_fx")] or 0 for r in result.rows)
+    if missing:
+        result.warnings.append(Warning(code="MISSING_FX", message=(
+            f"{missing:,} ledger entries have no exchange rate for their posting date; they "
+            "are left out of the ledger side.")))
+    return result
+
+
+def revenue_reporting_accuracy_value(ctx: ToolContext, period: Period) -> MetricResult:
+    """Key-level revenue reporting accuracy of one period (scorecard: target > 95%)."""
+    return for_period(revenue_reporting_accuracy, ctx, period)

@@ -1,0 +1,150 @@
+"""Quota attainment (M40) and pipeline coverage (M22): bookings and pipeline against quota.
+
+Everything is computed per rep first (quota prorated to the period, credited bookings, open
+pipeline), then rolled up by the owner dimensions asked for, so a team's quota is the sum of
+its members' quotas and the rollup is additive.
+"""
+
+from __future__ import annotations
+
+from tools.base import (
+    OWNER_DIMENSIONS,
+    FilterUnsupported,
+    MetricParams,
+    MetricResult,
+    ToolContext,
+    Warning,
+)
+from tools.fiscal import Period
+from tools.metrics.core.envelope import envelope, fetch_query
+from tools.metrics.core.owners import owner_rollup
+from tools.metrics.core.periods import resolve_period
+from tools.metrics.core.spec import source
+from tools.metrics.pipeline.open_deals import OPEN
+from tools.query import Query
+
+QUOTA_BY_REP = """quota_by_rep as (
+  select q.owner_id as user_id,
+         sum(q.quota_amount / case when q.currency_code is null or q.currency_code = {corp}
+                                   then 1 else fx.units_per_corporate end
+             * (date_diff('day', greatest(q.period_start, {p_start}),
+                          least(q.period_end, {p_end})) + 1)
+             / (date_diff('day', q.period_start, q.period_end) + 1)) as quota
+  from quotas q
+  left join fx_rates fx on fx.currency_code = q.currency_code and q.period_start >= fx.start_date
+        and (fx.next_start_date is null or q.period_start < fx.next_start_date)
+  where q.owner_type = 'user' and coalesce(q.quota_measure, 'bookings') = 'bookings'
+    and q.period_start <= {p_end} and q.period_end >= {p_start}
+  group by 1
+)"""
+
+BOOKED_BY_REP = """booked_by_rep as (
+  select owner_id as user_id, sum(amount_corp) as bookings, count(*) as won_deals
+  from {src}
+  where status = 'won' and close_date between {p_start} and {p_end}
+  group by 1
+)"""
+
+OPEN_BY_REP = """open_by_rep as (
+  select owner_id as user_id, sum(amount_corp) as open_pipeline, count(*) as open_deals
+  from {src}
+  where {open} and close_date between {p_start} and {p_end}
+  group by 1
+)"""
+
+ATTAINMENT_DEFINITION = (
+    "Bookings credited to each rep (current owner) / the rep's quota prorated to the period by "
+    "overlapping days; groups sum their reps' bookings and quotas (METRICS M40).")
+COVERAGE_DEFINITION = (
+    "Open pipeline with a close date in the period, as of the as-of date / remaining quota "
+    "(quota - bookings so far); null when the quota is already met (METRICS M22).")
+
+
+def _check_dims(params: MetricParams, metric: str) -> None:
+    bad = params.dimensions_outside(OWNER_DIMENSIONS)
+    if bad:
+        raise FilterUnsupported(
+            f"quotas are set per rep, so {metric} can be split or filtered by rep, manager, team, "
+            f"region or territory, not by {', '.join(bad)}", bad,
+            options=sorted(d.value for d in OWNER_DIMENSIONS))
+
+
+def _bounds(ctx: ToolContext, q: Query, params: MetricParams) -> tuple[Period, dict[str, str]]:
+    period = resolve_period(ctx, params, "quarter")
+    holders = {"p_start": q.bind("p_start", period.start), "p_end": q.bind("p_end", period.end),
+               "corp": q.bind("corp", ctx.settings.corporate_currency)}
+    return period, holders
+
+
+PER_REP_ATTAINMENT = """per_rep as (
+  select user_id, coalesce(b.bookings, 0) as bookings, coalesce(b.won_deals, 0) as won_deals,
+         q.quota
+  from quota_by_rep q full join booked_by_rep b using (user_id)
+)"""
+PER_REP_COVERAGE = """per_rep as (
+  select user_id, coalesce(o.open_pipeline, 0) as open_pipeline,
+         coalesce(o.open_deals, 0) as open_deals, coalesce(b.bookings, 0) as bookings, q.quota
+  from quota_by_rep q
+  full join booked_by_rep b using (user_id)
+  full join open_by_rep o using (user_id)
+)"""
+REMAINING = "sum(quota) - sum(bookings)"
+ATTAINMENT_MEASURES = [
+    "sum(bookings) as bookings", "sum(quota) as quota",
+    "sum(bookings) / nullif(sum(quota), 0) as attainment", "sum(won_deals) as won_deals",
+    "count(*) filter (where quota > 0) as reps_with_quota",
+    "count(*) filter (where quota > 0 and bookings >= quota) as reps_at_or_above"]
+COVERAGE_MEASURES = [
+    f"case when {REMAINING} > 0 then sum(open_pipeline) / ({REMAINING}) end as coverage",
+    "sum(open_pipeline) as open_pipeline", "sum(quota) as quota", "sum(bookings) as bookings",
+    f"{REMAINING} as remaining_quota", "sum(open_deals) as open_deals"]
+
+
+# Hand-written: quota prorated per rep, joined to bookings, rolled up by owner.
+def quota_attainment(ctx: ToolContext, params: MetricParams) -> MetricResult:
+    """Return attainment overall or per owner dimension."""
+    return _quota_metric(ctx, params, "quota_attainment", "attainment", "won_deals",
+                         ATTAINMENT_DEFINITION, with_pipeline=False)
+
+
+def pipeline_coverage(ctx: ToolContext, params: MetricParams) -> MetricResult:
+    """Return open pipeline / remaining quota overall or per owner dimension."""
+    return _quota_metric(ctx, params, "pipeline_coverage", "coverage", "open_deals",
+                         COVERAGE_DEFINITION, with_pipeline=True)
+
+
+def _quota_metric(ctx: ToolContext, params: MetricParams, metric: str, headline: str,
+                  count: str, definition: str, *, with_pipeline: bool) -> MetricResult:
+    _check_dims(params, headline)
+    q = Query()
+    period, h = _bounds(ctx, q, params)
+    src = source(ctx, q)
+    ctes = [QUOTA_BY_REP.format(**h), BOOKED_BY_REP.format(src=src, **h)]
+    if with_pipeline:
+        ctes.append(OPEN_BY_REP.format(src=src, open=OPEN, **h))
+    ctes.append(PER_REP_COVERAGE if with_pipeline else PER_REP_ATTAINMENT)
+    measures = COVERAGE_MEASURES if with_pipeline else ATTAINMENT_MEASURES
+    body, dims = owner_rollup(q, params, "per_rep", measures, headline)
+    sql = "with " + ",\n".join(ctes) + "\n" + body
+    return _finish(ctx, q, sql, period, dims, params, metric, headline, count, definition)
+
+
+def _finish(ctx: ToolContext, q: Query, sql: str, period: Period, dims: list[str],
+            params: MetricParams, metric: str, headline: str, count: str,
+            definition: str) -> MetricResult:
+    fetched = fetch_query(ctx, q, sql)
+    scalar = not dims
+    value = fetched.first(headline) if scalar else None
+    null_reason = None
+    warnings: list[Warning] = []
+    if not sum(v or 0 for v in fetched.column("quota")):
+        null_reason = "MISSING_QUOTA"
+        warnings.append(Warning(code="MISSING_QUOTA",
+                                message=f"No quota is recorded for {period.label}; "
+                                        f"{headline} cannot be computed."))
+    elif scalar and value is None:  # quota exists: coverage is null once it is met
+        null_reason = "QUOTA_ATTAINED" if metric == "pipeline_coverage" else "NO_DATA"
+    return envelope(ctx, fetched, metric=metric, measure=headline, unit="ratio",
+                    definition=definition, period=period, n_records=fetched.total(count),
+                    scalar=scalar, value=value, null_reason=null_reason if scalar else None,
+                    warnings=warnings)

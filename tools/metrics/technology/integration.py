@@ -1,0 +1,91 @@
+"""Sales/marketing integration health (METRICS M53) from integration_sync_log.
+
+A flow is one (source system, target system, object) pair, e.g. hubspot -> salesforce (lead);
+splitting by tool lists the flows, and filtering by a tool keeps the flows that read from or
+write to it. Freshness is measured at the end of each period (the as-of day for the current
+one), so a stalled flow shows up even when it logged no errors.
+"""
+
+from __future__ import annotations
+
+from tools.base import Dimension, MetricParams, MetricResult, ToolContext
+from tools.fiscal import Period
+from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.records import (
+    check_options,
+    finish,
+    for_period,
+    measure_of,
+    start,
+)
+
+INTEGRATION_DIMS = (Dimension.tool,)
+INTEGRATION_MEASURES = ("error_rate", "freshness", "latency", "syncs", "errors")
+FAILED = "lower(s.status) in ('error', 'failed', 'failure')"
+FLOW = "source_system, target_system, object_type"
+
+SYNC_SQL = """syncs as (
+  select b.tag, b.bucket_start, b.b_end, s.*, {failed} as failed,
+         date_diff('millisecond', s.started_at, s.finished_at) / 1000.0 as latency_seconds,
+         s.source_system || ' -> ' || s.target_system || ' (' || s.object_type || ')' as tool
+  from buckets b
+  join integration_sync_log s on cast(s.started_at as date) between b.b_start and b.b_end
+  where s.started_at < {cutoff}
+),
+last_success as (
+  select b.bucket_start, {flow}, max(s.finished_at) as last_ok
+  from buckets b join integration_sync_log s on s.finished_at < cast(b.b_end + 1 as timestamp)
+  where not {failed} and s.finished_at is not null
+  group by all
+),
+record_success as (
+  select {flow}, record_id, max(started_at) as last_ok_start
+  from integration_sync_log s
+  where not {failed} and s.finished_at < {cutoff}
+  group by all
+),
+r as (
+  select y.*,
+         date_diff('second', l.last_ok, cast(y.b_end + 1 as timestamp)) / 60.0
+           as flow_lag_minutes,
+         y.failed and coalesce(k.last_ok_start <= y.started_at, true) as unrecovered
+  from syncs y
+  left join last_success l using (bucket_start, {flow})
+  left join record_success k using ({flow}, record_id)
+)"""
+
+COLUMNS = (
+    Column("sync_error_rate", "count(sync_id) filter (where failed) / nullif(count(sync_id), 0)",
+           "ratio"),
+    Column("syncs", "count(sync_id)", "count", additive=True),
+    Column("errors", "count(sync_id) filter (where failed)", "count", additive=True),
+    Column("unrecovered_errors", "count(sync_id) filter (where unrecovered)", "count",
+           additive=True),
+    Column("freshness_lag_minutes", "max(flow_lag_minutes)", "count"),
+    Column("p95_latency_seconds", "quantile_cont(latency_seconds, 0.95)", "count"),
+)
+HEADLINES = {"error_rate": "sync_error_rate", "freshness": "freshness_lag_minutes",
+             "latency": "p95_latency_seconds", "syncs": "syncs", "errors": "errors"}
+DEFINITION = (
+    "Syncs started in the period: error rate = syncs with status error / all syncs; "
+    "unrecovered errors = failed syncs of a record with no later successful sync by the as-of "
+    "date; freshness lag = minutes from the last successful sync of a flow to the end of the "
+    "period (the worst flow when several are shown together); p95 latency = 95th percentile "
+    "of finish - start in seconds (METRICS M53).")
+
+
+def integration_health(ctx: ToolContext, params: MetricParams) -> MetricResult:
+    """Sync error rate, freshness and latency, overall or per integration flow."""
+    measure = measure_of(params, INTEGRATION_MEASURES, "integration_health")
+    check_options(params, set())
+    spec = RecordSpec(
+        "integration_health", DEFINITION, HEADLINES[measure], COLUMNS, "syncs",
+        INTEGRATION_DIMS, filter_sql={Dimension.tool: (
+            "(lower(source_system) in ({values}) or lower(target_system) in ({values}))")})
+    frame = start(ctx, params, spec, "quarter")
+    return finish(frame, SYNC_SQL.format(failed=FAILED, cutoff=frame.cutoff, flow=FLOW))
+
+
+def integration_health_value(ctx: ToolContext, period: Period) -> MetricResult:
+    """Sync error rate of one period (scorecard)."""
+    return for_period(integration_health, ctx, period)
