@@ -9,7 +9,6 @@ tool gets trends, breakdowns and comparisons from one tested path.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -111,10 +110,10 @@ def _bucket_row(q: Query, tag: str, period: Period, as_of: str) -> str:
 def _trend_buckets(frame: Frame, as_of: str) -> tuple[str, str]:
     q, cal, grain = frame.q, frame.ctx.settings.calendar, frame.params.time_grain
     assert grain is not None
-    _, label_sql = bucket_exprs(q, "bucket_start", grain, cal.start_month, cal.ending)
+    buckets = bucket_exprs(q, "bucket_start", grain, cal.start_month, cal.ending)
+    label_sql, step = buckets.label, buckets.step
     first = q.bind("b_first", cal.bucket_start(frame.period.start, grain))
     p_start, p_end = q.bind("p_start", frame.period.start), q.bind("p_end", frame.period.end)
-    step = "to_days(7)" if grain == "week" else f"to_months({q.params['months']})"
     sql = (f"  select 'current' as tag, bs as bucket_start, greatest(bs, {p_start}) as b_start,\n"
            f"         least(cast(bs + {step} as date) - 1, {p_end}, {as_of}) as b_end\n"
            f"  from (select unnest(generate_series({first}, {p_end}, {step}))::date as bs)")
@@ -124,7 +123,7 @@ def _trend_buckets(frame: Frame, as_of: str) -> tuple[str, str]:
 def finish(frame: Frame, ctes: str) -> MetricResult:
     """Aggregate the tool's records (`ctes` ends with `r`), run it and wrap the result."""
     sql = statement(frame, ctes)
-    bound = {k: v for k, v in frame.q.params.items() if re.search(rf"\${k}\b", sql)}
+    bound = frame.q.used_by(frame.ctx.con, sql)  # a tool's template may not use $cutoff
     cur = frame.ctx.con.execute(sql, bound)
     columns = [d[0] for d in cur.description]
     rows = [[plain(v) for v in row] for row in cur.fetchall()]

@@ -21,7 +21,6 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
-from tools.metrics.engine import bind_as_of
 from tools.query import Query, plain, render
 
 OWNER_GROUPS = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
@@ -75,7 +74,6 @@ def owner_rollup(q: Query, params: MetricParams, per_rep: str, measures: list[st
 
 def fetch(ctx: ToolContext, q: Query, sql: str) -> tuple[list[str], list[list[Any]], str]:
     """Run a statement; return its column names, JSON-friendly rows and the rendered SQL."""
-    bind_as_of(ctx, q, sql)
     cur = ctx.con.execute(sql, q.params)
     columns = [d[0] for d in cur.description]
     rows = [[plain(v) for v in r] for r in cur.fetchall()]

@@ -122,7 +122,7 @@ def _owner_label(dim: Dimension) -> str:
     """Label of an owner dimension; an owner missing from users keeps its raw id as rep."""
     if dim == Dimension.rep:
         return "coalesce(r.rep, o.owner_id) AS rep"
-    return label(dim).replace("coalesce(", "coalesce(r.", 1)
+    return f"coalesce(r.{dim.value}, '(none)') as {dim.value}"
 
 
 def _issue_names() -> tuple[str, ...]:

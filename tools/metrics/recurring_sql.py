@@ -8,7 +8,6 @@ won recurring line items (M10). Labels come from the subscription's account (and
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -156,7 +155,7 @@ def quality(f: Frame, ctes: str) -> list[Warning]:
            f"  count(*) filter (where end_date is null and cancelled_at is null)\n"
            f"from all_subs where start_date <= {end}")
     total, fx_missing, no_mrr, fallback, no_account, evergreen = \
-        f.ctx.con.execute(sql, used(sql, f.q.params)).fetchone()  # type: ignore[misc]
+        f.ctx.con.execute(sql, f.q.used_by(f.ctx.con, sql)).fetchone()  # type: ignore[misc]
     out = []
     if total == 0:
         what = "won recurring line items (no subscriptions are loaded)" if f.derived \
@@ -179,15 +178,10 @@ def quality(f: Frame, ctes: str) -> list[Warning]:
 
 def execute(f: Frame, sql: str) -> tuple[list[str], list[list[Any]], str]:
     """Run the statement; return columns, JSON-friendly rows and the rendered SQL."""
-    cur = f.ctx.con.execute(sql, used(sql, f.q.params))
+    cur = f.ctx.con.execute(sql, f.q.used_by(f.ctx.con, sql))
     columns = [d[0] for d in cur.description]
     rows = [[plain(v) for v in r] for r in cur.fetchall()]
     return columns, rows, render(sql, f.q.params)
-
-
-def used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Return the parameters the statement refers to (DuckDB rejects extra ones)."""
-    return {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
 
 
 def label_cols(dims: list[Dimension], source: str = "") -> list[str]:
