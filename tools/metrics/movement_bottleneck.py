@@ -98,7 +98,8 @@ def bottleneck(ctx: ToolContext, params: MetricParams) -> MetricResult:
              f"{snapshot(ctx, q, ctx.as_of, 'deals_ts')}\n  where {where}\n)")
     inputs = INPUTS.format(conversion=CONVERSION, age=days_between("v.entered_at", ts))
     stages = [f for f in params.filters if f.dimension == Dimension.stage]
-    ranking = RANKING_SQL.format(where=" where " + " and ".join(q.filters(stages)) if stages else "")
+    where = " where " + " and ".join(q.filters(stages)) if stages else ""
+    ranking = RANKING_SQL.format(where=where)
     if params.top:
         ranking += f"\nlimit {q.bind('top', params.top)}"
     sql = "with " + ",\n".join([visits_cte(ts), deals, paths, stage_time, inputs]) + "\n" + ranking

@@ -31,7 +31,7 @@ from tools.quality.answer import (
 )
 from tools.quality.catalog import load_catalog
 from tools.quality.model import RunResult
-from tools.query import Query, label, plain
+from tools.query import Query, plain
 
 ACCURACY_DEFINITION = (
     "Data accuracy rate (METRICS M70): records passing every critical data-quality rule / "
