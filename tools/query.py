@@ -182,6 +182,8 @@ def literal(value: Any) -> str:
         return str(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):  # a struct
+        return "{" + ", ".join(f"{literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
     return "'" + str(value).replace("'", "''") + "'"
 
 

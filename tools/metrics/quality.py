@@ -26,12 +26,11 @@ from tools.quality.answer import (
     check_run,
     duplicates_result,
     issues_result,
-    render_structs,
     run_warnings,
 )
 from tools.quality.catalog import load_catalog
 from tools.quality.model import RunResult
-from tools.query import Query, plain
+from tools.query import Query, plain, render
 
 ACCURACY_DEFINITION = (
     "Data accuracy rate (METRICS M70): records passing every critical data-quality rule / "
@@ -115,7 +114,7 @@ def _by_owner(ctx: ToolContext, run: RunResult,
         where="\nWHERE " + " AND ".join(conds) if conds else "", group=group)
     cur = ctx.con.execute(sql, q.params)
     columns = [d[0] for d in cur.description]
-    return columns, [list(r) for r in cur.fetchall()], render_structs(sql, q.params)
+    return columns, [list(r) for r in cur.fetchall()], render(sql, q.params)
 
 
 def _owner_label(dim: Dimension) -> str:

@@ -20,25 +20,9 @@ from tools.quality.model import RunResult
 from tools.quality.recorded import current_run
 from tools.quality.report import failing
 from tools.quality.runner import bind_values, default_as_of, prepare, run_checks
-from tools.query import literal, plain, render
+from tools.query import plain, render
 
 DUPLICATE_ROWS = 50
-
-
-def render_structs(sql: str, params: dict[str, Any]) -> str:
-    """Render like tools.query.render, also for lists of dicts (DuckDB struct lists)."""
-    def one(v: Any) -> str:
-        if isinstance(v, dict):
-            return "{" + ", ".join(f"'{k}': {one(x)}" for k, x in v.items()) + "}"
-        if isinstance(v, list):
-            return "[" + ", ".join(one(x) for x in v) + "]"
-        return literal(v)
-
-    structured = {k: v for k, v in params.items() if isinstance(v, list) and v and
-                  isinstance(v[0], dict)}
-    for k, v in structured.items():
-        sql = sql.replace(f"${k}", one(v))
-    return render(sql, {k: v for k, v in params.items() if k not in structured})
 
 
 def check_run(ctx: ToolContext, recorded_ok: bool = True) -> RunResult:

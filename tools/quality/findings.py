@@ -46,7 +46,7 @@ def misspellings(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: TablePl
     rule = check.rule
     sql = TYPO_SQL.format(col=f'"{rule.column}"', relation=plan.narrow(check), limit=MAX_DISTINCT)
     values = {**params, "vocab": catalog.vocabularies[rule.typo or ""]}
-    rows = con.execute(sql, bound(sql, values)).fetchall()
+    rows = con.execute(sql, bound(con, sql, values)).fetchall()
     found = [Finding(value=v, records=int(n), suggestion=s) for v, n, s, _ in rows]
     if not rows:
         many = con.execute(f'SELECT count(DISTINCT "{rule.column}") FROM "{rule.table}"')
@@ -78,5 +78,5 @@ def orphan_values(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: TableP
            f"{NORM.format('b.value')}, {NORM.format('m.label')}) >= 0.9\n"
            f"GROUP BY ALL ORDER BY b.n DESC, b.value")
     values = {**params, "allowed_values": list(rule.allowed or [])}
-    rows = con.execute(sql, bound(sql, values)).fetchall()
+    rows = con.execute(sql, bound(con, sql, values)).fetchall()
     return [Finding(value=str(v), records=int(n), suggestion=s) for v, n, s in rows]

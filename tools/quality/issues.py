@@ -98,7 +98,7 @@ def _cell(v: Any) -> Any:
 def _run(con: duckdb.DuckDBPyConnection, sql: str, values: dict[str, Any]) -> Listing:
     from tools.query import render
 
-    params = bound(sql, values)
+    params = bound(con, sql, values)
     cur = con.execute(sql, params)
     columns = [d[0] for d in cur.description][:-1]
     raw = cur.fetchall()
