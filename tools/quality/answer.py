@@ -13,6 +13,7 @@ from tools.base import (
     Warning,
 )
 from tools.quality.catalog import Rule
+from tools.quality.compile import bound
 from tools.quality.duplicates import MAX_EDITS, duplicates_sql
 from tools.quality.history import catalog_in_effect, recent_runs
 from tools.quality.issues import Listing, deal_listing, record_listing, value_view
@@ -171,8 +172,8 @@ def duplicates_result(ctx: ToolContext, params: MetricParams) -> MetricResult:
                              options=["accounts", "contacts", "leads"])
     sql = duplicates_sql(kind)
     values = {"top": params.top or DUPLICATE_ROWS, "max_edits": MAX_EDITS}
-    bound = {k: v for k, v in values.items() if f"${k}" in sql}
-    cur = ctx.con.execute(sql, bound)
+    bound_values = bound(ctx.con, sql, values)
+    cur = ctx.con.execute(sql, bound_values)
     raw = cur.fetchall()
     columns = [d[0] for d in cur.description][:-1]
     total = int(raw[0][-1]) if raw else 0
@@ -180,7 +181,8 @@ def duplicates_result(ctx: ToolContext, params: MetricParams) -> MetricResult:
         f"{total:,} {kind} look like duplicates of earlier ones; counts of {kind} include "
         "each twice until they are merged in the CRM."))] if total else []
     return _result(ctx, "duplicates", columns, [[plain(v) for v in r[:-1]] for r in raw], total,
-                   render(sql, bound), f"Likely duplicate {kind}: the earliest-created record "
+                   render(sql, bound_values),
+                   f"Likely duplicate {kind}: the earliest-created record "
                    "is the original; matches on normalized domain, name or e-mail, or names at "
                    f"most {MAX_EDITS} letters apart.", warnings, default_as_of(
                        ctx.settings, ctx.as_of))
