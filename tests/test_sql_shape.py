@@ -1,6 +1,6 @@
 """Every registered tool's SQL is one read-only SELECT, with the values it is asked about bound.
 
-Each tool runs over the demo company (tests/metrics_demo.py) with each of its measures, a split,
+Each tool runs over the demo company (tests/metrics_demo.py) with its measures, a split,
 a filter, a trend (with and without a split, and its top N), a comparison and a top N -- the
 variants a tool refuses (a ToolInputError) are skipped, the others must run. For each run:
 - the statement reported in the result (`sql`, parameters rendered as literals) parses with
@@ -130,7 +130,7 @@ def test_every_statement_is_one_read_only_select_with_values_bound(wh, tool):
     t = TOOLS[tool]
     bounds = {PERIOD.start.isoformat(), PERIOD.end.isoformat(), END.isoformat()}
     variants = [(f"measure={m}", MetricParams(period=PERIOD, measure=m), bounds)
-                for m in t.measures]
+                for m in t.measures[:4]]  # data_issues has one measure per rule: a sample
     variants += [("its default period", MetricParams(), {END.isoformat()}),
                  ("all time", MetricParams(all_time=True), set()),
                  ("trend by quarter", MetricParams(period=PERIOD, time_grain="quarter"), bounds),
