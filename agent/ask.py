@@ -62,7 +62,7 @@ def open_threads(path: Path | str) -> SqliteSaver | PostgresSaver:
     """
     from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
-    from agent.session import is_postgres_url
+    from tools.settings import is_postgres_url
 
     serde = JsonPlusSerializer(allowed_msgpack_modules=state_types())
     if is_postgres_url(str(path)):

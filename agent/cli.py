@@ -9,7 +9,6 @@ Heavy modules are imported inside commands: `revops --help` and `revops tools` s
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import date
@@ -57,11 +56,21 @@ DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback o
                                                            "error instead of one line.")]
 
 
+def settings() -> Any:
+    """Return this run's tools.settings.Settings; a bad variable or config file is exit 2."""
+    from tools.settings import Settings
+
+    try:
+        return Settings()
+    except ValueError as exc:  # pydantic's ValidationError: a bad REVOPS_* variable or file
+        stderr(f"error: invalid settings: {exc}")
+        raise typer.Exit(2) from None
+
+
 def default_db() -> Path:
     """Return $REVOPS_DB or the per-user default warehouse path."""
-    from agent.session import warehouse_path
-
-    return warehouse_path()
+    db: Path = settings().warehouse.db
+    return db
 
 
 def _progress() -> Any:
@@ -149,14 +158,14 @@ def _queue_escalation(response: Any, question: str, as_of: date | None) -> None:
     is said on stderr, never a failure of the answer."""
     if response.escalation is None:
         return
-    from protocols.settings import OutboxSettings
     from protocols.sqlstore import StoreOpenError
     from protocols.store import TaskStore
+    from tools.settings import Settings
 
     request = {"task_id": response.request_id, "sender": "cli", "question": question,
                "as_of": as_of.isoformat() if as_of else None}
     try:
-        where = OutboxSettings().state_db
+        where = Settings().service.state_db
         if isinstance(where, Path):
             where.parent.mkdir(parents=True, exist_ok=True)
         with TaskStore(where) as store:
@@ -260,17 +269,20 @@ def _warehouse(db: Path | None, *, threads: bool, live: bool = False
     """Open the warehouse read-only (building the demo on first use), the model client and,
     for conversations, the thread store, for one command. `live`: follow the file when an
     import replaces it (a server)."""
-    path = db or default_db()
-    if db is None and not os.environ.get("REVOPS_DB", "").strip() and not path.exists():
+    from tools.settings import configured
+
+    config = settings()
+    path = db or config.warehouse.db
+    if db is None and not configured(config.warehouse, "db") and not path.exists():
         stderr(f"No warehouse yet: building the demo company in {path} (one time).")
         build_demo(path)
     from agent.ask import ThreadStoreError, open_threads
     from agent.context import Warehouse
-    from agent.session import make_llm, threads_path
+    from agent.session import make_llm
 
     con = _read_only(path)
     try:
-        saver = open_threads(threads_path()) if threads else None
+        saver = open_threads(config.warehouse.threads_db) if threads else None
     except ThreadStoreError as exc:  # bad REVOPS_THREADS_DB: a message, not a traceback
         con.close()
         stderr(f"error: {exc}")
@@ -279,9 +291,10 @@ def _warehouse(db: Path | None, *, threads: bool, live: bool = False
         if live:
             from agent.live_warehouse import LiveWarehouse
 
-            yield LiveWarehouse(path, first=Warehouse(con)), make_llm(), saver
+            first = Warehouse(con, config.warehouse.answer_cache)
+            yield LiveWarehouse(path, first=first), make_llm(config.llm), saver
         else:
-            yield Warehouse(con), make_llm(), saver
+            yield Warehouse(con, config.warehouse.answer_cache), make_llm(config.llm), saver
     finally:
         con.close()
         if saver is not None:
@@ -461,7 +474,8 @@ def eval_(
     """Score the agent on a question set: intent and value accuracy, per parser and tool."""
     from agent import evaluation as ev
     from agent.context import Warehouse
-    from agent.session import data_dir, make_llm
+    from agent.session import make_llm
+    from tools.settings import data_dir
 
     if parser not in ("rules", "llm", "both"):
         raise typer.BadParameter("expected rules, llm or both", param_hint="--parser")
@@ -484,8 +498,9 @@ def eval_(
                        fiscal_year_start_month=qset.demo.fiscal_year_start_month)
     con = _read_only(path)
     try:
-        wh = Warehouse(con)
-        answer = ev.answerers(wh, parser, make_llm() if parser != "rules" else None)
+        config = settings()
+        wh = Warehouse(con, config.warehouse.answer_cache)
+        answer = ev.answerers(wh, parser, make_llm(config.llm) if parser != "rules" else None)
         with _progress() as bar:
             tasks = {p: bar.add_task(f"eval: {p}", total=len(qset.cases))
                      for p, f in answer.items() if f is not None}

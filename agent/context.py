@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -16,8 +15,7 @@ from tools.warehouse import CompanySettings, facts_current, load_settings
 class Warehouse:
     """A read-only warehouse connection with what the parser needs, loaded lazily once."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, answer_cache: int | None = None
-                 ) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, answer_cache: int = 256) -> None:
         from tools.answer_cache import AnswerCache, database_path
 
         self.con = con
@@ -27,11 +25,9 @@ class Warehouse:
         self._index: EntityIndex | None = None
         self.memo: dict[object, object] = {}
         """Shared by tool runs on this read-only connection (see ToolContext.memo)."""
-        size = answer_cache if answer_cache is not None else int(
-            os.environ.get("REVOPS_ANSWER_CACHE", "256") or 0)
-        self.answers = AnswerCache(database_path(con), maxsize=size)
-        """Tool results by plan, as-of, scope and data fingerprint ($REVOPS_ANSWER_CACHE
-        entries, default 256; 0 turns it off)."""
+        self.answers = AnswerCache(database_path(con), maxsize=answer_cache)
+        """Tool results by plan, as-of, scope and data fingerprint (`answer_cache` entries:
+        REVOPS_ANSWER_CACHE at the entry points; 0 turns it off)."""
 
     @property
     def entities(self) -> EntityIndex:
@@ -60,7 +56,8 @@ class Context:
 
 def open_default_warehouse() -> Warehouse:
     """Open the configured warehouse read-only (for runs whose caller gave none)."""
-    from agent.session import warehouse_path
+    from tools.settings import Settings
     from tools.warehouse import connect
 
-    return Warehouse(connect(warehouse_path(), read_only=True))
+    config = Settings().warehouse
+    return Warehouse(connect(config.db, read_only=True), config.answer_cache)

@@ -93,7 +93,7 @@ def task_store(path: Path | str | None) -> TaskStore:
     from sqlalchemy.engine import URL
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    from protocols.sqlstore import is_postgres_url
+    from tools.settings import is_postgres_url
 
     if is_postgres_url(path):
         from sqlalchemy.engine import make_url

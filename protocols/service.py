@@ -254,7 +254,6 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
 def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Any = None,
           llm: Any = None, threads: Any = None, env: Any = None) -> None:
     """Run the service with uvicorn until interrupted (`revops serve`)."""
-    import os
     import sys
 
     import uvicorn
@@ -262,18 +261,18 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Any = None
     from protocols import a2a_server
     from protocols.auth import generated_tokens, load_tokens
     from protocols.mcp_server import build_mcp_server
-    from protocols.settings import OutboxSettings
     from protocols.store import TaskStore
+    from tools.settings import Settings
 
-    environ = os.environ if env is None else env
-    tokens = load_tokens(tokens_file, environ)
+    config = Settings()
+    tokens = load_tokens(tokens_file, config.auth.environ() if env is None else env)
     shown = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     if tokens is None:
         token, tokens = generated_tokens()
         print(f"No tokens configured (--tokens FILE or $REVOPS_TOKENS): generated one for this "
               f"run, role revops.\n    Authorization: Bearer {token}\n    curl -H "
               f"'Authorization: Bearer {token}' {shown}/v1/tools", file=sys.stderr)
-    settings = OutboxSettings()
+    settings = config.service
     store = TaskStore(settings.state_db)
     service = Service(
         warehouse=warehouse, store=store, tokens=tokens, llm=llm, threads=threads,

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from tools.settings import is_postgres_url
+
 Row = Mapping[str, Any]
 SCHEMA_LOCK = 0x7265766F7073  # "revops": the advisory lock id held while changing the schema
 
@@ -110,13 +112,6 @@ class Database(Protocol):
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...  # noqa: D102
     def schema(self) -> Any: ...  # noqa: D102 - transaction() under the schema lock
     def close(self) -> None: ...  # noqa: D102
-
-
-def is_postgres_url(value: str | Path) -> bool:
-    """True for a postgresql:// or postgres:// URL."""
-    from agent.session import is_postgres_url as check
-
-    return isinstance(value, str) and check(value)
 
 
 def open_database(location: str | Path, *, pool_size: int = 8) -> Database:
