@@ -348,7 +348,7 @@ def configured(group: BaseModel, name: str) -> bool:
 def env_table() -> str:
     """Return README's configuration table (Markdown): every variable, its key, default, use."""
     rows = ["| Variable | Config file key | Default | What it sets |", "|---|---|---|---|",
-            f"| `{CONFIG_VAR}` | - | `{_home(default_config_file())}` if it exists | "
+            f"| `{CONFIG_VAR}` | - | `{_home(default_config_file())}`, if it exists | "
             "The TOML config file itself |"]
     for group, name, names, field in fields():
         default = field.get_default(call_default_factory=True)
@@ -360,10 +360,14 @@ def env_table() -> str:
 
 
 def _home(value: Any) -> str:
-    """A default as README shows it: paths under the home directory written with ~."""
+    """A default as README shows it, the same on every machine: the per-user directories by
+    name (Linux: ~/.local/share/revops-agent and ~/.config/revops-agent)."""
     text = str(value)
-    home = str(Path.home())
-    return "~" + text[len(home):] if text.startswith(home) else text
+    for folder, name in ((data_dir(), "<user data dir>"),
+                         (default_config_file().parent, "<user config dir>")):
+        if text.startswith(str(folder)):
+            return name + text[len(str(folder)):]
+    return text
 
 
 if __name__ == "__main__":  # python -m tools.settings: print README's table
