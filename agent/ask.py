@@ -77,46 +77,34 @@ def open_threads(path: Path | str) -> SqliteSaver | PostgresSaver:
 
 
 def _open_postgres(url: str, serde: Any) -> PostgresSaver:
-    """A PostgresSaver over a small pool (the service answers from several threads).
+    """A PostgresSaver over a small pool (the service answers from several threads); the pool's
+    connections are what PostgresSaver requires: autocommit (it manages no transactions), dict
+    rows, and no server-side prepared statements (safe behind PgBouncer)."""
+    from agent.session import open_pool
 
-    One direct connection is tried first: a pool that cannot connect only reports a timeout,
-    while this surfaces libpq's reason (bad URL, refused, authentication failed)."""
+    pool = open_pool(url, what="thread store", error=ThreadStoreError, max_size=4,
+                     prepare_threshold=0)
+    import psycopg  # importable: open_pool checked
+
+    from protocols.sqlstore import await_turn
+
     try:
-        import psycopg
         from langgraph.checkpoint.postgres import PostgresSaver
-        from psycopg.conninfo import conninfo_to_dict
-        from psycopg.rows import dict_row
-        from psycopg_pool import ConnectionPool
-
-        from protocols.sqlstore import await_turn
     except ImportError:
-        raise ThreadStoreError("a Postgres thread store needs the postgres extra: "
+        pool.close()
+        raise ThreadStoreError("a PostgreSQL thread store needs the postgres extra: "
                                "pip install 'revops-agent[postgres]'") from None
 
     where = _redacted(url)
     try:
-        timeout: dict[str, Any] = (
-            {} if "connect_timeout" in conninfo_to_dict(url) else {"connect_timeout": 10})
-        psycopg.connect(url, **timeout).close()
-    except psycopg.Error as exc:
-        reason = _first_line(exc).replace(url, where)  # libpq may echo the URL, password too
-        raise ThreadStoreError(f"cannot open the thread store {where}: {reason}") from None
-    # The kwargs PostgresSaver requires: autocommit (it manages no transactions), dict rows,
-    # and no server-side prepared statements (safe behind PgBouncer).
-    pool = ConnectionPool(url, min_size=1, max_size=4, open=False, name="revops-threads",
-                          kwargs={"autocommit": True, "prepare_threshold": 0,
-                                  "row_factory": dict_row, **timeout})
-    try:
-        pool.open(wait=True, timeout=30)
-        saver = PostgresSaver(pool, serde=serde)  # type: ignore[arg-type]
+        saver = PostgresSaver(pool, serde=serde)
         with pool.connection() as lock:
             # Replicas starting together would race through the saver's migrations (a
             # duplicate-key error for all but one): they take turns under an advisory lock.
             # Polled, not waited for: a migration builds an index CONCURRENTLY, which waits
             # for every statement running elsewhere, a blocked lock request included.
-            # (The ignore: psycopg's types do not follow the pool's dict_row row factory.)
             await_turn(lambda: lock.execute("select pg_try_advisory_lock(%s) as got",
-                                            (THREADS_SCHEMA_LOCK,)).fetchone()["got"])  # type: ignore[index,call-overload]
+                                            (THREADS_SCHEMA_LOCK,)).fetchone()["got"])
             try:
                 saver.setup()
             finally:

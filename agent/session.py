@@ -27,6 +27,45 @@ def first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+def open_pool(url: str, *, what: str, error: type[Exception], max_size: int,
+              prepare_threshold: int | None) -> Any:
+    """Open a psycopg ConnectionPool on a PostgreSQL URL (the state database, the thread store).
+
+    One direct connection is tried first: a pool that cannot connect only reports a timeout,
+    while this surfaces libpq's reason (bad URL, refused, authentication failed). Failures are
+    `error("cannot open the <what> <url without password>: <libpq's first line>")`. Pooled
+    connections autocommit, return dict rows and time out connecting after 10 s unless the URL
+    says otherwise; `prepare_threshold` 0 or None (no server-side prepared statements, which
+    PgBouncer cannot carry) is the caller's choice.
+    """
+    try:
+        import psycopg
+        from psycopg.conninfo import conninfo_to_dict
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
+    except ImportError:
+        raise error(f"a PostgreSQL {what} needs the postgres extra: "
+                    "pip install 'revops-agent[postgres]'") from None
+    where = redacted_url(url)
+    try:
+        timeout: dict[str, Any] = ({} if "connect_timeout" in conninfo_to_dict(url)
+                                   else {"connect_timeout": 10})
+        psycopg.connect(url, **timeout).close()
+    except psycopg.Error as exc:
+        reason = first_line(exc).replace(url, where)  # libpq may echo the URL, password too
+        raise error(f"cannot open the {what} {where}: {reason}") from None
+    pool = ConnectionPool(url, min_size=1, max_size=max_size, open=False,
+                          name=f"revops-{what.replace(' ', '-')}",
+                          kwargs={"autocommit": True, "row_factory": dict_row,
+                                  "prepare_threshold": prepare_threshold, **timeout})
+    try:
+        pool.open(wait=True, timeout=30)
+    except psycopg.Error as exc:
+        pool.close()
+        raise error(f"cannot open the {what} {where}: {first_line(exc)}") from None
+    return pool
+
+
 def make_llm(settings: LLMSettings) -> Any:
     """Return an LLMClient when a model is configured (an API key or a base URL), else None:
     the rules path, which never imports langchain-openai."""
