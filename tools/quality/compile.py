@@ -87,6 +87,7 @@ def relation_sql(spec: TableSpec, extra: dict[str, str] | None = None,
     columns = {k: v for k, v in spec.derived.items() if only is None or k in only}
     columns.update(extra or {})
     used = " ".join([spec.scope, *columns.values()])
+    # the catalog's expressions are text its author wrote: a join is kept when one names its alias
     joins = [j.strip() for alias, j in spec.joins.items()
              if only is None or re.search(rf"\b{re.escape(alias)}\.", used)]
     if spec.deal_column and (only is None or "__deals" in only):
