@@ -16,10 +16,11 @@ from agent import plan, response, scope
 from agent.context import Context, Warehouse
 from agent.graph import build_graph, graph
 from agent.response import AgentResponse
-from agent.session import await_turn, is_postgres_url
+from agent.session import await_turn, open_pool
 from agent.session import first_line as _first_line
 from agent.session import redacted_url as _redacted
 from tools import base
+from tools.settings import is_postgres_url
 
 if TYPE_CHECKING:
     from langgraph.checkpoint.postgres import PostgresSaver
@@ -84,45 +85,30 @@ def open_threads(path: Path | str) -> SqliteSaver | PostgresSaver:
 
 
 def _open_postgres(url: str, serde: Any) -> PostgresSaver:
-    """A PostgresSaver over a small pool (the service answers from several threads).
+    """A PostgresSaver over a small pool (the service answers from several threads); the pool's
+    connections are what PostgresSaver requires: autocommit (it manages no transactions), dict
+    rows, and no server-side prepared statements (safe behind PgBouncer)."""
+    pool = open_pool(url, what="thread store", error=ThreadStoreError, max_size=4,
+                     prepare_threshold=0)
+    import psycopg  # the optional postgres extra, importable: open_pool checked
 
-    One direct connection is tried first: a pool that cannot connect only reports a timeout,
-    while this surfaces libpq's reason (bad URL, refused, authentication failed)."""
     try:
-        import psycopg  # the optional postgres extra
         from langgraph.checkpoint.postgres import PostgresSaver
-        from psycopg.conninfo import conninfo_to_dict
-        from psycopg.rows import dict_row
-        from psycopg_pool import ConnectionPool
-
     except ImportError:
-        raise ThreadStoreError("a Postgres thread store needs the postgres extra: "
+        pool.close()
+        raise ThreadStoreError("a PostgreSQL thread store needs the postgres extra: "
                                "pip install 'revops-agent[postgres]'") from None
 
     where = _redacted(url)
     try:
-        timeout: dict[str, Any] = (
-            {} if "connect_timeout" in conninfo_to_dict(url) else {"connect_timeout": 10})
-        psycopg.connect(url, **timeout).close()
-    except psycopg.Error as exc:
-        reason = _first_line(exc).replace(url, where)  # libpq may echo the URL, password too
-        raise ThreadStoreError(f"cannot open the thread store {where}: {reason}") from None
-    # The kwargs PostgresSaver requires: autocommit (it manages no transactions), dict rows,
-    # and no server-side prepared statements (safe behind PgBouncer).
-    pool = ConnectionPool(url, min_size=1, max_size=4, open=False, name="revops-threads",
-                          kwargs={"autocommit": True, "prepare_threshold": 0,
-                                  "row_factory": dict_row, **timeout})
-    try:
-        pool.open(wait=True, timeout=30)
-        saver = PostgresSaver(pool, serde=serde)  # type: ignore[arg-type]
+        saver = PostgresSaver(pool, serde=serde)
         with pool.connection() as lock:
             # Replicas starting together would race through the saver's migrations (a
             # duplicate-key error for all but one): they take turns under an advisory lock.
             # Polled, not waited for: a migration builds an index CONCURRENTLY, which waits
             # for every statement running elsewhere, a blocked lock request included.
-            # (The ignore: psycopg's types do not follow the pool's dict_row row factory.)
             await_turn(lambda: lock.execute("select pg_try_advisory_lock(%s) as got",
-                                            (THREADS_SCHEMA_LOCK,)).fetchone()["got"])  # type: ignore[index,call-overload]
+                                            (THREADS_SCHEMA_LOCK,)).fetchone()["got"])
             try:
                 saver.setup()
             finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -10,8 +9,8 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from agent.parser.entities import EntityIndex
-from agent.session import warehouse_path
 from tools.answer_cache import AnswerCache, database_path
+from tools.settings import Settings
 from tools.warehouse import CompanySettings, connect, facts_current, load_settings
 
 if TYPE_CHECKING:  # typing only: the model client's libraries load only when one is configured
@@ -21,8 +20,7 @@ if TYPE_CHECKING:  # typing only: the model client's libraries load only when on
 class Warehouse:
     """A read-only warehouse connection with what the parser needs, loaded lazily once."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, answer_cache: int | None = None
-                 ) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, answer_cache: int = 256) -> None:
         self.con = con
         self.settings: CompanySettings = load_settings(con)
         self.facts = facts_current(con)
@@ -30,11 +28,9 @@ class Warehouse:
         self._index: EntityIndex | None = None
         self.memo: dict[object, object] = {}
         """Shared by tool runs on this read-only connection (see ToolContext.memo)."""
-        size = answer_cache if answer_cache is not None else int(
-            os.environ.get("REVOPS_ANSWER_CACHE", "256") or 0)
-        self.answers = AnswerCache(database_path(con), maxsize=size)
-        """Tool results by plan, as-of, scope and data fingerprint ($REVOPS_ANSWER_CACHE
-        entries, default 256; 0 turns it off)."""
+        self.answers = AnswerCache(database_path(con), maxsize=answer_cache)
+        """Tool results by plan, as-of, scope and data fingerprint (`answer_cache` entries:
+        REVOPS_ANSWER_CACHE at the entry points; 0 turns it off)."""
 
     @property
     def entities(self) -> EntityIndex:
@@ -63,4 +59,5 @@ class Context:
 
 def open_default_warehouse() -> Warehouse:
     """Open the configured warehouse read-only (for runs whose caller gave none)."""
-    return Warehouse(connect(warehouse_path(), read_only=True))
+    config = Settings().warehouse
+    return Warehouse(connect(config.db, read_only=True), config.answer_cache)

@@ -3,39 +3,15 @@ store. Both are built once per process and injected into every run (never module
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from platformdirs import user_data_dir
+from tools.settings import LLMSettings
 
 if TYPE_CHECKING:  # typing only: the model client's libraries load only when one is configured
     from agent.llm.client import LLMClient
-
-MODEL_KEYS = ("OPENAI_API_KEY", "REVOPS_LLM_API_KEY", "REVOPS_LLM_BASE_URL", "OPENAI_BASE_URL")
-"""Any of these set means a model is configured (agent/llm/settings.py reads them)."""
-
-
-def data_dir() -> Path:
-    """Return the per-user data directory (warehouse, threads, task store)."""
-    return Path(user_data_dir("revops-agent", appauthor=False))
-
-
-def warehouse_path() -> Path:
-    """Return $REVOPS_DB or the per-user default warehouse path."""
-    env = os.environ.get("REVOPS_DB", "").strip()
-    return Path(env).expanduser() if env else data_dir() / "revops.duckdb"
-
-
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
-
-
-def is_postgres_url(value: str) -> bool:
-    """True for a postgresql:// or postgres:// URL (the thread store is then Postgres)."""
-    return value.strip().lower().startswith(POSTGRES_SCHEMES)
 
 
 def redacted_url(url: str) -> str:
@@ -70,27 +46,50 @@ def await_turn(try_lock: Callable[[], bool], *, pause: float = 0.05,
         time.sleep(pause)
 
 
-def threads_path() -> Path | str:
-    """Return $REVOPS_THREADS_DB or the per-user conversation store.
+def open_pool(url: str, *, what: str, error: type[Exception], max_size: int,
+              prepare_threshold: int | None) -> Any:
+    """Open a psycopg ConnectionPool on a PostgreSQL URL (the state database, the thread store).
 
-    A Postgres URL is returned as the string it is: a Path would fold its "//"."""
-    env = os.environ.get("REVOPS_THREADS_DB", "").strip()
-    if is_postgres_url(env):
-        return env
-    return Path(env).expanduser() if env else data_dir() / "threads.sqlite"
+    One direct connection is tried first: a pool that cannot connect only reports a timeout,
+    while this surfaces libpq's reason (bad URL, refused, authentication failed). Failures are
+    `error("cannot open the <what> <url without password>: <libpq's first line>")`. Pooled
+    connections autocommit, return dict rows and time out connecting after 10 s unless the URL
+    says otherwise; `prepare_threshold` 0 or None (no server-side prepared statements, which
+    PgBouncer cannot carry) is the caller's choice.
+    """
+    try:
+        import psycopg
+        from psycopg.conninfo import conninfo_to_dict
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
+    except ImportError:
+        raise error(f"a PostgreSQL {what} needs the postgres extra: "
+                    "pip install 'revops-agent[postgres]'") from None
+    where = redacted_url(url)
+    try:
+        timeout: dict[str, Any] = ({} if "connect_timeout" in conninfo_to_dict(url)
+                                   else {"connect_timeout": 10})
+        psycopg.connect(url, **timeout).close()
+    except psycopg.Error as exc:
+        reason = first_line(exc).replace(url, where)  # libpq may echo the URL, password too
+        raise error(f"cannot open the {what} {where}: {reason}") from None
+    pool = ConnectionPool(url, min_size=1, max_size=max_size, open=False,
+                          name=f"revops-{what.replace(' ', '-')}",
+                          kwargs={"autocommit": True, "row_factory": dict_row,
+                                  "prepare_threshold": prepare_threshold, **timeout})
+    try:
+        pool.open(wait=True, timeout=30)
+    except psycopg.Error as exc:
+        pool.close()
+        raise error(f"cannot open the {what} {where}: {first_line(exc)}") from None
+    return pool
 
 
-def make_llm() -> LLMClient | None:
-    """Return an LLMClient when a model is configured (OPENAI_API_KEY or REVOPS_LLM_BASE_URL),
-    else None: the rules path, which never imports langchain-openai."""
-    if not any(os.environ.get(k, "").strip() for k in MODEL_KEYS):
-        return None  # the common case: no settings library loaded for nothing
-    # only when a model is configured (the rules path never loads it)
-    from agent.llm.settings import LLMSettings
-
-    settings = LLMSettings()
+def make_llm(settings: LLMSettings) -> LLMClient | None:
+    """Return an LLMClient when a model is configured (an API key or a base URL), else None:
+    the rules path, which never imports langchain-openai."""
     if not settings.configured:
         return None
-    from agent.llm.client import LLMClient  # as above
+    from agent.llm.client import LLMClient  # only when a model is configured
 
     return LLMClient(settings)

@@ -40,7 +40,7 @@ def _warehouse(db: Path | None):
 
     from agent.context import Warehouse
     from agent.evaluation import DemoSpec, demo_path
-    from agent.session import data_dir
+    from tools.settings import data_dir
 
     if db is None:
         data = tomllib.loads((REPO / "examples/eval/demo-questions.toml").read_text("utf-8"))

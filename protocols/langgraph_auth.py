@@ -13,13 +13,13 @@ server's store is limited to the caller's own namespace.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
 from langgraph_sdk import Auth
 
 from protocols.auth import AuthConfigError, bearer_token, load_tokens
+from tools.settings import Settings
 
 auth = Auth()
 
@@ -27,7 +27,11 @@ auth = Auth()
 @auth.authenticate
 async def authenticate(authorization: str | None) -> dict[str, Any]:
     """Return the caller's identity for a `Bearer <token>` header, else refuse with 401."""
-    return identify(authorization, os.environ)
+    try:
+        tokens = Settings().auth  # read per request: the server's environment and config file
+    except ValueError as exc:  # pydantic's ValidationError: a bad variable or config file
+        raise Auth.exceptions.HTTPException(401, f"token configuration: {exc}") from None
+    return identify(authorization, tokens.environ())
 
 
 def identify(authorization: str | None, env: Mapping[str, str]) -> dict[str, Any]:

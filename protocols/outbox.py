@@ -27,8 +27,8 @@ import httpx
 from pydantic import BaseModel
 
 from agent.retry_after import retry_after_seconds
-from protocols.settings import HUB, OutboxSettings
 from protocols.store import EscalationRecord, TaskStore, utcnow
+from tools.settings import HUB, ServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class Outbox:
         self._thread: threading.Thread | None = None
 
     @classmethod
-    def from_settings(cls, store: TaskStore, settings: OutboxSettings, **kwargs: Any) -> Outbox:
+    def from_settings(cls, store: TaskStore, settings: ServiceSettings, **kwargs: Any) -> Outbox:
         """Build an outbox from the environment's settings (keyword arguments override)."""
         options: dict[str, Any] = dict(
             max_tries=settings.outbox_max_tries, base_delay=settings.outbox_base_delay,

@@ -3,7 +3,7 @@
 `create_app(service)` wires routes, bearer auth, a body-size limit and JSON errors around a
 `Service`, which holds every dependency (warehouse, task store, tokens, thread store, model,
 outbox, the A2A task file) so nothing lives in module globals. `revops serve` builds both and
-runs uvicorn; it keeps A2A tasks in `OutboxSettings.a2a_path()` (REVOPS_A2A_DB).
+runs uvicorn; it keeps A2A tasks in `ServiceSettings.a2a_path()` (REVOPS_A2A_DB).
 
 Any number of such servers may share one PostgreSQL state database (REVOPS_STATE_DB): a task id
 is answered by one of them at a time (`Service.start` claims it in the store), the outbox claims
@@ -13,7 +13,6 @@ what it sends, and the warehouse follows its file when an import replaces it (Li
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import uuid
 from collections.abc import AsyncIterator, Mapping
@@ -50,9 +49,9 @@ from protocols.edge import EdgeGuard
 from protocols.mcp_server import build_mcp_server, mcp_http_app
 from protocols.outbox import Outbox
 from protocols.service_state import Service, ServiceConfig
-from protocols.settings import OutboxSettings
 from protocols.store import TaskStore
 from tools.access import Identity
+from tools.settings import ServiceSettings, Settings
 
 if TYPE_CHECKING:  # the model client's libraries load only when a model is configured
     from agent.llm.client import LLMClient
@@ -133,15 +132,15 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Path | Non
           llm: LLMClient | None = None, threads: BaseCheckpointSaver | None = None,
           env: Mapping[str, str] | None = None) -> None:
     """Run the service with uvicorn until interrupted (`revops serve`)."""
-    environ = os.environ if env is None else env
-    tokens = load_tokens(tokens_file, environ)
+    config = Settings()
+    tokens = load_tokens(tokens_file, config.auth.environ() if env is None else env)
     shown = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     if tokens is None:
         token, tokens = generated_tokens()
         print(f"No tokens configured (--tokens FILE or $REVOPS_TOKENS): generated one for this "
               f"run, role revops.\n    Authorization: Bearer {token}\n    curl -H "
               f"'Authorization: Bearer {token}' {shown}/v1/tools", file=sys.stderr)
-    settings = OutboxSettings()
+    settings = config.service
     store = TaskStore(settings.state_db)
     service = Service(
         warehouse=warehouse, store=store, tokens=tokens, llm=llm, threads=threads,
@@ -173,7 +172,7 @@ def _dashboard_login(service: Service) -> str:
     return str(service.sessions.login_token(Identity(id="local-admin", role="revops")))
 
 
-def _outbox(store: TaskStore, settings: OutboxSettings) -> Outbox | None:
+def _outbox(store: TaskStore, settings: ServiceSettings) -> Outbox | None:
     """Return the escalation outbox when endpoints are configured, else None."""
     if not settings.endpoints():
         return None

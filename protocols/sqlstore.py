@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from agent.session import await_turn
-from agent.session import first_line as _first_line
-from agent.session import is_postgres_url as is_postgres
+from agent.session import await_turn, open_pool
 from agent.session import redacted_url as _redacted
+from tools.settings import is_postgres_url
 
 Row = Mapping[str, Any]
 SCHEMA_LOCK = 0x7265766F7073  # "revops": the advisory lock id held while changing the schema
@@ -101,11 +100,6 @@ class Database(Protocol):
     def close(self) -> None: ...  # noqa: D102
 
 
-def is_postgres_url(value: str | Path) -> bool:
-    """True for a postgresql:// or postgres:// URL."""
-    return isinstance(value, str) and is_postgres(value)
-
-
 def open_database(location: str | Path, *, pool_size: int = 8) -> Database:
     """Open the state database at a SQLite path (":memory:" too) or a PostgreSQL URL."""
     if is_postgres_url(location):
@@ -166,35 +160,11 @@ class PostgresDatabase:
     def __init__(self, url: str, *, pool_size: int = 8) -> None:
         """Connect to `url`; a failure is a one-line StoreOpenError without the password."""
         self.where = _redacted(url)
-        try:
-            import psycopg  # the optional postgres extra
-            from psycopg.conninfo import conninfo_to_dict
-            from psycopg.rows import dict_row
-            from psycopg_pool import ConnectionPool
-        except ImportError:
-            raise StoreOpenError("a PostgreSQL state database needs the postgres extra: "
-                                 "pip install 'revops-agent[postgres]'") from None
-        try:
-            timeout: dict[str, Any] = ({} if "connect_timeout" in conninfo_to_dict(url)
-                                       else {"connect_timeout": 10})
-            # One direct connection first: a pool that cannot connect only reports a timeout,
-            # this surfaces libpq's reason (refused, authentication failed, no such database).
-            psycopg.connect(url, **timeout).close()
-        except psycopg.Error as exc:
-            reason = _first_line(exc).replace(url, self.where)
-            raise StoreOpenError(f"cannot open the state database {self.where}: {reason}") \
-                from None
+        self._pool = open_pool(url, what="state database", error=StoreOpenError,
+                               max_size=pool_size, prepare_threshold=None)
+        import psycopg  # the optional postgres extra, importable: open_pool checked
+
         self.errors: tuple[type[Exception], ...] = (psycopg.Error,)
-        self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False,
-                                    name="revops-state",
-                                    kwargs={"autocommit": True, "row_factory": dict_row,
-                                            "prepare_threshold": None, **timeout})
-        try:
-            self._pool.open(wait=True, timeout=30)
-        except psycopg.Error as exc:
-            self._pool.close()
-            raise StoreOpenError(f"cannot open the state database {self.where}: "
-                                 f"{_first_line(exc)}") from None
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:

@@ -19,9 +19,9 @@ from pydantic import BaseModel
 from agent.llm.breaker import CircuitBreaker
 from agent.llm.client import LLMClient
 from agent.llm.errors import LLMOutputError, LLMUnavailable
-from agent.llm.settings import LLMSettings
 from agent.session import make_llm
 from tests.llm_stub import Reply, StubLLM
+from tools.settings import LLMSettings, Settings
 
 METHODS = ["json_schema", "function_calling", "json_mode"]
 SLOW = 5.0
@@ -332,7 +332,7 @@ def test_unconfigured_settings_are_refused(monkeypatch: pytest.MonkeyPatch) -> N
     for name in ("OPENAI_API_KEY", "REVOPS_LLM_API_KEY", "REVOPS_LLM_BASE_URL",
                  "OPENAI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
-    settings = LLMSettings()
+    settings = Settings().llm
     assert not settings.configured
     with pytest.raises(ValueError, match="OPENAI_API_KEY"):
         LLMClient(settings)
@@ -343,10 +343,10 @@ def test_openai_sdk_variables_are_honoured(monkeypatch: pytest.MonkeyPatch) -> N
     for name in ("OPENAI_API_KEY", "REVOPS_LLM_API_KEY", "REVOPS_LLM_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
-    assert LLMSettings().base_url == "http://127.0.0.1:9/v1" and LLMSettings().configured
-    assert make_llm() is not None
+    assert Settings().llm.base_url == "http://127.0.0.1:9/v1" and Settings().llm.configured
+    assert make_llm(Settings().llm) is not None
     monkeypatch.setenv("REVOPS_LLM_BASE_URL", "http://127.0.0.1:8/v1")
-    assert LLMSettings().base_url == "http://127.0.0.1:8/v1"
+    assert Settings().llm.base_url == "http://127.0.0.1:8/v1"
 
 
 def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -358,7 +358,7 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REVOPS_LLM_DEADLINE", "30")
     monkeypatch.setenv("REVOPS_LLM_MAX_TOKENS", "256")
     monkeypatch.setenv("REVOPS_LLM_STRUCTURED_METHOD", "function_calling")
-    settings = LLMSettings()
+    settings = Settings().llm
     assert settings.configured
     assert settings.effective_api_key == "EMPTY"
     assert (settings.model, settings.timeout, settings.deadline) == ("qwen2.5", 7.5, 30)
@@ -366,19 +366,19 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.delenv("REVOPS_LLM_BASE_URL")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    settings = LLMSettings()
+    settings = Settings().llm
     assert settings.configured and settings.effective_api_key == "sk-test"
     assert "sk-test" not in repr(settings)
 
     monkeypatch.setenv("REVOPS_LLM_STRUCTURED_METHOD", "xml")
     with pytest.raises(ValueError):
-        LLMSettings()
+        Settings()
 
 
 def test_rules_path_imports_do_not_load_the_sdk() -> None:
     code = (
         "import sys, json\n"
-        "import agent.llm, agent.llm.settings, agent.llm.grounding\n"
+        "import agent.llm, tools.settings, agent.llm.grounding\n"
         "print(json.dumps(sorted(m for m in sys.modules"
         " if m.split('.')[0] in ('openai', 'langchain_openai'))))\n"
     )

@@ -10,11 +10,11 @@ import pytest
 
 from agent.ask import ask, open_threads
 from agent.llm.client import LLMClient
-from agent.llm.settings import LLMSettings
 from tests.llm_stub import Reply, StubLLM
 from tests.metrics_demo import END, demo_warehouse
 from tools.base import Filter, MetricParams, PeriodParam, ToolContext
 from tools.registry import run_tool
+from tools.settings import LLMSettings
 
 UNREADABLE = "blorf wibble for the emea crew, previous quarter"
 """Words the rules parser cannot map to a metric, so only the model can plan it."""

@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 from agent.response import AgentResponse, EscalationOut, Intent, Result
 from protocols.cli.app import app
 from protocols.outbox import Outbox
-from protocols.settings import OutboxSettings
 from protocols.store import SCHEMA, EscalationRecord, TaskRecord, TaskStore
+from tools.settings import Settings
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
@@ -369,17 +369,17 @@ def test_settings_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("REVOPS_STATE_DB", str(tmp_path / "s.sqlite"))
     monkeypatch.setenv("REVOPS_HUB_URL", "http://hub.local/esc")
     monkeypatch.setenv("REVOPS_PEER_URLS", "finance=http://fin.local/e, marketing-growth=http://m/e")
-    s = OutboxSettings()
+    s = Settings().service
     assert s.state_db == tmp_path / "s.sqlite"
     assert s.endpoints() == {"central-coordination": "http://hub.local/esc",
                              "finance": "http://fin.local/e", "marketing-growth": "http://m/e"}
     monkeypatch.setenv("REVOPS_PEER_URLS", '{"pipeline-management": "http://p/e"}')
-    assert OutboxSettings().endpoints()["pipeline-management"] == "http://p/e"
+    assert Settings().service.endpoints()["pipeline-management"] == "http://p/e"
     monkeypatch.setenv("REVOPS_PEER_URLS", "sales=http://s/e")
     with pytest.raises(ValueError, match="unknown target"):
-        OutboxSettings()
+        Settings()
     monkeypatch.delenv("REVOPS_STATE_DB")
-    assert OutboxSettings(peer_urls={}).state_db.name == "state.sqlite"
+    assert Settings(service={"peer_urls": {}}).service.state_db.name == "state.sqlite"
 
 
 def test_cli_list_show_retry_deliver(tmp_path, receiver):

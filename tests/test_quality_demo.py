@@ -40,7 +40,7 @@ def failing(wh):
     for plan, checks in active:
         for check in checks:
             sql = failing_ids_sql(plan, check)
-            rows = wh.con.execute(sql, bound(sql, values)).fetchall()
+            rows = wh.con.execute(sql, bound(wh.con, sql, values)).fetchall()
             out[check.rule.ref] = {str(i) for (i,) in rows}
     return out
 

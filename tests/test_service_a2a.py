@@ -28,9 +28,9 @@ from a2a.utils.errors import TaskNotCancelableError, TaskNotFoundError
 
 from protocols import a2a_server
 from protocols.a2a_server import VEGA_LITE
-from protocols.settings import OutboxSettings
 from tests.metrics_demo import demo_warehouse, shared_last_name
 from tests.service_server import A2A_DB, TOKENS, agent_service, auth
+from tools.settings import Settings
 
 pytestmark = pytest.mark.anyio
 WIN_RATE = "what's our win rate this quarter?"
@@ -348,7 +348,7 @@ def test_serve_keeps_a2a_tasks_beside_the_state_db(wh, tmp_path, monkeypatch):
     service_module.serve(wh, host="127.0.0.1", port=8765, env=env)
     assert apps[0].state.service.a2a_db == tmp_path / "agent-a2a.sqlite"
     monkeypatch.setenv("REVOPS_A2A_DB", str(tmp_path / "elsewhere" / "a2a.sqlite"))
-    assert OutboxSettings().a2a_path() == tmp_path / "elsewhere" / "a2a.sqlite"
+    assert Settings().service.a2a_path() == tmp_path / "elsewhere" / "a2a.sqlite"
 
 
 def test_non_finite_numbers_go_out_as_null_with_a_warning(caplog):

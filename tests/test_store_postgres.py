@@ -16,12 +16,12 @@ import pytest
 
 from protocols.monitor_alerts import AlertLog
 from protocols.outbox import Outbox
-from protocols.settings import OutboxSettings
 from protocols.sqlstore import StoreOpenError
 from protocols.store import EscalationRecord, TaskClaim, TaskRecord, TaskStore
 from tests.conftest import REPO
 from tests.pg_server import free_port, new_database
 from tests.test_outbox import T0, Clock, Receiver, record
+from tools.settings import Settings
 
 
 @pytest.fixture(scope="module")
@@ -193,14 +193,14 @@ def test_a2a_tasks_live_in_postgres_beside_the_store(pg_url):
 def test_settings_keep_a_postgres_url_and_share_it_with_a2a(monkeypatch, tmp_path):
     monkeypatch.setenv("REVOPS_STATE_DB", "postgresql://u:pw@db.example:5432/revops")
     monkeypatch.delenv("REVOPS_A2A_DB", raising=False)
-    s = OutboxSettings()
+    s = Settings().service
     assert s.state_db == "postgresql://u:pw@db.example:5432/revops"  # not folded by Path
     assert s.a2a_path() == s.state_db
     monkeypatch.setenv("REVOPS_STATE_DB", str(tmp_path / "s.sqlite"))
-    assert OutboxSettings().a2a_path() == tmp_path / "s-a2a.sqlite"
+    assert Settings().service.a2a_path() == tmp_path / "s-a2a.sqlite"
     monkeypatch.setenv("REVOPS_LEASE_SECONDS", "5")
     with pytest.raises(ValueError, match="must be longer than REVOPS_OUTBOX_TIMEOUT"):
-        OutboxSettings()
+        Settings()
 
 
 @pytest.mark.parametrize("bad", [

@@ -144,12 +144,13 @@ def test_a_missing_postgres_extra_names_the_install(monkeypatch):
 
 
 def test_threads_path_keeps_urls_and_files(monkeypatch, tmp_path):
-    from agent.session import threads_path
+    from tools.settings import Settings
 
     monkeypatch.setenv("REVOPS_THREADS_DB", "postgresql://u@db.example:5432/revops")
-    assert threads_path() == "postgresql://u@db.example:5432/revops"  # not folded by Path
+    url = "postgresql://u@db.example:5432/revops"
+    assert Settings().warehouse.threads_db == url  # not folded by Path
     monkeypatch.setenv("REVOPS_THREADS_DB", str(tmp_path / "t.sqlite"))
-    assert threads_path() == tmp_path / "t.sqlite"
+    assert Settings().warehouse.threads_db == tmp_path / "t.sqlite"
 
 
 def test_the_sqlite_path_never_imports_psycopg(tmp_path):

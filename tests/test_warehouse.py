@@ -60,13 +60,13 @@ def test_writer_memory_limit_and_threads_are_configurable(monkeypatch) -> None:
 
     from tools.warehouse.resources import ResourceSettingError, memory_limit, threads
 
-    assert float(memory_limit({}).removesuffix("GB")) <= 12.0
-    assert memory_limit({"REVOPS_DUCKDB_MEMORY_LIMIT": "6GB"}) == "6GB"
-    assert memory_limit({"REVOPS_DUCKDB_MEMORY_LIMIT": "512 MB"}) == "512MB"
-    assert threads({}) is None and threads({"REVOPS_DUCKDB_THREADS": "1"}) == 1
+    assert float(memory_limit(None).removesuffix("GB")) <= 12.0
+    assert memory_limit("6GB") == "6GB"
+    assert memory_limit("512 MB") == "512MB"
+    assert threads(None) is None and threads("1") == 1
     for bad in ("lots", "1.5", "0"):
         with pytest.raises(ResourceSettingError):
-            memory_limit({"REVOPS_DUCKDB_MEMORY_LIMIT": bad})
+            memory_limit(bad)
     monkeypatch.setenv("REVOPS_DUCKDB_MEMORY_LIMIT", "300MB")
     monkeypatch.setenv("REVOPS_DUCKDB_THREADS", "1")
     con = connect(":memory:")

@@ -1,8 +1,11 @@
 """Compose one aggregate SELECT over the opportunity relation from a tool's measures and params.
 
 Identifiers come only from the Dimension enum and the tools' own measure definitions; every
-value (dates, labels, limits) is a bound `$name` parameter. `render` turns the statement into
-the literal SQL reported in results, which gives the same rows when pasted into DuckDB.
+value (dates, labels, limits) is a bound `$name` parameter. A statement is built from parts
+(`Select`: columns, source, conditions, QUALIFY, ORDER BY, LIMIT), so adding a clause never edits
+SQL text, and `bind` returns the placeholder to the caller, who puts it where it is used.
+`render` turns the statement into the literal SQL reported in results, which gives the same rows
+when pasted into DuckDB.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
+
+import duckdb
 
 from tools.base import Dimension, Filter, Grain, Unit
 from tools.fiscal import GRAIN_MONTHS, Period
@@ -35,6 +40,8 @@ class Measure:
     expr: Expr
     unit: Unit
     additive: bool = True
+    shared: tuple[str, ...] = ()
+    """Run-wide parameters its SQL names (`$as_of`); the engine binds exactly those declared."""
 
 
 @dataclass
@@ -52,6 +59,22 @@ class Query:
             i += 1
         self.params[name] = value
         return f"${name}"
+
+    def share(self, name: str, value: Any) -> str:
+        """Bind `value` under exactly `name` (SQL written as text refers to it: `$as_of`)."""
+        if name in self.params and self.params[name] != value:
+            raise ValueError(f"parameter ${name} is already bound to another value")
+        self.params[name] = value
+        return f"${name}"
+
+    def used_by(self, con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, Any]:
+        """Return the values of the parameters `sql` names, as DuckDB's own parser reads it.
+
+        For a pool of parameters shared by several statements of one tool (its main statement
+        and its warnings); DuckDB refuses values a statement does not name.
+        """
+        (statement,) = con.extract_statements(sql)
+        return {k: self.params[k] for k in statement.named_parameters}
 
     def filters(self, filters: Sequence[Filter], qualifier: str = "") -> list[str]:
         """Return a WHERE condition per filter, values bound; `qualifier` prefixes columns."""
@@ -86,19 +109,63 @@ def label_columns(dims: list[Dimension]) -> list[str]:
             + [d.value]]
 
 
-def bucket_exprs(q: Query, column: str, grain: Grain, fy_start: int,
-                 ending: bool) -> tuple[str, str]:
-    """Return (bucket start expression over `column`, label expression over `bucket_start`)."""
+class Buckets(NamedTuple):
+    """The SQL of a time grain's buckets, its parameters already bound."""
+
+    start: str
+    """The start of the bucket a value of the column falls in."""
+    label: str
+    """The bucket's name ('FY2025 Q1'), over a column named `bucket_start`."""
+    step: str
+    """One bucket's length as an interval (to step generate_series from bucket to bucket)."""
+
+
+def bucket_exprs(q: Query, column: str, grain: Grain, fy_start: int, ending: bool) -> Buckets:
+    """Return the bucket start over `column`, the label over `bucket_start` and the step."""
     if grain == "week":
-        return (f"date_trunc('week', {column})::date",
-                "'week of ' || strftime(bucket_start, '%Y-%m-%d')")
+        return Buckets(f"date_trunc('week', {column})::date",
+                       "'week of ' || strftime(bucket_start, '%Y-%m-%d')", "to_days(7)")
     months = GRAIN_MONTHS[grain]
     s, m, e = q.bind("fy_start", fy_start), q.bind("months", months), q.bind("fy_ending", ending)
-    return (f"fiscal_bucket_start({column}, {s}, {m})",
-            f"fiscal_period_label(bucket_start, {s}, {e}, {m})")
+    return Buckets(f"fiscal_bucket_start({column}, {s}, {m})",
+                   f"fiscal_period_label(bucket_start, {s}, {e}, {m})", f"to_months({m})")
+
+
+@dataclass
+class Select:
+    """One SELECT kept as its clauses, in the order SQL writes them; `sql()` joins them."""
+
+    columns: list[str]
+    source: str
+    where: list[str] = field(default_factory=list)
+    group_by_all: bool = False
+    qualify: str | None = None
+    order_by: list[str] = field(default_factory=list)
+    limit: str | None = None
+    """A bound placeholder (`$top`), never a literal."""
+    ctes: list[str] = field(default_factory=list)
+    """`name as (...)` definitions of a WITH clause."""
+    column_separator: str = ",\n       "
+
+    def sql(self) -> str:
+        """Return the statement's text."""
+        parts = ["with " + ",\n".join(self.ctes) + "\n" if self.ctes else "",
+                 f"select {self.column_separator.join(self.columns)}\nfrom {self.source}"]
+        if self.where:
+            parts.append("\nwhere " + "\n  and ".join(self.where))
+        if self.group_by_all:
+            parts.append("\ngroup by all")
+        if self.qualify:
+            parts.append(f"\nqualify {self.qualify}")
+        if self.order_by:
+            parts.append("\norder by " + ", ".join(self.order_by))
+        if self.limit:
+            parts.append(f"\nlimit {self.limit}")
+        return "".join(parts)
 
 
 _PLACEHOLDER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+"""Only `render` reads placeholders back out of SQL: to show the statement with its values."""
 
 
 def literal(value: Any) -> str:
@@ -115,6 +182,8 @@ def literal(value: Any) -> str:
         return str(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):  # a struct
+        return "{" + ", ".join(f"{literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
     return "'" + str(value).replace("'", "''") + "'"
 
 

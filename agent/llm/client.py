@@ -28,9 +28,9 @@ from tenacity import wait_exponential_jitter as exponential_jitter
 
 from agent.llm.breaker import CircuitBreaker
 from agent.llm.errors import LLMOutputError, LLMUnavailable
-from agent.llm.settings import LLMSettings
 from agent.llm.usage import LLMCall, LLMUsage, Outcome
 from agent.retry_after import retry_after_seconds
+from tools.settings import LLMSettings
 
 if TYPE_CHECKING:
     from langchain_openai import ChatOpenAI

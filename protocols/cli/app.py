@@ -24,6 +24,7 @@ from protocols.cli.common import (
     parse_date,
     progress,
     read_only,
+    settings,
     stderr,
 )
 from protocols.cli.monitor import monitor
@@ -122,14 +123,14 @@ def _queue_escalation(response: Any, question: str, as_of: date | None) -> None:
     is said on stderr, never a failure of the answer."""
     if response.escalation is None:
         return
-    from protocols.settings import OutboxSettings
     from protocols.sqlstore import StoreOpenError
     from protocols.store import TaskStore
+    from tools.settings import Settings
 
     request = {"task_id": response.request_id, "sender": "cli", "question": question,
                "as_of": as_of.isoformat() if as_of else None}
     try:
-        where = OutboxSettings().state_db
+        where = Settings().service.state_db
         if isinstance(where, Path):
             where.parent.mkdir(parents=True, exist_ok=True)
         with TaskStore(where) as store:
@@ -388,7 +389,8 @@ def eval_(
     """Score the agent on a question set: intent and value accuracy, per parser and tool."""
     from agent import evaluation as ev
     from agent.context import Warehouse
-    from agent.session import data_dir, make_llm
+    from agent.session import make_llm
+    from tools.settings import data_dir
 
     if parser not in ("rules", "llm", "both"):
         raise typer.BadParameter("expected rules, llm or both", param_hint="--parser")
@@ -411,8 +413,9 @@ def eval_(
                        fiscal_year_start_month=qset.demo.fiscal_year_start_month)
     con = read_only(path)
     try:
-        wh = Warehouse(con)
-        answer = ev.answerers(wh, parser, make_llm() if parser != "rules" else None)
+        config = settings()
+        wh = Warehouse(con, config.warehouse.answer_cache)
+        answer = ev.answerers(wh, parser, make_llm(config.llm) if parser != "rules" else None)
         with progress() as bar:
             tasks = {p: bar.add_task(f"eval: {p}", total=len(qset.cases))
                      for p, f in answer.items() if f is not None}

@@ -6,7 +6,6 @@ open them, so `revops --help` and `revops tools` stay fast."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from typing import Any, NoReturn
 import typer
 
 from tools.base import MAX_DATE, MIN_DATE
+from tools.settings import Settings, configured
 
 
 def stderr(message: str) -> None:
@@ -47,11 +47,19 @@ def parse_date(value: str | None, option: str, as_json: bool = False) -> date | 
     return day
 
 
+def settings() -> Settings:
+    """Return this run's settings; a bad variable or config file is exit 2."""
+    try:
+        return Settings()
+    except ValueError as exc:  # pydantic's ValidationError: a bad REVOPS_* variable or file
+        stderr(f"error: invalid settings: {exc}")
+        raise typer.Exit(2) from None
+
+
 def default_db() -> Path:
     """Return $REVOPS_DB or the per-user default warehouse path."""
-    from agent.session import warehouse_path
-
-    return warehouse_path()
+    db: Path = settings().warehouse.db
+    return db
 
 
 def progress() -> Any:
@@ -100,17 +108,18 @@ def open_warehouse(db: Path | None, *, threads: bool, live: bool = False
     """Open the warehouse read-only (building the demo on first use), the model client and,
     for conversations, the thread store, for one command. `live`: follow the file when an
     import replaces it (a server)."""
-    path = db or default_db()
-    if db is None and not os.environ.get("REVOPS_DB", "").strip() and not path.exists():
+    config = settings()
+    path = db or config.warehouse.db
+    if db is None and not configured(config.warehouse, "db") and not path.exists():
         stderr(f"No warehouse yet: building the demo company in {path} (one time).")
         build_demo(path)
     from agent.ask import ThreadStoreError, open_threads
     from agent.context import Warehouse
-    from agent.session import make_llm, threads_path
+    from agent.session import make_llm
 
     con = read_only(path)
     try:
-        saver = open_threads(threads_path()) if threads else None
+        saver = open_threads(config.warehouse.threads_db) if threads else None
     except ThreadStoreError as exc:  # bad REVOPS_THREADS_DB: a message, not a traceback
         con.close()
         stderr(f"error: {exc}")
@@ -119,9 +128,10 @@ def open_warehouse(db: Path | None, *, threads: bool, live: bool = False
         if live:
             from agent.live_warehouse import LiveWarehouse
 
-            yield LiveWarehouse(path, first=Warehouse(con)), make_llm(), saver
+            first = Warehouse(con, config.warehouse.answer_cache)
+            yield LiveWarehouse(path, first=first), make_llm(config.llm), saver
         else:
-            yield Warehouse(con), make_llm(), saver
+            yield Warehouse(con, config.warehouse.answer_cache), make_llm(config.llm), saver
     finally:
         con.close()
         if saver is not None:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # the command imports them when it runs: `revops --help` stay
     from protocols.store import TaskStore
 
 MonitorsOption = Annotated[Path | None, typer.Option(
-    "--monitors", envvar="REVOPS_MONITORS_FILE", show_default=False,
+    "--monitors", show_default=False,
     help="Monitors file (TOML) that disables, replaces or adds monitors "
          "(default: $REVOPS_MONITORS_FILE; the shipped monitors always load first).")]
 
@@ -55,24 +55,23 @@ def monitor(
     """Evaluate the monitors and send insights (new, still open, resolved) through the outbox."""
     from protocols.monitor_config import MonitorConfigError, load_monitors
     from protocols.outbox import Outbox
-    from protocols.settings import OutboxSettings
     from protocols.store import TaskStore
+    from tools.settings import Settings, location
 
     fixed_as_of = parse_date(as_of, "--as-of")
     try:
-        monitors = load_monitors(monitors_file)
+        config = Settings()
+    except ValueError as exc:  # pydantic's ValidationError: a bad REVOPS_* variable
+        fail(f"invalid settings: {exc}")
+    settings = config.service
+    try:
+        monitors = load_monitors(monitors_file or config.monitors.file)
     except MonitorConfigError as exc:
         fail(str(exc))
-    try:
-        settings = OutboxSettings()
-    except ValueError as exc:  # pydantic's ValidationError: a bad REVOPS_* variable
-        fail(f"invalid outbox settings: {exc}")
     from protocols.sqlstore import StoreOpenError
 
     try:
-        from protocols.cli.outbox import state_location
-
-        opened = TaskStore(state_location(store) if store else settings.state_db)
+        opened = TaskStore(location(store) if store else settings.state_db)
     except StoreOpenError as exc:
         fail(str(exc))
     with opened as task_store, Outbox.from_settings(task_store, settings) as outbox:

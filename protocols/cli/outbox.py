@@ -1,7 +1,7 @@
 """`revops outbox`: see, deliver and re-queue the escalations waiting for the hub or a peer.
 
 The store is $REVOPS_STATE_DB (or --store); endpoints and the retry policy come from the same
-settings the service uses (protocols/settings.py), so a pass from the CLI behaves like the
+settings the service uses (tools/settings.py), so a pass from the CLI behaves like the
 service's background loop. The store and the outbox are imported inside the commands, so
 `revops --help` stays fast.
 """
@@ -35,16 +35,16 @@ def _open(store_path: str | None, *, outbox: bool = False,
           as_json: bool = False, required: bool = False) -> Iterator[tuple[Any, Any]]:
     """Open the store (and an outbox on it); a store not created yet means no escalations."""
     from protocols.outbox import Outbox
-    from protocols.settings import OutboxSettings
     from protocols.store import TaskStore
+    from tools.settings import Settings, location
 
     try:
-        settings = OutboxSettings()
+        settings = Settings().service
     except ValueError as exc:  # pydantic's ValidationError: a bad REVOPS_* variable
         fail(f"invalid outbox settings: {exc}")
     from protocols.sqlstore import StoreOpenError
 
-    path = state_location(store_path) if store_path else settings.state_db
+    path = location(store_path) if store_path else settings.state_db
     missing = isinstance(path, Path) and not path.exists()  # a PostgreSQL URL always opens
     if missing and required:
         fail(f"no task store at {path}", code=1)
@@ -65,13 +65,6 @@ def _open(store_path: str | None, *, outbox: bool = False,
         if box is not None:
             box.close()
         store.close()
-
-
-def state_location(value: str) -> Path | str:
-    """A --store value: a postgresql:// URL as given, else a file path."""
-    from agent.session import is_postgres_url
-
-    return value.strip() if is_postgres_url(value) else Path(value).expanduser()
 
 
 def _console() -> Any:

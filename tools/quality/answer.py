@@ -14,6 +14,7 @@ from tools.base import (
 )
 from tools.metrics.core.envelope import Fetched, envelope
 from tools.quality.catalog import Rule
+from tools.quality.compile import bound
 from tools.quality.duplicates import MAX_EDITS, duplicates_sql
 from tools.quality.history import catalog_in_effect, recent_runs
 from tools.quality.issues import Listing, deal_listing, record_listing, value_view
@@ -21,25 +22,9 @@ from tools.quality.model import RunResult
 from tools.quality.recorded import current_run
 from tools.quality.report import failing
 from tools.quality.runner import bind_values, default_as_of, prepare, run_checks
-from tools.query import literal, plain, render
+from tools.query import plain, render
 
 DUPLICATE_ROWS = 50
-
-
-def render_structs(sql: str, params: dict[str, Any]) -> str:
-    """Render like tools.query.render, also for lists of dicts (DuckDB struct lists)."""
-    def one(v: Any) -> str:
-        if isinstance(v, dict):
-            return "{" + ", ".join(f"'{k}': {one(x)}" for k, x in v.items()) + "}"
-        if isinstance(v, list):
-            return "[" + ", ".join(one(x) for x in v) + "]"
-        return literal(v)
-
-    structured = {k: v for k, v in params.items() if isinstance(v, list) and v and
-                  isinstance(v[0], dict)}
-    for k, v in structured.items():
-        sql = sql.replace(f"${k}", one(v))
-    return render(sql, {k: v for k, v in params.items() if k not in structured})
 
 
 def check_run(ctx: ToolContext, recorded_ok: bool = True) -> RunResult:
@@ -188,8 +173,8 @@ def duplicates_result(ctx: ToolContext, params: MetricParams) -> MetricResult:
                              options=["accounts", "contacts", "leads"])
     sql = duplicates_sql(kind)
     values = {"top": params.top or DUPLICATE_ROWS, "max_edits": MAX_EDITS}
-    bound = {k: v for k, v in values.items() if f"${k}" in sql}
-    cur = ctx.con.execute(sql, bound)
+    bound_values = bound(ctx.con, sql, values)
+    cur = ctx.con.execute(sql, bound_values)
     raw = cur.fetchall()
     columns = [d[0] for d in cur.description][:-1]
     total = int(raw[0][-1]) if raw else 0
@@ -197,7 +182,8 @@ def duplicates_result(ctx: ToolContext, params: MetricParams) -> MetricResult:
         f"{total:,} {kind} look like duplicates of earlier ones; counts of {kind} include "
         "each twice until they are merged in the CRM."))] if total else []
     return _result(ctx, "duplicates", columns, [[plain(v) for v in r[:-1]] for r in raw], total,
-                   render(sql, bound), f"Likely duplicate {kind}: the earliest-created record "
+                   render(sql, bound_values),
+                   f"Likely duplicate {kind}: the earliest-created record "
                    "is the original; matches on normalized domain, name or e-mail, or names at "
                    f"most {MAX_EDITS} letters apart.", warnings, default_as_of(
                        ctx.settings, ctx.as_of))

@@ -36,6 +36,8 @@ class Caveat:
     metrics: frozenset[str]
     message: str
     """Formatted with n, total and share; says what the number does with these deals."""
+    shared: tuple[str, ...] = ()
+    """Run-wide parameters the condition names (`$as_of`)."""
 
 
 CAVEATS = (
@@ -47,7 +49,7 @@ CAVEATS = (
     Caveat("dq_past_close_date", "R12", "status = 'open' and close_date < $as_of",
            OPEN_METRICS | {"opportunity_count"},
            "{n} of {total} open deals ({share}) have a close date before the as-of date (rule "
-           "R12); they are still counted as open."),
+           "R12); they are still counted as open.", shared=("as_of",)),
     Caveat("dq_unknown_stage", "R06", "stage_unresolved", DEAL_METRICS,
            "{n} of {total} deals ({share}) are in a stage missing from the stage dictionary "
            "(rule R06); their status comes from the deal's own won/closed flags."),
@@ -67,7 +69,8 @@ VOCABULARY_OF = {Dimension.industry: "industry", Dimension.lead_source: "lead_so
 def caveat_measures(spec: MetricSpec, params: MetricParams) -> list[Measure]:
     """Return the `dq_*` count columns to add to a metric's statement."""
     del params  # every applicable caveat is counted, whatever the breakdown
-    return [Measure(c.column, partial(filtered, "count(*)", c.condition), "count")
+    return [Measure(c.column, partial(filtered, "count(*)", c.condition), "count",
+                    shared=c.shared)
             for c in CAVEATS if spec.name in c.metrics]
 
 

@@ -87,6 +87,7 @@ def relation_sql(spec: TableSpec, extra: dict[str, str] | None = None,
     columns = {k: v for k, v in spec.derived.items() if only is None or k in only}
     columns.update(extra or {})
     used = " ".join([spec.scope, *columns.values()])
+    # the catalog's expressions are text its author wrote: a join is kept when one names its alias
     joins = [j.strip() for alias, j in spec.joins.items()
              if only is None or re.search(rf"\b{re.escape(alias)}\.", used)]
     if spec.deal_column and (only is None or "__deals" in only):
@@ -109,9 +110,8 @@ def plan_tables(con: duckdb.DuckDBPyConnection, catalog: Catalog, corporate_curr
         if not rules or (only is not None and name not in only):
             continue
         relation = relation_sql(spec)
-        cur = con.execute(f"SELECT * FROM ({relation}) r LIMIT 0",
-                          {"corporate_currency": corporate_currency}
-                          if "$corporate_currency" in relation else {})
+        probe = f"SELECT * FROM ({relation}) r LIMIT 0"
+        cur = con.execute(probe, bound(con, probe, {"corporate_currency": corporate_currency}))
         columns = {d[0]: str(d[1]) for d in cur.description}
         base = tuple(c for c in columns if c not in spec.derived and not c.startswith("__"))
         plan = TablePlan(spec, relation, columns, base, tuple(keys.get(name, ())))
@@ -185,12 +185,15 @@ def _needs(rule: Rule, used: set[str], plan: TablePlan) -> tuple[str, ...]:
 
 
 def _rename(sql: str, old: str, new: str) -> str:
+    # a rule's condition is text its author wrote; namespacing its own `$names` is a text rewrite
     return re.sub(rf"\${re.escape(old)}\b", f"${new}", sql)
 
 
-def bound(sql: str, values: dict[str, Any]) -> dict[str, Any]:
-    """Return the values of the `$name` parameters `sql` uses (DuckDB refuses extra ones)."""
-    return {k: values[k] for k in set(re.findall(r"\$([A-Za-z_]\w*)", sql))}
+def bound(con: duckdb.DuckDBPyConnection, sql: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Return the values of the `$name` parameters `sql` uses, as DuckDB's parser reads them
+    (DuckDB refuses extra ones)."""
+    (statement,) = con.extract_statements(sql)
+    return {k: values[k] for k in statement.named_parameters}
 
 
 def completeness(plan: TablePlan, check: Check, columns: tuple[str, ...]) -> Check:

@@ -44,9 +44,7 @@ def misspellings(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: TablePl
                  check: Check, params: dict[str, Any]) -> tuple[list[Finding], str]:
     """Return the column's likely misspellings and a note (e.g. too many distinct values)."""
     rule = check.rule
-    sql = TYPO_SQL.format(col=f'"{rule.column}"', relation=plan.narrow(check), limit=MAX_DISTINCT)
-    values = {**params, "vocab": catalog.vocabularies[rule.typo or ""]}
-    rows = con.execute(sql, bound(sql, values)).fetchall()
+    rows = con.execute(*typo_statement(con, catalog, plan, check, params)).fetchall()
     found = [Finding(value=v, records=int(n), suggestion=s) for v, n, s, _ in rows]
     if not rows:
         many = con.execute(f'SELECT count(DISTINCT "{rule.column}") FROM "{rule.table}"')
@@ -56,10 +54,27 @@ def misspellings(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: TablePl
     return found, ""
 
 
+def typo_statement(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: TablePlan,
+                   check: Check, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Return the statement finding a typo rule's misspellings, with its bound values."""
+    rule = check.rule
+    sql = TYPO_SQL.format(col=f'"{rule.column}"', relation=plan.narrow(check), limit=MAX_DISTINCT)
+    values = {**params, "vocab": catalog.vocabularies[rule.typo or ""]}
+    return sql, bound(con, sql, values)
+
+
 def orphan_values(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: TablePlan,
                   check: Check, params: dict[str, Any], limit: int = TOP) -> list[Finding]:
     """Return the most frequent failing values of a reference or picklist rule, with the
     closest master record (or allowed value) when one is clearly meant."""
+    rows = con.execute(*orphan_statement(con, catalog, plan, check, params, limit)).fetchall()
+    return [Finding(value=str(v), records=int(n), suggestion=s) for v, n, s in rows]
+
+
+def orphan_statement(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: TablePlan,
+                     check: Check, params: dict[str, Any],
+                     limit: int = TOP) -> tuple[str, dict[str, Any]]:
+    """Return the statement of `orphan_values`, with its bound values."""
     rule = check.rule
     col = f'r."{rule.column}"'
     bad = (f"SELECT CAST({col} AS VARCHAR) AS value, count(*) AS n FROM ({plan.narrow(check)}) r "
@@ -78,5 +93,4 @@ def orphan_values(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: TableP
            f"{NORM.format('b.value')}, {NORM.format('m.label')}) >= 0.9\n"
            f"GROUP BY ALL ORDER BY b.n DESC, b.value")
     values = {**params, "allowed_values": list(rule.allowed or [])}
-    rows = con.execute(sql, bound(sql, values)).fetchall()
-    return [Finding(value=str(v), records=int(n), suggestion=s) for v, n, s in rows]
+    return sql, bound(con, sql, values)

@@ -11,10 +11,15 @@ import duckdb
 
 from tools.base import Dimension, MetricParams
 from tools.quality.compile import Check, TablePlan, bound
-from tools.quality.findings import misspellings, orphan_values
+from tools.quality.findings import (
+    misspellings,
+    orphan_statement,
+    orphan_values,
+    typo_statement,
+)
 from tools.quality.model import Finding
 from tools.quality.runner import failing_ids_sql
-from tools.query import Query, label
+from tools.query import Query, label, render
 
 DEFAULT_ROWS = 50
 DEAL_COLUMNS = ("opportunity", "rep", "account", "stage", "status", "amount_corp AS amount",
@@ -39,14 +44,16 @@ def value_view(con: duckdb.DuckDBPyConnection, catalog: Any, plan: TablePlan, ch
     rule = check.rule
     if rule.typo:
         found = findings or misspellings(con, catalog, plan, check, values)[0]
+        sql, bound_values = typo_statement(con, catalog, plan, check, values)
     elif rule.references or rule.allowed:
         found = orphan_values(con, catalog, plan, check, values, limit=DEFAULT_ROWS)
+        sql, bound_values = orphan_statement(con, catalog, plan, check, values, DEFAULT_ROWS)
     else:
         return None
     rows = [[f.value, f.records, f.suggestion] for f in found]
     total = sum(f.records for f in found)
     return Listing([name or rule.column or "value", "records", "did_you_mean"], rows, total,
-                   f"-- values of {rule.table}.{rule.column} failing {rule.id} ({rule.name})")
+                   render(sql, bound_values))
 
 
 def deal_listing(con: duckdb.DuckDBPyConnection, plan: TablePlan, check: Check,
@@ -96,9 +103,8 @@ def _cell(v: Any) -> Any:
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, values: dict[str, Any]) -> Listing:
-    from tools.query import render
 
-    params = bound(sql, values)
+    params = bound(con, sql, values)
     cur = con.execute(sql, params)
     columns = [d[0] for d in cur.description][:-1]
     raw = cur.fetchall()

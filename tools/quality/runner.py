@@ -84,7 +84,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, catalog: Catalog, settings: Compa
     values = bind_values(catalog, settings, as_of)
     active, results = prepare(con, catalog, values)
     sql = run_statement(active, catalog.accuracy.scope, catalog.accuracy.comparator)
-    params = bound(sql, values)
+    params = bound(con, sql, values)
     out = con.execute(sql, params).fetchall()
     run = _assemble(out, results, catalog, as_of, started, render(sql, params))
     for plan, checks in active:

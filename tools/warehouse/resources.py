@@ -10,6 +10,8 @@ out-of-memory error rather than slowing down:
 
     REVOPS_DUCKDB_MEMORY_LIMIT   a DuckDB size ('6GB', '512MB') or a fraction of RAM ('0.4')
     REVOPS_DUCKDB_THREADS        a thread count (default: DuckDB's, one per core)
+
+(read through tools.settings.WarehouseSettings, like every other variable).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import os
 import re
 
 import duckdb
+
+from tools.settings import Settings, WarehouseSettings
 
 DEFAULT_FRACTION = 0.6
 DEFAULT_CAP_GB = 12.0
@@ -36,10 +40,9 @@ def physical_ram_gb() -> float:
         return 0.0
 
 
-def memory_limit(environ: dict[str, str] | None = None) -> str:
-    """The memory_limit writers use, from REVOPS_DUCKDB_MEMORY_LIMIT or the default."""
-    env = os.environ if environ is None else environ
-    raw = env.get("REVOPS_DUCKDB_MEMORY_LIMIT", "").strip()
+def memory_limit(setting: str | None) -> str:
+    """The memory_limit writers use, from REVOPS_DUCKDB_MEMORY_LIMIT's value or the default."""
+    raw = (setting or "").strip()
     ram = physical_ram_gb()
     if not raw:
         gb = min(ram * DEFAULT_FRACTION, DEFAULT_CAP_GB) if ram else DEFAULT_CAP_GB
@@ -57,10 +60,9 @@ def memory_limit(environ: dict[str, str] | None = None) -> str:
     return f"{ram * fraction:.1f}GB"
 
 
-def threads(environ: dict[str, str] | None = None) -> int | None:
-    """The thread count from REVOPS_DUCKDB_THREADS, or None for DuckDB's default."""
-    env = os.environ if environ is None else environ
-    raw = env.get("REVOPS_DUCKDB_THREADS", "").strip()
+def threads(setting: str | None) -> int | None:
+    """The thread count from REVOPS_DUCKDB_THREADS's value, or None for DuckDB's default."""
+    raw = (setting or "").strip()
     if not raw:
         return None
     if not raw.isdigit() or int(raw) < 1:
@@ -68,9 +70,11 @@ def threads(environ: dict[str, str] | None = None) -> int | None:
     return int(raw)
 
 
-def apply_limits(con: duckdb.DuckDBPyConnection) -> None:
-    """Set memory_limit (and threads when configured) on a writing connection."""
-    con.execute(f"SET memory_limit = '{memory_limit()}'")
-    count = threads()
+def apply_limits(con: duckdb.DuckDBPyConnection, limits: WarehouseSettings | None = None) -> None:
+    """Set memory_limit (and threads when configured) on a writing connection; `limits`
+    default to this run's settings."""
+    config = limits or Settings().warehouse
+    con.execute(f"SET memory_limit = '{memory_limit(config.duckdb_memory_limit)}'")
+    count = threads(config.duckdb_threads)
     if count is not None:
         con.execute(f"SET threads = {count}")

@@ -23,7 +23,7 @@ from tools.base import (
 from tools.fiscal import Period
 from tools.metrics.core.envelope import envelope, fetch, headline_column
 from tools.metrics.core.spec import source
-from tools.metrics.recurring.subscriptions import capped_period, check_dims, used
+from tools.metrics.recurring.subscriptions import capped_period, check_dims
 from tools.query import Query
 
 OWNER_DIMS = (Dimension.rep, Dimension.manager, Dimension.team, Dimension.region,
@@ -85,7 +85,7 @@ def activity_metrics(ctx: ToolContext, params: MetricParams) -> MetricResult:
     dims = list(params.group_by)
     parts = _parts(ctx, q, params, period, stale, dims)
     sql = _assemble(q, params, parts, dims, headline)
-    fetched = fetch(ctx, sql, used(sql, q.params))
+    fetched = fetch(ctx, sql, q.used_by(ctx.con, sql))
     n = fetched.total("activities")
     return envelope(
         ctx, fetched, metric="activity_metrics", measure=headline,
@@ -122,7 +122,7 @@ def _part(name: str, dims: list[Dimension], rel: str, owner: str, type_col: str 
 
 def _parts(ctx: ToolContext, q: Query, params: MetricParams, period: Period, stale: int,
            dims: list[Dimension]) -> list[str]:
-    q.params["as_of"] = ctx.as_of
+    q.share("as_of", ctx.as_of)  # QUALIFIED names $as_of
     ps, pe = q.bind("p_start", period.start), q.bind("p_end", period.end)
     since = q.bind("stale_since", date.fromordinal(period.end.toordinal() - stale + 1))
     deals = source(ctx, q)
@@ -137,7 +137,7 @@ def _parts(ctx: ToolContext, q: Query, params: MetricParams, period: Period, sta
     same_type = " and y.activity_type = x.activity_type" if t else ""
     types = " cross join (select distinct activity_type from qualified) x" if t else ""
     return [
-        QUALIFIED.replace("{type_filter}", by_type),
+        QUALIFIED.format(type_filter=by_type),
         f"deals as (select * from {deals})",
         f"counted as (select * from qualified where day between {ps} and {pe})",
         f"days as (\n  select cast(d as date) as d from generate_series({ps}, {pe}, "
@@ -197,7 +197,7 @@ def _warnings(ctx: ToolContext, q: Query, parts: list[str], period: Period,
     sql = (f"with {parts[0]},\n{parts[2]}\nselect count(*) filter (where due_date_used), "
            f"(select count(*) from activities a where a.owner_id not in (select user_id from "
            f"users)\n  and {DAY} between $p_start and $p_end) from counted")
-    due, unknown = ctx.con.execute(sql, used(sql, q.params)).fetchone()  # type: ignore[misc]
+    due, unknown = ctx.con.execute(sql, q.used_by(ctx.con, sql)).fetchone()  # type: ignore[misc]
     if due:
         out.append(Warning(code="DUE_DATE_AS_OCCURRED", message=f"{due:,} activities have no "
                            "completion time; their due date is used as the activity date."))

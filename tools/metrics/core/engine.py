@@ -26,6 +26,7 @@ from tools.quality.caveats import caveat_measures
 from tools.query import (
     Measure,
     Query,
+    Select,
     bucket_exprs,
     filtered,
     label,
@@ -38,6 +39,13 @@ def reference_checks(params: MetricParams) -> list[Measure]:
     dims = {d.value for d in params.group_by} | {f.dimension.value for f in params.filters}
     return [Measure(f"{flag}_{dim}", partial(filtered, "count(*)", flag), "count")
             for dim, (flag, _) in REFERENCE_CHECKS.items() if dim in dims]
+
+
+def bind_shared(ctx: ToolContext, q: Query, measures: list[Measure]) -> None:
+    """Bind the run-wide values (`$as_of`) the statement's measures declare they name."""
+    values = {"as_of": ctx.as_of}
+    for name in dict.fromkeys(n for m in measures for n in m.shared):
+        q.share(name, values[name])
 
 
 def run_metric(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> MetricResult:
@@ -61,6 +69,7 @@ def run_metric(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> Metr
             conds.append(q.between(spec.period_column, period, "p"))
     conds += q.filters(params.filters)
     cols = list(measures) + reference_checks(params) + caveat_measures(spec, params)
+    bind_shared(ctx, q, cols)
     selects = [f"{m.expr(current)} as {m.name}" for m in cols]
     names = [m.name for m in cols]
     if params.compare:
@@ -86,19 +95,18 @@ def run_metric(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> Metr
 
 def _grouped_sql(q: Query, params: MetricParams, dims: list[Dimension], src: str, where: str,
                  selects: list[str], headline: str) -> tuple[str, list[str]]:
-    select = ",\n       ".join([label(d) for d in dims] + selects)
-    sql = f"select {select}\nfrom {src}\nwhere {where}"
+    stmt = Select([label(d) for d in dims] + selects, src, [where])
     if dims:
-        sql += "\ngroup by all"
+        stmt.group_by_all = True
         direction = "asc" if params.order == "asc" else "desc"
-        keys = ", ".join(d.value for d in dims)
+        keys = [d.value for d in dims]
         if Dimension.stage in dims and params.top is None:
-            sql += f"\norder by min(stage_order) nulls last, {keys}"
+            stmt.order_by = ["min(stage_order) nulls last", *keys]
         else:
-            sql += f"\norder by {headline} {direction} nulls last, {keys}"
+            stmt.order_by = [f"{headline} {direction} nulls last", *keys]
         if params.top:
-            sql += f"\nlimit {q.bind('top', params.top)}"
-    return sql, label_columns(dims)
+            stmt.limit = q.bind("top", params.top)
+    return stmt.sql(), label_columns(dims)
 
 
 def _trend_sql(ctx: ToolContext, q: Query, spec: MetricSpec, params: MetricParams, period: Any,
@@ -110,38 +118,34 @@ def _trend_sql(ctx: ToolContext, q: Query, spec: MetricSpec, params: MetricParam
     grain = params.time_grain
     assert grain is not None
     cal = ctx.settings.calendar
-    bucket, label_sql = bucket_exprs(q, spec.period_column, grain, cal.start_month, cal.ending)
+    buckets = bucket_exprs(q, spec.period_column, grain, cal.start_month, cal.ending)
     dims = list(params.group_by)
-    inner = (f"  select {bucket} as bucket_start"
+    inner = (f"m as (\n  select {buckets.start} as bucket_start"
              + "".join(f",\n         {s}" for s in [label(d) for d in dims] + selects)
-             + f"\n  from {src}\n  where {where}\n  group by all")
+             + f"\n  from {src}\n  where {where}\n  group by all\n)")
     grain_col = grain
+    direction = "asc" if params.order == "asc" else "desc"
     if dims:
-        keys = ", ".join(d.value for d in dims)
-        outer = (f"select {label_sql} as {grain_col}, "
-                 + ", ".join(label_columns(dims) + names)
-                 + f"\nfrom m\norder by bucket_start, {headline} desc nulls last, {keys}")
+        keys = [d.value for d in dims]
+        outer = Select([f"{buckets.label} as {grain_col}", *label_columns(dims), *names], "m",
+                       order_by=["bucket_start", f"{headline} desc nulls last", *keys],
+                       ctes=[inner], column_separator=", ")
         if params.top:
-            outer = outer.replace(
-                "\norder by",
-                f"\nqualify row_number() over (partition by bucket_start order by {headline} "
-                f"{'asc' if params.order == 'asc' else 'desc'} nulls last, {keys}) "
-                f"<= {q.bind('top', params.top)}\norder by", 1)
+            outer.qualify = (f"row_number() over (partition by bucket_start order by {headline} "
+                             f"{direction} nulls last, {', '.join(keys)}) "
+                             f"<= {q.bind('top', params.top)}")
     else:
         start = q.bind("b_start", ctx.settings.calendar.bucket_start(period.start, grain))
-        step = "to_days(7)" if grain == "week" else f"to_months({q.params['months']})"
-        outer_cols = ", ".join(
-            f"coalesce({n}, 0) as {n}" if _additive(spec, n) else n for n in names)
-        order = "bucket_start"
+        outer_cols = [f"coalesce({n}, 0) as {n}" if _additive(spec, n) else n for n in names]
+        outer = Select(
+            [f"{buckets.label} as {grain_col}", *outer_cols],
+            f"(select unnest(generate_series({start}, {q.bind('b_end', period.end)}, "
+            f"{buckets.step}))::date as bucket_start) buckets\nleft join m using (bucket_start)",
+            order_by=["bucket_start"], ctes=[inner], column_separator=", ")
         if params.top:  # "best month": rank the buckets instead of listing them in time order
-            direction = "asc" if params.order == "asc" else "desc"
-            order = (f"{headline} {direction} nulls last, bucket_start\n"
-                     f"limit {q.bind('top', params.top)}")
-        outer = (f"select {label_sql} as {grain_col}, {outer_cols}\n"
-                 f"from (select unnest(generate_series({start}, {q.bind('b_end', period.end)}, "
-                 f"{step}))::date as bucket_start) buckets\n"
-                 f"left join m using (bucket_start)\norder by {order}")
-    return f"with m as (\n{inner}\n)\n{outer}", [grain_col] + label_columns(dims)
+            outer.order_by = [f"{headline} {direction} nulls last", "bucket_start"]
+            outer.limit = q.bind("top", params.top)
+    return outer.sql(), [grain_col] + label_columns(dims)
 
 
 def _additive(spec: MetricSpec, name: str) -> bool:

@@ -8,7 +8,6 @@ lookup from a requested measure to its column.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Final, NamedTuple
@@ -47,15 +46,8 @@ def fetch(ctx: ToolContext, sql: str, params: Mapping[str, Any]) -> Fetched:
     return Fetched(columns, rows, render(sql, dict(params)))
 
 
-def bind_as_of(ctx: ToolContext, q: Query, sql: str) -> None:
-    """Bind `$as_of` when a measure compares against the as-of date."""
-    if re.search(r"\$as_of\b", sql):
-        q.params["as_of"] = ctx.as_of
-
-
 def fetch_query(ctx: ToolContext, q: Query, sql: str) -> Fetched:
-    """Run a statement built on `q`, binding `$as_of` when a measure compares against it."""
-    bind_as_of(ctx, q, sql)
+    """Run a statement built on `q` with every parameter it bound."""
     return fetch(ctx, sql, q.params)
 
 

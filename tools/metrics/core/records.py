@@ -9,7 +9,6 @@ tool gets trends, breakdowns and comparisons from one tested path.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -70,10 +69,10 @@ def _bucket_row(q: Query, tag: str, period: Period, as_of: str) -> str:
 def _trend_buckets(frame: RecordFrame, as_of: str) -> tuple[str, str]:
     q, cal, grain = frame.q, frame.ctx.settings.calendar, frame.params.time_grain
     assert grain is not None
-    _, label_sql = bucket_exprs(q, "bucket_start", grain, cal.start_month, cal.ending)
+    buckets = bucket_exprs(q, "bucket_start", grain, cal.start_month, cal.ending)
+    label_sql, step = buckets.label, buckets.step
     first = q.bind("b_first", cal.bucket_start(frame.period.start, grain))
     p_start, p_end = q.bind("p_start", frame.period.start), q.bind("p_end", frame.period.end)
-    step = "to_days(7)" if grain == "week" else f"to_months({q.params['months']})"
     sql = (f"  select 'current' as tag, bs as bucket_start, greatest(bs, {p_start}) as b_start,\n"
            f"         least(cast(bs + {step} as date) - 1, {p_end}, {as_of}) as b_end\n"
            f"  from (select unnest(generate_series({first}, {p_end}, {step}))::date as bs)")
@@ -83,8 +82,7 @@ def _trend_buckets(frame: RecordFrame, as_of: str) -> tuple[str, str]:
 def finish(frame: RecordFrame, ctes: str) -> MetricResult:
     """Aggregate the tool's records (`ctes` ends with `r`), run it and wrap the result."""
     sql = statement(frame, ctes)
-    fetched = fetch(frame.ctx, sql, {k: v for k, v in frame.q.params.items()
-                                     if re.search(rf"\${k}\b", sql)})
+    fetched = fetch(frame.ctx, sql, frame.q.used_by(frame.ctx.con, sql))  # maybe no $cutoff
     spec, p = frame.spec, frame.params
     n = fetched.total(spec.count)
     warnings = [no_data(frame.ctx, frame.period, "records")] if n == 0 else []

@@ -24,12 +24,11 @@ from tools.quality.answer import (
     check_run,
     duplicates_result,
     issues_result,
-    render_structs,
     run_warnings,
 )
 from tools.quality.loader import load_catalog
 from tools.quality.model import RunResult
-from tools.query import Query, label, plain
+from tools.query import Query, plain, render
 
 ACCURACY_DEFINITION = (
     "Data accuracy rate (METRICS M70): records passing every critical data-quality rule / "
@@ -111,14 +110,14 @@ def _by_owner(ctx: ToolContext, run: RunResult,
         where="\nWHERE " + " AND ".join(conds) if conds else "", group=group)
     cur = ctx.con.execute(sql, q.params)
     columns = [d[0] for d in cur.description]
-    return columns, [list(r) for r in cur.fetchall()], render_structs(sql, q.params)
+    return columns, [list(r) for r in cur.fetchall()], render(sql, q.params)
 
 
 def _owner_label(dim: Dimension) -> str:
     """Label of an owner dimension; an owner missing from users keeps its raw id as rep."""
     if dim == Dimension.rep:
         return "coalesce(r.rep, o.owner_id) AS rep"
-    return label(dim).replace("coalesce(", "coalesce(r.", 1)
+    return f"coalesce(r.{dim.value}, '(none)') as {dim.value}"
 
 
 def issue_names() -> tuple[str, ...]:

@@ -35,10 +35,11 @@ DEFINITION = (
     "stuck_amount, then pipeline order (METRICS M81). Window: the period, default the 4 full "
     "fiscal quarters before the as-of date.")
 
-RANKING = """select stage, bottleneck_score, stuck_share, conversion as conversion_rate,
+RANKING_SQL = """select stage, bottleneck_score, stuck_share, conversion as conversion_rate,
        median_days, p75_days, open_deals, stuck_deals, stuck_amount, entered
-from (select *, stuck_share * (1 - conversion) as bottleneck_score from inputs)
+from (select *, stuck_share * (1 - conversion) as bottleneck_score from inputs{where})
 order by bottleneck_score desc nulls last, stuck_amount desc nulls last, stage_order, stage"""
+RANKING = RANKING_SQL.format(where="")
 """The M81 rule over per-stage inputs (a relation `inputs`); tested on the METRICS example."""
 
 INPUTS = """conv as (
@@ -97,11 +98,9 @@ def bottleneck(ctx: ToolContext, params: MetricParams) -> MetricResult:
     deals = (f"deals as (\n  select {', '.join(cols)}\n  from "
              f"{snapshot(ctx, q, ctx.as_of, 'deals_ts')}\n  where {where}\n)")
     inputs = INPUTS.format(conversion=CONVERSION, age=days_between("v.entered_at", ts))
-    ranking = RANKING
     stages = [f for f in params.filters if f.dimension == Dimension.stage]
-    if stages:
-        ranking = RANKING.replace("from inputs)", "from inputs where "
-                                  + " and ".join(q.filters(stages)) + ")")
+    where = " where " + " and ".join(q.filters(stages)) if stages else ""
+    ranking = RANKING_SQL.format(where=where)
     if params.top:
         ranking += f"\nlimit {q.bind('top', params.top)}"
     sql = "with " + ",\n".join([visits_cte(ts), deals, paths, stage_time, inputs]) + "\n" + ranking

@@ -25,7 +25,7 @@ def _pipeline_spec(name: str, headline: str) -> MetricSpec:
             Measure("weighted_pipeline", lambda p: filtered(WEIGHTED, None, p), "currency"),
             Measure("deals", lambda p: filtered("count(*)", None, p), "count"),
             Measure("past_due", lambda p: filtered("sum(amount_corp)", "close_date < $as_of", p),
-                    "currency"),
+                    "currency", shared=("as_of",)),
         ),
         headline=order,
         count_measure="deals",

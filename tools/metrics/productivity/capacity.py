@@ -22,7 +22,13 @@ from tools.metrics.productivity.common import (
     read_options,
 )
 from tools.metrics.productivity.reps import rep_ctes
-from tools.metrics.quota.attainment import BOOKED_BY_REP, PER_REP_ATTAINMENT, QUOTA_BY_REP
+from tools.metrics.quota.attainment import (
+    BOOKED_BY_REP,
+    BOOKED_SQL,
+    PER_REP_ATTAINMENT,
+    QUOTA_BY_REP,
+    QUOTA_SQL,
+)
 from tools.query import Query
 
 DISTRIBUTION_UNITS = (Dimension.team, Dimension.manager, Dimension.region, Dimension.territory)
@@ -130,9 +136,8 @@ def _history_ctes(ctx: ToolContext, q: Query, src: str, period: Period) -> tuple
         hq = cal.previous(first, "quarter", k)
         s, e = q.bind(f"h{k}_start", hq.start), q.bind(f"h{k}_end", hq.end)
         h = {"p_start": s, "p_end": e, "corp": corp, "src": src}
-        ctes.append(QUOTA_BY_REP.format(**h).replace("quota_by_rep as", f"quota_h{k} as", 1))
-        booked = BOOKED_BY_REP.format(**h).replace("booked_by_rep as", f"booked_h{k} as", 1)
-        ctes += [booked, HISTORY.format(k=k, s=s, e=e)]
+        ctes += [f"quota_h{k} as (\n{QUOTA_SQL.format(**h)}\n)",
+                 f"booked_h{k} as (\n{BOOKED_SQL.format(**h)}\n)", HISTORY.format(k=k, s=s, e=e)]
         parts.append(f"select attainment from hist_{k}")
     ctes.append("history as (\n  " + "\n  union all ".join(parts) + "\n)")
     oldest, latest = cal.previous(first, "quarter", 4), cal.previous(first, "quarter")

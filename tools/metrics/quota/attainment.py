@@ -23,8 +23,7 @@ from tools.metrics.core.spec import source
 from tools.metrics.pipeline.open_deals import OPEN
 from tools.query import Query
 
-QUOTA_BY_REP = """quota_by_rep as (
-  select q.owner_id as user_id,
+QUOTA_SQL = """  select q.owner_id as user_id,
          sum(q.quota_amount / case when q.currency_code is null or q.currency_code = {corp}
                                    then 1 else fx.units_per_corporate end
              * (date_diff('day', greatest(q.period_start, {p_start}),
@@ -35,15 +34,15 @@ QUOTA_BY_REP = """quota_by_rep as (
         and (fx.next_start_date is null or q.period_start < fx.next_start_date)
   where q.owner_type = 'user' and coalesce(q.quota_measure, 'bookings') = 'bookings'
     and q.period_start <= {p_end} and q.period_end >= {p_start}
-  group by 1
-)"""
+  group by 1"""
+"""Each rep's quota over the period, prorated by overlapping days, in corporate currency."""
+QUOTA_BY_REP = f"quota_by_rep as (\n{QUOTA_SQL}\n)"
 
-BOOKED_BY_REP = """booked_by_rep as (
-  select owner_id as user_id, sum(amount_corp) as bookings, count(*) as won_deals
+BOOKED_SQL = """  select owner_id as user_id, sum(amount_corp) as bookings, count(*) as won_deals
   from {src}
   where status = 'won' and close_date between {p_start} and {p_end}
-  group by 1
-)"""
+  group by 1"""
+BOOKED_BY_REP = f"booked_by_rep as (\n{BOOKED_SQL}\n)"
 
 OPEN_BY_REP = """open_by_rep as (
   select owner_id as user_id, sum(amount_corp) as open_pipeline, count(*) as open_deals

@@ -69,9 +69,8 @@ def _at_date_sql(f: SubscriptionFrame, ctes: str, headline: str) -> str:
     if f.params.compare:
         prev = comparison_period(f.ctx, f.period, f.params.compare)
         p = f.q.bind("at_previous", min(prev.end, f.ctx.as_of))
-        base = measures[[m.rsplit(" as ", 1)[1] for m in measures].index(headline)]
-        cur = base.rsplit(" as ", 1)[0]
-        before = cur.replace(active(d), active(p))
+        at = [m.rsplit(" as ", 1)[1] for m in measures].index(headline)
+        cur, before = (m[at].rsplit(" as ", 1)[0] for m in (measures, _measures(p)))
         measures += [f"{before} as {headline}_previous",
                      f"({cur} - {before}) / nullif({before}, 0) as growth"]
         cond = f"(({cond}) or ({active(p)}))"
@@ -85,7 +84,7 @@ def _trend_sql(f: SubscriptionFrame, ctes: str, headline: str) -> str:
     grain = f.params.time_grain
     assert grain is not None
     cal = f.ctx.settings.calendar
-    _, label = bucket_exprs(f.q, "bucket_start", grain, cal.start_month, cal.ending)
+    label = bucket_exprs(f.q, "bucket_start", grain, cal.start_month, cal.ending).label
     step = "to_days(7)" if grain == "week" else f"to_months({GRAIN_MONTHS[grain]})"
     first = f.q.bind("b_start", cal.bucket_start(f.period.start, grain))
     last = f.q.bind("b_end", f.end)

@@ -171,7 +171,7 @@ def _select(f: SubscriptionFrame, measures: list[str], dims: list[Dimension], he
         return (f"select {', '.join(keys + measures)}\nfrom moves{group}"
                 f"{ranking(f, dims, headline)}")
     cal = f.ctx.settings.calendar
-    _, label = bucket_exprs(f.q, "bucket_start", grain, cal.start_month, cal.ending)
+    label = bucket_exprs(f.q, "bucket_start", grain, cal.start_month, cal.ending).label
     source = "moves" if keys else "windows left join moves using (bucket_start)"
     return (f"select {label} as {grain}, {', '.join(keys + measures)}\nfrom {source}\n"
             f"group by {', '.join(['bucket_start'] + keys)}\n"

@@ -8,10 +8,8 @@ won recurring line items (M10). Labels come from the subscription's account (and
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from tools.base import (
     Dimension,
@@ -155,7 +153,7 @@ def quality(f: SubscriptionFrame, ctes: str) -> list[Warning]:
            f"  count(*) filter (where end_date is null and cancelled_at is null)\n"
            f"from all_subs where start_date <= {end}")
     total, fx_missing, no_mrr, fallback, no_account, evergreen = \
-        f.ctx.con.execute(sql, used(sql, f.q.params)).fetchone()  # type: ignore[misc]
+        f.ctx.con.execute(sql, f.q.used_by(f.ctx.con, sql)).fetchone()  # type: ignore[misc]
     out = []
     if total == 0:
         what = "won recurring line items (no subscriptions are loaded)" if f.derived \
@@ -177,13 +175,8 @@ def quality(f: SubscriptionFrame, ctes: str) -> list[Warning]:
 
 
 def execute(f: SubscriptionFrame, sql: str) -> Fetched:
-    """Run the statement with the parameters it uses."""
-    return fetch(f.ctx, sql, used(sql, f.q.params))
-
-
-def used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Return the parameters the statement refers to (DuckDB rejects extra ones)."""
-    return {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+    """Run the statement with the parameters it uses (DuckDB rejects extra ones)."""
+    return fetch(f.ctx, sql, f.q.used_by(f.ctx.con, sql))
 
 
 def label_cols(dims: list[Dimension], source: str = "") -> list[str]:
