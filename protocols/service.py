@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -177,10 +178,10 @@ def create_app(service: Service) -> Starlette:
     """Return the ASGI app: REST + A2A (+ MCP when given), auth on, JSON errors."""
     from protocols import a2a_server, dashboard_routes, rest
     from protocols.agent_card import JSONRPC_PATH
-    from protocols.auth import Sessions
+    from protocols.auth import Sessions, session_idle_seconds
 
     if service.sessions is None:
-        service.sessions = Sessions(service.tokens)
+        service.sessions = Sessions(service.tokens, session_idle_seconds(os.environ))
     a2a_tasks = a2a_server.task_store(service.a2a_db)  # opened in the lifespan
     routes: list[BaseRoute] = [*rest.routes(), *a2a_server.routes(service, a2a_tasks),
                                *dashboard_routes.routes()]
@@ -290,6 +291,7 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Any = None
           "others sign in there with their API token and see what their role may see)",
           file=sys.stderr)
     service.dashboard_bundle().warm()
+    service.dashboard().warm(service.today())  # the first visitor finds the runs cached
     try:
         uvicorn.run(create_app(service), host=host, port=port, log_level="info")
     finally:
@@ -300,10 +302,10 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Any = None
 
 def _dashboard_login(service: Service) -> str:
     """A one-time token that signs the person who started the server in (role revops)."""
-    from protocols.auth import Identity, Sessions
+    from protocols.auth import Identity, Sessions, session_idle_seconds
 
     if service.sessions is None:
-        service.sessions = Sessions(service.tokens)
+        service.sessions = Sessions(service.tokens, session_idle_seconds(os.environ))
     return str(service.sessions.login_token(Identity(id="local-admin", role="revops")))
 
 
