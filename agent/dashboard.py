@@ -420,6 +420,20 @@ class Dashboard:
                 self.cache[key] = page
         return page
 
+    def views(self, as_of: date, requester: Mapping[str, Any] | None = None,
+              base: Filters | None = None) -> dict[str, Page]:
+        """Every page a shared file's filters can show: each period, for everyone and for
+        each region and each team (one narrowing at a time), keyed by view_key."""
+        start = base or Filters()
+        out = {view_key(start): self.page(start, as_of, requester)}
+        choices = self.choices()
+        for period in PERIODS:
+            for narrowing in ({}, *({"region": r} for r in choices["region"]),
+                              *({"team": t} for t in choices["team"])):
+                filters = Filters(period=period, **narrowing)  # type: ignore[arg-type]
+                out.setdefault(view_key(filters), self.page(filters, as_of, requester))
+        return out
+
     def warm(self, as_of: date) -> threading.Thread:
         """Compute the default page in the background (a server starting, or new data), so
         the first visitor finds its tool runs in the answer cache."""
@@ -523,3 +537,8 @@ class Dashboard:
 def _digest(fp: Any) -> str:
     """A short, shareable form of the data fingerprint ('' when there is none)."""
     return "" if fp is None else hashlib.sha256(repr(fp).encode()).hexdigest()[:16]
+
+
+def view_key(filters: Filters) -> str:
+    """How a shared file names a view: 'period|region|team' (the page's script reads it)."""
+    return f"{filters.period}|{filters.region or ''}|{filters.team or ''}"

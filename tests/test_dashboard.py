@@ -150,6 +150,23 @@ def test_live_page_signs_in_once_and_keeps_an_httponly_samesite_cookie(wh, tmp_p
             assert other.get("/dashboard/panel/nope").status_code == 404
 
 
+def test_a_shared_file_holds_every_view_its_filters_offer(board):
+    from agent.dashboard import view_key
+
+    views = board.views(END)
+    choices = board.choices()
+    assert len(views) == 3 * (1 + len(choices["region"]) + len(choices["team"]))
+    for key, page in views.items():
+        assert view_key(page.filters) == key
+    region = choices["region"][0]
+    emea = views[f"quarter|{region}|"]
+    assert emea is board.page(Filters(region=region), END)  # the page the live server shows
+    assert panel(emea, "pipeline_stage").n_records < panel(
+        views["quarter||"], "pipeline_stage").n_records
+    html = render(views["quarter||"], live=False, vega_js="", views=views)
+    assert f"year||{choices['team'][0]}" in html and "views-data" in html
+
+
 def test_render_keeps_the_data_out_of_the_markup(board):
     page = board.page(Filters(), END)
     page = page.model_copy(update={"company": "</script><script>alert(1)</script>"})
