@@ -71,7 +71,7 @@ def test_many_moments_in_one_pass_equal_the_macro(con: duckdb.DuckDBPyConnection
         stamps = [f"$t{k}" for k in range(len(MOMENTS))]
         ctx = SimpleNamespace(facts=False)
         for k, ts in enumerate(MOMENTS):
-            ours = (f"(with {snapshots.states(stamps)},\n{snapshots.base(ctx)}\n"  # type: ignore[arg-type]
+            ours = (f"(with {snapshots.states(stamps)},\n{snapshots.base(ctx, len(stamps))}\n"  # type: ignore[arg-type]
                     f"select * from {snapshots.at(k, stamps[k], len(stamps))})")
             params = {f"t{i}": m for i, m in enumerate(MOMENTS)}
             macro = "(select * from opps_as_of($ts))"

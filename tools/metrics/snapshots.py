@@ -49,41 +49,50 @@ OVERLAY = ("opportunity_id", "pipeline_id", "stage", "stage_order", "stage_proba
 """The columns `at` reads or rewrites: a `base` with fewer columns must still have these."""
 
 
-def base(ctx: ToolContext, columns: Sequence[str] | None = None, name: str = "as_of_base",
-         states_name: str = "as_of_states", materialized: bool = True) -> str:
-    """CTE `name`: the current deals with their history states beside them, joined once and
-    kept (materialized) for the moments that read it; `columns` (besides OVERLAY) narrows what
-    is kept, None keeps every column."""
+def _flat(k: int) -> list[str]:
+    """The columns of moment k in a `base`: no history row by then, and each tracked field."""
+    return [f"h{k}_none", *(f"h{k}_{f}" for f in FIELDS)]
+
+
+def base(ctx: ToolContext, n: int, columns: Sequence[str] | None = None,
+         name: str = "as_of_base", states_name: str = "as_of_states",
+         materialized: bool = True) -> str:
+    """CTE `name`: the current deals with their `n` history states beside them as plain
+    columns (a later scan reads only the ones it uses), joined once and kept (materialized) for
+    the moments that read it; `columns` (besides OVERLAY) narrows what is kept, None keeps
+    every column."""
     keep = "c.*" if columns is None else ", ".join(
         f"c.{c}" for c in dict.fromkeys((*OVERLAY, *columns)))
+    flat = ", ".join(f"x.h{k} is null as h{k}_none, "
+                     + ", ".join(f"x.h{k}.{f} as h{k}_{f}" for f in FIELDS) for k in range(n))
     how = " materialized" if materialized else ""
-    return (f"{name} as{how} (\n  select {keep}, x.* exclude (opportunity_id)\n"
+    return (f"{name} as{how} (\n  select {keep},\n    {flat}\n"
             f"  from {current(ctx)} c left join {states_name} x using (opportunity_id)\n)")
 
 
 def at(k: int, ts: str, n: int = 1, rows: str = "as_of_base") -> str:
     """The relation of opps_as_of(ts) from `rows` (a `base` of `n` moments): moment `k`."""
-    h = f"b.h{k}"
-    stage = f"coalesce({h}.stage_name, b.stage)"
-    close = f"coalesce({h}.close_date, b.close_date)"
-    amount = f"coalesce({h}.amount, b.amount)"
-    drop = ", ".join(f"h{i}" for i in range(n))
+    none = f"b.h{k}_none"
+    stage = f"coalesce(b.h{k}_stage_name, b.stage)"
+    close = f"coalesce(b.h{k}_close_date, b.close_date)"
+    amount = f"coalesce(b.h{k}_amount, b.amount)"
+    drop = ", ".join(c for i in range(n) for c in _flat(i))
     return f"""(select b.* exclude ({drop}) replace (
     {stage} as stage, s.sort_order as stage_order, s.default_probability as stage_probability,
-    case when {h} is null then b.status when coalesce(s.is_won, false) then 'won'
+    case when {none} then b.status when coalesce(s.is_won, false) then 'won'
          when coalesce(s.is_closed, false) then 'lost' else 'open' end as status,
     {amount} as amount,
-    case when {h} is null then b.amount_corp
+    case when {none} then b.amount_corp
          else cast({amount} / case when b.currency_code is null or b.currency_code = {CORP}
                                    then 1 else fx.units_per_corporate end as decimal(18,4))
     end as amount_corp,
-    coalesce({h}.probability, b.probability) as probability,
-    coalesce({h}.forecast_category, b.forecast_category) as forecast_category,
-    {close} as close_date, {h} is null as history_missing,
+    coalesce(b.h{k}_probability, b.probability) as probability,
+    coalesce(b.h{k}_forecast_category, b.forecast_category) as forecast_category,
+    {close} as close_date, {none} as history_missing,
     ({stage} is not null and s.stage_name is null) as stage_unresolved)
   from {rows} b
   left join opportunity_stages s on s.pipeline_id = b.pipeline_id and s.stage_name = {stage}
-  left join fx_rates fx on {h} is not null and fx.currency_code = b.currency_code
+  left join fx_rates fx on not {none} and fx.currency_code = b.currency_code
         and {close} >= fx.start_date
         and (fx.next_start_date is null or {close} < fx.next_start_date)
   where b.created_at <= {ts})"""
@@ -91,5 +100,5 @@ def at(k: int, ts: str, n: int = 1, rows: str = "as_of_base") -> str:
 
 def one(ctx: ToolContext, ts: str) -> str:
     """A self-contained relation equal to opps_as_of(ts) (one moment)."""
-    return (f"(with {states([ts])},\n{base(ctx, materialized=False)}\n"
+    return (f"(with {states([ts])},\n{base(ctx, 1, materialized=False)}\n"
             f"select * from {at(0, ts)})")
