@@ -226,7 +226,7 @@ def test_an_idle_session_must_sign_in_again(wh, tmp_path, monkeypatch):
 def test_panels_share_the_warehouse_answer_cache(wh, board):
     """A panel's tool run is the answer any other question gets on the same data (one cache,
     keyed by the data fingerprint), and the filter values are read once per fingerprint."""
-    board.page(Filters(), END)
+    board.panel("pipeline_stage", Filters(), END)
     ctx = ToolContext(con=wh.cursor(), settings=wh.settings, as_of=END, facts=wh.facts,
                       memo=wh.memo, cache=wh.answers)
     hits = wh.answers.hits
