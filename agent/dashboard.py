@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -115,9 +114,6 @@ class Runner:
     period: PeriodParam
     results: list[tuple[str, MetricResult]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    cached: Callable[[str, MetricParams, Callable[[], MetricResult]], MetricResult] = (
-        lambda tool, params, run: run())
-    """Return a run's result from the dashboard's cache, running it on a miss."""
 
     def run(self, tool: str, *, period: PeriodParam | None | Literal["default"] = None,
             page_filters: bool = True, **params: Any) -> MetricResult:
@@ -136,7 +132,7 @@ class Runner:
                     self.notes.append(note)
         chosen = self.period if period is None else None if period == "default" else period
         p = MetricParams(period=chosen, filters=filters, **params)
-        result = self.cached(tool, p, lambda: run_tool(self.ctx, tool, p))
+        result = run_tool(self.ctx, tool, p)  # answered from ctx.cache on unchanged data
         self.results.append((tool, result))
         return result
 
@@ -367,36 +363,35 @@ def resolve_period(choice: str, as_of: date, cal: Any) -> PeriodParam:
     return PeriodParam.of(quarter)
 
 
-def fingerprint(con: Any) -> str:
-    """Identify the data: the warehouse file's size and time, and each table's row count."""
-    rows = con.execute("select table_name, estimated_size from duckdb_tables() "
-                       "order by table_name").fetchall()
-    path = con.execute("select path from duckdb_databases() "
-                       "where database_name = current_database()").fetchall()
-    stat = ""
-    if path and path[0][0] and os.path.exists(path[0][0]):
-        st = os.stat(path[0][0])
-        stat = f"{st.st_size}:{st.st_mtime_ns}"
-    return hashlib.sha256(f"{stat}|{rows}".encode()).hexdigest()[:16]
-
-
 @dataclass
 class Dashboard:
-    """Computes pages for viewers; one per server (or per `revops dashboard` run)."""
+    """Computes pages for viewers; one per server (or per `revops dashboard` run).
+
+    Tool runs go through the warehouse's answer cache (tools/answer_cache.py: by plan, as-of,
+    scope and data fingerprint), shared with every other question asked of the warehouse; a
+    computed page and the filter values are kept by the same fingerprint. An in-memory
+    database has no fingerprint: nothing is kept."""
 
     warehouse: Any
     """agent.context.Warehouse (read-only)."""
     workers: int = 4
     cache: dict[tuple[Any, ...], Page] = field(default_factory=dict)
-    runs: dict[tuple[Any, ...], MetricResult] = field(default_factory=dict)
-    """Tool runs by (fingerprint, as-of, viewer, tool, params): panels and pages that ask the
-    same (a company-wide panel under another region, the quota in two panels) reuse it."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     max_cached: int = 64
-    max_runs: int = 2048
+    _choices: tuple[Any, dict[str, list[str]]] | None = None
+
+    def fingerprint(self) -> Any:
+        """The data's fingerprint (the answer cache's: the warehouse file and its log), None
+        for an in-memory database."""
+        return self.warehouse.answers.fingerprint()
 
     def choices(self) -> dict[str, list[str]]:
-        """The filter values the data has (regions and teams of the deal owners)."""
+        """The filter values the data has (regions and teams of the deal owners), read once
+        per data fingerprint."""
+        fp = self.fingerprint()
+        known = self._choices
+        if known is not None and fp is not None and known[0] == fp:
+            return known[1]
         con = self.warehouse.cursor()
         src = "opp_facts" if self.warehouse.facts else "v_opps"
         out: dict[str, list[str]] = {"period": list(PERIODS)}
@@ -404,58 +399,70 @@ class Dashboard:
             out[dim] = [r[0] for r in con.execute(
                 f"select distinct {dim} from {src} where {dim} is not null order by 1"
             ).fetchall()]
+        self._choices = (fp, out)
         return out
 
     def page(self, filters: Filters, as_of: date,
              requester: Mapping[str, Any] | None = None) -> Page:
         """Return the page for the filters and viewer, from the cache when the data is
         unchanged."""
-        con = self.warehouse.cursor()
-        fp = fingerprint(con)
+        fp = self.fingerprint()
         who = tuple(sorted((requester or {}).items()))
         key = (fp, filters, as_of, who)
         with self.lock:
-            if key in self.cache:
+            if fp is not None and key in self.cache:
                 return self.cache[key]
         page = self._compute(filters, as_of, requester, fp)
-        with self.lock:
-            if len(self.cache) >= self.max_cached:
-                self.cache.pop(next(iter(self.cache)))
-            self.cache[key] = page
+        if fp is not None:
+            with self.lock:
+                if len(self.cache) >= self.max_cached:
+                    self.cache.pop(next(iter(self.cache)))
+                self.cache[key] = page
         return page
 
+    def views(self, as_of: date, requester: Mapping[str, Any] | None = None,
+              base: Filters | None = None) -> dict[str, Page]:
+        """Every page a shared file's filters can show: each period, for everyone and for
+        each region and each team (one narrowing at a time), keyed by view_key."""
+        start = base or Filters()
+        out = {view_key(start): self.page(start, as_of, requester)}
+        choices = self.choices()
+        for period in PERIODS:
+            for narrowing in ({}, *({"region": r} for r in choices["region"]),
+                              *({"team": t} for t in choices["team"])):
+                filters = Filters(period=period, **narrowing)  # type: ignore[arg-type]
+                out.setdefault(view_key(filters), self.page(filters, as_of, requester))
+        return out
+
+    def warm(self, as_of: date) -> threading.Thread:
+        """Compute the default page in the background (a server starting, or new data), so
+        the first visitor finds its tool runs in the answer cache."""
+        thread = threading.Thread(target=self._warm, args=(as_of,), daemon=True,
+                                  name="dashboard-warm")
+        thread.start()
+        return thread
+
+    def _warm(self, as_of: date) -> None:
+        try:
+            self.page(Filters(), as_of)
+        except Exception:  # a warm-up is an optimisation: the page still computes on demand
+            log.exception("dashboard warm-up failed")
+
     def _runner(self, requester: Mapping[str, Any] | None, as_of: date, filters: Filters,
-                period: PeriodParam, fp: str) -> Runner:
-        who = tuple(sorted((requester or {}).items()))
-
-        def cached(tool: str, params: MetricParams,
-                   run: Callable[[], MetricResult]) -> MetricResult:
-            key = (fp, as_of, who, tool, params.model_dump_json())
-            with self.lock:
-                hit = self.runs.get(key)
-            if hit is not None:
-                return hit
-            result = run()
-            with self.lock:
-                if len(self.runs) >= self.max_runs:
-                    self.runs.pop(next(iter(self.runs)))
-                self.runs[key] = result
-            return result
-
-        return Runner(self._context(requester, as_of), filters, period, cached=cached)
+                period: PeriodParam) -> Runner:
+        return Runner(self._context(requester, as_of), filters, period)
 
     def _context(self, requester: Mapping[str, Any] | None, as_of: date) -> ToolContext:
         con = self.warehouse.cursor()
         return ToolContext(con=con, settings=self.warehouse.settings, as_of=as_of,
                            facts=self.warehouse.facts, memo=self.warehouse.memo,
-                           scope=row_scope(requester, con))
+                           scope=row_scope(requester, con), cache=self.warehouse.answers)
 
     def shell(self, filters: Filters, as_of: date,
               requester: Mapping[str, Any] | None = None) -> Page:
         """The page with its headline strip and every panel pending: a browser then loads
         the panels in parallel (`panel`), each drawn as soon as it arrives."""
-        fp = fingerprint(self.warehouse.cursor())
-        return self._compute(filters, as_of, requester, fp, panels=False)
+        return self._compute(filters, as_of, requester, self.fingerprint(), panels=False)
 
     def panel(self, key: str, filters: Filters, as_of: date,
               requester: Mapping[str, Any] | None = None) -> Panel:
@@ -463,14 +470,13 @@ class Dashboard:
         spec = next((p for p in PANELS if p[0] == key), None)
         if spec is None:
             raise KeyError(key)
-        fp = fingerprint(self.warehouse.cursor())
         period = resolve_period(filters.period, as_of, self.warehouse.settings.calendar)
-        return self._panel(spec, filters, as_of, requester, fp, period)
+        return self._panel(spec, filters, as_of, requester, period)
 
     def _panel(self, spec: tuple[str, str, PanelBuilder, bool], filters: Filters, as_of: date,
-               requester: Mapping[str, Any] | None, fp: str, period: PeriodParam) -> Panel:
+               requester: Mapping[str, Any] | None, period: PeriodParam) -> Panel:
         key, title, build, wide = spec
-        runner = self._runner(requester, as_of, filters, period, fp)
+        runner = self._runner(requester, as_of, filters, period)
         panel = Panel(key=key, title=title, tools=[], wide=wide)
         try:
             build(runner, panel)
@@ -487,24 +493,24 @@ class Dashboard:
         return panel
 
     def _compute(self, filters: Filters, as_of: date, requester: Mapping[str, Any] | None,
-                 fp: str, panels: bool = True) -> Page:
+                 fp: Any, panels: bool = True) -> Page:
         settings = self.warehouse.settings
         period = resolve_period(filters.period, as_of, settings.calendar)
         if panels:
             with ThreadPoolExecutor(max_workers=self.workers) as pool:
                 done = list(pool.map(lambda spec: self._panel(
-                    spec, filters, as_of, requester, fp, period), PANELS))
+                    spec, filters, as_of, requester, period), PANELS))
         else:
             done = [Panel(key=k, title=t, tools=[], wide=w, pending=True)
                     for k, t, _, w in PANELS]
-        kpis = self._kpis(self._runner(requester, as_of, filters, period, fp))
+        kpis = self._kpis(self._runner(requester, as_of, filters, period))
         viewer = None
         if requester:
             viewer = f"{requester.get('name') or requester.get('id')} ({requester.get('role')})"
         return Page(company=settings.company_name, as_of=str(as_of),
                     currency=settings.corporate_currency, filters=filters,
                     choices=self.choices(), kpis=kpis, panels=done, viewer=viewer,
-                    fingerprint=fp)
+                    fingerprint=_digest(fp))
 
     def _kpis(self, run: Runner) -> list[Kpi]:
         """The headline strip: bookings, attainment, open pipeline, coverage, win rate."""
@@ -526,3 +532,13 @@ class Dashboard:
             noun = "record" if r.n_records == 1 else "records"
             out.append(_kpi(r, key, label, detail=f"{detail} · {r.n_records:,} {noun}"))
         return out
+
+
+def _digest(fp: Any) -> str:
+    """A short, shareable form of the data fingerprint ('' when there is none)."""
+    return "" if fp is None else hashlib.sha256(repr(fp).encode()).hexdigest()[:16]
+
+
+def view_key(filters: Filters) -> str:
+    """How a shared file names a view: 'period|region|team' (the page's script reads it)."""
+    return f"{filters.period}|{filters.region or ''}|{filters.team or ''}"

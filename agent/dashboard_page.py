@@ -41,15 +41,22 @@ def _asset(name: str) -> str:
     return files("agent").joinpath("dashboard_assets", name).read_text(encoding="utf-8")
 
 
-def render(page: Page, *, live: bool, vega_js: str | None = None) -> str:
+def _json(value: object) -> str:
+    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")
+
+
+def render(page: Page, *, live: bool, vega_js: str | None = None,
+           views: dict[str, Page] | None = None) -> str:
     """Return the page. `vega_js` inlines the libraries (a shareable file); without it the
-    page loads them from the server at /dashboard/vega.js."""
-    data = json.dumps(page.model_dump(mode="json"), separators=(",", ":"))
-    data = data.replace("</", "<\\/")
+    page loads them from the server at /dashboard/vega.js. `views` (a shared file: pages by
+    agent.dashboard.view_key) lets the file's filters switch between precomputed pages;
+    without them its filters are fixed and the page says so."""
+    data = _json(page.model_dump(mode="json"))
+    shown = _json({k: v.model_dump(mode="json") for k, v in (views or {}).items()})
     vega = (f"<script>{vega_js}</script>" if vega_js is not None
             else '<script src="/dashboard/vega.js"></script>')
     parts = {"title": html.escape(f"{page.company} · Revenue operations"),
              "live": "1" if live else "0", "css": _asset("dashboard.css"), "vega": vega,
-             "app": _asset("dashboard.js"), "data": data}
+             "app": _asset("dashboard.js"), "data": data, "views": shown}
     # one pass: text put in (the bundle, the data) is never scanned for placeholders again
     return re.sub(r"\{\{(\w+)\}\}", lambda m: parts[m.group(1)], _asset("page.html"))

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+import threading
+import time
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -71,43 +73,82 @@ class TokenTable:
         return len(self._tokens)
 
 
+SESSION_IDLE_SECONDS = 8 * 3600
+"""Default idle timeout of a dashboard session (a working day); the service passes
+$REVOPS_SESSION_IDLE_SECONDS (tools/settings.py)."""
+
+
 class Sessions:
     """Browser sessions of the dashboard, behind an HttpOnly, SameSite=Strict cookie.
 
     A session starts from a one-time login token (printed by `revops serve`, as Jupyter does)
     or from a bearer token of the table (a rep opens the page with their own token and sees
-    their own numbers); the token leaves the address bar at once, the cookie stays.
+    their own numbers); the token leaves the address bar at once, the cookie stays. A session
+    unused for `idle_seconds` ends (the next request signs in again), and so does an unused
+    login token; ended ones are dropped, so the table does not grow with every visit.
     """
 
-    def __init__(self, tokens: TokenTable) -> None:
+    def __init__(self, tokens: TokenTable, idle_seconds: float = SESSION_IDLE_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.tokens = tokens
-        self._once: dict[str, Identity] = {}
-        self._sessions: dict[str, Identity] = {}
+        self.idle_seconds = idle_seconds
+        self.clock = clock
+        """Seconds, monotonic (a test may move it on)."""
+        self._once: dict[str, tuple[Identity, float]] = {}
+        self._sessions: dict[str, tuple[Identity, float]] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._sessions)
 
     def login_token(self, identity: Identity) -> str:
-        """Return a token that starts one session for `identity`, once."""
+        """Return a token that starts one session for `identity`, once (within the timeout)."""
         token = secrets.token_urlsafe(24)
-        self._once[token] = identity
+        with self._lock:
+            self._once[token] = (identity, self.clock())
         return token
 
     def start(self, token: str) -> str | None:
         """Exchange a login or bearer token for a new session id (None: not a valid token)."""
-        identity = self._once.pop(token, None) or self.tokens.lookup(token)
+        now = self.clock()
+        with self._lock:
+            self._expire(now)
+            once = self._once.pop(token, None)
+        identity = once[0] if once is not None else self.tokens.lookup(token)
         if identity is None:
             return None
         session = secrets.token_urlsafe(32)
-        self._sessions[session] = identity
+        with self._lock:
+            self._sessions[session] = (identity, now)
         return session
 
     def identity(self, cookie_header: str) -> Identity | None:
-        """Return the identity of the session cookie in a Cookie header, or None."""
+        """Return the identity of the session cookie in a Cookie header, or None (no cookie,
+        unknown or idle too long); a valid session's idle time starts again."""
         jar: SimpleCookie = SimpleCookie()
         try:
             jar.load(cookie_header)
         except CookieError:
             return None
         morsel = jar.get(SESSION_COOKIE)
-        return self._sessions.get(morsel.value) if morsel is not None else None
+        if morsel is None:
+            return None
+        now = self.clock()
+        with self._lock:
+            found = self._sessions.get(morsel.value)
+            if found is None:
+                return None
+            if now - found[1] > self.idle_seconds:
+                del self._sessions[morsel.value]
+                return None
+            self._sessions[morsel.value] = (found[0], now)
+            return found[0]
+
+    def _expire(self, now: float) -> None:
+        """Drop idle sessions and unused login tokens (the lock is held)."""
+        for table in (self._sessions, self._once):
+            for key in [k for k, (_, seen) in table.items() if now - seen > self.idle_seconds]:
+                del table[key]
 
 
 def generated_tokens() -> tuple[str, TokenTable]:

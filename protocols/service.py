@@ -61,8 +61,7 @@ log = logging.getLogger(__name__)
 
 def create_app(service: Service) -> Starlette:
     """Return the ASGI app: REST + A2A (+ MCP when given), auth on, JSON errors."""
-    if service.sessions is None:
-        service.sessions = Sessions(service.tokens)
+    sessions(service)
     a2a_tasks = a2a_server.task_store(service.a2a_db)  # opened in the lifespan
     routes: list[BaseRoute] = [*rest.routes(), *a2a_server.routes(service, a2a_tasks),
                                *dashboard_routes.routes()]
@@ -157,6 +156,7 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Path | Non
           "others sign in there with their API token and see what their role may see)",
           file=sys.stderr)
     service.dashboard_bundle().warm()
+    service.dashboard().warm(service.today())  # the first visitor finds the runs cached
     try:
         uvicorn.run(create_app(service), host=host, port=port, log_level="info")
     finally:
@@ -165,11 +165,16 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Path | Non
         store.close()
 
 
+def sessions(service: Service) -> Sessions:
+    """The service's dashboard sessions, made on first use with the configured idle timeout."""
+    if service.sessions is None:
+        service.sessions = Sessions(service.tokens, Settings().auth.session_idle_seconds)
+    return service.sessions
+
+
 def _dashboard_login(service: Service) -> str:
     """A one-time token that signs the person who started the server in (role revops)."""
-    if service.sessions is None:
-        service.sessions = Sessions(service.tokens)
-    return str(service.sessions.login_token(Identity(id="local-admin", role="revops")))
+    return str(sessions(service).login_token(Identity(id="local-admin", role="revops")))
 
 
 def _outbox(store: TaskStore, settings: ServiceSettings) -> Outbox | None:

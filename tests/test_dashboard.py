@@ -150,8 +150,92 @@ def test_live_page_signs_in_once_and_keeps_an_httponly_samesite_cookie(wh, tmp_p
             assert other.get("/dashboard/panel/nope").status_code == 404
 
 
+def test_a_shared_file_holds_every_view_its_filters_offer(board):
+    from agent.dashboard import view_key
+
+    views = board.views(END)
+    choices = board.choices()
+    assert len(views) == 3 * (1 + len(choices["region"]) + len(choices["team"]))
+    for key, page in views.items():
+        assert view_key(page.filters) == key
+    region = choices["region"][0]
+    emea = views[f"quarter|{region}|"]
+    assert emea is board.page(Filters(region=region), END)  # the page the live server shows
+    assert panel(emea, "pipeline_stage").n_records < panel(
+        views["quarter||"], "pipeline_stage").n_records
+    html = render(views["quarter||"], live=False, vega_js="", views=views)
+    assert f"year||{choices['team'][0]}" in html and "views-data" in html
+
+
 def test_render_keeps_the_data_out_of_the_markup(board):
     page = board.page(Filters(), END)
     page = page.model_copy(update={"company": "</script><script>alert(1)</script>"})
     html = render(page, live=False, vega_js="")
     assert "</script><script>alert(1)" not in html
+
+
+class Clock:
+    """A clock a test moves on by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_sessions_end_after_the_idle_timeout_and_are_dropped(monkeypatch):
+    from protocols.auth import Sessions, TokenTable
+    from tools.settings import Settings
+
+    clock = Clock()
+    sessions = Sessions(TokenTable({t: who for t, who in TOKENS.values()}), idle_seconds=600,
+                        clock=clock)
+    cookie = f"revops_session={sessions.start(TOKENS['rep'][0])}"
+    clock.now += 599
+    assert sessions.identity(cookie) == REP  # used: its idle time starts again
+    clock.now += 599
+    assert sessions.identity(cookie) == REP
+    clock.now += 601
+    assert sessions.identity(cookie) is None and len(sessions) == 0
+    once = sessions.login_token(TOKENS["revops"][1])
+    other = sessions.start(TOKENS["revops"][0])
+    clock.now += 601
+    assert sessions.start(once) is None  # an unused login link ends too
+    assert len(sessions) == 0 and other is not None  # ended sessions are dropped on a start
+    monkeypatch.delenv("REVOPS_SESSION_IDLE_SECONDS", raising=False)
+    assert Settings().auth.session_idle_seconds == 8 * 3600
+    monkeypatch.setenv("REVOPS_SESSION_IDLE_SECONDS", "90")
+    assert Settings().auth.session_idle_seconds == 90
+    monkeypatch.setenv("REVOPS_SESSION_IDLE_SECONDS", "soon")
+    with pytest.raises(ValueError):
+        Settings()
+
+
+def test_an_idle_session_must_sign_in_again(wh, tmp_path, monkeypatch):
+    monkeypatch.setenv("REVOPS_SESSION_IDLE_SECONDS", "60")
+    with agent_service(wh, tmp_path) as (base, service):
+        clock = Clock()
+        service.sessions.clock = clock
+        assert service.sessions.idle_seconds == 60
+        with httpx.Client(base_url=base, timeout=120) as web:
+            once = service.sessions.login_token(TOKENS["revops"][1])
+            assert web.get(f"/?token={once}", follow_redirects=False).status_code == 303
+            assert web.get("/dashboard/data?shell=1").status_code == 200
+            clock.now += 61
+            assert web.get("/dashboard/data?shell=1").status_code == 401
+            assert web.get("/").status_code == 401  # the sign-in page again
+
+
+def test_panels_share_the_warehouse_answer_cache(wh, board):
+    """A panel's tool run is the answer any other question gets on the same data (one cache,
+    keyed by the data fingerprint), and the filter values are read once per fingerprint."""
+    board.panel("pipeline_stage", Filters(), END)
+    ctx = ToolContext(con=wh.cursor(), settings=wh.settings, as_of=END, facts=wh.facts,
+                      memo=wh.memo, cache=wh.answers)
+    hits = wh.answers.hits
+    run_tool(ctx, "open_pipeline", MetricParams(
+        group_by=[Dimension.stage], period=resolve_period("quarter", END, wh.settings.calendar)))
+    assert wh.answers.hits == hits + 1
+    assert board.choices() is board.choices()
+    assert board.fingerprint() == wh.answers.fingerprint() is not None

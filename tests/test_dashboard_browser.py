@@ -87,8 +87,9 @@ def shot(page: Any, name: str) -> Path:
 
 
 def test_the_shared_file_draws_every_panel_offline(browser, wh):
-    page_data = Dashboard(wh).page(Filters(), END)
-    html = render(page_data, live=False, vega_js=VegaBundle().js())
+    board = Dashboard(wh)
+    page_data = board.page(Filters(), END)
+    html = render(page_data, live=False, vega_js=VegaBundle().js(), views=board.views(END))
     path = Path(tempfile.mkdtemp()) / "report.html"
     path.write_text(html, encoding="utf-8")
     for width, name in ((1280, "dashboard-file-1280.png"), (420, "dashboard-file-narrow.png")):
@@ -102,6 +103,14 @@ def test_the_shared_file_draws_every_panel_offline(browser, wh):
         width_used = page.evaluate("document.documentElement.scrollWidth")
         assert width_used <= width, "the page must not scroll sideways"
         shot(page, name)
+        if width == 1280:  # the file's filters switch between its precomputed views
+            before = page.inner_text("[data-kpi='pipeline'] .value")
+            region = page.eval_on_selector("select[name='region']", "s => s.options[1].value")
+            page.select_option("select[name='region']", region)
+            page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+            assert page.inner_text("[data-kpi='pipeline'] .value") != before
+            assert all(n > 0 for n in marks_per_panel(page).values())
+            assert watch.errors == []
         context.close()
 
 

@@ -258,6 +258,8 @@ class AuthSettings(_Group):
     """Tokens inline: token=id:role,... or the JSON of a tokens file."""
     tokens_file: Path | None = setting(None, "REVOPS_TOKENS_FILE")
     """A TOML or JSON tokens file (`[tokens."<token>"] id = "..." role = "..."`)."""
+    session_idle_seconds: PositiveFloat = setting(8 * 3600.0, "REVOPS_SESSION_IDLE_SECONDS")
+    """A dashboard session unused this long ends (and so does an unused one-time login link)."""
 
     @field_validator("tokens_file", mode="before")
     @classmethod

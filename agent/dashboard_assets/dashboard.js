@@ -22,6 +22,10 @@
     return String(v);
   }
   let page = JSON.parse($("#page-data").textContent);
+  // a shared file: the pages its filters can show, precomputed (none: the filters are fixed)
+  const VIEWS = LIVE ? {} : JSON.parse($("#views-data").textContent);
+  const SWITCHABLE = Object.keys(VIEWS).length > 0;
+  const viewKey = (f) => `${f.period}|${f.region || ""}|${f.team || ""}`;
 
   function fillFilters(p) {
     const form = $("#filters");
@@ -34,13 +38,35 @@
       sel.innerHTML = all.concat(values.map((v) => [v, labels[v] || v]))
         .map(([v, t]) => `<option value="${esc(v)}">${esc(t)}</option>`).join("");
       sel.value = p.filters[name] || "";
-      sel.disabled = !LIVE;
+      sel.disabled = !LIVE && !SWITCHABLE;
     }
     if (!LIVE) {
       const snap = $("#snapshot");
       snap.hidden = false;
-      snap.title = "A shared snapshot: run `revops dashboard` with --period, --region, --team for other views";
+      if (SWITCHABLE) {
+        snap.textContent = "Snapshot · precomputed views";
+        snap.title = `A shared file with ${Object.keys(VIEWS).length} precomputed views: every period, for everyone, ` +
+          "each region or each team (one at a time). Numbers are as of the date shown; the live page (revops serve) answers any filter.";
+      } else {
+        snap.textContent = "Snapshot · filters fixed";
+        snap.title = "A shared file holds the numbers of the filters it was written with, as of the date shown. " +
+          "`revops dashboard --all-views` writes a file whose filters switch between precomputed views; the live page (revops serve) answers any filter.";
+      }
     }
+  }
+
+  function switchView(event) {  // a shared file: show the precomputed page of the choice
+    const form = $("#filters");
+    const changed = event.target.name;
+    if (changed === "region" && form.elements.region.value) form.elements.team.value = "";
+    if (changed === "team" && form.elements.team.value) form.elements.region.value = "";
+    const f = {period: form.elements.period.value, region: form.elements.region.value,
+               team: form.elements.team.value};
+    const found = VIEWS[viewKey(f)];
+    if (!found) return;
+    page = found;
+    document.body.dataset.ready = "0";
+    draw(page);
   }
 
   function table(columns, rows) {
@@ -183,6 +209,7 @@
   }
 
   fillFilters(page);
+  if (SWITCHABLE) $("#filters").addEventListener("change", switchView);
   if (LIVE) {
     $("#ask").hidden = false;
     $("#filters").addEventListener("change", refresh);

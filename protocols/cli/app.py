@@ -467,6 +467,10 @@ def dashboard(
         help="quarter (this fiscal quarter), previous_quarter or year.")] = "quarter",
     region: Annotated[str | None, typer.Option(help="Only this region.")] = None,
     team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+    all_views: Annotated[bool, typer.Option(
+        "--all-views", help="Also compute every period for everyone, each region and each "
+                            "team, so the file's filters work offline (slower, larger file); "
+                            "without it the file's filters are fixed.")] = False,
 ) -> None:
     """The revenue operations dashboard as one HTML file: every panel computed by the tools."""
     from pydantic import ValidationError
@@ -488,7 +492,8 @@ def dashboard(
                                          f"{', '.join(board.choices()[name])}",
                                          param_hint=f"--{name}")
         page = board.page(filters, as_of_date)
-        html = render(page, live=False, vega_js=VegaBundle().js())
+        views = board.views(as_of_date, base=filters) if all_views else None
+        html = render(page, live=False, vega_js=VegaBundle().js(), views=views)
     if out is None:
         import tempfile
         import webbrowser

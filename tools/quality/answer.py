@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from tools.base import (
@@ -35,8 +36,12 @@ def check_run(ctx: ToolContext, recorded_ok: bool = True) -> RunResult:
         return run
     as_of = default_as_of(ctx.settings, ctx.as_of)
     key = ("live_check_run", as_of)  # the catalog in effect is read from the data too
-    if key not in ctx.memo:  # the data cannot change under a read-only connection: run once
-        ctx.memo[key] = run_checks(ctx.con, catalog, ctx.settings, as_of)
+    # the data cannot change under a read-only connection: run once, also when two tools
+    # running in parallel (the dashboard's panels) both ask for it
+    lock = ctx.memo.setdefault(("live_check_run_lock", as_of), threading.Lock())
+    with lock:
+        if key not in ctx.memo:
+            ctx.memo[key] = run_checks(ctx.con, catalog, ctx.settings, as_of)
     return ctx.memo[key]
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, Warning
 from tools.fiscal import Period
+from tools.metrics.core import snapshots
 from tools.metrics.core.envelope import fetch_query
 from tools.metrics.core.periods import fiscal_bucket_of, resolve_period
 from tools.metrics.core.spec import source
@@ -44,8 +45,8 @@ DEFINITION = (
     "projected_from_pipeline / open_pipeline.{first}")
 
 HISTORY = """  select h.stage, {band} as age_band, (w.opportunity_id is not null) as won
-  from opps_as_of({snap}) h
-  left join (select opportunity_id from opps_as_of({end_ts})
+  from {snap} h
+  left join (select opportunity_id from {end_ts}
              where status = 'won' and close_date between {s} and {e}) w using (opportunity_id)
   where h.{open} and h.close_date between {s} and {e}{filters}"""
 
@@ -114,15 +115,19 @@ def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
                          {"min_sample": (5, int, 1, 10_000)})["min_sample"]
     history, skipped = _history(ctx, period)
     q = Query()
+    stamps = [q.bind(f"{tag}{k}", _ts(moment))  # each quarter's snapshot and its end, one pass
+              for k, (hq, days) in enumerate(history, 1)
+              for tag, moment in (("h", hq.start + timedelta(days=days)), ("x", hq.end))]
     parts = []
     for k, (hq, days) in enumerate(history, 1):
         band, _ = _band(f"date_diff('day', h.created_date, {q.bind(f'd{k}', hq.start)} "
                         f"+ {q.bind(f'o{k}', days)})")
         conds = q.filters(params.filters, qualifier="h.")
         parts.append(HISTORY.format(
-            band=band, snap=q.bind(f"h{k}", _ts(hq.start + timedelta(days=days))),
-            end_ts=q.bind(f"x{k}", _ts(hq.end)), s=q.bind(f"s{k}", hq.start),
-            e=q.bind(f"e{k}", hq.end), open=OPEN, filters="".join(f" and {c}" for c in conds)))
+            band=band, snap=snapshots.at(2 * k - 2, stamps[2 * k - 2], len(stamps)),
+            end_ts=snapshots.at(2 * k - 1, stamps[2 * k - 1], len(stamps)),
+            s=q.bind(f"s{k}", hq.start), e=q.bind(f"e{k}", hq.end), open=OPEN,
+            filters="".join(f" and {c}" for c in conds)))
     if not parts:
         parts = ["  select null::varchar as stage, null::varchar as age_band, false as won "
                  "where false"]
@@ -134,7 +139,12 @@ def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
                          s=q.bind("p_start", period.start), e=q.bind("p_end", period.end),
                          filters="".join(f" and {c}" for c in conds),
                          min_n=q.bind("min_n", min_n))
-    ctes = "with history as (\n" + "\n  union all\n".join(parts) + "\n),\n" + rated
+    snaps = ""
+    if stamps:
+        keep = ["created_date", *(f.dimension.value for f in params.filters)]
+        snaps = f"{snapshots.states(stamps)},\n{snapshots.base(ctx, len(stamps), keep)},\n"
+    ctes = ("with " + snaps + "history as (\n" + "\n  union all\n".join(parts) + "\n),\n"
+            + rated)
     sql = ctes + "\n" + _select(q, params)
     fetched = fetch_query(ctx, q, sql)
     dims = [d.value for d in params.group_by]

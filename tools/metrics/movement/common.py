@@ -21,6 +21,7 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
+from tools.metrics.core import snapshots
 from tools.metrics.core.envelope import envelope, fetch, no_data
 from tools.query import Query
 
@@ -40,22 +41,24 @@ def snapshot(ctx: ToolContext, q: Query, day: date, tag: str) -> str:
     current = day >= end if end is not None else day >= ctx.as_of
     if current:
         return "opp_facts" if ctx.facts else "v_opps"
-    return f"opps_as_of({q.bind(tag, end_of(day))})"
+    return snapshots.one(ctx, q.bind(tag, end_of(day)))  # = opps_as_of(ts), one history pass
 
 
-def visits_cte(ts: str) -> str:
-    """Return CTEs `stage_rows` and `visits`: one row per stage visit up to timestamp `ts`.
+def visits_cte(ts: str, only: str | None = None) -> str:
+    """Return CTEs `stage_rows` and `visits`: one row per stage visit up to timestamp `ts`
+    (`only`: a subquery of the opportunity_ids whose visits are needed; None = every deal's).
 
     Consecutive history rows with the same stage collapse into one visit (SF writes rows for
     amount and date changes too, §5.3 #5); `seq` orders a deal's visits, `exited_at` is the next
     visit's entry (NULL = still there: a censored visit).
     """
+    restrict = f"\n    and opportunity_id in ({only})" if only else ""
     return f"""stage_rows as (
   select opportunity_id, stage_name, changed_at, history_id,
          lag(stage_name) over (partition by opportunity_id
                                order by changed_at, history_id) as prev_stage
   from opportunity_history
-  where changed_at <= {ts} and stage_name is not null
+  where changed_at <= {ts} and stage_name is not null{restrict}
 ), visits as (
   select r.opportunity_id, r.stage_name as visit_stage, r.changed_at as entered_at,
          lead(r.changed_at) over w as exited_at, row_number() over w as seq,

@@ -44,7 +44,8 @@ HISTORY = """pushes as (
   from (select opportunity_id, amount, close_date,
                coalesce(prev_close_date, lag(close_date) over (
                  partition by opportunity_id order by changed_at, history_id)) as prev_close
-        from opportunity_history where changed_at <= {ts})
+        from opportunity_history where changed_at <= {ts}
+          and opportunity_id in (select opportunity_id from scored_ids where status = 'open'))
   group by 1
 ), steps as (
   select opportunity_id,
@@ -112,7 +113,11 @@ def deal_risk(ctx: ToolContext, params: MetricParams) -> MetricResult:
         conds.append(q.between("close_date", period))
     deals = f"(select * from {touch_sql(ctx, q, src, cols)} where {' and '.join(conds)})"
     inactive = opts["inactive_days"] or ctx.settings.stale_days
-    ctes = [visits_cte(ts),
+    # only open deals are scored and only won ones set the benchmark: the history of the
+    # others (most of it) is never read
+    ctes = [f"scored_ids as materialized (\n  select opportunity_id, status from {src}\n"
+            "  where status in ('open', 'won')\n)",
+            visits_cte(ts, "select opportunity_id from scored_ids"),
             HISTORY.format(ts=ts, src=src, age=days_between("entered_at", ts),
                            done=days_between("v.entered_at", "v.exited_at")),
             FLAGS.format(day=day, deals=deals, max_pushes=q.bind("max_pushes", opts["max_pushes"]),
