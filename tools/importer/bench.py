@@ -180,6 +180,7 @@ def _raw_read(csv: Path, db: Path) -> tuple[float, float, int, int]:
 def differences(first: Path, second: Path) -> dict[str, int]:
     """Rows in one warehouse and not the other, per COMPARED_TABLES table (empty: the same)."""
     with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
         con.execute(f"ATTACH '{first}' AS a (READ_ONLY)")
         con.execute(f"ATTACH '{second}' AS b (READ_ONLY)")
         found = {}
