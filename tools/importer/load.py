@@ -8,6 +8,11 @@ of the run as well as rows already in the warehouse, whatever the order of the l
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+
 from tools.importer.context import Run
 from tools.importer.errors import SourceError
 from tools.importer.lookups import check_lookup, create_missing, lookup_table
@@ -143,8 +148,35 @@ def _existing(run: Run, plan: LoadPlan, rows: str, on: str) -> int:
     return int(found)
 
 
+@contextmanager
+def _unordered(con: duckdb.DuckDBPyConnection, relax: bool) -> Iterator[None]:
+    """Let DuckDB write a load's rows in any order (parallel, no reordering buffer).
+
+    A table's physical order carries no meaning for non-distinct loads: row numbers for
+    rejects come from the staging rowids, "first row wins" from explicit ORDER BY __rid. A
+    distinct load (the stage dictionary) keeps file order, which stages.py reads as the
+    export's stage order. The import runs with insertion order kept; it is restored here.
+    """
+    if relax:
+        con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        if relax:
+            con.execute("SET preserve_insertion_order = true")
+
+
 def apply(run: Run, plan: LoadPlan, report: LoadReport) -> None:
-    """Resolve lookups and upsert the load's clean rows into its target table.
+    """Resolve lookups (creating missing rows), then upsert the load's clean rows (_write)."""
+    p = Params()
+    select, exprs = _select(run, plan, p)
+    with _unordered(run.con, not plan.load.distinct):
+        _write(run, plan, report, select, exprs, p)
+
+
+def _write(run: Run, plan: LoadPlan, report: LoadReport, select: str, exprs: dict[str, str],
+           p: Params) -> None:
+    """Upsert the rows `select` yields into the load's target table.
 
     Tables with a primary key get INSERT ... ON CONFLICT DO UPDATE of the columns the load
     sets (a plain INSERT when none of the keys exists yet), tables with a logical key
@@ -152,8 +184,6 @@ def apply(run: Run, plan: LoadPlan, report: LoadReport) -> None:
     the same `key` replaced.
     """
     con, table = run.con, plan.table
-    p = Params()
-    select, exprs = _select(run, plan, p)
     targets = list(exprs)
     columns = ", ".join(q(t) for t in targets)
     updates = [t for t in targets if t not in plan.key]

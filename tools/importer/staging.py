@@ -151,22 +151,33 @@ def rejecting_columns(plan: LoadPlan) -> list[ColumnPlan]:
     return [c for c in plan.columns if c.required or can_fail(c)]
 
 
-def _outputs(plan: LoadPlan, group: Group, fi: int, p: Params) -> list[str]:
-    """Per load: first failing column and its value, and the extra JSON."""
-    names = names_of(plan)
+def _errors(plan: LoadPlan, group: Group) -> list[str]:
+    """Per load: the first failing column (NULL when the row is valid)."""
     checks = _checks(plan, group)
+    err = " ".join(f"WHEN {cond} THEN {i}" for cond, i in checks)
+    value = f"CASE {err} END" if checks else "CAST(NULL AS INTEGER)"
+    return [f"{value} AS {names_of(plan).column('err')}"]
+
+
+def _outputs(plan: LoadPlan, group: Group, fi: int, p: Params) -> list[str]:
+    """Per load: the failing column's text and the extra JSON, reading the `err` layer.
+
+    The failing value is looked up only on rows that failed (CASE runs its THEN branch on
+    the selected rows alone), so valid rows do not evaluate the checks a second time.
+    """
+    names = names_of(plan)
+    err = names.column("err")
     slot = {c.index: group.slots[(plan.index, c.index)] for c in plan.columns}
-    if checks:
-        err = " ".join(f"WHEN {cond} THEN {i}" for cond, i in checks)
-        err_v = " ".join(
-            f"WHEN {cond} THEN CAST({slot[i][0].layer('t', slot[i][1])} AS VARCHAR)"
-            for cond, i in checks
+    failing = sorted({i for _, i in _checks(plan, group)})
+    if failing:
+        whens = " ".join(
+            f"WHEN {i} THEN CAST({slot[i][0].layer('t', slot[i][1])} AS VARCHAR)"
+            for i in failing
         )
-        outputs = [f"CASE {err} END AS {names.column('err')}",
-                   f"CASE {err_v} END AS {names.column('err_v')}"]
+        outputs = [err, f"CASE WHEN {err} IS NOT NULL THEN CASE {err} {whens} END END AS "
+                        f"{names.column('err_v')}"]
     else:
-        outputs = [f"CAST(NULL AS INTEGER) AS {names.column('err')}",
-                   f"CAST(NULL AS VARCHAR) AS {names.column('err_v')}"]
+        outputs = [err, f"CAST(NULL AS VARCHAR) AS {names.column('err_v')}"]
     extra = extra_headers(plan, fi)
     if extra:
         pairs = ", ".join(f"{p.add(h)}, {names.extra(k)}" for k, h in enumerate(extra))
@@ -179,8 +190,9 @@ def _outputs(plan: LoadPlan, group: Group, fi: int, p: Params) -> list[str]:
 def _file_select(group: Group, fi: int) -> tuple[str, dict[str, object]]:
     """SELECT staging file `fi` for every load of the group in one scan.
 
-    Three nested layers (text, then value map and default, then typed parse) so each step
-    reads the previous one's column instead of repeating its expression.
+    Nested layers (text, then value map and default, then typed parse, then the first
+    failing column) so each step reads the previous one's column instead of repeating its
+    expression.
     """
     p = Params()
     first = group.plans[0]
@@ -202,10 +214,12 @@ def _file_select(group: Group, fi: int) -> tuple[str, dict[str, object]]:
             kept.append(v)
         sources += [f"{q(h)} AS {names.extra(k)}" for k, h in enumerate(extra_headers(plan, fi))]
     outputs = kept + [o for plan in group.plans for o in _outputs(plan, group, fi, p)]
+    errors = [e for plan in group.plans for e in _errors(plan, group)]
     src = f"SELECT {', '.join(sources) or '1 AS __one'} FROM {read}"
     sql = (
-        f"SELECT {', '.join(outputs)} FROM (SELECT *, {', '.join(parsed)} FROM (SELECT *, "
-        f"{', '.join(mapped)} FROM (SELECT *, {', '.join(base)} FROM ({src}))))"
+        f"SELECT {', '.join(outputs)} FROM (SELECT *, {', '.join(errors)} FROM (SELECT *, "
+        f"{', '.join(parsed)} FROM (SELECT *, {', '.join(mapped)} FROM (SELECT *, "
+        f"{', '.join(base)} FROM ({src})))))"
     )
     return sql, {**params, "path": str(file.path), **p.values}
 
