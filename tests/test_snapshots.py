@@ -1,4 +1,4 @@
-"""tools/metrics/snapshots.py rebuilds deals as of past moments in one history pass: its rows
+"""tools/metrics/core/snapshots.py rebuilds deals as of past moments in one history pass: its rows
 must be exactly those of the warehouse macro opps_as_of(ts), the definition (METRICS §1.7)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import duckdb
 import pytest
 
-from tools.metrics import snapshots
+from tools.metrics.core import snapshots
 from tools.warehouse import connect
 
 END = date(2026, 3, 31)
