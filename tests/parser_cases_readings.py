@@ -18,7 +18,7 @@ CASES: list[tuple[str, str, dict]] = [
     ("our best two reps by revenue last quarter", "bookings",
      {"group_by": ["rep"], "top": 2, "period": Q3_27}),
     ("the three weakest teams on win rate this year", "win_rate",
-     {"group_by": ["team"], "top": 3, "order": "asc", "period": FY27}),
+     {"group_by": ["team"], "top": 3, "order": "asc", "period": YTD}),
     # durations: the duration measure of what is named
     ("how many days does it usually take to win a deal in APAC", "sales_cycle",
      {"filters": {"region": ["APAC"]}, "group_by": []}),
@@ -37,7 +37,7 @@ CASES: list[tuple[str, str, dict]] = [
     ("is the win rate in EMEA better than in APAC", "win_rate",
      {"group_by": ["region"], "filters": {"region": ["EMEA", "APAC"]}}),
     ("SMB versus Enterprise bookings this year", "bookings",
-     {"group_by": ["segment"], "filters": {"segment": ["SMB", "Enterprise"]}, "period": FY27}),
+     {"group_by": ["segment"], "filters": {"segment": ["SMB", "Enterprise"]}, "period": YTD}),
     ("do smb deals close at a higher rate than mid-market ones", "win_rate",
      {"group_by": ["segment"], "filters": {"segment": ["SMB", "Mid-Market"]}}),
     # half-years and a span inside a longer period
@@ -48,18 +48,18 @@ CASES: list[tuple[str, str, dict]] = [
     ("how has our win rate trended over the last six months", "win_rate",
      {"period": ("2026-06-01", "2026-11-26"), "time_grain": "month"}),
     ("bookings trajectory this fiscal year", "bookings",
-     {"period": FY27, "time_grain": "month"}),
+     {"period": YTD, "time_grain": "month"}),
     # written date ranges
     ("bookings from March 1 to May 31, 2026", "bookings", {"period": MAR_MAY_26}),
     ("win rate between 2026-03-01 and 2026-05-31", "win_rate", {"period": MAR_MAY_26}),
     # everyday RevOps words
     ("how many new logos did we sign this fiscal year", "opportunity_count",
-     {"measure": "won", "filters": {"deal_type": ["new_business"]}, "period": FY27}),
+     {"measure": "won", "filters": {"deal_type": ["new_business"]}, "period": YTD}),
     ("which reps have the largest attainment gap this quarter", "quota_attainment",
      {"group_by": ["rep"], "period": Q4_27}),
     ("rank our customers by revenue booked last year", "leaderboard",
      {"group_by": ["account"], "period": FY26}),
-    ("what share of closed deals did we win this year", "win_rate", {"period": FY27}),
+    ("what share of closed deals did we win this year", "win_rate", {"period": YTD}),
     ("what fraction of our deals were won year to date", "win_rate", {"period": YTD}),
     # a reading that leaves content words over asks back, with the right reading offered
     ("give me the typical magnitude of what we win", CLARIFY, {"options": ["average deal size"]}),
@@ -96,4 +96,13 @@ CASES += [
     # a rank word before a number or a period is a window, not a ranking
     ("net revenue retention trailing 12 months by region", "net_revenue_retention",
      {"group_by": ["region"], "top": None}),
+]
+CASES += [
+    # "this year" on a metric of what has happened is the fiscal year to date; on a plan or
+    # close dates still to come it is the whole year; "the full year" is always whole
+    ("average cycle time for the current year", "sales_cycle", {"period": YTD}),
+    ("our lead to MQL rate in the current fiscal year", "lead_conversion", {"period": YTD}),
+    ("coverage ratio for the current fiscal year", "pipeline_coverage", {"period": FY27}),
+    ("quota attainment across the current year", "quota_attainment", {"period": FY27}),
+    ("revenue booked over the full current fiscal year", "bookings", {"period": FY27}),
 ]

@@ -238,6 +238,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
     if isinstance(period, Clarification):
         return period
     period = _ahead(period, tool, norm, as_of)
+    period = _year_to_date(period, tool, norm, calendar, reading.as_of or as_of)
     if period is not None:
         params["period"] = PeriodParam.of(period)
     over = re.search(r"\b(week|month|quarter) over \1\b", norm)
@@ -482,6 +483,29 @@ def _ahead(period: Period | None, tool: str, norm: str, as_of: date) -> Period |
     if end < as_of or (start - as_of).days > 183:  # a month far ahead: as written
         return period
     return Period(start, end, period.label.replace(str(period.start.year), str(start.year)))
+
+
+PLANNED_TOOLS = FORWARD_TOOLS | {"quota_attainment", "quota_capacity", "deal_risk",
+                                 "slipping_deals", "pipeline_movement", "territory_balance",
+                                 "team_distribution", "productivity_improvement", "scorecard"}
+"""Tools whose period is a window of close dates still open or a plan (quota, target): the
+current year means the whole of it. Every other tool counts what has already happened."""
+THIS_YEAR = re.compile(r"\b(?:this|current)\s+(?:fiscal\s+)?year\b")
+WHOLE_YEAR = re.compile(r"\b(?:full|whole|entire)\s+(?:(?:this|current)\s+)?(?:fiscal\s+)?year\b")
+
+
+def _year_to_date(period: Period | None, tool: str, norm: str, calendar: FiscalCalendar,
+                  as_of: date) -> Period | None:
+    """'Win rate this year' is the fiscal year to date, as a sales leader means it: what has
+    happened so far, labelled so (the same figures as the whole year for closed deals). Tools
+    about close dates to come or a plan keep the whole year; 'the full year' stays whole."""
+    if period is None or tool in PLANNED_TOOLS or not THIS_YEAR.search(norm) or \
+            WHOLE_YEAR.search(norm):
+        return period
+    year = calendar.bucket(as_of, "year")
+    if (period.start, period.end) != (year.start, year.end) or as_of >= year.end:
+        return period
+    return Period(year.start, as_of, f"{year.label} YTD")
 
 
 LAST_N = re.compile(r"^last (\d+) (week|month|quarter)s\b")
