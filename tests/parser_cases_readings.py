@@ -73,7 +73,7 @@ CASES += [
     ("SMB open pipeline with a close date in December", "open_pipeline",
      {"period": DEC26, "filters": {"segment": ["SMB"]}}),
     # a sentence of context with its own month does not narrow the period asked for
-    ("I joined in March. what's our win rate this fiscal year", CLARIFY, {}),
+    ("I joined in March. what's our win rate this fiscal year", "win_rate", {"period": YTD}),
 ]
 CASES += [
     # "X over X" across a longer period is a trend in that unit; "X by X" splits by X
@@ -105,4 +105,30 @@ CASES += [
     ("coverage ratio for the current fiscal year", "pipeline_coverage", {"period": FY27}),
     ("quota attainment across the current year", "quota_attainment", {"period": FY27}),
     ("revenue booked over the full current fiscal year", "bookings", {"period": FY27}),
+]
+CASES += [
+    # a long message: the sentences that ask carry the period and filters; context sentences
+    # (with their own months, names and words) add nothing unless the request points back
+    ("We had a rough September in APAC. Anyway, what did bookings look like by segment last "
+     "quarter?", "bookings", {"period": Q3_27, "group_by": ["segment"], "filters": {}}),
+    ("My VP keeps grumbling about the spreadsheet she got in August. Could you give me the open "
+     "pipeline by stage?", "open_pipeline", {"group_by": ["stage"], "filters": {}}),
+    ("The LATAM folks swear they are swamped. Show me quota attainment by rep for that region "
+     "last quarter.", "quota_attainment",
+     {"group_by": ["rep"], "filters": {"region": ["LATAM"]}, "period": Q3_27}),
+    ("this is Anna Snelling. what is my win rate last quarter?", "win_rate",
+     {"filters": {"rep": ["Anna Snelling"]}, "period": Q3_27}),
+    ("Our finance partner closed October late. What was our win rate in that month?", "win_rate",
+     {"period": ("2026-10-01", "2026-10-31")}),
+    # a short sentence after the request refines it; a sign-off or a deadline does not
+    ("What is our average deal size? By industry.", "avg_deal_size", {"group_by": ["industry"]}),
+    ("how many deals did we win? FY26 only.", "opportunity_count", {"period": FY26}),
+    ("Please send the win rate by region. Deadline is tomorrow.", "win_rate",
+     {"group_by": ["region"], "filters": {}}),
+    # a clause about the writer's plans names no period or metric
+    ("after we wrap the board meeting, what's the weighted pipeline by team", "weighted_pipeline",
+     {"group_by": ["team"]}),
+    # "from the start of <period> through today"
+    ("bookings from the beginning of this fiscal year through today", "bookings",
+     {"period": YTD}),
 ]

@@ -23,6 +23,8 @@ EXPLAINING_KINDS = {"rank", "modifier", "compare", "grain"}
 VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except", "excluding",
                         "only", "across", "each"})
 """A word right after these names a split or a filter: left over, it is never ignored."""
+CLAUSE_WORDS = frozenset({"before", "after", "until", "once", "while", "when"})
+SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they"})
 STRONG = 1.0
 """A metric word or phrase (not only weak words such as 'sales' or 'deals') names the metric."""
 SHAPING = re.compile(r"^(?:faster|slower|quicker|sooner|longer|shorter|bigger|smaller|larger|"
@@ -99,8 +101,9 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         known |= implied.get(("dimension", entity.dimension.value), frozenset())
     left, cued = [], set()
     for i, w in enumerate(words):
-        if i in explained or _harmless(w, known):
-            continue
+        if i in explained or _harmless(w, known) or (
+                w in CLAUSE_WORDS and words[i + 1:i + 2] and words[i + 1] in SUBJECTS):
+            continue  # "before I send the forecast": a clause about the writer, no period
         left.append(w)
         if i > 0 and words[i - 1] in VALUE_CUES:
             cued.add(w)  # "by wibble", "for gizmo": a split or filter nothing explained

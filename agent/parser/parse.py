@@ -22,6 +22,7 @@ from agent.parser.normalize import normalize
 from agent.parser.options import options_for, take_options
 from agent.parser.periods import PeriodParser
 from agent.parser.reading import Reading, masked, named_words
+from agent.parser.sentences import drop_writer_clauses, request_text
 from agent.parser.words import UNIT_WORDS, match_entities, repair_typos, take_compare
 from agent.plan import Clarification, Plan
 from tools.base import Dimension, MetricParams, PeriodParam
@@ -90,9 +91,22 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
 def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
                   index: EntityIndex, previous: Plan | None = None,
                   ) -> tuple[Plan | Clarification, Reading | None]:
-    """The reading of a question and what it produced (see parse_question)."""
-    outcome, reading = _read(question, as_of, calendar, index, previous)
-    return outcome, reading
+    """The reading of a question and what it produced (see parse_question).
+
+    A message of several sentences is read from the sentences that ask
+    (agent/parser/sentences.py); when those name no metric, the whole message is read.
+    """
+    parser = PeriodParser(as_of, calendar)
+    question = drop_writer_clauses(question)
+    request = request_text(REQUEST_LABEL.sub("", question), index,
+                           lambda text: parser.extract(normalize(text)).periods)
+    if request is not None:
+        outcome, reading = _read(request, as_of, calendar, index, previous)
+        if reading is not None and reading.votes:
+            if isinstance(outcome, Plan):
+                outcome.notes.append(f"read the request '{request}'; the rest as context")
+            return outcome, reading
+    return _read(question, as_of, calendar, index, previous)
 
 
 def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityIndex,

@@ -192,7 +192,9 @@ class PeriodParser:
                         b = self.point(f"through {b_words[0]}")
                     if b is None:
                         continue
-                    a = self.point(" ".join(a_words), year_hint=b.start.year)
+                    # "from the start of last fiscal year through today": from its start
+                    a = self.point(re.sub(r"^(?:the )?(?:start|beginning) of (?:the )?", "",
+                                          " ".join(a_words)), year_hint=b.start.year)
                     if a is None or a.start > b.end:
                         continue
                     found.periods.append(Period(a.start, b.end, f"{a.label} to {b.label}"))
