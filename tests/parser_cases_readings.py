@@ -132,3 +132,13 @@ CASES += [
     ("bookings from the beginning of this fiscal year through today", "bookings",
      {"period": YTD}),
 ]
+CASES += [
+    # a metric named "of" another measures it; a measure word binds to the metric it
+    # modifies; between equal votes the more specific word wins ("risky" over "pipe")
+    ("MAPE of last quarter's forecast", "forecast_accuracy",
+     {"measure": "mape", "period": Q3_27}),
+    ("risky pipe by segment, in dollars", "deal_risk",
+     {"group_by": ["segment"], "measure": "amount"}),
+    ("how stale is the pipeline in APAC", "stale_deals", {"filters": {"region": ["APAC"]}}),
+    ("average size of won deals in EMEA", "avg_deal_size", {"filters": {"region": ["EMEA"]}}),
+]

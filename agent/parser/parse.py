@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import cache
 
 from agent.parser.confidence import understand, unsure
 from agent.parser.entities import EntityIndex
@@ -170,18 +171,28 @@ def vote_metrics(reading: Reading) -> None:
     keep = [i for i, x in enumerate(masked_words)
             if x == "@" or x in lex.words or x in STOPWORDS]
     compact = [masked_words[i] for i in keep]
-    for s, e, _ in lex.find(compact, {"metric"}):
-        span = [keep[k] for k in range(s, e)]
+    found = lex.find(compact, {"metric"})
+    tools_of = [{x.value for x in lex.phrases[tuple(compact[s:e])] if x.kind == "metric"}
+                for s, e, _ in found]
+    objects = _objects(compact, found, tools_of)
+    dim_spans = [(s, e) for s, e, _ in lex.find(compact, {"dimension"})]
+    for k, (s, e, _) in enumerate(found):
+        span = [keep[j] for j in range(s, e)]
         key = tuple(compact[s:e])
         phrase = " ".join(key)
         weight = 0.5 if phrase in WEAK_PHRASES else 0.9 if phrase in POPULATION_PHRASES else \
             float(e - s)
         for entry in {x.value: x for x in lex.phrases[key] if x.kind == "metric"}.values():
+            if k in objects and entry.value not in objects[k]:
+                continue  # "the MAPE of the commit forecast": the forecast is what is measured
             boost = 3 if entry.value == "leaderboard" and phrase in TABLE_WORDS else 1
             reading.votes[entry.value] = reading.votes.get(entry.value, 0) + weight * boost
             reading.said.setdefault(entry.value, []).append(phrase)
+        if any(s < de and ds < e for ds, de in dim_spans):
+            reading.in_dimension.add(phrase)
         for i in span:
             reading.take(i, i + 1)
+    _bind_measure_words(reading, compact, found, tools_of)
     if max(reading.votes.values(), default=0) <= 0.5:
         # only weak words ("sales") or none: a measure only one tool has names the tool ("what
         # was the ROI of each campaign", "how much are we wasting on unused seats")
@@ -192,6 +203,44 @@ def vote_metrics(reading: Reading) -> None:
                 (tool,) = tools
                 assert tool is not None  # the lexicon builds every measure entry with its tool
                 reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
+
+
+OF_WORDS = frozenset({"of", "the", "our", "a", "an", "this", "that", "these", "those", "its",
+                      "their", "for"})
+
+
+def _objects(compact: list[str], found: list, tools_of: list[set[str]]) -> dict[int, set[str]]:
+    """Metric phrases that are the object of another ("MAPE of the commit forecast",
+    "accuracy of our forecasts"): match index -> the tools of the head they may still vote for.
+    Phrases right after an object continue it ("the commit" + "forecast")."""
+    objects: dict[int, set[str]] = {}
+    for k in range(1, len(found)):
+        gap = compact[found[k - 1][1]:found[k][0]]
+        head = objects.get(k - 1)
+        if head is not None and not gap:
+            objects[k] = head
+        elif "of" in gap and set(gap) <= OF_WORDS and not tools_of[k - 1] & tools_of[k] and \
+                k - 1 not in objects:
+            objects[k] = tools_of[k - 1]
+    return objects
+
+
+def _bind_measure_words(reading: Reading, compact: list[str], found: list,
+                        tools_of: list[set[str]]) -> None:
+    """A word that is a measure of another voted tool modifies that tool ("risky pipeline
+    dollars": the amount at risk), so its own vote as a metric ("dollars" = bookings) is
+    withdrawn when that leaves a metric standing."""
+    lex = lexicon()
+    for k, (s, e, _) in enumerate(found):
+        phrase = " ".join(compact[s:e])
+        for tool in tools_of[k]:
+            others = [t for t in reading.votes if t != tool and t not in tools_of[k]]
+            binds = [t for t in others if any(
+                (s2, e2) == (s, e) for s2, e2, _ in lex.find(compact, {"measure"}, t))]
+            if binds and reading.votes.get(tool, 0) > 0 and \
+                    reading.said.get(tool) == [phrase]:
+                del reading.votes[tool]
+                del reading.said[tool]
 
 
 DURATION = re.compile(
@@ -382,7 +431,36 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
         return None
     best = max(votes.values())
     tied = [t for t, v in votes.items() if v == best]
+    if len(tied) > 1:  # the more specific phrase wins: "risky" over "pipeline"
+        top = max(_specificity(reading, t) for t in tied)
+        tied = [t for t in tied if _specificity(reading, t) == top]
     return min(tied, key=_tool_rank)
+
+
+def _specificity(reading: Reading, tool: str) -> float:
+    """How specific the words naming a tool are: 1 / the number of tools whose metric
+    phrases share its rarest word ("risky" names one tool, "pipeline" a dozen)."""
+    spread = _word_spread()
+    best = 0.0
+    for phrase in reading.said.get(tool, []):
+        if phrase in reading.in_dimension:
+            continue
+        counts = [spread[w] for w in phrase.split() if w not in STOPWORDS and w in spread]
+        if counts:
+            best = max(best, 1 / min(counts))
+    return best
+
+
+@cache
+def _word_spread() -> dict[str, int]:
+    """Word -> how many tools have a metric phrase holding it."""
+    tools: dict[str, set[str]] = {}
+    for key, entries in lexicon().phrases.items():
+        for e in entries:
+            if e.kind == "metric":
+                for w in key:
+                    tools.setdefault(w, set()).add(e.value)
+    return {w: len(t) for w, t in tools.items()}
 
 
 def _tool_rank(tool: str) -> tuple[int, str]:
