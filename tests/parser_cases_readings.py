@@ -142,3 +142,16 @@ CASES += [
     ("how stale is the pipeline in APAC", "stale_deals", {"filters": {"region": ["APAC"]}}),
     ("average size of won deals in EMEA", "avg_deal_size", {"filters": {"region": ["EMEA"]}}),
 ]
+CASES += [
+    # a value of a dimension the tool lacks, written as an everyday word or the tool's own
+    # word and not after a filter cue, is that word; after a cue it is still asked about
+    ("is the deal desk meeting its SLA", "ops_efficiency", {"filters": {}}),
+    ("net new ARR walk for Q3: new, expansion, contraction and churn", "arr_waterfall",
+     {"period": Q3_27, "measure": None, "filters": {}}),
+    ("sales cycle for Qwertyuiop deals", CLARIFY, {}),
+    # an inflected form of a known word is known ("generating" of "generate")
+    ("which campaigns are generating the most sourced pipeline", "campaign_sourced", {}),
+    # several sentences joined by a semicolon: the one that asks is read
+    ("report bookings by region for last quarter; we will present it to the board in June",
+     "bookings", {"group_by": ["region"], "period": Q3_27}),
+]

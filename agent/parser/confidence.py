@@ -177,10 +177,25 @@ def _domain_like(word: str) -> bool:
     return (len(word) >= 5 and word[:5] in stems) or (len(word) >= 4 and word[:4] in stems)
 
 
+def inflected(word: str, known: frozenset[str]) -> bool:
+    """Whether the word is a known word with an inflection ('generating' of 'generate',
+    'spoke' is not handled: only regular endings)."""
+    for end, repl in (("ing", ("", "e")), ("ed", ("", "e")), ("es", ("",)), ("s", ("",)),
+                      ("ly", ("",)), ("er", ("", "e"))):
+        if word.endswith(end) and len(word) > len(end) + 2:
+            stem = word[:-len(end)]
+            forms = [stem + r for r in repl]
+            if len(stem) > 2 and stem[-1] == stem[-2]:  # "stopping", "planned"
+                forms.append(stem[:-1])
+            if any(f in known for f in forms):
+                return True
+    return False
+
+
 def _harmless(word: str, known: frozenset[str]) -> bool:
     return (word in STOPWORDS or word in FILTER_CUES or word in EXCLUDE_CUES or
-            word in GROUP_CUES or word in known or word in NUMBERS or word in ORDINALS or
-            word in MONTHS or bool(NUMBER.match(word)))
+            word in GROUP_CUES or word in known or inflected(word, known) or word in NUMBERS or
+            word in ORDINALS or word in MONTHS or bool(NUMBER.match(word)))
 
 
 def unsure(plan: Plan, reading: Reading, found: Understanding) -> Clarification:

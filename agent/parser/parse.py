@@ -13,12 +13,12 @@ import re
 from datetime import date, timedelta
 from functools import cache
 
-from agent.parser.confidence import understand, unsure
+from agent.parser.confidence import fillers, tool_words, understand, unsure
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import follow_up, is_follow_up
 from agent.parser.grouping import filters, grouping
 from agent.parser.leftovers import resolve_leftovers
-from agent.parser.lexicon import STOPWORDS, lexicon
+from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, STOPWORDS, lexicon
 from agent.parser.normalize import normalize
 from agent.parser.options import options_for, take_options
 from agent.parser.periods import PeriodParser
@@ -287,6 +287,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
                     "I could not tell which metric you mean. Which of these?")
         return Clarification(question=question, options=EXAMPLES)
     params: dict = {}
+    _drop_plain_words_read_as_values(reading, tool)
     measure = _choose_measure(tool, reading, norm)
     if tool == "opportunity_count" and measure in ("won", "closed", "lost") and \
             RATE.search(norm):  # "the share of deals won", "closing at a better rate"
@@ -386,6 +387,25 @@ def _fit_generic_dimensions(reading: Reading, tool: str) -> None:
                 reading.dims[k] = (pos, fit, text)
 
 
+def _drop_plain_words_read_as_values(reading: Reading, tool: str) -> None:
+    """A value of a dimension the tool lacks, written as an everyday word or one of the tool's
+    own words and not after a filter cue ("are we meeting our SLA", "ARR bridge: new,
+    expansion, churn", "TASK hub-5812"), is that word, not the value: read so, with a note."""
+    from tools.registry import TOOLS
+
+    allowed = set(TOOLS[tool].group_by)
+    plain = fillers() | tool_words(tool)
+    cues = FILTER_CUES | EXCLUDE_CUES
+    for e in list(reading.entities):
+        words = reading.words[e.start:e.end]
+        if e.dimension in allowed or not words or not set(words) <= plain or (
+                e.start > 0 and reading.words[e.start - 1] in cues):
+            continue
+        reading.entities.remove(e)
+        reading.notes.append(f"read '{' '.join(words)}' as a word, not the "
+                             f"{e.dimension.value.replace('_', ' ')} {e.label}")
+
+
 def _unsupported(tool: str, group_by: list[Dimension],
                  reading: Reading) -> Clarification | None:
     """Ask back when the question splits or filters a tool by a dimension it does not have."""
@@ -483,7 +503,12 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
         if _has_modifier(norm, "amount"):
             return f"{kind}_amount"
         return kind
+    if len(set(found)) >= LISTED_MEASURES:
+        return None  # "new, expansion, contraction, churn": the whole breakdown, as it comes
     return found[0] if found else None
+
+
+LISTED_MEASURES = 3
 
 
 def _split_in_phrase(reading: Reading, tool: str) -> list[str]:

@@ -26,7 +26,7 @@ from tools.fiscal import Period
 ABBREVIATIONS = frozenset({"vs", "v", "e.g", "i.e", "etc", "approx", "avg", "mr", "mrs", "ms",
                            "dr", "inc", "ltd", "co", "st", "jr", "sr", "no", "est", "incl"})
 """Words whose trailing dot ends no sentence ("SMB vs. Enterprise")."""
-BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
+BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=\S)|\n+")
 COLON = re.compile(r":\s+")
 OPENING = (r"^\W*(?:(?:hi|hey|hello|ok|okay|so|and|also|then|now|but|quick one|one more|"
            r"first question|last thing|lastly|finally)\b\W*)*")
@@ -49,6 +49,9 @@ PERIOD_POINTERS = ("that", "those", "same")
 SELF = frozenset({"i am", "this is", "it is", "name is", "am", "is"})
 """Words introducing the writer ("I'm Kofi Taylor", "this is Owen"; "Owen Garcia here")."""
 REFINEMENT_WORDS = 9
+PERSONAL = re.compile(r"^\W*(?:i|we|you|he|she|they|i'll|we'll|i'm|we're|i've|we've)\b", re.I)
+"""A sentence about people ("We will present it in June.") tells what they do, not the
+request."""
 SIGN_OFF = re.compile(r"^\W*(?:thanks|thank you|thx|ty|sorry|cheers|appreciate|much appreciated|"
                       r"best|regards)\b", re.I)
 """A sign-off ("Thanks, and sorry for the short notice!") refines nothing."""
@@ -164,7 +167,7 @@ def request_text(question: str, index: EntityIndex,
     for k in range(first + 1, len(parts)):
         s = parts[k]
         if k not in chosen and s.substantive and not DAY.search(s.text) and \
-                not SIGN_OFF.match(s.text) and \
+                not SIGN_OFF.match(s.text) and not PERSONAL.match(s.text) and \
                 len(s.text.split()) <= REFINEMENT_WORDS:
             chosen.add(k)  # "Team level is fine.", "FY26 please", "Use 45 days as the cutoff."
     if len(chosen) == len(parts):

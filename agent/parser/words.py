@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from agent.parser.confidence import fillers
 from agent.parser.entities import EntityIndex
 from agent.parser.lexicon import lexicon
 from agent.parser.periods import MONTHS, NUMBERS
@@ -62,7 +63,7 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
     known, targets = index.typo_targets
     out = []
     for word in words:
-        if word in known or word in PERIOD_WORDS or len(word) < 5 or \
+        if word in known or word in PERIOD_WORDS or word in fillers() or len(word) < 5 or \
                 any(c.isdigit() for c in word) or word.startswith("@"):
             out.append(word)
             continue
