@@ -139,9 +139,13 @@ def _names_metric(text: str) -> bool:
 
 
 def _metric(text: str) -> bool:
-    """Whether the text names a metric (a ranking word alone, "rank them", does not)."""
+    """Whether the text names a metric (a ranking word alone, "rank them", or a weak word
+    such as "deals" does not)."""
+    from agent.parser.parse import WEAK_PHRASES
+
     words = normalize(text).split()
-    return any(not set(words[s:e]) <= RANK_WORDS for s, e, _ in lexicon().find(words, {"metric"}))
+    return any(not set(words[s:e]) <= RANK_WORDS and " ".join(words[s:e]) not in WEAK_PHRASES
+               for s, e, _ in lexicon().find(words, {"metric"}))
 
 
 def request_text(question: str, index: EntityIndex,
@@ -151,8 +155,12 @@ def request_text(question: str, index: EntityIndex,
     parts = [_describe(s) for s in sentences(question)]
     if len(parts) < 2:
         return None
-    asking = [k for k, s in enumerate(parts) if s.asks] or \
-        [k for k, s in enumerate(parts) if s.wants]
+    asks = [k for k, s in enumerate(parts) if s.asks]
+    wants = [k for k, s in enumerate(parts) if s.wants]
+    # the asking sentences that name a metric; else the "I need" ones that do; else any
+    # asking sentence ("Share of deals is fine." asks nothing beside "I want to see ...")
+    asking = [k for k in asks if _metric(parts[k].text)] or \
+        [k for k in wants if _metric(parts[k].text)] or asks or wants
     if not asking:
         return None
     substantive = [k for k in asking if parts[k].substantive]
