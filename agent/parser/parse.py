@@ -230,13 +230,16 @@ def _bind_measure_words(reading: Reading, compact: list[str], found: list,
     """A word that is a measure of another voted tool modifies that tool ("risky pipeline
     dollars": the amount at risk), so its own vote as a metric ("dollars" = bookings) is
     withdrawn when that leaves a metric standing."""
+    if len(reading.votes) < 2:
+        return
     lex = lexicon()
+    measures = {t: {(s2, e2) for s2, e2, _ in lex.find(compact, {"measure"}, t)}
+                for t in reading.votes}
     for k, (s, e, _) in enumerate(found):
         phrase = " ".join(compact[s:e])
         for tool in tools_of[k]:
-            others = [t for t in reading.votes if t != tool and t not in tools_of[k]]
-            binds = [t for t in others if any(
-                (s2, e2) == (s, e) for s2, e2, _ in lex.find(compact, {"measure"}, t))]
+            binds = [t for t in measures if t != tool and t not in tools_of[k]
+                     and (s, e) in measures[t]]
             if binds and reading.votes.get(tool, 0) > 0 and \
                     reading.said.get(tool) == [phrase]:
                 del reading.votes[tool]

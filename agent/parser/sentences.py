@@ -152,9 +152,10 @@ def request_text(question: str, index: EntityIndex,
                  periods: Callable[[str], list[Period]]) -> str | None:
     """The part of a message that asks, with the context values it refers back to; None when
     the message is one sentence or no sentence stands out as the request."""
-    parts = [_describe(s) for s in sentences(question)]
-    if len(parts) < 2:
+    texts = sentences(question)
+    if len(texts) < 2:
         return None
+    parts = [_describe(s) for s in texts]
     asks = [k for k, s in enumerate(parts) if s.asks]
     wants = [k for k, s in enumerate(parts) if s.wants]
     # the asking sentences that name a metric; else the "I need" ones that do; else any
