@@ -155,3 +155,8 @@ CASES += [
     ("report bookings by region for last quarter; we will present it to the board in June",
      "bookings", {"group_by": ["region"], "period": Q3_27}),
 ]
+CASES += [
+    # "<dimension> level" splits by it
+    ("win rate last quarter, region level", "win_rate",
+     {"group_by": ["region"], "period": Q3_27}),
+]
