@@ -239,7 +239,7 @@ def _bind_measure_words(reading: Reading, compact: list[str], found: list,
         phrase = " ".join(compact[s:e])
         for tool in tools_of[k]:
             binds = [t for t in measures if t != tool and t not in tools_of[k]
-                     and (s, e) in measures[t]]
+                     and t in reading.votes and (s, e) in measures[t]]
             if binds and reading.votes.get(tool, 0) > 0 and \
                     reading.said.get(tool) == [phrase]:
                 del reading.votes[tool]
