@@ -160,3 +160,20 @@ CASES += [
     ("win rate last quarter, region level", "win_rate",
      {"group_by": ["region"], "period": Q3_27}),
 ]
+CASES += [
+    # "the last N completed quarters": N whole quarters before this one
+    ("win rate for the past two full quarters", "win_rate",
+     {"period": ("2026-05-01", "2026-10-31")}),
+    # a period said again in parts is one period
+    ("bookings for FY2026 (February 2025 to January 2026) by region", "bookings",
+     {"period": FY26, "group_by": ["region"]}),
+    # the day of the writer's meeting is not a period
+    ("for Thursday's pipeline review, open pipeline by stage", "open_pipeline",
+     {"group_by": ["stage"], "period": None}),
+    # "X here -" introduces the writer; the rest is the request
+    ("Anna Snelling here - my bookings last quarter?", "bookings",
+     {"filters": {"rep": ["Anna Snelling"]}, "period": Q3_27}),
+    # a share of the pipeline that moved to a later quarter is the slip rate
+    ("percent of the Q3 pipeline that got pushed out to a later quarter", "slipping_deals",
+     {"measure": "slip_rate", "period": Q3_27}),
+]

@@ -264,6 +264,9 @@ stage, leads -> minutes to first touch (tools that are durations already are kep
 RATE = re.compile(r"\b(?:rate|rates|ratio|percentage|percent|share|fraction|proportion|odds|"
                   r"likelihood|chance|"
                   r"how often)\b")
+RATE_OF = {"pipeline_movement": (("slipped", "pushed_out"), "slipping_deals", "slip_rate")}
+"""The rate measure of what is named: a share of the pipeline that slipped is the slip rate
+(measures that are amounts of slipped deals -> the tool and measure of their rate)."""
 COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|better|worse|"
                              r"differ|difference|between|relative|outperform\w*|beat)\b")
 """Two values of one dimension named with one of these are compared side by side."""
@@ -297,6 +300,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
         staged = any(e.dimension == Dimension.stage for e in reading.entities)
         # "of the deals that reach Proposal, what share are won": conversion from that stage
         tool, measure = ("stage_conversion", "stage_to_won") if staged else ("win_rate", None)
+    if tool in RATE_OF and RATE.search(norm) and measure in RATE_OF[tool][0]:
+        tool, measure = RATE_OF[tool][1:]  # "what share of the pipeline slipped": a slip rate
     if measure:
         params["measure"] = measure
         if reading.grain and _measure_says_grain(tool, measure, norm, reading.grain):
@@ -557,6 +562,11 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
         periods = [p for p in periods if p is not today[0]]
     if len(periods) == 1:
         return periods[0]
+    for whole in periods:  # "fiscal 2026 (Feb 2025 - Jan 2026)": the span said again in parts
+        rest = [p for p in periods if p is not whole]
+        if min(p.start for p in rest) == whole.start and max(p.end for p in rest) == whole.end \
+                and all(whole.start <= p.start and p.end <= whole.end for p in rest):
+            return whole
     first, second = periods[0], periods[1]
     if reading.compare is not None:
         return first

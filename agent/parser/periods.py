@@ -85,6 +85,8 @@ class PeriodParser:
                  self._to_date),
                 (r"(ttm|ltm|l12m|trailing twelve months|trailing 12 months|rolling 12 months|"
                  r"rolling twelve months|last twelve months|past twelve months)", self._ttm),
+                (r"(?:the\s+)?(?:last|past|previous|prior)\s+" + N + r"\s+(?:complete|completed|"
+                 r"full|whole|closed|finished)\s+(months?|quarters?|years?)", self._completed),
                 (r"(?:the\s+)?(last|past|previous|prior|trailing|next|coming|upcoming|"
                  r"following)\s+" + N + r"\s+(days?|weeks?|months?|quarters?|years?)",
                  self._trailing),
@@ -316,6 +318,19 @@ class PeriodParser:
         if n <= 0 or n > 1000:
             return None
         return self._window(m[1], n, m[3].rstrip("s"))
+
+    def _completed(self, m: re.Match[str]) -> Period | None:
+        """'The last three completed quarters': the N whole buckets before the current one."""
+        n = int(m[1]) if m[1].isdigit() else NUMBERS[m[1]]
+        unit = m[2].rstrip("s")
+        if n <= 0 or n > 100:
+            return None
+        last = self.cal.previous(self.cal.bucket(self.as_of, unit), unit)  # type: ignore[arg-type]
+        first = last
+        for _ in range(n - 1):
+            first = self.cal.previous(first, unit)  # type: ignore[arg-type]
+        return Period(first.start, last.end, f"last {n} completed {unit}s ({first.start} to "
+                                             f"{last.end})")
 
     def _window(self, direction: str, n: int, unit: str) -> Period:
         forward = direction in ("next", "coming", "upcoming", "following")

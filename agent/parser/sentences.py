@@ -83,14 +83,29 @@ WRITER_CLAUSE = re.compile(r"\b(?:before|after|once|while|until)\s+(?:i|we|you|h
 comma or colon that ends it, names nothing the question asks for."""
 
 
+DAY_EVENT = re.compile(r"\b(?:today|tomorrow|tonight|yesterday|monday|tuesday|wednesday|"
+                       r"thursday|friday|saturday|sunday)['\u2019]s(?=\s+(?:[\w-]+\s+){0,2}"
+                       r"(?:call|meeting|standup|stand-up|review|sync|session|1:1|presentation|"
+                       r"deck|offsite|qbr|kickoff)\b)", re.I)
+"""'Tomorrow's forecast call': when the writer meets, not a period of the data."""
+
+
 def drop_writer_clauses(text: str) -> str:
-    """Remove clauses about the writer (WRITER_CLAUSE); the text stays when nothing else is."""
-    stripped = WRITER_CLAUSE.sub("", text)
+    """Remove clauses about the writer (WRITER_CLAUSE) and the days of their meetings
+    (DAY_EVENT); the text stays when nothing else is."""
+    stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub("", text))
     return stripped if stripped.strip() else text
+
+
+SELF_LABEL = re.compile(r"^\s*((?:[\w&'-]+\s+){1,4}here)\s*[-\u2013\u2014,:]\s+", re.I)
+"""A writer introducing themselves before the request: "Pipeline Management here - ...",
+"Owen Garcia here, ..." (a sentence of its own)."""
 
 
 def sentences(text: str) -> list[str]:
     """Split a message into sentences (and a colon's request-like tail into its own)."""
+    if m := SELF_LABEL.match(text):
+        return [m[1], *sentences(text[m.end():])]
     parts, start = [], 0
     for m in BOUNDARY.finditer(text):
         before = text[start:m.start()].rstrip()

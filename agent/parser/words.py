@@ -11,6 +11,7 @@ from agent.parser.periods import MONTHS, NUMBERS
 from agent.parser.reading import Reading, masked
 
 PERIOD_WORDS = frozenset(set(MONTHS) | set(NUMBERS) | {
+    "completed", "complete", "finished", "closed", "whole",
     "quarter", "quarters", "year", "years", "month", "months", "week", "weeks", "day", "days",
     "fiscal", "calendar", "ytd", "qtd", "mtd", "wtd", "ttm", "ltm", "last", "next", "this",
     "past", "previous", "prior", "since", "today", "yesterday", "tomorrow", "spring", "summer",
