@@ -177,3 +177,8 @@ CASES += [
     ("percent of the Q3 pipeline that got pushed out to a later quarter", "slipping_deals",
      {"measure": "slip_rate", "period": Q3_27}),
 ]
+CASES += [
+    # how things go, with no number, period, value or split named: ask which number
+    ("so, how did we do?", CLARIFY, {}),
+    ("how did we do in APAC", "bookings", {"filters": {"region": ["APAC"]}}),
+]

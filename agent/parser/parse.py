@@ -292,6 +292,10 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
         question = (f"What would you like to know about {subject}?" if subject else
                     "I could not tell which metric you mean. Which of these?")
         return Clarification(question=question, options=EXAMPLES)
+    if _vague(reading, tool):
+        return Clarification(
+            question="Which number would you like? For example bookings, win rate, pipeline "
+                     "or quota attainment, for a period, team or region.", options=EXAMPLES)
     params: dict = {}
     _drop_plain_words_read_as_values(reading, tool)
     measure = _choose_measure(tool, reading, norm)
@@ -356,6 +360,20 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
     reading.notes.extend(read)
     return Plan(tool=tool, params=MetricParams(**params), as_of=reading.as_of,
                 notes=reading.notes)
+
+
+GENERIC_PHRASES = frozenset({"how are we doing", "how did we do", "how we did", "numbers",
+                             "results", "performance", "the numbers"})
+"""Phrases that ask how things go without naming a number."""
+
+
+def _vague(reading: Reading, tool: str) -> bool:
+    """'How are we doing?' alone names no number, period, value or split: ask which one
+    (with any of those, the headline number of that scope is read)."""
+    said = reading.said.get(tool, [])
+    return bool(said) and all(p in GENERIC_PHRASES for p in said) and len(reading.votes) == 1 \
+        and not (reading.periods or reading.entities or reading.dims or reading.grain or
+                 reading.compare)
 
 
 def _compare_values(params: dict, tool: str, norm: str) -> None:
