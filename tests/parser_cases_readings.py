@@ -182,3 +182,24 @@ CASES += [
     ("so, how did we do?", CLARIFY, {}),
     ("how did we do in APAC", "bookings", {"filters": {"region": ["APAC"]}}),
 ]
+CASES += [
+    # "<dimension> to <dimension>" splits by it like "<dimension> by <dimension>"
+    ("conversion rates from stage to stage last quarter", "stage_conversion",
+     {"group_by": ["stage"], "period": Q3_27}),
+    # a quarter of a named fiscal year; "the last N fiscal years" includes this one to date
+    ("open pipeline for Q2 of next fiscal year", "open_pipeline",
+     {"period": ("2027-05-01", "2027-07-31")}),
+    ("win rate by quarter over the past two fiscal years", "win_rate",
+     {"period": ("2025-02-01", "2026-11-26"), "time_grain": "quarter"}),
+    # two swapped letters are one slip, read without asking
+    ("bookings by regoin last quarter", "bookings", {"group_by": ["region"], "period": Q3_27}),
+    # a metric named "using" another is measured on it
+    ("forecast accuracy using the commit forecast", "forecast_accuracy", {}),
+    # a value whose words are a measure of the tool is that measure
+    ("best case by team this quarter", "forecast_rollup",
+     {"measure": "best_case_forecast", "group_by": ["team"], "filters": {}}),
+    # a sender's bracket or "X agent:" label is not part of the question
+    ("[Finance] please report bookings by segment for last quarter", "bookings",
+     {"group_by": ["segment"], "period": Q3_27}),
+    ("Forecasting agent: weighted pipeline by team", "weighted_pipeline", {"group_by": ["team"]}),
+]

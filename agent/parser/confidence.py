@@ -157,9 +157,9 @@ def tool_words(tool: str) -> frozenset[str]:
 def _typo(written: str, read: str) -> bool:
     """A slip of the keys (one or two letters off), not another word read as a domain word
     ('recognition' read as 'reconciliation' is not a typo)."""
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.distance import OSA
 
-    distance = Levenshtein.distance(written, read)
+    distance = OSA.distance(written, read)  # two letters swapped count as one slip
     return distance <= 1 or (distance == 2 and min(len(written), len(read)) >= 7)
 
 

@@ -91,7 +91,7 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         elif any(x in DEAL_WORDS for x in norm.split()):
             group = [Dimension.opportunity.value]
             singular = bool(re.search(r"\b(deal|opportunity)\b", norm))
-    for m in re.finditer(r"\b(\w+) by \1\b", norm):  # "stage by stage", "rep by rep"
+    for m in re.finditer(r"\b(\w+) (?:by|to) \1\b", norm):  # "stage by stage", "stage to stage"
         hits = lexicon().find([m[1]], {"dimension"})
         if hits and hits[0][2].value not in group and hits[0][2].value not in UNIT_WORDS:
             group.append(hits[0][2].value)

@@ -55,7 +55,8 @@ COMPARE_WORDS = frozenset({"vs", "compared", "against", "than", "versus", "compa
 REQUEST_LABEL = re.compile(
     r"^\s*(?:(?:hub\s+|(?:[\w&-]+\s+){1,4}?agent\s+)?(?:task|request|question|query|ask|asks|"
     r"asked|wants to know|needs)(?:\s+from\s+(?:[\w&()-]+\s+){0,5}?[\w&()-]+)?\s*:"
-    r"|from\s*:\s*[^.:\n]{1,40}?(?:\.|:|\s[-\u2013\u2014])(?=\s))\s*", re.I)
+    r"|from\s*:\s*[^.:\n]{1,40}?(?:\.|:|\s[-\u2013\u2014])(?=\s)"
+    r"|(?:[\w&-]+\s+){1,4}?agent\s*:|\[[^\]\n]{1,40}\])\s*", re.I)
 """A sender's label in front of the question: "Task: ...", "Hub request: ...", "Pipeline
 Management agent asks: ...", "Task from the finance agent: ...", "From: VP Sales. ..." (not
 the activity type 'task' inside a question)."""
@@ -206,7 +207,8 @@ def vote_metrics(reading: Reading) -> None:
 
 
 OF_WORDS = frozenset({"of", "the", "our", "a", "an", "this", "that", "these", "those", "its",
-                      "their", "for"})
+                      "their", "for", "using", "on"})
+BINDING = frozenset({"of", "using", "on"})
 
 
 def _objects(compact: list[str], found: list, tools_of: list[set[str]]) -> dict[int, set[str]]:
@@ -219,7 +221,7 @@ def _objects(compact: list[str], found: list, tools_of: list[set[str]]) -> dict[
         head = objects.get(k - 1)
         if head is not None and not gap:
             objects[k] = head
-        elif "of" in gap and set(gap) <= OF_WORDS and not tools_of[k - 1] & tools_of[k] and \
+        elif set(gap) & BINDING and set(gap) <= OF_WORDS and not tools_of[k - 1] & tools_of[k] and \
                 k - 1 not in objects:
             objects[k] = tools_of[k - 1]
     return objects
@@ -292,6 +294,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
         question = (f"What would you like to know about {subject}?" if subject else
                     "I could not tell which metric you mean. Which of these?")
         return Clarification(question=question, options=EXAMPLES)
+    tool = _tool_taking_values(reading, tool)
     if _vague(reading, tool):
         return Clarification(
             question="Which number would you like? For example bookings, win rate, pipeline "
@@ -413,6 +416,21 @@ def _fit_generic_dimensions(reading: Reading, tool: str) -> None:
                 reading.dims[k] = (pos, fit, text)
 
 
+def _tool_taking_values(reading: Reading, tool: str) -> str:
+    """A value the chosen tool cannot filter by ("share of Inbound leads within SLA") is
+    better explained by another voted tool that can, when that tool's vote is at least half:
+    read that tool rather than ask."""
+    from tools.registry import TOOLS
+
+    dims = {e.dimension for e in reading.entities}
+    if not dims or dims <= set(TOOLS[tool].group_by):
+        return tool
+    best = reading.votes.get(tool, 0)
+    fits = [t for t, v in reading.votes.items() if t != tool and v >= best / 2 and
+            dims <= set(TOOLS[t].group_by)]
+    return max(fits, key=lambda t: (reading.votes[t], t)) if fits else tool
+
+
 def _drop_plain_words_read_as_values(reading: Reading, tool: str) -> None:
     """A value of a dimension the tool lacks, written as an everyday word or one of the tool's
     own words and not after a filter cue ("are we meeting our SLA", "ARR bridge: new,
@@ -422,10 +440,13 @@ def _drop_plain_words_read_as_values(reading: Reading, tool: str) -> None:
     allowed = set(TOOLS[tool].group_by)
     plain = fillers() | tool_words(tool)
     cues = FILTER_CUES | EXCLUDE_CUES
+    lex = lexicon()
     for e in list(reading.entities):
         words = reading.words[e.start:e.end]
-        if e.dimension in allowed or not words or not set(words) <= plain or (
-                e.start > 0 and reading.words[e.start - 1] in cues):
+        measure = bool(words) and [(0, len(words))] == [
+            (a, b) for a, b, _ in lex.find(words, {"measure"}, tool)]  # "best case" forecast
+        if not words or (e.start > 0 and reading.words[e.start - 1] in cues) or not (
+                measure or (e.dimension not in allowed and set(words) <= plain)):
             continue
         reading.entities.remove(e)
         reading.notes.append(f"read '{' '.join(words)}' as a word, not the "
@@ -593,6 +614,19 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     if len(periods) == 2 and inner and re.search(r"@period (?:of |in |for )?(?:the )?@period",
                                                  " ".join(reading.words)):
         return inner[0]  # "H1 of this fiscal year", "March of last year": the narrower span
+    part = re.fullmatch(r"FY\d{4} (Q[1-4]|H[12])", first.label) or \
+        re.fullmatch(r"FY\d{4} (Q[1-4]|H[12])", second.label)
+    year = re.fullmatch(r"FY(\d{4})", second.label) or re.fullmatch(r"FY(\d{4})", first.label)
+    if len(periods) == 2 and part and year and re.search(
+            r"@period (?:of |in |for )?(?:the )?@period", " ".join(reading.words)):
+        # "Q1 next fiscal year": that quarter of that year
+        if part[1].startswith("Q"):
+            return calendar.quarter(int(year[1]), int(part[1][1]))
+        start = calendar.year(int(year[1])).start if part[1] == "H1" else \
+            calendar.quarter(int(year[1]), 3).start
+        end = calendar.quarter(int(year[1]), 2).end if part[1] == "H1" else \
+            calendar.year(int(year[1])).end
+        return Period(start, end, f"FY{year[1]} {part[1]}")
     compared = bool(set(reading.words) & COMPARE_WORDS)
     if compared:
         for grain in ("month", "quarter", "year"):

@@ -87,6 +87,8 @@ class PeriodParser:
                  r"rolling twelve months|last twelve months|past twelve months)", self._ttm),
                 (r"(?:the\s+)?(?:last|past|previous|prior)\s+" + N + r"\s+(?:complete|completed|"
                  r"full|whole|closed|finished)\s+(months?|quarters?|years?)", self._completed),
+                (r"(?:the\s+)?(?:last|past)\s+" + N + r"\s+fiscal\s+(quarters?|years?)",
+                 self._fiscal_span),
                 (r"(?:the\s+)?(last|past|previous|prior|trailing|next|coming|upcoming|"
                  r"following)\s+" + N + r"\s+(days?|weeks?|months?|quarters?|years?)",
                  self._trailing),
@@ -318,6 +320,18 @@ class PeriodParser:
         if n <= 0 or n > 1000:
             return None
         return self._window(m[1], n, m[3].rstrip("s"))
+
+    def _fiscal_span(self, m: re.Match[str]) -> Period | None:
+        """'The last two fiscal years': this fiscal year to date and the one before."""
+        n = int(m[1]) if m[1].isdigit() else NUMBERS[m[1]]
+        unit = m[2].rstrip("s")
+        if n <= 0 or n > 100:
+            return None
+        first = self.cal.bucket(self.as_of, unit)  # type: ignore[arg-type]
+        for _ in range(n - 1):
+            first = self.cal.previous(first, unit)  # type: ignore[arg-type]
+        return Period(first.start, self.as_of, f"last {n} fiscal {unit}s ({first.start} to "
+                                               f"{self.as_of})")
 
     def _completed(self, m: re.Match[str]) -> Period | None:
         """'The last three completed quarters': the N whole buckets before the current one."""

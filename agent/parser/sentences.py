@@ -43,6 +43,12 @@ WANTS = re.compile(r"\b(?:i|we)(?:'d| would)?\s+(?:just\s+|really\s+|also\s+|sti
 """Without a question or an imperative, "I need ..." / "we want ..." carries the request."""
 FIRST_PERSON = re.compile(r"\b(?:my|me|mine|i|i'm|i've|myself)\b", re.I)
 PEOPLE = frozenset({Dimension.rep, Dimension.manager})
+SCOPES = frozenset({Dimension.team, Dimension.region, Dimension.manager, Dimension.territory})
+MY_PEOPLE = re.compile(r"\b(?:my|our)\s+(?:reps|team|people|folks|sellers|aes|org|group|"
+                       r"region|territory|patch)\b", re.I)
+OWN_SCOPE = re.compile(r"\b(?:i|we)\s+(?:run|manage|lead|head|own|oversee|cover|look after)\b",
+                       re.I)
+"""'I run the APAC team. How did my reps do?': the writer's own scope, kept for 'my reps'."""
 POINTERS = ("that", "those", "these", "same", "his", "her", "their", "my", "our")
 PERIOD_POINTERS = ("that", "those", "same")
 """Words that point a request back at a value named before ("that team", "his region")."""
@@ -179,6 +185,11 @@ def request_text(question: str, index: EntityIndex,
         [k for k in wants if _metric(parts[k].text)] or asks or wants
     if not asking:
         return None
+    if not any(_metric(parts[k].text) for k in asking):
+        # "Do inbound leads close better? Win rate by lead source, only those two.": the
+        # sentence after the question names the metric it asks about
+        asking += [k for k in range(asking[0] + 1, len(parts))
+                   if k not in asking and _metric(parts[k].text)]
     substantive = [k for k in asking if parts[k].substantive]
     if not substantive:
         return None
@@ -213,6 +224,7 @@ def _referred(request: str, context: list[str], index: EntityIndex,
     when = any(w in UNITS and set(words[max(0, k - 2):k]) & set(PERIOD_POINTERS)
                for k, w in enumerate(words))  # "for that quarter"
     me = bool(FIRST_PERSON.search(request))
+    mine = bool(MY_PEOPLE.search(request))  # "my reps" after "I run the APAC team"
     found: list[str] = []
     span = ""
     for sentence in context:
@@ -225,6 +237,8 @@ def _referred(request: str, context: list[str], index: EntityIndex,
         for e in reading.entities:
             introduced = " ".join(w[max(0, e.start - 2):e.start]) in SELF or \
                 w[e.end:e.end + 1] == ["here"]
-            if (e.dimension in PEOPLE and me and introduced) or e.dimension in pointed:
-                found.append(" ".join(w[e.start:e.end]))
+            if (e.dimension in PEOPLE and me and introduced) or e.dimension in pointed or (
+                    mine and e.dimension in SCOPES and OWN_SCOPE.search(sentence)):
+                kind = "" if e.dimension in PEOPLE else " " + e.dimension.value.replace("_", " ")
+                found.append(" ".join(w[e.start:e.end]) + kind)  # "apac team", not the region
     return "".join(f" for {text}" for text in dict.fromkeys(found)) + span

@@ -72,6 +72,12 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
 
         best = process.extractOne(word, targets, scorer=fuzz.ratio,
                                   score_cutoff=80 if len(word) >= 8 else 85)
+        if not best:  # two letters swapped ("regoin") is one slip of the keys
+            from rapidfuzz.distance import OSA
+
+            swapped = process.extractOne(word, targets, scorer=OSA.distance, score_cutoff=1)
+            best = (swapped[0], 100, 0) if swapped and sorted(swapped[0]) == sorted(word) \
+                else None
         if best:
             out.append(best[0])
             reading.notes.append(f"read '{word}' as '{best[0]}'")
