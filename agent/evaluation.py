@@ -553,10 +553,10 @@ def render_text(report: EvalReport) -> str:
         if r.paraphrase_consistency is not None:
             lines.append(f"  paraphrase consistency {_pct(r.paraphrase_consistency)} "
                          f"({len(r.inconsistent_groups)} groups not consistent)")
-            for g in r.inconsistent_groups:
-                lines.append(f"  INCONSISTENT group {g.group!r}: {g.agreeing} of {g.cases} "
-                             "agree")
-                lines += [f"       {o}" for o in g.outcomes]
+            for bad in r.inconsistent_groups:
+                lines.append(f"  INCONSISTENT group {bad.group!r}: {bad.agreeing} of "
+                             f"{bad.cases} agree")
+                lines += [f"       {o}" for o in bad.outcomes]
         width = max(len(g.group) for g in r.by_group)
         lines.append(f"  {'tool':<{width}}  cases  intent   value")
         for g in r.by_group:
