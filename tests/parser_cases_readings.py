@@ -203,3 +203,10 @@ CASES += [
      {"group_by": ["segment"], "period": Q3_27}),
     ("Forecasting agent: weighted pipeline by team", "weighted_pipeline", {"group_by": ["team"]}),
 ]
+CASES += [
+    # "the quarter that just ended", "the most recent completed month": the last whole one
+    ("win rate by team for the quarter that has just closed", "win_rate",
+     {"group_by": ["team"], "period": Q3_27}),
+    ("bookings for the most recent completed month", "bookings",
+     {"period": ("2026-10-01", "2026-10-31")}),
+]

@@ -89,6 +89,11 @@ class PeriodParser:
                  r"full|whole|closed|finished)\s+(months?|quarters?|years?)", self._completed),
                 (r"(?:the\s+)?(?:last|past)\s+" + N + r"\s+fiscal\s+(quarters?|years?)",
                  self._fiscal_span),
+                (r"(?:the\s+)?(?:fiscal\s+)?(week|month|quarter|year)\s+(?:that\s+|which\s+)?"
+                 r"(?:has\s+|have\s+)?(?:just\s+)?(?:ended|closed|finished|completed|wrapped)|"
+                 r"(?:the\s+)?(?:most\s+recent|latest|just\s+ended|just\s+closed)\s+"
+                 r"(?:completed\s+|complete\s+|full\s+|closed\s+|fiscal\s+)?"
+                 r"(week|month|quarter|year)", self._just_ended),
                 (r"(?:the\s+)?(last|past|previous|prior|trailing|next|coming|upcoming|"
                  r"following)\s+" + N + r"\s+(days?|weeks?|months?|quarters?|years?)",
                  self._trailing),
@@ -332,6 +337,14 @@ class PeriodParser:
             first = self.cal.previous(first, unit)  # type: ignore[arg-type]
         return Period(first.start, self.as_of, f"last {n} fiscal {unit}s ({first.start} to "
                                                f"{self.as_of})")
+
+    def _just_ended(self, m: re.Match[str]) -> Period:
+        """'The quarter that just ended', 'the most recent completed month': the last whole
+        one before the current bucket."""
+        unit = m[1] or m[2]
+        if unit == "month":
+            return self._shifted_month(-1)
+        return self.cal.previous(self.cal.bucket(self.as_of, unit), unit)  # type: ignore[arg-type]
 
     def _completed(self, m: re.Match[str]) -> Period | None:
         """'The last three completed quarters': the N whole buckets before the current one."""
