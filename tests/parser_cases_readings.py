@@ -210,3 +210,9 @@ CASES += [
     ("bookings for the most recent completed month", "bookings",
      {"period": ("2026-10-01", "2026-10-31")}),
 ]
+CASES += [
+    # the writer's own scope ("I run the X team") is kept when the request asks per rep
+    ("I run the LATAM Sales team. what was quota attainment for each rep last quarter?",
+     "quota_attainment",
+     {"group_by": ["rep"], "filters": {"team": ["LATAM Sales"]}, "period": Q3_27}),
+]

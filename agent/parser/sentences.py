@@ -45,7 +45,8 @@ FIRST_PERSON = re.compile(r"\b(?:my|me|mine|i|i'm|i've|myself)\b", re.I)
 PEOPLE = frozenset({Dimension.rep, Dimension.manager})
 SCOPES = frozenset({Dimension.team, Dimension.region, Dimension.manager, Dimension.territory})
 MY_PEOPLE = re.compile(r"\b(?:my|our)\s+(?:reps|team|people|folks|sellers|aes|org|group|"
-                       r"region|territory|patch)\b", re.I)
+                       r"region|territory|patch)\b|\b(?:each|every|per|by)\s+(?:rep|reps|seller|"
+                       r"sellers|ae|aes)\b", re.I)
 OWN_SCOPE = re.compile(r"\b(?:i|we)\s+(?:run|manage|lead|head|own|oversee|cover|look after)\b",
                        re.I)
 """'I run the APAC team. How did my reps do?': the writer's own scope, kept for 'my reps'."""
