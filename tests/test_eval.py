@@ -97,6 +97,21 @@ def test_hand_checked_values_are_used_on_the_sets_own_company(shipped_report, sh
     assert checked and not {c.question for c in checked} & {f.question for f in rules.failures}
 
 
+def test_the_paraphrase_set_groups_every_case_under_one_reading(shipped):
+    """examples/eval/paraphrase-questions.toml: every case is in a group of several wordings,
+    and the cases of one group expect one reading (so consistency measures the parser)."""
+    para = load_questions(SHIPPED.with_name("paraphrase-questions.toml"))
+    assert para.demo == shipped.demo and len(para.cases) >= 80
+    groups: dict[str, list[EvalCase]] = {}
+    for case in para.cases:
+        assert case.group, case.question
+        groups.setdefault(case.group, []).append(case)
+    assert all(len(cases) >= 2 for cases in groups.values())
+    for cases in groups.values():
+        readings = {(c.status, c.tool, str(c.period), tuple(c.group_by)) for c in cases}
+        assert len(readings) == 1, [c.question for c in cases]
+
+
 def _case(question: str, **expected) -> EvalCase:
     return EvalCase(question=question, **expected)
 
@@ -162,7 +177,7 @@ def test_an_injected_answerer_is_scored_by_the_parser_that_planned(wh):
 
     qset = QuestionSet(name="one", as_of=AS_OF,
                        case=[_case("bookings by region this year", tool="bookings",
-                                   period="FY2027", group_by=["region"])])
+                                   period="FY2027 YTD", group_by=["region"])])
     report = evaluate(qset, wh, {"llm": model_path})
     assert report.parsers[0].plans_by_parser == {"llm": 1}
     assert report.parsers[0].value_accuracy == 1.0
