@@ -97,6 +97,8 @@ class EvalCase(BaseModel):
     """A hand-checked headline number, compared instead of the registry run."""
     category: str | None = None
     """For escalated cases: the escalation category expected."""
+    group: str | None = None
+    """Paraphrases of one question share a group: their answers should be the same."""
 
     def listed(self) -> list[str]:
         """Return the parameter keys this case asserts."""
@@ -130,6 +132,8 @@ class CaseOutcome(BaseModel):
     seconds: float
     status: Status = "answered"
     """The status the agent gave."""
+    paraphrase_group: str | None = None
+    """The case's paraphrase group, if the set groups its questions."""
 
     @property
     def answered_different(self) -> bool:
@@ -145,6 +149,17 @@ class GroupScore(BaseModel):
     cases: int
     intent: float
     value: float | None
+
+
+class InconsistentGroup(BaseModel):
+    """A paraphrase group whose questions did not all get the same answer."""
+
+    group: str
+    cases: int
+    agreeing: int
+    """How many cases gave the group's most common outcome."""
+    outcomes: list[str]
+    """Each case's question and outcome, in set order."""
 
 
 class ParserReport(BaseModel):
@@ -166,6 +181,10 @@ class ParserReport(BaseModel):
     value_cases: int = 0
     plans_by_parser: dict[str, int] = Field(default_factory=dict)
     """Which parser actually produced the plans (the LLM path lets confident rules go first)."""
+    paraphrase_consistency: float | None = None
+    """Share of grouped cases whose outcome (status, tool and figures) is the most common
+    outcome of their paraphrase group; None when the set has no groups."""
+    inconsistent_groups: list[InconsistentGroup] = Field(default_factory=list)
     by_group: list[GroupScore] = Field(default_factory=list)
     failures: list[CaseOutcome] = Field(default_factory=list)
     seconds: float = 0.0
@@ -364,12 +383,60 @@ def score_case(case: EvalCase, response: AgentResponse, expected: MetricResult |
                        seconds=round(seconds, 4), status=response.status)
 
 
+def same_outcome(a: AgentResponse, b: AgentResponse) -> bool:
+    """True when two answers say the same: status, tool and figures (as same_figures)."""
+    if a.status != b.status or a.intent.tool != b.intent.tool:
+        return False
+    if a.result is None or b.result is None:
+        return a.result is None and b.result is None
+    return same_figures(a.result, b.result)
+
+
+def _outcome_text(response: AgentResponse) -> str:
+    if response.status != "answered":
+        return response.status
+    return f"{response.intent.tool} -> {_figures(response.result)}"
+
+
+def paraphrase_consistency(
+        grouped: list[tuple[str, str, AgentResponse]],
+) -> tuple[float | None, list[InconsistentGroup]]:
+    """Score (group, question, response) triples: the share of cases whose outcome equals
+    their group's most common one (the first of equally common ones), and every group where
+    not all cases agree. Outcomes are compared pairwise since figures match to a tolerance."""
+    groups: dict[str, list[tuple[str, AgentResponse]]] = {}
+    for group, question, response in grouped:
+        groups.setdefault(group, []).append((question, response))
+    agreeing_total, bad = 0, []
+    for group, members in groups.items():
+        classes: list[list[int]] = []
+        for i, (_, response) in enumerate(members):
+            for cls in classes:
+                if same_outcome(members[cls[0]][1], response):
+                    cls.append(i)
+                    break
+            else:
+                classes.append([i])
+        agreeing = max(len(c) for c in classes)
+        agreeing_total += agreeing
+        if agreeing < len(members):
+            bad.append(InconsistentGroup(
+                group=group, cases=len(members), agreeing=agreeing,
+                outcomes=[f"{q!r}: {_outcome_text(r)}" for q, r in members]))
+    if not grouped:
+        return None, []
+    return round(agreeing_total / len(grouped), 4), bad
+
+
 def _fraction(flags: list[bool]) -> float | None:
     return round(sum(flags) / len(flags), 4) if flags else None
 
 
-def summarize(parser: str, outcomes: list[CaseOutcome], seconds: float) -> ParserReport:
-    """Aggregate outcomes into overall and per-tool scores."""
+def summarize(parser: str, outcomes: list[CaseOutcome], seconds: float,
+              grouped: list[tuple[str, str, AgentResponse]] | None = None) -> ParserReport:
+    """Aggregate outcomes into overall and per-tool scores, and paraphrase consistency over
+    the (group, question, response) triples of grouped cases."""
+    consistency, inconsistent = paraphrase_consistency(grouped or [])
     groups: dict[str, list[CaseOutcome]] = {}
     for o in outcomes:
         groups.setdefault(o.group, []).append(o)
@@ -389,6 +456,7 @@ def summarize(parser: str, outcomes: list[CaseOutcome], seconds: float) -> Parse
         answered_different=_fraction([o.answered_different for o in outcomes]),
         asked_back=_fraction([o.status == "needs_clarification" for o in outcomes]),
         value_accuracy=_fraction(values), value_cases=len(values), plans_by_parser=used,
+        paraphrase_consistency=consistency, inconsistent_groups=inconsistent,
         by_group=by_group, failures=[o for o in outcomes if not o.intent_ok or o.value_ok is False],
         seconds=round(seconds, 2))
 
@@ -418,15 +486,19 @@ def evaluate(qset: QuestionSet, wh: Warehouse, answerers: Mapping[str, Answer | 
             reports.append(ParserReport(parser=parser, configured=False))
             continue
         outcomes, started = [], time.perf_counter()
+        grouped: list[tuple[str, str, AgentResponse]] = []
         for i, case in enumerate(cases):
             as_of = case.as_of or qset.as_of
             t0 = time.perf_counter()
             response = answer(case.question, as_of)
-            outcomes.append(score_case(case, response, expected[i], calendar, as_of,
-                                       time.perf_counter() - t0))
+            outcome = score_case(case, response, expected[i], calendar, as_of,
+                                 time.perf_counter() - t0)
+            outcomes.append(outcome.model_copy(update={"paraphrase_group": case.group}))
+            if case.group is not None:
+                grouped.append((case.group, case.question, response))
             if progress:
                 progress(parser, i + 1, len(qset.cases))
-        reports.append(summarize(parser, outcomes, time.perf_counter() - started))
+        reports.append(summarize(parser, outcomes, time.perf_counter() - started, grouped))
     scored = [r for r in reports if r.configured]
     passed = all((r.intent_accuracy or 0) >= fail_under and (r.value_accuracy or 0) >= fail_under
                  for r in scored)
@@ -480,6 +552,13 @@ def render_text(report: EvalReport) -> str:
                      f"{r.seconds:.1f} s")
         lines.append(f"  read as meant {_pct(r.read_as_meant)}, answered a different question "
                      f"{_pct(r.answered_different)}, asked back {_pct(r.asked_back)}")
+        if r.paraphrase_consistency is not None:
+            lines.append(f"  paraphrase consistency {_pct(r.paraphrase_consistency)} "
+                         f"({len(r.inconsistent_groups)} groups not consistent)")
+            for bad in r.inconsistent_groups:
+                lines.append(f"  INCONSISTENT group {bad.group!r}: {bad.agreeing} of "
+                             f"{bad.cases} agree")
+                lines += [f"       {o}" for o in bad.outcomes]
         width = max(len(g.group) for g in r.by_group)
         lines.append(f"  {'tool':<{width}}  cases  intent   value")
         for g in r.by_group:

@@ -3,7 +3,7 @@ tests/parser_cases.py; dates relative to as-of 2026-11-26 in parser_world."""
 
 from __future__ import annotations
 
-from tests.parser_cases import FY26, FY27, Q1_28, Q3_27, Q4_27
+from tests.parser_cases import FY26, Q1_28, Q3_27, Q4_27, YTD
 
 CASES: list[tuple[str, str, dict]] = [
     # ---------------------------------------------------------------- forecast_rollup (M30/M31)
@@ -62,7 +62,7 @@ CASES: list[tuple[str, str, dict]] = [
     ("forecast vs actuals by quarter", "forecast_accuracy", {"time_grain": "quarter"}),
     ("are we sandbagging", "forecast_accuracy", {"measure": "bias"}),
     ("forecast accuracy by quarter this year", "forecast_accuracy",
-     {"time_grain": "quarter", "period": FY27}),
+     {"time_grain": "quarter", "period": YTD}),
     ("forecast error by region last year", "forecast_accuracy",
      {"group_by": ["region"], "period": FY26}),
     ("wape last year", "forecast_accuracy", {"measure": "wape", "period": FY26}),

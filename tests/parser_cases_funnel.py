@@ -3,7 +3,7 @@ in the format of tests/parser_cases.py; dates relative to as-of 2026-11-26 in pa
 
 from __future__ import annotations
 
-from tests.parser_cases import FY26, FY27, OCT26, PP, PY, Q3_27, Q4_27
+from tests.parser_cases import FY26, OCT26, PP, PY, Q3_27, Q4_27, YTD
 
 CASES: list[tuple[str, str, dict]] = [
     # ---------------------------------------------------------------- lead_conversion (M50)
@@ -12,10 +12,10 @@ CASES: list[tuple[str, str, dict]] = [
     ("lead conversion by lead source last quarter", "lead_conversion",
      {"group_by": ["lead_source"], "period": Q3_27}),
     ("how many of our leads converted into opportunities this year", "lead_conversion",
-     {"period": FY27, "group_by": []}),
+     {"period": YTD, "group_by": []}),
     ("lead conversion by campaign", "lead_conversion", {"group_by": ["campaign"], "period": None}),
     ("MQL to SQL conversion by month this year", "lead_conversion",
-     {"measure": "mql_to_sql", "time_grain": "month", "period": FY27}),
+     {"measure": "mql_to_sql", "time_grain": "month", "period": YTD}),
     ("what share of leads became MQLs last quarter", "lead_conversion",
      {"measure": "lead_to_mql", "period": Q3_27}),
     ("lead to opp rate for inbound leads", "lead_conversion",
@@ -45,16 +45,16 @@ CASES: list[tuple[str, str, dict]] = [
     ("speed to lead trend by month", "speed_to_lead", {"time_grain": "month"}),
     ("which team is slowest to follow up on leads", "speed_to_lead", {"group_by": ["team"]}),
     ("speed-to-lead for partner leads this year", "speed_to_lead",
-     {"filters": {"lead_source": ["Partner"]}, "period": FY27}),
+     {"filters": {"lead_source": ["Partner"]}, "period": YTD}),
     # ---------------------------------------------------------------- campaign_sourced (M52)
     ("which campaigns sourced the most pipeline this year", "campaign_sourced",
-     {"group_by": ["campaign"], "top": 5, "measure": None, "period": FY27}),
+     {"group_by": ["campaign"], "top": 5, "measure": None, "period": YTD}),
     ("marketing sourced pipeline this quarter", "campaign_sourced",
      {"period": Q4_27, "group_by": []}),
     ("how much pipeline did marketing source last quarter", "campaign_sourced",
      {"period": Q3_27}),
     ("marketing sourced bookings this year", "campaign_sourced",
-     {"measure": "bookings", "period": FY27}),
+     {"measure": "bookings", "period": YTD}),
     ("campaign ROI by campaign this year", "campaign_sourced",
      {"measure": "roi", "group_by": ["campaign"]}),
     ("what share of pipeline is marketing sourced", "campaign_sourced", {"measure": "share"}),
@@ -64,5 +64,5 @@ CASES: list[tuple[str, str, dict]] = [
      {"measure": "share", "time_grain": "quarter"}),
     ("marketing sourced pipeline vs last year", "campaign_sourced", {"compare": PY}),
     ("marketing sourced pipeline in EMEA this year", "campaign_sourced",
-     {"filters": {"region": ["EMEA"]}, "period": FY27}),
+     {"filters": {"region": ["EMEA"]}, "period": YTD}),
 ]

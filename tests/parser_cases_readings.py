@@ -18,7 +18,7 @@ CASES: list[tuple[str, str, dict]] = [
     ("our best two reps by revenue last quarter", "bookings",
      {"group_by": ["rep"], "top": 2, "period": Q3_27}),
     ("the three weakest teams on win rate this year", "win_rate",
-     {"group_by": ["team"], "top": 3, "order": "asc", "period": FY27}),
+     {"group_by": ["team"], "top": 3, "order": "asc", "period": YTD}),
     # durations: the duration measure of what is named
     ("how many days does it usually take to win a deal in APAC", "sales_cycle",
      {"filters": {"region": ["APAC"]}, "group_by": []}),
@@ -37,7 +37,7 @@ CASES: list[tuple[str, str, dict]] = [
     ("is the win rate in EMEA better than in APAC", "win_rate",
      {"group_by": ["region"], "filters": {"region": ["EMEA", "APAC"]}}),
     ("SMB versus Enterprise bookings this year", "bookings",
-     {"group_by": ["segment"], "filters": {"segment": ["SMB", "Enterprise"]}, "period": FY27}),
+     {"group_by": ["segment"], "filters": {"segment": ["SMB", "Enterprise"]}, "period": YTD}),
     ("do smb deals close at a higher rate than mid-market ones", "win_rate",
      {"group_by": ["segment"], "filters": {"segment": ["SMB", "Mid-Market"]}}),
     # half-years and a span inside a longer period
@@ -48,18 +48,18 @@ CASES: list[tuple[str, str, dict]] = [
     ("how has our win rate trended over the last six months", "win_rate",
      {"period": ("2026-06-01", "2026-11-26"), "time_grain": "month"}),
     ("bookings trajectory this fiscal year", "bookings",
-     {"period": FY27, "time_grain": "month"}),
+     {"period": YTD, "time_grain": "month"}),
     # written date ranges
     ("bookings from March 1 to May 31, 2026", "bookings", {"period": MAR_MAY_26}),
     ("win rate between 2026-03-01 and 2026-05-31", "win_rate", {"period": MAR_MAY_26}),
     # everyday RevOps words
     ("how many new logos did we sign this fiscal year", "opportunity_count",
-     {"measure": "won", "filters": {"deal_type": ["new_business"]}, "period": FY27}),
+     {"measure": "won", "filters": {"deal_type": ["new_business"]}, "period": YTD}),
     ("which reps have the largest attainment gap this quarter", "quota_attainment",
      {"group_by": ["rep"], "period": Q4_27}),
     ("rank our customers by revenue booked last year", "leaderboard",
      {"group_by": ["account"], "period": FY26}),
-    ("what share of closed deals did we win this year", "win_rate", {"period": FY27}),
+    ("what share of closed deals did we win this year", "win_rate", {"period": YTD}),
     ("what fraction of our deals were won year to date", "win_rate", {"period": YTD}),
     # a reading that leaves content words over asks back, with the right reading offered
     ("give me the typical magnitude of what we win", CLARIFY, {"options": ["average deal size"]}),
@@ -73,7 +73,7 @@ CASES += [
     ("SMB open pipeline with a close date in December", "open_pipeline",
      {"period": DEC26, "filters": {"segment": ["SMB"]}}),
     # a sentence of context with its own month does not narrow the period asked for
-    ("I joined in March. what's our win rate this fiscal year", CLARIFY, {}),
+    ("I joined in March. what's our win rate this fiscal year", "win_rate", {"period": YTD}),
 ]
 CASES += [
     # "X over X" across a longer period is a trend in that unit; "X by X" splits by X
@@ -96,4 +96,123 @@ CASES += [
     # a rank word before a number or a period is a window, not a ranking
     ("net revenue retention trailing 12 months by region", "net_revenue_retention",
      {"group_by": ["region"], "top": None}),
+]
+CASES += [
+    # "this year" on a metric of what has happened is the fiscal year to date; on a plan or
+    # close dates still to come it is the whole year; "the full year" is always whole
+    ("average cycle time for the current year", "sales_cycle", {"period": YTD}),
+    ("our lead to MQL rate in the current fiscal year", "lead_conversion", {"period": YTD}),
+    ("coverage ratio for the current fiscal year", "pipeline_coverage", {"period": FY27}),
+    ("quota attainment across the current year", "quota_attainment", {"period": FY27}),
+    ("revenue booked over the full current fiscal year", "bookings", {"period": FY27}),
+]
+CASES += [
+    # a long message: the sentences that ask carry the period and filters; context sentences
+    # (with their own months, names and words) add nothing unless the request points back
+    ("We had a rough September in APAC. Anyway, what did bookings look like by segment last "
+     "quarter?", "bookings", {"period": Q3_27, "group_by": ["segment"], "filters": {}}),
+    ("My VP keeps grumbling about the spreadsheet she got in August. Could you give me the open "
+     "pipeline by stage?", "open_pipeline", {"group_by": ["stage"], "filters": {}}),
+    ("The LATAM folks swear they are swamped. Show me quota attainment by rep for that region "
+     "last quarter.", "quota_attainment",
+     {"group_by": ["rep"], "filters": {"region": ["LATAM"]}, "period": Q3_27}),
+    ("this is Anna Snelling. what is my win rate last quarter?", "win_rate",
+     {"filters": {"rep": ["Anna Snelling"]}, "period": Q3_27}),
+    ("Our finance partner closed October late. What was our win rate in that month?", "win_rate",
+     {"period": ("2026-10-01", "2026-10-31")}),
+    # a short sentence after the request refines it; a sign-off or a deadline does not
+    ("What is our average deal size? By industry.", "avg_deal_size", {"group_by": ["industry"]}),
+    ("how many deals did we win? FY26 only.", "opportunity_count", {"period": FY26}),
+    ("Please send the win rate by region. Deadline is tomorrow.", "win_rate",
+     {"group_by": ["region"], "filters": {}}),
+    # a clause about the writer's plans names no period or metric
+    ("after we wrap the board meeting, what's the weighted pipeline by team", "weighted_pipeline",
+     {"group_by": ["team"]}),
+    # "from the start of <period> through today"
+    ("bookings from the beginning of this fiscal year through today", "bookings",
+     {"period": YTD}),
+]
+CASES += [
+    # a metric named "of" another measures it; a measure word binds to the metric it
+    # modifies; between equal votes the more specific word wins ("risky" over "pipe")
+    ("MAPE of last quarter's forecast", "forecast_accuracy",
+     {"measure": "mape", "period": Q3_27}),
+    ("risky pipe by segment, in dollars", "deal_risk",
+     {"group_by": ["segment"], "measure": "amount"}),
+    ("how stale is the pipeline in APAC", "stale_deals", {"filters": {"region": ["APAC"]}}),
+    ("average size of won deals in EMEA", "avg_deal_size", {"filters": {"region": ["EMEA"]}}),
+]
+CASES += [
+    # a value of a dimension the tool lacks, written as an everyday word or the tool's own
+    # word and not after a filter cue, is that word; after a cue it is still asked about
+    ("is the deal desk meeting its SLA", "ops_efficiency", {"filters": {}}),
+    ("net new ARR walk for Q3: new, expansion, contraction and churn", "arr_waterfall",
+     {"period": Q3_27, "measure": None, "filters": {}}),
+    ("sales cycle for Qwertyuiop deals", CLARIFY, {}),
+    # an inflected form of a known word is known ("generating" of "generate")
+    ("which campaigns are generating the most sourced pipeline", "campaign_sourced", {}),
+    # several sentences joined by a semicolon: the one that asks is read
+    ("report bookings by region for last quarter; we will present it to the board in June",
+     "bookings", {"group_by": ["region"], "period": Q3_27}),
+]
+CASES += [
+    # "<dimension> level" splits by it
+    ("win rate last quarter, region level", "win_rate",
+     {"group_by": ["region"], "period": Q3_27}),
+]
+CASES += [
+    # "the last N completed quarters": N whole quarters before this one
+    ("win rate for the past two full quarters", "win_rate",
+     {"period": ("2026-05-01", "2026-10-31")}),
+    # a period said again in parts is one period
+    ("bookings for FY2026 (February 2025 to January 2026) by region", "bookings",
+     {"period": FY26, "group_by": ["region"]}),
+    # the day of the writer's meeting is not a period
+    ("for Thursday's pipeline review, open pipeline by stage", "open_pipeline",
+     {"group_by": ["stage"], "period": None}),
+    # "X here -" introduces the writer; the rest is the request
+    ("Anna Snelling here - my bookings last quarter?", "bookings",
+     {"filters": {"rep": ["Anna Snelling"]}, "period": Q3_27}),
+    # a share of the pipeline that moved to a later quarter is the slip rate
+    ("percent of the Q3 pipeline that got pushed out to a later quarter", "slipping_deals",
+     {"measure": "slip_rate", "period": Q3_27}),
+]
+CASES += [
+    # how things go, with no number, period, value or split named: ask which number
+    ("so, how did we do?", CLARIFY, {}),
+    ("how did we do in APAC", "bookings", {"filters": {"region": ["APAC"]}}),
+]
+CASES += [
+    # "<dimension> to <dimension>" splits by it like "<dimension> by <dimension>"
+    ("conversion rates from stage to stage last quarter", "stage_conversion",
+     {"group_by": ["stage"], "period": Q3_27}),
+    # a quarter of a named fiscal year; "the last N fiscal years" includes this one to date
+    ("open pipeline for Q2 of next fiscal year", "open_pipeline",
+     {"period": ("2027-05-01", "2027-07-31")}),
+    ("win rate by quarter over the past two fiscal years", "win_rate",
+     {"period": ("2025-02-01", "2026-11-26"), "time_grain": "quarter"}),
+    # two swapped letters are one slip, read without asking
+    ("bookings by regoin last quarter", "bookings", {"group_by": ["region"], "period": Q3_27}),
+    # a metric named "using" another is measured on it
+    ("forecast accuracy using the commit forecast", "forecast_accuracy", {}),
+    # a value whose words are a measure of the tool is that measure
+    ("best case by team this quarter", "forecast_rollup",
+     {"measure": "best_case_forecast", "group_by": ["team"], "filters": {}}),
+    # a sender's bracket or "X agent:" label is not part of the question
+    ("[Finance] please report bookings by segment for last quarter", "bookings",
+     {"group_by": ["segment"], "period": Q3_27}),
+    ("Forecasting agent: weighted pipeline by team", "weighted_pipeline", {"group_by": ["team"]}),
+]
+CASES += [
+    # "the quarter that just ended", "the most recent completed month": the last whole one
+    ("win rate by team for the quarter that has just closed", "win_rate",
+     {"group_by": ["team"], "period": Q3_27}),
+    ("bookings for the most recent completed month", "bookings",
+     {"period": ("2026-10-01", "2026-10-31")}),
+]
+CASES += [
+    # the writer's own scope ("I run the X team") is kept when the request asks per rep
+    ("I run the LATAM Sales team. what was quota attainment for each rep last quarter?",
+     "quota_attainment",
+     {"group_by": ["rep"], "filters": {"team": ["LATAM Sales"]}, "period": Q3_27}),
 ]

@@ -4,7 +4,7 @@ licenses, so tool names are not entity values there."""
 
 from __future__ import annotations
 
-from tests.parser_cases import FY27, NOV26, OCT26, PP, Q3_27, Q4_27
+from tests.parser_cases import NOV26, OCT26, PP, Q3_27, Q4_27, YTD
 
 CASES: list[tuple[str, str, dict]] = [
     # ---------------------------------------------------------------- technology_adoption (M60)
@@ -30,7 +30,7 @@ CASES: list[tuple[str, str, dict]] = [
     ("seat utilization by tool", "technology_adoption",
      {"measure": "seat_utilization", "group_by": ["tool"]}),
     ("how much are we wasting on unused licenses this year", "technology_adoption",
-     {"measure": "idle_cost", "period": FY27}),
+     {"measure": "idle_cost", "period": YTD}),
     ("adoption by tool and team", "technology_adoption", {"group_by": ["tool", "team"]}),
     ("CRM adoption trend by month", "technology_adoption", {"time_grain": "month"}),
     ("who is only logging in and not using the tools", "technology_adoption",
@@ -53,5 +53,5 @@ CASES: list[tuple[str, str, dict]] = [
     ("integration errors trend by week", "integration_health", {"time_grain": "week"}),
     ("is the hubspot sync healthy", "integration_health", {"group_by": [], "measure": None}),
     ("integration health vs last month", "integration_health", {"compare": PP}),
-    ("number of syncs this year", "integration_health", {"measure": "syncs", "period": FY27}),
+    ("number of syncs this year", "integration_health", {"measure": "syncs", "period": YTD}),
 ]

@@ -78,7 +78,7 @@ def test_a_reply_naming_an_option_completes_the_question(wh, turn):
     chosen = asked.clarification.options[1].rsplit(" (", 1)[0]
     p = params(turn(chosen))
     assert p["filters"] == [{"dimension": "rep", "values": [chosen]}]
-    assert p["period"]["label"] == "FY2027"
+    assert p["period"]["label"] == "FY2027 YTD"  # "this year": the fiscal year to date
 
 
 def test_cli_thread_persists_between_processes(tmp_path_factory, tmp_path):

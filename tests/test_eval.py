@@ -97,6 +97,21 @@ def test_hand_checked_values_are_used_on_the_sets_own_company(shipped_report, sh
     assert checked and not {c.question for c in checked} & {f.question for f in rules.failures}
 
 
+def test_the_paraphrase_set_groups_every_case_under_one_reading(shipped):
+    """examples/eval/paraphrase-questions.toml: every case is in a group of several wordings,
+    and the cases of one group expect one reading (so consistency measures the parser)."""
+    para = load_questions(SHIPPED.with_name("paraphrase-questions.toml"))
+    assert para.demo == shipped.demo and len(para.cases) >= 80
+    groups: dict[str, list[EvalCase]] = {}
+    for case in para.cases:
+        assert case.group, case.question
+        groups.setdefault(case.group, []).append(case)
+    assert all(len(cases) >= 2 for cases in groups.values())
+    for cases in groups.values():
+        readings = {(c.status, c.tool, str(c.period), tuple(c.group_by)) for c in cases}
+        assert len(readings) == 1, [c.question for c in cases]
+
+
 def _case(question: str, **expected) -> EvalCase:
     return EvalCase(question=question, **expected)
 
@@ -162,10 +177,56 @@ def test_an_injected_answerer_is_scored_by_the_parser_that_planned(wh):
 
     qset = QuestionSet(name="one", as_of=AS_OF,
                        case=[_case("bookings by region this year", tool="bookings",
-                                   period="FY2027", group_by=["region"])])
+                                   period="FY2027 YTD", group_by=["region"])])
     report = evaluate(qset, wh, {"llm": model_path})
     assert report.parsers[0].plans_by_parser == {"llm": 1}
     assert report.parsers[0].value_accuracy == 1.0
+
+
+def test_paraphrase_consistency_is_the_share_agreeing_with_their_groups_usual_answer(wh):
+    """Cases of one group should get one answer; a paraphrase read as another period (other
+    figures) or asked back about breaks its group, and ungrouped cases are not counted."""
+    cases = [
+        _case("win rate last quarter", tool="win_rate", group="wr"),
+        _case("what was our win rate last quarter?", tool="win_rate", group="wr"),
+        _case("last quarter's win rate", tool="win_rate", group="wr"),
+        _case("win rate in FY2026", tool="win_rate", group="wr"),  # another period
+        _case("bookings last quarter", tool="bookings", group="bk"),
+        _case("how much did we book last quarter?", tool="bookings", group="bk"),
+        _case("open pipeline", tool="open_pipeline"),  # no group: not counted
+    ]
+    qset = QuestionSet(name="paraphrases", as_of=AS_OF, case=cases)
+    rules = evaluate(qset, wh, answerers(wh, "rules")).parsers[0]
+    assert rules.paraphrase_consistency == pytest.approx(5 / 6, abs=1e-4)
+    [bad] = rules.inconsistent_groups
+    assert bad.group == "wr" and bad.cases == 4 and bad.agreeing == 3
+    assert any("FY2026" in o for o in bad.outcomes)
+    text = render_text(evaluate(qset, wh, answerers(wh, "rules")))
+    assert "paraphrase consistency 83.3% (1 groups not consistent)" in text
+    assert "INCONSISTENT group 'wr': 3 of 4 agree" in text
+    # a set without groups reports no consistency at all
+    plain = QuestionSet(name="plain", as_of=AS_OF, case=[cases[-1]])
+    report = evaluate(plain, wh, answerers(wh, "rules"))
+    assert report.parsers[0].paraphrase_consistency is None
+    assert "paraphrase consistency" not in render_text(report)
+
+
+def test_paraphrase_consistency_compares_figures_not_wording(wh):
+    """Same tool and status but other numbers is another outcome; a clarification agrees
+    only with a clarification."""
+    from agent.ask import ask
+    from agent.evaluation import paraphrase_consistency
+
+    last_q = ask(wh, "bookings last quarter", as_of=AS_OF)
+    again = ask(wh, "bookings in the last quarter", as_of=AS_OF)
+    other = ask(wh, "bookings in FY2026", as_of=AS_OF)
+    unsure = ask(wh, "bookings for Zorblax Industries", as_of=AS_OF)
+    assert last_q.status == other.status == "answered" and unsure.status != "answered"
+    share, bad = paraphrase_consistency([("a", "1", last_q), ("a", "2", again),
+                                         ("a", "3", other), ("b", "4", unsure),
+                                         ("b", "5", unsure)])
+    assert share == pytest.approx(4 / 5) and [g.group for g in bad] == ["a"]
+    assert paraphrase_consistency([]) == (None, [])
 
 
 def revops(*args: str) -> subprocess.CompletedProcess[str]:
@@ -193,6 +254,12 @@ measure = "won"
 question = "email the CFO at our biggest customer"
 status = "escalated"
 category = "sales_execution"
+group = "email"
+
+[[case]]
+question = "send an email to the CFO of our largest customer"
+status = "escalated"
+group = "email"
 """
 
 
@@ -200,15 +267,16 @@ def test_cli_prints_the_report_as_json_and_fails_under_the_threshold(tmp_path, d
     questions = tmp_path / "tiny.toml"
     questions.write_text(TINY)
     out = revops("eval", "--questions", str(questions), "--db", str(demo_db), "--json")
-    assert out.returncode == 1, out.stderr  # 2 of 3 intents right: below 0.95
+    assert out.returncode == 1, out.stderr  # 3 of 4 intents right: below 0.95
     report = json.loads(out.stdout)
     rules = report["parsers"][0]
-    assert report["questions"] == 3 and not report["passed"]
-    assert rules["intent_accuracy"] == pytest.approx(2 / 3, abs=1e-4)
+    assert report["questions"] == 4 and not report["passed"]
+    assert rules["intent_accuracy"] == pytest.approx(3 / 4, abs=1e-4)
     assert rules["value_accuracy"] == 0.5
     assert rules["read_as_meant"] == rules["intent_accuracy"]
-    assert rules["answered_different"] == pytest.approx(1 / 3, abs=1e-4)
+    assert rules["answered_different"] == pytest.approx(1 / 4, abs=1e-4)
     assert rules["asked_back"] == 0.0
+    assert rules["paraphrase_consistency"] == 1.0 and rules["inconsistent_groups"] == []
     assert [f["question"] for f in rules["failures"]] == [
         "how many deals did we lose last quarter?"]
     assert "eval: rules" in out.stderr  # the progress bar stays off stdout
@@ -216,7 +284,8 @@ def test_cli_prints_the_report_as_json_and_fails_under_the_threshold(tmp_path, d
                 "--fail-under", "0.5")
     assert ok.returncode == 0, ok.stderr
     assert "PASS" in ok.stdout and "FAIL 'how many deals did we lose" in ok.stdout
-    assert "answered a different question 33.3%, asked back 0.0%" in ok.stdout
+    assert "answered a different question 25.0%, asked back 0.0%" in ok.stdout
+    assert "paraphrase consistency 100.0% (0 groups not consistent)" in ok.stdout
 
 
 def test_cli_reports_a_bad_question_file(tmp_path):

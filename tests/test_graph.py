@@ -45,7 +45,7 @@ def test_answer_path(wh):
     rows = {row[0]: row[1] for row in r.result.rows}
     assert rows == {"Darcel Schlecht": 50000.0, "John Doe": 30000.0, "John Smith": 5000.0}
     assert "Darcel Schlecht $50,000" in r.answer
-    assert r.result.period == {"start": "2026-02-01", "end": "2027-01-31", "label": "FY2027"}
+    assert r.result.period == {"start": "2026-02-01", "end": "2026-11-26", "label": "FY2027 YTD"}
     assert r.escalation is None and r.clarification is None
 
 

@@ -171,7 +171,7 @@ async def test_clarification_round_trip_on_the_same_task(wh, client):
     assert done.status.state == TaskState.TASK_STATE_COMPLETED
     answer = response_of(done)
     assert answer["intent"]["params"]["filters"] == [{"dimension": "rep", "values": [chosen]}]
-    assert answer["intent"]["params"]["period"]["label"] == "FY2027"
+    assert answer["intent"]["params"]["period"]["label"] == "FY2027 YTD"
 
 
 async def test_get_task_and_cancel_a_finished_one(client):
@@ -291,7 +291,7 @@ async def test_a_clarification_is_answered_on_the_same_task_after_a_restart(wh, 
     answer = response_of(done)
     assert answer["status"] == "answered"
     assert answer["intent"]["params"]["filters"] == [{"dimension": "rep", "values": [chosen]}]
-    assert answer["intent"]["params"]["period"]["label"] == "FY2027"
+    assert answer["intent"]["params"]["period"]["label"] == "FY2027 YTD"
     assert stored_a2a_tasks(tmp_path)[asked.id] == ("ana", "TASK_STATE_COMPLETED")
 
 

@@ -94,7 +94,7 @@ def test_a_clarification_is_answered_after_a_restart(wh, pg_url):
         restarted.conn.close()
     assert reply.intent.tool == "bookings"
     assert params(reply)["filters"] == [{"dimension": "rep", "values": [chosen]}]
-    assert params(reply)["period"]["label"] == "FY2027"
+    assert params(reply)["period"]["label"] == "FY2027 YTD"  # "this year": year to date
 
 
 def _cli(tmp_path_factory, threads: str, *args: str) -> subprocess.CompletedProcess:

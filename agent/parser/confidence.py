@@ -25,6 +25,8 @@ EXPLAINING_KINDS = {"rank", "modifier", "compare", "grain"}
 VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except", "excluding",
                         "only", "across", "each"})
 """A word right after these names a split or a filter: left over, it is never ignored."""
+CLAUSE_WORDS = frozenset({"before", "after", "until", "once", "while", "when"})
+SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they"})
 STRONG = 1.0
 """A metric word or phrase (not only weak words such as 'sales' or 'deals') names the metric."""
 SHAPING = re.compile(r"^(?:faster|slower|quicker|sooner|longer|shorter|bigger|smaller|larger|"
@@ -99,8 +101,9 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         known |= implied.get(("dimension", entity.dimension.value), frozenset())
     left, cued = [], set()
     for i, w in enumerate(words):
-        if i in explained or _harmless(w, known):
-            continue
+        if i in explained or _harmless(w, known) or (
+                w in CLAUSE_WORDS and words[i + 1:i + 2] and words[i + 1] in SUBJECTS):
+            continue  # "before I send the forecast": a clause about the writer, no period
         left.append(w)
         if i > 0 and words[i - 1] in VALUE_CUES:
             cued.add(w)  # "by wibble", "for gizmo": a split or filter nothing explained
@@ -154,9 +157,9 @@ def tool_words(tool: str) -> frozenset[str]:
 def _typo(written: str, read: str) -> bool:
     """A slip of the keys (one or two letters off), not another word read as a domain word
     ('recognition' read as 'reconciliation' is not a typo)."""
-    from rapidfuzz.distance import Levenshtein  # only questions with unknown words pay for it
+    from rapidfuzz.distance import OSA  # only questions with unknown words pay for it
 
-    distance = Levenshtein.distance(written, read)
+    distance = OSA.distance(written, read)  # two letters swapped count as one slip
     return distance <= 1 or (distance == 2 and min(len(written), len(read)) >= 7)
 
 
@@ -174,10 +177,25 @@ def _domain_like(word: str) -> bool:
     return (len(word) >= 5 and word[:5] in stems) or (len(word) >= 4 and word[:4] in stems)
 
 
+def inflected(word: str, known: frozenset[str]) -> bool:
+    """Whether the word is a known word with an inflection ('generating' of 'generate',
+    'spoke' is not handled: only regular endings)."""
+    for end, repl in (("ing", ("", "e")), ("ed", ("", "e")), ("es", ("",)), ("s", ("",)),
+                      ("ly", ("",)), ("er", ("", "e"))):
+        if word.endswith(end) and len(word) > len(end) + 2:
+            stem = word[:-len(end)]
+            forms = [stem + r for r in repl]
+            if len(stem) > 2 and stem[-1] == stem[-2]:  # "stopping", "planned"
+                forms.append(stem[:-1])
+            if any(f in known for f in forms):
+                return True
+    return False
+
+
 def _harmless(word: str, known: frozenset[str]) -> bool:
     return (word in STOPWORDS or word in FILTER_CUES or word in EXCLUDE_CUES or
-            word in GROUP_CUES or word in known or word in NUMBERS or word in ORDINALS or
-            word in MONTHS or bool(NUMBER.match(word)))
+            word in GROUP_CUES or word in known or inflected(word, known) or word in NUMBERS or
+            word in ORDINALS or word in MONTHS or bool(NUMBER.match(word)))
 
 
 def unsure(plan: Plan, reading: Reading, found: Understanding) -> Clarification:

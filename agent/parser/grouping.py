@@ -62,8 +62,10 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     for pos, dim, text in reading.dims:
         before = set(words[max(0, pos - 3):pos])
         plural = _plural(text)
+        after = words[pos + len(text.split()):pos + len(text.split()) + 1]
         cued = bool(before & GROUP_CUES) or bool(before & RANK_WORDS) or (
-            top is not None and plural)  # "top 5 Financial Services accounts by bookings"
+            top is not None and plural) or (  # "top 5 Financial Services accounts by bookings"
+            after in (["level"], ["granularity"]))  # "team level is fine"
         near_entity = any((e.dimension == dim and abs(e.start - pos) <= 2) or e.end == pos
                           for e in reading.entities)
         if (near_entity or dim == Dimension.account) and not cued:
@@ -88,7 +90,7 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         elif any(x in DEAL_WORDS for x in norm.split()):
             group = [Dimension.opportunity.value]
             singular = bool(re.search(r"\b(deal|opportunity)\b", norm))
-    for m in re.finditer(r"\b(\w+) by \1\b", norm):  # "stage by stage", "rep by rep"
+    for m in re.finditer(r"\b(\w+) (?:by|to) \1\b", norm):  # "stage by stage", "stage to stage"
         hits = lexicon().find([m[1]], {"dimension"})
         if hits and hits[0][2].value not in group and hits[0][2].value not in UNIT_WORDS:
             group.append(hits[0][2].value)

@@ -28,7 +28,7 @@ amount amounts percentage percent rate rates average avg mean median typical cou
 GROUP_CUES = frozenset({"by", "per", "each", "every", "across", "among", "between", "which",
                         "what", "breakdown", "split", "grouped", "broken", "for each",
                         "compare", "rank", "ranked", "ranking", "all", "respective",
-                        "leaderboard", "whose"})
+                        "leaderboard", "whose", "level", "granularity"})
 EXCLUDE_CUES = frozenset({"excluding", "except", "without", "not", "outside", "minus",
                           "excl", "ex", "other than", "but not", "apart from", "not including",
                           "except for", "leaving out", "exclude", "excludes", "omitting",

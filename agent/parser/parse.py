@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import cache
 
-from agent.parser.confidence import understand, unsure
+from agent.parser.confidence import fillers, tool_words, understand, unsure
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import follow_up, is_follow_up
 from agent.parser.grouping import filters, grouping
 from agent.parser.leftovers import resolve_leftovers
-from agent.parser.lexicon import STOPWORDS, lexicon
+from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, STOPWORDS, lexicon
 from agent.parser.normalize import normalize
 from agent.parser.options import options_for, take_options
 from agent.parser.periods import PeriodParser
 from agent.parser.reading import Reading, masked, named_words
+from agent.parser.sentences import drop_writer_clauses, request_text
 from agent.parser.words import UNIT_WORDS, match_entities, repair_typos, take_compare
 from agent.plan import Clarification, Plan
 from tools.base import Dimension, MetricParams, PeriodParam
@@ -54,7 +56,8 @@ COMPARE_WORDS = frozenset({"vs", "compared", "against", "than", "versus", "compa
 REQUEST_LABEL = re.compile(
     r"^\s*(?:(?:hub\s+|(?:[\w&-]+\s+){1,4}?agent\s+)?(?:task|request|question|query|ask|asks|"
     r"asked|wants to know|needs)(?:\s+from\s+(?:[\w&()-]+\s+){0,5}?[\w&()-]+)?\s*:"
-    r"|from\s*:\s*[^.:\n]{1,40}?(?:\.|:|\s[-\u2013\u2014])(?=\s))\s*", re.I)
+    r"|from\s*:\s*[^.:\n]{1,40}?(?:\.|:|\s[-\u2013\u2014])(?=\s)"
+    r"|(?:[\w&-]+\s+){1,4}?agent\s*:|\[[^\]\n]{1,40}\])\s*", re.I)
 """A sender's label in front of the question: "Task: ...", "Hub request: ...", "Pipeline
 Management agent asks: ...", "Task from the finance agent: ...", "From: VP Sales. ..." (not
 the activity type 'task' inside a question)."""
@@ -91,9 +94,22 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
 def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
                   index: EntityIndex, previous: Plan | None = None,
                   ) -> tuple[Plan | Clarification, Reading | None]:
-    """The reading of a question and what it produced (see parse_question)."""
-    outcome, reading = _read(question, as_of, calendar, index, previous)
-    return outcome, reading
+    """The reading of a question and what it produced (see parse_question).
+
+    A message of several sentences is read from the sentences that ask
+    (agent/parser/sentences.py); when those name no metric, the whole message is read.
+    """
+    parser = PeriodParser(as_of, calendar)
+    question = drop_writer_clauses(question)
+    request = request_text(REQUEST_LABEL.sub("", question), index,
+                           lambda text: parser.extract(normalize(text)).periods)
+    if request is not None:
+        outcome, reading = _read(request, as_of, calendar, index, previous)
+        if reading is not None and reading.votes:
+            if isinstance(outcome, Plan):
+                outcome.notes.append(f"read the request '{request}'; the rest as context")
+            return outcome, reading
+    return _read(question, as_of, calendar, index, previous)
 
 
 def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityIndex,
@@ -157,18 +173,28 @@ def vote_metrics(reading: Reading) -> None:
     keep = [i for i, x in enumerate(masked_words)
             if x == "@" or x in lex.words or x in STOPWORDS]
     compact = [masked_words[i] for i in keep]
-    for s, e, _ in lex.find(compact, {"metric"}):
-        span = [keep[k] for k in range(s, e)]
+    found = lex.find(compact, {"metric"})
+    tools_of = [{x.value for x in lex.phrases[tuple(compact[s:e])] if x.kind == "metric"}
+                for s, e, _ in found]
+    objects = _objects(compact, found, tools_of)
+    dim_spans = [(s, e) for s, e, _ in lex.find(compact, {"dimension"})]
+    for k, (s, e, _) in enumerate(found):
+        span = [keep[j] for j in range(s, e)]
         key = tuple(compact[s:e])
         phrase = " ".join(key)
         weight = 0.5 if phrase in WEAK_PHRASES else 0.9 if phrase in POPULATION_PHRASES else \
             float(e - s)
         for entry in {x.value: x for x in lex.phrases[key] if x.kind == "metric"}.values():
+            if k in objects and entry.value not in objects[k]:
+                continue  # "the MAPE of the commit forecast": the forecast is what is measured
             boost = 3 if entry.value == "leaderboard" and phrase in TABLE_WORDS else 1
             reading.votes[entry.value] = reading.votes.get(entry.value, 0) + weight * boost
             reading.said.setdefault(entry.value, []).append(phrase)
+        if any(s < de and ds < e for ds, de in dim_spans):
+            reading.in_dimension.add(phrase)
         for i in span:
             reading.take(i, i + 1)
+    _bind_measure_words(reading, compact, found, tools_of)
     if max(reading.votes.values(), default=0) <= 0.5:
         # only weak words ("sales") or none: a measure only one tool has names the tool ("what
         # was the ROI of each campaign", "how much are we wasting on unused seats")
@@ -179,6 +205,48 @@ def vote_metrics(reading: Reading) -> None:
                 (tool,) = tools
                 assert tool is not None  # the lexicon builds every measure entry with its tool
                 reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
+
+
+OF_WORDS = frozenset({"of", "the", "our", "a", "an", "this", "that", "these", "those", "its",
+                      "their", "for", "using", "on"})
+BINDING = frozenset({"of", "using", "on"})
+
+
+def _objects(compact: list[str], found: list, tools_of: list[set[str]]) -> dict[int, set[str]]:
+    """Metric phrases that are the object of another ("MAPE of the commit forecast",
+    "accuracy of our forecasts"): match index -> the tools of the head they may still vote for.
+    Phrases right after an object continue it ("the commit" + "forecast")."""
+    objects: dict[int, set[str]] = {}
+    for k in range(1, len(found)):
+        gap = compact[found[k - 1][1]:found[k][0]]
+        head = objects.get(k - 1)
+        if head is not None and not gap:
+            objects[k] = head
+        elif set(gap) & BINDING and set(gap) <= OF_WORDS and not tools_of[k - 1] & tools_of[k] and \
+                k - 1 not in objects:
+            objects[k] = tools_of[k - 1]
+    return objects
+
+
+def _bind_measure_words(reading: Reading, compact: list[str], found: list,
+                        tools_of: list[set[str]]) -> None:
+    """A word that is a measure of another voted tool modifies that tool ("risky pipeline
+    dollars": the amount at risk), so its own vote as a metric ("dollars" = bookings) is
+    withdrawn when that leaves a metric standing."""
+    if len(reading.votes) < 2:
+        return
+    lex = lexicon()
+    measures = {t: {(s2, e2) for s2, e2, _ in lex.find(compact, {"measure"}, t)}
+                for t in reading.votes}
+    for k, (s, e, _) in enumerate(found):
+        phrase = " ".join(compact[s:e])
+        for tool in tools_of[k]:
+            binds = [t for t in measures if t != tool and t not in tools_of[k]
+                     and t in reading.votes and (s, e) in measures[t]]
+            if binds and reading.votes.get(tool, 0) > 0 and \
+                    reading.said.get(tool) == [phrase]:
+                del reading.votes[tool]
+                del reading.said[tool]
 
 
 DURATION = re.compile(
@@ -199,6 +267,9 @@ stage, leads -> minutes to first touch (tools that are durations already are kep
 RATE = re.compile(r"\b(?:rate|rates|ratio|percentage|percent|share|fraction|proportion|odds|"
                   r"likelihood|chance|"
                   r"how often)\b")
+RATE_OF = {"pipeline_movement": (("slipped", "pushed_out"), "slipping_deals", "slip_rate")}
+"""The rate measure of what is named: a share of the pipeline that slipped is the slip rate
+(measures that are amounts of slipped deals -> the tool and measure of their rate)."""
 COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|better|worse|"
                              r"differ|difference|between|relative|outperform\w*|beat)\b")
 """Two values of one dimension named with one of these are compared side by side."""
@@ -224,13 +295,21 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
         question = (f"What would you like to know about {subject}?" if subject else
                     "I could not tell which metric you mean. Which of these?")
         return Clarification(question=question, options=EXAMPLES)
+    tool = _tool_taking_values(reading, tool)
+    if _vague(reading, tool):
+        return Clarification(
+            question="Which number would you like? For example bookings, win rate, pipeline "
+                     "or quota attainment, for a period, team or region.", options=EXAMPLES)
     params: dict = {}
+    _drop_plain_words_read_as_values(reading, tool)
     measure = _choose_measure(tool, reading, norm)
     if tool == "opportunity_count" and measure in ("won", "closed", "lost") and \
             RATE.search(norm):  # "the share of deals won", "closing at a better rate"
         staged = any(e.dimension == Dimension.stage for e in reading.entities)
         # "of the deals that reach Proposal, what share are won": conversion from that stage
         tool, measure = ("stage_conversion", "stage_to_won") if staged else ("win_rate", None)
+    if tool in RATE_OF and RATE.search(norm) and measure in RATE_OF[tool][0]:
+        tool, measure = RATE_OF[tool][1:]  # "what share of the pipeline slipped": a slip rate
     if measure:
         params["measure"] = measure
         if reading.grain and _measure_says_grain(tool, measure, norm, reading.grain):
@@ -239,6 +318,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
     if isinstance(period, Clarification):
         return period
     period = _ahead(period, tool, norm, as_of)
+    period = _year_to_date(period, tool, norm, calendar, reading.as_of or as_of)
     if period is not None:
         params["period"] = PeriodParam.of(period)
     over = re.search(r"\b(week|month|quarter) over \1\b", norm)
@@ -286,6 +366,20 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
                 notes=reading.notes)
 
 
+GENERIC_PHRASES = frozenset({"how are we doing", "how did we do", "how we did", "numbers",
+                             "results", "performance", "the numbers"})
+"""Phrases that ask how things go without naming a number."""
+
+
+def _vague(reading: Reading, tool: str) -> bool:
+    """'How are we doing?' alone names no number, period, value or split: ask which one
+    (with any of those, the headline number of that scope is read)."""
+    said = reading.said.get(tool, [])
+    return bool(said) and all(p in GENERIC_PHRASES for p in said) and len(reading.votes) == 1 \
+        and not (reading.periods or reading.entities or reading.dims or reading.grain or
+                 reading.compare)
+
+
 def _compare_values(params: dict, tool: str, norm: str) -> None:
     """Two values of one dimension compared ("SMB vs enterprise", "is EMEA better than APAC")
     are split by that dimension, each value its own row, still filtered to both."""
@@ -317,6 +411,43 @@ def _fit_generic_dimensions(reading: Reading, tool: str) -> None:
             fit = next((d for d in options if d in allowed), None)
             if fit is not None:
                 reading.dims[k] = (pos, fit, text)
+
+
+def _tool_taking_values(reading: Reading, tool: str) -> str:
+    """A value the chosen tool cannot filter by ("share of Inbound leads within SLA") is
+    better explained by another voted tool that can, when that tool's vote is at least half:
+    read that tool rather than ask."""
+    from tools.registry import TOOLS
+
+    dims = {e.dimension for e in reading.entities}
+    if not dims or dims <= set(TOOLS[tool].group_by):
+        return tool
+    best = reading.votes.get(tool, 0)
+    fits = [t for t, v in reading.votes.items() if t != tool and v >= best / 2 and
+            dims <= set(TOOLS[t].group_by)]
+    return max(fits, key=lambda t: (reading.votes[t], t)) if fits else tool
+
+
+def _drop_plain_words_read_as_values(reading: Reading, tool: str) -> None:
+    """A value of a dimension the tool lacks, written as an everyday word or one of the tool's
+    own words and not after a filter cue ("are we meeting our SLA", "ARR bridge: new,
+    expansion, churn", "TASK hub-5812"), is that word, not the value: read so, with a note."""
+    from tools.registry import TOOLS
+
+    allowed = set(TOOLS[tool].group_by)
+    plain = fillers() | tool_words(tool)
+    cues = FILTER_CUES | EXCLUDE_CUES
+    lex = lexicon()
+    for e in list(reading.entities):
+        words = reading.words[e.start:e.end]
+        measure = bool(words) and [(0, len(words))] == [
+            (a, b) for a, b, _ in lex.find(words, {"measure"}, tool)]  # "best case" forecast
+        if not words or (e.start > 0 and reading.words[e.start - 1] in cues) or not (
+                measure or (e.dimension not in allowed and set(words) <= plain)):
+            continue
+        reading.entities.remove(e)
+        reading.notes.append(f"read '{' '.join(words)}' as a word, not the "
+                             f"{e.dimension.value.replace('_', ' ')} {e.label}")
 
 
 def _unsupported(tool: str, group_by: list[Dimension],
@@ -362,7 +493,36 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
         return None
     best = max(votes.values())
     tied = [t for t, v in votes.items() if v == best]
+    if len(tied) > 1:  # the more specific phrase wins: "risky" over "pipeline"
+        top = max(_specificity(reading, t) for t in tied)
+        tied = [t for t in tied if _specificity(reading, t) == top]
     return min(tied, key=_tool_rank)
+
+
+def _specificity(reading: Reading, tool: str) -> float:
+    """How specific the words naming a tool are: 1 / the number of tools whose metric
+    phrases share its rarest word ("risky" names one tool, "pipeline" a dozen)."""
+    spread = _word_spread()
+    best = 0.0
+    for phrase in reading.said.get(tool, []):
+        if phrase in reading.in_dimension:
+            continue
+        counts = [spread[w] for w in phrase.split() if w not in STOPWORDS and w in spread]
+        if counts:
+            best = max(best, 1 / min(counts))
+    return best
+
+
+@cache
+def _word_spread() -> dict[str, int]:
+    """Word -> how many tools have a metric phrase holding it."""
+    tools: dict[str, set[str]] = {}
+    for key, entries in lexicon().phrases.items():
+        for e in entries:
+            if e.kind == "metric":
+                for w in key:
+                    tools.setdefault(w, set()).add(e.value)
+    return {w: len(t) for w, t in tools.items()}
 
 
 def _tool_rank(tool: str) -> tuple[int, str]:
@@ -385,7 +545,12 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
         if _has_modifier(norm, "amount"):
             return f"{kind}_amount"
         return kind
+    if len(set(found)) >= LISTED_MEASURES:
+        return None  # "new, expansion, contraction, churn": the whole breakdown, as it comes
     return found[0] if found else None
+
+
+LISTED_MEASURES = 3
 
 
 def _split_in_phrase(reading: Reading, tool: str) -> list[str]:
@@ -429,6 +594,11 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
         periods = [p for p in periods if p is not today[0]]
     if len(periods) == 1:
         return periods[0]
+    for whole in periods:  # "fiscal 2026 (Feb 2025 - Jan 2026)": the span said again in parts
+        rest = [p for p in periods if p is not whole]
+        if min(p.start for p in rest) == whole.start and max(p.end for p in rest) == whole.end \
+                and all(whole.start <= p.start and p.end <= whole.end for p in rest):
+            return whole
     first, second = periods[0], periods[1]
     if reading.compare is not None:
         return first
@@ -437,6 +607,19 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     if len(periods) == 2 and inner and re.search(r"@period (?:of |in |for )?(?:the )?@period",
                                                  " ".join(reading.words)):
         return inner[0]  # "H1 of this fiscal year", "March of last year": the narrower span
+    part = re.fullmatch(r"FY\d{4} (Q[1-4]|H[12])", first.label) or \
+        re.fullmatch(r"FY\d{4} (Q[1-4]|H[12])", second.label)
+    year = re.fullmatch(r"FY(\d{4})", second.label) or re.fullmatch(r"FY(\d{4})", first.label)
+    if len(periods) == 2 and part and year and re.search(
+            r"@period (?:of |in |for )?(?:the )?@period", " ".join(reading.words)):
+        # "Q1 next fiscal year": that quarter of that year
+        if part[1].startswith("Q"):
+            return calendar.quarter(int(year[1]), int(part[1][1]))
+        start = calendar.year(int(year[1])).start if part[1] == "H1" else \
+            calendar.quarter(int(year[1]), 3).start
+        end = calendar.quarter(int(year[1]), 2).end if part[1] == "H1" else \
+            calendar.year(int(year[1])).end
+        return Period(start, end, f"FY{year[1]} {part[1]}")
     compared = bool(set(reading.words) & COMPARE_WORDS)
     if compared:
         for grain in ("month", "quarter", "year"):
@@ -475,6 +658,29 @@ def _ahead(period: Period | None, tool: str, norm: str, as_of: date) -> Period |
     if end < as_of or (start - as_of).days > 183:  # a month far ahead: as written
         return period
     return Period(start, end, period.label.replace(str(period.start.year), str(start.year)))
+
+
+PLANNED_TOOLS = FORWARD_TOOLS | {"quota_attainment", "quota_capacity", "deal_risk",
+                                 "slipping_deals", "pipeline_movement", "territory_balance",
+                                 "team_distribution", "productivity_improvement", "scorecard"}
+"""Tools whose period is a window of close dates still open or a plan (quota, target): the
+current year means the whole of it. Every other tool counts what has already happened."""
+THIS_YEAR = re.compile(r"\b(?:this|current)\s+(?:fiscal\s+)?year\b")
+WHOLE_YEAR = re.compile(r"\b(?:full|whole|entire)\s+(?:(?:this|current)\s+)?(?:fiscal\s+)?year\b")
+
+
+def _year_to_date(period: Period | None, tool: str, norm: str, calendar: FiscalCalendar,
+                  as_of: date) -> Period | None:
+    """'Win rate this year' is the fiscal year to date, as a sales leader means it: what has
+    happened so far, labelled so (the same figures as the whole year for closed deals). Tools
+    about close dates to come or a plan keep the whole year; 'the full year' stays whole."""
+    if period is None or tool in PLANNED_TOOLS or not THIS_YEAR.search(norm) or \
+            WHOLE_YEAR.search(norm):
+        return period
+    year = calendar.bucket(as_of, "year")
+    if (period.start, period.end) != (year.start, year.end) or as_of >= year.end:
+        return period
+    return Period(year.start, as_of, f"{year.label} YTD")
 
 
 LAST_N = re.compile(r"^last (\d+) (week|month|quarter)s\b")

@@ -85,6 +85,15 @@ class PeriodParser:
                  self._to_date),
                 (r"(ttm|ltm|l12m|trailing twelve months|trailing 12 months|rolling 12 months|"
                  r"rolling twelve months|last twelve months|past twelve months)", self._ttm),
+                (r"(?:the\s+)?(?:last|past|previous|prior)\s+" + N + r"\s+(?:complete|completed|"
+                 r"full|whole|closed|finished)\s+(months?|quarters?|years?)", self._completed),
+                (r"(?:the\s+)?(?:last|past)\s+" + N + r"\s+fiscal\s+(quarters?|years?)",
+                 self._fiscal_span),
+                (r"(?:the\s+)?(?:fiscal\s+)?(week|month|quarter|year)\s+(?:that\s+|which\s+)?"
+                 r"(?:has\s+|have\s+)?(?:just\s+)?(?:ended|closed|finished|completed|wrapped)|"
+                 r"(?:the\s+)?(?:most\s+recent|latest|just\s+ended|just\s+closed)\s+"
+                 r"(?:completed\s+|complete\s+|full\s+|closed\s+|fiscal\s+)?"
+                 r"(week|month|quarter|year)", self._just_ended),
                 (r"(?:the\s+)?(last|past|previous|prior|trailing|next|coming|upcoming|"
                  r"following)\s+" + N + r"\s+(days?|weeks?|months?|quarters?|years?)",
                  self._trailing),
@@ -192,7 +201,9 @@ class PeriodParser:
                         b = self.point(f"through {b_words[0]}")
                     if b is None:
                         continue
-                    a = self.point(" ".join(a_words), year_hint=b.start.year)
+                    # "from the start of last fiscal year through today": from its start
+                    a = self.point(re.sub(r"^(?:the )?(?:start|beginning) of (?:the )?", "",
+                                          " ".join(a_words)), year_hint=b.start.year)
                     if a is None or a.start > b.end:
                         continue
                     found.periods.append(Period(a.start, b.end, f"{a.label} to {b.label}"))
@@ -314,6 +325,39 @@ class PeriodParser:
         if n <= 0 or n > 1000:
             return None
         return self._window(m[1], n, m[3].rstrip("s"))
+
+    def _fiscal_span(self, m: re.Match[str]) -> Period | None:
+        """'The last two fiscal years': this fiscal year to date and the one before."""
+        n = int(m[1]) if m[1].isdigit() else NUMBERS[m[1]]
+        unit = m[2].rstrip("s")
+        if n <= 0 or n > 100:
+            return None
+        first = self.cal.bucket(self.as_of, unit)  # type: ignore[arg-type]
+        for _ in range(n - 1):
+            first = self.cal.previous(first, unit)  # type: ignore[arg-type]
+        return Period(first.start, self.as_of, f"last {n} fiscal {unit}s ({first.start} to "
+                                               f"{self.as_of})")
+
+    def _just_ended(self, m: re.Match[str]) -> Period:
+        """'The quarter that just ended', 'the most recent completed month': the last whole
+        one before the current bucket."""
+        unit = m[1] or m[2]
+        if unit == "month":
+            return self._shifted_month(-1)
+        return self.cal.previous(self.cal.bucket(self.as_of, unit), unit)  # type: ignore[arg-type]
+
+    def _completed(self, m: re.Match[str]) -> Period | None:
+        """'The last three completed quarters': the N whole buckets before the current one."""
+        n = int(m[1]) if m[1].isdigit() else NUMBERS[m[1]]
+        unit = m[2].rstrip("s")
+        if n <= 0 or n > 100:
+            return None
+        last = self.cal.previous(self.cal.bucket(self.as_of, unit), unit)  # type: ignore[arg-type]
+        first = last
+        for _ in range(n - 1):
+            first = self.cal.previous(first, unit)  # type: ignore[arg-type]
+        return Period(first.start, last.end, f"last {n} completed {unit}s ({first.start} to "
+                                             f"{last.end})")
 
     def _window(self, direction: str, n: int, unit: str) -> Period:
         forward = direction in ("next", "coming", "upcoming", "following")

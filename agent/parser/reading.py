@@ -31,6 +31,9 @@ class Reading:
     """Tool options named in the question (agent/parser/options.py Found), for the chosen tool."""
     said: dict[str, list[str]] = field(default_factory=dict)
     """Per tool, the metric phrases that voted for it ("conversion rate by stage")."""
+    in_dimension: set[str] = field(default_factory=set)
+    """Metric phrases that are also part of a dimension phrase ("forecast" of "forecast
+    category"): they name the split more than the metric."""
     corrections: list[tuple[str, str]] = field(default_factory=list)
     """Words read as another spelling (typo repair): (as written, as read)."""
     named: frozenset[str] = frozenset()

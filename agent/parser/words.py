@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+from agent.parser.confidence import fillers
 from agent.parser.entities import EntityIndex
 from agent.parser.lexicon import lexicon
 from agent.parser.periods import MONTHS, NUMBERS
 from agent.parser.reading import Reading, masked
 
 PERIOD_WORDS = frozenset(set(MONTHS) | set(NUMBERS) | {
+    "completed", "complete", "finished", "closed", "whole",
     "quarter", "quarters", "year", "years", "month", "months", "week", "weeks", "day", "days",
     "fiscal", "calendar", "ytd", "qtd", "mtd", "wtd", "ttm", "ltm", "last", "next", "this",
     "past", "previous", "prior", "since", "today", "yesterday", "tomorrow", "spring", "summer",
@@ -62,7 +64,7 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
     known, targets = index.typo_targets
     out = []
     for word in words:
-        if word in known or word in PERIOD_WORDS or len(word) < 5 or \
+        if word in known or word in PERIOD_WORDS or word in fillers() or len(word) < 5 or \
                 any(c.isdigit() for c in word) or word.startswith("@"):
             out.append(word)
             continue
@@ -70,6 +72,12 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
 
         best = process.extractOne(word, targets, scorer=fuzz.ratio,
                                   score_cutoff=80 if len(word) >= 8 else 85)
+        if not best:  # two letters swapped ("regoin") is one slip of the keys
+            from rapidfuzz.distance import OSA
+
+            swapped = process.extractOne(word, targets, scorer=OSA.distance, score_cutoff=1)
+            best = (swapped[0], 100, 0) if swapped and sorted(swapped[0]) == sorted(word) \
+                else None
         if best:
             out.append(best[0])
             reading.notes.append(f"read '{word}' as '{best[0]}'")

@@ -1,0 +1,245 @@
+"""A long message: the sentences that ask carry the reading, the others are context.
+
+"I started in March on NA Enterprise. Can you show me how many days my deals spend in each
+stage this year?" asks about this year, not March; "the board pack is due Friday" names no
+filter. The request is the questions and imperatives of the message (or, without them, its
+"I need ..." sentences); a short sentence after it that only names a split or a measure
+("Team level is fine.") refines it. Context sentences add nothing, except the values the
+request refers back to: a person the writer introduced as themselves when the request says
+"my"/"I", or a value whose kind the request points at ("that team", "those regions").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from agent.parser.entities import EntityIndex
+from agent.parser.lexicon import lexicon
+from agent.parser.normalize import normalize
+from agent.parser.reading import Reading
+from agent.parser.words import match_entities
+from tools.base import Dimension
+from tools.fiscal import Period
+
+ABBREVIATIONS = frozenset({"vs", "v", "e.g", "i.e", "etc", "approx", "avg", "mr", "mrs", "ms",
+                           "dr", "inc", "ltd", "co", "st", "jr", "sr", "no", "est", "incl"})
+"""Words whose trailing dot ends no sentence ("SMB vs. Enterprise")."""
+BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=\S)|\n+")
+COLON = re.compile(r":\s+")
+OPENING = (r"^\W*(?:(?:hi|hey|hello|ok|okay|so|and|also|then|now|but|quick one|one more|"
+           r"first question|last thing|lastly|finally)\b\W*)*")
+ASKS = re.compile(
+    OPENING + r"(?:please\s+|pls\s+|kindly\s+|just\s+)?"
+    r"(?:(?:can|could|would|will)\s+(?:you|u|we|i)\b|"
+    r"(?:show|give|tell|list|pull|get|send|provide|report|rank|break|compare|plot|chart|"
+    r"calculate|compute|run|find|fetch|share|summarize|summarise|display|split|graph|sort|"
+    r"return|break|walk|let me know|what|what's|whats|which|who|whose|how|where|when|"
+    r"is|are|do|does|did|was|were|has|have)\b)", re.I)
+"""A sentence that asks: a question word or a request verb first (after a greeting)."""
+WANTS = re.compile(r"\b(?:i|we)(?:'d| would)?\s+(?:just\s+|really\s+|also\s+|still\s+|only\s+)?"
+                   r"(?:need|want|would like|'d like)\b", re.I)
+"""Without a question or an imperative, "I need ..." / "we want ..." carries the request."""
+FIRST_PERSON = re.compile(r"\b(?:my|me|mine|i|i'm|i've|myself)\b", re.I)
+PEOPLE = frozenset({Dimension.rep, Dimension.manager})
+SCOPES = frozenset({Dimension.team, Dimension.region, Dimension.manager, Dimension.territory})
+MY_PEOPLE = re.compile(r"\b(?:my|our)\s+(?:reps|team|people|folks|sellers|aes|org|group|"
+                       r"region|territory|patch)\b|\b(?:each|every|per|by)\s+(?:rep|reps|seller|"
+                       r"sellers|ae|aes)\b", re.I)
+OWN_SCOPE = re.compile(r"\b(?:i|we)\s+(?:run|manage|lead|head|own|oversee|cover|look after)\b",
+                       re.I)
+"""'I run the APAC team. How did my reps do?': the writer's own scope, kept for 'my reps'."""
+POINTERS = ("that", "those", "these", "same", "his", "her", "their", "my", "our")
+PERIOD_POINTERS = ("that", "those", "same")
+"""Words that point a request back at a value named before ("that team", "his region")."""
+SELF = frozenset({"i am", "this is", "it is", "name is", "am", "is"})
+"""Words introducing the writer ("I'm Kofi Taylor", "this is Owen"; "Owen Garcia here")."""
+REFINEMENT_WORDS = 9
+PERSONAL = re.compile(r"^\W*(?:i|we|you|he|she|they|i'll|we'll|i'm|we're|i've|we've)\b", re.I)
+"""A sentence about people ("We will present it in June.") tells what they do, not the
+request."""
+SIGN_OFF = re.compile(r"^\W*(?:thanks|thank you|thx|ty|sorry|cheers|appreciate|much appreciated|"
+                      r"best|regards)\b", re.I)
+"""A sign-off ("Thanks, and sorry for the short notice!") refines nothing."""
+DAY = re.compile(r"\b(?:today|tomorrow|tonight|yesterday|eod|eow|monday|tuesday|wednesday|"
+                 r"thursday|friday|saturday|sunday)\b", re.I)
+"""A short sentence after the request refines it ("By region.", "Last quarter please."),
+unless it names a day: "Deadline's tomorrow EOD." is about the reply, not the period."""
+BACK = re.compile(r"\b(?:them|it|those|these|that one|those ones)\b", re.I)
+"""A request that names no metric but points back ("rank them") continues the sentence
+before."""
+RANK_WORDS = frozenset({"rank", "ranked", "ranking", "rankings", "sort", "sorted", "order",
+                        "ordered"})
+UNITS = frozenset({"quarter", "month", "year", "week", "period", "half", "time", "window",
+                   "timeframe", "span"})
+
+
+@dataclass
+class Sentence:
+    text: str
+    asks: bool
+    wants: bool
+    substantive: bool
+    has_period: bool
+
+
+WRITER_CLAUSE = re.compile(r"\b(?:before|after|once|while|until)\s+(?:i|we|you|he|she|they)\b"
+                           r"[^,:;.?!]*[,:;]\s*", re.I)
+"""'before I send the forecast to finance:' -- a clause about the writer's plans, up to the
+comma or colon that ends it, names nothing the question asks for."""
+
+
+DAY_EVENT = re.compile(r"\b(?:today|tomorrow|tonight|yesterday|monday|tuesday|wednesday|"
+                       r"thursday|friday|saturday|sunday)['\u2019]s(?=\s+(?:[\w-]+\s+){0,2}"
+                       r"(?:call|meeting|standup|stand-up|review|sync|session|1:1|presentation|"
+                       r"deck|offsite|qbr|kickoff)\b)", re.I)
+"""'Tomorrow's forecast call': when the writer meets, not a period of the data."""
+
+
+def drop_writer_clauses(text: str) -> str:
+    """Remove clauses about the writer (WRITER_CLAUSE) and the days of their meetings
+    (DAY_EVENT); the text stays when nothing else is."""
+    stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub("", text))
+    return stripped if stripped.strip() else text
+
+
+SELF_LABEL = re.compile(r"^\s*((?:[\w&'-]+\s+){1,4}here)\s*[-\u2013\u2014,:]\s+", re.I)
+"""A writer introducing themselves before the request: "Pipeline Management here - ...",
+"Owen Garcia here, ..." (a sentence of its own)."""
+
+
+def sentences(text: str) -> list[str]:
+    """Split a message into sentences (and a colon's request-like tail into its own)."""
+    if m := SELF_LABEL.match(text):
+        return [m[1], *sentences(text[m.end():])]
+    parts, start = [], 0
+    for m in BOUNDARY.finditer(text):
+        before = text[start:m.start()].rstrip()
+        last = before.rsplit(None, 1)[-1].rstrip(".").lower() if before else ""
+        if before.endswith(".") and last in ABBREVIATIONS:
+            continue
+        parts.append(text[start:m.start()])
+        start = m.end()
+    parts.append(text[start:])
+    out = []
+    for part in parts:
+        pieces = COLON.split(part)
+        head = pieces[0]
+        for tail in pieces[1:]:
+            if (ASKS.match(tail) or WANTS.search(tail) or tail.rstrip().endswith("?")) and \
+                    not _names_metric(head):  # "deal velocity for SMB: how much ...?"
+                out.append(head)
+                head = tail
+            else:
+                head = f"{head}: {tail}"
+        out.append(head)
+    return [p.strip() for p in out if p.strip()]
+
+
+def _describe(text: str) -> Sentence:
+    from agent.parser.periods import M
+
+    words = normalize(text).split()
+    lex = lexicon()
+    found = lex.find(words, {"metric", "measure", "dimension", "grain", "rank"})
+    period = bool(re.search(r"\b(?:quarter|year|month|week|ytd|qtd|fy\s?\d+|q[1-4]|h[12]|"
+                            r"today|yesterday|tomorrow|\d{4}|\d+|" + M + r")\b", " ".join(words)))
+    return Sentence(text=text, asks=bool(ASKS.match(text)) or text.rstrip().endswith("?"),
+                    wants=bool(WANTS.search(text)), substantive=bool(found) or period,
+                    has_period=period)
+
+
+def _names_metric(text: str) -> bool:
+    """Whether the text names a metric, a split or a value kind beyond weak words
+    ("I want the numbers" does not)."""
+    from agent.parser.parse import WEAK_PHRASES
+
+    words = normalize(text).split()
+    return any(" ".join(words[s:e]) not in WEAK_PHRASES
+               for s, e, _ in lexicon().find(words, {"metric", "dimension", "measure"}))
+
+
+def _metric(text: str) -> bool:
+    """Whether the text names a metric (a ranking word alone, "rank them", or a weak word
+    such as "deals" does not)."""
+    from agent.parser.parse import WEAK_PHRASES
+
+    words = normalize(text).split()
+    return any(not set(words[s:e]) <= RANK_WORDS and " ".join(words[s:e]) not in WEAK_PHRASES
+               for s, e, _ in lexicon().find(words, {"metric"}))
+
+
+def request_text(question: str, index: EntityIndex,
+                 periods: Callable[[str], list[Period]]) -> str | None:
+    """The part of a message that asks, with the context values it refers back to; None when
+    the message is one sentence or no sentence stands out as the request."""
+    texts = sentences(question)
+    if len(texts) < 2:
+        return None
+    parts = [_describe(s) for s in texts]
+    asks = [k for k, s in enumerate(parts) if s.asks]
+    wants = [k for k, s in enumerate(parts) if s.wants]
+    # the asking sentences that name a metric; else the "I need" ones that do; else any
+    # asking sentence ("Share of deals is fine." asks nothing beside "I want to see ...")
+    asking = [k for k in asks if _metric(parts[k].text)] or \
+        [k for k in wants if _metric(parts[k].text)] or asks or wants
+    if not asking:
+        return None
+    if not any(_metric(parts[k].text) for k in asking):
+        # "Do inbound leads close better? Win rate by lead source, only those two.": the
+        # sentence after the question names the metric it asks about
+        asking += [k for k in range(asking[0] + 1, len(parts))
+                   if k not in asking and _metric(parts[k].text)]
+    substantive = [k for k in asking if parts[k].substantive]
+    if not substantive:
+        return None
+    chosen = set(substantive)
+    for k in substantive:  # "Please rank them ...": the sentence "them" points back to
+        if k > 0 and BACK.search(parts[k].text) and not _metric(parts[k].text) and \
+                parts[k - 1].substantive:
+            chosen.add(k - 1)
+    first = min(chosen)
+    for k in range(first + 1, len(parts)):
+        s = parts[k]
+        if k not in chosen and s.substantive and not DAY.search(s.text) and \
+                not SIGN_OFF.match(s.text) and not PERSONAL.match(s.text) and \
+                len(s.text.split()) <= REFINEMENT_WORDS:
+            chosen.add(k)  # "Team level is fine.", "FY26 please", "Use 45 days as the cutoff."
+    if len(chosen) == len(parts):
+        return None
+    request = " ".join(parts[k].text for k in sorted(chosen))
+    context = [parts[k].text for k in range(len(parts)) if k not in chosen]
+    return request + _referred(request, context, index, periods)
+
+
+def _referred(request: str, context: list[str], index: EntityIndex,
+              periods: Callable[[str], list[Period]]) -> str:
+    """The values and period of the context sentences the request refers back to (see the
+    module doc), as words to add to it."""
+    words = normalize(request).split()
+    pointed: set[Dimension] = set()
+    for s, _, entry in lexicon().find(words, {"dimension"}):
+        if set(words[max(0, s - 2):s]) & set(POINTERS):  # "that team", "those two tools"
+            pointed.add(Dimension(entry.value))
+    when = any(w in UNITS and set(words[max(0, k - 2):k]) & set(PERIOD_POINTERS)
+               for k, w in enumerate(words))  # "for that quarter"
+    me = bool(FIRST_PERSON.search(request))
+    mine = bool(MY_PEOPLE.search(request))  # "my reps" after "I run the APAC team"
+    found: list[str] = []
+    span = ""
+    for sentence in context:
+        if when and not span and (named := periods(sentence)):  # the first span named
+            span = f" from {named[0].start.isoformat()} to {named[0].end.isoformat()}"
+        reading = Reading(words=normalize(sentence).split())
+        match_entities(reading, index, multiword=True)
+        match_entities(reading, index, multiword=False)
+        w = reading.words
+        for e in reading.entities:
+            introduced = " ".join(w[max(0, e.start - 2):e.start]) in SELF or \
+                w[e.end:e.end + 1] == ["here"]
+            if (e.dimension in PEOPLE and me and introduced) or e.dimension in pointed or (
+                    mine and e.dimension in SCOPES and OWN_SCOPE.search(sentence)):
+                kind = "" if e.dimension in PEOPLE else " " + e.dimension.value.replace("_", " ")
+                found.append(" ".join(w[e.start:e.end]) + kind)  # "apac team", not the region
+    return "".join(f" for {text}" for text in dict.fromkeys(found)) + span
