@@ -23,7 +23,7 @@ from agent.parser.normalize import normalize
 from agent.parser.options import options_for, take_options
 from agent.parser.periods import PeriodParser
 from agent.parser.reading import Reading, masked, named_words
-from agent.parser.sentences import drop_writer_clauses, request_text
+from agent.parser.sentences import WEAK_PHRASES, drop_writer_clauses, request_text
 from agent.parser.words import UNIT_WORDS, match_entities, repair_typos, take_compare
 from agent.plan import Clarification, Plan
 from tools.base import Dimension, MetricParams, PeriodParam
@@ -39,13 +39,6 @@ CLOSED_DEAL_TOOLS = ("bookings", "win_rate", "avg_deal_size", "sales_cycle")
 TOOL_PRIORITY = ["pipeline_coverage", "quota_attainment", "weighted_pipeline", "win_rate",
                  "avg_deal_size", "sales_cycle", "leaderboard", "opportunity_count",
                  "open_pipeline", "bookings"]
-WEAK_PHRASES = frozenset({"deals", "opportunities", "opps", "biggest deals", "largest deals",
-                          "bigger deals", "larger deals",
-                          "close", "closed", "closing", "won", "win", "made", "generated",
-                          "performance", "numbers", "results", "sales", "money", "how much did",
-                          "how much has", "how much have", "how long", "how fast",
-                          "how quickly", "how many", "lost", "lose", "quota", "quotas",
-                          "weighted", "sell", "sold", "book", "books"})
 POPULATION_PHRASES = frozenset({"how many deals", "how many opportunities", "number of deals",
                                 "number of opportunities", "open deals", "open opportunities",
                                 "pipeline value", "open pipeline value"})

@@ -18,10 +18,20 @@ from dataclasses import dataclass
 from agent.parser.entities import EntityIndex
 from agent.parser.lexicon import lexicon
 from agent.parser.normalize import normalize
+from agent.parser.periods import M
 from agent.parser.reading import Reading
 from agent.parser.words import match_entities
 from tools.base import Dimension
 from tools.fiscal import Period
+
+WEAK_PHRASES = frozenset({"deals", "opportunities", "opps", "biggest deals", "largest deals",
+                          "bigger deals", "larger deals",
+                          "close", "closed", "closing", "won", "win", "made", "generated",
+                          "performance", "numbers", "results", "sales", "money", "how much did",
+                          "how much has", "how much have", "how long", "how fast",
+                          "how quickly", "how many", "lost", "lose", "quota", "quotas",
+                          "weighted", "sell", "sold", "book", "books"})
+"""Words that name the deals a question is about, not a metric: they vote weakly."""
 
 ABBREVIATIONS = frozenset({"vs", "v", "e.g", "i.e", "etc", "approx", "avg", "mr", "mrs", "ms",
                            "dr", "inc", "ltd", "co", "st", "jr", "sr", "no", "est", "incl"})
@@ -138,8 +148,6 @@ def sentences(text: str) -> list[str]:
 
 
 def _describe(text: str) -> Sentence:
-    from agent.parser.periods import M
-
     words = normalize(text).split()
     lex = lexicon()
     found = lex.find(words, {"metric", "measure", "dimension", "grain", "rank"})
@@ -153,8 +161,6 @@ def _describe(text: str) -> Sentence:
 def _names_metric(text: str) -> bool:
     """Whether the text names a metric, a split or a value kind beyond weak words
     ("I want the numbers" does not)."""
-    from agent.parser.parse import WEAK_PHRASES
-
     words = normalize(text).split()
     return any(" ".join(words[s:e]) not in WEAK_PHRASES
                for s, e, _ in lexicon().find(words, {"metric", "dimension", "measure"}))
@@ -163,8 +169,6 @@ def _names_metric(text: str) -> bool:
 def _metric(text: str) -> bool:
     """Whether the text names a metric (a ranking word alone, "rank them", or a weak word
     such as "deals" does not)."""
-    from agent.parser.parse import WEAK_PHRASES
-
     words = normalize(text).split()
     return any(not set(words[s:e]) <= RANK_WORDS and " ".join(words[s:e]) not in WEAK_PHRASES
                for s, e, _ in lexicon().find(words, {"metric"}))
