@@ -145,10 +145,13 @@ def escalation_for(d: Decision) -> dict[str, str]:
             "reason": d.reason}
 
 
-def partial_note(d: Decision) -> str:
-    """The sentence a partial answer ends with: what was escalated, to whom, and why."""
+def partial_note(d: Decision, *, asked_back: bool = False) -> str:
+    """The sentence a partial answer ends with: what was escalated, to whom, and why (and,
+    when the analysis part needs a clarification first, that it was not answered yet)."""
     assert d.category is not None
-    return (f"I answered the analysis only; '{d.out_of_scope}' is "
+    done = "I need that before I answer the analysis" if asked_back else \
+        "I answered the analysis only"
+    return (f"{done}; '{d.out_of_scope}' is "
             f"{d.category.replace('_', ' ')}, so I escalated it to {d.target}.")
 
 

@@ -268,6 +268,11 @@ def test_graph_partial_keeps_a_clarification_and_the_escalation(wh):
     r = ask(wh, "win rate for john, then call his customers", as_of=AS_OF)
     assert r.status == "needs_clarification" and r.clarification.options
     assert r.escalation.category == "sales_execution"
+    # the note says the analysis waits for the answer, not that it was answered
+    assert "I need that before I answer the analysis" in r.answer
+    assert "I answered the analysis only" not in r.answer
+    answered = ask(wh, "win rate by region this year, then email the worst reps", as_of=AS_OF)
+    assert answered.status == "answered" and "I answered the analysis only" in answered.answer
 
 
 def test_partial_survives_a_thread_and_the_next_turn_is_plain(wh):

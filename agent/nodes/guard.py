@@ -24,7 +24,8 @@ def guard(state: State) -> dict[str, Any]:
     update: dict[str, Any] = {}
     if decision.action == "partial":
         update = {"escalation": escalation_for(decision),
-                  "escalation_note": partial_note(decision)}
+                  "escalation_note": partial_note(
+                      decision, asked_back=state.clarification is not None)}
     if state.plan is not None and state.plan.tool not in TOOLS:
         return {"decision": Decision("refuse", "unknown_tool",
                                      f"there is no tool named {state.plan.tool}")}
