@@ -147,7 +147,8 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Path | Non
                              outbox_interval=settings.outbox_interval,
                              lease_s=settings.lease_seconds),
         outbox=_outbox(store, settings), a2a_db=settings.a2a_path(),
-        mcp_server=build_mcp_server(warehouse, llm=llm, requester_of=mcp_requester))
+        mcp_server=build_mcp_server(warehouse, llm=llm, requester_of=mcp_requester),
+        sessions=Sessions(tokens, config.auth.session_idle_seconds))
     print(f"RevOps agent on {shown}: REST /v1/tasks, A2A {shown}/.well-known/agent-card.json, "
           f"MCP {shown}/mcp; tasks in {store.where}, A2A tasks in "
           f"{a2a_server.where(settings.a2a_path())}",
@@ -166,7 +167,8 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Path | Non
 
 
 def sessions(service: Service) -> Sessions:
-    """The service's dashboard sessions, made on first use with the configured idle timeout."""
+    """The service's dashboard sessions (`serve` gives them; an app built without them, as in
+    tests, makes them on first use with the configured idle timeout)."""
     if service.sessions is None:
         service.sessions = Sessions(service.tokens, Settings().auth.session_idle_seconds)
     return service.sessions

@@ -91,7 +91,7 @@ class Service:
     limiter: anyio.CapacityLimiter | None = None
     http: httpx.AsyncClient | None = None
     sessions: Sessions | None = None
-    """The dashboard's browser sessions (made by create_app)."""
+    """The dashboard's browser sessions (given by serve, else made by create_app)."""
     replica: str = field(default_factory=sender_id)
     """This server's name in the claims it holds in a shared store."""
     _dashboard: Dashboard | None = None

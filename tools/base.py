@@ -232,6 +232,11 @@ class MetricResult(ResultEnvelope):
     measure: str
     warnings: list[Warning] = Field(default_factory=list)
 
+    def total(self, column: str) -> int:
+        """The sum of a count column over the rows (NULL counts as 0)."""
+        i = self.columns.index(column)
+        return int(sum(r[i] or 0 for r in self.rows))
+
 
 class RowScopeLike(Protocol):
     """What a tool run needs from the requester's row scope (tools.access.RowScope): the

@@ -4,8 +4,18 @@ is the sum of its members'."""
 
 from __future__ import annotations
 
-from tools.base import MetricParams
+from tools.base import OWNER_DIMENSIONS, FilterUnsupported, MetricParams
 from tools.query import Query
+
+
+def check_owner_dims(params: MetricParams, lead: str) -> None:
+    """Reject splits or filters by anything but the owner dimensions; `lead` says why, ending
+    where "can be split or filtered by ..." goes on ("quotas are set per rep, so attainment")."""
+    bad = params.dimensions_outside(OWNER_DIMENSIONS)
+    if bad:
+        raise FilterUnsupported(
+            f"{lead} can be split or filtered by rep, manager, team, region or territory, not "
+            f"by {', '.join(bad)}", bad, options=sorted(d.value for d in OWNER_DIMENSIONS))
 
 
 def owner_rollup(q: Query, params: MetricParams, per_rep: str, measures: list[str],

@@ -91,7 +91,7 @@ def lead_conversion(ctx: ToolContext, params: MetricParams) -> MetricResult:
                            days=days_holder, labels=LEAD_LABELS, joins=LEAD_JOINS)
     result = finish(frame, sql)
     if "immature_leads" in result.columns:
-        n = sum(row[result.columns.index("immature_leads")] or 0 for row in result.rows)
+        n = result.total("immature_leads")
         if n:
             result.warnings.append(Warning(code="IMMATURE_COHORT", message=(
                 f"{n:,} leads were created less than {days} days before {ctx.as_of}; they may "

@@ -123,7 +123,7 @@ def speed_to_lead(ctx: ToolContext, params: MetricParams) -> MetricResult:
     result = finish(frame, sql)
     if result.value is None and measure == "median" and result.n_records:
         result.null_reason = "MOSTLY_CENSORED"
-    pending = sum(r[result.columns.index("pending_leads")] or 0 for r in result.rows)
+    pending = result.total("pending_leads")
     if pending:
         result.warnings.append(Warning(code="PENDING_LEADS", message=(
             f"{pending:,} leads created within {wait} days of {ctx.as_of} have no touch yet; "

@@ -150,7 +150,7 @@ def revenue_reporting_accuracy(ctx: ToolContext, params: MetricParams) -> Metric
         abs_tol=q.bind("abs_tolerance", option(params, "abs_tolerance", 1.0, OPTIONS, 0, 1e9)),
         rel_tol=q.bind("rel_tolerance", option(params, "rel_tolerance", 0.005, OPTIONS, 0, 1)))
     result = finish(frame, sql)
-    missing = sum(r[result.columns.index("ledger_without_fx")] or 0 for r in result.rows)
+    missing = result.total("ledger_without_fx")
     if missing:
         result.warnings.append(Warning(code="MISSING_FX", message=(
             f"{missing:,} ledger entries have no exchange rate for their posting date; they "

@@ -20,7 +20,7 @@ from tools.metrics.core.owners import owner_rollup
 from tools.metrics.core.periods import comparison_period, resolve_period
 from tools.metrics.core.spec import source
 from tools.metrics.productivity.common import (
-    check_owner_dims,
+    check_per_rep,
     make_result,
     one_period,
     read_options,
@@ -47,7 +47,7 @@ REP_DEFINITION = (
 # Hand-written: FTE and ramp counted per rep and day, then rolled up.
 def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return bookings per rep and per ramped rep, overall or per owner dimension."""
-    check_owner_dims(params, "Rep productivity")
+    check_per_rep(params, "Rep productivity")
     one_period(params, "Rep productivity", compare=True)
     headline = headline_column(params, REP_HEADLINES, "rep_productivity")
     full = resolve_period(ctx, params, "quarter")
@@ -88,7 +88,7 @@ IMPROVEMENT_DEFINITION = (
 # Hand-written: two periods' per-rep productivity compared.
 def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return M42 overall or per owner dimension (e.g. the teams that drag it down)."""
-    check_owner_dims(params, "Productivity improvement")
+    check_per_rep(params, "Productivity improvement")
     one_period(params, "Productivity improvement", compare=True)
     mode = params.measure or params.compare or "previous_year"
     if mode not in ("previous_year", "previous_period"):

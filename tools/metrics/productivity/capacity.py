@@ -16,7 +16,7 @@ from tools.metrics.core.owners import owner_rollup
 from tools.metrics.core.periods import resolve_period
 from tools.metrics.core.spec import source
 from tools.metrics.productivity.common import (
-    check_owner_dims,
+    check_per_rep,
     make_result,
     one_period,
     read_options,
@@ -67,7 +67,7 @@ def _distribution_select(unit: str, quartile: str, label: str, k: int) -> str:
 # Hand-written: a distribution over reps (quantiles, shares), not a sum.
 def team_distribution(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return the attainment distribution per team; ungrouped, an all-reps row comes first."""
-    check_owner_dims(params, "Team performance distribution")
+    check_per_rep(params, "Team performance distribution")
     one_period(params, "Team performance distribution")
     if len(params.group_by) > 1 or any(d not in DISTRIBUTION_UNITS for d in params.group_by):
         raise ToolInputError("the distribution is taken over the reps of a team, manager, "
@@ -147,7 +147,7 @@ def _history_ctes(ctx: ToolContext, q: Query, src: str, period: Period) -> tuple
 # Hand-written: ramped capacity per rep against quota.
 def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return how much of the quota the current reps can be expected to close (M91)."""
-    check_owner_dims(params, "Quota capacity")
+    check_per_rep(params, "Quota capacity")
     one_period(params, "Quota capacity")
     headline = headline_column(params, CAPACITY_HEADLINES, "quota_capacity")
     period = resolve_period(ctx, params, "quarter")

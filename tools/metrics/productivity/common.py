@@ -13,7 +13,6 @@ from typing import Any
 from tools.base import (
     OWNER_DIMENSIONS,
     Dimension,
-    FilterUnsupported,
     MetricParams,
     MetricResult,
     ToolContext,
@@ -23,19 +22,15 @@ from tools.base import (
 )
 from tools.fiscal import Period
 from tools.metrics.core.envelope import Fetched, envelope
+from tools.metrics.core.owners import check_owner_dims
 
 OWNER_GROUPS = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
 """rep, manager, team, region, territory: the dimensions a per-rep metric can roll up by."""
 
 
-def check_owner_dims(params: MetricParams, what: str) -> None:
+def check_per_rep(params: MetricParams, what: str) -> None:
     """Reject splits or filters by anything but the owner dimensions (the metric is per rep)."""
-    bad = params.dimensions_outside(OWNER_DIMENSIONS)
-    if bad:
-        raise FilterUnsupported(
-            f"{what} is measured per rep, so it can be split or filtered by rep, manager, team, "
-            f"region or territory, not by {', '.join(bad)}", bad,
-            options=sorted(d.value for d in OWNER_DIMENSIONS))
+    check_owner_dims(params, f"{what} is measured per rep, so it")
 
 
 def one_period(params: MetricParams, what: str, *, compare: bool = False,

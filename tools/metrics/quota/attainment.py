@@ -8,8 +8,6 @@ its members' quotas and the rollup is additive.
 from __future__ import annotations
 
 from tools.base import (
-    OWNER_DIMENSIONS,
-    FilterUnsupported,
     MetricParams,
     MetricResult,
     ToolContext,
@@ -17,7 +15,7 @@ from tools.base import (
 )
 from tools.fiscal import Period
 from tools.metrics.core.envelope import envelope, fetch_query
-from tools.metrics.core.owners import owner_rollup
+from tools.metrics.core.owners import check_owner_dims, owner_rollup
 from tools.metrics.core.periods import resolve_period
 from tools.metrics.core.spec import source
 from tools.metrics.pipeline.open_deals import OPEN
@@ -57,15 +55,6 @@ ATTAINMENT_DEFINITION = (
 COVERAGE_DEFINITION = (
     "Open pipeline with a close date in the period, as of the as-of date / remaining quota "
     "(quota - bookings so far); null when the quota is already met (METRICS M22).")
-
-
-def _check_dims(params: MetricParams, metric: str) -> None:
-    bad = params.dimensions_outside(OWNER_DIMENSIONS)
-    if bad:
-        raise FilterUnsupported(
-            f"quotas are set per rep, so {metric} can be split or filtered by rep, manager, team, "
-            f"region or territory, not by {', '.join(bad)}", bad,
-            options=sorted(d.value for d in OWNER_DIMENSIONS))
 
 
 def _bounds(ctx: ToolContext, q: Query, params: MetricParams) -> tuple[Period, dict[str, str]]:
@@ -114,7 +103,7 @@ def pipeline_coverage(ctx: ToolContext, params: MetricParams) -> MetricResult:
 
 def _quota_metric(ctx: ToolContext, params: MetricParams, metric: str, headline: str,
                   count: str, definition: str, *, with_pipeline: bool) -> MetricResult:
-    _check_dims(params, headline)
+    check_owner_dims(params, f"quotas are set per rep, so {headline}")
     q = Query()
     period, h = _bounds(ctx, q, params)
     src = source(ctx, q)
