@@ -22,6 +22,7 @@ from tools.base import (
 )
 from tools.fiscal import Period
 from tools.metrics.core.envelope import envelope, fetch, headline_column
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.spec import source
 from tools.metrics.recurring.subscriptions import capped_period, check_dims
 from tools.query import Query
@@ -61,6 +62,8 @@ MEASURES = [
     "coalesce(on_deals, 0) / nullif(deals_touched, 0) as per_deal",
     "coalesce(won_deal_activities, 0) / nullif(won_deals, 0) as per_won_deal", Z("open_deals"),
     "covered_deals / nullif(open_deals, 0) as open_deal_touch_rate"]
+OPTIONS = {"stale_days": Option(int, None, 1, 3650)}
+"""stale_days: how recent a touch covers an open deal (default: the stale_days setting)."""
 COLUMN = {"coverage": "open_deal_touch_rate"}
 """Measure -> headline column where they differ; per-type rates get their own column."""
 DEFINITION = (
@@ -80,7 +83,8 @@ def activity_metrics(ctx: ToolContext, params: MetricParams) -> MetricResult:
     headline = COLUMN.get(measure, measure)
     _check(params)
     period = capped_period(ctx, params, None)
-    stale = _stale_days(ctx, params)
+    stale = read_options(params, "activity_metrics", OPTIONS)["stale_days"] or \
+        ctx.settings.stale_days
     q = Query()
     dims = list(params.group_by)
     parts = _parts(ctx, q, params, period, stale, dims)
@@ -99,14 +103,6 @@ def _check(params: MetricParams) -> None:
     if params.time_grain or params.compare:
         raise ToolInputError("activity metrics cover one period at a time",
                              options=["this quarter", "last quarter", "last month"])
-
-
-def _stale_days(ctx: ToolContext, params: MetricParams) -> int:
-    v = params.options.get("stale_days", ctx.settings.stale_days)
-    if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 3650:
-        raise ToolInputError("stale_days must be a whole number of days between 1 and 3650",
-                             options=["stale_days=30"])
-    return v
 
 
 def _part(name: str, dims: list[Dimension], rel: str, owner: str, type_col: str | None,

@@ -11,10 +11,10 @@ from tools.base import (
     ToolContext,
 )
 from tools.metrics.core.engine import run_metric
+from tools.metrics.core.options import read_options
 from tools.metrics.forecast.accuracy import HEADLINES, forecast_accuracy
 from tools.metrics.forecast.projection import forecast_projection
 from tools.metrics.forecast.rollup import FORECAST_ROLLUP
-from tools.metrics.productivity.common import read_options
 
 ACCURACY_GROUPS = tuple(d for d in OPPORTUNITY_DIMENSIONS if d not in (
     Dimension.stage, Dimension.forecast_category, Dimension.opportunity))

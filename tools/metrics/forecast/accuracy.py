@@ -13,18 +13,18 @@ from typing import Any
 from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, Warning
 from tools.fiscal import Period
 from tools.metrics.core.envelope import Fetched, fetch_query, headline_column
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.periods import trailing
 from tools.metrics.forecast.rollup import FORECAST_ROLLUP
 from tools.metrics.productivity.common import (
     make_result,
     one_period,
-    read_options,
 )
 from tools.query import Query, label
 
 BASES = ("weighted_forecast", "commit_forecast", "most_likely_forecast", "best_case_forecast")
-OPTIONS = {"forecast": ("weighted_forecast", str), "lead_days": (14, int, 0, 365),
-           "close_lag_days": (0, int, 0, 365), "quarters": (4, int, 1, 40)}
+OPTIONS = {"forecast": Option(str, "weighted_forecast"), "lead_days": Option(int, 14, 0, 365),
+           "close_lag_days": Option(int, 0, 0, 365), "quarters": Option(int, 4, 1, 40)}
 HEADLINES = {"accuracy": "forecast_accuracy", "mape": "mape", "wape": "wape", "bias": "bias"}
 DEFINITION = (
     "METRICS M32. Forecast F = {basis} (M30/M31) as of quarter start + {lead} days, deals with a "

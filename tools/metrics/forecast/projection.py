@@ -14,16 +14,17 @@ from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, 
 from tools.fiscal import Period
 from tools.metrics.core import snapshots
 from tools.metrics.core.envelope import fetch_query
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.periods import fiscal_bucket_of, resolve_period
 from tools.metrics.core.spec import source
 from tools.metrics.productivity.common import (
     make_result,
     one_period,
-    read_options,
 )
 from tools.query import Query, label
 
 OPEN = "status = 'open' and coalesce(forecast_category, 'pipeline') <> 'omitted'"
+OPTIONS = {"min_sample": Option(int, 5, 1, 10_000)}
 BANDS = ((30, "0-30 days"), (90, "31-90 days"), (180, "91-180 days"))
 
 
@@ -111,8 +112,7 @@ def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
     if fiscal_bucket_of(ctx.settings.calendar, period) != "quarter":
         raise ToolInputError("the projection works on one fiscal quarter",
                              options=["this quarter", "next quarter"])
-    min_n = read_options(params, "forecast_projection",
-                         {"min_sample": (5, int, 1, 10_000)})["min_sample"]
+    min_n = read_options(params, "forecast_projection", OPTIONS)["min_sample"]
     history, skipped = _history(ctx, period)
     q = Query()
     stamps = [q.bind(f"{tag}{k}", _ts(moment))  # each quarter's snapshot and its end, one pass

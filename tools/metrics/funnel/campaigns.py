@@ -16,8 +16,8 @@ from tools.base import (
 )
 from tools.fiscal import Period
 from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.options import read_options
 from tools.metrics.core.records import (
-    check_options,
     finish,
     for_period,
     measure_of,
@@ -104,7 +104,7 @@ def _with_roi(params: MetricParams) -> bool:
 def campaign_sourced(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Marketing-sourced pipeline, bookings, their shares and campaign ROI."""
     measure = measure_of(params, MEASURES, "campaign_sourced")
-    check_options(params, set())
+    read_options(params, "campaign_sourced", {})
     roi = _with_roi(params)
     if measure == "roi" and not roi:
         raise FilterUnsupported("campaign ROI can only be split or filtered by campaign",

@@ -6,11 +6,11 @@ from __future__ import annotations
 from tools.base import MetricParams, MetricResult, ToolContext, Warning
 from tools.fiscal import Period
 from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.records import (
     finish,
     for_period,
     measure_of,
-    option,
     start,
 )
 from tools.metrics.funnel.speed import (
@@ -78,10 +78,13 @@ def _spec(measure: str) -> RecordSpec:
         headline=f"{measure}_rate", columns=tuple(columns), count=cohort, dims=LEAD_DIMS)
 
 
+OPTIONS = {"window_days": Option(int, 90, 1, 3650)}
+
+
 def lead_conversion(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Share of a period's leads that became opportunities (or the next funnel stage)."""
     measure = measure_of(params, MEASURES, "lead_conversion")
-    days = option(params, "window_days", 90, {"window_days"}, 1, 3650)
+    days = read_options(params, "lead_conversion", OPTIONS)["window_days"]
     frame = start(ctx, params, _spec(measure), "quarter")
     cohort, _, _, reached = STAGES[measure]
     days_holder = frame.q.bind("window_days", days)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, Warning
 from tools.fiscal import Period
 from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.records import (
     finish,
     for_period,
     measure_of,
-    option,
     start,
 )
 
@@ -110,12 +110,14 @@ def _spec(measure: str) -> RecordSpec:
         headline=headline, columns=columns, count="leads", dims=LEAD_DIMS)
 
 
+OPTIONS = {"max_wait_days": Option(int, 7, 0, 365), "sla_minutes": Option(int, 15, 1, 10_080)}
+
+
 def speed_to_lead(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Median and SLA bands of lead response time for leads created in the period."""
     measure = measure_of(params, SPEED_MEASURES, "speed_to_lead")
-    allowed = {"max_wait_days", "sla_minutes"}
-    wait = option(params, "max_wait_days", 7, allowed, 0, 365)
-    sla = option(params, "sla_minutes", 15, allowed, 1, 10_080)
+    opts = read_options(params, "speed_to_lead", OPTIONS)
+    wait, sla = opts["max_wait_days"], opts["sla_minutes"]
     frame = start(ctx, params, _spec(measure), "quarter")
     sql = SPEED_SQL.format(labels=LEAD_LABELS, joins=LEAD_JOINS, cutoff=frame.cutoff,
                            wait=frame.q.bind("max_wait_days", wait),

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext
 from tools.metrics.core.envelope import headline_column
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.movement.common import (
     check_dims,
     days_between,
@@ -23,7 +24,6 @@ from tools.metrics.movement.common import (
     snapshot,
     visits_cte,
 )
-from tools.metrics.movement.options import Option, read_options
 from tools.metrics.movement.stale import STALE_DIMS, touch_sql
 from tools.query import Query
 
@@ -99,7 +99,7 @@ def deal_risk(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Flag open deals by explainable rules; rank them by the number of reasons."""
     check_dims(params, STALE_DIMS, "Deal risk")
     no_trend(params, "Deal risk")
-    opts = read_options(params, OPTIONS)
+    opts = read_options(params, "deal_risk", OPTIONS)
     headline = headline_column(params, MEASURES, "deal_risk")
     q = Query()
     ts, day = q.bind("as_of_ts", end_of(ctx.as_of)), q.bind("as_of", ctx.as_of)

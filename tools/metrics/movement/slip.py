@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError, Warning
 from tools.metrics.core.envelope import headline_column
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.periods import resolve_period
 from tools.metrics.movement.common import (
     OPEN_FORECAST,
@@ -28,7 +29,6 @@ from tools.metrics.movement.common import (
     visits_cte,
 )
 from tools.metrics.movement.flow import FLOW_DIMS
-from tools.metrics.movement.options import Option, read_options
 from tools.query import Query
 
 MEASURES = {"slip_rate": "slip_rate", "slip_rate_value": "slip_rate_value",
@@ -127,7 +127,8 @@ def slipping_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
     measure = params.measure or "slip_rate"
     period = resolve_period(ctx, params, "quarter")
     end_day = min(period.end, ctx.as_of)
-    snap_day = read_options(params, OPTIONS)["snapshot"] or period.start - timedelta(days=1)
+    snap_day = (read_options(params, "slipping_deals", OPTIONS)["snapshot"]
+                or period.start - timedelta(days=1))
     if snap_day >= end_day:
         raise ToolInputError(f"the snapshot ({snap_day}) must be before {end_day}",
                              options=["the day before the period starts"])

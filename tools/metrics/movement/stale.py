@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, Unit
 from tools.metrics.core.envelope import headline_column
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.movement.common import (
     check_dims,
     dim_columns,
@@ -20,7 +21,6 @@ from tools.metrics.movement.common import (
     no_trend,
     snapshot,
 )
-from tools.metrics.movement.options import Option, read_options
 from tools.query import Query
 
 STALE_DIMS = tuple(d for d in Dimension if d.value in (
@@ -67,7 +67,7 @@ def stale_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Share (count, amount) of open deals untouched for more than stale_days."""
     check_dims(params, STALE_DIMS, "Stale deals")
     no_trend(params, "Stale deals")
-    opts = read_options(params, STALE_OPTIONS)
+    opts = read_options(params, "stale_deals", STALE_OPTIONS)
     stale_days = opts["stale_days"] or ctx.settings.stale_days
     q = Query()
     src = snapshot(ctx, q, ctx.as_of, "as_of_ts")

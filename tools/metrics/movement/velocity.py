@@ -12,6 +12,7 @@ from __future__ import annotations
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
 from tools.fiscal import Period
 from tools.metrics.core.envelope import headline_column
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.movement.common import (
     OPEN_FORECAST,
     check_dims,
@@ -20,7 +21,6 @@ from tools.metrics.movement.common import (
     no_trend,
     snapshot,
 )
-from tools.metrics.movement.options import Option, read_options
 from tools.query import Query
 
 VELOCITY_DIMS = tuple(d for d in Dimension if d.value in (
@@ -70,7 +70,8 @@ def pipeline_velocity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     window = params.period.as_period() if params.period else trailing_quarters(ctx)
     q = Query()
     src = snapshot(ctx, q, ctx.as_of, "as_of_ts")
-    qualified = _qualified(ctx, q, read_options(params, OPTIONS)["min_stage"])
+    min_stage = read_options(params, "pipeline_velocity", OPTIONS)["min_stage"]
+    qualified = _qualified(ctx, q, min_stage)
     in_window = q.between("close_date", window, "w")
     won = f"status = 'won' and {in_window}"
     open_n = f"count(*) filter (where {qualified})"

@@ -11,11 +11,11 @@ from __future__ import annotations
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext
 from tools.fiscal import Period
 from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.records import (
     finish,
     for_period,
     measure_of,
-    option,
     start,
 )
 
@@ -45,6 +45,9 @@ BACKLOG_SQL = """r as (
    and (o.resolved_at is null or o.resolved_at >= cast(b.b_end + 1 as timestamp))
   where b.b_end >= b.b_start{priority}
 )"""
+
+OPTIONS = {"priority": Option(str, "")}
+"""priority: a comma-separated list of the request priorities to count (default: all)."""
 
 N = "count(request_id)"
 COHORT_COLUMNS = (
@@ -82,7 +85,7 @@ BACKLOG_DEFINITION = (
 def ops_efficiency(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """SLA attainment, automation, resolution time, volume or backlog of sales-ops requests."""
     measure = measure_of(params, MEASURES, "ops_efficiency")
-    priorities = option(params, "priority", "", {"priority"})
+    priorities = read_options(params, "ops_efficiency", OPTIONS)["priority"]
     if measure == "backlog":
         spec = RecordSpec("ops_efficiency", BACKLOG_DEFINITION, "backlog", BACKLOG_COLUMNS,
                           "backlog", DIMS)

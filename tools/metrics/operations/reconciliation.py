@@ -11,14 +11,16 @@ from __future__ import annotations
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError, Warning
 from tools.fiscal import Period
 from tools.metrics.core.frame import Column, RecordSpec
-from tools.metrics.core.records import finish, for_period, option, start
+from tools.metrics.core.options import Option, read_options
+from tools.metrics.core.records import finish, for_period, start
 from tools.metrics.core.spec import source
 
 RECON_MEASURES = ("accuracy", "aggregate", "match_rate", "discrepancy")
 RECON_DIMS = (Dimension.opportunity, Dimension.account, Dimension.region, Dimension.segment,
               Dimension.industry)
-OPTIONS = {"key_level", "timing_window_days", "abs_tolerance", "rel_tolerance"}
-LEVELS = ("auto", "opportunity", "account_month")
+OPTIONS = {"key_level": Option(str, "auto", choices=("auto", "opportunity", "account_month")),
+           "timing_window_days": Option(int, 0, 0, 365),
+           "abs_tolerance": Option(float, 1.0, 0, 1e9), "rel_tolerance": Option(float, 0.005, 0, 1)}
 
 RECON_SQL = """opps as (select * from {src}),
 won as (select opportunity_id from opps where status = 'won'),
@@ -134,9 +136,7 @@ def _measure(params: MetricParams) -> str:
 def revenue_reporting_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Key-level accuracy of CRM bookings against the ledger, or the discrepancy list."""
     measure = _measure(params)
-    level = option(params, "key_level", "auto", OPTIONS)
-    if level not in LEVELS:
-        raise ToolInputError(f"key_level must be one of {', '.join(LEVELS)}", options=list(LEVELS))
+    opts = read_options(params, "revenue_reporting_accuracy", OPTIONS)
     listed = Dimension.opportunity in params.group_by
     spec = RecordSpec("revenue_reporting_accuracy", DEFINITION, HEADLINES[measure],
                       COLUMNS + ((STATUS,) if listed else ()), "keys", RECON_DIMS)
@@ -144,11 +144,10 @@ def revenue_reporting_accuracy(ctx: ToolContext, params: MetricParams) -> Metric
     q = frame.q
     sql = RECON_SQL.format(
         src=source(ctx, q), corp=q.bind("corp", ctx.settings.corporate_currency),
-        level=q.bind("key_level", level), as_of=frame.as_of,
-        window=q.bind("timing_window_days",
-                      option(params, "timing_window_days", 0, OPTIONS, 0, 365)),
-        abs_tol=q.bind("abs_tolerance", option(params, "abs_tolerance", 1.0, OPTIONS, 0, 1e9)),
-        rel_tol=q.bind("rel_tolerance", option(params, "rel_tolerance", 0.005, OPTIONS, 0, 1)))
+        level=q.bind("key_level", opts["key_level"]), as_of=frame.as_of,
+        window=q.bind("timing_window_days", opts["timing_window_days"]),
+        abs_tol=q.bind("abs_tolerance", opts["abs_tolerance"]),
+        rel_tol=q.bind("rel_tolerance", opts["rel_tolerance"]))
     result = finish(frame, sql)
     missing = result.total("ledger_without_fx")
     if missing:

@@ -6,8 +6,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from tools.base import (
-    MAX_DATE,
-    MIN_DATE,
     MetricParams,
     MetricResult,
     PeriodParam,
@@ -16,6 +14,7 @@ from tools.base import (
 )
 from tools.fiscal import Period
 from tools.metrics.core.envelope import Fetched, fetch_query, headline_column
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.owners import owner_rollup
 from tools.metrics.core.periods import comparison_period, resolve_period
 from tools.metrics.core.spec import source
@@ -23,12 +22,13 @@ from tools.metrics.productivity.common import (
     check_per_rep,
     make_result,
     one_period,
-    read_options,
 )
 from tools.metrics.productivity.reps import per_rep_measures, rep_ctes
 from tools.query import Query
 
 TARGET = 0.30
+IMPROVEMENT_OPTIONS = {"target": Option(float, TARGET, -1.0, 100.0),
+                       "base_start": Option(date), "base_end": Option(date)}
 """METRICS §4: sales productivity improvement must be > 30% (strict)."""
 
 REP_HEADLINES = {m: m for m in ("bookings_per_rep", "bookings_per_ramped_rep", "rep_fte",
@@ -96,8 +96,7 @@ def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricRe
                              options=["previous_year", "previous_period"])
     full = resolve_period(ctx, params, "quarter")
     period = _to_date(ctx, full)
-    opts = read_options(params, "productivity_improvement", {
-        "target": (TARGET, float, -1.0, 100.0), "base_start": (None, str), "base_end": (None, str)})
+    opts = read_options(params, "productivity_improvement", IMPROVEMENT_OPTIONS)
     base = _base_period(ctx, full, mode, opts)
     if opts["base_start"] is None:
         base = _same_span(base, period)
@@ -147,16 +146,11 @@ def productivity_improvement_value(ctx: ToolContext, period: Period | PeriodPara
 
 def _base_period(ctx: ToolContext, period: Period, mode: str,
                  options: dict[str, Any]) -> Period:
-    if options["base_start"] is not None or options["base_end"] is not None:
-        try:
-            start = date.fromisoformat(str(options["base_start"]))
-            end = date.fromisoformat(str(options["base_end"]))
-        except ValueError as exc:
-            raise ToolInputError("an explicit baseline needs base_start and base_end as "
-                                 "YYYY-MM-DD") from exc
-        if not (MIN_DATE <= start <= MAX_DATE and MIN_DATE <= end <= MAX_DATE):
-            raise ToolInputError(f"base_start and base_end must be between {MIN_DATE} and "
-                                 f"{MAX_DATE}")
+    start, end = options["base_start"], options["base_end"]
+    if start is not None or end is not None:
+        if start is None or end is None:
+            raise ToolInputError("an explicit baseline needs both base_start and base_end "
+                                 "(YYYY-MM-DD)")
         base = Period(start, end, f"{start}..{end}")
         if end < start or abs(base.days - period.days) > 3:
             raise ToolInputError(f"the baseline ({base.days} days) must be as long as the "

@@ -12,6 +12,7 @@ from tools.base import (
 )
 from tools.fiscal import Period
 from tools.metrics.core.envelope import fetch_query, headline_column
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.owners import owner_rollup
 from tools.metrics.core.periods import resolve_period
 from tools.metrics.core.spec import source
@@ -19,7 +20,6 @@ from tools.metrics.productivity.common import (
     check_per_rep,
     make_result,
     one_period,
-    read_options,
 )
 from tools.metrics.productivity.reps import rep_ctes
 from tools.metrics.quota.attainment import (
@@ -110,6 +110,8 @@ def team_distribution(ctx: ToolContext, params: MetricParams) -> MetricResult:
 
 
 CAPACITY_HEADLINES = {"capacity": "quota_capacity", "gap": "quota_gap"}
+CAPACITY_OPTIONS = {"expected_attainment": Option(float, None, 0.0, 10.0),
+                    "target": Option(float, None, 0.0, 1e12)}
 CAPACITY_DEFINITION = (
     "METRICS M91: quota_capacity = sum over reps of quota (prorated to the period) x ramped-rep "
     "equivalents in the period (M41) x expected attainment; expected attainment = {expected}; "
@@ -159,8 +161,7 @@ def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     ctes.append(QUOTA_BY_REP.format(**h))
     history, span = _history_ctes(ctx, q, src, period)
     ctes += history
-    opts = read_options(params, "quota_capacity", {
-        "expected_attainment": (None, float, 0.0, 10.0), "target": (None, float, 0.0, 1e12)})
+    opts = read_options(params, "quota_capacity", CAPACITY_OPTIONS)
     option = opts["expected_attainment"]
     expected = (q.bind("expected", float(option)) if option is not None
                 else "(select median(attainment) from history)")

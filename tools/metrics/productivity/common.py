@@ -1,4 +1,4 @@
-"""Pieces shared by the forecast and productivity tools: owner rollups, period checks, options,
+"""Pieces shared by the forecast and productivity tools: owner rollups, period checks
 and their rule for a missing value (make_result, over core.envelope).
 
 These tools build their own statements (several periods or snapshots in one query) instead of
@@ -63,25 +63,3 @@ def make_result(ctx: ToolContext, *, metric: str, headline: str, unit: Unit, per
                     value=value, null_reason=null_reason,
                     warnings=warnings or ())
 
-
-def read_options(params: MetricParams, tool: str,
-                 allowed: dict[str, tuple[Any, ...]]) -> dict[str, Any]:
-    """Return the tool's options with defaults; unknown names or bad values are asked back.
-
-    `allowed` maps option name -> (default, type) or, for a number, (default, type, low, high)
-    with its inclusive range; a default of None means "not set".
-    """
-    unknown = sorted(set(params.options) - set(allowed))
-    if unknown:
-        raise ToolInputError(f"{tool} has no option {', '.join(unknown)}", options=list(allowed))
-    out = {}
-    for name, (default, kind, *bounds) in allowed.items():
-        raw = params.options.get(name, default)
-        try:
-            out[name] = None if raw is None else kind(raw)
-        except (TypeError, ValueError, OverflowError) as exc:
-            raise ToolInputError(f"option {name} of {tool} must be a {kind.__name__}") from exc
-        if bounds and out[name] is not None and not bounds[0] <= out[name] <= bounds[1]:
-            raise ToolInputError(f"option {name} of {tool} must be between {bounds[0]} and "
-                                 f"{bounds[1]}, not {out[name]}")
-    return out

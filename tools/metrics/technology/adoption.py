@@ -18,11 +18,11 @@ from tools.base import (
 )
 from tools.fiscal import Period
 from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.records import (
     finish,
     for_period,
     measure_of,
-    option,
     start,
 )
 
@@ -30,7 +30,8 @@ MEASURES = ("adoption", "seat_utilization", "idle_cost")
 DIMS = (Dimension.tool, Dimension.team, Dimension.manager, Dimension.region, Dimension.rep,
         Dimension.territory)
 EVENT_TYPES = "record_create,record_update,activity_logged,report_run,email_sent"
-OPTIONS = {"min_assigned_share", "min_active_days", "event_types"}
+OPTIONS = {"min_assigned_share": Option(float, 0.5, 0, 1),
+           "min_active_days": Option(int, 1, 0, 366), "event_types": Option(str, EVENT_TYPES)}
 
 ADOPTION_SQL = """assigned as (
   select b.tag, b.bucket_start, b.b_start, b.b_end, a.tool_name, a.user_id,
@@ -117,9 +118,9 @@ DEFINITION = (
 def technology_adoption(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Adoption rate, login-only share, seat utilization and idle cost per tool or team."""
     measure = measure_of(params, MEASURES, "technology_adoption")
-    share = option(params, "min_assigned_share", 0.5, OPTIONS, 0, 1)
-    min_days = option(params, "min_active_days", 1, OPTIONS, 0, 366)
-    types = [t.strip() for t in option(params, "event_types", EVENT_TYPES, OPTIONS).split(",")]
+    opts = read_options(params, "technology_adoption", OPTIONS)
+    share, min_days = opts["min_assigned_share"], opts["min_active_days"]
+    types = [t.strip() for t in opts["event_types"].split(",")]
     per_tool = {d for d in params.group_by} | {f.dimension for f in params.filters}
     with_seats = per_tool <= {Dimension.tool}
     if measure == "seat_utilization" and not with_seats:

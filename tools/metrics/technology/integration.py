@@ -11,8 +11,8 @@ from __future__ import annotations
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext
 from tools.fiscal import Period
 from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.options import read_options
 from tools.metrics.core.records import (
-    check_options,
     finish,
     for_period,
     measure_of,
@@ -77,7 +77,7 @@ DEFINITION = (
 def integration_health(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Sync error rate, freshness and latency, overall or per integration flow."""
     measure = measure_of(params, INTEGRATION_MEASURES, "integration_health")
-    check_options(params, set())
+    read_options(params, "integration_health", {})
     spec = RecordSpec(
         "integration_health", DEFINITION, HEADLINES[measure], COLUMNS, "syncs",
         INTEGRATION_DIMS, filter_sql={Dimension.tool: (
