@@ -25,7 +25,7 @@ from tools.metrics.core.envelope import envelope, fetch, headline_column
 from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.spec import source
 from tools.metrics.recurring.subscriptions import capped_period, check_dims
-from tools.query import Query
+from tools.query import Query, Select
 
 OWNER_DIMS = (Dimension.rep, Dimension.manager, Dimension.team, Dimension.region,
               Dimension.territory)
@@ -175,13 +175,10 @@ def _assemble(q: Query, params: MetricParams, parts: list[str], dims: list[Dimen
     if headline.endswith("s_per_rep_per_day"):  # a per-type rate replaces the overall one
         rate = f"coalesce({headline.split('_')[0]}, 0) / nullif(rep_days, 0) as {headline}"
         measures = [rate if m.endswith(" as per_rep_per_day") else m for m in MEASURES]
-    sql = "with " + ",\n".join(parts) + f"\nselect {', '.join(keys + measures)}\nfrom {joins}"
+    stmt = Select(keys + measures, joins, ctes=parts, column_separator=", ")
     if keys:
-        direction = "asc" if params.order == "asc" else "desc"
-        sql += f"\norder by {headline} {direction} nulls last, {', '.join(keys)}"
-        if params.top:
-            sql += f"\nlimit {q.bind('top', params.top)}"
-    return sql
+        stmt.rank(q, params, headline, keys)
+    return stmt.sql()
 
 
 def _warnings(ctx: ToolContext, q: Query, parts: list[str], period: Period,

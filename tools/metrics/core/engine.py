@@ -31,6 +31,7 @@ from tools.query import (
     filtered,
     label,
     label_columns,
+    ranking,
 )
 
 
@@ -98,14 +99,10 @@ def _grouped_sql(q: Query, params: MetricParams, dims: list[Dimension], src: str
     stmt = Select([label(d) for d in dims] + selects, src, [where])
     if dims:
         stmt.group_by_all = True
-        direction = "asc" if params.order == "asc" else "desc"
         keys = [d.value for d in dims]
+        stmt.rank(q, params, headline, keys)
         if Dimension.stage in dims and params.top is None:
             stmt.order_by = ["min(stage_order) nulls last", *keys]
-        else:
-            stmt.order_by = [f"{headline} {direction} nulls last", *keys]
-        if params.top:
-            stmt.limit = q.bind("top", params.top)
     return stmt.sql(), label_columns(dims)
 
 
@@ -124,15 +121,14 @@ def _trend_sql(ctx: ToolContext, q: Query, spec: MetricSpec, params: MetricParam
              + "".join(f",\n         {s}" for s in [label(d) for d in dims] + selects)
              + f"\n  from {src}\n  where {where}\n  group by all\n)")
     grain_col = grain
-    direction = "asc" if params.order == "asc" else "desc"
     if dims:
         keys = [d.value for d in dims]
         outer = Select([f"{buckets.label} as {grain_col}", *label_columns(dims), *names], "m",
                        order_by=["bucket_start", f"{headline} desc nulls last", *keys],
                        ctes=[inner], column_separator=", ")
         if params.top:
-            outer.qualify = (f"row_number() over (partition by bucket_start order by {headline} "
-                             f"{direction} nulls last, {', '.join(keys)}) "
+            outer.qualify = (f"row_number() over (partition by bucket_start order by "
+                             f"{', '.join(ranking(params, headline, keys))}) "
                              f"<= {q.bind('top', params.top)}")
     else:
         start = q.bind("b_start", ctx.settings.calendar.bucket_start(period.start, grain))
@@ -143,8 +139,7 @@ def _trend_sql(ctx: ToolContext, q: Query, spec: MetricSpec, params: MetricParam
             f"{buckets.step}))::date as bucket_start) buckets\nleft join m using (bucket_start)",
             order_by=["bucket_start"], ctes=[inner], column_separator=", ")
         if params.top:  # "best month": rank the buckets instead of listing them in time order
-            outer.order_by = [f"{headline} {direction} nulls last", "bucket_start"]
-            outer.limit = q.bind("top", params.top)
+            outer.rank(q, params, headline, ["bucket_start"])
     return outer.sql(), [grain_col] + label_columns(dims)
 
 

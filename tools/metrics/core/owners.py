@@ -5,7 +5,7 @@ is the sum of its members'."""
 from __future__ import annotations
 
 from tools.base import OWNER_DIMENSIONS, FilterUnsupported, MetricParams
-from tools.query import Query
+from tools.query import Query, Select
 
 
 def check_owner_dims(params: MetricParams, lead: str) -> None:
@@ -18,19 +18,15 @@ def check_owner_dims(params: MetricParams, lead: str) -> None:
             f"by {', '.join(bad)}", bad, options=sorted(d.value for d in OWNER_DIMENSIONS))
 
 
-def owner_rollup(q: Query, params: MetricParams, per_rep: str, measures: list[str],
-                 headline: str) -> tuple[str, list[str]]:
-    """Return SELECT rolling a per-rep relation (column user_id) up by the owner dimensions."""
+def owner_rollup(q: Query, params: MetricParams, ctes: list[str], per_rep: str,
+                 measures: list[str], headline: str) -> tuple[str, list[str]]:
+    """Return the statement (after `ctes`) rolling a per-rep relation (column user_id) up by
+    the owner dimensions, and the dimensions' columns."""
     dims = [d.value for d in params.group_by]
     labels = [f"coalesce(r.{d}, '(none)') as {d}" for d in dims]
-    conds = q.filters(params.filters, qualifier="r.")
-    sql = (f"select {', '.join(labels + measures)}\nfrom {per_rep} p\n"
-           f"left join v_reps r using (user_id)")
-    if conds:
-        sql += "\nwhere " + " and ".join(conds)
+    stmt = Select(labels + measures, f"{per_rep} p\nleft join v_reps r using (user_id)",
+                  q.filters(params.filters, qualifier="r."), ctes=ctes, column_separator=", ")
     if dims:
-        direction = "asc" if params.order == "asc" else "desc"
-        sql += f"\ngroup by all\norder by {headline} {direction} nulls last, {', '.join(dims)}"
-        if params.top:
-            sql += f"\nlimit {q.bind('top', params.top)}"
-    return sql, dims
+        stmt.group_by_all = True
+        stmt.rank(q, params, headline, dims)
+    return stmt.sql(), dims

@@ -23,7 +23,7 @@ from tools.base import (
 from tools.fiscal import Period
 from tools.metrics.core import snapshots
 from tools.metrics.core.envelope import envelope, fetch, no_data
-from tools.query import Query
+from tools.query import Query, Select
 
 OPEN_FORECAST = "status = 'open' and coalesce(forecast_category, '') <> 'omitted'"
 """The M20 pipeline population (open, not omitted from the forecast)."""
@@ -112,20 +112,13 @@ def grouped(q: Query, params: MetricParams, body: str, measures: list[str], head
     if "opportunity" in dims:  # deal names are not unique: keep deals apart by id
         dims.insert(dims.index("opportunity") + 1, "opportunity_id")
     labels = [f"coalesce({d}, '(none)') as {d}" for d in dims]
-    conds = q.filters(params.filters)
-    sql = f"select {', '.join(labels + measures)}\nfrom {body}"
-    if conds:
-        sql += "\nwhere " + " and ".join(conds)
+    stmt = Select(labels + measures, body, q.filters(params.filters), column_separator=", ")
     if dims:
-        direction = "asc" if params.order == "asc" else "desc"
-        keys = ", ".join(dims)
+        stmt.group_by_all = True
+        stmt.rank(q, params, order_by or headline, dims)
         if "stage" in dims and params.top is None:
-            sql += f"\ngroup by all\norder by min(stage_order) nulls last, {keys}"
-        else:
-            sql += f"\ngroup by all\norder by {order_by or headline} {direction} nulls last, {keys}"
-        if params.top:
-            sql += f"\nlimit {q.bind('top', params.top)}"
-    return sql
+            stmt.order_by = ["min(stage_order) nulls last", *dims]
+    return stmt.sql()
 
 
 def leading(columns: list[str], names: Sequence[str]) -> list[str]:

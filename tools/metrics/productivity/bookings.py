@@ -65,8 +65,8 @@ def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
         measures += [f"{prev} as {headline}_previous",
                      f"({cur} - {prev}) / nullif({prev}, 0) as growth"]
         definition += f" Compared with {_label(periods['c'])}."
-    body, dims = owner_rollup(q, params, "per_rep", measures, headline)
-    fetched = fetch_query(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
+    sql, dims = owner_rollup(q, params, ctes, "per_rep", measures, headline)
+    fetched = fetch_query(ctx, q, sql)
     money = headline.startswith("bookings")
     n = int(sum(v or 0 for v in fetched.column("won_deals" if money else "reps")))
     value, reason = _scalar(fetched, headline, dims)
@@ -118,8 +118,8 @@ def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricRe
         f"{t} as target_growth", f"{improvement} - {t} as growth_gap",
         f"round({improvement}, 10) > {t} as passed",
     ]
-    body, dims = owner_rollup(q, params, "per_rep", measures, "productivity_improvement")
-    fetched = fetch_query(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
+    sql, dims = owner_rollup(q, params, ctes, "per_rep", measures, "productivity_improvement")
+    fetched = fetch_query(ctx, q, sql)
     n = int(sum(v or 0 for v in fetched.column("deals")))
     value, reason = _scalar(fetched, "productivity_improvement", dims)
     if value is None and not dims and fetched[1]:

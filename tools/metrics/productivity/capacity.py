@@ -177,8 +177,8 @@ def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
                 f"{target_sql} as target_quota", f"{target_sql} - {capacity} as quota_gap",
                 "count(*) filter (where quota > 0) as reps",
                 "(select count(*) from history) as history_reps"]
-    body, dims = owner_rollup(q, params, "cap", measures, headline)
-    fetched = fetch_query(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
+    sql, dims = owner_rollup(q, params, ctes, "cap", measures, headline)
+    fetched = fetch_query(ctx, q, sql)
     value = None if dims or not fetched[1] else fetched[1][0][fetched[0].index(headline)]
     reason = None
     if value is None and not dims:

@@ -112,8 +112,7 @@ def _quota_metric(ctx: ToolContext, params: MetricParams, metric: str, headline:
         ctes.append(OPEN_BY_REP.format(src=src, open=OPEN, **h))
     ctes.append(PER_REP_COVERAGE if with_pipeline else PER_REP_ATTAINMENT)
     measures = COVERAGE_MEASURES if with_pipeline else ATTAINMENT_MEASURES
-    body, dims = owner_rollup(q, params, "per_rep", measures, headline)
-    sql = "with " + ",\n".join(ctes) + "\n" + body
+    sql, dims = owner_rollup(q, params, ctes, "per_rep", measures, headline)
     return _finish(ctx, q, sql, period, dims, params, metric, headline, count, definition)
 
 
