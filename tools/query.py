@@ -44,6 +44,13 @@ class Measure:
     """Run-wide parameters its SQL names (`$as_of`); the engine binds exactly those declared."""
 
 
+def column(name: str, sql: str, unit: Unit, additive: bool = False) -> Measure:
+    """A measure whose SQL takes no period condition: a record-level tool's aggregate over
+    records already cut to their bucket (core.frame.RecordSpec); additive only when said, as
+    most of them are rates."""
+    return Measure(name, lambda _period: sql, unit, additive)
+
+
 @dataclass
 class Query:
     """A statement under construction with its bound parameters."""

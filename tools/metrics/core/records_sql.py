@@ -14,7 +14,7 @@ def statement(frame: RecordFrame, ctes: str) -> str:
     """Return the full SQL for the frame's params over the tool's CTEs (ending with `r`)."""
     p, spec = frame.params, frame.spec
     ordered = sorted(spec.columns, key=lambda c: c.name != spec.headline)  # headline first
-    cols = [f"{c.sql} as {c.name}" for c in ordered]
+    cols = [f"{c.expr(None)} as {c.name}" for c in ordered]
     names = [c.name for c in ordered]
     rf = Select(["*"], "r", _filters(frame)).sql()
     head = [f"buckets as (\n{frame.buckets}\n)", ctes, f"rf as (\n  {rf}\n)"]

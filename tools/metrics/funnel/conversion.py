@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tools.base import MetricParams, MetricResult, ToolContext, Warning
 from tools.fiscal import Period
-from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.frame import RecordSpec
 from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.records import (
     finish,
@@ -18,6 +18,7 @@ from tools.metrics.funnel.speed import (
     LEAD_JOINS,
     LEAD_LABELS,
 )
+from tools.query import column
 
 STAGES = {  # measure -> (cohort timestamp, cohort column, reached column, reached condition)
     "lead_to_opp": ("created_at", "leads", "converted_to_opp", "{opp} and {in_window}"),
@@ -55,16 +56,16 @@ def _spec(measure: str) -> RecordSpec:
     _, cohort, reached, _ = STAGES[measure]
     kept = "count(lead_id) filter (where not duplicate"
     columns = [
-        Column(f"{measure}_rate", f"{kept} and reached) / nullif({kept}), 0)", "ratio"),
-        Column(cohort, f"{kept})", "count", additive=True),
-        Column(reached, f"{kept} and reached)", "count", additive=True),
+        column(f"{measure}_rate", f"{kept} and reached) / nullif({kept}), 0)", "ratio"),
+        column(cohort, f"{kept})", "count", additive=True),
+        column(reached, f"{kept} and reached)", "count", additive=True),
     ]
     if measure == "lead_to_opp":
         columns += [
-            Column("converted_no_opp", f"{kept} and converted_no_opp)", "count",
+            column("converted_no_opp", f"{kept} and converted_no_opp)", "count",
                    additive=True),
-            Column("immature_leads", f"{kept} and immature)", "count", additive=True)]
-    columns.append(Column("duplicates_removed", "count(lead_id) filter (where duplicate)",
+            column("immature_leads", f"{kept} and immature)", "count", additive=True)]
+    columns.append(column("duplicates_removed", "count(lead_id) filter (where duplicate)",
                           "count", additive=True))
     return RecordSpec(
         name="lead_conversion",

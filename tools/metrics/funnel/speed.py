@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, Warning
 from tools.fiscal import Period
-from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.frame import RecordSpec
 from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.records import (
     finish,
@@ -17,6 +17,7 @@ from tools.metrics.core.records import (
     measure_of,
     start,
 )
+from tools.query import column
 
 LEAD_DIMS = (Dimension.lead_source, Dimension.campaign, Dimension.rep, Dimension.manager,
              Dimension.team, Dimension.region, Dimension.territory)
@@ -76,24 +77,24 @@ def _spec(measure: str) -> RecordSpec:
     decided = "count(lead_id) filter (where not pending"
     share = f") / nullif({decided}), 0)"
     columns = (
-        Column("median_response_minutes",
+        column("median_response_minutes",
                _finite("median(minutes) filter (where not pending)"), "count"),
-        Column("median_responded_minutes",
+        column("median_responded_minutes",
                "median(minutes) filter (where first_touch_at is not null)", "count"),
-        Column("p90_response_minutes",
+        column("p90_response_minutes",
                _finite("quantile_cont(minutes, 0.9) filter (where not pending)"), "count"),
-        Column("leads", f"{decided})", "count", additive=True),
-        Column("responded", "count(first_touch_at)", "count", additive=True),
-        *(Column(f"within_{m}_min_share", f"{decided} and minutes <= {m}{share}", "ratio")
+        column("leads", f"{decided})", "count", additive=True),
+        column("responded", "count(first_touch_at)", "count", additive=True),
+        *(column(f"within_{m}_min_share", f"{decided} and minutes <= {m}{share}", "ratio")
           for m in (5, 15, 60)),
-        Column("over_60_min_share", f"{decided} and minutes > 60 and not isinf(minutes){share}",
+        column("over_60_min_share", f"{decided} and minutes > 60 and not isinf(minutes){share}",
                "ratio"),
-        Column("never_share", f"{decided} and isinf(minutes){share}", "ratio"),
-        Column("connected_share", f"{decided} and connected{share}", "ratio"),
-        Column("pending_leads", "count(lead_id) filter (where pending)", "count", additive=True),
+        column("never_share", f"{decided} and isinf(minutes){share}", "ratio"),
+        column("connected_share", f"{decided} and connected{share}", "ratio"),
+        column("pending_leads", "count(lead_id) filter (where pending)", "count", additive=True),
     )
     if measure == "within_sla":  # the 15-minute band unless sla_minutes says otherwise
-        columns = (Column("within_sla_share", f"{decided} and within_sla{share}", "ratio"),
+        columns = (column("within_sla_share", f"{decided} and within_sla{share}", "ratio"),
                    *columns)
     headline = {"median": "median_response_minutes", "median_responded":
                 "median_responded_minutes", "p90": "p90_response_minutes",

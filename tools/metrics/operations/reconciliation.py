@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError, Warning
 from tools.fiscal import Period
-from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.frame import RecordSpec
 from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.records import finish, for_period, start
 from tools.metrics.core.spec import source
+from tools.query import column
 
 RECON_MEASURES = ("accuracy", "aggregate", "match_rate", "discrepancy")
 RECON_DIMS = (Dimension.opportunity, Dimension.account, Dimension.region, Dimension.segment,
@@ -93,20 +94,20 @@ r as (
 
 ABS_L = "sum(abs(ledger))"
 COLUMNS = (
-    Column("revenue_reporting_accuracy",  # greatest() skips nulls: keep Σ|L| = 0 null
+    column("revenue_reporting_accuracy",  # greatest() skips nulls: keep Σ|L| = 0 null
            f"case when {ABS_L} > 0 then greatest(0, 1 - sum(abs_diff) / {ABS_L}) end", "ratio"),
-    Column("aggregate_accuracy", "1 - abs(sum(crm) - sum(ledger)) / nullif(abs(sum(ledger)), 0)",
+    column("aggregate_accuracy", "1 - abs(sum(crm) - sum(ledger)) / nullif(abs(sum(ledger)), 0)",
            "ratio"),
-    Column("match_rate", "count(key) filter (where matched) / nullif(count(key), 0)", "ratio"),
-    Column("crm_amount", "coalesce(sum(crm), 0)", "currency", additive=True),
-    Column("ledger_amount", "coalesce(sum(ledger), 0)", "currency", additive=True),
-    Column("difference_amount", "coalesce(sum(diff), 0)", "currency", additive=True),
-    Column("discrepancy_amount", "coalesce(sum(abs_diff), 0)", "currency", additive=True),
-    Column("keys", "count(key)", "count", additive=True),
-    Column("mismatched_keys", "count(key) filter (where not matched)", "count", additive=True),
-    Column("ledger_without_fx", "coalesce(sum(fx_missing), 0)", "count", additive=True),
+    column("match_rate", "count(key) filter (where matched) / nullif(count(key), 0)", "ratio"),
+    column("crm_amount", "coalesce(sum(crm), 0)", "currency", additive=True),
+    column("ledger_amount", "coalesce(sum(ledger), 0)", "currency", additive=True),
+    column("difference_amount", "coalesce(sum(diff), 0)", "currency", additive=True),
+    column("discrepancy_amount", "coalesce(sum(abs_diff), 0)", "currency", additive=True),
+    column("keys", "count(key)", "count", additive=True),
+    column("mismatched_keys", "count(key) filter (where not matched)", "count", additive=True),
+    column("ledger_without_fx", "coalesce(sum(fx_missing), 0)", "count", additive=True),
 )
-STATUS = Column("status", (
+STATUS = column("status", (
     "case when count(key) <> 1 then 'several keys' when bool_and(matched) then 'matched' "
     "when not bool_or(in_ledger) then 'crm_only' when not bool_or(in_crm) then 'ledger_only' "
     "else 'mismatched' end"), "count")

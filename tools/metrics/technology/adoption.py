@@ -17,7 +17,7 @@ from tools.base import (
     ToolInputError,
 )
 from tools.fiscal import Period
-from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.frame import RecordSpec
 from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.records import (
     finish,
@@ -25,6 +25,7 @@ from tools.metrics.core.records import (
     measure_of,
     start,
 )
+from tools.query import column
 
 MEASURES = ("adoption", "seat_utilization", "idle_cost")
 DIMS = (Dimension.tool, Dimension.team, Dimension.manager, Dimension.region, Dimension.rep,
@@ -88,19 +89,19 @@ r as (
 
 USERS = "count(user_id)"
 COLUMNS = (
-    Column("adoption_rate", f"{USERS} filter (where active) / nullif({USERS}, 0)", "ratio"),
-    Column("licensed_users", USERS, "count", additive=True),
-    Column("active_users", f"{USERS} filter (where active)", "count", additive=True),
-    Column("login_only_users", f"{USERS} filter (where login_only)", "count", additive=True),
-    Column("login_only_share", f"{USERS} filter (where login_only) / nullif({USERS}, 0)",
+    column("adoption_rate", f"{USERS} filter (where active) / nullif({USERS}, 0)", "ratio"),
+    column("licensed_users", USERS, "count", additive=True),
+    column("active_users", f"{USERS} filter (where active)", "count", additive=True),
+    column("login_only_users", f"{USERS} filter (where login_only)", "count", additive=True),
+    column("login_only_share", f"{USERS} filter (where login_only) / nullif({USERS}, 0)",
            "ratio"),
-    Column("idle_seat_cost", "case when bool_or(not active and seat_cost is null) then null "
+    column("idle_seat_cost", "case when bool_or(not active and seat_cost is null) then null "
            "else coalesce(sum(seat_cost) filter (where not active), 0) end", "currency",
            additive=True),  # unknown when an idle user's tool has no license terms
 )
 SEAT_COLUMNS = (
-    Column("seats_purchased", "sum(seats) filter (where first_of_tool)", "count", additive=True),
-    Column("seat_utilization_rate", f"{USERS} / nullif(sum(seats) filter (where first_of_tool), 0)",
+    column("seats_purchased", "sum(seats) filter (where first_of_tool)", "count", additive=True),
+    column("seat_utilization_rate", f"{USERS} / nullif(sum(seats) filter (where first_of_tool), 0)",
            "ratio"),
 )
 HEADLINES = {"adoption": "adoption_rate", "seat_utilization": "seat_utilization_rate",
