@@ -6,6 +6,7 @@ from tools.base import Tool
 from tools.metrics.activity.activities import (
     DIMS,
     HEADLINES,
+    OWNERS,
     activity_metrics,
 )
 
@@ -17,5 +18,6 @@ TOOLS: tuple[Tool, ...] = (
                      "option stale_days, default the company setting); by rep, manager, team, "
                      "region, territory or activity type. Default period: the fiscal quarter to "
                      "date.",
-         run=activity_metrics, measures=HEADLINES, default_period="quarter", group_by=DIMS),
+         run=activity_metrics, measures=HEADLINES, default_period="quarter", group_by=DIMS,
+         group_by_why=OWNERS),
 )

@@ -23,13 +23,14 @@ from tools.base import (
 from tools.fiscal import Period
 from tools.metrics.core.envelope import envelope, fetch, headline_column
 from tools.metrics.core.options import Option, read_options
+from tools.metrics.core.owners import OWNER_GROUPS
 from tools.metrics.core.spec import source
 from tools.metrics.recurring.subscriptions import capped_period, check_dims
 from tools.query import Query, Select
 
-OWNER_DIMS = (Dimension.rep, Dimension.manager, Dimension.team, Dimension.region,
-              Dimension.territory)
-DIMS = OWNER_DIMS + (Dimension.activity_type,)
+DIMS = OWNER_GROUPS + (Dimension.activity_type,)
+OWNERS = "activities belong to their owner"
+"""Why activity metrics split only by owner dimensions and activity type (Tool.group_by_why)."""
 TYPES = ("call", "email", "meeting")
 HEADLINES = ("activities", "per_rep_per_day", "per_deal", "per_won_deal", "coverage", "calls",
              "emails", "meetings", "calls_per_rep_per_day", "emails_per_rep_per_day",
@@ -99,7 +100,7 @@ def activity_metrics(ctx: ToolContext, params: MetricParams) -> MetricResult:
 
 
 def _check(params: MetricParams) -> None:
-    check_dims(params, DIMS, "activities belong to their owner")
+    check_dims(params, DIMS, "activity_metrics", OWNERS)
     if params.time_grain or params.compare:
         raise ToolInputError("activity metrics cover one period at a time",
                              options=["this quarter", "last quarter", "last month"])

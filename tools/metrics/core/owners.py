@@ -4,18 +4,18 @@ is the sum of its members'."""
 
 from __future__ import annotations
 
-from tools.base import OWNER_DIMENSIONS, FilterUnsupported, MetricParams
+from tools.base import OWNER_DIMENSIONS, Dimension, FilterUnsupported, MetricParams
 from tools.query import Query, Select
 
+OWNER_GROUPS = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
+"""rep, manager, team, region, territory: the dimensions a per-rep metric can roll up by."""
 
-def check_owner_dims(params: MetricParams, lead: str) -> None:
-    """Reject splits or filters by anything but the owner dimensions; `lead` says why, ending
-    where "can be split or filtered by ..." goes on ("quotas are set per rep, so attainment")."""
-    bad = params.dimensions_outside(OWNER_DIMENSIONS)
+
+def check_owner_dims(params: MetricParams, what: str, why: str) -> None:
+    """Reject splits or filters by anything but the owner dimensions, saying `why`."""
+    bad = params.dimensions_outside(OWNER_GROUPS)
     if bad:
-        raise FilterUnsupported(
-            f"{lead} can be split or filtered by rep, manager, team, region or territory, not "
-            f"by {', '.join(bad)}", bad, options=sorted(d.value for d in OWNER_DIMENSIONS))
+        raise FilterUnsupported.outside(what, bad, OWNER_GROUPS, why)
 
 
 def owner_rollup(q: Query, params: MetricParams, ctes: list[str], per_rep: str,

@@ -11,15 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from tools.base import (
-    OWNER_DIMENSIONS,
     Dimension,
-    FilterUnsupported,
     MetricParams,
     MetricResult,
     ToolContext,
     Warning,
 )
 from tools.metrics.core.envelope import Fetched, envelope, headline_column
+from tools.metrics.core.owners import check_owner_dims
 from tools.quality.answer import (
     check_run,
     duplicates_result,
@@ -87,12 +86,7 @@ def data_quality(ctx: ToolContext, params: MetricParams) -> MetricResult:
 
 def _by_owner(ctx: ToolContext, run: RunResult,
               params: MetricParams) -> tuple[list[str], list[list[Any]], str]:
-    bad = params.dimensions_outside(OWNER_DIMENSIONS)
-    if bad:
-        raise FilterUnsupported(f"data quality is split by the owner of each record, so by "
-                                f"rep, manager, team, region or territory, not by "
-                                f"{', '.join(bad)}", bad,
-                                options=sorted(d.value for d in OWNER_DIMENSIONS))
+    check_owner_dims(params, "data_quality", BY_OWNER)
     dims = list(params.group_by)
     q = Query()
     q.bind("owners", [{"owner_id": o.name, "evaluated": o.evaluated, "passing": o.passing}
@@ -140,5 +134,5 @@ def duplicate_records(ctx: ToolContext, params: MetricParams) -> MetricResult:
     return duplicates_result(ctx, params)
 
 
-OWNER_DIMS = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
-"""data_quality by owner: the records each rep owns, rolled up by the owner dimensions."""
+BY_OWNER = "each record counts under its owner"
+"""Why data_quality splits only by the owner dimensions (its Tool.group_by_why)."""

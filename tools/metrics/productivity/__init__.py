@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tools.base import Tool
+from tools.metrics.core.owners import OWNER_GROUPS
 from tools.metrics.productivity.bookings import (
     REP_HEADLINES,
     productivity_improvement,
@@ -16,7 +17,7 @@ from tools.metrics.productivity.capacity import (
     quota_capacity,
     team_distribution,
 )
-from tools.metrics.productivity.common import OWNER_GROUPS
+from tools.metrics.productivity.common import PER_REP
 from tools.metrics.productivity.territory import UNITS, X, territory_balance
 
 __all__ = ["TOOLS", "productivity_improvement_value"]
@@ -26,13 +27,13 @@ TOOLS: tuple[Tool, ...] = (
          description="Bookings per rep and per ramped rep, with rep FTE, ramped FTE and ramped-rep "
                      "equivalents (hires, terminations and ramp counted by day).",
          run=rep_productivity, measures=tuple(REP_HEADLINES), default_period="quarter",
-         group_by=OWNER_GROUPS),
+         group_by=OWNER_GROUPS, group_by_why=PER_REP),
     Tool(name="productivity_improvement", title="Sales productivity improvement",
          description="Change in bookings per ramped rep against the same period a year earlier (or "
                      "the previous period); success target > 30%. Options: target (0.30), "
                      "base_start and base_end (an explicit baseline of the same length).",
          run=productivity_improvement, measures=("previous_year", "previous_period"),
-         default_period="quarter", group_by=OWNER_GROUPS),
+         default_period="quarter", group_by=OWNER_GROUPS, group_by_why=PER_REP),
     Tool(name="territory_balance", title="Territory balance",
          description="Accounts, TAM, pipeline, quota, coverage, bookings and attainment per "
                      "territory, with how unevenly coverage and load per rep are spread (CV) and "
@@ -49,6 +50,6 @@ TOOLS: tuple[Tool, ...] = (
                      "expected_attainment (default: median of ramped reps over the last 4 "
                      "quarters), target (default: the sum of the quotas).",
          run=quota_capacity, measures=tuple(CAPACITY_HEADLINES), default_period="quarter",
-         group_by=OWNER_GROUPS),
+         group_by=OWNER_GROUPS, group_by_why=PER_REP),
 )
 """The tools this module contributes to the registry."""

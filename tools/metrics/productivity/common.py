@@ -11,8 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from tools.base import (
-    OWNER_DIMENSIONS,
-    Dimension,
     MetricParams,
     MetricResult,
     ToolContext,
@@ -24,13 +22,13 @@ from tools.fiscal import Period
 from tools.metrics.core.envelope import Fetched, envelope
 from tools.metrics.core.owners import check_owner_dims
 
-OWNER_GROUPS = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
-"""rep, manager, team, region, territory: the dimensions a per-rep metric can roll up by."""
+PER_REP = "it is measured per rep"
+"""Why these tools split only by the owner dimensions (their Tool.group_by_why)."""
 
 
 def check_per_rep(params: MetricParams, what: str) -> None:
     """Reject splits or filters by anything but the owner dimensions (the metric is per rep)."""
-    check_owner_dims(params, f"{what} is measured per rep, so it")
+    check_owner_dims(params, what, PER_REP)
 
 
 def one_period(params: MetricParams, what: str, *, compare: bool = False,

@@ -95,6 +95,10 @@ def quota_attainment(ctx: ToolContext, params: MetricParams) -> MetricResult:
                          ATTAINMENT_DEFINITION, with_pipeline=False)
 
 
+QUOTA_WHY = "quotas are set per rep"
+"""Why the quota tools split only by the owner dimensions (their Tool.group_by_why)."""
+
+
 def pipeline_coverage(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """Return open pipeline / remaining quota overall or per owner dimension."""
     return _quota_metric(ctx, params, "pipeline_coverage", "coverage", "open_deals",
@@ -103,7 +107,7 @@ def pipeline_coverage(ctx: ToolContext, params: MetricParams) -> MetricResult:
 
 def _quota_metric(ctx: ToolContext, params: MetricParams, metric: str, headline: str,
                   count: str, definition: str, *, with_pipeline: bool) -> MetricResult:
-    check_owner_dims(params, f"quotas are set per rep, so {headline}")
+    check_owner_dims(params, metric, QUOTA_WHY)
     q = Query()
     period, h = _bounds(ctx, q, params)
     src = source(ctx, q)

@@ -42,7 +42,7 @@ def arr(ctx: ToolContext, params: MetricParams) -> MetricResult:
     if params.compare and params.time_grain:
         raise ToolInputError("a comparison works on one date; ask for the trend or the "
                              "comparison", options=["drop the comparison", "drop the trend"])
-    f = start(ctx, params, SUBSCRIPTION_DIMS)
+    f = start(ctx, params, "arr", SUBSCRIPTION_DIMS)
     dims = list(params.group_by)
     ctes = subs_ctes(f, dims)
     sql = _trend_sql(f, ctes, headline) if params.time_grain else _at_date_sql(f, ctes, headline)

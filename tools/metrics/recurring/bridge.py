@@ -118,7 +118,7 @@ def _run(ctx: ToolContext, params: MetricParams, metric: str, headlines: dict[st
     if params.compare:
         raise ToolInputError("compare two windows by asking for the trend",
                              options=["by quarter", "by month"])
-    f = start(ctx, params, ACCOUNT_DIMS, default)
+    f = start(ctx, params, metric, ACCOUNT_DIMS, default)
     dims = list(params.group_by)
     ctes = subs_ctes(f, dims)
     retention = metric == "net_revenue_retention"

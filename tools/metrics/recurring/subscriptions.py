@@ -78,23 +78,26 @@ class SubscriptionFrame(Frame):
         return self.period.end
 
 
-def start(ctx: ToolContext, params: MetricParams, allowed: tuple[Dimension, ...],
+CUSTOMERS = "recurring revenue belongs to customers"
+"""Why the recurring tools split only by customer attributes (their Tool.group_by_why)."""
+
+
+def start(ctx: ToolContext, params: MetricParams, what: str, allowed: tuple[Dimension, ...],
           period: Period | None = None) -> SubscriptionFrame:
     """Check dimensions, resolve the period (capped at as-of) and pick the subscription source."""
-    check_dims(params, allowed, "recurring revenue belongs to customers")
+    check_dims(params, allowed, what, CUSTOMERS)
     p = capped_period(ctx, params, period)
     row = ctx.con.execute("select exists (select 1 from subscriptions)").fetchone()
     return SubscriptionFrame(ctx=ctx, params=params, q=Query(), period=p,
                              derived=not (row and row[0]))
 
 
-def check_dims(params: MetricParams, allowed: tuple[Dimension, ...], why: str) -> None:
+def check_dims(params: MetricParams, allowed: tuple[Dimension, ...], what: str,
+               why: str) -> None:
     """Ask back when a breakdown or filter uses a dimension the records do not have."""
     bad = params.dimensions_outside(allowed)
     if bad:
-        raise FilterUnsupported(f"{why}, so it can be split or filtered by "
-                                f"{', '.join(d.value for d in allowed)}, not by {', '.join(bad)}",
-                                bad, options=[d.value for d in allowed])
+        raise FilterUnsupported.outside(what, bad, allowed, why)
 
 
 def capped_period(ctx: ToolContext, params: MetricParams, period: Period | None) -> Period:
