@@ -77,9 +77,11 @@ DEFINITION = (
     "days / open deals (METRICS M43).")
 
 
-# Hand-written: rep-days, deals touched and coverage are separate relations per group.
 def activity_metrics(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return activity volume, per rep-day and per deal rates and open-deal coverage."""
+    """Return activity volume, per rep-day and per deal rates and open-deal coverage.
+
+    Hand-written: rep-days, deals touched and coverage are separate relations per group.
+    """
     measure = headline_column(params, {h: h for h in HEADLINES}, "activity_metrics")
     headline = COLUMN.get(measure, measure)
     _check(params)

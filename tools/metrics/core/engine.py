@@ -171,6 +171,10 @@ def spec_tool(spec: MetricSpec, title: str, description: str) -> Tool:
     """Return the tool that runs a MetricSpec (every spec metric compares periods)."""
 
     def run(ctx: ToolContext, params: MetricParams) -> MetricResult:
+        """Run the spec's aggregate.
+
+        MetricSpec: one statement built by the engine (run_metric).
+        """
         return run_metric(ctx, spec, params)
 
     return Tool(name=spec.name, title=title, description=description, run=run,

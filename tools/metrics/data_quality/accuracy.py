@@ -43,9 +43,11 @@ FROM (SELECT unnest($owners, recursive := true)) o
 LEFT JOIN v_reps r ON r.user_id = o.owner_id{where}{group}"""
 
 
-# Hand-written: the rate comes from a data-quality check run, not a SQL aggregate.
 def data_quality(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return the data accuracy rate, with rows per table, per dimension or per owner."""
+    """Return the data accuracy rate, with rows per table, per dimension or per owner.
+
+    Hand-written: the rate comes from a data-quality check run, not a SQL aggregate.
+    """
     run = check_run(ctx, recorded_ok=not params.group_by and not params.filters)
     measure = headline_column(params, {"accuracy": "accuracy", "dimensions": "dimensions"},
                               "data_quality")
@@ -122,15 +124,19 @@ def issue_names() -> tuple[str, ...]:
     return ("all", *names)
 
 
-# Hand-written: lists the records behind a rule from the check's findings.
 def data_issues(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return the failing records of one rule, or every failing rule."""
+    """Return the failing records of one rule, or every failing rule.
+
+    Hand-written: lists the records behind a rule from the check's findings.
+    """
     return issues_result(ctx, params)
 
 
-# Hand-written: record pairs matched by edit distance, listed as of now.
 def duplicate_records(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return likely duplicate accounts, contacts or leads."""
+    """Return likely duplicate accounts, contacts or leads.
+
+    Hand-written: record pairs matched by edit distance, listed as of now.
+    """
     return duplicates_result(ctx, params)
 
 

@@ -22,7 +22,10 @@ ACCURACY_GROUPS = tuple(d for d in OPPORTUNITY_DIMENSIONS if d not in (
 
 
 def forecast_rollup(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return the M30 roll-ups and the M31 weighted forecast as of the as-of date."""
+    """Return the M30 roll-ups and the M31 weighted forecast as of the as-of date.
+
+    MetricSpec: FORECAST_ROLLUP run by the engine, once it has refused options.
+    """
     read_options(params, "forecast_rollup", {})
     return run_metric(ctx, FORECAST_ROLLUP, params)
 

@@ -108,9 +108,11 @@ def _pairs_sql(q: Query, params: MetricParams, quarters: list[Period], basis: st
             f"coalesce(actual, 0) as actual\n  from fc full join ac using ({keys})\n)")
 
 
-# Hand-written: a forecast snapshot per past quarter, paired with its actuals.
 def forecast_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return accuracy over past quarters: a total row then one per quarter, or per group."""
+    """Return accuracy over past quarters: a total row then one per quarter, or per group.
+
+    Hand-written: a forecast snapshot per past quarter, paired with its actuals.
+    """
     if params.time_grain not in (None, "quarter"):
         raise ToolInputError("forecast accuracy is scored per fiscal quarter",
                              options=["by quarter", "last 4 quarters"])

@@ -104,9 +104,11 @@ def _ts(d: date) -> datetime:
     return datetime.combine(d, time.max)
 
 
-# Hand-written: win rates learnt from history, applied to each open deal.
 def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return the projected bookings of a fiscal quarter and the win rates behind it."""
+    """Return the projected bookings of a fiscal quarter and the win rates behind it.
+
+    Hand-written: win rates learnt from history, applied to each open deal.
+    """
     one_period(params, "The projection")
     period = resolve_period(ctx, params, "quarter")
     if fiscal_bucket_of(ctx.settings.calendar, period) != "quarter":

@@ -103,7 +103,10 @@ def _with_roi(params: MetricParams) -> bool:
 
 
 def campaign_sourced(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Marketing-sourced pipeline, bookings, their shares and campaign ROI."""
+    """Marketing-sourced pipeline, bookings, their shares and campaign ROI.
+
+    RecordSpec: one row per campaign-sourced deal; ROI columns only by campaign.
+    """
     measure = measure_of(params, MEASURES, "campaign_sourced")
     read_options(params, "campaign_sourced", {})
     roi = _with_roi(params)

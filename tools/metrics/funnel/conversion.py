@@ -83,7 +83,10 @@ OPTIONS = {"window_days": Option(int, 90, 1, 3650)}
 
 
 def lead_conversion(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Share of a period's leads that became opportunities (or the next funnel stage)."""
+    """Share of a period's leads that became opportunities (or the next funnel stage).
+
+    RecordSpec: one row per lead; the measure picks the funnel stage.
+    """
     measure = measure_of(params, MEASURES, "lead_conversion")
     days = read_options(params, "lead_conversion", OPTIONS)["window_days"]
     frame = start(ctx, params, _spec(measure), "quarter")

@@ -115,7 +115,10 @@ OPTIONS = {"max_wait_days": Option(int, 7, 0, 365), "sla_minutes": Option(int, 1
 
 
 def speed_to_lead(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Median and SLA bands of lead response time for leads created in the period."""
+    """Median and SLA bands of lead response time for leads created in the period.
+
+    RecordSpec: one row per lead with its minutes to first touch.
+    """
     measure = measure_of(params, SPEED_MEASURES, "speed_to_lead")
     opts = read_options(params, "speed_to_lead", OPTIONS)
     wait, sla = opts["max_wait_days"], opts["sla_minutes"]

@@ -79,9 +79,11 @@ INPUTS = """conv as (
 )"""
 
 
-# Hand-written: stage visits rebuilt from history, scored per stage.
 def bottleneck(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Rank open stages by stuck share x (1 - conversion); the first row is the bottleneck."""
+    """Rank open stages by stuck share x (1 - conversion); the first row is the bottleneck.
+
+    Hand-written: stage visits rebuilt from history, scored per stage.
+    """
     check_dims(params, BOTTLENECK_DIMS, "Bottleneck")
     no_trend(params, "Bottleneck")
     if any(d != Dimension.stage for d in params.group_by):

@@ -131,9 +131,11 @@ def _deal_list(params: MetricParams, measure: str, headline: str, q: Query) -> s
     return sql
 
 
-# Hand-written: compares the pipeline at two snapshots, deal by deal.
 def pipeline_movement(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Start and end pipeline of the period and every movement between them."""
+    """Start and end pipeline of the period and every movement between them.
+
+    Hand-written: compares the pipeline at two snapshots, deal by deal.
+    """
     check_dims(params, FLOW_DIMS, "Pipeline movement")
     no_trend(params, "Pipeline movement")
     headline = headline_column(params, MEASURES, "pipeline_movement")

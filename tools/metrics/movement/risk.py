@@ -94,9 +94,11 @@ FLAGS = """flags as (
 REASONS = ("inactive", "pushed", "regressed", "amount_cut", "past_close", "long_in_stage")
 
 
-# Hand-written: rule flags per open deal with their reasons, not an aggregate.
 def deal_risk(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Flag open deals by explainable rules; rank them by the number of reasons."""
+    """Flag open deals by explainable rules; rank them by the number of reasons.
+
+    Hand-written: rule flags per open deal with their reasons, not an aggregate.
+    """
     check_dims(params, STALE_DIMS, "Deal risk")
     no_trend(params, "Deal risk")
     opts = read_options(params, "deal_risk", OPTIONS)

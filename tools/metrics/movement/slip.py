@@ -118,9 +118,11 @@ def _deal_list(q: Query, params: MetricParams, measure: str) -> tuple[str, str]:
     return sql, order
 
 
-# Hand-written: a snapshot compared with the deals' later history.
 def slipping_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Slip rate of the period's pipeline, close-date pushes and stage regressions."""
+    """Slip rate of the period's pipeline, close-date pushes and stage regressions.
+
+    Hand-written: a snapshot compared with the deals' later history.
+    """
     check_dims(params, FLOW_DIMS, "Slipping deals")
     no_trend(params, "Slipping deals")
     headline = headline_column(params, MEASURES, "slipping_deals")

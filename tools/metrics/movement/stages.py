@@ -153,12 +153,17 @@ def _run(ctx: ToolContext, params: MetricParams, metric: str) -> MetricResult:
                   empty_reason="INSUFFICIENT_HISTORY" if warning else "NO_DATA")
 
 
-# Hand-written: walks the stage visits rebuilt from history.
 def stage_conversion(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Share of each stage's entry cohort that moved forward, from history (M25)."""
+    """Share of each stage's entry cohort that moved forward, from history (M25).
+
+    Hand-written: walks the stage visits rebuilt from history.
+    """
     return _run(ctx, params, "stage_conversion")
 
 
 def time_in_stage(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Median (p75, mean) cumulative days per deal in each stage, censored visits apart (M26)."""
+    """Median (p75, mean) cumulative days per deal in each stage, censored visits apart (M26).
+
+    Hand-written: walks the stage visits rebuilt from history.
+    """
     return _run(ctx, params, "time_in_stage")

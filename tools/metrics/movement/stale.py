@@ -62,9 +62,11 @@ def touch_sql(ctx: ToolContext, q: Query, src: str, columns: list[str]) -> str:
 STALE_OPTIONS = {"stale_days": Option(int, None, 1, 3650)}
 
 
-# Hand-written: each deal's last touch comes from activities and updates.
 def stale_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Share (count, amount) of open deals untouched for more than stale_days."""
+    """Share (count, amount) of open deals untouched for more than stale_days.
+
+    Hand-written: each deal's last touch comes from activities and updates.
+    """
     check_dims(params, STALE_DIMS, "Stale deals")
     no_trend(params, "Stale deals")
     opts = read_options(params, "stale_deals", STALE_OPTIONS)

@@ -61,9 +61,11 @@ def _qualified(ctx: ToolContext, q: Query, min_stage: str | None) -> str:
             f"from opportunity_stages where stage_name = {holder})")
 
 
-# Hand-written: an open snapshot combined with trailing quarters' won deals.
 def pipeline_velocity(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Expected revenue per day from today's open pipeline, with its four inputs."""
+    """Expected revenue per day from today's open pipeline, with its four inputs.
+
+    Hand-written: an open snapshot combined with trailing quarters' won deals.
+    """
     check_dims(params, VELOCITY_DIMS, "Pipeline velocity")
     no_trend(params, "Pipeline velocity")
     headline = headline_column(params, MEASURES, "pipeline_velocity")

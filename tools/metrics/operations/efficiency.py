@@ -84,7 +84,10 @@ BACKLOG_DEFINITION = (
 
 
 def ops_efficiency(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """SLA attainment, automation, resolution time, volume or backlog of sales-ops requests."""
+    """SLA attainment, automation, resolution time, volume or backlog of sales-ops requests.
+
+    RecordSpec: one row per request (or per open request, for the backlog).
+    """
     measure = measure_of(params, MEASURES, "ops_efficiency")
     priorities = read_options(params, "ops_efficiency", OPTIONS)["priority"]
     if measure == "backlog":

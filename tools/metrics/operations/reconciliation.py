@@ -135,7 +135,10 @@ def _measure(params: MetricParams) -> str:
 
 
 def revenue_reporting_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Key-level accuracy of CRM bookings against the ledger, or the discrepancy list."""
+    """Key-level accuracy of CRM bookings against the ledger, or the discrepancy list.
+
+    RecordSpec: one row per reconciliation key.
+    """
     measure = _measure(params)
     opts = read_options(params, "revenue_reporting_accuracy", OPTIONS)
     listed = Dimension.opportunity in params.group_by

@@ -44,9 +44,11 @@ REP_DEFINITION = (
     "still running counts up to the as-of date.")
 
 
-# Hand-written: FTE and ramp counted per rep and day, then rolled up.
 def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return bookings per rep and per ramped rep, overall or per owner dimension."""
+    """Return bookings per rep and per ramped rep, overall or per owner dimension.
+
+    Hand-written: FTE and ramp counted per rep and day, then rolled up.
+    """
     check_per_rep(params, "Rep productivity")
     one_period(params, "Rep productivity", compare=True)
     headline = headline_column(params, REP_HEADLINES, "rep_productivity")
@@ -85,9 +87,11 @@ IMPROVEMENT_DEFINITION = (
     "{target:.0%} does not pass); growth_gap = improvement - target.")
 
 
-# Hand-written: two periods' per-rep productivity compared.
 def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return M42 overall or per owner dimension (e.g. the teams that drag it down)."""
+    """Return M42 overall or per owner dimension (e.g. the teams that drag it down).
+
+    Hand-written: two periods' per-rep productivity compared.
+    """
     check_per_rep(params, "Productivity improvement")
     one_period(params, "Productivity improvement", compare=True)
     mode = params.measure or params.compare or "previous_year"

@@ -64,9 +64,11 @@ def _distribution_select(unit: str, quartile: str, label: str, k: int) -> str:
             f"from ranked")
 
 
-# Hand-written: a distribution over reps (quantiles, shares), not a sum.
 def team_distribution(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return the attainment distribution per team; ungrouped, an all-reps row comes first."""
+    """Return the attainment distribution per team; ungrouped, an all-reps row comes first.
+
+    Hand-written: a distribution over reps (quantiles, shares), not a sum.
+    """
     check_per_rep(params, "Team performance distribution")
     one_period(params, "Team performance distribution")
     if len(params.group_by) > 1 or any(d not in DISTRIBUTION_UNITS for d in params.group_by):
@@ -146,9 +148,11 @@ def _history_ctes(ctx: ToolContext, q: Query, src: str, period: Period) -> tuple
     return ctes, f"{oldest.label} to {latest.label}"
 
 
-# Hand-written: ramped capacity per rep against quota.
 def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return how much of the quota the current reps can be expected to close (M91)."""
+    """Return how much of the quota the current reps can be expected to close (M91).
+
+    Hand-written: ramped capacity per rep against quota.
+    """
     check_per_rep(params, "Quota capacity")
     one_period(params, "Quota capacity")
     headline = headline_column(params, CAPACITY_HEADLINES, "quota_capacity")

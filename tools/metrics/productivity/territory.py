@@ -88,9 +88,11 @@ def _flag(x: str, _: str, name: str) -> str:
             f"when {mean} - {x} > {sd} then '{name} low' end")
 
 
-# Hand-written: spread across territories (coefficient of variation).
 def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return the per-territory table and the spread; ungrouped, a total row comes first."""
+    """Return the per-territory table and the spread; ungrouped, a total row comes first.
+
+    Hand-written: spread across territories (coefficient of variation).
+    """
     one_period(params, "Territory balance")
     bad = [d.value for d in params.group_by[1:]] + [
         f.dimension.value for f in params.filters if f.dimension not in UNITS]

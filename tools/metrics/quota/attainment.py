@@ -88,9 +88,11 @@ COVERAGE_MEASURES = [
     f"{REMAINING} as remaining_quota", "sum(open_deals) as open_deals"]
 
 
-# Hand-written: quota prorated per rep, joined to bookings, rolled up by owner.
 def quota_attainment(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return attainment overall or per owner dimension."""
+    """Return attainment overall or per owner dimension.
+
+    Hand-written: quota prorated per rep, joined to bookings, rolled up by owner.
+    """
     return _quota_metric(ctx, params, "quota_attainment", "attainment", "won_deals",
                          ATTAINMENT_DEFINITION, with_pipeline=False)
 
@@ -100,7 +102,10 @@ QUOTA_WHY = "quotas are set per rep"
 
 
 def pipeline_coverage(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return open pipeline / remaining quota overall or per owner dimension."""
+    """Return open pipeline / remaining quota overall or per owner dimension.
+
+    Hand-written: quota prorated per rep, against open pipeline, rolled up by owner.
+    """
     return _quota_metric(ctx, params, "pipeline_coverage", "coverage", "open_deals",
                          COVERAGE_DEFINITION, with_pipeline=True)
 

@@ -35,9 +35,11 @@ def _measures(d: str) -> list[str]:
             f"count(*) {on} as subscriptions"]
 
 
-# Hand-written: a balance of subscriptions at a date, not deals in a period.
 def arr(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return ARR (or MRR, or paying customers) at the period end, by bucket for a trend."""
+    """Return ARR (or MRR, or paying customers) at the period end, by bucket for a trend.
+
+    Hand-written: a balance of subscriptions at a date, not deals in a period.
+    """
     headline = headline_column(params, HEADLINES, "arr")
     if params.compare and params.time_grain:
         raise ToolInputError("a comparison works on one date; ask for the trend or the "

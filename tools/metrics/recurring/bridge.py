@@ -96,15 +96,19 @@ RETENTION_DEFINITION = (
     "(METRICS M12-M14).")
 
 
-# Hand-written: each account's ARR at two dates, netted into movements.
 def arr_waterfall(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return the ARR bridge (and net new ARR) for the period, or per bucket for a trend."""
+    """Return the ARR bridge (and net new ARR) for the period, or per bucket for a trend.
+
+    Hand-written: each account's ARR at two dates, netted into movements.
+    """
     return _run(ctx, params, "arr_waterfall", WATERFALL, BRIDGE_MEASURES, None)
 
 
-# Hand-written: a cohort's ARR at a window's start against its end.
 def net_revenue_retention(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return NRR / GRR / logo churn over a window (default: trailing 12 months to as-of)."""
+    """Return NRR / GRR / logo churn over a window (default: trailing 12 months to as-of).
+
+    Hand-written: a cohort's ARR at a window's start against its end.
+    """
     default = None
     if params.period is None and not params.time_grain:
         first = _months_back(ctx.as_of, 12) + timedelta(days=1)

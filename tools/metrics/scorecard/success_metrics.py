@@ -84,9 +84,11 @@ DEFINITION = ("The five success metrics of the mission for the period (default: 
               "weakest teams, tools, rules or accounts behind each miss (METRICS §4).")
 
 
-# Hand-written: runs the five success-metric tools against their targets.
 def scorecard(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Compute every success metric, its trend and the drivers of each miss."""
+    """Compute every success metric, its trend and the drivers of each miss.
+
+    Hand-written: runs the five success-metric tools against their targets.
+    """
     comparator = str(params.options.get("comparator", ">"))
     if comparator not in (">", ">="):
         raise ToolInputError("the comparator option is '>' or '>='", options=[">", ">="])

@@ -117,7 +117,10 @@ DEFINITION = (
 
 
 def technology_adoption(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Adoption rate, login-only share, seat utilization and idle cost per tool or team."""
+    """Adoption rate, login-only share, seat utilization and idle cost per tool or team.
+
+    RecordSpec: one row per licensed user of a tool; seat columns only per tool.
+    """
     measure = measure_of(params, MEASURES, "technology_adoption")
     opts = read_options(params, "technology_adoption", OPTIONS)
     share, min_days = opts["min_assigned_share"], opts["min_active_days"]

@@ -76,7 +76,10 @@ DEFINITION = (
 
 
 def integration_health(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Sync error rate, freshness and latency, overall or per integration flow."""
+    """Sync error rate, freshness and latency, overall or per integration flow.
+
+    RecordSpec: one row per sync run.
+    """
     measure = measure_of(params, INTEGRATION_MEASURES, "integration_health")
     read_options(params, "integration_health", {})
     spec = RecordSpec(
