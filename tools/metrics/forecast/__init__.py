@@ -12,7 +12,8 @@ from tools.base import (
 )
 from tools.metrics.core.engine import run_metric
 from tools.metrics.core.options import read_options
-from tools.metrics.forecast.accuracy import HEADLINES, forecast_accuracy
+from tools.metrics.forecast import accuracy, projection
+from tools.metrics.forecast.accuracy import forecast_accuracy
 from tools.metrics.forecast.projection import forecast_projection
 from tools.metrics.forecast.rollup import FORECAST_ROLLUP
 
@@ -40,13 +41,14 @@ TOOLS: tuple[Tool, ...] = (
                      "historical win rates by stage and deal age (with the rates used). Option "
                      "min_sample (default 5): fewest historical deals behind a rate before falling "
                      "back to the stage's rate.",
-         run=forecast_projection, measures=("projected",), default_period="quarter"),
+         run=forecast_projection, measures=tuple(projection.SPEC.measures),
+         default_period="quarter"),
     Tool(name="forecast_accuracy", title="Forecast accuracy",
          description="How close past quarters' forecasts (as of two weeks in) came to actual "
                      "bookings: accuracy (1 - WAPE), MAPE, WAPE and bias, per quarter. Options: "
                      "forecast (weighted, commit, most_likely, best_case; default weighted), "
                      "lead_days (14), close_lag_days (0), quarters (4, when no period is named).",
-         run=forecast_accuracy, measures=tuple(HEADLINES), default_period="none",
+         run=forecast_accuracy, measures=tuple(accuracy.SPEC.measures), default_period="none",
          group_by=ACCURACY_GROUPS),
 )
 """The tools this module contributes to the registry."""

@@ -14,9 +14,9 @@ from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, 
 from tools.fiscal import Period
 from tools.metrics.core import snapshots
 from tools.metrics.core.envelope import fetch_query
-from tools.metrics.core.options import Option, read_options
+from tools.metrics.core.options import Option
 from tools.metrics.core.periods import fiscal_bucket_of, resolve_period
-from tools.metrics.core.spec import source
+from tools.metrics.core.spec import Headline, ToolSpec, source
 from tools.metrics.productivity.common import (
     make_result,
     one_period,
@@ -24,7 +24,6 @@ from tools.metrics.productivity.common import (
 from tools.query import Query, label
 
 OPEN = "status = 'open' and coalesce(forecast_category, 'pipeline') <> 'omitted'"
-OPTIONS = {"min_sample": Option(int, 5, 1, 10_000)}
 BANDS = ((30, "0-30 days"), (90, "31-90 days"), (180, "91-180 days"))
 
 
@@ -44,6 +43,9 @@ DEFINITION = (
     "were won with a close date in it; fewer than {min_n} such deals falls back to the stage's "
     "rate, then to the stage default probability (rate_source). win_rate per row = "
     "projected_from_pipeline / open_pipeline.{first}")
+SPEC = ToolSpec(name="forecast_projection", definition=DEFINITION,
+                measures={"projected": Headline("projected_bookings", "currency")},
+                options={"min_sample": Option(int, 5, 1, 10_000)})
 
 HISTORY = """  select h.stage, {band} as age_band, (w.opportunity_id is not null) as won
   from {snap} h
@@ -114,7 +116,7 @@ def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
     if fiscal_bucket_of(ctx.settings.calendar, period) != "quarter":
         raise ToolInputError("the projection works on one fiscal quarter",
                              options=["this quarter", "next quarter"])
-    min_n = read_options(params, "forecast_projection", OPTIONS)["min_sample"]
+    min_n = SPEC.read_options(params)["min_sample"]
     history, skipped = _history(ctx, period)
     q = Query()
     stamps = [q.bind(f"{tag}{k}", _ts(moment))  # each quarter's snapshot and its end, one pass
@@ -159,8 +161,8 @@ def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
                              min_n=min_n, first="" if dims else (
                                  " The first row is the total; the others are the open "
                                  "pipeline by stage and age band with the rate used."))
-    return make_result(ctx, metric="forecast_projection", headline="projected_bookings",
-                       unit="currency", period=period, definition=text, fetched=fetched,
+    return make_result(ctx, SPEC, SPEC.headline(params), period=period, definition=text,
+                       fetched=fetched,
                        n_records=n, value=value, warnings=_warnings(fetched, skipped, dims),
                        null_reason=None if value is not None or dims else "NO_DATA")
 

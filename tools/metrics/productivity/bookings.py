@@ -13,11 +13,11 @@ from tools.base import (
     ToolInputError,
 )
 from tools.fiscal import Period
-from tools.metrics.core.envelope import Fetched, fetch_query, headline_column
-from tools.metrics.core.options import Option, read_options
+from tools.metrics.core.envelope import Fetched, fetch_query
+from tools.metrics.core.options import Option
 from tools.metrics.core.owners import owner_rollup
 from tools.metrics.core.periods import comparison_period, resolve_period
-from tools.metrics.core.spec import source
+from tools.metrics.core.spec import Headline, ToolSpec, source
 from tools.metrics.productivity.common import (
     check_per_rep,
     make_result,
@@ -27,12 +27,8 @@ from tools.metrics.productivity.reps import per_rep_measures, rep_ctes
 from tools.query import Query
 
 TARGET = 0.30
-IMPROVEMENT_OPTIONS = {"target": Option(float, TARGET, -1.0, 100.0),
-                       "base_start": Option(date), "base_end": Option(date)}
 """METRICS §4: sales productivity improvement must be > 30% (strict)."""
 
-REP_HEADLINES = {m: m for m in ("bookings_per_rep", "bookings_per_ramped_rep", "rep_fte",
-                                "ramped_fte", "ramped_rep_equivalents")}
 REP_DEFINITION = (
     "METRICS M41. rep_fte = days each quota-carrying human rep was employed in the period "
     "(hire to termination date) / days in the period, summed; ramped_fte counts only days on or "
@@ -42,6 +38,10 @@ REP_DEFINITION = (
     "rep_fte; bookings_per_ramped_rep counts only deals closed on or after the rep's ramp date / "
     "ramped_fte. Zero FTE gives null. Teams and regions are the reps' current ones. A period "
     "still running counts up to the as-of date.")
+REP_SPEC = ToolSpec(name="rep_productivity", definition=REP_DEFINITION, measures={
+    "bookings_per_rep": Headline("bookings_per_rep", "currency"),
+    "bookings_per_ramped_rep": Headline("bookings_per_ramped_rep", "currency"),
+    **{m: Headline(m, "count") for m in ("rep_fte", "ramped_fte", "ramped_rep_equivalents")}})
 
 
 def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
@@ -51,7 +51,8 @@ def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """
     check_per_rep(params, "Rep productivity")
     one_period(params, "Rep productivity", compare=True)
-    headline = headline_column(params, REP_HEADLINES, "rep_productivity")
+    h = REP_SPEC.headline(params)
+    headline = h.column
     full = resolve_period(ctx, params, "quarter")
     period = _to_date(ctx, full)
     q = Query()
@@ -69,13 +70,11 @@ def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
         definition += f" Compared with {_label(periods['c'])}."
     sql, dims = owner_rollup(q, params, ctes, "per_rep", measures, headline)
     fetched = fetch_query(ctx, q, sql)
-    money = headline.startswith("bookings")
+    money = h.unit == "currency"
     n = int(sum(v or 0 for v in fetched.column("won_deals" if money else "reps")))
     value, reason = _scalar(fetched, headline, dims)
-    return make_result(ctx, metric="rep_productivity", headline=headline,
-                       unit="currency" if money else "count", period=period,
-                       definition=definition, fetched=fetched, n_records=n, value=value,
-                       null_reason=reason)
+    return make_result(ctx, REP_SPEC, h, period=period, definition=definition, fetched=fetched,
+                       n_records=n, value=value, null_reason=reason)
 
 
 IMPROVEMENT_DEFINITION = (
@@ -85,6 +84,13 @@ IMPROVEMENT_DEFINITION = (
     "A period still running is compared with the same number of days of the base. "
     "Null when the base is 0 or has no ramped reps. Target > {target:.0%} (strict: exactly "
     "{target:.0%} does not pass); growth_gap = improvement - target.")
+IMPROVEMENT_SPEC = ToolSpec(
+    name="productivity_improvement", definition=IMPROVEMENT_DEFINITION,
+    measures={mode: Headline("productivity_improvement", "ratio")
+              for mode in ("previous_year", "previous_period")},
+    options={"target": Option(float, TARGET, -1.0, 100.0), "base_start": Option(date),
+             "base_end": Option(date)})
+"""The measure names the base period (the headline is the improvement either way)."""
 
 
 def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricResult:
@@ -100,7 +106,7 @@ def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricRe
                              options=["previous_year", "previous_period"])
     full = resolve_period(ctx, params, "quarter")
     period = _to_date(ctx, full)
-    opts = read_options(params, "productivity_improvement", IMPROVEMENT_OPTIONS)
+    opts = IMPROVEMENT_SPEC.read_options(params)
     base = _base_period(ctx, full, mode, opts)
     if opts["base_start"] is None:
         base = _same_span(base, period)
@@ -130,8 +136,7 @@ def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricRe
         row = dict(zip(fetched[0], fetched[1][0], strict=True))
         reason = "INSUFFICIENT_HISTORY" if not row["base_ramped_fte"] else "ZERO_DENOMINATOR"
     definition = IMPROVEMENT_DEFINITION.format(base=_label(base), target=target)
-    return make_result(ctx, metric="productivity_improvement",
-                       headline="productivity_improvement", unit="ratio", period=period,
+    return make_result(ctx, IMPROVEMENT_SPEC, IMPROVEMENT_SPEC.headline(params), period=period,
                        definition=definition, fetched=fetched, n_records=n, value=value,
                        null_reason=reason)
 

@@ -11,11 +11,11 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
-from tools.metrics.core.envelope import fetch_query, headline_column
-from tools.metrics.core.options import Option, read_options
+from tools.metrics.core.envelope import fetch_query
+from tools.metrics.core.options import Option
 from tools.metrics.core.owners import owner_rollup
 from tools.metrics.core.periods import resolve_period
-from tools.metrics.core.spec import source
+from tools.metrics.core.spec import Headline, ToolSpec, source
 from tools.metrics.productivity.common import (
     check_per_rep,
     make_result,
@@ -32,13 +32,16 @@ from tools.metrics.quota.attainment import (
 from tools.query import Query
 
 DISTRIBUTION_UNITS = (Dimension.team, Dimension.manager, Dimension.region, Dimension.territory)
-DISTRIBUTION_HEADLINES = {"median": "median_attainment", "iqr": "attainment_iqr",
-                          "top_quartile_share": "top_quartile_share"}
 DISTRIBUTION_DEFINITION = (
     "METRICS M44, per {unit}, over reps with a quota in the period (M40: bookings credited to "
     "the current owner / quota prorated to the period): median attainment, attainment_iqr = "
     "interquartile range (75th - 25th percentile, interpolated) and top_quartile_share = "
     "bookings of the top quarter of reps by bookings (ceil(n/4) reps) / all their bookings.{first}")
+DISTRIBUTION_SPEC = ToolSpec(
+    name="team_distribution", definition=DISTRIBUTION_DEFINITION,
+    measures={m: Headline(c, "ratio") for m, c in (
+        ("median", "median_attainment"), ("iqr", "attainment_iqr"),
+        ("top_quartile_share", "top_quartile_share"))})
 
 DISTRIBUTION = """r as (
   select p.user_id, {label} as unit, p.bookings, p.quota, p.bookings / p.quota as attainment
@@ -74,7 +77,8 @@ def team_distribution(ctx: ToolContext, params: MetricParams) -> MetricResult:
     if len(params.group_by) > 1 or any(d not in DISTRIBUTION_UNITS for d in params.group_by):
         raise ToolInputError("the distribution is taken over the reps of a team, manager, "
                              "region or territory", options=[d.value for d in DISTRIBUTION_UNITS])
-    headline = headline_column(params, DISTRIBUTION_HEADLINES, "team_distribution")
+    head = DISTRIBUTION_SPEC.headline(params)
+    headline = head.column
     unit = (params.group_by or [Dimension.team])[0].value
     period = resolve_period(ctx, params, "quarter")
     q = Query()
@@ -104,20 +108,23 @@ def team_distribution(ctx: ToolContext, params: MetricParams) -> MetricResult:
     warnings = [] if n or grouped else [Warning(
         code="MISSING_QUOTA", message=f"No rep has a quota for {period.label}.")]
     first = "" if grouped else " The first row (no name) is over all reps together."
-    return make_result(ctx, metric="team_distribution", headline=headline, unit="ratio",
-                       period=period, fetched=fetched, n_records=n, value=value,
+    return make_result(ctx, DISTRIBUTION_SPEC, head, period=period, fetched=fetched,
+                       n_records=n, value=value,
                        null_reason=None if grouped or n else "MISSING_QUOTA",
                        definition=DISTRIBUTION_DEFINITION.format(unit=unit, first=first),
                        warnings=warnings)
 
 
-CAPACITY_HEADLINES = {"capacity": "quota_capacity", "gap": "quota_gap"}
-CAPACITY_OPTIONS = {"expected_attainment": Option(float, None, 0.0, 10.0),
-                    "target": Option(float, None, 0.0, 1e12)}
 CAPACITY_DEFINITION = (
     "METRICS M91: quota_capacity = sum over reps of quota (prorated to the period) x ramped-rep "
     "equivalents in the period (M41) x expected attainment; expected attainment = {expected}; "
     "quota_gap = target_quota - quota_capacity, target_quota = {target}.")
+CAPACITY_SPEC = ToolSpec(
+    name="quota_capacity", definition=CAPACITY_DEFINITION,
+    measures={"capacity": Headline("quota_capacity", "currency"),
+              "gap": Headline("quota_gap", "currency")},
+    options={"expected_attainment": Option(float, None, 0.0, 10.0),
+             "target": Option(float, None, 0.0, 1e12)})
 
 HISTORY = """hist_{k} as (
   select q.user_id, coalesce(b.bookings, 0) / q.quota as attainment
@@ -155,7 +162,8 @@ def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """
     check_per_rep(params, "Quota capacity")
     one_period(params, "Quota capacity")
-    headline = headline_column(params, CAPACITY_HEADLINES, "quota_capacity")
+    head = CAPACITY_SPEC.headline(params)
+    headline = head.column
     period = resolve_period(ctx, params, "quarter")
     q = Query()
     src = source(ctx, q)
@@ -165,7 +173,7 @@ def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     ctes.append(QUOTA_BY_REP.format(**h))
     history, span = _history_ctes(ctx, q, src, period)
     ctes += history
-    opts = read_options(params, "quota_capacity", CAPACITY_OPTIONS)
+    opts = CAPACITY_SPEC.read_options(params)
     option = opts["expected_attainment"]
     expected = (q.bind("expected", float(option)) if option is not None
                 else "(select median(attainment) from history)")
@@ -192,8 +200,7 @@ def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
                 f"the median attainment of ramped reps over {span}")
     target_text = ("the given target" if target is not None and not dims
                    else "the sum of the quotas")
-    return make_result(ctx, metric="quota_capacity", headline=headline, unit="currency",
-                       period=period, fetched=fetched,
+    return make_result(ctx, CAPACITY_SPEC, head, period=period, fetched=fetched,
                        n_records=int(sum(v or 0 for v in fetched.column("reps"))),
                        value=value, null_reason=reason,
                        definition=CAPACITY_DEFINITION.format(expected=exp_text,

@@ -15,12 +15,12 @@ from tools.base import (
     MetricResult,
     ToolContext,
     ToolInputError,
-    Unit,
     Warning,
 )
 from tools.fiscal import Period
-from tools.metrics.core.envelope import Fetched, envelope
+from tools.metrics.core.envelope import Fetched
 from tools.metrics.core.owners import check_owner_dims
+from tools.metrics.core.spec import Headline, ToolSpec
 
 PER_REP = "it is measured per rep"
 """Why these tools split only by the owner dimensions (their Tool.group_by_why)."""
@@ -48,16 +48,15 @@ def one_period(params: MetricParams, what: str, *, compare: bool = False,
                              "ask for each period", options=["this quarter", "last quarter"])
 
 
-def make_result(ctx: ToolContext, *, metric: str, headline: str, unit: Unit, period: Period | None,
+def make_result(ctx: ToolContext, spec: ToolSpec, headline: Headline, *, period: Period | None,
                 definition: str, fetched: Fetched, n_records: int, value: Any = None,
                 null_reason: str | None = None,
                 warnings: list[Warning] | None = None) -> MetricResult:
-    """The envelope of a tool that computes its own value: with no value, no reason given and
-    no rows at all, the reason is NO_DATA."""
+    """The spec's result when the tool computes its own value: with no value, no reason given
+    and no rows at all, the reason is NO_DATA."""
     if value is None and null_reason is None and not fetched.rows:
         null_reason = "NO_DATA"
-    return envelope(ctx, fetched, metric=metric, measure=headline, unit=unit,
-                    definition=definition, period=period, n_records=n_records,
-                    value=value, null_reason=null_reason,
-                    warnings=warnings or ())
+    return spec.result(ctx, fetched, headline, definition=definition, period=period,
+                       n_records=n_records, value=value, null_reason=null_reason,
+                       warnings=warnings or ())
 

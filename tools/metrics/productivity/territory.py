@@ -7,10 +7,10 @@ attainment, then the spread of coverage, accounts per rep and pipeline per rep a
 
 from __future__ import annotations
 
-from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
-from tools.metrics.core.envelope import fetch_query, headline_column
+from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError, Unit
+from tools.metrics.core.envelope import fetch_query
 from tools.metrics.core.periods import resolve_period
-from tools.metrics.core.spec import source
+from tools.metrics.core.spec import Headline, ToolSpec, source
 from tools.metrics.pipeline.open_deals import OPEN
 from tools.metrics.productivity.common import (
     make_result,
@@ -22,6 +22,8 @@ from tools.query import Query
 
 UNITS = (Dimension.territory, Dimension.region)
 PLURAL = {"territory": "territories", "region": "regions"}
+SPREAD_UNIT: dict[str, Unit] = {"coverage": "ratio", "accounts_per_rep": "count",
+                                "pipeline_per_rep": "currency"}
 X = {"coverage": ("coverage", "cover_cv", "coverage"),
      "accounts_per_rep": ("accounts_per_rep", "accounts_per_rep_cv", "accounts per rep"),
      "pipeline_per_rep": ("pipeline_per_rep", "pipe_per_rep_cv", "pipeline per rep")}
@@ -35,6 +37,9 @@ DEFINITION = (
     "per rep = per rep FTE in the period (M41). Spread across {units}: CV = stddev_pop / mean "
     "(*_cv columns); flags name each measure for which a {unit} is more than one stddev above "
     "(high) or below (low) the mean.{first}")
+SPEC = ToolSpec(name="territory_balance", definition=DEFINITION,
+                measures={m: Headline(m, unit) for m, unit in SPREAD_UNIT.items()})
+"""Split, the measure's column per territory; ungrouped, its spread (CV, a ratio)."""
 
 UNIT_ROWS = """terr as (
   select territory_id, name as territory, coalesce(region, name) as region from territories
@@ -100,8 +105,8 @@ def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
         raise ToolInputError("territory balance compares territories or regions; it can be "
                              "split and filtered by territory or region only",
                              options=["territory", "region"])
-    measure = params.measure or "coverage"
-    x_col, cv_col, _ = X[headline_column(params, {k: k for k in X}, "territory_balance")]
+    h = SPEC.headline(params)
+    x_col, cv_col, _ = X[h.column]
     unit = (params.group_by or [Dimension.territory])[0].value
     period = resolve_period(ctx, params, "quarter")
     q = Query()
@@ -138,13 +143,10 @@ def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
     fetched = fetch_query(ctx, q, sql)
     deals = [v or 0 for v in fetched.column("deals")]  # NULL when nothing matched
     n = int(deals[0] if not grouped and deals else sum(deals))
-    headline = x_col if grouped else cv_col
+    headline = h if grouped else Headline(cv_col, "ratio")  # ungrouped: the spread
     value = None if grouped or not fetched[1] else fetched[1][0][fetched[0].index(cv_col)]
     reason = None if grouped or value is not None else "ZERO_DENOMINATOR"
     first = "" if grouped else " The first row (no name) is the total over all of them."
-    unit_for = {"coverage": "ratio", "accounts_per_rep": "count", "pipeline_per_rep": "currency"}
-    return make_result(ctx, metric="territory_balance", headline=headline,
-                       unit="ratio" if not grouped else unit_for[measure],  # type: ignore[arg-type]
-                       period=period, definition=DEFINITION.format(
+    return make_result(ctx, SPEC, headline, period=period, definition=DEFINITION.format(
                            unit=unit, units=PLURAL[unit], first=first),
                        fetched=fetched, n_records=n, value=value, null_reason=reason)
