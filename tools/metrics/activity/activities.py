@@ -21,10 +21,10 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
-from tools.metrics.core.envelope import envelope, fetch, headline_column
-from tools.metrics.core.options import Option, read_options
+from tools.metrics.core.envelope import fetch
+from tools.metrics.core.options import Option
 from tools.metrics.core.owners import OWNER_GROUPS
-from tools.metrics.core.spec import source
+from tools.metrics.core.spec import Headline, ToolSpec, source
 from tools.metrics.recurring.subscriptions import capped_period, check_dims
 from tools.query import Query, Select
 
@@ -63,8 +63,6 @@ MEASURES = [
     "coalesce(on_deals, 0) / nullif(deals_touched, 0) as per_deal",
     "coalesce(won_deal_activities, 0) / nullif(won_deals, 0) as per_won_deal", Z("open_deals"),
     "covered_deals / nullif(open_deals, 0) as open_deal_touch_rate"]
-OPTIONS = {"stale_days": Option(int, None, 1, 3650)}
-"""stale_days: how recent a touch covers an open deal (default: the stale_days setting)."""
 COLUMN = {"coverage": "open_deal_touch_rate"}
 """Measure -> headline column where they differ; per-type rates get their own column."""
 DEFINITION = (
@@ -75,6 +73,12 @@ DEFINITION = (
     "activities logged up to their close date on deals won in the period / those deals; "
     "open_deal_touch_rate (coverage) = open deals on {end} with an activity in the last {stale} "
     "days / open deals (METRICS M43).")
+SPEC = ToolSpec(
+    name="activity_metrics", definition=DEFINITION,
+    measures={m: Headline(COLUMN.get(m, m), "ratio" if m == "coverage" else "count")
+              for m in HEADLINES},
+    options={"stale_days": Option(int, None, 1, 3650)})
+"""stale_days: how recent a touch covers an open deal (default: the stale_days setting)."""
 
 
 def activity_metrics(ctx: ToolContext, params: MetricParams) -> MetricResult:
@@ -82,11 +86,11 @@ def activity_metrics(ctx: ToolContext, params: MetricParams) -> MetricResult:
 
     Hand-written: rep-days, deals touched and coverage are separate relations per group.
     """
-    measure = headline_column(params, {h: h for h in HEADLINES}, "activity_metrics")
-    headline = COLUMN.get(measure, measure)
+    h = SPEC.headline(params)
+    headline = h.column
     _check(params)
     period = capped_period(ctx, params, None)
-    stale = read_options(params, "activity_metrics", OPTIONS)["stale_days"] or \
+    stale = SPEC.read_options(params)["stale_days"] or \
         ctx.settings.stale_days
     q = Query()
     dims = list(params.group_by)
@@ -94,9 +98,8 @@ def activity_metrics(ctx: ToolContext, params: MetricParams) -> MetricResult:
     sql = _assemble(q, params, parts, dims, headline)
     fetched = fetch(ctx, sql, q.used_by(ctx.con, sql))
     n = fetched.total("activities")
-    return envelope(
-        ctx, fetched, metric="activity_metrics", measure=headline,
-        unit="ratio" if measure == "coverage" else "count", period=period, n_records=n,
+    return SPEC.result(
+        ctx, fetched, h, period=period, n_records=n,
         definition=DEFINITION.format(start=period.start, end=period.end, stale=stale),
         scalar=not dims, warnings=_warnings(ctx, q, parts, period, n))
 

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from tools.base import Tool
 from tools.metrics.core.owners import OWNER_GROUPS
-from tools.metrics.quota.attainment import QUOTA_WHY, pipeline_coverage, quota_attainment
+from tools.metrics.quota.attainment import (
+    ATTAINMENT,
+    COVERAGE,
+    QUOTA_WHY,
+    pipeline_coverage,
+    quota_attainment,
+)
 
 TOOLS: tuple[Tool, ...] = (
     Tool(name="quota_attainment", title="Quota attainment",
          description="Bookings against quota per rep, manager, team, region or overall.",
-         run=quota_attainment, measures=("ratio",), default_period="quarter",
+         run=quota_attainment, measures=tuple(ATTAINMENT.measures), default_period="quarter",
          group_by=OWNER_GROUPS, group_by_why=QUOTA_WHY),
     Tool(name="pipeline_coverage", title="Pipeline coverage",
          description="Open pipeline against the quota still to close in the period.",
-         run=pipeline_coverage, measures=("ratio",), default_period="quarter",
+         run=pipeline_coverage, measures=tuple(COVERAGE.measures), default_period="quarter",
          group_by=OWNER_GROUPS, group_by_why=QUOTA_WHY),
 )
