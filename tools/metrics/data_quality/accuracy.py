@@ -17,8 +17,9 @@ from tools.base import (
     ToolContext,
     Warning,
 )
-from tools.metrics.core.envelope import Fetched, envelope, headline_column
+from tools.metrics.core.envelope import Fetched
 from tools.metrics.core.owners import check_owner_dims
+from tools.metrics.core.spec import Headline, ToolSpec
 from tools.quality.answer import (
     check_run,
     duplicates_result,
@@ -35,6 +36,11 @@ ACCURACY_DEFINITION = (
     "{comparator} {target:.0%}.")
 DIMENSION_DEFINITION = ("Share of (rule, record) checks passed per data-quality dimension "
                         "(METRICS M70 dimension scores), all measured rules.")
+SPEC = ToolSpec(name="data_quality", definition=ACCURACY_DEFINITION,
+                measures={"accuracy": Headline("data_accuracy", "ratio"),
+                          "dimensions": Headline("data_accuracy", "ratio")})
+"""The measure picks the rows (per table, or per data-quality dimension); the headline is the
+rate either way."""
 OWNER_SQL = """SELECT {labels}CAST(sum(o.evaluated) AS BIGINT) AS records,
        CAST(sum(o.passing) AS BIGINT) AS passing,
        CAST(sum(o.evaluated - o.passing) AS BIGINT) AS failing,
@@ -49,8 +55,7 @@ def data_quality(ctx: ToolContext, params: MetricParams) -> MetricResult:
     Hand-written: the rate comes from a data-quality check run, not a SQL aggregate.
     """
     run = check_run(ctx, recorded_ok=not params.group_by and not params.filters)
-    measure = headline_column(params, {"accuracy": "accuracy", "dimensions": "dimensions"},
-                              "data_quality")
+    headline = SPEC.headline(params)
     sql = run.sql
     value, null_reason, records = plain(run.accuracy), run.null_reason, run.evaluated
     warnings = run_warnings(ctx, run, recorded=run.run_id is not None,
@@ -67,7 +72,7 @@ def data_quality(ctx: ToolContext, params: MetricParams) -> MetricResult:
                 f"Data accuracy of these records is {value:.1%}, not {run.comparator} "
                 f"{run.target:.0%}: {rows[0][columns.index('failing')]:,} of "
                 f"{rows[0][columns.index('records')]:,} records fail a critical rule.")))
-    elif measure == "dimensions":
+    elif params.measure == "dimensions":
         columns = ["dimension", "data_accuracy", "checks", "passed"]
         rows = [[d.name, d.rate, d.evaluated, d.passing] for d in run.dimensions if d.evaluated]
         definition = DIMENSION_DEFINITION
@@ -79,9 +84,9 @@ def data_quality(ctx: ToolContext, params: MetricParams) -> MetricResult:
                  for t in run.tables if t.in_scope and (t.records or t.quarantined)]
         definition = ACCURACY_DEFINITION
     scope = ", ".join(t.table for t in run.tables if t.in_scope)
-    return envelope(
-        ctx, Fetched(columns, [[plain(v) for v in r] for r in rows], sql), metric="data_quality",
-        measure="data_accuracy", unit="ratio", period=None, as_of=run.as_of, n_records=records,
+    return SPEC.result(
+        ctx, Fetched(columns, [[plain(v) for v in r] for r in rows], sql), headline,
+        period=None, as_of=run.as_of, n_records=records,
         definition=definition.format(scope=scope, comparator=run.comparator, target=run.target),
         value=value, null_reason=null_reason, warnings=warnings)
 
