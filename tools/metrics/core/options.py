@@ -12,6 +12,11 @@ from typing import Any
 from tools.base import MAX_DATE, MIN_DATE, MetricParams, ToolInputError
 
 
+KINDS: dict[type, str] = {int: "a whole number", float: "a number", str: "text",
+                         bool: "true or false"}
+"""How an error names each option type."""
+
+
 @dataclass(frozen=True)
 class Option:
     """A tool knob in params.options: its type, default, inclusive range or allowed values."""
@@ -70,4 +75,5 @@ def _coerce(name: str, opt: Option, raw: Any) -> Any:
     if opt.kind is date:
         raise ToolInputError(f"option {name} must be a date YYYY-MM-DD between {MIN_DATE} and "
                              f"{MAX_DATE}, not {raw!r}")
-    raise ToolInputError(f"option {name} must be a {opt.kind.__name__}, not {raw!r}")
+    raise ToolInputError(f"option {name} must be {KINDS.get(opt.kind, opt.kind.__name__)}, "
+                         f"not {raw!r}")
