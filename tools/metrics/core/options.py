@@ -11,7 +11,6 @@ from typing import Any
 
 from tools.base import MAX_DATE, MIN_DATE, MetricParams, ToolInputError
 
-
 KINDS: dict[type, str] = {int: "a whole number", float: "a number", str: "text",
                          bool: "true or false"}
 """How an error names each option type."""
