@@ -21,7 +21,7 @@ from tools.metrics.productivity.common import (
     make_result,
     one_period,
 )
-from tools.query import Query, label
+from tools.query import Query, Select, label
 
 BASES = ("weighted_forecast", "commit_forecast", "most_likely_forecast", "best_case_forecast")
 DEFINITION = (
@@ -148,11 +148,8 @@ def forecast_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
     sql = _pairs_sql(q, params, quarters, basis, lead, lag)
     dims = [d.value for d in params.group_by]
     if dims:
-        direction = "asc" if params.order == "asc" else "desc"
-        sql += (f"\nselect {', '.join(dims)}, {STATS}\nfrom pairs\ngroup by all\n"
-                f"order by {headline} {direction} nulls last, {', '.join(dims)}")
-        if params.top:
-            sql += f"\nlimit {q.bind('top', params.top)}"
+        sql += "\n" + Select([*dims, STATS], "pairs", group_by_all=True,
+                             column_separator=", ").rank(q, params, headline, dims).sql()
     else:
         sql += (f"\nselect null as quarter, null as snapshot_date, {STATS}, 0 as k from pairs\n"
                 f"union all\nselect quarter, snapshot_date, {STATS}, k\n"

@@ -21,7 +21,7 @@ from tools.metrics.productivity.common import (
     make_result,
     one_period,
 )
-from tools.query import Query, label
+from tools.query import Query, Select, label
 
 OPEN = "status = 'open' and coalesce(forecast_category, 'pipeline') <> 'omitted'"
 BANDS = ((30, "0-30 days"), (90, "31-90 days"), (180, "91-180 days"))
@@ -170,13 +170,9 @@ def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
 def _select(q: Query, params: MetricParams) -> str:
     dims = [d.value for d in params.group_by]
     if dims:
-        direction = "asc" if params.order == "asc" else "desc"
-        sql = (f"select {', '.join(label(d) for d in params.group_by)},\n  {SUMS}\n"
-               f"from rated\ngroup by all\n"
-               f"order by projected_bookings {direction} nulls last, {', '.join(dims)}")
-        if params.top:
-            sql += f"\nlimit {q.bind('top', params.top)}"
-        return sql
+        stmt = Select([*(label(d) for d in params.group_by), SUMS], "rated", group_by_all=True,
+                      column_separator=",\n  ")
+        return stmt.rank(q, params, "projected_bookings", dims).sql()
     detail = ("select stage, age_band, null, null, sum(amount_corp), count(*), 0,\n"
               "  sum(amount_corp * rate) / nullif(sum(amount_corp), 0),\n"
               "  coalesce(sum(amount_corp * rate), 0), any_value(hist_n), any_value(hist_won),\n"

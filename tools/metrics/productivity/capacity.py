@@ -29,7 +29,7 @@ from tools.metrics.quota.attainment import (
     QUOTA_BY_REP,
     QUOTA_SQL,
 )
-from tools.query import Query
+from tools.query import Query, Select
 
 DISTRIBUTION_UNITS = (Dimension.team, Dimension.manager, Dimension.region, Dimension.territory)
 DISTRIBUTION_DEFINITION = (
@@ -91,12 +91,8 @@ def team_distribution(ctx: ToolContext, params: MetricParams) -> MetricResult:
                                 filters="".join(f" and {c}" for c in conds))]
     per_unit = _distribution_select(unit, "quartile", "unit", 1) + "\ngroup by unit"
     grouped = bool(params.group_by)
-    direction = "asc" if params.order == "asc" else "desc"
     if grouped:
-        tail = (f"select * exclude (k) from ({per_unit})\n"
-                f"order by {headline} {direction} nulls last, {unit}")
-        if params.top:
-            tail += f"\nlimit {q.bind('top', params.top)}"
+        tail = Select(["* exclude (k)"], f"({per_unit})").rank(q, params, headline, [unit]).sql()
     else:
         total = _distribution_select(unit, "quartile_all", "null", 0)
         tail = (f"select * exclude (k) from ({per_unit}\nunion all\n{total})\n"

@@ -18,7 +18,7 @@ from tools.metrics.productivity.common import (
 )
 from tools.metrics.productivity.reps import rep_ctes
 from tools.metrics.quota.attainment import QUOTA_BY_REP
-from tools.query import Query
+from tools.query import Query, Select
 
 UNITS = (Dimension.territory, Dimension.region)
 PLURAL = {"territory": "territories", "region": "regions"}
@@ -124,11 +124,8 @@ def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
                 f"    nullif(concat_ws(', ', {flags}), '') as flags,\n"
                 f"    open_deals + won_deals as deals, 1 as k\n  from m\n)")
     grouped = bool(params.group_by)
-    direction = "asc" if params.order == "asc" else "desc"
     if grouped:
-        tail = f"select * exclude (k) from t\norder by {x_col} {direction} nulls last, {unit}"
-        if params.top:
-            tail += f"\nlimit {q.bind('top', params.top)}"
+        tail = Select(["* exclude (k)"], "t").rank(q, params, x_col, [unit]).sql()
     else:
         total = ("select null, sum(accounts), sum(tam_amount), sum(open_pipeline), sum(quota), "
                  "sum(open_pipeline) / nullif(sum(quota), 0), sum(bookings), "

@@ -24,6 +24,7 @@ from tools.metrics.core.envelope import Fetched, fetch
 from tools.metrics.core.frame import Frame
 from tools.metrics.core.periods import resolve_period
 from tools.query import Query
+from tools.query import ranking as order_terms
 
 ACCOUNT_DIMS = (Dimension.account, Dimension.segment, Dimension.industry, Dimension.region,
                 Dimension.territory)
@@ -191,8 +192,8 @@ def ranking(f: SubscriptionFrame, dims: list[Dimension], headline: str) -> str:
     """Return ORDER BY (and LIMIT) of a breakdown: by the headline, ties by label."""
     if not dims:
         return ""
-    direction = "asc" if f.params.order == "asc" else "desc"
-    sql = f"\norder by {headline} {direction} nulls last, {', '.join(d.value for d in dims)}"
+    keys = [d.value for d in dims]
+    sql = f"\norder by {', '.join(order_terms(f.params, headline, keys))}"
     if f.params.top:
         sql += f"\nlimit {f.q.bind('top', f.params.top)}"
     return sql
