@@ -21,7 +21,7 @@ from tools.base import MetricParams, ToolInputError
 from tools.metrics.core.envelope import fetch
 from tools.metrics.core.options import Option
 from tools.metrics.core.spec import Headline, ToolSpec
-from tools.registry import TOOLS
+from tools.registry import TOOLS, run_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = re.compile(r"^\s*(MetricSpec|RecordSpec|Hand-written): (\S.*)$", re.M)
@@ -116,3 +116,12 @@ def test_a_tool_spec_result_is_the_envelope_with_its_name_unit_and_definition() 
     con.close()
     assert (r.metric, r.measure, r.unit, r.definition, r.value, r.null_reason) == \
         ("t", "n", "count", "d", None, "NO_DATA")
+
+
+@pytest.mark.parametrize("name", ["win_rate", "forecast_rollup", "opportunity_count"])
+def test_a_spec_tool_asks_back_a_knob_it_lacks(name: str) -> None:
+    """The engine's tools read options through the one reader too: none is silently ignored."""
+    con = fixture_db("dataset_e")
+    with pytest.raises(ToolInputError, match=f"{name} has no option stale_days"):
+        run_tool(context(con, date(2024, 6, 30)), name, MetricParams(options={"stale_days": 3}))
+    con.close()

@@ -19,6 +19,7 @@ from tools.base import (
     ToolInputError,
 )
 from tools.metrics.core.envelope import Fetched, envelope, fetch_query, headline_column
+from tools.metrics.core.options import read_options
 from tools.metrics.core.periods import comparison_period, resolve_period
 from tools.metrics.core.spec import MetricSpec, source
 from tools.metrics.core.warnings import REFERENCE_CHECKS, collect_warnings
@@ -51,6 +52,7 @@ def bind_shared(ctx: ToolContext, q: Query, measures: list[Measure]) -> None:
 
 def run_metric(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> MetricResult:
     """Build, run and wrap one metric query."""
+    read_options(params, spec.name, spec.options)  # a knob it lacks is asked back, not ignored
     headline = headline_column(params, spec.headline, spec.name)
     period = None if params.all_time else resolve_period(ctx, params, spec.default_period)
     if params.compare and params.time_grain:
@@ -167,8 +169,10 @@ def _units(spec: MetricSpec, columns: list[str]) -> dict[str, str]:
     return {c: known[c] for c in columns if c in known}
 
 
-def spec_tool(spec: MetricSpec, title: str, description: str) -> Tool:
-    """Return the tool that runs a MetricSpec (every spec metric compares periods)."""
+def spec_tool(spec: MetricSpec, title: str, description: str, *,
+              comparable: bool = True) -> Tool:
+    """Return the tool that runs a MetricSpec; `comparable`: a follow-up "why" compares it
+    with the previous period (not for a state as of a date, such as a forecast)."""
 
     def run(ctx: ToolContext, params: MetricParams) -> MetricResult:
         """Run the spec's aggregate.
@@ -179,4 +183,4 @@ def spec_tool(spec: MetricSpec, title: str, description: str) -> Tool:
 
     return Tool(name=spec.name, title=title, description=description, run=run,
                 measures=tuple(spec.headline), default_period=spec.default_period,
-                comparable=True)
+                comparable=comparable)

@@ -36,6 +36,8 @@ class MetricSpec:
     default_period: str = "ytd"
     quality: tuple[Measure, ...] = field(default_factory=tuple)
     """Extra count columns whose non-zero totals become warnings (e.g. deals without amount)."""
+    options: Mapping[str, Option] = field(default_factory=dict)
+    """The knobs it reads from params.options (none so far); any other is refused."""
 
     def measure(self, name: str) -> Measure:
         """Return a measure by column name."""

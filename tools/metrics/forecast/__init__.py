@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from tools.base import (
-    OPPORTUNITY_DIMENSIONS,
-    Dimension,
-    MetricParams,
-    MetricResult,
-    Tool,
-    ToolContext,
-)
-from tools.metrics.core.engine import run_metric
-from tools.metrics.core.options import read_options
+from tools.base import OPPORTUNITY_DIMENSIONS, Dimension, Tool
+from tools.metrics.core.engine import spec_tool
 from tools.metrics.forecast import accuracy, projection
 from tools.metrics.forecast.accuracy import forecast_accuracy
 from tools.metrics.forecast.projection import forecast_projection
@@ -22,20 +14,10 @@ ACCURACY_GROUPS = tuple(d for d in OPPORTUNITY_DIMENSIONS if d not in (
 """Stage and category change between the forecast snapshot and the actuals: not a split."""
 
 
-def forecast_rollup(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return the M30 roll-ups and the M31 weighted forecast as of the as-of date.
-
-    MetricSpec: FORECAST_ROLLUP run by the engine, once it has refused options.
-    """
-    read_options(params, "forecast_rollup", {})
-    return run_metric(ctx, FORECAST_ROLLUP, params)
-
-
 TOOLS: tuple[Tool, ...] = (
-    Tool(name="forecast_rollup", title="Forecast",
-         description="Forecast roll-ups as of a date: closed, commit, most likely, best case, "
-                     "pipeline, and the weighted forecast, for deals closing in the period.",
-         run=forecast_rollup, measures=tuple(FORECAST_ROLLUP.headline), default_period="quarter"),
+    spec_tool(FORECAST_ROLLUP, "Forecast",
+              "Forecast roll-ups as of a date: closed, commit, most likely, best case, pipeline, "
+              "and the weighted forecast, for deals closing in the period.", comparable=False),
     Tool(name="forecast_projection", title="Projected bookings",
          description="Where the quarter will land: bookings to date plus open pipeline valued at "
                      "historical win rates by stage and deal age (with the rates used). Option "
