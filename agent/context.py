@@ -10,7 +10,7 @@ import duckdb
 
 from agent.parser.entities import EntityIndex
 from tools.answer_cache import AnswerCache, database_path
-from tools.settings import Settings
+from tools.settings import ANSWER_CACHE, Settings
 from tools.warehouse import CompanySettings, connect, facts_current, load_settings
 
 if TYPE_CHECKING:  # typing only: the model client's libraries load only when one is configured
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # typing only: the model client's libraries load only when on
 class Warehouse:
     """A read-only warehouse connection with what the parser needs, loaded lazily once."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, answer_cache: int = 256) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, answer_cache: int = ANSWER_CACHE) -> None:
         self.con = con
         self.settings: CompanySettings = load_settings(con)
         self.facts = facts_current(con)

@@ -6,6 +6,8 @@ variants a tool refuses (a ToolInputError) are skipped, the others must run. For
 - the statement reported in the result (`sql`, parameters rendered as literals) parses with
   sqlglot (DuckDB dialect) as exactly one query (SELECT, WITH ... SELECT, or a set operation of
   SELECTs) with no DDL, DML or command anywhere in it;
+- the result carries the envelope's fields (tools/metrics/core/envelope.py): the tool's name,
+  the as-of date, a definition, and a reason or a warning when there is nothing to show;
 - every statement the tool sent to DuckDB (read back from DuckDB's own query log) is read-only
   the same way and names the filter value, the period bounds and the as-of date only through
   `$name` parameters: none of them appears in it as a literal.
@@ -102,6 +104,9 @@ def check(wh: Warehouse, tool: str, label: str, params: MetricParams,
     sent = executed(wh.con)
     if result is None:
         return None
+    assert (result.metric, result.as_of) == (tool, END) and result.definition, (tool, label)
+    if result.value is None and not result.rows:  # nothing to show: the envelope says why
+        assert result.null_reason or result.warnings, (tool, label)
     if not result.sql:  # nothing was computed (a disabled rule): no statement to report
         assert result.null_reason and result.value is None and not result.rows, (tool, label)
         return result

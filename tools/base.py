@@ -311,6 +311,17 @@ class FilterUnsupported(ToolInputError):
         super().__init__(message, options)
         self.dimensions = frozenset(dimensions)
 
+    @classmethod
+    def outside(cls, what: str, bad: Iterable[str], allowed: Iterable[Dimension],
+                why: str = "") -> FilterUnsupported:
+        """The refusal of a split or filter by `bad`, offering `allowed`; with `why`, the reason
+        `what` takes only those (the one wording for run_tool and the tools' own checks)."""
+        names, bad = [d.value for d in allowed], sorted(bad)
+        text = f"{what} cannot be split or filtered by {', '.join(bad)}"
+        if why:
+            text += f": {why}, so it is split only by {', '.join(names)}"
+        return cls(text, bad, options=names)
+
 
 Runner = Callable[[ToolContext, MetricParams], MetricResult]
 
@@ -333,3 +344,5 @@ class Tool:
     """Its plain answer is already a list of records ("which deals are missing an account")."""
     comparable: bool = False
     """Accepts params.compare (previous period / previous year): the metric engine's tools."""
+    group_by_why: str = ""
+    """Why it splits only by `group_by` ("quotas are set per rep"); a refusal says so."""

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import duckdb
 
-from tools.base import Dimension, Filter, Grain, Unit
+from tools.base import Dimension, Filter, Grain, MetricParams, Unit
 from tools.fiscal import GRAIN_MONTHS, Period
 
 Expr = Callable[[str | None], str]
@@ -42,6 +42,13 @@ class Measure:
     additive: bool = True
     shared: tuple[str, ...] = ()
     """Run-wide parameters its SQL names (`$as_of`); the engine binds exactly those declared."""
+
+
+def column(name: str, sql: str, unit: Unit, additive: bool = False) -> Measure:
+    """A measure whose SQL takes no period condition: a record-level tool's aggregate over
+    records already cut to their bucket (core.frame.RecordSpec); additive only when said, as
+    most of them are rates."""
+    return Measure(name, lambda _period: sql, unit, additive)
 
 
 @dataclass
@@ -131,6 +138,14 @@ def bucket_exprs(q: Query, column: str, grain: Grain, fy_start: int, ending: boo
                    f"fiscal_period_label(bucket_start, {s}, {e}, {m})", f"to_months({m})")
 
 
+def ranking(params: MetricParams, headline: str, keys: Sequence[str] = (),
+            prefix: str = "") -> list[str]:
+    """The ORDER BY of a breakdown: the headline (params.order, nulls last), then the keys;
+    `prefix` qualifies the columns (`cur.`)."""
+    direction = "asc" if params.order == "asc" else "desc"
+    return [f"{prefix}{headline} {direction} nulls last", *(f"{prefix}{k}" for k in keys)]
+
+
 @dataclass
 class Select:
     """One SELECT kept as its clauses, in the order SQL writes them; `sql()` joins them."""
@@ -146,6 +161,15 @@ class Select:
     ctes: list[str] = field(default_factory=list)
     """`name as (...)` definitions of a WITH clause."""
     column_separator: str = ",\n       "
+
+    def rank(self, q: Query, params: MetricParams, headline: str, keys: Sequence[str],
+             prefix: str = "", *, top: bool = True) -> Select:
+        """List the rows as every breakdown does (`ranking`); with `top`, params.top keeps
+        the first N (bound)."""
+        self.order_by = ranking(params, headline, keys, prefix)
+        if top and params.top:
+            self.limit = q.bind("top", params.top)
+        return self
 
     def sql(self) -> str:
         """Return the statement's text."""

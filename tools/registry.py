@@ -65,9 +65,8 @@ def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
     """
     tool = TOOLS[name]
     outside = params.dimensions_outside(tool.group_by)
-    if outside:  # what the tool's schema says; its SQL has no such column
-        raise FilterUnsupported(f"{name} cannot be split or filtered by {', '.join(outside)}",
-                                outside, [d.value for d in tool.group_by])
+    if outside:  # what the tool's schema says (and why); its SQL has no such column
+        raise FilterUnsupported.outside(name, outside, tool.group_by, tool.group_by_why)
     check_filter_values(ctx, params, tool.group_by)  # a value the data lacks matches nothing
     if ctx.cache is None:
         return _run_scoped(ctx, tool, params)

@@ -46,6 +46,9 @@ TARGETS = (HUB, "marketing-growth", "pipeline-management", "conversion-optimizat
 """Escalation targets (docs/design.md#escalation): the names REVOPS_PEER_URLS may use."""
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
+ANSWER_CACHE = 256
+"""Tool results kept per warehouse by default (the setting's default and agent.context's)."""
+
 StateLocation = Path | str
 """A SQLite file, or a postgresql:// URL (kept a str: a Path would fold its "//")."""
 
@@ -93,7 +96,7 @@ class WarehouseSettings(_Group):
     threads_db: StateLocation = setting(None, "REVOPS_THREADS_DB",
                                         factory=lambda: data_dir() / "threads.sqlite")
     """Conversation threads: a SQLite file, or a postgresql:// URL shared by several hosts."""
-    answer_cache: NonNegativeInt = setting(256, "REVOPS_ANSWER_CACHE")
+    answer_cache: NonNegativeInt = setting(ANSWER_CACHE, "REVOPS_ANSWER_CACHE")
     """Tool results kept per warehouse (0 turns the answer cache off)."""
     duckdb_memory_limit: str | None = setting(None, "REVOPS_DUCKDB_MEMORY_LIMIT")
     """Writers' memory: a DuckDB size ('6GB') or a fraction of RAM ('0.4'); default: 60% of RAM,

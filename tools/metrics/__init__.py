@@ -4,13 +4,13 @@ Each area package (bookings, pipeline, quota, recurring, movement, forecast, pro
 funnel, technology, operations, activity, data_quality, scorecard) exports TOOLS; core/ holds
 what they share; tools/registry.py lists the areas.
 
-How a metric is written: a runner `(ToolContext, MetricParams) -> MetricResult` that checks its
-params, builds one statement on a `tools.query.Query` (values bound, never pasted), runs it with
-`core.envelope.fetch` and returns `core.envelope.envelope(...)`; its area lists it as
-`Tool(name=..., run=..., ...)`. Two shapes are declared as data instead of written out:
+How a metric is written (docs/design.md#how-to-write-a-metric): a declaration and a run function
+`(ToolContext, MetricParams) -> MetricResult` returning through the one envelope
+(core/envelope.py), in one of three cases, the first that fits:
 - an aggregate over deals: a `core.spec.MetricSpec`, listed with `core.engine.spec_tool`;
-- counts and rates over other records (leads, requests, licensed users, ledger keys), with
-  trends and comparisons for free: a `core.frame.RecordSpec` run by `core.records.start` and
-  `core.records.finish`.
-A runner written out by hand says why in a one-line comment above it.
+- counts and rates over other records: a `core.frame.RecordSpec` run by `core.records.start`
+  and `core.records.finish`;
+- anything else (several steps or moments): a `core.spec.ToolSpec` (measures with units,
+  options) whose `result(...)` wraps what the run function fetched; its docstring says why in a
+  line starting `Hand-written:`.
 """

@@ -21,14 +21,16 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
-from tools.metrics.core.envelope import envelope, fetch, headline_column
-from tools.metrics.core.spec import source
+from tools.metrics.core.envelope import fetch
+from tools.metrics.core.options import Option
+from tools.metrics.core.owners import OWNER_GROUPS
+from tools.metrics.core.spec import Headline, ToolSpec, source
 from tools.metrics.recurring.subscriptions import capped_period, check_dims
-from tools.query import Query
+from tools.query import Query, Select
 
-OWNER_DIMS = (Dimension.rep, Dimension.manager, Dimension.team, Dimension.region,
-              Dimension.territory)
-DIMS = OWNER_DIMS + (Dimension.activity_type,)
+DIMS = OWNER_GROUPS + (Dimension.activity_type,)
+OWNERS = "activities belong to their owner"
+"""Why activity metrics split only by owner dimensions and activity type (Tool.group_by_why)."""
 TYPES = ("call", "email", "meeting")
 HEADLINES = ("activities", "per_rep_per_day", "per_deal", "per_won_deal", "coverage", "calls",
              "emails", "meetings", "calls_per_rep_per_day", "emails_per_rep_per_day",
@@ -71,42 +73,42 @@ DEFINITION = (
     "activities logged up to their close date on deals won in the period / those deals; "
     "open_deal_touch_rate (coverage) = open deals on {end} with an activity in the last {stale} "
     "days / open deals (METRICS M43).")
+SPEC = ToolSpec(
+    name="activity_metrics", definition=DEFINITION,
+    measures={m: Headline(COLUMN.get(m, m), "ratio" if m == "coverage" else "count")
+              for m in HEADLINES},
+    options={"stale_days": Option(int, None, 1, 3650)})
+"""stale_days: how recent a touch covers an open deal (default: the stale_days setting)."""
 
 
-# Hand-written: rep-days, deals touched and coverage are separate relations per group.
 def activity_metrics(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return activity volume, per rep-day and per deal rates and open-deal coverage."""
-    measure = headline_column(params, {h: h for h in HEADLINES}, "activity_metrics")
-    headline = COLUMN.get(measure, measure)
+    """Return activity volume, per rep-day and per deal rates and open-deal coverage.
+
+    Hand-written: rep-days, deals touched and coverage are separate relations per group.
+    """
+    h = SPEC.headline(params)
+    headline = h.column
     _check(params)
     period = capped_period(ctx, params, None)
-    stale = _stale_days(ctx, params)
+    stale = SPEC.read_options(params)["stale_days"] or \
+        ctx.settings.stale_days
     q = Query()
     dims = list(params.group_by)
     parts = _parts(ctx, q, params, period, stale, dims)
     sql = _assemble(q, params, parts, dims, headline)
     fetched = fetch(ctx, sql, q.used_by(ctx.con, sql))
     n = fetched.total("activities")
-    return envelope(
-        ctx, fetched, metric="activity_metrics", measure=headline,
-        unit="ratio" if measure == "coverage" else "count", period=period, n_records=n,
+    return SPEC.result(
+        ctx, fetched, h, period=period, n_records=n,
         definition=DEFINITION.format(start=period.start, end=period.end, stale=stale),
         scalar=not dims, warnings=_warnings(ctx, q, parts, period, n))
 
 
 def _check(params: MetricParams) -> None:
-    check_dims(params, DIMS, "activities belong to their owner")
+    check_dims(params, DIMS, "activity_metrics", OWNERS)
     if params.time_grain or params.compare:
         raise ToolInputError("activity metrics cover one period at a time",
                              options=["this quarter", "last quarter", "last month"])
-
-
-def _stale_days(ctx: ToolContext, params: MetricParams) -> int:
-    v = params.options.get("stale_days", ctx.settings.stale_days)
-    if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 3650:
-        raise ToolInputError("stale_days must be a whole number of days between 1 and 3650",
-                             options=["stale_days=30"])
-    return v
 
 
 def _part(name: str, dims: list[Dimension], rel: str, owner: str, type_col: str | None,
@@ -179,13 +181,10 @@ def _assemble(q: Query, params: MetricParams, parts: list[str], dims: list[Dimen
     if headline.endswith("s_per_rep_per_day"):  # a per-type rate replaces the overall one
         rate = f"coalesce({headline.split('_')[0]}, 0) / nullif(rep_days, 0) as {headline}"
         measures = [rate if m.endswith(" as per_rep_per_day") else m for m in MEASURES]
-    sql = "with " + ",\n".join(parts) + f"\nselect {', '.join(keys + measures)}\nfrom {joins}"
+    stmt = Select(keys + measures, joins, ctes=parts, column_separator=", ")
     if keys:
-        direction = "asc" if params.order == "asc" else "desc"
-        sql += f"\norder by {headline} {direction} nulls last, {', '.join(keys)}"
-        if params.top:
-            sql += f"\nlimit {q.bind('top', params.top)}"
-    return sql
+        stmt.rank(q, params, headline, keys)
+    return stmt.sql()
 
 
 def _warnings(ctx: ToolContext, q: Query, parts: list[str], period: Period,

@@ -19,6 +19,7 @@ from tools.base import (
     ToolInputError,
 )
 from tools.metrics.core.envelope import Fetched, envelope, fetch_query, headline_column
+from tools.metrics.core.options import read_options
 from tools.metrics.core.periods import comparison_period, resolve_period
 from tools.metrics.core.spec import MetricSpec, source
 from tools.metrics.core.warnings import REFERENCE_CHECKS, collect_warnings
@@ -31,6 +32,7 @@ from tools.query import (
     filtered,
     label,
     label_columns,
+    ranking,
 )
 
 
@@ -50,6 +52,7 @@ def bind_shared(ctx: ToolContext, q: Query, measures: list[Measure]) -> None:
 
 def run_metric(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> MetricResult:
     """Build, run and wrap one metric query."""
+    read_options(params, spec.name, spec.options)  # a knob it lacks is asked back, not ignored
     headline = headline_column(params, spec.headline, spec.name)
     period = None if params.all_time else resolve_period(ctx, params, spec.default_period)
     if params.compare and params.time_grain:
@@ -98,14 +101,10 @@ def _grouped_sql(q: Query, params: MetricParams, dims: list[Dimension], src: str
     stmt = Select([label(d) for d in dims] + selects, src, [where])
     if dims:
         stmt.group_by_all = True
-        direction = "asc" if params.order == "asc" else "desc"
         keys = [d.value for d in dims]
+        stmt.rank(q, params, headline, keys)
         if Dimension.stage in dims and params.top is None:
             stmt.order_by = ["min(stage_order) nulls last", *keys]
-        else:
-            stmt.order_by = [f"{headline} {direction} nulls last", *keys]
-        if params.top:
-            stmt.limit = q.bind("top", params.top)
     return stmt.sql(), label_columns(dims)
 
 
@@ -124,15 +123,14 @@ def _trend_sql(ctx: ToolContext, q: Query, spec: MetricSpec, params: MetricParam
              + "".join(f",\n         {s}" for s in [label(d) for d in dims] + selects)
              + f"\n  from {src}\n  where {where}\n  group by all\n)")
     grain_col = grain
-    direction = "asc" if params.order == "asc" else "desc"
     if dims:
         keys = [d.value for d in dims]
         outer = Select([f"{buckets.label} as {grain_col}", *label_columns(dims), *names], "m",
                        order_by=["bucket_start", f"{headline} desc nulls last", *keys],
                        ctes=[inner], column_separator=", ")
         if params.top:
-            outer.qualify = (f"row_number() over (partition by bucket_start order by {headline} "
-                             f"{direction} nulls last, {', '.join(keys)}) "
+            outer.qualify = (f"row_number() over (partition by bucket_start order by "
+                             f"{', '.join(ranking(params, headline, keys))}) "
                              f"<= {q.bind('top', params.top)}")
     else:
         start = q.bind("b_start", ctx.settings.calendar.bucket_start(period.start, grain))
@@ -143,8 +141,7 @@ def _trend_sql(ctx: ToolContext, q: Query, spec: MetricSpec, params: MetricParam
             f"{buckets.step}))::date as bucket_start) buckets\nleft join m using (bucket_start)",
             order_by=["bucket_start"], ctes=[inner], column_separator=", ")
         if params.top:  # "best month": rank the buckets instead of listing them in time order
-            outer.order_by = [f"{headline} {direction} nulls last", "bucket_start"]
-            outer.limit = q.bind("top", params.top)
+            outer.rank(q, params, headline, ["bucket_start"])
     return outer.sql(), [grain_col] + label_columns(dims)
 
 
@@ -172,12 +169,18 @@ def _units(spec: MetricSpec, columns: list[str]) -> dict[str, str]:
     return {c: known[c] for c in columns if c in known}
 
 
-def spec_tool(spec: MetricSpec, title: str, description: str) -> Tool:
-    """Return the tool that runs a MetricSpec (every spec metric compares periods)."""
+def spec_tool(spec: MetricSpec, title: str, description: str, *,
+              comparable: bool = True) -> Tool:
+    """Return the tool that runs a MetricSpec; `comparable`: a follow-up "why" compares it
+    with the previous period (not for a state as of a date, such as a forecast)."""
 
     def run(ctx: ToolContext, params: MetricParams) -> MetricResult:
+        """Run the spec's aggregate.
+
+        MetricSpec: one statement built by the engine (run_metric).
+        """
         return run_metric(ctx, spec, params)
 
     return Tool(name=spec.name, title=title, description=description, run=run,
                 measures=tuple(spec.headline), default_period=spec.default_period,
-                comparable=True)
+                comparable=comparable)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, TypeVar
 
 from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, Unit, Warning
 from tools.fiscal import Period
@@ -51,8 +51,11 @@ def fetch_query(ctx: ToolContext, q: Query, sql: str) -> Fetched:
     return fetch(ctx, sql, q.params)
 
 
-def headline_column(params: MetricParams, measures: Mapping[str, str], tool: str) -> str:
-    """Return the headline column of the requested measure (the first one by default)."""
+H = TypeVar("H")
+
+
+def headline_column(params: MetricParams, measures: Mapping[str, H], tool: str) -> H:
+    """Return the headline (column) of the requested measure (the first one by default)."""
     if params.measure is None:
         return next(iter(measures.values()))
     if params.measure not in measures:

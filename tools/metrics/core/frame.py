@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tools.base import Dimension, MetricParams, ToolContext, Unit
+from tools.base import Dimension, MetricParams, ToolContext
 from tools.fiscal import Period
-from tools.query import Query
+from tools.query import Measure, Query
 
 
 @dataclass
@@ -24,23 +24,15 @@ class Frame:
 
 
 @dataclass(frozen=True)
-class Column:
-    """One aggregate over `rf` (the filtered records); additive ones compare as growth."""
-
-    name: str
-    sql: str
-    unit: Unit
-    additive: bool = False
-
-
-@dataclass(frozen=True)
 class RecordSpec:
     """What a tool computes for one call (columns may depend on its measure and grouping)."""
 
     name: str
     definition: str
     headline: str
-    columns: tuple[Column, ...]
+    columns: tuple[Measure, ...]
+    """Aggregates over `rf` (the filtered records, tools.query.column); additive ones compare as
+    growth."""
     count: str
     """Column holding the records behind each row (sums to n_records)."""
     dims: tuple[Dimension, ...]

@@ -4,33 +4,29 @@ is the sum of its members'."""
 
 from __future__ import annotations
 
-from tools.base import OWNER_DIMENSIONS, FilterUnsupported, MetricParams
-from tools.query import Query
+from tools.base import OWNER_DIMENSIONS, Dimension, FilterUnsupported, MetricParams
+from tools.query import Query, Select
+
+OWNER_GROUPS = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
+"""rep, manager, team, region, territory: the dimensions a per-rep metric can roll up by."""
 
 
-def check_owner_dims(params: MetricParams, lead: str) -> None:
-    """Reject splits or filters by anything but the owner dimensions; `lead` says why, ending
-    where "can be split or filtered by ..." goes on ("quotas are set per rep, so attainment")."""
-    bad = params.dimensions_outside(OWNER_DIMENSIONS)
+def check_owner_dims(params: MetricParams, what: str, why: str) -> None:
+    """Reject splits or filters by anything but the owner dimensions, saying `why`."""
+    bad = params.dimensions_outside(OWNER_GROUPS)
     if bad:
-        raise FilterUnsupported(
-            f"{lead} can be split or filtered by rep, manager, team, region or territory, not "
-            f"by {', '.join(bad)}", bad, options=sorted(d.value for d in OWNER_DIMENSIONS))
+        raise FilterUnsupported.outside(what, bad, OWNER_GROUPS, why)
 
 
-def owner_rollup(q: Query, params: MetricParams, per_rep: str, measures: list[str],
-                 headline: str) -> tuple[str, list[str]]:
-    """Return SELECT rolling a per-rep relation (column user_id) up by the owner dimensions."""
+def owner_rollup(q: Query, params: MetricParams, ctes: list[str], per_rep: str,
+                 measures: list[str], headline: str) -> tuple[str, list[str]]:
+    """Return the statement (after `ctes`) rolling a per-rep relation (column user_id) up by
+    the owner dimensions, and the dimensions' columns."""
     dims = [d.value for d in params.group_by]
     labels = [f"coalesce(r.{d}, '(none)') as {d}" for d in dims]
-    conds = q.filters(params.filters, qualifier="r.")
-    sql = (f"select {', '.join(labels + measures)}\nfrom {per_rep} p\n"
-           f"left join v_reps r using (user_id)")
-    if conds:
-        sql += "\nwhere " + " and ".join(conds)
+    stmt = Select(labels + measures, f"{per_rep} p\nleft join v_reps r using (user_id)",
+                  q.filters(params.filters, qualifier="r."), ctes=ctes, column_separator=", ")
     if dims:
-        direction = "asc" if params.order == "asc" else "desc"
-        sql += f"\ngroup by all\norder by {headline} {direction} nulls last, {', '.join(dims)}"
-        if params.top:
-            sql += f"\nlimit {q.bind('top', params.top)}"
-    return sql, dims
+        stmt.group_by_all = True
+        stmt.rank(q, params, headline, dims)
+    return stmt.sql(), dims

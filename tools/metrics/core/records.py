@@ -100,33 +100,6 @@ def finish(frame: RecordFrame, ctes: str) -> MetricResult:
                     scalar=not p.group_by and not p.time_grain, warnings=warnings)
 
 
-def check_options(params: MetricParams, allowed: set[str]) -> None:
-    """Reject options the tool does not know (a typo must not be silently ignored)."""
-    unknown = sorted(set(params.options) - allowed)
-    if unknown:
-        raise ToolInputError(f"unknown option(s) {', '.join(unknown)}", options=sorted(allowed))
-
-
-def option(params: MetricParams, name: str, default: Any, allowed: set[str],
-           low: float | None = None, high: float | None = None) -> Any:
-    """Return a validated option value (same type as the default, within [low, high] when
-    given: every numeric option declares its range); unknown names are errors."""
-    check_options(params, allowed)
-    raw = params.options.get(name, default)
-    try:
-        if isinstance(default, bool):
-            return raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes")
-        value = type(default)(raw)
-    except (TypeError, ValueError, OverflowError):
-        raise ToolInputError(f"option {name} must be a {type(default).__name__}, got {raw!r}",
-                             options=[str(default)]) from None
-    if isinstance(value, float) and value != value or (low is not None and value < low) or \
-            (high is not None and value > high):  # value != value: NaN
-        raise ToolInputError(f"option {name} must be between {low} and {high}, not {value}",
-                             options=[str(default)])
-    return value
-
-
 def measure_of(params: MetricParams, measures: tuple[str, ...], tool: str) -> str:
     """Return the requested measure, or the first (default); reject unknown ones."""
     return headline_column(params, {m: m for m in measures}, tool)

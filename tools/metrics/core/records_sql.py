@@ -4,6 +4,7 @@ single figure, a breakdown, a trend over the buckets, or the period beside its c
 from __future__ import annotations
 
 from tools.metrics.core.frame import RecordFrame
+from tools.query import Select, ranking
 
 EVERY_BUCKET = "buckets b left join rf using (bucket_start)"
 """Aggregating over every bucket keeps empty periods as rows (zero counts, null ratios)."""
@@ -12,66 +13,60 @@ EVERY_BUCKET = "buckets b left join rf using (bucket_start)"
 def statement(frame: RecordFrame, ctes: str) -> str:
     """Return the full SQL for the frame's params over the tool's CTEs (ending with `r`)."""
     p, spec = frame.params, frame.spec
-    conds = _filters(frame)
-    rf = "select * from r" + (f"\n  where {' and '.join(conds)}" if conds else "")
     ordered = sorted(spec.columns, key=lambda c: c.name != spec.headline)  # headline first
-    cols = ",\n       ".join(f"{c.sql} as {c.name}" for c in ordered)
+    cols = [f"{c.expr(None)} as {c.name}" for c in ordered]
     names = [c.name for c in ordered]
-    head = f"with buckets as (\n{frame.buckets}\n),\n{ctes},\nrf as (\n  {rf}\n)\n"
+    rf = Select(["*"], "r", _filters(frame)).sql()
+    head = [f"buckets as (\n{frame.buckets}\n)", ctes, f"rf as (\n  {rf}\n)"]
     dims = [d.value for d in p.group_by]
     labels = [f"coalesce({d}, '(none)') as {d}" for d in dims]  # this tool's own relation
     if p.compare:
-        return head + _compare(frame, dims, labels, cols, names)
-    if p.time_grain:
-        return head + _trend(frame, dims, labels, cols, names)
-    if not dims:
-        return head + f"select {cols}\nfrom {EVERY_BUCKET}"
-    body = (f"select {', '.join(labels)},\n       {cols}\nfrom rf\ngroup by all\n"
-            f"order by {_rank(frame)}{''.join(f', {d}' for d in dims)}")
-    if p.top:
-        body += f"\nlimit {frame.q.bind('top', p.top)}"
-    return head + body
+        stmt = _compare(frame, dims, labels, cols, names)
+    elif p.time_grain:
+        stmt = _trend(frame, dims, labels, cols, names)
+    elif not dims:
+        stmt = Select(cols, EVERY_BUCKET)
+    else:
+        stmt = Select([*labels, *cols], "rf", group_by_all=True).rank(
+            frame.q, p, spec.headline, dims)
+    stmt.ctes = head + stmt.ctes
+    return stmt.sql()
 
 
-def _rank(frame: RecordFrame, prefix: str = "") -> str:
-    direction = "asc" if frame.params.order == "asc" else "desc"
-    return f"{prefix}{frame.spec.headline} {direction} nulls last"
+def _per_bucket(keys: list[str], labels: list[str], cols: list[str], dims: list[str]) -> str:
+    """The aggregate per bucket (and label): over the filtered records, or over every bucket
+    when there is no split (so empty buckets stay)."""
+    return Select([*keys, *labels, *cols], "rf" if dims else EVERY_BUCKET,
+                  group_by_all=True).sql()
 
 
-def _trend(frame: RecordFrame, dims: list[str], labels: list[str], cols: str,
-           names: list[str]) -> str:
-    p, q = frame.params, frame.q
-    keys = "".join(f", {d}" for d in dims)
-    inner = ", ".join(["bucket_start", *labels, cols])
-    body = (f"select {frame.label_sql} as {p.time_grain}, {', '.join(dims + names)}\n"
-            f"from (select {inner}\n      from {'rf' if dims else EVERY_BUCKET}\n"
-            f"      group by all) m\n")
+def _trend(frame: RecordFrame, dims: list[str], labels: list[str], cols: list[str],
+           names: list[str]) -> Select:
+    p, q, headline = frame.params, frame.q, frame.spec.headline
+    inner = _per_bucket(["bucket_start"], labels, cols, dims)
+    stmt = Select([f"{frame.label_sql} as {p.time_grain}", *dims, *names], f"({inner}) m",
+                  order_by=["bucket_start", *ranking(p, headline, dims)])
     if p.top and dims:  # the top N of each bucket
-        body += (f"qualify row_number() over (partition by bucket_start order by "
-                 f"{_rank(frame)}{keys}) <= {q.bind('top', p.top)}\n")
-    if p.top and not dims:  # "best month": rank the buckets instead of listing them in time
-        return body + f"order by {_rank(frame)}, bucket_start\nlimit {q.bind('top', p.top)}"
-    return body + f"order by bucket_start, {_rank(frame)}{keys}"
+        stmt.qualify = (f"row_number() over (partition by bucket_start order by "
+                        f"{', '.join(ranking(p, headline, dims))}) <= {q.bind('top', p.top)}")
+    elif p.top:  # "best month": rank the buckets instead of listing them in time order
+        stmt.rank(q, p, headline, ["bucket_start"])
+    return stmt
 
 
-def _compare(frame: RecordFrame, dims: list[str], labels: list[str], cols: str,
-             names: list[str]) -> str:
+def _compare(frame: RecordFrame, dims: list[str], labels: list[str], cols: list[str],
+             names: list[str]) -> Select:
     spec = frame.spec
     h = next(c for c in spec.columns if c.name == spec.headline)
-    inner = ", ".join(["tag" if dims else "b.tag as tag", *labels, cols])
+    m = _per_bucket(["tag" if dims else "b.tag as tag"], labels, cols, dims)
     join = "".join(f" and prev.{d} = cur.{d}" for d in dims)
     delta = (f"(cur.{h.name} - prev.{h.name}) / nullif(prev.{h.name}, 0) as growth"
              if h.additive else f"cur.{h.name} - prev.{h.name} as change")
-    picked = ", ".join([f"cur.{d}" for d in dims + names])
-    sql = (f", m as (select {inner}\n      from {'rf' if dims else EVERY_BUCKET}\n"
-           f"      group by all)\n"
-           f"select {picked}, prev.{h.name} as {h.name}_previous, {delta}\n"
-           f"from m cur left join m prev on prev.tag = 'previous'{join}\n"
-           f"where cur.tag = 'current'\n"
-           f"order by {_rank(frame, 'cur.')}" + "".join(f", cur.{d}" for d in dims))
-    if frame.params.top and dims:
-        sql += f"\nlimit {frame.q.bind('top', frame.params.top)}"
-    return sql
+    return Select([*(f"cur.{d}" for d in dims + names), f"prev.{h.name} as {h.name}_previous",
+                   delta], f"m cur left join m prev on prev.tag = 'previous'{join}",
+                  ["cur.tag = 'current'"], ctes=[f"m as (\n  {m}\n)"],
+                  column_separator=", ").rank(frame.q, frame.params, h.name, dims, "cur.",
+                                              top=bool(dims))
 
 
 def _filters(frame: RecordFrame) -> list[str]:

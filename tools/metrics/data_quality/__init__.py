@@ -4,8 +4,10 @@ see TOOLS."""
 from __future__ import annotations
 
 from tools.base import OPPORTUNITY_DIMENSIONS, Tool
+from tools.metrics.core.owners import OWNER_GROUPS
 from tools.metrics.data_quality.accuracy import (
-    OWNER_DIMS,
+    BY_OWNER,
+    SPEC,
     data_issues,
     data_quality,
     duplicate_records,
@@ -17,8 +19,8 @@ TOOLS: tuple[Tool, ...] = (
          description="Data accuracy rate: share of CRM records passing every critical data-quality "
                      "rule (target > 98%), by table, by dimension (completeness, validity, ...) or "
                      "by owner.",
-         run=data_quality, measures=("accuracy", "dimensions"), default_period="none",
-         group_by=OWNER_DIMS),
+         run=data_quality, measures=tuple(SPEC.measures), default_period="none",
+         group_by=OWNER_GROUPS, group_by_why=BY_OWNER),
     Tool(name="data_issues", title="Data issues",
          description="Records failing a data-quality rule (e.g. deals missing an account, products "
                      "not in the product list, misspelled industries, reps with no deals), or "

@@ -11,15 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from tools.base import (
-    OWNER_DIMENSIONS,
     Dimension,
-    FilterUnsupported,
     MetricParams,
     MetricResult,
     ToolContext,
     Warning,
 )
-from tools.metrics.core.envelope import Fetched, envelope, headline_column
+from tools.metrics.core.envelope import Fetched
+from tools.metrics.core.owners import check_owner_dims
+from tools.metrics.core.spec import Headline, ToolSpec
 from tools.quality.answer import (
     check_run,
     duplicates_result,
@@ -36,6 +36,11 @@ ACCURACY_DEFINITION = (
     "{comparator} {target:.0%}.")
 DIMENSION_DEFINITION = ("Share of (rule, record) checks passed per data-quality dimension "
                         "(METRICS M70 dimension scores), all measured rules.")
+SPEC = ToolSpec(name="data_quality", definition=ACCURACY_DEFINITION,
+                measures={"accuracy": Headline("data_accuracy", "ratio"),
+                          "dimensions": Headline("data_accuracy", "ratio")})
+"""The measure picks the rows (per table, or per data-quality dimension); the headline is the
+rate either way."""
 OWNER_SQL = """SELECT {labels}CAST(sum(o.evaluated) AS BIGINT) AS records,
        CAST(sum(o.passing) AS BIGINT) AS passing,
        CAST(sum(o.evaluated - o.passing) AS BIGINT) AS failing,
@@ -44,12 +49,13 @@ FROM (SELECT unnest($owners, recursive := true)) o
 LEFT JOIN v_reps r ON r.user_id = o.owner_id{where}{group}"""
 
 
-# Hand-written: the rate comes from a data-quality check run, not a SQL aggregate.
 def data_quality(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return the data accuracy rate, with rows per table, per dimension or per owner."""
+    """Return the data accuracy rate, with rows per table, per dimension or per owner.
+
+    Hand-written: the rate comes from a data-quality check run, not a SQL aggregate.
+    """
     run = check_run(ctx, recorded_ok=not params.group_by and not params.filters)
-    measure = headline_column(params, {"accuracy": "accuracy", "dimensions": "dimensions"},
-                              "data_quality")
+    headline = SPEC.headline(params)
     sql = run.sql
     value, null_reason, records = plain(run.accuracy), run.null_reason, run.evaluated
     warnings = run_warnings(ctx, run, recorded=run.run_id is not None,
@@ -66,7 +72,7 @@ def data_quality(ctx: ToolContext, params: MetricParams) -> MetricResult:
                 f"Data accuracy of these records is {value:.1%}, not {run.comparator} "
                 f"{run.target:.0%}: {rows[0][columns.index('failing')]:,} of "
                 f"{rows[0][columns.index('records')]:,} records fail a critical rule.")))
-    elif measure == "dimensions":
+    elif params.measure == "dimensions":
         columns = ["dimension", "data_accuracy", "checks", "passed"]
         rows = [[d.name, d.rate, d.evaluated, d.passing] for d in run.dimensions if d.evaluated]
         definition = DIMENSION_DEFINITION
@@ -78,21 +84,16 @@ def data_quality(ctx: ToolContext, params: MetricParams) -> MetricResult:
                  for t in run.tables if t.in_scope and (t.records or t.quarantined)]
         definition = ACCURACY_DEFINITION
     scope = ", ".join(t.table for t in run.tables if t.in_scope)
-    return envelope(
-        ctx, Fetched(columns, [[plain(v) for v in r] for r in rows], sql), metric="data_quality",
-        measure="data_accuracy", unit="ratio", period=None, as_of=run.as_of, n_records=records,
+    return SPEC.result(
+        ctx, Fetched(columns, [[plain(v) for v in r] for r in rows], sql), headline,
+        period=None, as_of=run.as_of, n_records=records,
         definition=definition.format(scope=scope, comparator=run.comparator, target=run.target),
         value=value, null_reason=null_reason, warnings=warnings)
 
 
 def _by_owner(ctx: ToolContext, run: RunResult,
               params: MetricParams) -> tuple[list[str], list[list[Any]], str]:
-    bad = params.dimensions_outside(OWNER_DIMENSIONS)
-    if bad:
-        raise FilterUnsupported(f"data quality is split by the owner of each record, so by "
-                                f"rep, manager, team, region or territory, not by "
-                                f"{', '.join(bad)}", bad,
-                                options=sorted(d.value for d in OWNER_DIMENSIONS))
+    check_owner_dims(params, "data_quality", BY_OWNER)
     dims = list(params.group_by)
     q = Query()
     q.bind("owners", [{"owner_id": o.name, "evaluated": o.evaluated, "passing": o.passing}
@@ -128,17 +129,21 @@ def issue_names() -> tuple[str, ...]:
     return ("all", *names)
 
 
-# Hand-written: lists the records behind a rule from the check's findings.
 def data_issues(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return the failing records of one rule, or every failing rule."""
+    """Return the failing records of one rule, or every failing rule.
+
+    Hand-written: lists the records behind a rule from the check's findings.
+    """
     return issues_result(ctx, params)
 
 
-# Hand-written: record pairs matched by edit distance, listed as of now.
 def duplicate_records(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return likely duplicate accounts, contacts or leads."""
+    """Return likely duplicate accounts, contacts or leads.
+
+    Hand-written: record pairs matched by edit distance, listed as of now.
+    """
     return duplicates_result(ctx, params)
 
 
-OWNER_DIMS = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
-"""data_quality by owner: the records each rep owns, rolled up by the owner dimensions."""
+BY_OWNER = "each record counts under its owner"
+"""Why data_quality splits only by the owner dimensions (its Tool.group_by_why)."""

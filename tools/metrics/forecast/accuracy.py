@@ -12,20 +12,18 @@ from typing import Any
 
 from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, Warning
 from tools.fiscal import Period
-from tools.metrics.core.envelope import Fetched, fetch_query, headline_column
+from tools.metrics.core.envelope import Fetched, fetch_query
+from tools.metrics.core.options import Option
 from tools.metrics.core.periods import trailing
+from tools.metrics.core.spec import Headline, ToolSpec
 from tools.metrics.forecast.rollup import FORECAST_ROLLUP
 from tools.metrics.productivity.common import (
     make_result,
     one_period,
-    read_options,
 )
-from tools.query import Query, label
+from tools.query import Query, Select, label
 
 BASES = ("weighted_forecast", "commit_forecast", "most_likely_forecast", "best_case_forecast")
-OPTIONS = {"forecast": ("weighted_forecast", str), "lead_days": (14, int, 0, 365),
-           "close_lag_days": (0, int, 0, 365), "quarters": (4, int, 1, 40)}
-HEADLINES = {"accuracy": "forecast_accuracy", "mape": "mape", "wape": "wape", "bias": "bias"}
 DEFINITION = (
     "METRICS M32. Forecast F = {basis} (M30/M31) as of quarter start + {lead} days, deals with a "
     "close date in the quarter; actual A = bookings (M01) as of quarter end + {lag} days. Per "
@@ -34,6 +32,12 @@ DEFINITION = (
     "(zero actuals are left out of MAPE, kept in WAPE), bias = sum(F-A) / sum A (positive = "
     "over-forecast). Only quarters that ended by the as-of date and whose snapshot falls "
     "inside the data.{first}")
+SPEC = ToolSpec(
+    name="forecast_accuracy", definition=DEFINITION,
+    measures={m: Headline(c, "ratio") for m, c in (
+        ("accuracy", "forecast_accuracy"), ("mape", "mape"), ("wape", "wape"), ("bias", "bias"))},
+    options={"forecast": Option(str, "weighted_forecast"), "lead_days": Option(int, 14, 0, 365),
+             "close_lag_days": Option(int, 0, 0, 365), "quarters": Option(int, 4, 1, 40)})
 
 STATS = """greatest(0, 1 - sum(abs(forecast - actual)) / nullif(sum(actual), 0))
          as forecast_accuracy,
@@ -108,15 +112,18 @@ def _pairs_sql(q: Query, params: MetricParams, quarters: list[Period], basis: st
             f"coalesce(actual, 0) as actual\n  from fc full join ac using ({keys})\n)")
 
 
-# Hand-written: a forecast snapshot per past quarter, paired with its actuals.
 def forecast_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return accuracy over past quarters: a total row then one per quarter, or per group."""
+    """Return accuracy over past quarters: a total row then one per quarter, or per group.
+
+    Hand-written: a forecast snapshot per past quarter, paired with its actuals.
+    """
     if params.time_grain not in (None, "quarter"):
         raise ToolInputError("forecast accuracy is scored per fiscal quarter",
                              options=["by quarter", "last 4 quarters"])
     one_period(params, "Forecast accuracy", grain="quarter")
-    headline = headline_column(params, HEADLINES, "forecast_accuracy")
-    opts = read_options(params, "forecast_accuracy", OPTIONS)
+    h = SPEC.headline(params)
+    headline = h.column
+    opts = SPEC.read_options(params)
     basis = opts["forecast"] if opts["forecast"].endswith("_forecast") else \
         f"{opts['forecast']}_forecast"
     if basis not in BASES:
@@ -131,7 +138,7 @@ def forecast_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
             f"{quarters[0].label} to {quarters[-1].label}"
         period = Period(quarters[0].start, quarters[-1].end, span)
     if not quarters:
-        return make_result(ctx, metric="forecast_accuracy", headline=headline, unit="ratio",
+        return make_result(ctx, SPEC, h,
                            period=params.period.as_period() if params.period else None,
                            definition="No complete quarter to score.",
                            fetched=Fetched([], [], ""), n_records=0,
@@ -141,11 +148,8 @@ def forecast_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
     sql = _pairs_sql(q, params, quarters, basis, lead, lag)
     dims = [d.value for d in params.group_by]
     if dims:
-        direction = "asc" if params.order == "asc" else "desc"
-        sql += (f"\nselect {', '.join(dims)}, {STATS}\nfrom pairs\ngroup by all\n"
-                f"order by {headline} {direction} nulls last, {', '.join(dims)}")
-        if params.top:
-            sql += f"\nlimit {q.bind('top', params.top)}"
+        sql += "\n" + Select([*dims, STATS], "pairs", group_by_all=True,
+                             column_separator=", ").rank(q, params, headline, dims).sql()
     else:
         sql += (f"\nselect null as quarter, null as snapshot_date, {STATS}, 0 as k from pairs\n"
                 f"union all\nselect quarter, snapshot_date, {STATS}, k\n"
@@ -156,8 +160,7 @@ def forecast_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
     value, reason = _headline(fetched, headline, dims)
     text = DEFINITION.format(basis=basis, lead=lead, lag=lag,
                              first="" if dims else " The first row is over all quarters.")
-    return make_result(ctx, metric="forecast_accuracy", headline=headline, unit="ratio",
-                       period=period, definition=text, fetched=fetched,
+    return make_result(ctx, SPEC, h, period=period, definition=text, fetched=fetched,
                        n_records=int(sum(v or 0 for v in fetched.column("pairs"))
                                      / (1 if dims else 2)),
                        value=value, null_reason=reason, warnings=warnings)

@@ -14,14 +14,14 @@ from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError, 
 from tools.fiscal import Period
 from tools.metrics.core import snapshots
 from tools.metrics.core.envelope import fetch_query
+from tools.metrics.core.options import Option
 from tools.metrics.core.periods import fiscal_bucket_of, resolve_period
-from tools.metrics.core.spec import source
+from tools.metrics.core.spec import Headline, ToolSpec, source
 from tools.metrics.productivity.common import (
     make_result,
     one_period,
-    read_options,
 )
-from tools.query import Query, label
+from tools.query import Query, Select, label
 
 OPEN = "status = 'open' and coalesce(forecast_category, 'pipeline') <> 'omitted'"
 BANDS = ((30, "0-30 days"), (90, "31-90 days"), (180, "91-180 days"))
@@ -43,6 +43,9 @@ DEFINITION = (
     "were won with a close date in it; fewer than {min_n} such deals falls back to the stage's "
     "rate, then to the stage default probability (rate_source). win_rate per row = "
     "projected_from_pipeline / open_pipeline.{first}")
+SPEC = ToolSpec(name="forecast_projection", definition=DEFINITION,
+                measures={"projected": Headline("projected_bookings", "currency")},
+                options={"min_sample": Option(int, 5, 1, 10_000)})
 
 HISTORY = """  select h.stage, {band} as age_band, (w.opportunity_id is not null) as won
   from {snap} h
@@ -103,16 +106,17 @@ def _ts(d: date) -> datetime:
     return datetime.combine(d, time.max)
 
 
-# Hand-written: win rates learnt from history, applied to each open deal.
 def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return the projected bookings of a fiscal quarter and the win rates behind it."""
+    """Return the projected bookings of a fiscal quarter and the win rates behind it.
+
+    Hand-written: win rates learnt from history, applied to each open deal.
+    """
     one_period(params, "The projection")
     period = resolve_period(ctx, params, "quarter")
     if fiscal_bucket_of(ctx.settings.calendar, period) != "quarter":
         raise ToolInputError("the projection works on one fiscal quarter",
                              options=["this quarter", "next quarter"])
-    min_n = read_options(params, "forecast_projection",
-                         {"min_sample": (5, int, 1, 10_000)})["min_sample"]
+    min_n = SPEC.read_options(params)["min_sample"]
     history, skipped = _history(ctx, period)
     q = Query()
     stamps = [q.bind(f"{tag}{k}", _ts(moment))  # each quarter's snapshot and its end, one pass
@@ -157,8 +161,8 @@ def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
                              min_n=min_n, first="" if dims else (
                                  " The first row is the total; the others are the open "
                                  "pipeline by stage and age band with the rate used."))
-    return make_result(ctx, metric="forecast_projection", headline="projected_bookings",
-                       unit="currency", period=period, definition=text, fetched=fetched,
+    return make_result(ctx, SPEC, SPEC.headline(params), period=period, definition=text,
+                       fetched=fetched,
                        n_records=n, value=value, warnings=_warnings(fetched, skipped, dims),
                        null_reason=None if value is not None or dims else "NO_DATA")
 
@@ -166,13 +170,9 @@ def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
 def _select(q: Query, params: MetricParams) -> str:
     dims = [d.value for d in params.group_by]
     if dims:
-        direction = "asc" if params.order == "asc" else "desc"
-        sql = (f"select {', '.join(label(d) for d in params.group_by)},\n  {SUMS}\n"
-               f"from rated\ngroup by all\n"
-               f"order by projected_bookings {direction} nulls last, {', '.join(dims)}")
-        if params.top:
-            sql += f"\nlimit {q.bind('top', params.top)}"
-        return sql
+        stmt = Select([*(label(d) for d in params.group_by), SUMS], "rated", group_by_all=True,
+                      column_separator=",\n  ")
+        return stmt.rank(q, params, "projected_bookings", dims).sql()
     detail = ("select stage, age_band, null, null, sum(amount_corp), count(*), 0,\n"
               "  sum(amount_corp * rate) / nullif(sum(amount_corp), 0),\n"
               "  coalesce(sum(amount_corp * rate), 0), any_value(hist_n), any_value(hist_won),\n"

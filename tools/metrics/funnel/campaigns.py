@@ -15,15 +15,16 @@ from tools.base import (
     ToolContext,
 )
 from tools.fiscal import Period
-from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.frame import RecordSpec
+from tools.metrics.core.options import read_options
 from tools.metrics.core.records import (
-    check_options,
     finish,
     for_period,
     measure_of,
     start,
 )
 from tools.metrics.core.spec import source
+from tools.query import column
 
 MEASURES = ("pipeline", "bookings", "share", "roi")
 DIMS = tuple(d for d in Dimension if d.value not in (
@@ -65,24 +66,24 @@ def _share(part: str, whole: str) -> str:
 
 
 COLUMNS = (
-    Column("sourced_pipeline", _sum("kind = 'created' and sourced"), "currency", additive=True),
-    Column("sourced_deals", "count(opportunity_id) filter (where kind = 'created' and sourced)",
+    column("sourced_pipeline", _sum("kind = 'created' and sourced"), "currency", additive=True),
+    column("sourced_deals", "count(opportunity_id) filter (where kind = 'created' and sourced)",
            "count", additive=True),
-    Column("total_pipeline", _sum("kind = 'created'"), "currency", additive=True),
-    Column("marketing_sourced_share", _share("kind = 'created' and sourced", "kind = 'created'"),
+    column("total_pipeline", _sum("kind = 'created'"), "currency", additive=True),
+    column("marketing_sourced_share", _share("kind = 'created' and sourced", "kind = 'created'"),
            "ratio"),
-    Column("sourced_bookings", _sum("kind = 'won' and sourced"), "currency", additive=True),
-    Column("total_bookings", _sum("kind = 'won'"), "currency", additive=True),
-    Column("marketing_won_share", _share("kind = 'won' and sourced", "kind = 'won'"),
+    column("sourced_bookings", _sum("kind = 'won' and sourced"), "currency", additive=True),
+    column("total_bookings", _sum("kind = 'won'"), "currency", additive=True),
+    column("marketing_won_share", _share("kind = 'won' and sourced", "kind = 'won'"),
            "ratio"),
-    Column("opportunities", "count(distinct opportunity_id) filter (where kind in "
+    column("opportunities", "count(distinct opportunity_id) filter (where kind in "
            "('created', 'won'))", "count", additive=True),
 )
 WON_FROM_CAMPAIGN = "kind = 'campaign_won'"
 ROI_COLUMNS = (
-    Column("campaign_cost", _sum("kind = 'cost'"), "currency", additive=True),
-    Column("campaign_bookings", _sum("kind = 'campaign_won'"), "currency", additive=True),
-    Column("campaign_roi", f"({_sum(WON_FROM_CAMPAIGN)} - sum(amount) filter (where "
+    column("campaign_cost", _sum("kind = 'cost'"), "currency", additive=True),
+    column("campaign_bookings", _sum("kind = 'campaign_won'"), "currency", additive=True),
+    column("campaign_roi", f"({_sum(WON_FROM_CAMPAIGN)} - sum(amount) filter (where "
            "kind = 'cost')) / nullif(sum(amount) filter (where kind = 'cost'), 0)", "ratio"),
 )
 HEADLINES = {"pipeline": "sourced_pipeline", "bookings": "sourced_bookings",
@@ -102,9 +103,12 @@ def _with_roi(params: MetricParams) -> bool:
 
 
 def campaign_sourced(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Marketing-sourced pipeline, bookings, their shares and campaign ROI."""
+    """Marketing-sourced pipeline, bookings, their shares and campaign ROI.
+
+    RecordSpec: one row per campaign-sourced deal; ROI columns only by campaign.
+    """
     measure = measure_of(params, MEASURES, "campaign_sourced")
-    check_options(params, set())
+    read_options(params, "campaign_sourced", {})
     roi = _with_roi(params)
     if measure == "roi" and not roi:
         raise FilterUnsupported("campaign ROI can only be split or filtered by campaign",

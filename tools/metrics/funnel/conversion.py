@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from tools.base import MetricParams, MetricResult, ToolContext, Warning
 from tools.fiscal import Period
-from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.frame import RecordSpec
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.records import (
     finish,
     for_period,
     measure_of,
-    option,
     start,
 )
 from tools.metrics.funnel.speed import (
@@ -18,6 +18,7 @@ from tools.metrics.funnel.speed import (
     LEAD_JOINS,
     LEAD_LABELS,
 )
+from tools.query import column
 
 STAGES = {  # measure -> (cohort timestamp, cohort column, reached column, reached condition)
     "lead_to_opp": ("created_at", "leads", "converted_to_opp", "{opp} and {in_window}"),
@@ -55,16 +56,16 @@ def _spec(measure: str) -> RecordSpec:
     _, cohort, reached, _ = STAGES[measure]
     kept = "count(lead_id) filter (where not duplicate"
     columns = [
-        Column(f"{measure}_rate", f"{kept} and reached) / nullif({kept}), 0)", "ratio"),
-        Column(cohort, f"{kept})", "count", additive=True),
-        Column(reached, f"{kept} and reached)", "count", additive=True),
+        column(f"{measure}_rate", f"{kept} and reached) / nullif({kept}), 0)", "ratio"),
+        column(cohort, f"{kept})", "count", additive=True),
+        column(reached, f"{kept} and reached)", "count", additive=True),
     ]
     if measure == "lead_to_opp":
         columns += [
-            Column("converted_no_opp", f"{kept} and converted_no_opp)", "count",
+            column("converted_no_opp", f"{kept} and converted_no_opp)", "count",
                    additive=True),
-            Column("immature_leads", f"{kept} and immature)", "count", additive=True)]
-    columns.append(Column("duplicates_removed", "count(lead_id) filter (where duplicate)",
+            column("immature_leads", f"{kept} and immature)", "count", additive=True)]
+    columns.append(column("duplicates_removed", "count(lead_id) filter (where duplicate)",
                           "count", additive=True))
     return RecordSpec(
         name="lead_conversion",
@@ -78,10 +79,16 @@ def _spec(measure: str) -> RecordSpec:
         headline=f"{measure}_rate", columns=tuple(columns), count=cohort, dims=LEAD_DIMS)
 
 
+OPTIONS = {"window_days": Option(int, 90, 1, 3650)}
+
+
 def lead_conversion(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Share of a period's leads that became opportunities (or the next funnel stage)."""
+    """Share of a period's leads that became opportunities (or the next funnel stage).
+
+    RecordSpec: one row per lead; the measure picks the funnel stage.
+    """
     measure = measure_of(params, MEASURES, "lead_conversion")
-    days = option(params, "window_days", 90, {"window_days"}, 1, 3650)
+    days = read_options(params, "lead_conversion", OPTIONS)["window_days"]
     frame = start(ctx, params, _spec(measure), "quarter")
     cohort, _, _, reached = STAGES[measure]
     days_holder = frame.q.bind("window_days", days)

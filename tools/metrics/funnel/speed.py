@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, Warning
 from tools.fiscal import Period
-from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.frame import RecordSpec
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.records import (
     finish,
     for_period,
     measure_of,
-    option,
     start,
 )
+from tools.query import column
 
 LEAD_DIMS = (Dimension.lead_source, Dimension.campaign, Dimension.rep, Dimension.manager,
              Dimension.team, Dimension.region, Dimension.territory)
@@ -76,24 +77,24 @@ def _spec(measure: str) -> RecordSpec:
     decided = "count(lead_id) filter (where not pending"
     share = f") / nullif({decided}), 0)"
     columns = (
-        Column("median_response_minutes",
+        column("median_response_minutes",
                _finite("median(minutes) filter (where not pending)"), "count"),
-        Column("median_responded_minutes",
+        column("median_responded_minutes",
                "median(minutes) filter (where first_touch_at is not null)", "count"),
-        Column("p90_response_minutes",
+        column("p90_response_minutes",
                _finite("quantile_cont(minutes, 0.9) filter (where not pending)"), "count"),
-        Column("leads", f"{decided})", "count", additive=True),
-        Column("responded", "count(first_touch_at)", "count", additive=True),
-        *(Column(f"within_{m}_min_share", f"{decided} and minutes <= {m}{share}", "ratio")
+        column("leads", f"{decided})", "count", additive=True),
+        column("responded", "count(first_touch_at)", "count", additive=True),
+        *(column(f"within_{m}_min_share", f"{decided} and minutes <= {m}{share}", "ratio")
           for m in (5, 15, 60)),
-        Column("over_60_min_share", f"{decided} and minutes > 60 and not isinf(minutes){share}",
+        column("over_60_min_share", f"{decided} and minutes > 60 and not isinf(minutes){share}",
                "ratio"),
-        Column("never_share", f"{decided} and isinf(minutes){share}", "ratio"),
-        Column("connected_share", f"{decided} and connected{share}", "ratio"),
-        Column("pending_leads", "count(lead_id) filter (where pending)", "count", additive=True),
+        column("never_share", f"{decided} and isinf(minutes){share}", "ratio"),
+        column("connected_share", f"{decided} and connected{share}", "ratio"),
+        column("pending_leads", "count(lead_id) filter (where pending)", "count", additive=True),
     )
     if measure == "within_sla":  # the 15-minute band unless sla_minutes says otherwise
-        columns = (Column("within_sla_share", f"{decided} and within_sla{share}", "ratio"),
+        columns = (column("within_sla_share", f"{decided} and within_sla{share}", "ratio"),
                    *columns)
     headline = {"median": "median_response_minutes", "median_responded":
                 "median_responded_minutes", "p90": "p90_response_minutes",
@@ -110,12 +111,17 @@ def _spec(measure: str) -> RecordSpec:
         headline=headline, columns=columns, count="leads", dims=LEAD_DIMS)
 
 
+OPTIONS = {"max_wait_days": Option(int, 7, 0, 365), "sla_minutes": Option(int, 15, 1, 10_080)}
+
+
 def speed_to_lead(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Median and SLA bands of lead response time for leads created in the period."""
+    """Median and SLA bands of lead response time for leads created in the period.
+
+    RecordSpec: one row per lead with its minutes to first touch.
+    """
     measure = measure_of(params, SPEED_MEASURES, "speed_to_lead")
-    allowed = {"max_wait_days", "sla_minutes"}
-    wait = option(params, "max_wait_days", 7, allowed, 0, 365)
-    sla = option(params, "sla_minutes", 15, allowed, 1, 10_080)
+    opts = read_options(params, "speed_to_lead", OPTIONS)
+    wait, sla = opts["max_wait_days"], opts["sla_minutes"]
     frame = start(ctx, params, _spec(measure), "quarter")
     sql = SPEED_SQL.format(labels=LEAD_LABELS, joins=LEAD_JOINS, cutoff=frame.cutoff,
                            wait=frame.q.bind("max_wait_days", wait),

@@ -17,34 +17,35 @@ TOOLS: tuple[Tool, ...] = (
                      "decreased, won, lost, slipped past the period end, pushed out, moved "
                      "category; counts and amounts reconcile start + movements = end. Split by "
                      "opportunity for the deal list (measure picks the movement type).",
-         run=flow.pipeline_movement, measures=tuple(flow.MEASURES), default_period="quarter",
+         run=flow.pipeline_movement, measures=tuple(flow.SPEC.measures), default_period="quarter",
          group_by=flow.FLOW_DIMS),
     Tool(name="stage_conversion", title="Stage conversion",
          description="Share of deals entering each stage in the period that moved on to a later "
                      "stage or won (M25), from the stage history; skipped stages, regressions and "
                      "lost deals handled as METRICS defines. Measures: conversion (resolved "
                      "deals), include_open, stage_to_won. Split by stage for each stage.",
-         run=stages.stage_conversion, measures=tuple(stages.CONVERSION_MEASURES),
+         run=stages.stage_conversion, measures=tuple(stages.CONVERSION_SPEC.measures),
          default_period="ytd", group_by=STAGE_DIMS),
     Tool(name="stale_deals", title="Stale deals",
          description="Open deals with no activity or update for more than stale_days (option, "
                      "default the company setting): share, count or amount; split by opportunity "
                      "for the list, oldest touch first. A period keeps deals closing in it.",
-         run=stale.stale_deals, measures=tuple(stale.MEASURES), default_period="none",
+         run=stale.stale_deals, measures=tuple(stale.SPEC.measures), default_period="none",
          group_by=stale.STALE_DIMS),
     Tool(name="slipping_deals", title="Slipping deals",
          description="Slip rate of the period's pipeline (deals still open after the period end "
                      "with a later close date, by count or value; option snapshot = date the "
                      "pipeline is taken, default the day before the period), close-date pushes and "
                      "the stage regression rate (M27). Split by opportunity for the deal list.",
-         run=slip.slipping_deals, measures=tuple(slip.MEASURES), default_period="quarter",
+         run=slip.slipping_deals, measures=tuple(slip.SPEC.measures), default_period="quarter",
          group_by=flow.FLOW_DIMS),
     Tool(name="pipeline_velocity", title="Pipeline velocity",
          description="Revenue the open pipeline produces per day (M24): open deals x win rate x "
                      "average deal size / average sales cycle, the last three over the 4 full "
                      "fiscal quarters before the as-of date (or the period asked for); all inputs "
                      "listed. Option min_stage counts only open deals at or past that stage.",
-         run=velocity.pipeline_velocity, measures=tuple(velocity.MEASURES), default_period="none",
+         run=velocity.pipeline_velocity, measures=tuple(velocity.SPEC.measures),
+         default_period="none",
          group_by=velocity.VELOCITY_DIMS),
     Tool(name="deal_risk", title="Deal risk",
          description="Open deals flagged by explainable rules, one point per reason: no activity "
@@ -53,7 +54,7 @@ TOOLS: tuple[Tool, ...] = (
                      "amount_cut_pct (default 0.1), close date passed, longer in the stage than "
                      "the p75 of won deals. Split by opportunity for the ranked list with reasons; "
                      "a period keeps deals closing in it.",
-         run=risk.deal_risk, measures=tuple(risk.MEASURES), default_period="none",
+         run=risk.deal_risk, measures=tuple(risk.SPEC.measures), default_period="none",
          group_by=risk.STALE_DIMS),
     Tool(name="bottleneck", title="Process bottleneck",
          description="The open stage where deals get stuck (M81): per stage the share of deals now "
@@ -61,13 +62,13 @@ TOOLS: tuple[Tool, ...] = (
                      "score = stuck share x (1 - conversion), ranked, first row = the bottleneck. "
                      "Window: the period, default the 4 full fiscal quarters before the as-of "
                      "date. Filter by region, team, segment...",
-         run=neck.bottleneck, measures=("score",), default_period="none",
+         run=neck.bottleneck, measures=tuple(neck.SPEC.measures), default_period="none",
          group_by=neck.BOTTLENECK_DIMS),
     Tool(name="time_in_stage", title="Time in stage",
          description="Days deals spend in each stage (cumulative over repeat visits, M26): median, "
                      "p75 or mean over deals that left the stage in the period; deals still in a "
                      "stage are reported apart. Split by stage, region, team, segment...",
-         run=stages.time_in_stage, measures=tuple(stages.TIME_MEASURES), default_period="ytd",
+         run=stages.time_in_stage, measures=tuple(stages.TIME_SPEC.measures), default_period="ytd",
          group_by=TIME_DIMS),
 )
 """The tools this module contributes to the registry."""

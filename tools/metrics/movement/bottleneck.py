@@ -10,6 +10,7 @@ bottleneck and the other rows show why it won.
 from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
+from tools.metrics.core.spec import Headline, ToolSpec
 from tools.metrics.movement.common import (
     check_dims,
     days_between,
@@ -34,6 +35,9 @@ DEFINITION = (
     "= their amount. bottleneck_score = stuck_share x (1 - conversion); ranked by score, then "
     "stuck_amount, then pipeline order (METRICS M81). Window: the period, default the 4 full "
     "fiscal quarters before the as-of date.")
+
+SPEC = ToolSpec(name="bottleneck", definition=DEFINITION,
+                measures={"score": Headline("bottleneck_score", "ratio")})
 
 RANKING_SQL = """select stage, bottleneck_score, stuck_share, conversion as conversion_rate,
        median_days, p75_days, open_deals, stuck_deals, stuck_amount, entered
@@ -79,9 +83,11 @@ INPUTS = """conv as (
 )"""
 
 
-# Hand-written: stage visits rebuilt from history, scored per stage.
 def bottleneck(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Rank open stages by stuck share x (1 - conversion); the first row is the bottleneck."""
+    """Rank open stages by stuck share x (1 - conversion); the first row is the bottleneck.
+
+    Hand-written: stage visits rebuilt from history, scored per stage.
+    """
     check_dims(params, BOTTLENECK_DIMS, "Bottleneck")
     no_trend(params, "Bottleneck")
     if any(d != Dimension.stage for d in params.group_by):
@@ -105,7 +111,7 @@ def bottleneck(ctx: ToolContext, params: MetricParams) -> MetricResult:
         ranking += f"\nlimit {q.bind('top', params.top)}"
     sql = "with " + ",\n".join([visits_cte(ts), deals, paths, stage_time, inputs]) + "\n" + ranking
     warning = history_warning(ctx)
-    return finish(ctx, q, sql, metric="bottleneck", headline="bottleneck_score", unit="ratio",
-                  definition=DEFINITION, period=window, count="open_deals", params=params,
+    return finish(ctx, q, sql, SPEC, SPEC.headline(params), definition=DEFINITION,
+                  period=window, count="open_deals", params=params,
                   warnings=[warning] if warning else None,
                   empty_reason="INSUFFICIENT_HISTORY" if warning else "NO_DATA")

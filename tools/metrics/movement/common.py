@@ -17,13 +17,13 @@ from tools.base import (
     MetricResult,
     ToolContext,
     ToolInputError,
-    Unit,
     Warning,
 )
 from tools.fiscal import Period
 from tools.metrics.core import snapshots
-from tools.metrics.core.envelope import envelope, fetch, no_data
-from tools.query import Query
+from tools.metrics.core.envelope import fetch, no_data
+from tools.metrics.core.spec import Headline, ToolSpec
+from tools.query import Query, Select
 
 OPEN_FORECAST = "status = 'open' and coalesce(forecast_category, '') <> 'omitted'"
 """The M20 pipeline population (open, not omitted from the forecast)."""
@@ -112,20 +112,13 @@ def grouped(q: Query, params: MetricParams, body: str, measures: list[str], head
     if "opportunity" in dims:  # deal names are not unique: keep deals apart by id
         dims.insert(dims.index("opportunity") + 1, "opportunity_id")
     labels = [f"coalesce({d}, '(none)') as {d}" for d in dims]
-    conds = q.filters(params.filters)
-    sql = f"select {', '.join(labels + measures)}\nfrom {body}"
-    if conds:
-        sql += "\nwhere " + " and ".join(conds)
+    stmt = Select(labels + measures, body, q.filters(params.filters), column_separator=", ")
     if dims:
-        direction = "asc" if params.order == "asc" else "desc"
-        keys = ", ".join(dims)
+        stmt.group_by_all = True
+        stmt.rank(q, params, order_by or headline, dims)
         if "stage" in dims and params.top is None:
-            sql += f"\ngroup by all\norder by min(stage_order) nulls last, {keys}"
-        else:
-            sql += f"\ngroup by all\norder by {order_by or headline} {direction} nulls last, {keys}"
-        if params.top:
-            sql += f"\nlimit {q.bind('top', params.top)}"
-    return sql
+            stmt.order_by = ["min(stage_order) nulls last", *dims]
+    return stmt.sql()
 
 
 def leading(columns: list[str], names: Sequence[str]) -> list[str]:
@@ -135,11 +128,11 @@ def leading(columns: list[str], names: Sequence[str]) -> list[str]:
     return first + [c for c in columns if c not in first]
 
 
-def finish(ctx: ToolContext, q: Query, sql: str, *, metric: str, headline: str, unit: Unit,
+def finish(ctx: ToolContext, q: Query, sql: str, spec: ToolSpec, headline: Headline, *,
            definition: str, period: Period | None, count: str | None,
            params: MetricParams, warnings: list[Warning] | None = None,
            empty_reason: str = "NO_DATA") -> MetricResult:
-    """Run the statement and wrap it in the result envelope.
+    """Run the statement and return it as the spec's result (the one envelope).
 
     `count` names the column that sums to n_records (None: one record per row).
     """
@@ -148,9 +141,9 @@ def finish(ctx: ToolContext, q: Query, sql: str, *, metric: str, headline: str, 
     notes = list(warnings or [])
     if n == 0:
         notes.append(no_data(ctx, period, span=False))
-    return envelope(ctx, fetched, metric=metric, measure=headline, unit=unit,
-                    definition=definition, period=period, n_records=n,
-                    scalar=not params.group_by, empty_reason=empty_reason, warnings=notes)
+    return spec.result(ctx, fetched, headline, definition=definition, period=period,
+                       n_records=n, scalar=not params.group_by, empty_reason=empty_reason,
+                       warnings=notes)
 
 
 def history_warning(ctx: ToolContext) -> Warning | None:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
-from tools.metrics.core.envelope import headline_column
 from tools.metrics.core.periods import resolve_period
+from tools.metrics.core.spec import Headline, ToolSpec
 from tools.metrics.movement.common import (
     check_dims,
     dim_columns,
@@ -24,7 +24,7 @@ from tools.metrics.movement.common import (
     no_trend,
     snapshot,
 )
-from tools.query import Query
+from tools.query import Query, Select
 
 FLOW_DIMS = tuple(d for d in Dimension if d.value in (
     "opportunity", "rep", "manager", "team", "region", "territory", "product", "product_family",
@@ -43,7 +43,6 @@ TYPES = {"start": ("in_start", "start_amt"), **{k: (c, "amt") for k, c in ENTRIE
          **{k: (c, "amt") for k, c in EXITS.items()}, "end": ("in_end", "end_amt"),
          "pushed_out": (PUSHED, "amt"), "moved_category": (MOVED, "amt")}
 """Movement type -> (which deals, their amount for that type)."""
-MEASURES = {"net_change": "net_change_amount", **{k: f"{k}_amount" for k in TYPES}}
 
 DEFINITION = (
     "Pipeline = open deals not omitted from the forecast with a close date in the period "
@@ -56,6 +55,9 @@ DEFINITION = (
     "start pipeline still open with a later close date (slipped ones included); "
     "moved_category = those whose forecast category changed. Amounts in corporate currency "
     "at the end state; deals without amount count as 0 (METRICS §3 C, §1.7).")
+SPEC = ToolSpec(name="pipeline_movement", definition=DEFINITION, measures={
+    "net_change": Headline("net_change_amount", "currency"),
+    **{k: Headline(f"{k}_amount", "currency") for k in TYPES}})
 
 FLOWS_SQL = """s as (
   select opportunity_id, status, forecast_category, close_date, amount_corp, stage
@@ -122,21 +124,22 @@ def _deal_list(params: MetricParams, measure: str, headline: str, q: Query) -> s
             "cast(close_date as varchar) as end_close_date",
             "s_stage as start_stage", "stage as end_stage",
             "s_category as start_category", "forecast_category as end_category"]
-    conds = [cond, *q.filters(params.filters)]
     direction = "asc" if params.order == "asc" else "desc"
-    sql = (f"select {', '.join(cols)}\nfrom m\nwhere {' and '.join(conds)}\n"
-           f"order by {order} {direction}, opportunity_id")
+    stmt = Select(cols, "m", [cond, *q.filters(params.filters)],
+                  order_by=[f"{order} {direction}", "opportunity_id"], column_separator=", ")
     if params.top:
-        sql += f"\nlimit {q.bind('top', params.top)}"
-    return sql
+        stmt.limit = q.bind("top", params.top)
+    return stmt.sql()
 
 
-# Hand-written: compares the pipeline at two snapshots, deal by deal.
 def pipeline_movement(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Start and end pipeline of the period and every movement between them."""
+    """Start and end pipeline of the period and every movement between them.
+
+    Hand-written: compares the pipeline at two snapshots, deal by deal.
+    """
     check_dims(params, FLOW_DIMS, "Pipeline movement")
     no_trend(params, "Pipeline movement")
-    headline = headline_column(params, MEASURES, "pipeline_movement")
+    headline = SPEC.headline(params)
     measure = params.measure or "net_change"
     period = resolve_period(ctx, params, "quarter")
     if period.start > ctx.as_of:
@@ -150,10 +153,10 @@ def pipeline_movement(ctx: ToolContext, params: MetricParams) -> MetricResult:
         w0=q.bind("p_start", period.start), w1=q.bind("p_end", period.end),
         dims="".join(f", {d}" for d in dims))
     if Dimension.opportunity in params.group_by:
-        body, count = _deal_list(params, measure, headline, q), None
+        body, count = _deal_list(params, measure, headline.column, q), None
     else:
-        body, count = _summary(params, headline, q), "deals"
+        body, count = _summary(params, headline.column, q), "deals"
     sql = f"with {ctes}\n{body}"
     definition = f"{DEFINITION} Snapshots: end of {start_day} and end of {end_day}."
-    return finish(ctx, q, sql, metric="pipeline_movement", headline=headline, unit="currency",
-                  definition=definition, period=period, count=count, params=params)
+    return finish(ctx, q, sql, SPEC, headline, definition=definition, period=period,
+                  count=count, params=params)

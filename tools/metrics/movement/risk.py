@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext
-from tools.metrics.core.envelope import headline_column
+from tools.metrics.core.options import Option
+from tools.metrics.core.spec import Headline, ToolSpec
 from tools.metrics.movement.common import (
     check_dims,
     days_between,
@@ -23,13 +24,9 @@ from tools.metrics.movement.common import (
     snapshot,
     visits_cte,
 )
-from tools.metrics.movement.options import Option, read_options
 from tools.metrics.movement.stale import STALE_DIMS, touch_sql
-from tools.query import Query
+from tools.query import Query, Select
 
-MEASURES = {"count": "at_risk_deals", "amount": "at_risk_amount", "share": "at_risk_share"}
-OPTIONS = {"inactive_days": Option(int, None, 1, 3650), "max_pushes": Option(int, 2, 1, 100),
-           "amount_cut_pct": Option(float, 0.1, 0.0, 1.0), "min_score": Option(int, 1, 1, 6)}
 DEFINITION = (
     "Open deals as of the as-of date (closing in the period when one is given), one point per "
     "reason: no activity for more than inactive_days (default the stale_days setting, 30); "
@@ -37,6 +34,15 @@ DEFINITION = (
     "amount more than amount_cut_pct (default 10%) below its highest positive value; close date "
     "passed; in the current stage longer than the p75 of completed visits of that stage among "
     "won deals. At risk = score >= min_score (default 1).")
+SPEC = ToolSpec(
+    name="deal_risk", definition=DEFINITION,
+    measures={"count": Headline("at_risk_deals", "count"),
+              "amount": Headline("at_risk_amount", "currency"),
+              "share": Headline("at_risk_share", "ratio")},
+    options={"inactive_days": Option(int, None, 1, 3650), "max_pushes": Option(int, 2, 1, 100),
+             "amount_cut_pct": Option(float, 0.1, 0.0, 1.0), "min_score": Option(int, 1, 1, 6)})
+BY_SCORE = Headline("score", "count")
+"""By deal the rows are the deals at risk, ranked by their number of reasons."""
 
 HISTORY = """pushes as (
   select opportunity_id, count(*) filter (where close_date > prev_close) as pushes,
@@ -94,13 +100,15 @@ FLAGS = """flags as (
 REASONS = ("inactive", "pushed", "regressed", "amount_cut", "past_close", "long_in_stage")
 
 
-# Hand-written: rule flags per open deal with their reasons, not an aggregate.
 def deal_risk(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Flag open deals by explainable rules; rank them by the number of reasons."""
+    """Flag open deals by explainable rules; rank them by the number of reasons.
+
+    Hand-written: rule flags per open deal with their reasons, not an aggregate.
+    """
     check_dims(params, STALE_DIMS, "Deal risk")
     no_trend(params, "Deal risk")
-    opts = read_options(params, OPTIONS)
-    headline = headline_column(params, MEASURES, "deal_risk")
+    opts = SPEC.read_options(params)
+    headline = SPEC.headline(params)
     q = Query()
     ts, day = q.bind("as_of_ts", end_of(ctx.as_of)), q.bind("as_of", ctx.as_of)
     src = snapshot(ctx, q, ctx.as_of, "deals_ts")
@@ -125,22 +133,20 @@ def deal_risk(ctx: ToolContext, params: MetricParams) -> MetricResult:
                          cut=q.bind("cut", opts["amount_cut_pct"]))]
     at_risk = f"score >= {q.bind('min_score', opts['min_score'])}"
     if Dimension.opportunity in params.group_by:
-        body, headline, count = _deal_list(q, params, at_risk), "score", None
+        body, headline, count = _deal_list(q, params, at_risk), BY_SCORE, None
     else:
         body = grouped(q, params, "scored", [
             f"count(*) filter (where {at_risk}) as at_risk_deals",
             f"count(*) filter (where {at_risk}) / nullif(count(*), 0) as at_risk_share",
             f"sum(amount_corp) filter (where {at_risk}) as at_risk_amount",
             "count(*) as open_deals", "sum(amount_corp) as open_amount",
-            *[f"count(*) filter (where {r}) as {r}_deals" for r in REASONS]], headline)
+            *[f"count(*) filter (where {r}) as {r}_deals" for r in REASONS]], headline.column)
         count = "open_deals"
-    unit = {"at_risk_share": "ratio", "at_risk_amount": "currency"}.get(headline, "count")
     definition = (f"{DEFINITION} Thresholds used: inactive_days={inactive}, "
                   f"max_pushes={opts['max_pushes']}, amount_cut_pct={opts['amount_cut_pct']}, "
                   f"min_score={opts['min_score']}.")
-    return finish(ctx, q, "with " + ",\n".join(ctes) + "\n" + body, metric="deal_risk",
-                  headline=headline, unit=unit, definition=definition,  # type: ignore[arg-type]
-                  period=period, count=count, params=params)
+    return finish(ctx, q, "with " + ",\n".join(ctes) + "\n" + body, SPEC, headline,
+                  definition=definition, period=period, count=count, params=params)
 
 
 def _deal_list(q: Query, params: MetricParams, at_risk: str) -> str:
@@ -148,10 +154,10 @@ def _deal_list(q: Query, params: MetricParams, at_risk: str) -> str:
               if d not in (Dimension.opportunity, Dimension.rep)]
     cols = ["opportunity", "opportunity_id", "rep", *others, "score", "reasons",
             "amount_corp as amount", "stage", "cast(close_date as varchar) as close_date"]
-    where = " and ".join([at_risk, *q.filters(params.filters)])
     direction = "asc" if params.order == "asc" else "desc"
-    sql = (f"select {', '.join(cols)}\nfrom scored\nwhere {where}\n"
-           f"order by score {direction}, amount_corp desc nulls last, opportunity_id")
+    stmt = Select(cols, "scored", [at_risk, *q.filters(params.filters)],
+                  order_by=[f"score {direction}", "amount_corp desc nulls last", "opportunity_id"],
+                  column_separator=", ")
     if params.top:
-        sql += f"\nlimit {q.bind('top', params.top)}"
-    return sql
+        stmt.limit = q.bind("top", params.top)
+    return stmt.sql()

@@ -12,9 +12,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError, Warning
-from tools.metrics.core.envelope import headline_column
+from tools.base import (
+    Dimension,
+    MetricParams,
+    MetricResult,
+    ToolContext,
+    ToolInputError,
+    Unit,
+    Warning,
+)
+from tools.metrics.core.options import Option
 from tools.metrics.core.periods import resolve_period
+from tools.metrics.core.spec import Headline, ToolSpec
 from tools.metrics.movement.common import (
     OPEN_FORECAST,
     check_dims,
@@ -28,11 +37,8 @@ from tools.metrics.movement.common import (
     visits_cte,
 )
 from tools.metrics.movement.flow import FLOW_DIMS
-from tools.metrics.movement.options import Option, read_options
-from tools.query import Query
+from tools.query import Query, Select
 
-MEASURES = {"slip_rate": "slip_rate", "slip_rate_value": "slip_rate_value",
-            "pushes": "pushes", "regression_rate": "regression_rate"}
 LISTS = {"slip_rate": ("slipped", "snapshot_amount"), "slip_rate_value": ("slipped",
                                                                           "snapshot_amount"),
          "pushes": ("pushes > 0", "pushes"), "regression_rate": ("regressed", "amount")}
@@ -40,7 +46,6 @@ LISTS = {"slip_rate": ("slipped", "snapshot_amount"), "slip_rate_value": ("slipp
 LEADS = {"pushes": ("pushed_deals", "deals"),
          "regression_rate": ("regressed_deals", "stage_changed_deals", "reopened_deals")}
 """Columns that explain each headline, placed right after it."""
-OPTIONS = {"snapshot": Option(date, None)}
 DEFINITION = (
     "slip_rate = deals of the period's pipeline at the snapshot (open, not omitted, close date "
     "in the period; option snapshot, default the day before the period) still open at the "
@@ -49,6 +54,12 @@ DEFINITION = (
     "close_date > prev_close_date). regression_rate = deals moved from an open stage back to a "
     "lower open stage / deals whose stage changed in the period; reopened closed deals are "
     "counted apart (METRICS M27).")
+SPEC = ToolSpec(name="slipping_deals", definition=DEFINITION, measures={
+    "slip_rate": Headline("slip_rate", "ratio"),
+    "slip_rate_value": Headline("slip_rate_value", "ratio"),
+    "pushes": Headline("pushes", "count"),
+    "regression_rate": Headline("regression_rate", "ratio")},
+    options={"snapshot": Option(date, None)})
 
 PER_DEAL = """pushes as (
   select opportunity_id, count(*) as pushes
@@ -97,11 +108,12 @@ SUMMARY = [
     "count(*) filter (where regressed) as regressed_deals",
     "count(*) filter (where changed) as stage_changed_deals",
     "count(*) filter (where reopened) as reopened_deals"]
-UNITS = {"slip_rate": "ratio", "slip_rate_value": "ratio", "pushes": "count",
-         "regression_rate": "ratio", "snapshot_amount": "currency", "amount": "currency"}
+LIST_UNITS: dict[str, Unit] = {"snapshot_amount": "currency", "pushes": "count",
+                               "amount": "currency"}
+"""The unit of each column a deal list is ranked by (LISTS)."""
 
 
-def _deal_list(q: Query, params: MetricParams, measure: str) -> tuple[str, str]:
+def _deal_list(q: Query, params: MetricParams, measure: str) -> tuple[str, Headline]:
     cond, order = LISTS[measure]
     others = [d.value for d in params.group_by if d != Dimension.opportunity]
     first = ["amount_corp as amount"] if order == "amount" else [order, "amount_corp as amount"]
@@ -109,25 +121,24 @@ def _deal_list(q: Query, params: MetricParams, measure: str) -> tuple[str, str]:
             "cast(snapshot_close_date as varchar) as snapshot_close_date",
             "cast(close_date as varchar) as close_date", "pushes", "slipped", "regressed",
             "reopened"]
-    where = " and ".join([cond, *q.filters(params.filters)])
-    direction = "asc" if params.order == "asc" else "desc"
-    sql = (f"select {', '.join(cols)}\nfrom d\nwhere {where}\n"
-           f"order by {order} {direction} nulls last, opportunity_id")
-    if params.top:
-        sql += f"\nlimit {q.bind('top', params.top)}"
-    return sql, order
+    stmt = Select(cols, "d", [cond, *q.filters(params.filters)], column_separator=", ")
+    return stmt.rank(q, params, order, ["opportunity_id"]).sql(), Headline(order,
+                                                                          LIST_UNITS[order])
 
 
-# Hand-written: a snapshot compared with the deals' later history.
 def slipping_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Slip rate of the period's pipeline, close-date pushes and stage regressions."""
+    """Slip rate of the period's pipeline, close-date pushes and stage regressions.
+
+    Hand-written: a snapshot compared with the deals' later history.
+    """
     check_dims(params, FLOW_DIMS, "Slipping deals")
     no_trend(params, "Slipping deals")
-    headline = headline_column(params, MEASURES, "slipping_deals")
+    headline = SPEC.headline(params)
     measure = params.measure or "slip_rate"
     period = resolve_period(ctx, params, "quarter")
     end_day = min(period.end, ctx.as_of)
-    snap_day = read_options(params, OPTIONS)["snapshot"] or period.start - timedelta(days=1)
+    snap_day = (SPEC.read_options(params)["snapshot"]
+                or period.start - timedelta(days=1))
     if snap_day >= end_day:
         raise ToolInputError(f"the snapshot ({snap_day}) must be before {end_day}",
                              options=["the day before the period starts"])
@@ -143,14 +154,14 @@ def slipping_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
         body, headline = _deal_list(q, params, measure)
         count = None
     else:
-        body = grouped(q, params, "d", leading(SUMMARY, LEADS.get(measure, ())), headline)
+        body = grouped(q, params, "d", leading(SUMMARY, LEADS.get(measure, ())),
+                       headline.column)
     notes = []
     if end_day < period.end and measure != "regression_rate":
         notes.append(Warning(code="PERIOD_IN_PROGRESS",
                              message=f"{period.label} ends {period.end}; slips are counted as of "
                                      f"{end_day}."))
     definition = f"{DEFINITION} Snapshot: end of {snap_day}; outcome: end of {end_day}."
-    return finish(ctx, q, "with " + ",\n".join(ctes) + "\n" + body, metric="slipping_deals",
-                  headline=headline, unit=UNITS.get(headline, "count"),  # type: ignore[arg-type]
+    return finish(ctx, q, "with " + ",\n".join(ctes) + "\n" + body, SPEC, headline,
                   definition=definition, period=period, count=count, params=params,
                   warnings=notes)

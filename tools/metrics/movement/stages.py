@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext
 from tools.fiscal import Period
-from tools.metrics.core.envelope import headline_column
 from tools.metrics.core.periods import resolve_period
+from tools.metrics.core.spec import Headline, ToolSpec
 from tools.metrics.movement.common import (
     check_dims,
     days_between,
@@ -48,10 +48,13 @@ TIME_DEFINITION = (
     "of the median and reported separately as open_now / median_open_days (METRICS M26). "
     "Without a split by stage, all stages are pooled.")
 
-CONVERSION_MEASURES = {"conversion": "conversion_rate",
-                       "include_open": "conversion_rate_incl_open",
-                       "stage_to_won": "stage_to_won_rate"}
-TIME_MEASURES = {"median": "median_days", "p75": "p75_days", "mean": "avg_days"}
+CONVERSION_SPEC = ToolSpec(name="stage_conversion", definition=CONVERSION_DEFINITION, measures={
+    "conversion": Headline("conversion_rate", "ratio"),
+    "include_open": Headline("conversion_rate_incl_open", "ratio"),
+    "stage_to_won": Headline("stage_to_won_rate", "ratio")})
+TIME_SPEC = ToolSpec(name="time_in_stage", definition=TIME_DEFINITION, measures={
+    "median": Headline("median_days", "days"), "p75": Headline("p75_days", "days"),
+    "mean": Headline("avg_days", "days")})
 
 
 def _deals(src: str, params: MetricParams) -> str:
@@ -130,12 +133,12 @@ def stage_ctes(q: Query, period: Period, ts: str) -> tuple[str, str]:
     return PATHS.format(p0=p0, p1=p1), STAGE_TIME.format(p0=p0, p1=p1, duration=duration)
 
 
-def _run(ctx: ToolContext, params: MetricParams, metric: str) -> MetricResult:
-    conversion = metric == "stage_conversion"
+def _run(ctx: ToolContext, params: MetricParams, spec: ToolSpec) -> MetricResult:
+    conversion = spec is CONVERSION_SPEC
     title = "Stage conversion" if conversion else "Time in stage"
     check_dims(params, STAGE_DIMS if conversion else TIME_DIMS, title)
     no_trend(params, title)
-    headline = headline_column(params, CONVERSION_MEASURES if conversion else TIME_MEASURES, metric)
+    headline = spec.headline(params)
     period = resolve_period(ctx, params, "ytd")
     q = Query()
     ts = q.bind("as_of_ts", end_of(ctx.as_of))
@@ -143,22 +146,26 @@ def _run(ctx: ToolContext, params: MetricParams, metric: str) -> MetricResult:
     deals = _deals(snapshot(ctx, q, ctx.as_of, "deals_ts"), params)
     ctes = [visits_cte(ts), deals, paths if conversion else stage_time]
     body = grouped(q, params, _labelled(params, "paths" if conversion else "stage_time"),
-                   CONVERSION_COLUMNS if conversion else TIME_COLUMNS, headline)
+                   CONVERSION_COLUMNS if conversion else TIME_COLUMNS, headline.column)
     warning = history_warning(ctx)
-    return finish(ctx, q, "with " + ",\n".join(ctes) + "\n" + body, metric=metric,
-                  headline=headline, unit="ratio" if conversion else "days",
-                  definition=CONVERSION_DEFINITION if conversion else TIME_DEFINITION,
-                  period=period, count="entered" if conversion else "deals", params=params,
+    return finish(ctx, q, "with " + ",\n".join(ctes) + "\n" + body, spec, headline,
+                  definition=spec.definition, period=period,
+                  count="entered" if conversion else "deals", params=params,
                   warnings=[warning] if warning else None,
                   empty_reason="INSUFFICIENT_HISTORY" if warning else "NO_DATA")
 
 
-# Hand-written: walks the stage visits rebuilt from history.
 def stage_conversion(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Share of each stage's entry cohort that moved forward, from history (M25)."""
-    return _run(ctx, params, "stage_conversion")
+    """Share of each stage's entry cohort that moved forward, from history (M25).
+
+    Hand-written: walks the stage visits rebuilt from history.
+    """
+    return _run(ctx, params, CONVERSION_SPEC)
 
 
 def time_in_stage(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Median (p75, mean) cumulative days per deal in each stage, censored visits apart (M26)."""
-    return _run(ctx, params, "time_in_stage")
+    """Median (p75, mean) cumulative days per deal in each stage, censored visits apart (M26).
+
+    Hand-written: walks the stage visits rebuilt from history.
+    """
+    return _run(ctx, params, TIME_SPEC)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tools.base import Dimension, MetricParams, MetricResult, ToolContext, Unit
-from tools.metrics.core.envelope import headline_column
+from tools.base import Dimension, MetricParams, MetricResult, ToolContext
+from tools.metrics.core.options import Option
+from tools.metrics.core.spec import Headline, ToolSpec
 from tools.metrics.movement.common import (
     check_dims,
     dim_columns,
@@ -20,17 +21,15 @@ from tools.metrics.movement.common import (
     no_trend,
     snapshot,
 )
-from tools.metrics.movement.options import Option, read_options
-from tools.query import Query
+from tools.query import Query, Select
 
 STALE_DIMS = tuple(d for d in Dimension if d.value in (
     "opportunity", "rep", "manager", "team", "region", "territory", "product", "product_family",
     "industry", "segment", "deal_type", "lead_source", "account", "stage", "forecast_category"))
-MEASURES = {"share": "stale_share", "count": "stale_deals", "amount": "stale_amount"}
-UNITS: dict[str, Unit] = {"stale_share": "ratio", "stale_deals": "count",
-                          "stale_amount": "currency", "days_since_touch": "days",
-                          "amount": "currency"}
-LIST_HEADLINE = {"share": "days_since_touch", "count": "days_since_touch", "amount": "amount"}
+LIST_HEADLINE = {"share": Headline("days_since_touch", "days"),
+                 "count": Headline("days_since_touch", "days"),
+                 "amount": Headline("amount", "currency")}
+"""By deal the rows are the stale deals, ranked by what the measure weighs."""
 DEFINITION = (
     "Open deals as of the as-of date whose last touch (last activity date, else last update, "
     "else creation) is more than stale_days before it (option stale_days, default the company "
@@ -59,15 +58,21 @@ def touch_sql(ctx: ToolContext, q: Query, src: str, columns: list[str]) -> str:
              group by 1) h on h.opportunity_id = o.opportunity_id)"""
 
 
-STALE_OPTIONS = {"stale_days": Option(int, None, 1, 3650)}
+SPEC = ToolSpec(
+    name="stale_deals", definition=DEFINITION,
+    measures={"share": Headline("stale_share", "ratio"), "count": Headline("stale_deals", "count"),
+              "amount": Headline("stale_amount", "currency")},
+    options={"stale_days": Option(int, None, 1, 3650)})
 
 
-# Hand-written: each deal's last touch comes from activities and updates.
 def stale_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Share (count, amount) of open deals untouched for more than stale_days."""
+    """Share (count, amount) of open deals untouched for more than stale_days.
+
+    Hand-written: each deal's last touch comes from activities and updates.
+    """
     check_dims(params, STALE_DIMS, "Stale deals")
     no_trend(params, "Stale deals")
-    opts = read_options(params, STALE_OPTIONS)
+    opts = SPEC.read_options(params)
     stale_days = opts["stale_days"] or ctx.settings.stale_days
     q = Query()
     src = snapshot(ctx, q, ctx.as_of, "as_of_ts")
@@ -83,19 +88,16 @@ def stale_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
             f"as days_since_touch, last_touch < {cutoff} as stale\n"
             f"  from {touch_sql(ctx, q, src, cols)}\n  where {' and '.join(conds)}\n)")
     measure = params.measure or "share"
-    headline = headline_column(params, MEASURES, "stale_deals")
+    headline = SPEC.headline(params)
     if Dimension.opportunity in params.group_by:
         headline = LIST_HEADLINE[measure]
         others = [d.value for d in params.group_by if d != Dimension.opportunity]
-        select = ", ".join(["opportunity", "opportunity_id", *others, "stage",
-                            "amount_corp as amount", "cast(close_date as varchar) as close_date",
-                            "cast(last_touch as varchar) as last_touch", "days_since_touch"])
-        where = " and ".join(["stale", *q.filters(params.filters)])
-        direction = "asc" if params.order == "asc" else "desc"
-        body = (f"select {select}\nfrom d\nwhere {where}\n"
-                f"order by {headline} {direction} nulls last, opportunity_id")
-        if params.top:
-            body += f"\nlimit {q.bind('top', params.top)}"
+        select = ["opportunity", "opportunity_id", *others, "stage", "amount_corp as amount",
+                  "cast(close_date as varchar) as close_date",
+                  "cast(last_touch as varchar) as last_touch", "days_since_touch"]
+        body = Select(select, "d", ["stale", *q.filters(params.filters)],
+                      column_separator=", ").rank(q, params, headline.column,
+                                                  ["opportunity_id"]).sql()
         count = None
     else:
         body = grouped(q, params, "d", [
@@ -105,9 +107,8 @@ def stale_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
             "sum(amount_corp) as open_amount",
             "sum(amount_corp) filter (where stale) / nullif(sum(amount_corp), 0) "
             "as stale_value_share",
-            "median(days_since_touch) as median_days_since_touch"], headline)
+            "median(days_since_touch) as median_days_since_touch"], headline.column)
         count = "open_deals"
     definition = f"{DEFINITION} stale_days = {stale_days}."
-    return finish(ctx, q, f"with {base}\n{body}", metric="stale_deals", headline=headline,
-                  unit=UNITS[headline],
-                  definition=definition, period=period, count=count, params=params)
+    return finish(ctx, q, f"with {base}\n{body}", SPEC, headline, definition=definition,
+                  period=period, count=count, params=params)

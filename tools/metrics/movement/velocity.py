@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
 from tools.fiscal import Period
-from tools.metrics.core.envelope import headline_column
+from tools.metrics.core.options import Option
+from tools.metrics.core.spec import Headline, ToolSpec
 from tools.metrics.movement.common import (
     OPEN_FORECAST,
     check_dims,
@@ -20,14 +21,11 @@ from tools.metrics.movement.common import (
     no_trend,
     snapshot,
 )
-from tools.metrics.movement.options import Option, read_options
 from tools.query import Query
 
 VELOCITY_DIMS = tuple(d for d in Dimension if d.value in (
     "rep", "manager", "team", "region", "territory", "product", "product_family", "industry",
     "segment", "deal_type", "lead_source"))
-MEASURES = {"per_day": "pipeline_velocity_per_day", "per_quarter": "pipeline_velocity_per_quarter"}
-OPTIONS = {"min_stage": Option(str, None)}
 DEFINITION = (
     "pipeline_velocity_per_day = open_deals x win_rate x avg_deal_size / avg_cycle_days "
     "(METRICS M24). "
@@ -38,6 +36,11 @@ DEFINITION = (
     "mean days from creation to close of won deals (M06). NULL when an input is missing or the "
     "cycle is 0. pipeline_velocity_per_quarter = per day x the days of the as-of date's fiscal "
     "quarter.")
+SPEC = ToolSpec(
+    name="pipeline_velocity", definition=DEFINITION,
+    measures={"per_day": Headline("pipeline_velocity_per_day", "currency"),
+              "per_quarter": Headline("pipeline_velocity_per_quarter", "currency")},
+    options={"min_stage": Option(str, None)})
 
 
 def trailing_quarters(ctx: ToolContext, n: int = 4) -> Period:
@@ -61,16 +64,19 @@ def _qualified(ctx: ToolContext, q: Query, min_stage: str | None) -> str:
             f"from opportunity_stages where stage_name = {holder})")
 
 
-# Hand-written: an open snapshot combined with trailing quarters' won deals.
 def pipeline_velocity(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Expected revenue per day from today's open pipeline, with its four inputs."""
+    """Expected revenue per day from today's open pipeline, with its four inputs.
+
+    Hand-written: an open snapshot combined with trailing quarters' won deals.
+    """
     check_dims(params, VELOCITY_DIMS, "Pipeline velocity")
     no_trend(params, "Pipeline velocity")
-    headline = headline_column(params, MEASURES, "pipeline_velocity")
+    headline = SPEC.headline(params)
     window = params.period.as_period() if params.period else trailing_quarters(ctx)
     q = Query()
     src = snapshot(ctx, q, ctx.as_of, "as_of_ts")
-    qualified = _qualified(ctx, q, read_options(params, OPTIONS)["min_stage"])
+    min_stage = SPEC.read_options(params)["min_stage"]
+    qualified = _qualified(ctx, q, min_stage)
     in_window = q.between("close_date", window, "w")
     won = f"status = 'won' and {in_window}"
     open_n = f"count(*) filter (where {qualified})"
@@ -89,6 +95,6 @@ def pipeline_velocity(ctx: ToolContext, params: MetricParams) -> MetricResult:
                 f"count(*) filter (where {won}) as won_deals",
                 f"count(*) filter (where status in ('won', 'lost') and {in_window}) "
                 "as closed_deals"]
-    body = grouped(q, params, src, measures, headline)
-    return finish(ctx, q, body, metric="pipeline_velocity", headline=headline, unit="currency",
-                  definition=DEFINITION, period=window, count="open_deals", params=params)
+    body = grouped(q, params, src, measures, headline.column)
+    return finish(ctx, q, body, SPEC, headline, definition=DEFINITION, period=window,
+                  count="open_deals", params=params)

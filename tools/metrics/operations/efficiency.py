@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext
 from tools.fiscal import Period
-from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.frame import RecordSpec
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.records import (
     finish,
     for_period,
     measure_of,
-    option,
     start,
 )
+from tools.query import column
 
 MEASURES = ("sla", "automation", "resolution_time", "backlog", "volume")
 DIMS = (Dimension.request_type,)
@@ -46,24 +47,27 @@ BACKLOG_SQL = """r as (
   where b.b_end >= b.b_start{priority}
 )"""
 
+OPTIONS = {"priority": Option(str, "")}
+"""priority: a comma-separated list of the request priorities to count (default: all)."""
+
 N = "count(request_id)"
 COHORT_COLUMNS = (
-    Column("sla_attainment", f"{N} filter (where met) / nullif({N} filter (where met or "
+    column("sla_attainment", f"{N} filter (where met) / nullif({N} filter (where met or "
            "breached), 0)", "ratio"),
-    Column("requests", N, "count", additive=True),
-    Column("met", f"{N} filter (where met)", "count", additive=True),
-    Column("breached", f"{N} filter (where breached)", "count", additive=True),
-    Column("pending", f"{N} filter (where pending)", "count", additive=True),
-    Column("automation_rate", f"{N} filter (where resolved and automated) / nullif({N} filter "
+    column("requests", N, "count", additive=True),
+    column("met", f"{N} filter (where met)", "count", additive=True),
+    column("breached", f"{N} filter (where breached)", "count", additive=True),
+    column("pending", f"{N} filter (where pending)", "count", additive=True),
+    column("automation_rate", f"{N} filter (where resolved and automated) / nullif({N} filter "
            "(where resolved), 0)", "ratio"),
-    Column("resolved", f"{N} filter (where resolved)", "count", additive=True),
-    Column("median_resolution_hours", "median(resolution_hours)", "count"),
-    Column("without_sla", f"{N} filter (where due_at is null)", "count", additive=True),
+    column("resolved", f"{N} filter (where resolved)", "count", additive=True),
+    column("median_resolution_hours", "median(resolution_hours)", "count"),
+    column("without_sla", f"{N} filter (where due_at is null)", "count", additive=True),
 )
 BACKLOG_COLUMNS = (
-    Column("backlog", N, "count", additive=True),
-    Column("overdue", f"{N} filter (where due_at < at_end)", "count", additive=True),
-    Column("median_age_days", "median(date_diff('second', created_at, at_end) / 86400.0)",
+    column("backlog", N, "count", additive=True),
+    column("overdue", f"{N} filter (where due_at < at_end)", "count", additive=True),
+    column("median_age_days", "median(date_diff('second', created_at, at_end) / 86400.0)",
            "days"),
 )
 HEADLINES = {"sla": "sla_attainment", "automation": "automation_rate",
@@ -80,9 +84,12 @@ BACKLOG_DEFINITION = (
 
 
 def ops_efficiency(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """SLA attainment, automation, resolution time, volume or backlog of sales-ops requests."""
+    """SLA attainment, automation, resolution time, volume or backlog of sales-ops requests.
+
+    RecordSpec: one row per request (or per open request, for the backlog).
+    """
     measure = measure_of(params, MEASURES, "ops_efficiency")
-    priorities = option(params, "priority", "", {"priority"})
+    priorities = read_options(params, "ops_efficiency", OPTIONS)["priority"]
     if measure == "backlog":
         spec = RecordSpec("ops_efficiency", BACKLOG_DEFINITION, "backlog", BACKLOG_COLUMNS,
                           "backlog", DIMS)

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError, Warning
 from tools.fiscal import Period
-from tools.metrics.core.frame import Column, RecordSpec
-from tools.metrics.core.records import finish, for_period, option, start
+from tools.metrics.core.frame import RecordSpec
+from tools.metrics.core.options import Option, read_options
+from tools.metrics.core.records import finish, for_period, start
 from tools.metrics.core.spec import source
+from tools.query import column
 
 RECON_MEASURES = ("accuracy", "aggregate", "match_rate", "discrepancy")
 RECON_DIMS = (Dimension.opportunity, Dimension.account, Dimension.region, Dimension.segment,
               Dimension.industry)
-OPTIONS = {"key_level", "timing_window_days", "abs_tolerance", "rel_tolerance"}
-LEVELS = ("auto", "opportunity", "account_month")
+OPTIONS = {"key_level": Option(str, "auto", choices=("auto", "opportunity", "account_month")),
+           "timing_window_days": Option(int, 0, 0, 365),
+           "abs_tolerance": Option(float, 1.0, 0, 1e9), "rel_tolerance": Option(float, 0.005, 0, 1)}
 
 RECON_SQL = """opps as (select * from {src}),
 won as (select opportunity_id from opps where status = 'won'),
@@ -91,20 +94,20 @@ r as (
 
 ABS_L = "sum(abs(ledger))"
 COLUMNS = (
-    Column("revenue_reporting_accuracy",  # greatest() skips nulls: keep Σ|L| = 0 null
+    column("revenue_reporting_accuracy",  # greatest() skips nulls: keep Σ|L| = 0 null
            f"case when {ABS_L} > 0 then greatest(0, 1 - sum(abs_diff) / {ABS_L}) end", "ratio"),
-    Column("aggregate_accuracy", "1 - abs(sum(crm) - sum(ledger)) / nullif(abs(sum(ledger)), 0)",
+    column("aggregate_accuracy", "1 - abs(sum(crm) - sum(ledger)) / nullif(abs(sum(ledger)), 0)",
            "ratio"),
-    Column("match_rate", "count(key) filter (where matched) / nullif(count(key), 0)", "ratio"),
-    Column("crm_amount", "coalesce(sum(crm), 0)", "currency", additive=True),
-    Column("ledger_amount", "coalesce(sum(ledger), 0)", "currency", additive=True),
-    Column("difference_amount", "coalesce(sum(diff), 0)", "currency", additive=True),
-    Column("discrepancy_amount", "coalesce(sum(abs_diff), 0)", "currency", additive=True),
-    Column("keys", "count(key)", "count", additive=True),
-    Column("mismatched_keys", "count(key) filter (where not matched)", "count", additive=True),
-    Column("ledger_without_fx", "coalesce(sum(fx_missing), 0)", "count", additive=True),
+    column("match_rate", "count(key) filter (where matched) / nullif(count(key), 0)", "ratio"),
+    column("crm_amount", "coalesce(sum(crm), 0)", "currency", additive=True),
+    column("ledger_amount", "coalesce(sum(ledger), 0)", "currency", additive=True),
+    column("difference_amount", "coalesce(sum(diff), 0)", "currency", additive=True),
+    column("discrepancy_amount", "coalesce(sum(abs_diff), 0)", "currency", additive=True),
+    column("keys", "count(key)", "count", additive=True),
+    column("mismatched_keys", "count(key) filter (where not matched)", "count", additive=True),
+    column("ledger_without_fx", "coalesce(sum(fx_missing), 0)", "count", additive=True),
 )
-STATUS = Column("status", (
+STATUS = column("status", (
     "case when count(key) <> 1 then 'several keys' when bool_and(matched) then 'matched' "
     "when not bool_or(in_ledger) then 'crm_only' when not bool_or(in_crm) then 'ledger_only' "
     "else 'mismatched' end"), "count")
@@ -132,11 +135,12 @@ def _measure(params: MetricParams) -> str:
 
 
 def revenue_reporting_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Key-level accuracy of CRM bookings against the ledger, or the discrepancy list."""
+    """Key-level accuracy of CRM bookings against the ledger, or the discrepancy list.
+
+    RecordSpec: one row per reconciliation key.
+    """
     measure = _measure(params)
-    level = option(params, "key_level", "auto", OPTIONS)
-    if level not in LEVELS:
-        raise ToolInputError(f"key_level must be one of {', '.join(LEVELS)}", options=list(LEVELS))
+    opts = read_options(params, "revenue_reporting_accuracy", OPTIONS)
     listed = Dimension.opportunity in params.group_by
     spec = RecordSpec("revenue_reporting_accuracy", DEFINITION, HEADLINES[measure],
                       COLUMNS + ((STATUS,) if listed else ()), "keys", RECON_DIMS)
@@ -144,11 +148,10 @@ def revenue_reporting_accuracy(ctx: ToolContext, params: MetricParams) -> Metric
     q = frame.q
     sql = RECON_SQL.format(
         src=source(ctx, q), corp=q.bind("corp", ctx.settings.corporate_currency),
-        level=q.bind("key_level", level), as_of=frame.as_of,
-        window=q.bind("timing_window_days",
-                      option(params, "timing_window_days", 0, OPTIONS, 0, 365)),
-        abs_tol=q.bind("abs_tolerance", option(params, "abs_tolerance", 1.0, OPTIONS, 0, 1e9)),
-        rel_tol=q.bind("rel_tolerance", option(params, "rel_tolerance", 0.005, OPTIONS, 0, 1)))
+        level=q.bind("key_level", opts["key_level"]), as_of=frame.as_of,
+        window=q.bind("timing_window_days", opts["timing_window_days"]),
+        abs_tol=q.bind("abs_tolerance", opts["abs_tolerance"]),
+        rel_tol=q.bind("rel_tolerance", opts["rel_tolerance"]))
     result = finish(frame, sql)
     missing = result.total("ledger_without_fx")
     if missing:

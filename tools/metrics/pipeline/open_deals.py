@@ -69,7 +69,10 @@ def count_spec(kind: str) -> MetricSpec:
 
 
 def opportunity_count(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Count deals; open deals ignore the period unless one is given explicitly."""
+    """Count deals; open deals ignore the period unless one is given explicitly.
+
+    MetricSpec: one spec per population (count_spec), chosen by the measure.
+    """
     kind = params.measure or "open"
     spec = count_spec(kind)
     if kind.startswith("open") and params.period is None and not params.time_grain:

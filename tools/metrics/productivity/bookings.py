@@ -6,8 +6,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from tools.base import (
-    MAX_DATE,
-    MIN_DATE,
     MetricParams,
     MetricResult,
     PeriodParam,
@@ -15,15 +13,15 @@ from tools.base import (
     ToolInputError,
 )
 from tools.fiscal import Period
-from tools.metrics.core.envelope import Fetched, fetch_query, headline_column
+from tools.metrics.core.envelope import Fetched, fetch_query
+from tools.metrics.core.options import Option
 from tools.metrics.core.owners import owner_rollup
 from tools.metrics.core.periods import comparison_period, resolve_period
-from tools.metrics.core.spec import source
+from tools.metrics.core.spec import Headline, ToolSpec, source
 from tools.metrics.productivity.common import (
     check_per_rep,
     make_result,
     one_period,
-    read_options,
 )
 from tools.metrics.productivity.reps import per_rep_measures, rep_ctes
 from tools.query import Query
@@ -31,8 +29,6 @@ from tools.query import Query
 TARGET = 0.30
 """METRICS §4: sales productivity improvement must be > 30% (strict)."""
 
-REP_HEADLINES = {m: m for m in ("bookings_per_rep", "bookings_per_ramped_rep", "rep_fte",
-                                "ramped_fte", "ramped_rep_equivalents")}
 REP_DEFINITION = (
     "METRICS M41. rep_fte = days each quota-carrying human rep was employed in the period "
     "(hire to termination date) / days in the period, summed; ramped_fte counts only days on or "
@@ -42,14 +38,21 @@ REP_DEFINITION = (
     "rep_fte; bookings_per_ramped_rep counts only deals closed on or after the rep's ramp date / "
     "ramped_fte. Zero FTE gives null. Teams and regions are the reps' current ones. A period "
     "still running counts up to the as-of date.")
+REP_SPEC = ToolSpec(name="rep_productivity", definition=REP_DEFINITION, measures={
+    "bookings_per_rep": Headline("bookings_per_rep", "currency"),
+    "bookings_per_ramped_rep": Headline("bookings_per_ramped_rep", "currency"),
+    **{m: Headline(m, "count") for m in ("rep_fte", "ramped_fte", "ramped_rep_equivalents")}})
 
 
-# Hand-written: FTE and ramp counted per rep and day, then rolled up.
 def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return bookings per rep and per ramped rep, overall or per owner dimension."""
+    """Return bookings per rep and per ramped rep, overall or per owner dimension.
+
+    Hand-written: FTE and ramp counted per rep and day, then rolled up.
+    """
     check_per_rep(params, "Rep productivity")
     one_period(params, "Rep productivity", compare=True)
-    headline = headline_column(params, REP_HEADLINES, "rep_productivity")
+    h = REP_SPEC.headline(params)
+    headline = h.column
     full = resolve_period(ctx, params, "quarter")
     period = _to_date(ctx, full)
     q = Query()
@@ -65,15 +68,13 @@ def rep_productivity(ctx: ToolContext, params: MetricParams) -> MetricResult:
         measures += [f"{prev} as {headline}_previous",
                      f"({cur} - {prev}) / nullif({prev}, 0) as growth"]
         definition += f" Compared with {_label(periods['c'])}."
-    body, dims = owner_rollup(q, params, "per_rep", measures, headline)
-    fetched = fetch_query(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
-    money = headline.startswith("bookings")
+    sql, dims = owner_rollup(q, params, ctes, "per_rep", measures, headline)
+    fetched = fetch_query(ctx, q, sql)
+    money = h.unit == "currency"
     n = int(sum(v or 0 for v in fetched.column("won_deals" if money else "reps")))
     value, reason = _scalar(fetched, headline, dims)
-    return make_result(ctx, metric="rep_productivity", headline=headline,
-                       unit="currency" if money else "count", period=period,
-                       definition=definition, fetched=fetched, n_records=n, value=value,
-                       null_reason=reason)
+    return make_result(ctx, REP_SPEC, h, period=period, definition=definition, fetched=fetched,
+                       n_records=n, value=value, null_reason=reason)
 
 
 IMPROVEMENT_DEFINITION = (
@@ -83,11 +84,20 @@ IMPROVEMENT_DEFINITION = (
     "A period still running is compared with the same number of days of the base. "
     "Null when the base is 0 or has no ramped reps. Target > {target:.0%} (strict: exactly "
     "{target:.0%} does not pass); growth_gap = improvement - target.")
+IMPROVEMENT_SPEC = ToolSpec(
+    name="productivity_improvement", definition=IMPROVEMENT_DEFINITION,
+    measures={mode: Headline("productivity_improvement", "ratio")
+              for mode in ("previous_year", "previous_period")},
+    options={"target": Option(float, TARGET, -1.0, 100.0), "base_start": Option(date),
+             "base_end": Option(date)})
+"""The measure names the base period (the headline is the improvement either way)."""
 
 
-# Hand-written: two periods' per-rep productivity compared.
 def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return M42 overall or per owner dimension (e.g. the teams that drag it down)."""
+    """Return M42 overall or per owner dimension (e.g. the teams that drag it down).
+
+    Hand-written: two periods' per-rep productivity compared.
+    """
     check_per_rep(params, "Productivity improvement")
     one_period(params, "Productivity improvement", compare=True)
     mode = params.measure or params.compare or "previous_year"
@@ -96,8 +106,7 @@ def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricRe
                              options=["previous_year", "previous_period"])
     full = resolve_period(ctx, params, "quarter")
     period = _to_date(ctx, full)
-    opts = read_options(params, "productivity_improvement", {
-        "target": (TARGET, float, -1.0, 100.0), "base_start": (None, str), "base_end": (None, str)})
+    opts = IMPROVEMENT_SPEC.read_options(params)
     base = _base_period(ctx, full, mode, opts)
     if opts["base_start"] is None:
         base = _same_span(base, period)
@@ -119,16 +128,15 @@ def productivity_improvement(ctx: ToolContext, params: MetricParams) -> MetricRe
         f"{t} as target_growth", f"{improvement} - {t} as growth_gap",
         f"round({improvement}, 10) > {t} as passed",
     ]
-    body, dims = owner_rollup(q, params, "per_rep", measures, "productivity_improvement")
-    fetched = fetch_query(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
+    sql, dims = owner_rollup(q, params, ctes, "per_rep", measures, "productivity_improvement")
+    fetched = fetch_query(ctx, q, sql)
     n = int(sum(v or 0 for v in fetched.column("deals")))
     value, reason = _scalar(fetched, "productivity_improvement", dims)
     if value is None and not dims and fetched[1]:
         row = dict(zip(fetched[0], fetched[1][0], strict=True))
         reason = "INSUFFICIENT_HISTORY" if not row["base_ramped_fte"] else "ZERO_DENOMINATOR"
     definition = IMPROVEMENT_DEFINITION.format(base=_label(base), target=target)
-    return make_result(ctx, metric="productivity_improvement",
-                       headline="productivity_improvement", unit="ratio", period=period,
+    return make_result(ctx, IMPROVEMENT_SPEC, IMPROVEMENT_SPEC.headline(params), period=period,
                        definition=definition, fetched=fetched, n_records=n, value=value,
                        null_reason=reason)
 
@@ -147,16 +155,11 @@ def productivity_improvement_value(ctx: ToolContext, period: Period | PeriodPara
 
 def _base_period(ctx: ToolContext, period: Period, mode: str,
                  options: dict[str, Any]) -> Period:
-    if options["base_start"] is not None or options["base_end"] is not None:
-        try:
-            start = date.fromisoformat(str(options["base_start"]))
-            end = date.fromisoformat(str(options["base_end"]))
-        except ValueError as exc:
-            raise ToolInputError("an explicit baseline needs base_start and base_end as "
-                                 "YYYY-MM-DD") from exc
-        if not (MIN_DATE <= start <= MAX_DATE and MIN_DATE <= end <= MAX_DATE):
-            raise ToolInputError(f"base_start and base_end must be between {MIN_DATE} and "
-                                 f"{MAX_DATE}")
+    start, end = options["base_start"], options["base_end"]
+    if start is not None or end is not None:
+        if start is None or end is None:
+            raise ToolInputError("an explicit baseline needs both base_start and base_end "
+                                 "(YYYY-MM-DD)")
         base = Period(start, end, f"{start}..{end}")
         if end < start or abs(base.days - period.days) > 3:
             raise ToolInputError(f"the baseline ({base.days} days) must be as long as the "

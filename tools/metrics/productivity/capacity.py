@@ -11,15 +11,15 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
-from tools.metrics.core.envelope import fetch_query, headline_column
+from tools.metrics.core.envelope import fetch_query
+from tools.metrics.core.options import Option
 from tools.metrics.core.owners import owner_rollup
 from tools.metrics.core.periods import resolve_period
-from tools.metrics.core.spec import source
+from tools.metrics.core.spec import Headline, ToolSpec, source
 from tools.metrics.productivity.common import (
     check_per_rep,
     make_result,
     one_period,
-    read_options,
 )
 from tools.metrics.productivity.reps import rep_ctes
 from tools.metrics.quota.attainment import (
@@ -29,16 +29,19 @@ from tools.metrics.quota.attainment import (
     QUOTA_BY_REP,
     QUOTA_SQL,
 )
-from tools.query import Query
+from tools.query import Query, Select
 
 DISTRIBUTION_UNITS = (Dimension.team, Dimension.manager, Dimension.region, Dimension.territory)
-DISTRIBUTION_HEADLINES = {"median": "median_attainment", "iqr": "attainment_iqr",
-                          "top_quartile_share": "top_quartile_share"}
 DISTRIBUTION_DEFINITION = (
     "METRICS M44, per {unit}, over reps with a quota in the period (M40: bookings credited to "
     "the current owner / quota prorated to the period): median attainment, attainment_iqr = "
     "interquartile range (75th - 25th percentile, interpolated) and top_quartile_share = "
     "bookings of the top quarter of reps by bookings (ceil(n/4) reps) / all their bookings.{first}")
+DISTRIBUTION_SPEC = ToolSpec(
+    name="team_distribution", definition=DISTRIBUTION_DEFINITION,
+    measures={m: Headline(c, "ratio") for m, c in (
+        ("median", "median_attainment"), ("iqr", "attainment_iqr"),
+        ("top_quartile_share", "top_quartile_share"))})
 
 DISTRIBUTION = """r as (
   select p.user_id, {label} as unit, p.bookings, p.quota, p.bookings / p.quota as attainment
@@ -64,15 +67,18 @@ def _distribution_select(unit: str, quartile: str, label: str, k: int) -> str:
             f"from ranked")
 
 
-# Hand-written: a distribution over reps (quantiles, shares), not a sum.
 def team_distribution(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return the attainment distribution per team; ungrouped, an all-reps row comes first."""
+    """Return the attainment distribution per team; ungrouped, an all-reps row comes first.
+
+    Hand-written: a distribution over reps (quantiles, shares), not a sum.
+    """
     check_per_rep(params, "Team performance distribution")
     one_period(params, "Team performance distribution")
     if len(params.group_by) > 1 or any(d not in DISTRIBUTION_UNITS for d in params.group_by):
         raise ToolInputError("the distribution is taken over the reps of a team, manager, "
                              "region or territory", options=[d.value for d in DISTRIBUTION_UNITS])
-    headline = headline_column(params, DISTRIBUTION_HEADLINES, "team_distribution")
+    head = DISTRIBUTION_SPEC.headline(params)
+    headline = head.column
     unit = (params.group_by or [Dimension.team])[0].value
     period = resolve_period(ctx, params, "quarter")
     q = Query()
@@ -85,12 +91,8 @@ def team_distribution(ctx: ToolContext, params: MetricParams) -> MetricResult:
                                 filters="".join(f" and {c}" for c in conds))]
     per_unit = _distribution_select(unit, "quartile", "unit", 1) + "\ngroup by unit"
     grouped = bool(params.group_by)
-    direction = "asc" if params.order == "asc" else "desc"
     if grouped:
-        tail = (f"select * exclude (k) from ({per_unit})\n"
-                f"order by {headline} {direction} nulls last, {unit}")
-        if params.top:
-            tail += f"\nlimit {q.bind('top', params.top)}"
+        tail = Select(["* exclude (k)"], f"({per_unit})").rank(q, params, headline, [unit]).sql()
     else:
         total = _distribution_select(unit, "quartile_all", "null", 0)
         tail = (f"select * exclude (k) from ({per_unit}\nunion all\n{total})\n"
@@ -102,18 +104,23 @@ def team_distribution(ctx: ToolContext, params: MetricParams) -> MetricResult:
     warnings = [] if n or grouped else [Warning(
         code="MISSING_QUOTA", message=f"No rep has a quota for {period.label}.")]
     first = "" if grouped else " The first row (no name) is over all reps together."
-    return make_result(ctx, metric="team_distribution", headline=headline, unit="ratio",
-                       period=period, fetched=fetched, n_records=n, value=value,
+    return make_result(ctx, DISTRIBUTION_SPEC, head, period=period, fetched=fetched,
+                       n_records=n, value=value,
                        null_reason=None if grouped or n else "MISSING_QUOTA",
                        definition=DISTRIBUTION_DEFINITION.format(unit=unit, first=first),
                        warnings=warnings)
 
 
-CAPACITY_HEADLINES = {"capacity": "quota_capacity", "gap": "quota_gap"}
 CAPACITY_DEFINITION = (
     "METRICS M91: quota_capacity = sum over reps of quota (prorated to the period) x ramped-rep "
     "equivalents in the period (M41) x expected attainment; expected attainment = {expected}; "
     "quota_gap = target_quota - quota_capacity, target_quota = {target}.")
+CAPACITY_SPEC = ToolSpec(
+    name="quota_capacity", definition=CAPACITY_DEFINITION,
+    measures={"capacity": Headline("quota_capacity", "currency"),
+              "gap": Headline("quota_gap", "currency")},
+    options={"expected_attainment": Option(float, None, 0.0, 10.0),
+             "target": Option(float, None, 0.0, 1e12)})
 
 HISTORY = """hist_{k} as (
   select q.user_id, coalesce(b.bookings, 0) / q.quota as attainment
@@ -144,12 +151,15 @@ def _history_ctes(ctx: ToolContext, q: Query, src: str, period: Period) -> tuple
     return ctes, f"{oldest.label} to {latest.label}"
 
 
-# Hand-written: ramped capacity per rep against quota.
 def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return how much of the quota the current reps can be expected to close (M91)."""
+    """Return how much of the quota the current reps can be expected to close (M91).
+
+    Hand-written: ramped capacity per rep against quota.
+    """
     check_per_rep(params, "Quota capacity")
     one_period(params, "Quota capacity")
-    headline = headline_column(params, CAPACITY_HEADLINES, "quota_capacity")
+    head = CAPACITY_SPEC.headline(params)
+    headline = head.column
     period = resolve_period(ctx, params, "quarter")
     q = Query()
     src = source(ctx, q)
@@ -159,8 +169,7 @@ def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
     ctes.append(QUOTA_BY_REP.format(**h))
     history, span = _history_ctes(ctx, q, src, period)
     ctes += history
-    opts = read_options(params, "quota_capacity", {
-        "expected_attainment": (None, float, 0.0, 10.0), "target": (None, float, 0.0, 1e12)})
+    opts = CAPACITY_SPEC.read_options(params)
     option = opts["expected_attainment"]
     expected = (q.bind("expected", float(option)) if option is not None
                 else "(select median(attainment) from history)")
@@ -176,8 +185,8 @@ def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
                 f"{target_sql} as target_quota", f"{target_sql} - {capacity} as quota_gap",
                 "count(*) filter (where quota > 0) as reps",
                 "(select count(*) from history) as history_reps"]
-    body, dims = owner_rollup(q, params, "cap", measures, headline)
-    fetched = fetch_query(ctx, q, "with " + ",\n".join(ctes) + "\n" + body)
+    sql, dims = owner_rollup(q, params, ctes, "cap", measures, headline)
+    fetched = fetch_query(ctx, q, sql)
     value = None if dims or not fetched[1] else fetched[1][0][fetched[0].index(headline)]
     reason = None
     if value is None and not dims:
@@ -187,8 +196,7 @@ def quota_capacity(ctx: ToolContext, params: MetricParams) -> MetricResult:
                 f"the median attainment of ramped reps over {span}")
     target_text = ("the given target" if target is not None and not dims
                    else "the sum of the quotas")
-    return make_result(ctx, metric="quota_capacity", headline=headline, unit="currency",
-                       period=period, fetched=fetched,
+    return make_result(ctx, CAPACITY_SPEC, head, period=period, fetched=fetched,
                        n_records=int(sum(v or 0 for v in fetched.column("reps"))),
                        value=value, null_reason=reason,
                        definition=CAPACITY_DEFINITION.format(expected=exp_text,

@@ -1,4 +1,4 @@
-"""Pieces shared by the forecast and productivity tools: owner rollups, period checks, options,
+"""Pieces shared by the forecast and productivity tools: owner rollups, period checks
 and their rule for a missing value (make_result, over core.envelope).
 
 These tools build their own statements (several periods or snapshots in one query) instead of
@@ -11,26 +11,24 @@ from __future__ import annotations
 from typing import Any
 
 from tools.base import (
-    OWNER_DIMENSIONS,
-    Dimension,
     MetricParams,
     MetricResult,
     ToolContext,
     ToolInputError,
-    Unit,
     Warning,
 )
 from tools.fiscal import Period
-from tools.metrics.core.envelope import Fetched, envelope
+from tools.metrics.core.envelope import Fetched
 from tools.metrics.core.owners import check_owner_dims
+from tools.metrics.core.spec import Headline, ToolSpec
 
-OWNER_GROUPS = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
-"""rep, manager, team, region, territory: the dimensions a per-rep metric can roll up by."""
+PER_REP = "it is measured per rep"
+"""Why these tools split only by the owner dimensions (their Tool.group_by_why)."""
 
 
 def check_per_rep(params: MetricParams, what: str) -> None:
     """Reject splits or filters by anything but the owner dimensions (the metric is per rep)."""
-    check_owner_dims(params, f"{what} is measured per rep, so it")
+    check_owner_dims(params, what, PER_REP)
 
 
 def one_period(params: MetricParams, what: str, *, compare: bool = False,
@@ -50,38 +48,15 @@ def one_period(params: MetricParams, what: str, *, compare: bool = False,
                              "ask for each period", options=["this quarter", "last quarter"])
 
 
-def make_result(ctx: ToolContext, *, metric: str, headline: str, unit: Unit, period: Period | None,
+def make_result(ctx: ToolContext, spec: ToolSpec, headline: Headline, *, period: Period | None,
                 definition: str, fetched: Fetched, n_records: int, value: Any = None,
                 null_reason: str | None = None,
                 warnings: list[Warning] | None = None) -> MetricResult:
-    """The envelope of a tool that computes its own value: with no value, no reason given and
-    no rows at all, the reason is NO_DATA."""
+    """The spec's result when the tool computes its own value: with no value, no reason given
+    and no rows at all, the reason is NO_DATA."""
     if value is None and null_reason is None and not fetched.rows:
         null_reason = "NO_DATA"
-    return envelope(ctx, fetched, metric=metric, measure=headline, unit=unit,
-                    definition=definition, period=period, n_records=n_records,
-                    value=value, null_reason=null_reason,
-                    warnings=warnings or ())
+    return spec.result(ctx, fetched, headline, definition=definition, period=period,
+                       n_records=n_records, value=value, null_reason=null_reason,
+                       warnings=warnings or ())
 
-
-def read_options(params: MetricParams, tool: str,
-                 allowed: dict[str, tuple[Any, ...]]) -> dict[str, Any]:
-    """Return the tool's options with defaults; unknown names or bad values are asked back.
-
-    `allowed` maps option name -> (default, type) or, for a number, (default, type, low, high)
-    with its inclusive range; a default of None means "not set".
-    """
-    unknown = sorted(set(params.options) - set(allowed))
-    if unknown:
-        raise ToolInputError(f"{tool} has no option {', '.join(unknown)}", options=list(allowed))
-    out = {}
-    for name, (default, kind, *bounds) in allowed.items():
-        raw = params.options.get(name, default)
-        try:
-            out[name] = None if raw is None else kind(raw)
-        except (TypeError, ValueError, OverflowError) as exc:
-            raise ToolInputError(f"option {name} of {tool} must be a {kind.__name__}") from exc
-        if bounds and out[name] is not None and not bounds[0] <= out[name] <= bounds[1]:
-            raise ToolInputError(f"option {name} of {tool} must be between {bounds[0]} and "
-                                 f"{bounds[1]}, not {out[name]}")
-    return out

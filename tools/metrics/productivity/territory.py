@@ -7,10 +7,10 @@ attainment, then the spread of coverage, accounts per rep and pipeline per rep a
 
 from __future__ import annotations
 
-from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
-from tools.metrics.core.envelope import fetch_query, headline_column
+from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError, Unit
+from tools.metrics.core.envelope import fetch_query
 from tools.metrics.core.periods import resolve_period
-from tools.metrics.core.spec import source
+from tools.metrics.core.spec import Headline, ToolSpec, source
 from tools.metrics.pipeline.open_deals import OPEN
 from tools.metrics.productivity.common import (
     make_result,
@@ -18,10 +18,12 @@ from tools.metrics.productivity.common import (
 )
 from tools.metrics.productivity.reps import rep_ctes
 from tools.metrics.quota.attainment import QUOTA_BY_REP
-from tools.query import Query
+from tools.query import Query, Select
 
 UNITS = (Dimension.territory, Dimension.region)
 PLURAL = {"territory": "territories", "region": "regions"}
+SPREAD_UNIT: dict[str, Unit] = {"coverage": "ratio", "accounts_per_rep": "count",
+                                "pipeline_per_rep": "currency"}
 X = {"coverage": ("coverage", "cover_cv", "coverage"),
      "accounts_per_rep": ("accounts_per_rep", "accounts_per_rep_cv", "accounts per rep"),
      "pipeline_per_rep": ("pipeline_per_rep", "pipe_per_rep_cv", "pipeline per rep")}
@@ -35,6 +37,9 @@ DEFINITION = (
     "per rep = per rep FTE in the period (M41). Spread across {units}: CV = stddev_pop / mean "
     "(*_cv columns); flags name each measure for which a {unit} is more than one stddev above "
     "(high) or below (low) the mean.{first}")
+SPEC = ToolSpec(name="territory_balance", definition=DEFINITION,
+                measures={m: Headline(m, unit) for m, unit in SPREAD_UNIT.items()})
+"""Split, the measure's column per territory; ungrouped, its spread (CV, a ratio)."""
 
 UNIT_ROWS = """terr as (
   select territory_id, name as territory, coalesce(region, name) as region from territories
@@ -88,9 +93,11 @@ def _flag(x: str, _: str, name: str) -> str:
             f"when {mean} - {x} > {sd} then '{name} low' end")
 
 
-# Hand-written: spread across territories (coefficient of variation).
 def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return the per-territory table and the spread; ungrouped, a total row comes first."""
+    """Return the per-territory table and the spread; ungrouped, a total row comes first.
+
+    Hand-written: spread across territories (coefficient of variation).
+    """
     one_period(params, "Territory balance")
     bad = [d.value for d in params.group_by[1:]] + [
         f.dimension.value for f in params.filters if f.dimension not in UNITS]
@@ -98,8 +105,8 @@ def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
         raise ToolInputError("territory balance compares territories or regions; it can be "
                              "split and filtered by territory or region only",
                              options=["territory", "region"])
-    measure = params.measure or "coverage"
-    x_col, cv_col, _ = X[headline_column(params, {k: k for k in X}, "territory_balance")]
+    h = SPEC.headline(params)
+    x_col, cv_col, _ = X[h.column]
     unit = (params.group_by or [Dimension.territory])[0].value
     period = resolve_period(ctx, params, "quarter")
     q = Query()
@@ -117,11 +124,8 @@ def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
                 f"    nullif(concat_ws(', ', {flags}), '') as flags,\n"
                 f"    open_deals + won_deals as deals, 1 as k\n  from m\n)")
     grouped = bool(params.group_by)
-    direction = "asc" if params.order == "asc" else "desc"
     if grouped:
-        tail = f"select * exclude (k) from t\norder by {x_col} {direction} nulls last, {unit}"
-        if params.top:
-            tail += f"\nlimit {q.bind('top', params.top)}"
+        tail = Select(["* exclude (k)"], "t").rank(q, params, x_col, [unit]).sql()
     else:
         total = ("select null, sum(accounts), sum(tam_amount), sum(open_pipeline), sum(quota), "
                  "sum(open_pipeline) / nullif(sum(quota), 0), sum(bookings), "
@@ -136,13 +140,10 @@ def territory_balance(ctx: ToolContext, params: MetricParams) -> MetricResult:
     fetched = fetch_query(ctx, q, sql)
     deals = [v or 0 for v in fetched.column("deals")]  # NULL when nothing matched
     n = int(deals[0] if not grouped and deals else sum(deals))
-    headline = x_col if grouped else cv_col
+    headline = h if grouped else Headline(cv_col, "ratio")  # ungrouped: the spread
     value = None if grouped or not fetched[1] else fetched[1][0][fetched[0].index(cv_col)]
     reason = None if grouped or value is not None else "ZERO_DENOMINATOR"
     first = "" if grouped else " The first row (no name) is the total over all of them."
-    unit_for = {"coverage": "ratio", "accounts_per_rep": "count", "pipeline_per_rep": "currency"}
-    return make_result(ctx, metric="territory_balance", headline=headline,
-                       unit="ratio" if not grouped else unit_for[measure],  # type: ignore[arg-type]
-                       period=period, definition=DEFINITION.format(
+    return make_result(ctx, SPEC, headline, period=period, definition=DEFINITION.format(
                            unit=unit, units=PLURAL[unit], first=first),
                        fetched=fetched, n_records=n, value=value, null_reason=reason)

@@ -3,16 +3,23 @@ rolled up by owner; see TOOLS."""
 
 from __future__ import annotations
 
-from tools.base import OWNER_DIMENSIONS, Dimension, Tool
-from tools.metrics.quota.attainment import pipeline_coverage, quota_attainment
-
-_OWNER = tuple(d for d in Dimension if d in OWNER_DIMENSIONS)
+from tools.base import Tool
+from tools.metrics.core.owners import OWNER_GROUPS
+from tools.metrics.quota.attainment import (
+    ATTAINMENT,
+    COVERAGE,
+    QUOTA_WHY,
+    pipeline_coverage,
+    quota_attainment,
+)
 
 TOOLS: tuple[Tool, ...] = (
     Tool(name="quota_attainment", title="Quota attainment",
          description="Bookings against quota per rep, manager, team, region or overall.",
-         run=quota_attainment, measures=("ratio",), default_period="quarter", group_by=_OWNER),
+         run=quota_attainment, measures=tuple(ATTAINMENT.measures), default_period="quarter",
+         group_by=OWNER_GROUPS, group_by_why=QUOTA_WHY),
     Tool(name="pipeline_coverage", title="Pipeline coverage",
          description="Open pipeline against the quota still to close in the period.",
-         run=pipeline_coverage, measures=("ratio",), default_period="quarter", group_by=_OWNER),
+         run=pipeline_coverage, measures=tuple(COVERAGE.measures), default_period="quarter",
+         group_by=OWNER_GROUPS, group_by_why=QUOTA_WHY),
 )

@@ -14,10 +14,10 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
-from tools.metrics.core.envelope import envelope, fetch_query
+from tools.metrics.core.envelope import fetch_query
 from tools.metrics.core.owners import check_owner_dims, owner_rollup
 from tools.metrics.core.periods import resolve_period
-from tools.metrics.core.spec import source
+from tools.metrics.core.spec import Headline, ToolSpec, source
 from tools.metrics.pipeline.open_deals import OPEN
 from tools.query import Query
 
@@ -55,6 +55,10 @@ ATTAINMENT_DEFINITION = (
 COVERAGE_DEFINITION = (
     "Open pipeline with a close date in the period, as of the as-of date / remaining quota "
     "(quota - bookings so far); null when the quota is already met (METRICS M22).")
+ATTAINMENT = ToolSpec(name="quota_attainment", definition=ATTAINMENT_DEFINITION,
+                      measures={"ratio": Headline("attainment", "ratio")})
+COVERAGE = ToolSpec(name="pipeline_coverage", definition=COVERAGE_DEFINITION,
+                    measures={"ratio": Headline("coverage", "ratio")})
 
 
 def _bounds(ctx: ToolContext, q: Query, params: MetricParams) -> tuple[Period, dict[str, str]]:
@@ -88,22 +92,30 @@ COVERAGE_MEASURES = [
     f"{REMAINING} as remaining_quota", "sum(open_deals) as open_deals"]
 
 
-# Hand-written: quota prorated per rep, joined to bookings, rolled up by owner.
 def quota_attainment(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return attainment overall or per owner dimension."""
-    return _quota_metric(ctx, params, "quota_attainment", "attainment", "won_deals",
-                         ATTAINMENT_DEFINITION, with_pipeline=False)
+    """Return attainment overall or per owner dimension.
+
+    Hand-written: quota prorated per rep, joined to bookings, rolled up by owner.
+    """
+    return _quota_metric(ctx, params, ATTAINMENT, "won_deals", with_pipeline=False)
+
+
+QUOTA_WHY = "quotas are set per rep"
+"""Why the quota tools split only by the owner dimensions (their Tool.group_by_why)."""
 
 
 def pipeline_coverage(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return open pipeline / remaining quota overall or per owner dimension."""
-    return _quota_metric(ctx, params, "pipeline_coverage", "coverage", "open_deals",
-                         COVERAGE_DEFINITION, with_pipeline=True)
+    """Return open pipeline / remaining quota overall or per owner dimension.
+
+    Hand-written: quota prorated per rep, against open pipeline, rolled up by owner.
+    """
+    return _quota_metric(ctx, params, COVERAGE, "open_deals", with_pipeline=True)
 
 
-def _quota_metric(ctx: ToolContext, params: MetricParams, metric: str, headline: str,
-                  count: str, definition: str, *, with_pipeline: bool) -> MetricResult:
-    check_owner_dims(params, f"quotas are set per rep, so {headline}")
+def _quota_metric(ctx: ToolContext, params: MetricParams, spec: ToolSpec, count: str, *,
+                  with_pipeline: bool) -> MetricResult:
+    check_owner_dims(params, spec.name, QUOTA_WHY)
+    headline = spec.headline(params)
     q = Query()
     period, h = _bounds(ctx, q, params)
     src = source(ctx, q)
@@ -112,27 +124,24 @@ def _quota_metric(ctx: ToolContext, params: MetricParams, metric: str, headline:
         ctes.append(OPEN_BY_REP.format(src=src, open=OPEN, **h))
     ctes.append(PER_REP_COVERAGE if with_pipeline else PER_REP_ATTAINMENT)
     measures = COVERAGE_MEASURES if with_pipeline else ATTAINMENT_MEASURES
-    body, dims = owner_rollup(q, params, "per_rep", measures, headline)
-    sql = "with " + ",\n".join(ctes) + "\n" + body
-    return _finish(ctx, q, sql, period, dims, params, metric, headline, count, definition)
+    sql, dims = owner_rollup(q, params, ctes, "per_rep", measures, headline.column)
+    return _finish(ctx, q, sql, period, dims, spec, headline, count)
 
 
 def _finish(ctx: ToolContext, q: Query, sql: str, period: Period, dims: list[str],
-            params: MetricParams, metric: str, headline: str, count: str,
-            definition: str) -> MetricResult:
+            spec: ToolSpec, headline: Headline, count: str) -> MetricResult:
     fetched = fetch_query(ctx, q, sql)
     scalar = not dims
-    value = fetched.first(headline) if scalar else None
+    value = fetched.first(headline.column) if scalar else None
     null_reason = None
     warnings: list[Warning] = []
     if not sum(v or 0 for v in fetched.column("quota")):
         null_reason = "MISSING_QUOTA"
         warnings.append(Warning(code="MISSING_QUOTA",
                                 message=f"No quota is recorded for {period.label}; "
-                                        f"{headline} cannot be computed."))
+                                        f"{headline.column} cannot be computed."))
     elif scalar and value is None:  # quota exists: coverage is null once it is met
-        null_reason = "QUOTA_ATTAINED" if metric == "pipeline_coverage" else "NO_DATA"
-    return envelope(ctx, fetched, metric=metric, measure=headline, unit="ratio",
-                    definition=definition, period=period, n_records=fetched.total(count),
-                    scalar=scalar, value=value, null_reason=null_reason if scalar else None,
-                    warnings=warnings)
+        null_reason = "QUOTA_ATTAINED" if spec is COVERAGE else "NO_DATA"
+    return spec.result(ctx, fetched, headline, period=period, n_records=fetched.total(count),
+                       scalar=scalar, value=value, null_reason=null_reason if scalar else None,
+                       warnings=warnings)

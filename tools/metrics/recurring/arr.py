@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError
 from tools.fiscal import GRAIN_MONTHS
-from tools.metrics.core.envelope import envelope, headline_column
 from tools.metrics.core.periods import comparison_period
+from tools.metrics.core.spec import Headline, ToolSpec
 from tools.metrics.recurring.subscriptions import (
     SUBSCRIPTION_DIMS,
     SubscriptionFrame,
@@ -19,12 +19,14 @@ from tools.metrics.recurring.subscriptions import (
 )
 from tools.query import bucket_exprs
 
-HEADLINES = {"arr": "arr", "mrr": "mrr", "customers": "customers"}
 DEFINITION = (
     "ARR = 12 x MRR on {date}: the MRR of subscriptions started on or before that date, not yet "
     "ended (end date inclusive; none = evergreen) and not cancelled, converted at the rate of "
     "{rate} (constant currency). Overlapping subscriptions are summed; customers = accounts "
     "with an active subscription (METRICS M10).")
+SPEC = ToolSpec(name="arr", definition=DEFINITION,
+                measures={"arr": Headline("arr", "currency"), "mrr": Headline("mrr", "currency"),
+                          "customers": Headline("customers", "count")})
 
 
 def _measures(d: str) -> list[str]:
@@ -35,14 +37,17 @@ def _measures(d: str) -> list[str]:
             f"count(*) {on} as subscriptions"]
 
 
-# Hand-written: a balance of subscriptions at a date, not deals in a period.
 def arr(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return ARR (or MRR, or paying customers) at the period end, by bucket for a trend."""
-    headline = headline_column(params, HEADLINES, "arr")
+    """Return ARR (or MRR, or paying customers) at the period end, by bucket for a trend.
+
+    Hand-written: a balance of subscriptions at a date, not deals in a period.
+    """
+    h = SPEC.headline(params)
+    headline = h.column
     if params.compare and params.time_grain:
         raise ToolInputError("a comparison works on one date; ask for the trend or the "
                              "comparison", options=["drop the comparison", "drop the trend"])
-    f = start(ctx, params, SUBSCRIPTION_DIMS)
+    f = start(ctx, params, "arr", SUBSCRIPTION_DIMS)
     dims = list(params.group_by)
     ctes = subs_ctes(f, dims)
     sql = _trend_sql(f, ctes, headline) if params.time_grain else _at_date_sql(f, ctes, headline)
@@ -50,13 +55,12 @@ def arr(ctx: ToolContext, params: MetricParams) -> MetricResult:
     warnings = quality(f, ctes)
     scalar = not dims and not params.time_grain
     no_data = any(w.code == "NO_DATA" for w in warnings)
-    definition = DEFINITION.format(
+    definition = SPEC.definition.format(
         date=f"the end of each {params.time_grain} (never after {ctx.as_of})"
         if params.time_grain else f.end, rate=f.period.start)
-    return envelope(
-        ctx, fetched, metric="arr", measure=headline,
-        unit="count" if headline == "customers" else "currency", definition=definition,
-        period=f.period, n_records=fetched.total("subscriptions"), scalar=scalar,
+    return SPEC.result(
+        ctx, fetched, h, definition=definition, period=f.period,
+        n_records=fetched.total("subscriptions"), scalar=scalar,
         value=None if no_data or not scalar else fetched.first(headline),
         null_reason="NO_DATA" if scalar and no_data else None, warnings=warnings)
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
 from tools.fiscal import GRAIN_MONTHS, Period
-from tools.metrics.core.envelope import envelope, headline_column
+from tools.metrics.core.spec import Headline, ToolSpec
 from tools.metrics.recurring.subscriptions import (
     ACCOUNT_DIMS,
     SubscriptionFrame,
@@ -25,13 +25,6 @@ from tools.metrics.recurring.subscriptions import (
     subs_ctes,
 )
 from tools.query import bucket_exprs
-
-WATERFALL = {"net_new": "net_new_arr", "new": "new_arr", "expansion": "expansion_arr",
-             "contraction": "contraction_arr", "churn": "churned_arr",
-             "reactivation": "reactivation_arr", "opening": "opening_arr",
-             "closing": "closing_arr"}
-RETENTION = {"nrr": "net_retention_rate", "grr": "gross_retention_rate",
-             "logo_churn": "logo_churn_rate", "logo_retention": "logo_retention_rate"}
 
 MOVES = """points as (
   select account_key, start_date as d from subs
@@ -94,34 +87,49 @@ RETENTION_DEFINITION = (
     "at 0 ARR / cohort. "
     "Window {window}, ARR base at the {rate} rate; new and reactivated accounts are excluded "
     "(METRICS M12-M14).")
+WATERFALL = ToolSpec(name="arr_waterfall", definition=BRIDGE_DEFINITION, measures={
+    m: Headline(c, "currency") for m, c in (
+        ("net_new", "net_new_arr"), ("new", "new_arr"), ("expansion", "expansion_arr"),
+        ("contraction", "contraction_arr"), ("churn", "churned_arr"),
+        ("reactivation", "reactivation_arr"), ("opening", "opening_arr"),
+        ("closing", "closing_arr"))})
+RETENTION = ToolSpec(name="net_revenue_retention", definition=RETENTION_DEFINITION, measures={
+    m: Headline(c, "ratio") for m, c in (
+        ("nrr", "net_retention_rate"), ("grr", "gross_retention_rate"),
+        ("logo_churn", "logo_churn_rate"), ("logo_retention", "logo_retention_rate"))})
 
 
-# Hand-written: each account's ARR at two dates, netted into movements.
 def arr_waterfall(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return the ARR bridge (and net new ARR) for the period, or per bucket for a trend."""
-    return _run(ctx, params, "arr_waterfall", WATERFALL, BRIDGE_MEASURES, None)
+    """Return the ARR bridge (and net new ARR) for the period, or per bucket for a trend.
+
+    Hand-written: each account's ARR at two dates, netted into movements.
+    """
+    return _run(ctx, params, WATERFALL, BRIDGE_MEASURES, None)
 
 
-# Hand-written: a cohort's ARR at a window's start against its end.
 def net_revenue_retention(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Return NRR / GRR / logo churn over a window (default: trailing 12 months to as-of)."""
+    """Return NRR / GRR / logo churn over a window (default: trailing 12 months to as-of).
+
+    Hand-written: a cohort's ARR at a window's start against its end.
+    """
     default = None
     if params.period is None and not params.time_grain:
         first = _months_back(ctx.as_of, 12) + timedelta(days=1)
         default = Period(first, ctx.as_of, f"trailing 12 months to {ctx.as_of}")
-    return _run(ctx, params, "net_revenue_retention", RETENTION, RETENTION_MEASURES, default)
+    return _run(ctx, params, RETENTION, RETENTION_MEASURES, default)
 
 
-def _run(ctx: ToolContext, params: MetricParams, metric: str, headlines: dict[str, str],
-         measures: list[str], default: Period | None) -> MetricResult:
-    headline = headline_column(params, headlines, metric)
+def _run(ctx: ToolContext, params: MetricParams, spec: ToolSpec, measures: list[str],
+         default: Period | None) -> MetricResult:
+    h = spec.headline(params)
+    headline = h.column
     if params.compare:
         raise ToolInputError("compare two windows by asking for the trend",
                              options=["by quarter", "by month"])
-    f = start(ctx, params, ACCOUNT_DIMS, default)
+    f = start(ctx, params, spec.name, ACCOUNT_DIMS, default)
     dims = list(params.group_by)
     ctes = subs_ctes(f, dims)
-    retention = metric == "net_revenue_retention"
+    retention = spec is RETENTION
     body = _select(f, measures, dims, headline)
     sql = f"with {ctes}, {_windows(f, retention)}, {_moves(dims)}\n{body}"
     fetched = execute(f, sql)
@@ -132,9 +140,8 @@ def _run(ctx: ToolContext, params: MetricParams, metric: str, headlines: dict[st
     null_reason = None
     if scalar and value is None:  # subscriptions exist, so an empty ratio has no base
         null_reason = "NO_DATA" if no_data else "ZERO_DENOMINATOR"
-    return envelope(
-        ctx, fetched, metric=metric, measure=headline, unit="ratio" if retention else "currency",
-        definition=_definition(f, retention), period=f.period,
+    return spec.result(
+        ctx, fetched, h, definition=_definition(f, retention), period=f.period,
         n_records=fetched.total("cohort_customers" if retention else "accounts"),
         scalar=scalar, value=value, null_reason=null_reason, warnings=warnings)
 

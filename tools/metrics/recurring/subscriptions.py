@@ -24,6 +24,7 @@ from tools.metrics.core.envelope import Fetched, fetch
 from tools.metrics.core.frame import Frame
 from tools.metrics.core.periods import resolve_period
 from tools.query import Query
+from tools.query import ranking as order_terms
 
 ACCOUNT_DIMS = (Dimension.account, Dimension.segment, Dimension.industry, Dimension.region,
                 Dimension.territory)
@@ -78,23 +79,26 @@ class SubscriptionFrame(Frame):
         return self.period.end
 
 
-def start(ctx: ToolContext, params: MetricParams, allowed: tuple[Dimension, ...],
+CUSTOMERS = "recurring revenue belongs to customers"
+"""Why the recurring tools split only by customer attributes (their Tool.group_by_why)."""
+
+
+def start(ctx: ToolContext, params: MetricParams, what: str, allowed: tuple[Dimension, ...],
           period: Period | None = None) -> SubscriptionFrame:
     """Check dimensions, resolve the period (capped at as-of) and pick the subscription source."""
-    check_dims(params, allowed, "recurring revenue belongs to customers")
+    check_dims(params, allowed, what, CUSTOMERS)
     p = capped_period(ctx, params, period)
     row = ctx.con.execute("select exists (select 1 from subscriptions)").fetchone()
     return SubscriptionFrame(ctx=ctx, params=params, q=Query(), period=p,
                              derived=not (row and row[0]))
 
 
-def check_dims(params: MetricParams, allowed: tuple[Dimension, ...], why: str) -> None:
+def check_dims(params: MetricParams, allowed: tuple[Dimension, ...], what: str,
+               why: str) -> None:
     """Ask back when a breakdown or filter uses a dimension the records do not have."""
     bad = params.dimensions_outside(allowed)
     if bad:
-        raise FilterUnsupported(f"{why}, so it can be split or filtered by "
-                                f"{', '.join(d.value for d in allowed)}, not by {', '.join(bad)}",
-                                bad, options=[d.value for d in allowed])
+        raise FilterUnsupported.outside(what, bad, allowed, why)
 
 
 def capped_period(ctx: ToolContext, params: MetricParams, period: Period | None) -> Period:
@@ -188,8 +192,8 @@ def ranking(f: SubscriptionFrame, dims: list[Dimension], headline: str) -> str:
     """Return ORDER BY (and LIMIT) of a breakdown: by the headline, ties by label."""
     if not dims:
         return ""
-    direction = "asc" if f.params.order == "asc" else "desc"
-    sql = f"\norder by {headline} {direction} nulls last, {', '.join(d.value for d in dims)}"
+    keys = [d.value for d in dims]
+    sql = f"\norder by {', '.join(order_terms(f.params, headline, keys))}"
     if f.params.top:
         sql += f"\nlimit {f.q.bind('top', f.params.top)}"
     return sql

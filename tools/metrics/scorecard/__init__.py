@@ -4,7 +4,7 @@ targets; see TOOLS."""
 from __future__ import annotations
 
 from tools.base import Tool
-from tools.metrics.scorecard.success_metrics import scorecard
+from tools.metrics.scorecard.success_metrics import SPEC, scorecard
 
 TOOLS: tuple[Tool, ...] = (
     Tool(name="scorecard", title="Success-metric scorecard",
@@ -12,5 +12,5 @@ TOOLS: tuple[Tool, ...] = (
                      "sales productivity improvement > 30%, revenue reporting accuracy > 95%, "
                      "technology adoption > 85%) with pass/fail, a four-quarter trend and the "
                      "drivers of each miss; option comparator '>' (default) or '>='.",
-         run=scorecard, measures=("value",), default_period="quarter", group_by=()),
+         run=scorecard, measures=tuple(SPEC.measures), default_period="quarter", group_by=()),
 )

@@ -25,6 +25,8 @@ from tools.base import (
 )
 from tools.fiscal import Period
 from tools.metrics.core.envelope import Fetched, envelope, fetch
+from tools.metrics.core.options import Option
+from tools.metrics.core.spec import Headline, ToolSpec
 from tools.metrics.operations.efficiency import ops_efficiency, ops_efficiency_value
 from tools.metrics.operations.reconciliation import (
     revenue_reporting_accuracy,
@@ -82,14 +84,17 @@ DEFINITION = ("The five success metrics of the mission for the period (default: 
               "complete fiscal quarter) against their targets, passed only when strictly above "
               "the target (option comparator '>='), with the three quarters before, and the "
               "weakest teams, tools, rules or accounts behind each miss (METRICS §4).")
+SPEC = ToolSpec(name="scorecard", definition=DEFINITION,
+                measures={"value": Headline("value", "ratio")},
+                options={"comparator": Option(str, ">", choices=(">", ">="))})
 
 
-# Hand-written: runs the five success-metric tools against their targets.
 def scorecard(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Compute every success metric, its trend and the drivers of each miss."""
-    comparator = str(params.options.get("comparator", ">"))
-    if comparator not in (">", ">="):
-        raise ToolInputError("the comparator option is '>' or '>='", options=[">", ">="])
+    """Compute every success metric, its trend and the drivers of each miss.
+
+    Hand-written: runs the five success-metric tools against their targets.
+    """
+    comparator = SPEC.read_options(params)["comparator"]
     cal = ctx.settings.calendar
     if params.period is not None:
         period = params.period.as_period()
@@ -122,9 +127,9 @@ def scorecard(ctx: ToolContext, params: MetricParams) -> MetricResult:
                *[q.label for q in quarters[:-1]], "drivers"]
     units = {c: "ratio" for c in columns if c not in ("metric", "comparator", "passed",
                                                        "drivers")}
-    return envelope(ctx, Fetched(columns, rows, "\n\n".join(statements)), metric="scorecard",
-                    measure="value", unit="ratio", period=period, definition=DEFINITION,
-                    n_records=measured, value=None, units=units, warnings=warnings)
+    return SPEC.result(ctx, Fetched(columns, rows, "\n\n".join(statements)),
+                       SPEC.headline(params), period=period, n_records=measured, value=None,
+                       units=units, warnings=warnings)
 
 
 def _live_accuracy(ctx: ToolContext, period: Period) -> tuple[Warning, MetricResult]:

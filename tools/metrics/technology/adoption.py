@@ -17,20 +17,22 @@ from tools.base import (
     ToolInputError,
 )
 from tools.fiscal import Period
-from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.frame import RecordSpec
+from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.records import (
     finish,
     for_period,
     measure_of,
-    option,
     start,
 )
+from tools.query import column
 
 MEASURES = ("adoption", "seat_utilization", "idle_cost")
 DIMS = (Dimension.tool, Dimension.team, Dimension.manager, Dimension.region, Dimension.rep,
         Dimension.territory)
 EVENT_TYPES = "record_create,record_update,activity_logged,report_run,email_sent"
-OPTIONS = {"min_assigned_share", "min_active_days", "event_types"}
+OPTIONS = {"min_assigned_share": Option(float, 0.5, 0, 1),
+           "min_active_days": Option(int, 1, 0, 366), "event_types": Option(str, EVENT_TYPES)}
 
 ADOPTION_SQL = """assigned as (
   select b.tag, b.bucket_start, b.b_start, b.b_end, a.tool_name, a.user_id,
@@ -87,19 +89,19 @@ r as (
 
 USERS = "count(user_id)"
 COLUMNS = (
-    Column("adoption_rate", f"{USERS} filter (where active) / nullif({USERS}, 0)", "ratio"),
-    Column("licensed_users", USERS, "count", additive=True),
-    Column("active_users", f"{USERS} filter (where active)", "count", additive=True),
-    Column("login_only_users", f"{USERS} filter (where login_only)", "count", additive=True),
-    Column("login_only_share", f"{USERS} filter (where login_only) / nullif({USERS}, 0)",
+    column("adoption_rate", f"{USERS} filter (where active) / nullif({USERS}, 0)", "ratio"),
+    column("licensed_users", USERS, "count", additive=True),
+    column("active_users", f"{USERS} filter (where active)", "count", additive=True),
+    column("login_only_users", f"{USERS} filter (where login_only)", "count", additive=True),
+    column("login_only_share", f"{USERS} filter (where login_only) / nullif({USERS}, 0)",
            "ratio"),
-    Column("idle_seat_cost", "case when bool_or(not active and seat_cost is null) then null "
+    column("idle_seat_cost", "case when bool_or(not active and seat_cost is null) then null "
            "else coalesce(sum(seat_cost) filter (where not active), 0) end", "currency",
            additive=True),  # unknown when an idle user's tool has no license terms
 )
 SEAT_COLUMNS = (
-    Column("seats_purchased", "sum(seats) filter (where first_of_tool)", "count", additive=True),
-    Column("seat_utilization_rate", f"{USERS} / nullif(sum(seats) filter (where first_of_tool), 0)",
+    column("seats_purchased", "sum(seats) filter (where first_of_tool)", "count", additive=True),
+    column("seat_utilization_rate", f"{USERS} / nullif(sum(seats) filter (where first_of_tool), 0)",
            "ratio"),
 )
 HEADLINES = {"adoption": "adoption_rate", "seat_utilization": "seat_utilization_rate",
@@ -115,11 +117,14 @@ DEFINITION = (
 
 
 def technology_adoption(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Adoption rate, login-only share, seat utilization and idle cost per tool or team."""
+    """Adoption rate, login-only share, seat utilization and idle cost per tool or team.
+
+    RecordSpec: one row per licensed user of a tool; seat columns only per tool.
+    """
     measure = measure_of(params, MEASURES, "technology_adoption")
-    share = option(params, "min_assigned_share", 0.5, OPTIONS, 0, 1)
-    min_days = option(params, "min_active_days", 1, OPTIONS, 0, 366)
-    types = [t.strip() for t in option(params, "event_types", EVENT_TYPES, OPTIONS).split(",")]
+    opts = read_options(params, "technology_adoption", OPTIONS)
+    share, min_days = opts["min_assigned_share"], opts["min_active_days"]
+    types = [t.strip() for t in opts["event_types"].split(",")]
     per_tool = {d for d in params.group_by} | {f.dimension for f in params.filters}
     with_seats = per_tool <= {Dimension.tool}
     if measure == "seat_utilization" and not with_seats:

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext
 from tools.fiscal import Period
-from tools.metrics.core.frame import Column, RecordSpec
+from tools.metrics.core.frame import RecordSpec
+from tools.metrics.core.options import read_options
 from tools.metrics.core.records import (
-    check_options,
     finish,
     for_period,
     measure_of,
     start,
 )
+from tools.query import column
 
 INTEGRATION_DIMS = (Dimension.tool,)
 INTEGRATION_MEASURES = ("error_rate", "freshness", "latency", "syncs", "errors")
@@ -55,14 +56,14 @@ r as (
 )"""
 
 COLUMNS = (
-    Column("sync_error_rate", "count(sync_id) filter (where failed) / nullif(count(sync_id), 0)",
+    column("sync_error_rate", "count(sync_id) filter (where failed) / nullif(count(sync_id), 0)",
            "ratio"),
-    Column("syncs", "count(sync_id)", "count", additive=True),
-    Column("errors", "count(sync_id) filter (where failed)", "count", additive=True),
-    Column("unrecovered_errors", "count(sync_id) filter (where unrecovered)", "count",
+    column("syncs", "count(sync_id)", "count", additive=True),
+    column("errors", "count(sync_id) filter (where failed)", "count", additive=True),
+    column("unrecovered_errors", "count(sync_id) filter (where unrecovered)", "count",
            additive=True),
-    Column("freshness_lag_minutes", "max(flow_lag_minutes)", "count"),
-    Column("p95_latency_seconds", "quantile_cont(latency_seconds, 0.95)", "count"),
+    column("freshness_lag_minutes", "max(flow_lag_minutes)", "count"),
+    column("p95_latency_seconds", "quantile_cont(latency_seconds, 0.95)", "count"),
 )
 HEADLINES = {"error_rate": "sync_error_rate", "freshness": "freshness_lag_minutes",
              "latency": "p95_latency_seconds", "syncs": "syncs", "errors": "errors"}
@@ -75,9 +76,12 @@ DEFINITION = (
 
 
 def integration_health(ctx: ToolContext, params: MetricParams) -> MetricResult:
-    """Sync error rate, freshness and latency, overall or per integration flow."""
+    """Sync error rate, freshness and latency, overall or per integration flow.
+
+    RecordSpec: one row per sync run.
+    """
     measure = measure_of(params, INTEGRATION_MEASURES, "integration_health")
-    check_options(params, set())
+    read_options(params, "integration_health", {})
     spec = RecordSpec(
         "integration_health", DEFINITION, HEADLINES[measure], COLUMNS, "syncs",
         INTEGRATION_DIMS, filter_sql={Dimension.tool: (
