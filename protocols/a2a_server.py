@@ -245,11 +245,18 @@ def _versioned(endpoint: Any) -> Any:
 
     async def versioned(request: Request) -> Response:
         version = request.headers.get(VERSION_HEADER, "").strip()
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            body = None
+        bad = _out_of_range(body.get("params") if isinstance(body, dict) else None)
+        if bad is not None and isinstance(body, dict):
+            ident = body.get("id")
+            return JSONResponse({"jsonrpc": "2.0", "id": ident if isinstance(
+                ident, str | int) and not isinstance(ident, bool) else None, "error": {
+                "code": -32602, "message": f"{bad} must be an integer from {INT32[0]} to "
+                                           f"{INT32[1]}"}})
         if version and not version.startswith("0."):
-            try:
-                body = json.loads(await request.body())
-            except ValueError:
-                body = None
             if isinstance(body, dict) and body.get("method") in V03_METHODS:
                 ident = body.get("id")
                 return JSONResponse({"jsonrpc": "2.0", "id": ident if isinstance(
@@ -260,6 +267,27 @@ def _versioned(endpoint: Any) -> Any:
         return await endpoint(request)
 
     return versioned
+
+
+INT32 = (-(2**31), 2**31 - 1)
+INT32_FIELDS = frozenset({"historyLength", "pageSize"})
+"""Request fields A2A types as int32: a larger number makes the SDK's conversion raise, which
+it answers as an internal error (-32603), so it is refused here as invalid params."""
+
+
+def _out_of_range(params: Any) -> str | None:
+    """The first int32 field of the params (or of their configuration) outside its range."""
+    for scope, where in ((params, "params"),
+                         (params.get("configuration") if isinstance(params, dict) else None,
+                          "params.configuration")):
+        if not isinstance(scope, dict):
+            continue
+        for name in INT32_FIELDS & set(scope):
+            value = scope[name]
+            if isinstance(value, int | float) and not isinstance(value, bool) and \
+                    not INT32[0] <= value <= INT32[1]:
+                return f"{where}.{name}"
+    return None
 
 
 class ValidatingRequestHandler(DefaultRequestHandler):

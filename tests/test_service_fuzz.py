@@ -306,6 +306,28 @@ def test_a2a_fuzzed_json_rpc_bodies_of_both_versions(server, tally):
     assert tally.statuses[("a2a", 200)] > 100
 
 
+def test_a2a_int32_fields_out_of_range_are_invalid_params(server):
+    """A history length or page size A2A types as int32 but far larger is the caller's error
+    (-32602 naming the field), not the SDK's internal error (found by the fuzzer above)."""
+    with connections(server[0]) as http:
+        for method, version, params in (
+                ("GetTask", "1.0", {"id": "t", "historyLength": 35802476297168680}),
+                ("tasks/get", None, {"id": "t", "historyLength": -10**12}),
+                ("ListTasks", "1.0", {"pageSize": 2**31}),
+                ("SendMessage", "1.0", {"message": {"messageId": "m", "role": "ROLE_USER",
+                                                    "parts": [{"text": "win rate"}]},
+                                        "configuration": {"historyLength": 10**15}})):
+            headers = {**auth("hub"), "Content-Type": "application/json"}
+            if version:
+                headers["A2A-Version"] = version
+            reply = http.post("/a2a/jsonrpc", content=json.dumps(
+                {"jsonrpc": "2.0", "id": 7, "method": method, "params": params}).encode(),
+                headers=headers)
+            assert reply.status_code == 200, reply.text
+            error = reply.json()["error"]
+            assert error["code"] == -32602 and "must be an integer" in error["message"], error
+
+
 # --- MCP: tool calls through the official client -----------------------------------------------
 
 MCP_ARGUMENTS = st.one_of(
