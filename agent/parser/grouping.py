@@ -29,7 +29,7 @@ _RANKED = (r"top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest
            r"strongest|greatest|slowest|fastest")
 _COUNT = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty"
 TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
-                   rf"\b(?P<n2>\d{{1,3}}|{_COUNT})\s+(?P<w2>{_RANKED})\b")
+                   rf"\b(?P<n2>\d{{1,3}}|{_COUNT})\s+(?P<w2>{_RANKED}|\w{{3,}}iest|most \w+)\b")
 """A ranked count: "top 5", "worst three", "the 10 biggest" (not "2025 best month")."""
 COUNTED = re.compile(r"\b(?:how many|number of|count of|share of|percent of|% of)\b")
 ARTICLES = frozenset({"the", "a", "an", "our", "any", "all", "those", "these", "that"})

@@ -367,7 +367,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     _drop_plain_words_read_as_values(reading, tool)
     measure = _choose_measure(tool, reading, norm)
     if measure is None and "count" in TOOLS[tool].measures[1:] and \
-            re.search(r"\b(?:how many|number of|count of)\b", norm):
+            re.search(r"(?:\bhow many|\bnumber of|\bcount of|#\s*of|^count|\bcount the)\b", norm):
         measure = "count"  # "how many open deals have gone stale": the count, not the share
     if tool == "opportunity_count" and measure in ("won", "closed", "lost") and \
             RATE.search(norm):  # "the share of deals won", "closing at a better rate"
@@ -578,7 +578,8 @@ def _condition_on_deals(reading: Reading) -> str | None:
     names the metric; the count of the tool that tests the condition (when it counts deals
     and a phrase of its own, not a weak word, names it) rather than the open deal count."""
     said = reading.said.get("opportunity_count", [])
-    if not said or not all(set(p.split()) <= POPULATION_WORDS for p in said):
+    if not said or not all(set(p.split()) <= POPULATION_WORDS for p in said) or \
+            reading.votes.get("opportunity_count", 0) < max(reading.votes.values()):
         return None
     conditions = [t for t, v in reading.votes.items() if t != "opportunity_count" and v >= 1
                   and "count" in TOOLS[t].measures and Dimension.opportunity in TOOLS[t].group_by
