@@ -154,8 +154,9 @@ def defined(word: str, words: list[str], tool: str, measure: str | None) -> bool
             not inflected_in(base, own) and not any(IRREGULAR.get(w) == base for w in own):
         return False
     chosen = set(measure.split("_")) if measure else set()
-    if base in measure_words and base not in chosen:
-        return False
+    if any(m not in chosen and (m == base or inflected(base, frozenset({m})))
+           for m in measure_words):
+        return False  # it may name another measure ("contacted": duplicate_contact_email)
     at = [i for i, w in enumerate(words) if w == word]
     if any(w[:1].isdigit() for i in at for w in words[max(i - 1, 0):i + 2]):
         return False  # "a 60 day cutoff": a value for an option, not the definition's word

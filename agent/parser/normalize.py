@@ -73,7 +73,14 @@ def _spans(text: str) -> str:
     return _BARE_FY.sub(r"\1 fiscal year", _BARE_Q.sub(r"\1 quarter", text))
 
 
+_NOBODY = re.compile(r"\b(?:nobody|no one|noone) (?:has |have |had )?(?:yet |ever )?(?:been )?"
+                     r"(?=\w+ed\b)")
+"""'Deals nobody has touched': deals not touched (the vocabulary's form)."""
+
+
 def _absence(text: str) -> str:
+    if "no" in text:
+        text = _NOBODY.sub("not ", text)
     if " no " not in text and " not " not in text and "lack" not in text:
         return text
     return _ABSENCE.sub(lambda m: "without" if m.start() else m[0].split()[0] + " without",

@@ -560,6 +560,8 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
     condition = _condition_on_deals(reading)
     if condition is not None:
         return condition
+    if "leaderboard" in votes and len(votes) > 1 and _ranks_deals(reading, norm):
+        votes = {t: v for t, v in votes.items() if t != "leaderboard"}
     best = max(votes.values())
     tied = [t for t, v in votes.items() if v == best]
     if len(tied) > 1:  # the more specific phrase wins: "risky" over "pipeline"
@@ -585,6 +587,15 @@ def _condition_on_deals(reading: Reading) -> str | None:
                   and "count" in TOOLS[t].measures and Dimension.opportunity in TOOLS[t].group_by
                   and any(p not in WEAK_PHRASES for p in reading.said.get(t, []))]
     return conditions[0] if len(conditions) == 1 else None
+
+
+def _ranks_deals(reading: Reading, norm: str) -> bool:
+    """'Rank the risky APAC opportunities': the deals are ranked, not reps or teams, so the
+    leaderboard (a table per rep, team or region) is not what is asked for."""
+    dims = {d for _, d, _ in reading.dims}
+    people = {Dimension.rep, Dimension.manager, Dimension.team}
+    deals = bool(set(norm.split()) & {"deal", "deals", "opportunity", "opportunities", "opps"})
+    return Dimension.opportunity in dims or (deals and not dims & people)
 
 
 def _specificity(reading: Reading, tool: str) -> float:

@@ -7,9 +7,8 @@ import re
 from agent.parser.confidence import fillers
 from agent.parser.entities import EntityIndex
 from agent.parser.lexicon import lexicon
-from agent.parser.periods import NUMBERS, PERIOD_WORDS
+from agent.parser.periods import PERIOD_WORDS
 from agent.parser.reading import Reading, masked
-
 
 UNIT_WORDS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 
