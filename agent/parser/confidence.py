@@ -27,6 +27,9 @@ VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except",
 """A word right after these names a split or a filter: left over, it is never ignored."""
 CLAUSE_WORDS = frozenset({"before", "after", "until", "once", "while", "when"})
 SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they"})
+SIZE_WORDS = frozenset({"big", "large", "huge", "high", "wide"})
+"""Size words ("how big is the gap"): they ask for the size of what is named, so another
+reading need not explain them (agent/parser/parse.py _coverage)."""
 STRONG = 1.0
 """A metric word or phrase (not only weak words such as 'sales' or 'deals') names the metric."""
 SHAPING = re.compile(r"^(?:faster|slower|quicker|sooner|longer|shorter|bigger|smaller|larger|"

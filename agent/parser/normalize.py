@@ -96,7 +96,7 @@ def _normalize_text(text: str) -> str:
     t = re.sub(r"(\d),(\d{3})", r"\1\2", t)
     t = re.sub(r"\bw/(?=\s|[a-z])", " with ", re.sub(r"\bw/o\b", " without ", t))
     t = re.sub(r"\b(\d{4})-(\d{2})\b", r"\1_\2", t)  # ISO month 2017-03
-    t = t.replace("&", " and ").replace("+", " plus ")
+    t = t.replace("->", " to ").replace("&", " and ").replace("+", " plus ")
     words = []
     for raw in re.split(r"[\s\-/,;:!?()\[\]{}\"*=<>|~^]+", t):
         if not raw:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from agent.parser.confidence import (
+    SIZE_WORDS,
     Understanding,
     defined,
     fillers,
@@ -108,21 +109,23 @@ def _explaining_reading(question: str, as_of: date, calendar: FiscalCalendar,
         return None
     words = masked(reading)
     voted = {t: v for t, v in reading.votes.items() if t != plan.tool and v > 0}
-    explains = {t: sum(defined(w, words, t, None) for w in found.leftovers) for t in TOOLS
-                if t != plan.tool}
+    explains = {t: sum(defined(w, words, t, None) or w in tool_words(t)
+                       for w in found.leftovers) for t in TOOLS if t != plan.tool}
     candidates = sorted((t for t in explains if explains[t] or t in voted),
                         key=lambda t: (-explains[t], -voted.get(t, 0), t))
-    good: list[tuple[tuple[int, float], Plan]] = []
+    good: list[tuple[tuple[int, int, int, float], Plan]] = []
     for tool in candidates[:MAX_ALTERNATIVES]:
         outcome, again = read_question(question, as_of=as_of, calendar=calendar, index=index,
                                        previous=previous, prefer=tool)
         if isinstance(outcome, Plan) and again is not None and outcome.tool == tool and \
-                understand(again, outcome).sure:
-            covered, content = _coverage(again, tool)
-            if covered == content and (tool in voted or covered >= 2):
+                set(understand(again, outcome).leftovers) <= SIZE_WORDS and \
+                not understand(again, outcome).corrections:
+            covered, content = _coverage(again, tool, outcome.params.measure)
+            if content and covered == content and (tool in voted or covered >= 2):
                 # its own words and definition describe every word, and more than one word
                 # (or a metric phrase) speaks for it
-                good.append(((covered, voted.get(tool, 0)), outcome))
+                named = sum(d.value in _definition_words(tool) for _, d, _ in again.dims)
+                good.append(((covered, explains[tool], named, voted.get(tool, 0)), outcome))
     good.sort(key=lambda g: g[0], reverse=True)
     if not good or (len(good) > 1 and good[0][0] == good[1][0]):
         return None
@@ -132,7 +135,12 @@ def _explaining_reading(question: str, as_of: date, calendar: FiscalCalendar,
     return best
 
 
-def _coverage(reading: Reading, tool: str) -> tuple[int, int]:
+def _definition_words(tool: str) -> frozenset[str]:
+    """Words of the tool's definition ("Split by stage, region, ...": what it is split by)."""
+    return frozenset(normalize(TOOLS[tool].description.replace("_", " ")).split())
+
+
+def _coverage(reading: Reading, tool: str, measure: str | None) -> tuple[int, int]:
     """How many of the question's content words (not values, periods or numbers) the tool's
     own vocabulary or definition holds, and how many there are: another reading replaces
     the vote's only when its own words describe the whole question."""
@@ -141,9 +149,11 @@ def _coverage(reading: Reading, tool: str) -> tuple[int, int]:
     values = {i for e in reading.entities for i in range(e.start, e.end)}
     content = {w for i, w in enumerate(reading.words) if i not in values
                and w not in STOPWORDS and w not in fillers() and w not in CUES
+               and w not in SIZE_WORDS and not COMPARED_VALUES.fullmatch(w)
                and not w.startswith("@") and not w[0].isdigit() and w not in NUMBERS
                and not lex.find([w], {"dimension", "grain", "rank", "compare", "modifier"})}
-    return sum(w in own or defined(w, reading.words, tool, None) for w in content), len(content)
+    return sum(w in own or defined(w, reading.words, tool, measure) for w in content), \
+        len(content)
 
 
 MAX_ALTERNATIVES = 6
@@ -318,6 +328,9 @@ DURATION = re.compile(
     r"(?:longer|shorter|slower|faster|quicker)|"
     r"(?:faster|slower|quicker|longer|shorter) to (?:close|win|convert))\b")
 """A question about how long something takes."""
+IMPROVED = re.compile(r"\b(?:improv\w*|grow\w*|grew|chang\w*|increas\w*|decreas\w*|declin\w*|"
+                      r"drop\w*|better|worse|up|down)\b")
+"""Words asking how a metric changed."""
 DURATION_OF = {"opportunity_count": "sales_cycle", "bookings": "sales_cycle",
                "win_rate": "sales_cycle", "avg_deal_size": "sales_cycle",
                "open_pipeline": "sales_cycle", "pipeline_movement": "sales_cycle",
@@ -367,7 +380,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     _drop_plain_words_read_as_values(reading, tool)
     measure = _choose_measure(tool, reading, norm)
     if measure is None and "count" in TOOLS[tool].measures[1:] and \
-            re.search(r"(?:\bhow many|\bnumber of|\bcount of|#\s*of|^count|\bcount the)\b", norm):
+            re.search(r"(?:\bhow many|\bnumber of|\bcount of|#\s*of|^count|\bcount the|\bcounts)\b",
+                      norm):
         measure = "count"  # "how many open deals have gone stale": the count, not the share
     if tool == "opportunity_count" and measure in ("won", "closed", "lost") and \
             RATE.search(norm):  # "the share of deals won", "closing at a better rate"
@@ -392,6 +406,9 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
             period.days > 1.5 * UNIT_DAYS[over[1]] and not reading.grain:
         # "week over week for October": a month in weeks, a trend rather than one comparison
         reading.grain, reading.compare = over[1], None
+    if tool == "rep_productivity" and IMPROVED.search(norm):
+        tool = "productivity_improvement"  # how productivity changed: the improvement metric
+        params.pop("measure", None)
     if reading.compare:
         params["compare"] = reading.compare
     _fit_generic_dimensions(reading, tool)

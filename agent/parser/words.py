@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from agent.parser.confidence import fillers
+from agent.parser.confidence import fillers, inflected
 from agent.parser.entities import EntityIndex
-from agent.parser.lexicon import lexicon
+from agent.parser.lexicon import STOPWORDS, lexicon
 from agent.parser.periods import PERIOD_WORDS
 from agent.parser.reading import Reading, masked
 
@@ -59,7 +59,8 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
     out = []
     for word in words:
         if word in known or word in PERIOD_WORDS or word in fillers() or len(word) < 5 or \
-                any(c.isdigit() for c in word) or word.startswith("@"):
+                any(c.isdigit() for c in word) or word.startswith("@") or \
+                inflected(word, STOPWORDS):  # "counts" of "count", not "accounts"
             out.append(word)
             continue
         from rapidfuzz import fuzz, process  # only questions with unknown words pay for it
