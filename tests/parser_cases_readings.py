@@ -258,4 +258,24 @@ CASES += [
      {"filters": {"region": ["EMEA"]}, "period": Q3_27}),
     ("The Zorblax Partners team is new to me. What did they book last quarter?", CLARIFY, {}),
 ]
+CASES += [
+    # a forecast category named beside accuracy words picks the forecast scored
+    ("how accurate has the best case call been over the last 4 quarters", "forecast_accuracy",
+     {"knobs": {"forecast": "best_case", "quarters": 4}}),
+    ("bias of our most likely forecast for FY26", "forecast_accuracy",
+     {"measure": "bias", "knobs": {"forecast": "most_likely"}}),
+    ("commit forecast by team this quarter", "forecast_rollup", {"group_by": ["team"]}),
+    # did productivity improve: the improvement metric; per rep beside last year: both values
+    ("has rep productivity gotten better than a year ago", "productivity_improvement", {}),
+    ("bookings per ramped rep against last year", "rep_productivity",
+     {"compare": "previous_year"}),
+    # everyday words: loss reasons, pass/fail, NAMER, counts, "->"
+    ("lost deals missing a loss reason", "data_issues", {"measure": "lost_without_reason"}),
+    ("success metrics pass or fail this quarter", "scorecard", {"period": Q4_27}),
+    ("win rate NAMER last quarter", "win_rate",
+     {"filters": {"region": ["North America"]}, "period": Q3_27}),
+    ("risky deal counts per team", "deal_risk", {"group_by": ["team"]}),
+    ("mql->sql conversion last quarter", "lead_conversion",
+     {"measure": "mql_to_sql", "period": Q3_27}),
+]
 

@@ -289,7 +289,7 @@ def _objects(compact: list[str], found: list, tools_of: list[set[str]]) -> dict[
     Phrases right after an object continue it ("the commit" + "forecast")."""
     objects: dict[int, set[str]] = {}
     for k in range(1, len(found)):
-        gap = compact[found[k - 1][1]:found[k][0]]
+        gap = [w for w in compact[found[k - 1][1]:found[k][0]] if not w.startswith("@")]
         head = objects.get(k - 1)
         if head is not None and not gap:
             objects[k] = head
