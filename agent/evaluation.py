@@ -333,16 +333,41 @@ def check_intent(case: EvalCase, response: AgentResponse, calendar: FiscalCalend
         return [] if case.category in (None, got) else [f"category {got}"]
     if case.status != "answered":
         return []
-    if response.intent.tool != case.tool:
+    equivalent = response.intent.tool != case.tool and _same_ranking(case, response)
+    if response.intent.tool != case.tool and not equivalent:
         return [f"tool {response.intent.tool}"]
     problems = []
     for key in case.listed():
-        if key == "plan_as_of":
-            continue
+        if key == "plan_as_of" or (equivalent and key == "measure"):
+            continue  # an equivalent ranking names its measure its own way (compared above)
         want, got = _wanted(key, case, calendar, as_of), _actual(key, response)
         if want != got:
             problems.append(f"{key}={got}")
     return problems
+
+
+RANKINGS = {"amount": ("bookings", "amount"), "count": ("bookings", "count"),
+            "win_rate": ("win_rate", "count"), "deal_size": ("avg_deal_size", "mean"),
+            "cycle": ("sales_cycle", "mean")}
+"""A leaderboard ranked by one of its measures is the same answer as that measure's own tool
+split by the same dimension ("top 5 reps by bookings": the same reps, figures and order; the
+leaderboard adds columns). Question writers expect either, so either reads as meant."""
+
+
+def _ranking(tool: str | None, measure: str | None, group_by: list[str]) -> tuple:
+    """The reading a ranked split stands for: a leaderboard as the tool of its measure."""
+    if tool == "leaderboard" and group_by:
+        return RANKINGS.get(measure or "amount", (tool, measure))
+    return tool, measure or _default_measure(tool)
+
+
+def _same_ranking(case: EvalCase, response: AgentResponse) -> bool:
+    """Whether the response is the case's ranked split read by its equivalent tool."""
+    want = [d.value for d in case.group_by] or (["rep"] if case.tool == "leaderboard" else [])
+    got = list(response.intent.params.get("group_by") or [])
+    return bool(want) and want == got and \
+        _ranking(case.tool, case.measure, want) == _ranking(
+            response.intent.tool, response.intent.params.get("measure"), got)
 
 
 def _describe(case: EvalCase, calendar: FiscalCalendar, as_of: date) -> str:

@@ -216,3 +216,66 @@ CASES += [
      "quota_attainment",
      {"group_by": ["rep"], "filters": {"team": ["LATAM Sales"]}, "period": Q3_27}),
 ]
+# the reading whose own definition explains every word, where the vote's leaves some over
+CASES += [
+    ("what's the median number of days opportunities spent sitting in each stage this year",
+     "time_in_stage", {"group_by": ["stage"]}),
+    ("what does the spread of quota attainment look like inside each team last quarter",
+     "team_distribution", {"period": Q3_27}),
+    ("which open deals got flagged as risky, and why", "deal_risk",
+     {"group_by": ["opportunity"]}),
+    # the deals themselves: lists, "deal by deal", "the actual deals"
+    ("stale opportunities in EMEA, deal by deal", "stale_deals",
+     {"group_by": ["opportunity"], "filters": {"region": ["EMEA"]}}),
+    ("rank the risky APAC opportunities for me", "deal_risk",
+     {"group_by": ["opportunity"], "filters": {"region": ["APAC"]}}),
+    ("what share of open deals are stale", "stale_deals", {"group_by": [], "measure": "share"}),
+    ("the 7 riskiest deals in EMEA", "deal_risk",
+     {"group_by": ["opportunity"], "top": 7, "filters": {"region": ["EMEA"]}}),
+    # a count of deals under a condition is the count of the tool testing it
+    ("how many of our open opportunities have gone quiet", "stale_deals",
+     {"measure": "count"}),
+    ("number of open deals flagged at risk in APAC", "deal_risk",
+     {"measure": "count", "filters": {"region": ["APAC"]}}),
+    # options written as cutoffs, "N+ days", "nobody touched"
+    ("stale deal count by region with a 21 day threshold", "stale_deals",
+     {"group_by": ["region"], "knobs": {"stale_days": 21}}),
+    ("open opportunities no one has contacted in 90+ days", "stale_deals",
+     {"knobs": {"stale_days": 90}}),
+    # comparisons with the same stretch of the prior year, "w/", "this fy"
+    ("win rate this fiscal year so far alongside the same period of the prior year", "win_rate",
+     {"compare": "previous_year", "period": YTD}),
+    ("bookings ytd compared w/ last yr", "bookings", {"compare": "previous_year"}),
+    ("weekly bookings this fy so far", "bookings", {"period": YTD, "time_grain": "week"}),
+    ("deal count by fiscal month for FY26", "opportunity_count", {"time_grain": "month"}),
+    # grammar words are never names; a split is never a territory decision
+    ("for various reasons I need open pipeline by stage", "open_pipeline",
+     {"group_by": ["stage"]}),
+    ("weighted pipeline for this quarter, split by region", "weighted_pipeline",
+     {"group_by": ["region"], "period": Q4_27}),
+    # a request pointing back at a value named before it keeps it; an unknown one asks
+    ("EMEA had a rough summer. What was their win rate last quarter?", "win_rate",
+     {"filters": {"region": ["EMEA"]}, "period": Q3_27}),
+    ("The Zorblax Partners team is new to me. What did they book last quarter?", CLARIFY, {}),
+]
+CASES += [
+    # a forecast category named beside accuracy words picks the forecast scored
+    ("how accurate has the best case call been over the last 4 quarters", "forecast_accuracy",
+     {"knobs": {"forecast": "best_case", "quarters": 4}}),
+    ("bias of our most likely forecast for FY26", "forecast_accuracy",
+     {"measure": "bias", "knobs": {"forecast": "most_likely"}}),
+    ("commit forecast by team this quarter", "forecast_rollup", {"group_by": ["team"]}),
+    # did productivity improve: the improvement metric; per rep beside last year: both values
+    ("has rep productivity gotten better than a year ago", "productivity_improvement", {}),
+    ("bookings per ramped rep against last year", "rep_productivity",
+     {"compare": "previous_year"}),
+    # everyday words: loss reasons, pass/fail, NAMER, counts, "->"
+    ("lost deals missing a loss reason", "data_issues", {"measure": "lost_without_reason"}),
+    ("success metrics pass or fail this quarter", "scorecard", {"period": Q4_27}),
+    ("win rate NAMER last quarter", "win_rate",
+     {"filters": {"region": ["North America"]}, "period": Q3_27}),
+    ("risky deal counts per team", "deal_risk", {"group_by": ["team"]}),
+    ("mql->sql conversion last quarter", "lead_conversion",
+     {"measure": "mql_to_sql", "period": Q3_27}),
+]
+

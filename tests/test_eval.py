@@ -154,6 +154,29 @@ def test_scorer_catches_a_wrong_tool_a_wrong_param_and_a_wrong_value(wh):
     assert by_group["win_rate"].intent == 1.0 and by_group["win_rate"].value == 1.0
 
 
+def test_a_ranked_split_and_the_leaderboard_by_its_measure_are_the_same_reading(wh):
+    """'Top 5 reps by bookings' is bookings by rep or the leaderboard by amount: either is
+    read as meant; the leaderboard by another measure, or without the split, is not."""
+    question = "top 5 reps by bookings last quarter"
+    cases = [
+        _case(question, tool="bookings", period="FY2027 Q3", group_by=["rep"], top=5),
+        _case(question, tool="leaderboard", period="FY2027 Q3", group_by=["rep"], top=5,
+              measure="amount"),
+        _case(question, tool="leaderboard", period="FY2027 Q3", top=5),  # rep by default
+        _case(question, tool="leaderboard", period="FY2027 Q3", top=5, measure="win_rate"),
+        _case(question, tool="leaderboard", period="FY2027 Q3", group_by=["team"], top=5),
+        _case(question, tool="leaderboard", period="FY2027 Q2", group_by=["rep"], top=5),
+    ]
+    report = evaluate(QuestionSet(name="rankings", as_of=AS_OF, case=cases), wh,
+                      answerers(wh, "rules"))
+    outcomes = {o.expected.split(" -> ")[0]: o.intent_ok for o in report.parsers[0].failures}
+    rules = report.parsers[0]
+    assert rules.intent_accuracy == pytest.approx(3 / 6, abs=1e-4), outcomes
+    assert any("measure=win_rate" in k for k in outcomes)
+    assert any("group_by=['team']" in k for k in outcomes)
+    assert any("2026-05-01" in k for k in outcomes)
+
+
 def test_an_unconfigured_parser_is_reported_not_scored(wh):
     qset = QuestionSet(name="one", as_of=AS_OF,
                        case=[_case("win rate last quarter", tool="win_rate",

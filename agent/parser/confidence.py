@@ -15,7 +15,7 @@ from typing import Any
 
 from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, STOPWORDS, lexicon
 from agent.parser.normalize import normalize
-from agent.parser.periods import MONTHS, NUMBERS, ORDINALS
+from agent.parser.periods import MONTHS, NUMBERS, ORDINALS, PERIOD_WORDS
 from agent.parser.reading import Reading, masked
 from agent.plan import Clarification, Plan
 from tools.registry import TOOLS
@@ -27,6 +27,9 @@ VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except",
 """A word right after these names a split or a filter: left over, it is never ignored."""
 CLAUSE_WORDS = frozenset({"before", "after", "until", "once", "while", "when"})
 SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they"})
+SIZE_WORDS = frozenset({"big", "large", "huge", "high", "wide"})
+"""Size words ("how big is the gap"): they ask for the size of what is named, so another
+reading need not explain them (agent/parser/parse.py _coverage)."""
 STRONG = 1.0
 """A metric word or phrase (not only weak words such as 'sales' or 'deals') names the metric."""
 SHAPING = re.compile(r"^(?:faster|slower|quicker|sooner|longer|shorter|bigger|smaller|larger|"
@@ -110,6 +113,8 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     left = list(dict.fromkeys(left))
     strong = max(reading.votes.values(), default=0) >= STRONG
     left = [w for w in left if len(w) > 1 or w.isdigit()]  # "i.e.", "a/b": stray letters
+    if tool is not None:  # words the metric's own definition uses only restate it
+        left = [w for w in left if w in cued or not defined(w, words, tool, params.measure)]
     plain = [w for w in left if w not in lex.words and w not in lex.alias_words
              and not SHAPING.match(w) and not _domain_like(w) and w not in cued]
     if strong and len(plain) == len(left):
@@ -119,8 +124,62 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         left = []
     found = Understanding(leftovers=left)
     found.corrections = [(a, b) for a, b in reading.corrections
-                         if b in lex.words and not _typo(a, b)]
+                         if b in lex.words and not _typo(a, b)
+                         and not inflected(a, frozenset({b}))]  # "requesting": "request"
     return found
+
+
+IRREGULAR = {"spent": "spend", "won": "win", "lost": "lose", "sold": "sell", "came": "come",
+             "went": "go", "took": "take", "made": "make", "grew": "grow", "fell": "fall",
+             "kept": "keep", "left": "leave", "paid": "pay", "brought": "bring",
+             "bought": "buy", "began": "begin", "ran": "run", "gave": "give", "got": "get",
+             "held": "hold", "met": "meet", "sent": "send", "slid": "slide", "shrank": "shrink",
+             "did": "do", "had": "have", "saw": "see", "led": "lead", "built": "build"}
+"""Irregular English verb forms and their base, for matching words against definitions."""
+
+
+PERIODISH = PERIOD_WORDS - {"day", "days", "date", "closed", "as", "whole", "current", "complete",
+                            "completed", "finished"}
+"""Words that, left over, may be a period the reading missed ("last fy", "past")."""
+
+
+def defined(word: str, words: list[str], tool: str, measure: str | None) -> bool:
+    """Whether the tool's own definition (its description and measure names) uses the word,
+    so naming it only restates the metric: "how close have past forecasts come to actual
+    bookings" is what forecast accuracy is. A word that names another of the tool's measures
+    may ask for that measure, so it is not explained unless that measure is the one read; a
+    word that may shape the number (a comparative, an aggregate) is explained only where the
+    question repeats the definition's phrase ("a later close date"); so is a word that may
+    name a period ("past", "last")."""
+    own, pairs, measure_words = _definition(tool)
+    base = IRREGULAR.get(word, word)
+    if base not in own and word not in own and not inflected(base, own) and \
+            not inflected_in(base, own) and not any(IRREGULAR.get(w) == base for w in own):
+        return False
+    chosen = set(measure.split("_")) if measure else set()
+    if any(m not in chosen and (m == base or inflected(base, frozenset({m})))
+           for m in measure_words):
+        return False  # it may name another measure ("contacted": duplicate_contact_email)
+    at = [i for i, w in enumerate(words) if w == word]
+    if any(w[:1].isdigit() for i in at for w in words[max(i - 1, 0):i + 2]):
+        return False  # "a 60 day cutoff": a value for an option, not the definition's word
+    if SHAPING.match(word) or word in PERIODISH:
+        return any((i > 0 and (words[i - 1], word) in pairs) or
+                   (i + 1 < len(words) and (word, words[i + 1]) in pairs) for i in at)
+    return True
+
+
+@cache
+def _definition(tool: str) -> tuple[frozenset[str], frozenset[tuple[str, str]], frozenset[str]]:
+    """Content words of a tool's definition, its adjacent word pairs, and its measure words
+    (beyond the first, the default, whose words the answer states anyway)."""
+    spec = TOOLS[tool]
+    text = normalize(f"{spec.title} {spec.description}".replace("_", " ")).split()
+    measures = [m.replace("_", " ") for m in spec.measures]
+    words = {w for w in text + " ".join(measures).split()
+             if w not in STOPWORDS and not w[0].isdigit() and len(w) > 2}
+    others = {w for m in measures[1:] for w in m.split()} - set(measures[0].split())
+    return frozenset(words), frozenset(zip(text, text[1:], strict=False)), frozenset(others)
 
 
 @cache
@@ -190,6 +249,12 @@ def inflected(word: str, known: frozenset[str]) -> bool:
             if any(f in known for f in forms):
                 return True
     return False
+
+
+def inflected_in(base: str, words: set[str] | frozenset[str]) -> bool:
+    """Whether some word of `words` is `base` with a regular inflection ('churned' of
+    'churn')."""
+    return any(w.startswith(base[:-1]) and inflected(w, frozenset({base})) for w in words)
 
 
 def _harmless(word: str, known: frozenset[str]) -> bool:

@@ -12,16 +12,24 @@ from tools.base import Dimension, Filter
 from tools.registry import TOOLS
 
 DEAL_WORDS = frozenset({"deal", "deals", "opportunity", "opportunities"})
-DEAL_LIST = re.compile(r"\b(?:which|what|list|list the|show me the|show the)\s+(?:\w+\s+)?"
-                       r"(?:deals|opportunities|opps)\b|\b\w{3,}iest\s+(?:deals|opportunities)\b")
-"""Questions that ask for the deals themselves."""
+DEAL_LIST = re.compile(
+    r"\b(?:which|what|list|listing|rank|name|show me the|show the)\s+(?P<between>(?:\w+\s+){0,5}?)"
+    r"(?:deals|opportunities|opps)\b|\b\w{3,}iest\s+(?:deals|opportunities)\b|"
+    r"\b(?:deal|opportunity|opp) (?:by (?:deal|opportunity|opp)|level)\b|\bone by one\b|"
+    r"\bline by line\b|\b(?:individual|actual|specific) (?:deals|opportunities|opps)\b|"
+    r"\bitemi[sz]ed\b|\blist (?:them|those|these|it|of)\b|\bthe list\b|\bwith (?:the )?reasons\b")
+"""Questions that ask for the deals themselves: "which ... deals", "list the at-risk deals",
+"deal by deal", "the actual deals", "list them" (not "what share of deals")."""
+QUANTITY = re.compile(r"\b(?:share|percent|percentage|%|proportion|fraction|number|count|total|"
+                      r"amount|value|sum|much|many|ratio|rate)\b")
+"""Words between "what"/"which" and "deals" that ask for a quantity of the deals."""
 NOT_RANKING = re.compile(r"\b(?:top|bottom)\s+(?:quartile|quintile|decile|tercile|half|tier|"
                          r"line|third|percentile)s?\b|\b(?:best|worst)\s+case\b")
 _RANKED = (r"top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest|weakest|"
            r"strongest|greatest|slowest|fastest")
 _COUNT = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty"
 TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
-                   rf"\b(?P<n2>\d{{1,3}}|{_COUNT})\s+(?P<w2>{_RANKED})\b")
+                   rf"\b(?P<n2>\d{{1,3}}|{_COUNT})\s+(?P<w2>{_RANKED}|\w{{3,}}iest|most \w+)\b")
 """A ranked count: "top 5", "worst three", "the 10 biggest" (not "2025 best month")."""
 COUNTED = re.compile(r"\b(?:how many|number of|count of|share of|percent of|% of)\b")
 ARTICLES = frozenset({"the", "a", "an", "our", "any", "all", "those", "these", "that"})
@@ -81,7 +89,7 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     if group and singular and (re.search(r"\b(?:who|which|what) (?:are|were)\b", norm) or any(
             d.value == group[0] and _plural(text) for _, d, text in reading.dims)):
         singular = False  # "who are our top performers", "who are the top reps": several
-    if not group and DEAL_LIST.search(norm) and _aggregates(tool):  # "which deals ..."
+    if not group and _deal_list(norm) and _aggregates(tool):  # "which deals ..."
         group = [Dimension.opportunity.value]
     if direction and not group:
         unit = next((UNIT_WORDS[x] for x in words if x in UNIT_WORDS), None)
@@ -101,6 +109,10 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         top = _counted(reading, group[0]) or (
             _number(said["n"]) if said else None) or (1 if singular else 5)
     return group[:2], top, order
+
+
+def _deal_list(norm: str) -> bool:
+    return any(not QUANTITY.search(m["between"] or "") for m in DEAL_LIST.finditer(norm))
 
 
 WHICH_N = re.compile(rf"\b(?:which|what|the|list|show me)\s+(?P<n>\d{{1,3}}|{_COUNT})\b")

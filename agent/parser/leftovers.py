@@ -48,6 +48,9 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
     if all(x in lexicon().words for x in reading.words[i:j]):
         _confident_match(reading, index, i, j, text)
         return None
+    if all(_function_word(x, reading) for x in reading.words[i:j]):
+        reading.notes.append(f"ignored '{text}'")  # "on several contracts", "how evenly"
+        return None
     cue = (i > 0 and reading.words[i - 1] in FILTER_CUES | EXCLUDE_CUES) or any(
         x in reading.named for x in reading.words[i:j])
     people = index.partial(text) if j - i == 1 else []
@@ -88,6 +91,18 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
             options=[f"{label} ({dim.value})" for dim, label in near], term=text)
     reading.notes.append(f"ignored '{text}'")
     return None
+
+
+QUANTIFIERS = frozenset({"several", "various", "numerous", "multiple", "certain", "different",
+                         "such", "own", "another", "enough", "plenty", "whatever", "whichever"})
+"""Closed-class words that quantify or point: never a name."""
+
+
+def _function_word(word: str, reading: Reading) -> bool:
+    """A quantifier, or an adverb in -ly written in lower case ("evenly", "afterwards" is
+    not one): words of grammar, never a rep, team or account name."""
+    return word in QUANTIFIERS or (word.endswith("ly") and len(word) > 4 and
+                                   word not in reading.named)
 
 
 def _accept(reading: Reading, i: int, j: int, text: str,

@@ -53,7 +53,7 @@ date", "deals that do not have an amount", "deals lacking an owner" meet the voc
 "without ..." phrases (which go through the same rewrite)."""
 
 
-_BARE_Q = re.compile(r"\b(this|last|next|previous|prior) q\b")
+_BARE_Q = re.compile(r"\b(this|last|next|previous|prior|same) q\b")
 """'last q', 'this q': the quarter (not Q3, which stays a fiscal quarter)."""
 
 
@@ -61,12 +61,26 @@ def normalize(text: str) -> str:
     """Lower-case, expand contractions, drop punctuation; keep dates, $, % and numbers."""
     if _PLAIN.fullmatch(text):  # most names and labels: letters and spaces only
         words = (_CONTRACTIONS.get(w, w) for w in text.lower().split())
-        return _BARE_Q.sub(r"\1 quarter",
-                           _absence(" ".join(w for w in " ".join(words).split() if w)))
-    return _BARE_Q.sub(r"\1 quarter", _absence(_normalize_text(text)))
+        return _spans(_absence(" ".join(w for w in " ".join(words).split() if w)))
+    return _spans(_absence(_normalize_text(text)))
+
+
+_BARE_FY = re.compile(r"\b(this|last|next|previous|prior|current|that|the) fy\b(?! ?\d)")
+"""'last fy', 'this fy so far': the fiscal year (not FY26, which names one)."""
+
+
+def _spans(text: str) -> str:
+    return _BARE_FY.sub(r"\1 fiscal year", _BARE_Q.sub(r"\1 quarter", text))
+
+
+_NOBODY = re.compile(r"\b(?:nobody|no one|noone) (?:has |have |had )?(?:yet |ever )?(?:been )?"
+                     r"(?=\w+ed\b)")
+"""'Deals nobody has touched': deals not touched (the vocabulary's form)."""
 
 
 def _absence(text: str) -> str:
+    if "no" in text:
+        text = _NOBODY.sub("not ", text)
     if " no " not in text and " not " not in text and "lack" not in text:
         return text
     return _ABSENCE.sub(lambda m: "without" if m.start() else m[0].split()[0] + " without",
@@ -80,8 +94,9 @@ def _normalize_text(text: str) -> str:
     t = _ISO_DATE.sub(lambda m: f" {int(m[1]):04d}_{int(m[2]):02d}_{int(m[3]):02d} ", t)
     t = _US_DATE.sub(lambda m: f" {int(m[3]):04d}_{int(m[1]):02d}_{int(m[2]):02d} ", t)
     t = re.sub(r"(\d),(\d{3})", r"\1\2", t)
+    t = re.sub(r"\bw/(?=\s|[a-z])", " with ", re.sub(r"\bw/o\b", " without ", t))
     t = re.sub(r"\b(\d{4})-(\d{2})\b", r"\1_\2", t)  # ISO month 2017-03
-    t = t.replace("&", " and ").replace("+", " plus ")
+    t = t.replace("->", " to ").replace("&", " and ").replace("+", " plus ")
     words = []
     for raw in re.split(r"[\s\-/,;:!?()\[\]{}\"*=<>|~^]+", t):
         if not raw:

@@ -23,6 +23,8 @@ class OptionRule:
     names: dict[str, str]
     kind: str
     patterns: tuple[re.Pattern[str], ...]
+    values: dict[str, str]
+    """For kind "word": the words of the value group -> the option's value."""
 
 
 @dataclass(frozen=True)
@@ -40,12 +42,13 @@ def option_rules() -> tuple[OptionRule, ...]:
     raw = resources.files("agent.parser").joinpath("vocab", "options.toml").read_text("utf-8")
     rules = []
     for entry in tomllib.loads(raw)["options"]:
-        if entry["kind"] not in ("int", "percent"):
+        if entry["kind"] not in ("int", "percent", "word"):
             raise ValueError(f"options.toml: unknown kind {entry['kind']!r}")
         patterns = tuple(re.compile(p) for p in entry["patterns"])
         if any("value" not in p.groupindex for p in patterns):
             raise ValueError("options.toml: every pattern needs a (?P<value>...) group")
-        rules.append(OptionRule(dict(entry["names"]), entry["kind"], patterns))
+        rules.append(OptionRule(dict(entry["names"]), entry["kind"], patterns,
+                                dict(entry.get("values", {}))))
     return tuple(rules)
 
 
@@ -57,12 +60,17 @@ def take_options(norm: str) -> tuple[str, list[Found]]:
             m = pattern.search(norm)
             if m is None:
                 continue
-            number = float(m.group("value"))
-            value = number / 100 if rule.kind == "percent" else int(number)
+            value: Any
+            if rule.kind == "word":
+                value = rule.values[m.group("value")]
+            else:
+                number = float(m.group("value"))
+                value = number / 100 if rule.kind == "percent" else int(number)
             group = "remove" if "remove" in pattern.groupindex and m.group("remove") else 0
             start, end = m.span(group)
             found.append(Found(rule, value, m.group(0)))
-            norm = " ".join((norm[:start] + " " + norm[end:]).split())
+            if rule.kind != "word":  # a word option's words still name what they name
+                norm = " ".join((norm[:start] + " " + norm[end:]).split())
             break
     return norm, found
 

@@ -13,15 +13,24 @@ import re
 from datetime import date, timedelta
 from functools import cache
 
-from agent.parser.confidence import fillers, tool_words, understand, unsure
+from agent.parser.confidence import (
+    SIZE_WORDS,
+    Understanding,
+    defined,
+    fillers,
+    inflected_in,
+    tool_words,
+    understand,
+    unsure,
+)
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import follow_up, is_follow_up
 from agent.parser.grouping import filters, grouping
 from agent.parser.leftovers import resolve_leftovers
-from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, STOPWORDS, lexicon
+from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, STOPWORDS, lexicon
 from agent.parser.normalize import normalize
 from agent.parser.options import options_for, take_options
-from agent.parser.periods import PeriodParser
+from agent.parser.periods import NUMBERS, PeriodParser
 from agent.parser.reading import Reading, masked, named_words
 from agent.parser.sentences import WEAK_PHRASES, drop_writer_clauses, request_text
 from agent.parser.words import UNIT_WORDS, match_entities, repair_typos, take_compare
@@ -81,11 +90,79 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     if not sure:
         outcome.notes.append(found.describe())
         return outcome
-    return unsure(outcome, reading, found)
+    better = _explaining_reading(question, as_of, calendar, index, previous, outcome, reading,
+                                 found)
+    return better or unsure(outcome, reading, found)
+
+
+def _explaining_reading(question: str, as_of: date, calendar: FiscalCalendar,
+                        index: EntityIndex, previous: Plan | None, plan: Plan,
+                        reading: Reading, found: Understanding) -> Plan | None:
+    """Another tool whose reading explains every word, where the vote's reading leaves some
+    over: "median days spent in each stage" is time in stage, not the open deals by stage.
+
+    Candidates are the other tools the words voted for and the tools whose definition uses
+    the words left over; one that explains the whole question is read, with a note, when it
+    is the only one (or has the most votes); several equally good ones ask back as before.
+    """
+    if not found.leftovers or found.corrections:
+        return None
+    words = masked(reading)
+    voted = {t: v for t, v in reading.votes.items() if t != plan.tool and v > 0}
+    explains = {t: sum(defined(w, words, t, None) or w in tool_words(t)
+                       for w in found.leftovers) for t in TOOLS if t != plan.tool}
+    candidates = sorted((t for t in explains if explains[t] or t in voted),
+                        key=lambda t: (-explains[t], -voted.get(t, 0), t))
+    good: list[tuple[tuple[int, int, int, float], Plan]] = []
+    for tool in candidates[:MAX_ALTERNATIVES]:
+        outcome, again = read_question(question, as_of=as_of, calendar=calendar, index=index,
+                                       previous=previous, prefer=tool)
+        if isinstance(outcome, Plan) and again is not None and outcome.tool == tool and \
+                set(understand(again, outcome).leftovers) <= SIZE_WORDS and \
+                not understand(again, outcome).corrections:
+            covered, content = _coverage(again, tool, outcome.params.measure)
+            if content and covered == content and (tool in voted or covered >= 2):
+                # its own words and definition describe every word, and more than one word
+                # (or a metric phrase) speaks for it
+                named = sum(d.value in _definition_words(tool) for _, d, _ in again.dims)
+                good.append(((covered, explains[tool], named, voted.get(tool, 0)), outcome))
+    good.sort(key=lambda g: g[0], reverse=True)
+    if not good or (len(good) > 1 and good[0][0] == good[1][0]):
+        return None
+    best = good[0][1]
+    best.notes.append(f"read as {TOOLS[best.tool].title.lower()}, which explains "
+                      + ", ".join(f"'{w}'" for w in found.leftovers))
+    return best
+
+
+def _definition_words(tool: str) -> frozenset[str]:
+    """Words of the tool's definition ("Split by stage, region, ...": what it is split by)."""
+    return frozenset(normalize(TOOLS[tool].description.replace("_", " ")).split())
+
+
+def _coverage(reading: Reading, tool: str, measure: str | None) -> tuple[int, int]:
+    """How many of the question's content words (not values, periods or numbers) the tool's
+    own vocabulary or definition holds, and how many there are: another reading replaces
+    the vote's only when its own words describe the whole question."""
+    own = tool_words(tool)
+    lex = lexicon()
+    values = {i for e in reading.entities for i in range(e.start, e.end)}
+    content = {w for i, w in enumerate(reading.words) if i not in values
+               and w not in STOPWORDS and w not in fillers() and w not in CUES
+               and w not in SIZE_WORDS and not COMPARED_VALUES.fullmatch(w)
+               and not w.startswith("@") and not w[0].isdigit() and w not in NUMBERS
+               and not lex.find([w], {"dimension", "grain", "rank", "compare", "modifier"})}
+    return sum(w in own or defined(w, reading.words, tool, measure) for w in content), \
+        len(content)
+
+
+MAX_ALTERNATIVES = 6
+CUES = GROUP_CUES | FILTER_CUES | EXCLUDE_CUES
+"""Other readings tried when the vote's reading leaves words over (each is one more pass)."""
 
 
 def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
-                  index: EntityIndex, previous: Plan | None = None,
+                  index: EntityIndex, previous: Plan | None = None, prefer: str | None = None,
                   ) -> tuple[Plan | Clarification, Reading | None]:
     """The reading of a question and what it produced (see parse_question).
 
@@ -97,16 +174,17 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     request = request_text(REQUEST_LABEL.sub("", question), index,
                            lambda text: parser.extract(normalize(text)).periods)
     if request is not None:
-        outcome, reading = _read(request, as_of, calendar, index, previous)
+        outcome, reading = _read(request, as_of, calendar, index, previous, prefer)
         if reading is not None and reading.votes:
             if isinstance(outcome, Plan):
                 outcome.notes.append(f"read the request '{request}'; the rest as context")
             return outcome, reading
-    return _read(question, as_of, calendar, index, previous)
+    return _read(question, as_of, calendar, index, previous, prefer)
 
 
 def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityIndex,
-          previous: Plan | None) -> tuple[Plan | Clarification, Reading | None]:
+          previous: Plan | None, prefer: str | None = None,
+          ) -> tuple[Plan | Clarification, Reading | None]:
     lex = lexicon()
     norm = normalize(REQUEST_LABEL.sub("", question))
     if not norm:
@@ -141,8 +219,8 @@ def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityInd
         return unknown, reading
     if previous is not None and is_follow_up(norm, reading):
         return follow_up(reading, norm, previous,
-                         lambda r: _build_plan(r, norm, as_of, calendar)), reading
-    return _build_plan(reading, norm, as_of, calendar), reading
+                         lambda r: _build_plan(r, norm, as_of, calendar, prefer)), reading
+    return _build_plan(reading, norm, as_of, calendar, prefer), reading
 
 
 
@@ -211,7 +289,7 @@ def _objects(compact: list[str], found: list, tools_of: list[set[str]]) -> dict[
     Phrases right after an object continue it ("the commit" + "forecast")."""
     objects: dict[int, set[str]] = {}
     for k in range(1, len(found)):
-        gap = compact[found[k - 1][1]:found[k][0]]
+        gap = [w for w in compact[found[k - 1][1]:found[k][0]] if not w.startswith("@")]
         head = objects.get(k - 1)
         if head is not None and not gap:
             objects[k] = head
@@ -250,6 +328,9 @@ DURATION = re.compile(
     r"(?:longer|shorter|slower|faster|quicker)|"
     r"(?:faster|slower|quicker|longer|shorter) to (?:close|win|convert))\b")
 """A question about how long something takes."""
+IMPROVED = re.compile(r"\b(?:improv\w*|grow\w*|grew|chang\w*|increas\w*|decreas\w*|declin\w*|"
+                      r"drop\w*|better|worse|up|down)\b")
+"""Words asking how a metric changed."""
 DURATION_OF = {"opportunity_count": "sales_cycle", "bookings": "sales_cycle",
                "win_rate": "sales_cycle", "avg_deal_size": "sales_cycle",
                "open_pipeline": "sales_cycle", "pipeline_movement": "sales_cycle",
@@ -278,10 +359,12 @@ def _duration_tool(tool: str, reading: Reading, norm: str) -> str:
     return DURATION_OF[tool]
 
 
-def _build_plan(reading: Reading, norm: str, as_of: date,
-                calendar: FiscalCalendar) -> Plan | Clarification:
-    tool = _choose_tool(reading, norm)
-    if tool is not None:
+def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalendar,
+                prefer: str | None = None) -> Plan | Clarification:
+    """The plan of a reading; `prefer` names the tool instead of the vote (see
+    _explaining_reading)."""
+    tool = prefer or _choose_tool(reading, norm)
+    if tool is not None and prefer is None:
         tool = _duration_tool(tool, reading, norm)
     if tool is None:
         subject = ", ".join(e.label for e in reading.entities)
@@ -296,6 +379,10 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
     params: dict = {}
     _drop_plain_words_read_as_values(reading, tool)
     measure = _choose_measure(tool, reading, norm)
+    if measure is None and "count" in TOOLS[tool].measures[1:] and \
+            re.search(r"(?:\bhow many|\bnumber of|\bcount of|#\s*of|^count|\bcount the|\bcounts)\b",
+                      norm):
+        measure = "count"  # "how many open deals have gone stale": the count, not the share
     if tool == "opportunity_count" and measure in ("won", "closed", "lost") and \
             RATE.search(norm):  # "the share of deals won", "closing at a better rate"
         staged = any(e.dimension == Dimension.stage for e in reading.entities)
@@ -319,6 +406,9 @@ def _build_plan(reading: Reading, norm: str, as_of: date,
             period.days > 1.5 * UNIT_DAYS[over[1]] and not reading.grain:
         # "week over week for October": a month in weeks, a trend rather than one comparison
         reading.grain, reading.compare = over[1], None
+    if tool == "rep_productivity" and IMPROVED.search(norm):
+        tool = "productivity_improvement"  # how productivity changed: the improvement metric
+        params.pop("measure", None)
     if reading.compare:
         params["compare"] = reading.compare
     _fit_generic_dimensions(reading, tool)
@@ -484,12 +574,45 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
         return "open_pipeline" if re.search(r"\bopen\b", norm) else "bookings"
     if not votes:
         return None
+    condition = _condition_on_deals(reading)
+    if condition is not None:
+        return condition
+    if "leaderboard" in votes and len(votes) > 1 and _ranks_deals(reading, norm):
+        votes = {t: v for t, v in votes.items() if t != "leaderboard"}
     best = max(votes.values())
     tied = [t for t, v in votes.items() if v == best]
     if len(tied) > 1:  # the more specific phrase wins: "risky" over "pipeline"
         top = max(_specificity(reading, t) for t in tied)
         tied = [t for t in tied if _specificity(reading, t) == top]
     return min(tied, key=_tool_rank)
+
+
+POPULATION_WORDS = frozenset({"how", "many", "number", "of", "count", "open", "deals", "deal",
+                              "opportunities", "opportunity", "opps", "opp", "our", "the"})
+"""Words of a phrase that only names the deals being counted ("how many open deals")."""
+
+
+def _condition_on_deals(reading: Reading) -> str | None:
+    """'How many open deals have gone stale?': the deals are the population, the condition
+    names the metric; the count of the tool that tests the condition (when it counts deals
+    and a phrase of its own, not a weak word, names it) rather than the open deal count."""
+    said = reading.said.get("opportunity_count", [])
+    if not said or not all(set(p.split()) <= POPULATION_WORDS for p in said) or \
+            reading.votes.get("opportunity_count", 0) < max(reading.votes.values()):
+        return None
+    conditions = [t for t, v in reading.votes.items() if t != "opportunity_count" and v >= 1
+                  and "count" in TOOLS[t].measures and Dimension.opportunity in TOOLS[t].group_by
+                  and any(p not in WEAK_PHRASES for p in reading.said.get(t, []))]
+    return conditions[0] if len(conditions) == 1 else None
+
+
+def _ranks_deals(reading: Reading, norm: str) -> bool:
+    """'Rank the risky APAC opportunities': the deals are ranked, not reps or teams, so the
+    leaderboard (a table per rep, team or region) is not what is asked for."""
+    dims = {d for _, d, _ in reading.dims}
+    people = {Dimension.rep, Dimension.manager, Dimension.team}
+    deals = bool(set(norm.split()) & {"deal", "deals", "opportunity", "opportunities", "opps"})
+    return Dimension.opportunity in dims or (deals and not dims & people)
 
 
 def _specificity(reading: Reading, tool: str) -> float:
@@ -540,7 +663,16 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
         return kind
     if len(set(found)) >= LISTED_MEASURES:
         return None  # "new, expansion, contraction, churn": the whole breakdown, as it comes
-    return found[0] if found else None
+    return found[0] if found else _measure_by_name(tool, words)
+
+
+def _measure_by_name(tool: str, words: list[str]) -> str | None:
+    """A measure named by its own name ("how much ARR churned": churn, "the gap to target"),
+    inflections included, when exactly one of the tool's other measures is named so."""
+    present = set(words)
+    named = [m for m in TOOLS[tool].measures[1:]
+             if all(w in present or inflected_in(w, present) for w in m.split("_"))]
+    return named[0] if len(named) == 1 else None
 
 
 LISTED_MEASURES = 3

@@ -30,6 +30,15 @@ ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "
             "4th": 4}
 SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 
+PERIOD_WORDS = frozenset(set(MONTHS) | set(NUMBERS) | {
+    "completed", "complete", "finished", "closed", "whole",
+    "quarter", "quarters", "year", "years", "month", "months", "week", "weeks", "day", "days",
+    "fiscal", "calendar", "ytd", "qtd", "mtd", "wtd", "ttm", "ltm", "last", "next", "this",
+    "past", "previous", "prior", "since", "today", "yesterday", "tomorrow", "spring", "summer",
+    "fall", "autumn", "winter", "half", "trailing", "rolling", "fy", "h1", "h2", "date",
+    "current", "upcoming", "coming", "following", "between", "through", "until", "as"})
+"""Words that may name or bound a period."""
+
 M = r"(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|" \
     r"september|oct|october|nov|november|dec|december)"
 Y = r"((?:19|20)\d{2})"

@@ -214,7 +214,60 @@ def request_text(question: str, index: EntityIndex,
         return None
     request = " ".join(parts[k].text for k in sorted(chosen))
     context = [parts[k].text for k in range(len(parts)) if k not in chosen]
-    return request + _referred(request, context, index, periods)
+    referred = _referred(request, context, index, periods)
+    if not referred.strip().startswith("for") and SOMEONE.search(request):
+        if _unknown_names(context, index):
+            return None  # "The DACH team ... What did they book?": read it all, ask about DACH
+        values = _values(context, index)
+        if len(values) > 1:
+            return None  # several candidates for "they": read it all (it asks if unsure)
+        referred = "".join(f" for {text}" for text in values) + referred
+    return request + referred
+
+
+SOMEONE = re.compile(r"\b(?:they|them|their|he|she|his|her|hers|(?:that|this|the same|those|"
+                     r"these) (?:account|accounts|customer|customers|team|teams|rep|reps|client|"
+                     r"clients|region|segment|product|logo))\b", re.I)
+"""A request that points back at someone or something named before it."""
+NAME_LIKE = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-z]+|[A-Z]{3,})\b")
+
+
+def _unknown_names(context: list[str], index: EntityIndex) -> bool:
+    """Whether the context names someone or something the data does not know: a capitalized
+    word (not starting its sentence) that is no value, vocabulary or common word."""
+    lex = lexicon()
+    for sentence in context:
+        known = Reading(words=normalize(sentence).split())
+        match_entities(known, index, multiword=True)
+        match_entities(known, index, multiword=False)
+        values = {w for e in known.entities for w in known.words[e.start:e.end]}
+        for m in NAME_LIKE.finditer(sentence.strip()):
+            word = m[0].lower()
+            if word not in values and word not in lex.words and word not in lex.english and \
+                    word not in lex.alias_words and not _common(word):
+                return True
+    return False
+
+
+def _values(context: list[str], index: EntityIndex) -> list[str]:
+    """The values named in the context sentences, as words with their dimension."""
+    found = []
+    for sentence in context:
+        reading = Reading(words=normalize(sentence).split())
+        match_entities(reading, index, multiword=True)
+        match_entities(reading, index, multiword=False)
+        for e in reading.entities:
+            kind = "" if e.dimension in PEOPLE else " " + e.dimension.value.replace("_", " ")
+            found.append(" ".join(reading.words[e.start:e.end]) + kind)
+    return list(dict.fromkeys(found))
+
+
+def _common(word: str) -> bool:
+    from agent.parser.confidence import fillers
+    from agent.parser.lexicon import STOPWORDS
+    from agent.parser.periods import PERIOD_WORDS
+
+    return word in STOPWORDS or word in fillers() or word in PERIOD_WORDS
 
 
 def _referred(request: str, context: list[str], index: EntityIndex,

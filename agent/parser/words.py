@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import re
 
-from agent.parser.confidence import fillers
+from agent.parser.confidence import fillers, inflected
 from agent.parser.entities import EntityIndex
-from agent.parser.lexicon import lexicon
-from agent.parser.periods import MONTHS, NUMBERS
+from agent.parser.lexicon import STOPWORDS, lexicon
+from agent.parser.periods import PERIOD_WORDS
 from agent.parser.reading import Reading, masked
-
-PERIOD_WORDS = frozenset(set(MONTHS) | set(NUMBERS) | {
-    "completed", "complete", "finished", "closed", "whole",
-    "quarter", "quarters", "year", "years", "month", "months", "week", "weeks", "day", "days",
-    "fiscal", "calendar", "ytd", "qtd", "mtd", "wtd", "ttm", "ltm", "last", "next", "this",
-    "past", "previous", "prior", "since", "today", "yesterday", "tomorrow", "spring", "summer",
-    "fall", "autumn", "winter", "half", "trailing", "rolling", "fy", "h1", "h2", "date",
-    "current", "upcoming", "coming", "following", "between", "through", "until", "as"})
 
 UNIT_WORDS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 
@@ -25,11 +17,13 @@ _REFERENCE = (
     r"(?: the| a)? (?:(?P<prev>last|previous|prior|preceding) "
     r"(?P<unit>week|month|quarter|year|period)"
     r"|(?P<before>week|month|quarter|year|period) before"
-    r"|(?P<yoy>(?:the )?same (?:period|quarter|month|week|time|point|stage|date) "
-    r"(?:last|a|the previous|the prior|of last|in the previous) year"
+    r"|(?P<yoy>(?:the )?same (?:period|quarter|month|week|time|point|stage|date|stretch|window|"
+    r"span|timeframe|time frame|days|weeks|months)(?: (?:of|in|from))?(?: the)? "
+    r"(?:last|a|previous|prior|preceding) (?:fiscal )?year"
     r"|year (?:ago|earlier|before)|year before))\b")
 RELATIVE_COMPARE = re.compile(
-    r"\b(?P<cue>compared (?:to|with)|vs|against|than|relative to|to|with)" + _REFERENCE)
+    r"\b(?P<cue>compared (?:to|with)|vs|against|than|relative to|next to|alongside|beside|to|"
+    r"with)" + _REFERENCE)
 """A period named relative to the one asked about: "vs last quarter", "than a year ago",
 "compare this quarter's bookings to the same quarter last year" (a bare "to"/"with" only
 after "compare")."""
@@ -65,7 +59,8 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
     out = []
     for word in words:
         if word in known or word in PERIOD_WORDS or word in fillers() or len(word) < 5 or \
-                any(c.isdigit() for c in word) or word.startswith("@"):
+                any(c.isdigit() for c in word) or word.startswith("@") or \
+                inflected(word, STOPWORDS):  # "counts" of "count", not "accounts"
             out.append(word)
             continue
         from rapidfuzz import fuzz, process  # only questions with unknown words pay for it
