@@ -327,11 +327,13 @@ def check(
 
 @app.command()
 def refresh(db: DbOption = None) -> None:
-    """Rebuild the derived tables (opp_facts, entity_values) after editing data outside revops.
+    """Rebuild the derived tables (opp_facts, entity_values, the data-quality check the dashboard
+    reads) after editing data outside revops.
 
     Answers stay correct without it (they read the live views while the derived tables are out
     of date), only slower on large warehouses.
     """
+    from tools.quality.loadcheck import record_load_check
     from tools.warehouse import facts_current, refresh_facts, writable
 
     path = db or default_db()
@@ -341,7 +343,9 @@ def refresh(db: DbOption = None) -> None:
     with writable(path) as con:
         state = "were already current" if facts_current(con) else "rebuilt"
         refresh_facts(con)
-    print(f"Derived tables in {path} {state}; rebuilt from the current data.")
+        checked = record_load_check(con)
+    print(f"Derived tables in {path} {state}; rebuilt from the current data"
+          + (", with the data-quality check." if checked else "."))
 
 
 @app.command()
