@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from tools.metrics.core import snapshots
-from tools.warehouse import connect
+from tools.warehouse import connect, refresh_facts
 
 END = date(2026, 3, 31)
 MOMENTS = [datetime(2025, 1, 15, 12), datetime(2025, 9, 30, 23, 59, 59),
@@ -68,19 +68,38 @@ def test_many_moments_in_one_pass_equal_the_macro(con: duckdb.DuckDBPyConnection
                   "(select max(opportunity_id) from opportunities)")
         c.execute("update opportunities set currency_code = (select min(currency_code) from "
                   "fx_rates) where opportunity_id = $o", {"o": other})
-        stamps = [f"$t{k}" for k in range(len(MOMENTS))]
-        ctx = SimpleNamespace(facts=False)
-        for k, ts in enumerate(MOMENTS):
-            ours = (f"(with {snapshots.states(stamps)},\n{snapshots.base(ctx, len(stamps))}\n"  # type: ignore[arg-type]
-                    f"select * from {snapshots.at(k, stamps[k], len(stamps))})")
-            params = {f"t{i}": m for i, m in enumerate(MOMENTS)}
-            macro = "(select * from opps_as_of($ts))"
-            for a, b in ((ours, macro), (macro, ours)):
-                row = c.execute(f"select count(*) from (select * from {a} except all "
-                                f"select * from {b})", {**params, "ts": ts}).fetchone()
-                assert row == (0,), (ts, a[:20])
-        tie = c.execute("select stage, amount from opps_as_of($ts) where opportunity_id = $d",
-                        {"ts": MOMENTS[1], "d": deal}).fetchone()
-        assert tie is not None and tie[0] == "Closed Lost"  # the macro's pick, matched above
+        _check_moments(c, SimpleNamespace(facts=False), deal)
+        refresh_facts(c)  # the same, from the history spans materialized with opp_facts
+        memo: dict[object, object] = {}
+        _check_moments(c, SimpleNamespace(facts=True, con=c, memo=memo), deal)
+        assert memo == {"history_spans": True}  # it did read them
     finally:
         c.execute("rollback")
+
+
+def _check_moments(c: duckdb.DuckDBPyConnection, ctx: SimpleNamespace, deal: str) -> None:
+    """Every moment of a many-moment snapshot equals the macro at that moment."""
+    if ctx.facts:
+        assert snapshots.spans(ctx) and "opp_history_spans" in snapshots.states(["$t0"], ctx=ctx)
+    stamps = [f"$t{k}" for k in range(len(MOMENTS))]
+    for k, ts in enumerate(MOMENTS):
+        ours = (f"(with {snapshots.states(stamps, ctx=ctx)},\n"
+                f"{snapshots.base(ctx, len(stamps))}\n"  # type: ignore[arg-type]
+                f"select * from {snapshots.at(k, stamps[k], len(stamps))})")
+        params = {f"t{i}": m for i, m in enumerate(MOMENTS)}
+        macro = "(select * from opps_as_of($ts))"
+        for a, b in ((ours, macro), (macro, ours)):
+            row = c.execute(f"select count(*) from (select * from {a} except all "
+                            f"select * from {b})", {**params, "ts": ts}).fetchone()
+            assert row == (0,), (ts, a[:20])
+    tie = c.execute("select stage, amount from opps_as_of($ts) where opportunity_id = $d",
+                    {"ts": MOMENTS[1], "d": deal}).fetchone()
+    assert tie is not None and tie[0] == "Closed Lost"  # the macro's pick, matched above
+
+
+def test_one_moment_from_the_history_spans_equals_the_macro(con: duckdb.DuckDBPyConnection):
+    """opp_history_spans (materialized with opp_facts) gives the macro's rows at any moment."""
+    ctx = SimpleNamespace(facts=True, con=con, memo={})
+    assert "opp_history_spans" in snapshots.one(ctx, "$ts")  # type: ignore[arg-type]
+    for ts in [*MOMENTS, datetime(2023, 1, 1), datetime(2027, 1, 1)]:
+        assert _diff(con, snapshots.one(ctx, "$ts"), ts) == (0, 0), ts  # type: ignore[arg-type]

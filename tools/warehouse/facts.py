@@ -1,5 +1,6 @@
 """opp_facts: every opportunity's current state with all labels resolved, materialized
-(with entity_values, the names questions can use).
+(with entity_values, the names questions can use, and opp_history_spans, the history as
+validity spans for past states).
 
 The live view v_opps joins ten tables; at 10M opportunities that costs ~0.7 s a question,
 the flat table answers the same in ~40 ms. Writers (demo, import, schema upgrades) rebuild it
@@ -46,7 +47,32 @@ def refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.execute("create or replace table opp_facts as select * from v_opps")
         con.execute("create or replace table entity_values as select * from v_entity_values")
+        con.execute(SPANS_SQL)
     finally:
         con.execute(f"set preserve_insertion_order = {bool(ordered)}")
     con.execute("insert or replace into schema_objects values ('opp_facts', $c, "
                 "now()::timestamp)", {"c": fingerprint(con)})
+    con.execute("insert or replace into schema_objects select 'opp_history_spans', checksum, "
+                "applied_at from schema_objects where name = 'opp_facts'")
+
+
+SPANS_SQL = """create or replace table opp_history_spans as
+select opportunity_id, changed_at as valid_from,
+       lead(changed_at) over (partition by opportunity_id
+                              order by changed_at, history_id nulls first) as valid_to,
+       stage_name, amount, close_date, probability, forecast_category
+from opportunity_history
+where opportunity_id is not null and changed_at is not null"""
+"""Each history row with the moment the next one replaced it: the row opps_as_of(ts) takes for
+a deal (the latest at or before ts, by changed_at, then history_id, nulls first) is the one
+whose span holds ts, valid_from <= ts < valid_to, so a past state is a range filter instead of
+a ranking of the whole history (tools.metrics.core.snapshots)."""
+
+
+def spans_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Return True when opp_history_spans was built with the current opp_facts (call only
+    when facts_current: then it reflects the data as it is now)."""
+    row = con.execute("select count(*) from schema_objects a join schema_objects b "
+                      "on a.name = 'opp_facts' and b.name = 'opp_history_spans' "
+                      "and a.checksum = b.checksum and a.applied_at = b.applied_at").fetchall()
+    return bool(row[0][0])

@@ -13,8 +13,10 @@ corporate amount). Same rows and columns as the macro: tests/test_snapshots.py c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from tools.base import ToolContext
+from tools.warehouse.facts import spans_current
 
 FIELDS = ("stage_name", "amount", "close_date", "probability", "forecast_category")
 """The history's tracked fields (the ones the macro takes from the latest history row)."""
@@ -28,10 +30,34 @@ def current(ctx: ToolContext) -> str:
     return "opp_facts" if ctx.facts else "v_opps"
 
 
-def states(stamps: Sequence[str], name: str = "as_of_states") -> str:
+def spans(ctx: Any) -> bool:
+    """Whether opp_history_spans may be read: opp_facts is current and the spans were built
+    with it (asked once per connection, like the facts)."""
+    if not getattr(ctx, "facts", False) or getattr(ctx, "con", None) is None:
+        return False
+    memo = getattr(ctx, "memo", None)
+    if memo is None:
+        return spans_current(ctx.con)
+    if "history_spans" not in memo:
+        memo["history_spans"] = spans_current(ctx.con)
+    return bool(memo["history_spans"])
+
+
+def states(stamps: Sequence[str], name: str = "as_of_states", ctx: Any = None) -> str:
     """CTE `name`: per deal, a struct of its tracked fields at each moment (`h0`, `h1`, ...;
-    NULL when the deal had no history row by then). `stamps` are bound placeholders."""
+    NULL when the deal had no history row by then). `stamps` are bound placeholders.
+
+    From opp_history_spans when it is current (`ctx`): the row whose span holds each moment,
+    a range filter; else from the history itself, ranking each deal's rows per moment."""
     fields = ", ".join(f"'{f}': {f}" for f in FIELDS)
+    if ctx is not None and spans(ctx):
+        holds = [f"(valid_from <= {ts} and (valid_to is null or valid_to > {ts}))"
+                 for ts in stamps]
+        cols = ",\n         ".join(f"any_value({{{fields}}}) filter (where {h}) as h{k}"
+                                   for k, h in enumerate(holds))
+        return (f"{name} as (\n  select opportunity_id,\n         {cols}\n"
+                f"  from opp_history_spans\n  where {' or '.join(holds)}\n"
+                f"  group by opportunity_id\n)")
     # the macro orders by changed_at desc, history_id desc (nulls last): the same row is max here
     key = "(changed_at, history_id is not null, history_id)"
     cols = ",\n         ".join(
@@ -100,5 +126,5 @@ def at(k: int, ts: str, n: int = 1, rows: str = "as_of_base") -> str:
 
 def one(ctx: ToolContext, ts: str) -> str:
     """A self-contained relation equal to opps_as_of(ts) (one moment)."""
-    return (f"(with {states([ts])},\n{base(ctx, 1, materialized=False)}\n"
+    return (f"(with {states([ts], ctx=ctx)},\n{base(ctx, 1, materialized=False)}\n"
             f"select * from {at(0, ts)})")
