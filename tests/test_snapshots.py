@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from tools.metrics.core import snapshots
+from tools.metrics.movement.common import visits_cte
 from tools.warehouse import connect, refresh_facts
 
 END = date(2026, 3, 31)
@@ -72,7 +73,7 @@ def test_many_moments_in_one_pass_equal_the_macro(con: duckdb.DuckDBPyConnection
         refresh_facts(c)  # the same, from the history spans materialized with opp_facts
         memo: dict[object, object] = {}
         _check_moments(c, SimpleNamespace(facts=True, con=c, memo=memo), deal)
-        assert memo == {"history_spans": True}  # it did read them
+        assert memo == {"opp_history_spans": True, "opp_stage_visits": True}  # read them
     finally:
         c.execute("rollback")
 
@@ -95,6 +96,31 @@ def _check_moments(c: duckdb.DuckDBPyConnection, ctx: SimpleNamespace, deal: str
     tie = c.execute("select stage, amount from opps_as_of($ts) where opportunity_id = $d",
                     {"ts": MOMENTS[1], "d": deal}).fetchone()
     assert tie is not None and tie[0] == "Closed Lost"  # the macro's pick, matched above
+    if ctx.facts:
+        _same_visits(c, ctx, MOMENTS)
+
+
+def _same_visits(c: duckdb.DuckDBPyConnection, ctx: SimpleNamespace, moments: list) -> None:
+    """Stage visits as of each moment from opp_stage_visits equal the live walk of the
+    history (common.visits_cte), for every deal and for a subset."""
+    only = "select opportunity_id from opportunities where opportunity_id like '%1'"
+    for restrict in (None, only):
+        live = f"(with {visits_cte('$ts', restrict)}\nselect * from visits)"
+        kept = f"(with {visits_cte('$ts', restrict, ctx)}\nselect * from visits)"
+        assert "opp_stage_visits" in kept and "opp_stage_visits" not in live
+        for ts in moments:
+            n = c.execute(f"select count(*) from {live}", {"ts": ts}).fetchone()
+            assert n is not None
+            for a, b in ((live, kept), (kept, live)):
+                row = c.execute(f"select count(*) from (select * from {a} except all "
+                                f"select * from {b})", {"ts": ts}).fetchone()
+                assert row == (0,), (ts, restrict, n)
+
+
+def test_stage_visits_from_the_materialized_table_equal_the_live_walk(
+        con: duckdb.DuckDBPyConnection) -> None:
+    ctx = SimpleNamespace(facts=True, con=con, memo={})
+    _same_visits(con, ctx, [*MOMENTS, datetime(2023, 1, 1), datetime(2027, 1, 1)])
 
 
 def test_one_moment_from_the_history_spans_equals_the_macro(con: duckdb.DuckDBPyConnection):

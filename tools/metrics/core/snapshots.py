@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tools.base import ToolContext
-from tools.warehouse.facts import spans_current
+from tools.warehouse.facts import derived_current
 
 FIELDS = ("stage_name", "amount", "close_date", "probability", "forecast_category")
 """The history's tracked fields (the ones the macro takes from the latest history row)."""
@@ -30,17 +30,22 @@ def current(ctx: ToolContext) -> str:
     return "opp_facts" if ctx.facts else "v_opps"
 
 
-def spans(ctx: Any) -> bool:
-    """Whether opp_history_spans may be read: opp_facts is current and the spans were built
-    with it (asked once per connection, like the facts)."""
+def materialized(ctx: Any, name: str) -> bool:
+    """Whether the history table `name` (tools.warehouse.facts.DERIVED_HISTORY) may be read:
+    opp_facts is current and the table was built with it (asked once per connection)."""
     if not getattr(ctx, "facts", False) or getattr(ctx, "con", None) is None:
         return False
     memo = getattr(ctx, "memo", None)
     if memo is None:
-        return spans_current(ctx.con)
-    if "history_spans" not in memo:
-        memo["history_spans"] = spans_current(ctx.con)
-    return bool(memo["history_spans"])
+        return derived_current(ctx.con, name)
+    if name not in memo:
+        memo[name] = derived_current(ctx.con, name)
+    return bool(memo[name])
+
+
+def spans(ctx: Any) -> bool:
+    """Whether opp_history_spans may be read."""
+    return materialized(ctx, "opp_history_spans")
 
 
 def states(stamps: Sequence[str], name: str = "as_of_states", ctx: Any = None) -> str:
@@ -53,8 +58,15 @@ def states(stamps: Sequence[str], name: str = "as_of_states", ctx: Any = None) -
     if ctx is not None and spans(ctx):
         holds = [f"(valid_from <= {ts} and (valid_to is null or valid_to > {ts}))"
                  for ts in stamps]
-        cols = ",\n         ".join(f"any_value({{{fields}}}) filter (where {h}) as h{k}"
-                                   for k, h in enumerate(holds))
+        if len(holds) == 1:  # one span per deal holds a moment: no aggregate needed
+            return (f"{name} as (\n  select opportunity_id, {{{fields}}} as h0\n"
+                    f"  from opp_history_spans\n  where {holds[0]}\n)")
+        # per moment, the fields of the one row holding it (plain values aggregate faster
+        # than structs); NULL when no row does
+        cols = ",\n         ".join(
+            f"case when bool_or({h}) then {{"
+            + ", ".join(f"'{f}': any_value({f}) filter (where {h})" for f in FIELDS)
+            + f"}} end as h{k}" for k, h in enumerate(holds))
         return (f"{name} as (\n  select opportunity_id,\n         {cols}\n"
                 f"  from opp_history_spans\n  where {' or '.join(holds)}\n"
                 f"  group by opportunity_id\n)")
