@@ -483,13 +483,15 @@ def dashboard(
     with open_warehouse(db, threads=False) as (wh, _llm, _saver):
         from agent.dashboard import Dashboard, Filters
         from agent.dashboard_page import VegaBundle, render
+        from agent.dashboard_store import PageStore, store_beside
 
         try:
             filters = Filters(period=period, region=region, team=team)  # type: ignore[arg-type]
         except ValidationError:
             raise typer.BadParameter("expected quarter, previous_quarter or year",
                                      param_hint="--period") from None
-        board = Dashboard(wh)
+        where = store_beside(wh.answers.path)  # pages `serve` or an earlier run computed
+        board = Dashboard(wh, store=None if where is None else PageStore(where))
         for name, value in (("region", region), ("team", team)):
             if value is not None and value not in board.choices()[name]:
                 raise typer.BadParameter(f"unknown {name} {value!r}; one of "
