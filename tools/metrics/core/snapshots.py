@@ -53,20 +53,23 @@ def states(stamps: Sequence[str], name: str = "as_of_states", ctx: Any = None) -
     NULL when the deal had no history row by then). `stamps` are bound placeholders.
 
     From opp_history_spans when it is current (`ctx`): the row whose span holds each moment,
-    a range filter; else from the history itself, ranking each deal's rows per moment."""
+    a range filter, as plain columns instead (`held`, bit k set when a row holds moment k, and
+    `h0_stage_name`, ...: an aggregate no later scan reads is left out); `base` reads either
+    form."""
     fields = ", ".join(f"'{f}': {f}" for f in FIELDS)
     if ctx is not None and spans(ctx):
         holds = [f"(valid_from <= {ts} and (valid_to is null or valid_to > {ts}))"
                  for ts in stamps]
         if len(holds) == 1:  # one span per deal holds a moment: no aggregate needed
-            return (f"{name} as (\n  select opportunity_id, {{{fields}}} as h0\n"
-                    f"  from opp_history_spans\n  where {holds[0]}\n)")
-        # per moment, the fields of the one row holding it (plain values aggregate faster
-        # than structs); NULL when no row does
+            return (f"{name} as (\n  select opportunity_id, 1 as held, "
+                    + ", ".join(f"{f} as h0_{f}" for f in FIELDS)
+                    + f"\n  from opp_history_spans\n  where {holds[0]}\n)")
+        held = " + ".join(f"case when {h} then {1 << k} else 0 end"
+                          for k, h in enumerate(holds))
         cols = ",\n         ".join(
-            f"case when bool_or({h}) then {{"
-            + ", ".join(f"'{f}': any_value({f}) filter (where {h})" for f in FIELDS)
-            + f"}} end as h{k}" for k, h in enumerate(holds))
+            [f"bit_or({held}) as held"]
+            + [", ".join(f"any_value({f}) filter (where {h}) as h{k}_{f}" for f in FIELDS)
+               for k, h in enumerate(holds)])
         return (f"{name} as (\n  select opportunity_id,\n         {cols}\n"
                 f"  from opp_history_spans\n  where {' or '.join(holds)}\n"
                 f"  group by opportunity_id\n)")
@@ -98,11 +101,16 @@ def base(ctx: ToolContext, n: int, columns: Sequence[str] | None = None,
     """CTE `name`: the current deals with their `n` history states beside them as plain
     columns (a later scan reads only the ones it uses), joined once and kept (materialized) for
     the moments that read it; `columns` (besides OVERLAY) narrows what is kept, None keeps
-    every column."""
+    every column. `states` must have been given the same `ctx` (it decides the form)."""
     keep = "c.*" if columns is None else ", ".join(
         f"c.{c}" for c in dict.fromkeys((*OVERLAY, *columns)))
-    flat = ", ".join(f"x.h{k} is null as h{k}_none, "
-                     + ", ".join(f"x.h{k}.{f} as h{k}_{f}" for f in FIELDS) for k in range(n))
+    if spans(ctx):  # states() wrote plain columns
+        flat = ", ".join(f"coalesce(x.held & {1 << k} = 0, true) as h{k}_none, "
+                         + ", ".join(f"x.h{k}_{f}" for f in FIELDS) for k in range(n))
+    else:
+        flat = ", ".join(f"x.h{k} is null as h{k}_none, "
+                         + ", ".join(f"x.h{k}.{f} as h{k}_{f}" for f in FIELDS)
+                         for k in range(n))
     how = " materialized" if materialized else ""
     return (f"{name} as{how} (\n  select {keep},\n    {flat}\n"
             f"  from {current(ctx)} c left join {states_name} x using (opportunity_id)\n)")
