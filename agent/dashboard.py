@@ -390,7 +390,7 @@ class Dashboard:
         """The data's fingerprint: the file as the connection opened it and as it is now
         (size and mtime of the file and its log), None for an in-memory database."""
         fp = self.warehouse.answers.fingerprint()
-        return None if fp is None else (self.warehouse.identity, fp)
+        return None if fp is None else (getattr(self.warehouse, "identity", None), fp)
 
     def choices(self) -> dict[str, list[str]]:
         """The filter values the data has (regions and teams of the deal owners), read once
