@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -31,6 +32,8 @@ class Warehouse:
         self.answers = AnswerCache(database_path(con), maxsize=answer_cache)
         """Tool results by plan, as-of, scope and data fingerprint (`answer_cache` entries:
         REVOPS_ANSWER_CACHE at the entry points; 0 turns it off)."""
+        self.identity = opened_identity(database_path(con))
+        """The file as opened (None in memory): what results computed here may be kept by."""
 
     @property
     def entities(self) -> EntityIndex:
@@ -42,6 +45,23 @@ class Warehouse:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """Return a cursor for one tool run (safe if nodes ever run in parallel)."""
         return self.con.cursor()
+
+
+def opened_identity(path: str | None) -> tuple[object, ...] | None:
+    """Device, inode, size and mtime of a database file and of its .wal: a read-only
+    connection keeps reading what was there when it opened (writers lock the file or replace
+    it), so this names its data for as long as it is open."""
+    if path is None:
+        return None
+    marks: list[object] = []
+    for name in (path, f"{path}.wal"):
+        try:
+            st = os.stat(name)
+        except FileNotFoundError:
+            marks.append(None)
+            continue
+        marks.append((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(marks)
 
 
 @dataclass(frozen=True, kw_only=True)

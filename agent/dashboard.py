@@ -21,6 +21,7 @@ import altair as alt
 from pydantic import BaseModel, Field
 
 from agent.charts import PALETTE, REFERENCES, axis_format, chart_for, finish
+from agent.dashboard_store import PageStore
 from agent.formatting import column_unit, value
 from tools.access import AccessDenied, row_scope
 from tools.base import (
@@ -369,21 +370,27 @@ class Dashboard:
 
     Tool runs go through the warehouse's answer cache (tools/answer_cache.py: by plan, as-of,
     scope and data fingerprint), shared with every other question asked of the warehouse; a
-    computed page and the filter values are kept by the same fingerprint. An in-memory
-    database has no fingerprint: nothing is kept."""
+    computed page (or shell, or panel) and the filter values are kept by the data's
+    fingerprint, in memory and, given a `store`, on disk, so a restarted server serves them
+    without recomputing. An in-memory database has no fingerprint: nothing is kept."""
 
     warehouse: Any
     """agent.context.Warehouse (read-only)."""
     workers: int = 4
-    cache: dict[tuple[Any, ...], Page] = field(default_factory=dict)
+    cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    """Pages, shells and panels by (fingerprint, kind, filters, as-of, viewer)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     max_cached: int = 64
+    store: PageStore | None = None
+    """Where computed pages outlive the process (agent.dashboard_store), None: memory only."""
     _choices: tuple[Any, dict[str, list[str]]] | None = None
+    _warming: threading.Lock = field(default_factory=threading.Lock)
 
     def fingerprint(self) -> Any:
-        """The data's fingerprint (the answer cache's: the warehouse file and its log), None
-        for an in-memory database."""
-        return self.warehouse.answers.fingerprint()
+        """The data's fingerprint: the file as the connection opened it and as it is now
+        (size and mtime of the file and its log), None for an in-memory database."""
+        fp = self.warehouse.answers.fingerprint()
+        return None if fp is None else (getattr(self.warehouse, "identity", None), fp)
 
     def choices(self) -> dict[str, list[str]]:
         """The filter values the data has (regions and teams of the deal owners), read once
@@ -407,18 +414,28 @@ class Dashboard:
         """Return the page for the filters and viewer, from the cache when the data is
         unchanged."""
         fp = self.fingerprint()
-        who = tuple(sorted((requester or {}).items()))
-        key = (fp, filters, as_of, who)
+        return self._kept(fp, ("page", filters, as_of, _who(requester)), Page,
+                          lambda: self._compute(filters, as_of, requester, fp))
+
+    def _kept(self, fp: Any, key: tuple[Any, ...], model: type[Any],
+              compute: Callable[[], Any]) -> Any:
+        """The value of `key` on this data: from memory, else from the store, else computed
+        and kept in both."""
+        if fp is None:
+            return compute()
         with self.lock:
-            if fp is not None and key in self.cache:
-                return self.cache[key]
-        page = self._compute(filters, as_of, requester, fp)
-        if fp is not None:
-            with self.lock:
-                if len(self.cache) >= self.max_cached:
-                    self.cache.pop(next(iter(self.cache)))
-                self.cache[key] = page
-        return page
+            if (fp, *key) in self.cache:
+                return self.cache[(fp, *key)]
+        found = self.store.get(fp, key, model) if self.store is not None else None
+        if found is None:
+            found = compute()
+            if self.store is not None:
+                self.store.put(fp, key, found)
+        with self.lock:
+            if len(self.cache) >= self.max_cached:
+                self.cache.pop(next(iter(self.cache)))
+            self.cache[(fp, *key)] = found
+        return found
 
     def views(self, as_of: date, requester: Mapping[str, Any] | None = None,
               base: Filters | None = None) -> dict[str, Page]:
@@ -436,17 +453,40 @@ class Dashboard:
 
     def warm(self, as_of: date) -> threading.Thread:
         """Compute the default page in the background (a server starting, or new data), so
-        the first visitor finds its tool runs in the answer cache."""
+        the first visitor finds it computed (or its tool runs in the answer cache)."""
         thread = threading.Thread(target=self._warm, args=(as_of,), daemon=True,
                                   name="dashboard-warm")
         thread.start()
         return thread
 
     def _warm(self, as_of: date) -> None:
-        try:
-            self.page(Filters(), as_of)
-        except Exception:  # a warm-up is an optimisation: the page still computes on demand
-            log.exception("dashboard warm-up failed")
+        with self._warming:  # one at a time: a second one then finds the page kept
+            try:
+                self.page(Filters(), as_of)
+                self.shell(Filters(), as_of)
+            except Exception:  # an optimisation: the page still computes on demand
+                log.exception("dashboard warm-up failed")
+
+    def follow(self, today: Callable[[], date], every: float = 5.0,
+               stop: threading.Event | None = None) -> threading.Thread:
+        """Warm the default page now and again whenever the data's fingerprint changes (an
+        import replaced the file, `revops refresh` rewrote it): checked every `every` seconds
+        in a background thread, until `stop` is set."""
+        stop = stop or threading.Event()
+
+        def loop() -> None:
+            last: Any = None
+            while True:
+                state = (self.fingerprint(), today())  # new data, or a new day
+                if state != last:
+                    last = state
+                    self._warm(state[1])
+                if stop.wait(every):
+                    return
+
+        thread = threading.Thread(target=loop, daemon=True, name="dashboard-follow")
+        thread.start()
+        return thread
 
     def _runner(self, requester: Mapping[str, Any] | None, as_of: date, filters: Filters,
                 period: PeriodParam) -> Runner:
@@ -462,7 +502,9 @@ class Dashboard:
               requester: Mapping[str, Any] | None = None) -> Page:
         """The page with its headline strip and every panel pending: a browser then loads
         the panels in parallel (`panel`), each drawn as soon as it arrives."""
-        return self._compute(filters, as_of, requester, self.fingerprint(), panels=False)
+        fp = self.fingerprint()
+        return self._kept(fp, ("shell", filters, as_of, _who(requester)), Page,
+                          lambda: self._compute(filters, as_of, requester, fp, panels=False))
 
     def panel(self, key: str, filters: Filters, as_of: date,
               requester: Mapping[str, Any] | None = None) -> Panel:
@@ -470,8 +512,17 @@ class Dashboard:
         spec = next((p for p in PANELS if p[0] == key), None)
         if spec is None:
             raise KeyError(key)
+        fp = self.fingerprint()
+        who = _who(requester)
+        with self.lock:  # the whole page computed already (a warm-up)
+            page = self.cache.get((fp, "page", filters, as_of, who)) if fp is not None else None
+        if page is None and fp is not None and self.store is not None:
+            page = self.store.get(fp, ("page", filters, as_of, who), Page)
+        if page is not None:
+            return next(p for p in page.panels if p.key == key)
         period = resolve_period(filters.period, as_of, self.warehouse.settings.calendar)
-        return self._panel(spec, filters, as_of, requester, period)
+        return self._kept(fp, ("panel", key, filters, as_of, who), Panel,
+                          lambda: self._panel(spec, filters, as_of, requester, period))
 
     def _panel(self, spec: tuple[str, str, PanelBuilder, bool], filters: Filters, as_of: date,
                requester: Mapping[str, Any] | None, period: PeriodParam) -> Panel:
@@ -532,6 +583,10 @@ class Dashboard:
             noun = "record" if r.n_records == 1 else "records"
             out.append(_kpi(r, key, label, detail=f"{detail} · {r.n_records:,} {noun}"))
         return out
+
+
+def _who(requester: Mapping[str, Any] | None) -> tuple[Any, ...]:
+    return tuple(sorted((requester or {}).items()))
 
 
 def _digest(fp: Any) -> str:

@@ -163,6 +163,11 @@ class LiveWarehouse(Warehouse):
         return self._active().answers
 
     @property
+    def identity(self) -> tuple[object, ...] | None:  # type: ignore[override]
+        """The active generation's file as opened (what its results may be kept by)."""
+        return self._active().identity
+
+    @property
     def entities(self) -> EntityIndex:
         """The active generation's entity values."""
         return self._active().entities

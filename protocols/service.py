@@ -34,6 +34,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from agent.context import Warehouse
+from agent.dashboard_store import store_beside
 from agent.live_warehouse import LiveWarehouse, PinWarehouse
 from protocols import a2a_server, dashboard_routes, rest
 from protocols.agent_card import JSONRPC_PATH
@@ -148,7 +149,9 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Path | Non
                              lease_s=settings.lease_seconds),
         outbox=_outbox(store, settings), a2a_db=settings.a2a_path(),
         mcp_server=build_mcp_server(warehouse, llm=llm, requester_of=mcp_requester),
-        sessions=Sessions(tokens, config.auth.session_idle_seconds))
+        sessions=Sessions(tokens, config.auth.session_idle_seconds),
+        dashboard_store=store_beside(getattr(warehouse, "path", None)
+                                     or warehouse.answers.path))
     print(f"RevOps agent on {shown}: REST /v1/tasks, A2A {shown}/.well-known/agent-card.json, "
           f"MCP {shown}/mcp; tasks in {store.where}, A2A tasks in "
           f"{a2a_server.where(settings.a2a_path())}",
@@ -157,7 +160,8 @@ def serve(warehouse: Warehouse, *, host: str, port: int, tokens_file: Path | Non
           "others sign in there with their API token and see what their role may see)",
           file=sys.stderr)
     service.dashboard_bundle().warm()
-    service.dashboard().warm(service.today())  # the first visitor finds the runs cached
+    # the first visitor finds the page computed, and so after an import or a refresh
+    service.dashboard().follow(service.today)
     try:
         uvicorn.run(create_app(service), host=host, port=port, log_level="info")
     finally:

@@ -94,6 +94,9 @@ class Service:
     """The dashboard's browser sessions (given by serve, else made by create_app)."""
     replica: str = field(default_factory=sender_id)
     """This server's name in the claims it holds in a shared store."""
+    dashboard_store: Path | None = None
+    """Where computed dashboard pages are kept on disk by data fingerprint (`serve`: beside
+    the warehouse file), so a restarted server is warm; None keeps them in memory only."""
     _dashboard: Dashboard | None = None
     _bundle: VegaBundle | None = None
 
@@ -101,8 +104,10 @@ class Service:
         """The dashboard over this warehouse, made on first use."""
         if self._dashboard is None:
             from agent.dashboard import Dashboard  # altair loads on the dashboard's first use
+            from agent.dashboard_store import PageStore
 
-            self._dashboard = Dashboard(self.warehouse)
+            store = None if self.dashboard_store is None else PageStore(self.dashboard_store)
+            self._dashboard = Dashboard(self.warehouse, store=store)
         return self._dashboard
 
     def dashboard_bundle(self) -> VegaBundle:

@@ -80,7 +80,8 @@ def test_salesforce_preset(warehouse: duckdb.DuckDBPyConnection, tmp_path: Path)
     assert summary.rejected == 0
     assert summary.table("opportunities").loaded == 4
     # where the time went, phase by phase, adding up to (almost) the whole import
-    assert list(summary.phases) == ["read", "load", "checks", "opp_facts", "commit"]
+    assert list(summary.phases) == ["read", "load", "checks", "opp_facts", "commit",
+                                   "dq_check"]
     assert 0 < sum(summary.phases.values()) <= summary.elapsed_seconds + 0.01
     assert rows(warehouse, "select opportunity_id, stage_name, probability, amount, "
                            "forecast_category, deal_type, type_raw, close_date, created_at, "

@@ -10,7 +10,8 @@ import duckdb
 import pytest
 
 from tools.metrics.core import snapshots
-from tools.warehouse import connect
+from tools.metrics.movement.common import visits_cte
+from tools.warehouse import connect, refresh_facts
 
 END = date(2026, 3, 31)
 MOMENTS = [datetime(2025, 1, 15, 12), datetime(2025, 9, 30, 23, 59, 59),
@@ -68,19 +69,63 @@ def test_many_moments_in_one_pass_equal_the_macro(con: duckdb.DuckDBPyConnection
                   "(select max(opportunity_id) from opportunities)")
         c.execute("update opportunities set currency_code = (select min(currency_code) from "
                   "fx_rates) where opportunity_id = $o", {"o": other})
-        stamps = [f"$t{k}" for k in range(len(MOMENTS))]
-        ctx = SimpleNamespace(facts=False)
-        for k, ts in enumerate(MOMENTS):
-            ours = (f"(with {snapshots.states(stamps)},\n{snapshots.base(ctx, len(stamps))}\n"  # type: ignore[arg-type]
-                    f"select * from {snapshots.at(k, stamps[k], len(stamps))})")
-            params = {f"t{i}": m for i, m in enumerate(MOMENTS)}
-            macro = "(select * from opps_as_of($ts))"
-            for a, b in ((ours, macro), (macro, ours)):
-                row = c.execute(f"select count(*) from (select * from {a} except all "
-                                f"select * from {b})", {**params, "ts": ts}).fetchone()
-                assert row == (0,), (ts, a[:20])
-        tie = c.execute("select stage, amount from opps_as_of($ts) where opportunity_id = $d",
-                        {"ts": MOMENTS[1], "d": deal}).fetchone()
-        assert tie is not None and tie[0] == "Closed Lost"  # the macro's pick, matched above
+        _check_moments(c, SimpleNamespace(facts=False), deal)
+        refresh_facts(c)  # the same, from the history spans materialized with opp_facts
+        memo: dict[object, object] = {}
+        _check_moments(c, SimpleNamespace(facts=True, con=c, memo=memo), deal)
+        assert memo == {"opp_history_spans": True, "opp_stage_visits": True}  # read them
     finally:
         c.execute("rollback")
+
+
+def _check_moments(c: duckdb.DuckDBPyConnection, ctx: SimpleNamespace, deal: str) -> None:
+    """Every moment of a many-moment snapshot equals the macro at that moment."""
+    if ctx.facts:
+        assert snapshots.spans(ctx) and "opp_history_spans" in snapshots.states(["$t0"], ctx=ctx)
+    stamps = [f"$t{k}" for k in range(len(MOMENTS))]
+    for k, ts in enumerate(MOMENTS):
+        ours = (f"(with {snapshots.states(stamps, ctx=ctx)},\n"
+                f"{snapshots.base(ctx, len(stamps))}\n"  # type: ignore[arg-type]
+                f"select * from {snapshots.at(k, stamps[k], len(stamps))})")
+        params = {f"t{i}": m for i, m in enumerate(MOMENTS)}
+        macro = "(select * from opps_as_of($ts))"
+        for a, b in ((ours, macro), (macro, ours)):
+            row = c.execute(f"select count(*) from (select * from {a} except all "
+                            f"select * from {b})", {**params, "ts": ts}).fetchone()
+            assert row == (0,), (ts, a[:20])
+    tie = c.execute("select stage, amount from opps_as_of($ts) where opportunity_id = $d",
+                    {"ts": MOMENTS[1], "d": deal}).fetchone()
+    assert tie is not None and tie[0] == "Closed Lost"  # the macro's pick, matched above
+    if ctx.facts:
+        _same_visits(c, ctx, MOMENTS)
+
+
+def _same_visits(c: duckdb.DuckDBPyConnection, ctx: SimpleNamespace, moments: list) -> None:
+    """Stage visits as of each moment from opp_stage_visits equal the live walk of the
+    history (common.visits_cte), for every deal and for a subset."""
+    only = "select opportunity_id from opportunities where opportunity_id like '%1'"
+    for restrict in (None, only):
+        live = f"(with {visits_cte('$ts', restrict)}\nselect * from visits)"
+        kept = f"(with {visits_cte('$ts', restrict, ctx)}\nselect * from visits)"
+        assert "opp_stage_visits" in kept and "opp_stage_visits" not in live
+        for ts in moments:
+            n = c.execute(f"select count(*) from {live}", {"ts": ts}).fetchone()
+            assert n is not None
+            for a, b in ((live, kept), (kept, live)):
+                row = c.execute(f"select count(*) from (select * from {a} except all "
+                                f"select * from {b})", {"ts": ts}).fetchone()
+                assert row == (0,), (ts, restrict, n)
+
+
+def test_stage_visits_from_the_materialized_table_equal_the_live_walk(
+        con: duckdb.DuckDBPyConnection) -> None:
+    ctx = SimpleNamespace(facts=True, con=con, memo={})
+    _same_visits(con, ctx, [*MOMENTS, datetime(2023, 1, 1), datetime(2027, 1, 1)])
+
+
+def test_one_moment_from_the_history_spans_equals_the_macro(con: duckdb.DuckDBPyConnection):
+    """opp_history_spans (materialized with opp_facts) gives the macro's rows at any moment."""
+    ctx = SimpleNamespace(facts=True, con=con, memo={})
+    assert "opp_history_spans" in snapshots.one(ctx, "$ts")  # type: ignore[arg-type]
+    for ts in [*MOMENTS, datetime(2023, 1, 1), datetime(2027, 1, 1)]:
+        assert _diff(con, snapshots.one(ctx, "$ts"), ts) == (0, 0), ts  # type: ignore[arg-type]

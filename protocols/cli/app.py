@@ -327,11 +327,13 @@ def check(
 
 @app.command()
 def refresh(db: DbOption = None) -> None:
-    """Rebuild the derived tables (opp_facts, entity_values) after editing data outside revops.
+    """Rebuild the derived tables (opp_facts, entity_values, the data-quality check the dashboard
+    reads) after editing data outside revops.
 
     Answers stay correct without it (they read the live views while the derived tables are out
     of date), only slower on large warehouses.
     """
+    from tools.quality.loadcheck import record_load_check
     from tools.warehouse import facts_current, refresh_facts, writable
 
     path = db or default_db()
@@ -341,7 +343,9 @@ def refresh(db: DbOption = None) -> None:
     with writable(path) as con:
         state = "were already current" if facts_current(con) else "rebuilt"
         refresh_facts(con)
-    print(f"Derived tables in {path} {state}; rebuilt from the current data.")
+        checked = record_load_check(con)
+    print(f"Derived tables in {path} {state}; rebuilt from the current data"
+          + (", with the data-quality check." if checked else "."))
 
 
 @app.command()
@@ -479,13 +483,15 @@ def dashboard(
     with open_warehouse(db, threads=False) as (wh, _llm, _saver):
         from agent.dashboard import Dashboard, Filters
         from agent.dashboard_page import VegaBundle, render
+        from agent.dashboard_store import PageStore, store_beside
 
         try:
             filters = Filters(period=period, region=region, team=team)  # type: ignore[arg-type]
         except ValidationError:
             raise typer.BadParameter("expected quarter, previous_quarter or year",
                                      param_hint="--period") from None
-        board = Dashboard(wh)
+        where = store_beside(wh.answers.path)  # pages `serve` or an earlier run computed
+        board = Dashboard(wh, store=None if where is None else PageStore(where))
         for name, value in (("region", region), ("team", team)):
             if value is not None and value not in board.choices()[name]:
                 raise typer.BadParameter(f"unknown {name} {value!r}; one of "

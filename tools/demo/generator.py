@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from tools.demo import catalog, templates
 from tools.demo.sql_render import param_macros, reference_tables
 from tools.fiscal import FiscalCalendar
+from tools.quality.loadcheck import record_load_check
 from tools.warehouse import refresh_facts, save_settings
 
 Progress = Callable[[str, float], None]
@@ -152,6 +153,9 @@ def generate_demo(con: duckdb.DuckDBPyConnection, *, seed: int = 42, opportuniti
         raise
     finally:
         con.execute(f"set preserve_insertion_order = {previous_order}")
+    report("Checking data quality (kept for the dashboard while the data is unchanged)",
+           done / total)
+    record_load_check(con)
     rows = {t: int(_scalar(con, f"select count(*) from {t}")) for t in TABLES}
     report("Done", 1.0)
     return DemoSummary(seed=seed, end_date=end_date, opportunities=opportunities,

@@ -30,6 +30,7 @@ from tools.importer.summary import (
     TableCounts,
     ToolReadiness,
 )
+from tools.quality.loadcheck import record_load_check
 from tools.warehouse import refresh_facts, save_settings
 
 Progress = Callable[[str, float], None]
@@ -259,7 +260,7 @@ def run_import(
     import_id = str(uuid.uuid4())
     run = Run(con, import_id, f"__import_{import_id[:8]}_", spec.system, plans, notices,
               inferred=inferred)
-    steps = _Steps(progress or _noop, len(group_plans(plans)) + len(plans) + 1)
+    steps = _Steps(progress or _noop, len(group_plans(plans)) + len(plans) + 2)
 
     # Row numbers rely on scans keeping file order; DuckDB's own progress bar would draw over
     # the caller's. Both settings are restored afterwards.
@@ -294,6 +295,9 @@ def run_import(
     finally:
         run.drop_temps()
         _restore(con, keep_order, show_bar)
+    with _timed(phases, "dq_check"):  # after the commit: a failing rules file keeps the load
+        steps.step("checking data quality")
+        record_load_check(con)
     summary.elapsed_seconds = round(time.perf_counter() - clock, 3)
     summary.phases = phases
     (progress or _noop)("done", 1.0)

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 import duckdb
 
-# Bookkeeping tables an import writes itself; a mapping must not target them.
+# Bookkeeping and derived tables an import writes itself; a mapping must not target them.
 RESERVED = frozenset(
     {"import_runs", "import_rejects", "company_settings", "schema_version", "dq_results",
-     "dq_rules", "dq_runs", "dq_table_results", "dq_rule_results"}
+     "dq_rules", "dq_runs", "dq_table_results", "dq_rule_results", "dq_load_check",
+     "opp_history_spans", "opp_stage_visits"}
 )
 
 

@@ -124,7 +124,8 @@ class ImportSummary(BaseModel):
     data_start: date | None = None
     data_end: date | None = None
     phases: dict[str, float] = {}
-    """Seconds per phase (read, load, checks, opp_facts rebuild, commit): where the time went."""
+    """Seconds per phase (read, load, checks, opp_facts rebuild, commit, then dq_check: the
+    data-quality check kept for the dashboard, tools.quality.loadcheck): where the time went."""
 
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented form
     @property

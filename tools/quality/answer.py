@@ -19,6 +19,7 @@ from tools.quality.compile import bound
 from tools.quality.duplicates import MAX_EDITS, duplicates_sql
 from tools.quality.history import catalog_in_effect, recent_runs
 from tools.quality.issues import Listing, deal_listing, record_listing, value_view
+from tools.quality.loadcheck import load_check
 from tools.quality.model import RunResult
 from tools.quality.recorded import current_run
 from tools.quality.report import failing
@@ -29,7 +30,8 @@ DUPLICATE_ROWS = 50
 
 
 def check_run(ctx: ToolContext, recorded_ok: bool = True) -> RunResult:
-    """Return the latest recorded run while it still describes the data, else run live."""
+    """Return the latest recorded run while it still describes the data, else the run made
+    when the data was loaded (same rules and as-of date, data unchanged), else run live."""
     catalog = catalog_in_effect(ctx.con)
     run = current_run(ctx.con, catalog) if recorded_ok else None
     if run is not None:
@@ -41,7 +43,8 @@ def check_run(ctx: ToolContext, recorded_ok: bool = True) -> RunResult:
     lock = ctx.memo.setdefault(("live_check_run_lock", as_of), threading.Lock())
     with lock:
         if key not in ctx.memo:
-            ctx.memo[key] = run_checks(ctx.con, catalog, ctx.settings, as_of)
+            ctx.memo[key] = (load_check(ctx.con, catalog, as_of)
+                             or run_checks(ctx.con, catalog, ctx.settings, as_of))
     return ctx.memo[key]
 
 
@@ -77,13 +80,20 @@ def run_warnings(ctx: ToolContext, run: RunResult, recorded: bool = False,
             f"{run.as_of}); the data has not changed since. `revops check` records a new one.")))
     elif not last:
         out.append(Warning(code="DQ_NO_RECORDED_CHECK", message=(
-            "Computed live; no check has been recorded yet. Run `revops check` to record one "
-            "(the scorecard reads recorded checks).")))
+            f"{_computed(run)}; no check has been recorded yet. Run `revops check` to record "
+            "one (the scorecard reads recorded checks).")))
     elif company and last[0]["accuracy"] is not None:
         out.append(Warning(code="DQ_LAST_CHECK", message=(
             f"The last recorded check ({last[0]['run_id']}, {str(last[0]['started_at'])[:10]}) "
-            f"measured {last[0]['accuracy']:.1%}; this answer is computed live.")))
+            f"measured {last[0]['accuracy']:.1%}; this answer is {_computed(run).lower()}.")))
     return out
+
+
+def _computed(run: RunResult) -> str:
+    """Where a run that is not a recorded check comes from: live, or at load time."""
+    if run.loaded_at is None:
+        return "Computed live"
+    return f"Computed when the data was loaded ({run.loaded_at:%Y-%m-%d %H:%M}, unchanged since)"
 
 
 def _rule(catalog: Any, name: str, table: str | None) -> Rule:

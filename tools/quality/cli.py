@@ -32,6 +32,7 @@ def check_command(db: Path, rules: Path | None, as_json: bool,
     (1 when `fail_under`, a fraction, is given and the accuracy is below it or undefined)."""
     from tools.quality.catalog import RuleError
     from tools.quality.history import recent_runs, record_run
+    from tools.quality.loadcheck import store_load_check
     from tools.quality.loader import load_catalog
     from tools.quality.report import TOP_OWNERS, render_text, report_json
     from tools.quality.runner import default_as_of, run_checks
@@ -56,6 +57,7 @@ def check_command(db: Path, rules: Path | None, as_json: bool,
             previous = recent_runs(con, 1)
             run = run_checks(con, catalog, settings, default_as_of(settings, date.today()))
             record_run(con, run, catalog)
+            store_load_check(con, run)  # the same run answers live questions until data changes
             labels = owner_labels(con, [o.name for o in run.owners[:TOP_OWNERS]])
     except RuleError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -100,6 +100,9 @@ class RunResult(BaseModel):
     """The run's main statement with its values rendered as literals."""
     catalog_checksum: str
     rules_file: str | None = None
+    loaded_at: datetime | None = None
+    """When set, the run was computed when the data was loaded (tools.quality.loadcheck), on
+    data unchanged since, instead of for this answer."""
 
     def meets(self, rate: float) -> bool:
         """Whether an accuracy rate meets the run's target (for a slice of the records)."""

@@ -1,5 +1,6 @@
 """opp_facts: every opportunity's current state with all labels resolved, materialized
-(with entity_values, the names questions can use).
+(with entity_values, the names questions can use, and two views of the history for past
+states: opp_history_spans, each row with its validity span, and opp_stage_visits).
 
 The live view v_opps joins ten tables; at 10M opportunities that costs ~0.7 s a question,
 the flat table answers the same in ~40 ms. Writers (demo, import, schema upgrades) rebuild it
@@ -46,7 +47,61 @@ def refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.execute("create or replace table opp_facts as select * from v_opps")
         con.execute("create or replace table entity_values as select * from v_entity_values")
+        con.execute(SPANS_SQL)
+        con.execute(VISITS_SQL)
     finally:
         con.execute(f"set preserve_insertion_order = {bool(ordered)}")
     con.execute("insert or replace into schema_objects values ('opp_facts', $c, "
                 "now()::timestamp)", {"c": fingerprint(con)})
+    for name in DERIVED_HISTORY:  # built with this opp_facts: current while it is
+        con.execute("insert or replace into schema_objects select $n, checksum, applied_at "
+                    "from schema_objects where name = 'opp_facts'", {"n": name})
+
+
+DERIVED_HISTORY = ("opp_history_spans", "opp_stage_visits")
+"""Tables derived from opportunity_history with opp_facts (stamped with its build)."""
+
+
+SPANS_SQL = """create or replace table opp_history_spans as
+select opportunity_id, changed_at as valid_from,
+       lead(changed_at) over (partition by opportunity_id
+                              order by changed_at, history_id nulls first) as valid_to,
+       stage_name, amount, close_date, probability, forecast_category
+from opportunity_history
+where opportunity_id is not null and changed_at is not null"""
+"""Each history row with the moment the next one replaced it: the row opps_as_of(ts) takes for
+a deal (the latest at or before ts, by changed_at, then history_id, nulls first) is the one
+whose span holds ts, valid_from <= ts < valid_to, so a past state is a range filter instead of
+a ranking of the whole history (tools.metrics.core.snapshots)."""
+
+
+VISITS_SQL = """create or replace table opp_stage_visits as
+with stage_rows as (
+  select opportunity_id, stage_name, changed_at, history_id,
+         lag(stage_name) over (partition by opportunity_id
+                               order by changed_at, history_id) as prev_stage
+  from opportunity_history
+  where changed_at is not null and stage_name is not null
+)
+select r.opportunity_id, r.stage_name as visit_stage, r.changed_at as entered_at,
+       lead(r.changed_at) over w as exited_at, row_number() over w as seq,
+       s.sort_order as visit_order, coalesce(s.is_closed, false) as visit_closed,
+       coalesce(s.is_won, false) as visit_won
+from stage_rows r
+join opportunities o on o.opportunity_id = r.opportunity_id
+left join opportunity_stages s on s.pipeline_id = o.pipeline_id and s.stage_name = r.stage_name
+where r.prev_stage is distinct from r.stage_name
+window w as (partition by r.opportunity_id order by r.changed_at, r.history_id)"""
+"""Every stage visit over the whole history (tools.metrics.movement.common.visits_cte, with
+no cut-off). The visits as of a moment ts are a prefix of these: the ones entered by ts, with
+an exit after ts not yet happened; so any as-of date reads them with a filter."""
+
+
+def derived_current(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Return True when the history table `name` (DERIVED_HISTORY) was built with the current
+    opp_facts (ask only when facts_current: then it reflects the data as it is now)."""
+    row = con.execute("select count(*) from schema_objects a join schema_objects b "
+                      "on a.name = 'opp_facts' and b.name = $n "
+                      "and a.checksum = b.checksum and a.applied_at = b.applied_at",
+                      {"n": name}).fetchall()
+    return bool(row[0][0])

@@ -13,8 +13,10 @@ corporate amount). Same rows and columns as the macro: tests/test_snapshots.py c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from tools.base import ToolContext
+from tools.warehouse.facts import derived_current
 
 FIELDS = ("stage_name", "amount", "close_date", "probability", "forecast_category")
 """The history's tracked fields (the ones the macro takes from the latest history row)."""
@@ -28,10 +30,49 @@ def current(ctx: ToolContext) -> str:
     return "opp_facts" if ctx.facts else "v_opps"
 
 
-def states(stamps: Sequence[str], name: str = "as_of_states") -> str:
+def materialized(ctx: Any, name: str) -> bool:
+    """Whether the history table `name` (tools.warehouse.facts.DERIVED_HISTORY) may be read:
+    opp_facts is current and the table was built with it (asked once per connection)."""
+    if not getattr(ctx, "facts", False) or getattr(ctx, "con", None) is None:
+        return False
+    memo = getattr(ctx, "memo", None)
+    if memo is None:
+        return derived_current(ctx.con, name)
+    if name not in memo:
+        memo[name] = derived_current(ctx.con, name)
+    return bool(memo[name])
+
+
+def spans(ctx: Any) -> bool:
+    """Whether opp_history_spans may be read."""
+    return materialized(ctx, "opp_history_spans")
+
+
+def states(stamps: Sequence[str], name: str = "as_of_states", ctx: Any = None) -> str:
     """CTE `name`: per deal, a struct of its tracked fields at each moment (`h0`, `h1`, ...;
-    NULL when the deal had no history row by then). `stamps` are bound placeholders."""
+    NULL when the deal had no history row by then). `stamps` are bound placeholders.
+
+    From opp_history_spans when it is current (`ctx`): the row whose span holds each moment,
+    a range filter, as plain columns instead (`held`, bit k set when a row holds moment k, and
+    `h0_stage_name`, ...: an aggregate no later scan reads is left out); `base` reads either
+    form."""
     fields = ", ".join(f"'{f}': {f}" for f in FIELDS)
+    if ctx is not None and spans(ctx):
+        holds = [f"(valid_from <= {ts} and (valid_to is null or valid_to > {ts}))"
+                 for ts in stamps]
+        if len(holds) == 1:  # one span per deal holds a moment: no aggregate needed
+            return (f"{name} as (\n  select opportunity_id, 1 as held, "
+                    + ", ".join(f"{f} as h0_{f}" for f in FIELDS)
+                    + f"\n  from opp_history_spans\n  where {holds[0]}\n)")
+        held = " + ".join(f"case when {h} then {1 << k} else 0 end"
+                          for k, h in enumerate(holds))
+        cols = ",\n         ".join(
+            [f"bit_or({held}) as held"]
+            + [", ".join(f"any_value({f}) filter (where {h}) as h{k}_{f}" for f in FIELDS)
+               for k, h in enumerate(holds)])
+        return (f"{name} as (\n  select opportunity_id,\n         {cols}\n"
+                f"  from opp_history_spans\n  where {' or '.join(holds)}\n"
+                f"  group by opportunity_id\n)")
     # the macro orders by changed_at desc, history_id desc (nulls last): the same row is max here
     key = "(changed_at, history_id is not null, history_id)"
     cols = ",\n         ".join(
@@ -60,11 +101,16 @@ def base(ctx: ToolContext, n: int, columns: Sequence[str] | None = None,
     """CTE `name`: the current deals with their `n` history states beside them as plain
     columns (a later scan reads only the ones it uses), joined once and kept (materialized) for
     the moments that read it; `columns` (besides OVERLAY) narrows what is kept, None keeps
-    every column."""
+    every column. `states` must have been given the same `ctx` (it decides the form)."""
     keep = "c.*" if columns is None else ", ".join(
         f"c.{c}" for c in dict.fromkeys((*OVERLAY, *columns)))
-    flat = ", ".join(f"x.h{k} is null as h{k}_none, "
-                     + ", ".join(f"x.h{k}.{f} as h{k}_{f}" for f in FIELDS) for k in range(n))
+    if spans(ctx):  # states() wrote plain columns
+        flat = ", ".join(f"coalesce(x.held & {1 << k} = 0, true) as h{k}_none, "
+                         + ", ".join(f"x.h{k}_{f}" for f in FIELDS) for k in range(n))
+    else:
+        flat = ", ".join(f"x.h{k} is null as h{k}_none, "
+                         + ", ".join(f"x.h{k}.{f} as h{k}_{f}" for f in FIELDS)
+                         for k in range(n))
     how = " materialized" if materialized else ""
     return (f"{name} as{how} (\n  select {keep},\n    {flat}\n"
             f"  from {current(ctx)} c left join {states_name} x using (opportunity_id)\n)")
@@ -100,5 +146,5 @@ def at(k: int, ts: str, n: int = 1, rows: str = "as_of_base") -> str:
 
 def one(ctx: ToolContext, ts: str) -> str:
     """A self-contained relation equal to opps_as_of(ts) (one moment)."""
-    return (f"(with {states([ts])},\n{base(ctx, 1, materialized=False)}\n"
+    return (f"(with {states([ts], ctx=ctx)},\n{base(ctx, 1, materialized=False)}\n"
             f"select * from {at(0, ts)})")

@@ -146,7 +146,8 @@ def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
     snaps = ""
     if stamps:
         keep = ["created_date", *(f.dimension.value for f in params.filters)]
-        snaps = f"{snapshots.states(stamps)},\n{snapshots.base(ctx, len(stamps), keep)},\n"
+        snaps = (f"{snapshots.states(stamps, ctx=ctx)},\n"
+                 f"{snapshots.base(ctx, len(stamps), keep)},\n")
     ctes = ("with " + snaps + "history as (\n" + "\n  union all\n".join(parts) + "\n),\n"
             + rated)
     sql = ctes + "\n" + _select(q, params)

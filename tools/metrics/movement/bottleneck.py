@@ -109,7 +109,8 @@ def bottleneck(ctx: ToolContext, params: MetricParams) -> MetricResult:
     ranking = RANKING_SQL.format(where=where)
     if params.top:
         ranking += f"\nlimit {q.bind('top', params.top)}"
-    sql = "with " + ",\n".join([visits_cte(ts), deals, paths, stage_time, inputs]) + "\n" + ranking
+    sql = ("with " + ",\n".join([visits_cte(ts, ctx=ctx), deals, paths, stage_time, inputs])
+           + "\n" + ranking)
     warning = history_warning(ctx)
     return finish(ctx, q, sql, SPEC, SPEC.headline(params), definition=DEFINITION,
                   period=window, count="open_deals", params=params,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time
+from typing import Any
 
 from tools.base import (
     Dimension,
@@ -22,6 +23,7 @@ from tools.base import (
 from tools.fiscal import Period
 from tools.metrics.core import snapshots
 from tools.metrics.core.envelope import fetch, no_data
+from tools.metrics.core.snapshots import materialized
 from tools.metrics.core.spec import Headline, ToolSpec
 from tools.query import Query, Select
 
@@ -44,15 +46,25 @@ def snapshot(ctx: ToolContext, q: Query, day: date, tag: str) -> str:
     return snapshots.one(ctx, q.bind(tag, end_of(day)))  # = opps_as_of(ts), one history pass
 
 
-def visits_cte(ts: str, only: str | None = None) -> str:
-    """Return CTEs `stage_rows` and `visits`: one row per stage visit up to timestamp `ts`
+def visits_cte(ts: str, only: str | None = None, ctx: Any = None) -> str:
+    """Return CTE `visits` (with a helper CTE): one row per stage visit up to timestamp `ts`
     (`only`: a subquery of the opportunity_ids whose visits are needed; None = every deal's).
 
     Consecutive history rows with the same stage collapse into one visit (SF writes rows for
     amount and date changes too, §5.3 #5); `seq` orders a deal's visits, `exited_at` is the next
-    visit's entry (NULL = still there: a censored visit).
+    visit's entry (NULL = still there: a censored visit). With `ctx` and opp_stage_visits
+    current (materialized with opp_facts over the whole history), the visits as of `ts` are
+    its visits entered by `ts`, an exit after `ts` not yet made: equal rows, no window.
     """
     restrict = f"\n    and opportunity_id in ({only})" if only else ""
+    if ctx is not None and materialized(ctx, "opp_stage_visits"):
+        return f"""visits as (
+  select opportunity_id, visit_stage, entered_at,
+         case when exited_at <= {ts} then exited_at end as exited_at, seq, visit_order,
+         visit_closed, visit_won
+  from opp_stage_visits
+  where entered_at <= {ts}{restrict}
+)"""
     return f"""stage_rows as (
   select opportunity_id, stage_name, changed_at, history_id,
          lag(stage_name) over (partition by opportunity_id

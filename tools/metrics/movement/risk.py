@@ -125,7 +125,7 @@ def deal_risk(ctx: ToolContext, params: MetricParams) -> MetricResult:
     # others (most of it) is never read
     ctes = [f"scored_ids as materialized (\n  select opportunity_id, status from {src}\n"
             "  where status in ('open', 'won')\n)",
-            visits_cte(ts, "select opportunity_id from scored_ids"),
+            visits_cte(ts, "select opportunity_id from scored_ids", ctx),
             HISTORY.format(ts=ts, src=src, age=days_between("entered_at", ts),
                            done=days_between("v.entered_at", "v.exited_at")),
             FLAGS.format(day=day, deals=deals, max_pushes=q.bind("max_pushes", opts["max_pushes"]),

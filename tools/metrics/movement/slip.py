@@ -144,7 +144,7 @@ def slipping_deals(ctx: ToolContext, params: MetricParams) -> MetricResult:
                              options=["the day before the period starts"])
     q = Query()
     dims = [c for c in dim_columns(params) if c != "opportunity"]
-    ctes = [visits_cte(q.bind("end_ts", end_of(end_day))), PER_DEAL.format(
+    ctes = [visits_cte(q.bind("end_ts", end_of(end_day)), ctx=ctx), PER_DEAL.format(
         end_ts="$end_ts", snap_ts=q.bind("snap_ts", end_of(snap_day)),
         p0=q.bind("p_start", period.start), p1=q.bind("p_end", period.end),
         dims="".join(f", {d}" for d in dims), end=snapshot(ctx, q, end_day, "end_state_ts"),

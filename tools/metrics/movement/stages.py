@@ -144,7 +144,7 @@ def _run(ctx: ToolContext, params: MetricParams, spec: ToolSpec) -> MetricResult
     ts = q.bind("as_of_ts", end_of(ctx.as_of))
     paths, stage_time = stage_ctes(q, period, ts)
     deals = _deals(snapshot(ctx, q, ctx.as_of, "deals_ts"), params)
-    ctes = [visits_cte(ts), deals, paths if conversion else stage_time]
+    ctes = [visits_cte(ts, ctx=ctx), deals, paths if conversion else stage_time]
     body = grouped(q, params, _labelled(params, "paths" if conversion else "stage_time"),
                    CONVERSION_COLUMNS if conversion else TIME_COLUMNS, headline.column)
     warning = history_warning(ctx)

@@ -1,0 +1,85 @@
+"""Dashboard pages kept on disk by data fingerprint: a restarted server serves them without
+running a tool, new data is computed afresh (and the old data's pages dropped), and a serving
+dashboard re-warms its default page in the background when the file changes."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from agent.context import Warehouse
+from agent.dashboard import Dashboard, Filters
+from agent.dashboard_store import PageStore, store_beside
+from agent.live_warehouse import LiveWarehouse
+from tests.metrics_demo import END
+from tests.test_live_warehouse import demo_file, drop_some  # noqa: F401 - the fixture
+from tools.warehouse import open_analytics
+
+
+def _store(path: Path) -> PageStore:
+    where = store_beside(path)
+    assert where is not None
+    return PageStore(where)
+
+
+def _panel(page, key):
+    return next(p for p in page.panels if p.key == key)
+
+
+def test_a_restarted_server_serves_the_kept_page_without_running_a_tool(demo_file):  # noqa: F811
+    store = _store(demo_file)
+    first = Warehouse(open_analytics(demo_file))
+    page = Dashboard(first, store=store).page(Filters(), END)
+    assert first.answers.misses > 0  # computed by the tools
+    first.con.close()
+
+    again = Warehouse(open_analytics(demo_file))  # a new server: new connection, no memory
+    board = Dashboard(again, store=store)
+    assert board.page(Filters(), END) == page
+    assert board.panel("forecast", Filters(), END) == _panel(page, "forecast")
+    assert (again.answers.misses, again.answers.hits) == (0, 0)  # no tool ran
+    again.con.close()
+
+    drop_some(demo_file, 100)  # new data: the kept page is not this data's
+    third = Warehouse(open_analytics(demo_file))
+    fresh = Dashboard(third, store=store).page(Filters(), END)
+    assert third.answers.misses > 0
+    assert fresh.fingerprint != page.fingerprint
+    assert [p.name for p in store.directory.iterdir()] == [store._bucket(
+        Dashboard(third).fingerprint()).name]  # the old data's pages are gone
+    third.con.close()
+
+
+def _kept(board: Dashboard, timeout: float = 300.0) -> object:
+    """The default page once the background warm-up has computed it for the current data."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        key = (board.fingerprint(), "page", Filters(), END, ())
+        with board.lock:
+            if key in board.cache:
+                return board.cache[key]
+        time.sleep(0.2)
+    raise AssertionError("the dashboard was not warmed")
+
+
+def test_the_dashboard_rewarms_when_the_file_changes(demo_file):  # noqa: F811
+    wh = LiveWarehouse(demo_file, check_every=0)
+    board = Dashboard(wh, store=_store(demo_file))
+    stop = threading.Event()
+    follower = board.follow(lambda: END, every=0.1, stop=stop)
+    try:
+        before = _kept(board)
+        drop_some(demo_file, 100)
+        after = _kept(board)  # computed in the background for the new file
+    finally:
+        stop.set()
+        follower.join(timeout=300)
+    assert after.fingerprint != before.fingerprint
+    now = Warehouse(open_analytics(demo_file))  # the new file's page, computed here
+    try:
+        expected = Dashboard(now).page(Filters(), END)
+    finally:
+        now.con.close()
+    assert [p.rows for p in after.panels] == [p.rows for p in expected.panels]
+    assert after.kpis == expected.kpis
