@@ -278,4 +278,18 @@ CASES += [
     ("mql->sql conversion last quarter", "lead_conversion",
      {"measure": "mql_to_sql", "period": Q3_27}),
 ]
+CASES += [
+    # a restatement names the metric meant; an excluded list stays excluded to its end
+    ("How much pipeline do we have for the quota still open? i.e. coverage by region.",
+     "pipeline_coverage", {"group_by": ["region"]}),
+    ("bookings this year without renewals or expansions", "bookings",
+     {"excluded": {"deal_type": ["expansion", "renewal"]}}),
+    # fastest cycles first, ranked by how many deals, splits named after "per"
+    ("the 3 teams with the quickest sales cycle this year", "sales_cycle",
+     {"group_by": ["team"], "top": 3, "order": "asc"}),
+    ("which regions have the most stale deals", "stale_deals",
+     {"group_by": ["region"], "measure": "count"}),
+    ("sync error rate per integration this quarter", "integration_health",
+     {"group_by": ["tool"]}),
+]
 

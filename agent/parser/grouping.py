@@ -34,6 +34,8 @@ TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
 COUNTED = re.compile(r"\b(?:how many|number of|count of|share of|percent of|% of)\b")
 ARTICLES = frozenset({"the", "a", "an", "our", "any", "all", "those", "these", "that"})
 """Words that may stand between an exclusion cue and its value ("except for the ...")."""
+LIST_JOINS = frozenset({"and", "or", "nor", "plus"})
+"""Words joining the values of a list."""
 VERB_USE = frozenset({"to", "from", "until", "till", "before", "after"})
 """A rank word right after these is a verb or a step, not a ranking ("to winning it", "from
 first touch")."""
@@ -143,18 +145,27 @@ def _counted(reading: Reading, dim: str) -> int | None:
 
 def filters(reading: Reading) -> list[Filter]:
     by_dim: dict[tuple[Dimension, bool], list[str]] = {}
+    ends = {e.end - 1: e.start for e in reading.entities}
     for e in reading.entities:
-        exclude = _excluded(reading.words, e.start)
+        exclude = _excluded(reading.words, e.start, ends)
         values = by_dim.setdefault((e.dimension, exclude), [])
         if e.label not in values:
             values.append(e.label)
     return [Filter(dimension=d, values=v, exclude=x) for (d, x), v in by_dim.items()]
 
 
-def _excluded(words: list[str], start: int) -> bool:
+def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) -> bool:
     """Whether an exclusion cue governs the value at `start`: "not in EMEA", "except for the
-    enterprise segment", "other than APAC". Only fillers may stand between cue and value, so
-    "not using Gong" (a negated verb) filters to Gong rather than excluding it."""
+    enterprise segment", "other than APAC", or the value listed right after an excluded one
+    ("leaving out renewals and expansions"; `ends` maps each value's last word to its first).
+    Only fillers may stand between cue and value, so "not using Gong" (a negated verb) filters
+    to Gong rather than excluding it."""
+    ends = ends or {}
+    j = start - 1
+    while j >= 0 and words[j] in LIST_JOINS | ARTICLES:
+        j -= 1
+    if j in ends and ends[j] < start:
+        return _excluded(words, ends[j], ends)
     i = start - 1
     while i >= 0 and start - i <= 3:
         pair = " ".join(words[i - 1:i + 1]) if i > 0 else ""

@@ -253,12 +253,15 @@ def vote_metrics(reading: Reading) -> None:
         span = [keep[j] for j in range(s, e)]
         key = tuple(compact[s:e])
         phrase = " ".join(key)
+        if s > 0 and compact[s - 1] in SPLIT_CUES and (s, e) in dim_spans:
+            continue  # "error rate per integration": a split, though it also names a metric
         weight = 0.5 if phrase in WEAK_PHRASES else 0.9 if phrase in POPULATION_PHRASES else \
             float(e - s)
         for entry in {x.value: x for x in lex.phrases[key] if x.kind == "metric"}.values():
             if k in objects and entry.value not in objects[k]:
                 continue  # "the MAPE of the commit forecast": the forecast is what is measured
-            boost = 3 if entry.value == "leaderboard" and phrase in TABLE_WORDS else 1
+            boost = 3 if entry.value == "leaderboard" and phrase in TABLE_WORDS else \
+                3 if _restated(masked_words, span[0]) else 1
             reading.votes[entry.value] = reading.votes.get(entry.value, 0) + weight * boost
             reading.said.setdefault(entry.value, []).append(phrase)
         if any(s < de and ds < e for ds, de in dim_spans):
@@ -278,6 +281,17 @@ def vote_metrics(reading: Reading) -> None:
                 reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
 
 
+RESTATING = (("i", "e"), ("ie",), ("in", "other", "words"), ("that", "is"), ("namely",),
+             ("aka",), ("meaning",))
+"""Words that restate what was just asked ("..., i.e. pipeline coverage per team"): the
+metric named after them is the one meant."""
+
+
+def _restated(words: list[str], start: int) -> bool:
+    return any(tuple(words[max(0, start - len(m)):start]) == m for m in RESTATING)
+
+
+SPLIT_CUES = frozenset({"by", "per", "each"})
 OF_WORDS = frozenset({"of", "the", "our", "a", "an", "this", "that", "these", "those", "its",
                       "their", "for", "using", "on"})
 BINDING = frozenset({"of", "using", "on"})
@@ -328,6 +342,12 @@ DURATION = re.compile(
     r"(?:longer|shorter|slower|faster|quicker)|"
     r"(?:faster|slower|quicker|longer|shorter) to (?:close|win|convert))\b")
 """A question about how long something takes."""
+MOST_DEALS = re.compile(r"\b(?:most|fewest|least|more|fewer)\s+(?:\w+\s+){0,2}?"
+                        r"(?:deals|opportunities|opps)\b")
+"""Ranking by how many deals ("the most stale deals")."""
+FASTEST = re.compile(r"\b(?:fastest|quickest|shortest|speediest|soonest)\b")
+DURATION_TOOLS = frozenset({"sales_cycle", "time_in_stage", "speed_to_lead"})
+"""Tools measuring a duration: ranked fastest first, their smallest values come first."""
 IMPROVED = re.compile(r"\b(?:improv\w*|grow\w*|grew|chang\w*|increas\w*|decreas\w*|declin\w*|"
                       r"drop\w*|better|worse|up|down)\b")
 """Words asking how a metric changed."""
@@ -383,6 +403,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
             re.search(r"(?:\bhow many|\bnumber of|\bcount of|#\s*of|^count|\bcount the|\bcounts)\b",
                       norm):
         measure = "count"  # "how many open deals have gone stale": the count, not the share
+    if measure is None and "count" in TOOLS[tool].measures[1:] and MOST_DEALS.search(norm):
+        measure = "count"  # "which reps have the most stale deals": ranked by how many
     if tool == "opportunity_count" and measure in ("won", "closed", "lost") and \
             RATE.search(norm):  # "the share of deals won", "closing at a better rate"
         staged = any(e.dimension == Dimension.stage for e in reading.entities)
@@ -438,6 +460,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         return unsupported
     if top:
         params["top"] = top
+    if FASTEST.search(norm) and (tool in DURATION_TOOLS or params.get("measure") == "cycle"):
+        order = "asc"  # the fastest cycle is the fewest days
     params["order"] = order
     params["filters"] = filters(reading)
     _compare_values(params, tool, norm)

@@ -66,7 +66,8 @@ PERIOD_POINTERS = ("that", "those", "same")
 SELF = frozenset({"i am", "this is", "it is", "name is", "am", "is"})
 """Words introducing the writer ("I'm Kofi Taylor", "this is Owen"; "Owen Garcia here")."""
 REFINEMENT_WORDS = 9
-PERSONAL = re.compile(r"^\W*(?:i|we|you|he|she|they|i'll|we'll|i'm|we're|i've|we've)\b", re.I)
+PERSONAL = re.compile(r"^\W*(?:i(?!\.e\b)|we|you|he|she|they|i'll|we'll|i'm|we're|i've|we've)\b",
+                      re.I)
 """A sentence about people ("We will present it in June.") tells what they do, not the
 request."""
 SIGN_OFF = re.compile(r"^\W*(?:thanks|thank you|thx|ty|sorry|cheers|appreciate|much appreciated|"
