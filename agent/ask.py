@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import inspect
-import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,6 +78,8 @@ def open_threads(path: Path | str) -> SqliteSaver | PostgresSaver:
 
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+    import sqlite3  # start-up time: a one-off question never opens a thread store
+
     saver = SqliteSaver(sqlite3.connect(str(path), check_same_thread=False), serde=serde)
     saver.setup()
     return saver

@@ -30,6 +30,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic._internal._docs_extraction import extract_docstrings_from_cls
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -85,7 +86,9 @@ def default_config_file() -> Path:
 
 
 class _Group(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # The attribute docstrings below document each field; only README's table reads them
+    # (`env_table`): use_attribute_docstrings would parse this file at every start-up.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class WarehouseSettings(_Group):
@@ -358,10 +361,16 @@ def env_table() -> str:
     for group, name, names, field in fields():
         default = field.get_default(call_default_factory=True)
         shown = "-" if default in (None, {}) else f"`{_home(default)}`"
-        text = " ".join((field.description or "").split()).replace("|", "\\|")
+        doc = _docstrings(type(Settings.model_fields[group].default)).get(name, "")
+        text = " ".join((field.description or doc).split()).replace("|", "\\|")
         rows.append(f"| {' / '.join(f'`{n}`' for n in names)} | `[{group}] {name}` | {shown} "
                     f"| {text} |")
     return "\n".join(rows)
+
+
+def _docstrings(model: type[BaseModel]) -> dict[str, str]:
+    """The attribute docstrings of a settings group, read by pydantic's own reader."""
+    return extract_docstrings_from_cls(model, use_inspect=True)
 
 
 def _home(value: Any) -> str:

@@ -19,7 +19,6 @@ from langgraph.runtime import Runtime
 from pydantic import ValidationError
 
 from agent.context import Context
-from agent.llm.planner import plan_with_model
 from agent.parser.parse import parse_question
 from agent.plan import Clarification, Plan
 from agent.scope import decide
@@ -63,6 +62,9 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         note = (f"A rules reading did not understand "
                 f"{', '.join(repr(w) for w in outcome.not_understood)}; its closest readings: "
                 f"{'; '.join(outcome.options)}." if outcome.not_understood else None)
+        # start-up time: the planner (and its form models) load only when a model is asked
+        from agent.llm.planner import plan_with_model
+
         planned, notices = plan_with_model(llm, replace(state, question=question), wh, note)
         update["notices"] = state.notices + notices
         if planned is not None:

@@ -15,7 +15,6 @@ from langgraph.runtime import Runtime
 from agent.answer import compose
 from agent.context import Context
 from agent.llm.errors import LLMError
-from agent.llm.grounding import ungrounded_numbers
 from agent.state import State
 from prompts import load_prompt
 
@@ -30,6 +29,9 @@ def synthesize(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     llm = runtime.context.llm
     if llm is None or any(n["code"] == "LLM_UNAVAILABLE" for n in state.notices):
         return {"answer": template}  # an unavailable model is not asked twice per question
+
+    # start-up time: the grounding check (and its number readers) load only when a model writes
+    from agent.llm.grounding import ungrounded_numbers
 
     r = state.result
     shown = r.model_dump(mode="json", include={"value", "unit", "columns", "period", "as_of",

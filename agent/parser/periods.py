@@ -64,8 +64,10 @@ class PeriodParser:
     def __init__(self, as_of: date, calendar: FiscalCalendar) -> None:
         self.as_of = as_of
         self.cal = calendar
-        self.patterns: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Period | None]]] = [
-            (re.compile(p), h) for p, h in (
+        # pattern texts: extract() searches them between word boundaries, point() matches them
+        # whole; each form is compiled (and cached by `re`) when first used
+        self.patterns: list[tuple[str, Callable[[re.Match[str]], Period | None]]] = [
+            (p, h) for p, h in (
                 (r"(\d{4})_(\d{2})_(\d{2})", self._day),
                 (M + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:\s+" + Y + r")?", self._month_day),
                 (r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?",
@@ -134,7 +136,7 @@ class PeriodParser:
         while True:
             best = None
             for pattern, handler in self.patterns:
-                m = re.search(r"\b" + pattern.pattern + r"\b", text)
+                m = re.search(r"\b" + pattern + r"\b", text)
                 span = (m.end() - m.start()) if m else 0
                 if m and (best is None or span > best[0].end() - best[0].start()
                           or (span == best[0].end() - best[0].start()
@@ -159,7 +161,7 @@ class PeriodParser:
         if text.startswith("the "):
             text = text[4:]
         for pattern, handler in self.patterns:
-            m = pattern.fullmatch(text)
+            m = re.fullmatch(pattern, text)
             if m:
                 period = handler(m)
                 if period is not None:
