@@ -68,6 +68,7 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                                          "weakest") else "top"
     order = "asc" if direction == "bottom" else "desc"
     group: list[str] = []
+    uncued: set[str] = set()
     singular = False
     for pos, dim, text in reading.dims:
         before = set(words[max(0, pos - 3):pos])
@@ -88,11 +89,14 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
             if dim.value not in group:
                 group.append(dim.value)
                 singular = singular or not plural
+                if not cued:
+                    uncued.add(dim.value)
     if group and singular and (re.search(r"\b(?:who|which|what) (?:are|were)\b", norm) or any(
             d.value == group[0] and _plural(text) for _, d, text in reading.dims)):
         singular = False  # "who are our top performers", "who are the top reps": several
-    if not group and _deal_list(norm) and _aggregates(tool):  # "which deals ..."
-        group = [Dimension.opportunity.value]
+    if (not group or set(group) <= uncued) and _deal_list(norm) and _aggregates(tool):
+        group = [Dimension.opportunity.value]  # "which deals ...", "so the managers can review
+        # them one by one": the deals, the people named without a cue are the audience
     if direction and not group:
         unit = next((UNIT_WORDS[x] for x in words if x in UNIT_WORDS), None)
         if unit and not reading.grain:

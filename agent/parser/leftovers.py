@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from agent.parser.confidence import fillers
+from agent.parser.confidence import defined, fillers
 from agent.parser.entities import ACCEPT, SUGGEST, EntityIndex, EntityMatch
 from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, STOPWORDS, lexicon
 from agent.parser.reading import Reading
@@ -48,6 +48,9 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
     if all(x in lexicon().words for x in reading.words[i:j]):
         _confident_match(reading, index, i, j, text)
         return None
+    if reading.votes and all(any(defined(x, reading.words, t, None) for t in reading.votes)
+                             for x in reading.words[i:j]):
+        return None  # "% of records passing": the voted metric's own definition, not a name
     if all(_function_word(x, reading) for x in reading.words[i:j]):
         reading.notes.append(f"ignored '{text}'")  # "on several contracts", "how evenly"
         return None

@@ -9,6 +9,7 @@ it: the same words under another tool are left as they were read.
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -34,6 +35,8 @@ class Found:
     rule: OptionRule
     value: Any
     text: str
+    index: int = 0
+    """The rule's position in options.toml (to read the question again without it)."""
 
 
 @cache
@@ -42,7 +45,7 @@ def option_rules() -> tuple[OptionRule, ...]:
     raw = resources.files("agent.parser").joinpath("vocab", "options.toml").read_text("utf-8")
     rules = []
     for entry in tomllib.loads(raw)["options"]:
-        if entry["kind"] not in ("int", "percent", "word"):
+        if entry["kind"] not in ("int", "percent", "word", "text"):
             raise ValueError(f"options.toml: unknown kind {entry['kind']!r}")
         patterns = tuple(re.compile(p) for p in entry["patterns"])
         if any("value" not in p.groupindex for p in patterns):
@@ -52,10 +55,13 @@ def option_rules() -> tuple[OptionRule, ...]:
     return tuple(rules)
 
 
-def take_options(norm: str) -> tuple[str, list[Found]]:
-    """Return the question without the knobs' number words, and the knobs found."""
+def take_options(norm: str, skip: frozenset[int] = frozenset()) -> tuple[str, list[Found]]:
+    """Return the question without the knobs' number words, and the knobs found (`skip`: the
+    rules, by position, to leave unread: their words are read as words)."""
     found = []
-    for rule in option_rules():
+    for index, rule in enumerate(option_rules()):
+        if index in skip:
+            continue
         for pattern in rule.patterns:
             m = pattern.search(norm)
             if m is None:
@@ -63,12 +69,14 @@ def take_options(norm: str) -> tuple[str, list[Found]]:
             value: Any
             if rule.kind == "word":
                 value = rule.values[m.group("value")]
+            elif rule.kind == "text":  # a name the tool checks against the data ("Proposal")
+                value = string.capwords(m.group("value"))
             else:
                 number = float(m.group("value"))
                 value = number / 100 if rule.kind == "percent" else int(number)
             group = "remove" if "remove" in pattern.groupindex and m.group("remove") else 0
             start, end = m.span(group)
-            found.append(Found(rule, value, m.group(0)))
+            found.append(Found(rule, value, m.group(0), index))
             if rule.kind != "word":  # a word option's words still name what they name
                 norm = " ".join((norm[:start] + " " + norm[end:]).split())
             break

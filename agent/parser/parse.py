@@ -184,12 +184,14 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
 
 def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityIndex,
           previous: Plan | None, prefer: str | None = None,
+          kept: frozenset[int] = frozenset(),
           ) -> tuple[Plan | Clarification, Reading | None]:
+    """Read one text; `kept` names option rules whose words stay words (see below)."""
     lex = lexicon()
     norm = normalize(REQUEST_LABEL.sub("", question))
     if not norm:
         return Clarification(question="What would you like to know?", options=EXAMPLES), None
-    norm, knobs = take_options(norm)
+    norm, knobs = take_options(norm, skip=kept)
     words = norm.split()
     reading = Reading(words=[], knobs=knobs, named=named_words(question))
     words = take_compare(words, reading)
@@ -218,9 +220,15 @@ def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityInd
     if isinstance(unknown, Clarification):
         return unknown, reading
     if previous is not None and is_follow_up(norm, reading):
-        return follow_up(reading, norm, previous,
-                         lambda r: _build_plan(r, norm, as_of, calendar, prefer)), reading
-    return _build_plan(reading, norm, as_of, calendar, prefer), reading
+        outcome = follow_up(reading, norm, previous,
+                            lambda r: _build_plan(r, norm, as_of, calendar, prefer))
+    else:
+        outcome = _build_plan(reading, norm, as_of, calendar, prefer)
+    unused = frozenset(k.index for k in knobs if isinstance(outcome, Plan) and
+                       outcome.tool not in k.rule.names)
+    if unused:  # "bookings over the last 4 quarters": a knob of another tool, its words a period
+        return _read(question, as_of, calendar, index, previous, prefer, kept | unused)
+    return outcome, reading
 
 
 
@@ -342,6 +350,10 @@ DURATION = re.compile(
     r"(?:longer|shorter|slower|faster|quicker)|"
     r"(?:faster|slower|quicker|longer|shorter) to (?:close|win|convert))\b")
 """A question about how long something takes."""
+NO_ACTIVITY = re.compile(r"\b(?:without|no|not|never|zero)\s+(?:any\s+|recent\s+)?(?:activity|"
+                         r"activities|touch|touches|touched|contact|contacted|updates?|updated)\b|"
+                         r"\buntouched\b|\binactive\b")
+"""Deals without activity: the complement of activity coverage, which is the stale share."""
 MOST_DEALS = re.compile(r"\b(?:most|fewest|least|more|fewer)\s+(?:\w+\s+){0,2}?"
                         r"(?:deals|opportunities|opps)\b")
 """Ranking by how many deals ("the most stale deals")."""
@@ -410,6 +422,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         staged = any(e.dimension == Dimension.stage for e in reading.entities)
         # "of the deals that reach Proposal, what share are won": conversion from that stage
         tool, measure = ("stage_conversion", "stage_to_won") if staged else ("win_rate", None)
+    if tool == "activity_metrics" and measure in (None, "coverage") and NO_ACTIVITY.search(norm):
+        tool, measure = "stale_deals", None  # deals *without* activity: the stale share
     if tool in RATE_OF and RATE.search(norm) and measure in RATE_OF[tool][0]:
         tool, measure = RATE_OF[tool][1:]  # "what share of the pipeline slipped": a slip rate
     if measure:

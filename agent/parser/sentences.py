@@ -226,7 +226,7 @@ def request_text(question: str, index: EntityIndex,
     return request + referred
 
 
-SOMEONE = re.compile(r"\b(?:they|them|their|he|she|his|her|hers|(?:that|this|the same|those|"
+SOMEONE = re.compile(r"\b(?:they|their|he|she|his|her|hers|(?:that|this|the same|those|"
                      r"these) (?:account|accounts|customer|customers|team|teams|rep|reps|client|"
                      r"clients|region|segment|product|logo))\b", re.I)
 """A request that points back at someone or something named before it."""
