@@ -292,4 +292,13 @@ CASES += [
     ("sync error rate per integration this quarter", "integration_health",
      {"group_by": ["tool"]}),
 ]
+CASES += [
+    # "the first half" is a period, not a ranking; RevOps shorthand for new business
+    ("win rate by segment for the first half of this fiscal year", "win_rate",
+     {"group_by": ["segment"], "top": None, "period": H1_27}),
+    ("average new biz deal in EMEA this year", "avg_deal_size",
+     {"filters": {"deal_type": ["new_business"], "region": ["EMEA"]}}),
+    ("the median won amount per industry last quarter", "avg_deal_size",
+     {"group_by": ["industry"], "period": Q3_27}),
+]
 

@@ -39,7 +39,8 @@ LIST_JOINS = frozenset({"and", "or", "nor", "plus"})
 VERB_USE = frozenset({"to", "from", "until", "till", "before", "after"})
 """A rank word right after these is a verb or a step, not a ranking ("to winning it", "from
 first touch")."""
-WINDOW = re.compile(r"^(?:\d+[a-z]*|@period|twelve|six|three|four|two)$")
+WINDOW = re.compile(r"^(?:\d+[a-z]*|@period|twelve|six|three|four|two|half|quarter|month|week|"
+                    r"year|day|days|weeks|months|quarters|years)$")
 """A rank word before a number or a period is a window ("trailing 12m", "first 3 months")."""
 RANK_WORDS = frozenset({"top", "bottom", "best", "worst", "highest", "lowest", "most", "least",
                         "biggest", "largest", "smallest", "fewest"})

@@ -249,8 +249,9 @@ def vote_metrics(reading: Reading) -> None:
     """
     lex = lexicon()
     masked_words = masked(reading)
-    keep = [i for i, x in enumerate(masked_words)
-            if x == "@" or x in lex.words or x in STOPWORDS]
+    values = {i for e in reading.entities for i in range(e.start, e.end)}
+    keep = [i for i, x in enumerate(masked_words) if i not in values and (
+        x == "@" or x in lex.words or x in STOPWORDS)]  # "average <new business> deal"
     compact = [masked_words[i] for i in keep]
     found = lex.find(compact, {"metric"})
     tools_of = [{x.value for x in lex.phrases[tuple(compact[s:e])] if x.kind == "metric"}

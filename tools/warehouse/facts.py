@@ -78,15 +78,19 @@ whose span holds ts, valid_from <= ts < valid_to, so a past state is a range fil
 a ranking of the whole history (tools.metrics.core.snapshots)."""
 
 
-VISITS_SQL = """create or replace table opp_stage_visits as
-with stage_rows as (
+def stage_visits(where: str) -> tuple[str, str]:
+    """The one definition of a stage visit: (CTE `stage_rows` over the history rows passing
+    `where`, the SELECT of the visits over it). Consecutive history rows with the same stage
+    are one visit; `seq` orders a deal's visits, `exited_at` is the next visit's entry (NULL:
+    still there). Materialized whole in opp_stage_visits, built live as of a moment by
+    tools.metrics.movement.common.visits_cte."""
+    return f"""stage_rows as (
   select opportunity_id, stage_name, changed_at, history_id,
          lag(stage_name) over (partition by opportunity_id
                                order by changed_at, history_id) as prev_stage
   from opportunity_history
-  where changed_at is not null and stage_name is not null
-)
-select r.opportunity_id, r.stage_name as visit_stage, r.changed_at as entered_at,
+  where {where}
+)""", """select r.opportunity_id, r.stage_name as visit_stage, r.changed_at as entered_at,
        lead(r.changed_at) over w as exited_at, row_number() over w as seq,
        s.sort_order as visit_order, coalesce(s.is_closed, false) as visit_closed,
        coalesce(s.is_won, false) as visit_won
@@ -95,6 +99,10 @@ join opportunities o on o.opportunity_id = r.opportunity_id
 left join opportunity_stages s on s.pipeline_id = o.pipeline_id and s.stage_name = r.stage_name
 where r.prev_stage is distinct from r.stage_name
 window w as (partition by r.opportunity_id order by r.changed_at, r.history_id)"""
+
+
+_ROWS, _VISITS = stage_visits("changed_at is not null and stage_name is not null")
+VISITS_SQL = f"create or replace table opp_stage_visits as\nwith {_ROWS}\n{_VISITS}"
 """Every stage visit over the whole history (tools.metrics.movement.common.visits_cte, with
 no cut-off). The visits as of a moment ts are a prefix of these: the ones entered by ts, with
 an exit after ts not yet happened; so any as-of date reads them with a filter."""

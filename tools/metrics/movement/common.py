@@ -26,6 +26,7 @@ from tools.metrics.core.envelope import fetch, no_data
 from tools.metrics.core.snapshots import materialized
 from tools.metrics.core.spec import Headline, ToolSpec
 from tools.query import Query, Select
+from tools.warehouse.facts import stage_visits
 
 OPEN_FORECAST = "status = 'open' and coalesce(forecast_category, '') <> 'omitted'"
 """The M20 pipeline population (open, not omitted from the forecast)."""
@@ -50,9 +51,8 @@ def visits_cte(ts: str, only: str | None = None, ctx: Any = None) -> str:
     """Return CTE `visits` (with a helper CTE): one row per stage visit up to timestamp `ts`
     (`only`: a subquery of the opportunity_ids whose visits are needed; None = every deal's).
 
-    Consecutive history rows with the same stage collapse into one visit (SF writes rows for
-    amount and date changes too, §5.3 #5); `seq` orders a deal's visits, `exited_at` is the next
-    visit's entry (NULL = still there: a censored visit). With `ctx` and opp_stage_visits
+    A visit is tools.warehouse.facts.stage_visits' (SF writes history rows for amount and date
+    changes too, so consecutive rows with one stage are one visit). With `ctx` and opp_stage_visits
     current (materialized with opp_facts over the whole history), the visits as of `ts` are
     its visits entered by `ts`, an exit after `ts` not yet made: equal rows, no window.
     """
@@ -65,24 +65,8 @@ def visits_cte(ts: str, only: str | None = None, ctx: Any = None) -> str:
   from opp_stage_visits
   where entered_at <= {ts}{restrict}
 )"""
-    return f"""stage_rows as (
-  select opportunity_id, stage_name, changed_at, history_id,
-         lag(stage_name) over (partition by opportunity_id
-                               order by changed_at, history_id) as prev_stage
-  from opportunity_history
-  where changed_at <= {ts} and stage_name is not null{restrict}
-), visits as (
-  select r.opportunity_id, r.stage_name as visit_stage, r.changed_at as entered_at,
-         lead(r.changed_at) over w as exited_at, row_number() over w as seq,
-         s.sort_order as visit_order, coalesce(s.is_closed, false) as visit_closed,
-         coalesce(s.is_won, false) as visit_won
-  from stage_rows r
-  join opportunities o on o.opportunity_id = r.opportunity_id
-  left join opportunity_stages s on s.pipeline_id = o.pipeline_id
-        and s.stage_name = r.stage_name
-  where r.prev_stage is distinct from r.stage_name
-  window w as (partition by r.opportunity_id order by r.changed_at, r.history_id)
-)"""
+    rows, select = stage_visits(f"changed_at <= {ts} and stage_name is not null{restrict}")
+    return f"{rows}, visits as (\n{select}\n)"
 
 
 def days_between(start: str, end: str) -> str:
