@@ -301,4 +301,10 @@ CASES += [
     ("the median won amount per industry last quarter", "avg_deal_size",
      {"group_by": ["industry"], "period": Q3_27}),
 ]
+CASES += [
+    # what a request points back at is the context's, its period included (not a meeting day)
+    ("Anna Snelling closed a big one in Q2 and presents tomorrow. What was her average deal "
+     "size?", "avg_deal_size",
+     {"filters": {"rep": ["Anna Snelling"]}, "period": ("2026-05-01", "2026-07-31")}),
+]
 

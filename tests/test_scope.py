@@ -20,6 +20,7 @@ from tests.guard_cases import CASES, HELD_OUT
 from tests.helpers import fixture_db
 
 IN_SCOPE = [
+    "where did the reps end up against quota last quarter",
     "weighted pipeline split by team this quarter", "split bookings by segment for last quarter",
     "what's our win rate this quarter?", "how balanced are our territories?",
     "which campaigns sourced the most pipeline?", "top 5 reps by revenue",
@@ -75,6 +76,8 @@ OUT = [
     ("what are the personal mobile numbers of the APAC managers", "refuse", None, None),
     ("list each rep's date of birth", "refuse", None, None),
     ("split the EMEA territory in two", "escalate", "strategic_decision", "central-coordination"),
+    ("let's up the APAC quota for next year", "escalate", "strategic_decision",
+     "central-coordination"),
 ]
 
 
@@ -249,6 +252,16 @@ def test_graph_answers_the_analysis_and_escalates_the_rest(wh):
     assert "escalated it to central-coordination" in r.answer
     alone = ask(wh, "what's our win rate by region", as_of=AS_OF)
     assert alone.result.rows == r.result.rows
+
+
+def test_the_analysis_part_takes_what_it_points_back_to_from_the_escalated_part(wh):
+    """'Call Anna Snelling ..., and show me her win rate': the escalated clause names who 'her'
+    is; the analysis is hers, not the company's."""
+    r = ask(wh, "Call Anna Snelling about the Q3 slip, and show me her win rate last quarter",
+            as_of=AS_OF)
+    assert r.status == "answered" and r.escalation is not None
+    assert r.intent.tool == "win_rate"
+    assert r.intent.params["filters"] == [{"dimension": "rep", "values": ["Anna Snelling"]}]
 
 
 def test_the_policy_judges_a_request_once_and_guard_acts_on_it(wh, monkeypatch):

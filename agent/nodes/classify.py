@@ -41,11 +41,13 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         assert decision.in_scope is not None
         question = update["question_in_scope"] = decision.in_scope
 
+    rest = decision.out_of_scope if decision.action == "partial" else None
+
     def parse(text: str, sure: bool = True) -> Plan | Clarification:
         try:
             return checked(parse_question(text, as_of=as_of, calendar=wh.settings.calendar,
                                           index=wh.entities, previous=state.previous_plan,
-                                          sure=sure))
+                                          sure=sure, context=rest))
         except ValidationError as exc:  # e.g. "top 1001", a year like 1850 or 9999
             return out_of_range(exc)
 

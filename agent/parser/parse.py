@@ -32,7 +32,13 @@ from agent.parser.normalize import normalize
 from agent.parser.options import options_for, take_options
 from agent.parser.periods import NUMBERS, PeriodParser
 from agent.parser.reading import Reading, masked, named_words
-from agent.parser.sentences import WEAK_PHRASES, drop_writer_clauses, request_text
+from agent.parser.sentences import (
+    WEAK_PHRASES,
+    drop_writer_clauses,
+    request_text,
+    sentences,
+    with_context,
+)
 from agent.parser.words import UNIT_WORDS, match_entities, repair_typos, take_compare
 from agent.plan import Clarification, Plan
 from tools.base import Dimension, MetricParams, PeriodParam
@@ -72,14 +78,21 @@ EXAMPLES = ["What's our win rate this quarter?", "Top 5 reps by bookings this ye
 
 def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
                    index: EntityIndex, previous: Plan | None = None,
-                   sure: bool = True) -> Plan | Clarification:
+                   sure: bool = True, context: str | None = None) -> Plan | Clarification:
     """Read a question into a Plan, or ask for clarification; never guess silently.
 
     `previous` is the plan of the question before in the same conversation: a follow-up
     ("and by region?") is read against it (agent/parser/followup.py). With `sure`, a reading
     that leaves content words unexplained or rests on a corrected domain word asks back
     (agent/parser/confidence.py); a reply completing such a question is read without it.
+    `context` is the rest of a message whose other part is escalated (a partial request): the
+    question takes from it what it points back to, as a context sentence would give.
     """
+    if context:
+        parser = PeriodParser(as_of, calendar)
+        question = with_context(question, sentences(context), index,
+                                lambda text: parser.extract(normalize(text)).periods) \
+            or question
     outcome, reading = read_question(question, as_of=as_of, calendar=calendar, index=index,
                                      previous=previous)
     if not isinstance(outcome, Plan) or reading is None:

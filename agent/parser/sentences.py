@@ -215,6 +215,13 @@ def request_text(question: str, index: EntityIndex,
         return None
     request = " ".join(parts[k].text for k in sorted(chosen))
     context = [parts[k].text for k in range(len(parts)) if k not in chosen]
+    return with_context(request, context, index, periods)
+
+
+def with_context(request: str, context: list[str], index: EntityIndex,
+                 periods: Callable[[str], list[Period]]) -> str | None:
+    """The request with the context values and period it refers back to; None when the whole
+    message must be read (the context names several candidates, or one the data lacks)."""
     referred = _referred(request, context, index, periods)
     if not referred.strip().startswith("for") and SOMEONE.search(request):
         if _unknown_names(context, index):
@@ -223,6 +230,12 @@ def request_text(question: str, index: EntityIndex,
         if len(values) > 1:
             return None  # several candidates for "they": read it all (it asks if unsure)
         referred = "".join(f" for {text}" for text in values) + referred
+        named = [p for sentence in context for p in periods(sentence)
+                 if (p.end - p.start).days >= 27]  # not "next week", "tomorrow": meetings
+        if values and named and not periods(request) and " from " not in referred:
+            # "... where they ended up last quarter. Attainment for the people who report to
+            # her?": what the request points back to is the context's, period included
+            referred += f" from {named[-1].start.isoformat()} to {named[-1].end.isoformat()}"
     return request + referred
 
 
@@ -251,13 +264,19 @@ def _unknown_names(context: list[str], index: EntityIndex) -> bool:
 
 
 def _values(context: list[str], index: EntityIndex) -> list[str]:
-    """The values named in the context sentences, as words with their dimension."""
+    """The values named in the context sentences, as words with their dimension: written as
+    names (capitalized past the sentence's first word, all capitals, or several words), so
+    "Call Emma about ..." names Emma, not the activity type call."""
     found = []
     for sentence in context:
         reading = Reading(words=normalize(sentence).split())
         match_entities(reading, index, multiword=True)
         match_entities(reading, index, multiword=False)
+        names = {m[0].lower() for m in NAME_LIKE.finditer(sentence.strip())} | {
+            m[0].lower() for m in re.finditer(r"\b[A-Z]{2,}\b", sentence)}  # "EMEA had ..."
         for e in reading.entities:
+            if e.end - e.start < 2 and reading.words[e.start] not in names:
+                continue
             kind = "" if e.dimension in PEOPLE else " " + e.dimension.value.replace("_", " ")
             found.append(" ".join(reading.words[e.start:e.end]) + kind)
     return list(dict.fromkeys(found))
