@@ -307,4 +307,12 @@ CASES += [
      "size?", "avg_deal_size",
      {"filters": {"rep": ["Anna Snelling"]}, "period": ("2026-05-01", "2026-07-31")}),
 ]
+CASES += [
+    # a written range with one year at its end, a dash as "to"
+    ("bookings Mar 3 - Sep 30, 2025", "bookings", {"period": ("2025-03-03", "2025-09-30")}),
+    ("win rate from nov 15 to feb 10 2026", "win_rate",
+     {"period": ("2025-11-15", "2026-02-10")}),
+    ("open deals created Apr-Jun 2026", "opportunity_count",
+     {"period": ("2026-04-01", "2026-06-30")}),
+]
 

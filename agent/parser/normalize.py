@@ -45,6 +45,10 @@ _YEAR_APOSTROPHE = re.compile(r"['\u2019](\d{2})\b")
 
 
 _PLAIN = re.compile(r"[A-Za-z ]+")
+_MONTH = (r"(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|"
+          r"sep|sept|september|oct|october|nov|november|dec|december)")
+_DASH_RANGE = re.compile(rf"(\d|\b{_MONTH})\s*[-\u2013\u2014]+\s*(?={_MONTH}\b)")
+"""A dash between a date or month and a month names a range ("Jan 1 - Dec 31", "Feb-Jul")."""
 _ABSENCE = re.compile(r"(?:\b(?:that|which|who) )?\b(?:(?:have|has|having) no|"
                       r"(?:do|does|did) not have(?= an?\b)|(?:do|does|did) not have(?: any)?|"
                       r"lacks?|lacking)\b")
@@ -102,6 +106,7 @@ def _normalize_text(text: str) -> str:
     t = re.sub(r"(\d),(\d{3})", r"\1\2", t)
     t = re.sub(r"\bw/(?=\s|[a-z])", " with ", re.sub(r"\bw/o\b", " without ", t))
     t = re.sub(r"\b(\d{4})-(\d{2})\b", r"\1_\2", t)  # ISO month 2017-03
+    t = _DASH_RANGE.sub(r"\1 to ", t)  # "jan 1 - dec 31, 2025", "feb - jul": a range
     t = t.replace("->", " to ").replace("&", " and ").replace("+", " plus ")
     words = []
     for raw in re.split(r"[\s\-/,;:!?()\[\]{}\"*=<>|~^]+", t):

@@ -158,6 +158,9 @@ class PeriodParser:
         if year_hint and re.fullmatch(M, text):
             month = MONTHS[text]
             return self._month(year_hint, month)
+        day = re.fullmatch(M + r"\s+(\d{1,2})(?:st|nd|rd|th)?", text) if year_hint else None
+        if day:  # "jan 1 to dec 31 2025": the year written once, at the end, is both's
+            return self._calendar_day(MONTHS[day[1]], int(day[2]), str(year_hint))
         if text.startswith("the "):
             text = text[4:]
         for pattern, handler in self.patterns:
@@ -213,8 +216,11 @@ class PeriodParser:
                     if b is None:
                         continue
                     # "from the start of last fiscal year through today": from its start
-                    a = self.point(re.sub(r"^(?:the )?(?:start|beginning) of (?:the )?", "",
-                                          " ".join(a_words)), year_hint=b.start.year)
+                    start = re.sub(r"^(?:the )?(?:start|beginning) of (?:the )?", "",
+                                   " ".join(a_words))
+                    a = self.point(start, year_hint=b.start.year)
+                    if a is not None and a.start > b.end:  # "dec 1 to jan 31 2026"
+                        a = self.point(start, year_hint=b.start.year - 1)
                     if a is None or a.start > b.end:
                         continue
                     found.periods.append(Period(a.start, b.end, f"{a.label} to {b.label}"))
