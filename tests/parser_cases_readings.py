@@ -315,4 +315,8 @@ CASES += [
     ("open deals created Apr-Jun 2026", "opportunity_count",
      {"period": ("2026-04-01", "2026-06-30")}),
 ]
+CASES += [
+    # "since our fiscal year began": from its start to the as-of date
+    ("win rate since our fiscal year began in February", "win_rate", {"period": YTD}),
+]
 

@@ -75,11 +75,18 @@ _BARE_FY = re.compile(r"\b(this|last|next|previous|prior|current|that|the) fy\b(
 """'last fy', 'this fy so far': the fiscal year (not FY26, which names one)."""
 
 
+_SINCE_STARTED = re.compile(r"\bsince (?:the |our |this )?(fiscal year|year) "
+                            r"(?:started|began|start|begin|kicked off)(?: (?:in|on) \w+)?\b")
+"""'since our fiscal year started (in February)': since the start of this fiscal year."""
+
+
 def _spans(text: str) -> str:
     # every value of the data is normalized at start-up (4,310 names in the demo company):
     # the substitutions run only where they can match
     if " q" in text:
         text = _BARE_Q.sub(r"\1 quarter", text)
+    if "since" in text:
+        text = _SINCE_STARTED.sub(r"since the start of this \1", text)
     return _BARE_FY.sub(r"\1 fiscal year", text) if " fy" in text else text
 
 

@@ -80,8 +80,8 @@ def run_warnings(ctx: ToolContext, run: RunResult, recorded: bool = False,
             f"{run.as_of}); the data has not changed since. `revops check` records a new one.")))
     elif not last:
         out.append(Warning(code="DQ_NO_RECORDED_CHECK", message=(
-            f"{_computed(run)}; no check has been recorded yet. Run `revops check` to record "
-            "one (the scorecard reads recorded checks).")))
+            f"{_computed(run)}. No check is in the check history yet, so there is no trend: "
+            "`revops check` records one (the scorecard's quarters read that history).")))
     elif company and last[0]["accuracy"] is not None:
         out.append(Warning(code="DQ_LAST_CHECK", message=(
             f"The last recorded check ({last[0]['run_id']}, {str(last[0]['started_at'])[:10]}) "
