@@ -151,10 +151,10 @@ def defined(word: str, words: list[str], tool: str, measure: str | None) -> bool
     word that may shape the number (a comparative, an aggregate) is explained only where the
     question repeats the definition's phrase ("a later close date"); so is a word that may
     name a period ("past", "last")."""
-    own, pairs, measure_words = _definition(tool)
+    own, bases, pairs, measure_words = _definition(tool)
     base = IRREGULAR.get(word, word)
-    if base not in own and word not in own and not inflected(base, own) and \
-            not inflected_in(base, own) and not any(IRREGULAR.get(w) == base for w in own):
+    if base not in bases and word not in own and not inflected(base, own) and \
+            not inflected_in(base, own):
         return False
     chosen = set(measure.split("_")) if measure else set()
     if any(m not in chosen and (m == base or inflected(base, frozenset({m})))
@@ -169,17 +169,25 @@ def defined(word: str, words: list[str], tool: str, measure: str | None) -> bool
     return True
 
 
+def definition_words(tool: str) -> frozenset[str]:
+    """Content words of a tool's title, description and measure names."""
+    return _definition(tool)[0]
+
+
 @cache
-def _definition(tool: str) -> tuple[frozenset[str], frozenset[tuple[str, str]], frozenset[str]]:
-    """Content words of a tool's definition, its adjacent word pairs, and its measure words
-    (beyond the first, the default, whose words the answer states anyway)."""
+def _definition(tool: str) -> tuple[frozenset[str], frozenset[str], frozenset[tuple[str, str]],
+                                    frozenset[str]]:
+    """Content words of a tool's definition, the same with irregular verbs in their base form
+    ("came": "come"), its adjacent word pairs, and its measure words (beyond the first, the
+    default, whose words the answer states anyway)."""
     spec = TOOLS[tool]
     text = normalize(f"{spec.title} {spec.description}".replace("_", " ")).split()
     measures = [m.replace("_", " ") for m in spec.measures]
     words = {w for w in text + " ".join(measures).split()
              if w not in STOPWORDS and not w[0].isdigit() and len(w) > 2}
     others = {w for m in measures[1:] for w in m.split()} - set(measures[0].split())
-    return frozenset(words), frozenset(zip(text, text[1:], strict=False)), frozenset(others)
+    return (frozenset(words), frozenset(IRREGULAR.get(w, w) for w in words),
+            frozenset(zip(text, text[1:], strict=False)), frozenset(others))
 
 
 @cache

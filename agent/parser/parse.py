@@ -10,6 +10,7 @@ names a dataset: metrics and words come from vocabulary.toml, values from the wa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import cache
 
@@ -17,6 +18,7 @@ from agent.parser.confidence import (
     SIZE_WORDS,
     Understanding,
     defined,
+    definition_words,
     fillers,
     inflected_in,
     tool_words,
@@ -25,7 +27,7 @@ from agent.parser.confidence import (
 )
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import follow_up, is_follow_up
-from agent.parser.grouping import filters, grouping
+from agent.parser.grouping import DEAL_WORDS, filters, grouping
 from agent.parser.leftovers import resolve_leftovers
 from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, STOPWORDS, lexicon
 from agent.parser.normalize import normalize
@@ -89,10 +91,8 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     question takes from it what it points back to, as a context sentence would give.
     """
     if context:
-        parser = PeriodParser(as_of, calendar)
         question = with_context(question, sentences(context), index,
-                                lambda text: parser.extract(normalize(text)).periods) \
-            or question
+                                _periods_in(as_of, calendar)) or question
     outcome, reading = read_question(question, as_of=as_of, calendar=calendar, index=index,
                                      previous=previous)
     if not isinstance(outcome, Plan) or reading is None:
@@ -130,14 +130,15 @@ def _explaining_reading(question: str, as_of: date, calendar: FiscalCalendar,
     for tool in candidates[:MAX_ALTERNATIVES]:
         outcome, again = read_question(question, as_of=as_of, calendar=calendar, index=index,
                                        previous=previous, prefer=tool)
-        if isinstance(outcome, Plan) and again is not None and outcome.tool == tool and \
-                set(understand(again, outcome).leftovers) <= SIZE_WORDS and \
-                not understand(again, outcome).corrections:
+        if not isinstance(outcome, Plan) or again is None or outcome.tool != tool:
+            continue
+        left = understand(again, outcome)
+        if set(left.leftovers) <= SIZE_WORDS and not left.corrections:
             covered, content = _coverage(again, tool, outcome.params.measure)
             if content and covered == content and (tool in voted or covered >= 2):
                 # its own words and definition describe every word, and more than one word
                 # (or a metric phrase) speaks for it
-                named = sum(d.value in _definition_words(tool) for _, d, _ in again.dims)
+                named = sum(d.value in definition_words(tool) for _, d, _ in again.dims)
                 good.append(((covered, explains[tool], named, voted.get(tool, 0)), outcome))
     good.sort(key=lambda g: g[0], reverse=True)
     if not good or (len(good) > 1 and good[0][0] == good[1][0]):
@@ -146,11 +147,6 @@ def _explaining_reading(question: str, as_of: date, calendar: FiscalCalendar,
     best.notes.append(f"read as {TOOLS[best.tool].title.lower()}, which explains "
                       + ", ".join(f"'{w}'" for w in found.leftovers))
     return best
-
-
-def _definition_words(tool: str) -> frozenset[str]:
-    """Words of the tool's definition ("Split by stage, region, ...": what it is split by)."""
-    return frozenset(normalize(TOOLS[tool].description.replace("_", " ")).split())
 
 
 def _coverage(reading: Reading, tool: str, measure: str | None) -> tuple[int, int]:
@@ -170,8 +166,9 @@ def _coverage(reading: Reading, tool: str, measure: str | None) -> tuple[int, in
 
 
 MAX_ALTERNATIVES = 6
-CUES = GROUP_CUES | FILTER_CUES | EXCLUDE_CUES
 """Other readings tried when the vote's reading leaves words over (each is one more pass)."""
+CUES = GROUP_CUES | FILTER_CUES | EXCLUDE_CUES
+"""Words that cue a split or a filter: never content a reading must explain."""
 
 
 def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
@@ -182,10 +179,8 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     A message of several sentences is read from the sentences that ask
     (agent/parser/sentences.py); when those name no metric, the whole message is read.
     """
-    parser = PeriodParser(as_of, calendar)
     question = drop_writer_clauses(question)
-    request = request_text(REQUEST_LABEL.sub("", question), index,
-                           lambda text: parser.extract(normalize(text)).periods)
+    request = request_text(REQUEST_LABEL.sub("", question), index, _periods_in(as_of, calendar))
     if request is not None:
         outcome, reading = _read(request, as_of, calendar, index, previous, prefer)
         if reading is not None and reading.votes:
@@ -193,6 +188,12 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
                 outcome.notes.append(f"read the request '{request}'; the rest as context")
             return outcome, reading
     return _read(question, as_of, calendar, index, previous, prefer)
+
+
+def _periods_in(as_of: date, calendar: FiscalCalendar) -> Callable[[str], list[Period]]:
+    """The periods a sentence names (how the sentence reader finds context periods)."""
+    parser = PeriodParser(as_of, calendar)
+    return lambda text: parser.extract(normalize(text)).periods
 
 
 def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityIndex,
@@ -368,9 +369,10 @@ NO_ACTIVITY = re.compile(r"\b(?:without|no|not|never|zero)\s+(?:any\s+|recent\s+
                          r"activities|touch|touches|touched|contact|contacted|updates?|updated)\b|"
                          r"\buntouched\b|\binactive\b")
 """Deals without activity: the complement of activity coverage, which is the stale share."""
-MOST_DEALS = re.compile(r"\b(?:most|fewest|least|more|fewer)\s+(?:\w+\s+){0,2}?"
-                        r"(?:deals|opportunities|opps)\b")
-"""Ranking by how many deals ("the most stale deals")."""
+COUNT_ASKED = re.compile(r"(?:\bhow many|\bnumber of|\bcount of|#\s*of|^count|\bcount the|"
+                         r"\bcounts)\b|\b(?:most|fewest|least|more|fewer)\s+(?:\w+\s+){0,2}?"
+                         r"(?:deals|opportunities|opps)\b")
+"""Asking how many deals: a count, or a ranking by how many ("the most stale deals")."""
 FASTEST = re.compile(r"\b(?:fastest|quickest|shortest|speediest|soonest)\b")
 DURATION_TOOLS = frozenset({"sales_cycle", "time_in_stage", "speed_to_lead"})
 """Tools measuring a duration: ranked fastest first, their smallest values come first."""
@@ -425,12 +427,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     params: dict = {}
     _drop_plain_words_read_as_values(reading, tool)
     measure = _choose_measure(tool, reading, norm)
-    if measure is None and "count" in TOOLS[tool].measures[1:] and \
-            re.search(r"(?:\bhow many|\bnumber of|\bcount of|#\s*of|^count|\bcount the|\bcounts)\b",
-                      norm):
-        measure = "count"  # "how many open deals have gone stale": the count, not the share
-    if measure is None and "count" in TOOLS[tool].measures[1:] and MOST_DEALS.search(norm):
-        measure = "count"  # "which reps have the most stale deals": ranked by how many
+    if measure is None and "count" in TOOLS[tool].measures[1:] and COUNT_ASKED.search(norm):
+        measure = "count"  # "how many open deals have gone stale", "the most stale deals"
     if tool == "opportunity_count" and measure in ("won", "closed", "lost") and \
             RATE.search(norm):  # "the share of deals won", "closing at a better rate"
         staged = any(e.dimension == Dimension.stage for e in reading.entities)
@@ -663,7 +661,7 @@ def _ranks_deals(reading: Reading, norm: str) -> bool:
     leaderboard (a table per rep, team or region) is not what is asked for."""
     dims = {d for _, d, _ in reading.dims}
     people = {Dimension.rep, Dimension.manager, Dimension.team}
-    deals = bool(set(norm.split()) & {"deal", "deals", "opportunity", "opportunities", "opps"})
+    deals = bool(set(norm.split()) & DEAL_WORDS)  # normalize spells "opps" out
     return Dimension.opportunity in dims or (deals and not dims & people)
 
 

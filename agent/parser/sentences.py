@@ -15,10 +15,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from agent.parser.confidence import fillers
 from agent.parser.entities import EntityIndex
-from agent.parser.lexicon import lexicon
+from agent.parser.lexicon import STOPWORDS, lexicon
 from agent.parser.normalize import normalize
-from agent.parser.periods import M
+from agent.parser.periods import PERIOD_WORDS, M
 from agent.parser.reading import Reading
 from agent.parser.words import match_entities
 from tools.base import Dimension
@@ -251,9 +252,7 @@ def _unknown_names(context: list[str], index: EntityIndex) -> bool:
     word (not starting its sentence) that is no value, vocabulary or common word."""
     lex = lexicon()
     for sentence in context:
-        known = Reading(words=normalize(sentence).split())
-        match_entities(known, index, multiword=True)
-        match_entities(known, index, multiword=False)
+        known = _matched(sentence, index)
         values = {w for e in known.entities for w in known.words[e.start:e.end]}
         for m in NAME_LIKE.finditer(sentence.strip()):
             word = m[0].lower()
@@ -269,9 +268,7 @@ def _values(context: list[str], index: EntityIndex) -> list[str]:
     "Call Emma about ..." names Emma, not the activity type call."""
     found = []
     for sentence in context:
-        reading = Reading(words=normalize(sentence).split())
-        match_entities(reading, index, multiword=True)
-        match_entities(reading, index, multiword=False)
+        reading = _matched(sentence, index)
         names = {m[0].lower() for m in NAME_LIKE.finditer(sentence.strip())} | {
             m[0].lower() for m in re.finditer(r"\b[A-Z]{2,}\b", sentence)}  # "EMEA had ..."
         for e in reading.entities:
@@ -282,11 +279,15 @@ def _values(context: list[str], index: EntityIndex) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _common(word: str) -> bool:
-    from agent.parser.confidence import fillers
-    from agent.parser.lexicon import STOPWORDS
-    from agent.parser.periods import PERIOD_WORDS
+def _matched(sentence: str, index: EntityIndex) -> Reading:
+    """A context sentence's words with the values of the data they name."""
+    reading = Reading(words=normalize(sentence).split())
+    match_entities(reading, index, multiword=True)
+    match_entities(reading, index, multiword=False)
+    return reading
 
+
+def _common(word: str) -> bool:
     return word in STOPWORDS or word in fillers() or word in PERIOD_WORDS
 
 
@@ -308,9 +309,7 @@ def _referred(request: str, context: list[str], index: EntityIndex,
     for sentence in context:
         if when and not span and (named := periods(sentence)):  # the first span named
             span = f" from {named[0].start.isoformat()} to {named[0].end.isoformat()}"
-        reading = Reading(words=normalize(sentence).split())
-        match_entities(reading, index, multiword=True)
-        match_entities(reading, index, multiword=False)
+        reading = _matched(sentence, index)
         w = reading.words
         for e in reading.entities:
             introduced = " ".join(w[max(0, e.start - 2):e.start]) in SELF or \
