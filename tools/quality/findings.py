@@ -33,7 +33,7 @@ TYPO_SQL = """WITH vals AS (
             THEN NOT list_contains($vocab, lower(trim(v.value)))
                  AND length(trim(v.value)) >= 4 AND lower(trim(v.value)) <> c.word
             ELSE c.n >= 5 * v.n AND c.n >= 5 AND c.shown <> v.value END  -- a far commoner value
-  WHERE (SELECT count(*) FROM vals) <= {limit}
+  WHERE (SELECT count(*) FROM vals) <= $max_distinct
 )
 SELECT value, any_value(n) AS n, arg_min(shown, (d, shown)) AS suggestion,
        (SELECT count(*) FROM vals) AS distinct_values
@@ -58,8 +58,9 @@ def typo_statement(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: Table
                    check: Check, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Return the statement finding a typo rule's misspellings, with its bound values."""
     rule = check.rule
-    sql = TYPO_SQL.format(col=f'"{rule.column}"', relation=plan.narrow(check), limit=MAX_DISTINCT)
-    values = {**params, "vocab": catalog.vocabularies[rule.typo or ""]}
+    sql = TYPO_SQL.format(col=f'"{rule.column}"', relation=plan.narrow(check))
+    values = {**params, "vocab": catalog.vocabularies[rule.typo or ""],
+              "max_distinct": MAX_DISTINCT}
     return sql, bound(con, sql, values)
 
 
@@ -79,7 +80,7 @@ def orphan_statement(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: Tab
     col = f'r."{rule.column}"'
     bad = (f"SELECT CAST({col} AS VARCHAR) AS value, count(*) AS n FROM ({plan.narrow(check)}) r "
            f"WHERE {check.fails(plan.order)} GROUP BY ALL ORDER BY n DESC, value "
-           f"LIMIT {int(limit)}")
+           f"LIMIT $top")
     if rule.references:
         m = catalog.tables[rule.references]
         master = (f"SELECT DISTINCT CAST({m.label} AS VARCHAR) AS label FROM \"{m.name}\" t "
@@ -92,5 +93,5 @@ def orphan_statement(con: duckdb.DuckDBPyConnection, catalog: Catalog, plan: Tab
            f"FROM bad b LEFT JOIN master m ON jaro_winkler_similarity("
            f"{NORM.format('b.value')}, {NORM.format('m.label')}) >= 0.9\n"
            f"GROUP BY ALL ORDER BY b.n DESC, b.value")
-    values = {**params, "allowed_values": list(rule.allowed or [])}
+    values = {**params, "allowed_values": list(rule.allowed or []), "top": limit}
     return sql, bound(con, sql, values)

@@ -1,0 +1,39 @@
+"""Values reach DuckDB as bound `$name` parameters, not as SQL text: the findings of a rule,
+the writers' resource settings, a statement's LIMIT. The SQL shown renders them back."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.helpers import fixture_db
+from tools.quality import load_catalog
+from tools.quality.findings import MAX_DISTINCT, orphan_statement, typo_statement
+from tools.quality.runner import bind_values, prepare
+from tools.query import render
+from tools.warehouse import load_settings
+
+AS_OF = date(2026, 6, 30)
+
+
+def test_finding_statements_bind_their_limits():
+    con = fixture_db("quality_small")
+    catalog = load_catalog()
+    values = bind_values(catalog, load_settings(con), AS_OF)
+    active, _ = prepare(con, catalog, values, only={"opportunities", "accounts"})
+    checks = {c.rule.id: (p, c) for p, cs in active for c in cs}
+
+    plan, check = checks["R04c"]  # a reference rule: 'Widgit' on one deal
+    one, one_values = orphan_statement(con, catalog, plan, check, values, limit=1)
+    none, none_values = orphan_statement(con, catalog, plan, check, values, limit=0)
+    assert one == none and (one_values["top"], none_values["top"]) == (1, 0)
+    assert con.execute(one, one_values).fetchall() == [("Widgit", 1, "Widget")]
+    assert con.execute(none, none_values).fetchall() == []
+    assert "LIMIT 1" in render(one, one_values) and "$" not in render(one, one_values)
+
+    plan, check = checks["R29"]  # a typo rule: 'Sofware'
+    sql, typo_values = typo_statement(con, catalog, plan, check, values)
+    assert str(MAX_DISTINCT) not in sql and typo_values["max_distinct"] == MAX_DISTINCT
+    assert f"<= {MAX_DISTINCT}" in render(sql, typo_values)
+    assert [r[:3] for r in con.execute(sql, typo_values).fetchall()] == [
+        ("Sofware", 1, "Software")]
+    con.close()
