@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
+
 from tests.helpers import fixture_db
 from tools.quality import load_catalog
 from tools.quality.findings import MAX_DISTINCT, orphan_statement, typo_statement
 from tools.quality.runner import bind_values, prepare
 from tools.query import render
+from tools.settings import WarehouseSettings
 from tools.warehouse import load_settings
+from tools.warehouse.facts import refresh_facts
+from tools.warehouse.resources import apply_limits
 
 AS_OF = date(2026, 6, 30)
 
@@ -36,4 +41,31 @@ def test_finding_statements_bind_their_limits():
     assert f"<= {MAX_DISTINCT}" in render(sql, typo_values)
     assert [r[:3] for r in con.execute(sql, typo_values).fetchall()] == [
         ("Sofware", 1, "Software")]
+    con.close()
+
+
+def _sent(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The statements DuckDB ran on `con` since logging began, as they were sent."""
+    return [m for (m,) in con.execute(
+        "SELECT message FROM duckdb_logs WHERE type = 'QueryLog'").fetchall()]
+
+
+def test_writer_settings_are_bound_not_written_into_the_statement():
+    con = duckdb.connect()
+    con.execute("CALL enable_logging('QueryLog')")
+    apply_limits(con, WarehouseSettings(duckdb_memory_limit="300MB", duckdb_threads="1"))
+    sets = [s for s in _sent(con) if s.upper().startswith("SET")]
+    assert len(sets) == 2 and not any("300" in s or "= 1" in s for s in sets), sets
+    assert con.execute("SELECT current_setting('memory_limit'), "
+                       "current_setting('threads')").fetchone() == ("286.1 MiB", 1)
+    con.close()
+
+
+def test_facts_refresh_restores_insertion_order_through_a_parameter():
+    con = fixture_db("quality_small")
+    con.execute("CALL enable_logging('QueryLog')")
+    refresh_facts(con)
+    restore = [s for s in _sent(con) if "preserve_insertion_order =" in s]
+    assert restore[-1] == "set preserve_insertion_order = $ordered", restore
+    assert con.execute("SELECT current_setting('preserve_insertion_order')").fetchone() == (True,)
     con.close()

@@ -53,7 +53,7 @@ def refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(SPANS_SQL)
         con.execute(VISITS_SQL)
     finally:
-        con.execute(f"set preserve_insertion_order = {bool(ordered)}")
+        con.execute("set preserve_insertion_order = $ordered", {"ordered": bool(ordered)})
     con.execute("insert or replace into schema_objects values ('opp_facts', $c, "
                 "now()::timestamp)", {"c": fingerprint(con)})
     for name in DERIVED_HISTORY:  # built with this opp_facts: current while it is

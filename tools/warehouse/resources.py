@@ -74,7 +74,7 @@ def apply_limits(con: duckdb.DuckDBPyConnection, limits: WarehouseSettings | Non
     """Set memory_limit (and threads when configured) on a writing connection; `limits`
     default to this run's settings."""
     config = limits or Settings().warehouse
-    con.execute(f"SET memory_limit = '{memory_limit(config.duckdb_memory_limit)}'")
+    con.execute("SET memory_limit = $limit", {"limit": memory_limit(config.duckdb_memory_limit)})
     count = threads(config.duckdb_threads)
     if count is not None:
-        con.execute(f"SET threads = {count}")
+        con.execute("SET threads = $count", {"count": count})
