@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import pytest
 
 from tests.helpers import fixture_db
 from tools.quality import load_catalog
 from tools.quality.findings import MAX_DISTINCT, orphan_statement, typo_statement
 from tools.quality.runner import bind_values, prepare
-from tools.query import render
+from tools.query import Query, Select, render
 from tools.settings import WarehouseSettings
 from tools.warehouse import load_settings
 from tools.warehouse.facts import refresh_facts
@@ -69,3 +70,15 @@ def test_facts_refresh_restores_insertion_order_through_a_parameter():
     assert restore[-1] == "set preserve_insertion_order = $ordered", restore
     assert con.execute("SELECT current_setting('preserve_insertion_order')").fetchone() == (True,)
     con.close()
+
+
+def test_a_select_takes_its_limit_only_as_a_placeholder():
+    q = Query()
+    stmt = Select(["stage", "count(*) AS n"], "v_opps", group_by_all=True, order_by=["n DESC"])
+    stmt.limit = q.bind("top", 2)
+    assert stmt.sql().endswith("\nlimit $top")
+    assert render(stmt.sql(), q.params).endswith("\nlimit 2")
+    for text in ("2", "2; DROP TABLE t", "$top OFFSET 1"):
+        stmt.limit = text
+        with pytest.raises(ValueError, match="bound placeholder"):
+            stmt.sql()

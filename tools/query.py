@@ -184,12 +184,15 @@ class Select:
         if self.order_by:
             parts.append("\norder by " + ", ".join(self.order_by))
         if self.limit:
+            if not _PLACEHOLDER.fullmatch(self.limit):
+                raise ValueError(f"limit must be a bound placeholder ($top), not {self.limit!r}")
             parts.append(f"\nlimit {self.limit}")
         return "".join(parts)
 
 
 _PLACEHOLDER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-"""Only `render` reads placeholders back out of SQL: to show the statement with its values."""
+"""A `$name` placeholder: `render` reads them back out of SQL to show the statement with its
+values, and `Select` refuses a LIMIT that is not one."""
 
 
 def literal(value: Any) -> str:

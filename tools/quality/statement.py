@@ -62,6 +62,8 @@ def table_cte(plan: TablePlan, checks: list[Check]) -> str:
 
 
 def _rule_list(plan: TablePlan, checks: list[Check]) -> str:
+    # Labels written as literals are the catalog's, validated there (ids ^[A-Za-z][A-Za-z0-9_]*$,
+    # built-in table names, Literal dimension/severity, a float fraction): no quote can reach them.
     items = []
     for i, c in enumerate(checks):
         items.append(
