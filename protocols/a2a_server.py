@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 import math
 import time
@@ -245,8 +244,8 @@ def _versioned(endpoint: Any) -> Any:
 
     async def versioned(request: Request) -> Response:
         version = request.headers.get(VERSION_HEADER, "").strip()
-        try:
-            body = json.loads(await request.body())
+        try:  # Starlette keeps the parsed body on the request: the SDK's request.json() reuses it
+            body = await request.json()
         except ValueError:
             body = None
         bad = _out_of_range(body.get("params") if isinstance(body, dict) else None)

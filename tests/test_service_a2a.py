@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import sqlite3
@@ -466,3 +467,24 @@ async def rpc_as(base: str, method: str, params: dict, who: str = "revops") -> d
             **auth(who), "A2A-Version": "1.0"}, json={"jsonrpc": "2.0", "id": 1,
                                                        "method": method, "params": params})
     return reply.json()
+
+
+async def test_a_json_rpc_body_is_parsed_once_past_the_edge(server, monkeypatch):
+    """The route's int32 check and the SDK's request model share one parse of the body: two
+    parses in all, the edge's vetting and that one (the route used to parse it once more)."""
+    body = json.dumps({"jsonrpc": "2.0", "id": 3, "method": "GetTask",
+                       "params": {"id": "no-such-task", "historyLength": 1}})
+    parses = []
+    loads = json.loads
+
+    def counted(text, *args, **kwargs):
+        if (text.decode() if isinstance(text, bytes) else text) == body:
+            parses.append(text)
+        return loads(text, *args, **kwargs)
+
+    monkeypatch.setattr(json, "loads", counted)
+    async with httpx.AsyncClient(timeout=60) as http:
+        reply = await http.post(f"{server[0]}/a2a/jsonrpc", content=body.encode(), headers={
+            **auth("revops"), "A2A-Version": "1.0", "Content-Type": "application/json"})
+    assert reply.json()["error"]["code"] == -32001, reply.text  # TaskNotFound: the SDK ran
+    assert len(parses) == 2, parses
