@@ -11,6 +11,7 @@ from tests.helpers import context, fixture_db
 from tools.base import MetricParams, ToolInputError
 from tools.fiscal import Period
 from tools.metrics.core.envelope import envelope, fetch, headline_column, no_data
+from tools.metrics.core.warnings import count_warning
 
 Q1 = Period(date(2024, 1, 1), date(2024, 3, 31), "Q1 2024")
 
@@ -67,3 +68,13 @@ def test_headline_column_defaults_to_the_first_measure_and_rejects_unknown_ones(
     with pytest.raises(ToolInputError, match="win_rate has no measure 'nope'") as exc:
         headline_column(MetricParams(measure="nope"), measures, "win_rate")
     assert exc.value.options == ["rate", "value"]
+
+
+def test_a_count_column_warns_only_when_it_counts_something(ctx) -> None:
+    r = _wrap(ctx, "select * from (values (0.5, 2, 1500), (0.4, 1, null)) t(rate, records, late)")
+    count_warning(r, "late", "LATE", "deals are late")
+    count_warning(r, "not_a_column", "ABSENT", "counted nothing")  # not this measure's column
+    none = _wrap(ctx, "select 0.5 as rate, 1 as records, 0 as late")
+    count_warning(none, "late", "LATE", "deals are late")
+    assert [(w.code, w.message) for w in r.warnings] == [("LATE", "1,500 deals are late.")]
+    assert none.warnings == []

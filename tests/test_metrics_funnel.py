@@ -67,7 +67,9 @@ def test_m50_window_option_and_immature_cohort(golden):
     wider = run(golden, "lead_conversion", period=JAN, options={"window_days": 150})
     assert col(wider, "converted_to_opp") == 31  # the lead converted after 120 days
     early = run(golden, "lead_conversion", as_of=date(2024, 1, 22), period=JAN)
-    assert [w.code for w in early.warnings] == ["IMMATURE_COHORT"]
+    assert [(w.code, w.message) for w in early.warnings] == [("IMMATURE_COHORT", (
+        f"{col(early, 'immature_leads'):,} leads were created less than 90 days before "
+        "2024-01-22; they may still convert, so the rate can rise."))]
     assert col(early, "converted_to_opp") == 9  # conversions after the as-of day do not count
     with pytest.raises(ToolInputError):
         run(golden, "lead_conversion", period=JAN, options={"window": 30})
@@ -104,6 +106,8 @@ def test_m51_median_is_null_when_most_leads_are_never_touched(golden):
     assert r.value is None and r.null_reason == "MOSTLY_CENSORED"
     pending = run(golden, "speed_to_lead", as_of=date(2024, 3, 5), period=MAR)
     assert col(pending, "pending_leads") == 1 and pending.warnings[0].code == "PENDING_LEADS"
+    assert pending.warnings[0].message == ("1 leads created within 7 days of 2024-03-05 have no "
+                                           "touch yet; they are left out until their wait ends.")
 
 
 # --- every tool: reported SQL reproduces the rows ----------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.base import MetricParams, ToolContext, Warning
+from tools.base import MetricParams, MetricResult, ToolContext, Warning
 from tools.fiscal import Period
 from tools.metrics.core.envelope import headline_column, no_data
 from tools.metrics.core.spec import MetricSpec
@@ -83,3 +83,11 @@ def collect_warnings(ctx: ToolContext, spec: MetricSpec, params: MetricParams,
                                                    share=_share(n, n_records))
             out.append(Warning(code=f"DQ_{q.name.upper()}", message=text))
     return out + caveats
+
+
+def count_warning(result: MetricResult, column: str, code: str, what: str) -> None:
+    """Warn when a count column of the result's rows is not 0 ("{n:,} <what>."), e.g. leads
+    left out until their wait ends; a column the measure does not produce counts nothing."""
+    n = result.total(column) if column in result.columns else 0
+    if n:
+        result.warnings.append(Warning(code=code, message=f"{n:,} {what}."))

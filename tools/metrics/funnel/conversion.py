@@ -3,7 +3,7 @@ and sourced pipeline (M52) in their own modules; TOOLS lists the area's tools.""
 
 from __future__ import annotations
 
-from tools.base import MetricParams, MetricResult, ToolContext, Warning
+from tools.base import MetricParams, MetricResult, ToolContext
 from tools.fiscal import Period
 from tools.metrics.core.frame import RecordSpec
 from tools.metrics.core.options import Option, read_options
@@ -13,6 +13,7 @@ from tools.metrics.core.records import (
     measure_of,
     start,
 )
+from tools.metrics.core.warnings import count_warning
 from tools.metrics.funnel.speed import (
     LEAD_DIMS,
     LEAD_JOINS,
@@ -97,12 +98,9 @@ def lead_conversion(ctx: ToolContext, params: MetricParams) -> MetricResult:
     sql = LEADS_SQL.format(cohort=cohort, cutoff=frame.cutoff, reached=reached,
                            days=days_holder, labels=LEAD_LABELS, joins=LEAD_JOINS)
     result = finish(frame, sql)
-    if "immature_leads" in result.columns:
-        n = result.total("immature_leads")
-        if n:
-            result.warnings.append(Warning(code="IMMATURE_COHORT", message=(
-                f"{n:,} leads were created less than {days} days before {ctx.as_of}; they may "
-                "still convert, so the rate can rise.")))
+    count_warning(result, "immature_leads", "IMMATURE_COHORT", (
+        f"leads were created less than {days} days before {ctx.as_of}; they may still "
+        "convert, so the rate can rise"))
     return result
 
 

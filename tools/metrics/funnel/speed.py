@@ -7,7 +7,7 @@ Leads still inside their wait window without a touch are pending and left out un
 
 from __future__ import annotations
 
-from tools.base import Dimension, MetricParams, MetricResult, ToolContext, Warning
+from tools.base import Dimension, MetricParams, MetricResult, ToolContext
 from tools.fiscal import Period
 from tools.metrics.core.frame import RecordSpec
 from tools.metrics.core.options import Option, read_options
@@ -17,6 +17,7 @@ from tools.metrics.core.records import (
     measure_of,
     start,
 )
+from tools.metrics.core.warnings import count_warning
 from tools.query import column
 
 LEAD_DIMS = (Dimension.lead_source, Dimension.campaign, Dimension.rep, Dimension.manager,
@@ -129,11 +130,9 @@ def speed_to_lead(ctx: ToolContext, params: MetricParams) -> MetricResult:
     result = finish(frame, sql)
     if result.value is None and measure == "median" and result.n_records:
         result.null_reason = "MOSTLY_CENSORED"
-    pending = result.total("pending_leads")
-    if pending:
-        result.warnings.append(Warning(code="PENDING_LEADS", message=(
-            f"{pending:,} leads created within {wait} days of {ctx.as_of} have no touch yet; "
-            "they are left out until their wait ends.")))
+    count_warning(result, "pending_leads", "PENDING_LEADS", (
+        f"leads created within {wait} days of {ctx.as_of} have no touch yet; they are left "
+        "out until their wait ends"))
     return result
 
 

@@ -8,12 +8,13 @@ opportunity or account lists the discrepancies, largest first.
 
 from __future__ import annotations
 
-from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError, Warning
+from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
 from tools.fiscal import Period
 from tools.metrics.core.frame import RecordSpec
 from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.records import finish, for_period, start
 from tools.metrics.core.spec import source
+from tools.metrics.core.warnings import count_warning
 from tools.query import column
 
 RECON_MEASURES = ("accuracy", "aggregate", "match_rate", "discrepancy")
@@ -153,11 +154,9 @@ def revenue_reporting_accuracy(ctx: ToolContext, params: MetricParams) -> Metric
         abs_tol=q.bind("abs_tolerance", opts["abs_tolerance"]),
         rel_tol=q.bind("rel_tolerance", opts["rel_tolerance"]))
     result = finish(frame, sql)
-    missing = result.total("ledger_without_fx")
-    if missing:
-        result.warnings.append(Warning(code="MISSING_FX", message=(
-            f"{missing:,} ledger entries have no exchange rate for their posting date; they "
-            "are left out of the ledger side.")))
+    count_warning(result, "ledger_without_fx", "MISSING_FX", (
+        "ledger entries have no exchange rate for their posting date; they are left out of "
+        "the ledger side"))
     return result
 
 
