@@ -9,13 +9,13 @@ import duckdb
 import pytest
 
 from tests.helpers import fixture_db
+from tools.demo import generate_demo
 from tools.quality import load_catalog
 from tools.quality.findings import MAX_DISTINCT, orphan_statement, typo_statement
 from tools.quality.runner import bind_values, prepare
 from tools.query import Query, Select, render
 from tools.settings import WarehouseSettings
-from tools.warehouse import load_settings
-from tools.warehouse.facts import refresh_facts
+from tools.warehouse import connect, load_settings
 from tools.warehouse.resources import apply_limits
 
 AS_OF = date(2026, 6, 30)
@@ -62,12 +62,15 @@ def test_writer_settings_are_bound_not_written_into_the_statement():
     con.close()
 
 
-def test_facts_refresh_restores_insertion_order_through_a_parameter():
-    con = fixture_db("quality_small")
+def test_demo_build_restores_insertion_order_through_a_parameter():
+    """The demo build and the facts refresh inside it each turn insertion order off and put
+    the caller's setting back: that value is bound."""
+    con = connect(":memory:")
     con.execute("CALL enable_logging('QueryLog')")
-    refresh_facts(con)
-    restore = [s for s in _sent(con) if "preserve_insertion_order =" in s]
-    assert restore[-1] == "set preserve_insertion_order = $ordered", restore
+    generate_demo(con, opportunities=500, end_date=date(2025, 6, 30))
+    restores = [s for s in _sent(con) if "preserve_insertion_order =" in s
+                and not s.endswith("= false")]
+    assert restores == ["set preserve_insertion_order = $ordered"] * 2, restores
     assert con.execute("SELECT current_setting('preserve_insertion_order')").fetchone() == (True,)
     con.close()
 

@@ -152,7 +152,7 @@ def generate_demo(con: duckdb.DuckDBPyConnection, *, seed: int = 42, opportuniti
         con.execute("rollback")
         raise
     finally:
-        con.execute(f"set preserve_insertion_order = {previous_order}")
+        con.execute("set preserve_insertion_order = $ordered", {"ordered": previous_order})
     report("Checking data quality (kept for the dashboard while the data is unchanged)",
            done / total)
     record_load_check(con)
