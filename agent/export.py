@@ -61,7 +61,7 @@ def write_table(columns: list[str], rows: list[list[Any]], path: Path) -> None:
             marks = ", ".join("?" for _ in columns)
             con.executemany(f"insert into result_table values ({marks})", rows)
         fmt = "(format csv, header true)" if suffix == ".csv" else "(format parquet)"
-        target = str(path).replace("'", "''")
+        target = str(path).replace("'", "''")  # DuckDB 1.3 cannot bind COPY's target: quoted
         con.execute(f"copy result_table to '{target}' {fmt}")
     finally:
         con.close()

@@ -364,7 +364,8 @@ class TaskStore:
             sql += " where " + " and ".join(where)
         sql += f" order by created_at, {self._key}"
         if limit is not None:
-            sql += f" limit {int(limit)}"
+            sql += " limit ?"
+            params.append(int(limit))
         return [_escalation(r) for r in self.query(sql, tuple(params))]
 
     def claim_due(self, now: datetime, *, owner: str, lease_until: datetime,

@@ -447,3 +447,15 @@ def test_store_of_an_older_version_gains_the_kind_column(tmp_path):
                                           target="central-coordination", reason="r",
                                           request={}))
         assert upgraded.escalation("e-new").kind == "insight"
+
+
+def test_escalations_limit_is_a_bound_parameter(store, monkeypatch):
+    for n in (1, 2, 3):
+        record(store, f"esc-{n}")
+    sent: list[tuple[str, tuple]] = []
+    query = store.db.query
+    monkeypatch.setattr(store.db, "query", lambda sql, params=(): sent.append((sql, params))
+                        or query(sql, params))
+    assert [e.escalation_id for e in store.escalations("pending", limit=2)] == ["esc-1", "esc-2"]
+    [(sql, params)] = sent
+    assert sql.endswith(" limit ?") and params == ("pending", 2), sent
