@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext
+from tools.metrics.core import snapshots
 from tools.metrics.core.options import Option
+from tools.metrics.core.snapshots import materialized
 from tools.metrics.core.spec import Headline, ToolSpec
 from tools.metrics.movement.common import (
     check_dims,
@@ -68,6 +70,26 @@ HISTORY = """pushes as (
   group by 1
 )"""
 
+KEPT = """pushes as (
+  select opportunity_id, pushes, max_amount from opp_history_spans
+  where {holds} and opportunity_id in (select opportunity_id from scored_ids
+                                       where status = 'open')
+), steps as (
+  select opportunity_id, regressed,
+         case when not visit_closed then {age} end as age, visit_stage as current_stage
+  from opp_stage_visits
+  where entered_at <= {ts} and (exited_at is null or exited_at > {ts})
+    and opportunity_id in (select opportunity_id from scored_ids)
+), benchmark as (
+  select v.visit_stage as current_stage, quantile_cont({done}, 0.75) as won_p75_days
+  from opp_stage_visits v join {src} w on w.opportunity_id = v.opportunity_id and w.status = 'won'
+  where v.exited_at <= {ts} and not v.visit_closed
+  group by 1
+)"""
+"""HISTORY from the tables materialized with opp_facts: a deal's counters up to ts are those
+of its history row holding ts (opp_history_spans), its regression and current stage those of
+its last visit entered by ts (opp_stage_visits); equal rows (tests/test_risk_kept.py)."""
+
 FLAGS = """flags as (
   select d.*, coalesce(p.pushes, 0) as pushes, b.won_p75_days, t.age as stage_days,
          date_diff('day', d.last_touch, {day}) as days_since_touch,
@@ -123,11 +145,16 @@ def deal_risk(ctx: ToolContext, params: MetricParams) -> MetricResult:
     inactive = opts["inactive_days"] or ctx.settings.stale_days
     # only open deals are scored and only won ones set the benchmark: the history of the
     # others (most of it) is never read
-    ctes = [f"scored_ids as materialized (\n  select opportunity_id, status from {src}\n"
-            "  where status in ('open', 'won')\n)",
-            visits_cte(ts, "select opportunity_id from scored_ids", ctx),
-            HISTORY.format(ts=ts, src=src, age=days_between("entered_at", ts),
-                           done=days_between("v.entered_at", "v.exited_at")),
+    scored = (f"scored_ids as materialized (\n  select opportunity_id, status from {src}\n"
+              "  where status in ('open', 'won')\n)")
+    age, done = days_between("entered_at", ts), days_between("v.entered_at", "v.exited_at")
+    if snapshots.spans(ctx) and materialized(ctx, "opp_stage_visits"):
+        history = [scored, KEPT.format(ts=ts, holds=snapshots.holds(ts), src=src, age=age,
+                                       done=done)]
+    else:
+        history = [scored, visits_cte(ts, "select opportunity_id from scored_ids", ctx),
+                   HISTORY.format(ts=ts, src=src, age=age, done=done)]
+    ctes = [*history,
             FLAGS.format(day=day, deals=deals, max_pushes=q.bind("max_pushes", opts["max_pushes"]),
                          inactive_cutoff=q.bind("cutoff", ctx.as_of - timedelta(days=inactive)),
                          cut=q.bind("cut", opts["amount_cut_pct"]))]
