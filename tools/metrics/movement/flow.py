@@ -75,7 +75,14 @@ FLOWS_SQL = """s as (
                   and e.close_date between {w0} and {w1}, false) as in_end,
          e.status in ('won', 'lost') and coalesce(s.status, 'open') = 'open' as closed_now
   from (select opportunity_id, opportunity, status, forecast_category, close_date, amount_corp,
-               stage{dims} from {end}) e
+               stage{dims} from {end}
+        -- only deals that can pass m's filter (in either pipeline, or closed in the period),
+        -- so the join is over those, not every deal
+        where (close_date between {w0} and {w1} and (status in ('won', 'lost')
+               or status = 'open' and coalesce(forecast_category, '') <> 'omitted'))
+           or opportunity_id in (select opportunity_id from s where status = 'open'
+                                 and coalesce(forecast_category, '') <> 'omitted'
+                                 and close_date between {w0} and {w1})) e
   left join s using (opportunity_id)
 ), m as (
   select *,
