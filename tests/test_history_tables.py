@@ -1,5 +1,6 @@
 """The history tables materialized with opp_facts (opp_history_spans: each deal's state per span
-with its running risk counters; opp_stage_visits: every visit with its regression so far) give
+with its running risk counters; opp_stage_visits: every visit with its regression so far;
+opp_won_stage_days: the stage benchmark of the won deals over the whole history) give
 the tools exactly the answers they compute from the history itself, for any as-of date,
 filter and split (tests/test_snapshots.py compares the relations row by row)."""
 
@@ -14,7 +15,7 @@ from tests.metrics_demo import END, demo_warehouse
 from tools.base import Dimension, Filter, MetricParams, PeriodParam, ToolContext
 from tools.registry import run_tool
 
-LIVE = {"opp_history_spans": False, "opp_stage_visits": False}
+LIVE = {"opp_history_spans": False, "opp_stage_visits": False, "opp_won_stage_days": False}
 """A memo saying the tables are not current: the tools walk the history instead."""
 
 
@@ -67,6 +68,8 @@ def test_tools_answer_the_same_from_the_history_tables_and_the_history(wh, days_
         assert "opp_history_spans" in kept.sql or "opp_stage_visits" in kept.sql \
             or tool == "pipeline_movement" and "opp_facts" in kept.sql, (tool, params)
         assert "opp_history_spans" not in live.sql and "opp_stage_visits" not in live.sql
+        if tool == "deal_risk":  # the stage benchmark kept at load: the current deals only
+            assert ("opp_won_stage_days" in kept.sql) == (days_back == 0), (params, days_back)
         assert kept.rows, (tool, params, as_of)  # something was compared
         assert (kept.columns, kept.rows) == (live.columns, live.rows), (tool, params, as_of)
         assert (kept.n_records, kept.value) == (live.n_records, live.value)

@@ -52,8 +52,8 @@ def refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.execute("create or replace table opp_facts as select * from v_opps")
         con.execute("create or replace table entity_values as select * from v_entity_values")
-        con.execute(SPANS_SQL)
-        con.execute(VISITS_SQL)
+        for built in DERIVED_HISTORY.values():
+            con.execute(built)
     finally:
         con.execute(f"set preserve_insertion_order = {bool(ordered)}")
     con.execute("insert or replace into schema_objects values ('opp_facts', $c, "
@@ -171,9 +171,23 @@ says whether the deal had moved back to a lower open stage by then (`regressed`,
 visit's previous one), so the last visit entered by ts says it for the whole prefix
 (tools.metrics.movement.risk)."""
 
-DERIVED_HISTORY = {"opp_history_spans": SPANS_SQL, "opp_stage_visits": VISITS_SQL}
-"""Tables derived from opportunity_history with opp_facts (stamped with its build and their
-definition)."""
+STAGE_DAYS = "(epoch(v.exited_at) - epoch(v.entered_at)) / 86400.0"
+"""A completed visit's length in days (METRICS §1.4)."""
+WON_DAYS_SQL = f"""create or replace table opp_won_stage_days as
+select v.visit_stage as current_stage, quantile_cont({STAGE_DAYS}, 0.75) as won_p75_days
+from opp_stage_visits v join opp_facts w on w.opportunity_id = v.opportunity_id
+ and w.status = 'won'
+where v.exited_at is not null and not v.visit_closed
+group by 1"""
+"""Deal risk's stage benchmark over the whole history: the p75 length of the completed visits
+of each stage among the deals won now. It is the benchmark as of any moment every visit had
+ended by (the latest exit), with the current deals: the dashboard's as-of date
+(tools.metrics.movement.risk)."""
+
+DERIVED_HISTORY = {"opp_history_spans": SPANS_SQL, "opp_stage_visits": VISITS_SQL,
+                   "opp_won_stage_days": WON_DAYS_SQL}
+"""Tables derived from opportunity_history with opp_facts, in build order (stamped with its
+build and their definition)."""
 
 
 def derived_current(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -79,16 +79,20 @@ KEPT = """pushes as (
          case when not visit_closed then {age} end as age, visit_stage as current_stage
   from opp_stage_visits
   where entered_at <= {ts} and (exited_at is null or exited_at > {ts})
-    and opportunity_id in (select opportunity_id from scored_ids)
+    and opportunity_id in (select opportunity_id from scored_ids where status = 'open')
 ), benchmark as (
-  select v.visit_stage as current_stage, quantile_cont({done}, 0.75) as won_p75_days
-  from opp_stage_visits v join {src} w on w.opportunity_id = v.opportunity_id and w.status = 'won'
-  where v.exited_at <= {ts} and not v.visit_closed
-  group by 1
+{benchmark}
 )"""
 """HISTORY from the tables materialized with opp_facts: a deal's counters up to ts are those
 of its history row holding ts (opp_history_spans), its regression and current stage those of
-its last visit entered by ts (opp_stage_visits); equal rows (tests/test_risk_kept.py)."""
+its last visit entered by ts (opp_stage_visits; only the open deals' are read: only they are
+scored); equal rows (tests/test_history_tables.py)."""
+BENCHMARK = """  select v.visit_stage as current_stage, quantile_cont({done}, 0.75) as won_p75_days
+  from opp_stage_visits v join {src} w on w.opportunity_id = v.opportunity_id and w.status = 'won'
+  where v.exited_at <= {ts} and not v.visit_closed
+  group by 1"""
+KEPT_BENCHMARK = "  select current_stage, won_p75_days from opp_won_stage_days"
+"""The benchmark as kept at load: used with the current deals once every visit had ended."""
 
 FLAGS = """flags as (
   select d.*, coalesce(p.pushes, 0) as pushes, b.won_p75_days, t.age as stage_days,
@@ -149,8 +153,10 @@ def deal_risk(ctx: ToolContext, params: MetricParams) -> MetricResult:
               "  where status in ('open', 'won')\n)")
     age, done = days_between("entered_at", ts), days_between("v.entered_at", "v.exited_at")
     if snapshots.spans(ctx) and materialized(ctx, "opp_stage_visits"):
-        history = [scored, KEPT.format(ts=ts, holds=snapshots.holds(ts), src=src, age=age,
-                                       done=done)]
+        benchmark = KEPT_BENCHMARK if _ended(ctx, src) else BENCHMARK.format(
+            done=done, src=src, ts=ts)
+        history = [scored, KEPT.format(ts=ts, holds=snapshots.holds(ts), age=age,
+                                       benchmark=benchmark)]
     else:
         history = [scored, visits_cte(ts, "select opportunity_id from scored_ids", ctx),
                    HISTORY.format(ts=ts, src=src, age=age, done=done)]
@@ -174,6 +180,19 @@ def deal_risk(ctx: ToolContext, params: MetricParams) -> MetricResult:
                   f"min_score={opts['min_score']}.")
     return finish(ctx, q, "with " + ",\n".join(ctes) + "\n" + body, SPEC, headline,
                   definition=definition, period=period, count=count, params=params)
+
+
+def _ended(ctx: ToolContext, src: str) -> bool:
+    """Whether the kept stage benchmark is the one as of the as-of date: scored on the current
+    deals, with every stage visit ended by then (the latest exit is not after it), and kept
+    with this opp_facts (asked once per connection)."""
+    if src != "opp_facts" or not materialized(ctx, "opp_won_stage_days"):
+        return False
+    if "last_visit_exit" not in ctx.memo:
+        row = ctx.con.execute("select max(exited_at) from opp_stage_visits").fetchone()
+        ctx.memo["last_visit_exit"] = row[0] if row else None
+    last = ctx.memo["last_visit_exit"]
+    return last is None or last <= end_of(ctx.as_of)
 
 
 def _deal_list(q: Query, params: MetricParams, at_risk: str) -> str:
