@@ -1,6 +1,7 @@
 """opp_facts: every opportunity's current state with all labels resolved, materialized
-(with entity_values, the names questions can use, and two views of the history for past
-states: opp_history_spans, each row with its validity span, and opp_stage_visits).
+(with entity_values, the names questions can use, and the history for past states:
+opp_history_spans, each deal's state per validity span, opp_stage_visits, and the stage
+benchmark opp_won_stage_days).
 
 The live view v_opps joins ten tables; at 10M opportunities that costs ~0.7 s a question,
 the flat table answers the same in ~40 ms. Writers (demo, import, schema upgrades) rebuild it

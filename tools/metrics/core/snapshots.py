@@ -1,4 +1,5 @@
-"""Deals as they stood at one or more moments, from a single pass over opportunity_history.
+"""Deals as they stood at one or more moments: a range filter over opp_history_spans while it
+is current (`one`), else a single pass over opportunity_history (`states`, `base`, `at`).
 
 The warehouse macro opps_as_of(ts) (views.sql, METRICS §1.7) is the definition; it rebuilds
 the whole deal relation per call (a window over all of the history, then every dimension join),
