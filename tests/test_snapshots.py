@@ -146,7 +146,8 @@ def _same_counters(c: duckdb.DuckDBPyConnection, moments: list) -> None:
     regressed = f"""with {visits_cte('$ts')}
     select opportunity_id, bool_or(not visit_closed and not prev_closed
                                    and visit_order < prev_order)
-    from (select *, lag(visit_order) over w as prev_order, lag(visit_closed) over w as prev_closed
+    from (select * exclude (prev_order, prev_closed), lag(visit_order) over w as prev_order,
+                 lag(visit_closed) over w as prev_closed
           from visits window w as (partition by opportunity_id order by seq))
     group by 1"""
     last = """select opportunity_id, regressed from opp_stage_visits

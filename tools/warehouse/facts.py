@@ -91,7 +91,8 @@ with rows as (
   select b.opportunity_id, '-infinity'::timestamp, coalesce(f.first_change, 'infinity'),
          null, null, null, null, null, true, 0, null
   from opp_facts b
-  left join (select opportunity_id, min(changed_at) as first_change from rows group by 1) f
+  left join (select opportunity_id, min(changed_at) as first_change from opportunity_history
+             where opportunity_id is not null and changed_at is not null group by 1) f
     using (opportunity_id)
 )
 select h.opportunity_id, h.valid_from, h.valid_to, b.created_at, b.created_date,
@@ -137,8 +138,8 @@ def stage_visits(where: str) -> tuple[str, str]:
     """The one definition of a stage visit: (CTE `stage_rows` over the history rows passing
     `where`, the SELECT of the visits over it). Consecutive history rows with the same stage
     are one visit; `seq` orders a deal's visits, `exited_at` is the next visit's entry (NULL:
-    still there). Materialized whole in opp_stage_visits, built live as of a moment by
-    tools.metrics.movement.common.visits_cte."""
+    still there), `prev_order` / `prev_closed` describe the visit before. Materialized whole in
+    opp_stage_visits, built live as of a moment by tools.metrics.movement.common.visits_cte."""
     return f"""stage_rows as (
   select opportunity_id, stage_name, changed_at, history_id,
          lag(stage_name) over (partition by opportunity_id
@@ -148,7 +149,8 @@ def stage_visits(where: str) -> tuple[str, str]:
 )""", """select r.opportunity_id, r.stage_name as visit_stage, r.changed_at as entered_at,
        lead(r.changed_at) over w as exited_at, row_number() over w as seq,
        s.sort_order as visit_order, coalesce(s.is_closed, false) as visit_closed,
-       coalesce(s.is_won, false) as visit_won
+       coalesce(s.is_won, false) as visit_won, lag(s.sort_order) over w as prev_order,
+       lag(coalesce(s.is_closed, false)) over w as prev_closed
 from stage_rows r
 join opportunities o on o.opportunity_id = r.opportunity_id
 left join opportunity_stages s on s.pipeline_id = o.pipeline_id and s.stage_name = r.stage_name
@@ -163,8 +165,7 @@ with {_ROWS}, visits as (
 )
 select *, bool_or(not visit_closed and not prev_closed and visit_order < prev_order) over (
          partition by opportunity_id order by seq rows unbounded preceding) as regressed
-from (select *, lag(visit_order) over w as prev_order, lag(visit_closed) over w as prev_closed
-      from visits window w as (partition by opportunity_id order by seq))"""
+from visits"""
 """Every stage visit over the whole history (tools.metrics.movement.common.visits_cte, with
 no cut-off). The visits as of a moment ts are a prefix of these: the ones entered by ts, with
 an exit after ts not yet happened; so any as-of date reads them with a filter. Each visit also

@@ -63,7 +63,7 @@ def visits_cte(ts: str, only: str | None = None, ctx: Any = None) -> str:
         return f"""visits as (
   select opportunity_id, visit_stage, entered_at,
          case when exited_at <= {ts} then exited_at end as exited_at, seq, visit_order,
-         visit_closed, visit_won
+         visit_closed, visit_won, prev_order, prev_closed
   from opp_stage_visits
   where entered_at <= {ts}{restrict}
 )"""

@@ -60,8 +60,7 @@ HISTORY = """pushes as (
          bool_or(not visit_closed and not prev_closed and visit_order < prev_order) as regressed,
          arg_max(case when exited_at is null and not visit_closed then {age} end, seq) as age,
          arg_max(visit_stage, seq) as current_stage
-  from (select *, lag(visit_order) over w as prev_order, lag(visit_closed) over w as prev_closed
-        from visits window w as (partition by opportunity_id order by seq))
+  from visits
   group by 1
 ), benchmark as (
   select v.visit_stage as current_stage, quantile_cont({done}, 0.75) as won_p75_days
