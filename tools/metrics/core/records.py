@@ -124,8 +124,8 @@ def for_quarters(run: Callable[[ToolContext, MetricParams], MetricResult], ctx: 
         a.end + timedelta(days=1) == b.start for a, b in zip(quarters, quarters[1:], strict=False))
     if not quarters or not consecutive:
         return [for_period(run, ctx, q) for q in quarters]
-    span = PeriodParam(start=quarters[0].start, end=quarters[-1].end,
-                       label=f"{quarters[0].label} to {quarters[-1].label}")
+    span = PeriodParam.of(Period(quarters[0].start, quarters[-1].end,  # computed: unbounded
+                                 f"{quarters[0].label} to {quarters[-1].label}"))
     trend = run(ctx, MetricParams(period=span, time_grain="quarter"))
     rows = {row[0]: row for row in trend.rows}
     if trend.columns[0] != "quarter" or count not in trend.columns \
