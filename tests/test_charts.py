@@ -176,3 +176,20 @@ def test_a_count_axis_has_whole_ticks_and_no_milli_prefix(wh):
     assert axis["tickMinStep"] == 1 and "'.3~s'" in axis["labelExpr"]  # SI only from 10,000
     svg = vl_convert.vegalite_to_svg(chart_for(r))
     assert not re.search(r">\d+m<", svg)  # never "200m" for 0.2
+
+
+def test_answer_charts_are_valid_vega_lite(wh):
+    """Charts are built without validation at run time: the shapes an answer draws (a trend, a
+    rate over time, a split with a rule, a waterfall) pass the Vega-Lite schema."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema import load_schema
+
+    schema = load_schema()
+    for question, tool_name in [("bookings by month this year", "bookings"),
+                                ("win rate by quarter over the last 4 quarters", "win_rate"),
+                                ("pipeline coverage by team", "pipeline_coverage"),
+                                ("ARR bridge this quarter", "arr_waterfall"),
+                                ("pipeline movement this quarter", "pipeline_movement")]:
+        spec = answered(wh, question, tool_name).result.chart
+        assert spec is not None, question
+        assert validate_jsonschema(spec, schema, rootschema=schema, raise_error=False) is None

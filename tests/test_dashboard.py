@@ -55,6 +55,21 @@ def test_every_panel_is_drawn_from_its_tools_with_provenance(board):
                                           "win_rate"]
 
 
+def test_every_chart_is_a_valid_vega_lite_spec(board):
+    """Charts are built without validation (it costs more than the SQL of a panel): each one
+    the page draws must pass the Vega-Lite schema here, and a broken one must not."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema import load_schema
+
+    schema = load_schema()
+    charts = [p.chart for p in board.page(Filters(), END).panels if p.chart]
+    assert len(charts) == len(PANELS)
+    for chart in charts:
+        assert validate_jsonschema(chart, schema, rootschema=schema, raise_error=False) is None
+    broken = {**charts[0], "mark": {"type": "no-such-mark"}}
+    assert validate_jsonschema(broken, schema, rootschema=schema, raise_error=False) is not None
+
+
 def test_panel_numbers_are_the_tools_numbers(wh, board):
     page = board.page(Filters(), END)
     coverage = tool(wh, "pipeline_coverage", group_by=[Dimension.team],

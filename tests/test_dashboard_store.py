@@ -83,3 +83,33 @@ def test_the_dashboard_rewarms_when_the_file_changes(demo_file):  # noqa: F811
         now.con.close()
     assert [p.rows for p in after.panels] == [p.rows for p in expected.panels]
     assert after.kpis == expected.kpis
+
+
+def test_pages_are_kept_per_code_and_the_code_digest_follows_the_source(
+        tmp_path, monkeypatch) -> None:
+    """A page kept by other code (an edit without a version bump) is not served: the store's
+    buckets are keyed by a digest of the installed source, which changes with any source file."""
+    from agent.dashboard import Page
+    from agent.dashboard_store import code_fingerprint
+
+    page = Page(company="c", as_of=str(END), currency="USD", filters=Filters(), choices={},
+                kpis=[], panels=[], fingerprint="f")
+    old, new = (PageStore(tmp_path / "store", code=c) for c in ("old-code", "new-code"))
+    old.put(("file", 1), "key", page)
+    assert old.get(("file", 1), "key", Page) == page
+    assert new.get(("file", 1), "key", Page) is None  # computed again by the new code
+    assert PageStore(tmp_path / "other").release.endswith(f":{code_fingerprint()}")
+
+    package = tmp_path / "src" / "pkg_under_test"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "sub" / "rules.sql").write_text("select 1")
+    monkeypatch.syspath_prepend(str(tmp_path / "src"))
+    digest = code_fingerprint.__wrapped__(("pkg_under_test",))
+    assert digest == code_fingerprint.__wrapped__(("pkg_under_test",))  # stable
+    (package / "sub" / "rules.sql").write_text("select 2")
+    edited = code_fingerprint.__wrapped__(("pkg_under_test",))
+    assert edited != digest
+    (package / "sub" / "notes.txt").write_text("not code")  # only code decides a number
+    assert code_fingerprint.__wrapped__(("pkg_under_test",)) == edited
+    assert len(code_fingerprint()) == 16

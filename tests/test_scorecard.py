@@ -124,15 +124,48 @@ def test_values_come_from_the_metric_tools_and_misses_name_drivers(demo):
 
 def test_every_statement_of_the_scorecard_reproduces_its_value(demo):
     r = ask(demo, "scorecard for last quarter", as_of=END).result
-    parts = r.sql.split("\n\n-- ")  # one "-- metric, quarter" header per statement
-    assert len(parts) >= 12  # four quarters of each measured metric
+    parts = r.sql.split("\n\n-- ")  # one "-- metric, quarter(s)" header per statement
+    assert len(parts) >= 8
     rows = {row[0]: row for row in r.rows}
+    quarters_seen = 0
     for part in parts:
         header, sql = part.lstrip("- ").split("\n", 1)
         result = demo.con.execute(sql.rstrip().rstrip(";")).fetchall()  # runs as reported
-        metric, quarter = header.split(", ")
-        if quarter == "FY2027 Q3" and metric != "Data accuracy rate":
-            assert any(plain(v) == rows[metric][1] for v in result[0]), (metric, result[0])
+        metric, *quarters = header.split(", ")
+        quarters_seen += len(quarters)
+        if "FY2027 Q3" in quarters and metric != "Data accuracy rate":
+            found = result[0] if len(quarters) == 1 else next(  # a trend: the quarter's row
+                row for row in result if row[0] == "FY2027 Q3")
+            assert any(plain(v) == rows[metric][1] for v in found), (metric, found)
+    assert quarters_seen >= 16  # four quarters of each measured metric
+
+
+@pytest.mark.parametrize("tool", ["revenue_reporting_accuracy", "technology_adoption",
+                                  "ops_efficiency"])
+def test_quarters_from_one_trend_statement_equal_a_run_per_quarter(demo, tool):
+    """for_quarters (the scorecard's four quarters in one statement) gives each quarter the
+    value, record count and reason of its own run, including quarters without data."""
+    from tools.metrics.core.records import for_period, for_quarters
+    from tools.registry import TOOLS
+
+    run, count = TOOLS[tool].run, {"revenue_reporting_accuracy": "keys",
+                                   "technology_adoption": "licensed_users",
+                                   "ops_efficiency": "requests"}[tool]
+    ctx = context(demo.con, END)
+    cal = ctx.settings.calendar
+    latest = Q3.as_period()
+    for end in (latest, cal.bucket(date(2021, 3, 1), "quarter")):  # the second has no data
+        quarters = [cal.previous(end, "quarter", n) for n in (3, 2, 1)] + [end]
+        together = for_quarters(run, ctx, quarters, count)
+        alone = [for_period(run, ctx, q) for q in quarters]
+        assert len({r.sql for r in together}) == 1 and together[0].sql != alone[0].sql
+        for a, b in zip(together, alone, strict=True):
+            assert (a.value, a.n_records, a.null_reason, a.period) == \
+                   (b.value, b.n_records, b.null_reason, b.period), tool
+        if end is latest:
+            assert all(r.value is not None for r in together)
+        else:
+            assert all(r.value is None and r.n_records == 0 for r in together)
 
 
 def test_cli_scorecard_json(tmp_path_factory):

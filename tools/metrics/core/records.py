@@ -23,7 +23,7 @@ from tools.base import (
     Warning,
 )
 from tools.fiscal import Period
-from tools.metrics.core.envelope import envelope, fetch, headline_column, no_data
+from tools.metrics.core.envelope import Fetched, envelope, fetch, headline_column, no_data
 from tools.metrics.core.frame import RecordFrame, RecordSpec
 from tools.metrics.core.periods import comparison_period, resolve_period
 from tools.metrics.core.records_sql import statement
@@ -109,3 +109,31 @@ def for_period(run: Callable[[ToolContext, MetricParams], MetricResult], ctx: To
                period: Period, **params: Any) -> MetricResult:
     """Run a tool for one period with no breakdown: the scorecard's headline number."""
     return run(ctx, MetricParams(period=PeriodParam.of(period), **params))
+
+
+def for_quarters(run: Callable[[ToolContext, MetricParams], MetricResult], ctx: ToolContext,
+                 quarters: list[Period], count: str) -> list[MetricResult]:
+    """for_period of each of consecutive fiscal quarters, from one statement: the tool's trend
+    by quarter over them (each bucket holds the records of its quarter, as its own run selects
+    them), so the tables are read once instead of once a quarter. Each result has the value,
+    record count (the tool's `count` column) and reason of the single-period run (not its
+    warnings) and the trend's SQL; quarters that are not consecutive, or a trend missing one,
+    run one by one."""
+    cal = ctx.settings.calendar
+    consecutive = all(cal.bucket(q.start, "quarter") == q for q in quarters) and all(
+        a.end + timedelta(days=1) == b.start for a, b in zip(quarters, quarters[1:], strict=False))
+    if not quarters or not consecutive:
+        return [for_period(run, ctx, q) for q in quarters]
+    span = PeriodParam.of(Period(quarters[0].start, quarters[-1].end,  # computed: unbounded
+                                 f"{quarters[0].label} to {quarters[-1].label}"))
+    trend = run(ctx, MetricParams(period=span, time_grain="quarter"))
+    rows = {row[0]: row for row in trend.rows}
+    if trend.columns[0] != "quarter" or count not in trend.columns \
+            or sorted(rows) != sorted(q.label for q in quarters):
+        return [for_period(run, ctx, q) for q in quarters]
+    n = trend.columns.index(count)
+    return [envelope(ctx, Fetched(trend.columns[1:], [rows[q.label][1:]], trend.sql),
+                     metric=trend.metric, measure=trend.measure, unit=trend.unit,
+                     definition=trend.definition, period=q, n_records=rows[q.label][n] or 0,
+                     scalar=True)
+            for q in quarters]

@@ -1,4 +1,5 @@
-"""Deals as they stood at one or more moments, from a single pass over opportunity_history.
+"""Deals as they stood at one or more moments: a range filter over opp_history_spans while it
+is current (`one`), else a single pass over opportunity_history (`states`, `base`, `at`).
 
 The warehouse macro opps_as_of(ts) (views.sql, METRICS §1.7) is the definition; it rebuilds
 the whole deal relation per call (a window over all of the history, then every dimension join),
@@ -48,31 +49,12 @@ def spans(ctx: Any) -> bool:
     return materialized(ctx, "opp_history_spans")
 
 
-def states(stamps: Sequence[str], name: str = "as_of_states", ctx: Any = None) -> str:
+def states(stamps: Sequence[str], name: str = "as_of_states") -> str:
     """CTE `name`: per deal, a struct of its tracked fields at each moment (`h0`, `h1`, ...;
-    NULL when the deal had no history row by then). `stamps` are bound placeholders.
-
-    From opp_history_spans when it is current (`ctx`): the row whose span holds each moment,
-    a range filter, as plain columns instead (`held`, bit k set when a row holds moment k, and
-    `h0_stage_name`, ...: an aggregate no later scan reads is left out); `base` reads either
-    form."""
+    NULL when the deal had no history row by then), from the history itself (a reader with
+    opp_history_spans current reads `one` per moment instead). `stamps` are bound
+    placeholders."""
     fields = ", ".join(f"'{f}': {f}" for f in FIELDS)
-    if ctx is not None and spans(ctx):
-        holds = [f"(valid_from <= {ts} and (valid_to is null or valid_to > {ts}))"
-                 for ts in stamps]
-        if len(holds) == 1:  # one span per deal holds a moment: no aggregate needed
-            return (f"{name} as (\n  select opportunity_id, 1 as held, "
-                    + ", ".join(f"{f} as h0_{f}" for f in FIELDS)
-                    + f"\n  from opp_history_spans\n  where {holds[0]}\n)")
-        held = " + ".join(f"case when {h} then {1 << k} else 0 end"
-                          for k, h in enumerate(holds))
-        cols = ",\n         ".join(
-            [f"bit_or({held}) as held"]
-            + [", ".join(f"any_value({f}) filter (where {h}) as h{k}_{f}" for f in FIELDS)
-               for k, h in enumerate(holds)])
-        return (f"{name} as (\n  select opportunity_id,\n         {cols}\n"
-                f"  from opp_history_spans\n  where {' or '.join(holds)}\n"
-                f"  group by opportunity_id\n)")
     # the macro orders by changed_at desc, history_id desc (nulls last): the same row is max here
     key = "(changed_at, history_id is not null, history_id)"
     cols = ",\n         ".join(
@@ -98,19 +80,15 @@ def _flat(k: int) -> list[str]:
 def base(ctx: ToolContext, n: int, columns: Sequence[str] | None = None,
          name: str = "as_of_base", states_name: str = "as_of_states",
          materialized: bool = True) -> str:
-    """CTE `name`: the current deals with their `n` history states beside them as plain
-    columns (a later scan reads only the ones it uses), joined once and kept (materialized) for
-    the moments that read it; `columns` (besides OVERLAY) narrows what is kept, None keeps
-    every column. `states` must have been given the same `ctx` (it decides the form)."""
+    """CTE `name`: the current deals with their `n` history states (`states`) beside them as
+    plain columns (a later scan reads only the ones it uses), joined once and kept
+    (materialized) for the moments that read it; `columns` (besides OVERLAY) narrows what is
+    kept, None keeps every column."""
     keep = "c.*" if columns is None else ", ".join(
         f"c.{c}" for c in dict.fromkeys((*OVERLAY, *columns)))
-    if spans(ctx):  # states() wrote plain columns
-        flat = ", ".join(f"coalesce(x.held & {1 << k} = 0, true) as h{k}_none, "
-                         + ", ".join(f"x.h{k}_{f}" for f in FIELDS) for k in range(n))
-    else:
-        flat = ", ".join(f"x.h{k} is null as h{k}_none, "
-                         + ", ".join(f"x.h{k}.{f} as h{k}_{f}" for f in FIELDS)
-                         for k in range(n))
+    flat = ", ".join(f"x.h{k} is null as h{k}_none, "
+                     + ", ".join(f"x.h{k}.{f} as h{k}_{f}" for f in FIELDS)
+                     for k in range(n))
     how = " materialized" if materialized else ""
     return (f"{name} as{how} (\n  select {keep},\n    {flat}\n"
             f"  from {current(ctx)} c left join {states_name} x using (opportunity_id)\n)")
@@ -144,7 +122,34 @@ def at(k: int, ts: str, n: int = 1, rows: str = "as_of_base") -> str:
   where b.created_at <= {ts})"""
 
 
-def one(ctx: ToolContext, ts: str) -> str:
-    """A self-contained relation equal to opps_as_of(ts) (one moment)."""
-    return (f"(with {states([ts], ctx=ctx)},\n{base(ctx, 1, materialized=False)}\n"
+STATE_COLUMNS = ("opportunity_id", "created_at", "created_date", "stage", "stage_order",
+                 "stage_probability", "status", "amount", "amount_corp", "probability",
+                 "forecast_category", "close_date", "history_missing", "stage_unresolved")
+"""The columns of opps_as_of(ts) that opp_history_spans carries: the ones the history changes
+(OVERLAY's, as `at` recomputes them) and the deal's identity and creation."""
+
+
+def holds(ts: str, alias: str = "") -> str:
+    """The condition on opp_history_spans (`alias`) that a row is its deal's state at `ts`."""
+    return f"{alias}valid_from <= {ts} and {alias}valid_to > {ts}"
+
+
+def one(ctx: ToolContext, ts: str, columns: Sequence[str] | None = None) -> str:
+    """A self-contained relation equal to opps_as_of(ts) (one moment), or to its `columns`.
+
+    With opp_history_spans current, the rows holding ts: a range filter over a table sorted by
+    its end, only those `columns` when they are all STATE_COLUMNS (no join), else the current
+    deals with the state columns replaced. Without it, one pass over the history."""
+    if spans(ctx):
+        held = f"{holds(ts)} and created_at <= {ts}"
+        if columns is not None and set(columns) <= set(STATE_COLUMNS):
+            return (f"(select {', '.join(dict.fromkeys(columns))} from opp_history_spans "
+                    f"where {held})")
+        changed = [c for c in STATE_COLUMNS if c not in ("opportunity_id", "created_at",
+                                                         "created_date")]
+        return (f"(select b.* replace ({', '.join(f'x.{c} as {c}' for c in changed)})\n"
+                f"  from {current(ctx)} b join opp_history_spans x "
+                f"on x.opportunity_id = b.opportunity_id and {holds(ts, 'x.')}\n"
+                f"  where b.created_at <= {ts})")
+    return (f"(with {states([ts])},\n{base(ctx, 1, materialized=False)}\n"
             f"select * from {at(0, ts)})")

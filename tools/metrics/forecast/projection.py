@@ -119,17 +119,26 @@ def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
     min_n = SPEC.read_options(params)["min_sample"]
     history, skipped = _history(ctx, period)
     q = Query()
-    stamps = [q.bind(f"{tag}{k}", _ts(moment))  # each quarter's snapshot and its end, one pass
+    stamps = [q.bind(f"{tag}{k}", _ts(moment))  # each quarter's snapshot and its end
               for k, (hq, days) in enumerate(history, 1)
               for tag, moment in (("h", hq.start + timedelta(days=days)), ("x", hq.end))]
+    kept = snapshots.spans(ctx)  # each moment a range filter: no pass over all the history
+    keep = ["created_date", *(f.dimension.value for f in params.filters)]
     parts = []
     for k, (hq, days) in enumerate(history, 1):
         band, _ = _band(f"date_diff('day', h.created_date, {q.bind(f'd{k}', hq.start)} "
                         f"+ {q.bind(f'o{k}', days)})")
         conds = q.filters(params.filters, qualifier="h.")
+        h_ts, x_ts = stamps[2 * k - 2], stamps[2 * k - 1]
+        if kept:
+            snap = snapshots.one(ctx, h_ts, ["opportunity_id", "stage", "status",
+                                             "forecast_category", "close_date", *keep])
+            end_ts = snapshots.one(ctx, x_ts, ["opportunity_id", "status", "close_date"])
+        else:
+            snap = snapshots.at(2 * k - 2, h_ts, len(stamps))
+            end_ts = snapshots.at(2 * k - 1, x_ts, len(stamps))
         parts.append(HISTORY.format(
-            band=band, snap=snapshots.at(2 * k - 2, stamps[2 * k - 2], len(stamps)),
-            end_ts=snapshots.at(2 * k - 1, stamps[2 * k - 1], len(stamps)),
+            band=band, snap=snap, end_ts=end_ts,
             s=q.bind(f"s{k}", hq.start), e=q.bind(f"e{k}", hq.end), open=OPEN,
             filters="".join(f" and {c}" for c in conds)))
     if not parts:
@@ -144,9 +153,8 @@ def forecast_projection(ctx: ToolContext, params: MetricParams) -> MetricResult:
                          filters="".join(f" and {c}" for c in conds),
                          min_n=q.bind("min_n", min_n))
     snaps = ""
-    if stamps:
-        keep = ["created_date", *(f.dimension.value for f in params.filters)]
-        snaps = (f"{snapshots.states(stamps, ctx=ctx)},\n"
+    if stamps and not kept:  # the deals at every moment from one pass over the history
+        snaps = (f"{snapshots.states(stamps)},\n"
                  f"{snapshots.base(ctx, len(stamps), keep)},\n")
     ctes = ("with " + snaps + "history as (\n" + "\n  union all\n".join(parts) + "\n),\n"
             + rated)

@@ -37,14 +37,16 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day, time.max)
 
 
-def snapshot(ctx: ToolContext, q: Query, day: date, tag: str) -> str:
+def snapshot(ctx: ToolContext, q: Query, day: date, tag: str,
+             columns: Sequence[str] | None = None) -> str:
     """Return the deals as they stood at the end of `day`: rebuilt from history before the data
-    ends, else the current state (the same choice as core.spec.source, for any day)."""
+    ends, else the current state (the same choice as core.spec.source, for any day). `columns`:
+    the ones the reader needs (None: all), so a past state may skip the current deals."""
     end = ctx.settings.data_end
     current = day >= end if end is not None else day >= ctx.as_of
     if current:
         return "opp_facts" if ctx.facts else "v_opps"
-    return snapshots.one(ctx, q.bind(tag, end_of(day)))  # = opps_as_of(ts), one history pass
+    return snapshots.one(ctx, q.bind(tag, end_of(day)), columns)  # = opps_as_of(ts)
 
 
 def visits_cte(ts: str, only: str | None = None, ctx: Any = None) -> str:
@@ -61,7 +63,7 @@ def visits_cte(ts: str, only: str | None = None, ctx: Any = None) -> str:
         return f"""visits as (
   select opportunity_id, visit_stage, entered_at,
          case when exited_at <= {ts} then exited_at end as exited_at, seq, visit_order,
-         visit_closed, visit_won
+         visit_closed, visit_won, prev_order, prev_closed
   from opp_stage_visits
   where entered_at <= {ts}{restrict}
 )"""

@@ -59,8 +59,11 @@ SPEC = ToolSpec(name="pipeline_movement", definition=DEFINITION, measures={
     "net_change": Headline("net_change_amount", "currency"),
     **{k: Headline(f"{k}_amount", "currency") for k in TYPES}})
 
+START_COLUMNS = ("opportunity_id", "status", "forecast_category", "close_date", "amount_corp",
+                 "stage")
+"""What the start snapshot gives a flow (FLOWS_SQL's `s`)."""
 FLOWS_SQL = """s as (
-  select opportunity_id, status, forecast_category, close_date, amount_corp, stage
+  select {start_columns}
   from {start}
 ), f as (
   select e.*, s.opportunity_id is not null as existed, s.status as s_status,
@@ -72,7 +75,14 @@ FLOWS_SQL = """s as (
                   and e.close_date between {w0} and {w1}, false) as in_end,
          e.status in ('won', 'lost') and coalesce(s.status, 'open') = 'open' as closed_now
   from (select opportunity_id, opportunity, status, forecast_category, close_date, amount_corp,
-               stage{dims} from {end}) e
+               stage{dims} from {end}
+        -- only deals that can pass m's filter (in either pipeline, or closed in the period),
+        -- so the join is over those, not every deal
+        where (close_date between {w0} and {w1} and (status in ('won', 'lost')
+               or status = 'open' and coalesce(forecast_category, '') <> 'omitted'))
+           or opportunity_id in (select opportunity_id from s where status = 'open'
+                                 and coalesce(forecast_category, '') <> 'omitted'
+                                 and close_date between {w0} and {w1})) e
   left join s using (opportunity_id)
 ), m as (
   select *,
@@ -149,7 +159,9 @@ def pipeline_movement(ctx: ToolContext, params: MetricParams) -> MetricResult:
     start_day, end_day = period.start - timedelta(days=1), min(period.end, ctx.as_of)
     dims = [c for c in dim_columns(params) if c != "opportunity"]
     ctes = FLOWS_SQL.format(
-        start=snapshot(ctx, q, start_day, "start_ts"), end=snapshot(ctx, q, end_day, "end_ts"),
+        start=snapshot(ctx, q, start_day, "start_ts", START_COLUMNS),
+        end=snapshot(ctx, q, end_day, "end_ts"),
+        start_columns=", ".join(START_COLUMNS),
         w0=q.bind("p_start", period.start), w1=q.bind("p_end", period.end),
         dims="".join(f", {d}" for d in dims))
     if Dimension.opportunity in params.group_by:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext
+from tools.metrics.core import snapshots
 from tools.metrics.core.options import Option
+from tools.metrics.core.snapshots import materialized
 from tools.metrics.core.spec import Headline, ToolSpec
 from tools.metrics.movement.common import (
     check_dims,
@@ -58,8 +60,7 @@ HISTORY = """pushes as (
          bool_or(not visit_closed and not prev_closed and visit_order < prev_order) as regressed,
          arg_max(case when exited_at is null and not visit_closed then {age} end, seq) as age,
          arg_max(visit_stage, seq) as current_stage
-  from (select *, lag(visit_order) over w as prev_order, lag(visit_closed) over w as prev_closed
-        from visits window w as (partition by opportunity_id order by seq))
+  from visits
   group by 1
 ), benchmark as (
   select v.visit_stage as current_stage, quantile_cont({done}, 0.75) as won_p75_days
@@ -67,6 +68,30 @@ HISTORY = """pushes as (
   where v.exited_at is not null and not v.visit_closed
   group by 1
 )"""
+
+KEPT = """pushes as (
+  select opportunity_id, pushes, max_amount from opp_history_spans
+  where {holds} and opportunity_id in (select opportunity_id from scored_ids
+                                       where status = 'open')
+), steps as (
+  select opportunity_id, regressed,
+         case when not visit_closed then {age} end as age, visit_stage as current_stage
+  from opp_stage_visits
+  where entered_at <= {ts} and (exited_at is null or exited_at > {ts})
+    and opportunity_id in (select opportunity_id from scored_ids where status = 'open')
+), benchmark as (
+{benchmark}
+)"""
+"""HISTORY from the tables materialized with opp_facts: a deal's counters up to ts are those
+of its history row holding ts (opp_history_spans), its regression and current stage those of
+its last visit entered by ts (opp_stage_visits; only the open deals' are read: only they are
+scored); equal rows (tests/test_history_tables.py)."""
+BENCHMARK = """  select v.visit_stage as current_stage, quantile_cont({done}, 0.75) as won_p75_days
+  from opp_stage_visits v join {src} w on w.opportunity_id = v.opportunity_id and w.status = 'won'
+  where v.exited_at <= {ts} and not v.visit_closed
+  group by 1"""
+KEPT_BENCHMARK = "  select current_stage, won_p75_days from opp_won_stage_days"
+"""The benchmark as kept at load: used with the current deals once every visit had ended."""
 
 FLAGS = """flags as (
   select d.*, coalesce(p.pushes, 0) as pushes, b.won_p75_days, t.age as stage_days,
@@ -123,11 +148,18 @@ def deal_risk(ctx: ToolContext, params: MetricParams) -> MetricResult:
     inactive = opts["inactive_days"] or ctx.settings.stale_days
     # only open deals are scored and only won ones set the benchmark: the history of the
     # others (most of it) is never read
-    ctes = [f"scored_ids as materialized (\n  select opportunity_id, status from {src}\n"
-            "  where status in ('open', 'won')\n)",
-            visits_cte(ts, "select opportunity_id from scored_ids", ctx),
-            HISTORY.format(ts=ts, src=src, age=days_between("entered_at", ts),
-                           done=days_between("v.entered_at", "v.exited_at")),
+    scored = (f"scored_ids as materialized (\n  select opportunity_id, status from {src}\n"
+              "  where status in ('open', 'won')\n)")
+    age, done = days_between("entered_at", ts), days_between("v.entered_at", "v.exited_at")
+    if snapshots.spans(ctx) and materialized(ctx, "opp_stage_visits"):
+        benchmark = KEPT_BENCHMARK if _ended(ctx, src) else BENCHMARK.format(
+            done=done, src=src, ts=ts)
+        history = [scored, KEPT.format(ts=ts, holds=snapshots.holds(ts), age=age,
+                                       benchmark=benchmark)]
+    else:
+        history = [scored, visits_cte(ts, "select opportunity_id from scored_ids", ctx),
+                   HISTORY.format(ts=ts, src=src, age=age, done=done)]
+    ctes = [*history,
             FLAGS.format(day=day, deals=deals, max_pushes=q.bind("max_pushes", opts["max_pushes"]),
                          inactive_cutoff=q.bind("cutoff", ctx.as_of - timedelta(days=inactive)),
                          cut=q.bind("cut", opts["amount_cut_pct"]))]
@@ -147,6 +179,19 @@ def deal_risk(ctx: ToolContext, params: MetricParams) -> MetricResult:
                   f"min_score={opts['min_score']}.")
     return finish(ctx, q, "with " + ",\n".join(ctes) + "\n" + body, SPEC, headline,
                   definition=definition, period=period, count=count, params=params)
+
+
+def _ended(ctx: ToolContext, src: str) -> bool:
+    """Whether the kept stage benchmark is the one as of the as-of date: scored on the current
+    deals, with every stage visit ended by then (the latest exit is not after it), and kept
+    with this opp_facts (asked once per connection)."""
+    if src != "opp_facts" or not materialized(ctx, "opp_won_stage_days"):
+        return False
+    if "last_visit_exit" not in ctx.memo:
+        row = ctx.con.execute("select max(exited_at) from opp_stage_visits").fetchone()
+        ctx.memo["last_visit_exit"] = row[0] if row else None
+    last = ctx.memo["last_visit_exit"]
+    return last is None or last <= end_of(ctx.as_of)
 
 
 def _deal_list(q: Query, params: MetricParams, at_risk: str) -> str:

@@ -75,8 +75,7 @@ PER_DEAL = """pushes as (
          bool_or(seq > 1 and not visit_closed and not prev_closed
                  and visit_order < prev_order) as regressed,
          bool_or(seq > 1 and not visit_closed and prev_closed) as reopened
-  from (select *, lag(visit_order) over w as prev_order, lag(visit_closed) over w as prev_closed
-        from visits window w as (partition by opportunity_id order by seq))
+  from visits
   where cast(entered_at as date) between {p0} and {p1}
   group by 1
 ), d as (

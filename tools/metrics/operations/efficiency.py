@@ -15,6 +15,7 @@ from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.records import (
     finish,
     for_period,
+    for_quarters,
     measure_of,
     start,
 )
@@ -107,3 +108,8 @@ def ops_efficiency(ctx: ToolContext, params: MetricParams) -> MetricResult:
 def ops_efficiency_value(ctx: ToolContext, period: Period) -> MetricResult:
     """SLA attainment of the period's sales-ops requests (scorecard: target > 90%)."""
     return for_period(ops_efficiency, ctx, period)
+
+
+def ops_efficiency_quarters(ctx: ToolContext, quarters: list[Period]) -> list[MetricResult]:
+    """The same for consecutive quarters, from one statement (scorecard)."""
+    return for_quarters(ops_efficiency, ctx, quarters, "requests")

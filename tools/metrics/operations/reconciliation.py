@@ -12,7 +12,7 @@ from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolI
 from tools.fiscal import Period
 from tools.metrics.core.frame import RecordSpec
 from tools.metrics.core.options import Option, read_options
-from tools.metrics.core.records import finish, for_period, start
+from tools.metrics.core.records import finish, for_period, for_quarters, start
 from tools.metrics.core.spec import source
 from tools.metrics.core.warnings import count_warning
 from tools.query import column
@@ -163,3 +163,9 @@ def revenue_reporting_accuracy(ctx: ToolContext, params: MetricParams) -> Metric
 def revenue_reporting_accuracy_value(ctx: ToolContext, period: Period) -> MetricResult:
     """Key-level revenue reporting accuracy of one period (scorecard: target > 95%)."""
     return for_period(revenue_reporting_accuracy, ctx, period)
+
+
+def revenue_reporting_accuracy_quarters(ctx: ToolContext,
+                                        quarters: list[Period]) -> list[MetricResult]:
+    """The same for consecutive quarters, the ledger and the deals read once (scorecard)."""
+    return for_quarters(revenue_reporting_accuracy, ctx, quarters, "keys")

@@ -27,15 +27,25 @@ from tools.fiscal import Period
 from tools.metrics.core.envelope import Fetched, envelope, fetch
 from tools.metrics.core.options import Option
 from tools.metrics.core.spec import Headline, ToolSpec
-from tools.metrics.operations.efficiency import ops_efficiency, ops_efficiency_value
+from tools.metrics.operations.efficiency import (
+    ops_efficiency,
+    ops_efficiency_quarters,
+    ops_efficiency_value,
+)
 from tools.metrics.operations.reconciliation import (
     revenue_reporting_accuracy,
+    revenue_reporting_accuracy_quarters,
     revenue_reporting_accuracy_value,
 )
 from tools.metrics.productivity.bookings import productivity_improvement_value
-from tools.metrics.technology.adoption import adoption_rate_value, technology_adoption
+from tools.metrics.technology.adoption import (
+    adoption_rate_quarters,
+    adoption_rate_value,
+    technology_adoption,
+)
 
 Value = Callable[[ToolContext, Period], MetricResult | None]
+Values = Callable[[ToolContext, list[Period]], list[MetricResult]]
 DATA_ACCURACY_SQL = """select accuracy from dq_runs
 where as_of between $start and $end and null_reason is null
 order by as_of desc, started_at desc limit 1"""
@@ -56,6 +66,8 @@ class Target:
     value: Value
     drivers: tuple[Runner, tuple[Dimension, ...]] | None
     """(tool's runner, breakdown) whose weakest groups explain a miss; None = see `_drivers`."""
+    quarters: Values | None = None
+    """`value` of each of consecutive quarters from one statement (None: one run each)."""
 
 
 def _data_accuracy(ctx: ToolContext, period: Period) -> MetricResult | None:
@@ -71,14 +83,15 @@ def _data_accuracy(ctx: ToolContext, period: Period) -> MetricResult | None:
 
 TARGETS = (
     Target("sales_ops_efficiency", "Sales ops efficiency", 0.90, ops_efficiency_value,
-           (ops_efficiency, (Dimension.request_type,))),
+           (ops_efficiency, (Dimension.request_type,)), ops_efficiency_quarters),
     Target("data_accuracy", "Data accuracy rate", 0.98, _data_accuracy, None),
     Target("sales_productivity_improvement", "Sales productivity improvement", 0.30,
            lambda ctx, p: productivity_improvement_value(ctx, p), None),
     Target("revenue_reporting_accuracy", "Revenue reporting accuracy", 0.95,
-           revenue_reporting_accuracy_value, (revenue_reporting_accuracy, (Dimension.account,))),
+           revenue_reporting_accuracy_value, (revenue_reporting_accuracy, (Dimension.account,)),
+           revenue_reporting_accuracy_quarters),
     Target("technology_adoption", "Technology adoption rate", 0.85, adoption_rate_value,
-           (technology_adoption, (Dimension.team, Dimension.tool))),
+           (technology_adoption, (Dimension.team, Dimension.tool)), adoption_rate_quarters),
 )
 DEFINITION = ("The five success metrics of the mission for the period (default: the latest "
               "complete fiscal quarter) against their targets, passed only when strictly above "
@@ -104,7 +117,7 @@ def scorecard(ctx: ToolContext, params: MetricParams) -> MetricResult:
                 for n in (3, 2, 1)] + [period]
     rows, statements, measured, warnings = [], [], 0, []
     for t in TARGETS:
-        results = [_safe(t.value, ctx, q) for q in quarters]
+        results = _values(ctx, t, quarters)
         live = None
         if t.key == "data_accuracy" and results[-1] is not None and results[-1].value is None:
             live, results[-1] = _live_accuracy(ctx, period)
@@ -120,9 +133,7 @@ def scorecard(ctx: ToolContext, params: MetricParams) -> MetricResult:
         rows.append([t.name, value, t.target, comparator, passed,
                      None if value is None else round(value - t.target, 6),
                      *[r.value if r is not None else None for r in results[:-1]], drivers])
-        statements += [f"-- {t.name}, {q.label}\n{r.sql};" for q, r in zip(quarters, results,
-                                                                              strict=True)
-                       if r is not None]
+        statements += _statements(t, quarters, results)
     columns = ["metric", "value", "target", "comparator", "passed", "gap",
                *[q.label for q in quarters[:-1]], "drivers"]
     units = {c: "ratio" for c in columns if c not in ("metric", "comparator", "passed",
@@ -170,6 +181,31 @@ def _not_measured(ctx: ToolContext, t: Target, current: MetricResult | None) -> 
         return f"not measured: {'; '.join(lacking)}"
     reason = current.null_reason if current is not None else None
     return f"not measured: {REASONS.get(reason or '', reason or 'the data cannot support it')}"
+
+
+def _values(ctx: ToolContext, t: Target, quarters: list[Period]) -> list[MetricResult | None]:
+    """The target's value in each quarter: one statement for all when the tool can, else a
+    run per quarter."""
+    if t.quarters is not None:
+        try:
+            return list(t.quarters(ctx, quarters))
+        except ToolInputError:
+            pass  # each quarter then says for itself whether it can be measured
+    return [_safe(t.value, ctx, q) for q in quarters]
+
+
+def _statements(t: Target, quarters: list[Period], results: list[MetricResult | None]
+                ) -> list[str]:
+    """Each statement that ran, once, headed by the quarters it computed."""
+    out: list[tuple[list[str], str]] = []
+    for q, r in zip(quarters, results, strict=True):
+        if r is None:
+            continue
+        if out and out[-1][1] == r.sql:
+            out[-1][0].append(q.label)
+        else:
+            out.append(([q.label], r.sql))
+    return [f"-- {t.name}, {', '.join(labels)}\n{sql};" for labels, sql in out]
 
 
 def _safe(value: Value, ctx: ToolContext, period: Period) -> MetricResult | None:

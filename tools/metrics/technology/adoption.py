@@ -22,6 +22,7 @@ from tools.metrics.core.options import Option, read_options
 from tools.metrics.core.records import (
     finish,
     for_period,
+    for_quarters,
     measure_of,
     start,
 )
@@ -143,3 +144,8 @@ def technology_adoption(ctx: ToolContext, params: MetricParams) -> MetricResult:
 def adoption_rate_value(ctx: ToolContext, period: Period) -> MetricResult:
     """Overall technology adoption rate of one period (scorecard: target > 85%)."""
     return for_period(technology_adoption, ctx, period)
+
+
+def adoption_rate_quarters(ctx: ToolContext, quarters: list[Period]) -> list[MetricResult]:
+    """The same for consecutive quarters, from one statement (scorecard)."""
+    return for_quarters(technology_adoption, ctx, quarters, "licensed_users")
