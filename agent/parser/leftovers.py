@@ -54,8 +54,8 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
     if all(_function_word(x, reading) for x in reading.words[i:j]):
         reading.notes.append(f"ignored '{text}'")  # "on several contracts", "how evenly"
         return None
-    cue = (i > 0 and reading.words[i - 1] in FILTER_CUES | EXCLUDE_CUES) or any(
-        x in reading.named for x in reading.words[i:j])
+    cue = (i > 0 and reading.words[i - 1] in FILTER_CUES | EXCLUDE_CUES and
+           not _verb_after_cue(reading, i, j)) or any(x in reading.named for x in reading.words[i:j])
     people = index.partial(text) if j - i == 1 else []
     if len(people) == 1:
         dim, label = people[0]
@@ -106,6 +106,15 @@ def _function_word(word: str, reading: Reading) -> bool:
     not one): words of grammar, never a rep, team or account name."""
     return word in QUANTIFIERS or (word.endswith("ly") and len(word) > 4 and
                                    word not in reading.named)
+
+
+def _verb_after_cue(reading: Reading, i: int, j: int) -> bool:
+    """'without relying on', "can't afford surprises": after a negation, or as a gerund, a
+    word written in lower case is a verb of the sentence, not a value someone filters by."""
+    if any(x in reading.named for x in reading.words[i:j]):
+        return False
+    first = reading.words[i]
+    return reading.words[i - 1] == "not" or (first.endswith("ing") and len(first) > 5)
 
 
 def _accept(reading: Reading, i: int, j: int, text: str,

@@ -46,7 +46,10 @@ ASKS = re.compile(
     r"(?:(?:can|could|would|will)\s+(?:you|u|we|i)\b|"
     r"(?:show|give|tell|list|pull|get|send|provide|report|rank|break|compare|plot|chart|"
     r"calculate|compute|run|find|fetch|share|summarize|summarise|display|split|graph|sort|"
-    r"return|break|walk|let me know|what|what's|whats|which|who|whose|how|where|when|"
+    r"return|break|walk|let me know|flag|identify|highlight|surface|check|quantify|tally|"
+    r"lay out|put together|work out|figure out|look up|dig into|drill into|bring up|"
+    r"analy[sz]e|assess|evaluate|confirm|verify|explain|prepare|produce|generate|export|"
+    r"what|what's|whats|which|who|whose|how|where|when|"
     r"is|are|do|does|did|was|were|has|have)\b)", re.I)
 """A sentence that asks: a question word or a request verb first (after a greeting)."""
 WANTS = re.compile(r"\b(?:i|we)(?:'d| would)?\s+(?:just\s+|really\s+|also\s+|still\s+|only\s+)?"
@@ -189,7 +192,7 @@ def request_text(question: str, index: EntityIndex,
     # the asking sentences that name a metric; else the "I need" ones that do; else any
     # asking sentence ("Share of deals is fine." asks nothing beside "I want to see ...")
     asking = [k for k in asks if _metric(parts[k].text)] or \
-        [k for k in wants if _metric(parts[k].text)] or asks or wants
+        [k for k in wants if _metric(parts[k].text)] or asks or wants or _last_naming(parts)
     if not asking:
         return None
     if not any(_metric(parts[k].text) for k in asking):
@@ -217,6 +220,14 @@ def request_text(question: str, index: EntityIndex,
     request = " ".join(parts[k].text for k in sorted(chosen))
     context = [parts[k].text for k in range(len(parts)) if k not in chosen]
     return with_context(request, context, index, periods)
+
+
+def _last_naming(parts: list[Sentence]) -> list[int]:
+    """Without a question, an imperative or an "I need", the request is the last sentence
+    that names a metric and is not about people or a sign-off: people put the ask last
+    ("We can't afford surprises. Risky open deals closing this quarter, deal by deal.")."""
+    return [k for k, s in enumerate(parts) if _metric(s.text) and not PERSONAL.match(s.text)
+            and not SIGN_OFF.match(s.text)][-1:]
 
 
 def with_context(request: str, context: list[str], index: EntityIndex,
