@@ -82,6 +82,9 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                           for e in reading.entities)
         if (near_entity or dim == Dimension.account) and not cued:
             continue
+        if not plural and words[pos - 1:pos] and words[pos - 1] in POSSESSIVE and \
+                not before & GROUP_CUES:
+            continue  # "the top 3 on his team": the team he runs, not a split by team
         if dim.value in lexicon().subjects[tool] and not cued and text != "who":
             continue
         if plural and not cued and COUNTED.search(" ".join(words[max(0, pos - 6):pos + 1])):
@@ -116,6 +119,10 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         top = _counted(reading, group[0]) or (
             _number(said["n"]) if said else None) or (1 if singular else 5)
     return group[:2], top, order
+
+
+POSSESSIVE = frozenset({"his", "her", "their", "my", "our", "that", "this", "same", "your"})
+"""A singular dimension word after these names one value already meant ("his team")."""
 
 
 def _deal_list(norm: str) -> bool:

@@ -99,12 +99,15 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
 QUANTIFIERS = frozenset({"several", "various", "numerous", "multiple", "certain", "different",
                          "such", "own", "another", "enough", "plenty", "whatever", "whichever"})
 """Closed-class words that quantify or point: never a name."""
+PRONOUNS = frozenset({"him", "her", "hers", "his", "them", "their", "theirs", "it", "its", "us",
+                      "me", "you", "he", "she", "they", "we", "i", "myself", "themselves"})
+"""'rank them for him': pronouns point at someone, they never name a value."""
 
 
 def _function_word(word: str, reading: Reading) -> bool:
     """A quantifier, or an adverb in -ly written in lower case ("evenly", "afterwards" is
     not one): words of grammar, never a rep, team or account name."""
-    return word in QUANTIFIERS or (word.endswith("ly") and len(word) > 4 and
+    return word in QUANTIFIERS or word in PRONOUNS or (word.endswith("ly") and len(word) > 4 and
                                    word not in reading.named)
 
 

@@ -80,9 +80,20 @@ _SINCE_STARTED = re.compile(r"\bsince (?:the |our |this )?(fiscal year|year) "
 """'since our fiscal year started (in February)': since the start of this fiscal year."""
 
 
+_WHOLE = re.compile(r"\b(?:(?:across|for|at|in) )?(?:the |our )?(?:whole |entire |total )?"
+                    r"(?:company|org|organization) ?wide\b|\b(?:(?:across|for|at|in) )?"
+                    r"(?:the |our )?(?:whole|entire) (?:company|org|organization|business)\b|"
+                    r"\bacross the (?:company|org|organization|business)\b")
+"""'company-wide', 'across the whole company': everything, not a split by account."""
+_DATE_DASH = re.compile(r"(\d{4}_\d{2}_\d{2})\s*[-\u2013\u2014]+\s*(?=\d{4}_\d{2}_\d{2})")
+"""'08/01/2026 - 10/31/2026': a dash between two dates is a range."""
+
+
 def _spans(text: str) -> str:
     # every value of the data is normalized at start-up (4,310 names in the demo company):
     # the substitutions run only where they can match
+    if "wide" in text or "whole" in text or "entire" in text or "across the" in text:
+        text = _WHOLE.sub("overall", text)
     if " q" in text:
         text = _BARE_Q.sub(r"\1 quarter", text)
     if "since" in text:
@@ -114,6 +125,7 @@ def _normalize_text(text: str) -> str:
     t = re.sub(r"\bw/(?=\s|[a-z])", " with ", re.sub(r"\bw/o\b", " without ", t))
     t = re.sub(r"\b(\d{4})-(\d{2})\b", r"\1_\2", t)  # ISO month 2017-03
     t = _DASH_RANGE.sub(r"\1 to ", t)  # "jan 1 - dec 31, 2025", "feb - jul": a range
+    t = _DATE_DASH.sub(r"\1 to ", t)
     t = t.replace("->", " to ").replace("&", " and ").replace("+", " plus ")
     words = []
     for raw in re.split(r"[\s\-/,;:!?()\[\]{}\"*=<>|~^]+", t):

@@ -365,6 +365,9 @@ DURATION = re.compile(
     r"(?:longer|shorter|slower|faster|quicker)|"
     r"(?:faster|slower|quicker|longer|shorter) to (?:close|win|convert))\b")
 """A question about how long something takes."""
+CLOSING = re.compile(r"\b(?:to|until|till|before) (?:close|win|closing|winning|get|sign)\b|"
+                     r"\b(?:close|win|closing) (?:a|the|our|each|an average) deals?\b")
+"""How long until a deal closes: the sales cycle, unless stages are named."""
 NO_ACTIVITY = re.compile(r"\b(?:without|no|not|never|zero)\s+(?:any\s+|recent\s+)?(?:activity|"
                          r"activities|touch|touches|touched|contact|contacted|updates?|updated)\b|"
                          r"\buntouched\b|\binactive\b")
@@ -399,12 +402,13 @@ COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|b
 
 def _duration_tool(tool: str, reading: Reading, norm: str) -> str:
     """'How many days ...' asks for the duration of what is named (see DURATION_OF)."""
-    if tool not in DURATION_OF or not DURATION.search(norm):
+    if (tool not in DURATION_OF and tool != "time_in_stage") or not DURATION.search(norm):
         return tool
-    if any(e.dimension == Dimension.stage for e in reading.entities) or any(
-            d == Dimension.stage for _, d, _ in reading.dims):
-        return "time_in_stage"
-    return DURATION_OF[tool]
+    stages = any(e.dimension == Dimension.stage for e in reading.entities) or any(
+        d == Dimension.stage for _, d, _ in reading.dims) or "stage" in norm
+    if tool == "time_in_stage":  # "how long does it take on average to close a deal": no stage
+        return tool if stages or not CLOSING.search(norm) else "sales_cycle"
+    return "time_in_stage" if stages else DURATION_OF[tool]
 
 
 def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalendar,

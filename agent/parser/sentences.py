@@ -64,6 +64,7 @@ MY_PEOPLE = re.compile(r"\b(?:my|our)\s+(?:reps|team|people|folks|sellers|aes|or
 OWN_SCOPE = re.compile(r"\b(?:i|we)\s+(?:run|manage|lead|head|own|oversee|cover|look after)\b",
                        re.I)
 """'I run the APAC team. How did my reps do?': the writer's own scope, kept for 'my reps'."""
+OURS = re.compile(r"\b(?:our|my|we|us)\b", re.I)
 POINTERS = ("that", "those", "these", "same", "his", "her", "their", "my", "our")
 PERIOD_POINTERS = ("that", "those", "same")
 """Words that point a request back at a value named before ("that team", "his region")."""
@@ -239,9 +240,12 @@ def with_context(request: str, context: list[str], index: EntityIndex,
         if _unknown_names(context, index):
             return None  # "The DACH team ... What did they book?": read it all, ask about DACH
         values = _values(context, index)
+        kinds = _pointed_kinds(request)
+        if kinds and any(d in kinds for _, d in values):  # "his": the person, not his team
+            values = [(text, d) for text, d in values if d in kinds]
         if len(values) > 1:
             return None  # several candidates for "they": read it all (it asks if unsure)
-        referred = "".join(f" for {text}" for text in values) + referred
+        referred = "".join(f" for {text}" for text, _ in values) + referred
         named = [p for sentence in context for p in periods(sentence)
                  if (p.end - p.start).days >= 27]  # not "next week", "tomorrow": meetings
         if values and named and not periods(request) and " from " not in referred:
@@ -251,7 +255,9 @@ def with_context(request: str, context: list[str], index: EntityIndex,
     return request + referred
 
 
-SOMEONE = re.compile(r"\b(?:they|their|he|she|his|her|hers|(?:that|this|the same|those|"
+SOMEONE = re.compile(r"\b(?:they|their|he|she|his|him|her|hers|"
+                     r"(?<!is )(?<!are )(?<!was )(?<!were )there(?! (?:is|are|was|were|been|any)\b)|"
+                     r"(?:that|this|the same|those|"
                      r"these) (?:account|accounts|customer|customers|team|teams|rep|reps|client|"
                      r"clients|region|segment|product|logo))\b", re.I)
 """A request that points back at someone or something named before it."""
@@ -273,7 +279,7 @@ def _unknown_names(context: list[str], index: EntityIndex) -> bool:
     return False
 
 
-def _values(context: list[str], index: EntityIndex) -> list[str]:
+def _values(context: list[str], index: EntityIndex) -> list[tuple[str, Dimension]]:
     """The values named in the context sentences, as words with their dimension: written as
     names (capitalized past the sentence's first word, all capitals, or several words), so
     "Call Emma about ..." names Emma, not the activity type call."""
@@ -286,8 +292,22 @@ def _values(context: list[str], index: EntityIndex) -> list[str]:
             if e.end - e.start < 2 and reading.words[e.start] not in names:
                 continue
             kind = "" if e.dimension in PEOPLE else " " + e.dimension.value.replace("_", " ")
-            found.append(" ".join(reading.words[e.start:e.end]) + kind)
+            found.append((" ".join(reading.words[e.start:e.end]) + kind, e.dimension))
     return list(dict.fromkeys(found))
+
+
+PERSON_POINTER = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.I)
+PLACE_POINTER = re.compile(r"\bthere\b", re.I)
+
+
+def _pointed_kinds(request: str) -> frozenset[Dimension]:
+    """What kind of value a request's pointer can mean: "his/her" a person, "there" a place
+    (region, territory or team); none when it could be anything ("they", "that account")."""
+    if PERSON_POINTER.search(request):
+        return PEOPLE
+    if PLACE_POINTER.search(request):
+        return frozenset({Dimension.region, Dimension.territory, Dimension.team})
+    return frozenset()
 
 
 def _matched(sentence: str, index: EntityIndex) -> Reading:
@@ -314,7 +334,8 @@ def _referred(request: str, context: list[str], index: EntityIndex,
     when = any(w in UNITS and set(words[max(0, k - 2):k]) & set(PERIOD_POINTERS)
                for k, w in enumerate(words))  # "for that quarter"
     me = bool(FIRST_PERSON.search(request))
-    mine = bool(MY_PEOPLE.search(request))  # "my reps" after "I run the APAC team"
+    # "my reps" (or "our win rate") after "I run the APAC team", unless it says "overall"
+    mine = bool(MY_PEOPLE.search(request) or OURS.search(request)) and "overall" not in words
     found: list[str] = []
     span = ""
     for sentence in context:
