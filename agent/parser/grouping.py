@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, lexicon
+from agent.parser.lexicon import (
+    EXCLUDE_CUES,
+    FILTER_CUES,
+    GROUP_CUES,
+    PUT_OUT_AFTER,
+    PUT_OUT_VERBS,
+    REMOVED,
+    lexicon,
+)
 from agent.parser.periods import NUMBERS
 from agent.parser.reading import Reading
 from agent.parser.words import UNIT_WORDS
@@ -159,11 +167,30 @@ def filters(reading: Reading) -> list[Filter]:
     by_dim: dict[tuple[Dimension, bool], list[str]] = {}
     ends = {e.end - 1: e.start for e in reading.entities}
     for e in reading.entities:
-        exclude = _excluded(reading.words, e.start, ends)
+        exclude = _excluded(reading.words, e.start, ends) or _put_out(reading.words, e.start,
+                                                                       e.end)
         values = by_dim.setdefault((e.dimension, exclude), [])
         if e.label not in values:
             values.append(e.label)
     return [Filter(dimension=d, values=v, exclude=x) for (d, x), v in by_dim.items()]
+
+
+VALUE_NOUNS = frozenset({"deal", "deals", "opportunity", "opportunities", "one", "ones",
+                         "business", "bookings", "revenue", "type", "types"})
+
+
+def _put_out(words: list[str], start: int, end: int) -> bool:
+    """An exclusion written around the value: "leave the renewals out", "with renewal deals
+    stripped out", "renewals removed"."""
+    k = end
+    while k < len(words) and words[k] in VALUE_NOUNS:
+        k += 1
+    after = words[k:k + 2]
+    if after[:1] and after[0] in REMOVED:
+        return True
+    if after[:1] == ["out"]:
+        return bool(set(words[max(0, start - 3):start]) & PUT_OUT_VERBS)
+    return len(after) == 2 and after[0] in PUT_OUT_AFTER and after[1] == "out"
 
 
 def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) -> bool:

@@ -55,7 +55,8 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
         reading.notes.append(f"ignored '{text}'")  # "on several contracts", "how evenly"
         return None
     cue = (i > 0 and reading.words[i - 1] in FILTER_CUES | EXCLUDE_CUES and
-           not _verb_after_cue(reading, i, j)) or any(x in reading.named for x in reading.words[i:j])
+           not _verb_after_cue(reading, i, j)) or any(
+        x in reading.named for x in reading.words[i:j])
     people = index.partial(text) if j - i == 1 else []
     if len(people) == 1:
         dim, label = people[0]

@@ -7,6 +7,7 @@ Everything that is compared (question text, vocabulary phrases, entity labels) g
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _CONTRACTIONS = {
     "what's": "what is", "whats": "what is", "how's": "how is", "hows": "how is",
@@ -140,6 +141,12 @@ def _normalize_text(text: str) -> str:
         for part in re.findall(r"[a-z0-9_$%#]+", word.replace("'", "")):
             words.append(part)
     return " ".join(w for w in " ".join(words).split() if w)
+
+
+def word_set(phrases: Iterable[str]) -> frozenset[str]:
+    """The normalized words of a list of words or phrases, each normalized alone (joined,
+    neighbours could form a phrase: "whole", "entire", "company" -> "entire company")."""
+    return frozenset(w for phrase in phrases for w in normalize(phrase).split())
 
 
 def tokens(text: str) -> list[str]:

@@ -71,10 +71,11 @@ class PeriodParser:
         self.patterns: list[tuple[str, Callable[[re.Match[str]], Period | None]]] = [
             (p, h) for p, h in (
                 (r"(\d{4})_(\d{2})_(\d{2})", self._day),
-                (r"(?:the\s+)?(?:fiscal\s+)?(?P<unit>month|quarter|year|half)\s+(?:that\s+|which\s+)?"
-                 r"(?:ended|ending|ends|closed|finished)\s+(?:on\s+)?(?P<day>\d{4}_\d{2}_\d{2}|" + M +
-                 r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y + r")?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" +
-                 M + r"(?:\s+" + Y + r")?)", self._unit_ending),
+                (r"(?:the\s+)?(?:fiscal\s+)?(?P<unit>month|quarter|year|half)\s+"
+                 r"(?:that\s+|which\s+)?(?:ended|ending|ends|closed|finished)\s+(?:on\s+)?"
+                 r"(?P<day>\d{4}_\d{2}_\d{2}|" + M + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y +
+                 r")?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?)",
+                 self._unit_ending),
                 (M + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:\s+" + Y + r")?", self._month_day),
                 (r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?",
                  self._day_month),

@@ -52,8 +52,9 @@ ASKS = re.compile(
     r"what|what's|whats|which|who|whose|how|where|when|"
     r"is|are|do|does|did|was|were|has|have)\b)", re.I)
 """A sentence that asks: a question word or a request verb first (after a greeting)."""
-WANTS = re.compile(r"\b(?:i|we)(?:'d| would)?\s+(?:just\s+|really\s+|also\s+|still\s+|only\s+)?"
-                   r"(?:need|want|would like|'d like)\b", re.I)
+WANTS = re.compile(r"\b(?:i|we)(?:(?:'d|\s+would)\s+(?:really\s+|also\s+)?(?:like|love)|"
+                   r"(?:'d|\s+would)?\s+(?:just\s+|really\s+|also\s+|still\s+|only\s+)?"
+                   r"(?:need|want))\b", re.I)
 """Without a question or an imperative, "I need ..." / "we want ..." carries the request."""
 FIRST_PERSON = re.compile(r"\b(?:my|me|mine|i|i'm|i've|myself)\b", re.I)
 PEOPLE = frozenset({Dimension.rep, Dimension.manager})
@@ -100,10 +101,15 @@ class Sentence:
     has_period: bool
 
 
-WRITER_CLAUSE = re.compile(r"\b(?:before|after|once|while|until)\s+(?:i|we|you|he|she|they)\b"
-                           r"[^,:;.?!]*[,:;]\s*", re.I)
-"""'before I send the forecast to finance:' -- a clause about the writer's plans, up to the
-comma or colon that ends it, names nothing the question asks for."""
+WRITER_CLAUSE = re.compile(
+    r"(?:(?:^|(?<=[.!?]\s))\s*(?:before|after|once|while|until|ahead of)\s+|"
+    r"\b(?:before|after|once|while|until)\s+(?P<subject>(?:i|we|you|he|she|they)\b))"
+    r"(?:(?!\b(?:i|we)(?:'d|\s+would|\s+want|\s+need)\b)[^,:;.?!])*?"
+    r"(?:[,:;]\s*|(?=\b(?:i|we)(?:'d|\s+would|\s+want|\s+need)\b))", re.I)
+"""'Before I send the forecast to finance:', 'Ahead of our commit call with the team, ...',
+'Before the planning offsite I want ...' -- a clause opening a sentence about the writer's
+plans, up to the comma or colon that ends it or the "I want" that follows; it names nothing
+the question asks for, unless it names a period or a metric (then it stays)."""
 
 
 DAY_EVENT = re.compile(r"\b(?:today|tomorrow|tonight|yesterday|monday|tuesday|wednesday|"
@@ -113,10 +119,27 @@ DAY_EVENT = re.compile(r"\b(?:today|tomorrow|tonight|yesterday|monday|tuesday|we
 """'Tomorrow's forecast call': when the writer meets, not a period of the data."""
 
 
+EVENT = re.compile(r"\b(?:[\w-]+\s+){1,2}(?:call|calls|meeting|meetings|review|reviews|sync|"
+                   r"session|offsite|off-site|qbr|kickoff|presentation|deck|push|1:1|one-on-one|"
+                   r"standup|stand-up|summit|board meeting)\b", re.I)
+"""'commit call', 'pipeline hygiene push': an event named by what it is about."""
+
+
+def _writer_clause(m: re.Match[str]) -> str:
+    """The clause as a sentence of its own, context the request may point back to ("Before
+    our call with the EMEA team, I want the deals they ..."), unless it names a period or a
+    metric ("before the end of Q3,")."""
+    clause = EVENT.sub(" ", m[0])  # "our commit call": a meeting, not the commit forecast
+    named = _describe(clause).has_period or any(
+        w in PERIOD_WORDS for w in normalize(clause).split()) or (
+        not m["subject"] and _metric(clause))  # "before I send the forecast": the writer's
+    return m[0] if named else m[0].rstrip(" ,:;") + ". "
+
+
 def drop_writer_clauses(text: str) -> str:
     """Remove clauses about the writer (WRITER_CLAUSE) and the days of their meetings
     (DAY_EVENT); the text stays when nothing else is."""
-    stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub("", text))
+    stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(_writer_clause, text))
     return stripped if stripped.strip() else text
 
 
@@ -212,7 +235,8 @@ def request_text(question: str, index: EntityIndex,
     first = min(chosen)
     for k in range(first + 1, len(parts)):
         s = parts[k]
-        if k not in chosen and s.substantive and not DAY.search(s.text) and \
+        if k not in chosen and (s.substantive or _matched(s.text, index).entities) and \
+                not DAY.search(s.text) and \
                 not SIGN_OFF.match(s.text) and not PERSONAL.match(s.text) and \
                 len(s.text.split()) <= REFINEMENT_WORDS:
             chosen.add(k)  # "Team level is fine.", "FY26 please", "Use 45 days as the cutoff."
@@ -256,7 +280,8 @@ def with_context(request: str, context: list[str], index: EntityIndex,
 
 
 SOMEONE = re.compile(r"\b(?:they|their|he|she|his|him|her|hers|"
-                     r"(?<!is )(?<!are )(?<!was )(?<!were )there(?! (?:is|are|was|were|been|any)\b)|"
+                     r"(?<!is )(?<!are )(?<!was )(?<!were )"
+                     r"there(?! (?:is|are|was|were|been|any)\b)|"
                      r"(?:that|this|the same|those|"
                      r"these) (?:account|accounts|customer|customers|team|teams|rep|reps|client|"
                      r"clients|region|segment|product|logo))\b", re.I)

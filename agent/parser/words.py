@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from agent.parser.confidence import fillers, inflected
 from agent.parser.entities import EntityIndex
@@ -49,6 +50,23 @@ def take_compare(words: list[str], reading: Reading) -> list[str]:
     return words
 
 
+ENGLISH_FREQUENCY = 1000
+"""How often (in pyspellchecker's English word counts) a word must occur to be taken as
+written: "stripped" (8,832) or "recognition" (8,564) are words, "quater" or "regoin" are not."""
+
+
+@cache
+def _english_counts() -> dict[str, int]:
+    from spellchecker import SpellChecker  # only questions with an unknown word pay for it
+
+    return dict(SpellChecker(distance=1).word_frequency.dictionary)
+
+
+def common_english(word: str) -> bool:
+    """Whether the word is a common English word, which a typo repair must not replace."""
+    return _english_counts().get(word, 0) >= ENGLISH_FREQUENCY
+
+
 def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list[str]:
     """Replace misspelled words by the closest vocabulary word or entity word.
 
@@ -73,6 +91,11 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
             swapped = process.extractOne(word, targets, scorer=OSA.distance, score_cutoff=1)
             best = (swapped[0], 100, 0) if swapped and sorted(swapped[0]) == sorted(word) \
                 else None
+        if best and common_english(word) and not word.startswith(best[0][:-1]):
+            # a word of its own ("stripped" is not "slipped"), not a form of the vocabulary's
+            # word ("healthy" of "health", "requesting" of "request")
+            reading.resembles.add(word)
+            best = None
         if best:
             out.append(best[0])
             reading.notes.append(f"read '{word}' as '{best[0]}'")
