@@ -422,7 +422,15 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         subject = ", ".join(e.label for e in reading.entities)
         question = (f"What would you like to know about {subject}?" if subject else
                     "I could not tell which metric you mean. Which of these?")
-        return Clarification(question=question, options=EXAMPLES)
+        options = EXAMPLES
+        if reading.resembles:  # "recognition accuracy": say which word was not understood
+            unknown = ", ".join(f"'{w}'" for w in reading.resembles)
+            question = (f"I did not understand {unknown}, so I could not tell which metric you "
+                        "mean. Which of these?")
+            best = max(reading.votes.values(), default=0)
+            options = [TOOLS[t].title for t, v in reading.votes.items() if v == best] or options
+        return Clarification(question=question, options=options,
+                             not_understood=list(reading.resembles))
     tool = _tool_taking_values(reading, tool)
     if _vague(reading, tool):
         return Clarification(

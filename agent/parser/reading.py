@@ -35,7 +35,7 @@ class Reading:
     """Metric phrases that are also part of a dimension phrase ("forecast" of "forecast
     category"): they name the split more than the metric."""
     corrections: list[tuple[str, str]] = field(default_factory=list)
-    resembles: set[str] = field(default_factory=set)
+    resembles: dict[str, str] = field(default_factory=dict)
     """English words close to a vocabulary word, kept as written ('recognition' ~
     'reconciliation'): never ignored as harmless."""
     """Words read as another spelling (typo repair): (as written, as read)."""

@@ -94,7 +94,7 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
         if best and common_english(word) and not word.startswith(best[0][:-1]):
             # a word of its own ("stripped" is not "slipped"), not a form of the vocabulary's
             # word ("healthy" of "health", "requesting" of "request")
-            reading.resembles.add(word)
+            reading.resembles[word] = best[0]
             best = None
         if best:
             out.append(best[0])
