@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from agent.parser.messages import plain_request, sender_pattern
+from agent.parser.messages import plain_request, sender_names
 from agent.parser.normalize import normalize
 from tools.codelike import code_reason
 
@@ -166,7 +166,9 @@ class _Compiled:
         self.separators = c("|".join(f"(?:{s})" for s in policy.clauses.separators), re.I)
         self.and_before = c(policy.clauses.and_split_before)
         f = policy.framing
-        self.prefixes = [c(rf"^{sender_pattern()}(?: here| asks| requests| needs)* ?"),
+        said = "(?: here| asks| requests| needs| wants)"  # "finance flagged ..." is a subject
+        self.prefixes = [c(rf"^(?:the )?{sender_names()}(?:(?: agent| team| bot){said}*|{said}+)"
+                           r"\b ?"),
                          *(c(p) for p in f.directive_prefixes)]
         self.question = c(f.question_start)
         self.hypothetical = [c(p) for p in f.hypothetical]

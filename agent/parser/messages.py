@@ -58,9 +58,9 @@ VERBS = (r"(?:requests?|asks?(?:\s+for)?|needs?|wants?|would\s+like|is\s+asking\
          r"is\s+requesting|has\s+asked\s+for|sent|sends)")
 """What a sender does in front of the request: "Finance agent needs ..."."""
 ID = r"(?:#\s*|no\.?\s*|number\s+|id\s+)?[\w-]*\d[\w-]*"
-TASK_ID = re.compile(rf"^\s*(?:task|request|job|query|question|action\s+item|work\s+item)\s+"
-                     rf"{ID}\s*(?:[:\u2013\u2014-]\s*|\s+(?=\{{))", re.I)
-"""A task number is the message's label: "Task 4411:", "Request #12 -" (not "ticket 4521",
+TASK = (rf"(?:task|request|job|query|question|action\s+item|work\s+item)\s+{ID}"
+        r"\s*(?:[:\u2013\u2014-]\s*|\s+(?=\{))")
+"""A task number is the message's label: "Task 4411:", "Hub request #12 -" (not "ticket 4521",
 which is a support case the scope policy reads)."""
 BRACKET = re.compile(r"^\s*\[[^\]\n]{1,60}\]\s*")
 KEY_VALUE = re.compile(r"^\s*(?:[-*\u2022\u00b7]\s*|\d{1,2}[.)]\s+)?"
@@ -76,12 +76,16 @@ def _name(words: str) -> str:
 
 
 @cache
-def sender_pattern() -> str:
+def sender_names() -> str:
     """The senders' names as one regex (no groups): the hub's and each peer's, the longest
-    first, each optionally followed by 'agent' or 'team'."""
+    first."""
     names = {*HUB_NAMES, *TARGETS}
-    body = "|".join(_name(n) for n in sorted(names, key=len, reverse=True))
-    return rf"(?:the\s+)?(?:{body})(?:\s+(?:agent|team|bot))?"
+    return "(?:" + "|".join(_name(n) for n in sorted(names, key=len, reverse=True)) + ")"
+
+
+def sender_pattern() -> str:
+    """A sender's name, optionally after 'the' and before 'agent' or 'team'."""
+    return rf"(?:the\s+)?{sender_names()}(?:\s+(?:agent|team|bot))?"
 
 
 @cache
@@ -89,7 +93,7 @@ def _labels() -> list[re.Pattern[str]]:
     s = sender_pattern()
     dash = r"\s*(?:[:,\u2013\u2014]|\s-)\s*"
     return [
-        BRACKET, TASK_ID,
+        BRACKET, re.compile(rf"^\s*(?:{s}\s+)?{TASK}", re.I),
         re.compile(rf"^\s*from\s*(?::\s*)?{s}{dash}", re.I),  # "From Finance agent:"
         re.compile(rf"^\s*(?:this\s+is\s+)?{s}\s+here{dash}", re.I),  # "Finance here -"
         re.compile(rf"^\s*{s}\s*:\s*", re.I),  # "Pipeline Management agent:"

@@ -27,6 +27,7 @@ from agent.parser.confidence import (
 )
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import follow_up, is_follow_up
+from agent.parser.glosses import drop_gloss_votes
 from agent.parser.grouping import DEAL_WORDS, filters, grouping
 from agent.parser.leftovers import resolve_leftovers
 from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, STOPWORDS, lexicon
@@ -228,6 +229,7 @@ def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityInd
         reading.take(s, e)
     match_entities(reading, index, multiword=True)
     vote_metrics(reading)
+    drop_gloss_votes(reading, question)  # "landing (bookings plus pipeline ...)": a gloss
     for s, e, entry in lex.find(masked(reading), {"dimension"}):
         reading.dims.append((s, Dimension(entry.value), " ".join(w[s:e])))
         reading.take(s, e)
