@@ -20,6 +20,8 @@ CASES: list[tuple[str, str, dict]] = [
      {"group_by": ["segment"], "period": YTD}),
     ('{"task": {"metric": "sales cycle", "where": "Mid-Market", "window": "last quarter"}}',
      "sales_cycle", {"filters": {"segment": ["Mid-Market"]}, "period": Q3_27}),
+    ('{"metric": "open pipeline", "as_of": "2026-10-31", "split": "stage"}', "open_pipeline",
+     {"group_by": ["stage"], "as_of": "2026-10-31"}),
     # a Python-style dict (single quotes) is read the same way
     ("Request #5521 - {'metric': 'quota attainment', 'period': 'FY2027 Q3', 'per': 'rep', "
      "'top': 3}", "quota_attainment", {"group_by": ["rep"], "top": 3, "period": Q3_27}),

@@ -71,6 +71,13 @@ def test_a_key_with_no_role_stays_in_the_text():
         "bookings, currency: EUR, rounding: 2"
 
 
+def test_values_the_roles_cannot_place_are_kept_as_written():
+    """A flag says nothing about what to compare with; "as of" stays a snapshot date."""
+    assert plain_request('{"metric": "open pipeline", "as_of": "2026-10-31", "compare": true, '
+                         '"limit": "5 deals", "owner": null}') == (
+        "open pipeline, as of 2026-10-31, compare: true, top 5 deals, owner: null")
+
+
 @pytest.mark.parametrize("message", [
     'Task 9: {"metric": "bookings", "period": "last quarter"',  # no closing brace
     '{"metric": bookings, "period": }',
@@ -90,7 +97,7 @@ def test_text_around_the_object_is_kept():
     ("Finance agent asks:\n- metric: bookings\n- window: FY2026\n- breakdown: quarter",
      "bookings, FY2026, by quarter"),
     ("Pipeline review for LATAM:\n* scope: open deals over 50k\n* order: amount\n* limit: 20",
-     "Pipeline review for LATAM, open deals over 50k, ranked by amount, 20"),
+     "Pipeline review for LATAM, open deals over 50k, ranked by amount, top 20"),
     ("metric: win rate\nfilter: segment SMB\ncompare: last year",
      "win rate, segment SMB, compared with last year"),
     ("1) kpi: sales cycle\n2) split: per region\n3) owner: Dana",

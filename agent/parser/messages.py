@@ -27,7 +27,8 @@ ROLES: dict[str, tuple[str, ...]] = {
     "subject": ("question", "request", "ask", "query", "task", "text", "prompt", "description",
                 "metric", "metrics", "measure", "measures", "kpi", "kpis", "what", "report"),
     "period": ("period", "periods", "timeframe", "time frame", "time period", "window",
-               "date range", "range", "when", "fiscal period", "quarter", "as of"),
+               "date range", "range", "when", "fiscal period", "quarter"),
+    "as_of": ("as of", "as at", "snapshot", "snapshot date", "on date"),
     "split": ("split", "split by", "breakdown", "break down", "breakdown by", "group by",
               "groupby", "grouping", "group", "by", "per", "dimension", "dimensions", "slice",
               "slice by", "segment by", "granularity", "grain", "interval"),
@@ -49,10 +50,11 @@ NESTED = frozenset({"params", "parameters", "arguments", "args", "payload", "bod
 LEAD = {"split": ("by", "per", "split", "broken", "grouped", "each", "for each"),
         "order": ("by", "ranked", "sorted", "ordered", "rank", "sort", "order"),
         "compare": ("vs", "versus", "compared", "against", "relative"),
-        "exclude": ("excluding", "except", "without", "not", "no")}
+        "exclude": ("excluding", "except", "without", "not", "no"),
+        "as_of": ("as",)}
 """Words a value may already start with, so the role's own words are not repeated."""
 WORDS = {"split": "by", "order": "ranked by", "compare": "compared with",
-         "exclude": "excluding"}
+         "exclude": "excluding", "as_of": "as of"}
 
 VERBS = (r"(?:requests?|asks?(?:\s+for)?|needs?|wants?|would\s+like|is\s+asking\s+for|"
          r"is\s+requesting|has\s+asked\s+for|sent|sends)")
@@ -120,8 +122,8 @@ def _value(value: object) -> str:
     if isinstance(value, list | tuple):
         items = [_value(v) for v in value]
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-    if isinstance(value, bool):
-        return "yes" if value else "no"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)  # as the sender wrote it: true, false, null
     return str(value).strip()
 
 
@@ -131,9 +133,9 @@ def _phrase(key: str, value: object) -> str:
     text = _value(value)
     if not text:
         return ""
-    if role is None:
+    if role is None or isinstance(value, bool):  # "compare": true says not with what
         return f"{key}: {text}"
-    if role == "top" and isinstance(value, int | float) and not isinstance(value, bool):
+    if role == "top" and text[0].isdigit():
         return f"top {text}"
     if role in WORDS and text.lower().split()[0] not in LEAD[role]:
         return f"{WORDS[role]} {text}"
