@@ -282,6 +282,8 @@ STILL_PARTIAL = [  # a noun phrase or a question beside an action is still answe
      "I would like win rate by segment"),
     ("we need the bookings by team. Then raise the quotas of the top team",
      "we need the bookings by team"),
+    ("Pipeline is thin in EMEA, so show me coverage by team and then email the managers",
+     "Pipeline is thin in EMEA, so show me coverage by team"),
 ]
 
 
