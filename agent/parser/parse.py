@@ -27,9 +27,11 @@ from agent.parser.confidence import (
 )
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import follow_up, is_follow_up
+from agent.parser.glosses import drop_gloss_votes
 from agent.parser.grouping import DEAL_WORDS, filters, grouping
 from agent.parser.leftovers import resolve_leftovers
 from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, STOPWORDS, lexicon
+from agent.parser.messages import plain_request
 from agent.parser.normalize import normalize
 from agent.parser.options import options_for, take_options
 from agent.parser.periods import NUMBERS, PeriodParser
@@ -90,6 +92,7 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     `context` is the rest of a message whose other part is escalated (a partial request): the
     question takes from it what it points back to, as a context sentence would give.
     """
+    question = plain_request(question)  # a hub or peer task message: its request in words
     if context:
         question = with_context(question, sentences(context), index,
                                 _periods_in(as_of, calendar)) or question
@@ -226,6 +229,7 @@ def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityInd
         reading.take(s, e)
     match_entities(reading, index, multiword=True)
     vote_metrics(reading)
+    drop_gloss_votes(reading, question)  # "landing (bookings plus pipeline ...)": a gloss
     for s, e, entry in lex.find(masked(reading), {"dimension"}):
         reading.dims.append((s, Dimension(entry.value), " ".join(w[s:e])))
         reading.take(s, e)
