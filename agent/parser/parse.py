@@ -38,6 +38,7 @@ from agent.parser.periods import NUMBERS, PeriodParser
 from agent.parser.reading import Reading, masked, named_words
 from agent.parser.sentences import (
     WEAK_PHRASES,
+    context_scope,
     drop_writer_clauses,
     request_text,
     sentences,
@@ -188,9 +189,24 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
         outcome, reading = _read(request, as_of, calendar, index, previous, prefer)
         if reading is not None and reading.votes:
             if isinstance(outcome, Plan):
+                scope = context_scope(question, request, index)
+                if scope and prefer is None and "overall" not in normalize(request).split() \
+                        and scope[0] not in {f.dimension for f in outcome.params.filters}:
+                    return _for_whom(request, *scope), reading
                 outcome.notes.append(f"read the request '{request}'; the rest as context")
             return outcome, reading
     return _read(question, as_of, calendar, index, previous, prefer)
+
+
+def _for_whom(request: str, dimension: Dimension, label: str) -> Clarification:
+    """Ask whether a request is meant for the value its context names, or for everyone."""
+    kind = "" if dimension in (Dimension.rep, Dimension.manager) else \
+        " " + dimension.value.replace("_", " ")
+    return Clarification(
+        question=f"Your message mentions {label}{kind}. Should the answer cover {label} only, "
+                 "or everyone?",
+        options=[f"{request.rstrip('.?! ')} for {label}", f"{request.rstrip('.?! ')} overall"],
+        term=label)
 
 
 def _periods_in(as_of: date, calendar: FiscalCalendar) -> Callable[[str], list[Period]]:
@@ -275,6 +291,9 @@ def vote_metrics(reading: Reading) -> None:
     tools_of = [{x.value for x in lex.phrases[tuple(compact[s:e])] if x.kind == "metric"}
                 for s, e, _ in found]
     objects = _objects(compact, found, tools_of)
+    for k in list(objects):  # "how did we do on the scorecard": a generic phrase has no object
+        if " ".join(compact[found[k - 1][0]:found[k - 1][1]]) in GENERIC_PHRASES:
+            del objects[k]
     dim_spans = [(s, e) for s, e, _ in lex.find(compact, {"dimension"})]
     for k, (s, e, _) in enumerate(found):
         span = [keep[j] for j in range(s, e)]
@@ -282,8 +301,8 @@ def vote_metrics(reading: Reading) -> None:
         phrase = " ".join(key)
         if s > 0 and compact[s - 1] in SPLIT_CUES and (s, e) in dim_spans:
             continue  # "error rate per integration": a split, though it also names a metric
-        weight = 0.5 if phrase in WEAK_PHRASES else 0.9 if phrase in POPULATION_PHRASES else \
-            float(e - s)
+        weight = 0.5 if phrase in WEAK_PHRASES | GENERIC_PHRASES else 0.9 if \
+            phrase in POPULATION_PHRASES else float(e - s)  # "how did we do on the scorecard"
         for entry in {x.value: x for x in lex.phrases[key] if x.kind == "metric"}.values():
             if k in objects and entry.value not in objects[k]:
                 continue  # "the MAPE of the commit forecast": the forecast is what is measured
@@ -395,7 +414,7 @@ DURATION_OF = {"opportunity_count": "sales_cycle", "bookings": "sales_cycle",
 stage, leads -> minutes to first touch (tools that are durations already are kept)."""
 RATE = re.compile(r"\b(?:rate|rates|ratio|percentage|percent|share|fraction|proportion|odds|"
                   r"likelihood|chance|"
-                  r"how often)\b")
+                  r"how often)\b|\b(?:what|which) %|% of\b")
 RATE_OF = {"pipeline_movement": (("slipped", "pushed_out"), "slipping_deals", "slip_rate")}
 """The rate measure of what is named: a share of the pipeline that slipped is the slip rate
 (measures that are amounts of slipped deals -> the tool and measure of their rate)."""

@@ -255,6 +255,21 @@ def _last_naming(parts: list[Sentence]) -> list[int]:
             and not SIGN_OFF.match(s.text)][-1:]
 
 
+def context_scope(message: str, request: str,
+                  index: EntityIndex) -> tuple[Dimension, str] | None:
+    """The one team, region, territory or person the writer says they deal with in a context
+    sentence ("I'm meeting the EMEA Commercial team tomorrow.") that the request does not
+    name: the answer may be meant for it, or for everyone, and only the writer knows."""
+    found: set[tuple[Dimension, str]] = set()
+    for sentence in sentences(message):
+        if sentence in request or not (PERSONAL.match(sentence) or
+                                       FIRST_PERSON.search(sentence)):
+            continue
+        found |= {(e.dimension, e.label) for e in _matched(sentence, index).entities
+                  if e.dimension in SCOPES | PEOPLE}
+    return found.pop() if len(found) == 1 else None
+
+
 def with_context(request: str, context: list[str], index: EntityIndex,
                  periods: Callable[[str], list[Period]]) -> str | None:
     """The request with the context values and period it refers back to; None when the whole
