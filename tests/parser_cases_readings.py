@@ -369,3 +369,22 @@ CASES += [
     ("show the bookings with renewals stripped", CLARIFY, {}),
     ("what is our revenue recognition rate", CLARIFY, {}),
 ]
+CASES += [
+    # a team the writer says they deal with, which the request does not name: asked
+    ("I'm sitting down with the Enterprise West team on Monday. Show the open pipeline closing "
+     "this quarter.", CLARIFY, {"options": ["Show the open pipeline closing this quarter for "
+                                            "Enterprise West"]}),
+    # the period of another question of the message, when the request names none
+    ("Will we make next quarter's number? What does the capacity gap look like?",
+     "quota_capacity", {"period": ("2027-02-01", "2027-04-30")}),
+    # a generic phrase takes no object: "how did we do on the scorecard"
+    ("how did we do on the scorecard in the third quarter", "scorecard", {}),
+]
+CASES += [
+    # "how big/large ... deals" is the average deal size, whatever words sit between
+    ("how large were the renewal deals we closed in the second half of last year",
+     "avg_deal_size", {"filters": {"deal_type": ["renewal"]}}),
+    # the spread across the reps of each team is the team distribution, not a split by rep
+    ("range of quota attainment across the reps of every team in the third quarter",
+     "team_distribution", {"group_by": ["team"]}),
+]

@@ -93,8 +93,9 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         if not plural and words[pos - 1:pos] and words[pos - 1] in POSSESSIVE and \
                 not before & GROUP_CUES:
             continue  # "the top 3 on his team": the team he runs, not a split by team
-        if dim.value in lexicon().subjects[tool] and not cued and text != "who":
-            continue
+        if dim.value in lexicon().subjects[tool] and (not cued or dim not in TOOLS[tool].group_by) \
+                and text != "who":
+            continue  # "spread of attainment across the reps": what the tool measures over
         if plural and not cued and COUNTED.search(" ".join(words[max(0, pos - 6):pos + 1])):
             continue  # "how many of our reps", "how many calls did the reps make": no split
         if cued or plural or tool == "leaderboard" or text == "who" or direction:

@@ -319,6 +319,8 @@ def vote_metrics(reading: Reading) -> None:
         # only weak words ("sales") or none: a measure only one tool has names the tool ("what
         # was the ROI of each campaign", "how much are we wasting on unused seats")
         for s, e, _ in lex.find(masked(reading), {"measure"}):
+            if all(w in STOPWORDS for w in reading.words[s:e]):
+                continue  # "on average", "median": a statistic of any metric, naming none
             entries = lex.phrases[tuple(reading.words[s:e])]
             tools = {x.tool for x in entries if x.kind == "measure"}
             if len(tools) == 1 and all(x.kind == "measure" for x in entries):  # not "stage"
@@ -423,6 +425,12 @@ COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|b
 """Two values of one dimension named with one of these are compared side by side."""
 
 
+SIZE = re.compile(r"\bhow (?:big|large|sizable|hefty) (?:\w+ ){0,5}?(?:deals?|wins|contracts|"
+                  r"opportunities|opps)\b")
+SIZE_OF = frozenset({"bookings", "opportunity_count", "win_rate", "time_in_stage"})
+"""How big the (won) deals are: their average size, whatever else the words voted for."""
+
+
 def _duration_tool(tool: str, reading: Reading, norm: str) -> str:
     """'How many days ...' asks for the duration of what is named (see DURATION_OF)."""
     if (tool not in DURATION_OF and tool != "time_in_stage") or not DURATION.search(norm):
@@ -441,6 +449,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     tool = prefer or _choose_tool(reading, norm)
     if tool is not None and prefer is None:
         tool = _duration_tool(tool, reading, norm)
+        if tool in SIZE_OF and SIZE.search(norm) and "open" not in norm.split():
+            tool = "avg_deal_size"  # "how big were our new business deals on average"
     if tool is None:
         subject = ", ".join(e.label for e in reading.entities)
         question = (f"What would you like to know about {subject}?" if subject else

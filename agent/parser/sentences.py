@@ -242,9 +242,24 @@ def request_text(question: str, index: EntityIndex,
             chosen.add(k)  # "Team level is fine.", "FY26 please", "Use 45 days as the cutoff."
     if len(chosen) == len(parts):
         return None
-    request = " ".join(parts[k].text for k in sorted(chosen))
+    request = " ".join(parts[k].text for k in sorted(chosen)) + _asked_period(parts, chosen,
+                                                                               periods)
     context = [parts[k].text for k in range(len(parts)) if k not in chosen]
     return with_context(request, context, index, periods)
+
+
+def _asked_period(parts: list[Sentence], chosen: set[int],
+                  periods: Callable[[str], list[Period]]) -> str:
+    """The period of another question of the message, when the request names none: "Can the
+    reps hit next quarter's number? What's the capacity gap?" asks about next quarter."""
+    if any(parts[k].has_period for k in chosen):
+        return ""
+    spans = {(p.start, p.end) for k, s in enumerate(parts) if k not in chosen and s.asks
+             for p in periods(s.text) if (p.end - p.start).days >= 27}
+    if len(spans) != 1:
+        return ""
+    start, end = spans.pop()
+    return f" from {start.isoformat()} to {end.isoformat()}"
 
 
 def _last_naming(parts: list[Sentence]) -> list[int]:
@@ -265,9 +280,25 @@ def context_scope(message: str, request: str,
         if sentence in request or not (PERSONAL.match(sentence) or
                                        FIRST_PERSON.search(sentence)):
             continue
-        found |= {(e.dimension, e.label) for e in _matched(sentence, index).entities
-                  if e.dimension in SCOPES | PEOPLE}
-    return found.pop() if len(found) == 1 else None
+        reading = _matched(sentence, index)
+        found |= {(e.dimension, e.label) for e in reading.entities
+                  if e.dimension in SCOPES | PEOPLE and
+                  set(reading.words[max(0, e.start - 3):e.start]) & DEALING_WITH}
+    if len(found) != 1 or TOPIC_CHANGE.match(request):
+        return None
+    return found.pop()
+
+
+DEALING_WITH = frozenset({"with", "meeting", "meet", "meets", "visiting", "visit", "reviewing",
+                          "review", "coaching", "coach", "prepping", "prep", "preparing",
+                          "seeing", "see", "presenting", "joining", "join", "calling", "call",
+                          "helping", "help", "supporting", "onboarding", "training", "taking",
+                          "covering", "cover", "running", "run", "manage", "managing", "lead",
+                          "leading", "own", "owning", "inherited", "inheriting", "took"})
+"""Words before a value the writer deals with ("meeting the EMEA team", "coaching Ana"), not
+one where something happened ("a rough September in APAC")."""
+TOPIC_CHANGE = re.compile(r"^\W*(?:anyway|anyways|separately|unrelated|on another note|"
+                          r"different question|also unrelated|switching gears)\b", re.I)
 
 
 def with_context(request: str, context: list[str], index: EntityIndex,
