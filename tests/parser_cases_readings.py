@@ -388,3 +388,14 @@ CASES += [
     ("range of quota attainment across the reps of every team in the third quarter",
      "team_distribution", {"group_by": ["team"]}),
 ]
+CASES += [
+    # number words above twelve; a knob only one tool takes names it; "each deal" lists them
+    ("list every open deal in APAC whose last activity was more than thirty days ago",
+     "stale_deals", {"group_by": ["opportunity"], "knobs": {"stale_days": 30},
+                     "filters": {"region": ["APAC"]}}),
+    # "oldest first" is an order, not a top 1
+    ("deals in Commercial untouched for 60 days, oldest first", "stale_deals", {"top": None}),
+    # risk said in everyday words
+    ("which five open deals are most likely to fall apart", "deal_risk",
+     {"group_by": ["opportunity"], "top": 5}),
+]

@@ -58,6 +58,29 @@ date", "deals that do not have an amount", "deals lacking an owner" meet the voc
 "without ..." phrases (which go through the same rewrite)."""
 
 
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+         "seventy": 70, "eighty": 80, "ninety": 90}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9}
+_TEENS = {"thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+          "eighteen": 18, "nineteen": 19}
+_NUMBER_WORDS = re.compile(rf"\b(?:({'|'.join(_TENS)})(?:[\s-]+({'|'.join(_UNITS)}))?|"
+                           rf"({'|'.join(_TEENS)}))\b")
+"""'forty-five days', 'ninety', 'fifteen': written numbers above twelve as digits."""
+
+
+def _number_words(m: re.Match[str]) -> str:
+    if m[3]:
+        return str(_TEENS[m[3]])
+    return str(_TENS[m[1]] + (_UNITS[m[2]] if m[2] else 0))
+
+
+_ORDER_FIRST = re.compile(r"\b(oldest|newest|largest|biggest|smallest|lowest|highest|worst|best|"
+                          r"longest|shortest|slowest|fastest|most|least)\s+first\b")
+"""'Lowest first': an order, not the first one (top 1); 'oldest first' in a list of deals is
+the list's own order (most days first)."""
+
+
 _BARE_Q = re.compile(r"\b(this|last|next|previous|prior|same) q\b")
 """'last q', 'this q': the quarter (not Q3, which stays a fiscal quarter)."""
 
@@ -95,6 +118,12 @@ def _spans(text: str) -> str:
     # the substitutions run only where they can match
     if "wide" in text or "whole" in text or "entire" in text or "across the" in text:
         text = _WHOLE.sub("overall", text)
+    if "ty" in text or "teen" in text:
+        text = _NUMBER_WORDS.sub(_number_words, text)  # "forty five days"
+    if "brand new" in text:
+        text = text.replace("brand new", "new")
+    if " first" in text:
+        text = _ORDER_FIRST.sub(lambda m: "" if m[1] in ("oldest", "newest") else m[1], text)
     if " q" in text:
         text = _BARE_Q.sub(r"\1 quarter", text)
     if "since" in text:

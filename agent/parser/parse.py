@@ -245,6 +245,7 @@ def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityInd
         reading.take(s, e)
     match_entities(reading, index, multiword=True)
     vote_metrics(reading)
+    _vote_knobs(reading)
     drop_gloss_votes(reading, question)  # "landing (bookings plus pipeline ...)": a gloss
     for s, e, entry in lex.find(masked(reading), {"dimension"}):
         reading.dims.append((s, Dimension(entry.value), " ".join(w[s:e])))
@@ -343,6 +344,18 @@ SPLIT_CUES = frozenset({"by", "per", "each"})
 OF_WORDS = frozenset({"of", "the", "our", "a", "an", "this", "that", "these", "those", "its",
                       "their", "for", "using", "on"})
 BINDING = frozenset({"of", "using", "on"})
+
+
+def _vote_knobs(reading: Reading) -> None:
+    """A knob only some tools take names the first of them when no metric phrase speaks up
+    ("open deals whose last touch was over 45 days ago" is the stale-deal cut-off)."""
+    if max(reading.votes.values(), default=0) > 1:
+        return
+    for found in reading.knobs:
+        if found.rule.kind in ("int", "percent"):
+            tool = next(iter(found.rule.names))
+            reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
+            reading.said.setdefault(tool, []).append(found.text)
 
 
 def _objects(compact: list[str], found: list, tools_of: list[set[str]]) -> dict[int, set[str]]:
