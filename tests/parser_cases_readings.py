@@ -399,3 +399,15 @@ CASES += [
     ("which five open deals are most likely to fall apart", "deal_risk",
      {"group_by": ["opportunity"], "top": 5}),
 ]
+CASES += [
+    # a month against the same month a year earlier, however the two are ordered
+    ("bookings in September compared with September last year", "bookings",
+     {"period": ("2026-09-01", "2026-09-30"), "compare": "previous_year"}),
+    # "today" beside a window is where we stand; "against the target" compares no periods
+    ("with the team as it is today, what can we realistically close next quarter against "
+     "the plan", "quota_capacity", {"period": ("2027-02-01", "2027-04-30"), "group_by": []}),
+    # "customers who ..." is a relative clause, not "which rep"; a slip on a word of grammar
+    ("bookings from customers who renewed last quarter", "bookings", {"group_by": []}),
+    ("top 3 teams by win rate, so I can talk to thier managers", "win_rate",
+     {"group_by": ["team"], "top": 3}),
+]

@@ -248,6 +248,8 @@ def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityInd
     _vote_knobs(reading)
     drop_gloss_votes(reading, question)  # "landing (bookings plus pipeline ...)": a gloss
     for s, e, entry in lex.find(masked(reading), {"dimension"}):
+        if w[s:e] == ["who"] and s > 0 and w[s - 1] not in STOPWORDS:
+            continue  # "customers who were paying us": a relative pronoun, not "which rep"
         reading.dims.append((s, Dimension(entry.value), " ".join(w[s:e])))
         reading.take(s, e)
     match_entities(reading, index, multiword=False)
@@ -821,7 +823,7 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
         spans.setdefault((p.start, p.end), p)
     periods = list(spans.values())
     today = [p for p in periods if p.start == p.end == as_of]
-    if len(periods) == 2 and len(today) == 1 and not set(reading.words) & COMPARE_WORDS and \
+    if len(periods) == 2 and len(today) == 1 and not _compares_periods(reading.words) and \
             all(p.end > p.start for p in periods if p is not today[0]):
         # "the reps we have today ... next quarter": today is where we stand, not the window
         periods = [p for p in periods if p is not today[0]]
@@ -855,14 +857,16 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
         return Period(start, end, f"FY{year[1]} {part[1]}")
     compared = bool(set(reading.words) & COMPARE_WORDS)
     if compared:
-        for grain in ("month", "quarter", "year"):
-            if calendar.bucket(first.start, grain).start == first.start and \
-                    calendar.previous(first, grain).start == second.start:
-                reading.compare = "previous_period"
-                return first
-        if first.shifted_years(-1).start == second.start:
-            reading.compare = "previous_year"
-            return first
+        for main, other in ((first, second), (second, first)):  # "October vs October last year"
+            for grain in ("month", "quarter", "year"):
+                if calendar.bucket(main.start, grain).start == main.start and \
+                        calendar.previous(main, grain).start == other.start and \
+                        main.start > other.start:
+                    reading.compare = "previous_period"
+                    return main
+            if main.shifted_years(-1).start == other.start:
+                reading.compare = "previous_year"
+                return main
         return Clarification(
             question=f"I can compare a period with the one before it or with the same period a "
                      f"year earlier; {first.label} and {second.label} are neither. Which one?",
@@ -874,6 +878,17 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     return Clarification(
         question=f"Which period do you mean: {first.label} or {second.label}?",
         options=[first.label, second.label])
+
+
+def _compares_periods(words: list[str]) -> bool:
+    """Whether a comparison word sets a period against another ("vs last year", "compared
+    with @period"), not against a quota or target ("close against the quota target")."""
+    return any(w in COMPARE_WORDS and set(words[k + 1:k + 4]) & PERIOD_MARKS
+               for k, w in enumerate(words))
+
+
+PERIOD_MARKS = frozenset({"@period", "last", "previous", "prior", "same", "year", "quarter",
+                          "month", "period", "yoy", "qoq", "mom"})
 
 
 FORWARD_TOOLS = frozenset({"open_pipeline", "weighted_pipeline", "pipeline_coverage",

@@ -124,6 +124,7 @@ class PeriodParser:
                  r"fall(?!\s+(?:through|apart|behind|short|off|out|into|below|under)\b))"
                  r"(?:\s+(?:of\s+)?" + Y + ")?", self._season),
                 (r"(this|last|next|previous)\s+" + M, self._month_relative),
+                (M + r"\s+(?:of\s+)?(this|last|next|previous|prior)\s+year", self._month_of_year),
                 (r"(?:in|for|during|of|throughout|since|from|to|through|until)\s+" + M + r"\b",
                  self._month_alone),
                 (r"(jan|january|feb|february|mar|march|apr|april|june|july|aug|august|sep|sept|"
@@ -463,6 +464,11 @@ class PeriodParser:
             return self._month(year, month)
         year = self.as_of.year - (1 if month >= self.as_of.month else 0)
         return self._month(year, month)
+
+    def _month_of_year(self, m: re.Match[str]) -> Period:
+        """'October last year': that month of the calendar year before the as-of date's."""
+        shift = {"this": 0, "next": 1}.get(m[2], -1)
+        return self._month(self.as_of.year + shift, MONTHS[m[1]])
 
     def _latest_month(self, month: int) -> Period:
         year = self.as_of.year - (1 if month > self.as_of.month else 0)

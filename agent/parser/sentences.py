@@ -72,8 +72,9 @@ PERIOD_POINTERS = ("that", "those", "same")
 SELF = frozenset({"i am", "this is", "it is", "name is", "am", "is"})
 """Words introducing the writer ("I'm Kofi Taylor", "this is Owen"; "Owen Garcia here")."""
 REFINEMENT_WORDS = 9
-PERSONAL = re.compile(r"^\W*(?:i(?!\.e\b)|we|you|he|she|they|i'll|we'll|i'm|we're|i've|we've)\b",
-                      re.I)
+PERSONAL = re.compile(r"^\W*(?:i(?!\.e\b)|we|you|he|she|they|i'll|we'll|i'm|we're|i've|we've|"
+                      r"(?:need|have|want|going|planning|hoping|trying|got) to|gotta|gonna|"
+                      r"wanna)\b", re.I)
 """A sentence about people ("We will present it in June.") tells what they do, not the
 request."""
 SIGN_OFF = re.compile(r"^\W*(?:thanks|thank you|thx|ty|sorry|cheers|appreciate|much appreciated|"
@@ -125,6 +126,11 @@ EVENT = re.compile(r"\b(?:[\w-]+\s+){1,2}(?:call|calls|meeting|meetings|review|r
 """'commit call', 'pipeline hygiene push': an event named by what it is about."""
 
 
+PURPOSE = re.compile(r",?\s+so (?:that )?(?:i|we) (?:can|could|may|might|will)\b[^.?!;:]*", re.I)
+"""', so I can talk to their managers': what the writer will do with the answer; the people
+named there are the audience, not a split or a filter."""
+
+
 def _writer_clause(m: re.Match[str]) -> str:
     """The clause as a sentence of its own, context the request may point back to ("Before
     our call with the EMEA team, I want the deals they ..."), unless it names a period or a
@@ -139,7 +145,7 @@ def _writer_clause(m: re.Match[str]) -> str:
 def drop_writer_clauses(text: str) -> str:
     """Remove clauses about the writer (WRITER_CLAUSE) and the days of their meetings
     (DAY_EVENT); the text stays when nothing else is."""
-    stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(_writer_clause, text))
+    stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(_writer_clause, PURPOSE.sub("", text)))
     return stripped if stripped.strip() else text
 
 
