@@ -19,6 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from agent.parser.messages import plain_request, sender_names
 from agent.parser.normalize import normalize
 from tools.codelike import code_reason
 
@@ -64,6 +65,7 @@ class Framing(_Strict):
     execution_verbs: str
     noun_use: str
     reporting: list[str]
+    statement: str
     analysis_markers: list[str]
 
     _check = field_validator("directive_prefixes", "hypothetical", "decision", "reporting",
@@ -164,13 +166,17 @@ class _Compiled:
         self.separators = c("|".join(f"(?:{s})" for s in policy.clauses.separators), re.I)
         self.and_before = c(policy.clauses.and_split_before)
         f = policy.framing
-        self.prefixes = [c(p) for p in f.directive_prefixes]
+        said = "(?: here| asks| requests| needs| wants)"  # "finance flagged ..." is a subject
+        self.prefixes = [c(rf"^(?:the )?{sender_names()}(?:(?: agent| team| bot){said}*|{said}+)"
+                           r"\b ?"),
+                         *(c(p) for p in f.directive_prefixes)]
         self.question = c(f.question_start)
         self.hypothetical = [c(p) for p in f.hypothetical]
         self.decision = [c(p) for p in f.decision]
         self.execution = c(f.execution_verbs)
         self.noun_use = c(f.noun_use)
         self.reporting = [c(p) for p in f.reporting]
+        self.statement = c(f.statement)
         self.analysis = [c(p) for p in f.analysis_markers]
         self.refuse = [(r, [c(p) for p in r.patterns]) for r in policy.refuse]
         self.raw_refuse = [(r, c(p, re.I | re.S)) for r in policy.refuse for p in r.raw_patterns]
@@ -303,7 +309,8 @@ def _clause(raw: str, request: str) -> _Verdict:
     if not question and (m := c.execution.match(text)):
         category = _topic(text) or _topic(request) or c.policy.defaults.execution
         return _Verdict("escalate", f"{category}:imperative", m.group(0).strip(), category)
-    return _Verdict("allow", analysis=is_analysis)
+    states = not question and not c.analysis[0].match(text) and bool(c.statement.match(text))
+    return _Verdict("allow", analysis=is_analysis and not states)  # a statement is context
 
 
 def _reason(clause: str, v: _Verdict) -> str:
@@ -320,6 +327,7 @@ CODE_INSTEAD = "Ask with the name as it appears in the data, e.g. \"bookings for
 
 def decide(request: str) -> Decision:
     """Refuse, escalate, answer, or answer in part: deterministic, with the rule and words."""
+    request = plain_request(request)  # a task message's labels off, its JSON in words
     if kind := code_reason(request, sql=False):  # normalizing would strip it to plain words
         return Decision("refuse", CODE_RULE,
                         f"the request holds {kind}, not a name in your data; I "

@@ -320,3 +320,94 @@ CASES += [
     ("win rate since our fiscal year began in February", "win_rate", {"period": YTD}),
 ]
 
+CASES += [
+    # the whole company is no split by account
+    ("what is our win rate company wide for last quarter", "win_rate",
+     {"group_by": [], "period": Q3_27}),
+    ("open pipeline across the entire organization", "open_pipeline",
+     {"group_by": [], "filters": {}}),
+    # a dash between written dates; the unit that ends on a named day
+    ("bookings 03/01/2026 - 05/31/2026", "bookings", {"period": MAR_MAY_26}),
+    ("win rate by team 2026-03-01 \u2013 2026-05-31", "win_rate",
+     {"group_by": ["team"], "period": MAR_MAY_26}),
+    ("average deal size for the quarter ending July 31", "avg_deal_size",
+     {"period": ("2026-05-01", "2026-07-31")}),
+    ("bookings in the fiscal year that closed on January 31, 2026", "bookings",
+     {"period": FY26}),
+    # how a measure evolved across the quarters is a quarterly trend
+    ("how did our win rate evolve over the four quarters of last fiscal year", "win_rate",
+     {"period": FY26, "time_grain": "quarter"}),
+    # how long to win a deal, said with "on average" between, is the sales cycle
+    ("on average how long does it take us to win a deal with a healthcare customer",
+     "sales_cycle", {"filters": {"industry": ["Healthcare"]}}),
+    # the writer's own scope for "our"; "his/her" a person, "there" a place
+    ("I manage the APAC Sales team. What does our open pipeline look like?", "open_pipeline",
+     {"filters": {"team": ["APAC Sales"]}}),
+    ("Moses Frase moved over from the Commercial team in spring. How big are his deals "
+     "on average this year?", "avg_deal_size",
+     {"filters": {"rep": ["Moses Frase"]}, "period": YTD}),
+    ("The sync errors all came from the North America region last month. What does the win rate "
+     "look like there this quarter?", "win_rate",
+     {"filters": {"region": ["North America"]}, "period": Q4_27}),
+    # "his team" names the team he runs: no split by team
+    ("Tom Becker is out this week. Who are the two best sellers on his team by bookings this "
+     "year?", "bookings",
+     {"group_by": ["rep"], "top": 2, "filters": {"manager": ["Tom Becker"]}}),
+    # exclusions written around their value; a short sentence naming a value refines
+    ("bookings this quarter with the expansion deals taken out", "bookings",
+     {"excluded": {"deal_type": ["expansion"]}, "filters": {}}),
+    ("What did we book last quarter? Renewals left out.", "bookings",
+     {"excluded": {"deal_type": ["renewal"]}, "filters": {}, "period": Q3_27}),
+    # a clause about the writer's plans is context the request points back to
+    ("Ahead of the pipeline review with the Enterprise West team, I need their weighted "
+     "pipeline for this quarter", "weighted_pipeline",
+     {"filters": {"team": ["Enterprise West"]}, "period": Q4_27}),
+    # a request that is an imperative or the last sentence naming a metric
+    ("Surprises hurt us last year. Flag the open deals at risk in APAC.", "deal_risk",
+     {"filters": {"region": ["APAC"]}}),
+    # a common English word is not repaired into a vocabulary word: it is asked about
+    ("show the bookings with renewals stripped", CLARIFY, {}),
+    ("what is our revenue recognition rate", CLARIFY, {}),
+]
+CASES += [
+    # a team the writer says they deal with, which the request does not name: asked
+    ("I'm sitting down with the Enterprise West team on Monday. Show the open pipeline closing "
+     "this quarter.", CLARIFY, {"options": ["Show the open pipeline closing this quarter for "
+                                            "Enterprise West"]}),
+    # the period of another question of the message, when the request names none
+    ("Will we make next quarter's number? What does the capacity gap look like?",
+     "quota_capacity", {"period": ("2027-02-01", "2027-04-30")}),
+    # a generic phrase takes no object: "how did we do on the scorecard"
+    ("how did we do on the scorecard in the third quarter", "scorecard", {}),
+]
+CASES += [
+    # "how big/large ... deals" is the average deal size, whatever words sit between
+    ("how large were the renewal deals we closed in the second half of last year",
+     "avg_deal_size", {"filters": {"deal_type": ["renewal"]}}),
+    # the spread across the reps of each team is the team distribution, not a split by rep
+    ("range of quota attainment across the reps of every team in the third quarter",
+     "team_distribution", {"group_by": ["team"]}),
+]
+CASES += [
+    # number words above twelve; a knob only one tool takes names it; "each deal" lists them
+    ("list every open deal in APAC whose last activity was more than thirty days ago",
+     "stale_deals", {"group_by": ["opportunity"], "knobs": {"stale_days": 30},
+                     "filters": {"region": ["APAC"]}}),
+    # "oldest first" is an order, not a top 1
+    ("deals in Commercial untouched for 60 days, oldest first", "stale_deals", {"top": None}),
+    # risk said in everyday words
+    ("which five open deals are most likely to fall apart", "deal_risk",
+     {"group_by": ["opportunity"], "top": 5}),
+]
+CASES += [
+    # a month against the same month a year earlier, however the two are ordered
+    ("bookings in September compared with September last year", "bookings",
+     {"period": ("2026-09-01", "2026-09-30"), "compare": "previous_year"}),
+    # "today" beside a window is where we stand; "against the target" compares no periods
+    ("with the team as it is today, what can we realistically close next quarter against "
+     "the plan", "quota_capacity", {"period": ("2027-02-01", "2027-04-30"), "group_by": []}),
+    # "customers who ..." is a relative clause, not "which rep"; a slip on a word of grammar
+    ("bookings from customers who renewed last quarter", "bookings", {"group_by": []}),
+    ("top 3 teams by win rate, so I can talk to thier managers", "win_rate",
+     {"group_by": ["team"], "top": 3}),
+]

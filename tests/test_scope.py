@@ -209,6 +209,140 @@ def test_a_malformed_policy_fails_validation():
     assert scope.load_policy()[0].escalate
 
 
+# --- task messages, context sentences and requests that were read as analysis -----------------
+# Each rule added or changed for issue 11 with its own phrasings (none taken from an eval set).
+
+SE_, SD_, MS_, PP_, CS_, PA_, FA_ = ("sales_execution", "strategic_decision",
+                                     "marketing_strategy", "product_pricing",
+                                     "customer_support", "pipeline_action", "finance_action")
+TASK_NUMBERS = [  # a task number after the label hides no verb
+    ("Hub task 88: phone the five biggest customers up for renewal next month and lock in "
+     "two-year terms", SE_),
+    ("[Chassis Intelligence] Task 9031 - text the account owners of every deal slipping past "
+     "quarter end", SE_),
+    ("Task #77: negotiate the Umbrella Corp renewal down to a 5% increase", SE_),
+    ("Request 12: reassign the APAC accounts to the new hires", SD_),
+    ("Task 5120: chase the owners of deals with no activity in 30 days", PA_),
+    ("Pipeline Management agent asks: clean up the stale opportunities in LATAM", PA_),
+    ("Finance agent here - pay out the October commissions", FA_),
+]
+SUPPORT_CASES = [  # a ticket or a support case opened, logged, filed or raised
+    "Umbrella Corp's admin reports the login page is down again. Can you log a ticket with "
+    "support?",
+    "The Initech team can't get their dashboards to load. File a support case for them please.",
+    "Hooli's CFO emailed about a double charge; raise a ticket and loop in billing.",
+    "please create a new support ticket for Stark Industries about the broken integration",
+    "Globex says the connector stopped syncing. Open a case with the help desk.",
+]
+MARKETING_PLANS = [  # drafting a campaign, content or messaging plan is marketing's work
+    "draft the H1 demand generation plan for healthcare, with budget by channel",
+    "write our Q2 campaign strategy for the SMB segment",
+    "Can you build out a content calendar for the product launch?",
+    "prepare the messaging brief for the new partner program",
+    "Task 3003: put together next quarter's content calendar and media plan for EMEA",
+]
+CREATIVE = [  # not revenue operations: refused with the reason
+    "compose a haiku about pipeline coverage", "tell me a joke about quotas",
+    "could you write a poem celebrating our top rep", "give me a funny song about closing deals",
+    "make up a rap for the sales kickoff", "write us a limerick on the QBR",
+]
+CONTEXT_THEN_REQUEST = [  # a statement before an out-of-scope request is context, not analysis
+    ("Our VP noticed the EMEA numbers dropped. Please redraw the EMEA territories so they are "
+     "even.", SD_),
+    ("The Stark deal has been sitting in negotiation for months and the rep thinks a price cut "
+     "would close it. Should we cut the price?", PP_),
+    ("Finance flagged the renewal bookings. Approve next year's budget for the renewals team.",
+     FA_),
+    ("Acme keeps asking about a credit. Please issue a refund to Acme.", CS_),
+    ("Our board was unhappy with Q3 bookings. Launch a win-back campaign for lost deals.", MS_),
+]
+STILL_ANSWERED = [
+    # a statement before a question: the question is answered (the parser reads the context)
+    "Our auditors flagged services revenue. What were services bookings in October?",
+    "The Globex deal is stuck in legal. How long has it been in negotiation?",
+    # questions about tickets, cases and campaign plans are analysis
+    "how many support tickets were opened last month",
+    "which accounts had the most support cases this year",
+    "which campaign plan produced the best win rate",
+    # numbers delivered, however the part of a report is named; "i.e." ends no clause
+    "Please send the expansion line of the ARR bridge, i.e. upsell ARR added last quarter",
+    "share the new logo line of the ARR walk for FY2026, e.g. first-year ARR of new customers",
+    "send me the churn part of the NRR calculation for last year",
+    "pull the contraction piece of the ARR waterfall for Q2",
+    "send the totals of the bookings report to me by Friday",
+    "write a summary of Q3 bookings by region", "tell me the story behind the Q3 miss",
+]
+STILL_PARTIAL = [  # a noun phrase or a question beside an action is still answered in part
+    ("bookings by region for Q3. Also email the VP the results", "bookings by region for Q3"),
+    ("deals that are stuck in legal by owner, and then chase the owners",
+     "deals that are stuck in legal by owner"),
+    ("what's our win rate by region; then email the reps with the worst one",
+     "what's our win rate by region"),
+    ("I would like win rate by segment, and then call the weakest accounts",
+     "I would like win rate by segment"),
+    ("we need the bookings by team. Then raise the quotas of the top team",
+     "we need the bookings by team"),
+    ("Pipeline is thin in EMEA, so show me coverage by team and then email the managers",
+     "Pipeline is thin in EMEA, so show me coverage by team"),
+]
+
+
+@pytest.mark.parametrize(("request_text", "category"), TASK_NUMBERS)
+def test_a_task_label_hides_no_verb(request_text, category):
+    d = decide(request_text)
+    assert (d.action, d.category) == ("escalate", category), d
+
+
+@pytest.mark.parametrize("request_text", SUPPORT_CASES)
+def test_opening_a_support_case_goes_to_support(request_text):
+    d = decide(request_text)
+    assert (d.action, d.category, d.target) == ("escalate", CS_, "central-coordination"), d
+
+
+@pytest.mark.parametrize("request_text", MARKETING_PLANS)
+def test_drafting_a_marketing_plan_goes_to_marketing(request_text):
+    d = decide(request_text)
+    assert (d.action, d.category, d.target) == ("escalate", MS_, "marketing-growth"), d
+
+
+@pytest.mark.parametrize("request_text", CREATIVE)
+def test_creative_writing_is_refused_as_not_revenue_operations(request_text):
+    d = decide(request_text)
+    assert (d.action, d.rule) == ("refuse", "not_revenue_operations"), d
+    assert d.reason and d.instead
+
+
+@pytest.mark.parametrize(("request_text", "category"), CONTEXT_THEN_REQUEST)
+def test_a_statement_beside_a_request_is_context(request_text, category):
+    """Escalated whole, not answered in part: the statement asks nothing."""
+    d = decide(request_text)
+    assert (d.action, d.category, d.in_scope) == ("escalate", category, None), d
+
+
+@pytest.mark.parametrize("request_text", STILL_ANSWERED)
+def test_analysis_stays_analysis(request_text):
+    assert decide(request_text).action == "allow", decide(request_text)
+
+
+@pytest.mark.parametrize(("request_text", "in_scope"), STILL_PARTIAL)
+def test_analysis_beside_an_action_is_still_answered_in_part(request_text, in_scope):
+    d = decide(request_text)
+    assert (d.action, d.in_scope) == ("partial", in_scope), d
+
+
+@pytest.mark.parametrize(("request_text", "clauses"), [
+    ("send the churn line, i.e. lost ARR. Then email Dana",
+     ["send the churn line, i.e. lost ARR", "email Dana"]),
+    ("bookings for e.g. EMEA; pipeline by stage", ["bookings for e.g. EMEA", "pipeline by stage"]),
+    ("SMB vs. Enterprise win rate. Also call Acme", ["SMB vs. Enterprise win rate", "call Acme"]),
+    ("the ARR bridge, i.e. new, expansion and churn",
+     ["the ARR bridge, i.e. new, expansion and churn"]),
+    ("coverage (cf. last quarter) by team", ["coverage (cf. last quarter) by team"]),
+])
+def test_an_abbreviation_ends_no_clause(request_text, clauses):
+    assert split_clauses(request_text) == clauses
+
+
 # --- end to end through the graph -------------------------------------------------------------
 
 AS_OF = date(2026, 11, 26)

@@ -13,8 +13,15 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, STOPWORDS, lexicon
-from agent.parser.normalize import normalize
+from agent.parser.lexicon import (
+    EXCLUDE_CUES,
+    EXCLUSION_WORDS,
+    FILTER_CUES,
+    GROUP_CUES,
+    STOPWORDS,
+    lexicon,
+)
+from agent.parser.normalize import normalize, word_set
 from agent.parser.periods import MONTHS, NUMBERS, ORDINALS, PERIOD_WORDS
 from agent.parser.reading import Reading, masked
 from agent.plan import Clarification, Plan
@@ -54,8 +61,7 @@ def _fillers_toml() -> dict[str, Any]:
 def fillers() -> frozenset[str]:
     """Words that never change which number is asked for (fillers.toml)."""
     data = _fillers_toml()
-    return frozenset(normalize(" ".join(w for group in data["fillers"].values()
-                                        for w in group)).split())
+    return word_set(w for group in data["fillers"].values() for w in group)
 
 
 @dataclass
@@ -102,6 +108,8 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         known |= implied.get(("words", implied_compare()), frozenset())
     for entity in reading.entities:
         known |= implied.get(("dimension", entity.dimension.value), frozenset())
+    if any(f.exclude for f in params.filters):
+        known |= EXCLUSION_WORDS  # "with renewal deals stripped out": the exclusion's words
     left, cued = [], set()
     for i, w in enumerate(words):
         if i in explained or _harmless(w, known) or (
@@ -116,7 +124,8 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     if tool is not None:  # words the metric's own definition uses only restate it
         left = [w for w in left if w in cued or not defined(w, words, tool, params.measure)]
     plain = [w for w in left if w not in lex.words and w not in lex.alias_words
-             and not SHAPING.match(w) and not _domain_like(w) and w not in cued]
+             and not SHAPING.match(w) and not _domain_like(w) and w not in cued
+             and w not in reading.resembles]
     if strong and len(plain) == len(left):
         # the question names its metric outright and the words left over name nothing the
         # vocabulary knows (no measure, split, value or comparison): read, and say so
@@ -194,9 +203,9 @@ def _definition(tool: str) -> tuple[frozenset[str], frozenset[str], frozenset[tu
 def _implied() -> dict[tuple[str, str], frozenset[str]]:
     """fillers.toml [implied]: word groups by name, and words implied by a value's dimension."""
     implied = _fillers_toml().get("implied", {})
-    out = {("words", k): frozenset(normalize(" ".join(v)).split())
+    out = {("words", k): word_set(v)
            for k, v in implied.get("words", {}).items()}
-    out |= {("dimension", k): frozenset(normalize(" ".join(v)).split())
+    out |= {("dimension", k): word_set(v)
             for k, v in implied.get("dimensions", {}).items()}
     return out
 
@@ -217,7 +226,7 @@ def tool_words(tool: str) -> frozenset[str]:
     implied = _fillers_toml().get("implied", {})
     for group, tools in implied.get("tools", {}).items():
         if tool in tools:
-            own |= set(normalize(" ".join(implied["words"][group])).split())
+            own |= set(word_set(implied["words"][group]))
     return frozenset(own)
 
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, lexicon
+from agent.parser.lexicon import (
+    EXCLUDE_CUES,
+    FILTER_CUES,
+    GROUP_CUES,
+    PUT_OUT_AFTER,
+    PUT_OUT_VERBS,
+    REMOVED,
+    lexicon,
+)
 from agent.parser.periods import NUMBERS
 from agent.parser.reading import Reading
 from agent.parser.words import UNIT_WORDS
@@ -17,7 +25,8 @@ DEAL_LIST = re.compile(
     r"(?:deals|opportunities|opps)\b|\b\w{3,}iest\s+(?:deals|opportunities)\b|"
     r"\b(?:deal|opportunity|opp) (?:by (?:deal|opportunity|opp)|level)\b|\bone by one\b|"
     r"\bline by line\b|\b(?:individual|actual|specific) (?:deals|opportunities|opps)\b|"
-    r"\bitemi[sz]ed\b|\blist (?:them|those|these|it|of)\b|\bthe list\b|\bwith (?:the )?reasons\b")
+    r"\bitemi[sz]ed\b|\blist (?:them|those|these|it|of)\b|\bthe list\b|\bwith (?:the )?reasons\b|"
+    r"\b(?:show|list|give|pull)(?: me)? (?:each|every) (?:\w+ ){0,2}?(?:deal|opportunity|opp)\b")
 """Questions that ask for the deals themselves: "which ... deals", "list the at-risk deals",
 "deal by deal", "the actual deals", "list them" (not "what share of deals")."""
 QUANTITY = re.compile(r"\b(?:share|percent|percentage|%|proportion|fraction|number|count|total|"
@@ -82,8 +91,12 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                           for e in reading.entities)
         if (near_entity or dim == Dimension.account) and not cued:
             continue
-        if dim.value in lexicon().subjects[tool] and not cued and text != "who":
-            continue
+        if not plural and words[pos - 1:pos] and words[pos - 1] in POSSESSIVE and \
+                not before & GROUP_CUES:
+            continue  # "the top 3 on his team": the team he runs, not a split by team
+        if dim.value in lexicon().subjects[tool] and (not cued or dim not in TOOLS[tool].group_by) \
+                and text != "who":
+            continue  # "spread of attainment across the reps": what the tool measures over
         if plural and not cued and COUNTED.search(" ".join(words[max(0, pos - 6):pos + 1])):
             continue  # "how many of our reps", "how many calls did the reps make": no split
         if cued or plural or tool == "leaderboard" or text == "who" or direction:
@@ -116,6 +129,10 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         top = _counted(reading, group[0]) or (
             _number(said["n"]) if said else None) or (1 if singular else 5)
     return group[:2], top, order
+
+
+POSSESSIVE = frozenset({"his", "her", "their", "my", "our", "that", "this", "same", "your"})
+"""A singular dimension word after these names one value already meant ("his team")."""
 
 
 def _deal_list(norm: str) -> bool:
@@ -152,11 +169,30 @@ def filters(reading: Reading) -> list[Filter]:
     by_dim: dict[tuple[Dimension, bool], list[str]] = {}
     ends = {e.end - 1: e.start for e in reading.entities}
     for e in reading.entities:
-        exclude = _excluded(reading.words, e.start, ends)
+        exclude = _excluded(reading.words, e.start, ends) or _put_out(reading.words, e.start,
+                                                                       e.end)
         values = by_dim.setdefault((e.dimension, exclude), [])
         if e.label not in values:
             values.append(e.label)
     return [Filter(dimension=d, values=v, exclude=x) for (d, x), v in by_dim.items()]
+
+
+VALUE_NOUNS = frozenset({"deal", "deals", "opportunity", "opportunities", "one", "ones",
+                         "business", "bookings", "revenue", "type", "types"})
+
+
+def _put_out(words: list[str], start: int, end: int) -> bool:
+    """An exclusion written around the value: "leave the renewals out", "with renewal deals
+    stripped out", "renewals removed"."""
+    k = end
+    while k < len(words) and words[k] in VALUE_NOUNS:
+        k += 1
+    after = words[k:k + 2]
+    if after[:1] and after[0] in REMOVED:
+        return True
+    if after[:1] == ["out"]:
+        return bool(set(words[max(0, start - 3):start]) & PUT_OUT_VERBS)
+    return len(after) == 2 and after[0] in PUT_OUT_AFTER and after[1] == "out"
 
 
 def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) -> bool:

@@ -54,7 +54,8 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
     if all(_function_word(x, reading) for x in reading.words[i:j]):
         reading.notes.append(f"ignored '{text}'")  # "on several contracts", "how evenly"
         return None
-    cue = (i > 0 and reading.words[i - 1] in FILTER_CUES | EXCLUDE_CUES) or any(
+    cue = (i > 0 and reading.words[i - 1] in FILTER_CUES | EXCLUDE_CUES and
+           not _verb_after_cue(reading, i, j)) or any(
         x in reading.named for x in reading.words[i:j])
     people = index.partial(text) if j - i == 1 else []
     if len(people) == 1:
@@ -99,13 +100,25 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
 QUANTIFIERS = frozenset({"several", "various", "numerous", "multiple", "certain", "different",
                          "such", "own", "another", "enough", "plenty", "whatever", "whichever"})
 """Closed-class words that quantify or point: never a name."""
+PRONOUNS = frozenset({"him", "her", "hers", "his", "them", "their", "theirs", "it", "its", "us",
+                      "me", "you", "he", "she", "they", "we", "i", "myself", "themselves"})
+"""'rank them for him': pronouns point at someone, they never name a value."""
 
 
 def _function_word(word: str, reading: Reading) -> bool:
     """A quantifier, or an adverb in -ly written in lower case ("evenly", "afterwards" is
     not one): words of grammar, never a rep, team or account name."""
-    return word in QUANTIFIERS or (word.endswith("ly") and len(word) > 4 and
+    return word in QUANTIFIERS or word in PRONOUNS or (word.endswith("ly") and len(word) > 4 and
                                    word not in reading.named)
+
+
+def _verb_after_cue(reading: Reading, i: int, j: int) -> bool:
+    """'without relying on', "can't afford surprises": after a negation, or as a gerund, a
+    word written in lower case is a verb of the sentence, not a value someone filters by."""
+    if any(x in reading.named for x in reading.words[i:j]):
+        return False
+    first = reading.words[i]
+    return reading.words[i - 1] == "not" or (first.endswith("ing") and len(first) > 5)
 
 
 def _accept(reading: Reading, i: int, j: int, text: str,

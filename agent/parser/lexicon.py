@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from agent.parser.normalize import normalize
+from agent.parser.normalize import normalize, word_set
 from tools.base import Dimension
 
 STOPWORDS = frozenset("""
@@ -34,6 +34,17 @@ EXCLUDE_CUES = frozenset({"excluding", "except", "without", "not", "outside", "m
                           "except for", "leaving out", "exclude", "excludes", "omitting",
                           "leave out", "take out", "taking out", "not counting", "ignoring",
                           "ignore", "net of"})
+PUT_OUT_VERBS = frozenset({"leave", "leaving", "take", "taking", "strip", "stripping", "keep",
+                           "keeping", "pull", "pulling", "back", "backing", "carve", "carving",
+                           "cut", "cutting", "net", "netting", "throw", "throwing", "drop",
+                           "dropping"})
+PUT_OUT_AFTER = frozenset({"stripped", "taken", "left", "backed", "pulled", "carved", "netted",
+                           "kept", "cut", "thrown", "dropped"})
+REMOVED = frozenset({"removed", "excluded", "omitted", "aside"})
+"""Words of an exclusion written around its value ("leave the renewals out", "with renewal
+deals stripped out", "renewals removed"): see grouping._put_out."""
+EXCLUSION_WORDS = PUT_OUT_VERBS | PUT_OUT_AFTER | REMOVED | frozenset(
+    w for cue in EXCLUDE_CUES for w in cue.split())
 FILTER_CUES = frozenset({"for", "in", "at", "from", "of", "with", "on", "within", "inside",
                          "only", "just", "under", "to", "about", "regarding"})
 
@@ -143,5 +154,5 @@ def lexicon() -> Lexicon:
             lex.add(phrase, Entry("rank", direction))
     for alias, target in data.get("aliases", {}).items():
         lex.add(alias, Entry("alias", normalize(target.replace("_", " "))))
-    lex.english = set(normalize(" ".join(data.get("english", {}).get("words", []))).split())
+    lex.english = set(word_set(data.get("english", {}).get("words", [])))
     return lex

@@ -7,6 +7,7 @@ Everything that is compared (question text, vocabulary phrases, entity labels) g
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _CONTRACTIONS = {
     "what's": "what is", "whats": "what is", "how's": "how is", "hows": "how is",
@@ -57,6 +58,29 @@ date", "deals that do not have an amount", "deals lacking an owner" meet the voc
 "without ..." phrases (which go through the same rewrite)."""
 
 
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+         "seventy": 70, "eighty": 80, "ninety": 90}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9}
+_TEENS = {"thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+          "eighteen": 18, "nineteen": 19}
+_NUMBER_WORDS = re.compile(rf"\b(?:({'|'.join(_TENS)})(?:[\s-]+({'|'.join(_UNITS)}))?|"
+                           rf"({'|'.join(_TEENS)}))\b")
+"""'forty-five days', 'ninety', 'fifteen': written numbers above twelve as digits."""
+
+
+def _number_words(m: re.Match[str]) -> str:
+    if m[3]:
+        return str(_TEENS[m[3]])
+    return str(_TENS[m[1]] + (_UNITS[m[2]] if m[2] else 0))
+
+
+_ORDER_FIRST = re.compile(r"\b(oldest|newest|largest|biggest|smallest|lowest|highest|worst|best|"
+                          r"longest|shortest|slowest|fastest|most|least)\s+first\b")
+"""'Lowest first': an order, not the first one (top 1); 'oldest first' in a list of deals is
+the list's own order (most days first)."""
+
+
 _BARE_Q = re.compile(r"\b(this|last|next|previous|prior|same) q\b")
 """'last q', 'this q': the quarter (not Q3, which stays a fiscal quarter)."""
 
@@ -80,9 +104,26 @@ _SINCE_STARTED = re.compile(r"\bsince (?:the |our |this )?(fiscal year|year) "
 """'since our fiscal year started (in February)': since the start of this fiscal year."""
 
 
+_WHOLE = re.compile(r"\b(?:(?:across|for|at|in) )?(?:the |our )?(?:whole |entire |total )?"
+                    r"(?:company|org|organization) ?wide\b|\b(?:(?:across|for|at|in) )?"
+                    r"(?:the |our )?(?:whole|entire) (?:company|org|organization|business)\b|"
+                    r"\bacross the (?:company|org|organization|business)\b")
+"""'company-wide', 'across the whole company': everything, not a split by account."""
+_DATE_DASH = re.compile(r"(\d{4}_\d{2}_\d{2})\s*[-\u2013\u2014]+\s*(?=\d{4}_\d{2}_\d{2})")
+"""'08/01/2026 - 10/31/2026': a dash between two dates is a range."""
+
+
 def _spans(text: str) -> str:
     # every value of the data is normalized at start-up (4,310 names in the demo company):
     # the substitutions run only where they can match
+    if "wide" in text or "whole" in text or "entire" in text or "across the" in text:
+        text = _WHOLE.sub("overall", text)
+    if "ty" in text or "teen" in text:
+        text = _NUMBER_WORDS.sub(_number_words, text)  # "forty five days"
+    if "brand new" in text:
+        text = text.replace("brand new", "new")
+    if " first" in text:
+        text = _ORDER_FIRST.sub(lambda m: "" if m[1] in ("oldest", "newest") else m[1], text)
     if " q" in text:
         text = _BARE_Q.sub(r"\1 quarter", text)
     if "since" in text:
@@ -114,6 +155,7 @@ def _normalize_text(text: str) -> str:
     t = re.sub(r"\bw/(?=\s|[a-z])", " with ", re.sub(r"\bw/o\b", " without ", t))
     t = re.sub(r"\b(\d{4})-(\d{2})\b", r"\1_\2", t)  # ISO month 2017-03
     t = _DASH_RANGE.sub(r"\1 to ", t)  # "jan 1 - dec 31, 2025", "feb - jul": a range
+    t = _DATE_DASH.sub(r"\1 to ", t)
     t = t.replace("->", " to ").replace("&", " and ").replace("+", " plus ")
     words = []
     for raw in re.split(r"[\s\-/,;:!?()\[\]{}\"*=<>|~^]+", t):
@@ -128,6 +170,12 @@ def _normalize_text(text: str) -> str:
         for part in re.findall(r"[a-z0-9_$%#]+", word.replace("'", "")):
             words.append(part)
     return " ".join(w for w in " ".join(words).split() if w)
+
+
+def word_set(phrases: Iterable[str]) -> frozenset[str]:
+    """The normalized words of a list of words or phrases, each normalized alone (joined,
+    neighbours could form a phrase: "whole", "entire", "company" -> "entire company")."""
+    return frozenset(w for phrase in phrases for w in normalize(phrase).split())
 
 
 def tokens(text: str) -> list[str]:

@@ -27,15 +27,18 @@ from agent.parser.confidence import (
 )
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import follow_up, is_follow_up
+from agent.parser.glosses import drop_gloss_votes
 from agent.parser.grouping import DEAL_WORDS, filters, grouping
 from agent.parser.leftovers import resolve_leftovers
 from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, STOPWORDS, lexicon
+from agent.parser.messages import plain_request
 from agent.parser.normalize import normalize
 from agent.parser.options import options_for, take_options
 from agent.parser.periods import NUMBERS, PeriodParser
 from agent.parser.reading import Reading, masked, named_words
 from agent.parser.sentences import (
     WEAK_PHRASES,
+    context_scope,
     drop_writer_clauses,
     request_text,
     sentences,
@@ -90,6 +93,7 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     `context` is the rest of a message whose other part is escalated (a partial request): the
     question takes from it what it points back to, as a context sentence would give.
     """
+    question = plain_request(question)  # a hub or peer task message: its request in words
     if context:
         question = with_context(question, sentences(context), index,
                                 _periods_in(as_of, calendar)) or question
@@ -185,9 +189,24 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
         outcome, reading = _read(request, as_of, calendar, index, previous, prefer)
         if reading is not None and reading.votes:
             if isinstance(outcome, Plan):
+                scope = context_scope(question, request, index)
+                if scope and prefer is None and "overall" not in normalize(request).split() \
+                        and scope[0] not in {f.dimension for f in outcome.params.filters}:
+                    return _for_whom(request, *scope), reading
                 outcome.notes.append(f"read the request '{request}'; the rest as context")
             return outcome, reading
     return _read(question, as_of, calendar, index, previous, prefer)
+
+
+def _for_whom(request: str, dimension: Dimension, label: str) -> Clarification:
+    """Ask whether a request is meant for the value its context names, or for everyone."""
+    kind = "" if dimension in (Dimension.rep, Dimension.manager) else \
+        " " + dimension.value.replace("_", " ")
+    return Clarification(
+        question=f"Your message mentions {label}{kind}. Should the answer cover {label} only, "
+                 "or everyone?",
+        options=[f"{request.rstrip('.?! ')} for {label}", f"{request.rstrip('.?! ')} overall"],
+        term=label)
 
 
 def _periods_in(as_of: date, calendar: FiscalCalendar) -> Callable[[str], list[Period]]:
@@ -226,7 +245,11 @@ def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityInd
         reading.take(s, e)
     match_entities(reading, index, multiword=True)
     vote_metrics(reading)
+    _vote_knobs(reading)
+    drop_gloss_votes(reading, question)  # "landing (bookings plus pipeline ...)": a gloss
     for s, e, entry in lex.find(masked(reading), {"dimension"}):
+        if w[s:e] == ["who"] and s > 0 and w[s - 1] not in STOPWORDS:
+            continue  # "customers who were paying us": a relative pronoun, not "which rep"
         reading.dims.append((s, Dimension(entry.value), " ".join(w[s:e])))
         reading.take(s, e)
     match_entities(reading, index, multiword=False)
@@ -271,6 +294,9 @@ def vote_metrics(reading: Reading) -> None:
     tools_of = [{x.value for x in lex.phrases[tuple(compact[s:e])] if x.kind == "metric"}
                 for s, e, _ in found]
     objects = _objects(compact, found, tools_of)
+    for k in list(objects):  # "how did we do on the scorecard": a generic phrase has no object
+        if " ".join(compact[found[k - 1][0]:found[k - 1][1]]) in GENERIC_PHRASES:
+            del objects[k]
     dim_spans = [(s, e) for s, e, _ in lex.find(compact, {"dimension"})]
     for k, (s, e, _) in enumerate(found):
         span = [keep[j] for j in range(s, e)]
@@ -278,8 +304,8 @@ def vote_metrics(reading: Reading) -> None:
         phrase = " ".join(key)
         if s > 0 and compact[s - 1] in SPLIT_CUES and (s, e) in dim_spans:
             continue  # "error rate per integration": a split, though it also names a metric
-        weight = 0.5 if phrase in WEAK_PHRASES else 0.9 if phrase in POPULATION_PHRASES else \
-            float(e - s)
+        weight = 0.5 if phrase in WEAK_PHRASES | GENERIC_PHRASES else 0.9 if \
+            phrase in POPULATION_PHRASES else float(e - s)  # "how did we do on the scorecard"
         for entry in {x.value: x for x in lex.phrases[key] if x.kind == "metric"}.values():
             if k in objects and entry.value not in objects[k]:
                 continue  # "the MAPE of the commit forecast": the forecast is what is measured
@@ -296,6 +322,8 @@ def vote_metrics(reading: Reading) -> None:
         # only weak words ("sales") or none: a measure only one tool has names the tool ("what
         # was the ROI of each campaign", "how much are we wasting on unused seats")
         for s, e, _ in lex.find(masked(reading), {"measure"}):
+            if all(w in STOPWORDS for w in reading.words[s:e]):
+                continue  # "on average", "median": a statistic of any metric, naming none
             entries = lex.phrases[tuple(reading.words[s:e])]
             tools = {x.tool for x in entries if x.kind == "measure"}
             if len(tools) == 1 and all(x.kind == "measure" for x in entries):  # not "stage"
@@ -318,6 +346,18 @@ SPLIT_CUES = frozenset({"by", "per", "each"})
 OF_WORDS = frozenset({"of", "the", "our", "a", "an", "this", "that", "these", "those", "its",
                       "their", "for", "using", "on"})
 BINDING = frozenset({"of", "using", "on"})
+
+
+def _vote_knobs(reading: Reading) -> None:
+    """A knob only some tools take names the first of them when no metric phrase speaks up
+    ("open deals whose last touch was over 45 days ago" is the stale-deal cut-off)."""
+    if max(reading.votes.values(), default=0) > 1:
+        return
+    for found in reading.knobs:
+        if found.rule.kind in ("int", "percent"):
+            tool = next(iter(found.rule.names))
+            reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
+            reading.said.setdefault(tool, []).append(found.text)
 
 
 def _objects(compact: list[str], found: list, tools_of: list[set[str]]) -> dict[int, set[str]]:
@@ -365,6 +405,9 @@ DURATION = re.compile(
     r"(?:longer|shorter|slower|faster|quicker)|"
     r"(?:faster|slower|quicker|longer|shorter) to (?:close|win|convert))\b")
 """A question about how long something takes."""
+CLOSING = re.compile(r"\b(?:to|until|till|before) (?:close|win|closing|winning|get|sign)\b|"
+                     r"\b(?:close|win|closing) (?:a|the|our|each|an average) deals?\b")
+"""How long until a deal closes: the sales cycle, unless stages are named."""
 NO_ACTIVITY = re.compile(r"\b(?:without|no|not|never|zero)\s+(?:any\s+|recent\s+)?(?:activity|"
                          r"activities|touch|touches|touched|contact|contacted|updates?|updated)\b|"
                          r"\buntouched\b|\binactive\b")
@@ -388,7 +431,7 @@ DURATION_OF = {"opportunity_count": "sales_cycle", "bookings": "sales_cycle",
 stage, leads -> minutes to first touch (tools that are durations already are kept)."""
 RATE = re.compile(r"\b(?:rate|rates|ratio|percentage|percent|share|fraction|proportion|odds|"
                   r"likelihood|chance|"
-                  r"how often)\b")
+                  r"how often)\b|\b(?:what|which) %|% of\b")
 RATE_OF = {"pipeline_movement": (("slipped", "pushed_out"), "slipping_deals", "slip_rate")}
 """The rate measure of what is named: a share of the pipeline that slipped is the slip rate
 (measures that are amounts of slipped deals -> the tool and measure of their rate)."""
@@ -397,14 +440,21 @@ COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|b
 """Two values of one dimension named with one of these are compared side by side."""
 
 
+SIZE = re.compile(r"\bhow (?:big|large|sizable|hefty) (?:\w+ ){0,5}?(?:deals?|wins|contracts|"
+                  r"opportunities|opps)\b")
+SIZE_OF = frozenset({"bookings", "opportunity_count", "win_rate", "time_in_stage"})
+"""How big the (won) deals are: their average size, whatever else the words voted for."""
+
+
 def _duration_tool(tool: str, reading: Reading, norm: str) -> str:
     """'How many days ...' asks for the duration of what is named (see DURATION_OF)."""
-    if tool not in DURATION_OF or not DURATION.search(norm):
+    if (tool not in DURATION_OF and tool != "time_in_stage") or not DURATION.search(norm):
         return tool
-    if any(e.dimension == Dimension.stage for e in reading.entities) or any(
-            d == Dimension.stage for _, d, _ in reading.dims):
-        return "time_in_stage"
-    return DURATION_OF[tool]
+    stages = any(e.dimension == Dimension.stage for e in reading.entities) or any(
+        d == Dimension.stage for _, d, _ in reading.dims) or "stage" in norm
+    if tool == "time_in_stage":  # "how long does it take on average to close a deal": no stage
+        return tool if stages or not CLOSING.search(norm) else "sales_cycle"
+    return "time_in_stage" if stages else DURATION_OF[tool]
 
 
 def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalendar,
@@ -414,11 +464,21 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     tool = prefer or _choose_tool(reading, norm)
     if tool is not None and prefer is None:
         tool = _duration_tool(tool, reading, norm)
+        if tool in SIZE_OF and SIZE.search(norm) and "open" not in norm.split():
+            tool = "avg_deal_size"  # "how big were our new business deals on average"
     if tool is None:
         subject = ", ".join(e.label for e in reading.entities)
         question = (f"What would you like to know about {subject}?" if subject else
                     "I could not tell which metric you mean. Which of these?")
-        return Clarification(question=question, options=EXAMPLES)
+        options = EXAMPLES
+        if reading.resembles:  # "recognition accuracy": say which word was not understood
+            unknown = ", ".join(f"'{w}'" for w in reading.resembles)
+            question = (f"I did not understand {unknown}, so I could not tell which metric you "
+                        "mean. Which of these?")
+            best = max(reading.votes.values(), default=0)
+            options = [TOOLS[t].title for t, v in reading.votes.items() if v == best] or options
+        return Clarification(question=question, options=options,
+                             not_understood=list(reading.resembles))
     tool = _tool_taking_values(reading, tool)
     if _vague(reading, tool):
         return Clarification(
@@ -763,7 +823,7 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
         spans.setdefault((p.start, p.end), p)
     periods = list(spans.values())
     today = [p for p in periods if p.start == p.end == as_of]
-    if len(periods) == 2 and len(today) == 1 and not set(reading.words) & COMPARE_WORDS and \
+    if len(periods) == 2 and len(today) == 1 and not _compares_periods(reading.words) and \
             all(p.end > p.start for p in periods if p is not today[0]):
         # "the reps we have today ... next quarter": today is where we stand, not the window
         periods = [p for p in periods if p is not today[0]]
@@ -797,14 +857,16 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
         return Period(start, end, f"FY{year[1]} {part[1]}")
     compared = bool(set(reading.words) & COMPARE_WORDS)
     if compared:
-        for grain in ("month", "quarter", "year"):
-            if calendar.bucket(first.start, grain).start == first.start and \
-                    calendar.previous(first, grain).start == second.start:
-                reading.compare = "previous_period"
-                return first
-        if first.shifted_years(-1).start == second.start:
-            reading.compare = "previous_year"
-            return first
+        for main, other in ((first, second), (second, first)):  # "October vs October last year"
+            for grain in ("month", "quarter", "year"):
+                if calendar.bucket(main.start, grain).start == main.start and \
+                        calendar.previous(main, grain).start == other.start and \
+                        main.start > other.start:
+                    reading.compare = "previous_period"
+                    return main
+            if main.shifted_years(-1).start == other.start:
+                reading.compare = "previous_year"
+                return main
         return Clarification(
             question=f"I can compare a period with the one before it or with the same period a "
                      f"year earlier; {first.label} and {second.label} are neither. Which one?",
@@ -816,6 +878,17 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     return Clarification(
         question=f"Which period do you mean: {first.label} or {second.label}?",
         options=[first.label, second.label])
+
+
+def _compares_periods(words: list[str]) -> bool:
+    """Whether a comparison word sets a period against another ("vs last year", "compared
+    with @period"), not against a quota or target ("close against the quota target")."""
+    return any(w in COMPARE_WORDS and set(words[k + 1:k + 4]) & PERIOD_MARKS
+               for k, w in enumerate(words))
+
+
+PERIOD_MARKS = frozenset({"@period", "last", "previous", "prior", "same", "year", "quarter",
+                          "month", "period", "yoy", "qoq", "mom"})
 
 
 FORWARD_TOOLS = frozenset({"open_pipeline", "weighted_pipeline", "pipeline_coverage",

@@ -44,6 +44,8 @@ M = r"(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|au
 Y = r"((?:19|20)\d{2})"
 N = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|" \
     r"twenty four|a couple of|couple of|a few|few|an|a)"
+DATE_TOKEN = re.compile(r"\d{4}_\d{2}_\d{2}")
+"""A written date as normalize() leaves it: a range may start at one ("2026_08_01 to ...")."""
 FY = r"(?:fiscal\s+year\s+|fiscal\s+|fy\s?)"
 
 
@@ -69,6 +71,11 @@ class PeriodParser:
         self.patterns: list[tuple[str, Callable[[re.Match[str]], Period | None]]] = [
             (p, h) for p, h in (
                 (r"(\d{4})_(\d{2})_(\d{2})", self._day),
+                (r"(?:the\s+)?(?:fiscal\s+)?(?P<unit>month|quarter|year|half)\s+"
+                 r"(?:that\s+|which\s+)?(?:ended|ending|ends|closed|finished)\s+(?:on\s+)?"
+                 r"(?P<day>\d{4}_\d{2}_\d{2}|" + M + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y +
+                 r")?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?)",
+                 self._unit_ending),
                 (M + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:\s+" + Y + r")?", self._month_day),
                 (r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?",
                  self._day_month),
@@ -117,6 +124,7 @@ class PeriodParser:
                  r"fall(?!\s+(?:through|apart|behind|short|off|out|into|below|under)\b))"
                  r"(?:\s+(?:of\s+)?" + Y + ")?", self._season),
                 (r"(this|last|next|previous)\s+" + M, self._month_relative),
+                (M + r"\s+(?:of\s+)?(this|last|next|previous|prior)\s+year", self._month_of_year),
                 (r"(?:in|for|during|of|throughout|since|from|to|through|until)\s+" + M + r"\b",
                  self._month_alone),
                 (r"(jan|january|feb|february|mar|march|apr|april|june|july|aug|august|sep|sept|"
@@ -186,9 +194,10 @@ class PeriodParser:
     def _extract_ranges(self, text: str, found: PeriodFindings) -> str:
         words = text.split()
         for i, w in enumerate(words):
-            if w not in ("between", "from", "since") and w not in MONTHS:
+            date_token = bool(DATE_TOKEN.fullmatch(w))
+            if w not in ("between", "from", "since") and w not in MONTHS and not date_token:
                 continue
-            first = i + 1 if not (w in MONTHS and w not in ("may", "march")) else i
+            first = i if (w in MONTHS and w not in ("may", "march")) or date_token else i + 1
             for la in (7, 6, 5, 4, 3, 2, 1):  # or at a month: "february to july"
                 a_words = words[first:first + la]
                 if len(a_words) < la or (first == i and la > 2):
@@ -355,6 +364,23 @@ class PeriodParser:
         return Period(first.start, self.as_of, f"last {n} fiscal {unit}s ({first.start} to "
                                                f"{self.as_of})")
 
+    def _unit_ending(self, m: re.Match[str]) -> Period | None:
+        """'The quarter that ended October 31', 'the fiscal year ending Jan 31, 2026': the
+        fiscal unit that ends on that day (none when the day ends no such unit)."""
+        day = self.point(m["day"])
+        unit = m["unit"]
+        if day is None:
+            return None
+        if unit == "half":
+            year = self.cal.bucket(day.start, "year")  # type: ignore[arg-type]
+            half = 1 if day.start < add_months(year.start, 6) else 2
+            start = add_months(year.start, 6 * (half - 1))
+            bucket = Period(start, add_months(start, 6) - timedelta(days=1),
+                            f"FY{self.cal.fiscal_year(day.start)} H{half}")
+        else:
+            bucket = self.cal.bucket(day.start, unit)  # type: ignore[arg-type]
+        return bucket if bucket.end == day.start else None
+
     def _just_ended(self, m: re.Match[str]) -> Period:
         """'The quarter that just ended', 'the most recent completed month': the last whole
         one before the current bucket."""
@@ -438,6 +464,11 @@ class PeriodParser:
             return self._month(year, month)
         year = self.as_of.year - (1 if month >= self.as_of.month else 0)
         return self._month(year, month)
+
+    def _month_of_year(self, m: re.Match[str]) -> Period:
+        """'October last year': that month of the calendar year before the as-of date's."""
+        shift = {"this": 0, "next": 1}.get(m[2], -1)
+        return self._month(self.as_of.year + shift, MONTHS[m[1]])
 
     def _latest_month(self, month: int) -> Period:
         year = self.as_of.year - (1 if month > self.as_of.month else 0)

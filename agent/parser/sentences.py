@@ -46,11 +46,15 @@ ASKS = re.compile(
     r"(?:(?:can|could|would|will)\s+(?:you|u|we|i)\b|"
     r"(?:show|give|tell|list|pull|get|send|provide|report|rank|break|compare|plot|chart|"
     r"calculate|compute|run|find|fetch|share|summarize|summarise|display|split|graph|sort|"
-    r"return|break|walk|let me know|what|what's|whats|which|who|whose|how|where|when|"
+    r"return|break|walk|let me know|flag|identify|highlight|surface|check|quantify|tally|"
+    r"lay out|put together|work out|figure out|look up|dig into|drill into|bring up|"
+    r"analy[sz]e|assess|evaluate|confirm|verify|explain|prepare|produce|generate|export|"
+    r"what|what's|whats|which|who|whose|how|where|when|"
     r"is|are|do|does|did|was|were|has|have)\b)", re.I)
 """A sentence that asks: a question word or a request verb first (after a greeting)."""
-WANTS = re.compile(r"\b(?:i|we)(?:'d| would)?\s+(?:just\s+|really\s+|also\s+|still\s+|only\s+)?"
-                   r"(?:need|want|would like|'d like)\b", re.I)
+WANTS = re.compile(r"\b(?:i|we)(?:(?:'d|\s+would)\s+(?:really\s+|also\s+)?(?:like|love)|"
+                   r"(?:'d|\s+would)?\s+(?:just\s+|really\s+|also\s+|still\s+|only\s+)?"
+                   r"(?:need|want))\b", re.I)
 """Without a question or an imperative, "I need ..." / "we want ..." carries the request."""
 FIRST_PERSON = re.compile(r"\b(?:my|me|mine|i|i'm|i've|myself)\b", re.I)
 PEOPLE = frozenset({Dimension.rep, Dimension.manager})
@@ -61,14 +65,16 @@ MY_PEOPLE = re.compile(r"\b(?:my|our)\s+(?:reps|team|people|folks|sellers|aes|or
 OWN_SCOPE = re.compile(r"\b(?:i|we)\s+(?:run|manage|lead|head|own|oversee|cover|look after)\b",
                        re.I)
 """'I run the APAC team. How did my reps do?': the writer's own scope, kept for 'my reps'."""
+OURS = re.compile(r"\b(?:our|my|we|us)\b", re.I)
 POINTERS = ("that", "those", "these", "same", "his", "her", "their", "my", "our")
 PERIOD_POINTERS = ("that", "those", "same")
 """Words that point a request back at a value named before ("that team", "his region")."""
 SELF = frozenset({"i am", "this is", "it is", "name is", "am", "is"})
 """Words introducing the writer ("I'm Kofi Taylor", "this is Owen"; "Owen Garcia here")."""
 REFINEMENT_WORDS = 9
-PERSONAL = re.compile(r"^\W*(?:i(?!\.e\b)|we|you|he|she|they|i'll|we'll|i'm|we're|i've|we've)\b",
-                      re.I)
+PERSONAL = re.compile(r"^\W*(?:i(?!\.e\b)|we|you|he|she|they|i'll|we'll|i'm|we're|i've|we've|"
+                      r"(?:need|have|want|going|planning|hoping|trying|got) to|gotta|gonna|"
+                      r"wanna)\b", re.I)
 """A sentence about people ("We will present it in June.") tells what they do, not the
 request."""
 SIGN_OFF = re.compile(r"^\W*(?:thanks|thank you|thx|ty|sorry|cheers|appreciate|much appreciated|"
@@ -96,10 +102,15 @@ class Sentence:
     has_period: bool
 
 
-WRITER_CLAUSE = re.compile(r"\b(?:before|after|once|while|until)\s+(?:i|we|you|he|she|they)\b"
-                           r"[^,:;.?!]*[,:;]\s*", re.I)
-"""'before I send the forecast to finance:' -- a clause about the writer's plans, up to the
-comma or colon that ends it, names nothing the question asks for."""
+WRITER_CLAUSE = re.compile(
+    r"(?:(?:^|(?<=[.!?]\s))\s*(?:before|after|once|while|until|ahead of)\s+|"
+    r"\b(?:before|after|once|while|until)\s+(?P<subject>(?:i|we|you|he|she|they)\b))"
+    r"(?:(?!\b(?:i|we)(?:'d|\s+would|\s+want|\s+need)\b)[^,:;.?!])*?"
+    r"(?:[,:;]\s*|(?=\b(?:i|we)(?:'d|\s+would|\s+want|\s+need)\b))", re.I)
+"""'Before I send the forecast to finance:', 'Ahead of our commit call with the team, ...',
+'Before the planning offsite I want ...' -- a clause opening a sentence about the writer's
+plans, up to the comma or colon that ends it or the "I want" that follows; it names nothing
+the question asks for, unless it names a period or a metric (then it stays)."""
 
 
 DAY_EVENT = re.compile(r"\b(?:today|tomorrow|tonight|yesterday|monday|tuesday|wednesday|"
@@ -109,10 +120,32 @@ DAY_EVENT = re.compile(r"\b(?:today|tomorrow|tonight|yesterday|monday|tuesday|we
 """'Tomorrow's forecast call': when the writer meets, not a period of the data."""
 
 
+EVENT = re.compile(r"\b(?:[\w-]+\s+){1,2}(?:call|calls|meeting|meetings|review|reviews|sync|"
+                   r"session|offsite|off-site|qbr|kickoff|presentation|deck|push|1:1|one-on-one|"
+                   r"standup|stand-up|summit|board meeting)\b", re.I)
+"""'commit call', 'pipeline hygiene push': an event named by what it is about."""
+
+
+PURPOSE = re.compile(r",?\s+so (?:that )?(?:i|we) (?:can|could|may|might|will)\b[^.?!;:]*", re.I)
+"""', so I can talk to their managers': what the writer will do with the answer; the people
+named there are the audience, not a split or a filter."""
+
+
+def _writer_clause(m: re.Match[str]) -> str:
+    """The clause as a sentence of its own, context the request may point back to ("Before
+    our call with the EMEA team, I want the deals they ..."), unless it names a period or a
+    metric ("before the end of Q3,")."""
+    clause = EVENT.sub(" ", m[0])  # "our commit call": a meeting, not the commit forecast
+    named = _describe(clause).has_period or any(
+        w in PERIOD_WORDS for w in normalize(clause).split()) or (
+        not m["subject"] and _metric(clause))  # "before I send the forecast": the writer's
+    return m[0] if named else m[0].rstrip(" ,:;") + ". "
+
+
 def drop_writer_clauses(text: str) -> str:
     """Remove clauses about the writer (WRITER_CLAUSE) and the days of their meetings
     (DAY_EVENT); the text stays when nothing else is."""
-    stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub("", text))
+    stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(_writer_clause, PURPOSE.sub("", text)))
     return stripped if stripped.strip() else text
 
 
@@ -189,7 +222,7 @@ def request_text(question: str, index: EntityIndex,
     # the asking sentences that name a metric; else the "I need" ones that do; else any
     # asking sentence ("Share of deals is fine." asks nothing beside "I want to see ...")
     asking = [k for k in asks if _metric(parts[k].text)] or \
-        [k for k in wants if _metric(parts[k].text)] or asks or wants
+        [k for k in wants if _metric(parts[k].text)] or asks or wants or _last_naming(parts)
     if not asking:
         return None
     if not any(_metric(parts[k].text) for k in asking):
@@ -208,15 +241,70 @@ def request_text(question: str, index: EntityIndex,
     first = min(chosen)
     for k in range(first + 1, len(parts)):
         s = parts[k]
-        if k not in chosen and s.substantive and not DAY.search(s.text) and \
+        if k not in chosen and (s.substantive or _matched(s.text, index).entities) and \
+                not DAY.search(s.text) and \
                 not SIGN_OFF.match(s.text) and not PERSONAL.match(s.text) and \
                 len(s.text.split()) <= REFINEMENT_WORDS:
             chosen.add(k)  # "Team level is fine.", "FY26 please", "Use 45 days as the cutoff."
     if len(chosen) == len(parts):
         return None
-    request = " ".join(parts[k].text for k in sorted(chosen))
+    request = " ".join(parts[k].text for k in sorted(chosen)) + _asked_period(parts, chosen,
+                                                                               periods)
     context = [parts[k].text for k in range(len(parts)) if k not in chosen]
     return with_context(request, context, index, periods)
+
+
+def _asked_period(parts: list[Sentence], chosen: set[int],
+                  periods: Callable[[str], list[Period]]) -> str:
+    """The period of another question of the message, when the request names none: "Can the
+    reps hit next quarter's number? What's the capacity gap?" asks about next quarter."""
+    if any(parts[k].has_period for k in chosen):
+        return ""
+    spans = {(p.start, p.end) for k, s in enumerate(parts) if k not in chosen and s.asks
+             for p in periods(s.text) if (p.end - p.start).days >= 27}
+    if len(spans) != 1:
+        return ""
+    start, end = spans.pop()
+    return f" from {start.isoformat()} to {end.isoformat()}"
+
+
+def _last_naming(parts: list[Sentence]) -> list[int]:
+    """Without a question, an imperative or an "I need", the request is the last sentence
+    that names a metric and is not about people or a sign-off: people put the ask last
+    ("We can't afford surprises. Risky open deals closing this quarter, deal by deal.")."""
+    return [k for k, s in enumerate(parts) if _metric(s.text) and not PERSONAL.match(s.text)
+            and not SIGN_OFF.match(s.text)][-1:]
+
+
+def context_scope(message: str, request: str,
+                  index: EntityIndex) -> tuple[Dimension, str] | None:
+    """The one team, region, territory or person the writer says they deal with in a context
+    sentence ("I'm meeting the EMEA Commercial team tomorrow.") that the request does not
+    name: the answer may be meant for it, or for everyone, and only the writer knows."""
+    found: set[tuple[Dimension, str]] = set()
+    for sentence in sentences(message):
+        if sentence in request or not (PERSONAL.match(sentence) or
+                                       FIRST_PERSON.search(sentence)):
+            continue
+        reading = _matched(sentence, index)
+        found |= {(e.dimension, e.label) for e in reading.entities
+                  if e.dimension in SCOPES | PEOPLE and
+                  set(reading.words[max(0, e.start - 3):e.start]) & DEALING_WITH}
+    if len(found) != 1 or TOPIC_CHANGE.match(request):
+        return None
+    return found.pop()
+
+
+DEALING_WITH = frozenset({"with", "meeting", "meet", "meets", "visiting", "visit", "reviewing",
+                          "review", "coaching", "coach", "prepping", "prep", "preparing",
+                          "seeing", "see", "presenting", "joining", "join", "calling", "call",
+                          "helping", "help", "supporting", "onboarding", "training", "taking",
+                          "covering", "cover", "running", "run", "manage", "managing", "lead",
+                          "leading", "own", "owning", "inherited", "inheriting", "took"})
+"""Words before a value the writer deals with ("meeting the EMEA team", "coaching Ana"), not
+one where something happened ("a rough September in APAC")."""
+TOPIC_CHANGE = re.compile(r"^\W*(?:anyway|anyways|separately|unrelated|on another note|"
+                          r"different question|also unrelated|switching gears)\b", re.I)
 
 
 def with_context(request: str, context: list[str], index: EntityIndex,
@@ -228,9 +316,12 @@ def with_context(request: str, context: list[str], index: EntityIndex,
         if _unknown_names(context, index):
             return None  # "The DACH team ... What did they book?": read it all, ask about DACH
         values = _values(context, index)
+        kinds = _pointed_kinds(request)
+        if kinds and any(d in kinds for _, d in values):  # "his": the person, not his team
+            values = [(text, d) for text, d in values if d in kinds]
         if len(values) > 1:
             return None  # several candidates for "they": read it all (it asks if unsure)
-        referred = "".join(f" for {text}" for text in values) + referred
+        referred = "".join(f" for {text}" for text, _ in values) + referred
         named = [p for sentence in context for p in periods(sentence)
                  if (p.end - p.start).days >= 27]  # not "next week", "tomorrow": meetings
         if values and named and not periods(request) and " from " not in referred:
@@ -240,7 +331,10 @@ def with_context(request: str, context: list[str], index: EntityIndex,
     return request + referred
 
 
-SOMEONE = re.compile(r"\b(?:they|their|he|she|his|her|hers|(?:that|this|the same|those|"
+SOMEONE = re.compile(r"\b(?:they|their|he|she|his|him|her|hers|"
+                     r"(?<!is )(?<!are )(?<!was )(?<!were )"
+                     r"there(?! (?:is|are|was|were|been|any)\b)|"
+                     r"(?:that|this|the same|those|"
                      r"these) (?:account|accounts|customer|customers|team|teams|rep|reps|client|"
                      r"clients|region|segment|product|logo))\b", re.I)
 """A request that points back at someone or something named before it."""
@@ -262,7 +356,7 @@ def _unknown_names(context: list[str], index: EntityIndex) -> bool:
     return False
 
 
-def _values(context: list[str], index: EntityIndex) -> list[str]:
+def _values(context: list[str], index: EntityIndex) -> list[tuple[str, Dimension]]:
     """The values named in the context sentences, as words with their dimension: written as
     names (capitalized past the sentence's first word, all capitals, or several words), so
     "Call Emma about ..." names Emma, not the activity type call."""
@@ -275,8 +369,22 @@ def _values(context: list[str], index: EntityIndex) -> list[str]:
             if e.end - e.start < 2 and reading.words[e.start] not in names:
                 continue
             kind = "" if e.dimension in PEOPLE else " " + e.dimension.value.replace("_", " ")
-            found.append(" ".join(reading.words[e.start:e.end]) + kind)
+            found.append((" ".join(reading.words[e.start:e.end]) + kind, e.dimension))
     return list(dict.fromkeys(found))
+
+
+PERSON_POINTER = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.I)
+PLACE_POINTER = re.compile(r"\bthere\b", re.I)
+
+
+def _pointed_kinds(request: str) -> frozenset[Dimension]:
+    """What kind of value a request's pointer can mean: "his/her" a person, "there" a place
+    (region, territory or team); none when it could be anything ("they", "that account")."""
+    if PERSON_POINTER.search(request):
+        return PEOPLE
+    if PLACE_POINTER.search(request):
+        return frozenset({Dimension.region, Dimension.territory, Dimension.team})
+    return frozenset()
 
 
 def _matched(sentence: str, index: EntityIndex) -> Reading:
@@ -303,7 +411,8 @@ def _referred(request: str, context: list[str], index: EntityIndex,
     when = any(w in UNITS and set(words[max(0, k - 2):k]) & set(PERIOD_POINTERS)
                for k, w in enumerate(words))  # "for that quarter"
     me = bool(FIRST_PERSON.search(request))
-    mine = bool(MY_PEOPLE.search(request))  # "my reps" after "I run the APAC team"
+    # "my reps" (or "our win rate") after "I run the APAC team", unless it says "overall"
+    mine = bool(MY_PEOPLE.search(request) or OURS.search(request)) and "overall" not in words
     found: list[str] = []
     span = ""
     for sentence in context:

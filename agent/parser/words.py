@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from agent.parser.confidence import fillers, inflected
 from agent.parser.entities import EntityIndex
@@ -49,6 +50,26 @@ def take_compare(words: list[str], reading: Reading) -> list[str]:
     return words
 
 
+FUNCTION_WORDS = sorted(w for w in STOPWORDS if len(w) >= 5 and w.isalpha())
+"""Longer words of grammar ("their", "which"): a typo of one is not repaired into a domain
+word ('thier' is not 'tier')."""
+ENGLISH_FREQUENCY = 1000
+"""How often (in pyspellchecker's English word counts) a word must occur to be taken as
+written: "stripped" (8,832) or "recognition" (8,564) are words, "quater" or "regoin" are not."""
+
+
+@cache
+def _english_counts() -> dict[str, int]:
+    from spellchecker import SpellChecker  # only questions with an unknown word pay for it
+
+    return dict(SpellChecker(distance=1).word_frequency.dictionary)
+
+
+def common_english(word: str) -> bool:
+    """Whether the word is a common English word, which a typo repair must not replace."""
+    return _english_counts().get(word, 0) >= ENGLISH_FREQUENCY
+
+
 def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list[str]:
     """Replace misspelled words by the closest vocabulary word or entity word.
 
@@ -64,15 +85,23 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
             out.append(word)
             continue
         from rapidfuzz import fuzz, process  # only questions with unknown words pay for it
+        from rapidfuzz.distance import OSA
 
+        grammar = process.extractOne(word, FUNCTION_WORDS, scorer=OSA.distance, score_cutoff=1)
+        if grammar:  # "thier", "whcih": a slip on a word of grammar, never a domain word
+            out.append(grammar[0])
+            continue
         best = process.extractOne(word, targets, scorer=fuzz.ratio,
                                   score_cutoff=80 if len(word) >= 8 else 85)
         if not best:  # two letters swapped ("regoin") is one slip of the keys
-            from rapidfuzz.distance import OSA
-
             swapped = process.extractOne(word, targets, scorer=OSA.distance, score_cutoff=1)
             best = (swapped[0], 100, 0) if swapped and sorted(swapped[0]) == sorted(word) \
                 else None
+        if best and common_english(word) and not word.startswith(best[0][:-1]):
+            # a word of its own ("stripped" is not "slipped"), not a form of the vocabulary's
+            # word ("healthy" of "health", "requesting" of "request")
+            reading.resembles[word] = best[0]
+            best = None
         if best:
             out.append(best[0])
             reading.notes.append(f"read '{word}' as '{best[0]}'")

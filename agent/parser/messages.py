@@ -1,0 +1,212 @@
+"""Task messages from the hub and the peer agents, turned into the plain request they carry.
+
+The hub and the peer agents write "[Chassis Intelligence] Task 4411: {"metric": ...}",
+"Pipeline Management agent requests a risk review:" followed by "- scope: ..." bullets, or
+"From Finance agent: ...". The label names the writer, never a value to look up; a JSON
+object or key: value lines are the request's parts, written here as the words a person would
+use ("bookings, FY2027 Q3, by region and segment"). Values stay exactly as given; a key this
+module has no role for stays as "key: value" text, so the parser still sees and judges it;
+malformed JSON stays as written. Sender names come from the escalation targets
+(tools.settings.TARGETS) and the hub's name (DESIGN.md), not from any question.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from functools import cache
+
+from tools.settings import TARGETS
+
+HUB_NAMES = ("chassis intelligence", "hub")
+"""The hub's own name (DESIGN.md: "Chassis Intelligence", central coordination); the peers'
+names are the escalation targets' ids in words."""
+
+ROLES: dict[str, tuple[str, ...]] = {
+    "subject": ("question", "request", "ask", "query", "task", "text", "prompt", "description",
+                "metric", "metrics", "measure", "measures", "kpi", "kpis", "what", "report"),
+    "period": ("period", "periods", "timeframe", "time frame", "time period", "window",
+               "date range", "range", "when", "fiscal period", "quarter"),
+    "as_of": ("as of", "as at", "snapshot", "snapshot date", "on date"),
+    "split": ("split", "split by", "breakdown", "break down", "breakdown by", "group by",
+              "groupby", "grouping", "group", "by", "per", "dimension", "dimensions", "slice",
+              "slice by", "segment by", "granularity", "grain", "interval"),
+    "filter": ("filter", "filters", "scope", "where", "only", "population", "subset",
+               "restrict to", "limit to", "include", "for"),
+    "exclude": ("exclude", "excluding", "except", "without"),
+    "top": ("top", "top n", "limit", "n", "count", "return", "returns", "output", "show",
+            "list", "rows", "max rows"),
+    "order": ("order", "order by", "sort", "sort by", "sorted by", "ranking", "rank",
+              "rank by", "ranked by", "rank on"),
+    "compare": ("compare", "compare to", "compare with", "compared to", "comparison", "vs",
+                "versus", "baseline", "against", "benchmark"),
+}
+"""What a key of a structured request means; its value is written after the role's words."""
+_ROLE_OF = {key: role for role, keys in ROLES.items() for key in keys}
+NESTED = frozenset({"params", "parameters", "arguments", "args", "payload", "body", "input",
+                    "inputs", "request", "task", "query", "spec"})
+"""Keys whose object holds the request's parts themselves ({"task": {"metric": ...}})."""
+LEAD = {"split": ("by", "per", "split", "broken", "grouped", "each", "for each"),
+        "order": ("by", "ranked", "sorted", "ordered", "rank", "sort", "order"),
+        "compare": ("vs", "versus", "compared", "against", "relative"),
+        "exclude": ("excluding", "except", "without", "not", "no"),
+        "as_of": ("as",)}
+"""Words a value may already start with, so the role's own words are not repeated."""
+WORDS = {"split": "by", "order": "ranked by", "compare": "compared with",
+         "exclude": "excluding", "as_of": "as of"}
+
+VERBS = (r"(?:requests?|asks?(?:\s+for)?|needs?|wants?|would\s+like|is\s+asking\s+for|"
+         r"is\s+requesting|has\s+asked\s+for|sent|sends)")
+"""What a sender does in front of the request: "Finance agent needs ..."."""
+ID = r"(?:#\s*|no\.?\s*|number\s+|id\s+)?[\w-]*\d[\w-]*"
+TASK = (rf"(?:task|request|job|query|question|action\s+item|work\s+item)\s+{ID}"
+        r"\s*(?:[:\u2013\u2014-]\s*|\s+(?=\{))")
+"""A task number is the message's label: "Task 4411:", "Hub request #12 -" (not "ticket 4521",
+which is a support case the scope policy reads)."""
+BRACKET = re.compile(r"^\s*\[[^\]\n]{1,60}\]\s*")
+KEY_VALUE = re.compile(r"^\s*(?:[-*\u2022\u00b7]\s*|\d{1,2}[.)]\s+)?"
+                       r"([A-Za-z][\w /&-]{0,28}?)\s*[:=]\s*(\S.*?)\s*$")
+BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7]|\d{1,2}[.)])\s+")
+
+
+def _name(words: str) -> str:
+    """A name as a pattern: words apart by spaces, dashes or an 'and'/'&' ("Marketing &
+    Growth", "marketing-growth", "Marketing and Growth")."""
+    parts = re.split(r"[\s_-]+", words.strip())
+    return r"(?:\s+(?:and|&)\s+|[\s_-]+)".join(re.escape(p) for p in parts)
+
+
+@cache
+def sender_names() -> str:
+    """The senders' names as one regex (no groups): the hub's and each peer's, the longest
+    first."""
+    names = {*HUB_NAMES, *TARGETS}
+    return "(?:" + "|".join(_name(n) for n in sorted(names, key=len, reverse=True)) + ")"
+
+
+def sender_pattern() -> str:
+    """A sender's name, optionally after 'the' and before 'agent' or 'team'."""
+    return rf"(?:the\s+)?{sender_names()}(?:\s+(?:agent|team|bot))?"
+
+
+@cache
+def _labels() -> list[re.Pattern[str]]:
+    s = sender_pattern()
+    dash = r"\s*(?:[:,\u2013\u2014]|\s-)\s*"
+    return [
+        BRACKET, re.compile(rf"^\s*(?:{s}\s+)?{TASK}", re.I),
+        re.compile(rf"^\s*from\s*(?::\s*)?{s}{dash}", re.I),  # "From Finance agent:"
+        re.compile(rf"^\s*(?:this\s+is\s+)?{s}\s+here{dash}", re.I),  # "Finance here -"
+        re.compile(rf"^\s*{s}\s*:\s*", re.I),  # "Pipeline Management agent:"
+        re.compile(rf"^\s*{s}\s+{VERBS}\b\s*:?\s*", re.I),  # "Finance agent needs ..."
+        re.compile(r"^\s*(?:[\w&'-]+\s+){1,3}agent\s+(?:requests?|asks?|needs?)\s*:\s*", re.I),
+    ]
+
+
+def strip_senders(text: str) -> str:
+    """The message without the labels naming its writer (any number, in any order)."""
+    changed = True
+    while changed:
+        changed = False
+        for label in _labels():
+            m = label.match(text)
+            if m and m.end() > 0 and text[m.end():].strip():
+                text, changed = text[m.end():], True
+    return text
+
+
+def _value(value: object) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{_value(v)} {k}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        items = [_value(v) for v in value]
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)  # as the sender wrote it: true, false, null
+    return str(value).strip()
+
+
+def _phrase(key: str, value: object) -> str:
+    """One part of a structured request in words; an unknown key stays "key: value"."""
+    role = _ROLE_OF.get(re.sub(r"[\s_-]+", " ", key.strip().lower()))
+    text = _value(value)
+    if not text:
+        return ""
+    if role is None or isinstance(value, bool):  # "compare": true says not with what
+        return f"{key}: {text}"
+    if role == "top" and text[0].isdigit():
+        return f"top {text}"
+    if role in WORDS and text.lower().split()[0] not in LEAD[role]:
+        return f"{WORDS[role]} {text}"
+    return text
+
+
+def _parts(obj: dict[str, object]) -> list[str]:
+    """The request's parts of an object, in the order given, its subject first."""
+    subject: list[str] = []
+    rest: list[str] = []
+    for key, value in obj.items():
+        name = re.sub(r"[\s_-]+", " ", str(key).strip().lower())
+        if isinstance(value, dict) and name in NESTED:
+            rest += _parts(value)
+            continue
+        phrase = _phrase(str(key), value)
+        if phrase:
+            (subject if _ROLE_OF.get(name) == "subject" else rest).append(phrase)
+    return subject + rest
+
+
+def _object(text: str) -> tuple[str, dict[str, object], str] | None:
+    """The JSON (or Python-literal) object in a message, with the text before and after it."""
+    start = text.find("{")
+    if start < 0:
+        return None
+    try:
+        obj, end = json.JSONDecoder().raw_decode(text, start)
+    except ValueError:
+        end = text.rfind("}") + 1
+        try:
+            obj = ast.literal_eval(text[start:end]) if end > start else None
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return None
+    if not isinstance(obj, dict) or not obj:
+        return None
+    return text[:start], obj, text[end:]
+
+
+def _lines(text: str) -> str | None:
+    """Key: value lines (bulleted or not) as one request, the line(s) before them first;
+    None when the text is not written that way (one "Note: ..." line is prose)."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    pairs = [KEY_VALUE.match(ln) for ln in lines]
+    known = sum(bool(m and _ROLE_OF.get(re.sub(r"[\s_-]+", " ", m[1].strip().lower())))
+                for m in pairs)
+    structured = sum(bool(m) for m in pairs)
+    bullets = sum(bool(BULLET.match(ln)) for ln in lines)
+    if not (known and (structured >= 2 or bullets)):
+        return None
+    head: list[str] = []
+    body: list[str] = []
+    for line, m in zip(lines, pairs, strict=True):
+        if m and (body or line is not lines[0] or BULLET.match(line) or known == structured):
+            body.append(_phrase(m[1], m[2]))
+        elif body:
+            body.append(BULLET.sub("", line).strip())
+        else:
+            head.append(line.strip())
+    opening = " ".join(head).rstrip(": ").strip()
+    return ", ".join(p for p in [opening, *body] if p)
+
+
+def plain_request(text: str) -> str:
+    """The request a task message carries, as plain words (see the module doc); text that
+    is neither labelled nor structured comes back as it is."""
+    body = strip_senders(text)
+    found = _object(body)
+    if found is not None:
+        before, obj, after = found
+        parts = [before.strip().rstrip(":").strip(), *_parts(obj), after.strip()]
+        return ", ".join(p for p in parts if p)
+    lines = _lines(body)
+    return lines if lines is not None else body.strip()

@@ -1,0 +1,125 @@
+"""Task messages from the hub and the peer agents (agent/parser/messages.py): the writer's label
+comes off, a JSON object or key: value lines become the request in words, values exactly as
+given, keys with no role kept as text, anything else left as written. End-to-end readings are
+in tests/parser_cases_messages.py."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from agent.parser.messages import plain_request, strip_senders
+from agent.scope import decide
+from tools.settings import TARGETS
+
+
+def _words(target: str) -> str:
+    return target.replace("-", " ").title()
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("label", ["{name} agent requests: ", "From {name} agent: ",
+                                   "{name} here - ", "[{name}] ", "The {name} agent asks ",
+                                   "{name} agent: ", "From {name}: "])
+def test_every_peer_and_the_hub_is_a_writer_not_a_value(target, label):
+    """The peers' names come from the escalation targets: a new peer needs no new phrase."""
+    message = label.format(name=_words(target)) + "win rate by region last quarter"
+    assert plain_request(message) == "win rate by region last quarter"
+
+
+@pytest.mark.parametrize(("message", "wanted"), [
+    ("Marketing & Growth agent needs pipeline by lead source", "pipeline by lead source"),
+    ("Chassis Intelligence here, bookings by team", "bookings by team"),
+    ("[Chassis Intelligence] Hub task 12: top 5 reps", "top 5 reps"),
+    ("Request #88 - quota attainment by rep", "quota attainment by rep"),
+    ("From Finance agent: [urgent] ARR by segment", "ARR by segment"),
+])
+def test_labels_come_off_in_any_order(message, wanted):
+    assert strip_senders(message).strip() == wanted
+
+
+@pytest.mark.parametrize("message", [
+    "Financial Services bookings this year",  # a value, not the Finance agent
+    "finance deals by region",
+    "ticket 4521: the customer can't log in",  # a support ticket is not a task number
+    "Task completion rate by rep",  # the activity type, with no number
+    "Note: these are for the board. win rate by region",  # one prose line with a colon
+    "what's our win rate: EMEA vs APAC?",
+    "bookings by region",
+])
+def test_plain_questions_come_back_as_written(message):
+    assert plain_request(message) == message
+
+
+def test_a_json_object_reads_as_the_request_in_words_with_values_as_given():
+    message = ('[Chassis Intelligence] Task 55: {"kpi": "Closed-Won ARR", "timeframe": "H1 '
+               'FY2027", "group_by": ["Region", "Sub-Segment"], "top": 7}')
+    assert plain_request(message) == "Closed-Won ARR, H1 FY2027, by Region and Sub-Segment, top 7"
+
+
+def test_nested_parameters_and_filter_objects_keep_their_keys():
+    message = ('{"task": {"measure": "win rate", "filters": {"segment": ["SMB", "Mid-Market"], '
+               '"region": "EMEA"}, "sort": "descending"}}')
+    assert plain_request(message) == (
+        "win rate, SMB and Mid-Market segment, EMEA region, ranked by descending")
+
+
+def test_a_key_with_no_role_stays_in_the_text():
+    """Never dropped silently: the parser sees 'currency: EUR' and asks about it."""
+    assert plain_request('{"metric": "bookings", "currency": "EUR", "rounding": 2}') == \
+        "bookings, currency: EUR, rounding: 2"
+
+
+def test_values_the_roles_cannot_place_are_kept_as_written():
+    """A flag says nothing about what to compare with; "as of" stays a snapshot date."""
+    assert plain_request('{"metric": "open pipeline", "as_of": "2026-10-31", "compare": true, '
+                         '"limit": "5 deals", "owner": null}') == (
+        "open pipeline, as of 2026-10-31, compare: true, top 5 deals, owner: null")
+
+
+@pytest.mark.parametrize("message", [
+    'Task 9: {"metric": "bookings", "period": "last quarter"',  # no closing brace
+    '{"metric": bookings, "period": }',
+    '["bookings", "last quarter"]',  # not an object
+    "{}",
+])
+def test_malformed_json_stays_as_written(message):
+    assert plain_request(message) == re.sub(r"^Task 9: ", "", message)
+
+
+def test_text_around_the_object_is_kept():
+    message = 'Please run this for the board deck: {"metric": "NRR", "period": "FY2026"} thanks'
+    assert plain_request(message) == "Please run this for the board deck, NRR, FY2026, thanks"
+
+
+@pytest.mark.parametrize(("message", "wanted"), [
+    ("Finance agent asks:\n- metric: bookings\n- window: FY2026\n- breakdown: quarter",
+     "bookings, FY2026, by quarter"),
+    ("Pipeline review for LATAM:\n* scope: open deals over 50k\n* order: amount\n* limit: 20",
+     "Pipeline review for LATAM, open deals over 50k, ranked by amount, top 20"),
+    ("metric: win rate\nfilter: segment SMB\ncompare: last year",
+     "win rate, segment SMB, compared with last year"),
+    ("1) kpi: sales cycle\n2) split: per region\n3) owner: Dana",
+     "sales cycle, per region, owner: Dana"),
+    ("Conversion Optimization here - lead conversion\n- by: lead source\n- note: EMEA only",
+     "lead conversion, by lead source, note: EMEA only"),
+])
+def test_key_value_lines_and_bullets(message, wanted):
+    assert plain_request(message) == wanted
+
+
+@pytest.mark.parametrize("message", [
+    '[Chassis Intelligence] Task 7: {"metric": "quota attainment", "split": "rep"}',
+    '{"kpi": "pipeline coverage", "assign": "team", "period": "next quarter"}',
+    'Task 60: {"measure": "win rate", "move": "segment", "timeframe": "this year"}',
+    "Finance agent needs:\n- metric: bookings\n- split: region and segment",
+    "Pipeline Management agent requests a review:\n- scope: open deals\n- return: top 5",
+])
+def test_the_scope_policy_reads_the_request_not_the_json_keys(message):
+    """'split', 'assign', 'move' are keys of the request, not actions on territories."""
+    assert decide(message).action == "allow", decide(message)
+
+
+def test_a_template_inside_the_json_is_still_refused():
+    assert decide('{"metric": "bookings", "filters": {"team": "{{team}}"}}').action == "refuse"
