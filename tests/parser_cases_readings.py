@@ -423,3 +423,10 @@ CASES += [
     # deliverables the answer feeds are audience words
     ("For the hiring model I need bookings per rep this year", "rep_productivity", {}),
 ]
+CASES += [
+    # a long measure phrase of one tool outweighs a shorter metric phrase
+    ("how much annual recurring revenue did we lose to customer churn last year",
+     "arr_waterfall", {"measure": "churn"}),
+    ("list the inactive users who still own open deals", "data_issues",
+     {"measure": "inactive_user_with_open_deals"}),
+]

@@ -34,7 +34,7 @@ from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, STOPWORD
 from agent.parser.messages import plain_request
 from agent.parser.normalize import normalize
 from agent.parser.options import options_for, take_options
-from agent.parser.periods import NUMBERS, PeriodParser
+from agent.parser.periods import NUMBERS, PERIOD_WORDS, PeriodParser
 from agent.parser.reading import Reading, masked, named_words
 from agent.parser.sentences import (
     WEAK_PHRASES,
@@ -330,6 +330,28 @@ def vote_metrics(reading: Reading) -> None:
                 (tool,) = tools
                 assert tool is not None  # the lexicon builds every measure entry with its tool
                 reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
+    _vote_long_measures(reading, compact, found)
+
+
+LONG_MEASURE = 4
+MOMENT_WORDS = frozenset({"end", "start", "beginning", "ending", "opening", "closing"})
+"""A measure phrase this long ("lost to customer churn") names its tool outright."""
+
+
+def _vote_long_measures(reading: Reading, compact: list[str], found: list) -> None:
+    """A long measure phrase of one tool, longer than every metric phrase the question has,
+    votes for that tool by its length: "annual recurring revenue lost to customer churn" is
+    the churn of the ARR waterfall, not the ARR balance."""
+    lex = lexicon()
+    longest = max((e - s for s, e, _ in found), default=0)
+    for s, e, _ in lex.find(compact, {"measure"}):
+        tools = {x.tool for x in lex.phrases[tuple(compact[s:e])] if x.kind == "measure"}
+        if e - s >= LONG_MEASURE and e - s > longest and len(tools) == 1 and \
+                not set(compact[s:e]) & (PERIOD_WORDS | MOMENT_WORDS):  # not "at the end of"
+            (tool,) = tools
+            assert tool is not None
+            reading.votes[tool] = reading.votes.get(tool, 0) + float(e - s)
+            reading.said.setdefault(tool, []).append(" ".join(compact[s:e]))
 
 
 RESTATING = (("i", "e"), ("ie",), ("in", "other", "words"), ("that", "is"), ("namely",),
