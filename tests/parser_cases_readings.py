@@ -411,3 +411,22 @@ CASES += [
     ("top 3 teams by win rate, so I can talk to thier managers", "win_rate",
      {"group_by": ["team"], "top": 3}),
 ]
+CASES += [
+    # a threshold no tool applies is asked about, never dropped; a change "by more than" is not
+    ("average cycle length for deals above $250k", CLARIFY,
+     {"options": ["average cycle length for deals"]}),
+    ("which teams are at more than 80% of quota this quarter", CLARIFY, {}),
+    ("did win rate grow by more than 5% versus last quarter", "win_rate",
+     {"compare": "previous_period"}),
+    # a comparison sign before a number is the word for it; the knob after "stale deals"
+    ("APAC stale deals >60 days", "stale_deals", {"knobs": {"stale_days": 60}}),
+    # deliverables the answer feeds are audience words
+    ("For the hiring model I need bookings per rep this year", "rep_productivity", {}),
+]
+CASES += [
+    # a long measure phrase of one tool outweighs a shorter metric phrase
+    ("how much annual recurring revenue did we lose to customer churn last year",
+     "arr_waterfall", {"measure": "churn"}),
+    ("list the inactive users who still own open deals", "data_issues",
+     {"measure": "inactive_user_with_open_deals"}),
+]

@@ -26,7 +26,8 @@ DEAL_LIST = re.compile(
     r"\b(?:deal|opportunity|opp) (?:by (?:deal|opportunity|opp)|level)\b|\bone by one\b|"
     r"\bline by line\b|\b(?:individual|actual|specific) (?:deals|opportunities|opps)\b|"
     r"\bitemi[sz]ed\b|\blist (?:them|those|these|it|of)\b|\bthe list\b|\bwith (?:the )?reasons\b|"
-    r"\b(?:show|list|give|pull)(?: me)? (?:each|every) (?:\w+ ){0,2}?(?:deal|opportunity|opp)\b")
+    r"\b(?:show|list|give|pull)(?: me)? (?:each|every) (?:\w+ ){0,2}?(?:deal|opportunity|opp)\b|"
+    r"\b(?:deals|opportunities|opps)\b.*\b(?:list|listed|itemized)$")
 """Questions that ask for the deals themselves: "which ... deals", "list the at-risk deals",
 "deal by deal", "the actual deals", "list them" (not "what share of deals")."""
 QUANTITY = re.compile(r"\b(?:share|percent|percentage|%|proportion|fraction|number|count|total|"

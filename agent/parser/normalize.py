@@ -152,6 +152,8 @@ def _normalize_text(text: str) -> str:
     t = _ISO_DATE.sub(lambda m: f" {int(m[1]):04d}_{int(m[2]):02d}_{int(m[3]):02d} ", t)
     t = _US_DATE.sub(lambda m: f" {int(m[3]):04d}_{int(m[1]):02d}_{int(m[2]):02d} ", t)
     t = re.sub(r"(\d),(\d{3})", r"\1\2", t)
+    t = re.sub(r"(?:>=?|\u2265)\s*(?=\d)", " over ", t) if ">" in t or "\u2265" in t else t
+    t = re.sub(r"(?:<=?|\u2264)\s*(?=\d)", " under ", t) if "<" in t or "\u2264" in t else t
     t = re.sub(r"\bw/(?=\s|[a-z])", " with ", re.sub(r"\bw/o\b", " without ", t))
     t = re.sub(r"\b(\d{4})-(\d{2})\b", r"\1_\2", t)  # ISO month 2017-03
     t = _DASH_RANGE.sub(r"\1 to ", t)  # "jan 1 - dec 31, 2025", "feb - jul": a range

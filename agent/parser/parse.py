@@ -34,7 +34,7 @@ from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, STOPWORD
 from agent.parser.messages import plain_request
 from agent.parser.normalize import normalize
 from agent.parser.options import options_for, take_options
-from agent.parser.periods import NUMBERS, PeriodParser
+from agent.parser.periods import NUMBERS, PERIOD_WORDS, PeriodParser
 from agent.parser.reading import Reading, masked, named_words
 from agent.parser.sentences import (
     WEAK_PHRASES,
@@ -330,6 +330,28 @@ def vote_metrics(reading: Reading) -> None:
                 (tool,) = tools
                 assert tool is not None  # the lexicon builds every measure entry with its tool
                 reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
+    _vote_long_measures(reading, compact, found)
+
+
+LONG_MEASURE = 4
+MOMENT_WORDS = frozenset({"end", "start", "beginning", "ending", "opening", "closing"})
+"""A measure phrase this long ("lost to customer churn") names its tool outright."""
+
+
+def _vote_long_measures(reading: Reading, compact: list[str], found: list) -> None:
+    """A long measure phrase of one tool, longer than every metric phrase the question has,
+    votes for that tool by its length: "annual recurring revenue lost to customer churn" is
+    the churn of the ARR waterfall, not the ARR balance."""
+    lex = lexicon()
+    longest = max((e - s for s, e, _ in found), default=0)
+    for s, e, _ in lex.find(compact, {"measure"}):
+        tools = {x.tool for x in lex.phrases[tuple(compact[s:e])] if x.kind == "measure"}
+        if e - s >= LONG_MEASURE and e - s > longest and len(tools) == 1 and \
+                not set(compact[s:e]) & (PERIOD_WORDS | MOMENT_WORDS):  # not "at the end of"
+            (tool,) = tools
+            assert tool is not None
+            reading.votes[tool] = reading.votes.get(tool, 0) + float(e - s)
+            reading.said.setdefault(tool, []).append(" ".join(compact[s:e]))
 
 
 RESTATING = (("i", "e"), ("ie",), ("in", "other", "words"), ("that", "is"), ("namely",),
@@ -446,6 +468,43 @@ SIZE_OF = frozenset({"bookings", "opportunity_count", "win_rate", "time_in_stage
 """How big the (won) deals are: their average size, whatever else the words voted for."""
 
 
+THRESHOLD = re.compile(
+    r"\b(?:under|over|above|below|more than|less than|at least|at most|greater than|"
+    r"bigger than|larger than|smaller than|exceeding|upwards of|north of|south of|fewer than)"
+    r"\s+(?P<n>\$?\d[\d.]*)(?:\s*(?P<unit>k|m|mm|mn|million|millions|thousand|bn|usd|"
+    r"dollars?|eur|euros?|%|percent|x|times))?(?!\s*(?:days?|weeks?|months?|quarters?|"
+    r"years?|hours?|minutes?)\b)(?=\W|$)")
+"""A threshold left after the periods and the tools' knobs are read ("deals under 50k",
+"reps above 100% attainment"): no tool filters rows by a value, so it is asked about."""
+
+
+def _threshold(norm: str) -> re.Match[str] | None:
+    """The first threshold that narrows rows: "improve by more than 30%", "up more than 30%"
+    measure a change against a figure the answer shows, they narrow nothing."""
+    return next((m for m in THRESHOLD.finditer(norm)
+                 if not IMPROVED.search(" ".join(norm[:m.start()].split()[-2:]))
+                 and norm[:m.start()].split()[-1:] != ["by"]), None)
+
+
+def _no_threshold(condition: re.Match[str], norm: str) -> Clarification:
+    """Ask back about a threshold no tool applies, offering the question without it."""
+    said = condition[0].strip()
+    rest = " ".join((norm[:condition.start()] + norm[condition.end():]).split())
+    money = condition["n"].startswith("$") or condition["unit"] in MONEY_UNITS or len(
+        condition["n"].split(".")[0]) >= 4
+    hint = "split by segment to compare deal sizes" if money else "rank them to see who is " \
+        "above or below it"
+    return Clarification(
+        question=f"I can't narrow the answer to '{said}': no tool filters by a threshold like "
+                 f"that. Ask without it, or {hint}.",
+        options=[rest, f"{rest} by segment" if money else f"{rest} ranked"], term=said,
+        not_understood=[said])
+
+
+MONEY_UNITS = frozenset({"k", "m", "mm", "mn", "million", "millions", "thousand", "bn", "usd",
+                         "dollar", "dollars", "eur", "euro", "euros"})
+
+
 def _duration_tool(tool: str, reading: Reading, norm: str) -> str:
     """'How many days ...' asks for the duration of what is named (see DURATION_OF)."""
     if (tool not in DURATION_OF and tool != "time_in_stage") or not DURATION.search(norm):
@@ -480,6 +539,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         return Clarification(question=question, options=options,
                              not_understood=list(reading.resembles))
     tool = _tool_taking_values(reading, tool)
+    if condition := _threshold(norm):  # "deals under 50k", "reps above 100%"
+        return _no_threshold(condition, norm)
     if _vague(reading, tool):
         return Clarification(
             question="Which number would you like? For example bookings, win rate, pipeline "

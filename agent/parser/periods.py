@@ -372,7 +372,7 @@ class PeriodParser:
         if day is None:
             return None
         if unit == "half":
-            year = self.cal.bucket(day.start, "year")  # type: ignore[arg-type]
+            year = self.cal.bucket(day.start, "year")
             half = 1 if day.start < add_months(year.start, 6) else 2
             start = add_months(year.start, 6 * (half - 1))
             bucket = Period(start, add_months(start, 6) - timedelta(days=1),
