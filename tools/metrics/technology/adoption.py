@@ -53,8 +53,8 @@ licensed as (
 ),
 usage as (
   select b.bucket_start, e.tool_name, e.user_id,
-         count(distinct cast(e.occurred_at as date))
-           filter (where list_contains({types}, e.event_type)) as active_days,
+         count(distinct case when list_contains({types}, e.event_type)  -- = a filter, faster
+                             then cast(e.occurred_at as date) end) as active_days,
          count(*) filter (where e.event_type = 'login') as logins
   from buckets b join usage_events e on cast(e.occurred_at as date) between b.b_start and b.b_end
   where e.occurred_at < {cutoff}
