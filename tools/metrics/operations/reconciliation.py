@@ -96,8 +96,8 @@ LABEL_JOINS = """
   left join territories t on t.territory_id = a.territory_id"""
 """Each key's dimension labels. Joined on the primary keys of the deals, accounts and
 territories (at most one row each), so they add no keys: without a split or filter they are
-left out, and `opps` then holds only the won deals (all the rest reads), the same figures from
-a fraction of the reading (the scorecard's four quarters at 1M: 0.59 -> 0.34 s of CPU)."""
+left out, and `opps` then holds only the won deals (all the rest reads): the same figures from
+a fraction of the reading (BENCHMARKS.md, the scorecard)."""
 
 ABS_L = "sum(abs(ledger))"
 COLUMNS = (
