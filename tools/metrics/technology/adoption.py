@@ -87,8 +87,8 @@ r as (
   left join seats s using (bucket_start, tool_name)
   left join v_reps v using (user_id)
 )"""
-"""Active days are counted as active days as count(distinct case ... end), the same as a FILTER on
-the DISTINCT count (nulls are not counted), which DuckDB runs as an extra hash aggregate."""
+"""Active days are count(distinct case ... end): the same as a FILTER on the DISTINCT count
+(nulls are not counted), which DuckDB runs as an extra hash aggregate."""
 
 USERS = "count(user_id)"
 COLUMNS = (
