@@ -180,3 +180,57 @@ def test_cli_scorecard_json(tmp_path_factory):
     metrics = [dict(zip(columns, row, strict=True)) for row in body["result"]["rows"]]
     assert [m["metric"] for m in metrics] == NAMES
     assert all({"target", "passed", "gap"} <= set(m) for m in metrics)
+
+
+OLD_ACTIVE_DAYS = """count(distinct cast(e.occurred_at as date))
+           filter (where list_contains({types}, e.event_type)) as active_days,"""
+
+
+@pytest.mark.parametrize("tool", ["revenue_reporting_accuracy", "technology_adoption"])
+def test_the_scorecards_faster_statements_equal_the_full_ones(demo, tool, monkeypatch):
+    """Reconciliation without a split leaves out the label joins and reads only won deals;
+    adoption counts active days without an aggregate filter: both give what the full
+    statements give, for one quarter, the four-quarter trend and a quarter without data."""
+    from tools.metrics.core.records import for_period, for_quarters
+    from tools.metrics.operations import reconciliation
+    from tools.metrics.technology import adoption
+    from tools.registry import TOOLS
+
+    run, count = TOOLS[tool].run, {"revenue_reporting_accuracy": "keys",
+                                   "technology_adoption": "licensed_users"}[tool]
+    ctx = context(demo.con, END)
+    cal = ctx.settings.calendar
+    quarters = [cal.previous(Q3.as_period(), "quarter", n) for n in (3, 2, 1)] + [Q3.as_period()]
+    empty = cal.bucket(date(2021, 3, 1), "quarter")
+
+    def runs():
+        return [for_period(run, ctx, q) for q in (*quarters, empty)] + \
+            for_quarters(run, ctx, quarters, count)
+
+    fast = runs()
+    if tool == "revenue_reporting_accuracy":
+        assert "left join accounts" not in fast[0].sql and "status = 'won')" in fast[0].sql
+        monkeypatch.setattr(reconciliation, "_labelled", lambda params: True)
+    else:
+        assert "filter (where list_contains" not in fast[0].sql
+        assert "count(distinct case when" in adoption.ADOPTION_SQL
+        start = adoption.ADOPTION_SQL.index("count(distinct case when")
+        end = adoption.ADOPTION_SQL.index("as active_days,") + len("as active_days,")
+        monkeypatch.setattr(adoption, "ADOPTION_SQL", adoption.ADOPTION_SQL[:start]
+                            + OLD_ACTIVE_DAYS + adoption.ADOPTION_SQL[end:])
+    full = runs()
+    assert "left join accounts" in full[0].sql or "filter (where list_contains" in full[0].sql
+    assert sum(r.value is not None for r in fast) >= 8
+    for a, b in zip(fast, full, strict=True):
+        assert a.sql != b.sql and a.columns == b.columns
+        assert (a.n_records, a.null_reason, a.period) == (b.n_records, b.null_reason, b.period)
+        assert len(a.rows) == len(b.rows) and close(a.value, b.value)
+        for x, y in zip(a.rows, b.rows, strict=True):  # float sums may differ in their order
+            assert all(close(u, v) for u, v in zip(x, y, strict=True)), (tool, x, y)
+
+
+def close(a, b) -> bool:
+    """Equal, floats to 12 significant digits (a sum's last bits follow its order)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return a == pytest.approx(b, rel=1e-12, abs=1e-12)
+    return a == b

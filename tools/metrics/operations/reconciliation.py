@@ -24,7 +24,7 @@ OPTIONS = {"key_level": Option(str, "auto", choices=("auto", "opportunity", "acc
            "timing_window_days": Option(int, 0, 0, 365),
            "abs_tolerance": Option(float, 1.0, 0, 1e9), "rel_tolerance": Option(float, 0.005, 0, 1)}
 
-RECON_SQL = """opps as (select * from {src}),
+RECON_SQL = """opps as (select * from {src}{won_only}),
 won as (select opportunity_id from opps where status = 'won'),
 ledger as (
   select e.*, date_trunc('month', e.posting_date) as month,
@@ -78,7 +78,10 @@ keys as (
 ),
 r as (
   select k.*, k.crm - k.ledger as diff, abs(k.crm - k.ledger) as abs_diff,
-         abs(k.crm - k.ledger) <= greatest({abs_tol}, {rel_tol} * abs(k.ledger)) as matched,
+         abs(k.crm - k.ledger) <= greatest({abs_tol}, {rel_tol} * abs(k.ledger)) as matched{labels}
+  from keys k{label_joins}
+)"""
+LABELS = """,
          case when k.opp_id is not null then coalesce(o.opportunity, k.opp_id) || ' (' || k.opp_id
                    || ')'
               else coalesce(a.name, k.account_id, 'no account') || ' '
@@ -86,12 +89,15 @@ r as (
                    || coalesce(k.deals, 'none') || ')' end as opportunity,
          coalesce(o.account, a.name, k.account_id) as account,
          coalesce(o.region, t.region, t.name) as region,
-         coalesce(o.segment, a.segment) as segment, coalesce(o.industry, a.industry) as industry
-  from keys k
+         coalesce(o.segment, a.segment) as segment, coalesce(o.industry, a.industry) as industry"""
+LABEL_JOINS = """
   left join opps o on o.opportunity_id = k.opp_id
   left join accounts a on a.account_id = coalesce(o.account_id, k.account_id)
-  left join territories t on t.territory_id = a.territory_id
-)"""
+  left join territories t on t.territory_id = a.territory_id"""
+"""Each key's dimension labels. Joined on the primary keys of the deals, accounts and
+territories (at most one row each), so they add no keys: without a split or filter they are
+left out, and `opps` then holds only the won deals (all the rest reads): the same figures from
+a fraction of the reading (BENCHMARKS.md, the scorecard)."""
 
 ABS_L = "sum(abs(ledger))"
 COLUMNS = (
@@ -147,8 +153,11 @@ def revenue_reporting_accuracy(ctx: ToolContext, params: MetricParams) -> Metric
                       COLUMNS + ((STATUS,) if listed else ()), "keys", RECON_DIMS)
     frame = start(ctx, params, spec, "quarter")
     q = frame.q
+    labelled = _labelled(params)
     sql = RECON_SQL.format(
-        src=source(ctx, q), corp=q.bind("corp", ctx.settings.corporate_currency),
+        src=source(ctx, q), won_only="" if labelled else " where status = 'won'",
+        labels=LABELS if labelled else "", label_joins=LABEL_JOINS if labelled else "",
+        corp=q.bind("corp", ctx.settings.corporate_currency),
         level=q.bind("key_level", opts["key_level"]), as_of=frame.as_of,
         window=q.bind("timing_window_days", opts["timing_window_days"]),
         abs_tol=q.bind("abs_tolerance", opts["abs_tolerance"]),
@@ -158,6 +167,11 @@ def revenue_reporting_accuracy(ctx: ToolContext, params: MetricParams) -> Metric
         "ledger entries have no exchange rate for their posting date; they are left out of "
         "the ledger side"))
     return result
+
+
+def _labelled(params: MetricParams) -> bool:
+    """Whether the keys need their dimension labels (a split or a filter reads them)."""
+    return bool(params.group_by or params.filters)
 
 
 def revenue_reporting_accuracy_value(ctx: ToolContext, period: Period) -> MetricResult:

@@ -53,8 +53,8 @@ licensed as (
 ),
 usage as (
   select b.bucket_start, e.tool_name, e.user_id,
-         count(distinct cast(e.occurred_at as date))
-           filter (where list_contains({types}, e.event_type)) as active_days,
+         count(distinct case when list_contains({types}, e.event_type)
+                             then cast(e.occurred_at as date) end) as active_days,
          count(*) filter (where e.event_type = 'login') as logins
   from buckets b join usage_events e on cast(e.occurred_at as date) between b.b_start and b.b_end
   where e.occurred_at < {cutoff}
@@ -87,6 +87,8 @@ r as (
   left join seats s using (bucket_start, tool_name)
   left join v_reps v using (user_id)
 )"""
+"""Active days are count(distinct case ... end): the same as a FILTER on the DISTINCT count
+(nulls are not counted), which DuckDB runs as an extra hash aggregate."""
 
 USERS = "count(user_id)"
 COLUMNS = (
