@@ -64,3 +64,11 @@ CASES: list[tuple[str, str, dict]] = [
     ("bookings by region (EMEA and APAC only) last quarter", "bookings",
      {"group_by": ["region"], "filters": {"region": ["APAC", "EMEA"]}, "period": Q3_27}),
 ]
+CASES += [
+    # the envelope (from, id, due) is not the request; a note is a sentence of its own
+    ('{"from": "finance", "id": "T-77", "metric": "bookings", "period": "FY2026", '
+     '"purpose": "for the annual budget memo"}', "bookings", {"period": FY26}),
+    ("Marketing & Growth agent requests:\n- metric: lead conversion\n- split: lead source\n"
+     "- note: APAC only", "lead_conversion",
+     {"group_by": ["lead_source"], "filters": {"region": ["APAC"]}}),
+]

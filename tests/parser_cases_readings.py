@@ -430,3 +430,18 @@ CASES += [
     ("list the inactive users who still own open deals", "data_issues",
      {"measure": "inactive_user_with_open_deals"}),
 ]
+CASES += [
+    # a name written before a kind of value that is no value of the data is asked about
+    ("win rate in the Midwest region last quarter", CLARIFY, {}),
+    # the unit that ended in a month; durations said as "take the longest"
+    ("average deal size for the quarter that ended in July", "avg_deal_size",
+     {"period": ("2026-05-01", "2026-07-31")}),
+    ("which two reps take the longest to win their deals", "sales_cycle",
+     {"group_by": ["rep"], "top": 2}),
+    # "X's Y group": the group is meant
+    ("Tom Becker's EMEA Sales team had a tough month. What is their win rate this quarter?",
+     "win_rate", {"filters": {"team": ["EMEA Sales"]}, "period": Q4_27}),
+    # the value of deals won is bookings
+    ("total value of the deals Commercial won last quarter", "bookings",
+     {"filters": {"team": ["Commercial"]}, "period": Q3_27}),
+]

@@ -41,6 +41,10 @@ ROLES: dict[str, tuple[str, ...]] = {
               "rank by", "ranked by", "rank on"),
     "compare": ("compare", "compare to", "compare with", "compared to", "comparison", "vs",
                 "versus", "baseline", "against", "benchmark"),
+    "envelope": ("from", "sender", "requester", "requested by", "to", "recipient", "reply to",
+                 "id", "task id", "request id", "priority", "due", "deadline", "channel"),
+    "context": ("notes", "note", "context", "purpose", "reason", "comment", "comments",
+                "background", "audience", "why", "use", "used for", "for use in"),
 }
 """What a key of a structured request means; its value is written after the role's words."""
 _ROLE_OF = {key: role for role, keys in ROLES.items() for key in keys}
@@ -133,8 +137,12 @@ def _phrase(key: str, value: object) -> str:
     text = _value(value)
     if not text:
         return ""
+    if role == "envelope":
+        return ""  # who sent it, to whom, its id and due date: the message's envelope
     if role is None or isinstance(value, bool):  # "compare": true says not with what
         return f"{key}: {text}"
+    if role == "subject":
+        text = text.replace("_", " ")  # "risk_report": words
     if role == "top" and text[0].isdigit():
         return f"top {text}"
     if role in WORDS and text.lower().split()[0] not in LEAD[role]:
@@ -153,8 +161,29 @@ def _parts(obj: dict[str, object]) -> list[str]:
             continue
         phrase = _phrase(str(key), value)
         if phrase:
-            (subject if _ROLE_OF.get(name) == "subject" else rest).append(phrase)
+            (subject if _ROLE_OF.get(name) == "subject" else rest).append(
+                _as_context(phrase) if _ROLE_OF.get(name) == "context" else phrase)
     return subject + rest
+
+
+CONTEXT_MARK = "\u2063"
+"""Marks a context part (notes, purpose) until the request is assembled."""
+
+
+def _as_context(phrase: str) -> str:
+    return CONTEXT_MARK + phrase
+
+
+def _assemble(parts: list[str]) -> str:
+    """The request's parts as one sentence, the context parts (notes, purpose) as sentences
+    of their own after it: the sentence reader keeps a short one that names a value as part
+    of the request ("note: EMEA only") and takes the rest as context ("for the annual
+    planning pack")."""
+    context = [p[1:].rstrip(". ") + "." for p in parts if p.startswith(CONTEXT_MARK)]
+    request = ", ".join(p for p in parts if p and not p.startswith(CONTEXT_MARK))
+    if context and request:
+        request = request.rstrip(". ") + "."
+    return " ".join([request, *context]).strip()
 
 
 def _object(text: str) -> tuple[str, dict[str, object], str] | None:
@@ -190,13 +219,15 @@ def _lines(text: str) -> str | None:
     body: list[str] = []
     for line, m in zip(lines, pairs, strict=True):
         if m and (body or line is not lines[0] or BULLET.match(line) or known == structured):
-            body.append(_phrase(m[1], m[2]))
+            phrase = _phrase(m[1], m[2])
+            context = _ROLE_OF.get(re.sub(r"[\s_-]+", " ", m[1].strip().lower())) == "context"
+            body.append(_as_context(phrase) if context and phrase else phrase)
         elif body:
             body.append(BULLET.sub("", line).strip())
         else:
             head.append(line.strip())
     opening = " ".join(head).rstrip(": ").strip()
-    return ", ".join(p for p in [opening, *body] if p)
+    return _assemble([opening, *body])
 
 
 def plain_request(text: str) -> str:
@@ -206,7 +237,6 @@ def plain_request(text: str) -> str:
     found = _object(body)
     if found is not None:
         before, obj, after = found
-        parts = [before.strip().rstrip(":").strip(), *_parts(obj), after.strip()]
-        return ", ".join(p for p in parts if p)
+        return _assemble([before.strip().rstrip(":").strip(), *_parts(obj), after.strip()])
     lines = _lines(body)
     return lines if lines is not None else body.strip()

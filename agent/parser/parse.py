@@ -253,7 +253,7 @@ def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityInd
         reading.dims.append((s, Dimension(entry.value), " ".join(w[s:e])))
         reading.take(s, e)
     match_entities(reading, index, multiword=False)
-    unknown = resolve_leftovers(reading, index)
+    unknown = _unknown_named_value(reading, index) or resolve_leftovers(reading, index)
     if isinstance(unknown, Clarification):
         return unknown, reading
     if previous is not None and is_follow_up(norm, reading):
@@ -370,6 +370,34 @@ OF_WORDS = frozenset({"of", "the", "our", "a", "an", "this", "that", "these", "t
 BINDING = frozenset({"of", "using", "on"})
 
 
+NAMED_KINDS = frozenset({Dimension.region, Dimension.team, Dimension.territory,
+                         Dimension.segment, Dimension.industry, Dimension.product,
+                         Dimension.product_family})
+"""Kinds of value a capitalized word right before their name names ("the Central region")."""
+
+
+def _unknown_named_value(reading: Reading, index: EntityIndex) -> Clarification | None:
+    """A word written as a name right before a kind of value ("for the Central region") that
+    is no value of the data: asked about, even when the word is otherwise a filler."""
+    taken = {i for e in reading.entities for i in range(e.start, e.end)}
+    for pos, dim, _ in reading.dims:
+        k = pos - 1
+        if dim not in NAMED_KINDS or k < 0 or k in taken or \
+                reading.words[k] not in reading.named or reading.words[k] in STOPWORDS:
+            continue
+        word = reading.words[k]
+        if index.partial(word):
+            continue  # "Maria's team": a person's team, read with the names
+        near = index.nearest(word, dim)
+        kind = dim.value.replace("_", " ")
+        return Clarification(
+            question=f"I couldn't find '{word}' among the {kind} values in the data. Did you "
+                     "mean one of these? (or ask without it)",
+            options=[f"{label} ({d.value})" for d, label in near], term=word,
+            not_understood=[word])
+    return None
+
+
 def _vote_knobs(reading: Reading) -> None:
     """A knob only some tools take names the first of them when no metric phrase speaks up
     ("open deals whose last touch was over 45 days ago" is the stale-deal cut-off)."""
@@ -425,7 +453,9 @@ DURATION = re.compile(
     r"number of days|days on average|take to|(?:close|closes|closing|move|moves|convert|converts)"
     r" (?:faster|slower|quicker|sooner)|(?:take|taking|takes|getting|gotten|got|becoming) "
     r"(?:longer|shorter|slower|faster|quicker)|"
-    r"(?:faster|slower|quicker|longer|shorter) to (?:close|win|convert))\b")
+    r"(?:faster|slower|quicker|longer|shorter) to (?:close|win|convert)|"
+    r"(?:take|takes|taking|took) (?:the )?(?:longest|shortest|most time|least time)|"
+    r"(?:longest|slowest|quickest|fastest|shortest) to (?:close|win|convert))\b")
 """A question about how long something takes."""
 CLOSING = re.compile(r"\b(?:to|until|till|before) (?:close|win|closing|winning|get|sign)\b|"
                      r"\b(?:close|win|closing) (?:a|the|our|each|an average) deals?\b")
@@ -557,6 +587,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         tool, measure = ("stage_conversion", "stage_to_won") if staged else ("win_rate", None)
     if tool == "activity_metrics" and measure in (None, "coverage") and NO_ACTIVITY.search(norm):
         tool, measure = "stale_deals", None  # deals *without* activity: the stale share
+    if tool == "opportunity_count" and measure == "won_amount":
+        tool, measure = "bookings", None  # the value of deals won is bookings, the metric of record
     if tool in RATE_OF and RATE.search(norm) and measure in RATE_OF[tool][0]:
         tool, measure = RATE_OF[tool][1:]  # "what share of the pipeline slipped": a slip rate
     if measure:

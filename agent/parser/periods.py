@@ -76,6 +76,10 @@ class PeriodParser:
                  r"(?P<day>\d{4}_\d{2}_\d{2}|" + M + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y +
                  r")?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?)",
                  self._unit_ending),
+                (r"(?:the\s+)?(?:fiscal\s+)?(?P<unit>month|quarter|year|half)\s+"
+                 r"(?:that\s+|which\s+)?(?:ended|ending|ends|closed|finished)\s+in\s+"
+                 r"(?P<month>" + M[1:-1] + r")(?:\s+(?P<year>(?:19|20)\d{2}))?",
+                 self._unit_ending_in),
                 (M + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:\s+" + Y + r")?", self._month_day),
                 (r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?",
                  self._day_month),
@@ -207,7 +211,7 @@ class PeriodParser:
                                           " ".join(a_words)))
                     if a is not None:
                         found.periods.append(Period(a.start, self.as_of,
-                                                    f"since {a.label} ({a.start} to {self.as_of})"))
+                                                    f"{a.label} to date"))
                         return " ".join(words[:i] + ["@period"] + words[i + 1 + la:])
                     continue
                 j = first + la
@@ -368,18 +372,29 @@ class PeriodParser:
         """'The quarter that ended October 31', 'the fiscal year ending Jan 31, 2026': the
         fiscal unit that ends on that day (none when the day ends no such unit)."""
         day = self.point(m["day"])
-        unit = m["unit"]
         if day is None:
             return None
-        if unit == "half":
-            year = self.cal.bucket(day.start, "year")
-            half = 1 if day.start < add_months(year.start, 6) else 2
-            start = add_months(year.start, 6 * (half - 1))
-            bucket = Period(start, add_months(start, 6) - timedelta(days=1),
-                            f"FY{self.cal.fiscal_year(day.start)} H{half}")
-        else:
-            bucket = self.cal.bucket(day.start, unit)  # type: ignore[arg-type]
+        bucket = self._unit_bucket(m["unit"], day.start)
         return bucket if bucket.end == day.start else None
+
+    def _unit_bucket(self, unit: str, day: date) -> Period:
+        """The fiscal month, quarter, half or year holding the day."""
+        if unit != "half":
+            return self.cal.bucket(day, unit)  # type: ignore[arg-type]
+        year = self.cal.bucket(day, "year")
+        half = 1 if day < add_months(year.start, 6) else 2
+        start = add_months(year.start, 6 * (half - 1))
+        return Period(start, add_months(start, 6) - timedelta(days=1),
+                      f"FY{self.cal.fiscal_year(day)} H{half}")
+
+    def _unit_ending_in(self, m: re.Match[str]) -> Period | None:
+        """'The quarter that ended in October': the unit ending on that month's last day (the
+        latest such month, or the year written)."""
+        month = self.point(f"{m['month']} {m['year']}" if m["year"] else m["month"])
+        if month is None:
+            return None
+        bucket = self._unit_bucket(m["unit"], month.end)
+        return bucket if bucket.end == month.end else None
 
     def _just_ended(self, m: re.Match[str]) -> Period:
         """'The quarter that just ended', 'the most recent completed month': the last whole

@@ -365,8 +365,11 @@ def _values(context: list[str], index: EntityIndex) -> list[tuple[str, Dimension
         reading = _matched(sentence, index)
         names = {m[0].lower() for m in NAME_LIKE.finditer(sentence.strip())} | {
             m[0].lower() for m in re.finditer(r"\b[A-Z]{2,}\b", sentence)}  # "EMEA had ..."
+        starts = {e.start for e in reading.entities}
         for e in reading.entities:
             if e.end - e.start < 2 and reading.words[e.start] not in names:
+                continue
+            if e.end in starts:  # "Grace Schmidt's EMEA Enterprise group": the group is meant
                 continue
             kind = "" if e.dimension in PEOPLE else " " + e.dimension.value.replace("_", " ")
             found.append((" ".join(reading.words[e.start:e.end]) + kind, e.dimension))
