@@ -9,10 +9,12 @@ names a dataset: metrics and words come from vocabulary.toml, values from the wa
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import cache
+from typing import Any
 
 from agent.parser.confidence import (
     SIZE_WORDS,
@@ -97,8 +99,9 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     if context:
         question = with_context(question, sentences(context), index,
                                 _periods_in(as_of, calendar)) or question
+    memo: Memo = {}
     outcome, reading = read_question(question, as_of=as_of, calendar=calendar, index=index,
-                                     previous=previous)
+                                     previous=previous, memo=memo)
     if not isinstance(outcome, Plan) or reading is None:
         return outcome
     found = understand(reading, outcome)
@@ -108,13 +111,13 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
         outcome.notes.append(found.describe())
         return outcome
     better = _explaining_reading(question, as_of, calendar, index, previous, outcome, reading,
-                                 found)
+                                 found, memo)
     return better or unsure(outcome, reading, found)
 
 
 def _explaining_reading(question: str, as_of: date, calendar: FiscalCalendar,
                         index: EntityIndex, previous: Plan | None, plan: Plan,
-                        reading: Reading, found: Understanding) -> Plan | None:
+                        reading: Reading, found: Understanding, memo: Memo) -> Plan | None:
     """Another tool whose reading explains every word, where the vote's reading leaves some
     over: "median days spent in each stage" is time in stage, not the open deals by stage.
 
@@ -133,7 +136,7 @@ def _explaining_reading(question: str, as_of: date, calendar: FiscalCalendar,
     good: list[tuple[tuple[int, int, int, float], Plan]] = []
     for tool in candidates[:MAX_ALTERNATIVES]:
         outcome, again = read_question(question, as_of=as_of, calendar=calendar, index=index,
-                                       previous=previous, prefer=tool)
+                                       previous=previous, prefer=tool, memo=memo)
         if not isinstance(outcome, Plan) or again is None or outcome.tool != tool:
             continue
         left = understand(again, outcome)
@@ -177,16 +180,21 @@ CUES = GROUP_CUES | FILTER_CUES | EXCLUDE_CUES
 
 def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
                   index: EntityIndex, previous: Plan | None = None, prefer: str | None = None,
-                  ) -> tuple[Plan | Clarification, Reading | None]:
+                  memo: Memo | None = None) -> tuple[Plan | Clarification, Reading | None]:
     """The reading of a question and what it produced (see parse_question).
 
     A message of several sentences is read from the sentences that ask
     (agent/parser/sentences.py); when those name no metric, the whole message is read.
+    `memo` keeps what does not depend on `prefer` between the readings of one question.
     """
+    memo = {} if memo is None else memo
     question = drop_writer_clauses(question)
-    request = request_text(REQUEST_LABEL.sub("", question), index, _periods_in(as_of, calendar))
+    if ("request", question) not in memo:
+        memo["request", question] = request_text(REQUEST_LABEL.sub("", question), index,
+                                                 _periods_in(as_of, calendar))
+    request = memo["request", question]
     if request is not None:
-        outcome, reading = _read(request, as_of, calendar, index, previous, prefer)
+        outcome, reading = _read(request, as_of, calendar, index, previous, prefer, memo=memo)
         if reading is not None and reading.votes:
             if isinstance(outcome, Plan):
                 scope = context_scope(question, request, index)
@@ -195,7 +203,11 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
                     return _for_whom(request, *scope), reading
                 outcome.notes.append(f"read the request '{request}'; the rest as context")
             return outcome, reading
-    return _read(question, as_of, calendar, index, previous, prefer)
+    return _read(question, as_of, calendar, index, previous, prefer, memo=memo)
+
+
+Memo = dict[tuple[str, object], Any]
+"""What one question's readings share: its request text and its readings before a plan."""
 
 
 def _for_whom(request: str, dimension: Dimension, label: str) -> Clarification:
@@ -217,9 +229,34 @@ def _periods_in(as_of: date, calendar: FiscalCalendar) -> Callable[[str], list[P
 
 def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityIndex,
           previous: Plan | None, prefer: str | None = None,
-          kept: frozenset[int] = frozenset(),
+          kept: frozenset[int] = frozenset(), memo: Memo | None = None,
           ) -> tuple[Plan | Clarification, Reading | None]:
     """Read one text; `kept` names option rules whose words stay words (see below)."""
+    memo = {} if memo is None else memo
+    key = ("reading", (question, kept))
+    if key not in memo:
+        memo[key] = _prepare(question, as_of, calendar, index, kept)
+    prepared = memo[key]
+    if isinstance(prepared[0], Clarification):
+        return prepared
+    reading, norm = copy.deepcopy(prepared[0]), prepared[1]
+    knobs = reading.knobs
+    if previous is not None and is_follow_up(norm, reading):
+        outcome = follow_up(reading, norm, previous,
+                            lambda r: _build_plan(r, norm, as_of, calendar, prefer))
+    else:
+        outcome = _build_plan(reading, norm, as_of, calendar, prefer)
+    unused = frozenset(k.index for k in knobs if isinstance(outcome, Plan) and
+                       outcome.tool not in k.rule.names)
+    if unused:  # "bookings over the last 4 quarters": a knob of another tool, its words a period
+        return _read(question, as_of, calendar, index, previous, prefer, kept | unused, memo)
+    return outcome, reading
+
+
+def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: EntityIndex,
+             kept: frozenset[int]) -> tuple[Reading, str] | tuple[Clarification, Reading | None]:
+    """A text's reading before any plan (the same whichever tool is preferred), or the
+    question back when its words already need one."""
     lex = lexicon()
     norm = normalize(REQUEST_LABEL.sub("", question))
     if not norm:
@@ -256,16 +293,7 @@ def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityInd
     unknown = _unknown_named_value(reading, index) or resolve_leftovers(reading, index)
     if isinstance(unknown, Clarification):
         return unknown, reading
-    if previous is not None and is_follow_up(norm, reading):
-        outcome = follow_up(reading, norm, previous,
-                            lambda r: _build_plan(r, norm, as_of, calendar, prefer))
-    else:
-        outcome = _build_plan(reading, norm, as_of, calendar, prefer)
-    unused = frozenset(k.index for k in knobs if isinstance(outcome, Plan) and
-                       outcome.tool not in k.rule.names)
-    if unused:  # "bookings over the last 4 quarters": a knob of another tool, its words a period
-        return _read(question, as_of, calendar, index, previous, prefer, kept | unused)
-    return outcome, reading
+    return reading, norm
 
 
 
