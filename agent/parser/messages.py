@@ -131,9 +131,19 @@ def _value(value: object) -> str:
     return str(value).strip()
 
 
+def _key(key: str) -> str:
+    """A key as ROLES and NESTED spell it, whatever its case and separators."""
+    return re.sub(r"[\s_-]+", " ", key.strip().lower())
+
+
+def _role(key: str) -> str | None:
+    """What a key of a structured request means (ROLES)."""
+    return _ROLE_OF.get(_key(key))
+
+
 def _phrase(key: str, value: object) -> str:
     """One part of a structured request in words; an unknown key stays "key: value"."""
-    role = _ROLE_OF.get(re.sub(r"[\s_-]+", " ", key.strip().lower()))
+    role = _role(key)
     text = _value(value)
     if not text:
         return ""
@@ -150,37 +160,33 @@ def _phrase(key: str, value: object) -> str:
     return text
 
 
-def _parts(obj: dict[str, object]) -> list[str]:
-    """The request's parts of an object, in the order given, its subject first."""
+def _parts(obj: dict[str, object]) -> tuple[list[str], list[str]]:
+    """The request's parts of an object, in the order given, its subject first; and its
+    notes (the context role: notes, purpose)."""
     subject: list[str] = []
     rest: list[str] = []
+    notes: list[str] = []
     for key, value in obj.items():
-        name = re.sub(r"[\s_-]+", " ", str(key).strip().lower())
-        if isinstance(value, dict) and name in NESTED:
-            rest += _parts(value)
+        if isinstance(value, dict) and _key(str(key)) in NESTED:
+            inner, inner_notes = _parts(value)
+            rest += inner
+            notes += inner_notes
             continue
         phrase = _phrase(str(key), value)
+        role = _role(str(key))
         if phrase:
-            (subject if _ROLE_OF.get(name) == "subject" else rest).append(
-                _as_context(phrase) if _ROLE_OF.get(name) == "context" else phrase)
-    return subject + rest
+            (subject if role == "subject" else notes if role == "context" else rest).append(
+                phrase)
+    return subject + rest, notes
 
 
-CONTEXT_MARK = "\u2063"
-"""Marks a context part (notes, purpose) until the request is assembled."""
-
-
-def _as_context(phrase: str) -> str:
-    return CONTEXT_MARK + phrase
-
-
-def _assemble(parts: list[str]) -> str:
-    """The request's parts as one sentence, the context parts (notes, purpose) as sentences
-    of their own after it: the sentence reader keeps a short one that names a value as part
-    of the request ("note: EMEA only") and takes the rest as context ("for the annual
-    planning pack")."""
-    context = [p[1:].rstrip(". ") + "." for p in parts if p.startswith(CONTEXT_MARK)]
-    request = ", ".join(p for p in parts if p and not p.startswith(CONTEXT_MARK))
+def _assemble(parts: list[str], notes: list[str]) -> str:
+    """The request's parts as one sentence, its notes (notes, purpose) as sentences of their
+    own after it: the sentence reader keeps a short one that names a value as part of the
+    request ("note: EMEA only") and takes the rest as context ("for the annual planning
+    pack")."""
+    context = [n.rstrip(". ") + "." for n in notes]
+    request = ", ".join(p for p in parts if p)
     if context and request:
         request = request.rstrip(". ") + "."
     return " ".join([request, *context]).strip()
@@ -209,25 +215,25 @@ def _lines(text: str) -> str | None:
     None when the text is not written that way (one "Note: ..." line is prose)."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
     pairs = [KEY_VALUE.match(ln) for ln in lines]
-    known = sum(bool(m and _ROLE_OF.get(re.sub(r"[\s_-]+", " ", m[1].strip().lower())))
-                for m in pairs)
+    known = sum(bool(m and _role(m[1])) for m in pairs)
     structured = sum(bool(m) for m in pairs)
     bullets = sum(bool(BULLET.match(ln)) for ln in lines)
     if not (known and (structured >= 2 or bullets)):
         return None
     head: list[str] = []
     body: list[str] = []
+    notes: list[str] = []
     for line, m in zip(lines, pairs, strict=True):
-        if m and (body or line is not lines[0] or BULLET.match(line) or known == structured):
+        started = body or notes
+        if m and (started or line is not lines[0] or BULLET.match(line) or known == structured):
             phrase = _phrase(m[1], m[2])
-            context = _ROLE_OF.get(re.sub(r"[\s_-]+", " ", m[1].strip().lower())) == "context"
-            body.append(_as_context(phrase) if context and phrase else phrase)
-        elif body:
+            (notes if phrase and _role(m[1]) == "context" else body).append(phrase)
+        elif started:
             body.append(BULLET.sub("", line).strip())
         else:
             head.append(line.strip())
     opening = " ".join(head).rstrip(": ").strip()
-    return _assemble([opening, *body])
+    return _assemble([opening, *body], notes)
 
 
 def plain_request(text: str) -> str:
@@ -237,6 +243,7 @@ def plain_request(text: str) -> str:
     found = _object(body)
     if found is not None:
         before, obj, after = found
-        return _assemble([before.strip().rstrip(":").strip(), *_parts(obj), after.strip()])
+        parts, notes = _parts(obj)
+        return _assemble([before.strip().rstrip(":").strip(), *parts, after.strip()], notes)
     lines = _lines(body)
     return lines if lines is not None else body.strip()

@@ -197,8 +197,9 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
         outcome, reading = _read(request, as_of, calendar, index, previous, prefer, memo=memo)
         if reading is not None and reading.votes:
             if isinstance(outcome, Plan):
-                scope = context_scope(question, request, index)
-                if scope and prefer is None and "overall" not in normalize(request).split() \
+                # asked once per question, not again for each alternative reading
+                scope = context_scope(question, request, index) if prefer is None else None
+                if scope and "overall" not in normalize(request).split() \
                         and scope[0] not in {f.dimension for f in outcome.params.filters}:
                     return _for_whom(request, *scope), reading
                 outcome.notes.append(f"read the request '{request}'; the rest as context")
@@ -362,8 +363,9 @@ def vote_metrics(reading: Reading) -> None:
 
 
 LONG_MEASURE = 4
-MOMENT_WORDS = frozenset({"end", "start", "beginning", "ending", "opening", "closing"})
 """A measure phrase this long ("lost to customer churn") names its tool outright."""
+MOMENT_WORDS = frozenset({"end", "start", "beginning", "ending", "opening", "closing"})
+"""Words of a moment ("at the end of each quarter"): such a phrase says when, not what."""
 
 
 def _vote_long_measures(reading: Reading, compact: list[str], found: list) -> None:
@@ -526,12 +528,16 @@ SIZE_OF = frozenset({"bookings", "opportunity_count", "win_rate", "time_in_stage
 """How big the (won) deals are: their average size, whatever else the words voted for."""
 
 
+MONEY_UNITS = frozenset({"k", "m", "mm", "mn", "million", "millions", "thousand", "bn", "usd",
+                         "dollar", "dollars", "eur", "euro", "euros"})
+"""Units that make a threshold an amount of money."""
+THRESHOLD_UNITS = MONEY_UNITS | {"%", "percent", "x", "times"}
 THRESHOLD = re.compile(
     r"\b(?:under|over|above|below|more than|less than|at least|at most|greater than|"
     r"bigger than|larger than|smaller than|exceeding|upwards of|north of|south of|fewer than)"
-    r"\s+(?P<n>\$?\d[\d.]*)(?:\s*(?P<unit>k|m|mm|mn|million|millions|thousand|bn|usd|"
-    r"dollars?|eur|euros?|%|percent|x|times))?(?!\s*(?:days?|weeks?|months?|quarters?|"
-    r"years?|hours?|minutes?)\b)(?=\W|$)")
+    r"\s+(?P<n>\$?\d[\d.]*)(?:\s*(?P<unit>"
+    + "|".join(re.escape(u) for u in sorted(THRESHOLD_UNITS, key=lambda u: (-len(u), u)))
+    + r"))?(?!\s*(?:days?|weeks?|months?|quarters?|years?|hours?|minutes?)\b)(?=\W|$)")
 """A threshold left after the periods and the tools' knobs are read ("deals under 50k",
 "reps above 100% attainment"): no tool filters rows by a value, so it is asked about."""
 
@@ -557,10 +563,6 @@ def _no_threshold(condition: re.Match[str], norm: str) -> Clarification:
                  f"that. Ask without it, or {hint}.",
         options=[rest, f"{rest} by segment" if money else f"{rest} ranked"], term=said,
         not_understood=[said])
-
-
-MONEY_UNITS = frozenset({"k", "m", "mm", "mn", "million", "millions", "thousand", "bn", "usd",
-                         "dollar", "dollars", "eur", "euro", "euros"})
 
 
 def _duration_tool(tool: str, reading: Reading, norm: str) -> str:

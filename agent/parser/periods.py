@@ -319,6 +319,9 @@ class PeriodParser:
         else:
             shift = {"last": -1, "previous": -1, "prior": -1, "next": 1}.get(which, 0)
             fy = self._current_fy(shift)
+        return self._fiscal_half(fy, half)
+
+    def _fiscal_half(self, fy: int, half: int) -> Period:
         start = add_months(self.cal.start_of_fiscal_year(fy), 6 * (half - 1))
         return Period(start, add_months(start, 6) - timedelta(days=1), f"FY{fy} H{half}")
 
@@ -381,11 +384,9 @@ class PeriodParser:
         """The fiscal month, quarter, half or year holding the day."""
         if unit != "half":
             return self.cal.bucket(day, unit)  # type: ignore[arg-type]
-        year = self.cal.bucket(day, "year")
-        half = 1 if day < add_months(year.start, 6) else 2
-        start = add_months(year.start, 6 * (half - 1))
-        return Period(start, add_months(start, 6) - timedelta(days=1),
-                      f"FY{self.cal.fiscal_year(day)} H{half}")
+        fy = self.cal.fiscal_year(day)
+        half = 1 if day < add_months(self.cal.start_of_fiscal_year(fy), 6) else 2
+        return self._fiscal_half(fy, half)
 
     def _unit_ending_in(self, m: re.Match[str]) -> Period | None:
         """'The quarter that ended in October': the unit ending on that month's last day (the

@@ -62,7 +62,7 @@ written: "stripped" (8,832) or "recognition" (8,564) are words, "quater" or "reg
 def _english_counts() -> dict[str, int]:
     from spellchecker import SpellChecker  # only questions with an unknown word pay for it
 
-    return dict(SpellChecker(distance=1).word_frequency.dictionary)
+    return SpellChecker(distance=1).word_frequency.dictionary  # read as it is, not copied
 
 
 def common_english(word: str) -> bool:
