@@ -15,13 +15,14 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, Literal
 
 import altair as alt
 from pydantic import BaseModel, Field
 
 from agent.charts import PALETTE, REFERENCES, axis_format, chart_for, finish
-from agent.dashboard_store import PageStore
+from agent.dashboard_store import PageStore, store_beside
 from agent.formatting import column_unit, value
 from tools.access import AccessDenied, row_scope
 from tools.base import (
@@ -392,6 +393,14 @@ class Dashboard:
         fp = self.warehouse.answers.fingerprint()
         return None if fp is None else (getattr(self.warehouse, "identity", None), fp)
 
+    def kept_as(self) -> Any:
+        """What this data's pages are kept under on disk: the file as the connection opened
+        it (device, inode, size, mtime of it and of its log; None in memory). Every process
+        opening that file names it so, whatever name it opens it by (a server opens each new
+        file through a link of its own: agent.live_warehouse), so a page kept by one (a load,
+        a `revops dashboard` run, a server) is found by the others."""
+        return getattr(self.warehouse, "identity", None)
+
     def choices(self) -> dict[str, list[str]]:
         """The filter values the data has (regions and teams of the deal owners), read once
         per data fingerprint."""
@@ -414,8 +423,18 @@ class Dashboard:
         """Return the page for the filters and viewer, from the cache when the data is
         unchanged."""
         fp = self.fingerprint()
-        return self._kept(fp, ("page", filters, as_of, _who(requester)), Page,
-                          lambda: self._compute(filters, as_of, requester, fp))
+        found = self._kept(fp, ("page", filters, as_of, self.audience(requester)), Page,
+                           lambda: self._compute(filters, as_of, requester, fp))
+        return _shown_to(found, requester)
+
+    def audience(self, requester: Mapping[str, Any] | None) -> tuple[str, ...]:
+        """Whose numbers a page shows: the requester's row scope, not who they are, so every
+        unrestricted viewer (and a warm-up, which has no viewer) shares one computed page
+        and a rep or manager gets their own. The viewer's name is set on the way out."""
+        if requester is None:
+            return ()
+        scope = row_scope(requester, self.warehouse.cursor())
+        return () if scope is None else (scope.model_dump_json(),)
 
     def _kept(self, fp: Any, key: tuple[Any, ...], model: type[Any],
               compute: Callable[[], Any]) -> Any:
@@ -426,11 +445,11 @@ class Dashboard:
         with self.lock:
             if (fp, *key) in self.cache:
                 return self.cache[(fp, *key)]
-        found = self.store.get(fp, key, model) if self.store is not None else None
+        found = self.store.get(self.kept_as(), key, model) if self.store is not None else None
         if found is None:
             found = compute()
             if self.store is not None:
-                self.store.put(fp, key, found)
+                self.store.put(self.kept_as(), key, found)
         with self.lock:
             if len(self.cache) >= self.max_cached:
                 self.cache.pop(next(iter(self.cache)))
@@ -503,8 +522,9 @@ class Dashboard:
         """The page with its headline strip and every panel pending: a browser then loads
         the panels in parallel (`panel`), each drawn as soon as it arrives."""
         fp = self.fingerprint()
-        return self._kept(fp, ("shell", filters, as_of, _who(requester)), Page,
-                          lambda: self._compute(filters, as_of, requester, fp, panels=False))
+        found = self._kept(fp, ("shell", filters, as_of, self.audience(requester)), Page,
+                           lambda: self._compute(filters, as_of, requester, fp, panels=False))
+        return _shown_to(found, requester)
 
     def panel(self, key: str, filters: Filters, as_of: date,
               requester: Mapping[str, Any] | None = None) -> Panel:
@@ -513,11 +533,11 @@ class Dashboard:
         if spec is None:
             raise KeyError(key)
         fp = self.fingerprint()
-        who = _who(requester)
+        who = self.audience(requester)
         with self.lock:  # the whole page computed already (a warm-up)
             page = self.cache.get((fp, "page", filters, as_of, who)) if fp is not None else None
         if page is None and fp is not None and self.store is not None:
-            page = self.store.get(fp, ("page", filters, as_of, who), Page)
+            page = self.store.get(self.kept_as(), ("page", filters, as_of, who), Page)
         if page is not None:
             return next(p for p in page.panels if p.key == key)
         period = resolve_period(filters.period, as_of, self.warehouse.settings.calendar)
@@ -555,13 +575,10 @@ class Dashboard:
             done = [Panel(key=k, title=t, tools=[], wide=w, pending=True)
                     for k, t, _, w in PANELS]
         kpis = self._kpis(self._runner(requester, as_of, filters, period))
-        viewer = None
-        if requester:
-            viewer = f"{requester.get('name') or requester.get('id')} ({requester.get('role')})"
         return Page(company=settings.company_name, as_of=str(as_of),
                     currency=settings.corporate_currency, filters=filters,
-                    choices=self.choices(), kpis=kpis, panels=done, viewer=viewer,
-                    fingerprint=_digest(fp))
+                    choices=self.choices(), kpis=kpis, panels=done,
+                    fingerprint=_digest(self.kept_as()))
 
     def _kpis(self, run: Runner) -> list[Kpi]:
         """The headline strip: bookings, attainment, open pipeline, coverage, win rate."""
@@ -585,8 +602,37 @@ class Dashboard:
         return out
 
 
-def _who(requester: Mapping[str, Any] | None) -> tuple[Any, ...]:
-    return tuple(sorted((requester or {}).items()))
+def keep_default_page(path: Path, as_of: date) -> bool:
+    """Compute the default page of a warehouse file just written (a load or a refresh) and
+    keep it beside the file, so the first visitor of a server opened on it later is served
+    without a cold computation. It is the page that server would compute: kept under the
+    file's identity as it is now, this code's digest, the as-of date and the audience of an
+    unrestricted viewer; another date, filter or a rep computes as before. False when the
+    file has no place for it (the page is then computed on demand)."""
+    from agent.context import Warehouse  # the CLI's import path only
+    from tools.warehouse import open_analytics
+
+    where = store_beside(path)
+    if where is None:
+        return False
+    wh = Warehouse(open_analytics(path))
+    try:
+        store = PageStore(where)
+        board = Dashboard(wh, store=store)
+        board.page(Filters(), as_of)
+        board.shell(Filters(), as_of)
+        key = ("page", Filters(), as_of, board.audience(None))
+        return store.get(board.kept_as(), key, Page) is not None
+    finally:
+        wh.con.close()
+
+
+def _shown_to(page: Page, requester: Mapping[str, Any] | None) -> Page:
+    """The page (computed for the requester's audience) naming its viewer."""
+    if not requester:
+        return page
+    viewer = f"{requester.get('name') or requester.get('id')} ({requester.get('role')})"
+    return page.model_copy(update={"viewer": viewer})
 
 
 def _digest(fp: Any) -> str:

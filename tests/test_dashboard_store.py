@@ -47,7 +47,7 @@ def test_a_restarted_server_serves_the_kept_page_without_running_a_tool(demo_fil
     assert third.answers.misses > 0
     assert fresh.fingerprint != page.fingerprint
     assert [p.name for p in store.directory.iterdir()] == [store._bucket(
-        Dashboard(third).fingerprint()).name]  # the old data's pages are gone
+        Dashboard(third).kept_as()).name]  # the old data's pages are gone
     third.con.close()
 
 
@@ -55,7 +55,7 @@ def _kept(board: Dashboard, timeout: float = 300.0) -> object:
     """The default page once the background warm-up has computed it for the current data."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        key = (board.fingerprint(), "page", Filters(), END, ())
+        key = (board.fingerprint(), "page", Filters(), END, board.audience(None))
         with board.lock:
             if key in board.cache:
                 return board.cache[key]
@@ -113,3 +113,32 @@ def test_pages_are_kept_per_code_and_the_code_digest_follows_the_source(
     (package / "sub" / "notes.txt").write_text("not code")  # only code decides a number
     assert code_fingerprint.__wrapped__(("pkg_under_test",)) == edited
     assert len(code_fingerprint()) == 16
+
+
+def test_a_page_kept_at_load_serves_a_servers_first_visitor(demo_file):  # noqa: F811
+    """`revops refresh` / `import` keep the default page: a server opened on the file later
+    (through a link of its own, as `serve` opens it) serves it to an unrestricted visitor
+    without running a tool, naming the visitor; a rep's page is the rep's, computed."""
+    from agent.dashboard import keep_default_page
+    from tests.service_server import TOKENS
+
+    assert keep_default_page(demo_file, END)
+    wh = LiveWarehouse(demo_file)
+    board = Dashboard(wh, store=_store(demo_file))
+    admin = TOKENS["revops"][1].requester()
+    page = board.page(Filters(), END, admin)
+    shell = board.shell(Filters(), END, admin)
+    assert (wh.answers.misses, wh.answers.hits) == (0, 0)  # nothing computed here
+    assert page.viewer == "ana (revops)" and shell.viewer == "ana (revops)"
+    assert all(not p.pending for p in page.panels) and all(p.pending for p in shell.panels)
+    fresh = Warehouse(open_analytics(demo_file))  # the same page, computed now
+    try:
+        expected = Dashboard(fresh).page(Filters(), END, admin)
+    finally:
+        fresh.con.close()
+    assert page == expected
+    rep = TOKENS["rep"][1].requester()
+    mine = board.page(Filters(), END, rep)
+    assert wh.answers.misses > 0 and mine.viewer == f"{TOKENS['rep'][1].name} (rep)"
+    assert [p.rows for p in mine.panels] != [p.rows for p in page.panels]
+    assert board.audience(rep) != board.audience(admin) == board.audience(None)

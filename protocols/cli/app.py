@@ -63,6 +63,10 @@ DbOption = Annotated[Path | None, typer.Option(
     "--db", help="Warehouse file (default: $REVOPS_DB, else the demo company in your user "
                  "data directory).", show_default=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")]
+KeepPageOption = Annotated[bool, typer.Option(
+    "--dashboard-page/--no-dashboard-page",
+    help="Also compute the dashboard's default page as of today and keep it beside the file, "
+         "so a server's first visitor is not the one who waits (seconds on large data).")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal "
                                                            "error instead of one line.")]
 
@@ -259,6 +263,7 @@ def import_(
         "--swap", help="Import into a copy of the warehouse and rename it over the original "
                        "when done: servers reading it keep answering, then switch to the new "
                        "file (needs room for a second copy).")] = False,
+    dashboard_page: KeepPageOption = True,
 ) -> None:
     """Load a CRM export (CSV, gzip CSV or Parquet) into the warehouse through a mapping."""
     from tools.importer import ImportFailed, SourceError, load_mapping, run_import
@@ -293,6 +298,8 @@ def import_(
         print(summary.model_dump_json(indent=2))
     else:
         print(summary.render_text())
+    if dashboard_page:
+        _keep_dashboard_page(path, to_stderr=as_json)
 
 
 @app.command()
@@ -328,8 +335,20 @@ def check(
         raise typer.Exit(code)
 
 
+def _keep_dashboard_page(path: Path, to_stderr: bool = False) -> None:
+    from agent.dashboard import keep_default_page
+
+    today = date.today()
+    if keep_default_page(path, today):
+        note = f"The dashboard's default page as of {today} is kept for its first visitor."
+        if to_stderr:
+            stderr(note)
+        else:
+            print(note)
+
+
 @app.command()
-def refresh(db: DbOption = None) -> None:
+def refresh(db: DbOption = None, dashboard_page: KeepPageOption = True) -> None:
     """Rebuild the derived tables (opp_facts, entity_values, the data-quality check the dashboard
     reads) after editing data outside revops.
 
@@ -349,6 +368,8 @@ def refresh(db: DbOption = None) -> None:
         checked = record_load_check(con)
     print(f"Derived tables in {path} {state}; rebuilt from the current data"
           + (", with the data-quality check." if checked else "."))
+    if dashboard_page:
+        _keep_dashboard_page(path)
 
 
 @app.command()
