@@ -202,34 +202,31 @@ def _scorecard(run: Runner, panel: Panel) -> None:
 def _bookings_vs_quota(run: Runner, panel: Panel) -> None:
     cal = run.ctx.settings.calendar
     fy = cal.bucket(run.period.start, "year")
-    rows: list[list[Any]] = []
-    sql: list[str] = []
-    for month in _months(cal, fy, run.ctx.as_of):
-        r = run.run("quota_attainment", period=PeriodParam.of(month))
-        row = dict(zip(r.columns, r.rows[0], strict=True)) if r.rows else {}
-        rows.append([month.label, row.get("bookings"), row.get("quota"), row.get("attainment")])
-        sql.append(f"-- {month.label}\n{r.sql};")
-    if not run.results:
+    months = _months(cal, fy, run.ctx.as_of)
+    if not months:
         panel.error = "No months of this fiscal year have started yet."
         return
-    last = run.results[-1][1]
-    table = last.model_copy(update={
+    # the started months whole, in one statement: each month's numbers as its own run's
+    span = PeriodParam.of(Period(fy.start, months[-1].end, f"{fy.label} by month"))
+    r = run.run("quota_attainment", period=span, time_grain="month")
+    found = {row[0]: dict(zip(r.columns, row, strict=True)) for row in r.rows}
+    rows: list[list[Any]] = [[m.label, *(found.get(m.label, {}).get(c) for c in (
+        "bookings", "quota", "attainment"))] for m in months]
+    table = r.model_copy(update={
         "columns": ["month", "bookings", "quota", "attainment"], "rows": rows,
         "measure": "bookings", "unit": "currency",
-        "n_records": sum(r.n_records for _, r in run.results),
         "period": {"start": str(fy.start), "end": str(min(fy.end, run.ctx.as_of)),
                    "label": f"{fy.label} by month"}})
     _fill(panel, table, rows=len(rows))
-    panel.sql = "\n\n".join(sql)
     data = [{"month": m, "bookings": b, "quota": q, "attainment": a} for m, b, q, a in rows]
     base = alt.Chart(alt.Data(values=data)).encode(
-        x=alt.X("month:O", sort=[d["month"] for d in data], title=None,
+        x=alt.X("month:O", sort=[m.label for m in months], title=None,
                 axis=alt.Axis(labelAngle=-40)))
     tip = [alt.Tooltip("month:N"), alt.Tooltip("bookings:Q", format="$,.0f"),
            alt.Tooltip("quota:Q", format="$,.0f"), alt.Tooltip("attainment:Q", format=".1%")]
     bars = base.mark_bar(color=PALETTE["bar"], cornerRadiusTopLeft=2,
                          cornerRadiusTopRight=2).encode(
-        y=alt.Y("bookings:Q", title=f"bookings ({last.currency})",
+        y=alt.Y("bookings:Q", title=f"bookings ({r.currency})",
                 axis=alt.Axis(**axis_format("currency"))), tooltip=tip)
     quota = base.mark_line(color=PALETTE["rule"], strokeDash=[6, 4], point=True).encode(
         y="quota:Q", tooltip=tip)

@@ -165,13 +165,15 @@ with {_ROWS}, visits as (
 )
 select *, bool_or(not visit_closed and not prev_closed and visit_order < prev_order) over (
          partition by opportunity_id order by seq rows unbounded preceding) as regressed
-from visits"""
+from visits
+order by exited_at nulls last"""
 """Every stage visit over the whole history (tools.metrics.movement.common.visits_cte, with
 no cut-off). The visits as of a moment ts are a prefix of these: the ones entered by ts, with
 an exit after ts not yet happened; so any as-of date reads them with a filter. Each visit also
 says whether the deal had moved back to a lower open stage by then (`regressed`, from each
 visit's previous one), so the last visit entered by ts says it for the whole prefix
-(tools.metrics.movement.risk)."""
+(tools.metrics.movement.risk). Sorted by exit, the visits not ended by a moment (the ones a
+deal is in then) are the table's tail, the rest skipped by zone maps."""
 
 STAGE_DAYS = "(epoch(v.exited_at) - epoch(v.entered_at)) / 86400.0"
 """A completed visit's length in days (METRICS §1.4)."""

@@ -77,7 +77,7 @@ KEPT = """pushes as (
   select opportunity_id, regressed,
          case when not visit_closed then {age} end as age, visit_stage as current_stage
   from opp_stage_visits
-  where entered_at <= {ts} and (exited_at is null or exited_at > {ts})
+  where entered_at <= {ts} and coalesce(exited_at, 'infinity'::timestamp) > {ts}
     and opportunity_id in (select opportunity_id from scored_ids where status = 'open')
 ), benchmark as (
 {benchmark}
@@ -85,7 +85,8 @@ KEPT = """pushes as (
 """HISTORY from the tables materialized with opp_facts: a deal's counters up to ts are those
 of its history row holding ts (opp_history_spans), its regression and current stage those of
 its last visit entered by ts (opp_stage_visits; only the open deals' are read: only they are
-scored); equal rows (tests/test_history_tables.py)."""
+scored; the exit compared as one expression, so the zone maps of the table sorted by exit skip
+the visits ended by ts); equal rows (tests/test_history_tables.py)."""
 BENCHMARK = """  select v.visit_stage as current_stage, quantile_cont({done}, 0.75) as won_p75_days
   from opp_stage_visits v join {src} w on w.opportunity_id = v.opportunity_id and w.status = 'won'
   where v.exited_at <= {ts} and not v.visit_closed
