@@ -336,10 +336,17 @@ def check(
 
 
 def _keep_dashboard_page(path: Path, to_stderr: bool = False) -> None:
+    """An optimisation after a load that succeeded: its failure is reported, not fatal."""
     from agent.dashboard import keep_default_page
 
     today = date.today()
-    if keep_default_page(path, today):
+    try:
+        kept = keep_default_page(path, today)
+    except Exception as exc:  # noqa: BLE001 - the page is then computed on the first visit
+        stderr(f"note: the dashboard's default page was not kept ({exc}); it is computed "
+               "on its first visit")
+        return
+    if kept:
         note = f"The dashboard's default page as of {today} is kept for its first visitor."
         if to_stderr:
             stderr(note)
