@@ -45,13 +45,16 @@ def facts_current(con: duckdb.DuckDBPyConnection) -> bool:
 def refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild opp_facts from the live view and record its fingerprint (caller's transaction).
 
-    Row order is irrelevant to a fact table, so the build runs with insertion order relaxed
-    (about 20% faster on two cores); the caller's setting is restored.
+    Row order is irrelevant to a fact table's answers, so the build runs with insertion order
+    relaxed (about 20% faster on two cores; the caller's setting is restored), except the one
+    it is stored in: by status, then close date, so a statement reading the won, the open or
+    the closed deals of a period reads their row groups only, the others skipped by zone maps
+    (nearly every metric does: a fifth of a cold 1M-deal dashboard page's work).
     """
     ordered = con.execute("select current_setting('preserve_insertion_order')").fetchall()[0][0]
     con.execute("set preserve_insertion_order = false")
     try:
-        con.execute("create or replace table opp_facts as select * from v_opps")
+        con.execute(FACTS_SQL)
         con.execute("create or replace table entity_values as select * from v_entity_values")
         for built in DERIVED_HISTORY.values():
             con.execute(built)
@@ -63,6 +66,10 @@ def refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("insert or replace into schema_objects select $n, checksum || $v, "
                     "applied_at from schema_objects where name = 'opp_facts'",
                     {"n": name, "v": _version(built)})
+
+
+FACTS_SQL = "create or replace table opp_facts as select * from v_opps order by status, close_date"
+"""The current deals, stored by status and close date (refresh_facts)."""
 
 
 def _version(sql: str) -> str:
