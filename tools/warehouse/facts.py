@@ -127,7 +127,7 @@ left join opportunity_stages s on s.pipeline_id = b.pipeline_id
 left join fx_rates fx on not h.none and fx.currency_code = b.currency_code
       and coalesce(h.close_date, b.close_date) >= fx.start_date
       and (fx.next_start_date is null or coalesce(h.close_date, b.close_date) < fx.next_start_date)
-order by valid_to"""
+order by status, valid_to"""
 """Each deal's states over time, one row per span in which they held: a first span from
 -infinity to its first history row (the current state shows through, as in opps_as_of before
 any history), then each history row until the next one replaced it (else +infinity). A row
@@ -137,8 +137,10 @@ columns that change with the history (snapshots.STATE_COLUMNS, besides created_a
 a past state is a range filter instead of a ranking of all history
 (tools.metrics.core.snapshots); and the running risk counters up to that row: close-date pushes
 (a later close date than the previous row's, or than its prev_close_date) and the highest
-amount (tools.metrics.movement.risk). Sorted by valid_to: a moment's rows (valid_to > ts) are
-the table's tail, the rest skipped by zone maps."""
+amount (tools.metrics.movement.risk). Sorted by status, then valid_to: a moment's rows
+(valid_to > ts) are the tail of each status's rows, the rest skipped by zone maps, and a reader
+of the deals won (or open) at a moment reads that status's tail only (the projection's won
+deals at each quarter's end: a few row groups)."""
 
 
 def stage_visits(where: str) -> tuple[str, str]:

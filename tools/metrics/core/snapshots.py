@@ -138,8 +138,8 @@ def one(ctx: ToolContext, ts: str, columns: Sequence[str] | None = None) -> str:
     """A self-contained relation equal to opps_as_of(ts) (one moment), or to its `columns`.
 
     With opp_history_spans current, the rows holding ts: a range filter over a table sorted by
-    its end, only those `columns` when they are all STATE_COLUMNS (no join), else the current
-    deals with the state columns replaced. Without it, one pass over the history."""
+    status and end, only those `columns` when they are all STATE_COLUMNS (no join), else the
+    current deals with the state columns replaced. Without it, one pass over the history."""
     if spans(ctx):
         held = f"{holds(ts)} and created_at <= {ts}"
         if columns is not None and set(columns) <= set(STATE_COLUMNS):
