@@ -25,6 +25,7 @@ from agent.charts import PALETTE, REFERENCES, axis_format, chart_for, finish
 from agent.dashboard_store import PageStore, store_beside
 from agent.formatting import column_unit, value
 from tools.access import AccessDenied, row_scope
+from tools.answer_cache import scope_key
 from tools.base import (
     Dimension,
     Filter,
@@ -430,8 +431,13 @@ class Dashboard:
         and a rep or manager gets their own. The viewer's name is set on the way out."""
         if requester is None:
             return ()
-        scope = row_scope(requester, self.warehouse.cursor())
-        return () if scope is None else (scope.model_dump_json(),)
+        con = self.warehouse.cursor()
+        try:
+            scope = row_scope(requester, con)
+        finally:
+            con.close()
+        key = scope_key(scope)
+        return () if key is None else (key,)
 
     def _kept(self, fp: Any, key: tuple[Any, ...], model: type[Any],
               compute: Callable[[], Any]) -> Any:
@@ -606,7 +612,7 @@ def keep_default_page(path: Path, as_of: date) -> bool:
     file's identity as it is now, this code's digest, the as-of date and the audience of an
     unrestricted viewer; another date, filter or a rep computes as before. False when the
     file has no place for it (the page is then computed on demand)."""
-    from agent.context import Warehouse  # the CLI's import path only
+    from agent.context import Warehouse  # a load's import, not a server's
     from tools.warehouse import open_analytics
 
     where = store_beside(path)

@@ -142,3 +142,29 @@ def test_a_page_kept_at_load_serves_a_servers_first_visitor(demo_file):  # noqa:
     assert wh.answers.misses > 0 and mine.viewer == f"{TOKENS['rep'][1].name} (rep)"
     assert [p.rows for p in mine.panels] != [p.rows for p in page.panels]
     assert board.audience(rep) != board.audience(admin) == board.audience(None)
+
+
+def test_a_reps_kept_pages_are_found_by_another_process(demo_file):  # noqa: F811
+    """A rep's pages are filed by the rep's row scope, whose sets a new process (another hash
+    seed) iterates in another order: the key sorts them, so a restarted server finds them."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.service_server import TOKENS
+
+    rep = TOKENS["rep"][1].requester()
+    wh = Warehouse(open_analytics(demo_file))
+    try:
+        here = Dashboard(wh).audience(rep)
+    finally:
+        wh.con.close()
+    assert here != ()
+    code = ("import sys; from agent.context import Warehouse; from agent.dashboard import "
+            "Dashboard; from tools.warehouse import open_analytics; "
+            f"print(Dashboard(Warehouse(open_analytics({str(demo_file)!r}))).audience({rep!r})"
+            "[0])")
+    for seed in ("1", "2"):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert out.stdout.strip() == here[0]

@@ -105,9 +105,13 @@ class AnswerCache:
         fingerprint = self.fingerprint()
         if fingerprint is None or self.maxsize <= 0:
             return None
-        who = None if scope is None else json.dumps(_canonical(scope.model_dump()),
-                                                    sort_keys=True)
-        return (name, params.model_dump_json(), str(as_of), who, facts, fingerprint)
+        return (name, params.model_dump_json(), str(as_of), scope_key(scope), facts,
+                fingerprint)
+
+
+def scope_key(scope: RowScopeLike | None) -> str | None:
+    """A row scope as a key, the same in every process (its sets sorted); None: every row."""
+    return None if scope is None else json.dumps(_canonical(scope.model_dump()), sort_keys=True)
 
 
 def database_path(con: duckdb.DuckDBPyConnection) -> str | None:
