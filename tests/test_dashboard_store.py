@@ -168,3 +168,24 @@ def test_a_reps_kept_pages_are_found_by_another_process(demo_file):  # noqa: F81
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              check=True, env={**os.environ, "PYTHONHASHSEED": seed})
         assert out.stdout.strip() == here[0]
+
+
+def test_revops_refresh_keeps_the_default_page_unless_told_not_to(demo_file):  # noqa: F811
+    """The CLI path: `revops refresh` ends with today's default page kept beside the file,
+    found by a server opened on it afterwards without running a tool; with
+    --no-dashboard-page nothing is kept."""
+    from datetime import date
+
+    from tests.test_cli import revops
+
+    store = _store(demo_file)
+    skipped = revops("refresh", "--db", str(demo_file), "--no-dashboard-page")
+    assert skipped.returncode == 0, skipped.stderr
+    assert "kept" not in skipped.stdout and not store.directory.exists()
+    out = revops("refresh", "--db", str(demo_file))
+    assert out.returncode == 0, out.stderr
+    assert f"default page as of {date.today()} is kept" in out.stdout
+    wh = LiveWarehouse(demo_file)
+    page = Dashboard(wh, store=store).page(Filters(), date.today(),
+                                           {"id": "ana", "role": "revops"})
+    assert (wh.answers.misses, wh.answers.hits) == (0, 0) and page.viewer == "ana (revops)"
