@@ -95,6 +95,9 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         if not plural and words[pos - 1:pos] and words[pos - 1] in POSSESSIVE and \
                 not before & GROUP_CUES:
             continue  # "the top 3 on his team": the team he runs, not a split by team
+        if not plural and words[pos - 1:pos] == ["the"] and not cued_next_to(words, pos) and \
+                direction is None and any(e.dimension == dim for e in reading.entities):
+            continue  # "the team's pipeline ... for NA Enterprise team": the one team named
         if dim.value in lexicon().subjects[tool] and (not cued or dim not in TOOLS[tool].group_by) \
                 and text != "who":
             continue  # "spread of attainment across the reps": what the tool measures over
@@ -130,6 +133,11 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         top = _counted(reading, group[0]) or (
             _number(said["n"]) if said else None) or (1 if singular else 5)
     return group[:2], top, order
+
+
+def cued_next_to(words: list[str], pos: int) -> bool:
+    """Whether a split cue stands right before the article ("by the team")."""
+    return pos >= 2 and words[pos - 2] in GROUP_CUES
 
 
 POSSESSIVE = frozenset({"his", "her", "their", "my", "our", "that", "this", "same", "your"})

@@ -45,6 +45,29 @@ REMOVED = frozenset({"removed", "excluded", "omitted", "aside"})
 deals stripped out", "renewals removed"): see grouping._put_out."""
 EXCLUSION_WORDS = PUT_OUT_VERBS | PUT_OUT_AFTER | REMOVED | frozenset(
     w for cue in EXCLUDE_CUES for w in cue.split())
+TRANSPARENT = frozenset({"the", "a", "an", "is", "are", "was", "were", "be", "been", "being",
+                         "that", "already"})
+"""Articles, auxiliaries and 'that': a vocabulary phrase matches with or without them ("a close
+date that is already in the past" is "close date in the past"), so the vocabulary lists each
+phrase once, not once per way of writing the grammar around it."""
+
+
+def phrase_key(words: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a phrase that matching compares (see TRANSPARENT)."""
+    key = tuple(w for w in words if w not in TRANSPARENT)
+    return key or tuple(words)
+
+
+def phrase_text(words: list[str] | tuple[str, ...]) -> str:
+    """A phrase as matching compares it, joined: for sets of phrases a span is looked up in."""
+    return " ".join(phrase_key(words))
+
+
+def phrase_set(phrases: set[str]) -> frozenset[str]:
+    """Phrases written as text, in the form `phrase_text` gives a span."""
+    return frozenset(phrase_text(p.split()) for p in phrases)
+
+
 FILTER_CUES = frozenset({"for", "in", "at", "from", "of", "with", "on", "within", "inside",
                          "only", "just", "under", "to", "about", "regarding"})
 
@@ -81,17 +104,31 @@ class Lexicon:
     max_len: int = 1
 
     def add(self, phrase: str, entry: Entry) -> None:
-        """Index a phrase under its normalized words."""
-        key = tuple(normalize(phrase).split())
-        if not key:
-            return
-        self.phrases.setdefault(key, []).append(entry)
-        (self.alias_words if entry.kind == "alias" else self.words).update(key)
-        if len(key) == 1 and entry.kind != "alias":
-            self.single.add(key[0])
+        """Index a phrase under its normalized words, as it reads alone and inside a sentence
+        ("no loss reason" becomes "without loss reason" after another word)."""
         if entry.kind == "alias":
-            self.aliases.setdefault(key, entry.value)
-        self.max_len = max(self.max_len, len(key))
+            key = tuple(normalize(phrase).split())
+            if key:
+                self.phrases.setdefault(key, []).append(entry)
+                self.alias_words.update(key)
+                self.aliases.setdefault(key, entry.value)
+            return
+        alone = phrase_key(normalize(phrase).split())
+        inside = phrase_key(normalize(f"it {phrase}").split()[1:])
+        for key in dict.fromkeys((alone, inside)):
+            if not key:
+                continue
+            entries = self.phrases.setdefault(key, [])
+            if entry not in entries:
+                entries.append(entry)
+            self.words.update(key)
+            if len(key) == 1:
+                self.single.add(key[0])
+            self.max_len = max(self.max_len, len(key))
+
+    def entries(self, words: list[str] | tuple[str, ...]) -> list[Entry]:
+        """The entries of the phrase a `find` span covers."""
+        return self.phrases.get(phrase_key(words), [])
 
     def find(self, words: list[str], kinds: set[str],
              tool: str | None = None) -> list[tuple[int, int, Entry]]:
@@ -100,16 +137,18 @@ class Lexicon:
         With `tool`, only that tool's entries count, so a phrase several tools share
         ("median") is seen by each of them.
         """
-        taken = [False] * len(words)
+        at = [i for i, w in enumerate(words) if w not in TRANSPARENT]
+        seen = [words[i] for i in at]
+        taken = [False] * len(seen)
         out = []
-        for n in range(min(self.max_len, len(words)), 0, -1):
-            for i in range(len(words) - n + 1):
+        for n in range(min(self.max_len, len(seen)), 0, -1):
+            for i in range(len(seen) - n + 1):
                 if any(taken[i:i + n]):
                     continue
-                hits = [e for e in self.phrases.get(tuple(words[i:i + n]), [])
+                hits = [e for e in self.phrases.get(tuple(seen[i:i + n]), [])
                         if e.kind in kinds and (tool is None or e.tool == tool)]
                 if hits:
-                    out.append((i, i + n, hits[0]))
+                    out.append((at[i], at[i + n - 1] + 1, hits[0]))
                     for k in range(i, i + n):
                         taken[k] = True
         return sorted(out, key=lambda m: m[0])

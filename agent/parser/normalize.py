@@ -34,6 +34,13 @@ _CONTRACTIONS = {
     "bkgs": "bookings", "bkg": "booking", "wr": "win rate", "seg": "segment",
     "segs": "segments", "mgr": "manager", "mgrs": "managers", "fcst": "forecast",
     "fcsts": "forecasts", "cov": "coverage", "rn": "right now", "attn": "attention",
+    "nxt": "next", "prev": "previous", "rgn": "region", "rgns": "regions", "wkly": "weekly",
+    "mthly": "monthly", "mnthly": "monthly", "qtrly": "quarterly", "yrly": "yearly",
+    "acct": "account", "accts": "accounts", "amt": "amount", "amts": "amounts", "curr": "current",
+    "num": "number", "tot": "total", "perf": "performance", "mtg": "meeting", "tmrw": "tomorrow",
+    "tmr": "tomorrow", "yday": "yesterday", "lst": "last", "wtd": "week to date",
+    "sz": "size", "conv": "conversion", "convs": "conversions", "msg": "message",
+    "req": "request", "reqs": "requests", "etc": "", "etc.": "",
     # British spellings meet the vocabulary's American ones
     "licence": "license", "licences": "licenses", "utilisation": "utilization",
     "organisation": "organization", "analyse": "analyze", "optimise": "optimize",
