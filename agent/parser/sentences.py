@@ -412,9 +412,9 @@ def _referred(request: str, context: list[str], index: EntityIndex,
     module doc), as words to add to it."""
     words = normalize(request).split()
     pointed: set[Dimension] = set()
-    for s, e, entry in lexicon().find(words, {"dimension"}):
+    for s, stop, entry in lexicon().find(words, {"dimension"}):
         if set(words[max(0, s - 2):s]) & set(POINTERS) or (
-                words[s - 1:s] == ["the"] and e - s == 1 and not words[s].endswith("s")):
+                words[s - 1:s] == ["the"] and stop - s == 1 and not words[s].endswith("s")):
             pointed.add(Dimension(entry.value))  # "that team", "those two tools", "the team's"
     when = any(w in UNITS and set(words[max(0, k - 2):k]) & set(PERIOD_POINTERS)
                for k, w in enumerate(words)) and not periods(request)  # "for that quarter"
