@@ -39,7 +39,7 @@ _CONTRACTIONS = {
     "acct": "account", "accts": "accounts", "amt": "amount", "amts": "amounts", "curr": "current",
     "num": "number", "tot": "total", "perf": "performance", "mtg": "meeting", "tmrw": "tomorrow",
     "tmr": "tomorrow", "yday": "yesterday", "lst": "last", "wtd": "week to date",
-    "sz": "size", "conv": "conversion", "convs": "conversions", "msg": "message",
+    "sz": "size", "conv": "conversion", "convs": "conversions",
     "req": "request", "reqs": "requests", "etc": "", "etc.": "",
     # British spellings meet the vocabulary's American ones
     "licence": "license", "licences": "licenses", "utilisation": "utilization",

@@ -197,7 +197,7 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     `memo` keeps what does not depend on `prefer` between the readings of one question.
     """
     memo = {} if memo is None else memo
-    question = drop_writer_clauses(question)
+    question = drop_writer_clauses(question, index)
     if ("request", question) not in memo:
         memo["request", question] = request_text(REQUEST_LABEL.sub("", question), index,
                                                  _periods_in(as_of, calendar))

@@ -146,9 +146,35 @@ def _writer_clause(m: re.Match[str]) -> str:
     return m[0] if named else m[0].rstrip(" ,:;") + ". "
 
 
-def drop_writer_clauses(text: str) -> str:
-    """Remove clauses about the writer (WRITER_CLAUSE) and the days of their meetings
-    (DAY_EVENT); the text stays when nothing else is."""
+MEETING = (r"(?:call|calls|meeting|meetings|review|reviews|sync|session|offsite|off-site|qbr|"
+           r"kickoff|kick-off|presentation|deck|standup|stand-up|summit|1:1|one-on-one)")
+TIMING = re.compile(
+    r",?\s*\b(?:before|after|ahead of|in time for|prior to|during|at|for)\s+(?:the|our|my|this|"
+    r"next|a|tomorrow's|today's|monday's|tuesday's|wednesday's|thursday's|friday's)\s+"
+    rf"(?P<about>(?:[\w&-]+\s+){{0,3}}?){MEETING}\b(?:\s+(?:today|tomorrow|tonight|this week|next week|on "
+    r"\w+day|\w+day))?", re.I)
+"""'... before the board call', 'for the CRO staff meeting tomorrow': when the writer needs
+the answer, not a period, value or metric of it (see _meeting)."""
+
+
+def _meeting(m: re.Match[str], index: EntityIndex) -> str:
+    """Drop a meeting the writer needs the answer for, unless its words name a period or a
+    value of the data ("for the Q3 review", "before the EMEA forecast call" stay)."""
+    about = m["about"]
+    if any(w in PERIOD_WORDS or any(c.isdigit() for c in w) for w in normalize(about).split()):
+        return m[0]
+    reading = _matched(about, index)
+    names = {x.lower() for x in re.findall(r"\b[A-Z][\w&-]*", about)}
+    if any(set(reading.words[e.start:e.end]) & names for e in reading.entities):
+        return m[0]  # "the EMEA forecast call": a value written as a name
+    return ""
+
+
+def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
+    """Remove clauses about the writer (WRITER_CLAUSE, their meetings: TIMING) and the days
+    of their meetings (DAY_EVENT); the text stays when nothing else is."""
+    if index is not None:
+        text = TIMING.sub(lambda m: _meeting(m, index), text)
     stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(_writer_clause, PURPOSE.sub("", text)))
     return stripped if stripped.strip() else text
 
