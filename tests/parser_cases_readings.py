@@ -445,3 +445,40 @@ CASES += [
     ("total value of the deals Commercial won last quarter", "bookings",
      {"filters": {"team": ["Commercial"]}, "period": Q3_27}),
 ]
+CASES += [
+    # vocabulary phrases read with or without articles and "is/that" between their words
+    ("count the open opportunities whose close dates are already in the past", "data_issues",
+     {"measure": "past_close_date"}),
+    ("which lost deals have no loss reason filled in", "data_issues",
+     {"measure": "lost_without_reason"}),
+    # shorthand spelled out; an unknown shorthand of a vocabulary word is never dropped
+    ("avg deal sz by rgn prev qtr", "avg_deal_size", {"group_by": ["region"], "period": Q3_27}),
+    ("wkly bookings for q3", "bookings", {"time_grain": "week", "period": Q3_27}),
+    ("bookings by team nxt yr", "bookings", {"period": ("2027-02-01", "2028-01-31")}),
+    ("win rate by tm lst qtr", CLARIFY, {}),
+    # the duration of a stage
+    ("mean days spent in negotiation last quarter", "time_in_stage",
+     {"filters": {"stage": ["Negotiation"]}, "measure": "mean", "period": Q3_27}),
+    ("how long in discovery on average", "time_in_stage", {"filters": {"stage": ["Discovery"]}}),
+    # the share of closed deals that were won
+    ("of the deals Commercial closed last quarter, what fraction did they win", "win_rate",
+     {"filters": {"team": ["Commercial"]}, "period": Q3_27}),
+    # "so far" after a named year is the year to date
+    ("bookings by month for FY2027 so far", "bookings",
+     {"time_grain": "month", "period": YTD}),
+    # the request's own period, not the one of the background
+    ("APAC Sales had a strong August. Across the whole company, what is our win rate this year "
+     "against the same period last year?", "win_rate",
+     {"filters": {}, "period": YTD, "compare": "previous_year"}),
+    # the writer signing in is who "my" means
+    ("Darcel Schlecht: what's my win rate this quarter?", "win_rate",
+     {"filters": {"rep": ["Darcel Schlecht"]}, "period": Q4_27}),
+    ("Tom Becker asking - what does my team's open pipeline look like?", "open_pipeline",
+     {"filters": {"manager": ["Tom Becker"]}}),
+    # the meeting the answer is for is neither a period nor a metric
+    ("Need the commit for next quarter before tomorrow's pipeline call with the VP",
+     "forecast_rollup", {"period": ("2027-02-01", "2027-04-30")}),
+    ("bookings by region for the Q3 business review", "bookings",
+     {"group_by": ["region"], "period": Q3_27}),
+    ("at 9am I need weighted pipeline by team", "weighted_pipeline", {"group_by": ["team"]}),
+]

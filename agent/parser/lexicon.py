@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -53,9 +54,10 @@ phrase once, not once per way of writing the grammar around it."""
 
 
 def phrase_key(words: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """The words of a phrase that matching compares (see TRANSPARENT)."""
-    key = tuple(w for w in words if w not in TRANSPARENT)
-    return key or tuple(words)
+    """The words of a phrase that matching compares: its first word, then the rest without
+    TRANSPARENT words (a leading article stays: "the commit" is the forecast's number, a bare
+    "commit" the category)."""
+    return tuple(words[:1]) + tuple(w for w in words[1:] if w not in TRANSPARENT)
 
 
 def phrase_text(words: list[str] | tuple[str, ...]) -> str:
@@ -115,6 +117,8 @@ class Lexicon:
             return
         alone = phrase_key(normalize(phrase).split())
         inside = phrase_key(normalize(f"it {phrase}").split()[1:])
+        if len(inside) != len(alone):
+            inside = alone  # "have no activity" -> "without activity" is another, wider phrase
         for key in dict.fromkeys((alone, inside)):
             if not key:
                 continue
@@ -137,19 +141,23 @@ class Lexicon:
         With `tool`, only that tool's entries count, so a phrase several tools share
         ("median") is seen by each of them.
         """
-        at = [i for i, w in enumerate(words) if w not in TRANSPARENT]
-        seen = [words[i] for i in at]
-        taken = [False] * len(seen)
+        # from each word, the positions a phrase starting there reads (see phrase_key)
+        after = [i for i, w in enumerate(words) if w not in TRANSPARENT]
+        runs = []
+        for i in range(len(words)):
+            k = bisect_right(after, i)
+            runs.append([i, *after[k:k + self.max_len - 1]])
+        taken = [False] * len(words)
         out = []
-        for n in range(min(self.max_len, len(seen)), 0, -1):
-            for i in range(len(seen) - n + 1):
-                if any(taken[i:i + n]):
+        for n in range(min(self.max_len, len(words)), 0, -1):
+            for i, run in enumerate(runs):
+                if len(run) < n or any(taken[i:run[n - 1] + 1]):
                     continue
-                hits = [e for e in self.phrases.get(tuple(seen[i:i + n]), [])
+                hits = [e for e in self.phrases.get(tuple(words[p] for p in run[:n]), [])
                         if e.kind in kinds and (tool is None or e.tool == tool)]
                 if hits:
-                    out.append((at[i], at[i + n - 1] + 1, hits[0]))
-                    for k in range(i, i + n):
+                    out.append((i, run[n - 1] + 1, hits[0]))
+                    for k in range(i, run[n - 1] + 1):
                         taken[k] = True
         return sorted(out, key=lambda m: m[0])
 

@@ -184,10 +184,10 @@ def _parts(obj: dict[str, object]) -> tuple[list[str], list[str]]:
 
 
 def _assemble(parts: list[str], notes: list[str]) -> str:
-    """The request's parts as one sentence, marked as the question, its notes (notes, purpose)
-    as sentences of their own after it: the sentence reader keeps a short one that names a value as part of the
-    request ("note: EMEA only") and takes the rest as context ("for the annual planning
-    pack")."""
+    """The request's parts as one sentence, marked as the question, its notes (notes,
+    purpose) as sentences of their own after it: the sentence reader keeps a short one that
+    names a value as part of the request ("note: EMEA only") and takes the rest as context
+    ("for the annual planning pack")."""
     context = [n.rstrip(". ") + "." for n in notes]
     request = ", ".join(p for p in parts if p)
     if context and request:  # the request is what the message asks: a note never replaces it

@@ -151,8 +151,8 @@ MEETING = (r"(?:call|calls|meeting|meetings|review|reviews|sync|session|offsite|
 TIMING = re.compile(
     r",?\s*\b(?:before|after|ahead of|in time for|prior to|during|at|for)\s+(?:the|our|my|this|"
     r"next|a|tomorrow's|today's|monday's|tuesday's|wednesday's|thursday's|friday's)\s+"
-    rf"(?P<about>(?:[\w&-]+\s+){{0,3}}?){MEETING}\b(?:\s+(?:today|tomorrow|tonight|this week|next week|on "
-    r"\w+day|\w+day))?", re.I)
+    rf"(?P<about>(?:[\w&-]+\s+){{0,3}}?){MEETING}\b"
+    r"(?:\s+(?:today|tomorrow|tonight|this week|next week|on \w+day|\w+day))?", re.I)
 """'... before the board call', 'for the CRO staff meeting tomorrow': when the writer needs
 the answer, not a period, value or metric of it (see _meeting)."""
 
