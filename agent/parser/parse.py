@@ -48,6 +48,7 @@ from agent.parser.options import options_for, take_options
 from agent.parser.periods import NUMBERS, PERIOD_WORDS, PeriodParser
 from agent.parser.reading import Reading, masked, named_words
 from agent.parser.sentences import (
+    MEETING_WORDS,
     WEAK_PHRASES,
     context_scope,
     drop_writer_clauses,
@@ -287,6 +288,9 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     for s, e, entry in lex.find(w, {"grain", "metric"}):
         if entry.kind != "grain":
             continue  # the word belongs to a metric phrase ("monthly recurring revenue")
+        if set(w[e:e + 3]) & MEETING_WORDS:
+            reading.take(s, e)  # "weekly process review": how often the writer meets
+            continue
         if entry.value != "auto" or reading.grain is None:  # "quarterly trend" stays quarterly
             reading.grain = entry.value
         reading.take(s, e)

@@ -146,8 +146,14 @@ def _writer_clause(m: re.Match[str]) -> str:
     return m[0] if named else m[0].rstrip(" ,:;") + ". "
 
 
-MEETING = (r"(?:call|calls|meeting|meetings|review|reviews|sync|session|offsite|off-site|qbr|"
-           r"kickoff|kick-off|presentation|deck|standup|stand-up|summit|1:1|one-on-one)")
+MEETING_WORDS = frozenset({"call", "calls", "meeting", "meetings", "review", "reviews",
+                           "session", "offsite", "off-site", "qbr", "kickoff", "kick-off",
+                           "presentation", "deck", "standup", "stand-up", "summit", "1:1",
+                           "one-on-one"})
+"""Nouns of the meetings a writer needs an answer for ("the board call", "weekly review")."""
+MEETING = "(?:" + "|".join(sorted(MEETING_WORDS | {"sync"}, key=len, reverse=True)) + ")"
+"""The same, with "sync" where a meeting is named as one ("before our Monday sync"), not a
+data sync ("sync error rate")."""
 TIMING = re.compile(
     r",?\s*\b(?:before|after|ahead of|in time for|prior to|during|at|for)\s+(?:the|our|my|this|"
     r"next|a|tomorrow's|today's|monday's|tuesday's|wednesday's|thursday's|friday's)\s+"
@@ -272,7 +278,7 @@ def request_text(question: str, index: EntityIndex,
     for k in range(first + 1, len(parts)):
         s = parts[k]
         if k not in chosen and (s.substantive or _matched(s.text, index).entities) and \
-                not DAY.search(s.text) and \
+                not DAY.search(s.text) and not MEETING_WORDS & set(normalize(s.text).split()) and \
                 not SIGN_OFF.match(s.text) and not PERSONAL.match(s.text) and \
                 len(s.text.split()) <= REFINEMENT_WORDS:
             chosen.add(k)  # "Team level is fine.", "FY26 please", "Use 45 days as the cutoff."
