@@ -86,6 +86,7 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         plural = _plural(text)
         after = words[pos + len(text.split()):pos + len(text.split()) + 1]
         cued = bool(before & GROUP_CUES) or bool(before & RANK_WORDS) or (
+            text in SPLIT_ADJECTIVES) or (
             top is not None and plural) or (  # "top 5 Financial Services accounts by bookings"
             after in (["level"], ["granularity"]))  # "team level is fine"
         near_entity = any((e.dimension == dim and abs(e.start - pos) <= 2) or e.end == pos
@@ -133,6 +134,10 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         top = _counted(reading, group[0]) or (
             _number(said["n"]) if said else None) or (1 if singular else 5)
     return group[:2], top, order
+
+
+SPLIT_ADJECTIVES = frozenset({"regional"})
+"""Adjectives of a dimension that ask for the split by it ("regional win rates")."""
 
 
 def cued_next_to(words: list[str], pos: int) -> bool:

@@ -1010,7 +1010,8 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     if compared:
         for main, other in ((first, second), (second, first)):  # "October vs October last year"
             for grain in ("month", "quarter", "year"):
-                if calendar.bucket(main.start, grain).start == main.start and \
+                bucket = calendar.bucket(main.start, grain)
+                if (bucket.start, bucket.end) == (main.start, main.end) and \
                         calendar.previous(main, grain).start == other.start and \
                         main.start > other.start:
                     reading.compare = "previous_period"
