@@ -482,3 +482,24 @@ CASES += [
      {"group_by": ["region"], "period": Q3_27}),
     ("at 9am I need weighted pipeline by team", "weighted_pipeline", {"group_by": ["team"]}),
 ]
+CASES += [
+    # two written ranges compared; the same span a year before is the previous year
+    ("win rate Mar-May 2026 vs Mar-May 2025", "win_rate",
+     {"period": MAR_MAY_26, "compare": "previous_year"}),
+    ("bookings for last year's Q2 compared with this year's Q2", "bookings",
+     {"period": ("2026-05-01", "2026-07-31"), "compare": "previous_year"}),
+    # a slash date whose first number cannot be a month is day first
+    ("bookings between 20/03/2026 and 10/05/2026", "bookings",
+     {"period": ("2026-03-20", "2026-05-10")}),
+    # counts of units in words reach the knobs and spans
+    ("forecast accuracy across the previous eight quarters", "forecast_accuracy",
+     {"knobs": {"quarters": 8}}),
+    ("share of inbound leads reached inside five minutes last quarter", "speed_to_lead",
+     {"measure": "within_sla", "knobs": {"sla_minutes": 5}, "period": Q3_27}),
+    ("FY27 Q3 scorecard where meeting or exceeding the target counts as a pass", "scorecard",
+     {"knobs": {"comparator": ">="}, "period": Q3_27}),
+    ("capacity gap next quarter assuming that sellers hit 90% of quota", "quota_capacity",
+     {"measure": "gap", "knobs": {"expected_attainment": 0.9}}),
+    # "regional" asks for the split by region
+    ("regional bookings this year", "bookings", {"group_by": ["region"], "period": YTD}),
+]

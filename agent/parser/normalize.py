@@ -51,11 +51,12 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 
 
-def _slash_date(m: re.Match[str]) -> str:
-    """'10/31/2026' month first, as US exports write it; '15/04/2026' can only be day first
-    (a date that fits neither stays as written, and is asked about)."""
+def _slash_date(m: re.Match[str], day_first: bool) -> str:
+    """'10/31/2026' month first, as US exports write it; '15/04/2026' can only be day first,
+    and so is every other date of that question (a date that fits neither stays as written,
+    and is asked about)."""
     first, second, year = int(m[1]), int(m[2]), int(m[3])
-    if first > 12 >= second:
+    if day_first:
         first, second = second, first
     return f" {year:04d}_{first:02d}_{second:02d} "
 
@@ -181,7 +182,9 @@ def _normalize_text(text: str) -> str:
     t = t.replace("\u201c", '"').replace("\u201d", '"')
     t = _YEAR_APOSTROPHE.sub(r" 20\1", t)
     t = _ISO_DATE.sub(lambda m: f" {int(m[1]):04d}_{int(m[2]):02d}_{int(m[3]):02d} ", t)
-    t = _US_DATE.sub(_slash_date, t) if "/" in t else t
+    if "/" in t:  # one writer writes every date one way: day first if any date must be
+        day_first = any(int(m[1]) > 12 >= int(m[2]) for m in _US_DATE.finditer(t))
+        t = _US_DATE.sub(lambda m: _slash_date(m, day_first), t)
     t = re.sub(r"(\d),(\d{3})", r"\1\2", t)
     t = re.sub(r"(?:>=?|\u2265)\s*(?=\d)", " over ", t) if ">" in t or "\u2265" in t else t
     t = re.sub(r"(?:<=?|\u2264)\s*(?=\d)", " under ", t) if "<" in t or "\u2264" in t else t
