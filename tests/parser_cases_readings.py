@@ -503,3 +503,16 @@ CASES += [
     # "regional" asks for the split by region
     ("regional bookings this year", "bookings", {"group_by": ["region"], "period": YTD}),
 ]
+CASES += [
+    # nouns that only say a number is wanted ask which one, whatever scope they carry
+    ("pull the numbers for Enterprise East last quarter", CLARIFY,
+     {"options": ["bookings", "win rate"]}),
+    # a bare quarter of a tool about close dates to come is the one ahead of the as-of day
+    ("pipeline closing in Q1 by region", "open_pipeline",
+     {"period": ("2027-02-01", "2027-04-30"), "group_by": ["region"]}),
+    # everyday words of RevOps
+    ("did the ops team meet their SLA on requests last month", "ops_efficiency",
+     {"period": ("2026-10-01", "2026-10-31")}),
+    ("open deals still owned by deactivated reps", "data_issues",
+     {"measure": "inactive_user_with_open_deals"}),
+]

@@ -16,7 +16,7 @@ _CONTRACTIONS = {
     "were're": "we are", "they're": "they are", "isn't": "is not", "aren't": "are not",
     "didn't": "did not", "didnt": "did not", "don't": "do not", "dont": "do not",
     "doesn't": "does not", "doesnt": "does not", "haven't": "have not", "wasn't": "was not",
-    "what're": "what are", "whatre": "what are", "let's": "let us", "i'm": "i am",
+    "what're": "what are", "whatre": "what are", "let's": "let us", "i'm": "i am", "im": "i am",
     "we've": "we have", "weve": "we have", "what've": "what have", "who've": "who have",
     "wheres": "where is", "thats": "that is", "whatz": "what is", "hw": "how", "u": "you",
     "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "vs.": "vs",

@@ -625,6 +625,13 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     tool = _tool_taking_values(reading, tool)
     if condition := _threshold(norm):  # "deals under 50k", "reps above 100%"
         return _no_threshold(condition, norm)
+    if _only_number_nouns(reading, tool):  # "send me the numbers for Q3": which numbers?
+        said = reading.said[tool][0].split()[-1]
+        return Clarification(
+            question=f"Which {said} would you like? I can give bookings, win rate, open "
+                     "pipeline, quota attainment or the forecast for that scope.",
+            options=["bookings", "win rate", "open pipeline", "quota attainment", "forecast"],
+            term=said, not_understood=[said])
     if _vague(reading, tool):
         return Clarification(
             question="Which number would you like? For example bookings, win rate, pipeline "
@@ -656,7 +663,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     period = _choose_period(reading, calendar, as_of, tool)
     if isinstance(period, Clarification):
         return period
-    period = _ahead(period, tool, norm, as_of)
+    period = _ahead(period, tool, norm, reading.as_of or as_of, calendar)
     period = _year_to_date(period, tool, norm, calendar, reading.as_of or as_of)
     if period is not None:
         params["period"] = PeriodParam.of(period)
@@ -713,6 +720,18 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
 GENERIC_PHRASES = phrase_set({"how are we doing", "how did we do", "how we did", "numbers",
                              "results", "performance", "the numbers"})
 """Phrases that ask how things go without naming a number."""
+
+
+NUMBER_NOUNS = phrase_set({"numbers", "the numbers", "figures", "the figures", "results",
+                           "the results", "stats", "metrics", "kpis"})
+"""Nouns that say a number is wanted, never which one."""
+
+
+def _only_number_nouns(reading: Reading, tool: str) -> bool:
+    """'Numbers for the enterprise guys last quarter': a scope, and no word naming a number
+    (a period, team or split narrows which deals, not which measure of them)."""
+    said = reading.said.get(tool, [])
+    return bool(said) and all(p in NUMBER_NOUNS for p in said) and len(reading.votes) == 1
 
 
 def _vague(reading: Reading, tool: str) -> bool:
@@ -1048,15 +1067,20 @@ FORWARD_TOOLS = frozenset({"open_pipeline", "weighted_pipeline", "pipeline_cover
 """Tools about close dates still to come: a month named without a year is the next one."""
 
 
-def _ahead(period: Period | None, tool: str, norm: str, as_of: date) -> Period | None:
-    """'Pipeline closing in December' (asked in November) is next month, not last year's."""
+def _ahead(period: Period | None, tool: str, norm: str, as_of: date,
+           calendar: FiscalCalendar) -> Period | None:
+    """'Pipeline closing in December' (asked in November) is next month, not last year's;
+    'the Q4 pipeline as of October 31' is the Q4 ahead of that day."""
     if period is None or tool not in FORWARD_TOOLS or period.end >= as_of or \
-            str(period.start.year) in norm or (period.end - period.start).days > 31:
+            str(period.start.year) in norm or (period.end - period.start).days > 92:
         return period
     start, end = period.start.replace(year=period.start.year + 1), \
         period.end.replace(year=period.end.year + 1)
     if end < as_of or (start - as_of).days > 183:  # a month far ahead: as written
         return period
+    quarter = calendar.bucket(start, "quarter")
+    if (period.end - period.start).days > 31:
+        return quarter if (quarter.start, quarter.end) == (start, end) else period
     return Period(start, end, period.label.replace(str(period.start.year), str(start.year)))
 
 
