@@ -143,17 +143,20 @@ class Lexicon:
         """
         # from each word, the positions a phrase starting there reads (see phrase_key)
         after = [i for i, w in enumerate(words) if w not in TRANSPARENT]
-        runs = []
+        runs, said = [], []
         for i in range(len(words)):
             k = bisect_right(after, i)
             runs.append([i, *after[k:k + self.max_len - 1]])
+            said.append([words[p] for p in runs[-1]])
+        phrases = self.phrases
         taken = [False] * len(words)
         out = []
         for n in range(min(self.max_len, len(words)), 0, -1):
             for i, run in enumerate(runs):
-                if len(run) < n or any(taken[i:run[n - 1] + 1]):
+                if len(run) < n or (entries := phrases.get(tuple(said[i][:n]))) is None or \
+                        any(taken[i:run[n - 1] + 1]):
                     continue
-                hits = [e for e in self.phrases.get(tuple(words[p] for p in run[:n]), [])
+                hits = [e for e in entries
                         if e.kind in kinds and (tool is None or e.tool == tool)]
                 if hits:
                     out.append((i, run[n - 1] + 1, hits[0]))
