@@ -81,7 +81,13 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     group: list[str] = []
     uncued: set[str] = set()
     singular = False
+    method = {end for start, end, _ in lexicon().find(words, {"metric"})
+              if METHOD.search(" ".join(words[max(0, start - 4):start])) and
+              tool not in {x.value for x in lexicon().entries(words[start:end])
+                           if x.kind == "metric"}}
     for pos, dim, text in reading.dims:
+        if words[pos - 1:pos] == ["by"] and pos - 1 in method:
+            continue  # "based on win rates by stage, where do we land": the method's split
         before = set(words[max(0, pos - 3):pos])
         plural = _plural(text)
         after = words[pos + len(text.split()):pos + len(text.split()) + 1]
@@ -136,6 +142,10 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     return group[:2], top, order
 
 
+METHOD = re.compile(r"\b(?:based on|using|applying)(?: (?:our|the|historical|"
+                    r"historic|past|current))*$")
+"""Words before a metric the answer is computed from, not asked for ("based on historical win
+rates by stage, where do we land"): its split is the method's."""
 SPLIT_ADJECTIVES = frozenset({"regional"})
 """Adjectives of a dimension that ask for the split by it ("regional win rates")."""
 

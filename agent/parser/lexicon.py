@@ -47,10 +47,11 @@ deals stripped out", "renewals removed"): see grouping._put_out."""
 EXCLUSION_WORDS = PUT_OUT_VERBS | PUT_OUT_AFTER | REMOVED | frozenset(
     w for cue in EXCLUDE_CUES for w in cue.split())
 TRANSPARENT = frozenset({"the", "a", "an", "is", "are", "was", "were", "be", "been", "being",
-                         "that", "already"})
-"""Articles, auxiliaries and 'that': a vocabulary phrase matches with or without them ("a close
-date that is already in the past" is "close date in the past"), so the vocabulary lists each
-phrase once, not once per way of writing the grammar around it."""
+                         "that", "actually", "really", "realistically", "honestly", "truly"})
+"""Articles, auxiliaries, 'that' and adverbs of emphasis: a vocabulary phrase matches with or
+without them after its first word ("a close date that is in the past" is "close date in the
+past", "where do we actually land" is "where do we land"), so the vocabulary lists each phrase
+once, not once per way of writing the grammar around it."""
 
 
 def phrase_key(words: list[str] | tuple[str, ...]) -> tuple[str, ...]:
@@ -205,4 +206,27 @@ def lexicon() -> Lexicon:
     for alias, target in data.get("aliases", {}).items():
         lex.add(alias, Entry("alias", normalize(target.replace("_", " "))))
     lex.english = set(word_set(data.get("english", {}).get("words", [])))
+    _spell_out_acronyms(lex)
     return lex
+
+
+def _spell_out_acronyms(lex: Lexicon) -> None:
+    """Index every phrase holding an acronym also with its words spelled out, where the
+    vocabulary itself names both for one metric ("arr" and "annual recurring revenue"): "annual
+    recurring revenue churned" is "arr churned", the waterfall's churn."""
+    spelled: dict[str, tuple[str, ...]] = {}
+    for key, entries in lex.phrases.items():
+        for e in entries:
+            if e.kind == "metric" and 2 <= len(key) <= 4:
+                acronym = "".join(w[0] for w in key)
+                if any(x.kind == "metric" and x.value == e.value
+                       for x in lex.phrases.get((acronym,), [])):
+                    spelled.setdefault(acronym, key)
+    for key, entries in list(lex.phrases.items()):
+        if len(key) < 2 or not set(key) & spelled.keys():
+            continue
+        longer = tuple(w for x in key for w in spelled.get(x, (x,)))
+        for entry in entries:
+            if entry.kind != "alias" and entry not in lex.phrases.setdefault(longer, []):
+                lex.phrases[longer].append(entry)
+        lex.max_len = max(lex.max_len, len(longer))

@@ -61,6 +61,9 @@ def _slash_date(m: re.Match[str], day_first: bool) -> str:
     return f" {year:04d}_{first:02d}_{second:02d} "
 
 
+_PER_SLASH = re.compile(r"(?<=[a-z$%])/(?=(?:rep|reps|day|week|month|quarter|year|seat|user|"
+                        r"head|person|ae|hour|account|deal|lead)s?\b)")
+"""A slash between a count and a unit, with no spaces: 'per' ("calls/rep/day")."""
 _YEAR_APOSTROPHE = re.compile(r"['\u2019](\d{2})\b")
 
 
@@ -189,6 +192,8 @@ def _normalize_text(text: str) -> str:
     t = re.sub(r"(?:>=?|\u2265)\s*(?=\d)", " over ", t) if ">" in t or "\u2265" in t else t
     t = re.sub(r"(?:<=?|\u2264)\s*(?=\d)", " under ", t) if "<" in t or "\u2264" in t else t
     t = re.sub(r"\bw/(?=\s|[a-z])", " with ", re.sub(r"\bw/o\b", " without ", t))
+    if "/" in t:  # "calls/rep/day", "$/seat": per; "CRM / ERP" (spaced) stays a list
+        t = _PER_SLASH.sub(" per ", t)
     t = re.sub(r"\b(\d{4})-(\d{2})\b", r"\1_\2", t)  # ISO month 2017-03
     t = _DASH_RANGE.sub(r"\1 to ", t)  # "jan 1 - dec 31, 2025", "feb - jul": a range
     t = _DATE_DASH.sub(r"\1 to ", t)

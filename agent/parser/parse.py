@@ -680,6 +680,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     _fit_generic_dimensions(reading, tool)
     group, top, order = grouping(reading, norm, tool)
     group += [d for d in _split_in_phrase(reading, tool) if d not in group][:2 - len(group)]
+    if measure and len(group) > 1:  # "daily calls per rep, by team": the measure's unit
+        group = [d for d in group if f"per_{d}" not in measure or f"per {d}" not in norm]
     if reading.grain:
         params["time_grain"] = _grain(reading.grain, period)
         aligned = _whole_buckets(period, params["time_grain"], calendar, as_of)
