@@ -283,9 +283,11 @@ def _clause(raw: str, request: str) -> _Verdict:
     text, _ = _strip_prefixes(normalize(raw))
     if refused := _refusal(text):
         return refused
-    is_analysis = any(p.search(text) for p in c.analysis)
+    is_analysis = any(p.search(text) for p in c.analysis) and (
+        len(text.split()) > 2 or any(p.search(text) for p in c.analysis[1:]))  # not "tell me"
     reports = bool(c.noun_use.match(text)) or any(p.match(text) for p in c.reporting)
     question = reports or bool(c.question.match(text))
+    states = not question and not c.analysis[0].match(text) and bool(c.statement.match(text))
     asks = question or any(p.search(text) for p in c.hypothetical)
     decision = next((m for p in c.decision if (m := p.search(text))), None)
     best: tuple[int, int, re.Match[str], EscalateRule] | None = None
@@ -296,7 +298,8 @@ def _clause(raw: str, request: str) -> _Verdict:
                                 rule.category)
         for p in patterns:  # the earliest action wins: the clause's main verb decides
             m = p.search(text)
-            if m and ((m.start() == 0 and not reports) or decision or not asks) and (
+            if m and ((m.start() == 0 and not reports) or decision or not asks) and not (
+                    states and m.start() > 0) and (  # "we're running a CRM cleanup sprint"
                     best is None or (m.start(), order) < best[:2]):
                 best = (m.start(), order, m, rule)
     if best is not None:
@@ -309,7 +312,6 @@ def _clause(raw: str, request: str) -> _Verdict:
     if not question and (m := c.execution.match(text)):
         category = _topic(text) or _topic(request) or c.policy.defaults.execution
         return _Verdict("escalate", f"{category}:imperative", m.group(0).strip(), category)
-    states = not question and not c.analysis[0].match(text) and bool(c.statement.match(text))
     return _Verdict("allow", analysis=is_analysis and not states)  # a statement is context
 
 

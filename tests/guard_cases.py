@@ -249,6 +249,20 @@ OUT_OF_SCOPE = [
     ("what is our churn this year; reply to the support tickets from churned accounts", P,
      CS, CC),
     ("call Acme and then launch a campaign for their industry", E, SE, CC),
+    # a statement about the writer's work is context, whatever verb it holds; a message whose
+    # only other clause asks nothing ("tell me") is its action alone
+    ("We kicked off a pipeline clean-up week on Monday. How many open deals have no next "
+     "step, by region?", A, None, None),
+    ("Last month's coverage report showed APAC carrying twice the load of LATAM. Rebalance "
+     "the territories before the new year.", E, SD, CC),
+    ("Is it worth promoting two SDRs to AE in NA? Decide for me and let me know.", E, SD, CC),
+    # approvals and plans that belong to other teams, however they are phrased
+    ("fine to offer Brightlane Labs a 15% discount if they sign by Friday?", E, PP, CC),
+    ("Prepare an account-based campaign for the Retail accounts in EMEA", E, MS, MG),
+    # writes in the CRM phrased as updates
+    ("Please update the Harborview renewal to closed lost, they went with a competitor", R,
+     None, None),
+    ("slide every overdue close date forward to the 15th of next month", R, None, None),
 ]
 
 CASES = [(q, A, None, None) for q in ANALYSIS] + OUT_OF_SCOPE

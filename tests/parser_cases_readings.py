@@ -445,3 +445,74 @@ CASES += [
     ("total value of the deals Commercial won last quarter", "bookings",
      {"filters": {"team": ["Commercial"]}, "period": Q3_27}),
 ]
+CASES += [
+    # vocabulary phrases read with or without articles and "is/that" between their words
+    ("count the open opportunities whose close dates are already in the past", "data_issues",
+     {"measure": "past_close_date"}),
+    ("which lost deals have no loss reason filled in", "data_issues",
+     {"measure": "lost_without_reason"}),
+    # shorthand spelled out; an unknown shorthand of a vocabulary word is never dropped
+    ("avg deal sz by rgn prev qtr", "avg_deal_size", {"group_by": ["region"], "period": Q3_27}),
+    ("wkly bookings for q3", "bookings", {"time_grain": "week", "period": Q3_27}),
+    ("bookings by team nxt yr", "bookings", {"period": ("2027-02-01", "2028-01-31")}),
+    ("win rate by tm lst qtr", CLARIFY, {}),
+    # the duration of a stage
+    ("mean days spent in negotiation last quarter", "time_in_stage",
+     {"filters": {"stage": ["Negotiation"]}, "measure": "mean", "period": Q3_27}),
+    ("how long in discovery on average", "time_in_stage", {"filters": {"stage": ["Discovery"]}}),
+    # the share of closed deals that were won
+    ("of the deals Commercial closed last quarter, what fraction did they win", "win_rate",
+     {"filters": {"team": ["Commercial"]}, "period": Q3_27}),
+    # "so far" after a named year is the year to date
+    ("bookings by month for FY2027 so far", "bookings",
+     {"time_grain": "month", "period": YTD}),
+    # the request's own period, not the one of the background
+    ("APAC Sales had a strong August. Across the whole company, what is our win rate this year "
+     "against the same period last year?", "win_rate",
+     {"filters": {}, "period": YTD, "compare": "previous_year"}),
+    # the writer signing in is who "my" means
+    ("Darcel Schlecht: what's my win rate this quarter?", "win_rate",
+     {"filters": {"rep": ["Darcel Schlecht"]}, "period": Q4_27}),
+    ("Tom Becker asking - what does my team's open pipeline look like?", "open_pipeline",
+     {"filters": {"manager": ["Tom Becker"]}}),
+    # the meeting the answer is for is neither a period nor a metric
+    ("Need the commit for next quarter before tomorrow's pipeline call with the VP",
+     "forecast_rollup", {"period": ("2027-02-01", "2027-04-30")}),
+    ("bookings by region for the Q3 business review", "bookings",
+     {"group_by": ["region"], "period": Q3_27}),
+    ("at 9am I need weighted pipeline by team", "weighted_pipeline", {"group_by": ["team"]}),
+]
+CASES += [
+    # two written ranges compared; the same span a year before is the previous year
+    ("win rate Mar-May 2026 vs Mar-May 2025", "win_rate",
+     {"period": MAR_MAY_26, "compare": "previous_year"}),
+    ("bookings for last year's Q2 compared with this year's Q2", "bookings",
+     {"period": ("2026-05-01", "2026-07-31"), "compare": "previous_year"}),
+    # a slash date whose first number cannot be a month is day first
+    ("bookings between 20/03/2026 and 10/05/2026", "bookings",
+     {"period": ("2026-03-20", "2026-05-10")}),
+    # counts of units in words reach the knobs and spans
+    ("forecast accuracy across the previous eight quarters", "forecast_accuracy",
+     {"knobs": {"quarters": 8}}),
+    ("share of inbound leads reached inside five minutes last quarter", "speed_to_lead",
+     {"measure": "within_sla", "knobs": {"sla_minutes": 5}, "period": Q3_27}),
+    ("FY27 Q3 scorecard where meeting or exceeding the target counts as a pass", "scorecard",
+     {"knobs": {"comparator": ">="}, "period": Q3_27}),
+    ("capacity gap next quarter assuming that sellers hit 90% of quota", "quota_capacity",
+     {"measure": "gap", "knobs": {"expected_attainment": 0.9}}),
+    # "regional" asks for the split by region
+    ("regional bookings this year", "bookings", {"group_by": ["region"], "period": YTD}),
+]
+CASES += [
+    # nouns that only say a number is wanted ask which one, whatever scope they carry
+    ("pull the numbers for Enterprise East last quarter", CLARIFY,
+     {"options": ["bookings", "win rate"]}),
+    # a bare quarter of a tool about close dates to come is the one ahead of the as-of day
+    ("pipeline closing in Q1 by region", "open_pipeline",
+     {"period": ("2027-02-01", "2027-04-30"), "group_by": ["region"]}),
+    # everyday words of RevOps
+    ("did the ops team meet their SLA on requests last month", "ops_efficiency",
+     {"period": ("2026-10-01", "2026-10-31")}),
+    ("open deals still owned by deactivated reps", "data_issues",
+     {"measure": "inactive_user_with_open_deals"}),
+]

@@ -316,3 +316,18 @@ def test_cli_reports_a_bad_question_file(tmp_path):
     bad.write_text('as_of = 2026-11-26\n[[case]]\nquestion = "x"\ntool = 3\n')
     out = revops("eval", "--questions", str(bad), "--db", str(tmp_path / "none.duckdb"))
     assert out.returncode == 2 and "bad.toml" in out.stderr
+
+
+def test_a_task_message_keeps_its_lines_through_the_graph(wh):
+    """The graph's intake tidies spaces but keeps the lines of a "key: value" task message:
+    joined into one line, its keys and values run together into words nobody wrote."""
+    from agent.ask import ask
+
+    message = ("task: T-88\nfrom:  Chassis Intelligence\nmetric:   win rate\n\nsplit: region\n"
+               "period: last quarter\nnotes: weekly process review")
+    response = ask(wh, message, as_of=AS_OF)
+    assert response.status == "answered", response
+    assert response.intent.tool == "win_rate"
+    assert response.intent.params["group_by"] == ["region"]
+    assert response.intent.params["period"]["label"] == "FY2027 Q3"
+    assert response.intent.params.get("time_grain") is None  # how often they meet, no trend

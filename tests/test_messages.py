@@ -103,7 +103,7 @@ def test_text_around_the_object_is_kept():
     ("1) kpi: sales cycle\n2) split: per region\n3) owner: Dana",
      "sales cycle, per region, owner: Dana"),
     ("Conversion Optimization here - lead conversion\n- by: lead source\n- note: EMEA only",
-     "lead conversion, by lead source. EMEA only."),  # a note: a sentence of its own
+     "lead conversion, by lead source? EMEA only."),  # the ask, then a note of its own
 ])
 def test_key_value_lines_and_bullets(message, wanted):
     assert plain_request(message) == wanted

@@ -32,7 +32,9 @@ def intake(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """
     server_user = get_config().get("configurable", {}).get(AUTH_USER_KEY)
     return {
-        "question": " ".join(state.question.split()),
+        # spaces tidied, lines kept: a task message's "key: value" lines are its structure
+        "question": "\n".join(" ".join(line.split()) for line in state.question.splitlines()
+                              if line.strip()),
         "requester": requester_of(server_user) if server_user is not None else state.requester,
         "request_id": state.request_id or uuid.uuid4().hex,
         "as_of": state.as_of or runtime.context.today,

@@ -13,6 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from agent.parser.english import common_english
 from agent.parser.lexicon import (
     EXCLUDE_CUES,
     EXCLUSION_WORDS,
@@ -27,7 +28,7 @@ from agent.parser.reading import Reading, masked
 from agent.plan import Clarification, Plan
 from tools.registry import TOOLS
 
-NUMBER = re.compile(r"^\$?\d[\d._]*(?:%|k|m|mm|bn|b|x|st|nd|rd|th)?$")
+NUMBER = re.compile(r"^\$?\d[\d._]*(?:%|k|m|mm|bn|b|x|st|nd|rd|th|am|pm)?$")
 EXPLAINING_KINDS = {"rank", "modifier", "compare", "grain"}
 VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except", "excluding",
                         "only", "across", "each"})
@@ -125,10 +126,11 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         left = [w for w in left if w in cued or not defined(w, words, tool, params.measure)]
     plain = [w for w in left if w not in lex.words and w not in lex.alias_words
              and not SHAPING.match(w) and not _domain_like(w) and w not in cued
-             and w not in reading.resembles]
+             and w not in reading.resembles and not _shorthand(w)]
     if strong and len(plain) == len(left):
-        # the question names its metric outright and the words left over name nothing the
-        # vocabulary knows (no measure, split, value or comparison): read, and say so
+        # the question names its metric outright and the words left over are common English
+        # naming nothing the vocabulary knows (no measure, split, value or comparison): read,
+        # and say so (not shorthand such as 'nxt' or 'rgn', which may be the period or split)
         reading.notes.extend(f"ignored '{w}'" for w in left)
         left = []
     found = Understanding(leftovers=left)
@@ -246,6 +248,25 @@ def _stems() -> frozenset[str]:
     return frozenset({w[:5] for w in words if len(w) >= 5} | {w for w in words if len(w) == 4})
 
 
+def _shorthand(word: str) -> bool:
+    """A word that is no English word but the letters of a vocabulary or period word in order
+    ('nxt' of 'next', 'rgn' of 'region'): shorthand the reading may have missed."""
+    if word in lexicon().english or not word.isalpha() or common_english(word):
+        return False
+    return any(len(v) > len(word) and _in_order(word, v) for v in _targets(word[0]))
+
+
+def _in_order(short: str, word: str) -> bool:
+    letters = iter(word)
+    return all(c in letters for c in short)
+
+
+@cache
+def _targets(first: str) -> tuple[str, ...]:
+    """Vocabulary and period words starting with a letter."""
+    return tuple(w for w in lexicon().words | PERIOD_WORDS if w.startswith(first) and w.isalpha())
+
+
 def _domain_like(word: str) -> bool:
     """A word sharing its stem with the vocabulary ('risky' ~ 'risk', 'spent' ~ 'spend') may
     name something the reading missed; it is never ignored."""
@@ -330,7 +351,7 @@ def tool_label(tool: str) -> str:
     """A short phrase naming the tool that the parser reads back as that tool."""
     lex = lexicon()
     title = normalize(TOOLS[tool].title)
-    hits = lex.phrases.get(tuple(title.split()), [])
+    hits = lex.entries(title.split())
     if any(e.kind == "metric" and e.value == tool for e in hits):
         return title
     phrases = sorted((key for key, entries in lex.phrases.items()

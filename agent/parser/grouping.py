@@ -81,11 +81,18 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     group: list[str] = []
     uncued: set[str] = set()
     singular = False
+    method = {end for start, end, _ in lexicon().find(words, {"metric"})
+              if METHOD.search(" ".join(words[max(0, start - 4):start])) and
+              tool not in {x.value for x in lexicon().entries(words[start:end])
+                           if x.kind == "metric"}}
     for pos, dim, text in reading.dims:
+        if words[pos - 1:pos] == ["by"] and pos - 1 in method:
+            continue  # "based on win rates by stage, where do we land": the method's split
         before = set(words[max(0, pos - 3):pos])
         plural = _plural(text)
         after = words[pos + len(text.split()):pos + len(text.split()) + 1]
         cued = bool(before & GROUP_CUES) or bool(before & RANK_WORDS) or (
+            text in SPLIT_ADJECTIVES) or (
             top is not None and plural) or (  # "top 5 Financial Services accounts by bookings"
             after in (["level"], ["granularity"]))  # "team level is fine"
         near_entity = any((e.dimension == dim and abs(e.start - pos) <= 2) or e.end == pos
@@ -95,6 +102,9 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         if not plural and words[pos - 1:pos] and words[pos - 1] in POSSESSIVE and \
                 not before & GROUP_CUES:
             continue  # "the top 3 on his team": the team he runs, not a split by team
+        if not plural and words[pos - 1:pos] == ["the"] and not cued_next_to(words, pos) and \
+                direction is None and any(e.dimension == dim for e in reading.entities):
+            continue  # "the team's pipeline ... for NA Enterprise team": the one team named
         if dim.value in lexicon().subjects[tool] and (not cued or dim not in TOOLS[tool].group_by) \
                 and text != "who":
             continue  # "spread of attainment across the reps": what the tool measures over
@@ -130,6 +140,19 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         top = _counted(reading, group[0]) or (
             _number(said["n"]) if said else None) or (1 if singular else 5)
     return group[:2], top, order
+
+
+METHOD = re.compile(r"\b(?:based on|using|applying)(?: (?:our|the|historical|"
+                    r"historic|past|current))*$")
+"""Words before a metric the answer is computed from, not asked for ("based on historical win
+rates by stage, where do we land"): its split is the method's."""
+SPLIT_ADJECTIVES = frozenset({"regional"})
+"""Adjectives of a dimension that ask for the split by it ("regional win rates")."""
+
+
+def cued_next_to(words: list[str], pos: int) -> bool:
+    """Whether a split cue stands right before the article ("by the team")."""
+    return pos >= 2 and words[pos - 2] in GROUP_CUES
 
 
 POSSESSIVE = frozenset({"his", "her", "their", "my", "our", "that", "this", "same", "your"})

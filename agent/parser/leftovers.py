@@ -11,8 +11,9 @@ from agent.parser.reading import Reading
 from agent.plan import Clarification
 from tools.base import Dimension
 
-NUMBER = re.compile(r"^\$?\d[\d.]*(?:%|k|m|bn|x)?$")
-"""A figure ("30%", "$2m", "3x"): context such as a goal, never a value to look up."""
+NUMBER = re.compile(r"^\$?\d[\d.]*(?:%|k|m|bn|x|am|pm)?$")
+"""A figure ("30%", "$2m", "3x") or a time of day ("at 2pm"): context such as a goal or a
+meeting, never a value to look up."""
 
 
 def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -45,6 +46,31 @@ REMOVED = frozenset({"removed", "excluded", "omitted", "aside"})
 deals stripped out", "renewals removed"): see grouping._put_out."""
 EXCLUSION_WORDS = PUT_OUT_VERBS | PUT_OUT_AFTER | REMOVED | frozenset(
     w for cue in EXCLUDE_CUES for w in cue.split())
+TRANSPARENT = frozenset({"the", "a", "an", "is", "are", "was", "were", "be", "been", "being",
+                         "that", "actually", "really", "realistically", "honestly", "truly"})
+"""Articles, auxiliaries, 'that' and adverbs of emphasis: a vocabulary phrase matches with or
+without them after its first word ("a close date that is in the past" is "close date in the
+past", "where do we actually land" is "where do we land"), so the vocabulary lists each phrase
+once, not once per way of writing the grammar around it."""
+
+
+def phrase_key(words: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a phrase that matching compares: its first word, then the rest without
+    TRANSPARENT words (a leading article stays: "the commit" is the forecast's number, a bare
+    "commit" the category)."""
+    return tuple(words[:1]) + tuple(w for w in words[1:] if w not in TRANSPARENT)
+
+
+def phrase_text(words: list[str] | tuple[str, ...]) -> str:
+    """A phrase as matching compares it, joined: for sets of phrases a span is looked up in."""
+    return " ".join(phrase_key(words))
+
+
+def phrase_set(phrases: set[str]) -> frozenset[str]:
+    """Phrases written as text, in the form `phrase_text` gives a span."""
+    return frozenset(phrase_text(p.split()) for p in phrases)
+
+
 FILTER_CUES = frozenset({"for", "in", "at", "from", "of", "with", "on", "within", "inside",
                          "only", "just", "under", "to", "about", "regarding"})
 
@@ -81,17 +107,33 @@ class Lexicon:
     max_len: int = 1
 
     def add(self, phrase: str, entry: Entry) -> None:
-        """Index a phrase under its normalized words."""
-        key = tuple(normalize(phrase).split())
-        if not key:
-            return
-        self.phrases.setdefault(key, []).append(entry)
-        (self.alias_words if entry.kind == "alias" else self.words).update(key)
-        if len(key) == 1 and entry.kind != "alias":
-            self.single.add(key[0])
+        """Index a phrase under its normalized words, as it reads alone and inside a sentence
+        ("no loss reason" becomes "without loss reason" after another word)."""
         if entry.kind == "alias":
-            self.aliases.setdefault(key, entry.value)
-        self.max_len = max(self.max_len, len(key))
+            key = tuple(normalize(phrase).split())
+            if key:
+                self.phrases.setdefault(key, []).append(entry)
+                self.alias_words.update(key)
+                self.aliases.setdefault(key, entry.value)
+            return
+        alone = phrase_key(normalize(phrase).split())
+        inside = phrase_key(normalize(f"it {phrase}").split()[1:])
+        if len(inside) != len(alone):
+            inside = alone  # "have no activity" -> "without activity" is another, wider phrase
+        for key in dict.fromkeys((alone, inside)):
+            if not key:
+                continue
+            entries = self.phrases.setdefault(key, [])
+            if entry not in entries:
+                entries.append(entry)
+            self.words.update(key)
+            if len(key) == 1:
+                self.single.add(key[0])
+            self.max_len = max(self.max_len, len(key))
+
+    def entries(self, words: list[str] | tuple[str, ...]) -> list[Entry]:
+        """The entries of the phrase a `find` span covers."""
+        return self.phrases.get(phrase_key(words), [])
 
     def find(self, words: list[str], kinds: set[str],
              tool: str | None = None) -> list[tuple[int, int, Entry]]:
@@ -100,17 +142,26 @@ class Lexicon:
         With `tool`, only that tool's entries count, so a phrase several tools share
         ("median") is seen by each of them.
         """
+        # from each word, the positions a phrase starting there reads (see phrase_key)
+        after = [i for i, w in enumerate(words) if w not in TRANSPARENT]
+        runs, said = [], []
+        for i in range(len(words)):
+            k = bisect_right(after, i)
+            runs.append([i, *after[k:k + self.max_len - 1]])
+            said.append([words[p] for p in runs[-1]])
+        phrases = self.phrases
         taken = [False] * len(words)
         out = []
         for n in range(min(self.max_len, len(words)), 0, -1):
-            for i in range(len(words) - n + 1):
-                if any(taken[i:i + n]):
+            for i, run in enumerate(runs):
+                if len(run) < n or (entries := phrases.get(tuple(said[i][:n]))) is None or \
+                        any(taken[i:run[n - 1] + 1]):
                     continue
-                hits = [e for e in self.phrases.get(tuple(words[i:i + n]), [])
+                hits = [e for e in entries
                         if e.kind in kinds and (tool is None or e.tool == tool)]
                 if hits:
-                    out.append((i, i + n, hits[0]))
-                    for k in range(i, i + n):
+                    out.append((i, run[n - 1] + 1, hits[0]))
+                    for k in range(i, run[n - 1] + 1):
                         taken[k] = True
         return sorted(out, key=lambda m: m[0])
 
@@ -155,4 +206,27 @@ def lexicon() -> Lexicon:
     for alias, target in data.get("aliases", {}).items():
         lex.add(alias, Entry("alias", normalize(target.replace("_", " "))))
     lex.english = set(word_set(data.get("english", {}).get("words", [])))
+    _spell_out_acronyms(lex)
     return lex
+
+
+def _spell_out_acronyms(lex: Lexicon) -> None:
+    """Index every phrase holding an acronym also with its words spelled out, where the
+    vocabulary itself names both for one metric ("arr" and "annual recurring revenue"): "annual
+    recurring revenue churned" is "arr churned", the waterfall's churn."""
+    spelled: dict[str, tuple[str, ...]] = {}
+    for key, entries in lex.phrases.items():
+        for e in entries:
+            if e.kind == "metric" and 2 <= len(key) <= 4:
+                acronym = "".join(w[0] for w in key)
+                if any(x.kind == "metric" and x.value == e.value
+                       for x in lex.phrases.get((acronym,), [])):
+                    spelled.setdefault(acronym, key)
+    for key, entries in list(lex.phrases.items()):
+        if len(key) < 2 or not set(key) & spelled.keys():
+            continue
+        longer = tuple(w for x in key for w in spelled.get(x, (x,)))
+        for entry in entries:
+            if entry.kind != "alias" and entry not in lex.phrases.setdefault(longer, []):
+                lex.phrases[longer].append(entry)
+        lex.max_len = max(lex.max_len, len(longer))

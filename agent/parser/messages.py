@@ -64,10 +64,12 @@ VERBS = (r"(?:requests?|asks?(?:\s+for)?|needs?|wants?|would\s+like|is\s+asking\
          r"is\s+requesting|has\s+asked\s+for|sent|sends)")
 """What a sender does in front of the request: "Finance agent needs ..."."""
 ID = r"(?:#\s*|no\.?\s*|number\s+|id\s+)?[\w-]*\d[\w-]*"
-TASK = (rf"(?:task|request|job|query|question|action\s+item|work\s+item)\s+{ID}"
+TASK = (rf"(?:task|request|req|job|query|question|action\s+item|work\s+item|msg|message)\s+{ID}"
         r"\s*(?:[:\u2013\u2014-]\s*|\s+(?=\{))")
 """A task number is the message's label: "Task 4411:", "Hub request #12 -" (not "ticket 4521",
 which is a support case the scope policy reads)."""
+TASK_ID = re.compile(r"#?\s*(?:[A-Za-z]{1,6}[-_ ]?)?\d[\w-]*")
+"""A task's number or code ("5521", "CI-2291", "FIN_0907")."""
 BRACKET = re.compile(r"^\s*\[[^\]\n]{1,60}\]\s*")
 KEY_VALUE = re.compile(r"^\s*(?:[-*\u2022\u00b7]\s*|\d{1,2}[.)]\s+)?"
                        r"([A-Za-z][\w /&-]{0,28}?)\s*[:=]\s*(\S.*?)\s*$")
@@ -147,8 +149,9 @@ def _phrase(key: str, value: object) -> str:
     text = _value(value)
     if not text:
         return ""
-    if role == "envelope":
+    if role == "envelope" or (role == "subject" and TASK_ID.fullmatch(text)):
         return ""  # who sent it, to whom, its id and due date: the message's envelope
+        # ("task: CI-2291" is the task's number, not what it asks)
     if role is None or isinstance(value, bool):  # "compare": true says not with what
         return f"{key}: {text}"
     if role == "subject":
@@ -181,14 +184,14 @@ def _parts(obj: dict[str, object]) -> tuple[list[str], list[str]]:
 
 
 def _assemble(parts: list[str], notes: list[str]) -> str:
-    """The request's parts as one sentence, its notes (notes, purpose) as sentences of their
-    own after it: the sentence reader keeps a short one that names a value as part of the
-    request ("note: EMEA only") and takes the rest as context ("for the annual planning
-    pack")."""
+    """The request's parts as one sentence, marked as the question, its notes (notes,
+    purpose) as sentences of their own after it: the sentence reader keeps a short one that
+    names a value as part of the request ("note: EMEA only") and takes the rest as context
+    ("for the annual planning pack")."""
     context = [n.rstrip(". ") + "." for n in notes]
     request = ", ".join(p for p in parts if p)
-    if context and request:
-        request = request.rstrip(". ") + "."
+    if context and request:  # the request is what the message asks: a note never replaces it
+        request = request.rstrip(".?! ") + "?"
     return " ".join([request, *context]).strip()
 
 

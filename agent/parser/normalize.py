@@ -16,7 +16,7 @@ _CONTRACTIONS = {
     "were're": "we are", "they're": "they are", "isn't": "is not", "aren't": "are not",
     "didn't": "did not", "didnt": "did not", "don't": "do not", "dont": "do not",
     "doesn't": "does not", "doesnt": "does not", "haven't": "have not", "wasn't": "was not",
-    "what're": "what are", "whatre": "what are", "let's": "let us", "i'm": "i am",
+    "what're": "what are", "whatre": "what are", "let's": "let us", "i'm": "i am", "im": "i am",
     "we've": "we have", "weve": "we have", "what've": "what have", "who've": "who have",
     "wheres": "where is", "thats": "that is", "whatz": "what is", "hw": "how", "u": "you",
     "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "vs.": "vs",
@@ -34,6 +34,13 @@ _CONTRACTIONS = {
     "bkgs": "bookings", "bkg": "booking", "wr": "win rate", "seg": "segment",
     "segs": "segments", "mgr": "manager", "mgrs": "managers", "fcst": "forecast",
     "fcsts": "forecasts", "cov": "coverage", "rn": "right now", "attn": "attention",
+    "nxt": "next", "prev": "previous", "rgn": "region", "rgns": "regions", "wkly": "weekly",
+    "mthly": "monthly", "mnthly": "monthly", "qtrly": "quarterly", "yrly": "yearly",
+    "acct": "account", "accts": "accounts", "amt": "amount", "amts": "amounts", "curr": "current",
+    "num": "number", "tot": "total", "perf": "performance", "mtg": "meeting", "tmrw": "tomorrow",
+    "tmr": "tomorrow", "yday": "yesterday", "lst": "last", "wtd": "week to date",
+    "sz": "size", "conv": "conversion", "convs": "conversions",
+    "req": "request", "reqs": "requests", "etc": "", "etc.": "",
     # British spellings meet the vocabulary's American ones
     "licence": "license", "licences": "licenses", "utilisation": "utilization",
     "organisation": "organization", "analyse": "analyze", "optimise": "optimize",
@@ -42,6 +49,21 @@ _CONTRACTIONS = {
 _WORD = re.compile(r"[a-z0-9$%#]+(?:['.][a-z]+)?|[$%#]")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+
+
+def _slash_date(m: re.Match[str], day_first: bool) -> str:
+    """'10/31/2026' month first, as US exports write it; '15/04/2026' can only be day first,
+    and so is every other date of that question (a date that fits neither stays as written,
+    and is asked about)."""
+    first, second, year = int(m[1]), int(m[2]), int(m[3])
+    if day_first:
+        first, second = second, first
+    return f" {year:04d}_{first:02d}_{second:02d} "
+
+
+_PER_SLASH = re.compile(r"(?<=[a-z$%])/(?=(?:rep|reps|day|week|month|quarter|year|seat|user|"
+                        r"head|person|ae|hour|account|deal|lead)s?\b)")
+"""A slash between a count and a unit, with no spaces: 'per' ("calls/rep/day")."""
 _YEAR_APOSTROPHE = re.compile(r"['\u2019](\d{2})\b")
 
 
@@ -75,12 +97,21 @@ def _number_words(m: re.Match[str]) -> str:
     return str(_TENS[m[1]] + (_UNITS[m[2]] if m[2] else 0))
 
 
+_SMALL = {**_UNITS, "ten": 10, "eleven": 11, "twelve": 12}
+_UNIT_COUNT = re.compile(rf"\b({'|'.join(_SMALL)}) (days?|weeks?|months?|quarters?|years?|"
+                         r"minutes?|hours?|times)\b")
+"""'Six quarters', 'ten minutes': a count of units as digits, as the knobs and spans read it."""
+
+
 _ORDER_FIRST = re.compile(r"\b(oldest|newest|largest|biggest|smallest|lowest|highest|worst|best|"
                           r"longest|shortest|slowest|fastest|most|least)\s+first\b")
 """'Lowest first': an order, not the first one (top 1); 'oldest first' in a list of deals is
 the list's own order (most days first)."""
 
 
+_YEAR_PART = re.compile(r"\b(this|last|next|previous|prior|current) ((?:fiscal )?year) "
+                        r"(q[1-4]|h[12])\b")
+"""'This year's Q3': the quarter of that year, as 'Q3 this year' reads."""
 _BARE_Q = re.compile(r"\b(this|last|next|previous|prior|same) q\b")
 """'last q', 'this q': the quarter (not Q3, which stays a fiscal quarter)."""
 
@@ -120,12 +151,16 @@ def _spans(text: str) -> str:
         text = _WHOLE.sub("overall", text)
     if "ty" in text or "teen" in text:
         text = _NUMBER_WORDS.sub(_number_words, text)  # "forty five days"
+    if _UNIT_COUNT.search(text):
+        text = _UNIT_COUNT.sub(lambda m: f"{_SMALL[m[1]]} {m[2]}", text)  # "six quarters"
     if "brand new" in text:
         text = text.replace("brand new", "new")
     if " first" in text:
         text = _ORDER_FIRST.sub(lambda m: "" if m[1] in ("oldest", "newest") else m[1], text)
     if " q" in text:
         text = _BARE_Q.sub(r"\1 quarter", text)
+    if "year q" in text or "year h" in text:
+        text = _YEAR_PART.sub(r"\3 \1 \2", text)
     if "since" in text:
         text = _SINCE_STARTED.sub(r"since the start of this \1", text)
     return _BARE_FY.sub(r"\1 fiscal year", text) if " fy" in text else text
@@ -150,11 +185,15 @@ def _normalize_text(text: str) -> str:
     t = t.replace("\u201c", '"').replace("\u201d", '"')
     t = _YEAR_APOSTROPHE.sub(r" 20\1", t)
     t = _ISO_DATE.sub(lambda m: f" {int(m[1]):04d}_{int(m[2]):02d}_{int(m[3]):02d} ", t)
-    t = _US_DATE.sub(lambda m: f" {int(m[3]):04d}_{int(m[1]):02d}_{int(m[2]):02d} ", t)
+    if "/" in t:  # one writer writes every date one way: day first if any date must be
+        day_first = any(int(m[1]) > 12 >= int(m[2]) for m in _US_DATE.finditer(t))
+        t = _US_DATE.sub(lambda m: _slash_date(m, day_first), t)
     t = re.sub(r"(\d),(\d{3})", r"\1\2", t)
     t = re.sub(r"(?:>=?|\u2265)\s*(?=\d)", " over ", t) if ">" in t or "\u2265" in t else t
     t = re.sub(r"(?:<=?|\u2264)\s*(?=\d)", " under ", t) if "<" in t or "\u2264" in t else t
     t = re.sub(r"\bw/(?=\s|[a-z])", " with ", re.sub(r"\bw/o\b", " without ", t))
+    if "/" in t:  # "calls/rep/day", "$/seat": per; "CRM / ERP" (spaced) stays a list
+        t = _PER_SLASH.sub(" per ", t)
     t = re.sub(r"\b(\d{4})-(\d{2})\b", r"\1_\2", t)  # ISO month 2017-03
     t = _DASH_RANGE.sub(r"\1 to ", t)  # "jan 1 - dec 31, 2025", "feb - jul": a range
     t = _DATE_DASH.sub(r"\1 to ", t)

@@ -32,13 +32,23 @@ from agent.parser.followup import follow_up, is_follow_up
 from agent.parser.glosses import drop_gloss_votes
 from agent.parser.grouping import DEAL_WORDS, filters, grouping
 from agent.parser.leftovers import resolve_leftovers
-from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, GROUP_CUES, STOPWORDS, lexicon
+from agent.parser.lexicon import (
+    EXCLUDE_CUES,
+    FILTER_CUES,
+    GROUP_CUES,
+    STOPWORDS,
+    lexicon,
+    phrase_key,
+    phrase_set,
+    phrase_text,
+)
 from agent.parser.messages import plain_request
 from agent.parser.normalize import normalize
 from agent.parser.options import options_for, take_options
 from agent.parser.periods import NUMBERS, PERIOD_WORDS, PeriodParser
 from agent.parser.reading import Reading, masked, named_words
 from agent.parser.sentences import (
+    MEETING_WORDS,
     WEAK_PHRASES,
     context_scope,
     drop_writer_clauses,
@@ -53,7 +63,7 @@ from tools.fiscal import FiscalCalendar, Period
 from tools.registry import TOOLS
 
 UNIT_DAYS = {"week": 7, "month": 31, "quarter": 92}
-TABLE_WORDS = frozenset({"leaderboard", "leader board", "leaderboards", "ranking", "rankings",
+TABLE_WORDS = phrase_set({"leaderboard", "leader board", "leaderboards", "ranking", "rankings",
                          "rank", "ranked", "stack rank", "stack ranking", "league table",
                          "scoreboard", "standings", "performance table", "performance report"})
 """Explicit requests for a ranked table: they outweigh the metric they rank by."""
@@ -61,7 +71,7 @@ CLOSED_DEAL_TOOLS = ("bookings", "win_rate", "avg_deal_size", "sales_cycle")
 TOOL_PRIORITY = ["pipeline_coverage", "quota_attainment", "weighted_pipeline", "win_rate",
                  "avg_deal_size", "sales_cycle", "leaderboard", "opportunity_count",
                  "open_pipeline", "bookings"]
-POPULATION_PHRASES = frozenset({"how many deals", "how many opportunities", "number of deals",
+POPULATION_PHRASES = phrase_set({"how many deals", "how many opportunities", "number of deals",
                                 "number of opportunities", "open deals", "open opportunities",
                                 "pipeline value", "open pipeline value"})
 """Phrases naming the deals a question is about vote less than the condition that narrows
@@ -188,7 +198,7 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     `memo` keeps what does not depend on `prefer` between the readings of one question.
     """
     memo = {} if memo is None else memo
-    question = drop_writer_clauses(question)
+    question = drop_writer_clauses(question, index)
     if ("request", question) not in memo:
         memo["request", question] = request_text(REQUEST_LABEL.sub("", question), index,
                                                  _periods_in(as_of, calendar))
@@ -278,6 +288,9 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     for s, e, entry in lex.find(w, {"grain", "metric"}):
         if entry.kind != "grain":
             continue  # the word belongs to a metric phrase ("monthly recurring revenue")
+        if set(w[e:e + 3]) & MEETING_WORDS:
+            reading.take(s, e)  # "weekly process review": how often the writer meets
+            continue
         if entry.value != "auto" or reading.grain is None:  # "quarterly trend" stays quarterly
             reading.grain = entry.value
         reading.take(s, e)
@@ -320,22 +333,22 @@ def vote_metrics(reading: Reading) -> None:
         x == "@" or x in lex.words or x in STOPWORDS)]  # "average <new business> deal"
     compact = [masked_words[i] for i in keep]
     found = lex.find(compact, {"metric"})
-    tools_of = [{x.value for x in lex.phrases[tuple(compact[s:e])] if x.kind == "metric"}
+    tools_of = [{x.value for x in lex.entries(compact[s:e]) if x.kind == "metric"}
                 for s, e, _ in found]
     objects = _objects(compact, found, tools_of)
     for k in list(objects):  # "how did we do on the scorecard": a generic phrase has no object
-        if " ".join(compact[found[k - 1][0]:found[k - 1][1]]) in GENERIC_PHRASES:
+        if phrase_text(compact[found[k - 1][0]:found[k - 1][1]]) in GENERIC_PHRASES:
             del objects[k]
     dim_spans = [(s, e) for s, e, _ in lex.find(compact, {"dimension"})]
     for k, (s, e, _) in enumerate(found):
         span = [keep[j] for j in range(s, e)]
-        key = tuple(compact[s:e])
-        phrase = " ".join(key)
+        key = phrase_key(compact[s:e])
+        phrase = phrase_text(key)
         if s > 0 and compact[s - 1] in SPLIT_CUES and (s, e) in dim_spans:
             continue  # "error rate per integration": a split, though it also names a metric
         weight = 0.5 if phrase in WEAK_PHRASES | GENERIC_PHRASES else 0.9 if \
-            phrase in POPULATION_PHRASES else float(e - s)  # "how did we do on the scorecard"
-        for entry in {x.value: x for x in lex.phrases[key] if x.kind == "metric"}.values():
+            phrase in POPULATION_PHRASES else float(len(key))  # "how did we do on the scorecard"
+        for entry in {x.value: x for x in lex.entries(key) if x.kind == "metric"}.values():
             if k in objects and entry.value not in objects[k]:
                 continue  # "the MAPE of the commit forecast": the forecast is what is measured
             boost = 3 if entry.value == "leaderboard" and phrase in TABLE_WORDS else \
@@ -353,7 +366,7 @@ def vote_metrics(reading: Reading) -> None:
         for s, e, _ in lex.find(masked(reading), {"measure"}):
             if all(w in STOPWORDS for w in reading.words[s:e]):
                 continue  # "on average", "median": a statistic of any metric, naming none
-            entries = lex.phrases[tuple(reading.words[s:e])]
+            entries = lex.entries(reading.words[s:e])
             tools = {x.tool for x in entries if x.kind == "measure"}
             if len(tools) == 1 and all(x.kind == "measure" for x in entries):  # not "stage"
                 (tool,) = tools
@@ -375,13 +388,13 @@ def _vote_long_measures(reading: Reading, compact: list[str], found: list) -> No
     lex = lexicon()
     longest = max((e - s for s, e, _ in found), default=0)
     for s, e, _ in lex.find(compact, {"measure"}):
-        tools = {x.tool for x in lex.phrases[tuple(compact[s:e])] if x.kind == "measure"}
+        tools = {x.tool for x in lex.entries(compact[s:e]) if x.kind == "measure"}
         if e - s >= LONG_MEASURE and e - s > longest and len(tools) == 1 and \
                 not set(compact[s:e]) & (PERIOD_WORDS | MOMENT_WORDS):  # not "at the end of"
             (tool,) = tools
             assert tool is not None
             reading.votes[tool] = reading.votes.get(tool, 0) + float(e - s)
-            reading.said.setdefault(tool, []).append(" ".join(compact[s:e]))
+            reading.said.setdefault(tool, []).append(phrase_text(compact[s:e]))
 
 
 RESTATING = (("i", "e"), ("ie",), ("in", "other", "words"), ("that", "is"), ("namely",),
@@ -480,7 +493,9 @@ def _bind_measure_words(reading: Reading, compact: list[str], found: list,
 DURATION = re.compile(
     r"\b(?:how (?:many|much) (?:days|weeks|months|hours|minutes|time)|how long|how quickly|"
     r"how fast|how soon|(?:days|weeks|time) (?:to|from|until|it takes)|average (?:days|time)|"
-    r"number of days|days on average|take to|(?:close|closes|closing|move|moves|convert|converts)"
+    r"number of days|days on average|take to|(?:average|avg|median|mean|typical) (?:number of )?"
+    r"(?:days|weeks|hours|minutes|time)|(?:days|weeks|hours|minutes|time) (?:spent|taken|needed|"
+    r"elapsed|sitting|sat|stuck)|(?:close|closes|closing|move|moves|convert|converts)"
     r" (?:faster|slower|quicker|sooner)|(?:take|taking|takes|getting|gotten|got|becoming) "
     r"(?:longer|shorter|slower|faster|quicker)|"
     r"(?:faster|slower|quicker|longer|shorter) to (?:close|win|convert)|"
@@ -565,12 +580,21 @@ def _no_threshold(condition: re.Match[str], norm: str) -> Clarification:
         not_understood=[said])
 
 
-def _duration_tool(tool: str, reading: Reading, norm: str) -> str:
+def _stages_named(reading: Reading, norm: str) -> bool:
+    return any(e.dimension == Dimension.stage for e in reading.entities) or any(
+        d == Dimension.stage for _, d, _ in reading.dims) or "stage" in norm
+
+
+def _duration_tool(tool: str | None, reading: Reading, norm: str) -> str | None:
     """'How many days ...' asks for the duration of what is named (see DURATION_OF)."""
+    if tool is None:  # "average days spent in negotiation": no metric word, a stage's duration
+        return "time_in_stage" if DURATION.search(norm) and _stages_named(reading, norm) else None
+    if tool == "sales_cycle" and _stages_named(reading, norm) and all(
+            p in WEAK_PHRASES for p in reading.said.get(tool, [])):
+        return "time_in_stage"  # "how long in proposal": only duration words voted the cycle
     if (tool not in DURATION_OF and tool != "time_in_stage") or not DURATION.search(norm):
         return tool
-    stages = any(e.dimension == Dimension.stage for e in reading.entities) or any(
-        d == Dimension.stage for _, d, _ in reading.dims) or "stage" in norm
+    stages = _stages_named(reading, norm)
     if tool == "time_in_stage":  # "how long does it take on average to close a deal": no stage
         return tool if stages or not CLOSING.search(norm) else "sales_cycle"
     return "time_in_stage" if stages else DURATION_OF[tool]
@@ -581,7 +605,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     """The plan of a reading; `prefer` names the tool instead of the vote (see
     _explaining_reading)."""
     tool = prefer or _choose_tool(reading, norm)
-    if tool is not None and prefer is None:
+    if prefer is None:
         tool = _duration_tool(tool, reading, norm)
         if tool in SIZE_OF and SIZE.search(norm) and "open" not in norm.split():
             tool = "avg_deal_size"  # "how big were our new business deals on average"
@@ -601,6 +625,13 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     tool = _tool_taking_values(reading, tool)
     if condition := _threshold(norm):  # "deals under 50k", "reps above 100%"
         return _no_threshold(condition, norm)
+    if _only_number_nouns(reading, tool):  # "send me the numbers for Q3": which numbers?
+        said = reading.said[tool][0].split()[-1]
+        return Clarification(
+            question=f"Which {said} would you like? I can give bookings, win rate, open "
+                     "pipeline, quota attainment or the forecast for that scope.",
+            options=["bookings", "win rate", "open pipeline", "quota attainment", "forecast"],
+            term=said, not_understood=[said])
     if _vague(reading, tool):
         return Clarification(
             question="Which number would you like? For example bookings, win rate, pipeline "
@@ -615,6 +646,10 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         staged = any(e.dimension == Dimension.stage for e in reading.entities)
         # "of the deals that reach Proposal, what share are won": conversion from that stage
         tool, measure = ("stage_conversion", "stage_to_won") if staged else ("win_rate", None)
+    if tool == "bookings" and RATE.search(norm) and set(norm.split()) & DEAL_WORDS and \
+            re.search(r"\b(?:win|won|wins)\b", norm) and all(
+                p in WEAK_PHRASES for p in reading.said.get(tool, [])):
+        tool, measure = "win_rate", None  # "what share of the deals we closed did we win"
     if tool == "activity_metrics" and measure in (None, "coverage") and NO_ACTIVITY.search(norm):
         tool, measure = "stale_deals", None  # deals *without* activity: the stale share
     if tool == "opportunity_count" and measure == "won_amount":
@@ -628,7 +663,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     period = _choose_period(reading, calendar, as_of, tool)
     if isinstance(period, Clarification):
         return period
-    period = _ahead(period, tool, norm, as_of)
+    period = _ahead(period, tool, norm, reading.as_of or as_of, calendar)
     period = _year_to_date(period, tool, norm, calendar, reading.as_of or as_of)
     if period is not None:
         params["period"] = PeriodParam.of(period)
@@ -645,6 +680,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     _fit_generic_dimensions(reading, tool)
     group, top, order = grouping(reading, norm, tool)
     group += [d for d in _split_in_phrase(reading, tool) if d not in group][:2 - len(group)]
+    if measure and len(group) > 1:  # "daily calls per rep, by team": the measure's unit
+        group = [d for d in group if f"per_{d}" not in measure or f"per {d}" not in norm]
     if reading.grain:
         params["time_grain"] = _grain(reading.grain, period)
         aligned = _whole_buckets(period, params["time_grain"], calendar, as_of)
@@ -682,9 +719,21 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
                 notes=reading.notes)
 
 
-GENERIC_PHRASES = frozenset({"how are we doing", "how did we do", "how we did", "numbers",
+GENERIC_PHRASES = phrase_set({"how are we doing", "how did we do", "how we did", "numbers",
                              "results", "performance", "the numbers"})
 """Phrases that ask how things go without naming a number."""
+
+
+NUMBER_NOUNS = phrase_set({"numbers", "the numbers", "figures", "the figures", "results",
+                           "the results", "stats", "metrics", "kpis"})
+"""Nouns that say a number is wanted, never which one."""
+
+
+def _only_number_nouns(reading: Reading, tool: str) -> bool:
+    """'Numbers for the enterprise guys last quarter': a scope, and no word naming a number
+    (a period, team or split narrows which deals, not which measure of them)."""
+    said = reading.said.get(tool, [])
+    return bool(said) and all(p in NUMBER_NOUNS for p in said) and len(reading.votes) == 1
 
 
 def _vague(reading: Reading, tool: str) -> bool:
@@ -982,7 +1031,8 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     if compared:
         for main, other in ((first, second), (second, first)):  # "October vs October last year"
             for grain in ("month", "quarter", "year"):
-                if calendar.bucket(main.start, grain).start == main.start and \
+                bucket = calendar.bucket(main.start, grain)
+                if (bucket.start, bucket.end) == (main.start, main.end) and \
                         calendar.previous(main, grain).start == other.start and \
                         main.start > other.start:
                     reading.compare = "previous_period"
@@ -1019,15 +1069,20 @@ FORWARD_TOOLS = frozenset({"open_pipeline", "weighted_pipeline", "pipeline_cover
 """Tools about close dates still to come: a month named without a year is the next one."""
 
 
-def _ahead(period: Period | None, tool: str, norm: str, as_of: date) -> Period | None:
-    """'Pipeline closing in December' (asked in November) is next month, not last year's."""
+def _ahead(period: Period | None, tool: str, norm: str, as_of: date,
+           calendar: FiscalCalendar) -> Period | None:
+    """'Pipeline closing in December' (asked in November) is next month, not last year's;
+    'the Q4 pipeline as of October 31' is the Q4 ahead of that day."""
     if period is None or tool not in FORWARD_TOOLS or period.end >= as_of or \
-            str(period.start.year) in norm or (period.end - period.start).days > 31:
+            str(period.start.year) in norm or (period.end - period.start).days > 92:
         return period
     start, end = period.start.replace(year=period.start.year + 1), \
         period.end.replace(year=period.end.year + 1)
     if end < as_of or (start - as_of).days > 183:  # a month far ahead: as written
         return period
+    quarter = calendar.bucket(start, "quarter")
+    if (period.end - period.start).days > 31:
+        return quarter if (quarter.start, quarter.end) == (start, end) else period
     return Period(start, end, period.label.replace(str(period.start.year), str(start.year)))
 
 
@@ -1038,6 +1093,8 @@ PLANNED_TOOLS = FORWARD_TOOLS | {"quota_attainment", "quota_capacity", "deal_ris
 current year means the whole of it. Every other tool counts what has already happened."""
 THIS_YEAR = re.compile(r"\b(?:this|current)\s+(?:fiscal\s+)?year\b")
 WHOLE_YEAR = re.compile(r"\b(?:full|whole|entire)\s+(?:(?:this|current)\s+)?(?:fiscal\s+)?year\b")
+SO_FAR = re.compile(r"\b(?:so far|to date|thus far|until now|up to now|up until now)\b")
+"""'So far in FY27', 'each quarter of FY27 so far': the current year named any way, to date."""
 
 
 def _year_to_date(period: Period | None, tool: str, norm: str, calendar: FiscalCalendar,
@@ -1045,8 +1102,8 @@ def _year_to_date(period: Period | None, tool: str, norm: str, calendar: FiscalC
     """'Win rate this year' is the fiscal year to date, as a sales leader means it: what has
     happened so far, labelled so (the same figures as the whole year for closed deals). Tools
     about close dates to come or a plan keep the whole year; 'the full year' stays whole."""
-    if period is None or tool in PLANNED_TOOLS or not THIS_YEAR.search(norm) or \
-            WHOLE_YEAR.search(norm):
+    if period is None or tool in PLANNED_TOOLS or not (
+            THIS_YEAR.search(norm) or SO_FAR.search(norm)) or WHOLE_YEAR.search(norm):
         return period
     year = calendar.bucket(as_of, "year")
     if (period.start, period.end) != (year.start, year.end) or as_of >= year.end:

@@ -90,6 +90,8 @@ class PeriodParser:
                 (r"(?:fiscal\s+)?q([1-4])\s+(?:of\s+)?fy\s?(\d{2})", self._fq_year),
                 (FY + r"((?:19|20)?\d{2})\s+q([1-4])", self._fy_q),
                 (Y + r"\s+q([1-4])", self._fy_q),
+                (r"(?:fiscal\s+)?q([1-4])\s+(?:of\s+)?(?:the\s+)?(this|current|last|previous|"
+                 r"prior|next)\s+(?:fiscal\s+)?year", self._quarter_of_year),
                 (r"(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter"
                  r"(?:\s+of\s+(?:" + FY + r")?((?:19|20)\d{2}))?"
                  r"(?:\s+of\s+(?:the\s+)?(this|last|next|previous)\s+(?:fiscal\s+)?year)?",
@@ -238,7 +240,9 @@ class PeriodParser:
                         continue
                     found.periods.append(Period(a.start, b.end, f"{a.label} to {b.label}"))
                     found.is_range_join = True
-                    return " ".join(words[:i] + ["@period"] + words[j + 1 + lb:])
+                    # the next range, if any ("Aug-Oct 2026 compared to Aug-Oct 2025")
+                    return self._extract_ranges(
+                        " ".join(words[:i] + ["@period"] + words[j + 1 + lb:]), found)
                 if first == i:
                     break
         return text
@@ -290,6 +294,11 @@ class PeriodParser:
 
     def _fy_q(self, m: re.Match[str]) -> Period:
         return self.cal.quarter(self._year_number(m[1]), int(m[2]))
+
+    def _quarter_of_year(self, m: re.Match[str]) -> Period:
+        """'Q3 this year', 'Q1 of next fiscal year' ("this year's Q3" reads so)."""
+        shift = {"last": -1, "previous": -1, "prior": -1, "next": 1}.get(m[2], 0)
+        return self.cal.quarter(self._current_fy(shift), int(m[1]))
 
     def _current_fy(self, shift: int = 0) -> int:
         return self.cal.fiscal_year(self.as_of) + shift

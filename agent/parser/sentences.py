@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from agent.parser.confidence import fillers
 from agent.parser.entities import EntityIndex
-from agent.parser.lexicon import STOPWORDS, lexicon
+from agent.parser.lexicon import STOPWORDS, lexicon, phrase_set, phrase_text
 from agent.parser.normalize import normalize
 from agent.parser.periods import PERIOD_WORDS, M
 from agent.parser.reading import Reading
@@ -25,7 +25,7 @@ from agent.parser.words import match_entities
 from tools.base import Dimension
 from tools.fiscal import Period
 
-WEAK_PHRASES = frozenset({"deals", "opportunities", "opps", "biggest deals", "largest deals",
+WEAK_PHRASES = phrase_set({"deals", "opportunities", "opps", "biggest deals", "largest deals",
                           "bigger deals", "larger deals",
                           "close", "closed", "closing", "won", "win", "made", "generated",
                           "performance", "numbers", "results", "sales", "money", "how much did",
@@ -71,6 +71,10 @@ PERIOD_POINTERS = ("that", "those", "same")
 """Words that point a request back at a value named before ("that team", "his region")."""
 SELF = frozenset({"i am", "this is", "it is", "name is", "am", "is"})
 """Words introducing the writer ("I'm Kofi Taylor", "this is Owen"; "Owen Garcia here")."""
+LABEL_WORDS = frozenset({"here", "asking", "speaking", "writing", "again", "from", "hi", "hey",
+                         "hello"})
+"""Words around a name that is the whole opening line: the writer signing in ("Chloe Becker:",
+"Owen Garcia asking:", "hi, Ravi here")."""
 REFINEMENT_WORDS = 9
 PERSONAL = re.compile(r"^\W*(?:i(?!\.e\b)|we|you|he|she|they|i'll|we'll|i'm|we're|i've|we've|"
                       r"(?:need|have|want|going|planning|hoping|trying|got) to|gotta|gonna|"
@@ -142,9 +146,41 @@ def _writer_clause(m: re.Match[str]) -> str:
     return m[0] if named else m[0].rstrip(" ,:;") + ". "
 
 
-def drop_writer_clauses(text: str) -> str:
-    """Remove clauses about the writer (WRITER_CLAUSE) and the days of their meetings
-    (DAY_EVENT); the text stays when nothing else is."""
+MEETING_WORDS = frozenset({"call", "calls", "meeting", "meetings", "review", "reviews",
+                           "session", "offsite", "off-site", "qbr", "kickoff", "kick-off",
+                           "presentation", "deck", "standup", "stand-up", "summit", "1:1",
+                           "one-on-one"})
+"""Nouns of the meetings a writer needs an answer for ("the board call", "weekly review")."""
+MEETING = "(?:" + "|".join(sorted(MEETING_WORDS | {"sync"}, key=len, reverse=True)) + ")"
+"""The same, with "sync" where a meeting is named as one ("before our Monday sync"), not a
+data sync ("sync error rate")."""
+TIMING = re.compile(
+    r",?\s*\b(?:before|after|ahead of|in time for|prior to|during|at|for)\s+(?:the|our|my|this|"
+    r"next|a|tomorrow's|today's|monday's|tuesday's|wednesday's|thursday's|friday's)\s+"
+    rf"(?P<about>(?:[\w&-]+\s+){{0,3}}?){MEETING}\b"
+    r"(?:\s+(?:today|tomorrow|tonight|this week|next week|on \w+day|\w+day))?", re.I)
+"""'... before the board call', 'for the CRO staff meeting tomorrow': when the writer needs
+the answer, not a period, value or metric of it (see _meeting)."""
+
+
+def _meeting(m: re.Match[str], index: EntityIndex) -> str:
+    """Drop a meeting the writer needs the answer for, unless its words name a period or a
+    value of the data ("for the Q3 review", "before the EMEA forecast call" stay)."""
+    about = m["about"]
+    if any(w in PERIOD_WORDS or any(c.isdigit() for c in w) for w in normalize(about).split()):
+        return m[0]
+    reading = _matched(about, index)
+    names = {x.lower() for x in re.findall(r"\b[A-Z][\w&-]*", about)}
+    if any(set(reading.words[e.start:e.end]) & names for e in reading.entities):
+        return m[0]  # "the EMEA forecast call": a value written as a name
+    return ""
+
+
+def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
+    """Remove clauses about the writer (WRITER_CLAUSE, their meetings: TIMING) and the days
+    of their meetings (DAY_EVENT); the text stays when nothing else is."""
+    if index is not None:
+        text = TIMING.sub(lambda m: _meeting(m, index), text)
     stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(_writer_clause, PURPOSE.sub("", text)))
     return stripped if stripped.strip() else text
 
@@ -197,7 +233,7 @@ def _names_metric(text: str) -> bool:
     """Whether the text names a metric, a split or a value kind beyond weak words
     ("I want the numbers" does not)."""
     words = normalize(text).split()
-    return any(" ".join(words[s:e]) not in WEAK_PHRASES
+    return any(phrase_text(words[s:e]) not in WEAK_PHRASES
                for s, e, _ in lexicon().find(words, {"metric", "dimension", "measure"}))
 
 
@@ -205,7 +241,7 @@ def _metric(text: str) -> bool:
     """Whether the text names a metric (a ranking word alone, "rank them", or a weak word
     such as "deals" does not)."""
     words = normalize(text).split()
-    return any(not set(words[s:e]) <= RANK_WORDS and " ".join(words[s:e]) not in WEAK_PHRASES
+    return any(not set(words[s:e]) <= RANK_WORDS and phrase_text(words[s:e]) not in WEAK_PHRASES
                for s, e, _ in lexicon().find(words, {"metric"}))
 
 
@@ -242,7 +278,7 @@ def request_text(question: str, index: EntityIndex,
     for k in range(first + 1, len(parts)):
         s = parts[k]
         if k not in chosen and (s.substantive or _matched(s.text, index).entities) and \
-                not DAY.search(s.text) and \
+                not DAY.search(s.text) and not MEETING_WORDS & set(normalize(s.text).split()) and \
                 not SIGN_OFF.match(s.text) and not PERSONAL.match(s.text) and \
                 len(s.text.split()) <= REFINEMENT_WORDS:
             chosen.add(k)  # "Team level is fine.", "FY26 please", "Use 45 days as the cutoff."
@@ -408,11 +444,13 @@ def _referred(request: str, context: list[str], index: EntityIndex,
     module doc), as words to add to it."""
     words = normalize(request).split()
     pointed: set[Dimension] = set()
-    for s, _, entry in lexicon().find(words, {"dimension"}):
-        if set(words[max(0, s - 2):s]) & set(POINTERS):  # "that team", "those two tools"
-            pointed.add(Dimension(entry.value))
+    for s, stop, entry in lexicon().find(words, {"dimension"}):
+        if set(words[max(0, s - 2):s]) & set(POINTERS) or (
+                words[s - 1:s] == ["the"] and stop - s == 1 and not words[s].endswith("s")):
+            pointed.add(Dimension(entry.value))  # "that team", "those two tools", "the team's"
     when = any(w in UNITS and set(words[max(0, k - 2):k]) & set(PERIOD_POINTERS)
-               for k, w in enumerate(words))  # "for that quarter"
+               for k, w in enumerate(words)) and not periods(request)  # "for that quarter"
+    # (a request naming its own period compares with "the same period last year")
     me = bool(FIRST_PERSON.search(request))
     # "my reps" (or "our win rate") after "I run the APAC team", unless it says "overall"
     mine = bool(MY_PEOPLE.search(request) or OURS.search(request)) and "overall" not in words
@@ -425,7 +463,8 @@ def _referred(request: str, context: list[str], index: EntityIndex,
         w = reading.words
         for e in reading.entities:
             introduced = " ".join(w[max(0, e.start - 2):e.start]) in SELF or \
-                w[e.end:e.end + 1] == ["here"]
+                w[e.end:e.end + 1] == ["here"] or (
+                    set(w[:e.start]) | set(w[e.end:]) <= LABEL_WORDS)  # "Chloe Becker:"
             if (e.dimension in PEOPLE and me and introduced) or e.dimension in pointed or (
                     mine and e.dimension in SCOPES and OWN_SCOPE.search(sentence)):
                 kind = "" if e.dimension in PEOPLE else " " + e.dimension.value.replace("_", " ")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from agent.parser.confidence import fillers, inflected
+from agent.parser.english import common_english
 from agent.parser.entities import EntityIndex
 from agent.parser.lexicon import STOPWORDS, lexicon
 from agent.parser.periods import PERIOD_WORDS
@@ -53,23 +53,6 @@ def take_compare(words: list[str], reading: Reading) -> list[str]:
 FUNCTION_WORDS = sorted(w for w in STOPWORDS if len(w) >= 5 and w.isalpha())
 """Longer words of grammar ("their", "which"): a typo of one is not repaired into a domain
 word ('thier' is not 'tier')."""
-ENGLISH_FREQUENCY = 1000
-"""How often (in pyspellchecker's English word counts) a word must occur to be taken as
-written: "stripped" (8,832) or "recognition" (8,564) are words, "quater" or "regoin" are not."""
-
-
-@cache
-def _english_counts() -> dict[str, int]:
-    from spellchecker import SpellChecker  # only questions with an unknown word pay for it
-
-    return SpellChecker(distance=1).word_frequency.dictionary  # read as it is, not copied
-
-
-def common_english(word: str) -> bool:
-    """Whether the word is a common English word, which a typo repair must not replace."""
-    return _english_counts().get(word, 0) >= ENGLISH_FREQUENCY
-
-
 def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list[str]:
     """Replace misspelled words by the closest vocabulary word or entity word.
 
