@@ -516,3 +516,16 @@ CASES += [
     ("open deals still owned by deactivated reps", "data_issues",
      {"measure": "inactive_user_with_open_deals"}),
 ]
+CASES += [
+    # the unit of a tool's measure is no split
+    ("how balanced are the territories next quarter, accounts and pipeline per rep",
+     "territory_balance", {"group_by": []}),
+    # "past" after a verb of motion is a preposition; "before anything else" no period
+    ("what fraction of last quarter's pipeline got pushed past quarter end", "slipping_deals",
+     {"measure": "slip_rate", "period": Q3_27}),
+    ("win rate matters to us before anything else: by segment for last quarter", "win_rate",
+     {"group_by": ["segment"], "period": Q3_27}),
+    # stage regressions in everyday words
+    ("how many APAC Sales deals went backwards a stage this quarter", "slipping_deals",
+     {"measure": "regression_rate", "filters": {"team": ["APAC Sales"]}}),
+]

@@ -35,6 +35,10 @@ VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except",
 """A word right after these names a split or a filter: left over, it is never ignored."""
 CLAUSE_WORDS = frozenset({"before", "after", "until", "once", "while", "when"})
 SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they"})
+ALL = frozenset({"anything", "everything", "all"})
+MOTION = frozenset({"slipped", "slip", "slips", "pushed", "push", "moved", "move", "went", "go",
+                    "gone", "rolled", "ran", "run", "got", "get", "slid", "slide", "carried"})
+"""Verbs of motion: "past" after them is a preposition ("slipped past the quarter end")."""
 SIZE_WORDS = frozenset({"big", "large", "huge", "high", "wide"})
 """Size words ("how big is the gap"): they ask for the size of what is named, so another
 reading need not explain them (agent/parser/parse.py _coverage)."""
@@ -114,8 +118,10 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     left, cued = [], set()
     for i, w in enumerate(words):
         if i in explained or _harmless(w, known) or (
-                w in CLAUSE_WORDS and words[i + 1:i + 2] and words[i + 1] in SUBJECTS):
-            continue  # "before I send the forecast": a clause about the writer, no period
+                w in CLAUSE_WORDS and words[i + 1:i + 2] and words[i + 1] in SUBJECTS | ALL):
+            continue  # "before I send the forecast", "before anything else": no period
+        if w == "past" and i > 0 and reading.words[i - 1] in MOTION:
+            continue  # "slipped past the end of the quarter": a preposition, no period
         left.append(w)
         if i > 0 and words[i - 1] in VALUE_CUES:
             cued.add(w)  # "by wibble", "for gizmo": a split or filter nothing explained

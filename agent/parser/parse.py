@@ -529,6 +529,8 @@ stage, leads -> minutes to first touch (tools that are durations already are kep
 RATE = re.compile(r"\b(?:rate|rates|ratio|percentage|percent|share|fraction|proportion|odds|"
                   r"likelihood|chance|"
                   r"how often)\b|\b(?:what|which) %|% of\b")
+SLIPPED = re.compile(r"\b(?:slipped|slip|slips|pushed|rolled over|carried over)\b")
+"""The pipeline's deals moving past their period's end (what a slip rate counts)."""
 RATE_OF = {"pipeline_movement": (("slipped", "pushed_out"), "slipping_deals", "slip_rate")}
 """The rate measure of what is named: a share of the pipeline that slipped is the slip rate
 (measures that are amounts of slipped deals -> the tool and measure of their rate)."""
@@ -656,6 +658,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         tool, measure = "bookings", None  # the value of deals won is bookings, the metric of record
     if tool in RATE_OF and RATE.search(norm) and measure in RATE_OF[tool][0]:
         tool, measure = RATE_OF[tool][1:]  # "what share of the pipeline slipped": a slip rate
+    elif tool == "open_pipeline" and RATE.search(norm) and SLIPPED.search(norm):
+        tool, measure = "slipping_deals", "slip_rate"  # "... of the pipeline got pushed past"
     if measure:
         params["measure"] = measure
         if reading.grain and _measure_says_grain(tool, measure, norm, reading.grain):
@@ -680,8 +684,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     _fit_generic_dimensions(reading, tool)
     group, top, order = grouping(reading, norm, tool)
     group += [d for d in _split_in_phrase(reading, tool) if d not in group][:2 - len(group)]
-    if measure and len(group) > 1:  # "daily calls per rep, by team": the measure's unit
-        group = [d for d in group if f"per_{d}" not in measure or f"per {d}" not in norm]
+    group = [d for d in group if not _measure_unit(d, group, tool, measure, norm)]
     if reading.grain:
         params["time_grain"] = _grain(reading.grain, period)
         aligned = _whole_buckets(period, params["time_grain"], calendar, as_of)
@@ -791,6 +794,18 @@ def _tool_taking_values(reading: Reading, tool: str) -> str:
     fits = [t for t, v in reading.votes.items() if t != tool and v >= best / 2 and
             dims <= set(TOOLS[t].group_by)]
     return max(fits, key=lambda t: (reading.votes[t], t)) if fits else tool
+
+
+def _measure_unit(dim: str, group: list[str], tool: str, measure: str | None,
+                  norm: str) -> bool:
+    """'Daily calls per rep, by team', 'load per rep' of the territories: the unit of the
+    tool's measure, not a split (the split stays where it is the only one the tool can take)."""
+    if f"per {dim}" not in norm or dim in UNIT_WORDS:
+        return False
+    if measure and f"per_{dim}" in measure and len(group) > 1:
+        return True
+    return Dimension(dim) not in TOOLS[tool].group_by and any(
+        f"per_{dim}" in m for m in TOOLS[tool].measures)
 
 
 def _drop_plain_words_read_as_values(reading: Reading, tool: str) -> None:
