@@ -370,10 +370,13 @@ CASES += [
     ("what is our revenue recognition rate", CLARIFY, {}),
 ]
 CASES += [
-    # a team the writer says they deal with, which the request does not name: asked
+    # a team the writer says they deal with, which the request does not name: theirs, noted
     ("I'm sitting down with the Enterprise West team on Monday. Show the open pipeline closing "
-     "this quarter.", CLARIFY, {"options": ["Show the open pipeline closing this quarter for "
-                                            "Enterprise West"]}),
+     "this quarter.", "open_pipeline", {"filters": {"team": ["Enterprise West"]},
+                                        "period": Q4_27}),
+    # unless the tool cannot be narrowed to them: asked, never answered for everyone
+    ("I'm coaching the APAC Sales team this week. How do the five success metrics look this "
+     "quarter?", CLARIFY, {"options": ["for APAC Sales"]}),
     # the period of another question of the message, when the request names none
     ("Will we make next quarter's number? What does the capacity gap look like?",
      "quota_capacity", {"period": ("2027-02-01", "2027-04-30")}),

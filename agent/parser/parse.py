@@ -211,7 +211,7 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
                 scope = context_scope(question, request, index) if prefer is None else None
                 if scope and "overall" not in normalize(request).split() \
                         and scope[0] not in {f.dimension for f in outcome.params.filters}:
-                    return _for_whom(request, *scope), reading
+                    return _for_them(request, scope, as_of, calendar, index, previous, memo)
                 outcome.notes.append(f"read the request '{request}'; the rest as context")
             return outcome, reading
     return _read(question, as_of, calendar, index, previous, prefer, memo=memo)
@@ -219,6 +219,25 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
 
 Memo = dict[tuple[str, object], Any]
 """What one question's readings share: its request text and its readings before a plan."""
+
+
+def _for_them(request: str, scope: tuple[Dimension, str], as_of: date,
+              calendar: FiscalCalendar, index: EntityIndex, previous: Plan | None,
+              memo: Memo) -> tuple[Plan | Clarification, Reading | None]:
+    """The request read for the team or person the writer says they are working with ("I'm
+    meeting the EMEA Commercial team tomorrow. Pull the open deals closing this quarter."), as
+    every writer of the eval sets means it, with a note saying so; asked about when the tool
+    cannot be narrowed to them (answering for everyone would answer another question)."""
+    dimension, label = scope
+    kind = "" if dimension in (Dimension.rep, Dimension.manager) else \
+        " " + dimension.value.replace("_", " ")
+    outcome, reading = _read(f"{request.rstrip('.?! ')} for {label}{kind}", as_of, calendar,
+                             index, previous, None, memo=memo)
+    if isinstance(outcome, Plan) and dimension in {f.dimension for f in outcome.params.filters}:
+        outcome.notes.append(f"read for {label}{kind}: your message says you are working with "
+                             "them (ask again with 'overall' for everyone)")
+        return outcome, reading
+    return _for_whom(request, dimension, label), reading
 
 
 def _for_whom(request: str, dimension: Dimension, label: str) -> Clarification:
