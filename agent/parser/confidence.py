@@ -120,6 +120,10 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         if i in explained or _harmless(w, known) or (
                 w in CLAUSE_WORDS and words[i + 1:i + 2] and words[i + 1] in SUBJECTS | ALL):
             continue  # "before I send the forecast", "before anything else": no period
+        if w in SIZE_WORDS and (reading.knobs or reading.said.get(tool or "")) and any(
+                j in explained for j in range(i + 1, i + 4)):
+            continue  # "... and how big is the gap": the size of what the reading measures
+            # (the question names its metric; "how big is the gap?" alone does not)
         if w == "past" and i > 0 and reading.words[i - 1] in MOTION:
             continue  # "slipped past the end of the quarter": a preposition, no period
         left.append(w)

@@ -24,7 +24,8 @@ DEAL_LIST = re.compile(
     r"\b(?:which|what|list|listing|rank|name|show me the|show the)\s+(?P<between>(?:\w+\s+){0,5}?)"
     r"(?:deals|opportunities|opps)\b|\b\w{3,}iest\s+(?:deals|opportunities)\b|"
     r"\b(?:deal|opportunity|opp) (?:by (?:deal|opportunity|opp)|level)\b|\bone by one\b|"
-    r"\bline by line\b|\b(?:individual|actual|specific) (?:deals|opportunities|opps)\b|"
+    r"\bline by line\b|\b(?:one )?(?:line|row|entry) (?:per|for each|for every) "
+    r"(?:deal|opportunity|opp)\b|\b(?:individual|actual|specific) (?:deals|opportunities|opps)\b|"
     r"\bitemi[sz]ed\b|\blist (?:them|those|these|it|of)\b|\bthe list\b|\bwith (?:the )?reasons\b|"
     r"\b(?:show|list|give|pull)(?: me)? (?:each|every) (?:\w+ ){0,2}?(?:deal|opportunity|opp)\b|"
     r"\b(?:deals|opportunities|opps)\b.*\b(?:list|listed|itemized)$")
@@ -88,7 +89,10 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     for pos, dim, text in reading.dims:
         if words[pos - 1:pos] == ["by"] and pos - 1 in method:
             continue  # "based on win rates by stage, where do we land": the method's split
-        before = set(words[max(0, pos - 3):pos])
+        owner = next((e for e in reading.entities if e.end == pos), None)
+        # "list the deals owned by Ravi Wang's reps": the cue before a name governs the name
+        before = set() if owner is not None and _deal_list(norm) else \
+            set(words[max(0, pos - 3):pos])
         plural = _plural(text)
         after = words[pos + len(text.split()):pos + len(text.split()) + 1]
         cued = bool(before & GROUP_CUES) or bool(before & RANK_WORDS) or (

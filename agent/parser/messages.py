@@ -25,7 +25,8 @@ names are the escalation targets' ids in words."""
 
 ROLES: dict[str, tuple[str, ...]] = {
     "subject": ("question", "request", "ask", "query", "task", "text", "prompt", "description",
-                "metric", "metrics", "measure", "measures", "kpi", "kpis", "what", "report"),
+                "metric", "metrics", "measure", "measures", "kpi", "kpis", "what", "report",
+                "need", "needs", "want", "action", "goal", "objective", "instruction"),
     "period": ("period", "periods", "timeframe", "time frame", "time period", "window",
                "date range", "range", "when", "fiscal period", "quarter"),
     "as_of": ("as of", "as at", "snapshot", "snapshot date", "on date"),
@@ -139,8 +140,16 @@ def _key(key: str) -> str:
 
 
 def _role(key: str) -> str | None:
-    """What a key of a structured request means (ROLES)."""
-    return _ROLE_OF.get(_key(key))
+    """What a key of a structured request means (ROLES); a key naming a kind of value
+    ("stages", "owner", "region") holds values to keep."""
+    name = _key(key)
+    if name in _ROLE_OF:
+        return _ROLE_OF[name]
+    from agent.parser.lexicon import lexicon  # the vocabulary's dimension words
+
+    words = name.split()
+    found = lexicon().find(words, {"dimension"})
+    return "filter" if [(s, e) for s, e, _ in found] == [(0, len(words))] else None
 
 
 def _phrase(key: str, value: object) -> str:
@@ -152,10 +161,11 @@ def _phrase(key: str, value: object) -> str:
     if role == "envelope" or (role == "subject" and TASK_ID.fullmatch(text)):
         return ""  # who sent it, to whom, its id and due date: the message's envelope
         # ("task: CI-2291" is the task's number, not what it asks)
-    if role is None or isinstance(value, bool):  # "compare": true says not with what
+    if role is None or isinstance(value, bool) or value is None:  # "compare": true, "owner":
+        # null say not with what, or whom
         return f"{key}: {text}"
-    if role == "subject":
-        text = text.replace("_", " ")  # "risk_report": words
+    if role in ("subject", "split", "order"):
+        text = text.replace("_", " ")  # "risk_report", "lead_source": words
     if role == "top" and text[0].isdigit():
         return f"top {text}"
     if role in WORDS and text.lower().split()[0] not in LEAD[role]:

@@ -39,7 +39,8 @@ _CONTRACTIONS = {
     "acct": "account", "accts": "accounts", "amt": "amount", "amts": "amounts", "curr": "current",
     "num": "number", "tot": "total", "perf": "performance", "mtg": "meeting", "tmrw": "tomorrow",
     "tmr": "tomorrow", "yday": "yesterday", "lst": "last", "wtd": "week to date",
-    "sz": "size", "conv": "conversion", "convs": "conversions",
+    "mktg": "marketing", "mkt": "marketing", "sz": "size", "conv": "conversion",
+    "convs": "conversions",
     "req": "request", "reqs": "requests", "etc": "", "etc.": "",
     # British spellings meet the vocabulary's American ones
     "licence": "license", "licences": "licenses", "utilisation": "utilization",
@@ -48,7 +49,7 @@ _CONTRACTIONS = {
 }
 _WORD = re.compile(r"[a-z0-9$%#]+(?:['.][a-z]+)?|[$%#]")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
-_US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
 
 
 def _slash_date(m: re.Match[str], day_first: bool) -> str:
@@ -56,6 +57,7 @@ def _slash_date(m: re.Match[str], day_first: bool) -> str:
     and so is every other date of that question (a date that fits neither stays as written,
     and is asked about)."""
     first, second, year = int(m[1]), int(m[2]), int(m[3])
+    year += 2000 if year < 100 else 0  # "9/1/26"
     if day_first:
         first, second = second, first
     return f" {year:04d}_{first:02d}_{second:02d} "
@@ -64,13 +66,16 @@ def _slash_date(m: re.Match[str], day_first: bool) -> str:
 _PER_SLASH = re.compile(r"(?<=[a-z$%])/(?=(?:rep|reps|day|week|month|quarter|year|seat|user|"
                         r"head|person|ae|hour|account|deal|lead)s?\b)")
 """A slash between a count and a unit, with no spaces: 'per' ("calls/rep/day")."""
+_DAYS_SHORT = re.compile(r"\b(\d{1,4})d\b")
+"""'45d', '90d': days."""
 _YEAR_APOSTROPHE = re.compile(r"['\u2019](\d{2})\b")
 
 
 _PLAIN = re.compile(r"[A-Za-z ]+")
 _MONTH = (r"(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|"
           r"sep|sept|september|oct|october|nov|november|dec|december)")
-_DASH_RANGE = re.compile(rf"(\d|\b{_MONTH})\s*[-\u2013\u2014]+\s*(?={_MONTH}\b)")
+_DASH_RANGE = re.compile(rf"(\d|\b{_MONTH})\s*[-\u2013\u2014]+\s*"
+                         rf"(?={_MONTH}\b|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b)")
 """A dash between a date or month and a month names a range ("Jan 1 - Dec 31", "Feb-Jul")."""
 _ABSENCE = re.compile(r"(?:\b(?:that|which|who) )?\b(?:(?:have|has|having) no|"
                       r"(?:do|does|did) not have(?= an?\b)|(?:do|does|did) not have(?: any)?|"
@@ -189,6 +194,7 @@ def _normalize_text(text: str) -> str:
         day_first = any(int(m[1]) > 12 >= int(m[2]) for m in _US_DATE.finditer(t))
         t = _US_DATE.sub(lambda m: _slash_date(m, day_first), t)
     t = re.sub(r"(\d),(\d{3})", r"\1\2", t)
+    t = _DAYS_SHORT.sub(r"\1 days", t)  # "quiet >45d"
     t = re.sub(r"(?:>=?|\u2265)\s*(?=\d)", " over ", t) if ">" in t or "\u2265" in t else t
     t = re.sub(r"(?:<=?|\u2264)\s*(?=\d)", " under ", t) if "<" in t or "\u2264" in t else t
     t = re.sub(r"\bw/(?=\s|[a-z])", " with ", re.sub(r"\bw/o\b", " without ", t))

@@ -304,9 +304,10 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     for i, word in enumerate(w):
         if word.startswith("@"):
             reading.take(i, i + 1)
-    for s, e, entry in lex.find(w, {"grain", "metric"}):
+    for s, e, entry in lex.find(w, {"grain", "metric", "modifier"}):
         if entry.kind != "grain":
-            continue  # the word belongs to a metric phrase ("monthly recurring revenue")
+            continue  # the word belongs to a metric phrase ("monthly recurring revenue") or
+            # a modifier ("over the whole history": all time, not a trend)
         if set(w[e:e + 3]) & MEETING_WORDS:
             reading.take(s, e)  # "weekly process review": how often the writer meets
             continue

@@ -97,7 +97,8 @@ class PeriodParser:
                  r"(?:\s+of\s+(?:the\s+)?(this|last|next|previous)\s+(?:fiscal\s+)?year)?",
                  self._ordinal_quarter),
                 (r"(h1|h2|first half|second half|1st half|2nd half|front half|back half)"
-                 r"(?:\s+of)?(?:\s+(?:the\s+)?(?:" + FY + r")?((?:19|20)\d{2}|(?:this|last|next|"
+                 r"(?:\s+of)?(?:\s+(?:the\s+)?(?:" + FY + r")?((?:19|20)\d{2}|(?<=fy)\d{2}|"
+                 r"(?<=fy )\d{2}|(?:this|last|next|"
                  r"previous|prior|current)\s+(?:fiscal\s+)?year))?", self._half),
                 (r"(?:calendar\s+(?:year\s+)?|cy\s?)" + Y, self._calendar_year),
                 (FY + r"((?:19|20)\d{2}|\d{2})\b", self._fiscal_year),
@@ -324,7 +325,7 @@ class PeriodParser:
         half = 1 if m[1] in ("h1", "first half", "1st half", "front half") else 2
         which = (m[2] or "this").split()[0]
         if which.isdigit():
-            fy = int(which)
+            fy = self._year_number(which)  # "H1 FY27": fiscal 2027
         else:
             shift = {"last": -1, "previous": -1, "prior": -1, "next": 1}.get(which, 0)
             fy = self._current_fy(shift)
