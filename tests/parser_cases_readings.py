@@ -532,3 +532,26 @@ CASES += [
     ("how many APAC Sales deals went backwards a stage this quarter", "slipping_deals",
      {"measure": "regression_rate", "filters": {"team": ["APAC Sales"]}}),
 ]
+CASES += [
+    # fiscal halves with a two-digit year, two-digit-year slash dates, a dash between two days
+    ("win rate H2 FY26 by segment", "win_rate",
+     {"period": H2_26, "group_by": ["segment"]}),
+    ("bookings 3/1/26 thru 5/31/26", "bookings", {"period": MAR_MAY_26}),
+    ("bookings by month, 1 Mar 2026 - 31 May 2026", "bookings",
+     {"period": MAR_MAY_26, "time_grain": "month"}),
+    # knobs written short or with a word between
+    ("open deals with no touches >30d", "stale_deals", {"knobs": {"stale_days": 30}}),
+    ("stale deal count using a 20 day inactivity threshold", "stale_deals",
+     {"knobs": {"stale_days": 20}}),
+    ("lead conversion by source last quarter, counting leads that converted within 45 days",
+     "lead_conversion", {"knobs": {"window_days": 45}, "group_by": ["lead_source"]}),
+    # deals due to close in a window ahead are open deals
+    ("opps closing within the next 3 weeks by team", "open_pipeline",
+     {"group_by": ["team"]}),
+    # a measure of one tool "of" another metric names the tool it measures with
+    ("median of quota attainment spread within each team last quarter", "team_distribution",
+     {"period": Q3_27}),
+    # all of the history, not a trend
+    ("bookings from Commercial across the entire history", "bookings",
+     {"all_time": True, "time_grain": None}),
+]

@@ -170,6 +170,8 @@ def _phrase(key: str, value: object) -> str:
         return f"top {text}"
     if role in WORDS and text.lower().split()[0] not in LEAD[role]:
         return f"{WORDS[role]} {text}"
+    if role == "filter" and _key(key) not in _ROLE_OF:
+        return f"{text} {_key(key)}"  # "team: LATAM" is the LATAM team, not the region
     return text
 
 

@@ -480,6 +480,8 @@ def _objects(compact: list[str], found: list, tools_of: list[set[str]]) -> dict[
     objects: dict[int, set[str]] = {}
     for k in range(1, len(found)):
         gap = [w for w in compact[found[k - 1][1]:found[k][0]] if not w.startswith("@")]
+        if compact[found[k][0]] in BINDING and found[k][1] - found[k][0] > 1:
+            gap.append(compact[found[k][0]])  # "IQR of quota attainment": "of quota" binds too
         head = objects.get(k - 1)
         if head is not None and not gap:
             objects[k] = head
@@ -720,9 +722,14 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         params["measure"] = measure
         if tool == "open_pipeline" and "period" not in params:
             params["all_time"] = True
-    elif tool == "opportunity_count" and "period" in params and measure in ("open", "open_amount"):
-        # open deals "closing this quarter": the open pipeline of that close-date window
-        tool, params["measure"] = "open_pipeline", "count" if measure == "open" else "amount"
+    elif tool == "opportunity_count" and "period" in params and (
+            measure in ("open", "open_amount") or (
+                measure in ("closed", "closed_amount") and period is not None and
+                period.start > (reading.as_of or as_of))):
+        # open deals "closing this quarter", deals "closing in the next 2 weeks" (none has
+        # closed yet): the open pipeline of that close-date window
+        tool, params["measure"] = "open_pipeline", "amount" if measure.endswith("amount") \
+            else "count"
     params["group_by"] = [Dimension(g) for g in group]
     unsupported = _unsupported(tool, params["group_by"], reading)
     if unsupported:

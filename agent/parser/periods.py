@@ -122,6 +122,8 @@ class PeriodParser:
                 (r"(?:the\s+)?(last|past|previous|prior|trailing|next|coming|upcoming|"
                  r"following)\s+" + N + r"\s+(days?|weeks?|months?|quarters?|years?)",
                  self._trailing),
+                (r"(?:(?<=close )|(?<=closes )|(?<=closing ))(within|inside)\s+(?:the\s+)?"
+                 r"(?:next\s+)?" + N + r"\s+(days?|weeks?|months?)", self._within),
                 (r"(?:the\s+)?(this|current|last|previous|prior|past|next|upcoming|coming|"
                  r"following)\s+(fiscal\s+|calendar\s+)?(week|month|quarter|year)\b",
                  self._relative),
@@ -368,6 +370,11 @@ class PeriodParser:
         if n <= 0 or n > 1000:
             return None
         return self._window(m[1], n, m[3].rstrip("s"))
+
+    def _within(self, m: re.Match[str]) -> Period | None:
+        """'Closing within 30 days': the next 30 days."""
+        n = int(m[2]) if m[2].isdigit() else NUMBERS[m[2]]
+        return self._window("next", n, m[3].rstrip("s")) if 0 < n <= 1000 else None
 
     def _fiscal_span(self, m: re.Match[str]) -> Period | None:
         """'The last two fiscal years': this fiscal year to date and the one before."""
