@@ -13,7 +13,7 @@ from agent.ask import ask
 from tests.conftest import REPO
 from tests.helpers import context, fixture_db
 from tests.metrics_demo import END, demo_warehouse
-from tools.base import MetricParams, PeriodParam
+from tools.base import Dimension, Filter, MetricParams, PeriodParam
 from tools.metrics.operations.efficiency import ops_efficiency_value
 from tools.metrics.productivity.bookings import productivity_improvement_value
 from tools.metrics.scorecard.success_metrics import scorecard
@@ -184,16 +184,49 @@ def test_cli_scorecard_json(tmp_path_factory):
 
 OLD_ACTIVE_DAYS = """count(distinct cast(e.occurred_at as date))
            filter (where list_contains({types}, e.event_type)) as active_days,"""
+"""Adoption's active days as first written (an aggregate FILTER on a DISTINCT count)."""
+OLD_LEDGER_IDS = "(select opportunity_id from ledger where key like 'O:%')"
+"""Reconciliation's deals the ledger carries, as first written: from the ledger's keys."""
+LEDGER_SPAN = """
+    and e.posting_date >= (select min(b_start) from buckets)
+    and e.posting_date <= (select max(b_end) from buckets) + {window}"""
+
+
+def full_statements(monkeypatch) -> None:
+    """Put back the statements the faster ones replaced: reconciliation with its label joins
+    over every deal, the whole ledger to the as-of date keyed before it is cut to the buckets,
+    and the ledger's deals taken from its keys; adoption's active days as a DISTINCT count
+    with a FILTER."""
+    from tools.metrics.operations import reconciliation
+    from tools.metrics.technology import adoption
+
+    monkeypatch.setattr(reconciliation, "_labelled", lambda params: True)
+    recon = reconciliation.RECON_SQL
+    assert "(select opportunity_id from ledger_ids)" in recon and LEDGER_SPAN in recon
+    monkeypatch.setattr(reconciliation, "RECON_SQL", recon.replace(
+        "(select opportunity_id from ledger_ids)", OLD_LEDGER_IDS).replace(LEDGER_SPAN, ""))
+    sql = adoption.ADOPTION_SQL
+    start = sql.index("coalesce(bit_count(bitstring_agg(")
+    end = sql.index("as active_days,") + len("as active_days,")
+    monkeypatch.setattr(adoption, "ADOPTION_SQL", sql[:start] + OLD_ACTIVE_DAYS + sql[end:])
+
+
+def same(a, b, tool) -> None:
+    """The same answer from two statements (float sums to 12 digits)."""
+    assert a.sql != b.sql and a.columns == b.columns
+    assert (a.n_records, a.null_reason, a.period) == (b.n_records, b.null_reason, b.period)
+    assert len(a.rows) == len(b.rows) and close(a.value, b.value)
+    for x, y in zip(a.rows, b.rows, strict=True):  # float sums may differ in their order
+        assert all(close(u, v) for u, v in zip(x, y, strict=True)), (tool, x, y)
 
 
 @pytest.mark.parametrize("tool", ["revenue_reporting_accuracy", "technology_adoption"])
 def test_the_scorecards_faster_statements_equal_the_full_ones(demo, tool, monkeypatch):
-    """Reconciliation without a split leaves out the label joins and reads only won deals;
-    adoption counts active days without an aggregate filter: both give what the full
-    statements give, for one quarter, the four-quarter trend and a quarter without data."""
+    """Reconciliation without a split leaves out the label joins and reads only won deals, and
+    keys only the ledger of the buckets' dates; adoption counts active days as bits: both
+    give what the full statements give, for one quarter, the four-quarter trend and a
+    quarter without data."""
     from tools.metrics.core.records import for_period, for_quarters
-    from tools.metrics.operations import reconciliation
-    from tools.metrics.technology import adoption
     from tools.registry import TOOLS
 
     run, count = TOOLS[tool].run, {"revenue_reporting_accuracy": "keys",
@@ -210,23 +243,70 @@ def test_the_scorecards_faster_statements_equal_the_full_ones(demo, tool, monkey
     fast = runs()
     if tool == "revenue_reporting_accuracy":
         assert "left join accounts" not in fast[0].sql and "status = 'won')" in fast[0].sql
-        monkeypatch.setattr(reconciliation, "_labelled", lambda params: True)
     else:
         assert "filter (where list_contains" not in fast[0].sql
-        assert "count(distinct case when" in adoption.ADOPTION_SQL
-        start = adoption.ADOPTION_SQL.index("count(distinct case when")
-        end = adoption.ADOPTION_SQL.index("as active_days,") + len("as active_days,")
-        monkeypatch.setattr(adoption, "ADOPTION_SQL", adoption.ADOPTION_SQL[:start]
-                            + OLD_ACTIVE_DAYS + adoption.ADOPTION_SQL[end:])
+    full_statements(monkeypatch)
     full = runs()
     assert "left join accounts" in full[0].sql or "filter (where list_contains" in full[0].sql
     assert sum(r.value is not None for r in fast) >= 8
     for a, b in zip(fast, full, strict=True):
-        assert a.sql != b.sql and a.columns == b.columns
-        assert (a.n_records, a.null_reason, a.period) == (b.n_records, b.null_reason, b.period)
-        assert len(a.rows) == len(b.rows) and close(a.value, b.value)
-        for x, y in zip(a.rows, b.rows, strict=True):  # float sums may differ in their order
-            assert all(close(u, v) for u, v in zip(x, y, strict=True)), (tool, x, y)
+        same(a, b, tool)
+
+
+RECON_CASES = [
+    {"group_by": [Dimension.region]},
+    {"group_by": [Dimension.opportunity], "top": 20},
+    {"filters": [Filter(dimension=Dimension.segment, values=["Enterprise"])]},
+    {"compare": "previous_period"},
+    {"time_grain": "month"},
+    {"all_time": True},
+    {"options": {"timing_window_days": 45}},
+    {"options": {"key_level": "account_month"}},
+    {"options": {"key_level": "opportunity"}},
+]
+ADOPTION_CASES = [
+    {"group_by": [Dimension.tool]},
+    {"group_by": [Dimension.team, Dimension.tool]},
+    {"filters": [Filter(dimension=Dimension.tool, values=["Salesforce"])]},
+    {"compare": "previous_year"},
+    {"time_grain": "month"},
+    {"all_time": True},
+    {"options": {"min_active_days": 5}},
+    {"options": {"event_types": "email_sent,report_run"}},
+    {"measure": "idle_cost", "group_by": [Dimension.tool]},
+]
+
+
+@pytest.mark.parametrize(("tool", "params", "who"),
+                         [("revenue_reporting_accuracy", p, "admin") for p in RECON_CASES]
+                         + [("technology_adoption", p, w) for p in ADOPTION_CASES
+                            for w in ("admin", "rep")]  # reconciliation is refused to a rep
+                         + [("technology_adoption",  # seats: only by tool, so not for a rep
+                             {"measure": "seat_utilization", "group_by": [Dimension.tool]},
+                             "admin")])
+def test_the_faster_statements_answer_every_question_as_the_full_ones(demo, tool, params, who,
+                                                                      monkeypatch):
+    """The same rewrites answer every shape of question the tools take (a split, a filter, a
+    comparison, a monthly trend, all dates, the options), for everyone and within a rep's
+    row scope, as the statements they replaced."""
+    from tests.service_server import TOKENS
+    from tools.access import row_scope
+    from tools.base import ToolContext
+    from tools.registry import run_tool
+
+    def answer():
+        con = demo.cursor()
+        requester = TOKENS["rep"][1].requester() if who == "rep" else None
+        ctx = ToolContext(con=con, settings=demo.settings, as_of=END, facts=demo.facts,
+                          scope=row_scope(requester, con))
+        return run_tool(ctx, tool, MetricParams(period=None if params.get("all_time") else Q3,
+                                                **params))
+
+    fast = answer()
+    full_statements(monkeypatch)
+    full = answer()
+    assert fast.rows and fast.n_records > 0, "the case answers nothing"
+    same(fast, full, tool)
 
 
 def close(a, b) -> bool:

@@ -26,6 +26,11 @@ OPTIONS = {"key_level": Option(str, "auto", choices=("auto", "opportunity", "acc
 
 RECON_SQL = """opps as (select * from {src}{won_only}),
 won as (select opportunity_id from opps where status = 'won'),
+ledger_ids as (
+  select opportunity_id from ledger_entries
+  where opportunity_id is not null and {level} <> 'account_month'
+    and document_type in ('invoice', 'credit_memo', 'booking') and posting_date <= {as_of}
+),
 ledger as (
   select e.*, date_trunc('month', e.posting_date) as month,
          e.amount / case when e.currency_code is null or e.currency_code = {corp} then 1
@@ -39,12 +44,14 @@ ledger as (
    and e.posting_date >= fx.start_date
    and (fx.next_start_date is null or e.posting_date < fx.next_start_date)
   where e.document_type in ('invoice', 'credit_memo', 'booking') and e.posting_date <= {as_of}
+    and e.posting_date >= (select min(b_start) from buckets)
+    and e.posting_date <= (select max(b_end) from buckets) + {window}
 ),
 crm as (
   select b.tag, b.bucket_start, b.b_start, b.b_end, o.opportunity_id, o.account_id,
          date_trunc('month', o.close_date) as month, coalesce(o.amount_corp, 0) as amount_corp,
          case when {level} = 'opportunity' or ({level} = 'auto' and o.opportunity_id in
-                   (select opportunity_id from ledger where key like 'O:%'))
+                   (select opportunity_id from ledger_ids))
               then 'O:' || o.opportunity_id
               else 'A:' || coalesce(o.account_id, '?') || ':' || strftime(o.close_date, '%Y-%m')
               end as key
