@@ -263,6 +263,14 @@ OUT_OF_SCOPE = [
     ("Please update the Harborview renewal to closed lost, they went with a competitor", R,
      None, None),
     ("slide every overdue close date forward to the 15th of next month", R, None, None),
+    ("mark the Brightlane renewal opp closed lost please", R, None, None),
+    ("move the close date on the Harborview expansion deal in EMEA out to March 3", R, None,
+     None),
+    # a finance event named as context is not finance work asked for
+    ("Quarter-end close is on Friday. What were bookings by region last quarter?", A, None,
+     None),
+    ("Year-end close starts Monday, month-end close is done. Show me last month's bookings.",
+     A, None, None),
 ]
 
 CASES = [(q, A, None, None) for q in ANALYSIS] + OUT_OF_SCOPE

@@ -555,3 +555,32 @@ CASES += [
     ("bookings from Commercial across the entire history", "bookings",
      {"all_time": True, "time_grain": None}),
 ]
+CASES += [
+    # "vs last" with the unit left out; "the same quarter the year before"; within a year named
+    ("bookings this month vs last", "bookings", {"compare": "previous_period"}),
+    ("win rate Q2 FY27 against the same quarter the year before", "win_rate",
+     {"period": ("2026-05-01", "2026-07-31"), "compare": "previous_year"}),
+    ("bookings for Mar-May 2026 against the same months of 2025", "bookings",
+     {"period": MAR_MAY_26, "compare": "previous_year"}),
+    ("fiscal q3 27 bookings compared to fiscal q3 26", "bookings",
+     {"period": Q3_27, "compare": "previous_year"}),
+    # "1H FY27", a written range with day and year, "through the end of Q3"
+    ("average deal size 1H FY27", "avg_deal_size", {"period": H1_27}),
+    ("win rate from Mar 1, 2026 to May 31, 2026", "win_rate", {"period": MAR_MAY_26}),
+    ("bookings from the start of Q2 through the end of Q3 this fiscal year", "bookings",
+     {"period": ("2026-05-01", "2026-10-31")}),
+    # knobs in other words
+    ("stale deals in APAC, use 30 days instead of the default", "stale_deals",
+     {"knobs": {"stale_days": 30}}),
+    ("share of open deals with any activity in the past 10 days", "activity_metrics",
+     {"knobs": {"stale_days": 10}}),
+    ("productivity improvement last quarter measured against a 20% target",
+     "productivity_improvement", {"knobs": {"target": 0.2}}),
+    ("projected bookings this quarter using only rates with at least 15 closed deals",
+     "forecast_projection", {"knobs": {"min_sample": 15}}),
+    # "month to month" is a trend; the deals owned by reps reporting to someone are listed
+    ("how has win rate moved from month to month this year", "win_rate",
+     {"time_grain": "month"}),
+    ("list the open deals owned by reps reporting to Tom Becker that are at risk", "deal_risk",
+     {"group_by": ["opportunity"], "filters": {"manager": ["Tom Becker"]}}),
+]

@@ -27,7 +27,8 @@ DEAL_LIST = re.compile(
     r"\bline by line\b|\b(?:one )?(?:line|row|entry) (?:per|for each|for every) "
     r"(?:deal|opportunity|opp)\b|\b(?:individual|actual|specific) (?:deals|opportunities|opps)\b|"
     r"\bitemi[sz]ed\b|\blist (?:them|those|these|it|of)\b|\bthe list\b|\bwith (?:the )?reasons\b|"
-    r"\b(?:show|list|give|pull)(?: me)? (?:each|every) (?:\w+ ){0,2}?(?:deal|opportunity|opp)\b|"
+    r"\b(?:show|list|give|pull)(?: me)? (?:each|every) (?:\w+ ){0,2}?(?:deals?|opportunit(?:y|ies)|"
+    r"opps?)\b|"
     r"\b(?:deals|opportunities|opps)\b.*\b(?:list|listed|itemized)$")
 """Questions that ask for the deals themselves: "which ... deals", "list the at-risk deals",
 "deal by deal", "the actual deals", "list them" (not "what share of deals")."""
@@ -91,7 +92,9 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
             continue  # "based on win rates by stage, where do we land": the method's split
         owner = next((e for e in reading.entities if e.end == pos), None)
         # "list the deals owned by Ravi Wang's reps": the cue before a name governs the name
-        before = set() if owner is not None and _deal_list(norm) else \
+        owned = words[max(0, pos - 2):pos] in (["owned", "by"], ["held", "by"],
+                                               ["assigned", "to"], ["belonging", "to"])
+        before = set() if (owner is not None or owned) and _deal_list(norm) else \
             set(words[max(0, pos - 3):pos])
         plural = _plural(text)
         after = words[pos + len(text.split()):pos + len(text.split()) + 1]

@@ -1079,7 +1079,11 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
                         main.start > other.start:
                     reading.compare = "previous_period"
                     return main
-            if main.shifted_years(-1).start == other.start:
+            earlier = main.shifted_years(-1)
+            if earlier.start == other.start or (
+                    other.start <= earlier.start and earlier.end <= other.end and
+                    (other.end - other.start).days >= 360 and main.start > other.end):
+                # "Aug-Oct 2026 against the same three months of 2025": within that year
                 reading.compare = "previous_year"
                 return main
         return Clarification(

@@ -88,6 +88,7 @@ class PeriodParser:
                 (r"(?:calendar\s+q|cq)([1-4])\s+(?:of\s+)?" + Y, self._calendar_quarter),
                 (r"(?:fiscal\s+)?q([1-4])\s+(?:of\s+)?(?:" + FY + r")?" + Y, self._fq_year),
                 (r"(?:fiscal\s+)?q([1-4])\s+(?:of\s+)?fy\s?(\d{2})", self._fq_year),
+                (r"fiscal\s+q([1-4])\s+(\d{2})\b", self._fq_year),
                 (FY + r"((?:19|20)?\d{2})\s+q([1-4])", self._fy_q),
                 (Y + r"\s+q([1-4])", self._fy_q),
                 (r"(?:fiscal\s+)?q([1-4])\s+(?:of\s+)?(?:the\s+)?(this|current|last|previous|"
@@ -96,7 +97,7 @@ class PeriodParser:
                  r"(?:\s+of\s+(?:" + FY + r")?((?:19|20)\d{2}))?"
                  r"(?:\s+of\s+(?:the\s+)?(this|last|next|previous)\s+(?:fiscal\s+)?year)?",
                  self._ordinal_quarter),
-                (r"(h1|h2|first half|second half|1st half|2nd half|front half|back half)"
+                (r"(h1|h2|1h|2h|first half|second half|1st half|2nd half|front half|back half)"
                  r"(?:\s+of)?(?:\s+(?:the\s+)?(?:" + FY + r")?((?:19|20)\d{2}|(?<=fy)\d{2}|"
                  r"(?<=fy )\d{2}|(?:this|last|next|"
                  r"previous|prior|current)\s+(?:fiscal\s+)?year))?", self._half),
@@ -209,7 +210,8 @@ class PeriodParser:
             first = i if (w in MONTHS and w not in ("may", "march")) or date_token else i + 1
             for la in (7, 6, 5, 4, 3, 2, 1):  # or at a month: "february to july"
                 a_words = words[first:first + la]
-                if len(a_words) < la or (first == i and la > 2):
+                if len(a_words) < la or (first == i and la > 3) or (
+                        first == i and la == 3 and not a_words[2].isdigit()):
                     continue
                 if w == "since":  # "since the start of last fiscal year": from its start
                     a = self.point(re.sub(r"^(?:the )?(?:start|beginning) of (?:the )?", "",
@@ -228,7 +230,7 @@ class PeriodParser:
                     b_words = words[j + 1:j + 1 + lb]
                     if len(b_words) < lb:
                         continue
-                    b = self.point(" ".join(b_words))
+                    b = self.point(re.sub(r"^(?:the )?end of (?:the )?", "", " ".join(b_words)))
                     if b is None and lb == 1 and b_words[0] in MONTHS:  # "march through may"
                         b = self.point(f"through {b_words[0]}")
                     if b is None:
@@ -324,7 +326,7 @@ class PeriodParser:
         return self._latest_quarter(int(m[1]))
 
     def _half(self, m: re.Match[str]) -> Period:
-        half = 1 if m[1] in ("h1", "first half", "1st half", "front half") else 2
+        half = 1 if m[1] in ("h1", "1h", "first half", "1st half", "front half") else 2
         which = (m[2] or "this").split()[0]
         if which.isdigit():
             fy = self._year_number(which)  # "H1 FY27": fiscal 2027

@@ -21,7 +21,9 @@ _REFERENCE = (
     r"|(?P<yoy>(?:the )?same (?:period|quarter|month|week|time|point|stage|date|stretch|window|"
     r"span|timeframe|time frame|days|weeks|months)(?: (?:of|in|from))?(?: the)? "
     r"(?:last|a|previous|prior|preceding) (?:fiscal )?year"
-    r"|year (?:ago|earlier|before)|year before))\b")
+    r"|year (?:ago|earlier|before)|year before)"
+    r"|(?P<yoy2>(?:the )?same (?:period|quarter|month|week|time|point|stretch|window|span) "
+    r"(?:(?:of|in|from) )?(?:the )?year (?:before|earlier|prior)))\b")
 RELATIVE_COMPARE = re.compile(
     r"\b(?P<cue>compared (?:to|with)|vs|against|than|relative to|next to|alongside|beside|to|"
     r"with)" + _REFERENCE)
@@ -30,16 +32,25 @@ RELATIVE_COMPARE = re.compile(
 after "compare")."""
 
 
+BARE_LAST = re.compile(r"\b(?:vs|against|compared (?:to|with)|than)\s+(?:the\s+)?"
+                       r"(?:last|previous|prior)(?:\s+one)?\s*$")
+"""'Win rate this quarter vs last': the same unit before, written without it."""
+
+
 def take_compare(words: list[str], reading: Reading) -> list[str]:
     text = " ".join(words)
     m = next((m for m in RELATIVE_COMPARE.finditer(text) if m["cue"] not in ("to", "with")
-              or re.search(r"\bcompare\b", text[:m.start()])), None)
+              or re.search(r"\bcompar(?:e|es|ing)\b|\bstack(?:s|ed)? up\b", text[:m.start()])),
+             None)
     if m:
         unit = m["unit"] or m["before"]
-        yoy = m["yoy"] is not None or (unit == "year")
+        yoy = m["yoy"] is not None or m["yoy2"] is not None or (unit == "year")
         reading.compare = "previous_year" if yoy else "previous_period"
         reading.compare_unit = "year" if yoy else (None if unit == "period" else unit)
         return (text[:m.start()] + " @compare " + text[m.end():]).split()
+    if m := BARE_LAST.search(text):  # "this qtr vs last": the period before the one named
+        reading.compare, reading.compare_unit = "previous_period", None
+        return (text[:m.start()] + " @compare").split()
     for s, e, entry in lexicon().find(words, {"compare"}):
         reading.compare = entry.value
         phrase = words[s:e]
