@@ -35,10 +35,10 @@ class Reading:
     """Metric phrases that are also part of a dimension phrase ("forecast" of "forecast
     category"): they name the split more than the metric."""
     corrections: list[tuple[str, str]] = field(default_factory=list)
+    """Words read as another spelling (typo repair): (as written, as read)."""
     resembles: dict[str, str] = field(default_factory=dict)
     """English words close to a vocabulary word, kept as written ('recognition' ~
     'reconciliation'): never ignored as harmless."""
-    """Words read as another spelling (typo repair): (as written, as read)."""
     named: frozenset[str] = frozenset()
     """Words written as names (capitalized after the first word, or possessive: "Jordan's"):
     one the data does not know is asked about, not ignored."""

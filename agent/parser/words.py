@@ -64,6 +64,8 @@ def take_compare(words: list[str], reading: Reading) -> list[str]:
 FUNCTION_WORDS = sorted(w for w in STOPWORDS if len(w) >= 5 and w.isalpha())
 """Longer words of grammar ("their", "which"): a typo of one is not repaired into a domain
 word ('thier' is not 'tier')."""
+
+
 def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list[str]:
     """Replace misspelled words by the closest vocabulary word or entity word.
 
