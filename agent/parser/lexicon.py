@@ -226,7 +226,6 @@ def _spell_out_acronyms(lex: Lexicon) -> None:
         if len(key) < 2 or not set(key) & spelled.keys():
             continue
         longer = tuple(w for x in key for w in spelled.get(x, (x,)))
-        for entry in entries:
-            if entry.kind != "alias" and entry not in lex.phrases.setdefault(longer, []):
-                lex.phrases[longer].append(entry)
+        indexed = lex.phrases.setdefault(longer, [])
+        indexed += [e for e in entries if e.kind != "alias" and e not in indexed]
         lex.max_len = max(lex.max_len, len(longer))

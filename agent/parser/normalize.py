@@ -87,8 +87,10 @@ date", "deals that do not have an amount", "deals lacking an owner" meet the voc
 
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
          "seventy": 70, "eighty": 80, "ninety": 90}
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9}
+SMALL_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+"""Numbers up to twelve in words (those above are written as digits by _spans)."""
+_UNITS = {w: n for w, n in SMALL_NUMBERS.items() if n < 10}
 _TEENS = {"thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
           "eighteen": 18, "nineteen": 19}
 _NUMBER_WORDS = re.compile(rf"\b(?:({'|'.join(_TENS)})(?:[\s-]+({'|'.join(_UNITS)}))?|"
@@ -102,8 +104,7 @@ def _number_words(m: re.Match[str]) -> str:
     return str(_TENS[m[1]] + (_UNITS[m[2]] if m[2] else 0))
 
 
-_SMALL = {**_UNITS, "ten": 10, "eleven": 11, "twelve": 12}
-_UNIT_COUNT = re.compile(rf"\b({'|'.join(_SMALL)}) (days?|weeks?|months?|quarters?|years?|"
+_UNIT_COUNT = re.compile(rf"\b({'|'.join(SMALL_NUMBERS)}) (days?|weeks?|months?|quarters?|years?|"
                          r"minutes?|hours?|times)\b")
 """'Six quarters', 'ten minutes': a count of units as digits, as the knobs and spans read it."""
 
@@ -157,7 +158,7 @@ def _spans(text: str) -> str:
     if "ty" in text or "teen" in text:
         text = _NUMBER_WORDS.sub(_number_words, text)  # "forty five days"
     if _UNIT_COUNT.search(text):
-        text = _UNIT_COUNT.sub(lambda m: f"{_SMALL[m[1]]} {m[2]}", text)  # "six quarters"
+        text = _UNIT_COUNT.sub(lambda m: f"{SMALL_NUMBERS[m[1]]} {m[2]}", text)  # "six quarters"
     if "brand new" in text:
         text = text.replace("brand new", "new")
     if " first" in text:

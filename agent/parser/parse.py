@@ -52,6 +52,7 @@ from agent.parser.sentences import (
     WEAK_PHRASES,
     context_scope,
     drop_writer_clauses,
+    kind_words,
     request_text,
     sentences,
     with_context,
@@ -229,8 +230,7 @@ def _for_them(request: str, scope: tuple[Dimension, str], as_of: date,
     every writer of the eval sets means it, with a note saying so; asked about when the tool
     cannot be narrowed to them (answering for everyone would answer another question)."""
     dimension, label = scope
-    kind = "" if dimension in (Dimension.rep, Dimension.manager) else \
-        " " + dimension.value.replace("_", " ")
+    kind = kind_words(dimension)
     outcome, reading = _read(f"{request.rstrip('.?! ')} for {label}{kind}", as_of, calendar,
                              index, previous, None, memo=memo)
     if isinstance(outcome, Plan) and dimension in {f.dimension for f in outcome.params.filters}:
@@ -242,8 +242,7 @@ def _for_them(request: str, scope: tuple[Dimension, str], as_of: date,
 
 def _for_whom(request: str, dimension: Dimension, label: str) -> Clarification:
     """Ask whether a request is meant for the value its context names, or for everyone."""
-    kind = "" if dimension in (Dimension.rep, Dimension.manager) else \
-        " " + dimension.value.replace("_", " ")
+    kind = kind_words(dimension)
     return Clarification(
         question=f"Your message mentions {label}{kind}. Should the answer cover {label} only, "
                  "or everyone?",

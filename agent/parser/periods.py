@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from agent.parser.normalize import SMALL_NUMBERS
 from tools.fiscal import FiscalCalendar, Period, add_months, month_end
 
 MONTHS = {
@@ -22,9 +23,8 @@ MONTHS = {
     "dec": 12, "december": 12,
 }
 NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "couple of": 2,
-    "a few": 3, "few": 3, "a": 1, "an": 1, "eighteen": 18, "twenty four": 24,
+    **SMALL_NUMBERS, "a couple of": 2, "couple of": 2, "a few": 3, "few": 3, "a": 1, "an": 1,
+    "eighteen": 18, "twenty four": 24,
 }
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
             "4th": 4}
@@ -44,6 +44,20 @@ M = r"(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|au
 Y = r"((?:19|20)\d{2})"
 N = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|" \
     r"twenty four|a couple of|couple of|a few|few|an|a)"
+SHIFT = {"this": 0, "current": 0, "next": 1, "upcoming": 1, "coming": 1, "following": 1}
+"""How many units a relative word moves from the current one; any other ("last", "previous",
+"prior", "past") is one back."""
+
+
+def _shift(word: str) -> int:
+    return SHIFT.get(word, -1)
+
+
+def _count(text: str) -> int:
+    """A count written in digits or words ("6", "six", "a couple of")."""
+    return int(text) if text.isdigit() else NUMBERS[text]
+
+
 DATE_TOKEN = re.compile(r"\d{4}_\d{2}_\d{2}")
 """A written date as normalize() leaves it: a range may start at one ("2026_08_01 to ...")."""
 FY = r"(?:fiscal\s+year\s+|fiscal\s+|fy\s?)"
@@ -302,8 +316,7 @@ class PeriodParser:
 
     def _quarter_of_year(self, m: re.Match[str]) -> Period:
         """'Q3 this year', 'Q1 of next fiscal year' ("this year's Q3" reads so)."""
-        shift = {"last": -1, "previous": -1, "prior": -1, "next": 1}.get(m[2], 0)
-        return self.cal.quarter(self._current_fy(shift), int(m[1]))
+        return self.cal.quarter(self._current_fy(_shift(m[2])), int(m[1]))
 
     def _current_fy(self, shift: int = 0) -> int:
         return self.cal.fiscal_year(self.as_of) + shift
@@ -313,7 +326,7 @@ class PeriodParser:
         if m[2]:
             return self.cal.quarter(int(m[2]), q)
         if m[3]:
-            return self.cal.quarter(self._current_fy({"this": 0, "next": 1}.get(m[3], -1)), q)
+            return self.cal.quarter(self._current_fy(_shift(m[3])), q)
         return self._latest_quarter(q)
 
     def _latest_quarter(self, q: int) -> Period:
@@ -331,8 +344,7 @@ class PeriodParser:
         if which.isdigit():
             fy = self._year_number(which)  # "H1 FY27": fiscal 2027
         else:
-            shift = {"last": -1, "previous": -1, "prior": -1, "next": 1}.get(which, 0)
-            fy = self._current_fy(shift)
+            fy = self._current_fy(_shift(which))
         return self._fiscal_half(fy, half)
 
     def _fiscal_half(self, fy: int, half: int) -> Period:
@@ -368,19 +380,20 @@ class PeriodParser:
         return self._window("last", 12, "month")
 
     def _trailing(self, m: re.Match[str]) -> Period | None:
-        n = int(m[2]) if m[2].isdigit() else NUMBERS[m[2]]
-        if n <= 0 or n > 1000:
-            return None
-        return self._window(m[1], n, m[3].rstrip("s"))
+        return self._counted_window(m[1], m[2], m[3])
+
+    def _counted_window(self, direction: str, count: str, unit: str) -> Period | None:
+        """N units back or ahead of the as-of date, N written in digits or words."""
+        n = _count(count)
+        return self._window(direction, n, unit.rstrip("s")) if 0 < n <= 1000 else None
 
     def _within(self, m: re.Match[str]) -> Period | None:
         """'Closing within 30 days': the next 30 days."""
-        n = int(m[2]) if m[2].isdigit() else NUMBERS[m[2]]
-        return self._window("next", n, m[3].rstrip("s")) if 0 < n <= 1000 else None
+        return self._counted_window("next", m[2], m[3])
 
     def _fiscal_span(self, m: re.Match[str]) -> Period | None:
         """'The last two fiscal years': this fiscal year to date and the one before."""
-        n = int(m[1]) if m[1].isdigit() else NUMBERS[m[1]]
+        n = _count(m[1])
         unit = m[2].rstrip("s")
         if n <= 0 or n > 100:
             return None
@@ -426,7 +439,7 @@ class PeriodParser:
 
     def _completed(self, m: re.Match[str]) -> Period | None:
         """'The last three completed quarters': the N whole buckets before the current one."""
-        n = int(m[1]) if m[1].isdigit() else NUMBERS[m[1]]
+        n = _count(m[1])
         unit = m[2].rstrip("s")
         if n <= 0 or n > 100:
             return None
@@ -458,8 +471,7 @@ class PeriodParser:
         return Period(start, end, f"{word} {n} {plural} ({start} to {end})")
 
     def _relative(self, m: re.Match[str]) -> Period:
-        shift = {"this": 0, "current": 0, "next": 1, "upcoming": 1, "coming": 1,
-                 "following": 1}.get(m[1], -1)
+        shift = _shift(m[1])
         unit = m[3]
         if m[2] and m[2].strip() == "calendar" and unit in ("year", "quarter"):
             if unit == "year":
@@ -502,8 +514,7 @@ class PeriodParser:
 
     def _month_of_year(self, m: re.Match[str]) -> Period:
         """'October last year': that month of the calendar year before the as-of date's."""
-        shift = {"this": 0, "next": 1}.get(m[2], -1)
-        return self._month(self.as_of.year + shift, MONTHS[m[1]])
+        return self._month(self.as_of.year + _shift(m[2]), MONTHS[m[1]])
 
     def _latest_month(self, month: int) -> Period:
         year = self.as_of.year - (1 if month > self.as_of.month else 0)

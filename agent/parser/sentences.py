@@ -407,9 +407,15 @@ def _values(context: list[str], index: EntityIndex) -> list[tuple[str, Dimension
                 continue
             if e.end in starts:  # "Grace Schmidt's EMEA Enterprise group": the group is meant
                 continue
-            kind = "" if e.dimension in PEOPLE else " " + e.dimension.value.replace("_", " ")
-            found.append((" ".join(reading.words[e.start:e.end]) + kind, e.dimension))
+            found.append((" ".join(reading.words[e.start:e.end]) + kind_words(e.dimension),
+                          e.dimension))
     return list(dict.fromkeys(found))
+
+
+def kind_words(dimension: Dimension) -> str:
+    """The words after a value that say its kind ("APAC" + " team"); none after a person's
+    name, which says it itself."""
+    return "" if dimension in PEOPLE else " " + dimension.value.replace("_", " ")
 
 
 PERSON_POINTER = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.I)
@@ -467,6 +473,6 @@ def _referred(request: str, context: list[str], index: EntityIndex,
                     set(w[:e.start]) | set(w[e.end:]) <= LABEL_WORDS)  # "Chloe Becker:"
             if (e.dimension in PEOPLE and me and introduced) or e.dimension in pointed or (
                     mine and e.dimension in SCOPES and OWN_SCOPE.search(sentence)):
-                kind = "" if e.dimension in PEOPLE else " " + e.dimension.value.replace("_", " ")
-                found.append(" ".join(w[e.start:e.end]) + kind)  # "apac team", not the region
+                # "apac team", not the region
+                found.append(" ".join(w[e.start:e.end]) + kind_words(e.dimension))
     return "".join(f" for {text}" for text in dict.fromkeys(found)) + span
