@@ -23,17 +23,24 @@ from tools.metrics.core.spec import Headline, ToolSpec, source
 from tools.metrics.pipeline.open_deals import OPEN
 from tools.query import Query
 
-QUOTA_SQL = """  select q.owner_id as user_id,
-         sum(q.quota_amount / case when q.currency_code is null or q.currency_code = {corp}
+PRORATED_QUOTA = """\
+sum(q.quota_amount / case when q.currency_code is null or q.currency_code = {corp}
                                    then 1 else fx.units_per_corporate end
              * (date_diff('day', greatest(q.period_start, {p_start}),
                           least(q.period_end, {p_end})) + 1)
-             / (date_diff('day', q.period_start, q.period_end) + 1)) as quota
-  from quotas q
-  left join fx_rates fx on fx.currency_code = q.currency_code and q.period_start >= fx.start_date
+             / (date_diff('day', q.period_start, q.period_end) + 1)) as quota"""
+"""A quota's share of a span ({p_start}..{p_end}), prorated by overlapping days, in corporate
+currency (summed over the quotas of the group)."""
+REP_QUOTAS = """\
+left join fx_rates fx on fx.currency_code = q.currency_code and q.period_start >= fx.start_date
         and (fx.next_start_date is null or q.period_start < fx.next_start_date)
-  where q.owner_type = 'user' and coalesce(q.quota_measure, 'bookings') = 'bookings'
-    and q.period_start <= {p_end} and q.period_end >= {p_start}
+  where q.owner_type = 'user' and coalesce(q.quota_measure, 'bookings') = 'bookings'"""
+"""The reps' bookings quotas (`q`) with the rate of their currency (`fx`)."""
+QUOTA_SQL = f"""  select q.owner_id as user_id,
+         {PRORATED_QUOTA}
+  from quotas q
+  {REP_QUOTAS}
+    and q.period_start <= {{p_end}} and q.period_end >= {{p_start}}
   group by 1"""
 """Each rep's quota over the period, prorated by overlapping days, in corporate currency."""
 QUOTA_BY_REP = f"quota_by_rep as (\n{QUOTA_SQL}\n)"
@@ -44,18 +51,12 @@ BOOKED_SQL = """  select owner_id as user_id, sum(amount_corp) as bookings, coun
   group by 1"""
 BOOKED_BY_REP = f"booked_by_rep as (\n{BOOKED_SQL}\n)"
 
-QUOTA_BY_BUCKET = """quota_by_rep as (
+QUOTA_BY_BUCKET = f"""quota_by_rep as (
   select b.bucket, q.owner_id as user_id,
-         sum(q.quota_amount / case when q.currency_code is null or q.currency_code = {corp}
-                                   then 1 else fx.units_per_corporate end
-             * (date_diff('day', greatest(q.period_start, b.b_start),
-                          least(q.period_end, b.b_end)) + 1)
-             / (date_diff('day', q.period_start, q.period_end) + 1)) as quota
+         {PRORATED_QUOTA.replace("{p_start}", "b.b_start").replace("{p_end}", "b.b_end")}
   from buckets b
   join quotas q on q.period_start <= b.b_end and q.period_end >= b.b_start
-  left join fx_rates fx on fx.currency_code = q.currency_code and q.period_start >= fx.start_date
-        and (fx.next_start_date is null or q.period_start < fx.next_start_date)
-  where q.owner_type = 'user' and coalesce(q.quota_measure, 'bookings') = 'bookings'
+  {REP_QUOTAS}
   group by 1, 2
 )"""
 """QUOTA_SQL per bucket of a trend: each rep's quota prorated to each bucket (`buckets`)."""
