@@ -584,3 +584,7 @@ CASES += [
     ("list the open deals owned by reps reporting to Tom Becker that are at risk", "deal_risk",
      {"group_by": ["opportunity"], "filters": {"manager": ["Tom Becker"]}}),
 ]
+CASES += [
+    # of two overlapping phrases of one length, the one a determiner does not begin wins
+    ("how's our forecast accuracy", "forecast_accuracy", {}),
+]

@@ -54,6 +54,12 @@ past", "where do we actually land" is "where do we land"), so the vocabulary lis
 once, not once per way of writing the grammar around it."""
 
 
+DETERMINERS = frozenset({"our", "my", "your", "their", "his", "her", "its", "this", "these",
+                         "those", "the", "a", "an", "we", "i", "you", "they"})
+"""Words that only point at what follows: a phrase that begins with one is weaker than one of
+the same length made of the words it points at (see Lexicon.find)."""
+
+
 def phrase_key(words: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """The words of a phrase that matching compares: its first word, then the rest without
     TRANSPARENT words (a leading article stays: "the commit" is the forecast's number, a bare
@@ -153,15 +159,21 @@ class Lexicon:
         taken = [False] * len(words)
         out = []
         for n in range(min(self.max_len, len(words)), 0, -1):
+            found = []
             for i, run in enumerate(runs):
-                if len(run) < n or (entries := phrases.get(tuple(said[i][:n]))) is None or \
-                        any(taken[i:run[n - 1] + 1]):
+                if len(run) < n or (entries := phrases.get(tuple(said[i][:n]))) is None:
                     continue
                 hits = [e for e in entries
                         if e.kind in kinds and (tool is None or e.tool == tool)]
                 if hits:
-                    out.append((i, run[n - 1] + 1, hits[0]))
-                    for k in range(i, run[n - 1] + 1):
+                    content = sum(w not in DETERMINERS for w in said[i][:n])
+                    found.append((-content, i, run[n - 1] + 1, hits[0]))
+            # of two phrases of one length that overlap, the one with fewer determiners wins
+            # ("our forecast accuracy" is forecast accuracy, not "our forecast"), else the first
+            for _, i, end, hit in sorted(found, key=lambda f: f[:2]):
+                if not any(taken[i:end]):
+                    out.append((i, end, hit))
+                    for k in range(i, end):
                         taken[k] = True
         return sorted(out, key=lambda m: m[0])
 
