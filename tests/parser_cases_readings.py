@@ -588,3 +588,24 @@ CASES += [
     # of two overlapping phrases of one length, the one a determiner does not begin wins
     ("how's our forecast accuracy", "forecast_accuracy", {}),
 ]
+CASES += [
+    # dates written with dots are day first; an arrow between dates is a range
+    ("open pipeline closing 01.12.2026 - 28.02.2027", "open_pipeline",
+     {"period": ("2026-12-01", "2027-02-28")}),
+    ("average deal size 1.6.2026 to 15.9.2026", "avg_deal_size",
+     {"period": ("2026-06-01", "2026-09-15")}),
+    ("sales cycle 2026-03-01 \u2192 2026-06-30", "sales_cycle",
+     {"period": ("2026-03-01", "2026-06-30")}),
+    # a value the data does not know, right before its kind, is asked about in any case
+    ("win rate for the nordics region this year", CLARIFY, {}),
+    ("NORDICS win rate this year", CLARIFY, {}),
+    ("top five industries by win rate this year", "win_rate",
+     {"group_by": ["industry"], "top": 5}),
+    # a request after a dash; a sentence that sets a knob joins the request
+    ("Open deals in EMEA with no recent touch - show them. I count a deal as untouched "
+     "after 40 days without activity.", "stale_deals",
+     {"group_by": ["opportunity"], "filters": {"region": ["EMEA"]}}),
+    # a breakdown listed with the opening and closing balances is the whole bridge
+    ("arr walk for last quarter with opening, new, churn and closing", "arr_waterfall",
+     {"measure": None, "period": Q3_27}),
+]

@@ -136,7 +136,7 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         left = [w for w in left if w in cued or not defined(w, words, tool, params.measure)]
     plain = [w for w in left if w not in lex.words and w not in lex.alias_words
              and not SHAPING.match(w) and not _domain_like(w) and w not in cued
-             and w not in reading.resembles and not _shorthand(w)]
+             and w not in reading.resembles and w not in reading.named and not _shorthand(w)]
     if strong and len(plain) == len(left):
         # the question names its metric outright and the words left over are common English
         # naming nothing the vocabulary knows (no measure, split, value or comparison): read,

@@ -7,6 +7,7 @@ import re
 from agent.parser.confidence import defined, fillers
 from agent.parser.entities import ACCEPT, SUGGEST, EntityIndex, EntityMatch
 from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, STOPWORDS, lexicon
+from agent.parser.normalize import SMALL_NUMBERS
 from agent.parser.reading import Reading
 from agent.plan import Clarification
 from tools.base import Dimension
@@ -14,6 +15,11 @@ from tools.base import Dimension
 NUMBER = re.compile(r"^\$?\d[\d.]*(?:%|k|m|bn|x|am|pm)?$")
 """A figure ("30%", "$2m", "3x") or a time of day ("at 2pm"): context such as a goal or a
 meeting, never a value to look up."""
+NAMED_KINDS = frozenset({Dimension.region, Dimension.team, Dimension.territory,
+                         Dimension.segment, Dimension.industry, Dimension.product,
+                         Dimension.product_family})
+"""Kinds of value a word right before their name names ("the Central region", "the dach
+region"): one the data does not know is asked about, never ignored."""
 
 
 def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | None:
@@ -57,7 +63,9 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
         return None
     cue = (i > 0 and reading.words[i - 1] in FILTER_CUES | EXCLUDE_CUES and
            not _verb_after_cue(reading, i, j)) or any(
-        x in reading.named for x in reading.words[i:j])
+        x in reading.named for x in reading.words[i:j]) or any(
+        pos == j and dim in NAMED_KINDS for pos, dim, _ in reading.dims) and not any(
+        x in SMALL_NUMBERS for x in reading.words[i:j])  # "top five industries"
     people = index.partial(text) if j - i == 1 else []
     if len(people) == 1:
         dim, label = people[0]
@@ -85,6 +93,9 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
     if cue:
         named = next((d for pos, d, _ in reading.dims if pos in (i - 1, i - 2, j)), None)
         near = index.nearest(text, named)
+        if not near and named is None and not (i > 0 and reading.words[i - 1] in
+                                               FILTER_CUES | EXCLUDE_CUES):
+            return None  # "currency: EUR": a name like no value, left for the reading to ask
         where = (f"among the {named.value.replace('_', ' ')} values" if named else
                  "among the reps, teams, regions, products, industries, segments, sources or "
                  "accounts")

@@ -50,6 +50,8 @@ _CONTRACTIONS = {
 _WORD = re.compile(r"[a-z0-9$%#]+(?:['.][a-z]+)?|[$%#]")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
+_DOTTED_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})\b")
+"""'31.10.2026': day, month, year, as dates are written with dots across Europe."""
 
 
 def _slash_date(m: re.Match[str], day_first: bool) -> str:
@@ -194,6 +196,9 @@ def _normalize_text(text: str) -> str:
     if "/" in t:  # one writer writes every date one way: day first if any date must be
         day_first = any(int(m[1]) > 12 >= int(m[2]) for m in _US_DATE.finditer(t))
         t = _US_DATE.sub(lambda m: _slash_date(m, day_first), t)
+    if "." in t:
+        t = _DOTTED_DATE.sub(lambda m: _slash_date(m, day_first=True)
+                             if int(m[2]) <= 12 else m[0], t)
     t = re.sub(r"(\d),(\d{3})", r"\1\2", t)
     t = _DAYS_SHORT.sub(r"\1 days", t)  # "quiet >45d"
     t = re.sub(r"(?:>=?|\u2265)\s*(?=\d)", " over ", t) if ">" in t or "\u2265" in t else t
@@ -204,7 +209,8 @@ def _normalize_text(text: str) -> str:
     t = re.sub(r"\b(\d{4})-(\d{2})\b", r"\1_\2", t)  # ISO month 2017-03
     t = _DASH_RANGE.sub(r"\1 to ", t)  # "jan 1 - dec 31, 2025", "feb - jul": a range
     t = _DATE_DASH.sub(r"\1 to ", t)
-    t = t.replace("->", " to ").replace("&", " and ").replace("+", " plus ")
+    t = t.replace("->", " to ").replace("\u2192", " to ")
+    t = t.replace("&", " and ").replace("+", " plus ")
     words = []
     for raw in re.split(r"[\s\-/,;:!?()\[\]{}\"*=<>|~^]+", t):
         if not raw:

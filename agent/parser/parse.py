@@ -31,7 +31,7 @@ from agent.parser.entities import EntityIndex
 from agent.parser.followup import follow_up, is_follow_up
 from agent.parser.glosses import drop_gloss_votes
 from agent.parser.grouping import DEAL_WORDS, filters, grouping
-from agent.parser.leftovers import resolve_leftovers
+from agent.parser.leftovers import NAMED_KINDS, resolve_leftovers
 from agent.parser.lexicon import (
     EXCLUDE_CUES,
     FILTER_CUES,
@@ -432,10 +432,6 @@ OF_WORDS = frozenset({"of", "the", "our", "a", "an", "this", "that", "these", "t
 BINDING = frozenset({"of", "using", "on"})
 
 
-NAMED_KINDS = frozenset({Dimension.region, Dimension.team, Dimension.territory,
-                         Dimension.segment, Dimension.industry, Dimension.product,
-                         Dimension.product_family})
-"""Kinds of value a capitalized word right before their name names ("the Central region")."""
 
 
 def _unknown_named_value(reading: Reading, index: EntityIndex) -> Clarification | None:
@@ -984,7 +980,10 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
         if _has_modifier(norm, "amount"):
             return f"{kind}_amount"
         return kind
-    if len(set(found)) >= LISTED_MEASURES:
+    named = {m for m in TOOLS[tool].measures if set(m.split("_")) <= set(norm.split())}
+    named = {m for m in named if not any(set(m.split("_")) < set(n.split("_"))
+                                         for n in named)}  # not "calls" of
+    if len(set(found) | named) >= LISTED_MEASURES:  # "calls per rep per day"
         return None  # "new, expansion, contraction, churn": the whole breakdown, as it comes
     return found[0] if found else _measure_by_name(tool, words)
 

@@ -40,7 +40,8 @@ class Reading:
     """English words close to a vocabulary word, kept as written ('recognition' ~
     'reconciliation'): never ignored as harmless."""
     named: frozenset[str] = frozenset()
-    """Words written as names (capitalized after the first word, or possessive: "Jordan's"):
+    """Words written as names (capitalized after the first word, in capitals, or possessive:
+    "Jordan's", "DACH"):
     one the data does not know is asked about, not ignored."""
 
     def take(self, start: int, end: int) -> None:
@@ -52,10 +53,15 @@ def named_words(question: str) -> frozenset[str]:
     """Return the lower-cased words the question writes as names (see Reading.named)."""
     found = set()
     for sentence in re.split(r"[.!?]+\s", question):
-        for k, token in enumerate(re.findall(r"[A-Za-z][A-Za-z0-9'\u2019]*", sentence)):
+        for k, m in enumerate(re.finditer(r"[A-Za-z][A-Za-z0-9'\u2019]*(-\d)?", sentence)):
+            token = m[0].removesuffix(m[1] or "")
             base = re.split(r"['\u2019]", token)[0]
-            capitalized = k > 0 and base[:1].isupper() and not base.isupper()  # not QBR, VP
-            if capitalized or re.search(r"['\u2019]s$", token):
+            capitalized = k > 0 and base[:1].isupper() and not base.isupper()
+            if capitalized or re.search(r"['\u2019]s$", token) or (
+                    len(base) > 2 and base.isupper() and not m[1] and not sentence.isupper()):
+                # "DACH bookings": capitals are a name wherever they stand (an acronym the
+                # vocabulary knows, "QBR", is explained before names are looked at; a code
+                # such as "CO-311" is none)
                 found.add(base.lower())
     return frozenset(found)
 

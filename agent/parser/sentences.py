@@ -19,6 +19,7 @@ from agent.parser.confidence import fillers
 from agent.parser.entities import EntityIndex
 from agent.parser.lexicon import STOPWORDS, lexicon, phrase_set, phrase_text
 from agent.parser.normalize import normalize
+from agent.parser.options import take_options
 from agent.parser.periods import PERIOD_WORDS, M
 from agent.parser.reading import Reading
 from agent.parser.words import match_entities
@@ -52,6 +53,9 @@ ASKS = re.compile(
     r"what|what's|whats|which|who|whose|how|where|when|"
     r"is|are|do|does|did|was|were|has|have)\b)", re.I)
 """A sentence that asks: a question word or a request verb first (after a greeting)."""
+TAIL_ASK = re.compile(r"\s[-\u2013\u2014,]\s*(?:please\s+|pls\s+|kindly\s+|just\s+)?"
+                      r"(?:show|give|list|pull|send|rank|break|split|sort|compare)\b", re.I)
+"""A request verb after a dash or comma asks too ("Stale deals in EMEA - list them please")."""
 WANTS = re.compile(r"\b(?:i|we)(?:(?:'d|\s+would)\s+(?:really\s+|also\s+)?(?:like|love)|"
                    r"(?:'d|\s+would)?\s+(?:just\s+|really\s+|also\s+|still\s+|only\s+)?"
                    r"(?:need|want))\b", re.I)
@@ -224,7 +228,8 @@ def _describe(text: str) -> Sentence:
     found = lex.find(words, {"metric", "measure", "dimension", "grain", "rank"})
     period = bool(re.search(r"\b(?:quarter|year|month|week|ytd|qtd|fy\s?\d+|q[1-4]|h[12]|"
                             r"today|yesterday|tomorrow|\d{4}|\d+|" + M + r")\b", " ".join(words)))
-    return Sentence(text=text, asks=bool(ASKS.match(text)) or text.rstrip().endswith("?"),
+    asks = bool(ASKS.match(text) or TAIL_ASK.search(text)) or text.rstrip().endswith("?")
+    return Sentence(text=text, asks=asks,
                     wants=bool(WANTS.search(text)), substantive=bool(found) or period,
                     has_period=period)
 
@@ -282,6 +287,8 @@ def request_text(question: str, index: EntityIndex,
                 not SIGN_OFF.match(s.text) and not PERSONAL.match(s.text) and \
                 len(s.text.split()) <= REFINEMENT_WORDS:
             chosen.add(k)  # "Team level is fine.", "FY26 please", "Use 45 days as the cutoff."
+        elif k not in chosen and take_options(normalize(s.text))[1]:
+            chosen.add(k)  # "For me stale is anything without a touch for more than 21 days."
     if len(chosen) == len(parts):
         return None
     request = " ".join(parts[k].text for k in sorted(chosen)) + _asked_period(parts, chosen,
