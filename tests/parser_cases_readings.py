@@ -609,3 +609,32 @@ CASES += [
     ("arr walk for last quarter with opening, new, churn and closing", "arr_waterfall",
      {"measure": None, "period": Q3_27}),
 ]
+CASES += [
+    # a period or comparison after "not" / "rather than" is not asked for
+    ("bookings for the first half, not the second half", "bookings", {"period": H1_27}),
+    ("win rate this quarter rather than last quarter", "win_rate", {"compare": None}),
+    # a tool whose measures are comparison bases measures against the base named
+    ("productivity improvement against the prior quarter", "productivity_improvement",
+     {"measure": "previous_period", "compare": None}),
+    # "# of" is a number of, "how many $" an amount; absence written with a verb
+    ("# of open deals nobody has touched in 50 days", "stale_deals",
+     {"measure": "count", "knobs": {"stale_days": 50}}),
+    ("how many dollars are in deals with a risk flag", "deal_risk", {"measure": "amount"}),
+    ("lost opportunities where the owner never entered a loss reason", "data_issues",
+     {"measure": "lost_without_reason"}),
+    # tool options in plain words
+    ("risky deals, but only count pushes from four pushes on", "deal_risk",
+     {"knobs": {"max_pushes": 4}}),
+    ("deal risk where a value reduction matters only when larger than 15%", "deal_risk",
+     {"knobs": {"amount_cut_pct": 0.15}}),
+    ("reporting accuracy for Q3 with a 3 day timing window", "revenue_reporting_accuracy",
+     {"knobs": {"timing_window_days": 3}}),
+    ("revenue reporting accuracy last quarter, reconciled at the opportunity level",
+     "revenue_reporting_accuracy", {"knobs": {"key_level": "opportunity"}}),
+    ("tool adoption where a user counts as active only when they log in on 3 distinct days",
+     "technology_adoption", {"knobs": {"min_active_days": 3}}),
+    ("lead to opp conversion last quarter; only opps opened within 45 days of the lead",
+     "lead_conversion", {"knobs": {"window_days": 45}}),
+    ("scorecard for Q3 - a metric equal to or above its target passes", "scorecard",
+     {"knobs": {"comparator": ">="}}),
+]

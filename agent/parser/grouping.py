@@ -26,7 +26,7 @@ DEAL_LIST = re.compile(
     r"\b(?:deal|opportunity|opp) (?:by (?:deal|opportunity|opp)|level)\b|\bone by one\b|"
     r"\bline by line\b|\b(?:one )?(?:line|row|entry) (?:per|for each|for every) "
     r"(?:deal|opportunity|opp)\b|\b(?:individual|actual|specific) (?:deals|opportunities|opps)\b|"
-    r"\bitemi[sz]ed\b|\blist (?:them|those|these|it|of)\b|"
+    r"\bitemi[sz]ed\b|\blist (?:them|those|these|it|of|only|please|pls)\b|"
     r"\b(?:show|pull|send|give)(?: me)? (?:them|those)\b|\bthe list\b|\bwith (?:the )?reasons\b|"
     r"\b(?:show|list|give|pull)(?: me)? (?:each|every) (?:\w+ ){0,2}?(?:deals?|opportunit(?:y|ies)|"
     r"opps?)\b|"

@@ -39,7 +39,7 @@ _CONTRACTIONS = {
     "acct": "account", "accts": "accounts", "amt": "amount", "amts": "amounts", "curr": "current",
     "num": "number", "tot": "total", "perf": "performance", "mtg": "meeting", "tmrw": "tomorrow",
     "tmr": "tomorrow", "yday": "yesterday", "lst": "last", "wtd": "week to date",
-    "mktg": "marketing", "mkt": "marketing", "sz": "size", "conv": "conversion",
+    "mktg": "marketing", "gl": "ledger", "mkt": "marketing", "sz": "size", "conv": "conversion",
     "convs": "conversions",
     "req": "request", "reqs": "requests", "etc": "", "etc.": "",
     # British spellings meet the vocabulary's American ones
@@ -107,7 +107,7 @@ def _number_words(m: re.Match[str]) -> str:
 
 
 _UNIT_COUNT = re.compile(rf"\b({'|'.join(SMALL_NUMBERS)}) (days?|weeks?|months?|quarters?|years?|"
-                         r"minutes?|hours?|times)\b")
+                         r"minutes?|hours?|times|pushes|deals)\b")
 """'Six quarters', 'ten minutes': a count of units as digits, as the knobs and spans read it."""
 
 
@@ -171,6 +171,8 @@ def _spans(text: str) -> str:
         text = _YEAR_PART.sub(r"\3 \1 \2", text)
     if "since" in text:
         text = _SINCE_STARTED.sub(r"since the start of this \1", text)
+    if "how many" in text:  # "how many $ are at risk": an amount
+        text = re.sub(r"\bhow many (?=\$|dollars?\b|usd\b|bucks\b|euros?\b)", "how much ", text)
     return _BARE_FY.sub(r"\1 fiscal year", text) if " fy" in text else text
 
 
@@ -179,9 +181,16 @@ _NOBODY = re.compile(r"\b(?:nobody|no one|noone) (?:has |have |had )?(?:yet |eve
 """'Deals nobody has touched': deals not touched (the vocabulary's form)."""
 
 
+_NOT_FILLED = re.compile(r"\b(?:not|never) (?:filled|entered|populated|recorded|logged|"
+                         r"captured|given|set|provided)(?: in| out)? (?:an? |any |the )?")
+"""'Deals where nobody filled the loss reason': deals without a loss reason."""
+
+
 def _absence(text: str) -> str:
     if "no" in text:
         text = _NOBODY.sub("not ", text)
+    if "not " in text or "never " in text:
+        text = _NOT_FILLED.sub("without ", text)
     if " no " not in text and " not " not in text and "lack" not in text:
         return text
     return _ABSENCE.sub(lambda m: "without" if m.start() else m[0].split()[0] + " without",
@@ -200,6 +209,8 @@ def _normalize_text(text: str) -> str:
         t = _DOTTED_DATE.sub(lambda m: _slash_date(m, day_first=True)
                              if int(m[2]) <= 12 else m[0], t)
     t = re.sub(r"(\d),(\d{3})", r"\1\2", t)
+    if "#" in t:  # "# of open deals": the number of them ("#1" stays a rank)
+        t = re.sub(r"(?:^|(?<=\s))#(?=\s|of\b)", " number ", t)
     t = _DAYS_SHORT.sub(r"\1 days", t)  # "quiet >45d"
     t = re.sub(r"(?:>=?|\u2265)\s*(?=\d)", " over ", t) if ">" in t or "\u2265" in t else t
     t = re.sub(r"(?:<=?|\u2264)\s*(?=\d)", " under ", t) if "<" in t or "\u2264" in t else t

@@ -77,7 +77,8 @@ def take_options(norm: str, skip: frozenset[int] = frozenset()) -> tuple[str, li
             group = "remove" if "remove" in pattern.groupindex and m.group("remove") else 0
             start, end = m.span(group)
             found.append(Found(rule, value, m.group(0), index))
-            if rule.kind != "word":  # a word option's words still name what they name
+            if rule.kind != "word" or group:  # a word option's words still name what they
+                # name, unless its pattern says which words to take out
                 norm = " ".join((norm[:start] + " " + norm[end:]).split())
             break
     return norm, found

@@ -670,7 +670,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
                 p in WEAK_PHRASES for p in reading.said.get(tool, [])):
         tool, measure = "win_rate", None  # "what share of the deals we closed did we win"
     if tool == "activity_metrics" and measure in (None, "coverage") and NO_ACTIVITY.search(norm):
-        tool, measure = "stale_deals", None  # deals *without* activity: the stale share
+        # deals *without* activity: the stale share, or how many ("number of open deals ...")
+        tool, measure = "stale_deals", "count" if COUNT_ASKED.search(norm) else None
     if tool == "opportunity_count" and measure == "won_amount":
         tool, measure = "bookings", None  # the value of deals won is bookings, the metric of record
     if tool in RATE_OF and RATE.search(norm) and measure in RATE_OF[tool][0]:
@@ -696,7 +697,9 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     if tool == "rep_productivity" and IMPROVED.search(norm):
         tool = "productivity_improvement"  # how productivity changed: the improvement metric
         params.pop("measure", None)
-    if reading.compare:
+    if reading.compare and reading.compare in TOOLS[tool].measures:
+        params["measure"] = reading.compare  # the tool measures the change against that base
+    elif reading.compare:
         params["compare"] = reading.compare
     _fit_generic_dimensions(reading, tool)
     group, top, order = grouping(reading, norm, tool)

@@ -61,6 +61,10 @@ def _count(text: str) -> int:
 DATE_TOKEN = re.compile(r"\d{4}_\d{2}_\d{2}")
 """A written date as normalize() leaves it: a range may start at one ("2026_08_01 to ...")."""
 FY = r"(?:fiscal\s+year\s+|fiscal\s+|fy\s?)"
+NEGATED = re.compile(r"\b(?:not|rather than|instead of)(?:\s+(?:against|vs|versus|compared to|"
+                     r"compared with|relative to|for|in|to))?\s+(?:the\s+)?$")
+"""Words that put the period after them aside ("... against the quarter before, not against
+last year"): it is what is not asked for."""
 
 
 @dataclass
@@ -179,6 +183,10 @@ class PeriodParser:
             if best is None:
                 break
             m, period = best
+            if NEGATED.search(text[:m.start()]):  # "against the quarter before, not last year"
+                found.notes.append(f"read '{m[0]}' as a period not asked for")
+                text = text[:m.start()] + " " + text[m.end():]
+                continue
             found.periods.append(period)
             text = text[:m.start()] + " @period " + text[m.end():]
         found.text = " ".join(text.split())

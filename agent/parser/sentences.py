@@ -53,7 +53,7 @@ ASKS = re.compile(
     r"what|what's|whats|which|who|whose|how|where|when|"
     r"is|are|do|does|did|was|were|has|have)\b)", re.I)
 """A sentence that asks: a question word or a request verb first (after a greeting)."""
-TAIL_ASK = re.compile(r"\s[-\u2013\u2014,]\s*(?:please\s+|pls\s+|kindly\s+|just\s+)?"
+TAIL_ASK = re.compile(r"(?:\s[-\u2013\u2014]|,)\s*(?:please\s+|pls\s+|kindly\s+|just\s+)?"
                       r"(?:show|give|list|pull|send|rank|break|split|sort|compare)\b", re.I)
 """A request verb after a dash or comma asks too ("Stale deals in EMEA - list them please")."""
 WANTS = re.compile(r"\b(?:i|we)(?:(?:'d|\s+would)\s+(?:really\s+|also\s+)?(?:like|love)|"
@@ -315,8 +315,12 @@ def _last_naming(parts: list[Sentence]) -> list[int]:
     """Without a question, an imperative or an "I need", the request is the last sentence
     that names a metric and is not about people or a sign-off: people put the ask last
     ("We can't afford surprises. Risky open deals closing this quarter, deal by deal.")."""
-    return [k for k, s in enumerate(parts) if _metric(s.text) and not PERSONAL.match(s.text)
-            and not SIGN_OFF.match(s.text)][-1:]
+    naming = [k for k, s in enumerate(parts) if _metric(s.text) and not PERSONAL.match(s.text)
+              and not SIGN_OFF.match(s.text)]
+    # a later sentence that sets a tool option refines the one before it ("...; count only
+    # opportunities created within 60 days of the lead"): it joins the request, never is it
+    return [k for k in naming if k == naming[0] or not take_options(normalize(parts[k].text))[1]
+            ][-1:]
 
 
 def context_scope(message: str, request: str,

@@ -32,6 +32,8 @@ RELATIVE_COMPARE = re.compile(
 after "compare")."""
 
 
+NOT_THIS = re.compile(r"\b(?:not|rather|instead of)\s*$")
+"""'Rather than last quarter', 'not against last year': no comparison asked for."""
 BARE_LAST = re.compile(r"\b(?:vs|against|compared (?:to|with)|than)\s+(?:the\s+)?"
                        r"(?:last|previous|prior)(?:\s+one)?\s*$")
 """'Win rate this quarter vs last': the same unit before, written without it."""
@@ -39,9 +41,9 @@ BARE_LAST = re.compile(r"\b(?:vs|against|compared (?:to|with)|than)\s+(?:the\s+)
 
 def take_compare(words: list[str], reading: Reading) -> list[str]:
     text = " ".join(words)
-    m = next((m for m in RELATIVE_COMPARE.finditer(text) if m["cue"] not in ("to", "with")
-              or re.search(r"\bcompar(?:e|es|ing)\b|\bstack(?:s|ed)? up\b", text[:m.start()])),
-             None)
+    m = next((m for m in RELATIVE_COMPARE.finditer(text) if (m["cue"] not in ("to", "with")
+              or re.search(r"\bcompar(?:e|es|ing)\b|\bstack(?:s|ed)? up\b", text[:m.start()]))
+              and not NOT_THIS.search(text[:m.start()])), None)
     if m:
         unit = m["unit"] or m["before"]
         yoy = m["yoy"] is not None or m["yoy2"] is not None or (unit == "year")
@@ -52,6 +54,8 @@ def take_compare(words: list[str], reading: Reading) -> list[str]:
         reading.compare, reading.compare_unit = "previous_period", None
         return (text[:m.start()] + " @compare").split()
     for s, e, entry in lexicon().find(words, {"compare"}):
+        if NOT_THIS.search(" ".join(words[:s])):
+            continue
         reading.compare = entry.value
         phrase = words[s:e]
         reading.compare_unit = next((UNIT_WORDS[x] for x in phrase if x in UNIT_WORDS), None)
