@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from tools.warehouse.facts import facts_current, refresh_facts
+from tools.warehouse.facts import facts_current, recon_keys, refresh_facts, refresh_recon_keys
 from tools.warehouse.migrations import LATEST_VERSION, migrate, schema_version, views_current
 from tools.warehouse.resources import apply_limits
 
@@ -56,6 +56,8 @@ def writable(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
         if not facts_current(con):
             refresh_facts(con)
+        elif not recon_keys(con)[0]:  # only the ledger changed: its kept keys alone
+            refresh_recon_keys(con)
     finally:
         con.close()
 

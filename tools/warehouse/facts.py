@@ -12,10 +12,13 @@ otherwise read the live view, so a stale table is never used for an answer.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 import duckdb
 
 from tools.warehouse.migrations import VIEWS_CHECKSUM
+from tools.warehouse.recon import BUILD_SQL as RECON_KEYS_BUILD
+from tools.warehouse.recon import build_recon_keys, recon_keys_state
 
 SMALL_TABLES = ("company_settings", "opportunity_stages", "fx_rates", "users", "teams",
                 "territories", "territory_user_assignments", "products")
@@ -66,6 +69,20 @@ def refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("insert or replace into schema_objects select $n, checksum || $v, "
                     "applied_at from schema_objects where name = 'opp_facts'",
                     {"n": name, "v": _version(built)})
+    refresh_recon_keys(con)
+
+
+def refresh_recon_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the reconciliation's kept keys (tools.warehouse.recon) with the current
+    opp_facts, ledger and rates: part of refresh_facts, and on its own when only the ledger
+    changed (a write the facts' fingerprint does not see)."""
+    build_recon_keys(con, _version(RECON_KEYS_BUILD))
+
+
+def recon_keys(con: duckdb.DuckDBPyConnection) -> tuple[bool, date | None]:
+    """(whether recon_quarter_keys is current, the ledger's last posting date of a deal's
+    entry): tools.warehouse.recon.recon_keys_state for this definition."""
+    return recon_keys_state(con, _version(RECON_KEYS_BUILD))
 
 
 FACTS_SQL = "create or replace table opp_facts as select * from v_opps order by status, close_date"
