@@ -214,8 +214,22 @@ of each stage among the deals won now. It is the benchmark as of any moment ever
 ended by (the latest exit), with the current deals: the dashboard's as-of date
 (tools.metrics.movement.risk)."""
 
+OPEN_NOW_SQL = """create or replace table opp_open_now as
+select o.opportunity_id, s.valid_from, s.pushes, s.max_amount, v.entered_at, v.visit_stage,
+       v.visit_closed, v.regressed
+from opp_facts o
+join opp_history_spans s on s.opportunity_id = o.opportunity_id
+ and s.valid_to = 'infinity'::timestamp
+left join opp_stage_visits v on v.opportunity_id = o.opportunity_id and v.exited_at is null
+where o.status = 'open'
+order by o.opportunity_id"""
+"""Each deal open now with its last span (the one never ended: its risk counters) and its
+last stage visit (the one never exited; none without stage history): what deal risk reads
+of the history at any moment after the open deals' last change (tools.metrics.movement.risk),
+a table of the open deals instead of every deal's current span and visit."""
+
 DERIVED_HISTORY = {"opp_history_spans": SPANS_SQL, "opp_stage_visits": VISITS_SQL,
-                   "opp_won_stage_days": WON_DAYS_SQL}
+                   "opp_won_stage_days": WON_DAYS_SQL, "opp_open_now": OPEN_NOW_SQL}
 """Tables derived from opportunity_history with opp_facts, in build order (stamped with its
 build and their definition)."""
 
