@@ -19,6 +19,8 @@ import duckdb
 from tools.warehouse.migrations import VIEWS_CHECKSUM
 from tools.warehouse.recon import BUILD_SQL as RECON_KEYS_BUILD
 from tools.warehouse.recon import build_recon_keys, recon_keys_state
+from tools.warehouse.usage import BUILD_SQL as USAGE_DAYS_BUILD
+from tools.warehouse.usage import build_usage_days, usage_days_current
 
 SMALL_TABLES = ("company_settings", "opportunity_stages", "fx_rates", "users", "teams",
                 "territories", "territory_user_assignments", "products")
@@ -69,14 +71,25 @@ def refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("insert or replace into schema_objects select $n, checksum || $v, "
                     "applied_at from schema_objects where name = 'opp_facts'",
                     {"n": name, "v": _version(built)})
-    refresh_recon_keys(con)
+    refresh_kept(con)
 
 
-def refresh_recon_keys(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the reconciliation's kept keys (tools.warehouse.recon) with the current
-    opp_facts, ledger and rates: part of refresh_facts, and on its own when only the ledger
-    changed (a write the facts' fingerprint does not see)."""
+def refresh_kept(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the tables kept from sources the facts' fingerprint does not see (the
+    reconciliation's keys, tools.warehouse.recon; adoption's usage, tools.warehouse.usage):
+    part of refresh_facts, and on their own when only those sources changed."""
     build_recon_keys(con, _version(RECON_KEYS_BUILD))
+    build_usage_days(con, _version(USAGE_DAYS_BUILD))
+
+
+def kept_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether every table refresh_kept builds is current."""
+    return recon_keys(con)[0] and usage_days(con)
+
+
+def usage_days(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether usage_quarter_days is current (tools.warehouse.usage)."""
+    return usage_days_current(con, _version(USAGE_DAYS_BUILD))
 
 
 def recon_keys(con: duckdb.DuckDBPyConnection) -> tuple[bool, date | None]:

@@ -16,6 +16,7 @@ from datetime import date
 
 import duckdb
 
+from tools.warehouse.kept import stamp, stamped
 from tools.warehouse.settings import load_settings
 
 RECON_KEYS_SQL = """opps as (select * from {src}{won_only}),
@@ -104,35 +105,25 @@ every ledger entry (no as-of cut): what the tool computes for a whole quarter en
 as-of date when no ledger entry of a deal is dated after it. Sorted by quarter, so the
 quarters asked are read, the others skipped by zone maps."""
 
-LEDGER_COUNT = "(select count(*) from ledger_entries)"
-LAST_POSTING = (f"(select max(posting_date) from ledger_entries where opportunity_id is not null "
-                f"and {DOCUMENTS})")
-"""The ledger's state in the stamp, which opp_facts' fingerprint does not cover: its entries
-counted (as the large tables are there; a load rewriting entries in place rebuilds the table:
-refresh_facts), and the latest posting date of an entry carrying a deal, which the as-of date
-must reach for the kept keys to be the tool's."""
+LAST_POSTING = (f"select max(posting_date) from ledger_entries where opportunity_id is not null "
+                f"and {DOCUMENTS}")
+"""Noted in the stamp (tools.warehouse.kept): the latest posting date of a ledger entry carrying
+a deal, which the as-of date must reach for the kept keys to be the tool's."""
 
 
 def build_recon_keys(con: duckdb.DuckDBPyConnection, version: str) -> None:
-    """Build recon_quarter_keys and stamp it with opp_facts' stamp, `version` (its
-    definition's digest) and the ledger's state (after opp_facts is stamped)."""
+    """Build recon_quarter_keys and stamp it (after opp_facts is stamped)."""
     settings = load_settings(con)
     con.execute(BUILD_SQL, {"fy_start": settings.calendar.start_month,
                             "corp": settings.corporate_currency})
-    con.execute(f"insert or replace into schema_objects select $n, checksum || $v || ':' || "
-                f"{LEDGER_COUNT} || ':' || coalesce(cast({LAST_POSTING} as varchar), ''), "
-                f"applied_at from schema_objects where name = 'opp_facts'",
-                {"n": TABLE, "v": version})
+    stamp(con, TABLE, version, "ledger_entries", LAST_POSTING)
 
 
 def recon_keys_state(con: duckdb.DuckDBPyConnection, version: str) -> tuple[bool, date | None]:
-    """(whether recon_quarter_keys was built with the current opp_facts, by this definition,
-    from the ledger as counted now; the ledger's latest posting date of a deal's entry then)."""
-    row = con.execute(f"select b.checksum, a.checksum || $v || ':' || {LEDGER_COUNT} || ':' "
-                      f"from schema_objects a join schema_objects b on a.name = 'opp_facts' "
-                      f"and b.name = $n and a.applied_at = b.applied_at",
-                      {"n": TABLE, "v": version}).fetchall()
-    if not row or not row[0][0].startswith(row[0][1]):
+    """(whether recon_quarter_keys is current: built with the current opp_facts, by this
+    definition, from the ledger as counted now; the ledger's latest posting date of a deal's
+    entry then)."""
+    last = stamped(con, TABLE, version, "ledger_entries")
+    if last is None:
         return False, None
-    last = row[0][0][len(row[0][1]):]
     return True, date.fromisoformat(last) if last else None

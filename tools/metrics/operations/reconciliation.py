@@ -14,7 +14,7 @@ from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolI
 from tools.fiscal import Period
 from tools.metrics.core.frame import RecordSpec
 from tools.metrics.core.options import Option, read_options
-from tools.metrics.core.records import finish, for_period, for_quarters, start
+from tools.metrics.core.records import finish, for_period, for_quarters, start, whole_quarters
 from tools.metrics.core.spec import source
 from tools.metrics.core.warnings import count_warning
 from tools.query import column
@@ -137,17 +137,11 @@ def _stored(ctx: ToolContext, params: MetricParams, period: Period, opts: dict[s
             src: str) -> bool:
     """Whether the keys kept at load are this question's: the current deals (no split,
     filter or row scope: no labels), the default key level and timing window, buckets that
-    are whole fiscal quarters ended by the as-of date (one quarter, or a quarterly trend; no
-    comparison), no ledger entry of a deal dated after the as-of date (which decides how a
-    deal is keyed), and the table current (opp_facts, its definition, the ledger)."""
-    if (src != "opp_facts" or _labelled(params) or params.compare
-            or params.time_grain not in (None, "quarter") or opts["key_level"] != "auto"
-            or opts["timing_window_days"] != 0 or period.end > ctx.as_of):
-        return False
-    cal = ctx.settings.calendar
-    first, last = cal.bucket(period.start, "quarter"), cal.bucket(period.end, "quarter")
-    if (period.start, period.end) != (first.start, last.end) or (
-            params.time_grain is None and first.start != last.start):
+    are whole fiscal quarters ended by the as-of date, no ledger entry of a deal dated after
+    the as-of date (which decides how a deal is keyed), and the table current (opp_facts, its
+    definition, the ledger)."""
+    if (src != "opp_facts" or _labelled(params) or opts["key_level"] != "auto"
+            or opts["timing_window_days"] != 0 or not whole_quarters(ctx, params, period)):
         return False
     if TABLE not in ctx.memo:  # once per connection, as the history tables' stamps
         ctx.memo[TABLE] = recon_keys(ctx.con)

@@ -1,8 +1,11 @@
-"""Revenue reconciliation from the keys kept at load (recon_quarter_keys) answers exactly as
-the statement over the deals and the ledger: whole quarters and quarterly trends read the
-table; every other question (a split, a filter, a partial or non-quarter period, a comparison,
-other options, an as-of date before a deal's ledger entry, a changed ledger) runs the statement
-as before, and a rep is refused either way."""
+"""What is kept per fiscal quarter at load answers exactly as the statements it stands for.
+
+Revenue reconciliation from its keys (recon_quarter_keys): whole quarters and quarterly trends
+read the table; every other question (a split, a filter, a partial or non-quarter period, a
+comparison, other options, an as-of date before a deal's ledger entry, a changed ledger) runs
+the statement as before, and a rep is refused either way. Technology adoption from its usage
+(usage_quarter_days): whole quarters and quarterly trends with any split, filter, measure,
+threshold and a rep's scope read it; other event types, periods or changed events do not."""
 
 from __future__ import annotations
 
@@ -197,6 +200,112 @@ def test_a_changed_ledger_is_not_read_until_a_writer_rebuilds_the_keys(wh, tmp_p
     assert recon_keys(ro)[0]
     again, live = _both(ro, MetricParams(period=PeriodParam.of(q)), monkeypatch)
     assert "recon_quarter_keys" in again.sql
+    _same(again, live)
+    _same(again, kept)
+    ro.close()
+
+
+ADOPTION = "technology_adoption"
+
+
+def _adoption(con, params: MetricParams, monkeypatch, requester=None
+              ) -> tuple[MetricResult, MetricResult]:
+    from tools.metrics.technology import adoption
+
+    kept = run_tool(_ctx(con, requester=requester), ADOPTION, params)
+    with monkeypatch.context() as m:
+        m.setattr(adoption, "_kept", lambda *a: False)
+        live = run_tool(_ctx(con, requester=requester), ADOPTION, params)
+    assert "usage_quarter_days" not in live.sql
+    return kept, live
+
+
+def test_adoption_reads_the_kept_usage_for_whole_quarters_whatever_the_split(wh, monkeypatch):
+    cal = wh.settings.calendar
+    quarters = _quarters(wh.con)
+    q = quarters[-1]
+    empty = cal.bucket(date(2021, 3, 1), "quarter")
+    tool = wh.con.execute("select min(tool_name) from license_assignments").fetchone()[0]
+    team = wh.con.execute("select min(team) from v_reps where team is not null").fetchone()[0]
+    region = wh.con.execute("select min(region) from v_reps where region is not null"
+                            ).fetchone()[0]
+    span = PeriodParam.of(Period(quarters[0].start, q.end, "span"))
+    cases = [({}, None), ({"period": PeriodParam.of(empty)}, None),
+             ({"period": span, "time_grain": "quarter"}, None),
+             ({"period": PeriodParam.of(Period(empty.start, q.end, "long")),
+               "time_grain": "quarter"}, None),
+             ({"group_by": [Dimension.tool]}, None),
+             ({"group_by": [Dimension.team, Dimension.tool]}, None),
+             ({"filters": [Filter(dimension=Dimension.tool, values=[tool])]}, None),
+             ({"filters": [Filter(dimension=Dimension.team, values=[team])]}, None),
+             ({"filters": [Filter(dimension=Dimension.region, values=[region])],
+               "period": span, "time_grain": "quarter"}, None),
+             ({"measure": "seat_utilization", "group_by": [Dimension.tool]}, None),
+             ({"measure": "idle_cost", "group_by": [Dimension.tool]}, None),
+             ({"options": {"min_active_days": 5}}, None),
+             ({"options": {"min_assigned_share": 0.9}}, None),
+             ({"options": {"event_types": "email_sent, record_create,record_update,"
+                                         "activity_logged,report_run"}}, None),
+             ({}, "rep"), ({"group_by": [Dimension.tool]}, "rep"),
+             ({"period": span, "time_grain": "quarter"}, "rep")]
+    for case, who in cases:
+        case = dict(case)
+        params = MetricParams(period=case.pop("period", PeriodParam.of(q)), **case)
+        requester = TOKENS[who][1].requester() if who else None
+        kept, live = _adoption(wh.cursor(), params, monkeypatch, requester)
+        assert "usage_quarter_days" in kept.sql, case
+        _same(kept, live)
+        if case.get("period") is None and params.period != PeriodParam.of(empty):
+            assert kept.rows and kept.n_records > 0, case  # something was compared
+
+
+def test_adoption_runs_the_statement_otherwise(wh, monkeypatch):
+    cal = wh.settings.calendar
+    q = _quarters(wh.con)[-1]
+    cases = [{"options": {"event_types": "email_sent"}},
+             {"options": {"event_types": "login"}},
+             {"time_grain": "month"}, {"compare": "previous_period"},
+             {"compare": "previous_year", "group_by": [Dimension.tool]},
+             {"period": PeriodParam.of(cal.bucket(END, "quarter"))},
+             {"period": PeriodParam.of(Period(q.start, q.end - timedelta(days=1), "part"))},
+             {"period": PeriodParam.of(Period(cal.previous(q, "quarter").start, q.end, "two"))},
+             {"all_time": True}]
+    for case in cases:
+        case = dict(case)
+        params = MetricParams(period=case.pop("period", None if case.get("all_time")
+                                              else PeriodParam.of(q)), **case)
+        kept, live = _adoption(wh.cursor(), params, monkeypatch)
+        assert "usage_quarter_days" not in kept.sql, case
+        _same(kept, live)
+
+
+def test_changed_usage_events_are_not_read_until_a_writer_rebuilds(wh, tmp_path,
+                                                                 tmp_path_factory, monkeypatch):
+    from tools.warehouse.facts import usage_days
+
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(tmp_path_factory.getbasetemp() / "area_metrics_demo.duckdb", path)
+    q = _quarters(wh.con)[-1]
+    params = MetricParams(period=PeriodParam.of(q), group_by=[Dimension.tool])
+    raw = duckdb.connect(str(path))  # events written outside a load: one tool's people only
+    raw.execute("delete from usage_events where occurred_at >= $s and occurred_at < $e "  # log in
+                "and event_type <> 'login' and tool_name = (select min(tool_name) "
+                "from usage_events)", {"s": q.start, "e": q.end + timedelta(days=1)})
+    raw.close()
+    ro = open_analytics(path)
+    assert not usage_days(ro)
+    kept, live = _adoption(ro, params, monkeypatch)
+    assert "usage_quarter_days" not in kept.sql
+    _same(kept, live)
+    before = run_tool(_ctx(wh.cursor()), ADOPTION, params)
+    assert kept.rows != before.rows  # the change shows
+    ro.close()
+    with writable(path):
+        pass
+    ro = open_analytics(path)
+    assert usage_days(ro)
+    again, live = _adoption(ro, params, monkeypatch)
+    assert "usage_quarter_days" in again.sql
     _same(again, live)
     _same(again, kept)
     ro.close()
