@@ -1,7 +1,9 @@
 """opp_facts: every opportunity's current state with all labels resolved, materialized
 (with entity_values, the names questions can use, and the history for past states:
-opp_history_spans, each deal's state per validity span, opp_stage_visits, and the stage
-benchmark opp_won_stage_days).
+opp_history_spans, each deal's state per validity span, opp_stage_visits, the stage
+benchmark opp_won_stage_days and the open deals' last span and visit opp_open_now; and, from
+sources this fingerprint does not cover, the tables kept per fiscal quarter for the
+dashboard's cold page: tools.warehouse.recon, tools.warehouse.usage).
 
 The live view v_opps joins ten tables; at 10M opportunities that costs ~0.7 s a question,
 the flat table answers the same in ~40 ms. Writers (demo, import, schema upgrades) rebuild it

@@ -92,6 +92,7 @@ BENCHMARK = """  select v.visit_stage as current_stage, quantile_cont({done}, 0.
   where v.exited_at <= {ts} and not v.visit_closed
   group by 1"""
 KEPT_BENCHMARK = "  select current_stage, won_p75_days from opp_won_stage_days"
+"""The benchmark as kept at load: used with the current deals once every visit had ended."""
 OPEN_NOW = """pushes as (
   select opportunity_id, pushes, max_amount from opp_open_now
 ), steps as (
@@ -104,7 +105,6 @@ OPEN_NOW = """pushes as (
 )"""
 """KEPT from the open deals' last span and visit (opp_open_now): the ones holding ts when no
 open deal changed after ts (`_settled`)."""
-"""The benchmark as kept at load: used with the current deals once every visit had ended."""
 
 FLAGS = """flags as (
   select d.*, coalesce(p.pushes, 0) as pushes, b.won_p75_days, t.age as stage_days,
