@@ -570,14 +570,17 @@ class Dashboard:
                  fp: Any, panels: bool = True) -> Page:
         settings = self.warehouse.settings
         period = resolve_period(filters.period, as_of, settings.calendar)
-        if panels:
-            with ThreadPoolExecutor(max_workers=self.workers) as pool:
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            # the headline strip beside the panels, not after them
+            strip = pool.submit(lambda: self._kpis(self._runner(requester, as_of, filters,
+                                                                period)))
+            if panels:
                 done = list(pool.map(lambda spec: self._panel(
                     spec, filters, as_of, requester, period), PANELS))
-        else:
-            done = [Panel(key=k, title=t, tools=[], wide=w, pending=True)
-                    for k, t, _, w in PANELS]
-        kpis = self._kpis(self._runner(requester, as_of, filters, period))
+            else:
+                done = [Panel(key=k, title=t, tools=[], wide=w, pending=True)
+                        for k, t, _, w in PANELS]
+            kpis = strip.result()
         return Page(company=settings.company_name, as_of=str(as_of),
                     currency=settings.corporate_currency, filters=filters,
                     choices=self.choices(), kpis=kpis, panels=done,

@@ -194,13 +194,16 @@ LEDGER_SPAN = """
 
 def full_statements(monkeypatch) -> None:
     """Put back the statements the faster ones replaced: reconciliation with its label joins
-    over every deal, the whole ledger to the as-of date keyed before it is cut to the buckets,
+    over every deal (never from what is kept at load: tests/test_kept_quarters.py), the whole
+    ledger to the as-of date keyed before it is cut to the buckets,
     and the ledger's deals taken from its keys; adoption's active days as a DISTINCT count
     with a FILTER."""
     from tools.metrics.operations import reconciliation
     from tools.metrics.technology import adoption
 
     monkeypatch.setattr(reconciliation, "_labelled", lambda params: True)
+    monkeypatch.setattr(reconciliation, "_stored", lambda *a: False)  # the keys kept at load
+    monkeypatch.setattr(adoption, "_kept", lambda *a: False)  # and the usage kept at load
     recon = reconciliation.RECON_SQL
     assert "(select opportunity_id from ledger_ids)" in recon and LEDGER_SPAN in recon
     monkeypatch.setattr(reconciliation, "RECON_SQL", recon.replace(

@@ -14,7 +14,8 @@ import duckdb
 RESERVED = frozenset(
     {"import_runs", "import_rejects", "company_settings", "schema_version", "dq_results",
      "dq_rules", "dq_runs", "dq_table_results", "dq_rule_results", "dq_load_check",
-     "opp_history_spans", "opp_stage_visits", "opp_won_stage_days"}
+     "opp_history_spans", "opp_stage_visits", "opp_won_stage_days", "opp_open_now",
+     "recon_quarter_keys", "usage_quarter_days"}
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -19,8 +20,13 @@ from tools.quality.catalog import KINDS, Accuracy, Catalog, Rule, RuleError, Tab
 BUILTIN = resources.files(__package__).joinpath("rules.toml").read_text("utf-8")
 
 
+@lru_cache(maxsize=16)
 def load_catalog(overrides: str | None = None) -> Catalog:
-    """Return the built-in catalog with a user rules file (TOML text) applied."""
+    """Return the built-in catalog with a user rules file (TOML text) applied.
+
+    Kept per rules text (a Catalog is frozen and read only): the dashboard's data-quality
+    panels and scorecard asked for the one in effect four times a page, each parsing the TOML
+    anew."""
     base = tomllib.loads(BUILTIN)
     try:
         user = tomllib.loads(overrides) if overrides else {}

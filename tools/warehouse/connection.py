@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from tools.warehouse.facts import facts_current, refresh_facts
+from tools.warehouse.facts import facts_current, kept_current, refresh_facts, refresh_kept
 from tools.warehouse.migrations import LATEST_VERSION, migrate, schema_version, views_current
 from tools.warehouse.resources import apply_limits
 
@@ -56,6 +56,8 @@ def writable(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
         if not facts_current(con):
             refresh_facts(con)
+        elif not kept_current(con):  # only the ledger or the usage changed: those alone
+            refresh_kept(con)
     finally:
         con.close()
 

@@ -1,7 +1,9 @@
 """opp_facts: every opportunity's current state with all labels resolved, materialized
 (with entity_values, the names questions can use, and the history for past states:
-opp_history_spans, each deal's state per validity span, opp_stage_visits, and the stage
-benchmark opp_won_stage_days).
+opp_history_spans, each deal's state per validity span, opp_stage_visits, the stage
+benchmark opp_won_stage_days and the open deals' last span and visit opp_open_now; and, from
+sources this fingerprint does not cover, the tables kept per fiscal quarter for the
+dashboard's cold page: tools.warehouse.recon, tools.warehouse.usage).
 
 The live view v_opps joins ten tables; at 10M opportunities that costs ~0.7 s a question,
 the flat table answers the same in ~40 ms. Writers (demo, import, schema upgrades) rebuild it
@@ -12,10 +14,15 @@ otherwise read the live view, so a stale table is never used for an answer.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 import duckdb
 
 from tools.warehouse.migrations import VIEWS_CHECKSUM
+from tools.warehouse.recon import BUILD_SQL as RECON_KEYS_BUILD
+from tools.warehouse.recon import build_recon_keys, recon_keys_state
+from tools.warehouse.usage import BUILD_SQL as USAGE_DAYS_BUILD
+from tools.warehouse.usage import build_usage_days, usage_days_current
 
 SMALL_TABLES = ("company_settings", "opportunity_stages", "fx_rates", "users", "teams",
                 "territories", "territory_user_assignments", "products")
@@ -66,6 +73,31 @@ def refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("insert or replace into schema_objects select $n, checksum || $v, "
                     "applied_at from schema_objects where name = 'opp_facts'",
                     {"n": name, "v": _version(built)})
+    refresh_kept(con)
+
+
+def refresh_kept(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the tables kept from sources the facts' fingerprint does not see (the
+    reconciliation's keys, tools.warehouse.recon; adoption's usage, tools.warehouse.usage):
+    part of refresh_facts, and on their own when only those sources changed."""
+    build_recon_keys(con, _version(RECON_KEYS_BUILD))
+    build_usage_days(con, _version(USAGE_DAYS_BUILD))
+
+
+def kept_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether every table refresh_kept builds is current."""
+    return recon_keys(con)[0] and usage_days(con)
+
+
+def usage_days(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether usage_quarter_days is current (tools.warehouse.usage)."""
+    return usage_days_current(con, _version(USAGE_DAYS_BUILD))
+
+
+def recon_keys(con: duckdb.DuckDBPyConnection) -> tuple[bool, date | None]:
+    """(whether recon_quarter_keys is current, the ledger's last posting date of a deal's
+    entry): tools.warehouse.recon.recon_keys_state for this definition."""
+    return recon_keys_state(con, _version(RECON_KEYS_BUILD))
 
 
 FACTS_SQL = "create or replace table opp_facts as select * from v_opps order by status, close_date"
@@ -197,8 +229,22 @@ of each stage among the deals won now. It is the benchmark as of any moment ever
 ended by (the latest exit), with the current deals: the dashboard's as-of date
 (tools.metrics.movement.risk)."""
 
+OPEN_NOW_SQL = """create or replace table opp_open_now as
+select o.opportunity_id, s.valid_from, s.pushes, s.max_amount, v.entered_at, v.visit_stage,
+       v.visit_closed, v.regressed
+from opp_facts o
+join opp_history_spans s on s.opportunity_id = o.opportunity_id
+ and s.valid_to = 'infinity'::timestamp
+left join opp_stage_visits v on v.opportunity_id = o.opportunity_id and v.exited_at is null
+where o.status = 'open'
+order by o.opportunity_id"""
+"""Each deal open now with its last span (the one never ended: its risk counters) and its
+last stage visit (the one never exited; none without stage history): what deal risk reads
+of the history at any moment after the open deals' last change (tools.metrics.movement.risk),
+a table of the open deals instead of every deal's current span and visit."""
+
 DERIVED_HISTORY = {"opp_history_spans": SPANS_SQL, "opp_stage_visits": VISITS_SQL,
-                   "opp_won_stage_days": WON_DAYS_SQL}
+                   "opp_won_stage_days": WON_DAYS_SQL, "opp_open_now": OPEN_NOW_SQL}
 """Tables derived from opportunity_history with opp_facts, in build order (stamped with its
 build and their definition)."""
 

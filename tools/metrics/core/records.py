@@ -105,6 +105,18 @@ def measure_of(params: MetricParams, measures: tuple[str, ...], tool: str) -> st
     return headline_column(params, {m: m for m in measures}, tool)
 
 
+def whole_quarters(ctx: ToolContext, params: MetricParams, period: Period) -> bool:
+    """Whether a run's buckets are whole fiscal quarters ended by the as-of date (one quarter,
+    or a quarterly trend over whole quarters; no comparison): the buckets of the tables kept
+    per quarter at load (tools.warehouse.recon, tools.warehouse.usage)."""
+    if params.compare or params.time_grain not in (None, "quarter") or period.end > ctx.as_of:
+        return False
+    cal = ctx.settings.calendar
+    first, last = cal.bucket(period.start, "quarter"), cal.bucket(period.end, "quarter")
+    return (period.start, period.end) == (first.start, last.end) and (
+        params.time_grain is not None or first.start == last.start)
+
+
 def for_period(run: Callable[[ToolContext, MetricParams], MetricResult], ctx: ToolContext,
                period: Period, **params: Any) -> MetricResult:
     """Run a tool for one period with no breakdown: the scorecard's headline number."""

@@ -93,6 +93,18 @@ BENCHMARK = """  select v.visit_stage as current_stage, quantile_cont({done}, 0.
   group by 1"""
 KEPT_BENCHMARK = "  select current_stage, won_p75_days from opp_won_stage_days"
 """The benchmark as kept at load: used with the current deals once every visit had ended."""
+OPEN_NOW = """pushes as (
+  select opportunity_id, pushes, max_amount from opp_open_now
+), steps as (
+  select opportunity_id, regressed,
+         case when not visit_closed then {age} end as age, visit_stage as current_stage
+  from opp_open_now
+  where entered_at is not null
+), benchmark as (
+{benchmark}
+)"""
+"""KEPT from the open deals' last span and visit (opp_open_now): the ones holding ts when no
+open deal changed after ts (`_settled`)."""
 
 FLAGS = """flags as (
   select d.*, coalesce(p.pushes, 0) as pushes, b.won_p75_days, t.age as stage_days,
@@ -155,8 +167,11 @@ def deal_risk(ctx: ToolContext, params: MetricParams) -> MetricResult:
     if snapshots.spans(ctx) and materialized(ctx, "opp_stage_visits"):
         benchmark = KEPT_BENCHMARK if _ended(ctx, src) else BENCHMARK.format(
             done=done, src=src, ts=ts)
-        history = [scored, KEPT.format(ts=ts, holds=snapshots.holds(ts), age=age,
-                                       benchmark=benchmark)]
+        if _settled(ctx, src):
+            history = [OPEN_NOW.format(age=age, benchmark=benchmark)]
+        else:
+            history = [scored, KEPT.format(ts=ts, holds=snapshots.holds(ts), age=age,
+                                           benchmark=benchmark)]
     else:
         history = [scored, visits_cte(ts, "select opportunity_id from scored_ids", ctx),
                    HISTORY.format(ts=ts, src=src, age=age, done=done)]
@@ -192,6 +207,20 @@ def _ended(ctx: ToolContext, src: str) -> bool:
         row = ctx.con.execute("select max(exited_at) from opp_stage_visits").fetchone()
         ctx.memo["last_visit_exit"] = row[0] if row else None
     last = ctx.memo["last_visit_exit"]
+    return last is None or last <= end_of(ctx.as_of)
+
+
+def _settled(ctx: ToolContext, src: str) -> bool:
+    """Whether opp_open_now holds the open deals' history as of the as-of date: scored on the
+    current deals, kept with this opp_facts, and no open deal's last span or visit began after
+    it (asked once per connection)."""
+    if src != "opp_facts" or not materialized(ctx, "opp_open_now"):
+        return False
+    if "open_now_last_change" not in ctx.memo:
+        row = ctx.con.execute("select max(greatest(valid_from, coalesce(entered_at, valid_from)))"
+                              " from opp_open_now").fetchone()
+        ctx.memo["open_now_last_change"] = row[0] if row else None
+    last = ctx.memo["open_now_last_change"]
     return last is None or last <= end_of(ctx.as_of)
 
 

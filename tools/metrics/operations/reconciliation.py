@@ -8,14 +8,18 @@ opportunity or account lists the discrepancies, largest first.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, ToolInputError
 from tools.fiscal import Period
 from tools.metrics.core.frame import RecordSpec
 from tools.metrics.core.options import Option, read_options
-from tools.metrics.core.records import finish, for_period, for_quarters, start
+from tools.metrics.core.records import finish, for_period, for_quarters, start, whole_quarters
 from tools.metrics.core.spec import source
 from tools.metrics.core.warnings import count_warning
 from tools.query import column
+from tools.warehouse.facts import recon_keys
+from tools.warehouse.recon import RECON_KEYS_SQL, TABLE
 
 RECON_MEASURES = ("accuracy", "aggregate", "match_rate", "discrepancy")
 RECON_DIMS = (Dimension.opportunity, Dimension.account, Dimension.region, Dimension.segment,
@@ -24,70 +28,19 @@ OPTIONS = {"key_level": Option(str, "auto", choices=("auto", "opportunity", "acc
            "timing_window_days": Option(int, 0, 0, 365),
            "abs_tolerance": Option(float, 1.0, 0, 1e9), "rel_tolerance": Option(float, 0.005, 0, 1)}
 
-RECON_SQL = """opps as (select * from {src}{won_only}),
-won as (select opportunity_id from opps where status = 'won'),
-ledger_ids as (
-  select opportunity_id from ledger_entries
-  where opportunity_id is not null and {level} <> 'account_month'
-    and document_type in ('invoice', 'credit_memo', 'booking') and posting_date <= {as_of}
-),
-ledger as (
-  select e.*, date_trunc('month', e.posting_date) as month,
-         e.amount / case when e.currency_code is null or e.currency_code = {corp} then 1
-                         else fx.units_per_corporate end as amount_corp,
-         case when e.opportunity_id is not null and {level} <> 'account_month'
-              then 'O:' || e.opportunity_id
-              else 'A:' || coalesce(e.account_id, '?') || ':' || strftime(e.posting_date, '%Y-%m')
-              end as key
-  from ledger_entries e
-  left join fx_rates fx on fx.currency_code = e.currency_code
-   and e.posting_date >= fx.start_date
-   and (fx.next_start_date is null or e.posting_date < fx.next_start_date)
-  where e.document_type in ('invoice', 'credit_memo', 'booking') and e.posting_date <= {as_of}
-    and e.posting_date >= (select min(b_start) from buckets)
-    and e.posting_date <= (select max(b_end) from buckets) + {window}
-),
-crm as (
-  select b.tag, b.bucket_start, b.b_start, b.b_end, o.opportunity_id, o.account_id,
-         date_trunc('month', o.close_date) as month, coalesce(o.amount_corp, 0) as amount_corp,
-         case when {level} = 'opportunity' or ({level} = 'auto' and o.opportunity_id in
-                   (select opportunity_id from ledger_ids))
-              then 'O:' || o.opportunity_id
-              else 'A:' || coalesce(o.account_id, '?') || ':' || strftime(o.close_date, '%Y-%m')
-              end as key
-  from buckets b join opps o on o.status = 'won' and o.close_date between b.b_start and b.b_end
-),
-ledger_in as (
-  select c.tag, c.bucket_start, e.* from ledger e
-  join (select distinct tag, bucket_start, b_start, b_end, key from crm where key like 'O:%') c
-    on c.key = e.key and e.posting_date between c.b_start and c.b_end + {window}
-  union all
-  select b.tag, b.bucket_start, e.* from buckets b
-  join ledger e on e.posting_date between b.b_start and b.b_end
-  where e.key like 'A:%' or e.opportunity_id not in (select opportunity_id from won)
-),
-keys as (
-  select coalesce(c.tag, l.tag) as tag, bucket_start, key,
-         coalesce(c.crm, 0) as crm, coalesce(l.ledger, 0) as ledger,
-         coalesce(c.opp_id, l.opp_id) as opp_id, coalesce(c.account_id, l.account_id) as account_id,
-         coalesce(c.month, l.month) as month, coalesce(l.fx_missing, 0) as fx_missing, c.deals,
-         c.key is not null as in_crm, l.key is not null as in_ledger
-  from (select tag, bucket_start, key, sum(amount_corp) as crm, any_value(month) as month,
-               any_value(opportunity_id) filter (where key like 'O:%') as opp_id,
-               any_value(account_id) as account_id,
-               string_agg(opportunity_id, ', ' order by opportunity_id) as deals
-        from crm group by all) c
-  full join (select tag, bucket_start, key, sum(amount_corp) as ledger, any_value(month) as month,
-                    any_value(opportunity_id) filter (where key like 'O:%') as opp_id,
-                    any_value(account_id) as account_id,
-                    count(*) filter (where amount_corp is null) as fx_missing
-             from ledger_in group by all) l using (bucket_start, key)
-),
+R_SQL = """,
 r as (
   select k.*, k.crm - k.ledger as diff, abs(k.crm - k.ledger) as abs_diff,
          abs(k.crm - k.ledger) <= greatest({abs_tol}, {rel_tol} * abs(k.ledger)) as matched{labels}
   from keys k{label_joins}
 )"""
+RECON_SQL = RECON_KEYS_SQL + R_SQL
+"""The keys of each bucket computed from the deals and the ledger, then matched."""
+STORED_SQL = f"""keys as (
+  select b.tag, k.* from buckets b join {TABLE} k on k.bucket_start = b.bucket_start
+)""" + R_SQL
+"""The same from the keys kept at load (tools.warehouse.recon), when they are this question's
+(`_stored`)."""
 LABELS = """,
          case when k.opp_id is not null then coalesce(o.opportunity, k.opp_id) || ' (' || k.opp_id
                    || ')'
@@ -161,19 +114,39 @@ def revenue_reporting_accuracy(ctx: ToolContext, params: MetricParams) -> Metric
     frame = start(ctx, params, spec, "quarter")
     q = frame.q
     labelled = _labelled(params)
-    sql = RECON_SQL.format(
-        src=source(ctx, q), won_only="" if labelled else " where status = 'won'",
-        labels=LABELS if labelled else "", label_joins=LABEL_JOINS if labelled else "",
-        corp=q.bind("corp", ctx.settings.corporate_currency),
-        level=q.bind("key_level", opts["key_level"]), as_of=frame.as_of,
-        window=q.bind("timing_window_days", opts["timing_window_days"]),
-        abs_tol=q.bind("abs_tolerance", opts["abs_tolerance"]),
-        rel_tol=q.bind("rel_tolerance", opts["rel_tolerance"]))
+    src = source(ctx, q)
+    tolerances = {"abs_tol": q.bind("abs_tolerance", opts["abs_tolerance"]),
+                  "rel_tol": q.bind("rel_tolerance", opts["rel_tolerance"])}
+    if _stored(ctx, params, frame.period, opts, src):
+        sql = STORED_SQL.format(labels="", label_joins="", **tolerances)
+    else:
+        sql = RECON_SQL.format(
+            src=src, won_only="" if labelled else " where status = 'won'",
+            labels=LABELS if labelled else "", label_joins=LABEL_JOINS if labelled else "",
+            corp=q.bind("corp", ctx.settings.corporate_currency),
+            level=q.bind("key_level", opts["key_level"]), as_of=frame.as_of,
+            window=q.bind("timing_window_days", opts["timing_window_days"]), **tolerances)
     result = finish(frame, sql)
     count_warning(result, "ledger_without_fx", "MISSING_FX", (
         "ledger entries have no exchange rate for their posting date; they are left out of "
         "the ledger side"))
     return result
+
+
+def _stored(ctx: ToolContext, params: MetricParams, period: Period, opts: dict[str, Any],
+            src: str) -> bool:
+    """Whether the keys kept at load are this question's: the current deals (no split,
+    filter or row scope: no labels), the default key level and timing window, buckets that
+    are whole fiscal quarters ended by the as-of date, no ledger entry of a deal dated after
+    the as-of date (which decides how a deal is keyed), and the table current (opp_facts, its
+    definition, the ledger)."""
+    if (src != "opp_facts" or _labelled(params) or opts["key_level"] != "auto"
+            or opts["timing_window_days"] != 0 or not whole_quarters(ctx, params, period)):
+        return False
+    if TABLE not in ctx.memo:  # once per connection, as the history tables' stamps
+        ctx.memo[TABLE] = recon_keys(ctx.con)
+    current, last_posting = ctx.memo[TABLE]
+    return bool(current) and (last_posting is None or last_posting <= ctx.as_of)
 
 
 def _labelled(params: MetricParams) -> bool:

@@ -26,17 +26,22 @@ from tools.metrics.core.records import (
     for_quarters,
     measure_of,
     start,
+    whole_quarters,
 )
 from tools.query import column
+from tools.warehouse.facts import usage_days
+from tools.warehouse.usage import EVENT_TYPES as DEFAULT_TYPES
+from tools.warehouse.usage import TABLE as USAGE_TABLE
+from tools.warehouse.usage import USAGE_SQL
 
 MEASURES = ("adoption", "seat_utilization", "idle_cost")
 DIMS = (Dimension.tool, Dimension.team, Dimension.manager, Dimension.region, Dimension.rep,
         Dimension.territory)
-EVENT_TYPES = "record_create,record_update,activity_logged,report_run,email_sent"
+EVENT_TYPES = ",".join(DEFAULT_TYPES)
 OPTIONS = {"min_assigned_share": Option(float, 0.5, 0, 1),
            "min_active_days": Option(int, 1, 0, 366), "event_types": Option(str, EVENT_TYPES)}
 
-ADOPTION_SQL = """assigned as (
+ADOPTION_HEAD = """assigned as (
   select b.tag, b.bucket_start, b.b_start, b.b_end, a.tool_name, a.user_id,
          least(sum(date_diff('day', greatest(coalesce(a.assigned_from, b.b_start), b.b_start),
                              least(coalesce(a.assigned_to, b.b_end), b.b_end)) + 1),
@@ -51,19 +56,8 @@ licensed as (
   select s.* from assigned s left join users u using (user_id)
   where coalesce(u.is_human, true)
     and s.assigned_days >= {share} * (date_diff('day', s.b_start, s.b_end) + 1)
-),
-usage as (
-  select b.bucket_start, e.tool_name, e.user_id,
-         coalesce(bit_count(bitstring_agg(
-           case when list_contains({types}, e.event_type)
-                then date_diff('day', b.b_start, cast(e.occurred_at as date)) end,
-           0, {last_day})), 0) as active_days,
-         count(*) filter (where e.event_type = 'login') as logins
-  from buckets b join usage_events e on cast(e.occurred_at as date) between b.b_start and b.b_end
-  where e.occurred_at < {cutoff}
-  group by all
-),
-terms as (
+)"""
+ADOPTION_TAIL = """terms as (
   select b.bucket_start, t.tool_name, t.license_type,
          arg_max(t.seats_purchased, t.period_start) as seats,
          arg_max(t.cost_per_seat * (date_diff('day', b.b_start, b.b_end) + 1)
@@ -90,11 +84,14 @@ r as (
   left join seats s using (bucket_start, tool_name)
   left join v_reps v using (user_id)
 )"""
-"""Active days are the distinct qualifying days, counted as the bits set in a bitstring of the
-bucket's days (day i of the bucket = bit i): a plain aggregate, where count(DISTINCT ...)
-made DuckDB materialize every event row for a second hash aggregate (BENCHMARKS.md, the
-scorecard). `last_day` bounds the index by the longest bucket (a wrong bound is an error,
-never a wrong count)."""
+ADOPTION_SQL = ADOPTION_HEAD + ",\n" + USAGE_SQL + ",\n" + ADOPTION_TAIL
+"""The licensed users of each bucket, their usage (tools.warehouse.usage) and seats."""
+KEPT_SQL = (ADOPTION_HEAD + f""",
+usage as (
+  select u.* from buckets b join {USAGE_TABLE} u using (bucket_start)
+),
+""" + ADOPTION_TAIL)
+"""The same with the usage kept at load, when it is this question's (`_kept`)."""
 
 USERS = "count(user_id)"
 COLUMNS = (
@@ -145,12 +142,24 @@ def technology_adoption(ctx: ToolContext, params: MetricParams) -> MetricResult:
     q = frame.q
     periods = [frame.period] + ([comparison_period(ctx, frame.period, params.compare)]
                                 if params.compare else [])
-    sql = ADOPTION_SQL.format(share=q.bind("min_assigned_share", share),
-                              min_days=q.bind("min_active_days", min_days),
-                              types=q.bind("event_types", types), cutoff=frame.cutoff,
-                              last_day=q.bind("last_day", max(
-                                  (p.end - p.start).days for p in periods)))
+    sql = (KEPT_SQL if _kept(ctx, params, frame.period, types) else ADOPTION_SQL).format(
+        share=q.bind("min_assigned_share", share), min_days=q.bind("min_active_days", min_days),
+        types=q.bind("event_types", types), cutoff=frame.cutoff,
+        last_day=q.bind("last_day", max((p.end - p.start).days for p in periods)))
     return finish(frame, sql)
+
+
+def _kept(ctx: ToolContext, params: MetricParams, period: Period, types: list[str]) -> bool:
+    """Whether the usage kept at load is this question's: whole quarters ended by the as-of
+    date, the default event types, and the table current with the current opp_facts (so with
+    the calendar as it is; asked once per connection). Splits, filters and a row scope apply
+    to the licensed users, after the usage."""
+    if not (ctx.facts and whole_quarters(ctx, params, period)) \
+            or set(types) != set(DEFAULT_TYPES):
+        return False
+    if USAGE_TABLE not in ctx.memo:
+        ctx.memo[USAGE_TABLE] = usage_days(ctx.con)
+    return bool(ctx.memo[USAGE_TABLE])
 
 
 def adoption_rate_value(ctx: ToolContext, period: Period) -> MetricResult:
