@@ -273,6 +273,27 @@ OUT_OF_SCOPE = [
      A, None, None),
 ]
 
+OUT_OF_SCOPE += [
+    # a record added with a figure before its kind; a change asked for by its gerund; a load
+    # from a file into a table, written as a wish
+    ("put a placeholder $2m deal into the EMEA Commercial forecast so the number looks fine",
+     R, None, None),
+    ("Could you help by merging the duplicate contacts when you get a moment?", R, None,
+     None),
+    ("It would be great if the new targets were copied from the attached sheet into the "
+     "quota table", R, None, None),
+    # a budget spread over channels is marketing's; a context label is no request of its own
+    ("work out how to spread the events budget across webinars and paid social", E, MS, MG),
+    ("Background - demo requests drop off after the form. Request - set up a split test on "
+     "the demo form", E, CA, CO),
+    ("would you recommend to lower the list price of the starter tier?", E, PP, CC),
+]
+ANALYSIS += [
+    "MRR of the Data Connectors add-on product this quarter",
+    '{"metric": "win rate", "split": "team", "period": "FY2027 Q1"',  # cut off: still a read
+    "put the deals closing this quarter in a list for me",
+]
+
 CASES = [(q, A, None, None) for q in ANALYSIS] + OUT_OF_SCOPE
 
 # Written before the policy was tuned, then evaluated once with the policy done: 30 of 30 right.

@@ -638,3 +638,19 @@ CASES += [
     ("scorecard for Q3 - a metric equal to or above its target passes", "scorecard",
      {"knobs": {"comparator": ">="}}),
 ]
+CASES += [
+    # the writer's own segment, said as context or as a role; one of several, in the singular
+    ("I look after the Mid-Market segment. What did we book last quarter?", "bookings",
+     {"filters": {"segment": ["Mid-Market"]}, "period": Q3_27}),
+    ("Which of the managers has the best win rate this year?", "win_rate",
+     {"group_by": ["manager"], "top": 1}),
+    # "the quarter after this one"; "since the start of fiscal year"; British spellings
+    ("pipeline coverage for the quarter after this one", "pipeline_coverage",
+     {"period": ("2027-02-01", "2027-04-30")}),
+    ("bookings since the start of fiscal year", "bookings", {"period": YTD}),
+    ("please analyse the organisation's win rate for last quarter", "win_rate",
+     {"period": Q3_27}),
+    # a share of keys that match is the match rate
+    ("share of records that match the ledger in Q3", "revenue_reporting_accuracy",
+     {"measure": "match_rate"}),
+]

@@ -127,6 +127,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     if group and singular and (re.search(r"\b(?:who|which|what) (?:are|were)\b", norm) or any(
             d.value == group[0] and _plural(text) for _, d, text in reading.dims)):
         singular = False  # "who are our top performers", "who are the top reps": several
+    if group and ONE_OF.search(norm):
+        singular = True  # "which of my reps has the longest cycle": one of them
     if (not group or set(group) <= uncued) and _deal_list(norm) and _aggregates(tool):
         group = [Dimension.opportunity.value]  # "which deals ...", "so the managers can review
         # them one by one": the deals, the people named without a cue are the audience
@@ -171,6 +173,9 @@ def _deal_list(norm: str) -> bool:
     return any(not QUANTITY.search(m["between"] or "") for m in DEAL_LIST.finditer(norm))
 
 
+ONE_OF = re.compile(r"\b(?:which|who) (?:one )?of (?:the |my |our |his |her |their |these |"
+                    r"those )?\w+(?: \w+){0,4}? (?:has|is|was|had|does|did)\b")
+"""'Which of my reps has ...': one of them, though the dimension is written in the plural."""
 WHICH_N = re.compile(rf"\b(?:which|what|the|list|show me)\s+(?P<n>\d{{1,3}}|{_COUNT})\b")
 
 

@@ -141,6 +141,9 @@ _BARE_FY = re.compile(r"\b(this|last|next|previous|prior|current|that|the) fy\b(
 _SINCE_STARTED = re.compile(r"\bsince (?:the |our |this )?(fiscal year|year) "
                             r"(?:started|began|start|begin|kicked off)(?: (?:in|on) \w+)?\b")
 """'since our fiscal year started (in February)': since the start of this fiscal year."""
+_UNIT_AFTER = re.compile(r"\bthe (week|month|quarter|year) (after|before) (?:this|the current)"
+                         r"(?: one| \1)?\b")
+"""'The quarter after this one': the next quarter ('before this one': the last)."""
 
 
 _WHOLE = re.compile(r"\b(?:(?:across|for|at|in) )?(?:the |our )?(?:whole |entire |total )?"
@@ -171,6 +174,8 @@ def _spans(text: str) -> str:
         text = _YEAR_PART.sub(r"\3 \1 \2", text)
     if "since" in text:
         text = _SINCE_STARTED.sub(r"since the start of this \1", text)
+    if " after this" in text or " before this" in text:
+        text = _UNIT_AFTER.sub(lambda m: f"{'next' if m[2] == 'after' else 'last'} {m[1]}", text)
     if "how many" in text:  # "how many $ are at risk": an amount
         text = re.sub(r"\bhow many (?=\$|dollars?\b|usd\b|bucks\b|euros?\b)", "how much ", text)
     return _BARE_FY.sub(r"\1 fiscal year", text) if " fy" in text else text
@@ -229,7 +234,7 @@ def _normalize_text(text: str) -> str:
         word = raw.strip(".'")
         word = _CONTRACTIONS.get(word, word)
         if word.endswith("'s"):
-            word = word[:-2]
+            word = _CONTRACTIONS.get(word[:-2], word[:-2])  # "organisation's"
         elif word.endswith("s'"):
             word = word[:-1]
         for part in re.findall(r"[a-z0-9_$%#]+", word.replace("'", "")):

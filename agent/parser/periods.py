@@ -125,7 +125,8 @@ class PeriodParser:
                 (r"(fiscal ytd|fytd|qtd|quarter to date|ytd|year to date|mtd|month to date|wtd|"
                  r"week to date|so far this (?:fiscal\s+)?(?:year|quarter|month|week)|"
                  r"this (?:fiscal\s+)?(?:year|quarter|month|week) so far|"
-                 r"since the (?:start|beginning) of the (?:fiscal\s+)?(?:year|quarter|month))",
+                 r"since the (?:start|beginning) of (?:the\s+)?(?:fiscal\s+)?"
+                 r"(?:year|quarter|month))",
                  self._to_date),
                 (r"(ttm|ltm|l12m|trailing twelve months|trailing 12 months|rolling 12 months|"
                  r"rolling twelve months|last twelve months|past twelve months)", self._ttm),

@@ -62,7 +62,11 @@ WANTS = re.compile(r"\b(?:i|we)(?:(?:'d|\s+would)\s+(?:really\s+|also\s+)?(?:lik
 """Without a question or an imperative, "I need ..." / "we want ..." carries the request."""
 FIRST_PERSON = re.compile(r"\b(?:my|me|mine|i|i'm|i've|myself)\b", re.I)
 PEOPLE = frozenset({Dimension.rep, Dimension.manager})
-SCOPES = frozenset({Dimension.team, Dimension.region, Dimension.manager, Dimension.territory})
+SCOPES = frozenset({Dimension.team, Dimension.region, Dimension.manager, Dimension.territory,
+                    Dimension.segment})
+ROLE_HERE = re.compile(r"^\W*(?:as\s+)?(?:the\s+)?(?:\w+\s+){0,3}?(?:manager|head|lead|leader|"
+                       r"director|vp|owner)\s+(?:of|for)\b.*\bhere\W*$", re.I)
+"""'Manager of the Enterprise segment here.': the writer says whose numbers they run."""
 MY_PEOPLE = re.compile(r"\b(?:my|our)\s+(?:reps|team|people|folks|sellers|aes|org|group|"
                        r"region|territory|patch)\b|\b(?:each|every|per|by)\s+(?:rep|reps|seller|"
                        r"sellers|ae|aes)\b", re.I)
@@ -331,7 +335,7 @@ def context_scope(message: str, request: str,
     found: set[tuple[Dimension, str]] = set()
     for sentence in sentences(message):
         if sentence in request or not (PERSONAL.match(sentence) or
-                                       FIRST_PERSON.search(sentence)):
+                                       FIRST_PERSON.search(sentence) or ROLE_HERE.match(sentence)):
             continue
         reading = _matched(sentence, index)
         found |= {(e.dimension, e.label) for e in reading.entities
@@ -347,7 +351,8 @@ DEALING_WITH = frozenset({"with", "meeting", "meet", "meets", "visiting", "visit
                           "seeing", "see", "presenting", "joining", "join", "calling", "call",
                           "helping", "help", "supporting", "onboarding", "training", "taking",
                           "covering", "cover", "running", "run", "manage", "managing", "lead",
-                          "leading", "own", "owning", "inherited", "inheriting", "took"})
+                          "leading", "own", "owning", "inherited", "inheriting", "took",
+                          "manager", "head", "leader", "director", "vp"})
 """Words before a value the writer deals with ("meeting the EMEA team", "coaching Ana"), not
 one where something happened ("a rough September in APAC")."""
 TOPIC_CHANGE = re.compile(r"^\W*(?:anyway|anyways|separately|unrelated|on another note|"
