@@ -6,7 +6,7 @@ from every eval set; format of tests/parser_cases.py; as-of 2026-11-26 in parser
 
 from __future__ import annotations
 
-from tests.parser_cases import CLARIFY, FY26, FY27, H1_27, Q3_27, Q4_27, YTD
+from tests.parser_cases import CLARIFY, FY26, FY27, H1_27, Q3_27, Q4_27, YTD, AnyOf
 
 H2_26 = ("2025-08-01", "2026-01-31")
 MAR_MAY_26 = ("2026-03-01", "2026-05-31")
@@ -653,4 +653,17 @@ CASES += [
     # a share of keys that match is the match rate
     ("share of records that match the ledger in Q3", "revenue_reporting_accuracy",
      {"measure": "match_rate"}),
+]
+CASES += [
+    # a measure named outside an explaining parenthetical is the one asked for
+    ("the weighted forecast for Q4 (closed so far plus open deals times probability)",
+     "forecast_rollup", {"measure": "weighted_forecast"}),
+    ("win rate per fiscal quarter over the last six quarters", "win_rate",
+     {"time_grain": "quarter"}),
+    ("how often are the APAC reps winning deals this year", "win_rate",
+     {"filters": AnyOf({"team": ["APAC"]}, {"region": ["APAC"]})}),
+    ("of the deals that got to Negotiation last quarter, what percentage eventually closed won",
+     "stage_conversion", {"measure": "stage_to_won"}),
+    ("productivity improvement last quarter vs a year ago with a target of 20%",
+     "productivity_improvement", {"knobs": {"target": 0.2}}),
 ]

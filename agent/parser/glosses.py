@@ -38,6 +38,7 @@ def drop_gloss_votes(reading: Reading, question: str) -> None:
     glosses, outside = _split(question)
     if not glosses:
         return
+    reading.outside = outside
     inside = {tool for tool, phrases in reading.said.items()
               if all(any(_within(p, g) for g in glosses) and not _within(p, outside)
                      for p in phrases)}

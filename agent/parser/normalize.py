@@ -141,6 +141,8 @@ _BARE_FY = re.compile(r"\b(this|last|next|previous|prior|current|that|the) fy\b(
 _SINCE_STARTED = re.compile(r"\bsince (?:the |our |this )?(fiscal year|year) "
                             r"(?:started|began|start|begin|kicked off)(?: (?:in|on) \w+)?\b")
 """'since our fiscal year started (in February)': since the start of this fiscal year."""
+_HOW_OFTEN_WIN = re.compile(r"\bhow often (?:is|are|do|does|did|have|has) ((?:\S+ ){0,6}?)"
+                            r"(?:winning|win|won)\b")
 _UNIT_AFTER = re.compile(r"\bthe (week|month|quarter|year) (after|before) (?:this|the current)"
                          r"(?: one| \1)?\b")
 """'The quarter after this one': the next quarter ('before this one': the last)."""
@@ -176,6 +178,8 @@ def _spans(text: str) -> str:
         text = _SINCE_STARTED.sub(r"since the start of this \1", text)
     if " after this" in text or " before this" in text:
         text = _UNIT_AFTER.sub(lambda m: f"{'next' if m[2] == 'after' else 'last'} {m[1]}", text)
+    if "how often" in text:  # "how often is the EMEA team winning": its win rate
+        text = _HOW_OFTEN_WIN.sub(r"win rate of \1", text)
     if "how many" in text:  # "how many $ are at risk": an amount
         text = re.sub(r"\bhow many (?=\$|dollars?\b|usd\b|bucks\b|euros?\b)", "how much ", text)
     return _BARE_FY.sub(r"\1 fiscal year", text) if " fy" in text else text

@@ -665,6 +665,11 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         staged = any(e.dimension == Dimension.stage for e in reading.entities)
         # "of the deals that reach Proposal, what share are won": conversion from that stage
         tool, measure = ("stage_conversion", "stage_to_won") if staged else ("win_rate", None)
+    if tool == "bookings" and RATE.search(norm) and \
+            any(e.dimension == Dimension.stage for e in reading.entities) and \
+            re.search(r"\b(?:win|won|wins)\b", norm):
+        # "of the deals that got to Negotiation, what percentage closed won": from that stage
+        tool, measure = "stage_conversion", "stage_to_won"
     if tool == "bookings" and RATE.search(norm) and set(norm.split()) & DEAL_WORDS and \
             re.search(r"\b(?:win|won|wins)\b", norm) and all(
                 p in WEAK_PHRASES for p in reading.said.get(tool, [])):
@@ -975,6 +980,12 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
             text = re.sub(rf"\b{re.escape(e.text)}\b", "@", text)
     words = text.split()
     found = [e.value for _, _, e in lexicon().find(words, {"measure"}, tool)]
+    if reading.outside is not None and len(set(found)) >= LISTED_MEASURES:
+        # "the weighted forecast (closed to date plus open deals times their probability)":
+        # the measure named outside the brackets, not the parts the gloss lists
+        outside = [e.value for _, _, e in lexicon().find(reading.outside.split(), {"measure"},
+                                                         tool)]
+        found = outside or found
     if tool == "opportunity_count":
         kind = next((m for m in found if m != "open"), None) or (
             "open" if "open" in found or not reading.periods else "created")
@@ -983,7 +994,8 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
         if _has_modifier(norm, "amount"):
             return f"{kind}_amount"
         return kind
-    named = {m for m in TOOLS[tool].measures if set(m.split("_")) <= set(norm.split())}
+    said = set((reading.outside or norm).split())
+    named = {m for m in TOOLS[tool].measures if set(m.split("_")) <= said}
     named = {m for m in named if not any(set(m.split("_")) < set(n.split("_"))
                                          for n in named)}  # not "calls" of
     if len(set(found) | named) >= LISTED_MEASURES:  # "calls per rep per day"

@@ -39,6 +39,9 @@ class Reading:
     resembles: dict[str, str] = field(default_factory=dict)
     """English words close to a vocabulary word, kept as written ('recognition' ~
     'reconciliation'): never ignored as harmless."""
+    outside: str | None = None
+    """The question's words outside its explaining parentheticals (agent/parser/glosses.py),
+    when it has some: a measure named there is the one asked for, not those the gloss lists."""
     named: frozenset[str] = frozenset()
     """Words written as names (capitalized after the first word, in capitals, or possessive:
     "Jordan's", "DACH"):
