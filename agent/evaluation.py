@@ -34,6 +34,7 @@ from tools.base import (
     PeriodParam,
     ResultEnvelope,
     ToolContext,
+    ToolInputError,
 )
 from tools.fiscal import FiscalCalendar
 from tools.registry import TOOLS
@@ -249,7 +250,11 @@ def run_expected(wh: Warehouse, case: EvalCase, as_of: date) -> MetricResult:
     run_as_of = case.plan_as_of or as_of
     ctx = ToolContext(con=wh.cursor(), settings=wh.settings, as_of=run_as_of, facts=wh.facts,
                       memo=wh.memo)
-    return TOOLS[case.tool].run(ctx, expected_params(case, wh.settings.calendar, as_of))
+    try:
+        return TOOLS[case.tool].run(ctx, expected_params(case, wh.settings.calendar, as_of))
+    except ToolInputError as exc:  # the set's mistake: say which case, never a traceback
+        raise ValueError(f"case {case.question!r}: its expected reading cannot run: "
+                         f"{exc}") from exc
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -6,7 +6,7 @@ from every eval set; format of tests/parser_cases.py; as-of 2026-11-26 in parser
 
 from __future__ import annotations
 
-from tests.parser_cases import CLARIFY, FY26, FY27, H1_27, Q3_27, Q4_27, YTD, AnyOf
+from tests.parser_cases import CLARIFY, FY26, FY27, H1_27, Q3_27, Q4_27, YTD
 
 H2_26 = ("2025-08-01", "2026-01-31")
 MAR_MAY_26 = ("2026-03-01", "2026-05-31")
@@ -660,10 +660,27 @@ CASES += [
      "forecast_rollup", {"measure": "weighted_forecast"}),
     ("win rate per fiscal quarter over the last six quarters", "win_rate",
      {"time_grain": "quarter"}),
-    ("how often are the APAC reps winning deals this year", "win_rate",
-     {"filters": AnyOf({"team": ["APAC"]}, {"region": ["APAC"]})}),
+    ("how often is the LATAM team winning deals this year", "win_rate",
+     {"filters": {"region": ["LATAM"]}}),
     ("of the deals that got to Negotiation last quarter, what percentage eventually closed won",
      "stage_conversion", {"measure": "stage_to_won"}),
     ("productivity improvement last quarter vs a year ago with a target of 20%",
      "productivity_improvement", {"knobs": {"target": 0.2}}),
+]
+CASES += [
+    # "the entire fiscal year" is this fiscal year; a part of a region is no alias of it
+    ("weighted pipeline for the entire fiscal year", "weighted_pipeline", {"period": FY27}),
+    ("bookings in the Middle East last quarter", CLARIFY, {}),
+    # the customers of the recurring base; a loss reason "entered" is no stage entered
+    ("number of accounts with an active subscription in APAC", "arr",
+     {"measure": "customers"}),
+    ("closed-lost opps with no loss reason recorded", "data_issues",
+     {"measure": "lost_without_reason"}),
+    # activity said positively is coverage; the outcome beats how the deal was sourced
+    ("what share of open deals saw some activity in the past 7 days", "activity_metrics",
+     {"measure": "coverage", "knobs": {"stale_days": 7}}),
+    ("how many partner-sourced deals did we lose last quarter", "opportunity_count",
+     {"measure": "lost"}),
+    ("for each stage, what percentage of deals ended up closed won last year", "stage_conversion",
+     {"measure": "stage_to_won", "group_by": ["stage"]}),
 ]

@@ -318,6 +318,17 @@ def test_cli_reports_a_bad_question_file(tmp_path):
     assert out.returncode == 2 and "bad.toml" in out.stderr
 
 
+def test_cli_names_a_case_whose_expected_reading_cannot_run(tmp_path, demo_db):
+    """A set's own mistake (a split the tool refuses) is one line naming the case, exit 2."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text('as_of = 2026-11-26\n[[case]]\nquestion = "campaign ROI by region"\n'
+                   'tool = "campaign_sourced"\nmeasure = "roi"\ngroup_by = ["region"]\n')
+    out = revops("eval", "--questions", str(bad), "--db", str(demo_db))
+    assert out.returncode == 2, out.stderr
+    assert "error: case 'campaign ROI by region': its expected reading cannot run" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
 def test_a_task_message_keeps_its_lines_through_the_graph(wh):
     """The graph's intake tidies spaces but keeps the lines of a "key: value" task message:
     joined into one line, its keys and values run together into words nobody wrote."""

@@ -141,6 +141,9 @@ _BARE_FY = re.compile(r"\b(this|last|next|previous|prior|current|that|the) fy\b(
 _SINCE_STARTED = re.compile(r"\bsince (?:the |our |this )?(fiscal year|year) "
                             r"(?:started|began|start|begin|kicked off)(?: (?:in|on) \w+)?\b")
 """'since our fiscal year started (in February)': since the start of this fiscal year."""
+_WHOLE_UNIT = re.compile(r"\b(?:the|this|our) (?:whole|entire|full) (fiscal |calendar )?"
+                         r"(year|quarter|month)\b(?! ?(?:\d|fy|of|to|so))")
+"""'Open pipe for the whole fiscal year': this fiscal year, all of it."""
 _HOW_OFTEN_WIN = re.compile(r"\bhow often (?:is|are|do|does|did|have|has) ((?:\S+ ){0,6}?)"
                             r"(?:winning|win|won)\b")
 _UNIT_AFTER = re.compile(r"\bthe (week|month|quarter|year) (after|before) (?:this|the current)"
@@ -178,6 +181,8 @@ def _spans(text: str) -> str:
         text = _SINCE_STARTED.sub(r"since the start of this \1", text)
     if " after this" in text or " before this" in text:
         text = _UNIT_AFTER.sub(lambda m: f"{'next' if m[2] == 'after' else 'last'} {m[1]}", text)
+    if "whole " in text or "entire " in text or "full " in text:
+        text = _WHOLE_UNIT.sub(r"this \1\2", text)
     if "how often" in text:  # "how often is the EMEA team winning": its win rate
         text = _HOW_OFTEN_WIN.sub(r"win rate of \1", text)
     if "how many" in text:  # "how many $ are at risk": an amount
@@ -190,6 +195,9 @@ _NOBODY = re.compile(r"\b(?:nobody|no one|noone) (?:has |have |had )?(?:yet |eve
 """'Deals nobody has touched': deals not touched (the vocabulary's form)."""
 
 
+_REASON_ENTERED = re.compile(r"\b(without (?:an? |any )?(?:lost|loss) reason) (?:entered|"
+                             r"filled(?: in)?|given|recorded|logged|set)\b")
+"""'Deals with no loss reason entered': without a loss reason (no stage was entered)."""
 _NOT_FILLED = re.compile(r"\b(?:not|never) (?:filled|entered|populated|recorded|logged|"
                          r"captured|given|set|provided)(?: in| out)? (?:an? |any |the )?")
 """'Deals where nobody filled the loss reason': deals without a loss reason."""
@@ -200,10 +208,10 @@ def _absence(text: str) -> str:
         text = _NOBODY.sub("not ", text)
     if "not " in text or "never " in text:
         text = _NOT_FILLED.sub("without ", text)
-    if " no " not in text and " not " not in text and "lack" not in text:
-        return text
-    return _ABSENCE.sub(lambda m: "without" if m.start() else m[0].split()[0] + " without",
-                        text)
+    if " no " in text or " not " in text or "lack" in text:
+        text = _ABSENCE.sub(lambda m: "without" if m.start() else m[0].split()[0] + " without",
+                            text)
+    return _REASON_ENTERED.sub(r"\1", text) if " reason " in text else text
 
 
 def _normalize_text(text: str) -> str:

@@ -665,8 +665,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         staged = any(e.dimension == Dimension.stage for e in reading.entities)
         # "of the deals that reach Proposal, what share are won": conversion from that stage
         tool, measure = ("stage_conversion", "stage_to_won") if staged else ("win_rate", None)
-    if tool == "bookings" and RATE.search(norm) and \
-            any(e.dimension == Dimension.stage for e in reading.entities) and \
+    if tool == "bookings" and RATE.search(norm) and _stages_named(reading, norm) and \
             re.search(r"\b(?:win|won|wins)\b", norm):
         # "of the deals that got to Negotiation, what percentage closed won": from that stage
         tool, measure = "stage_conversion", "stage_to_won"
@@ -674,6 +673,9 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
             re.search(r"\b(?:win|won|wins)\b", norm) and all(
                 p in WEAK_PHRASES for p in reading.said.get(tool, [])):
         tool, measure = "win_rate", None  # "what share of the deals we closed did we win"
+    if tool == "activity_metrics" and measure is None and RATE.search(norm) and \
+            "open" in norm.split() and not NO_ACTIVITY.search(norm):
+        measure = "coverage"  # "what share of open deals saw activity": the coverage
     if tool == "activity_metrics" and measure in (None, "coverage") and NO_ACTIVITY.search(norm):
         # deals *without* activity: the stale share, or how many ("number of open deals ...")
         tool, measure = "stale_deals", "count" if COUNT_ASKED.search(norm) else None
@@ -987,6 +989,8 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
                                                          tool)]
         found = outside or found
     if tool == "opportunity_count":
+        outcome = [m for m in found if m in ("won", "lost")]  # "deals sourced by partners did
+        found = outcome if "created" in found and len(set(outcome)) == 1 else found  # we win"
         kind = next((m for m in found if m != "open"), None) or (
             "open" if "open" in found or not reading.periods else "created")
         if kind == "closed" and "open" in found and not re.search(r"\bclosed\b", norm):

@@ -456,6 +456,9 @@ def eval_(
                      for p, f in answer.items() if f is not None}
             report = ev.evaluate(qset, wh, answer, fail_under=fail_under, progress=lambda p, n,
                                  total: bar.update(tasks[p], completed=n))
+    except ValueError as exc:
+        stderr(f"error: {exc}")
+        raise typer.Exit(2) from None
     finally:
         con.close()
     print(report.model_dump_json(indent=2) if as_json else ev.render_text(report))
