@@ -26,6 +26,8 @@ class OptionRule:
     patterns: tuple[re.Pattern[str], ...]
     values: dict[str, str]
     """For kind "word": the words of the value group -> the option's value."""
+    scale: int = 1
+    """What the number is multiplied by (a count of weeks read as days)."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def option_rules() -> tuple[OptionRule, ...]:
         if any("value" not in p.groupindex for p in patterns):
             raise ValueError("options.toml: every pattern needs a (?P<value>...) group")
         rules.append(OptionRule(dict(entry["names"]), entry["kind"], patterns,
-                                dict(entry.get("values", {}))))
+                                dict(entry.get("values", {})), int(entry.get("scale", 1))))
     return tuple(rules)
 
 
@@ -73,7 +75,7 @@ def take_options(norm: str, skip: frozenset[int] = frozenset()) -> tuple[str, li
                 value = string.capwords(m.group("value"))
             else:
                 number = float(m.group("value"))
-                value = number / 100 if rule.kind == "percent" else int(number)
+                value = number / 100 if rule.kind == "percent" else int(number * rule.scale)
             group = "remove" if "remove" in pattern.groupindex and m.group("remove") else 0
             start, end = m.span(group)
             found.append(Found(rule, value, m.group(0), index))

@@ -46,7 +46,7 @@ ASKS = re.compile(
     OPENING + r"(?:please\s+|pls\s+|kindly\s+|just\s+)?"
     r"(?:(?:can|could|would|will)\s+(?:you|u|we|i)\b|"
     r"(?:show|give|tell|list|pull|get|send|provide|report|rank|break|compare|plot|chart|"
-    r"calculate|compute|run|find|fetch|share|summarize|summarise|display|split|graph|sort|"
+    r"calculate|compute|run|find|fetch|share|summarize|summarise|display|split|graph|sort|reconcile|"
     r"return|break|walk|let me know|flag|identify|highlight|surface|check|quantify|tally|"
     r"lay out|put together|work out|figure out|look up|dig into|drill into|bring up|"
     r"analy[sz]e|assess|evaluate|confirm|verify|explain|prepare|produce|generate|export|"
