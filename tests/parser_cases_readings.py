@@ -686,8 +686,8 @@ CASES += [
 ]
 CASES += [
     # inactivity said in weeks is stored in days; a context sentence that asks with a verb
-    ("risky deals in APAC, flagging those with no activity for 4 weeks", "deal_risk",
-     {"knobs": {"inactive_days": 28}}),
+    ("open deals in APAC with no activity for 4 weeks", "stale_deals",
+     {"knobs": {"stale_days": 28}}),
     ("Quarter close prep: reconcile September bookings with finance. What is the match rate?",
      "revenue_reporting_accuracy", {"measure": "match_rate",
                                     "period": ("2026-09-01", "2026-09-30")}),
