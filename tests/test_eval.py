@@ -342,3 +342,11 @@ def test_a_task_message_keeps_its_lines_through_the_graph(wh):
     assert response.intent.params["group_by"] == ["region"]
     assert response.intent.params["period"]["label"] == "FY2027 Q3"
     assert response.intent.params.get("time_grain") is None  # how often they meet, no trend
+
+
+def test_every_shipped_set_loads():
+    """Each set in examples/eval/ is valid as shipped (format, periods, statuses)."""
+    sets = sorted(SHIPPED.parent.glob("*-questions.toml"))
+    assert len(sets) >= 19
+    for path in sets:
+        assert load_questions(path).cases, path.name
