@@ -146,6 +146,7 @@ _WHOLE_UNIT = re.compile(r"\b(?:the|this|our) (?:whole|entire|full) (fiscal |cal
 """'Open pipe for the whole fiscal year': this fiscal year, all of it."""
 _HOW_OFTEN_WIN = re.compile(r"\bhow often (?:is|are|do|does|did|have|has) ((?:\S+ ){0,6}?)"
                             r"(?:winning|win|won)\b")
+"""'How often is the EMEA team winning': the team's win rate (its words kept)."""
 _UNIT_AFTER = re.compile(r"\bthe (week|month|quarter|year) (after|before) (?:this|the current)"
                          r"(?: one| \1)?\b")
 """'The quarter after this one': the next quarter ('before this one': the last)."""
@@ -195,11 +196,11 @@ _NOBODY = re.compile(r"\b(?:nobody|no one|noone) (?:has |have |had )?(?:yet |eve
 """'Deals nobody has touched': deals not touched (the vocabulary's form)."""
 
 
-_REASON_ENTERED = re.compile(r"\b(without (?:an? |any )?(?:lost|loss) reason) (?:entered|"
-                             r"filled(?: in)?|given|recorded|logged|set)\b")
+_FILLED = r"(?:filled|entered|populated|recorded|logged|captured|given|set|provided)"
+"""Verbs of filling a field in."""
+_REASON_ENTERED = re.compile(rf"\b(without (?:an? |any )?(?:lost|loss) reason) {_FILLED}(?: in)?\b")
 """'Deals with no loss reason entered': without a loss reason (no stage was entered)."""
-_NOT_FILLED = re.compile(r"\b(?:not|never) (?:filled|entered|populated|recorded|logged|"
-                         r"captured|given|set|provided)(?: in| out)? (?:an? |any |the )?")
+_NOT_FILLED = re.compile(rf"\b(?:not|never) {_FILLED}(?: in| out)? (?:an? |any |the )?")
 """'Deals where nobody filled the loss reason': deals without a loss reason."""
 
 
