@@ -692,3 +692,11 @@ CASES += [
      "revenue_reporting_accuracy", {"measure": "match_rate",
                                     "period": ("2026-09-01", "2026-09-30")}),
 ]
+CASES += [
+    # found in review: a period left out alone asks; "not just Q4" keeps the year named;
+    # "the whole year" after a year named is that year
+    ("open deals not in the current quarter", CLARIFY, {}),
+    ("win rate last year - the whole year, not just Q4", "win_rate", {"period": FY26}),
+    ("FY2026 bookings for the full year by month", "bookings",
+     {"period": FY26, "time_grain": "month"}),
+]

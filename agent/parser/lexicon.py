@@ -54,7 +54,7 @@ past", "where do we actually land" is "where do we land"), so the vocabulary lis
 once, not once per way of writing the grammar around it."""
 
 
-DETERMINERS = frozenset({"our", "my", "your", "their", "his", "her", "its", "this", "these",
+POINTING_WORDS = frozenset({"our", "my", "your", "their", "his", "her", "its", "this", "these",
                          "those", "the", "a", "an", "we", "i", "you", "they"})
 """Words that only point at what follows: a phrase that begins with one is weaker than one of
 the same length made of the words it points at (see Lexicon.find)."""
@@ -166,7 +166,7 @@ class Lexicon:
                 hits = [e for e in entries
                         if e.kind in kinds and (tool is None or e.tool == tool)]
                 if hits:
-                    content = sum(w not in DETERMINERS for w in said[i][:n])
+                    content = sum(w not in POINTING_WORDS for w in said[i][:n])
                     found.append((-content, i, run[n - 1] + 1, hits[0]))
             # of two phrases of one length that overlap, the one with fewer determiners wins
             # ("our forecast accuracy" is forecast accuracy, not "our forecast"), else the first

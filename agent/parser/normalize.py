@@ -144,11 +144,19 @@ _SINCE_STARTED = re.compile(r"\bsince (?:the |our |this )?(fiscal year|year) "
 _WHOLE_UNIT = re.compile(r"\b(?:the|this|our) (?:whole|entire|full) (fiscal |calendar )?"
                          r"(year|quarter|month)\b(?! ?(?:\d|fy|of|to|so))")
 """'Open pipe for the whole fiscal year': this fiscal year, all of it."""
-_HOW_OFTEN_WIN = re.compile(r"\bhow often (?:is|are|do|does|did|have|has) ((?:\S+ ){0,6}?)"
-                            r"(?:winning|win|won)\b")
-"""'How often is the EMEA team winning': the team's win rate (its words kept)."""
+_OTHER_PERIOD = re.compile(r"\b(?:fy ?\d+|20\d\d|q[1-4]|h[12]|last|next|previous|prior|ytd|qtd|"
+                           r"january|february|march|april|may|june|july|august|september|"
+                           r"october|november|december)\b")
+"""A period named elsewhere, which "the whole year" then points back at."""
+_HOW_OFTEN_WIN = re.compile(r"\bhow often (?:is|are|do|does|did|have|has) (?!(?:we|i|you|they) )"
+                            r"((?:(?!who |that |which )\S+ ){1,6}?)(?:winning|win|won)"
+                            r"(?=\s*$| (?:the |our |their |its )?(?:deals|opportunities|opps)\b| "
+                            r"(?:this|last|in|by|per|since|from|so far|lately|these days|"
+                            r"recently|nowadays)\b)")
+"""'How often is the EMEA team winning': the team's win rate (its words kept; "how often do we
+win" is the vocabulary's own phrase)."""
 _UNIT_AFTER = re.compile(r"\bthe (week|month|quarter|year) (after|before) (?:this|the current)"
-                         r"(?: one| \1)?\b")
+                         r"(?: one| \1)\b")
 """'The quarter after this one': the next quarter ('before this one': the last)."""
 
 
@@ -183,7 +191,8 @@ def _spans(text: str) -> str:
     if " after this" in text or " before this" in text:
         text = _UNIT_AFTER.sub(lambda m: f"{'next' if m[2] == 'after' else 'last'} {m[1]}", text)
     if "whole " in text or "entire " in text or "full " in text:
-        text = _WHOLE_UNIT.sub(r"this \1\2", text)
+        other = _OTHER_PERIOD.search(_WHOLE_UNIT.sub(" ", text))  # "last year, the whole year"
+        text = _WHOLE_UNIT.sub(r"the \1\2" if other else r"this \1\2", text)
     if "how often" in text:  # "how often is the EMEA team winning": its win rate
         text = _HOW_OFTEN_WIN.sub(r"win rate of \1", text)
     if "how many" in text:  # "how many $ are at risk": an amount
@@ -200,7 +209,10 @@ _FILLED = r"(?:filled|entered|populated|recorded|logged|captured|given|set|provi
 """Verbs of filling a field in."""
 _REASON_ENTERED = re.compile(rf"\b(without (?:an? |any )?(?:lost|loss) reason) {_FILLED}(?: in)?\b")
 """'Deals with no loss reason entered': without a loss reason (no stage was entered)."""
-_NOT_FILLED = re.compile(rf"\b(?:not|never) {_FILLED}(?: in| out)? (?:an? |any |the )?")
+_NOT_FILLED = re.compile(rf"\b(?:not|never) {_FILLED}(?: in| out)? (?:an? |any |the )?"
+                         r"(?=(?:lost |loss )?reasons?\b|close dates?\b|amounts?\b|owners?\b|"
+                         r"industr(?:y|ies)\b|next steps?\b|probabilit(?:y|ies)\b|"
+                         r"forecast categor(?:y|ies)\b|(?:lead )?sources?\b)")
 """'Deals where nobody filled the loss reason': deals without a loss reason."""
 
 

@@ -296,7 +296,7 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     words = take_compare(words, reading)
     words = repair_typos(words, index, reading)
     found = PeriodParser(as_of, calendar).extract(" ".join(words))
-    reading.periods, reading.as_of = found.periods, found.as_of
+    reading.periods, reading.as_of, reading.negated = found.periods, found.as_of, found.negated
     reading.words = found.text.split()
     w = reading.words
     reading.take(0, 0)
@@ -1043,6 +1043,14 @@ def _measure_says_grain(tool: str, measure: str, norm: str, grain: str) -> bool:
 def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
                    tool: str) -> Period | Clarification | None:
     periods = reading.periods
+    if not periods and reading.negated and not reading.compare:
+        # "open pipeline not in this quarter": no tool leaves a period out, and its default
+        # may be the very period excluded
+        said = ", ".join(p.label for p in reading.negated)
+        return Clarification(
+            question=f"Which period do you mean? I can't leave out {said}; name the period "
+                     "to cover instead.",
+            options=["last quarter", "next quarter", "this fiscal year"], term=said)
     if not periods:
         if reading.compare and reading.compare_unit:
             if reading.compare_unit == "year":

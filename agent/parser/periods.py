@@ -61,8 +61,8 @@ def _count(text: str) -> int:
 DATE_TOKEN = re.compile(r"\d{4}_\d{2}_\d{2}")
 """A written date as normalize() leaves it: a range may start at one ("2026_08_01 to ...")."""
 FY = r"(?:fiscal\s+year\s+|fiscal\s+|fy\s?)"
-NEGATED = re.compile(r"\b(?:not|rather than|instead of)(?:\s+(?:against|vs|versus|compared to|"
-                     r"compared with|relative to|for|in|to))?\s+(?:the\s+)?$")
+NEGATED = re.compile(r"\b(?:not(?:\s+just|\s+only)?|rather than|instead of)(?:\s+(?:against|vs|"
+                     r"versus|compared to|compared with|relative to|for|in|to))?\s+(?:the\s+)?$")
 """Words that put the period after them aside ("... against the quarter before, not against
 last year"): it is what is not asked for."""
 
@@ -76,6 +76,8 @@ class PeriodFindings:
     text: str = ""
     notes: list[str] = field(default_factory=list)
     is_range_join: bool = False
+    negated: list[Period] = field(default_factory=list)
+    """Periods written after "not" / "rather than": what is not asked for."""
 
 
 class PeriodParser:
@@ -185,7 +187,7 @@ class PeriodParser:
                 break
             m, period = best
             if NEGATED.search(text[:m.start()]):  # "against the quarter before, not last year"
-                found.notes.append(f"read '{m[0]}' as a period not asked for")
+                found.negated.append(period)
                 text = text[:m.start()] + " " + text[m.end():]
                 continue
             found.periods.append(period)
@@ -219,8 +221,8 @@ class PeriodParser:
                 for n in (5, 4, 3, 2, 1):  # longest first: "the 1st of may 2025"
                     p = self.point(" ".join(words[i + 2:i + 2 + n]))
                     if p is not None and i + 2 + n <= len(words):
-                        found.as_of = p.end
-                        self.as_of = p.end
+                        found.as_of = p.end  # "this quarter" stays today's quarter:
+                        # "this quarter's pipeline as of October 31st" is Q4 as it stood then
                         return " ".join(words[:i] + words[i + 2 + n:])
         return text
 

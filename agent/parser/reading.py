@@ -39,6 +39,8 @@ class Reading:
     resembles: dict[str, str] = field(default_factory=dict)
     """English words close to a vocabulary word, kept as written ('recognition' ~
     'reconciliation'): never ignored as harmless."""
+    negated: list = field(default_factory=list)
+    """Periods written after "not" ("not in this quarter"): never the period read."""
     outside: str | None = None
     """The question's words outside its explaining parentheticals (agent/parser/glosses.py),
     when it has some: a measure named there is the one asked for, not those the gloss lists."""
