@@ -700,3 +700,8 @@ CASES += [
     ("FY2026 bookings for the full year by month", "bookings",
      {"period": FY26, "time_grain": "month"}),
 ]
+CASES += [
+    # a snapshot date does not move "this quarter": today's quarter, as it stood then
+    ("this quarter's weighted pipeline as it stood as of October 15", "weighted_pipeline",
+     {"period": Q4_27, "as_of": "2026-10-15"}),
+]

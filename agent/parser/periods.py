@@ -61,6 +61,8 @@ def _count(text: str) -> int:
 DATE_TOKEN = re.compile(r"\d{4}_\d{2}_\d{2}")
 """A written date as normalize() leaves it: a range may start at one ("2026_08_01 to ...")."""
 FY = r"(?:fiscal\s+year\s+|fiscal\s+|fy\s?)"
+RECENT_SNAPSHOT_DAYS = 92
+"""A snapshot date within about a quarter of today is read against today's calendar."""
 NEGATED = re.compile(r"\b(?:not(?:\s+just|\s+only)?|rather than|instead of)(?:\s+(?:against|vs|"
                      r"versus|compared to|compared with|relative to|for|in|to))?\s+(?:the\s+)?$")
 """Words that put the period after them aside ("... against the quarter before, not against
@@ -221,8 +223,11 @@ class PeriodParser:
                 for n in (5, 4, 3, 2, 1):  # longest first: "the 1st of may 2025"
                     p = self.point(" ".join(words[i + 2:i + 2 + n]))
                     if p is not None and i + 2 + n <= len(words):
-                        found.as_of = p.end  # "this quarter" stays today's quarter:
-                        # "this quarter's pipeline as of October 31st" is Q4 as it stood then
+                        found.as_of = p.end
+                        if (self.as_of - p.end).days > RECENT_SNAPSHOT_DAYS:
+                            self.as_of = p.end  # "as of 2025-06-30, this quarter": then's
+                        # a recent snapshot leaves "this quarter" today's: "this quarter's
+                        # pipeline as of October 31st" is Q4 as it stood the day before
                         return " ".join(words[:i] + words[i + 2 + n:])
         return text
 
