@@ -705,3 +705,11 @@ CASES += [
     ("this quarter's weighted pipeline as it stood as of October 15", "weighted_pipeline",
      {"period": Q4_27, "as_of": "2026-10-15"}),
 ]
+CASES += [
+    # a word that alone names several metrics asks which, each option the question with one
+    ("churn for the enterprise segment this year", CLARIFY,
+     {"options": ["logo churn", "ARR churn", "gross revenue retention"]}),
+    ("how good is our accuracy these days?", CLARIFY,
+     {"options": ["data accuracy", "forecast accuracy", "revenue reporting accuracy"]}),
+    ("show me our logo churn this year", "net_revenue_retention", {"measure": "logo_churn"}),
+]

@@ -111,6 +111,8 @@ class Lexicon:
     """Per tool, the dimensions its metric is about ("how balanced are our territories"):
     naming them splits only with a cue ("by territory", "which territories")."""
     max_len: int = 1
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    """A phrase that alone names several metrics ("churn") -> the readings offered."""
 
     def add(self, phrase: str, entry: Entry) -> None:
         """Index a phrase under its normalized words, as it reads alone and inside a sentence
@@ -218,6 +220,8 @@ def lexicon() -> Lexicon:
     for alias, target in data.get("aliases", {}).items():
         lex.add(alias, Entry("alias", normalize(target.replace("_", " "))))
     lex.english = set(word_set(data.get("english", {}).get("words", [])))
+    lex.ambiguous = {phrase_text(normalize(k).split()): list(v)
+                     for k, v in data.get("ambiguous", {}).items()}
     _spell_out_acronyms(lex)
     return lex
 

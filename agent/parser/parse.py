@@ -633,6 +633,9 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         question = (f"What would you like to know about {subject}?" if subject else
                     "I could not tell which metric you mean. Which of these?")
         options = EXAMPLES
+        named = [p for p in lexicon().ambiguous if re.search(rf"\b{re.escape(p)}\b", norm)]
+        if named and not reading.resembles:  # "what's our conversion rate?"
+            return _which_of(max(named, key=len), norm)
         if reading.resembles:  # "recognition accuracy": say which word was not understood
             unknown = ", ".join(f"'{w}'" for w in reading.resembles)
             question = (f"I did not understand {unknown}, so I could not tell which metric you "
@@ -651,6 +654,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
                      "pipeline, quota attainment or the forecast for that scope.",
             options=["bookings", "win rate", "open pipeline", "quota attainment", "forecast"],
             term=said, not_understood=[said])
+    if (options := _ambiguous(reading, tool, norm)) is not None:
+        return options
     if _vague(reading, tool):
         return Clarification(
             question="Which number would you like? For example bookings, win rate, pipeline "
@@ -769,6 +774,27 @@ def _only_number_nouns(reading: Reading, tool: str) -> bool:
     (a period, team or split narrows which deals, not which measure of them)."""
     said = reading.said.get(tool, [])
     return bool(said) and all(p in NUMBER_NOUNS for p in said) and len(reading.votes) == 1
+
+
+def _ambiguous(reading: Reading, tool: str, norm: str) -> Clarification | None:
+    """'What's our churn?': a metric word that alone names several metrics, with no measure
+    word beside it, asks which (vocabulary.toml [ambiguous])."""
+    said = reading.said.get(tool, [])
+    offered = lexicon().ambiguous
+    if not said or any(p not in offered for p in said) or len(reading.votes) > 1 or \
+            lexicon().find(norm.split(), {"measure"}, tool) and \
+            any(phrase_text(norm.split()[s:e]) not in offered
+                for s, e, _ in lexicon().find(norm.split(), {"measure"}, tool)):
+        return None
+    return _which_of(said[0], norm)
+
+
+def _which_of(word: str, norm: str) -> Clarification:
+    """Ask which metric an ambiguous word means, each option the question with that metric."""
+    options = [re.sub(rf"\b{re.escape(word)}\b", option, norm, count=1)
+               for option in lexicon().ambiguous[word]]
+    return Clarification(question=f"'{word}' can mean several numbers. Which one?",
+                         options=options, term=word)
 
 
 def _vague(reading: Reading, tool: str) -> bool:
