@@ -432,8 +432,6 @@ OF_WORDS = frozenset({"of", "the", "our", "a", "an", "this", "that", "these", "t
 BINDING = frozenset({"of", "using", "on"})
 
 
-
-
 def _unknown_named_value(reading: Reading, index: EntityIndex) -> Clarification | None:
     """A word written as a name right before a kind of value ("for the Central region") that
     is no value of the data: asked about, even when the word is otherwise a filler."""
@@ -654,8 +652,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
                      "pipeline, quota attainment or the forecast for that scope.",
             options=["bookings", "win rate", "open pipeline", "quota attainment", "forecast"],
             term=said, not_understood=[said])
-    if (options := _ambiguous(reading, tool, norm)) is not None:
-        return options
+    if (which := _ambiguous(reading, tool, norm)) is not None:
+        return which
     if _vague(reading, tool):
         return Clarification(
             question="Which number would you like? For example bookings, win rate, pipeline "
@@ -781,11 +779,10 @@ def _ambiguous(reading: Reading, tool: str, norm: str) -> Clarification | None:
     word beside it, asks which (vocabulary.toml [ambiguous])."""
     said = reading.said.get(tool, [])
     offered = lexicon().ambiguous
-    if not said or any(p not in offered for p in said) or len(reading.votes) > 1 or \
-            lexicon().find(norm.split(), {"measure"}, tool) and \
-            any(phrase_text(norm.split()[s:e]) not in offered
-                for s, e, _ in lexicon().find(norm.split(), {"measure"}, tool)):
-        return None
+    words = norm.split()
+    measures = [phrase_text(words[s:e]) for s, e, _ in lexicon().find(words, {"measure"}, tool)]
+    if not said or len(reading.votes) > 1 or any(p not in offered for p in said + measures):
+        return None  # "logo churn", "how much ARR did we churn": the word is qualified
     return _which_of(said[0], norm)
 
 
@@ -1015,8 +1012,9 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
                                                          tool)]
         found = outside or found
     if tool == "opportunity_count":
-        outcome = [m for m in found if m in ("won", "lost")]  # "deals sourced by partners did
-        found = outcome if "created" in found and len(set(outcome)) == 1 else found  # we win"
+        # "how many deals sourced by partners did we win": the outcome, not how they began
+        outcome = [m for m in found if m in ("won", "lost")]
+        found = outcome if "created" in found and len(set(outcome)) == 1 else found
         kind = next((m for m in found if m != "open"), None) or (
             "open" if "open" in found or not reading.periods else "created")
         if kind == "closed" and "open" in found and not re.search(r"\bclosed\b", norm):
@@ -1026,9 +1024,9 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
         return kind
     said = set((reading.outside or norm).split())
     named = {m for m in TOOLS[tool].measures if set(m.split("_")) <= said}
-    named = {m for m in named if not any(set(m.split("_")) < set(n.split("_"))
-                                         for n in named)}  # not "calls" of
-    if len(set(found) | named) >= LISTED_MEASURES:  # "calls per rep per day"
+    # a measure named inside a longer one is not listed apart ("calls" of "calls per rep per day")
+    named = {m for m in named if not any(set(m.split("_")) < set(n.split("_")) for n in named)}
+    if len(set(found) | named) >= LISTED_MEASURES:
         return None  # "new, expansion, contraction, churn": the whole breakdown, as it comes
     return found[0] if found else _measure_by_name(tool, words)
 
