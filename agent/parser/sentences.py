@@ -112,6 +112,8 @@ class Sentence:
     wants: bool
     substantive: bool
     has_period: bool
+    sets_option: bool
+    """It names a tool option ("for me stale is anything untouched for 21 days")."""
 
 
 WRITER_CLAUSE = re.compile(
@@ -233,7 +235,7 @@ def _describe(text: str) -> Sentence:
     period = bool(re.search(r"\b(?:quarter|year|month|week|ytd|qtd|fy\s?\d+|q[1-4]|h[12]|"
                             r"today|yesterday|tomorrow|\d{4}|\d+|" + M + r")\b", " ".join(words)))
     asks = bool(ASKS.match(text) or TAIL_ASK.search(text)) or text.rstrip().endswith("?")
-    return Sentence(text=text, asks=asks,
+    return Sentence(text=text, asks=asks, sets_option=bool(take_options(" ".join(words))[1]),
                     wants=bool(WANTS.search(text)), substantive=bool(found) or period,
                     has_period=period)
 
@@ -291,7 +293,7 @@ def request_text(question: str, index: EntityIndex,
                 not SIGN_OFF.match(s.text) and not PERSONAL.match(s.text) and \
                 len(s.text.split()) <= REFINEMENT_WORDS:
             chosen.add(k)  # "Team level is fine.", "FY26 please", "Use 45 days as the cutoff."
-        elif k not in chosen and take_options(normalize(s.text))[1]:
+        elif k not in chosen and s.sets_option:
             chosen.add(k)  # "For me stale is anything without a touch for more than 21 days."
     if len(chosen) == len(parts):
         return None
@@ -323,8 +325,7 @@ def _last_naming(parts: list[Sentence]) -> list[int]:
               and not SIGN_OFF.match(s.text)]
     # a later sentence that sets a tool option refines the one before it ("...; count only
     # opportunities created within 60 days of the lead"): it joins the request, never is it
-    return [k for k in naming if k == naming[0] or not take_options(normalize(parts[k].text))[1]
-            ][-1:]
+    return [k for k in naming if k == naming[0] or not parts[k].sets_option][-1:]
 
 
 def context_scope(message: str, request: str,
