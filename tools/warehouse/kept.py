@@ -12,6 +12,15 @@ from __future__ import annotations
 
 import duckdb
 
+QUARTERS = """buckets as (
+  select 'current' as tag, bs as bucket_start, bs as b_start,
+         cast(bs + to_months(3) as date) - 1 as b_end
+  from (select unnest(generate_series(fiscal_bucket_start({first}, $fy_start, 3), {last},
+                                      to_months(3)))::date as bs{source})
+)"""
+"""Every whole fiscal quarter from the one holding `first` to the one holding `last` (the
+buckets relation the tools read, as a kept table is built)."""
+
 
 def stamp(con: duckdb.DuckDBPyConnection, name: str, version: str, counted: str,
           noted: str = "null") -> None:

@@ -16,15 +16,17 @@ from datetime import date
 
 import duckdb
 
-from tools.warehouse.kept import stamp, stamped
+from tools.warehouse.kept import QUARTERS, stamp, stamped
 from tools.warehouse.settings import load_settings
 
+DOCUMENTS = "document_type in ('invoice', 'credit_memo', 'booking')"
+"""The ledger entries that carry revenue, wherever the ledger is read."""
 RECON_KEYS_SQL = """opps as (select * from {src}{won_only}),
 won as (select opportunity_id from opps where status = 'won'),
 ledger_ids as (
   select opportunity_id from ledger_entries
   where opportunity_id is not null and {level} <> 'account_month'
-    and document_type in ('invoice', 'credit_memo', 'booking') and posting_date <= {as_of}
+    and """ + DOCUMENTS + """ and posting_date <= {as_of}
 ),
 ledger as (
   select e.*, date_trunc('month', e.posting_date) as month,
@@ -38,7 +40,7 @@ ledger as (
   left join fx_rates fx on fx.currency_code = e.currency_code
    and e.posting_date >= fx.start_date
    and (fx.next_start_date is null or e.posting_date < fx.next_start_date)
-  where e.document_type in ('invoice', 'credit_memo', 'booking') and e.posting_date <= {as_of}
+  where e.""" + DOCUMENTS + """ and e.posting_date <= {as_of}
     and e.posting_date >= (select min(b_start) from buckets)
     and e.posting_date <= (select max(b_end) from buckets) + {window}
 ),
@@ -81,7 +83,6 @@ keys as (
 """The reconciliation's keys per bucket (the CTEs after `buckets`, up to `keys`): the one
 text both the tool's statement and the kept table are built from."""
 
-DOCUMENTS = "document_type in ('invoice', 'credit_memo', 'booking')"
 TABLE = "recon_quarter_keys"
 BUILD_SQL = f"""create or replace table {TABLE} as
 with span as (
@@ -90,12 +91,7 @@ with span as (
          greatest((select max(posting_date) from ledger_entries where {DOCUMENTS}),
                   (select max(close_date) from opp_facts where status = 'won')) as last
 ),
-buckets as (
-  select 'current' as tag, bs as bucket_start, bs as b_start,
-         cast(bs + to_months(3) as date) - 1 as b_end
-  from (select unnest(generate_series(fiscal_bucket_start(first, $fy_start, 3), last,
-                                      to_months(3)))::date as bs from span)
-),
+{QUARTERS.format(first="first", last="last", source=" from span")},
 {RECON_KEYS_SQL.format(src="opp_facts", won_only=" where status = 'won'", level="'auto'",
                        as_of="'infinity'::date", corp="$corp", window="0")}
 select * exclude (tag) from keys order by bucket_start"""

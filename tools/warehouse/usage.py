@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import duckdb
 
-from tools.warehouse.kept import stamp, stamped
+from tools.warehouse.kept import QUARTERS, stamp, stamped
 from tools.warehouse.settings import load_settings
 
 USAGE_SQL = """usage as (
@@ -38,14 +38,8 @@ EVENT_TYPES = ("record_create", "record_update", "activity_logged", "report_run"
 """The qualifying event types by default (the tool's option event_types)."""
 TABLE = "usage_quarter_days"
 BUILD_SQL = f"""create or replace table {TABLE} as
-with buckets as (
-  select 'current' as tag, bs as bucket_start, bs as b_start,
-         cast(bs + to_months(3) as date) - 1 as b_end
-  from (select unnest(generate_series(fiscal_bucket_start(cast(min(occurred_at) as date),
-                                                           $fy_start, 3),
-                                      cast(max(occurred_at) as date), to_months(3)))::date as bs
-        from usage_events)
-),
+with {QUARTERS.format(first="cast(min(occurred_at) as date)",
+                    last="cast(max(occurred_at) as date)", source=" from usage_events")},
 {USAGE_SQL.format(types="$types", last_day="$last_day", cutoff="'infinity'::timestamp")}
 select * from usage order by bucket_start"""
 """Every fiscal quarter from the first usage event to the last, whole, with the default event
