@@ -713,3 +713,23 @@ CASES += [
      {"options": ["data accuracy", "forecast accuracy", "revenue reporting accuracy"]}),
     ("show me our logo churn this year", "net_revenue_retention", {"measure": "logo_churn"}),
 ]
+CASES += [
+    # dictated and written forms of a period never vanish: "q three", "fiscal twenty six",
+    # a day and month without the year, year-first dotted dates, a quarter range, "this half"
+    ("bookings q three", "bookings", {"period": Q3_27}),
+    ("win rate q two fiscal twenty six", "win_rate", {"period": ("2025-05-01", "2025-07-31")}),
+    ("win rate from 3/1 to 5/31", "win_rate", {"period": MAR_MAY_26}),
+    ("bookings 2026.03.01 - 2026.05.31", "bookings", {"period": MAR_MAY_26}),
+    ("win rate Q1 through Q2 by region", "win_rate", {"period": H1_27, "group_by": ["region"]}),
+    ("pipeline coverage for this half", "pipeline_coverage",
+     {"period": ("2026-08-01", "2027-01-31")}),
+    # a spoken amount is a threshold (asked about); a word right after a value may be the
+    # rest of its name; two unknown words right before the metric name whose it is
+    ("open deals over two hundred k", CLARIFY, {}),
+    ("closed won on enterprise gizmo last quarter", CLARIFY, {}),
+    ("hows tom smiths pipeline looking", CLARIFY, {}),
+    # a word left over that, with other words of the question, makes a metric's phrase
+    ("median cycle for the won new business deals", "sales_cycle", {"measure": "median"}),
+    ("the mean size of won deals in EMEA by month", "avg_deal_size",
+     {"time_grain": "month", "filters": {"region": ["EMEA"]}}),
+]

@@ -115,7 +115,7 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         known |= implied.get(("dimension", entity.dimension.value), frozenset())
     if any(f.exclude for f in params.filters):
         known |= EXCLUSION_WORDS  # "with renewal deals stripped out": the exclusion's words
-    left, cued = [], set()
+    left, cued, at = [], set(), []
     for i, w in enumerate(words):
         if i in explained or _harmless(w, known) or (
                 w in CLAUSE_WORDS and words[i + 1:i + 2] and words[i + 1] in SUBJECTS | ALL):
@@ -127,6 +127,7 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         if w == "past" and i > 0 and reading.words[i - 1] in MOTION:
             continue  # "slipped past the end of the quarter": a preposition, no period
         left.append(w)
+        at.append(i)
         if i > 0 and words[i - 1] in VALUE_CUES:
             cued.add(w)  # "by wibble", "for gizmo": a split or filter nothing explained
     left = list(dict.fromkeys(left))
@@ -137,6 +138,9 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     plain = [w for w in left if w not in lex.words and w not in lex.alias_words
              and not SHAPING.match(w) and not _domain_like(w) and w not in cued
              and w not in reading.resembles and w not in reading.named and not _shorthand(w)]
+    if any(i + 1 in at and i + 2 in explained for i in at):
+        plain = []  # "jake millers pipeline": two words nothing explains right before what
+        # the reading measures name whose it is (a rep, an account), never dropped
     if strong and len(plain) == len(left):
         # the question names its metric outright and the words left over are common English
         # naming nothing the vocabulary knows (no measure, split, value or comparison): read,
@@ -354,6 +358,16 @@ def _metric_words() -> dict[str, list[tuple[str, float]]]:
                 for w in set(key):
                     out.setdefault(w, []).append((e.value, 1 / len(key)))
     return out
+
+
+def scattered(word: str, words: list[str], tool: str) -> bool:
+    """Whether the word and the rest of one of the tool's metric phrases are all in the
+    question, apart ("the mean size of won deals": 'deal size'; "median cycle for ... deals":
+    'deal cycle'): the word names that metric, not only a word of its definition."""
+    present = set(words) | {w[:-1] for w in words if w.endswith("s")}
+    return any(e.kind == "metric" and e.value == tool and word in key and len(key) > 1
+               and all(k in present for k in key if k != word)
+               for key, entries in lexicon().phrases.items() for e in entries)
 
 
 @cache

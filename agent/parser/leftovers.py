@@ -65,7 +65,9 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
            not _verb_after_cue(reading, i, j)) or any(
         x in reading.named for x in reading.words[i:j]) or any(
         pos == j and dim in NAMED_KINDS for pos, dim, _ in reading.dims) and not any(
-        x in SMALL_NUMBERS for x in reading.words[i:j])  # "top five industries"
+        x in SMALL_NUMBERS for x in reading.words[i:j]) or len(text) > 2 and any(
+        e.end == i for e in reading.entities)  # "top five industries"; "enterprise suite": a
+    # longer name than the value it starts with ('Enterprise'), never that value less a word
     people = index.partial(text) if j - i == 1 else []
     if len(people) == 1:
         dim, label = people[0]
@@ -92,6 +94,9 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
             options=[f"{label} ({dim.value})" for _, dim, label in suggestions])
     if cue:
         named = next((d for pos, d, _ in reading.dims if pos in (i - 1, i - 2, j)), None)
+        before = next((e for e in reading.entities if e.end == i), None)
+        if before is not None:  # "enterprise suite": the whole name is the one not found
+            text = f"{before.text or before.label} {text}".lower()
         near = index.nearest(text, named)
         if not near and named is None and not (i > 0 and reading.words[i - 1] in
                                                FILTER_CUES | EXCLUDE_CUES):

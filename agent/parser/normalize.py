@@ -52,6 +52,18 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
 _DOTTED_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})\b")
 """'31.10.2026': day, month, year, as dates are written with dots across Europe."""
+_YEAR_FIRST_DATE = re.compile(r"\b((?:19|20)\d{2})[./](\d{1,2})[./](\d{1,2})\b")
+"""'2026.04.01', '2026/04/01': year, month, day, as ISO orders them."""
+_DAY_CUE = r"(?:from|since|to|through|thru|until|till|between|and|on|before|after|of|by)"
+_SHORT_DATE = re.compile(rf"\b(?:({_DAY_CUE})\s+)?(\d{{1,2}})/(\d{{1,2}})\b(?!/|\.\d)"
+                         r"(?=(\s*(?:-|to|through|thru|until|till)\s+\d{1,2}/\d{1,2}\b)?)")
+"""'from 3/1 to 5/31': a day and month without the year, after a word that bounds a date or
+before another such date; written as the month's name ('march 1') the periods read it as the
+most recent such day, as they read 'March 1st'."""
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
+_SPOKEN_PART = re.compile(r"\b(q|h) (one|two|three|four)\b")
+"""'q three', 'h two': a dictated quarter or half, as 'q3' and 'h2'."""
 
 
 def _slash_date(m: re.Match[str], day_first: bool) -> str:
@@ -63,6 +75,16 @@ def _slash_date(m: re.Match[str], day_first: bool) -> str:
     if day_first:
         first, second = second, first
     return f" {year:04d}_{first:02d}_{second:02d} "
+
+
+def _month_day(m: re.Match[str], day_first: bool) -> str:
+    """A short day and month as the month's name and the day ('3/1': 'march 1'); one that is
+    no date stays as written."""
+    first, second = int(m[2]), int(m[3])
+    month, day = (second, first) if day_first else (first, second)
+    if not (m[1] or m[4]) or not (1 <= month <= 12 and 1 <= day <= 31):
+        return m[0]
+    return f" {m[1] or ''} {_MONTH_NAMES[month - 1]} {day} "
 
 
 _PER_SLASH = re.compile(r"(?<=[a-z$%])/(?=(?:rep|reps|day|week|month|quarter|year|seat|user|"
@@ -104,6 +126,16 @@ def _number_words(m: re.Match[str]) -> str:
     if m[3]:
         return str(_TEENS[m[3]])
     return str(_TENS[m[1]] + (_UNITS[m[2]] if m[2] else 0))
+
+
+_SCALED = re.compile(rf"\b(a|{'|'.join(SMALL_NUMBERS)}|\d+) (hundred|thousand|million|grand|k)\b")
+"""'one hundred K', 'five million': a spoken amount in digits ('100 k', '5 million'), so a
+threshold written that way is read as one (and asked about), never left over."""
+
+
+def _scaled(m: re.Match[str]) -> str:
+    count = 1 if m[1] == "a" else SMALL_NUMBERS.get(m[1]) or int(m[1])
+    return str(count * 100) if m[2] == "hundred" else f"{count} {m[2]}"
 
 
 _UNIT_COUNT = re.compile(rf"\b({'|'.join(SMALL_NUMBERS)}) (days?|weeks?|months?|quarters?|years?|"
@@ -176,12 +208,17 @@ def _spans(text: str) -> str:
         text = _WHOLE.sub("overall", text)
     if "ty" in text or "teen" in text:
         text = _NUMBER_WORDS.sub(_number_words, text)  # "forty five days"
+    if "hundred" in text or "thousand" in text or "million" in text or "grand" in text or \
+            " k" in text:
+        text = _SCALED.sub(_scaled, text)
     if _UNIT_COUNT.search(text):
         text = _UNIT_COUNT.sub(lambda m: f"{SMALL_NUMBERS[m[1]]} {m[2]}", text)  # "six quarters"
     if "brand new" in text:
         text = text.replace("brand new", "new")
     if " first" in text:
         text = _ORDER_FIRST.sub(lambda m: "" if m[1] in ("oldest", "newest") else m[1], text)
+    if "q " in text or "h " in text:
+        text = _SPOKEN_PART.sub(lambda m: f"{m[1][0]}{SMALL_NUMBERS[m[2]]}", text)
     if " q" in text:
         text = _BARE_Q.sub(r"\1 quarter", text)
     if "year q" in text or "year h" in text:
@@ -232,9 +269,15 @@ def _normalize_text(text: str) -> str:
     t = t.replace("\u201c", '"').replace("\u201d", '"')
     t = _YEAR_APOSTROPHE.sub(r" 20\1", t)
     t = _ISO_DATE.sub(lambda m: f" {int(m[1]):04d}_{int(m[2]):02d}_{int(m[3]):02d} ", t)
+    if "." in t or "/" in t:
+        t = _YEAR_FIRST_DATE.sub(lambda m: f" {m[1]}_{int(m[2]):02d}_{int(m[3]):02d} ", t)
     if "/" in t:  # one writer writes every date one way: day first if any date must be
         day_first = any(int(m[1]) > 12 >= int(m[2]) for m in _US_DATE.finditer(t))
         t = _US_DATE.sub(lambda m: _slash_date(m, day_first), t)
+        short = [(m[2], m[3]) for m in _SHORT_DATE.finditer(t) if m[1] or m[4]]
+        if short:
+            day_first = day_first or any(int(a) > 12 >= int(b) for a, b in short)
+            t = _SHORT_DATE.sub(lambda m: _month_day(m, day_first), t)
     if "." in t:
         t = _DOTTED_DATE.sub(lambda m: _slash_date(m, day_first=True)
                              if int(m[2]) <= 12 else m[0], t)

@@ -23,6 +23,7 @@ from agent.parser.confidence import (
     definition_words,
     fillers,
     inflected_in,
+    scattered,
     tool_words,
     understand,
     unsure,
@@ -144,7 +145,7 @@ def _explaining_reading(question: str, as_of: date, calendar: FiscalCalendar,
                        for w in found.leftovers) for t in TOOLS if t != plan.tool}
     candidates = sorted((t for t in explains if explains[t] or t in voted),
                         key=lambda t: (-explains[t], -voted.get(t, 0), t))
-    good: list[tuple[tuple[int, int, int, float], Plan]] = []
+    good: list[tuple[tuple[int, int, int, int, float], Plan]] = []
     for tool in candidates[:MAX_ALTERNATIVES]:
         outcome, again = read_question(question, as_of=as_of, calendar=calendar, index=index,
                                        previous=previous, prefer=tool, memo=memo)
@@ -157,7 +158,11 @@ def _explaining_reading(question: str, as_of: date, calendar: FiscalCalendar,
                 # its own words and definition describe every word, and more than one word
                 # (or a metric phrase) speaks for it
                 named = sum(d.value in definition_words(tool) for _, d, _ in again.dims)
-                good.append(((covered, explains[tool], named, voted.get(tool, 0)), outcome))
+                own = sum(scattered(w, again.words, tool) for w in found.leftovers)
+                # "median cycle for ... deals": 'deal cycle' names sales cycle; a ranking's
+                # measure or a velocity's definition only uses the word
+                good.append(((covered, explains[tool], own, named, voted.get(tool, 0)),
+                             outcome))
     good.sort(key=lambda g: g[0], reverse=True)
     if not good or (len(good) > 1 and good[0][0] == good[1][0]):
         return None

@@ -61,6 +61,8 @@ def _count(text: str) -> int:
 DATE_TOKEN = re.compile(r"\d{4}_\d{2}_\d{2}")
 """A written date as normalize() leaves it: a range may start at one ("2026_08_01 to ...")."""
 FY = r"(?:fiscal\s+year\s+|fiscal\s+|fy\s?)"
+PART = re.compile(r"q[1-4]|h[12]")
+"""A quarter or half of the fiscal year: a range may start at one ("q1 through q3")."""
 RECENT_SNAPSHOT_DAYS = 92
 """A snapshot date within about a quarter of today is read against today's calendar."""
 NEGATED = re.compile(r"\b(?:not(?:\s+just|\s+only)?|rather than|instead of)(?:\s+(?:against|vs|"
@@ -109,7 +111,8 @@ class PeriodParser:
                 (r"(\d{4})_(\d{2})", self._iso_month),
                 (r"(?:calendar\s+q|cq)([1-4])\s+(?:of\s+)?" + Y, self._calendar_quarter),
                 (r"(?:fiscal\s+)?q([1-4])\s+(?:of\s+)?(?:" + FY + r")?" + Y, self._fq_year),
-                (r"(?:fiscal\s+)?q([1-4])\s+(?:of\s+)?fy\s?(\d{2})", self._fq_year),
+                (r"(?:fiscal\s+)?q([1-4])\s+(?:of\s+)?(?:fy\s?|fiscal\s+(?:year\s+)?)(\d{2})",
+                 self._fq_year),
                 (r"fiscal\s+q([1-4])\s+(\d{2})\b", self._fq_year),
                 (FY + r"((?:19|20)?\d{2})\s+q([1-4])", self._fy_q),
                 (Y + r"\s+q([1-4])", self._fy_q),
@@ -151,6 +154,8 @@ class PeriodParser:
                 (r"(?:the\s+)?(this|current|last|previous|prior|past|next|upcoming|coming|"
                  r"following)\s+(fiscal\s+|calendar\s+)?(week|month|quarter|year)\b",
                  self._relative),
+                (r"(?:the\s+)?(this|current|last|previous|prior|next|upcoming|coming|following)\s+"
+                 r"(?:fiscal\s+)?half(?:\s+year)?\b", self._relative_half),
                 (r"(today|yesterday|tomorrow)", self._day_word),
                 (M + r"\s+(?:of\s+)?" + Y, self._month_year),
                 (r"(?:(this|last|next|previous)\s+)?(spring|summer|autumn|winter|"
@@ -234,7 +239,7 @@ class PeriodParser:
     def _extract_ranges(self, text: str, found: PeriodFindings) -> str:
         words = text.split()
         for i, w in enumerate(words):
-            date_token = bool(DATE_TOKEN.fullmatch(w))
+            date_token = bool(DATE_TOKEN.fullmatch(w) or PART.fullmatch(w))
             if w not in ("between", "from", "since") and w not in MONTHS and not date_token:
                 continue
             first = i if (w in MONTHS and w not in ("may", "march")) or date_token else i + 1
@@ -506,6 +511,11 @@ class PeriodParser:
         if shift > 0:
             return self.cal.bucket(current.end + timedelta(days=1), unit)  # type: ignore[arg-type]
         return self.cal.previous(current, unit)  # type: ignore[arg-type]
+
+    def _relative_half(self, m: re.Match[str]) -> Period:
+        """'this half', 'last half': the fiscal half holding today, or one before or after."""
+        current = self._unit_bucket("half", self.as_of)
+        return self._unit_bucket("half", add_months(current.start, 6 * _shift(m[1])))
 
     def _shifted_month(self, shift: int) -> Period:
         start = add_months(date(self.as_of.year, self.as_of.month, 1), shift)
