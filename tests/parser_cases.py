@@ -487,7 +487,10 @@ CASES: list[tuple[str, str, dict]] = [
      {"measure": "created", "group_by": ["lead_source"], "period": YTD}),
     ("how much pipeline did we generate last quarter", "opportunity_count",
      {"measure": "created_amount", "period": Q3_27}),
+    # pipeline created is its value (the deals created, or how many, are counted)
     ("pipeline created by month this year", "opportunity_count",
+     {"measure": "created_amount", "time_grain": "month", "period": YTD}),
+    ("deals created by month this year", "opportunity_count",
      {"measure": "created", "time_grain": "month", "period": YTD}),
     ("how many deals did we lose in emea this year", "opportunity_count",
      {"measure": "lost", "filters": {"region": ["EMEA"]}, "period": YTD}),

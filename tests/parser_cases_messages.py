@@ -41,7 +41,7 @@ CASES: list[tuple[str, str, dict]] = [
     ("Finance agent wants the bookings for Financial Services this year", "bookings",
      {"filters": {"industry": ["Financial Services"]}, "period": YTD}),
     ("Marketing & Growth here - pipeline created by lead source this year", "opportunity_count",
-     {"group_by": ["lead_source"], "measure": "created", "period": YTD, "filters": {}}),
+     {"group_by": ["lead_source"], "measure": "created_amount", "period": YTD, "filters": {}}),
     ("From Finance: ARR by segment", "arr", {"group_by": ["segment"], "filters": {}}),
     # a key with no role stays in the request, so the parser judges it (and asks back)
     ('{"metric": "bookings", "period": "last quarter", "currency": "EUR"}', CLARIFY,

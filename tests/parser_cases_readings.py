@@ -733,3 +733,24 @@ CASES += [
     ("the mean size of won deals in EMEA by month", "avg_deal_size",
      {"time_grain": "month", "filters": {"region": ["EMEA"]}}),
 ]
+CASES += [
+    # two values named with "which one" or a comparative are compared side by side; a
+    # sentence that only names values is the request's topic, never context left out
+    ("Healthcare or Retail: which one wins bigger deals on average?", "avg_deal_size",
+     {"group_by": ["industry"], "filters": {"industry": ["Healthcare", "Retail"]}}),
+    ("emea or apac - who won a bigger share of their closed deals last quarter", "win_rate",
+     {"group_by": ["region"], "filters": {"region": ["APAC", "EMEA"]}, "period": Q3_27}),
+    # everyday RevOps words: pipe gen is the value created; closed lost; the biggest wins;
+    # a deals list; people who left still owning deals; a rep scorecard; pipeline by campaign
+    ("pipe gen by region last quarter", "opportunity_count",
+     {"measure": "created_amount", "group_by": ["region"], "period": Q3_27}),
+    ("count of deals closed lost in FY2026", "opportunity_count",
+     {"measure": "lost", "period": FY26}),
+    ("our five biggest wins this year", "bookings", {"group_by": ["opportunity"], "top": 5}),
+    ("the EMEA risky deals list please", "deal_risk", {"group_by": ["opportunity"]}),
+    ("reps who left the company but still own open deals", "data_issues",
+     {"measure": "inactive_user_with_open_deals"}),
+    ("rep scorecard for last quarter", "leaderboard", {"group_by": ["rep"], "period": Q3_27}),
+    ("pipeline sourced by each campaign this year", "campaign_sourced",
+     {"group_by": ["campaign"]}),
+]

@@ -21,7 +21,9 @@ from tools.registry import TOOLS
 
 DEAL_WORDS = frozenset({"deal", "deals", "opportunity", "opportunities"})
 DEAL_LIST = re.compile(
-    r"\b(?:which|what|list|listing|rank|name|show me the|show the)\s+(?P<between>(?:\w+\s+){0,5}?)"
+    r"\b(?:which|what|list|listing|rank|name|show me the|show the)\s+"
+    r"(?!one\s|of (?:the )?(?:two|both|them|these|those)\b)"
+    r"(?P<between>(?:\w+\s+){0,5}?)"
     r"(?:deals|opportunities|opps)\b|\b\w{3,}iest\s+(?:deals|opportunities)\b|"
     r"\b(?:deal|opportunity|opp) (?:by (?:deal|opportunity|opp)|level)\b|\bone by one\b|"
     r"\bline by line\b|\b(?:one )?(?:line|row|entry) (?:per|for each|for every) "
@@ -30,9 +32,11 @@ DEAL_LIST = re.compile(
     r"\b(?:show|pull|send|give)(?: me)? (?:them|those)\b|\bthe list\b|\bwith (?:the )?reasons\b|"
     r"\b(?:show|list|give|pull)(?: me)? (?:each|every) (?:\w+ ){0,2}?(?:deals?|opportunit(?:y|ies)|"
     r"opps?)\b|"
-    r"\b(?:deals|opportunities|opps)\b.*\b(?:list|listed|itemized)$")
+    r"\b(?:deals|opportunities|opps)\b.*\b(?:list|listed|itemized)$|"
+    r"\b(?:deal|deals|opportunity|opportunities|opp|opps) list\b")
 """Questions that ask for the deals themselves: "which ... deals", "list the at-risk deals",
-"deal by deal", "the actual deals", "list them" (not "what share of deals")."""
+"deal by deal", "the actual deals", "list them" (not "what share of deals", nor "which one
+closes bigger deals", which asks which of the values named)."""
 QUANTITY = re.compile(r"\b(?:share|percent|percentage|%|proportion|fraction|number|count|total|"
                       r"amount|value|sum|much|many|ratio|rate)\b")
 """Words between "what"/"which" and "deals" that ask for a quantity of the deals."""
@@ -136,7 +140,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         unit = next((UNIT_WORDS[x] for x in words if x in UNIT_WORDS), None)
         if unit and not reading.grain:
             group, singular = [unit], True
-        elif any(x in DEAL_WORDS for x in norm.split()):
+        elif any(x in DEAL_WORDS | {"wins", "losses"} for x in norm.split()):  # "our 10
+            # biggest wins": the won deals
             group = [Dimension.opportunity.value]
             singular = bool(re.search(r"\b(deal|opportunity)\b", norm))
     for m in re.finditer(r"\b(\w+) (?:by|to) \1\b", norm):  # "stage by stage", "stage to stage"

@@ -555,7 +555,9 @@ RATE_OF = {"pipeline_movement": (("slipped", "pushed_out"), "slipping_deals", "s
 """The rate measure of what is named: a share of the pipeline that slipped is the slip rate
 (measures that are amounts of slipped deals -> the tool and measure of their rate)."""
 COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|better|worse|"
-                             r"differ|difference|between|relative|outperform\w*|beat)\b")
+                             r"differ|difference|between|relative|outperform\w*|beat|"
+                             r"which (?:one|of)|bigger|larger|smaller|higher|lower|faster|"
+                             r"slower|longer|shorter)\b")
 """Two values of one dimension named with one of these are compared side by side."""
 
 
@@ -563,6 +565,13 @@ SIZE = re.compile(r"\bhow (?:big|large|sizable|hefty) (?:\w+ ){0,5}?(?:deals?|wi
                   r"opportunities|opps)\b")
 SIZE_OF = frozenset({"bookings", "opportunity_count", "win_rate", "time_in_stage"})
 """How big the (won) deals are: their average size, whatever else the words voted for."""
+
+
+PIPELINE_MADE = re.compile(r"\b(?:pipeline|pipe)\b")
+COUNTED_DEALS = re.compile(r"\b(?:how many|number|count|counts|#|volume)\b|\bdeals?\b|"
+                           r"\bopportunit(?:y|ies)\b|\bopps?\b")
+"""Pipeline created is an amount ("pipe gen last quarter"); the deals created, or a count
+of them, are counted."""
 
 
 MONEY_UNITS = frozenset({"k", "m", "mm", "mn", "million", "millions", "thousand", "bn", "usd",
@@ -1024,8 +1033,9 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
             "open" if "open" in found or not reading.periods else "created")
         if kind == "closed" and "open" in found and not re.search(r"\bclosed\b", norm):
             kind = "open"  # "open deals closing this quarter": open, by close date
-        if _has_modifier(norm, "amount"):
-            return f"{kind}_amount"
+        if _has_modifier(norm, "amount") or (kind == "created" and PIPELINE_MADE.search(norm)
+                                               and not COUNTED_DEALS.search(norm)):
+            return f"{kind}_amount"  # "pipe gen by team": the pipeline's value
         return kind
     said = set((reading.outside or norm).split())
     named = {m for m in TOOLS[tool].measures if set(m.split("_")) <= said}

@@ -295,6 +295,7 @@ def request_text(question: str, index: EntityIndex,
             chosen.add(k)  # "Team level is fine.", "FY26 please", "Use 45 days as the cutoff."
         elif k not in chosen and s.sets_option:
             chosen.add(k)  # "For me stale is anything without a touch for more than 21 days."
+    chosen |= {k for k in range(len(parts)) if _only_values(parts[k].text, index)}
     if len(chosen) == len(parts):
         return None
     request = " ".join(parts[k].text for k in sorted(chosen)) + _asked_period(parts, chosen,
@@ -455,6 +456,15 @@ def _matched(sentence: str, index: EntityIndex) -> Reading:
     match_entities(reading, index, multiword=True)
     match_entities(reading, index, multiword=False)
     return reading
+
+
+def _only_values(sentence: str, index: EntityIndex) -> bool:
+    """A sentence that only names values ("Retail or Healthcare:", "EMEA vs APAC."): the
+    topic of the request after it, never context to leave out."""
+    reading = _matched(sentence, index)
+    spans = {i for e in reading.entities for i in range(e.start, e.end)}
+    return bool(spans) and all(i in spans or w in STOPWORDS or w in ("or", "and", "vs", "versus")
+                               for i, w in enumerate(reading.words))
 
 
 def _common(word: str) -> bool:
