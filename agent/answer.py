@@ -62,7 +62,10 @@ def _fmt(r: MetricResult, column: str, v: Any) -> str:
 
 def compose(r: MetricResult, plan: Plan) -> str:
     """Return the answer paragraph for a result."""
-    own = compose_quality(r, bool(plan.params.group_by or plan.params.time_grain))
+    # a rule whose failing records are listed as they are (users, not their owners' split)
+    # reads as the list it is, whatever split was asked
+    own = compose_quality(r, bool(plan.params.group_by or plan.params.time_grain)
+                          and r.measure in r.columns)
     if own:
         return own
     if r.metric == "scorecard":

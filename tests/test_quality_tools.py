@@ -197,6 +197,15 @@ def test_metric_answers_carry_quality_warnings_end_to_end(registered, small_wh: 
         w.code for w in pipe.warnings}
 
 
+def test_a_rule_listing_other_records_than_the_split_asked_reads_as_its_list(registered,
+                                                                             small_wh: Warehouse):
+    # "which reps have left ...": the rule lists users; the split by rep the words ask for
+    # does not apply to them, and the answer had stopped on it (a crash, not an answer)
+    r = ask(small_wh, "which reps have left the company but still own open deals?", as_of=AS_OF)
+    assert r.status == "answered" and r.intent.params["measure"] == "inactive_user_with_open_deals"
+    assert "rule R27" in r.answer
+
+
 def test_caveats_count_exactly_the_rows_behind_the_number(small):
     spec, params = pipeline.OPEN_PIPELINE, MetricParams(all_time=True)
     r = _wired_run_metric(small, spec, params)
