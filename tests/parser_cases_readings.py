@@ -754,3 +754,27 @@ CASES += [
     ("pipeline sourced by each campaign this year", "campaign_sourced",
      {"group_by": ["campaign"]}),
 ]
+CASES += [
+    # a name never vanishes: the subject of "how's X doing", a word before the kind of value
+    # it names ("referral-sourced"), a capitalized word never read as a near vocabulary word
+    ("how's zebulon doing vs quota this quarter", CLARIFY, {}),
+    ("referral-sourced pipeline this quarter", CLARIFY, {}),
+    ("sync errors on the Marketo integration last week", CLARIFY, {}),
+    # May as a month before a range word; a calendar year to date; an exclusion reaching names
+    # across the words describing them
+    ("win rate trend by month, May thru October 2026", "win_rate",
+     {"period": ("2026-05-01", "2026-10-31"), "time_grain": "month"}),
+    ("deals created by month, calendar 2026 to date", "opportunity_count",
+     {"period": ("2026-01-01", "2026-11-26"), "time_grain": "month", "measure": "created"}),
+    ("win rate this year if you take out the two new hires Darcel Schlecht and Anna Snelling",
+     "win_rate", {"excluded": {"rep": ["Anna Snelling", "Darcel Schlecht"]}}),
+    # a value inside a metric phrase stays a filter ("responding to inbound leads")
+    ("how fast are we responding to inbound leads", "speed_to_lead",
+     {"filters": {"lead_source": ["Inbound"]}}),
+    # attainment so far this quarter is against the whole quarter's quota
+    ("my team's attainment so far this quarter", "quota_attainment", {"period": Q4_27}),
+    # a writer named with an initial is found, or asked about
+    ("Darcel S here. which of my open deals have gone stale?", "stale_deals",
+     {"filters": {"rep": ["Darcel Schlecht"]}, "group_by": ["opportunity"]}),
+    ("Darcel Q here. which of my open deals have gone stale?", CLARIFY, {}),
+]

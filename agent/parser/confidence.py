@@ -149,7 +149,7 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         left = []
     found = Understanding(leftovers=left)
     found.corrections = [(a, b) for a, b in reading.corrections
-                         if b in lex.words and not _typo(a, b)
+                         if b in lex.words and (not _typo(a, b) or a in reading.named)
                          and not inflected(a, frozenset({b}))]  # "requesting": "request"
     return found
 
@@ -224,6 +224,12 @@ def _implied() -> dict[tuple[str, str], frozenset[str]]:
     out |= {("dimension", k): word_set(v)
             for k, v in implied.get("dimensions", {}).items()}
     return out
+
+
+@cache
+def value_kind_words() -> dict[str, frozenset[str]]:
+    """Words naming the kind of a dimension's values ('leads' of "inbound leads")."""
+    return {k: words for (group, k), words in _implied().items() if group == "dimension"}
 
 
 @cache

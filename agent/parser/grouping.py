@@ -249,12 +249,19 @@ def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) 
         j -= 1
     if j in ends and ends[j] < start:
         return _excluded(words, ends[j], ends)
-    i = start - 1
-    while i >= 0 and start - i <= 3:
+    i, described = start - 1, False
+    while i >= 0 and start - i <= (6 if described else 3):
         pair = " ".join(words[i - 1:i + 1]) if i > 0 else ""
         if words[i] in EXCLUDE_CUES or pair in EXCLUDE_CUES:
             return True
-        if words[i] not in FILTER_CUES | ARTICLES:
+        if words[i] not in FILTER_CUES | ARTICLES | DESCRIBING:
             return False
+        described = described or words[i] in DESCRIBING
         i -= 1
     return False
+
+
+DESCRIBING = frozenset({"two", "three", "both", "new", "hires", "hire", "newest", "ramping",
+                        "junior", "reps", "rep", "sellers", "aes"})
+"""Words describing the people an exclusion names ("take out the two new hires Hugo Ito and
+Samuel Chen"): the cue reaches the names across them."""

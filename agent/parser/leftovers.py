@@ -36,6 +36,9 @@ def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | N
                 w[j] not in FILTER_CUES and not w[j].isdigit() and \
                 w[j] not in lexicon().english and w[j] not in fillers():
             j += 1
+        if j == i + 1 and j < len(w) and j not in reading.used and len(w[j]) == 1 and \
+                w[j].isalpha() and w[j] not in ("a", "i") and index.partial(w[i]):
+            j += 1  # "Darcel Q": a first name and an initial, read together
         text = " ".join(w[i:j])
         result = explain(reading, index, i, j, text)
         if isinstance(result, Clarification):
@@ -68,13 +71,20 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
         x in SMALL_NUMBERS for x in reading.words[i:j]) or len(text) > 2 and any(
         e.end == i for e in reading.entities)  # "top five industries"; "enterprise suite": a
     # longer name than the value it starts with ('Enterprise'), never that value less a word
-    people = index.partial(text) if j - i == 1 else []
+    words = reading.words[i:j]
+    initial = j - i == 2 and len(words[1]) == 1 and words[1].isalpha()
+    people = index.partial(text) if j - i == 1 else [
+        (dim, label) for dim, label in index.partial(words[0])
+        if label.split()[-1].lower().startswith(words[1])] if initial else []
+    # "Priya K": a first name and the initial of the family name
     if len(people) == 1:
         dim, label = people[0]
         reading.entities.append(EntityMatch(i, j, dim, label, "partial", text))
         reading.notes.append(f"read '{text}' as {dim.value} {label}")
         reading.take(i, j)
         return None
+    if initial and not people:
+        cue = True  # a name with an initial that is no one in the data is asked about
     if len(people) > 1:
         return Clarification(question=f"Which '{text}' do you mean?",
                              options=[f"{label} ({dim.value})" for dim, label in people[:6]],

@@ -27,6 +27,7 @@ from agent.parser.confidence import (
     tool_words,
     understand,
     unsure,
+    value_kind_words,
 )
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import follow_up, is_follow_up
@@ -47,7 +48,7 @@ from agent.parser.messages import plain_request
 from agent.parser.normalize import normalize
 from agent.parser.options import options_for, take_options
 from agent.parser.periods import NUMBERS, PERIOD_WORDS, PeriodParser
-from agent.parser.reading import Reading, masked, named_words
+from agent.parser.reading import KIND_AFTER, Reading, masked, named_words
 from agent.parser.sentences import (
     MEETING_WORDS,
     WEAK_PHRASES,
@@ -304,6 +305,8 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     reading.periods, reading.as_of, reading.negated = found.periods, found.as_of, found.negated
     reading.words = found.text.split()
     w = reading.words
+    reading.named |= {a for a, b in zip(w, w[1:], strict=False) if b in KIND_AFTER and
+                      a not in lex.words and a not in STOPWORDS and a.isalpha()}
     reading.take(0, 0)
     for i, word in enumerate(w):
         if word.startswith("@"):
@@ -352,7 +355,14 @@ def vote_metrics(reading: Reading) -> None:
     """
     lex = lexicon()
     masked_words = masked(reading)
+    kinds = value_kind_words()
     values = {i for e in reading.entities for i in range(e.start, e.end)}
+    for e in reading.entities:  # the word naming a value's kind is read with the words around
+        # it ("responding to inbound leads": 'responding to leads'), the value kept apart
+        for i in range(e.start + 1, e.end):
+            if reading.words[i] in kinds.get(e.dimension.value, ()):
+                values.discard(i)
+                masked_words[i] = reading.words[i]
     keep = [i for i, x in enumerate(masked_words) if i not in values and (
         x == "@" or x in lex.words or x in STOPWORDS)]  # "average <new business> deal"
     compact = [masked_words[i] for i in keep]
@@ -711,6 +721,11 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         return period
     period = _ahead(period, tool, norm, reading.as_of or as_of, calendar)
     period = _year_to_date(period, tool, norm, calendar, reading.as_of or as_of)
+    whole = _whole_plan(period, tool, calendar, reading.as_of or as_of)
+    if whole is not period and whole is not None:
+        reading.notes.append(f"read '{period.label if period else ''}' as the bookings to date "
+                             f"against the quota of the whole {whole.label}")
+        period = whole
     if period is not None:
         params["period"] = PeriodParam.of(period)
     over = re.search(r"\b(week|month|quarter) over \1\b", norm)
@@ -1219,6 +1234,26 @@ def _year_to_date(period: Period | None, tool: str, norm: str, calendar: FiscalC
     if (period.start, period.end) != (year.start, year.end) or as_of >= year.end:
         return period
     return Period(year.start, as_of, f"{year.label} YTD")
+
+
+def _whole_plan(period: Period | None, tool: str, calendar: FiscalCalendar,
+                as_of: date) -> Period | None:
+    """'My attainment so far this quarter' is the bookings to date against the whole
+    quarter's quota, as a sales leader reads it (not a quota cut to the days gone, which
+    reads 100% on pace): a plan's current quarter, month or year to date is the whole of it,
+    whose bookings are those to date anyway."""
+    unit = TO_DATE_UNITS.get(period.label.rsplit(" ", 1)[-1]) if period is not None else None
+    if period is None or tool not in PLAN_TOOLS or period.end != as_of or unit is None:
+        return period
+    bucket = calendar.bucket(as_of, unit)  # type: ignore[arg-type]
+    return bucket if bucket.start == period.start and bucket.end > as_of else period
+
+
+PLAN_TOOLS = frozenset({"quota_attainment"})
+TO_DATE_UNITS = {"MTD": "month", "QTD": "quarter"}
+"""Quotas are set per quarter (and month): attainment so far this quarter is against the
+quarter's; year-to-date attainment keeps its standard meaning, against the quota to date."""
+"""Tools that measure what happened against a plan for a whole period."""
 
 
 LAST_N = re.compile(r"^last (\d+) (week|month|quarter)s\b")

@@ -62,6 +62,7 @@ DATE_TOKEN = re.compile(r"\d{4}_\d{2}_\d{2}")
 """A written date as normalize() leaves it: a range may start at one ("2026_08_01 to ...")."""
 FY = r"(?:fiscal\s+year\s+|fiscal\s+|fy\s?)"
 PART = re.compile(r"q[1-4]|h[12]")
+RANGE_JOINS = ("to", "through", "thru", "until", "till")
 """A quarter or half of the fiscal year: a range may start at one ("q1 through q3")."""
 RECENT_SNAPSHOT_DAYS = 92
 """A snapshot date within about a quarter of today is read against today's calendar."""
@@ -126,6 +127,8 @@ class PeriodParser:
                  r"(?:\s+of)?(?:\s+(?:the\s+)?(?:" + FY + r")?((?:19|20)\d{2}|(?<=fy)\d{2}|"
                  r"(?<=fy )\d{2}|(?:this|last|next|"
                  r"previous|prior|current)\s+(?:fiscal\s+)?year))?", self._half),
+                (r"(?:calendar\s+(?:year\s+)?|cy\s?)" + Y + r"\s+(?:to date|so far|ytd)",
+                 self._calendar_to_date),
                 (r"(?:calendar\s+(?:year\s+)?|cy\s?)" + Y, self._calendar_year),
                 (FY + r"((?:19|20)\d{2}|\d{2})\b", self._fiscal_year),
                 (r"(?:fiscal\s+)?q([1-4])\b", self._bare_quarter),
@@ -242,7 +245,10 @@ class PeriodParser:
             date_token = bool(DATE_TOKEN.fullmatch(w) or PART.fullmatch(w))
             if w not in ("between", "from", "since") and w not in MONTHS and not date_token:
                 continue
-            first = i if (w in MONTHS and w not in ("may", "march")) or date_token else i + 1
+            verb = w in ("may", "march") and not (  # "May thru October": a month after all
+                words[i + 1:i + 2] and words[i + 1] in RANGE_JOINS and
+                words[i + 2:i + 3] and words[i + 2] in MONTHS)
+            first = i if (w in MONTHS and not verb) or date_token else i + 1
             for la in (7, 6, 5, 4, 3, 2, 1):  # or at a month: "february to july"
                 a_words = words[first:first + la]
                 if len(a_words) < la or (first == i and la > 3) or (
@@ -511,6 +517,15 @@ class PeriodParser:
         if shift > 0:
             return self.cal.bucket(current.end + timedelta(days=1), unit)  # type: ignore[arg-type]
         return self.cal.previous(current, unit)  # type: ignore[arg-type]
+
+    def _calendar_to_date(self, m: re.Match[str]) -> Period:
+        """'calendar 2026 to date': from January 1st to today (a past year: all of it)."""
+        whole = self._calendar_year(m)
+        if whole.start > self.as_of:
+            return whole
+        end = min(whole.end, self.as_of)
+        return Period(whole.start, end, f"{whole.label} to date" if end < whole.end else
+                      whole.label)
 
     def _relative_half(self, m: re.Match[str]) -> Period:
         """'this half', 'last half': the fiscal half holding today, or one before or after."""

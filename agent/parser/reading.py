@@ -54,9 +54,18 @@ class Reading:
         self.used.update(range(start, end))
 
 
+HOW_IS = re.compile(r"\bhow(?:'s|\u2019s| is| are)\s+([a-z]+(?:\s+[a-z]+)?)\s+(?:doing|tracking|"
+                    r"performing|pacing|trending|looking)\b", re.I)
+"""'how's marcus doing vs quota': whoever is asked about stands between the verbs."""
+KIND_AFTER = frozenset({"sourced", "source", "channel", "campaign", "integration", "connector",
+                        "product", "sku"})
+"""Words naming the kind of value the word before them is ("referral-sourced", "the Marketo
+integration"): a word no vocabulary knows right before them is a name."""
+
+
 def named_words(question: str) -> frozenset[str]:
     """Return the lower-cased words the question writes as names (see Reading.named)."""
-    found = set()
+    found = {w.lower() for m in HOW_IS.finditer(question) for w in m[1].split()}
     for sentence in re.split(r"[.!?]+\s", question):
         for k, m in enumerate(re.finditer(r"[A-Za-z][A-Za-z0-9'\u2019]*(-\d)?", sentence)):
             token = m[0].removesuffix(m[1] or "")

@@ -365,6 +365,8 @@ def with_context(request: str, context: list[str], index: EntityIndex,
                  periods: Callable[[str], list[Period]]) -> str | None:
     """The request with the context values and period it refers back to; None when the whole
     message must be read (the context names several candidates, or one the data lacks)."""
+    if FIRST_PERSON.search(request) and any(_unknown_writer(c, index) for c in context):
+        return None  # "Priya K here. Which of my deals ...": read it all, ask who is writing
     referred = _referred(request, context, index, periods)
     if not referred.strip().startswith("for") and SOMEONE.search(request):
         if _unknown_names(context, index):
@@ -456,6 +458,27 @@ def _matched(sentence: str, index: EntityIndex) -> Reading:
     match_entities(reading, index, multiword=True)
     match_entities(reading, index, multiword=False)
     return reading
+
+
+INTRODUCED = re.compile(r"^\W*(?:(?:hi|hey|hello|morning)\W+)?(?:(?:i'?m|i am|this is|it'?s)\s+"
+                        r"(?P<a>[a-z]+(?:\s+[a-z]\.?|\s+[a-z]+)?)\W*$|"
+                        r"(?P<b>[a-z]+(?:\s+[a-z]\.?|\s+[a-z]+)?)\s+here\W*$)", re.I)
+"""A sentence in which the writer says who they are ("Priya K here.", "Hi, I'm Ana.")."""
+
+
+def _unknown_writer(sentence: str, index: EntityIndex) -> bool:
+    """Whether a sentence introduces the writer by a name that is no one person of the data:
+    what "my" means is then unknown, never silently everyone."""
+    m = INTRODUCED.match(sentence)
+    if m is None:
+        return False
+    name = (m["a"] or m["b"]).split()  # a person's name, not a role ("CRO", "Finance partner")
+    if not all(p.istitle() or (len(p.rstrip(".")) == 1 and p[0].isupper()) for p in name) or \
+            any(p.lower() in lexicon().words or p.lower() in STOPWORDS for p in name
+                if len(p.rstrip(".")) > 1):
+        return False
+    reading = _matched(sentence, index)
+    return not any(e.dimension in PEOPLE for e in reading.entities)
 
 
 def _only_values(sentence: str, index: EntityIndex) -> bool:
