@@ -357,10 +357,10 @@ def vote_metrics(reading: Reading) -> None:
     masked_words = masked(reading)
     kinds = value_kind_words()
     values = {i for e in reading.entities for i in range(e.start, e.end)}
-    for e in reading.entities:  # the word naming a value's kind is read with the words around
-        # it ("responding to inbound leads": 'responding to leads'), the value kept apart
-        for i in range(e.start + 1, e.end):
-            if reading.words[i] in kinds.get(e.dimension.value, ()):
+    for value in reading.entities:  # the word naming a value's kind is read with the words
+        # around it ("responding to inbound leads": 'responding to leads'), the value apart
+        for i in range(value.start + 1, value.end):
+            if reading.words[i] in kinds.get(value.dimension.value, ()):
                 values.discard(i)
                 masked_words[i] = reading.words[i]
     keep = [i for i, x in enumerate(masked_words) if i not in values and (
