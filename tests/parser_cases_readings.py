@@ -778,3 +778,15 @@ CASES += [
      {"filters": {"rep": ["Darcel Schlecht"]}, "group_by": ["opportunity"]}),
     ("Darcel Q here. which of my open deals have gone stale?", CLARIFY, {}),
 ]
+CASES += [
+    # a message that carries its own thread: what was answered, then the change
+    ("Thanks for the win rate by region. Can you do the same for Q2?", "win_rate",
+     {"group_by": ["region"], "period": ("2026-05-01", "2026-07-31")}),
+    ("Same bookings-by-segment view as before, but for last fiscal year", "bookings",
+     {"group_by": ["segment"], "period": FY26}),
+    ("Earlier you gave me open pipeline by stage for EMEA. Same again but drop Prospecting.",
+     "open_pipeline", {"group_by": ["stage"], "filters": {"region": ["EMEA"]},
+                       "excluded": {"stage": ["Prospecting"]}}),
+    ("stale deals in EMEA - use 45 days instead of the usual cutoff", "stale_deals",
+     {"filters": {"region": ["EMEA"]}, "knobs": {"stale_days": 45}}),
+]

@@ -23,6 +23,11 @@ CUES = re.compile(
     r"without|instead|split|break (it|that|this) down|show (it|that|this)|for|in)\b"
     r"|\b(only|instead|too|as well)$")
 """Words that mark a question as continuing the previous one rather than standing alone."""
+REFERS_BACK = re.compile(r"\b(?:(?:the )?same (?:thing|view|again|report|table|numbers?|breakdown|"
+                         r"cut|split|list|one|for|but|period)|do the same|as before|instead|"
+                         r"re-?rank|re-?run|again)\b", re.I)
+"""Words asking for an answer given before again, changed ("the same thing by manager
+instead", "do the same for Q2", "use 45 days instead"): a follow-up wherever they stand."""
 WHY = re.compile(
     r"^(why|how come|what (drove|drives|caused|causes|is driving|s driving|explains)|"
     r"explain( (that|this|it|the (change|drop|increase|number)))?$|where did (that|this|it) come)")
@@ -34,7 +39,8 @@ DRIVERS = (Dimension.region, Dimension.team, Dimension.segment, Dimension.territ
 
 def is_follow_up(norm: str, reading: Reading) -> bool:
     """Return whether a question continues the previous one (no metric, or a continuation cue)."""
-    return not reading.votes or bool(CUES.search(norm)) or bool(WHY.search(norm))
+    return not reading.votes or bool(CUES.search(norm)) or bool(WHY.search(norm)) or \
+        bool(REFERS_BACK.search(norm))
 
 
 def follow_up(reading: Reading, norm: str, previous: Plan,

@@ -249,6 +249,9 @@ def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) 
         j -= 1
     if j in ends and ends[j] < start:
         return _excluded(words, ends[j], ends)
+    before = [w for w in words[max(0, start - 2):start] if w not in ARTICLES]
+    if before and before[-1] in RIGHT_BEFORE:
+        return True  # "same again but drop Prospecting"
     i, described = start - 1, False
     while i >= 0 and start - i <= (6 if described else 3):
         pair = " ".join(words[i - 1:i + 1]) if i > 0 else ""
@@ -261,6 +264,9 @@ def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) 
     return False
 
 
+RIGHT_BEFORE = frozenset({"drop", "dropping", "remove", "removing"})
+"""Verbs that exclude the value right after them only ("drop Prospecting"; "the drop in EMEA"
+names EMEA)."""
 DESCRIBING = frozenset({"two", "three", "both", "new", "hires", "hire", "newest", "ramping",
                         "junior", "reps", "rep", "sellers", "aes"})
 """Words describing the people an exclusion names ("take out the two new hires Hugo Ito and

@@ -57,6 +57,7 @@ from agent.parser.sentences import (
     kind_words,
     request_text,
     sentences,
+    thread_in_message,
     with_context,
 )
 from agent.parser.words import UNIT_WORDS, match_entities, repair_typos, take_compare
@@ -109,6 +110,16 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     question takes from it what it points back to, as a context sentence would give.
     """
     question = plain_request(question)  # a hub or peer task message: its request in words
+    if previous is None and context is None and (thread := thread_in_message(question)):
+        earlier = parse_question(thread[0], as_of=as_of, calendar=calendar, index=index,
+                                 sure=False)
+        if isinstance(earlier, Plan):  # the message says what was answered before it
+            now = parse_question(thread[1], as_of=as_of, calendar=calendar, index=index,
+                                 previous=earlier)
+            if isinstance(now, Plan):
+                now.notes.append(f"read '{thread[1].strip()}' as a follow-up to "
+                                 f"'{thread[0].strip()}'")
+            return now
     if context:
         question = with_context(question, sentences(context), index,
                                 _periods_in(as_of, calendar)) or question

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from agent.parser.confidence import fillers
 from agent.parser.entities import EntityIndex
+from agent.parser.followup import REFERS_BACK
 from agent.parser.lexicon import STOPWORDS, lexicon, phrase_set, phrase_text
 from agent.parser.normalize import normalize
 from agent.parser.options import take_options
@@ -479,6 +480,27 @@ def _unknown_writer(sentence: str, index: EntityIndex) -> bool:
         return False
     reading = _matched(sentence, index)
     return not any(e.dimension in PEOPLE for e in reading.entities)
+
+
+TURN = re.compile(r"\s[-\u2013\u2014]+\s|,\s*(?=but\b)|;\s+", re.I)
+
+
+def thread_in_message(message: str) -> tuple[str, str] | None:
+    """A message that carries its own thread: what was answered before, then the change
+    ("Thanks for the Q3 attainment by team. Can you do the same for Q2?", "Same
+    bookings-by-region view as before, but for last fiscal year"): the earlier question and
+    the follow-up, or None."""
+    if not REFERS_BACK.search(message):
+        return None
+    parts = sentences(message)
+    for k in range(len(parts) - 1, 0, -1):
+        if REFERS_BACK.search(parts[k]):
+            return " ".join(parts[:k]), " ".join(parts[k:])
+    turns = [m for m in TURN.finditer(message) if REFERS_BACK.search(message[:m.start()]) or
+             REFERS_BACK.search(message[m.end():])]
+    if len(turns) == 1:
+        return message[:turns[0].start()], message[turns[0].end():]
+    return None
 
 
 def _only_values(sentence: str, index: EntityIndex) -> bool:
