@@ -790,3 +790,13 @@ CASES += [
     ("stale deals in EMEA - use 45 days instead of the usual cutoff", "stale_deals",
      {"filters": {"region": ["EMEA"]}, "knobs": {"stale_days": 45}}),
 ]
+CASES += [
+    # an order without a number sorts the whole list ("worst first" had answered the one
+    # worst rep); "high to low", "ascending" the same; "dollar value" is the amount
+    ("win rate by rep last quarter, worst first", "win_rate",
+     {"group_by": ["rep"], "order": "asc", "top": None}),
+    ("bookings by region this year, high to low", "bookings",
+     {"group_by": ["region"], "order": "desc", "top": None}),
+    ("dollar value of deals created last quarter by team", "opportunity_count",
+     {"measure": "created_amount", "group_by": ["team"], "period": Q3_27}),
+]

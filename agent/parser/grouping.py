@@ -85,6 +85,9 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         direction = "bottom" if word in ("bottom", "worst", "lowest", "smallest",
                                          "weakest") else "top"
     order = "asc" if direction == "bottom" else "desc"
+    sort = re.search(r"\bsort(asc|desc)\b", norm) if m is None else None
+    if sort:
+        order = sort[1]  # "worst first", "ranked high to low": the whole list, in that order
     group: list[str] = []
     uncued: set[str] = set()
     singular = False
@@ -136,7 +139,7 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     if (not group or set(group) <= uncued) and _deal_list(norm) and _aggregates(tool):
         group = [Dimension.opportunity.value]  # "which deals ...", "so the managers can review
         # them one by one": the deals, the people named without a cue are the audience
-    if direction and not group:
+    if (direction or sort) and not group:
         unit = next((UNIT_WORDS[x] for x in words if x in UNIT_WORDS), None)
         if unit and not reading.grain:
             group, singular = [unit], True

@@ -145,8 +145,21 @@ _UNIT_COUNT = re.compile(rf"\b({'|'.join(SMALL_NUMBERS)}) (days?|weeks?|months?|
 
 _ORDER_FIRST = re.compile(r"\b(oldest|newest|largest|biggest|smallest|lowest|highest|worst|best|"
                           r"longest|shortest|slowest|fastest|most|least)\s+first\b")
-"""'Lowest first': an order, not the first one (top 1); 'oldest first' in a list of deals is
-the list's own order (most days first)."""
+"""'Lowest first': an order ('sortasc', a word fillers.toml knows), not the first one (top 1);
+'oldest first' in a list of deals is the list's own order (most days first)."""
+_ORDER_SPAN = re.compile(r"\b(?:from )?(high|highest|large|largest|big|biggest|most|low|lowest|"
+                         r"small|smallest|least) to (?:the )?(low|lowest|small|smallest|least|high|"
+                         r"highest|large|largest|big|biggest|most)\b|\b(descending|ascending)\b")
+"""'Ranked high to low', 'descending': an order, as 'highest first' says it."""
+
+
+def _order_span(m: re.Match[str]) -> str:
+    up = m[3] == "ascending" or m[1] in ("low", "lowest", "small", "smallest", "least")
+    return " sortasc " if up else " sortdesc "
+
+
+ASCENDING_FIRST = frozenset({"lowest", "smallest", "worst", "least"})
+"""Order words read bottom-up ("worst first"); the others top-down ("biggest first")."""
 
 
 _YEAR_PART = re.compile(r"\b(this|last|next|previous|prior|current) ((?:fiscal )?year) "
@@ -215,8 +228,11 @@ def _spans(text: str) -> str:
         text = _UNIT_COUNT.sub(lambda m: f"{SMALL_NUMBERS[m[1]]} {m[2]}", text)  # "six quarters"
     if "brand new" in text:
         text = text.replace("brand new", "new")
+    if " to " in text or "scending" in text:
+        text = _ORDER_SPAN.sub(_order_span, text)
     if " first" in text:
-        text = _ORDER_FIRST.sub(lambda m: "" if m[1] in ("oldest", "newest") else m[1], text)
+        text = _ORDER_FIRST.sub(lambda m: "" if m[1] in ("oldest", "newest") else
+                                " sortasc " if m[1] in ASCENDING_FIRST else " sortdesc ", text)
     if "q " in text or "h " in text:
         text = _SPOKEN_PART.sub(lambda m: f"{m[1][0]}{SMALL_NUMBERS[m[2]]}", text)
     if " q" in text:
