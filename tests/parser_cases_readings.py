@@ -800,3 +800,10 @@ CASES += [
     ("dollar value of deals created last quarter by team", "opportunity_count",
      {"measure": "created_amount", "group_by": ["team"], "period": Q3_27}),
 ]
+CASES += [
+    # 'his' or 'her' points at a person: the one a context sentence names by first name, or,
+    # with no one named, asked about (never the company's number)
+    ("Darcel started in February. Show me his bookings month by month this fiscal year",
+     "bookings", {"filters": {"rep": ["Darcel Schlecht"]}, "time_grain": "month"}),
+    ("show me his bookings this year", CLARIFY, {}),
+]

@@ -128,6 +128,8 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
                                      previous=previous, memo=memo)
     if not isinstance(outcome, Plan) or reading is None:
         return outcome
+    if previous is None and (nobody := _nobody_named(question, outcome, reading)):
+        return nobody
     found = understand(reading, outcome)
     if found.sure:
         return outcome
@@ -137,6 +139,28 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     better = _explaining_reading(question, as_of, calendar, index, previous, outcome, reading,
                                  found, memo)
     return better or unsure(outcome, reading, found)
+
+
+PERSON_POINTER = re.compile(r"\b(?:his|her|him)\b", re.I)
+"""Words pointing at one person's numbers: with no one named in the message, whose they are
+is unknown (never the whole company's). "He says: ..." reports who asks, it points at no one's
+numbers."""
+
+
+def _nobody_named(question: str, plan: Plan, reading: Reading) -> Clarification | None:
+    """Ask whose numbers 'his' or 'her' means when the message names no person."""
+    m = PERSON_POINTER.search(question)
+    people = {Dimension.rep, Dimension.manager}
+    if m is None or len(sentences(question)) > 1 or named_words(question) or any(
+            e.dimension in people for e in reading.entities) or any(
+            f.dimension in people for f in plan.params.filters):
+        return None  # a message of several sentences says who in them (sentences.py)
+    text = question.strip().rstrip(".?! ")
+    return Clarification(
+        question=f"Whose numbers do you mean by '{m[0]}'? Name the rep or manager, or ask "
+                 "for everyone.",
+        options=[re.sub(PERSON_POINTER, "our", text, count=1) + " overall"], term=m[0],
+        not_understood=[m[0]])
 
 
 def _explaining_reading(question: str, as_of: date, calendar: FiscalCalendar,

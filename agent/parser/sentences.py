@@ -430,6 +430,15 @@ def _values(context: list[str], index: EntityIndex) -> list[tuple[str, Dimension
                 continue
             found.append((" ".join(reading.words[e.start:e.end]) + kind_words(e.dimension),
                           e.dimension))
+        named = {w for e in reading.entities for w in reading.words[e.start:e.end]}
+        if named or re.search(r"\bhere\b|\bi'?m\b|\bi am\b", sentence, re.I):
+            continue  # the writer ("Ravi here") is no one the request points at
+        for m in re.finditer(r"\b[A-Z][a-z]+\b", sentence):  # "Kenji started in February.":
+            word = m[0].lower()  # a person by first name, the sentence's first word included
+            people = [(d, label) for d, label in index.partial(word) if d in PEOPLE]
+            if word not in named and word not in lexicon().words and word not in STOPWORDS \
+                    and len(people) == 1 and len(index.partial(word)) == 1:
+                found.append((word, people[0][0]))
     return list(dict.fromkeys(found))
 
 
