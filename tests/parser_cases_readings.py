@@ -807,3 +807,16 @@ CASES += [
      "bookings", {"filters": {"rep": ["Darcel Schlecht"]}, "time_grain": "month"}),
     ("show me his bookings this year", CLARIFY, {}),
 ]
+CASES += [
+    # deals said to be closing are open ones, by a close date to come; a split listed after
+    # a split cue never votes for the metric its words also name; "excluding anyone on";
+    # a tally is a count
+    ("top 3 deals closing this quarter", "open_pipeline",
+     {"group_by": ["opportunity"], "top": 3, "period": Q4_27}),
+    ("negotiation deals closing in december", "open_pipeline", {"period": DEC26}),
+    ("open pipeline this quarter split by stage and forecast category", "open_pipeline",
+     {"group_by": ["stage", "forecast_category"], "period": Q4_27}),
+    ("bottom 3 reps by win rate this year, excluding anyone on EMEA", "win_rate",
+     {"group_by": ["rep"], "top": 3, "order": "asc", "excluded": {"region": ["EMEA"]}}),
+    ("per-rep tally of stale deals", "stale_deals", {"group_by": ["rep"], "measure": "count"}),
+]

@@ -271,6 +271,7 @@ RIGHT_BEFORE = frozenset({"drop", "dropping", "remove", "removing"})
 """Verbs that exclude the value right after them only ("drop Prospecting"; "the drop in EMEA"
 names EMEA)."""
 DESCRIBING = frozenset({"two", "three", "both", "new", "hires", "hire", "newest", "ramping",
-                        "junior", "reps", "rep", "sellers", "aes"})
+                        "junior", "reps", "rep", "sellers", "aes", "anyone", "anybody",
+                        "everyone", "everybody", "people", "those"})
 """Words describing the people an exclusion names ("take out the two new hires Hugo Ito and
 Samuel Chen"): the cue reaches the names across them."""

@@ -413,8 +413,10 @@ def vote_metrics(reading: Reading) -> None:
         span = [keep[j] for j in range(s, e)]
         key = phrase_key(compact[s:e])
         phrase = phrase_text(key)
-        if s > 0 and compact[s - 1] in SPLIT_CUES and (s, e) in dim_spans:
-            continue  # "error rate per integration": a split, though it also names a metric
+        inside = next((ds for ds, de in dim_spans if ds <= s and e <= de), None)
+        if inside is not None and _split_listed(compact, inside, dim_spans):
+            continue  # "error rate per integration", "by stage and forecast category": a
+            # split, though it also names a metric
         weight = 0.5 if phrase in WEAK_PHRASES | GENERIC_PHRASES else 0.9 if \
             phrase in POPULATION_PHRASES else float(len(key))  # "how did we do on the scorecard"
         for entry in {x.value: x for x in lex.entries(key) if x.kind == "metric"}.values():
@@ -442,6 +444,21 @@ def vote_metrics(reading: Reading) -> None:
                 assert tool is not None  # the lexicon builds every measure entry with its tool
                 reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
     _vote_long_measures(reading, compact, found)
+
+
+def _split_listed(words: list[str], start: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether the dimension phrase at `start` is one of a list of splits after a split cue
+    ("by stage and forecast category")."""
+    ends = {e: s for s, e in spans}
+    i = start
+    while i > 0:
+        if words[i - 1] in SPLIT_CUES:
+            return True
+        if words[i - 1] in ("and", "then", "plus") and i - 1 in ends:
+            i = ends[i - 1]  # the dimension before the joining word
+            continue
+        return False
+    return False
 
 
 LONG_MEASURE = 4
@@ -987,7 +1004,8 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
         re.search(r"\b(top|bottom)\s+\d+\b", norm))
     if ranked and set(votes) <= {"opportunity_count"} and votes.get("opportunity_count", 0) < 1:
         # "best month", "top 5 deals": ranked by revenue; "the 5 biggest open deals": pipeline
-        return "open_pipeline" if re.search(r"\bopen\b", norm) else "bookings"
+        return "open_pipeline" if re.search(r"\bopen\b", norm) or CLOSING.search(norm) \
+            else "bookings"  # "top 3 deals closing this quarter": still open
     if not votes:
         return None
     condition = _condition_on_deals(reading)
@@ -1233,7 +1251,8 @@ def _ahead(period: Period | None, tool: str, norm: str, as_of: date,
            calendar: FiscalCalendar) -> Period | None:
     """'Pipeline closing in December' (asked in November) is next month, not last year's;
     'the Q4 pipeline as of October 31' is the Q4 ahead of that day."""
-    if period is None or tool not in FORWARD_TOOLS or period.end >= as_of or \
+    forward = tool in FORWARD_TOOLS or (tool == "opportunity_count" and CLOSING.search(norm))
+    if period is None or not forward or period.end >= as_of or \
             str(period.start.year) in norm or (period.end - period.start).days > 92:
         return period
     start, end = period.start.replace(year=period.start.year + 1), \
@@ -1246,6 +1265,9 @@ def _ahead(period: Period | None, tool: str, norm: str, as_of: date,
     return Period(start, end, period.label.replace(str(period.start.year), str(start.year)))
 
 
+CLOSING = re.compile(r"\bclosing\b|\b(?:expected|due|set|slated|scheduled|going) to close\b|"
+                     r"\bwill close\b")
+"""Deals said to be closing: open ones, by a close date to come."""
 PLANNED_TOOLS = FORWARD_TOOLS | {"quota_attainment", "quota_capacity", "deal_risk",
                                  "slipping_deals", "pipeline_movement", "territory_balance",
                                  "team_distribution", "productivity_improvement", "scorecard"}
