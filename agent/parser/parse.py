@@ -929,7 +929,19 @@ def _tool_taking_values(reading: Reading, tool: str) -> str:
     best = reading.votes.get(tool, 0)
     fits = [t for t, v in reading.votes.items() if t != tool and v >= best / 2 and
             dims <= set(TOOLS[t].group_by)]
-    return max(fits, key=lambda t: (reading.votes[t], t)) if fits else tool
+    if fits:
+        return max(fits, key=lambda t: (reading.votes[t], t))
+    if best < 1.0:  # only weak words named the metric ("how much money ... outreach seats",
+        # "which team is worst at using gong"): the tool whose values were named
+        takers = [t for t in TOOLS if dims <= set(TOOLS[t].group_by)]
+        split = {d for _, d, _ in reading.dims}
+        if takers and len(takers) <= 2:  # the one that takes the split asked too, and whose
+            # own words the question uses ('unused seats': adoption)
+            return max(takers, key=lambda t: (
+                split <= set(TOOLS[t].group_by),
+                len(lexicon().find(reading.words, {"metric", "measure"}, t)),
+                -_tool_rank(t)[0]))
+    return tool
 
 
 def _measure_unit(dim: str, group: list[str], tool: str, measure: str | None,
@@ -1082,9 +1094,9 @@ def _tool_rank(tool: str) -> tuple[int, str]:
 
 def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
     text = norm
-    for e in reading.entities:  # a value's words ("new logos") name no measure
-        if e.text:
-            text = re.sub(rf"\b{re.escape(e.text)}\b", "@", text)
+    for e in reading.entities:  # a value's words ("new logos") name no measure, and a phrase
+        if e.text:  # reads across them ("idle Outreach seats": idle seats)
+            text = re.sub(rf"\b{re.escape(e.text)}\b", " ", text)
     words = text.split()
     found = [e.value for _, _, e in lexicon().find(words, {"measure"}, tool)]
     if reading.outside is not None and len(set(found)) >= LISTED_MEASURES:
