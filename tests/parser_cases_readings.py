@@ -820,11 +820,3 @@ CASES += [
      {"group_by": ["rep"], "top": 3, "order": "asc", "excluded": {"region": ["EMEA"]}}),
     ("per-rep tally of stale deals", "stale_deals", {"group_by": ["rep"], "measure": "count"}),
 ]
-CASES += [
-    # a value only some tools take names the tool when only weak words name a metric; a
-    # measure phrase reads across the value inside it ("idle Outreach seats")
-    ("which team is worst at using gong", "technology_adoption",
-     {"group_by": ["team"], "filters": {"tool": ["Gong"]}, "order": "asc"}),
-    ("how much money are we burning on idle Gong seats", "technology_adoption",
-     {"measure": "idle_cost", "filters": {"tool": ["Gong"]}}),
-]

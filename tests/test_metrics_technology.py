@@ -155,6 +155,18 @@ def test_e2e_gong_adoption_by_team(wh):
     assert worst[1] == expected
 
 
+@pytest.mark.parametrize(("question", "measure"), [
+    ("which team is worst at using gong", None),
+    ("how much money are we burning on idle Gong seats", "idle_cost"),
+])
+def test_e2e_a_tool_named_with_weak_words_reads_adoption(wh, question, measure):
+    # only weak words ('money') name a metric: the tool whose values were named reads it,
+    # and a measure phrase reads across the value inside it ("idle Gong seats")
+    r = answered(wh, question, "technology_adoption")
+    assert r.intent.params["filters"] == [{"dimension": "tool", "values": ["Gong"]}]
+    assert r.intent.params.get("measure") == measure
+
+
 def test_e2e_sync_error_rate_last_month(wh):
     r = answered(wh, "what was our sync error rate last month", "integration_health").result
     expected = one(wh.con, """
