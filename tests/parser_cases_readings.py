@@ -820,3 +820,22 @@ CASES += [
      {"group_by": ["rep"], "top": 3, "order": "asc", "excluded": {"region": ["EMEA"]}}),
     ("per-rep tally of stale deals", "stale_deals", {"group_by": ["rep"], "measure": "count"}),
 ]
+CASES += [
+    # exclusions in the writers' own words never become filters of the value excluded
+    ("weighted pipeline for EMEA, leave out anything still sitting in Prospecting",
+     "weighted_pipeline", {"filters": {"region": ["EMEA"]},
+                           "excluded": {"stage": ["Prospecting"]}}),
+    ("win rate by industry this year, don't count Retail", "win_rate",
+     {"group_by": ["industry"], "excluded": {"industry": ["Retail"]}}),
+    ("bookings per region last quarter, no renewal deals", "bookings",
+     {"group_by": ["region"], "excluded": {"deal_type": ["renewal"]}, "period": Q3_27}),
+    ("win rate by value (not count) for EMEA last quarter", "win_rate",
+     {"filters": {"region": ["EMEA"]}, "measure": "value", "period": Q3_27}),
+    # every month of a list joins the span; a short date range with a dash; "this quarter?"
+    # before "closed plus commit" is still this quarter
+    ("bookings by month for Aug, Sep and Oct", "bookings",
+     {"period": ("2026-08-01", "2026-10-31"), "time_grain": "month"}),
+    ("win rate 8/1-10/31", "win_rate", {"period": ("2026-08-01", "2026-10-31")}),
+    ("what are the teams committing to for this quarter? closed plus commit, per team",
+     "forecast_rollup", {"period": Q4_27, "group_by": ["team"], "measure": "commit_forecast"}),
+]

@@ -258,7 +258,8 @@ def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) 
     i, described = start - 1, False
     while i >= 0 and start - i <= (6 if described else 3):
         pair = " ".join(words[i - 1:i + 1]) if i > 0 else ""
-        if words[i] in EXCLUDE_CUES or pair in EXCLUDE_CUES:
+        triple = " ".join(words[i - 2:i + 1]) if i > 1 else ""  # "do not count"
+        if words[i] in EXCLUDE_CUES or pair in EXCLUDE_CUES or triple in EXCLUDE_CUES:
             return True
         if words[i] not in FILTER_CUES | ARTICLES | DESCRIBING:
             return False
@@ -267,11 +268,12 @@ def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) 
     return False
 
 
-RIGHT_BEFORE = frozenset({"drop", "dropping", "remove", "removing"})
+RIGHT_BEFORE = frozenset({"drop", "dropping", "remove", "removing", "no"})
 """Verbs that exclude the value right after them only ("drop Prospecting"; "the drop in EMEA"
 names EMEA)."""
 DESCRIBING = frozenset({"two", "three", "both", "new", "hires", "hire", "newest", "ramping",
                         "junior", "reps", "rep", "sellers", "aes", "anyone", "anybody",
-                        "everyone", "everybody", "people", "those"})
+                        "everyone", "everybody", "people", "those", "anything", "still",
+                        "sitting", "stuck", "currently"})
 """Words describing the people an exclusion names ("take out the two new hires Hugo Ito and
 Samuel Chen"): the cue reaches the names across them."""

@@ -34,7 +34,7 @@ EXCLUDE_CUES = frozenset({"excluding", "except", "without", "not", "outside", "m
                           "excl", "ex", "other than", "but not", "apart from", "not including",
                           "except for", "leaving out", "exclude", "excludes", "omitting",
                           "leave out", "take out", "taking out", "not counting", "ignoring",
-                          "ignore", "net of"})
+                          "ignore", "net of", "do not count", "dont count"})
 PUT_OUT_VERBS = frozenset({"leave", "leaving", "take", "taking", "strip", "stripping", "keep",
                            "keeping", "pull", "pulling", "back", "backing", "carve", "carving",
                            "cut", "cutting", "net", "netting", "throw", "throwing", "drop",

@@ -57,7 +57,7 @@ _YEAR_FIRST_DATE = re.compile(r"\b((?:19|20)\d{2})[./](\d{1,2})[./](\d{1,2})\b")
 """'2026.04.01', '2026/04/01': year, month, day, as ISO orders them."""
 _DAY_CUE = r"(?:from|since|to|through|thru|until|till|between|and|on|before|after|of|by)"
 _SHORT_DATE = re.compile(rf"\b(?:({_DAY_CUE})\s+)?(\d{{1,2}})/(\d{{1,2}})\b(?!/|\.\d)"
-                         r"(?=(\s*(?:-|to|through|thru|until|till)\s+\d{1,2}/\d{1,2}\b)?)")
+                         r"(?=(\s*(?:-|to|through|thru|until|till)\s*\d{1,2}/\d{1,2}\b)?)")
 """'from 3/1 to 5/31': a day and month without the year, after a word that bounds a date or
 before another such date; written as the month's name ('march 1') the periods read it as the
 most recent such day, as they read 'March 1st'."""
@@ -291,6 +291,7 @@ def _normalize_text(text: str) -> str:
     if "/" in t:  # one writer writes every date one way: day first if any date must be
         day_first = any(int(m[1]) > 12 >= int(m[2]) for m in _US_DATE.finditer(t))
         t = _US_DATE.sub(lambda m: _slash_date(m, day_first), t)
+        t = re.sub(r"\b(\d{1,2}/\d{1,2})\s*[-\u2013]\s*(?=\d{1,2}/\d{1,2}\b)", r"\1 to ", t)
         short = [(m[2], m[3]) for m in _SHORT_DATE.finditer(t) if m[1] or m[4]]
         if short:
             day_first = day_first or any(int(a) > 12 >= int(b) for a, b in short)

@@ -398,9 +398,12 @@ def vote_metrics(reading: Reading) -> None:
             if reading.words[i] in kinds.get(value.dimension.value, ()):
                 values.discard(i)
                 masked_words[i] = reading.words[i]
-    keep = [i for i, x in enumerate(masked_words) if i not in values and (
+    negated = {i for i in range(1, len(masked_words)) if reading.words[i - 1] in (
+        "no", "without") and reading.words[i] not in STOPWORDS}
+    keep = [i for i, x in enumerate(masked_words) if i in negated or i not in values and (
         x == "@" or x in lex.words or x in STOPWORDS)]  # "average <new business> deal"
-    compact = [masked_words[i] for i in keep]
+    compact = ["@" if i in negated and masked_words[i] not in lex.words else masked_words[i]
+               for i in keep]  # the word after "no" stays ("no renewal deals" is no "no deals")
     found = lex.find(compact, {"metric"})
     tools_of = [{x.value for x in lex.entries(compact[s:e]) if x.kind == "metric"}
                 for s, e, _ in found]
@@ -1094,11 +1097,13 @@ def _tool_rank(tool: str) -> tuple[int, str]:
 
 def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
     text = norm
-    for e in reading.entities:  # a value's words ("new logos") name no measure, and a phrase
-        if e.text:  # reads across them ("idle Outreach seats": idle seats)
-            text = re.sub(rf"\b{re.escape(e.text)}\b", " ", text)
+    for e in reading.entities:  # a value's words ("new logos") name no measure
+        if e.text:
+            text = re.sub(rf"\b{re.escape(e.text)}\b", "@", text)
     words = text.split()
-    found = [e.value for _, _, e in lexicon().find(words, {"measure"}, tool)]
+    found = [e.value for _, _, e in lexicon().find(words, {"measure"}, tool)] or [
+        e.value for _, _, e in lexicon().find([w for w in words if w != "@"], {"measure"}, tool)
+        if not re.search(r"\b(?:no|without) @", text)]  # "idle Outreach seats": idle seats
     if reading.outside is not None and len(set(found)) >= LISTED_MEASURES:
         # "the weighted forecast (closed to date plus open deals times their probability)":
         # the measure named outside the brackets, not the parts the gloss lists
@@ -1234,10 +1239,12 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
             question=f"I can compare a period with the one before it or with the same period a "
                      f"year earlier; {first.label} and {second.label} are neither. Which one?",
             options=[first.label, second.label])
-    if second.start == first.end + timedelta(days=1) or first.start == second.end + \
-            timedelta(days=1):
-        start, end = min(first.start, second.start), max(first.end, second.end)
-        return Period(start, end, f"{first.label} and {second.label}")
+    listed = sorted(periods, key=lambda p: p.start)
+    if all(b.start == a.end + timedelta(days=1) for a, b in zip(listed, listed[1:],
+                                                                  strict=False)):
+        # "Aug, Sep and Oct": one span of the periods listed (every one of them, not two)
+        return Period(listed[0].start, listed[-1].end,
+                      " and ".join(p.label for p in periods))
     return Clarification(
         question=f"Which period do you mean: {first.label} or {second.label}?",
         options=[first.label, second.label])

@@ -144,7 +144,8 @@ class PeriodParser:
                  r"full|whole|closed|finished)\s+(months?|quarters?|years?)", self._completed),
                 (r"(?:the\s+)?(?:last|past)\s+" + N + r"\s+fiscal\s+(quarters?|years?)",
                  self._fiscal_span),
-                (r"(?:the\s+)?(?:fiscal\s+)?(week|month|quarter|year)\s+(?:that\s+|which\s+)?"
+                (r"(?<!this )(?<!current )(?<!next )"  # "this quarter? closed plus commit"
+                 r"(?:the\s+)?(?:fiscal\s+)?(week|month|quarter|year)\s+(?:that\s+|which\s+)?"
                  r"(?:has\s+|have\s+)?(?:just\s+)?(?:ended|closed|finished|completed|wrapped)|"
                  r"(?:the\s+)?(?:most\s+recent|latest|just\s+ended|just\s+closed)\s+"
                  r"(?:completed\s+|complete\s+|full\s+|closed\s+|fiscal\s+)?"
