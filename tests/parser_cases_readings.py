@@ -839,3 +839,16 @@ CASES += [
     ("what are the teams committing to for this quarter? closed plus commit, per team",
      "forecast_rollup", {"period": Q4_27, "group_by": ["team"], "measure": "commit_forecast"}),
 ]
+CASES += [
+    # found in review: describing words reach an exclusion only where nothing narrows them
+    # ("the new reps in EMEA": EMEA stays, the new reps are asked about); "drop" and "no"
+    # exclude only as a request; fractions are no dates; a spoken amount composes; a
+    # prorated attainment keeps the quota to date; Title Case names nothing
+    ("win rate for everyone except the new hires in EMEA", CLARIFY, {}),
+    ("why did bookings drop EMEA vs APAC", CLARIFY, {}),
+    ("open deals over two hundred fifty K", CLARIFY, {}),
+    ("quota attainment QTD prorated", "quota_attainment",
+     {"period": ("2026-11-01", "2026-11-26")}),
+    ("Open Pipelien By Region", "open_pipeline", {"group_by": ["region"]}),
+    ("bookings from 11/1 to 11/30", "bookings", {"period": ("2026-11-01", "2026-11-30")}),
+]

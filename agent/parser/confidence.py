@@ -33,6 +33,8 @@ EXPLAINING_KINDS = {"rank", "modifier", "compare", "grain"}
 VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except", "excluding",
                         "only", "across", "each"})
 """A word right after these names a split or a filter: left over, it is never ignored."""
+EXCLUDING = frozenset({"except", "excluding", "exclude", "minus", "omitting"})
+"""Words of an exclusion: a word after them that nothing explains may be what is excluded."""
 CLAUSE_WORDS = frozenset({"before", "after", "until", "once", "while", "when"})
 SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they"})
 ALL = frozenset({"anything", "everything", "all"})
@@ -128,8 +130,11 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
             continue  # "slipped past the end of the quarter": a preposition, no period
         left.append(w)
         at.append(i)
-        if i > 0 and words[i - 1] in VALUE_CUES:
-            cued.add(w)  # "by wibble", "for gizmo": a split or filter nothing explained
+        if i > 0 and words[i - 1] in VALUE_CUES or any(
+                words[j] in EXCLUDING and not any(k in explained for k in range(j + 1, i))
+                for j in range(max(0, i - 3), i)):
+            cued.add(w)  # "by wibble", "for gizmo", "except the new hires": a split, filter
+            # or exclusion nothing explained
     left = list(dict.fromkeys(left))
     strong = max(reading.votes.values(), default=0) >= STRONG
     left = [w for w in left if len(w) > 1 or w.isdigit()]  # "i.e.", "a/b": stray letters

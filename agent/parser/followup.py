@@ -24,7 +24,7 @@ CUES = re.compile(
     r"|\b(only|instead|too|as well)$")
 """Words that mark a question as continuing the previous one rather than standing alone."""
 REFERS_BACK = re.compile(r"\b(?:(?:the )?same (?:thing|view|again|report|table|numbers?|breakdown|"
-                         r"cut|split|list|one|for|but|period)|do the same|as before|instead|"
+                         r"cut|split|list|one|for|but)|do the same|as before|instead|"
                          r"re-?rank|re-?run|again)\b", re.I)
 """Words asking for an answer given before again, changed ("the same thing by manager
 instead", "do the same for Q2", "use 45 days instead"): a follow-up wherever they stand."""

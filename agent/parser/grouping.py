@@ -252,28 +252,40 @@ def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) 
         j -= 1
     if j in ends and ends[j] < start:
         return _excluded(words, ends[j], ends)
-    before = [w for w in words[max(0, start - 2):start] if w not in ARTICLES]
-    if before and before[-1] in RIGHT_BEFORE:
-        return True  # "same again but drop Prospecting"
-    i, described = start - 1, False
+    before = [w for w in words[max(0, start - 3):start] if w not in ARTICLES]
+    if before and before[-1] in RIGHT_BEFORE and (len(before) < 2 or (
+            before[-2] in _ASKING if before[-1] != "no" else before[-2] not in HAVING)):
+        return True  # "same again but drop Prospecting", "per region, no renewal deals"
+    i, described, cued, people = start - 1, False, False, False
     while i >= 0 and start - i <= (6 if described else 3):
         pair = " ".join(words[i - 1:i + 1]) if i > 0 else ""
         triple = " ".join(words[i - 2:i + 1]) if i > 1 else ""  # "do not count"
         if words[i] in EXCLUDE_CUES or pair in EXCLUDE_CUES or triple in EXCLUDE_CUES:
-            return True
-        if words[i] not in FILTER_CUES | ARTICLES | DESCRIBING:
+            return not (cued and people)  # "excluding the new reps in Enterprise": the
+            # value narrows the people excluded, it is not excluded itself
+        if words[i] not in FILTER_CUES | ARTICLES | DESCRIBING | ANYONE:
             return False
-        described = described or words[i] in DESCRIBING
+        described = described or words[i] in DESCRIBING | ANYONE
+        cued = cued or words[i] in FILTER_CUES
+        people = people or words[i] in DESCRIBING
         i -= 1
     return False
 
 
-RIGHT_BEFORE = frozenset({"drop", "dropping", "remove", "removing", "no"})
-"""Verbs that exclude the value right after them only ("drop Prospecting"; "the drop in EMEA"
-names EMEA)."""
+_ASKING = frozenset({"but", "and", "please", "pls", "then", "also", "just", "now"})
+HAVING = frozenset({"with", "have", "has", "had", "having", "there", "is", "are", "was",
+                    "were"})
+RIGHT_BEFORE = frozenset({"drop", "remove", "no"})
+"""Words that exclude the value right after them when asked as a request: "drop" and "remove"
+alone or after "but", "please"...; "no" unless after "with", "have"... ("same again but drop
+Prospecting", "bookings per region, no renewal deals"; not "why did bookings drop EMEA",
+"reps with no Enterprise deals", a population)."""
 DESCRIBING = frozenset({"two", "three", "both", "new", "hires", "hire", "newest", "ramping",
-                        "junior", "reps", "rep", "sellers", "aes", "anyone", "anybody",
-                        "everyone", "everybody", "people", "those", "anything", "still",
-                        "sitting", "stuck", "currently"})
+                        "junior", "reps", "rep", "sellers", "aes", "people", "those"})
 """Words describing the people an exclusion names ("take out the two new hires Hugo Ito and
-Samuel Chen"): the cue reaches the names across them."""
+Samuel Chen"): the cue reaches the names across them, not across a word such as "in" ("the
+new reps in Enterprise": Enterprise narrows who is excluded)."""
+ANYONE = frozenset({"anyone", "anybody", "everyone", "everybody", "anything", "still",
+                    "sitting", "stuck", "currently"})
+"""Words of an exclusion that name no one in particular ("excluding anyone on EMEA
+Enterprise", "leave out anything still sitting in Prospecting"): the cue reaches across."""

@@ -55,8 +55,8 @@ _DOTTED_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})\b")
 """'31.10.2026': day, month, year, as dates are written with dots across Europe."""
 _YEAR_FIRST_DATE = re.compile(r"\b((?:19|20)\d{2})[./](\d{1,2})[./](\d{1,2})\b")
 """'2026.04.01', '2026/04/01': year, month, day, as ISO orders them."""
-_DAY_CUE = r"(?:from|since|to|through|thru|until|till|between|and|on|before|after|of|by)"
-_SHORT_DATE = re.compile(rf"\b(?:({_DAY_CUE})\s+)?(\d{{1,2}})/(\d{{1,2}})\b(?!/|\.\d)"
+_DAY_CUE = r"(?:from|since|to|through|thru|until|till|between|and|on|before|after)"
+_SHORT_DATE = re.compile(rf"\b(?:({_DAY_CUE})\s+)?(\d{{1,2}})/(\d{{1,2}})\b(?!/|\.\d|\s+of\b|\s*%)"
                          r"(?=(\s*(?:-|to|through|thru|until|till)\s*\d{1,2}/\d{1,2}\b)?)")
 """'from 3/1 to 5/31': a day and month without the year, after a word that bounds a date or
 before another such date; written as the month's name ('march 1') the periods read it as the
@@ -129,14 +129,17 @@ def _number_words(m: re.Match[str]) -> str:
     return str(_TENS[m[1]] + (_UNITS[m[2]] if m[2] else 0))
 
 
-_SCALED = re.compile(rf"\b(a|{'|'.join(SMALL_NUMBERS)}|\d+) (hundred|thousand|million|grand|k)\b")
+_SCALED = re.compile(rf"\b(a(?= (?:hundred|thousand|million)\b)|{'|'.join(SMALL_NUMBERS)}|\d+) "
+                     r"(hundred|thousand|million|grand|k)\b(?: and)?(?: (\d{1,2})\b)?")
 """'one hundred K', 'five million': a spoken amount in digits ('100 k', '5 million'), so a
 threshold written that way is read as one (and asked about), never left over."""
 
 
 def _scaled(m: re.Match[str]) -> str:
     count = 1 if m[1] == "a" else SMALL_NUMBERS.get(m[1]) or int(m[1])
-    return str(count * 100) if m[2] == "hundred" else f"{count} {m[2]}"
+    if m[2] == "hundred":  # "two hundred fifty k": 250 k
+        return str(count * 100 + int(m[3] or 0))
+    return f"{count} {m[2]}" + (f" {m[3]}" if m[3] else "")
 
 
 _UNIT_COUNT = re.compile(rf"\b({'|'.join(SMALL_NUMBERS)}) (days?|weeks?|months?|quarters?|years?|"
@@ -292,7 +295,9 @@ def _normalize_text(text: str) -> str:
         day_first = any(int(m[1]) > 12 >= int(m[2]) for m in _US_DATE.finditer(t))
         t = _US_DATE.sub(lambda m: _slash_date(m, day_first), t)
         t = re.sub(r"\b(\d{1,2}/\d{1,2})\s*[-\u2013]\s*(?=\d{1,2}/\d{1,2}\b)", r"\1 to ", t)
-        short = [(m[2], m[3]) for m in _SHORT_DATE.finditer(t) if m[1] or m[4]]
+        short = [] if re.search(r"\b\d{1,2}/\d{1,2}\s*(?:of\b|%)", t) else [
+            (m[2], m[3]) for m in _SHORT_DATE.finditer(t) if m[1] or m[4]]  # "1/2 and 3/4
+        # of quota": fractions, not days
         if short:
             day_first = day_first or any(int(a) > 12 >= int(b) for a, b in short)
             t = _SHORT_DATE.sub(lambda m: _month_day(m, day_first), t)

@@ -141,7 +141,8 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     return better or unsure(outcome, reading, found)
 
 
-PERSON_POINTER = re.compile(r"\b(?:his|her|him)\b", re.I)
+PERSON_POINTER = re.compile(r"(?<!\bto )(?<!\bfor )(?<!\bwith )\b(?:his|her)\b(?!\s*[.?!,]|$)",
+                            re.I)
 """Words pointing at one person's numbers: with no one named in the message, whose they are
 is unknown (never the whole company's). "He says: ..." reports who asks, it points at no one's
 numbers."""
@@ -399,7 +400,8 @@ def vote_metrics(reading: Reading) -> None:
                 values.discard(i)
                 masked_words[i] = reading.words[i]
     negated = {i for i in range(1, len(masked_words)) if reading.words[i - 1] in (
-        "no", "without") and reading.words[i] not in STOPWORDS}
+        "no", "without") and reading.words[i] not in STOPWORDS and
+        reading.words[i - 2:i - 1] != ["with"]}  # "reps with no Enterprise deals": a population
     keep = [i for i, x in enumerate(masked_words) if i in negated or i not in values and (
         x == "@" or x in lex.words or x in STOPWORDS)]  # "average <new business> deal"
     compact = ["@" if i in negated and masked_words[i] not in lex.words else masked_words[i]
@@ -622,7 +624,7 @@ RATE_OF = {"pipeline_movement": (("slipped", "pushed_out"), "slipping_deals", "s
 COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|better|worse|"
                              r"differ|difference|between|relative|outperform\w*|beat|"
                              r"which (?:one|of)|bigger|larger|smaller|higher|lower|faster|"
-                             r"slower|longer|shorter)\b")
+                             r"slower|longer|shorter|side by side|split|broken out)\b")
 """Two values of one dimension named with one of these are compared side by side."""
 
 
@@ -776,7 +778,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         return period
     period = _ahead(period, tool, norm, reading.as_of or as_of, calendar)
     period = _year_to_date(period, tool, norm, calendar, reading.as_of or as_of)
-    whole = _whole_plan(period, tool, calendar, reading.as_of or as_of)
+    whole = _whole_plan(period, tool, calendar, reading.as_of or as_of) if not PRORATED.search(
+        norm) else period
     if whole is not period and whole is not None:
         reading.notes.append(f"read '{period.label if period else ''}' as the bookings to date "
                              f"against the quota of the whole {whole.label}")
@@ -1326,10 +1329,12 @@ def _whole_plan(period: Period | None, tool: str, calendar: FiscalCalendar,
 
 
 PLAN_TOOLS = frozenset({"quota_attainment"})
+"""Tools that measure what happened against a plan for a whole period."""
 TO_DATE_UNITS = {"MTD": "month", "QTD": "quarter"}
 """Quotas are set per quarter (and month): attainment so far this quarter is against the
 quarter's; year-to-date attainment keeps its standard meaning, against the quota to date."""
-"""Tools that measure what happened against a plan for a whole period."""
+PRORATED = re.compile(r"\b(?:pro ?rated|prorata|pro rata|on pace|pacing|run rate)\b")
+"""Words asking for the quota to date after all ("attainment QTD prorated")."""
 
 
 LAST_N = re.compile(r"^last (\d+) (week|month|quarter)s\b")

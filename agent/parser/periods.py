@@ -62,6 +62,10 @@ DATE_TOKEN = re.compile(r"\d{4}_\d{2}_\d{2}")
 """A written date as normalize() leaves it: a range may start at one ("2026_08_01 to ...")."""
 FY = r"(?:fiscal\s+year\s+|fiscal\s+|fy\s?)"
 PART = re.compile(r"q[1-4]|h[12]")
+THE_UNIT = re.compile(r"\b(?:for|in|during|over)\s+the\s+(quarter|month|year)\b(?!\s+(?:before|"
+                      r"after|ending|ended|end|that|which|of|to|just|so|in|prior|close|closing|"
+                      r"we))")
+"""'For the quarter' with no other period named: the current quarter."""
 RANGE_JOINS = ("to", "through", "thru", "until", "till")
 """A quarter or half of the fiscal year: a range may start at one ("q1 through q3")."""
 RECENT_SNAPSHOT_DAYS = 92
@@ -203,6 +207,10 @@ class PeriodParser:
                 continue
             found.periods.append(period)
             text = text[:m.start()] + " @period " + text[m.end():]
+        if not found.periods and (the := THE_UNIT.search(text)):  # "at risk for the quarter":
+            # the current one, when the question names no other period
+            found.periods.append(self.cal.bucket(self.as_of, the[1]))  # type: ignore[arg-type]
+            text = text[:the.start()] + " @period " + text[the.end():]
         found.text = " ".join(text.split())
         return found
 
@@ -314,8 +322,9 @@ class PeriodParser:
     def _calendar_day(self, month: int, day: int, year: str | None) -> Period | None:
         try:
             d = date(int(year) if year else self.as_of.year, month, day)
-            if not year and d > self.as_of:
-                d = date(d.year - 1, month, day)
+            if not year and d > self.as_of and (month, d.year) != (self.as_of.month,
+                                                                   self.as_of.year):
+                d = date(d.year - 1, month, day)  # a day later this month is this month's
         except ValueError:
             return None
         return Period(d, d, d.isoformat())

@@ -67,10 +67,14 @@ def named_words(question: str) -> frozenset[str]:
     """Return the lower-cased words the question writes as names (see Reading.named)."""
     found = {w.lower() for m in HOW_IS.finditer(question) for w in m[1].split()}
     for sentence in re.split(r"[.!?]+\s", question):
+        tokens = re.findall(r"[A-Za-z]{2,}", sentence)
+        title = len(tokens) >= 4 and sum(t[:1].isupper() for t in tokens) >= 0.75 * len(tokens)
+        # "Open Pipelien By Region": in Title Case a capital names nothing (a possessive or
+        # capitals still do)
         for k, m in enumerate(re.finditer(r"[A-Za-z][A-Za-z0-9'\u2019]*(-\d)?", sentence)):
             token = m[0].removesuffix(m[1] or "")
             base = re.split(r"['\u2019]", token)[0]
-            capitalized = k > 0 and base[:1].isupper() and not base.isupper()
+            capitalized = k > 0 and base[:1].isupper() and not base.isupper() and not title
             if capitalized or re.search(r"['\u2019]s$", token) or (
                     len(base) > 2 and base.isupper() and not m[1] and not sentence.isupper()):
                 # "DACH bookings": capitals are a name wherever they stand (an acronym the

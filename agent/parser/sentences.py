@@ -311,8 +311,9 @@ def _asked_period(parts: list[Sentence], chosen: set[int],
     reps hit next quarter's number? What's the capacity gap?" asks about next quarter."""
     if any(parts[k].has_period for k in chosen):
         return ""
-    spans = {(p.start, p.end) for k, s in enumerate(parts) if k not in chosen and s.asks
-             for p in periods(s.text) if (p.end - p.start).days >= 27}
+    spans = {(p.start, p.end) for k, s in enumerate(parts) if k not in chosen and (
+        s.asks or _metric(s.text)) for p in periods(s.text) if (p.end - p.start).days >= 27}
+    # "tying CRM bookings out to the ledger for Q3. What's the match rate?": Q3's
     if len(spans) != 1:
         return ""
     start, end = spans.pop()
@@ -366,7 +367,7 @@ def with_context(request: str, context: list[str], index: EntityIndex,
                  periods: Callable[[str], list[Period]]) -> str | None:
     """The request with the context values and period it refers back to; None when the whole
     message must be read (the context names several candidates, or one the data lacks)."""
-    if FIRST_PERSON.search(request) and any(_unknown_writer(c, index) for c in context):
+    if MINE.search(request) and any(_unknown_writer(c, index) for c in context):
         return None  # "Priya K here. Which of my deals ...": read it all, ask who is writing
     referred = _referred(request, context, index, periods)
     if not referred.strip().startswith("for") and SOMEONE.search(request):
@@ -470,6 +471,8 @@ def _matched(sentence: str, index: EntityIndex) -> Reading:
     return reading
 
 
+MINE = re.compile(r"\b(?:my|mine|i|myself)\b", re.I)
+"""Words of the writer's own numbers ("my deals", "am I on track"), not "show me"."""
 INTRODUCED = re.compile(r"^\W*(?:(?:hi|hey|hello|morning)\W+)?(?:(?:i'?m|i am|this is|it'?s)\s+"
                         r"(?P<a>[a-z]+(?:\s+[a-z]\.?|\s+[a-z]+)?)\W*$|"
                         r"(?P<b>[a-z]+(?:\s+[a-z]\.?|\s+[a-z]+)?)\s+here\W*$)", re.I)
