@@ -1319,8 +1319,8 @@ def _whole_plan(period: Period | None, tool: str, calendar: FiscalCalendar,
                 as_of: date) -> Period | None:
     """'My attainment so far this quarter' is the bookings to date against the whole
     quarter's quota, as a sales leader reads it (not a quota cut to the days gone, which
-    reads 100% on pace): a plan's current quarter, month or year to date is the whole of it,
-    whose bookings are those to date anyway."""
+    reads 100% on pace): a plan's current quarter or month to date is the whole of it, whose
+    bookings are those to date anyway (the year to date keeps its quota to date)."""
     unit = TO_DATE_UNITS.get(period.label.rsplit(" ", 1)[-1]) if period is not None else None
     if period is None or tool not in PLAN_TOOLS or period.end != as_of or unit is None:
         return period
