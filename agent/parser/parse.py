@@ -778,8 +778,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         return period
     period = _ahead(period, tool, norm, reading.as_of or as_of, calendar)
     period = _year_to_date(period, tool, norm, calendar, reading.as_of or as_of)
-    whole = _whole_plan(period, tool, calendar, reading.as_of or as_of) if not PRORATED.search(
-        norm) else period
+    whole = _whole_plan(period, tool, norm, calendar, reading.as_of or as_of)
     if whole is not period and whole is not None:
         reading.notes.append(f"read '{period.label if period else ''}' as the bookings to date "
                              f"against the quota of the whole {whole.label}")
@@ -1315,14 +1314,15 @@ def _year_to_date(period: Period | None, tool: str, norm: str, calendar: FiscalC
     return Period(year.start, as_of, f"{year.label} YTD")
 
 
-def _whole_plan(period: Period | None, tool: str, calendar: FiscalCalendar,
+def _whole_plan(period: Period | None, tool: str, norm: str, calendar: FiscalCalendar,
                 as_of: date) -> Period | None:
     """'My attainment so far this quarter' is the bookings to date against the whole
     quarter's quota, as a sales leader reads it (not a quota cut to the days gone, which
     reads 100% on pace): a plan's current quarter or month to date is the whole of it, whose
     bookings are those to date anyway (the year to date keeps its quota to date)."""
     unit = TO_DATE_UNITS.get(period.label.rsplit(" ", 1)[-1]) if period is not None else None
-    if period is None or tool not in PLAN_TOOLS or period.end != as_of or unit is None:
+    if period is None or tool not in PLAN_TOOLS or period.end != as_of or unit is None or \
+            PRORATED.search(norm):
         return period
     bucket = calendar.bucket(as_of, unit)  # type: ignore[arg-type]
     return bucket if bucket.start == period.start and bucket.end > as_of else period

@@ -62,12 +62,13 @@ DATE_TOKEN = re.compile(r"\d{4}_\d{2}_\d{2}")
 """A written date as normalize() leaves it: a range may start at one ("2026_08_01 to ...")."""
 FY = r"(?:fiscal\s+year\s+|fiscal\s+|fy\s?)"
 PART = re.compile(r"q[1-4]|h[12]")
+"""A quarter or half of the fiscal year: a range may start at one ("q1 through q3")."""
 THE_UNIT = re.compile(r"\b(?:for|in|during|over)\s+the\s+(quarter|month|year)\b(?!\s+(?:before|"
                       r"after|ending|ended|end|that|which|of|to|just|so|in|prior|close|closing|"
                       r"we))")
 """'For the quarter' with no other period named: the current quarter."""
 RANGE_JOINS = ("to", "through", "thru", "until", "till")
-"""A quarter or half of the fiscal year: a range may start at one ("q1 through q3")."""
+"""Words joining the two ends of a range ("march through may")."""
 RECENT_SNAPSHOT_DAYS = 92
 """A snapshot date within about a quarter of today is read against today's calendar."""
 NEGATED = re.compile(r"\b(?:not(?:\s+just|\s+only)?|rather than|instead of)(?:\s+(?:against|vs|"
@@ -272,8 +273,7 @@ class PeriodParser:
                         return " ".join(words[:i] + ["@period"] + words[i + 1 + la:])
                     continue
                 j = first + la
-                joins = ("to", "through", "thru", "until", "till") if first == i else (
-                    "and", "to", "through", "thru", "until", "till")
+                joins = RANGE_JOINS if first == i else ("and", *RANGE_JOINS)
                 if j >= len(words) or words[j] not in joins:
                     continue
                 for lb in (4, 3, 2, 1):

@@ -436,9 +436,10 @@ def _values(context: list[str], index: EntityIndex) -> list[tuple[str, Dimension
             continue  # the writer ("Ravi here") is no one the request points at
         for m in re.finditer(r"\b[A-Z][a-z]+\b", sentence):  # "Kenji started in February.":
             word = m[0].lower()  # a person by first name, the sentence's first word included
-            people = [(d, label) for d, label in index.partial(word) if d in PEOPLE]
-            if word not in named and word not in lexicon().words and word not in STOPWORDS \
-                    and len(people) == 1 and len(index.partial(word)) == 1:
+            if word in named or word in lexicon().words or word in STOPWORDS:
+                continue
+            people = index.partial(word)  # one person, nothing else, of that name
+            if len(people) == 1 and people[0][0] in PEOPLE:
                 found.append((word, people[0][0]))
     return list(dict.fromkeys(found))
 
