@@ -1021,7 +1021,7 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
         re.search(r"\b(top|bottom)\s+\d+\b", norm))
     if ranked and set(votes) <= {"opportunity_count"} and votes.get("opportunity_count", 0) < 1:
         # "best month", "top 5 deals": ranked by revenue; "the 5 biggest open deals": pipeline
-        return "open_pipeline" if re.search(r"\bopen\b", norm) or CLOSING.search(norm) \
+        return "open_pipeline" if re.search(r"\bopen\b", norm) or STILL_CLOSING.search(norm) \
             else "bookings"  # "top 3 deals closing this quarter": still open
     if not votes:
         return None
@@ -1272,7 +1272,8 @@ def _ahead(period: Period | None, tool: str, norm: str, as_of: date,
            calendar: FiscalCalendar) -> Period | None:
     """'Pipeline closing in December' (asked in November) is next month, not last year's;
     'the Q4 pipeline as of October 31' is the Q4 ahead of that day."""
-    forward = tool in FORWARD_TOOLS or (tool == "opportunity_count" and CLOSING.search(norm))
+    forward = tool in FORWARD_TOOLS or (tool == "opportunity_count" and
+                                        STILL_CLOSING.search(norm))
     if period is None or not forward or period.end >= as_of or \
             str(period.start.year) in norm or (period.end - period.start).days > 92:
         return period
@@ -1286,8 +1287,8 @@ def _ahead(period: Period | None, tool: str, norm: str, as_of: date,
     return Period(start, end, period.label.replace(str(period.start.year), str(start.year)))
 
 
-CLOSING = re.compile(r"\bclosing\b|\b(?:expected|due|set|slated|scheduled|going) to close\b|"
-                     r"\bwill close\b")
+STILL_CLOSING = re.compile(r"\bclosing\b|\b(?:expected|due|set|slated|scheduled|going) to "
+                           r"close\b|\bwill close\b")
 """Deals said to be closing: open ones, by a close date to come."""
 PLANNED_TOOLS = FORWARD_TOOLS | {"quota_attainment", "quota_capacity", "deal_risk",
                                  "slipping_deals", "pipeline_movement", "territory_balance",
