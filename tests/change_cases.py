@@ -188,6 +188,12 @@ HOSTILE: list[tuple[str, str, str | None]] = [
     ("transfer the Acme opportunities to the EMEA team", E, PA),
     ("hand over her pipeline to the new rep", E, PA),
     ("redistribute the open deals among the reps", E, PA),
+    # licences and integration logs are records too
+    ("revoke the Outreach seats of everyone who left", R, None),
+    ("pull the Gong licenses back from people who never use them", R, None),
+    ("give Hugo a Salesforce seat", R, None),
+    ("mark last week's failed syncs as resolved", R, None),
+    ("mark the duplicate accounts as clean", R, None),
 ]
 
 LOOK_ALIKE_READS: list[str] = [
@@ -236,4 +242,7 @@ LOOK_ALIKE_READS: list[str] = [
     "how many renewals were dropped",
     "bookings for the team that was renamed last year",
     "what's the update on EMEA pipeline",
+    "how many Outreach seats are unused",
+    "give me seat utilization by tool",
+    "which syncs were marked as failed last week",
 ]

@@ -287,8 +287,16 @@ OUT_OF_SCOPE += [
     ("Background - demo requests drop off after the form. Request - set up a split test on "
      "the demo form", E, CA, CO),
     ("would you recommend to lower the list price of the starter tier?", E, PP, CC),
+    # a decision asked about a third person; a task handed to the support team
+    ("Our Initech deal is in negotiation. How should he pitch the CFO on the next call?", E,
+     SE, CC),
+    ("the Initech ticket is blocking the expansion, get the help desk to look at it today", E,
+     CS, CC),
 ]
 ANALYSIS += [
+    # a split of what was asked, said as an imperative; a question about a rep's numbers
+    "what's projected for the quarter at historical close rates? then split it by region",
+    "what should he expect to close in Q4 based on his pipeline",
     "MRR of the Data Connectors add-on product this quarter",
     '{"metric": "win rate", "split": "team", "period": "FY2027 Q1"',  # cut off: still a read
     "put the deals closing this quarter in a list for me",

@@ -852,3 +852,58 @@ CASES += [
     ("Open Pipelien By Region", "open_pipeline", {"group_by": ["region"]}),
     ("bookings from 11/1 to 11/30", "bookings", {"period": ("2026-11-01", "2026-11-30")}),
 ]
+CASES += [
+    # a split of integration flows asked as 'per flow' or 'which integration' (the flows'
+    # systems as values: tests/test_metrics_technology.py, on the demo company)
+    ("sync volume per flow last quarter", "integration_health",
+     {"group_by": ["tool"], "measure": "syncs", "period": Q3_27}),
+    ("which integration is slowest to sync", "integration_health", {"group_by": ["tool"]}),
+    # 'worst' and 'best' judge: on a measure where less is better (days, errors, slips) the
+    # worst is the largest value; 'highest', 'longest' keep their sense
+    ("which flow had the worst sync error rate last quarter", "integration_health",
+     {"group_by": ["tool"], "top": 1, "order": "desc", "period": Q3_27}),
+    ("worst 3 reps on sales cycle this year", "sales_cycle",
+     {"group_by": ["rep"], "top": 3, "order": "desc"}),
+    ("slip rate by team last quarter, best first", "slipping_deals",
+     {"group_by": ["team"], "order": "asc", "period": Q3_27}),
+    ("which reps have the lowest win rate", "win_rate", {"group_by": ["rep"], "order": "asc"}),
+    # 'the same quarter last year' is one quarter, not the year; after 'vs' it names the
+    # comparison; a month range without a year beside the period it spells is that period
+    ("average deal size for the same quarter last year", "avg_deal_size",
+     {"period": ("2025-11-01", "2026-01-31")}),
+    ("bookings this month vs the same month last year", "bookings",
+     {"compare": "previous_year", "period": ("2026-11-01", "2026-11-30")}),
+    ("commit for next quarter (Feb - Apr)", "forecast_rollup",
+     {"period": ("2027-02-01", "2027-04-30")}),
+    # 'the drop in X' compares with the period before; 'is X the same for A and B', 'each',
+    # 'individually' split the values named; 'which one' asks which value, not which rep
+    ("the decline in APAC bookings last quarter", "bookings",
+     {"filters": {"region": ["APAC"]}, "compare": "previous_period", "period": Q3_27}),
+    ("is average deal size the same for SMB and Mid-Market", "avg_deal_size",
+     {"group_by": ["segment"], "filters": {"segment": ["Mid-Market", "SMB"]}}),
+    ("open pipeline for EMEA and LATAM individually", "open_pipeline",
+     {"group_by": ["region"], "filters": {"region": ["EMEA", "LATAM"]}}),
+    ("Enterprise or SMB, which one do the reps close at a higher win rate", "win_rate",
+     {"group_by": ["segment"], "filters": {"segment": ["Enterprise", "SMB"]}}),
+    # 'all <values>' beside another split is the scope; 'which of <manager>'s reps' splits
+    # by rep; a fiscal year or its to-date compared with the one before is a year earlier
+    ("weighted pipeline across all segments, by stage", "weighted_pipeline",
+     {"group_by": ["stage"]}),
+    ("Which of Maria Gonzalez's reps has the biggest open pipeline", "open_pipeline",
+     {"group_by": ["rep"], "top": 1, "filters": {"manager": ["Maria Gonzalez"]}}),
+    ("win rate this fiscal year vs the prior one", "win_rate", {"compare": "previous_year"}),
+    ("deal count this year compared with where we were at this point last year",
+     "opportunity_count", {"compare": "previous_year"}),
+    # a self-correction keeps the thread; 'what did we book'; 'new pipeline' is created;
+    # a count of deals lacking a field is the data issue; 'how many dollars' is the amount
+    ("What's the commit this quarter? hmm, actually give me most likely instead",
+     "forecast_rollup", {"measure": "most_likely_forecast", "period": Q4_27}),
+    ("what did we book in APAC last month", "bookings",
+     {"filters": {"region": ["APAC"]}, "period": ("2026-10-01", "2026-10-31")}),
+    ("new pipeline by month this fiscal year", "opportunity_count",
+     {"measure": "created_amount", "time_grain": "month"}),
+    ("how many open deals have no close date, by rep", "data_issues",
+     {"group_by": ["rep"], "measure": "missing_close_date"}),
+    ("how many pipeline dollars are at risk in LATAM", "deal_risk",
+     {"filters": {"region": ["LATAM"]}, "measure": "amount"}),
+]

@@ -10,11 +10,19 @@ from datetime import date
 
 import pytest
 
+from agent.ask import ask
 from agent.scope import decide
 from tests.helpers import context, fixture_db
 from tests.metrics_demo import END, answered, demo_warehouse, one, reproduces
 from tests.parser_cases_technology import CASES
-from tools.base import Dimension, MetricParams, PeriodParam, ToolContext, ToolInputError
+from tools.base import (
+    Dimension,
+    Filter,
+    MetricParams,
+    PeriodParam,
+    ToolContext,
+    ToolInputError,
+)
 from tools.demo.catalog import UNDER_ADOPTED_TOOL, UNDER_ADOPTING_TEAM
 from tools.fiscal import Period
 from tools.metrics.technology import adoption_rate_value, integration_health_value
@@ -173,6 +181,52 @@ def test_e2e_sync_error_rate_last_month(wh):
         select count(*) filter (where status = 'error') / count(*) from integration_sync_log
         where started_at >= DATE '2026-10-01' and started_at < DATE '2026-11-01'""")
     assert r.value == expected and r.period["label"] == "October 2026"
+
+
+FLOW_ERRORS = """
+    select count(*) filter (where status = 'error') from integration_sync_log
+    where source_system = $src and target_system = $tgt
+      and started_at >= $start and started_at < $end"""
+
+
+def test_e2e_a_flow_named_by_its_systems(wh):
+    # the systems integration flows sync between are values ('sfdc' is Salesforce); two of
+    # them keep the flow between them, and the answer says which flows it counted
+    r = answered(wh, "how many errors did the sfdc to netsuite sync throw last month",
+                 "integration_health")
+    assert r.intent.params["filters"] == [
+        {"dimension": "tool", "values": ["Salesforce", "netsuite"]}]
+    assert r.result.value == one(wh.con, FLOW_ERRORS, src="salesforce", tgt="netsuite",
+                                 start=date(2026, 10, 1), end=date(2026, 11, 1))
+    kept = [w.message for w in r.warnings if w.code == "FLOWS_KEPT"]
+    assert kept == ["Integration flows counted: salesforce -> netsuite (opportunity)."]
+    r = answered(wh, "netsuite sync lag this quarter", "integration_health")
+    assert r.intent.params["filters"] == [{"dimension": "tool", "values": ["netsuite"]}]
+
+
+def test_systems_without_a_flow_between_them_keep_every_flow_of_either(wh):
+    ctx = ToolContext(con=wh.con, settings=wh.settings, as_of=END)
+    both = run_tool(ctx, "integration_health", MetricParams(
+        group_by=[Dimension.tool], filters=[Filter(dimension=Dimension.tool,
+                                                   values=["hubspot", "netsuite"])]))
+    assert sorted(row[0] for row in both.rows) == [
+        "hubspot -> salesforce (lead)", "salesforce -> netsuite (opportunity)"]
+    between = run_tool(ctx, "integration_health", MetricParams(
+        group_by=[Dimension.tool], filters=[Filter(dimension=Dimension.tool,
+                                                   values=["HubSpot", "salesforce"])]))
+    assert [row[0] for row in between.rows] == ["hubspot -> salesforce (lead)"]
+
+
+@pytest.mark.parametrize(("question", "offered"), [
+    # a system without licences has no adoption; a licensed tool without syncs no error rate:
+    # asked back with the names that have one, never answered for all tools or none
+    ("HubSpot adoption this quarter", ["Gong (tool)", "Outreach (tool)", "Salesforce (tool)"]),
+    ("Gong sync failures last month", ["hubspot (tool)", "netsuite (tool)", "salesforce (tool)"]),
+])
+def test_a_tool_value_the_metric_lacks_is_asked_about(wh, question, offered):
+    r = ask(wh, question, as_of=END)
+    assert r.status == "needs_clarification", (question, r.answer)
+    assert r.clarification is not None and r.clarification.options == offered
 
 
 def test_registered_dimensions():

@@ -346,3 +346,6 @@ class Tool:
     """Accepts params.compare (previous period / previous year): the metric engine's tools."""
     group_by_why: str = ""
     """Why it splits only by `group_by` ("quotas are set per rep"); a refusal says so."""
+    lower_is_better: frozenset[str] = frozenset()
+    """Measures whose smaller values are the better ones (days, errors, slips, risk): the
+    worst rep, flow or stage by one of them is the one with the largest value."""

@@ -75,3 +75,28 @@ def check_filter_values(ctx: ToolContext, params: MetricParams,
             hint = f"; did you mean {', '.join(repr(o) for o in options)}?" if options else ""
             raise UnknownFilterValue(f"there is no {dim} '{value}' in the data{hint}",
                                      [f"{o} ({f.dimension.value})" for o in options])
+
+
+def check_tool_values(ctx: ToolContext, params: MetricParams, sql: str, what: str) -> None:
+    """Raise UnknownFilterValue for a `tool` filter value outside the names `sql` lists.
+
+    `tool` is checked per metric, not against every tool the data names: adoption is measured
+    for licensed tools, integration health for the systems flows sync between, so 'HubSpot
+    adoption' (an integration system without licences) asks rather than answering for all
+    tools or none. Case is ignored when `sql` lists lower-case names (the flows' systems).
+    """
+    named = [v for f in params.filters if f.dimension == Dimension.tool for v in f.values]
+    if not named:
+        return
+    key = ("tool_values", sql)
+    if key not in ctx.memo:
+        ctx.memo[key] = frozenset(str(r[0]) for r in ctx.con.execute(sql).fetchall()
+                                  if r[0] is not None)
+    known: frozenset[str] = ctx.memo[key]
+    for value in named:
+        if value in known or value.lower() in known or value == NONE_LABEL:
+            continue
+        options = sorted(known) if len(known) <= 8 else closest(value, known)
+        listed = f": {', '.join(options)}" if options else " (there are none)"
+        raise UnknownFilterValue(f"'{value}' is not one of the {what} in the data{listed}",
+                                 [f"{o} (tool)" for o in options])

@@ -326,6 +326,10 @@ def _harmless(word: str, known: frozenset[str]) -> bool:
             word in ORDINALS or word in MONTHS or bool(NUMBER.match(word)))
 
 
+PRONOUNS = frozenset({"i", "me", "my", "we", "us", "our", "you", "your", "they", "their", "he",
+                      "his", "she", "her", "it", "its"})
+
+
 def unsure(plan: Plan, reading: Reading, found: Understanding) -> Clarification:
     """Ask back: what was not understood, with the closest readings as pickable options.
 
@@ -338,7 +342,8 @@ def unsure(plan: Plan, reading: Reading, found: Understanding) -> Clarification:
     lex = lexicon()
     scores: dict[str, float] = {}
     unused = [w for i, w in enumerate(reading.words)
-              if i not in reading.used and w in lex.words and w not in words]
+              if i not in reading.used and w in lex.words and w not in words
+              and w not in PRONOUNS]  # 'we' of "did we book" hints at no metric
     for weight, group in ((1.0, words), (0.5, unused)):
         for w in group:
             for tool, share in _metric_words().get(w, ()):

@@ -85,11 +85,15 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         direction = "bottom" if word in ("bottom", "worst", "lowest", "smallest",
                                          "weakest") else "top"
     order = "asc" if direction == "bottom" else "desc"
-    sort = re.search(r"\bsort(asc|desc)\b", norm) if m is None else None
+    sort = re.search(r"\bsort(asc|desc|worst|best)\b", norm) if m is None else None
     if sort:
-        order = sort[1]  # "worst first", "ranked high to low": the whole list, in that order
+        # "worst first", "ranked high to low": the whole list, in that order (which end is
+        # worst, the plan decides by the measure: Tool.lower_is_better)
+        order = {"worst": "asc", "best": "desc"}.get(sort[1], sort[1])
     group: list[str] = []
     uncued: set[str] = set()
+    whole: set[str] = set()
+    """Dimensions named only as 'all <values>': the scope, when another split is asked."""
     singular = False
     method = {end for start, end, _ in lexicon().find(words, {"metric"})
               if METHOD.search(" ".join(words[max(0, start - 4):start])) and
@@ -104,9 +108,18 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                                                ["assigned", "to"], ["belonging", "to"])
         before = set() if (owner is not None or owned) and _deal_list(norm) else \
             set(words[max(0, pos - 3):pos])
-        plural = _plural(text)
+        if owner is not None and not owned and _plural(text):  # "which of Leo Zhang's reps",
+            # "which of my NA Commercial reps": the cue before whose reps they are
+            before |= set(words[max(0, owner.start - 3):owner.start]) & {"which", "who"}
+        which_one = any(words[k] == "which" and words[k + 1:k + 2] in (["one"], ["ones"])
+                        for k in range(max(0, pos - 4), pos))
+        if which_one:
+            before.discard("which")  # "Gong vs Outreach: which one did reps use more": the
+            # question is which of the values named, not which rep
+        plural = _plural(text) and not which_one  # the reps asked about, not a split
         after = words[pos + len(text.split()):pos + len(text.split()) + 1]
         cued = bool(before & GROUP_CUES) or bool(before & RANK_WORDS) or (
+            plural and EACH_OF.search(norm) is not None) or (
             text in SPLIT_ADJECTIVES) or (
             top is not None and plural) or (  # "top 5 Financial Services accounts by bookings"
             after in (["level"], ["granularity"]))  # "team level is fine"
@@ -131,6 +144,11 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                 singular = singular or not plural
                 if not cued:
                     uncued.add(dim.value)
+                if "all" in before and before & GROUP_CUES <= {"all", "across"}:
+                    whole.add(dim.value)
+    if whole and (set(group) - whole - uncued or reading.grain):  # "all regions, by stage":
+        group = [g for g in group if g not in whole]  # every region together, by stage (or
+        # by quarter)
     if group and singular and (re.search(r"\b(?:who|which|what) (?:are|were)\b", norm) or any(
             d.value == group[0] and _plural(text) for _, d, text in reading.dims)):
         singular = False  # "who are our top performers", "who are the top reps": several
@@ -165,6 +183,10 @@ METHOD = re.compile(r"\b(?:based on|using|applying)(?: (?:our|the|historical|"
 """Words before a metric the answer is computed from, not asked for ("based on historical win
 rates by stage, where do we land"): its split is the method's."""
 SPLIT_ADJECTIVES = frozenset({"regional"})
+EACH_OF = re.compile(r"\beach (?:of them|one|of those|of these)\b|\bindividually\b|"
+                     r"\bseparately\b")
+"""'The NA Commercial reps ... how far over quota did each of them finish': the people named
+in the plural, one row each."""
 """Adjectives of a dimension that ask for the split by it ("regional win rates")."""
 
 

@@ -27,13 +27,14 @@ def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | N
     i = 0
     while i < len(w):
         if i in reading.used or w[i] in STOPWORDS or w[i] in FILTER_CUES or w[i] in \
-                EXCLUDE_CUES or NUMBER.match(w[i]) or w[i] in lexicon().single or \
+                EXCLUDE_CUES or NUMBER.match(w[i]) or w[i] in SMALL_NUMBERS or \
+                w[i] in lexicon().single or \
                 w[i] in lexicon().english or w[i] in fillers():
             i += 1
             continue
         j = i
         while j < len(w) and j not in reading.used and w[j] not in STOPWORDS and \
-                w[j] not in FILTER_CUES and not w[j].isdigit() and \
+                w[j] not in FILTER_CUES and not w[j].isdigit() and w[j] not in SMALL_NUMBERS and \
                 w[j] not in lexicon().english and w[j] not in fillers():
             j += 1
         if j == i + 1 and j < len(w) and j not in reading.used and len(w[j]) == 1 and \

@@ -167,6 +167,12 @@ class Lexicon:
                     continue
                 hits = [e for e in entries
                         if e.kind in kinds and (tool is None or e.tool == tool)]
+                if hits and n > 1 and i > 0 and words[i - 1] in ("by", "per") and \
+                        words[i - 2:i - 1] != [words[i]] and \
+                        all(e.kind == "metric" for e in hits) and any(
+                        e.kind == "dimension" for e in phrases.get((words[i],), ())):
+                    continue  # "by team (activity coverage)": the split, not "team activity"
+                    # (but "stage by stage conversion" is the conversion)
                 if hits:
                     content = sum(w not in POINTING_WORDS for w in said[i][:n])
                     found.append((-content, i, run[n - 1] + 1, hits[0]))

@@ -42,7 +42,8 @@ _CONTRACTIONS = {
     "tmr": "tomorrow", "yday": "yesterday", "lst": "last", "wtd": "week to date",
     "mktg": "marketing", "gl": "ledger", "mkt": "marketing", "sz": "size", "conv": "conversion",
     "convs": "conversions",
-    "req": "request", "reqs": "requests", "etc": "", "etc.": "",
+    "req": "request", "reqs": "requests", "etc": "", "etc.": "", "rt": "rate", "rts": "rates",
+
     # British spellings meet the vocabulary's American ones
     "licence": "license", "licences": "licenses", "utilisation": "utilization",
     "organisation": "organization", "analyse": "analyze", "optimise": "optimize",
@@ -150,6 +151,7 @@ _UNIT_COUNT = re.compile(rf"\b({'|'.join(SMALL_NUMBERS)}) (days?|weeks?|months?|
 _ORDER_FIRST = re.compile(r"\b(oldest|newest|largest|biggest|smallest|lowest|highest|worst|best|"
                           r"longest|shortest|slowest|fastest|most|least)\s+first\b")
 """'Lowest first': an order ('sortasc', a word fillers.toml knows), not the first one (top 1);
+'worst first' is 'sortworst' (which end is worst depends on the measure);
 'oldest first' in a list of deals is the list's own order (most days first)."""
 _ORDER_SPAN = re.compile(r"\b(?:from )?(high|highest|large|largest|big|biggest|most|low|lowest|"
                          r"small|smallest|least) to (?:the )?(low|lowest|small|smallest|least|high|"
@@ -162,7 +164,7 @@ def _order_span(m: re.Match[str]) -> str:
     return " sortasc " if up else " sortdesc "
 
 
-ASCENDING_FIRST = frozenset({"lowest", "smallest", "worst", "least"})
+ASCENDING_FIRST = frozenset({"lowest", "smallest", "least"})
 """Order words read bottom-up ("worst first"); the others top-down ("biggest first")."""
 
 
@@ -236,6 +238,7 @@ def _spans(text: str) -> str:
         text = _ORDER_SPAN.sub(_order_span, text)
     if " first" in text:
         text = _ORDER_FIRST.sub(lambda m: "" if m[1] in ("oldest", "newest") else
+                                f" sort{m[1]} " if m[1] in ("worst", "best") else
                                 " sortasc " if m[1] in ASCENDING_FIRST else " sortdesc ", text)
     if "q " in text or "h " in text:
         text = _SPOKEN_PART.sub(lambda m: f"{m[1][0]}{SMALL_NUMBERS[m[2]]}", text)
@@ -288,6 +291,8 @@ def _normalize_text(text: str) -> str:
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     t = t.replace("\u201c", '"').replace("\u201d", '"')
     t = _YEAR_APOSTROPHE.sub(r" 20\1", t)
+    if ":" in t:  # "prepping 1:1s": one-on-one meetings, not a ratio or a time
+        t = re.sub(r"\b1\s?:\s?1(s?)\b", r" one-on-one\1 ", t)
     t = _ISO_DATE.sub(lambda m: f" {int(m[1]):04d}_{int(m[2]):02d}_{int(m[3]):02d} ", t)
     if "." in t or "/" in t:
         t = _YEAR_FIRST_DATE.sub(lambda m: f" {m[1]}_{int(m[2]):02d}_{int(m[3]):02d} ", t)

@@ -339,6 +339,7 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     words = repair_typos(words, index, reading)
     found = PeriodParser(as_of, calendar).extract(" ".join(words))
     reading.periods, reading.as_of, reading.negated = found.periods, found.as_of, found.negated
+    reading.yearless = found.yearless
     reading.words = found.text.split()
     w = reading.words
     reading.named |= {a for a, b in zip(w, w[1:], strict=False) if b in KIND_AFTER and
@@ -433,6 +434,9 @@ def vote_metrics(reading: Reading) -> None:
             reading.said.setdefault(entry.value, []).append(phrase)
         if any(s < de and ds < e for ds, de in dim_spans):
             reading.in_dimension.add(phrase)
+        if inside is not None and inside > 0 and compact[inside - 1] in ("which", "each", "every"):
+            continue  # "which integration had the worst latency": it names the metric and the
+            # split (left for the dimension reading)
         for i in span:
             reading.take(i, i + 1)
     _bind_measure_words(reading, compact, found, tools_of)
@@ -602,6 +606,14 @@ COUNT_ASKED = re.compile(r"(?:\bhow many|\bnumber of|\bcount of|#\s*of|^count|\b
 """Asking how many deals: a count, or a ranking by how many ("the most stale deals")."""
 FASTEST = re.compile(r"\b(?:fastest|quickest|shortest|speediest|soonest)\b")
 DURATION_TOOLS = frozenset({"sales_cycle", "time_in_stage", "speed_to_lead"})
+JUDGED = re.compile(r"\b(?:best|worst|strongest|weakest|healthiest|unhealthiest|poorest|"
+                    r"struggling|lagging|sortworst|sortbest)\b")
+"""Rank words that judge rather than measure: on a measure where less is better (days,
+errors, slips: Tool.lower_is_better) the worst is the largest value."""
+MAGNITUDE = re.compile(r"\b(?:highest|lowest|most|least|biggest|largest|smallest|fewest|"
+                       r"longest|shortest|slowest|greatest|max|maximum|min|minimum|sortasc|"
+                       r"sortdesc)\b")
+"""Rank words that say which end of the values is meant, whatever is better."""
 """Tools measuring a duration: ranked fastest first, their smallest values come first."""
 IMPROVED = re.compile(r"\b(?:improv\w*|grow\w*|grew|chang\w*|increas\w*|decreas\w*|declin\w*|"
                       r"drop\w*|better|worse|up|down)\b")
@@ -622,9 +634,12 @@ RATE_OF = {"pipeline_movement": (("slipped", "pushed_out"), "slipping_deals", "s
 """The rate measure of what is named: a share of the pipeline that slipped is the slip rate
 (measures that are amounts of slipped deals -> the tool and measure of their rate)."""
 COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|better|worse|"
-                             r"differ|difference|between|relative|outperform\w*|beat|"
+                             r"differ\w*|different(?:ly)?|same (?:for|in|across|as)|"
+                             r"difference|between|relative|outperform\w*|beat|"
                              r"which (?:one|of)|bigger|larger|smaller|higher|lower|faster|"
-                             r"slower|longer|shorter|side by side|split|broken out)\b")
+                             r"slower|longer|shorter|side by side|split|broken out|"
+                             r"each(?! (?:day|week|month|quarter|year|half))|individually|"
+                             r"separately|respectively)\b")
 """Two values of one dimension named with one of these are compared side by side."""
 
 
@@ -762,7 +777,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         measure = "coverage"  # "what share of open deals saw activity": the coverage
     if tool == "activity_metrics" and measure in (None, "coverage") and NO_ACTIVITY.search(norm):
         # deals *without* activity: the stale share, or how many ("number of open deals ...")
-        tool, measure = "stale_deals", "count" if COUNT_ASKED.search(norm) else None
+        tool, measure = "stale_deals", "count" if COUNT_ASKED.search(norm) else \
+            "amount" if _has_modifier(norm, "amount") else None  # "how much pipe": its value
     if tool == "opportunity_count" and measure == "won_amount":
         tool, measure = "bookings", None  # the value of deals won is bookings, the metric of record
     if tool in RATE_OF and RATE.search(norm) and measure in RATE_OF[tool][0]:
@@ -832,8 +848,18 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         params["top"] = top
     if FASTEST.search(norm) and (tool in DURATION_TOOLS or params.get("measure") == "cycle"):
         order = "asc"  # the fastest cycle is the fewest days
+    elif JUDGED.search(norm) and not MAGNITUDE.search(norm) and \
+            (params.get("measure") or TOOLS[tool].measures[0]) in TOOLS[tool].lower_is_better:
+        order = "desc" if order == "asc" else "asc"  # the worst latency is the longest
     params["order"] = order
     params["filters"] = filters(reading)
+    if params.get("compare") == "previous_period" and period is not None and \
+            period.start == calendar.year_start(period.start) and \
+            period.end <= calendar.year(calendar.fiscal_year(period.start)).end and all(
+                calendar.bucket(period.start, g).end != period.end for g in ("month", "quarter")):
+        # the period before a fiscal year, its first half or its year to date is that span a
+        # year earlier (tools.metrics.core.periods.comparison_period): say so
+        params["compare"] = "previous_year"
     _compare_values(params, tool, norm)
     if _has_modifier(norm, "all_time") and "period" not in params:
         params["all_time"] = True
@@ -940,12 +966,15 @@ def _tool_taking_values(reading: Reading, tool: str) -> str:
         # "which team is worst at using gong"): the tool whose values were named
         takers = [t for t in TOOLS if dims <= set(TOOLS[t].group_by)]
         split = {d for _, d, _ in reading.dims}
-        if takers and len(takers) <= 2:  # the one that takes the split asked too, and whose
-            # own words the question uses ('unused seats': adoption)
-            return max(takers, key=lambda t: (
-                split <= set(TOOLS[t].group_by),
-                len(lexicon().find(reading.words, {"metric", "measure"}, t)),
-                -_tool_rank(t)[0]))
+        values = {i for e in reading.entities for i in range(e.start, e.end)}
+        rest = [w for i, w in enumerate(reading.words) if i not in values]  # "idle <Outreach>
+        own = {t: len(lexicon().find(rest, {"metric", "measure"}, t)) for t in takers}  # seats"
+        if takers and len(takers) <= 2 and (any(own.values()) or tool not in reading.votes):
+            # the one that takes the split asked too, and whose own words the question uses
+            # ('unused seats': adoption); never one no word names over a voted one ('how many
+            # deals are in Salesforce' is not Salesforce adoption)
+            return max(takers, key=lambda t: (split <= set(TOOLS[t].group_by), own[t],
+                                              -_tool_rank(t)[0]))
     return tool
 
 
@@ -1052,7 +1081,8 @@ def _condition_on_deals(reading: Reading) -> str | None:
             reading.votes.get("opportunity_count", 0) < max(reading.votes.values()):
         return None
     conditions = [t for t, v in reading.votes.items() if t != "opportunity_count" and v >= 1
-                  and "count" in TOOLS[t].measures and Dimension.opportunity in TOOLS[t].group_by
+                  and ("count" in TOOLS[t].measures or TOOLS[t].lists_records)  # issues count
+                  and Dimension.opportunity in TOOLS[t].group_by
                   and any(p not in WEAK_PHRASES for p in reading.said.get(t, []))]
     return conditions[0] if len(conditions) == 1 else None
 
@@ -1099,9 +1129,9 @@ def _tool_rank(tool: str) -> tuple[int, str]:
 
 def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
     text = norm
-    for e in reading.entities:  # a value's words ("new logos") name no measure
-        if e.text:
-            text = re.sub(rf"\b{re.escape(e.text)}\b", "@", text)
+    for e in reading.entities:  # a value's words ("new logos") name no measure, nor the kind
+        if e.text:  # written after it ("partner-sourced": a source, not how deals began)
+            text = re.sub(rf"\b{re.escape(e.text)}(?: sourced)?\b", "@", text)
     words = text.split()
     found = [e.value for _, _, e in lexicon().find(words, {"measure"}, tool)] or [
         e.value for _, _, e in lexicon().find([w for w in words if w != "@"], {"measure"}, tool)
@@ -1137,9 +1167,9 @@ def _measure_by_name(tool: str, words: list[str]) -> str | None:
     """A measure named by its own name ("how much ARR churned": churn, "the gap to target"),
     inflections included, when exactly one of the tool's other measures is named so."""
     present = set(words)
-    named = [m for m in TOOLS[tool].measures[1:]
+    named = [m for m in TOOLS[tool].measures
              if all(w in present or inflected_in(w, present) for w in m.split("_"))]
-    return named[0] if len(named) == 1 else None
+    return named[0] if len(named) == 1 and named[0] != TOOLS[tool].measures[0] else None
 
 
 LISTED_MEASURES = 3
@@ -1199,6 +1229,12 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
         if min(p.start for p in rest) == whole.start and max(p.end for p in rest) == whole.end \
                 and all(whole.start <= p.start and p.end <= whole.end for p in rest):
             return whole
+    if len(periods) == 2 and not _compares_periods(reading.words):
+        for guess, named in ((periods[0], periods[1]), (periods[1], periods[0])):
+            if guess in reading.yearless and named not in reading.yearless and any(
+                    (s.start, s.end) == (named.start, named.end)
+                    for s in (guess.shifted_years(n) for n in (-1, 1))):
+                return named  # "next quarter (Feb-Apr)": the months of the quarter named
     first, second = periods[0], periods[1]
     if reading.compare is not None:
         return first

@@ -71,6 +71,10 @@ RANGE_JOINS = ("to", "through", "thru", "until", "till")
 """Words joining the two ends of a range ("march through may")."""
 RECENT_SNAPSHOT_DAYS = 92
 """A snapshot date within about a quarter of today is read against today's calendar."""
+AFTER_NO_COMPARISON = "".join(f"(?<!{w} )(?<!{w} the )" for w in (
+    "vs", "versus", "against", "than", "to", "with", "over", "from"))
+"""'Bookings this quarter vs the same quarter last year': there the words name the comparison
+(the period asked is the one named before), not a period of their own."""
 NEGATED = re.compile(r"\b(?:not(?:\s+just|\s+only)?|rather than|instead of)(?:\s+(?:against|vs|"
                      r"versus|compared to|compared with|relative to|for|in|to))?\s+(?:the\s+)?$")
 """Words that put the period after them aside ("... against the quarter before, not against
@@ -88,6 +92,9 @@ class PeriodFindings:
     is_range_join: bool = False
     negated: list[Period] = field(default_factory=list)
     """Periods written after "not" / "rather than": what is not asked for."""
+    yearless: list[Period] = field(default_factory=list)
+    """Month ranges written without a year ('Nov-Jan'), read as the latest such span: a
+    period named beside them in the same months of another year is what they spell out."""
 
 
 class PeriodParser:
@@ -151,7 +158,8 @@ class PeriodParser:
                  self._fiscal_span),
                 (r"(?<!this )(?<!current )(?<!next )"  # "this quarter? closed plus commit"
                  r"(?:the\s+)?(?:fiscal\s+)?(week|month|quarter|year)\s+(?:that\s+|which\s+)?"
-                 r"(?:has\s+|have\s+)?(?:just\s+)?(?:ended|closed|finished|completed|wrapped)|"
+                 r"(?:has\s+|have\s+)?(?:just\s+)?(?:ended|closed(?!\s+(?:plus|and|won|lost|deals?|"
+                 r"business|pipeline|bookings|revenue|amount|commit))|finished|completed|wrapped)|"
                  r"(?:the\s+)?(?:most\s+recent|latest|just\s+ended|just\s+closed)\s+"
                  r"(?:completed\s+|complete\s+|full\s+|closed\s+|fiscal\s+)?"
                  r"(week|month|quarter|year)", self._just_ended),
@@ -160,6 +168,10 @@ class PeriodParser:
                  self._trailing),
                 (r"(?:(?<=close )|(?<=closes )|(?<=closing ))(within|inside)\s+(?:the\s+)?"
                  r"(?:next\s+)?" + N + r"\s+(days?|weeks?|months?)", self._within),
+                (AFTER_NO_COMPARISON +
+                 r"(?:the\s+)?(?:same|this|current)\s+(?:fiscal\s+)?(?P<unit>week|month|quarter|"
+                 r"half)\s+(?:of\s+)?(?:(?:the\s+)?(?:last|previous|prior)\s+(?:fiscal\s+)?year|"
+                 r"(?:a|one)\s+year\s+(?:ago|earlier|before))", self._year_earlier),
                 (r"(?:the\s+)?(this|current|last|previous|prior|past|next|upcoming|coming|"
                  r"following)\s+(fiscal\s+|calendar\s+)?(week|month|quarter|year)\b",
                  self._relative),
@@ -295,6 +307,8 @@ class PeriodParser:
                         continue
                     found.periods.append(Period(a.start, b.end, f"{a.label} to {b.label}"))
                     found.is_range_join = True
+                    if set(a_words) | set(b_words) <= set(MONTHS):
+                        found.yearless.append(found.periods[-1])
                     # the next range, if any ("Aug-Oct 2026 compared to Aug-Oct 2025")
                     return self._extract_ranges(
                         " ".join(words[:i] + ["@period"] + words[j + 1 + lb:]), found)
@@ -456,6 +470,11 @@ class PeriodParser:
         fy = self.cal.fiscal_year(day)
         half = 1 if day < add_months(self.cal.start_of_fiscal_year(fy), 6) else 2
         return self._fiscal_half(fy, half)
+
+    def _year_earlier(self, m: re.Match[str]) -> Period:
+        """'The same quarter last year', 'this month a year ago': the fiscal unit holding the
+        as-of date a year back (not the whole year before)."""
+        return self._unit_bucket(m["unit"], _shift_months(self.as_of, -12))
 
     def _unit_ending_in(self, m: re.Match[str]) -> Period | None:
         """'The quarter that ended in October': the unit ending on that month's last day (the

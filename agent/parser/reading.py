@@ -39,6 +39,8 @@ class Reading:
     resembles: dict[str, str] = field(default_factory=dict)
     """English words close to a vocabulary word, kept as written ('recognition' ~
     'reconciliation'): never ignored as harmless."""
+    yearless: list = field(default_factory=list)
+    """Month ranges written without a year (periods.PeriodFindings.yearless)."""
     negated: list = field(default_factory=list)
     """Periods written after "not" ("not in this quarter"): never the period read."""
     outside: str | None = None

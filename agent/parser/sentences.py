@@ -100,6 +100,15 @@ unless it names a day: "Deadline's tomorrow EOD." is about the reply, not the pe
 BACK = re.compile(r"\b(?:them|it|those|these|that one|those ones)\b", re.I)
 """A request that names no metric but points back ("rank them") continues the sentence
 before."""
+SPLIT_ASKED = re.compile(r"\b(?:break|split|broken|cut|group)\b.*\b(?:by|per)\b|"
+                         r"^\W*(?:and |also |then )?(?:by|per|for each|one (?:row|line) per)\b",
+                         re.I)
+"""A sentence asking for a split of what the one before asked ("Break it out by connector
+pls"): a refinement of the request, whatever it splits by."""
+GLOSS_START = re.compile(r"^\W*(?:i mean|meaning|that is|i\.e\.?|by that i mean|as in|"
+                         r"in other words)\b", re.I)
+"""A sentence spelling out the one before ("How much pipe is stuck? I mean deals with no
+activity for 45 days"): both are the request."""
 RANK_WORDS = frozenset({"rank", "ranked", "ranking", "rankings", "sort", "sorted", "order",
                         "ordered"})
 UNITS = frozenset({"quarter", "month", "year", "week", "period", "half", "time", "window",
@@ -160,7 +169,7 @@ def _writer_clause(m: re.Match[str]) -> str:
 MEETING_WORDS = frozenset({"call", "calls", "meeting", "meetings", "review", "reviews",
                            "session", "offsite", "off-site", "qbr", "kickoff", "kick-off",
                            "presentation", "deck", "standup", "stand-up", "summit", "1:1",
-                           "one-on-one"})
+                           "one-on-one", "one-on-ones", "1:1s"})
 """Nouns of the meetings a writer needs an answer for ("the board call", "weekly review")."""
 MEETING = "(?:" + "|".join(sorted(MEETING_WORDS | {"sync"}, key=len, reverse=True)) + ")"
 """The same, with "sync" where a meeting is named as one ("before our Monday sync"), not a
@@ -283,13 +292,14 @@ def request_text(question: str, index: EntityIndex,
         return None
     chosen = set(substantive)
     for k in substantive:  # "Please rank them ...": the sentence "them" points back to
-        if k > 0 and BACK.search(parts[k].text) and not _metric(parts[k].text) and \
-                parts[k - 1].substantive:
+        if k > 0 and (BACK.search(parts[k].text) and not _metric(parts[k].text) or
+                      GLOSS_START.match(parts[k].text)) and parts[k - 1].substantive:
             chosen.add(k - 1)
     first = min(chosen)
     for k in range(first + 1, len(parts)):
         s = parts[k]
-        if k not in chosen and (s.substantive or _matched(s.text, index).entities) and \
+        if k not in chosen and (s.substantive or _matched(s.text, index).entities or
+                                SPLIT_ASKED.search(s.text)) and \
                 not DAY.search(s.text) and not MEETING_WORDS & set(normalize(s.text).split()) and \
                 not SIGN_OFF.match(s.text) and not PERSONAL.match(s.text) and \
                 len(s.text.split()) <= REFINEMENT_WORDS:

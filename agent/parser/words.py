@@ -10,6 +10,7 @@ from agent.parser.entities import EntityIndex
 from agent.parser.lexicon import STOPWORDS, lexicon
 from agent.parser.periods import PERIOD_WORDS
 from agent.parser.reading import Reading, masked
+from tools.base import Dimension
 
 UNIT_WORDS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 
@@ -111,20 +112,30 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
     return out
 
 
+KIND_OF = {Dimension.request_type: {"request", "requests", "ticket", "tickets", "case", "cases"},
+           Dimension.activity_type: {"activity", "activities"}}
+"""Words naming what a value is: a value spelled in vocabulary words ('territory change') is
+that value when one follows it ('territory change requests'), not its words."""
+
+
 def match_entities(reading: Reading, index: EntityIndex, *, multiword: bool) -> None:
     """Mark entity values in the words: multi-word values first, single words later.
 
-    A multi-word value inside a longer metric phrase ("new logo" in "new logo ARR") is left to
-    the phrase: the longer reading wins.
+    A value inside a longer metric phrase ("new logo" in "new logo ARR"), or a one-word value
+    inside a measure phrase ('call' in "over call": the forecast's bias) is left to the phrase:
+    the longer reading wins.
     """
     words = masked(reading)
-    metrics = [(s, e) for s, e, _ in lexicon().find(words, {"metric"})] if multiword else []
+    metrics = [(s, e) for s, e, _ in lexicon().find(words, {"metric"} if multiword else
+                                                    {"metric", "measure"})]
     # Match on the question's own words (taken ones blocked) so that a dimension word already
     # read ("the LATAM team") still tells which dimension a shared label belongs to.
     for m in index.exact(reading.words, blocked={i for i, x in enumerate(words) if x == "@"}):
         span = reading.words[m.start:m.end]
+        kind = reading.words[m.end:m.end + 1]
         if multiword and (m.end - m.start < 2 or (
-                m.how != "alias" and all(x in lexicon().words for x in span))):
+                m.how != "alias" and all(x in lexicon().words for x in span) and
+                not set(kind) & KIND_OF.get(m.dimension, set()))):
             continue
         if any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in metrics):
             continue

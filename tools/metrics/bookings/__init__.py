@@ -21,8 +21,9 @@ TOOLS: tuple[Tool, ...] = (
     spec_tool(DEAL_SIZE, "Average deal size",
               "Average and median amount of won deals."),
     spec_tool(SALES_CYCLE, "Sales cycle length",
-              "Days from creation to close of won deals, mean and median."),
+              "Days from creation to close of won deals, mean and median.",
+              lower_is_better=frozenset({"mean", "median"})),
     spec_tool(LEADERBOARD, "Leaderboard",
               "Performance table per rep (or any dimension): bookings, share, won deals, win "
-              "rate, deal size, cycle, ranked."),
+              "rate, deal size, cycle, ranked.", lower_is_better=frozenset({"cycle"})),
 )

@@ -170,7 +170,7 @@ def _units(spec: MetricSpec, columns: list[str]) -> dict[str, str]:
 
 
 def spec_tool(spec: MetricSpec, title: str, description: str, *,
-              comparable: bool = True) -> Tool:
+              comparable: bool = True, lower_is_better: frozenset[str] = frozenset()) -> Tool:
     """Return the tool that runs a MetricSpec; `comparable`: a follow-up "why" compares it
     with the previous period (not for a state as of a date, such as a forecast)."""
 
@@ -183,4 +183,4 @@ def spec_tool(spec: MetricSpec, title: str, description: str, *,
 
     return Tool(name=spec.name, title=title, description=description, run=run,
                 measures=tuple(spec.headline), default_period=spec.default_period,
-                comparable=comparable)
+                comparable=comparable, lower_is_better=lower_is_better)

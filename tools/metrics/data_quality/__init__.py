@@ -22,12 +22,14 @@ TOOLS: tuple[Tool, ...] = (
          run=data_quality, measures=tuple(SPEC.measures), default_period="none",
          group_by=OWNER_GROUPS, group_by_why=BY_OWNER),
     Tool(name="data_issues", title="Data issues",
+         lower_is_better=frozenset(issue_names()),
          description="Records failing a data-quality rule (e.g. deals missing an account, products "
                      "not in the product list, misspelled industries, reps with no deals), or "
                      "every failing rule.",
          run=data_issues, measures=issue_names(), default_period="none",
          group_by=OPPORTUNITY_DIMENSIONS, lists_records=True),
     Tool(name="duplicate_records", title="Duplicate records",
+         lower_is_better=frozenset(("accounts", "contacts", "leads")),
          description="Likely duplicate accounts (same domain or name), contacts or leads (same "
                      "e-mail).",
          run=duplicate_records, measures=("accounts", "contacts", "leads"), default_period="none",

@@ -26,6 +26,7 @@ TOOLS: tuple[Tool, ...] = (
          run=forecast_projection, measures=tuple(projection.SPEC.measures),
          default_period="quarter"),
     Tool(name="forecast_accuracy", title="Forecast accuracy",
+         lower_is_better=frozenset({"mape", "wape"}),
          description="How close past quarters' forecasts (as of two weeks in) came to actual "
                      "bookings: accuracy (1 - WAPE), MAPE, WAPE and bias, per quarter. Options: "
                      "forecast (weighted, commit, most_likely, best_case; default weighted), "

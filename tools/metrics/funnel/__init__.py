@@ -15,6 +15,7 @@ TOOLS: tuple[Tool, ...] = (
          description="Share of leads that became opportunities (or MQLs, SQLs) within the window.",
          run=lead_conversion, measures=MEASURES, default_period="quarter", group_by=LEAD_DIMS),
     Tool(name="speed_to_lead", title="Speed to lead",
+         lower_is_better=frozenset({"median", "median_responded", "p90", "never"}),
          description="Minutes from a lead's creation to the first human call, e-mail or meeting.",
          run=speed_to_lead, measures=SPEED_MEASURES, default_period="quarter", group_by=LEAD_DIMS),
     Tool(name="campaign_sourced", title="Marketing-sourced pipeline",

@@ -27,12 +27,14 @@ TOOLS: tuple[Tool, ...] = (
          run=stages.stage_conversion, measures=tuple(stages.CONVERSION_SPEC.measures),
          default_period="ytd", group_by=STAGE_DIMS),
     Tool(name="stale_deals", title="Stale deals",
+         lower_is_better=frozenset(stale.SPEC.measures),
          description="Open deals with no activity or update for more than stale_days (option, "
                      "default the company setting): share, count or amount; split by opportunity "
                      "for the list, oldest touch first. A period keeps deals closing in it.",
          run=stale.stale_deals, measures=tuple(stale.SPEC.measures), default_period="none",
          group_by=stale.STALE_DIMS),
     Tool(name="slipping_deals", title="Slipping deals",
+         lower_is_better=frozenset(slip.SPEC.measures),
          description="Slip rate of the period's pipeline (deals still open after the period end "
                      "with a later close date, by count or value; option snapshot = date the "
                      "pipeline is taken, default the day before the period), close-date pushes and "
@@ -48,6 +50,7 @@ TOOLS: tuple[Tool, ...] = (
          default_period="none",
          group_by=velocity.VELOCITY_DIMS),
     Tool(name="deal_risk", title="Deal risk",
+         lower_is_better=frozenset(risk.SPEC.measures),
          description="Open deals flagged by explainable rules, one point per reason: no activity "
                      "for inactive_days (default the stale_days setting), close date pushed "
                      "max_pushes times (default 2), moved back a stage, amount cut more than "
@@ -57,6 +60,7 @@ TOOLS: tuple[Tool, ...] = (
          run=risk.deal_risk, measures=tuple(risk.SPEC.measures), default_period="none",
          group_by=risk.STALE_DIMS),
     Tool(name="bottleneck", title="Process bottleneck",
+         lower_is_better=frozenset(neck.SPEC.measures),
          description="The open stage where deals get stuck (M81): per stage the share of deals now "
                      "in it longer than its p75 days, its conversion, median days and stuck value; "
                      "score = stuck share x (1 - conversion), ranked, first row = the bottleneck. "
@@ -65,6 +69,7 @@ TOOLS: tuple[Tool, ...] = (
          run=neck.bottleneck, measures=tuple(neck.SPEC.measures), default_period="none",
          group_by=neck.BOTTLENECK_DIMS),
     Tool(name="time_in_stage", title="Time in stage",
+         lower_is_better=frozenset(stages.TIME_SPEC.measures),
          description="Days deals spend in each stage (cumulative over repeat visits, M26): median, "
                      "p75 or mean over deals that left the stage in the period; deals still in a "
                      "stage are reported apart. Split by stage, region, team, segment...",

@@ -21,10 +21,12 @@ __all__ = ["TOOLS", "ops_efficiency_value", "revenue_reporting_accuracy_value"]
 
 TOOLS: tuple[Tool, ...] = (
     Tool(name="ops_efficiency", title="Sales ops efficiency",
+         lower_is_better=frozenset({"resolution_time", "backlog"}),
          description="SLA attainment of sales-ops requests, automation share, resolution time and "
                      "backlog.",
          run=ops_efficiency, measures=MEASURES, default_period="quarter", group_by=DIMS),
     Tool(name="revenue_reporting_accuracy", title="Revenue reporting accuracy",
+         lower_is_better=frozenset({"discrepancy"}),
          description="CRM bookings reconciled to the finance ledger: key-level accuracy, aggregate "
                      "accuracy, match rate and the list of discrepancies.",
          run=revenue_reporting_accuracy, measures=RECON_MEASURES, default_period="quarter",

@@ -26,6 +26,7 @@ TOOLS: tuple[Tool, ...] = (
          run=arr, measures=tuple(ARR.measures), default_period="quarter",
          group_by=SUBSCRIPTION_DIMS, group_by_why=CUSTOMERS),
     Tool(name="arr_waterfall", title="ARR waterfall",
+         lower_is_better=frozenset({"contraction", "churn"}),
          description="ARR bridge for a period, netted per account: opening, new, reactivation, "
                      "expansion, contraction, churn, closing, and net new ARR (the default "
                      "measure); per month or quarter for a trend. Default period: the fiscal "
@@ -33,6 +34,7 @@ TOOLS: tuple[Tool, ...] = (
          run=arr_waterfall, measures=tuple(WATERFALL.measures), default_period="quarter",
          group_by=ACCOUNT_DIMS, group_by_why=CUSTOMERS),
     Tool(name="net_revenue_retention", title="Net revenue retention",
+         lower_is_better=frozenset({"logo_churn"}),
          description="NRR, GRR and logo churn / retention of the customers that had ARR at the "
                      "start of the window (default: trailing 12 months to the as-of date; a named "
                      "period is its own window); a trend gives trailing-12-month values at each "

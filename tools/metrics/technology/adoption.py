@@ -29,6 +29,7 @@ from tools.metrics.core.records import (
     whole_quarters,
 )
 from tools.query import column
+from tools.values import check_tool_values
 from tools.warehouse.facts import usage_days
 from tools.warehouse.usage import EVENT_TYPES as DEFAULT_TYPES
 from tools.warehouse.usage import TABLE as USAGE_TABLE
@@ -38,6 +39,9 @@ MEASURES = ("adoption", "seat_utilization", "idle_cost")
 DIMS = (Dimension.tool, Dimension.team, Dimension.manager, Dimension.region, Dimension.rep,
         Dimension.territory)
 EVENT_TYPES = ",".join(DEFAULT_TYPES)
+LICENSED_SQL = ("select tool_name from tool_licenses union "
+                "select tool_name from license_assignments")
+"""The tools adoption can be measured for: an integration system without licences is not one."""
 OPTIONS = {"min_assigned_share": Option(float, 0.5, 0, 1),
            "min_active_days": Option(int, 1, 0, 366), "event_types": Option(str, EVENT_TYPES)}
 
@@ -131,6 +135,7 @@ def technology_adoption(ctx: ToolContext, params: MetricParams) -> MetricResult:
     opts = read_options(params, "technology_adoption", OPTIONS)
     share, min_days = opts["min_assigned_share"], opts["min_active_days"]
     types = [t.strip() for t in opts["event_types"].split(",")]
+    check_tool_values(ctx, params, LICENSED_SQL, "licensed tools")
     per_tool = {d for d in params.group_by} | {f.dimension for f in params.filters}
     with_seats = per_tool <= {Dimension.tool}
     if measure == "seat_utilization" and not with_seats:

@@ -1,14 +1,15 @@
 """Sales/marketing integration health (METRICS M53) from integration_sync_log.
 
-A flow is one (source system, target system, object) pair, e.g. hubspot -> salesforce (lead);
-splitting by tool lists the flows, and filtering by a tool keeps the flows that read from or
-write to it. Freshness is measured at the end of each period (the as-of day for the current
-one), so a stalled flow shows up even when it logged no errors.
+A flow is one (source system, target system, object) triple, e.g. hubspot -> salesforce
+(lead); splitting by tool lists the flows, and filtering by a tool keeps the flows that read
+from or write to it (by two systems, the flows between them when there are any). A system no
+flow names is asked about. Freshness is measured at the end of each period (the as-of day for
+the current one), so a stalled flow shows up even when it logged no errors.
 """
 
 from __future__ import annotations
 
-from tools.base import Dimension, MetricParams, MetricResult, ToolContext
+from tools.base import Dimension, MetricParams, MetricResult, ToolContext, Warning
 from tools.fiscal import Period
 from tools.metrics.core.frame import RecordSpec
 from tools.metrics.core.options import read_options
@@ -19,16 +20,29 @@ from tools.metrics.core.records import (
     start,
 )
 from tools.query import column
+from tools.values import check_tool_values
 
 INTEGRATION_DIMS = (Dimension.tool,)
 INTEGRATION_MEASURES = ("error_rate", "freshness", "latency", "syncs", "errors")
 FAILED = "lower(s.status) in ('error', 'failed', 'failure')"
 FLOW = "source_system, target_system, object_type"
+FLOW_LABEL = "s.source_system || ' -> ' || s.target_system || ' (' || s.object_type || ')'"
+SYSTEMS_SQL = ("select lower(source_system) from integration_sync_log union "
+               "select lower(target_system) from integration_sync_log")
+ENDS = "lower({side}_system) in ({{values}})"
+TOOL_FILTER = (
+    f"({ENDS.format(side='source')} and {ENDS.format(side='target')}) or "
+    f"(({ENDS.format(side='source')} or {ENDS.format(side='target')}) and not exists ("
+    f"select 1 from integration_sync_log z where lower(z.source_system) in ({{values}}) "
+    f"and lower(z.target_system) in ({{values}})))")
+"""A flow named by its systems: with two or more, the flows between them ('hubspot to
+salesforce') when there are any, else (and with one) every flow reading from or writing to
+one of them ('netsuite syncs')."""
 
 SYNC_SQL = """syncs as (
   select b.tag, b.bucket_start, b.b_end, s.*, {failed} as failed,
          date_diff('millisecond', s.started_at, s.finished_at) / 1000.0 as latency_seconds,
-         s.source_system || ' -> ' || s.target_system || ' (' || s.object_type || ')' as tool
+         {label} as tool
   from buckets b
   join integration_sync_log s on cast(s.started_at as date) between b.b_start and b.b_end
   where s.started_at < {cutoff}
@@ -82,12 +96,27 @@ def integration_health(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """
     measure = measure_of(params, INTEGRATION_MEASURES, "integration_health")
     read_options(params, "integration_health", {})
+    check_tool_values(ctx, params, SYSTEMS_SQL, "systems integration flows sync")
     spec = RecordSpec(
         "integration_health", DEFINITION, HEADLINES[measure], COLUMNS, "syncs",
-        INTEGRATION_DIMS, filter_sql={Dimension.tool: (
-            "(lower(source_system) in ({values}) or lower(target_system) in ({values}))")})
+        INTEGRATION_DIMS, filter_sql={Dimension.tool: f"({TOOL_FILTER})"})
     frame = start(ctx, params, spec, "quarter")
-    return finish(frame, SYNC_SQL.format(failed=FAILED, cutoff=frame.cutoff, flow=FLOW))
+    result = finish(frame, SYNC_SQL.format(failed=FAILED, cutoff=frame.cutoff, flow=FLOW,
+                                           label=FLOW_LABEL))
+    result.warnings += [_flows_kept(ctx, f.values) for f in params.filters
+                        if f.dimension == Dimension.tool and not f.exclude]
+    return result
+
+
+def _flows_kept(ctx: ToolContext, systems: list[str]) -> Warning:
+    """Which flows a filter by systems kept: the answer names them, since 'hubspot or
+    salesforce' in its filter text may mean one flow between them or every flow of either."""
+    binds = {f"v{i}": v.lower() for i, v in enumerate(systems)}
+    cond = TOOL_FILTER.format(values=", ".join(f"${k}" for k in binds))
+    rows = ctx.con.execute(f"select distinct {FLOW_LABEL} from integration_sync_log s "
+                           f"where {cond} order by 1", binds).fetchall()
+    return Warning(code="FLOWS_KEPT", message="Integration flows counted: "
+                   + ("; ".join(r[0] for r in rows) or "none") + ".")
 
 
 def integration_health_value(ctx: ToolContext, period: Period) -> MetricResult:

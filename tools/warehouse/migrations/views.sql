@@ -127,6 +127,14 @@ union select 'stage', stage_name from opportunity_stages where not coalesce(is_c
 union select 'forecast_category', forecast_category from opportunity_stages
   where forecast_category not in ('pipeline', 'closed', 'omitted')
 union select 'tool', tool_name from tool_licenses where tool_name is not null
+-- the systems integration flows read from or write to ('hubspot', 'netsuite'), unless the same
+-- name (in any case) is already there as a licensed tool
+union select 'tool', system from (
+    select source_system as system from integration_sync_log
+    union select target_system from integration_sync_log)
+  where system is not null
+    and lower(system) not in (select lower(tool_name) from tool_licenses
+                              where tool_name is not null)
 union select 'campaign', name from campaigns where name is not null
 union select 'activity_type', activity_type from (select distinct activity_type from activities)
   where activity_type is not null
