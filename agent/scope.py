@@ -329,13 +329,15 @@ CODE_INSTEAD = "Ask with the name as it appears in the data, e.g. \"bookings for
 
 def decide(request: str) -> Decision:
     """Refuse, escalate, answer, or answer in part: deterministic, with the rule and words."""
+    raw = request  # a structured task's own keys ('"action": "update_record"') refuse too
     request = plain_request(request)  # a task message's labels off, its JSON in words
     if kind := code_reason(request, sql=False):  # normalizing would strip it to plain words
         return Decision("refuse", CODE_RULE,
                         f"the request holds {kind}, not a name in your data; I "
                         "don't look up or run such values.", kind, instead=CODE_INSTEAD)
     full = normalize(request)
-    if refused := _raw_refusal(request) or _refusal(_strip_prefixes(full)[0]):
+    if refused := _raw_refusal(request) or _raw_refusal(raw) or \
+            _refusal(_strip_prefixes(full)[0]):
         return _refused(refused)
     verdicts: list[tuple[str, _Verdict]] = []
     for clause in split_clauses(request):

@@ -292,6 +292,9 @@ OUT_OF_SCOPE += [
      SE, CC),
     ("the Initech ticket is blocking the expansion, get the help desk to look at it today", E,
      CS, CC),
+    ("Hooli opened a sev2 incident last night, can someone get support involved", E, CS, CC),
+    ("could we do 25% off for Soylent if they sign before Friday?", E, PP, CC),
+    ("Issue a credit note to Globex for the double-billed seats", E, FA, FI),
 ]
 ANALYSIS += [
     # a split of what was asked, said as an imperative; a question about a rep's numbers

@@ -907,3 +907,50 @@ CASES += [
     ("how many pipeline dollars are at risk in LATAM", "deal_risk",
      {"filters": {"region": ["LATAM"]}, "measure": "amount"}),
 ]
+CASES += [
+    # knobs in more of the writers' words: weeks, "look back", "measured on", "average"
+    ("forecast bias over the last 4 quarters, measured on commit", "forecast_accuracy",
+     {"measure": "bias", "knobs": {"forecast": "commit", "quarters": 4}}),
+    ("stale deals by rep, nobody has touched them in 3 weeks", "stale_deals",
+     {"group_by": ["rep"], "knobs": {"stale_days": 21}}),
+    ("quota capacity next quarter if my reps average 90% of quota", "quota_capacity",
+     {"knobs": {"expected_attainment": 0.9}, "period": ("2027-02-01", "2027-04-30")}),
+    ("how close did the forecast come to actual bookings, looking back 6 quarters",
+     "forecast_accuracy", {"knobs": {"quarters": 6}}),
+    # a list ending in 'etc' gives examples of the split; 'region breakdown' is a split;
+    # 'quarter on quarter' compares; "median cycle" is the sales cycle
+    ("win rate by lead source - inbound, partner etc - this year", "win_rate",
+     {"group_by": ["lead_source"], "filters": {}}),
+    ("pipeline coverage next quarter, region breakdown", "pipeline_coverage",
+     {"group_by": ["region"], "period": ("2027-02-01", "2027-04-30")}),
+    ("Q3 win rate quarter on quarter", "win_rate",
+     {"compare": "previous_period", "period": Q3_27}),
+    ("median cycle by segment this fiscal year", "sales_cycle",
+     {"group_by": ["segment"], "measure": "median"}),
+    # 'as of the end of' a span: that span when it is the only one named, else the day the
+    # data is read as of; 'the month' of a context sentence that names it; a JSON period
+    ("ARR by segment as of the end of FY2026", "arr",
+     {"group_by": ["segment"], "period": FY26}),
+    ("open pipeline for Q3 as of the end of Q2", "open_pipeline",
+     {"period": Q3_27, "as_of": "2026-07-31"}),
+    ("Closing September. What did we book in the month?", "bookings",
+     {"period": ("2026-09-01", "2026-09-30")}),
+    ('{"metric": "bookings", "period": {"start": "2026-08-01", "end": "2026-09-15"}}',
+     "bookings", {"period": ("2026-08-01", "2026-09-15")}),
+    # a list of open deals is every open deal when no close window is named
+    ("top 5 open deals for Darcel Schlecht", "open_pipeline",
+     {"group_by": ["opportunity"], "top": 5, "all_time": True,
+      "filters": {"rep": ["Darcel Schlecht"]}}),
+]
+CASES += [
+    # ranked within a team: its people; two values a leaderboard compares are its rows;
+    # "who ... more" compares the people named
+    ("top 3 on Maria Gonzalez's team by bookings this year", "bookings",
+     {"group_by": ["rep"], "top": 3, "filters": {"manager": ["Maria Gonzalez"]}}),
+    ("Partner vs Inbound: win rate and sales cycle this year", "leaderboard",
+     {"group_by": ["lead_source"], "filters": {"lead_source": ["Inbound", "Partner"]}}),
+    ("Darcel Schlecht and Anna Snelling: who booked more this year?", "bookings",
+     {"group_by": ["rep"], "filters": {"rep": ["Anna Snelling", "Darcel Schlecht"]}}),
+    ("what % of leads got a first touch inside 10 min this quarter", "speed_to_lead",
+     {"measure": "within_sla", "knobs": {"sla_minutes": 10}, "period": Q4_27}),
+]

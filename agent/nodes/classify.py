@@ -19,7 +19,7 @@ from langgraph.runtime import Runtime
 from pydantic import ValidationError
 
 from agent.context import Context
-from agent.parser.parse import parse_question
+from agent.parser.parse import parse_question, unnamed_writer
 from agent.plan import Clarification, Plan
 from agent.scope import decide
 from agent.state import State
@@ -52,6 +52,9 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
             return out_of_range(exc)
 
     outcome = parse(question)
+    if isinstance(outcome, Plan) and state.requester is None and state.previous_plan is None:
+        # "my pipe" from someone unknown: whose? (a requester's identity or row scope says)
+        outcome = unnamed_writer(question, outcome) or outcome
     if isinstance(outcome, Clarification) and state.pending_question:
         # the reply settles what we asked about: the completed question answers as read
         completed = parse(_completed(state.pending_question, state.pending_clarification,

@@ -122,7 +122,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
             plural and EACH_OF.search(norm) is not None) or (
             text in SPLIT_ADJECTIVES) or (
             top is not None and plural) or (  # "top 5 Financial Services accounts by bookings"
-            after in (["level"], ["granularity"]))  # "team level is fine"
+            after in (["level"], ["granularity"], ["breakdown"], ["breakout"], ["split"]))
+        # "team level is fine", "coverage ratio Q1 FY28, team breakdown"
         near_entity = any((e.dimension == dim and abs(e.start - pos) <= 2) or e.end == pos
                           for e in reading.entities)
         if (near_entity or dim == Dimension.account) and not cued:
@@ -157,6 +158,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     if (not group or set(group) <= uncued) and _deal_list(norm) and _aggregates(tool):
         group = [Dimension.opportunity.value]  # "which deals ...", "so the managers can review
         # them one by one": the deals, the people named without a cue are the audience
+    if (direction or top) and not group and TEAM_SCOPE.search(norm):
+        group = [Dimension.rep.value]  # "top 3 on my team by bookings": the people on it
     if (direction or sort) and not group:
         unit = next((UNIT_WORDS[x] for x in words if x in UNIT_WORDS), None)
         if unit and not reading.grain:
@@ -183,8 +186,10 @@ METHOD = re.compile(r"\b(?:based on|using|applying)(?: (?:our|the|historical|"
 """Words before a metric the answer is computed from, not asked for ("based on historical win
 rates by stage, where do we land"): its split is the method's."""
 SPLIT_ADJECTIVES = frozenset({"regional"})
-EACH_OF = re.compile(r"\beach (?:of them|one|of those|of these)\b|\bindividually\b|"
-                     r"\bseparately\b")
+TEAM_SCOPE = re.compile(r"\b(?:top|bottom|best|worst) (?:\d+ |\w+ )?(?:on|in|of|from) "
+                        r"(?:\w+ ){0,3}?team\b")
+"""'Top 3 on my team', 'the best two in Ravi's team': people ranked within a team."""
+EACH_OF = re.compile(r"\beach (?:of|one)\b|\bindividually\b|\bseparately\b")
 """'The NA Commercial reps ... how far over quota did each of them finish': the people named
 in the plural, one row each."""
 """Adjectives of a dimension that ask for the split by it ("regional win rates")."""

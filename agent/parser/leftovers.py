@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from agent.parser.confidence import defined, fillers
+from agent.parser.confidence import defined, fillers, inflected
 from agent.parser.entities import ACCEPT, SUGGEST, EntityIndex, EntityMatch
 from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, STOPWORDS, lexicon
 from agent.parser.normalize import SMALL_NUMBERS
@@ -28,14 +29,13 @@ def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | N
     while i < len(w):
         if i in reading.used or w[i] in STOPWORDS or w[i] in FILTER_CUES or w[i] in \
                 EXCLUDE_CUES or NUMBER.match(w[i]) or w[i] in SMALL_NUMBERS or \
-                w[i] in lexicon().single or \
-                w[i] in lexicon().english or w[i] in fillers():
+                w[i] in lexicon().single or _english(w[i], reading) or w[i] in fillers():
             i += 1
             continue
         j = i
         while j < len(w) and j not in reading.used and w[j] not in STOPWORDS and \
                 w[j] not in FILTER_CUES and not w[j].isdigit() and w[j] not in SMALL_NUMBERS and \
-                w[j] not in lexicon().english and w[j] not in fillers():
+                not _english(w[j], reading) and w[j] not in fillers():
             j += 1
         if j == i + 1 and j < len(w) and j not in reading.used and len(w[j]) == 1 and \
                 w[j].isalpha() and w[j] not in ("a", "i") and index.partial(w[i]):
@@ -46,6 +46,19 @@ def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | N
             return result
         i = j
     return None
+
+
+def _english(word: str, reading: Reading) -> bool:
+    """A common English word, or a verb form of one written in lower case ("growing" of
+    "grow"): never a name to look up. A capitalized word stays a possible name ("Browning")."""
+    english = _english_words()
+    return word in english or (word not in reading.named and word.endswith(("ing", "ed")) and
+                               inflected(word, english))
+
+
+@cache
+def _english_words() -> frozenset[str]:
+    return frozenset(lexicon().english)
 
 
 def explain(reading: Reading, index: EntityIndex, i: int, j: int,

@@ -126,14 +126,26 @@ def strip_senders(text: str) -> str:
 
 
 def _value(value: object) -> str:
+    if isinstance(value, dict) and (span := _span(value)):
+        return span
     if isinstance(value, dict):
-        return ", ".join(f"{_value(v)} {k}" for k, v in value.items())
+        return ", ".join(f"{_value(v)} {_key(k)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         items = [_value(v) for v in value]
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
     if isinstance(value, bool) or value is None:
         return json.dumps(value)  # as the sender wrote it: true, false, null
     return str(value).strip()
+
+
+def _span(value: dict) -> str | None:
+    """A period written as an object ({"start": ..., "end": ...}, "from"/"to"): one range."""
+    keys = {_key(k): v for k, v in value.items()}
+    start = keys.get("start", keys.get("from", keys.get("start date")))
+    end = keys.get("end", keys.get("to", keys.get("end date")))
+    if len(keys) == 2 and start is not None and end is not None:
+        return f"from {_value(start)} to {_value(end)}"
+    return None
 
 
 def _key(key: str) -> str:

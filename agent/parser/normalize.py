@@ -42,7 +42,8 @@ _CONTRACTIONS = {
     "tmr": "tomorrow", "yday": "yesterday", "lst": "last", "wtd": "week to date",
     "mktg": "marketing", "gl": "ledger", "mkt": "marketing", "sz": "size", "conv": "conversion",
     "convs": "conversions",
-    "req": "request", "reqs": "requests", "etc": "", "etc.": "", "rt": "rate", "rts": "rates",
+    "req": "request", "reqs": "requests", "etc": "etcetera", "etc.": "etcetera", "rt": "rate",
+    "rts": "rates",
 
     # British spellings meet the vocabulary's American ones
     "licence": "license", "licences": "licenses", "utilisation": "utilization",
@@ -291,6 +292,9 @@ def _normalize_text(text: str) -> str:
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     t = t.replace("\u201c", '"').replace("\u201d", '"')
     t = _YEAR_APOSTROPHE.sub(r" 20\1", t)
+    if "currency" in t:  # amounts are always in the corporate currency: saying so asks nothing
+        t = re.sub(r"\b(?:in|using) (?:the )?(?:corporate|reporting|company|base|group) "
+                   r"currency\b", " ", t)
     if ":" in t:  # "prepping 1:1s": one-on-one meetings, not a ratio or a time
         t = re.sub(r"\b1\s?:\s?1(s?)\b", r" one-on-one\1 ", t)
     t = _ISO_DATE.sub(lambda m: f" {int(m[1]):04d}_{int(m[2]):02d}_{int(m[3]):02d} ", t)

@@ -164,6 +164,32 @@ def _nobody_named(question: str, plan: Plan, reading: Reading) -> Clarification 
         not_understood=[m[0]])
 
 
+MY_OWN = re.compile(
+    r"\bmy (?:own )?(?:\w+ ){0,3}?(?:deals?|opps?|opportunities|pipe|pipeline|quota|attainment|"
+    r"win rate|wr|team|teams|reps|book of business|territory|accounts|numbers|commit|bookings|"
+    r"activities|activity|calls|meetings|emails|cycle|forecast)\b(?! (?:call|meeting|review|deck|"
+    r"one on ones?|sync)\b)|\b(?:am|have|did|was) i (?!(?:need|want|see|get|ask|send)\b)\w+|"
+    r"\bi (?:logged|closed|won|lost|booked|sold|hit|made|created|opened|held|own)\b")
+"""The writer's own numbers ("my pipe", "my team", "how much have I booked"), not "show me" or
+"for my deck"."""
+OWNERS = frozenset({Dimension.rep, Dimension.manager, Dimension.team, Dimension.region,
+                    Dimension.territory})
+
+
+def unnamed_writer(question: str, plan: Plan) -> Clarification | None:
+    """Ask whose numbers 'my' means when nobody asking is known: the message names no person
+    or team (a named writer, "Kenji here", is read as the filter in sentences.py) and no
+    requester identity came with it. Never the whole company's numbers for "my pipe"."""
+    m = MY_OWN.search(normalize(question))
+    if m is None or any(f.dimension in OWNERS for f in plan.params.filters):
+        return None
+    said = m[0]
+    return Clarification(
+        question=f"Whose numbers do you mean by '{said}'? I don't know who is asking: name the "
+                 "rep, manager or team (e.g. 'Kenji Smith here: ...'), or ask for everyone.",
+        options=[], term=said, not_understood=[said])
+
+
 def _explaining_reading(question: str, as_of: date, calendar: FiscalCalendar,
                         index: EntityIndex, previous: Plan | None, plan: Plan,
                         reading: Reading, found: Understanding, memo: Memo) -> Plan | None:
@@ -639,7 +665,7 @@ COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|b
                              r"which (?:one|of)|bigger|larger|smaller|higher|lower|faster|"
                              r"slower|longer|shorter|side by side|split|broken out|"
                              r"each(?! (?:day|week|month|quarter|year|half))|individually|"
-                             r"separately|respectively)\b")
+                             r"separately|respectively|who (?:\w+ ){0,3}?(?:more|less|fewer))\b")
 """Two values of one dimension named with one of these are compared side by side."""
 
 
@@ -826,6 +852,9 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     if group and group[0] in UNIT_WORDS:
         params["time_grain"] = group[0]
         group = []
+    if group == [Dimension.opportunity.value] and tool == "open_pipeline" and \
+            "period" not in params:
+        params["all_time"] = True  # "my 5 biggest open deals": open ones, whatever their close
     if group == [Dimension.opportunity.value] and tool in ("opportunity_count",
                                                            "avg_deal_size"):
         tool, measure = _deal_list_tool(tool, measure or "open")
@@ -860,7 +889,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         # the period before a fiscal year, its first half or its year to date is that span a
         # year earlier (tools.metrics.core.periods.comparison_period): say so
         params["compare"] = "previous_year"
-    _compare_values(params, tool, norm)
+    _compare_values(params, tool, norm, defaulted=tool == "leaderboard" and not any(
+        d == Dimension.rep for _, d, _ in reading.dims))
     if _has_modifier(norm, "all_time") and "period" not in params:
         params["all_time"] = True
     params["options"], read = options_for(tool, reading.knobs)
@@ -915,15 +945,24 @@ def _vague(reading: Reading, tool: str) -> bool:
                  reading.compare)
 
 
-def _compare_values(params: dict, tool: str, norm: str) -> None:
+def _compare_values(params: dict, tool: str, norm: str, defaulted: bool = False) -> None:
     """Two values of one dimension compared ("SMB vs enterprise", "is EMEA better than APAC")
     are split by that dimension, each value its own row, still filtered to both."""
     group = params["group_by"]
+    if len(group) < 2 and "etcetera" in norm.split():  # "by where the deal came from -
+        for f in params["filters"]:  # inbound, partner, events etc": examples of the split
+            if not f.exclude and len(f.values) >= 2 and f.dimension in TOOLS[tool].group_by \
+                    and (not group or group == [f.dimension]):
+                params["group_by"] = [f.dimension]
+                params["filters"] = [g for g in params["filters"] if g is not f]
+                return
     if len(group) >= 2 or not COMPARED_VALUES.search(norm):
         return
     for f in params["filters"]:
         if not f.exclude and len(f.values) >= 2 and f.dimension not in group and \
                 f.dimension in TOOLS[tool].group_by:
+            if defaulted and group == [Dimension.rep]:
+                group.clear()  # the leaderboard's own default split gives way to the values
             group.append(f.dimension)
             params.pop("top", None)
             return

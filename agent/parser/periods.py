@@ -75,6 +75,11 @@ AFTER_NO_COMPARISON = "".join(f"(?<!{w} )(?<!{w} the )" for w in (
     "vs", "versus", "against", "than", "to", "with", "over", "from"))
 """'Bookings this quarter vs the same quarter last year': there the words name the comparison
 (the period asked is the one named before), not a period of their own."""
+AS_AT = re.compile(r"\bas (?:at|it stood (?:on|at)|they stood (?:on|at)|it was on|of close of|"
+                   r"(?:it was |they were )?reported (?:on|at|as of))\b")
+"""Other ways to say 'as of' a day."""
+UNIT_END = re.compile(r"^(?:the )?(?:end|close|last day|final day) of (?:the )?")
+"""'As of the end of Q2', 'as of the last day of Q2': the last day of the span named."""
 NEGATED = re.compile(r"\b(?:not(?:\s+just|\s+only)?|rather than|instead of)(?:\s+(?:against|vs|"
                      r"versus|compared to|compared with|relative to|for|in|to))?\s+(?:the\s+)?$")
 """Words that put the period after them aside ("... against the quarter before, not against
@@ -153,11 +158,13 @@ class PeriodParser:
                 (r"(ttm|ltm|l12m|trailing twelve months|trailing 12 months|rolling 12 months|"
                  r"rolling twelve months|last twelve months|past twelve months)", self._ttm),
                 (r"(?:the\s+)?(?:last|past|previous|prior)\s+" + N + r"\s+(?:complete|completed|"
-                 r"full|whole|closed|finished)\s+(months?|quarters?|years?)", self._completed),
+                 r"full|whole|closed|finished)\s+(?:fiscal\s+)?(months?|quarters?|years?)",
+                 self._completed),
                 (r"(?:the\s+)?(?:last|past)\s+" + N + r"\s+fiscal\s+(quarters?|years?)",
                  self._fiscal_span),
                 (r"(?<!this )(?<!current )(?<!next )"  # "this quarter? closed plus commit"
-                 r"(?:the\s+)?(?:fiscal\s+)?(week|month|quarter|year)\s+(?:that\s+|which\s+)?"
+                 r"(?:the\s+|last\s+|previous\s+|prior\s+)?(?:fiscal\s+)?(week|month|quarter|year)\s+"
+                 r"(?:that\s+|which\s+)?"
                  r"(?:has\s+|have\s+)?(?:just\s+)?(?:ended|closed(?!\s+(?:plus|and|won|lost|deals?|"
                  r"business|pipeline|bookings|revenue|amount|commit))|finished|completed|wrapped)|"
                  r"(?:the\s+)?(?:most\s+recent|latest|just\s+ended|just\s+closed)\s+"
@@ -247,11 +254,17 @@ class PeriodParser:
         return None
 
     def _extract_as_of(self, text: str, found: PeriodFindings) -> str:
+        if " as " in f" {text} ":  # "as it stood on October 31st", "as at the end of Q2"
+            text = AS_AT.sub("as of", text)
         words = text.split()
         for i in range(len(words) - 2):
             if words[i] == "as" and words[i + 1] == "of":
-                for n in (5, 4, 3, 2, 1):  # longest first: "the 1st of may 2025"
-                    p = self.point(" ".join(words[i + 2:i + 2 + n]))
+                for n in (7, 6, 5, 4, 3, 2, 1):  # longest first: "the 1st of may 2025"
+                    said = " ".join(words[i + 2:i + 2 + n])
+                    p = self.point(UNIT_END.sub("", said))
+                    rest = " ".join(words[:i] + words[i + 2 + n:])
+                    if p is not None and UNIT_END.match(said) and not self._names_period(rest):
+                        break  # "ARR as of the end of FY2026": that year, at its end
                     if p is not None and i + 2 + n <= len(words):
                         found.as_of = p.end
                         if (self.as_of - p.end).days > RECENT_SNAPSHOT_DAYS:
@@ -260,6 +273,10 @@ class PeriodParser:
                         # pipeline as of October 31st" is Q4 as it stood the day before
                         return " ".join(words[:i] + words[i + 2 + n:])
         return text
+
+    def _names_period(self, text: str) -> bool:
+        """Whether the text names a period of its own ("... coverage for Q3")."""
+        return any(re.search(r"\b" + pattern + r"\b", text) for pattern, _ in self.patterns)
 
     def _extract_ranges(self, text: str, found: PeriodFindings) -> str:
         words = text.split()

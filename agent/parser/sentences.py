@@ -21,7 +21,7 @@ from agent.parser.followup import REFERS_BACK
 from agent.parser.lexicon import STOPWORDS, lexicon, phrase_set, phrase_text
 from agent.parser.normalize import normalize
 from agent.parser.options import take_options
-from agent.parser.periods import PERIOD_WORDS, M
+from agent.parser.periods import PERIOD_WORDS, THE_UNIT, M
 from agent.parser.reading import Reading
 from agent.parser.words import match_entities
 from tools.base import Dimension
@@ -76,9 +76,11 @@ OWN_SCOPE = re.compile(r"\b(?:i|we)\s+(?:run|manage|lead|head|own|oversee|cover|
 """'I run the APAC team. How did my reps do?': the writer's own scope, kept for 'my reps'."""
 OURS = re.compile(r"\b(?:our|my|we|us)\b", re.I)
 POINTERS = ("that", "those", "these", "same", "his", "her", "their", "my", "our")
-PERIOD_POINTERS = ("that", "those", "same")
+PERIOD_POINTERS = ("that", "those", "same", "the")
 """Words that point a request back at a value named before ("that team", "his region")."""
 SELF = frozenset({"i am", "this is", "it is", "name is", "am", "is"})
+INTRO_WORDS = frozenset({"i", "am", "this", "is", "it", "its", "my", "name"})
+"""Words of a sentence that introduces its writer, beside the name ("it's Grace")."""
 """Words introducing the writer ("I'm Kofi Taylor", "this is Owen"; "Owen Garcia here")."""
 LABEL_WORDS = frozenset({"here", "asking", "speaking", "writing", "again", "from", "hi", "hey",
                          "hello"})
@@ -101,10 +103,13 @@ BACK = re.compile(r"\b(?:them|it|those|these|that one|those ones)\b", re.I)
 """A request that names no metric but points back ("rank them") continues the sentence
 before."""
 SPLIT_ASKED = re.compile(r"\b(?:break|split|broken|cut|group)\b.*\b(?:by|per)\b|"
-                         r"^\W*(?:and |also |then )?(?:by|per|for each|one (?:row|line) per)\b",
-                         re.I)
+                         r"^\W*(?:and |also |then )?(?:by|per|for each|one (?:row|line) per)\b|"
+                         r"\b(?:listed|list (?:them|those|these)|them listed|one by one|"
+                         r"deal by deal|line by line|itemi[sz]ed)\b", re.I)
 """A sentence asking for a split of what the one before asked ("Break it out by connector
-pls"): a refinement of the request, whatever it splits by."""
+pls", "need them listed"): a refinement of the request, whatever it splits by."""
+BARE_REQUEST = 6
+"""Words of a request that asks for something named before it ("please return the table")."""
 GLOSS_START = re.compile(r"^\W*(?:i mean|meaning|that is|i\.e\.?|by that i mean|as in|"
                          r"in other words)\b", re.I)
 """A sentence spelling out the one before ("How much pipe is stuck? I mean deals with no
@@ -287,6 +292,11 @@ def request_text(question: str, index: EntityIndex,
         # sentence after the question names the metric it asks about
         asking += [k for k in range(asking[0] + 1, len(parts))
                    if k not in asking and _metric(parts[k].text)]
+    if not any(_metric(parts[k].text) for k in asking) and \
+            all(len(parts[k].text.split()) <= BARE_REQUEST for k in asking):
+        # "The board pre-read needs quota attainment by region; please return the table.":
+        # the sentence before the bare request names what it returns
+        asking += [k for k in range(asking[0] - 1, -1, -1) if _metric(parts[k].text)][:1]
     substantive = [k for k in asking if parts[k].substantive]
     if not substantive:
         return None
@@ -550,7 +560,9 @@ def _referred(request: str, context: list[str], index: EntityIndex,
                 words[s - 1:s] == ["the"] and stop - s == 1 and not words[s].endswith("s")):
             pointed.add(Dimension(entry.value))  # "that team", "those two tools", "the team's"
     when = any(w in UNITS and set(words[max(0, k - 2):k]) & set(PERIOD_POINTERS)
-               for k, w in enumerate(words)) and not periods(request)  # "for that quarter"
+               for k, w in enumerate(words)) and not periods(THE_UNIT.sub(" ", " ".join(words)))
+    # "for that quarter", "in the month" (not read as the current one when a context
+    # sentence names it: "Closing October: what did we book in the month?")
     # (a request naming its own period compares with "the same period last year")
     me = bool(FIRST_PERSON.search(request))
     # "my reps" (or "our win rate") after "I run the APAC team", unless it says "overall"
@@ -570,4 +582,20 @@ def _referred(request: str, context: list[str], index: EntityIndex,
                     mine and e.dimension in SCOPES and OWN_SCOPE.search(sentence)):
                 # "apac team", not the region
                 found.append(" ".join(w[e.start:e.end]) + kind_words(e.dimension))
+        if me and not any(e.dimension in PEOPLE for e in reading.entities):
+            found += _first_name_writer(w, index)
     return "".join(f" for {text}" for text in dict.fromkeys(found)) + span
+
+
+def _first_name_writer(words: list[str], index: EntityIndex) -> list[str]:
+    """The writer signing in by first name alone ("kenji here", "it's Grace"): the one
+    person of the data with that name, as words to add ("kenji smith"); none when no one or
+    several have it."""
+    rest = [x for x in words if x not in LABEL_WORDS and x not in INTRO_WORDS]
+    if len(rest) != 1 or len(words) > 4:
+        return []
+    people = {(d, label) for d, label in index.partial(rest[0]) if d in PEOPLE}
+    if len({label for _, label in people}) != 1:
+        return []
+    dim, label = min(people, key=lambda p: p[0] != Dimension.rep)
+    return [normalize(label) + kind_words(dim)]

@@ -133,7 +133,10 @@ def match_entities(reading: Reading, index: EntityIndex, *, multiword: bool) -> 
     for m in index.exact(reading.words, blocked={i for i, x in enumerate(words) if x == "@"}):
         span = reading.words[m.start:m.end]
         kind = reading.words[m.end:m.end + 1]
-        if multiword and (m.end - m.start < 2 or (
+        after = lexicon().find(reading.words[m.end:m.end + 3], {"dimension"})
+        named = bool(after) and after[0][0] == 0 and after[0][2].value == m.dimension.value
+        # "Platform product family": the value of the dimension named right after it
+        if multiword and not named and (m.end - m.start < 2 or (
                 m.how != "alias" and all(x in lexicon().words for x in span) and
                 not set(kind) & KIND_OF.get(m.dimension, set()))):
             continue

@@ -1,0 +1,54 @@
+"""Whose numbers "my" means: the writer a message names (by full or first name), else asked.
+
+End to end on the demo company (tests/metrics_demo.py): a rep or manager signing in is the
+filter of "my pipe" / "my team"; an anonymous "my pipe" is asked about, never answered with the
+whole company's number.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.ask import ask
+from tests.metrics_demo import END, answered, demo_warehouse
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory):
+    warehouse = demo_warehouse(tmp_path_factory)
+    yield warehouse
+    warehouse.con.close()
+
+
+@pytest.mark.parametrize(("question", "tool", "who"), [
+    ("kenji here - whats my pipe for this q", "open_pipeline",
+     {"dimension": "rep", "values": ["Kenji Smith"]}),
+    ("hi, it's grace. list the stale deals on my team", "stale_deals",
+     {"dimension": "manager", "values": ["Grace Schmidt"]}),
+])
+def test_a_writer_signing_in_by_first_name_is_whose_numbers(wh, question, tool, who):
+    r = answered(wh, question, tool)
+    assert who in r.intent.params["filters"]
+
+
+@pytest.mark.parametrize("question", [
+    "whats my pipe for this q", "how much have I booked this fiscal year",
+    "what is my team's win rate this quarter",
+])
+def test_an_anonymous_my_is_asked_about(wh, question):
+    r = ask(wh, question, as_of=END)
+    assert r.status == "needs_clarification", r.answer
+    assert r.clarification is not None and "Whose numbers" in r.clarification.question
+
+
+@pytest.mark.parametrize("question", [
+    "Who are my top 10 sellers this year?", "for my weekly note: what did we book last month",
+])
+def test_my_that_names_no_ones_numbers_is_answered(wh, question):
+    assert ask(wh, question, as_of=END).status == "answered"
+
+
+def test_a_known_requester_is_not_asked_whose(wh):
+    r = ask(wh, "whats my pipe for this q", as_of=END,
+            requester={"id": "u-revops", "role": "revops"})
+    assert r.status == "answered", r.answer
