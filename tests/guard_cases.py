@@ -297,6 +297,12 @@ OUT_OF_SCOPE += [
     ("Issue a credit note to Globex for the double-billed seats", E, FA, FI),
 ]
 ANALYSIS += [
+    # licences, seats, discounts and the Support product family asked about, not changed;
+    # a structured task whose action only names a report
+    "pull seat usage by tool", "take a look at license usage for Gong this quarter",
+    '{"action": "close_rate_report", "metric": "win rate"}',
+    "did we get Support to 2M in bookings this year?",
+    "do deals with a 20% discount close faster?",
     # a split of what was asked, said as an imperative; a question about a rep's numbers
     "what's projected for the quarter at historical close rates? then split it by region",
     "what should he expect to close in Q4 based on his pipeline",

@@ -954,3 +954,46 @@ CASES += [
     ("what % of leads got a first touch inside 10 min this quarter", "speed_to_lead",
      {"measure": "within_sla", "knobs": {"sla_minutes": 10}, "period": Q4_27}),
 ]
+CASES += [
+    # an exclusion written after the value ("partner-sourced deals excluded"); "split by" and
+    # "broken out by" name the split, not a comparison of the values filtered; "each stage"
+    # is the split by stage
+    ("win rate on new business this year, partner-sourced deals excluded, broken out by "
+     "segment", "win_rate", {"group_by": ["segment"], "excluded": {"lead_source": ["Partner"]},
+                             "filters": {"deal_type": ["new_business"]}}),
+    ("open pipeline next quarter in Proposal or Negotiation - split by team please",
+     "open_pipeline", {"group_by": ["team"], "filters": {"stage": ["Negotiation", "Proposal"]},
+                       "period": ("2027-02-01", "2027-04-30")}),
+    ("stage conversion at each stage for FY2026, Healthcare and Retail accounts only",
+     "stage_conversion", {"group_by": ["stage"], "period": FY26}),
+    # a correction in the same message is a follow-up of the sentence before it; a label
+    # naming only a period is the request's period
+    ("Win rate by team last quarter. Actually - just the Enterprise segment.", "win_rate",
+     {"group_by": ["team"], "filters": {"segment": ["Enterprise"]}, "period": Q3_27}),
+    ("H1 FY27: lead to opportunity conversion per source", "lead_conversion",
+     {"group_by": ["lead_source"], "period": ("2026-02-01", "2026-07-31")}),
+    ("which deals in the pipeline are sitting with no close date", "data_issues",
+     {"measure": "missing_close_date"}),
+]
+CASES += [
+    # found in review: 'the quarter' is the current one unless a context sentence names a
+    # quarter; "the fall" is a season; 'etc' after other words lists nothing; "which one of
+    # our regions" splits; "each of the last 3 quarters" is a trend; a rank word that says
+    # which end ("top 3", "most") keeps it; "best and worst" flips nothing
+    ("Last year was rough. How is the pipeline coverage for the quarter?", "pipeline_coverage",
+     {"period": Q4_27}),
+    ("What did we book in the fall in EMEA?", "bookings",
+     {"period": ("2026-09-01", "2026-11-30"), "filters": {"region": ["EMEA"]}, "compare": None}),
+    ("EMEA and APAC bookings, deal counts etc this quarter", "bookings",
+     {"filters": {"region": ["APAC", "EMEA"]}, "group_by": []}),
+    ("which one of our regions had the best win rate", "win_rate",
+     {"group_by": ["region"], "top": 1}),
+    ("win rate for EMEA and APAC in each of the last 3 quarters", "win_rate",
+     {"time_grain": "quarter", "filters": {"region": ["APAC", "EMEA"]}}),
+    ("top 3 stages by time in stage - where are we struggling?", "time_in_stage",
+     {"group_by": ["stage"], "top": 3, "order": "desc"}),
+    ("reps with the most stale deals, worst first", "stale_deals",
+     {"group_by": ["rep"], "order": "desc"}),
+    ("top 3 of the Commercial team's open deals", "open_pipeline",
+     {"group_by": ["opportunity"], "top": 3}),
+]

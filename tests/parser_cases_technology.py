@@ -4,7 +4,7 @@ licenses, so tool names are not entity values there."""
 
 from __future__ import annotations
 
-from tests.parser_cases import NOV26, OCT26, PP, Q3_27, Q4_27, YTD
+from tests.parser_cases import NOV26, OCT26, PP, Q3_27, Q4_27, YTD, AnyOf
 
 CASES: list[tuple[str, str, dict]] = [
     # ---------------------------------------------------------------- technology_adoption (M60)
@@ -41,7 +41,7 @@ CASES: list[tuple[str, str, dict]] = [
     ("tool adoption in EMEA", "technology_adoption", {"filters": {"region": ["EMEA"]}}),
     # ---------------------------------------------------------------- integration_health (M53)
     ("what's our sync error rate this month", "integration_health",
-     {"period": NOV26, "measure": None}),
+     {"period": NOV26, "measure": AnyOf(None, "error_rate")}),  # the default, named or not
     ("integration health this quarter", "integration_health", {"period": Q4_27}),
     ("hubspot to salesforce sync errors by week", "integration_health", {"time_grain": "week"}),
     ("how fresh is our CRM data sync", "integration_health", {"measure": "freshness"}),

@@ -215,6 +215,12 @@ def test_systems_without_a_flow_between_them_keep_every_flow_of_either(wh):
         group_by=[Dimension.tool], filters=[Filter(dimension=Dimension.tool,
                                                    values=["HubSpot", "salesforce"])]))
     assert [row[0] for row in between.rows] == ["hubspot -> salesforce (lead)"]
+    # excluding systems drops every flow of either (not only the flow between them)
+    left = run_tool(ctx, "integration_health", MetricParams(filters=[Filter(
+        dimension=Dimension.tool, values=["salesforce", "netsuite"], exclude=True)]))
+    assert left.n_records == 0
+    assert [w.message for w in left.warnings if w.code == "FLOWS_KEPT"] == [
+        "Integration flows counted: none."]
 
 
 @pytest.mark.parametrize(("question", "offered"), [

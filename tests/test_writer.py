@@ -43,6 +43,8 @@ def test_an_anonymous_my_is_asked_about(wh, question):
 
 @pytest.mark.parametrize("question", [
     "Who are my top 10 sellers this year?", "for my weekly note: what did we book last month",
+    "for my deck: bookings by region this quarter", "Before I hit send - what's the win rate",
+    "my manager asked for bookings by team",
 ])
 def test_my_that_names_no_ones_numbers_is_answered(wh, question):
     assert ask(wh, question, as_of=END).status == "answered"

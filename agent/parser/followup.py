@@ -25,9 +25,12 @@ CUES = re.compile(
 """Words that mark a question as continuing the previous one rather than standing alone."""
 REFERS_BACK = re.compile(r"\b(?:(?:the )?same (?:thing|view|again|report|table|numbers?|breakdown|"
                          r"cut|split|list|one|for|but)|do the same|as before|instead|"
-                         r"re-?rank|re-?run|again)\b", re.I)
+                         r"re-?rank|re-?run|again|scratch that|no wait|on second thought|"
+                         r"make (?:it|that) (?=\S)|actually\W+(?:just|only|make)|correction)\b",
+                         re.I)
 """Words asking for an answer given before again, changed ("the same thing by manager
-instead", "do the same for Q2", "use 45 days instead"): a follow-up wherever they stand."""
+instead", "do the same for Q2", "use 45 days instead", "no wait, make it next quarter",
+"actually - just Enterprise"): a follow-up wherever they stand."""
 WHY = re.compile(
     r"^(why|how come|what (drove|drives|caused|causes|is driving|s driving|explains)|"
     r"explain( (that|this|it|the (change|drop|increase|number)))?$|where did (that|this|it) come)")

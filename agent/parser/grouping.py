@@ -111,8 +111,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         if owner is not None and not owned and _plural(text):  # "which of Leo Zhang's reps",
             # "which of my NA Commercial reps": the cue before whose reps they are
             before |= set(words[max(0, owner.start - 3):owner.start]) & {"which", "who"}
-        which_one = any(words[k] == "which" and words[k + 1:k + 2] in (["one"], ["ones"])
-                        for k in range(max(0, pos - 4), pos))
+        which_one = any(words[k] == "which" and words[k + 1:k + 2] in (["one"], ["ones"]) and
+                        words[k + 2:k + 3] != ["of"] for k in range(max(0, pos - 4), pos))
         if which_one:
             before.discard("which")  # "Gong vs Outreach: which one did reps use more": the
             # question is which of the values named, not which rep
@@ -145,8 +145,12 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                 singular = singular or not plural
                 if not cued:
                     uncued.add(dim.value)
-                if "all" in before and before & GROUP_CUES <= {"all", "across"}:
-                    whole.add(dim.value)
+                k = pos - 1
+                while k >= 0 and words[k] in ARTICLES - {"all"}:
+                    k -= 1
+                if words[k:k + 1] == ["all"] and words[k - 1:k] and (
+                        words[k - 1] in SCOPE_BEFORE or words[k - 1].startswith("@")):
+                    whole.add(dim.value)  # "for all regions", "next quarter, all regions"
     if whole and (set(group) - whole - uncued or reading.grain):  # "all regions, by stage":
         group = [g for g in group if g not in whole]  # every region together, by stage (or
         # by quarter)
@@ -186,10 +190,15 @@ METHOD = re.compile(r"\b(?:based on|using|applying)(?: (?:our|the|historical|"
 """Words before a metric the answer is computed from, not asked for ("based on historical win
 rates by stage, where do we land"): its split is the method's."""
 SPLIT_ADJECTIVES = frozenset({"regional"})
+SCOPE_BEFORE = frozenset({"for", "across", "in", "over", "from", "of"})
+"""Words before 'all <values>' that make it the scope ("across all segments, by stage")."""
 TEAM_SCOPE = re.compile(r"\b(?:top|bottom|best|worst) (?:\d+ |\w+ )?(?:on|in|of|from) "
-                        r"(?:\w+ ){0,3}?team\b")
+                        r"(?:\w+ ){0,3}?team\b"
+                        r"(?!s? (?:\w+ )?(?:deals|opps|opportunities|accounts))")
 """'Top 3 on my team', 'the best two in Ravi's team': people ranked within a team."""
-EACH_OF = re.compile(r"\beach (?:of|one)\b|\bindividually\b|\bseparately\b")
+EACH_OF = re.compile(r"\beach (?:of(?! (?:the )?(?:last|past|next|previous|prior|first|"
+                     r"\d+|two|three|four|five|six|these|those)\b)|one)\b|\bindividually\b|"
+                     r"\bseparately\b")
 """'The NA Commercial reps ... how far over quota did each of them finish': the people named
 in the plural, one row each."""
 """Adjectives of a dimension that ask for the split by it ("regional win rates")."""
@@ -250,7 +259,8 @@ def filters(reading: Reading) -> list[Filter]:
 
 
 VALUE_NOUNS = frozenset({"deal", "deals", "opportunity", "opportunities", "one", "ones",
-                         "business", "bookings", "revenue", "type", "types"})
+                         "business", "bookings", "revenue", "type", "types", "sourced",
+                         "source"})
 
 
 def _put_out(words: list[str], start: int, end: int) -> bool:

@@ -135,7 +135,7 @@ def _value(value: object) -> str:
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
     if isinstance(value, bool) or value is None:
         return json.dumps(value)  # as the sender wrote it: true, false, null
-    return str(value).strip()
+    return str(value).strip().replace("_", " ")  # "previous_year", "new_business": words
 
 
 def _span(value: dict) -> str | None:

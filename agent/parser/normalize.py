@@ -292,6 +292,16 @@ def _normalize_text(text: str) -> str:
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     t = t.replace("\u201c", '"').replace("\u201d", '"')
     t = _YEAR_APOSTROPHE.sub(r" 20\1", t)
+    if "each of" in t:  # "in each of the last 4 quarters": that span, quarter by quarter
+        t = re.sub(r"\b(?:in |for |over |during )?each of the (last|past|previous|next) (\w+) "
+                   r"(quarter|month|week|year)s\b", r" the \1 \2 \3s by \3 ", t)
+    if "hour" in t:  # "within an hour": a count of hours, as "within 2 hours" is
+        t = re.sub(r"\b(within|inside|under|in less than|less than) (?:an|a|one) hour\b",
+                   r"\1 1 hour", t)
+    if "sitting" in t:  # "deals sitting in the pipeline": the open deals, as "in the pipeline"
+        t = re.sub(r"\b(?:are |is )?sitting (in (?:the |our )?(?:pipeline|pipe))\b", r" \1", t)
+    if "wait" in t:  # "no wait, make it next quarter": a correction, not "no" (a count)
+        t = re.sub(r"\b(?:no|oh|hmm|um)\W+wait\b", " wait ", t)
     if "currency" in t:  # amounts are always in the corporate currency: saying so asks nothing
         t = re.sub(r"\b(?:in|using) (?:the )?(?:corporate|reporting|company|base|group) "
                    r"currency\b", " ", t)

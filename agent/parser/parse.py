@@ -82,6 +82,16 @@ POPULATION_PHRASES = phrase_set({"how many deals", "how many opportunities", "nu
 them ("how many deals have no activity", "which open deals are the riskiest", "pipeline value
 flagged as at risk") but more than one weak word ("how many deals closed")."""
 COMPARE_WORDS = frozenset({"vs", "compared", "against", "than", "versus", "compare", "relative"})
+SPLIT_BY = re.compile(r"\b(?:split|broken out|break(?:ing)? (?:it |that |this )?(?:out|down))"
+                      r"(?: it| that| this| them)? (?:by|per|into)\b")
+"""A split asked by name: with a split read already, it compares no values."""
+YEAR_BACK = re.compile(r"\b(?:a year ago|year before|last year|prior year|previous year|"
+                       r"a year earlier)\b")
+UP_ON = re.compile(r"\b(?:up|down|higher|lower|better|worse) (?:on|from|over)\b")
+"""'Was my win rate in Q2 up on Q1': one period set against another."""
+LISTED_PERIODS = re.compile(r"@period(?: (?:,|and|plus|&))* @period")
+"""Periods written as a list ('Aug, Sep and Oct'): one span of them all; two periods said
+apart ('this q ... what about next quarter') are not joined."""
 REQUEST_LABEL = re.compile(
     r"^\s*(?:(?:hub\s+|(?:[\w&-]+\s+){1,4}?agent\s+)?(?:task|request|question|query|ask|asks|"
     r"asked|wants to know|needs)(?:\s+from\s+(?:[\w&()-]+\s+){0,5}?[\w&()-]+)?\s*:"
@@ -165,11 +175,13 @@ def _nobody_named(question: str, plan: Plan, reading: Reading) -> Clarification 
 
 
 MY_OWN = re.compile(
-    r"\bmy (?:own )?(?:\w+ ){0,3}?(?:deals?|opps?|opportunities|pipe|pipeline|quota|attainment|"
-    r"win rate|wr|team|teams|reps|book of business|territory|accounts|numbers|commit|bookings|"
-    r"activities|activity|calls|meetings|emails|cycle|forecast)\b(?! (?:call|meeting|review|deck|"
-    r"one on ones?|sync)\b)|\b(?:am|have|did|was) i (?!(?:need|want|see|get|ask|send)\b)\w+|"
-    r"\bi (?:logged|closed|won|lost|booked|sold|hit|made|created|opened|held|own)\b")
+    r"\bmy (?:own |open |current |total |biggest |largest |top |\d+ |new |weighted |stale )*"
+    r"(?:deals?|opps?|opportunities|pipe|pipeline|quota|attainment|win rate|wr|team|teams|reps|"
+    r"book of business|territory|accounts|numbers|commit|bookings|activities|activity|calls|"
+    r"meetings|emails|cycle|forecast)\b(?! (?:call|meeting|review|deck|one on ones?|sync)\b)|"
+    r"\b(?:am|have|did|was) i (?:booked|closed|won|lost|sold|logged|created|opened|held|doing|"
+    r"tracking|pacing|hit|made)\b|\bi (?:logged|closed|won|lost|booked|sold|created|opened|held)\b|"
+    r"\b(?:where|how) am i\b")
 """The writer's own numbers ("my pipe", "my team", "how much have I booked"), not "show me" or
 "for my deck"."""
 OWNERS = frozenset({Dimension.rep, Dimension.manager, Dimension.team, Dimension.region,
@@ -622,9 +634,9 @@ DURATION = re.compile(
 CLOSING = re.compile(r"\b(?:to|until|till|before) (?:close|win|closing|winning|get|sign)\b|"
                      r"\b(?:close|win|closing) (?:a|the|our|each|an average) deals?\b")
 """How long until a deal closes: the sales cycle, unless stages are named."""
-NO_ACTIVITY = re.compile(r"\b(?:without|no|not|never|zero)\s+(?:any\s+|recent\s+)?(?:activity|"
-                         r"activities|touch|touches|touched|contact|contacted|updates?|updated)\b|"
-                         r"\buntouched\b|\binactive\b")
+NO_ACTIVITY = re.compile(r"\b(?:without|no|not|never|zero)\s+(?:(?:had|seen|got|been)\s+)?"
+                         r"(?:any\s+|recent\s+)?(?:activity|activities|touch|touches|touched|"
+                         r"contact|contacted|updates?|updated)\b|\buntouched\b|\binactive\b")
 """Deals without activity: the complement of activity coverage, which is the stale share."""
 COUNT_ASKED = re.compile(r"(?:\bhow many|\bnumber of|\bcount of|#\s*of|^count|\bcount the|"
                          r"\bcounts)\b|\b(?:most|fewest|least|more|fewer)\s+(?:\w+\s+){0,2}?"
@@ -632,8 +644,8 @@ COUNT_ASKED = re.compile(r"(?:\bhow many|\bnumber of|\bcount of|#\s*of|^count|\b
 """Asking how many deals: a count, or a ranking by how many ("the most stale deals")."""
 FASTEST = re.compile(r"\b(?:fastest|quickest|shortest|speediest|soonest)\b")
 DURATION_TOOLS = frozenset({"sales_cycle", "time_in_stage", "speed_to_lead"})
-JUDGED = re.compile(r"\b(?:best|worst|strongest|weakest|healthiest|unhealthiest|poorest|"
-                    r"struggling|lagging|sortworst|sortbest)\b")
+JUDGED = re.compile(r"\b(?:best(?! case)|worst|strongest|weakest|healthiest|unhealthiest|poorest|"
+                    r"struggling|lagging)\b")
 """Rank words that judge rather than measure: on a measure where less is better (days,
 errors, slips: Tool.lower_is_better) the worst is the largest value."""
 MAGNITUDE = re.compile(r"\b(?:highest|lowest|most|least|biggest|largest|smallest|fewest|"
@@ -664,7 +676,11 @@ COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|b
                              r"difference|between|relative|outperform\w*|beat|"
                              r"which (?:one|of)|bigger|larger|smaller|higher|lower|faster|"
                              r"slower|longer|shorter|side by side|split|broken out|"
-                             r"each(?! (?:day|week|month|quarter|year|half))|individually|"
+                             r"each (?:of(?! (?:the )?(?:last|past|next|"
+                             r"previous|prior|first|\d+|two|three|four|five|six)\b)|one)|"
+                             r"each(?= (?:have|has|had|get|"
+                             r"got|did|do|does|make|made|bring|brought|book|booked|close|closed|"
+                             r"win|won|own|owns|hold|holds|logged|log|carry|carries))|individually|"
                              r"separately|respectively|who (?:\w+ ){0,3}?(?:more|less|fewer))\b")
 """Two values of one dimension named with one of these are compared side by side."""
 
@@ -835,6 +851,11 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     if tool == "rep_productivity" and IMPROVED.search(norm):
         tool = "productivity_improvement"  # how productivity changed: the improvement metric
         params.pop("measure", None)
+    if reading.compare is None and period is not None and (up := UP_ON.search(norm)):
+        # "what did we close last quarter, and is that up or down on the same quarter a year
+        # ago?": the period set against the one before it, or the year before
+        reading.compare = "previous_year" if YEAR_BACK.search(norm[up.end():]) else \
+            "previous_period"
     if reading.compare and reading.compare in TOOLS[tool].measures:
         params["measure"] = reading.compare  # the tool measures the change against that base
     elif reading.compare:
@@ -877,9 +898,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         params["top"] = top
     if FASTEST.search(norm) and (tool in DURATION_TOOLS or params.get("measure") == "cycle"):
         order = "asc"  # the fastest cycle is the fewest days
-    elif JUDGED.search(norm) and not MAGNITUDE.search(norm) and \
-            (params.get("measure") or TOOLS[tool].measures[0]) in TOOLS[tool].lower_is_better:
-        order = "desc" if order == "asc" else "asc"  # the worst latency is the longest
+    elif (params.get("measure") or TOOLS[tool].measures[0]) in TOOLS[tool].lower_is_better:
+        order = _judged_order(norm, order)  # the worst latency is the longest
     params["order"] = order
     params["filters"] = filters(reading)
     if params.get("compare") == "previous_period" and period is not None and \
@@ -890,7 +910,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         # year earlier (tools.metrics.core.periods.comparison_period): say so
         params["compare"] = "previous_year"
     _compare_values(params, tool, norm, defaulted=tool == "leaderboard" and not any(
-        d == Dimension.rep for _, d, _ in reading.dims))
+        d == Dimension.rep for _, d, _ in reading.dims), examples=_examples(reading))
     if _has_modifier(norm, "all_time") and "period" not in params:
         params["all_time"] = True
     params["options"], read = options_for(tool, reading.knobs)
@@ -945,18 +965,27 @@ def _vague(reading: Reading, tool: str) -> bool:
                  reading.compare)
 
 
-def _compare_values(params: dict, tool: str, norm: str, defaulted: bool = False) -> None:
+def _examples(reading: Reading) -> set[Dimension]:
+    """Dimensions whose values are listed as examples: the list ends in 'etc' ("inbound,
+    partner, events etc")."""
+    return {e.dimension for e in reading.entities
+            if "etcetera" in reading.words[e.end:e.end + 2]}
+
+
+def _compare_values(params: dict, tool: str, norm: str, defaulted: bool = False,
+                    examples: set[Dimension] | None = None) -> None:
     """Two values of one dimension compared ("SMB vs enterprise", "is EMEA better than APAC")
     are split by that dimension, each value its own row, still filtered to both."""
     group = params["group_by"]
-    if len(group) < 2 and "etcetera" in norm.split():  # "by where the deal came from -
-        for f in params["filters"]:  # inbound, partner, events etc": examples of the split
-            if not f.exclude and len(f.values) >= 2 and f.dimension in TOOLS[tool].group_by \
-                    and (not group or group == [f.dimension]):
+    if len(group) < 2 and examples:  # "by where the deal came from - inbound, partner,
+        for f in params["filters"]:  # events etc": examples of the split, not a filter
+            if not f.exclude and len(f.values) >= 2 and f.dimension in examples and \
+                    f.dimension in TOOLS[tool].group_by and (not group or group == [f.dimension]):
                 params["group_by"] = [f.dimension]
                 params["filters"] = [g for g in params["filters"] if g is not f]
                 return
-    if len(group) >= 2 or not COMPARED_VALUES.search(norm):
+    said = SPLIT_BY.sub(" ", norm) if group else norm  # "in Proposal or Negotiation, split by
+    if len(group) >= 2 or not COMPARED_VALUES.search(said):  # team": the split is the team
         return
     for f in params["filters"]:
         if not f.exclude and len(f.values) >= 2 and f.dimension not in group and \
@@ -1015,6 +1044,19 @@ def _tool_taking_values(reading: Reading, tool: str) -> str:
             return max(takers, key=lambda t: (split <= set(TOOLS[t].group_by), own[t],
                                               -_tool_rank(t)[0]))
     return tool
+
+
+def _judged_order(norm: str, order: str) -> str:
+    """The order on a measure where less is better: 'worst first' is the largest first; a
+    lone 'worst' or 'best' flips the order it set, unless a word says which end ('top 3',
+    'most') or both are asked ('best and worst')."""
+    if (first := re.search(r"\bsort(worst|best)\b", norm)) is not None:
+        return "desc" if first[1] == "worst" else "asc"
+    judged = {m[0] for m in JUDGED.finditer(norm)}
+    if not judged or MAGNITUDE.search(norm) or re.search(r"\b(?:top|bottom)\b", norm) or \
+            {"best", "worst"} <= judged:
+        return order
+    return "desc" if order == "asc" else "asc"
 
 
 def _measure_unit(dim: str, group: list[str], tool: str, measure: str | None,
@@ -1295,7 +1337,8 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
         end = calendar.quarter(int(year[1]), 2).end if part[1] == "H1" else \
             calendar.year(int(year[1])).end
         return Period(start, end, f"FY{year[1]} {part[1]}")
-    compared = bool(set(reading.words) & COMPARE_WORDS)
+    said = " ".join(reading.words)
+    compared = bool(set(reading.words) & COMPARE_WORDS) or bool(UP_ON.search(said))
     if compared:
         for main, other in ((first, second), (second, first)):  # "October vs October last year"
             for grain in ("month", "quarter", "year"):
@@ -1317,7 +1360,8 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
                      f"year earlier; {first.label} and {second.label} are neither. Which one?",
             options=[first.label, second.label])
     listed = sorted(periods, key=lambda p: p.start)
-    if all(b.start == a.end + timedelta(days=1) for a, b in zip(listed, listed[1:],
+    if LISTED_PERIODS.search(said) and all(
+            b.start == a.end + timedelta(days=1) for a, b in zip(listed, listed[1:],
                                                                   strict=False)):
         # "Aug, Sep and Oct": one span of the periods listed (every one of them, not two)
         return Period(listed[0].start, listed[-1].end,

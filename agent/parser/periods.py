@@ -72,7 +72,7 @@ RANGE_JOINS = ("to", "through", "thru", "until", "till")
 RECENT_SNAPSHOT_DAYS = 92
 """A snapshot date within about a quarter of today is read against today's calendar."""
 AFTER_NO_COMPARISON = "".join(f"(?<!{w} )(?<!{w} the )" for w in (
-    "vs", "versus", "against", "than", "to", "with", "over", "from"))
+    "vs", "versus", "against", "than", "to", "with", "over", "from", "on"))
 """'Bookings this quarter vs the same quarter last year': there the words name the comparison
 (the period asked is the one named before), not a period of their own."""
 AS_AT = re.compile(r"\bas (?:at|it stood (?:on|at)|they stood (?:on|at)|it was on|of close of|"

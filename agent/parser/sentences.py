@@ -76,7 +76,7 @@ OWN_SCOPE = re.compile(r"\b(?:i|we)\s+(?:run|manage|lead|head|own|oversee|cover|
 """'I run the APAC team. How did my reps do?': the writer's own scope, kept for 'my reps'."""
 OURS = re.compile(r"\b(?:our|my|we|us)\b", re.I)
 POINTERS = ("that", "those", "these", "same", "his", "her", "their", "my", "our")
-PERIOD_POINTERS = ("that", "those", "same", "the")
+PERIOD_POINTERS = ("that", "those", "same")
 """Words that point a request back at a value named before ("that team", "his region")."""
 SELF = frozenset({"i am", "this is", "it is", "name is", "am", "is"})
 INTRO_WORDS = frozenset({"i", "am", "this", "is", "it", "its", "my", "name"})
@@ -108,6 +108,8 @@ SPLIT_ASKED = re.compile(r"\b(?:break|split|broken|cut|group)\b.*\b(?:by|per)\b|
                          r"deal by deal|line by line|itemi[sz]ed)\b", re.I)
 """A sentence asking for a split of what the one before asked ("Break it out by connector
 pls", "need them listed"): a refinement of the request, whatever it splits by."""
+PERIOD_LABEL = 3
+"""Words of a label naming only the period the request is about ("H1 FY27: ...")."""
 BARE_REQUEST = 6
 """Words of a request that asks for something named before it ("please return the table")."""
 GLOSS_START = re.compile(r"^\W*(?:i mean|meaning|that is|i\.e\.?|by that i mean|as in|"
@@ -332,7 +334,9 @@ def _asked_period(parts: list[Sentence], chosen: set[int],
     if any(parts[k].has_period for k in chosen):
         return ""
     spans = {(p.start, p.end) for k, s in enumerate(parts) if k not in chosen and (
-        s.asks or _metric(s.text)) for p in periods(s.text) if (p.end - p.start).days >= 27}
+        s.asks or _metric(s.text) or len(s.text.split()) <= PERIOD_LABEL)
+        for p in periods(s.text) if (p.end - p.start).days >= 27}  # "H1 FY27: what % ..."
+
     # "tying CRM bookings out to the ledger for Q3. What's the match rate?": Q3's
     if len(spans) != 1:
         return ""
@@ -560,9 +564,16 @@ def _referred(request: str, context: list[str], index: EntityIndex,
                 words[s - 1:s] == ["the"] and stop - s == 1 and not words[s].endswith("s")):
             pointed.add(Dimension(entry.value))  # "that team", "those two tools", "the team's"
     when = any(w in UNITS and set(words[max(0, k - 2):k]) & set(PERIOD_POINTERS)
-               for k, w in enumerate(words)) and not periods(THE_UNIT.sub(" ", " ".join(words)))
-    # "for that quarter", "in the month" (not read as the current one when a context
-    # sentence names it: "Closing October: what did we book in the month?")
+               for k, w in enumerate(words)) and not periods(request)  # "for that quarter"
+    # "in the month" is the context's month when a context sentence names one ("Closing
+    # October: what did we book in the month?"), else the current one (periods.THE_UNIT)
+    the_unit = THE_UNIT.search(" ".join(words))
+    if the_unit and not periods(THE_UNIT.sub(" ", " ".join(words))):
+        named = [p for s in context for p in periods(s) if _spans_unit(p, the_unit[1])]
+        if named:
+            return _referred(request.replace(the_unit[0], " "), context, index, periods) + \
+                f" from {named[0].start.isoformat()} to {named[0].end.isoformat()}"
+    # (a request naming its own period compares with "the same period last year")
     # (a request naming its own period compares with "the same period last year")
     me = bool(FIRST_PERSON.search(request))
     # "my reps" (or "our win rate") after "I run the APAC team", unless it says "overall"
@@ -585,6 +596,13 @@ def _referred(request: str, context: list[str], index: EntityIndex,
         if me and not any(e.dimension in PEOPLE for e in reading.entities):
             found += _first_name_writer(w, index)
     return "".join(f" for {text}" for text in dict.fromkeys(found)) + span
+
+
+def _spans_unit(period: Period, unit: str) -> bool:
+    """Whether a period is one month, quarter or year long (what "the month" can point at)."""
+    days = (period.end - period.start).days + 1
+    return {"month": 28 <= days <= 31, "quarter": 89 <= days <= 92,
+            "year": 365 <= days <= 366}.get(unit, False)
 
 
 def _first_name_writer(words: list[str], index: EntityIndex) -> list[str]:

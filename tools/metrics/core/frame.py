@@ -38,6 +38,9 @@ class RecordSpec:
     dims: tuple[Dimension, ...]
     filter_sql: dict[Dimension, str] = field(default_factory=dict)
     """Filter conditions that are not `dim in (...)`; `{values}` becomes the bound values."""
+    exclude_sql: dict[Dimension, str] = field(default_factory=dict)
+    """The records an exclusion by such a dimension drops, when that is not the records its
+    filter keeps (two systems keep the flow between them, but exclude every flow of either)."""
 
 
 @dataclass

@@ -74,6 +74,8 @@ def _filters(frame: RecordFrame) -> list[str]:
     conds = []
     for f in frame.params.filters:
         custom = frame.spec.filter_sql.get(f.dimension)
+        if f.exclude:
+            custom = frame.spec.exclude_sql.get(f.dimension, custom)
         if custom is None:
             conds += frame.q.filters([f])
             continue

@@ -30,6 +30,8 @@ FLOW_LABEL = "s.source_system || ' -> ' || s.target_system || ' (' || s.object_t
 SYSTEMS_SQL = ("select lower(source_system) from integration_sync_log union "
                "select lower(target_system) from integration_sync_log")
 ENDS = "lower({side}_system) in ({{values}})"
+TOUCHING = f"{ENDS.format(side='source')} or {ENDS.format(side='target')}"
+"""Every flow reading from or writing to one of the systems (what excluding them drops)."""
 TOOL_FILTER = (
     f"({ENDS.format(side='source')} and {ENDS.format(side='target')}) or "
     f"(({ENDS.format(side='source')} or {ENDS.format(side='target')}) and not exists ("
@@ -99,22 +101,32 @@ def integration_health(ctx: ToolContext, params: MetricParams) -> MetricResult:
     check_tool_values(ctx, params, SYSTEMS_SQL, "systems integration flows sync")
     spec = RecordSpec(
         "integration_health", DEFINITION, HEADLINES[measure], COLUMNS, "syncs",
-        INTEGRATION_DIMS, filter_sql={Dimension.tool: f"({TOOL_FILTER})"})
+        INTEGRATION_DIMS, filter_sql={Dimension.tool: f"({TOOL_FILTER})"},
+        exclude_sql={Dimension.tool: f"({TOUCHING})"})
     frame = start(ctx, params, spec, "quarter")
     result = finish(frame, SYNC_SQL.format(failed=FAILED, cutoff=frame.cutoff, flow=FLOW,
                                            label=FLOW_LABEL))
-    result.warnings += [_flows_kept(ctx, f.values) for f in params.filters
-                        if f.dimension == Dimension.tool and not f.exclude]
+    if any(f.dimension == Dimension.tool for f in params.filters):
+        result.warnings.append(_flows_kept(ctx, params))
     return result
 
 
-def _flows_kept(ctx: ToolContext, systems: list[str]) -> Warning:
+def _flows_kept(ctx: ToolContext, params: MetricParams) -> Warning:
     """Which flows a filter by systems kept: the answer names them, since 'hubspot or
     salesforce' in its filter text may mean one flow between them or every flow of either."""
-    binds = {f"v{i}": v.lower() for i, v in enumerate(systems)}
-    cond = TOOL_FILTER.format(values=", ".join(f"${k}" for k in binds))
+    conds: list[str] = []
+    binds: dict[str, str] = {}
+    for f in params.filters:
+        if f.dimension != Dimension.tool:
+            continue
+        names = []
+        for v in f.values:
+            names.append(f"$v{len(binds)}")
+            binds[f"v{len(binds)}"] = v.lower()
+        cond = (TOUCHING if f.exclude else TOOL_FILTER).format(values=", ".join(names))
+        conds.append(f"not coalesce(({cond}), false)" if f.exclude else f"({cond})")
     rows = ctx.con.execute(f"select distinct {FLOW_LABEL} from integration_sync_log s "
-                           f"where {cond} order by 1", binds).fetchall()
+                           f"where {' and '.join(conds)} order by 1", binds).fetchall()
     return Warning(code="FLOWS_KEPT", message="Integration flows counted: "
                    + ("; ".join(r[0] for r in rows) or "none") + ".")
 
