@@ -972,7 +972,7 @@ CASES += [
      {"group_by": ["team"], "filters": {"segment": ["Enterprise"]}, "period": Q3_27}),
     ("H1 FY27: lead to opportunity conversion per source", "lead_conversion",
      {"group_by": ["lead_source"], "period": ("2026-02-01", "2026-07-31")}),
-    ("which deals in the pipeline are sitting with no close date", "data_issues",
+    ("which deals are sitting in the pipeline with no close date", "data_issues",
      {"measure": "missing_close_date"}),
 ]
 CASES += [

@@ -196,9 +196,11 @@ TEAM_SCOPE = re.compile(r"\b(?:top|bottom|best|worst) (?:\d+ |\w+ )?(?:on|in|of|
                         r"(?:\w+ ){0,3}?team\b"
                         r"(?!s? (?:\w+ )?(?:deals|opps|opportunities|accounts))")
 """'Top 3 on my team', 'the best two in Ravi's team': people ranked within a team."""
-EACH_OF = re.compile(r"\beach (?:of(?! (?:the )?(?:last|past|next|previous|prior|first|"
-                     r"\d+|two|three|four|five|six|these|those)\b)|one)\b|\bindividually\b|"
-                     r"\bseparately\b")
+EACH = (r"each (?:of(?! (?:the )?(?:last|past|next|previous|prior|first|\d+|two|three|four|"
+        r"five|six|these|those)\b)|one)|individually|separately")
+"""Words giving each value or person named a row of its own ("each of them", "individually";
+not "each of the last 4 quarters", a trend)."""
+EACH_OF = re.compile(rf"\b(?:{EACH})\b")
 """'The NA Commercial reps ... how far over quota did each of them finish': the people named
 in the plural, one row each."""
 """Adjectives of a dimension that ask for the split by it ("regional win rates")."""

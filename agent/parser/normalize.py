@@ -224,6 +224,21 @@ _DATE_DASH = re.compile(r"(\d{4}_\d{2}_\d{2})\s*[-\u2013\u2014]+\s*(?=\d{4}_\d{2
 def _spans(text: str) -> str:
     # every value of the data is normalized at start-up (4,310 names in the demo company):
     # the substitutions run only where they can match
+    if "each of" in text:  # "in each of the last 4 quarters": that span, quarter by quarter
+        text = " ".join(re.sub(r"\b(?:in |for |over |during )?each of the (last|past|previous|"
+                               r"next) (\w+) (quarter|month|week|year)s\b",
+                               r" the \1 \2 \3s by \3 ", text).split())
+    if "hour" in text:  # "within an hour": a count of hours, as "within 2 hours" is
+        text = re.sub(r"\b(within|inside|under|in less than|less than) (?:an|a|one) hour\b",
+                      r"\1 1 hour", text)
+    if "sitting" in text:  # "deals sitting in the pipeline": the open deals (in the pipeline)
+        text = " ".join(re.sub(r"\b(?:are |is )?sitting (in (?:the |our )?(?:pipeline|pipe))\b",
+                               r" \1", text).split())
+    if "wait" in text:  # "no wait, make it next quarter": a correction, not "no" (a count)
+        text = re.sub(r"\b(?:no|oh|hmm|um) wait\b", "wait", text)
+    if "currency" in text:  # amounts are always in the corporate currency: saying so asks nothing
+        text = " ".join(re.sub(r"\b(?:in|using) (?:the )?(?:corporate|reporting|company|base|"
+                               r"group) currency\b", " ", text).split())
     if "wide" in text or "whole" in text or "entire" in text or "across the" in text:
         text = _WHOLE.sub("overall", text)
     if "ty" in text or "teen" in text:
@@ -292,19 +307,6 @@ def _normalize_text(text: str) -> str:
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     t = t.replace("\u201c", '"').replace("\u201d", '"')
     t = _YEAR_APOSTROPHE.sub(r" 20\1", t)
-    if "each of" in t:  # "in each of the last 4 quarters": that span, quarter by quarter
-        t = re.sub(r"\b(?:in |for |over |during )?each of the (last|past|previous|next) (\w+) "
-                   r"(quarter|month|week|year)s\b", r" the \1 \2 \3s by \3 ", t)
-    if "hour" in t:  # "within an hour": a count of hours, as "within 2 hours" is
-        t = re.sub(r"\b(within|inside|under|in less than|less than) (?:an|a|one) hour\b",
-                   r"\1 1 hour", t)
-    if "sitting" in t:  # "deals sitting in the pipeline": the open deals, as "in the pipeline"
-        t = re.sub(r"\b(?:are |is )?sitting (in (?:the |our )?(?:pipeline|pipe))\b", r" \1", t)
-    if "wait" in t:  # "no wait, make it next quarter": a correction, not "no" (a count)
-        t = re.sub(r"\b(?:no|oh|hmm|um)\W+wait\b", " wait ", t)
-    if "currency" in t:  # amounts are always in the corporate currency: saying so asks nothing
-        t = re.sub(r"\b(?:in|using) (?:the )?(?:corporate|reporting|company|base|group) "
-                   r"currency\b", " ", t)
     if ":" in t:  # "prepping 1:1s": one-on-one meetings, not a ratio or a time
         t = re.sub(r"\b1\s?:\s?1(s?)\b", r" one-on-one\1 ", t)
     t = _ISO_DATE.sub(lambda m: f" {int(m[1]):04d}_{int(m[2]):02d}_{int(m[3]):02d} ", t)

@@ -32,7 +32,7 @@ from agent.parser.confidence import (
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import follow_up, is_follow_up
 from agent.parser.glosses import drop_gloss_votes
-from agent.parser.grouping import DEAL_WORDS, filters, grouping
+from agent.parser.grouping import DEAL_WORDS, EACH, filters, grouping
 from agent.parser.leftovers import NAMED_KINDS, resolve_leftovers
 from agent.parser.lexicon import (
     EXCLUDE_CUES,
@@ -675,13 +675,11 @@ COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|b
                              r"differ\w*|different(?:ly)?|same (?:for|in|across|as)|"
                              r"difference|between|relative|outperform\w*|beat|"
                              r"which (?:one|of)|bigger|larger|smaller|higher|lower|faster|"
-                             r"slower|longer|shorter|side by side|split|broken out|"
-                             r"each (?:of(?! (?:the )?(?:last|past|next|"
-                             r"previous|prior|first|\d+|two|three|four|five|six)\b)|one)|"
-                             r"each(?= (?:have|has|had|get|"
-                             r"got|did|do|does|make|made|bring|brought|book|booked|close|closed|"
-                             r"win|won|own|owns|hold|holds|logged|log|carry|carries))|individually|"
-                             r"separately|respectively|who (?:\w+ ){0,3}?(?:more|less|fewer))\b")
+                             r"slower|longer|shorter|side by side|split|broken out|" + EACH +
+                             r"|each(?= (?:have|has|had|get|got|did|do|does|make|made|bring|"
+                             r"brought|book|booked|close|closed|win|won|own|owns|hold|holds|"
+                             r"logged|log|carry|carries))|respectively|"
+                             r"who (?:\w+ ){0,3}?(?:more|less|fewer))\b")
 """Two values of one dimension named with one of these are compared side by side."""
 
 
