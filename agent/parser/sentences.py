@@ -79,9 +79,9 @@ POINTERS = ("that", "those", "these", "same", "his", "her", "their", "my", "our"
 PERIOD_POINTERS = ("that", "those", "same")
 """Words that point a request back at a value named before ("that team", "his region")."""
 SELF = frozenset({"i am", "this is", "it is", "name is", "am", "is"})
+"""Words introducing the writer ("I'm Kofi Taylor", "this is Owen"; "Owen Garcia here")."""
 INTRO_WORDS = frozenset({"i", "am", "this", "is", "it", "its", "my", "name"})
 """Words of a sentence that introduces its writer, beside the name ("it's Grace")."""
-"""Words introducing the writer ("I'm Kofi Taylor", "this is Owen"; "Owen Garcia here")."""
 LABEL_WORDS = frozenset({"here", "asking", "speaking", "writing", "again", "from", "hi", "hey",
                          "hello"})
 """Words around a name that is the whole opening line: the writer signing in ("Chloe Becker:",
@@ -336,7 +336,6 @@ def _asked_period(parts: list[Sentence], chosen: set[int],
     spans = {(p.start, p.end) for k, s in enumerate(parts) if k not in chosen and (
         s.asks or _metric(s.text) or len(s.text.split()) <= PERIOD_LABEL)
         for p in periods(s.text) if (p.end - p.start).days >= 27}  # "H1 FY27: what % ..."
-
     # "tying CRM bookings out to the ledger for Q3. What's the match rate?": Q3's
     if len(spans) != 1:
         return ""
@@ -567,13 +566,13 @@ def _referred(request: str, context: list[str], index: EntityIndex,
                for k, w in enumerate(words)) and not periods(request)  # "for that quarter"
     # "in the month" is the context's month when a context sentence names one ("Closing
     # October: what did we book in the month?"), else the current one (periods.THE_UNIT)
-    the_unit = THE_UNIT.search(" ".join(words))
-    if the_unit and not periods(THE_UNIT.sub(" ", " ".join(words))):
+    said = " ".join(words)
+    the_unit = THE_UNIT.search(said)
+    if the_unit and not periods(THE_UNIT.sub(" ", said)):
         named = [p for s in context for p in periods(s) if _spans_unit(p, the_unit[1])]
-        if named:
-            return _referred(request.replace(the_unit[0], " "), context, index, periods) + \
+        if named:  # the request without "in the month" names no unit: no second pass here
+            return _referred(THE_UNIT.sub(" ", said), context, index, periods) + \
                 f" from {named[0].start.isoformat()} to {named[0].end.isoformat()}"
-    # (a request naming its own period compares with "the same period last year")
     # (a request naming its own period compares with "the same period last year")
     me = bool(FIRST_PERSON.search(request))
     # "my reps" (or "our win rate") after "I run the APAC team", unless it says "overall"
