@@ -997,3 +997,17 @@ CASES += [
     ("top 3 of the Commercial team's open deals", "open_pipeline",
      {"group_by": ["opportunity"], "top": 3}),
 ]
+CASES += [
+    # a value named with its dimension word inside a metric phrase ("in the commit category");
+    # shorthand and typos of the field ("teh", "src", "incl"); "sum of";
+    # "who is further along" compares the people named
+    ("how many dollars in the commit category are at risk this quarter", "deal_risk",
+     {"filters": {"forecast_category": ["commit"]}, "measure": "amount", "period": Q4_27}),
+    ("whats teh avg deal size by lead src last qtr", "avg_deal_size",
+     {"group_by": ["lead_source"], "period": Q3_27}),
+    ("sum of open pipeline for Darcel Schlecht this quarter", "open_pipeline",
+     {"filters": {"rep": ["Darcel Schlecht"]}, "period": Q4_27}),
+    ("who's further along on quota this quarter, Darcel Schlecht or Anna Snelling?",
+     "quota_attainment", {"group_by": ["rep"],
+                          "filters": {"rep": ["Anna Snelling", "Darcel Schlecht"]}}),
+]

@@ -41,7 +41,8 @@ QUANTITY = re.compile(r"\b(?:share|percent|percentage|%|proportion|fraction|numb
                       r"amount|value|sum|much|many|ratio|rate)\b")
 """Words between "what"/"which" and "deals" that ask for a quantity of the deals."""
 NOT_RANKING = re.compile(r"\b(?:top|bottom)\s+(?:quartile|quintile|decile|tercile|half|tier|"
-                         r"line|third|percentile)s?\b|\b(?:best|worst)\s+case\b")
+                         r"line|third|percentile)s?\b|\b(?:best|worst)\s+case\b|"
+                         r"\bfirst (?:call|touch|response|contact|email|reply|meeting)s?\b")
 _RANKED = (r"top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest|weakest|"
            r"strongest|greatest|slowest|fastest")
 _COUNT = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty"
@@ -197,7 +198,7 @@ TEAM_SCOPE = re.compile(r"\b(?:top|bottom|best|worst) (?:\d+ |\w+ )?(?:on|in|of|
                         r"(?!s? (?:\w+ )?(?:deals|opps|opportunities|accounts))")
 """'Top 3 on my team', 'the best two in Ravi's team': people ranked within a team."""
 EACH = (r"each (?:of(?! (?:the )?(?:last|past|next|previous|prior|first|\d+|two|three|four|"
-        r"five|six|these|those)\b)|one)|individually|separately")
+        r"five|six)\b)|one)|individually|separately")
 """Words giving each value or person named a row of its own ("each of them", "individually";
 not "each of the last 4 quarters", a trend)."""
 EACH_OF = re.compile(rf"\b(?:{EACH})\b")

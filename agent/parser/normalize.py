@@ -42,6 +42,8 @@ _CONTRACTIONS = {
     "tmr": "tomorrow", "yday": "yesterday", "lst": "last", "wtd": "week to date",
     "mktg": "marketing", "gl": "ledger", "mkt": "marketing", "sz": "size", "conv": "conversion",
     "convs": "conversions",
+    "teh": "the", "hte": "the", "adn": "and", "waht": "what", "whta": "what", "src": "source",
+    "srcs": "sources", "incl": "including",
     "req": "request", "reqs": "requests", "etc": "etcetera", "etc.": "etcetera", "rt": "rate",
     "rts": "rates",
 
@@ -231,6 +233,9 @@ def _spans(text: str) -> str:
     if "hour" in text:  # "within an hour": a count of hours, as "within 2 hours" is
         text = re.sub(r"\b(within|inside|under|in less than|less than) (?:an|a|one) hour\b",
                       r"\1 1 hour", text)
+    if "landing" in text:  # "open deals landing this quarter": closing then, not a projection
+        text = re.sub(r"\b(deals|opps|opportunities) (?:landing|due to land|set to land)\b",
+                      r"\1 closing", text)
     if "sitting" in text:  # "deals sitting in the pipeline": the open deals (in the pipeline)
         text = " ".join(re.sub(r"\b(?:are |is )?sitting (in (?:the |our )?(?:pipeline|pipe))\b",
                                r" \1", text).split())

@@ -679,7 +679,8 @@ COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|b
                              r"|each(?= (?:have|has|had|get|got|did|do|does|make|made|bring|"
                              r"brought|book|booked|close|closed|win|won|own|owns|hold|holds|"
                              r"logged|log|carry|carries))|respectively|"
-                             r"who (?:\w+ ){0,3}?(?:more|less|fewer))\b")
+                             r"who (?:\w+ ){0,3}?(?:more|less|fewer|further|farther|ahead|"
+                             r"behind))\b")
 """Two values of one dimension named with one of these are compared side by side."""
 
 

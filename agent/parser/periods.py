@@ -186,7 +186,9 @@ class PeriodParser:
                  r"(?:fiscal\s+)?half(?:\s+year)?\b", self._relative_half),
                 (r"(today|yesterday|tomorrow)", self._day_word),
                 (M + r"\s+(?:of\s+)?" + Y, self._month_year),
-                (r"(?:(this|last|next|previous)\s+)?(spring|summer|autumn|winter|"
+                (r"(?<!have )(?<!would )(?<!will )(?<!could )(?<!might )(?<!to )(?<!they )"
+                 r"(?<!we )(?<!it )(?<!did )(?:(this|last|next|previous)\s+)?"
+                 r"(spring|summer|autumn|winter|"
                  r"fall(?!\s+(?:through|apart|behind|short|off|out|into|below|under)\b))"
                  r"(?:\s+(?:of\s+)?" + Y + ")?", self._season),
                 (r"(this|last|next|previous)\s+" + M, self._month_relative),

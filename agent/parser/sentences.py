@@ -80,6 +80,9 @@ PERIOD_POINTERS = ("that", "those", "same")
 """Words that point a request back at a value named before ("that team", "his region")."""
 SELF = frozenset({"i am", "this is", "it is", "name is", "am", "is"})
 """Words introducing the writer ("I'm Kofi Taylor", "this is Owen"; "Owen Garcia here")."""
+SIGNATURE = 6
+"""Words of a sentence that opens with the writer's name and their role ("Kenji Smith, EMEA
+enterprise AE."): a signature, who "my" is."""
 INTRO_WORDS = frozenset({"i", "am", "this", "is", "it", "its", "my", "name"})
 """Words of a sentence that introduces its writer, beside the name ("it's Grace")."""
 LABEL_WORDS = frozenset({"here", "asking", "speaking", "writing", "again", "from", "hi", "hey",
@@ -587,7 +590,8 @@ def _referred(request: str, context: list[str], index: EntityIndex,
         for e in reading.entities:
             introduced = " ".join(w[max(0, e.start - 2):e.start]) in SELF or \
                 w[e.end:e.end + 1] == ["here"] or (
-                    set(w[:e.start]) | set(w[e.end:]) <= LABEL_WORDS)  # "Chloe Becker:"
+                    set(w[:e.start]) | set(w[e.end:]) <= LABEL_WORDS) or (  # "Chloe Becker:"
+                    e.start == 0 and len(w) <= SIGNATURE)  # "Kenji Smith, EMEA enterprise AE"
             if (e.dimension in PEOPLE and me and introduced) or e.dimension in pointed or (
                     mine and e.dimension in SCOPES and OWN_SCOPE.search(sentence)):
                 # "apac team", not the region

@@ -140,7 +140,8 @@ def match_entities(reading: Reading, index: EntityIndex, *, multiword: bool) -> 
                 m.how != "alias" and all(x in lexicon().words for x in span) and
                 not set(kind) & KIND_OF.get(m.dimension, set()))):
             continue
-        if any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in metrics):
+        if not named and any(s <= m.start and m.end <= e and e - s > m.end - m.start
+                             for s, e in metrics):
             continue
         reading.entities.append(m)
         reading.take(m.start, m.end)
