@@ -16,7 +16,7 @@ def statement(frame: RecordFrame, ctes: str) -> str:
     ordered = sorted(spec.columns, key=lambda c: c.name != spec.headline)  # headline first
     cols = [f"{c.expr(None)} as {c.name}" for c in ordered]
     names = [c.name for c in ordered]
-    rf = Select(["*"], "r", _filters(frame)).sql()
+    rf = Select(["*"], "r", record_filters(frame)).sql()
     head = [f"buckets as (\n{frame.buckets}\n)", ctes, f"rf as (\n  {rf}\n)"]
     dims = [d.value for d in p.group_by]
     labels = [f"coalesce({d}, '(none)') as {d}" for d in dims]  # this tool's own relation
@@ -69,8 +69,9 @@ def _compare(frame: RecordFrame, dims: list[str], labels: list[str], cols: list[
                                               top=bool(dims))
 
 
-def _filters(frame: RecordFrame) -> list[str]:
-    """Keep/drop filters; a tool may define its own condition for a dimension (tool flows)."""
+def record_filters(frame: RecordFrame) -> list[str]:
+    """Keep/drop filters, values bound in frame.q; a tool may define its own condition for a
+    dimension (tool flows). Also for a tool's side statements over the same records."""
     conds = []
     for f in frame.params.filters:
         custom = frame.spec.filter_sql.get(f.dimension)

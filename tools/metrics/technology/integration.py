@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tools.base import Dimension, MetricParams, MetricResult, ToolContext, Warning
 from tools.fiscal import Period
-from tools.metrics.core.frame import RecordSpec
+from tools.metrics.core.frame import RecordFrame, RecordSpec
 from tools.metrics.core.options import read_options
 from tools.metrics.core.records import (
     finish,
@@ -19,6 +19,7 @@ from tools.metrics.core.records import (
     measure_of,
     start,
 )
+from tools.metrics.core.records_sql import record_filters
 from tools.query import column
 from tools.values import check_tool_values
 
@@ -106,27 +107,18 @@ def integration_health(ctx: ToolContext, params: MetricParams) -> MetricResult:
     frame = start(ctx, params, spec, "quarter")
     result = finish(frame, SYNC_SQL.format(failed=FAILED, cutoff=frame.cutoff, flow=FLOW,
                                            label=FLOW_LABEL))
-    if any(f.dimension == Dimension.tool for f in params.filters):
-        result.warnings.append(_flows_kept(ctx, params))
+    if params.filters:  # every filter here is by tool (INTEGRATION_DIMS)
+        result.warnings.append(_flows_kept(frame))
     return result
 
 
-def _flows_kept(ctx: ToolContext, params: MetricParams) -> Warning:
+def _flows_kept(frame: RecordFrame) -> Warning:
     """Which flows a filter by systems kept: the answer names them, since 'hubspot or
-    salesforce' in its filter text may mean one flow between them or every flow of either."""
-    conds: list[str] = []
-    binds: dict[str, str] = {}
-    for f in params.filters:
-        if f.dimension != Dimension.tool:
-            continue
-        names = []
-        for v in f.values:
-            names.append(f"$v{len(binds)}")
-            binds[f"v{len(binds)}"] = v.lower()
-        cond = (TOUCHING if f.exclude else TOOL_FILTER).format(values=", ".join(names))
-        conds.append(f"not coalesce(({cond}), false)" if f.exclude else f"({cond})")
-    rows = ctx.con.execute(f"select distinct {FLOW_LABEL} from integration_sync_log s "
-                           f"where {' and '.join(conds)} order by 1", binds).fetchall()
+    salesforce' in its filter text may mean one flow between them or every flow of either.
+    The conditions are the statement's own (records_sql.record_filters)."""
+    sql = (f"select distinct {FLOW_LABEL} from integration_sync_log s "
+           f"where {' and '.join(record_filters(frame))} order by 1")
+    rows = frame.ctx.con.execute(sql, frame.q.used_by(frame.ctx.con, sql)).fetchall()
     return Warning(code="FLOWS_KEPT", message="Integration flows counted: "
                    + ("; ".join(r[0] for r in rows) or "none") + ".")
 
