@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
-from agent.parser.confidence import fillers, inflected
+from agent.parser.confidence import fillers, inflected, value_kind_words
 from agent.parser.english import common_english
 from agent.parser.entities import EntityIndex
 from agent.parser.lexicon import STOPWORDS, lexicon
 from agent.parser.periods import PERIOD_WORDS
 from agent.parser.reading import Reading, masked
-from tools.base import Dimension
 
 UNIT_WORDS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 
@@ -112,18 +111,14 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
     return out
 
 
-KIND_OF = {Dimension.request_type: {"request", "requests", "ticket", "tickets", "case", "cases"},
-           Dimension.activity_type: {"activity", "activities"}}
-"""Words naming what a value is: a value spelled in vocabulary words ('territory change') is
-that value when one follows it ('territory change requests'), not its words."""
-
-
 def match_entities(reading: Reading, index: EntityIndex, *, multiword: bool) -> None:
     """Mark entity values in the words: multi-word values first, single words later.
 
     A value inside a longer metric phrase ("new logo" in "new logo ARR"), or a one-word value
     inside a measure phrase ('call' in "over call": the forecast's bias) is left to the phrase:
-    the longer reading wins.
+    the longer reading wins. A value spelled in vocabulary words is the value when the word
+    after it names its kind ('territory change requests', confidence.value_kind_words) or its
+    dimension ('Platform product family').
     """
     words = masked(reading)
     metrics = [(s, e) for s, e, _ in lexicon().find(words, {"metric"} if multiword else
@@ -138,7 +133,7 @@ def match_entities(reading: Reading, index: EntityIndex, *, multiword: bool) -> 
         # "Platform product family": the value of the dimension named right after it
         if multiword and not named and (m.end - m.start < 2 or (
                 m.how != "alias" and all(x in lexicon().words for x in span) and
-                not set(kind) & KIND_OF.get(m.dimension, set()))):
+                not set(kind) & value_kind_words().get(m.dimension.value, frozenset()))):
             continue
         if not named and any(s <= m.start and m.end <= e and e - s > m.end - m.start
                              for s, e in metrics):
