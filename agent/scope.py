@@ -277,12 +277,26 @@ def _topic(text: str) -> str | None:
     return best[1] if best else None
 
 
+PLANNED = re.compile(r"\b(?:before|after|once|until|ahead of|prior to|while|so that|in case)\s+"
+                     r"(?:we|i|they|you|the team|our team)(?: \w+)?\s*$")
+"""Words before an action the writer plans ("before we change lead routing"): context for
+the question asked, not a request for the action."""
+
+
+LEADING_PLAN = re.compile(r"^\W*(?:before|after|once|until|ahead of|prior to|while)\s+"
+                          r"(?:we|i|they|you|the team|our team)\b[^,:;.?!]*[,:;]\s*", re.I)
+"""A clause opening with the writer's plans, up to its comma or colon."""
+
+
 def _clause(raw: str, request: str) -> _Verdict:
     """Classify one clause; `request` (normalized) lends a topic to "clean them up"."""
     c = _compiled()
     text, _ = _strip_prefixes(normalize(raw))
     if refused := _refusal(text):
         return refused
+    if (lead := LEADING_PLAN.match(raw)) and raw[lead.end():].strip():
+        text, _ = _strip_prefixes(normalize(raw[lead.end():]))  # "Before we change lead
+        # routing, please reassign ...": what is asked after the writer's plans
     is_analysis = any(p.search(text) for p in c.analysis) and (
         len(text.split()) > 2 or any(p.search(text) for p in c.analysis[1:]))  # not "tell me"
     reports = bool(c.noun_use.match(text)) or any(p.match(text) for p in c.reporting)
@@ -299,7 +313,9 @@ def _clause(raw: str, request: str) -> _Verdict:
         for p in patterns:  # the earliest action wins: the clause's main verb decides
             m = p.search(text)
             if m and ((m.start() == 0 and not reports) or decision or not asks) and not (
-                    states and m.start() > 0) and (  # "we're running a CRM cleanup sprint"
+                    states and m.start() > 0) and not PLANNED.search(text[:m.start()]) and (
+                    # "we're running a CRM cleanup sprint", "a baseline before we change
+                    # lead routing: ...": the writer's plans, the context of what is asked
                     best is None or (m.start(), order) < best[:2]):
                 best = (m.start(), order, m, rule)
     if best is not None:

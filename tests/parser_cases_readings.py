@@ -6,7 +6,7 @@ from every eval set; format of tests/parser_cases.py; as-of 2026-11-26 in parser
 
 from __future__ import annotations
 
-from tests.parser_cases import CLARIFY, FY26, FY27, H1_27, Q3_27, Q4_27, YTD
+from tests.parser_cases import CLARIFY, FY26, FY27, H1_27, Q1_28, Q3_27, Q4_27, YTD
 
 H2_26 = ("2025-08-01", "2026-01-31")
 MAR_MAY_26 = ("2026-03-01", "2026-05-31")
@@ -1010,4 +1010,33 @@ CASES += [
     ("who's further along on quota this quarter, Darcel Schlecht or Anna Snelling?",
      "quota_attainment", {"group_by": ["rep"],
                           "filters": {"rep": ["Anna Snelling", "Darcel Schlecht"]}}),
+]
+CASES += [
+    # a value replaced by another of its kind is left out ("X rather than Y", "swap Y for X",
+    # "X, not Y"); a period written only after a comparison word is what the current one is
+    # set against; a what-if's number is read as the tool's own knob wherever a word naming
+    # the knob stands next to it (vocab/knobs.toml), the value it replaces never
+    ("win rate for the LATAM region last quarter - no, APAC rather than LATAM", "win_rate",
+     {"filters": {"region": ["APAC"]}, "period": Q3_27}),
+    ("bookings in APAC this quarter. actually switch APAC to LATAM", "bookings",
+     {"filters": {"region": ["LATAM"]}, "period": Q4_27}),
+    ("open pipeline for EMEA, not APAC, this quarter", "open_pipeline",
+     {"filters": {"region": ["EMEA"]}, "excluded": {}}),
+    ("bookings this quarter compared with Q3", "bookings",
+     {"period": Q4_27, "compare": "previous_period"}),
+    ("win rate compared with the same quarter last year", "win_rate",
+     {"period": Q4_27, "compare": "previous_year"}),
+    ("win rate against Q1", CLARIFY, {}),
+    ("deal risk for this quarter if a deal needs at least four warning flags to count",
+     "deal_risk", {"knobs": {"min_score": 4}, "period": Q4_27}),
+    ("how much pipeline is at risk if ten days of silence is the trigger instead of 30 days",
+     "deal_risk", {"knobs": {"inactive_days": 10}}),
+    ("productivity improvement for last quarter if the goal were 25% instead",
+     "productivity_improvement", {"knobs": {"target": 0.25}, "period": Q3_27}),
+    ("quota capacity for next quarter against a $40M plan", "quota_capacity",
+     {"knobs": {"target": 40_000_000.0}, "period": Q1_28}),
+    ("revenue reporting accuracy for Q3 with a 2.5% tolerance", "revenue_reporting_accuracy",
+     {"knobs": {"rel_tolerance": 0.025}}),
+    ("how many stale deals, counting 2 weeks without a touch", "stale_deals",
+     {"knobs": {"stale_days": 14}}),
 ]

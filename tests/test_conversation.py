@@ -102,3 +102,18 @@ def test_cli_thread_persists_between_processes(tmp_path_factory, tmp_path):
     assert second["intent"]["tool"] == "bookings"
     assert second["intent"]["params"]["group_by"] == ["region"]
     assert second["intent"]["params"]["period"]["label"] == "FY2027 Q4"
+
+
+def test_a_correction_replaces_what_it_names(turn):
+    """'make that 8', 'segment instead', 'swap EMEA for APAC': the previous answer with the one
+    thing changed, never both values or the old split."""
+    turn("top 5 reps by bookings last quarter")
+    assert params(turn("make that 8"))["top"] == 8
+    turn("stale deals with no touch in 30 days")
+    assert params(turn("actually make it 45"))["options"] == {"stale_days": 45}
+    turn("win rate by region last quarter")
+    corrected = params(turn("segment instead"))
+    assert corrected["group_by"] == ["segment"] and corrected["period"]["label"] == "FY2027 Q3"
+    turn("win rate in EMEA last quarter")
+    swapped = params(turn("actually swap EMEA for APAC"))
+    assert swapped["filters"] == [{"dimension": "region", "values": ["APAC"]}]

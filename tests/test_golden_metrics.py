@@ -51,6 +51,22 @@ def test_m20_m21_open_and_weighted_pipeline(e):
     assert run(e, "weighted_pipeline", date(2024, 4, 15)).value == 11000.0
 
 
+def test_open_pipeline_compared_at_the_same_point_of_the_previous_quarter(e):
+    """A balance compared with the quarter before is that quarter's pipeline as it stood at
+    the same point (90 days earlier: 2024-04-15, the M20 vector), never today's deals with a
+    close date back then (which are closed by now)."""
+    q2 = PeriodParam(start=date(2024, 5, 1), end=date(2024, 7, 31), label="FY2025 Q2")
+    r = run_tool(context(e, date(2024, 7, 14)), "open_pipeline",
+                 MetricParams(period=q2, compare="previous_period"))
+    assert r.rows[0][r.columns.index("open_pipeline_previous")] == 31000.0
+    assert r.value == run_tool(context(e, date(2024, 7, 14)), "open_pipeline",
+                               MetricParams(period=q2)).value
+    assert any(w.code == "STOCK_COMPARED" and "2024-04-15" in w.message for w in r.warnings)
+    from tools.query import plain
+
+    assert [[plain(v) for v in row] for row in e.execute(r.sql).fetchall()] == r.rows
+
+
 def test_m22_coverage_team(e):
     r = run(e, "pipeline_coverage", date(2024, 4, 15), group_by=[Dimension.team])
     assert r.columns[:2] == ["team", "coverage"]

@@ -31,9 +31,28 @@ def test_a_writer_signing_in_by_first_name_is_whose_numbers(wh, question, tool, 
     assert who in r.intent.params["filters"]
 
 
+@pytest.mark.parametrize(("question", "tool", "who"), [
+    ("EMEA RVP here. how is my pipeline looking this quarter?", "open_pipeline",
+     {"dimension": "region", "values": ["EMEA"]}),
+    ("Hi, I'm the APAC sales director - what's my win rate for last quarter?", "win_rate",
+     {"dimension": "region", "values": ["APAC"]}),
+])
+def test_a_writer_signing_in_by_role_and_region_is_whose_numbers(wh, question, tool, who):
+    """A role beside a region ("EMEA RVP here") says whose 'my' numbers are: that region."""
+    r = answered(wh, question, tool)
+    assert who in r.intent.params["filters"]
+
+
+def test_not_just_my_group_is_everyone(wh):
+    """'I want every team, not just my group': the writer is named, the answer is not theirs."""
+    r = answered(wh, "Kenji here. I want win rate for every team last quarter, not just my "
+                     "group's.", "win_rate")
+    assert r.intent.params.get("filters", []) == [] and r.intent.params["group_by"] == ["team"]
+
+
 @pytest.mark.parametrize("question", [
     "whats my pipe for this q", "how much have I booked this fiscal year",
-    "what is my team's win rate this quarter",
+    "what is my team's win rate this quarter", "pipeline coverage for my region this quarter",
 ])
 def test_an_anonymous_my_is_asked_about(wh, question):
     r = ask(wh, question, as_of=END)

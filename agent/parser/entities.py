@@ -146,6 +146,17 @@ class EntityIndex:
                           if any(dim is None or d == dim for d, _ in entries)}
         return cache[dim]
 
+    def first_named(self, word: str) -> list[tuple[Dimension, str]]:
+        """Return the people whose first name is this word, however short ("Ava", "Leo"):
+        a writer signing in by first name."""
+        cache = self.__dict__.setdefault("_first", {})
+        if not cache:
+            for norm, entries in self.by_norm.items():
+                for dim, label in entries:
+                    if dim in (Dimension.rep, Dimension.manager):
+                        cache.setdefault(norm.split()[0], set()).add((dim, label))
+        return sorted(cache.get(word, set()))
+
     def partial(self, word: str) -> list[tuple[Dimension, str]]:
         """Return the people/accounts whose name contains this word (a first or last name)."""
         return sorted(self.by_token.get(word, set()))

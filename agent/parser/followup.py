@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from agent.parser.options import CORRECTED, SCALES
 from agent.parser.reading import Reading
 from agent.plan import Clarification, Plan
 from tools.base import Dimension, MetricParams, Tool
@@ -26,7 +27,9 @@ CUES = re.compile(
 REFERS_BACK = re.compile(r"\b(?:(?:the )?same (?:thing|view|again|report|table|numbers?|breakdown|"
                          r"cut|split|list|one|for|but)|do the same|as before|instead|"
                          r"re-?rank|re-?run|again|scratch that|no wait|on second thought|"
-                         r"make (?:it|that) (?=\S)|actually\W+(?:just|only|make)|correction)\b",
+                         r"make (?:it|that) (?=\S)|"
+                         r"actually\W+(?:just|only|make|swap|switch|replace)|"
+                         r"(?:sorry\W+)?(?<!what )i meant\b|correction)\b|(?:^|,)\s*sorry\s*,",
                          re.I)
 """Words asking for an answer given before again, changed ("the same thing by manager
 instead", "do the same for Q2", "use 45 days instead", "no wait, make it next quarter",
@@ -56,7 +59,26 @@ def follow_up(reading: Reading, norm: str, previous: Plan,
     new = build(reading)
     if isinstance(new, Clarification):
         return new
-    return _merge(previous, new, reading, TOOLS[new.tool].group_by)
+    merged = _merge(previous, new, reading, TOOLS[new.tool].group_by)
+    numbers = {k: v for k, v in merged.params.options.items()
+               if isinstance(v, int | float) and not isinstance(v, bool)}
+    if (fix := CORRECTED.search(norm)) is not None and not new.params.options and \
+            len(numbers) == 1 and new.params.top is None:
+        # "30 days no touch ... actually make that 60": the one threshold asked before
+        (name, old), = numbers.items()
+        number = float(fix["value"]) * SCALES.get(fix["unit"] or "", 1)
+        value = number / 100 if isinstance(old, float) and old <= 1 < number else \
+            type(old)(number)
+        merged.params = MetricParams.model_validate(
+            {**merged.params.model_dump(), "options": {**merged.params.options, name: value}})
+        merged.notes.append(f"read '{fix[0]}' as {name} = {value}")
+    elif fix is not None and not numbers and previous.params.top and new.params.top is None \
+            and not fix["unit"] and float(fix["value"]).is_integer():
+        merged.params = MetricParams.model_validate(
+            {**merged.params.model_dump(), "top": int(float(fix["value"]))})
+        merged.notes.append(f"read '{fix[0]}' as the top {merged.params.top}")  # "make that
+        # 10" after "top 5 reps"
+    return merged
 
 
 def _merge(previous: Plan, new: Plan, reading: Reading,
@@ -73,12 +95,17 @@ def _merge(previous: Plan, new: Plan, reading: Reading,
         # compared (the comparison replaces the old one, the period stays)
         params.update(period=old.period, all_time=old.all_time)
         kept.append(old.period.label)
+    named_split = [d for _, d, text in reading.dims if d in allowed and text != "who" and
+                   not any(e.dimension == d for e in reading.entities)]
     if not fresh.group_by and not fresh.time_grain:
-        group = [d for d in old.group_by if d in allowed]
+        # "segment instead", "I meant team": the previous answer's split replaced by the one
+        # named (a value named with its kind word, "the EMEA region", is a filter)
+        group = named_split[:1] if old.group_by and named_split else \
+            [d for d in old.group_by if d in allowed]
         params.update(group_by=group, time_grain=old.time_grain)
         if fresh.top is None:
             params.update(top=old.top, order=old.order)
-        if group or old.time_grain:
+        if (group or old.time_grain) and group != named_split[:1]:
             kept.append("by " + ", ".join([d.value for d in group] + [old.time_grain or ""])
                         .strip(", ").replace("_", " "))
     named = {f.dimension for f in fresh.filters}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from agent.parser.entities import EntityMatch
 from agent.parser.lexicon import (
     EXCLUDE_CUES,
     FILTER_CUES,
@@ -96,10 +97,13 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     whole: set[str] = set()
     """Dimensions named only as 'all <values>': the scope, when another split is asked."""
     singular = False
+    knobbed = " ".join(k.text for k in reading.knobs if tool in k.rule.names)
     method = {end for start, end, _ in lexicon().find(words, {"metric"})
               if METHOD.search(" ".join(words[max(0, start - 4):start])) and
               tool not in {x.value for x in lexicon().entries(words[start:end])
-                           if x.kind == "metric"}}
+                           if x.kind == "metric"} and
+              " ".join(words[start:end]) not in knobbed}  # "using the commit forecast by
+    # region": the forecast scored is a knob of the tool, the split is the answer's
     for pos, dim, text in reading.dims:
         if words[pos - 1:pos] == ["by"] and pos - 1 in method:
             continue  # "based on win rates by stage, where do we land": the method's split
@@ -253,8 +257,8 @@ def filters(reading: Reading) -> list[Filter]:
     by_dim: dict[tuple[Dimension, bool], list[str]] = {}
     ends = {e.end - 1: e.start for e in reading.entities}
     for e in reading.entities:
-        exclude = _excluded(reading.words, e.start, ends) or _put_out(reading.words, e.start,
-                                                                       e.end)
+        exclude = e.start not in reading.replacing and (
+            _excluded(reading.words, e.start, ends) or _put_out(reading.words, e.start, e.end))
         values = by_dim.setdefault((e.dimension, exclude), [])
         if e.label not in values:
             values.append(e.label)
@@ -329,3 +333,49 @@ ANYONE = frozenset({"anyone", "anybody", "everyone", "everybody", "anything", "s
                     "sitting", "stuck", "currently"})
 """Words of an exclusion that name no one in particular ("excluding anyone on EMEA
 Enterprise", "leave out anything still sitting in Prospecting"): the cue reaches across."""
+
+
+INSTEAD_OF = ("instead of", "rather than", "in place of", "not")
+"""Words before a value that another value of its kind replaces ("APAC instead of EMEA",
+"Mid-Market rather than Enterprise", "APAC not EMEA" right after it)."""
+SWAP_VERBS = frozenset({"swap", "switch", "replace", "substitute", "trade", "change"})
+SWAP_JOINS = frozenset({"for", "with", "to", "into", "by"})
+"""'swap EMEA for APAC', 'replace EMEA with APAC', 'switch EMEA to APAC': the first value goes."""
+
+
+def drop_replaced(reading: Reading) -> None:
+    """Leave out a value the question replaces by another of its kind: a correction ("make that
+    APAC instead of EMEA", "swap EMEA for APAC", "I meant APAC, not EMEA") asks about the new
+    value only, never both. The cue words are read with it, and the answer says so."""
+    words, ents = reading.words, sorted(reading.entities, key=lambda e: e.start)
+    gone: list[tuple[EntityMatch, EntityMatch, int, int]] = []  # kept, replaced, cue span
+    for k, e in enumerate(ents):
+        j = e.start
+        while j > 0 and words[j - 1] in ARTICLES:
+            j -= 1
+        for cue in INSTEAD_OF:
+            n = len(cue.split())
+            if words[max(0, j - n):j] != cue.split():
+                continue
+            others = [o for o in ents if o.dimension == e.dimension and o is not e and (
+                cue != "not" or o.end == j - n)]  # "not" only right after the kept value
+            if others:
+                gone.append((others[-1], e, j - n, j))
+        if k + 1 < len(ents) and words[e.end:e.end + 1] and words[e.end] in SWAP_JOINS:
+            nxt = ents[k + 1]
+            b = e.start
+            while b > 0 and words[b - 1] in ARTICLES:
+                b -= 1
+            if nxt.dimension == e.dimension and b > 0 and words[b - 1] in SWAP_VERBS and \
+                    all(w in ARTICLES for w in words[e.end + 1:nxt.start]):
+                gone.append((nxt, e, b - 1, b))
+                reading.take(e.end, e.end + 1)
+    for kept, old, s, t in gone:
+        if old in reading.entities and kept in reading.entities:
+            for o in [o for o in reading.entities if (o.dimension, o.label) == (
+                    old.dimension, old.label)]:  # the value wherever the message named it
+                reading.entities.remove(o)
+                reading.take(o.start, o.end)
+            reading.take(s, t)
+            reading.replacing.add(kept.start)
+            reading.notes.append(f"read {kept.label} in place of {old.label}")

@@ -106,7 +106,10 @@ def _labels() -> list[re.Pattern[str]]:
     return [
         BRACKET, re.compile(rf"^\s*(?:{s}\s+)?{TASK}", re.I),
         re.compile(rf"^\s*from\s*(?::\s*)?{s}{dash}", re.I),  # "From Finance agent:"
-        re.compile(rf"^\s*(?:this\s+is\s+)?{s}\s+here{dash}", re.I),  # "Finance here -"
+        re.compile(rf"^\s*(?:this\s+is\s+)?{s}\s+here(?:{dash}|\.\s+)", re.I),  # "Finance here -"
+        re.compile(rf"^\s*{s}\s*(?:->|\u2192|=>|to)\s*(?:the\s+)?(?:rev\s?ops|revenue\s+operations|"
+                   rf"you|us)(?:\s+(?:agent|team))?{dash}", re.I),  # "Pipeline Management
+        # agent -> RevOps:"
         re.compile(rf"^\s*{s}\s*:\s*", re.I),  # "Pipeline Management agent:"
         re.compile(rf"^\s*{s}\s+{VERBS}\b\s*:?\s*", re.I),  # "Finance agent needs ..."
         re.compile(r"^\s*(?:[\w&'-]+\s+){1,3}agent\s+(?:requests?|asks?|needs?)\s*:\s*", re.I),

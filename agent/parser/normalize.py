@@ -354,7 +354,8 @@ def _normalize_text(text: str) -> str:
             word = _CONTRACTIONS.get(word[:-2], word[:-2])  # "organisation's"
         elif word.endswith("s'"):
             word = word[:-1]
-        for part in re.findall(r"[a-z0-9_$%#]+", word.replace("'", "")):
+        for part in re.findall(r"(?:[a-z0-9_$%#]|(?<=\d)\.(?=\d))+", word.replace("'", "")):
+            # a decimal keeps its point ("12.5%", "$1.5m"): never two numbers
             words.append(part)
     return " ".join(w for w in " ".join(words).split() if w)
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from agent.parser.confidence import (
     SIZE_WORDS,
@@ -32,7 +32,7 @@ from agent.parser.confidence import (
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import follow_up, is_follow_up
 from agent.parser.glosses import drop_gloss_votes
-from agent.parser.grouping import DEAL_WORDS, EACH, filters, grouping
+from agent.parser.grouping import DEAL_WORDS, EACH, drop_replaced, filters, grouping
 from agent.parser.leftovers import NAMED_KINDS, resolve_leftovers
 from agent.parser.lexicon import (
     EXCLUDE_CUES,
@@ -46,11 +46,12 @@ from agent.parser.lexicon import (
 )
 from agent.parser.messages import plain_request
 from agent.parser.normalize import normalize
-from agent.parser.options import options_for, take_options
+from agent.parser.options import knob_cues, options_for, take_options
 from agent.parser.periods import NUMBERS, PERIOD_WORDS, PeriodParser
 from agent.parser.reading import KIND_AFTER, Reading, masked, named_words
 from agent.parser.sentences import (
     MEETING_WORDS,
+    NOT_MINE,
     WEAK_PHRASES,
     context_scope,
     drop_writer_clauses,
@@ -178,7 +179,8 @@ MY_OWN = re.compile(
     r"\bmy (?:own |open |current |total |biggest |largest |top |\d+ |new |weighted |stale )*"
     r"(?:deals?|opps?|opportunities|pipe|pipeline|quota|attainment|win rate|wr|team|teams|reps|"
     r"book of business|territory|accounts|numbers|commit|bookings|activities|activity|calls|"
-    r"meetings|emails|cycle|forecast)\b(?! (?:call|meeting|review|deck|one on ones?|sync)\b)|"
+    r"meetings|emails|cycle|forecast|region|regions|segment|patch|book|number|group|org|"
+    r"coverage|funnel|capacity)\b(?! (?:call|meeting|review|deck|one on ones?|sync)\b)|"
     r"\b(?:am|have|did|was) i (?:booked|closed|won|lost|sold|logged|created|opened|held|doing|"
     r"tracking|pacing|hit|made)\b|\bi (?:logged|closed|won|lost|booked|sold|created|opened|held)\b|"
     r"\b(?:where|how) am i\b")
@@ -192,7 +194,7 @@ def unnamed_writer(question: str, plan: Plan) -> Clarification | None:
     """Ask whose numbers 'my' means when nobody asking is known: the message names no person
     or team (a named writer, "Kenji here", is read as the filter in sentences.py) and no
     requester identity came with it. Never the whole company's numbers for "my pipe"."""
-    m = MY_OWN.search(normalize(question))
+    m = MY_OWN.search(normalize(NOT_MINE.sub(" ", question)))  # not "not just my group"
     if m is None or any(f.dimension in OWNERS for f in plan.params.filters):
         return None
     said = m[0]
@@ -358,7 +360,13 @@ def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityInd
     unused = frozenset(k.index for k in knobs if isinstance(outcome, Plan) and
                        outcome.tool not in k.rule.names)
     if unused:  # "bookings over the last 4 quarters": a knob of another tool, its words a period
-        return _read(question, as_of, calendar, index, previous, prefer, kept | unused, memo)
+        again = _read(question, as_of, calendar, index, previous, prefer, kept | unused, memo)
+        if prefer is None and isinstance(again[0], Plan) and any(
+                again[0].tool in k.rule.names for k in knobs if k.index in unused):
+            # "opportunities still open with no touch in the last 60 days": read as the words
+            # they are, they name the tool whose knob they are
+            return _read(question, as_of, calendar, index, previous, again[0].tool, kept, memo)
+        return again
     return outcome, reading
 
 
@@ -399,6 +407,10 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     match_entities(reading, index, multiword=True)
     vote_metrics(reading)
     _vote_knobs(reading)
+    cues = tuple(c for k in reading.knobs for c in knob_cues(k) if " " not in c)
+    for i, word in enumerate(w):  # "two weeks of silence": the words naming a knob read
+        if word not in lex.words and word.startswith(cues or ("\0",)):
+            reading.take(i, i + 1)
     drop_gloss_votes(reading, question)  # "landing (bookings plus pipeline ...)": a gloss
     for s, e, entry in lex.find(masked(reading), {"dimension"}):
         if w[s:e] == ["who"] and s > 0 and w[s - 1] not in STOPWORDS:
@@ -406,6 +418,7 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
         reading.dims.append((s, Dimension(entry.value), " ".join(w[s:e])))
         reading.take(s, e)
     match_entities(reading, index, multiword=False)
+    drop_replaced(reading)
     unknown = _unknown_named_value(reading, index) or resolve_leftovers(reading, index)
     if isinstance(unknown, Clarification):
         return unknown, reading
@@ -552,7 +565,7 @@ def _unknown_named_value(reading: Reading, index: EntityIndex) -> Clarification 
     taken = {i for e in reading.entities for i in range(e.start, e.end)}
     for pos, dim, _ in reading.dims:
         k = pos - 1
-        if dim not in NAMED_KINDS or k < 0 or k in taken or \
+        if dim not in NAMED_KINDS or k < 0 or k in taken or k in reading.used or \
                 reading.words[k] not in reading.named or reading.words[k] in STOPWORDS:
             continue
         word = reading.words[k]
@@ -572,9 +585,16 @@ def _vote_knobs(reading: Reading) -> None:
     """A knob only some tools take names the first of them when no metric phrase speaks up
     ("open deals whose last touch was over 45 days ago" is the stale-deal cut-off)."""
     if max(reading.votes.values(), default=0) > 1:
+        for found in reading.knobs:  # "scored the forecast as it stood 30 days into each
+            # quarter ... how accurate": the knob's tool, named by the words of its name
+            for tool in found.rule.names:
+                if all(any(w.startswith(part[:5]) for w in reading.words)
+                       for part in tool.split("_")):
+                    reading.votes[tool] = max(reading.votes.values()) + 1.0
+                    reading.said.setdefault(tool, []).append(found.text)
         return
     for found in reading.knobs:
-        if found.rule.kind in ("int", "percent"):
+        if found.rule.kind in ("int", "percent") and not found.rule.cues:
             tool = next(iter(found.rule.names))
             reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
             reading.said.setdefault(tool, []).append(found.text)
@@ -1302,8 +1322,13 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
             all(p.end > p.start for p in periods if p is not today[0]):
         # "the reps we have today ... next quarter": today is where we stand, not the window
         periods = [p for p in periods if p is not today[0]]
+    if len(periods) == 2 and periods[0].start == periods[1].start and \
+            min(p.end for p in periods) == (reading.as_of or as_of) and \
+            not _compares_periods(reading.words):
+        # "this year's hires ... fiscal year to date": the year, and the part of it so far
+        periods = [min(periods, key=lambda p: p.end)]
     if len(periods) == 1:
-        return periods[0]
+        return _versus_only(reading, periods[0], calendar, reading.as_of or as_of) or periods[0]
     for whole in periods:  # "fiscal 2026 (Feb 2025 - Jan 2026)": the span said again in parts
         rest = [p for p in periods if p is not whole]
         if min(p.start for p in rest) == whole.start and max(p.end for p in rest) == whole.end \
@@ -1368,6 +1393,44 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     return Clarification(
         question=f"Which period do you mean: {first.label} or {second.label}?",
         options=[first.label, second.label])
+
+
+def _versus_only(reading: Reading, named: Period, calendar: FiscalCalendar,
+                 today: date) -> Period | Clarification | None:
+    """'Bookings compared with Q3', 'win rate vs FY2026': the one period named is what the
+    answer is set against, so the period asked about is the current one of its length (this
+    quarter against the one before, or against the same one a year earlier); any other pair
+    is read as written. None when the period is not written right after a comparison word."""
+    words = reading.words
+    if reading.compare is not None or words.count("@period") != 1:
+        return None
+    k = words.index("@period")
+    before = [w for w in words[max(0, k - 3):k] if w not in ("the", "with", "to", "of")]
+    if not before or before[-1] not in COMPARE_WORDS - {"than"}:
+        return None
+    span = (named.start, named.end)
+    grains: tuple[Literal["month", "quarter", "year"], ...] = ("month", "quarter", "year")
+    for unit in grains:
+        now = calendar.bucket(today, unit)
+        if span == (now.start, now.end):
+            return None  # "vs this quarter": nothing earlier is named
+        prior = calendar.previous(now, unit)
+        year_ago = calendar.previous(now, unit, {"month": 12, "quarter": 4, "year": 1}[unit])
+        if span == (prior.start, prior.end):
+            reading.compare = "previous_period"
+            return now
+        if span == (year_ago.start, year_ago.end):
+            reading.compare = "previous_year"
+            return now
+    grain = next((g for g in grains if (calendar.bucket(named.start, g).start,
+                                        calendar.bucket(named.start, g).end) == span), None)
+    if grain is None or named.start > today:
+        return None
+    now = calendar.bucket(today, grain)
+    return Clarification(
+        question=f"I can compare a period with the one before it or with the same period a "
+                 f"year earlier; {now.label} and {named.label} are neither. Which one?",
+        options=[now.label, named.label])
 
 
 def _compares_periods(words: list[str]) -> bool:

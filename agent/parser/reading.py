@@ -41,6 +41,9 @@ class Reading:
     'reconciliation'): never ignored as harmless."""
     yearless: list = field(default_factory=list)
     """Month ranges written without a year (periods.PeriodFindings.yearless)."""
+    replacing: set[int] = field(default_factory=set)
+    """Where the values that replace another start ("no, APAC rather than LATAM": APAC is
+    asked for, never excluded by the "no" before it)."""
     negated: list = field(default_factory=list)
     """Periods written after "not" ("not in this quarter"): never the period read."""
     outside: str | None = None

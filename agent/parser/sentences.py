@@ -89,6 +89,17 @@ LABEL_WORDS = frozenset({"here", "asking", "speaking", "writing", "again", "from
                          "hello"})
 """Words around a name that is the whole opening line: the writer signing in ("Chloe Becker:",
 "Owen Garcia asking:", "hi, Ravi here")."""
+ROLE_WORDS = frozenset({"rvp", "vp", "avp", "svp", "evp", "gm", "cro", "director", "manager", "mgr",
+                        "head", "lead", "leader", "ae", "aes", "am", "sdr", "bdr", "rep", "seller",
+                        "regional", "area", "sales", "segment", "team", "region", "territory",
+                        "frontline", "front", "line", "first", "second", "the", "of", "for",
+                        "a", "an", "on"})
+"""Words of a role signature beside the value it covers ("EMEA RVP here", "I'm the APAC
+sales director", "Enterprise segment lead here"): the writer runs that team, region or
+segment, which is whose "my" numbers are."""
+ROLES = frozenset({"rvp", "vp", "avp", "svp", "evp", "gm", "cro", "director", "manager", "mgr",
+                   "head", "lead", "leader"})
+"""The role words that say the writer runs what they name (not "sales", "team")."""
 REFINEMENT_WORDS = 9
 PERSONAL = re.compile(r"^\W*(?:i(?!\.e\b)|we|you|he|she|they|i'll|we'll|i'm|we're|i've|we've|"
                       r"(?:need|have|want|going|planning|hoping|trying|got) to|gotta|gonna|"
@@ -212,6 +223,8 @@ def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
     if index is not None:
         text = TIMING.sub(lambda m: _meeting(m, index), text)
     stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(_writer_clause, PURPOSE.sub("", text)))
+    stripped = re.sub(r"(?<=[.!?])\s*[:,;]\s*", " ", stripped)  # "manager. [For the call
+    # before the QBR]: what's ...": the sentence that ended stays ended
     return stripped if stripped.strip() else text
 
 
@@ -276,6 +289,14 @@ def _metric(text: str) -> bool:
                for s, e, _ in lexicon().find(words, {"metric"}))
 
 
+def _tools_named(text: str) -> set[str]:
+    """The tools the metric phrases of a text name."""
+    words = normalize(text).split()
+    return {x.value for s, e, _ in lexicon().find(words, {"metric"})
+            if not set(words[s:e]) <= RANK_WORDS and phrase_text(words[s:e]) not in WEAK_PHRASES
+            for x in lexicon().entries(words[s:e]) if x.kind == "metric"}
+
+
 def request_text(question: str, index: EntityIndex,
                  periods: Callable[[str], list[Period]]) -> str | None:
     """The part of a message that asks, with the context values it refers back to; None when
@@ -321,7 +342,18 @@ def request_text(question: str, index: EntityIndex,
             chosen.add(k)  # "Team level is fine.", "FY26 please", "Use 45 days as the cutoff."
         elif k not in chosen and s.sets_option:
             chosen.add(k)  # "For me stale is anything without a touch for more than 21 days."
-    chosen |= {k for k in range(len(parts)) if _only_values(parts[k].text, index)}
+        elif k not in chosen and k - 1 in chosen and s.asks and BACK.search(s.text) and \
+                len(s.text.split()) <= REFINEMENT_WORDS and not PERSONAL.match(s.text):
+            chosen.add(k)  # "What if we scored the forecast 30 days in? How accurate would it
+            # have been?": the question about what the sentence before describes
+        elif k not in chosen and not PERSONAL.match(s.text) and not SIGN_OFF.match(s.text) and \
+                _matched(s.text, index).entities and _tools_named(s.text) & set().union(
+                    *(_tools_named(parts[j].text) for j in chosen)):
+            chosen.add(k)  # "How productive are this year's hires? Bookings per rep for Kenji
+            # Smith, Kofi Taylor, ...": the same metric again, with the values it is for
+    chosen |= {k for k in range(len(parts)) if _only_values(parts[k].text, index) and not
+               FIRST_PERSON.search(parts[k].text) and not  # "I run NA Enterprise.", "Ava
+               set(normalize(parts[k].text).split()) & LABEL_WORDS}  # here": who writes
     if len(chosen) == len(parts):
         return None
     request = " ".join(parts[k].text for k in sorted(chosen)) + _asked_period(parts, chosen,
@@ -369,11 +401,20 @@ def context_scope(message: str, request: str,
             continue
         reading = _matched(sentence, index)
         found |= {(e.dimension, e.label) for e in reading.entities
-                  if e.dimension in SCOPES | PEOPLE and
-                  set(reading.words[max(0, e.start - 3):e.start]) & DEALING_WITH}
-    if len(found) != 1 or TOPIC_CHANGE.match(request):
+                  if e.dimension in SCOPES | PEOPLE and (
+                      set(reading.words[max(0, e.start - 3):e.start]) & DEALING_WITH or
+                      set(reading.words[e.end:e.end + 2]) & ROLES)}  # "the North America VP"
+    if len(found) != 1 or TOPIC_CHANGE.match(request) or EVERYONE.search(request):
         return None
     return found.pop()
+
+
+EVERYONE = re.compile(r"\boverall\b|\b(?:every|all|each)(?: of)?(?: the| our)? (?:teams?|"
+                      r"regions?|reps?|segments?|territor(?:y|ies)|managers?|sellers)\b|"
+                      r"\bnot (?:just|only|simply) (?:for )?(?:my|our|mine|me)\b|"
+                      r"\b(?:whole|entire) (?:company|org|organization|picture|business)\b", re.I)
+"""A request that says it is for everyone ("percent to plan for every team", "the whole
+picture, not just my group"): never narrowed to the one team its writer deals with."""
 
 
 DEALING_WITH = frozenset({"with", "meeting", "meet", "meets", "visiting", "visit", "reviewing",
@@ -470,6 +511,16 @@ def _values(context: list[str], index: EntityIndex) -> list[tuple[str, Dimension
     return list(dict.fromkeys(found))
 
 
+def _kind_asked(dimension: Dimension, label: str, request: str,
+                index: EntityIndex) -> Dimension:
+    """The kind of a context value the request asks about: "Pablo from LATAM sales here. My
+    team's bookings": the team LATAM, where the name is also a region's."""
+    kinds = {d for d, _ in index.by_norm.get(normalize(label), [])} & SCOPES
+    said = {Dimension(x) for x in re.findall(r"\b(?:my|our) (team|region|territory|segment)\b",
+                                              request.lower())}
+    return next(iter(kinds & said), dimension) if len(kinds & said) == 1 else dimension
+
+
 def kind_words(dimension: Dimension) -> str:
     """The words after a value that say its kind ("APAC" + " team"); none after a person's
     name, which says it itself."""
@@ -498,6 +549,12 @@ def _matched(sentence: str, index: EntityIndex) -> Reading:
     return reading
 
 
+NOT_MINE = re.compile(r"\bnot (?:just|only|simply) (?:for )?(?:my|our|me)\b(?: [\w-]+)?|"
+                      r"\b(?:give|show|send|tell|get|pull|email|ping|let|help|remind) me\b|"
+                      r"\bi(?: really| just)? (?:want|wanted|need|needed|would like|d like|"
+                      r"am looking for|am after|would love)\b", re.I)
+"""First-person words that do not make the numbers the writer's own: "I want the whole
+picture, not just my group", "I need the win rate"."""
 MINE = re.compile(r"\b(?:my|mine|i|myself)\b", re.I)
 """Words of the writer's own numbers ("my deals", "am I on track"), not "show me"."""
 INTRODUCED = re.compile(r"^\W*(?:(?:hi|hey|hello|morning)\W+)?(?:(?:i'?m|i am|this is|it'?s)\s+"
@@ -518,10 +575,12 @@ def _unknown_writer(sentence: str, index: EntityIndex) -> bool:
                 if len(p.rstrip(".")) > 1):
         return False
     reading = _matched(sentence, index)
-    return not any(e.dimension in PEOPLE for e in reading.entities)
+    return not any(e.dimension in PEOPLE for e in reading.entities) and \
+        not _first_name_writer(reading.words, index)  # "Ava here": the one Ava of the data
 
 
-TURN = re.compile(r"\s[-\u2013\u2014]+\s|,\s*(?=but\b)|;\s+", re.I)
+TURN = re.compile(r"\s[-\u2013\u2014]+\s|,\s*(?=but\b|(?:sorry\W+)?i meant\b|sorry\s*,|"
+                  r"scratch that\b|no wait\b|make (?:it|that)\b|actually\b)|;\s+|\.{3}\s*", re.I)
 
 
 def thread_in_message(message: str) -> tuple[str, str] | None:
@@ -537,6 +596,9 @@ def thread_in_message(message: str) -> tuple[str, str] | None:
             return " ".join(parts[:k]), " ".join(parts[k:])
     turns = [m for m in TURN.finditer(message) if REFERS_BACK.search(message[:m.start()]) or
              REFERS_BACK.search(message[m.end():])]
+    if len(turns) > 1:  # "bookings by rep this quarter - no wait, I meant last quarter": the
+        # first turn after which the change is asked
+        turns = [m for m in turns if not REFERS_BACK.search(message[:m.start()])][:1]
     if len(turns) == 1:
         return message[:turns[0].start()], message[turns[0].end():]
     return None
@@ -560,10 +622,13 @@ def _referred(request: str, context: list[str], index: EntityIndex,
     """The values and period of the context sentences the request refers back to (see the
     module doc), as words to add to it."""
     words = normalize(request).split()
+    own = NOT_MINE.sub(" ", request)  # "I want the whole picture, not just my group"
+    pointing = normalize(own).split()
     pointed: set[Dimension] = set()
-    for s, stop, entry in lexicon().find(words, {"dimension"}):
-        if set(words[max(0, s - 2):s]) & set(POINTERS) or (
-                words[s - 1:s] == ["the"] and stop - s == 1 and not words[s].endswith("s")):
+    for s, stop, entry in lexicon().find(pointing, {"dimension"}):
+        if set(pointing[max(0, s - 2):s]) & set(POINTERS) or (
+                pointing[s - 1:s] == ["the"] and stop - s == 1 and
+                not pointing[s].endswith("s")):
             pointed.add(Dimension(entry.value))  # "that team", "those two tools", "the team's"
     when = any(w in UNITS and set(words[max(0, k - 2):k]) & set(PERIOD_POINTERS)
                for k, w in enumerate(words)) and not periods(request)  # "for that quarter"
@@ -577,9 +642,9 @@ def _referred(request: str, context: list[str], index: EntityIndex,
             return _referred(THE_UNIT.sub(" ", said), context, index, periods) + \
                 f" from {named[0].start.isoformat()} to {named[0].end.isoformat()}"
     # (a request naming its own period compares with "the same period last year")
-    me = bool(FIRST_PERSON.search(request))
+    me = bool(FIRST_PERSON.search(own))
     # "my reps" (or "our win rate") after "I run the APAC team", unless it says "overall"
-    mine = bool(MY_PEOPLE.search(request) or OURS.search(request)) and "overall" not in words
+    mine = bool(MY_PEOPLE.search(own) or OURS.search(own)) and "overall" not in words
     found: list[str] = []
     span = ""
     for sentence in context:
@@ -590,12 +655,19 @@ def _referred(request: str, context: list[str], index: EntityIndex,
         for e in reading.entities:
             introduced = " ".join(w[max(0, e.start - 2):e.start]) in SELF or \
                 w[e.end:e.end + 1] == ["here"] or (
-                    set(w[:e.start]) | set(w[e.end:]) <= LABEL_WORDS) or (  # "Chloe Becker:"
+                    set(w[:e.start]) | set(w[e.end:]) <= LABEL_WORDS | INTRO_WORDS) or (
+                    # "Chloe Becker:", "hey its julia singh"
                     e.start == 0 and len(w) <= SIGNATURE)  # "Kenji Smith, EMEA enterprise AE"
-            if (e.dimension in PEOPLE and me and introduced) or e.dimension in pointed or (
+            rest = {x for x in set(w[:e.start]) | set(w[e.end:]) if not index.first_named(x)}
+            role = e.dimension in SCOPES - PEOPLE and bool(rest & (ROLES | {"here"})) and \
+                rest <= ROLE_WORDS | LABEL_WORDS | INTRO_WORDS  # "EMEA RVP here", "Pablo
+            # from LATAM sales here"
+            if (e.dimension in PEOPLE and me and introduced) or (me and role) or \
+                    e.dimension in pointed or (
                     mine and e.dimension in SCOPES and OWN_SCOPE.search(sentence)):
                 # "apac team", not the region
-                found.append(" ".join(w[e.start:e.end]) + kind_words(e.dimension))
+                found.append(" ".join(w[e.start:e.end]) + kind_words(
+                    _kind_asked(e.dimension, e.label, own, index)))
         if me and not any(e.dimension in PEOPLE for e in reading.entities):
             found += _first_name_writer(w, index)
     return "".join(f" for {text}" for text in dict.fromkeys(found)) + span
@@ -615,7 +687,8 @@ def _first_name_writer(words: list[str], index: EntityIndex) -> list[str]:
     rest = [x for x in words if x not in LABEL_WORDS and x not in INTRO_WORDS]
     if len(rest) != 1 or len(words) > 4:
         return []
-    people = {(d, label) for d, label in index.partial(rest[0]) if d in PEOPLE}
+    people = {(d, label) for d, label in index.partial(rest[0]) + index.first_named(rest[0])
+              if d in PEOPLE}
     if len({label for _, label in people}) != 1:
         return []
     dim, label = min(people, key=lambda p: p[0] != Dimension.rep)

@@ -48,7 +48,9 @@ def take_compare(words: list[str], reading: Reading) -> list[str]:
         unit = m["unit"] or m["before"]
         yoy = m["yoy"] is not None or m["yoy2"] is not None or (unit == "year")
         reading.compare = "previous_year" if yoy else "previous_period"
-        reading.compare_unit = "year" if yoy else (None if unit == "period" else unit)
+        same = re.search(r"\bsame (month|quarter)\b", m["yoy"] or m["yoy2"] or "")
+        reading.compare_unit = (same[1] if same else "year") if yoy else (
+            None if unit == "period" else unit)  # "vs the same quarter last year": this one
         return (text[:m.start()] + " @compare " + text[m.end():]).split()
     if m := BARE_LAST.search(text):  # "this qtr vs last": the period before the one named
         reading.compare, reading.compare_unit = "previous_period", None

@@ -7,6 +7,7 @@ rows in the result envelope.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -17,6 +18,7 @@ from tools.base import (
     Tool,
     ToolContext,
     ToolInputError,
+    Warning,
 )
 from tools.metrics.core.envelope import Fetched, envelope, fetch_query, headline_column
 from tools.metrics.core.options import read_options
@@ -61,12 +63,16 @@ def run_metric(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> Metr
     q = Query()
     conds = [spec.population]
     current = previous = None
+    then: date | None = None
     measures = spec.measures + spec.quality
     if period is not None:
         if params.compare:
             prev = comparison_period(ctx, period, params.compare)
             current = q.between(spec.period_column, period, "p")
             previous = q.between(spec.period_column, prev, "c")
+            if spec.stock:  # the deals open at the same point of the period compared with
+                then = ctx.as_of - (period.start - prev.start)
+                current, previous = f"(not _then and {current})", f"(_then and {previous})"
             conds.append(f"({current} or {previous})")
         else:
             conds.append(q.between(spec.period_column, period, "p"))
@@ -84,7 +90,7 @@ def run_metric(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> Metr
                  else f"{cur_sql} - {prev_sql}")
         selects.append(f"{delta} as {delta_name}")
         names += [prev_name, delta_name]
-    src = source(ctx, q)
+    src = stock_source(ctx, q, then) if then else source(ctx, q)
     where = "\n  and ".join(conds)
     dims = list(params.group_by)
     if params.time_grain:
@@ -93,7 +99,21 @@ def run_metric(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> Metr
     else:
         sql, _ = _grouped_sql(q, params, dims, src, where, selects, headline)
     fetched = fetch_query(ctx, q, sql)
-    return _envelope(ctx, spec, params, headline, period, fetched)
+    result = _envelope(ctx, spec, params, headline, period, fetched)
+    if then is not None:
+        result.warnings.append(Warning(
+            code="STOCK_COMPARED",
+            message=f"{spec.name.replace('_', ' ').capitalize()} is a balance: the comparison "
+                    f"is the deals open on {then} with a close date in {prev.label} (the same "
+                    f"point of that period), not today's deals with a close date back then."))
+    return result
+
+
+def stock_source(ctx: ToolContext, q: Query, then: date) -> str:
+    """The deals now and as they stood on `then`, marked by `_then`: a balance compared with
+    an earlier period reads each side at its own moment (MetricSpec.stock)."""
+    return (f"(select *, false as _then from {source(ctx, q)}\n  union all by name\n"
+            f"  select *, true as _then from {source(ctx, q, then, 'then_ts')}) deals")
 
 
 def _grouped_sql(q: Query, params: MetricParams, dims: list[Dimension], src: str, where: str,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
 from tools.base import MetricParams, MetricResult, ToolContext, Unit
@@ -38,6 +38,10 @@ class MetricSpec:
     """Extra count columns whose non-zero totals become warnings (e.g. deals without amount)."""
     options: Mapping[str, Option] = field(default_factory=dict)
     """The knobs it reads from params.options (none so far); any other is refused."""
+    stock: bool = False
+    """The population is a balance at the as-of date (open deals), not a flow over the period:
+    compared with another period, it is read as it stood at the same point of that period
+    (engine.stock_source), never as today's deals with a close date back then."""
 
     def measure(self, name: str) -> Measure:
         """Return a measure by column name."""
@@ -83,13 +87,14 @@ class ToolSpec:
                         unit=headline.unit, **rest)
 
 
-def source(ctx: ToolContext, q: Query) -> str:
-    """Return the relation to read: current state, or rebuilt as of the as-of date (§1.7).
+def source(ctx: ToolContext, q: Query, as_of: date | None = None, tag: str = "as_of_ts") -> str:
+    """Return the relation to read: current state, or rebuilt as of the as-of date (§1.7;
+    `as_of` another moment than the run's, bound as `tag`).
 
     The current state comes from opp_facts (materialized) when it is up to date, else from
     the live view v_opps; both have the same columns and rows.
     """
-    end = ctx.settings.data_end
-    if end is None or ctx.as_of >= end:
+    end, when = ctx.settings.data_end, as_of or ctx.as_of
+    if end is None or when >= end:
         return "opp_facts" if ctx.facts else "v_opps"
-    return f"opps_as_of({q.bind('as_of_ts', datetime.combine(ctx.as_of, time.max))})"
+    return f"opps_as_of({q.bind(tag, datetime.combine(when, time.max))})"

@@ -31,6 +31,7 @@ def _pipeline_spec(name: str, headline: str) -> MetricSpec:
         count_measure="deals",
         population=OPEN,
         default_period="quarter",
+        stock=True,
         quality=(Measure("without_amount",
                          lambda p: filtered("count(*)", "amount_corp is null", p), "count"),),
     )
@@ -65,6 +66,7 @@ def count_spec(kind: str) -> MetricSpec:
         count_measure="deals",
         population=population,
         period_column=column,
+        stock=base == "open",
     )
 
 
