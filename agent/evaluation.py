@@ -298,8 +298,8 @@ def _actual(key: str, response: AgentResponse) -> Any:
         return _period_of(response)
     if key in ("filters", "exclude"):
         excluded = key == "exclude"
-        return {f["dimension"]: sorted(f["values"]) for f in params.get("filters", [])
-                if bool(f.get("exclude", False)) == excluded}
+        return {f["dimension"]: _values(f["dimension"], f["values"])
+                for f in params.get("filters", []) if bool(f.get("exclude", False)) == excluded}
     if key == "measure":
         return params.get("measure") or _default_measure(response.intent.tool)
     if key == "plan_as_of":
@@ -315,12 +315,18 @@ def _wanted(key: str, case: EvalCase, calendar: FiscalCalendar, as_of: date) -> 
         p = resolve_period(case.period, calendar, as_of)
         return (p.start.isoformat(), p.end.isoformat())
     if key in ("filters", "exclude"):
-        return {d.value: sorted(v) for d, v in getattr(case, key).items()}
+        return {d.value: _values(d.value, v) for d, v in getattr(case, key).items()}
     if key == "group_by":
         return [d.value for d in case.group_by]
     if key == "measure":
         return case.measure or _default_measure(case.tool)
     return getattr(case, key)
+
+
+def _values(dimension: str, values: list[str]) -> list[str]:
+    """Filter values as compared: a system ('tool') matches without case in the tools (the
+    sync log writes 'salesforce', the licences 'Salesforce'), so it is compared so too."""
+    return sorted(v.casefold() for v in values) if dimension == "tool" else sorted(values)
 
 
 def _default_measure(tool: str | None) -> str | None:

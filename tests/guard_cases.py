@@ -309,6 +309,18 @@ ANALYSIS += [
     "MRR of the Data Connectors add-on product this quarter",
     '{"metric": "win rate", "split": "team", "period": "FY2027 Q1"',  # cut off: still a read
     "put the deals closing this quarter in a list for me",
+    # the writer's plans around the question are context; a threshold of the analysis set by
+    # an imperative; a correction of the answer just given
+    "Baseline before we roll out the new routing rules: median speed to lead by source",
+    "Before we reassign territories, what's the account load per rep in each territory?",
+    "set the staleness cutoff to 45 days and list the stale deals in EMEA",
+    "make that 8", "actually make it last quarter",
+]
+OUT_OF_SCOPE += [
+    # a field given a value on records; an action after the writer's plans
+    ("set quota_amount to 500000 for every rep on the EMEA team", R, None, None),
+    ("Update the probability to 90 on all deals in Negotiation", R, None, None),
+    ("Before we change lead routing, please reassign the EMEA leads to Kenji", E, CA, CO),
 ]
 
 CASES = [(q, A, None, None) for q in ANALYSIS] + OUT_OF_SCOPE

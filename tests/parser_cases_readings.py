@@ -1040,3 +1040,30 @@ CASES += [
     ("how many stale deals, counting 2 weeks without a touch", "stale_deals",
      {"knobs": {"stale_days": 14}}),
 ]
+CASES += [
+    # the period before in shorthand after a comparison word; months with no day and a
+    # two-digit year; the quarter so far written as a span; "the quarter that just closed";
+    # "from the lowest ... upward" is the whole list in that order; a dimension word that says
+    # what the listed deals are; inline key=value task lines; a quoted forwarded request; the
+    # writer's belief after a dash is context; a what-if's threshold in the sentence before
+    ("bookings ytd vs ly", "bookings", {"period": YTD, "compare": "previous_year"}),
+    ("win rate this qtr vs lq", "win_rate", {"period": Q4_27, "compare": "previous_period"}),
+    ("open pipeline by team, feb-apr 27", "open_pipeline",
+     {"period": Q1_28, "group_by": ["team"]}),
+    ("bookings from the start of the quarter to today", "bookings",
+     {"period": ("2026-11-01", "2026-11-26")}),
+    ("win rate by rep for the quarter that just closed", "win_rate",
+     {"period": Q3_27, "group_by": ["rep"]}),
+    ("list the reps by quota attainment this quarter, from the lowest upward",
+     "quota_attainment", {"group_by": ["rep"], "order": "asc", "top": None}),
+    ("the top 5 individual deals we won this fiscal year", "bookings",
+     {"group_by": ["opportunity"], "top": 5}),
+    ("task=win_rate_report split=region window=last_fiscal_quarter", "win_rate",
+     {"group_by": ["region"], "period": Q3_27}),
+    ("Forwarded from the CRO: 'what is our win rate by segment this quarter?'", "win_rate",
+     {"group_by": ["segment"], "period": Q4_27}),
+    ("Same win rate view but EMEA only - I suspect Enterprise East there.", "win_rate",
+     {"filters": {"region": ["EMEA"]}}),
+    ("The plan for next quarter is $30M. With the reps we have now, how big is the gap?",
+     "quota_capacity", {"measure": "gap", "knobs": {"target": 30_000_000.0}, "period": Q1_28}),
+]

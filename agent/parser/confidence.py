@@ -146,7 +146,15 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     if any(i + 1 in at and i + 2 in explained for i in at):
         plain = []  # "jake millers pipeline": two words nothing explains right before what
         # the reading measures name whose it is (a rep, an account), never dropped
-    if strong and len(plain) == len(left):
+    what_if = tool is not None and any(tool in k.rule.names for k in reading.knobs)
+    if what_if:  # "if it were 20% instead, would Q3 have passed?": the threshold read is the
+        # tool's own, so the question is about that tool; the English words around the
+        # hypothesis ('passed', 'deliver', 'only trust') are ignored even where they resemble
+        # the vocabulary (not names, shorthand or words of a metric phrase that voted)
+        said = {x for phrases in reading.said.values() for p in phrases for x in p.split()}
+        plain = [w for w in left if w not in reading.named and not _shorthand(w) and
+                 common_english(w) and w not in said]  # (no metric phrase it is part of)
+    if (strong or what_if) and len(plain) == len(left):
         # the question names its metric outright and the words left over are common English
         # naming nothing the vocabulary knows (no measure, split, value or comparison): read,
         # and say so (not shorthand such as 'nxt' or 'rgn', which may be the period or split)

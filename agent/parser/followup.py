@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from agent.parser.options import CORRECTED, SCALES
+from agent.parser.options import CORRECTED, INSTEAD_NUMBER, SCALES, Found, option_rules
 from agent.parser.reading import Reading
 from agent.plan import Clarification, Plan
 from tools.base import Dimension, MetricParams, Tool
@@ -62,8 +62,9 @@ def follow_up(reading: Reading, norm: str, previous: Plan,
     merged = _merge(previous, new, reading, TOOLS[new.tool].group_by)
     numbers = {k: v for k, v in merged.params.options.items()
                if isinstance(v, int | float) and not isinstance(v, bool)}
-    if (fix := CORRECTED.search(norm)) is not None and not new.params.options and \
-            len(numbers) == 1 and new.params.top is None:
+    fix = CORRECTED.search(norm) or INSTEAD_NUMBER.search(norm)
+    if fix is not None and not new.params.options and len(numbers) == 1 and \
+            new.params.top is None:
         # "30 days no touch ... actually make that 60": the one threshold asked before
         (name, old), = numbers.items()
         number = float(fix["value"]) * SCALES.get(fix["unit"] or "", 1)
@@ -72,6 +73,9 @@ def follow_up(reading: Reading, norm: str, previous: Plan,
         merged.params = MetricParams.model_validate(
             {**merged.params.model_dump(), "options": {**merged.params.options, name: value}})
         merged.notes.append(f"read '{fix[0]}' as {name} = {value}")
+        rule = next((r for r in option_rules() if r.names.get(new.tool) == name), None)
+        if rule is not None:  # a what-if on the tool's own threshold (confidence.understand)
+            reading.knobs.append(Found(rule, value, fix[0]))
     elif fix is not None and not numbers and previous.params.top and new.params.top is None \
             and not fix["unit"] and float(fix["value"]).is_integer():
         merged.params = MetricParams.model_validate(

@@ -12,6 +12,7 @@ from agent.parser.lexicon import (
     PUT_OUT_AFTER,
     PUT_OUT_VERBS,
     REMOVED,
+    STOPWORDS,
     lexicon,
 )
 from agent.parser.periods import NUMBERS
@@ -87,7 +88,9 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         direction = "bottom" if word in ("bottom", "worst", "lowest", "smallest",
                                          "weakest") else "top"
     order = "asc" if direction == "bottom" else "desc"
-    sort = re.search(r"\bsort(asc|desc|worst|best)\b", norm) if m is None else None
+    sort = re.search(r"\bsort(asc|desc|worst|best)\b", norm)
+    if m is not None and (m["w"] or m["w2"]) != "top":
+        sort = None  # "the 3 lowest, highest first": the lowest three
     if sort:
         # "worst first", "ranked high to low": the whole list, in that order (which end is
         # worst, the plan decides by the measure: Tool.lower_is_better)
@@ -97,12 +100,13 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     whole: set[str] = set()
     """Dimensions named only as 'all <values>': the scope, when another split is asked."""
     singular = False
-    knobbed = " ".join(k.text for k in reading.knobs if tool in k.rule.names)
+    knobbed = {w for k in reading.knobs if tool in k.rule.names
+               for w in [*k.text.split(), *str(k.value).split("_")] if w not in STOPWORDS}
     method = {end for start, end, _ in lexicon().find(words, {"metric"})
               if METHOD.search(" ".join(words[max(0, start - 4):start])) and
               tool not in {x.value for x in lexicon().entries(words[start:end])
                            if x.kind == "metric"} and
-              " ".join(words[start:end]) not in knobbed}  # "using the commit forecast by
+              not set(words[start:end]) & knobbed}  # "using the commit forecast by
     # region": the forecast scored is a knob of the tool, the split is the answer's
     for pos, dim, text in reading.dims:
         if words[pos - 1:pos] == ["by"] and pos - 1 in method:
@@ -133,6 +137,10 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                           for e in reading.entities)
         if (near_entity or dim == Dimension.account) and not cued:
             continue
+        if after and after[0] in DEAL_WORDS and not _plural(text) and _deal_list(norm) and \
+                not text.startswith(dim.value.split("_")[0]):
+            continue  # "the top 10 individual deals": what the deals are (a word naming the
+            # split another way, not its name: "which stage deals stall in" splits)
         if not plural and words[pos - 1:pos] and words[pos - 1] in POSSESSIVE and \
                 not before & GROUP_CUES:
             continue  # "the top 3 on his team": the team he runs, not a split by team
@@ -169,6 +177,12 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         # them one by one": the deals, the people named without a cue are the audience
     if (direction or top) and not group and TEAM_SCOPE.search(norm):
         group = [Dimension.rep.value]  # "top 3 on my team by bookings": the people on it
+    only = [d for d in TOOLS[tool].group_by if d != Dimension.opportunity]
+    if (direction or sort) and not group and len(only) == 1 and not _deal_list(norm) and \
+            not any(x in UNIT_WORDS for x in words):
+        group = [only[0].value]  # "the integration with the highest latency": ranked over
+        # the one thing the tool splits by
+        singular = bool(ONE_RANKED.search(norm))
     if (direction or sort) and not group:
         unit = next((UNIT_WORDS[x] for x in words if x in UNIT_WORDS), None)
         if unit and not reading.grain:
@@ -190,6 +204,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     return group[:2], top, order
 
 
+ONE_RANKED = re.compile(r"(?:^|\b(?:which|what|the)\s+)\w*[^s\W]\s+(?:is|has|had|was|with)\b")
+"""'The integration with the highest latency', 'which flow is the stalest': one of them."""
 METHOD = re.compile(r"\b(?:based on|using|applying)(?: (?:our|the|historical|"
                     r"historic|past|current))*$")
 """Words before a metric the answer is computed from, not asked for ("based on historical win

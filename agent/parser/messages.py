@@ -277,5 +277,12 @@ def plain_request(text: str) -> str:
         before, obj, after = found
         parts, notes = _parts(obj)
         return _assemble([before.strip().rstrip(":").strip(), *parts, after.strip()], notes)
+    if len(INLINE_PAIR.findall(body)) >= 2 and "\n" not in body.strip():
+        # "task=pipeline_coverage_report scope=all_sales_teams window=...": one pair a line
+        body = INLINE_PAIR.sub(lambda m: f"\n{m[1]}: {m[2]}", body)
     lines = _lines(body)
     return lines if lines is not None else body.strip()
+
+
+INLINE_PAIR = re.compile(r"(?:^|\s)([A-Za-z][\w-]{0,28})=(\S+)")
+"""A key=value pair written inline, as a task line of a hub or script sends it."""

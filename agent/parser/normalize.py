@@ -106,6 +106,9 @@ _MONTH = (r"(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|jul
 _DASH_RANGE = re.compile(rf"(\d|\b{_MONTH})\s*[-\u2013\u2014]+\s*"
                          rf"(?={_MONTH}\b|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b)")
 """A dash between a date or month and a month names a range ("Jan 1 - Dec 31", "Feb-Jul")."""
+_MONTHS_YEAR = re.compile(rf"\b({_MONTH})(\s*(?:[-\u2013\u2014]+|to|through|thru)\s*{_MONTH})\s+"
+                          r"(\d{2})\b(?!\s*(?:st|nd|rd|th|,?\s*\d))")
+"""'Feb-Apr 27': months with no day, so the number after them is their year (2027)."""
 _ABSENCE = re.compile(r"(?:\b(?:that|which|who) )?\b(?:(?:have|has|having) no|"
                       r"(?:do|does|did) not have(?= an?\b)|(?:do|does|did) not have(?: any)?|"
                       r"lacks?|lacking)\b")
@@ -160,6 +163,22 @@ _ORDER_SPAN = re.compile(r"\b(?:from )?(high|highest|large|largest|big|biggest|m
                          r"small|smallest|least) to (?:the )?(low|lowest|small|smallest|least|high|"
                          r"highest|large|largest|big|biggest|most)\b|\b(descending|ascending)\b")
 """'Ranked high to low', 'descending': an order, as 'highest first' says it."""
+
+
+SHORT_BEFORE = {"ly": "last year", "lq": "last quarter", "lm": "last month", "py": "prior year",
+                "pq": "prior quarter", "pm": "prior month"}
+"""Shorthand for the period before, after a comparison word ("ytd vs ly", "this q vs lq")."""
+_ORDER_FROM = re.compile(r"\bfrom (?:the )?(lowest|highest|worst|best|smallest|largest|biggest|"
+                         r"bottom|top|least|most)\b((?: [\w-]+){0,4}?) (?:on )?(?:upwards?|"
+                         r"downwards?|up|down)\b")
+"""'Sort the reps from the lowest percent to plan upward': the whole list in that order."""
+
+
+def _order_from(m: re.Match[str]) -> str:
+    word = m[1]
+    order = f"sort{word}" if word in ("worst", "best") else "sortasc" if word in (
+        "lowest", "smallest", "bottom", "least") else "sortdesc"
+    return f" {order} {m[2]} "
 
 
 def _order_span(m: re.Match[str]) -> str:
@@ -239,11 +258,23 @@ def _spans(text: str) -> str:
     if "sitting" in text:  # "deals sitting in the pipeline": the open deals (in the pipeline)
         text = " ".join(re.sub(r"\b(?:are |is )?sitting (in (?:the |our )?(?:pipeline|pipe))\b",
                                r" \1", text).split())
+    if re.search(r"\b(?:ly|lq|lm|py|pq|pm)\b", text):  # "bkgs ytd vs ly": last year
+        text = re.sub(r"\b(vs|versus|against|than|compared to|compared with|over|v|from|to)\s+"
+                      r"(ly|lq|lm|py|pq|pm)\b", lambda m: f"{m[1]} {SHORT_BEFORE[m[2]]}", text)
+    if "today" in text:  # "with today's headcount": the reps there are now, no one-day period
+        text = re.sub(r"\btoday (?:s )?(headcount|head count|team|teams|reps|roster|staffing|"
+                      r"people|sellers|aes|org|hires)\b", r"current \1", text)
+    if "start of" in text or "beginning of" in text:  # "from the start of the quarter to
+        # today": the quarter so far
+        text = re.sub(r"\bfrom (?:the )?(?:start|beginning) of (?:the |this )?(quarter|year|month|"
+                      r"fiscal year)(?: (?:to|until|through|till|thru) (?:today|now|date)\b|"
+                      r"(?! (?:to|until|through|till|thru)\b))", r"since the beginning of the \1",
+                      text)
     if "wait" in text:  # "no wait, make it next quarter": a correction, not "no" (a count)
         text = re.sub(r"\b(?:no|oh|hmm|um) wait\b", "wait", text)
     if "currency" in text:  # amounts are always in the corporate currency: saying so asks nothing
-        text = " ".join(re.sub(r"\b(?:in|using) (?:the )?(?:corporate|reporting|company|base|"
-                               r"group) currency\b", " ", text).split())
+        text = " ".join(re.sub(r"\b(?:(?:in|using) )?(?:the )?(?:corporate|reporting|company|"
+                               r"base|group) currency\b", " ", text).split())
     if "wide" in text or "whole" in text or "entire" in text or "across the" in text:
         text = _WHOLE.sub("overall", text)
     if "ty" in text or "teen" in text:
@@ -257,6 +288,11 @@ def _spans(text: str) -> str:
         text = text.replace("brand new", "new")
     if " to " in text or "scending" in text:
         text = _ORDER_SPAN.sub(_order_span, text)
+    if "from " in text and (" up" in text or " down" in text):
+        text = " ".join(_ORDER_FROM.sub(_order_from, text).split())
+    if "just" in text or "recently" in text:  # "the quarter that just closed": the last one
+        text = re.sub(r"\b(?:the )?(quarter|month|year|fiscal year) (?:that |which )?(?:just|"
+                      r"recently) (?:closed|ended|finished|wrapped(?: up)?)\b", r"last \1", text)
     if " first" in text:
         text = _ORDER_FIRST.sub(lambda m: "" if m[1] in ("oldest", "newest") else
                                 f" sort{m[1]} " if m[1] in ("worst", "best") else
@@ -340,6 +376,7 @@ def _normalize_text(text: str) -> str:
     if "/" in t:  # "calls/rep/day", "$/seat": per; "CRM / ERP" (spaced) stays a list
         t = _PER_SLASH.sub(" per ", t)
     t = re.sub(r"\b(\d{4})-(\d{2})\b", r"\1_\2", t)  # ISO month 2017-03
+    t = _MONTHS_YEAR.sub(r"\1\2 20\3", t)  # "feb-apr 27": the months of 2027
     t = _DASH_RANGE.sub(r"\1 to ", t)  # "jan 1 - dec 31, 2025", "feb - jul": a range
     t = _DATE_DASH.sub(r"\1 to ", t)
     t = t.replace("->", " to ").replace("\u2192", " to ")

@@ -69,6 +69,9 @@ CORRECTED = re.compile(r"\b(?:make (?:it|that)|change (?:it|that) to|no wait|i m
                        r"(?P<value>\d+(?:\.\d+)?) ?(?P<unit>%|percent|days?|weeks?|hours?|k|m|"
                        r"million)?(?=\s|$)")
 """A knob's number corrected later in the message ("... actually make that 60")."""
+INSTEAD_NUMBER = re.compile(r"(?<!\S)(?P<value>\d+(?:\.\d+)?) ?(?P<unit>%|percent|days?|weeks?|"
+                            r"hours?|k|m|million)? instead\b(?! of)")
+"""A follow-up's own number for the threshold asked before ("if it were 20% instead")."""
 BOUND = (r"(?:(?:at least|more than|over|under|less than|fewer than|no more than|up to|above|"
          r"below|a minimum of|minimum of|min|at most|longer than|shorter than) )?")
 """Words bounding a knob's number, read with it ("at least 3", "more than 14 days")."""

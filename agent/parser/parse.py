@@ -68,6 +68,9 @@ from tools.fiscal import FiscalCalendar, Period
 from tools.registry import TOOLS
 
 UNIT_DAYS = {"week": 7, "month": 31, "quarter": 92}
+DELIVERABLES = frozenset({"pack", "packet", "package", "packs", "binder", "memo", "newsletter"})
+"""What a recurring answer goes into ("the quarterly close pack"): how often it is made, not a
+trend over time."""
 TABLE_WORDS = phrase_set({"leaderboard", "leader board", "leaderboards", "ranking", "rankings",
                          "rank", "ranked", "stack rank", "stack ranking", "league table",
                          "scoreboard", "standings", "performance table", "performance report"})
@@ -78,7 +81,8 @@ TOOL_PRIORITY = ["pipeline_coverage", "quota_attainment", "weighted_pipeline", "
                  "open_pipeline", "bookings"]
 POPULATION_PHRASES = phrase_set({"how many deals", "how many opportunities", "number of deals",
                                 "number of opportunities", "open deals", "open opportunities",
-                                "pipeline value", "open pipeline value"})
+                                "pipeline value", "open pipeline value", "deals closed",
+                                "opportunities closed"})
 """Phrases naming the deals a question is about vote less than the condition that narrows
 them ("how many deals have no activity", "which open deals are the riskiest", "pipeline value
 flagged as at risk") but more than one weak word ("how many deals closed")."""
@@ -271,6 +275,14 @@ CUES = GROUP_CUES | FILTER_CUES | EXCLUDE_CUES
 """Words that cue a split or a filter: never content a reading must explain."""
 
 
+QUOTED_ASK = re.compile(r"""(?:^|[\s:])['"\u2018\u201c](?P<q>.{8,}?)['"\u2019\u201d]\s*[.!]?\s*$""")
+"""A message ending in a quoted request someone else sent."""
+
+
+def _metric_named(text: str) -> bool:
+    return bool(lexicon().find(normalize(text).split(), {"metric"}))
+
+
 def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
                   index: EntityIndex, previous: Plan | None = None, prefer: str | None = None,
                   memo: Memo | None = None) -> tuple[Plan | Clarification, Reading | None]:
@@ -282,6 +294,10 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     """
     memo = {} if memo is None else memo
     question = drop_writer_clauses(question, index)
+    quoted = QUOTED_ASK.search(question)
+    if quoted and _metric_named(quoted["q"]) and not _metric_named(question[:quoted.start()]):
+        question = quoted["q"]  # "Slack from the marketing lead: '@revops can we get win rate
+        # by lead source for H1?'": the message forwarded is the question
     if ("request", question) not in memo:
         memo["request", question] = request_text(REQUEST_LABEL.sub("", question), index,
                                                  _periods_in(as_of, calendar))
@@ -398,9 +414,9 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
         if entry.kind != "grain":
             continue  # the word belongs to a metric phrase ("monthly recurring revenue") or
             # a modifier ("over the whole history": all time, not a trend)
-        if set(w[e:e + 3]) & MEETING_WORDS:
-            reading.take(s, e)  # "weekly process review": how often the writer meets
-            continue
+        if set(w[e:e + 3]) & (MEETING_WORDS | DELIVERABLES):
+            reading.take(s, e)  # "weekly process review": how often the writer meets;
+            continue  # "the quarterly close pack": what the answer goes into
         if entry.value != "auto" or reading.grain is None:  # "quarterly trend" stays quarterly
             reading.grain = entry.value
         reading.take(s, e)
@@ -668,6 +684,11 @@ JUDGED = re.compile(r"\b(?:best(?! case)|worst|strongest|weakest|healthiest|unhe
                     r"struggling|lagging)\b")
 """Rank words that judge rather than measure: on a measure where less is better (days,
 errors, slips: Tool.lower_is_better) the worst is the largest value."""
+GOOD_SAID = re.compile(r"\b(?:(?P<least>least|less)|most|more) (?:fresh|current|up to date|"
+                       r"healthy|reliable|stable|accurate|timely|responsive)\b|"
+                       r"\b(?:freshest|healthiest|timeliest|most timely)\b")
+"""A measure's goodness said as an adjective ("least fresh", "freshest"): on a measure where
+less is better, which end that is."""
 MAGNITUDE = re.compile(r"\b(?:highest|lowest|most|least|biggest|largest|smallest|fewest|"
                        r"longest|shortest|slowest|greatest|max|maximum|min|minimum|sortasc|"
                        r"sortdesc)\b")
@@ -1071,6 +1092,8 @@ def _judged_order(norm: str, order: str) -> str:
     'most') or both are asked ('best and worst')."""
     if (first := re.search(r"\bsort(worst|best)\b", norm)) is not None:
         return "desc" if first[1] == "worst" else "asc"
+    if (good := GOOD_SAID.search(norm)) is not None:  # "least fresh": the longest lag first
+        return "desc" if good["least"] else "asc"
     judged = {m[0] for m in JUDGED.finditer(norm)}
     if not judged or MAGNITUDE.search(norm) or re.search(r"\b(?:top|bottom)\b", norm) or \
             {"best", "worst"} <= judged:
@@ -1138,7 +1161,9 @@ def _deal_list_tool(tool: str, measure: str) -> tuple[str, str]:
 
 
 def _has_modifier(norm: str, name: str) -> bool:
-    return any(e.value == name for _, _, e in lexicon().find(norm.split(), {"modifier"}))
+    words = norm.split()
+    return any(e.value == name and words[s - 1:s] != ["not"]  # "the count, not dollars"
+               for s, _, e in lexicon().find(words, {"modifier"}))
 
 
 def _choose_tool(reading: Reading, norm: str) -> str | None:
@@ -1157,7 +1182,10 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
     condition = _condition_on_deals(reading)
     if condition is not None:
         return condition
-    if "leaderboard" in votes and len(votes) > 1 and _ranks_deals(reading, norm):
+    if "leaderboard" in votes and len(votes) > 1 and (_ranks_deals(reading, norm) or any(
+            v >= 2 and t not in (*CLOSED_DEAL_TOOLS, "opportunity_count", "leaderboard")
+            for t, v in votes.items())):  # "rank every rep by quota attainment": a measure
+        # the leaderboard does not rank by, ranked by its own tool
         votes = {t: v for t, v in votes.items() if t != "leaderboard"}
     best = max(votes.values())
     tied = [t for t, v in votes.items() if v == best]

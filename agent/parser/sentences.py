@@ -39,7 +39,10 @@ WEAK_PHRASES = phrase_set({"deals", "opportunities", "opps", "biggest deals", "l
 ABBREVIATIONS = frozenset({"vs", "v", "e.g", "i.e", "etc", "approx", "avg", "mr", "mrs", "ms",
                            "dr", "inc", "ltd", "co", "st", "jr", "sr", "no", "est", "incl"})
 """Words whose trailing dot ends no sentence ("SMB vs. Enterprise")."""
-BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=\S)|\n+")
+BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=\S)|\n+|\s+[-\u2013\u2014]+\s+(?=(?:i|we)\s+(?:suspect|"
+                      r"think|guess|bet|believe|reckon|feel|assume|expect|hope)\b)", re.I)
+"""Where a sentence ends; a dash before the writer's own belief ("... EMEA only - I suspect
+Negotiation there") ends one too: the belief is context, never part of the request."""
 COLON = re.compile(r":\s+")
 OPENING = (r"^\W*(?:(?:hi|hey|hello|ok|okay|so|and|also|then|now|but|quick one|one more|"
            r"first question|last thing|lastly|finally)\b\W*)*")
@@ -289,6 +292,11 @@ def _metric(text: str) -> bool:
                for s, e, _ in lexicon().find(words, {"metric"}))
 
 
+def _knob_tools(text: str) -> set[str]:
+    """The tools whose knobs a text sets ("a $25M target for next quarter": capacity's)."""
+    return {t for f in take_options(normalize(text))[1] for t in f.rule.names}
+
+
 def _tools_named(text: str) -> set[str]:
     """The tools the metric phrases of a text name."""
     words = normalize(text).split()
@@ -332,6 +340,13 @@ def request_text(question: str, index: EntityIndex,
                       GLOSS_START.match(parts[k].text)) and parts[k - 1].substantive:
             chosen.add(k - 1)
     first = min(chosen)
+    if first > 0 and parts[first - 1].sets_option and (
+            re.search(r"\b(?:that|this|it)\b", parts[first].text, re.I) or
+            _knob_tools(parts[first - 1].text) & (_tools_named(parts[first].text) | {
+                x.tool for _, _, x in lexicon().find(normalize(parts[first].text).split(),
+                                                     {"measure"})})):
+        first -= 1  # "The board plan for Q1 is $25M. With today's headcount, how short of that
+        chosen.add(first)  # are we?": the number the request points back at
     for k in range(first + 1, len(parts)):
         s = parts[k]
         if k not in chosen and (s.substantive or _matched(s.text, index).entities or
