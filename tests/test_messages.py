@@ -101,9 +101,9 @@ def test_text_around_the_object_is_kept():
     ("metric: win rate\nfilter: segment SMB\ncompare: last year",
      "win rate, segment SMB, compared with last year"),
     ("1) kpi: sales cycle\n2) split: per region\n3) owner: Dana",
-     "sales cycle, per region, Dana owner"),  # a key naming a kind of value: its values
+     "sales cycle, per region, for Dana owner"),  # a key naming a kind of value: its values
     ("- need: open deals at risk\n- stages: Proposal, Negotiation",
-     "open deals at risk, Proposal, Negotiation stages"),
+     "open deals at risk, for Proposal, Negotiation stages"),
     ("Conversion Optimization here - lead conversion\n- by: lead source\n- note: EMEA only",
      "lead conversion, by lead source? EMEA only."),  # the ask, then a note of its own
 ])

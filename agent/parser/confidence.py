@@ -23,6 +23,7 @@ from agent.parser.lexicon import (
     lexicon,
 )
 from agent.parser.normalize import normalize, word_set
+from agent.parser.options import option_rules
 from agent.parser.periods import MONTHS, NUMBERS, ORDINALS, PERIOD_WORDS
 from agent.parser.reading import Reading, masked
 from agent.plan import Clarification, Plan
@@ -152,8 +153,14 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         # hypothesis ('passed', 'deliver', 'only trust') are ignored even where they resemble
         # the vocabulary (not names, shorthand or words of a metric phrase that voted)
         said = {x for phrases in reading.said.values() for p in phrases for x in p.split()}
+        others = tuple(c for r in option_rules() if r.cues and tool not in r.names
+                       for c in r.cues if " " not in c)
         plain = [w for w in left if w not in reading.named and not _shorthand(w) and
-                 common_english(w) and w not in said]  # (no metric phrase it is part of)
+                 common_english(w) and w not in said and not w.startswith(others or ("\0",))
+                 and not any(defined(w, words, t, None) for t in reading.votes if t != tool)]
+        # (no metric phrase it is part of, no word naming another tool's knob or used by the
+        # definition of another tool the question voted for: "flag anything with no activity
+        # in 21 days" may be the risk flags, not the stale cut-off)
     if (strong or what_if) and len(plain) == len(left):
         # the question names its metric outright and the words left over are common English
         # naming nothing the vocabulary knows (no measure, split, value or comparison): read,

@@ -273,8 +273,9 @@ def filters(reading: Reading) -> list[Filter]:
     by_dim: dict[tuple[Dimension, bool], list[str]] = {}
     ends = {e.end - 1: e.start for e in reading.entities}
     for e in reading.entities:
+        start = _kind_before(reading.words, e.start, e.dimension)
         exclude = e.start not in reading.replacing and (
-            _excluded(reading.words, e.start, ends) or _put_out(reading.words, e.start, e.end))
+            _excluded(reading.words, start, ends) or _put_out(reading.words, e.start, e.end))
         values = by_dim.setdefault((e.dimension, exclude), [])
         if e.label not in values:
             values.append(e.label)
@@ -284,6 +285,16 @@ def filters(reading: Reading) -> list[Filter]:
 VALUE_NOUNS = frozenset({"deal", "deals", "opportunity", "opportunities", "one", "ones",
                          "business", "bookings", "revenue", "type", "types", "sourced",
                          "source"})
+
+
+def _kind_before(words: list[str], start: int, dim: Dimension) -> int:
+    """Where a value starts with the words naming its kind written before it ("excluding deal
+    type renewal", "except the region EMEA"): what an exclusion cue before them governs."""
+    for n in (3, 2, 1):
+        if start >= n and [(0, n)] == [(s, e) for s, e, x in lexicon().find(
+                words[start - n:start], {"dimension"}) if x.value == dim.value]:
+            return start - n
+    return start
 
 
 def _put_out(words: list[str], start: int, end: int) -> bool:

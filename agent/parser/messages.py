@@ -188,7 +188,8 @@ def _phrase(key: str, value: object) -> str:
     if role in WORDS and text.lower().split()[0] not in LEAD[role]:
         return f"{WORDS[role]} {text}"
     if role == "filter" and _key(key) not in _ROLE_OF:
-        return f"{text} {_key(key)}"  # "team: LATAM" is the LATAM team, not the region
+        return f"for {text} {_key(key)}"  # "team: LATAM" is the LATAM team, not the region,
+        # and a filter, never a split after "by rep"
     return text
 
 

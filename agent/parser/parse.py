@@ -275,8 +275,10 @@ CUES = GROUP_CUES | FILTER_CUES | EXCLUDE_CUES
 """Words that cue a split or a filter: never content a reading must explain."""
 
 
-QUOTED_ASK = re.compile(r"""(?:^|[\s:])['"\u2018\u201c](?P<q>.{8,}?)['"\u2019\u201d]\s*[.!]?\s*$""")
-"""A message ending in a quoted request someone else sent."""
+QUOTED_ASK = re.compile(r"""(?:^|[\s:>])(?:"(?P<a>[^"]{8,})"|\u201c(?P<b>[^\u201d]{8,})\u201d|"""
+                        r"""'(?P<c>[^']{8,}?)'(?=\s*(?:[-.,!?]|$|\s[-\u2013]))|"""
+                        r"""\u2018(?P<d>[^\u2019]{8,})\u2019)""")
+"""A request someone else sent, quoted in the message."""
 
 
 def _metric_named(text: str) -> bool:
@@ -294,10 +296,12 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     """
     memo = {} if memo is None else memo
     question = drop_writer_clauses(question, index)
-    quoted = QUOTED_ASK.search(question)
-    if quoted and _metric_named(quoted["q"]) and not _metric_named(question[:quoted.start()]):
-        question = quoted["q"]  # "Slack from the marketing lead: '@revops can we get win rate
-        # by lead source for H1?'": the message forwarded is the question
+    quoted = None if question.lstrip()[:1] in "{[" else QUOTED_ASK.search(question)
+    said = next((g for g in quoted.groups() if g), "") if quoted else ""
+    if quoted and len(said.split()) >= 4 and _metric_named(said) and not _metric_named(
+            question[:quoted.start()] + " " + question[quoted.end():]):
+        question = said  # "Slack from the marketing lead: '@revops can we get win rate by lead
+        # source for H1?'", "Dana pinged me: "...". Can you pull that?": the request forwarded
     if ("request", question) not in memo:
         memo["request", question] = request_text(REQUEST_LABEL.sub("", question), index,
                                                  _periods_in(as_of, calendar))

@@ -340,7 +340,7 @@ def request_text(question: str, index: EntityIndex,
                       GLOSS_START.match(parts[k].text)) and parts[k - 1].substantive:
             chosen.add(k - 1)
     first = min(chosen)
-    if first > 0 and parts[first - 1].sets_option and (
+    if first > 0 and parts[first - 1].sets_option and not parts[first].sets_option and (
             re.search(r"\b(?:that|this|it)\b", parts[first].text, re.I) or
             _knob_tools(parts[first - 1].text) & (_tools_named(parts[first].text) | {
                 x.tool for _, _, x in lexicon().find(normalize(parts[first].text).split(),
