@@ -277,13 +277,15 @@ def _topic(text: str) -> str | None:
     return best[1] if best else None
 
 
-PLANNED = re.compile(r"\b(?:before|after|once|until|ahead of|prior to|while|so that|in case)\s+"
+PLANNED = re.compile(r"\b(?:before|ahead of|prior to)\s+"
                      r"(?:we|i|they|you|the team|our team)(?: \w+)?\s*$")
 """Words before an action the writer plans ("before we change lead routing"): context for
-the question asked, not a request for the action."""
+the question asked about now, not a request for the action ("once we close out the stale
+deals, what will ...", "after we reassign ..." ask about the world after it: still the
+action's owner's)."""
 
 
-LEADING_PLAN = re.compile(r"^\W*(?:before|after|once|until|ahead of|prior to|while)\s+"
+LEADING_PLAN = re.compile(r"^\W*(?:before|ahead of|prior to)\s+"
                           r"(?:we|i|they|you|the team|our team)\b[^,:;.?!]*[,:;]\s*", re.I)
 """A clause opening with the writer's plans, up to its comma or colon."""
 

@@ -1064,6 +1064,26 @@ CASES += [
      {"group_by": ["segment"], "period": Q4_27}),
     ("Same win rate view but EMEA only - I suspect Enterprise East there.", "win_rate",
      {"filters": {"region": ["EMEA"]}}),
+    ("average sales cycle by region for Q2, wait no, I need Q3", "sales_cycle",
+     {"period": Q3_27, "group_by": ["region"]}),
+    ("task=bookings_report exclude=deal type renewal window=last_fiscal_quarter", "bookings",
+     {"excluded": {"deal_type": ["renewal"]}, "period": Q3_27}),
     ("The plan for next quarter is $30M. With the reps we have now, how big is the gap?",
      "quota_capacity", {"measure": "gap", "knobs": {"target": 30_000_000.0}, "period": Q1_28}),
+]
+CASES += [
+    # found in review: a number is a knob only in the sense the knob takes it: a count with
+    # the words that make it a threshold ("at least", "more than": one more), never a top-N,
+    # a year, a bound the knob cannot hold, a window or point in time, a population's bound or
+    # a change; a replaced value keeps the one before the cue, and the values listed with it go
+    ("deals at risk with more than 2 risk flags", "deal_risk", {"knobs": {"min_score": 3}}),
+    ("deals at risk with fewer than 3 risk flags", CLARIFY, {}),
+    ("which 4 reps have the most flagged deals", "deal_risk",
+     {"group_by": ["rep"], "top": 4, "knobs": {}}),
+    ("leads converted in the past 60 days", "lead_conversion",
+     {"period": ("2026-09-28", "2026-11-26"), "knobs": {}}),
+    ("productivity improvement for reps above 80% of target", CLARIFY, {}),
+    ("bookings for EMEA instead of APAC and LATAM", "bookings",
+     {"filters": {"region": ["EMEA"]}}),
+    ("bookings from jan to mar 24", "bookings", {"period": ("2026-01-01", "2026-03-24")}),
 ]

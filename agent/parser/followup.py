@@ -26,7 +26,7 @@ CUES = re.compile(
 """Words that mark a question as continuing the previous one rather than standing alone."""
 REFERS_BACK = re.compile(r"\b(?:(?:the )?same (?:thing|view|again|report|table|numbers?|breakdown|"
                          r"cut|split|list|one|for|but)|do the same|as before|instead|"
-                         r"re-?rank|re-?run|again|scratch that|no wait|on second thought|"
+                         r"re-?rank|re-?run|again|scratch that|no wait|wait no|on second thought|"
                          r"make (?:it|that) (?=\S)|"
                          r"actually\W+(?:just|only|make|swap|switch|replace)|"
                          r"(?:sorry\W+)?(?<!what )i meant\b|correction)\b|(?:^|,)\s*sorry\s*,",
@@ -63,6 +63,15 @@ def follow_up(reading: Reading, norm: str, previous: Plan,
     numbers = {k: v for k, v in merged.params.options.items()
                if isinstance(v, int | float) and not isinstance(v, bool)}
     fix = CORRECTED.search(norm) or INSTEAD_NUMBER.search(norm)
+    if fix is not None and numbers and previous.params.top and new.params.top is None and \
+            not new.params.options:  # "top 5 reps by stale deals (30 days)" then "make that
+        # 10": the top or the threshold, only the writer knows
+        (name, old), = list(numbers.items())[:1]
+        n = fix["value"]
+        return Clarification(
+            question=f"Does {n} replace the top {previous.params.top} or {name} ({old})?",
+            options=[f"top {n}", f"{name.replace('_', ' ')} {n}"], term=fix[0],
+            not_understood=[fix[0]])
     if fix is not None and not new.params.options and len(numbers) == 1 and \
             new.params.top is None:
         # "30 days no touch ... actually make that 60": the one threshold asked before
@@ -99,12 +108,16 @@ def _merge(previous: Plan, new: Plan, reading: Reading,
         # compared (the comparison replaces the old one, the period stays)
         params.update(period=old.period, all_time=old.all_time)
         kept.append(old.period.label)
-    named_split = [d for _, d, text in reading.dims if d in allowed and text != "who" and
-                   not any(e.dimension == d for e in reading.entities)]
+    named_split = [d for pos, d, text in reading.dims if d in allowed and text != "who" and
+                   not any(e.dimension == d for e in reading.entities) and
+                   reading.words[pos - 1:pos] not in (["my"], ["our"], ["his"], ["her"],
+                                                     ["their"], ["your"], ["that"], ["this"])]
+    # ("what about just my team": whose, not a split; "team instead" after a split by two
+    # dimensions: which one it replaces is not said)
     if not fresh.group_by and not fresh.time_grain:
         # "segment instead", "I meant team": the previous answer's split replaced by the one
         # named (a value named with its kind word, "the EMEA region", is a filter)
-        group = named_split[:1] if old.group_by and named_split else \
+        group = named_split[:1] if len(old.group_by) == 1 and named_split else \
             [d for d in old.group_by if d in allowed]
         params.update(group_by=group, time_grain=old.time_grain)
         if fresh.top is None:

@@ -370,6 +370,18 @@ SWAP_JOINS = frozenset({"for", "with", "to", "into", "by"})
 """'swap EMEA for APAC', 'replace EMEA with APAC', 'switch EMEA to APAC': the first value goes."""
 
 
+def _listed_after(first: EntityMatch, ents: list[EntityMatch],
+                  words: list[str]) -> list[EntityMatch]:
+    """Values of the same kind listed right after one ("instead of APAC and LATAM")."""
+    out, last = [], first
+    for o in ents:
+        if o.start >= last.end and o.dimension == first.dimension and all(
+                w in LIST_JOINS for w in words[last.end:o.start]) and o.start - last.end <= 1:
+            out.append(o)
+            last = o
+    return out
+
+
 def drop_replaced(reading: Reading) -> None:
     """Leave out a value the question replaces by another of its kind: a correction ("make that
     APAC instead of EMEA", "swap EMEA for APAC", "I meant APAC, not EMEA") asks about the new
@@ -384,10 +396,12 @@ def drop_replaced(reading: Reading) -> None:
             n = len(cue.split())
             if words[max(0, j - n):j] != cue.split():
                 continue
-            others = [o for o in ents if o.dimension == e.dimension and o is not e and (
-                cue != "not" or o.end == j - n)]  # "not" only right after the kept value
-            if others:
+            others = [o for o in ents if o.dimension == e.dimension and o.end <= j - n and (
+                cue != "not" or o.end == j - n)]  # the kept value before the cue; "not" only
+            # right after it, and never after an exclusion ("excluding EMEA, not APAC")
+            if others and not (cue == "not" and _excluded(words, others[-1].start)):
                 gone.append((others[-1], e, j - n, j))
+                gone += [(others[-1], o, j - n, j) for o in _listed_after(e, ents, words)]
         if k + 1 < len(ents) and words[e.end:e.end + 1] and words[e.end] in SWAP_JOINS:
             nxt = ents[k + 1]
             b = e.start

@@ -106,9 +106,10 @@ _MONTH = (r"(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|jul
 _DASH_RANGE = re.compile(rf"(\d|\b{_MONTH})\s*[-\u2013\u2014]+\s*"
                          rf"(?={_MONTH}\b|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b)")
 """A dash between a date or month and a month names a range ("Jan 1 - Dec 31", "Feb-Jul")."""
-_MONTHS_YEAR = re.compile(rf"\b({_MONTH})(\s*(?:[-\u2013\u2014]+|to|through|thru)\s*{_MONTH})\s+"
+_MONTHS_YEAR = re.compile(rf"\b({_MONTH})(\s*[-\u2013\u2014]+\s*{_MONTH})\s+"
                           r"(\d{2})\b(?!\s*(?:st|nd|rd|th|,?\s*\d))")
-"""'Feb-Apr 27': months with no day, so the number after them is their year (2027)."""
+"""'Feb-Apr 27': months joined by a dash with no day, so the number after them is their year
+(2027); "Jan to Mar 24" stays the 24th of March."""
 _ABSENCE = re.compile(r"(?:\b(?:that|which|who) )?\b(?:(?:have|has|having) no|"
                       r"(?:do|does|did) not have(?= an?\b)|(?:do|does|did) not have(?: any)?|"
                       r"lacks?|lacking)\b")

@@ -66,14 +66,15 @@ SCALES = {"week": 7, "weeks": 7, "hour": 60, "hours": 60, "hr": 60, "hrs": 60, "
           "bn": 1_000_000_000, "billion": 1_000_000_000}
 CORRECTED = re.compile(r"\b(?:make (?:it|that)|change (?:it|that) to|no wait|i meant|actually|"
                        r"sorry|scratch that|correction)\W+(?:(?:make|change) (?:it|that) (?:to )?)?"
-                       r"(?P<value>\d+(?:\.\d+)?) ?(?P<unit>%|percent|days?|weeks?|hours?|k|m|"
-                       r"million)?(?=\s|$)")
-"""A knob's number corrected later in the message ("... actually make that 60")."""
-INSTEAD_NUMBER = re.compile(r"(?<!\S)(?P<value>\d+(?:\.\d+)?) ?(?P<unit>%|percent|days?|weeks?|"
-                            r"hours?|k|m|million)? instead\b(?! of)")
+                       r"(?P<value>(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?) ?(?P<unit>%|percent|days?|"
+                       r"weeks?|hours?|k|m|million)?(?=\s*$|\s+(?:instead|please|pls|thanks)\b)")
+"""A knob's number corrected at the end of the message ("... actually make that 60"; not a
+year, nor a number of something else: "sorry, 3 regions")."""
+INSTEAD_NUMBER = re.compile(r"(?<!\S)(?P<value>(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?) ?(?P<unit>%|"
+                            r"percent|days?|weeks?|hours?|k|m|million)? instead\b(?! of)")
 """A follow-up's own number for the threshold asked before ("if it were 20% instead")."""
-BOUND = (r"(?:(?:at least|more than|over|under|less than|fewer than|no more than|up to|above|"
-         r"below|a minimum of|minimum of|min|at most|longer than|shorter than) )?")
+BOUND = (r"(?:(?P<bound>at least|more than|over|under|less than|fewer than|no more than|up to|"
+         r"above|below|a minimum of|minimum of|min|at most|longer than|shorter than) )?")
 """Words bounding a knob's number, read with it ("at least 3", "more than 14 days")."""
 OLD_VALUE = re.compile(r"\b(?:instead of|rather than|from|usual|default|normal|current|"
                        r"currently|standard|today s|not)(?: the| our| a| an| its)?"
@@ -87,7 +88,8 @@ def _slot_rule(entry: dict[str, Any]) -> OptionRule:
     if unit not in SLOT_UNITS:
         raise ValueError(f"knobs.toml: unknown unit {unit!r}")
     cue = r"\b(?:" + "|".join(re.escape(c) + r"\w*" for c in entry["cues"]) + r")"
-    number = BOUND + SLOT_UNITS[unit] + r"(?: or (?:more|fewer|less|above|over|higher|longer))?"
+    number = BOUND + SLOT_UNITS[unit] + \
+        r"(?: or (?P<tail>more|fewer|less|above|over|higher|longer|lower|below))?"
     patterns = (re.compile(rf"{cue}(?P<gap>(?:\s+\S+){{0,5}}?)\s+(?P<remove>{number})"),
                 re.compile(rf"(?<!\S)(?P<remove>{number})(?P<gap>(?:\s+\S+){{0,4}}?)\s+{cue}"))
     return OptionRule(dict(entry["names"]), unit, patterns, {}, 1, tuple(entry["cues"]))
@@ -99,11 +101,39 @@ def _replaced(norm: str, start: int) -> bool:
 
 
 def _slot_value(rule: OptionRule, m: re.Match[str]) -> float | int | None:
+    """The knob's value the match says, or None where the number means something else: a
+    year, a point or window in time ("60 days ago", "the last 30 days"), a count without the
+    words that make it a threshold ("the 3 deals", "which 4 reps"), a share or amount that
+    bounds a population ("reps above 80% of target", "deals over $100k"), a change ("quota
+    goes up 15%"), or a bound the knob cannot hold ("fewer than 3 flags")."""
     raw = m.group("value")
     number = float(raw) if raw[0].isdigit() else float(SLOT_WORDS[raw])
     unit = m.groupdict().get("unit") or ""
+    bound = m.groupdict().get("bound") or ""
+    tail = m.groupdict().get("tail") or ""
+    before, after = m.string[:m.start("value")], m.string[m.end("remove"):]
     if rule.kind == "money" and not (unit or m.groupdict().get("cur")):
         return None  # a bare number is no amount of money
+    if raw.isdigit() and len(raw) == 4 and 1900 <= number <= 2100 and rule.kind != "money":
+        return None  # "for 2027": a year
+    if rule.kind in ("days", "minutes") and (
+            re.search(r"\b(?:last|past|next|previous|prior|coming|first)\s*$", before) or
+            re.match(r"\s*(?:ago|back|from now|out)\b", after)):
+        return None  # "the last 30 days", "60 days ago": a period, not a threshold
+    if rule.kind == "count":
+        if bound in ("more than", "over", "above") or tail in ("more", "above", "over", "higher"):
+            number += 1 if bound else 0  # "more than 2 flags": 3 or more
+        elif bound in ("at least", "a minimum of", "minimum of", "min"):
+            pass
+        elif raw == "single" and not bound:
+            pass  # "a single push"
+        else:
+            return None  # "the 3 deals", "fewer than 3 flags": no at-least threshold
+    if rule.kind in ("percent", "money") and (bound or re.search(
+            r"\b(?:up|down|by|grows?|grew|increases?|decreases?|rises?|drops?|falls?)\s*$",
+            before) or re.match(r"\s*of (?:the )?(?:reps|people|deals|accounts|team|headcount|"
+                                 r"sellers|aes|leads|opportunities)\b", after)):
+        return None  # "above 80% of target", "deals over $100k", "quota goes up 15%"
     number *= SCALES.get(unit, 1)
     if rule.kind == "percent":
         return number / 100
@@ -185,7 +215,9 @@ def take_options(norm: str, skip: frozenset[int] = frozenset()) -> tuple[str, li
                 norm = " ".join((norm[:start] + " " + norm[end:]).split())
             break
     numeric = [k for k, f in enumerate(found) if f.rule.kind not in ("word", "text")]
-    if len(numeric) == 1 and (fix := CORRECTED.search(norm)) is not None:
+    if len(numeric) == 1 and (fix := CORRECTED.search(norm)) is not None and \
+            not re.search(r"\b(?:top|bottom|first|last) \d+\b|\b\d+ (?:biggest|largest|"
+                          r"smallest|best|worst)\b", norm):  # "top 5 ... actually 10": which?
         # "30 days no touch... actually make that 60": the number the writer settled on
         f = found[numeric[0]]
         number = float(fix["value"]) * SCALES.get(fix["unit"] or "", 1)

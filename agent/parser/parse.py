@@ -68,6 +68,9 @@ from tools.fiscal import FiscalCalendar, Period
 from tools.registry import TOOLS
 
 UNIT_DAYS = {"week": 7, "month": 31, "quarter": 92}
+OTHER_DATES = frozenset({"created", "opened", "added", "hired", "hires", "started", "joined",
+                         "signed", "sourced", "generated", "made"})
+"""Words dating something else than the question's own window ("deals created QTD")."""
 DELIVERABLES = frozenset({"pack", "packet", "package", "packs", "binder", "memo", "newsletter"})
 """What a recurring answer goes into ("the quarterly close pack"): how often it is made, not a
 trend over time."""
@@ -76,6 +79,8 @@ TABLE_WORDS = phrase_set({"leaderboard", "leader board", "leaderboards", "rankin
                          "scoreboard", "standings", "performance table", "performance report"})
 """Explicit requests for a ranked table: they outweigh the metric they rank by."""
 CLOSED_DEAL_TOOLS = ("bookings", "win_rate", "avg_deal_size", "sales_cycle")
+RANK_VERBS = phrase_set({"rank", "ranked", "ranking", "rankings", "stack rank", "stack ranking"})
+"""Leaderboard words that only say 'in order', not 'the leaderboard table'."""
 TOOL_PRIORITY = ["pipeline_coverage", "quota_attainment", "weighted_pipeline", "win_rate",
                  "avg_deal_size", "sales_cycle", "leaderboard", "opportunity_count",
                  "open_pipeline", "bookings"]
@@ -281,6 +286,16 @@ QUOTED_ASK = re.compile(r"""(?:^|[\s:>])(?:"(?P<a>[^"]{8,})"|\u201c(?P<b>[^\u201
 """A request someone else sent, quoted in the message."""
 
 
+FORWARDING_WORDS = frozenset({"can", "could", "would", "you", "please", "pls", "pull", "answer",
+                              "get", "do", "run", "send", "that", "this", "it", "s", "is", "from",
+                              "my", "manager", "boss", "thanks", "thx", "for", "me", "the", "a",
+                              "help", "with", "look", "at", "handle", "what", "was", "asked",
+                              "her", "him", "them", "us", "cro", "cfo", "vp", "ceo", "lead"})
+"""Words after a forwarded quote that ask for it and change nothing ("... can you pull that?");
+anything else ("but I only need EMEA", "make it Q2") is read with the quote (the whole
+message)."""
+
+
 def _metric_named(text: str) -> bool:
     return bool(lexicon().find(normalize(text).split(), {"metric"}))
 
@@ -299,7 +314,8 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     quoted = None if question.lstrip()[:1] in "{[" else QUOTED_ASK.search(question)
     said = next((g for g in quoted.groups() if g), "") if quoted else ""
     if quoted and len(said.split()) >= 4 and _metric_named(said) and not _metric_named(
-            question[:quoted.start()] + " " + question[quoted.end():]):
+            question[:quoted.start()] + " " + question[quoted.end():]) and \
+            set(normalize(question[quoted.end():]).split()) <= FORWARDING_WORDS:
         question = said  # "Slack from the marketing lead: '@revops can we get win rate by lead
         # source for H1?'", "Dana pinged me: "...". Can you pull that?": the request forwarded
     if ("request", question) not in memo:
@@ -1186,10 +1202,12 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
     condition = _condition_on_deals(reading)
     if condition is not None:
         return condition
-    if "leaderboard" in votes and len(votes) > 1 and (_ranks_deals(reading, norm) or any(
-            v >= 2 and t not in (*CLOSED_DEAL_TOOLS, "opportunity_count", "leaderboard")
-            for t, v in votes.items())):  # "rank every rep by quota attainment": a measure
-        # the leaderboard does not rank by, ranked by its own tool
+    ranked_only = all(p in RANK_VERBS for p in reading.said.get("leaderboard", []))
+    if "leaderboard" in votes and len(votes) > 1 and (_ranks_deals(reading, norm) or (
+            ranked_only and any(v >= 2 and t not in (*CLOSED_DEAL_TOOLS, "opportunity_count",
+                                                      "leaderboard") for t, v in votes.items()))):
+        # "rank every rep by quota attainment": a measure the leaderboard does not rank by,
+        # ranked by its own tool (not when a leaderboard is asked for by name)
         votes = {t: v for t, v in votes.items() if t != "leaderboard"}
     best = max(votes.values())
     tied = [t for t, v in votes.items() if v == best]
@@ -1356,8 +1374,9 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
         periods = [p for p in periods if p is not today[0]]
     if len(periods) == 2 and periods[0].start == periods[1].start and \
             min(p.end for p in periods) == (reading.as_of or as_of) and \
-            not _compares_periods(reading.words):
-        # "this year's hires ... fiscal year to date": the year, and the part of it so far
+            not set(reading.words) & OTHER_DATES:
+        # "the second half so far (Aug 1 to today)": a span and the part of it so far, said
+        # twice; not when one of them dates something else ("deals created quarter to date")
         periods = [min(periods, key=lambda p: p.end)]
     if len(periods) == 1:
         return _versus_only(reading, periods[0], calendar, reading.as_of or as_of) or periods[0]

@@ -102,6 +102,8 @@ sales director", "Enterprise segment lead here"): the writer runs that team, reg
 segment, which is whose "my" numbers are."""
 ROLES = frozenset({"rvp", "vp", "avp", "svp", "evp", "gm", "cro", "director", "manager", "mgr",
                    "head", "lead", "leader"})
+CONTRIBUTORS = frozenset({"ae", "aes", "am", "sdr", "bdr", "rep", "seller", "csm", "se"})
+"""Roles of one person's own numbers: beside a region they do not make it whose 'my' is."""
 """The role words that say the writer runs what they name (not "sales", "team")."""
 REFINEMENT_WORDS = 9
 PERSONAL = re.compile(r"^\W*(?:i(?!\.e\b)|we|you|he|she|they|i'll|we'll|i'm|we're|i've|we've|"
@@ -340,11 +342,10 @@ def request_text(question: str, index: EntityIndex,
                       GLOSS_START.match(parts[k].text)) and parts[k - 1].substantive:
             chosen.add(k - 1)
     first = min(chosen)
-    if first > 0 and parts[first - 1].sets_option and not parts[first].sets_option and (
-            re.search(r"\b(?:that|this|it)\b", parts[first].text, re.I) or
+    if first > 0 and parts[first - 1].sets_option and not parts[first].sets_option and \
             _knob_tools(parts[first - 1].text) & (_tools_named(parts[first].text) | {
                 x.tool for _, _, x in lexicon().find(normalize(parts[first].text).split(),
-                                                     {"measure"})})):
+                                                     {"measure"})}):
         first -= 1  # "The board plan for Q1 is $25M. With today's headcount, how short of that
         chosen.add(first)  # are we?": the number the request points back at
     for k in range(first + 1, len(parts)):
@@ -595,7 +596,8 @@ def _unknown_writer(sentence: str, index: EntityIndex) -> bool:
 
 
 TURN = re.compile(r"\s[-\u2013\u2014]+\s|,\s*(?=but\b|(?:sorry\W+)?i meant\b|sorry\s*,|"
-                  r"scratch that\b|no wait\b|make (?:it|that)\b|actually\b)|;\s+|\.{3}\s*", re.I)
+                  r"scratch that\b|no wait\b|wait no\b|make (?:it|that)\b|actually\b)|;\s+|"
+                  r"\.{3}\s*", re.I)
 
 
 def thread_in_message(message: str) -> tuple[str, str] | None:
@@ -675,8 +677,9 @@ def _referred(request: str, context: list[str], index: EntityIndex,
                     e.start == 0 and len(w) <= SIGNATURE)  # "Kenji Smith, EMEA enterprise AE"
             rest = {x for x in set(w[:e.start]) | set(w[e.end:]) if not index.first_named(x)}
             role = e.dimension in SCOPES - PEOPLE and bool(rest & (ROLES | {"here"})) and \
-                rest <= ROLE_WORDS | LABEL_WORDS | INTRO_WORDS  # "EMEA RVP here", "Pablo
-            # from LATAM sales here"
+                rest <= ROLE_WORDS | LABEL_WORDS | INTRO_WORDS and not rest & CONTRIBUTORS
+            # "EMEA RVP here", "Pablo from LATAM sales here"; not "EMEA AE here" (one seller's
+            # own numbers, not the region's)
             if (e.dimension in PEOPLE and me and introduced) or (me and role) or \
                     e.dimension in pointed or (
                     mine and e.dimension in SCOPES and OWN_SCOPE.search(sentence)):

@@ -71,6 +71,11 @@ def run_metric(ctx: ToolContext, spec: MetricSpec, params: MetricParams) -> Metr
             current = q.between(spec.period_column, period, "p")
             previous = q.between(spec.period_column, prev, "c")
             if spec.stock:  # the deals open at the same point of the period compared with
+                if ctx.settings.data_end is None:
+                    raise ToolInputError(
+                        f"{spec.name.replace('_', ' ')} is a balance: comparing it with another "
+                        "period needs the deals as they stood then, and this warehouse has no "
+                        "history end date to rebuild them from", options=["drop the comparison"])
                 then = ctx.as_of - (period.start - prev.start)
                 current, previous = f"(not _then and {current})", f"(_then and {previous})"
             conds.append(f"({current} or {previous})")

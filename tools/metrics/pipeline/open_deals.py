@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError
+from tools.base import MetricParams, MetricResult, PeriodParam, ToolContext, ToolInputError
 from tools.metrics.core.engine import run_metric
 from tools.metrics.core.spec import MetricSpec
 from tools.query import Measure, filtered
@@ -78,5 +78,10 @@ def opportunity_count(ctx: ToolContext, params: MetricParams) -> MetricResult:
     kind = params.measure or "open"
     spec = count_spec(kind)
     if kind.startswith("open") and params.period is None and not params.time_grain:
-        params = params.model_copy(update={"all_time": True})
+        if params.compare:  # a balance compared: this quarter's window, as open pipeline's
+            q = ctx.settings.calendar.bucket(ctx.as_of, "quarter")
+            params = params.model_copy(update={"period": PeriodParam(
+                start=q.start, end=q.end, label=q.label)})
+        else:
+            params = params.model_copy(update={"all_time": True})
     return run_metric(ctx, spec, params.model_copy(update={"measure": kind}))
