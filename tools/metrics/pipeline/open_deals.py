@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tools.base import MetricParams, MetricResult, PeriodParam, ToolContext, ToolInputError
+from tools.base import (
+    MAX_DATE,
+    MIN_DATE,
+    MetricParams,
+    MetricResult,
+    PeriodParam,
+    ToolContext,
+    ToolInputError,
+)
 from tools.metrics.core.engine import run_metric
 from tools.metrics.core.spec import MetricSpec
 from tools.query import Measure, filtered
@@ -81,7 +89,7 @@ def opportunity_count(ctx: ToolContext, params: MetricParams) -> MetricResult:
         if params.compare:  # a balance compared: this quarter's window, as open pipeline's
             q = ctx.settings.calendar.bucket(ctx.as_of, "quarter")
             params = params.model_copy(update={"period": PeriodParam(
-                start=q.start, end=q.end, label=q.label)})
+                start=max(q.start, MIN_DATE), end=min(q.end, MAX_DATE), label=q.label)})
         else:
             params = params.model_copy(update={"all_time": True})
     return run_metric(ctx, spec, params.model_copy(update={"measure": kind}))
