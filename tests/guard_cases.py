@@ -321,6 +321,9 @@ OUT_OF_SCOPE += [
     ("set quota_amount to 500000 for every rep on the EMEA team", R, None, None),
     ("Update the probability to 90 on all deals in Negotiation", R, None, None),
     ("Before we change lead routing, please reassign the EMEA leads to Kenji", E, CA, CO),
+    # a statement of how things look is context, not a question to answer beside the action
+    ("Lead-to-opp conversion looks thin. Spin up a split test on the trial signup page to "
+     "lift it.", E, CA, CO),
 ]
 
 CASES = [(q, A, None, None) for q in ANALYSIS] + OUT_OF_SCOPE

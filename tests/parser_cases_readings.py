@@ -1087,3 +1087,12 @@ CASES += [
      {"filters": {"region": ["EMEA"]}}),
     ("bookings from jan to mar 24", "bookings", {"period": ("2026-01-01", "2026-03-24")}),
 ]
+CASES += [
+    # a request whose only period word is its comparison ("vs a year ago") takes the period of
+    # the sentence before; the word before "slide" names the slide
+    ("The CFO wants last quarter's closed-won revenue year over year. What did we book and "
+     "how much did it grow vs a year ago?", "bookings",
+     {"period": Q3_27, "compare": "previous_year"}),
+    ("stage by stage conversion so far this fiscal year, for the process slide",
+     "stage_conversion", {"group_by": ["stage"], "period": YTD}),
+]

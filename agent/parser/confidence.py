@@ -31,6 +31,8 @@ from tools.registry import TOOLS
 
 NUMBER = re.compile(r"^\$?\d[\d._]*(?:%|k|m|mm|bn|b|x|st|nd|rd|th|am|pm)?$")
 EXPLAINING_KINDS = {"rank", "modifier", "compare", "grain"}
+SLIDE_WORDS = frozenset({"slide", "slides", "deck", "page", "tab", "pack", "section", "memo"})
+"""What an answer goes into: the word before one names it ("the process slide")."""
 VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except", "excluding",
                         "only", "across", "each"})
 """A word right after these names a split or a filter: left over, it is never ignored."""
@@ -129,6 +131,9 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
             # (the question names its metric; "how big is the gap?" alone does not)
         if w == "past" and i > 0 and reading.words[i - 1] in MOTION:
             continue  # "slipped past the end of the quarter": a preposition, no period
+        if words[i + 1:i + 2] and words[i + 1] in SLIDE_WORDS and i > 0 and \
+                words[i - 1] in ("the", "our", "my", "a", "this", "that"):
+            continue  # "for the process slide": the name of what the answer goes into
         left.append(w)
         at.append(i)
         if i > 0 and words[i - 1] in VALUE_CUES or any(

@@ -382,8 +382,8 @@ def _asked_period(parts: list[Sentence], chosen: set[int],
                   periods: Callable[[str], list[Period]]) -> str:
     """The period of another question of the message, when the request names none: "Can the
     reps hit next quarter's number? What's the capacity gap?" asks about next quarter."""
-    if any(parts[k].has_period for k in chosen):
-        return ""
+    if any(parts[k].has_period and periods(parts[k].text) for k in chosen):
+        return ""  # (a request naming a period, not only "vs a year ago")
     spans = {(p.start, p.end) for k, s in enumerate(parts) if k not in chosen and (
         s.asks or _metric(s.text) or len(s.text.split()) <= PERIOD_LABEL)
         for p in periods(s.text) if (p.end - p.start).days >= 27}  # "H1 FY27: what % ..."
