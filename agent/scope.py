@@ -277,16 +277,16 @@ def _topic(text: str) -> str | None:
     return best[1] if best else None
 
 
-PLANNED = re.compile(r"\b(?:before|ahead of|prior to)\s+"
-                     r"(?:we|i|they|you|the team|our team)(?: \w+)?\s*$")
+PLAN_OPENING = r"(?:before|ahead of|prior to)\s+(?:we|i|they|you|the team|our team)\b"
+"""The opening of a clause about the writer's plans ("before we ...")."""
+PLANNED = re.compile(rf"\b{PLAN_OPENING}(?: \w+)?\s*$")
 """Words before an action the writer plans ("before we change lead routing"): context for
 the question asked about now, not a request for the action ("once we close out the stale
 deals, what will ...", "after we reassign ..." ask about the world after it: still the
 action's owner's)."""
 
 
-LEADING_PLAN = re.compile(r"^\W*(?:before|ahead of|prior to)\s+"
-                          r"(?:we|i|they|you|the team|our team)\b[^,:;.?!]*[,:;]\s*", re.I)
+LEADING_PLAN = re.compile(rf"^\W*{PLAN_OPENING}[^,:;.?!]*[,:;]\s*", re.I)
 """A clause opening with the writer's plans, up to its comma or colon."""
 
 

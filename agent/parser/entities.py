@@ -149,13 +149,17 @@ class EntityIndex:
     def first_named(self, word: str) -> list[tuple[Dimension, str]]:
         """Return the people whose first name is this word, however short ("Ava", "Leo"):
         a writer signing in by first name."""
-        cache = self.__dict__.setdefault("_first", {})
-        if not cache:
-            for norm, entries in self.by_norm.items():
-                for dim, label in entries:
-                    if dim in (Dimension.rep, Dimension.manager):
-                        cache.setdefault(norm.split()[0], set()).add((dim, label))
-        return sorted(cache.get(word, set()))
+        return sorted(self._first_names.get(word, set()))
+
+    @cached_property
+    def _first_names(self) -> dict[str, set[tuple[Dimension, str]]]:
+        """First name -> the people (reps, managers) who have it (built on first use)."""
+        names: dict[str, set[tuple[Dimension, str]]] = {}
+        for norm, entries in self.by_norm.items():
+            for dim, label in entries:
+                if dim in (Dimension.rep, Dimension.manager):
+                    names.setdefault(norm.split()[0], set()).add((dim, label))
+        return names
 
     def partial(self, word: str) -> list[tuple[Dimension, str]]:
         """Return the people/accounts whose name contains this word (a first or last name)."""

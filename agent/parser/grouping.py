@@ -382,6 +382,13 @@ def _listed_after(first: EntityMatch, ents: list[EntityMatch],
     return out
 
 
+def _past_articles(words: list[str], start: int) -> int:
+    """Where the articles before a value begin ("instead of [the] EMEA region")."""
+    while start > 0 and words[start - 1] in ARTICLES:
+        start -= 1
+    return start
+
+
 def drop_replaced(reading: Reading) -> None:
     """Leave out a value the question replaces by another of its kind: a correction ("make that
     APAC instead of EMEA", "swap EMEA for APAC", "I meant APAC, not EMEA") asks about the new
@@ -389,9 +396,7 @@ def drop_replaced(reading: Reading) -> None:
     words, ents = reading.words, sorted(reading.entities, key=lambda e: e.start)
     gone: list[tuple[EntityMatch, EntityMatch, int, int]] = []  # kept, replaced, cue span
     for k, e in enumerate(ents):
-        j = e.start
-        while j > 0 and words[j - 1] in ARTICLES:
-            j -= 1
+        j = _past_articles(words, e.start)
         for cue in INSTEAD_OF:
             n = len(cue.split())
             if words[max(0, j - n):j] != cue.split():
@@ -404,9 +409,7 @@ def drop_replaced(reading: Reading) -> None:
                 gone += [(others[-1], o, j - n, j) for o in _listed_after(e, ents, words)]
         if k + 1 < len(ents) and words[e.end:e.end + 1] and words[e.end] in SWAP_JOINS:
             nxt = ents[k + 1]
-            b = e.start
-            while b > 0 and words[b - 1] in ARTICLES:
-                b -= 1
+            b = _past_articles(words, e.start)
             if nxt.dimension == e.dimension and b > 0 and words[b - 1] in SWAP_VERBS and \
                     all(w in ARTICLES for w in words[e.end + 1:nxt.start]):
                 gone.append((nxt, e, b - 1, b))

@@ -35,7 +35,6 @@ class OptionRule:
     number's unit is then `kind` (percent, days, minutes, money, count)."""
 
 
-
 @dataclass(frozen=True)
 class Found:
     """A knob read from the question, before the tool is known."""
@@ -134,10 +133,15 @@ def _slot_value(rule: OptionRule, m: re.Match[str]) -> float | int | None:
             before) or re.match(r"\s*of (?:the )?(?:reps|people|deals|accounts|team|headcount|"
                                  r"sellers|aes|leads|opportunities)\b", after)):
         return None  # "above 80% of target", "deals over $100k", "quota goes up 15%"
-    number *= SCALES.get(unit, 1)
+    return _as_value(rule, number * SCALES.get(unit, 1))
+
+
+def _as_value(rule: OptionRule, number: float) -> float | int:
+    """A knob's number as the option stores it: a percent as a fraction, money as written,
+    anything else a whole number in the option's unit (weeks read as days: `scale`)."""
     if rule.kind == "percent":
         return number / 100
-    return number if rule.kind == "money" else int(number)
+    return number if rule.kind == "money" else int(number * rule.scale)
 
 
 def _slot_match(rule: OptionRule, norm: str) -> tuple[re.Match[str], Any, int] | None:
@@ -205,8 +209,7 @@ def take_options(norm: str, skip: frozenset[int] = frozenset()) -> tuple[str, li
             elif rule.kind == "text":  # a name the tool checks against the data ("Proposal")
                 value = string.capwords(m.group("value"))
             else:
-                number = float(m.group("value"))
-                value = number / 100 if rule.kind == "percent" else int(number * rule.scale)
+                value = _as_value(rule, float(m.group("value")))
             group = "remove" if "remove" in pattern.groupindex and m.group("remove") else 0
             start, end = m.span(group)
             found.append(Found(rule, value, m.group(0), index))
@@ -220,9 +223,7 @@ def take_options(norm: str, skip: frozenset[int] = frozenset()) -> tuple[str, li
                           r"smallest|best|worst)\b", norm):  # "top 5 ... actually 10": which?
         # "30 days no touch... actually make that 60": the number the writer settled on
         f = found[numeric[0]]
-        number = float(fix["value"]) * SCALES.get(fix["unit"] or "", 1)
-        value = number / 100 if f.rule.kind == "percent" else number if \
-            f.rule.kind == "money" else int(number * f.rule.scale)
+        value = _as_value(f.rule, float(fix["value"]) * SCALES.get(fix["unit"] or "", 1))
         found[numeric[0]] = Found(f.rule, value, f"{f.text} ... {fix[0]}", f.index)
         norm = " ".join((norm[:fix.start("value")] + " " + norm[fix.end():]).split())
     for f in found:  # "instead of 30 days": the value a what-if replaces is read with it

@@ -92,19 +92,17 @@ LABEL_WORDS = frozenset({"here", "asking", "speaking", "writing", "again", "from
                          "hello"})
 """Words around a name that is the whole opening line: the writer signing in ("Chloe Becker:",
 "Owen Garcia asking:", "hi, Ravi here")."""
-ROLE_WORDS = frozenset({"rvp", "vp", "avp", "svp", "evp", "gm", "cro", "director", "manager", "mgr",
-                        "head", "lead", "leader", "ae", "aes", "am", "sdr", "bdr", "rep", "seller",
-                        "regional", "area", "sales", "segment", "team", "region", "territory",
-                        "frontline", "front", "line", "first", "second", "the", "of", "for",
-                        "a", "an", "on"})
-"""Words of a role signature beside the value it covers ("EMEA RVP here", "I'm the APAC
-sales director", "Enterprise segment lead here"): the writer runs that team, region or
-segment, which is whose "my" numbers are."""
 ROLES = frozenset({"rvp", "vp", "avp", "svp", "evp", "gm", "cro", "director", "manager", "mgr",
                    "head", "lead", "leader"})
+"""The role words that say the writer runs what they name (not "sales", "team")."""
 CONTRIBUTORS = frozenset({"ae", "aes", "am", "sdr", "bdr", "rep", "seller", "csm", "se"})
 """Roles of one person's own numbers: beside a region they do not make it whose 'my' is."""
-"""The role words that say the writer runs what they name (not "sales", "team")."""
+ROLE_WORDS = ROLES | CONTRIBUTORS | frozenset({
+    "regional", "area", "sales", "segment", "team", "region", "territory", "frontline", "front",
+    "line", "first", "second", "the", "of", "for", "a", "an", "on"})
+"""Words of a role signature beside the value it covers ("EMEA RVP here", "I'm the APAC
+sales director", "Enterprise segment lead here"): the writer runs that team, region or
+segment, which is whose "my" numbers are (a contributor's role stops it: see its use)."""
 REFINEMENT_WORDS = 9
 PERSONAL = re.compile(r"^\W*(?:i(?!\.e\b)|we|you|he|she|they|i'll|we'll|i'm|we're|i've|we've|"
                       r"(?:need|have|want|going|planning|hoping|trying|got) to|gotta|gonna|"
@@ -289,9 +287,7 @@ def _names_metric(text: str) -> bool:
 def _metric(text: str) -> bool:
     """Whether the text names a metric (a ranking word alone, "rank them", or a weak word
     such as "deals" does not)."""
-    words = normalize(text).split()
-    return any(not set(words[s:e]) <= RANK_WORDS and phrase_text(words[s:e]) not in WEAK_PHRASES
-               for s, e, _ in lexicon().find(words, {"metric"}))
+    return bool(_tools_named(text))
 
 
 def _knob_tools(text: str) -> set[str]:
@@ -300,7 +296,8 @@ def _knob_tools(text: str) -> set[str]:
 
 
 def _tools_named(text: str) -> set[str]:
-    """The tools the metric phrases of a text name."""
+    """The tools the metric phrases of a text name (not a ranking word alone nor a weak
+    word)."""
     words = normalize(text).split()
     return {x.value for s, e, _ in lexicon().find(words, {"metric"})
             if not set(words[s:e]) <= RANK_WORDS and phrase_text(words[s:e]) not in WEAK_PHRASES

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from tools.base import (
-    MAX_DATE,
-    MIN_DATE,
-    MetricParams,
-    MetricResult,
-    PeriodParam,
-    ToolContext,
-    ToolInputError,
-)
+from tools.base import MetricParams, MetricResult, ToolContext, ToolInputError
 from tools.metrics.core.engine import run_metric
 from tools.metrics.core.spec import MetricSpec
 from tools.query import Measure, filtered
@@ -74,6 +66,8 @@ def count_spec(kind: str) -> MetricSpec:
         count_measure="deals",
         population=population,
         period_column=column,
+        default_period="quarter" if base == "open" else "ytd",  # compared, or in a trend: the
+        # open deals closing in this quarter (otherwise every open deal: opportunity_count)
         stock=base == "open",
     )
 
@@ -85,11 +79,7 @@ def opportunity_count(ctx: ToolContext, params: MetricParams) -> MetricResult:
     """
     kind = params.measure or "open"
     spec = count_spec(kind)
-    if kind.startswith("open") and params.period is None and not params.time_grain:
-        if params.compare:  # a balance compared: this quarter's window, as open pipeline's
-            q = ctx.settings.calendar.bucket(ctx.as_of, "quarter")
-            params = params.model_copy(update={"period": PeriodParam(
-                start=max(q.start, MIN_DATE), end=min(q.end, MAX_DATE), label=q.label)})
-        else:
-            params = params.model_copy(update={"all_time": True})
+    if kind.startswith("open") and params.period is None and not params.time_grain and \
+            not params.compare:  # compared: a balance, over the spec's default quarter
+        params = params.model_copy(update={"all_time": True})
     return run_metric(ctx, spec, params.model_copy(update={"measure": kind}))
