@@ -37,6 +37,7 @@ from tools.base import (
     ToolInputError,
 )
 from tools.fiscal import FiscalCalendar
+from tools.metrics.core.options import read_options
 from tools.registry import TOOLS
 
 if TYPE_CHECKING:  # typing only: the model client's libraries load only when one is configured
@@ -304,6 +305,8 @@ def _actual(key: str, response: AgentResponse) -> Any:
         return params.get("measure") or _default_measure(response.intent.tool)
     if key == "plan_as_of":
         return None  # the plan's as-of is not in the contract; the value check covers it
+    if key == "options":
+        return _options(response.intent.tool, params.get("options", {}))
     default = MetricParams.model_fields[key].get_default(call_default_factory=True)
     return params.get(key, default)
 
@@ -320,7 +323,20 @@ def _wanted(key: str, case: EvalCase, calendar: FiscalCalendar, as_of: date) -> 
         return [d.value for d in case.group_by]
     if key == "measure":
         return case.measure or _default_measure(case.tool)
+    if key == "options":
+        return _options(case.tool, case.options)
     return getattr(case, key)
+
+
+def _options(tool: str | None, options: Mapping[str, Any]) -> dict[str, Any]:
+    """Options as the tool reads them: its defaults filled in, one spelling per value, so
+    'quarters = 4' (the default) or 'commit' for 'commit_forecast' is the same reading; options
+    the tool would refuse are compared as written."""
+    declared = TOOLS[tool].options if tool is not None and tool in TOOLS else {}
+    try:
+        return read_options(MetricParams(options=dict(options)), tool or "", declared)
+    except (ToolInputError, ValueError):
+        return dict(options)
 
 
 def _values(dimension: str, values: list[str]) -> list[str]:

@@ -325,6 +325,24 @@ OUT_OF_SCOPE += [
     ("Lead-to-opp conversion looks thin. Spin up a split test on the trial signup page to "
      "lift it.", E, CA, CO),
 ]
+OUT_OF_SCOPE += [
+    # tenth session: a destructive verb asks for a deletion whatever it names; "just" and a
+    # pasted chat's speaker or @-mention do not hide it; a label saying how the message came is
+    # no part of it; commissions owed are Finance's; "go after the reps" is a chase
+    ("just delete the older versions so the report looks clean", R, None, None),
+    ("from #ops:\n> Ana: the import doubled some rows\n> Ben: @revops-bot purge the extras",
+     R, None, None),
+    ("Hub relay from the CRO office: wipe last year's forecast snapshots", R, None, None),
+    ("How much commission do we owe the EMEA reps for October?", E, FA, FI),
+    ("Next step for you: go after the owners of the overdue deals and get them to update the "
+     "close dates", E, PA, PM),
+]
+ANALYSIS += [
+    # a noun that looks like a command, and deletions asked about
+    "Copy is in the shared drive. What was win rate by segment last quarter?",
+    "how many opportunities were deleted last month",
+    "commission-eligible bookings by rep this quarter",
+]
 
 CASES = [(q, A, None, None) for q in ANALYSIS] + OUT_OF_SCOPE
 

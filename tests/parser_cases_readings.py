@@ -1096,3 +1096,29 @@ CASES += [
     ("stage by stage conversion so far this fiscal year, for the process slide",
      "stage_conversion", {"group_by": ["stage"], "period": YTD}),
 ]
+CASES += [
+    # tenth session: a what-if no tool applies asks (its own threshold is read); the unit a
+    # question asks about ("which competitors") is never dropped; how often deals are won,
+    # said in words, is the win rate; "from A to B" with a change word compares B with A
+    ("pipeline coverage next quarter assuming quota rises 20%", CLARIFY, {}),
+    ("with three extra AEs what would our capacity be next quarter", CLARIFY, {}),
+    ("stale deal count if stale meant 50 days", "stale_deals", {"knobs": {"stale_days": 50}}),
+    ("which vendors do we lose the most deals to", CLARIFY, {}),
+    ("top 3 reasons deals slipped last quarter", CLARIFY, {}),
+    ("our ten biggest wins this year", "bookings", {"group_by": ["opportunity"], "top": 10}),
+    ("what fraction of our deals do we end up winning in EMEA", "win_rate",
+     {"filters": {"region": ["EMEA"]}}),
+    ("which segment wins at the highest rate", "win_rate", {"group_by": ["segment"]}),
+    ("what share of bookings came from renewals", "bookings", {}),
+    ("how did bookings move from August to September", "bookings",
+     {"period": ("2026-09-01", "2026-09-30"), "compare": "previous_period"}),
+    ("bookings from August to September", "bookings", {"period": ("2026-08-01", "2026-09-30")}),
+    ("win rate by industry and deal type last quarter", "win_rate",
+     {"group_by": ["industry", "deal_type"], "period": Q3_27}),
+    ("who were our five largest accounts by bookings last fiscal year", "bookings",
+     {"group_by": ["account"], "top": 5, "period": FY26}),
+    ("Hub relay from the VP office: open pipeline by stage for this quarter", "open_pipeline",
+     {"group_by": ["stage"], "period": Q4_27}),
+    ("Scheduler job WK-12 (weekly): bookings by region last quarter", "bookings",
+     {"group_by": ["region"], "period": Q3_27}),
+]

@@ -81,6 +81,29 @@ def test_a_reply_naming_an_option_completes_the_question(wh, turn):
     assert p["period"]["label"] == "FY2027 YTD"  # "this year": the fiscal year to date
 
 
+def test_a_what_if_no_tool_applies_is_asked_back_and_the_reply_drops_it(turn):
+    """'if quota goes up 15%' is a hypothesis no tool takes: answering capacity as it stands
+    would answer another question, so it asks; picking the option answers without it."""
+    asked = turn("what's our quota capacity next quarter, if quota goes up 15%?")
+    assert asked.status == "needs_clarification", asked.answer
+    assert "if quota goes up 15%" in asked.clarification.question
+    assert "expected attainment" in asked.clarification.question  # what it does take
+    p = params(turn(asked.clarification.options[0]))
+    assert p["period"]["label"] == "FY2028 Q1" and "options" not in p
+    for n, question in enumerate(("if we hire two more reps, what can we close next quarter?",
+                                  "win rate last quarter if we leave out the 3 biggest losses")):
+        assert turn(question, thread=f"w{n}").status == "needs_clarification", question
+    applied = params(turn("stale share if the cut-off were 45 days"))  # its own threshold
+    assert applied["options"] == {"stale_days": 45}
+
+
+def test_it_in_the_request_is_the_name_the_sentence_before_gives(wh, turn):
+    """"We pay a lot for <tool>. Are reps using it?": the adoption of that tool, not of all."""
+    tool = wh.con.execute("select min(tool_name) from tool_licenses").fetchone()[0]
+    p = params(turn(f"We renewed our {tool} contract in March. Are reps actually using it?"))
+    assert [f["values"] for f in p["filters"]] == [[tool]]
+
+
 def test_cli_thread_persists_between_processes(tmp_path_factory, tmp_path):
     demo_warehouse(tmp_path_factory)
     db = tmp_path_factory.getbasetemp() / "area_metrics_demo.duckdb"

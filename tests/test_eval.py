@@ -177,6 +177,25 @@ def test_a_ranked_split_and_the_leaderboard_by_its_measure_are_the_same_reading(
     assert any("2026-05-01" in k for k in outcomes)
 
 
+def test_options_are_compared_as_the_tool_reads_them(wh):
+    """An option written at its default, or in another spelling of the same value, is the same
+    reading; another value is not."""
+    question = "how accurate were our commit calls over the last four quarters"
+    cases = [
+        _case(question, tool="forecast_accuracy", options={"forecast": "commit_forecast"}),
+        _case(question, tool="forecast_accuracy",
+              options={"forecast": "commit", "quarters": 4, "lead_days": 14}),
+        _case(question, tool="forecast_accuracy", options={"forecast": "commit", "quarters": 6}),
+        _case(question, tool="forecast_accuracy", options={"forecast": "best_case"}),
+    ]
+    report = evaluate(QuestionSet(name="options", as_of=AS_OF, case=cases), wh,
+                      answerers(wh, "rules"))
+    rules = report.parsers[0]
+    wrong = [o.expected for o in rules.failures if not o.intent_ok]
+    assert rules.intent_accuracy == pytest.approx(2 / 4, abs=1e-4), wrong
+    assert any("'quarters': 6" in w for w in wrong) and any("best_case" in w for w in wrong)
+
+
 def test_an_unconfigured_parser_is_reported_not_scored(wh):
     qset = QuestionSet(name="one", as_of=AS_OF,
                        case=[_case("win rate last quarter", tool="win_rate",

@@ -118,6 +118,22 @@ def test_a_tool_spec_result_is_the_envelope_with_its_name_unit_and_definition() 
         ("t", "n", "count", "d", None, "NO_DATA")
 
 
+def test_every_tool_refuses_a_knob_it_lacks_and_names_the_ones_the_catalog_declares() -> None:
+    """The catalog's options (Tool.options) are the ones each tool reads: the evaluation
+    compares readings by them and the registry refuses any other before the tool runs."""
+    con = fixture_db("dataset_e")
+    ctx, params = context(con, date(2024, 6, 30)), MetricParams(options={"zz": 1})
+    for name, tool in TOOLS.items():
+        with pytest.raises(ToolInputError, match=f"{name} has no option zz"):
+            run_tool(ctx, name, params)
+        try:  # the tool's own reader, without the registry: the same knobs or none
+            tool.run(ctx, params)
+            assert not tool.options, f"{name} declares options it does not read"
+        except ToolInputError as exc:
+            assert exc.options == sorted(tool.options), name
+    con.close()
+
+
 @pytest.mark.parametrize("name", ["win_rate", "forecast_rollup", "opportunity_count"])
 def test_a_spec_tool_asks_back_a_knob_it_lacks(name: str) -> None:
     """The engine's tools read options through the one reader too: none is silently ignored."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -349,3 +349,6 @@ class Tool:
     lower_is_better: frozenset[str] = frozenset()
     """Measures whose smaller values are the better ones (days, errors, slips, risk): the
     worst rep, flow or stage by one of them is the one with the largest value."""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """The knobs it reads from params.options (name -> core/options.Option): declared here too
+    so a reading's options can be compared as the tool reads them (defaults filled in)."""

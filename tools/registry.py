@@ -30,6 +30,7 @@ from tools.metrics import (
     scorecard,
     technology,
 )
+from tools.metrics.core.options import read_options
 from tools.needs import unmet
 from tools.units import declare_units
 from tools.values import check_filter_values
@@ -68,6 +69,7 @@ def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
     if outside:  # what the tool's schema says (and why); its SQL has no such column
         raise FilterUnsupported.outside(name, outside, tool.group_by, tool.group_by_why)
     check_filter_values(ctx, params, tool.group_by)  # a value the data lacks matches nothing
+    read_options(params, name, tool.options)  # a knob it lacks is asked back, never ignored
     if ctx.cache is None:
         return _run_scoped(ctx, tool, params)
     key = ctx.cache.key(name, params, ctx.as_of, ctx.scope, ctx.facts)

@@ -51,12 +51,14 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         except ValidationError as exc:  # e.g. "top 1001", a year like 1850 or 9999
             return out_of_range(exc)
 
+    picked = _picked(state.pending_clarification, question) if state.pending_question else None
     outcome = parse(question)
     if isinstance(outcome, Plan) and state.requester is None and state.previous_plan is None:
         # "my pipe" from someone unknown: whose? (a requester's identity or row scope says)
         outcome = unnamed_writer(question, outcome) or outcome
-    if isinstance(outcome, Clarification) and state.pending_question:
-        # the reply settles what we asked about: the completed question answers as read
+    if state.pending_question and (isinstance(outcome, Clarification) or picked):
+        # the reply settles what we asked about: the completed question answers as read (an
+        # option picked is never read alone: "win rate" would drop the question's period)
         completed = parse(_completed(state.pending_question, state.pending_clarification,
                                      question), sure=False)
         if isinstance(completed, Plan):
@@ -93,15 +95,24 @@ def out_of_range(exc: ValidationError) -> Clarification:
     return Clarification(question=f"I can't answer that as asked: {validation_text(exc)}.")
 
 
+def _picked(asked: Clarification | None, reply: str) -> str | None:
+    """The option the reply names, as its label ("win rate (my reading)": "win rate")."""
+    said = reply.strip(" .!?").lower()
+    for option in asked.options if asked is not None and said else ():
+        label = option.rsplit(" (", 1)[0]
+        if said in (option.lower(), label.lower()):
+            return label
+    return None
+
+
 def _completed(pending: str, asked: Clarification | None, reply: str) -> str:
     """Complete the question we asked back about with the reply: an option named in the reply
     replaces the ambiguous words; any other reply is read as words added to the question."""
     if asked is not None and asked.term:
-        said = reply.strip(" .!?").lower()
-        for option in asked.options:
-            label = option.rsplit(" (", 1)[0]
-            if said and (said == option.lower() or said == label.lower()):
-                pattern = re.compile(rf"\b{re.escape(asked.term)}\b", re.IGNORECASE)
-                if pattern.search(pending):
-                    return pattern.sub(label, pending, count=1)
+        label = _picked(asked, reply)
+        if label is not None:
+            # (not \b: a term may end in '%' or '$', where \b finds no boundary)
+            pattern = re.compile(rf"(?<!\w){re.escape(asked.term)}(?!\w)", re.IGNORECASE)
+            if pattern.search(pending):
+                return pattern.sub(label, pending, count=1)
     return f"{pending} {reply}"

@@ -22,7 +22,7 @@ from agent.parser.lexicon import (
     STOPWORDS,
     lexicon,
 )
-from agent.parser.normalize import normalize, word_set
+from agent.parser.normalize import SMALL_NUMBERS, normalize, word_set
 from agent.parser.options import option_rules
 from agent.parser.periods import MONTHS, NUMBERS, ORDINALS, PERIOD_WORDS
 from agent.parser.reading import Reading, masked
@@ -45,6 +45,18 @@ MOTION = frozenset({"slipped", "slip", "slips", "pushed", "push", "moved", "move
                     "gone", "rolled", "ran", "run", "got", "get", "slid", "slide", "carried"})
 """Verbs of motion: "past" after them is a preposition ("slipped past the quarter end")."""
 SIZE_WORDS = frozenset({"big", "large", "huge", "high", "wide"})
+HYPOTHESIS = frozenset({"if", "suppose", "supposing", "assuming", "assume", "imagine",
+                        "hypothetically", "scenario"})
+ADDING = frozenset({"with", "add", "adding", "added", "hire", "hiring", "hired", "lose",
+                    "losing", "cut", "cutting"})
+EXTRA = frozenset({"more", "extra", "additional", "fewer", "less", "new"})
+QUESTION_WORDS = frozenset({"what", "how", "which", "who", "where", "when", "why", "is", "are",
+                            "do", "does", "can", "could", "would", "will", "should"})
+ASKING = frozenset({"which", "what", "top", "bottom", "main", "biggest", "leading", "common",
+                    "commonest", "frequent"})
+"""Words before the unit a question asks about ("which competitors", "the top 3 reasons")."""
+WHAT_IF_REACH = 6
+"""How many words after 'if' ('suppose', ...) a number still belongs to the hypothesis."""
 """Size words ("how big is the gap"): they ask for the size of what is named, so another
 reading need not explain them (agent/parser/parse.py _coverage)."""
 STRONG = 1.0
@@ -82,6 +94,8 @@ class Understanding:
     """Content words neither the plan nor the filler vocabulary explains, in question order."""
     corrections: list[tuple[str, str]] = field(default_factory=list)
     """Domain words the reading rests on that were corrected from another spelling."""
+    hypothesis: str = ""
+    """A what-if the reading did not apply ("if quota goes up 15%"), as written."""
 
     @property
     def sure(self) -> bool:
@@ -90,7 +104,9 @@ class Understanding:
     def describe(self) -> str:
         """What was not understood, for the clarification text and the response notes."""
         parts = []
-        if self.leftovers:
+        if self.hypothesis:
+            parts.append(f"I cannot apply the what-if '{self.hypothesis}'")
+        if self.leftovers and not self.hypothesis:
             parts.append("I did not understand " + ", ".join(f"'{w}'" for w in self.leftovers))
         if self.corrections:
             parts.append("I read " + ", ".join(f"'{a}' as '{b}'" for a, b in self.corrections))
@@ -121,7 +137,21 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     if any(f.exclude for f in params.filters):
         known |= EXCLUSION_WORDS  # "with renewal deals stripped out": the exclusion's words
     left, cued, at = [], set(), []
+    asked = _asked_units(words, explained)
+    counted = {len(f.values) for f in params.filters}  # "the two new hires X and Y"
+    what_if = tool is not None and any(tool in k.rule.names for k in reading.knobs)
+    unapplied = [] if what_if else [i for i in _unapplied(words, explained)
+                                    if _count(words[i]) not in counted]
+    # (a threshold of the tool's own read: its numbers, old and new, belong to that what-if)
     for i, w in enumerate(words):
+        if i in unapplied:
+            continue
+        if i in asked and w not in own and not inflected(w, own):  # "which competitors":
+            # the answer would not be about them ("our biggest wins" are the won deals)
+            left.append(w)
+            at.append(i)
+            cued.add(w)
+            continue
         if i in explained or _harmless(w, known) or (
                 w in CLAUSE_WORDS and words[i + 1:i + 2] and words[i + 1] in SUBJECTS | ALL):
             continue  # "before I send the forecast", "before anything else": no period
@@ -152,7 +182,6 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     if any(i + 1 in at and i + 2 in explained for i in at):
         plain = []  # "jake millers pipeline": two words nothing explains right before what
         # the reading measures name whose it is (a rep, an account), never dropped
-    what_if = tool is not None and any(tool in k.rule.names for k in reading.knobs)
     if what_if:  # "if it were 20% instead, would Q3 have passed?": the threshold read is the
         # tool's own, so the question is about that tool; the English words around the
         # hypothesis ('passed', 'deliver', 'only trust') are ignored even where they resemble
@@ -172,11 +201,61 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         # and say so (not shorthand such as 'nxt' or 'rgn', which may be the period or split)
         reading.notes.extend(f"ignored '{w}'" for w in left)
         left = []
-    found = Understanding(leftovers=left)
+    found = Understanding(leftovers=[words[i] for i in unapplied] + left)
+    if unapplied:
+        first, last = unapplied[0], unapplied[-1]
+        markers = [j for j in range(max(0, first - WHAT_IF_REACH), first)
+                   if words[j] in HYPOTHESIS] or [first - 1]
+        end = last + 1  # and what the number counts: "two more reps", "the 3 biggest losses"
+        while end < min(len(words), last + 3) and reading.words[end] not in QUESTION_WORDS \
+                and not reading.words[end].startswith("@"):
+            end += 1
+        found.hypothesis = " ".join(w for w in reading.words[markers[-1]:end] if w[0] != "@")
     found.corrections = [(a, b) for a, b in reading.corrections
                          if b in lex.words and (not _typo(a, b) or a in reading.named)
                          and not inflected(a, frozenset({b}))]  # "requesting": "request"
     return found
+
+
+def _unapplied(words: list[str], explained: set[int]) -> list[int]:
+    """Positions of the numbers of a what-if no part of the reading took ("if quota goes up
+    15%", "with two more reps", "suppose we hire 3"): never harmless context, since the answer
+    would be to the question without its hypothesis. A number a tool's own threshold took
+    ("if the cut-off were 45 days") is explained and not listed."""
+    out = []
+    for i, w in enumerate(words):
+        if i in explained or not (NUMBER.match(w) or w in SMALL_NUMBERS and w != "one"):
+            continue
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if any(words[j] in HYPOTHESIS for j in range(max(0, i - WHAT_IF_REACH), i)) or (
+                after in EXTRA and i > 0 and words[i - 1] in ADDING):
+            out.append(i)
+    return out
+
+
+def _asked_units(words: list[str], explained: set[int]) -> set[int]:
+    """Positions of the plural nouns a question asks about ("which competitors", "the top 3
+    reasons we lost") that no part of the reading explains: an answer about anything else
+    answers another question, so they are never ignored as filler. Generic nouns ("which
+    numbers", "top things") and periods ("which months") are not units."""
+    generic = word_set(_fillers_toml()["fillers"]["request"]) | PERIODISH
+    out = set()
+    for i, w in enumerate(words[:-1]):
+        if w not in ASKING:
+            continue
+        j = i + 1
+        while j < len(words) - 1 and (NUMBER.match(words[j]) or words[j] in SMALL_NUMBERS):
+            j += 1
+        unit = words[j]
+        if j not in explained and len(unit) > 3 and unit.endswith("s") and \
+                not unit.endswith("ss") and unit not in STOPWORDS and unit not in generic:
+            out.add(j)
+    return out
+
+
+def _count(word: str) -> int | None:
+    """The whole number a word writes ("2", "two"), if any."""
+    return SMALL_NUMBERS.get(word) or (int(word) if word.isdigit() else None)
 
 
 IRREGULAR = {"spent": "spend", "won": "win", "lost": "lose", "sold": "sell", "came": "come",
@@ -357,6 +436,8 @@ def unsure(plan: Plan, reading: Reading, found: Understanding) -> Clarification:
     word), the runners-up of the vote, and the reading the rules made, as short phrases; the
     term asked about is the first word not understood, so a picked option replaces it.
     """
+    if found.hypothesis:
+        return _what_if(plan, found)
     words = found.leftovers or [b for _, b in found.corrections]
     term = found.leftovers[0] if found.leftovers else found.corrections[0][0]
     lex = lexicon()
@@ -382,6 +463,19 @@ def unsure(plan: Plan, reading: Reading, found: Understanding) -> Clarification:
                  f"My closest reading is {title}. Which did you mean?",
         options=list(dict.fromkeys(options)), term=term,
         not_understood=found.leftovers + [a for a, _ in found.corrections])
+
+
+def _what_if(plan: Plan, found: Understanding) -> Clarification:
+    """Ask back about a what-if no tool applies: the reading as it stands is the one option, and
+    the settings the tool does take are named, so the user can rephrase with one of them."""
+    tool = TOOLS[plan.tool]
+    takes = ", ".join(n.replace("_", " ") for n in tool.options)
+    can = f"{tool.title} takes only its own settings ({takes})" if takes else \
+        f"{tool.title} answers from the data as it is"
+    label = f"{tool_label(plan.tool)} as it stands"
+    return Clarification(
+        question=f"{found.describe()}: {can}. Shall I answer {label}, without the what-if?",
+        options=[label], term=found.hypothesis, not_understood=found.leftovers)
 
 
 @cache

@@ -108,9 +108,13 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                            if x.kind == "metric"} and
               not set(words[start:end]) & knobbed}  # "using the commit forecast by
     # region": the forecast scored is a knob of the tool, the split is the answer's
+    listed_end = -1  # where the last split named ends: "by lead source and segment" lists two
     for pos, dim, text in reading.dims:
         if words[pos - 1:pos] == ["by"] and pos - 1 in method:
             continue  # "based on win rates by stage, where do we land": the method's split
+        if text == "who" and words[pos + 1:pos + 2] in (["are"], ["were"]) and any(
+                d != dim and _plural(t) and pos < p <= pos + 6 for p, d, t in reading.dims):
+            continue  # "who are our 10 biggest customers": the customers, not people
         owner = next((e for e in reading.entities if e.end == pos), None)
         # "list the deals owned by Ravi Wang's reps": the cue before a name governs the name
         owned = words[max(0, pos - 2):pos] in (["owned", "by"], ["held", "by"],
@@ -128,6 +132,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         plural = _plural(text) and not which_one  # the reps asked about, not a split
         after = words[pos + len(text.split()):pos + len(text.split()) + 1]
         cued = bool(before & GROUP_CUES) or bool(before & RANK_WORDS) or (
+            listed_end >= 0 and 0 < pos - listed_end <= 2 and
+            set(words[listed_end:pos]) <= LIST_JOINS) or (
             plural and EACH_OF.search(norm) is not None) or (
             text in SPLIT_ADJECTIVES) or (
             top is not None and plural) or (  # "top 5 Financial Services accounts by bookings"
@@ -153,6 +159,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         if plural and not cued and COUNTED.search(" ".join(words[max(0, pos - 6):pos + 1])):
             continue  # "how many of our reps", "how many calls did the reps make": no split
         if cued or plural or tool == "leaderboard" or text == "who" or direction:
+            if cued:
+                listed_end = pos + len(text.split())
             if dim.value not in group:
                 group.append(dim.value)
                 singular = singular or not plural

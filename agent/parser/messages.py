@@ -25,6 +25,7 @@ names are the escalation targets' ids in words."""
 
 ROLES: dict[str, tuple[str, ...]] = {
     "subject": ("question", "request", "ask", "query", "task", "text", "prompt", "description",
+                "title", "details", "body", "summary", "topic",
                 "metric", "metrics", "measure", "measures", "kpi", "kpis", "what", "report",
                 "need", "needs", "want", "action", "goal", "objective", "instruction"),
     "period": ("period", "periods", "timeframe", "time frame", "time period", "window",
@@ -33,7 +34,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     "as_of": ("as of", "as at", "snapshot", "snapshot date", "on date"),
     "split": ("split", "split by", "breakdown", "break down", "breakdown by", "group by",
               "groupby", "grouping", "group", "by", "per", "dimension", "dimensions", "slice",
-              "slice by", "segment by", "granularity", "grain", "interval"),
+              "slice by", "segment by", "granularity", "grain", "interval", "level"),
     "filter": ("filter", "filters", "scope", "where", "only", "population", "subset",
                "restrict to", "limit to", "include", "for"),
     "exclude": ("exclude", "excluding", "except", "without"),
@@ -45,7 +46,9 @@ ROLES: dict[str, tuple[str, ...]] = {
                 "versus", "baseline", "against", "benchmark"),
     "envelope": ("from", "sender", "requester", "requested by", "to", "recipient", "reply to",
                  "id", "task id", "request id", "priority", "due", "deadline", "channel",
-                 "agent", "from agent", "source agent", "sender agent"),
+                 "agent", "from agent", "source agent", "sender agent", "format",
+                 "output format", "consumer", "cadence", "schedule", "assignee",
+                 "delivery", "deliver to", "recipients"),
     "context": ("notes", "note", "context", "purpose", "reason", "comment", "comments",
                 "background", "audience", "why", "use", "used for", "for use in"),
 }
@@ -67,7 +70,8 @@ VERBS = (r"(?:requests?|asks?(?:\s+for)?|needs?|wants?|would\s+like|is\s+asking\
          r"is\s+requesting|has\s+asked\s+for|sent|sends)")
 """What a sender does in front of the request: "Finance agent needs ..."."""
 ID = r"(?:#\s*|no\.?\s*|number\s+|id\s+)?[\w-]*\d[\w-]*"
-TASK = (rf"(?:task|request|req|job|query|question|action\s+item|work\s+item|msg|message)\s+{ID}"
+TASK = (rf"(?:task|request|req|job|query|question|action\s+item|work\s+item|msg|message|"
+        rf"dispatch)\s+{ID}"
         r"\s*(?:[:\u2013\u2014-]\s*|\s+(?=\{))")
 """A task number is the message's label: "Task 4411:", "Hub request #12 -" (not "ticket 4521",
 which is a support case the scope policy reads)."""
@@ -77,6 +81,25 @@ BRACKET = re.compile(r"^\s*\[[^\]\n]{1,60}\]\s*")
 KEY_VALUE = re.compile(r"^\s*(?:[-*\u2022\u00b7]\s*|\d{1,2}[.)]\s+)?"
                        r"([A-Za-z][\w /&-]{0,28}?)\s*[:=]\s*(\S.*?)\s*$")
 BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7]|\d{1,2}[.)])\s+")
+RELAY = re.compile(
+    r"^\s*(?=\w)[^:?!.{}\"\n]*?\b(?:via|relay(?:ed|ing|s)?|forward(?:ed|ing|s)?|fwd|fw|from|"
+    r"scheduler|scheduled|job|cron|monitor|dispatch|bot|hub|agent|pasting|pasted)\b"
+    r"[^:?!.{}\"\n]*?:\s+(?=\S)", re.I)
+"""A label saying how the message reached us ("Finance BP via the hub:", "Hub relay from the
+CRO office:", "Scheduler job RO-114 (monthly):", "quick one from the floor:"): who relays or
+schedules it, never what is asked (a label naming the asker's own team is lost with it, so
+"my team" after it is asked about, never guessed)."""
+SCHEDULED = re.compile(r"\b(?:scheduled|scheduler|recurring|cron|job|dispatch|automated|"
+                       r"automation)\b", re.I)
+"""The opening line of a scheduled or dispatched task names the job, not what it asks."""
+RELAY_WORDS = 10
+"""The longest relay label, in words: a longer opening up to a colon is the request."""
+SPEAKER = re.compile(r"^([ \t]*>[ \t]*)[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?:[ \t]+", re.M)
+"""A speaker in a pasted chat ("> Lucia: ..."): who said the line, not part of it."""
+MENTION = re.compile(r"(?<![\w@])@[A-Za-z][\w-]*[ \t]*")
+"""An @-mention ("@revops-bot just ..."): whom the line addresses."""
+HEADER = re.compile(r"^[ \t>]*(?:from|to|cc|bcc|sent|date)\s*:[^\n]*(?:\n|$)", re.I | re.M)
+"""A forwarded e-mail's header line ("> From: CFO office"): who wrote it, not what it asks."""
 
 
 def _name(words: str) -> str:
@@ -102,7 +125,7 @@ def sender_pattern() -> str:
 @cache
 def _labels() -> list[re.Pattern[str]]:
     s = sender_pattern()
-    dash = r"\s*(?:[:,\u2013\u2014]|\s-)\s*"
+    dash = r"\s*(?:[:,\u2013\u2014]|\s-|\n)\s*"
     return [
         BRACKET, re.compile(rf"^\s*(?:{s}\s+)?{TASK}", re.I),
         re.compile(rf"^\s*from\s*(?::\s*)?{s}{dash}", re.I),  # "From Finance agent:"
@@ -125,7 +148,12 @@ def strip_senders(text: str) -> str:
             m = label.match(text)
             if m and m.end() > 0 and text[m.end():].strip():
                 text, changed = text[m.end():], True
-    return text
+        m = RELAY.match(text)
+        if m and len(m[0].split()) <= RELAY_WORDS and text[m.end():].strip():
+            text, changed = text[m.end():], True
+    text = MENTION.sub("", SPEAKER.sub(r"\1", text))
+    return HEADER.sub("", text) if HEADER.search(text) and HEADER.sub("", text).strip() \
+        else text
 
 
 def _value(value: object) -> str:
@@ -266,6 +294,8 @@ def _lines(text: str) -> str | None:
         else:
             head.append(line.strip())
     opening = " ".join(head).rstrip(": ").strip()
+    if SCHEDULED.search(opening):  # "SCHEDULED REPORT weekly_pipe_stage": the job's name
+        opening = ""
     return _assemble([opening, *body], notes)
 
 

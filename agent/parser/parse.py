@@ -329,7 +329,9 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
                 # asked once per question, not again for each alternative reading
                 scope = context_scope(question, request, index) if prefer is None else None
                 if scope and "overall" not in normalize(request).split() \
-                        and scope[0] not in {f.dimension for f in outcome.params.filters}:
+                        and scope[0] not in {f.dimension for f in outcome.params.filters} \
+                        and scope[0] not in outcome.params.group_by:  # "I'm the EMEA
+                    # director. ... by region": every region, the writer's among them
                     return _for_them(request, scope, as_of, calendar, index, previous, memo)
                 outcome.notes.append(f"read the request '{request}'; the rest as context")
             return outcome, reading
@@ -714,6 +716,9 @@ MAGNITUDE = re.compile(r"\b(?:highest|lowest|most|least|biggest|largest|smallest
                        r"sortdesc)\b")
 """Rank words that say which end of the values is meant, whatever is better."""
 """Tools measuring a duration: ranked fastest first, their smallest values come first."""
+NOT_CHANGE_UP = re.compile(r"\b(?:up to speed|ramp(?:s|ing|ed)? up|signs? up|signed up|set up|"
+                           r"follow(?:ing)? up|catch up|up to date|end up|ended up)\b")
+"""'Up' that is no change ("fully up to speed", "past their ramp-up")."""
 IMPROVED = re.compile(r"\b(?:improv\w*|grow\w*|grew|chang\w*|increas\w*|decreas\w*|declin\w*|"
                       r"drop\w*|better|worse|up|down)\b")
 """Words asking how a metric changed."""
@@ -721,9 +726,11 @@ DURATION_OF = {"opportunity_count": "sales_cycle", "bookings": "sales_cycle",
                "win_rate": "sales_cycle", "avg_deal_size": "sales_cycle",
                "open_pipeline": "sales_cycle", "pipeline_movement": "sales_cycle",
                "leaderboard": "sales_cycle", "stage_conversion": "time_in_stage",
-               "bottleneck": "time_in_stage", "lead_conversion": "speed_to_lead"}
+               "bottleneck": "time_in_stage", "lead_conversion": "speed_to_lead",
+               "duplicate_records": "speed_to_lead"}
 """The duration measure of what a question names: deals -> days to close, stages -> days in
-stage, leads -> minutes to first touch (tools that are durations already are kept)."""
+stage, leads -> minutes to first touch (tools that are durations already are kept; the lead
+counts of the duplicate check are the leads too)."""
 RATE = re.compile(r"\b(?:rate|rates|ratio|percentage|percent|share|fraction|proportion|odds|"
                   r"likelihood|chance|"
                   r"how often)\b|\b(?:what|which) %|% of\b")
@@ -745,10 +752,42 @@ COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|b
 """Two values of one dimension named with one of these are compared side by side."""
 
 
-SIZE = re.compile(r"\bhow (?:big|large|sizable|hefty) (?:\w+ ){0,5}?(?:deals?|wins|contracts|"
-                  r"opportunities|opps)\b")
+SIZE = re.compile(r"\bhow (?:big|large|sizable|hefty) (?:\w+ ){0,5}?(?:deals?|wins?|contracts?|"
+                  r"opportunit(?:y|ies)|opps?)\b|\b(?:average|avg|mean|typical) (?:size|value|"
+                  r"amount|worth) of (?:an? |the |our |each )?(?:\w+ )?(?:won |closed )?"
+                  r"(?:deal|win|contract|sale)s?\b")
 SIZE_OF = frozenset({"bookings", "opportunity_count", "win_rate", "time_in_stage"})
 """How big the (won) deals are: their average size, whatever else the words voted for."""
+
+
+RATE_WORD = (r"(?<![\w%])(?:rate|ratio|share|percent|percentage|pct|proportion|fraction|%|odds|"
+             r"chances?|likel(?:y|ihood)|how often|more often|less often)(?![\w%])")
+WIN_SHARE = re.compile(
+    rf"{RATE_WORD}(?: \w+){{0,7}}? (?:win|wins|won|winning)\b|"
+    r"\b(?:rate|ratio|share|percent|percentage|pct|proportion|fraction|better|worse) "
+    r"(?:at |of |in )?(?:closing|close|closes)\b(?! (?:date|dates|amount|value|lost))|"
+    r"\b(?:win|wins|won|winning|close|closes|closing) (?:at )?(?:a |the )?(?:higher|lower|better|"
+    r"worse|best|worst|highest|lowest)\b(?! (?:amount|value|dollars|revenue|number|count))|"
+    r"\b(?:win|wins|close|closes) (?:the )?(?:most|more|less|least) often\b")
+"""How often deals are won, said in words ("the share we win", "closes at a higher rate", "most
+likely to win", "better at closing"): the win rate of what is named, unless an amount is what
+the rate is of ("what share of bookings ...")."""
+AMOUNT_WORDS = frozenset({"bookings", "revenue", "pipeline", "pipe", "dollars", "dollar", "$",
+                          "amount", "value", "money", "quota", "target", "arr"})
+WIN_SHARE_OF = frozenset({"bookings", "opportunity_count", "stage_conversion"})
+"""Tools whose words ("win", "closing", "deals") a win rate said in words also uses."""
+
+
+def _win_share_tool(tool: str | None, reading: Reading, norm: str) -> str | None:
+    """The win rate, when the words ask how often deals are won (WIN_SHARE) and only the
+    generic words of won deals voted otherwise ("most likely" of the forecast included)."""
+    m = WIN_SHARE.search(norm)
+    if m is None or set(m[0].split()) & AMOUNT_WORDS or _stages_named(reading, norm):
+        return tool  # "from each stage, what share closed won": the stage conversion
+    if tool in WIN_SHARE_OF or tool is None or (
+            tool == "forecast_rollup" and set(reading.said.get(tool, [])) <= {"most likely"}):
+        return "win_rate"
+    return tool
 
 
 PIPELINE_MADE = re.compile(r"\b(?:pipeline|pipe)\b")
@@ -821,7 +860,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     _explaining_reading)."""
     tool = prefer or _choose_tool(reading, norm)
     if prefer is None:
-        tool = _duration_tool(tool, reading, norm)
+        tool = _win_share_tool(_duration_tool(tool, reading, norm), reading, norm)
         if tool in SIZE_OF and SIZE.search(norm) and "open" not in norm.split():
             tool = "avg_deal_size"  # "how big were our new business deals on average"
     if tool is None:
@@ -908,7 +947,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
             period.days > 1.5 * UNIT_DAYS[over[1]] and not reading.grain:
         # "week over week for October": a month in weeks, a trend rather than one comparison
         reading.grain, reading.compare = over[1], None
-    if tool == "rep_productivity" and IMPROVED.search(norm):
+    if tool == "rep_productivity" and IMPROVED.search(NOT_CHANGE_UP.sub("", norm)):
         tool = "productivity_improvement"  # how productivity changed: the improvement metric
         params.pop("measure", None)
     if reading.compare is None and period is not None and (up := UP_ON.search(norm)):
@@ -1141,7 +1180,8 @@ def _drop_plain_words_read_as_values(reading: Reading, tool: str) -> None:
 
     allowed = set(TOOLS[tool].group_by)
     plain = fillers() | tool_words(tool)
-    cues = FILTER_CUES | EXCLUDE_CUES
+    cues = FILTER_CUES | EXCLUDE_CUES | {"against", "versus", "vs"}  # "win rate against
+    # Salesforce": a value named as the other side, asked about, never read as a plain word
     lex = lexicon()
     for e in list(reading.entities):
         words = reading.words[e.start:e.end]

@@ -75,6 +75,10 @@ AFTER_NO_COMPARISON = "".join(f"(?<!{w} )(?<!{w} the )" for w in (
     "vs", "versus", "against", "than", "to", "with", "over", "from", "on"))
 """'Bookings this quarter vs the same quarter last year': there the words name the comparison
 (the period asked is the one named before), not a period of their own."""
+CHANGE = re.compile(r"\b(?:go|goes|went|gone|going) (?:up|down)\b|\bup or down\b|\b(?:chang|"
+                    r"improv|grow|grew|increas|decreas|declin|drop|fell|fall|rise|rose|jump|"
+                    r"shift|mov)\w*")
+"""Words asking how a number changed ("did it go up from Q2 to Q3")."""
 AS_AT = re.compile(r"\bas (?:at|it stood (?:on|at)|they stood (?:on|at)|it was on|of close of|"
                    r"(?:it was |they were )?reported (?:on|at|as of))\b")
 """Other ways to say 'as of' a day."""
@@ -167,8 +171,9 @@ class PeriodParser:
                  r"(?:that\s+|which\s+)?"
                  r"(?:has\s+|have\s+)?(?:just\s+)?(?:ended|closed(?!\s+(?:plus|and|won|lost|deals?|"
                  r"business|pipeline|bookings|revenue|amount|commit))|finished|completed|wrapped)|"
-                 r"(?:the\s+)?(?:most\s+recent|latest|just\s+ended|just\s+closed)\s+"
-                 r"(?:completed\s+|complete\s+|full\s+|closed\s+|fiscal\s+)?"
+                 r"(?:the\s+)?(?:most\s+recent|most\s+recently|latest|just\s+ended|just\s+closed)\s+"
+                 r"(?:completed\s+|complete\s+|full\s+|closed\s+|ended\s+|fiscal\s+)?"
+                 r"(?:fiscal\s+)?"
                  r"(week|month|quarter|year)", self._just_ended),
                 (r"(?:the\s+)?(last|past|previous|prior|trailing|next|coming|upcoming|"
                  r"following)\s+" + N + r"\s+(days?|weeks?|months?|quarters?|years?)",
@@ -324,6 +329,12 @@ class PeriodParser:
                         a = self.point(start, year_hint=b.start.year - 1)
                     if a is None or a.start > b.end:
                         continue
+                    if self._change_between(a, b, text):  # "did win rate go up from Q2 to
+                        # Q3": the later one against the one before, not one span of both
+                        found.periods += [b, a]
+                        return self._extract_ranges(" ".join(
+                            words[:i] + ["@period", "versus", "@period"] + words[j + 1 + lb:]),
+                            found)
                     found.periods.append(Period(a.start, b.end, f"{a.label} to {b.label}"))
                     found.is_range_join = True
                     if set(a_words) | set(b_words) <= set(MONTHS):
@@ -334,6 +345,19 @@ class PeriodParser:
                 if first == i:
                     break
         return text
+
+    def _change_between(self, a: Period, b: Period, text: str) -> bool:
+        """Whether "from A to B" asks how something changed between two whole periods of one
+        length, one right after the other, rather than for one span of both."""
+        if not CHANGE.search(text):
+            return False
+        for unit in ("month", "quarter", "year"):
+            one, other = self.cal.bucket(a.start, unit), self.cal.bucket(b.start, unit)
+            if (one.start, one.end) == (a.start, a.end) and \
+                    (other.start, other.end) == (b.start, b.end) and \
+                    self.cal.previous(b, unit).start == a.start:
+                return True
+        return False
 
     # -- handlers ---------------------------------------------------------------------------
 

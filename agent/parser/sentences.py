@@ -179,6 +179,23 @@ PURPOSE = re.compile(r",?\s+so (?:that )?(?:i|we) (?:can|could|may|might|will)\b
 named there are the audience, not a split or a filter."""
 
 
+LEADING_PURPOSE = re.compile(
+    r"^\s*(?:(?:in order )?to \w+|for)\s+(?:our|the|a|an|this|my|their)\s+[^,.:;?!]{1,60}?"
+    r"(?:,\s*|\s+(?=(?:we|i)\s+(?:need|want|would like)\b|please\b|can you\b))", re.I)
+"""'To size our follow-up queue we need ...', 'for our hand-off latency model please return
+...': what the writer will use the answer for, before the request (see _purpose)."""
+
+
+def _purpose(m: re.Match[str], index: EntityIndex) -> str:
+    """Drop a leading purpose unless it names a period, a metric or a value of the data ("for
+    the Q3 review", "for the EMEA team, ...")."""
+    clause = m[0]
+    named = _describe(clause).has_period or any(
+        w in PERIOD_WORDS for w in normalize(clause).split()) or _metric(clause) or \
+        bool(_matched(clause, index).entities)
+    return clause if named else ""
+
+
 def _writer_clause(m: re.Match[str]) -> str:
     """The clause as a sentence of its own, context the request may point back to ("Before
     our call with the EMEA team, I want the deals they ..."), unless it names a period or a
@@ -226,6 +243,8 @@ def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
     if index is not None:
         text = TIMING.sub(lambda m: _meeting(m, index), text)
     stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(_writer_clause, PURPOSE.sub("", text)))
+    if index is not None:
+        stripped = LEADING_PURPOSE.sub(lambda m: _purpose(m, index), stripped, count=1)
     stripped = re.sub(r"(?<=[.!?])\s*[:,;]\s*", " ", stripped)  # "manager. [For the call
     # before the QBR]: what's ...": the sentence that ended stays ended
     return stripped if stripped.strip() else text
@@ -470,12 +489,16 @@ def with_context(request: str, context: list[str], index: EntityIndex,
 
 
 SOMEONE = re.compile(r"\b(?:they|their|he|she|his|him|her|hers|"
+                     r"(?<=use )it|(?<=using )it|(?<=used )it|(?<=adopt )it|(?<=adopted )it|"
+                     r"(?<=adopting )it|(?<=renew )it|(?<=renewed )it|(?<=buy )it|"
+                     r"(?<=bought )it|(?<=sell )it|(?<=sold )it|(?<=of )it(?! all\b)|"
                      r"(?<!is )(?<!are )(?<!was )(?<!were )"
                      r"there(?! (?:is|are|was|were|been|any)\b)|"
                      r"(?:that|this|the same|those|"
                      r"these) (?:account|accounts|customer|customers|team|teams|rep|reps|client|"
                      r"clients|region|segment|product|logo))\b", re.I)
-"""A request that points back at someone or something named before it."""
+"""A request that points back at someone or something named before it ("they", "his", "are
+reps using it": "it" as the object of a verb of use or trade, not "is it", "make it")."""
 NAME_LIKE = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-z]+|[A-Z]{3,})\b")
 
 

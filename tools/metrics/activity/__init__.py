@@ -19,5 +19,6 @@ TOOLS: tuple[Tool, ...] = (
                      "region, territory or activity type. Default period: the fiscal quarter to "
                      "date.",
          run=activity_metrics, measures=tuple(SPEC.measures), default_period="quarter",
+         options=SPEC.options,
          group_by=DIMS, group_by_why=OWNERS),
 )

@@ -208,4 +208,4 @@ def spec_tool(spec: MetricSpec, title: str, description: str, *,
 
     return Tool(name=spec.name, title=title, description=description, run=run,
                 measures=tuple(spec.headline), default_period=spec.default_period,
-                comparable=comparable, lower_is_better=lower_is_better)
+                options=spec.options, comparable=comparable, lower_is_better=lower_is_better)

@@ -4,7 +4,7 @@ so a typo or a bad value becomes a question back, never a silently ignored knob 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,6 +26,8 @@ class Option:
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] = ()
+    normal: Callable[[Any], Any] | None = None
+    """Maps the spellings of one value to one ("commit" and "commit_forecast"), after typing."""
 
 
 def read_options(params: MetricParams, tool: str,
@@ -39,6 +41,8 @@ def read_options(params: MetricParams, tool: str,
     out = {}
     for name, opt in declared.items():
         value = _coerce(name, opt, params.options.get(name, opt.default))
+        if opt.normal is not None and value is not None:
+            value = opt.normal(value)
         if isinstance(value, float) and value != value:  # NaN passes no range
             raise ToolInputError(f"option {name} must be a number")
         if value is not None and ((opt.low is not None and value < opt.low)

@@ -24,7 +24,7 @@ TOOLS: tuple[Tool, ...] = (
                      "min_sample (default 5): fewest historical deals behind a rate before falling "
                      "back to the stage's rate.",
          run=forecast_projection, measures=tuple(projection.SPEC.measures),
-         default_period="quarter"),
+         default_period="quarter", options=projection.SPEC.options),
     Tool(name="forecast_accuracy", title="Forecast accuracy",
          lower_is_better=frozenset({"mape", "wape"}),
          description="How close past quarters' forecasts (as of two weeks in) came to actual "
@@ -32,6 +32,6 @@ TOOLS: tuple[Tool, ...] = (
                      "forecast (weighted, commit, most_likely, best_case; default weighted), "
                      "lead_days (14), close_lag_days (0), quarters (4, when no period is named).",
          run=forecast_accuracy, measures=tuple(accuracy.SPEC.measures), default_period="none",
-         group_by=ACCURACY_GROUPS),
+         group_by=ACCURACY_GROUPS, options=accuracy.SPEC.options),
 )
 """The tools this module contributes to the registry."""

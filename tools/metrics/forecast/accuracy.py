@@ -36,7 +36,8 @@ SPEC = ToolSpec(
     name="forecast_accuracy", definition=DEFINITION,
     measures={m: Headline(c, "ratio") for m, c in (
         ("accuracy", "forecast_accuracy"), ("mape", "mape"), ("wape", "wape"), ("bias", "bias"))},
-    options={"forecast": Option(str, "weighted_forecast"), "lead_days": Option(int, 14, 0, 365),
+    options={"forecast": Option(str, "weighted_forecast", normal=lambda b: b if b.endswith(
+                 "_forecast") else f"{b}_forecast"), "lead_days": Option(int, 14, 0, 365),
              "close_lag_days": Option(int, 0, 0, 365), "quarters": Option(int, 4, 1, 40)})
 
 STATS = """greatest(0, 1 - sum(abs(forecast - actual)) / nullif(sum(actual), 0))
@@ -124,8 +125,7 @@ def forecast_accuracy(ctx: ToolContext, params: MetricParams) -> MetricResult:
     h = SPEC.headline(params)
     headline = h.column
     opts = SPEC.read_options(params)
-    basis = opts["forecast"] if opts["forecast"].endswith("_forecast") else \
-        f"{opts['forecast']}_forecast"
+    basis = opts["forecast"]
     if basis not in BASES:
         raise ToolInputError(f"no forecast basis '{basis}'", options=list(BASES))
     lead, lag = opts["lead_days"], opts["close_lag_days"]

@@ -4,6 +4,7 @@ pipeline; see TOOLS."""
 from __future__ import annotations
 
 from tools.base import Dimension, Tool
+from tools.metrics.funnel import conversion, speed
 from tools.metrics.funnel.campaigns import campaign_sourced, campaign_sourced_value
 from tools.metrics.funnel.conversion import MEASURES, lead_conversion, lead_conversion_value
 from tools.metrics.funnel.speed import LEAD_DIMS, SPEED_MEASURES, speed_to_lead, speed_to_lead_value
@@ -13,11 +14,13 @@ __all__ = ["TOOLS", "campaign_sourced_value", "lead_conversion_value", "speed_to
 TOOLS: tuple[Tool, ...] = (
     Tool(name="lead_conversion", title="Lead conversion",
          description="Share of leads that became opportunities (or MQLs, SQLs) within the window.",
-         run=lead_conversion, measures=MEASURES, default_period="quarter", group_by=LEAD_DIMS),
+         run=lead_conversion, measures=MEASURES, default_period="quarter", group_by=LEAD_DIMS,
+         options=conversion.OPTIONS),
     Tool(name="speed_to_lead", title="Speed to lead",
          lower_is_better=frozenset({"median", "median_responded", "p90", "never"}),
          description="Minutes from a lead's creation to the first human call, e-mail or meeting.",
-         run=speed_to_lead, measures=SPEED_MEASURES, default_period="quarter", group_by=LEAD_DIMS),
+         run=speed_to_lead, measures=SPEED_MEASURES, default_period="quarter", group_by=LEAD_DIMS,
+         options=speed.OPTIONS),
     Tool(name="campaign_sourced", title="Marketing-sourced pipeline",
          description="Pipeline and bookings sourced by marketing, by campaign or lead source, and "
                      "ROI.",

@@ -32,7 +32,7 @@ TOOLS: tuple[Tool, ...] = (
                      "default the company setting): share, count or amount; split by opportunity "
                      "for the list, oldest touch first. A period keeps deals closing in it.",
          run=stale.stale_deals, measures=tuple(stale.SPEC.measures), default_period="none",
-         group_by=stale.STALE_DIMS),
+         group_by=stale.STALE_DIMS, options=stale.SPEC.options),
     Tool(name="slipping_deals", title="Slipping deals",
          lower_is_better=frozenset(slip.SPEC.measures),
          description="Slip rate of the period's pipeline (deals still open after the period end "
@@ -40,15 +40,14 @@ TOOLS: tuple[Tool, ...] = (
                      "pipeline is taken, default the day before the period), close-date pushes and "
                      "the stage regression rate (M27). Split by opportunity for the deal list.",
          run=slip.slipping_deals, measures=tuple(slip.SPEC.measures), default_period="quarter",
-         group_by=flow.FLOW_DIMS),
+         group_by=flow.FLOW_DIMS, options=slip.SPEC.options),
     Tool(name="pipeline_velocity", title="Pipeline velocity",
          description="Revenue the open pipeline produces per day (M24): open deals x win rate x "
                      "average deal size / average sales cycle, the last three over the 4 full "
                      "fiscal quarters before the as-of date (or the period asked for); all inputs "
                      "listed. Option min_stage counts only open deals at or past that stage.",
          run=velocity.pipeline_velocity, measures=tuple(velocity.SPEC.measures),
-         default_period="none",
-         group_by=velocity.VELOCITY_DIMS),
+         default_period="none", group_by=velocity.VELOCITY_DIMS, options=velocity.SPEC.options),
     Tool(name="deal_risk", title="Deal risk",
          lower_is_better=frozenset(risk.SPEC.measures),
          description="Open deals flagged by explainable rules, one point per reason: no activity "
@@ -58,7 +57,7 @@ TOOLS: tuple[Tool, ...] = (
                      "the p75 of won deals. Split by opportunity for the ranked list with reasons; "
                      "a period keeps deals closing in it.",
          run=risk.deal_risk, measures=tuple(risk.SPEC.measures), default_period="none",
-         group_by=risk.STALE_DIMS),
+         group_by=risk.STALE_DIMS, options=risk.SPEC.options),
     Tool(name="bottleneck", title="Process bottleneck",
          lower_is_better=frozenset(neck.SPEC.measures),
          description="The open stage where deals get stuck (M81): per stage the share of deals now "

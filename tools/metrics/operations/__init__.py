@@ -4,6 +4,7 @@ accuracy; see TOOLS."""
 from __future__ import annotations
 
 from tools.base import Tool
+from tools.metrics.operations import efficiency, reconciliation
 from tools.metrics.operations.efficiency import (
     DIMS,
     MEASURES,
@@ -24,11 +25,12 @@ TOOLS: tuple[Tool, ...] = (
          lower_is_better=frozenset({"resolution_time", "backlog"}),
          description="SLA attainment of sales-ops requests, automation share, resolution time and "
                      "backlog.",
-         run=ops_efficiency, measures=MEASURES, default_period="quarter", group_by=DIMS),
+         run=ops_efficiency, measures=MEASURES, default_period="quarter", group_by=DIMS,
+         options=efficiency.OPTIONS),
     Tool(name="revenue_reporting_accuracy", title="Revenue reporting accuracy",
          lower_is_better=frozenset({"discrepancy"}),
          description="CRM bookings reconciled to the finance ledger: key-level accuracy, aggregate "
                      "accuracy, match rate and the list of discrepancies.",
          run=revenue_reporting_accuracy, measures=RECON_MEASURES, default_period="quarter",
-         group_by=RECON_DIMS),
+         group_by=RECON_DIMS, options=reconciliation.OPTIONS),
 )

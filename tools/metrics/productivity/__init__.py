@@ -35,7 +35,8 @@ TOOLS: tuple[Tool, ...] = (
                      "the previous period); success target > 30%. Options: target (0.30), "
                      "base_start and base_end (an explicit baseline of the same length).",
          run=productivity_improvement, measures=tuple(IMPROVEMENT_SPEC.measures),
-         default_period="quarter", group_by=OWNER_GROUPS, group_by_why=PER_REP),
+         default_period="quarter", group_by=OWNER_GROUPS, group_by_why=PER_REP,
+         options=IMPROVEMENT_SPEC.options),
     Tool(name="territory_balance", title="Territory balance",
          description="Accounts, TAM, pipeline, quota, coverage, bookings and attainment per "
                      "territory, with how unevenly coverage and load per rep are spread (CV) and "
@@ -54,6 +55,6 @@ TOOLS: tuple[Tool, ...] = (
                      "expected_attainment (default: median of ramped reps over the last 4 "
                      "quarters), target (default: the sum of the quotas).",
          run=quota_capacity, measures=tuple(CAPACITY_SPEC.measures), default_period="quarter",
-         group_by=OWNER_GROUPS, group_by_why=PER_REP),
+         group_by=OWNER_GROUPS, group_by_why=PER_REP, options=CAPACITY_SPEC.options),
 )
 """The tools this module contributes to the registry."""

@@ -12,5 +12,6 @@ TOOLS: tuple[Tool, ...] = (
                      "sales productivity improvement > 30%, revenue reporting accuracy > 95%, "
                      "technology adoption > 85%) with pass/fail, a four-quarter trend and the "
                      "drivers of each miss; option comparator '>' (default) or '>='.",
-         run=scorecard, measures=tuple(SPEC.measures), default_period="quarter", group_by=()),
+         run=scorecard, measures=tuple(SPEC.measures), default_period="quarter", group_by=(),
+         options=SPEC.options),
 )

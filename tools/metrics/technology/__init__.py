@@ -6,6 +6,7 @@ from tools.base import Tool
 from tools.metrics.technology.adoption import (
     DIMS,
     MEASURES,
+    OPTIONS,
     adoption_rate_value,
     technology_adoption,
 )
@@ -23,7 +24,8 @@ TOOLS: tuple[Tool, ...] = (
          lower_is_better=frozenset({"idle_cost"}),
          description="Share of licensed users actively using each sales tool (not just logging "
                      "in), seat utilization and the cost of idle seats.",
-         run=technology_adoption, measures=MEASURES, default_period="quarter", group_by=DIMS),
+         run=technology_adoption, measures=MEASURES, default_period="quarter", group_by=DIMS,
+         options=OPTIONS),
     Tool(name="integration_health", title="Integration health",
          lower_is_better=frozenset({"error_rate", "freshness", "latency", "errors"}),
          description="Sync error rate, data freshness and latency of the marketing, CRM and ERP "
