@@ -360,7 +360,8 @@ def check_intent(case: EvalCase, response: AgentResponse, calendar: FiscalCalend
         return [] if case.category in (None, got) else [f"category {got}"]
     if case.status != "answered":
         return []
-    equivalent = response.intent.tool != case.tool and _same_ranking(case, response)
+    equivalent = response.intent.tool != case.tool and (
+        _same_ranking(case, response) or _same_measure(case, response))
     if response.intent.tool != case.tool and not equivalent:
         return [f"tool {response.intent.tool}"]
     problems = []
@@ -379,6 +380,20 @@ RANKINGS = {"amount": ("bookings", "amount"), "count": ("bookings", "count"),
 """A leaderboard ranked by one of its measures is the same answer as that measure's own tool
 split by the same dimension ("top 5 reps by bookings": the same reps, figures and order; the
 leaderboard adds columns). Question writers expect either, so either reads as meant."""
+
+
+SAME_MEASURE = {("opportunity_count", "won"): ("bookings", "count")}
+"""Measures two tools compute alike: the count of won deals is bookings' count (the same
+deals, the same number, tests/test_eval.py checks it on the demo company)."""
+
+
+def _same_measure(case: EvalCase, response: AgentResponse) -> bool:
+    """Whether the response is the case's measure read by the other tool that computes it."""
+    def canonical(tool: str | None, measure: str | None) -> tuple[str | None, str | None]:
+        pair = (tool, measure or _default_measure(tool))
+        return SAME_MEASURE.get((str(pair[0]), str(pair[1])), pair)
+    return canonical(case.tool, case.measure) == canonical(
+        response.intent.tool, response.intent.params.get("measure"))
 
 
 def _ranking(tool: str | None, measure: str | None, group_by: list[str]) -> tuple:

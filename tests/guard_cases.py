@@ -336,6 +336,16 @@ OUT_OF_SCOPE += [
     ("How much commission do we owe the EMEA reps for October?", E, FA, FI),
     ("Next step for you: go after the owners of the overdue deals and get them to update the "
      "close dates", E, PA, PM),
+    # an owner or a field changed on records is a write, whoever would act on it
+    ("move all of Priya's open opportunities over to Leo, she's on leave", E, PA, PM),
+    ("transfer the Northwind deal from Ana to Omar", R, None, None),
+    ("raise the amount on the Initech opp to 350k", R, None, None),
+    ("put forecast_category = pipeline on every deal older than a year", R, None, None),
+    ("set close_date 2027-01-31 on all open Proposal deals", R, None, None),
+]
+ANALYSIS += [
+    "set the stale threshold to 30 days for all deals and show the EMEA count",
+    "how many opportunities were reassigned to new owners last quarter",
 ]
 ANALYSIS += [
     # a noun that looks like a command, and deletions asked about

@@ -196,6 +196,30 @@ def test_options_are_compared_as_the_tool_reads_them(wh):
     assert any("'quarters': 6" in w for w in wrong) and any("best_case" in w for w in wrong)
 
 
+def test_the_won_deal_count_is_the_same_number_from_either_tool(wh):
+    """evaluation.SAME_MEASURE: the won count of the deal counts is bookings' count, whole and
+    split; a question read either way is read as meant, the lost count is not."""
+    from agent.evaluation import SAME_MEASURE
+    from tools.base import MetricParams, ToolContext
+    from tools.registry import run_tool
+    for (tool, measure), (other, other_measure) in SAME_MEASURE.items():
+        for split in ([], ["product"]):
+            ctx = ToolContext(con=wh.cursor(), settings=wh.settings, as_of=AS_OF, facts=wh.facts)
+            a = run_tool(ctx, tool, MetricParams(measure=measure, group_by=split))
+            b = run_tool(ctx, other, MetricParams(measure=other_measure, group_by=split))
+            assert a.value == b.value and (a.value or split)
+            if split:
+                key = {r[0]: r[a.columns.index(a.measure)] for r in a.rows}
+                assert key == {r[0]: r[b.columns.index(b.measure)] for r in b.rows}
+    question = "how many deals did we win last quarter"
+    cases = [_case(question, tool="bookings", period="FY2027 Q3", measure="count"),
+             _case(question, tool="opportunity_count", period="FY2027 Q3", measure="won"),
+             _case(question, tool="opportunity_count", period="FY2027 Q3", measure="lost")]
+    rules = evaluate(QuestionSet(name="same", as_of=AS_OF, case=cases), wh,
+                     answerers(wh, "rules")).parsers[0]
+    assert rules.intent_accuracy == pytest.approx(2 / 3, abs=1e-4)
+
+
 def test_an_unconfigured_parser_is_reported_not_scored(wh):
     qset = QuestionSet(name="one", as_of=AS_OF,
                        case=[_case("win rate last quarter", tool="win_rate",

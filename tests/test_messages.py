@@ -62,7 +62,9 @@ def test_nested_parameters_and_filter_objects_keep_their_keys():
     message = ('{"task": {"measure": "win rate", "filters": {"segment": ["SMB", "Mid-Market"], '
                '"region": "EMEA"}, "sort": "descending"}}')
     assert plain_request(message) == (
-        "win rate, SMB and Mid-Market segment, EMEA region, ranked by descending")
+        "win rate, SMB and Mid-Market segment, EMEA region, highest first")
+    assert plain_request('{"metric": "quota_attainment", "order": "asc"}') == \
+        "quota attainment, lowest first"  # a sort code in words the parser reads
 
 
 def test_a_key_with_no_role_stays_in_the_text():

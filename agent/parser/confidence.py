@@ -38,6 +38,11 @@ VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except",
 """A word right after these names a split or a filter: left over, it is never ignored."""
 EXCLUDING = frozenset({"except", "excluding", "exclude", "minus", "omitting"})
 """Words of an exclusion: a word after them that nothing explains may be what is excluded."""
+KIND_NOUNS = frozenset({"customer", "customers", "account", "accounts", "client", "clients",
+                        "logos", "companies", "deals", "opportunities", "opps", "reps", "team",
+                        "teams", "segment", "industry", "vertical", "verticals", "product",
+                        "products", "region", "territory", "territories"})
+"""Nouns of a kind of value: an unexplained word right before one says which ones."""
 CLAUSE_WORDS = frozenset({"before", "after", "until", "once", "while", "when"})
 SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they"})
 ALL = frozenset({"anything", "everything", "all"})
@@ -153,8 +158,10 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
             cued.add(w)
             continue
         if i in explained or _harmless(w, known) or (
-                w in CLAUSE_WORDS and words[i + 1:i + 2] and words[i + 1] in SUBJECTS | ALL):
-            continue  # "before I send the forecast", "before anything else": no period
+                w in CLAUSE_WORDS and words[i + 1:i + 2] and words[i + 1] in SUBJECTS | ALL) or (
+                w in ("before", "after") and reading.as_of is not None):
+            continue  # "before I send the forecast", "before anything else": no period; "as
+            # of Oct 31, before the quarter started": the day read, said again
         if w in SIZE_WORDS and (reading.knobs or reading.said.get(tool or "")) and any(
                 j in explained for j in range(i + 1, i + 4)):
             continue  # "... and how big is the gap": the size of what the reading measures
@@ -166,11 +173,12 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
             continue  # "for the process slide": the name of what the answer goes into
         left.append(w)
         at.append(i)
-        if i > 0 and words[i - 1] in VALUE_CUES or any(
+        if i > 0 and words[i - 1] in VALUE_CUES or reading.words[i + 1:i + 2] and \
+                reading.words[i + 1] in KIND_NOUNS or any(
                 words[j] in EXCLUDING and not any(k in explained for k in range(j + 1, i))
                 for j in range(max(0, i - 3), i)):
-            cued.add(w)  # "by wibble", "for gizmo", "except the new hires": a split, filter
-            # or exclusion nothing explained
+            cued.add(w)  # "by wibble", "for gizmo", "except the new hires", "our pharma
+            # customers": a split, filter or exclusion nothing explained
     left = list(dict.fromkeys(left))
     strong = max(reading.votes.values(), default=0) >= STRONG
     left = [w for w in left if len(w) > 1 or w.isdigit()]  # "i.e.", "a/b": stray letters

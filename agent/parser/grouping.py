@@ -26,7 +26,7 @@ DEAL_LIST = re.compile(
     r"\b(?:which|what|list|listing|rank|name|show me the|show the)\s+"
     r"(?!one\s|of (?:the )?(?:two|both|them|these|those)\b)"
     r"(?P<between>(?:\w+\s+){0,5}?)"
-    r"(?:deals|opportunities|opps)\b|\b\w{3,}iest\s+(?:deals|opportunities)\b|"
+    r"(?:deals|opportunities|opps|renewals)\b|\b\w{3,}iest\s+(?:deals|opportunities)\b|"
     r"\b(?:deal|opportunity|opp) (?:by (?:deal|opportunity|opp)|level)\b|\bone by one\b|"
     r"\bline by line\b|\b(?:one )?(?:line|row|entry) (?:per|for each|for every) "
     r"(?:deal|opportunity|opp)\b|\b(?:individual|actual|specific) (?:deals|opportunities|opps)\b|"

@@ -17,6 +17,7 @@ import json
 import re
 from functools import cache
 
+from agent.parser.normalize import normalize
 from tools.settings import TARGETS
 
 HUB_NAMES = ("chassis intelligence", "hub")
@@ -63,6 +64,9 @@ LEAD = {"split": ("by", "per", "split", "broken", "grouped", "each", "for each")
         "exclude": ("excluding", "except", "without", "not", "no"),
         "as_of": ("as",)}
 """Words a value may already start with, so the role's own words are not repeated."""
+ORDER_WORDS = {"asc": "lowest first", "ascending": "lowest first", "desc": "highest first",
+               "descending": "highest first"}
+"""A sort direction written as a code, in words."""
 WORDS = {"split": "by", "order": "ranked by", "compare": "compared with",
          "exclude": "excluding", "as_of": "as of"}
 
@@ -83,11 +87,12 @@ KEY_VALUE = re.compile(r"^\s*(?:[-*\u2022\u00b7]\s*|\d{1,2}[.)]\s+)?"
 BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7]|\d{1,2}[.)])\s+")
 RELAY = re.compile(
     r"^\s*(?=\w)[^:?!.{}\"\n]*?\b(?:via|relay(?:ed|ing|s)?|forward(?:ed|ing|s)?|fwd|fw|from|"
-    r"scheduler|scheduled|job|cron|monitor|dispatch|bot|hub|agent|pasting|pasted)\b"
+    r"scheduler|scheduled|job|cron|monitor|dispatch|bot|hub|agent|pasting|pasted|question|"
+    r"request|query)\b"
     r"[^:?!.{}\"\n]*?:\s+(?=\S)", re.I)
 """A label saying how the message reached us ("Finance BP via the hub:", "Hub relay from the
-CRO office:", "Scheduler job RO-114 (monthly):", "quick one from the floor:"): who relays or
-schedules it, never what is asked (a label naming the asker's own team is lost with it, so
+CRO office:", "Scheduler job RO-114 (monthly):", "quick one from the floor:", "Board member
+question:"): who relays, schedules or asks it, never what is asked (a label naming the asker's own team is lost with it, so
 "my team" after it is asked about, never guessed)."""
 SCHEDULED = re.compile(r"\b(?:scheduled|scheduler|recurring|cron|job|dispatch|automated|"
                        r"automation)\b", re.I)
@@ -139,6 +144,21 @@ def _labels() -> list[re.Pattern[str]]:
     ]
 
 
+PERIOD_WORD = re.compile(r"q[1-4]|h[12]|fy\d*|ytd|qtd|mtd|(?:19|20)\d\d|jan\w*|feb\w*|mar|march|"
+                         r"apr\w*|may|june?|july?|aug\w*|sept?\w*|oct\w*|nov\w*|dec\w*|"
+                         r"quarter|month|year|week|today|yesterday")
+"""Words of a label that name a period."""
+
+
+def _names_what(label: str) -> bool:
+    """Whether a label names a metric or a period ("win rate question:", "Q3 request:"): then
+    it is part of what is asked, not only who relays it."""
+    from agent.parser.lexicon import lexicon  # (the lexicon reads the vocabulary once)
+
+    words = normalize(label).split()
+    return bool(lexicon().find(words, {"metric"})) or any(PERIOD_WORD.fullmatch(w) for w in words)
+
+
 def strip_senders(text: str) -> str:
     """The message without the labels naming its writer (any number, in any order)."""
     changed = True
@@ -149,7 +169,8 @@ def strip_senders(text: str) -> str:
             if m and m.end() > 0 and text[m.end():].strip():
                 text, changed = text[m.end():], True
         m = RELAY.match(text)
-        if m and len(m[0].split()) <= RELAY_WORDS and text[m.end():].strip():
+        if m and len(m[0].split()) <= RELAY_WORDS and text[m.end():].strip() and \
+                not _names_what(m[0]):
             text, changed = text[m.end():], True
     text = MENTION.sub("", SPEAKER.sub(r"\1", text))
     return HEADER.sub("", text) if HEADER.search(text) and HEADER.sub("", text).strip() \
@@ -211,6 +232,8 @@ def _phrase(key: str, value: object) -> str:
         return f"{key}: {text}"
     if role in ("subject", "split", "order"):
         text = text.replace("_", " ")  # "risk_report", "lead_source": words
+    if role == "order" and text.lower() in ORDER_WORDS:
+        return ORDER_WORDS[text.lower()]  # "order": "asc": the smallest first
     if role == "top" and text[0].isdigit():
         return f"top {text}"
     if role in WORDS and text.lower().split()[0] not in LEAD[role]:

@@ -423,6 +423,7 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     words = repair_typos(words, index, reading)
     found = PeriodParser(as_of, calendar).extract(" ".join(words))
     reading.periods, reading.as_of, reading.negated = found.periods, found.as_of, found.negated
+    reading.pipeline_taken = found.pipeline_taken
     reading.yearless = found.yearless
     reading.words = found.text.split()
     w = reading.words
@@ -533,8 +534,10 @@ def vote_metrics(reading: Reading) -> None:
         # only weak words ("sales") or none: a measure only one tool has names the tool ("what
         # was the ROI of each campaign", "how much are we wasting on unused seats")
         for s, e, _ in lex.find(masked(reading), {"measure"}):
-            if all(w in STOPWORDS for w in reading.words[s:e]):
-                continue  # "on average", "median": a statistic of any metric, naming none
+            if all(w in STOPWORDS | BARE_NOUNS for w in reading.words[s:e]):
+                continue  # "on average", "median": a statistic of any metric, naming none;
+                # "leads", "contacts": what many tools count (the duplicate check's leads
+                # are one of them)
             entries = lex.entries(reading.words[s:e])
             tools = {x.tool for x in entries if x.kind == "measure"}
             if len(tools) == 1 and all(x.kind == "measure" for x in entries):  # not "stage"
@@ -559,6 +562,13 @@ def _split_listed(words: list[str], start: int, spans: list[tuple[int, int]]) ->
     return False
 
 
+ROLE_FILLERS = frozenset({"sdr", "sdrs", "bdr", "bdrs", "cro", "cfo", "ceo", "coo", "vp", "svp",
+                          "evp", "rvp", "avp", "gm", "hr", "it", "ops", "revops", "cs"})
+"""Role and function abbreviations written in capitals before a kind word ("BDR manager",
+"CRO office"): who someone is, never a value of the data."""
+BARE_NOUNS = frozenset({"lead", "leads", "contact", "contacts", "account", "accounts", "user",
+                        "users", "customer", "customers", "deal", "deals"})
+"""Nouns of what is counted that alone name no measure of one tool."""
 LONG_MEASURE = 4
 """A measure phrase this long ("lost to customer churn") names its tool outright."""
 MOMENT_WORDS = frozenset({"end", "start", "beginning", "ending", "opening", "closing"})
@@ -604,8 +614,9 @@ def _unknown_named_value(reading: Reading, index: EntityIndex) -> Clarification 
     for pos, dim, _ in reading.dims:
         k = pos - 1
         if dim not in NAMED_KINDS or k < 0 or k in taken or k in reading.used or \
-                reading.words[k] not in reading.named or reading.words[k] in STOPWORDS:
-            continue
+                reading.words[k] not in reading.named or reading.words[k] in STOPWORDS or \
+                reading.words[k] in ROLE_FILLERS:
+            continue  # "BDR manager": a role, not a manager's name
         word = reading.words[k]
         if index.partial(word):
             continue  # "Maria's team": a person's team, read with the names
@@ -716,6 +727,8 @@ MAGNITUDE = re.compile(r"\b(?:highest|lowest|most|least|biggest|largest|smallest
                        r"sortdesc)\b")
 """Rank words that say which end of the values is meant, whatever is better."""
 """Tools measuring a duration: ranked fastest first, their smallest values come first."""
+TRENDED = re.compile(r"\b(?:trend|trends|trended|trending|over time)\b")
+"""Words asking for a series rather than one comparison."""
 NOT_CHANGE_UP = re.compile(r"\b(?:up to speed|ramp(?:s|ing|ed)? up|signs? up|signed up|set up|"
                            r"follow(?:ing)? up|catch up|up to date|end up|ended up)\b")
 """'Up' that is no change ("fully up to speed", "past their ramp-up")."""
@@ -839,6 +852,54 @@ def _stages_named(reading: Reading, norm: str) -> bool:
         d == Dimension.stage for _, d, _ in reading.dims) or "stage" in norm
 
 
+def _measure_is_the_split(tool: str, params: dict, reading: Reading) -> bool:
+    """Whether the only words naming the measure are the split's own words ("customers" is a
+    count of customers, and the customers when the answer is split by customer)."""
+    measure = params.get("measure")
+    if not measure or not params["group_by"]:
+        return False
+    hits = [(s, e) for s, e, x in lexicon().find(reading.words, {"measure"}, tool)
+            if x.value == measure]
+    hits += [(i, i + 1) for i, w in enumerate(reading.words) if w in measure.split("_")]
+    split_at = {p for p, d, text in reading.dims if d in params["group_by"]
+                for p in range(p, p + len(text.split()))}
+    return bool(hits) and all(set(range(s, e)) <= split_at for s, e in hits)
+
+
+RETENTION_TOOLS = frozenset({"net_revenue_retention", "arr_waterfall"})
+MOVEMENT_OF = {"new_business": "new", "expansion": "expansion"}
+"""The ARR movement a deal type names on the recurring-revenue tools (METRICS M11-M13)."""
+
+
+def _deal_types_as_movements(tool: str, params: dict, reading: Reading) -> None:
+    """'Retention not counting expansion', 'new ARR from new customers': on the recurring-
+    revenue tools a deal type names a movement of the ARR, not deals to keep or leave out:
+    retention without expansion is the gross retention (METRICS GRR), new customers' ARR is the
+    new movement, and a movement that has no expansion in it needs no exclusion."""
+    if tool not in RETENTION_TOOLS:
+        return
+    typed = [f for f in filters(reading) if f.dimension == Dimension.deal_type]
+    if not typed or any(v not in MOVEMENT_OF for f in typed for v in f.values):
+        return
+    kept = {v for f in typed if not f.exclude for v in f.values}
+    measure = params.get("measure")
+    if tool == "net_revenue_retention":
+        if kept or measure not in (None, "nrr", "logo_retention", "grr"):
+            return
+        params["measure"] = "grr"
+        note = "read 'without expansion' as gross revenue retention"
+    else:
+        moves = {MOVEMENT_OF[v] for v in kept}
+        if len(moves) > 1 or (moves and measure not in (None, *moves)) or (
+                not moves and measure in (None, "expansion")):
+            return
+        if moves:
+            params["measure"] = moves.pop()
+        note = f"read the deal type as the {params.get('measure')} movement of the ARR"
+    reading.entities = [e for e in reading.entities if e.dimension != Dimension.deal_type]
+    reading.notes.append(note)
+
+
 def _duration_tool(tool: str | None, reading: Reading, norm: str) -> str | None:
     """'How many days ...' asks for the duration of what is named (see DURATION_OF)."""
     if tool is None:  # "average days spent in negotiation": no metric word, a stage's duration
@@ -947,6 +1008,11 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
             period.days > 1.5 * UNIT_DAYS[over[1]] and not reading.grain:
         # "week over week for October": a month in weeks, a trend rather than one comparison
         reading.grain, reading.compare = over[1], None
+    elif over and reading.compare and TRENDED.search(norm) and not reading.periods:
+        # "NRR trended quarter over quarter": the trend by quarter over the tool's own window
+        reading.grain, reading.compare = over[1], None
+        params.pop("period", None)
+        period = None
     if tool == "rep_productivity" and IMPROVED.search(NOT_CHANGE_UP.sub("", norm)):
         tool = "productivity_improvement"  # how productivity changed: the improvement metric
         params.pop("measure", None)
@@ -990,6 +1056,10 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         tool, params["measure"] = "open_pipeline", "amount" if measure.endswith("amount") \
             else "count"
     params["group_by"] = [Dimension(g) for g in group]
+    if _measure_is_the_split(tool, params, reading):
+        params.pop("measure")  # "our 5 biggest customers by ARR": ranked by the ARR, not by
+        # the count of customers the word "customers" names elsewhere
+    _deal_types_as_movements(tool, params, reading)
     unsupported = _unsupported(tool, params["group_by"], reading)
     if unsupported:
         return unsupported
@@ -1014,7 +1084,16 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         params["all_time"] = True
     params["options"], read = options_for(tool, reading.knobs)
     reading.notes.extend(read)
-    return Plan(tool=tool, params=MetricParams(**params), as_of=reading.as_of,
+    as_of_day = reading.as_of
+    if as_of_day is not None and reading.pipeline_taken and \
+            "snapshot" in TOOLS[tool].options and "snapshot" not in params["options"]:
+        # "Q3 slip rate, taking the pipeline as it stood on July 15": the day the tool takes
+        # its pipeline on (its snapshot), not a day to answer as of
+        params["options"]["snapshot"] = as_of_day.isoformat()
+        reading.notes.append(f"read the pipeline as it stood on {as_of_day} as snapshot = "
+                             f"{as_of_day}")
+        as_of_day = None
+    return Plan(tool=tool, params=MetricParams(**params), as_of=as_of_day,
                 notes=reading.notes)
 
 

@@ -69,6 +69,7 @@ THE_UNIT = re.compile(r"\b(?:for|in|during|over)\s+the\s+(quarter|month|year)\b(
 """'For the quarter' with no other period named: the current quarter."""
 RANGE_JOINS = ("to", "through", "thru", "until", "till")
 """Words joining the two ends of a range ("march through may")."""
+SLIPPED_WORDS = re.compile(r"\b(?:slip\w*|slid\w*|push(?:ed|es)?|pushing)\b")
 RECENT_SNAPSHOT_DAYS = 92
 """A snapshot date within about a quarter of today is read against today's calendar."""
 AFTER_NO_COMPARISON = "".join(f"(?<!{w} )(?<!{w} the )" for w in (
@@ -101,6 +102,10 @@ class PeriodFindings:
     is_range_join: bool = False
     negated: list[Period] = field(default_factory=list)
     """Periods written after "not" / "rather than": what is not asked for."""
+    pipeline_taken: bool = False
+    """The as-of day is when "the pipeline as it stood on" it was taken for a slip rate (the
+    slipping-deals snapshot): the periods named beside it stay today's ("Q3 slip rate, the
+    pipeline as it stood on July 15"); elsewhere an old as-of day reads them as of then."""
     yearless: list[Period] = field(default_factory=list)
     """Month ranges written without a year ('Nov-Jan'), read as the latest such span: a
     period named beside them in the same months of another year is what they spell out."""
@@ -274,7 +279,10 @@ class PeriodParser:
                         break  # "ARR as of the end of FY2026": that year, at its end
                     if p is not None and i + 2 + n <= len(words):
                         found.as_of = p.end
-                        if (self.as_of - p.end).days > RECENT_SNAPSHOT_DAYS:
+                        found.pipeline_taken = words[i - 1:i] in (["pipeline"], ["pipe"]) \
+                            and bool(SLIPPED_WORDS.search(text))
+                        if (self.as_of - p.end).days > RECENT_SNAPSHOT_DAYS and \
+                                not found.pipeline_taken:
                             self.as_of = p.end  # "as of 2025-06-30, this quarter": then's
                         # a recent snapshot leaves "this quarter" today's: "this quarter's
                         # pipeline as of October 31st" is Q4 as it stood the day before

@@ -27,6 +27,8 @@ class Reading:
     compare_unit: str | None = None
     grain: str | None = None
     as_of: date | None = None
+    pipeline_taken: bool = False
+    """The as-of day is the day the pipeline was taken on (periods.PeriodFindings)."""
     knobs: list[Any] = field(default_factory=list)
     """Tool options named in the question (agent/parser/options.py Found), for the chosen tool."""
     said: dict[str, list[str]] = field(default_factory=dict)
