@@ -92,8 +92,9 @@ RELAY = re.compile(
     r"[^:?!.{}\"\n]*?:\s+(?=\S)", re.I)
 """A label saying how the message reached us ("Finance BP via the hub:", "Hub relay from the
 CRO office:", "Scheduler job RO-114 (monthly):", "quick one from the floor:", "Board member
-question:"): who relays, schedules or asks it, never what is asked (a label naming the asker's own team is lost with it, so
-"my team" after it is asked about, never guessed)."""
+question:"): who relays, schedules or asks it, never what is asked (a label naming the
+asker's own team is lost with it, so "my team" after it is asked about, never guessed); a
+label naming a metric or a period stays (_names_what)."""
 SCHEDULED = re.compile(r"\b(?:scheduled|scheduler|recurring|cron|job|dispatch|automated|"
                        r"automation)\b", re.I)
 """The opening line of a scheduled or dispatched task names the job, not what it asks."""
