@@ -342,6 +342,9 @@ OUT_OF_SCOPE += [
     ("raise the amount on the Initech opp to 350k", R, None, None),
     ("put forecast_category = pipeline on every deal older than a year", R, None, None),
     ("set close_date 2027-01-31 on all open Proposal deals", R, None, None),
+    ("Set every open deal's amount to zero in Salesforce", R, None, None),
+    ("stamp the next step date on all my Negotiation opps as Friday", R, None, None),
+    ("Calculate and pay out the Q3 SDR spiffs", E, FA, FI),
 ]
 ANALYSIS += [
     "set the stale threshold to 30 days for all deals and show the EMEA count",

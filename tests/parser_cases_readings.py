@@ -1122,3 +1122,27 @@ CASES += [
     ("Scheduler job WK-12 (weekly): bookings by region last quarter", "bookings",
      {"group_by": ["region"], "period": Q3_27}),
 ]
+CASES += [
+    # tenth session, second round: on the recurring-revenue tools a deal type is a movement
+    # (retention without expansion is the gross retention); a measure named only by the split's
+    # words gives way to the metric's own; a label that relays the question is no part of it
+    # (one naming a metric stays); "X asked me which ..." passes a question on; a trend said
+    # "quarter over quarter" is by quarter; the 'which ... renewals' are the deals
+    ("logo and dollar retention leaving out expansion", "net_revenue_retention",
+     {"measure": "grr", "filters": {}}),
+    ("new ARR from new business deals this fiscal year", "arr_waterfall",
+     {"measure": "new", "filters": {}, "period": YTD}),
+    ("top 3 accounts by recurring revenue", "arr",
+     {"group_by": ["account"], "top": 3, "measure": None}),
+    ("Procurement question: which segment has the lowest win rate this year", "win_rate",
+     {"group_by": ["segment"], "top": 1, "order": "asc"}),
+    ("win rate request: by region for last quarter", "win_rate",
+     {"group_by": ["region"], "period": Q3_27}),
+    ("Omar asked me which EMEA deals slipped out of last quarter", "slipping_deals",
+     {"group_by": ["opportunity"], "filters": {"region": ["EMEA"]}, "period": Q3_27}),
+    ("bookings trended month over month", "bookings", {"time_grain": "month", "compare": None}),
+    ("which renewals are at risk this quarter", "deal_risk",
+     {"group_by": ["opportunity"], "filters": {"deal_type": ["renewal"]}, "period": Q4_27}),
+    ("deals untouched for 60+ days, how many", "stale_deals",
+     {"knobs": {"stale_days": 60}, "measure": "count"}),
+]

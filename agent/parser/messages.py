@@ -98,6 +98,14 @@ label naming a metric or a period stays (_names_what)."""
 SCHEDULED = re.compile(r"\b(?:scheduled|scheduler|recurring|cron|job|dispatch|automated|"
                        r"automation)\b", re.I)
 """The opening line of a scheduled or dispatched task names the job, not what it asks."""
+ASKED_ME = re.compile(
+    r"^\s*(?:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|my\s+(?:boss|manager|vp|director|cro|cfo|ceo))\s+"
+    r"(?:asked|asks|wants\s+to\s+know|wanted\s+to\s+know|is\s+asking|was\s+asking)(?:\s+me)?"
+    r"(?:\s+to\s+(?:check|find\s+out|look\s+up|pull|get))?\s*[:,]?\s+"
+    r"(?=(?:which|what|how|whether|if|who|where|for)\b)")
+"""'Ava asked me which deals ...', 'Laura asked me to check: how much ...': who passes the
+question on, not part of it (kept when the question then says "her"/"his": whose it is)."""
+THIRD_PERSON = re.compile(r"\b(?:she|he|her|his|him|hers)\b", re.I)
 RELAY_WORDS = 10
 """The longest relay label, in words: a longer opening up to a colon is the request."""
 SPEAKER = re.compile(r"^([ \t]*>[ \t]*)[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?:[ \t]+", re.M)
@@ -156,7 +164,7 @@ def _names_what(label: str) -> bool:
     it is part of what is asked, not only who relays it."""
     from agent.parser.lexicon import lexicon  # (the lexicon reads the vocabulary once)
 
-    words = normalize(label).split()
+    words = normalize(re.sub(sender_pattern(), " ", label, flags=re.I)).split()
     return bool(lexicon().find(words, {"metric"})) or any(PERIOD_WORD.fullmatch(w) for w in words)
 
 
@@ -172,6 +180,9 @@ def strip_senders(text: str) -> str:
         m = RELAY.match(text)
         if m and len(m[0].split()) <= RELAY_WORDS and text[m.end():].strip() and \
                 not _names_what(m[0]):
+            text, changed = text[m.end():], True
+        m = ASKED_ME.match(text)
+        if m and not THIRD_PERSON.search(text[m.end():]):  # ("... her team": whose it is)
             text, changed = text[m.end():], True
     text = MENTION.sub("", SPEAKER.sub(r"\1", text))
     return HEADER.sub("", text) if HEADER.search(text) and HEADER.sub("", text).strip() \

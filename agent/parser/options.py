@@ -51,7 +51,7 @@ SLOT_WORDS = {**SMALL_NUMBERS, "single": 1}
 SLOT_NUMBER = r"(?P<value>\d+(?:\.\d+)?|" + "|".join(SLOT_WORDS) + ")"
 SLOT_UNITS = {
     "percent": SLOT_NUMBER + r" ?(?:%|percent|pct)(?=\s|$)",
-    "days": SLOT_NUMBER + r" (?P<unit>days?|weeks?)\b",
+    "days": SLOT_NUMBER + r"(?: plus)? (?P<unit>days?|weeks?)\b",
     "minutes": SLOT_NUMBER + r" ?(?P<unit>minutes?|mins?|hours?|hrs?)\b",
     "money": r"(?P<cur>\$)?" + SLOT_NUMBER + r" ?(?P<unit>k|m|mm|million|thousand|bn|billion)?"
              r"(?=\s|$)",

@@ -29,7 +29,7 @@ from agent.parser.confidence import (
     unsure,
     value_kind_words,
 )
-from agent.parser.entities import EntityIndex
+from agent.parser.entities import EntityIndex, EntityMatch
 from agent.parser.followup import follow_up, is_follow_up
 from agent.parser.glosses import drop_gloss_votes
 from agent.parser.grouping import DEAL_WORDS, EACH, drop_replaced, filters, grouping
@@ -47,7 +47,7 @@ from agent.parser.lexicon import (
 from agent.parser.messages import plain_request
 from agent.parser.normalize import normalize
 from agent.parser.options import knob_cues, options_for, take_options
-from agent.parser.periods import NUMBERS, PERIOD_WORDS, PeriodParser
+from agent.parser.periods import MONTHS, NUMBERS, PERIOD_WORDS, PeriodParser
 from agent.parser.reading import KIND_AFTER, Reading, masked, named_words
 from agent.parser.sentences import (
     MEETING_WORDS,
@@ -408,6 +408,21 @@ def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityInd
     return outcome, reading
 
 
+def _dated_names(words: list[str],
+                 index: EntityIndex) -> tuple[list[str], dict[str, EntityMatch]]:
+    """Values of the data whose names hold a month or a year ("Webinar - Sep 2026"), each put
+    in one placeholder word before the periods are read, so the period inside a name is read
+    as the name; the placeholders map back to the values."""
+    spans = [m for m in index.exact(words, blocked=set()) if m.end - m.start >= 2 and any(
+        w in MONTHS or (w.isdigit() and len(w) == 4) for w in words[m.start:m.end])]
+    dated: dict[str, EntityMatch] = {}
+    for k, m in enumerate(sorted(spans, key=lambda m: m.start, reverse=True)):
+        token = f"@name{k}"
+        dated[token] = m
+        words = words[:m.start] + [token] + words[m.end:]
+    return words, dated
+
+
 def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: EntityIndex,
              kept: frozenset[int]) -> tuple[Reading, str] | tuple[Clarification, Reading | None]:
     """A text's reading before any plan (the same whichever tool is preferred), or the
@@ -421,12 +436,17 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     reading = Reading(words=[], knobs=knobs, named=named_words(question))
     words = take_compare(words, reading)
     words = repair_typos(words, index, reading)
+    words, dated = _dated_names(words, index)
     found = PeriodParser(as_of, calendar).extract(" ".join(words))
     reading.periods, reading.as_of, reading.negated = found.periods, found.as_of, found.negated
     reading.pipeline_taken = found.pipeline_taken
     reading.yearless = found.yearless
     reading.words = found.text.split()
     w = reading.words
+    for i, word in enumerate(w):
+        if word in dated:  # "the 'Webinar - Sep 2026' campaign": the name, not September
+            m = dated[word]
+            reading.entities.append(EntityMatch(i, i + 1, m.dimension, m.label, m.how, m.text))
     reading.named |= {a for a, b in zip(w, w[1:], strict=False) if b in KIND_AFTER and
                       a not in lex.words and a not in STOPWORDS and a.isalpha()}
     reading.take(0, 0)
@@ -567,7 +587,7 @@ ROLE_FILLERS = frozenset({"sdr", "sdrs", "bdr", "bdrs", "cro", "cfo", "ceo", "co
 """Role and function abbreviations written in capitals before a kind word ("BDR manager",
 "CRO office"): who someone is, never a value of the data."""
 BARE_NOUNS = frozenset({"lead", "leads", "contact", "contacts", "account", "accounts", "user",
-                        "users", "customer", "customers", "deal", "deals"})
+                        "users", "deal", "deals"})
 """Nouns of what is counted that alone name no measure of one tool."""
 LONG_MEASURE = 4
 """A measure phrase this long ("lost to customer churn") names its tool outright."""
@@ -615,8 +635,8 @@ def _unknown_named_value(reading: Reading, index: EntityIndex) -> Clarification 
         k = pos - 1
         if dim not in NAMED_KINDS or k < 0 or k in taken or k in reading.used or \
                 reading.words[k] not in reading.named or reading.words[k] in STOPWORDS or \
-                reading.words[k] in ROLE_FILLERS:
-            continue  # "BDR manager": a role, not a manager's name
+                (reading.words[k] in ROLE_FILLERS and dim in (Dimension.manager, Dimension.rep)):
+            continue  # "BDR manager": a role, not a manager's name (the "SDR team" is asked)
         word = reading.words[k]
         if index.partial(word):
             continue  # "Maria's team": a person's team, read with the names
@@ -903,12 +923,17 @@ def _deal_types_as_movements(tool: str, params: dict, reading: Reading) -> None:
 def _duration_tool(tool: str | None, reading: Reading, norm: str) -> str | None:
     """'How many days ...' asks for the duration of what is named (see DURATION_OF)."""
     if tool is None:  # "average days spent in negotiation": no metric word, a stage's duration
+        if DURATION.search(norm) and re.search(r"\bleads?\b", norm):
+            return "speed_to_lead"  # "median minutes from lead creation to first touch"
         return "time_in_stage" if DURATION.search(norm) and _stages_named(reading, norm) else None
     if tool == "sales_cycle" and _stages_named(reading, norm) and all(
             p in WEAK_PHRASES for p in reading.said.get(tool, [])):
         return "time_in_stage"  # "how long in proposal": only duration words voted the cycle
     if (tool not in DURATION_OF and tool != "time_in_stage") or not DURATION.search(norm):
         return tool
+    if re.search(r"\bleads?\b", norm) and not _stages_named(reading, norm):
+        return "speed_to_lead"  # "minutes from lead creation to first touch": the leads'
+        # time to a first touch, whatever else the words voted for
     stages = _stages_named(reading, norm)
     if tool == "time_in_stage":  # "how long does it take on average to close a deal": no stage
         return tool if stages or not CLOSING.search(norm) else "sales_cycle"
