@@ -1146,3 +1146,16 @@ CASES += [
     ("deals untouched for 60+ days, how many", "stale_deals",
      {"knobs": {"stale_days": 60}, "measure": "count"}),
 ]
+CASES += [
+    # "why" asked outright is read as the "why?" of a conversation (split by the broadest
+    # driver, against the period before); why one deal went as it did asks back
+    ("why did win rate drop last quarter", "win_rate",
+     {"group_by": ["region"], "compare": "previous_period", "period": Q3_27}),
+    ("why did we lose the Acme deal", CLARIFY, {}),
+    ("which three campaigns sourced the most closed-won revenue in H1", "campaign_sourced",
+     {"group_by": ["campaign"], "top": 3, "measure": "bookings"}),
+    ("how much ARR came from new logos last quarter", "arr_waterfall",
+     {"measure": "new", "filters": {}, "period": Q3_27}),
+    ("how fast did reps respond to leads last quarter", "speed_to_lead",
+     {"group_by": [], "period": Q3_27}),
+]

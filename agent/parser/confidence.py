@@ -38,6 +38,10 @@ VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except",
 """A word right after these names a split or a filter: left over, it is never ignored."""
 EXCLUDING = frozenset({"except", "excluding", "exclude", "minus", "omitting"})
 """Words of an exclusion: a word after them that nothing explains may be what is excluded."""
+WHY_CHANGE = frozenset({"drop", "dropped", "drops", "fall", "fell", "falls", "rise", "rose",
+                        "rises", "dip", "dipped", "jump", "jumped", "slide", "slid", "spike",
+                        "spiked", "tank", "tanked", "slump", "slumped", "miss", "missed"})
+"""How a number moved, in a question why it did."""
 KIND_NOUNS = frozenset({"customers", "accounts", "clients", "logos", "companies", "deals",
                         "opportunities", "opps", "reps", "products", "verticals"})
 """Plural nouns of a kind of value: an unexplained word right before one says which ones
@@ -137,6 +141,9 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     if reading.compare is not None or params.compare is not None or compared or \
             params.time_grain is not None:  # a trend or a comparison explains "moved", "grew"
         known |= implied.get(("words", implied_compare()), frozenset())
+    if words[:1] == ["why"] and params.compare is not None:  # why a number went as it did,
+        # read against the period before (parse._asked_why): its change words are explained
+        known |= WHY_CHANGE
     for entity in reading.entities:
         known |= implied.get(("dimension", entity.dimension.value), frozenset())
     if any(f.exclude for f in params.filters):

@@ -155,4 +155,4 @@ def _why(previous: Plan, tool: Tool) -> Plan | Clarification:
     if compare:
         what += " against the " + compare.replace("_", " ")
     return Plan(tool=previous.tool, params=params, as_of=previous.as_of,
-                notes=[f"Why: the previous answer {what}, to show where it comes from."])
+                notes=[f"Why: the answer {what}, to show where it comes from."])

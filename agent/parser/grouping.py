@@ -53,6 +53,10 @@ TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
                    rf"\b(?P<n2>\d{{1,3}}|{_COUNT})\s+(?P<w2>{_RANKED}|\w{{3,}}iest|most \w+)\b")
 """A ranked count: "top 5", "worst three", "the 10 biggest" (not "2025 best month")."""
 COUNTED = re.compile(r"\b(?:how many|number of|count of|share of|percent of|% of)\b")
+AUXILIARIES = frozenset({"did", "do", "does", "have", "has", "had", "will", "would", "can",
+                         "could", "should"})
+"""Verbs before the subject of a question ("did reps ..."): the people who act, not a split."""
+JUDGED_VERBS = frozenset({"do", "perform", "fare", "compare", "stack", "rank", "look", "measure"})
 ARTICLES = frozenset({"the", "a", "an", "our", "any", "all", "those", "these", "that"})
 """Words that may stand between an exclusion cue and its value ("except for the ...")."""
 LIST_JOINS = frozenset({"and", "or", "nor", "plus"})
@@ -159,6 +163,10 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
             continue  # "spread of attainment across the reps": what the tool measures over
         if plural and not cued and COUNTED.search(" ".join(words[max(0, pos - 6):pos + 1])):
             continue  # "how many of our reps", "how many calls did the reps make": no split
+        if plural and not cued and words[pos - 1:pos] and words[pos - 1] in AUXILIARIES and \
+                not set(after) & JUDGED_VERBS:
+            continue  # "how quickly did reps get back to leads": who acts, no split ("how did
+            # the reps do", "how did teams perform": each is judged, a split)
         if cued or plural or tool == "leaderboard" or text == "who" or direction:
             if cued:
                 listed_end = pos + len(text.split())

@@ -30,7 +30,7 @@ from agent.parser.confidence import (
     value_kind_words,
 )
 from agent.parser.entities import EntityIndex, EntityMatch
-from agent.parser.followup import follow_up, is_follow_up
+from agent.parser.followup import WHY, _why, follow_up, is_follow_up
 from agent.parser.glosses import drop_gloss_votes
 from agent.parser.grouping import DEAL_WORDS, EACH, drop_replaced, filters, grouping
 from agent.parser.leftovers import NAMED_KINDS, resolve_leftovers
@@ -150,6 +150,10 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
         return outcome
     if previous is None and (nobody := _nobody_named(question, outcome, reading)):
         return nobody
+    if previous is None and WHY.search(" ".join(reading.words)):
+        outcome = _asked_why(outcome)  # "why is win rate down this quarter?"
+        if isinstance(outcome, Clarification):
+            return outcome
     found = understand(reading, outcome)
     if found.sure:
         return outcome
@@ -159,6 +163,28 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     better = _explaining_reading(question, as_of, calendar, index, previous, outcome, reading,
                                  found, memo)
     return better or unsure(outcome, reading, found)
+
+
+ONE_RECORD = frozenset({Dimension.account, Dimension.opportunity})
+
+
+def _asked_why(plan: Plan) -> Plan | Clarification:
+    """A question asking why a number is what it is, read as the "why?" of a conversation
+    (followup._why: split by the broadest driver, against the period before); why one deal
+    or customer went as it did is in no tool (no loss reasons, no notes): asked back."""
+    single = [f for f in plan.params.filters if f.dimension in ONE_RECORD and not f.exclude]
+    if single:
+        name = single[0].values[0]
+        return Clarification(
+            question=f"I can't tell why {name} went the way it did: the tools measure deals, "
+                     "not their reasons or notes. I can show its deals and their stages, or "
+                     "how its numbers compare with the period before. Which would help?",
+            options=[f"{TOOLS[plan.tool].title.lower()} for {name}",
+                     f"{TOOLS[plan.tool].title.lower()} for {name} vs the previous period"],
+            not_understood=["why"])
+    if plan.params.group_by or plan.params.compare or plan.params.time_grain:
+        return plan  # "why ... by region", "why ... vs last year": the split or comparison asked
+    return _why(plan, TOOLS[plan.tool])
 
 
 PERSON_POINTER = re.compile(r"(?<!\bto )(?<!\bfor )(?<!\bwith )\b(?:his|her)\b(?!\s*[.?!,]|$)",
@@ -565,6 +591,11 @@ def vote_metrics(reading: Reading) -> None:
                 assert tool is not None  # the lexicon builds every measure entry with its tool
                 reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
     _vote_long_measures(reading, compact, found)
+    if "campaign_sourced" in reading.votes and SOURCED.search(" ".join(reading.words)):
+        for tool in SOURCED_OF:  # "which campaigns sourced the most closed-won revenue",
+            # "marketing-sourced pipeline": what was sourced is the sourcing tool's measure
+            reading.votes.pop(tool, None)
+            reading.said.pop(tool, None)
 
 
 def _split_listed(words: list[str], start: int, spans: list[tuple[int, int]]) -> bool:
@@ -589,6 +620,11 @@ ROLE_FILLERS = frozenset({"sdr", "sdrs", "bdr", "bdrs", "cro", "cfo", "ceo", "co
 BARE_NOUNS = frozenset({"lead", "leads", "contact", "contacts", "account", "accounts", "user",
                         "users", "deal", "deals"})
 """Nouns of what is counted that alone name no measure of one tool."""
+SOURCED = re.compile(r"\b(?:campaigns?|marketing|marketing's) (?:\w+ ){0,2}?sourced\b|"
+                     r"\bsourced (?:by|from) (?:marketing|campaigns?|our campaigns)\b")
+SOURCED_OF = ("bookings", "opportunity_count", "open_pipeline")
+"""Tools whose words ("closed-won revenue", "pipeline generated") name what campaigns or
+marketing sourced, when the question says so."""
 LONG_MEASURE = 4
 """A measure phrase this long ("lost to customer churn") names its tool outright."""
 MOMENT_WORDS = frozenset({"end", "start", "beginning", "ending", "opening", "closing"})
@@ -887,37 +923,48 @@ def _measure_is_the_split(tool: str, params: dict, reading: Reading) -> bool:
 
 
 RETENTION_TOOLS = frozenset({"net_revenue_retention", "arr_waterfall"})
-MOVEMENT_OF = {"new_business": "new", "expansion": "expansion"}
+MOVEMENT_OF = {"new_business": "new", "expansion": "expansion", "contraction": "contraction"}
+RECURRING = re.compile(r"(?<!not )(?<!no )(?<!than )(?<!instead of )\b(?:arr|mrr|recurring "
+                       r"revenue)\b")
+"""Words naming recurring revenue (not "deals, not ARR movement"): a deal type beside them is
+an ARR movement."""
 """The ARR movement a deal type names on the recurring-revenue tools (METRICS M11-M13)."""
 
 
-def _deal_types_as_movements(tool: str, params: dict, reading: Reading) -> None:
+def _deal_types_as_movements(tool: str, params: dict, reading: Reading, norm: str) -> str:
     """'Retention not counting expansion', 'new ARR from new customers': on the recurring-
     revenue tools a deal type names a movement of the ARR, not deals to keep or leave out:
     retention without expansion is the gross retention (METRICS GRR), new customers' ARR is the
-    new movement, and a movement that has no expansion in it needs no exclusion."""
-    if tool not in RETENTION_TOOLS:
-        return
+    new movement, and a movement that has no expansion in it needs no exclusion; bookings or
+    deals of such a type asked as ARR ("how much ARR did new logos bring in", "recurring revenue
+    lost to downgrades") are that movement. Returns the tool."""
     typed = [f for f in filters(reading) if f.dimension == Dimension.deal_type]
     if not typed or any(v not in MOVEMENT_OF for f in typed for v in f.values):
-        return
+        return tool
+    if tool in ("bookings", "opportunity_count", "arr") and RECURRING.search(norm) and \
+            not any(f.exclude for f in typed):
+        tool = "arr_waterfall"
+        params.pop("measure", None)
+    if tool not in RETENTION_TOOLS:
+        return tool
     kept = {v for f in typed if not f.exclude for v in f.values}
     measure = params.get("measure")
     if tool == "net_revenue_retention":
         if kept or measure not in (None, "nrr", "logo_retention", "grr"):
-            return
+            return tool
         params["measure"] = "grr"
         note = "read 'without expansion' as gross revenue retention"
     else:
         moves = {MOVEMENT_OF[v] for v in kept}
         if len(moves) > 1 or (moves and measure not in (None, *moves)) or (
                 not moves and measure in (None, "expansion")):
-            return
+            return tool
         if moves:
             params["measure"] = moves.pop()
         note = f"read the deal type as the {params.get('measure')} movement of the ARR"
     reading.entities = [e for e in reading.entities if e.dimension != Dimension.deal_type]
     reading.notes.append(note)
+    return tool
 
 
 def _duration_tool(tool: str | None, reading: Reading, norm: str) -> str | None:
@@ -1084,7 +1131,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     if _measure_is_the_split(tool, params, reading):
         params.pop("measure")  # "our 5 biggest customers by ARR": ranked by the ARR, not by
         # the count of customers the word "customers" names elsewhere
-    _deal_types_as_movements(tool, params, reading)
+    tool = _deal_types_as_movements(tool, params, reading, norm)
     unsupported = _unsupported(tool, params["group_by"], reading)
     if unsupported:
         return unsupported

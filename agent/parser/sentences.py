@@ -71,6 +71,9 @@ SCOPES = frozenset({Dimension.team, Dimension.region, Dimension.manager, Dimensi
 ROLE_HERE = re.compile(r"^\W*(?:as\s+)?(?:the\s+)?(?:\w+\s+){0,3}?(?:manager|head|lead|leader|"
                        r"director|vp|owner)\s+(?:of|for)\b.*\bhere\W*$", re.I)
 """'Manager of the Enterprise segment here.': the writer says whose numbers they run."""
+ROLE_FOR = re.compile(r"^\W*(?:the\s+)?(?:\w+\s+){0,2}?(?:manager|head|lead|leader|director|vp|"
+                      r"rvp|owner)\s+(?:of|for)\b[^.?!]*[.!]?\s*$", re.I)
+"""'BDR manager for NA Commercial.': a signature, whose the question is, not values asked for."""
 MY_PEOPLE = re.compile(r"\b(?:my|our)\s+(?:reps|team|people|folks|sellers|aes|org|group|"
                        r"region|territory|patch)\b|\b(?:each|every|per|by)\s+(?:rep|reps|seller|"
                        r"sellers|ae|aes)\b", re.I)
@@ -385,7 +388,8 @@ def request_text(question: str, index: EntityIndex,
             # Smith, Kofi Taylor, ...": the same metric again, with the values it is for
     chosen |= {k for k in range(len(parts)) if _only_values(parts[k].text, index) and not
                FIRST_PERSON.search(parts[k].text) and not  # "I run NA Enterprise.", "Ava
-               set(normalize(parts[k].text).split()) & LABEL_WORDS}  # here": who writes
+               set(normalize(parts[k].text).split()) & LABEL_WORDS and  # here": who writes
+               not ROLE_FOR.match(parts[k].text)}  # "BDR manager for NA Commercial."
     if len(chosen) == len(parts):
         return None
     request = " ".join(parts[k].text for k in sorted(chosen)) + _asked_period(parts, chosen,
@@ -428,8 +432,8 @@ def context_scope(message: str, request: str,
     name: the answer may be meant for it, or for everyone, and only the writer knows."""
     found: set[tuple[Dimension, str]] = set()
     for sentence in sentences(message):
-        if sentence in request or not (PERSONAL.match(sentence) or
-                                       FIRST_PERSON.search(sentence) or ROLE_HERE.match(sentence)):
+        if sentence in request or not (PERSONAL.match(sentence) or FIRST_PERSON.search(sentence)
+                                       or ROLE_HERE.match(sentence) or ROLE_FOR.match(sentence)):
             continue
         reading = _matched(sentence, index)
         found |= {(e.dimension, e.label) for e in reading.entities
