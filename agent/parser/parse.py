@@ -625,6 +625,8 @@ SOURCED = re.compile(r"\b(?:campaigns?|marketing|marketing's) (?:\w+ ){0,2}?sour
 SOURCED_OF = ("bookings", "opportunity_count", "open_pipeline")
 """Tools whose words ("closed-won revenue", "pipeline generated") name what campaigns or
 marketing sourced, when the question says so."""
+RANKED_BY = re.compile(r"\b(?:rank|ranked|ranking|sort|sorted|order|ordered)\b(?: \w+){0,3}? by ")
+"""A ranking's own measure follows "ranked by"."""
 LONG_MEASURE = 4
 """A measure phrase this long ("lost to customer churn") names its tool outright."""
 MOMENT_WORDS = frozenset({"end", "start", "beginning", "ending", "opening", "closing"})
@@ -1495,6 +1497,12 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
                                                and not COUNTED_DEALS.search(norm)):
             return f"{kind}_amount"  # "pipe gen by team": the pipeline's value
         return kind
+    if (ranked := RANKED_BY.search(norm)) is not None:  # "rank industries by win rate, with
+        # bookings and deal size alongside": the measure it is ranked by
+        by = [e.value for s, _, e in lexicon().find(norm[ranked.end():].split()[:4], {"measure"},
+                                                     tool) if s == 0]
+        if by:
+            return by[0]
     said = set((reading.outside or norm).split())
     named = {m for m in TOOLS[tool].measures if set(m.split("_")) <= said}
     # a measure named inside a longer one is not listed apart ("calls" of "calls per rep per day")
