@@ -349,6 +349,11 @@ OUT_OF_SCOPE += [
 ANALYSIS += [
     "set the stale threshold to 30 days for all deals and show the EMEA count",
     "how many opportunities were reassigned to new owners last quarter",
+    # changes asked about, not asked for (found in review)
+    "How often do reps lower the amount to get deals closed?",
+    "How often do managers reassign deals to other reps?",
+    "What percent of leads make it to opportunity in HubSpot?",
+    "Which reps change the stage on all their deals at quarter end?",
 ]
 ANALYSIS += [
     # a noun that looks like a command, and deletions asked about

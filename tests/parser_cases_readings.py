@@ -1159,3 +1159,32 @@ CASES += [
     ("how fast did reps respond to leads last quarter", "speed_to_lead",
      {"group_by": [], "period": Q3_27}),
 ]
+CASES += [
+    # a key: value task written on one line with semicolons; a signature "Name, Team." or
+    # "Name for the Team team -" is who writes (the name no filter, the team whose "our" is);
+    # "the N most recent completed quarters" is a period, not a top N
+    ("Task 77 - metric: win rate; split: segment; period: last fiscal quarter", "win_rate",
+     {"group_by": ["segment"], "period": Q3_27}),
+    ("forecast accuracy over the three most recent completed quarters", "forecast_accuracy",
+     {"period": ("2026-02-01", "2026-10-31"), "top": None}),
+    ("how close did our forecasts come to what we actually closed last year", "forecast_accuracy",
+     {}),
+    ("are we closing a higher share of our deals than last quarter", "win_rate",
+     {"group_by": [], "top": None}),
+]
+CASES += [
+    # found in review: a label naming a value stays; an @-mention inside a question is a value;
+    # "check if" is whether, no what-if; a verb after "what" is no unit asked about; "did reps
+    # hit quota" judges each rep; a share of wins is no win rate
+    ("Question about the Enterprise segment: what's our win rate this quarter?", "win_rate",
+     {"filters": {"segment": ["Enterprise"]}, "period": Q4_27}),
+    ("open pipeline for @EMEA this quarter", "open_pipeline",
+     {"filters": {"region": ["EMEA"]}, "period": Q4_27}),
+    ("Can you check if the top 3 reps in EMEA hit quota last quarter?", "quota_attainment",
+     {"group_by": ["rep"], "top": 3, "filters": {"region": ["EMEA"]}, "period": Q3_27}),
+    ("What happens to win rate if we exclude renewals?", "win_rate",
+     {"excluded": {"deal_type": ["renewal"]}}),
+    ("Did reps hit their quota last quarter?", "quota_attainment",
+     {"group_by": ["rep"], "period": Q3_27}),
+    ("What share of our wins last quarter came from partners?", CLARIFY, {}),
+]

@@ -67,6 +67,21 @@ def test_nested_parameters_and_filter_objects_keep_their_keys():
         "quota attainment, lowest first"  # a sort code in words the parser reads
 
 
+def test_relay_labels_speakers_and_headers_are_no_part_of_the_request():
+    assert plain_request("Finance BP via the hub: bookings by region last quarter") == \
+        "bookings by region last quarter"
+    assert plain_request("Scheduler job RO-7 (weekly): open pipeline by stage") == \
+        "open pipeline by stage"
+    assert plain_request("win rate question: which team has the best one") == \
+        "win rate question: which team has the best one"  # the label names the metric
+    assert plain_request("from #ops:\n> Ana: @revops-bot purge the extras") == \
+        "> purge the extras"
+    assert plain_request("Fwd: numbers\n> From: CFO office\n> bookings this quarter?") == \
+        "numbers\n> bookings this quarter?"
+    assert plain_request("Task 9 - metric: win rate; split: team; period: Q3") == \
+        "win rate, by team, Q3"
+
+
 def test_a_key_with_no_role_stays_in_the_text():
     """Never dropped silently: the parser sees 'currency: EUR' and asks about it."""
     assert plain_request('{"metric": "bookings", "currency": "EUR", "rounding": 2}') == \

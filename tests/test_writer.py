@@ -43,6 +43,19 @@ def test_a_writer_signing_in_by_role_and_region_is_whose_numbers(wh, question, t
     assert who in r.intent.params["filters"]
 
 
+@pytest.mark.parametrize(("question", "tool"), [
+    ("Grace, EMEA Enterprise. How does our win rate this quarter compare with last quarter?",
+     "win_rate"),
+    ("Grace for the EMEA Enterprise team - open pipeline closing this quarter, deal by deal",
+     "open_pipeline"),
+])
+def test_a_signature_of_name_and_team_is_who_writes_and_whose_numbers(wh, question, tool):
+    """'Name, Team.' at the start: the team is whose numbers they are; the name is the writer,
+    no filter of its own."""
+    filters = answered(wh, question, tool).intent.params["filters"]
+    assert filters == [{"dimension": "team", "values": ["EMEA Enterprise"]}]
+
+
 def test_not_just_my_group_is_everyone(wh):
     """'I want every team, not just my group': the writer is named, the answer is not theirs."""
     r = answered(wh, "Kenji here. I want win rate for every team last quarter, not just my "

@@ -54,6 +54,8 @@ MOTION = frozenset({"slipped", "slip", "slips", "pushed", "push", "moved", "move
                     "gone", "rolled", "ran", "run", "got", "get", "slid", "slide", "carried"})
 """Verbs of motion: "past" after them is a preposition ("slipped past the quarter end")."""
 SIZE_WORDS = frozenset({"big", "large", "huge", "high", "wide"})
+"""Size words ("how big is the gap"): they ask for the size of what is named, so another
+reading need not explain them (agent/parser/parse.py _coverage)."""
 HYPOTHESIS = frozenset({"if", "suppose", "supposing", "assuming", "assume", "imagine",
                         "hypothetically", "scenario"})
 ADDING = frozenset({"with", "add", "adding", "added", "hire", "hiring", "hired", "lose",
@@ -66,8 +68,13 @@ ASKING = frozenset({"which", "what", "top", "bottom", "main", "biggest", "leadin
 """Words before the unit a question asks about ("which competitors", "the top 3 reasons")."""
 WHAT_IF_REACH = 6
 """How many words after 'if' ('suppose', ...) a number still belongs to the hypothesis."""
-"""Size words ("how big is the gap"): they ask for the size of what is named, so another
-reading need not explain them (agent/parser/parse.py _coverage)."""
+WHETHER = frozenset({"check", "see", "know", "tell", "wonder", "wondering", "ask", "asking",
+                     "find", "out", "confirm", "verify", "me", "us"})
+"""Words before an "if" that means whether ("can you check if the top 3 reps hit quota")."""
+NOT_A_UNIT = frozenset({"to", "the", "up", "our", "a", "an", "it", "this", "that", "in", "on",
+                        "for", "of", "with", "out", "us", "me", "into", "down"})
+"""Words after a verb in -s ("what happens to", "what explains the", "what makes up"): the
+word before them is a verb, not the unit asked about."""
 STRONG = 1.0
 """A metric word or phrase (not only weak words such as 'sales' or 'deals') names the metric."""
 SHAPING = re.compile(r"^(?:faster|slower|quicker|sooner|longer|shorter|bigger|smaller|larger|"
@@ -153,7 +160,7 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     counted = {len(f.values) for f in params.filters}  # "the two new hires X and Y"
     what_if = tool is not None and any(tool in k.rule.names for k in reading.knobs)
     unapplied = [] if what_if else [i for i in _unapplied(words, explained)
-                                    if _count(words[i]) not in counted]
+                                    if _count(words[i]) is None or _count(words[i]) not in counted]
     # (a threshold of the tool's own read: its numbers, old and new, belong to that what-if)
     for i, w in enumerate(words):
         if i in unapplied:
@@ -242,7 +249,8 @@ def _unapplied(words: list[str], explained: set[int]) -> list[int]:
         if i in explained or not (NUMBER.match(w) or w in SMALL_NUMBERS and w != "one"):
             continue
         after = words[i + 1] if i + 1 < len(words) else ""
-        if any(words[j] in HYPOTHESIS for j in range(max(0, i - WHAT_IF_REACH), i)) or (
+        if any(words[j] in HYPOTHESIS and not (j > 0 and words[j - 1] in WHETHER)
+               for j in range(max(0, i - WHAT_IF_REACH), i)) or (
                 after in EXTRA and i > 0 and words[i - 1] in ADDING):
             out.append(i)
     return out
@@ -263,7 +271,8 @@ def _asked_units(words: list[str], explained: set[int]) -> set[int]:
             j += 1
         unit = words[j]
         if j not in explained and len(unit) > 3 and unit.endswith("s") and \
-                not unit.endswith("ss") and unit not in STOPWORDS and unit not in generic:
+                not unit.endswith("ss") and unit not in STOPWORDS and unit not in generic and \
+                words[j + 1:j + 2] != [] and words[j + 1] not in NOT_A_UNIT:
             out.add(j)
     return out
 

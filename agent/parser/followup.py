@@ -53,7 +53,7 @@ def follow_up(reading: Reading, norm: str, previous: Plan,
               build: Callable[[Reading], Plan | Clarification]) -> Plan | Clarification:
     """Read a follow-up against the previous plan."""
     if WHY.search(norm) and not reading.dims and not reading.entities:
-        return _why(previous, TOOLS[previous.tool])
+        return why_reading(previous, TOOLS[previous.tool])
     if not reading.votes:
         reading.votes[previous.tool] = 1.0
     new = build(reading)
@@ -139,7 +139,9 @@ def _merge(previous: Plan, new: Plan, reading: Reading,
                 as_of=new.as_of or previous.as_of, notes=notes, parser=new.parser)
 
 
-def _why(previous: Plan, tool: Tool) -> Plan | Clarification:
+def why_reading(previous: Plan, tool: Tool) -> Plan | Clarification:
+    """The "why?" of a plan: split by the broadest driver not yet used, against the period
+    before (a question asked "why" outright is read so too: parse._asked_why)."""
     old = previous.params
     used = set(old.group_by) | {f.dimension for f in old.filters}
     driver = next((d for d in DRIVERS if d in tool.group_by and d not in used), None)

@@ -50,13 +50,15 @@ _RANKED = (r"top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest
            r"strongest|greatest|slowest|fastest")
 _COUNT = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty"
 TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
-                   rf"\b(?P<n2>\d{{1,3}}|{_COUNT})\s+(?P<w2>{_RANKED}|\w{{3,}}iest|most \w+)\b")
+                   rf"\b(?P<n2>\d{{1,3}}|{_COUNT})\s+(?P<w2>{_RANKED}|\w{{3,}}iest|"
+                   rf"most (?!recent)\w+)\b")
 """A ranked count: "top 5", "worst three", "the 10 biggest" (not "2025 best month")."""
 COUNTED = re.compile(r"\b(?:how many|number of|count of|share of|percent of|% of)\b")
 AUXILIARIES = frozenset({"did", "do", "does", "have", "has", "had", "will", "would", "can",
                          "could", "should"})
 """Verbs before the subject of a question ("did reps ..."): the people who act, not a split."""
-JUDGED_VERBS = frozenset({"do", "perform", "fare", "compare", "stack", "rank", "look", "measure"})
+JUDGED_VERBS = frozenset({"do", "perform", "fare", "compare", "stack", "rank", "look", "measure",
+                          "hit", "make", "beat", "miss", "reach", "exceed", "meet"})
 ARTICLES = frozenset({"the", "a", "an", "our", "any", "all", "those", "these", "that"})
 """Words that may stand between an exclusion cue and its value ("except for the ...")."""
 LIST_JOINS = frozenset({"and", "or", "nor", "plus"})

@@ -88,31 +88,32 @@ BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7]|\d{1,2}[.)])\s+")
 RELAY = re.compile(
     r"^\s*(?=\w)[^:?!.{}\"\n]*?\b(?:via|relay(?:ed|ing|s)?|forward(?:ed|ing|s)?|fwd|fw|from|"
     r"scheduler|scheduled|job|cron|monitor|dispatch|bot|hub|agent|pasting|pasted|question|"
-    r"request|query)\b"
+    r"request|query|follow[ -]?up|action item)\b"
     r"[^:?!.{}\"\n]*?:\s+(?=\S)", re.I)
 """A label saying how the message reached us ("Finance BP via the hub:", "Hub relay from the
 CRO office:", "Scheduler job RO-114 (monthly):", "quick one from the floor:", "Board member
 question:"): who relays, schedules or asks it, never what is asked (a label naming the
 asker's own team is lost with it, so "my team" after it is asked about, never guessed); a
 label naming a metric or a period stays (_names_what)."""
-SCHEDULED = re.compile(r"\b(?:scheduled|scheduler|recurring|cron|job|dispatch|automated|"
-                       r"automation)\b", re.I)
+SCHEDULED = re.compile(r"\b(?:scheduled|scheduler|cron|job|dispatch)\b", re.I)
 """The opening line of a scheduled or dispatched task names the job, not what it asks."""
 ASKED_ME = re.compile(
-    r"^\s*(?:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|my\s+(?:boss|manager|vp|director|cro|cfo|ceo))\s+"
+    r"^\s*(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|my\s+(?:boss|manager|vp|director|cro|cfo|ceo))\s+"
     r"(?:asked|asks|wants\s+to\s+know|wanted\s+to\s+know|is\s+asking|was\s+asking)(?:\s+me)?"
     r"(?:\s+to\s+(?:check|find\s+out|look\s+up|pull|get))?\s*[:,]?\s+"
     r"(?=(?:which|what|how|whether|if|who|where|for)\b)")
 """'Ava asked me which deals ...', 'Laura asked me to check: how much ...': who passes the
 question on, not part of it (kept when the question then says "her"/"his": whose it is)."""
-THIRD_PERSON = re.compile(r"\b(?:she|he|her|his|him|hers)\b", re.I)
+THIRD_PERSON = re.compile(r"\b(?:she|he|her|his|him|hers|they|their|them)\b", re.I)
 RELAY_WORDS = 10
 """The longest relay label, in words: a longer opening up to a colon is the request."""
 SPEAKER = re.compile(r"^([ \t]*>[ \t]*)[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?:[ \t]+", re.M)
 """A speaker in a pasted chat ("> Lucia: ..."): who said the line, not part of it."""
-MENTION = re.compile(r"(?<![\w@])@[A-Za-z][\w-]*[ \t]*")
-"""An @-mention ("@revops-bot just ..."): whom the line addresses."""
-HEADER = re.compile(r"^[ \t>]*(?:from|to|cc|bcc|sent|date)\s*:[^\n]*(?:\n|$)", re.I | re.M)
+MENTION = re.compile(r"(?m)^([ \t>]*)@[A-Za-z][\w-]*[ \t]*|(?<![\w@])@[A-Za-z]*(?:bot|revops)"
+                     r"[\w-]*[ \t]*")
+"""An @-mention at the start of a line or of the agent ("> @revops what does ...", "just
+ask @revops-bot"): whom the line addresses; "@EMEA" inside a question is a value so written."""
+HEADER = re.compile(r"^[ \t>]*(?:from|to|cc|bcc|sent)\s*:[^\n]*(?:\n|$)", re.I | re.M)
 """A forwarded e-mail's header line ("> From: CFO office"): who wrote it, not what it asks."""
 
 
@@ -153,6 +154,10 @@ def _labels() -> list[re.Pattern[str]]:
     ]
 
 
+ROLE_ABBREVIATIONS = frozenset({"ceo", "cfo", "cro", "coo", "cmo", "vp", "svp", "evp", "rvp",
+                                "gm", "hr", "bp", "ops", "revops", "sdr", "bdr", "ae", "qbr",
+                                "it", "fyi", "crm", "i"})
+"""Capitalized words of a relay label that are roles or shorthand, not names of values."""
 PERIOD_WORD = re.compile(r"q[1-4]|h[12]|fy\d*|ytd|qtd|mtd|(?:19|20)\d\d|jan\w*|feb\w*|mar|march|"
                          r"apr\w*|may|june?|july?|aug\w*|sept?\w*|oct\w*|nov\w*|dec\w*|"
                          r"quarter|month|year|week|today|yesterday")
@@ -160,12 +165,21 @@ PERIOD_WORD = re.compile(r"q[1-4]|h[12]|fy\d*|ytd|qtd|mtd|(?:19|20)\d\d|jan\w*|f
 
 
 def _names_what(label: str) -> bool:
-    """Whether a label names a metric or a period ("win rate question:", "Q3 request:"): then
-    it is part of what is asked, not only who relays it."""
+    """Whether a label names a metric, a period, a kind of value or a name ("win rate
+    question:", "Q3 request:", "Question about the Enterprise segment:", "Request for the NA
+    team:"): then it is part of what is asked, not only who relays it. Sender names and role
+    abbreviations written in capitals ("CFO office via hub:") name no value."""
     from agent.parser.lexicon import lexicon  # (the lexicon reads the vocabulary once)
 
-    words = normalize(re.sub(sender_pattern(), " ", label, flags=re.I)).split()
-    return bool(lexicon().find(words, {"metric"})) or any(PERIOD_WORD.fullmatch(w) for w in words)
+    text = re.sub(sender_pattern(), " ", label, flags=re.I)
+    words = normalize(text).split()
+    kinds = [e.value for _, _, e in lexicon().find(words, {"dimension"})]
+    names = [w for w in re.findall(r"(?<!^)\b[A-Z][\w&-]*", text.strip())
+             if w.lower() not in ROLE_ABBREVIATIONS and not any(c.isdigit() for c in w)]
+    # (a job's or task's code, "RO-7", names nothing)
+    return bool(lexicon().find(words, {"metric"})) or any(
+        PERIOD_WORD.fullmatch(w) for w in words) or any(
+        k not in ("rep", "manager") for k in kinds) or bool(names)
 
 
 def strip_senders(text: str) -> str:
@@ -181,12 +195,9 @@ def strip_senders(text: str) -> str:
         if m and len(m[0].split()) <= RELAY_WORDS and text[m.end():].strip() and \
                 not _names_what(m[0]):
             text, changed = text[m.end():], True
-        m = ASKED_ME.match(text)
-        if m and not THIRD_PERSON.search(text[m.end():]):  # ("... her team": whose it is)
-            text, changed = text[m.end():], True
-    text = MENTION.sub("", SPEAKER.sub(r"\1", text))
-    return HEADER.sub("", text) if HEADER.search(text) and HEADER.sub("", text).strip() \
-        else text
+    if HEADER.search(text) and HEADER.sub("", text).strip():
+        text = HEADER.sub("", text)  # (before the speakers: "> From:" is no speaker)
+    return MENTION.sub(lambda m: m[1] or "", SPEAKER.sub(r"\1", text))
 
 
 def _value(value: object) -> str:
@@ -329,8 +340,8 @@ def _lines(text: str) -> str | None:
         else:
             head.append(line.strip())
     opening = " ".join(head).rstrip(": ").strip()
-    if SCHEDULED.search(opening):  # "SCHEDULED REPORT weekly_pipe_stage": the job's name
-        opening = ""
+    if SCHEDULED.search(opening) and not _names_what(opening):  # "SCHEDULED REPORT
+        opening = ""  # weekly_pipe_stage": the job's name
     return _assemble([opening, *body], notes)
 
 
@@ -346,6 +357,10 @@ def plain_request(text: str) -> str:
     if len(INLINE_PAIR.findall(body)) >= 2 and "\n" not in body.strip():
         # "task=pipeline_coverage_report scope=all_sales_teams window=...": one pair a line
         body = INLINE_PAIR.sub(lambda m: f"\n{m[1]}: {m[2]}", body)
+    elif "\n" not in body.strip() and sum(bool(KEY_VALUE.match(p)) for p in
+                                         re.split(r"\s*[;|]\s*", body)) >= 2:
+        # "Task 5521 - metric: pipeline coverage; split: team; period: ...": one pair a line
+        body = re.sub(r"\s*[;|]\s*", "\n", body)
     lines = _lines(body)
     return lines if lines is not None else body.strip()
 

@@ -30,7 +30,7 @@ from agent.parser.confidence import (
     value_kind_words,
 )
 from agent.parser.entities import EntityIndex, EntityMatch
-from agent.parser.followup import WHY, _why, follow_up, is_follow_up
+from agent.parser.followup import WHY, follow_up, is_follow_up, why_reading
 from agent.parser.glosses import drop_gloss_votes
 from agent.parser.grouping import DEAL_WORDS, EACH, drop_replaced, filters, grouping
 from agent.parser.leftovers import NAMED_KINDS, resolve_leftovers
@@ -58,6 +58,7 @@ from agent.parser.sentences import (
     kind_words,
     request_text,
     sentences,
+    signed,
     thread_in_message,
     with_context,
 )
@@ -170,7 +171,7 @@ ONE_RECORD = frozenset({Dimension.account, Dimension.opportunity})
 
 def _asked_why(plan: Plan) -> Plan | Clarification:
     """A question asking why a number is what it is, read as the "why?" of a conversation
-    (followup._why: split by the broadest driver, against the period before); why one deal
+    (followup.why_reading: split by the broadest driver, against the period before); why one deal
     or customer went as it did is in no tool (no loss reasons, no notes): asked back."""
     single = [f for f in plan.params.filters if f.dimension in ONE_RECORD and not f.exclude]
     if single:
@@ -184,7 +185,14 @@ def _asked_why(plan: Plan) -> Plan | Clarification:
             not_understood=["why"])
     if plan.params.group_by or plan.params.compare or plan.params.time_grain:
         return plan  # "why ... by region", "why ... vs last year": the split or comparison asked
-    return _why(plan, TOOLS[plan.tool])
+    if any(f.dimension in (Dimension.rep, Dimension.manager) and len(f.values) == 1
+           for f in plan.params.filters):  # "why is Victor behind quota": one person's number,
+        # against the period before (a split of one person shows one row)
+        if not TOOLS[plan.tool].comparable:
+            return plan
+        return plan.model_copy(update={"params": plan.params.model_copy(
+            update={"compare": "previous_period"})})
+    return why_reading(plan, TOOLS[plan.tool])
 
 
 PERSON_POINTER = re.compile(r"(?<!\bto )(?<!\bfor )(?<!\bwith )\b(?:his|her)\b(?!\s*[.?!,]|$)",
@@ -336,7 +344,7 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     `memo` keeps what does not depend on `prefer` between the readings of one question.
     """
     memo = {} if memo is None else memo
-    question = drop_writer_clauses(question, index)
+    question = drop_writer_clauses(signed(question, index), index)
     quoted = None if question.lstrip()[:1] in "{[" else QUOTED_ASK.search(question)
     said = next((g for g in quoted.groups() if g), "") if quoted else ""
     if quoted and len(said.split()) >= 4 and _metric_named(said) and not _metric_named(
@@ -834,7 +842,9 @@ SIZE_OF = frozenset({"bookings", "opportunity_count", "win_rate", "time_in_stage
 RATE_WORD = (r"(?<![\w%])(?:rate|ratio|share|percent|percentage|pct|proportion|fraction|%|odds|"
              r"chances?|likel(?:y|ihood)|how often|more often|less often)(?![\w%])")
 WIN_SHARE = re.compile(
-    rf"{RATE_WORD}(?: \w+){{0,7}}? (?:win|wins|won|winning)\b|"
+    rf"{RATE_WORD}(?: \w+){{0,7}}? (?:win|won|winning)\b|"
+    r"\b(?:win|wins|winning|won|close|closes|closing) (?:a |the )?(?:bigger|larger|smaller|greater|"
+    r"higher|lower) (?:share|percentage|percent|%|portion|fraction|proportion)\b|"
     r"\b(?:rate|ratio|share|percent|percentage|pct|proportion|fraction|better|worse) "
     r"(?:at |of |in )?(?:closing|close|closes)\b(?! (?:date|dates|amount|value|lost))|"
     r"\b(?:win|wins|won|winning|close|closes|closing) (?:at )?(?:a |the )?(?:higher|lower|better|"
@@ -847,6 +857,15 @@ AMOUNT_WORDS = frozenset({"bookings", "revenue", "pipeline", "pipe", "dollars", 
                           "amount", "value", "money", "quota", "target", "arr"})
 WIN_SHARE_OF = frozenset({"bookings", "opportunity_count", "stage_conversion"})
 """Tools whose words ("win", "closing", "deals") a win rate said in words also uses."""
+
+
+FORECAST_JUDGED = re.compile(
+    r"\bhow (?:good|close|accurate|reliable|well|far off|right|wrong)\b(?: \w+){0,5}? "
+    r"forecasts?\b(?! (?:for|of) (?:this|next|the current|the coming))|"
+    r"\bforecasts?\b(?: \w+){0,3}? (?:been|come|came|were|was|proved|turned out) "
+    r"(?:\w+ ){0,2}?(?:accurate|reliable|close|good|right|off|to what)\b")
+"""Past forecasts judged against what happened ("how good have our forecasts been", "how close
+did the sales forecast come to what got booked"): the forecast's accuracy, not its roll-up."""
 
 
 def _win_share_tool(tool: str | None, reading: Reading, norm: str) -> str | None:
@@ -926,6 +945,7 @@ def _measure_is_the_split(tool: str, params: dict, reading: Reading) -> bool:
 
 RETENTION_TOOLS = frozenset({"net_revenue_retention", "arr_waterfall"})
 MOVEMENT_OF = {"new_business": "new", "expansion": "expansion", "contraction": "contraction"}
+AVERAGE_ASKED = re.compile(r"\b(?:average|avg|mean|median|typical)\b")
 RECURRING = re.compile(r"(?<!not )(?<!no )(?<!than )(?<!instead of )\b(?:arr|mrr|recurring "
                        r"revenue)\b")
 """Words naming recurring revenue (not "deals, not ARR movement"): a deal type beside them is
@@ -943,8 +963,11 @@ def _deal_types_as_movements(tool: str, params: dict, reading: Reading, norm: st
     typed = [f for f in filters(reading) if f.dimension == Dimension.deal_type]
     if not typed or any(v not in MOVEMENT_OF for f in typed for v in f.values):
         return tool
-    if tool in ("bookings", "opportunity_count", "arr") and RECURRING.search(norm) and \
-            not any(f.exclude for f in typed):
+    spans = any((p.end - p.start).days >= 27 for p in reading.periods)  # not "today"
+    if (tool in ("bookings", "opportunity_count") or (tool == "arr" and spans)) and \
+            RECURRING.search(norm) and not any(f.exclude for f in typed) and \
+            not COUNT_ASKED.search(norm) and not AVERAGE_ASKED.search(norm):  # (how many such
+        # deals, or their average, are counts of deals; ARR held today is a balance)
         tool = "arr_waterfall"
         params.pop("measure", None)
     if tool not in RETENTION_TOOLS:
@@ -996,6 +1019,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     tool = prefer or _choose_tool(reading, norm)
     if prefer is None:
         tool = _win_share_tool(_duration_tool(tool, reading, norm), reading, norm)
+        if tool == "forecast_rollup" and FORECAST_JUDGED.search(norm):
+            tool = "forecast_accuracy"
         if tool in SIZE_OF and SIZE.search(norm) and "open" not in norm.split():
             tool = "avg_deal_size"  # "how big were our new business deals on average"
     if tool is None:
@@ -1100,7 +1125,10 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     elif reading.compare:
         params["compare"] = reading.compare
     _fit_generic_dimensions(reading, tool)
-    group, top, order = grouping(reading, norm, tool)
+    share = WIN_SHARE.search(norm) if tool == "win_rate" else None  # "winning a bigger share
+    # of our deals": how often, no ranking of the deals
+    group, top, order = grouping(reading, norm if share is None else
+                                 f"{norm[:share.start()]} {norm[share.end():]}", tool)
     group += [d for d in _split_in_phrase(reading, tool) if d not in group][:2 - len(group)]
     group = [d for d in group if not _measure_unit(d, group, tool, measure, norm)]
     if reading.grain:
@@ -1164,6 +1192,9 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         # "Q3 slip rate, taking the pipeline as it stood on July 15": the day the tool takes
         # its pipeline on (its snapshot), not a day to answer as of
         params["options"]["snapshot"] = as_of_day.isoformat()
+        if not reading.periods:  # "which deals slipped from the pipe as it stood on Sep 1":
+            # the quarter that pipeline was to close in
+            params["period"] = PeriodParam.of(calendar.bucket(as_of_day, "quarter"))
         reading.notes.append(f"read the pipeline as it stood on {as_of_day} as snapshot = "
                              f"{as_of_day}")
         as_of_day = None

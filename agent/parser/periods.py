@@ -76,10 +76,14 @@ AFTER_NO_COMPARISON = "".join(f"(?<!{w} )(?<!{w} the )" for w in (
     "vs", "versus", "against", "than", "to", "with", "over", "from", "on"))
 """'Bookings this quarter vs the same quarter last year': there the words name the comparison
 (the period asked is the one named before), not a period of their own."""
-CHANGE = re.compile(r"\b(?:go|goes|went|gone|going) (?:up|down)\b|\bup or down\b|\b(?:chang|"
-                    r"improv|grow|grew|increas|decreas|declin|drop|fell|fall|rise|rose|jump|"
-                    r"shift|mov)\w*")
-"""Words asking how a number changed ("did it go up from Q2 to Q3")."""
+CHANGE = re.compile(r"\b(?:go|goes|went|gone|going) (?:up|down)\b|\bup or down\b|\b(?:improved|"
+                    r"grew|grown|increased|decreased|declined|dropped|fell|rose|jumped)\b|"
+                    r"\b(?:did|does|has|have)\b(?: \w+){1,4} (?:improve|grow|increase|decrease|"
+                    r"decline|drop|fall|rise|jump|change|move|shift)\b")
+"""Words asking how a number changed ("did it go up from Q2 to Q3", "how much did win rate
+improve from Q2 to Q3"), not how many deals changed ("how many deals changed stage")."""
+COUNTED_CHANGE = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b|\bstages?\b|\bwhich\b")
+"""A question counting or listing what changed: a span, not a comparison of two periods."""
 AS_AT = re.compile(r"\bas (?:at|it stood (?:on|at)|they stood (?:on|at)|it was on|of close of|"
                    r"(?:it was |they were )?reported (?:on|at|as of))\b")
 """Other ways to say 'as of' a day."""
@@ -171,6 +175,9 @@ class PeriodParser:
                  self._completed),
                 (r"(?:the\s+)?(?:last|past)\s+" + N + r"\s+fiscal\s+(quarters?|years?)",
                  self._fiscal_span),
+                (r"(?:the\s+)?" + N + r"\s+most\s+recent(?:ly)?\s+(?:complete|completed|full|"
+                 r"whole|closed|finished|ended)?\s*(?:fiscal\s+)?(months|quarters|years)",
+                 self._completed),
                 (r"(?<!this )(?<!current )(?<!next )"  # "this quarter? closed plus commit"
                  r"(?:the\s+|last\s+|previous\s+|prior\s+)?(?:fiscal\s+)?(week|month|quarter|year)\s+"
                  r"(?:that\s+|which\s+)?"
@@ -357,7 +364,7 @@ class PeriodParser:
     def _change_between(self, a: Period, b: Period, text: str) -> bool:
         """Whether "from A to B" asks how something changed between two whole periods of one
         length, one right after the other, rather than for one span of both."""
-        if not CHANGE.search(text):
+        if not CHANGE.search(text) or COUNTED_CHANGE.search(text):
             return False
         for unit in ("month", "quarter", "year"):
             one, other = self.cal.bucket(a.start, unit), self.cal.bucket(b.start, unit)

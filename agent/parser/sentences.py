@@ -19,6 +19,7 @@ from agent.parser.confidence import fillers
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import REFERS_BACK
 from agent.parser.lexicon import STOPWORDS, lexicon, phrase_set, phrase_text
+from agent.parser.messages import ASKED_ME, THIRD_PERSON
 from agent.parser.normalize import normalize
 from agent.parser.options import take_options
 from agent.parser.periods import PERIOD_WORDS, THE_UNIT, M
@@ -183,7 +184,10 @@ named there are the audience, not a split or a filter."""
 
 
 LEADING_PURPOSE = re.compile(
-    r"^\s*(?:(?:in order )?to \w+|for)\s+(?:our|the|a|an|this|my|their)\s+[^,.:;?!]{1,60}?"
+    r"^\s*(?:(?:in order )?to \w+\s+(?:our|the|a|an|this|my|their)\s+[^,.:;?!\d]{1,60}?|"
+    r"for\s+(?:our|the|a|an|this|my|their)\s+[^,.:;?!\d]{0,50}?\b(?:model|review|deck|sweep|"
+    r"queue|list|analysis|exercise|report|meeting|slide|pack|planning|plan|qbr|call|sync|prep|"
+    r"dashboard|memo|brief|offsite|kickoff|audit|project|experiment|test))"
     r"(?:,\s*|\s+(?=(?:we|i)\s+(?:need|want|would like)\b|please\b|can you\b))", re.I)
 """'To size our follow-up queue we need ...', 'for our hand-off latency model please return
 ...': what the writer will use the answer for, before the request (see _purpose)."""
@@ -238,6 +242,39 @@ def _meeting(m: re.Match[str], index: EntityIndex) -> str:
     if any(set(reading.words[e.start:e.end]) & names for e in reading.entities):
         return m[0]  # "the EMEA forecast call": a value written as a name
     return ""
+
+
+SIGNED = re.compile(
+    r"^\s*(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s*(?:,\s*|\(\s*|\s+-\s+|\s+for\s+(?:the\s+)?|"
+    r"\s+from\s+(?:the\s+)?|\s+on\s+(?:the\s+)?)(?P<scope>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})"
+    r"(?P<kind>\s+(?:team|region|segment|territory))?(?:\s+(?:mgr|manager|lead|vp|rvp|director))?"
+    r"\s*(?:\)\s*[:,.-]?|[,.:]|\s+-)\s+")
+"""A writer signing with a name and the team or region they run: "Ava, NA Enterprise.",
+"Laura for the APAC team - ...", "Ravi (EMEA Commercial): ..."."""
+
+
+def signed(text: str, index: EntityIndex) -> str:
+    """The message with a signature at its start written as the sentences the writer reading
+    understands ("Ava here. I run NA Enterprise."): the name is who writes, never a filter,
+    and the team or region is whose "my" and "our" numbers are (sentences.context_scope). Only
+    when the name is one person of the data and the scope one value of it."""
+    asked = ASKED_ME.match(text)
+    if asked and not THIRD_PERSON.search(text[asked.end():]) and \
+            not _matched(asked["name"], index).entities and \
+            not index.first_named(asked["name"].split()[0].lower()):
+        return text[asked.end():]  # "Max asked me which deals slipped": the question passed
+        # on (a name of the data stays: "Victor asked me what the win rate was" may be his)
+    m = SIGNED.match(text)
+    if m is None:
+        return text
+    people = {label for d, label in index.partial(m["name"].split()[0].lower()) +
+              index.first_named(m["name"].split()[0].lower()) if d in PEOPLE}
+    scope = [e for e in _matched(m["scope"] + (m["kind"] or ""), index).entities
+             if e.dimension in SCOPES - PEOPLE]
+    if len(people) != 1 or len(scope) != 1:
+        return text
+    kind = m["kind"] or ""
+    return f"{m['name']} here. I run the {m['scope']}{kind}. {text[m.end():]}"
 
 
 def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
