@@ -56,6 +56,17 @@ def test_a_signature_of_name_and_team_is_who_writes_and_whose_numbers(wh, questi
     assert filters == [{"dimension": "team", "values": ["EMEA Enterprise"]}]
 
 
+def test_a_managers_team_named_with_them_is_one_filter(wh):
+    """Grace's reps are the EMEA Enterprise team (she owns no deals, carries no quota): "my
+    team" and the team named are one filter, said once; a manager of other people is kept."""
+    r = answered(wh, "Grace (EMEA Enterprise): what's my team's win rate this quarter?",
+                 "win_rate")
+    assert r.intent.params["filters"] == [{"dimension": "team", "values": ["EMEA Enterprise"]}]
+    assert any("the same people" in n for n in r.intent.notes)
+    both = answered(wh, "win rate for Grace Schmidt's reps in NA Enterprise", "win_rate")
+    assert {f["dimension"] for f in both.intent.params["filters"]} == {"manager", "team"}
+
+
 def test_not_just_my_group_is_everyone(wh):
     """'I want every team, not just my group': the writer is named, the answer is not theirs."""
     r = answered(wh, "Kenji here. I want win rate for every team last quarter, not just my "

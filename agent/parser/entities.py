@@ -161,6 +161,24 @@ class EntityIndex:
                     names.setdefault(norm.split()[0], set()).add((dim, label))
         return names
 
+    def same_people(self, manager: str, team: str) -> bool:
+        """Whether a manager's reps are exactly one team's, the manager aside (v_reps, today's
+        assignments): a filter on both is a filter on the team, the manager's adds nothing."""
+        if self.con is None:
+            return False
+        try:
+            teams = self.con.execute("select distinct team from v_reps where manager = ?",
+                                     [manager]).fetchall()
+            managers = self.con.execute("select distinct manager from v_reps where team = ? "
+                                        "and rep <> ?", [team, manager]).fetchall()
+            own = self.con.execute(  # the manager's own quota or deals would differ
+                "select count(*) from v_reps where rep = ? and team = ? and "
+                "(coalesce(is_quota_carrying, false) or rep in (select rep from v_opps))",
+                [manager, team]).fetchone()
+        except duckdb.Error:
+            return False
+        return teams == [(team,)] and managers == [(manager,)] and own == (0,)
+
     def partial(self, word: str) -> list[tuple[Dimension, str]]:
         """Return the people/accounts whose name contains this word (a first or last name)."""
         return sorted(self.by_token.get(word, set()))

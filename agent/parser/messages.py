@@ -340,8 +340,8 @@ def _lines(text: str) -> str | None:
         else:
             head.append(line.strip())
     opening = " ".join(head).rstrip(": ").strip()
-    if SCHEDULED.search(opening) and not _names_what(opening):  # "SCHEDULED REPORT
-        opening = ""  # weekly_pipe_stage": the job's name
+    if SCHEDULED.search(opening) and not _names_what(re.sub(r"\S*[_\d]\S*", " ", opening)):
+        opening = ""  # "SCHEDULED REPORT weekly_pipe_stage": the job's name (a code)
     return _assemble([opening, *body], notes)
 
 

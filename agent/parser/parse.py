@@ -151,6 +151,7 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
         return outcome
     if previous is None and (nobody := _nobody_named(question, outcome, reading)):
         return nobody
+    outcome = _one_team(outcome, index)
     if previous is None and WHY.search(" ".join(reading.words)):
         outcome = _asked_why(outcome)  # "why is win rate down this quarter?"
         if isinstance(outcome, Clarification):
@@ -164,6 +165,20 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     better = _explaining_reading(question, as_of, calendar, index, previous, outcome, reading,
                                  found, memo)
     return better or unsure(outcome, reading, found)
+
+
+def _one_team(plan: Plan, index: EntityIndex) -> Plan:
+    """A manager and the team whose reps are exactly theirs ("Ravi (EMEA Commercial): ... my
+    team"): one filter, the team's (the same deals, said once)."""
+    kept = {f.dimension: f for f in plan.params.filters if not f.exclude and len(f.values) == 1}
+    manager, team = kept.get(Dimension.manager), kept.get(Dimension.team)
+    if manager is None or team is None or \
+            not index.same_people(manager.values[0], team.values[0]):
+        return plan
+    plan.params.filters = [f for f in plan.params.filters if f is not manager]
+    plan.notes.append(f"read {manager.values[0]}'s reps as the {team.values[0]} team (the same "
+                      "people)")
+    return plan
 
 
 ONE_RECORD = frozenset({Dimension.account, Dimension.opportunity})
@@ -1126,7 +1141,9 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         params["compare"] = reading.compare
     _fit_generic_dimensions(reading, tool)
     share = WIN_SHARE.search(norm) if tool == "win_rate" else None  # "winning a bigger share
-    # of our deals": how often, no ranking of the deals
+    # of our deals": how often, no ranking of the deals ("wins most often" ranks the values)
+    share = share if share and re.search(r"share|percent|%|portion|fraction|proportion|rate",
+                                         share[0]) else None
     group, top, order = grouping(reading, norm if share is None else
                                  f"{norm[:share.start()]} {norm[share.end():]}", tool)
     group += [d for d in _split_in_phrase(reading, tool) if d not in group][:2 - len(group)]
