@@ -102,6 +102,13 @@ def fillers() -> frozenset[str]:
     return word_set(w for group in data["fillers"].values() for w in group)
 
 
+@cache
+def filler_phrases() -> frozenset[tuple[str, ...]]:
+    """fillers.toml [phrases]: framing said in several words, matched as a whole phrase."""
+    return frozenset(tuple(normalize(p).split())
+                     for group in _fillers_toml().get("phrases", {}).values() for p in group)
+
+
 @dataclass
 class Understanding:
     """What a reading left unexplained."""
@@ -137,6 +144,11 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     explained = {i for i, w in enumerate(words) if w == "@" or w.startswith("@")}
     for s, e, _ in lex.find(words, EXPLAINING_KINDS):
         explained.update(range(s, e))
+    said = reading.words
+    for phrase in filler_phrases():  # "next to", "the works": framing said as a phrase
+        n = len(phrase)
+        explained.update(j for i in range(len(said) - n + 1) if tuple(said[i:i + n]) == phrase
+                         for j in range(i, i + n))
     if tool is not None:
         for s, e, _ in lex.find(words, {"measure"}, tool):
             explained.update(range(s, e))

@@ -1142,8 +1142,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     _fit_generic_dimensions(reading, tool)
     share = WIN_SHARE.search(norm) if tool == "win_rate" else None  # "winning a bigger share
     # of our deals": how often, no ranking of the deals ("wins most often" ranks the values)
-    share = share if share and re.search(r"share|percent|%|portion|fraction|proportion|rate",
-                                         share[0]) else None
+    share = None if share is not None and "often" in share[0] else share
     group, top, order = grouping(reading, norm if share is None else
                                  f"{norm[:share.start()]} {norm[share.end():]}", tool)
     group += [d for d in _split_in_phrase(reading, tool) if d not in group][:2 - len(group)]
