@@ -144,11 +144,11 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     explained = {i for i, w in enumerate(words) if w == "@" or w.startswith("@")}
     for s, e, _ in lex.find(words, EXPLAINING_KINDS):
         explained.update(range(s, e))
-    said = reading.words
+    written = reading.words
     for phrase in filler_phrases():  # "next to", "the works": framing said as a phrase
         n = len(phrase)
-        explained.update(j for i in range(len(said) - n + 1) if tuple(said[i:i + n]) == phrase
-                         for j in range(i, i + n))
+        explained.update(j for i in range(len(written) - n + 1)
+                         if tuple(written[i:i + n]) == phrase for j in range(i, i + n))
     if tool is not None:
         for s, e, _ in lex.find(words, {"measure"}, tool):
             explained.update(range(s, e))
