@@ -169,13 +169,15 @@ def _names_what(label: str) -> bool:
     question:", "Q3 request:", "Question about the Enterprise segment:", "Request for the NA
     team:"): then it is part of what is asked, not only who relays it. Sender names and role
     abbreviations written in capitals ("CFO office via hub:") name no value."""
-    from agent.parser.lexicon import lexicon  # (the lexicon reads the vocabulary once)
+    from agent.parser.confidence import fillers  # (read once; imported late: no cycle)
+    from agent.parser.lexicon import lexicon
 
     text = re.sub(sender_pattern(), " ", label, flags=re.I)
     words = normalize(text).split()
     kinds = [e.value for _, _, e in lexicon().find(words, {"dimension"})]
     names = [w for w in re.findall(r"(?<!^)\b[A-Z][\w&-]*", text.strip())
-             if w.lower() not in ROLE_ABBREVIATIONS and not any(c.isdigit() for c in w)]
+             if w.lower() not in ROLE_ABBREVIATIONS and not any(c.isdigit() for c in w)
+             and w.lower() not in fillers()]  # ("SCHEDULED REPORT": a word in capitals)
     # (a job's or task's code, "RO-7", names nothing)
     return bool(lexicon().find(words, {"metric"})) or any(
         PERIOD_WORD.fullmatch(w) for w in words) or any(
