@@ -273,7 +273,7 @@ def _asked_units(words: list[str], explained: set[int]) -> set[int]:
     reasons we lost") that no part of the reading explains: an answer about anything else
     answers another question, so they are never ignored as filler. Generic nouns ("which
     numbers", "top things") and periods ("which months") are not units."""
-    generic = word_set(_fillers_toml()["fillers"]["request"]) | PERIODISH
+    generic = _generic_nouns()
     out = set()
     for i, w in enumerate(words[:-1]):
         if w not in ASKING:
@@ -287,6 +287,12 @@ def _asked_units(words: list[str], explained: set[int]) -> set[int]:
                 words[j + 1:j + 2] != [] and words[j + 1] not in NOT_A_UNIT:
             out.add(j)
     return out
+
+
+@cache
+def _generic_nouns() -> frozenset[str]:
+    """Nouns that ask for no unit of their own ("which numbers", "what things", "which months")."""
+    return word_set(_fillers_toml()["fillers"]["request"]) | PERIODISH
 
 
 def _count(word: str) -> int | None:

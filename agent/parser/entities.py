@@ -51,6 +51,8 @@ class EntityIndex:
     max_len: int = 1
     con: duckdb.DuckDBPyConnection | None = None
     accounts_in_sql: bool = False
+    teams_of: dict[tuple[str, str], bool] = field(default_factory=dict)
+    """same_people's answers, by (manager, team)."""
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, *, facts: bool = False) -> EntityIndex:
@@ -166,6 +168,12 @@ class EntityIndex:
         assignments): a filter on both is a filter on the team, the manager's adds nothing."""
         if self.con is None:
             return False
+        if (manager, team) not in self.teams_of:  # asked once per pair while the index lives
+            self.teams_of[manager, team] = self._same_people(manager, team)
+        return self.teams_of[manager, team]
+
+    def _same_people(self, manager: str, team: str) -> bool:
+        assert self.con is not None
         try:
             teams = self.con.execute("select distinct team from v_reps where manager = ?",
                                      [manager]).fetchall()
@@ -173,7 +181,8 @@ class EntityIndex:
                                         "and rep <> ?", [team, manager]).fetchall()
             own = self.con.execute(  # the manager's own quota or deals would differ
                 "select count(*) from v_reps where rep = ? and team = ? and "
-                "(coalesce(is_quota_carrying, false) or rep in (select rep from v_opps))",
+                "(coalesce(is_quota_carrying, false) or exists (select 1 from v_opps o "
+                "where o.rep = v_reps.rep))",
                 [manager, team]).fetchone()
         except duckdb.Error:
             return False
