@@ -338,7 +338,8 @@ OUT_OF_SCOPE += [
      "close dates", E, PA, PM),
     # an owner or a field changed on records is a write, whoever would act on it
     ("move all of Priya's open opportunities over to Leo, she's on leave", E, PA, PM),
-    ("transfer the Northwind deal from Ana to Omar", R, None, None),
+    ("transfer the Northwind deal from Ana to Omar", E, PA, PM),  # an owner: Pipeline
+    # Management's to act on (tests/change_cases.py)
     ("raise the amount on the Initech opp to 350k", R, None, None),
     ("put forecast_category = pipeline on every deal older than a year", R, None, None),
     ("set close_date 2027-01-31 on all open Proposal deals", R, None, None),
