@@ -962,12 +962,12 @@ def _measure_is_the_split(tool: str, params: dict, reading: Reading) -> bool:
 
 RETENTION_TOOLS = frozenset({"net_revenue_retention", "arr_waterfall"})
 MOVEMENT_OF = {"new_business": "new", "expansion": "expansion", "contraction": "contraction"}
+"""The ARR movement a deal type names on the recurring-revenue tools (METRICS M11-M13)."""
 AVERAGE_ASKED = re.compile(r"\b(?:average|avg|mean|median|typical)\b")
 RECURRING = re.compile(r"(?<!not )(?<!no )(?<!than )(?<!instead of )\b(?:arr|mrr|recurring "
                        r"revenue)\b")
 """Words naming recurring revenue (not "deals, not ARR movement"): a deal type beside them is
 an ARR movement."""
-"""The ARR movement a deal type names on the recurring-revenue tools (METRICS M11-M13)."""
 
 
 def _deal_types_as_movements(tool: str, params: dict, reading: Reading, norm: str) -> str:
