@@ -382,7 +382,8 @@ split by the same dimension ("top 5 reps by bookings": the same reps, figures an
 leaderboard adds columns). Question writers expect either, so either reads as meant."""
 
 
-SAME_MEASURE = {("opportunity_count", "won"): ("bookings", "count")}
+SAME_MEASURE: dict[tuple[str | None, str | None], tuple[str | None, str | None]] = {
+    ("opportunity_count", "won"): ("bookings", "count")}
 """Measures two tools compute alike: the count of won deals is bookings' count (the same
 deals, the same number, tests/test_eval.py checks it on the demo company)."""
 
@@ -391,7 +392,7 @@ def _same_measure(case: EvalCase, response: AgentResponse) -> bool:
     """Whether the response is the case's measure read by the other tool that computes it."""
     def canonical(tool: str | None, measure: str | None) -> tuple[str | None, str | None]:
         pair = (tool, measure or _default_measure(tool))
-        return SAME_MEASURE.get((str(pair[0]), str(pair[1])), pair)
+        return SAME_MEASURE.get(pair, pair)
     return canonical(case.tool, case.measure) == canonical(
         response.intent.tool, response.intent.params.get("measure"))
 

@@ -172,7 +172,7 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     counted = {len(f.values) for f in params.filters}  # "the two new hires X and Y"
     what_if = tool is not None and any(tool in k.rule.names for k in reading.knobs)
     unapplied = [] if what_if else [i for i in _unapplied(words, explained)
-                                    if _count(words[i]) is None or _count(words[i]) not in counted]
+                                    if _count(words[i]) not in counted]
     # (a threshold of the tool's own read: its numbers, old and new, belong to that what-if)
     for i, w in enumerate(words):
         if i in unapplied:

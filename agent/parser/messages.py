@@ -97,14 +97,6 @@ asker's own team is lost with it, so "my team" after it is asked about, never gu
 label naming a metric or a period stays (_names_what)."""
 SCHEDULED = re.compile(r"\b(?:scheduled|scheduler|cron|job|dispatch)\b", re.I)
 """The opening line of a scheduled or dispatched task names the job, not what it asks."""
-ASKED_ME = re.compile(
-    r"^\s*(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|my\s+(?:boss|manager|vp|director|cro|cfo|ceo))\s+"
-    r"(?:asked|asks|wants\s+to\s+know|wanted\s+to\s+know|is\s+asking|was\s+asking)(?:\s+me)?"
-    r"(?:\s+to\s+(?:check|find\s+out|look\s+up|pull|get))?\s*[:,]?\s+"
-    r"(?=(?:which|what|how|whether|if|who|where|for)\b)")
-"""'Ava asked me which deals ...', 'Laura asked me to check: how much ...': who passes the
-question on, not part of it (kept when the question then says "her"/"his": whose it is)."""
-THIRD_PERSON = re.compile(r"\b(?:she|he|her|his|him|hers|they|their|them)\b", re.I)
 RELAY_WORDS = 10
 """The longest relay label, in words: a longer opening up to a colon is the request."""
 SPEAKER = re.compile(r"^([ \t]*>[ \t]*)[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?:[ \t]+", re.M)

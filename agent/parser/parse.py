@@ -462,10 +462,13 @@ def _dated_names(words: list[str],
     """Values of the data whose names hold a month or a year ("Webinar - Sep 2026"), each put
     in one placeholder word before the periods are read, so the period inside a name is read
     as the name; the placeholders map back to the values."""
-    if not any(w in MONTHS or (w.isdigit() and len(w) == 4) for w in words):
+    def holds_date(span: list[str]) -> bool:
+        return any(w in MONTHS or (w.isdigit() and len(w) == 4) for w in span)
+
+    if not holds_date(words):
         return words, {}  # (no month or year: nothing to protect, no index lookup)
-    spans = [m for m in index.exact(words, blocked=set()) if m.end - m.start >= 2 and any(
-        w in MONTHS or (w.isdigit() and len(w) == 4) for w in words[m.start:m.end])]
+    spans = [m for m in index.exact(words, blocked=set())
+             if m.end - m.start >= 2 and holds_date(words[m.start:m.end])]
     dated: dict[str, EntityMatch] = {}
     for k, m in enumerate(sorted(spans, key=lambda m: m.start, reverse=True)):
         token = f"@name{k}"

@@ -19,7 +19,6 @@ from agent.parser.confidence import fillers
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import REFERS_BACK
 from agent.parser.lexicon import STOPWORDS, lexicon, phrase_set, phrase_text
-from agent.parser.messages import ASKED_ME, THIRD_PERSON
 from agent.parser.normalize import normalize
 from agent.parser.options import take_options
 from agent.parser.periods import PERIOD_WORDS, THE_UNIT, M
@@ -197,9 +196,7 @@ def _purpose(m: re.Match[str], index: EntityIndex) -> str:
     """Drop a leading purpose unless it names a period, a metric or a value of the data ("for
     the Q3 review", "for the EMEA team, ...")."""
     clause = m[0]
-    named = _describe(clause).has_period or any(
-        w in PERIOD_WORDS for w in normalize(clause).split()) or _metric(clause) or \
-        bool(_matched(clause, index).entities)
+    named = _names_period(clause) or _metric(clause) or bool(_matched(clause, index).entities)
     return clause if named else ""
 
 
@@ -208,10 +205,15 @@ def _writer_clause(m: re.Match[str]) -> str:
     our call with the EMEA team, I want the deals they ..."), unless it names a period or a
     metric ("before the end of Q3,")."""
     clause = EVENT.sub(" ", m[0])  # "our commit call": a meeting, not the commit forecast
-    named = _describe(clause).has_period or any(
-        w in PERIOD_WORDS for w in normalize(clause).split()) or (
+    named = _names_period(clause) or (
         not m["subject"] and _metric(clause))  # "before I send the forecast": the writer's
     return m[0] if named else m[0].rstrip(" ,:;") + ". "
+
+
+def _names_period(clause: str) -> bool:
+    """Whether a clause around the request names a period ("before the end of Q3")."""
+    return _describe(clause).has_period or any(w in PERIOD_WORDS
+                                               for w in normalize(clause).split())
 
 
 MEETING_WORDS = frozenset({"call", "calls", "meeting", "meetings", "review", "reviews",
@@ -244,6 +246,14 @@ def _meeting(m: re.Match[str], index: EntityIndex) -> str:
     return ""
 
 
+ASKED_ME = re.compile(
+    r"^\s*(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|my\s+(?:boss|manager|vp|director|cro|cfo|ceo))\s+"
+    r"(?:asked|asks|wants\s+to\s+know|wanted\s+to\s+know|is\s+asking|was\s+asking)(?:\s+me)?"
+    r"(?:\s+to\s+(?:check|find\s+out|look\s+up|pull|get))?\s*[:,]?\s+"
+    r"(?=(?:which|what|how|whether|if|who|where|for)\b)")
+"""'Ava asked me which deals ...', 'Laura asked me to check: how much ...': who passes the
+question on, not part of it (kept when the question then says "her"/"his": whose it is)."""
+THIRD_PERSON = re.compile(r"\b(?:she|he|her|his|him|hers|they|their|them)\b", re.I)
 SIGNED = re.compile(
     r"^\s*(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s*(?:,\s*|\(\s*|\s+-\s+|\s+for\s+(?:the\s+)?|"
     r"\s+from\s+(?:the\s+)?|\s+on\s+(?:the\s+)?)(?P<scope>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})"
@@ -267,8 +277,9 @@ def signed(text: str, index: EntityIndex) -> str:
     m = SIGNED.match(text)
     if m is None:
         return text
-    people = {label for d, label in index.partial(m["name"].split()[0].lower()) +
-              index.first_named(m["name"].split()[0].lower()) if d in PEOPLE}
+    first = m["name"].split()[0].lower()
+    people = {label for d, label in index.partial(first) + index.first_named(first)
+              if d in PEOPLE}
     scope = [e for e in _matched(m["scope"] + (m["kind"] or ""), index).entities
              if e.dimension in SCOPES - PEOPLE]
     if len(people) != 1 or len(scope) != 1:
