@@ -1188,3 +1188,16 @@ CASES += [
      {"group_by": ["rep"], "period": Q3_27}),
     ("What share of our wins last quarter came from partners?", CLARIFY, {}),
 ]
+CASES += [
+    # the person who passes a question on ("X asked for ...", "X asked me which ...") or who
+    # is spoken to ("X, what's ...") is outside the question, a person of the data or not;
+    # "her"/"your" after them points back and keeps them
+    ("Freya asked for the Q3 leaderboard, top ten reps by bookings", "leaderboard",
+     {"filters": {}, "top": 10, "period": Q3_27}),
+    ("Victor asked me what our win rate was last quarter", "win_rate",
+     {"filters": {}, "period": Q3_27}),
+    ("Anna, what's the win rate for EMEA this quarter?", "win_rate",
+     {"filters": {"region": ["EMEA"]}, "period": Q4_27}),
+    ("Anna, what's your win rate this quarter?", "win_rate",
+     {"filters": {"rep": ["Anna Snelling"]}, "period": Q4_27}),
+]

@@ -67,6 +67,29 @@ def test_a_managers_team_named_with_them_is_one_filter(wh):
     assert {f["dimension"] for f in both.intent.params["filters"]} == {"manager", "team"}
 
 
+def test_a_managers_first_name_before_their_team_is_the_team(wh):
+    """"Grace's EMEA Enterprise team": her first name says whose team, the same people; a
+    manager of other people's team is no such name and is asked about or kept."""
+    r = answered(wh, "open pipeline for Grace's EMEA Enterprise team this quarter",
+                 "open_pipeline")
+    assert r.intent.params["filters"] == [{"dimension": "team", "values": ["EMEA Enterprise"]}]
+    assert any("Grace's reps" in n for n in r.intent.notes)
+    other = ask(wh, "open pipeline for Grace's NA Enterprise team this quarter", as_of=END)
+    assert other.status != "answered" or len(other.intent.params["filters"]) == 2
+
+
+@pytest.mark.parametrize(("question", "kept"), [
+    ("Grace asked me which deals slipped out of last quarter", []),
+    ("Grace, which deals slipped out of last quarter?", []),
+    ("Grace asked me which deals on her team slipped out of last quarter", ["manager"]),
+])
+def test_who_passes_a_question_on_is_no_filter(wh, question, kept):
+    """The person who asked, or who is spoken to, is outside the question unless a pronoun
+    points back to them."""
+    r = answered(wh, question, "slipping_deals")
+    assert [f["dimension"] for f in r.intent.params.get("filters", [])] == kept
+
+
 def test_not_just_my_group_is_everyone(wh):
     """'I want every team, not just my group': the writer is named, the answer is not theirs."""
     r = answered(wh, "Kenji here. I want win rate for every team last quarter, not just my "

@@ -199,8 +199,8 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
             continue  # "for the process slide": the name of what the answer goes into
         left.append(w)
         at.append(i)
-        if i > 0 and words[i - 1] in VALUE_CUES or reading.words[i + 1:i + 2] and \
-                reading.words[i + 1] in KIND_NOUNS or any(
+        if i > 0 and words[i - 1] in VALUE_CUES or _value_place(words, i, explained) or \
+                reading.words[i + 1:i + 2] and reading.words[i + 1] in KIND_NOUNS or any(
                 words[j] in EXCLUDING and not any(k in explained for k in range(j + 1, i))
                 for j in range(max(0, i - 3), i)):
             cued.add(w)  # "by wibble", "for gizmo", "except the new hires", "our pharma
@@ -249,6 +249,21 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
                          if b in lex.words and (not _typo(a, b) or a in reading.named)
                          and not inflected(a, frozenset({b}))]  # "requesting": "request"
     return found
+
+
+def _value_place(words: list[str], i: int, explained: set[int]) -> bool:
+    """Whether a word no common English stands where a value would ("amer bookings last
+    qtr", "win rate for the nordics"): opening the question before what it measures, or
+    after a filter cue and an article. It may name a region or team the data calls
+    otherwise, so it is never ignored."""
+    if common_english(words[i]):
+        return False
+    return i + 1 in explained and i == 0 or (
+        i > 1 and words[i - 1] in ARTICLES and words[i - 2] in VALUE_CUES and (
+            i + 1 == len(words) or i + 1 in explained))  # not "for the accrual check"
+
+
+ARTICLES = frozenset({"the", "our", "my", "their", "a", "an"})
 
 
 def _unapplied(words: list[str], explained: set[int]) -> list[int]:

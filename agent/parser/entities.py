@@ -26,6 +26,9 @@ PRIORITY = [Dimension.rep, Dimension.manager, Dimension.region, Dimension.territ
             Dimension.stage, Dimension.forecast_category, Dimension.campaign, Dimension.tool,
             Dimension.activity_type, Dimension.request_type, Dimension.account]
 PARTIAL_DIMS = (Dimension.rep, Dimension.manager, Dimension.account)
+SHORTENABLE = frozenset(PRIORITY) - {Dimension.rep, Dimension.manager, Dimension.account,
+                                     Dimension.campaign}
+"""Kinds of value written cut short ("fin services"): named kinds, not people or accounts."""
 ACCEPT, SUGGEST = 88, 72
 
 
@@ -119,10 +122,32 @@ class EntityIndex:
                     continue
                 if text not in self.by_norm and key in aliases and aliases[key] in self.by_norm:
                     text, how = aliases[key], "alias"
+                elif text not in self.by_norm and n > 1 and (full := self.shortened(key)):
+                    text, how = full, "alias"  # "fin services": Financial Services
                 if text in self.by_norm:
                     dim, label = self.choose(self.by_norm[text], words, i)
                     out.append(EntityMatch(i, i + n, dim, label, how, " ".join(key)))
                     taken |= span
+        return out
+
+    def shortened(self, words: tuple[str, ...]) -> str | None:
+        """The one named value whose words these are, each written in full or cut short to
+        its first three letters or more ("fin services", "fin serv": Financial Services);
+        values of people, accounts and campaigns are never guessed this way."""
+        if any(len(w) < 3 or w in STOPWORDS for w in words):
+            return None
+        found = {norm for norm in self._shortenable.get((len(words), words[0][:3]), ())
+                 if all(v.startswith(w) for v, w in zip(norm.split(), words, strict=True))}
+        return found.pop() if len(found) == 1 else None
+
+    @cached_property
+    def _shortenable(self) -> dict[tuple[int, str], list[str]]:
+        """Values of several words, by their number of words and first three letters."""
+        out: dict[tuple[int, str], list[str]] = {}
+        for norm, entries in self.by_norm.items():
+            words = norm.split()
+            if len(words) > 1 and all(d in SHORTENABLE for d, _ in entries):
+                out.setdefault((len(words), words[0][:3]), []).append(norm)
         return out
 
     def nearest(self, text: str, dim: Dimension | None = None,

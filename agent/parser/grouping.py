@@ -33,7 +33,7 @@ DEAL_LIST = re.compile(
     r"(?:deal|opportunity|opp)\b|\b(?:individual|actual|specific) (?:deals|opportunities|opps)\b|"
     r"\bitemi[sz]ed\b|\blist (?:them|those|these|it|of|only|please|pls)\b|"
     r"\b(?:show|pull|send|give)(?: me)? (?:them|those)\b|\bthe list\b|\bwith (?:the )?reasons\b|"
-    r"\b(?:show|list|give|pull)(?: me)? (?:each|every) (?:\w+ ){0,2}?(?:deals?|opportunit(?:y|ies)|"
+    r"\b(?:show|list|give|pull)(?: me)? (?:each|every) (?:\w+ ){0,4}?(?:deals?|opportunit(?:y|ies)|"
     r"opps?)\b|"
     r"\b(?:deals|opportunities|opps)\b.*\b(?:list|listed|itemized)$|"
     r"\b(?:deal|deals|opportunity|opportunities|opp|opps) list\b")
@@ -45,7 +45,8 @@ QUANTITY = re.compile(r"\b(?:share|percent|percentage|%|proportion|fraction|numb
 """Words between "what"/"which" and "deals" that ask for a quantity of the deals."""
 NOT_RANKING = re.compile(r"\b(?:top|bottom)\s+(?:quartile|quintile|decile|tercile|half|tier|"
                          r"line|third|percentile)s?\b|\b(?:best|worst)\s+case\b|"
-                         r"\bfirst (?:call|touch|response|contact|email|reply|meeting)s?\b")
+                         r"\bfirst (?:call|touch|response|contact|email|reply|meeting)s?\b|"
+                         r"\bon top of\b")  # "upside on top of the commit": in addition to
 _RANKED = (r"top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest|weakest|"
            r"strongest|greatest|slowest|fastest")
 _COUNT = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty"
@@ -126,7 +127,7 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         # "list the deals owned by Ravi Wang's reps": the cue before a name governs the name
         owned = words[max(0, pos - 2):pos] in (["owned", "by"], ["held", "by"],
                                                ["assigned", "to"], ["belonging", "to"])
-        before = set() if (owner is not None or owned) and _deal_list(norm) else \
+        before = set() if (owner is not None or owned) and deal_list(norm) else \
             set(words[max(0, pos - 3):pos])
         if owner is not None and not owned and _plural(text):  # "which of Leo Zhang's reps",
             # "which of my NA Commercial reps": the cue before whose reps they are
@@ -150,7 +151,7 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                           for e in reading.entities)
         if (near_entity or dim == Dimension.account) and not cued:
             continue
-        if after and after[0] in DEAL_WORDS and not _plural(text) and _deal_list(norm) and \
+        if after and after[0] in DEAL_WORDS and not _plural(text) and deal_list(norm) and \
                 not text.startswith(dim.value.split("_")[0]):
             continue  # "the top 10 individual deals": what the deals are (a word naming the
             # split another way, not its name: "which stage deals stall in" splits)
@@ -191,13 +192,13 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         singular = False  # "who are our top performers", "who are the top reps": several
     if group and ONE_OF.search(norm):
         singular = True  # "which of my reps has the longest cycle": one of them
-    if (not group or set(group) <= uncued) and _deal_list(norm) and _aggregates(tool):
+    if (not group or set(group) <= uncued) and deal_list(norm) and _aggregates(tool):
         group = [Dimension.opportunity.value]  # "which deals ...", "so the managers can review
         # them one by one": the deals, the people named without a cue are the audience
     if (direction or top) and not group and TEAM_SCOPE.search(norm):
         group = [Dimension.rep.value]  # "top 3 on my team by bookings": the people on it
     only = [d for d in TOOLS[tool].group_by if d != Dimension.opportunity]
-    if (direction or sort) and not group and len(only) == 1 and not _deal_list(norm) and \
+    if (direction or sort) and not group and len(only) == 1 and not deal_list(norm) and \
             not any(x in UNIT_WORDS for x in words):
         group = [only[0].value]  # "the integration with the highest latency": ranked over
         # the one thing the tool splits by
@@ -255,7 +256,8 @@ POSSESSIVE = frozenset({"his", "her", "their", "my", "our", "that", "this", "sam
 """A singular dimension word after these names one value already meant ("his team")."""
 
 
-def _deal_list(norm: str) -> bool:
+def deal_list(norm: str) -> bool:
+    """Whether the (normalized) text asks for the deals themselves (DEAL_LIST)."""
     return any(not QUANTITY.search(m["between"] or "") for m in DEAL_LIST.finditer(norm))
 
 

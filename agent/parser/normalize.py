@@ -253,6 +253,12 @@ def _spans(text: str) -> str:
     if "hour" in text:  # "within an hour": a count of hours, as "within 2 hours" is
         text = re.sub(r"\b(within|inside|under|in less than|less than) (?:an|a|one) hour\b",
                       r"\1 1 hour", text)
+    if "mean" in text:  # "mean won deal $", "the mean cycle": the average (not "I mean")
+        text = re.sub(r"(^|\b(?:the|our|what s|whats|what is) )mean\b"
+                      r"(?! (?:by|that|it|to|the|we|you|i)\b)(?= \w)", r"\1average", text)
+    if "call " in text:  # "slide 3 of the call deck": the deck for the (forecast) call
+        text = re.sub(r"\b(?:forecast |commit )?call (deck|decks|slides?|pack|prep|notes)\b",
+                      r"\1", text)
     if "landing" in text:  # "open deals landing this quarter": closing then, not a projection
         text = re.sub(r"\b(deals|opps|opportunities) (?:landing|due to land|set to land)\b",
                       r"\1 closing", text)

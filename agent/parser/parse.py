@@ -39,6 +39,7 @@ from agent.parser.lexicon import (
     FILTER_CUES,
     GROUP_CUES,
     STOPWORDS,
+    Entry,
     lexicon,
     phrase_key,
     phrase_set,
@@ -56,6 +57,7 @@ from agent.parser.sentences import (
     context_scope,
     drop_writer_clauses,
     kind_words,
+    passed_on,
     request_text,
     sentences,
     signed,
@@ -358,7 +360,18 @@ def read_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     (agent/parser/sentences.py); when those name no metric, the whole message is read.
     `memo` keeps what does not depend on `prefer` between the readings of one question.
     """
-    memo = {} if memo is None else memo
+    question, passed = passed_on(question, index)
+    outcome, reading = _read_message(question, as_of, calendar, index, previous, prefer,
+                                     {} if memo is None else memo)
+    if isinstance(outcome, Plan):
+        outcome.notes.extend(passed)
+    return outcome, reading
+
+
+def _read_message(question: str, as_of: date, calendar: FiscalCalendar, index: EntityIndex,
+                  previous: Plan | None, prefer: str | None,
+                  memo: Memo) -> tuple[Plan | Clarification, Reading | None]:
+    """read_question once the person passing the question on is set aside."""
     question = drop_writer_clauses(signed(question, index), index)
     quoted = None if question.lstrip()[:1] in "{[" else QUOTED_ASK.search(question)
     said = next((g for g in quoted.groups() if g), "") if quoted else ""
@@ -495,6 +508,8 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     reading.periods, reading.as_of, reading.negated = found.periods, found.as_of, found.negated
     reading.pipeline_taken = found.pipeline_taken
     reading.yearless = found.yearless
+    reading.in_text = [found.periods[k] for k in found.order] \
+        if sorted(found.order) == list(range(len(found.periods))) else []
     reading.words = found.text.split()
     w = reading.words
     for i, word in enumerate(w):
@@ -656,6 +671,8 @@ marketing sourced, when the question says so."""
 RANKED_BY = re.compile(r"\b(?:rank|ranked|ranking|sort|sorted|order|ordered)\b(?: \w+){0,3}? by ")
 """A ranking's own measure follows "ranked by"."""
 LONG_MEASURE = 4
+DATE_FIELDS = frozenset({"close", "created", "creation", "create"})
+"""Words naming a record's date field ("close date", "created date"): no period."""
 """A measure phrase this long ("lost to customer churn") names its tool outright."""
 MOMENT_WORDS = frozenset({"end", "start", "beginning", "ending", "opening", "closing"})
 """Words of a moment ("at the end of each quarter"): such a phrase says when, not what."""
@@ -669,8 +686,10 @@ def _vote_long_measures(reading: Reading, compact: list[str], found: list) -> No
     longest = max((e - s for s, e, _ in found), default=0)
     for s, e, _ in lex.find(compact, {"measure"}):
         tools = {x.tool for x in lex.entries(compact[s:e]) if x.kind == "measure"}
+        said = set(compact[s:e]) - ({"date", "dates"} if set(compact[s:e]) & DATE_FIELDS
+                                    else set())  # "close date ... created": fields, no period
         if e - s >= LONG_MEASURE and e - s > longest and len(tools) == 1 and \
-                not set(compact[s:e]) & (PERIOD_WORDS | MOMENT_WORDS):  # not "at the end of"
+                not said & (PERIOD_WORDS | MOMENT_WORDS):  # not "at the end of"
             (tool,) = tools
             assert tool is not None
             reading.votes[tool] = reading.votes.get(tool, 0) + float(e - s)
@@ -748,9 +767,21 @@ def _objects(compact: list[str], found: list, tools_of: list[set[str]]) -> dict[
         if head is not None and not gap:
             objects[k] = head
         elif set(gap) & BINDING and set(gap) <= OF_WORDS and not tools_of[k - 1] & tools_of[k] and \
-                k - 1 not in objects:
+                k - 1 not in objects and not _measure_of(compact[slice(*found[k - 1][:2])],
+                                                          tools_of[k]):
             objects[k] = tools_of[k - 1]
     return objects
+
+
+def _measure_of(head: list[str], tools: set[str]) -> bool:
+    """Whether a head phrase says the amount of its object ("dollars of open pipeline": the
+    pipeline's amount), not a metric measuring it ("MAPE of the forecast")."""
+    return AMOUNT in lexicon().entries(head) and not tools & {
+        x.value for x in lexicon().entries(head) if x.kind == "metric"}
+
+
+AMOUNT = Entry("modifier", "amount")
+"""'dollars', 'value', 'how much': the amount of whatever metric follows."""
 
 
 def _bind_measure_words(reading: Reading, compact: list[str], found: list,
@@ -879,13 +910,18 @@ WIN_SHARE_OF = frozenset({"bookings", "opportunity_count", "stage_conversion"})
 """Tools whose words ("win", "closing", "deals") a win rate said in words also uses."""
 
 
+_FORECAST = r"(?:forecasts?|commits?|calls|best case)"
 FORECAST_JUDGED = re.compile(
-    r"\bhow (?:good|close|accurate|reliable|well|far off|right|wrong)\b(?: \w+){0,5}? "
-    r"forecasts?\b(?! (?:for|of) (?:this|next|the current|the coming))|"
-    r"\bforecasts?\b(?: \w+){0,3}? (?:been|come|came|were|was|proved|turned out) "
-    r"(?:\w+ ){0,2}?(?:accurate|reliable|close|good|right|off|to what)\b")
+    rf"\bhow (?:good|close|accurate|reliable|well|far off|right|wrong)\b(?: \w+){{0,5}}? "
+    rf"{_FORECAST}\b(?! (?:for|of) (?:this|next|the current|the coming))|"
+    rf"\b{_FORECAST}\b(?: \w+){{0,3}}? (?:been|come|came|were|was|proved|turned out) "
+    r"(?:\w+ ){0,2}?(?:accurate|reliable|close|good|right|off|to what)\b|"
+    rf"\b{_FORECAST}\b(?: \S+){{0,2}}? (?:vs|versus|against|compared to|compared with) "
+    r"(?:the )?(?:actuals?|actual bookings|what (?:we|they) (?:actually )?(?:booked|closed))\b|"
+    rf"\btrack record of (?:\w+ ){{0,2}}?{_FORECAST}\b")
 """Past forecasts judged against what happened ("how good have our forecasts been", "how close
-did the sales forecast come to what got booked"): the forecast's accuracy, not its roll-up."""
+did the sales forecast come to what got booked", "the commit vs actuals", "track record of the
+commit"): the forecast's accuracy, not its roll-up."""
 
 
 def _win_share_tool(tool: str | None, reading: Reading, norm: str) -> str | None:
@@ -1528,9 +1564,12 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
         if e.text:  # written after it ("partner-sourced": a source, not how deals began)
             text = re.sub(rf"\b{re.escape(e.text)}(?: sourced)?\b", "@", text)
     words = text.split()
-    found = [e.value for _, _, e in lexicon().find(words, {"measure"}, tool)] or [
-        e.value for _, _, e in lexicon().find([w for w in words if w != "@"], {"measure"}, tool)
-        if not re.search(r"\b(?:no|without) @", text)]  # "idle Outreach seats": idle seats
+    unvalued = [w for w in words if w != "@"]
+    found = [e.value for st, _, e in lexicon().find(words, {"measure"}, tool)
+             if not _refused_before(words, st)] or [
+        e.value for st, _, e in lexicon().find(unvalued, {"measure"}, tool)
+        if not re.search(r"\b(?:no|without) @", text) and not _refused_before(unvalued, st)]
+    # ("idle Outreach seats": idle seats)
     if reading.outside is not None and len(set(found)) >= LISTED_MEASURES:
         # "the weighted forecast (closed to date plus open deals times their probability)":
         # the measure named outside the brackets, not the parts the gloss lists
@@ -1562,6 +1601,13 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
     if len(set(found) | named) >= LISTED_MEASURES:
         return None  # "new, expansion, contraction, churn": the whole breakdown, as it comes
     return found[0] if found else _measure_by_name(tool, words)
+
+
+def _refused_before(words: list[str], start: int) -> bool:
+    """Whether a measure is written as the one not wanted ("count of deals, not dollars",
+    "by count rather than by value")."""
+    before = " ".join(words[max(0, start - 3):start])
+    return bool(re.search(r"(?:\bnot|\brather than|\binstead of)(?: by| in| the)?$", before))
 
 
 def _measure_by_name(tool: str, words: list[str]) -> str | None:
@@ -1642,6 +1688,9 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
                     (s.start, s.end) == (named.start, named.end)
                     for s in (guess.shifted_years(n) for n in (-1, 1))):
                 return named  # "next quarter (Feb-Apr)": the months of the quarter named
+    if len(periods) == 2 and (planned := _planned(reading, as_of)) in periods:
+        return next(p for p in periods if p is not planned)  # "for the FY28 planning deck I
+        # need last year's attainment": the year being planned names the deck, not the data
     first, second = periods[0], periods[1]
     if reading.compare is not None:
         return first
@@ -1695,6 +1744,22 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     return Clarification(
         question=f"Which period do you mean: {first.label} or {second.label}?",
         options=[first.label, second.label])
+
+
+PLAN_NOUNS = frozenset({"plan", "plans", "planning", "model", "models", "budget", "budgets",
+                        "phasing", "assumptions", "kickoff", "offsite"})
+"""What is prepared for a future period ("the FY28 plan", "next year's model")."""
+
+
+def _planned(reading: Reading, as_of: date) -> Period | None:
+    """The one future period written right before what is being planned for it ("FY28
+    planning deck", "the FY28 revenue plan", "next year's model"): the plan's name."""
+    at = [i for i, w in enumerate(reading.words) if w == "@period"]
+    if len(at) != len(reading.in_text):
+        return None
+    planned = [p for i, p in zip(at, reading.in_text, strict=True) if p.start > as_of and
+               set(reading.words[i + 1:i + 3]) & PLAN_NOUNS]
+    return planned[0] if len(planned) == 1 else None
 
 
 def _versus_only(reading: Reading, named: Period, calendar: FiscalCalendar,

@@ -110,6 +110,8 @@ class PeriodFindings:
     """The as-of day is when "the pipeline as it stood on" it was taken for a slip rate (the
     slipping-deals snapshot): the periods named beside it stay today's ("Q3 slip rate, the
     pipeline as it stood on July 15"); elsewhere an old as-of day reads them as of then."""
+    order: list[int] = field(default_factory=list)
+    """The indexes of `periods` in the order their @period marks stand in `text`."""
     yearless: list[Period] = field(default_factory=list)
     """Month ranges written without a year ('Nov-Jan'), read as the latest such span: a
     period named beside them in the same months of another year is what they spell out."""
@@ -226,6 +228,7 @@ class PeriodParser:
         found = PeriodFindings()
         text = self._extract_as_of(text, found)
         text = self._extract_ranges(text, found)
+        found.order = list(range(len(found.periods)))  # a range's periods are written in order
         while True:
             best = None
             for pattern, handler in self.patterns:
@@ -244,10 +247,12 @@ class PeriodParser:
                 found.negated.append(period)
                 text = text[:m.start()] + " " + text[m.end():]
                 continue
+            found.order.insert(text[:m.start()].split().count("@period"), len(found.periods))
             found.periods.append(period)
             text = text[:m.start()] + " @period " + text[m.end():]
         if not found.periods and (the := THE_UNIT.search(text)):  # "at risk for the quarter":
             # the current one, when the question names no other period
+            found.order.append(0)
             found.periods.append(self.cal.bucket(self.as_of, the[1]))  # type: ignore[arg-type]
             text = text[:the.start()] + " @period " + text[the.end():]
         found.text = " ".join(text.split())

@@ -43,6 +43,8 @@ class Reading:
     'reconciliation'): never ignored as harmless."""
     yearless: list = field(default_factory=list)
     """Month ranges written without a year (periods.PeriodFindings.yearless)."""
+    in_text: list = field(default_factory=list)
+    """The periods in the order they are written (where the extractor could tell)."""
     replacing: set[int] = field(default_factory=set)
     """Where the values that replace another start ("no, APAC rather than LATAM": APAC is
     asked for, never excluded by the "no" before it)."""

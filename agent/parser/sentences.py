@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from agent.parser.confidence import fillers
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import REFERS_BACK
+from agent.parser.grouping import deal_list
 from agent.parser.lexicon import STOPWORDS, lexicon, phrase_set, phrase_text
 from agent.parser.normalize import normalize
 from agent.parser.options import take_options
@@ -122,6 +123,10 @@ unless it names a day: "Deadline's tomorrow EOD." is about the reply, not the pe
 BACK = re.compile(r"\b(?:them|it|those|these|that one|those ones)\b", re.I)
 """A request that names no metric but points back ("rank them") continues the sentence
 before."""
+CONTINUES = re.compile(r"^\W*(?:and |also |then )?(?:by|per|for each|split by|broken (?:out|down) "
+                       r"by)\b", re.I)
+"""A sentence opening with a split ("By segment, this year against last.") goes on with the
+request before it, however long."""
 SPLIT_ASKED = re.compile(r"\b(?:break|split|broken|cut|group)\b.*\b(?:by|per)\b|"
                          r"^\W*(?:and |also |then )?(?:by|per|for each|one (?:row|line) per)\b|"
                          r"\b(?:listed|list (?:them|those|these)|them listed|one by one|"
@@ -241,8 +246,10 @@ def _meeting(m: re.Match[str], index: EntityIndex) -> str:
         return m[0]
     reading = _matched(about, index)
     names = {x.lower() for x in re.findall(r"\b[A-Z][\w&-]*", about)}
-    if any(set(reading.words[e.start:e.end]) & names for e in reading.entities):
-        return m[0]  # "the EMEA forecast call": a value written as a name
+    if any(set(reading.words[e.start:e.end]) & names or e.dimension in SCOPES
+           for e in reading.entities):
+        return m[0]  # "the EMEA forecast call", "the emea QBR": a value written as a name,
+        # or the region, team or segment whose meeting it is, however written
     return ""
 
 
@@ -263,17 +270,58 @@ SIGNED = re.compile(
 "Laura for the APAC team - ...", "Ravi (EMEA Commercial): ..."."""
 
 
+VOCATIVE = re.compile(
+    r"^\s*(?:(?i:hey|hi|hello|ok|okay|so)\s+)?(?P<name>[A-Z][a-z]+)\s*,\s+(?=(?i:what|what's|whats|"
+    r"how|which|who|where|when|can|could|would|will|pls|please|give|show|pull|send|get|do|did|"
+    r"does|is|are|any|quick)\b)")
+"""'Emma, what's the win rate for EMEA?': the person spoken to (a colleague in a relayed chat),
+not whose numbers are asked for ("Emma, what's your win rate?" keeps her: YOU)."""
+YOU = re.compile(r"\b(?:your|yours|yourself|you're|youre)\b", re.I)
+
+
+def passed_on(text: str, index: EntityIndex) -> tuple[str, list[str]]:
+    """The question without the person who passes it on ("Freya asked for the Q3 leaderboard",
+    "Max asked me which deals slipped") or who is spoken to ("Emma, what's ..."), and without a
+    manager's first name before the team they run ("Ava's NA Enterprise team"); with the notes
+    saying so. The name is the subject of "asked" or a vocative, outside the question: a
+    pronoun pointing back to them ("... her team", "your win rate") keeps it."""
+    notes = []
+    if (asked := ASKED_ME.match(text)) and not THIRD_PERSON.search(text[asked.end():]):
+        notes.append(f"read '{asked[0].strip(' :,')}' as who passes the question on, "
+                     "not a filter")
+        text = text[asked.end():]
+    elif (vocative := VOCATIVE.match(text)) and not YOU.search(text[vocative.end():]) and \
+            index.first_named(vocative["name"].lower()):
+        notes.append(f"read '{vocative['name']}' as who is spoken to, not a filter")
+        text = text[vocative.end():]
+    for m in reversed(list(RUNS_TEAM.finditer(text))):
+        if team := _their_team(m["name"], text[m.end():], index):
+            notes.append(f"read '{m[0]}{team}' as the {team} team ({m['name']}'s reps)")
+            text = text[:m.start()] + text[m.end():]
+    return text, notes
+
+
+RUNS_TEAM = re.compile(r"\b(?P<name>[A-Z][a-z]+)(?:'s|’s)\s+")
+"""'Ava's NA Enterprise team': a first name before a team (see _their_team)."""
+
+
+def _their_team(name: str, rest: str, index: EntityIndex) -> str | None:
+    """The team named right after a first name's possessive when that name is one manager of
+    the data whose reps are exactly the team's (EntityIndex.same_people): the same filter."""
+    managers = [label for d, label in index.first_named(name.lower()) if d is Dimension.manager]
+    reading = _matched(" ".join(rest.split()[:4]), index)
+    teams = [e for e in reading.entities if e.start == 0 and e.dimension is Dimension.team]
+    if len(managers) != 1 or len(teams) != 1:
+        return None
+    team = teams[0].label
+    return team if index.same_people(managers[0], team) else None
+
+
 def signed(text: str, index: EntityIndex) -> str:
     """The message with a signature at its start written as the sentences the writer reading
     understands ("Ava here. I run NA Enterprise."): the name is who writes, never a filter,
     and the team or region is whose "my" and "our" numbers are (sentences.context_scope). Only
     when the name is one person of the data and the scope one value of it."""
-    asked = ASKED_ME.match(text)
-    if asked and not THIRD_PERSON.search(text[asked.end():]) and \
-            not _matched(asked["name"], index).entities and \
-            not index.first_named(asked["name"].split()[0].lower()):
-        return text[asked.end():]  # "Max asked me which deals slipped": the question passed
-        # on (a name of the data stays: "Victor asked me what the win rate was" may be his)
     m = SIGNED.match(text)
     if m is None:
         return text
@@ -382,6 +430,10 @@ def request_text(question: str, index: EntityIndex,
     if len(texts) < 2:
         return None
     parts = [_describe(s) for s in texts]
+    if all(len(s.text.split()) <= BARE_REQUEST and not s.asks and not s.wants and
+           not PERSONAL.match(s.text) and not FIRST_PERSON.search(s.text) for s in parts):
+        return None  # "leaderboard. top five reps. year to date. bookings.": one request
+        # written in fragments, read whole
     asks = [k for k, s in enumerate(parts) if s.asks]
     wants = [k for k, s in enumerate(parts) if s.wants]
     # the asking sentences that name a metric; else the "I need" ones that do; else any
@@ -420,9 +472,13 @@ def request_text(question: str, index: EntityIndex,
         if k not in chosen and (s.substantive or _matched(s.text, index).entities or
                                 SPLIT_ASKED.search(s.text)) and \
                 not DAY.search(s.text) and not MEETING_WORDS & set(normalize(s.text).split()) and \
-                not SIGN_OFF.match(s.text) and not PERSONAL.match(s.text) and \
-                len(s.text.split()) <= REFINEMENT_WORDS:
-            chosen.add(k)  # "Team level is fine.", "FY26 please", "Use 45 days as the cutoff."
+                not SIGN_OFF.match(s.text) and not PERSONAL.match(s.text) and (
+                    len(s.text.split()) <= REFINEMENT_WORDS or
+                    (CONTINUES.match(s.text) or deal_list(normalize(s.text))) and
+                    not _metric(s.text) and len(s.text.split()) <= 2 * REFINEMENT_WORDS):
+            chosen.add(k)  # "Team level is fine.", "FY26 please", "Use 45 days as the cutoff.",
+            # "By segment, this FY to date vs the same period last year.", "Rank the deals
+            # worst first and tell me why each one is flagged."
         elif k not in chosen and s.sets_option:
             chosen.add(k)  # "For me stale is anything without a touch for more than 21 days."
         elif k not in chosen and k - 1 in chosen and s.asks and BACK.search(s.text) and \
@@ -486,7 +542,7 @@ def context_scope(message: str, request: str,
         reading = _matched(sentence, index)
         found |= {(e.dimension, e.label) for e in reading.entities
                   if e.dimension in SCOPES | PEOPLE and (
-                      set(reading.words[max(0, e.start - 3):e.start]) & DEALING_WITH or
+                      _dealing_with(reading.words[max(0, e.start - 3):e.start]) or
                       set(reading.words[e.end:e.end + 2]) & ROLES)}  # "the North America VP"
     if len(found) != 1 or TOPIC_CHANGE.match(request) or EVERYONE.search(request):
         return None
@@ -514,6 +570,14 @@ TOPIC_CHANGE = re.compile(r"^\W*(?:anyway|anyways|separately|unrelated|on anothe
                           r"different question|also unrelated|switching gears)\b", re.I)
 
 
+def _dealing_with(words: list[str]) -> bool:
+    """Whether the words before a value say the writer deals with it ("meeting the EMEA
+    team", "prepping for Grace"); "to see if the enterprise ramp ..." is a question, no
+    meeting."""
+    return any(w in DEALING_WITH and words[i + 1:i + 2] not in (["if"], ["whether"], ["how"])
+               for i, w in enumerate(words))
+
+
 def with_context(request: str, context: list[str], index: EntityIndex,
                  periods: Callable[[str], list[Period]]) -> str | None:
     """The request with the context values and period it refers back to; None when the whole
@@ -528,9 +592,13 @@ def with_context(request: str, context: list[str], index: EntityIndex,
         kinds = _pointed_kinds(request)
         if kinds and any(d in kinds for _, d in values):  # "his": the person, not his team
             values = [(text, d) for text, d in values if d in kinds]
-        if len(values) > 1:
+        if len(values) > 1 and not (PLURAL_POINTER.search(request) and
+                                    len({d for _, d in values}) == 1):
             return None  # several candidates for "they": read it all (it asks if unsure)
-        referred = "".join(f" for {text}" for text, _ in values) + referred
+        # (several values of one kind and "them": the list is who they are: "Samuel Chen,
+        # Arjun Weber and Kofi Taylor ... What has each of them booked?")
+        referred = (f" for {', '.join(t for t, _ in values[:-1])} and {values[-1][0]}"
+                    if len(values) > 1 else "".join(f" for {t}" for t, _ in values)) + referred
         named = [p for sentence in context for p in periods(sentence)
                  if (p.end - p.start).days >= 27]  # not "next week", "tomorrow": meetings
         if values and named and not periods(request) and " from " not in referred:
@@ -540,7 +608,10 @@ def with_context(request: str, context: list[str], index: EntityIndex,
     return request + referred
 
 
-SOMEONE = re.compile(r"\b(?:they|their|he|she|his|him|her|hers|"
+PLURAL_POINTER = re.compile(r"\b(?:they|them|their|those (?:people|reps|folks|sellers))\b",
+                            re.I)
+"""'each of them', 'their': pointing back at several values named before."""
+SOMEONE = re.compile(r"\b(?:they|them|their|he|she|his|him|her|hers|"
                      r"(?<=use )it|(?<=using )it|(?<=used )it|(?<=adopt )it|(?<=adopted )it|"
                      r"(?<=adopting )it|(?<=renew )it|(?<=renewed )it|(?<=buy )it|"
                      r"(?<=bought )it|(?<=sell )it|(?<=sold )it|(?<=of )it(?! all\b)|"
@@ -578,12 +649,13 @@ def _values(context: list[str], index: EntityIndex) -> list[tuple[str, Dimension
         reading = _matched(sentence, index)
         names = {m[0].lower() for m in NAME_LIKE.finditer(sentence.strip())} | {
             m[0].lower() for m in re.finditer(r"\b[A-Z]{2,}\b", sentence)}  # "EMEA had ..."
-        starts = {e.start for e in reading.entities}
+        starts = {e.start: e.dimension for e in reading.entities}
         for e in reading.entities:
-            if e.end - e.start < 2 and reading.words[e.start] not in names:
-                continue
-            if e.end in starts:  # "Grace Schmidt's EMEA Enterprise group": the group is meant
-                continue
+            if e.end - e.start < 2 and reading.words[e.start] not in names and \
+                    e.dimension not in SCOPES - PEOPLE:
+                continue  # (a region, team or segment is one however written: "the emea QBR")
+            if starts.get(e.end, e.dimension) != e.dimension:  # "Grace Schmidt's EMEA
+                continue  # Enterprise group": the group is meant (a list of reps is a list)
             found.append((" ".join(reading.words[e.start:e.end]) + kind_words(e.dimension),
                           e.dimension))
         named = {w for e in reading.entities for w in reading.words[e.start:e.end]}

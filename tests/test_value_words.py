@@ -1,0 +1,137 @@
+"""Values written short or standing where a value would, lists pointed back at, and words
+that say which measure: read as asked, or asked about, never dropped (issue 11's rule)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.ask import ask
+from tests.metrics_demo import END, answered, demo_warehouse
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory):
+    return demo_warehouse(tmp_path_factory)
+
+
+def _filters(response) -> dict[str, list[str]]:
+    return {f["dimension"]: f["values"] for f in response.intent.params.get("filters", [])}
+
+
+def test_a_value_written_short_is_the_value(wh):
+    """'fin services': each word the start of the value's word (Financial Services), never
+    the one-word value it ends with (the Services product family) less a word."""
+    r = answered(wh, "fin services win rate vs last year", "win_rate")
+    assert _filters(r) == {"industry": ["Financial Services"]}
+    assert any("fin services" in n for n in r.intent.notes)
+
+
+@pytest.mark.parametrize("question", [
+    "amer bookings last quarter vs the quarter before",
+    "win rate for the nordics this year",
+])
+def test_an_unknown_word_where_a_value_stands_is_asked_about(wh, question):
+    """A word that is no common English opening the question before its metric, or after
+    "for the", may be a region the data calls otherwise: asked about, not dropped."""
+    assert ask(wh, question, as_of=END).status == "needs_clarification"
+
+
+def test_a_purpose_after_for_the_is_no_value(wh):
+    """'for the accrual check': what the answer is for, a noun after the word."""
+    r = answered(wh, "bookings by month for FY2027 to date, for the accrual check",
+                 "bookings")
+    assert _filters(r) == {}
+
+
+def test_the_region_of_a_meeting_is_the_question_s(wh):
+    """'the emea QBR ... over there': the region the meeting is for, however written."""
+    r = answered(wh, "walking into the emea QBR.. of the deals we closed this qtr over there "
+                     "what % did we actually win??", "win_rate")
+    assert _filters(r) == {"region": ["EMEA"]}
+
+
+def test_them_after_a_list_of_people_is_the_list(wh):
+    """Names listed in a context sentence, then "each of them": those people, each."""
+    reps = [r for (r,) in wh.con.execute(
+        "select rep from v_reps where rep is not null order by rep limit 3").fetchall()]
+    r = answered(wh, f"I'm reviewing this year's hires: {reps[0]}, {reps[1]} and {reps[2]}. "
+                     "What has each of them booked so far this fiscal year?", "bookings")
+    assert sorted(_filters(r)["rep"]) == sorted(reps)
+    assert r.intent.params["group_by"] == ["rep"]
+
+
+@pytest.mark.parametrize(("question", "tool", "expected"), [
+    ("mean won deal $ in the smb segment last quarter", "avg_deal_size",
+     {"filters": [{"dimension": "segment", "values": ["SMB"]}]}),
+    ("leaderboard. top five reps. year to date. bookings.", "leaderboard",
+     {"top": 5, "group_by": ["rep"]}),
+    ("Are deals taking longer to close than a year ago? By segment, this FY to date vs the "
+     "same period last year.", "sales_cycle",
+     {"group_by": ["segment"], "compare": "previous_year"}),
+    ("How many dollars of open pipeline are stale right now, by region?", "stale_deals",
+     {"group_by": ["region"], "measure": "amount"}),
+    ("How many dollars slipped out of last quarter into later quarters?", "pipeline_movement",
+     {"measure": "slipped"}),
+    ("track record of the commit vs actuals, past 4 qtrs?", "forecast_accuracy",
+     {"options": {"quarters": 4, "forecast": "commit"}}),
+    ("how much upside is sitting in best case on top of the commit this quarter, by region?",
+     "forecast_rollup", {"group_by": ["region"]}),
+    ("are there closed opportunities whose close date is earlier than the date they were "
+     "created?", "data_issues", {"measure": "closed_before_created"}),
+    ("can the reps we have today actually hit next quarter's number? capacity vs quota",
+     "quota_capacity", {}),
+])
+def test_the_words_that_name_the_measure(wh, question, tool, expected):
+    """'mean' before a noun is the average; fragments are one request; a sentence opening
+    with a split goes on with the question; "dollars of X" is X's amount; dollars that
+    slipped are an amount, not a rate; a commit judged against actuals is forecast accuracy;
+    "on top of" ranks nothing; a close date before the created date is a data issue;
+    "capacity vs quota" is capacity."""
+    params = answered(wh, question, tool).intent.params
+    for key, value in expected.items():
+        assert params.get(key) == value, (key, params)
+    if tool == "forecast_rollup":
+        assert params.get("top") is None
+
+
+@pytest.mark.parametrize(("question", "tool", "expected"), [
+    # the year being planned names the deck or model, not the data asked for
+    ("For the FY28 planning deck I need last fiscal year's quota attainment broken out by "
+     "team.", "quota_attainment",
+     {"period": {"start": "2025-02-01", "end": "2026-01-31", "label": "FY2026"},
+      "group_by": ["team"]}),
+    # the measure written as not wanted is not the measure
+    ("win rate by segment this year. Count of deals, not dollars.", "win_rate",
+     {"measure": None, "group_by": ["segment"]}),
+    # a sentence asking for the deals goes on with the question before it
+    ("Of everything due to close this quarter, what looks shaky? Rank the deals worst first "
+     "and tell me why each one is flagged.", "deal_risk", {"group_by": ["opportunity"]}),
+    # the deck for the forecast call is a deck, not the forecast
+    ("Q4 open pipe by stage pls, need it for slide 3 of the call deck", "open_pipeline",
+     {"group_by": ["stage"]}),
+])
+def test_what_surrounds_the_request(wh, question, tool, expected):
+    params = answered(wh, question, tool).intent.params
+    for key, value in expected.items():
+        assert params.get(key) == value, (key, params)
+
+
+def test_to_see_if_is_no_meeting_with_a_segment(wh):
+    """'trying to see if the enterprise ramp is realistic': a question the writer has, not
+    the segment they work with; the answer stays the rep's."""
+    rep = wh.con.execute("select rep from v_reps where rep is not null order by rep "
+                         "limit 1").fetchone()[0]
+    r = answered(wh, f"{rep} started in Feb. whats his win rate so far this FY? trying to "
+                     "see if the enterprise ramp is realistic", "win_rate")
+    assert _filters(r) == {"rep": [rep]}
+
+
+@pytest.mark.parametrize(("question", "status"), [
+    ("Which reps mark deals closed-lost without entering a loss reason? Count per rep please.",
+     {"answered", "needs_clarification"}),
+    ("please mark the Acme deal as lost", {"refused"}),
+])
+def test_a_habit_described_is_no_write(wh, question, status):
+    """'which reps mark deals closed-lost ...' describes what people do; "mark the deal as
+    lost" asks for a write."""
+    assert ask(wh, question, as_of=END).status in status
