@@ -142,3 +142,23 @@ def test_the_scope_policy_reads_the_request_not_the_json_keys(message):
 
 def test_a_template_inside_the_json_is_still_refused():
     assert decide('{"metric": "bookings", "filters": {"team": "{{team}}"}}').action == "refuse"
+
+
+@pytest.mark.parametrize(("message", "wanted"), [
+    # a task's envelope written without colons, in capitals ("DUE 2026-12-01"), or as pairs
+    # apart by '|' with the sender left by its label: none of it is asked
+    ("TASK CI-7\nFROM chassis-intelligence\nTO revops\nREQUEST: number of deals we lost last "
+     "quarter, per industry\nDUE 2026-12-01\nPRIORITY normal",
+     "number of deals we lost last quarter, per industry"),
+    ("TASK CI-8 | from: chassis-intelligence | due: 2026-11-29\nmetric: win rate\nsplit: rep",
+     "win rate, by rep"),
+    # a job named as a code is its name, "split: none" asks no split, metadata keys are
+    # envelope; a key of no role still stays, to be judged
+    ("task: stale-scan\nfrom: pipeline-management\nseverity: medium\nmetric: stale deals\n"
+     "split: none\nrounding: 2", "stale deals, rounding: 2"),
+    ('{"task_id": "pm-1", "requested_at": "2026-11-26T10:02:11Z", "needed_by": "2026-11-28", '
+     '"request": "open deals past their close date, per rep", "follow_up": "we call the reps"}',
+     "open deals past their close date, per rep? we call the reps."),
+])
+def test_a_task_s_envelope_is_not_its_request(message, wanted):
+    assert plain_request(message) == wanted

@@ -114,3 +114,11 @@ def test_normalize_fast_path_matches_the_full_rules(text):
     from agent.parser.normalize import _normalize_text, normalize
 
     assert normalize(text) == _normalize_text(text)
+
+
+@pytest.mark.parametrize("text", ["the last completed quarter", "last full quarter",
+                                  "the last complete fiscal quarter", "previous closed quarter"])
+def test_the_last_whole_unit_however_said(text):
+    """'The last completed quarter': the whole quarter before the current one."""
+    found = PeriodParser(date(2026, 11, 26), FiscalCalendar(2)).extract(text)
+    assert [p.label for p in found.periods] == ["FY2027 Q3"]

@@ -135,3 +135,60 @@ def test_a_habit_described_is_no_write(wh, question, status):
     """'which reps mark deals closed-lost ...' describes what people do; "mark the deal as
     lost" asks for a write."""
     assert ask(wh, question, as_of=END).status in status
+
+
+@pytest.mark.parametrize(("question", "tool", "expected"), [
+    # one name, a region and a team, said once as "the LATAM team": that team, one filter
+    ("How clean is LATAM's data? What's the accuracy rate for the LATAM team's records?",
+     "data_quality", {"filters": [{"dimension": "team", "values": ["LATAM"]}]}),
+    # the customers lost, listed with the ARR each took
+    ("Top 5 customers we lost this fiscal year, ranked by the ARR that walked out.",
+     "arr_waterfall", {"group_by": ["account"], "top": 5, "measure": "churn"}),
+    # the deals behind a ratio, not the ratio with the list dropped
+    ("EMEA at 3x coverage?? Show me the actual open deals behind that for Q4, deal by deal.",
+     "open_pipeline", {"group_by": ["opportunity"],
+                       "filters": [{"dimension": "region", "values": ["EMEA"]}]}),
+])
+def test_the_unit_the_whole_question_asks_for(wh, question, tool, expected):
+    params = answered(wh, question, tool).intent.params
+    for key, value in expected.items():
+        assert params.get(key) == value, (key, params)
+
+
+@pytest.mark.parametrize(("question", "tool", "expected"), [
+    # "so I can go through them one by one": the writer's use, which asks for the deals
+    ("Can you pull the stale deals in EMEA so I can go through them with the team one by one?",
+     "stale_deals", {"group_by": ["opportunity"]}),
+    # a forecast running high or low is its bias
+    ("Over the last four quarters, have our forecasts run high or low versus what actually "
+     "closed?", "forecast_accuracy", {"measure": "bias"}),
+    # the measure said in full wins over a shorter one said first
+    ("Same view but for dials: calls per rep per day, by team, this quarter",
+     "activity_metrics", {"measure": "calls_per_rep_per_day", "group_by": ["team"]}),
+    # "since the start of the quarter", "past the quarter end": when, not the walk's figures
+    ("value of this quarter's pipeline whose close date got pushed out past the quarter end, "
+     "since the start of the quarter", "pipeline_movement", {"measure": "pushed_out"}),
+    # the day of a meeting is no period of the data
+    ("I've got 1:1s with the EMEA reps tomorrow - sales cycle by rep in EMEA since July 1st",
+     "sales_cycle", {"period": {"start": "2026-07-01", "end": "2026-11-26",
+                                "label": "2026-07-01 to date"}}),
+])
+def test_the_shape_and_measure_said_around_the_request(wh, question, tool, expected):
+    params = answered(wh, question, tool).intent.params
+    for key, value in expected.items():
+        assert params.get(key) == value, (key, params)
+
+
+def test_the_pipeline_as_it_looked_back_on_a_day(wh):
+    r = answered(wh, "What did the Q3 pipeline look like back on August 15th?", "open_pipeline")
+    assert str(r.result.as_of) == "2026-08-15"
+
+
+def test_a_signature_is_not_whom_she_points_at(wh):
+    """'- Laura' signs the message; 'she' is the rep the message is about."""
+    rep = wh.con.execute("select rep from v_reps where rep is not null order by rep "
+                         "limit 1").fetchone()[0]
+    r = answered(wh, f"Quick one before my 1:1 with {rep} tomorrow. I don't want to walk in "
+                     "with anecdotes. Of the deals she closed this fiscal year, what share did "
+                     "she actually win?\n- Laura", "win_rate")
+    assert _filters(r) == {"rep": [rep]}

@@ -28,10 +28,12 @@ ROLES: dict[str, tuple[str, ...]] = {
     "subject": ("question", "request", "ask", "query", "task", "text", "prompt", "description",
                 "title", "details", "body", "summary", "topic",
                 "metric", "metrics", "measure", "measures", "kpi", "kpis", "what", "report",
-                "need", "needs", "want", "action", "goal", "objective", "instruction"),
+                "need", "needs", "want", "action", "goal", "objective", "instruction",
+                "requested", "requesting", "asks", "needed", "required", "deliverable"),
     "period": ("period", "periods", "timeframe", "time frame", "time period", "window",
                "date range", "range", "when", "fiscal period", "quarter", "close window",
-               "closing window", "close date window", "close period"),
+               "closing window", "close date window", "close period", "cohort", "lookback",
+               "look back", "lookback window", "horizon", "since"),
     "as_of": ("as of", "as at", "snapshot", "snapshot date", "on date"),
     "split": ("split", "split by", "breakdown", "break down", "breakdown by", "group by",
               "groupby", "grouping", "group", "by", "per", "dimension", "dimensions", "slice",
@@ -49,9 +51,15 @@ ROLES: dict[str, tuple[str, ...]] = {
                  "id", "task id", "request id", "priority", "due", "deadline", "channel",
                  "agent", "from agent", "source agent", "sender agent", "format",
                  "output format", "consumer", "cadence", "schedule", "assignee",
-                 "delivery", "deliver to", "recipients"),
+                 "delivery", "deliver to", "recipients", "requested at", "requested on",
+                 "needed by", "due date", "due by", "severity", "reporter", "ticket", "ref",
+                 "reference", "version", "attachments", "attachment", "origin", "job",
+                 "on behalf of", "timezone", "tz", "response format", "section", "tags",
+                 "created at", "timestamp", "sent at", "thread", "trace id"),
+    # (not "currency", "type", "status", "category": a value there may change the answer)
     "context": ("notes", "note", "context", "purpose", "reason", "comment", "comments",
-                "background", "audience", "why", "use", "used for", "for use in"),
+                "background", "audience", "why", "use", "used for", "for use in",
+                "follow up", "followup", "next step", "next steps", "afterwards"),
 }
 """What a key of a structured request means; its value is written after the role's words."""
 _ROLE_OF = {key: role for role, keys in ROLES.items() for key in keys}
@@ -241,9 +249,14 @@ def _phrase(key: str, value: object) -> str:
     text = _value(value)
     if not text:
         return ""
-    if role == "envelope" or (role == "subject" and TASK_ID.fullmatch(text)):
+    if role == "envelope" or (role == "subject" and (TASK_ID.fullmatch(text) or
+                                                     SLUG.fullmatch(text))) or \
+            re.fullmatch(sender_pattern(), text, re.I) or (
+                role in ("split", "order", "top") and isinstance(value, str) and
+                text.lower() in NOTHING):
         return ""  # who sent it, to whom, its id and due date: the message's envelope
-        # ("task: CI-2291" is the task's number, not what it asks)
+        # ("task: CI-2291", "task: weekly-risk-scan" name the task, not what it asks;
+        # "source: pipeline-management" is who sent it; "split: none" says nothing)
     if role is None or isinstance(value, bool) or value is None:  # "compare": true, "owner":
         # null say not with what, or whom
         return f"{key}: {text}"
@@ -259,6 +272,12 @@ def _phrase(key: str, value: object) -> str:
         return f"for {text} {_key(key)}"  # "team: LATAM" is the LATAM team, not the region,
         # and a filter, never a split after "by rep"
     return text
+
+
+SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
+"""A job's or task's name written as a code ("weekly-risk-scan", "dq_sweep_11")."""
+NOTHING = frozenset({"none", "n/a", "na", "-", "no", "no split", "nothing"})
+"""A split, order or limit written as none ("split: none"): no split asked."""
 
 
 def _parts(obj: dict[str, object]) -> tuple[list[str], list[str]]:
@@ -314,8 +333,8 @@ def _object(text: str) -> tuple[str, dict[str, object], str] | None:
 def _lines(text: str) -> str | None:
     """Key: value lines (bulleted or not) as one request, the line(s) before them first;
     None when the text is not written that way (one "Note: ..." line is prose)."""
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    pairs = [KEY_VALUE.match(ln) for ln in lines]
+    lines = [part for ln in text.splitlines() if ln.strip() for part in _pieces(ln)]
+    pairs = [KEY_VALUE.match(ln) or _capital_key(ln) for ln in lines]
     known = sum(bool(m and _role(m[1])) for m in pairs)
     structured = sum(bool(m) for m in pairs)
     bullets = sum(bool(BULLET.match(ln)) for ln in lines)
@@ -326,11 +345,14 @@ def _lines(text: str) -> str | None:
     notes: list[str] = []
     for line, m in zip(lines, pairs, strict=True):
         started = body or notes
-        if m and (started or line is not lines[0] or BULLET.match(line) or known == structured):
+        if m and (started or line is not lines[0] or BULLET.match(line) or known == structured
+                  or not _phrase(m[1], m[2])):  # (an opening "task: stale-scan" names the job)
             phrase = _phrase(m[1], m[2])
             (notes if phrase and _role(m[1]) == "context" else body).append(phrase)
         elif started:
-            body.append(BULLET.sub("", line).strip())
+            step = BULLET.sub("", line).strip()  # a step of its own, apart by ';' so the
+            body.append(f"; {step}" if BULLET.match(line) else step)  # scope policy reads
+            # each one ("2. message each deal owner ...": an action, however numbered)
         else:
             head.append(line.strip())
     opening = " ".join(head).rstrip(": ").strip()
@@ -357,6 +379,33 @@ def plain_request(text: str) -> str:
         body = re.sub(r"\s*[;|]\s*", "\n", body)
     lines = _lines(body)
     return lines if lines is not None else body.strip()
+
+
+def _pieces(line: str) -> list[str]:
+    """A line holding several pairs apart by '|' or ';' ("TASK 7 | from: hub | due: ..."),
+    one piece each."""
+    pieces = [p for p in re.split(r"\s*[;|]\s*", line) if p.strip()]
+    senders = [p for p in pieces if re.fullmatch(sender_pattern(), p.strip(), re.I)]
+    if sum(bool(KEY_VALUE.match(p) or _capital_key(p)) for p in pieces) + len(senders) < 2:
+        return [line]
+    return [p for p in pieces if p not in senders]  # (a sender left by its label: envelope)
+
+
+CAPITAL_KEY = re.compile(r"^\s*([A-Z][A-Z_-]{1,20}(?: [A-Z][A-Z_-]{1,20})?)\s+(\S.*?)\s*$")
+"""A task line written "DUE 2026-12-01", "PRIORITY normal": a known key in capitals, no colon."""
+
+
+def _capital_key(line: str) -> re.Match[str] | None:
+    """'DUE 2026-12-01', 'PRIORITY normal', 'due 2026-11-30': a known key without its colon,
+    in capitals, or an envelope key in any case."""
+    m = CAPITAL_KEY.match(line)
+    if m and _key(m[1]) in _ROLE_OF:
+        return m
+    m = SPACED_KEY.match(line)
+    return m if m and _ROLE_OF.get(_key(m[1])) == "envelope" else None
+
+
+SPACED_KEY = re.compile(r"^\s*([A-Za-z]+)\s+(\S.*?)\s*$")
 
 
 INLINE_PAIR = re.compile(r"(?:^|\s)([A-Za-z][\w-]{0,28})=(\S+)")

@@ -32,7 +32,14 @@ from agent.parser.confidence import (
 from agent.parser.entities import EntityIndex, EntityMatch
 from agent.parser.followup import WHY, follow_up, is_follow_up, why_reading
 from agent.parser.glosses import drop_gloss_votes
-from agent.parser.grouping import DEAL_WORDS, EACH, drop_replaced, filters, grouping
+from agent.parser.grouping import (
+    DEAL_WORDS,
+    EACH,
+    deal_list,
+    drop_replaced,
+    filters,
+    grouping,
+)
 from agent.parser.leftovers import NAMED_KINDS, resolve_leftovers
 from agent.parser.lexicon import (
     EXCLUDE_CUES,
@@ -153,7 +160,7 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
         return outcome
     if previous is None and (nobody := _nobody_named(question, outcome, reading)):
         return nobody
-    outcome = _one_team(outcome, index)
+    outcome = _settled(outcome, reading, index)
     if previous is None and WHY.search(" ".join(reading.words)):
         outcome = _asked_why(outcome)  # "why is win rate down this quarter?"
         if isinstance(outcome, Clarification):
@@ -166,7 +173,16 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
         return outcome
     better = _explaining_reading(question, as_of, calendar, index, previous, outcome, reading,
                                  found, memo)
+    if isinstance(better, Plan):
+        better = _settled(better, reading, index)
     return better or unsure(outcome, reading, found)
+
+
+def _settled(plan: Plan, reading: Reading, index: EntityIndex) -> Plan:
+    """The plan with what the whole question says about its filters and unit: one filter
+    for one group of people, the deals or customers asked for."""
+    plan = _one_place(_one_team(plan, index), reading)
+    return _deals_behind(_lost_customers(plan, reading), reading)
 
 
 def _one_team(plan: Plan, index: EntityIndex) -> Plan:
@@ -180,6 +196,61 @@ def _one_team(plan: Plan, index: EntityIndex) -> Plan:
     plan.params.filters = [f for f in plan.params.filters if f is not manager]
     plan.notes.append(f"read {manager.values[0]}'s reps as the {team.values[0]} team (the same "
                       "people)")
+    return plan
+
+
+PLACES = frozenset({Dimension.region, Dimension.team, Dimension.territory})
+
+
+def _one_place(plan: Plan, reading: Reading) -> Plan:
+    """A name that is a region and a team ("LATAM"), said once with its kind ("the LATAM
+    team") and once without ("LATAM's data"): the kind said is what both mean, one filter."""
+    single = [f for f in plan.params.filters
+              if not f.exclude and f.dimension in PLACES and len(f.values) == 1]
+    for label in {f.values[0] for f in single}:
+        kinds = [f for f in single if f.values[0] == label]
+        named = {e.dimension for e in reading.entities if e.label == label and
+                 reading.words[e.end:e.end + 1] == [e.dimension.value]}
+        if len(kinds) > 1 and len(named) == 1:
+            plan.params.filters = [f for f in plan.params.filters
+                                   if f not in kinds or f.dimension in named]
+            plan.notes.append(f"read {label} as the {named.pop().value} named so")
+    return plan
+
+
+DEALS_BEHIND = {"pipeline_coverage": "open_pipeline", "pipeline_velocity": "open_pipeline",
+                "quota_attainment": "bookings"}
+"""The tool listing the deals a ratio is made of (coverage: the open deals; attainment: the
+won deals), for "show me the actual deals behind that"."""
+
+
+def _deals_behind(plan: Plan, reading: Reading) -> Plan:
+    """A deal list asked of a ratio that cannot list deals: the deals behind it, with the
+    same filters and period, said so (never the ratio with the list dropped)."""
+    behind = DEALS_BEHIND.get(plan.tool)
+    if behind and not plan.params.group_by and deal_list(" ".join(reading.words)):
+        plan.notes.append(f"read as the deals behind the {TOOLS[plan.tool].title.lower()}")
+        plan.tool, plan.params.measure = behind, None
+        plan.params.group_by = [Dimension.opportunity]
+    return plan
+
+
+CUSTOMERS_LISTED = re.compile(r"\b(?:which|what|list|top|biggest|largest|name)\b(?: \w+){0,2}? "
+                              r"(?:customers|accounts|logos|clients)\b")
+CHURNED = re.compile(r"\b(?:churn\w*|cancel\w*|lost|walked|left)\b")
+
+
+def _lost_customers(plan: Plan, reading: Reading) -> Plan:
+    """'Which customers cancelled on us', 'top 5 customers we lost': the churned accounts
+    themselves, with the ARR each took (the waterfall's churn by account), not the churn rate
+    or the number of customers."""
+    said = " ".join(reading.words)
+    if plan.tool in ("net_revenue_retention", "arr") and plan.params.measure in (
+            "logo_churn", "customers") and CUSTOMERS_LISTED.search(said) and \
+            CHURNED.search(said) and not plan.params.group_by:
+        plan.tool, plan.params.measure = "arr_waterfall", "churn"
+        plan.params.group_by = [Dimension.account]
+        plan.notes.append("read as the customers lost, each with the ARR it took")
     return plan
 
 
@@ -392,6 +463,7 @@ def _read_message(question: str, as_of: date, calendar: FiscalCalendar, index: E
                 scope = context_scope(question, request, index) if prefer is None else None
                 if scope and "overall" not in normalize(request).split() \
                         and scope[0] not in {f.dimension for f in outcome.params.filters} \
+                        and [scope[1]] not in [f.values for f in outcome.params.filters] \
                         and scope[0] not in outcome.params.group_by:  # "I'm the EMEA
                     # director. ... by region": every region, the writer's among them
                     return _for_them(request, scope, as_of, calendar, index, previous, memo)
@@ -1565,11 +1637,16 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
             text = re.sub(rf"\b{re.escape(e.text)}(?: sourced)?\b", "@", text)
     words = text.split()
     unvalued = [w for w in words if w != "@"]
-    found = [e.value for st, _, e in lexicon().find(words, {"measure"}, tool)
-             if not _refused_before(words, st)] or [
-        e.value for st, _, e in lexicon().find(unvalued, {"measure"}, tool)
+    hits = [(st, en, e.value) for st, en, e in lexicon().find(words, {"measure"}, tool)
+            if not _refused_before(words, st)] or [
+        (st, en, e.value) for st, en, e in lexicon().find(unvalued, {"measure"}, tool)
         if not re.search(r"\b(?:no|without) @", text) and not _refused_before(unvalued, st)]
     # ("idle Outreach seats": idle seats)
+    longest = max((en - st for st, en, _ in hits), default=0)
+    found = [v for st, en, v in hits if en - st == longest and longest >= LONG_MEASURE] + [
+        v for st, en, v in hits if not (en - st == longest and longest >= LONG_MEASURE)]
+    # (a measure said in full wins over a shorter one said first: "for dials: calls per rep
+    # per day" is calls per rep per day)
     if reading.outside is not None and len(set(found)) >= LISTED_MEASURES:
         # "the weighted forecast (closed to date plus open deals times their probability)":
         # the measure named outside the brackets, not the parts the gloss lists
@@ -1595,7 +1672,10 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
         if by:
             return by[0]
     said = set((reading.outside or norm).split())
-    named = {m for m in TOOLS[tool].measures if set(m.split("_")) <= said}
+    named = {m for m in TOOLS[tool].measures if set(m.split("_")) <= said and not (
+        m in MOMENT_WORDS and re.search(rf"\b{m} of\b|\b(?:quarter|month|year|week|period) "
+                                        rf"{m}\b", norm))}  # ("since the start of the
+    # quarter", "past the quarter end": when, not the walk's opening or closing figure)
     # a measure named inside a longer one is not listed apart ("calls" of "calls per rep per day")
     named = {m for m in named if not any(set(m.split("_")) < set(n.split("_")) for n in named)}
     if len(set(found) | named) >= LISTED_MEASURES:
@@ -1607,7 +1687,8 @@ def _refused_before(words: list[str], start: int) -> bool:
     """Whether a measure is written as the one not wanted ("count of deals, not dollars",
     "by count rather than by value")."""
     before = " ".join(words[max(0, start - 3):start])
-    return bool(re.search(r"(?:\bnot|\brather than|\binstead of)(?: by| in| the)?$", before))
+    return bool(re.search(r"(?:\bnot|\brather than)(?: by| in| the)?$", before))  # (not
+    # "instead of", which ends what-ifs: "instead of 30 days? how many dollars ...")
 
 
 def _measure_by_name(tool: str, words: list[str]) -> str | None:
@@ -1664,6 +1745,9 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     for p in periods:  # the same span said twice ("H1 (February through July)") is one period
         spans.setdefault((p.start, p.end), p)
     periods = list(spans.values())
+    ahead = [p for p in periods if p.start == p.end > as_of]
+    if len(periods) == 2 and len(ahead) == 1:  # "1:1s with her reps tomorrow - cycle since
+        periods = [p for p in periods if p is not ahead[0]]  # July": the day of the meeting
     today = [p for p in periods if p.start == p.end == as_of]
     if len(periods) == 2 and len(today) == 1 and not _compares_periods(reading.words) and \
             all(p.end > p.start for p in periods if p is not today[0]):

@@ -87,6 +87,8 @@ COUNTED_CHANGE = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b|\bstages?\b|\
 AS_AT = re.compile(r"\bas (?:at|it stood (?:on|at)|they stood (?:on|at)|it was on|of close of|"
                    r"(?:it was |they were )?reported (?:on|at|as of))\b")
 """Other ways to say 'as of' a day."""
+LOOKED_ON = re.compile(r"\b(look|looks|looked) like (?:back )?on\b")
+"""'What did the pipeline look like (back) on August 15th': as it stood that day."""
 UNIT_END = re.compile(r"^(?:the )?(?:end|close|last day|final day) of (?:the )?")
 """'As of the end of Q2', 'as of the last day of Q2': the last day of the span named."""
 NEGATED = re.compile(r"\b(?:not(?:\s+just|\s+only)?|rather than|instead of)(?:\s+(?:against|vs|"
@@ -185,8 +187,11 @@ class PeriodParser:
                  r"(?:that\s+|which\s+)?"
                  r"(?:has\s+|have\s+)?(?:just\s+)?(?:ended|closed(?!\s+(?:plus|and|won|lost|deals?|"
                  r"business|pipeline|bookings|revenue|amount|commit))|finished|completed|wrapped)|"
-                 r"(?:the\s+)?(?:most\s+recent|most\s+recently|latest|just\s+ended|just\s+closed)\s+"
-                 r"(?:completed\s+|complete\s+|full\s+|closed\s+|ended\s+|fiscal\s+)?"
+                 r"(?:the\s+)?(?:most\s+recent|most\s+recently|latest|just\s+ended|just\s+closed|"
+                 r"(?:last|previous|prior)(?=\s+(?:completed|complete|full|closed|ended|finished)"
+                 r"\s))\s+"
+                 r"(?:completed\s+|complete\s+|full\s+|closed\s+|ended\s+|finished\s+|"
+                 r"fiscal\s+)?"
                  r"(?:fiscal\s+)?"
                  r"(week|month|quarter|year)", self._just_ended),
                 (r"(?:the\s+)?(last|past|previous|prior|trailing|next|coming|upcoming|"
@@ -278,6 +283,7 @@ class PeriodParser:
         return None
 
     def _extract_as_of(self, text: str, found: PeriodFindings) -> str:
+        text = LOOKED_ON.sub(r"\1 like as of", text)  # "what did Q3 look like back on Aug 15"
         if " as " in f" {text} ":  # "as it stood on October 31st", "as at the end of Q2"
             text = AS_AT.sub("as of", text)
         words = text.split()

@@ -113,6 +113,9 @@ PERSONAL = re.compile(r"^\W*(?:i(?!\.e\b)|we|you|he|she|they|i'll|we'll|i'm|we'r
                       r"wanna)\b", re.I)
 """A sentence about people ("We will present it in June.") tells what they do, not the
 request."""
+SIGNATURE_LINE = re.compile(r"^\s*(?:[-\u2013\u2014~]+|(?:thanks|thx|cheers|best|regards)\W+)\s*"
+                            r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\W*$")
+"""A message signed at its end ("- Laura", "Thanks, Max"): the writer's name alone."""
 SIGN_OFF = re.compile(r"^\W*(?:thanks|thank you|thx|ty|sorry|cheers|appreciate|much appreciated|"
                       r"best|regards)\b", re.I)
 """A sign-off ("Thanks, and sorry for the short notice!") refines nothing."""
@@ -123,6 +126,10 @@ unless it names a day: "Deadline's tomorrow EOD." is about the reply, not the pe
 BACK = re.compile(r"\b(?:them|it|those|these|that one|those ones)\b", re.I)
 """A request that names no metric but points back ("rank them") continues the sentence
 before."""
+ONE_BY_ONE = re.compile(r"\b(?:one by one|deal by deal|line by line|individually)\b", re.I)
+SIDE_BY_SIDE = re.compile(r"\b(?:side by side|next to each other|one next to the other|"
+                          r"against each other)\b", re.I)
+"""How the values just named are to be shown: compared, a row each."""
 CONTINUES = re.compile(r"^\W*(?:and |also |then )?(?:by|per|for each|split by|broken (?:out|down) "
                        r"by)\b", re.I)
 """A sentence opening with a split ("By segment, this year against last.") goes on with the
@@ -341,7 +348,9 @@ def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
     of their meetings (DAY_EVENT); the text stays when nothing else is."""
     if index is not None:
         text = TIMING.sub(lambda m: _meeting(m, index), text)
-    stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(_writer_clause, PURPOSE.sub("", text)))
+    stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(_writer_clause, PURPOSE.sub(
+        lambda m: " one by one" if ONE_BY_ONE.search(m[0]) else "", text)))  # ", so I can go
+    # through them one by one": the writer's use of the answer, which asks for the deals
     if index is not None:
         stripped = LEADING_PURPOSE.sub(lambda m: _purpose(m, index), stripped, count=1)
     stripped = re.sub(r"(?<=[.!?])\s*[:,;]\s*", " ", stripped)  # "manager. [For the call
@@ -467,6 +476,7 @@ def request_text(question: str, index: EntityIndex,
                                                      {"measure"})}):
         first -= 1  # "The board plan for Q1 is $25M. With today's headcount, how short of that
         chosen.add(first)  # are we?": the number the request points back at
+    shape = ""
     for k in range(first + 1, len(parts)):
         s = parts[k]
         if k not in chosen and (s.substantive or _matched(s.text, index).entities or
@@ -481,6 +491,10 @@ def request_text(question: str, index: EntityIndex,
             # worst first and tell me why each one is flagged."
         elif k not in chosen and s.sets_option:
             chosen.add(k)  # "For me stale is anything without a touch for more than 21 days."
+        elif k not in chosen and k - 1 in chosen and (side := SIDE_BY_SIDE.search(s.text)) \
+                and not _metric(s.text):
+            shape = f" {side[0]}"  # "I need the two side by side for a pricing threshold":
+            # the values just asked about, compared (the rest of the sentence is context)
         elif k not in chosen and k - 1 in chosen and s.asks and BACK.search(s.text) and \
                 len(s.text.split()) <= REFINEMENT_WORDS and not PERSONAL.match(s.text):
             chosen.add(k)  # "What if we scored the forecast 30 days in? How accurate would it
@@ -496,8 +510,8 @@ def request_text(question: str, index: EntityIndex,
                not ROLE_FOR.match(parts[k].text)}  # "BDR manager for NA Commercial."
     if len(chosen) == len(parts):
         return None
-    request = " ".join(parts[k].text for k in sorted(chosen)) + _asked_period(parts, chosen,
-                                                                               periods)
+    request = " ".join(parts[k].text for k in sorted(chosen)) + shape + _asked_period(
+        parts, chosen, periods)
     context = [parts[k].text for k in range(len(parts)) if k not in chosen]
     return with_context(request, context, index, periods)
 
@@ -635,7 +649,8 @@ def _unknown_names(context: list[str], index: EntityIndex) -> bool:
         for m in NAME_LIKE.finditer(sentence.strip()):
             word = m[0].lower()
             if word not in values and word not in lex.words and word not in lex.english and \
-                    word not in lex.alias_words and not _common(word):
+                    word not in lex.alias_words and not _common(word) and \
+                    not index.first_named(word):  # ("- Laura": a person of the data)
                 return True
     return False
 
@@ -646,6 +661,8 @@ def _values(context: list[str], index: EntityIndex) -> list[tuple[str, Dimension
     "Call Emma about ..." names Emma, not the activity type call."""
     found = []
     for sentence in context:
+        if SIGNATURE_LINE.match(sentence):
+            continue  # "- Laura": who wrote it, not whom "she" points at
         reading = _matched(sentence, index)
         names = {m[0].lower() for m in NAME_LIKE.finditer(sentence.strip())} | {
             m[0].lower() for m in re.finditer(r"\b[A-Z]{2,}\b", sentence)}  # "EMEA had ..."
@@ -824,6 +841,8 @@ def _referred(request: str, context: list[str], index: EntityIndex,
                 rest <= ROLE_WORDS | LABEL_WORDS | INTRO_WORDS and not rest & CONTRIBUTORS
             # "EMEA RVP here", "Pablo from LATAM sales here"; not "EMEA AE here" (one seller's
             # own numbers, not the region's)
+            if re.search(rf"\b{re.escape(' '.join(w[e.start:e.end]))}\b", " ".join(words)):
+                continue  # "Laura (APAC mgr): ... the APAC team": named again, as it is there
             if (e.dimension in PEOPLE and me and introduced) or (me and role) or \
                     e.dimension in pointed or (
                     mine and e.dimension in SCOPES and OWN_SCOPE.search(sentence)):
