@@ -362,6 +362,18 @@ ANALYSIS += [
     "how many opportunities were deleted last month",
     "commission-eligible bookings by rep this quarter",
 ]
+ANALYSIS += [
+    # a habit described is no write; "what is the average amount by stage" asks about fields
+    "Which reps mark deals closed-lost without entering a loss reason? Count per rep please.",
+    "what is the average amount by stage",
+]
+OUT_OF_SCOPE += [
+    # record fields changed, asked for at the clause's start
+    ("Our CRM bookings for Q3 are under what finance reports. Just bump the Salesforce "
+     "amounts so they match.", R, None, None),
+    ("update the close dates on these deals", R, None, None),
+    ("fix the owners on the Acme deals", R, None, None),
+]
 
 CASES = [(q, A, None, None) for q in ANALYSIS] + OUT_OF_SCOPE
 

@@ -192,3 +192,44 @@ def test_a_signature_is_not_whom_she_points_at(wh):
                      "with anecdotes. Of the deals she closed this fiscal year, what share did "
                      "she actually win?\n- Laura", "win_rate")
     assert _filters(r) == {"rep": [rep]}
+
+
+@pytest.mark.parametrize(("question", "tool", "expected"), [
+    ("Put EMEA's close rate next to North America's for the quarter that just ended.",
+     "win_rate", {"group_by": ["region"]}),
+    ("Which region closes deals fastest? Last fiscal year.", "sales_cycle",
+     {"group_by": ["region"], "top": 1, "order": "asc"}),
+    ("How much ARR walked out the door last quarter?", "arr_waterfall", {"measure": "churn"}),
+    ("Bookings per fully ramped rep, by team, for last quarter", "rep_productivity",
+     {"group_by": ["team"], "measure": "bookings_per_ramped_rep"}),
+    ("Ignoring what the reps are telling me, realistically where does this quarter land?",
+     "forecast_projection", {"group_by": []}),
+    ("Can I get a month-over-month view of new bookings starting with February of this year?",
+     "bookings", {"time_grain": "month", "compare": None}),
+    ("Who's our weakest team on win rate this year?", "win_rate",
+     {"group_by": ["team"], "top": 1, "order": "asc"}),
+    ("Which manager's reps converted the highest share of closed deals last quarter?",
+     "win_rate", {"group_by": ["manager"]}),
+    ("Which of our campaigns generated the most pipeline this fiscal year?",
+     "campaign_sourced", {"group_by": ["campaign"]}),
+    ("How close did our forecasts come to what we actually booked over the last four quarters?",
+     "forecast_accuracy", {}),
+])
+def test_everyday_words_for_the_shape_asked(wh, question, tool, expected):
+    params = answered(wh, question, tool).intent.params
+    for key, value in expected.items():
+        assert params.get(key, [] if key == "group_by" else None) == value, (key, params)
+
+
+def test_a_rep_signing_with_their_region_is_the_rep(wh):
+    """'Thank you, <rep> (<their region>)': who the rep is, not a narrower cut of their
+    deals; a region that is not theirs stays a filter."""
+    rep, region = wh.con.execute("select rep, region from v_reps where rep is not null and "
+                                 "region is not null order by rep limit 1").fetchone()
+    r = answered(wh, f"Hi! Could you tell me what I booked in Q3? Thank you, {rep} ({region})",
+                 "bookings")
+    assert _filters(r) == {"rep": [rep]}
+    other = wh.con.execute("select max(region) from v_reps where region <> ?",
+                           [region]).fetchone()[0]
+    r = answered(wh, f"{rep}'s bookings in {other} last quarter", "bookings")
+    assert _filters(r) == {"rep": [rep], "region": [other]}

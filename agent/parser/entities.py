@@ -56,6 +56,8 @@ class EntityIndex:
     accounts_in_sql: bool = False
     teams_of: dict[tuple[str, str], bool] = field(default_factory=dict)
     """same_people's answers, by (manager, team)."""
+    scopes: dict[str, set[tuple[Dimension, str]]] = field(default_factory=dict)
+    """scope_of's answers, by rep."""
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, *, facts: bool = False) -> EntityIndex:
@@ -212,6 +214,24 @@ class EntityIndex:
         except duckdb.Error:
             return False
         return teams == [(team,)] and managers == [(manager,)] and own == (0,)
+
+    def scope_of(self, rep: str) -> set[tuple[Dimension, str]]:
+        """The manager, team, territory and region a rep belongs to (cached): the groups a
+        writer names beside their own name ("Emma Kowalski (APAC)")."""
+        if rep not in self.scopes:
+            self.scopes[rep] = self._scope_of(rep)
+        return self.scopes[rep]
+
+    def _scope_of(self, rep: str) -> set[tuple[Dimension, str]]:
+        if self.con is None:
+            return set()
+        try:
+            rows = self.con.execute("select manager, team, territory, region from v_reps "
+                                    "where rep = ?", [rep]).fetchall()
+        except duckdb.Error:
+            return set()
+        dims = (Dimension.manager, Dimension.team, Dimension.territory, Dimension.region)
+        return {(d, v) for row in rows for d, v in zip(dims, row, strict=True) if v}
 
     def partial(self, word: str) -> list[tuple[Dimension, str]]:
         """Return the people/accounts whose name contains this word (a first or last name)."""

@@ -44,7 +44,8 @@ QUANTITY = re.compile(r"\b(?:share|percent|percentage|%|proportion|fraction|numb
                       r"amount|value|sum|much|many|ratio|rate)\b")
 """Words between "what"/"which" and "deals" that ask for a quantity of the deals."""
 NOT_RANKING = re.compile(r"\b(?:top|bottom)\s+(?:quartile|quintile|decile|tercile|half|tier|"
-                         r"line|third|percentile)s?\b|\b(?:best|worst)\s+case\b|"
+                         r"line|third|percentile|quarter of|25%|25 percent)s?\b|"
+                         r"\b(?:best|worst)\s+case\b|"
                          r"\bfirst (?:call|touch|response|contact|email|reply|meeting)s?\b|"
                          r"\bon top of\b")  # "upside on top of the commit": in addition to
 _RANKED = (r"top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest|weakest|"
@@ -55,6 +56,11 @@ TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
                    rf"most (?!recent)\w+)\b")
 """A ranked count: "top 5", "worst three", "the 10 biggest" (not "2025 best month")."""
 COUNTED = re.compile(r"\b(?:how many|number of|count of|share of|percent of|% of)\b")
+SAYING = re.compile(r"(?:are|were|is|keep|kept|have been|had been) (?:\w+ )?(?:telling|saying|"
+                    r"claiming|reporting|calling|putting|typing|entering|insisting|promising)\b|"
+                    r"(?:tell|told|say|said|claim|claimed|insist|insisted|think|thought|"
+                    r"believe|believed|feel|felt|swear|promise|promised|reckon)\b")
+"""What people say or claim ("what the reps are telling me"): they are the speakers, no split."""
 AUXILIARIES = frozenset({"did", "do", "does", "have", "has", "had", "will", "would", "can",
                          "could", "should"})
 """Verbs before the subject of a question ("did reps ..."): the people who act, not a split."""
@@ -123,6 +129,13 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         if text == "who" and words[pos + 1:pos + 2] in (["are"], ["were"]) and any(
                 d != dim and _plural(t) and pos < p <= pos + 6 for p, d, t in reading.dims):
             continue  # "who are our 10 biggest customers": the customers, not people
+        if text == "who" and words[pos + 1:pos + 2] in (["s"], ["is"], ["was"]) and any(
+                d != dim and pos < p <= pos + 4 for p, d, t in reading.dims):
+            continue  # "who's our weakest team": the team asked for, not people
+        if dim is Dimension.rep and _plural(text) and any(
+                p + len(t.split()) == pos and d.value in ("manager", "team", "region") and
+                not _plural(t) for p, d, t in reading.dims):
+            continue  # "which manager's reps": the managers, each with their reps
         owner = next((e for e in reading.entities if e.end == pos), None)
         # "list the deals owned by Ravi Wang's reps": the cue before a name governs the name
         owned = words[max(0, pos - 2):pos] in (["owned", "by"], ["held", "by"],
@@ -170,6 +183,12 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                 not set(after) & JUDGED_VERBS:
             continue  # "how quickly did reps get back to leads": who acts, no split ("how did
             # the reps do", "how did teams perform": each is judged, a split)
+        end = pos + len(text.split())
+        if plural and not before & {"by", "per", "each", "across"} and \
+                words[pos - 1:pos] not in (["which"], ["what"], ["whose"]) and \
+                SAYING.match(" ".join(words[end:end + 3])):  # (not "which reps said ...")
+            continue  # "what the reps are telling me", "the managers keep saying": who says
+            # it, context of the question, no split
         if cued or plural or tool == "leaderboard" or text == "who" or direction:
             if cued:
                 listed_end = pos + len(text.split())

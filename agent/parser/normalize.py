@@ -243,6 +243,9 @@ _DATE_DASH = re.compile(r"(\d{4}_\d{2}_\d{2})\s*[-\u2013\u2014]+\s*(?=\d{4}_\d{2
 """'08/01/2026 - 10/31/2026': a dash between two dates is a range."""
 
 
+_LY = {"month": "monthly", "quarter": "quarterly", "week": "weekly", "year": "yearly"}
+
+
 def _spans(text: str) -> str:
     # every value of the data is normalized at start-up (4,310 names in the demo company):
     # the substitutions run only where they can match
@@ -253,6 +256,23 @@ def _spans(text: str) -> str:
     if "hour" in text:  # "within an hour": a count of hours, as "within 2 hours" is
         text = re.sub(r"\b(within|inside|under|in less than|less than) (?:an|a|one) hour\b",
                       r"\1 1 hour", text)
+    if "land" in text or "end up" in text or "finish" in text:  # "where does this quarter
+        # land": where we land this quarter (the period said apart from the phrase)
+        text = re.sub(r"\bwhere (?:does|will|do|would|is) (this|the|next|our) (quarter|year|month|"
+                      r"half) (?:going to )?(?:land|end up|finish)\b", r"where will we land \1 \2",
+                      text)
+    if "fully ramped" in text:  # "per fully ramped rep": a ramped rep
+        text = text.replace("fully ramped", "ramped")
+    if " over " in text or " end " in text:  # "a month over month view", "month end
+        # balances": a monthly series, not a comparison with the month before
+        text = re.sub(r"\b(month|quarter|week|year) over \1 (view|trend|chart|breakdown|picture|"
+                      r"table|series|look)\b", lambda m: f"{_LY[m[1]]} {m[2]}", text)
+        text = re.sub(r"\b(month|quarter|week|year) end (balances?|snapshots?|figures?|totals?|"
+                      r"positions?)\b", lambda m: f"{_LY[m[1]]} {m[2]}", text)
+    if "starting with" in text:  # "starting with February": since then
+        text = re.sub(r"\bstarting with\b", "since", text)
+    if "top quarter" in text:  # "the top quarter of reps": the top quartile, not a period
+        text = re.sub(r"\btop quarter of\b", "top quartile of", text)
     if "mean" in text:  # "mean won deal $", "the mean cycle": the average (not "I mean")
         text = re.sub(r"(^|\b(?:the|our|what s|whats|what is) )mean\b"
                       r"(?! (?:by|that|it|to|the|we|you|i)\b)(?= \w)", r"\1average", text)

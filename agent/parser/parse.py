@@ -181,8 +181,25 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
 def _settled(plan: Plan, reading: Reading, index: EntityIndex) -> Plan:
     """The plan with what the whole question says about its filters and unit: one filter
     for one group of people, the deals or customers asked for."""
-    plan = _one_place(_one_team(plan, index), reading)
+    plan = _own_scope(_one_place(_one_team(plan, index), reading), index)
     return _deals_behind(_lost_customers(plan, reading), reading)
+
+
+def _own_scope(plan: Plan, index: EntityIndex) -> Plan:
+    """One rep asked about, with the manager, team or region they belong to named beside them
+    ("Thank you, Emma Kowalski (APAC)", "Laura Evans, APAC manager. ... Emma's total"): who
+    the rep is, not a narrower cut of their deals; the rep's filter alone, said so."""
+    reps = [f for f in plan.params.filters if f.dimension is Dimension.rep and not f.exclude]
+    if len(reps) != 1 or len(reps[0].values) != 1:
+        return plan
+    own = index.scope_of(reps[0].values[0])
+    kept = [f for f in plan.params.filters if f.exclude or len(f.values) != 1 or
+            (f.dimension, f.values[0]) not in own]
+    if len(kept) < len(plan.params.filters):
+        plan.notes.append(f"read {reps[0].values[0]}'s own manager, team or region as who "
+                          "they are, not a narrower cut")
+        plan.params.filters = kept
+    return plan
 
 
 def _one_team(plan: Plan, index: EntityIndex) -> Plan:
@@ -464,6 +481,7 @@ def _read_message(question: str, as_of: date, calendar: FiscalCalendar, index: E
                 if scope and "overall" not in normalize(request).split() \
                         and scope[0] not in {f.dimension for f in outcome.params.filters} \
                         and [scope[1]] not in [f.values for f in outcome.params.filters] \
+                        and Dimension.rep not in {f.dimension for f in outcome.params.filters} \
                         and scope[0] not in outcome.params.group_by:  # "I'm the EMEA
                     # director. ... by region": every region, the writer's among them
                     return _for_them(request, scope, as_of, calendar, index, previous, memo)
@@ -706,11 +724,15 @@ def vote_metrics(reading: Reading) -> None:
                 assert tool is not None  # the lexicon builds every measure entry with its tool
                 reading.votes[tool] = reading.votes.get(tool, 0) + 1.0
     _vote_long_measures(reading, compact, found)
-    if "campaign_sourced" in reading.votes and SOURCED.search(" ".join(reading.words)):
+    if SOURCED.search(" ".join(reading.words)) and (
+            "campaign_sourced" in reading.votes or set(reading.votes) & set(SOURCED_OF)):
         for tool in SOURCED_OF:  # "which campaigns sourced the most closed-won revenue",
-            # "marketing-sourced pipeline": what was sourced is the sourcing tool's measure
-            reading.votes.pop(tool, None)
+            # "marketing-sourced pipeline", "which campaigns generated the most pipeline": what
+            # was sourced is the sourcing tool's measure
+            weight = reading.votes.pop(tool, 0)
             reading.said.pop(tool, None)
+            reading.votes["campaign_sourced"] = max(reading.votes.get("campaign_sourced", 0),
+                                                    weight)
 
 
 def _split_listed(words: list[str], start: int, spans: list[tuple[int, int]]) -> bool:
@@ -735,7 +757,8 @@ ROLE_FILLERS = frozenset({"sdr", "sdrs", "bdr", "bdrs", "cro", "cfo", "ceo", "co
 BARE_NOUNS = frozenset({"lead", "leads", "contact", "contacts", "account", "accounts", "user",
                         "users", "deal", "deals"})
 """Nouns of what is counted that alone name no measure of one tool."""
-SOURCED = re.compile(r"\b(?:campaigns?|marketing|marketing's) (?:\w+ ){0,2}?sourced\b|"
+SOURCED = re.compile(r"\b(?:campaigns?|marketing|marketing's) (?:\w+ ){0,2}?(?:sourced|generated|"
+                     r"drove|produced|brought in)\b|"
                      r"\bsourced (?:by|from) (?:marketing|campaigns?|our campaigns)\b")
 SOURCED_OF = ("bookings", "opportunity_count", "open_pipeline")
 """Tools whose words ("closed-won revenue", "pipeline generated") name what campaigns or
@@ -883,7 +906,9 @@ DURATION = re.compile(
     r"number of days|days on average|take to|(?:average|avg|median|mean|typical) (?:number of )?"
     r"(?:days|weeks|hours|minutes|time)|(?:days|weeks|hours|minutes|time) (?:spent|taken|needed|"
     r"elapsed|sitting|sat|stuck)|(?:close|closes|closing|move|moves|convert|converts)"
-    r" (?:faster|slower|quicker|sooner)|(?:take|taking|takes|getting|gotten|got|becoming) "
+    r"(?: (?:deals?|opps?|opportunities|business))?"
+    r" (?:faster|slower|quicker|sooner|fastest|slowest|quickest)|(?:take|taking|takes|getting|"
+    r"gotten|got|becoming) "
     r"(?:longer|shorter|slower|faster|quicker)|"
     r"(?:faster|slower|quicker|longer|shorter) to (?:close|win|convert)|"
     r"(?:take|takes|taking|took) (?:the )?(?:longest|shortest|most time|least time)|"
@@ -945,7 +970,8 @@ COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|b
                              r"differ\w*|different(?:ly)?|same (?:for|in|across|as)|"
                              r"difference|between|relative|outperform\w*|beat|"
                              r"which (?:one|of)|bigger|larger|smaller|higher|lower|faster|"
-                             r"slower|longer|shorter|side by side|split|broken out|" + EACH +
+                             r"slower|longer|shorter|side by side|next to|alongside|split|"
+                             r"broken out|" + EACH +
                              r"|each(?= (?:have|has|had|get|got|did|do|does|make|made|bring|"
                              r"brought|book|booked|close|closed|win|won|own|owns|hold|holds|"
                              r"logged|log|carry|carries))|respectively|"
@@ -1147,7 +1173,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     tool = prefer or _choose_tool(reading, norm)
     if prefer is None:
         tool = _win_share_tool(_duration_tool(tool, reading, norm), reading, norm)
-        if tool == "forecast_rollup" and FORECAST_JUDGED.search(norm):
+        if tool in ("forecast_rollup", "bookings") and FORECAST_JUDGED.search(norm):
+            # ("how close did our forecasts come to what we booked": not the bookings)
             tool = "forecast_accuracy"
         if tool in SIZE_OF and SIZE.search(norm) and "open" not in norm.split():
             tool = "avg_deal_size"  # "how big were our new business deals on average"
