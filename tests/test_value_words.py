@@ -233,3 +233,63 @@ def test_a_rep_signing_with_their_region_is_the_rep(wh):
                            [region]).fetchone()[0]
     r = answered(wh, f"{rep}'s bookings in {other} last quarter", "bookings")
     assert _filters(r) == {"rep": [rep], "region": [other]}
+
+
+@pytest.mark.parametrize(("question", "measure"), [
+    # expansion said to be counted in: the net retention, never a deal-type filter
+    ("Of the customers we had a year ago, how much of their recurring revenue do we still have "
+     "today, upsell included?", "nrr"),
+    ("CS leadership wants our net dollar retention over the last 12 months, expansion "
+     "included. What is it?", "nrr"),
+    ("retention without expansion last fiscal year", "grr"),
+])
+def test_expansion_counted_in_or_left_out_of_retention(wh, question, measure):
+    params = answered(wh, question, "net_revenue_retention").intent.params
+    assert params["measure"] == measure and _filters(answered(
+        wh, question, "net_revenue_retention")) == {}
+    period = params.get("period")
+    assert period is None or period["start"] != period["end"]  # never a one-day span
+
+
+def test_arr_today_against_a_year_ago_stays_the_balance(wh):
+    """Two balances compared are not the retention of one cohort."""
+    params = answered(wh, "ARR today vs a year ago", "arr").intent.params
+    assert params["compare"] == "previous_year"
+
+
+@pytest.mark.parametrize(("question", "status", "tool", "expected"), [
+    # found in review: each new reading keeps to its own ground
+    ("Emma, what's her win rate this quarter?", "answered", "win_rate",
+     {"filters": [{"dimension": "rep", "values": ["Emma Kowalski"]}]}),
+    ("Task: win rate by segment\nFrom February through April", "answered", "win_rate",
+     {"period": {"start": "2026-02-01", "end": "2026-04-30",
+                 "label": "February 2026 to April 2026"}}),
+    ('{"task": "quarter-over-quarter", "metric": "bookings"}', "answered", "bookings",
+     {"compare": "previous_period"}),
+    ("which of our teams are reporting the lowest attainment this quarter", "answered",
+     "quota_attainment", {"group_by": ["team"]}),
+    ("which reps logged the most call notes this month", "answered", "activity_metrics", {}),
+    ("slip rate this quarter in dollars", "answered", "slipping_deals",
+     {"measure": "slip_rate_value"}),
+    ("quota attainment this quarter, with the reasons", "answered", "quota_attainment", {}),
+    ("Update our stage conversion numbers for this quarter", "answered", "stage_conversion", {}),
+    ("how much did we get out the door this quarter", "needs_clarification", None, {}),
+    # a habit described, not a write asked for
+    ("managers mark deals as closed lost without a reason", "needs_clarification", None, {}),
+])
+def test_review_cases(wh, question, status, tool, expected):
+    r = ask(wh, question, as_of=END)
+    assert r.status == status, (question, r.status, r.answer)
+    if tool:
+        assert r.intent.tool == tool, (question, r.intent)
+        for key, value in expected.items():
+            assert r.intent.params.get(key) == value, (key, r.intent.params)
+
+
+def test_a_comparison_with_the_rep_s_own_team_keeps_both(wh):
+    """'Emma vs the APAC team': no own-scope reading drops the team from a comparison."""
+    rep, team = wh.con.execute("select rep, team from v_reps where rep is not null and team "
+                               "is not null order by rep limit 1").fetchone()
+    r = ask(wh, f"{rep} vs the {team} team win rate this quarter", as_of=END)
+    assert r.status != "answered" or "team" in {f["dimension"] for f in
+                                                r.intent.params.get("filters", [])}

@@ -33,6 +33,13 @@ NUMBER = re.compile(r"^\$?\d[\d._]*(?:%|k|m|mm|bn|b|x|st|nd|rd|th|am|pm)?$")
 EXPLAINING_KINDS = {"rank", "modifier", "compare", "grain"}
 SLIDE_WORDS = frozenset({"slide", "slides", "deck", "page", "tab", "pack", "section", "memo"})
 """What an answer goes into: the word before one names it ("the process slide")."""
+ROLE_FILLERS = frozenset({"sdr", "sdrs", "bdr", "bdrs", "cro", "cfo", "ceo", "coo", "vp", "svp",
+                          "evp", "rvp", "avp", "gm", "hr", "it", "ops", "revops", "cs"})
+"""Role and function abbreviations written in capitals before a kind word ("BDR manager",
+"CRO office"): who someone is, never a value of the data."""
+ORG_NOUNS = frozenset({"leadership", "leaders", "office", "org", "organization", "folks",
+                       "people", "staff", "lead", "head", "exec", "execs"})
+"""What a function abbreviation names the people of ("CS leadership", "HR folks")."""
 VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except", "excluding",
                         "only", "across", "each"})
 """A word right after these names a split or a filter: left over, it is never ignored."""
@@ -192,6 +199,8 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
                 j in explained for j in range(i + 1, i + 4)):
             continue  # "... and how big is the gap": the size of what the reading measures
             # (the question names its metric; "how big is the gap?" alone does not)
+        if w in ROLE_FILLERS and words[i + 1:i + 2] and words[i + 1] in ORG_NOUNS:
+            continue  # "CS leadership wants ...": who asks, a function's people
         if w == "past" and i > 0 and reading.words[i - 1] in MOTION:
             continue  # "slipped past the end of the quarter": a preposition, no period
         if words[i + 1:i + 2] and words[i + 1] in SLIDE_WORDS and i > 0 and \
@@ -259,11 +268,12 @@ def _value_place(words: list[str], i: int, explained: set[int]) -> bool:
     if common_english(words[i]):
         return False
     return i + 1 in explained and i == 0 or (
-        i > 1 and words[i - 1] in ARTICLES and words[i - 2] in VALUE_CUES and (
+        i > 1 and words[i - 1] in CUE_ARTICLES and words[i - 2] in VALUE_CUES and (
             i + 1 == len(words) or i + 1 in explained))  # not "for the accrual check"
 
 
-ARTICLES = frozenset({"the", "our", "my", "their", "a", "an"})
+CUE_ARTICLES = frozenset({"the", "our", "my", "their", "a", "an"})
+"""Words between a filter cue and a value (\"for the nordics\")."""
 
 
 def _unapplied(words: list[str], explained: set[int]) -> list[int]:

@@ -26,8 +26,9 @@ PRIORITY = [Dimension.rep, Dimension.manager, Dimension.region, Dimension.territ
             Dimension.stage, Dimension.forecast_category, Dimension.campaign, Dimension.tool,
             Dimension.activity_type, Dimension.request_type, Dimension.account]
 PARTIAL_DIMS = (Dimension.rep, Dimension.manager, Dimension.account)
-SHORTENABLE = frozenset(PRIORITY) - {Dimension.rep, Dimension.manager, Dimension.account,
-                                     Dimension.campaign}
+SHORTENABLE = frozenset({Dimension.region, Dimension.team, Dimension.territory,
+                         Dimension.segment, Dimension.industry, Dimension.product,
+                         Dimension.product_family, Dimension.lead_source, Dimension.deal_type})
 """Kinds of value written cut short ("fin services"): named kinds, not people or accounts."""
 ACCEPT, SUGGEST = 88, 72
 

@@ -57,7 +57,7 @@ TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
 """A ranked count: "top 5", "worst three", "the 10 biggest" (not "2025 best month")."""
 COUNTED = re.compile(r"\b(?:how many|number of|count of|share of|percent of|% of)\b")
 SAYING = re.compile(r"(?:are|were|is|keep|kept|have been|had been) (?:\w+ )?(?:telling|saying|"
-                    r"claiming|reporting|calling|putting|typing|entering|insisting|promising)\b|"
+                    r"claiming|insisting|promising)\b|"
                     r"(?:tell|told|say|said|claim|claimed|insist|insisted|think|thought|"
                     r"believe|believed|feel|felt|swear|promise|promised|reckon)\b")
 """What people say or claim ("what the reps are telling me"): they are the speakers, no split."""
@@ -184,8 +184,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
             continue  # "how quickly did reps get back to leads": who acts, no split ("how did
             # the reps do", "how did teams perform": each is judged, a split)
         end = pos + len(text.split())
-        if plural and not before & {"by", "per", "each", "across"} and \
-                words[pos - 1:pos] not in (["which"], ["what"], ["whose"]) and \
+        if plural and not before & {"by", "per", "each", "across", "which", "whose"} and \
+                words[pos - 1:pos] not in (["what"],) and \
                 SAYING.match(" ".join(words[end:end + 3])):  # (not "which reps said ...")
             continue  # "what the reps are telling me", "the managers keep saying": who says
             # it, context of the question, no split

@@ -274,9 +274,11 @@ def _phrase(key: str, value: object) -> str:
     return text
 
 
-SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
-"""A job's or task's name written as a code ("weekly-risk-scan", "dq_sweep_11")."""
-NOTHING = frozenset({"none", "n/a", "na", "-", "no", "no split", "nothing"})
+SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*[-_](?:scan|check|sweep|digest|report|review|"
+                  r"list|job|run|audit|health|drift|prep|weekly|daily|monthly|\d+)")
+"""A job's or task's name written as a code, ending in what kind of job it is or a number
+("weekly-risk-scan", "dq_sweep_11"); "win-rate", "quarter-over-quarter" are what is asked."""
+NOTHING = frozenset({"none", "n/a", "-", "no", "no split", "nothing"})
 """A split, order or limit written as none ("split: none"): no split asked."""
 
 
@@ -392,20 +394,21 @@ def _pieces(line: str) -> list[str]:
 
 
 CAPITAL_KEY = re.compile(r"^\s*([A-Z][A-Z_-]{1,20}(?: [A-Z][A-Z_-]{1,20})?)\s+(\S.*?)\s*$")
-"""A task line written "DUE 2026-12-01", "PRIORITY normal": a known key in capitals, no colon."""
+"""A task line written "DUE 2026-12-01", "PRIORITY normal": a known key in capitals, or an
+envelope key in any case, before one word or code, no colon."""
 
 
 def _capital_key(line: str) -> re.Match[str] | None:
     """'DUE 2026-12-01', 'PRIORITY normal', 'due 2026-11-30': a known key without its colon,
     in capitals, or an envelope key in any case."""
-    m = CAPITAL_KEY.match(line)
-    if m and _key(m[1]) in _ROLE_OF:
-        return m
-    m = SPACED_KEY.match(line)
-    return m if m and _ROLE_OF.get(_key(m[1])) == "envelope" else None
+    m = CAPITAL_KEY.match(line) or SPACED_KEY.match(line)
+    if m is None or len(m[2].split()) > 1:
+        return None  # ("From February through April", "Channel partner deals only": prose)
+    return m if (m[1].isupper() and _key(m[1]) in _ROLE_OF) or \
+        _ROLE_OF.get(_key(m[1])) == "envelope" else None
 
 
-SPACED_KEY = re.compile(r"^\s*([A-Za-z]+)\s+(\S.*?)\s*$")
+SPACED_KEY = re.compile(r"^\s*([A-Za-z]+)\s+(\S+)\s*$")
 
 
 INLINE_PAIR = re.compile(r"(?:^|\s)([A-Za-z][\w-]{0,28})=(\S+)")

@@ -272,12 +272,13 @@ def _spans(text: str) -> str:
     if "starting with" in text:  # "starting with February": since then
         text = re.sub(r"\bstarting with\b", "since", text)
     if "top quarter" in text:  # "the top quarter of reps": the top quartile, not a period
-        text = re.sub(r"\btop quarter of\b", "top quartile of", text)
+        text = re.sub(r"\btop quarter of (?=(?:the |our |my )?(?:reps|sellers|aes|people|"
+                      r"performers|team|salespeople)\b)", "top quartile of ", text)
     if "mean" in text:  # "mean won deal $", "the mean cycle": the average (not "I mean")
         text = re.sub(r"(^|\b(?:the|our|what s|whats|what is) )mean\b"
                       r"(?! (?:by|that|it|to|the|we|you|i)\b)(?= \w)", r"\1average", text)
     if "call " in text:  # "slide 3 of the call deck": the deck for the (forecast) call
-        text = re.sub(r"\b(?:forecast |commit )?call (deck|decks|slides?|pack|prep|notes)\b",
+        text = re.sub(r"\b(?:forecast |commit )?call (deck|decks|slides?|pack)\b",
                       r"\1", text)
     if "landing" in text:  # "open deals landing this quarter": closing then, not a projection
         text = re.sub(r"\b(deals|opps|opportunities) (?:landing|due to land|set to land)\b",

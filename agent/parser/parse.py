@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any, Literal
 
 from agent.parser.confidence import (
+    ROLE_FILLERS,
     SIZE_WORDS,
     Understanding,
     defined,
@@ -181,17 +182,18 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
 def _settled(plan: Plan, reading: Reading, index: EntityIndex) -> Plan:
     """The plan with what the whole question says about its filters and unit: one filter
     for one group of people, the deals or customers asked for."""
-    plan = _own_scope(_one_place(_one_team(plan, index), reading), index)
+    plan = _own_scope(_one_place(_one_team(plan, index), reading), reading, index)
     return _deals_behind(_lost_customers(plan, reading), reading)
 
 
-def _own_scope(plan: Plan, index: EntityIndex) -> Plan:
+def _own_scope(plan: Plan, reading: Reading, index: EntityIndex) -> Plan:
     """One rep asked about, with the manager, team or region they belong to named beside them
     ("Thank you, Emma Kowalski (APAC)", "Laura Evans, APAC manager. ... Emma's total"): who
     the rep is, not a narrower cut of their deals; the rep's filter alone, said so."""
     reps = [f for f in plan.params.filters if f.dimension is Dimension.rep and not f.exclude]
-    if len(reps) != 1 or len(reps[0].values) != 1:
-        return plan
+    if len(reps) != 1 or len(reps[0].values) != 1 or \
+            COMPARED_VALUES.search(said := " ".join(reading.words)) or "rest of" in said:
+        return plan  # ("Emma vs the APAC team", "compare Emma to the rest of APAC")
     own = index.scope_of(reps[0].values[0])
     kept = [f for f in plan.params.filters if f.exclude or len(f.values) != 1 or
             (f.dimension, f.values[0]) not in own]
@@ -235,6 +237,8 @@ def _one_place(plan: Plan, reading: Reading) -> Plan:
     return plan
 
 
+DEALS_NAMED = re.compile(r"\b(?:deals?|opportunit(?:y|ies)|opps?)\b|\bone by one\b")
+"""The deals themselves named ("the actual open deals", "one by one"), not "with the reasons"."""
 DEALS_BEHIND = {"pipeline_coverage": "open_pipeline", "pipeline_velocity": "open_pipeline",
                 "quota_attainment": "bookings"}
 """The tool listing the deals a ratio is made of (coverage: the open deals; attainment: the
@@ -245,7 +249,8 @@ def _deals_behind(plan: Plan, reading: Reading) -> Plan:
     """A deal list asked of a ratio that cannot list deals: the deals behind it, with the
     same filters and period, said so (never the ratio with the list dropped)."""
     behind = DEALS_BEHIND.get(plan.tool)
-    if behind and not plan.params.group_by and deal_list(" ".join(reading.words)):
+    said = " ".join(reading.words)
+    if behind and not plan.params.group_by and deal_list(said) and DEALS_NAMED.search(said):
         plan.notes.append(f"read as the deals behind the {TOOLS[plan.tool].title.lower()}")
         plan.tool, plan.params.measure = behind, None
         plan.params.group_by = [Dimension.opportunity]
@@ -254,6 +259,8 @@ def _deals_behind(plan: Plan, reading: Reading) -> Plan:
 
 CUSTOMERS_LISTED = re.compile(r"\b(?:which|what|list|top|biggest|largest|name)\b(?: \w+){0,2}? "
                               r"(?:customers|accounts|logos|clients)\b")
+COUNT_OR_SHARE = re.compile(r"\b(?:how many|number of|count|percent|percentage|share|rate|"
+                            r"proportion|fraction|%)\b")
 CHURNED = re.compile(r"\b(?:churn\w*|cancel\w*|lost|walked|left)\b")
 
 
@@ -264,7 +271,8 @@ def _lost_customers(plan: Plan, reading: Reading) -> Plan:
     said = " ".join(reading.words)
     if plan.tool in ("net_revenue_retention", "arr") and plan.params.measure in (
             "logo_churn", "customers") and CUSTOMERS_LISTED.search(said) and \
-            CHURNED.search(said) and not plan.params.group_by:
+            CHURNED.search(said) and not plan.params.group_by and \
+            not COUNT_OR_SHARE.search(said):  # ("what percent of our top 50 customers churned")
         plan.tool, plan.params.measure = "arr_waterfall", "churn"
         plan.params.group_by = [Dimension.account]
         plan.notes.append("read as the customers lost, each with the ARR it took")
@@ -750,10 +758,6 @@ def _split_listed(words: list[str], start: int, spans: list[tuple[int, int]]) ->
     return False
 
 
-ROLE_FILLERS = frozenset({"sdr", "sdrs", "bdr", "bdrs", "cro", "cfo", "ceo", "coo", "vp", "svp",
-                          "evp", "rvp", "avp", "gm", "hr", "it", "ops", "revops", "cs"})
-"""Role and function abbreviations written in capitals before a kind word ("BDR manager",
-"CRO office"): who someone is, never a value of the data."""
 BARE_NOUNS = frozenset({"lead", "leads", "contact", "contacts", "account", "accounts", "user",
                         "users", "deal", "deals"})
 """Nouns of what is counted that alone name no measure of one tool."""
@@ -766,9 +770,9 @@ marketing sourced, when the question says so."""
 RANKED_BY = re.compile(r"\b(?:rank|ranked|ranking|sort|sorted|order|ordered)\b(?: \w+){0,3}? by ")
 """A ranking's own measure follows "ranked by"."""
 LONG_MEASURE = 4
+"""A measure phrase this long ("lost to customer churn") names its tool outright."""
 DATE_FIELDS = frozenset({"close", "created", "creation", "create"})
 """Words naming a record's date field ("close date", "created date"): no period."""
-"""A measure phrase this long ("lost to customer churn") names its tool outright."""
 MOMENT_WORDS = frozenset({"end", "start", "beginning", "ending", "opening", "closing"})
 """Words of a moment ("at the end of each quarter"): such a phrase says when, not what."""
 
@@ -1100,11 +1104,38 @@ def _measure_is_the_split(tool: str, params: dict, reading: Reading) -> bool:
 RETENTION_TOOLS = frozenset({"net_revenue_retention", "arr_waterfall"})
 MOVEMENT_OF = {"new_business": "new", "expansion": "expansion", "contraction": "contraction"}
 """The ARR movement a deal type names on the recurring-revenue tools (METRICS M11-M13)."""
+INCLUDED = re.compile(r"\b(?:expansions?|upsells?|upsell)\s+(?:included|counted|in)\b|"
+                      r"\b(?:including|counting|with|plus|incl)\s+(?:both\s+)?(?:the\s+)?"
+                      r"(?:expansions?|upsells?)\b")
+"""Expansion said to be counted in ("upsell included", "counting expansions"): net retention."""
 AVERAGE_ASKED = re.compile(r"\b(?:average|avg|mean|median|typical)\b")
 RECURRING = re.compile(r"(?<!not )(?<!no )(?<!than )(?<!instead of )\b(?:arr|mrr|recurring "
                        r"revenue)\b")
 """Words naming recurring revenue (not "deals, not ARR movement"): a deal type beside them is
 an ARR movement."""
+
+
+YEAR_AGO_NOW = re.compile(r"\ba year ago\b.*\b(?:today|now|still|these days)\b|"
+                          r"\b(?:today|now|still)\b.*\ba year ago\b")
+"""The same customers' recurring revenue then and now ("of the ARR our customers had a year
+ago, how much do they pay us today"): retention, whatever the words."""
+
+
+def _retained(tool: str, params: dict, reading: Reading, norm: str) -> str:
+    """Recurring revenue of a year ago set against today's, asked as one figure: the net
+    revenue retention over the last twelve months (its default span), not today's balance."""
+    if tool in ("arr", "arr_waterfall") and RECURRING.search(norm) and \
+            YEAR_AGO_NOW.search(norm) and not params.get("group_by") and not reading.grain and \
+            not params.get("compare") and not set(norm.split()) & COMPARE_WORDS:
+        params.pop("measure", None)  # ("ARR today vs a year ago" compares two balances)
+        reading.notes.append("read the recurring revenue of a year ago against today's as net "
+                             "revenue retention")
+        tool = "net_revenue_retention"
+    period = params.get("period")
+    if tool == "net_revenue_retention" and period is not None and period.start == period.end:
+        params["period"] = None  # "do we still have today": where retention stands now, over
+        # the twelve months to today (a one-day span retains nothing)
+    return tool
 
 
 def _deal_types_as_movements(tool: str, params: dict, reading: Reading, norm: str) -> str:
@@ -1129,10 +1160,14 @@ def _deal_types_as_movements(tool: str, params: dict, reading: Reading, norm: st
     kept = {v for f in typed if not f.exclude for v in f.values}
     measure = params.get("measure")
     if tool == "net_revenue_retention":
-        if kept or measure not in (None, "nrr", "logo_retention", "grr"):
+        if kept == {"expansion"} and INCLUDED.search(norm) and measure in (None, "nrr"):
+            params["measure"] = "nrr"  # "upsell included": the net retention, which counts it
+            note = "read 'expansion included' as net revenue retention"
+        elif kept or measure not in (None, "nrr", "logo_retention", "grr"):
             return tool
-        params["measure"] = "grr"
-        note = "read 'without expansion' as gross revenue retention"
+        else:
+            params["measure"] = "grr"
+            note = "read 'without expansion' as gross revenue retention"
     else:
         moves = {MOVEMENT_OF[v] for v in kept}
         if len(moves) > 1 or (moves and measure not in (None, *moves)) or (
@@ -1317,7 +1352,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     if _measure_is_the_split(tool, params, reading):
         params.pop("measure")  # "our 5 biggest customers by ARR": ranked by the ARR, not by
         # the count of customers the word "customers" names elsewhere
-    tool = _deal_types_as_movements(tool, params, reading, norm)
+    tool = _deal_types_as_movements(_retained(tool, params, reading, norm), params, reading,
+                                    norm)
     unsupported = _unsupported(tool, params["group_by"], reading)
     if unsupported:
         return unsupported
@@ -1799,7 +1835,9 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
                     (s.start, s.end) == (named.start, named.end)
                     for s in (guess.shifted_years(n) for n in (-1, 1))):
                 return named  # "next quarter (Feb-Apr)": the months of the quarter named
-    if len(periods) == 2 and (planned := _planned(reading, as_of)) in periods:
+    if len(periods) == 2 and not set(reading.words) & COMPARE_WORDS and \
+            (planned := _planned(reading, as_of)) in periods:  # (not "next year's budget
+        # compared with this year's bookings": both are asked)
         return next(p for p in periods if p is not planned)  # "for the FY28 planning deck I
         # need last year's attainment": the year being planned names the deck, not the data
     first, second = periods[0], periods[1]

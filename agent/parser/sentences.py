@@ -127,11 +127,16 @@ BACK = re.compile(r"\b(?:them|it|those|these|that one|those ones)\b", re.I)
 """A request that names no metric but points back ("rank them") continues the sentence
 before."""
 ONE_BY_ONE = re.compile(r"\b(?:one by one|deal by deal|line by line|individually)\b", re.I)
+ASIDE = re.compile(r",\s+(?:[A-Z][a-z]+|i|we|he|she|they)\s+(?:wants?|said|says|asked|needs?|"
+                   r"thinks?|will|would|is|was|has|had|likes?)\b")
+"""A clause after a comma with a subject of its own ("..., Priya wants to talk about EMEA"):
+context beside the refinement it follows."""
 SIDE_BY_SIDE = re.compile(r"\b(?:side by side|next to each other|one next to the other|"
                           r"against each other)\b", re.I)
 """How the values just named are to be shown: compared, a row each."""
-CONTINUES = re.compile(r"^\W*(?:and |also |then )?(?:by|per|for each|split by|broken (?:out|down) "
-                       r"by)\b", re.I)
+CONTINUES = re.compile(r"^\W*(?:and |also |then )?(?:by|per|for each|"
+                       r"split(?: it| that| them| this)? by|break(?: it| that| them)? (?:out|down) "
+                       r"by|broken (?:out|down) by)\b", re.I)
 """A sentence opening with a split ("By segment, this year against last.") goes on with the
 request before it, however long."""
 SPLIT_ASKED = re.compile(r"\b(?:break|split|broken|cut|group)\b.*\b(?:by|per)\b|"
@@ -298,7 +303,8 @@ def passed_on(text: str, index: EntityIndex) -> tuple[str, list[str]]:
                      "not a filter")
         text = text[asked.end():]
     elif (vocative := VOCATIVE.match(text)) and not YOU.search(text[vocative.end():]) and \
-            index.first_named(vocative["name"].lower()):
+            not THIRD_PERSON.search(text[vocative.end():]) and \
+            index.first_named(vocative["name"].lower()):  # ("Emma, what's her win rate?")
         notes.append(f"read '{vocative['name']}' as who is spoken to, not a filter")
         text = text[vocative.end():]
     for m in reversed(list(RUNS_TEAM.finditer(text))):
@@ -479,6 +485,9 @@ def request_text(question: str, index: EntityIndex,
     shape = ""
     for k in range(first + 1, len(parts)):
         s = parts[k]
+        if CONTINUES.match(s.text) and (aside := ASIDE.search(s.text)):
+            s = parts[k] = _describe(s.text[:aside.start()])  # "Split it by region please,
+            # Priya wants to talk about EMEA on its own": the split; the rest is context
         if k not in chosen and (s.substantive or _matched(s.text, index).entities or
                                 SPLIT_ASKED.search(s.text)) and \
                 not DAY.search(s.text) and not MEETING_WORDS & set(normalize(s.text).split()) and \
