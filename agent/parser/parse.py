@@ -186,13 +186,18 @@ def _settled(plan: Plan, reading: Reading, index: EntityIndex) -> Plan:
     return _deals_behind(_lost_customers(plan, reading), reading)
 
 
+AGAINST_SCOPE = re.compile(r"\b(?:vs|versus|compared?(?: to| with)?|rest of|relative to|"
+                           r"against (?:the|her|his|their|our))\b")
+"""A rep set against a group ("Emma vs the APAC team"), not against their own quota."""
+
+
 def _own_scope(plan: Plan, reading: Reading, index: EntityIndex) -> Plan:
     """One rep asked about, with the manager, team or region they belong to named beside them
     ("Thank you, Emma Kowalski (APAC)", "Laura Evans, APAC manager. ... Emma's total"): who
     the rep is, not a narrower cut of their deals; the rep's filter alone, said so."""
     reps = [f for f in plan.params.filters if f.dimension is Dimension.rep and not f.exclude]
     if len(reps) != 1 or len(reps[0].values) != 1 or \
-            COMPARED_VALUES.search(said := " ".join(reading.words)) or "rest of" in said:
+            AGAINST_SCOPE.search(" ".join(reading.words)):
         return plan  # ("Emma vs the APAC team", "compare Emma to the rest of APAC")
     own = index.scope_of(reps[0].values[0])
     kept = [f for f in plan.params.filters if f.exclude or len(f.values) != 1 or
@@ -1124,7 +1129,8 @@ ago, how much do they pay us today"): retention, whatever the words."""
 def _retained(tool: str, params: dict, reading: Reading, norm: str) -> str:
     """Recurring revenue of a year ago set against today's, asked as one figure: the net
     revenue retention over the last twelve months (its default span), not today's balance."""
-    if tool in ("arr", "arr_waterfall") and RECURRING.search(norm) and \
+    if tool in ("arr", "arr_waterfall", "bookings", "opportunity_count") and \
+            RECURRING.search(norm) and \
             YEAR_AGO_NOW.search(norm) and not params.get("group_by") and not reading.grain and \
             not params.get("compare") and not set(norm.split()) & COMPARE_WORDS:
         params.pop("measure", None)  # ("ARR today vs a year ago" compares two balances)
@@ -1160,8 +1166,9 @@ def _deal_types_as_movements(tool: str, params: dict, reading: Reading, norm: st
     kept = {v for f in typed if not f.exclude for v in f.values}
     measure = params.get("measure")
     if tool == "net_revenue_retention":
-        if kept == {"expansion"} and INCLUDED.search(norm) and measure in (None, "nrr"):
-            params["measure"] = "nrr"  # "upsell included": the net retention, which counts it
+        if kept == {"expansion"} and INCLUDED.search(norm) and \
+                measure in (None, "nrr", "logo_churn"):  # ("counting upsells and net of what
+            params["measure"] = "nrr"  # we lost"): the net retention, which counts both
             note = "read 'expansion included' as net revenue retention"
         elif kept or measure not in (None, "nrr", "logo_retention", "grr"):
             return tool
