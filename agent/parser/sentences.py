@@ -127,6 +127,8 @@ BACK = re.compile(r"\b(?:them|it|those|these|that one|those ones)\b", re.I)
 """A request that names no metric but points back ("rank them") continues the sentence
 before."""
 ONE_BY_ONE = re.compile(r"\b(?:one by one|deal by deal|line by line|individually)\b", re.I)
+"""How the writer will go through the answer ("so I can go through them one by one"): the
+deals themselves, though the clause is the writer's purpose."""
 ASIDE = re.compile(r",\s+(?:[A-Z][a-z]+|i|we|he|she|they)\s+(?:wants?|said|says|asked|needs?|"
                    r"thinks?|will|would|is|was|has|had|likes?)\b")
 """A clause after a comma with a subject of its own ("..., Priya wants to talk about EMEA"):
