@@ -267,9 +267,10 @@ def _value_place(words: list[str], i: int, explained: set[int]) -> bool:
     otherwise, so it is never ignored."""
     if common_english(words[i]):
         return False
-    return i + 1 in explained and i == 0 or (
-        i > 1 and words[i - 1] in CUE_ARTICLES and words[i - 2] in VALUE_CUES and (
-            i + 1 == len(words) or i + 1 in explained))  # not "for the accrual check"
+    opening = i == 0 and i + 1 in explained
+    after_cue = i > 1 and words[i - 1] in CUE_ARTICLES and words[i - 2] in VALUE_CUES and (
+        i + 1 == len(words) or i + 1 in explained)  # not "for the accrual check"
+    return opening or after_cue
 
 
 CUE_ARTICLES = frozenset({"the", "our", "my", "their", "a", "an"})

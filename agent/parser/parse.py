@@ -1608,10 +1608,9 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
         if not re.search(r"\b(?:no|without) @", text) and not _refused_before(unvalued, st)]
     # ("idle Outreach seats": idle seats)
     longest = max((en - st for st, en, _ in hits), default=0)
-    found = [v for st, en, v in hits if en - st == longest and longest >= LONG_MEASURE] + [
-        v for st, en, v in hits if not (en - st == longest and longest >= LONG_MEASURE)]
-    # (a measure said in full wins over a shorter one said first: "for dials: calls per rep
-    # per day" is calls per rep per day)
+    found = [v for st, en, v in sorted(hits, key=lambda h: not (
+        h[1] - h[0] == longest >= LONG_MEASURE))]  # a measure said in full, first (a stable
+    # sort): "for dials: calls per rep per day" is calls per rep per day
     if reading.outside is not None and len(set(found)) >= LISTED_MEASURES:
         # "the weighted forecast (closed to date plus open deals times their probability)":
         # the measure named outside the brackets, not the parts the gloss lists
