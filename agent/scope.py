@@ -267,6 +267,23 @@ def _refusal(text: str) -> _Verdict | None:
     return None
 
 
+def owned_word(word: str) -> bool:
+    """Whether one word is a topic another owner's escalation names ('budget', 'invoices',
+    'webinar'): a question that says it and is read without it may be about that owner's
+    figure, so the word is never dropped as plain English."""
+    return any(t.fullmatch(word) for _, _, _, topics in _compiled().escalate for t in topics)
+
+
+NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
+"""Capitalized words in a row inside a sentence: a person's or a product's name ("Sven Price",
+"Premium Support"), which names no topic."""
+
+
+def unnamed(raw: str) -> str:
+    """The clause, normalized, with the names written in it set aside."""
+    return normalize(NAME.sub("someone", raw))
+
+
 def _topic(text: str) -> str | None:
     """The category of the earliest topic word in text."""
     best: tuple[int, str] | None = None
@@ -325,10 +342,10 @@ def _clause(raw: str, request: str) -> _Verdict:
         return _Verdict("escalate", f"{rule.category}:action", m.group(0).strip(),
                         rule.category)
     if decision:
-        category = _topic(text) or _topic(request) or c.policy.defaults.decision
+        category = _topic(unnamed(raw)) or _topic(request) or c.policy.defaults.decision
         return _Verdict("escalate", f"{category}:decision", decision.group(0).strip(), category)
     if not question and (m := c.execution.match(text)):
-        category = _topic(text) or _topic(request) or c.policy.defaults.execution
+        category = _topic(unnamed(raw)) or _topic(request) or c.policy.defaults.execution
         return _Verdict("escalate", f"{category}:imperative", m.group(0).strip(), category)
     return _Verdict("allow", analysis=is_analysis and not states)  # a statement is context
 
@@ -359,7 +376,7 @@ def decide(request: str) -> Decision:
         return _refused(refused)
     verdicts: list[tuple[str, _Verdict]] = []
     for clause in split_clauses(request):
-        v = _clause(clause, full)
+        v = _clause(clause, unnamed(request))
         if v.action == "allow" and not v.analysis and verdicts:
             text, prev = verdicts[-1]  # a fragment ("and offer a renewal") joins its clause
             verdicts[-1] = (f"{text} and {clause}", prev)

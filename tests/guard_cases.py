@@ -374,6 +374,24 @@ OUT_OF_SCOPE += [
     ("update the close dates on these deals", R, None, None),
     ("fix the owners on the Acme deals", R, None, None),
 ]
+ANALYSIS += [
+    # a verb used as a noun: a change asked about, a plan set against actuals, a review
+    "change in amounts by quarter",
+    "increase in win rate since Q1",
+    "Plan vs actual by region, fiscal year to date.",
+    "Process review, EMEA: where in our sales process do deals get stuck the most?",
+    "Close review item 4: CRM-to-ERP tie-out accuracy for last quarter.",
+]
+OUT_OF_SCOPE += [
+    # a change asked for in a table named; a forecast category set on deals
+    ("Update Anna's Q4 quota in the quotas table to 400000.", R, None, None),
+    ("fix the close dates in the opportunities table", R, None, None),
+    ("flip the forecast category to commit on all the negotiation-stage deals", R, None, None),
+    ("switch every late-stage deal to best case before the call", R, None, None),
+    # a name is no topic: "Price" is a person, "Premium Support" a product
+    ("Should I put Sven Price on a performance improvement plan?", E, SD, CC),
+    ("should we raise the price of Premium Support", E, PP, CC),
+]
 
 CASES = [(q, A, None, None) for q in ANALYSIS] + OUT_OF_SCOPE
 

@@ -1189,6 +1189,68 @@ CASES += [
     ("What share of our wins last quarter came from partners?", CLARIFY, {}),
 ]
 CASES += [
+    # twelfth session, from the first runs of blind46-49: a superlative before a unit ranks
+    # the units ("our best month"); a top N with nothing to rank is asked about, and a top N as
+    # the population ("of our top 20 accounts") is never read as a ranking; a word listed with
+    # a value of the data is a value asked about; values compared over "Q2 and Q3" read one
+    # span; "both" and "their" point back at each value named; the metric named by its name
+    # stays what is asked; a metric set against another whose definition holds it is read
+    ("what was our best month for bookings this fiscal year", "bookings",
+     {"time_grain": "month", "top": 1, "period": YTD}),
+    ("which was our top quarter of FY2026", "bookings",
+     {"time_grain": "quarter", "top": 1, "period": FY26}),
+    ("worst quarter for win rate last fiscal year", "win_rate",
+     {"time_grain": "quarter", "top": 1, "order": "asc", "period": FY26}),
+    ("top 5 bookings", CLARIFY, {"options": ["top 5 deals", "top 5 by rep"]}),
+    ("what percent of our top 20 accounts churned", CLARIFY, {}),
+    ("win rate for EMEA and the nordics", CLARIFY, {"options": ["EMEA"]}),
+    ("EMEA vs APAC win rate over Q2 and Q3", "win_rate",
+     {"group_by": ["region"], "filters": {"region": ["EMEA", "APAC"]},
+      "period": ("2026-05-01", "2026-10-31")}),
+    ("win rate in the second and third quarters of this fiscal year", "win_rate",
+     {"period": ("2026-05-01", "2026-10-31")}),
+    ("Between May 1 and October 31, did our EMEA deals close at a better rate than our APAC "
+     "ones? Show both win rates side by side.", "win_rate",
+     {"group_by": ["region"], "filters": {"region": ["EMEA", "APAC"]},
+      "period": ("2026-05-01", "2026-10-31")}),
+    ("how much has win rate increased since Q1", CLARIFY, {}),
+    ("rep win rates last quarter", "win_rate", {"group_by": ["rep"], "period": Q3_27}),
+    ("segment deal sizes this year", "avg_deal_size", {"group_by": ["segment"], "period": YTD}),
+    ("how closely did what we booked last quarter line up with what hit the ledger",
+     "revenue_reporting_accuracy", {"period": Q3_27}),
+    ("any closed won deals booked at $0 this year?", CLARIFY, {}),
+    ("Anna Snelling and Darcel Schlecht are both on Enterprise East; their bookings this year "
+     "next to each other", "bookings",
+     {"group_by": ["rep"], "filters": {"rep": ["Anna Snelling", "Darcel Schlecht"]},
+      "period": YTD}),
+    ("John Doe's bookings last quarter split by new business, expansion, renewal and so on",
+     "bookings", {"group_by": ["deal_type"], "filters": {"rep": ["John Doe"]}, "period": Q3_27}),
+    ("bookings by month over the last three quarters", "bookings",
+     {"time_grain": "month", "period": ("2026-02-01", "2026-10-31")}),
+    ("plan vs actual by region this fiscal year", "quota_attainment",
+     {"group_by": ["region"], "period": FY27}),
+    ("which three reps finished furthest below plan last quarter", "quota_attainment",
+     {"group_by": ["rep"], "top": 3, "order": "asc", "period": Q3_27}),
+    ("NRR for the twelve months ending Oct 31, 2026", "net_revenue_retention",
+     {"period": ("2025-11-01", "2026-10-31")}),
+    ("of the customers we had a year ago, what share are still with us",
+     "net_revenue_retention", {"measure": "logo_retention"}),
+    ("how does next year's budget compare with this year's bookings", CLARIFY, {}),
+    ("pipe coverage x team this quarter", "pipeline_coverage",
+     {"group_by": ["team"], "period": Q4_27}),
+    ("how fast are reps getting back to new leads? split it by lead source, last quarter",
+     "speed_to_lead", {"group_by": ["lead_source"], "period": Q3_27}),
+    ("bookings by region, not by rep", "bookings", {"group_by": ["region"]}),
+    ("Forecast review, EMEA: what's our win rate this quarter?", "win_rate",
+     {"filters": {"region": ["EMEA"]}, "period": Q4_27}),
+    ("how many deals supposedly closed before they were even created", "data_issues",
+     {"measure": "closed_before_created"}),
+    ("Wilburn Farren (APAC) bookings this year", "bookings",
+     {"filters": {"rep": ["Wilburn Farren"]}, "period": YTD}),
+    ("PM-3340 - walk me through how Q3's pipeline moved: new, pulled in, won, lost, slipped",
+     "pipeline_movement", {"period": Q3_27}),
+]
+CASES += [
     # the person who passes a question on ("X asked for ...", "X asked me which ...") or who
     # is spoken to ("X, what's ...") is outside the question, a person of the data or not;
     # "her"/"your" after them points back and keeps them

@@ -34,6 +34,10 @@ def test_every_peer_and_the_hub_is_a_writer_not_a_value(target, label):
     ("[Chassis Intelligence] Hub task 12: top 5 reps", "top 5 reps"),
     ("Request #88 - quota attainment by rep", "quota attainment by rep"),
     ("From Finance agent: [urgent] ARR by segment", "ARR by segment"),
+    # a ticket's key, with the team it is filed under
+    ("PM-3340 - win rate by team", "win rate by team"),
+    ("DQ-121 (data stewardship): deals with no account", "deals with no account"),
+    ("MG-1044 | ROI by campaign", "ROI by campaign"),
 ])
 def test_labels_come_off_in_any_order(message, wanted):
     assert strip_senders(message).strip() == wanted
@@ -161,4 +165,16 @@ def test_a_template_inside_the_json_is_still_refused():
      "open deals past their close date, per rep? we call the reps."),
 ])
 def test_a_task_s_envelope_is_not_its_request(message, wanted):
+    assert plain_request(message) == wanted
+
+
+@pytest.mark.parametrize(("message", "wanted"), [
+    ("FIN-2207 | commit forecast accuracy, trailing 4 qtrs | due Dec 1",
+     "commit forecast accuracy, trailing 4 qtrs"),
+    ("win rate by region | deadline Fri 11/27", "win rate by region"),
+    ("win rate by region | due to churn", "win rate by region | due to churn"),
+    ("top 3 teams by coverage. Format: table.", "top 3 teams by coverage."),
+    ("win rate by region. Note: exclude renewals.", "win rate by region. Note: exclude renewals."),
+])
+def test_a_deadline_after_the_request_is_envelope(message, wanted):
     assert plain_request(message) == wanted

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from agent.parser.english import common_english
+from agent.parser.entities import EntityMatch
 from agent.parser.lexicon import (
     EXCLUDE_CUES,
     EXCLUSION_WORDS,
@@ -27,18 +28,21 @@ from agent.parser.options import option_rules
 from agent.parser.periods import MONTHS, NUMBERS, ORDINALS, PERIOD_WORDS
 from agent.parser.reading import Reading, masked
 from agent.plan import Clarification, Plan
+from agent.scope import owned_word
 from tools.registry import TOOLS
 
 NUMBER = re.compile(r"^\$?\d[\d._]*(?:%|k|m|mm|bn|b|x|st|nd|rd|th|am|pm)?$")
 EXPLAINING_KINDS = {"rank", "modifier", "compare", "grain"}
-SLIDE_WORDS = frozenset({"slide", "slides", "deck", "page", "tab", "pack", "section", "memo"})
+SLIDE_WORDS = frozenset({"slide", "slides", "deck", "page", "tab", "pack", "section", "memo",
+                         "check", "review"})
 """What an answer goes into: the word before one names it ("the process slide")."""
 ROLE_FILLERS = frozenset({"sdr", "sdrs", "bdr", "bdrs", "cro", "cfo", "ceo", "coo", "vp", "svp",
                           "evp", "rvp", "avp", "gm", "hr", "it", "ops", "revops", "cs"})
 """Role and function abbreviations written in capitals before a kind word ("BDR manager",
 "CRO office"): who someone is, never a value of the data."""
 ORG_NOUNS = frozenset({"leadership", "leaders", "office", "org", "organization", "folks",
-                       "people", "staff", "lead", "head", "exec", "execs"})
+                       "people", "staff", "lead", "head", "exec", "execs", "manager", "mgr",
+                       "director", "here"})
 """What a function abbreviation names the people of ("CS leadership", "HR folks")."""
 VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except", "excluding",
                         "only", "across", "each"})
@@ -167,6 +171,9 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     if reading.compare is not None or params.compare is not None or compared or \
             params.time_grain is not None:  # a trend or a comparison explains "moved", "grew"
         known |= implied.get(("words", implied_compare()), frozenset())
+    if reading.compare is not None or params.compare is not None or \
+            params.time_grain is not None:  # "dropped", "fell": over time, never between values
+        known |= implied.get(("words", "over_time"), frozenset())
     if words[:1] == ["why"] and params.compare is not None:  # why a number went as it did,
         # read against the period before (parse._asked_why): its change words are explained
         known |= WHY_CHANGE
@@ -199,16 +206,19 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
                 j in explained for j in range(i + 1, i + 4)):
             continue  # "... and how big is the gap": the size of what the reading measures
             # (the question names its metric; "how big is the gap?" alone does not)
-        if w in ROLE_FILLERS and words[i + 1:i + 2] and words[i + 1] in ORG_NOUNS:
-            continue  # "CS leadership wants ...": who asks, a function's people
+        if w in ROLE_FILLERS and written[i + 1:i + 2] and written[i + 1] in ORG_NOUNS or \
+                w in ORG_NOUNS and i > 0 and written[i - 1] in ROLE_FILLERS:
+            continue  # "CS leadership wants ...", "our SDR lead": who asks, a function's people
         if w == "past" and i > 0 and reading.words[i - 1] in MOTION:
             continue  # "slipped past the end of the quarter": a preposition, no period
-        if words[i + 1:i + 2] and words[i + 1] in SLIDE_WORDS and i > 0 and \
-                words[i - 1] in ("the", "our", "my", "a", "this", "that"):
-            continue  # "for the process slide": the name of what the answer goes into
+        if words[i + 1:i + 2] and words[i + 1] in SLIDE_WORDS and (i <= 1 or words[i - 1] in (
+                "the", "our", "my", "a", "this", "that") or words[i - 1].startswith("@")):
+            continue  # "for the process slide", "the Q3 accrual review", "new-hire check:
+            # ...": the name of what the answer goes into
         left.append(w)
         at.append(i)
         if i > 0 and words[i - 1] in VALUE_CUES or _value_place(words, i, explained) or \
+                joined_to_value(written, i, i + 1, reading) is not None or \
                 reading.words[i + 1:i + 2] and reading.words[i + 1] in KIND_NOUNS or any(
                 words[j] in EXCLUDING and not any(k in explained for k in range(j + 1, i))
                 for j in range(max(0, i - 3), i)):
@@ -221,7 +231,8 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         left = [w for w in left if w in cued or not defined(w, words, tool, params.measure)]
     plain = [w for w in left if w not in lex.words and w not in lex.alias_words
              and not SHAPING.match(w) and not _domain_like(w) and w not in cued
-             and w not in reading.resembles and w not in reading.named and not _shorthand(w)]
+             and w not in reading.resembles and w not in reading.named and not _shorthand(w)
+             and not owned_word(w)]  # "next year's budget vs this year's bookings"
     if any(i + 1 in at and i + 2 in explained for i in at):
         plain = []  # "jake millers pipeline": two words nothing explains right before what
         # the reading measures name whose it is (a rep, an account), never dropped
@@ -271,6 +282,25 @@ def _value_place(words: list[str], i: int, explained: set[int]) -> bool:
     after_cue = i > 1 and words[i - 1] in CUE_ARTICLES and words[i - 2] in VALUE_CUES and (
         i + 1 == len(words) or i + 1 in explained)  # not "for the accrual check"
     return opening or after_cue
+
+
+VALUE_JOINS = frozenset({"and", "or", "nor", "vs", "versus", "plus", "to", "against"})
+LIST_ARTICLES = frozenset({"the", "our", "my", "their", "a", "an"})
+
+
+def joined_to_value(words: list[str], i: int, j: int, reading: Reading) -> EntityMatch | None:
+    """The value of the data that words i..j are listed with ("EMEA and nordics", "the
+    dynamics to salesforce sync"): they name another value of its kind, which the data may not
+    hold, so they are asked about and never dropped."""
+    for e in reading.entities:
+        if i >= 2 and words[i - 1] in VALUE_JOINS and e.end == i - 1 or i >= 3 and \
+                words[i - 1] in LIST_ARTICLES and words[i - 2] in VALUE_JOINS and e.end == i - 2:
+            return e
+        if words[j:j + 1] and words[j] in VALUE_JOINS and (e.start == j + 1 or words[
+                j + 1:j + 2] and words[j + 1] in LIST_ARTICLES and e.start == j + 2) and (
+                words[j] != "to" or i > 0 and words[i - 1] in LIST_ARTICLES):
+            return e  # ("the dynamics to salesforce sync", not "belonging to the NA team")
+    return None
 
 
 CUE_ARTICLES = frozenset({"the", "our", "my", "their", "a", "an"})

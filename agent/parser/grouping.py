@@ -24,7 +24,7 @@ from tools.registry import TOOLS
 DEAL_WORDS = frozenset({"deal", "deals", "opportunity", "opportunities"})
 DEAL_LIST = re.compile(
     r"\b(?:which|what|list|listing|rank|name|show me the|show the)\s+"
-    r"(?!one\s|of (?:the )?(?:two|both|them|these|those)\b)"
+    r"(?!one\s|of (?:the )?(?:two|both|them|these|those)\b|(?:is|was|will|would|does|did)\s)"
     r"(?P<between>(?:\w+\s+){0,5}?)"
     r"(?:deals|opportunities|opps)\b|\b\w{3,}iest\s+(?:deals|opportunities)\b|"
     r"\b(?:which|list|listing|show me the|show the)\s+(?:\w+\s+){0,3}?renewals\b|"
@@ -33,8 +33,8 @@ DEAL_LIST = re.compile(
     r"(?:deal|opportunity|opp)\b|\b(?:individual|actual|specific) (?:deals|opportunities|opps)\b|"
     r"\bitemi[sz]ed\b|\blist (?:them|those|these|it|of|only|please|pls)\b|"
     r"\b(?:show|pull|send|give)(?: me)? (?:them|those)\b|\bthe list\b|\bwith (?:the )?reasons\b|"
-    r"\b(?:show|list|give|pull)(?: me)? (?:each|every) (?:\w+ ){0,4}?(?:deals?|opportunit(?:y|ies)|"
-    r"opps?)\b|"
+    r"\b(?:show|list|give|pull|see)(?: me)? (?:each|every) (?:\w+ ){0,4}?(?:deals?|"
+    r"opportunit(?:y|ies)|opps?)\b|\b(?:just|only) the (?:deals|opportunities|opps)\b|"
     r"\b(?:deals|opportunities|opps)\b.*\b(?:list|listed|itemized)$|"
     r"\b(?:deal|deals|opportunity|opportunities|opp|opps) list\b")
 """Questions that ask for the deals themselves: "which ... deals", "list the at-risk deals",
@@ -44,7 +44,9 @@ QUANTITY = re.compile(r"\b(?:share|percent|percentage|%|proportion|fraction|numb
                       r"amount|value|sum|much|many|ratio|rate)\b")
 """Words between "what"/"which" and "deals" that ask for a quantity of the deals."""
 NOT_RANKING = re.compile(r"\b(?:top|bottom)\s+(?:quartile|quintile|decile|tercile|half|tier|"
-                         r"line|third|percentile|quarter of|25%|25 percent)s?\b|"
+                         r"line|third|percentile|"
+                         r"quarter of(?! (?:fy|fiscal|calendar|this|last|next|the year|20\d\d))|"
+                         r"25%|25 percent)s?\b|"
                          r"\b(?:best|worst)\s+case\b|"
                          r"\bfirst (?:call|touch|response|contact|email|reply|meeting)s?\b|"
                          r"\bon top of\b")  # "upside on top of the commit": in addition to
@@ -62,7 +64,7 @@ SAYING = re.compile(r"(?:are|were|is|keep|kept|have been|had been) (?:\w+ )?(?:t
                     r"believe|believed|feel|felt|swear|promise|promised|reckon)\b")
 """What people say or claim ("what the reps are telling me"): they are the speakers, no split."""
 AUXILIARIES = frozenset({"did", "do", "does", "have", "has", "had", "will", "would", "can",
-                         "could", "should"})
+                         "could", "should", "are", "were"})
 """Verbs before the subject of a question ("did reps ..."): the people who act, not a split."""
 JUDGED_VERBS = frozenset({"do", "perform", "fare", "compare", "stack", "rank", "look", "measure",
                           "hit", "make", "beat", "miss", "reach", "exceed", "meet"})
@@ -73,9 +75,12 @@ LIST_JOINS = frozenset({"and", "or", "nor", "plus"})
 VERB_USE = frozenset({"to", "from", "until", "till", "before", "after"})
 """A rank word right after these is a verb or a step, not a ranking ("to winning it", "from
 first touch")."""
-WINDOW = re.compile(r"^(?:\d+[a-z]*|@period|twelve|six|three|four|two|half|quarter|month|week|"
-                    r"year|day|days|weeks|months|quarters|years)$")
+WINDOW = re.compile(r"^(?:\d+[a-z]*|@period|twelve|six|three|four|two|half|days|weeks|months|"
+                    r"quarters|years)$")
 """A rank word before a number or a period is a window ("trailing 12m", "first 3 months")."""
+ONE_UNIT = re.compile(r"^(?:quarter|month|week|year|day)$")
+"""A unit after a rank word that is no superlative is a period ("the first quarter"); after
+one ("our best month", "the top quarter of FY2026") the units are ranked."""
 RANK_WORDS = frozenset({"top", "bottom", "best", "worst", "highest", "lowest", "most", "least",
                         "biggest", "largest", "smallest", "fewest"})
 
@@ -92,7 +97,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     split = norm.split()
     rank_hits = [(st, e, x) for st, e, x in lexicon().find(split, {"rank"})
                  if (st == 0 or split[st - 1] not in VERB_USE) and not (
-                     e < len(split) and WINDOW.match(split[e]))]
+                     e < len(split) and (WINDOW.match(split[e]) or ONE_UNIT.match(split[e])
+                                         and split[st] not in RANK_WORDS))]
     direction = rank_hits[0][2].value if rank_hits else None
     top = None
     m = TOP_N.search(norm)
@@ -136,6 +142,10 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                 p + len(t.split()) == pos and d.value in ("manager", "team", "region") and
                 not _plural(t) for p, d, t in reading.dims):
             continue  # "which manager's reps": the managers, each with their reps
+        if words[max(0, pos - 2):pos] in (["not", "the"], ["not", "our"], ["not", "by"]) or \
+                words[pos - 1:pos] == ["not"]:
+            continue  # "not the reps' call - a projection", "by region, not by rep": what is
+            # not asked for
         owner = next((e for e in reading.entities if e.end == pos), None)
         # "list the deals owned by Ravi Wang's reps": the cue before a name governs the name
         owned = words[max(0, pos - 2):pos] in (["owned", "by"], ["held", "by"],
@@ -158,12 +168,14 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
             plural and EACH_OF.search(norm) is not None) or (
             text in SPLIT_ADJECTIVES) or (
             top is not None and plural) or (  # "top 5 Financial Services accounts by bookings"
-            after in (["level"], ["granularity"], ["breakdown"], ["breakout"], ["split"]))
+            after in (["level"], ["granularity"], ["breakdown"], ["breakout"], ["split"])) or (
+            not plural and _adjunct(words, pos + len(text.split()), reading.said.get(tool, [])))
         # "team level is fine", "coverage ratio Q1 FY28, team breakdown"
         near_entity = any((e.dimension == dim and abs(e.start - pos) <= 2) or e.end == pos
                           for e in reading.entities)
-        if (near_entity or dim == Dimension.account) and not cued:
-            continue
+        if (near_entity or dim == Dimension.account) and not cued or any(
+                e.end == pos and e.dimension == dim for e in reading.entities):
+            continue  # ("the most? for emea region": the region named, however ranked)
         if after and after[0] in DEAL_WORDS and not _plural(text) and deal_list(norm) and \
                 not text.startswith(dim.value.split("_")[0]):
             continue  # "the top 10 individual deals": what the deals are (a word naming the
@@ -226,7 +238,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         unit = next((UNIT_WORDS[x] for x in words if x in UNIT_WORDS), None)
         if unit and not reading.grain:
             group, singular = [unit], True
-        elif any(x in DEAL_WORDS | {"wins", "losses"} for x in norm.split()):  # "our 10
+        elif any(x in DEAL_WORDS | {"wins", "losses"} for x in norm.split()) and \
+                Dimension.opportunity in TOOLS[tool].group_by:  # "our 10
             # biggest wins": the won deals
             group = [Dimension.opportunity.value]
             singular = bool(re.search(r"\b(deal|opportunity)\b", norm))
@@ -289,6 +302,18 @@ WHICH_N = re.compile(rf"\b(?:which|what|the|list|show me)\s+(?P<n>\d{{1,3}}|{_CO
 def _number(word: str) -> int | None:
     n = int(word) if word.isdigit() else {**NUMBERS, "twenty": 20}.get(word)
     return n if n and 1 < n <= 1000 else None
+
+
+MANY_OF = re.compile(r"\b(?:rates|ratios|sizes|cycles|numbers|totals|scores|percentages|times|"
+                     r"values|counts|amounts|velocities|attainments|coverages)$")
+"""A metric phrase's plural: several of them ("rep win rates", "segment deal sizes")."""
+
+
+def _adjunct(words: list[str], end: int, said: list[str]) -> bool:
+    """A dimension word right before the metric phrase said, in the plural: "team win rates",
+    "rep deal sizes" are one figure per team or rep (not "team attainment": whose it is)."""
+    rest = " ".join(words[end:end + 4])
+    return any(MANY_OF.search(p) and (rest == p or rest.startswith(p + " ")) for p in said)
 
 
 def _plural(text: str) -> bool:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from agent.parser.confidence import defined, fillers, inflected
+from agent.parser.confidence import (
+    ORG_NOUNS,
+    ROLE_FILLERS,
+    defined,
+    fillers,
+    inflected,
+    joined_to_value,
+)
+from agent.parser.english import common_english
 from agent.parser.entities import ACCEPT, SUGGEST, EntityIndex, EntityMatch
 from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, STOPWORDS, lexicon
 from agent.parser.normalize import SMALL_NUMBERS
@@ -16,6 +24,7 @@ from tools.base import Dimension
 NUMBER = re.compile(r"^\$?\d[\d.]*(?:%|k|m|bn|x|am|pm)?$")
 """A figure ("30%", "$2m", "3x") or a time of day ("at 2pm"): context such as a goal or a
 meeting, never a value to look up."""
+PEOPLE = frozenset({Dimension.rep, Dimension.manager})
 NAMED_KINDS = frozenset({Dimension.region, Dimension.team, Dimension.territory,
                          Dimension.segment, Dimension.industry, Dimension.product,
                          Dimension.product_family})
@@ -75,6 +84,10 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
     if reading.votes and all(any(defined(x, reading.words, t, None) for t in reading.votes)
                              for x in reading.words[i:j]):
         return None  # "% of records passing": the voted metric's own definition, not a name
+    if reading.words[i] in ROLE_FILLERS and reading.words[i + 1:i + 2] and \
+            reading.words[i + 1] in ORG_NOUNS:
+        reading.notes.append(f"ignored '{text}'")  # "our SDR lead wants ...": who asks
+        return None
     if all(_function_word(x, reading) for x in reading.words[i:j]):
         reading.notes.append(f"ignored '{text}'")  # "on several contracts", "how evenly"
         return None
@@ -83,8 +96,11 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
         x in reading.named for x in reading.words[i:j]) or any(
         pos == j and dim in NAMED_KINDS for pos, dim, _ in reading.dims) and not any(
         x in SMALL_NUMBERS for x in reading.words[i:j]) or len(text) > 2 and any(
-        e.end == i for e in reading.entities)  # "top five industries"; "enterprise suite": a
-    # longer name than the value it starts with ('Enterprise'), never that value less a word
+        e.end == i and not (e.dimension in PEOPLE and all(
+            common_english(x) for x in reading.words[i:j])) for e in reading.entities)
+    # "top five industries"; "enterprise suite": a longer name than the value it starts with
+    # ('Enterprise'), never that value less a word (not "camila suzuki owns": a person, then a
+    # verb)
     words = reading.words[i:j]
     initial = j - i == 2 and len(words[1]) == 1 and words[1].isalpha()
     people = index.partial(text) if j - i == 1 else [
@@ -99,6 +115,8 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
         return None
     if initial and not people:
         cue = True  # a name with an initial that is no one in the data is asked about
+    listed = joined_to_value(reading.words, i, j, reading)
+    cue = cue or listed is not None
     if len(people) > 1:
         return Clarification(question=f"Which '{text}' do you mean?",
                              options=[f"{label} ({dim.value})" for dim, label in people[:6]],
@@ -117,7 +135,8 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
             question=f"I couldn't find '{text}' in the data. Did you mean one of these?",
             options=[f"{label} ({dim.value})" for _, dim, label in suggestions])
     if cue:
-        named = next((d for pos, d, _ in reading.dims if pos in (i - 1, i - 2, j)), None)
+        named = listed.dimension if listed is not None else next(
+            (d for pos, d, _ in reading.dims if pos in (i - 1, i - 2, j)), None)
         before = next((e for e in reading.entities if e.end == i), None)
         if before is not None:  # "enterprise suite": the whole name is the one not found
             text = f"{before.text or before.label} {text}".lower()

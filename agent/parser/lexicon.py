@@ -204,9 +204,13 @@ def lexicon() -> Lexicon:
         lex.subjects[tool] = frozenset(Dimension(d).value for d in spec.get("subjects", []))
         for phrase in spec["phrases"]:
             lex.add(phrase, Entry("metric", tool, tool))
+        named = set(spec["phrases"])
         for measure, phrases in spec.get("measures", {}).items():
             for phrase in phrases:
                 lex.add(phrase, Entry("measure", measure, tool))
+                if spec.get("measures_name_it") and phrase not in named:
+                    lex.add(phrase, Entry("metric", tool, tool))  # "closed before they were
+                    # even created" names the data issue and the rule
     for name, phrases in data["modifiers"].items():
         for phrase in phrases:
             lex.add(phrase, Entry("modifier", name))

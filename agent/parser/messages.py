@@ -87,6 +87,10 @@ TASK = (rf"(?:task|request|req|job|query|question|action\s+item|work\s+item|msg|
         r"\s*(?:[:\u2013\u2014-]\s*|\s+(?=\{))")
 """A task number is the message's label: "Task 4411:", "Hub request #12 -" (not "ticket 4521",
 which is a support case the scope policy reads)."""
+TICKET = re.compile(r"^\s*(?!(?:FY|CY|Q|H)\d*-)[A-Z][A-Z0-9]{1,7}-\d{2,7}\b(?:\s*\([^)\n]{1,40}\))?"
+                    r"(?:\s*[:|\u2013\u2014-]\s*|\s+(?=\[)|\s+(?=[A-Z]))")
+"""A ticket's key opening the message ("PM-3340 - walk me through ...", "DQ-121 (data
+stewardship): list ...", "MG-1044 | ROI of ..."): which ticket, not what it asks."""
 TASK_ID = re.compile(r"#?\s*(?:[A-Za-z]{1,6}[-_ ]?)?\d[\w-]*")
 """A task's number or code ("5521", "CI-2291", "FIN_0907")."""
 BRACKET = re.compile(r"^\s*\[[^\]\n]{1,60}\]\s*")
@@ -142,7 +146,7 @@ def _labels() -> list[re.Pattern[str]]:
     s = sender_pattern()
     dash = r"\s*(?:[:,\u2013\u2014]|\s-|\n)\s*"
     return [
-        BRACKET, re.compile(rf"^\s*(?:{s}\s+)?{TASK}", re.I),
+        BRACKET, TICKET, re.compile(rf"^\s*(?:{s}\s+)?{TASK}", re.I),
         re.compile(rf"^\s*from\s*(?::\s*)?{s}{dash}", re.I),  # "From Finance agent:"
         re.compile(rf"^\s*(?:this\s+is\s+)?{s}\s+here(?:{dash}|\.\s+)", re.I),  # "Finance here -"
         re.compile(rf"^\s*{s}\s*(?:->|\u2192|=>|to)\s*(?:the\s+)?(?:rev\s?ops|revenue\s+operations|"
@@ -367,6 +371,12 @@ def plain_request(text: str) -> str:
     """The request a task message carries, as plain words (see the module doc); text that
     is neither labelled nor structured comes back as it is."""
     body = strip_senders(text)
+    if "\n" not in body.strip() and (tail := re.search(r"\s*[|;]\s*([^|;]+?)\s*$", body)) and \
+            DEADLINE.match(tail[1]):
+        body = body[:tail.start()]  # "commit forecast accuracy, trailing 4 qtrs | due Dec 1"
+    if "\n" not in body.strip() and (tail := ENVELOPE_TAIL.search(body)) and \
+            _ROLE_OF.get(_key(tail[1])) == "envelope" and body[:tail.start()].strip():
+        body = body[:tail.start() + 1]  # "... ranked ascending. Output: team, coverage."
     found = _object(body)
     if found is not None:
         before, obj, after = found
@@ -401,6 +411,8 @@ envelope key in any case, before one word or code, no colon."""
 def _capital_key(line: str) -> re.Match[str] | None:
     """'DUE 2026-12-01', 'PRIORITY normal', 'due 2026-11-30': a known key without its colon,
     in capitals, or an envelope key in any case."""
+    if deadline := DEADLINE.match(line):
+        return deadline  # "due Dec 1", "deadline Fri 11/27": when it is due, envelope
     m = CAPITAL_KEY.match(line) or SPACED_KEY.match(line)
     if m is None or len(m[2].split()) > 1:
         return None  # ("From February through April", "Channel partner deals only": prose)
@@ -409,6 +421,13 @@ def _capital_key(line: str) -> re.Match[str] | None:
 
 
 SPACED_KEY = re.compile(r"^\s*([A-Za-z]+)\s+(\S+)\s*$")
+ENVELOPE_TAIL = re.compile(r"[.!?]\s+([A-Za-z][\w /&-]{0,28}?)\s*:\s*[^.:!?]*[.!?]?\s*$")
+"""A last sentence written as a key and its value ("... ranked ascending. Output: team,
+coverage."): an envelope key there says how to deliver, not what to answer."""
+DEADLINE = re.compile(r"^\s*(due|deadline|needed by|due by)\s+((?:(?:mon|tue|wed|thu|fri|sat|sun)"
+                      r"[a-z]*,?\s+)?(?:[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}/\d{1,2}"
+                      r"(?:/\d{2,4})?|\d{4}-\d{2}-\d{2}|[A-Za-z]+))\s*$", re.I)
+"""A deadline piece without its colon ("due Dec 1", "due Fri 11/27"): envelope."""
 
 
 INLINE_PAIR = re.compile(r"(?:^|\s)([A-Za-z][\w-]{0,28})=(\S+)")

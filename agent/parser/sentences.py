@@ -92,6 +92,11 @@ SIGNATURE = 6
 enterprise AE."): a signature, who "my" is."""
 INTRO_WORDS = frozenset({"i", "am", "this", "is", "it", "its", "my", "name"})
 """Words of a sentence that introduces its writer, beside the name ("it's Grace")."""
+CLAUSE_WORDS = frozenset({"i", "we", "you", "he", "she", "they", "it", "is", "are", "was", "were",
+                          "am", "will", "did", "do", "does", "have", "has", "had", "can",
+                          "could", "should", "would", "s", "m", "re", "not", "no"})
+"""Words of a clause (a subject or a verb of being): a context sentence holding none is a
+label ("Process review, EMEA"), whose team or region is the request's."""
 LABEL_WORDS = frozenset({"here", "asking", "speaking", "writing", "again", "from", "hi", "hey",
                          "hello"})
 """Words around a name that is the whole opening line: the writer signing in ("Chloe Becker:",
@@ -252,6 +257,16 @@ TIMING = re.compile(
 the answer, not a period, value or metric of it (see _meeting)."""
 
 
+WRITER_BUSY = re.compile(
+    r"\b(?:i'?m|i am|we'?re|we are)\s+(?:doing|running|holding|having|prepping|preparing|hosting|"
+    r"leading|in|at|on|off|out)\s+(?:[\w&-]+\s+){0,3}?(?:reviews?|meetings?|calls?|1:1s|"
+    r"one on ones?|syncs?|offsites?|qbrs?|training|pto|vacation|leave|the road|"
+    r"travel(?:ing)?)\s+"
+    r"(?P<when>today|tomorrow|tonight|this week|next week|this afternoon|this morning)\b", re.I)
+"""'I'm doing pipeline reviews this week and need ...': when the writer is busy, no period of
+the question (the day or week is dropped, the rest kept)."""
+
+
 def _meeting(m: re.Match[str], index: EntityIndex) -> str:
     """Drop a meeting the writer needs the answer for, unless its words name a period or a
     value of the data ("for the Q3 review", "before the EMEA forecast call" stay)."""
@@ -279,9 +294,11 @@ SIGNED = re.compile(
     r"^\s*(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s*(?:,\s*|\(\s*|\s+-\s+|\s+for\s+(?:the\s+)?|"
     r"\s+from\s+(?:the\s+)?|\s+on\s+(?:the\s+)?)(?P<scope>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})"
     r"(?P<kind>\s+(?:team|region|segment|territory))?(?:\s+(?:mgr|manager|lead|vp|rvp|director))?"
-    r"\s*(?:\)\s*[:,.-]?|[,.:]|\s+-)\s+")
+    r"\s*(?:\)\s*(?:[:,.-]|(?=\s+(?i:what|how|which|who|can|could|would|pls|please|give|show|"
+    r"pull|send|get|need|i|we|quick)\b))|[,.:]|\s+-)\s+")
 """A writer signing with a name and the team or region they run: "Ava, NA Enterprise.",
-"Laura for the APAC team - ...", "Ravi (EMEA Commercial): ..."."""
+"Laura for the APAC team - ...", "Ravi (EMEA Commercial): ...", "Ravi (EMEA) can you ..."
+(not "Emma Kowalski (APAC) bookings": the person the numbers are about)."""
 
 
 VOCATIVE = re.compile(
@@ -354,6 +371,7 @@ def signed(text: str, index: EntityIndex) -> str:
 def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
     """Remove clauses about the writer (WRITER_CLAUSE, their meetings: TIMING) and the days
     of their meetings (DAY_EVENT); the text stays when nothing else is."""
+    text = WRITER_BUSY.sub(lambda m: m[0][:m.start("when") - m.start()].rstrip(), text)
     if index is not None:
         text = TIMING.sub(lambda m: _meeting(m, index), text)
     stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(_writer_clause, PURPOSE.sub(
@@ -622,8 +640,9 @@ def with_context(request: str, context: list[str], index: EntityIndex,
             return None  # several candidates for "they": read it all (it asks if unsure)
         # (several values of one kind and "them": the list is who they are: "Samuel Chen,
         # Arjun Weber and Kofi Taylor ... What has each of them booked?")
-        referred = (f" for {', '.join(t for t, _ in values[:-1])} and {values[-1][0]}"
+        referred = (f" for each of {', '.join(t for t, _ in values[:-1])} and {values[-1][0]}"
                     if len(values) > 1 else "".join(f" for {t}" for t, _ in values)) + referred
+        # ("their won deals", "show both": each of the values pointed back at, side by side)
         named = [p for sentence in context for p in periods(sentence)
                  if (p.end - p.start).days >= 27]  # not "next week", "tomorrow": meetings
         if values and named and not periods(request) and " from " not in referred:
@@ -633,10 +652,10 @@ def with_context(request: str, context: list[str], index: EntityIndex,
     return request + referred
 
 
-PLURAL_POINTER = re.compile(r"\b(?:they|them|their|those (?:people|reps|folks|sellers))\b",
+PLURAL_POINTER = re.compile(r"\b(?:they|them|their|both|those (?:people|reps|folks|sellers))\b",
                             re.I)
 """'each of them', 'their': pointing back at several values named before."""
-SOMEONE = re.compile(r"\b(?:they|them|their|he|she|his|him|her|hers|"
+SOMEONE = re.compile(r"\b(?:they|them|their|he|she|his|him|her|hers|both(?! of (?:you|us)\b)|"
                      r"(?<=use )it|(?<=using )it|(?<=used )it|(?<=adopt )it|(?<=adopted )it|"
                      r"(?<=adopting )it|(?<=renew )it|(?<=renewed )it|(?<=buy )it|"
                      r"(?<=bought )it|(?<=sell )it|(?<=sold )it|(?<=of )it(?! all\b)|"
@@ -854,7 +873,9 @@ def _referred(request: str, context: list[str], index: EntityIndex,
             # own numbers, not the region's)
             if re.search(rf"\b{re.escape(' '.join(w[e.start:e.end]))}\b", " ".join(words)):
                 continue  # "Laura (APAC mgr): ... the APAC team": named again, as it is there
-            if (e.dimension in PEOPLE and me and introduced) or (me and role) or \
+            label = len(w) <= 6 and not set(w) & CLAUSE_WORDS and e.dimension in SCOPES - PEOPLE
+            # ("Process review, EMEA: where do deals get stuck?": the label's region)
+            if (e.dimension in PEOPLE and me and introduced) or (me and role) or label or \
                     e.dimension in pointed or (
                     mine and e.dimension in SCOPES and OWN_SCOPE.search(sentence)):
                 # "apac team", not the region

@@ -30,18 +30,18 @@ AGAINST_SCOPE = re.compile(r"\b(?:vs|versus|compared?(?: to| with)?|rest of|rela
 
 
 def _own_scope(plan: Plan, reading: Reading, index: EntityIndex) -> Plan:
-    """One rep asked about, with the manager, team or region they belong to named beside them
+    """Reps asked about, with the manager, team or region they all belong to named beside them
     ("Thank you, Emma Kowalski (APAC)", "Laura Evans, APAC manager. ... Emma's total"): who
     the rep is, not a narrower cut of their deals; the rep's filter alone, said so."""
     reps = [f for f in plan.params.filters if f.dimension is Dimension.rep and not f.exclude]
-    if len(reps) != 1 or len(reps[0].values) != 1 or \
-            AGAINST_SCOPE.search(" ".join(reading.words)):
+    if len(reps) != 1 or AGAINST_SCOPE.search(" ".join(reading.words)):
         return plan  # ("Emma vs the APAC team", "compare Emma to the rest of APAC")
-    own = index.scope_of(reps[0].values[0])
+    names = reps[0].values  # ("Camila and Priya are both in EMEA Enterprise": theirs too)
     kept = [f for f in plan.params.filters if f.exclude or len(f.values) != 1 or
-            (f.dimension, f.values[0]) not in own]
+            not all((f.dimension, f.values[0]) in index.scope_of(n) for n in names)]
     if len(kept) < len(plan.params.filters):
-        plan.notes.append(f"read {reps[0].values[0]}'s own manager, team or region as who "
+        whose = f"{names[0]}'s" if len(names) == 1 else "their"
+        plan.notes.append(f"read {whose} own manager, team or region as who "
                           "they are, not a narrower cut")
         plan.params.filters = kept
     return plan
