@@ -320,7 +320,9 @@ def _clause(raw: str, request: str) -> _Verdict:
         len(text.split()) > 2 or any(p.search(text) for p in c.analysis[1:]))  # not "tell me"
     reports = bool(c.noun_use.match(text)) or any(p.match(text) for p in c.reporting)
     question = reports or bool(c.question.match(text))
-    states = not question and not c.analysis[0].match(text) and bool(c.statement.match(text))
+    states = not (c.question.match(text) or any(p.match(text) for p in c.reporting)) and \
+        not c.analysis[0].match(text) and bool(c.statement.match(text))  # ("APAC coverage
+    # is thin": a statement, though 'coverage' after a word reads as a noun)
     asks = question or any(p.search(text) for p in c.hypothetical)
     decision = next((m for p in c.decision if (m := p.search(text))), None)
     best: tuple[int, int, re.Match[str], EscalateRule] | None = None

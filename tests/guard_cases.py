@@ -381,6 +381,7 @@ ANALYSIS += [
     "Plan vs actual by region, fiscal year to date.",
     "Process review, EMEA: where in our sales process do deals get stuck the most?",
     "Close review item 4: CRM-to-ERP tie-out accuracy for last quarter.",
+    "change the region to EMEA and show bookings by segment",
 ]
 OUT_OF_SCOPE += [
     # a change asked for in a table named; a forecast category set on deals
@@ -388,6 +389,12 @@ OUT_OF_SCOPE += [
     ("fix the close dates in the opportunities table", R, None, None),
     ("flip the forecast category to commit on all the negotiation-stage deals", R, None, None),
     ("switch every late-stage deal to best case before the call", R, None, None),
+    ("Change the lead source on OPP-00002843 to Web, it was really a web form fill.", R, None,
+     None),
+    # a decision asked for with its question; a statement before an action is context
+    ("hey can u make the call on EMEA hiring for FY28? how many heads do we add", E, SD, CC),
+    ("APAC coverage is thin for next quarter. Launch an outbound email campaign there to fill "
+     "the pipe.", E, MS, MG),
     # a name is no topic: "Price" is a person, "Premium Support" a product
     ("Should I put Sven Price on a performance improvement plan?", E, SD, CC),
     ("should we raise the price of Premium Support", E, PP, CC),

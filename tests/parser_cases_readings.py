@@ -1249,6 +1249,10 @@ CASES += [
      {"filters": {"rep": ["Wilburn Farren"]}, "period": YTD}),
     ("PM-3340 - walk me through how Q3's pipeline moved: new, pulled in, won, lost, slipped",
      "pipeline_movement", {"period": Q3_27}),
+    ("average days from creation to close for won deals, one row per segment. Needed for the "
+     "capacity model.", "sales_cycle", {"group_by": ["segment"]}),
+    ("For Maria Gonzalez's reps: who has the most open deals with a close date in the past?",
+     "data_issues", {"group_by": ["rep"], "filters": {"manager": ["Maria Gonzalez"]}}),
 ]
 CASES += [
     # the person who passes a question on ("X asked for ...", "X asked me which ...") or who

@@ -38,6 +38,7 @@ def test_every_peer_and_the_hub_is_a_writer_not_a_value(target, label):
     ("PM-3340 - win rate by team", "win rate by team"),
     ("DQ-121 (data stewardship): deals with no account", "deals with no account"),
     ("MG-1044 | ROI by campaign", "ROI by campaign"),
+    ("Ticket RO-5120 (Chassis Intelligence): win rate by team", "win rate by team"),
 ])
 def test_labels_come_off_in_any_order(message, wanted):
     assert strip_senders(message).strip() == wanted

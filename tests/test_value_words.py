@@ -293,3 +293,49 @@ def test_a_comparison_with_the_rep_s_own_team_keeps_both(wh):
     r = ask(wh, f"{rep} vs the {team} team win rate this quarter", as_of=END)
     assert r.status != "answered" or "team" in {f["dimension"] for f in
                                                 r.intent.params.get("filters", [])}
+
+
+@pytest.mark.parametrize("question", [
+    "how much open pipeline does the NA Ent team have closing this quarter, by stage",
+    "for the north america enterprise team: open pipeline per stage for this quarter",
+])
+def test_a_team_written_with_its_words_cut_or_spelled_out_is_the_team(wh, question):
+    """'NA Ent', 'north america enterprise': each word the team's word, cut short or written
+    out where another value's initials stand ('NA' is North America), never the region."""
+    r = answered(wh, question, "open_pipeline")
+    assert _filters(r) == {"team": ["NA Enterprise"]}
+
+
+@pytest.mark.parametrize("question", [
+    "win rate last quarter everyone but EMEA",
+    "what % of the deals we closed last quarter did we win? dont include the EMEA region",
+    "bookings this year by segment, excluding opportunities of region EMEA",
+])
+def test_a_value_left_out_is_excluded_never_filtered_to(wh, question):
+    r = ask(wh, question, as_of=END)
+    assert r.status == "answered", (question, r.answer)
+    filters = r.intent.params.get("filters", [])
+    assert [(f["dimension"], f["values"], f.get("exclude")) for f in filters] == [
+        ("region", ["EMEA"], True)]
+
+
+def test_an_exclusion_cue_the_reading_cannot_place_is_asked_about(wh):
+    """'excluding the reps hired this year in EMEA': EMEA may narrow who is left out, or be
+    the only region wanted; the two readings answer opposite questions."""
+    r = ask(wh, "bookings excluding the reps hired this year in EMEA", as_of=END)
+    assert r.status == "needs_clarification"
+    assert r.clarification is not None
+    assert {"excluding EMEA", "only EMEA"} <= set(r.clarification.options)
+
+
+def test_a_campaign_named_with_a_month_is_the_campaign(wh):
+    """'the Trade Show - Oct 2026 campaign ... its ROI': the name holds a month, which is the
+    name, and "its" points back at it; the period is the one the message names."""
+    con = wh.con
+    name = con.execute("select name from campaigns where name like 'Trade Show - %2026' "
+                       "order by start_date limit 1").fetchone()
+    assert name is not None
+    r = answered(wh, f"We ran the {name[0]} campaign last quarter and it cost a fortune. What "
+                     "was its ROI?", "campaign_sourced")
+    assert _filters(r) == {"campaign": [name[0]]}
+    assert r.intent.params["period"]["start"] == "2026-08-01"

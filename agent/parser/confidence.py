@@ -34,7 +34,7 @@ from tools.registry import TOOLS
 NUMBER = re.compile(r"^\$?\d[\d._]*(?:%|k|m|mm|bn|b|x|st|nd|rd|th|am|pm)?$")
 EXPLAINING_KINDS = {"rank", "modifier", "compare", "grain"}
 SLIDE_WORDS = frozenset({"slide", "slides", "deck", "page", "tab", "pack", "section", "memo",
-                         "check", "review"})
+                         "check", "review", "plan", "model"})
 """What an answer goes into: the word before one names it ("the process slide")."""
 ROLE_FILLERS = frozenset({"sdr", "sdrs", "bdr", "bdrs", "cro", "cfo", "ceo", "coo", "vp", "svp",
                           "evp", "rvp", "avp", "gm", "hr", "it", "ops", "revops", "cs"})

@@ -127,6 +127,8 @@ class EntityIndex:
                     text, how = aliases[key], "alias"
                 elif text not in self.by_norm and n > 1 and (full := self.shortened(key)):
                     text, how = full, "alias"  # "fin services": Financial Services
+                elif text not in self.by_norm and n > 1 and text in self._spelled:
+                    text, how = self._spelled[text], "alias"  # "north america enterprise"
                 if text in self.by_norm:
                     dim, label = self.choose(self.by_norm[text], words, i)
                     out.append(EntityMatch(i, i + n, dim, label, how, " ".join(key)))
@@ -137,11 +139,27 @@ class EntityIndex:
         """The one named value whose words these are, each written in full or cut short to
         its first three letters or more ("fin services", "fin serv": Financial Services);
         values of people, accounts and campaigns are never guessed this way."""
-        if any(len(w) < 3 or w in STOPWORDS for w in words):
+        if any(w in STOPWORDS for w in words) or all(len(w) < 3 for w in words):
             return None
         found = {norm for norm in self._shortenable.get((len(words), words[0][:3]), ())
-                 if all(v.startswith(w) for v, w in zip(norm.split(), words, strict=True))}
-        return found.pop() if len(found) == 1 else None
+                 if all(v == w or len(w) >= 3 and v.startswith(w)
+                        for v, w in zip(norm.split(), words, strict=True))}
+        return found.pop() if len(found) == 1 else None  # ("na ent": NA Enterprise)
+
+    @cached_property
+    def _spelled(self) -> dict[str, str]:
+        """Named values whose words hold the initials of another value, with those words
+        spelled out ("north america enterprise": NA Enterprise, as "NA" is North America)."""
+        initials = {"".join(w[0] for w in norm.split()): norm for norm, entries in
+                    self.by_norm.items() if len(norm.split()) > 1 and
+                    all(d in SHORTENABLE for d, _ in entries)}
+        out: dict[str, str] = {}
+        for norm, entries in self.by_norm.items():
+            words = norm.split()
+            if len(words) > 1 and all(d in SHORTENABLE for d, _ in entries) and \
+                    any(w in initials for w in words):
+                out[" ".join(initials.get(w, w) for w in words)] = norm
+        return out
 
     @cached_property
     def _shortenable(self) -> dict[tuple[int, str], list[str]]:

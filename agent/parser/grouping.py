@@ -174,8 +174,11 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         near_entity = any((e.dimension == dim and abs(e.start - pos) <= 2) or e.end == pos
                           for e in reading.entities)
         if (near_entity or dim == Dimension.account) and not cued or any(
-                e.end == pos and e.dimension == dim for e in reading.entities):
-            continue  # ("the most? for emea region": the region named, however ranked)
+                e.dimension == dim and (e.end == pos or e.start == pos + len(text.split()) and
+                                        words[pos - 1:pos] != ["by"])
+                for e in reading.entities):
+            continue  # ("the most? for emea region", "per rep, team NA Commercial": the value
+            # named with its kind, however ranked)
         if after and after[0] in DEAL_WORDS and not _plural(text) and deal_list(norm) and \
                 not text.startswith(dim.value.split("_")[0]):
             continue  # "the top 10 individual deals": what the deals are (a word naming the
@@ -243,6 +246,13 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
             # biggest wins": the won deals
             group = [Dimension.opportunity.value]
             singular = bool(re.search(r"\b(deal|opportunity)\b", norm))
+        elif kinds := [e.value for s, _, e in lexicon().find(words, {"dimension"})
+                       if Dimension(e.value) in TOOLS[tool].group_by and e.value != "opportunity"
+                       and e.value not in UNIT_WORDS and not any(
+                           x.end == s and x.dimension.value == e.value for x in reading.entities)]:
+            group = [kinds[0]]  # "the ten customers carrying the most recurring revenue": the
+            # customers ranked, though 'customers' also named a measure
+            singular = False
     for m in re.finditer(r"\b(\w+) (?:by|to) \1\b", norm):  # "stage by stage", "stage to stage"
         hits = lexicon().find([m[1]], {"dimension"})
         if hits and hits[0][2].value not in group and hits[0][2].value not in UNIT_WORDS:
@@ -399,8 +409,8 @@ def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) 
         if words[i] in EXCLUDE_CUES or pair in EXCLUDE_CUES or triple in EXCLUDE_CUES:
             return not (cued and people)  # "excluding the new reps in Enterprise": the
             # value narrows the people excluded, it is not excluded itself
-        if words[i] not in FILTER_CUES | ARTICLES | DESCRIBING | ANYONE:
-            return False
+        if words[i] not in FILTER_CUES | ARTICLES | DESCRIBING | ANYONE | DEAL_NOUNS:
+            return False  # ("excluding opportunities of deal type renewal": the deals' kind)
         described = described or words[i] in DESCRIBING | ANYONE
         cued = cued or words[i] in FILTER_CUES
         people = people or words[i] in DESCRIBING
@@ -408,6 +418,7 @@ def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) 
     return False
 
 
+DEAL_NOUNS = frozenset({"deals", "deal", "opportunities", "opportunity", "opps", "records"})
 _ASKING = frozenset({"but", "and", "please", "pls", "then", "also", "just", "now"})
 HAVING = frozenset({"with", "have", "has", "had", "having", "there", "is", "are", "was",
                     "were"})

@@ -34,7 +34,10 @@ EXCLUDE_CUES = frozenset({"excluding", "except", "without", "not", "outside", "m
                           "excl", "ex", "other than", "but not", "apart from", "not including",
                           "except for", "leaving out", "exclude", "excludes", "omitting",
                           "leave out", "take out", "taking out", "not counting", "ignoring",
-                          "ignore", "net of", "do not count", "dont count"})
+                          "ignore", "net of", "do not count", "dont count", "do not include",
+                          "everyone but", "everybody but", "anyone but", "all but",
+                          "everything but", "aside from", "leaving aside", "setting aside",
+                          "outside of"})
 PUT_OUT_VERBS = frozenset({"leave", "leaving", "take", "taking", "strip", "stripping", "keep",
                            "keeping", "pull", "pulling", "back", "backing", "carve", "carving",
                            "cut", "cutting", "net", "netting", "throw", "throwing", "drop",

@@ -87,7 +87,8 @@ TASK = (rf"(?:task|request|req|job|query|question|action\s+item|work\s+item|msg|
         r"\s*(?:[:\u2013\u2014-]\s*|\s+(?=\{))")
 """A task number is the message's label: "Task 4411:", "Hub request #12 -" (not "ticket 4521",
 which is a support case the scope policy reads)."""
-TICKET = re.compile(r"^\s*(?!(?:FY|CY|Q|H)\d*-)[A-Z][A-Z0-9]{1,7}-\d{2,7}\b(?:\s*\([^)\n]{1,40}\))?"
+TICKET = re.compile(r"^\s*(?:(?i:ticket|issue|jira|story)\s+)?(?!(?:FY|CY|Q|H)\d*-)"
+                    r"[A-Z][A-Z0-9]{1,7}-\d{2,7}\b(?:\s*\([^)\n]{1,40}\))?"
                     r"(?:\s*[:|\u2013\u2014-]\s*|\s+(?=\[)|\s+(?=[A-Z]))")
 """A ticket's key opening the message ("PM-3340 - walk me through ...", "DQ-121 (data
 stewardship): list ...", "MG-1044 | ROI of ..."): which ticket, not what it asks."""

@@ -40,7 +40,8 @@ _CONTRACTIONS = {
     "num": "number", "tot": "total", "tally": "count", "ppl": "people",
     "dq": "data quality", "perf": "performance", "mtg": "meeting", "tmrw": "tomorrow",
     "tmr": "tomorrow", "yday": "yesterday", "lst": "last", "wtd": "week to date",
-    "mktg": "marketing", "gl": "ledger", "mkt": "marketing", "sz": "size", "conv": "conversion",
+    "mktg": "marketing", "gl": "ledger", "erp": "ledger", "mkt": "marketing", "sz": "size",
+    "conv": "conversion",
     "convs": "conversions",
     "teh": "the", "hte": "the", "adn": "and", "waht": "what", "whta": "what", "src": "source",
     "srcs": "sources", "incl": "including",
@@ -244,6 +245,14 @@ _DATE_DASH = re.compile(r"(\d{4}_\d{2}_\d{2})\s*[-\u2013\u2014]+\s*(?=\d{4}_\d{2
 
 
 ORDINAL_QUARTER = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_LAST_N_SHORT = re.compile(r"\bl(\d{1,2})(q|m|w)\b")
+"""'l4q', 'l6m': the last N quarters, months or weeks."""
+_UNIT_SHORT = {"q": "quarters", "m": "months", "w": "weeks"}
+_DAY_RANGE_ONE_MONTH = re.compile(
+    r"\b(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
+    r"september|oct|october|nov|november|dec|december)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*"
+    r"(thru|through|to|until|till|-|\u2013)\s*(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*[/:.]?\d)")
+"""'Nov 1st thru 15th': both days of that month."""
 _LY = {"month": "monthly", "quarter": "quarterly", "week": "weekly", "year": "yearly"}
 
 
@@ -281,6 +290,21 @@ def _spans(text: str) -> str:
     if "against h" in text:  # "how did Tomas do against his number": their number
         text = re.sub(r"\bagainst (?:his|her) (number|numbers|quota|target|plan)\b",
                       r"against their \1", text)
+    if " ly" in text:  # "Q3 this year vs Q3 LY": last year
+        text = re.sub(r"\b(q[1-4]|h[12]|ytd|qtd|mtd) ly\b", r"\1 last year", text)
+    if "comparable" in text or "corresponding" in text or "equivalent" in text:
+        text = re.sub(r"\b(?:the )?(?:comparable|corresponding|equivalent) (?:period|span|stretch|"
+                      r"time|window) (?:of|in|from|during) (?:the )?(?:prior|previous|last) "
+                      r"(?:fiscal )?year\b", "the same period last year", text)
+    if "front of" in text:  # "in front of the board": before them, no value
+        text = re.sub(r"\bin front of\b", "before", text)
+    if " partner" in text:  # "as finance partner for sales": a role, not the Partner source
+        text = re.sub(r"\b(finance|hr|people|business|sales finance|fp and a) partners?\b",
+                      r"\1 bp", text)
+    if "ending with" in text:  # "the six completed quarters ending with last quarter"
+        text = re.sub(r"\b(?:the )?(\w+) (completed|complete|full|whole|closed) (quarters|months|"
+                      r"years) ending with (?:the )?last (?:quarter|month|year)\b",
+                      r"the last \1 \2 \3", text)
     if "mid marketing" in text:  # "mid-mkt": the mid-market, not marketing
         text = text.replace("mid marketing", "mid market")
     if " quarters" in text:  # "the second and third quarters": Q2 and Q3
@@ -394,6 +418,12 @@ def _normalize_text(text: str) -> str:
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     t = t.replace("\u201c", '"').replace("\u201d", '"')
     t = _YEAR_APOSTROPHE.sub(r" 20\1", t)
+    if "w" in t:  # "wk of 11/16": the week of November 16 (month first, as a week is named)
+        t = re.sub(r"\b(?:wk|week)\s+of\s+(\d{1,2})/(\d{1,2})\b",
+                   lambda m: f" week of {_MONTH_NAMES[int(m[1]) - 1]} {int(m[2])} "
+                   if 1 <= int(m[1]) <= 12 else m[0], t)
+    t = _LAST_N_SHORT.sub(lambda m: f" last {m[1]} {_UNIT_SHORT[m[2]]} ", t)  # "l4q"
+    t = _DAY_RANGE_ONE_MONTH.sub(r"\1 \2 \3 \1 \4", t)  # "nov 1st thru 15th"
     if ":" in t:  # "prepping 1:1s": one-on-one meetings, not a ratio or a time
         t = re.sub(r"\b1\s?:\s?1(s?)\b", r" one-on-one\1 ", t)
     t = _ISO_DATE.sub(lambda m: f" {int(m[1]):04d}_{int(m[2]):02d}_{int(m[3]):02d} ", t)

@@ -108,8 +108,11 @@ SPLIT_BY = re.compile(r"\b(?:split|broken out|break(?:ing)? (?:it |that |this )?
 """A split asked by name: with a split read already, it compares no values."""
 YEAR_BACK = re.compile(r"\b(?:a year ago|year before|last year|prior year|previous year|"
                        r"a year earlier)\b")
-UP_ON = re.compile(r"\b(?:up|down|higher|lower|better|worse) (?:on|from|over)\b")
-"""'Was my win rate in Q2 up on Q1': one period set against another."""
+UP_ON = re.compile(r"\b(?:up|down|higher|lower|better|worse)(?: (?:about|around|roughly|nearly|"
+                   r"almost|over|under|some|by)?\s?\$?\d[\d.]*(?:%|k|m| percent)?)? "
+                   r"(?:on|from|over)\b")
+"""'Was my win rate in Q2 up on Q1', 'up roughly 30% on the same quarter last year': one
+period set against another."""
 LISTED_PERIODS = re.compile(r"@period(?: (?:,|and|plus|&))* @period")
 """Periods written as a list ('Aug, Sep and Oct'): one span of them all; two periods said
 apart ('this q ... what about next quarter') are not joined."""
@@ -153,7 +156,7 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
             return now
     if context:
         question = with_context(question, sentences(context), index,
-                                _periods_in(as_of, calendar)) or question
+                                _periods_in(as_of, calendar, index)) or question
     memo: Memo = {}
     outcome, reading = read_question(question, as_of=as_of, calendar=calendar, index=index,
                                      previous=previous, memo=memo)
@@ -388,7 +391,7 @@ def _read_message(question: str, as_of: date, calendar: FiscalCalendar, index: E
         # source for H1?'", "Dana pinged me: "...". Can you pull that?": the request forwarded
     if ("request", question) not in memo:
         memo["request", question] = request_text(REQUEST_LABEL.sub("", question), index,
-                                                 _periods_in(as_of, calendar))
+                                                 _periods_in(as_of, calendar, index))
     request = memo["request", question]
     if request is not None:
         outcome, reading = _read(request, as_of, calendar, index, previous, prefer, memo=memo)
@@ -440,10 +443,13 @@ def _for_whom(request: str, dimension: Dimension, label: str) -> Clarification:
         term=label)
 
 
-def _periods_in(as_of: date, calendar: FiscalCalendar) -> Callable[[str], list[Period]]:
-    """The periods a sentence names (how the sentence reader finds context periods)."""
+def _periods_in(as_of: date, calendar: FiscalCalendar,
+                index: EntityIndex) -> Callable[[str], list[Period]]:
+    """The periods a sentence names (how the sentence reader finds context periods), not
+    those inside a name ("the Trade Show - Oct 2026 campaign")."""
     parser = PeriodParser(as_of, calendar)
-    return lambda text: parser.extract(normalize(text)).periods
+    return lambda text: parser.extract(" ".join(_dated_names(normalize(text).split(),
+                                                             index)[0])).periods
 
 
 def _read(question: str, as_of: date, calendar: FiscalCalendar, index: EntityIndex,
@@ -1301,6 +1307,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     _compare_values(params, tool, norm, defaulted=tool == "leaderboard" and not any(
         d == Dimension.rep for _, d, _ in reading.dims), examples=_examples(reading))
     params["filters"] = _examples_dropped(params["filters"], params["group_by"], reading)
+    if doubt := _inclusion_doubted(params["filters"], reading):
+        return doubt
     if _has_modifier(norm, "all_time") and "period" not in params:
         params["all_time"] = True
     params["options"], read = options_for(tool, reading.knobs)
@@ -1511,6 +1519,33 @@ def _unsupported(tool: str, group_by: list[Dimension],
         question=f"{TOOLS[tool].title} can't be split or filtered by {', '.join(bad)}. "
                  "Which of these did you mean?",
         options=[d.value.replace("_", " ") for d in TOOLS[tool].group_by][:10])
+
+
+EXCLUSION_NEAR = re.compile(r"\b(?:excluding|except|exclude|excludes|excl|minus|omitting|ignoring|"
+                            r"ignore|leave out|leaving out|take out|taking out|other than|"
+                            r"apart from|aside from|not including|do not include|but not)\b")
+"""Exclusion cues strong enough that a value read as a filter a few words after one may be
+the value left out."""
+
+
+def _inclusion_doubted(found: list[Filter], reading: Reading) -> Clarification | None:
+    """A value filtered to, with an exclusion cue a few words before it that the reading did
+    not apply to it ("excluding opportunities of some type renewal"): kept or left out? Asked,
+    never guessed: the two readings answer opposite questions."""
+    kept = {(f.dimension, v) for f in found if not f.exclude for v in f.values}
+    left = {(f.dimension, v) for f in found if f.exclude for v in f.values}
+    for e in reading.entities:
+        if (e.dimension, e.label) not in kept or (e.dimension, e.label) in left:
+            continue
+        before = " ".join(reading.words[max(0, e.start - 6):e.start])
+        if EXCLUSION_NEAR.search(before) and not any(
+                x.end <= e.start and x.start >= e.start - 6 and (x.dimension, x.label) in left
+                for x in reading.entities):
+            kind = e.dimension.value.replace("_", " ")
+            return Clarification(
+                question=f"Should {e.label} be left out, or is it the only {kind} you want?",
+                options=[f"excluding {e.label}", f"only {e.label}"], term=e.label)
+    return None
 
 
 AND_SO_ON = re.compile(r"^(?:and so on|and so forth|etc|etcetera|and the like|and others|"
@@ -1959,15 +1994,21 @@ def _compares_periods(words: list[str], before: bool = False) -> bool:
     """Whether a comparison word sets a period against another ("vs last year", "compared
     with @period", with `before` also "Q3 compared"), not against a quota or target ("close
     against the quota target") or one value against another ("Enterprise vs Mid-Market")."""
-    return any(w in COMPARE_WORDS and (set(words[k + 1:k + _reach(words, k)]) & PERIOD_MARKS or
-                                       before and set(words[max(0, k - 3):k]) & PERIOD_MARKS)
+    return any((w in COMPARE_WORDS or w == "over" and words[k - 1:k] and words[k - 1] in GROWTH)
+               and (set(words[k + 1:k + _reach(words, k)]) & PERIOD_MARKS or
+                    before and set(words[max(0, k - 3):k]) & PERIOD_MARKS)
                for k, w in enumerate(words))
+
+
+GROWTH = frozenset({"growth", "grew", "grown", "up", "down", "increase", "decrease", "change"})
+"""Words before "over" that compare with the period after it ("growth over FY25")."""
 
 
 def _reach(words: list[str], k: int) -> int:
     """How far after a comparison word its period may stand: "than it was at this point last
     quarter" says what is compared as a clause."""
-    return 7 if words[k + 1:k + 2] and words[k + 1] in ("it", "they", "we", "what", "that") else 4
+    return 9 if words[k + 1:k + 2] and words[k + 1] in ("it", "they", "we", "what", "that",
+                                                          "where") else 4
 
 
 PERIOD_MARKS = frozenset({"@period", "last", "previous", "prior", "same", "year", "quarter",
@@ -2057,9 +2098,8 @@ def _whole_buckets(period: Period | None, grain: str, calendar: FiscalCalendar,
     """'Over the last 6 months, month by month': six whole months (this one to date), not a
     trailing window that starts mid-month and shows a seventh, partial bucket."""
     m = LAST_N.match(period.label) if period is not None else None
-    if m is None or m[2] != grain or period is None or (period.end != as_of and grain != "quarter"):
-        return None  # ("over the last 8 quarters, by quarter": a quarterly series shows this
-        # quarter to date as its own row, where one figure over them counts whole quarters)
+    if m is None or m[2] != grain or period is None or period.end != as_of:
+        return None
     bucket = calendar.bucket(as_of, grain)  # type: ignore[arg-type]
     for _ in range(int(m[1]) - 1):
         bucket = calendar.previous(bucket, grain)  # type: ignore[arg-type]

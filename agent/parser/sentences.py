@@ -216,11 +216,21 @@ LEADING_PURPOSE = re.compile(
 ...': what the writer will use the answer for, before the request (see _purpose)."""
 
 
-def _purpose(m: re.Match[str], index: EntityIndex) -> str:
-    """Drop a leading purpose unless it names a period, a metric or a value of the data ("for
-    the Q3 review", "for the EMEA team, ...")."""
+TRAILING_PURPOSE = re.compile(
+    r"(?:(?<=[.!?])\s+)(?:needed|required|wanted|used|this is|it is|it s|that is)\s+for\s+"
+    r"(?:our|the|a|an|this|my|their)\s+[^.?!]{0,60}?\b(?:model|review|deck|analysis|exercise|"
+    r"report|meeting|slide|pack|plan|planning|memo|brief|offsite|audit|project)s?\b[^.?!]{0,20}"
+    r"[.!]?\s*$", re.I)
+"""'... one row per segment. Needed for the capacity model.': what the answer goes into, after
+the request; the metric words there name the model, not the number asked for."""
+
+
+def _purpose(m: re.Match[str], index: EntityIndex, metric: bool = True) -> str:
+    """Drop a purpose unless it names a period, a metric (before the request only) or a value
+    of the data ("for the Q3 review", "for the EMEA team, ...")."""
     clause = m[0]
-    named = _names_period(clause) or _metric(clause) or bool(_matched(clause, index).entities)
+    named = _names_period(clause) or metric and _metric(clause) or bool(
+        _matched(clause, index).entities)
     return clause if named else ""
 
 
@@ -379,6 +389,7 @@ def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
     # through them one by one": the writer's use of the answer, which asks for the deals
     if index is not None:
         stripped = LEADING_PURPOSE.sub(lambda m: _purpose(m, index), stripped, count=1)
+        stripped = TRAILING_PURPOSE.sub(lambda m: _purpose(m, index, metric=False), stripped)
     stripped = re.sub(r"(?<=[.!?])\s*[:,;]\s*", " ", stripped)  # "manager. [For the call
     # before the QBR]: what's ...": the sentence that ended stays ended
     return stripped if stripped.strip() else text
@@ -655,7 +666,7 @@ def with_context(request: str, context: list[str], index: EntityIndex,
 PLURAL_POINTER = re.compile(r"\b(?:they|them|their|both|those (?:people|reps|folks|sellers))\b",
                             re.I)
 """'each of them', 'their': pointing back at several values named before."""
-SOMEONE = re.compile(r"\b(?:they|them|their|he|she|his|him|her|hers|both(?! of (?:you|us)\b)|"
+SOMEONE = re.compile(r"\b(?:they|them|their|he|she|his|him|her|hers|its|both(?! of (?:you|us)\b)|"
                      r"(?<=use )it|(?<=using )it|(?<=used )it|(?<=adopt )it|(?<=adopted )it|"
                      r"(?<=adopting )it|(?<=renew )it|(?<=renewed )it|(?<=buy )it|"
                      r"(?<=bought )it|(?<=sell )it|(?<=sold )it|(?<=of )it(?! all\b)|"
@@ -757,6 +768,9 @@ def _matched(sentence: str, index: EntityIndex) -> Reading:
 
 
 NOT_MINE = re.compile(r"\bnot (?:just|only|simply) (?:for )?(?:my|our|me)\b(?: [\w-]+)?|"
+                      r"\b(?:before|after|while|until|once|so that|so) my (?:team|people|"
+                      r"staff|folks|analysts) (?:goes|go|start|starts|can|will|gets|get|"
+                      r"spends?|digs?|works?)\b|"
                       r"\b(?:give|show|send|tell|get|pull|email|ping|let|help|remind) me\b|"
                       r"\bi(?: really| just)? (?:want|wanted|need|needed|would like|d like|"
                       r"am looking for|am after|would love)\b", re.I)

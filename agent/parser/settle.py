@@ -114,7 +114,7 @@ def _lost_customers(plan: Plan, reading: Reading) -> Plan:
     said = " ".join(reading.words)
     if plan.tool in ("net_revenue_retention", "arr") and plan.params.measure in (
             "logo_churn", "customers") and CUSTOMERS_LISTED.search(said) and \
-            CHURNED.search(said) and not plan.params.group_by and \
+            CHURNED.search(said) and plan.params.group_by in ([], [Dimension.account]) and \
             not COUNT_OR_SHARE.search(said):  # ("what percent of our top 50 customers churned")
         plan.tool, plan.params.measure = "arr_waterfall", "churn"
         plan.params.group_by = [Dimension.account]
