@@ -267,13 +267,6 @@ def _refusal(text: str) -> _Verdict | None:
     return None
 
 
-def owned_word(word: str) -> bool:
-    """Whether one word is a topic another owner's escalation names ('budget', 'invoices',
-    'webinar'): a question that says it and is read without it may be about that owner's
-    figure, so the word is never dropped as plain English."""
-    return any(t.fullmatch(word) for _, _, _, topics in _compiled().escalate for t in topics)
-
-
 NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 """Capitalized words in a row inside a sentence: a person's or a product's name ("Sven Price",
 "Premium Support"), which names no topic."""

@@ -382,6 +382,7 @@ ANALYSIS += [
     "Process review, EMEA: where in our sales process do deals get stuck the most?",
     "Close review item 4: CRM-to-ERP tie-out accuracy for last quarter.",
     "change the region to EMEA and show bookings by segment",
+    "Do we have any quota-carrying reps who own zero deals in the CRM?",
 ]
 OUT_OF_SCOPE += [
     # a change asked for in a table named; a forecast category set on deals
@@ -395,6 +396,10 @@ OUT_OF_SCOPE += [
     ("hey can u make the call on EMEA hiring for FY28? how many heads do we add", E, SD, CC),
     ("APAC coverage is thin for next quarter. Launch an outbound email campaign there to fill "
      "the pipe.", E, MS, MG),
+    ("change the rep to Sven Price on the Brightglen Systems deal", R, None, None),
+    ("set the rep for the Stonecore Systems deal to Emma Kowalski", R, None, None),
+    ("The Q2 mismatch is on the finance side. Have finance post the correcting credit memos and "
+     "restate Q2 revenue.", E, FA, FI),
     # a name is no topic: "Price" is a person, "Premium Support" a product
     ("Should I put Sven Price on a performance improvement plan?", E, SD, CC),
     ("should we raise the price of Premium Support", E, PP, CC),

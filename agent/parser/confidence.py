@@ -28,7 +28,7 @@ from agent.parser.options import option_rules
 from agent.parser.periods import MONTHS, NUMBERS, ORDINALS, PERIOD_WORDS
 from agent.parser.reading import Reading, masked
 from agent.plan import Clarification, Plan
-from agent.scope import owned_word
+from agent.topics import owned_word
 from tools.registry import TOOLS
 
 NUMBER = re.compile(r"^\$?\d[\d._]*(?:%|k|m|mm|bn|b|x|st|nd|rd|th|am|pm)?$")
@@ -211,8 +211,10 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
             continue  # "CS leadership wants ...", "our SDR lead": who asks, a function's people
         if w == "past" and i > 0 and reading.words[i - 1] in MOTION:
             continue  # "slipped past the end of the quarter": a preposition, no period
-        if words[i + 1:i + 2] and words[i + 1] in SLIDE_WORDS and (i <= 1 or words[i - 1] in (
-                "the", "our", "my", "a", "this", "that") or words[i - 1].startswith("@")):
+        if words[i + 1:i + 2] and words[i + 1] in SLIDE_WORDS and (
+                i <= 1 and not owned_word(w) or words[i - 1:i] and words[i - 1] in (
+                    "the", "our", "my", "a", "this", "that") or words[i - 1:i] and
+                words[i - 1].startswith("@")):
             continue  # "for the process slide", "the Q3 accrual review", "new-hire check:
             # ...": the name of what the answer goes into
         left.append(w)

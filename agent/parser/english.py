@@ -20,3 +20,9 @@ def _english_counts() -> dict[str, int]:
 def common_english(word: str) -> bool:
     """Whether the word is a common English word, which a typo repair must not replace."""
     return _english_counts().get(word, 0) >= ENGLISH_FREQUENCY
+
+
+def english(word: str) -> bool:
+    """Whether the word is an English word at all, however rare ("globally"): never read as a
+    misspelt name of the data."""
+    return word in _english_counts()

@@ -127,7 +127,8 @@ class EntityIndex:
                     text, how = aliases[key], "alias"
                 elif text not in self.by_norm and n > 1 and (full := self.shortened(key)):
                     text, how = full, "alias"  # "fin services": Financial Services
-                elif text not in self.by_norm and n > 1 and text in self._spelled:
+                elif text not in self.by_norm and n > 1 and text in self._spelled and \
+                        not self._kind_after(words[i + n:i + n + 1], self._spelled[text]):
                     text, how = self._spelled[text], "alias"  # "north america enterprise"
                 if text in self.by_norm:
                     dim, label = self.choose(self.by_norm[text], words, i)
@@ -145,6 +146,12 @@ class EntityIndex:
                  if all(v == w or len(w) >= 3 and v.startswith(w)
                         for v, w in zip(norm.split(), words, strict=True))}
         return found.pop() if len(found) == 1 else None  # ("na ent": NA Enterprise)
+
+    def _kind_after(self, after: list[str], norm: str) -> bool:
+        """Whether the word after a spelled-out value names another kind ("North America,
+        Enterprise segment": the region and the segment, not the NA Enterprise team)."""
+        kinds = {e.value for e in lexicon().entries(after) if e.kind == "dimension"}
+        return bool(kinds) and not kinds & {d.value for d, _ in self.by_norm[norm]}
 
     @cached_property
     def _spelled(self) -> dict[str, str]:

@@ -26,7 +26,9 @@ CUES = re.compile(
 """Words that mark a question as continuing the previous one rather than standing alone."""
 REFERS_BACK = re.compile(r"\b(?:(?:the )?same (?:thing|view|again|report|table|numbers?|breakdown|"
                          r"cut|split|list|one|for|but)|do the same|as before|instead|"
-                         r"re-?rank|re-?run|again|scratch that|no wait|wait no|on second thought|"
+                         r"re-?rank|re-?run|scratch that|no wait|wait no|on second thought|"
+                         r"(?:run|do|show|pull|try|give|send|check)(?: (?:it|that|this|me|us))? "
+                         r"again|again,? (?:but|for|with|by|using|only|just)|"
                          r"make (?:it|that) (?=\S)|"
                          r"actually\W+(?:just|only|make|swap|switch|replace)|"
                          r"(?:sorry\W+)?(?<!what )i meant\b|correction)\b|(?:^|,)\s*sorry\s*,",

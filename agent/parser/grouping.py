@@ -67,7 +67,10 @@ AUXILIARIES = frozenset({"did", "do", "does", "have", "has", "had", "will", "wou
                          "could", "should", "are", "were"})
 """Verbs before the subject of a question ("did reps ..."): the people who act, not a split."""
 JUDGED_VERBS = frozenset({"do", "perform", "fare", "compare", "stack", "rank", "look", "measure",
-                          "hit", "make", "beat", "miss", "reach", "exceed", "meet"})
+                          "hit", "make", "beat", "miss", "reach", "exceed", "meet", "doing",
+                          "performing", "faring", "comparing", "stacking", "ranking", "looking",
+                          "measuring", "tracking", "trending", "pacing", "converting",
+                          "hitting", "missing", "landing"})
 ARTICLES = frozenset({"the", "a", "an", "our", "any", "all", "those", "these", "that"})
 """Words that may stand between an exclusion cue and its value ("except for the ...")."""
 LIST_JOINS = frozenset({"and", "or", "nor", "plus"})
@@ -142,6 +145,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                 p + len(t.split()) == pos and d.value in ("manager", "team", "region") and
                 not _plural(t) for p, d, t in reading.dims):
             continue  # "which manager's reps": the managers, each with their reps
+        if words[pos - 1:pos] in (["that"], ["this"]) and not _plural(text):
+            continue  # "that team's win rate": the team pointed back at, no split
         if words[max(0, pos - 2):pos] in (["not", "the"], ["not", "our"], ["not", "by"]) or \
                 words[pos - 1:pos] == ["not"]:
             continue  # "not the reps' call - a projection", "by region, not by rep": what is
@@ -238,7 +243,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         # the one thing the tool splits by
         singular = bool(ONE_RANKED.search(norm))
     if (direction or sort) and not group:
-        unit = next((UNIT_WORDS[x] for x in words if x in UNIT_WORDS), None)
+        unit = next((UNIT_WORDS[x.removesuffix("s")] for x in words
+                     if x.removesuffix("s") in UNIT_WORDS), None)  # "our top 3 months"
         if unit and not reading.grain:
             group, singular = [unit], True
         elif any(x in DEAL_WORDS | {"wins", "losses"} for x in norm.split()) and \
@@ -248,10 +254,9 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
             singular = bool(re.search(r"\b(deal|opportunity)\b", norm))
         elif kinds := [e.value for s, _, e in lexicon().find(words, {"dimension"})
                        if Dimension(e.value) in TOOLS[tool].group_by and e.value != "opportunity"
-                       and e.value not in UNIT_WORDS and not any(
-                           x.end == s and x.dimension.value == e.value for x in reading.entities)]:
+                       and e.value not in UNIT_WORDS and s > 0 and _number(words[s - 1])]:
             group = [kinds[0]]  # "the ten customers carrying the most recurring revenue": the
-            # customers ranked, though 'customers' also named a measure
+            # customers counted and ranked, though 'customers' also named a measure
             singular = False
     for m in re.finditer(r"\b(\w+) (?:by|to) \1\b", norm):  # "stage by stage", "stage to stage"
         hits = lexicon().find([m[1]], {"dimension"})
@@ -359,7 +364,8 @@ def filters(reading: Reading) -> list[Filter]:
 
 VALUE_NOUNS = frozenset({"deal", "deals", "opportunity", "opportunities", "one", "ones",
                          "business", "bookings", "revenue", "type", "types", "sourced",
-                         "source"})
+                         "source", "family", "families", "segment", "region", "team", "industry",
+                         "product", "products", "territory", "stage"})
 
 
 def _kind_before(words: list[str], start: int, dim: Dimension) -> int:
@@ -396,8 +402,8 @@ def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) 
     j = start - 1
     while j >= 0 and words[j] in LIST_JOINS | ARTICLES:
         j -= 1
-    if j in ends and ends[j] < start:
-        return _excluded(words, ends[j], ends)
+    if j in ends and ends[j] < start and j < start - 1:  # ("renewals and expansions", not
+        return _excluded(words, ends[j], ends)  # "excluding renewals, EMEA win rate")
     before = [w for w in words[max(0, start - 3):start] if w not in ARTICLES]
     if before and before[-1] in RIGHT_BEFORE and (len(before) < 2 or (
             before[-2] in _ASKING if before[-1] != "no" else before[-2] not in HAVING)):
@@ -406,7 +412,10 @@ def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) 
     while i >= 0 and start - i <= (6 if described else 3):
         pair = " ".join(words[i - 1:i + 1]) if i > 0 else ""
         triple = " ".join(words[i - 2:i + 1]) if i > 1 else ""  # "do not count"
-        if words[i] in EXCLUDE_CUES or pair in EXCLUDE_CUES or triple in EXCLUDE_CUES:
+        if words[i] in EXCLUDE_CUES or pair in EXCLUDE_CUES or triple in EXCLUDE_CUES or (
+                words[i] == "but" and (words[i - 1:i] and words[i - 1] in WHOLE or
+                                       words[i - 2:i - 1] and words[i - 2] in ("all", "every"))):
+            # ("all regions but APAC", "the whole company but EMEA")
             return not (cued and people)  # "excluding the new reps in Enterprise": the
             # value narrows the people excluded, it is not excluded itself
         if words[i] not in FILTER_CUES | ARTICLES | DESCRIBING | ANYONE | DEAL_NOUNS:
@@ -418,6 +427,9 @@ def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) 
     return False
 
 
+WHOLE = frozenset({"company", "org", "organization", "business", "everyone", "everybody",
+                   "anyone", "everything", "all", "overall"})
+"""Words for everything before "but" ("the whole company but EMEA")."""
 DEAL_NOUNS = frozenset({"deals", "deal", "opportunities", "opportunity", "opps", "records"})
 _ASKING = frozenset({"but", "and", "please", "pls", "then", "also", "just", "now"})
 HAVING = frozenset({"with", "have", "has", "had", "having", "there", "is", "are", "was",

@@ -25,6 +25,10 @@ NUMBER = re.compile(r"^\$?\d[\d.]*(?:%|k|m|bn|x|am|pm)?$")
 """A figure ("30%", "$2m", "3x") or a time of day ("at 2pm"): context such as a goal or a
 meeting, never a value to look up."""
 PEOPLE = frozenset({Dimension.rep, Dimension.manager})
+AFTER_VALUES = frozenset({"combined", "together", "overall", "total", "only", "alone", "both",
+                          "each", "too", "also", "included", "excluded", "aside", "apart"})
+"""Words after a value that say how it is counted ("EMEA and APAC combined"), no longer
+name."""
 NAMED_KINDS = frozenset({Dimension.region, Dimension.team, Dimension.territory,
                          Dimension.segment, Dimension.industry, Dimension.product,
                          Dimension.product_family})
@@ -97,7 +101,8 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
         pos == j and dim in NAMED_KINDS for pos, dim, _ in reading.dims) and not any(
         x in SMALL_NUMBERS for x in reading.words[i:j]) or len(text) > 2 and any(
         e.end == i and not (e.dimension in PEOPLE and all(
-            common_english(x) for x in reading.words[i:j])) for e in reading.entities)
+            common_english(x) for x in reading.words[i:j])) and not set(
+            reading.words[i:j]) <= AFTER_VALUES for e in reading.entities)
     # "top five industries"; "enterprise suite": a longer name than the value it starts with
     # ('Enterprise'), never that value less a word (not "camila suzuki owns": a person, then a
     # verb)

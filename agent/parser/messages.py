@@ -88,7 +88,7 @@ TASK = (rf"(?:task|request|req|job|query|question|action\s+item|work\s+item|msg|
 """A task number is the message's label: "Task 4411:", "Hub request #12 -" (not "ticket 4521",
 which is a support case the scope policy reads)."""
 TICKET = re.compile(r"^\s*(?:(?i:ticket|issue|jira|story)\s+)?(?!(?:FY|CY|Q|H)\d*-)"
-                    r"[A-Z][A-Z0-9]{1,7}-\d{2,7}\b(?:\s*\([^)\n]{1,40}\))?"
+                    r"[A-Z][A-Z0-9]{1,7}-(?!(?:19|20)\d\d\b)\d{2,7}\b(?:\s*\([^)\n]{1,40}\))?"
                     r"(?:\s*[:|\u2013\u2014-]\s*|\s+(?=\[)|\s+(?=[A-Z]))")
 """A ticket's key opening the message ("PM-3340 - walk me through ...", "DQ-121 (data
 stewardship): list ...", "MG-1044 | ROI of ..."): which ticket, not what it asks."""
@@ -376,7 +376,7 @@ def plain_request(text: str) -> str:
             DEADLINE.match(tail[1]):
         body = body[:tail.start()]  # "commit forecast accuracy, trailing 4 qtrs | due Dec 1"
     if "\n" not in body.strip() and (tail := ENVELOPE_TAIL.search(body)) and \
-            _ROLE_OF.get(_key(tail[1])) == "envelope" and body[:tail.start()].strip():
+            _key(tail[1]) in DELIVERY_KEYS and body[:tail.start()].strip():
         body = body[:tail.start() + 1]  # "... ranked ascending. Output: team, coverage."
     found = _object(body)
     if found is not None:
@@ -422,6 +422,11 @@ def _capital_key(line: str) -> re.Match[str] | None:
 
 
 SPACED_KEY = re.compile(r"^\s*([A-Za-z]+)\s+(\S+)\s*$")
+DELIVERY_KEYS = frozenset({"format", "output format", "response format", "priority", "due",
+                           "deadline", "due date", "due by", "needed by", "reply to", "assignee",
+                           "severity", "delivery", "deliver to", "recipients", "cadence"})
+"""Envelope keys that only say how or when to deliver (not "from", "to", "channel", "section",
+whose values may be a period or a value: "From: February 2026.")."""
 ENVELOPE_TAIL = re.compile(r"[.!?]\s+([A-Za-z][\w /&-]{0,28}?)\s*:\s*[^.:!?]*[.!?]?\s*$")
 """A last sentence written as a key and its value ("... ranked ascending. Output: team,
 coverage."): an envelope key there says how to deliver, not what to answer."""

@@ -251,8 +251,20 @@ _UNIT_SHORT = {"q": "quarters", "m": "months", "w": "weeks"}
 _DAY_RANGE_ONE_MONTH = re.compile(
     r"\b(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
     r"september|oct|october|nov|november|dec|december)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*"
-    r"(thru|through|to|until|till|-|\u2013)\s*(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*[/:.]?\d)")
-"""'Nov 1st thru 15th': both days of that month."""
+    r"(thru|through|to|until|till|-|\u2013|and)\s*(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*[/:.]?\d)")
+"""'Nov 1st thru 15th', 'October 16 and 17': both days of that month."""
+
+
+def _one_month_range(m: re.Match[str]) -> str:
+    """The range written with its month on both ends, after "from" (so "may" and "march"
+    read as months); two days joined by "and" are a range only when they follow each other."""
+    between = re.search(r"\bbetween\s*$", m.string[:m.start()])
+    if m[3] == "and" and not between and int(m[4]) != int(m[2]) + 1:
+        return m[0]
+    if between:
+        return f"{m[1]} {m[2]} and {m[1]} {m[4]}"
+    before = "" if re.search(r"\bfrom\s*$", m.string[:m.start()]) else "from "
+    return f"{before}{m[1]} {m[2]} to {m[1]} {m[4]}"
 _LY = {"month": "monthly", "quarter": "quarterly", "week": "weekly", "year": "yearly"}
 
 
@@ -299,8 +311,7 @@ def _spans(text: str) -> str:
     if "front of" in text:  # "in front of the board": before them, no value
         text = re.sub(r"\bin front of\b", "before", text)
     if " partner" in text:  # "as finance partner for sales": a role, not the Partner source
-        text = re.sub(r"\b(finance|hr|people|business|sales finance|fp and a) partners?\b",
-                      r"\1 bp", text)
+        text = re.sub(r"\b(finance|hr|people|sales finance|fp and a) partner\b", r"\1 bp", text)
     if "ending with" in text:  # "the six completed quarters ending with last quarter"
         text = re.sub(r"\b(?:the )?(\w+) (completed|complete|full|whole|closed) (quarters|months|"
                       r"years) ending with (?:the )?last (?:quarter|month|year)\b",
@@ -423,7 +434,7 @@ def _normalize_text(text: str) -> str:
                    lambda m: f" week of {_MONTH_NAMES[int(m[1]) - 1]} {int(m[2])} "
                    if 1 <= int(m[1]) <= 12 else m[0], t)
     t = _LAST_N_SHORT.sub(lambda m: f" last {m[1]} {_UNIT_SHORT[m[2]]} ", t)  # "l4q"
-    t = _DAY_RANGE_ONE_MONTH.sub(r"\1 \2 \3 \1 \4", t)  # "nov 1st thru 15th"
+    t = _DAY_RANGE_ONE_MONTH.sub(_one_month_range, t)  # "nov 1st thru 15th"
     if ":" in t:  # "prepping 1:1s": one-on-one meetings, not a ratio or a time
         t = re.sub(r"\b1\s?:\s?1(s?)\b", r" one-on-one\1 ", t)
     t = _ISO_DATE.sub(lambda m: f" {int(m[1]):04d}_{int(m[2]):02d}_{int(m[3]):02d} ", t)

@@ -119,6 +119,12 @@ class PeriodFindings:
     period named beside them in the same months of another year is what they spell out."""
 
 
+TO_TODAY = re.compile(r"\s*(?:including|incl|with|plus) (?:the )?(?:current|this) "
+                      r"(?:one|quarter)\b|"
+                      r"\s*(?:through|thru|to|until|up to) (?:today|now|date)\b|\s*so far\b")
+"""Words after "the last N quarters" that bring this quarter in: a window ending today."""
+
+
 class PeriodParser:
     """Turn time expressions into Periods for one as-of date and fiscal calendar."""
 
@@ -526,7 +532,7 @@ class PeriodParser:
         meant them, with a quarterly split or without), while "the trailing 3 quarters" and
         "the last 90 days" end today."""
         if m[3].startswith("quarter") and m[1] in ("last", "past", "previous", "prior") and \
-                _count(m[2]) >= 2:
+                _count(m[2]) >= 2 and not TO_TODAY.match(m.string[m.end():]):
             whole = self._completed(re.match(r"(.+) (.+)", f"{m[2]} {m[3]}"))  # type: ignore
             return whole and Period(whole.start, whole.end, f"last {_count(m[2])} quarters (whole "
                                     f"quarters {whole.start} to {whole.end})")

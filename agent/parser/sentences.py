@@ -25,6 +25,7 @@ from agent.parser.options import take_options
 from agent.parser.periods import PERIOD_WORDS, THE_UNIT, M
 from agent.parser.reading import Reading
 from agent.parser.words import match_entities
+from agent.plan import Clarification
 from tools.base import Dimension
 from tools.fiscal import Period
 
@@ -97,6 +98,11 @@ CLAUSE_WORDS = frozenset({"i", "we", "you", "he", "she", "they", "it", "is", "ar
                           "could", "should", "would", "s", "m", "re", "not", "no"})
 """Words of a clause (a subject or a verb of being): a context sentence holding none is a
 label ("Process review, EMEA"), whose team or region is the request's."""
+NOT_LABEL = frozenset({"for", "from", "on", "about", "with", "after", "since", "than", "thanks",
+                       "thank", "great", "nice", "good", "moving", "done", "numbers", "yesterday",
+                       "last", "earlier", "before"})
+"""Words of a short context sentence that is a remark, not a label ("Thanks for the APAC
+numbers yesterday.", "Moving on from EMEA.")."""
 LABEL_WORDS = frozenset({"here", "asking", "speaking", "writing", "again", "from", "hi", "hey",
                          "hello"})
 """Words around a name that is the whole opening line: the writer signing in ("Chloe Becker:",
@@ -640,9 +646,10 @@ def with_context(request: str, context: list[str], index: EntityIndex,
         return None  # "Priya K here. Which of my deals ...": read it all, ask who is writing
     referred = _referred(request, context, index, periods)
     if not referred.strip().startswith("for") and SOMEONE.search(request):
-        if _unknown_names(context, index):
+        counted = _counted_values(request, context, index)  # ("those two": named apart)
+        if not counted and _unknown_names(context, index):
             return None  # "The DACH team ... What did they book?": read it all, ask about DACH
-        values = _values(context, index)
+        values = counted or _values(context, index)
         kinds = _pointed_kinds(request)
         if kinds and any(d in kinds for _, d in values):  # "his": the person, not his team
             values = [(text, d) for text, d in values if d in kinds]
@@ -663,10 +670,12 @@ def with_context(request: str, context: list[str], index: EntityIndex,
     return request + referred
 
 
-PLURAL_POINTER = re.compile(r"\b(?:they|them|their|both|those (?:people|reps|folks|sellers))\b",
+PLURAL_POINTER = re.compile(r"\b(?:they|them|their|both|those (?:people|reps|folks|sellers|two|"
+                            r"three|four))\b",
                             re.I)
 """'each of them', 'their': pointing back at several values named before."""
 SOMEONE = re.compile(r"\b(?:they|them|their|he|she|his|him|her|hers|its|both(?! of (?:you|us)\b)|"
+                     r"(?:those|these) (?:two|three|four|2|3|4)|"
                      r"(?<=use )it|(?<=using )it|(?<=used )it|(?<=adopt )it|(?<=adopted )it|"
                      r"(?<=adopting )it|(?<=renew )it|(?<=renewed )it|(?<=buy )it|"
                      r"(?<=bought )it|(?<=sell )it|(?<=sold )it|(?<=of )it(?! all\b)|"
@@ -694,6 +703,66 @@ def _unknown_names(context: list[str], index: EntityIndex) -> bool:
                     not index.first_named(word):  # ("- Laura": a person of the data)
                 return True
     return False
+
+
+SINGLE_PERSON = re.compile(r"\b(?:she|her|hers|he|his|him)\b", re.I)
+"""A pronoun pointing back at one person."""
+
+
+def unclear_person(question: str, index: EntityIndex) -> Clarification | None:
+    """'Laura and Ava both sent me their notes. What's her team's commit?': "her" points at
+    one of several people the sentence before names; asked, never guessed (and never read for
+    everyone)."""
+    texts = sentences(question)
+    if len(texts) < 2 or not (m := SINGLE_PERSON.search(texts[-1])) or any(
+            d in PEOPLE for _, d in _values([texts[-1]], index)):
+        return None
+    for sentence in reversed(texts[:-1]):
+        people = _people_in(sentence, index)
+        if people:
+            if len(people) < 2:
+                return None
+            return Clarification(question=f"Whom do you mean by '{m[0]}'?", options=people,
+                                 term=m[0], not_understood=[m[0]])
+    return None
+
+
+def _people_in(sentence: str, index: EntityIndex) -> list[str]:
+    """The people a sentence names, in full or by a capitalized first name ("Laura and Ava":
+    each the person of the data with that first name, or the name as written when several
+    have it)."""
+    reading = _matched(sentence, index)
+    found = [e.label for e in reading.entities if e.dimension in PEOPLE]
+    taken = {w for e in reading.entities for w in reading.words[e.start:e.end]}
+    for m in re.finditer(r"\b[A-Z][a-z]+\b", sentence):
+        word = m[0].lower()
+        if word in taken:
+            continue
+        labels = {label for d, label in index.first_named(word) if d in PEOPLE}
+        if labels:
+            found.append(labels.pop() if len(labels) == 1 else m[0])
+    return list(dict.fromkeys(found))
+
+
+COUNTED_POINTER = re.compile(r"\b(?:those|these|the|both)\s+(two|three|four|2|3|4)\b", re.I)
+"""'Those two', 'the three': a number of values pointed back at."""
+
+
+def _counted_values(request: str, context: list[str],
+                    index: EntityIndex) -> list[tuple[str, Dimension]]:
+    """The values 'those two' points at: the first context sentence naming that many values of
+    one kind ("Owen and Victor are up for the Club; Sara isn't. ... those two": Owen and
+    Victor), or none."""
+    m = COUNTED_POINTER.search(request)
+    if m is None:
+        return []
+    n = {"two": 2, "three": 3, "four": 4}.get(m[1].lower()) or int(m[1])
+    for sentence in context:
+        found = _values([sentence], index)
+        kinds = {d for _, d in found}
+        if len(found) == n and len(kinds) == 1:
+            return found
+    return []
 
 
 def _values(context: list[str], index: EntityIndex) -> list[tuple[str, Dimension]]:
@@ -852,8 +921,9 @@ def _referred(request: str, context: list[str], index: EntityIndex,
                 pointing[s - 1:s] == ["the"] and stop - s == 1 and
                 not pointing[s].endswith("s")):
             pointed.add(Dimension(entry.value))  # "that team", "those two tools", "the team's"
-    when = any(w in UNITS and set(words[max(0, k - 2):k]) & set(PERIOD_POINTERS)
-               for k, w in enumerate(words)) and not periods(request)  # "for that quarter"
+    pointed_units = [w for k, w in enumerate(words)
+                     if w in UNITS and set(words[max(0, k - 2):k]) & set(PERIOD_POINTERS)]
+    when = bool(pointed_units) and not periods(request)  # "for that quarter"
     # "in the month" is the context's month when a context sentence names one ("Closing
     # October: what did we book in the month?"), else the current one (periods.THE_UNIT)
     said = " ".join(words)
@@ -870,7 +940,10 @@ def _referred(request: str, context: list[str], index: EntityIndex,
     found: list[str] = []
     span = ""
     for sentence in context:
-        if when and not span and (named := periods(sentence)):  # the first span named
+        unit = pointed_units[0].removesuffix("s") if pointed_units else ""
+        if when and not span and (named := [p for p in periods(sentence) if _spans_unit(
+                p, unit)] or periods(sentence)):  # "that quarter" after "on November 18 ...
+            # carried Q3": the quarter named  # the first span named
             span = f" from {named[0].start.isoformat()} to {named[0].end.isoformat()}"
         reading = _matched(sentence, index)
         w = reading.words
@@ -887,7 +960,8 @@ def _referred(request: str, context: list[str], index: EntityIndex,
             # own numbers, not the region's)
             if re.search(rf"\b{re.escape(' '.join(w[e.start:e.end]))}\b", " ".join(words)):
                 continue  # "Laura (APAC mgr): ... the APAC team": named again, as it is there
-            label = len(w) <= 6 and not set(w) & CLAUSE_WORDS and e.dimension in SCOPES - PEOPLE
+            label = len(w) <= 6 and not set(w) & (CLAUSE_WORDS | NOT_LABEL) and \
+                e.dimension in SCOPES - PEOPLE
             # ("Process review, EMEA: where do deals get stuck?": the label's region)
             if (e.dimension in PEOPLE and me and introduced) or (me and role) or label or \
                     e.dimension in pointed or (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from agent.parser.confidence import fillers, inflected, value_kind_words
-from agent.parser.english import common_english
+from agent.parser.english import common_english, english
 from agent.parser.entities import EntityIndex
 from agent.parser.lexicon import STOPWORDS, lexicon
 from agent.parser.periods import PERIOD_WORDS
@@ -99,6 +99,8 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
             swapped = process.extractOne(word, targets, scorer=OSA.distance, score_cutoff=1)
             best = (swapped[0], 100, 0) if swapped and sorted(swapped[0]) == sorted(word) \
                 else None
+        if best and best[0] not in lexicon().words and english(word):
+            best = None  # "EMEA and globally": an English word, not a slip on an account's name
         if best and common_english(word) and not word.startswith(best[0][:-1]):
             # a word of its own ("stripped" is not "slipped"), not a form of the vocabulary's
             # word ("healthy" of "health", "requesting" of "request")
