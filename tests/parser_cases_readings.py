@@ -1286,6 +1286,8 @@ CASES += [
                            "filters": {"rep": ["Anna Snelling", "Darcel Schlecht", "John Doe"]}}),
     ("bookings for EMEA and APAC combined this year", "bookings",
      {"group_by": [], "filters": {"region": ["EMEA", "APAC"]}}),
+    ("weighted pipeline closing next quarter, EMEA and APAC only", "weighted_pipeline",
+     {"group_by": [], "filters": {"region": ["EMEA", "APAC"]}}),
     ("John Doe and Darcel Schlecht are up for the Club; Anna Snelling isn't in the running this "
      "year. What was the Q3 quota attainment of those two?", "quota_attainment",
      {"group_by": ["rep"], "filters": {"rep": ["John Doe", "Darcel Schlecht"]}, "period": Q3_27}),

@@ -1539,16 +1539,29 @@ def _each_listed(params: dict, tool: str, norm: str, reading: Reading) -> None:
     if params["group_by"] or params.get("time_grain") or TOGETHER.search(norm):
         return
     listed = [f.dimension for f in params["filters"] if not f.exclude and len(f.values) > 1
-              and f.dimension in TOOLS[tool].group_by and not _path(reading, f.dimension)]
+              and f.dimension in TOOLS[tool].group_by and not _path(reading, f.dimension)
+              and not _population(reading, f.dimension)]
     if listed:
         params["group_by"] = [listed[0]]
 
 
 def _path(reading: Reading, dim: Dimension) -> bool:
     """Whether two values of a kind are written as a path, one "to" the next."""
-    ends = [e for e in reading.entities if e.dimension == dim]
+    ends = sorted((e for e in reading.entities if e.dimension == dim), key=lambda e: e.start)
     return any(reading.words[a.end:b.start] in (["to"], ["into"])
                for a, b in zip(ends, ends[1:], strict=False))
+
+
+POPULATION_AFTER = frozenset({"only", "accounts", "customers", "companies", "clients", "logos"})
+"""Words after a list of values that make it one population ("Healthcare and Financial
+Services accounts", "Mid-Market and Enterprise only")."""
+
+
+def _population(reading: Reading, dim: Dimension) -> bool:
+    """Whether the values of a kind listed are one population, not rows to set side by side."""
+    last = max((e.end for e in reading.entities if e.dimension == dim), default=0)
+    return reading.words[last:last + 1] in [[w] for w in POPULATION_AFTER] or \
+        reading.words[last:last + 2] == ["deals", "only"]
 
 
 EXCLUSION_NEAR = re.compile(r"\b(?:excluding|except|exclude|excludes|excl|minus|omitting|ignoring|"

@@ -99,7 +99,7 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
             swapped = process.extractOne(word, targets, scorer=OSA.distance, score_cutoff=1)
             best = (swapped[0], 100, 0) if swapped and sorted(swapped[0]) == sorted(word) \
                 else None
-        if best and best[0] not in lexicon().words and english(word):
+        if best and best[0] not in lexicon().words and english(word) and best[0] != word[:-1]:
             best = None  # "EMEA and globally": an English word, not a slip on an account's name
         if best and common_english(word) and not word.startswith(best[0][:-1]):
             # a word of its own ("stripped" is not "slipped"), not a form of the vocabulary's
