@@ -1301,6 +1301,13 @@ CASES += [
      "avg_deal_size", {"group_by": ["segment"], "period": YTD}),
     ("[Hub] Task 3310: report net revenue retention, segment = Enterprise, default trailing "
      "window.", "net_revenue_retention", {"group_by": [], "top": None}),
+    ("North America, last quarter: reconcile CRM to ledger deal by deal",
+     "revenue_reporting_accuracy",
+     {"group_by": ["opportunity"], "filters": {"region": ["North America"]}, "period": Q3_27}),
+    ("What's company-wide quota attainment for the fiscal year?", "quota_attainment",
+     {"period": FY27}),
+    ("Of our reps, whose win rate was the lowest last quarter?", "win_rate",
+     {"group_by": ["rep"], "top": 1, "order": "asc", "period": Q3_27}),
 ]
 CASES += [
     # the person who passes a question on ("X asked for ...", "X asked me which ...") or who

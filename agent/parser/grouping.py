@@ -229,8 +229,9 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     if group and singular and (re.search(r"\b(?:who|which|what) (?:are|were)\b", norm) or any(
             d.value == group[0] and _plural(text) for _, d, text in reading.dims)):
         singular = False  # "who are our top performers", "who are the top reps": several
-    if group and ONE_OF.search(norm):
-        singular = True  # "which of my reps has the longest cycle": one of them
+    if group and (ONE_OF.search(norm) or WHOSE_ONE.search(norm)):
+        singular = True  # "which of my reps has the longest cycle", "whose win rate was the
+        # lowest": one of them
     if (not group or set(group) <= uncued) and deal_list(norm) and _aggregates(tool):
         group = [Dimension.opportunity.value]  # "which deals ...", "so the managers can review
         # them one by one": the deals, the people named without a cue are the audience
@@ -271,6 +272,9 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     return group[:2], top, order
 
 
+WHOSE_ONE = re.compile(r"\bwhose (?:\w+ ){0,3}(?:is|was) (?:the )?(?:lowest|highest|best|worst|"
+                       r"biggest|smallest|longest|shortest|fastest|slowest)\b")
+"""'Whose win rate was the lowest': the one person asked for."""
 ONE_RANKED = re.compile(r"(?:^|\b(?:which|what|the)\s+)\w*[^s\W]\s+(?:is|has|had|was|with)\b")
 """'The integration with the highest latency', 'which flow is the stalest': one of them."""
 METHOD = re.compile(r"\b(?:based on|using|applying)(?: (?:our|the|historical|"

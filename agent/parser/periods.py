@@ -218,6 +218,8 @@ class PeriodParser:
                  r"(?:a|one)\s+year\s+(?:ago|earlier|before))", self._year_earlier),
                 (r"(?:the\s+)?(?:fiscal\s+)?(week|month|quarter|year)\s+before\s+(?:the\s+)?last\b",
                  self._before_last),
+                (r"(?<=for )the\s+(?:fiscal|financial)\s+year\b(?!\s+(?:before|after|"
+                 r"ending|ended|that|which|starting|so far|to date))", self._this_fiscal_year),
                 (r"(?:the\s+)?(this|current|last|previous|prior|past|next|upcoming|coming|"
                  r"following)\s+(fiscal\s+|calendar\s+)?(week|month|quarter|year)\b",
                  self._relative),
@@ -673,6 +675,10 @@ class PeriodParser:
         end = min(whole.end, self.as_of)
         return Period(whole.start, end, f"{whole.label} to date" if end < whole.end else
                       whole.label)
+
+    def _this_fiscal_year(self, m: re.Match[str]) -> Period:
+        """'For the fiscal year': the current one, as a whole."""
+        return self.cal.bucket(self.as_of, "year")
 
     def _before_last(self, m: re.Match[str]) -> Period:
         """'The quarter before last': the fiscal unit two before the current one."""

@@ -98,9 +98,9 @@ CLAUSE_WORDS = frozenset({"i", "we", "you", "he", "she", "they", "it", "is", "ar
                           "could", "should", "would", "s", "m", "re", "not", "no"})
 """Words of a clause (a subject or a verb of being): a context sentence holding none is a
 label ("Process review, EMEA"), whose team or region is the request's."""
-NOT_LABEL = frozenset({"for", "from", "on", "about", "with", "after", "since", "than", "thanks",
+NOT_LABEL = frozenset({"from", "on", "about", "with", "after", "since", "than", "thanks",
                        "thank", "great", "nice", "good", "moving", "done", "numbers", "yesterday",
-                       "last", "earlier", "before"})
+                       "earlier", "before"})
 """Words of a short context sentence that is a remark, not a label ("Thanks for the APAC
 numbers yesterday.", "Moving on from EMEA.")."""
 LABEL_WORDS = frozenset({"here", "asking", "speaking", "writing", "again", "from", "hi", "hey",
@@ -941,6 +941,9 @@ def _referred(request: str, context: list[str], index: EntityIndex,
     span = ""
     for sentence in context:
         unit = pointed_units[0].removesuffix("s") if pointed_units else ""
+        if not span and not periods(request) and _is_label(sentence) and \
+                (named := periods(sentence)):  # "North America, last quarter: reconcile ..."
+            span = f" from {named[0].start.isoformat()} to {named[0].end.isoformat()}"
         if when and not span and (named := [p for p in periods(sentence) if _spans_unit(
                 p, unit)] or periods(sentence)):  # "that quarter" after "on November 18 ...
             # carried Q3": the quarter named  # the first span named
@@ -960,8 +963,7 @@ def _referred(request: str, context: list[str], index: EntityIndex,
             # own numbers, not the region's)
             if re.search(rf"\b{re.escape(' '.join(w[e.start:e.end]))}\b", " ".join(words)):
                 continue  # "Laura (APAC mgr): ... the APAC team": named again, as it is there
-            label = len(w) <= 6 and not set(w) & (CLAUSE_WORDS | NOT_LABEL) and \
-                e.dimension in SCOPES - PEOPLE
+            label = _is_label(sentence) and e.dimension in SCOPES - PEOPLE
             # ("Process review, EMEA: where do deals get stuck?": the label's region)
             if (e.dimension in PEOPLE and me and introduced) or (me and role) or label or \
                     e.dimension in pointed or (
@@ -972,6 +974,13 @@ def _referred(request: str, context: list[str], index: EntityIndex,
         if me and not any(e.dimension in PEOPLE for e in reading.entities):
             found += _first_name_writer(w, index)
     return "".join(f" for {text}" for text in dict.fromkeys(found)) + span
+
+
+def _is_label(sentence: str) -> bool:
+    """A short context sentence with no subject or verb of its own ("Process review, EMEA",
+    "North America, last quarter", "For Q3, just the totals"): what it names is the request's."""
+    words = normalize(sentence).split()
+    return len(words) <= 6 and not set(words) & (CLAUSE_WORDS | NOT_LABEL)
 
 
 def _spans_unit(period: Period, unit: str) -> bool:
