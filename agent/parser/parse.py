@@ -1709,12 +1709,11 @@ def _containing(reading: Reading, chosen: str) -> str | None:
     def at(tool: str) -> list[int]:
         knobs = {k.text for k in reading.knobs}
         return [i for p in reading.said.get(tool, []) if p not in knobs
-                for i in range(len(reading.words)) if reading.words[i:i + len(p.split())] ==
-                p.split()]
+                for i in range(len(reading.words)) if reading.words[i] == p.split()[0]]
     holding = [t for t, v in reading.votes.items() if t != chosen and v > 0 and
                title(chosen) <= definition_words(t) and not title(t) <= definition_words(chosen)
-               and any(set(reading.words[min(a, b) + 1:max(a, b)]) & SETS_AGAINST
-                       for a in at(chosen) for b in at(t))]
+               and any(set(reading.words[min(a, b) + 1:max(a, b) + 1]) & SETS_AGAINST
+                       for a in at(chosen) for b in at(t))]  # ("capacity gap ... vs the plan")
     return holding[0] if len(holding) == 1 else None
 
 
