@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agent.parser.messages import plain_request, sender_names
 from agent.parser.normalize import normalize
+from agent.topics import topics
 from tools.codelike import code_reason
 
 Target = Literal["central-coordination", "pipeline-management", "conversion-optimization",
@@ -180,8 +181,8 @@ class _Compiled:
         self.analysis = [c(p) for p in f.analysis_markers]
         self.refuse = [(r, [c(p) for p in r.patterns]) for r in policy.refuse]
         self.raw_refuse = [(r, c(p, re.I | re.S)) for r in policy.refuse for p in r.raw_patterns]
-        self.escalate = [(r, [c(p) for p in r.patterns], [c(p) for p in r.always],
-                          [c(rf"\b(?:{t})\b") for t in r.topics]) for r in policy.escalate]
+        self.escalate = [(r, [c(p) for p in r.patterns], [c(p) for p in r.always])
+                         for r in policy.escalate]
         self.by_category: dict[str, EscalateRule] = {r.category: r for r in policy.escalate}
 
 
@@ -198,7 +199,7 @@ def load_policy() -> tuple[ScopePolicy, tuple[re.Pattern[str], ...]]:
     """
     c = _compiled()
     patterns = [p for _, ps in c.refuse for p in ps] + [p for _, p in c.raw_refuse]
-    patterns += [p for _, ps, always, _ in c.escalate for p in (*ps, *always)]
+    patterns += [p for _, ps, always in c.escalate for p in (*ps, *always)]
     return c.policy, tuple(patterns)
 
 
@@ -280,10 +281,9 @@ def unnamed(raw: str) -> str:
 def _topic(text: str) -> str | None:
     """The category of the earliest topic word in text."""
     best: tuple[int, str] | None = None
-    for rule, _, _, topics in _compiled().escalate:
-        for t in topics:
-            if (m := t.search(text)) and (best is None or m.start() < best[0]):
-                best = (m.start(), rule.category)
+    for category, t in topics():
+        if (m := t.search(text)) and (best is None or m.start() < best[0]):
+            best = (m.start(), category)
     return best[1] if best else None
 
 
@@ -319,7 +319,7 @@ def _clause(raw: str, request: str) -> _Verdict:
     asks = question or any(p.search(text) for p in c.hypothetical)
     decision = next((m for p in c.decision if (m := p.search(text))), None)
     best: tuple[int, int, re.Match[str], EscalateRule] | None = None
-    for order, (rule, patterns, always, _) in enumerate(c.escalate):
+    for order, (rule, patterns, always) in enumerate(c.escalate):
         for p in always:
             if m := p.search(text):
                 return _Verdict("escalate", f"{rule.category}:always", m.group(0).strip(),
@@ -370,8 +370,9 @@ def decide(request: str) -> Decision:
             _refusal(_strip_prefixes(full)[0]):
         return _refused(refused)
     verdicts: list[tuple[str, _Verdict]] = []
+    named_apart = unnamed(request)
     for clause in split_clauses(request):
-        v = _clause(clause, unnamed(request))
+        v = _clause(clause, named_apart)
         if v.action == "allow" and not v.analysis and verdicts:
             text, prev = verdicts[-1]  # a fragment ("and offer a renewal") joins its clause
             verdicts[-1] = (f"{text} and {clause}", prev)

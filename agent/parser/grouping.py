@@ -434,7 +434,7 @@ def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) 
 WHOLE = frozenset({"company", "org", "organization", "business", "everyone", "everybody",
                    "anyone", "everything", "all", "overall"})
 """Words for everything before "but" ("the whole company but EMEA")."""
-DEAL_NOUNS = frozenset({"deals", "deal", "opportunities", "opportunity", "opps", "records"})
+DEAL_NOUNS = DEAL_WORDS | {"opps", "records"}
 _ASKING = frozenset({"but", "and", "please", "pls", "then", "also", "just", "now"})
 HAVING = frozenset({"with", "have", "has", "had", "having", "there", "is", "are", "was",
                     "were"})

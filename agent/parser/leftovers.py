@@ -18,13 +18,13 @@ from agent.parser.entities import ACCEPT, SUGGEST, EntityIndex, EntityMatch
 from agent.parser.lexicon import EXCLUDE_CUES, FILTER_CUES, STOPWORDS, lexicon
 from agent.parser.normalize import SMALL_NUMBERS
 from agent.parser.reading import Reading
+from agent.parser.sentences import PEOPLE
 from agent.plan import Clarification
 from tools.base import Dimension
 
 NUMBER = re.compile(r"^\$?\d[\d.]*(?:%|k|m|bn|x|am|pm)?$")
 """A figure ("30%", "$2m", "3x") or a time of day ("at 2pm"): context such as a goal or a
 meeting, never a value to look up."""
-PEOPLE = frozenset({Dimension.rep, Dimension.manager})
 AFTER_VALUES = frozenset({"combined", "together", "overall", "total", "only", "alone", "both",
                           "each", "too", "also", "included", "excluded", "aside", "apart"})
 """Words after a value that say how it is counted ("EMEA and APAC combined"), no longer

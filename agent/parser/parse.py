@@ -1560,8 +1560,8 @@ Services accounts", "Mid-Market and Enterprise only")."""
 def _population(reading: Reading, dim: Dimension) -> bool:
     """Whether the values of a kind listed are one population, not rows to set side by side."""
     last = max((e.end for e in reading.entities if e.dimension == dim), default=0)
-    return reading.words[last:last + 1] in [[w] for w in POPULATION_AFTER] or \
-        reading.words[last:last + 2] == ["deals", "only"]
+    after = reading.words[last:last + 2]
+    return bool(after) and after[0] in POPULATION_AFTER or after == ["deals", "only"]
 
 
 EXCLUSION_NEAR = re.compile(r"\b(?:excluding|except|exclude|excludes|excl|minus|omitting|ignoring|"

@@ -22,7 +22,7 @@ from agent.parser.grouping import deal_list
 from agent.parser.lexicon import STOPWORDS, lexicon, phrase_set, phrase_text
 from agent.parser.normalize import normalize
 from agent.parser.options import take_options
-from agent.parser.periods import PERIOD_WORDS, THE_UNIT, M
+from agent.parser.periods import NUMBERS, PERIOD_WORDS, THE_UNIT, M
 from agent.parser.reading import Reading
 from agent.parser.words import match_entities
 from agent.plan import Clarification
@@ -756,7 +756,7 @@ def _counted_values(request: str, context: list[str],
     m = COUNTED_POINTER.search(request)
     if m is None:
         return []
-    n = {"two": 2, "three": 3, "four": 4}.get(m[1].lower()) or int(m[1])
+    n = NUMBERS.get(m[1].lower()) or int(m[1])
     for sentence in context:
         found = _values([sentence], index)
         kinds = {d for _, d in found}
