@@ -107,7 +107,10 @@ def _scalar(r: MetricResult, name: str, period: str, filters: str) -> str:
     extras = [_extra(r, c, v) for c, v in zip(r.columns, row, strict=True)
               if c != r.measure and v is not None and not is_quality(c)
               and not c.endswith(("previous", "growth", "change"))
-              and not (r.unit == "ratio" and column_unit(r, c) == "ratio")][:3]
+              and not (r.unit == "ratio" and column_unit(r, c) == "ratio")]
+    extras = extras[:3] + [e for e in extras[3:] if e.split(" ", 1)[-1].startswith("reps ")]
+    # (how many reps the figure covers and how many met it are always said: "how many reps
+    # hit quota" is answered by the attainment's own count)
     if extras:
         text += f" ({', '.join(extras)})"
     if f"{r.measure}_previous" in r.columns:

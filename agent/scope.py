@@ -62,6 +62,7 @@ class Framing(_Strict):
     directive_prefixes: list[str]
     question_start: str
     hypothetical: list[str]
+    delegated: list[str]
     decision: list[str]
     execution_verbs: str
     noun_use: str
@@ -69,7 +70,8 @@ class Framing(_Strict):
     statement: str
     analysis_markers: list[str]
 
-    _check = field_validator("directive_prefixes", "hypothetical", "decision", "reporting",
+    _check = field_validator("directive_prefixes", "hypothetical", "delegated", "decision",
+                             "reporting",
                              "analysis_markers")(_compile)
 
 
@@ -173,6 +175,7 @@ class _Compiled:
                          *(c(p) for p in f.directive_prefixes)]
         self.question = c(f.question_start)
         self.hypothetical = [c(p) for p in f.hypothetical]
+        self.delegated = [c(p) for p in f.delegated]
         self.decision = [c(p) for p in f.decision]
         self.execution = c(f.execution_verbs)
         self.noun_use = c(f.noun_use)
@@ -316,7 +319,9 @@ def _clause(raw: str, request: str) -> _Verdict:
     states = not (c.question.match(text) or any(p.match(text) for p in c.reporting)) and \
         not c.analysis[0].match(text) and bool(c.statement.match(text))  # ("APAC coverage
     # is thin": a statement, though 'coverage' after a word reads as a noun)
-    asks = question or any(p.search(text) for p in c.hypothetical)
+    asks = question or any(p.search(text) for p in c.hypothetical) and not any(
+        p.search(text) for p in c.delegated)  # "X asked me to run a campaign - can you set
+    # that up?": the action reported is asked for
     decision = next((m for p in c.decision if (m := p.search(text))), None)
     best: tuple[int, int, re.Match[str], EscalateRule] | None = None
     for order, (rule, patterns, always) in enumerate(c.escalate):

@@ -126,9 +126,34 @@ ANALYSIS = [
     "Marketing & Growth: which campaigns had the best pipeline per dollar last quarter?",
     "conversion optimization agent asks: what's the lead-to-opp conversion by source for the "
     "last 90 days",
+    # the answer itself delivered, and a note of the next meeting, are no outreach
+    "From the offsite notes: attainment per team for the current quarter. Can you send it?",
+    "how many open deals in Negotiation? Can you send me the count?",
+    "the five success metrics against target for last quarter. Reply in the usual format.",
+    "what is EMEA's commit for this quarter? Follow-up next Wednesday.",
 ]
 
 OUT_OF_SCOPE = [
+    # settings, targets and SLAs changed for everyone; users deactivated; a quota put in a
+    # table whatever the words between
+    ("Change the SLA on data_fix requests from 48 hours to 24 hours.", R, None, None),
+    ("Update the company stale_days setting to 45 so the hygiene reports use it.", R, None,
+     None),
+    ("Lower the productivity improvement target on the scorecard to 10% permanently.", R, None,
+     None),
+    ("Update the FY2028 Q1 quota for the APAC team to $5M in the quotas table.", R, None, None),
+    ("Deactivate Lucia Evans in Salesforce and free up her Gong seat.", R, None, None),
+    # a discount put on a product, commissions clawed back or paid, owners chased about their
+    # deals, a reported request handed on ("can you set that up?")
+    ("We're short in EMEA. Put a 20% discount on Core Platform until the end of January.", E,
+     PP, CC),
+    ("Claw back commissions on the Q3 deals whose CRM amount didn't match the ledger.", E, FA,
+     FI),
+    ("when do i get paid commission on the beaconbrook deal", E, FA, FI),
+    ("follow up with the reps who own the deals that slipped out of Q3 and get new close "
+     "dates committed", E, PA, PM),
+    ("Our GRR is sliding. Marketing asked me to design and run a retention nurture campaign "
+     "next quarter - can you set that up?", E, MS, MG),
     # sales execution: contacting customers, selling, negotiating
     ("reach out to the Globex champion and set up a QBR", E, SE, CC),
     ("follow up with the prospects who went dark", E, SE, CC),

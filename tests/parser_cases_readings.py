@@ -1322,3 +1322,58 @@ CASES += [
     ("Anna, what's your win rate this quarter?", "win_rate",
      {"filters": {"rep": ["Anna Snelling"]}, "period": Q4_27}),
 ]
+
+CASES += [
+    # an exclusion said in a sentence of its own beside the request; "ignore" is no typo
+    ("Ignore renewals. What's the EMEA win rate?", "win_rate",
+     {"filters": {"region": ["EMEA"]}, "excluded": {"deal_type": ["renewal"]}}),
+    ("EMEA win rate, ignore renewals", "win_rate",
+     {"filters": {"region": ["EMEA"]}, "excluded": {"deal_type": ["renewal"]}}),
+    ("won vs closed ratio by region for last quarter. non-partner deals only pls", "win_rate",
+     {"group_by": ["region"], "excluded": {"lead_source": ["Partner"]}, "period": Q3_27}),
+    # what an exclusion that excluded nothing was about is asked, never dropped
+    ("bookings by rep excluding the reps hired this year", CLARIFY, {}),
+    # people counted: the headcount, the attainment's own count, or asked back
+    ("how many reps do we have in APAC", "rep_productivity",
+     {"measure": "rep_fte", "filters": {"region": ["APAC"]}}),
+    ("how many reps by team", "rep_productivity", {"measure": "rep_fte", "group_by": ["team"]}),
+    ("how many reps hit quota last quarter", "quota_attainment", {"period": Q3_27}),
+    ("how many reps have stale deals", CLARIFY, {}),
+    # "of the month" after what is ranked is when; a rank word alone ranks nothing
+    ("biggest deal of the month", "bookings",
+     {"group_by": ["opportunity"], "top": 1, "period": ("2026-11-01", "2026-11-30")}),
+    ("Where are we slowest?", CLARIFY, {}),
+    # a yearless month range under way is the one asked about
+    ("quota attainment by team for the Nov-Jan quarter", "quota_attainment",
+     {"group_by": ["team"], "period": Q4_27}),
+    # who writes, forwards, meets or asks is no filter
+    ("open pipeline this quarter please. Thanks, Maria Gonzalez", "open_pipeline",
+     {"filters": {}, "period": Q4_27}),
+    ("Per yesterday's call with James and Maria: we need the weighted pipeline for this "
+     "quarter, split by region.", "weighted_pipeline",
+     {"filters": {}, "group_by": ["region"], "period": Q4_27}),
+    ("fwd from Maria: \"need EMEA commit forecast Q4 asap\". Can you handle?", "forecast_rollup",
+     {"filters": {"region": ["EMEA"]}, "measure": "commit_forecast", "period": Q4_27}),
+    # a meeting day beside the period asked is no period
+    ("For the board call on Dec 3 I need last quarter's win rate by region.", "win_rate",
+     {"group_by": ["region"], "period": Q3_27}),
+    ("Notes from Tuesday's pipeline review (11/24). Action item for RevOps: break down this "
+     "quarter's open pipeline by stage.", "open_pipeline",
+     {"group_by": ["stage"], "period": Q4_27}),
+    # a gloss after "i.e." explains the metric named
+    ("return the Q4 commit forecast, i.e. closed-won plus open deals in the Commit category, "
+     "broken out per sales team", "forecast_rollup",
+     {"measure": "commit_forecast", "group_by": ["team"], "filters": {}, "period": Q4_27}),
+    # not closed yet is still open
+    ("How much is up for renewal this quarter that we haven't closed yet?", "open_pipeline",
+     {"filters": {"deal_type": ["renewal"]}, "period": Q4_27}),
+    # a task's exclusion key and its output columns
+    ('{"ask": "open pipeline by region closing this quarter", "exclude_stages": ["Prospecting"]}',
+     "open_pipeline", {"group_by": ["region"], "excluded": {"stage": ["Prospecting"]},
+                       "period": Q4_27}),
+    ("Context: forecast call tomorrow with the EMEA leads.\nTask: how much open opportunity "
+     "value is sitting in each stage for EMEA deals due to close between Nov 1 and Jan 31?\n"
+     "Output: stage, amount, deal count.", "open_pipeline",
+     {"group_by": ["stage"], "filters": {"region": ["EMEA"]}, "measure": None,
+      "period": Q4_27}),
+]

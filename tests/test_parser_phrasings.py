@@ -109,14 +109,32 @@ def test_phrasing(world, question: str, tool: str, expected: dict):
         f"  notes: {result.notes}")
 
 
-@pytest.mark.parametrize("words, excluded", [
+@pytest.mark.parametrize("words, expected", [
     ("bookings not in emea", True), ("win rate except for the enterprise", True),
     ("bookings other than apac", True), ("pipeline but not emea", True),
     ("which reps are not using gong", False), ("bookings for emea", False),
     ("bookings by amount not count for smb", False),
 ])
-def test_an_exclusion_cue_reaches_the_value_only_across_fillers(words, excluded):
-    from agent.parser.grouping import _excluded
+def test_an_exclusion_cue_reaches_the_value_only_across_fillers(words, expected):
+    from agent.parser.grouping import excluded
 
     split = words.split()
-    assert _excluded(split, len(split) - 1) is excluded
+    assert excluded(split, len(split) - 1) is expected
+
+
+def test_a_team_is_found_by_its_initials_and_a_short_first_name_by_itself():
+    """'nac' is NA Commercial (the first word kept whole where it is itself short), one value
+    per acronym and never an English word; 'ben' is the one Ben of the data, 'max' stays the
+    English word."""
+    from agent.parser.entities import EntityIndex
+    from tools.base import Dimension
+
+    index = EntityIndex()
+    for dim, label in [(Dimension.team, "NA Commercial"), (Dimension.team, "NA Enterprise"),
+                       (Dimension.team, "EMEA Commercial"), (Dimension.region, "North America"),
+                       (Dimension.rep, "Ben Vargas"), (Dimension.manager, "Max Murphy")]:
+        index.add(dim, label)
+    found = {m.text: m.label for m in index.exact(["nac", "and", "emeac"], blocked=set())}
+    assert found == {"nac": "NA Commercial", "emeac": "EMEA Commercial"}
+    assert index.partial("ben") == [(Dimension.rep, "Ben Vargas")]
+    assert index.partial("max") == []

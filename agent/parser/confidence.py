@@ -49,6 +49,8 @@ VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except",
 """A word right after these names a split or a filter: left over, it is never ignored."""
 EXCLUDING = frozenset({"except", "excluding", "exclude", "minus", "omitting"})
 """Words of an exclusion: a word after them that nothing explains may be what is excluded."""
+EXCLUSION_REACH = 5
+"""How many words after an exclusion that excluded nothing a word left over may be its."""
 WHY_CHANGE = frozenset({"drop", "dropped", "drops", "fall", "fell", "falls", "rise", "rose",
                         "rises", "dip", "dipped", "jump", "jumped", "slide", "slid", "spike",
                         "spiked", "tank", "tanked", "slump", "slumped", "miss", "missed"})
@@ -182,6 +184,7 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     if any(f.exclude for f in params.filters):
         known |= EXCLUSION_WORDS  # "with renewal deals stripped out": the exclusion's words
     left, cued, at = [], set(), []
+    excluding = any(f.exclude for f in params.filters)
     asked = _asked_units(words, explained)
     counted = {len(f.values) for f in params.filters}  # "the two new hires X and Y"
     what_if = tool is not None and any(tool in k.rule.names for k in reading.knobs)
@@ -223,9 +226,11 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
                 joined_to_value(written, i, i + 1, reading) is not None or \
                 reading.words[i + 1:i + 2] and reading.words[i + 1] in KIND_NOUNS or any(
                 words[j] in EXCLUDING and not any(k in explained for k in range(j + 1, i))
-                for j in range(max(0, i - 3), i)):
+                for j in range(max(0, i - 3), i)) or not excluding and not w.endswith("ly") \
+                and any(words[j] in EXCLUDING for j in range(max(0, i - EXCLUSION_REACH), i)):
             cued.add(w)  # "by wibble", "for gizmo", "except the new hires", "our pharma
-            # customers": a split, filter or exclusion nothing explained
+            # customers": a split, filter or exclusion nothing explained; "excluding the reps
+            # hired this year": what an exclusion that excluded nothing was about
     left = list(dict.fromkeys(left))
     strong = max(reading.votes.values(), default=0) >= STRONG
     left = [w for w in left if len(w) > 1 or w.isdigit()]  # "i.e.", "a/b": stray letters

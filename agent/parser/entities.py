@@ -14,6 +14,7 @@ from functools import cached_property
 
 import duckdb
 
+from agent.parser.english import common_english, everyday
 from agent.parser.lexicon import STOPWORDS, lexicon
 from agent.parser.normalize import normalize
 from tools.base import Dimension
@@ -31,6 +32,9 @@ SHORTENABLE = frozenset({Dimension.region, Dimension.team, Dimension.territory,
                          Dimension.product_family, Dimension.lead_source, Dimension.deal_type})
 """Kinds of value written cut short ("fin services"): named kinds, not people or accounts."""
 ACCEPT, SUGGEST = 88, 72
+
+
+PEOPLE_DIMS = frozenset({Dimension.rep, Dimension.manager})
 
 
 @dataclass(frozen=True)
@@ -88,9 +92,11 @@ class EntityIndex:
         self.max_len = max(self.max_len, len(words))
         if dim in PARTIAL_DIMS:
             known = lexicon().words
-            for word in words:
-                if len(word) >= 4 and word not in STOPWORDS and word not in known:
-                    self.by_token.setdefault(word, set()).add((dim, label))
+            for k, word in enumerate(words):
+                if (len(word) >= 4 or k == 0 and len(word) == 3 and dim in PEOPLE_DIMS and
+                        not everyday(word)) and word not in STOPWORDS and word not in known:
+                    self.by_token.setdefault(word, set()).add((dim, label))  # ("Ben", "Zoe";
+                    # not "Max" or "Art", words of English far more than names)
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -127,6 +133,8 @@ class EntityIndex:
                     text, how = aliases[key], "alias"
                 elif text not in self.by_norm and n > 1 and (full := self.shortened(key)):
                     text, how = full, "alias"  # "fin services": Financial Services
+                elif text not in self.by_norm and n == 1 and text in self._acronyms:
+                    text, how = self._acronyms[text], "alias"  # "nac": NA Commercial
                 elif text not in self.by_norm and n > 1 and text in self._spelled and \
                         not self._kind_after(words[i + n:i + n + 1], self._spelled[text]):
                     text, how = self._spelled[text], "alias"  # "north america enterprise"
@@ -167,6 +175,26 @@ class EntityIndex:
                     any(w in initials for w in words):
                 out[" ".join(initials.get(w, w) for w in words)] = norm
         return out
+
+    @cached_property
+    def _acronyms(self) -> dict[str, str]:
+        """Values of several words by their initials, the first word kept whole when it is
+        itself short ("nac": NA Commercial, "emeae": EMEA Enterprise, "fs": no, too short):
+        only one value per acronym, and never a word of the vocabulary or of English."""
+        lex = lexicon()
+        found: dict[str, set[str]] = {}
+        for norm, entries in self.by_norm.items():
+            words = norm.split()
+            if len(words) < 2 or not all(d in SHORTENABLE for d, _ in entries):
+                continue
+            rest = "".join(w[0] for w in words[1:])
+            short = any(label.split()[0].isupper() for _, label in entries)  # "NA", "EMEA"
+            for acronym in {words[0][0] + rest, words[0] + rest if short else ""}:
+                if len(acronym) >= 3 and acronym not in self.by_norm and \
+                        acronym not in lex.words and acronym not in lex.english and \
+                        acronym not in STOPWORDS and not common_english(acronym):
+                    found.setdefault(acronym, set()).add(norm)
+        return {a: norms.pop() for a, norms in found.items() if len(norms) == 1}
 
     @cached_property
     def _shortenable(self) -> dict[tuple[int, str], list[str]]:

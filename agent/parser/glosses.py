@@ -15,14 +15,18 @@ import re
 from agent.parser.normalize import normalize
 from agent.parser.reading import Reading
 
-PARENTHETICAL = re.compile(r"\(([^()]*)\)")
+PARENTHETICAL = re.compile(r"\(([^()]*)\)|(?<=,\s)(?:i\.e\.|ie|that is|namely|in other words)\s*,?"
+                           r"\s+([^,;.()?!]+)", re.I)
+"""A gloss: a parenthetical, or an "i.e. ..." clause set off by commas after what it explains
+("the Q4 commit forecast, i.e. closed-won plus open deals in the Commit category, per team";
+not "... still open? i.e. coverage by region.", which says what the question asks)."""
 GLOSS_WORDS = 3
 """A parenthetical of fewer words qualifies the metric ("(weighted)") rather than explains it."""
 
 
 def _split(question: str) -> tuple[list[str], str]:
     """The question's glosses and the text outside them, normalized."""
-    glosses = [normalize(m[1]) for m in PARENTHETICAL.finditer(question)]
+    glosses = [normalize(m[1] or m[2]) for m in PARENTHETICAL.finditer(question)]
     outside = normalize(PARENTHETICAL.sub(" , ", question))
     return [g for g in glosses if len(g.split()) >= GLOSS_WORDS], outside
 
@@ -33,7 +37,7 @@ def _within(phrase: str, text: str) -> bool:
 
 def drop_gloss_votes(reading: Reading, question: str) -> None:
     """Take back the votes of tools named only inside a gloss of the metric asked for."""
-    if "(" not in question:
+    if "(" not in question and not PARENTHETICAL.search(question):
         return
     glosses, outside = _split(question)
     if not glosses:
@@ -47,5 +51,5 @@ def drop_gloss_votes(reading: Reading, question: str) -> None:
     for tool in inside:
         reading.votes.pop(tool, None)
         reading.said.pop(tool, None)
-    reading.notes.append("read the words in brackets as what the metric means, not as "
-                         "other metrics asked for")
+    reading.notes.append("read the words in brackets (or after 'i.e.') as what the metric "
+                         "means, not as other metrics asked for")

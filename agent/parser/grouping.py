@@ -246,7 +246,7 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     if (direction or sort) and not group:
         unit = next((UNIT_WORDS[x.removesuffix("s")] for x in words
                      if x.removesuffix("s") in UNIT_WORDS), None)  # "our top 3 months"
-        if unit and not reading.grain:
+        if unit and not reading.grain and not _ranks_deals(words):
             group, singular = [unit], True
         elif any(x in DEAL_WORDS | {"wins", "losses"} for x in norm.split()) and \
                 Dimension.opportunity in TOOLS[tool].group_by:  # "our 10
@@ -270,6 +270,16 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         top = _counted(reading, group[0]) or (
             _number(said["n"]) if said else None) or (1 if singular else 5)
     return group[:2], top, order
+
+
+def _ranks_deals(words: list[str]) -> bool:
+    """Whether the first noun after a rank word is a deal ("the biggest deal of the month":
+    the deals are ranked, the month is when)."""
+    for i, w in enumerate(words):
+        if w in RANK_WORDS:
+            after = [x for x in words[i + 1:i + 4] if not _number(x)]
+            return bool(after) and after[0] in DEAL_WORDS | {"wins", "win", "losses", "loss"}
+    return False
 
 
 WHOSE_ONE = re.compile(r"\bwhose (?:\w+ ){0,3}(?:is|was) (?:the )?(?:lowest|highest|best|worst|"
@@ -359,7 +369,7 @@ def filters(reading: Reading) -> list[Filter]:
     for e in reading.entities:
         start = _kind_before(reading.words, e.start, e.dimension)
         exclude = e.start not in reading.replacing and (
-            _excluded(reading.words, start, ends) or _put_out(reading.words, e.start, e.end))
+            excluded(reading.words, start, ends) or _put_out(reading.words, e.start, e.end))
         values = by_dim.setdefault((e.dimension, exclude), [])
         if e.label not in values:
             values.append(e.label)
@@ -396,7 +406,7 @@ def _put_out(words: list[str], start: int, end: int) -> bool:
     return len(after) == 2 and after[0] in PUT_OUT_AFTER and after[1] == "out"
 
 
-def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) -> bool:
+def excluded(words: list[str], start: int, ends: dict[int, int] | None = None) -> bool:
     """Whether an exclusion cue governs the value at `start`: "not in EMEA", "except for the
     enterprise segment", "other than APAC", or the value listed right after an excluded one
     ("leaving out renewals and expansions"; `ends` maps each value's last word to its first).
@@ -407,7 +417,7 @@ def _excluded(words: list[str], start: int, ends: dict[int, int] | None = None) 
     while j >= 0 and words[j] in LIST_JOINS | ARTICLES:
         j -= 1
     if j in ends and ends[j] < start and j < start - 1:  # ("renewals and expansions", not
-        return _excluded(words, ends[j], ends)  # "excluding renewals, EMEA win rate")
+        return excluded(words, ends[j], ends)  # "excluding renewals, EMEA win rate")
     before = [w for w in words[max(0, start - 3):start] if w not in ARTICLES]
     if before and before[-1] in RIGHT_BEFORE and (len(before) < 2 or (
             before[-2] in _ASKING if before[-1] != "no" else before[-2] not in HAVING)):
@@ -496,7 +506,7 @@ def drop_replaced(reading: Reading) -> None:
             others = [o for o in ents if o.dimension == e.dimension and o.end <= j - n and (
                 cue != "not" or o.end == j - n)]  # the kept value before the cue; "not" only
             # right after it, and never after an exclusion ("excluding EMEA, not APAC")
-            if others and not (cue == "not" and _excluded(words, others[-1].start)):
+            if others and not (cue == "not" and excluded(words, others[-1].start)):
                 gone.append((others[-1], e, j - n, j))
                 gone += [(others[-1], o, j - n, j) for o in _listed_after(e, ents, words)]
         if k + 1 < len(ents) and words[e.end:e.end + 1] and words[e.end] in SWAP_JOINS:

@@ -41,7 +41,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     "filter": ("filter", "filters", "scope", "where", "only", "population", "subset",
                "restrict to", "limit to", "include", "for"),
     "exclude": ("exclude", "excluding", "except", "without"),
-    "top": ("top", "top n", "limit", "n", "count", "return", "returns", "output", "show",
+    "top": ("top", "top n", "limit", "n", "count", "return", "returns", "show",
             "list", "rows", "max rows"),
     "order": ("order", "order by", "sort", "sort by", "sorted by", "ranking", "rank",
               "rank by", "ranked by", "rank on"),
@@ -55,7 +55,10 @@ ROLES: dict[str, tuple[str, ...]] = {
                  "needed by", "due date", "due by", "severity", "reporter", "ticket", "ref",
                  "reference", "version", "attachments", "attachment", "origin", "job",
                  "on behalf of", "timezone", "tz", "response format", "section", "tags",
-                 "created at", "timestamp", "sent at", "thread", "trace id"),
+                 "created at", "timestamp", "sent at", "thread", "trace id", "output",
+                 "outputs", "columns", "fields", "expected output"),
+    # ("Output: stage, amount, deal count": the answer's columns, which the request names;
+    # read as a request of its own, "deal count" would change what is measured)
     # (not "currency", "type", "status", "category": a value there may change the answer)
     "context": ("notes", "note", "context", "purpose", "reason", "comment", "comments",
                 "background", "audience", "why", "use", "used for", "for use in",
@@ -245,7 +248,14 @@ def _role(key: str) -> str | None:
 
     words = name.split()
     found = lexicon().find(words, {"dimension"})
-    return "filter" if [(s, e) for s, e, _ in found] == [(0, len(words))] else None
+    if [(s, e) for s, e, _ in found] == [(0, len(words))]:
+        return "filter"
+    if len(words) > 1 and _ROLE_OF.get(words[0]) in ("exclude", "filter") and \
+            [(s, e) for s, e, _ in lexicon().find(words[1:], {"dimension"})] == [
+                (0, len(words) - 1)]:
+        return _ROLE_OF[words[0]]  # "exclude_stages", "only_regions": the values to leave
+        # out or keep, of that kind
+    return None
 
 
 def _phrase(key: str, value: object) -> str:
@@ -271,6 +281,9 @@ def _phrase(key: str, value: object) -> str:
         return ORDER_WORDS[text.lower()]  # "order": "asc": the smallest first
     if role == "top" and text[0].isdigit():
         return f"top {text}"
+    if role == "exclude" and _key(key) not in _ROLE_OF:
+        return f"{WORDS[role]} {text} {_key(key).split(maxsplit=1)[1]}"  # "excluding Prospecting
+        # stages"
     if role in WORDS and text.lower().split()[0] not in LEAD[role]:
         return f"{WORDS[role]} {text}"
     if role == "filter" and _key(key) not in _ROLE_OF:

@@ -46,7 +46,7 @@ _CONTRACTIONS = {
     "teh": "the", "hte": "the", "adn": "and", "waht": "what", "whta": "what", "src": "source",
     "srcs": "sources", "incl": "including",
     "req": "request", "reqs": "requests", "etc": "etcetera", "etc.": "etcetera", "rt": "rate",
-    "rts": "rates",
+    "rts": "rates", "nd": "and", "abt": "about", "thru": "through", "cmt": "commit",
 
     # British spellings meet the vocabulary's American ones
     "licence": "license", "licences": "licenses", "utilisation": "utilization",
@@ -308,6 +308,23 @@ def _spans(text: str) -> str:
         text = re.sub(r"\b(?:the )?(?:comparable|corresponding|equivalent) (?:period|span|stretch|"
                       r"time|window) (?:of|in|from|during) (?:the )?(?:prior|previous|last) "
                       r"(?:fiscal )?year\b", "the same period last year", text)
+    if "ly " in text:  # "weekly forecast prep", "the monthly pipeline review": the meeting's
+        # cadence, no time grain
+        text = re.sub(r"\b(?:weekly|monthly|quarterly|biweekly|bi weekly) (?=(?:\w+ ){1,2}"
+                      r"(?:calls?|meetings?)\b|(?:\w+ ){0,2}(?:prep|review|reviews|"
+                      r"standups?|stand ups?|huddles?|1:1s?|one on ones?|check ins?|digest|"
+                      r"newsletter|cadence|business review|qbrs?|mbrs?|wbrs?)\b)", "", text)
+        # (not "daily meetings", "weekly calls": the activity counted per day or week)
+    if " not " in text or "unclosed" in text:  # "that we haven't closed yet": still open
+        text = re.sub(r"\b(?:(?:we|they|i|you|he|she|it) )?(?:have|has|is|are) not (?:yet )?"
+                      r"(?:been )?(?:closed|signed)(?: yet)?\b|\bunclosed\b", "still open", text)
+        # (not "deals that were not won": lost ones too)
+    if " n " in text:  # "what came in n what slipped": and (not "top n")
+        text = re.sub(r"(?<!\btop)(?<!\bbottom)(?<!\bfirst)(?<!\blast) n (?=[a-z])", " and ", text)
+    if " of the " in text:  # "the biggest deal of the month": this month's
+        text = re.sub(r"\b(deals?|wins?|losses|loss|opps?|opportunit(?:y|ies)|rep|seller|ae|"
+                      r"customer|account|logo) of the (month|quarter|week|year)\b",
+                      r"\1 this \2", text)
     if "front of" in text:  # "in front of the board": before them, no value
         text = re.sub(r"\bin front of\b", "before", text)
     if " partner" in text:  # "as finance partner for sales": a role, not the Partner source

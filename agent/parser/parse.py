@@ -170,6 +170,10 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     outcome = settled(outcome, reading, index)
     if unranked := _ranks_nothing(outcome, reading):
         return unranked
+    if previous is None and (people := _counts_people(question, outcome, reading)):
+        if isinstance(people, Clarification):
+            return people
+        outcome = people
     if previous is None and WHY.search(" ".join(reading.words)):
         outcome = _asked_why(outcome)  # "why is win rate down this quarter?"
         if isinstance(outcome, Clarification):
@@ -875,6 +879,14 @@ MAGNITUDE = re.compile(r"\b(?:highest|lowest|most|least|biggest|largest|smallest
                        r"sortdesc)\b")
 """Rank words that say which end of the values is meant, whatever is better."""
 """Tools measuring a duration: ranked fastest first, their smallest values come first."""
+FAILED_MOST = re.compile(r"\b(?:missed|misses|miss|missing|failed|fails|fail|failing|breached|"
+                         r"breaches|breach|blew|blows|blowing|lost|loses|lose)\b(?:\s+\w+){0,4}"
+                         r"\s+(?:most|the most|most often|most frequently|most times)\b")
+"""A rate of success ranked by how often it failed ("missed its SLA most often", "lost the
+most"): its lowest values first."""
+SUCCESS_RATES = frozenset({"ops_efficiency", "win_rate", "quota_attainment", "stage_conversion",
+                           "lead_conversion", "technology_adoption", "data_quality"})
+"""Tools measuring how often something succeeds (not counts of the failures themselves)."""
 TRENDED = re.compile(r"\b(?:trend|trends|trended|trending|over time)\b")
 """Words asking for a series rather than one comparison."""
 NOT_CHANGE_UP = re.compile(r"\b(?:up to speed|ramp(?:s|ing|ed)? up|signs? up|signed up|set up|"
@@ -1298,6 +1310,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         order = "asc"  # the fastest cycle is the fewest days
     elif (params.get("measure") or TOOLS[tool].measures[0]) in TOOLS[tool].lower_is_better:
         order = _judged_order(norm, order)  # the worst latency is the longest
+    elif tool in SUCCESS_RATES and FAILED_MOST.search(norm):
+        order = "asc"  # "which request type missed its SLA most often": the lowest rate met
     params["order"] = order
     params["filters"] = filters(reading)
     if params.get("compare") == "previous_period" and period is not None and \
@@ -1503,8 +1517,10 @@ def _drop_plain_words_read_as_values(reading: Reading, tool: str) -> None:
         measure = bool(words) and [(0, len(words))] == [
             (a, b) for a, b, _ in lex.find(words, {"measure"}, tool)]  # "best case" forecast
         if not words or (e.start > 0 and reading.words[e.start - 1] in cues) or not (
-                measure or (e.dimension not in allowed and set(words) <= plain)):
-            continue
+                measure or (e.dimension not in allowed and set(words) <= plain)) or \
+                set(reading.words[e.end:e.end + 1]) & value_kind_words().get(e.dimension.value,
+                                                                         frozenset()):
+            continue  # ("a data fix request": the request type, named by its kind)
         reading.entities.remove(e)
         reading.notes.append(f"read '{' '.join(words)}' as a word, not the "
                              f"{e.dimension.value.replace('_', ' ')} {e.label}")
@@ -1646,6 +1662,53 @@ def _ranks_nothing(plan: Plan, reading: Reading) -> Clarification | None:
                  "Which did you mean?", options=options[:6] or [TOOLS[tool].title.lower()])
 
 
+PEOPLE_COUNTED = re.compile(
+    r"\b(?:how many|number of|count of|# of)(?: of)?(?: (?:the|our|my|your|their|all))?"
+    r"(?: (?:new|current|active|existing|ramped|ramping|tenured|individual))?"
+    r" (?P<unit>reps|sales reps|sellers|aes|account executives|salespeople|sales people|people|"
+    r"managers|sdrs|bdrs|quota carrying reps)\b")
+"""A question counting people ("how many reps hit quota", "number of sellers with stale
+deals")."""
+HEADCOUNT = frozenset({"rep_fte", "ramped_fte", "ramped_rep_equivalents"})
+"""The measures that count people (rep_productivity's)."""
+COUNTS_PEOPLE = frozenset({"technology_adoption", "quota_attainment"})
+"""Tools whose answer counts the people it is about ("how many reps use Gong", "how many reps
+hit quota": the reps at or above quota)."""
+COUNT_WORDS = frozenset({"how many", "number of", "count of", "count", "# of"})
+
+
+def _counts_people(question: str, plan: Plan, reading: Reading) -> Plan | Clarification | None:
+    """A question that counts people: the headcount when it asks nothing else ("how many reps
+    by team"); asked back when the reading counts something else ("how many reps hit quota
+    last quarter" is no attainment ratio, "how many reps have stale deals" no count of deals,
+    "how many people did we hire" no headcount): no tool counts the people meeting a
+    condition, so the per-person view is offered."""
+    counted = PEOPLE_COUNTED.search(" ".join(reading.words))
+    if counted is None or plan.params.measure in HEADCOUNT or plan.tool in COUNTS_PEOPLE or \
+            set(plan.params.group_by) & {Dimension.rep, Dimension.manager}:
+        return None
+    headcount = TOOLS["rep_productivity"]
+    if set(reading.votes) == {plan.tool} == {"opportunity_count"} and all(
+            p in COUNT_WORDS for p in reading.said.get(plan.tool, [])) and \
+            not any(n.startswith("ignored") for n in plan.notes) and \
+            set(plan.params.group_by) <= set(headcount.group_by) and \
+            {f.dimension for f in plan.params.filters} <= set(headcount.group_by):
+        params = plan.params.model_copy(update={"measure": "rep_fte"})
+        return plan.model_copy(update={"tool": "rep_productivity", "params": params, "notes": [
+            *plan.notes, f"read '{counted[0]}' as the rep headcount"]})
+    title = TOOLS[plan.tool].title.lower()
+    period = f" for {plan.params.period.label}" if plan.params.period and \
+        plan.params.period.label else ""
+    person = "manager" if counted["unit"] == "managers" else "rep"
+    options = [f"{title} by {person}{period}"] if Dimension(person) in TOOLS[
+        plan.tool].group_by else []
+    return Clarification(
+        question=f"I can't count the {counted['unit']} that way: {title} is no count of people. "
+                 f"I can show it per {person}, so you can count them, or give the headcount.",
+        options=[*options, f"rep headcount{period}"], term=question.strip(),
+        not_understood=[counted[0]])
+
+
 def _deal_list_tool(tool: str, measure: str) -> tuple[str, str]:
     """Ranking individual deals ranks them by amount: won -> bookings, open -> pipeline."""
     kind = measure.removesuffix("_amount")
@@ -1662,6 +1725,12 @@ def _has_modifier(norm: str, name: str) -> bool:
                for s, _, e in lexicon().find(words, {"modifier"}))
 
 
+RANKED_UNIT = re.compile(r"\b(?:deals?|opps?|opportunit(?:y|ies)|wins?|months?|quarters?|weeks?|"
+                         r"years?|days?|reps?|sellers|customers?|accounts?|logos?|teams?|"
+                         r"regions?|products?|segments?)\b|\b(?:top|bottom) \d+\b")
+"""What a rank word alone ranks by revenue ("best month", "top 5 deals", "our biggest wins")."""
+
+
 def _choose_tool(reading: Reading, norm: str) -> str | None:
     votes = reading.votes
     strong_closed = [t for t in CLOSED_DEAL_TOOLS if votes.get(t, 0) >= 1]
@@ -1669,7 +1738,9 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
         return "leaderboard"
     ranked = bool(lexicon().find(norm.split(), {"rank"})) or bool(
         re.search(r"\b(top|bottom)\s+\d+\b", norm))
-    if ranked and set(votes) <= {"opportunity_count"} and votes.get("opportunity_count", 0) < 1:
+    if ranked and set(votes) <= {"opportunity_count"} and votes.get("opportunity_count", 0) < 1 \
+            and RANKED_UNIT.search(norm) and not FASTEST.search(norm) and \
+            not re.search(r"\bslow(?:est|er)?\b", norm):  # (not "where are we slowest?")
         # "best month", "top 5 deals": ranked by revenue; "the 5 biggest open deals": pipeline
         return "open_pipeline" if re.search(r"\bopen\b", norm) or STILL_CLOSING.search(norm) \
             else "bookings"  # "top 3 deals closing this quarter": still open
@@ -1778,10 +1849,16 @@ def _tool_rank(tool: str) -> tuple[int, str]:
 
 
 def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
-    text = norm
+    text = kinded = norm
     for e in reading.entities:  # a value's words ("new logos") name no measure, nor the kind
         if e.text:  # written after it ("partner-sourced": a source, not how deals began)
             text = re.sub(rf"\b{re.escape(e.text)}(?: sourced)?\b", "@", text)
+            kinds = "|".join(sorted(value_kind_words().get(e.dimension.value, ())))
+            kinded = re.sub(rf"\b{re.escape(e.text)}(?: sourced| (?:{kinds or 'sourced'}))?\b",
+                            "@", kinded)
+    if lexicon().find(kinded.split(), {"measure"}, tool):
+        text = kinded  # "how did the data-fix queue do against its SLA": the requests of that
+        # type, measured against the SLA (not "how big is the data fix queue": its backlog)
     words = text.split()
     unvalued = [w for w in words if w != "@"]
     hits = [(st, en, e.value) for st, en, e in lexicon().find(words, {"measure"}, tool)
@@ -1891,6 +1968,9 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     for p in periods:  # the same span said twice ("H1 (February through July)") is one period
         spans.setdefault((p.start, p.end), p)
     periods = list(spans.values())
+    if not _compares_periods(reading.words) and not reading.compare and any(
+            (p.end - p.start).days >= 27 for p in periods):
+        periods = [p for p in periods if not _meeting_day(p, reading, as_of)]
     ahead = [p for p in periods if p.start == p.end > as_of]
     if len(periods) == 2 and len(ahead) == 1:  # "1:1s with her reps tomorrow - cycle since
         periods = [p for p in periods if p is not ahead[0]]  # July": the day of the meeting
@@ -1977,6 +2057,42 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
     return Clarification(
         question=f"Which period do you mean: {first.label} or {second.label}?",
         options=[first.label, second.label])
+
+
+MEETING_DAYS = 7
+"""The longest span a meeting date can be ("the 1:1s on Nov 24-25")."""
+SOON = 62
+"""How many days ahead a day written without a year may be a date coming up ("the board call
+on Dec 3" asked on Nov 26), rather than that day a year ago."""
+RECENT = 14
+"""How many days back a short span beside a meeting word may be that meeting's date."""
+
+
+def _meeting_day(period: Period, reading: Reading, as_of: date) -> bool:
+    """Whether a day or a few days beside a longer period date a meeting, a deadline or the
+    message itself, not the data ("before the board call on Dec 3 I need Q3 win rate", "notes
+    from Tuesday's review (11/24): open pipe this quarter"): a day coming up (written without a
+    year, it was read as that day a year ago), or one just past in a message naming a meeting."""
+    if (period.end - period.start).days >= MEETING_DAYS:
+        return False
+    day = period.start
+    if day > as_of:
+        return True
+    try:
+        coming = day.replace(year=day.year + 1)
+    except ValueError:
+        coming = day
+    if as_of < coming <= as_of + timedelta(days=SOON):
+        return True
+    return as_of - period.end <= timedelta(days=RECENT) and bool(
+        set(reading.words) & (MEETING_WORDS | MEETING_NOUNS))
+
+
+MEETING_NOUNS = frozenset({"sync", "notes", "recap", "standup", "retro", "due", "deadline",
+                           "signoff", "flight", "trip", "travelling", "traveling", "ooo",
+                           "hands", "attendees", "agenda"})
+"""Words of a message's own time (a sync, notes, a recap, a deadline, travel) besides the
+meeting nouns."""
 
 
 PLAN_NOUNS = frozenset({"plan", "plans", "planning", "model", "models", "budget", "budgets",

@@ -378,10 +378,17 @@ class PeriodParser:
                         return self._extract_ranges(" ".join(
                             words[:i] + ["@period", "versus", "@period"] + words[j + 1 + lb:]),
                             found)
-                    found.periods.append(Period(a.start, b.end, f"{a.label} to {b.label}"))
-                    found.is_range_join = True
+                    span = Period(a.start, b.end, f"{a.label} to {b.label}")
                     if set(a_words) | set(b_words) <= set(MONTHS):
-                        found.yearless.append(found.periods[-1])
+                        ahead = span.shifted_years(1)
+                        if ahead.start <= self.as_of <= ahead.end:
+                            # "the Nov-Jan quarter" asked in November: the one under way,
+                            # not the one a year ago
+                            span = Period(ahead.start, ahead.end,
+                                          f"{ahead.start:%B %Y} to {ahead.end:%B %Y}")
+                        found.yearless.append(span)
+                    found.periods.append(span)
+                    found.is_range_join = True
                     # the next range, if any ("Aug-Oct 2026 compared to Aug-Oct 2025")
                     return self._extract_ranges(
                         " ".join(words[:i] + ["@period"] + words[j + 1 + lb:]), found)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from agent.parser.confidence import fillers
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import REFERS_BACK
-from agent.parser.grouping import deal_list
+from agent.parser.grouping import deal_list, excluded
 from agent.parser.lexicon import STOPWORDS, lexicon, phrase_set, phrase_text
 from agent.parser.normalize import normalize
 from agent.parser.options import take_options
@@ -46,6 +46,16 @@ BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=\S)|\n+|\s+[-\u2013\u2014]+\s+(?=(?:i|w
 """Where a sentence ends; a dash before the writer's own belief ("... EMEA only - I suspect
 Negotiation there") ends one too: the belief is context, never part of the request."""
 COLON = re.compile(r":\s+")
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                      "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri"})
+NEXT_MEETING = re.compile(r"^\W*(?:next|following|the next) (?:sync|meeting|call|review|check ?in|"
+                          r"session|standup|1:1|one on one|catch ?up)\b", re.I)
+"""'Next sync 2 Dec.': when the writer meets next, no refinement of the request."""
+ASK_LABEL = re.compile(r"^\W*(?:(?:open |new |next )?(?:action(?: items?)?|actions|ask|asks|"
+                       r"the ask|request|requested|question(?: raised)?|questions raised|task|"
+                       r"to ?do|follow ?up)(?: (?:for|from|to|of|by) (?:[\w&-]+ ?){1,4})?)\s*$", re.I)
+"""A label before the request in notes ("Action item for RevOps: ...", "Ask from Max: ...",
+"Question raised: ..."): it names who asks, not what."""
 OPENING = (r"^\W*(?:(?:hi|hey|hello|ok|okay|so|and|also|then|now|but|quick one|one more|"
            r"first question|last thing|lastly|finally)\b\W*)*")
 ASKS = re.compile(
@@ -207,9 +217,17 @@ EVENT = re.compile(r"\b(?:[\w-]+\s+){1,2}(?:call|calls|meeting|meetings|review|r
 """'commit call', 'pipeline hygiene push': an event named by what it is about."""
 
 
-PURPOSE = re.compile(r",?\s+so (?:that )?(?:i|we) (?:can|could|may|might|will)\b[^.?!;:]*", re.I)
-"""', so I can talk to their managers': what the writer will do with the answer; the people
-named there are the audience, not a split or a filter."""
+PURPOSE = re.compile(r",?\s+so (?:that )?(?:i|we|she|he|they|the team|my team|(?-i:[A-Z][a-z]+)) "
+                     r"(?:can|could|may|might|will)\b[^.?!;:]*", re.I)
+"""', so I can talk to their managers', 'so she can compare it with the managers' calls on
+Friday': what the writer (or who asked) will do with the answer; the people named there are
+the audience, not a split or a filter."""
+AS_CLAUSE = re.compile(r"(?:^|(?<=[.!?]\s))\s*(?:as|since|because)\s+(?:[A-Z][a-z]+|she|he|they|"
+                       r"i|we|the \w+)\s+(?:is|are|was|were|will be|has been|'s)\s+[^,.;:?!]*?"
+                       r"(?:\([^)]*\))?\s*,\s*(?=(?:could|can|would|will|please|pls|what|how|"
+                       r"which|who|i|we)\b)", re.I)
+"""'As Priya is travelling (back on 1 December), could you ...': why the writer asks, not
+what; the request after it is read (a period or value there stays: see _as_clause)."""
 
 
 LEADING_PURPOSE = re.compile(
@@ -238,6 +256,19 @@ def _purpose(m: re.Match[str], index: EntityIndex, metric: bool = True) -> str:
     named = _names_period(clause) or metric and _metric(clause) or bool(
         _matched(clause, index).entities)
     return clause if named else ""
+
+
+def _as_clause(m: re.Match[str]) -> str:
+    """Drop a clause giving the reason for the request unless it names a period of the data
+    ("As Q3 was weak, ..."): a person named there stays as "<name> is away" would not."""
+    if DATA_PERIOD.search(normalize(m[0])):
+        return m[0]
+    name = re.match(r"\s*\w+\s+([A-Z][a-z]+)\b", m[0])
+    return f"{name[1]}. " if name else ""
+
+
+DATA_PERIOD = re.compile(r"\b(?:q[1-4]|fy\s?\d+|quarters?|years?|months?|ytd|qtd|mtd|h[12])\b")
+"""Words of a period of the data, not of a day ("back on 1 December")."""
 
 
 def _writer_clause(m: re.Match[str]) -> str:
@@ -342,11 +373,68 @@ def passed_on(text: str, index: EntityIndex) -> tuple[str, list[str]]:
             index.first_named(vocative["name"].lower()):  # ("Emma, what's her win rate?")
         notes.append(f"read '{vocative['name']}' as who is spoken to, not a filter")
         text = text[vocative.end():]
+    text, dropped = _messengers(text, index)
+    notes += [f"read '{name}' as who asks, writes or meets, not a filter" for name in dropped]
     for m in reversed(list(RUNS_TEAM.finditer(text))):
         if team := _their_team(m["name"], text[m.end():], index):
             notes.append(f"read '{m[0]}{team}' as the {team} team ({m['name']}'s reps)")
             text = text[:m.start()] + text[m.end():]
     return text, notes
+
+
+NAME = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?"
+NAMES = rf"{NAME}(?:\s*,\s*{NAME})*(?:,?\s+(?:and|&)\s+{NAME})?"
+MESSENGERS = [
+    (re.compile(rf"(?:^|(?<=[.!?\n])|(?<=,)|(?<=\s-))\s*(?i:(?:many |kind |best |warm )?(?:thanks|"
+                rf"thank you|thx|ty|cheers|best|regards|br|rgds)(?: in advance| again| so much)?)"
+                rf"[\s,!.-]+(?P<names>{NAME}|[A-Z]\.?)\W*$"), False),
+    (re.compile(rf"\b(?i:fwd|fw|forwarded|forwarding|forward|note|notes|ask|asks|request|question|"
+                rf"message|email|e-mail|ping|dm|text|slack)\s+(?i:from)\s+(?P<names>{NAME})\b"),
+     False),
+    (re.compile(rf"\b(?i:call|calls|meeting|sync|chat|1:1|1-1|one on one|catch up|catch-up|"
+                rf"review|conversation|discussion)\s+(?i:with)\s+(?P<names>{NAMES})\b"), True),
+    (re.compile(rf"(?P<names>\b(?i:attendees|present|participants|invitees|cc)\s*:\s*{NAMES}"
+                rf"\.?)"), False),
+    (re.compile(rf"(?P<names>{NAMES})\s+(?=(?:asked|asks|wants|wanted|needs|needed|said|says|"
+                rf"raised|mentioned|noticed|flagged|claims|claimed|thinks|thought|suggested|"
+                rf"requested|pushed back|will present|is presenting|decides|is asking|"
+                rf"was asking|is travelling|is traveling|is out|is off)\b)"), True),
+]
+"""Names in a message that are who writes ("Thanks, Freya"), forwards ("fwd from Max"),
+meets ("our call with Max and Freya", "Attendees: Ava, Laura") or asks ("Laura asked for ...",
+"Grace will present"), not whose numbers are asked for; who meets or asks only when the
+message does not point back at one person (see _messengers)."""
+WHOSE = re.compile(r"\b(?:her|his|she|he|him)\b", re.I)
+"""A pronoun pointing back at one person: the name it points to may be whose numbers."""
+
+
+def _messengers(text: str, index: EntityIndex) -> tuple[str, list[str]]:
+    """The message without the names of its messengers (MESSENGERS) that name a person of
+    the data or no value at all (not "EMEA wants ..."); of those who ask, the last one named
+    before a "her" or "his" stays (whose numbers they may be: "Ava asked: win rate for each
+    of her reps", "Max asked ... As Priya is travelling, ... her open deals")."""
+    whose = WHOSE.search(PURPOSE.sub(lambda m: " " * len(m[0]), text))  # (not "so she can
+    # compare it": who will use the answer)
+    dropped: list[str] = []
+    for pattern, pointed in MESSENGERS:
+        found = list(pattern.finditer(text))
+        if pointed and whose:
+            before = [m for m in found if m.end() <= whose.start()]
+            found = [m for m in found if before and m is not before[-1]]
+        for m in reversed(found):
+            names = re.split(r"\s*,\s*|,?\s+(?:and|&)\s+", m["names"])
+            if any(n.lower() in PERIOD_WORDS | WEEKDAYS for n in names):
+                continue  # ("notes from Tuesday's review": a day, no one)
+            if any(_valued(name, index) for name in names):
+                continue
+            dropped += [n for n in names if ":" not in n]
+            text = text[:m.start("names")] + text[m.end("names"):]
+    return text, dropped
+
+
+def _valued(name: str, index: EntityIndex) -> bool:
+    """Whether a capitalized name is a value of the data other than a person ("EMEA")."""
+    return any(e.dimension not in PEOPLE for e in _matched(name, index).entities)
 
 
 RUNS_TEAM = re.compile(r"\b(?P<name>[A-Z][a-z]+)(?:'s|’s)\s+")
@@ -390,6 +478,7 @@ def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
     text = WRITER_BUSY.sub(lambda m: m[0][:m.start("when") - m.start()].rstrip(), text)
     if index is not None:
         text = TIMING.sub(lambda m: _meeting(m, index), text)
+    text = AS_CLAUSE.sub(_as_clause, text)
     stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(_writer_clause, PURPOSE.sub(
         lambda m: " one by one" if ONE_BY_ONE.search(m[0]) else "", text)))  # ", so I can go
     # through them one by one": the writer's use of the answer, which asks for the deals
@@ -422,6 +511,8 @@ def sentences(text: str) -> list[str]:
     out = []
     for part in parts:
         pieces = COLON.split(part)
+        if len(pieces) > 1 and ASK_LABEL.match(pieces[0]):
+            pieces = pieces[1:]  # "Action item for RevOps: break down ...": the request
         head = pieces[0]
         for tail in pieces[1:]:
             if (ASKS.match(tail) or WANTS.search(tail) or tail.rstrip().endswith("?")) and \
@@ -498,7 +589,9 @@ def request_text(question: str, index: EntityIndex,
         # "Do inbound leads close better? Win rate by lead source, only those two.": the
         # sentence after the question names the metric it asks about
         asking += [k for k in range(asking[0] + 1, len(parts))
-                   if k not in asking and _metric(parts[k].text)]
+                   if k not in asking and _metric(parts[k].text) and not DAY.search(
+                       parts[k].text) and not MEETING_WORDS & set(normalize(parts[k].text).split())]
+        # (not "forecast call tomorrow with the NA Enterprise leads.": a meeting)
     if not any(_metric(parts[k].text) for k in asking) and \
             all(len(parts[k].text.split()) <= BARE_REQUEST for k in asking):
         # "The board pre-read needs quota attainment by region; please return the table.":
@@ -528,6 +621,7 @@ def request_text(question: str, index: EntityIndex,
         if k not in chosen and (s.substantive or _matched(s.text, index).entities or
                                 SPLIT_ASKED.search(s.text)) and \
                 not DAY.search(s.text) and not MEETING_WORDS & set(normalize(s.text).split()) and \
+                not NEXT_MEETING.match(s.text) and \
                 not SIGN_OFF.match(s.text) and not PERSONAL.match(s.text) and (
                     len(s.text.split()) <= REFINEMENT_WORDS or
                     (CONTINUES.match(s.text) or deal_list(normalize(s.text))) and
@@ -550,6 +644,9 @@ def request_text(question: str, index: EntityIndex,
                     *(_tools_named(parts[j].text) for j in chosen)):
             chosen.add(k)  # "How productive are this year's hires? Bookings per rep for Kenji
             # Smith, Kofi Taylor, ...": the same metric again, with the values it is for
+    chosen |= {k for k in range(len(parts)) if _puts_out(parts[k].text, index) and
+               not PERSONAL.match(parts[k].text)}  # "Ignore renewals; what's the EMEA win
+    # rate?", "Leave out the partner deals.": an exclusion said beside the request is its own
     chosen |= {k for k in range(len(parts)) if _only_values(parts[k].text, index) and not
                FIRST_PERSON.search(parts[k].text) and not  # "I run NA Enterprise.", "Ava
                set(normalize(parts[k].text).split()) & LABEL_WORDS and  # here": who writes
@@ -902,6 +999,12 @@ def _only_values(sentence: str, index: EntityIndex) -> bool:
     spans = {i for e in reading.entities for i in range(e.start, e.end)}
     return bool(spans) and all(i in spans or w in STOPWORDS or w in ("or", "and", "vs", "versus")
                                for i, w in enumerate(reading.words))
+
+
+def _puts_out(sentence: str, index: EntityIndex) -> bool:
+    """Whether a sentence excludes a value of the data ("Ignore renewals.")."""
+    reading = _matched(sentence, index)
+    return any(excluded(reading.words, e.start) for e in reading.entities)
 
 
 def _common(word: str) -> bool:

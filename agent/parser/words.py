@@ -7,7 +7,7 @@ import re
 from agent.parser.confidence import fillers, inflected, value_kind_words
 from agent.parser.english import common_english, english
 from agent.parser.entities import EntityIndex
-from agent.parser.lexicon import STOPWORDS, lexicon
+from agent.parser.lexicon import EXCLUSION_WORDS, STOPWORDS, lexicon
 from agent.parser.periods import PERIOD_WORDS
 from agent.parser.reading import Reading, masked
 
@@ -82,8 +82,10 @@ def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list
     out = []
     for word in words:
         if word in known or word in PERIOD_WORDS or word in fillers() or len(word) < 5 or \
+                word in EXCLUSION_WORDS or \
                 any(c.isdigit() for c in word) or word.startswith("@") or \
-                inflected(word, STOPWORDS):  # "counts" of "count", not "accounts"
+                inflected(word, STOPWORDS):  # "counts" of "count", not "accounts"; "ignore"
+            # (a word of an exclusion) is no slip on "ignored"
             out.append(word)
             continue
         from rapidfuzz import fuzz, process  # only questions with unknown words pay for it
