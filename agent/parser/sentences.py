@@ -53,7 +53,8 @@ NEXT_MEETING = re.compile(r"^\W*(?:next|following|the next) (?:sync|meeting|call
 """'Next sync 2 Dec.': when the writer meets next, no refinement of the request."""
 ASK_LABEL = re.compile(r"^\W*(?:(?:open |new |next )?(?:action(?: items?)?|actions|ask|asks|"
                        r"the ask|request|requested|question(?: raised)?|questions raised|task|"
-                       r"to ?do|follow ?up)(?: (?:for|from|to|of|by) (?:[\w&-]+ ?){1,4})?)\s*$", re.I)
+                       r"to ?do|follow ?up)(?: (?:for|from|to|of|by) (?:[\w&-]+ ?){1,4})?)\s*$",
+                       re.I)
 """A label before the request in notes ("Action item for RevOps: ...", "Ask from Max: ...",
 "Question raised: ..."): it names who asks, not what."""
 OPENING = (r"^\W*(?:(?:hi|hey|hello|ok|okay|so|and|also|then|now|but|quick one|one more|"
