@@ -37,7 +37,7 @@ SLIDE_WORDS = frozenset({"slide", "slides", "deck", "page", "tab", "pack", "sect
                          "check", "review", "plan", "model"})
 """What an answer goes into: the word before one names it ("the process slide")."""
 ROLE_FILLERS = frozenset({"sdr", "sdrs", "bdr", "bdrs", "cro", "cfo", "ceo", "coo", "vp", "svp",
-                          "evp", "rvp", "avp", "gm", "hr", "it", "ops", "revops", "cs"})
+                          "evp", "rvp", "avp", "gm", "hr", "it", "ops", "revops", "cs", "cos"})
 """Role and function abbreviations written in capitals before a kind word ("BDR manager",
 "CRO office"): who someone is, never a value of the data."""
 ORG_NOUNS = frozenset({"leadership", "leaders", "office", "org", "organization", "folks",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from agent.parser.lexicon import lexicon
 from agent.parser.options import CORRECTED, INSTEAD_NUMBER, SCALES, Found, option_rules
 from agent.parser.reading import Reading
 from agent.plan import Clarification, Plan
@@ -31,7 +32,13 @@ REFERS_BACK = re.compile(r"\b(?:(?:the )?same (?:thing|view|again|report|table|n
                          r"again|again,? (?:but|for|with|by|using|only|just)|"
                          r"make (?:it|that) (?=\S)|"
                          r"actually\W+(?:just|only|make|swap|switch|replace)|"
-                         r"(?:sorry\W+)?(?<!what )i meant\b|correction)\b|(?:^|,)\s*sorry\s*,",
+                         r"(?:sorry\W+)?(?<!what )i meant\b|correction)\b|(?:^|,)\s*sorry\s*,|"
+                         r"(?:^|[,.;?!]|\s[-\u2013\u2014]+|\.\.\.)\s*(?:(?:no|nope)\s*[,.!\u2013\u2014-]+\s*|"
+                         r"(?:no|nope)\s+(?=wait\b|i mean\b|i meant\b|sorry\b|actually\b)|"
+                         r"(?:wait|err|erm|er|um|oops|sorry|actually)\b\W+)(?:i mean\b|i meant\b|"
+                         r"sorry\b|wait\b|make it\b|"
+                         r"actually\b|(?=by |the |on |for |in |versus |vs |\w+ing\b|\w+\W|\w+$))|"
+                         r"\b(?:i mean|or rather)\b|\bor \S+ actually\b",
                          re.I)
 """Words asking for an answer given before again, changed ("the same thing by manager
 instead", "do the same for Q2", "use 45 days instead", "no wait, make it next quarter",
@@ -132,8 +139,10 @@ def _merge(previous: Plan, new: Plan, reading: Reading,
     params["filters"] = [*carried, *fresh.filters]
     kept += [f"{f.dimension.value.replace('_', ' ')} {' or '.join(f.values)}" for f in carried]
     if new.tool == previous.tool:
-        params.update(measure=fresh.measure or old.measure, options={**old.options,
-                                                                      **fresh.options})
+        said = bool(lexicon().find(reading.words, {"measure"}, new.tool))
+        params.update(measure=(fresh.measure if said else old.measure) or fresh.measure or
+                      old.measure, options={**old.options, **fresh.options})  # ("the same
+        # for Q3" after the deals won: won, not the deals created a named period defaults to)
     notes = list(new.notes)
     if kept:
         notes.append(f"Follow-up: kept {'; '.join(kept)} from the previous question.")

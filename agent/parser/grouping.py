@@ -49,7 +49,8 @@ NOT_RANKING = re.compile(r"\b(?:top|bottom)\s+(?:quartile|quintile|decile|tercil
                          r"25%|25 percent)s?\b|"
                          r"\b(?:best|worst)\s+case\b|"
                          r"\bfirst (?:call|touch|response|contact|email|reply|meeting)s?\b|"
-                         r"\bon top of\b")  # "upside on top of the commit": in addition to
+                         r"\bon top of\b|\b(?:come|comes|came|coming) out on top\b")  # "upside on
+# top of the commit": in addition to; "how often do we come out on top": winning
 _RANKED = (r"top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest|weakest|"
            r"strongest|greatest|slowest|fastest")
 _COUNT = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty"

@@ -55,10 +55,11 @@ ROLES: dict[str, tuple[str, ...]] = {
                  "needed by", "due date", "due by", "severity", "reporter", "ticket", "ref",
                  "reference", "version", "attachments", "attachment", "origin", "job",
                  "on behalf of", "timezone", "tz", "response format", "section", "tags",
-                 "created at", "timestamp", "sent at", "thread", "trace id", "output",
-                 "outputs", "columns", "fields", "expected output"),
+                 "created at", "timestamp", "sent at", "thread", "trace id"),
+    "output": ("output", "outputs", "columns", "fields", "expected output", "return format"),
     # ("Output: stage, amount, deal count": the answer's columns, which the request names;
-    # read as a request of its own, "deal count" would change what is measured)
+    # read as a request of its own, "deal count" would change what is measured. "Output: deal
+    # list, ranked": how to show it, which is part of the request)
     # (not "currency", "type", "status", "category": a value there may change the answer)
     "context": ("notes", "note", "context", "purpose", "reason", "comment", "comments",
                 "background", "audience", "why", "use", "used for", "for use in",
@@ -264,6 +265,8 @@ def _phrase(key: str, value: object) -> str:
     text = _value(value)
     if not text:
         return ""
+    if role == "output":
+        return text if SHAPE.search(text) else ""
     if role == "envelope" or (role == "subject" and (TASK_ID.fullmatch(text) or
                                                      SLUG.fullmatch(text))) or \
             re.fullmatch(sender_pattern(), text, re.I) or (
@@ -292,6 +295,9 @@ def _phrase(key: str, value: object) -> str:
     return text
 
 
+SHAPE = re.compile(r"\b(?:list|listed|ranked|rank|sorted|sort|by|per|each|top|bottom|one row|"
+                   r"deal by deal|trend|monthly|weekly|quarterly|chart)\b", re.I)
+"""Words of an output line that say how to show the answer, not which columns it has."""
 SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*[-_](?:scan|check|sweep|digest|report|review|"
                   r"list|job|run|audit|health|drift|prep|weekly|daily|monthly|\d+)")
 """A job's or task's name written as a code, ending in what kind of job it is or a number

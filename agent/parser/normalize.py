@@ -46,7 +46,8 @@ _CONTRACTIONS = {
     "teh": "the", "hte": "the", "adn": "and", "waht": "what", "whta": "what", "src": "source",
     "srcs": "sources", "incl": "including",
     "req": "request", "reqs": "requests", "etc": "etcetera", "etc.": "etcetera", "rt": "rate",
-    "rts": "rates", "nd": "and", "abt": "about", "thru": "through", "cmt": "commit",
+    "rts": "rates", "summed": "total value", "nd": "and", "abt": "about", "thru": "through",
+    "cmt": "commit",
 
     # British spellings meet the vocabulary's American ones
     "licence": "license", "licences": "licenses", "utilisation": "utilization",
@@ -315,10 +316,25 @@ def _spans(text: str) -> str:
                       r"standups?|stand ups?|huddles?|1:1s?|one on ones?|check ins?|digest|"
                       r"newsletter|cadence|business review|qbrs?|mbrs?|wbrs?)\b)", "", text)
         # (not "daily meetings", "weekly calls": the activity counted per day or week)
+    if "matter when" in text or "regardless of when" in text or "whatever the close" in text:
+        text = re.sub(r"\b(?:no matter|regardless of|irrespective of|whatever) (?:when|the close "
+                      r"date)(?: (?:it|they) (?:s|is|are|re) (?:supposed|due|expected|set|meant|"
+                      r"scheduled|going) to close)?\b", "any close date", text)  # "in total, no
+        # matter when it's supposed to close": every open deal
+    if "chief of staff" in text:  # "CoS here", "chief of staff asking for the VP": who asks
+        text = text.replace("chief of staff", "cos")
+    if "annuali" in text:  # "NRR for Q3 on its own, not annualized": the period as named
+        text = re.sub(r",? not annuali[sz]ed\b", "", text)
+    if "account manager" in text:  # "which account managers closed the most": the reps
+        text = re.sub(r"\baccount managers\b", "reps", re.sub(r"\baccount manager\b", "rep", text))
+    if "supposed to close" in text:  # the close date the deal carries
+        text = text.replace("supposed to close", "due to close")
     if " not " in text or "unclosed" in text:  # "that we haven't closed yet": still open
         text = re.sub(r"\b(?:(?:we|they|i|you|he|she|it) )?(?:have|has|is|are) not (?:yet )?"
                       r"(?:been )?(?:closed|signed)(?: yet)?\b|\bunclosed\b", "still open", text)
         # (not "deals that were not won": lost ones too)
+    if "mid year" in text:  # "prepping mid-year reviews": a time of year, not the mid-market
+        text = re.sub(r"\bmid year\b", "midyear", text)
     if " n " in text:  # "what came in n what slipped": and (not "top n")
         text = re.sub(r"(?<!\btop)(?<!\bbottom)(?<!\bfirst)(?<!\blast) n (?=[a-z])", " and ", text)
     if " of the " in text:  # "the biggest deal of the month": this month's

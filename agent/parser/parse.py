@@ -1217,8 +1217,11 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         # deals *without* activity: the stale share, or how many ("number of open deals ...")
         tool, measure = "stale_deals", "count" if COUNT_ASKED.search(norm) else \
             "amount" if _has_modifier(norm, "amount") else None  # "how much pipe": its value
-    if tool == "opportunity_count" and measure == "won_amount":
-        tool, measure = "bookings", None  # the value of deals won is bookings, the metric of record
+    if tool == "opportunity_count" and (measure == "won_amount" or measure == "won" and re.match(
+            r"\W*what (?:did|have|has) (?:we|they|\w+) (?:actually |really )?(?:sign|signed|"
+            r"land|landed|win|won|close|closed)\b", norm) and not COUNTED_DEALS.search(norm)):
+        tool, measure = "bookings", None  # the value of deals won is bookings, the metric of
+        # record ("what did we actually sign last quarter": what it was worth)
     if tool in RATE_OF and RATE.search(norm) and measure in RATE_OF[tool][0]:
         tool, measure = RATE_OF[tool][1:]  # "what share of the pipeline slipped": a slip rate
     elif tool == "open_pipeline" and RATE.search(norm) and SLIPPED.search(norm):
@@ -1454,7 +1457,9 @@ def _tool_taking_values(reading: Reading, tool: str) -> str:
     if not dims or dims <= set(TOOLS[tool].group_by):
         return tool
     best = reading.votes.get(tool, 0)
-    fits = [t for t, v in reading.votes.items() if t != tool and v >= best / 2 and
+    enough = best if best >= 1.0 else best / 2  # (never away from a metric named outright,
+    # "how much ARR sits in Owen's book of business", to one a weaker word named)
+    fits = [t for t, v in reading.votes.items() if t != tool and v >= enough and
             dims <= set(TOOLS[t].group_by)]
     if fits:
         return max(fits, key=lambda t: (reading.votes[t], t))
@@ -1726,7 +1731,8 @@ def _has_modifier(norm: str, name: str) -> bool:
 
 
 RANKED_UNIT = re.compile(r"\b(?:deals?|opps?|opportunit(?:y|ies)|wins?|months?|quarters?|weeks?|"
-                         r"years?|days?|reps?|sellers|customers?|accounts?|logos?|teams?|"
+                         r"years?|days?|reps?|sellers|closers|performers|producers|customers?|"
+                         r"accounts?|logos?|teams?|"
                          r"regions?|products?|segments?)\b|\b(?:top|bottom) \d+\b")
 """What a rank word alone ranks by revenue ("best month", "top 5 deals", "our biggest wins")."""
 
@@ -1884,10 +1890,15 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
             "open" if "open" in found or not reading.periods else "created")
         if kind == "closed" and "open" in found and not re.search(r"\bclosed\b", norm):
             kind = "open"  # "open deals closing this quarter": open, by close date
+        if kind == "closed" and re.search(r"\bclosed (?:as )?won\b", norm):
+            kind = "won"  # "deals closed won": the won ones
         if _has_modifier(norm, "amount") or (kind == "created" and PIPELINE_MADE.search(norm)
                                                and not COUNTED_DEALS.search(norm)):
             return f"{kind}_amount"  # "pipe gen by team": the pipeline's value
         return kind
+    if tool == "lead_conversion" and {"lead_to_mql", "mql_to_sql"} <= set(found):
+        return "mql_to_sql"  # "of the marketing qualified leads, what share became sales
+        # qualified": from the one stage to the next
     if (ranked := RANKED_BY.search(norm)) is not None:  # "rank industries by win rate, with
         # bookings and deal size alongside": the measure it is ranked by
         by = [e.value for s, _, e in lexicon().find(norm[ranked.end():].split()[:4], {"measure"},

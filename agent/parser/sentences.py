@@ -41,10 +41,13 @@ WEAK_PHRASES = phrase_set({"deals", "opportunities", "opps", "biggest deals", "l
 ABBREVIATIONS = frozenset({"vs", "v", "e.g", "i.e", "etc", "approx", "avg", "mr", "mrs", "ms",
                            "dr", "inc", "ltd", "co", "st", "jr", "sr", "no", "est", "incl"})
 """Words whose trailing dot ends no sentence ("SMB vs. Enterprise")."""
-BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=\S)|\n+|\s+[-\u2013\u2014]+\s+(?=(?:i|we)\s+(?:suspect|"
+BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=\S)|(?-i:(?<![a-z,])\n+|\n+(?![a-z]))|"
+                      r"\s+[-\u2013\u2014]+\s+(?=(?:i|we)\s+(?:suspect|"
                       r"think|guess|bet|believe|reckon|feel|assume|expect|hope)\b)", re.I)
 """Where a sentence ends; a dash before the writer's own belief ("... EMEA only - I suspect
-Negotiation there") ends one too: the belief is context, never part of the request."""
+Negotiation there") ends one too: the belief is context, never part of the request. A line
+break inside a sentence (a word or comma before it, a lower-case word after it: an e-mail
+wrapped at its margin) ends none."""
 COLON = re.compile(r":\s+")
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                       "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri"})
@@ -75,7 +78,10 @@ TAIL_ASK = re.compile(r"(?:\s[-\u2013\u2014]|,)\s*(?:please\s+|pls\s+|kindly\s+|
 """A request verb after a dash or comma asks too ("Stale deals in EMEA - list them please")."""
 WANTS = re.compile(r"\b(?:i|we)(?:(?:'d|\s+would)\s+(?:really\s+|also\s+)?(?:like|love)|"
                    r"(?:'d|\s+would)?\s+(?:just\s+|really\s+|also\s+|still\s+|only\s+)?"
-                   r"(?:need|want))\b", re.I)
+                   r"(?:need|want))\b|"
+                   r"\b(?:the|my|our)\s+(?:new\s+)?(?:vp|svp|cro|cfo|ceo|coo|boss|manager|director|"
+                   r"head of sales|board|exec team|leadership)\s+(?:wants|needs|would like|"
+                   r"has asked for|is asking for|asked for)\b", re.I)
 """Without a question or an imperative, "I need ..." / "we want ..." carries the request."""
 FIRST_PERSON = re.compile(r"\b(?:my|me|mine|i|i'm|i've|myself)\b", re.I)
 PEOPLE = frozenset({Dimension.rep, Dimension.manager})
@@ -197,8 +203,8 @@ class Sentence:
 WRITER_CLAUSE = re.compile(
     r"(?:(?:^|(?<=[.!?]\s))\s*(?:before|after|once|while|until|ahead of)\s+|"
     r"\b(?:before|after|once|while|until)\s+(?P<subject>(?:i|we|you|he|she|they)\b))"
-    r"(?:(?!\b(?:i|we)(?:'d|\s+would|\s+want|\s+need)\b)[^,:;.?!])*?"
-    r"(?:[,:;]\s*|(?=\b(?:i|we)(?:'d|\s+would|\s+want|\s+need)\b))", re.I)
+    r"(?:(?!\b(?:i|we)(?:'d|\s+would|\s+want|\s+need)\b)(?:[^,:;.?!]|(?<=\d):(?=\d)))*?"
+    r"(?:[,;]\s*|(?<!\d):\s*|:(?!\d)\s*|(?=\b(?:i|we)(?:'d|\s+would|\s+want|\s+need)\b))", re.I)
 """'Before I send the forecast to finance:', 'Ahead of our commit call with the team, ...',
 'Before the planning offsite I want ...' -- a clause opening a sentence about the writer's
 plans, up to the comma or colon that ends it or the "I want" that follows; it names nothing
@@ -283,9 +289,10 @@ def _writer_clause(m: re.Match[str]) -> str:
 
 
 def _names_period(clause: str) -> bool:
-    """Whether a clause around the request names a period ("before the end of Q3")."""
-    return _describe(clause).has_period or any(w in PERIOD_WORDS
-                                               for w in normalize(clause).split())
+    """Whether a clause around the request names a period ("before the end of Q3"); a day of
+    a meeting does not ("before her 1:1 with Camila tomorrow")."""
+    norm = normalize(clause)
+    return bool(DATA_PERIOD.search(norm) or re.search(rf"\b{M}\b|\b\d{{4}}\b", norm))
 
 
 MEETING_WORDS = frozenset({"call", "calls", "meeting", "meetings", "review", "reviews",
@@ -584,6 +591,10 @@ def request_text(question: str, index: EntityIndex,
     # asking sentence ("Share of deals is fine." asks nothing beside "I want to see ...")
     asking = [k for k in asks if _metric(parts[k].text)] or \
         [k for k in wants if _metric(parts[k].text)] or asks or wants or _last_naming(parts)
+    asked = set().union(*(_tools_named(parts[k].text) for k in asking))
+    asking += [k for k in wants if k not in asking and _tools_named(parts[k].text) & asked]
+    # ("Where do deals die in our funnel? For each stage I want to see how many move forward
+    # versus drop out.": the same metric, with what it is split by)
     if not asking:
         return None
     if not any(_metric(parts[k].text) for k in asking):
@@ -969,7 +980,9 @@ def _unknown_writer(sentence: str, index: EntityIndex) -> bool:
 
 TURN = re.compile(r"\s[-\u2013\u2014]+\s|,\s*(?=but\b|(?:sorry\W+)?i meant\b|sorry\s*,|"
                   r"scratch that\b|no wait\b|wait no\b|make (?:it|that)\b|actually\b)|;\s+|"
-                  r"\.{3}\s*", re.I)
+                  r"\.{3}\s*|[,.?!]\s*(?=(?:no|nope)\s*[,.!-]|(?:no|nope)\s+(?:wait|i mean)\b|"
+                  r"(?:wait|err|erm|er|um|oops|sorry)\b\W)|"
+                  r"[.?!]\s+(?=or \S+ (?:actually|instead)\b)", re.I)
 
 
 def thread_in_message(message: str) -> tuple[str, str] | None:
@@ -982,15 +995,34 @@ def thread_in_message(message: str) -> tuple[str, str] | None:
     parts = sentences(message)
     for k in range(len(parts) - 1, 0, -1):
         if REFERS_BACK.search(parts[k]):
-            return " ".join(parts[:k]), " ".join(parts[k:])
+            return " ".join(parts[:k]), _change(" ".join(parts[k:]))
     turns = [m for m in TURN.finditer(message) if REFERS_BACK.search(message[:m.start()]) or
              REFERS_BACK.search(message[m.end():])]
     if len(turns) > 1:  # "bookings by rep this quarter - no wait, I meant last quarter": the
         # first turn after which the change is asked
         turns = [m for m in turns if not REFERS_BACK.search(message[:m.start()])][:1]
     if len(turns) == 1:
-        return message[:turns[0].start()], message[turns[0].end():]
+        return message[:turns[0].start()], _change(message[turns[0].end():])
     return None
+
+
+CORRECTING = re.compile(r"^(?:\W*\b(?:no|nope|wait|err|erm|er|um|oops|sorry|actually|or|i mean|"
+                        r"i meant)\b)+\W*", re.I)
+"""The words that say a change is coming ("no wait,", "err, I mean", "sorry,")."""
+REMARK = re.compile(r"(?:,|\s[-\u2013\u2014]+)\s+(?:those|these|that|it|they|he|she|we|the \w+|"
+                    r"\w+(?:'s)?)\s+(?:are|is|were|was|hides?|have|has|had|looks?|seems?)\b"
+                    r"[^?]*$", re.I)
+"""A remark after the change ("..., those are the ones people complain about", "... - contacts
+were cleaned last week", "..., Ben's are fine"): why the writer changes it, not what."""
+
+
+def _change(text: str) -> str:
+    """The change asked for, without the words announcing it or a remark after it; "no wait,
+    X" says X instead (what the earlier question asked is kept where X does not replace it)."""
+    changed = REMARK.sub("", CORRECTING.sub("", text)).strip().rstrip(".!")
+    if not changed:
+        return text
+    return f"{changed} instead" if CORRECTING.match(text) else changed
 
 
 def _only_values(sentence: str, index: EntityIndex) -> bool:
