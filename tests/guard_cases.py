@@ -134,6 +134,14 @@ ANALYSIS = [
 ]
 
 OUT_OF_SCOPE = [
+    # decisions about people and hires, commissions worked out and paid, a pricing policy
+    ("Put Ben Vargas on a performance improvement plan starting Monday.", E, SD, CC),
+    ("Jonas's numbers are terrible, let him go.", E, SD, CC),
+    ("The capacity gap looks real. Go ahead and approve four new AE hires for EMEA.", E, SD,
+     CC),
+    ("Work out Emma's Q3 commission and get it paid out this cycle.", E, FA, FI),
+    ("Set our discount policy: from now on nobody goes above 15% off on Core Platform.", E, PP,
+     CC),
     # settings, targets and SLAs changed for everyone; users deactivated; a quota put in a
     # table whatever the words between
     ("Change the SLA on data_fix requests from 48 hours to 24 hours.", R, None, None),

@@ -1377,3 +1377,59 @@ CASES += [
      {"group_by": ["stage"], "filters": {"region": ["EMEA"]}, "measure": None,
       "period": Q4_27}),
 ]
+
+CASES += [
+    # a correction inside one message changes what came before it, the rest kept
+    ("win rate by region, sorry I meant by segment", "win_rate", {"group_by": ["segment"]}),
+    ("Show me median deal size - no, the mean - for APAC, fiscal YTD", "avg_deal_size",
+     {"measure": "mean", "filters": {"region": ["APAC"]}, "period": YTD}),
+    ("open pipeline for EMEA this quarter - sorry, APAC", "open_pipeline",
+     {"filters": {"region": ["APAC"]}, "period": Q4_27}),
+    ("how many deals did we lose in Q3, err, I mean how many did we win", "bookings",
+     {"measure": "count", "period": Q3_27}),
+    ("time in stage by stage, median. or p75 actually", "time_in_stage",
+     {"group_by": ["stage"], "measure": "p75"}),
+    # an e-mail wrapped at its margin is one sentence
+    ("I'm putting together the CS review. Year to date, how often do renewal\ndeals end up "
+     "closed-won rather than closed-lost? Count of deals, not dollars.", "win_rate",
+     {"filters": {"deal_type": ["renewal"]}, "period": YTD}),
+    # who wants it and a writer's meeting day are no part of the request
+    ("CoS here. Before her 1:1 with Anna Snelling tomorrow, the VP wants everything Anna has "
+     "open right now, deal by deal.", "open_pipeline",
+     {"group_by": ["opportunity"], "filters": {"rep": ["Anna Snelling"]}}),
+    ("What did we actually sign last quarter?", "bookings", {"period": Q3_27}),
+    ("and what's sitting in the pipe in total, no matter when it's supposed to close?",
+     "open_pipeline", {"all_time": True}),
+    # a metric named outright is not swapped for one that takes the filter
+    ("how much ARR sits in Anna Snelling's book of business?", CLARIFY, {}),
+    # a team named by whose it is, ranked: its people
+    ("Rank Maria's team by bookings this fiscal year.", "leaderboard",
+     {"group_by": ["rep"], "filters": {"manager": ["Maria Gonzalez"]}}),
+    # "since then" is the date the message gave; "improved on" compares
+    ("Anna Snelling joined in March. What has she booked each month since then?", "bookings",
+     {"time_grain": "month", "period": ("2026-03-01", "2026-11-26")}),
+    ("Has Anna Snelling's win rate in Q3 improved on the same quarter last year?", "win_rate",
+     {"compare": "previous_year", "period": Q3_27}),
+    # first names listed, each one person
+    ("Side by side for Moses, Hayden and Kary: bookings and win rate for last quarter.",
+     "leaderboard", {"filters": {"rep": ["Hayden Neloms", "Kary Hendrixson", "Moses Frase"]},
+                     "period": Q3_27}),
+    # a success rate ranked by how often it failed: the lowest first
+    ("Which request type missed its SLA most often last quarter?", "ops_efficiency",
+     {"group_by": ["request_type"], "top": 1, "order": "asc", "period": Q3_27}),
+    # the sentence after the question gives its period
+    ("Is sales productivity up on last year? Q3 bookings per ramped rep against Q3 a year ago.",
+     "productivity_improvement", {"measure": "previous_year", "period": Q3_27}),
+    # finance's and customer success's everyday words
+    ("How much ARR have we lost to churn year to date?", "arr_waterfall",
+     {"measure": "churn", "period": YTD}),
+    ("Quarter-end ARR for the last eight quarters", "arr", {"time_grain": "quarter"}),
+    ("YTD bookings vs prior YTD?", "bookings", {"compare": "previous_year", "period": YTD}),
+    ("what % of our logos churned over the trailing twelve months?", "net_revenue_retention",
+     {"measure": "logo_churn"}),
+    ("how many paying logos do we have today?", "arr", {"measure": "customers"}),
+    ("When we call a quarter a couple of weeks in, how close do we end up to what actually "
+     "gets booked?", "forecast_accuracy", {}),
+    ("which account managers closed the most renewal dollars this year?", "bookings",
+     {"group_by": ["rep"], "filters": {"deal_type": ["renewal"]}}),
+]

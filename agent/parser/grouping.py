@@ -264,6 +264,11 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         hits = lexicon().find([m[1]], {"dimension"})
         if hits and hits[0][2].value not in group and hits[0][2].value not in UNIT_WORDS:
             group.append(hits[0][2].value)
+    if group == [Dimension.team.value] and (POSSESSED_TEAM.search(norm) or any(
+            e.dimension in (Dimension.manager, Dimension.rep) and
+            reading.words[e.end:e.end + 1] == ["team"] for e in reading.entities)) and \
+            not re.search(r"\b(?:by|per|each|every|across) teams?\b", norm):
+        group = [Dimension.rep.value]  # "rank Grace's team by bookings": the people on it
     if tool == "leaderboard" and not group:
         group = [Dimension.rep.value]
     if direction and group and top is None and not reading.grain:
@@ -299,6 +304,8 @@ TEAM_SCOPE = re.compile(r"\b(?:top|bottom|best|worst) (?:\d+ |\w+ )?(?:on|in|of|
                         r"(?:\w+ ){0,3}?team\b"
                         r"(?!s? (?:\w+ )?(?:deals|opps|opportunities|accounts))")
 """'Top 3 on my team', 'the best two in Ravi's team': people ranked within a team."""
+POSSESSED_TEAM = re.compile(r"\b(?:my|our|his|her|their|your) team\b")
+"""A team named by whose it is ("Grace's team", "my team"): its people, when ranked."""
 EACH = (r"each (?:of(?! (?:the )?(?:last|past|next|previous|prior|first|\d+|two|three|four|"
         r"five|six)\b)|one)|individually|separately")
 """Words giving each value or person named a row of its own ("each of them", "individually";

@@ -112,6 +112,16 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
         (dim, label) for dim, label in index.partial(words[0])
         if label.split()[-1].lower().startswith(words[1])] if initial else []
     # "Priya K": a first name and the initial of the family name
+    each = [index.first_named(w) for w in words] if j - i > 1 and not initial else []
+    # (first names only: "tom smiths" is one person the data lacks, not Tom and Smith)
+    if each and all(len(p) == 1 and p[0][0] in PEOPLE for p in each) and \
+            len({p[0] for p in each}) == len(each):  # "Clara, Aisha and Wei": one person each
+        for k, ((dim, label),) in enumerate(each):
+            reading.entities.append(EntityMatch(i + k, i + k + 1, dim, label, "partial",
+                                                words[k]))
+            reading.notes.append(f"read '{words[k]}' as {dim.value} {label}")
+        reading.take(i, j)
+        return None
     if len(people) == 1:
         dim, label = people[0]
         reading.entities.append(EntityMatch(i, j, dim, label, "partial", text))

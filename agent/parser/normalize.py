@@ -291,7 +291,7 @@ def _spans(text: str) -> str:
         text = re.sub(r"\b(month|quarter|week|year) over \1 (view|trend|chart|breakdown|picture|"
                       r"table|series|look)\b", lambda m: f"{_LY[m[1]]} {m[2]}", text)
         text = re.sub(r"\b(month|quarter|week|year) end (balances?|snapshots?|figures?|totals?|"
-                      r"positions?)\b", lambda m: f"{_LY[m[1]]} {m[2]}", text)
+                      r"positions?|arr|mrr)\b", lambda m: f"{_LY[m[1]]} {m[2]}", text)
     if " x " in text:  # "pipe coverage x team": by team (not "3 x coverage")
         text = re.sub(r"(?<=[a-z]) x (?=(?:the )?(?:teams?|regions?|reps?|segments?|stages?|"
                       r"managers?|products?|sources?|lead sources?|industr(?:y|ies)|territor"

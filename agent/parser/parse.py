@@ -1730,6 +1730,10 @@ def _has_modifier(norm: str, name: str) -> bool:
                for s, _, e in lexicon().find(words, {"modifier"}))
 
 
+GENERIC_MEASURES = frozenset({"how many", "number of", "count", "count of", "how much", "value",
+                              "amount", "$", "dollars", "total", "sum", "share", "percent",
+                              "percentage", "%", "rate"})
+"""Measure words many tools share: they tell no tool from another."""
 RANKED_UNIT = re.compile(r"\b(?:deals?|opps?|opportunit(?:y|ies)|wins?|months?|quarters?|weeks?|"
                          r"years?|days?|reps?|sellers|closers|performers|producers|customers?|"
                          r"accounts?|logos?|teams?|"
@@ -1764,6 +1768,13 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
         votes = {t: v for t, v in votes.items() if t != "leaderboard"}
     best = max(votes.values())
     tied = [t for t, v in votes.items() if v == best]
+    if len(tied) > 1:  # a tool whose own measure is named too: "Which reps are still ramping?
+        # Give me ramped FTE by rep" (ramped FTE is a measure of rep productivity; not in a gloss)
+        words = (reading.outside or norm).split()
+        measured = [t for t in tied if any(
+            phrase_text(words[s:e]) not in GENERIC_MEASURES and e - s >= 2
+            for s, e, _ in lexicon().find(words, {"measure"}, t))]
+        tied = measured if len(measured) == 1 else tied
     if len(tied) > 1:  # the more specific phrase wins: "risky" over "pipeline"
         top = max(_specificity(reading, t) for t in tied)
         tied = [t for t in tied if _specificity(reading, t) == top]

@@ -652,10 +652,12 @@ def request_text(question: str, index: EntityIndex,
             chosen.add(k)  # "What if we scored the forecast 30 days in? How accurate would it
             # have been?": the question about what the sentence before describes
         elif k not in chosen and not PERSONAL.match(s.text) and not SIGN_OFF.match(s.text) and \
-                _matched(s.text, index).entities and _tools_named(s.text) & set().union(
-                    *(_tools_named(parts[j].text) for j in chosen)):
+                (_matched(s.text, index).entities or s.has_period and k - 1 in chosen) and \
+                _tools_named(s.text) & set().union(*(_tools_named(parts[j].text) for j in chosen)):
             chosen.add(k)  # "How productive are this year's hires? Bookings per rep for Kenji
-            # Smith, Kofi Taylor, ...": the same metric again, with the values it is for
+            # Smith, Kofi Taylor, ...": the same metric again, with the values it is for; "Is
+            # sales productivity up on last year? Q3 bookings per ramped rep against Q3 a year
+            # ago.": with the period, right after
     chosen |= {k for k in range(len(parts)) if _puts_out(parts[k].text, index) and
                not PERSONAL.match(parts[k].text)}  # "Ignore renewals; what's the EMEA win
     # rate?", "Leave out the partner deals.": an exclusion said beside the request is its own
@@ -668,7 +670,21 @@ def request_text(question: str, index: EntityIndex,
     request = " ".join(parts[k].text for k in sorted(chosen)) + shape + _asked_period(
         parts, chosen, periods)
     context = [parts[k].text for k in range(len(parts)) if k not in chosen]
+    if (since := SINCE_THEN.search(request)) and (dated := [p for c in context
+                                                             for p in periods(c)]):
+        # "Kofi Taylor joined in March. What has he booked each month since then?": since March
+        request = f"{request[:since.start()]}since {dated[-1].start.isoformat()}" \
+                  f"{request[since.end():]}"
     return with_context(request, context, index, periods)
+
+
+SINCE_THEN = re.compile(r"\bsince (?:then|that date|that day|(?:i|he|she|they|we) (?:started|"
+                        r"joined|began|came on board|came aboard|arrived|took over))\b", re.I)
+"""A start said by pointing back at a date of the message ("joined in March ... since
+then", "I joined on June 1st ... since I started")."""
+ALL_TIME_SAID = re.compile(r"\b(?:any close date|all close dates|regardless of (?:the )?close "
+                           r"date|all time|no matter when|whatever the close date)\b", re.I)
+"""A request that covers every date: a period of its context is no window of it."""
 
 
 def _asked_period(parts: list[Sentence], chosen: set[int],
@@ -772,7 +788,8 @@ def with_context(request: str, context: list[str], index: EntityIndex,
         # ("their won deals", "show both": each of the values pointed back at, side by side)
         named = [p for sentence in context for p in periods(sentence)
                  if (p.end - p.start).days >= 27]  # not "next week", "tomorrow": meetings
-        if values and named and not periods(request) and " from " not in referred:
+        if values and named and not periods(request) and " from " not in referred and \
+                not ALL_TIME_SAID.search(request):
             # "... where they ended up last quarter. Attainment for the people who report to
             # her?": what the request points back to is the context's, period included
             referred += f" from {named[-1].start.isoformat()} to {named[-1].end.isoformat()}"

@@ -26,7 +26,10 @@ _REFERENCE = (
     r"(?:(?:of|in|from) )?(?:the )?year (?:before|earlier|prior)))\b")
 RELATIVE_COMPARE = re.compile(
     r"\b(?P<cue>compared (?:to|with)|vs|against|than|relative to|next to|alongside|beside|to|"
-    r"with)" + _REFERENCE)
+    r"with|" + "|".join(f"(?<={w} )on" for w in ("improved", "improve", "grown", "grew", "up",
+                                                 "down", "fallen", "fell", "dropped",
+                                                 "declined", "changed", "better", "worse"))
+    + r")" + _REFERENCE)
 """A period named relative to the one asked about: "vs last quarter", "than a year ago",
 "compare this quarter's bookings to the same quarter last year" (a bare "to"/"with" only
 after "compare")."""
