@@ -38,7 +38,7 @@ REFERS_BACK = re.compile(r"\b(?:(?:the )?same (?:thing|view|again|report|table|n
                          r"(?:wait|err|erm|er|um|oops|sorry|actually)\b\W+)(?:i mean\b|i meant\b|"
                          r"sorry\b|wait\b|make it\b|"
                          r"actually\b|(?=by |the |on |for |in |versus |vs |\w+ing\b|\w+\W|\w+$))|"
-                         r"\b(?:i mean|or rather)\b|\bor \S+ actually\b",
+                         r"\bor rather\b|\bor \S+ actually\b",
                          re.I)
 """Words asking for an answer given before again, changed ("the same thing by manager
 instead", "do the same for Q2", "use 45 days instead", "no wait, make it next quarter",

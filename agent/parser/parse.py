@@ -1457,8 +1457,9 @@ def _tool_taking_values(reading: Reading, tool: str) -> str:
     if not dims or dims <= set(TOOLS[tool].group_by):
         return tool
     best = reading.votes.get(tool, 0)
-    enough = best if best >= 1.0 else best / 2  # (never away from a metric named outright,
-    # "how much ARR sits in Owen's book of business", to one a weaker word named)
+    outright = any(p not in WEAK_PHRASES for p in reading.said.get(tool, []))
+    enough = best if outright and best >= 1.0 else best / 2  # (never away from a metric named
+    # outright, "how much ARR sits in Owen's book of business", to one a weaker word named)
     fits = [t for t, v in reading.votes.items() if t != tool and v >= enough and
             dims <= set(TOOLS[t].group_by)]
     if fits:
@@ -1730,10 +1731,6 @@ def _has_modifier(norm: str, name: str) -> bool:
                for s, _, e in lexicon().find(words, {"modifier"}))
 
 
-GENERIC_MEASURES = frozenset({"how many", "number of", "count", "count of", "how much", "value",
-                              "amount", "$", "dollars", "total", "sum", "share", "percent",
-                              "percentage", "%", "rate"})
-"""Measure words many tools share: they tell no tool from another."""
 RANKED_UNIT = re.compile(r"\b(?:deals?|opps?|opportunit(?:y|ies)|wins?|months?|quarters?|weeks?|"
                          r"years?|days?|reps?|sellers|closers|performers|producers|customers?|"
                          r"accounts?|logos?|teams?|"
@@ -1768,13 +1765,6 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
         votes = {t: v for t, v in votes.items() if t != "leaderboard"}
     best = max(votes.values())
     tied = [t for t, v in votes.items() if v == best]
-    if len(tied) > 1:  # a tool whose own measure is named too: "Which reps are still ramping?
-        # Give me ramped FTE by rep" (ramped FTE is a measure of rep productivity; not in a gloss)
-        words = (reading.outside or norm).split()
-        measured = [t for t in tied if any(
-            phrase_text(words[s:e]) not in GENERIC_MEASURES and e - s >= 2
-            for s, e, _ in lexicon().find(words, {"measure"}, t))]
-        tied = measured if len(measured) == 1 else tied
     if len(tied) > 1:  # the more specific phrase wins: "risky" over "pipeline"
         top = max(_specificity(reading, t) for t in tied)
         tied = [t for t in tied if _specificity(reading, t) == top]
@@ -1901,7 +1891,7 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
             "open" if "open" in found or not reading.periods else "created")
         if kind == "closed" and "open" in found and not re.search(r"\bclosed\b", norm):
             kind = "open"  # "open deals closing this quarter": open, by close date
-        if kind == "closed" and re.search(r"\bclosed (?:as )?won\b", norm):
+        if kind == "closed" and re.search(r"\bclosed (?:as )?won\b(?! or lost)", norm):
             kind = "won"  # "deals closed won": the won ones
         if _has_modifier(norm, "amount") or (kind == "created" and PIPELINE_MADE.search(norm)
                                                and not COUNTED_DEALS.search(norm)):

@@ -49,8 +49,13 @@ Negotiation there") ends one too: the belief is context, never part of the reque
 break inside a sentence (a word or comma before it, a lower-case word after it: an e-mail
 wrapped at its margin) ends none."""
 COLON = re.compile(r":\s+")
+QUOTED_LINES = re.compile(r"(?m)^\s*>")
+"""Lines of a pasted chat or e-mail thread, quoted."""
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                       "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri"})
+SPLIT_WANTED = re.compile(r"\b(?:for each|each|by|per|broken (?:out|down) by|split by)\b", re.I)
+"""A split said in an "I want" sentence after the question ("For each stage I want to see
+...")."""
 NEXT_MEETING = re.compile(r"^\W*(?:next|following|the next) (?:sync|meeting|call|review|check ?in|"
                           r"session|standup|1:1|one on one|catch ?up)\b", re.I)
 """'Next sync 2 Dec.': when the writer meets next, no refinement of the request."""
@@ -507,6 +512,9 @@ def sentences(text: str) -> list[str]:
     """Split a message into sentences (and a colon's request-like tail into its own)."""
     if m := SELF_LABEL.match(text):
         return [m[1], *sentences(text[m.end():])]
+    if QUOTED_LINES.search(text):  # a pasted thread ("> Mia: ..."): each line its own
+        return [s for line in text.splitlines() if line.strip()
+                for s in sentences(re.sub(r"^\s*>+\s*", "", line))]
     parts, start = [], 0
     for m in BOUNDARY.finditer(text):
         before = text[start:m.start()].rstrip()
@@ -592,7 +600,8 @@ def request_text(question: str, index: EntityIndex,
     asking = [k for k in asks if _metric(parts[k].text)] or \
         [k for k in wants if _metric(parts[k].text)] or asks or wants or _last_naming(parts)
     asked = set().union(*(_tools_named(parts[k].text) for k in asking))
-    asking += [k for k in wants if k not in asking and _tools_named(parts[k].text) & asked]
+    asking += [k for k in wants if k not in asking and k > max(asking, default=len(parts)) and
+               _tools_named(parts[k].text) & asked and SPLIT_WANTED.search(parts[k].text)]
     # ("Where do deals die in our funnel? For each stage I want to see how many move forward
     # versus drop out.": the same metric, with what it is split by)
     if not asking:
@@ -1037,8 +1046,8 @@ def _change(text: str) -> str:
     """The change asked for, without the words announcing it or a remark after it; "no wait,
     X" says X instead (what the earlier question asked is kept where X does not replace it)."""
     changed = REMARK.sub("", CORRECTING.sub("", text)).strip().rstrip(".!")
-    if not changed:
-        return text
+    if not changed or re.match(r"\d", changed):
+        return text  # ("sorry, I meant 60 days": the number the follow-up replaces)
     return f"{changed} instead" if CORRECTING.match(text) else changed
 
 
