@@ -36,10 +36,14 @@ DEAL_LIST = re.compile(
     r"\b(?:show|list|give|pull|see)(?: me)? (?:each|every) (?:\w+ ){0,4}?(?:deals?|"
     r"opportunit(?:y|ies)|opps?)\b|\b(?:just|only) the (?:deals|opportunities|opps)\b|"
     r"\b(?:deals|opportunities|opps)\b.*\b(?:list|listed|itemized)$|"
-    r"\b(?:deal|deals|opportunity|opportunities|opp|opps) list\b")
+    r"\b(?:deal|deals|opportunity|opportunities|opp|opps) list\b|"
+    r"\b(?:deals|opportunities|opps)\b.*\bwhich ones\b|"
+    r"\bshow me (?!how\b|what\b|the (?:number|count|total|value|share)\b)(?:\w+ ){0,4}?"
+    r"(?:deals|opportunities|opps)\b(?!.*\b(?:by|per|each)\b)")
 """Questions that ask for the deals themselves: "which ... deals", "list the at-risk deals",
-"deal by deal", "the actual deals", "list them" (not "what share of deals", nor "which one
-closes bigger deals", which asks which of the values named)."""
+"deal by deal", "the actual deals", "list them", "renewal opps nobody touched - which ones?",
+"show me Ben's deals that went quiet" (not "what share of deals", nor "which one closes bigger
+deals", which asks which of the values named)."""
 QUANTITY = re.compile(r"\b(?:share|percent|percentage|%|proportion|fraction|number|count|total|"
                       r"amount|value|sum|much|many|ratio|rate)\b")
 """Words between "what"/"which" and "deals" that ask for a quantity of the deals."""
@@ -271,6 +275,10 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         group = [Dimension.rep.value]  # "rank Grace's team by bookings": the people on it
     if tool == "leaderboard" and not group:
         group = [Dimension.rep.value]
+    if not direction and group and top is None and not reading.grain and \
+            (said := WHICH_N.search(norm)) and said["n"] and _number(said["n"]) and \
+            tool == "leaderboard":
+        top = _number(said["n"])  # "which five sellers carried the number": the first five
     if direction and group and top is None and not reading.grain:
         said = WHICH_N.search(norm)  # "which ten open deals are most at risk"
         top = _counted(reading, group[0]) or (

@@ -335,6 +335,13 @@ def _spans(text: str) -> str:
         # (not "deals that were not won": lost ones too)
     if "mid year" in text:  # "prepping mid-year reviews": a time of year, not the mid-market
         text = re.sub(r"\bmid year\b", "midyear", text)
+    if "fiscal half" in text:  # "for the first fiscal half": H1 of this fiscal year
+        text = re.sub(r"\b(?:the )?(first|second|1st|2nd) fiscal half\b",
+                      lambda m: "h1" if m[1] in ("first", "1st") else "h2", text)
+    if "quarters of" in text:  # "over the first three quarters of the year": Q1 to Q3
+        text = re.sub(r"\b(?:the )?first (two|three|2|3) quarters of (?:the|this) (?:fiscal )?year\b",
+                      lambda m: f"q1 through q{ {'two': 2, 'three': 3}.get(m[1], m[1]) } this "
+                                "fiscal year", text)
     if " n " in text:  # "what came in n what slipped": and (not "top n")
         text = re.sub(r"(?<!\btop)(?<!\bbottom)(?<!\bfirst)(?<!\blast) n (?=[a-z])", " and ", text)
     if " of the " in text:  # "the biggest deal of the month": this month's

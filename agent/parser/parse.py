@@ -1913,6 +1913,10 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
     # quarter", "past the quarter end": when, not the walk's opening or closing figure)
     # a measure named inside a longer one is not listed apart ("calls" of "calls per rep per day")
     named = {m for m in named if not any(set(m.split("_")) < set(n.split("_")) for n in named)}
+    per = [m for m in found if "_per_" in f"_{m}_"]
+    if len(set(found) | named) >= LISTED_MEASURES and len(set(per)) == 1:
+        return per[0]  # "how many calls, emails and meetings an average rep logs per working
+        # day": the rate asked, over the kinds listed
     if len(set(found) | named) >= LISTED_MEASURES:
         return None  # "new, expansion, contraction, churn": the whole breakdown, as it comes
     return found[0] if found else _measure_by_name(tool, words)

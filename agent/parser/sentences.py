@@ -627,6 +627,12 @@ def request_text(question: str, index: EntityIndex,
                       GLOSS_START.match(parts[k].text)) and parts[k - 1].substantive:
             chosen.add(k - 1)
     first = min(chosen)
+    if first > 0 and parts[first - 1].asks and not PERSONAL.match(parts[first - 1].text) and \
+            any(e.dimension in SCOPES | {Dimension.segment, Dimension.product}
+                for e in _matched(parts[first - 1].text, index).entities) and \
+            not _matched(parts[first].text, index).entities:
+        first -= 1  # "Is the average Enterprise deal getting bigger? Show me deal size by
+        chosen.add(first)  # quarter.": the question the request answers, with its values
     if first > 0 and parts[first - 1].sets_option and not parts[first].sets_option and \
             _knob_tools(parts[first - 1].text) & (_tools_named(parts[first].text) | {
                 x.tool for _, _, x in lexicon().find(normalize(parts[first].text).split(),
