@@ -339,7 +339,8 @@ def _spans(text: str) -> str:
         text = re.sub(r"\b(?:the )?(first|second|1st|2nd) fiscal half\b",
                       lambda m: "h1" if m[1] in ("first", "1st") else "h2", text)
     if "quarters of" in text:  # "over the first three quarters of the year": Q1 to Q3
-        text = re.sub(r"\b(?:the )?first (two|three|2|3) quarters of (?:the|this) (?:fiscal )?year\b",
+        text = re.sub(r"\b(?:the )?first (two|three|2|3) quarters of (?:the|this) "
+                      r"(?:fiscal )?year\b",
                       lambda m: f"q1 through q{ {'two': 2, 'three': 3}.get(m[1], m[1]) } this "
                                 "fiscal year", text)
     if " n " in text:  # "what came in n what slipped": and (not "top n")
