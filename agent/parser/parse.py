@@ -147,6 +147,9 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     question = plain_request(question)  # a hub or peer task message: its request in words
     if previous is None and (unclear := unclear_person(question, index)):
         return unclear
+    if previous is None and context is None and (several := _several_asks(
+            question, as_of=as_of, calendar=calendar, index=index)):
+        return several
     if previous is None and context is None and (thread := thread_in_message(question)):
         earlier = parse_question(thread[0], as_of=as_of, calendar=calendar, index=index,
                                  sure=False)
@@ -191,6 +194,38 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
         if unranked := _ranks_nothing(better, reading):
             return unranked
     return better or unsure(outcome, reading, found)
+
+
+SEVERAL = re.compile(r"\b(?:two|three|four|2|3|4|a couple of|couple of|a few) (?:things|questions|"
+                     r"asks|requests|items|numbers)\b|\bfirst(?:ly)?\b[,:]?.+\bsecond(?:ly)?\b[,:]?",
+                     re.I | re.S)
+"""A message that says it holds several requests ("Two things from today's review. First,
+...; second, ...")."""
+ASK_PART = re.compile(r"(?:\b(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|also|and)\b[,:]?\s+)",
+                      re.I)
+
+
+def _several_asks(question: str, **kw: Any) -> Clarification | None:
+    """Ask which to answer first when a message lists several requests for different numbers
+    ("First, win rate by region for Q3; second, the list of stale deals on Ravi's team"):
+    one answer would quietly drop the others."""
+    if not SEVERAL.search(question):
+        return None
+    tail = question[SEVERAL.search(question).start():]
+    pieces = [p.strip(" .;,") for p in re.split(r";|\n|(?<=[.?!])\s+", tail) if p.strip(" .;,")]
+    asks = []
+    for piece in pieces:
+        text = ASK_PART.sub("", piece, count=1).strip()
+        outcome = parse_question(text, sure=False, context="", **kw) if len(
+            text.split()) >= 3 and not SEVERAL.search(text) else None  # (context "": each
+        # piece read on its own, never split again)
+        if isinstance(outcome, Plan) and text not in asks:
+            asks.append((text, outcome.tool))
+    if len({tool for _, tool in asks}) < 2:
+        return None
+    return Clarification(
+        question=f"You asked for {len(asks)} things; I answer one at a time. Which first?",
+        options=[text for text, _ in asks])
 
 
 ONE_RECORD = frozenset({Dimension.account, Dimension.opportunity})
