@@ -46,7 +46,8 @@ _CONTRACTIONS = {
     "teh": "the", "hte": "the", "adn": "and", "waht": "what", "whta": "what", "src": "source",
     "srcs": "sources", "incl": "including",
     "req": "request", "reqs": "requests", "etc": "etcetera", "etc.": "etcetera", "rt": "rate",
-    "rts": "rates", "summed": "total value", "nd": "and", "abt": "about", "thru": "through",
+    "rts": "rates", "summed": "total value", "loose": "lose", "colleagues": "reps",
+    "fortnight": "2 weeks", "fortnights": "2 weeks", "nd": "and", "abt": "about", "thru": "through",
     "cmt": "commit",
 
     # British spellings meet the vocabulary's American ones
@@ -335,6 +336,29 @@ def _spans(text: str) -> str:
         # (not "deals that were not won": lost ones too)
     if "mid year" in text:  # "prepping mid-year reviews": a time of year, not the mid-market
         text = re.sub(r"\bmid year\b", "midyear", text)
+    if "financial" in text:  # "the last financial year", "FY to date": the fiscal year
+        text = re.sub(r"\bfinancial (years?|quarters?|ytd|qtd)\b", r"fiscal \1", text)
+    if "per cent" in text:  # "what per cent": percent
+        text = text.replace("per cent", "percent")
+    if " wise" in text:  # "team wise", "region-wise", "product wise": split by it
+        text = re.sub(r"\b(team|region|segment|product|stage|rep|person|territory|industry|"
+                      r"source|lead source|month|quarter|week|manager|account|family|"
+                      r"product family|category|type|deal type) wise\b", r"by \1", text)
+    if "till date" in text or "until date" in text:  # "FY 2026/27 till date": to date
+        text = re.sub(r"\b(?:till|until) date\b", "to date", text)
+    if "as on" in text:  # "as on date", "as on 31/10/2026": as of
+        text = re.sub(r"\bas on date\b", "as of today", re.sub(r"\bas on\b", "as of", text))
+    if " just gone" in text:  # "the Q3 just gone": the last one
+        text = re.sub(r"\b(q[1-4]|quarter|month|year|fiscal year) just gone\b", r"\1", text)
+    if ("which finished" in text or "that finished" in text or "that ended" in text or
+            "which ended" in text) and re.search(
+                r"\b(?:q[1-4]|(?:first|second|third|fourth) (?:fiscal )?quarter|fy ?\d+|"
+                r"(?:last|previous|prior) (?:fiscal )?quarter)\b", text):
+        # "the third fiscal quarter, the one which finished end of October": that quarter,
+        # said again by its end (not "the quarter that ended in July", which names it)
+        text = re.sub(r"\b(?:the one |the quarter |the month )?(?:which|that) (?:finished|ended|"
+                      r"closed|wrapped up) (?:at |on |in )?(?:the )?(?:end of )?(?:" +
+                      "|".join(_MONTH_NAMES) + r")\b", "", text)
     if "fiscal half" in text:  # "for the first fiscal half": H1 of this fiscal year
         text = re.sub(r"\b(?:the )?(first|second|1st|2nd) fiscal half\b",
                       lambda m: "h1" if m[1] in ("first", "1st") else "h2", text)
@@ -470,6 +494,11 @@ def _normalize_text(text: str) -> str:
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     t = t.replace("\u201c", '"').replace("\u201d", '"')
     t = _YEAR_APOSTROPHE.sub(r" 20\1", t)
+    if "/" in t:  # "financial year 2026/27": the fiscal year ending in 2027 (named by its end)
+        t = re.sub(r"\b(fiscal year|financial year|fy) ?20(\d\d)/(\d\d)\b",
+                   lambda m: f"fy20{m[3]}" if int(m[3]) == int(m[2]) + 1 else m[0], t)
+    if "." in t:  # "N.A. Commercial": NA, the initials written with dots
+        t = re.sub(r"\b(?!i\.e\.|e\.g\.)([a-z])\.([a-z])\.(?=\s|$)", r"\1\2", t)
     if "w" in t:  # "wk of 11/16": the week of November 16 (month first, as a week is named)
         t = re.sub(r"\b(?:wk|week)\s+of\s+(\d{1,2})/(\d{1,2})\b",
                    lambda m: f" week of {_MONTH_NAMES[int(m[1]) - 1]} {int(m[2])} "

@@ -56,6 +56,8 @@ WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "s
 SPLIT_WANTED = re.compile(r"\b(?:for each|each|by|per|broken (?:out|down) by|split by)\b", re.I)
 """A split said in an "I want" sentence after the question ("For each stage I want to see
 ...")."""
+RESTATED = re.compile(r"^\W*(?:i mean|that is|in other words|meaning|specifically)\b", re.I)
+"""A sentence saying the one before again, more exactly."""
 NEXT_MEETING = re.compile(r"^\W*(?:next|following|the next) (?:sync|meeting|call|review|check ?in|"
                           r"session|standup|1:1|one on one|catch ?up)\b", re.I)
 """'Next sync 2 Dec.': when the writer meets next, no refinement of the request."""
@@ -658,6 +660,9 @@ def request_text(question: str, index: EntityIndex,
             # worst first and tell me why each one is flagged."
         elif k not in chosen and s.sets_option:
             chosen.add(k)  # "For me stale is anything without a touch for more than 21 days."
+        elif k not in chosen and k - 1 in chosen and RESTATED.match(s.text):
+            chosen.add(k)  # "Are our territories balanced? I mean the accounts per rep in each
+            # territory.": the question said again, more exactly
         elif k not in chosen and k - 1 in chosen and (side := SIDE_BY_SIDE.search(s.text)) \
                 and not _metric(s.text):
             shape = f" {side[0]}"  # "I need the two side by side for a pricing threshold":
