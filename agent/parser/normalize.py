@@ -344,6 +344,8 @@ def _spans(text: str) -> str:
         text = re.sub(r"\b(team|region|segment|product|stage|rep|person|territory|industry|"
                       r"source|lead source|month|quarter|week|manager|account|family|"
                       r"product family|category|type|deal type) wise\b", r"by \1", text)
+    if "median seller" in text or "typical seller" in text:  # the median rep
+        text = re.sub(r"\b(median|typical) sellers?\b", r"\1 rep", text)
     if "till date" in text or "until date" in text:  # "FY 2026/27 till date": to date
         text = re.sub(r"\b(?:till|until) date\b", "to date", text)
     if "as on" in text:  # "as on date", "as on 31/10/2026": as of

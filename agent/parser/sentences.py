@@ -660,9 +660,13 @@ def request_text(question: str, index: EntityIndex,
             # worst first and tell me why each one is flagged."
         elif k not in chosen and s.sets_option:
             chosen.add(k)  # "For me stale is anything without a touch for more than 21 days."
-        elif k not in chosen and k - 1 in chosen and RESTATED.match(s.text):
+        elif k not in chosen and k - 1 in chosen and (RESTATED.match(s.text) or s.asks and (
+                SPLIT_WANTED.search(s.text) or s.has_period and periods(s.text)) and
+                _names_metric(s.text) and not _metric(s.text) and not PERSONAL.match(s.text)):
             chosen.add(k)  # "Are our territories balanced? I mean the accounts per rep in each
-            # territory.": the question said again, more exactly
+            # territory.": the question said again, more exactly; "Where do deals fall out?
+            # Show me the conversion rate of each opportunity stage, fiscal YTD.": its split
+            # and period, in words that alone name no one metric
         elif k not in chosen and k - 1 in chosen and (side := SIDE_BY_SIDE.search(s.text)) \
                 and not _metric(s.text):
             shape = f" {side[0]}"  # "I need the two side by side for a pricing threshold":
@@ -672,7 +676,8 @@ def request_text(question: str, index: EntityIndex,
             chosen.add(k)  # "What if we scored the forecast 30 days in? How accurate would it
             # have been?": the question about what the sentence before describes
         elif k not in chosen and not PERSONAL.match(s.text) and not SIGN_OFF.match(s.text) and \
-                (_matched(s.text, index).entities or s.has_period and k - 1 in chosen) and \
+                (_matched(s.text, index).entities or k - 1 in chosen and s.has_period and
+                 periods(s.text)) and \
                 _tools_named(s.text) & set().union(*(_tools_named(parts[j].text) for j in chosen)):
             chosen.add(k)  # "How productive are this year's hires? Bookings per rep for Kenji
             # Smith, Kofi Taylor, ...": the same metric again, with the values it is for; "Is
