@@ -138,3 +138,16 @@ def test_a_team_is_found_by_its_initials_and_a_short_first_name_by_itself():
     assert found == {"nac": "NA Commercial", "emeac": "EMEA Commercial"}
     assert index.partial("ben") == [(Dimension.rep, "Ben Vargas")]
     assert index.partial("max") == []
+
+
+def test_no_vocabulary_phrase_makes_a_word_of_grammar_or_a_number_a_vocabulary_word():
+    """Every word of a vocabulary phrase becomes a vocabulary word: a word left over that is
+    one is never ignored, and a number or pronoun that is one changes how questions read
+    ('her' as a vocabulary word breaks "her team", 'three' breaks "the last three quarters")."""
+    from agent.parser.lexicon import lexicon
+
+    words = lexicon().words
+    generic = {"her", "his", "that", "there", "why", "real", "yes", "rather", "set", "meant",
+               "matter", "whatever", "whenever", "v", "3", "three", "two", "four", "middle",
+               "pack", "higher", "decision", "closes", "you", "i", "me", "these", "those"}
+    assert not generic & words, sorted(generic & words)

@@ -346,6 +346,8 @@ def _spans(text: str) -> str:
                       r"product family|category|type|deal type) wise\b", r"by \1", text)
     if "median seller" in text or "typical seller" in text:  # the median rep
         text = re.sub(r"\b(median|typical) sellers?\b", r"\1 rep", text)
+    if "th of $" in text:  # "north of $120k": over it
+        text = re.sub(r"\bnorth of (?=\$)", "over ", re.sub(r"\bsouth of (?=\$)", "under ", text))
     if "till date" in text or "until date" in text:  # "FY 2026/27 till date": to date
         text = re.sub(r"\b(?:till|until) date\b", "to date", text)
     if "as on" in text:  # "as on date", "as on 31/10/2026": as of

@@ -1041,10 +1041,29 @@ THRESHOLD = re.compile(
 
 def _threshold(norm: str) -> re.Match[str] | None:
     """The first threshold that narrows rows: "improve by more than 30%", "up more than 30%"
-    measure a change against a figure the answer shows, they narrow nothing."""
+    measure a change against a figure the answer shows, they narrow nothing; nor does a figure
+    a claim is checked against ("is our win rate really above 35%?", "did Q3 bookings top
+    $19.5M?"), which the answer's own number settles."""
     return next((m for m in THRESHOLD.finditer(norm)
                  if not IMPROVED.search(" ".join(norm[:m.start()].split()[-2:]))
-                 and norm[:m.start()].split()[-1:] != ["by"]), None)
+                 and norm[:m.start()].split()[-1:] != ["by"]
+                 and not _figure_checked(norm, m)), None)
+
+
+CHECKED = re.compile(r"\b(?:is it true|is that (?:true|right|correct)|really|actually|confirm|"
+                     r"verify|claim|claims|claimed|check|fact check|validate|back it up|"
+                     r"holds?|right|true)\b|^(?:is|are|was|were|did|does|do|has|have)\b")
+"""Words of a claim to check: its figure is compared, not a filter."""
+ROW_NOUNS = frozenset({"deals", "opps", "opportunities", "reps", "accounts", "customers",
+                       "teams", "regions", "products", "sellers", "people", "leads", "logos",
+                       "ones", "those", "anything", "everything", "segments", "industries"})
+
+
+def _figure_checked(norm: str, m: re.Match[str]) -> bool:
+    """Whether a threshold is the figure a claim gives for the whole number asked (no row
+    noun right before it: "reps above 100%", "deals over 50k" narrow the rows)."""
+    before = norm[:m.start()].split()[-4:]
+    return bool(CHECKED.search(norm)) and not set(before) & ROW_NOUNS
 
 
 def _no_threshold(condition: re.Match[str], norm: str) -> Clarification:
@@ -2204,13 +2223,18 @@ def _compares_periods(words: list[str], before: bool = False) -> bool:
     """Whether a comparison word sets a period against another ("vs last year", "compared
     with @period", with `before` also "Q3 compared"), not against a quota or target ("close
     against the quota target") or one value against another ("Enterprise vs Mid-Market")."""
-    return any((w in COMPARE_WORDS or w == "over" and words[k - 1:k] and words[k - 1] in GROWTH)
+    return any((w in COMPARE_WORDS or w == "over" and words[k - 1:k] and words[k - 1] in GROWTH
+                or w in BEAT_WORDS and "@period" in words[k + 1:k + 3])
                and (set(words[k + 1:k + _reach(words, k)]) & PERIOD_MARKS or
                     before and set(words[max(0, k - 3):k]) & PERIOD_MARKS)
                for k, w in enumerate(words))
 
 
 GROWTH = frozenset({"growth", "grew", "grown", "up", "down", "increase", "decrease", "change"})
+BEAT_WORDS = frozenset({"beat", "beats", "above", "below", "exceeded", "exceed", "topped",
+                        "outpaced", "outperformed", "trailed"})
+"""Words setting one period against another named right after ("Q3 bookings beat Q2",
+"came in above Q2")."""
 """Words before "over" that compare with the period after it ("growth over FY25")."""
 
 
