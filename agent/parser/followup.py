@@ -33,7 +33,8 @@ REFERS_BACK = re.compile(r"\b(?:(?:the )?same (?:thing|view|again|report|table|n
                          r"make (?:it|that) (?=\S)|"
                          r"actually\W+(?:just|only|make|swap|switch|replace)|"
                          r"(?:sorry\W+)?(?<!what )i meant\b|correction)\b|(?:^|,)\s*sorry\s*,|"
-                         r"(?:^|[,.;?!]|\s[-\u2013\u2014]+|\.\.\.)\s*(?:(?:no|nope)\s*[,.!\u2013\u2014-]+\s*|"
+                         r"(?:^|[,.;?!]|\s[-\u2013\u2014]+|\.\.\.)\s*(?:(?:hmm+|um+|uh+|ah|oh)\W+)?"
+                         r"(?:(?:no|nope)\s*[,.!\u2013\u2014-]+\s*|"
                          r"(?:no|nope)\s+(?=wait\b|i mean\b|i meant\b|sorry\b|actually\b)|"
                          r"(?:wait|err|erm|er|um|oops|sorry|actually)\b\W+)(?:i mean\b|i meant\b|"
                          r"sorry\b|wait\b|make it\b|"
@@ -108,7 +109,9 @@ def _merge(previous: Plan, new: Plan, reading: Reading,
     old, fresh = previous.params, new.params
     kept: list[str] = []
     params = fresh.model_dump()
-    if not reading.periods and not reading.compare:
+    if fresh.all_time:
+        pass  # "make it all open pipeline, whatever the close date": every date, as said
+    elif not reading.periods and not reading.compare:
         params.update(period=old.period, compare=old.compare, all_time=old.all_time)
         if old.period is not None:
             kept.append(old.period.label)

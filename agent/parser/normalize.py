@@ -47,6 +47,7 @@ _CONTRACTIONS = {
     "srcs": "sources", "incl": "including",
     "req": "request", "reqs": "requests", "etc": "etcetera", "etc.": "etcetera", "rt": "rate",
     "rts": "rates", "summed": "total value", "loose": "lose", "colleagues": "reps",
+    "unweighted": "total",
     "fortnight": "2 weeks", "fortnights": "2 weeks", "nd": "and", "abt": "about", "thru": "through",
     "cmt": "commit",
 
@@ -352,6 +353,14 @@ def _spans(text: str) -> str:
         text = re.sub(r"\b(?:till|until) date\b", "to date", text)
     if "as on" in text:  # "as on date", "as on 31/10/2026": as of
         text = re.sub(r"\bas on date\b", "as of today", re.sub(r"\bas on\b", "as of", text))
+    if " a year ago" in text or " last year" in text:  # "Q3 vs Q3 a year ago": the same
+        # quarter a year before
+        text = re.sub(r"\b(vs|versus|compared to|compared with) (q[1-4]|h[12]) (?:a year "
+                      r"ago|last year|of last year|the year before)\b",
+                      r"\1 the same \2 last year", text).replace("same q1", "same quarter") \
+            .replace("same q2", "same quarter").replace("same q3", "same quarter") \
+            .replace("same q4", "same quarter").replace("same h1", "same period") \
+            .replace("same h2", "same period")
     if " just gone" in text:  # "the Q3 just gone": the last one
         text = re.sub(r"\b(q[1-4]|quarter|month|year|fiscal year) just gone\b", r"\1", text)
     if ("which finished" in text or "that finished" in text or "that ended" in text or
@@ -367,7 +376,7 @@ def _spans(text: str) -> str:
         text = re.sub(r"\b(?:the )?(first|second|1st|2nd) fiscal half\b",
                       lambda m: "h1" if m[1] in ("first", "1st") else "h2", text)
     if "quarters of" in text:  # "over the first three quarters of the year": Q1 to Q3
-        text = re.sub(r"\b(?:the )?first (two|three|2|3) quarters of (?:the|this) "
+        text = re.sub(r"\b(?:the )?first (two|three|2|3) (?:fiscal )?quarters of (?:the|this) "
                       r"(?:fiscal )?year\b",
                       lambda m: f"q1 through q{ {'two': 2, 'three': 3}.get(m[1], m[1]) } this "
                                 "fiscal year", text)

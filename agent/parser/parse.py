@@ -1039,6 +1039,14 @@ THRESHOLD = re.compile(
 "reps above 100% attainment"): no tool filters rows by a value, so it is asked about."""
 
 
+TOOK_DAYS = re.compile(r"\b(?:took|take|takes|taking|lasted|last|lasting|ran|run|running)\s+"
+                       r"(?:longer|more|less|shorter|fewer|over|under)\s+than\s+\d+\s+days\b|"
+                       r"\bwith (?:a )?(?:sales )?cycles? (?:of )?(?:longer|more|over|under|less|"
+                       r"shorter) than \d+ days\b")
+"""Deals narrowed by how long they took: no tool filters on it (a stale threshold is said as
+time without activity, not as the length of a deal)."""
+
+
 def _threshold(norm: str) -> re.Match[str] | None:
     """The first threshold that narrows rows: "improve by more than 30%", "up more than 30%"
     measure a change against a figure the answer shows, they narrow nothing; nor does a figure
@@ -1233,6 +1241,13 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     tool = _tool_taking_values(reading, tool)
     if condition := _threshold(norm):  # "deals under 50k", "reps above 100%"
         return _no_threshold(condition, norm)
+    if took := TOOK_DAYS.search(norm):  # "win rate for deals that took longer than 120 days"
+        return Clarification(
+            question=f"I can't narrow the answer to deals that {took[0]}: no tool filters deals "
+                     "by how long they took. I can answer for all of them, or show the sales "
+                     "cycle split the same way.",
+            options=[" ".join((norm[:took.start()] + norm[took.end():]).split())],
+            term=took[0], not_understood=[took[0]])
     if _only_number_nouns(reading, tool):  # "send me the numbers for Q3": which numbers?
         said = reading.said[tool][0].split()[-1]
         return Clarification(
@@ -1642,7 +1657,7 @@ def _population(reading: Reading, dim: Dimension) -> bool:
 
 EXCLUSION_NEAR = re.compile(r"\b(?:excluding|except|exclude|excludes|excl|minus|omitting|ignoring|"
                             r"ignore|leave out|leaving out|take out|taking out|other than|"
-                            r"not including|do not include|but not)\b")
+                            r"not including|do not include|but not)\b|\bno (?=\w+s\b)")
 """Exclusion cues strong enough that a value read as a filter a few words after one may be
 the value left out."""
 
@@ -1657,7 +1672,10 @@ def _inclusion_doubted(found: list[Filter], reading: Reading) -> Clarification |
         if (e.dimension, e.label) not in kept or (e.dimension, e.label) in left:
             continue
         before = " ".join(reading.words[max(0, e.start - 6):e.start])
-        if EXCLUSION_NEAR.search(before) and not any(
+        listed = any(x.dimension == e.dimension and (x.dimension, x.label) in left and
+                     x.end <= e.start and set(reading.words[x.end:e.start]) <= LIST_WORDS
+                     for x in reading.entities)  # "no expansions, renewals or downgrades"
+        if listed or EXCLUSION_NEAR.search(before) and not any(
                 x.end <= e.start and x.start >= e.start - 6 and (x.dimension, x.label) in left
                 for x in reading.entities):
             kind = e.dimension.value.replace("_", " ")
@@ -1667,6 +1685,8 @@ def _inclusion_doubted(found: list[Filter], reading: Reading) -> Clarification |
     return None
 
 
+LIST_WORDS = frozenset({"and", "or", "nor", "plus", "also"})
+"""Words joining the values of a list (commas are gone from the words)."""
 AND_SO_ON = re.compile(r"^(?:and so on|and so forth|etc|etcetera|and the like|and others|"
                        r"and the rest|and all that|or whatever)\b")
 """Words after a list that make it examples of a kind, not the values asked for."""

@@ -285,13 +285,19 @@ DATA_PERIOD = re.compile(r"\b(?:q[1-4]|fy\s?\d+|quarters?|years?|months?|ytd|qtd
 """Words of a period of the data, not of a day ("back on 1 December")."""
 
 
-def _writer_clause(m: re.Match[str]) -> str:
+def _writer_clause(m: re.Match[str], index: EntityIndex | None = None) -> str:
     """The clause as a sentence of its own, context the request may point back to ("Before
     our call with the EMEA team, I want the deals they ..."), unless it names a period or a
-    metric ("before the end of Q3,")."""
+    metric ("before the end of Q3,") or is the meeting of a team or region ("Before the LATAM
+    pipeline review, ...": LATAM's numbers are asked)."""
     clause = EVENT.sub(" ", m[0])  # "our commit call": a meeting, not the commit forecast
-    named = _names_period(clause) or (
-        not m["subject"] and _metric(clause))  # "before I send the forecast": the writer's
+    if index is not None and not m["subject"] and MEETING_WORDS & set(normalize(m[0]).split()):
+        scopes = [e.label for e in _matched(m[0], index).entities
+                  if e.dimension in SCOPES - PEOPLE]
+        if scopes and not _names_period(clause):
+            return f"For {' and '.join(scopes)}: "
+    named = _names_period(clause) or (not m["subject"] and _metric(clause))
+    # ("before I send the forecast": the writer's plans, not the forecast asked for)
     return m[0] if named else m[0].rstrip(" ,:;") + ". "
 
 
@@ -494,7 +500,7 @@ def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
     if index is not None:
         text = TIMING.sub(lambda m: _meeting(m, index), text)
     text = AS_CLAUSE.sub(_as_clause, text)
-    stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(_writer_clause, PURPOSE.sub(
+    stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(lambda m: _writer_clause(m, index), PURPOSE.sub(
         lambda m: " one by one" if ONE_BY_ONE.search(m[0]) else "", text)))  # ", so I can go
     # through them one by one": the writer's use of the answer, which asks for the deals
     if index is not None:
