@@ -500,9 +500,11 @@ def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
     if index is not None:
         text = TIMING.sub(lambda m: _meeting(m, index), text)
     text = AS_CLAUSE.sub(_as_clause, text)
-    stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(lambda m: _writer_clause(m, index), PURPOSE.sub(
-        lambda m: " one by one" if ONE_BY_ONE.search(m[0]) else "", text)))  # ", so I can go
-    # through them one by one": the writer's use of the answer, which asks for the deals
+    purposed = PURPOSE.sub(lambda m: " one by one" if ONE_BY_ONE.search(m[0]) else "", text)
+    # (", so I can go through them one by one": the writer's use of the answer, which asks for
+    # the deals)
+    stripped = DAY_EVENT.sub("the", WRITER_CLAUSE.sub(lambda m: _writer_clause(m, index),
+                                                      purposed))
     if index is not None:
         stripped = LEADING_PURPOSE.sub(lambda m: _purpose(m, index), stripped, count=1)
         stripped = TRAILING_PURPOSE.sub(lambda m: _purpose(m, index, metric=False), stripped)
