@@ -209,9 +209,10 @@ def _several_asks(question: str, **kw: Any) -> Clarification | None:
     """Ask which to answer first when a message lists several requests for different numbers
     ("First, win rate by region for Q3; second, the list of stale deals on Ravi's team"):
     one answer would quietly drop the others."""
-    if not SEVERAL.search(question):
+    several = SEVERAL.search(question)
+    if several is None:
         return None
-    tail = question[SEVERAL.search(question).start():]
+    tail = question[several.start():]
     pieces = [p.strip(" .;,") for p in re.split(r";|\n|(?<=[.?!])\s+", tail) if p.strip(" .;,")]
     asks = []
     for piece in pieces:
