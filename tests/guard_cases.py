@@ -126,6 +126,15 @@ ANALYSIS = [
     "Marketing & Growth: which campaigns had the best pipeline per dollar last quarter?",
     "conversion optimization agent asks: what's the lead-to-opp conversion by source for the "
     "last 90 days",
+    # what-ifs, a preference for the conversation, a filter switched off, attainment for
+    # commission purposes, the writer's own plans: analysis
+    "If we push the pipeline to $30M what would coverage be for Q4?",
+    "Set the period to Q3 from now on",
+    "Disable the stale filter and show all open deals in EMEA",
+    "Compute attainment for commission purposes by rep for Q3",
+    "I want to remind the reps about stale deals - which reps have the most?",
+    "median deal size by segment for FY26 -> scratch that, use the mean, and drop contraction "
+    "deals from it",
     # the answer itself delivered, and a note of the next meeting, are no outreach
     "From the offsite notes: attainment per team for the current quarter. Can you send it?",
     "how many open deals in Negotiation? Can you send me the count?",
@@ -134,6 +143,12 @@ ANALYSIS = [
 ]
 
 OUT_OF_SCOPE = [
+    # work handed to a peer agent beside an analysis; a report sent to others
+    ("Pull the list of deals with no activity for more than 90 days and have Pipeline "
+     "Management clean them up.", P, PA, PM),
+    ("Top 5 campaigns by ROI this fiscal year - and then have Marketing shift budget into the "
+     "best one.", P, MS, MG),
+    ("Q3 bookings by region. Send it to the CFO", P, SE, CC),
     # decisions about people and hires, commissions worked out and paid, a pricing policy
     ("Put Ben Vargas on a performance improvement plan starting Monday.", E, SD, CC),
     ("Jonas's numbers are terrible, let him go.", E, SD, CC),

@@ -1433,3 +1433,45 @@ CASES += [
     ("which account managers closed the most renewal dollars this year?", "bookings",
      {"group_by": ["rep"], "filters": {"deal_type": ["renewal"]}}),
 ]
+
+CASES += [
+    # review of the thirteenth session: the person met, claiming or needing is whose numbers
+    ("Prep for my 1:1 with Anna Snelling: open pipeline and win rate this quarter", "win_rate",
+     {"filters": {"rep": ["Anna Snelling"]}, "period": Q4_27}),
+    ("Moses Frase claims a 40% win rate this fiscal year - true?", "win_rate",
+     {"filters": {"rep": ["Moses Frase"]}, "period": YTD}),
+    ("Anna Snelling and Moses Frase asked for their bookings this quarter", "bookings",
+     {"filters": {"rep": ["Anna Snelling", "Moses Frase"]}, "period": Q4_27}),
+    # a reason clause keeps the team or region it names
+    ("Since we are focused on EMEA, how is pipeline coverage looking for Q4?",
+     "pipeline_coverage", {"filters": {"region": ["EMEA"]}, "period": Q4_27}),
+    # a short window of the data is no meeting day
+    ("Which Q4 deals are closing next week?", CLARIFY, {}),
+    # a threshold on rows stays asked about, claim or not
+    ("Are there any EMEA opportunities closing this quarter with an amount over $100k?",
+     CLARIFY, {}),
+    ("Is our win rate really above 35% this quarter?", "win_rate", {"period": Q4_27}),
+    # "show me" a metric of deals is the metric, not the deals
+    ("Show me average size of won deals in Q3", "avg_deal_size", {"period": Q3_27}),
+    # a split asked is kept whatever the question before it named
+    ("Is APAC the weakest region? Show me win rate by region this quarter.", "win_rate",
+     {"group_by": ["region"], "filters": {}, "period": Q4_27}),
+    # "X's team only" changes whose, not the split
+    ("Bookings by rep for Q3. Wait, Maria Gonzalez's team only.", "bookings",
+     {"group_by": ["rep"], "filters": {"manager": ["Maria Gonzalez"]}, "period": Q3_27}),
+    # a remark after the question is no correction; "as well" adds, it does not replace
+    ("Win rate for EMEA in Q3. No, not urgent, whenever you get a chance.", "win_rate",
+     {"filters": {"region": ["EMEA"]}, "period": Q3_27}),
+    ("What's the Q3 win rate for EMEA? Oops, meant to ask for Q2 as well.", CLARIFY, {}),
+    # a count summed stays a count
+    ("Deal count summed by region for Q3", "opportunity_count", {"group_by": ["region"]}),
+    # 'since then' is the first date the message gives
+    ("We restructured the teams in August. Our QBR is on Dec 3. What's the win rate since "
+     "then?", "win_rate", {"period": ("2026-08-01", "2026-11-26")}),
+    # a value listed after an excluded one of its kind is asked about
+    ("win rate by segment, only new-logo deals (no expansions, renewals or downgrades)",
+     CLARIFY, {}),
+    # deals narrowed by how long they took are asked about
+    ("Win rate by segment, but only for deals that took longer than 120 days to close.",
+     CLARIFY, {}),
+]

@@ -122,6 +122,8 @@ def _merge(previous: Plan, new: Plan, reading: Reading,
         kept.append(old.period.label)
     named_split = [d for pos, d, text in reading.dims if d in allowed and text != "who" and
                    not any(e.dimension == d for e in reading.entities) and
+                   not any(e.end == pos and e.dimension in (Dimension.rep, Dimension.manager)
+                           for e in reading.entities) and  # ("Ravi Wang's team only": his)
                    reading.words[pos - 1:pos] not in (["my"], ["our"], ["his"], ["her"],
                                                      ["their"], ["your"], ["that"], ["this"])]
     # ("what about just my team": whose, not a split; "team instead" after a split by two

@@ -38,7 +38,8 @@ DEAL_LIST = re.compile(
     r"\b(?:deals|opportunities|opps)\b.*\b(?:list|listed|itemized)$|"
     r"\b(?:deal|deals|opportunity|opportunities|opp|opps) list\b|"
     r"\b(?:deals|opportunities|opps)\b.*\bwhich ones\b|"
-    r"\bshow me (?!how\b|what\b|the (?:number|count|total|value|share)\b)(?:\w+ ){0,4}?"
+    r"\bshow me (?!how\b|what\b)(?:(?!(?:the )?(?:number|count|total|value|share|average|avg|"
+    r"mean|median|size|win|rate|cycle|time|amount|percent|sum)\b)\w+ ){0,4}?"
     r"(?:deals|opportunities|opps)\b(?!.*\b(?:by|per|each)\b)")
 """Questions that ask for the deals themselves: "which ... deals", "list the at-risk deals",
 "deal by deal", "the actual deals", "list them", "renewal opps nobody touched - which ones?",
@@ -271,7 +272,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     if group == [Dimension.team.value] and (POSSESSED_TEAM.search(norm) or any(
             e.dimension in (Dimension.manager, Dimension.rep) and
             reading.words[e.end:e.end + 1] == ["team"] for e in reading.entities)) and \
-            not re.search(r"\b(?:by|per|each|every|across) teams?\b", norm):
+            not re.search(r"\b(?:by|per|each|every|across) teams?\b|\b(?:other|all|the) teams\b",
+                          norm):
         group = [Dimension.rep.value]  # "rank Grace's team by bookings": the people on it
     if tool == "leaderboard" and not group:
         group = [Dimension.rep.value]

@@ -46,7 +46,7 @@ _CONTRACTIONS = {
     "teh": "the", "hte": "the", "adn": "and", "waht": "what", "whta": "what", "src": "source",
     "srcs": "sources", "incl": "including",
     "req": "request", "reqs": "requests", "etc": "etcetera", "etc.": "etcetera", "rt": "rate",
-    "rts": "rates", "summed": "total value", "loose": "lose", "colleagues": "reps",
+    "rts": "rates", "loose": "lose",
     "unweighted": "total",
     "fortnight": "2 weeks", "fortnights": "2 weeks", "nd": "and", "abt": "about", "thru": "through",
     "cmt": "commit",
@@ -345,6 +345,14 @@ def _spans(text: str) -> str:
         text = re.sub(r"\b(team|region|segment|product|stage|rep|person|territory|industry|"
                       r"source|lead source|month|quarter|week|manager|account|family|"
                       r"product family|category|type|deal type) wise\b", r"by \1", text)
+    if "summed" in text:  # "deals closed won, summed by deal owner": their value (a count
+        # summed stays a count)
+        text = re.sub(r"\b(count|counts|number|numbers|deals|deal count) summed\b", r"\1",
+                      text).replace("summed", "total value")
+    if "colleagues" in text:  # "the NA Commercial colleagues": the reps (not "our finance
+        # colleagues", who ask)
+        text = re.sub(r"\b(which|the|sales|selling|commercial|enterprise|emea|apac|latam|na|"
+                      r"team|region|top|best|five|5|ten|10|three|3) colleagues\b", r"\1 reps", text)
     if "median seller" in text or "typical seller" in text:  # the median rep
         text = re.sub(r"\b(median|typical) sellers?\b", r"\1 rep", text)
     if "th of $" in text:  # "north of $120k": over it

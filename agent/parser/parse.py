@@ -197,8 +197,7 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
 
 
 SEVERAL = re.compile(r"\b(?:two|three|four|2|3|4|a couple of|couple of|a few) (?:things|questions|"
-                     r"asks|requests|items|numbers)\b|\bfirst(?:ly)?\b[,:]?.+\bsecond(?:ly)?\b[,:]?",
-                     re.I | re.S)
+                     r"asks|requests|items|numbers)\b", re.I)
 """A message that says it holds several requests ("Two things from today's review. First,
 ...; second, ...")."""
 ASK_PART = re.compile(r"(?:\b(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|also|and)\b[,:]?\s+)",
@@ -1059,13 +1058,14 @@ def _threshold(norm: str) -> re.Match[str] | None:
                  and not _figure_checked(norm, m)), None)
 
 
-CHECKED = re.compile(r"\b(?:is it true|is that (?:true|right|correct)|really|actually|confirm|"
-                     r"verify|claim|claims|claimed|check|fact check|validate|back it up|"
-                     r"holds?|right|true)\b|^(?:is|are|was|were|did|does|do|has|have)\b")
+CHECKED = re.compile(r"\b(?:is it true|is that (?:true|right|correct)|really|confirm|verify|"
+                     r"claim|claims|claimed|fact check|validate|back it up|does that hold)\b")
 """Words of a claim to check: its figure is compared, not a filter."""
-ROW_NOUNS = frozenset({"deals", "opps", "opportunities", "reps", "accounts", "customers",
+ROW_NOUNS = frozenset({"deals", "opps", "opportunities", "reps", "rep", "accounts", "customers",
                        "teams", "regions", "products", "sellers", "people", "leads", "logos",
-                       "ones", "those", "anything", "everything", "segments", "industries"})
+                       "ones", "those", "anything", "everything", "segments", "industries",
+                       "anyone", "anybody", "someone", "any", "with", "amount", "amounts",
+                       "arr", "one"})
 
 
 def _figure_checked(norm: str, m: re.Match[str]) -> bool:
@@ -1769,7 +1769,8 @@ def _counts_people(question: str, plan: Plan, reading: Reading) -> Plan | Clarif
             set(plan.params.group_by) & {Dimension.rep, Dimension.manager}:
         return None
     headcount = TOOLS["rep_productivity"]
-    if set(reading.votes) == {plan.tool} == {"opportunity_count"} and all(
+    if counted["unit"] != "managers" and set(reading.votes) == {plan.tool} == {
+            "opportunity_count"} and all(
             p in COUNT_WORDS for p in reading.said.get(plan.tool, [])) and \
             not any(n.startswith("ignored") for n in plan.notes) and \
             set(plan.params.group_by) <= set(headcount.group_by) and \
@@ -2164,8 +2165,11 @@ def _meeting_day(period: Period, reading: Reading, as_of: date) -> bool:
     message itself, not the data ("before the board call on Dec 3 I need Q3 win rate", "notes
     from Tuesday's review (11/24): open pipe this quarter"): a day coming up (written without a
     year, it was read as that day a year ago), or one just past in a message naming a meeting."""
-    if (period.end - period.start).days >= MEETING_DAYS:
-        return False
+    if (period.end - period.start).days >= MEETING_DAYS or not set(reading.words) & (
+            MEETING_WORDS | MEETING_NOUNS | DEADLINE_WORDS) or WINDOW_SAID.search(
+                " ".join(reading.words)):
+        return False  # ("Which Q4 deals are closing next week?", "pushed since Nov 24": a
+        # window of the data)
     day = period.start
     if day > as_of:
         return True
@@ -2179,6 +2183,12 @@ def _meeting_day(period: Period, reading: Reading, as_of: date) -> bool:
         set(reading.words) & (MEETING_WORDS | MEETING_NOUNS))
 
 
+DEADLINE_WORDS = frozenset({"board", "deck", "slides", "presentation", "qbr", "offsite", "needed",
+                            "need", "send", "by"})
+WINDOW_SAID = re.compile(r"\b(?:since|from|until|till|through|closing|close|closes|due to close|"
+                         r"expected to close|in the next|within|pushed|created|won|lost|"
+                         r"closed) (?:the |on |by |in )?@period")
+"""A short span that is a window of the data ("closing next week", "since Nov 24")."""
 MEETING_NOUNS = frozenset({"sync", "notes", "recap", "standup", "retro", "due", "deadline",
                            "signoff", "flight", "trip", "travelling", "traveling", "ooo",
                            "hands", "attendees", "agenda"})

@@ -381,7 +381,9 @@ class PeriodParser:
                     span = Period(a.start, b.end, f"{a.label} to {b.label}")
                     if set(a_words) | set(b_words) <= set(MONTHS):
                         ahead = span.shifted_years(1)
-                        if ahead.start <= self.as_of <= ahead.end:
+                        if ahead.start <= self.as_of <= ahead.end and not re.search(
+                                r"\b(?:last|previous|prior) (?:fiscal )?year\b|\ba year ago\b",
+                                text):
                             # "the Nov-Jan quarter" asked in November: the one under way,
                             # not the one a year ago
                             span = Period(ahead.start, ahead.end,

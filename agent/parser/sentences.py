@@ -272,11 +272,16 @@ def _purpose(m: re.Match[str], index: EntityIndex, metric: bool = True) -> str:
     return clause if named else ""
 
 
-def _as_clause(m: re.Match[str]) -> str:
+def _as_clause(m: re.Match[str], index: EntityIndex | None = None) -> str:
     """Drop a clause giving the reason for the request unless it names a period of the data
-    ("As Q3 was weak, ..."): a person named there stays as "<name> is away" would not."""
+    ("As Q3 was weak, ..."): a person named there stays as "<name> is away" would not, a team,
+    region or segment as whose numbers ("Since we are focused on EMEA, how is ...")."""
     if DATA_PERIOD.search(normalize(m[0])):
         return m[0]
+    values = [e.label for e in _matched(m[0], index).entities
+              if e.dimension not in PEOPLE] if index is not None else []
+    if values:
+        return f"For {' and '.join(values)}: "
     name = re.match(r"\s*\w+\s+([A-Z][a-z]+)\b", m[0])
     return f"{name[1]}. " if name else ""
 
@@ -412,20 +417,18 @@ MESSENGERS = [
     (re.compile(rf"\b(?i:fwd|fw|forwarded|forwarding|forward|note|notes|ask|asks|request|question|"
                 rf"message|email|e-mail|ping|dm|text|slack)\s+(?i:from)\s+(?P<names>{NAME})\b"),
      False),
-    (re.compile(rf"\b(?i:call|calls|meeting|sync|chat|1:1|1-1|one on one|catch up|catch-up|"
-                rf"review|conversation|discussion)\s+(?i:with)\s+(?P<names>{NAMES})\b"), True),
+    (re.compile(rf"\b(?i:call|calls|meeting|sync|chat|catch up|catch-up|conversation|"
+                rf"discussion)\s+(?i:with)\s+(?P<names>{NAMES})\b"), True),
     (re.compile(rf"(?P<names>\b(?i:attendees|present|participants|invitees|cc)\s*:\s*{NAMES}"
                 rf"\.?)"), False),
-    (re.compile(rf"(?P<names>{NAMES})\s+(?=(?:asked|asks|wants|wanted|needs|needed|said|says|"
-                rf"raised|mentioned|noticed|flagged|claims|claimed|thinks|thought|suggested|"
-                rf"requested|pushed back|will present|is presenting|decides|is asking|"
-                rf"was asking|is travelling|is traveling|is out|is off)\b)"), True),
+    (re.compile(rf"(?P<names>{NAMES})\s+(?=(?:asked|asks|wants|wanted|raised|mentioned|"
+                rf"requested|will present|is presenting|is asking|was asking)\b)"), True),
 ]
 """Names in a message that are who writes ("Thanks, Freya"), forwards ("fwd from Max"),
 meets ("our call with Max and Freya", "Attendees: Ava, Laura") or asks ("Laura asked for ...",
 "Grace will present"), not whose numbers are asked for; who meets or asks only when the
 message does not point back at one person (see _messengers)."""
-WHOSE = re.compile(r"\b(?:her|his|she|he|him)\b", re.I)
+WHOSE = re.compile(r"\b(?:her|his|she|he|him|their|them|they)\b", re.I)
 """A pronoun pointing back at one person: the name it points to may be whose numbers."""
 
 
@@ -499,7 +502,7 @@ def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
     text = WRITER_BUSY.sub(lambda m: m[0][:m.start("when") - m.start()].rstrip(), text)
     if index is not None:
         text = TIMING.sub(lambda m: _meeting(m, index), text)
-    text = AS_CLAUSE.sub(_as_clause, text)
+    text = AS_CLAUSE.sub(lambda m: _as_clause(m, index), text)
     purposed = PURPOSE.sub(lambda m: " one by one" if ONE_BY_ONE.search(m[0]) else "", text)
     # (", so I can go through them one by one": the writer's use of the answer, which asks for
     # the deals)
@@ -640,7 +643,8 @@ def request_text(question: str, index: EntityIndex,
     if first > 0 and parts[first - 1].asks and not PERSONAL.match(parts[first - 1].text) and \
             any(e.dimension in SCOPES | {Dimension.segment, Dimension.product}
                 for e in _matched(parts[first - 1].text, index).entities) and \
-            not _matched(parts[first].text, index).entities:
+            not _matched(parts[first].text, index).entities and \
+            not re.search(r"\b(?:by|per|each|every|across)\b", parts[first].text, re.I):
         first -= 1  # "Is the average Enterprise deal getting bigger? Show me deal size by
         chosen.add(first)  # quarter.": the question the request answers, with its values
     if first > 0 and parts[first - 1].sets_option and not parts[first].sets_option and \
@@ -706,7 +710,7 @@ def request_text(question: str, index: EntityIndex,
     if (since := SINCE_THEN.search(request)) and (dated := [p for c in context
                                                              for p in periods(c)]):
         # "Kofi Taylor joined in March. What has he booked each month since then?": since March
-        request = f"{request[:since.start()]}since {dated[-1].start.isoformat()}" \
+        request = f"{request[:since.start()]}since {dated[0].start.isoformat()}" \
                   f"{request[since.end():]}"
     return with_context(request, context, index, periods)
 
@@ -1042,6 +1046,32 @@ def thread_in_message(message: str) -> tuple[str, str] | None:
     the follow-up, or None."""
     if not REFERS_BACK.search(message):
         return None
+    found = _thread_in(message)
+    if found is None or not _changes_something(found[1]) or ADDED.search(found[1]):
+        return None  # ("No, not urgent, whenever you get a chance.", "meant to ask for Q2 as
+        # well": a remark, or a question added, not a change)
+    return found
+
+
+ADDED = re.compile(r"\b(?:as well|too|also|in addition|additionally|plus)\b", re.I)
+"""Words adding to what was asked rather than replacing it."""
+
+
+def _changes_something(text: str) -> bool:
+    """Whether a change names something a follow-up can change: a word of the vocabulary, a
+    period (not a weekday), a number, or a name."""
+    words = normalize(text).split()
+    lex = lexicon()
+    if lex.find(words, {"dimension", "metric", "measure"}):
+        return True  # ("sorry, by team")
+    return any(w in lex.words or w in lex.alias_words or (w in PERIOD_WORDS and w not in WEEKDAYS)
+               or any(c.isdigit() for c in w) for w in words
+               if w != "instead" and w not in STOPWORDS and w not in fillers()) or any(
+        m[0].lower() not in PERIOD_WORDS | WEEKDAYS for m in re.finditer(r"\b[A-Z][A-Za-z]+",
+                                                                         text))
+
+
+def _thread_in(message: str) -> tuple[str, str] | None:
     parts = sentences(message)
     for k in range(len(parts) - 1, 0, -1):
         if REFERS_BACK.search(parts[k]):
@@ -1066,10 +1096,17 @@ REMARK = re.compile(r"(?:,|\s[-\u2013\u2014]+)\s+(?:those|these|that|it|they|he|
 were cleaned last week", "..., Ben's are fine"): why the writer changes it, not what."""
 
 
+FINE = re.compile(r"^\s*(?:(?:the|that|this|it|its|the \w+)\s+)?(?:\w+\s+){0,2}?(?:looks?|is|are|"
+                  r"seems?|was|were)\s+(?:fine|ok|okay|good|right|correct|great|alright)\s*"
+                  r"[-\u2013\u2014,:;]+\s*", re.I)
+"""A remark that the rest of the answer was right, before the change."""
+
+
 def _change(text: str) -> str:
-    """The change asked for, without the words announcing it or a remark after it; "no wait,
-    X" says X instead (what the earlier question asked is kept where X does not replace it)."""
-    changed = REMARK.sub("", CORRECTING.sub("", text)).strip().rstrip(".!")
+    """The change asked for, without the words announcing it or a remark about the rest
+    ("the team looks fine - it's EMEA I care about"); "no wait, X" says X instead (what the
+    earlier question asked is kept where X does not replace it)."""
+    changed = REMARK.sub("", FINE.sub("", CORRECTING.sub("", text))).strip().rstrip(".!")
     if not changed or re.match(r"\d", changed):
         return text  # ("sorry, I meant 60 days": the number the follow-up replaces)
     return f"{changed} instead" if CORRECTING.match(text) else changed
