@@ -355,6 +355,11 @@ def _spans(text: str) -> str:
                       r"team|region|top|best|five|5|ten|10|three|3) colleagues\b", r"\1 reps", text)
     if "median seller" in text or "typical seller" in text:  # the median rep
         text = re.sub(r"\b(median|typical) sellers?\b", r"\1 rep", text)
+    if "% of" in text or "percent of" in text:  # "we're winning 38% of the deals we close": the
+        # win rate, the figure a claim gives for it
+        text = re.sub(r"\b(?:win|wins|winning|won) (?:about |around |roughly )?\d+(?:\.\d+)? ?"
+                      r"(?:%|percent) of (?:the |our |all )?(?:deals|opportunities|opps)\b",
+                      "win rate of the deals", text)
     if "th of $" in text:  # "north of $120k": over it
         text = re.sub(r"\bnorth of (?=\$)", "over ", re.sub(r"\bsouth of (?=\$)", "under ", text))
     if "till date" in text or "until date" in text:  # "FY 2026/27 till date": to date
