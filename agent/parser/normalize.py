@@ -360,6 +360,10 @@ def _spans(text: str) -> str:
         text = re.sub(r"\b(?:win|wins|winning|won) (?:about |around |roughly )?\d+(?:\.\d+)? ?"
                       r"(?:%|percent) of (?:the |our |all )?(?:deals|opportunities|opps)\b",
                       "win rate of the deals", text)
+    if " to churn" in text:  # "we lost more than $2.5M of ARR to churn": ARR lost to churn
+        text = re.sub(r"\b(lost|lose|losing) ((?:more than |over |under |about |around |roughly |"
+                      r"nearly |almost )?\$?[\d.]+[km]?) (?:of )?(arr|mrr) to churn\b",
+                      r"\1 \2 \3 lost to churn", text)
     if "th of $" in text:  # "north of $120k": over it
         text = re.sub(r"\bnorth of (?=\$)", "over ", re.sub(r"\bsouth of (?=\$)", "under ", text))
     if "till date" in text or "until date" in text:  # "FY 2026/27 till date": to date

@@ -724,6 +724,12 @@ ALL_TIME_SAID = re.compile(r"\b(?:any close date|all close dates|regardless of (
 """A request that covers every date: a period of its context is no window of it."""
 
 
+CLAIMED = re.compile(r"\b(?:says|said|claims?|claimed|reports?|reported|shows?|showed|reads)\b",
+                     re.I)
+"""A sentence giving a claim the request checks ("The ops report says we closed 644 deals
+last quarter. Can you confirm the count?"): its period is the request's."""
+
+
 def _asked_period(parts: list[Sentence], chosen: set[int],
                   periods: Callable[[str], list[Period]]) -> str:
     """The period of another question of the message, when the request names none: "Can the
@@ -731,7 +737,8 @@ def _asked_period(parts: list[Sentence], chosen: set[int],
     if any(parts[k].has_period and periods(parts[k].text) for k in chosen):
         return ""  # (a request naming a period, not only "vs a year ago")
     spans = {(p.start, p.end) for k, s in enumerate(parts) if k not in chosen and (
-        s.asks or _metric(s.text) or len(s.text.split()) <= PERIOD_LABEL)
+        s.asks or _metric(s.text) or len(s.text.split()) <= PERIOD_LABEL or
+        CLAIMED.search(s.text))
         for p in periods(s.text) if (p.end - p.start).days >= 27}  # "H1 FY27: what % ..."
     # "tying CRM bookings out to the ledger for Q3. What's the match rate?": Q3's
     if len(spans) != 1:
