@@ -269,7 +269,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         hits = lexicon().find([m[1]], {"dimension"})
         if hits and hits[0][2].value not in group and hits[0][2].value not in UNIT_WORDS:
             group.append(hits[0][2].value)
-    if group == [Dimension.team.value] and (POSSESSED_TEAM.search(norm) or any(
+    if group == [Dimension.team.value] and (direction or top or sort or RANKED.search(norm)) and (
+            POSSESSED_TEAM.search(norm) or any(
             e.dimension in (Dimension.manager, Dimension.rep) and
             reading.words[e.end:e.end + 1] == ["team"] for e in reading.entities)) and \
             not re.search(r"\b(?:by|per|each|every|across) teams?\b|\b(?:other|all|the) teams\b",
@@ -314,6 +315,7 @@ TEAM_SCOPE = re.compile(r"\b(?:top|bottom|best|worst) (?:\d+ |\w+ )?(?:on|in|of|
                         r"(?:\w+ ){0,3}?team\b"
                         r"(?!s? (?:\w+ )?(?:deals|opps|opportunities|accounts))")
 """'Top 3 on my team', 'the best two in Ravi's team': people ranked within a team."""
+RANKED = re.compile(r"\brank(?:ed|ing|s)?\b|\bleaderboard\b|\bstack rank")
 POSSESSED_TEAM = re.compile(r"\b(?:my|our|his|her|their|your) team\b")
 """A team named by whose it is ("Grace's team", "my team"): its people, when ranked."""
 EACH = (r"each (?:of(?! (?:the )?(?:last|past|next|previous|prior|first|\d+|two|three|four|"

@@ -347,7 +347,8 @@ def _spans(text: str) -> str:
                       r"product family|category|type|deal type) wise\b", r"by \1", text)
     if "summed" in text:  # "deals closed won, summed by deal owner": their value (a count
         # summed stays a count)
-        text = re.sub(r"\b(count|counts|number|numbers|deals|deal count) summed\b", r"\1",
+        text = re.sub(r"\b(count|counts|number|numbers|deals|deal count|opportunities|opps|"
+                      r"leads|accounts) summed\b", r"\1",
                       text).replace("summed", "total value")
     if "colleagues" in text:  # "the NA Commercial colleagues": the reps (not "our finance
         # colleagues", who ask)

@@ -212,7 +212,9 @@ def _several_asks(question: str, **kw: Any) -> Clarification | None:
     if several is None:
         return None
     tail = question[several.start():]
-    pieces = [p.strip(" .;,") for p in re.split(r";|\n|(?<=[.?!])\s+", tail) if p.strip(" .;,")]
+    pieces = [p.strip(" .;,") for p in re.split(
+        r";|\n|(?<=[.?!:])\s+|,?\s+and\s+(?=(?:what|how|which|who|where|when|is|are|did|do|does)\b)",
+        tail) if p.strip(" .;,")]
     asks = []
     for piece in pieces:
         text = ASK_PART.sub("", piece, count=1).strip()

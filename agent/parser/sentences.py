@@ -272,6 +272,14 @@ def _purpose(m: re.Match[str], index: EntityIndex, metric: bool = True) -> str:
     return clause if named else ""
 
 
+SET_ASIDE = re.compile(r"\b(?:not|no longer|out of scope|fine|at plan|on plan|on track|already|"
+                       r"done|excluded|aside)\b", re.I)
+"""A reason clause setting its value aside ("Since LATAM is not a priority, ...")."""
+OTHERS = re.compile(r"\b(?:the rest|rest of|other|others|everyone else|everybody else|"
+                    r"company ?wide|whole company|overall|all regions|all teams|every)\b", re.I)
+"""A request about everything but the value named before it."""
+
+
 def _as_clause(m: re.Match[str], index: EntityIndex | None = None) -> str:
     """Drop a clause giving the reason for the request unless it names a period of the data
     ("As Q3 was weak, ..."): a person named there stays as "<name> is away" would not, a team,
@@ -280,7 +288,7 @@ def _as_clause(m: re.Match[str], index: EntityIndex | None = None) -> str:
         return m[0]
     values = [e.label for e in _matched(m[0], index).entities
               if e.dimension not in PEOPLE] if index is not None else []
-    if values:
+    if values and not SET_ASIDE.search(m[0]) and not OTHERS.search(m.string[m.end():]):
         return f"For {' and '.join(values)}: "
     name = re.match(r"\s*\w+\s+([A-Z][a-z]+)\b", m[0])
     return f"{name[1]}. " if name else ""
@@ -423,6 +431,8 @@ MESSENGERS = [
                 rf"\.?)"), False),
     (re.compile(rf"(?P<names>{NAMES})\s+(?=(?:asked|asks|wants|wanted|raised|mentioned|"
                 rf"requested|will present|is presenting|is asking|was asking)\b)"), True),
+    (re.compile(rf"(?P<names>{NAMES})\s+(?=(?:said|says|told|claims|claimed|thinks|thought|"
+                rf"reckons|believes|insists)\b(?:\s+\w+){{0,6}}?\s+that\b)"), "claim"),
 ]
 """Names in a message that are who writes ("Thanks, Freya"), forwards ("fwd from Max"),
 meets ("our call with Max and Freya", "Attendees: Ava, Laura") or asks ("Laura asked for ...",
@@ -442,7 +452,12 @@ def _messengers(text: str, index: EntityIndex) -> tuple[str, list[str]]:
     dropped: list[str] = []
     for pattern, pointed in MESSENGERS:
         found = list(pattern.finditer(text))
-        if pointed and whose:
+        if pointed == "claim":  # "Laura said that best case for APAC is $4M": who speaks,
+            # when the claim names whose it is (not "Victor claims 120% attainment": his)
+            found = [m for m in found if any(
+                e.dimension not in PEOPLE or e.label.split()[0] not in m["names"]
+                for e in _matched(text[m.end():], index).entities)]
+        elif pointed and whose:
             before = [m for m in found if m.end() <= whose.start()]
             found = [m for m in found if before and m is not before[-1]]
         for m in reversed(found):
@@ -644,7 +659,8 @@ def request_text(question: str, index: EntityIndex,
             any(e.dimension in SCOPES | {Dimension.segment, Dimension.product}
                 for e in _matched(parts[first - 1].text, index).entities) and \
             not _matched(parts[first].text, index).entities and \
-            not re.search(r"\b(?:by|per|each|every|across)\b", parts[first].text, re.I):
+            not re.search(r"\b(?:by|per|each|every|across)\b", parts[first].text, re.I) and \
+            not OTHERS.search(parts[first].text):
         first -= 1  # "Is the average Enterprise deal getting bigger? Show me deal size by
         chosen.add(first)  # quarter.": the question the request answers, with its values
     if first > 0 and parts[first - 1].sets_option and not parts[first].sets_option and \
@@ -1060,7 +1076,7 @@ def thread_in_message(message: str) -> tuple[str, str] | None:
     return found
 
 
-ADDED = re.compile(r"\b(?:as well|too|also|in addition|additionally|plus)\b", re.I)
+ADDED = re.compile(r"\b(?:as well|too|in addition|additionally)\b", re.I)
 """Words adding to what was asked rather than replacing it."""
 
 
