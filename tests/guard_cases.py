@@ -143,6 +143,10 @@ ANALYSIS = [
 ]
 
 OUT_OF_SCOPE = [
+    # a table forwarded to someone beside the analysis; a person's account deactivated
+    ("Pull Q3 bookings by region and forward the table to Laura Evans", P, SE, CC),
+    ("Deactivate Owen Garcia's account", R, None, None),
+    ("Suspend Ben Vargas", R, None, None),
     # work handed to a peer agent beside an analysis; a report sent to others
     ("Pull the list of deals with no activity for more than 90 days and have Pipeline "
      "Management clean them up.", P, PA, PM),

@@ -1475,3 +1475,24 @@ CASES += [
     ("Win rate by segment, but only for deals that took longer than 120 days to close.",
      CLARIFY, {}),
 ]
+
+CASES += [
+    # second review: who says a claim about something else is no filter, who claims their
+    # own number is whose; "also Q2" adds nothing to replace
+    ("Maria Gonzalez said at the Nov 19 forecast call that best case for the APAC region this "
+     "quarter is $4M. Check that against the CRM.", "forecast_rollup",
+     {"filters": {"region": ["APAC"]}, "measure": "best_case_forecast", "period": Q4_27}),
+    ("Anna Snelling claims 120% attainment in Q3. Can you check?", "quota_attainment",
+     {"filters": {"rep": ["Anna Snelling"]}, "period": Q3_27}),
+    ("I already have Q2 bookings for Anna Snelling. Now I need the same for Moses Frase and "
+     "Hayden Neloms, also Q2, one line each.", "bookings",
+     {"group_by": ["rep"], "filters": {"rep": ["Hayden Neloms", "Moses Frase"]}}),
+    # a reason clause setting its value aside lends it to no request
+    ("Since LATAM is not a priority, what's total bookings this quarter?", "bookings",
+     {"filters": {}, "period": Q4_27}),
+    # several questions are asked about, one at a time
+    ("Two questions: what's our win rate this quarter and what's the pipeline coverage?",
+     CLARIFY, {}),
+    ("Number of opportunities summed across teams for Q3", "opportunity_count",
+     {"group_by": ["team"], "measure": "created"}),
+]
