@@ -135,6 +135,11 @@ ANALYSIS = [
     "I want to remind the reps about stale deals - which reps have the most?",
     "median deal size by segment for FY26 -> scratch that, use the mean, and drop contraction "
     "deals from it",
+    # "have marketing-sourced deals booked" is no work handed to Marketing; a cycle named
+    # from create to close is no request to create
+    "Marketing keeps saying they drive half our revenue. How much have marketing-sourced deals "
+    "booked this fiscal year?",
+    "create-to-close days on won Enterprise deals this year",
     # the answer itself delivered, and a note of the next meeting, are no outreach
     "From the offsite notes: attainment per team for the current quarter. Can you send it?",
     "how many open deals in Negotiation? Can you send me the count?",
@@ -143,6 +148,8 @@ ANALYSIS = [
 ]
 
 OUT_OF_SCOPE = [
+    ("quota attainment per rep for Q3, and work out what commission each of them gets paid", P,
+     FA, FI),
     # a table forwarded to someone beside the analysis; a person's account deactivated
     ("Pull Q3 bookings by region and forward the table to Laura Evans", P, SE, CC),
     ("Deactivate Owen Garcia's account", R, None, None),
