@@ -1496,3 +1496,13 @@ CASES += [
     ("Number of opportunities summed across teams for Q3", "opportunity_count",
      {"group_by": ["team"], "measure": "created"}),
 ]
+
+CASES += [
+    # 'as well' in a follow-up that names its new period replaces; only 'meant to ask ... as
+    # well' adds a question
+    ("Earlier answer was Q3 bookings by region. Now do it for Q2 as well, same split.",
+     "bookings", {"group_by": ["region"], "period": ("2026-05-01", "2026-07-31")}),
+    # SLA compliance of leads is lead response, not the ops team's own SLA
+    ("Our SLA is first touch within 15 minutes. What's SLA compliance by region this fiscal "
+     "year?", "speed_to_lead", {"group_by": ["region"], "measure": "within_sla", "period": YTD}),
+]

@@ -1070,7 +1070,8 @@ def thread_in_message(message: str) -> tuple[str, str] | None:
     if not REFERS_BACK.search(message):
         return None
     found = _thread_in(message)
-    if found is None or not _changes_something(found[1]) or ADDED.search(found[1]):
+    if found is None or not _changes_something(found[1]) or ADDED.search(found[1]) and \
+            re.search(r"\b(?:meant|oops|forgot)\b", found[1], re.I):
         return None  # ("No, not urgent, whenever you get a chance.", "meant to ask for Q2 as
         # well": a remark, or a question added, not a change)
     return found
