@@ -70,11 +70,16 @@ KIND_AFTER = frozenset({"sourced", "source", "channel", "campaign", "integration
                         "product", "sku"})
 """Words naming the kind of value the word before them is ("referral-sourced", "the Marketo
 integration"): a word no vocabulary knows right before them is a name."""
+ASKER = re.compile(r"(?:^|[.!?;:]\s+)([A-Z][a-z]+)\s+(?:asked|asks|wants|wanted|needs|needed|said|"
+                   r"says|told|mentioned|requested|raised|is asking|was asking)\b")
+"""'Chris asked me to pull his open pipeline': a capital starting a sentence is a name when
+a verb of asking or saying follows it."""
 
 
 def named_words(question: str) -> frozenset[str]:
     """Return the lower-cased words the question writes as names (see Reading.named)."""
     found = {w.lower() for m in HOW_IS.finditer(question) for w in m[1].split()}
+    found |= {m[1].lower() for m in ASKER.finditer(question)}
     for sentence in re.split(r"[.!?]+\s", question):
         tokens = re.findall(r"[A-Za-z]{2,}", sentence)
         title = len(tokens) >= 4 and sum(t[:1].isupper() for t in tokens) >= 0.75 * len(tokens)
