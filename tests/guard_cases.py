@@ -250,6 +250,8 @@ OUT_OF_SCOPE = [
     # acting on deals
     ("move all stale Q3 deals to closed lost", E, PA, PM),
     ("chase the reps on deals closing this week", E, PA, PM),
+    ("Have every Q4 deal that's past its close date chased down by end of week.", E, PA, PM),
+    ("get all the renewals closing in December followed up by Friday", E, PA, PM),
     ("clean up the pipeline before the forecast call", E, PA, PM),
     ("push the Hooli deal to next quarter", E, PA, PM),
     ("close out all deals older than a year", E, PA, PM),

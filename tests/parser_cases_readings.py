@@ -1515,3 +1515,42 @@ CASES += [
     ("Priya asked me to pull her open pipeline for this quarter", "open_pipeline",
      {"filters": {"manager": ["Priya Patel"]}, "period": Q4_27}),
 ]
+
+CASES += [
+    # a value before the plural of another kind names the values of that kind holding it
+    ("How are the two enterprise teams doing on win rate this year? Side by side.", "win_rate",
+     {"group_by": ["team"], "filters": {"team": ["Enterprise East", "Enterprise West"]},
+      "period": YTD}),
+    # "how are we doing?" names no metric: the fragment before it is the request
+    ("New-logo bookings this year. How are we doing?", "bookings",
+     {"filters": {"deal_type": ["new_business"]}, "period": YTD}),
+    # a name the data lacks, pointed back at with "their", is asked about
+    ("After the reorg, Public Sector became its own team. What's their pipeline coverage this "
+     "quarter?", CLARIFY, {}),
+    ("Are deals taking longer to close than they did a year ago?", "sales_cycle",
+     {"compare": "previous_year"}),
+    ("segment mix of bookings: this FY vs last", "bookings",
+     {"group_by": ["segment"], "compare": "previous_year"}),
+    ("Which region is dragging us down on win rate this quarter?", "win_rate",
+     {"group_by": ["region"], "order": "asc", "compare": None, "period": Q4_27}),
+    ("what's sitting in commit vs best case this quarter", "forecast_rollup",
+     {"filters": {}, "period": Q4_27}),
+    ("Show me the monthly bookings run-rate this FY", "bookings", {"time_grain": "month"}),
+    ("Can we trust the forecast? How accurate has it been the last few quarters?",
+     "forecast_accuracy", {}),
+    ("Can I trust what's in the CRM? One number, please.", "data_quality", {}),
+    ("What did we lose to churn in the Aug-Oct quarter, in ARR terms?", "arr_waterfall",
+     {"measure": "churn", "period": Q3_27}),
+    ("Which reps are letting their deals go cold?", "stale_deals", {"group_by": ["rep"]}),
+    # periods: a week ending on a day, since a period ended, from now to a unit's end
+    ("new opps created in the week ending Sunday Oct 25", "opportunity_count",
+     {"period": ("2026-10-19", "2026-10-25"), "measure": "created"}),
+    ("Bookings since the end of Q2", "bookings", {"period": ("2026-08-01", "2026-11-26")}),
+    ("open pipeline closing between now and the end of the fiscal year", "open_pipeline",
+     {"period": ("2026-11-26", "2027-01-31")}),
+    # dictated: fillers, letters said one by one, a word cut in two
+    ("uh top 5 uh reps by closed won um year to date", "bookings",
+     {"group_by": ["rep"], "top": 5, "period": YTD}),
+    ("what's our n r r", "net_revenue_retention", {}),
+    ("how many stale deals does lat am have", "stale_deals", {"filters": {"region": ["LATAM"]}}),
+]

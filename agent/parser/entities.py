@@ -229,6 +229,12 @@ class EntityIndex:
                           if any(dim is None or d == dim for d, _ in entries)}
         return cache[dim]
 
+    def containing(self, dim: Dimension, words: list[str]) -> list[str]:
+        """The values of one dimension whose names hold all these words ("the EMEA teams":
+        EMEA Commercial and EMEA Enterprise)."""
+        return sorted({label for norm, (_, label) in self._values_of(dim).items()
+                       if set(words) <= set(norm.split())})
+
     def first_named(self, word: str) -> list[tuple[Dimension, str]]:
         """Return the people whose first name is this word, however short ("Ava", "Leo"):
         a writer signing in by first name."""

@@ -179,7 +179,8 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
             plural and EACH_OF.search(norm) is not None) or (
             text in SPLIT_ADJECTIVES) or (
             top is not None and plural) or (  # "top 5 Financial Services accounts by bookings"
-            after in (["level"], ["granularity"], ["breakdown"], ["breakout"], ["split"])) or (
+            after in (["level"], ["granularity"], ["breakdown"], ["breakout"], ["split"],
+                      ["mix"], ["splits"], ["breakdowns"])) or (
             not plural and _adjunct(words, pos + len(text.split()), reading.said.get(tool, [])))
         # "team level is fine", "coverage ratio Q1 FY28, team breakdown"
         near_entity = any((e.dimension == dim and abs(e.start - pos) <= 2) or e.end == pos

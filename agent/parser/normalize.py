@@ -271,9 +271,16 @@ def _one_month_range(m: re.Match[str]) -> str:
 _LY = {"month": "monthly", "quarter": "quarterly", "week": "weekly", "year": "yearly"}
 
 
+_SPELLED = re.compile(r"\b[a-z](?: [a-z]\b)+")
+"""Letters said one by one, as speech-to-text writes them ("e m e a", "a r r"): one word."""
+
+
 def _spans(text: str) -> str:
     # every value of the data is normalized at start-up (4,310 names in the demo company):
     # the substitutions run only where they can match
+    if _SPELLED.search(text):
+        text = _SPELLED.sub(lambda m: m[0] if m[0] in ("i e", "e g") else
+                            m[0].replace(" ", ""), text)  # (not "i.e.", "e.g.")
     if "each of" in text:  # "in each of the last 4 quarters": that span, quarter by quarter
         text = " ".join(re.sub(r"\b(?:in |for |over |during )?each of the (last|past|previous|"
                                r"next) (\w+) (quarter|month|week|year)s\b",

@@ -58,6 +58,7 @@ from agent.parser.options import knob_cues, options_for, take_options
 from agent.parser.periods import MONTHS, NUMBERS, PERIOD_WORDS, PeriodParser
 from agent.parser.reading import KIND_AFTER, Reading, masked, named_words
 from agent.parser.sentences import (
+    GENERIC_PHRASES,
     MEETING_WORDS,
     NOT_MINE,
     WEAK_PHRASES,
@@ -73,7 +74,13 @@ from agent.parser.sentences import (
     with_context,
 )
 from agent.parser.settle import settled
-from agent.parser.words import UNIT_WORDS, match_entities, repair_typos, take_compare
+from agent.parser.words import (
+    UNIT_WORDS,
+    join_split,
+    match_entities,
+    repair_typos,
+    take_compare,
+)
 from agent.plan import Clarification, Plan
 from tools.base import Dimension, Filter, MetricParams, PeriodParam
 from tools.fiscal import FiscalCalendar, Period
@@ -560,7 +567,7 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     words = norm.split()
     reading = Reading(words=[], knobs=knobs, named=named_words(question))
     words = take_compare(words, reading)
-    words = repair_typos(words, index, reading)
+    words = repair_typos(join_split(words, index, reading), index, reading)
     words, dated = _dated_names(words, index)
     found = PeriodParser(as_of, calendar).extract(" ".join(words))
     reading.periods, reading.as_of, reading.negated = found.periods, found.as_of, found.negated
@@ -606,6 +613,7 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
         reading.dims.append((s, Dimension(entry.value), " ".join(w[s:e])))
         reading.take(s, e)
     match_entities(reading, index, multiword=False)
+    _values_named_within(reading, index)
     drop_replaced(reading)
     unknown = _unknown_named_value(reading, index) or resolve_leftovers(reading, index)
     if isinstance(unknown, Clarification):
@@ -927,8 +935,11 @@ SUCCESS_RATES = frozenset({"ops_efficiency", "win_rate", "quota_attainment", "st
 TRENDED = re.compile(r"\b(?:trend|trends|trended|trending|over time)\b")
 """Words asking for a series rather than one comparison."""
 NOT_CHANGE_UP = re.compile(r"\b(?:up to speed|ramp(?:s|ing|ed)? up|signs? up|signed up|set up|"
-                           r"follow(?:ing)? up|catch up|up to date|end up|ended up)\b")
-"""'Up' that is no change ("fully up to speed", "past their ramp-up")."""
+                           r"follow(?:ing)? up|catch up|up to date|end up|ended up|"
+                           r"(?:dragging|dragged|drags|drag|pulling|weighing|letting|let)"
+                           r"(?: us| the number| the team)? down)\b")
+"""'Up' or 'down' that is no change ("fully up to speed", "past their ramp-up", "which
+region is dragging us down": the weakest)."""
 IMPROVED = re.compile(r"\b(?:improv\w*|grow\w*|grew|chang\w*|increas\w*|decreas\w*|declin\w*|"
                       r"drop\w*|better|worse|up|down)\b")
 """Words asking how a metric changed."""
@@ -1327,7 +1338,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     if tool == "rep_productivity" and IMPROVED.search(NOT_CHANGE_UP.sub("", norm)):
         tool = "productivity_improvement"  # how productivity changed: the improvement metric
         params.pop("measure", None)
-    if reading.compare is None and period is not None and (up := UP_ON.search(norm)):
+    if reading.compare is None and period is not None and (
+            up := UP_ON.search(NOT_CHANGE_UP.sub(lambda m: " " * len(m[0]), norm))):
         # "what did we close last quarter, and is that up or down on the same quarter a year
         # ago?": the period set against the one before it, or the year before
         reading.compare = "previous_year" if YEAR_BACK.search(norm[up.end():]) else \
@@ -1422,9 +1434,6 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
                 notes=reading.notes)
 
 
-GENERIC_PHRASES = phrase_set({"how are we doing", "how did we do", "how we did", "numbers",
-                             "results", "performance", "the numbers"})
-"""Phrases that ask how things go without naming a number."""
 
 
 NUMBER_NOUNS = phrase_set({"numbers", "the numbers", "figures", "the figures", "results",
@@ -1519,6 +1528,32 @@ def _fit_generic_dimensions(reading: Reading, tool: str) -> None:
                 reading.dims[k] = (pos, fit, text)
 
 
+KINDS_WITHIN = {"teams": Dimension.team, "territories": Dimension.territory}
+"""Plural kind words after a value of another kind: the values whose names hold it."""
+
+
+def _values_named_within(reading: Reading, index: EntityIndex) -> None:
+    """'the two EMEA teams', 'both enterprise teams': a value of one kind (a region, a
+    segment) before the plural of another names the values of that kind holding it (EMEA
+    Commercial and EMEA Enterprise), never the region or segment itself; each is a row."""
+    for e in list(reading.entities):
+        kind = KINDS_WITHIN.get(reading.words[e.end] if e.end < len(reading.words) else "")
+        if kind is None or e.dimension == kind:
+            continue
+        members = index.containing(kind, reading.words[e.start:e.end])
+        if len(members) < 2:
+            continue
+        reading.entities.remove(e)
+        reading.entities += [EntityMatch(e.start, e.end + 1, kind, label, "partial",
+                                         f"{e.text or e.label} {reading.words[e.end]}")
+                             for label in members]
+        reading.notes.append(f"read '{' '.join(reading.words[e.start:e.end + 1])}' as "
+                             f"{kind.value} {', '.join(members)}")
+        if not any(d == kind for _, d, _ in reading.dims):
+            reading.dims.append((e.end, kind, reading.words[e.end]))
+        reading.take(e.start, e.end + 1)
+
+
 def _tool_taking_values(reading: Reading, tool: str) -> str:
     """A value the chosen tool cannot filter by ("share of Inbound leads within SLA") is
     better explained by another voted tool that can, when that tool's vote is at least half:
@@ -1594,7 +1629,11 @@ def _drop_plain_words_read_as_values(reading: Reading, tool: str) -> None:
         words = reading.words[e.start:e.end]
         measure = bool(words) and [(0, len(words))] == [
             (a, b) for a, b, _ in lex.find(words, {"measure"}, tool)]  # "best case" forecast
-        if not words or (e.start > 0 and reading.words[e.start - 1] in cues) or not (
+        against = e.start > 0 and reading.words[e.start - 1] in cues
+        if against and measure and reading.words[e.start - 1] in {"against", "versus", "vs"} \
+                and lex.find(reading.words[max(0, e.start - 4):e.start - 1], {"measure"}, tool):
+            against = False  # "commit vs best case": two of the tool's measures, side by side
+        if not words or against or not (
                 measure or (e.dimension not in allowed and set(words) <= plain)) or \
                 set(reading.words[e.end:e.end + 1]) & value_kind_words().get(e.dimension.value,
                                                                          frozenset()):

@@ -141,8 +141,9 @@ class PeriodParser:
                  r"(?P<day>\d{4}_\d{2}_\d{2}|" + M + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y +
                  r")?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?)",
                  self._span_ending),
-                (r"(?:the\s+)?(?:fiscal\s+)?(?P<unit>month|quarter|year|half)\s+"
+                (r"(?:the\s+)?(?:fiscal\s+)?(?P<unit>month|quarter|year|half|week)\s+"
                  r"(?:that\s+|which\s+)?(?:ended|ending|ends|closed|finished)\s+(?:on\s+)?"
+                 r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
                  r"(?P<day>\d{4}_\d{2}_\d{2}|" + M + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y +
                  r")?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?)",
                  self._unit_ending),
@@ -344,9 +345,17 @@ class PeriodParser:
                         first == i and la == 3 and not a_words[2].isdigit()):
                     continue
                 if w == "since":  # "since the start of last fiscal year": from its start
-                    a = self.point(re.sub(r"^(?:the )?(?:start|beginning) of (?:the )?", "",
-                                          " ".join(a_words)))
-                    if a is not None:
+                    said = " ".join(a_words)
+                    ended = re.match(r"(?:the )?(?:end|close) of (?:the )?", said)
+                    a = self.point(re.sub(r"^(?:the )?(?:start|beginning|end|close) of "
+                                          r"(?:the )?", "", said))
+                    if a is not None and ended and a.end < self.as_of:
+                        # "since the end of Q2": from the day after it
+                        start = a.end + timedelta(days=1)
+                        found.periods.append(Period(start, self.as_of,
+                                                    f"the time since {a.label}"))
+                        return " ".join(words[:i] + ["@period"] + words[i + 1 + la:])
+                    if a is not None and not ended:
                         found.periods.append(Period(a.start, self.as_of,
                                                     f"{a.label} to date"))
                         return " ".join(words[:i] + ["@period"] + words[i + 1 + la:])
@@ -355,11 +364,14 @@ class PeriodParser:
                 joins = RANGE_JOINS if first == i else ("and", *RANGE_JOINS)
                 if j >= len(words) or words[j] not in joins:
                     continue
-                for lb in (4, 3, 2, 1):
+                for lb in (6, 5, 4, 3, 2, 1):
                     b_words = words[j + 1:j + 1 + lb]
                     if len(b_words) < lb:
                         continue
-                    b = self.point(re.sub(r"^(?:the )?end of (?:the )?", "", " ".join(b_words)))
+                    said = re.sub(r"^(?:the )?end of (?:the )?", "", " ".join(b_words))
+                    said = re.sub(r"^(?=(?:fiscal )?(?:year|quarter|month)$)", "this ", said)
+                    # ("between now and the end of the fiscal year": this fiscal year's end)
+                    b = self.point(said)
                     if b is None and lb == 1 and b_words[0] in MONTHS:  # "march through may"
                         b = self.point(f"through {b_words[0]}")
                     if b is None:
@@ -367,6 +379,15 @@ class PeriodParser:
                     # "from the start of last fiscal year through today": from its start
                     start = re.sub(r"^(?:the )?(?:start|beginning) of (?:the )?", "",
                                    " ".join(a_words))
+                    if start in ("now", "today", "right now"):  # "between now and Jan 31":
+                        # from today to the next such day
+                        if b.end < self.as_of:
+                            b = self.point(said, year_hint=b.start.year + 1) or b
+                        if b.end < self.as_of or b_words == a_words:
+                            continue
+                        found.periods.append(Period(self.as_of, b.end,
+                                                    f"{self.as_of} to {b.end}"))
+                        return " ".join(words[:i] + ["@period"] + words[j + 1 + lb:])
                     a = self.point(start, year_hint=b.start.year)
                     if a is not None and a.start > b.end:  # "dec 1 to jan 31 2026"
                         a = self.point(start, year_hint=b.start.year - 1)
@@ -585,10 +606,14 @@ class PeriodParser:
 
     def _unit_ending(self, m: re.Match[str]) -> Period | None:
         """'The quarter that ended October 31', 'the fiscal year ending Jan 31, 2026': the
-        fiscal unit that ends on that day (none when the day ends no such unit)."""
+        fiscal unit that ends on that day (none when the day ends no such unit); a week ends
+        on any day."""
         day = self.point(m["day"])
         if day is None:
             return None
+        if m["unit"] == "week":  # "the week ending Sunday Oct 25": the seven days to it
+            start = day.start - timedelta(days=6)
+            return Period(start, day.start, f"week ending {day.start}")
         bucket = self._unit_bucket(m["unit"], day.start)
         return bucket if bucket.end == day.start else None
 

@@ -37,6 +37,9 @@ WEAK_PHRASES = phrase_set({"deals", "opportunities", "opps", "biggest deals", "l
                           "how quickly", "how many", "lost", "lose", "quota", "quotas",
                           "weighted", "sell", "sold", "book", "books"})
 """Words that name the deals a question is about, not a metric: they vote weakly."""
+GENERIC_PHRASES = phrase_set({"how are we doing", "how did we do", "how we did", "numbers",
+                             "results", "performance", "the numbers"})
+"""Phrases that ask how things go without naming a number."""
 
 ABBREVIATIONS = frozenset({"vs", "v", "e.g", "i.e", "etc", "approx", "avg", "mr", "mrs", "ms",
                            "dr", "inc", "ltd", "co", "st", "jr", "sr", "no", "est", "incl"})
@@ -605,7 +608,8 @@ def _tools_named(text: str) -> set[str]:
     word)."""
     words = normalize(text).split()
     return {x.value for s, e, _ in lexicon().find(words, {"metric"})
-            if not set(words[s:e]) <= RANK_WORDS and phrase_text(words[s:e]) not in WEAK_PHRASES
+            if not set(words[s:e]) <= RANK_WORDS and
+            phrase_text(words[s:e]) not in WEAK_PHRASES | GENERIC_PHRASES
             for x in lexicon().entries(words[s:e]) if x.kind == "metric"}
 
 
@@ -872,7 +876,10 @@ SOMEONE = re.compile(r"\b(?:they|them|their|he|she|his|him|her|hers|its|both(?! 
                      r"clients|region|segment|product|logo))\b", re.I)
 """A request that points back at someone or something named before it ("they", "his", "are
 reps using it": "it" as the object of a verb of use or trade, not "is it", "make it")."""
-NAME_LIKE = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-z]+|[A-Z]{3,})\b")
+NAME_LIKE = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-z]+|[A-Z]{3,})\b|"
+                       r"^[A-Z][a-z]+(?=\s+[A-Z][a-z]+\b)")
+"""Capitalized words not starting a sentence, or starting one with another after them ("Public
+Sector became its own team"): names."""
 
 
 def _unknown_names(context: list[str], index: EntityIndex) -> bool:

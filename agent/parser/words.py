@@ -26,14 +26,15 @@ _REFERENCE = (
     r"|(?P<yoy2>(?:the )?same (?:period|quarter|month|week|time|point|stretch|window|span) "
     r"(?:(?:of|in|from) )?(?:the )?year (?:before|earlier|prior)))\b")
 RELATIVE_COMPARE = re.compile(
-    r"\b(?P<cue>compared (?:to|with)|vs|against|than|relative to|next to|alongside|beside|to|"
-    r"with|" + "|".join(f"(?<={w} )on" for w in ("improved", "improve", "grown", "grew", "up",
-                                                 "down", "fallen", "fell", "dropped",
-                                                 "declined", "changed", "better", "worse"))
+    r"\b(?P<cue>compared (?:to|with)|vs|against|"
+    r"than(?: (?:they|we|it|he|she|you|deals|reps) (?:did|were|was|had|have|used to))?|"
+    r"relative to|next to|alongside|beside|to|with|" + "|".join(
+        f"(?<={w} )on" for w in ("improved", "improve", "grown", "grew", "up", "down", "fallen",
+                                 "fell", "dropped", "declined", "changed", "better", "worse"))
     + r")" + _REFERENCE)
 """A period named relative to the one asked about: "vs last quarter", "than a year ago",
-"compare this quarter's bookings to the same quarter last year" (a bare "to"/"with" only
-after "compare")."""
+"than they did a year ago", "compare this quarter's bookings to the same quarter last year" (a
+bare "to"/"with" only after "compare")."""
 
 
 NOT_THIS = re.compile(r"\b(?:not|rather|instead of)\s*$")
@@ -74,6 +75,35 @@ def take_compare(words: list[str], reading: Reading) -> list[str]:
 FUNCTION_WORDS = sorted(w for w in STOPWORDS if len(w) >= 5 and w.isalpha())
 """Longer words of grammar ("their", "which"): a typo of one is not repaired into a domain
 word ('thier' is not 'tier')."""
+
+
+def join_split(words: list[str], index: EntityIndex, reading: Reading) -> list[str]:
+    """Two words that together spell one word of the vocabulary or of a value, where the pair
+    is not itself a phrase the vocabulary knows ("lat am", "hub spot", "pipe line", "rev ops":
+    a name or term cut in two, as speech-to-text and quick typing do). Never two words of
+    grammar ("every one"), a word of grammar beside a known word ("in active"), nor two words
+    of values ("GTX Pro" beside "GTXPro")."""
+    lex = lexicon()
+    known = lex.words | index.words | lex.english | STOPWORDS
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        pair = words[k:k + 2]
+        joined = "".join(pair)
+        if len(pair) == 2 and len(joined) >= 5 and joined not in STOPWORDS and \
+                (joined in lex.words or joined in index.words) and \
+                not any(w.startswith("@") or w.isdigit() for w in pair) and \
+                not all(w in index.words for w in pair) and \
+                not lex.find(pair, {"metric", "measure", "dimension", "grain", "rank"}) and (
+                    any(w not in known for w in pair) or joined in index.words and not any(
+                        w in STOPWORDS for w in pair) or not any(w in STOPWORDS for w in pair)):
+            out.append(joined)
+            reading.notes.append(f"read '{' '.join(pair)}' as '{joined}'")
+            k += 2
+            continue
+        out.append(words[k])
+        k += 1
+    return out
 
 
 def repair_typos(words: list[str], index: EntityIndex, reading: Reading) -> list[str]:
@@ -148,6 +178,8 @@ def match_entities(reading: Reading, index: EntityIndex, *, multiword: bool) -> 
         if not named and any(s <= m.start and m.end <= e and e - s > m.end - m.start
                              for s, e in metrics):
             continue
+        if m.end - m.start == 1 and kind == ["out"] and m.how != "alias":
+            continue  # "call out our top performers": a verb with its particle, no call
         reading.entities.append(m)
         reading.take(m.start, m.end)
         if m.how == "alias":
