@@ -112,8 +112,9 @@ def _lost_customers(plan: Plan, reading: Reading) -> Plan:
     themselves, with the ARR each took (the waterfall's churn by account), not the churn rate
     or the number of customers."""
     said = " ".join(reading.words)
-    if plan.tool in ("net_revenue_retention", "arr") and plan.params.measure in (
-            "logo_churn", "customers") and CUSTOMERS_LISTED.search(said) and \
+    if (plan.tool in ("net_revenue_retention", "arr") and plan.params.measure in (
+            "logo_churn", "customers") or plan.tool == "arr_waterfall" and
+            plan.params.measure in (None, "churn")) and CUSTOMERS_LISTED.search(said) and \
             CHURNED.search(said) and plan.params.group_by in ([], [Dimension.account]) and \
             not COUNT_OR_SHARE.search(said):  # ("what percent of our top 50 customers churned")
         plan.tool, plan.params.measure = "arr_waterfall", "churn"

@@ -10,6 +10,7 @@ from agent.parser.entities import EntityIndex
 from agent.parser.lexicon import EXCLUSION_WORDS, STOPWORDS, lexicon
 from agent.parser.periods import PERIOD_WORDS
 from agent.parser.reading import Reading, masked
+from tools.base import Dimension
 
 UNIT_WORDS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 
@@ -81,8 +82,9 @@ def join_split(words: list[str], index: EntityIndex, reading: Reading) -> list[s
     """Two words that together spell one word of the vocabulary or of a value, where the pair
     is not itself a phrase the vocabulary knows ("lat am", "hub spot", "pipe line", "rev ops":
     a name or term cut in two, as speech-to-text and quick typing do). Never two words of
-    grammar ("every one"), a word of grammar beside a known word ("in active"), nor two words
-    of values ("GTX Pro" beside "GTXPro")."""
+    grammar ("every one"), a word of grammar beside a known word ("in active"), two words
+    of values ("GTX Pro" beside "GTXPro"), nor an account's word (accounts are named with
+    English words: "a clear view" is no Clearview Logistics)."""
     lex = lexicon()
     known = lex.words | index.words | lex.english | STOPWORDS
     out: list[str] = []
@@ -91,7 +93,8 @@ def join_split(words: list[str], index: EntityIndex, reading: Reading) -> list[s
         pair = words[k:k + 2]
         joined = "".join(pair)
         if len(pair) == 2 and len(joined) >= 5 and joined not in STOPWORDS and \
-                (joined in lex.words or joined in index.words) and \
+                (joined in lex.words or joined in index.words and not any(
+                    d is Dimension.account for d, _ in index.by_token.get(joined, ()))) and \
                 not any(w.startswith("@") or w.isdigit() for w in pair) and \
                 not all(w in index.words for w in pair) and \
                 not lex.find(pair, {"metric", "measure", "dimension", "grain", "rank"}) and (
@@ -178,7 +181,7 @@ def match_entities(reading: Reading, index: EntityIndex, *, multiword: bool) -> 
         if not named and any(s <= m.start and m.end <= e and e - s > m.end - m.start
                              for s, e in metrics):
             continue
-        if m.end - m.start == 1 and kind == ["out"] and m.how != "alias":
+        if m.dimension is Dimension.activity_type and kind == ["out"] and m.how != "alias":
             continue  # "call out our top performers": a verb with its particle, no call
         reading.entities.append(m)
         reading.take(m.start, m.end)
