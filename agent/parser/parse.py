@@ -615,7 +615,8 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     match_entities(reading, index, multiword=False)
     _values_named_within(reading, index)
     drop_replaced(reading)
-    unknown = _unknown_named_value(reading, index) or resolve_leftovers(reading, index)
+    unknown = _campaign_by_words(reading, index) or _unknown_named_value(reading, index) or \
+        resolve_leftovers(reading, index)
     if isinstance(unknown, Clarification):
         return unknown, reading
     return reading, norm
@@ -1552,6 +1553,37 @@ def _values_named_within(reading: Reading, index: EntityIndex) -> None:
         if not any(d == kind for _, d, _ in reading.dims):
             reading.dims.append((e.end, kind, reading.words[e.end]))
         reading.take(e.start, e.end + 1)
+
+
+def _campaign_by_words(reading: Reading, index: EntityIndex) -> Clarification | None:
+    """'The trade show campaign': words of campaign names before "campaign" name the
+    campaigns holding them; one is read, several are asked about ("the trade show campaigns"
+    are all of them)."""
+    words = reading.words
+    covered = {i for e in reading.entities for i in range(e.start, e.end)}
+    for k, word in enumerate(words):
+        if word not in ("campaign", "campaigns") or k in covered:
+            continue
+        for n in (3, 2, 1):
+            span = words[max(0, k - n):k]
+            if len(span) < n or any(i in covered for i in range(k - n, k)) or not all(
+                    w.isalpha() for w in span) or span[0] in STOPWORDS:  # ("show" of "trade
+                # show" is a word of grammar elsewhere)
+                continue
+            members = index.containing(Dimension.campaign, span)
+            if not members:
+                continue
+            if len(members) > 1 and word == "campaign":
+                return Clarification(
+                    question=f"Several campaigns are called '{' '.join(span)}'. Which one?",
+                    options=[f"{m} (campaign)" for m in members[:8]], term=" ".join(span))
+            reading.entities += [EntityMatch(k - n, k + 1, Dimension.campaign, m, "partial",
+                                             " ".join(words[k - n:k + 1])) for m in members]
+            reading.take(k - n, k + 1)
+            reading.notes.append(f"read '{' '.join(words[k - n:k + 1])}' as campaign "
+                                 f"{', '.join(members)}")
+            break
+    return None
 
 
 def _tool_taking_values(reading: Reading, tool: str) -> str:
