@@ -6,7 +6,7 @@ from every eval set; format of tests/parser_cases.py; as-of 2026-11-26 in parser
 
 from __future__ import annotations
 
-from tests.parser_cases import CLARIFY, FY26, FY27, H1_27, Q1_28, Q3_27, Q4_27, YTD
+from tests.parser_cases import CLARIFY, FY26, FY27, H1_27, Q1_28, Q3_27, Q4_27, YTD, AnyOf
 
 H2_26 = ("2025-08-01", "2026-01-31")
 MAR_MAY_26 = ("2026-03-01", "2026-05-31")
@@ -1553,4 +1553,19 @@ CASES += [
      {"group_by": ["rep"], "top": 5, "period": YTD}),
     ("what's our n r r", "net_revenue_retention", {}),
     ("how many stale deals does lat am have", "stale_deals", {"filters": {"region": ["LATAM"]}}),
+]
+
+CASES += [
+    # letters said one by one; "n" before words is "and", before letters a letter
+    ("are we hitting s l a on ops tickets last quarter", "ops_efficiency", {"period": Q3_27}),
+    ("what came in n what slipped this quarter", AnyOf("pipeline_movement", CLARIFY), {}),
+    # two known words join only into a word naming something alone
+    ("which 3 front line managers had the best win rate last quarter?", "win_rate",
+     {"group_by": ["manager"], "top": 3}),
+    # every value of a dimension listed with a split by it: the split's rows, no filter
+    ("Please pull win rate for last quarter split by Enterprise / Mid-Market / SMB",
+     "win_rate", {"group_by": ["segment"], "filters": {}}),
+    # "historically": every close date, for a metric of deals
+    ("Historically, how long does it take us to close a deal?", "sales_cycle",
+     {"all_time": True}),
 ]

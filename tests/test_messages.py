@@ -179,3 +179,25 @@ def test_a_task_s_envelope_is_not_its_request(message, wanted):
 ])
 def test_a_deadline_after_the_request_is_envelope(message, wanted):
     assert plain_request(message) == wanted
+
+
+@pytest.mark.parametrize(("message", "wanted"), [
+    # a ticket's fields: who filed it, when and how urgent are envelope; its number and the
+    # form it came in name nothing; summary and description are the request
+    ("RITM0049120\nRequested for: Lucia Evans (Sales Systems)\nShort description: tool "
+     "adoption by application, FQ3\nState: New | Priority: 4 - Low | Opened: 11/24/2026",
+     "tool adoption by application, FQ3"),
+    ("Google Form response\nYour name: Lena Marsh\nTeam: CS leadership\nWhat do you need?: "
+     "win rate by segment for Q3\nNeeded by: EOW", "win rate by segment for Q3"),
+    # prose in a field is a sentence of its own
+    ("SOPS-3102 | Summary: Win rate by segment - Q3 | Reporter: Hannah Okoye | Due: 12/04\n"
+     "Description: Enablement is rebuilding the training. Please pull win rate for last "
+     "quarter.", "Win rate by segment - Q3. Enablement is rebuilding the training. Please "
+                 "pull win rate for last quarter."),
+    # whose "I" and "my" are: the person the ticket is filed for
+    ("RITM0050455\nRequested for: Owen Garcia (AE, NA Enterprise)\nShort description: my "
+     "attainment\nDescription: Where am I vs my quota this quarter?",
+     "Owen Garcia here. my attainment. Where am I vs my quota this quarter?"),
+])
+def test_a_ticket_s_fields(message, wanted):
+    assert plain_request(message) == wanted

@@ -29,7 +29,9 @@ ROLES: dict[str, tuple[str, ...]] = {
                 "title", "details", "body", "summary", "topic",
                 "metric", "metrics", "measure", "measures", "kpi", "kpis", "what", "report",
                 "need", "needs", "want", "action", "goal", "objective", "instruction",
-                "requested", "requesting", "asks", "needed", "required", "deliverable"),
+                "requested", "requesting", "asks", "needed", "required", "deliverable",
+                "short description", "what do you need", "request details", "ask details",
+                "issue", "problem", "requirement", "requirements"),
     "period": ("period", "periods", "timeframe", "time frame", "time period", "window",
                "date range", "range", "when", "fiscal period", "quarter", "close window",
                "closing window", "close date window", "close period", "cohort", "lookback",
@@ -37,7 +39,8 @@ ROLES: dict[str, tuple[str, ...]] = {
     "as_of": ("as of", "as at", "snapshot", "snapshot date", "on date"),
     "split": ("split", "split by", "breakdown", "break down", "breakdown by", "group by",
               "groupby", "grouping", "group", "by", "per", "dimension", "dimensions", "slice",
-              "slice by", "segment by", "granularity", "grain", "interval", "level"),
+              "slice by", "segment by", "granularity", "grain", "interval", "level", "cut",
+              "cut by"),
     "filter": ("filter", "filters", "scope", "where", "only", "population", "subset",
                "restrict to", "limit to", "include", "for"),
     "exclude": ("exclude", "excluding", "except", "without"),
@@ -55,7 +58,15 @@ ROLES: dict[str, tuple[str, ...]] = {
                  "needed by", "due date", "due by", "severity", "reporter", "ticket", "ref",
                  "reference", "version", "attachments", "attachment", "origin", "job",
                  "on behalf of", "timezone", "tz", "response format", "section", "tags",
-                 "created at", "timestamp", "sent at", "thread", "trace id"),
+                 "created at", "timestamp", "sent at", "thread", "trace id",
+                 # a ticket's or form's fields (ServiceNow, Jira, intake forms): who files it,
+                 # when, how urgent, where it is filed
+                 "requested for", "requestor", "reported by", "submitted by", "name",
+                 "your name", "dept", "department", "state", "opened", "opened at", "created",
+                 "caller", "labels", "label", "category", "request type", "impact", "urgency",
+                 "assigned to", "assignment group", "sprint", "component", "components",
+                 "when do you need it by", "when do you need it", "date needed",
+                 "epic", "watchers"),
     "output": ("output", "outputs", "columns", "fields", "expected output", "return format"),
     # ("Output: stage, amount, deal count": the answer's columns, which the request names;
     # read as a request of its own, "deal count" would change what is measured. "Output: deal
@@ -100,7 +111,7 @@ TASK_ID = re.compile(r"#?\s*(?:[A-Za-z]{1,6}[-_ ]?)?\d[\w-]*")
 """A task's number or code ("5521", "CI-2291", "FIN_0907")."""
 BRACKET = re.compile(r"^\s*\[[^\]\n]{1,60}\]\s*")
 KEY_VALUE = re.compile(r"^\s*(?:[-*\u2022\u00b7]\s*|\d{1,2}[.)]\s+)?"
-                       r"([A-Za-z][\w /&-]{0,28}?)\s*[:=]\s*(\S.*?)\s*$")
+                       r"([A-Za-z][\w /&-]{0,28}?\??)\s*[:=]\s*(\S.*?)\s*$")
 BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7]|\d{1,2}[.)])\s+")
 RELAY = re.compile(
     r"^\s*(?=\w)[^:?!.{}\"\n]*?\b(?:via|relay(?:ed|ing|s)?|forward(?:ed|ing|s)?|fwd|fw|from|"
@@ -236,7 +247,7 @@ def _span(value: dict) -> str | None:
 
 def _key(key: str) -> str:
     """A key as ROLES and NESTED spell it, whatever its case and separators."""
-    return re.sub(r"[\s_-]+", " ", key.strip().lower())
+    return re.sub(r"[\s_-]+", " ", key.strip().lower().rstrip("?"))
 
 
 def _role(key: str) -> str | None:
@@ -326,13 +337,22 @@ def _parts(obj: dict[str, object]) -> tuple[list[str], list[str]]:
     return subject + rest, notes
 
 
+PROSE_WORDS = 8
+"""A part of a structured request this long, capitalized, is written as prose: a sentence."""
+
+
 def _assemble(parts: list[str], notes: list[str]) -> str:
     """The request's parts as one sentence, marked as the question, its notes (notes,
     purpose) as sentences of their own after it: the sentence reader keeps a short one that
     names a value as part of the request ("note: EMEA only") and takes the rest as context
     ("for the annual planning pack")."""
     context = [n.rstrip(". ") + "." for n in notes]
-    request = ", ".join(p for p in parts if p)
+    request = ""
+    for part in (p for p in parts if p):  # a part written as prose of its own ("Summary: win
+        # rate Q3 / Description: Enablement is rebuilding ... Please pull ...") is a sentence
+        prose = len(part.split()) >= PROSE_WORDS and part[0].isupper()
+        request += (". " if prose and request else ", " if request else "") + part
+    request = request.replace("?.", "?").replace("?,", "?")
     if context and request:  # the request is what the message asks: a note never replaces it
         request = request.rstrip(".?! ") + "?"
     return " ".join([request, *context]).strip()
@@ -369,7 +389,12 @@ def _lines(text: str) -> str | None:
     head: list[str] = []
     body: list[str] = []
     notes: list[str] = []
+    filed = any(m and _key(m[1]) in FILER_KEYS for m in pairs)
+    filer = next((name[1] for m in pairs if m and _key(m[1]) in FILER_KEYS and
+                  (name := PERSON_VALUE.match(m[2]))), None)
     for line, m in zip(lines, pairs, strict=True):
+        if filed and m and _key(m[1]) in FILER_TEAM_KEYS:
+            continue  # "Name: Marcus Lee / Team: Marketing Ops": the filer's own team
         started = body or notes
         if m and (started or line is not lines[0] or BULLET.match(line) or known == structured
                   or not _phrase(m[1], m[2])):  # (an opening "task: stale-scan" names the job)
@@ -384,7 +409,40 @@ def _lines(text: str) -> str | None:
     opening = " ".join(head).rstrip(": ").strip()
     if SCHEDULED.search(opening) and not _names_what(re.sub(r"\S*[_\d]\S*", " ", opening)):
         opening = ""  # "SCHEDULED REPORT weekly_pipe_stage": the job's name (a code)
-    return _assemble([opening, *body], notes)
+    opening = FILED_ID.sub(" ", opening).strip(" -:|")
+    if filer and MINE.search(" ".join(body)):  # "Requested for: Sven Price / ... How many
+        head_note = f"{filer} here."  # deals did I win": who "I" is, as a signature says
+    else:
+        head_note = ""
+    if FORM_WORDS.search(opening) and not _metric_named(opening) or not opening.strip(" -#"):
+        opening = ""  # "Google Form response", "RITM0048812 - Request for report": what it
+        # was filed in, not what it asks
+    return " ".join(x for x in (head_note, _assemble([opening, *body], notes)) if x)
+
+
+FILER_KEYS = frozenset({"name", "your name", "requester", "requestor", "requested by",
+                        "reporter", "reported by", "submitted by", "caller", "requested for"})
+"""Keys of a ticket or form naming who files it: the team or department beside them is that
+person's own ("Team: CS leadership"), no filter."""
+FILER_TEAM_KEYS = frozenset({"team", "your team", "dept", "department", "org", "business unit"})
+FILED_ID = re.compile(r"(?:(?i:ticket|issue|jira|incident|case|request|req)\s*)?#?\s*"
+                      r"\b(?:[A-Z]{2,6}[-_]?\d{2,10}|\d{3,10})\b")
+"""A ticket's or form's number ("RITM0048812", "SOPS-3130", "Ticket #4471", "PLN-07")."""
+FORM_WORDS = re.compile(r"(?i)\b(?:form|forms|intake|submission|response|ticket|request for "
+                        r"(?:a )?report|service request|incident)\b")
+"""Words naming where a request was filed, in a ticket's or form's opening line."""
+
+
+PERSON_VALUE = re.compile(r"^\s*([A-Z][a-z'-]+(?: [A-Z][a-z'-]+){1,2})\s*(?:[,(]|$)")
+"""A filer field's value naming a person ("Sven Price (AE, EMEA Commercial)", "Tom Reilly,
+Finance"), not a team or an agent."""
+MINE = re.compile(r"\b(?:my|mine|i|me|myself)\b", re.I)
+
+
+def _metric_named(text: str) -> bool:
+    from agent.parser.lexicon import lexicon  # (imported late: no cycle)
+
+    return bool(lexicon().find(normalize(text).split(), {"metric"}))
 
 
 def plain_request(text: str) -> str:

@@ -49,7 +49,7 @@ _CONTRACTIONS = {
     "rts": "rates", "loose": "lose",
     "unweighted": "total",
     "fortnight": "2 weeks", "fortnights": "2 weeks", "nd": "and", "abt": "about", "thru": "through",
-    "cmt": "commit",
+    "cmt": "commit", "excl": "excluding", "excl.": "excluding", "exc.": "excluding",
 
     # British spellings meet the vocabulary's American ones
     "licence": "license", "licences": "licenses", "utilisation": "utilization",
@@ -271,16 +271,9 @@ def _one_month_range(m: re.Match[str]) -> str:
 _LY = {"month": "monthly", "quarter": "quarterly", "week": "weekly", "year": "yearly"}
 
 
-_SPELLED = re.compile(r"\b[a-z](?: [a-z]\b)+")
-"""Letters said one by one, as speech-to-text writes them ("e m e a", "a r r"): one word."""
-
-
 def _spans(text: str) -> str:
     # every value of the data is normalized at start-up (4,310 names in the demo company):
     # the substitutions run only where they can match
-    if _SPELLED.search(text):
-        text = _SPELLED.sub(lambda m: m[0] if m[0] in ("i e", "e g") else
-                            m[0].replace(" ", ""), text)  # (not "i.e.", "e.g.")
     if "each of" in text:  # "in each of the last 4 quarters": that span, quarter by quarter
         text = " ".join(re.sub(r"\b(?:in |for |over |during )?each of the (last|past|previous|"
                                r"next) (\w+) (quarter|month|week|year)s\b",
@@ -406,7 +399,8 @@ def _spans(text: str) -> str:
                       lambda m: f"q1 through q{ {'two': 2, 'three': 3}.get(m[1], m[1]) } this "
                                 "fiscal year", text)
     if " n " in text:  # "what came in n what slipped": and (not "top n")
-        text = re.sub(r"(?<!\btop)(?<!\bbottom)(?<!\bfirst)(?<!\blast) n (?=[a-z])", " and ", text)
+        text = re.sub(r"(?<!\btop)(?<!\bbottom)(?<!\bfirst)(?<!\blast) n (?=[a-z]{2})", " and ",
+                      text)  # (not "n r r": letters said one by one)
     if " of the " in text:  # "the biggest deal of the month": this month's
         text = re.sub(r"\b(deals?|wins?|losses|loss|opps?|opportunit(?:y|ies)|rep|seller|ae|"
                       r"customer|account|logo) of the (month|quarter|week|year)\b",

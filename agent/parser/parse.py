@@ -614,6 +614,7 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
         reading.take(s, e)
     match_entities(reading, index, multiword=False)
     _values_named_within(reading, index)
+    _every_value_split(reading, index)
     drop_replaced(reading)
     unknown = _campaign_by_words(reading, index) or _unknown_named_value(reading, index) or \
         resolve_leftovers(reading, index)
@@ -1415,8 +1416,10 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     _each_listed(params, tool, norm, reading)
     if doubt := _inclusion_doubted(params["filters"], reading):
         return doubt
-    if _has_modifier(norm, "all_time") and "period" not in params:
-        params["all_time"] = True
+    if (_has_modifier(norm, "all_time") or TOOLS[tool].comparable and
+            re.search(r"\bhistorically\b", norm)) and "period" not in params:
+        params["all_time"] = True  # ("historically, how long does it take us to close":
+        # every close date; a forecast's history is its own quarters)
     params["options"], read = options_for(tool, reading.knobs)
     reading.notes.extend(read)
     as_of_day = reading.as_of
@@ -1536,7 +1539,7 @@ KINDS_WITHIN = {"teams": Dimension.team, "territories": Dimension.territory}
 def _values_named_within(reading: Reading, index: EntityIndex) -> None:
     """'the two EMEA teams', 'both enterprise teams': a value of one kind (a region, a
     segment) before the plural of another names the values of that kind holding it (EMEA
-    Commercial and EMEA Enterprise), never the region or segment itself; each is a row."""
+    Commercial and EMEA Enterprise), never the region or segment itself."""
     for e in list(reading.entities):
         kind = KINDS_WITHIN.get(reading.words[e.end] if e.end < len(reading.words) else "")
         if kind is None or e.dimension == kind:
@@ -1550,9 +1553,26 @@ def _values_named_within(reading: Reading, index: EntityIndex) -> None:
                              for label in members]
         reading.notes.append(f"read '{' '.join(reading.words[e.start:e.end + 1])}' as "
                              f"{kind.value} {', '.join(members)}")
-        if not any(d == kind for _, d, _ in reading.dims):
-            reading.dims.append((e.end, kind, reading.words[e.end]))
         reading.take(e.start, e.end + 1)
+
+
+def _every_value_split(reading: Reading, index: EntityIndex) -> None:
+    """'Split by Enterprise / Mid-Market / SMB': every value of a dimension listed beside a
+    split by it names the split's rows, no filter (a filter would drop the unlabelled
+    records the split shows as '(none)')."""
+    split = {d for _, d, _ in reading.dims} | {
+        e.dimension for e in reading.entities if reading.words[e.start - 1:e.start] in (
+            ["by"], ["per"], ["across"], ["between"]) or
+        reading.words[max(0, e.start - 2):e.start] in (["broken", "out"], ["split", "into"])}
+    for dim in split & {e.dimension for e in reading.entities}:
+        named = {e.label for e in reading.entities if e.dimension == dim}
+        if len(named) >= 2 and named == {label for _, label in index._values_of(dim).values()}:
+            first = min(e.start for e in reading.entities if e.dimension == dim)
+            reading.entities = [e for e in reading.entities if e.dimension != dim]
+            if not any(d == dim for _, d, _ in reading.dims):
+                reading.dims.append((first, dim, dim.value))
+            reading.notes.append(f"read {', '.join(sorted(named))} as the rows of the split "
+                                 f"by {dim.value}")
 
 
 def _campaign_by_words(reading: Reading, index: EntityIndex) -> Clarification | None:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from agent.parser.confidence import fillers
+from agent.parser.confidence import fillers, value_kind_words
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import REFERS_BACK
 from agent.parser.grouping import deal_list, excluded
@@ -719,8 +719,9 @@ def request_text(question: str, index: EntityIndex,
                not PERSONAL.match(parts[k].text)}  # "Ignore renewals; what's the EMEA win
     # rate?", "Leave out the partner deals.": an exclusion said beside the request is its own
     chosen |= {k for k in range(len(parts)) if _only_values(parts[k].text, index) and not
-               FIRST_PERSON.search(parts[k].text) and not  # "I run NA Enterprise.", "Ava
-               set(normalize(parts[k].text).split()) & LABEL_WORDS and  # here": who writes
+               FIRST_PERSON.search(NOT_MINE.sub(" ", parts[k].text)) and not  # "I run NA
+               set(normalize(parts[k].text).split()) & LABEL_WORDS and  # Enterprise.", "Ava
+               # here": who writes ("Both EMEA teams, not just mine.": a scope)
                not ROLE_FOR.match(parts[k].text)}  # "BDR manager for NA Commercial."
     if len(chosen) == len(parts):
         return None
@@ -1029,7 +1030,7 @@ def _matched(sentence: str, index: EntityIndex) -> Reading:
     return reading
 
 
-NOT_MINE = re.compile(r"\bnot (?:just|only|simply) (?:for )?(?:my|our|me)\b(?: [\w-]+)?|"
+NOT_MINE = re.compile(r"\bnot (?:just|only|simply) (?:for )?(?:mine|ours|my|our|me)\b(?: [\w-]+)?|"
                       r"\b(?:before|after|while|until|once|so that|so) my (?:team|people|"
                       r"staff|folks|analysts) (?:goes|go|start|starts|can|will|gets|get|"
                       r"spends?|digs?|works?)\b|"
@@ -1146,10 +1147,13 @@ def _change(text: str) -> str:
 def _only_values(sentence: str, index: EntityIndex) -> bool:
     """A sentence that only names values ("Retail or Healthcare:", "EMEA vs APAC."): the
     topic of the request after it, never context to leave out."""
-    reading = _matched(sentence, index)
+    reading = _matched(NOT_MINE.sub(" ", sentence), index)
     spans = {i for e in reading.entities for i in range(e.start, e.end)}
-    return bool(spans) and all(i in spans or w in STOPWORDS or w in ("or", "and", "vs", "versus")
-                               for i, w in enumerate(reading.words))
+    kinds = {w for words in value_kind_words().values() for w in words} | {
+        w for a, b, _ in lexicon().find(reading.words, {"dimension"}) for w in reading.words[a:b]}
+    return bool(spans) and all(i in spans or w in STOPWORDS or w in kinds or w in (
+        "or", "and", "vs", "versus", "both", "all") for i, w in enumerate(reading.words))
+    # ("Both EMEA teams, not just mine.": the scope of the request after it)
 
 
 def _puts_out(sentence: str, index: EntityIndex) -> bool:

@@ -79,27 +79,44 @@ word ('thier' is not 'tier')."""
 
 
 def join_split(words: list[str], index: EntityIndex, reading: Reading) -> list[str]:
-    """Two words that together spell one word of the vocabulary or of a value, where the pair
-    is not itself a phrase the vocabulary knows ("lat am", "hub spot", "pipe line", "rev ops":
-    a name or term cut in two, as speech-to-text and quick typing do). Never two words of
-    grammar ("every one"), a word of grammar beside a known word ("in active"), two words
-    of values ("GTX Pro" beside "GTXPro"), nor an account's word (accounts are named with
-    English words: "a clear view" is no Clearview Logistics)."""
+    """Words cut apart that together spell one word of the vocabulary or of a value: letters
+    said one by one ("e m e a", "n r r"), or two words where the pair is no phrase the
+    vocabulary knows ("lat am", "hub spot", "rev ops"), as speech-to-text and quick typing
+    write them. Never two words of grammar ("every one"), a word of grammar beside a known
+    word ("in active"), two words of values ("GTX Pro" beside "GTXPro"), an account's word
+    (accounts are named with English words: "a clear view" is no Clearview Logistics), nor
+    letters that spell nothing known ("r we", "i e")."""
     lex = lexicon()
     known = lex.words | index.words | lex.english | STOPWORDS
     out: list[str] = []
     k = 0
     while k < len(words):
+        run = 0
+        while k + run < len(words) and len(words[k + run]) == 1 and words[k + run].isalpha():
+            run += 1
+        letters = "".join(words[k:k + run])
+        if run >= 2 and (letters in lex.words or letters in lex.alias_words or
+                         letters in index.words):
+            out.append(letters)
+            reading.notes.append(f"read '{' '.join(words[k:k + run])}' as '{letters}'")
+            k += run
+            continue
         pair = words[k:k + 2]
         joined = "".join(pair)
+        window = words[max(0, k - 3):k + 5]
+        at = k - max(0, k - 3)
         if len(pair) == 2 and len(joined) >= 5 and joined not in STOPWORDS and \
-                (joined in lex.words or joined in index.words and not any(
+                (joined in lex.words and lex.find([joined], {"metric", "measure", "dimension"})
+                 or joined in index.words and not any(
                     d is Dimension.account for d, _ in index.by_token.get(joined, ()))) and \
                 not any(w.startswith("@") or w.isdigit() for w in pair) and \
                 not all(w in index.words for w in pair) and \
-                not lex.find(pair, {"metric", "measure", "dimension", "grain", "rank"}) and (
-                    any(w not in known for w in pair) or joined in index.words and not any(
-                        w in STOPWORDS for w in pair) or not any(w in STOPWORDS for w in pair)):
+                not any(s <= at and at + 2 <= e for s, e, _ in lex.find(window, {
+                    "metric", "measure", "dimension", "grain", "rank", "compare",
+                    "modifier"})) and (
+                    any(w not in known for w in pair) or not any(w in STOPWORDS for w in pair)):
+            # (into a vocabulary word only one that alone names something: "pipe line", not
+            # "front line" beside "frontline manager")
             out.append(joined)
             reading.notes.append(f"read '{' '.join(pair)}' as '{joined}'")
             k += 2
