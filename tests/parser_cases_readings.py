@@ -1569,3 +1569,22 @@ CASES += [
     ("Historically, how long does it take us to close a deal?", "sales_cycle",
      {"all_time": True}),
 ]
+
+CASES += [
+    # CRM field names read as their labels (from the import presets), date literals and flags
+    ("Sum of Amount where IsClosed = false and CloseDate = THIS_FISCAL_QUARTER, grouped by "
+     "StageName", "open_pipeline", {"group_by": ["stage"], "period": Q4_27}),
+    ("win rate by LeadSource for LAST_FISCAL_QUARTER", "win_rate",
+     {"group_by": ["lead_source"], "period": Q3_27}),
+    ("find me the deals that are still open but whose closedate already went by", "data_issues",
+     {"measure": "past_close_date"}),
+    # one rep set against the rest of a scope: every rep a row
+    ("Where do I rank on bookings this year? I'm Anna Snelling.", AnyOf("leaderboard",
+                                                                          "bookings"),
+     {"group_by": ["rep"], "filters": {}}),
+    # size and duration compared between two values
+    ("Were new business deals bigger on average than expansion deals last fiscal year?",
+     "avg_deal_size", {"group_by": ["deal_type"]}),
+    ("How many more days does it take us to land an enterprise deal than a mid-market one?",
+     "sales_cycle", {"group_by": ["segment"]}),
+]

@@ -30,6 +30,7 @@ from agent.parser.confidence import (
     unsure,
     value_kind_words,
 )
+from agent.parser.crm_fields import crm_words
 from agent.parser.entities import EntityIndex, EntityMatch
 from agent.parser.followup import WHY, follow_up, is_follow_up, why_reading
 from agent.parser.glosses import drop_gloss_votes
@@ -560,7 +561,7 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     """A text's reading before any plan (the same whichever tool is preferred), or the
     question back when its words already need one."""
     lex = lexicon()
-    norm = normalize(REQUEST_LABEL.sub("", question))
+    norm = normalize(crm_words(REQUEST_LABEL.sub("", question)))
     if not norm:
         return Clarification(question="What would you like to know?", options=EXAMPLES), None
     norm, knobs = take_options(norm, skip=kept)
@@ -886,7 +887,8 @@ def _bind_measure_words(reading: Reading, compact: list[str], found: list,
 
 
 DURATION = re.compile(
-    r"\b(?:how (?:many|much) (?:days|weeks|months|hours|minutes|time)|how long|how quickly|"
+    r"\b(?:how (?:many|much) (?:more |fewer |less |extra )?(?:days|weeks|months|hours|minutes|"
+    r"time)|how long|how quickly|"
     r"how fast|how soon|(?:days|weeks|time) (?:to|from|until|it takes)|average (?:days|time)|"
     r"number of days|days on average|take to|(?:average|avg|median|mean|typical) (?:number of )?"
     r"(?:days|weeks|hours|minutes|time)|(?:days|weeks|hours|minutes|time) (?:spent|taken|needed|"
@@ -979,8 +981,12 @@ COMPARED_VALUES = re.compile(r"\b(?:vs|versus|compared?|comparing|against|than|b
 SIZE = re.compile(r"\bhow (?:big|large|sizable|hefty) (?:\w+ ){0,5}?(?:deals?|wins?|contracts?|"
                   r"opportunit(?:y|ies)|opps?)\b|\b(?:average|avg|mean|typical) (?:size|value|"
                   r"amount|worth) of (?:an? |the |our |each )?(?:\w+ )?(?:won |closed )?"
-                  r"(?:deal|win|contract|sale)s?\b")
-SIZE_OF = frozenset({"bookings", "opportunity_count", "win_rate", "time_in_stage"})
+                  r"(?:deal|win|contract|sale)s?\b|\b(?:deals?|wins?|contracts?) (?:\w+ ){0,4}?"
+                  r"(?:bigger|larger|smaller)\b|\btimes (?:bigger|larger|smaller)\b|"
+                  r"\bticket size\b")
+"""("Are our won deals getting bigger than last year?", "enterprise deals are how many times
+bigger than SMB deals")"""
+SIZE_OF = frozenset({"bookings", "opportunity_count", "win_rate", "time_in_stage", "leaderboard"})
 """How big the (won) deals are: their average size, whatever else the words voted for."""
 
 
@@ -1414,6 +1420,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         d == Dimension.rep for _, d, _ in reading.dims), examples=_examples(reading))
     params["filters"] = _examples_dropped(params["filters"], params["group_by"], reading)
     _each_listed(params, tool, norm, reading)
+    _ranked_among(params, tool, norm, reading)
     if doubt := _inclusion_doubted(params["filters"], reading):
         return doubt
     if (_has_modifier(norm, "all_time") or TOOLS[tool].comparable and
@@ -1554,6 +1561,29 @@ def _values_named_within(reading: Reading, index: EntityIndex) -> None:
         reading.notes.append(f"read '{' '.join(reading.words[e.start:e.end + 1])}' as "
                              f"{kind.value} {', '.join(members)}")
         reading.take(e.start, e.end + 1)
+
+
+AMONG = re.compile(r"\b(?:where|how) (?:do|does|did) (?:i|he|she|\w+ \w+) rank\b|\brank (?:me|"
+                   r"him|her)\b|\b(?:against|compared (?:with|to)|versus|vs|than|above|below|"
+                   r"among|within) (?:the rest of|everyone else|everybody else|the others|"
+                   r"all the other|the other|other|my team|the team|their team|his team|her team)"
+                   r"\b|\brank within\b")
+"""A person set against the others of a scope ("where do I rank", "compared with the rest of
+NA Enterprise", "against everyone else on the LATAM team"): each person is a row."""
+
+
+def _ranked_among(params: dict, tool: str, norm: str, reading: Reading) -> None:
+    """One rep set against the others ("Victor Chen here. How does my win rate stack up
+    against the rest of NA Enterprise?"): every rep of the scope as a row, not that rep alone
+    (the rep's own row is in it)."""
+    reps = [f for f in params["filters"] if f.dimension is Dimension.rep and not f.exclude]
+    if len(reps) != 1 or len(reps[0].values) != 1 or not AMONG.search(norm) or \
+            Dimension.rep not in TOOLS[tool].group_by:
+        return
+    params["filters"] = [f for f in params["filters"] if f is not reps[0]]
+    if Dimension.rep not in params["group_by"]:
+        params["group_by"] = [Dimension.rep, *params["group_by"]]
+    reading.notes.append(f"read {reps[0].values[0]} among the other reps, each a row")
 
 
 def _every_value_split(reading: Reading, index: EntityIndex) -> None:
