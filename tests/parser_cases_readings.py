@@ -1588,3 +1588,15 @@ CASES += [
     ("How many more days does it take us to land an enterprise deal than a mid-market one?",
      "sales_cycle", {"group_by": ["segment"]}),
 ]
+
+CASES += [
+    # a value set against the others of its kind: each value a row
+    ("where does EMEA rank among the regions on win rate last quarter?",
+     AnyOf("win_rate", "leaderboard"),
+     {"group_by": ["region"], "filters": {}}),
+    ("is LATAM above the company average on win rate this year?", "win_rate",
+     {"group_by": ["region"], "filters": {}}),
+    # the day of a meeting is no window of the data, when it is the only day named
+    ("Forecast call is tomorrow and I'd rather not get surprised: which deals have had no "
+     "activity for a while?", "stale_deals", {"period": None}),
+]

@@ -26,9 +26,11 @@ NUMBER = re.compile(r"^\$?\d[\d.]*(?:%|k|m|bn|x|am|pm)?$")
 """A figure ("30%", "$2m", "3x") or a time of day ("at 2pm"): context such as a goal or a
 meeting, never a value to look up."""
 AFTER_VALUES = frozenset({"combined", "together", "overall", "total", "only", "alone", "both",
-                          "each", "too", "also", "included", "excluded", "aside", "apart"})
-"""Words after a value that say how it is counted ("EMEA and APAC combined"), no longer
-name."""
+                          "each", "too", "also", "included", "excluded", "aside", "apart",
+                          "near", "nearly", "close", "somewhere", "anywhere", "really",
+                          "still", "now", "currently", "actually"})
+"""Words after a value that say how it is counted ("EMEA and APAC combined") or where it
+stands ("is NA Commercial near the bottom"), no longer name."""
 NAMED_KINDS = frozenset({Dimension.region, Dimension.team, Dimension.territory,
                          Dimension.segment, Dimension.industry, Dimension.product,
                          Dimension.product_family})

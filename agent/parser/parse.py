@@ -1563,27 +1563,44 @@ def _values_named_within(reading: Reading, index: EntityIndex) -> None:
         reading.take(e.start, e.end + 1)
 
 
-AMONG = re.compile(r"\b(?:where|how) (?:do|does|did) (?:i|he|she|\w+ \w+) rank\b|\brank (?:me|"
-                   r"him|her)\b|\b(?:against|compared (?:with|to)|versus|vs|than|above|below|"
-                   r"among|within) (?:the rest of|everyone else|everybody else|the others|"
-                   r"all the other|the other|other|my team|the team|their team|his team|her team)"
-                   r"\b|\brank within\b")
-"""A person set against the others of a scope ("where do I rank", "compared with the rest of
-NA Enterprise", "against everyone else on the LATAM team"): each person is a row."""
+AMONG = re.compile(r"\b(?:where|how) (?:do|does|did) (?:i|he|she|we|they|\w+ \w+|\w+) rank\b|"
+                   r"\brank (?:me|him|her|us|them)\b|\b(?:against|compared (?:with|to)|"
+                   r"compares? (?:with|to)|versus|vs|than|above|below|among|within) (?:the rest "
+                   r"of|everyone else|everybody else|the others|all the other|the other|other|"
+                   r"my team|the team|their team|his team|her team|the company average|the "
+                   r"average|our average|the company)\b|\brank (?:within|among)\b|\bof the "
+                   r"pack\b|\brank among\b")
+"""A value set against the others of its kind ("where do I rank", "compared with the rest of
+NA Enterprise", "how his team compares to the other teams", "near the bottom of the pack", "is
+LATAM above the company average"): each value of the kind is a row."""
 
 
 def _ranked_among(params: dict, tool: str, norm: str, reading: Reading) -> None:
-    """One rep set against the others ("Victor Chen here. How does my win rate stack up
-    against the rest of NA Enterprise?"): every rep of the scope as a row, not that rep alone
-    (the rep's own row is in it)."""
-    reps = [f for f in params["filters"] if f.dimension is Dimension.rep and not f.exclude]
-    if len(reps) != 1 or len(reps[0].values) != 1 or not AMONG.search(norm) or \
-            Dimension.rep not in TOOLS[tool].group_by:
+    """One value set against the others ("Victor Chen here. How does my win rate stack up
+    against the rest of NA Enterprise?", "where does NA Commercial rank among the teams"):
+    every value of its kind as a row (its own row among them), not that value alone; a rep is
+    ranked within the scope named beside them."""
+    if not AMONG.search(norm):
         return
-    params["filters"] = [f for f in params["filters"] if f is not reps[0]]
-    if Dimension.rep not in params["group_by"]:
-        params["group_by"] = [Dimension.rep, *params["group_by"]]
-    reading.notes.append(f"read {reps[0].values[0]} among the other reps, each a row")
+    single = [f for f in params["filters"] if not f.exclude and len(f.values) == 1 and
+              f.dimension in TOOLS[tool].group_by]
+    reps = [f for f in single if f.dimension is Dimension.rep]
+    kinds = {d for _, d, _ in reading.dims}
+    ranked = reps or [f for f in single if f.dimension in kinds or
+                      f.dimension in (Dimension.region, Dimension.team, Dimension.segment) and
+                      re.search(r"\b(?:company|average|pack|rank|the other)\b", norm)]
+    if len(ranked) != 1:
+        return
+    f = ranked[0]
+    params["filters"] = [x for x in params["filters"] if x is not f and not (
+        f.dimension is Dimension.team and x.dimension is Dimension.manager)]  # ("Leo asked
+    # how his NA Commercial team compares to the other teams": Leo's team is that team)
+    if f.dimension not in params["group_by"]:
+        params["group_by"] = [f.dimension, *params["group_by"]]
+    if params.get("top") == 1:
+        params["top"] = None  # ("near the bottom of the pack": where it stands, all of them)
+    reading.notes.append(f"read {f.values[0]} among the other {f.dimension.value} values, each "
+                         "a row")
 
 
 def _every_value_split(reading: Reading, index: EntityIndex) -> None:
@@ -2187,6 +2204,12 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
             (p.end - p.start).days >= 27 for p in periods):
         periods = [p for p in periods if not _meeting_day(p, reading, as_of)]
     ahead = [p for p in periods if p.start == p.end > as_of]
+    said = {w for p in reading.said.get("activity_metrics", []) for w in p.split()}
+    # ("what meetings are booked for tomorrow": the meetings are what is counted)
+    if len(periods) == 1 and ahead and _meeting_day(ahead[0], reading, as_of) and \
+            set(reading.words) & MEETING_WORDS - said:
+        return None  # "Forecast call is tomorrow, so: what deals of mine have had no
+        # activity?": the day of the meeting, no window of the data
     if len(periods) == 2 and len(ahead) == 1:  # "1:1s with her reps tomorrow - cycle since
         periods = [p for p in periods if p is not ahead[0]]  # July": the day of the meeting
     today = [p for p in periods if p.start == p.end == as_of]
