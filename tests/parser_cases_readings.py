@@ -1600,3 +1600,9 @@ CASES += [
     ("Forecast call is tomorrow and I'd rather not get surprised: which deals have had no "
      "activity for a while?", "stale_deals", {"period": None}),
 ]
+
+CASES += [
+    # a value checked against a top N: the list, with the value looked for in it
+    ("Is Globex one of our top 10 accounts by bookings this year?", "bookings",
+     {"group_by": ["account"], "top": 10, "filters": {}}),
+]

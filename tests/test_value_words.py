@@ -339,3 +339,21 @@ def test_a_campaign_named_with_a_month_is_the_campaign(wh):
                      "was its ROI?", "campaign_sourced")
     assert _filters(r) == {"campaign": [name[0]]}
     assert r.intent.params["period"]["start"] == "2026-08-01"
+
+
+def test_one_name_written_two_ways_is_read_as_its_tidy_spelling():
+    """"TRUEFORT ANALYTICS" beside "Truefort Analytics" (a duplicate record): the tidy one,
+    whatever case the question is written in, with a note; a partial name finds it once."""
+    from agent.parser.entities import EntityIndex
+    from tools.base import Dimension
+
+    index = EntityIndex()
+    for label in ("TRUEFORT ANALYTICS", "Truefort Analytics", "Bluepoint Holdings.",
+                  "Bluepoint Holdings"):
+        index.add(Dimension.account, label)
+    words = "win rate for truefort analytics".split()
+    (match,) = index.exact(words, blocked=set())
+    assert match.label == "Truefort Analytics"
+    (match,) = index.exact("bookings for bluepoint holdings".split(), blocked=set())
+    assert match.label == "Bluepoint Holdings"
+    assert index.partial("truefort") == [(Dimension.account, "Truefort Analytics")]

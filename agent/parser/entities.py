@@ -50,6 +50,13 @@ class EntityMatch:
     text: str = ""
 
 
+def _untidy(label: str) -> tuple[bool, bool]:
+    """How far a label is from its tidy spelling: all in capitals, trailing punctuation.
+    One name written several ways in the data ("Truefort Analytics", "TRUEFORT ANALYTICS",
+    "Bluepoint Holdings.") is read as its tidy spelling (the note says so)."""
+    return label.isupper() and any(c.isalpha() for c in label), label[-1:] in ".,;:"
+
+
 @dataclass
 class EntityIndex:
     """Normalized entity values of one warehouse."""
@@ -294,8 +301,12 @@ class EntityIndex:
         return {(d, v) for row in rows for d, v in zip(dims, row, strict=True) if v}
 
     def partial(self, word: str) -> list[tuple[Dimension, str]]:
-        """Return the people/accounts whose name contains this word (a first or last name)."""
-        return sorted(self.by_token.get(word, set()))
+        """Return the people/accounts whose name contains this word (a first or last name);
+        one name written several ways in the data once, in its tidy spelling."""
+        tidy: dict[tuple[Dimension, str], str] = {}
+        for dim, label in sorted(self.by_token.get(word, set()), key=lambda c: _untidy(c[1])):
+            tidy.setdefault((dim, normalize(label)), label)
+        return sorted((dim, label) for (dim, _), label in tidy.items())
 
     def fuzzy(self, text: str, limit: int = 3) -> list[tuple[float, Dimension, str]]:
         """Return the closest values to a misspelled phrase, best first."""
@@ -339,8 +350,8 @@ class EntityIndex:
             for e in entries:
                 if e.kind == "dimension" and len(key) == 1:  # "team", not "sales" of "sales team"
                     dim_words[e.value].update(key)
-        for dim, label in candidates:
+        for dim, label in sorted(candidates, key=lambda c: _untidy(c[1])):
             if near & dim_words[dim.value]:
                 return dim, label
-        return min(candidates, key=lambda c: PRIORITY.index(c[0]) if c[0] in PRIORITY
-                   else len(PRIORITY))
+        return min(candidates, key=lambda c: (PRIORITY.index(c[0]) if c[0] in PRIORITY
+                                              else len(PRIORITY), _untidy(c[1])))

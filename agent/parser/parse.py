@@ -1575,18 +1575,28 @@ NA Enterprise", "how his team compares to the other teams", "near the bottom of 
 LATAM above the company average"): each value of the kind is a row."""
 
 
+TOP_MEMBER = re.compile(r"\b(?:one of|in|among|on|onto|make|makes|made|making|part of) (?:our |"
+                        r"the |my |their )?(?:\w+ )?(?:top|bottom|biggest|largest|best|"
+                        r"worst)\b|"
+                        r"\bmakes? the cut\b|\b(?:on|in|onto) (?:the|that|our) list\b")
+"""A value checked against a top N ("is Terramark one of our top 10 customers", "whether
+Terramark makes the cut"): the list is asked for, the value is looked for in it."""
+
+
 def _ranked_among(params: dict, tool: str, norm: str, reading: Reading) -> None:
     """One value set against the others ("Victor Chen here. How does my win rate stack up
     against the rest of NA Enterprise?", "where does NA Commercial rank among the teams"):
     every value of its kind as a row (its own row among them), not that value alone; a rep is
     ranked within the scope named beside them."""
-    if not AMONG.search(norm):
+    member = bool(params.get("top")) and bool(TOP_MEMBER.search(norm))
+    if not AMONG.search(norm) and not member:
         return
     single = [f for f in params["filters"] if not f.exclude and len(f.values) == 1 and
               f.dimension in TOOLS[tool].group_by]
     reps = [f for f in single if f.dimension is Dimension.rep]
     kinds = {d for _, d, _ in reading.dims}
-    ranked = reps or [f for f in single if f.dimension in kinds or
+    ranked = [f for f in single if f.dimension in params["group_by"]] if member else \
+        reps or [f for f in single if f.dimension in kinds or
                       f.dimension in (Dimension.region, Dimension.team, Dimension.segment) and
                       re.search(r"\b(?:company|average|pack|rank|the other)\b", norm)]
     if len(ranked) != 1:
@@ -1597,7 +1607,7 @@ def _ranked_among(params: dict, tool: str, norm: str, reading: Reading) -> None:
     # how his NA Commercial team compares to the other teams": Leo's team is that team)
     if f.dimension not in params["group_by"]:
         params["group_by"] = [f.dimension, *params["group_by"]]
-    if params.get("top") == 1:
+    if params.get("top") == 1 and not member:
         params["top"] = None  # ("near the bottom of the pack": where it stands, all of them)
     reading.notes.append(f"read {f.values[0]} among the other {f.dimension.value} values, each "
                          "a row")

@@ -8,6 +8,7 @@ from agent.parser.confidence import fillers, inflected, value_kind_words
 from agent.parser.english import common_english, english
 from agent.parser.entities import EntityIndex
 from agent.parser.lexicon import EXCLUSION_WORDS, STOPWORDS, lexicon
+from agent.parser.normalize import normalize
 from agent.parser.periods import PERIOD_WORDS
 from agent.parser.reading import Reading, masked
 from tools.base import Dimension
@@ -202,5 +203,9 @@ def match_entities(reading: Reading, index: EntityIndex, *, multiword: bool) -> 
             continue  # "call out our top performers": a verb with its particle, no call
         reading.entities.append(m)
         reading.take(m.start, m.end)
+        spellings = [x for d, x in index.by_norm.get(normalize(m.label), []) if d == m.dimension]
+        if len(spellings) > 1:  # (one name written several ways in the data)
+            reading.notes.append(f"'{m.label}' is written {len(spellings)} ways in the data "
+                                 f"({', '.join(spellings)}); read as {m.label}")
         if m.how == "alias":
             reading.notes.append(f"read '{m.text}' as {m.dimension.value} {m.label}")
