@@ -54,6 +54,7 @@ NOT_RANKING = re.compile(r"\b(?:top|bottom)\s+(?:quartile|quintile|decile|tercil
                          r"25%|25 percent)s?\b|"
                          r"\b(?:best|worst)\s+case\b|"
                          r"\bfirst (?:call|touch|response|contact|email|reply|meeting)s?\b|"
+                         r"\bfirst line (?:manager|managers|mgr|mgrs|leader|leaders)\b|"
                          r"\bon top of\b|\b(?:come|comes|came|coming) out on top\b")  # "upside on
 # top of the commit": in addition to; "how often do we come out on top": winning
 _RANKED = (r"top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest|weakest|"
