@@ -296,9 +296,11 @@ MY_OWN = re.compile(
     r"book of business|territory|accounts|numbers|commit|bookings|activities|activity|calls|"
     r"meetings|emails|cycle|forecast|region|regions|segment|patch|book|number|group|org|"
     r"coverage|funnel|capacity)\b(?! (?:call|meeting|review|deck|one on ones?|sync)\b)|"
-    r"\b(?:am|have|did|was) i (?:booked|closed|won|lost|sold|logged|created|opened|held|doing|"
-    r"tracking|pacing|hit|made)\b|\bi (?:logged|closed|won|lost|booked|sold|created|opened|held)\b|"
-    r"\b(?:where|how) am i\b")
+    r"\b(?:am|have|did|was|do|will|should) i (?:booked|closed|won|lost|sold|logged|created|"
+    r"opened|held|doing|tracking|pacing|hit|made|make|book|close|win|lose|sell|log|create|open|"
+    r"hold|have|own|carry|rank|stand|need|land|finish|end up)\b|"
+    r"\bi (?:logged|closed|won|lost|booked|sold|created|opened|held|made|have|own|carry)\b|"
+    r"\b(?:where|how|far|close) am i\b|\bam i (?:on track|behind|ahead|short|close|over|under)\b")
 """The writer's own numbers ("my pipe", "my team", "how much have I booked"), not "show me" or
 "for my deck"."""
 OWNERS = frozenset({Dimension.rep, Dimension.manager, Dimension.team, Dimension.region,
