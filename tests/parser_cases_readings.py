@@ -1606,9 +1606,3 @@ CASES += [
     ("Is Globex one of our top 10 accounts by bookings this year?", "bookings",
      {"group_by": ["account"], "top": 10, "filters": {}}),
 ]
-
-CASES += [
-    # the writer's own numbers with no writer known are asked about, never the company's
-    ("how far am I from quota?", CLARIFY, {}),
-    ("How many calls did I make this week?", CLARIFY, {}),
-]
