@@ -17,6 +17,10 @@ SE, SD, MS, PP, CS, PA, CA, FA = ("sales_execution", "strategic_decision", "mark
                                   "conversion_action", "finance_action")
 
 ANALYSIS = [
+    # deals described by what happened to them are a question, not an order ("pushed", "moved")
+    "The deals that got pushed this week - how much pipeline is that?",
+    "All the EMEA deals that were moved this week",
+    "Give me a clear view of Q3 bookings by region",
     # a request for numbers, however it is worded, is analysis ("send me" is not an email)
     "Could you send me win rate by segment for last quarter?",
     "send me the pipeline coverage by region",

@@ -1606,3 +1606,22 @@ CASES += [
     ("Is Globex one of our top 10 accounts by bookings this year?", "bookings",
      {"group_by": ["account"], "top": 10, "filters": {}}),
 ]
+
+CASES += [
+    # review: a flag whose "= false" would read as its opposite is asked about; Salesforce's
+    # LAST_QUARTER is a calendar quarter; a close date names no deal closed
+    ("Sum of amount where hs_is_closed_won = false this quarter by dealstage", CLARIFY, {}),
+    ("Sum of Amount where CloseDate = LAST_QUARTER", CLARIFY, {}),
+    # review: "n/a" is no North America; "who" over two regions is still which rep
+    ("How many open deals have an industry of n/a?", AnyOf(CLARIFY, "opportunity_count"),
+     {"filters": {}}),
+    ("Who closed the most deals across EMEA and APAC this quarter?", AnyOf("bookings",
+                                                                         "leaderboard",
+                                                                         "opportunity_count"),
+     {"group_by": ["rep"]}),
+    # review: "combined" keeps one total; a rep against an unnamed team is not ranked company-wide
+    ("Total bookings this quarter across Enterprise, Mid-Market and SMB combined", "bookings",
+     {"group_by": []}),
+    ("How does Anna Snelling compare with the rest of her team on win rate", AnyOf(
+        CLARIFY, "win_rate"), {"group_by": []}),
+]

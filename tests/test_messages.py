@@ -189,15 +189,21 @@ def test_a_deadline_after_the_request_is_envelope(message, wanted):
      "tool adoption by application, FQ3"),
     ("Google Form response\nYour name: Lena Marsh\nTeam: CS leadership\nWhat do you need?: "
      "win rate by segment for Q3\nNeeded by: EOW", "win rate by segment for Q3"),
-    # prose in a field is a sentence of its own
+    # summary and description are the request, the filer's fields are not
     ("SOPS-3102 | Summary: Win rate by segment - Q3 | Reporter: Hannah Okoye | Due: 12/04\n"
      "Description: Enablement is rebuilding the training. Please pull win rate for last "
-     "quarter.", "Win rate by segment - Q3. Enablement is rebuilding the training. Please "
+     "quarter.", "Win rate by segment - Q3, Enablement is rebuilding the training. Please "
                  "pull win rate for last quarter."),
+    # a ticket's metadata keys with no filer named are kept: they may be the request's
+    ("Department: EMEA Commercial\nMetric: win rate\nPeriod: last quarter",
+     "Department: EMEA Commercial, win rate, last quarter"),
+    # a year or FY is no ticket number; an opening that merely mentions a response stays
+    ("FY26 bookings by region\nRequested by: Ava Evans\nDue: Friday",
+     "FY26 bookings by region"),
     # whose "I" and "my" are: the person the ticket is filed for
     ("RITM0050455\nRequested for: Owen Garcia (AE, NA Enterprise)\nShort description: my "
      "attainment\nDescription: Where am I vs my quota this quarter?",
-     "Owen Garcia here. my attainment. Where am I vs my quota this quarter?"),
+     "Owen Garcia here. my attainment, Where am I vs my quota this quarter?"),
 ])
 def test_a_ticket_s_fields(message, wanted):
     assert plain_request(message) == wanted

@@ -25,10 +25,10 @@ FLAGS = [
     (re.compile(r"\b(?:is )?closed\s*(?:=|==|:|is)\s*(?:false|0|no)\b", re.I), "open"),
     (re.compile(r"\b(?:is )?closed\s*(?:=|==|:|is)\s*(?:true|1|yes)\b", re.I), "closed"),
     (re.compile(r"\b(?:is )?won\s*(?:=|==|:|is)\s*(?:true|1|yes)\b", re.I), "won"),
-    (re.compile(r"\b(?:is )?won\s*(?:=|==|:|is)\s*(?:false|0|no)\b", re.I), "not won"),
     (re.compile(r"\b(?:is )?active\s*(?:=|==|:|is)\s*(?:false|0|no)\b", re.I), "inactive"),
 ]
-"""A flag set to a value ("IsClosed = false": open deals; "IsWon = TRUE": won ones)."""
+"""A flag set to a value ("IsClosed = false": open deals; "IsWon = TRUE": won ones). "IsWon =
+false" is lost or still open: left as written, so it is asked about."""
 
 
 @cache
@@ -51,6 +51,9 @@ def field_words() -> tuple[tuple[re.Pattern[str], str], ...]:
                                                           and "." not in n and n[:1].isupper())]
                 label = re.sub(r" I[dD]$", "", labels[-1]) if labels else \
                     column.replace("_", " ")
+                if re.match(r"(?i)is ", label):
+                    continue  # ("hs_is_closed_won" as "Is Closed Won": a flag, whose "= false"
+                    # would read as its opposite; left as written, so it is asked about)
                 for name in names:
                     if " " in name or name == label or "." in name or name.islower() and \
                             "_" not in name and english(name):
@@ -66,8 +69,11 @@ def crm_words(text: str) -> str:
     if "_" in text:
         text = LAST_N.sub(lambda m: f"{m[1].lower()} {m[3]} {m[2].lower().replace('_', ' ')}",
                           text)
-        text = LITERAL.sub(lambda m: " ".join(x.lower().rstrip("_") for x in m.groups() if x),
-                           text)
+        text = LITERAL.sub(lambda m: f"{m[1].lower()} {'fiscal' if m[2] else 'calendar'} "
+                                     f"{m[3].lower()}" if m[3].upper() in ("QUARTER", "YEAR")
+                           else f"{m[1].lower()} {m[3].lower()}", text)
+        # (Salesforce's LAST_QUARTER and THIS_YEAR are calendar spans, only the _FISCAL_ ones
+        # fiscal)
     if re.search(r"[a-z][A-Z]|_|[a-z]{8,}", text):
         for pattern, label in field_words():
             text = pattern.sub(label, text)

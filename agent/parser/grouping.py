@@ -100,10 +100,6 @@ def _aggregates(tool: str) -> bool:
     return not TOOLS[tool].lists_records and Dimension.opportunity in TOOLS[tool].group_by
 
 
-WHO_DIMENSIONS = frozenset({Dimension.rep, Dimension.manager})
-"""The people 'who' asks about, unless the question names other values to choose among."""
-
-
 def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | None, str]:
     """Return (group-by dimensions or a time unit, top N, sort order)."""
     words = reading.words
@@ -156,11 +152,10 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                 p + len(t.split()) == pos and d.value in ("manager", "team", "region") and
                 not _plural(t) for p, d, t in reading.dims):
             continue  # "which manager's reps": the managers, each with their reps
-        if text == "who" and any(
-                len({e.label for e in reading.entities if e.dimension == d}) >= 2
-                for d in {e.dimension for e in reading.entities} - WHO_DIMENSIONS):
+        if text == "who" and len({e.label for e in reading.entities
+                                  if e.dimension is Dimension.account}) >= 2:
             continue  # "who's spent more with us, Maplesight or Clearpeak?": which of the
-            # values named (accounts, regions), not which rep
+            # accounts named, not which rep ("who closed the most across EMEA and APAC" is)
         if words[pos - 1:pos] in (["that"], ["this"]) and not _plural(text):
             continue  # "that team's win rate": the team pointed back at, no split
         if words[max(0, pos - 2):pos] in (["not", "the"], ["not", "our"], ["not", "by"]) or \

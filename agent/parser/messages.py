@@ -62,8 +62,7 @@ ROLES: dict[str, tuple[str, ...]] = {
                  # a ticket's or form's fields (ServiceNow, Jira, intake forms): who files it,
                  # when, how urgent, where it is filed
                  "requested for", "requestor", "reported by", "submitted by", "name",
-                 "your name", "dept", "department", "state", "opened", "opened at", "created",
-                 "caller", "labels", "label", "category", "request type", "impact", "urgency",
+                 "your name", "opened at", "caller", "request type", "impact", "urgency",
                  "assigned to", "assignment group", "sprint", "component", "components",
                  "when do you need it by", "when do you need it", "date needed",
                  "epic", "watchers"),
@@ -337,22 +336,13 @@ def _parts(obj: dict[str, object]) -> tuple[list[str], list[str]]:
     return subject + rest, notes
 
 
-PROSE_WORDS = 8
-"""A part of a structured request this long, capitalized, is written as prose: a sentence."""
-
-
 def _assemble(parts: list[str], notes: list[str]) -> str:
     """The request's parts as one sentence, marked as the question, its notes (notes,
     purpose) as sentences of their own after it: the sentence reader keeps a short one that
     names a value as part of the request ("note: EMEA only") and takes the rest as context
     ("for the annual planning pack")."""
     context = [n.rstrip(". ") + "." for n in notes]
-    request = ""
-    for part in (p for p in parts if p):  # a part written as prose of its own ("Summary: win
-        # rate Q3 / Description: Enablement is rebuilding ... Please pull ...") is a sentence
-        prose = len(part.split()) >= PROSE_WORDS and part[0].isupper()
-        request += (". " if prose and request else ", " if request else "") + part
-    request = request.replace("?.", "?").replace("?,", "?")
+    request = ", ".join(p for p in parts if p)
     if context and request:  # the request is what the message asks: a note never replaces it
         request = request.rstrip(".?! ") + "?"
     return " ".join([request, *context]).strip()
@@ -389,12 +379,17 @@ def _lines(text: str) -> str | None:
     head: list[str] = []
     body: list[str] = []
     notes: list[str] = []
-    filed = any(m and _key(m[1]) in FILER_KEYS for m in pairs)
-    filer = next((name[1] for m in pairs if m and _key(m[1]) in FILER_KEYS and
-                  (name := PERSON_VALUE.match(m[2]))), None)
+    filers = sorted((FILER_KEYS.index(_key(m[1])), name[1]) for m in pairs
+                     if m and _key(m[1]) in FILER_KEYS and (name := PERSON_VALUE.match(m[2])))
+    filer = filers[0][1] if filers else None  # ("Submitted by: Ava / Requested for: Owen":
+    # whom it is for)
     for line, m in zip(lines, pairs, strict=True):
-        if filed and m and _key(m[1]) in FILER_TEAM_KEYS:
-            continue  # "Name: Marcus Lee / Team: Marketing Ops": the filer's own team
+        if filer and m and _key(m[1]) in FILER_TEAM_KEYS | TICKET_KEYS:
+            continue  # "Name: Marcus Lee / Team: Marketing Ops": the filer's own team;
+            # "State: New", "Opened: 11/24/2026": the ticket's own metadata
+        if not filer and m and _key(m[1]) in TICKET_KEYS:
+            body.append(f"{m[1]}: {m[2]}")  # ("Department: EMEA Commercial" with no filer:
+            continue  # a value of the request, kept as written)
         started = body or notes
         if m and (started or line is not lines[0] or BULLET.match(line) or known == structured
                   or not _phrase(m[1], m[2])):  # (an opening "task: stale-scan" names the job)
@@ -420,23 +415,30 @@ def _lines(text: str) -> str | None:
     return " ".join(x for x in (head_note, _assemble([opening, *body], notes)) if x)
 
 
-FILER_KEYS = frozenset({"name", "your name", "requester", "requestor", "requested by",
-                        "reporter", "reported by", "submitted by", "caller", "requested for"})
+FILER_KEYS = ("requested for", "name", "your name", "requester", "requestor", "requested by",
+              "reporter", "reported by", "submitted by", "caller")
 """Keys of a ticket or form naming who files it: the team or department beside them is that
 person's own ("Team: CS leadership"), no filter."""
 FILER_TEAM_KEYS = frozenset({"team", "your team", "dept", "department", "org", "business unit"})
 FILED_ID = re.compile(r"(?:(?i:ticket|issue|jira|incident|case|request|req)\s*)?#?\s*"
-                      r"\b(?:[A-Z]{2,6}[-_]?\d{2,10}|\d{3,10})\b")
+                      r"\b(?:(?!(?:FY|CY|Q|H)\d)[A-Z]{2,6}[-_]?\d{2,10}|"
+                      r"(?!(?:19|20)\d\d\b)\d{3,10})\b")
 """A ticket's or form's number ("RITM0048812", "SOPS-3130", "Ticket #4471", "PLN-07")."""
 FORM_WORDS = re.compile(r"(?i)\b(?:form|forms|intake|submission|response|ticket|request for "
-                        r"(?:a )?report|service request|incident)\b")
-"""Words naming where a request was filed, in a ticket's or form's opening line."""
+                        r"(?:a )?report|service request|incident)(?: form| response| "
+                        r"submission)?\s*$")
+"""Words naming where a request was filed, ending a ticket's or form's opening line ("Google
+Form response", "Marketing Ops intake form"; not "EMEA only, response needed by Friday")."""
+TICKET_KEYS = frozenset({"created", "opened", "dept", "department", "state", "category",
+                         "labels", "label"})
+"""Keys that are a ticket's metadata only beside a person who filed it ("Created: last
+quarter" alone may be the deals asked about)."""
 
 
 PERSON_VALUE = re.compile(r"^\s*([A-Z][a-z'-]+(?: [A-Z][a-z'-]+){1,2})\s*(?:[,(]|$)")
 """A filer field's value naming a person ("Sven Price (AE, EMEA Commercial)", "Tom Reilly,
 Finance"), not a team or an agent."""
-MINE = re.compile(r"\b(?:my|mine|i|me|myself)\b", re.I)
+MINE = re.compile(r"\b(?:my|mine|i|myself)\b", re.I)
 
 
 def _metric_named(text: str) -> bool:

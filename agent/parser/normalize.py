@@ -529,6 +529,7 @@ def _normalize_text(text: str) -> str:
     if "/" in t:  # "financial year 2026/27": the fiscal year ending in 2027 (named by its end)
         t = re.sub(r"\b(fiscal year|financial year|fy) ?20(\d\d)/(\d\d)\b",
                    lambda m: f"fy20{m[3]}" if int(m[3]) == int(m[2]) + 1 else m[0], t)
+        t = re.sub(r"\bn/a\b", " not available ", t)  # (not the letters N, A: North America)
     if "." in t:  # "N.A. Commercial": NA, the initials written with dots
         t = re.sub(r"\b(?!i\.e\.|e\.g\.)([a-z])\.([a-z])\.(?=\s|$)", r"\1\2", t)
     if "w" in t:  # "wk of 11/16": the week of November 16 (month first, as a week is named)

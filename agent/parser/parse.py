@@ -296,10 +296,10 @@ MY_OWN = re.compile(
     r"book of business|territory|accounts|numbers|commit|bookings|activities|activity|calls|"
     r"meetings|emails|cycle|forecast|region|regions|segment|patch|book|number|group|org|"
     r"coverage|funnel|capacity)\b(?! (?:call|meeting|review|deck|one on ones?|sync)\b)|"
-    r"\b(?:am|have|did|was|do|will|should) i (?:booked|closed|won|lost|sold|logged|created|"
+    r"\b(?:am|have|did|was|do) i (?:booked|closed|won|lost|sold|logged|created|"
     r"opened|held|doing|tracking|pacing|hit|made|make|book|close|win|lose|sell|log|create|open|"
-    r"hold|have|own|carry|rank|stand|need|land|finish|end up)\b|"
-    r"\bi (?:logged|closed|won|lost|booked|sold|created|opened|held|made|have|own|carry)\b|"
+    r"hold|have|own|carry|rank|stand|land|finish|end up)\b|"
+    r"\bi (?:logged|closed|won|lost|booked|sold|created|opened|held|made)\b|"
     r"\b(?:where|how|far|close) am i\b|\bam i (?:on track|behind|ahead|short|close|over|under)\b")
 """The writer's own numbers ("my pipe", "my team", "how much have I booked"), not "show me" or
 "for my deck"."""
@@ -675,6 +675,10 @@ def vote_metrics(reading: Reading) -> None:
         if inside is not None and _split_listed(compact, inside, dim_spans):
             continue  # "error rate per integration", "by stage and forecast category": a
             # split, though it also names a metric
+        if phrase in ("close", "closed", "closing") and compact[e:e + 1] in (["date"],
+                                                                             ["dates"]):
+            continue  # ("Sum of Amount where CloseDate = LAST_QUARTER": a field, no deal
+            # closed; which deals are meant is asked)
         weight = 0.5 if phrase in WEAK_PHRASES | GENERIC_PHRASES else 0.9 if \
             phrase in POPULATION_PHRASES else float(len(key))  # "how did we do on the scorecard"
         for entry in {x.value: x for x in lex.entries(key) if x.kind == "metric"}.values():
@@ -1553,25 +1557,34 @@ def _values_named_within(reading: Reading, index: EntityIndex) -> None:
         kind = KINDS_WITHIN.get(reading.words[e.end] if e.end < len(reading.words) else "")
         if kind is None or e.dimension == kind:
             continue
-        members = index.containing(kind, reading.words[e.start:e.end])
-        if len(members) < 2:
+        listed = [e]  # "NA and EMEA teams": every value of the list, each its teams
+        while (before := next((x for x in reading.entities if x.dimension == e.dimension and
+                               x not in listed and 0 < listed[0].start - x.end <= 1 and all(
+                                   w in ("and", "or", "&", "plus") for w in
+                                   reading.words[x.end:listed[0].start])), None)):
+            listed.insert(0, before)
+        members = [index.containing(kind, reading.words[x.start:x.end]) for x in listed]
+        if any(not m for m in members) or len({m for ms in members for m in ms}) < 2:
             continue
-        reading.entities.remove(e)
-        reading.entities += [EntityMatch(e.start, e.end + 1, kind, label, "partial",
-                                         f"{e.text or e.label} {reading.words[e.end]}")
-                             for label in members]
-        reading.notes.append(f"read '{' '.join(reading.words[e.start:e.end + 1])}' as "
-                             f"{kind.value} {', '.join(members)}")
-        reading.take(e.start, e.end + 1)
+        for x in listed:
+            reading.entities.remove(x)
+        reading.entities += [EntityMatch(x.start, e.end + 1, kind, label, "partial",
+                                         f"{x.text or x.label} {reading.words[e.end]}")
+                             for x, ms in zip(listed, members, strict=True) for label in ms]
+        reading.notes.append(f"read '{' '.join(reading.words[listed[0].start:e.end + 1])}' as "
+                             f"{kind.value} {', '.join(m for ms in members for m in ms)}")
+        reading.take(listed[0].start, e.end + 1)
 
 
 AMONG = re.compile(r"\b(?:where|how) (?:do|does|did) (?:i|he|she|we|they|\w+ \w+|\w+) rank\b|"
                    r"\brank (?:me|him|her|us|them)\b|\b(?:against|compared (?:with|to)|"
-                   r"compares? (?:with|to)|versus|vs|than|above|below|among|within) (?:the rest "
+                   r"compares? (?:with|to)|versus|vs|than|above|below|among) (?:the rest "
                    r"of|everyone else|everybody else|the others|all the other|the other|other|"
-                   r"my team|the team|their team|his team|her team|the company average|the "
-                   r"average|our average|the company)\b|\brank (?:within|among)\b|\bof the "
-                   r"pack\b|\brank among\b")
+                   r"the company average|the average|our average)\b|\brank (?:within|among)\b|"
+                   r"\bof the pack\b")
+GLOBAL_RANK = re.compile(r"\b(?:where|how) (?:do|does|did) \w+(?: \w+)? rank\b|\brank (?:me|him|"
+                         r"her)\b|\ball the other reps\b|\bthe other reps\b|\bother reps\b")
+"""A rep ranked against every rep, not only those of a scope named beside them."""
 """A value set against the others of its kind ("where do I rank", "compared with the rest of
 NA Enterprise", "how his team compares to the other teams", "near the bottom of the pack", "is
 LATAM above the company average"): each value of the kind is a row."""
@@ -1595,10 +1608,13 @@ def _ranked_among(params: dict, tool: str, norm: str, reading: Reading) -> None:
         return
     single = [f for f in params["filters"] if not f.exclude and len(f.values) == 1 and
               f.dimension in TOOLS[tool].group_by]
-    reps = [f for f in single if f.dimension is Dimension.rep]
+    scoped = any(f.dimension in (Dimension.team, Dimension.manager, Dimension.region,
+                                 Dimension.territory) for f in params["filters"])
+    reps = [f for f in single if f.dimension is Dimension.rep and (scoped or GLOBAL_RANK.search(
+        norm))]  # ("compare with the rest of his team": his team unnamed, left as asked)
     kinds = {d for _, d, _ in reading.dims}
     ranked = [f for f in single if f.dimension in params["group_by"]] if member else \
-        reps or [f for f in single if f.dimension in kinds or
+        reps or [f for f in single if f.dimension is not Dimension.rep and f.dimension in kinds or
                       f.dimension in (Dimension.region, Dimension.team, Dimension.segment) and
                       re.search(r"\b(?:company|average|pack|rank|the other)\b", norm)]
     if len(ranked) != 1:
@@ -1619,12 +1635,17 @@ def _every_value_split(reading: Reading, index: EntityIndex) -> None:
     """'Split by Enterprise / Mid-Market / SMB': every value of a dimension listed beside a
     split by it names the split's rows, no filter (a filter would drop the unlabelled
     records the split shows as '(none)')."""
+    if TOGETHER.search(" ".join(reading.words)):
+        return  # ("across Enterprise, Mid-Market and SMB combined": one total)
     split = {d for _, d, _ in reading.dims} | {
         e.dimension for e in reading.entities if reading.words[e.start - 1:e.start] in (
             ["by"], ["per"], ["across"], ["between"]) or
         reading.words[max(0, e.start - 2):e.start] in (["broken", "out"], ["split", "into"])}
     for dim in split & {e.dimension for e in reading.entities}:
         named = {e.label for e in reading.entities if e.dimension == dim}
+        last = max(e.end for e in reading.entities if e.dimension == dim)
+        if lexicon().find(reading.words[last:last + 2], {"dimension"}):
+            continue  # ("by Enterprise, Mid-Market and SMB reps": whose reps)
         if len(named) >= 2 and named == {label for _, label in index._values_of(dim).values()}:
             first = min(e.start for e in reading.entities if e.dimension == dim)
             reading.entities = [e for e in reading.entities if e.dimension != dim]
@@ -1652,7 +1673,8 @@ def _campaign_by_words(reading: Reading, index: EntityIndex) -> Clarification | 
             members = index.containing(Dimension.campaign, span)
             if not members:
                 continue
-            if len(members) > 1 and word == "campaign":
+            which = set(words[max(0, k - n - 2):k - n]) & {"which", "what", "each", "every"}
+            if len(members) > 1 and word == "campaign" and not which:
                 return Clarification(
                     question=f"Several campaigns are called '{' '.join(span)}'. Which one?",
                     options=[f"{m} (campaign)" for m in members[:8]], term=" ".join(span))
