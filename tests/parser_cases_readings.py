@@ -1625,3 +1625,9 @@ CASES += [
     ("How does Anna Snelling compare with the rest of her team on win rate", AnyOf(
         CLARIFY, "win_rate"), {"group_by": []}),
 ]
+
+CASES += [
+    # enough pipe to hit the number is coverage, not attainment
+    ("do we have enough pipe to hit our number this quarter?", "pipeline_coverage",
+     {"period": Q4_27}),
+]
