@@ -64,6 +64,14 @@ def field_words() -> tuple[tuple[re.Pattern[str], str], ...]:
                  for name, label in sorted(found.items(), key=lambda kv: -len(kv[0])))
 
 
+@cache
+def _any_field() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every field name (longest first) and the label of each: one pass."""
+    labels = {p.pattern[2:-2].replace("\\", ""): label for p, label in field_words()}
+    names = sorted(labels, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.I), labels
+
+
 def crm_words(text: str) -> str:
     """The text with CRM field names, date literals and flags written as words."""
     if "_" in text:
@@ -75,8 +83,8 @@ def crm_words(text: str) -> str:
         # (Salesforce's LAST_QUARTER and THIS_YEAR are calendar spans, only the _FISCAL_ ones
         # fiscal)
     if re.search(r"[a-z][A-Z]|_|[a-z]{8,}", text):
-        for pattern, label in field_words():
-            text = pattern.sub(label, text)
+        pattern, labels = _any_field()
+        text = pattern.sub(lambda m: labels[m[0].lower()], text)
     if "=" in text or ":" in text or " is " in text:
         for pattern, word in FLAGS:
             text = pattern.sub(word, text)

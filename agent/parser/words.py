@@ -88,7 +88,7 @@ def join_split(words: list[str], index: EntityIndex, reading: Reading) -> list[s
     (accounts are named with English words: "a clear view" is no Clearview Logistics), nor
     letters that spell nothing known ("r we", "i e")."""
     lex = lexicon()
-    known = lex.words | index.words | lex.english | STOPWORDS
+    known, _ = index.typo_targets  # (vocabulary, values, English and grammar words)
     out: list[str] = []
     k = 0
     while k < len(words):
