@@ -2238,10 +2238,10 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
             (p.end - p.start).days >= 27 for p in periods):
         periods = [p for p in periods if not _meeting_day(p, reading, as_of)]
     ahead = [p for p in periods if p.start == p.end > as_of]
-    said = {w for p in reading.said.get("activity_metrics", []) for w in p.split()}
+    counted = {w for p in reading.said.get("activity_metrics", []) for w in p.split()}
     # ("what meetings are booked for tomorrow": the meetings are what is counted)
     if len(periods) == 1 and ahead and _meeting_day(ahead[0], reading, as_of) and \
-            set(reading.words) & MEETING_WORDS - said:
+            set(reading.words) & MEETING_WORDS - counted:
         return None  # "Forecast call is tomorrow, so: what deals of mine have had no
         # activity?": the day of the meeting, no window of the data
     if len(periods) == 2 and len(ahead) == 1:  # "1:1s with her reps tomorrow - cycle since

@@ -351,8 +351,8 @@ class PeriodParser:
                                           r"(?:the )?", "", said))
                     if a is not None and ended and a.end < self.as_of:
                         # "since the end of Q2": from the day after it
-                        start = a.end + timedelta(days=1)
-                        found.periods.append(Period(start, self.as_of,
+                        after = a.end + timedelta(days=1)
+                        found.periods.append(Period(after, self.as_of,
                                                     f"the time since {a.label}"))
                         return " ".join(words[:i] + ["@period"] + words[i + 1 + la:])
                     if a is not None and not ended:
