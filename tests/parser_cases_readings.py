@@ -1622,8 +1622,8 @@ CASES += [
     # review: "combined" keeps one total; a rep against an unnamed team is not ranked company-wide
     ("Total bookings this quarter across Enterprise, Mid-Market and SMB combined", "bookings",
      {"group_by": []}),
-    ("How does Anna Snelling compare with the rest of her team on win rate", AnyOf(
-        CLARIFY, "win_rate"), {"group_by": []}),
+    ("How does Anna Snelling compare with the rest of her team on win rate", "win_rate",
+     {"group_by": ["rep"], "filters": {"team": ["Enterprise East"]}}),
 ]
 
 CASES += [

@@ -405,7 +405,11 @@ def filters(reading: Reading) -> list[Filter]:
 VALUE_NOUNS = frozenset({"deal", "deals", "opportunity", "opportunities", "one", "ones",
                          "business", "bookings", "revenue", "type", "types", "sourced",
                          "source", "family", "families", "segment", "region", "team", "industry",
-                         "product", "products", "territory", "stage"})
+                         "product", "products", "territory", "stage", "opps", "opp", "records",
+                         "accounts", "account", "customers", "customer", "clients", "logos",
+                         "companies", "leads", "reps", "sellers", "people", "stuff"})
+"""Nouns naming what a value describes, between it and the word that puts it out ("with SMB
+accounts excluded", "healthcare customers removed")."""
 
 
 def _kind_before(words: list[str], start: int, dim: Dimension) -> int:
@@ -444,6 +448,8 @@ def excluded(words: list[str], start: int, ends: dict[int, int] | None = None) -
         j -= 1
     if j in ends and ends[j] < start and j < start - 1:  # ("renewals and expansions", not
         return excluded(words, ends[j], ends)  # "excluding renewals, EMEA win rate")
+    if _excluded_by_clause(words, start):
+        return True
     before = [w for w in words[max(0, start - 3):start] if w not in ARTICLES]
     if before and before[-1] in RIGHT_BEFORE and (len(before) < 2 or (
             before[-2] in _ASKING if before[-1] != "no" else before[-2] not in HAVING)):
@@ -465,6 +471,34 @@ def excluded(words: list[str], start: int, ends: dict[int, int] | None = None) -
         people = people or words[i] in DESCRIBING
         i -= 1
     return False
+
+
+RELATIVE = frozenset({"that", "which", "where", "whose"})
+CLAUSE_WORDS = frozenset({"came", "come", "comes", "coming", "in", "through", "from", "via",
+                          "is", "are", "was", "were", "lead", "source", "sourced", "by", "deal",
+                          "type", "segment", "region", "industry", "product", "family", "stage",
+                          "team", "of", "have", "has", "had", "with", "originated", "booked",
+                          "sold", "to"}) | ARTICLES
+"""Words of a relative clause naming the deals an exclusion leaves out ("don't count anything
+that came in through partners", "but not the ones where the lead source is Partner")."""
+
+
+def _excluded_by_clause(words: list[str], start: int) -> bool:
+    """An exclusion cue, what it leaves out (anything, the ones, deals) and a relative clause
+    ending in the value: the value is left out."""
+    i = start - 1
+    while i >= 0 and start - i <= 6 and words[i] in CLAUSE_WORDS - RELATIVE:
+        i -= 1
+    if i < 1 or words[i] not in RELATIVE:
+        return False
+    j = i - 1
+    while j >= 0 and i - j <= 3 and words[j] in ARTICLES | ANYONE | DEAL_NOUNS | {"ones"}:
+        j -= 1
+    if j == i - 1 or j < 0:
+        return False
+    pair = " ".join(words[j - 1:j + 1]) if j > 0 else ""
+    triple = " ".join(words[j - 2:j + 1]) if j > 1 else ""
+    return words[j] in EXCLUDE_CUES or pair in EXCLUDE_CUES or triple in EXCLUDE_CUES
 
 
 WHOLE = frozenset({"company", "org", "organization", "business", "everyone", "everybody",

@@ -413,6 +413,10 @@ def _spans(text: str) -> str:
         text = re.sub(r"\b(?:the )?(\w+) (completed|complete|full|whole|closed) (quarters|months|"
                       r"years) ending with (?:the )?last (?:quarter|month|year)\b",
                       r"the last \1 \2 \3", text)
+    if "count" in text:  # "not counting deals from Partner", "don't count renewals": an
+        # exclusion, never a count of deals
+        text = re.sub(r"\b(?:not counting|do not count|dont count|without counting)\b",
+                      "excluding", text)
     if "mid marketing" in text:  # "mid-mkt": the mid-market, not marketing
         text = text.replace("mid marketing", "mid market")
     if " quarters" in text:  # "the second and third quarters": Q2 and Q3

@@ -46,6 +46,7 @@ from agent.parser.lexicon import (
     EXCLUDE_CUES,
     FILTER_CUES,
     GROUP_CUES,
+    REMOVED,
     STOPWORDS,
     Entry,
     lexicon,
@@ -617,6 +618,8 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
         reading.take(s, e)
     match_entities(reading, index, multiword=False)
     _values_named_within(reading, index)
+    _listed_with_value(reading, index)
+    _reps_team(reading, index)
     _every_value_split(reading, index)
     drop_replaced(reading)
     unknown = _campaign_by_words(reading, index) or _unknown_named_value(reading, index) or \
@@ -1576,6 +1579,91 @@ def _values_named_within(reading: Reading, index: EntityIndex) -> None:
         reading.take(listed[0].start, e.end + 1)
 
 
+TEAM_WORDS = frozenset({"team", "teams", "squad", "pod", "teammates", "team-mates"})
+THIRD_PERSON = frozenset({"his", "her", "their"})
+
+
+def _listed_with_value(reading: Reading, index: EntityIndex) -> None:
+    """'in commit or best case', 'for commit and best-case deals': words read as a metric
+    ("commit", "best case") that are values of the data, listed with another value of their
+    kind or followed by the deals they describe, are those values; their votes for the metric
+    are taken back (the deals are narrowed, the metric is the one named elsewhere)."""
+    words = reading.words
+    held = {i for e in reading.entities for i in range(e.start, e.end)}
+    said = {p for phrases in reading.said.values() for p in phrases}
+    found = [m for m in index.exact(words, blocked=held) if any(
+        re.search(rf"\b{re.escape(' '.join(words[m.start:m.end]))}\b", p) for p in said)]
+    if not found:
+        return
+    joins = ("and", "or", "&", "plus", "nor")
+    values = list(reading.entities)
+    taken: list[EntityMatch] = []
+    for _ in range(2):  # (a value listed with one taken in the first pass)
+        for m in found:
+            if m in taken:
+                continue
+            listed = any(x.dimension == m.dimension and x.label != m.label and (
+                x.end + 1 == m.start and words[x.end] in joins or
+                m.end + 1 == x.start and words[m.end] in joins) for x in values + taken)
+            if listed or words[m.end:m.end + 1] and words[m.end] in DEAL_WORDS:
+                taken.append(m)
+    for m in taken:
+        phrase = " ".join(words[m.start:m.end])
+        for tool, phrases in list(reading.said.items()):
+            for p in [p for p in phrases if re.search(rf"\b{re.escape(phrase)}\b", p)]:
+                phrases.remove(p)  # (the whole phrase: "commit and best case")
+                reading.votes[tool] = reading.votes.get(tool, 0) - float(len(p.split()))
+            if reading.votes.get(tool, 1) <= 0:
+                del reading.votes[tool]
+        reading.entities.append(m)
+        reading.take(m.start, m.end)
+        reading.notes.append(f"read '{phrase}' as {m.dimension.value} {m.label}")
+
+
+def _reps_team(reading: Reading, index: EntityIndex) -> None:
+    """'Owen Garcia's team', 'Owen ... the rest of his team': the team a rep who manages
+    nobody belongs to is that team's filter, not the rep's own deals (a manager's name before
+    "team" is read as the manager's people elsewhere). "his/her/their team" points back to the
+    one rep named before it; with two reps named it stays as written."""
+    words = reading.words
+    managers = {label for _, label in index._values_of(Dimension.manager).values()}
+    reps = [e for e in reading.entities if e.dimension is Dimension.rep]
+    for e in reps:
+        if e.label in managers or any(x.dimension is Dimension.manager and x.start == e.start
+                                      for x in reading.entities):
+            continue
+        teams = sorted(v for d, v in index.scope_of(e.label) if d is Dimension.team)
+        if len(teams) != 1:
+            continue
+        k = e.end + (words[e.end:e.end + 1] == ["s"])
+        if words[k:k + 1] and words[k] in TEAM_WORDS and not any(
+                x.start <= k < x.end for x in reading.entities):
+            reading.entities.remove(e)
+            reading.entities.append(EntityMatch(e.start, k + 1, Dimension.team, teams[0],
+                                                "partial", " ".join(words[e.start:k + 1])))
+            reading.take(e.start, k + 1)
+            reading.notes.append(f"read '{' '.join(words[e.start:k + 1])}' as team "
+                                 f"{teams[0]} ({e.label}'s team)")
+            continue
+        if len(reps) != 1 or any(x.dimension is Dimension.team for x in reading.entities):
+            continue
+        for k in range(e.end, len(words) - 1):
+            if words[k] not in THIRD_PERSON or words[k + 1] not in TEAM_WORDS:
+                continue
+            joined = words[e.end:k] in (["and"], ["&"], ["plus"])
+            if not joined and not AMONG.search(" ".join(words)):
+                break  # ("what did Owen book, and his team?": left as written)
+            start = e.start if joined else k  # "Owen and his team": the team, Owen in it
+            if joined:
+                reading.entities.remove(e)
+            reading.entities.append(EntityMatch(start, k + 2, Dimension.team, teams[0],
+                                                "partial", " ".join(words[start:k + 2])))
+            reading.take(start, k + 2)
+            reading.notes.append(f"read '{' '.join(words[start:k + 2])}' as team {teams[0]} "
+                                 f"({e.label}'s team)")
+            break
+
+
 AMONG = re.compile(r"\b(?:where|how) (?:do|does|did) (?:i|he|she|we|they|\w+ \w+|\w+) rank\b|"
                    r"\brank (?:me|him|her|us|them)\b|\b(?:against|compared (?:with|to)|"
                    r"compares? (?:with|to)|versus|vs|than|above|below|among) (?:the rest "
@@ -1832,7 +1920,9 @@ def _population(reading: Reading, dim: Dimension) -> bool:
 
 EXCLUSION_NEAR = re.compile(r"\b(?:excluding|except|exclude|excludes|excl|minus|omitting|ignoring|"
                             r"ignore|leave out|leaving out|take out|taking out|other than|"
-                            r"not including|do not include|but not)\b|\bno (?=\w+s\b)")
+                            r"not including|do not include|but not|do not count|dont count|"
+                            r"not counting|not the ones|setting aside|"
+                            r"leaving aside|net of)\b|\bno (?=\w+s\b)")
 """Exclusion cues strong enough that a value read as a filter a few words after one may be
 the value left out."""
 
@@ -1846,12 +1936,16 @@ def _inclusion_doubted(found: list[Filter], reading: Reading) -> Clarification |
     for e in reading.entities:
         if (e.dimension, e.label) not in kept or (e.dimension, e.label) in left:
             continue
-        before = " ".join(reading.words[max(0, e.start - 6):e.start])
+        before = " ".join(reading.words[max(0, e.start - 8):e.start])
+        after = reading.words[e.end:e.end + 4]
+        if REMOVED & set(after) or after[:1] == ["out"]:  # ("partners excluded", "EMEA out"
+            # where the reading could not place the words between)
+            before = "excluding"
         listed = any(x.dimension == e.dimension and (x.dimension, x.label) in left and
                      x.end <= e.start and set(reading.words[x.end:e.start]) <= LIST_WORDS
                      for x in reading.entities)  # "no expansions, renewals or downgrades"
         if listed or EXCLUSION_NEAR.search(before) and not any(
-                x.end <= e.start and x.start >= e.start - 6 and (x.dimension, x.label) in left
+                x.end <= e.start and x.start >= e.start - 8 and (x.dimension, x.label) in left
                 for x in reading.entities):
             kind = e.dimension.value.replace("_", " ")
             return Clarification(
