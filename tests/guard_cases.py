@@ -468,6 +468,10 @@ OUT_OF_SCOPE += [
     # a name is no topic: "Price" is a person, "Premium Support" a product
     ("Should I put Sven Price on a performance improvement plan?", E, SD, CC),
     ("should we raise the price of Premium Support", E, PP, CC),
+    # records changed so that something holds
+    ("Update Hannah Larsen's Negotiation deals so their close dates are all January 31.", R,
+     None, None),
+    ("fix the EMEA deals so that they all have a next step", R, None, None),
 ]
 
 CASES = [(q, A, None, None) for q in ANALYSIS] + OUT_OF_SCOPE

@@ -1631,3 +1631,34 @@ CASES += [
     ("do we have enough pipe to hit our number this quarter?", "pipeline_coverage",
      {"period": Q4_27}),
 ]
+
+CASES += [
+    # a rep's team: "<rep>'s team", "<rep> and his team", "the rest of her team" before the name
+    ("Darcel Schlecht's team only: bookings last quarter", "bookings",
+     {"filters": {"team": ["Enterprise East"]}, "period": Q3_27}),
+    ("Darcel Schlecht and his team: bookings last quarter", "bookings",
+     {"filters": {"team": ["Enterprise East"]}, "period": Q3_27}),
+    ("Anna Snelling asked about her numbers. How is she doing against the rest of her team on "
+     "bookings this year?", "bookings",
+     {"group_by": ["rep"], "filters": {"team": ["Enterprise East"]}}),
+    # exclusions after the value, in a relative clause, or said with "count"
+    ("open pipeline this quarter with SMB accounts excluded", "open_pipeline",
+     {"excluded": {"segment": ["SMB"]}, "period": Q4_27}),
+    ("win rate this year, Healthcare customers excluded", "win_rate",
+     {"excluded": {"industry": ["Healthcare"]}, "filters": {}}),
+    ("bookings this year, but not the ones where the lead source is Partner", "bookings",
+     {"excluded": {"lead_source": ["Partner"]}, "filters": {}}),
+    ("bookings this year, not counting deals that came in through partners", "bookings",
+     {"excluded": {"lead_source": ["Partner"]}, "measure": None}),
+    ("Take the renewals out: how much have we closed-won since the fiscal year started?",
+     "bookings", {"excluded": {"deal_type": ["renewal"]}}),
+    # an exclusion no value, option or period of the reading takes is asked about
+    ("what's our win rate if you don't count the deals we lost as duplicates?", CLARIFY, {}),
+    ("win rate for the fiscal year so far, excluding the quarter we're in", CLARIFY, {}),
+    # forecast categories said as metric words, listed with another or before "deals"
+    ("weighted pipeline next quarter for commit and best-case deals, by region",
+     "weighted_pipeline", {"filters": {"forecast_category": ["best_case", "commit"]},
+                           "group_by": ["region"], "period": Q1_28}),
+    ("how many open deals are sitting in commit or best case, by stage?", "opportunity_count",
+     {"filters": {"forecast_category": ["best_case", "commit"]}, "group_by": ["stage"]}),
+]

@@ -101,7 +101,8 @@ def test_not_just_my_group_is_everyone(wh):
     "whats my pipe for this q", "how much have I booked this fiscal year",
     "what is my team's win rate this quarter", "pipeline coverage for my region this quarter",
     "how far am I from quota?", "How many calls did I make this week?",
-    "how many open deals do I have by stage?",
+    "how many open deals do I have by stage?", "bookings this quarter, my team vs Leo's",
+    "compare my pipeline and Owen's",
 ])
 def test_an_anonymous_my_is_asked_about(wh, question):
     r = ask(wh, question, as_of=END)

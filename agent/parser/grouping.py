@@ -395,7 +395,7 @@ def filters(reading: Reading) -> list[Filter]:
     for e in reading.entities:
         start = _kind_before(reading.words, e.start, e.dimension)
         exclude = e.start not in reading.replacing and (
-            excluded(reading.words, start, ends) or _put_out(reading.words, e.start, e.end))
+            excluded(reading.words, start, ends) or put_out(reading.words, e.start, e.end))
         values = by_dim.setdefault((e.dimension, exclude), [])
         if e.label not in values:
             values.append(e.label)
@@ -422,7 +422,7 @@ def _kind_before(words: list[str], start: int, dim: Dimension) -> int:
     return start
 
 
-def _put_out(words: list[str], start: int, end: int) -> bool:
+def put_out(words: list[str], start: int, end: int) -> bool:
     """An exclusion written around the value: "leave the renewals out", "with renewal deals
     stripped out", "renewals removed"."""
     k = end

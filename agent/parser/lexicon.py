@@ -46,7 +46,7 @@ PUT_OUT_AFTER = frozenset({"stripped", "taken", "left", "backed", "pulled", "car
                            "kept", "cut", "thrown", "dropped"})
 REMOVED = frozenset({"removed", "excluded", "omitted", "aside"})
 """Words of an exclusion written around its value ("leave the renewals out", "with renewal
-deals stripped out", "renewals removed"): see grouping._put_out."""
+deals stripped out", "renewals removed"): see grouping.put_out."""
 EXCLUSION_WORDS = PUT_OUT_VERBS | PUT_OUT_AFTER | REMOVED | frozenset(
     w for cue in EXCLUDE_CUES for w in cue.split())
 TRANSPARENT = frozenset({"the", "a", "an", "is", "are", "was", "were", "be", "been", "being",

@@ -415,6 +415,9 @@ def _spans(text: str) -> str:
                       r"the last \1 \2 \3", text)
     if "count" in text:  # "not counting deals from Partner", "don't count renewals": an
         # exclusion, never a count of deals
+        text = re.sub(r"\b(?:do not|dont|shouldnt|should not) count(?= *$| (?:towards?|for|here|"
+                      r"either|in (?:this|the|it)|and|but|so|please|pls)\b)", "excluded", text)
+        # ("notes and tasks don't count": what comes before is left out)
         text = re.sub(r"\b(?:not counting|do not count|dont count|without counting)\b",
                       "excluding", text)
     if "mid marketing" in text:  # "mid-mkt": the mid-market, not marketing

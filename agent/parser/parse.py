@@ -304,6 +304,11 @@ MY_OWN = re.compile(
     r"\b(?:where|how|far|close) am i\b|\bam i (?:on track|behind|ahead|short|close|over|under)\b")
 """The writer's own numbers ("my pipe", "my team", "how much have I booked"), not "show me" or
 "for my deck"."""
+SET_AGAINST = re.compile(r"\s*(?:\w+\s+){0,2}?(?:vs|versus|compared (?:to|with)|against|than|"
+                         r"or|and)\s")
+SET_AGAINST_BEFORE = re.compile(r"\s(?:vs|versus|compared (?:to|with)|against|than|or|and)"
+                                r"(?:\s+\w+){0,2}\s*$")
+"""'My team vs Leo's', 'Leo's reps or mine': the writer's own set against another's."""
 OWNERS = frozenset({Dimension.rep, Dimension.manager, Dimension.team, Dimension.region,
                     Dimension.territory})
 
@@ -312,9 +317,19 @@ def unnamed_writer(question: str, plan: Plan) -> Clarification | None:
     """Ask whose numbers 'my' means when nobody asking is known: the message names no person
     or team (a named writer, "Kenji here", is read as the filter in sentences.py) and no
     requester identity came with it. Never the whole company's numbers for "my pipe"."""
-    m = MY_OWN.search(normalize(NOT_MINE.sub(" ", question)))  # not "not just my group"
-    if m is None or any(f.dimension in OWNERS for f in plan.params.filters):
+    text = normalize(NOT_MINE.sub(" ", question))
+    m = MY_OWN.search(text)  # not "not just my group"
+    if m is None:
         return None
+    owners = [v for f in plan.params.filters if f.dimension in OWNERS for v in f.values]
+    after = SET_AGAINST.match(text[m.end():])
+    before = SET_AGAINST_BEFORE.search(text[:m.start()])
+    against = text[m.end():m.end() + after.end() + 30] if after else \
+        text[max(0, before.start() - 30):m.start()] if before else ""
+    if owners and not all(set(normalize(v).split()) & set(against.split())
+                                       for v in owners):
+        return None  # (an owner filter is whose, unless it is the one set against "my" one:
+        # "my team vs Leo's" names Leo's team, never the writer's)
     said = m[0]
     return Clarification(
         question=f"Whose numbers do you mean by '{said}'? I don't know who is asking: name the "
@@ -1432,6 +1447,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     _ranked_among(params, tool, norm, reading)
     if doubt := _inclusion_doubted(params["filters"], reading):
         return doubt
+    if doubt := _exclusion_unplaced(params, tool, reading):
+        return doubt
     if (_has_modifier(norm, "all_time") or TOOLS[tool].comparable and
             re.search(r"\bhistorically\b", norm)) and "period" not in params:
         params["all_time"] = True  # ("historically, how long does it take us to close":
@@ -1647,10 +1664,12 @@ def _reps_team(reading: Reading, index: EntityIndex) -> None:
             continue
         if len(reps) != 1 or any(x.dimension is Dimension.team for x in reading.entities):
             continue
-        for k in range(e.end, len(words) - 1):
-            if words[k] not in THIRD_PERSON or words[k + 1] not in TEAM_WORDS:
+        for k in range(len(words) - 1):  # (also before the name: "how is she doing against
+            # the rest of her team ... for Hannah Larsen", the writer's context put last)
+            if words[k] not in THIRD_PERSON or words[k + 1] not in TEAM_WORDS or \
+                    e.start <= k < e.end:
                 continue
-            joined = words[e.end:k] in (["and"], ["&"], ["plus"])
+            joined = k >= e.end and words[e.end:k] in (["and"], ["&"], ["plus"])
             if not joined and not AMONG.search(" ".join(words)):
                 break  # ("what did Owen book, and his team?": left as written)
             start = e.start if joined else k  # "Owen and his team": the team, Owen in it
@@ -1951,6 +1970,48 @@ def _inclusion_doubted(found: list[Filter], reading: Reading) -> Clarification |
             return Clarification(
                 question=f"Should {e.label} be left out, or is it the only {kind} you want?",
                 options=[f"excluding {e.label}", f"only {e.label}"], term=e.label)
+    return None
+
+
+LEAVE_OUT = re.compile(r"\b(?:excluding|except(?! for that\b| that\b)|exclude|excludes|omitting|"
+                       r"omit|leave out|leaving out|take out|taking out|strip out|stripping "
+                       r"out|set aside|setting aside|other than(?! that\b| this\b))\s+"
+                       r"(\S+(?:\s+\S+){0,3})")
+"""Cues that leave something out of what is counted, with the words after them."""
+
+
+UNPLACED_NOUNS = frozenset({"opps", "opp", "records", "ones", "the", "a", "an", "our", "any",
+                            "all", "those", "these", "that", "lost", "won", "closed", "we",
+                            "you", "i", "they", "as"})
+"""Words after an exclusion cue that say what kind of record, never which ones."""
+
+
+def _exclusion_unplaced(params: dict, tool: str, reading: Reading) -> Clarification | None:
+    """'Win rate excluding the deals we lost as duplicates', 'bookings YTD excluding the
+    quarter we're in': an exclusion the reading could not apply (no value, option or period
+    after the cue was read as left out) is asked about, never dropped: the answer would count
+    what the question left out."""
+    if any(f.exclude for f in params["filters"]):
+        return None
+    words = reading.words
+    own = tool_words(tool) | {c for k in reading.knobs for c in knob_cues(k)}
+    others = {w for t, phrases in reading.said.items() if t != tool for p in phrases
+              for w in p.split()}  # (words that voted for another metric: "duplicates")
+    for m in LEAVE_OUT.finditer(" ".join(words)):
+        start = len(" ".join(words)[:m.start(1)].split())
+        after = range(start, min(len(words), start + 4))
+        if any(e.start in after for e in reading.entities) or any(
+                words[i].startswith("@") and words[i] != "@period" or i in reading.used and
+                words[i] not in DEAL_WORDS | UNPLACED_NOUNS and (
+                    words[i] in own or words[i] not in others) for i in after):
+            continue  # (a value after it, read elsewhere: _inclusion_doubted asks about it; a
+            # measure or option word: "retention leaving out expansion" is gross retention)
+        what = " ".join(w for w in m[1].split() if not w.startswith("@"))
+        return Clarification(
+            question=f"I can't leave out '{what}' in this answer: no part of the data I can "
+                     "filter on says which records those are. Should I answer without that "
+                     "exclusion, or do you mean something else?",
+            options=[f"answer including {what}"], term=what, not_understood=[what])
     return None
 
 

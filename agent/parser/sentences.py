@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from agent.parser.confidence import fillers, value_kind_words
 from agent.parser.entities import EntityIndex
 from agent.parser.followup import REFERS_BACK
-from agent.parser.grouping import deal_list, excluded
+from agent.parser.grouping import deal_list, excluded, put_out
 from agent.parser.lexicon import STOPWORDS, lexicon, phrase_set, phrase_text
 from agent.parser.normalize import normalize
 from agent.parser.options import take_options
@@ -1159,7 +1159,8 @@ def _only_values(sentence: str, index: EntityIndex) -> bool:
 def _puts_out(sentence: str, index: EntityIndex) -> bool:
     """Whether a sentence excludes a value of the data ("Ignore renewals.")."""
     reading = _matched(sentence, index)
-    return any(excluded(reading.words, e.start) for e in reading.entities)
+    return any(excluded(reading.words, e.start) or put_out(reading.words, e.start, e.end)
+               for e in reading.entities)  # ("Take the renewals out: ...")
 
 
 def _common(word: str) -> bool:

@@ -52,6 +52,16 @@ def _one_team(plan: Plan, index: EntityIndex) -> Plan:
     team"): one filter, the team's (the same deals, said once)."""
     kept = {f.dimension: f for f in plan.params.filters if not f.exclude and len(f.values) == 1}
     manager, team = kept.get(Dimension.manager), kept.get(Dimension.team)
+    managers = next((f for f in plan.params.filters if f.dimension is Dimension.manager and
+                     not f.exclude and len(f.values) > 1), None)
+    if team is not None and managers is not None and any(
+            index.same_people(m, team.values[0]) for m in managers.values):
+        # "Ava Evans here (NA Enterprise). Compare my team's bookings with Leo's": the team
+        # beside her name is hers, one of the teams compared, never a filter on both
+        plan.params.filters = [f for f in plan.params.filters if f is not team]
+        plan.params.group_by = [d for d in plan.params.group_by if d is not Dimension.team]
+        plan.notes.append(f"read {team.values[0]} as the team of one of the managers compared")
+        return plan
     if manager is None or team is None or \
             not index.same_people(manager.values[0], team.values[0]):
         return plan
