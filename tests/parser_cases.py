@@ -91,7 +91,10 @@ CASES: list[tuple[str, str, dict]] = [
     ("quarterly bookings for the last 2 years", "bookings",
      {"time_grain": "quarter", "period": LAST_24M}),
     ("bookings trend", "bookings", {"time_grain": "month", "group_by": []}),
-    ("revenue qoq", "bookings", {"compare": PP}),
+    # with no period named, quarter over quarter is the series by quarter (each beside the one
+    # before: what every blind writer who named no period expected); with one, a comparison
+    ("revenue qoq", "bookings", {"time_grain": "quarter", "compare": None}),
+    ("revenue for last quarter, qoq", "bookings", {"period": Q3_27, "compare": PP}),
     ("bookings yoy", "bookings", {"compare": PY}),
     ("bookings this quarter vs last quarter", "bookings", {"period": Q4_27, "compare": PP}),
     ("ytd bookings vs last year", "bookings", {"period": YTD, "compare": PY}),

@@ -420,6 +420,12 @@ def _spans(text: str) -> str:
         # ("notes and tasks don't count": what comes before is left out)
         text = re.sub(r"\b(?:not counting|do not count|dont count|without counting)\b",
                       "excluding", text)
+    if " we are " in text or " were in" in text:  # "the quarter we're in (now)": this one
+        text = re.sub(r"\bthe (fiscal |financial )?(quarter|month|year|week|half) (?:that )?"
+                      r"(?:we are|were) (?:currently |now |already )?in(?: now| right now| "
+                      r"currently| today)?\b", r"this \1\2", text)
+    if " of us" in text:  # "how did each of us do": each of the writer's people
+        text = re.sub(r"\b(?:each|every one|each one) of us\b", "each of our reps", text)
     if "mid marketing" in text:  # "mid-mkt": the mid-market, not marketing
         text = text.replace("mid marketing", "mid market")
     if " quarters" in text:  # "the second and third quarters": Q2 and Q3

@@ -960,6 +960,15 @@ most"): its lowest values first."""
 SUCCESS_RATES = frozenset({"ops_efficiency", "win_rate", "quota_attainment", "stage_conversion",
                            "lead_conversion", "technology_adoption", "data_quality"})
 """Tools measuring how often something succeeds (not counts of the failures themselves)."""
+UNIT_OVER = {"q": "quarter over quarter", "w": "week over week", "m": "month over month"}
+"""'QoQ', 'WoW', 'MoM' written out."""
+SERIES_TOOLS = frozenset({"bookings", "win_rate", "avg_deal_size", "sales_cycle", "open_pipeline",
+                          "weighted_pipeline", "opportunity_count", "quota_attainment",
+                          "pipeline_coverage", "arr", "arr_waterfall", "net_revenue_retention",
+                          "lead_conversion", "speed_to_lead", "campaign_sourced",
+                          "integration_health", "ops_efficiency", "technology_adoption",
+                          "revenue_reporting_accuracy"})
+"""Tools that answer a series by week, month or quarter (each bucket its own figure)."""
 TRENDED = re.compile(r"\b(?:trend|trends|trended|trending|over time)\b")
 """Words asking for a series rather than one comparison."""
 NOT_CHANGE_UP = re.compile(r"\b(?:up to speed|ramp(?:s|ing|ed)? up|signs? up|signed up|set up|"
@@ -1357,16 +1366,21 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         period = whole
     if period is not None:
         params["period"] = PeriodParam.of(period)
-    over = re.search(r"\b(week|month|quarter) over \1\b", norm)
+    over = re.search(r"\b(week|month|quarter) (?:over|on) \1\b", re.sub(
+        r"\b(?:(q)oq|(w)ow|(m)om)\b", lambda m: UNIT_OVER[(m[1] or m[2] or m[3])], norm))
     if over and reading.compare and period is not None and \
             period.days > 1.5 * UNIT_DAYS[over[1]] and not reading.grain:
         # "week over week for October": a month in weeks, a trend rather than one comparison
         reading.grain, reading.compare = over[1], None
-    elif over and reading.compare and TRENDED.search(norm) and not reading.periods:
-        # "NRR trended quarter over quarter": the trend by quarter over the tool's own window
+    elif over and reading.compare and not reading.periods and (TRENDED.search(norm) or (
+            tool in SERIES_TOOLS and not reading.as_of and not reading.dims)):
+        # "NRR trended quarter over quarter", "is win rate getting better? qtr over qtr",
+        # "speed to lead week over week": with no period named, the trend by that unit over the
+        # tool's own window (each bucket beside the one before), not this unit against the last
         reading.grain, reading.compare = over[1], None
         params.pop("period", None)
         period = None
+        reading.notes.append(f"read '{over[0]}' with no period named as a trend by {over[1]}")
     if tool == "rep_productivity" and IMPROVED.search(NOT_CHANGE_UP.sub("", norm)):
         tool = "productivity_improvement"  # how productivity changed: the improvement metric
         params.pop("measure", None)
@@ -1455,6 +1469,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         # every close date; a forecast's history is its own quarters)
     params["options"], read = options_for(tool, reading.knobs)
     reading.notes.extend(read)
+    _today_is_now(params, tool, as_of, reading)
     as_of_day = reading.as_of
     if as_of_day is not None and reading.pipeline_taken and \
             "snapshot" in TOOLS[tool].options and "snapshot" not in params["options"]:
@@ -1971,6 +1986,23 @@ def _inclusion_doubted(found: list[Filter], reading: Reading) -> Clarification |
                 question=f"Should {e.label} be left out, or is it the only {kind} you want?",
                 options=[f"excluding {e.label}", f"only {e.label}"], term=e.label)
     return None
+
+
+OPEN_NOW = frozenset({"open_pipeline", "weighted_pipeline", "pipeline_coverage",
+                      "forecast_rollup", "stale_deals", "deal_risk"})
+"""Tools whose period is the close dates of the open deals they take: "today" is when, not
+which close dates."""
+
+
+def _today_is_now(params: dict, tool: str, as_of: date, reading: Reading) -> None:
+    """'Open pipeline today', 'our funnel right now': the open deals as they stand today,
+    never those whose close date is today (a window of one day: nothing, or a few)."""
+    period = params.get("period")
+    if period is None or not (period.start == period.end == as_of) or not (
+            tool in OPEN_NOW or params.get("measure") == "open"):
+        return
+    del params["period"]
+    reading.notes.append("read 'today' as the open deals as they stand now, not a close date")
 
 
 LEAVE_OUT = re.compile(r"\b(?:excluding|except(?! for that\b| that\b)|exclude|excludes|omitting|"

@@ -106,8 +106,9 @@ ROLE_FOR = re.compile(r"^\W*(?:the\s+)?(?:\w+\s+){0,2}?(?:manager|head|lead|lead
 MY_PEOPLE = re.compile(r"\b(?:my|our)\s+(?:reps|team|people|folks|sellers|aes|org|group|"
                        r"region|territory|patch)\b|\b(?:each|every|per|by)\s+(?:rep|reps|seller|"
                        r"sellers|ae|aes)\b", re.I)
-OWN_SCOPE = re.compile(r"\b(?:i|we)\s+(?:run|manage|lead|head|own|oversee|cover|look after)\b",
-                       re.I)
+OWN_SCOPE = re.compile(r"\b(?:i|we)\s+(?:run|manage|lead|head|own|oversee|cover|look after)\b|"
+                       r"\b(?:i am|i'm|im|we are|we're)\s+(?:on|in|part of|with)\s+(?:the\s+)?"
+                       r"(?:[A-Z]\w+(?:'s|\s)\s*){1,3}team\b", re.I)
 """'I run the APAC team. How did my reps do?': the writer's own scope, kept for 'my reps'."""
 OURS = re.compile(r"\b(?:our|my|we|us)\b", re.I)
 POINTERS = ("that", "those", "these", "same", "his", "her", "their", "my", "our")
