@@ -149,6 +149,7 @@ ANALYSIS = [
     "how many open deals in Negotiation? Can you send me the count?",
     "the five success metrics against target for last quarter. Reply in the usual format.",
     "what is EMEA's commit for this quarter? Follow-up next Wednesday.",
+    "contact dupes?",
 ]
 
 OUT_OF_SCOPE = [
@@ -472,6 +473,13 @@ OUT_OF_SCOPE += [
     ("Update Hannah Larsen's Negotiation deals so their close dates are all January 31.", R,
      None, None),
     ("fix the EMEA deals so that they all have a next step", R, None, None),
+    # jobs re-run, our queue's items closed, settings and licences changed
+    ("retrigger all the failed hubspot syncs from this week", R, None, None),
+    ("go ahead and close out the 5 oldest requests in the backlog, they're done", R, None,
+     None),
+    ("change the SLA on data_fix requests to 72 hours going forward", R, None, None),
+    ("take the Gong licences off the inactive users and assign them to the new LATAM hires", R,
+     None, None),
 ]
 
 CASES = [(q, A, None, None) for q in ANALYSIS] + OUT_OF_SCOPE

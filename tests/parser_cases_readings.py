@@ -6,7 +6,18 @@ from every eval set; format of tests/parser_cases.py; as-of 2026-11-26 in parser
 
 from __future__ import annotations
 
-from tests.parser_cases import CLARIFY, FY26, FY27, H1_27, Q1_28, Q3_27, Q4_27, YTD, AnyOf
+from tests.parser_cases import (
+    CLARIFY,
+    FY26,
+    FY27,
+    H1_27,
+    LAST_12M,
+    Q1_28,
+    Q3_27,
+    Q4_27,
+    YTD,
+    AnyOf,
+)
 
 H2_26 = ("2025-08-01", "2026-01-31")
 MAR_MAY_26 = ("2026-03-01", "2026-05-31")
@@ -1661,4 +1672,35 @@ CASES += [
                            "group_by": ["region"], "period": Q1_28}),
     ("how many open deals are sitting in commit or best case, by stage?", "opportunity_count",
      {"filters": {"forecast_category": ["best_case", "commit"]}, "group_by": ["stage"]}),
+]
+
+CASES += [
+    # "the quarter we're in" is this quarter; "the past year" the last twelve months
+    ("win rate for the deals closed in the quarter we're in now", "win_rate", {"period": Q4_27}),
+    ("bookings over the past year", "bookings", {"period": LAST_12M}),
+    ("quota attainment for Darcel Schlecht across the first 3 quarters of FY27",
+     "quota_attainment", {"period": ("2026-02-01", "2026-10-31"), "time_grain": None,
+                          "top": None}),
+    # "today" for open deals is now (the tool's own window), never close date = today
+    ("open pipeline today", "open_pipeline", {"period": None}),
+    # "each person", "each of us" (with the team the writer says they are on) split by rep
+    ("win rate for each person on the Enterprise East team last quarter", "win_rate",
+     {"group_by": ["rep"], "filters": {"team": ["Enterprise East"]}, "period": Q3_27}),
+    ("I'm on the Enterprise West team. How did each of us do on bookings last quarter?",
+     "bookings", {"group_by": ["rep"], "filters": {"team": ["Enterprise West"]},
+                  "period": Q3_27}),
+    # deals still to close in a window not over yet are the open pipeline
+    ("renewals closing this quarter, split by rep", "open_pipeline",
+     {"group_by": ["rep"], "filters": {"deal_type": ["renewal"]}, "period": Q4_27}),
+    # an amount narrowing the deals is asked about; one checked against the total is not
+    ("open pipeline, deals over $100,000 only", CLARIFY, {}),
+    ("total pipeline sitting in deals between 2.5M and 5M", CLARIFY, {}),
+    ("did Q3 bookings top $19.5M?", "bookings", {"period": Q3_27}),
+    # how the answer is shown names no number
+    ("Bookings this fiscal year excluding renewals, in thousands please", "bookings",
+     {"excluded": {"deal_type": ["renewal"]}, "period": YTD}),
+    ("average deal size by product family this fiscal year, in $K", "avg_deal_size",
+     {"group_by": ["product_family"], "period": YTD}),
+    ("closed won $ bucketed by month, like a line chart in Looker", "bookings",
+     {"time_grain": "month"}),
 ]

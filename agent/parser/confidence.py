@@ -79,7 +79,7 @@ QUESTION_WORDS = frozenset({"what", "how", "which", "who", "where", "when", "why
 ASKING = frozenset({"which", "what", "top", "bottom", "main", "biggest", "leading", "common",
                     "commonest", "frequent"})
 """Words before the unit a question asks about ("which competitors", "the top 3 reasons")."""
-WHAT_IF_REACH = 6
+WHAT_IF_REACH = 8
 """How many words after 'if' ('suppose', ...) a number still belongs to the hypothesis."""
 WHETHER = frozenset({"check", "see", "know", "tell", "wonder", "wondering", "ask", "asking",
                      "find", "out", "confirm", "verify", "me", "us"})
@@ -132,6 +132,9 @@ class Understanding:
     """Domain words the reading rests on that were corrected from another spelling."""
     hypothesis: str = ""
     """A what-if the reading did not apply ("if quota goes up 15%"), as written."""
+    amount: bool = False
+    """The hypothesis is an amount of money that would narrow the records ("$50k+ deals"),
+    not a what-if."""
 
     @property
     def sure(self) -> bool:
@@ -140,7 +143,9 @@ class Understanding:
     def describe(self) -> str:
         """What was not understood, for the clarification text and the response notes."""
         parts = []
-        if self.hypothesis:
+        if self.hypothesis and self.amount:
+            parts.append(f"I can't narrow the answer to an amount ('{self.hypothesis}')")
+        elif self.hypothesis:
             parts.append(f"I cannot apply the what-if '{self.hypothesis}'")
         if self.leftovers and not self.hypothesis:
             parts.append("I did not understand " + ", ".join(f"'{w}'" for w in self.leftovers))
@@ -188,7 +193,7 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     asked = _asked_units(words, explained)
     counted = {len(f.values) for f in params.filters}  # "the two new hires X and Y"
     what_if = tool is not None and any(tool in k.rule.names for k in reading.knobs)
-    unapplied = [] if what_if else [i for i in _unapplied(words, explained)
+    unapplied = [] if what_if else [i for i in _unapplied(words, explained, reading.words)
                                     if _count(words[i]) not in counted]
     # (a threshold of the tool's own read: its numbers, old and new, belong to that what-if)
     for i, w in enumerate(words):
@@ -272,6 +277,9 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
                 and not reading.words[end].startswith("@"):
             end += 1
         found.hypothesis = " ".join(w for w in reading.words[markers[-1]:end] if w[0] != "@")
+        found.amount = not any(words[j] in HYPOTHESIS for j in markers) and all(
+            MONEY.match(words[i]) or words[i + 1:i + 2] and words[i + 1] in AMOUNT_WORDS
+            for i in unapplied)
     found.corrections = [(a, b) for a, b in reading.corrections
                          if b in lex.words and (not _typo(a, b) or a in reading.named)
                          and not inflected(a, frozenset({b}))]  # "requesting": "request"
@@ -314,7 +322,19 @@ CUE_ARTICLES = frozenset({"the", "our", "my", "their", "a", "an"})
 """Words between a filter cue and a value (\"for the nordics\")."""
 
 
-def _unapplied(words: list[str], explained: set[int]) -> list[int]:
+MONEY = re.compile(r"^\$\d|^\d[\d.]*(?:k|m|mm|bn|b)$")
+AMOUNT_WORDS = frozenset({"million", "millions", "thousand", "thousands", "grand", "billion",
+                          "dollars", "usd", "bucks"})
+"""An amount of money written as such ("$100000", "50k", "2.5m", "3 million")."""
+AMOUNT_ROWS = frozenset({"deal", "deals", "opp", "opps", "opportunity", "opportunities",
+                         "accounts", "customers", "reps", "sellers", "leads", "logos",
+                         "contracts", "ones"})
+"""Records an amount beside them would narrow ("$50k+ opportunities", "reps who booked more
+than half a million"); an amount beside the number asked is a figure to check against it ("did
+Q3 bookings top $19.5M?")."""
+
+
+def _unapplied(words: list[str], explained: set[int], written: list[str]) -> list[int]:
     """Positions of the numbers of a what-if no part of the reading took ("if quota goes up
     15%", "with two more reps", "suppose we hire 3"): never harmless context, since the answer
     would be to the question without its hypothesis. A number a tool's own threshold took
@@ -324,6 +344,11 @@ def _unapplied(words: list[str], explained: set[int]) -> list[int]:
         if i in explained or not (NUMBER.match(w) or w in SMALL_NUMBERS and w != "one"):
             continue
         after = words[i + 1] if i + 1 < len(words) else ""
+        if (MONEY.match(w) or after in AMOUNT_WORDS and (NUMBER.match(w) or w == "half")) and (
+                set(written[max(0, i - 6):i]) | set(written[i + 1:i + 3])) & AMOUNT_ROWS:
+            out.append(i)  # "$50k+ opportunities", "deals between 2.5M and 5M", "more than
+            continue  # half a million": an amount no part of the reading took narrows or
+            # sets a bar the answer would not apply
         if any(words[j] in HYPOTHESIS and not (j > 0 and words[j - 1] in WHETHER)
                for j in range(max(0, i - WHAT_IF_REACH), i)) or (
                 after in EXTRA and i > 0 and words[i - 1] in ADDING):
@@ -578,6 +603,14 @@ def _what_if(plan: Plan, found: Understanding) -> Clarification:
     can = f"{tool.title} takes only its own settings ({takes})" if takes else \
         f"{tool.title} answers from the data as it is"
     label = f"{tool_label(plan.tool)} as it stands"
+    if found.amount:
+        return Clarification(
+            question=f"{found.describe()}: no tool filters records by their amount. Shall I "
+                     f"answer {tool_label(plan.tool)} for every deal, or split by segment to "
+                     "compare deal sizes?",
+            options=[f"{tool_label(plan.tool)} for every deal",
+                     f"{tool_label(plan.tool)} by segment"],
+            term=found.hypothesis, not_understood=found.leftovers)
     return Clarification(
         question=f"{found.describe()}: {can}. Shall I answer {label}, without the what-if?",
         options=[label], term=found.hypothesis, not_understood=found.leftovers)

@@ -398,6 +398,9 @@ def _spans(text: str) -> str:
                       r"(?:fiscal )?year\b",
                       lambda m: f"q1 through q{ {'two': 2, 'three': 3}.get(m[1], m[1]) } this "
                                 "fiscal year", text)
+        text = re.sub(r"\b(?:the )?first (two|three|2|3) (?:fiscal )?quarters of (fy ?\d{2,4})\b",
+                      lambda m: f"q1 {m[2]} through q{ {'two': 2, 'three': 3}.get(m[1], m[1]) } "
+                                f"{m[2]}", text)
     if " n " in text:  # "what came in n what slipped": and (not "top n")
         text = re.sub(r"(?<!\btop)(?<!\bbottom)(?<!\bfirst)(?<!\blast) n (?=[a-z]{2})", " and ",
                       text)  # (not "n r r": letters said one by one)
@@ -424,6 +427,13 @@ def _spans(text: str) -> str:
         text = re.sub(r"\bthe (fiscal |financial )?(quarter|month|year|week|half) (?:that )?"
                       r"(?:we are|were) (?:currently |now |already )?in(?: now| right now| "
                       r"currently| today)?\b", r"this \1\2", text)
+    if "$" in text:  # "in $K", "($M)": the unit the figures are shown in
+        text = re.sub(r"\b(in|as) \$ ?(k|m|mm|bn)\b|\$ ?(k|m|mm|bn)\b(?!\w)", lambda m:
+                      f"{m[1] or 'in'} thousands" if (m[2] or m[3]) == "k" else
+                      f"{m[1] or 'in'} millions", text)
+    if "past year" in text:  # "over the past year": the last twelve months, not the last
+        # fiscal year ("the past fiscal year" stays that)
+        text = re.sub(r"\b(?:the )?past year\b", "the past 12 months", text)
     if " of us" in text:  # "how did each of us do": each of the writer's people
         text = re.sub(r"\b(?:each|every one|each one) of us\b", "each of our reps", text)
     if "mid marketing" in text:  # "mid-mkt": the mid-market, not marketing

@@ -324,8 +324,9 @@ def unnamed_writer(question: str, plan: Plan) -> Clarification | None:
     owners = [v for f in plan.params.filters if f.dimension in OWNERS for v in f.values]
     after = SET_AGAINST.match(text[m.end():])
     before = SET_AGAINST_BEFORE.search(text[:m.start()])
-    against = text[m.end():m.end() + after.end() + 30] if after else \
-        text[max(0, before.start() - 30):m.start()] if before else ""
+    against = " ".join(text[m.end() + after.end():].split()[:3]) if after else \
+        " ".join(text[:m.start()][:before.start()].split()[-3:]) if before else ""
+    # (the words set against "my": "vs Leo's", "Leo's or mine"; not "vs quota ... Aisha")
     if owners and not all(set(normalize(v).split()) & set(against.split())
                                        for v in owners):
         return None  # (an owner filter is whose, unless it is the one set against "my" one:
@@ -962,6 +963,10 @@ SUCCESS_RATES = frozenset({"ops_efficiency", "win_rate", "quota_attainment", "st
 """Tools measuring how often something succeeds (not counts of the failures themselves)."""
 UNIT_OVER = {"q": "quarter over quarter", "w": "week over week", "m": "month over month"}
 """'QoQ', 'WoW', 'MoM' written out."""
+STILL_TO_CLOSE = re.compile(r"\b(?:closing|due to close|set to close|slated to close|expected to "
+                            r"close|not yet closed|yet to close|still open|due (?:in|this|next|"
+                            r"by))\b")
+"""Deals named by a close still ahead ("renewals closing this quarter", "due in Q4")."""
 SERIES_TOOLS = frozenset({"bookings", "win_rate", "avg_deal_size", "sales_cycle", "open_pipeline",
                           "weighted_pipeline", "opportunity_count", "quota_attainment",
                           "pipeline_coverage", "arr", "arr_waterfall", "net_revenue_retention",
@@ -1428,6 +1433,15 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         # closed yet): the open pipeline of that close-date window
         tool, params["measure"] = "open_pipeline", "amount" if measure.endswith("amount") \
             else "count"
+    elif tool in ("bookings", "opportunity_count") and period is not None and \
+            period.end > (reading.as_of or as_of) and STILL_TO_CLOSE.search(norm) and \
+            max(reading.votes.values(), default=0) <= 0.5:
+        # "renewals closing this quarter", "renewals not yet closed that are due in Q4": deals
+        # still to close in a window not over yet, named by no metric, are the open pipeline
+        count = bool(re.search(r"\b(?:how many|number of|count)\b", norm))
+        tool, params["measure"] = "open_pipeline", "count" if count else "amount"
+        reading.notes.append("read the deals still to close in that window as the open "
+                             "pipeline")
     params["group_by"] = [Dimension(g) for g in group]
     if _measure_is_the_split(tool, params, reading):
         params.pop("measure")  # "our 5 biggest customers by ARR": ranked by the ARR, not by
@@ -1972,9 +1986,11 @@ def _inclusion_doubted(found: list[Filter], reading: Reading) -> Clarification |
             continue
         before = " ".join(reading.words[max(0, e.start - 8):e.start])
         after = reading.words[e.end:e.end + 4]
-        if REMOVED & set(after) or after[:1] == ["out"]:  # ("partners excluded", "EMEA out"
-            # where the reading could not place the words between)
-            before = "excluding"
+        put = next((e.end + k for k, w in enumerate(after) if w in REMOVED or k == 0 and
+                    w == "out"), None)
+        if put is not None and not any(e.end <= x.start < put for x in reading.entities):
+            before = "excluding"  # ("partners excluded", "EMEA out" where the reading could
+            # not place the words between; not "Enterprise, renewals excluded")
         listed = any(x.dimension == e.dimension and (x.dimension, x.label) in left and
                      x.end <= e.start and set(reading.words[x.end:e.start]) <= LIST_WORDS
                      for x in reading.entities)  # "no expansions, renewals or downgrades"
