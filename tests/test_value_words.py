@@ -276,6 +276,16 @@ def test_arr_today_against_a_year_ago_stays_the_balance(wh):
     ("how much did we get out the door this quarter", "needs_clarification", None, {}),
     # a habit described, not a write asked for
     ("managers mark deals as closed lost without a reason", "needs_clarification", None, {}),
+    # a split only one tool has names that tool; "how big" asks the size of what follows
+    ("what's still sitting open in the queue right now, split by type of request?", "answered",
+     "ops_efficiency", {"group_by": ["request_type"], "measure": "backlog"}),
+    ("how big was the backlog at the end of last quarter?", "answered", "ops_efficiency",
+     {"measure": "backlog"}),
+    ("how big is the gap?", "needs_clarification", None, {}),
+    # chat spellings of plain words
+    ("wats the win rate trend by month", "answered", "win_rate", {"time_grain": "month"}),
+    ("pct of leads contacted inside 10 mins, last fiscal quarter", "answered", "speed_to_lead",
+     {}),
 ])
 def test_review_cases(wh, question, status, tool, expected):
     r = ask(wh, question, as_of=END)

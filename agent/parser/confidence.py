@@ -67,6 +67,8 @@ MOTION = frozenset({"slipped", "slip", "slips", "pushed", "push", "moved", "move
                     "gone", "rolled", "ran", "run", "got", "get", "slid", "slide", "carried"})
 """Verbs of motion: "past" after them is a preposition ("slipped past the quarter end")."""
 SIZE_WORDS = frozenset({"big", "large", "huge", "high", "wide"})
+VAGUE_SIZES = frozenset({"gap", "gaps", "difference", "delta", "change", "number", "miss"})
+"""What "how big" may ask the size of without naming whose ("how big is the gap?")."""
 """Size words ("how big is the gap"): they ask for the size of what is named, so another
 reading need not explain them (agent/parser/parse.py _coverage)."""
 HYPOTHESIS = frozenset({"if", "suppose", "supposing", "assuming", "assume", "imagine",
@@ -210,8 +212,9 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
                 w in ("before", "after") and reading.as_of is not None):
             continue  # "before I send the forecast", "before anything else": no period; "as
             # of Oct 31, before the quarter started": the day read, said again
-        if w in SIZE_WORDS and (reading.knobs or reading.said.get(tool or "")) and any(
-                j in explained for j in range(i + 1, i + 4)):
+        if w in SIZE_WORDS and (reading.knobs or reading.said.get(tool or "") or (
+                words[i - 1:i] == ["how"] and not set(reading.words[i + 1:i + 4]) & VAGUE_SIZES
+                )) and any(j in explained for j in range(i + 1, i + 4)):
             continue  # "... and how big is the gap": the size of what the reading measures
             # (the question names its metric; "how big is the gap?" alone does not)
         if w in ROLE_FILLERS and written[i + 1:i + 2] and written[i + 1] in ORG_NOUNS or \

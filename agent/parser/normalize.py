@@ -50,6 +50,9 @@ _CONTRACTIONS = {
     "unweighted": "total",
     "fortnight": "2 weeks", "fortnights": "2 weeks", "nd": "and", "abt": "about", "thru": "through",
     "cmt": "commit", "excl": "excluding", "excl.": "excluding", "exc.": "excluding",
+    "wat": "what", "wats": "what is", "watz": "what is", "wut": "what", "wuts": "what is",
+    "pct": "percent", "pcts": "percent", "perc": "percent", "util": "utilization",
+    "rte": "rate", "trnd": "trend", "trnds": "trends", "eror": "error", "erors": "errors",
 
     # British spellings meet the vocabulary's American ones
     "licence": "license", "licences": "licenses", "utilisation": "utilization",

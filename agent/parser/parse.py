@@ -1823,13 +1823,21 @@ def _campaign_by_words(reading: Reading, index: EntityIndex) -> Clarification | 
     return None
 
 
+HOME_DIMENSIONS = frozenset({Dimension.request_type, Dimension.tool, Dimension.activity_type,
+                             Dimension.campaign})
+"""Splits that belong to a few tools of their own (ops requests, sales tools and their syncs,
+activities, campaigns): a split by one names the tool that has it."""
+
+
 def _tool_taking_values(reading: Reading, tool: str) -> str:
     """A value the chosen tool cannot filter by ("share of Inbound leads within SLA") is
     better explained by another voted tool that can, when that tool's vote is at least half:
     read that tool rather than ask."""
     from tools.registry import TOOLS
 
-    dims = {e.dimension for e in reading.entities}
+    dims = {e.dimension for e in reading.entities} | {
+        d for _, d, _ in reading.dims if d in HOME_DIMENSIONS}  # ("split by type of request":
+    # a split only the ops tool has)
     if not dims or dims <= set(TOOLS[tool].group_by):
         return tool
     best = reading.votes.get(tool, 0)
