@@ -67,8 +67,10 @@ _DOTTED_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})\b")
 _YEAR_FIRST_DATE = re.compile(r"\b((?:19|20)\d{2})[./](\d{1,2})[./](\d{1,2})\b")
 """'2026.04.01', '2026/04/01': year, month, day, as ISO orders them."""
 _DAY_CUE = r"(?:from|since|to|through|thru|until|till|between|and|on|before|after)"
-_SHORT_DATE = re.compile(rf"\b(?:({_DAY_CUE})\s+)?(\d{{1,2}})/(\d{{1,2}})\b(?!/|\.\d|\s+of\b|\s*%)"
-                         r"(?=(\s*(?:-|to|through|thru|until|till)\s*\d{1,2}/\d{1,2}\b)?)")
+_SHORT_DATE = re.compile(rf"\b(?:({_DAY_CUE})\s+(?:the\s+)?)?(\d{{1,2}})/(\d{{1,2}})\b"
+                         r"(?!/|\.\d|\s+of\b|\s*%)"
+                         r"(?=(\s*(?:-|to|through|thru|until|till|and)\s*(?:the\s+)?"
+                         r"\d{1,2}/\d{1,2}\b)?)")
 """'from 3/1 to 5/31': a day and month without the year, after a word that bounds a date or
 before another such date; written as the month's name ('march 1') the periods read it as the
 most recent such day, as they read 'March 1st'."""
@@ -434,6 +436,17 @@ def _spans(text: str) -> str:
         text = re.sub(r"\b(in|as) \$ ?(k|m|mm|bn)\b|\$ ?(k|m|mm|bn)\b(?!\w)", lambda m:
                       f"{m[1] or 'in'} thousands" if (m[2] or m[3]) == "k" else
                       f"{m[1] or 'in'} millions", text)
+    if " gone" in text:  # "in the quarter gone": the last one (as "the quarter just gone")
+        text = re.sub(r"\b(?:the )?(quarter|month|year|week|fiscal year|financial year) gone"
+                      r"(?: by)?\b(?! (?:up|down|to|from|into|over|under|through|flat)\b)",
+                      r"last \1", text)
+    if "semester" in text:  # "the first semester of the fiscal year": its first half
+        text = re.sub(r"\bsemesters?\b", "half", text)
+    if "since the" in text:  # "since the quarter kicked off on nov 1st": since that day
+        text = re.sub(r"\bsince (?:the )?(?:fiscal )?(?:quarter|month|year|week|half) "
+                      r"(?:kicked off|started|began|opened|commenced|started off|got going) "
+                      r"(?:on|in) ",
+                      "since ", text)
     if "past year" in text:  # "over the past year": the last twelve months, not the last
         # fiscal year ("the past fiscal year" stays that)
         text = re.sub(r"\b(?:the )?past year\b", "the past 12 months", text)

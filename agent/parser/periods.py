@@ -177,6 +177,15 @@ class PeriodParser:
                  self._calendar_to_date),
                 (r"(?:calendar\s+(?:year\s+)?|cy\s?)" + Y, self._calendar_year),
                 (FY + r"((?:19|20)\d{2}|\d{2})\b", self._fiscal_year),
+                (r"(?:fiscal\s+)?q([1-4])\s+(?:so far|to date|till date|until now|up to now)\b",
+                 self._quarter_so_far),
+                (r"(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|last)\s+week\s+of\s+"
+                 r"(?:(this|last) month|" + M + r")(?:\s+" + Y + r")?", self._week_of_month),
+                (r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:through|thru|to|until|till)\s+"
+                 r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?:(this|last) month|" + M +
+                 r")", self._days_of_month),
+                (r"(?:the\s+)?(first|1st|second|2nd|third|3rd|last)\s+month\s+of\s+(?:the|this)\s+"
+                 r"(?:fiscal\s+)?quarter", self._month_of_quarter),
                 (r"(?:fiscal\s+)?q([1-4])\b", self._bare_quarter),
                 (r"(?:the\s+)?week\s+(?:of|starting|beginning|commencing)\s+(?P<day>" + M +
                  r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y + r")?|\d{4}_\d{2}_\d{2})", self._week_of),
@@ -501,6 +510,48 @@ class PeriodParser:
     def _bare_quarter(self, m: re.Match[str]) -> Period:
         return self._latest_quarter(int(m[1]))
 
+    def _which_month(self, relative: str | None, name: str | None,
+                     year: str | None = None) -> Period:
+        """'this month', 'last month' or a month's name (the latest such, or of the year)."""
+        if relative:
+            return self._shifted_month(0 if relative == "this" else -1)
+        if year:
+            return self._month(int(year), MONTHS[name or ""])
+        return self._latest_month(MONTHS[name or ""])
+
+    def _week_of_month(self, m: re.Match[str]) -> Period:
+        """'The first week of November': its days 1-7 (the last week: its last seven)."""
+        month = self._which_month(m[2], m[3], m[4])
+        nth = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
+               "4th": 3}.get(m[1])
+        start = month.end - timedelta(days=6) if nth is None else \
+            month.start + timedelta(days=7 * nth)
+        end = start + timedelta(days=6)
+        return Period(start, end, f"{start} to {end}")
+
+    def _days_of_month(self, m: re.Match[str]) -> Period | None:
+        """'The 1st through the 15th of this month', '1st thru 15th November'."""
+        month = self._which_month(m[3], m[4])
+        first, last = int(m[1]), int(m[2])
+        if not 1 <= first <= last <= month.end.day:
+            return None
+        start, end = month.start.replace(day=first), month.start.replace(day=last)
+        return Period(start, end, f"{start} to {end}")
+
+    def _month_of_quarter(self, m: re.Match[str]) -> Period:
+        """'The first month of the quarter': that month of the current fiscal quarter."""
+        quarter = self.cal.bucket(self.as_of, "quarter")
+        nth = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": 2}[m[1]]
+        start = add_months(quarter.start, nth)
+        return self._month(start.year, start.month)
+
+    def _quarter_so_far(self, m: re.Match[str]) -> Period:
+        """'Q4 so far': the quarter to today when it is the current one."""
+        quarter = self._latest_quarter(int(m[1]))
+        if quarter.start <= self.as_of < quarter.end:
+            return Period(quarter.start, self.as_of, f"{quarter.label} QTD")
+        return quarter
+
     def _half(self, m: re.Match[str]) -> Period:
         half = 1 if m[1] in ("h1", "1h", "first half", "1st half", "front half") else 2
         which = (m[2] or "this").split()[0]
@@ -563,11 +614,14 @@ class PeriodParser:
         quarters before this one, as quarters are reported (every eval writer who said which
         meant them, with a quarterly split or without), while "the trailing 3 quarters" and
         "the last 90 days" end today."""
-        if m[3].startswith("quarter") and m[1] in ("last", "past", "previous", "prior") and \
+        if (m[3].startswith("quarter") and m[1] in ("last", "past", "previous", "prior") or
+                m[3].startswith("month") and m[1] in ("previous", "prior")) and \
                 _count(m[2]) >= 2 and not TO_TODAY.match(m.string[m.end():]):
+            # ("the prior two months": September and October, the months before this one)
             whole = self._completed(re.match(r"(.+) (.+)", f"{m[2]} {m[3]}"))  # type: ignore
-            return whole and Period(whole.start, whole.end, f"last {_count(m[2])} quarters (whole "
-                                    f"quarters {whole.start} to {whole.end})")
+            unit = m[3].rstrip("s")
+            return whole and Period(whole.start, whole.end, f"last {_count(m[2])} {unit}s (whole "
+                                    f"{unit}s {whole.start} to {whole.end})")
         return self._counted_window(m[1], m[2], m[3])
 
     def _counted_window(self, direction: str, count: str, unit: str) -> Period | None:
