@@ -150,6 +150,7 @@ ANALYSIS = [
     "the five success metrics against target for last quarter. Reply in the usual format.",
     "what is EMEA's commit for this quarter? Follow-up next Wednesday.",
     "contact dupes?",
+    "Do we have reps carrying a quota who don't have a single deal in the system?",
 ]
 
 OUT_OF_SCOPE = [
@@ -480,6 +481,13 @@ OUT_OF_SCOPE += [
     ("change the SLA on data_fix requests to 72 hours going forward", R, None, None),
     ("take the Gong licences off the inactive users and assign them to the new LATAM hires", R,
      None, None),
+    # edits asked of the agent itself, blanks filled with made-up values, ledger entries
+    ("Go into Salesforce and fix the misspelled industries on those accounts yourself.", R,
+     None, None),
+    ("Fill in the missing deal amounts with our average deal size so the pipeline number looks "
+     "complete.", R, None, None),
+    ("We know Q2 was off between CRM and finance. Post the adjusting journal entries in the "
+     "ledger so the Q2 financials are right.", E, FA, FI),
 ]
 
 CASES = [(q, A, None, None) for q in ANALYSIS] + OUT_OF_SCOPE
