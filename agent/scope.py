@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agent.parser.messages import plain_request, sender_names
 from agent.parser.normalize import normalize
+from agent.parser.sentences import OWN_PLAN
 from agent.topics import topics
 from tools.codelike import code_reason
 
@@ -374,6 +375,8 @@ def decide(request: str) -> Decision:
     if refused := _raw_refusal(request) or _raw_refusal(raw) or \
             _refusal(_strip_prefixes(full)[0]):
         return _refused(refused)
+    request = OWN_PLAN.sub("", request)  # "please send the deals whose owner has left, we
+    # need to reassign them": what the writer will do with the answer, not work asked of us
     verdicts: list[tuple[str, _Verdict]] = []
     named_apart = unnamed(request)
     for clause in split_clauses(request):

@@ -151,6 +151,10 @@ ANALYSIS = [
     "what is EMEA's commit for this quarter? Follow-up next Wednesday.",
     "contact dupes?",
     "Do we have reps carrying a quota who don't have a single deal in the system?",
+    # what the writer will do with the answer is no request to us
+    "From pipeline-management agent: please send the open deals whose owner is no longer an "
+    "active employee, we need to reassign them.",
+    "list the stale deals in EMEA, I'll chase those myself",
 ]
 
 OUT_OF_SCOPE = [

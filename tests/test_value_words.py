@@ -282,6 +282,10 @@ def test_arr_today_against_a_year_ago_stays_the_balance(wh):
     ("how big was the backlog at the end of last quarter?", "answered", "ops_efficiency",
      {"measure": "backlog"}),
     ("how big is the gap?", "needs_clarification", None, {}),
+    # the writer's own plan after the request is context; the request is read
+    ("From pipeline-management agent: please send the open deals whose owner is no longer an "
+     "active employee, we need to reassign them.", "answered", "data_issues",
+     {"measure": "inactive_owner"}),
     # chat spellings of plain words
     ("wats the win rate trend by month", "answered", "win_rate", {"time_grain": "month"}),
     ("pct of leads contacted inside 10 mins, last fiscal quarter", "answered", "speed_to_lead",

@@ -515,10 +515,20 @@ def signed(text: str, index: EntityIndex) -> str:
     return f"{m['name']} here. I run the {m['scope']}{kind}. {text[m.end():]}"
 
 
+OWN_PLAN = re.compile(r"(?<=\w)\s*[,;\u2013\u2014-]\s*(?:so |because |as |since )?(?:we|i)"
+                      r"(?: need to| have to| will|'ll| are going to| am going to| plan to| "
+                      r"want to| would like to| intend to) (?:\w+ ){1,3}(?:them|it|those|these|"
+                      r"that|the list|the deals|the numbers)\b[^.?!]*", re.I)
+"""A clause after a request saying what the writer will do with the answer ("please send the
+open deals whose owner has left, we need to reassign them"): the writer's plan, not work asked
+of us, nor words of the question."""
+
+
 def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
     """Remove clauses about the writer (WRITER_CLAUSE, their meetings: TIMING) and the days
     of their meetings (DAY_EVENT); the text stays when nothing else is."""
-    text = WRITER_BUSY.sub(lambda m: m[0][:m.start("when") - m.start()].rstrip(), text)
+    text = OWN_PLAN.sub("", WRITER_BUSY.sub(lambda m: m[0][:m.start("when") - m.start()].rstrip(),
+                                            text))
     if index is not None:
         text = TIMING.sub(lambda m: _meeting(m, index), text)
     text = AS_CLAUSE.sub(lambda m: _as_clause(m, index), text)
