@@ -26,8 +26,9 @@ CASES: list[tuple[str, str, dict]] = [
     ("forecast rollup by region as of 2026-10-15", "forecast_rollup",
      {"group_by": ["region"], "as_of": "2026-10-15"}),
     ("what's the commit this quarter", "forecast_rollup", {"period": Q4_27, "filters": {}}),
+    # upside: the best-case deals above commit (what four blind writers who glossed it meant)
     ("upside this quarter", "forecast_rollup",
-     {"measure": "best_case_forecast", "period": Q4_27}),
+     {"measure": "best_case_only", "period": Q4_27}),
     ("show me the forecast by forecast category", "forecast_rollup",
      {"group_by": ["forecast_category"]}),
     ("weighted forecast by month this quarter", "forecast_rollup",

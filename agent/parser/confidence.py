@@ -21,6 +21,7 @@ from agent.parser.lexicon import (
     FILTER_CUES,
     GROUP_CUES,
     STOPWORDS,
+    left_out_states,
     lexicon,
 )
 from agent.parser.normalize import SMALL_NUMBERS, normalize, word_set
@@ -162,6 +163,8 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     lex = lexicon()
     words = masked(reading)
     explained = {i for i, w in enumerate(words) if w == "@" or w.startswith("@")}
+    if any("changes nothing" in n for n in reading.notes):  # "excluding lost deals" where
+        explained |= left_out_states(reading.words)  # the tool never counts them
     for s, e, _ in lex.find(words, EXPLAINING_KINDS):
         explained.update(range(s, e))
     written = reading.words
@@ -332,6 +335,12 @@ AMOUNT_WORDS = frozenset({"million", "millions", "thousand", "thousands", "grand
 AMOUNT_ROWS = frozenset({"deal", "deals", "opp", "opps", "opportunity", "opportunities",
                          "accounts", "customers", "reps", "sellers", "leads", "logos",
                          "contracts", "ones"})
+BAR_WORDS = frozenset({"over", "under", "above", "below", "than", "least", "most", "between",
+                       "exceeding", "worth", "from", "size", "sized", "bigger", "larger",
+                       "smaller", "greater"})
+BAR_AFTER = frozenset({"plus", "only", "or", "and", "up", "deals", "opportunities", "opps",
+                       "accounts", "customers", "more", "less"})
+"""Words around an amount that make it a bar records are kept above or below."""
 """Records an amount beside them would narrow ("$50k+ opportunities", "reps who booked more
 than half a million"); an amount beside the number asked is a figure to check against it ("did
 Q3 bookings top $19.5M?")."""
@@ -348,7 +357,11 @@ def _unapplied(words: list[str], explained: set[int], written: list[str]) -> lis
             continue
         after = words[i + 1] if i + 1 < len(words) else ""
         if (MONEY.match(w) or after in AMOUNT_WORDS and (NUMBER.match(w) or w == "half")) and (
-                set(written[max(0, i - 6):i]) | set(written[i + 1:i + 3])) & AMOUNT_ROWS:
+                set(written[max(0, i - 6):i]) | set(written[i + 1:i + 3])) & AMOUNT_ROWS and (
+                set(written[max(0, i - 3):i]) & BAR_WORDS or
+                set(written[i + 1:i + 3]) & BAR_AFTER or not written[i + 1:i + 2] or
+                written[i + 1] in AMOUNT_ROWS or written[i - 1:i] and written[i - 1] in
+                AMOUNT_ROWS):
             out.append(i)  # "$50k+ opportunities", "deals between 2.5M and 5M", "more than
             continue  # half a million": an amount no part of the reading took narrows or
             # sets a bar the answer would not apply

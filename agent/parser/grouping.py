@@ -168,6 +168,11 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                                                ["assigned", "to"], ["belonging", "to"])
         before = set() if (owner is not None or owned) and deal_list(norm) else \
             set(words[max(0, pos - 3):pos])
+        k = pos - 1
+        while k > 0 and pos - k <= 4 and words[k] in WHICH_OF:
+            k -= 1
+        if k < pos - 1 and words[k] in ("which", "what") and _plural(text):
+            before.add(words[k])  # "which of our sales tools": the cue across "of our sales"
         if owner is not None and not owned and _plural(text):  # "which of Leo Zhang's reps",
             # "which of my NA Commercial reps": the cue before whose reps they are
             before |= set(words[max(0, owner.start - 3):owner.start]) & {"which", "who"}
@@ -394,7 +399,7 @@ def filters(reading: Reading) -> list[Filter]:
     ends = {e.end - 1: e.start for e in reading.entities}
     for e in reading.entities:
         start = _kind_before(reading.words, e.start, e.dimension)
-        exclude = e.start not in reading.replacing and (
+        exclude = (e.start, e.label) in reading.left_out or e.start not in reading.replacing and (
             excluded(reading.words, start, ends) or put_out(reading.words, e.start, e.end))
         values = by_dim.setdefault((e.dimension, exclude), [])
         if e.label not in values:
@@ -410,6 +415,11 @@ VALUE_NOUNS = frozenset({"deal", "deals", "opportunity", "opportunities", "one",
                          "companies", "leads", "reps", "sellers", "people", "stuff"})
 """Nouns naming what a value describes, between it and the word that puts it out ("with SMB
 accounts excluded", "healthcare customers removed")."""
+WHO_NOUNS = frozenset({"accounts", "account", "customers", "customer", "clients", "logos",
+                       "companies", "leads", "reps", "sellers", "people"})
+"""Of those nouns, the ones that can act themselves: after them "dropped out", "left out" may
+say what they did ("Enterprise customers dropped out"), so only "excluded"/"removed" put them
+out."""
 
 
 def _kind_before(words: list[str], start: int, dim: Dimension) -> int:
@@ -431,6 +441,8 @@ def put_out(words: list[str], start: int, end: int) -> bool:
     after = words[k:k + 2]
     if after[:1] and after[0] in REMOVED:
         return True
+    if set(words[end:k]) & WHO_NOUNS:
+        return False  # ("Enterprise customers dropped out": who left, no exclusion)
     if after[:1] == ["out"]:
         return bool(set(words[max(0, start - 3):start]) & PUT_OUT_VERBS)
     return len(after) == 2 and after[0] in PUT_OUT_AFTER and after[1] == "out"
@@ -448,7 +460,7 @@ def excluded(words: list[str], start: int, ends: dict[int, int] | None = None) -
         j -= 1
     if j in ends and ends[j] < start and j < start - 1:  # ("renewals and expansions", not
         return excluded(words, ends[j], ends)  # "excluding renewals, EMEA win rate")
-    if _excluded_by_clause(words, start):
+    if _excluded_by_clause(words, start, ends):
         return True
     before = [w for w in words[max(0, start - 3):start] if w not in ARTICLES]
     if before and before[-1] in RIGHT_BEFORE and (len(before) < 2 or (
@@ -473,6 +485,9 @@ def excluded(words: list[str], start: int, ends: dict[int, int] | None = None) -
     return False
 
 
+WHICH_OF = frozenset({"of", "our", "the", "my", "your", "their", "these", "those", "all",
+                      "sales"})
+"""Words between "which" and the plural it asks about ("which of our sales tools")."""
 RELATIVE = frozenset({"that", "which", "where", "whose"})
 CLAUSE_WORDS = frozenset({"came", "come", "comes", "coming", "in", "through", "from", "via",
                           "is", "are", "was", "were", "lead", "source", "sourced", "by", "deal",
@@ -483,12 +498,16 @@ CLAUSE_WORDS = frozenset({"came", "come", "comes", "coming", "in", "through", "f
 that came in through partners", "but not the ones where the lead source is Partner")."""
 
 
-def _excluded_by_clause(words: list[str], start: int) -> bool:
+def _excluded_by_clause(words: list[str], start: int,
+                        ends: dict[int, int] | None = None) -> bool:
     """An exclusion cue, what it leaves out (anything, the ones, deals) and a relative clause
     ending in the value: the value is left out."""
     i = start - 1
     while i >= 0 and start - i <= 6 and words[i] in CLAUSE_WORDS - RELATIVE:
         i -= 1
+    if i >= 1 and words[i] in LIST_JOINS and ends is not None and i - 1 in ends:
+        return excluded(words, ends[i - 1], ends)  # ("excluding deals that are in EMEA or
+        # came from Partner": both left out)
     if i < 1 or words[i] not in RELATIVE:
         return False
     j = i - 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -49,6 +50,35 @@ REMOVED = frozenset({"removed", "excluded", "omitted", "aside"})
 deals stripped out", "renewals removed"): see grouping.put_out."""
 EXCLUSION_WORDS = PUT_OUT_VERBS | PUT_OUT_AFTER | REMOVED | frozenset(
     w for cue in EXCLUDE_CUES for w in cue.split())
+LEAVE_OUT = re.compile(r"\b(?:excluding|except(?! for that\b| that\b)|exclude|excludes|omitting|"
+                       r"omit|leave out|leaving out|take out|taking out|strip out|stripping "
+                       r"out|set aside|setting aside|other than(?! that\b| this\b))\s+"
+                       r"(\S+(?:\s+\S+){0,3})")
+"""Cues that leave something out of what is counted, with the words after them."""
+STATES = frozenset({"open", "closed", "won", "lost", "pipeline"})
+STATE_RUN = STATES | {"deal", "deals", "opportunity", "opportunities", "opps", "opp", "the",
+                      "any", "all", "that", "which", "are", "is", "were", "still", "ones", "for",
+                      "already", "as"}
+"""The words of "(for) the deals that are still open": a deal state and its grammar."""
+
+
+def left_out_states(words: list[str]) -> set[int]:
+    """Positions of the deal states an exclusion leaves out ("bookings excluding lost deals"):
+    they say what is not counted, so they vote for no metric and are no leftover."""
+    out: set[int] = set()
+    text = " ".join(words)
+    for m in LEAVE_OUT.finditer(text):
+        start = len(text[:m.start(1)].split())
+        run = []
+        for i in range(start, min(len(words), start + 8)):
+            if words[i] not in STATE_RUN:
+                break
+            run.append(i)
+        if any(words[i] in STATES for i in run):
+            out.update(run)
+    return out
+
+
 TRANSPARENT = frozenset({"the", "a", "an", "is", "are", "was", "were", "be", "been", "being",
                          "that", "actually", "really", "realistically", "honestly", "truly"})
 """Articles, auxiliaries, 'that' and adverbs of emphasis: a vocabulary phrase matches with or

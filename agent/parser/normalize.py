@@ -437,9 +437,9 @@ def _spans(text: str) -> str:
                       f"{m[1] or 'in'} thousands" if (m[2] or m[3]) == "k" else
                       f"{m[1] or 'in'} millions", text)
     if " gone" in text:  # "in the quarter gone": the last one (as "the quarter just gone")
-        text = re.sub(r"\b(?:the )?(quarter|month|year|week|fiscal year|financial year) gone"
-                      r"(?: by)?\b(?! (?:up|down|to|from|into|over|under|through|flat)\b)",
-                      r"last \1", text)
+        text = re.sub(r"\b(in|for|during|of|over|from|on|across) the (quarter|month|year|week|"
+                      r"fiscal year|financial year) gone(?: by)?\b(?! (?:up|down|to|from|into|"
+                      r"over|under|through|flat|well|badly)\b)", r"\1 last \2", text)
     if "semester" in text:  # "the first semester of the fiscal year": its first half
         text = re.sub(r"\bsemesters?\b", "half", text)
     if "since the" in text:  # "since the quarter kicked off on nov 1st": since that day
@@ -449,9 +449,12 @@ def _spans(text: str) -> str:
                       "since ", text)
     if "past year" in text:  # "over the past year": the last twelve months, not the last
         # fiscal year ("the past fiscal year" stays that)
-        text = re.sub(r"\b(?:the )?past year\b", "the past 12 months", text)
+        if not re.search(r"\b(?:by|per|each|every) (?:quarter|month|week)\b|\bquarterly\b|"
+                         r"\bmonthly\b|\bweekly\b", text):  # (a series keeps whole buckets)
+            text = re.sub(r"\b(over|in|during|across|within|for) the past year\b(?! (?:vs|versus|"
+                          r"compared|against)\b)", r"\1 the past 12 months", text)
     if " of us" in text:  # "how did each of us do": each of the writer's people
-        text = re.sub(r"\b(?:each|every one|each one) of us\b", "each of our reps", text)
+        text = re.sub(r"\b(?:each|every one|each one) of us\b", "each of my reps", text)
     if "mid marketing" in text:  # "mid-mkt": the mid-market, not marketing
         text = text.replace("mid marketing", "mid market")
     if " quarters" in text:  # "the second and third quarters": Q2 and Q3

@@ -25,6 +25,7 @@ from agent.parser.confidence import (
     fillers,
     inflected_in,
     scattered,
+    tool_label,
     tool_words,
     understand,
     unsure,
@@ -46,9 +47,13 @@ from agent.parser.lexicon import (
     EXCLUDE_CUES,
     FILTER_CUES,
     GROUP_CUES,
+    LEAVE_OUT,
     REMOVED,
+    STATE_RUN,
+    STATES,
     STOPWORDS,
     Entry,
+    left_out_states,
     lexicon,
     phrase_key,
     phrase_set,
@@ -664,7 +669,8 @@ def vote_metrics(reading: Reading) -> None:
     lex = lexicon()
     masked_words = masked(reading)
     kinds = value_kind_words()
-    values = {i for e in reading.entities for i in range(e.start, e.end)}
+    values = {i for e in reading.entities for i in range(e.start, e.end)} | \
+        left_out_states(reading.words)
     for value in reading.entities:  # the word naming a value's kind is read with the words
         # around it ("responding to inbound leads": 'responding to leads'), the value apart
         for i in range(value.start + 1, value.end):
@@ -1372,7 +1378,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     if period is not None:
         params["period"] = PeriodParam.of(period)
     over = re.search(r"\b(week|month|quarter) (?:over|on) \1\b", re.sub(
-        r"\b(?:(q)oq|(w)ow|(m)om)\b", lambda m: UNIT_OVER[(m[1] or m[2] or m[3])], norm))
+        r"(?<=\w )(?:(q)oq|(w)ow|(m)om)\b", lambda m: UNIT_OVER[(m[1] or m[2] or m[3])], norm))
+    # (not a leading "wow, how does our win rate compare": an exclamation)
     if over and reading.compare and period is not None and \
             period.days > 1.5 * UNIT_DAYS[over[1]] and not reading.grain:
         # "week over week for October": a month in weeks, a trend rather than one comparison
@@ -1435,7 +1442,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
             else "count"
     elif tool in ("bookings", "opportunity_count") and period is not None and \
             period.end > (reading.as_of or as_of) and STILL_TO_CLOSE.search(norm) and \
-            max(reading.votes.values(), default=0) <= 0.5:
+            max(reading.votes.values(), default=0) <= 0.5 and not re.search(
+                r"\b(?:won|win|wins|lost|booked|closed)\b", norm):  # (not "how many are won")
         # "renewals closing this quarter", "renewals not yet closed that are due in Q4": deals
         # still to close in a window not over yet, named by no metric, are the open pipeline
         count = bool(re.search(r"\b(?:how many|number of|count)\b", norm))
@@ -1625,8 +1633,8 @@ def _values_named_within(reading: Reading, index: EntityIndex) -> None:
         reading.take(listed[0].start, e.end + 1)
 
 
-TEAM_WORDS = frozenset({"team", "teams", "squad", "pod", "teammates", "team-mates"})
-THIRD_PERSON = frozenset({"his", "her", "their"})
+HOLDERS = DEAL_WORDS | {"opps", "opp", "pipeline", "pipe", "open"}
+"""Words before "in <value>" that say the deals are held in it ("open deals in commit")."""
 
 
 def _listed_with_value(reading: Reading, index: EntityIndex) -> None:
@@ -1644,6 +1652,7 @@ def _listed_with_value(reading: Reading, index: EntityIndex) -> None:
     joins = ("and", "or", "&", "plus", "nor")
     values = list(reading.entities)
     taken: list[EntityMatch] = []
+    held_by = False
     for _ in range(2):  # (a value listed with one taken in the first pass)
         for m in found:
             if m in taken:
@@ -1651,12 +1660,22 @@ def _listed_with_value(reading: Reading, index: EntityIndex) -> None:
             listed = any(x.dimension == m.dimension and x.label != m.label and (
                 x.end + 1 == m.start and words[x.end] in joins or
                 m.end + 1 == x.start and words[m.end] in joins) for x in values + taken)
-            if listed or words[m.end:m.end + 1] and words[m.end] in DEAL_WORDS:
-                taken.append(m)
+            held_in = words[m.start - 1:m.start] == ["in"] and bool(
+                set(words[max(0, m.start - 4):m.start - 1]) & HOLDERS)
+            if listed or held_in or words[m.end:m.end + 1] and words[m.end] in DEAL_WORDS:
+                taken.append(m)  # ("the open deals in commit": the deals of that category)
+                held_by = held_by or held_in
+    value_words = {w for m in taken for w in words[m.start:m.end]} | set(joins)
+    own = [p for phrases in reading.said.values() for p in phrases]
+    if not taken or not held_by and not any(len(p.split()) >= 2 or p in ("pipeline", "pipe")
+                                         for p in own if not set(p.split()) & value_words):
+        return  # ("commit and best case deals for NA Enterprise": the categories are the
+        # metric asked for, no other metric is named)
     for m in taken:
         phrase = " ".join(words[m.start:m.end])
         for tool, phrases in list(reading.said.items()):
-            for p in [p for p in phrases if re.search(rf"\b{re.escape(phrase)}\b", p)]:
+            for p in [p for p in phrases if re.search(rf"\b{re.escape(phrase)}\b", p) and
+                      set(p.split()) <= value_words]:
                 phrases.remove(p)  # (the whole phrase: "commit and best case")
                 reading.votes[tool] = reading.votes.get(tool, 0) - float(len(p.split()))
             if reading.votes.get(tool, 1) <= 0:
@@ -1666,14 +1685,24 @@ def _listed_with_value(reading: Reading, index: EntityIndex) -> None:
         reading.notes.append(f"read '{phrase}' as {m.dimension.value} {m.label}")
 
 
+TEAM_WORDS = frozenset({"team", "teams", "squad", "pod", "teammates", "team-mates"})
+THIRD_PERSON = frozenset({"his", "her", "their"})
+BEYOND = frozenset({"not", "outside", "beyond", "besides", "only"})
+"""Words before "his team" that reach past it ("not just his team", "outside his team")."""
+
+
 def _reps_team(reading: Reading, index: EntityIndex) -> None:
     """'Owen Garcia's team', 'Owen ... the rest of his team': the team a rep who manages
     nobody belongs to is that team's filter, not the rep's own deals (a manager's name before
-    "team" is read as the manager's people elsewhere). "his/her/their team" points back to the
-    one rep named before it; with two reps named it stays as written."""
+    "team" is read as the manager's people elsewhere). "His/her/their team" points back to the
+    one rep named; "the rest of X's team" and "X's teammates" leave X out of it (unless X is
+    ranked among them); with two reps named, or past the team ("not just his team"), the words
+    stay as written."""
     words = reading.words
+    said = " ".join(words)
     managers = {label for _, label in index._values_of(Dimension.manager).values()}
     reps = [e for e in reading.entities if e.dimension is Dimension.rep]
+    ranked = bool(AMONG.search(said))
     for e in reps:
         if e.label in managers or any(x.dimension is Dimension.manager and x.start == e.start
                                       for x in reading.entities):
@@ -1684,22 +1713,33 @@ def _reps_team(reading: Reading, index: EntityIndex) -> None:
         k = e.end + (words[e.end:e.end + 1] == ["s"])
         if words[k:k + 1] and words[k] in TEAM_WORDS and not any(
                 x.start <= k < x.end for x in reading.entities):
-            reading.entities.remove(e)
+            if any(x.dimension is Dimension.rep and x.end + 1 == e.start and
+                   words[x.end] in ("and", "or", "&") for x in reps):
+                continue  # ("Owen Garcia and Sara Dubois's team": whose team is unclear)
+            rest = words[max(0, e.start - 3):e.start] in (["the", "rest", "of"],
+                                                          ["rest", "of"]) or \
+                words[k] in ("teammates", "team-mates")
             reading.entities.append(EntityMatch(e.start, k + 1, Dimension.team, teams[0],
                                                 "partial", " ".join(words[e.start:k + 1])))
+            if rest and not ranked:  # "the rest of Owen's team": the team without Owen
+                reading.left_out.add((e.start, e.label))
+                reading.notes.append(f"read '{' '.join(words[e.start:k + 1])}' as team "
+                                     f"{teams[0]} without {e.label}")
+            else:
+                reading.entities.remove(e)
+                reading.notes.append(f"read '{' '.join(words[e.start:k + 1])}' as team "
+                                     f"{teams[0]} ({e.label}'s team)")
             reading.take(e.start, k + 1)
-            reading.notes.append(f"read '{' '.join(words[e.start:k + 1])}' as team "
-                                 f"{teams[0]} ({e.label}'s team)")
             continue
         if len(reps) != 1 or any(x.dimension is Dimension.team for x in reading.entities):
             continue
         for k in range(len(words) - 1):  # (also before the name: "how is she doing against
             # the rest of her team ... for Hannah Larsen", the writer's context put last)
             if words[k] not in THIRD_PERSON or words[k + 1] not in TEAM_WORDS or \
-                    e.start <= k < e.end:
+                    e.start <= k < e.end or set(words[max(0, k - 3):k]) & BEYOND:
                 continue
             joined = k >= e.end and words[e.end:k] in (["and"], ["&"], ["plus"])
-            if not joined and not AMONG.search(" ".join(words)):
+            if not joined and not ranked:
                 break  # ("what did Owen book, and his team?": left as written)
             start = e.start if joined else k  # "Owen and his team": the team, Owen in it
             if joined:
@@ -1995,7 +2035,7 @@ def _inclusion_doubted(found: list[Filter], reading: Reading) -> Clarification |
         before = " ".join(reading.words[max(0, e.start - 8):e.start])
         after = reading.words[e.end:e.end + 4]
         put = next((e.end + k for k, w in enumerate(after) if w in REMOVED or k == 0 and
-                    w == "out"), None)
+                    w == "out" and after[1:2] != ["of"]), None)
         if put is not None and not any(e.end <= x.start < put for x in reading.entities):
             before = "excluding"  # ("partners excluded", "EMEA out" where the reading could
             # not place the words between; not "Enterprise, renewals excluded")
@@ -2018,24 +2058,34 @@ OPEN_NOW = frozenset({"open_pipeline", "weighted_pipeline", "pipeline_coverage",
 which close dates."""
 
 
+CLOSING_TODAY = re.compile(r"\b(?:close|closes|closing|closed|due|date|dated)\b(?: \w+){0,3} "
+                           r"@period\b")
+"""A day the deals close on ("expected to close today", "a close date of today")."""
+
+
 def _today_is_now(params: dict, tool: str, as_of: date, reading: Reading) -> None:
     """'Open pipeline today', 'our funnel right now': the open deals as they stand today,
     never those whose close date is today (a window of one day: nothing, or a few)."""
     period = params.get("period")
     if period is None or not (period.start == period.end == as_of) or not (
-            tool in OPEN_NOW or params.get("measure") == "open"):
-        return
+            tool in OPEN_NOW or params.get("measure") == "open") or CLOSING_TODAY.search(
+                " ".join(reading.words)):
+        return  # ("which deals are expected to close today": today is their close date)
     del params["period"]
     reading.notes.append("read 'today' as the open deals as they stand now, not a close date")
 
 
-LEAVE_OUT = re.compile(r"\b(?:excluding|except(?! for that\b| that\b)|exclude|excludes|omitting|"
-                       r"omit|leave out|leaving out|take out|taking out|strip out|stripping "
-                       r"out|set aside|setting aside|other than(?! that\b| this\b))\s+"
-                       r"(\S+(?:\s+\S+){0,3})")
-"""Cues that leave something out of what is counted, with the words after them."""
 
 
+NEVER_COUNTED = {
+    **dict.fromkeys(("open_pipeline", "weighted_pipeline", "pipeline_coverage", "stale_deals",
+                     "deal_risk"), frozenset({"closed", "won", "lost", "closed won",
+                                              "closed lost"})),
+    "win_rate": frozenset({"open", "pipeline"}),
+    **dict.fromkeys(("bookings", "avg_deal_size", "sales_cycle"),
+                    frozenset({"open", "lost", "pipeline"})),
+}
+"""Deal states a tool never counts: leaving them out changes nothing."""
 UNPLACED_NOUNS = frozenset({"opps", "opp", "records", "ones", "the", "a", "an", "our", "any",
                             "all", "those", "these", "that", "lost", "won", "closed", "we",
                             "you", "i", "they", "as"})
@@ -2063,6 +2113,16 @@ def _exclusion_unplaced(params: dict, tool: str, reading: Reading) -> Clarificat
             continue  # (a value after it, read elsewhere: _inclusion_doubted asks about it; a
             # measure or option word: "retention leaving out expansion" is gross retention)
         what = " ".join(w for w in m[1].split() if not w.startswith("@"))
+        run = []
+        for w in words[start:start + 8]:
+            if w not in STATE_RUN:
+                break
+            run.append(w)
+        states = set(run) & STATES
+        if states and states <= NEVER_COUNTED.get(tool, frozenset()):
+            reading.notes.append(f"leaving out {' and '.join(sorted(states))} deals changes "
+                                 f"nothing: {tool_label(tool)} never counts them")
+            continue  # ("win rate excluding open deals": open deals are in no win rate)
         return Clarification(
             question=f"I can't leave out '{what}' in this answer: no part of the data I can "
                      "filter on says which records those are. Should I answer without that "

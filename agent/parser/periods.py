@@ -181,8 +181,8 @@ class PeriodParser:
                  self._quarter_so_far),
                 (r"(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|last)\s+week\s+of\s+"
                  r"(?:(this|last) month|" + M + r")(?:\s+" + Y + r")?", self._week_of_month),
-                (r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:through|thru|to|until|till)\s+"
-                 r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?:(this|last) month|" + M +
+                (r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s+(?:through|thru|to|until|till)\s+"
+                 r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s+(?:of\s+)?(?:(this|last) month|" + M +
                  r")", self._days_of_month),
                 (r"(?:the\s+)?(first|1st|second|2nd|third|3rd|last)\s+month\s+of\s+(?:the|this)\s+"
                  r"(?:fiscal\s+)?quarter", self._month_of_quarter),
@@ -538,8 +538,10 @@ class PeriodParser:
         start, end = month.start.replace(day=first), month.start.replace(day=last)
         return Period(start, end, f"{start} to {end}")
 
-    def _month_of_quarter(self, m: re.Match[str]) -> Period:
+    def _month_of_quarter(self, m: re.Match[str]) -> Period | None:
         """'The first month of the quarter': that month of the current fiscal quarter."""
+        if re.search(r"\bq[1-4]\b|\b(?:last|next|previous|prior) quarter\b", m.string):
+            return None  # ("In Q3, ... the first month of the quarter": that quarter's, asked)
         quarter = self.cal.bucket(self.as_of, "quarter")
         nth = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": 2}[m[1]]
         start = add_months(quarter.start, nth)

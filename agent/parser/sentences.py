@@ -93,7 +93,8 @@ WANTS = re.compile(r"\b(?:i|we)(?:(?:'d|\s+would)\s+(?:really\s+|also\s+)?(?:lik
                    r"head of sales|board|exec team|leadership)\s+(?:wants|needs|would like|"
                    r"has asked for|is asking for|asked for)\b", re.I)
 """Without a question or an imperative, "I need ..." / "we want ..." carries the request."""
-FIRST_PERSON = re.compile(r"\b(?:my|me|mine|i|i'm|i've|myself)\b", re.I)
+FIRST_PERSON = re.compile(r"\b(?:my|me|mine|i|i'm|i've|myself|each of us|every one of us)\b",
+                          re.I)
 PEOPLE = frozenset({Dimension.rep, Dimension.manager})
 SCOPES = frozenset({Dimension.team, Dimension.region, Dimension.manager, Dimension.territory,
                     Dimension.segment})
@@ -103,7 +104,8 @@ ROLE_HERE = re.compile(r"^\W*(?:as\s+)?(?:the\s+)?(?:\w+\s+){0,3}?(?:manager|hea
 ROLE_FOR = re.compile(r"^\W*(?:the\s+)?(?:\w+\s+){0,2}?(?:manager|head|lead|leader|director|vp|"
                       r"rvp|owner)\s+(?:of|for)\b[^.?!]*[.!]?\s*$", re.I)
 """'BDR manager for NA Commercial.': a signature, whose the question is, not values asked for."""
-MY_PEOPLE = re.compile(r"\b(?:my|our)\s+(?:reps|team|people|folks|sellers|aes|org|group|"
+MY_PEOPLE = re.compile(r"\beach of us\b|\bevery one of us\b|"
+                       r"\b(?:my|our)\s+(?:reps|team|people|folks|sellers|aes|org|group|"
                        r"region|territory|patch)\b|\b(?:each|every|per|by)\s+(?:rep|reps|seller|"
                        r"sellers|ae|aes)\b", re.I)
 OWN_SCOPE = re.compile(r"\b(?:i|we)\s+(?:run|manage|lead|head|own|oversee|cover|look after)\b|"
@@ -162,9 +164,14 @@ DAY = re.compile(r"\b(?:today|tomorrow|tonight|yesterday|eod|eow|monday|tuesday|
                  r"thursday|friday|saturday|sunday)\b", re.I)
 """A short sentence after the request refines it ("By region.", "Last quarter please."),
 unless it names a day: "Deadline's tomorrow EOD." is about the reply, not the period."""
-BACK = re.compile(r"\b(?:them|it|those|these|that one|those ones)\b", re.I)
+BACK = re.compile(r"\b(?:them|it|those|these|that one|those ones|(?:that|this|the same) "
+                  r"(?:number|figure|total|amount|result))\b", re.I)
 """A request that names no metric but points back ("rank them") continues the sentence
 before."""
+RANK_THEM = re.compile(r"^\W*(?:(?:please|pls|and|then|now|ok|so),?\s+)?(?:rank|sort|order|list|"
+                       r"split|break down|show|compare) (?:them|those|these)\b", re.I)
+"""'Rank them by bookings': the sentence before names what is ranked, even when this one
+names the measure."""
 ONE_BY_ONE = re.compile(r"\b(?:one by one|deal by deal|line by line|individually)\b", re.I)
 """How the writer will go through the answer ("so I can go through them one by one"): the
 deals themselves, though the clause is the writer's purpose."""
@@ -666,7 +673,8 @@ def request_text(question: str, index: EntityIndex,
         return None
     chosen = set(substantive)
     for k in substantive:  # "Please rank them ...": the sentence "them" points back to
-        if k > 0 and (BACK.search(parts[k].text) and not _metric(parts[k].text) or
+        if k > 0 and (BACK.search(parts[k].text) and (not _metric(parts[k].text) or
+                                                     RANK_THEM.match(parts[k].text)) or
                       GLOSS_START.match(parts[k].text)) and parts[k - 1].substantive:
             chosen.add(k - 1)
     first = min(chosen)

@@ -13,15 +13,35 @@ from agent.parser.entities import EntityIndex
 from agent.parser.grouping import deal_list
 from agent.parser.reading import Reading
 from agent.plan import Plan
-from tools.base import Dimension
+from tools.base import Dimension, Filter
 from tools.registry import TOOLS
 
 
 def settled(plan: Plan, reading: Reading, index: EntityIndex) -> Plan:
     """The plan with what the whole question says about its filters and unit: one filter
     for one group of people, the deals or customers asked for."""
-    plan = _own_scope(_one_place(_one_team(plan, index), reading), reading, index)
+    plan = _own_scope(_one_place(_one_team(_writers_team(plan, reading, index), index),
+                                 reading), reading, index)
     return _deals_behind(_lost_customers(plan, reading), reading)
+
+
+def _writers_team(plan: Plan, reading: Reading, index: EntityIndex) -> Plan:
+    """'Kenji Smith here: how did each of us do?': a rep asking about "each of us" asks about
+    their team, each rep a row, never their own row alone."""
+    reps = [f for f in plan.params.filters if f.dimension is Dimension.rep and not f.exclude]
+    said = " ".join(reading.words)
+    if "each of my reps" not in said or plan.params.group_by != [Dimension.rep] or \
+            len(reps) != 1 or len(reps[0].values) != 1:
+        return plan
+    teams = sorted(v for d, v in index.scope_of(reps[0].values[0]) if d is Dimension.team)
+    if len(teams) != 1:
+        return plan
+    plan.params.filters = [f for f in plan.params.filters if f is not reps[0] and
+                           f.dimension is not Dimension.team]
+    plan.params.filters.append(Filter(dimension=Dimension.team, values=teams))
+    plan.notes.append(f"read 'each of us' as each rep of {reps[0].values[0]}'s team, "
+                      f"{teams[0]}")
+    return plan
 
 
 AGAINST_SCOPE = re.compile(r"\b(?:vs|versus|compared?(?: to| with)?|rest of|relative to|"
