@@ -93,7 +93,7 @@ WORDS = {"split": "by", "order": "ranked by", "compare": "compared with",
          "exclude": "excluding", "as_of": "as of"}
 
 VERBS = (r"(?:requests?|asks?(?:\s+for)?|needs?|wants?|would\s+like|is\s+asking\s+for|"
-         r"is\s+requesting|has\s+asked\s+for|sent|sends)")
+         r"is\s+requesting|has\s+asked\s+for|sent|sends|requesting|asking\s+for|asking)")
 """What a sender does in front of the request: "Finance agent needs ..."."""
 ID = r"(?:#\s*|no\.?\s*|number\s+|id\s+)?[\w-]*\d[\w-]*"
 TASK = (rf"(?:task|request|req|job|query|question|action\s+item|work\s+item|msg|message|"
@@ -168,6 +168,7 @@ def _labels() -> list[re.Pattern[str]]:
                    rf"you|us)(?:\s+(?:agent|team))?{dash}", re.I),  # "Pipeline Management
         # agent -> RevOps:"
         re.compile(rf"^\s*{s}\s*:\s*", re.I),  # "Pipeline Management agent:"
+        re.compile(rf"^\s*{s}\s*\.\s+", re.I),  # "Pipeline Management agent. Emily ..."
         re.compile(rf"^\s*{s}\s+{VERBS}\b\s*:?\s*", re.I),  # "Finance agent needs ..."
         re.compile(r"^\s*(?:[\w&'-]+\s+){1,3}agent\s+(?:requests?|asks?|needs?)\s*:\s*", re.I),
     ]
