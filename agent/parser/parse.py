@@ -1305,6 +1305,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         return Clarification(question=question, options=options,
                              not_understood=list(reading.resembles))
     tool = _tool_taking_values(reading, tool)
+    if prefer is None and (two := _two_asked(reading, tool)):
+        return two
     if condition := _threshold(norm):  # "deals under 50k", "reps above 100%"
         return _no_threshold(condition, norm)
     if took := TOOK_DAYS.search(norm):  # "win rate for deals that took longer than 120 days"
@@ -1631,6 +1633,44 @@ def _values_named_within(reading: Reading, index: EntityIndex) -> None:
         reading.notes.append(f"read '{' '.join(reading.words[listed[0].start:e.end + 1])}' as "
                              f"{kind.value} {', '.join(m for ms in members for m in ms)}")
         reading.take(listed[0].start, e.end + 1)
+
+
+BOTH_JOINS = frozenset({"and", "also", "plus", "as", "well"})
+NOT_BOTH = frozenset({"vs", "versus", "compared", "against", "than", "per", "over", "to", "of",
+                      "into", "from", "in", "on", "for", "by"})
+"""Words between two metrics that relate them (a ratio, a comparison, one of the other) rather
+than list two questions."""
+
+
+def _two_asked(reading: Reading, tool: str) -> Clarification | None:
+    """'Win rate and pipeline coverage for EMEA', 'give me ARR and NRR for APAC': two metrics
+    of two tools listed together are two questions; one answer would drop the other, so which
+    comes first is asked (not the closed-deal metrics the leaderboard shows side by side)."""
+    lex = lexicon()
+    words = reading.words
+    spans = []
+    for s, e, _ in lex.find(words, {"metric"}):
+        tools = {x.value for x in lex.entries(words[s:e]) if x.kind == "metric"}
+        phrase = phrase_text(phrase_key(words[s:e]))
+        if tools and phrase not in WEAK_PHRASES | GENERIC_PHRASES:
+            spans.append((s, e, tools))
+    for (s1, e1, t1), (s2, e2, t2) in zip(spans, spans[1:], strict=False):
+        between = words[e1:s2]
+        if not between or len(between) > 3 or not set(between) & {"and", "plus", "also"} or \
+                set(between) - BOTH_JOINS - {"the", "our", "their", "its", "a", "an"} or \
+                set(between) & NOT_BOTH or t1 & t2 or tool not in t1 | t2 or \
+                t1 | t2 <= set(CLOSED_DEAL_TOOLS) | {"leaderboard", "opportunity_count"}:
+            continue
+        other = words[s2:e2] if tool in t1 else words[s1:e1]
+        if all(defined(w, words, tool, None) or w in STOPWORDS for w in other):
+            continue  # ("open pipeline and weighted pipeline": one tool shows both)
+        first, second = sorted(t1)[0], sorted(t2)[0]
+        a, b = TOOLS[first].title, TOOLS[second].title
+        return Clarification(
+            question=f"You asked for two numbers, {a.lower()} and {b.lower()}; I answer one at "
+                     "a time. Which first?", options=[a, b],
+            term=" ".join(words[s1:e2]), not_understood=[])
+    return None
 
 
 HOLDERS = DEAL_WORDS | {"opps", "opp", "pipeline", "pipe", "open"}
