@@ -1447,8 +1447,11 @@ CASES += [
 
 CASES += [
     # review of the thirteenth session: the person met, claiming or needing is whose numbers
-    ("Prep for my 1:1 with Anna Snelling: open pipeline and win rate this quarter", "win_rate",
+    ("Prep for my 1:1 with Anna Snelling: win rate this quarter", "win_rate",
      {"filters": {"rep": ["Anna Snelling"]}, "period": Q4_27}),
+    # (two metrics of two tools listed together: which first is asked, since the fifteenth
+    # session; one answer would drop the other)
+    ("Prep for my 1:1 with Anna Snelling: open pipeline and win rate this quarter", CLARIFY, {}),
     ("Moses Frase claims a 40% win rate this fiscal year - true?", "win_rate",
      {"filters": {"rep": ["Moses Frase"]}, "period": YTD}),
     ("Anna Snelling and Moses Frase asked for their bookings this quarter", "bookings",

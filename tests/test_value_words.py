@@ -411,6 +411,12 @@ def test_one_name_written_two_ways_is_read_as_its_tidy_spelling():
     ("re-run the integration health check for last month but only for Salesforce", "answered",
      "integration_health", {}),
     ("drop renewals from the bookings numbers going forward", "answered", "bookings", {}),
+    ("bookings this year, skip anything that came in from Events", "answered", "bookings",
+     {"filters": [{"dimension": "lead_source", "values": ["Event"], "exclude": True}]}),
+    # two metrics of two tools: which first; one tool that shows both: answered
+    ("win rate and pipeline coverage for EMEA this quarter", "needs_clarification", None, {}),
+    ("open pipeline and weighted pipeline this quarter", "answered", "weighted_pipeline", {}),
+    ("find our duplicate accounts and merge them", "refused", None, {}),
 ])
 def test_second_review_cases(wh, question, status, tool, expected):
     r = ask(wh, question, as_of=END)

@@ -335,6 +335,10 @@ AMOUNT_WORDS = frozenset({"million", "millions", "thousand", "thousands", "grand
 AMOUNT_ROWS = frozenset({"deal", "deals", "opp", "opps", "opportunity", "opportunities",
                          "accounts", "customers", "reps", "sellers", "leads", "logos",
                          "contracts", "ones"})
+CLAIM = re.compile(r"\b(?:is (?:that|it|this) (?:right|true|correct|accurate)|really|confirm|"
+                   r"verify|true that|claims?|claimed|says|said|is that so)\b")
+"""A figure given as a claim to check ("our average deal is north of $120k, is that right?"):
+the answer's own number settles it, it bars nothing."""
 BAR_WORDS = frozenset({"over", "under", "above", "below", "than", "least", "most", "between",
                        "exceeding", "worth", "from", "size", "sized", "bigger", "larger",
                        "smaller", "greater"})
@@ -356,7 +360,8 @@ def _unapplied(words: list[str], explained: set[int], written: list[str]) -> lis
         if i in explained or not (NUMBER.match(w) or w in SMALL_NUMBERS and w != "one"):
             continue
         after = words[i + 1] if i + 1 < len(words) else ""
-        if (MONEY.match(w) or after in AMOUNT_WORDS and (NUMBER.match(w) or w == "half")) and (
+        if (MONEY.match(w) or after in AMOUNT_WORDS and (NUMBER.match(w) or w == "half")) and \
+                not CLAIM.search(" ".join(written)) and (
                 set(written[max(0, i - 6):i]) | set(written[i + 1:i + 3])) & AMOUNT_ROWS and (
                 set(written[max(0, i - 3):i]) & BAR_WORDS or
                 set(written[i + 1:i + 3]) & BAR_AFTER or not written[i + 1:i + 2] or

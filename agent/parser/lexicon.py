@@ -38,7 +38,7 @@ EXCLUDE_CUES = frozenset({"excluding", "except", "without", "not", "outside", "m
                           "ignore", "net of", "do not count", "dont count", "do not include",
                           "everyone but", "everybody but", "anyone but", "all but",
                           "everything but", "aside from", "leaving aside", "setting aside",
-                          "outside of", "non"})
+                          "outside of", "non", "skip", "skipping", "skip over"})
 PUT_OUT_VERBS = frozenset({"leave", "leaving", "take", "taking", "strip", "stripping", "keep",
                            "keeping", "pull", "pulling", "back", "backing", "carve", "carving",
                            "cut", "cutting", "net", "netting", "throw", "throwing", "drop",
