@@ -417,6 +417,15 @@ def test_one_name_written_two_ways_is_read_as_its_tidy_spelling():
     ("win rate and pipeline coverage for EMEA this quarter", "needs_clarification", None, {}),
     ("open pipeline and weighted pipeline this quarter", "answered", "weighted_pipeline", {}),
     ("find our duplicate accounts and merge them", "refused", None, {}),
+    # after the full run: "behind their number" is attainment; an exclusion's relative clause
+    # votes for no metric; when someone left dates the event, not the question
+    ("Who were the 5 reps furthest behind their number in Q3?", "answered",
+     "quota_attainment", {"group_by": ["rep"], "top": 5, "order": "asc"}),
+    ("close rates per region for Aug-Oct, excluding anything that came in through partners",
+     "answered", "win_rate", {"group_by": ["region"]}),
+    ("Emily Kowalski left the company last month. How much open pipeline is still in her "
+     "name?", "answered", "open_pipeline",
+     {"filters": [{"dimension": "rep", "values": ["Emily Kowalski"]}]}),
 ])
 def test_second_review_cases(wh, question, status, tool, expected):
     r = ask(wh, question, as_of=END)

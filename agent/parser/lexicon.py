@@ -59,6 +59,10 @@ STATES = frozenset({"open", "closed", "won", "lost", "pipeline"})
 STATE_RUN = STATES | {"deal", "deals", "opportunity", "opportunities", "opps", "opp", "the",
                       "any", "all", "that", "which", "are", "is", "were", "still", "ones", "for",
                       "already", "as"}
+CLAUSE_RUN = frozenset({"anything", "everything", "the", "ones", "deals", "opps", "that", "which",
+                        "where", "came", "come", "comes", "in", "through", "from", "via",
+                        "sourced", "by", "were", "was", "is", "are"})
+"""The words of "anything that came in through" before a value an exclusion leaves out."""
 """The words of "(for) the deals that are still open": a deal state and its grammar."""
 
 
@@ -76,6 +80,14 @@ def left_out_states(words: list[str]) -> set[int]:
             run.append(i)
         if any(words[i] in STATES for i in run):
             out.update(run)
+        clause = []
+        for i in range(start, min(len(words), start + 7)):
+            if words[i] not in CLAUSE_RUN:
+                break
+            clause.append(i)
+        if any(words[i] in ("that", "which", "where") for i in clause):
+            out.update(clause)  # ("excluding anything that came in through partners": no new
+            # pipeline asked for)
     return out
 
 

@@ -442,11 +442,16 @@ def _spans(text: str) -> str:
                       r"over|under|through|flat|well|badly)\b)", r"\1 last \2", text)
     if "semester" in text:  # "the first semester of the fiscal year": its first half
         text = re.sub(r"\bsemesters?\b", "half", text)
-    if "since the" in text:  # "since the quarter kicked off on nov 1st": since that day
+    if "since the" in text and not re.search(r"\bthis quarter\b|\bquarter s\b", text):
+        # "since the quarter kicked off on nov 1st": since that day (not beside "this quarter's
+        # pipeline", the period asked for)
         text = re.sub(r"\bsince (?:the )?(?:fiscal )?(?:quarter|month|year|week|half) "
                       r"(?:kicked off|started|began|opened|commenced|started off|got going) "
                       r"(?:on|in) ",
                       "since ", text)
+    if "behind" in text:  # "furthest behind their number": behind quota
+        text = re.sub(r"\bbehind (?:his|her|their|my|our|the) (?:number|numbers|quota|quotas|"
+                      r"target|targets)\b", "behind quota", text)
     if "past year" in text:  # "over the past year": the last twelve months, not the last
         # fiscal year ("the past fiscal year" stays that)
         if not re.search(r"\b(?:by|per|each|every) (?:quarter|month|week)\b|\bquarterly\b|"

@@ -727,6 +727,8 @@ def vote_metrics(reading: Reading) -> None:
         # only weak words ("sales") or none: a measure only one tool has names the tool ("what
         # was the ROI of each campaign", "how much are we wasting on unused seats")
         for s, e, _ in lex.find(masked(reading), {"measure"}):
+            if any(i in values for i in range(s, e)):
+                continue  # ("excluding anything that came in through partners": no measure)
             if all(w in STOPWORDS | BARE_NOUNS for w in reading.words[s:e]):
                 continue  # "on average", "median": a statistic of any metric, naming none;
                 # "leads", "contacts": what many tools count (the duplicate check's leads

@@ -770,6 +770,12 @@ CLAIMED = re.compile(r"\b(?:says|said|claims?|claimed|reports?|reported|shows?|s
 last quarter. Can you confirm the count?"): its period is the request's."""
 
 
+EVENT_SAID = re.compile(r"\b(?:left|joined|started|quit|resigned|retired|moved|transferred|was "
+                        r"hired|took over|came on board|went on leave)\b", re.I)
+"""A short sentence telling what happened to someone ("Emily Kowalski left the company last
+month"): its period dates the event, not the question."""
+
+
 def _asked_period(parts: list[Sentence], chosen: set[int],
                   periods: Callable[[str], list[Period]]) -> str:
     """The period of another question of the message, when the request names none: "Can the
@@ -777,8 +783,8 @@ def _asked_period(parts: list[Sentence], chosen: set[int],
     if any(parts[k].has_period and periods(parts[k].text) for k in chosen):
         return ""  # (a request naming a period, not only "vs a year ago")
     spans = {(p.start, p.end) for k, s in enumerate(parts) if k not in chosen and (
-        s.asks or _metric(s.text) or len(s.text.split()) <= PERIOD_LABEL or
-        CLAIMED.search(s.text))
+        s.asks or not EVENT_SAID.search(s.text) and (
+            _metric(s.text) or len(s.text.split()) <= PERIOD_LABEL) or CLAIMED.search(s.text))
         for p in periods(s.text) if (p.end - p.start).days >= 27}  # "H1 FY27: what % ..."
     # "tying CRM bookings out to the ledger for Q3. What's the match rate?": Q3's
     if len(spans) != 1:
@@ -870,8 +876,10 @@ def with_context(request: str, context: list[str], index: EntityIndex,
         referred = (f" for each of {', '.join(t for t, _ in values[:-1])} and {values[-1][0]}"
                     if len(values) > 1 else "".join(f" for {t}" for t, _ in values)) + referred
         # ("their won deals", "show both": each of the values pointed back at, side by side)
-        named = [p for sentence in context for p in periods(sentence)
-                 if (p.end - p.start).days >= 27]  # not "next week", "tomorrow": meetings
+        named = [p for sentence in context if not EVENT_SAID.search(sentence)
+                 for p in periods(sentence)
+                 if (p.end - p.start).days >= 27]  # not "next week", "tomorrow": meetings;
+        # not "Emily Kowalski left the company last month": when she left
         if values and named and not periods(request) and " from " not in referred and \
                 not ALL_TIME_SAID.search(request):
             # "... where they ended up last quarter. Attainment for the people who report to
