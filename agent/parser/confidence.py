@@ -68,10 +68,10 @@ MOTION = frozenset({"slipped", "slip", "slips", "pushed", "push", "moved", "move
                     "gone", "rolled", "ran", "run", "got", "get", "slid", "slide", "carried"})
 """Verbs of motion: "past" after them is a preposition ("slipped past the quarter end")."""
 SIZE_WORDS = frozenset({"big", "large", "huge", "high", "wide"})
-VAGUE_SIZES = frozenset({"gap", "gaps", "difference", "delta", "change", "number", "miss"})
-"""What "how big" may ask the size of without naming whose ("how big is the gap?")."""
 """Size words ("how big is the gap"): they ask for the size of what is named, so another
 reading need not explain them (agent/parser/parse.py _coverage)."""
+VAGUE_SIZES = frozenset({"gap", "gaps", "difference", "delta", "change", "number", "miss"})
+"""What "how big" may ask the size of without naming whose ("how big is the gap?")."""
 HYPOTHESIS = frozenset({"if", "suppose", "supposing", "assuming", "assume", "imagine",
                         "hypothetically", "scenario"})
 ADDING = frozenset({"with", "add", "adding", "added", "hire", "hiring", "hired", "lose",
@@ -125,6 +125,12 @@ def filler_phrases() -> frozenset[tuple[str, ...]]:
                      for group in _fillers_toml().get("phrases", {}).values() for p in group)
 
 
+def framed(words: list[str]) -> set[int]:
+    """Positions of the words that make up a filler phrase ("next to", "in Looker")."""
+    return {j for phrase in filler_phrases() for i in range(len(words) - len(phrase) + 1)
+            if tuple(words[i:i + len(phrase)]) == phrase for j in range(i, i + len(phrase))}
+
+
 @dataclass
 class Understanding:
     """What a reading left unexplained."""
@@ -168,10 +174,7 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     for s, e, _ in lex.find(words, EXPLAINING_KINDS):
         explained.update(range(s, e))
     written = reading.words
-    for phrase in filler_phrases():  # "next to", "the works": framing said as a phrase
-        n = len(phrase)
-        explained.update(j for i in range(len(written) - n + 1)
-                         if tuple(written[i:i + n]) == phrase for j in range(i, i + n))
+    explained |= framed(written)  # "next to", "the works": framing said as a phrase
     if tool is not None:
         for s, e, _ in lex.find(words, {"measure"}, tool):
             explained.update(range(s, e))
@@ -335,6 +338,9 @@ AMOUNT_WORDS = frozenset({"million", "millions", "thousand", "thousands", "grand
 AMOUNT_ROWS = frozenset({"deal", "deals", "opp", "opps", "opportunity", "opportunities",
                          "accounts", "customers", "reps", "sellers", "leads", "logos",
                          "contracts", "ones"})
+"""Records an amount beside them would narrow ("$50k+ opportunities", "reps who booked more
+than half a million"); an amount beside the number asked is a figure to check against it ("did
+Q3 bookings top $19.5M?")."""
 CLAIM = re.compile(r"\b(?:is (?:that|it|this) (?:right|true|correct|accurate)|really|confirm|"
                    r"verify|true that|claims?|claimed|says|said|is that so)\b")
 """A figure given as a claim to check ("our average deal is north of $120k, is that right?"):
@@ -345,9 +351,6 @@ BAR_WORDS = frozenset({"over", "under", "above", "below", "than", "least", "most
 BAR_AFTER = frozenset({"plus", "only", "or", "and", "up", "deals", "opportunities", "opps",
                        "accounts", "customers", "more", "less"})
 """Words around an amount that make it a bar records are kept above or below."""
-"""Records an amount beside them would narrow ("$50k+ opportunities", "reps who booked more
-than half a million"); an amount beside the number asked is a figure to check against it ("did
-Q3 bookings top $19.5M?")."""
 
 
 def _unapplied(words: list[str], explained: set[int], written: list[str]) -> list[int]:

@@ -9,8 +9,8 @@ from agent.parser.confidence import (
     ORG_NOUNS,
     ROLE_FILLERS,
     defined,
-    filler_phrases,
     fillers,
+    framed,
     inflected,
     joined_to_value,
 )
@@ -41,13 +41,11 @@ region"): one the data does not know is asked about, never ignored."""
 
 def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | None:
     w = reading.words
-    framed = {j for phrase in filler_phrases() for i in range(len(w) - len(phrase) + 1)
-              if tuple(w[i:i + len(phrase)]) == phrase for j in range(i, i + len(phrase))}
-    # ("like a line chart in Looker": where the answer goes, no name to look up)
+    phrased = framed(w)  # ("like a line chart in Looker": where the answer goes, no name)
     i = 0
     while i < len(w):
-        if i in reading.used or i in framed or w[i] in STOPWORDS or w[i] in FILTER_CUES or w[i] in \
-                EXCLUDE_CUES or NUMBER.match(w[i]) or w[i] in SMALL_NUMBERS or \
+        if i in reading.used or i in phrased or w[i] in STOPWORDS or w[i] in FILTER_CUES or \
+                w[i] in EXCLUDE_CUES or NUMBER.match(w[i]) or w[i] in SMALL_NUMBERS or \
                 w[i] in lexicon().single or _english(w[i], reading) or w[i] in fillers():
             i += 1
             continue

@@ -59,32 +59,38 @@ STATES = frozenset({"open", "closed", "won", "lost", "pipeline"})
 STATE_RUN = STATES | {"deal", "deals", "opportunity", "opportunities", "opps", "opp", "the",
                       "any", "all", "that", "which", "are", "is", "were", "still", "ones", "for",
                       "already", "as"}
+"""The words of "(for) the deals that are still open": a deal state and its grammar."""
 CLAUSE_RUN = frozenset({"anything", "everything", "the", "ones", "deals", "opps", "that", "which",
                         "where", "came", "come", "comes", "in", "through", "from", "via",
                         "sourced", "by", "were", "was", "is", "are"})
 """The words of "anything that came in through" before a value an exclusion leaves out."""
-"""The words of "(for) the deals that are still open": a deal state and its grammar."""
+
+
+def left_out(words: list[str]) -> list[tuple[re.Match[str], int]]:
+    """Each exclusion cue of the words, with the position of the first word it leaves out."""
+    text = " ".join(words)
+    return [(m, len(text[:m.start(1)].split())) for m in LEAVE_OUT.finditer(text)]
+
+
+def run_of(words: list[str], start: int, allowed: frozenset[str], reach: int) -> list[int]:
+    """Positions from `start` on while the words are `allowed` (at most `reach` of them)."""
+    out = []
+    for i in range(start, min(len(words), start + reach)):
+        if words[i] not in allowed:
+            break
+        out.append(i)
+    return out
 
 
 def left_out_states(words: list[str]) -> set[int]:
     """Positions of the deal states an exclusion leaves out ("bookings excluding lost deals"):
     they say what is not counted, so they vote for no metric and are no leftover."""
     out: set[int] = set()
-    text = " ".join(words)
-    for m in LEAVE_OUT.finditer(text):
-        start = len(text[:m.start(1)].split())
-        run = []
-        for i in range(start, min(len(words), start + 8)):
-            if words[i] not in STATE_RUN:
-                break
-            run.append(i)
+    for _, start in left_out(words):
+        run = run_of(words, start, STATE_RUN, 8)
         if any(words[i] in STATES for i in run):
             out.update(run)
-        clause = []
-        for i in range(start, min(len(words), start + 7)):
-            if words[i] not in CLAUSE_RUN:
-                break
-            clause.append(i)
+        clause = run_of(words, start, CLAUSE_RUN, 7)
         if any(words[i] in ("that", "which", "where") for i in clause):
             out.update(clause)  # ("excluding anything that came in through partners": no new
             # pipeline asked for)

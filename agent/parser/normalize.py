@@ -276,6 +276,12 @@ def _one_month_range(m: re.Match[str]) -> str:
 _LY = {"month": "monthly", "quarter": "quarterly", "week": "weekly", "year": "yearly"}
 
 
+def _first_quarters(m: re.Match[str]) -> str:
+    """'the first three quarters of the year' (this fiscal year's) or '... of FY27'."""
+    n = {"two": 2, "three": 3}.get(m[1], m[1])
+    return f"q1 {m[2]} through q{n} {m[2]}" if m[2] else f"q1 through q{n} this fiscal year"
+
+
 def _spans(text: str) -> str:
     # every value of the data is normalized at start-up (4,310 names in the demo company):
     # the substitutions run only where they can match
@@ -399,13 +405,8 @@ def _spans(text: str) -> str:
         text = re.sub(r"\b(?:the )?(first|second|1st|2nd) fiscal half\b",
                       lambda m: "h1" if m[1] in ("first", "1st") else "h2", text)
     if "quarters of" in text:  # "over the first three quarters of the year": Q1 to Q3
-        text = re.sub(r"\b(?:the )?first (two|three|2|3) (?:fiscal )?quarters of (?:the|this) "
-                      r"(?:fiscal )?year\b",
-                      lambda m: f"q1 through q{ {'two': 2, 'three': 3}.get(m[1], m[1]) } this "
-                                "fiscal year", text)
-        text = re.sub(r"\b(?:the )?first (two|three|2|3) (?:fiscal )?quarters of (fy ?\d{2,4})\b",
-                      lambda m: f"q1 {m[2]} through q{ {'two': 2, 'three': 3}.get(m[1], m[1]) } "
-                                f"{m[2]}", text)
+        text = re.sub(r"\b(?:the )?first (two|three|2|3) (?:fiscal )?quarters of (?:(?:the|this) "
+                      r"(?:fiscal )?year|(fy ?\d{2,4}))\b", _first_quarters, text)
     if " n " in text:  # "what came in n what slipped": and (not "top n")
         text = re.sub(r"(?<!\btop)(?<!\bbottom)(?<!\bfirst)(?<!\blast) n (?=[a-z]{2})", " and ",
                       text)  # (not "n r r": letters said one by one)

@@ -47,17 +47,18 @@ from agent.parser.lexicon import (
     EXCLUDE_CUES,
     FILTER_CUES,
     GROUP_CUES,
-    LEAVE_OUT,
     REMOVED,
     STATE_RUN,
     STATES,
     STOPWORDS,
     Entry,
+    left_out,
     left_out_states,
     lexicon,
     phrase_key,
     phrase_set,
     phrase_text,
+    run_of,
 )
 from agent.parser.messages import plain_request
 from agent.parser.normalize import normalize
@@ -332,8 +333,7 @@ def unnamed_writer(question: str, plan: Plan) -> Clarification | None:
     against = " ".join(text[m.end() + after.end():].split()[:3]) if after else \
         " ".join(text[:m.start()][:before.start()].split()[-3:]) if before else ""
     # (the words set against "my": "vs Leo's", "Leo's or mine"; not "vs quota ... Aisha")
-    if owners and not all(set(normalize(v).split()) & set(against.split())
-                                       for v in owners):
+    if owners and not all(set(normalize(v).split()) & set(against.split()) for v in owners):
         return None  # (an owner filter is whose, unless it is the one set against "my" one:
         # "my team vs Leo's" names Leo's team, never the writer's)
     said = m[0]
@@ -1512,8 +1512,6 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
                 notes=reading.notes)
 
 
-
-
 NUMBER_NOUNS = phrase_set({"numbers", "the numbers", "figures", "the figures", "results",
                            "the results", "stats", "metrics", "kpis"})
 """Nouns that say a number is wanted, never which one."""
@@ -1800,12 +1798,12 @@ AMONG = re.compile(r"\b(?:where|how) (?:do|does|did) (?:i|he|she|we|they|\w+ \w+
                    r"of|everyone else|everybody else|the others|all the other|the other|other|"
                    r"the company average|the average|our average)\b|\brank (?:within|among)\b|"
                    r"\bof the pack\b")
-GLOBAL_RANK = re.compile(r"\b(?:where|how) (?:do|does|did) \w+(?: \w+)? rank\b|\brank (?:me|him|"
-                         r"her)\b|\ball the other reps\b|\bthe other reps\b|\bother reps\b")
-"""A rep ranked against every rep, not only those of a scope named beside them."""
 """A value set against the others of its kind ("where do I rank", "compared with the rest of
 NA Enterprise", "how his team compares to the other teams", "near the bottom of the pack", "is
 LATAM above the company average"): each value of the kind is a row."""
+GLOBAL_RANK = re.compile(r"\b(?:where|how) (?:do|does|did) \w+(?: \w+)? rank\b|\brank (?:me|him|"
+                         r"her)\b|\ball the other reps\b|\bthe other reps\b|\bother reps\b")
+"""A rep ranked against every rep, not only those of a scope named beside them."""
 
 
 TOP_MEMBER = re.compile(r"\b(?:one of|in|among|on|onto|make|makes|made|making|part of) (?:our |"
@@ -2117,8 +2115,6 @@ def _today_is_now(params: dict, tool: str, as_of: date, reading: Reading) -> Non
     reading.notes.append("read 'today' as the open deals as they stand now, not a close date")
 
 
-
-
 NEVER_COUNTED = {
     **dict.fromkeys(("open_pipeline", "weighted_pipeline", "pipeline_coverage", "stale_deals",
                      "deal_risk"), frozenset({"closed", "won", "lost", "closed won",
@@ -2145,8 +2141,7 @@ def _exclusion_unplaced(params: dict, tool: str, reading: Reading) -> Clarificat
     own = tool_words(tool) | {c for k in reading.knobs for c in knob_cues(k)}
     others = {w for t, phrases in reading.said.items() if t != tool for p in phrases
               for w in p.split()}  # (words that voted for another metric: "duplicates")
-    for m in LEAVE_OUT.finditer(" ".join(words)):
-        start = len(" ".join(words)[:m.start(1)].split())
+    for m, start in left_out(words):
         after = range(start, min(len(words), start + 4))
         if any(e.start in after for e in reading.entities) or any(
                 words[i].startswith("@") and words[i] != "@period" or i in reading.used and
@@ -2155,12 +2150,7 @@ def _exclusion_unplaced(params: dict, tool: str, reading: Reading) -> Clarificat
             continue  # (a value after it, read elsewhere: _inclusion_doubted asks about it; a
             # measure or option word: "retention leaving out expansion" is gross retention)
         what = " ".join(w for w in m[1].split() if not w.startswith("@"))
-        run = []
-        for w in words[start:start + 8]:
-            if w not in STATE_RUN:
-                break
-            run.append(w)
-        states = set(run) & STATES
+        states = {words[i] for i in run_of(words, start, STATE_RUN, 8)} & STATES
         if states and states <= NEVER_COUNTED.get(tool, frozenset()):
             reading.notes.append(f"leaving out {' and '.join(sorted(states))} deals changes "
                                  f"nothing: {tool_label(tool)} never counts them")

@@ -522,10 +522,9 @@ class PeriodParser:
     def _week_of_month(self, m: re.Match[str]) -> Period:
         """'The first week of November': its days 1-7 (the last week: its last seven)."""
         month = self._which_month(m[2], m[3], m[4])
-        nth = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
-               "4th": 3}.get(m[1])
+        nth = ORDINALS.get(m[1])  # (none for "last")
         start = month.end - timedelta(days=6) if nth is None else \
-            month.start + timedelta(days=7 * nth)
+            month.start + timedelta(days=7 * (nth - 1))
         end = start + timedelta(days=6)
         return Period(start, end, f"{start} to {end}")
 
@@ -543,8 +542,7 @@ class PeriodParser:
         if re.search(r"\bq[1-4]\b|\b(?:last|next|previous|prior) quarter\b", m.string):
             return None  # ("In Q3, ... the first month of the quarter": that quarter's, asked)
         quarter = self.cal.bucket(self.as_of, "quarter")
-        nth = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": 2}[m[1]]
-        start = add_months(quarter.start, nth)
+        start = add_months(quarter.start, ORDINALS.get(m[1], 3) - 1)  # (the last: the third)
         return self._month(start.year, start.month)
 
     def _quarter_so_far(self, m: re.Match[str]) -> Period:

@@ -46,11 +46,11 @@ class Reading:
     in_text: list = field(default_factory=list)
     """The periods in the order they are written (where the extractor could tell)."""
     replacing: set[int] = field(default_factory=set)
+    """Where the values that replace another start ("no, APAC rather than LATAM": APAC is
+    asked for, never excluded by the "no" before it)."""
     left_out: set[tuple[int, str]] = field(default_factory=set)
     """Where values the question leaves out of a group start ("the rest of Owen's team": Owen
     is excluded from his team)."""
-    """Where the values that replace another start ("no, APAC rather than LATAM": APAC is
-    asked for, never excluded by the "no" before it)."""
     negated: list = field(default_factory=list)
     """Periods written after "not" ("not in this quarter"): never the period read."""
     outside: str | None = None
