@@ -12,7 +12,15 @@ import pytest
 
 import tools.metrics
 from tests.helpers import context, fixture_db
-from tools.base import Dimension, Filter, FilterUnsupported, MetricParams, Tool
+from tools.base import (
+    Dimension,
+    Filter,
+    FilterUnsupported,
+    MetricParams,
+    PeriodParam,
+    Tool,
+    ToolInputError,
+)
 from tools.registry import AREAS, TOOLS, _catalog, run_tool
 
 
@@ -72,3 +80,23 @@ def test_the_tools_own_check_words_the_refusal_the_same_way() -> None:
     con.close()
     assert str(direct.value) == str(routed.value)
     assert "quotas are set per rep" in str(direct.value)
+
+
+H1 = PeriodParam(start=date(2024, 1, 1), end=date(2024, 6, 30), label="H1 2024")
+
+
+@pytest.mark.parametrize("name", sorted(TOOLS))
+def test_a_time_grain_is_drawn_by_a_series_tool_and_refused_by_the_others(name: str) -> None:
+    """`Tool.series` is what the reader trusts for "X over X" with no period: a series tool
+    answers one row per month; any other refuses the grain (never one figure for a trend)."""
+    con = fixture_db("dataset_e")
+    params = MetricParams(period=H1, time_grain="month")
+    try:
+        if TOOLS[name].series:
+            result = run_tool(context(con, date(2024, 6, 30)), name, params)
+            assert result.columns[0] == "month" and len(result.rows) > 1, result.columns
+        else:
+            with pytest.raises(ToolInputError, match="not as a trend"):
+                run_tool(context(con, date(2024, 6, 30)), name, params)
+    finally:
+        con.close()

@@ -325,6 +325,13 @@ class FilterUnsupported(ToolInputError):
 
 Runner = Callable[[ToolContext, MetricParams], MetricResult]
 
+NOT_OPEN = frozenset({"closed", "won", "lost", "closed won", "closed lost"})
+"""The deal states a tool of open deals never counts."""
+ONLY_WON = frozenset({"open", "lost", "pipeline"})
+"""The deal states a tool of won deals never counts."""
+ONLY_CLOSED = frozenset({"open", "pipeline"})
+"""The deal states a tool of closed deals never counts."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class Tool:
@@ -352,3 +359,9 @@ class Tool:
     options: Mapping[str, Any] = field(default_factory=dict)
     """The knobs it reads from params.options (name -> core/options.Option): declared here too
     so a reading's options can be compared as the tool reads them (defaults filled in)."""
+    series: bool = False
+    """Answers a series by week, month or quarter, each bucket its own figure: "win rate quarter
+    over quarter" with no period named is its trend, not this quarter against the last."""
+    never_counts: frozenset[str] = frozenset()
+    """Deal states outside what it counts (NOT_OPEN, ONLY_WON, ONLY_CLOSED): "win rate excluding
+    open deals" changes nothing, and the reader says so instead of asking."""

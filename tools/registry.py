@@ -59,7 +59,8 @@ def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
 
     The one entry point of every request path (graph, REST, A2A, MCP): a split or filter by a
     dimension the tool lacks is a FilterUnsupported; a filter value the data does not hold raises
-    tools.values.UnknownFilterValue (a ToolInputError with did-you-mean options); a restricted
+    tools.values.UnknownFilterValue (a ToolInputError with did-you-mean options); a time grain
+    on a tool that is not a `series` is refused with the reason; a restricted
     scope refuses the tool or the params (tools.access.AccessDenied), or adds its owner
     filter and checks the result honoured it. With ctx.cache, a run with the same plan, as-of,
     scope and data is answered from the cache (tools/answer_cache.py).
@@ -70,6 +71,9 @@ def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
         raise FilterUnsupported.outside(name, outside, tool.group_by, tool.group_by_why)
     check_filter_values(ctx, params, tool.group_by)  # a value the data lacks matches nothing
     read_options(params, name, tool.options)  # a knob it lacks is asked back, never ignored
+    if params.time_grain and not tool.series:  # a trend it cannot draw, never one figure instead
+        raise ToolInputError(f"{tool.title} is computed for one period at a time, not as a "
+                             f"trend", options=["ask for one period"])
     if ctx.cache is None:
         return _run_scoped(ctx, tool, params)
     key = ctx.cache.key(name, params, ctx.as_of, ctx.scope, ctx.facts)

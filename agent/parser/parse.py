@@ -975,13 +975,6 @@ STILL_TO_CLOSE = re.compile(r"\b(?:closing|due to close|set to close|slated to c
                             r"close|not yet closed|yet to close|still open|due (?:in|this|next|"
                             r"by))\b")
 """Deals named by a close still ahead ("renewals closing this quarter", "due in Q4")."""
-SERIES_TOOLS = frozenset({"bookings", "win_rate", "avg_deal_size", "sales_cycle", "open_pipeline",
-                          "weighted_pipeline", "opportunity_count", "quota_attainment",
-                          "pipeline_coverage", "arr", "arr_waterfall", "net_revenue_retention",
-                          "lead_conversion", "speed_to_lead", "campaign_sourced",
-                          "integration_health", "ops_efficiency", "technology_adoption",
-                          "revenue_reporting_accuracy"})
-"""Tools that answer a series by week, month or quarter (each bucket its own figure)."""
 TRENDED = re.compile(r"\b(?:trend|trends|trended|trending|over time)\b")
 """Words asking for a series rather than one comparison."""
 NOT_CHANGE_UP = re.compile(r"\b(?:up to speed|ramp(?:s|ing|ed)? up|signs? up|signed up|set up|"
@@ -1389,7 +1382,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         # "week over week for October": a month in weeks, a trend rather than one comparison
         reading.grain, reading.compare = over[1], None
     elif over and reading.compare and not reading.periods and (TRENDED.search(norm) or (
-            tool in SERIES_TOOLS and not reading.as_of and not reading.dims)):
+            tool in TOOLS and TOOLS[tool].series and not reading.as_of and not reading.dims)):
         # "NRR trended quarter over quarter", "is win rate getting better? qtr over qtr",
         # "speed to lead week over week": with no period named, the trend by that unit over the
         # tool's own window (each bucket beside the one before), not this unit against the last
@@ -2115,15 +2108,6 @@ def _today_is_now(params: dict, tool: str, as_of: date, reading: Reading) -> Non
     reading.notes.append("read 'today' as the open deals as they stand now, not a close date")
 
 
-NEVER_COUNTED = {
-    **dict.fromkeys(("open_pipeline", "weighted_pipeline", "pipeline_coverage", "stale_deals",
-                     "deal_risk"), frozenset({"closed", "won", "lost", "closed won",
-                                              "closed lost"})),
-    "win_rate": frozenset({"open", "pipeline"}),
-    **dict.fromkeys(("bookings", "avg_deal_size", "sales_cycle"),
-                    frozenset({"open", "lost", "pipeline"})),
-}
-"""Deal states a tool never counts: leaving them out changes nothing."""
 UNPLACED_NOUNS = frozenset({"opps", "opp", "records", "ones", "the", "a", "an", "our", "any",
                             "all", "those", "these", "that", "lost", "won", "closed", "we",
                             "you", "i", "they", "as"})
@@ -2151,7 +2135,7 @@ def _exclusion_unplaced(params: dict, tool: str, reading: Reading) -> Clarificat
             # measure or option word: "retention leaving out expansion" is gross retention)
         what = " ".join(w for w in m[1].split() if not w.startswith("@"))
         states = {words[i] for i in run_of(words, start, STATE_RUN, 8)} & STATES
-        if states and states <= NEVER_COUNTED.get(tool, frozenset()):
+        if states and tool in TOOLS and states <= TOOLS[tool].never_counts:
             reading.notes.append(f"leaving out {' and '.join(sorted(states))} deals changes "
                                  f"nothing: {tool_label(tool)} never counts them")
             continue  # ("win rate excluding open deals": open deals are in no win rate)

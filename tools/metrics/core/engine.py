@@ -195,7 +195,8 @@ def _units(spec: MetricSpec, columns: list[str]) -> dict[str, str]:
 
 
 def spec_tool(spec: MetricSpec, title: str, description: str, *,
-              comparable: bool = True, lower_is_better: frozenset[str] = frozenset()) -> Tool:
+              comparable: bool = True, lower_is_better: frozenset[str] = frozenset(),
+              series: bool = False, never_counts: frozenset[str] = frozenset()) -> Tool:
     """Return the tool that runs a MetricSpec; `comparable`: a follow-up "why" compares it
     with the previous period (not for a state as of a date, such as a forecast)."""
 
@@ -208,4 +209,5 @@ def spec_tool(spec: MetricSpec, title: str, description: str, *,
 
     return Tool(name=spec.name, title=title, description=description, run=run,
                 measures=tuple(spec.headline), default_period=spec.default_period,
-                options=spec.options, comparable=comparable, lower_is_better=lower_is_better)
+                options=spec.options, comparable=comparable, lower_is_better=lower_is_better,
+                series=series, never_counts=never_counts)

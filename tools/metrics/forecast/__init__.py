@@ -17,7 +17,8 @@ ACCURACY_GROUPS = tuple(d for d in OPPORTUNITY_DIMENSIONS if d not in (
 TOOLS: tuple[Tool, ...] = (
     spec_tool(FORECAST_ROLLUP, "Forecast",
               "Forecast roll-ups as of a date: closed, commit, most likely, best case, pipeline, "
-              "and the weighted forecast, for deals closing in the period.", comparable=False),
+              "and the weighted forecast, for deals closing in the period.", comparable=False,
+              series=True),
     Tool(name="forecast_projection", title="Projected bookings",
          description="Where the quarter will land: bookings to date plus open pipeline valued at "
                      "historical win rates by stage and deal age (with the rates used). Option "

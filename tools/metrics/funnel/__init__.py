@@ -12,16 +12,16 @@ from tools.metrics.funnel.speed import LEAD_DIMS, SPEED_MEASURES, speed_to_lead,
 __all__ = ["TOOLS", "campaign_sourced_value", "lead_conversion_value", "speed_to_lead_value"]
 
 TOOLS: tuple[Tool, ...] = (
-    Tool(name="lead_conversion", title="Lead conversion",
+    Tool(name="lead_conversion", series=True, title="Lead conversion",
          description="Share of leads that became opportunities (or MQLs, SQLs) within the window.",
          run=lead_conversion, measures=MEASURES, default_period="quarter", group_by=LEAD_DIMS,
          options=conversion.OPTIONS),
-    Tool(name="speed_to_lead", title="Speed to lead",
+    Tool(name="speed_to_lead", series=True, title="Speed to lead",
          lower_is_better=frozenset({"median", "median_responded", "p90", "never"}),
          description="Minutes from a lead's creation to the first human call, e-mail or meeting.",
          run=speed_to_lead, measures=SPEED_MEASURES, default_period="quarter", group_by=LEAD_DIMS,
          options=speed.OPTIONS),
-    Tool(name="campaign_sourced", title="Marketing-sourced pipeline",
+    Tool(name="campaign_sourced", series=True, title="Marketing-sourced pipeline",
          description="Pipeline and bookings sourced by marketing, by campaign or lead source, and "
                      "ROI.",
          run=campaign_sourced, measures=("pipeline", "bookings", "share", "roi"),

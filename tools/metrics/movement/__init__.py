@@ -5,7 +5,7 @@ Each tool lives in a module of this package; TOOLS lists them for the registry.
 
 from __future__ import annotations
 
-from tools.base import Tool
+from tools.base import NOT_OPEN, Tool
 from tools.metrics.movement import bottleneck as neck
 from tools.metrics.movement import flow, risk, slip, stages, stale, velocity
 from tools.metrics.movement.stages import STAGE_DIMS, TIME_DIMS
@@ -26,7 +26,7 @@ TOOLS: tuple[Tool, ...] = (
                      "deals), include_open, stage_to_won. Split by stage for each stage.",
          run=stages.stage_conversion, measures=tuple(stages.CONVERSION_SPEC.measures),
          default_period="ytd", group_by=STAGE_DIMS),
-    Tool(name="stale_deals", title="Stale deals",
+    Tool(name="stale_deals", never_counts=NOT_OPEN, title="Stale deals",
          lower_is_better=frozenset(stale.SPEC.measures),
          description="Open deals with no activity or update for more than stale_days (option, "
                      "default the company setting): share, count or amount; split by opportunity "
@@ -48,7 +48,7 @@ TOOLS: tuple[Tool, ...] = (
                      "listed. Option min_stage counts only open deals at or past that stage.",
          run=velocity.pipeline_velocity, measures=tuple(velocity.SPEC.measures),
          default_period="none", group_by=velocity.VELOCITY_DIMS, options=velocity.SPEC.options),
-    Tool(name="deal_risk", title="Deal risk",
+    Tool(name="deal_risk", never_counts=NOT_OPEN, title="Deal risk",
          lower_is_better=frozenset(risk.SPEC.measures),
          description="Open deals flagged by explainable rules, one point per reason: no activity "
                      "for inactive_days (default the stale_days setting), close date pushed "

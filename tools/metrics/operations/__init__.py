@@ -21,13 +21,13 @@ from tools.metrics.operations.reconciliation import (
 __all__ = ["TOOLS", "ops_efficiency_value", "revenue_reporting_accuracy_value"]
 
 TOOLS: tuple[Tool, ...] = (
-    Tool(name="ops_efficiency", title="Sales ops efficiency",
+    Tool(name="ops_efficiency", series=True, title="Sales ops efficiency",
          lower_is_better=frozenset({"resolution_time", "backlog"}),
          description="SLA attainment of sales-ops requests, automation share, resolution time and "
                      "backlog.",
          run=ops_efficiency, measures=MEASURES, default_period="quarter", group_by=DIMS,
          options=efficiency.OPTIONS),
-    Tool(name="revenue_reporting_accuracy", title="Revenue reporting accuracy",
+    Tool(name="revenue_reporting_accuracy", series=True, title="Revenue reporting accuracy",
          lower_is_better=frozenset({"discrepancy"}),
          description="CRM bookings reconciled to the finance ledger: key-level accuracy, aggregate "
                      "accuracy, match rate and the list of discrepancies.",

@@ -3,7 +3,7 @@ see TOOLS. How the pipeline moves is the movement area; coverage against quota t
 
 from __future__ import annotations
 
-from tools.base import Tool
+from tools.base import NOT_OPEN, Tool
 from tools.metrics.core.engine import spec_tool
 from tools.metrics.pipeline.open_deals import (
     OPEN_PIPELINE,
@@ -13,10 +13,12 @@ from tools.metrics.pipeline.open_deals import (
 
 TOOLS: tuple[Tool, ...] = (
     spec_tool(OPEN_PIPELINE, "Open pipeline",
-              "Open deals with a close date in the window, as of a date."),
+              "Open deals with a close date in the window, as of a date.",
+              series=True, never_counts=NOT_OPEN),
     spec_tool(WEIGHTED_PIPELINE, "Weighted pipeline",
-              "Open pipeline weighted by deal probability, as of a date."),
-    Tool(name="opportunity_count", title="Deal counts",
+              "Open pipeline weighted by deal probability, as of a date.",
+              series=True, never_counts=NOT_OPEN),
+    Tool(name="opportunity_count", series=True, title="Deal counts",
          description="How many deals are open (by stage), or were created, won, lost or closed in "
                      "a period.",
          run=opportunity_count,

@@ -3,7 +3,7 @@ rolled up by owner; see TOOLS."""
 
 from __future__ import annotations
 
-from tools.base import Tool
+from tools.base import NOT_OPEN, Tool
 from tools.metrics.core.owners import OWNER_GROUPS
 from tools.metrics.quota.attainment import (
     ATTAINMENT,
@@ -14,11 +14,11 @@ from tools.metrics.quota.attainment import (
 )
 
 TOOLS: tuple[Tool, ...] = (
-    Tool(name="quota_attainment", title="Quota attainment",
+    Tool(name="quota_attainment", series=True, title="Quota attainment",
          description="Bookings against quota per rep, manager, team, region or overall.",
          run=quota_attainment, measures=tuple(ATTAINMENT.measures), default_period="quarter",
          group_by=OWNER_GROUPS, group_by_why=QUOTA_WHY),
-    Tool(name="pipeline_coverage", title="Pipeline coverage",
+    Tool(name="pipeline_coverage", never_counts=NOT_OPEN, title="Pipeline coverage",
          description="Open pipeline against the quota still to close in the period.",
          run=pipeline_coverage, measures=tuple(COVERAGE.measures), default_period="quarter",
          group_by=OWNER_GROUPS, group_by_why=QUOTA_WHY),

@@ -18,14 +18,14 @@ from tools.metrics.recurring.bridge import (
 from tools.metrics.recurring.subscriptions import ACCOUNT_DIMS, CUSTOMERS, SUBSCRIPTION_DIMS
 
 TOOLS: tuple[Tool, ...] = (
-    Tool(name="arr", title="ARR",
+    Tool(name="arr", series=True, title="ARR",
          description="Annual recurring revenue (12 x MRR) of active subscriptions at the period "
                      "end (default: the as-of date), at the period-start exchange rate; measures "
                      "arr, mrr, customers (accounts with an active subscription); a trend gives "
                      "the balance at each month/quarter end.",
          run=arr, measures=tuple(ARR.measures), default_period="quarter",
          group_by=SUBSCRIPTION_DIMS, group_by_why=CUSTOMERS),
-    Tool(name="arr_waterfall", title="ARR waterfall",
+    Tool(name="arr_waterfall", series=True, title="ARR waterfall",
          lower_is_better=frozenset({"contraction", "churn"}),
          description="ARR bridge for a period, netted per account: opening, new, reactivation, "
                      "expansion, contraction, churn, closing, and net new ARR (the default "
@@ -33,7 +33,7 @@ TOOLS: tuple[Tool, ...] = (
                      "quarter to date.",
          run=arr_waterfall, measures=tuple(WATERFALL.measures), default_period="quarter",
          group_by=ACCOUNT_DIMS, group_by_why=CUSTOMERS),
-    Tool(name="net_revenue_retention", title="Net revenue retention",
+    Tool(name="net_revenue_retention", series=True, title="Net revenue retention",
          lower_is_better=frozenset({"logo_churn"}),
          description="NRR, GRR and logo churn / retention of the customers that had ARR at the "
                      "start of the window (default: trailing 12 months to the as-of date; a named "

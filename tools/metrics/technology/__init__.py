@@ -20,13 +20,13 @@ from tools.metrics.technology.integration import (
 __all__ = ["TOOLS", "adoption_rate_value", "integration_health_value"]
 
 TOOLS: tuple[Tool, ...] = (
-    Tool(name="technology_adoption", title="Technology adoption",
+    Tool(name="technology_adoption", series=True, title="Technology adoption",
          lower_is_better=frozenset({"idle_cost"}),
          description="Share of licensed users actively using each sales tool (not just logging "
                      "in), seat utilization and the cost of idle seats.",
          run=technology_adoption, measures=MEASURES, default_period="quarter", group_by=DIMS,
          options=OPTIONS),
-    Tool(name="integration_health", title="Integration health",
+    Tool(name="integration_health", series=True, title="Integration health",
          lower_is_better=frozenset({"error_rate", "freshness", "latency", "errors"}),
          description="Sync error rate, data freshness and latency of the marketing, CRM and ERP "
                      "integrations.",
