@@ -6,6 +6,7 @@ from typing import Any
 
 from agent.formatting import column_unit, is_quality, value
 from agent.plan import Plan
+from agent.threshold import sentence
 from tools.base import MetricResult
 from tools.quality.phrasing import compose_quality
 
@@ -61,7 +62,19 @@ def _fmt(r: MetricResult, column: str, v: Any) -> str:
 
 
 def compose(r: MetricResult, plan: Plan) -> str:
-    """Return the answer paragraph for a result."""
+    """Return the answer paragraph for a result, and which rows meet a threshold it names."""
+    text = _compose(r, plan)
+    if plan.threshold is None:
+        return text
+    labels = [d.value for d in plan.params.group_by]
+    noun = plural(" / ".join(labels).replace("_", " ")) if labels else "rows"
+    if labels == ["opportunity"]:
+        noun = "deals"
+    said = sentence(r, plan.threshold, labels, noun)
+    return f"{text} {said}" if said else text
+
+
+def _compose(r: MetricResult, plan: Plan) -> str:
     # a rule whose failing records are listed as they are (users, not their owners' split)
     # reads as the list it is, whatever split was asked
     own = compose_quality(r, bool(plan.params.group_by or plan.params.time_grain)

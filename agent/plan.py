@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from agent.threshold import Threshold
 from tools.base import BoundedDate, MetricParams
 
 
@@ -18,6 +19,9 @@ class Plan(BaseModel):
     """An as-of date named in the question ("as of June 30"), overriding the run's."""
     notes: list[str] = Field(default_factory=list)
     """Interpretations worth telling the reader (typos fixed, names matched, defaults used)."""
+    threshold: Threshold | None = None
+    """A comparison of the answer's own figure ("teams under 70% of quota"): the answer names
+    the rows that meet it (agent/threshold.py); the tool's params are unchanged."""
     parser: Literal["rules", "llm"] = "rules"
 
 

@@ -426,10 +426,19 @@ CASES += [
      {"group_by": ["team"], "top": 3}),
 ]
 CASES += [
-    # a threshold no tool applies is asked about, never dropped; a change "by more than" is not
+    # a threshold on what the answer sums up is asked about, never dropped; one on the answer's
+    # own figure names the rows that meet it; a change "by more than" is neither
     ("average cycle length for deals above $250k", CLARIFY,
      {"options": ["average cycle length for deals"]}),
-    ("which teams are at more than 80% of quota this quarter", CLARIFY, {}),
+    ("which teams are at more than 80% of quota this quarter", "quota_attainment",
+     {"group_by": ["team"], "threshold": (">", 0.8, "ratio", True)}),
+    ("any rep under 2x pipeline coverage next quarter?", "pipeline_coverage",
+     {"group_by": ["rep"], "threshold": ("<", 2, "multiple", True)}),
+    ("is our data accuracy at least 98 percent", "data_quality",
+     {"group_by": [], "threshold": (">=", 0.98, "ratio", False)}),
+    ("bookings by segment ytd, only the ones over $1.5m", "bookings",
+     {"group_by": ["segment"], "threshold": (">", 1_500_000, "currency", True)}),
+    ("median deal size of opps over 40k by region", CLARIFY, {}),  # the deals are summed away
     ("did win rate grow by more than 5% versus last quarter", "win_rate",
      {"compare": "previous_period"}),
     # a comparison sign before a number is the word for it; the knob after "stale deals"
@@ -1094,7 +1103,8 @@ CASES += [
      {"group_by": ["rep"], "top": 4, "knobs": {}}),
     ("leads converted in the past 60 days", "lead_conversion",
      {"period": ("2026-09-28", "2026-11-26"), "knobs": {}}),
-    ("productivity improvement for reps above 80% of target", CLARIFY, {}),
+    ("productivity improvement for reps above 80% of target", "productivity_improvement",
+     {"threshold": (">", 0.8, "ratio", True)}),  # the attainment it names: asked at the answer
     ("bookings for EMEA instead of APAC and LATAM", "bookings",
      {"filters": {"region": ["EMEA"]}}),
     ("bookings from jan to mar 24", "bookings", {"period": ("2026-01-01", "2026-03-24")}),

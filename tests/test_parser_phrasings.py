@@ -34,7 +34,7 @@ def _area_cases() -> list[tuple]:
 
 CASES = CORE_CASES + _area_cases()
 KEYS = {"group_by", "top", "order", "time_grain", "compare", "measure", "filters", "excluded",
-        "period", "label", "all_time", "as_of", "options", "knobs"}
+        "period", "label", "all_time", "as_of", "options", "knobs", "threshold"}
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +62,9 @@ def _reading(plan: Plan) -> dict:
         "label": p.period.label if p.period else None,
         "all_time": p.all_time,
         "as_of": plan.as_of.isoformat() if plan.as_of else None,
+        # a threshold on the answer's own figure: (sign, number, unit, each row or the figure)
+        "threshold": plan.threshold and (plan.threshold.op, plan.threshold.value,
+                                         plan.threshold.unit, plan.threshold.rows),
     }
 
 

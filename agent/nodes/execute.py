@@ -12,6 +12,7 @@ from agent.context import Context
 from agent.plan import Clarification
 from agent.scope import Decision
 from agent.state import State
+from agent.threshold import column
 from tools.access import AccessDenied, row_scope
 from tools.base import ToolContext, ToolInputError
 from tools.registry import run_tool
@@ -33,7 +34,7 @@ def execute(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         ctx = ToolContext(con=con, settings=wh.settings, as_of=plan.as_of or state.as_of,
                           facts=wh.facts, memo=wh.memo, scope=row_scope(state.requester, con),
                           cache=wh.answers)
-        return {"result": run_tool(ctx, plan.tool, plan.params)}
+        result = run_tool(ctx, plan.tool, plan.params)
     except AccessDenied as exc:
         return {"decision": Decision("refuse", "access_scope", str(exc), instead=exc.instead)}
     except ToolInputError as exc:
@@ -42,3 +43,11 @@ def execute(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     except duckdb.Error as exc:
         log.exception("tool %s failed", plan.tool)
         return {"error": f"{plan.tool} failed on the warehouse: {exc}"}
+    if plan.threshold is not None and column(result, plan.threshold) is None:
+        said = plan.threshold.said
+        return {"clarification": Clarification(
+            question=f"I can't compare this answer with '{said}': it has no figure of that "
+                     "kind. Ask without it, or for the figure it is about.",
+            options=[state.question.replace(said, "").strip()], term=said,
+            not_understood=[said])}
+    return {"result": result}

@@ -175,6 +175,10 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         explained.update(range(s, e))
     written = reading.words
     explained |= framed(written)  # "next to", "the works": framing said as a phrase
+    if plan.threshold is not None:  # "teams under 70%": compared with the answer's own figure
+        said = plan.threshold.said.split()
+        explained.update(i + k for i in range(len(written) - len(said) + 1)
+                         if written[i:i + len(said)] == said for k in range(len(said)))
     if tool is not None:
         for s, e, _ in lex.find(words, {"measure"}, tool):
             explained.update(range(s, e))

@@ -90,6 +90,7 @@ from agent.parser.words import (
     take_compare,
 )
 from agent.plan import Clarification, Plan
+from agent.threshold import Threshold
 from tools.base import Dimension, Filter, MetricParams, PeriodParam
 from tools.fiscal import FiscalCalendar, Period
 from tools.registry import TOOLS
@@ -1150,6 +1151,101 @@ def _no_threshold(condition: re.Match[str], norm: str) -> Clarification:
         not_understood=[said])
 
 
+def _not_took(took: re.Match[str], norm: str) -> Clarification:
+    """Ask back about deals narrowed by how long they took (no tool filters on it)."""
+    return Clarification(
+        question=f"I can't narrow the answer to deals that {took[0]}: no tool filters deals "
+                 "by how long they took. I can answer for all of them, or show the sales "
+                 "cycle split the same way.",
+        options=[" ".join((norm[:took.start()] + norm[took.end():]).split())],
+        term=took[0], not_understood=[took[0]])
+
+
+DAYS_TOOLS = frozenset({"sales_cycle", "time_in_stage"})
+"""Tools whose figure is a number of days: "segments where the cycle runs longer than 90 days"
+compares their own figure."""
+ROW_NOUNS_DIMS = {
+    **dict.fromkeys(("reps", "sellers", "salespeople", "aes", "people", "rep", "seller"), "rep"),
+    **dict.fromkeys(("managers", "manager"), "manager"), **dict.fromkeys(("teams", "team"), "team"),
+    **dict.fromkeys(("regions", "region"), "region"),
+    **dict.fromkeys(("territories", "territory"), "territory"),
+    **dict.fromkeys(("products", "product"), "product"),
+    **dict.fromkeys(("segments", "segment"), "segment"),
+    **dict.fromkeys(("industries", "industry", "verticals", "vertical"), "industry"),
+    **dict.fromkeys(("campaigns", "campaign"), "campaign"),
+    **dict.fromkeys(("sources", "source"), "lead_source"),
+    **dict.fromkeys(("accounts", "account", "customers", "customer", "logos", "logo"), "account"),
+    **dict.fromkeys(("deals", "deal", "opps", "opp", "opportunities", "opportunity"),
+                    "opportunity"),
+    **dict.fromkeys(("stages", "stage"), "stage"),
+    **dict.fromkeys(("integrations", "integration", "flows", "flow", "syncs", "sync", "tools",
+                     "tool", "systems", "system"), "tool")}
+"""What the rows a threshold narrows are, by the noun before it ("teams under 70%")."""
+SINGULAR_AFTER = frozenset({"any", "each", "every", "which", "no", "a", "one"})
+"""A singular row noun names the rows only after these ("is any integration above 2%")."""
+ANY_ROW = frozenset({"anyone", "anybody", "anything", "any", "ones", "which", "who", "whoever",
+                     "whichever", "where", "those", "them", "everyone", "someone", "somebody"})
+"""Words that point at the rows of the split without naming them ("anyone under 20%?")."""
+OF_QUOTA = re.compile(r"\s*of (?:their |its |his |her |the |our |my )?(?:quota|target|plan|"
+                      r"number)\b")
+"""After a percentage, the figure it is a share of: "80% of quota" is the attainment."""
+THRESHOLD_SCALE = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6,
+                   "million": 1e6, "millions": 1e6, "bn": 1e9}
+
+
+def _threshold_subject(norm: str, start: int) -> str | None:
+    """The dimension of the rows the threshold before `start` is about, "*" for the split's
+    rows unnamed ("anyone"), None when the clause names no rows (the one figure: "are we over
+    90%?")."""
+    clause = re.split(r"[.?!;:]|\s-+\s", norm[:start])[-1].split()
+    for k in range(len(clause) - 1, max(len(clause) - 9, -1), -1):
+        w = clause[k]
+        if w in ROW_NOUNS_DIMS and (w.endswith("s") or w in ("people", "staff") or
+                                    k and clause[k - 1] in SINGULAR_AFTER):
+            return ROW_NOUNS_DIMS[w]
+        if w in ANY_ROW:
+            return "*"
+    return None
+
+
+def _placed_threshold(m: re.Match[str], norm: str, params: dict,
+                      tool: str) -> Threshold | None:
+    """A threshold compared with the answer's own figure: each row's when the words before it
+    name the rows of the split (or a split the tool takes, added), the one figure's when they
+    name none; None when it would narrow what the answer sums up ("deal size of deals over
+    50k"), which is asked about."""
+    said = " ".join(m[0].split())
+    if "n" in m.groupdict():
+        word = re.match(r"\w+(?: than| least| most| of)?", said)
+        if word is None or word[0] in ("at", "for", "worth"):
+            return None  # "deals worth $50k": a size, not a comparison
+        unit, raw = m["unit"] or "", m["n"]
+        number = float(raw.lstrip("$").rstrip(".")) * THRESHOLD_SCALE.get(unit, 1)
+        kind = "ratio" if unit in ("%", "percent") else "multiple" if unit in ("x", "times") \
+            else "currency" if raw.startswith("$") or unit in MONEY_UNITS else "number"
+        if kind == "ratio":
+            number /= 100
+    else:  # "running longer than 90 days": the cycle's own days
+        number, kind = float(re.findall(r"\d+", said)[-1]), "days"
+    less = re.search(r"\b(?:under|below|less|fewer|smaller|shorter|south|at most)\b", said)
+    op = ("<=" if "at most" in said else "<") if less else ">=" if "at least" in said else ">"
+    group = params["group_by"]
+    subject = _threshold_subject(norm, m.start())
+    if subject is None or subject == "*":
+        rows = bool(group)
+        if subject == "*" and not group:
+            return None  # "anyone above 30%?" with nothing split
+    elif any(d.value == subject for d in group):
+        rows = True
+    elif not group and subject != "opportunity" and Dimension(subject) in TOOLS[tool].group_by:
+        params["group_by"], rows = [Dimension(subject)], True  # "is any integration above 2%"
+    else:
+        return None  # "average deal size of deals over 50k": the deals are summed away
+    of_quota = OF_QUOTA.match(norm[m.end():]) if kind == "ratio" else None
+    return Threshold(said=said, op=op, value=number, unit=kind, rows=rows,
+                     column="attainment" if of_quota else None)
+
+
 def _stages_named(reading: Reading, norm: str) -> bool:
     return any(e.dimension == Dimension.stage for e in reading.entities) or any(
         d == Dimension.stage for _, d, _ in reading.dims) or "stage" in norm
@@ -1302,15 +1398,10 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     tool = _tool_taking_values(reading, tool)
     if prefer is None and (two := _two_asked(reading, tool)):
         return two
-    if condition := _threshold(norm):  # "deals under 50k", "reps above 100%"
-        return _no_threshold(condition, norm)
-    if took := TOOK_DAYS.search(norm):  # "win rate for deals that took longer than 120 days"
-        return Clarification(
-            question=f"I can't narrow the answer to deals that {took[0]}: no tool filters deals "
-                     "by how long they took. I can answer for all of them, or show the sales "
-                     "cycle split the same way.",
-            options=[" ".join((norm[:took.start()] + norm[took.end():]).split())],
-            term=took[0], not_understood=[took[0]])
+    condition = _threshold(norm)  # "reps above 100%": placed once the split is known
+    if (took := TOOK_DAYS.search(norm)) and tool not in DAYS_TOOLS:
+        # "win rate for deals that took longer than 120 days"
+        return _not_took(took, norm)
     if _only_number_nouns(reading, tool):  # "send me the numbers for Q3": which numbers?
         said = reading.said[tool][0].split()[-1]
         return Clarification(
@@ -1489,6 +1580,14 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     params["options"], read = options_for(tool, reading.knobs)
     reading.notes.extend(read)
     _today_is_now(params, tool, as_of, reading)
+    threshold = None
+    if condition or took:
+        threshold = _placed_threshold(condition or took, norm, params, tool)
+        if threshold is None:
+            return _no_threshold(condition, norm) if condition else _not_took(took, norm)
+        reading.notes.append(f"named the rows that are {threshold.said}, beside the whole "
+                             f"table" if threshold.rows else f"said whether the figure is "
+                             f"{threshold.said}")
     as_of_day = reading.as_of
     if as_of_day is not None and reading.pipeline_taken and \
             "snapshot" in TOOLS[tool].options and "snapshot" not in params["options"]:
@@ -1502,7 +1601,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
                              f"{as_of_day}")
         as_of_day = None
     return Plan(tool=tool, params=MetricParams(**params), as_of=as_of_day,
-                notes=reading.notes)
+                notes=reading.notes, threshold=threshold)
 
 
 NUMBER_NOUNS = phrase_set({"numbers", "the numbers", "figures", "the figures", "results",
