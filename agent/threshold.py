@@ -20,6 +20,7 @@ from agent.formatting import column_unit, value
 from tools.base import MetricResult
 
 Unit = Literal["ratio", "currency", "multiple", "days", "number"]
+Sign = Literal[">", ">=", "<", "<="]
 
 OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
@@ -32,7 +33,7 @@ class Threshold(BaseModel):
 
     said: str
     """The words as asked ("under 70%"), for the answer and the notes."""
-    op: Literal[">", ">=", "<", "<="]
+    op: Sign
     value: float
     """In the column's own terms: 0.7 for 70%, 500000 for $500k, 2 for 2x, 90 for 90 days."""
     unit: Unit

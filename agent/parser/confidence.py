@@ -176,9 +176,9 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     written = reading.words
     explained |= framed(written)  # "next to", "the works": framing said as a phrase
     if plan.threshold is not None:  # "teams under 70%": compared with the answer's own figure
-        said = plan.threshold.said.split()
-        explained.update(i + k for i in range(len(written) - len(said) + 1)
-                         if written[i:i + len(said)] == said for k in range(len(said)))
+        phrase = plan.threshold.said.split()
+        explained.update(i + k for i in range(len(written) - len(phrase) + 1)
+                         if written[i:i + len(phrase)] == phrase for k in range(len(phrase)))
     if tool is not None:
         for s, e, _ in lex.find(words, {"measure"}, tool):
             explained.update(range(s, e))

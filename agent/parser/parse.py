@@ -90,7 +90,7 @@ from agent.parser.words import (
     take_compare,
 )
 from agent.plan import Clarification, Plan
-from agent.threshold import Threshold
+from agent.threshold import Sign, Threshold, Unit
 from tools.base import Dimension, Filter, MetricParams, PeriodParam
 from tools.fiscal import FiscalCalendar, Period
 from tools.registry import TOOLS
@@ -1221,14 +1221,16 @@ def _placed_threshold(m: re.Match[str], norm: str, params: dict,
             return None  # "deals worth $50k": a size, not a comparison
         unit, raw = m["unit"] or "", m["n"]
         number = float(raw.lstrip("$").rstrip(".")) * THRESHOLD_SCALE.get(unit, 1)
-        kind = "ratio" if unit in ("%", "percent") else "multiple" if unit in ("x", "times") \
-            else "currency" if raw.startswith("$") or unit in MONEY_UNITS else "number"
+        kind: Unit = "ratio" if unit in ("%", "percent") else "multiple" if unit in (
+            "x", "times") else "currency" if raw.startswith("$") or unit in MONEY_UNITS \
+            else "number"
         if kind == "ratio":
             number /= 100
     else:  # "running longer than 90 days": the cycle's own days
         number, kind = float(re.findall(r"\d+", said)[-1]), "days"
     less = re.search(r"\b(?:under|below|less|fewer|smaller|shorter|south|at most)\b", said)
-    op = ("<=" if "at most" in said else "<") if less else ">=" if "at least" in said else ">"
+    op: Sign = ("<=" if "at most" in said else "<") if less else \
+        ">=" if "at least" in said else ">"
     group = params["group_by"]
     subject = _threshold_subject(norm, m.start())
     if subject is None or subject == "*":
@@ -1581,10 +1583,10 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     reading.notes.extend(read)
     _today_is_now(params, tool, as_of, reading)
     threshold = None
-    if condition or took:
-        threshold = _placed_threshold(condition or took, norm, params, tool)
+    if placed := condition or took:
+        threshold = _placed_threshold(placed, norm, params, tool)
         if threshold is None:
-            return _no_threshold(condition, norm) if condition else _not_took(took, norm)
+            return _no_threshold(placed, norm) if condition else _not_took(placed, norm)
         reading.notes.append(f"named the rows that are {threshold.said}, beside the whole "
                              f"table" if threshold.rows else f"said whether the figure is "
                              f"{threshold.said}")
