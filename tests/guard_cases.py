@@ -158,6 +158,12 @@ ANALYSIS = [
 ]
 
 OUT_OF_SCOPE = [
+    # any field of records given a new value; a quota decided, not measured
+    ("change the industry on every one of Acme's child accounts to Retail", R, None, None),
+    ("please recode the deal type for all the Q2 upsell opps as expansion", R, None, None),
+    ("How high should the APAC team's quotas be next year?", E, SD, CC),
+    ("settle on a target for the new hires and lock it in", E, SD, CC),
+    ("what is the average quota per rep in EMEA this year", A, None, None),
     ("quota attainment per rep for Q3, and work out what commission each of them gets paid", P,
      FA, FI),
     # a table forwarded to someone beside the analysis; a person's account deactivated

@@ -1716,4 +1716,14 @@ CASES += [
      {"group_by": ["product_family"], "period": YTD}),
     ("closed won $ bucketed by month, like a line chart in Looker", "bookings",
      {"time_grain": "month"}),
+    # a year said aloud is one number
+    ("bookings by month for calendar twenty twenty five", "bookings",
+     {"time_grain": "month", "period": ("2025-01-01", "2025-12-31")}),
+    ("churned arr in fiscal two thousand twenty six", "arr_waterfall",
+     {"period": ("2025-02-01", "2026-01-31")}),
+    # a sentence after the request that only says how to show or rank its answer
+    ("Which reps have the most stale deals? Top ten, worst first.", "stale_deals",
+     {"group_by": ["rep"], "top": 10}),
+    ("How is deal size holding up in SMB? Give me it month by month since February.",
+     "avg_deal_size", {"filters": {"segment": ["SMB"]}, "time_grain": "month"}),
 ]

@@ -140,6 +140,19 @@ _NUMBER_WORDS = re.compile(rf"\b(?:({'|'.join(_TENS)})(?:[\s-]+({'|'.join(_UNITS
 """'forty-five days', 'ninety', 'fifteen': written numbers above twelve as digits."""
 
 
+_SPOKEN_YEAR = re.compile(r"\b(?:(twenty|nineteen)|two thousand(?: and)?) ((?:twenty|thirty)"
+                          rf"(?:[\s-]+(?:{'|'.join(_UNITS)}))?|ten|eleven|twelve|"
+                          rf"{'|'.join(_TEENS)})\b")
+"""A year said aloud ("fiscal twenty twenty six", "two thousand twenty five"): one number,
+never a twenty and a twenty-six."""
+
+
+def _spoken_year(m: re.Match[str]) -> str:
+    tail = _NUMBER_WORDS.sub(_number_words, m[2])
+    tail = str(SMALL_NUMBERS.get(tail, tail))
+    return f"{19 if m[1] == 'nineteen' else 20}{int(tail):02d}"
+
+
 def _number_words(m: re.Match[str]) -> str:
     if m[3]:
         return str(_TEENS[m[3]])
@@ -504,6 +517,7 @@ def _spans(text: str) -> str:
     if "wide" in text or "whole" in text or "entire" in text or "across the" in text:
         text = _WHOLE.sub("overall", text)
     if "ty" in text or "teen" in text:
+        text = _SPOKEN_YEAR.sub(_spoken_year, text)  # "twenty twenty six": 2026
         text = _NUMBER_WORDS.sub(_number_words, text)  # "forty five days"
     if "hundred" in text or "thousand" in text or "million" in text or "grand" in text or \
             " k" in text:

@@ -172,6 +172,18 @@ RANK_THEM = re.compile(r"^\W*(?:(?:please|pls|and|then|now|ok|so),?\s+)?(?:rank|
                        r"split|break down|show|compare) (?:them|those|these)\b", re.I)
 """'Rank them by bookings': the sentence before names what is ranked, even when this one
 names the measure."""
+ORDERING = re.compile(r"^\W*(?:(?:and|then|just|only|please|pls),?\s+)?(?:(?:top|bottom)\s+"
+                      r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|"
+                      r"twenty)\b|(?:worst|best|highest|lowest|biggest|smallest|largest|most|"
+                      r"least|oldest|newest|fastest|slowest)(?:\s+\w+)?\s+first\b|"
+                      r"(?:sorted|ranked|ordered) (?:by|from)\b)", re.I)
+"""A sentence after the request that only says how to rank it ("Worst first.", "Top 15, with
+the reasons")."""
+SHOW_BACK = re.compile(r"^\W*(?:(?:and|then|please|pls|can you|could you),?\s+)*(?:show|give|"
+                       r"break|split|list|chart|plot|trend|put|lay)(?: me)? (?:it|them|that|those|"
+                       r"these|this)\b", re.I)
+"""'Show it quarter by quarter ...': the request's answer, shaped (a grain, a split, a
+window)."""
 ONE_BY_ONE = re.compile(r"\b(?:one by one|deal by deal|line by line|individually)\b", re.I)
 """How the writer will go through the answer ("so I can go through them one by one"): the
 deals themselves, though the clause is the writer's purpose."""
@@ -722,6 +734,13 @@ def request_text(question: str, index: EntityIndex,
                 and not _metric(s.text):
             shape = f" {side[0]}"  # "I need the two side by side for a pricing threshold":
             # the values just asked about, compared (the rest of the sentence is context)
+        elif k not in chosen and k - 1 in chosen and not _metric(s.text) and (
+                ORDERING.match(s.text) or BACK.match(s.text) or  # "Worst first.", "Top 15,
+                SHOW_BACK.match(s.text)) and \
+                len(s.text.split()) <= 2 * REFINEMENT_WORDS and not PERSONAL.match(s.text) \
+                and not SIGN_OFF.match(s.text) and not DAY.search(s.text):
+            chosen.add(k)  # and the reasons next to each one.", "Show it quarter by quarter
+            # for the last four full quarters.": how the request's answer is to be shown
         elif k not in chosen and k - 1 in chosen and s.asks and BACK.search(s.text) and \
                 len(s.text.split()) <= REFINEMENT_WORDS and not PERSONAL.match(s.text):
             chosen.add(k)  # "What if we scored the forecast 30 days in? How accurate would it
