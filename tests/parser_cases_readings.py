@@ -1726,4 +1726,28 @@ CASES += [
      {"group_by": ["rep"], "top": 10}),
     ("How is deal size holding up in SMB? Give me it month by month since February.",
      "avg_deal_size", {"filters": {"segment": ["SMB"]}, "time_grain": "month"}),
+    # a footer, emoji codes and quoted lines of others are no part of the request; a quote the
+    # writer points at holds it
+    ("win rate by segment for FY2027 Q3 :fire:\n--\nSent from my phone", "win_rate",
+     {"group_by": ["segment"], "period": ("2026-08-01", "2026-10-31")}),
+    ("> bookings looked weak back in July\n> - Ava\nwhat's open pipeline by region for this "
+     "quarter?", "open_pipeline", {"group_by": ["region"], "period": ("2026-11-01", "2027-01-31")}),
+    ("> can we see win rate by industry for FY26?\n^ could you run this one", "win_rate",
+     {"group_by": ["industry"], "period": ("2025-02-01", "2026-01-31")}),
+    # hearsay and the writer's purpose after a dash, and a purpose sentence after a fragment
+    # request, are context
+    ("Stale deals by team - my boss says nobody updates anything.", "stale_deals",
+     {"group_by": ["team"]}),
+    ("Bookings by product this year - I plan to take the winners to the offsite.", "bookings",
+     {"group_by": ["product"]}),
+    ("Average deal size by industry, FY to date. I need to know where to send the new hires.",
+     "avg_deal_size", {"group_by": ["industry"]}),
+    # a range ending at the end of a month
+    ("open pipeline closing between 15 December 2026 and the end of February 2027",
+     "open_pipeline", {"period": ("2026-12-15", "2027-02-28")}),
+    # finance words for reconciliation, the ARR bridge and forecast bias
+    ("CRM vs billing recon for October", "revenue_reporting_accuracy", {}),
+    ("ARR roll-forward for Q2", "arr_waterfall", {}),
+    ("forecast bias by region over the last 4 quarters", "forecast_accuracy",
+     {"measure": "bias", "group_by": ["region"]}),
 ]

@@ -448,10 +448,21 @@ def _metric_named(text: str) -> bool:
     return bool(lexicon().find(normalize(text).split(), {"metric"}))
 
 
+FOOTER = re.compile(r"(?im)^[\s>]*(?:--\s*$|_{3,}\s*$|sent from (?:my |outlook|mail|yahoo|gmail)|"
+                    r"get outlook for\b|this (?:e-?mail|message) (?:and any attachments? )?"
+                    r"(?:is|may be|contains?) (?:confidential|intended|privileged)|"
+                    r"confidentiality notice|disclaimer\s*:)")
+"""Where a signature, a phone's footer or a disclaimer starts: nothing after it is asked."""
+EMOJI_CODE = re.compile(r"(?<!\w):[a-z0-9_+-]{2,30}:(?!\w)")
+"""':eyes:', ':chart_with_upwards_trend:': a chat's emoji, no word of the request."""
+
 def plain_request(text: str) -> str:
     """The request a task message carries, as plain words (see the module doc); text that
-    is neither labelled nor structured comes back as it is."""
-    body = strip_senders(text)
+    is neither labelled nor structured comes back as it is. A footer (signature, phone line,
+    disclaimer) and chat emoji codes are never part of it."""
+    if footer := FOOTER.search(text):
+        text = text[:footer.start()]
+    body = strip_senders(EMOJI_CODE.sub(" ", text))
     if "\n" not in body.strip() and (tail := re.search(r"\s*[|;]\s*([^|;]+?)\s*$", body)) and \
             DEADLINE.match(tail[1]):
         body = body[:tail.start()]  # "commit forecast accuracy, trailing 4 qtrs | due Dec 1"

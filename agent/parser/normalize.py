@@ -454,6 +454,10 @@ def _spans(text: str) -> str:
         text = re.sub(r"\b(in|for|during|of|over|from|on|across) the (quarter|month|year|week|"
                       r"fiscal year|financial year) gone(?: by)?\b(?! (?:up|down|to|from|into|"
                       r"over|under|through|flat|well|badly)\b)", r"\1 last \2", text)
+    if "between" in text and "the end of" in text:  # "between 1 November and the end of
+        # January": a range whose end is a month's last day, as "from ... through" reads it
+        text = re.sub(r"\bbetween ((?:\S+ ){1,3}?)and the end of\b", r"from \1through the end of",
+                      text)
     if "semester" in text:  # "the first semester of the fiscal year": its first half
         text = re.sub(r"\bsemesters?\b", "half", text)
     if "since the" in text and not re.search(r"\bthis quarter\b|\bquarter s\b", text):

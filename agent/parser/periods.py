@@ -189,7 +189,8 @@ class PeriodParser:
                 (r"(?:fiscal\s+)?q([1-4])\b", self._bare_quarter),
                 (r"(?:the\s+)?week\s+(?:of|starting|beginning|commencing)\s+(?P<day>" + M +
                  r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y + r")?|\d{4}_\d{2}_\d{2})", self._week_of),
-                (r"(fiscal ytd|fytd|qtd|quarter to date|ytd|year to date|mtd|month to date|wtd|"
+                (r"(fiscal ytd|fytd|fy to date|fiscal to date|qtd|quarter to date|ytd|"
+                 r"year to date|mtd|month to date|wtd|"
                  r"week to date|so far this (?:fiscal\s+)?(?:year|quarter|month|week)|"
                  r"(?:this|the|current) (?:fiscal\s+)?(?:year|quarter|month|week) so far|"
                  r"since the (?:start|beginning) of (?:the\s+)?(?:fiscal\s+)?"

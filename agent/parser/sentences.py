@@ -45,10 +45,18 @@ ABBREVIATIONS = frozenset({"vs", "v", "e.g", "i.e", "etc", "approx", "avg", "mr"
                            "dr", "inc", "ltd", "co", "st", "jr", "sr", "no", "est", "incl"})
 """Words whose trailing dot ends no sentence ("SMB vs. Enterprise")."""
 BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=\S)|(?-i:(?<![a-z,])\n+|\n+(?![a-z]))|"
-                      r"\s+[-\u2013\u2014]+\s+(?=(?:i|we)\s+(?:suspect|"
-                      r"think|guess|bet|believe|reckon|feel|assume|expect|hope)\b)", re.I)
+                      r"\s+[-\u2013\u2014]+\s+(?=(?:(?:i|we)\s+(?:suspect|"
+                      r"think|guess|bet|believe|reckon|feel|assume|expect|hope)\b|"
+                      r"(?:i|we)(?:'m| am|'re| are)?\s+(?:want|need|plan|intend|going|have|"
+                      r"hoping|trying)\s+to\s+(?!see|know|get|have|look|compare|split|break|"
+                      r"rank|sort|filter|show|check|understand|find|pull|compare)\w|"
+                      r"(?:someone|somebody|everyone|they|he|she|people|(?:my|our|his|her|their) "
+                      r"\w+)\s+(?:told|tells|said|"
+                      r"says|keeps? saying|thinks?|claims?)\b))", re.I)
 """Where a sentence ends; a dash before the writer's own belief ("... EMEA only - I suspect
-Negotiation there") ends one too: the belief is context, never part of the request. A line
+Negotiation there"), purpose ("... - I want to take them to dinner before I change anything")
+or hearsay ("... - someone told me close dates are fiction") ends one too: context, never part
+of the request. A line
 break inside a sentence (a word or comma before it, a lower-case word after it: an e-mail
 wrapped at its margin) ends none."""
 COLON = re.compile(r":\s+")
@@ -569,10 +577,31 @@ SELF_LABEL = re.compile(r"^\s*((?:[\w&'-]+\s+){1,4}here)\s*[-\u2013\u2014,:]\s+"
 "Owen Garcia here, ..." (a sentence of its own)."""
 
 
+POINTS_UP = re.compile(r"(?:^|\n)\s*(?:\^|\u2191)|\b(?:this one|that one|the above|above|"
+                       r"below|(?:answer|run|do|pull|handle|get) (?:this|that|it|these|those)|"
+                       r"(?:this|that|her|his|their|the) (?:question|ask|request|email|"
+                       r"message|note))\b", re.I)
+"""Own words pointing at the quoted message ("^ can you run that", "can you answer this
+one?"): the quote holds the request."""
+
+
+def _own_words(text: str) -> str:
+    """The message without, when the writer's own lines ask for a metric without pointing at
+    the quote, the quoted lines of others ("> pipeline looks thin for Jan"): their periods and
+    names are not the request's."""
+    if not QUOTED_LINES.search(text):
+        return text
+    own = [line for line in text.splitlines() if line.strip() and not QUOTED_LINES.match(line)]
+    if any(_metric(line) for line in own) and not any(POINTS_UP.search(line) for line in own):
+        return "\n".join(own)
+    return text
+
+
 def sentences(text: str) -> list[str]:
     """Split a message into sentences (and a colon's request-like tail into its own)."""
     if m := SELF_LABEL.match(text):
         return [m[1], *sentences(text[m.end():])]
+    text = _own_words(text)
     if QUOTED_LINES.search(text):  # a pasted thread ("> Mia: ..."): each line its own
         return [s for line in text.splitlines() if line.strip()
                 for s in sentences(re.sub(r"^\s*>+\s*", "", line))]
@@ -648,8 +677,8 @@ def request_text(question: str, index: EntityIndex,
     """The part of a message that asks, with the context values it refers back to; None when
     the message is one sentence or no sentence stands out as the request."""
     texts = sentences(question)
-    if len(texts) < 2:
-        return None
+    if len(texts) < 2:  # one sentence, or one of the writer's own below others' quoted lines
+        return texts[0] if texts and _own_words(question) != question else None
     parts = [_describe(s) for s in texts]
     if all(len(s.text.split()) <= BARE_REQUEST and not s.asks and not s.wants and
            not PERSONAL.match(s.text) and not FIRST_PERSON.search(s.text) for s in parts):
@@ -668,6 +697,12 @@ def request_text(question: str, index: EntityIndex,
     # versus drop out.": the same metric, with what it is split by)
     if not asking:
         return None
+    if not any(_metric(parts[k].text) or parts[k].asks for k in asking) and (named := [
+            k for k in range(asking[0]) if _metric(parts[k].text) and
+            not PERSONAL.match(parts[k].text)]):
+        # "Win rate by rep this year, bottom 10. I need to know who needs coaching before I
+        # touch comp.": the writer's purpose names no metric; the fragment before it is the ask
+        asking = named
     if not any(_metric(parts[k].text) for k in asking):
         # "Do inbound leads close better? Win rate by lead source, only those two.": the
         # sentence after the question names the metric it asks about
@@ -713,7 +748,7 @@ def request_text(question: str, index: EntityIndex,
         if k not in chosen and (s.substantive or _matched(s.text, index).entities or
                                 SPLIT_ASKED.search(s.text)) and \
                 not DAY.search(s.text) and not MEETING_WORDS & set(normalize(s.text).split()) and \
-                not NEXT_MEETING.match(s.text) and \
+                not NEXT_MEETING.match(s.text) and not HEARSAY.match(s.text) and \
                 not SIGN_OFF.match(s.text) and not PERSONAL.match(s.text) and (
                     len(s.text.split()) <= REFINEMENT_WORDS or
                     (CONTINUES.match(s.text) or deal_list(normalize(s.text))) and
@@ -812,12 +847,18 @@ def _asked_period(parts: list[Sentence], chosen: set[int],
     return f" from {start.isoformat()} to {end.isoformat()}"
 
 
+HEARSAY = re.compile(r"^\W*(?:someone|somebody|everyone|everybody|people|they|he|she|"
+                     r"(?:my|our|the|his|her|their) \w+)\s+(?:told|tells|said|says|"
+                     r"keeps? saying|thinks?|claims?|reckons?)\b", re.I)
+"""What others say ("someone told me close dates here are fiction"): context, never the ask."""
+
+
 def _last_naming(parts: list[Sentence]) -> list[int]:
     """Without a question, an imperative or an "I need", the request is the last sentence
     that names a metric and is not about people or a sign-off: people put the ask last
     ("We can't afford surprises. Risky open deals closing this quarter, deal by deal.")."""
     naming = [k for k, s in enumerate(parts) if _metric(s.text) and not PERSONAL.match(s.text)
-              and not SIGN_OFF.match(s.text)]
+              and not SIGN_OFF.match(s.text) and not HEARSAY.match(s.text)]
     # a later sentence that sets a tool option refines the one before it ("...; count only
     # opportunities created within 60 days of the lead"): it joins the request, never is it
     return [k for k in naming if k == naming[0] or not parts[k].sets_option][-1:]
