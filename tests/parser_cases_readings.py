@@ -1750,4 +1750,14 @@ CASES += [
     ("ARR roll-forward for Q2", "arr_waterfall", {}),
     ("forecast bias by region over the last 4 quarters", "forecast_accuracy",
      {"measure": "bias", "group_by": ["region"]}),
+    # deals "closing" in a window not over yet are still open; a forecast category on a list of
+    # deals narrows the open pipeline
+    ("list the Proposal-stage opps closing this quarter", "open_pipeline",
+     {"group_by": ["opportunity"], "filters": {"stage": ["Proposal"]}}),
+    ("which deals are closing in December for EMEA? one row each", "open_pipeline",
+     {"group_by": ["opportunity"], "filters": {"region": ["EMEA"]}}),
+    ("list every commit deal in APAC closing this quarter", "open_pipeline",
+     {"group_by": ["opportunity"], "filters": {"region": ["APAC"],
+                                               "forecast_category": ["commit"]}}),
+    ("how many deals closed this quarter", "opportunity_count", {"measure": "closed"}),
 ]

@@ -976,6 +976,8 @@ STILL_TO_CLOSE = re.compile(r"\b(?:closing|due to close|set to close|slated to c
                             r"close|not yet closed|yet to close|still open|due (?:in|this|next|"
                             r"by))\b")
 """Deals named by a close still ahead ("renewals closing this quarter", "due in Q4")."""
+PAST_CLOSE = re.compile(r"\b(?:won|win|wins|lost|booked|closed)\b")
+"""Words of deals already closed: beside them "closing" is not a close still ahead."""
 TRENDED = re.compile(r"\b(?:trend|trends|trended|trending|over time)\b")
 """Words asking for a series rather than one comparison."""
 NOT_CHANGE_UP = re.compile(r"\b(?:up to speed|ramp(?:s|ing|ed)? up|signs? up|signed up|set up|"
@@ -1516,6 +1518,11 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     if group == [Dimension.opportunity.value] and tool == "open_pipeline" and \
             "period" not in params:
         params["all_time"] = True  # "my 5 biggest open deals": open ones, whatever their close
+    if tool == "opportunity_count" and measure in ("closed", "closed_amount") and \
+            period is not None and period.end > (reading.as_of or as_of) and \
+            STILL_TO_CLOSE.search(norm) and not PAST_CLOSE.search(norm):
+        measure = "open_amount" if measure.endswith("amount") else "open"  # "the deals in
+        # Negotiation closing this quarter": still open, none of them closed yet
     if group == [Dimension.opportunity.value] and tool in ("opportunity_count",
                                                            "avg_deal_size"):
         tool, measure = _deal_list_tool(tool, measure or "open")
@@ -1532,8 +1539,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
             else "count"
     elif tool in ("bookings", "opportunity_count") and period is not None and \
             period.end > (reading.as_of or as_of) and STILL_TO_CLOSE.search(norm) and \
-            max(reading.votes.values(), default=0) <= 0.5 and not re.search(
-                r"\b(?:won|win|wins|lost|booked|closed)\b", norm):  # (not "how many are won")
+            max(reading.votes.values(), default=0) <= 0.5 and not PAST_CLOSE.search(norm):
+        # (not "how many are won")
         # "renewals closing this quarter", "renewals not yet closed that are due in Q4": deals
         # still to close in a window not over yet, named by no metric, are the open pipeline
         count = bool(re.search(r"\b(?:how many|number of|count)\b", norm))
@@ -1559,6 +1566,19 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         order = "asc"  # "which request type missed its SLA most often": the lowest rate met
     params["order"] = order
     params["filters"] = filters(reading)
+    if tool == "forecast_rollup" and Dimension.opportunity in params["group_by"] and (
+            named := [label for word, label in CATEGORY_WORDS.items() if re.search(
+                rf"\b{word}\b", norm)]):
+        # "every commit deal NA Enterprise has closing this quarter": the open deals in that
+        # category, one row each (the roll-up by deal lists every deal of the forecast)
+        tool = "open_pipeline"
+        params.pop("measure", None)
+        if not any(f.dimension == Dimension.forecast_category for f in params["filters"]):
+            params["filters"].append(Filter(dimension=Dimension.forecast_category,
+                                            values=sorted(set(named))))
+        reading.notes = [n for n in reading.notes if "not the forecast category" not in n]
+        reading.notes.append(f"read the deals in {' and '.join(sorted(set(named)))} as the "
+                             f"open pipeline of that forecast category, deal by deal")
     if params.get("compare") == "previous_period" and period is not None and \
             period.start == calendar.year_start(period.start) and \
             period.end <= calendar.year(calendar.fiscal_year(period.start)).end and all(
@@ -1767,6 +1787,9 @@ def _two_asked(reading: Reading, tool: str) -> Clarification | None:
     return None
 
 
+CATEGORY_WORDS = {"commit": "commit", "committed": "commit", "best case": "best_case",
+                  "upside": "best_case"}
+"""Forecast categories as people name them on a list of deals ("the commit deals")."""
 HOLDERS = DEAL_WORDS | {"opps", "opp", "pipeline", "pipe", "open"}
 """Words before "in <value>" that say the deals are held in it ("open deals in commit")."""
 
