@@ -1547,6 +1547,9 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         tool, params["measure"] = "open_pipeline", "count" if count else "amount"
         reading.notes.append("read the deals still to close in that window as the open "
                              "pipeline")
+    if not group and Dimension.rep in TOOLS[tool].group_by and _their_reps_ranked(reading, norm):
+        group = [Dimension.rep.value]  # "attainment for Ravi Wang's reps, worst first": each
+        reading.notes.append("read the manager's reps, ranked, as one row per rep")  # of them
     params["group_by"] = [Dimension(g) for g in group]
     if _measure_is_the_split(tool, params, reading):
         params.pop("measure")  # "our 5 biggest customers by ARR": ranked by the ARR, not by
@@ -2374,6 +2377,22 @@ def _counts_people(question: str, plan: Plan, reading: Reading) -> Plan | Clarif
                  f"I can show it per {person}, so you can count them, or give the headcount.",
         options=[*options, f"rep headcount{period}"], term=question.strip(),
         not_understood=[counted[0]])
+
+
+REP_NOUNS = frozenset({"reps", "sellers", "salespeople", "aes", "people", "folks"})
+RANKED_ASK = re.compile(r"\b(?:sortworst|sortasc|sortdesc|sortbest|which of|who|rank|ranked|"
+                        r"top \d+|bottom \d+|worst|best|lowest|highest|thinnest|weakest|"
+                        r"strongest)\b")
+"""Words asking for the members one by one, ranked."""
+
+
+def _their_reps_ranked(reading: Reading, norm: str) -> bool:
+    """'Attainment for Ravi Wang's reps, worst first', 'which of Ravi's sellers ...': a
+    manager's reps asked for ranked are the reps, one row each (not the team's one figure)."""
+    words = reading.words
+    return bool(RANKED_ASK.search(norm)) and any(
+        e.dimension == Dimension.manager and words[e.end:e.end + 1] and
+        words[e.end] in REP_NOUNS for e in reading.entities)
 
 
 def _deal_list_tool(tool: str, measure: str) -> tuple[str, str]:
