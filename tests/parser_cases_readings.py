@@ -1761,8 +1761,8 @@ CASES += [
                                                "forecast_category": ["commit"]}}),
     ("how many deals closed this quarter", "opportunity_count", {"measure": "closed"}),
     # a manager's reps asked for ranked are one row per rep
-    ("win rate for Leo Zhang's reps this year, best first", "win_rate",
-     {"group_by": ["rep"], "filters": {"manager": ["Leo Zhang"]}}),
-    ("bookings for Leo Zhang's reps this year", "bookings",
-     {"group_by": [], "filters": {"manager": ["Leo Zhang"]}}),
+    ("win rate for Maria Gonzalez's reps this year, best first", "win_rate",
+     {"group_by": ["rep"], "filters": {"manager": ["Maria Gonzalez"]}}),
+    ("bookings for Maria Gonzalez's reps this year", "bookings",
+     {"group_by": [], "filters": {"manager": ["Maria Gonzalez"]}}),
 ]
