@@ -1765,4 +1765,12 @@ CASES += [
      {"group_by": ["rep"], "filters": {"manager": ["Maria Gonzalez"]}}),
     ("bookings for Maria Gonzalez's reps this year", "bookings",
      {"group_by": [], "filters": {"manager": ["Maria Gonzalez"]}}),
+    # a period dating a group of people who are named is theirs, not the question's; a group
+    # named only by when it came is asked about; "since he started in <month>" starts there
+    ("win rate this quarter for the Q3 class: Darcel Schlecht, Anna Snelling, one row each",
+     "win_rate", {"period": ("2026-11-01", "2027-01-31"), "group_by": ["rep"],
+                  "filters": {"rep": ["Anna Snelling", "Darcel Schlecht"]}}),
+    ("reps hired this year: win rate by rep this quarter", CLARIFY, {}),
+    ("deals John Doe has created since he joined in August", "opportunity_count",
+     {"period": ("2026-08-01", "2026-11-26"), "filters": {"rep": ["John Doe"]}}),
 ]

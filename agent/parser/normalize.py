@@ -458,6 +458,10 @@ def _spans(text: str) -> str:
         # January": a range whose end is a month's last day, as "from ... through" reads it
         text = re.sub(r"\bbetween ((?:\S+ ){1,3}?)and the end of\b", r"from \1through the end of",
                       text)
+    if "since " in text:  # "since he started in sept": since September (the start he names)
+        text = re.sub(r"\bsince (?:he|she|they|i|we|you) (?:started|joined|began|came on board|"
+                      r"came aboard|arrived)(?: (?:here|with us))? (?:in|on|back in) ", "since ",
+                      text)
     if "semester" in text:  # "the first semester of the fiscal year": its first half
         text = re.sub(r"\bsemesters?\b", "half", text)
     if "since the" in text and not re.search(r"\bthis quarter\b|\bquarter s\b", text):

@@ -581,6 +581,38 @@ def _dated_names(words: list[str],
     return words, dated
 
 
+_PERIODISH = (r"(?:q[1-4]|h[12]|summer|spring|fall|autumn|winter|" + "|".join(MONTHS) +
+              r"|(?:(?:this|last|the last|the past) )?(?:fiscal )?(?:year|fy|quarter|month|half)|"
+              r"fy ?\d{2,4}|\d{4})")
+COHORT_NOUN = re.compile(rf"\b{_PERIODISH}(?: s)?(?: \w+)? (?:hires|class|starters|cohort|"
+                         r"joiners|intake|recruits|new hires|new starters)\b")
+"""A period naming a group of people by when they came ("the Q2 class", "this fiscal year's
+hires", "the summer starters"): it dates the people, not the question."""
+COHORT_VERB = re.compile(r"\b(?:hired|joined|started|onboarded|brought on|came on board|came "
+                         r"aboard|came on)(?: \w+){0,2}? (?:(?:in|during|over|between|from|"
+                         rf"back in)(?: the)? )?(?:{_PERIODISH})(?: (?:and|to|through|till|"
+                         rf"until) {_PERIODISH})?\b")
+"""A period saying when people came ("everyone we hired this FY", "the four we brought on
+between May and July"): theirs, not the question's (not "since he started in June", a start)."""
+
+
+def _cohort_dates(words: list[str], index: EntityIndex) -> list[str]:
+    """The words with each period that dates a group of people put in one placeholder (an
+    explained word), so the question's own period is the only one read; only where the people
+    are named ("the Q2 class (Leah Brown, Mateo Garcia, ...)"): a group named by when it came
+    and nothing else ("reps who joined this year") narrows the reps, which no tool does, and
+    is asked about as before."""
+    text = " ".join(words)
+    if not re.search(r"\b(?:hires|class|starters|cohort|joiners|intake|recruits|hired|joined|"
+                     r"started|onboarded|brought on|came on|came aboard)\b", text) or sum(
+            m.dimension == Dimension.rep for m in index.exact(words, blocked=set())) < 2:
+        return words
+    text = COHORT_NOUN.sub("@cohort", text)
+    text = COHORT_VERB.sub(lambda m: m[0] if re.search(
+        r"\bsince(?: (?:he|she|they|we|i|you|\w+))?\s*$", text[:m.start()]) else "@cohort", text)
+    return text.split()
+
+
 def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: EntityIndex,
              kept: frozenset[int]) -> tuple[Reading, str] | tuple[Clarification, Reading | None]:
     """A text's reading before any plan (the same whichever tool is preferred), or the
@@ -595,6 +627,7 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     words = take_compare(words, reading)
     words = repair_typos(join_split(words, index, reading), index, reading)
     words, dated = _dated_names(words, index)
+    words = _cohort_dates(words, index)
     found = PeriodParser(as_of, calendar).extract(" ".join(words))
     reading.periods, reading.as_of, reading.negated = found.periods, found.as_of, found.negated
     reading.pipeline_taken = found.pipeline_taken
