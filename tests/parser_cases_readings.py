@@ -1773,4 +1773,10 @@ CASES += [
     ("reps hired this year: win rate by rep this quarter", CLARIFY, {}),
     ("deals John Doe has created since he joined in August", "opportunity_count",
      {"period": ("2026-08-01", "2026-11-26"), "filters": {"rep": ["John Doe"]}}),
+    # a forwarded question under a subject line is the request; two managers' reps compared
+    # are the two managers
+    ("Fwd: win rates\n\n> From: VP Sales\n> What's our win rate by segment for FY2026?",
+     "win_rate", {"group_by": ["segment"], "period": ("2025-02-01", "2026-01-31")}),
+    ("Maria Gonzalez's reps vs Tom Becker's reps: bookings last quarter, who came out ahead?",
+     "bookings", {"group_by": ["manager"]}),
 ]

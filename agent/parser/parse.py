@@ -2423,9 +2423,10 @@ def _their_reps_ranked(reading: Reading, norm: str) -> bool:
     """'Attainment for Ravi Wang's reps, worst first', 'which of Ravi's sellers ...': a
     manager's reps asked for ranked are the reps, one row each (not the team's one figure)."""
     words = reading.words
-    return bool(RANKED_ASK.search(norm)) and any(
-        e.dimension == Dimension.manager and words[e.end:e.end + 1] and
-        words[e.end] in REP_NOUNS for e in reading.entities)
+    managers = [e for e in reading.entities if e.dimension == Dimension.manager]
+    return bool(RANKED_ASK.search(norm)) and len(managers) == 1 and bool(
+        words[managers[0].end:managers[0].end + 1]) and words[managers[0].end] in REP_NOUNS
+    # (not "Ravi's reps vs Laura's reps": two managers compared)
 
 
 def _deal_list_tool(tool: str, measure: str) -> tuple[str, str]:

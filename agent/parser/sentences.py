@@ -585,6 +585,10 @@ POINTS_UP = re.compile(r"(?:^|\n)\s*(?:\^|\u2191)|\b(?:this one|that one|the abo
 one?"): the quote holds the request."""
 
 
+HEADER_LINE = re.compile(r"^\W*(?:re|fwd?|fw|subject|from|to|cc|sent|date)\s*:", re.I)
+"""An e-mail header or subject line ("Fwd: deal size"): it names the thread, it asks nothing."""
+
+
 def _own_words(text: str) -> str:
     """The message without, when the writer's own lines ask for a metric without pointing at
     the quote, the quoted lines of others ("> pipeline looks thin for Jan"): their periods and
@@ -592,7 +596,9 @@ def _own_words(text: str) -> str:
     if not QUOTED_LINES.search(text):
         return text
     own = [line for line in text.splitlines() if line.strip() and not QUOTED_LINES.match(line)]
-    if any(_metric(line) for line in own) and not any(POINTS_UP.search(line) for line in own):
+    asking = [line for line in own if not HEADER_LINE.match(line) and
+              len(line.split()) > PERIOD_LABEL]  # (not a subject line: "deal size")
+    if any(_metric(line) for line in asking) and not any(POINTS_UP.search(line) for line in own):
         return "\n".join(own)
     return text
 
@@ -601,7 +607,9 @@ def sentences(text: str) -> list[str]:
     """Split a message into sentences (and a colon's request-like tail into its own)."""
     if m := SELF_LABEL.match(text):
         return [m[1], *sentences(text[m.end():])]
-    text = _own_words(text)
+    if (own := _own_words(text)) != text:  # others' quoted lines left out: each of the
+        return [s for line in own.splitlines() if line.strip()  # writer's own lines its own
+                for s in sentences(line)]
     if QUOTED_LINES.search(text):  # a pasted thread ("> Mia: ..."): each line its own
         return [s for line in text.splitlines() if line.strip()
                 for s in sentences(re.sub(r"^\s*>+\s*", "", line))]
@@ -697,7 +705,8 @@ def request_text(question: str, index: EntityIndex,
     # versus drop out.": the same metric, with what it is split by)
     if not asking:
         return None
-    if not any(_metric(parts[k].text) or parts[k].asks for k in asking) and (named := [
+    if not any(_metric(parts[k].text) or parts[k].asks or BACK.search(parts[k].text) or
+               SPLIT_WANTED.search(parts[k].text) for k in asking) and (named := [
             k for k in range(asking[0]) if _metric(parts[k].text) and
             not PERSONAL.match(parts[k].text)]):
         # "Win rate by rep this year, bottom 10. I need to know who needs coaching before I
