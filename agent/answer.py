@@ -67,9 +67,8 @@ def compose(r: MetricResult, plan: Plan) -> str:
     if plan.threshold is None:
         return text
     labels = [d.value for d in plan.params.group_by]
-    noun = plural(" / ".join(labels).replace("_", " ")) if labels else "rows"
-    if labels == ["opportunity"]:
-        noun = "deals"
+    noun = "deals" if labels == ["opportunity"] else plural(labels[0].replace("_", " ")) \
+        if len(labels) == 1 else "rows"
     said = sentence(r, plan.threshold, labels, noun)
     return f"{text} {said}" if said else text
 

@@ -21,7 +21,8 @@ class Plan(BaseModel):
     """Interpretations worth telling the reader (typos fixed, names matched, defaults used)."""
     threshold: Threshold | None = None
     """A comparison of the answer's own figure ("teams under 70% of quota"): the answer names
-    the rows that meet it (agent/threshold.py); the tool's params are unchanged."""
+    the rows that meet it (agent/threshold.py); the tool runs as planned, the threshold
+    narrows nothing."""
     parser: Literal["rules", "llm"] = "rules"
 
 

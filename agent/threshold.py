@@ -48,16 +48,12 @@ def column(r: MetricResult, t: Threshold) -> str | None:
     first column of that unit; None when the answer has no such figure (ask instead)."""
     if t.column is not None:
         return t.column if t.column in r.columns else None
-    if t.unit == "number":
-        return r.measure if r.measure in r.columns else None
+    if t.unit == "number":  # "who closed at least 10": a count, never a rate or an amount
+        plain = r.measure in r.columns and column_unit(r, r.measure) not in (
+            "ratio", "currency", "multiple")
+        return r.measure if plain else None
     fits = [c for c in r.columns if column_unit(r, c) == t.unit and not c.endswith(SKIPPED_COLUMNS)]
     return r.measure if r.measure in fits else next(iter(fits), None)
-
-
-def _bound(r: MetricResult, t: Threshold, col: str) -> float:
-    """The threshold in the column's terms ("above 30" beside a rate is 30%)."""
-    return t.value / 100 if t.unit == "number" and column_unit(r, col) == "ratio" and \
-        t.value > 1 else t.value
 
 
 def sentence(r: MetricResult, t: Threshold, labels: list[str], noun: str) -> str:
@@ -66,7 +62,7 @@ def sentence(r: MetricResult, t: Threshold, labels: list[str], noun: str) -> str
     col = column(r, t)
     if col is None or not r.rows:
         return ""
-    i, bound, test = r.columns.index(col), _bound(r, t, col), OPS[t.op]
+    i, bound, test = r.columns.index(col), t.value, OPS[t.op]
 
     def shown(v: Any) -> str:
         return value(v, column_unit(r, col), r.currency)

@@ -164,6 +164,10 @@ OUT_OF_SCOPE = [
     ("How high should the APAC team's quotas be next year?", E, SD, CC),
     ("settle on a target for the new hires and lock it in", E, SD, CC),
     ("what is the average quota per rep in EMEA this year", A, None, None),
+    ("change the period for those deals to Q3", A, None, None),
+    ("switch the view for all EMEA deals to weekly", A, None, None),
+    ("pick the target for each team from the quota table and show attainment against it", A,
+     None, None),
     ("quota attainment per rep for Q3, and work out what commission each of them gets paid", P,
      FA, FI),
     # a table forwarded to someone beside the analysis; a person's account deactivated

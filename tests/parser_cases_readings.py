@@ -1779,4 +1779,17 @@ CASES += [
      "win_rate", {"group_by": ["segment"], "period": ("2025-02-01", "2026-01-31")}),
     ("Maria Gonzalez's reps vs Tom Becker's reps: bookings last quarter, who came out ahead?",
      "bookings", {"group_by": ["manager"]}),
+    # the review of the sixteenth session: a bare number that counts something else, a bar on
+    # who is counted, two thresholds, "not above"; instructions after a dash; a follow-on
+    # sentence that only says where the answer goes
+    ("win rate by rep this year for reps with more than 20 deals", CLARIFY, {}),
+    ("which reps have more than 5 stale deals?", CLARIFY, {}),
+    ("which reps have a win rate over 30% with more than 10 closed deals this year?",
+     CLARIFY, {}),
+    ("which teams are not above 80% of quota this quarter?", "quota_attainment",
+     {"group_by": ["team"], "threshold": ("<=", 0.8, "ratio", True)}),
+    ("Win rate this quarter - we need to exclude renewals", "win_rate",
+     {"excluded": {"deal_type": ["renewal"]}}),
+    ("Open pipeline by stage. Put it in a deck for Maria Gonzalez.", "open_pipeline",
+     {"group_by": ["stage"], "filters": {}}),
 ]

@@ -362,6 +362,9 @@ class Tool:
     series: bool = False
     """Answers a series by week, month or quarter, each bucket its own figure: "win rate quarter
     over quarter" with no period named is its trend, not this quarter against the last."""
+    own_grain: str | None = None
+    """The one grain its answer already has (forecast accuracy is scored per fiscal quarter):
+    asking for it changes nothing, any other grain is refused."""
     never_counts: frozenset[str] = frozenset()
     """Deal states outside what it counts (NOT_OPEN, ONLY_WON, ONLY_CLOSED): "win rate excluding
     open deals" changes nothing, and the reader says so instead of asking."""

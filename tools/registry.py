@@ -71,7 +71,8 @@ def run_tool(ctx: ToolContext, name: str, params: MetricParams) -> MetricResult:
         raise FilterUnsupported.outside(name, outside, tool.group_by, tool.group_by_why)
     check_filter_values(ctx, params, tool.group_by)  # a value the data lacks matches nothing
     read_options(params, name, tool.options)  # a knob it lacks is asked back, never ignored
-    if params.time_grain and not tool.series:  # a trend it cannot draw, never one figure instead
+    if params.time_grain and not tool.series and params.time_grain != tool.own_grain:
+        # a trend it cannot draw, never one figure instead
         raise ToolInputError(f"{tool.title} is computed for one period at a time, not as a "
                              f"trend", options=["ask for one period"])
     if ctx.cache is None:

@@ -48,6 +48,5 @@ def execute(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         return {"clarification": Clarification(
             question=f"I can't compare this answer with '{said}': it has no figure of that "
                      "kind. Ask without it, or for the figure it is about.",
-            options=[state.question.replace(said, "").strip()], term=said,
-            not_understood=[said])}
+            options=[], term=said, not_understood=[said])}
     return {"result": result}

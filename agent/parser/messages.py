@@ -453,14 +453,26 @@ FOOTER = re.compile(r"(?im)^[\s>]*(?:--\s*$|_{3,}\s*$|sent from (?:my |outlook|m
                     r"(?:is|may be|contains?) (?:confidential|intended|privileged)|"
                     r"confidentiality notice|disclaimer\s*:)")
 """Where a signature, a phone's footer or a disclaimer starts: nothing after it is asked."""
+FOOTER_WORDS = 60
+"""At most this many words after a footer's start: a signature and a disclaimer, no request."""
 EMOJI_CODE = re.compile(r"(?<!\w):[a-z0-9_+-]{2,30}:(?!\w)")
 """':eyes:', ':chart_with_upwards_trend:': a chat's emoji, no word of the request."""
+
+def _closes(before: str, after: str) -> bool:
+    """Whether a footer's start closes the message: something comes before it, and what follows
+    is short and asks nothing ("Disclaimer: the CRM is messy. Win rate by rep?" at the start, a
+    line "--" before "Bookings by region last quarter" are no footers)."""
+    from agent.parser.lexicon import lexicon  # (the vocabulary loads only when a footer is seen)
+
+    return bool(before.strip()) and len(after.split()) <= FOOTER_WORDS and "?" not in after \
+        and not lexicon().find(normalize(after).split(), {"metric"})
+
 
 def plain_request(text: str) -> str:
     """The request a task message carries, as plain words (see the module doc); text that
     is neither labelled nor structured comes back as it is. A footer (signature, phone line,
     disclaimer) and chat emoji codes are never part of it."""
-    if footer := FOOTER.search(text):
+    if (footer := FOOTER.search(text)) and _closes(text[:footer.start()], text[footer.end():]):
         text = text[:footer.start()]
     body = strip_senders(EMOJI_CODE.sub(" ", text))
     if "\n" not in body.strip() and (tail := re.search(r"\s*[|;]\s*([^|;]+?)\s*$", body)) and \

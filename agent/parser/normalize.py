@@ -140,9 +140,11 @@ _NUMBER_WORDS = re.compile(rf"\b(?:({'|'.join(_TENS)})(?:[\s-]+({'|'.join(_UNITS
 """'forty-five days', 'ninety', 'fifteen': written numbers above twelve as digits."""
 
 
-_SPOKEN_YEAR = re.compile(r"\b(?:(twenty|nineteen)|two thousand(?: and)?) ((?:twenty|thirty)"
+_SPOKEN_YEAR = re.compile(r"(?<!top )(?<!bottom )(?<!first )(?<!last )\b(?:(twenty|nineteen)|"
+                          r"two thousand(?: and)?) ((?:twenty|thirty)"
                           rf"(?:[\s-]+(?:{'|'.join(_UNITS)}))?|ten|eleven|twelve|"
-                          rf"{'|'.join(_TEENS)})\b")
+                          rf"{'|'.join(_TEENS)})\b(?![\s-]+(?:months?|weeks?|days?|quarters?|"
+                          r"years?|deals?|reps?|accounts?)\b)")
 """A year said aloud ("fiscal twenty twenty six", "two thousand twenty five"): one number,
 never a twenty and a twenty-six."""
 

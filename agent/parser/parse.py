@@ -588,8 +588,10 @@ COHORT_NOUN = re.compile(rf"\b{_PERIODISH}(?: s)?(?: \w+)? (?:hires|class|starte
                          r"joiners|intake|recruits|new hires|new starters)\b")
 """A period naming a group of people by when they came ("the Q2 class", "this fiscal year's
 hires", "the summer starters"): it dates the people, not the question."""
-COHORT_VERB = re.compile(r"\b(?:hired|joined|started|onboarded|brought on|came on board|came "
-                         r"aboard|came on)(?: \w+){0,2}? (?:(?:in|during|over|between|from|"
+COHORT_VERB = re.compile(r"\b(?:we|who|they|people|reps|sellers|hires|everyone|folks|he|she|i|"
+                         r"you|were|was|been) (?:\w+ )?(?:hired|joined|started|onboarded|"
+                         r"brought on|came on board|came aboard|came on)(?: \w+){0,2}? "
+                         r"(?:(?:in|during|over|between|from|"
                          rf"back in)(?: the)? )?(?:{_PERIODISH})(?: (?:and|to|through|till|"
                          rf"until) {_PERIODISH})?\b")
 """A period saying when people came ("everyone we hired this FY", "the four we brought on
@@ -1132,7 +1134,8 @@ THRESHOLD = re.compile(
     + "|".join(re.escape(u) for u in sorted(THRESHOLD_UNITS, key=lambda u: (-len(u), u)))
     + r"))?(?!\s*(?:days?|weeks?|months?|quarters?|years?|hours?|minutes?)\b)(?=\W|$)")
 """A threshold left after the periods and the tools' knobs are read ("deals under 50k",
-"reps above 100% attainment"): no tool filters rows by a value, so it is asked about."""
+"reps above 100% attainment"): no tool filters rows by a value; one on the answer's own figure
+names the rows that meet it (_placed_threshold), any other is asked about."""
 
 
 TOOK_DAYS = re.compile(r"\b(?:took|take|takes|taking|lasted|last|lasting|ran|run|running)\s+"
@@ -1143,15 +1146,14 @@ TOOK_DAYS = re.compile(r"\b(?:took|take|takes|taking|lasted|last|lasting|ran|run
 time without activity, not as the length of a deal)."""
 
 
-def _threshold(norm: str) -> re.Match[str] | None:
-    """The first threshold that narrows rows: "improve by more than 30%", "up more than 30%"
-    measure a change against a figure the answer shows, they narrow nothing; nor does a figure
-    a claim is checked against ("is our win rate really above 35%?", "did Q3 bookings top
-    $19.5M?"), which the answer's own number settles."""
-    return next((m for m in THRESHOLD.finditer(norm)
-                 if not IMPROVED.search(" ".join(norm[:m.start()].split()[-2:]))
-                 and norm[:m.start()].split()[-1:] != ["by"]
-                 and not _figure_checked(norm, m)), None)
+def _thresholds(norm: str) -> list[re.Match[str]]:
+    """The thresholds that narrow rows: "improve by more than 30%", "up more than 30%" measure
+    a change against a figure the answer shows, they narrow nothing; nor does a figure a claim
+    is checked against ("is our win rate really above 35%?", "did Q3 bookings top $19.5M?"),
+    which the answer's own number settles."""
+    return [m for m in THRESHOLD.finditer(norm)
+            if not IMPROVED.search(" ".join(norm[:m.start()].split()[-2:]))
+            and norm[:m.start()].split()[-1:] != ["by"] and not _figure_checked(norm, m)]
 
 
 CHECKED = re.compile(r"\b(?:is it true|is that (?:true|right|correct)|really|confirm|verify|"
@@ -1196,6 +1198,17 @@ def _not_took(took: re.Match[str], norm: str) -> Clarification:
         term=took[0], not_understood=[took[0]])
 
 
+THRESHOLD_BARS = frozenset({"with", "having", "leave", "leaving", "exclude", "excluding",
+                            "without", "ignore", "ignoring", "drop", "dropping", "except", "if"})
+"""Words before a threshold that make it a bar on who or what is counted ("reps with more than
+20 deals", "leave out reps below 20%"): no tool applies one."""
+AFTER_FIGURE = frozenset({"this", "last", "next", "in", "for", "by", "on", "at", "during",
+                          "so", "and", "or", "the", "ytd", "qtd", "mtd", "yet", "now", "today",
+                          "please", "pls", "ever", "of", "per", "then", "across", "over",
+                          "each", "every", "right", "as", "sortasc", "sortdesc", "sortworst"})
+"""Words that may follow a bare number compared with the answer's figure ("who closed at least
+10 last quarter"); any other word after it names what is counted ("more than 5 stale deals")."""
+NOT_SIGN: dict[Sign, Sign] = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
 DAYS_TOOLS = frozenset({"sales_cycle", "time_in_stage"})
 """Tools whose figure is a number of days: "segments where the cycle runs longer than 90 days"
 compares their own figure."""
@@ -1235,7 +1248,7 @@ def _threshold_subject(norm: str, start: int) -> str | None:
     clause = re.split(r"[.?!;:]|\s-+\s", norm[:start])[-1].split()
     for k in range(len(clause) - 1, max(len(clause) - 9, -1), -1):
         w = clause[k]
-        if w in ROW_NOUNS_DIMS and (w.endswith("s") or w in ("people", "staff") or
+        if w in ROW_NOUNS_DIMS and (w.endswith("s") or w == "people" or
                                     k and clause[k - 1] in SINGULAR_AFTER):
             return ROW_NOUNS_DIMS[w]
         if w in ANY_ROW:
@@ -1250,10 +1263,19 @@ def _placed_threshold(m: re.Match[str], norm: str, params: dict,
     name none; None when it would narrow what the answer sums up ("deal size of deals over
     50k"), which is asked about."""
     said = " ".join(m[0].split())
+    before = norm[:m.start()].split()
+    if set(before[-8:]) & THRESHOLD_BARS:
+        return None  # "for reps with more than 20 deals", "if we leave out reps below 20%": a
+        # bar on who is counted, not a comparison of the answer's figure
     if "n" in m.groupdict():
         word = re.match(r"\w+(?: than| least| most| of)?", said)
         if word is None or word[0] in ("at", "for", "worth"):
             return None  # "deals worth $50k": a size, not a comparison
+        if not m["unit"] and not m["n"].startswith("$") and \
+                re.match(r"\s*[a-z]", norm[m.end():]) and \
+                not re.match(rf"\s*(?:{'|'.join(sorted(AFTER_FIGURE))})\b", norm[m.end():]):
+            return None  # "more than 5 stale deals", "over 40 calls a week": a count of
+            # something else than the answer's figure
         unit, raw = m["unit"] or "", m["n"]
         number = float(raw.lstrip("$").rstrip(".")) * THRESHOLD_SCALE.get(unit, 1)
         kind: Unit = "ratio" if unit in ("%", "percent") else "multiple" if unit in (
@@ -1263,9 +1285,13 @@ def _placed_threshold(m: re.Match[str], norm: str, params: dict,
             number /= 100
     else:  # "running longer than 90 days": the cycle's own days
         number, kind = float(re.findall(r"\d+", said)[-1]), "days"
+        said = said.split(" ", 1)[1] if re.match(r"(?:took|take|takes|taking|lasted|last|"
+                                                  r"lasting|ran|run|running) ", said) else said
     less = re.search(r"\b(?:under|below|less|fewer|smaller|shorter|south|at most)\b", said)
     op: Sign = ("<=" if "at most" in said else "<") if less else \
         ">=" if "at least" in said else ">"
+    if before[-1:] == ["not"]:  # "which teams are not above 80%": the others
+        op, said = NOT_SIGN[op], f"not {said}"
     group = params["group_by"]
     subject = _threshold_subject(norm, m.start())
     if subject is None or subject == "*":
@@ -1435,7 +1461,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     tool = _tool_taking_values(reading, tool)
     if prefer is None and (two := _two_asked(reading, tool)):
         return two
-    condition = _threshold(norm)  # "reps above 100%": placed once the split is known
+    found = _thresholds(norm)  # "reps above 100%": placed once the split is known
+    condition = found[0] if found else None
     if (took := TOOK_DAYS.search(norm)) and tool not in DAYS_TOOLS:
         # "win rate for deals that took longer than 120 days"
         return _not_took(took, norm)
@@ -1604,7 +1631,10 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     params["filters"] = filters(reading)
     if tool == "forecast_rollup" and Dimension.opportunity in params["group_by"] and (
             named := [label for word, label in CATEGORY_WORDS.items() if re.search(
-                rf"\b{word}\b", norm)]):
+                rf"(?<!not )(?<!isn t )(?<!except )(?<!excluding )(?<!other than )(?<!but )"
+                rf"\b{word}\b", norm)]) and not re.search(
+            rf"\b(?:not|isn t|aren t|except|excluding|other than|but)(?: in)? "
+            rf"(?:{'|'.join(CATEGORY_WORDS)})\b", norm):
         # "every commit deal NA Enterprise has closing this quarter": the open deals in that
         # category, one row each (the roll-up by deal lists every deal of the forecast)
         tool = "open_pipeline"
@@ -1640,7 +1670,9 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     _today_is_now(params, tool, as_of, reading)
     threshold = None
     if placed := condition or took:
-        threshold = _placed_threshold(placed, norm, params, tool)
+        threshold = None if len(found) > 1 else _placed_threshold(placed, norm, params, tool)
+        # (two thresholds, "win rate over 30% with more than 10 closed deals": the answer can
+        # name the rows of one figure only, so both are asked about)
         if threshold is None:
             return _no_threshold(placed, norm) if condition else _not_took(placed, norm)
         reading.notes.append(f"named the rows that are {threshold.said}, beside the whole "
@@ -2414,8 +2446,7 @@ def _counts_people(question: str, plan: Plan, reading: Reading) -> Plan | Clarif
 
 REP_NOUNS = frozenset({"reps", "sellers", "salespeople", "aes", "people", "folks"})
 RANKED_ASK = re.compile(r"\b(?:sortworst|sortasc|sortdesc|sortbest|which of|who|rank|ranked|"
-                        r"top \d+|bottom \d+|worst|best|lowest|highest|thinnest|weakest|"
-                        r"strongest)\b")
+                        r"top \d+|bottom \d+)\b")
 """Words asking for the members one by one, ranked."""
 
 

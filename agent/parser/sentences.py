@@ -44,15 +44,21 @@ GENERIC_PHRASES = phrase_set({"how are we doing", "how did we do", "how we did",
 ABBREVIATIONS = frozenset({"vs", "v", "e.g", "i.e", "etc", "approx", "avg", "mr", "mrs", "ms",
                            "dr", "inc", "ltd", "co", "st", "jr", "sr", "no", "est", "incl"})
 """Words whose trailing dot ends no sentence ("SMB vs. Enterprise")."""
+ANALYSIS_VERBS = ("see", "know", "get", "have", "look", "compare", "split", "break", "rank", "sort",
+                  "filter", "show", "check", "understand", "find", "pull", "exclude", "include",
+                  "need", "use", "hit", "keep", "leave", "drop", "remove", "count", "limit",
+                  "focus", "add", "cover", "track", "measure", "report", "separate", "narrow",
+                  "restrict", "only", "make", "cut", "group", "ignore")
+"""After "I want to" / "we need to" behind a dash, verbs of the analysis itself ("- we need to
+exclude renewals"): an instruction, never the writer's purpose."""
 BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=\S)|(?-i:(?<![a-z,])\n+|\n+(?![a-z]))|"
                       r"\s+[-\u2013\u2014]+\s+(?=(?:(?:i|we)\s+(?:suspect|"
                       r"think|guess|bet|believe|reckon|feel|assume|expect|hope)\b|"
                       r"(?:i|we)(?:'m| am|'re| are)?\s+(?:want|need|plan|intend|going|have|"
-                      r"hoping|trying)\s+to\s+(?!see|know|get|have|look|compare|split|break|"
-                      r"rank|sort|filter|show|check|understand|find|pull|compare)\w|"
+                      r"hoping|trying)\s+to\s+(?!" + "|".join(ANALYSIS_VERBS) + r")\w|"
                       r"(?:someone|somebody|everyone|they|he|she|people|(?:my|our|his|her|their) "
-                      r"\w+)\s+(?:told|tells|said|"
-                      r"says|keeps? saying|thinks?|claims?)\b))", re.I)
+                      r"\w+)\s+(?:told|tells|said|says|keeps? saying|thinks?|claims?)\b"
+                      r"(?!\s+(?:me\s+|us\s+)?to\b)))", re.I)
 """Where a sentence ends; a dash before the writer's own belief ("... EMEA only - I suspect
 Negotiation there"), purpose ("... - I want to take them to dinner before I change anything")
 or hearsay ("... - someone told me close dates are fiction") ends one too: context, never part
@@ -188,7 +194,7 @@ ORDERING = re.compile(r"^\W*(?:(?:and|then|just|only|please|pls),?\s+)?(?:(?:top
 """A sentence after the request that only says how to rank it ("Worst first.", "Top 15, with
 the reasons")."""
 SHOW_BACK = re.compile(r"^\W*(?:(?:and|then|please|pls|can you|could you),?\s+)*(?:show|give|"
-                       r"break|split|list|chart|plot|trend|put|lay)(?: me)? (?:it|them|that|those|"
+                       r"break|split|list|chart|plot|trend)(?: me)? (?:it|them|that|those|"
                        r"these|this)\b", re.I)
 """'Show it quarter by quarter ...': the request's answer, shaped (a grain, a split, a
 window)."""
@@ -577,10 +583,13 @@ SELF_LABEL = re.compile(r"^\s*((?:[\w&'-]+\s+){1,4}here)\s*[-\u2013\u2014,:]\s+"
 "Owen Garcia here, ..." (a sentence of its own)."""
 
 
-POINTS_UP = re.compile(r"(?:^|\n)\s*(?:\^|\u2191)|\b(?:this one|that one|the above|above|"
-                       r"below|(?:answer|run|do|pull|handle|get) (?:this|that|it|these|those)|"
+POINTS_UP = re.compile(r"(?:^|\n)\s*(?:\^|\u2191)|\b(?:this one|that one|(?:see |the |as |"
+                       r"from )(?:above|below)|(?:answer|run|do|pull|handle|get) "
+                       r"(?:this|that|it|these|those)|"
                        r"(?:this|that|her|his|their|the) (?:question|ask|request|email|"
-                       r"message|note))\b", re.I)
+                       r"message|note)|that (?:quarter|period|month|year|week|date|time)|"
+                       r"those (?:dates|months|quarters)|the same (?:period|quarter|month)|then)\b",
+                       re.I)
 """Own words pointing at the quoted message ("^ can you run that", "can you answer this
 one?"): the quote holds the request."""
 
@@ -690,8 +699,9 @@ def request_text(question: str, index: EntityIndex,
     parts = [_describe(s) for s in texts]
     if all(len(s.text.split()) <= BARE_REQUEST and not s.asks and not s.wants and
            not PERSONAL.match(s.text) and not FIRST_PERSON.search(s.text) for s in parts):
-        return None  # "leaderboard. top five reps. year to date. bookings.": one request
-        # written in fragments, read whole
+        return " ".join(texts) if _own_words(question) != question else None
+        # "leaderboard. top five reps. year to date. bookings.": one request written in
+        # fragments, read whole (the writer's own fragments, without others' quoted lines)
     asks = [k for k, s in enumerate(parts) if s.asks]
     wants = [k for k, s in enumerate(parts) if s.wants]
     # the asking sentences that name a metric; else the "I need" ones that do; else any
@@ -706,7 +716,8 @@ def request_text(question: str, index: EntityIndex,
     if not asking:
         return None
     if not any(_metric(parts[k].text) or parts[k].asks or BACK.search(parts[k].text) or
-               SPLIT_WANTED.search(parts[k].text) for k in asking) and (named := [
+               SPLIT_WANTED.search(parts[k].text) or parts[k].has_period or
+               _matched(parts[k].text, index).entities for k in asking) and (named := [
             k for k in range(asking[0]) if _metric(parts[k].text) and
             not PERSONAL.match(parts[k].text)]):
         # "Win rate by rep this year, bottom 10. I need to know who needs coaching before I

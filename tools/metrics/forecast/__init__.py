@@ -33,6 +33,6 @@ TOOLS: tuple[Tool, ...] = (
                      "forecast (weighted, commit, most_likely, best_case; default weighted), "
                      "lead_days (14), close_lag_days (0), quarters (4, when no period is named).",
          run=forecast_accuracy, measures=tuple(accuracy.SPEC.measures), default_period="none",
-         group_by=ACCURACY_GROUPS, options=accuracy.SPEC.options),
+         group_by=ACCURACY_GROUPS, options=accuracy.SPEC.options, own_grain="quarter"),
 )
 """The tools this module contributes to the registry."""
