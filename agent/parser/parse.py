@@ -1213,7 +1213,8 @@ DAYS_TOOLS = frozenset({"sales_cycle", "time_in_stage"})
 """Tools whose figure is a number of days: "segments where the cycle runs longer than 90 days"
 compares their own figure."""
 ROW_NOUNS_DIMS = {
-    **dict.fromkeys(("reps", "sellers", "salespeople", "aes", "people", "rep", "seller"), "rep"),
+    **dict.fromkeys(("reps", "sellers", "salespeople", "aes", "people", "folks", "rep",
+                     "seller"), "rep"),
     **dict.fromkeys(("managers", "manager"), "manager"), **dict.fromkeys(("teams", "team"), "team"),
     **dict.fromkeys(("regions", "region"), "region"),
     **dict.fromkeys(("territories", "territory"), "territory"),
@@ -2444,7 +2445,6 @@ def _counts_people(question: str, plan: Plan, reading: Reading) -> Plan | Clarif
         not_understood=[counted[0]])
 
 
-REP_NOUNS = frozenset({"reps", "sellers", "salespeople", "aes", "people", "folks"})
 RANKED_ASK = re.compile(r"\b(?:sortworst|sortasc|sortdesc|sortbest|which of|who|rank|ranked|"
                         r"top \d+|bottom \d+)\b")
 """Words asking for the members one by one, ranked."""
@@ -2456,7 +2456,8 @@ def _their_reps_ranked(reading: Reading, norm: str) -> bool:
     words = reading.words
     managers = [e for e in reading.entities if e.dimension == Dimension.manager]
     return bool(RANKED_ASK.search(norm)) and len(managers) == 1 and bool(
-        words[managers[0].end:managers[0].end + 1]) and words[managers[0].end] in REP_NOUNS
+        words[managers[0].end:managers[0].end + 1]) and \
+        ROW_NOUNS_DIMS.get(words[managers[0].end]) == "rep"
     # (not "Ravi's reps vs Laura's reps": two managers compared)
 
 

@@ -48,7 +48,9 @@ ANALYSIS_VERBS = ("see", "know", "get", "have", "look", "compare", "split", "bre
                   "filter", "show", "check", "understand", "find", "pull", "exclude", "include",
                   "need", "use", "hit", "keep", "leave", "drop", "remove", "count", "limit",
                   "focus", "add", "cover", "track", "measure", "report", "separate", "narrow",
-                  "restrict", "only", "make", "cut", "group", "ignore")
+                  "restrict", "only", "make", "cut", "group", "ignore", "line", "stack", "match",
+                  "pair", "plot", "chart", "graph", "trend", "view", "review", "analy", "set",
+                  "put", "lay", "tie", "reconcile", "benchmark", "size", "slice")
 """After "I want to" / "we need to" behind a dash, verbs of the analysis itself ("- we need to
 exclude renewals"): an instruction, never the writer's purpose."""
 BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=\S)|(?-i:(?<![a-z,])\n+|\n+(?![a-z]))|"
