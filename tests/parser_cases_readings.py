@@ -1792,4 +1792,8 @@ CASES += [
      {"excluded": {"deal_type": ["renewal"]}}),
     ("Open pipeline by stage. Put it in a deck for Maria Gonzalez.", "open_pipeline",
      {"group_by": ["stage"], "filters": {}}),
+    # how often the writer meets is no split by week; a deal's own amount bars deals
+    ("for the monthly business review: win rate by segment last quarter", "win_rate",
+     {"group_by": ["segment"], "time_grain": None}),
+    ("count of open opps where amount > 100k, by region", CLARIFY, {}),
 ]

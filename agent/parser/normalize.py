@@ -464,6 +464,11 @@ def _spans(text: str) -> str:
         text = re.sub(r"\bsince (?:he|she|they|i|we|you) (?:started|joined|began|came on board|"
                       r"came aboard|arrived)(?: (?:here|with us))? (?:in|on|back in) ", "since ",
                       text)
+    if "ly " in text:  # "weekly health check - scorecard for last quarter": how often the
+        # writer meets, never a split by week
+        text = re.sub(r"\b(?:daily|weekly|biweekly|monthly|quarterly) (?=(?:health check|check in|"
+                      r"check ins|checkin|standup|stand up|meeting|call|cadence|1 1|one on one|"
+                      r"touchpoint|business review|qbr|digest|sync meeting|ritual)s?\b)", "", text)
     if "semester" in text:  # "the first semester of the fiscal year": its first half
         text = re.sub(r"\bsemesters?\b", "half", text)
     if "since the" in text and not re.search(r"\bthis quarter\b|\bquarter s\b", text):

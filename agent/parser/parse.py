@@ -1232,6 +1232,8 @@ ROW_NOUNS_DIMS = {
 """What the rows a threshold narrows are, by the noun before it ("teams under 70%")."""
 SINGULAR_AFTER = frozenset({"any", "each", "every", "which", "no", "a", "one"})
 """A singular row noun names the rows only after these ("is any integration above 2%")."""
+DEAL_ATTRIBUTES = frozenset({"amount", "amounts", "acv", "tcv", "price", "discount"})
+"""Words for a deal's own figures: a threshold after them bars deals."""
 ANY_ROW = frozenset({"anyone", "anybody", "anything", "any", "ones", "which", "who", "whoever",
                      "whichever", "where", "those", "them", "everyone", "someone", "somebody"})
 """Words that point at the rows of the split without naming them ("anyone under 20%?")."""
@@ -1249,6 +1251,8 @@ def _threshold_subject(norm: str, start: int) -> str | None:
     clause = re.split(r"[.?!;:]|\s-+\s", norm[:start])[-1].split()
     for k in range(len(clause) - 1, max(len(clause) - 9, -1), -1):
         w = clause[k]
+        if w in DEAL_ATTRIBUTES:
+            return "opportunity"  # "open opps where amount > 100k": each deal's amount
         if w in ROW_NOUNS_DIMS and (w.endswith("s") or w == "people" or
                                     k and clause[k - 1] in SINGULAR_AFTER):
             return ROW_NOUNS_DIMS[w]
