@@ -465,9 +465,9 @@ def _spans(text: str) -> str:
                       r"came aboard|arrived)(?: (?:here|with us))? (?:in|on|back in) ", "since ",
                       text)
     if "ly " in text:  # "weekly health check - scorecard for last quarter": how often the
-        # writer meets, never a split by week
+        # writer meets, never a split by week (not "daily meetings": the activity itself)
         text = re.sub(r"\b(?:daily|weekly|biweekly|monthly|quarterly) (?=(?:health check|check in|"
-                      r"check ins|checkin|standup|stand up|meeting|call|cadence|1 1|one on one|"
+                      r"check ins|checkin|standup|stand up|cadence|1 1|one on one|"
                       r"touchpoint|business review|qbr|digest|sync meeting|ritual)s?\b)", "", text)
     if "semester" in text:  # "the first semester of the fiscal year": its first half
         text = re.sub(r"\bsemesters?\b", "half", text)
