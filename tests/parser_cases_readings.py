@@ -1796,4 +1796,7 @@ CASES += [
     ("for the monthly business review: win rate by segment last quarter", "win_rate",
      {"group_by": ["segment"], "time_grain": None}),
     ("count of open opps where amount > 100k, by region", CLARIFY, {}),
+    # three splits are asked about (an answer has two axes), never cut to two
+    ("bookings by segment, team and region this year", CLARIFY,
+     {"options": ["by segment and team", "by team and region"]}),
 ]

@@ -297,7 +297,7 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         said = WHICH_N.search(norm)  # "which ten open deals are most at risk"
         top = _counted(reading, group[0]) or (
             _number(said["n"]) if said else None) or (1 if singular else 5)
-    return group[:2], top, order
+    return group, top, order  # (more than two splits are asked about: parse.MAX_SPLITS)
 
 
 def _ranks_deals(words: list[str]) -> bool:

@@ -1209,6 +1209,8 @@ AFTER_FIGURE = frozenset({"this", "last", "next", "in", "for", "by", "on", "at",
 """Words that may follow a bare number compared with the answer's figure ("who closed at least
 10 last quarter"); any other word after it names what is counted ("more than 5 stale deals")."""
 NOT_SIGN: dict[Sign, Sign] = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
+MAX_SPLITS = 2
+"""Splits one answer holds (MetricParams.group_by): more are asked about, never cut."""
 DAYS_TOOLS = frozenset({"sales_cycle", "time_in_stage"})
 """Tools whose figure is a number of days: "segments where the cycle runs longer than 90 days"
 compares their own figure."""
@@ -1695,6 +1697,12 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         reading.notes.append(f"read the pipeline as it stood on {as_of_day} as snapshot = "
                              f"{as_of_day}")
         as_of_day = None
+    if len(params["group_by"]) > MAX_SPLITS:  # "by segment, team and region": two axes at most
+        split = [d.value.replace("_", " ") for d in params["group_by"]]
+        return Clarification(
+            question=f"I can split an answer by two things at a time, not {len(split)} "
+                     f"({', '.join(split)}). Which two?",
+            options=[f"by {a} and {b}" for i, a in enumerate(split) for b in split[i + 1:]])
     return Plan(tool=tool, params=MetricParams(**params), as_of=as_of_day,
                 notes=reading.notes, threshold=threshold)
 
