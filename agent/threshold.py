@@ -62,7 +62,7 @@ def sentence(r: MetricResult, t: Threshold, labels: list[str], noun: str) -> str
     col = column(r, t)
     if col is None or not r.rows:
         return ""
-    i, bound, test = r.columns.index(col), t.value, OPS[t.op]
+    i, test = r.columns.index(col), OPS[t.op]
 
     def shown(v: Any) -> str:
         return value(v, column_unit(r, col), r.currency)
@@ -71,9 +71,9 @@ def sentence(r: MetricResult, t: Threshold, labels: list[str], noun: str) -> str
         v = r.value if col == r.measure else r.rows[0][i]
         if v is None:
             return ""
-        return f"{'Yes' if test(v, bound) else 'No'}: {shown(v)} is " \
-               f"{'' if test(v, bound) else 'not '}{t.said}."
-    met = [row for row in r.rows if row[i] is not None and test(row[i], bound)]
+        return f"{'Yes' if test(v, t.value) else 'No'}: {shown(v)} is " \
+               f"{'' if test(v, t.value) else 'not '}{t.said}."
+    met = [row for row in r.rows if row[i] is not None and test(row[i], t.value)]
     if not met:
         return f"None of the {len(r.rows)} {noun} is {t.said}."
     names = [f"{' / '.join(str(row[r.columns.index(c)]) for c in labels)} ({shown(row[i])})"

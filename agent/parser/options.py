@@ -61,8 +61,10 @@ SLOT_UNITS = {
 }
 """The number a knob takes, by unit (normalized text: "85%", "$25m", "two weeks")."""
 SCALES = {"week": 7, "weeks": 7, "hour": 60, "hours": 60, "hr": 60, "hrs": 60, "k": 1_000,
-          "thousand": 1_000, "m": 1_000_000, "mm": 1_000_000, "million": 1_000_000,
-          "bn": 1_000_000_000, "billion": 1_000_000_000}
+          "thousand": 1_000, "grand": 1_000, "m": 1_000_000, "mm": 1_000_000, "mn": 1_000_000,
+          "million": 1_000_000, "millions": 1_000_000, "bn": 1_000_000_000,
+          "billion": 1_000_000_000}
+"""What a unit after a number multiplies it by (knobs in days or minutes, amounts of money)."""
 CORRECTED = re.compile(r"\b(?:make (?:it|that)|change (?:it|that) to|no wait|i meant|actually|"
                        r"sorry|scratch that|correction)\W+(?:(?:make|change) (?:it|that) (?:to )?)?"
                        r"(?P<value>(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?) ?(?P<unit>%|percent|days?|"

@@ -62,7 +62,7 @@ from agent.parser.lexicon import (
 )
 from agent.parser.messages import plain_request
 from agent.parser.normalize import normalize
-from agent.parser.options import knob_cues, options_for, take_options
+from agent.parser.options import SCALES, knob_cues, options_for, take_options
 from agent.parser.periods import MONTHS, NUMBERS, PERIOD_WORDS, PeriodParser
 from agent.parser.reading import KIND_AFTER, Reading, masked, named_words
 from agent.parser.sentences import (
@@ -1242,8 +1242,6 @@ ANY_ROW = frozenset({"anyone", "anybody", "anything", "any", "ones", "which", "w
 OF_QUOTA = re.compile(r"\s*of (?:their |its |his |her |the |our |my )?(?:quota|target|plan|"
                       r"number)\b")
 """After a percentage, the figure it is a share of: "80% of quota" is the attainment."""
-THRESHOLD_SCALE = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6,
-                   "million": 1e6, "millions": 1e6, "bn": 1e9}
 
 
 def _threshold_subject(norm: str, start: int) -> str | None:
@@ -1284,7 +1282,7 @@ def _placed_threshold(m: re.Match[str], norm: str, params: dict,
             return None  # "more than 5 stale deals", "over 40 calls a week": a count of
             # something else than the answer's figure
         unit, raw = m["unit"] or "", m["n"]
-        number = float(raw.lstrip("$").rstrip(".")) * THRESHOLD_SCALE.get(unit, 1)
+        number = float(raw.lstrip("$").rstrip(".")) * SCALES.get(unit, 1)
         kind: Unit = "ratio" if unit in ("%", "percent") else "multiple" if unit in (
             "x", "times") else "currency" if raw.startswith("$") or unit in MONEY_UNITS \
             else "number"
@@ -1638,7 +1636,6 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     params["filters"] = filters(reading)
     if tool == "forecast_rollup" and Dimension.opportunity in params["group_by"] and (
             named := [label for word, label in CATEGORY_WORDS.items() if re.search(
-                rf"(?<!not )(?<!isn t )(?<!except )(?<!excluding )(?<!other than )(?<!but )"
                 rf"\b{word}\b", norm)]) and not re.search(
             rf"\b(?:not|isn t|aren t|except|excluding|other than|but)(?: in)? "
             rf"(?:{'|'.join(CATEGORY_WORDS)})\b", norm):

@@ -53,13 +53,16 @@ ANALYSIS_VERBS = ("see", "know", "get", "have", "look", "compare", "split", "bre
                   "put", "lay", "tie", "reconcile", "benchmark", "size", "slice")
 """After "I want to" / "we need to" behind a dash, verbs of the analysis itself ("- we need to
 exclude renewals"): an instruction, never the writer's purpose."""
+HEARSAY_WHO = r"someone|somebody|everyone|they|he|she|people|(?:my|our|his|her|their) \w+"
+HEARSAY_VERB = r"told|tells|said|says|keeps? saying|thinks?|claims?"
+"""Who reports others' words and how ("someone told me ...", "her manager says ..."): hearsay,
+context (HEARSAY, and after a dash in BOUNDARY)."""
 BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=\S)|(?-i:(?<![a-z,])\n+|\n+(?![a-z]))|"
                       r"\s+[-\u2013\u2014]+\s+(?=(?:(?:i|we)\s+(?:suspect|"
                       r"think|guess|bet|believe|reckon|feel|assume|expect|hope)\b|"
                       r"(?:i|we)(?:'m| am|'re| are)?\s+(?:want|need|plan|intend|going|have|"
                       r"hoping|trying)\s+to\s+(?!" + "|".join(ANALYSIS_VERBS) + r")\w|"
-                      r"(?:someone|somebody|everyone|they|he|she|people|(?:my|our|his|her|their) "
-                      r"\w+)\s+(?:told|tells|said|says|keeps? saying|thinks?|claims?)\b"
+                      r"(?:" + HEARSAY_WHO + r")\s+(?:" + HEARSAY_VERB + r")\b"
                       r"(?!\s+(?:me\s+|us\s+)?to\b)))", re.I)
 """Where a sentence ends; a dash before the writer's own belief ("... EMEA only - I suspect
 Negotiation there"), purpose ("... - I want to take them to dinner before I change anything")
@@ -869,9 +872,8 @@ def _asked_period(parts: list[Sentence], chosen: set[int],
     return f" from {start.isoformat()} to {end.isoformat()}"
 
 
-HEARSAY = re.compile(r"^\W*(?:someone|somebody|everyone|everybody|people|they|he|she|"
-                     r"(?:my|our|the|his|her|their) \w+)\s+(?:told|tells|said|says|"
-                     r"keeps? saying|thinks?|claims?|reckons?)\b", re.I)
+HEARSAY = re.compile(r"^\W*(?:" + HEARSAY_WHO + r"|everybody|the \w+)\s+(?:" + HEARSAY_VERB +
+                     r"|reckons?)\b", re.I)
 """What others say ("someone told me close dates here are fiction"): context, never the ask."""
 
 
