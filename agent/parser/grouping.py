@@ -31,12 +31,14 @@ DEAL_LIST = re.compile(
     r"\b(?:deal|opportunity|opp) (?:by (?:deal|opportunity|opp)|level)\b|\bone by one\b|"
     r"\bline by line\b|\b(?:one )?(?:line|row|entry) (?:per|for each|for every) "
     r"(?:deal|opportunity|opp)\b|\b(?:individual|actual|specific) (?:deals|opportunities|opps)\b|"
-    r"\bitemi[sz]ed\b|\blist (?:them|those|these|it|of|only|please|pls)\b|"
+    r"\bitemi[sz]ed\b|\blist (?:them|em|those|these|it|of|only|please|pls)\b|"
     r"\b(?:show|pull|send|give)(?: me)? (?:them|those)\b|\bthe list\b|\bwith (?:the )?reasons\b|"
     r"\b(?:show|list|give|pull|see)(?: me)? (?:each|every) (?:\w+ ){0,4}?(?:deals?|"
     r"opportunit(?:y|ies)|opps?)\b|\b(?:just|only) the (?:deals|opportunities|opps)\b|"
     r"\b(?:deals|opportunities|opps)\b.*\b(?:list|listed|itemized)$|"
     r"\b(?:deal|deals|opportunity|opportunities|opp|opps) list\b|"
+    r"\b(?:of|for) (?:each|every) (?:\w+ ){0,3}?(?:deal|opportunity|opp)\b(?! (?:type|stage|size|"
+    r"owner|source|category|level|count|amount|value|flow|desk|review|cycle|stages|types)\b)|"
     r"\b(?:deals|opportunities|opps)\b.*\bwhich ones\b|"
     r"\bshow me (?!how\b|what\b)(?:(?!(?:the )?(?:number|count|total|value|share|average|avg|"
     r"mean|median|size|win|rate|cycle|time|amount|percent|sum)\b)\w+ ){0,4}?"
@@ -59,8 +61,13 @@ NOT_RANKING = re.compile(r"\b(?:top|bottom)\s+(?:quartile|quintile|decile|tercil
 # top of the commit": in addition to; "how often do we come out on top": winning
 _RANKED = (r"top|bottom|best|worst|first|highest|lowest|largest|biggest|smallest|weakest|"
            r"strongest|greatest|slowest|fastest")
-_COUNT = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty"
+_COUNT = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|pair|trio"
+COUNT_WORDS = {**NUMBERS, "twenty": 20, "pair": 2, "trio": 3}
+"""Number words of a ranked count ("the bottom pair", "which trio")."""
 TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
+                   rf"\b(?P<w3>\w{{3,}}iest)\s+(?P<n3>\d{{1,3}}|{_COUNT})\b"
+                   r"(?! (?:days?|weeks?|months?|quarters?|years?)\b)|"
+                   r"(?P<hash>#1|number one|no 1)\b(?= \w)|"
                    rf"\b(?P<n2>\d{{1,3}}|{_COUNT})\s+(?P<w2>{_RANKED}|\w{{3,}}iest|"
                    rf"most (?!recent)\w+)\b")
 """A ranked count: "top 5", "worst three", "the 10 biggest" (not "2025 best month")."""
@@ -113,8 +120,9 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     top = None
     m = TOP_N.search(norm)
     if m:
-        count, word = m["n"] or m["n2"], m["w"] or m["w2"]
-        top = int(count) if count.isdigit() else {**NUMBERS, "twenty": 20}[count]
+        count = m["n"] or m["n2"] or m["n3"] or "1"  # ("#1 lead source": the top one)
+        word = m["w"] or m["w2"] or m["w3"] or "top"
+        top = int(count) if count.isdigit() else COUNT_WORDS[count]
         direction = "bottom" if word in ("bottom", "worst", "lowest", "smallest",
                                          "weakest") else "top"
     order = "asc" if direction == "bottom" else "desc"
@@ -139,7 +147,12 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
               not set(words[start:end]) & knobbed}  # "using the commit forecast by
     # region": the forecast scored is a knob of the tool, the split is the answer's
     listed_end = -1  # where the last split named ends: "by lead source and segment" lists two
+    measured = [(start, end) for start, end, _ in lexicon().find(words, {"measure"}, tool)]
     for pos, dim, text in reading.dims:
+        if any(start <= pos and pos + len(text.split()) <= end and
+               end - start > len(text.split()) and not set(words[start:pos]) & GROUP_CUES
+               for start, end in measured):  # (not "opportunities by stage": a split)
+            continue  # "regions ranked by logo churn": a word of the measure's name, no split
         if words[pos - 1:pos] == ["by"] and pos - 1 in method:
             continue  # "based on win rates by stage, where do we land": the method's split
         if text == "who" and words[pos + 1:pos + 2] in (["are"], ["were"]) and any(
@@ -183,7 +196,10 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
             # question is which of the values named, not which rep
         plural = _plural(text) and not which_one  # the reps asked about, not a split
         after = words[pos + len(text.split()):pos + len(text.split()) + 1]
-        cued = bool(before & GROUP_CUES) or bool(before & RANK_WORDS) or (
+        crossed = _crossed(reading, pos, dim, text, norm) or "against" in words[pos - 2:pos] \
+            and any(pos - 2 <= p + len(t.split()) < pos and _crossed(reading, p, d, t, norm)
+                    for p, d, t in reading.dims)  # the second axis ("by" already cues it)
+        cued = crossed or bool(before & GROUP_CUES) or bool(before & RANK_WORDS) or (
             listed_end >= 0 and 0 < pos - listed_end <= 2 and
             set(words[listed_end:pos]) <= LIST_JOINS) or (
             plural and EACH_OF.search(norm) is not None) or (
@@ -195,7 +211,9 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         # "team level is fine", "coverage ratio Q1 FY28, team breakdown"
         near_entity = any((e.dimension == dim and abs(e.start - pos) <= 2) or e.end == pos
                           for e in reading.entities)
-        if (near_entity or dim == Dimension.account) and not cued or any(
+        if crossed and dim in TOOLS[tool].group_by:
+            pass  # "region by product", "stage against segment": the rows of a cross-tab
+        elif (near_entity or dim == Dimension.account) and not cued or any(
                 e.dimension == dim and (e.end == pos or e.start == pos + len(text.split()) and
                                         words[pos - 1:pos] != ["by"])
                 for e in reading.entities):
@@ -240,6 +258,12 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                 if words[k:k + 1] == ["all"] and words[k - 1:k] and (
                         words[k - 1] in SCOPE_BEFORE or words[k - 1].startswith("@")):
                     whole.add(dim.value)  # "for all regions", "next quarter, all regions"
+    inner = [d for d in group if WITHIN.search(norm) and any(
+        d2.value == d and WITHIN.search(" ".join(words[max(0, p - 3):p + 1]))
+        for p, d2, _ in reading.dims)]
+    if len(group) == 2 and len(inner) == 1 and group[0] != inner[0]:
+        group = [inner[0], *[g for g in group if g != inner[0]]]  # "deal size for each segment
+        # within each team": per team, its segments (the outer split first)
     if whole and (set(group) - whole - uncued or reading.grain):  # "all regions, by stage":
         group = [g for g in group if g not in whole]  # every region together, by stage (or
         # by quarter)
@@ -298,6 +322,37 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         top = _counted(reading, group[0]) or (
             _number(said["n"]) if said else None) or (1 if singular else 5)
     return group, top, order  # (more than two splits are asked about: parse.MAX_SPLITS)
+
+
+CROSS_JOINS = frozenset({"by", "against"})
+"""Words joining the two kinds of a cross-tab: "region by product", "stage against segment"
+("team x segment" is normalized to "team by segment")."""
+GRID_WORDS = re.compile(r"\b(?:grid|matrix|pivot|pivoted|crosstab|cross tab|heatmap|heat map|"
+                        r"table|two way|2 way)\b")
+"""Words of a two-way table: with them, "the stage by region matrix" names both axes."""
+WITHIN = re.compile(r"\bwithin (?:each |every |the |their |its )?\w+")
+"""'reps within each team': the kind after 'within' is the outer split."""
+
+
+def _crossed(reading: Reading, pos: int, dim: Dimension, text: str, norm: str) -> bool:
+    """True when a kind named in the singular is the first of two joined as a cross-tab's axes
+    ("region by product", "segment-by-region table", "pivot stage against forecast category"),
+    never the same kind twice ("stage by stage") nor one whose value is named ("the EMEA region
+    by segment")."""
+    words = reading.words
+    end = pos + len(text.split())
+    if _plural(text) or words[end:end + 1] == [] or words[end] not in CROSS_JOINS:
+        # (a plural kind is read as asked already: "how many reps by team" counts the reps)
+        return False
+    if not any(end < p <= end + 2 and d != dim for p, d, _ in reading.dims):  # ("stage
+        # against forecast category": 'forecast' may have been read as the metric's word)
+        return False
+    if any(e.dimension == dim and abs(e.start - pos) <= 2 or e.end == pos
+           for e in reading.entities):
+        return False
+    before = words[pos - 1] if pos > 0 else ""
+    return before not in POSSESSIVE | {"the", "that", "this"} or \
+        (before == "the" and GRID_WORDS.search(norm) is not None)
 
 
 def _ranks_deals(words: list[str]) -> bool:
@@ -360,7 +415,7 @@ WHICH_N = re.compile(rf"\b(?:which|what|the|list|show me)\s+(?P<n>\d{{1,3}}|{_CO
 
 
 def _number(word: str) -> int | None:
-    n = int(word) if word.isdigit() else {**NUMBERS, "twenty": 20}.get(word)
+    n = int(word) if word.isdigit() else COUNT_WORDS.get(word)
     return n if n and 1 < n <= 1000 else None
 
 

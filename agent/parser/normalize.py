@@ -180,14 +180,16 @@ _UNIT_COUNT = re.compile(rf"\b({'|'.join(SMALL_NUMBERS)}) (days?|weeks?|months?|
 
 
 _ORDER_FIRST = re.compile(r"\b(oldest|newest|largest|biggest|smallest|lowest|highest|worst|best|"
-                          r"longest|shortest|slowest|fastest|most|least)\s+first\b")
+                          r"longest|shortest|slowest|fastest|quickest|most|least)\s+first\b")
 """'Lowest first': an order ('sortasc', a word fillers.toml knows), not the first one (top 1);
 'worst first' is 'sortworst' (which end is worst depends on the measure);
 'oldest first' in a list of deals is the list's own order (most days first)."""
 _ORDER_SPAN = re.compile(r"\b(?:from )?(high|highest|large|largest|big|biggest|most|low|lowest|"
-                         r"small|smallest|least) to (?:the )?(low|lowest|small|smallest|least|high|"
-                         r"highest|large|largest|big|biggest|most)\b|\b(descending|ascending)\b")
-"""'Ranked high to low', 'descending': an order, as 'highest first' says it."""
+                         r"small|smallest|least)(?: (?!to\b)[a-z]+)? to (?:the )?(low|lowest|small|"
+                         r"smallest|least|high|highest|large|largest|big|biggest|most)\b|"
+                         r"\b(descending|ascending)\b")
+"""'Ranked high to low', 'least covered to most covered', 'descending': an order, as 'highest
+first' says it."""
 
 
 SHORT_BEFORE = {"ly": "last year", "lq": "last quarter", "lm": "last month", "py": "prior year",
@@ -211,7 +213,7 @@ def _order_span(m: re.Match[str]) -> str:
     return " sortasc " if up else " sortdesc "
 
 
-ASCENDING_FIRST = frozenset({"lowest", "smallest", "least"})
+ASCENDING_FIRST = frozenset({"lowest", "smallest", "least", "shortest", "fastest", "quickest"})
 """Order words read bottom-up ("worst first"); the others top-down ("biggest first")."""
 
 

@@ -91,7 +91,7 @@ from agent.parser.words import (
 )
 from agent.plan import Clarification, Plan
 from agent.threshold import Sign, Threshold, Unit
-from tools.base import Dimension, Filter, MetricParams, PeriodParam
+from tools.base import NOT_OPEN, Dimension, Filter, MetricParams, PeriodParam
 from tools.fiscal import FiscalCalendar, Period
 from tools.registry import TOOLS
 
@@ -1525,7 +1525,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
     period = _choose_period(reading, calendar, as_of, tool)
     if isinstance(period, Clarification):
         return period
-    period = _ahead(period, tool, norm, reading.as_of or as_of, calendar)
+    period = _ahead(period, tool, norm, reading.as_of or as_of, calendar,
+                    params.get("measure"))
     period = _year_to_date(period, tool, norm, calendar, reading.as_of or as_of)
     whole = _whole_plan(period, tool, norm, calendar, reading.as_of or as_of)
     if whole is not period and whole is not None:
@@ -1604,8 +1605,10 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
             else "count"
     elif tool in ("bookings", "opportunity_count") and period is not None and \
             period.end > (reading.as_of or as_of) and STILL_TO_CLOSE.search(norm) and \
-            max(reading.votes.values(), default=0) <= 0.5 and not PAST_CLOSE.search(norm):
-        # (not "how many are won")
+            max((v for t, v in reading.votes.items() if t == tool or reading.said.get(t)),
+                default=0) <= 0.5 and not PAST_CLOSE.search(norm):
+        # (not "how many are won"; a vote of a word read as a value, "an expansion deal", is
+        # no metric named)
         # "renewals closing this quarter", "renewals not yet closed that are due in Q4": deals
         # still to close in a window not over yet, named by no metric, are the open pipeline
         count = bool(re.search(r"\b(?:how many|number of|count)\b", norm))
@@ -2512,11 +2515,13 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
     if condition is not None:
         return condition
     ranked_only = all(p in RANK_VERBS for p in reading.said.get("leaderboard", []))
-    if "leaderboard" in votes and len(votes) > 1 and (_ranks_deals(reading, norm) or (
-            ranked_only and any(v >= 2 and t not in (*CLOSED_DEAL_TOOLS, "opportunity_count",
-                                                      "leaderboard") for t, v in votes.items()))):
-        # "rank every rep by quota attainment": a measure the leaderboard does not rank by,
-        # ranked by its own tool (not when a leaderboard is asked for by name)
+    if "leaderboard" in votes and len(votes) > 1 and (_ranks_deals(reading, norm) or any(
+            v >= (1 if ranked_only else 2) and t not in (*CLOSED_DEAL_TOOLS, "opportunity_count",
+                                                          "leaderboard")
+            for t, v in votes.items())):
+        # "rank every rep by quota attainment", "regions ranked by logo churn", "league table
+        # of managers, % to plan": a measure the leaderboard does not rank by, ranked by its
+        # own tool (a leaderboard asked for by name gives way only to a metric named in full)
         votes = {t: v for t, v in votes.items() if t != "leaderboard"}
     best = max(votes.values())
     tied = [t for t, v in votes.items() if v == best]
@@ -2971,11 +2976,14 @@ FORWARD_TOOLS = frozenset({"open_pipeline", "weighted_pipeline", "pipeline_cover
 
 
 def _ahead(period: Period | None, tool: str, norm: str, as_of: date,
-           calendar: FiscalCalendar) -> Period | None:
+           calendar: FiscalCalendar, measure: str | None = None) -> Period | None:
     """'Pipeline closing in December' (asked in November) is next month, not last year's;
     'the Q4 pipeline as of October 31' is the Q4 ahead of that day."""
-    forward = tool in FORWARD_TOOLS or (tool == "opportunity_count" and
-                                        STILL_CLOSING.search(norm))
+    forward = tool in FORWARD_TOOLS or TOOLS[tool].never_counts == NOT_OPEN or (
+        tool == "opportunity_count" and measure in ("open", "open_amount")) or (
+        tool in ("opportunity_count", "bookings") and STILL_CLOSING.search(norm) and
+        not PAST_CLOSE.search(norm))  # "accounts with an expansion deal closing in December"
+    # (the deals still to close: read as the open pipeline below), not "what closed in Dec"
     if period is None or not forward or period.end >= as_of or \
             str(period.start.year) in norm or (period.end - period.start).days > 92:
         return period
@@ -2984,9 +2992,13 @@ def _ahead(period: Period | None, tool: str, norm: str, as_of: date,
     if end < as_of or (start - as_of).days > 183:  # a month far ahead: as written
         return period
     quarter = calendar.bucket(start, "quarter")
-    if (period.end - period.start).days > 31:
-        return quarter if (quarter.start, quarter.end) == (start, end) else period
-    return Period(start, end, period.label.replace(str(period.start.year), str(start.year)))
+    if (quarter.start, quarter.end) == (start, end):
+        return quarter
+    if period.label.count(str(period.start.year)) + period.label.count(str(period.end.year)) \
+            and period.start.year == period.end.year:
+        return Period(start, end, period.label.replace(str(period.start.year), str(start.year)))
+    return Period(start, end, f"{start.isoformat()} to {end.isoformat()}")  # "between Dec 1
+    # and Jan 15": the span to come, across the year end
 
 
 STILL_CLOSING = re.compile(r"\bclosing\b|\b(?:expected|due|set|slated|scheduled|going) to "

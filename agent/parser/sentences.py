@@ -194,8 +194,13 @@ names the measure."""
 ORDERING = re.compile(r"^\W*(?:(?:and|then|just|only|please|pls),?\s+)?(?:(?:top|bottom)\s+"
                       r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|"
                       r"twenty)\b|(?:worst|best|highest|lowest|biggest|smallest|largest|most|"
-                      r"least|oldest|newest|fastest|slowest)(?:\s+\w+)?\s+first\b|"
-                      r"(?:sorted|ranked|ordered) (?:by|from)\b)", re.I)
+                      r"least|oldest|newest|fastest|slowest|shortest|longest|quickest)"
+                      r"(?:\s+\w+)?\s+first\b|"
+                      r"(?:sort|sorted|rank|ranked|order|ordered) (?:by|from|it |them )?"
+                      r"(?:ascending|descending|asc|desc|high to low|low to high|"
+                      r"lowest to highest|highest to lowest)\b|"
+                      r"(?:sorted|ranked|ordered) (?:by|from)\b|"
+                      r"(?:ascending|descending)(?: order)?\W*$)", re.I)
 """A sentence after the request that only says how to rank it ("Worst first.", "Top 15, with
 the reasons")."""
 SHOW_BACK = re.compile(r"^\W*(?:(?:and|then|please|pls|can you|could you),?\s+)*(?:show|give|"
