@@ -48,6 +48,9 @@ ORG_NOUNS = frozenset({"leadership", "leaders", "office", "org", "organization",
 VALUE_CUES = frozenset({"by", "per", "for", "in", "within", "without", "except", "excluding",
                         "only", "across", "each"})
 """A word right after these names a split or a filter: left over, it is never ignored."""
+KIND_CUES = frozenset({"for", "in", "on", "from", "of", "within", "across", "to", "at"})
+"""Words before a kind named with its value ("for team blorp", "in region X"): the word right
+after the kind is the value asked about, never ignored."""
 EXCLUDING = frozenset({"except", "excluding", "exclude", "minus", "omitting"})
 """Words of an exclusion: a word after them that nothing explains may be what is excluded."""
 EXCLUSION_REACH = 5
@@ -201,6 +204,8 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     if any(f.exclude for f in params.filters):
         known |= EXCLUSION_WORDS  # "with renewal deals stripped out": the exclusion's words
     left, cued, at = [], set(), []
+    kind_named = {p + len(t.split()) for p, _, t in reading.dims
+                  if p > 0 and written[p - 1] in KIND_CUES}  # "for team blorp": its value
     excluding = any(f.exclude for f in params.filters)
     asked = _asked_units(words, explained)
     counted = {len(f.values) for f in params.filters}  # "the two new hires X and Y"
@@ -240,7 +245,8 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
             # ...": the name of what the answer goes into
         left.append(w)
         at.append(i)
-        if i > 0 and words[i - 1] in VALUE_CUES or _value_place(words, i, explained) or \
+        if i > 0 and words[i - 1] in VALUE_CUES or i in kind_named or \
+                _value_place(words, i, explained) or \
                 joined_to_value(written, i, i + 1, reading) is not None or \
                 reading.words[i + 1:i + 2] and reading.words[i + 1] in KIND_NOUNS or any(
                 words[j] in EXCLUDING and not any(k in explained for k in range(j + 1, i))

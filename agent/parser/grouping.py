@@ -452,10 +452,12 @@ def _counted(reading: Reading, dim: str) -> int | None:
 def filters(reading: Reading) -> list[Filter]:
     by_dim: dict[tuple[Dimension, bool], list[str]] = {}
     ends = {e.end - 1: e.start for e in reading.entities}
+    listed = _listed_put_out(reading)
     for e in reading.entities:
         start = _kind_before(reading.words, e.start, e.dimension)
         exclude = (e.start, e.label) in reading.left_out or e.start not in reading.replacing and (
-            excluded(reading.words, start, ends) or put_out(reading.words, e.start, e.end))
+            excluded(reading.words, start, ends) or put_out(reading.words, e.start, e.end) or
+            e.start in listed)
         values = by_dim.setdefault((e.dimension, exclude), [])
         if e.label not in values:
             values.append(e.label)
@@ -485,6 +487,29 @@ def _kind_before(words: list[str], start: int, dim: Dimension) -> int:
                 words[start - n:start], {"dimension"}) if x.value == dim.value]:
             return start - n
     return start
+
+
+def _listed_put_out(reading: Reading) -> set[int]:
+    """Where values start that are listed before one put out ("leave expansions, renewals and
+    contractions out of it"): the exclusion written after the list covers all of it."""
+    words, found = reading.words, set()
+    ordered = sorted(reading.entities, key=lambda e: e.start)
+    runs: list[list[EntityMatch]] = []
+    for e in ordered:
+        if runs and runs[-1][-1].dimension == e.dimension and \
+                set(words[runs[-1][-1].end:e.start]) <= LIST_JOINS | ARTICLES:
+            runs[-1].append(e)
+        else:
+            runs.append([e])
+    for run in runs:
+        first, last = run[0], run[-1]
+        k = last.end
+        while k < len(words) and words[k] in VALUE_NOUNS:
+            k += 1
+        if len(run) > 1 and (put_out(words, last.start, last.end) or words[k:k + 1] == ["out"]
+                             and set(words[max(0, first.start - 3):first.start]) & PUT_OUT_VERBS):
+            found.update(e.start for e in run)
+    return found
 
 
 def put_out(words: list[str], start: int, end: int) -> bool:

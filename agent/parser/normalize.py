@@ -571,6 +571,8 @@ def _spans(text: str) -> str:
         text = _HOW_OFTEN_WIN.sub(r"win rate of \1", text)
     if "how many" in text:  # "how many $ are at risk": an amount
         text = re.sub(r"\bhow many (?=\$|dollars?\b|usd\b|bucks\b|euros?\b)", "how much ", text)
+    if "$" in text:  # "slip rate by $", "not the count, the $$": the value, no amount written
+        text = re.sub(r"(?<![\w$])\${1,3}(?![\w$\d.])", "value", text)
     return _BARE_FY.sub(r"\1 fiscal year", text) if " fy" in text else text
 
 

@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any, Literal
 
 from agent.parser.confidence import (
+    KIND_CUES,
     ROLE_FILLERS,
     SIZE_WORDS,
     Understanding,
@@ -32,6 +33,7 @@ from agent.parser.confidence import (
     value_kind_words,
 )
 from agent.parser.crm_fields import crm_words
+from agent.parser.english import common_english
 from agent.parser.entities import EntityIndex, EntityMatch
 from agent.parser.followup import WHY, follow_up, is_follow_up, why_reading
 from agent.parser.glosses import drop_gloss_votes
@@ -65,6 +67,7 @@ from agent.parser.normalize import normalize
 from agent.parser.options import SCALES, knob_cues, options_for, take_options
 from agent.parser.periods import MONTHS, NUMBERS, PERIOD_WORDS, PeriodParser
 from agent.parser.reading import KIND_AFTER, Reading, masked, named_words
+from agent.parser.references import set_aside
 from agent.parser.sentences import (
     GENERIC_PHRASES,
     MEETING_WORDS,
@@ -161,6 +164,19 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     question takes from it what it points back to, as a context sentence would give.
     """
     question = plain_request(question)  # a hub or peer task message: its request in words
+    question, references = set_aside(question, index)  # "ticket JIRA-4821", "for my 3pm"
+    outcome = _parse_question(question, as_of=as_of, calendar=calendar, index=index,
+                              previous=previous, sure=sure, context=context)
+    if references and isinstance(outcome, Plan):
+        said = ", ".join(f"'{r}'" for r in references)
+        outcome.notes.append(f"set aside {said}: references, not part of the question")
+    return outcome
+
+
+def _parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
+                    index: EntityIndex, previous: Plan | None, sure: bool,
+                    context: str | None) -> Plan | Clarification:
+    """parse_question without the references (see there)."""
     if previous is None and (unclear := unclear_person(question, index)):
         return unclear
     if previous is None and context is None and (several := _several_asks(
@@ -680,7 +696,7 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     _every_value_split(reading, index)
     drop_replaced(reading)
     unknown = _campaign_by_words(reading, index) or _unknown_named_value(reading, index) or \
-        resolve_leftovers(reading, index)
+        _unknown_value_after(reading, index) or resolve_leftovers(reading, index)
     if isinstance(unknown, Clarification):
         return unknown, reading
     return reading, norm
@@ -882,6 +898,30 @@ def _unknown_named_value(reading: Reading, index: EntityIndex) -> Clarification 
                      "mean one of these? (or ask without it)",
             options=[f"{label} ({d.value})" for d, label in near], term=word,
             not_understood=[word])
+    return None
+
+
+def _unknown_value_after(reading: Reading, index: EntityIndex) -> Clarification | None:
+    """A word right after a kind named as a filter ("bookings for team blorp", "win rate in
+    region zork") that is no value of the data, no word of the vocabulary and no common
+    English: the value asked about, never dropped."""
+    taken = {i for e in reading.entities for i in range(e.start, e.end)}
+    words = reading.words
+    for pos, dim, text in reading.dims:
+        k = pos + len(text.split())
+        if dim not in NAMED_KINDS or k >= len(words) or k in taken or k in reading.used or \
+                not (pos > 0 and words[pos - 1] in KIND_CUES) or text.endswith("s"):
+            continue
+        word = words[k]
+        if word in STOPWORDS or word in lexicon().words or word.startswith("@") or (
+                word.isalpha() and common_english(word)) or index.partial(word):
+            continue
+        kind = dim.value.replace("_", " ")
+        return Clarification(
+            question=f"I couldn't find '{word}' among the {kind} values in the data. Did you "
+                     "mean one of these? (or ask without it)",
+            options=[f"{label} ({d.value})" for d, label in index.nearest(word, dim)],
+            term=word, not_understood=[word])
     return None
 
 
@@ -1518,6 +1558,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
         tool, measure = RATE_OF[tool][1:]  # "what share of the pipeline slipped": a slip rate
     elif tool == "open_pipeline" and RATE.search(norm) and SLIPPED.search(norm):
         tool, measure = "slipping_deals", "slip_rate"  # "... of the pipeline got pushed past"
+    measure = _contrasted(tool, measure, norm)
     if measure:
         params["measure"] = measure
         if reading.grain and _measure_says_grain(tool, measure, norm, reading.grain):
@@ -2968,6 +3009,35 @@ def _reach(words: list[str], k: int) -> int:
 
 PERIOD_MARKS = frozenset({"@period", "last", "previous", "prior", "same", "year", "quarter",
                           "month", "period", "yoy", "qoq", "mom"})
+
+
+NOT_COUNT = re.compile(r"\bnot (?:the |a |by |on |in )?(?:count|counts|number|deal count|# of deals|"
+                       r"how many|volume)\b|\b(?:rather than|instead of) (?:the |by )?(?:count|"
+                       r"deal count|number of deals|volume)\b")
+NOT_VALUE = re.compile(r"\bnot (?:the |by |on |in )?(?:value|dollars?|amount|revenue|dollar value|"
+                       r"dollar amount)\b|\b(?:rather than|instead of) (?:the |by )?(?:value|"
+                       r"dollars?|amount|revenue)\b")
+COUNT_AND_VALUE = {"bookings": ("count", "amount"), "win_rate": ("count", "value"),
+                   "open_pipeline": ("count", "amount"), "stale_deals": ("count", "amount"),
+                   "deal_risk": ("count", "amount"), "leaderboard": ("count", "amount"),
+                   "slipping_deals": ("slip_rate", "slip_rate_value")}
+"""Each tool's measure by deals counted and its twin by their value (deal counts: 'won' and
+'won_amount')."""
+
+
+def _contrasted(tool: str, measure: str | None, norm: str) -> str | None:
+    """The measure a question sets against the other ("total value, not the count", "by count,
+    not dollars"): the twin kept, whichever the words before had named."""
+    said = measure or TOOLS[tool].measures[0]
+    count, value = COUNT_AND_VALUE.get(tool, (said.removesuffix("_amount"), said
+                                              if said.endswith("_amount") else f"{said}_amount"))
+    if value not in TOOLS[tool].measures or count not in TOOLS[tool].measures:
+        return measure
+    if said == count and NOT_COUNT.search(norm) and not NOT_VALUE.search(norm):
+        return value
+    if said == value and NOT_VALUE.search(norm) and not NOT_COUNT.search(norm):
+        return count
+    return measure
 
 
 FORWARD_TOOLS = frozenset({"open_pipeline", "weighted_pipeline", "pipeline_coverage",
