@@ -35,6 +35,9 @@ ACCEPT, SUGGEST = 88, 72
 
 
 PEOPLE_DIMS = frozenset({Dimension.rep, Dimension.manager})
+NAME_PART_DIMS = frozenset({Dimension.product, Dimension.product_family, Dimension.segment,
+                            Dimension.industry, Dimension.lead_source})
+"""Kinds whose values may be named by one distinctive word of a longer name (index.name_part)."""
 
 
 @dataclass(frozen=True)
@@ -299,6 +302,28 @@ class EntityIndex:
             return set()
         dims = (Dimension.manager, Dimension.team, Dimension.territory, Dimension.region)
         return {(d, v) for row in rows for d, v in zip(dims, row, strict=True) if v}
+
+    @cached_property
+    def _name_parts(self) -> dict[str, set[tuple[Dimension, str]]]:
+        parts: dict[str, set[tuple[Dimension, str]]] = {}
+        for norm, entries in self.by_norm.items():
+            words = norm.split()
+            for dim, label in entries:
+                if len(words) > 1:  # (every kind: a word campaigns share is no one's)
+                    for word in words:
+                        if len(word) >= 4 and word not in STOPWORDS:
+                            parts.setdefault(word.removesuffix("s"), set()).add((dim, label))
+        return parts
+
+    def name_part(self, word: str) -> tuple[Dimension, str] | None:
+        """The one product, family, segment, industry or source whose several-word name holds
+        this word ("connectors": Data Connectors), when no other value of any kind does (no
+        account, person or campaign): its distinctive word, said for the whole name."""
+        hits = self._name_parts.get(word.removesuffix("s"), set())
+        if len(hits) != 1 or self.by_token.get(word) or self.by_token.get(word.removesuffix("s")):
+            return None
+        hit = next(iter(hits))
+        return hit if hit[0] in NAME_PART_DIMS else None
 
     def partial(self, word: str) -> list[tuple[Dimension, str]]:
         """Return the people/accounts whose name contains this word (a first or last name);

@@ -296,7 +296,7 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
             singular = bool(re.search(r"\b(deal|opportunity)\b", norm))
         elif kinds := [e.value for s, _, e in lexicon().find(words, {"dimension"})
                        if Dimension(e.value) in TOOLS[tool].group_by and e.value != "opportunity"
-                       and e.value not in UNIT_WORDS and s > 0 and _number(words[s - 1])]:
+                       and e.value not in UNIT_WORDS and s > 0 and count_word(words[s - 1])]:
             group = [kinds[0]]  # "the ten customers carrying the most recurring revenue": the
             # customers counted and ranked, though 'customers' also named a measure
             singular = False
@@ -314,13 +314,13 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     if tool == "leaderboard" and not group:
         group = [Dimension.rep.value]
     if not direction and group and top is None and not reading.grain and \
-            (said := WHICH_N.search(norm)) and said["n"] and _number(said["n"]) and \
+            (said := WHICH_N.search(norm)) and said["n"] and count_word(said["n"]) and \
             tool == "leaderboard":
-        top = _number(said["n"])  # "which five sellers carried the number": the first five
+        top = count_word(said["n"])  # "which five sellers carried the number": the first five
     if direction and group and top is None and not reading.grain:
         said = WHICH_N.search(norm)  # "which ten open deals are most at risk"
         top = _counted(reading, group[0]) or (
-            _number(said["n"]) if said else None) or (1 if singular else 5)
+            count_word(said["n"]) if said else None) or (1 if singular else 5)
     return group, top, order  # (more than two splits are asked about: parse.MAX_SPLITS)
 
 
@@ -360,7 +360,7 @@ def _ranks_deals(words: list[str]) -> bool:
     the deals are ranked, the month is when)."""
     for i, w in enumerate(words):
         if w in RANK_WORDS:
-            after = [x for x in words[i + 1:i + 4] if not _number(x)]
+            after = [x for x in words[i + 1:i + 4] if not count_word(x)]
             return bool(after) and after[0] in DEAL_WORDS | {"wins", "win", "losses", "loss"}
     return False
 
@@ -414,7 +414,8 @@ ONE_OF = re.compile(r"\b(?:which|who) (?:one )?of (?:the |my |our |his |her |the
 WHICH_N = re.compile(rf"\b(?:which|what|the|list|show me)\s+(?P<n>\d{{1,3}}|{_COUNT})\b")
 
 
-def _number(word: str) -> int | None:
+def count_word(word: str) -> int | None:
+    """A count written as digits or a word ("five", "pair"), from 2 to 1000."""
     n = int(word) if word.isdigit() else COUNT_WORDS.get(word)
     return n if n and 1 < n <= 1000 else None
 

@@ -145,6 +145,13 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
         reading.entities.append(EntityMatch(i, j, Dimension.account, account, "exact", text))
         reading.take(i, j)
         return None
+    part = index.name_part(text) if j - i == 1 and not _english(text, reading) else None
+    if part is not None:  # "connectors deals", "implementation bookings": the one value
+        dim, label = part  # whose name holds the word
+        reading.entities.append(EntityMatch(i, j, dim, label, "partial", text))
+        reading.notes.append(f"read '{text}' as {dim.value} {label}")
+        reading.take(i, j)
+        return None
     candidates = index.fuzzy(text)
     if _accept(reading, i, j, text, candidates):
         return None

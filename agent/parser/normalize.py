@@ -234,7 +234,9 @@ def normalize(text: str) -> str:
     return _spans(_absence(_normalize_text(text)))
 
 
-_BARE_FY = re.compile(r"\b(this|last|next|previous|prior|current|that|the) fy\b(?! ?\d)")
+_BARE_FY = re.compile(r"\b(this|last|next|previous|prior|current|that|the) (?:fy\b(?! ?\d)|"
+                      r"fiscal\b(?! ?\d)(?! (?:year|yr|years|quarter|qtr|q\d|h\d|half|month|"
+                      r"period|calendar|week|ytd|qtd|to date|so far)\b))")
 """'last fy', 'this fy so far': the fiscal year (not FY26, which names one)."""
 
 
@@ -573,7 +575,9 @@ def _spans(text: str) -> str:
         text = re.sub(r"\bhow many (?=\$|dollars?\b|usd\b|bucks\b|euros?\b)", "how much ", text)
     if "$" in text:  # "slip rate by $", "not the count, the $$": the value, no amount written
         text = re.sub(r"(?<![\w$])\${1,3}(?![\w$\d.])", "value", text)
-    return _BARE_FY.sub(r"\1 fiscal year", text) if " fy" in text else text
+    if "win%" in text or "win %" in text:  # "apac win% 1H FY27": the win rate
+        text = re.sub(r"\bwin ?%", "win rate", text)
+    return _BARE_FY.sub(r"\1 fiscal year", text) if " fy" in text or " fiscal" in text else text
 
 
 _NOBODY = re.compile(r"\b(?:nobody|no one|noone) (?:has |have |had )?(?:yet |ever )?(?:been )?"

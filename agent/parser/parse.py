@@ -40,6 +40,7 @@ from agent.parser.glosses import drop_gloss_votes
 from agent.parser.grouping import (
     DEAL_WORDS,
     EACH,
+    count_word,
     drop_replaced,
     filters,
     grouping,
@@ -914,7 +915,8 @@ def _unknown_value_after(reading: Reading, index: EntityIndex) -> Clarification 
             continue
         word = words[k]
         if word in STOPWORDS or word in lexicon().words or word.startswith("@") or (
-                word.isalpha() and common_english(word)) or index.partial(word):
+                word.isalpha() and common_english(word)) or index.partial(word) or \
+                not any(c.isalpha() for c in word) or word in NUMBERS:  # ("segment 2 ...")
             continue
         kind = dim.value.replace("_", " ")
         return Clarification(
@@ -2129,9 +2131,13 @@ def _campaign_by_words(reading: Reading, index: EntityIndex) -> Clarification | 
             if not members:
                 continue
             which = set(words[max(0, k - n - 2):k - n]) & {"which", "what", "each", "every"}
-            if len(members) > 1 and word == "campaign" and not which:
+            said = next((c for w in words[max(0, k - n - 2):k - n] if (c := count_word(w))), None)
+            if len(members) > 1 and (word == "campaign" and not which or
+                                     said is not None and said != len(members)):
+                # ("the two webinar campaigns" when 39 are called so: which two?)
                 return Clarification(
-                    question=f"Several campaigns are called '{' '.join(span)}'. Which one?",
+                    question=f"{len(members)} campaigns are called '{' '.join(span)}'. Which "
+                             f"{'one' if said is None else said}?",
                     options=[f"{m} (campaign)" for m in members[:8]], term=" ".join(span))
             reading.entities += [EntityMatch(k - n, k + 1, Dimension.campaign, m, "partial",
                                              " ".join(words[k - n:k + 1])) for m in members]
@@ -3094,9 +3100,17 @@ def _year_to_date(period: Period | None, tool: str, norm: str, calendar: FiscalC
             THIS_YEAR.search(norm) or SO_FAR.search(norm)) or WHOLE_YEAR.search(norm):
         return period
     year = calendar.bucket(as_of, "year")
-    if (period.start, period.end) != (year.start, year.end) or as_of >= year.end:
-        return period
-    return Period(year.start, as_of, f"{year.label} YTD")
+    if (period.start, period.end) == (year.start, year.end) and as_of < year.end:
+        return Period(year.start, as_of, f"{year.label} YTD")
+    if SO_FAR.search(norm) and period.start <= as_of < period.end:
+        short = {"quarter": "QTD", "month": "MTD"}
+        unit = next((u for u in short if (calendar.bucket(as_of, u).start,  # type: ignore[arg-type]
+                                          calendar.bucket(as_of, u).end) ==  # type: ignore
+                     (period.start, period.end)), None)
+        return Period(period.start, as_of, f"{period.label} {short[unit]}" if unit else
+                      f"{period.label} to date")  # "Q4 bookings to date", "calendar 2026
+        # bookings to date": the span so far
+    return period
 
 
 def _whole_plan(period: Period | None, tool: str, norm: str, calendar: FiscalCalendar,

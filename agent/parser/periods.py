@@ -92,7 +92,8 @@ LOOKED_ON = re.compile(r"\b(look|looks|looked) like (?:back )?on\b")
 UNIT_END = re.compile(r"^(?:the )?(?:end|close|last day|final day) of (?:the )?")
 """'As of the end of Q2', 'as of the last day of Q2': the last day of the span named."""
 NEGATED = re.compile(r"\b(?:not(?:\s+just|\s+only)?|rather than|instead of)(?:\s+(?:against|vs|"
-                     r"versus|compared to|compared with|relative to|for|in|to))?\s+(?:the\s+)?$")
+                     r"versus|compared to|compared with|relative to|for|in|to))?\s+(?:the\s+|"
+                     r"your\s+|our\s+|my\s+|their\s+|its\s+)?$")
 """Words that put the period after them aside ("... against the quarter before, not against
 last year"): it is what is not asked for."""
 
@@ -151,12 +152,21 @@ class PeriodParser:
                  r"(?:that\s+|which\s+)?(?:ended|ending|ends|closed|finished)\s+in\s+"
                  r"(?P<month>" + M[1:-1] + r")(?:\s+(?P<year>(?:19|20)\d{2}))?",
                  self._unit_ending_in),
+                (M + r"\s+(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(this|last)\s+year\b",
+                 self._month_day_of_year),
+                (r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"\s+(?:of\s+)?(this|last)\s+year\b",
+                 self._day_month_of_year),
                 (M + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:\s+" + Y + r")?", self._month_day),
                 (r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?",
                  self._day_month),
                 (FY + r"((?:19|20)?\d{2})\s+(?:ytd|year to date|to date)", self._fy_to_date),
                 (r"(\d{4})_(\d{2})", self._iso_month),
                 (r"(?:calendar\s+q|cq)([1-4])(?:\s+(?:of\s+)?" + Y + r")?", self._calendar_quarter),
+                (r"q([1-4])\s+(?:of\s+)?(?:the\s+)?calendar(?:\s+year)?(?:\s+(?:of\s+)?" + Y +
+                 r")?", self._calendar_quarter),  # "Q3 calendar", "Q3 of the calendar year"
+                (r"(?:calendar\s+(?:year\s+)?(?:to\s+date|ytd|so\s+far)|cytd|"
+                 r"(?:this|the|current)\s+calendar\s+year\s+(?:to\s+date|so\s+far))",
+                 self._calendar_ytd),
                 (r"(?:fiscal\s+)?q([1-4])\s+(?:of\s+)?(?:" + FY + r")?" + Y, self._fq_year),
                 (r"(?:fiscal\s+)?q([1-4])\s+(?:of\s+)?(?:fy\s?|fiscal\s+(?:year\s+)?)(\d{2})",
                  self._fq_year),
@@ -169,6 +179,8 @@ class PeriodParser:
                  r"(?:\s+of\s+(?:" + FY + r")?((?:19|20)\d{2}))?"
                  r"(?:\s+of\s+(?:the\s+)?(this|last|next|previous)\s+(?:fiscal\s+)?year)?",
                  self._ordinal_quarter),
+                (r"calendar\s+(h1|h2|1h|2h|first half|second half)(?:\s+(?:of\s+)?" + Y + r")?",
+                 self._calendar_half),
                 (r"(h1|h2|1h|2h|first half|second half|1st half|2nd half|front half|back half)"
                  r"(?:\s+of)?(?:\s+(?:the\s+)?(?:" + FY + r")?((?:19|20)\d{2}|(?<=fy)\d{2}|"
                  r"(?<=fy )\d{2}|(?:this|last|next|"
@@ -176,6 +188,7 @@ class PeriodParser:
                 (r"(?:calendar\s+(?:year\s+)?|cy\s?)" + Y + r"\s+(?:to date|so far|ytd)",
                  self._calendar_to_date),
                 (r"(?:calendar\s+(?:year\s+)?|cy\s?)" + Y, self._calendar_year),
+                (r"cy\s?(\d{2})\b", self._calendar_year),  # "CY25": calendar 2025
                 (FY + r"((?:19|20)\d{2}|\d{2})\b", self._fiscal_year),
                 (r"(?:fiscal\s+)?q([1-4])\s+(?:so far|to date|till date|until now|up to now)\b",
                  self._quarter_so_far),
@@ -236,6 +249,9 @@ class PeriodParser:
                  self._relative),
                 (r"(?:the\s+)?(this|current|last|previous|prior|next|upcoming|coming|following)\s+"
                  r"(?:fiscal\s+)?half(?:\s+year)?\b", self._relative_half),
+                (r"(?:iso\s+)?(?:week|wk|kw|cw)\s?(?:number\s+|no\s+|#\s?)?(\d{1,2})\b"
+                 r"(?!\s+(?:days?|weeks?|deals?|reps?|%))(?:\s+(?:of\s+)?" + Y + r")?",
+                 self._iso_week),
                 (r"(today|yesterday|tomorrow)", self._day_word),
                 (M + r"\s+(?:of\s+)?" + Y, self._month_year),
                 (r"(?<!have )(?<!would )(?<!will )(?<!could )(?<!might )(?<!to )(?<!they )"
@@ -259,6 +275,13 @@ class PeriodParser:
     def extract(self, text: str) -> PeriodFindings:
         """Find periods (and an `as of` date) in normalized text; remove them from the text."""
         found = PeriodFindings()
+        calendar_q = re.search(r"\bcalendar (q[1-4])\b|\b(q[1-4]) calendar\b", text)
+        if calendar_q and not re.search(r"\b(?:vs|versus|compared|against|than)\b", text):
+            # "bookings for Q3 - calendar Q3 please": the same quarter said again
+            q = calendar_q[1] or calendar_q[2]
+            text = re.sub(rf"\b{q} calendar\b", f"calendar {q}", text)
+            text = re.sub(rf"(?<!calendar )(?<!fiscal )\b{q}\b(?! (?:of )?(?:fy|fiscal|20\d\d|this|"
+                          r"last|next))", f"calendar {q}", text)
         text = self._extract_as_of(text, found)
         text = self._extract_ranges(text, found)
         found.order = list(range(len(found.periods)))  # a range's periods are written in order
@@ -455,6 +478,16 @@ class PeriodParser:
         """"november 1st", "nov 1 2026": that day (without a year, the latest one so far)."""
         return self._calendar_day(MONTHS[m[1]], int(m[2]), m[3])
 
+    def _month_day_of_year(self, m: re.Match[str]) -> Period | None:
+        """'Jan 1 this year', 'March 3rd last year': that day of the calendar year named."""
+        return self._calendar_day(MONTHS[m[1]], int(m[2]),
+                                  str(self.as_of.year - (m[3] == "last")))
+
+    def _day_month_of_year(self, m: re.Match[str]) -> Period | None:
+        """'1 Jan this year', '3rd of March last year'."""
+        return self._calendar_day(MONTHS[m[2]], int(m[1]),
+                                  str(self.as_of.year - (m[3] == "last")))
+
     def _day_month(self, m: re.Match[str]) -> Period | None:
         """"1st of november", "1 nov 2026"."""
         return self._calendar_day(MONTHS[m[2]], int(m[1]), m[3])
@@ -575,7 +608,7 @@ class PeriodParser:
         return Period(fy.start, end, f"{fy.label} YTD")
 
     def _calendar_year(self, m: re.Match[str]) -> Period:
-        y = int(m[1])
+        y = int(m[1]) if len(m[1]) == 4 else 2000 + int(m[1])
         return Period(date(y, 1, 1), date(y, 12, 31), f"calendar {y}")
 
     def _calendar_quarter(self, m: re.Match[str]) -> Period:
@@ -585,6 +618,32 @@ class PeriodParser:
                                                       self.as_of)
         start = date(y, 3 * q - 2, 1)
         return Period(start, add_months(start, 3) - timedelta(days=1), f"calendar Q{q} {y}")
+
+    def _calendar_half(self, m: re.Match[str]) -> Period:
+        """'Calendar H1 (2026)': January to June (the latest that has started)."""
+        first = m[1] in ("h1", "1h", "first half")
+        y = int(m[2]) if m[2] else self.as_of.year - (not first and self.as_of.month < 7)
+        start = date(y, 1 if first else 7, 1)
+        return Period(start, add_months(start, 6) - timedelta(days=1),
+                      f"calendar {'H1' if first else 'H2'} {y}")
+
+    def _calendar_ytd(self, m: re.Match[str]) -> Period:
+        """'Calendar year to date', 'CYTD': January 1st to today."""
+        start = date(self.as_of.year, 1, 1)
+        return Period(start, self.as_of, f"calendar {self.as_of.year} to date")
+
+    def _iso_week(self, m: re.Match[str]) -> Period | None:
+        """'Week 45', 'KW45': the ISO week of that number (Monday to Sunday), the latest that
+        has started unless a year is written."""
+        week, year = int(m[1]), int(m[2]) if m[2] else self.as_of.isocalendar().year
+        try:
+            start = date.fromisocalendar(year, week, 1)
+            if not m[2] and start > self.as_of:
+                start = date.fromisocalendar(year - 1, week, 1)
+        except ValueError:
+            return None
+        end = start + timedelta(days=6)
+        return Period(start, end, f"ISO week {week} {start.isocalendar().year} ({start} to {end})")
 
     def _year(self, m: re.Match[str]) -> Period:
         y = int(m[1])
