@@ -1799,4 +1799,65 @@ CASES += [
     # three splits are asked about (an answer has two axes), never cut to two
     ("bookings by segment, team and region this year", CLARIFY,
      {"options": ["by segment and team", "by team and region"]}),
+    # seventeenth session: two kinds joined as a table's axes; the outer split of "within"
+    ("bookings this year as an industry-by-segment table", "bookings",
+     {"group_by": ["industry", "segment"], "period": YTD}),
+    ("win rate last quarter, product against region", "win_rate",
+     {"group_by": ["product", "region"], "period": Q3_27}),
+    ("average cycle for each source within every segment this year", "sales_cycle",
+     {"group_by": ["segment", "lead_source"], "period": YTD}),
+    # a month without a year, of close dates still to come, is the next one
+    ("open deals in EMEA with a close date in January", "open_pipeline",
+     {"period": ("2027-01-01", "2027-01-31"), "filters": {"region": ["EMEA"]}}),
+    ("which customers have a renewal closing in December", "open_pipeline",
+     {"period": ("2026-12-01", "2026-12-31"), "filters": {"deal_type": ["renewal"]}}),
+    # rankings: "riskiest 3", "#1", "which pair", "lowest to highest", a measure named in full
+    ("riskiest 3 deals in APAC", "deal_risk",
+     {"top": 3, "group_by": ["opportunity"], "filters": {"region": ["APAC"]}}),
+    ("what's our #1 industry for bookings this year", "bookings",
+     {"group_by": ["industry"], "top": 1, "period": YTD}),
+    ("which pair of regions had the lowest win rate last quarter", "win_rate",
+     {"group_by": ["region"], "top": 2, "order": "asc", "period": Q3_27}),
+    ("teams by pipeline coverage, lowest coverage to highest", "pipeline_coverage",
+     {"group_by": ["team"], "order": "asc"}),
+    ("regions ranked by gross revenue retention", "net_revenue_retention",
+     {"group_by": ["region"], "measure": "grr"}),
+    ("segments by cycle length, shortest first", AnyOf("sales_cycle", "leaderboard"),
+     {"group_by": ["segment"], "order": "asc"}),
+    # references around the question (tickets, versions, rooms, meeting times) are set aside
+    ("Re ticket OPS-5521: bookings by region last quarter, need it for my 10am", "bookings",
+     {"group_by": ["region"], "period": Q3_27, "filters": {}}),
+    ("win rate by segment this year (the v4 deck, page 12)", "win_rate",
+     {"group_by": ["segment"], "period": YTD}),
+    # a word right after a kind named as a filter is its value, never dropped
+    ("pipeline for team zebra", CLARIFY, {"options": ["APAC Sales (team)"]}),
+    ("bookings in region narnia this year", CLARIFY, {}),
+    # exclusions: verbs that take values out, a list put out after it
+    ("open pipeline, filter out APAC deals", "open_pipeline",
+     {"excluded": {"region": ["APAC"]}}),
+    ("last quarter's win rate - leave EMEA and LATAM out of it", "win_rate",
+     {"excluded": {"region": ["EMEA", "LATAM"]}, "group_by": []}),
+    # a measure set against its twin ("the dollars, not the count")
+    ("stale deals on Maria Gonzalez's team - the value, not the count", "stale_deals",
+     {"measure": "amount", "filters": {"manager": ["Maria Gonzalez"]}}),
+    ("bookings by rep last quarter, count not dollars", "bookings",
+     {"measure": "count", "group_by": ["rep"]}),
+    # periods: ISO weeks, calendar spans, "last fiscal", a day of "this year", "to date"
+    ("win rate for week 44", "win_rate", {"period": ("2026-10-26", "2026-11-01")}),
+    ("CYTD bookings by region", "bookings",
+     {"period": ("2026-01-01", "2026-11-26"), "group_by": ["region"]}),
+    ("APAC bookings for Q2 calendar", "bookings", {"period": ("2026-04-01", "2026-06-30")}),
+    ("cycle time by segment, last fiscal", "sales_cycle",
+     {"period": FY26, "group_by": ["segment"]}),
+    ("CY24 bookings", "bookings", {"period": ("2024-01-01", "2024-12-31")}),
+    ("bookings for calendar H2 2025", "bookings", {"period": ("2025-07-01", "2025-12-31")}),
+    ("win rate since March 3 this year", "win_rate", {"period": ("2026-03-03", "2026-11-26")}),
+    ("Q4 bookings to date against the same point last year", "bookings",
+     {"period": ("2026-11-01", "2026-11-26"), "compare": "previous_year"}),
+    # one distinctive word of a product's name
+    ("connectors win rate this year", "win_rate",
+     {"filters": {"product": ["Data Connectors"]}, "period": YTD}),
+    # "of each ... deal": the deals themselves
+    ("the weighted amount of each LATAM deal closing next quarter", "weighted_pipeline",
+     {"group_by": ["opportunity"], "filters": {"region": ["LATAM"]}}),
 ]

@@ -220,6 +220,34 @@ def test_the_won_deal_count_is_the_same_number_from_either_tool(wh):
     assert rules.intent_accuracy == pytest.approx(2 / 3, abs=1e-4)
 
 
+def test_a_list_of_deals_by_count_or_by_value_lists_the_same_deals(wh):
+    """evaluation._same_deals: split by opportunity, 'lost' and 'lost_amount' list the same
+    deals (one row each, only the figure beside them differs), so either reads as meant; the
+    won deals are other deals, and without the split the two are different numbers."""
+    from tools.base import Dimension, MetricParams, ToolContext
+    from tools.registry import run_tool
+    ctx = ToolContext(con=wh.cursor(), settings=wh.settings, as_of=AS_OF, facts=wh.facts)
+    rows = [run_tool(ctx, "opportunity_count",
+                     MetricParams(measure=m, group_by=[Dimension.opportunity])).rows
+            for m in ("lost", "lost_amount")]
+    assert rows[0] and {r[0] for r in rows[0]} == {r[0] for r in rows[1]}
+    question = "which deals did we lose last quarter"
+    deals = ["opportunity"]
+    cases = [_case(question, tool="opportunity_count", period="FY2027 Q3", group_by=deals,
+                   measure="lost"),
+             _case(question, tool="opportunity_count", period="FY2027 Q3", group_by=deals,
+                   measure="lost_amount"),
+             _case(question, tool="opportunity_count", period="FY2027 Q3", group_by=deals,
+                   measure="won"),
+             _case("how many deals did we lose last quarter", tool="opportunity_count",
+                   period="FY2027 Q3", measure="lost_amount")]
+    rules = evaluate(QuestionSet(name="deals", as_of=AS_OF, case=cases), wh,
+                     answerers(wh, "rules")).parsers[0]
+    wrong = [o.expected for o in rules.failures if not o.intent_ok]
+    assert rules.intent_accuracy == pytest.approx(2 / 4, abs=1e-4), wrong
+    assert any("measure=won" in w for w in wrong)
+
+
 def test_an_unconfigured_parser_is_reported_not_scored(wh):
     qset = QuestionSet(name="one", as_of=AS_OF,
                        case=[_case("win rate last quarter", tool="win_rate",

@@ -196,9 +196,10 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
             # question is which of the values named, not which rep
         plural = _plural(text) and not which_one  # the reps asked about, not a split
         after = words[pos + len(text.split()):pos + len(text.split()) + 1]
-        crossed = _crossed(reading, pos, dim, text, norm) or "against" in words[pos - 2:pos] \
-            and any(pos - 2 <= p + len(t.split()) < pos and _crossed(reading, p, d, t, norm)
-                    for p, d, t in reading.dims)  # the second axis ("by" already cues it)
+        crossed = dim in TOOLS[tool].group_by and (
+            _crossed(reading, pos, dim, text, norm) or "against" in words[pos - 2:pos] and any(
+                pos - 2 <= p + len(t.split()) < pos and _crossed(reading, p, d, t, norm)
+                for p, d, t in reading.dims))  # the second axis ("by" already cues it)
         cued = crossed or bool(before & GROUP_CUES) or bool(before & RANK_WORDS) or (
             listed_end >= 0 and 0 < pos - listed_end <= 2 and
             set(words[listed_end:pos]) <= LIST_JOINS) or (
@@ -211,7 +212,7 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
         # "team level is fine", "coverage ratio Q1 FY28, team breakdown"
         near_entity = any((e.dimension == dim and abs(e.start - pos) <= 2) or e.end == pos
                           for e in reading.entities)
-        if crossed and dim in TOOLS[tool].group_by:
+        if crossed:
             pass  # "region by product", "stage against segment": the rows of a cross-tab
         elif (near_entity or dim == Dimension.account) and not cued or any(
                 e.dimension == dim and (e.end == pos or e.start == pos + len(text.split()) and
@@ -493,7 +494,7 @@ def _kind_before(words: list[str], start: int, dim: Dimension) -> int:
 def _listed_put_out(reading: Reading) -> set[int]:
     """Where values start that are listed before one put out ("leave expansions, renewals and
     contractions out of it"): the exclusion written after the list covers all of it."""
-    words, found = reading.words, set()
+    words, found = reading.words, set[int]()
     ordered = sorted(reading.entities, key=lambda e: e.start)
     runs: list[list[EntityMatch]] = []
     for e in ordered:

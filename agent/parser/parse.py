@@ -33,7 +33,6 @@ from agent.parser.confidence import (
     value_kind_words,
 )
 from agent.parser.crm_fields import crm_words
-from agent.parser.english import common_english
 from agent.parser.entities import EntityIndex, EntityMatch
 from agent.parser.followup import WHY, follow_up, is_follow_up, why_reading
 from agent.parser.glosses import drop_gloss_votes
@@ -904,8 +903,8 @@ def _unknown_named_value(reading: Reading, index: EntityIndex) -> Clarification 
 
 def _unknown_value_after(reading: Reading, index: EntityIndex) -> Clarification | None:
     """A word right after a kind named as a filter ("bookings for team blorp", "win rate in
-    region zork") that is no value of the data, no word of the vocabulary and no common
-    English: the value asked about, never dropped."""
+    region zork") that is no value of the data, no word of the vocabulary and no filler: the
+    value asked about, never dropped."""
     taken = {i for e in reading.entities for i in range(e.start, e.end)}
     words = reading.words
     for pos, dim, text in reading.dims:
@@ -914,8 +913,8 @@ def _unknown_value_after(reading: Reading, index: EntityIndex) -> Clarification 
                 not (pos > 0 and words[pos - 1] in KIND_CUES) or text.endswith("s"):
             continue
         word = words[k]
-        if word in STOPWORDS or word in lexicon().words or word.startswith("@") or (
-                word.isalpha() and common_english(word)) or index.partial(word) or \
+        if word in STOPWORDS or word in lexicon().words or word.startswith("@") or \
+                word in fillers() or index.partial(word) or \
                 not any(c.isalpha() for c in word) or word in NUMBERS:  # ("segment 2 ...")
             continue
         kind = dim.value.replace("_", " ")
@@ -3017,9 +3016,9 @@ PERIOD_MARKS = frozenset({"@period", "last", "previous", "prior", "same", "year"
                           "month", "period", "yoy", "qoq", "mom"})
 
 
-NOT_COUNT = re.compile(r"\bnot (?:the |a |by |on |in )?(?:count|counts|number|deal count|# of deals|"
-                       r"how many|volume)\b|\b(?:rather than|instead of) (?:the |by )?(?:count|"
-                       r"deal count|number of deals|volume)\b")
+NOT_COUNT = re.compile(r"\bnot (?:the |a |by |on |in )?(?:count|counts|number|deal count|"
+                       r"# of deals|how many|volume)\b|\b(?:rather than|instead of) (?:the |by )?"
+                       r"(?:count|deal count|number of deals|volume)\b")
 NOT_VALUE = re.compile(r"\bnot (?:the |by |on |in )?(?:value|dollars?|amount|revenue|dollar value|"
                        r"dollar amount)\b|\b(?:rather than|instead of) (?:the |by )?(?:value|"
                        r"dollars?|amount|revenue)\b")

@@ -154,8 +154,8 @@ class PeriodParser:
                  self._unit_ending_in),
                 (M + r"\s+(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(this|last)\s+year\b",
                  self._month_day_of_year),
-                (r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"\s+(?:of\s+)?(this|last)\s+year\b",
-                 self._day_month_of_year),
+                (r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + M +
+                 r"\s+(?:of\s+)?(this|last)\s+year\b", self._day_month_of_year),
                 (M + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:\s+" + Y + r")?", self._month_day),
                 (r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?",
                  self._day_month),

@@ -1,8 +1,9 @@
 """References a message carries around its question: ticket numbers, versions, extensions,
 rooms, pages and meeting times ("for my 3pm", "ticket JIRA-4821", "the v2 dashboard", "ext.
-4410", "room 4B"). They name where the question comes from, never what it asks, so the reader
-sets them aside before it reads the question (and says so); a token the data knows as a value
-stays, and so does one written where a value goes ("team v2", "for rep X-101")."""
+4410", "room 4B"), and hedged views of some figure ("sounds low to me"). They say where the
+question comes from, never what it asks, so the reader sets them aside before it reads the
+question (and says so); a token the data knows as a value stays, and so does one written where
+a value goes ("team v2", "for rep X-101")."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import re
 from agent.parser.entities import EntityIndex
 
 REFERENCE = re.compile(
-    r"(?<![\w-])(?!(?:FY|CY|FQ|Q[1-4]|H[12]|W\d)-)[A-Z][A-Za-z]{1,11}-\d{2,}(?:-\d+)*(?![\w-])|"
-    r"\b(?:INC|CHG|REQ|RITM|CS|TKT|SR|PRB)\d{4,}\b|"
+    r"(?<![\w-])(?!(?:FY|CY|FQ|Q[1-4]|H[12]|W\d)-)(?-i:[A-Z][A-Z0-9]{1,11})-\d{2,}(?:-\d+)*(?![\w-])|"
+    r"\b(?-i:INC|CHG|REQ|RITM|CS|TKT|SR|PRB)\d{4,}\b|"
     r"(?<![\w#])#\d{3,}\b|"
     r"\b(?:ticket|task|req|request|case|incident|emp|employee|ref|run|job|order)"
     r"(?:[ _]?id)?\s*(?:no\.?|number|#|=|:)?\s*#?(?=[\w-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b|"
@@ -29,6 +30,18 @@ MEETING_TIME = re.compile(
     r"(?:(?<=\bmy )|(?<=\bthe )|(?<=\bfor ))\d{1,2}:[0-5]\d\b", re.I)
 """A time of day named as a meeting or a deadline ("before my 4pm 1:1", "for the 2:30", "need
 it by 5pm PT"): when the question is wanted, never a window of the data."""
+HEDGED_VIEW = re.compile(
+    r"[,;:(-]?\s*\b(?:(?:which|that|it|this|and it|but it|and that|but that)\s+)?(?:sounds|seems|"
+    r"looks|feels|felt|seemed|looked|sounded)\s+(?:way\s+|a bit\s+|a little\s+|too\s+|very\s+|"
+    r"really\s+|pretty\s+|kind of\s+|kinda\s+|super\s+)?(?:low|high|off|wrong|odd|weird|light|"
+    r"heavy|inflated|optimistic|pessimistic|fishy|suspicious|strange|funny|crazy|made up|"
+    r"made-up|too good to be true)(?:\s+to\s+(?:me|us|everyone|them|him|her))?\b\)?", re.I)
+"""A view on some figure, hedged ("sounds low to me", "which seems high", "feels off"): how
+the writer feels about a number, never part of what is asked."""
+MEETING_AFTER = re.compile(r"\s*(?:1:1|one on one|1on1|call|sync|meeting|standup|stand-up|review|"
+                           r"check-in|check in|catch-up|catch up|qbr|forecast call|exec|board)\b",
+                           re.I)
+"""What a meeting time is the time of, when written after it ("my 4pm 1:1")."""
 VALUE_BEFORE = frozenset({"team", "rep", "region", "product", "segment", "territory", "account",
                           "campaign", "source", "stage", "named", "called", "=", "owner",
                           "manager", "tool", "integration", "industry"})
@@ -40,19 +53,23 @@ def set_aside(question: str, index: EntityIndex) -> tuple[str, list[str]]:
     known = index.words
     removed: list[str] = []
 
-    def drop(m: re.Match[str]) -> str:
+    def drop(m: re.Match[str], instead: str = " ") -> str:
         text = m[0]
         before = m.string[:m.start()].split()[-1:]
-        if before and before[0].lower().strip(":'\"") in VALUE_BEFORE:
-            return text
+        if before and before[0].lower().strip(":'\"") in VALUE_BEFORE or \
+                m.string[:m.start()].rstrip().endswith("|"):
+            return text  # (a field of a "| P3 | SOPS-3120" envelope: read as the envelope)
         parts = [p for p in re.split(r"[^a-z0-9]+", text.lower()) if p]
         if parts and all(p in known for p in parts):
             return text  # a value the data knows ("Q4-2026 Webinar" stays a campaign)
         removed.append(text.strip())
-        return " "
+        return instead
 
-    plain = REFERENCE.sub(drop, question)
-    plain = MEETING_TIME.sub(drop, plain)
+    plain = HEDGED_VIEW.sub(drop, question)
+    plain = REFERENCE.sub(drop, plain)
+    plain = MEETING_TIME.sub(lambda m: drop(m, "" if MEETING_AFTER.match(
+        m.string[m.end():]) else "meeting"), plain)  # "my 3pm with Freya": a meeting, with
+    # whoever it is with ("my 4pm 1:1 with Leo": the 1:1 already says so)
     if not removed:
         return question, []
     return re.sub(r"[ \t]{2,}", " ", plain), removed
