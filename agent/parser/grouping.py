@@ -71,6 +71,8 @@ TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
                    rf"\b(?P<n2>\d{{1,3}}|{_COUNT})\s+(?P<w2>{_RANKED}|\w{{3,}}iest|"
                    rf"most (?!recent)\w+)\b")
 """A ranked count: "top 5", "worst three", "the 10 biggest" (not "2025 best month")."""
+FIRST_SPAN = re.compile(rf"\bfirst (?:\d+|{_COUNT}) (?:days?|weeks?|months?)\b")
+"""The first days, weeks or months of a span: a period, never a ranked count."""
 COUNTED = re.compile(r"\b(?:how many|number of|count of|share of|percent of|% of)\b")
 SAYING = re.compile(r"(?:are|were|is|keep|kept|have been|had been) (?:\w+ )?(?:telling|saying|"
                     r"claiming|insisting|promising)\b|"
@@ -111,6 +113,7 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     """Return (group-by dimensions or a time unit, top N, sort order)."""
     words = reading.words
     norm = NOT_RANKING.sub(" ", norm)  # "top quartile share" ranks nothing
+    norm = FIRST_SPAN.sub(" ", norm)  # "the first 10 days of October": a span, no top 10
     split = norm.split()
     rank_hits = [(st, e, x) for st, e, x in lexicon().find(split, {"rank"})
                  if (st == 0 or split[st - 1] not in VERB_USE) and not (

@@ -573,6 +573,8 @@ def _spans(text: str) -> str:
         text = _HOW_OFTEN_WIN.sub(r"win rate of \1", text)
     if "how many" in text:  # "how many $ are at risk": an amount
         text = re.sub(r"\bhow many (?=\$|dollars?\b|usd\b|bucks\b|euros?\b)", "how much ", text)
+    if "up " in text:  # "from 1 Sept up to today": to today
+        text = re.sub(r"\bup (?:to|until|till) (today|now)\b", r"to \1", text)
     if "$" in text:  # "slip rate by $", "not the count, the $$": the value, no amount written
         text = re.sub(r"(?<![\w$])\${1,3}(?![\w$\d.])", "value", text)
     if "win%" in text or "win %" in text:  # "apac win% 1H FY27": the win rate

@@ -2825,7 +2825,8 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
             if guess in reading.yearless and named not in reading.yearless and any(
                     (s.start, s.end) == (named.start, named.end)
                     for s in (guess.shifted_years(n) for n in (-1, 1))):
-                return named  # "next quarter (Feb-Apr)": the months of the quarter named
+                return named  # "next quarter (Feb-Apr)": the months of the quarter named;
+                # "fiscal Q4 (Nov 2025 - Jan 2026)": the year the months are written in
     if len(periods) == 2 and not set(reading.words) & COMPARE_WORDS and \
             (planned := _planned(reading, as_of)) in periods:  # (not "next year's budget
         # compared with this year's bookings": both are asked)

@@ -199,6 +199,12 @@ class PeriodParser:
                  r")", self._days_of_month),
                 (r"(?:the\s+)?(first|1st|second|2nd|third|3rd|last)\s+month\s+of\s+(?:the|this)\s+"
                  r"(?:fiscal\s+)?quarter", self._month_of_quarter),
+                (r"(?:the\s+)?(first|1st|last|final)\s+month\s+of\s+(?:" + FY +
+                 r"((?:19|20)?\d{2})|(?:the\s+)?(this|last|next|previous|prior|current)\s+"
+                 r"fiscal\s+year)",
+                 self._month_of_fiscal_year),
+                (r"(?:the\s+)?(first|last|final)\s+(" + N + r"\s+)?(days?|weeks?)\s+of\s+" + M +
+                 r"(?:\s+(?:of\s+)?(?:" + Y + r"|(this|last)\s+year))?", self._part_of_month),
                 (r"(?:fiscal\s+)?q([1-4])\b", self._bare_quarter),
                 (r"(?:the\s+)?week\s+(?:of|starting|beginning|commencing)\s+(?P<day>" + M +
                  r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y + r")?|\d{4}_\d{2}_\d{2})", self._week_of),
@@ -295,16 +301,18 @@ class PeriodParser:
                               and m.start() < best[0].start())):
                     period = handler(m)
                     if period is not None:
-                        best = (m, period)
+                        best = (m, period, handler)
             if best is None:
                 break
-            m, period = best
+            m, period, _ = best
             if NEGATED.search(text[:m.start()]):  # "against the quarter before, not last year"
                 found.negated.append(period)
                 text = text[:m.start()] + " " + text[m.end():]
                 continue
             found.order.insert(text[:m.start()].split().count("@period"), len(found.periods))
             found.periods.append(period)
+            if best[2] == self._bare_quarter:  # "fiscal Q4 (Nov 2025 - Jan 2026)": a quarter
+                found.yearless.append(period)  # without its year, spelled out beside it
             text = text[:m.start()] + " @period " + text[m.end():]
         if not found.periods and (the := THE_UNIT.search(text)):  # "at risk for the quarter":
             # the current one, when the question names no other period
@@ -578,6 +586,39 @@ class PeriodParser:
         quarter = self.cal.bucket(self.as_of, "quarter")
         start = add_months(quarter.start, ORDINALS.get(m[1], 3) - 1)  # (the last: the third)
         return self._month(start.year, start.month)
+
+    def _month_of_fiscal_year(self, m: re.Match[str]) -> Period:
+        """'The last month of FY26', 'the first month of this fiscal year'."""
+        if m[2]:
+            year = self.cal.year(int(m[2]) if len(m[2]) == 4 else 2000 + int(m[2]))
+        else:
+            year = self.cal.bucket(self.as_of, "year")
+            if m[3] != "this" and m[3] != "current":
+                year = self.cal.bucket(year.start - timedelta(days=1) if m[3] in (
+                    "last", "previous", "prior") else year.end + timedelta(days=1), "year")
+        start = year.start if m[1] in ("first", "1st") else year.end.replace(day=1)
+        return self._month(start.year, start.month)
+
+    def _part_of_month(self, m: re.Match[str]) -> Period | None:
+        """'The last two weeks of December (last year)', 'the first 10 days of March': that
+        part of the month (its last weeks end on its last day)."""
+        n = _count(m[3]) if m[3] else 1
+        month = MONTHS[m[5]]
+        if m[6]:
+            whole = self._month(int(m[6]), month)
+        elif m[7]:
+            whole = self._month(self.as_of.year - (m[7] == "last"), month)
+        else:
+            whole = self._latest_month(month)
+        days = n * (7 if m[4].startswith("week") else 1)
+        if days > (whole.end - whole.start).days + 1:
+            return None
+        if m[1] in ("first",):
+            start, end = whole.start, whole.start + timedelta(days=days - 1)
+        else:
+            start, end = whole.end - timedelta(days=days - 1), whole.end
+        return Period(start, end, f"{m[1]} {n} {m[4].rstrip('s')}{'s' if n > 1 else ''} of "
+                                  f"{whole.label} ({start} to {end})")
 
     def _quarter_so_far(self, m: re.Match[str]) -> Period:
         """'Q4 so far': the quarter to today when it is the current one."""
