@@ -1860,4 +1860,13 @@ CASES += [
     # "of each ... deal": the deals themselves
     ("the weighted amount of each LATAM deal closing next quarter", "weighted_pipeline",
      {"group_by": ["opportunity"], "filters": {"region": ["LATAM"]}}),
+    # words of other languages mixed in: periods, kinds and a few measures read as English
+    ("tasa de cierre por segmento el trimestre pasado", "win_rate",
+     {"group_by": ["segment"], "period": Q3_27}),
+    ("Buchungen je Region dieses Quartal bitte", "bookings",
+     {"group_by": ["region"], "period": Q4_27}),
+    ("open pipeline per regione, prossimo trimestre", "open_pipeline",
+     {"group_by": ["region"], "period": Q1_28}),
+    ("bookings in septiembre by equipo", "bookings",
+     {"group_by": ["team"], "period": ("2026-09-01", "2026-09-30")}),
 ]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from agent.parser.languages import fold, translated
+
 _CONTRACTIONS = {
     "what's": "what is", "whats": "what is", "how's": "how is", "hows": "how is",
     "how'd": "how did", "howd": "how did", "who's": "who is", "whos": "who is",
@@ -225,13 +227,14 @@ _BARE_Q = re.compile(r"\b(this|last|next|previous|prior|same) q\b")
 
 
 def normalize(text: str) -> str:
-    """Lower-case, expand contractions, drop punctuation; keep dates, $, % and numbers."""
+    """Lower-case, expand contractions, drop punctuation; keep dates, $, % and numbers; fold
+    accents and read the words of other languages mixed in (agent/parser/languages.py)."""
     if _PLAIN.fullmatch(text):  # most names and labels: letters and spaces only
         words = text.lower().split()
         if not _CONTRACTIONS.keys().isdisjoint(words):
             words = " ".join(_CONTRACTIONS.get(w, w) for w in words).split()
-        return _spans(_absence(" ".join(words)))
-    return _spans(_absence(_normalize_text(text)))
+        return _spans(_absence(translated(" ".join(words))))
+    return _spans(_absence(translated(_normalize_text(fold(text)))))
 
 
 _BARE_FY = re.compile(r"\b(this|last|next|previous|prior|current|that|the) (?:fy\b(?! ?\d)|"
