@@ -67,9 +67,10 @@ def set_aside(question: str, index: EntityIndex) -> tuple[str, list[str]]:
 
     plain = HEDGED_VIEW.sub(drop, question)
     plain = REFERENCE.sub(drop, plain)
-    plain = MEETING_TIME.sub(lambda m: drop(m, "" if MEETING_AFTER.match(
-        m.string[m.end():]) else "meeting"), plain)  # "my 3pm with Freya": a meeting, with
-    # whoever it is with ("my 4pm 1:1 with Leo": the 1:1 already says so)
+    plain = MEETING_TIME.sub(lambda m: drop(m, "meeting" if re.search(
+        r"\b(?:my|the|our|for)\s+$", m.string[:m.start()]) and not MEETING_AFTER.match(
+        m.string[m.end():]) else ""), plain)  # "my 3pm with Freya": a meeting, with whoever
+    # it is with ("my 4pm 1:1 with Leo": the 1:1 says so; "the review is at 3pm": no more)
     if not removed:
         return question, []
     return re.sub(r"[ \t]{2,}", " ", plain), removed
