@@ -39,6 +39,9 @@ PERIOD_WORDS = frozenset(set(MONTHS) | set(NUMBERS) | {
     "current", "upcoming", "coming", "following", "between", "through", "until", "as"})
 """Words that may name or bound a period."""
 
+WEEKDAYS = {"monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "wednesday": 2, "thursday": 3,
+            "thurs": 3, "friday": 4, "saturday": 5, "sunday": 6}
+WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|thurs)"
 M = r"(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|" \
     r"september|oct|october|nov|november|dec|december)"
 Y = r"((?:19|20)\d{2})"
@@ -206,8 +209,17 @@ class PeriodParser:
                 (r"(?:the\s+)?(first|last|final)\s+(" + N + r"\s+)?(days?|weeks?)\s+of\s+" + M +
                  r"(?:\s+(?:of\s+)?(?:" + Y + r"|(this|last)\s+year))?", self._part_of_month),
                 (r"(?:fiscal\s+)?q([1-4])\b", self._bare_quarter),
-                (r"(?:the\s+)?week\s+(?:of|starting|beginning|commencing)\s+(?P<day>" + M +
-                 r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y + r")?|\d{4}_\d{2}_\d{2})", self._week_of),
+                (r"(?:the\s+)?week\s+(?:of|starting|beginning|commencing)\s+"
+                 r"(?:(?:mon|monday)\s+)?(?P<day>" + M + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y +
+                 r")?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?|"
+                 r"\d{4}_\d{2}_\d{2})", self._week_of),
+                (r"since\s+(?:last\s+|this\s+(?:past\s+)?)?" + WEEKDAY + r"(?!\s+(?:meeting|call|"
+                 r"review|sync|standup|1:1)\b)", self._since_weekday),
+                (r"(?:on\s+|last\s+|this\s+past\s+|(?<=\bthe\s)(?=\w+\s+before))?" + WEEKDAY +
+                 r"(?!\s+(?:meeting|call|review|sync|standup|1:1|morning meeting)\b)"
+                 r"(?:\s+(?:morning|afternoon|evening))?(?<!\bthe)", self._weekday),
+                (r"(?:over\s+|during\s+|on\s+)?(?:the|this|last|this past)\s+weekend\b",
+                 self._weekend),
                 (r"(fiscal ytd|fytd|fy to date|fiscal to date|qtd|quarter to date|ytd|"
                  r"year to date|mtd|month to date|wtd|"
                  r"week to date|so far this (?:fiscal\s+)?(?:year|quarter|month|week)|"
@@ -885,6 +897,27 @@ class PeriodParser:
     def _shifted_month(self, shift: int) -> Period:
         start = add_months(date(self.as_of.year, self.as_of.month, 1), shift)
         return self._month(start.year, start.month)
+
+    def _latest_weekday(self, name: str) -> date:
+        """The latest such weekday before today ("Monday" on a Thursday: three days ago)."""
+        back = (self.as_of.weekday() - WEEKDAYS[name]) % 7 or 7
+        return self.as_of - timedelta(days=back)
+
+    def _since_weekday(self, m: re.Match[str]) -> Period:
+        """'Since Monday': from the latest Monday to today."""
+        day = self._latest_weekday(m[1])
+        return Period(day, self.as_of, f"since {day:%A} ({day} to {self.as_of})")
+
+    def _weekday(self, m: re.Match[str]) -> Period:
+        """'On Friday', 'last Tuesday': that day, the latest one before today."""
+        day = self._latest_weekday(m[1])
+        return Period(day, day, f"{day:%A} {day}")
+
+    def _weekend(self, m: re.Match[str]) -> Period:
+        """'Over the weekend': the latest Saturday and Sunday before today."""
+        sunday = self._latest_weekday("sunday")
+        return Period(sunday - timedelta(days=1), sunday,
+                      f"the weekend ({sunday - timedelta(days=1)} to {sunday})")
 
     def _day_word(self, m: re.Match[str]) -> Period:
         d = self.as_of + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[m[1]])
