@@ -1869,4 +1869,11 @@ CASES += [
      {"group_by": ["region"], "period": Q1_28}),
     ("bookings in septiembre by equipo", "bookings",
      {"group_by": ["team"], "period": ("2026-09-01", "2026-09-30")}),
+    # weekdays and the weekend; a manager's reps "one row each"
+    ("deals won over the weekend, how much", "bookings",
+     {"period": ("2026-11-21", "2026-11-22")}),
+    ("bookings by region since Tuesday", "bookings",
+     {"period": ("2026-11-24", "2026-11-26"), "group_by": ["region"]}),
+    ("Maria Gonzalez's reps: attainment last quarter, one row each", "quota_attainment",
+     {"group_by": ["rep"], "filters": {"manager": ["Maria Gonzalez"]}, "period": Q3_27}),
 ]

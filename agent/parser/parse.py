@@ -2504,8 +2504,10 @@ def _counts_people(question: str, plan: Plan, reading: Reading) -> Plan | Clarif
 
 
 RANKED_ASK = re.compile(r"\b(?:sortworst|sortasc|sortdesc|sortbest|which of|who|rank|ranked|"
-                        r"top \d+|bottom \d+)\b")
-"""Words asking for the members one by one, ranked."""
+                        r"top \d+|bottom \d+|one row each|a row each|one line each|one by one|"
+                        r"individually|rep by rep|person by person|one row (?:per|for each) "
+                        r"(?:rep|person|seller|head))\b")
+"""Words asking for the members one by one (ranked, or a row each)."""
 
 
 def _their_reps_ranked(reading: Reading, norm: str) -> bool:
