@@ -1876,4 +1876,13 @@ CASES += [
      {"period": ("2026-11-24", "2026-11-26"), "group_by": ["region"]}),
     ("Maria Gonzalez's reps: attainment last quarter, one row each", "quota_attainment",
      {"group_by": ["rep"], "filters": {"manager": ["Maria Gonzalez"]}, "period": Q3_27}),
+    # people named short: an initial, the family name first, a nickname or the start of a
+    # first name; two people it fits are asked about
+    ("win rate for D. Schlecht last quarter", "win_rate",
+     {"filters": {"rep": ["Darcel Schlecht"]}, "period": Q3_27}),
+    ("Neloms, Hayden - bookings this year", "bookings",
+     {"filters": {"rep": ["Hayden Neloms"]}, "period": YTD}),
+    ("how many open deals does Wilb have", AnyOf("open_pipeline", "opportunity_count"),
+     {"filters": {"rep": ["Wilburn Farren"]}}),
+    ("Jo Smith bookings this year", "bookings", {"filters": {"rep": ["John Smith"]}}),
 ]

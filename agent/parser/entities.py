@@ -9,6 +9,7 @@ searched for words nothing else explained.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -249,6 +250,11 @@ class EntityIndex:
         """Return the people whose first name is this word, however short ("Ava", "Leo"):
         a writer signing in by first name."""
         return sorted(self._first_names.get(word, set()))
+
+    def first_names_fitting(self, fits: Callable[[str], bool]) -> list[tuple[Dimension, str]]:
+        """The people whose first name passes the test (a short form or nickname of it)."""
+        return sorted({p for first, people in self._first_names.items() if fits(first)
+                       for p in people})
 
     @cached_property
     def _first_names(self) -> dict[str, set[tuple[Dimension, str]]]:

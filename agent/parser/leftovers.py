@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from functools import cache
+from importlib import resources
 
 from agent.parser.confidence import (
     ORG_NOUNS,
@@ -116,6 +118,9 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
         (dim, label) for dim, label in index.partial(words[0])
         if label.split()[-1].lower().startswith(words[1])] if initial else []
     # "Priya K": a first name and the initial of the family name
+    if not people and j - i <= 2:
+        people = named_by_short_form(words, index, named=any(
+            w in reading.named for w in words))  # "O. Garcia", "Chen, Victor", "Vic"
     each = [index.first_named(w) for w in words] if j - i > 1 and not initial else []
     # (first names only: "tom smiths" is one person the data lacks, not Tom and Smith)
     if each and all(len(p) == 1 and p[0][0] in PEOPLE for p in each) and \
@@ -205,6 +210,50 @@ def _verb_after_cue(reading: Reading, i: int, j: int) -> bool:
         return False
     first = reading.words[i]
     return reading.words[i - 1] == "not" or (first.endswith("ing") and len(first) > 5)
+
+
+@cache
+def _nicknames() -> dict[str, frozenset[str]]:
+    data = tomllib.loads(resources.files("agent.parser").joinpath(
+        "vocab/nicknames.toml").read_text(encoding="utf-8"))
+    return {k: frozenset(v) for k, v in data["nicknames"].items()}
+
+
+SHORT_FORM = 3
+"""Letters a short first name must have to stand for the first name it starts ("Vic")."""
+
+
+def _first_fits(short: str, first: str) -> bool:
+    """Whether a written first name stands for this first name: the same, a short form of it
+    ("Vic": Victor), a common nickname ("Izzy": Isabella) or its initial ("O.": Owen)."""
+    return short == first or len(short) == 1 and first.startswith(short) or (
+        len(short) >= SHORT_FORM and first.startswith(short)) or first in _nicknames().get(
+        short, frozenset())
+
+
+def named_by_short_form(words: list[str], index: EntityIndex,
+                        named: bool = False) -> list[tuple[Dimension, str]]:
+    """The people a name written short stands for: an initial and the family name ("O.
+    Garcia"), the family name first ("Chen, Victor"), a nickname or short form with or without
+    the family name ("Izzy Reyes", "Vic"). More than one is for the caller to ask about."""
+    people = [(d, label) for d, label in index.partial(words[-1]) if d in PEOPLE] if \
+        len(words) == 2 else []
+    if len(words) == 2:
+        first, last = words
+        found = [(d, label) for d, label in people if label.lower().split()[-1] == last and
+                 _first_fits(first, label.lower().split()[0])] or [
+            (d, label) for d, label in people if label.lower().split()[-1] == last and
+            len(first) == 2 and label.lower().startswith(first)]  # "Em Kowalski": Emily or
+        # Emma, asked about
+        if not found and not first.isdigit():  # "Chen, Victor": the family name first
+            found = [(d, label) for d, label in index.partial(first) if d in PEOPLE and
+                     label.lower().split()[-1] == first and label.lower().split()[0] == last]
+        return sorted(set(found))
+    word = words[0]
+    if len(word) < SHORT_FORM or common_english(word) and not named:
+        return []  # ("Vic's deals": written as a name, though 'vic' is in English texts)
+    return sorted({(d, label) for firsts in [index.first_names_fitting(
+        lambda first: _first_fits(word, first))] for d, label in firsts if d in PEOPLE})
 
 
 def _accept(reading: Reading, i: int, j: int, text: str,
