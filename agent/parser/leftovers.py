@@ -131,6 +131,12 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
             reading.notes.append(f"read '{words[k]}' as {dim.value} {label}")
         reading.take(i, j)
         return None
+    family = _family(reading, i, j, index)
+    if family:  # "the Garcias", "both Chens": everyone of that family name
+        reading.entities += [EntityMatch(i, j, d, label, "partial", text) for d, label in family]
+        reading.notes.append(f"read '{text}' as {', '.join(label for _, label in family)}")
+        reading.take(i, j)
+        return None
     if len(people) == 1:
         dim, label = people[0]
         reading.entities.append(EntityMatch(i, j, dim, label, "partial", text))
@@ -210,6 +216,34 @@ def _verb_after_cue(reading: Reading, i: int, j: int) -> bool:
         return False
     first = reading.words[i]
     return reading.words[i - 1] == "not" or (first.endswith("ing") and len(first) > 5)
+
+
+FAMILY_BEFORE = {"the": None, "all": None, "both": 2, "all three": 3, "the two": 2,
+                 "the three": 3}
+"""Words before a family name in the plural and how many people they say it names."""
+
+
+def _family(reading: Reading, i: int, j: int,
+            index: EntityIndex) -> list[tuple[Dimension, str]]:
+    """The people a family name in the plural names ("the Garcias", "both Beckers"): all of
+    that name, one kind of person, as many as the words before say (else none: asked)."""
+    word = reading.words[i]
+    if j - i != 1 or len(word) < 3:
+        return []
+    if f"{word}s" in reading.named or f"{word}es" in reading.named:
+        word = f"{word}s"  # (the words read "Beckers'" as the name it holds)
+    if not word.endswith("s"):
+        return []
+    before = " ".join(reading.words[max(0, i - 2):i])
+    said = next((n for w, n in FAMILY_BEFORE.items() if before.endswith(w)), -1)
+    if said == -1:
+        return []
+    people = [(d, label) for d, label in index.partial(word[:-1]) if d in PEOPLE and
+              label.lower().split()[-1] == word[:-1]]
+    kinds = {d for d, _ in people}
+    if len(people) < 2 or len(kinds) != 1 or said is not None and said != len(people):
+        return []
+    return sorted(people)
 
 
 @cache
