@@ -427,3 +427,33 @@ def test_one_name_written_two_ways_is_read_as_its_tidy_spelling():
     (match,) = index.exact("bookings for bluepoint holdings".split(), blocked=set())
     assert match.label == "Bluepoint Holdings"
     assert index.partial("truefort") == [(Dimension.account, "Truefort Analytics")]
+
+
+def _reps(wh) -> list[str]:
+    return [r[0] for r in wh.cursor().execute(
+        "select distinct full_name from users where is_quota_carrying order by 1").fetchall()]
+
+
+def test_a_family_name_in_the_plural_is_everyone_of_that_name(wh):
+    """'the Garcias': every rep of that family name; 'both' with another count asks back."""
+    families: dict[str, list[str]] = {}
+    for name in _reps(wh):
+        families.setdefault(name.split()[-1], []).append(name)
+    family, people = next((f, p) for f, p in sorted(families.items()) if len(p) >= 2)
+    r = answered(wh, f"the {family}s' bookings this year", "bookings")
+    assert sorted(_filters(r)["rep"]) == sorted(people)
+    other = "three" if len(people) == 2 else "both"
+    assert ask(wh, f"{other} {family}s' bookings this year",
+               as_of=END).status == "needs_clarification"
+
+
+def test_a_rep_named_by_an_initial_and_the_family_name(wh):
+    """'O. Garcia': the one rep of that family name whose first name starts so."""
+    names = _reps(wh)
+    name = next(n for n in names if sum(x.split()[-1] == n.split()[-1] and
+                                        x[0] == n[0] for x in names) == 1)
+    first, last = name.split()[0], name.split()[-1]
+    r = answered(wh, f"bookings for {first[0]}. {last} last quarter", "bookings")
+    assert _filters(r) == {"rep": [name]}
+    r = answered(wh, f"{last}, {first}: bookings last quarter", "bookings")
+    assert _filters(r) == {"rep": [name]}
