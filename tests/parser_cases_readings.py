@@ -1885,4 +1885,11 @@ CASES += [
     ("how many open deals does Wilb have", AnyOf("open_pipeline", "opportunity_count"),
      {"filters": {"rep": ["Wilburn Farren"]}}),
     ("Jo Smith bookings this year", "bookings", {"filters": {"rep": ["John Smith"]}}),
+    # a statistic named is the measure, another tool's, or asked about; never dropped
+    ("median won deal size by region this year", "avg_deal_size",
+     {"measure": "median", "group_by": ["region"]}),
+    ("the median won deal by segment", "avg_deal_size", {"measure": "median"}),
+    ("99th percentile of days in Proposal", CLARIFY, {}),
+    ("the 75th percentile of days spent in each stage", "time_in_stage",
+     {"measure": "p75", "group_by": ["stage"]}),
 ]

@@ -205,6 +205,9 @@ def _parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     outcome = settled(outcome, reading, index)
     if unranked := _ranks_nothing(outcome, reading):
         return unranked
+    if isinstance(stat := _statistic(outcome, " ".join(reading.words)), Clarification):
+        return stat
+    outcome = stat
     if previous is None and (people := _counts_people(question, outcome, reading)):
         if isinstance(people, Clarification):
             return people
@@ -3017,6 +3020,61 @@ def _reach(words: list[str], k: int) -> int:
 
 PERIOD_MARKS = frozenset({"@period", "last", "previous", "prior", "same", "year", "quarter",
                           "month", "period", "yoy", "qoq", "mom"})
+
+
+PERCENTILE = re.compile(r"\b(?:(\d{1,2})(?:st|nd|rd|th)? percentile|p(\d{2}))\b")
+MEDIAN = re.compile(r"\bmedian\b")
+SPREAD_STATS = re.compile(r"\b(?:standard deviation|std dev|stdev|variance|gini)\b")
+MEDIAN_OF = {"bookings": "avg_deal_size", "quota_attainment": "team_distribution",
+             "opportunity_count": "avg_deal_size"}
+"""Tools whose median lives in another tool: a median won deal is the deal size's median, a
+median attainment the team distribution's."""
+
+
+def _statistic(plan: Plan, norm: str) -> Plan | Clarification:
+    """A statistic the question names ("the 95th percentile", "median won deal") is the
+    measure, or its tool's, or asked about: never dropped for the tool's default figure."""
+    tool, measure = plan.tool, plan.params.measure or TOOLS[plan.tool].measures[0]
+    measures = TOOLS[tool].measures
+    spread = "median" in measures or any(PERCENTILE.search(m) for m in measures) or \
+        tool in MEDIAN_OF  # (a tool of amounts or durations; "median resolution time" is
+    # the ops tool's own definition)
+    said = PERCENTILE.search(norm)
+    if said and spread:
+        wanted = f"p{said[1] or said[2]}"
+        if wanted == "p50" and "median" in measures:
+            wanted = "median"
+        if wanted in measures:
+            if measure != wanted:
+                plan.params.measure = wanted
+            return plan
+        offered = [m for m in measures if PERCENTILE.search(m) or m in ("median", "p75", "p90")]
+        return Clarification(
+            question=f"{tool_label(tool).capitalize()} has no {said[0]}; it has "
+                     f"{', '.join(offered) or 'no percentiles'}. Which should I use?",
+            options=[f"{tool_label(tool)} {m}" for m in offered] or [tool_label(tool)],
+            term=said[0], not_understood=[said[0]])
+    if spread and SPREAD_STATS.search(norm):
+        word = SPREAD_STATS.search(norm)[0]  # type: ignore[index]
+        return Clarification(
+            question=f"I can't compute the {word} of {tool_label(tool)}. Shall I give the "
+                     "median and spread I have instead?",
+            options=[tool_label(tool), "team performance distribution"], term=word,
+            not_understood=[word])
+    if spread and MEDIAN.search(norm) and measure != "median" and "median" not in measure:
+        if "median" in measures:
+            plan.params.measure = "median"
+            return plan
+        other = MEDIAN_OF.get(tool)
+        if other is None or any(d not in TOOLS[other].group_by for d in plan.params.group_by):
+            return Clarification(
+                question=f"{tool_label(tool).capitalize()} has no median. Which figure did "
+                         "you mean?", options=[tool_label(tool), "average deal size median",
+                                               "sales cycle median"],
+                term="median", not_understood=["median"])
+        plan.tool, plan.params.measure = other, "median"
+        plan.notes.append(f"read the median as {tool_label(other)}'s median")
+    return plan
 
 
 NOT_COUNT = re.compile(r"\bnot (?:the |a |by |on |in )?(?:count|counts|number|deal count|"
