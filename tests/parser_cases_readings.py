@@ -1892,4 +1892,7 @@ CASES += [
     ("99th percentile of days in Proposal", CLARIFY, {}),
     ("the 75th percentile of days spent in each stage", "time_in_stage",
      {"measure": "p75", "group_by": ["stage"]}),
+    # industry verticals as people name them; a slice the writer says they lead
+    ("win rate for the banks this year", "win_rate",
+     {"filters": {"industry": ["Financial Services"]}, "period": YTD}),
 ]

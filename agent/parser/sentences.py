@@ -117,10 +117,14 @@ WANTS = re.compile(r"\b(?:i|we)(?:(?:'d|\s+would)\s+(?:really\s+|also\s+)?(?:lik
 FIRST_PERSON = re.compile(r"\b(?:my|me|mine|i|i'm|i've|myself|each of us|every one of us)\b",
                           re.I)
 PEOPLE = frozenset({Dimension.rep, Dimension.manager})
+OWNED_SLICES = frozenset({Dimension.industry, Dimension.product, Dimension.product_family,
+                          Dimension.lead_source})
+"""Slices of the business a writer may own ("I run the healthcare vertical", "Partner channel
+lead here"): the scope of their questions, as a team or a region is."""
 SCOPES = frozenset({Dimension.team, Dimension.region, Dimension.manager, Dimension.territory,
                     Dimension.segment})
 ROLE_HERE = re.compile(r"^\W*(?:as\s+)?(?:the\s+)?(?:\w+\s+){0,3}?(?:manager|head|lead|leader|"
-                       r"director|vp|owner)\s+(?:of|for)\b.*\bhere\W*$", re.I)
+                       r"director|vp|owner|gm)\s+(?:(?:of|for)\b.*\b)?here\W*$", re.I)
 """'Manager of the Enterprise segment here.': the writer says whose numbers they run."""
 ROLE_FOR = re.compile(r"^\W*(?:the\s+)?(?:\w+\s+){0,2}?(?:manager|head|lead|leader|director|vp|"
                       r"rvp|owner)\s+(?:of|for)\b[^.?!]*[.!]?\s*$", re.I)
@@ -909,7 +913,7 @@ def context_scope(message: str, request: str,
             continue
         reading = _matched(sentence, index)
         found |= {(e.dimension, e.label) for e in reading.entities
-                  if e.dimension in SCOPES | PEOPLE and (
+                  if e.dimension in SCOPES | PEOPLE | OWNED_SLICES and (
                       _dealing_with(reading.words[max(0, e.start - 3):e.start]) or
                       set(reading.words[e.end:e.end + 2]) & ROLES)}  # "the North America VP"
     if len(found) != 1 or TOPIC_CHANGE.match(request) or EVERYONE.search(request):
