@@ -156,9 +156,9 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
         reading.entities.append(EntityMatch(i, j, Dimension.account, account, "exact", text))
         reading.take(i, j)
         return None
-    near = reading.words[j:j + 1] + reading.words[max(0, i - 1):i]
+    beside = reading.words[j:j + 1] + reading.words[max(0, i - 1):i]
     part = index.name_part(text) if j - i == 1 and not _english(text, reading) and not any(
-        w in index.words and w not in STOPWORDS for w in near) else None  # ("Premium
+        w in index.words and w not in STOPWORDS for w in beside) else None  # ("Premium
     # Platform": a name the data lacks, not Premium Support beside the Platform family)
     if part is not None:  # "connectors deals", "implementation bookings": the one value
         dim, label = part  # whose name holds the word
