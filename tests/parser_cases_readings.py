@@ -1895,4 +1895,9 @@ CASES += [
     # industry verticals as people name them; a slice the writer says they lead
     ("win rate for the banks this year", "win_rate",
      {"filters": {"industry": ["Financial Services"]}, "period": YTD}),
+    # a name the data lacks before its kind, even with a kind's word in it; "both" pointing
+    # back at two sources; where leads came from is their source
+    ("pipeline for the Quantum Platform product this quarter", CLARIFY, {}),
+    ("how did the leads convert last quarter, by where each lead came from", "lead_conversion",
+     {"group_by": ["lead_source"], "period": Q3_27}),
 ]

@@ -885,15 +885,19 @@ def _unknown_named_value(reading: Reading, index: EntityIndex) -> Clarification 
     """A word written as a name right before a kind of value ("for the Central region") that
     is no value of the data: asked about, even when the word is otherwise a filler."""
     taken = {i for e in reading.entities for i in range(e.start, e.end)}
+    kinds = {p for p, _, _ in reading.dims}
     for pos, dim, _ in reading.dims:
         k = pos - 1
-        if dim not in NAMED_KINDS or k < 0 or k in taken or k in reading.used or \
+        if dim not in NAMED_KINDS or k < 0 or k in taken or k in reading.used and (
+                k not in kinds or k - 1 < 0 or reading.words[k - 1] not in reading.named) or \
                 reading.words[k] not in reading.named or reading.words[k] in STOPWORDS or \
                 (reading.words[k] in ROLE_FILLERS and dim in (Dimension.manager, Dimension.rep)):
             continue  # "BDR manager": a role, not a manager's name (the "SDR team" is asked)
         word = reading.words[k]
         if index.partial(word):
             continue  # "Maria's team": a person's team, read with the names
+        if k in kinds:  # "the Data Platform product": a kind's word inside the name
+            word = f"{reading.words[k - 1]} {word}"
         near = index.nearest(word, dim)
         kind = dim.value.replace("_", " ")
         return Clarification(

@@ -117,6 +117,10 @@ WANTS = re.compile(r"\b(?:i|we)(?:(?:'d|\s+would)\s+(?:really\s+|also\s+)?(?:lik
 FIRST_PERSON = re.compile(r"\b(?:my|me|mine|i|i'm|i've|myself|each of us|every one of us)\b",
                           re.I)
 PEOPLE = frozenset({Dimension.rep, Dimension.manager})
+SLICE_NOUNS = frozenset({"deals", "deal", "ones", "leads", "opps", "opportunities", "accounts",
+                         "customers", "business", "bookings", "pipeline"})
+"""Nouns after a source, product or industry that say it is one ("partner deals", "inbound
+ones")."""
 OWNED_SLICES = frozenset({Dimension.industry, Dimension.product, Dimension.product_family,
                           Dimension.lead_source})
 """Slices of the business a writer may own ("I run the healthcare vertical", "Partner channel
@@ -1097,8 +1101,11 @@ def _values(context: list[str], index: EntityIndex) -> list[tuple[str, Dimension
         starts = {e.start: e.dimension for e in reading.entities}
         for e in reading.entities:
             if e.end - e.start < 2 and reading.words[e.start] not in names and \
-                    e.dimension not in SCOPES - PEOPLE:
-                continue  # (a region, team or segment is one however written: "the emea QBR")
+                    e.dimension not in SCOPES - PEOPLE and not (
+                    e.dimension in OWNED_SLICES and reading.words[e.end:e.end + 1] and
+                    reading.words[e.end] in SLICE_NOUNS):
+                continue  # (a region, team or segment is one however written: "the emea QBR";
+                # a source or product said with what it is of: "partner deals")
             if starts.get(e.end, e.dimension) != e.dimension:  # "Grace Schmidt's EMEA
                 continue  # Enterprise group": the group is meant (a list of reps is a list)
             found.append((" ".join(reading.words[e.start:e.end]) + kind_words(e.dimension),
