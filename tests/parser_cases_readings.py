@@ -1882,8 +1882,7 @@ CASES += [
      {"filters": {"rep": ["Darcel Schlecht"]}, "period": Q3_27}),
     ("Neloms, Hayden - bookings this year", "bookings",
      {"filters": {"rep": ["Hayden Neloms"]}, "period": YTD}),
-    ("how many open deals does Wilb have", AnyOf("open_pipeline", "opportunity_count"),
-     {"filters": {"rep": ["Wilburn Farren"]}}),
+    ("how many open deals does Wilb have", CLARIFY, {"options": ["Wilburn Farren (rep)"]}),
     ("Jo Smith bookings this year", "bookings", {"filters": {"rep": ["John Smith"]}}),
     # a statistic named is the measure, another tool's, or asked about; never dropped
     ("median won deal size by region this year", "avg_deal_size",

@@ -67,7 +67,8 @@ COUNT_WORDS = {**NUMBERS, "twenty": 20, "pair": 2, "trio": 3}
 TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
                    rf"\b(?P<w3>\w{{3,}}iest)\s+(?P<n3>\d{{1,3}}|{_COUNT})\b"
                    r"(?! (?:days?|weeks?|months?|quarters?|years?)\b)|"
-                   r"(?P<hash>#1|number one|no 1)\b(?= \w)|"
+                   r"(?<!stage )(?<!step )(?<!priority )(?<!item )(?<!slide )(?<!page )"
+                   r"(?<!tier )(?<!level )(?P<hash>#1|number one|no 1)\b(?= \w)|"
                    rf"\b(?P<n2>\d{{1,3}}|{_COUNT})\s+(?P<w2>{_RANKED}|\w{{3,}}iest|"
                    rf"most (?!recent)\w+)\b")
 """A ranked count: "top 5", "worst three", "the 10 biggest" (not "2025 best month")."""
@@ -555,6 +556,10 @@ def excluded(words: list[str], start: int, ends: dict[int, int] | None = None) -
     while i >= 0 and start - i <= (6 if described else 3):
         pair = " ".join(words[i - 1:i + 1]) if i > 0 else ""
         triple = " ".join(words[i - 2:i + 1]) if i > 1 else ""  # "do not count"
+        cue_at = i - 1 if pair in EXCLUDE_CUES else i - 2 if triple in EXCLUDE_CUES else i
+        if (words[i] in EXCLUDE_CUES or pair in EXCLUDE_CUES or triple in EXCLUDE_CUES) and \
+                words[cue_at - 1:cue_at] in (["not"], ["never"]) and words[cue_at] != "not":
+            return False  # "do not filter out renewals": nothing left out
         if words[i] in EXCLUDE_CUES or pair in EXCLUDE_CUES or triple in EXCLUDE_CUES or (
                 words[i] == "but" and (words[i - 1:i] and words[i - 1] in WHOLE or
                                        words[i - 2:i - 1] and words[i - 2] in ("all", "every"))):

@@ -48,7 +48,8 @@ def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | N
     while i < len(w):
         if i in reading.used or i in phrased or w[i] in STOPWORDS or w[i] in FILTER_CUES or \
                 w[i] in EXCLUDE_CUES or NUMBER.match(w[i]) or w[i] in SMALL_NUMBERS or \
-                w[i] in lexicon().single or _english(w[i], reading) or w[i] in fillers():
+                w[i] in lexicon().single or _english(w[i], reading) or w[i] in fillers() or \
+                w[i].startswith("#") and w[i][1:].isdigit():  # ("our #1 industry": a rank)
             i += 1
             continue
         j = i
@@ -157,8 +158,12 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
         reading.take(i, j)
         return None
     beside = reading.words[j:j + 1] + reading.words[max(0, i - 1):i]
+    prior = reading.words[i - 1] if i > 0 else ""
     part = index.name_part(text) if j - i == 1 and not _english(text, reading) and not any(
-        w in index.words and w not in STOPWORDS for w in beside) else None  # ("Premium
+        w in index.words and w not in STOPWORDS for w in beside) and not (
+        text not in reading.named and prior.isalpha() and prior not in STOPWORDS and
+        prior not in FILTER_CUES and prior not in index.words and common_english(prior)
+    ) else None  # (not "finished sales training": a word of an ordinary compound)  # ("Premium
     # Platform": a name the data lacks, not Premium Support beside the Platform family)
     if part is not None:  # "connectors deals", "implementation bookings": the one value
         dim, label = part  # whose name holds the word
@@ -257,15 +262,15 @@ def _nicknames() -> dict[str, frozenset[str]]:
 
 
 SHORT_FORM = 3
-"""Letters a short first name must have to stand for the first name it starts ("Vic")."""
+"""Letters a nickname must have to be read without the family name ("Vic", not "Em")."""
 
 
 def _first_fits(short: str, first: str) -> bool:
-    """Whether a written first name stands for this first name: the same, a short form of it
-    ("Vic": Victor), a common nickname ("Izzy": Isabella) or its initial ("O.": Owen)."""
-    return short == first or len(short) == 1 and first.startswith(short) or (
-        len(short) >= SHORT_FORM and first.startswith(short)) or first in _nicknames().get(
-        short, frozenset())
+    """Whether a written first name stands for this first name: the same, a common nickname or
+    short form ("Izzy": Isabella, "Vic": Victor; vocab/nicknames.toml) or its initial ("O.":
+    Owen). Another name that starts alike is no short form ("Ali" is not Alice)."""
+    return short == first or len(short) == 1 and first.startswith(short) or \
+        first in _nicknames().get(short, frozenset())
 
 
 def named_by_short_form(words: list[str], index: EntityIndex,

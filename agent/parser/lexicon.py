@@ -35,7 +35,7 @@ EXCLUDE_CUES = frozenset({"excluding", "except", "without", "not", "outside", "m
                           "excl", "ex", "other than", "but not", "apart from", "not including",
                           "except for", "leaving out", "exclude", "excludes", "omitting",
                           "leave out", "take out", "taking out", "strip out", "stripping out",
-                          "carve out", "carving out", "back out", "backing out", "filter out",
+                          "carve out", "carving out", "filter out",
                           "filtering out", "weed out", "not counting", "ignoring",
                           "ignore", "net of", "do not count", "dont count", "do not include",
                           "everyone but", "everybody but", "anyone but", "all but",

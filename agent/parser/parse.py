@@ -894,8 +894,9 @@ def _unknown_named_value(reading: Reading, index: EntityIndex) -> Clarification 
                 (reading.words[k] in ROLE_FILLERS and dim in (Dimension.manager, Dimension.rep)):
             continue  # "BDR manager": a role, not a manager's name (the "SDR team" is asked)
         word = reading.words[k]
-        if index.partial(word):
-            continue  # "Maria's team": a person's team, read with the names
+        if index.partial(word) or not any(c.isalpha() for c in word):
+            continue  # "Maria's team": a person's team, read with the names ("our #1
+            # industry": a rank)
         if k in kinds:  # "the Data Platform product": a kind's word inside the name
             word = f"{reading.words[k - 1]} {word}"
         near = index.nearest(word, dim)
@@ -2137,7 +2138,10 @@ def _campaign_by_words(reading: Reading, index: EntityIndex) -> Clarification | 
             if not members:
                 continue
             which = set(words[max(0, k - n - 2):k - n]) & {"which", "what", "each", "every"}
-            said = next((c for w in words[max(0, k - n - 2):k - n] if (c := count_word(w))), None)
+            said = next((c for j, w in enumerate(words[max(0, k - n - 2):k - n], max(0, k - n - 2))
+                         if (c := count_word(w)) and words[j - 1:j] not in (
+                             ["top"], ["bottom"], ["which"], ["best"], ["worst"], ["first"],
+                             ["last"], ["biggest"])), None)
             if len(members) > 1 and (word == "campaign" and not which or
                                      said is not None and said != len(members)):
                 # ("the two webinar campaigns" when 39 are called so: which two?)
@@ -2570,9 +2574,11 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
     if condition is not None:
         return condition
     ranked_only = all(p in RANK_VERBS for p in reading.said.get("leaderboard", []))
+    ranked_by = re.search(r"(?<!not )\bby (?:the |our |their )?((?:\w+ ){0,2}\w+)", norm)
     if "leaderboard" in votes and len(votes) > 1 and (_ranks_deals(reading, norm) or any(
-            v >= (1 if ranked_only else 2) and t not in (*CLOSED_DEAL_TOOLS, "opportunity_count",
-                                                          "leaderboard")
+            (v >= 2 or ranked_only and ranked_by is not None and any(
+                p.split()[0] in ranked_by[1].split() for p in reading.said.get(t, []))) and
+            t not in (*CLOSED_DEAL_TOOLS, "opportunity_count", "leaderboard")
             for t, v in votes.items())):
         # "rank every rep by quota attainment", "regions ranked by logo churn", "league table
         # of managers, % to plan": a measure the leaderboard does not rank by, ranked by its
@@ -3031,6 +3037,14 @@ MEDIAN = re.compile(r"\bmedian\b")
 SPREAD_STATS = re.compile(r"\b(?:standard deviation|std dev|stdev|variance|gini)\b")
 MEDIAN_OF = {"bookings": "avg_deal_size", "quota_attainment": "team_distribution",
              "opportunity_count": "avg_deal_size"}
+MEDIAN_SIZE = re.compile(r"\bmedian (?:won |closed |closed won |new business |expansion )?"
+                         r"(?:deal|deals|win|sale|deal size|deal value|attainment|quota attainment|"
+                         r"size|value|amount|acv)\b|\bmedian (?:\w+ )?(?:deal|attainment)\b")
+MEDIAN_COUNT = re.compile(r"\bmedian (?:number|count|monthly|weekly|quarterly)\b|"
+                          r"\bper (?:month|week|quarter|rep)\b|"
+                          r"\babove (?:the )?median\b|\bbelow (?:the )?median\b")
+MEDIAN_BASED = frozenset({"ops_efficiency"})
+"""Tools whose figure is a median by definition (the median resolution time of requests)."""
 """Tools whose median lives in another tool: a median won deal is the deal size's median, a
 median attainment the team distribution's."""
 
@@ -3065,11 +3079,13 @@ def _statistic(plan: Plan, norm: str) -> Plan | Clarification:
                      "median and spread I have instead?",
             options=[tool_label(tool), "team performance distribution"], term=word,
             not_understood=[word])
-    if spread and MEDIAN.search(norm) and measure != "median" and "median" not in measure:
+    if MEDIAN.search(norm) and measure != "median" and "median" not in measure and \
+            "median" not in TOOLS[tool].description.lower() and tool not in MEDIAN_BASED:
         if "median" in measures:
             plan.params.measure = "median"
             return plan
-        other = MEDIAN_OF.get(tool)
+        other = MEDIAN_OF.get(tool) if MEDIAN_SIZE.search(norm) and not MEDIAN_COUNT.search(
+            norm) else None
         if other is None or any(d not in TOOLS[other].group_by for d in plan.params.group_by):
             return Clarification(
                 question=f"{tool_label(tool).capitalize()} has no median. Which figure did "
@@ -3122,10 +3138,13 @@ def _ahead(period: Period | None, tool: str, norm: str, as_of: date,
     forward = tool in FORWARD_TOOLS or TOOLS[tool].never_counts == NOT_OPEN or (
         tool == "opportunity_count" and measure in ("open", "open_amount")) or (
         tool in ("opportunity_count", "bookings") and STILL_CLOSING.search(norm) and
-        not PAST_CLOSE.search(norm))  # "accounts with an expansion deal closing in December"
+        not PAST_CLOSE.search(norm) and not re.search(r"\b(?:bookings|revenue)\b", norm))
+    # "accounts with an expansion deal closing in December" (not "bookings closing in
+    # December": the bookings named, of the December that has been)
     # (the deals still to close: read as the open pipeline below), not "what closed in Dec"
     if period is None or not forward or period.end >= as_of or \
-            str(period.start.year) in norm or (period.end - period.start).days > 92:
+            str(period.start.year) in norm or (period.end - period.start).days > 92 or \
+            SAID_PAST.search(norm):
         return period
     start, end = period.start.replace(year=period.start.year + 1), \
         period.end.replace(year=period.end.year + 1)
@@ -3141,6 +3160,11 @@ def _ahead(period: Period | None, tool: str, norm: str, as_of: date,
     # and Jan 15": the span to come, across the year end
 
 
+SAID_PAST = re.compile(r"\blast (?:year|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|"
+                       r"sep\w*|oct\w*|nov\w*|dec\w*)\b|\b(?:a year ago|last fiscal year|"
+                       r"previous year|prior year)\b|\b(?:was|were|had|did)\b")
+"""A month said in the past ("last December", "December last year", "how many were open in
+December"): never moved to the one to come."""
 STILL_CLOSING = re.compile(r"\bclosing\b|\b(?:expected|due|set|slated|scheduled|going) to "
                            r"close\b|\bwill close\b")
 """Deals said to be closing: open ones, by a close date to come."""

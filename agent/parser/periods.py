@@ -215,9 +215,10 @@ class PeriodParser:
                  r"\d{4}_\d{2}_\d{2})", self._week_of),
                 (r"since\s+(?:last\s+|this\s+(?:past\s+)?)?" + WEEKDAY + r"(?!\s+(?:meeting|call|"
                  r"review|sync|standup|1:1)\b)", self._since_weekday),
-                (r"(?:on\s+|last\s+|this\s+past\s+|(?<=\bthe\s)(?=\w+\s+before))?" + WEEKDAY +
+                (r"(?<!\bdue )(?<!\bby )(?<!\bfor )(?<!\buntil )(?<!\bbefore )(?<!\bready )"
+                 r"(?:on\s+|last\s+|this\s+past\s+)" + WEEKDAY +
                  r"(?!\s+(?:meeting|call|review|sync|standup|1:1|morning meeting)\b)"
-                 r"(?:\s+(?:morning|afternoon|evening))?(?<!\bthe)", self._weekday),
+                 r"(?:\s+(?:morning|afternoon|evening))?", self._weekday),
                 (r"(?:over\s+|during\s+|on\s+)?(?:the|this|last|this past)\s+weekend\b",
                  self._weekend),
                 (r"(fiscal ytd|fytd|fy to date|fiscal to date|qtd|quarter to date|ytd|"
@@ -268,7 +269,8 @@ class PeriodParser:
                 (r"(?:the\s+)?(this|current|last|previous|prior|next|upcoming|coming|following)\s+"
                  r"(?:fiscal\s+)?half(?:\s+year)?\b", self._relative_half),
                 (r"(?:iso\s+)?(?:week|wk|kw|cw)\s?(?:number\s+|no\s+|#\s?)?(\d{1,2})\b"
-                 r"(?!\s+(?:days?|weeks?|deals?|reps?|%))(?:\s+(?:of\s+)?" + Y + r")?",
+                 r"(?!\s+(?:days?|weeks?|deals?|reps?|%|of\s+(?:the|this|that|last|next|each|"
+                 r"every|q[1-4]|" + M[1:-1] + r")\b))(?:\s+(?:of\s+)?" + Y + r")?",
                  self._iso_week),
                 (r"(today|yesterday|tomorrow)", self._day_word),
                 (M + r"\s+(?:of\s+)?" + Y, self._month_year),
@@ -294,7 +296,10 @@ class PeriodParser:
         """Find periods (and an `as of` date) in normalized text; remove them from the text."""
         found = PeriodFindings()
         calendar_q = re.search(r"\bcalendar (q[1-4])\b|\b(q[1-4]) calendar\b", text)
-        if calendar_q and not re.search(r"\b(?:vs|versus|compared|against|than)\b", text):
+        if calendar_q and not re.search(r"\b(?:vs|versus|compared|against|than|and|too|also|"
+                                        r"plus|both)\b", text) and re.search(
+                r"\bnot (?:your |our |the )?fiscal\b|\bcalendar q[1-4] (?:please|pls)\b|"
+                r"\bi mean\b|\bthat is\b|\bq[1-4] calendar\b", text):
             # "bookings for Q3 - calendar Q3 please": the same quarter said again
             q = calendar_q[1] or calendar_q[2]
             text = re.sub(rf"\b{q} calendar\b", f"calendar {q}", text)

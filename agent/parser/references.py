@@ -16,7 +16,9 @@ REFERENCE = re.compile(
     r"\b(?-i:INC|CHG|REQ|RITM|CS|TKT|SR|PRB)\d{4,}\b|"
     r"(?<![\w#])#\d{3,}\b|"
     r"\b(?:ticket|task|req|request|case|incident|emp|employee|ref|run|job|order)"
-    r"(?:[ _]?id)?\s*(?:no\.?|number|#|=|:)?\s*#?(?=[\w-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b|"
+    r"(?:[ _]?id)?\s*(?:no\.?|number|#|=|:)?\s*#?"
+    r"(?!(?:q[1-4]|h[12]|fy\d+|cy\d+|(?:19|20)\d\d)\b)(?=(?:[A-Za-z-]*\d){3})"
+    r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b|"
     r"(?<![\w.])v\d+(?:\.\d+)*(?![\w.])|"
     r"\b(?:ext\.?|extension|x)\s?\d{3,5}\b|"
     r"\b(?:room|rm\.?|conf room|desk|floor)\s+\d?[A-Za-z]?\d[\w.]*\b|"
@@ -31,7 +33,7 @@ MEETING_TIME = re.compile(
 """A time of day named as a meeting or a deadline ("before my 4pm 1:1", "for the 2:30", "need
 it by 5pm PT"): when the question is wanted, never a window of the data."""
 HEDGED_VIEW = re.compile(
-    r"[,;:(-]?\s*\b(?:(?:which|that|it|this|and it|but it|and that|but that)\s+)?(?:sounds|seems|"
+    r"(?:[,;:(-]\s*|\b(?:which|that|it|this|and it|but it|and that|but that)\s+)(?:sounds|seems|"
     r"looks|feels|felt|seemed|looked|sounded)\s+(?:way\s+|a bit\s+|a little\s+|too\s+|very\s+|"
     r"really\s+|pretty\s+|kind of\s+|kinda\s+|super\s+)?(?:low|high|off|wrong|odd|weird|light|"
     r"heavy|inflated|optimistic|pessimistic|fishy|suspicious|strange|funny|crazy|made up|"
