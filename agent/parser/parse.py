@@ -72,6 +72,7 @@ from agent.parser.sentences import (
     GENERIC_PHRASES,
     MEETING_WORDS,
     NOT_MINE,
+    OWNED_SLICES,
     WEAK_PHRASES,
     context_scope,
     drop_writer_clauses,
@@ -499,6 +500,8 @@ def _read_message(question: str, as_of: date, calendar: FiscalCalendar, index: E
                         and scope[0] not in {f.dimension for f in outcome.params.filters} \
                         and [scope[1]] not in [f.values for f in outcome.params.filters] \
                         and Dimension.rep not in {f.dimension for f in outcome.params.filters} \
+                        and not (scope[0] in OWNED_SLICES and OWNED_SLICES & {
+                            f.dimension for f in outcome.params.filters}) \
                         and scope[0] not in outcome.params.group_by:  # "I'm the EMEA
                     # director. ... by region": every region, the writer's among them
                     return _for_them(request, scope, as_of, calendar, index, previous, memo)
@@ -3033,7 +3036,8 @@ PERIOD_MARKS = frozenset({"@period", "last", "previous", "prior", "same", "year"
 
 
 PERCENTILE = re.compile(r"\b(?:(\d{1,2})(?:st|nd|rd|th)? percentile|p(\d{2}))\b")
-MEDIAN = re.compile(r"\bmedian\b")
+MEDIAN = re.compile(r"(?<!not the )(?<!not a )(?<!not )(?<!than the )(?<!of the )\bmedian\b")
+"""The median asked for (not "... within SLA, not the median", "instead of the median")."""
 SPREAD_STATS = re.compile(r"\b(?:standard deviation|std dev|stdev|variance|gini)\b")
 MEDIAN_OF = {"bookings": "avg_deal_size", "quota_attainment": "team_distribution",
              "opportunity_count": "avg_deal_size"}
@@ -3052,7 +3056,7 @@ median attainment the team distribution's."""
 def _statistic(plan: Plan, norm: str) -> Plan | Clarification:
     """A statistic the question names ("the 95th percentile", "median won deal") is the
     measure, or its tool's, or asked about: never dropped for the tool's default figure."""
-    tool, measure = plan.tool, plan.params.measure or TOOLS[plan.tool].measures[0]
+    tool = plan.tool
     measures = TOOLS[tool].measures
     spread = "median" in measures or any(PERCENTILE.search(m) for m in measures) or \
         tool in MEDIAN_OF  # (a tool of amounts or durations; "median resolution time" is
@@ -3063,8 +3067,7 @@ def _statistic(plan: Plan, norm: str) -> Plan | Clarification:
         if wanted == "p50" and "median" in measures:
             wanted = "median"
         if wanted in measures:
-            if measure != wanted:
-                plan.params.measure = wanted
+            plan.params.measure = wanted
             return plan
         offered = [m for m in measures if PERCENTILE.search(m) or m in ("median", "p75", "p90")]
         return Clarification(
@@ -3079,7 +3082,7 @@ def _statistic(plan: Plan, norm: str) -> Plan | Clarification:
                      "median and spread I have instead?",
             options=[tool_label(tool), "team performance distribution"], term=word,
             not_understood=[word])
-    if MEDIAN.search(norm) and measure != "median" and "median" not in measure and \
+    if MEDIAN.search(norm) and plan.params.measure is None and \
             "median" not in TOOLS[tool].description.lower() and tool not in MEDIAN_BASED:
         if "median" in measures:
             plan.params.measure = "median"
