@@ -2578,9 +2578,13 @@ def _choose_tool(reading: Reading, norm: str) -> str | None:
         return condition
     ranked_only = all(p in RANK_VERBS for p in reading.said.get("leaderboard", []))
     ranked_by = re.search(r"(?<!not )\bby (?:the |our |their )?((?:\w+ ){0,2}\w+)", norm)
+    closed_first = ranked_by is not None and any(
+        p.split()[0] in ranked_by[1].split() for t in CLOSED_DEAL_TOOLS
+        for p in reading.said.get(t, []))  # "rank reps by bookings, not by pipeline"
     if "leaderboard" in votes and len(votes) > 1 and (_ranks_deals(reading, norm) or any(
-            (v >= 2 or ranked_only and ranked_by is not None and any(
-                p.split()[0] in ranked_by[1].split() for p in reading.said.get(t, []))) and
+            (v >= 2 or ranked_only and v >= 1 and not closed_first and not any(
+                re.search(rf"\bnot (?:by |the |on )?{re.escape(p)}\b", norm)
+                for p in reading.said.get(t, []))) and
             t not in (*CLOSED_DEAL_TOOLS, "opportunity_count", "leaderboard")
             for t, v in votes.items())):
         # "rank every rep by quota attainment", "regions ranked by logo churn", "league table
@@ -3082,11 +3086,13 @@ def _statistic(plan: Plan, norm: str) -> Plan | Clarification:
                      "median and spread I have instead?",
             options=[tool_label(tool), "team performance distribution"], term=word,
             not_understood=[word])
-    if MEDIAN.search(norm) and plan.params.measure is None and \
-            "median" not in TOOLS[tool].description.lower() and tool not in MEDIAN_BASED:
+    if MEDIAN.search(norm) and "median" not in (plan.params.measure or "") and \
+            tool not in MEDIAN_BASED:
         if "median" in measures:
             plan.params.measure = "median"
             return plan
+        if "median" in TOOLS[tool].description.lower():
+            return plan  # (the bottleneck reports each stage's median days itself)
         other = MEDIAN_OF.get(tool) if MEDIAN_SIZE.search(norm) and not MEDIAN_COUNT.search(
             norm) else None
         if other is None or any(d not in TOOLS[other].group_by for d in plan.params.group_by):
@@ -3147,8 +3153,8 @@ def _ahead(period: Period | None, tool: str, norm: str, as_of: date,
     # (the deals still to close: read as the open pipeline below), not "what closed in Dec"
     if period is None or not forward or period.end >= as_of or \
             str(period.start.year) in norm or (period.end - period.start).days > 92 or \
-            SAID_PAST.search(norm):
-        return period
+            SAID_PAST.search(norm) and (period.end - period.start).days <= 31:
+        return period  # ("what was the Q3 pipeline as of the end of Q2": the Q3 ahead then)
     start, end = period.start.replace(year=period.start.year + 1), \
         period.end.replace(year=period.end.year + 1)
     if end < as_of or (start - as_of).days > 183:  # a month far ahead: as written
