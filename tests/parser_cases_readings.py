@@ -1899,4 +1899,6 @@ CASES += [
     ("pipeline for the Quantum Platform product this quarter", CLARIFY, {}),
     ("how did the leads convert last quarter, by where each lead came from", "lead_conversion",
      {"group_by": ["lead_source"], "period": Q3_27}),
+    ("I need the 3 highest-booking reps this year. Room 12 is booked at 9am.", "bookings",
+     {"group_by": ["rep"], "top": 3, "period": YTD}),
 ]

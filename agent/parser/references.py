@@ -19,7 +19,7 @@ REFERENCE = re.compile(
     r"(?:[ _]?id)?\s*(?:no\.?|number|#|=|:)?\s*#?"
     r"(?!(?:q[1-4]|h[12]|fy\d+|cy\d+|(?:19|20)\d\d)\b)(?=(?:[A-Za-z-]*\d){3})"
     r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b|"
-    r"(?<![\w.])v\d+(?:\.\d+)*(?![\w.])|"
+    r"(?<![\w.])v\d+(?:\.\d+)*(?!\w|\.\d)|"
     r"\b(?:ext\.?|extension|x)\s?\d{3,5}\b|"
     r"\b(?:room|rm\.?|conf room|desk|floor)\s+\d?[A-Za-z]?\d[\w.]*\b|"
     r"\b(?:page|pg\.?|slide|agenda item|item)\s+#?\d{1,3}\b", re.I)
@@ -40,6 +40,11 @@ HEDGED_VIEW = re.compile(
     r"made-up|too good to be true)(?:\s+to\s+(?:me|us|everyone|them|him|her))?\b\)?", re.I)
 """A view on some figure, hedged ("sounds low to me", "which seems high", "feels off"): how
 the writer feels about a number, never part of what is asked."""
+GONE = "\x00"
+"""Where a reference stood, until the clause it opened is known."""
+OPENED_BY = re.compile(r"(?:^|(?<=[.;!?:]))\s*\x00[^.;!?\n]*[.;!?]?")
+"""A clause a reference opens ("room 12 is booked at 9am", "INC0012345 is closed"): about the
+reference, never the request."""
 MEETING_AFTER = re.compile(r"\s*(?:1:1|one on one|1on1|call|sync|meeting|standup|stand-up|review|"
                            r"check-in|check in|catch-up|catch up|qbr|forecast call|exec|board)\b",
                            re.I)
@@ -68,11 +73,13 @@ def set_aside(question: str, index: EntityIndex) -> tuple[str, list[str]]:
         return instead
 
     plain = HEDGED_VIEW.sub(drop, question)
-    plain = REFERENCE.sub(drop, plain)
+    plain = REFERENCE.sub(lambda m: drop(m, GONE), plain)
+    plain = OPENED_BY.sub("", plain)  # "room 12 is booked at 9am": a clause about the
+    # reference itself goes with it
     plain = MEETING_TIME.sub(lambda m: drop(m, "meeting" if re.search(
         r"\b(?:my|the|our|for)\s+$", m.string[:m.start()]) and not MEETING_AFTER.match(
         m.string[m.end():]) else ""), plain)  # "my 3pm with Freya": a meeting, with whoever
     # it is with ("my 4pm 1:1 with Leo": the 1:1 says so; "the review is at 3pm": no more)
     if not removed:
         return question, []
-    return re.sub(r"[ \t]{2,}", " ", plain), removed
+    return re.sub(r"[ \t]{2,}", " ", plain.replace(GONE, " ")), removed
