@@ -42,9 +42,10 @@ HEDGED_VIEW = re.compile(
 the writer feels about a number, never part of what is asked."""
 GONE = "\x00"
 """Where a reference stood, until the clause it opened is known."""
-OPENED_BY = re.compile(r"(?:^|(?<=[.;!?:]))\s*\x00[^.;!?\n]*[.;!?]?")
-"""A clause a reference opens ("room 12 is booked at 9am", "INC0012345 is closed"): about the
-reference, never the request."""
+OPENED_BY = re.compile(r"(?:^|(?<=[.;!?]))\s*\x00\s*(?:is|was|are|were|has|had|got|will be)\b"
+                       r"[^.;!?\n]*[.;!?]?")
+"""A clause about a reference ("room 12 is booked at 9am", "INC0012345 is closed"): never the
+request (a reference that opens the request, "Task 4471: produce ...", leaves the rest)."""
 MEETING_AFTER = re.compile(r"\s*(?:1:1|one on one|1on1|call|sync|meeting|standup|stand-up|review|"
                            r"check-in|check in|catch-up|catch up|qbr|forecast call|exec|board)\b",
                            re.I)
