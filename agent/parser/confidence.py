@@ -30,6 +30,7 @@ from agent.parser.periods import MONTHS, NUMBERS, ORDINALS, PERIOD_WORDS
 from agent.parser.reading import Reading, masked
 from agent.plan import Clarification, Plan
 from agent.topics import owned_word
+from tools.base import Dimension
 from tools.registry import TOOLS
 
 NUMBER = re.compile(r"^\$?\d[\d._]*(?:%|k|m|mm|bn|b|x|st|nd|rd|th|am|pm)?$")
@@ -166,6 +167,13 @@ class Understanding:
         return "; ".join(parts)
 
 
+def values_after_kinds(reading: Reading) -> list[tuple[int, Dimension, str]]:
+    """Where a value stands right after a kind named as a filter ("for team blorp", "in region
+    X"), with the kind and its words: (position of the value, kind, kind as written)."""
+    return [(p + len(t.split()), d, t) for p, d, t in reading.dims
+            if p > 0 and reading.words[p - 1] in KIND_CUES]
+
+
 def understand(reading: Reading, plan: Plan) -> Understanding:
     """Sort the words of a reading into explained and left over (see the module docstring)."""
     tool = plan.tool
@@ -204,8 +212,7 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     if any(f.exclude for f in params.filters):
         known |= EXCLUSION_WORDS  # "with renewal deals stripped out": the exclusion's words
     left, cued, at = [], set(), []
-    kind_named = {p + len(t.split()) for p, _, t in reading.dims
-                  if p > 0 and written[p - 1] in KIND_CUES}  # "for team blorp": its value
+    kind_named = {k for k, _, _ in values_after_kinds(reading)}  # "for team blorp": its value
     excluding = any(f.exclude for f in params.filters)
     asked = _asked_units(words, explained)
     counted = {len(f.values) for f in params.filters}  # "the two new hires X and Y"

@@ -263,9 +263,9 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                 if words[k:k + 1] == ["all"] and words[k - 1:k] and (
                         words[k - 1] in SCOPE_BEFORE or words[k - 1].startswith("@")):
                     whole.add(dim.value)  # "for all regions", "next quarter, all regions"
-    inner = [d for d in group if WITHIN.search(norm) and any(
+    inner = [d for d in group if any(
         d2.value == d and WITHIN.search(" ".join(words[max(0, p - 3):p + 1]))
-        for p, d2, _ in reading.dims)]
+        for p, d2, _ in reading.dims)] if WITHIN.search(norm) else []
     if len(group) == 2 and len(inner) == 1 and group[0] != inner[0]:
         group = [inner[0], *[g for g in group if g != inner[0]]]  # "deal size for each segment
         # within each team": per team, its segments (the outer split first)

@@ -163,8 +163,8 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
         w in index.words and w not in STOPWORDS for w in beside) and not (
         text not in reading.named and prior.isalpha() and prior not in STOPWORDS and
         prior not in FILTER_CUES and prior not in index.words and common_english(prior)
-    ) else None  # (not "finished sales training": a word of an ordinary compound)  # ("Premium
-    # Platform": a name the data lacks, not Premium Support beside the Platform family)
+    ) else None  # (not "Premium Platform", a name the data lacks beside another value's word;
+    # not "finished sales training", a word of an ordinary compound)
     if part is not None:  # "connectors deals", "implementation bookings": the one value
         dim, label = part  # whose name holds the word
         reading.entities.append(EntityMatch(i, j, dim, label, "partial", text))
@@ -278,10 +278,9 @@ def named_by_short_form(words: list[str], index: EntityIndex,
     """The people a name written short stands for: an initial and the family name ("O.
     Garcia"), the family name first ("Chen, Victor"), a nickname or short form with or without
     the family name ("Izzy Reyes", "Vic"). More than one is for the caller to ask about."""
-    people = [(d, label) for d, label in index.partial(words[-1]) if d in PEOPLE] if \
-        len(words) == 2 else []
     if len(words) == 2:
         first, last = words
+        people = [(d, label) for d, label in index.partial(last) if d in PEOPLE]
         found = [(d, label) for d, label in people if label.lower().split()[-1] == last and
                  _first_fits(first, label.lower().split()[0])] or [
             (d, label) for d, label in people if label.lower().split()[-1] == last and
@@ -294,8 +293,8 @@ def named_by_short_form(words: list[str], index: EntityIndex,
     word = words[0]
     if len(word) < SHORT_FORM or common_english(word) and not named:
         return []  # ("Vic's deals": written as a name, though 'vic' is in English texts)
-    return sorted({(d, label) for firsts in [index.first_names_fitting(
-        lambda first: _first_fits(word, first))] for d, label in firsts if d in PEOPLE})
+    return [(d, label) for d, label in index.first_names_fitting(
+        lambda first: _first_fits(word, first)) if d in PEOPLE]
 
 
 def _accept(reading: Reading, i: int, j: int, text: str,

@@ -17,7 +17,6 @@ from functools import cache
 from typing import Any, Literal
 
 from agent.parser.confidence import (
-    KIND_CUES,
     ROLE_FILLERS,
     SIZE_WORDS,
     Understanding,
@@ -31,6 +30,7 @@ from agent.parser.confidence import (
     understand,
     unsure,
     value_kind_words,
+    values_after_kinds,
 )
 from agent.parser.crm_fields import crm_words
 from agent.parser.entities import EntityIndex, EntityMatch
@@ -96,7 +96,7 @@ from agent.parser.words import (
 from agent.plan import Clarification, Plan
 from agent.threshold import Sign, Threshold, Unit
 from tools.base import NOT_OPEN, Dimension, Filter, MetricParams, PeriodParam
-from tools.fiscal import FiscalCalendar, Period
+from tools.fiscal import FiscalCalendar, Grain, Period
 from tools.registry import TOOLS
 
 UNIT_DAYS = {"week": 7, "month": 31, "quarter": 92}
@@ -902,14 +902,17 @@ def _unknown_named_value(reading: Reading, index: EntityIndex) -> Clarification 
             # industry": a rank)
         if k in kinds:  # "the Data Platform product": a kind's word inside the name
             word = f"{reading.words[k - 1]} {word}"
-        near = index.nearest(word, dim)
-        kind = dim.value.replace("_", " ")
-        return Clarification(
-            question=f"I couldn't find '{word}' among the {kind} values in the data. Did you "
-                     "mean one of these? (or ask without it)",
-            options=[f"{label} ({d.value})" for d, label in near], term=word,
-            not_understood=[word])
+        return _not_found(word, dim, index)
     return None
+
+
+def _not_found(word: str, dim: Dimension, index: EntityIndex) -> Clarification:
+    """Ask about a value of a kind the data lacks, offering its closest values."""
+    return Clarification(
+        question=f"I couldn't find '{word}' among the {dim.value.replace('_', ' ')} values in "
+                 "the data. Did you mean one of these? (or ask without it)",
+        options=[f"{label} ({d.value})" for d, label in index.nearest(word, dim)], term=word,
+        not_understood=[word])
 
 
 def _unknown_value_after(reading: Reading, index: EntityIndex) -> Clarification | None:
@@ -918,22 +921,16 @@ def _unknown_value_after(reading: Reading, index: EntityIndex) -> Clarification 
     value asked about, never dropped."""
     taken = {i for e in reading.entities for i in range(e.start, e.end)}
     words = reading.words
-    for pos, dim, text in reading.dims:
-        k = pos + len(text.split())
+    for k, dim, text in values_after_kinds(reading):
         if dim not in NAMED_KINDS or k >= len(words) or k in taken or k in reading.used or \
-                not (pos > 0 and words[pos - 1] in KIND_CUES) or text.endswith("s"):
+                text.endswith("s"):
             continue
         word = words[k]
         if word in STOPWORDS or word in lexicon().words or word.startswith("@") or \
                 word in fillers() or index.partial(word) or \
                 not any(c.isalpha() for c in word) or word in NUMBERS:  # ("segment 2 ...")
             continue
-        kind = dim.value.replace("_", " ")
-        return Clarification(
-            question=f"I couldn't find '{word}' among the {kind} values in the data. Did you "
-                     "mean one of these? (or ask without it)",
-            options=[f"{label} ({d.value})" for d, label in index.nearest(word, dim)],
-            term=word, not_understood=[word])
+        return _not_found(word, dim, index)
     return None
 
 
@@ -3045,6 +3042,8 @@ MEDIAN = re.compile(r"(?<!not the )(?<!not a )(?<!not )(?<!than the )(?<!of the 
 SPREAD_STATS = re.compile(r"\b(?:standard deviation|std dev|stdev|variance|gini)\b")
 MEDIAN_OF = {"bookings": "avg_deal_size", "quota_attainment": "team_distribution",
              "opportunity_count": "avg_deal_size"}
+"""Tools whose median lives in another tool: a median won deal is the deal size's median, a
+median attainment the team distribution's."""
 MEDIAN_SIZE = re.compile(r"\bmedian (?:won |closed |closed won |new business |expansion )?"
                          r"(?:deal|deals|win|sale|deal size|deal value|attainment|quota attainment|"
                          r"size|value|amount|acv)\b|\bmedian (?:\w+ )?(?:deal|attainment)\b")
@@ -3053,8 +3052,6 @@ MEDIAN_COUNT = re.compile(r"\bmedian (?:number|count|monthly|weekly|quarterly)\b
                           r"\babove (?:the )?median\b|\bbelow (?:the )?median\b")
 MEDIAN_BASED = frozenset({"ops_efficiency"})
 """Tools whose figure is a median by definition (the median resolution time of requests)."""
-"""Tools whose median lives in another tool: a median won deal is the deal size's median, a
-median attainment the team distribution's."""
 
 
 def _statistic(plan: Plan, norm: str) -> Plan | Clarification:
@@ -3073,14 +3070,14 @@ def _statistic(plan: Plan, norm: str) -> Plan | Clarification:
         if wanted in measures:
             plan.params.measure = wanted
             return plan
-        offered = [m for m in measures if PERCENTILE.search(m) or m in ("median", "p75", "p90")]
+        offered = [m for m in measures if PERCENTILE.search(m) or m == "median"]
         return Clarification(
             question=f"{tool_label(tool).capitalize()} has no {said[0]}; it has "
                      f"{', '.join(offered) or 'no percentiles'}. Which should I use?",
             options=[f"{tool_label(tool)} {m}" for m in offered] or [tool_label(tool)],
             term=said[0], not_understood=[said[0]])
-    if spread and SPREAD_STATS.search(norm):
-        word = SPREAD_STATS.search(norm)[0]  # type: ignore[index]
+    if spread and (stat := SPREAD_STATS.search(norm)):
+        word = stat[0]
         return Clarification(
             question=f"I can't compute the {word} of {tool_label(tool)}. Shall I give the "
                      "median and spread I have instead?",
@@ -3148,9 +3145,8 @@ def _ahead(period: Period | None, tool: str, norm: str, as_of: date,
         tool == "opportunity_count" and measure in ("open", "open_amount")) or (
         tool in ("opportunity_count", "bookings") and STILL_CLOSING.search(norm) and
         not PAST_CLOSE.search(norm) and not re.search(r"\b(?:bookings|revenue)\b", norm))
-    # "accounts with an expansion deal closing in December" (not "bookings closing in
-    # December": the bookings named, of the December that has been)
-    # (the deals still to close: read as the open pipeline below), not "what closed in Dec"
+    # "accounts with an expansion deal closing in December": the deals still to close, read as
+    # the open pipeline (not "bookings closing in December": the December that has been)
     if period is None or not forward or period.end >= as_of or \
             str(period.start.year) in norm or (period.end - period.start).days > 92 or \
             SAID_PAST.search(norm) and (period.end - period.start).days <= 31:
@@ -3200,10 +3196,9 @@ def _year_to_date(period: Period | None, tool: str, norm: str, calendar: FiscalC
     if (period.start, period.end) == (year.start, year.end) and as_of < year.end:
         return Period(year.start, as_of, f"{year.label} YTD")
     if SO_FAR.search(norm) and period.start <= as_of < period.end:
-        short = {"quarter": "QTD", "month": "MTD"}
-        unit = next((u for u in short if (calendar.bucket(as_of, u).start,  # type: ignore[arg-type]
-                                          calendar.bucket(as_of, u).end) ==  # type: ignore
-                     (period.start, period.end)), None)
+        short: dict[Grain, str] = {"quarter": "QTD", "month": "MTD"}
+        unit = next((u for u in short if (b := calendar.bucket(as_of, u)).start == period.start
+                     and b.end == period.end), None)
         return Period(period.start, as_of, f"{period.label} {short[unit]}" if unit else
                       f"{period.label} to date")  # "Q4 bookings to date", "calendar 2026
         # bookings to date": the span so far

@@ -610,9 +610,10 @@ class PeriodParser:
             year = self.cal.year(int(m[2]) if len(m[2]) == 4 else 2000 + int(m[2]))
         else:
             year = self.cal.bucket(self.as_of, "year")
-            if m[3] != "this" and m[3] != "current":
-                year = self.cal.bucket(year.start - timedelta(days=1) if m[3] in (
-                    "last", "previous", "prior") else year.end + timedelta(days=1), "year")
+            if m[3] in ("last", "previous", "prior"):
+                year = self.cal.previous(year, "year")
+            elif m[3] == "next":
+                year = self.cal.bucket(year.end + timedelta(days=1), "year")
         start = year.start if m[1] in ("first", "1st") else year.end.replace(day=1)
         return self._month(start.year, start.month)
 
@@ -630,7 +631,7 @@ class PeriodParser:
         days = n * (7 if m[4].startswith("week") else 1)
         if days > (whole.end - whole.start).days + 1:
             return None
-        if m[1] in ("first",):
+        if m[1] == "first":
             start, end = whole.start, whole.start + timedelta(days=days - 1)
         else:
             start, end = whole.end - timedelta(days=days - 1), whole.end
