@@ -53,6 +53,8 @@ class ClauseRules(_Strict):
     """Regexes on the raw request that always end a clause."""
     and_split_before: str
     """Regex on the normalized text after a plain "and": it splits only where this matches."""
+    not_an_action_after: str
+    """Regex: an execution verb after a dash or ", so" that does not start an action."""
 
     _check = field_validator("separators")(_compile)
 
@@ -69,10 +71,12 @@ class Framing(_Strict):
     noun_use: str
     reporting: list[str]
     statement: str
+    not_analysis: list[str]
+    bare_decision: str
     analysis_markers: list[str]
 
     _check = field_validator("directive_prefixes", "hypothetical", "delegated", "decision",
-                             "reporting",
+                             "reporting", "not_analysis",
                              "analysis_markers")(_compile)
 
 
@@ -167,9 +171,16 @@ class _Compiled:
     def __init__(self, policy: ScopePolicy) -> None:
         self.policy = policy
         c = re.compile
-        self.separators = c("|".join(f"(?:{s})" for s in policy.clauses.separators), re.I)
-        self.and_before = c(policy.clauses.and_split_before)
         f = policy.framing
+        verbs = re.sub(r"\((?!\?)", "(?:", f.execution_verbs.removeprefix("^"))  # no groups
+        acts = f"(?:please |pls |just |then |and )?(?!{policy.clauses.not_an_action_after}){verbs}"
+        self.separators = c("|".join([*(f"(?:{s})" for s in policy.clauses.separators),
+                                      # "coverage is thin - spin up a campaign", "it is our
+                                      # best month, so call the buyers": an action after a
+                                      # dash or ", so" starts a clause of its own
+                                      rf"(?:\s+[-\u2013\u2014]+\s+|,\s*so\s+)(?={acts})"]),
+                             re.I)
+        self.and_before = c(policy.clauses.and_split_before)
         said = "(?: here| asks| requests| needs| wants)"  # "finance flagged ..." is a subject
         self.prefixes = [c(rf"^(?:the )?{sender_names()}(?:(?: agent| team| bot){said}*|{said}+)"
                            r"\b ?"),
@@ -183,6 +194,8 @@ class _Compiled:
         self.reporting = [c(p) for p in f.reporting]
         self.statement = c(f.statement)
         self.analysis = [c(p) for p in f.analysis_markers]
+        self.not_analysis = [c(p) for p in f.not_analysis]
+        self.bare_decision = c(f.bare_decision)
         self.refuse = [(r, [c(p) for p in r.patterns]) for r in policy.refuse]
         self.raw_refuse = [(r, c(p, re.I | re.S)) for r in policy.refuse for p in r.raw_patterns]
         self.escalate = [(r, [c(p) for p in r.patterns], [c(p) for p in r.always])
@@ -220,14 +233,23 @@ def split_clauses(request: str) -> list[str]:
             continue
         parts = re.split(r",?\s+\band\b\s+", piece, flags=re.I)
         current = parts[0]
-        for part in parts[1:]:  # "calculate and pay ..." is one request: 3 words at least
-            if len(normalize(current).split()) >= 3 and c.and_before.search(normalize(part)):
+        for part in parts[1:]:  # "calculate and pay ..." is one request: a verb and its
+            # object at least since the last comma ("X is final, so please calculate and pay
+            # out the commissions" shares one object)
+            if len(normalize(current).split()) >= 3 and len(_since_comma(current)) >= 2 and \
+                    c.and_before.search(normalize(part)):
                 clauses.append(current)
                 current = part
             else:
                 current = f"{current} and {part}"
         clauses.append(current)
     return [cl.strip(" ,.") for cl in clauses if normalize(cl)]
+
+
+def _since_comma(text: str) -> list[str]:
+    """The words of text after its last comma or "so", without "please" and the like."""
+    tail = re.split(r"[,:]\s*|\bso\b", text)[-1]
+    return _strip_prefixes(normalize(tail))[0].split()
 
 
 def _strip_prefixes(text: str) -> tuple[str, bool]:
@@ -348,7 +370,9 @@ def _clause(raw: str, request: str) -> _Verdict:
     if not question and (m := c.execution.match(text)):
         category = _topic(unnamed(raw)) or _topic(request) or c.policy.defaults.execution
         return _Verdict("escalate", f"{category}:imperative", m.group(0).strip(), category)
-    return _Verdict("allow", analysis=is_analysis and not states)  # a statement is context
+    return _Verdict("allow", analysis=is_analysis and not states and not any(
+        p.match(text) for p in c.not_analysis))  # a statement is context; "take every stale
+    # deal ..." the object of the action beside it
 
 
 def _reason(clause: str, v: _Verdict) -> str:
@@ -381,6 +405,13 @@ def decide(request: str) -> Decision:
     named_apart = unnamed(request)
     for clause in split_clauses(request):
         v = _clause(clause, named_apart)
+        if verdicts and _object_of_decision(clause, v, verdicts[-1], request):
+            v = _Verdict("allow")  # "Decide which accounts we go after and which reps get
+            # them": the decision's second object
+        if verdicts and _bare_decision(clause, v):
+            text, prev = verdicts[-1]  # "Do we need two more AEs? Make the call."
+            verdicts[-1] = (text, v if prev.action == "allow" else prev)
+            continue
         if v.action == "allow" and not v.analysis and verdicts:
             text, prev = verdicts[-1]  # a fragment ("and offer a renewal") joins its clause
             verdicts[-1] = (f"{text} and {clause}", prev)
@@ -401,6 +432,25 @@ def decide(request: str) -> Decision:
                         rule.target, out_of_scope=escalated)
     return Decision("partial", first.rule, reason, first.matched, rule.category, rule.target,
                     in_scope=" and ".join(inside), out_of_scope=escalated)
+
+
+WH_START = re.compile(r"^(which|who|whom|what|how|whether|where|when)\b")
+
+
+def _object_of_decision(clause: str, v: _Verdict, prev: tuple[str, _Verdict],
+                        request: str) -> bool:
+    """A wh-clause joined by "and" to a decision asked for is what is decided, not a question."""
+    text = _strip_prefixes(normalize(prev[0]))[0]
+    return v.action == "allow" and prev[1].action == "escalate" and any(
+        p.search(text) for p in _compiled().decision) and bool(
+        WH_START.match(_strip_prefixes(normalize(clause))[0])) and bool(
+        re.search(rf"\band\s+{re.escape(clause)}", request))
+
+
+def _bare_decision(clause: str, v: _Verdict) -> bool:
+    """A decision with no object of its own ("make the call"): it decides the clause before."""
+    return v.action == "escalate" and bool(
+        _compiled().bare_decision.match(_strip_prefixes(normalize(clause))[0]))
 
 
 def _refused(v: _Verdict) -> Decision:

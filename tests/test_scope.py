@@ -442,3 +442,36 @@ def test_partial_survives_a_thread_and_the_next_turn_is_plain(wh):
     second = ask(wh, "and by team?", as_of=AS_OF, thread_id="t1", checkpointer=saver)
     assert second.status == "answered" and second.escalation is None
     assert second.intent.params["group_by"] == ["team"] and "escalated" not in second.answer
+
+
+@pytest.mark.parametrize("request_text", [
+    # context stated before the action (a verb of change, a subject with "for"/"of")
+    "Renewal pipeline shrank again in the fall - kick off a win-back campaign for those accounts.",
+    "Demo-to-close conversion sank after the reorg. Run an A/B test on the handoff email.",
+    "The backlog of support tickets for APAC keeps growing, so reassign them to the EMEA queue.",
+    "A lot of our SMB renewals are overdue - chase the owners and get them signed.",
+    # the object of the action written first
+    "Take the ten largest stalled opportunities and get their owners on a call with the buyer.",
+    "Using October's closed-won numbers, work out and pay the SDR spiffs.",
+    "For each rep below 60% of plan, open a coaching plan and tell their manager.",
+    "Based on the churn numbers, go ahead and cut the SMB list price by 5%.",
+    # a decision asked for, then its output or its second object
+    "Should we open a Benelux territory next year? Give me your verdict.",
+    "Is APAC ready for two more AEs? Make the call.",
+    "Decide which reps move to the new team and who takes over their accounts.",
+    # a verb and its object shared by two verbs after a comma
+    "The quarter is closed, so please compute and pay out the Q3 bonuses.",
+])
+def test_context_objects_and_decisions_escalate_whole(request_text):
+    d = decide(request_text)
+    assert d.action == "escalate", (d.action, d.in_scope)
+
+
+@pytest.mark.parametrize("request_text", [
+    "pipeline walk for last quarter - start, created, won, lost, pushed, end",
+    "stale deals by rep for LATAM - call a deal stale after 21 quiet days",
+    "bookings per rep this quarter - start with the lowest",
+    "That is your data, not ours, so please answer it: win rate for EMEA this year?",
+])
+def test_a_verb_after_a_dash_that_starts_no_action(request_text):
+    assert decide(request_text).action == "allow"
