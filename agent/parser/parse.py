@@ -33,6 +33,7 @@ from agent.parser.confidence import (
     values_after_kinds,
 )
 from agent.parser.crm_fields import crm_words
+from agent.parser.day_order import both_orders, spelled_question
 from agent.parser.entities import EntityIndex, EntityMatch
 from agent.parser.followup import WHY, follow_up, is_follow_up, why_reading
 from agent.parser.glosses import drop_gloss_votes
@@ -168,6 +169,9 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     question, references = set_aside(question, index)  # "ticket JIRA-4821", "for my 3pm"
     outcome = _parse_question(question, as_of=as_of, calendar=calendar, index=index,
                               previous=previous, sure=sure, context=context)
+    if previous is None and context is None and (order := _day_order(
+            question, outcome, as_of=as_of, calendar=calendar, index=index, sure=sure)):
+        return order
     if references and isinstance(outcome, Plan):
         said = ", ".join(f"'{r}'" for r in references)
         outcome.notes.append(f"set aside {said}: references, not part of the question")
@@ -230,6 +234,27 @@ def _parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
         if unranked := _ranks_nothing(better, reading):
             return unranked
     return better or unsure(outcome, reading, found)
+
+
+def _day_order(question: str, outcome: Plan | Clarification,
+               **kw: Any) -> Clarification | None:
+    """Ask which order a slash date is written in ("win rate on 03/11/2026") when both orders
+    are possible and read differently; a date that changes nothing ("due 1/8") is no question."""
+    if (open_ := both_orders(question)) is None:
+        return None
+    said, month_first, day_first = open_
+    first, second = (_parse_question(spelled_question(question, day_first), previous=None,
+                                     context=None, **kw) for day_first in (False, True))
+    plans = [r.params if isinstance(r, Plan) else r for r in (outcome, first, second)]
+    if plans[0] != plans[1] or plans[1] == plans[2]:  # read as no date at all ("deadline is
+        return None  # 1/8", "1/2 of quota"), or either order reads the same
+    if len(month_first) > 1:  # several dates: the question written out each way
+        return Clarification(
+            question=f"'{said}' can be read month first or day first. Which did you mean?",
+            options=[spelled_question(question, False), spelled_question(question, True)])
+    return Clarification(
+        question=f"'{said}' can be read month first or day first. Which did you mean?",
+        options=[month_first[0], day_first[0]], term=said)
 
 
 SEVERAL = re.compile(r"\b(?:two|three|four|2|3|4|a couple of|couple of|a few) (?:things|questions|"

@@ -72,6 +72,15 @@ THE_UNIT = re.compile(r"\b(?:for|in|during|over)\s+the\s+(quarter|month|year)\b(
 """'For the quarter' with no other period named: the current quarter."""
 RANGE_JOINS = ("to", "through", "thru", "until", "till")
 """Words joining the two ends of a range ("march through may")."""
+START_END = re.compile(r"\bstart(?:ing|s)?(?: date)?(?: on)? (\d{4}_\d{2}_\d{2}) (?:and )?"
+                       r"end(?:ing|s)?(?: date)?(?: on)? (\d{4}_\d{2}_\d{2})\b")
+"""A task's labelled bounds ("period start=2026-08-15 end=2026-09-15"): a range."""
+NOW = ("now", "right now", "date", "today", "present", "the present")
+"""A range's end that is the as-of day ("from Aug 1 to date", "between Sep 7 and now")."""
+DAY_ONLY = re.compile(r"(?:the\s+)?(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|"
+                      r"sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\s+(?:the\s+)?)?"
+                      r"\d{1,2}(?:st|nd|rd|th)?")
+"""A day written without its month ("the 1st", "Monday the 2nd"): a range's other end's."""
 SLIPPED_WORDS = re.compile(r"\b(?:slip\w*|slid\w*|push(?:ed|es)?|pushing)\b")
 RECENT_SNAPSHOT_DAYS = 92
 """A snapshot date within about a quarter of today is read against today's calendar."""
@@ -142,14 +151,17 @@ class PeriodParser:
                 (r"(\d{4})_(\d{2})_(\d{2})", self._day),
                 (r"(?:the\s+)?" + N + r"\s+(?P<units>days|weeks|months|quarters|years)\s+"
                  r"(?:that\s+|which\s+)?(?:ended|ending|ends|through|thru|up\s+to)\s+(?:on\s+)?"
-                 r"(?P<day>\d{4}_\d{2}_\d{2}|" + M + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y +
+                 r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?"
+                 r"(?P<day>\d{4}_\d{2}_\d{2}|yesterday|today|" + M +
+                 r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y +
                  r")?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?)",
                  self._span_ending),
-                (r"(?:the\s+)?(?:fiscal\s+)?(?P<unit>month|quarter|year|half|week)\s+"
+                (r"(?:the\s+)?(?:fiscal\s+)?(?P<unit>month|quarter|year|half|week|fortnight)\s+"
                  r"(?:that\s+|which\s+)?(?:ended|ending|ends|closed|finished)\s+(?:on\s+)?"
-                 r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-                 r"(?P<day>\d{4}_\d{2}_\d{2}|" + M + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y +
-                 r")?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?)",
+                 r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?"
+                 r"(?P<day>\d{4}_\d{2}_\d{2}|yesterday|today|" + M +
+                 r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y +
+                 r")?|\d{1,2}(?:st|nd|rd|th)?(?:\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?)?)",
                  self._unit_ending),
                 (r"(?:the\s+)?(?:fiscal\s+)?(?P<unit>month|quarter|year|half)\s+"
                  r"(?:that\s+|which\s+)?(?:ended|ending|ends|closed|finished)\s+in\s+"
@@ -388,15 +400,21 @@ class PeriodParser:
         return any(re.search(r"\b" + pattern + r"\b", text) for pattern, _ in self.patterns)
 
     def _extract_ranges(self, text: str, found: PeriodFindings) -> str:
+        text = START_END.sub(r"from \1 to \2", text)  # "start 2026-08-15 end 2026-09-15"
         words = text.split()
         for i, w in enumerate(words):
             date_token = bool(DATE_TOKEN.fullmatch(w) or PART.fullmatch(w))
-            if w not in ("between", "from", "since") and w not in MONTHS and not date_token:
+            bare = bool(DAY_ONLY.fullmatch(w)) and words[i + 1:i + 2] in (
+                ["to"], ["through"], ["thru"], ["until"]) and (
+                not w.isdigit() or words[i - 1:i] == ["the"] or
+                any(x in MONTHS for x in words[i + 2:i + 5]))  # not "top 10 to 20 reps"
+            if w not in ("between", "from", "since") and w not in MONTHS and not date_token \
+                    and not bare:  # ("1 to 31 oct", "the 17th to the 19th")
                 continue
             verb = w in ("may", "march") and not (  # "May thru October": a month after all
                 words[i + 1:i + 2] and words[i + 1] in RANGE_JOINS and
                 words[i + 2:i + 3] and words[i + 2] in MONTHS)
-            first = i if (w in MONTHS and not verb) or date_token else i + 1
+            first = i if (w in MONTHS and not verb) or date_token or bare else i + 1
             for la in (7, 6, 5, 4, 3, 2, 1):  # or at a month: "february to july"
                 a_words = words[first:first + la]
                 if len(a_words) < la or (first == i and la > 3) or (
@@ -432,6 +450,12 @@ class PeriodParser:
                     b = self.point(said)
                     if b is None and lb == 1 and b_words[0] in MONTHS:  # "march through may"
                         b = self.point(f"through {b_words[0]}")
+                    if b is None and said in NOW and first != i + 1 or said in ("now",
+                                                                              "right now"):
+                        b = Period(self.as_of, self.as_of, "today")  # "Feb 1st to date"
+                    if b is None and DAY_ONLY.fullmatch(" ".join(a_words)) and not \
+                            " ".join(a_words).isdigit():  # "the 17th to
+                        b = self._bare_day(said)  # the 19th": this month's, or last month's
                     if b is None:
                         continue
                     # "from the start of last fiscal year through today": from its start
@@ -447,6 +471,8 @@ class PeriodParser:
                                                     f"{self.as_of} to {b.end}"))
                         return " ".join(words[:i] + ["@period"] + words[j + 1 + lb:])
                     a = self.point(start, year_hint=b.start.year)
+                    if a is None and DAY_ONLY.fullmatch(start):  # "between the 1st and 15th
+                        a = self._bare_day(start, like=b)  # of October": October's 1st
                     if a is not None and a.start > b.end:  # "dec 1 to jan 31 2026"
                         a = self.point(start, year_hint=b.start.year - 1)
                     if a is None or a.start > b.end:
@@ -781,14 +807,32 @@ class PeriodParser:
         """'The quarter that ended October 31', 'the fiscal year ending Jan 31, 2026': the
         fiscal unit that ends on that day (none when the day ends no such unit); a week ends
         on any day."""
-        day = self.point(m["day"])
+        day = self.point(m["day"]) or self._bare_day(m["day"])
         if day is None:
             return None
-        if m["unit"] == "week":  # "the week ending Sunday Oct 25": the seven days to it
-            start = day.start - timedelta(days=6)
-            return Period(start, day.start, f"week ending {day.start}")
+        if m["unit"] in ("week", "fortnight"):  # "the week ending Sunday Oct 25": the seven
+            # days to it; a fortnight the fourteen
+            start = day.start - timedelta(days=6 if m["unit"] == "week" else 13)
+            return Period(start, day.start, f"{m['unit']} ending {day.start}")
         bucket = self._unit_bucket(m["unit"], day.start)
         return bucket if bucket.end == day.start else None
+
+    def _bare_day(self, said: str, like: Period | None = None) -> Period | None:
+        """'the 22nd', '17th', '1': a day of the month of `like` (the other end of a range),
+        else of this month when it has come, else of last month."""
+        m = re.fullmatch(r"(?:the\s+)?(?:" + WEEKDAY + r"\s+(?:the\s+)?)?(\d{1,2})"
+                         r"(?:st|nd|rd|th)?", said.strip())
+        if m is None:
+            return None
+        day = int(m[2])
+        base = like.start if like is not None else self.as_of
+        if like is None and day > self.as_of.day:
+            base = _shift_months(self.as_of.replace(day=1), -1)
+        try:
+            d = base.replace(day=day)
+        except ValueError:
+            return None
+        return Period(d, d, d.isoformat())
 
     def _unit_bucket(self, unit: str, day: date) -> Period:
         """The fiscal month, quarter, half or year holding the day."""
