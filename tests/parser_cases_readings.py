@@ -76,6 +76,32 @@ CASES: list[tuple[str, str, dict]] = [
     ("give me the typical magnitude of what we win", CLARIFY, {"options": ["average deal size"]}),
     ("bookings grouped by wibble", CLARIFY, {}),
     ("win rate weighted by gizmo this quarter", CLARIFY, {}),
+    # written ranges: an end that is today, days without their month, labelled bounds
+    ("pipeline created between 2026-10-05 and now", "opportunity_count",
+     {"period": ("2026-10-05", "2026-11-26")}),
+    ("bookings from September 14th to date", "bookings", {"period": ("2026-09-14", "2026-11-26")}),
+    ("deals won between the 3rd and the 9th of August", "opportunity_count",
+     {"period": ("2026-08-03", "2026-08-09")}),
+    ("lost deals 2-12 sept", "opportunity_count", {"period": ("2026-09-02", "2026-09-12")}),
+    ("win rate from Tuesday the 3rd to Friday the 13th of November", "win_rate",
+     {"period": ("2026-11-03", "2026-11-13")}),
+    ("bookings window start=2026-06-01 end=2026-06-20", "bookings",
+     {"period": ("2026-06-01", "2026-06-20")}),
+    ("win rate over the 30 days ending yesterday", "win_rate",
+     {"period": ("2026-10-27", "2026-11-25")}),
+    ("bookings for the fortnight ending the 15th of November", "bookings",
+     {"period": ("2026-11-02", "2026-11-15")}),
+    ("bookings for the top 3 to 5 reps", "bookings", {"period": None}),
+    # a slash date either order could mean, read differently each way, is asked back
+    ("bookings on 05/09/2026", CLARIFY, {"options": ["May 9 2026", "September 5 2026"]}),
+    ("bookings since 13/09", "bookings", {"period": ("2026-09-13", "2026-11-26")}),
+    # a negated relative clause leaves its value out; under a negation it keeps it
+    ("bookings this year from reps who are not reporting to Maria Gonzalez", "bookings",
+     {"excluded": {"manager": ["Maria Gonzalez"]}, "filters": {}}),
+    ("count of opportunities opened this month that did not come from partners",
+     "opportunity_count", {"excluded": {"lead_source": ["Partner"]}, "filters": {}}),
+    ("top reps by bookings this year - I do not want any deal that is not an expansion deal",
+     "bookings", {"filters": {"deal_type": ["expansion"]}, "excluded": {}}),
 ]
 
 DEC26 = ("2026-12-01", "2026-12-31")

@@ -546,6 +546,8 @@ def excluded(words: list[str], start: int, ends: dict[int, int] | None = None) -
         j -= 1
     if j in ends and ends[j] < start and j < start - 1:  # ("renewals and expansions", not
         return excluded(words, ends[j], ends)  # "excluding renewals, EMEA win rate")
+    if (negated := _negated_relative(words, start)) is not None:
+        return negated
     if _excluded_by_clause(words, start, ends):
         return True
     before = [w for w in words[max(0, start - 3):start] if w not in ARTICLES]
@@ -608,6 +610,32 @@ def _excluded_by_clause(words: list[str], start: int,
     pair = " ".join(words[j - 1:j + 1]) if j > 0 else ""
     triple = " ".join(words[j - 2:j + 1]) if j > 1 else ""
     return words[j] in EXCLUDE_CUES or pair in EXCLUDE_CUES or triple in EXCLUDE_CUES
+
+
+AUXILIARIES = frozenset({"is", "are", "was", "were", "did", "does", "do", "has", "have", "had"})
+BELONGING = CLAUSE_WORDS | frozenset({"reporting", "report", "reports", "belong", "belongs",
+                                      "belonging", "part", "on", "under", "owned", "sit", "sits",
+                                      "sitting", "at", "within", "inside", "into"})
+"""Words between a negated relative clause's "not" and its value ("who is not reporting to
+Leo", "that did not come from outbound", "that is not in the Healthcare vertical")."""
+UNWANTED = re.compile(r"\b(?:not|never|no)\b (?:\w+ ){0,2}?(?:want|need|show|see|include|count|"
+                      r"anything|any|one|deals?)\b|\bnothing\b|\bno (?:deals?|one|reps?)\b")
+"""A negation over the relative clause ("I do not want anything that is not new business"):
+a double negative, so the value is kept, not left out."""
+
+
+def _negated_relative(words: list[str], start: int) -> bool | None:
+    """Whether a negated relative clause ending in the value leaves it out ("anyone who is not
+    reporting to Leo Zhang", "deals that did not come from outbound"): True; inside a negation
+    ("I do not want any deal that is not in Healthcare") the value is kept: False; None when
+    no such clause reads the value."""
+    i = start - 1
+    while i >= 0 and start - i <= 5 and words[i] in BELONGING - {"not"}:
+        i -= 1
+    if not (i >= 2 and words[i] in ("not", "never") and words[i - 1] in AUXILIARIES and
+            words[i - 2] in RELATIVE | {"who"}):
+        return None
+    return not UNWANTED.search(" ".join(words[max(0, i - 12):i - 2]))
 
 
 WHOLE = frozenset({"company", "org", "organization", "business", "everyone", "everybody",
