@@ -100,6 +100,16 @@ CASES: list[tuple[str, str, dict]] = [
      {"excluded": {"manager": ["Maria Gonzalez"]}, "filters": {}}),
     ("count of opportunities opened this month that did not come from partners",
      "opportunity_count", {"excluded": {"lead_source": ["Partner"]}, "filters": {}}),
+    # a ranked count after "which"; a month a year ago; a size or a rate nobody gave
+    ("which three open deals look the riskiest", "deal_risk",
+     {"group_by": ["opportunity"], "top": 3}),
+    ("which four reps sold least this year", "bookings",
+     {"group_by": ["rep"], "top": 4, "order": "asc", "period": YTD}),
+    ("bookings in September against September a year ago", "bookings",
+     {"period": ("2026-09-01", "2026-09-30"), "compare": "previous_year"}),
+    ("win rate this year leaving out the huge deals", CLARIFY, {}),
+    ("which segment has the lowest rate", CLARIFY, {"options": ["lowest win rate"]}),
+    ("pipeline for the Coastal Enterprise team", CLARIFY, {}),
     ("top reps by bookings this year - I do not want any deal that is not an expansion deal",
      "bookings", {"filters": {"deal_type": ["expansion"]}, "excluded": {}}),
 ]

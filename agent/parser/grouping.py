@@ -70,7 +70,10 @@ TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
                    r"(?<!stage )(?<!step )(?<!priority )(?<!item )(?<!slide )(?<!page )"
                    r"(?<!tier )(?<!level )(?P<hash>#1|number one|no 1)\b(?= \w)|"
                    rf"\b(?P<n2>\d{{1,3}}|{_COUNT})\s+(?P<w2>{_RANKED}|\w{{3,}}iest|"
-                   rf"most (?!recent)\w+)\b")
+                   rf"most (?!recent)\w+)\b|"
+                   rf"\bwhich (?P<n4>\d{{1,2}}|{_COUNT}) (?:\w+ )?(?:deals|opps|opportunities|"
+                   r"reps|sellers|accounts|customers|teams|regions|products|campaigns|sources|"
+                   r"segments|industries|managers|territories)\b")
 """A ranked count: "top 5", "worst three", "the 10 biggest" (not "2025 best month")."""
 FIRST_SPAN = re.compile(rf"\bfirst (?:\d+|{_COUNT}) (?:days?|weeks?|months?)\b")
 """The first days, weeks or months of a span: a period, never a ranked count."""
@@ -124,11 +127,13 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     top = None
     m = TOP_N.search(norm)
     if m:
-        count = m["n"] or m["n2"] or m["n3"] or "1"  # ("#1 lead source": the top one)
+        count = m["n"] or m["n2"] or m["n3"] or m["n4"] or "1"  # ("#1 lead source": the
+        # top one; "which ten open deals": a ranked count too)
         word = m["w"] or m["w2"] or m["w3"] or "top"
         top = int(count) if count.isdigit() else COUNT_WORDS[count]
-        direction = "bottom" if word in ("bottom", "worst", "lowest", "smallest",
-                                         "weakest") else "top"
+        if not m["n4"]:  # ("which five reps booked least": the rank word says the end)
+            direction = "bottom" if word in ("bottom", "worst", "lowest", "smallest",
+                                             "weakest") else "top"
     order = "asc" if direction == "bottom" else "desc"
     sort = re.search(r"\bsort(asc|desc|worst|best)\b", norm)
     if m is not None and (m["w"] or m["w2"]) != "top":

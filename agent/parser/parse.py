@@ -207,6 +207,8 @@ def _parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
         return outcome
     if previous is None and (nobody := _nobody_named(question, outcome, reading)):
         return nobody
+    if vague := _vague_size(question) or _bare_rate(question, outcome):
+        return vague
     outcome = settled(outcome, reading, index)
     if unranked := _ranks_nothing(outcome, reading):
         return unranked
@@ -255,6 +257,52 @@ def _day_order(question: str, outcome: Plan | Clarification,
     return Clarification(
         question=f"'{said}' can be read month first or day first. Which did you mean?",
         options=[month_first[0], day_first[0]], term=said)
+
+
+VAGUE_SIZE = re.compile(r"\b(?:minus|excluding|except|without|not counting|ignoring|only|just|"
+                        r"leaving out|leave out|strip out|take out|apart from|other than|"
+                        r"outside|on|for|with|among)\s+(?:of\s+)?(?:the\s+|our\s+|any\s+|"
+                        r"all\s+|those\s+)?"
+                        r"(?:really\s+|very\s+|super\s+)?(?:big|large|huge|small|tiny|mega|whale|"
+                        r"jumbo|monster|giant|little)\s+(?:deals?|ones|opps?|opportunities|"
+                        r"accounts|customers|wins|contracts)\b", re.I)
+"""Deals kept or left out by a size no figure gives ("minus the big deals")."""
+SIZE_GIVEN = re.compile(r"\$\s?\d|\b\d+(?:\.\d+)?\s?(?:k|m|mm|million|thousand|bn)\b", re.I)
+
+
+def _vague_size(question: str) -> Clarification | None:
+    """Ask how big is big, rather than answer with the size word dropped."""
+    if (m := VAGUE_SIZE.search(question)) is None or SIZE_GIVEN.search(question):
+        return None  # ("big deals, say over $100k": the size is given)
+    rest = " ".join((question[:m.start()] + question[m.end():]).split()).rstrip(" ?,.")
+    return Clarification(
+        question=f"'{m[0]}' gives no size: how big is big (for example over $100k)? Ask with "
+                 "the amount, or without it, or split by segment to compare deal sizes.",
+        options=[rest, f"{rest} by segment"], term=m[0], not_understood=[m[0]])
+
+
+BARE_RATE = re.compile(r"\b(?:the|our|a|their|its|worst|best|highest|lowest|top|bottom|good|"
+                       r"bad|poor|weak|strong)\s+(?:rate|ratio)\b(?!\s+of\b)", re.I)
+NAMED_RATE = re.compile(r"\b(?:win|won|close|closing|conversion|convert\w*|churn|slip\w*|loss|"
+                        r"renewal|retention|adoption|error|sync|failure|growth|hit|response|"
+                        r"attainment|run|discount|accuracy|coverage|burn)\b", re.I)
+
+
+def _bare_rate(question: str, plan: Plan) -> Clarification | None:
+    """'Which region has the worst rate?': a rate nobody named, asked about, not read as the
+    ranking's default measure."""
+    if not BARE_RATE.search(question) or NAMED_RATE.search(question) or \
+            plan.tool in ("win_rate", "lead_conversion", "stage_conversion", "slipping_deals"):
+        return None
+    rest = BARE_RATE.sub(lambda m: m[0].rsplit(" ", 1)[0] + " win rate", question, count=1)
+    return Clarification(
+        question="Which rate do you mean: the win rate, lead conversion, stage conversion or "
+                 "the slip rate?",
+        options=[rest, BARE_RATE.sub(lambda m: m[0].rsplit(" ", 1)[0] + " lead conversion",
+                                     question, count=1),
+                 BARE_RATE.sub(lambda m: m[0].rsplit(" ", 1)[0] + " slip rate", question,
+                               count=1)],
+        not_understood=["rate"])
 
 
 SEVERAL = re.compile(r"\b(?:two|three|four|2|3|4|a couple of|couple of|a few) (?:things|questions|"
@@ -916,6 +964,13 @@ def _unknown_named_value(reading: Reading, index: EntityIndex) -> Clarification 
     kinds = {p for p, _, _ in reading.dims}
     for pos, dim, _ in reading.dims:
         k = pos - 1
+        held = next((e for e in reading.entities if e.end == pos and e.dimension != dim
+                     and dim in NAMED_KINDS), None)
+        if held is not None and held.start > 0 and (j := held.start - 1) not in taken and \
+                reading.words[j] in reading.named and reading.words[j] not in STOPWORDS and \
+                not index.partial(reading.words[j]):  # "the Central Enterprise team": a
+            # team named with a segment's word in it, which the data lacks
+            return _not_found(" ".join(reading.words[j:pos]), dim, index)
         if dim not in NAMED_KINDS or k < 0 or k in taken or k in reading.used and (
                 k not in kinds or k - 1 < 0 or reading.words[k - 1] not in reading.named) or \
                 reading.words[k] not in reading.named or reading.words[k] in STOPWORDS or \

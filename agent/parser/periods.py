@@ -293,6 +293,7 @@ class PeriodParser:
                  r"(?:\s+(?:of\s+)?" + Y + ")?", self._season),
                 (r"(this|last|next|previous)\s+" + M, self._month_relative),
                 (M + r"\s+(?:of\s+)?(this|last|next|previous|prior)\s+year", self._month_of_year),
+                (M + r"\s+(?:a|one)\s+year\s+(?:ago|earlier|before)", self._month_year_ago),
                 (r"(?:in|for|during|of|throughout|since|from|to|through|until)\s+" + M + r"\b",
                  self._month_alone),
                 (r"(jan|january|feb|february|mar|march|apr|april|june|july|aug|august|sep|sept|"
@@ -989,6 +990,11 @@ class PeriodParser:
     def _month_of_year(self, m: re.Match[str]) -> Period:
         """'October last year': that month of the calendar year before the as-of date's."""
         return self._month(self.as_of.year + _shift(m[2]), MONTHS[m[1]])
+
+    def _month_year_ago(self, m: re.Match[str]) -> Period:
+        """'October a year ago': the latest October's month a year before."""
+        latest = self._latest_month(MONTHS[m[1]])
+        return self._month(latest.start.year - 1, latest.start.month)
 
     def _latest_month(self, month: int) -> Period:
         year = self.as_of.year - (1 if month > self.as_of.month else 0)
