@@ -110,6 +110,13 @@ CASES: list[tuple[str, str, dict]] = [
     ("win rate this year leaving out the huge deals", CLARIFY, {}),
     ("which segment has the lowest rate", CLARIFY, {"options": ["lowest win rate"]}),
     ("pipeline for the Coastal Enterprise team", CLARIFY, {}),
+    # an aside about someone or something is context; a value said to stay in is no filter
+    ("win rate by region this year without EMEA - their numbers are a mess at the moment",
+     "win_rate", {"group_by": ["region"], "excluded": {"region": ["EMEA"]}, "filters": {},
+                  "period": YTD}),
+    ("bookings by region this year, skip EMEA but do count APAC", "bookings",
+     {"group_by": ["region"], "excluded": {"region": ["EMEA"]}, "filters": {}}),
+    ("bookings last quarter - they only want the Zorblax team", CLARIFY, {}),
     ("top reps by bookings this year - I do not want any deal that is not an expansion deal",
      "bookings", {"filters": {"deal_type": ["expansion"]}, "excluded": {}}),
 ]

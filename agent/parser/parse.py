@@ -209,6 +209,7 @@ def _parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
         return nobody
     if vague := _vague_size(question) or _bare_rate(question, outcome):
         return vague
+    _kept_in(question, outcome)
     outcome = settled(outcome, reading, index)
     if unranked := _ranks_nothing(outcome, reading):
         return unranked
@@ -257,6 +258,22 @@ def _day_order(question: str, outcome: Plan | Clarification,
     return Clarification(
         question=f"'{said}' can be read month first or day first. Which did you mean?",
         options=[month_first[0], day_first[0]], term=said)
+
+
+def _kept_in(question: str, plan: Plan) -> None:
+    """'Don't count APAC, but do count LATAM': a value said to stay in beside another of its
+    kind left out is part of the whole, not a filter to it alone."""
+    filters = plan.params.filters
+    out = {f.dimension for f in filters if f.exclude}
+    norm = normalize(question)
+    kept = [f for f in filters if not f.exclude and f.dimension in out and all(
+        re.search(rf"\b(?:do|still|but|and|yet)\s+(?:count|include|keep)\s+(?:in\s+)?(?:the\s+)?"
+                  rf"{re.escape(normalize(v))}\b", norm) for v in f.values)]
+    if kept:
+        plan.params = plan.params.model_copy(update={"filters": [
+            f for f in filters if f not in kept]})
+        plan.notes.append("read " + ", ".join(v for f in kept for v in f.values) +
+                          " as kept in, not as the only one")
 
 
 VAGUE_SIZE = re.compile(r"\b(?:minus|excluding|except|without|not counting|ignoring|only|just|"

@@ -577,6 +577,36 @@ open deals whose owner has left, we need to reassign them"): the writer's plan, 
 of us, nor words of the question."""
 
 
+ASIDE = re.compile(
+    r"(?:\s+[-\u2013\u2014]+\s+|,\s+(?:and\s+|but\s+|as\s+|since\s+|because\s+|"
+    r"(?:even\s+)?though\s+)?|;\s+|\s+(?:even though|because|since|as|and)\s+)"
+    r"(?P<clause>(?:i|we|they|he|she|it|(?:their|his|her|its|our)\s+[a-z]+)(?:['\u2019](?:s|re|ve|m|d)|"
+    r"\s+(?:is|are|was|were|has|have|had|am|moved|keeps?|kept|said|says|thinks?|went|got|"
+    r"left|started|joined|changed|will|would|can|could|should|do|does|did|don't|doesn't|"
+    r"didn't|haven't|hasn't|aren't|isn't|wasn't))\b(?:(?!\s[-\u2013\u2014]+\s)[^.?!;\n()])*)"
+    r"(?=[.?!;\n]|\s[-\u2013\u2014]+\s|$)", re.I)
+"""A clause about someone or something beside the request ("- they moved over to
+partnerships", ", their data's a mess right now", "even though it's tiny")."""
+ASIDE_CUES = re.compile(r"\b(?:only|just|exclud\w*|except|without|by|per|each|split|break|top|"
+                        r"bottom|rank\w*|vs|versus|compar\w*|instead|rather|includ\w*|count\w*|"
+                        r"filter\w*|wants?|needs?|show|give|send|list|also|too|well|not|no|"
+                        r"never|same|all|every|any|which|what|how|who)\b", re.I)
+"""Words that could make an aside part of the request (a filter, a split, a second ask)."""
+WRITER_DAYS = re.compile(r"\b(?:today|tomorrow|tonight|this (?:morning|afternoon|evening)|"
+                         r"next week|right now|monday|tuesday|wednesday|thursday|friday)\b", re.I)
+
+
+def _aside(m: re.Match[str], index: EntityIndex | None) -> str:
+    """Drop an aside that can only be context: no figure, no value of the data, no metric, no
+    period (a day the writer is busy aside), no word that would filter, split or ask."""
+    clause = m["clause"]
+    if index is None or re.search(r"\d", clause) or ASIDE_CUES.search(clause) or \
+            _metric(clause) or _names_period(WRITER_DAYS.sub(" ", clause)) or \
+            _matched(clause, index).entities:
+        return m[0]
+    return "."
+
+
 def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
     """Remove clauses about the writer (WRITER_CLAUSE, their meetings: TIMING) and the days
     of their meetings (DAY_EVENT); the text stays when nothing else is."""
@@ -585,6 +615,7 @@ def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
     if index is not None:
         text = TIMING.sub(lambda m: _meeting(m, index), text)
     text = AS_CLAUSE.sub(lambda m: _as_clause(m, index), text)
+    text = ASIDE.sub(lambda m: _aside(m, index), text)
     purposed = PURPOSE.sub(lambda m: " one by one" if ONE_BY_ONE.search(m[0]) else "", text)
     # (", so I can go through them one by one": the writer's use of the answer, which asks for
     # the deals)
