@@ -92,6 +92,15 @@ CASES: list[tuple[str, str, dict]] = [
     ("bookings for the fortnight ending the 15th of November", "bookings",
      {"period": ("2026-11-02", "2026-11-15")}),
     ("bookings for the top 3 to 5 reps", "bookings", {"period": None}),
+    ("win rate 2026-09-01..2026-09-30", "win_rate", {"period": ("2026-09-01", "2026-09-30")}),
+    ("bookings Tue Sep 1 to Thu Sep 10", "bookings", {"period": ("2026-09-01", "2026-09-10")}),
+    # holidays people date things by: the latest one (Thanksgiving 2026 is the 26th)
+    ("bookings since Labor Day", "bookings", {"period": ("2026-09-07", "2026-11-26")}),
+    ("bookings from Memorial Day on", "bookings", {"period": ("2026-05-25", "2026-11-26")}),
+    ("calls in the 7 days before Thanksgiving", "activity_metrics",
+     {"period": ("2026-11-19", "2026-11-25")}),
+    ("bookings between Independence Day and Halloween", "bookings",
+     {"period": ("2026-07-04", "2026-10-31")}),
     # a slash date either order could mean, read differently each way, is asked back
     ("bookings on 05/09/2026", CLARIFY, {"options": ["May 9 2026", "September 5 2026"]}),
     ("bookings since 13/09", "bookings", {"period": ("2026-09-13", "2026-11-26")}),

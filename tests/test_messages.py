@@ -207,3 +207,14 @@ def test_a_deadline_after_the_request_is_envelope(message, wanted):
 ])
 def test_a_ticket_s_fields(message, wanted):
     assert plain_request(message) == wanted
+
+
+@pytest.mark.parametrize(("message", "wanted"), [
+    # a key the roles do not know reads as words; a grain's and a row's keys split the answer
+    ('{"ask": "win rate", "fiscal_quarter": "FY2027 Q2"}', "win rate, FY2027 Q2"),
+    ('{"series": "open pipeline", "bucket": "week"}', "open pipeline, by week"),
+    ("metric: average deal size\nrows: region", "average deal size, by region"),
+    ('{"metric": "bookings", "rows": 20}', "bookings, top 20"),
+])
+def test_keys_for_grain_rows_and_unknown_keys(message, wanted):
+    assert plain_request(message) == wanted

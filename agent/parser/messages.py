@@ -31,16 +31,18 @@ ROLES: dict[str, tuple[str, ...]] = {
                 "need", "needs", "want", "action", "goal", "objective", "instruction",
                 "requested", "requesting", "asks", "needed", "required", "deliverable",
                 "short description", "what do you need", "request details", "ask details",
-                "issue", "problem", "requirement", "requirements"),
+                "issue", "problem", "requirement", "requirements", "series"),
     "period": ("period", "periods", "timeframe", "time frame", "time period", "window",
                "date range", "range", "when", "fiscal period", "quarter", "close window",
                "closing window", "close date window", "close period", "cohort", "lookback",
-               "look back", "lookback window", "horizon", "since"),
+               "look back", "lookback window", "horizon", "since", "fiscal year",
+               "fiscal quarter", "close date in", "closing in", "close date"),
     "as_of": ("as of", "as at", "snapshot", "snapshot date", "on date"),
     "split": ("split", "split by", "breakdown", "break down", "breakdown by", "group by",
               "groupby", "grouping", "group", "by", "per", "dimension", "dimensions", "slice",
               "slice by", "segment by", "granularity", "grain", "interval", "level", "cut",
-              "cut by"),
+              "cut by", "bucket", "bucket by", "time bucket", "time grain", "frequency",
+              "rows by", "row"),
     "filter": ("filter", "filters", "scope", "where", "only", "population", "subset",
                "restrict to", "limit to", "include", "for"),
     "exclude": ("exclude", "excluding", "except", "without"),
@@ -276,6 +278,8 @@ def _phrase(key: str, value: object) -> str:
     text = _value(value)
     if not text:
         return ""
+    if role == "top" and _key(key) == "rows" and not text[:1].isdigit():
+        role = "split"  # "rows: stage": one row per stage ("rows: 10" is a count)
     if role == "output":
         return text if SHAPE.search(text) else ""
     if role == "envelope" or (role == "subject" and (TASK_ID.fullmatch(text) or
@@ -288,7 +292,7 @@ def _phrase(key: str, value: object) -> str:
         # "source: pipeline-management" is who sent it; "split: none" says nothing)
     if role is None or isinstance(value, bool) or value is None:  # "compare": true, "owner":
         # null say not with what, or whom
-        return f"{key}: {text}"
+        return f"{key.replace('_', ' ')}: {text}"  # ("fiscal_year": words)
     if role in ("subject", "split", "order"):
         text = text.replace("_", " ")  # "risk_report", "lead_source": words
     if role == "order" and text.lower() in ORDER_WORDS:

@@ -41,6 +41,9 @@ PERIOD_WORDS = frozenset(set(MONTHS) | set(NUMBERS) | {
 
 WEEKDAYS = {"monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "wednesday": 2, "thursday": 3,
             "thurs": 3, "friday": 4, "saturday": 5, "sunday": 6}
+DAY_NAME = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|" \
+    r"thur|thurs|fri|sat|sun)"
+"""A day's name or its short form, as written before a date ("Fri Nov 20")."""
 WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|thurs)"
 M = r"(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|" \
     r"september|oct|october|nov|november|dec|december)"
@@ -72,6 +75,42 @@ THE_UNIT = re.compile(r"\b(?:for|in|during|over)\s+the\s+(quarter|month|year)\b(
 """'For the quarter' with no other period named: the current quarter."""
 RANGE_JOINS = ("to", "through", "thru", "until", "till")
 """Words joining the two ends of a range ("march through may")."""
+HOLIDAYS: dict[str, tuple[str, Callable[[int], date]]] = {
+    "labor day": (r"labou?r day", lambda y: _nth_weekday(y, 9, 0, 1)),
+    "thanksgiving": (r"(?:us |american )?thanksgiving(?: day)?",
+                     lambda y: _nth_weekday(y, 11, 3, 4)),
+    "black friday": (r"black friday", lambda y: _nth_weekday(y, 11, 3, 4) + timedelta(days=1)),
+    "cyber monday": (r"cyber monday", lambda y: _nth_weekday(y, 11, 3, 4) + timedelta(days=4)),
+    "memorial day": (r"memorial day", lambda y: _nth_weekday(y, 5, 0, -1)),
+    "independence day": (r"independence day|(?:the )?(?:july 4th|4th of july|fourth of july)",
+                         lambda y: date(y, 7, 4)),
+    "halloween": (r"halloween", lambda y: date(y, 10, 31)),
+    "christmas eve": (r"christmas eve|xmas eve", lambda y: date(y, 12, 24)),
+    "christmas": (r"christmas(?: day)?|xmas", lambda y: date(y, 12, 25)),
+    "new year's eve": (r"new years eve|nye", lambda y: date(y, 12, 31)),
+    "new year's day": (r"new years(?: day)?", lambda y: date(y, 1, 1)),
+    "valentine's day": (r"valentines(?: day)?", lambda y: date(y, 2, 14)),
+}
+"""Holidays people date things by (US ones, as the demo company's are): name pattern and day."""
+HOLIDAY = re.compile(r"\b(?P<next>next\s+)?(?:(?:this|last)\s+(?:past\s+)?)?(?P<name>" +
+                     "|".join(p for p, _ in HOLIDAYS.values()) + r")\b")
+FROM_ON = re.compile(r"\bfrom (\d{4}_\d{2}_\d{2}) (?:on|onwards?|forward|till now|to now)\b")
+"""'From Labor Day on': since that day."""
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The n-th (or with -1 the last) weekday (Monday 0) of a month."""
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = _shift_months(date(year, month, 1), 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _holiday_day(name: str, year: int) -> date:
+    return HOLIDAYS[name][1](year)
+
+
 START_END = re.compile(r"\bstart(?:ing|s)?(?: date)?(?: on)? (\d{4}_\d{2}_\d{2}) (?:and )?"
                        r"end(?:ing|s)?(?: date)?(?: on)? (\d{4}_\d{2}_\d{2})\b")
 """A task's labelled bounds ("period start=2026-08-15 end=2026-09-15"): a range."""
@@ -156,6 +195,8 @@ class PeriodParser:
                  r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+" + Y +
                  r")?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + M + r"(?:\s+" + Y + r")?)",
                  self._span_ending),
+                (r"(?:the\s+)?" + N + r"\s+(?P<units>days|weeks)\s+(?:before|leading up to|"
+                 r"prior to|ahead of)\s+(?P<day>\d{4}_\d{2}_\d{2})", self._days_before),
                 (r"(?:the\s+)?(?:fiscal\s+)?(?P<unit>month|quarter|year|half|week|fortnight)\s+"
                  r"(?:that\s+|which\s+)?(?:ended|ending|ends|closed|finished)\s+(?:on\s+)?"
                  r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?"
@@ -318,6 +359,10 @@ class PeriodParser:
             text = re.sub(rf"\b{q} calendar\b", f"calendar {q}", text)
             text = re.sub(rf"(?<!calendar )(?<!fiscal )\b{q}\b(?! (?:of )?(?:fy|fiscal|20\d\d|this|"
                           r"last|next))", f"calendar {q}", text)
+        text = HOLIDAY.sub(lambda m: self._holiday(m), text)  # "since Labor Day"
+        text = FROM_ON.sub(r"since \1", text)  # "from 2026_09_07 on": since then
+        text = re.sub(r"\b(\d{4}_\d{2}_\d{2}) (\d{4}_\d{2}_\d{2})\b", r"\1 to \2", text)
+        # ("2026-10-01..2026-10-31": two dates in a row are a range)
         text = self._extract_as_of(text, found)
         text = self._extract_ranges(text, found)
         found.order = list(range(len(found.periods)))  # a range's periods are written in order
@@ -354,7 +399,8 @@ class PeriodParser:
 
     def point(self, text: str, year_hint: int | None = None) -> Period | None:
         """Parse a whole string as one time expression (range endpoints)."""
-        text = text.strip()
+        text = re.sub(rf"^{DAY_NAME}\s+(?:the\s+(?=\d)|(?!the\b)(?=\S))", "", text.strip())
+        # ("fri nov 20", "friday the 13th of november": the date the day's name stands before)
         if year_hint and re.fullmatch(M, text):
             month = MONTHS[text]
             return self._month(year_hint, month)
@@ -401,7 +447,10 @@ class PeriodParser:
         return any(re.search(r"\b" + pattern + r"\b", text) for pattern, _ in self.patterns)
 
     def _extract_ranges(self, text: str, found: PeriodFindings) -> str:
-        text = START_END.sub(r"from \1 to \2", text)  # "start 2026-08-15 end 2026-09-15"
+        if (bounds := START_END.search(text)) and not self._names_period(
+                text[:bounds.start()] + " " + text[bounds.end():]):
+            text = START_END.sub(r"from \1 to \2", text)  # "start 2026-08-15 end 2026-09-15"
+            # (beside another period they disagree with it: both stay, and are asked about)
         words = text.split()
         for i, w in enumerate(words):
             date_token = bool(DATE_TOKEN.fullmatch(w) or PART.fullmatch(w))
@@ -455,7 +504,9 @@ class PeriodParser:
                                                                               "right now"):
                         b = Period(self.as_of, self.as_of, "today")  # "Feb 1st to date"
                     if b is None and DAY_ONLY.fullmatch(" ".join(a_words)) and not \
-                            " ".join(a_words).isdigit():  # "the 17th to
+                            " ".join(a_words).isdigit() and not set(words) & set(MONTHS):
+                        # "the 17th to (no month named elsewhere: "December, the 18th through
+                        # the 31st" is December's)
                         b = self._bare_day(said)  # the 19th": this month's, or last month's
                     if b is None:
                         continue
@@ -497,6 +548,8 @@ class PeriodParser:
                         found.yearless.append(span)
                     found.periods.append(span)
                     found.is_range_join = True
+                    if words[i - 1:i] and re.fullmatch(DAY_NAME, words[i - 1]):
+                        i -= 1  # "mon nov 16 to fri nov 20": the day's name goes with it
                     # the next range, if any ("Aug-Oct 2026 compared to Aug-Oct 2025")
                     return self._extract_ranges(
                         " ".join(words[:i] + ["@period"] + words[j + 1 + lb:]), found)
@@ -817,6 +870,29 @@ class PeriodParser:
             return Period(start, day.start, f"{m['unit']} ending {day.start}")
         bucket = self._unit_bucket(m["unit"], day.start)
         return bucket if bucket.end == day.start else None
+
+    def _holiday(self, m: re.Match[str]) -> str:
+        """A holiday's latest day on or before the as-of date, as a date token ("labor day":
+        2026_09_07); "next" one after it."""
+        name = next(k for k in HOLIDAYS if re.fullmatch(HOLIDAYS[k][0], m["name"]))
+        year = self.as_of.year
+        day = _holiday_day(name, year)
+        if m["next"]:
+            day = day if day > self.as_of else _holiday_day(name, year + 1)
+        elif day > self.as_of:
+            day = _holiday_day(name, year - 1)
+        return f"{day:%Y_%m_%d}"
+
+    def _days_before(self, m: re.Match[str]) -> Period | None:
+        """'The 10 days before 2026_11_26': the days up to the day before it."""
+        day = self.point(m["day"])
+        n = _count(m[1])
+        if day is None or not 0 < n <= 400:
+            return None
+        end = day.start - timedelta(days=1)
+        n_days = n * (7 if m["units"].startswith("week") else 1)
+        return Period(end - timedelta(days=n_days - 1), end,
+                      f"{n} {m['units']} before {day.start}")
 
     def _bare_day(self, said: str, like: Period | None = None) -> Period | None:
         """'the 22nd', '17th', '1': a day of the month of `like` (the other end of a range),
