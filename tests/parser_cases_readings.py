@@ -101,6 +101,13 @@ CASES: list[tuple[str, str, dict]] = [
      {"period": ("2026-11-19", "2026-11-25")}),
     ("bookings between Independence Day and Halloween", "bookings",
      {"period": ("2026-07-04", "2026-10-31")}),
+    ("bookings for the month just gone", "bookings", {"period": ("2026-10-01", "2026-10-31")}),
+    # everyday words for a metric; hedges and trend verbs beside a split by time
+    ("how often do we land the deals we work on this year", "win_rate", {"period": YTD}),
+    ("potential business still on the table by region", "open_pipeline",
+     {"group_by": ["region"]}),
+    ("do you reckon pipeline created is slowing down? month by month please",
+     "opportunity_count", {"time_grain": "month"}),
     # a slash date either order could mean, read differently each way, is asked back
     ("bookings on 05/09/2026", CLARIFY, {"options": ["May 9 2026", "September 5 2026"]}),
     ("bookings since 13/09", "bookings", {"period": ("2026-09-13", "2026-11-26")}),

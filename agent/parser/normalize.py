@@ -413,7 +413,9 @@ def _spans(text: str) -> str:
             .replace("same q4", "same quarter").replace("same h1", "same period") \
             .replace("same h2", "same period")
     if " just gone" in text:  # "the Q3 just gone": the last one
-        text = re.sub(r"\b(q[1-4]|quarter|month|year|fiscal year) just gone\b", r"\1", text)
+        text = re.sub(r"\b(q[1-4]) just gone\b", r"\1", text)
+        text = re.sub(r"\b(?:the )?(quarter|month|year|week|fiscal year|financial year) "
+                      r"just gone\b", r"last \1", text)  # "the quarter just gone": the last
     if ("which finished" in text or "that finished" in text or "that ended" in text or
             "which ended" in text) and re.search(
                 r"\b(?:q[1-4]|(?:first|second|third|fourth) (?:fiscal )?quarter|fy ?\d+|"
