@@ -40,6 +40,8 @@ DEAL_LIST = re.compile(
     r"\b(?:of|for) (?:each|every) (?:\w+ ){0,3}?(?:deal|opportunity|opp)\b(?! (?:type|stage|size|"
     r"owner|source|category|level|count|amount|value|flow|desk|review|cycle|stages|types)\b)|"
     r"\b(?:deals|opportunities|opps)\b.*\bwhich ones\b|"
+    r"\b(?:the )?details? (?:of|on|for|about) (?:the |our |all |these |those |each |every )?"
+    r"(?:\w+ ){0,3}?(?:deals|opportunities|opps)\b|"
     r"\bshow me (?!how\b|what\b)(?:(?!(?:the )?(?:number|count|total|value|share|average|avg|"
     r"mean|median|size|win|rate|cycle|time|amount|percent|sum)\b)\w+ ){0,4}?"
     r"(?:deals|opportunities|opps)\b(?!.*\b(?:by|per|each)\b)")

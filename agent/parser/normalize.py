@@ -412,6 +412,14 @@ def _spans(text: str) -> str:
             .replace("same q2", "same quarter").replace("same q3", "same quarter") \
             .replace("same q4", "same quarter").replace("same h1", "same period") \
             .replace("same h2", "same period")
+    if "share " in text:  # "kindly share the number of deals won": give it, not a share of
+        text = re.sub(r"(^|\b(?:kindly|please|pls|can you|could you|would you|will you|pl) )share"
+                      r"(?= (?:the|a|an|our|your|this|these|those|all)\b)",
+                      r"\1give me", text)
+    if " into " in text:  # "split into its four quarters": into its quarters (a year has four)
+        text = re.sub(r"\binto (its |the )?(?:four|4) (fiscal )?quarters\b", r"into \1\2quarters",
+                      re.sub(r"\binto (its |the )?(?:twelve|12) (fiscal )?months\b",
+                             r"into \1\2months", text))
     if " just gone" in text:  # "the Q3 just gone": the last one
         text = re.sub(r"\b(q[1-4]) just gone\b", r"\1", text)
         text = re.sub(r"\b(?:the )?(quarter|month|year|week|fiscal year|financial year) "

@@ -46,6 +46,11 @@ OPENED_BY = re.compile(r"(?:^|(?<=[.;!?]))\s*\x00\s*(?:is|was|are|were|has|had|g
                        r"[^.;!?\n]*[.;!?]?")
 """A clause about a reference ("room 12 is booked at 9am", "INC0012345 is closed"): never the
 request (a reference that opens the request, "Task 4471: produce ...", leaves the rest)."""
+TITLE = re.compile(r"(?<=\s)(?:[\"\u201c][^\"\u201d\n]{3,60}[\"\u201d]|'[^'\n]{3,60}')"
+                   r"(?=\s+(?:slide|page|tab|section|deck|chart|table|report|dashboard|"
+                   r"tile|widget|thread|doc|document|email|memo|agenda item)s?\b)", re.I)
+"""A title in quotes before what it titles ("for the 'deals that make the quarter' slide"): a
+name of a slide or a report, not words of the question."""
 MEETING_AFTER = re.compile(r"\s*(?:1:1|one on one|1on1|call|sync|meeting|standup|stand-up|review|"
                            r"check-in|check in|catch-up|catch up|qbr|forecast call|exec|board)\b",
                            re.I)
@@ -74,6 +79,7 @@ def set_aside(question: str, index: EntityIndex) -> tuple[str, list[str]]:
         return instead
 
     plain = HEDGED_VIEW.sub(drop, question)
+    plain = TITLE.sub(drop, plain)
     plain = REFERENCE.sub(lambda m: drop(m, GONE), plain)
     plain = OPENED_BY.sub("", plain)  # "room 12 is booked at 9am": a clause about the
     # reference itself goes with it
