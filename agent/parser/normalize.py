@@ -541,6 +541,10 @@ def _spans(text: str) -> str:
                       r"fiscal year)(?: (?:to|until|through|till|thru) (?:today|now|date)\b|"
                       r"(?! (?:to|until|through|till|thru)\b))", r"since the beginning of the \1",
                       text)
+    if " mean" in text or " meant" in text:  # "not the accounts, I mean contacts": the one
+        # meant, the one set aside gone (a correction within the question)
+        text = re.sub(r"\bnot (?:the |our |by )?(?:\w+ ){0,2}?\w+,? (?:i mean|i meant)\b ?", "",
+                      text)
     if "wait" in text:  # "no wait, make it next quarter": a correction, not "no" (a count)
         text = re.sub(r"\b(?:no|oh|hmm|um) wait\b", "wait", text)
     if "currency" in text:  # amounts are always in the corporate currency: saying so asks nothing
