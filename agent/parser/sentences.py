@@ -315,9 +315,12 @@ TRAILING_PURPOSE = re.compile(
     r"(?:(?<=[.!?])\s+)(?:needed|required|wanted|used|this is|it is|it s|that is)\s+for\s+"
     r"(?:our|the|a|an|this|my|their)\s+[^.?!]{0,60}?\b(?:model|review|deck|analysis|exercise|"
     r"report|meeting|slide|pack|plan|planning|memo|brief|offsite|audit|project)s?\b[^.?!]{0,20}"
-    r"[.!]?\s*$", re.I)
-"""'... one row per segment. Needed for the capacity model.': what the answer goes into, after
-the request; the metric words there name the model, not the number asked for."""
+    r"[.!]?\s*$|"
+    r",\s+(?:we|i|they|she|he)\s+(?:need|needs|want|wants|will use|are using|use)\s+"
+    r"(?:it|this|that|them|these|those)\s+(?:to|for)\s+[^.?!,]{1,80}[.!]?\s*$", re.I)
+"""'... one row per segment. Needed for the capacity model.', '..., we need it to reconcile our
+QoQ narrative': what the answer goes into, after the request; the metric words there name the
+model, not the number asked for."""
 
 
 def _purpose(m: re.Match[str], index: EntityIndex, metric: bool = True) -> str:
