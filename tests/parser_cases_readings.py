@@ -120,6 +120,8 @@ CASES: list[tuple[str, str, dict]] = [
      {"filters": {"region": ["APAC"]}, "excluded": {}}),
     ("bookings by team for Q3 with the prior quarter alongside, we need it to reconcile our plan",
      "bookings", {"group_by": ["team"], "period": Q3_27, "compare": "previous_period"}),
+    ("rep leaderboard for Q3 with Q2 next to it", "leaderboard",
+     {"group_by": ["rep"], "period": Q3_27, "compare": "previous_period"}),
     # a slash date either order could mean, read differently each way, is asked back
     ("bookings on 05/09/2026", CLARIFY, {"options": ["May 9 2026", "September 5 2026"]}),
     ("bookings since 13/09", "bookings", {"period": ("2026-09-13", "2026-11-26")}),

@@ -541,6 +541,12 @@ def _spans(text: str) -> str:
                       r"fiscal year)(?: (?:to|until|through|till|thru) (?:today|now|date)\b|"
                       r"(?! (?:to|until|through|till|thru)\b))", r"since the beginning of the \1",
                       text)
+    if re.search(r" alongside\b| next to | beside |side by side", text):
+        # "Q3 with Q2 alongside", "with what each did in Q2 next to it": compared with Q2
+        text = re.sub(r"\bwith (?:what (?:\w+ ){1,4}?(?:did|booked|had|made) in )?((?:the )?"
+                      r"(?:\w+ ){0,3}?(?:q[1-4]|h[12]|fy ?\d{2,4}|quarter|month|year|half|period))"
+                      r" (?:alongside|next to (?:it|them|each other)|beside (?:it|them)|"
+                      r"side by side)\b", r"vs \1", text)
     if " mean" in text or " meant" in text:  # "not the accounts, I mean contacts": the one
         # meant, the one set aside gone (a correction within the question)
         text = re.sub(r"\bnot (?:the |our |by )?(?:\w+ ){0,2}?\w+,? (?:i mean|i meant)\b ?", "",
