@@ -619,7 +619,8 @@ def _excluded_by_clause(words: list[str], start: int,
     return words[j] in EXCLUDE_CUES or pair in EXCLUDE_CUES or triple in EXCLUDE_CUES
 
 
-AUXILIARIES = frozenset({"is", "are", "was", "were", "did", "does", "do", "has", "have", "had"})
+NEGATED_AUXILIARIES = frozenset({"is", "are", "was", "were", "did", "does", "do", "has", "have",
+                                 "had"})
 BELONGING = CLAUSE_WORDS | frozenset({"reporting", "report", "reports", "belong", "belongs",
                                       "belonging", "part", "on", "under", "owned", "sit", "sits",
                                       "sitting", "at", "within", "inside", "into"})
@@ -639,7 +640,7 @@ def _negated_relative(words: list[str], start: int) -> bool | None:
     i = start - 1
     while i >= 0 and start - i <= 5 and words[i] in BELONGING - {"not"}:
         i -= 1
-    if not (i >= 2 and words[i] in ("not", "never") and words[i - 1] in AUXILIARIES and
+    if not (i >= 2 and words[i] in ("not", "never") and words[i - 1] in NEGATED_AUXILIARIES and
             words[i - 2] in RELATIVE | {"who"}):
         return None
     return not UNWANTED.search(" ".join(words[max(0, i - 12):i - 2]))

@@ -119,8 +119,8 @@ def _slot_value(rule: OptionRule, m: re.Match[str]) -> float | int | None:
         return None  # "for 2027": a year
     if rule.kind in ("days", "minutes") and (
             re.search(r"\b(?:last|past|next|previous|prior|coming|first)\s*$", before) or
-            re.match(r"\s*(?:ago|back|from now|out|before|after|leading up to|prior to|"
-                     r"ahead of|ending|ended|up to|through|thru)\b", after)):
+            re.match(r"\s*(?:ago|back|from now|out|before|leading up to|prior to|"
+                     r"ahead of|ending|ended|through|thru)\b", after)):
         return None  # "the last 30 days", "60 days ago", "the 10 days before Thanksgiving":
         # a period, not a threshold
     if rule.kind == "count":

@@ -298,8 +298,8 @@ def _vague_size(question: str) -> Clarification | None:
         options=[rest, f"{rest} by segment"], term=m[0], not_understood=[m[0]])
 
 
-BARE_RATE = re.compile(r"\b(?:the|our|a|their|its|worst|best|highest|lowest|top|bottom|good|"
-                       r"bad|poor|weak|strong)\s+(?:rate|ratio)\b(?!\s+of\b)", re.I)
+BARE_RATE = re.compile(r"\b(?:worst|best|highest|lowest|top|bottom|weakest|strongest|poorest)"
+                       r"\s+(?:rate|ratio)\b(?!\s+of\b)", re.I)
 NAMED_RATE = re.compile(r"\b(?:win|won|close|closing|conversion|convert\w*|churn|slip\w*|loss|"
                         r"renewal|retention|adoption|error|sync|failure|growth|hit|response|"
                         r"attainment|run|discount|accuracy|coverage|burn)\b", re.I)

@@ -94,6 +94,9 @@ HOLIDAYS: dict[str, tuple[str, Callable[[int], date]]] = {
 """Holidays people date things by (US ones, as the demo company's are): name pattern and day."""
 HOLIDAY = re.compile(r"\b(?P<next>next\s+)?(?:(?:this|last)\s+(?:past\s+)?)?(?P<name>" +
                      "|".join(p for p, _ in HOLIDAYS.values()) + r")\b")
+HOLIDAY_NAMES_THING = re.compile(r"\s*(?:campaign|promo|promotion|sale|sales event|event|"
+                                 r"webinar|push|offer|deal|deals|special|blitz|party)s?\b")
+"""Words after a holiday's name that make it a name of something ("the Black Friday promo")."""
 FROM_ON = re.compile(r"\bfrom (\d{4}_\d{2}_\d{2}) (?:on|onwards?|forward|till now|to now)\b")
 """'From Labor Day on': since that day."""
 
@@ -878,6 +881,10 @@ class PeriodParser:
         name = next(k for k in HOLIDAYS if re.fullmatch(HOLIDAYS[k][0], m["name"]))
         year = self.as_of.year
         day = _holiday_day(name, year)
+        if not m["next"] and 0 < (day - self.as_of).days <= 31 or HOLIDAY_NAMES_THING.match(
+                m.string[m.end():]):
+            return m[0]  # this year's is days away ("since Black Friday": which one?), or
+            # it names a campaign or an event ("the Black Friday campaign"): as written
         if m["next"]:
             day = day if day > self.as_of else _holiday_day(name, year + 1)
         elif day > self.as_of:

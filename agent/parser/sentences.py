@@ -580,16 +580,17 @@ open deals whose owner has left, we need to reassign them"): the writer's plan, 
 of us, nor words of the question."""
 
 
-ASIDE = re.compile(
-    r"(?:\s+[-\u2013\u2014]+\s+|,\s+(?:and\s+|but\s+|as\s+|since\s+|because\s+|"
-    r"(?:even\s+)?though\s+)?|;\s+|\s+(?:even though|because|since|as|and)\s+)"
-    r"(?P<clause>(?:i|we|they|he|she|it|(?:their|his|her|its|our)\s+[a-z]+)(?:['\u2019](?:s|re|ve|m|d)|"
+REMARK_CLAUSE = re.compile(
+    r"(?:\s+[-\u2013\u2014]+\s+|,\s+(?:and\s+|but\s+|because\s+|(?:even\s+)?though\s+)?|"
+    r";\s+|\s+(?:even though|because|and)\s+)"
+    r"(?P<clause>(?:they|he|she|it|(?:their|his|her|its)\s+[a-z]+)(?:['\u2019](?:s|re|ve|m|d)|"
     r"\s+(?:is|are|was|were|has|have|had|am|moved|keeps?|kept|said|says|thinks?|went|got|"
     r"left|started|joined|changed|will|would|can|could|should|do|does|did|don't|doesn't|"
     r"didn't|haven't|hasn't|aren't|isn't|wasn't))\b(?:(?!\s[-\u2013\u2014]+\s)[^.?!;\n()])*)"
     r"(?=[.?!;\n]|\s[-\u2013\u2014]+\s|$)", re.I)
 """A clause about someone or something beside the request ("- they moved over to
-partnerships", ", their data's a mess right now", "even though it's tiny")."""
+partnerships", ", their data's a mess right now", "even though it's tiny"; not "since I
+started", a time)."""
 ASIDE_CUES = re.compile(r"\b(?:only|just|exclud\w*|except|without|by|per|each|split|break|top|"
                         r"bottom|rank\w*|vs|versus|compar\w*|instead|rather|includ\w*|count\w*|"
                         r"filter\w*|wants?|needs?|show|give|send|list|also|too|well|not|no|"
@@ -618,7 +619,7 @@ def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
     if index is not None:
         text = TIMING.sub(lambda m: _meeting(m, index), text)
     text = AS_CLAUSE.sub(lambda m: _as_clause(m, index), text)
-    text = ASIDE.sub(lambda m: _aside(m, index), text)
+    text = REMARK_CLAUSE.sub(lambda m: _aside(m, index), text)
     purposed = PURPOSE.sub(lambda m: " one by one" if ONE_BY_ONE.search(m[0]) else "", text)
     # (", so I can go through them one by one": the writer's use of the answer, which asks for
     # the deals)
