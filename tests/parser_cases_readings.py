@@ -122,6 +122,9 @@ CASES: list[tuple[str, str, dict]] = [
      "bookings", {"group_by": ["team"], "period": Q3_27, "compare": "previous_period"}),
     ("rep leaderboard for Q3 with Q2 next to it", "leaderboard",
      {"group_by": ["rep"], "period": Q3_27, "compare": "previous_period"}),
+    ("how much has zed booked this quarter", CLARIFY, {}),
+    ("top 3 reps by biggest average won deals this year", "avg_deal_size",
+     {"group_by": ["rep"], "top": 3}),
     # a slash date either order could mean, read differently each way, is asked back
     ("bookings on 05/09/2026", CLARIFY, {"options": ["May 9 2026", "September 5 2026"]}),
     ("bookings since 13/09", "bookings", {"period": ("2026-09-13", "2026-11-26")}),

@@ -253,6 +253,8 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         left.append(w)
         at.append(i)
         if i > 0 and words[i - 1] in VALUE_CUES or i in kind_named or \
+                i > 0 and written[i - 1] in ASKING_AUXILIARIES and i + 1 in explained and \
+                w not in PRONOUNS or \
                 _value_place(words, i, explained) or \
                 joined_to_value(written, i, i + 1, reading) is not None or \
                 reading.words[i + 1:i + 2] and reading.words[i + 1] in KIND_NOUNS or any(
@@ -598,6 +600,10 @@ def _harmless(word: str, known: frozenset[str]) -> bool:
 
 PRONOUNS = frozenset({"i", "me", "my", "we", "us", "our", "you", "your", "they", "their", "he",
                       "his", "she", "her", "it", "its"})
+ASKING_AUXILIARIES = frozenset({"has", "have", "had", "did", "does", "do", "is", "was", "were",
+                                "will", "can", "could", "would"})
+"""The verb asking about a subject ("how much has jon booked"): a word nothing explains between
+it and the verb read is whose figure it is, never ignored."""
 
 
 def unsure(plan: Plan, reading: Reading, found: Understanding) -> Clarification:

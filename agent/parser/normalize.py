@@ -547,6 +547,10 @@ def _spans(text: str) -> str:
                       r"(?:\w+ ){0,3}?(?:q[1-4]|h[12]|fy ?\d{2,4}|quarter|month|year|half|period))"
                       r" (?:alongside|next to (?:it|them|each other)|beside (?:it|them)|"
                       r"side by side)\b", r"vs \1", text)
+    if "do not need" in text or "do not want" in text:  # "the mean is fine, I don't need the
+        # median": not the median
+        text = re.sub(r"\b(?:i |we )?do not (?:need|want) (?:the |a |an )?(median|mean|average|"
+                      r"count|value|amount|percentage|total)\b", r"not the \1", text)
     if " mean" in text or " meant" in text:  # "not the accounts, I mean contacts": the one
         # meant, the one set aside gone (a correction within the question)
         text = re.sub(r"\bnot (?:the |our |by )?(?:\w+ ){0,2}?\w+,? (?:i mean|i meant)\b ?", "",
