@@ -125,6 +125,10 @@ CASES: list[tuple[str, str, dict]] = [
     ("how much has zed booked this quarter", CLARIFY, {}),
     ("top 3 reps by biggest average won deals this year", "avg_deal_size",
      {"group_by": ["rep"], "top": 3}),
+    # where a quoted figure comes from is no part of the question
+    ("a colleague's Slack says we booked 9M last quarter in EMEA - right?", "bookings",
+     {"period": Q3_27, "filters": {"region": ["EMEA"]}}),
+    ("the hygiene report says 30 opps have no account. confirm count?", "data_issues", {}),
     # a slash date either order could mean, read differently each way, is asked back
     ("bookings on 05/09/2026", CLARIFY, {"options": ["May 9 2026", "September 5 2026"]}),
     ("bookings since 13/09", "bookings", {"period": ("2026-09-13", "2026-11-26")}),

@@ -51,6 +51,23 @@ TITLE = re.compile(r"(?<=\s)(?:[\"\u201c][^\"\u201d\n]{3,60}[\"\u201d]|'[^'\n]{3
                    r"tile|widget|thread|doc|document|email|memo|agenda item)s?\b)", re.I)
 """A title in quotes before what it titles ("for the 'deals that make the quarter' slide"): a
 name of a slide or a report, not words of the question."""
+SOURCE = re.compile(
+    r"\b(?:(?:the|a|an|our|my|his|her|their|this|last|yesterday's|today's|last week's|"
+    r"this week's|(?-i:[A-Z]\w+)'s|someone's|somebody's|a colleague's)\s+)?"
+    r"(?:(?!(?:says|said|shows|showed|claims|claimed)\b)[\w&#-]+\s+){0,3}?"
+    r"(?:slack(?:\s+(?:update|message|post|thread))?|dashboard|report|deck|sheet|spreadsheet|"
+    r"memo|roll-?up|tracker|summary|update|agent|email|e-mail|post|message)\s+"
+    r"(?:says|said|shows|showed|claims|claimed|had|has|lists|listed|reports|reported|states|"
+    r"stated|flagged|flags|gives|gave|puts|put)\b(?:\s+that\b)?|"
+    r"\b(?:in|on|from|via)\s+(?:(?:his|her|their|my|our|the|a)\s+)?(?:\w+\s+)?"
+    r"(?:slack|teams|email|e-mail)(?:\s+(?:update|message|post|thread|channel))?\b|"
+    r"\b(?:someone|somebody|a colleague|my colleague|a coworker)\s+(?:just\s+)?"
+    r"(?:posted|said|says|claims|claimed|sent|shared|wrote)\b(?:\s+(?:in|on)\s+#[\w-]+)?"
+    r"(?:\s+that\b)?|"
+    r"\b(?:just\s+)?posted\s+in\s+#[\w-]+\s*:?", re.I)
+"""Where a figure quoted in the question comes from ("a colleague's Slack says", "the hygiene
+report says", "Marketing's dashboard claims", "posted in #sales-leadership:"): the source, not
+words of the question (the figure stays, the question is about what it measures)."""
 MEETING_AFTER = re.compile(r"\s*(?:1:1|one on one|1on1|call|sync|meeting|standup|stand-up|review|"
                            r"check-in|check in|catch-up|catch up|qbr|forecast call|exec|board)\b",
                            re.I)
@@ -80,6 +97,7 @@ def set_aside(question: str, index: EntityIndex) -> tuple[str, list[str]]:
 
     plain = HEDGED_VIEW.sub(drop, question)
     plain = TITLE.sub(drop, plain)
+    plain = SOURCE.sub(drop, plain)
     plain = REFERENCE.sub(lambda m: drop(m, GONE), plain)
     plain = OPENED_BY.sub("", plain)  # "room 12 is booked at 9am": a clause about the
     # reference itself goes with it
