@@ -129,6 +129,8 @@ CASES: list[tuple[str, str, dict]] = [
     ("a colleague's Slack says we booked 9M last quarter in EMEA - right?", "bookings",
      {"period": Q3_27, "filters": {"region": ["EMEA"]}}),
     ("the hygiene report says 30 opps have no account. confirm count?", "data_issues", {}),
+    ("the board deck says we won 30% of closed deals in Q2. is that right?", "win_rate",
+     {"period": ("2026-05-01", "2026-07-31")}),
     # a slash date either order could mean, read differently each way, is asked back
     ("bookings on 05/09/2026", CLARIFY, {"options": ["May 9 2026", "September 5 2026"]}),
     ("bookings since 13/09", "bookings", {"period": ("2026-09-13", "2026-11-26")}),

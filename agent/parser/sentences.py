@@ -1024,6 +1024,12 @@ def with_context(request: str, context: list[str], index: EntityIndex,
     return request + referred
 
 
+CHECKS_IT = re.compile(r"^\W*(?:(?:so|and|but|ok|okay)\W+)?(?:is|was|are|were)\s+(?:that|this|it|"
+                       r"these|those)\b|^\W*(?:can you |could you |please |pls )?(?:confirm|"
+                       r"verify|double-?check|recount|check)\b(?!\s+(?:how|what|which|who|the "
+                       r"number of)\b)", re.I)
+"""A request checking a figure the message quoted ("Is that the real slip rate?", "confirm
+count?"): about the figure's own period."""
 PLURAL_POINTER = re.compile(r"\b(?:they|them|their|both|those (?:people|reps|folks|sellers|two|"
                             r"three|four))\b",
                             re.I)
@@ -1366,8 +1372,10 @@ def _referred(request: str, context: list[str], index: EntityIndex,
     span = ""
     for sentence in context:
         unit = pointed_units[0].removesuffix("s") if pointed_units else ""
-        if not span and not periods(request) and _is_label(sentence) and \
-                (named := periods(sentence)):  # "North America, last quarter: reconcile ..."
+        if not span and not periods(request) and (_is_label(sentence) or CHECKS_IT.search(
+                request)) and (named := periods(sentence)):  # "North America, last quarter:
+            # reconcile ..."; "34% of Q3 pipeline slipped. Is that the real slip rate?": the
+            # figure checked is the context's, its period too
             span = f" from {named[0].start.isoformat()} to {named[0].end.isoformat()}"
         if when and not span and (named := [p for p in periods(sentence) if _spans_unit(
                 p, unit)] or periods(sentence)):  # "that quarter" after "on November 18 ...
