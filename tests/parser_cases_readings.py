@@ -131,6 +131,10 @@ CASES: list[tuple[str, str, dict]] = [
     ("the hygiene report says 30 opps have no account. confirm count?", "data_issues", {}),
     ("the board deck says we won 30% of closed deals in Q2. is that right?", "win_rate",
      {"period": ("2026-05-01", "2026-07-31")}),
+    ("bar chart of bookings by team last quarter, tallest bar on the left", "bookings",
+     {"group_by": ["team"], "period": Q3_27, "time_grain": None}),
+    ("win rate by segment this year, going in the pricing appendix", "win_rate",
+     {"group_by": ["segment"], "period": YTD}),
     # a slash date either order could mean, read differently each way, is asked back
     ("bookings on 05/09/2026", CLARIFY, {"options": ["May 9 2026", "September 5 2026"]}),
     ("bookings since 13/09", "bookings", {"period": ("2026-09-13", "2026-11-26")}),

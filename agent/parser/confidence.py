@@ -36,7 +36,8 @@ from tools.registry import TOOLS
 NUMBER = re.compile(r"^\$?\d[\d._]*(?:%|k|m|mm|bn|b|x|st|nd|rd|th|am|pm)?$")
 EXPLAINING_KINDS = {"rank", "modifier", "compare", "grain"}
 SLIDE_WORDS = frozenset({"slide", "slides", "deck", "page", "tab", "pack", "section", "memo",
-                         "check", "review", "plan", "model"})
+                         "check", "review", "plan", "model", "appendix", "annex", "exhibit",
+                         "cover", "narrative", "one-pager", "pager", "writeup", "write-up"})
 """What an answer goes into: the word before one names it ("the process slide")."""
 ROLE_FILLERS = frozenset({"sdr", "sdrs", "bdr", "bdrs", "cro", "cfo", "ceo", "coo", "vp", "svp",
                           "evp", "rvp", "avp", "gm", "hr", "it", "ops", "revops", "cs", "cos"})
@@ -245,8 +246,9 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         if w == "past" and i > 0 and reading.words[i - 1] in MOTION:
             continue  # "slipped past the end of the quarter": a preposition, no period
         if words[i + 1:i + 2] and words[i + 1] in SLIDE_WORDS and (
-                i <= 1 and not owned_word(w) or words[i - 1:i] and words[i - 1] in (
-                    "the", "our", "my", "a", "this", "that") or words[i - 1:i] and
+                i <= 1 and not owned_word(w) or words[i - 1:i] and (words[i - 1] in (
+                    "the", "our", "my", "a", "this", "that") or words[i - 1] in known) or
+                words[i - 1:i] and
                 words[i - 1].startswith("@")):
             continue  # "for the process slide", "the Q3 accrual review", "new-hire check:
             # ...": the name of what the answer goes into

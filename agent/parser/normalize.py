@@ -579,6 +579,15 @@ def _spans(text: str) -> str:
     if "just" in text or "recently" in text:  # "the quarter that just closed": the last one
         text = re.sub(r"\b(?:the )?(quarter|month|year|fiscal year) (?:that |which )?(?:just|"
                       r"recently) (?:closed|ended|finished|wrapped(?: up)?)\b", r"last \1", text)
+    if " bar" in text or " column" in text or " chart" in text or " graph" in text:
+        # "largest bar on the left": the biggest first; "a bar chart of bookings by region": a
+        # picture of the values, not a trend
+        text = re.sub(r"\b(largest|biggest|tallest|highest|smallest|shortest|lowest) (?:bar|column|"
+                      r"slice|one)s? (?:on the left|at the left|at the top|on top|first)\b",
+                      lambda m: {"tallest": "biggest", "shortest": "smallest"}.get(m[1], m[1]) +
+                      " first", text)
+        text = re.sub(r"\b(?:a |the )?(?:bar|column|pie|donut|doughnut|stacked bar|horizontal "
+                      r"bar) (?:chart|graph)s?(?: of)?\b", " ", text)
     if " first" in text:
         text = _ORDER_FIRST.sub(lambda m: "" if m[1] in ("oldest", "newest") else
                                 f" sort{m[1]} " if m[1] in ("worst", "best") else
