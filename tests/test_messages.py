@@ -218,3 +218,8 @@ def test_a_ticket_s_fields(message, wanted):
 ])
 def test_keys_for_grain_rows_and_unknown_keys(message, wanted):
     assert plain_request(message) == wanted
+
+
+def test_a_number_keyed_with_its_unit_keeps_the_unit():
+    assert plain_request('{"metric": "stale deals", "idle_days": 21}') == \
+        "stale deals, idle 21 days"

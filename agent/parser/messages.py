@@ -292,6 +292,10 @@ def _phrase(key: str, value: object) -> str:
         # "source: pipeline-management" is who sent it; "split: none" says nothing)
     if role is None or isinstance(value, bool) or value is None:  # "compare": true, "owner":
         # null say not with what, or whom
+        unit = re.search(r"[_ -](days|weeks|hours|minutes|percent|pct)$", key, re.I)
+        if unit and re.fullmatch(r"\d+(?:\.\d+)?", text):  # "stale_after_days": 45 -> "stale
+            # after 45 days", the number with its unit
+            return f"{key[:unit.start()].replace('_', ' ')} {text} {unit[1].lower()}"
         return f"{key.replace('_', ' ')}: {text}"  # ("fiscal_year": words)
     if role in ("subject", "split", "order"):
         text = text.replace("_", " ")  # "risk_report", "lead_source": words
