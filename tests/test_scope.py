@@ -459,6 +459,9 @@ def test_partial_survives_a_thread_and_the_next_turn_is_plain(wh):
     "Should we open a Benelux territory next year? Give me your verdict.",
     "Is APAC ready for two more AEs? Make the call.",
     "Decide which reps move to the new team and who takes over their accounts.",
+    # a figure someone's report shows, then an action on it
+    "The CRM report shows Webinar leads converting at 4%. Launch a retargeting campaign for them.",
+    "Finance flagged 12 invoices late. Post the corrections to the general ledger today.",
     # a verb and its object shared by two verbs after a comma
     "The quarter is closed, so please compute and pay out the Q3 bonuses.",
 ])
