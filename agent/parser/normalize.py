@@ -55,6 +55,7 @@ _CONTRACTIONS = {
     "wat": "what", "wats": "what is", "watz": "what is", "wut": "what", "wuts": "what is",
     "pct": "percent", "pcts": "percent", "perc": "percent", "util": "utilization",
     "rte": "rate", "trnd": "trend", "trnds": "trends", "eror": "error", "erors": "errors",
+    "b4": "before", "bc": "because", "cuz": "because",
 
     # British spellings meet the vocabulary's American ones
     "licence": "license", "licences": "licenses", "utilisation": "utilization",
@@ -547,6 +548,12 @@ def _spans(text: str) -> str:
                       r"(?:\w+ ){0,3}?(?:q[1-4]|h[12]|fy ?\d{2,4}|quarter|month|year|half|period))"
                       r" (?:alongside|next to (?:it|them|each other)|beside (?:it|them)|"
                       r"side by side)\b", r"vs \1", text)
+    if "weather " in text or "there " in text:  # phone homophones: "weather we hit quota",
+        # "there pipeline" (whether, their)
+        text = re.sub(r"\bweather (?=(?:we|they|he|she|it|our|the|or not)\b)", "whether ", text)
+        text = re.sub(r"\bthere (?=(?:pipeline|pipe|numbers|number|quota|quotas|deals|team|teams|"
+                      r"win rate|bookings|attainment|forecast|reps|accounts|territory|region)\b)",
+                      "their ", text)
     if "do not need" in text or "do not want" in text:  # "the mean is fine, I don't need the
         # median": not the median
         text = re.sub(r"\b(?:i |we )?do not (?:need|want) (?:the |a |an )?(median|mean|average|"
