@@ -247,7 +247,8 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
             continue  # "slipped past the end of the quarter": a preposition, no period
         if words[i + 1:i + 2] and words[i + 1] in SLIDE_WORDS and (
                 i <= 1 and not owned_word(w) or words[i - 1:i] and (words[i - 1] in (
-                    "the", "our", "my", "a", "this", "that") or words[i - 1] in known) or
+                    "the", "our", "my", "a", "this", "that") or words[i - 1] in known and
+                    words[i - 1] not in STOPWORDS) or
                 words[i - 1:i] and
                 words[i - 1].startswith("@")):
             continue  # "for the process slide", "the Q3 accrual review", "new-hire check:
@@ -256,7 +257,8 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
         at.append(i)
         if i > 0 and words[i - 1] in VALUE_CUES or i in kind_named or \
                 i > 0 and written[i - 1] in ASKING_AUXILIARIES and i + 1 in explained and \
-                w not in PRONOUNS or \
+                w not in PRONOUNS and not common_english(w) and any(
+                    x in ("how", "what", "which") for x in written[max(0, i - 4):i - 1]) or \
                 _value_place(words, i, explained) or \
                 joined_to_value(written, i, i + 1, reading) is not None or \
                 reading.words[i + 1:i + 2] and reading.words[i + 1] in KIND_NOUNS or any(

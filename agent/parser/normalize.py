@@ -55,7 +55,7 @@ _CONTRACTIONS = {
     "wat": "what", "wats": "what is", "watz": "what is", "wut": "what", "wuts": "what is",
     "pct": "percent", "pcts": "percent", "perc": "percent", "util": "utilization",
     "rte": "rate", "trnd": "trend", "trnds": "trends", "eror": "error", "erors": "errors",
-    "b4": "before", "bc": "because", "cuz": "because",
+    "b4": "before",
 
     # British spellings meet the vocabulary's American ones
     "licence": "license", "licences": "licenses", "utilisation": "utilization",
@@ -548,6 +548,8 @@ def _spans(text: str) -> str:
                       r"(?:\w+ ){0,3}?(?:q[1-4]|h[12]|fy ?\d{2,4}|quarter|month|year|half|period))"
                       r" (?:alongside|next to (?:it|them|each other)|beside (?:it|them)|"
                       r"side by side)\b", r"vs \1", text)
+        text = re.sub(r"\b(?:with |and )?(?:alongside|next to|beside) (?=(?:the )?(?:prior|"
+                      r"previous|last|same) (?:quarter|month|year|period|week)\b)", "vs ", text)
     if "weather " in text or "there " in text:  # phone homophones: "weather we hit quota",
         # "there pipeline" (whether, their)
         text = re.sub(r"\bweather (?=(?:we|they|he|she|it|our|the|or not)\b)", "whether ", text)

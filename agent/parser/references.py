@@ -46,23 +46,29 @@ OPENED_BY = re.compile(r"(?:^|(?<=[.;!?]))\s*\x00\s*(?:is|was|are|were|has|had|g
                        r"[^.;!?\n]*[.;!?]?")
 """A clause about a reference ("room 12 is booked at 9am", "INC0012345 is closed"): never the
 request (a reference that opens the request, "Task 4471: produce ...", leaves the rest)."""
-TITLE = re.compile(r"(?<=\s)(?:[\"\u201c][^\"\u201d\n]{3,60}[\"\u201d]|'[^'\n]{3,60}')"
+AFTER_INTO = "|".join(f"(?<={w} {d} )" for w in ("for", "in", "on", "into", "to")
+                      for d in ("the", "our", "my"))
+"""Fixed-width look-behinds for "for the", "in our", ...: what the answer goes into."""
+TITLE = re.compile(f"(?:{AFTER_INTO})" + r"(?:[\"\u201c][^\"\u201d\n]{3,60}[\"\u201d]|"
+                   r"'[^'\n]{3,60}')"
                    r"(?=\s+(?:slide|page|tab|section|deck|chart|table|report|dashboard|"
                    r"tile|widget|thread|doc|document|email|memo|agenda item)s?\b)", re.I)
-"""A title in quotes before what it titles ("for the 'deals that make the quarter' slide"): a
-name of a slide or a report, not words of the question."""
+"""A title in quotes before what it titles, which the answer goes into ("for the 'deals that
+make the quarter' slide"): a name, not words of the question ("a 'deals closed won by owner'
+report" says what is wanted, and stays)."""
 SOURCE = re.compile(
-    r"\b(?:(?:the|a|an|our|my|his|her|their|this|last|yesterday's|today's|last week's|"
-    r"this week's|(?-i:[A-Z]\w+)'s|someone's|somebody's|a colleague's)\s+)?"
-    r"(?:(?!(?:says|said|shows|showed|claims|claimed)\b)[\w&#-]+\s+){0,3}?"
+    r"\b(?:(?:the|a|an|our|my|his|her|their|this|last week's|this week's|yesterday's|today's|"
+    r"(?-i:[A-Z]\w+)'s|someone's|somebody's|a colleague's)\s+)?"
+    r"(?:(?!(?:last|this|next|quarter|month|year|week|fytd|ytd|qtd|mtd|says|said|shows|showed|"
+    r"claims|claimed)\b)[a-z&#]+\s+){0,2}?"
     r"(?:slack(?:\s+(?:update|message|post|thread))?|dashboard|report|deck|sheet|spreadsheet|"
     r"memo|roll-?up|tracker|summary|update|agent|email|e-mail|post|message)\s+"
-    r"(?:says|said|shows|showed|claims|claimed|had|has|lists|listed|reports|reported|states|"
+    r"(?P<verb>says|said|shows|showed|claims|claimed|had|has|lists|listed|reports|reported|states|"
     r"stated|flagged|flags|gives|gave|puts|put)\b(?:\s+that\b)?|"
-    r"\b(?:in|on|from|via)\s+(?:(?:his|her|their|my|our|the|a)\s+)?(?:\w+\s+)?"
-    r"(?:slack|teams|email|e-mail)(?:\s+(?:update|message|post|thread|channel))?\b|"
-    r"\b(?:someone|somebody|a colleague|my colleague|a coworker)\s+(?:just\s+)?"
-    r"(?:posted|said|says|claims|claimed|sent|shared|wrote)\b(?:\s+(?:in|on)\s+#[\w-]+)?"
+    r"\b(?:in|on|from|via)\s+(?:(?:his|her|their|my|our|the|a)\s+)?(?:[a-z]+\s+)?"
+    r"(?:slack|email|e-mail)(?:\s+(?:update|message|post|thread|channel))?\b|"
+    r"\b(?:a colleague|my colleague|a coworker|somebody)\s+(?:just\s+)?"
+    r"(?P<verb3>posted|said|says|claims|claimed|sent|shared|wrote)\b(?:\s+(?:in|on)\s+#[\w-]+)?"
     r"(?:\s+that\b)?|"
     r"\b(?:just\s+)?posted\s+in\s+#[\w-]+\s*:?", re.I)
 """Where a figure quoted in the question comes from ("a colleague's Slack says", "the hygiene
@@ -97,7 +103,9 @@ def set_aside(question: str, index: EntityIndex) -> tuple[str, list[str]]:
 
     plain = HEDGED_VIEW.sub(drop, question)
     plain = TITLE.sub(drop, plain)
-    plain = SOURCE.sub(drop, plain)
+    plain = SOURCE.sub(lambda m: drop(m, f" someone {m['verb'] or m['verb3']} " if (
+        m["verb"] or m["verb3"]) else " "), plain)
+    # (the claim's verb stays: the figure after it is the one quoted, not a threshold)
     plain = REFERENCE.sub(lambda m: drop(m, GONE), plain)
     plain = OPENED_BY.sub("", plain)  # "room 12 is booked at 9am": a clause about the
     # reference itself goes with it

@@ -606,8 +606,9 @@ def _aside(m: re.Match[str], index: EntityIndex | None) -> str:
     clause = m["clause"]
     if index is None or re.search(r"\d", clause) or ASIDE_CUES.search(clause) or \
             _metric(clause) or _names_period(WRITER_DAYS.sub(" ", clause)) or \
-            _matched(clause, index).entities:
-        return m[0]
+            _matched(clause, index).entities or any(
+                index.first_named(w) for w in normalize(clause).split()):
+        return m[0]  # ("hi, it's grace": who writes, a first name of the data)
     return "."
 
 
@@ -1373,9 +1374,11 @@ def _referred(request: str, context: list[str], index: EntityIndex,
     for sentence in context:
         unit = pointed_units[0].removesuffix("s") if pointed_units else ""
         if not span and not periods(request) and (_is_label(sentence) or CHECKS_IT.search(
-                request)) and (named := periods(sentence)):  # "North America, last quarter:
-            # reconcile ..."; "34% of Q3 pipeline slipped. Is that the real slip rate?": the
-            # figure checked is the context's, its period too
+                request)) and (named := [p for p in periods(sentence) if _is_label(sentence)
+                                         or (p.end - p.start).days >= 27]):  # "North America,
+            # last quarter: reconcile ..."; "34% of Q3 pipeline slipped. Is that the real slip
+            # rate?": the
+            # figure checked is the context's, its period too (not the day of a call)
             span = f" from {named[0].start.isoformat()} to {named[0].end.isoformat()}"
         if when and not span and (named := [p for p in periods(sentence) if _spans_unit(
                 p, unit)] or periods(sentence)):  # "that quarter" after "on November 18 ...
