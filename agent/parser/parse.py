@@ -251,13 +251,11 @@ def _day_order(question: str, outcome: Plan | Clarification,
     plans = [r.params if isinstance(r, Plan) else r for r in (outcome, first, second)]
     if plans[0] != plans[1] or plans[1] == plans[2]:  # read as no date at all ("deadline is
         return None  # 1/8", "1/2 of quota"), or either order reads the same
-    if len(month_first) > 1:  # several dates: the question written out each way
-        return Clarification(
-            question=f"'{said}' can be read month first or day first. Which did you mean?",
-            options=[spelled_question(question, False), spelled_question(question, True)])
+    several = len(month_first) > 1  # several dates: the question written out each way
     return Clarification(
         question=f"'{said}' can be read month first or day first. Which did you mean?",
-        options=[month_first[0], day_first[0]], term=said)
+        options=[spelled_question(question, False), spelled_question(question, True)]
+        if several else [month_first[0], day_first[0]], term=None if several else said)
 
 
 def _kept_in(question: str, plan: Plan) -> None:
@@ -308,17 +306,15 @@ NAMED_RATE = re.compile(r"\b(?:win|won|close|closing|conversion|convert\w*|churn
 def _bare_rate(question: str, plan: Plan) -> Clarification | None:
     """'Which region has the worst rate?': a rate nobody named, asked about, not read as the
     ranking's default measure."""
-    if not BARE_RATE.search(question) or NAMED_RATE.search(question) or \
+    if (m := BARE_RATE.search(question)) is None or NAMED_RATE.search(question) or \
             plan.tool in ("win_rate", "lead_conversion", "stage_conversion", "slipping_deals"):
         return None
-    rest = BARE_RATE.sub(lambda m: m[0].rsplit(" ", 1)[0] + " win rate", question, count=1)
+    before, after = question[:m.start()] + m[0].rsplit(" ", 1)[0], question[m.end():]
     return Clarification(
         question="Which rate do you mean: the win rate, lead conversion, stage conversion or "
                  "the slip rate?",
-        options=[rest, BARE_RATE.sub(lambda m: m[0].rsplit(" ", 1)[0] + " lead conversion",
-                                     question, count=1),
-                 BARE_RATE.sub(lambda m: m[0].rsplit(" ", 1)[0] + " slip rate", question,
-                               count=1)],
+        options=[f"{before} {rate}{after}" for rate in ("win rate", "lead conversion",
+                                                          "slip rate")],
         not_understood=["rate"])
 
 

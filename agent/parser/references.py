@@ -103,10 +103,13 @@ def set_aside(question: str, index: EntityIndex) -> tuple[str, list[str]]:
 
     plain = HEDGED_VIEW.sub(drop, question)
     plain = TITLE.sub(drop, plain)
-    plain = SOURCE.sub(lambda m: m[0] if re.search(r"\d\S*\s+$", m.string[:m.start()]) else drop(
-        m, f" someone {m['verb'] or m['verb3']} " if (m["verb"] or m["verb3"]) else " "), plain)
-    # ("our 2025 deck showed 3.1x": a dated document, read as a name as before)
-    # (the claim's verb stays: the figure after it is the one quoted, not a threshold)
+    def source(m: re.Match[str]) -> str:
+        if re.search(r"\d\S*\s+$", m.string[:m.start()]):
+            return m[0]  # "our 2025 deck showed 3.1x": a dated document, read as a name
+        verb = m["verb"] or m["verb3"]  # the claim's verb stays: the figure after it is the
+        return drop(m, f" someone {verb} " if verb else " ")  # one quoted, not a threshold
+
+    plain = SOURCE.sub(source, plain)
     plain = REFERENCE.sub(lambda m: drop(m, GONE), plain)
     plain = OPENED_BY.sub("", plain)  # "room 12 is booked at 9am": a clause about the
     # reference itself goes with it

@@ -1377,8 +1377,7 @@ def _referred(request: str, context: list[str], index: EntityIndex,
                 request)) and (named := [p for p in periods(sentence) if _is_label(sentence)
                                          or (p.end - p.start).days >= 27]):  # "North America,
             # last quarter: reconcile ..."; "34% of Q3 pipeline slipped. Is that the real slip
-            # rate?": the
-            # figure checked is the context's, its period too (not the day of a call)
+            # rate?": the figure checked is the context's, its period too (not a call's day)
             span = f" from {named[0].start.isoformat()} to {named[0].end.isoformat()}"
         if when and not span and (named := [p for p in periods(sentence) if _spans_unit(
                 p, unit)] or periods(sentence)):  # "that quarter" after "on November 18 ...
