@@ -552,4 +552,11 @@ HELD_OUT = [
      "this week", P, SE, CC),
     ("what's bookings by region this quarter; also launch a promo for the weakest region", P,
      MS, MG),
+    # "go through X" is the action's object, not a question; records marked with a status;
+    # a figure made to read a chosen value
+    ("go through the lapsed renewals, move the ready ones to Negotiation and nudge the rest",
+     E, PA, PM),
+    ("flag every Q2 lead from the webinar as qualified in HubSpot, mark them as SQLs", R, None,
+     None),
+    ("make the pipeline slide show $40M before the QBR", R, None, None),
 ]

@@ -94,6 +94,10 @@ CASES: list[tuple[str, str, dict]] = [
     ("bookings for the top 3 to 5 reps", "bookings", {"period": None}),
     ("win rate 2026-09-01..2026-09-30", "win_rate", {"period": ("2026-09-01", "2026-09-30")}),
     ("bookings Tue Sep 1 to Thu Sep 10", "bookings", {"period": ("2026-09-01", "2026-09-10")}),
+    # every short day name serves every pattern (one list: periods.WEEKDAYS)
+    ("bookings from fri the 6th to wed the 11th of november", "bookings",
+     {"period": ("2026-11-06", "2026-11-11")}),
+    ("win rate since sat", "win_rate", {"period": ("2026-11-21", "2026-11-26")}),
     # holidays people date things by: the latest one (Thanksgiving 2026 is the 26th)
     ("bookings since Labor Day", "bookings", {"period": ("2026-09-07", "2026-11-26")}),
     ("bookings from Memorial Day on", "bookings", {"period": ("2026-05-25", "2026-11-26")}),
@@ -1987,4 +1991,97 @@ CASES += [
      {"group_by": ["lead_source"], "period": Q3_27}),
     ("I need the 3 highest-booking reps this year. Room 12 is booked at 9am.", "bookings",
      {"group_by": ["rep"], "top": 3, "period": YTD}),
+]
+CASES += [
+    # a metric written as its formula is read as the metric (agent/parser/formulas.py)
+    ("won opportunities divided by all the closed ones (won + lost), per segment, last quarter",
+     "win_rate", {"group_by": ["segment"], "period": Q3_27}),
+    ("bookings as a share of quota for each team in Q3", "quota_attainment",
+     {"group_by": ["team"], "period": Q3_27}),
+    ("won $ over (won $ + lost $) by region this year", "win_rate",
+     {"group_by": ["region"], "measure": "value", "period": YTD}),
+    ("sum of won amounts divided by the count of won deals for SMB", "avg_deal_size",
+     {"filters": {"segment": ["SMB"]}}),
+    ("created date subtracted from close date on average, for won enterprise deals",
+     "sales_cycle", {"filters": {"segment": ["Enterprise"]}}),
+    ("EMEA / APAC bookings by quarter this year", "bookings",
+     {"filters": {"region": ["APAC", "EMEA"]}}),
+    # "neither ... nor", and a second conjunct repeating the first's head, are both left out
+    ("win rate on deals that were neither renewals nor from partners", "win_rate",
+     {"excluded": {"deal_type": ["renewal"], "lead_source": ["Partner"]}, "filters": {}}),
+    ("bookings this year, taking out anything in EMEA and anything that came via Outbound",
+     "bookings", {"excluded": {"region": ["EMEA"], "lead_source": ["Outbound"]},
+                  "filters": {}}),
+    # "APAC only, no need for the other regions": no split by region
+    ("open pipeline for APAC by stage, APAC only, we do not need the other regions",
+     "open_pipeline", {"group_by": ["stage"], "filters": {"region": ["APAC"]}}),
+    # the name of what an answer is for, before its noun, is no value of the data
+    ("Rookie Rocket award: top 3 reps by win rate this year", "win_rate",
+     {"group_by": ["rep"], "top": 3}),
+    ("bookings for the Zorblax team slide", CLARIFY, {}),
+    # "with zero logged activity": with no activity
+    ("open deals in EMEA with zero logged activity for 45 days", "stale_deals",
+     {"filters": {"region": ["EMEA"]}}),
+]
+CASES += [
+    # two fiscal periods as a range's ends; a quarter without its year as one row of a trend
+    ("win rate by quarter from FY2025 through FY2026", "win_rate",
+     {"period": ("2024-02-01", "2026-01-31"), "time_grain": "quarter"}),
+    ("bookings by month across FY26 - was December our best month?", "bookings",
+     {"period": FY26, "time_grain": "month"}),
+    # "LY" after a period word; "comps to" a period
+    ("Sep pipeline created vs Sep LY", "opportunity_count",
+     {"period": ("2026-09-01", "2026-09-30"), "compare": "previous_year"}),
+    ("win rate by segment YTD with comps to the same period last year", "win_rate",
+     {"group_by": ["segment"], "period": YTD, "compare": "previous_year"}),
+    # an amount bar on the deals is never dropped, however written
+    ("average sales cycle on our 250k or more deals", CLARIFY, {}),
+    ("how many seven-figure deals are open", CLARIFY, {}),
+    # "4+", "no fewer than", "stop at N"
+    ("open deals with 2+ risk signals", "deal_risk", {"knobs": {"min_score": 2}}),
+    ("win rate by team, worst first, and stop at three", "win_rate",
+     {"group_by": ["team"], "order": "asc", "top": 3}),
+    ("leaderboard of reps by number of deals closed won this year", "leaderboard",
+     {"group_by": ["rep"], "measure": "count"}),
+    # a question the writer answers with a request of their own is its purpose
+    ("Are we really slipping or is Pat exaggerating? Give me the slip rate by quarter for FY26.",
+     "slipping_deals", {"period": FY26, "time_grain": "quarter"}),
+    # the purpose after a dash is context beside the refinement before it
+    ("Who has the worst win rate? Bottom three reps, this fiscal year to date - coaching wants "
+     "to pair them up.", "win_rate", {"group_by": ["rep"], "top": 3, "order": "asc",
+                                     "period": YTD}),
+]
+CASES += [
+    # a deal kind's value never names a team ("the Webinar team" is a team the data lacks)
+    ("pipeline for the Partner team this quarter", CLARIFY, {}),
+    # the teams two managers run, beside the reps ranked: their scope, not a second split
+    ("top 3 reps across Aiko Tanaka's and Priya Patel's teams by bookings", "bookings",
+     {"group_by": ["rep"], "top": 3, "filters": {"manager": ["Aiko Tanaka", "Priya Patel"]}}),
+]
+CASES += [
+    # "a dozen", "half a dozen"; "N of the <superlative>" is a ranked count of N
+    ("half a dozen biggest open deals in APAC", "open_pipeline",
+     {"group_by": ["opportunity"], "top": 6, "filters": {"region": ["APAC"]}}),
+    ("show me 8 of the stalest deals in EMEA", "stale_deals",
+     {"group_by": ["opportunity"], "top": 8, "filters": {"region": ["EMEA"]}}),
+]
+CASES += [
+    # deal types said not to count in a retention: its definition (METRICS GRR / NRR)
+    ("net retention by segment, no credit for upsell", "net_revenue_retention",
+     {"group_by": ["segment"], "measure": "grr"}),
+    ("NRR this year - expansion counts, new logos do not", "net_revenue_retention",
+     {"measure": "nrr"}),
+]
+CASES += [
+    # a value with a capitalized "Plus" after it is a longer name the data lacks
+    ("win rate for Enterprise Plus last quarter", CLARIFY, {}),
+    ("win rate for EMEA plus APAC last quarter", "win_rate",
+     {"filters": {"region": ["APAC", "EMEA"]}}),
+    # Slack: links, bold, a "+1" to someone's question, a dash signature, "e.g."
+    ("+1 to Dana's q above :point_up: @RevOpsBot **win rate** by region last quarter "
+     "https://example.com/dash", "win_rate", {"group_by": ["region"], "period": Q3_27}),
+    ("team attainment spread for Q3? e.g. one hero carrying everyone", "team_distribution",
+     {"period": Q3_27}),
+    ("bottom 3 reps by win rate this quarter - need to plan coaching", "win_rate",
+     {"group_by": ["rep"], "top": 3, "order": "asc"}),
 ]

@@ -87,6 +87,32 @@ def test_relay_labels_speakers_and_headers_are_no_part_of_the_request():
         "win rate, by team, Q3"
 
 
+def test_chat_mentions_cc_lines_and_sign_offs_are_no_part_of_the_request():
+    """A chat message as pasted: the bot's @-mention in any case and with "Agent" after it,
+    a "cc @..." line of colleagues, and the signature after a sign-off line (its title may
+    name a metric: "Sales Ops") or a chat app's footer; "@EMEA" in a question stays."""
+    assert plain_request("Hi @RevOpsBot, win rate by team?").strip() == "Hi , win rate by team?"
+    assert plain_request("can you check @RevOps Agent win rate by team") == \
+        "can you check win rate by team"
+    assert plain_request("bookings by rep\ncc @Ana Ruiz @Max Murphy") == "bookings by rep"
+    assert plain_request("bookings by region?\n\nThanks!\nPriya | Sales Ops\n"
+                         "_Sent from Teams mobile_").strip() == "bookings by region?"
+    assert plain_request("win rate for @EMEA last quarter") == "win rate for @EMEA last quarter"
+    assert plain_request("Thanks!\nbookings by region last quarter").strip() == \
+        "Thanks!\nbookings by region last quarter"  # a thanks before the request: no footer
+
+
+def test_links_emphasis_agreement_and_a_dash_signature_are_no_part_of_the_request():
+    assert plain_request("win rate by team? see <https://x.example.com/a|the dash>").strip() \
+        == "win rate by team? see"
+    assert plain_request("the **commit** number by _region_") == "the commit number by region"
+    assert plain_request("lead_source = Web") == "lead_source = Web"  # (a key keeps its _)
+    assert plain_request("+1 to Marco's q above - win rate by team").strip() == \
+        "- win rate by team"
+    assert plain_request("can you kick off the payout run\n\u2014 Ava Evans, RVP").strip() == \
+        "can you kick off the payout run"
+
+
 def test_a_key_with_no_role_stays_in_the_text():
     """Never dropped silently: the parser sees 'currency: EUR' and asks about it."""
     assert plain_request('{"metric": "bookings", "currency": "EUR", "rounding": 2}') == \

@@ -37,8 +37,14 @@ NUMBER = re.compile(r"^\$?\d[\d._]*(?:%|k|m|mm|bn|b|x|st|nd|rd|th|am|pm)?$")
 EXPLAINING_KINDS = {"rank", "modifier", "compare", "grain"}
 SLIDE_WORDS = frozenset({"slide", "slides", "deck", "page", "tab", "pack", "section", "memo",
                          "check", "review", "plan", "model", "appendix", "annex", "exhibit",
-                         "cover", "narrative", "one-pager", "pager", "writeup", "write-up"})
-"""What an answer goes into: the word before one names it ("the process slide")."""
+                         "cover", "narrative", "one-pager", "pager", "writeup", "write-up",
+                         "award", "awards", "shortlist", "shout", "shoutout",
+                         "keynote", "trip", "retrospective", "retro", "kickoff", "offsite",
+                         "celebration", "announcement", "newsletter", "contender",
+                         "contenders", "trophy", "nominee", "nominees", "spotlight", "accrual",
+                         "accruals"})
+"""What an answer goes into or is for (a slide, an award, a kickoff): the word before one
+names it ("the process slide", "the Hustle award"), no value of the data."""
 ROLE_FILLERS = frozenset({"sdr", "sdrs", "bdr", "bdrs", "cro", "cfo", "ceo", "coo", "vp", "svp",
                           "evp", "rvp", "avp", "gm", "hr", "it", "ops", "revops", "cs", "cos"})
 """Role and function abbreviations written in capitals before a kind word ("BDR manager",
@@ -136,6 +142,34 @@ def framed(words: list[str]) -> set[int]:
             if tuple(words[i:i + len(phrase)]) == phrase for j in range(i, i + len(phrase))}
 
 
+TITLE_WORDS = 3
+"""At most this many words name what an answer is for ("the Big Game Hunter award")."""
+
+
+def _titles(words: list[str], explained: set[int], known: frozenset[str] | set[str],
+            named: frozenset[str]) -> set[int]:
+    """Positions of the words naming what the answer goes into or is for, right before its
+    noun (SLIDE_WORDS, written in lower case: "Accelerator Pack" is a name): after "the",
+    "our", "a", an @-mention or a known word, or at the start ("Big Game Hunter award: top 5
+    reps ..."), up to TITLE_WORDS of them ("the board cover page")."""
+    found: set[int] = set()
+    for p, noun in enumerate(words):
+        if noun not in SLIDE_WORDS or noun in named:
+            continue
+        i = p
+        while i > 0 and p - i < TITLE_WORDS and (i - 1) not in explained and \
+                words[i - 1] not in STOPWORDS:
+            i -= 1
+        if i == p:
+            continue
+        before = words[i - 1] if i > 0 else ""
+        if i <= 1 and not owned_word(words[i]) or before in (
+                "the", "our", "my", "a", "an", "this", "that") or before.startswith("@") or \
+                before in known and before not in STOPWORDS:
+            found.update(range(i, p))
+    return found
+
+
 @dataclass
 class Understanding:
     """What a reading left unexplained."""
@@ -221,6 +255,7 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
     unapplied = [] if what_if else [i for i in _unapplied(words, explained, reading.words)
                                     if _count(words[i]) not in counted]
     # (a threshold of the tool's own read: its numbers, old and new, belong to that what-if)
+    titled = _titles(words, explained, known, reading.named)
     for i, w in enumerate(words):
         if i in unapplied:
             continue
@@ -245,14 +280,9 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
             continue  # "CS leadership wants ...", "our SDR lead": who asks, a function's people
         if w == "past" and i > 0 and reading.words[i - 1] in MOTION:
             continue  # "slipped past the end of the quarter": a preposition, no period
-        if words[i + 1:i + 2] and words[i + 1] in SLIDE_WORDS and (
-                i <= 1 and not owned_word(w) or words[i - 1:i] and (words[i - 1] in (
-                    "the", "our", "my", "a", "this", "that") or words[i - 1] in known and
-                    words[i - 1] not in STOPWORDS) or
-                words[i - 1:i] and
-                words[i - 1].startswith("@")):
+        if i in titled:
             continue  # "for the process slide", "the Q3 accrual review", "new-hire check:
-            # ...": the name of what the answer goes into
+            # ...", "the President's Club trip": the name of what the answer is for
         left.append(w)
         at.append(i)
         if i > 0 and words[i - 1] in VALUE_CUES or i in kind_named or \
@@ -388,7 +418,7 @@ def _unapplied(words: list[str], explained: set[int], written: list[str]) -> lis
         after = words[i + 1] if i + 1 < len(words) else ""
         if (MONEY.match(w) or after in AMOUNT_WORDS and (NUMBER.match(w) or w == "half")) and \
                 not CLAIM.search(" ".join(written)) and (
-                set(written[max(0, i - 6):i]) | set(written[i + 1:i + 3])) & AMOUNT_ROWS and (
+                set(written[max(0, i - 6):i]) | set(written[i + 1:i + 4])) & AMOUNT_ROWS and (
                 set(written[max(0, i - 3):i]) & BAR_WORDS or
                 set(written[i + 1:i + 3]) & BAR_AFTER or not written[i + 1:i + 2] or
                 written[i + 1] in AMOUNT_ROWS or written[i - 1:i] and written[i - 1] in

@@ -71,6 +71,8 @@ TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
                    r"(?! (?:days?|weeks?|months?|quarters?|years?)\b)|"
                    r"(?<!stage )(?<!step )(?<!priority )(?<!item )(?<!slide )(?<!page )"
                    r"(?<!tier )(?<!level )(?P<hash>#1|number one|no 1)\b(?= \w)|"
+                   rf"\b(?P<n5>\d{{1,3}}|(?!one\b)(?:{_COUNT})) of (?:the |our |my )?"
+                   rf"(?P<w5>{_RANKED}|\w{{3,}}iest|most (?!recent)\w+)\b|"
                    rf"\b(?P<n2>\d{{1,3}}|{_COUNT})\s+(?P<w2>{_RANKED}|\w{{3,}}iest|"
                    rf"most (?!recent)\w+)\b|"
                    rf"\bwhich (?P<n4>\d{{1,2}}|{_COUNT}) (?:\w+ )?(?:deals|opps|opportunities|"
@@ -129,16 +131,16 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     top = None
     m = TOP_N.search(norm)
     if m:
-        count = m["n"] or m["n2"] or m["n3"] or m["n4"] or "1"  # ("#1 lead source": the
-        # top one; "which ten open deals": a ranked count too)
-        word = m["w"] or m["w2"] or m["w3"] or "top"
+        count = m["n"] or m["n2"] or m["n3"] or m["n4"] or m["n5"] or "1"  # ("#1 lead
+        # source": the top one; "which ten open deals", "8 of the stalest": ranked counts too)
+        word = m["w"] or m["w2"] or m["w3"] or m["w5"] or "top"
         top = int(count) if count.isdigit() else COUNT_WORDS[count]
         if not m["n4"]:  # ("which five reps booked least": the rank word says the end)
             direction = "bottom" if word in ("bottom", "worst", "lowest", "smallest",
                                              "weakest") else "top"
     order = "asc" if direction == "bottom" else "desc"
     sort = re.search(r"\bsort(asc|desc|worst|best)\b", norm)
-    if m is not None and (m["w"] or m["w2"]) != "top":
+    if m is not None and (m["w"] or m["w2"] or m["w5"]) != "top":
         sort = None  # "the 3 lowest, highest first": the lowest three
     if sort:
         # "worst first", "ranked high to low": the whole list, in that order (which end is
@@ -186,7 +188,14 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
                 words[pos - 1:pos] == ["not"]:
             continue  # "not the reps' call - a projection", "by region, not by rep": what is
             # not asked for
+        if words[pos - 1:pos] == ["other"] and set(words[max(0, pos - 6):pos]) & NEGATIONS:
+            continue  # "EMEA only, don't need the other regions": the ones not asked for
         owner = next((e for e in reading.entities if e.end == pos), None)
+        if owner is not None and owner.dimension in (Dimension.manager, Dimension.rep) and \
+                _plural(text) and dim is Dimension.team and any(
+                    d not in (dim, Dimension.manager) for _, d, _ in reading.dims):
+            continue  # "top 5 reps across Ravi Wang's and Max Murphy's teams": the teams they
+            # run, the scope of the reps ranked
         # "list the deals owned by Ravi Wang's reps": the cue before a name governs the name
         owned = words[max(0, pos - 2):pos] in (["owned", "by"], ["held", "by"],
                                                ["assigned", "to"], ["belonging", "to"])
@@ -555,7 +564,7 @@ def excluded(words: list[str], start: int, ends: dict[int, int] | None = None) -
         return excluded(words, ends[j], ends)  # "excluding renewals, EMEA win rate")
     if (negated := _negated_relative(words, start)) is not None:
         return negated
-    if _excluded_by_clause(words, start, ends):
+    if _excluded_by_clause(words, start, ends) or _parallel_to_excluded(words, start, ends):
         return True
     before = [w for w in words[max(0, start - 3):start] if w not in ARTICLES]
     if before and before[-1] in RIGHT_BEFORE and (len(before) < 2 or (
@@ -619,6 +628,33 @@ def _excluded_by_clause(words: list[str], start: int,
     return words[j] in EXCLUDE_CUES or pair in EXCLUDE_CUES or triple in EXCLUDE_CUES
 
 
+HEADS = DEAL_WORDS | frozenset({"opps", "records", "anything"})
+PARALLEL = ARTICLES | CLAUSE_WORDS | RELATIVE | HEADS
+"""Words of a second conjunct that repeats the first's head ("leaving out SMB deals and deals
+with a Partner lead source", "anything in SMB and anything that came in through Partner")."""
+
+
+def _parallel_to_excluded(words: list[str], start: int, ends: dict[int, int]) -> bool:
+    """Whether the value ends a conjunct that repeats an excluded conjunct's head noun after
+    "and" ("strip out anything in SMB and anything that came through Partner"): both left out,
+    the exclusion governs the whole list."""
+    i = start - 1
+    while i >= 0 and start - i <= 7 and words[i] in PARALLEL - {"and", "or"}:
+        i -= 1
+    if i < 1 or words[i] not in LIST_JOINS or i == start - 1:
+        return False
+    j = i - 1
+    while j >= 0 and i - j <= 3 and j not in ends and words[j] in VALUE_NOUNS | ARTICLES:
+        j -= 1
+    if j not in ends or ends[j] >= start:
+        return False
+    head = words[i + 1]  # the second conjunct's first word repeats the first's head or cue
+    return (head in HEADS or ends[j] > 0 and words[ends[j] - 1] == head) and \
+        excluded(words, ends[j], ends)
+
+
+NEGATIONS = frozenset({"not", "no", "without", "never"})
+"""Words that deny what follows them in a clause ("don't need the other regions")."""
 NEGATED_AUXILIARIES = frozenset({"is", "are", "was", "were", "did", "does", "do", "has", "have",
                                  "had"})
 BELONGING = CLAUSE_WORDS | frozenset({"reporting", "report", "reports", "belong", "belongs",

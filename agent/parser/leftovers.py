@@ -10,6 +10,7 @@ from importlib import resources
 from agent.parser.confidence import (
     ORG_NOUNS,
     ROLE_FILLERS,
+    SLIDE_WORDS,
     defined,
     fillers,
     framed,
@@ -102,6 +103,11 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
     if all(_function_word(x, reading) for x in reading.words[i:j]):
         reading.notes.append(f"ignored '{text}'")  # "on several contracts", "how evenly"
         return None
+    if reading.words[j:j + 1] and reading.words[j] in SLIDE_WORDS and \
+            reading.words[j] not in reading.named:
+        reading.notes.append(f"read '{text}' as the name of the {reading.words[j]}")
+        return None  # "for the President's Club slide", "Big Game Hunter award: ...": what
+        # the answer is for, named (a value of the data would have been found)
     cue = (i > 0 and reading.words[i - 1] in FILTER_CUES | EXCLUDE_CUES and
            not _verb_after_cue(reading, i, j)) or any(
         x in reading.named for x in reading.words[i:j]) or any(

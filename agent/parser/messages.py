@@ -110,7 +110,8 @@ TICKET = re.compile(r"^\s*(?:(?i:ticket|issue|jira|story)\s+)?(?!(?:FY|CY|Q|H)\d
 stewardship): list ...", "MG-1044 | ROI of ..."): which ticket, not what it asks."""
 TASK_ID = re.compile(r"#?\s*(?:[A-Za-z]{1,6}[-_ ]?)?\d[\w-]*")
 """A task's number or code ("5521", "CI-2291", "FIN_0907")."""
-BRACKET = re.compile(r"^\s*\[[^\]\n]{1,60}\]\s*")
+BRACKET = re.compile(r"^\s*\[[^\]\n]{1,60}\]\s*(?:(?:->|\u2192|=>)\s*)?")
+"""A bracketed tag before the message ("[Finance Agent] -> ..."), with the arrow after it."""
 KEY_VALUE = re.compile(r"^\s*(?:[-*\u2022\u00b7]\s*|\d{1,2}[.)]\s+)?"
                        r"([A-Za-z][\w /&-]{0,28}?\??)\s*[:=]\s*(\S.*?)\s*$")
 BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7]|\d{1,2}[.)])\s+")
@@ -130,11 +131,12 @@ RELAY_WORDS = 10
 """The longest relay label, in words: a longer opening up to a colon is the request."""
 SPEAKER = re.compile(r"^([ \t]*>[ \t]*)[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?:[ \t]+", re.M)
 """A speaker in a pasted chat ("> Lucia: ..."): who said the line, not part of it."""
-MENTION = re.compile(r"(?m)^([ \t>]*)@[A-Za-z][\w-]*[ \t]*|(?<![\w@])@[A-Za-z]*(?:bot|revops)"
-                     r"[\w-]*[ \t]*")
+MENTION = re.compile(r"(?m)^([ \t>]*)@[A-Za-z][\w-]*[ \t]*|"
+                     r"(?<![\w@])@[A-Za-z]*(?i:bot|revops|agent)[\w-]*(?:[ \t]+(?i:bot|agent)\b)?"
+                     r"[ \t]*")
 """An @-mention at the start of a line or of the agent ("> @revops what does ...", "just
 ask @revops-bot"): whom the line addresses; "@EMEA" inside a question is a value so written."""
-HEADER = re.compile(r"^[ \t>]*(?:from|to|cc|bcc|sent)\s*:[^\n]*(?:\n|$)", re.I | re.M)
+HEADER = re.compile(r"^[ \t>]*(?:(?:from|to|cc|bcc|sent)\s*:|cc\s+@)[^\n]*(?:\n|$)", re.I | re.M)
 """A forwarded e-mail's header line ("> From: CFO office"): who wrote it, not what it asks."""
 
 
@@ -165,7 +167,9 @@ def _labels() -> list[re.Pattern[str]]:
     return [
         BRACKET, TICKET, re.compile(rf"^\s*(?:{s}\s+)?{TASK}", re.I),
         re.compile(rf"^\s*from\s*(?::\s*)?{s}{dash}", re.I),  # "From Finance agent:"
-        re.compile(rf"^\s*(?:this\s+is\s+)?{s}\s+here(?:{dash}|\.\s+)", re.I),  # "Finance here -"
+        re.compile(rf"^\s*(?:this\s+is\s+)?{s}\s+here(?:{dash}|[.!]\s+|\s{{2,}})", re.I),
+        # "Finance here -", "Finance agent here :wave: ..." (the emoji gone, its spaces kept)
+        re.compile(rf"^\s*\(\s*from\s*:?\s*{s}\s*\)\s*", re.I),  # "(from: Finance)"
         re.compile(rf"^\s*{s}\s*(?:->|\u2192|=>|to)\s*(?:the\s+)?(?:rev\s?ops|revenue\s+operations|"
                    rf"you|us)(?:\s+(?:agent|team))?{dash}", re.I),  # "Pipeline Management
         # agent -> RevOps:"
@@ -208,6 +212,8 @@ def _names_what(label: str) -> bool:
 
 def strip_senders(text: str) -> str:
     """The message without the labels naming its writer (any number, in any order)."""
+    if (m := MENTION.match(text)) and not m[1] and text[m.end():].strip():
+        text = text[m.end():]  # "@RevOpsBot (from: Finance) ...": whom it addresses first
     changed = True
     while changed:
         changed = False
@@ -459,28 +465,60 @@ def _metric_named(text: str) -> bool:
 FOOTER = re.compile(r"(?im)^[\s>]*(?:--\s*$|_{3,}\s*$|sent from (?:my |outlook|mail|yahoo|gmail)|"
                     r"get outlook for\b|this (?:e-?mail|message) (?:and any attachments? )?"
                     r"(?:is|may be|contains?) (?:confidential|intended|privileged)|"
-                    r"confidentiality notice|disclaimer\s*:)")
+                    r"confidentiality notice|disclaimer\s*:|[_*]*sent from (?:teams|slack)\b|"
+                    r"(?P<sign_off>(?:thanks|thank you|thx|many thanks|cheers|best|regards|"
+                    r"best regards|kind regards)\W*$)|this is an automated message|"
+                    r"[-\u2013\u2014~]+[ \t]*(?-i:[A-Z])[\w.'-]+(?:[ \t]+(?-i:[A-Z])[\w.'-]+)?"
+                    r"(?:[ \t]*[,|][ \t]*[\w &/.-]{1,40})?[ \t]*$)")
 """Where a signature, a phone's footer or a disclaimer starts: nothing after it is asked."""
 FOOTER_WORDS = 60
 """At most this many words after a footer's start: a signature and a disclaimer, no request."""
 EMOJI_CODE = re.compile(r"(?<!\w):[a-z0-9_+-]{2,30}:(?!\w)")
 """':eyes:', ':chart_with_upwards_trend:': a chat's emoji, no word of the request."""
 
-def _closes(before: str, after: str) -> bool:
+SIGNATURE_LINES = 3
+"""At most this many short lines after a sign-off line ("Thanks!"): a name, a title, a link."""
+
+
+def _closes(footer: re.Match[str], text: str) -> bool:
     """Whether a footer's start closes the message: something comes before it, and what follows
     is short and asks nothing ("Disclaimer: the CRM is messy. Win rate by rep?" at the start, a
-    line "--" before "Bookings by region last quarter" are no footers)."""
+    line "--" before "Bookings by region last quarter" are no footers). After a sign-off line
+    a few short lines are a signature even when a title names a metric ("Sales Strategy")."""
     from agent.parser.lexicon import lexicon  # (the vocabulary loads only when a footer is seen)
 
-    return bool(before.strip()) and len(after.split()) <= FOOTER_WORDS and "?" not in after \
-        and not lexicon().find(normalize(after).split(), {"metric"})
+    before, after = text[:footer.start()], text[footer.end():]
+    if not before.strip() or len(after.split()) > FOOTER_WORDS or "?" in after:
+        return False
+    lines = [line for line in after.splitlines() if line.strip()]
+    if footer["sign_off"] and len(lines) <= SIGNATURE_LINES and \
+            all(len(line.split()) <= 8 for line in lines):
+        return True
+    return not lexicon().find(normalize(after).split(), {"metric"})
+
+
+URL = re.compile(r"<?\bhttps?://[^\s>|]+(?:\|[^>]*)?>?|\bwww\.[^\s>]+")
+"""A link ("https://lookerstudio.example.com/...", Slack's "<https://...|text>"): where
+something is, never a word of the request."""
+EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*_])")
+"""Markdown bold and italics ("**commit**", "_Sent from Teams_"); "lead_source" keeps its
+underscore, a lone "*" stays."""
+AGREE = re.compile(r"(?<!\S)\+1\b(?:\s+(?:to|on)\s+(?:[\w'\u2019]+\s+){0,3}?"
+                   r"(?:q|question|ask|point|comment|idea|this|that)\b(?:\s+above)?)?", re.I)
+"""A chat "+1" ("+1 to Marco's q above"): agreement with another message, no value asked."""
 
 
 def plain_request(text: str) -> str:
     """The request a task message carries, as plain words (see the module doc); text that
     is neither labelled nor structured comes back as it is. A footer (signature, phone line,
     disclaimer) and chat emoji codes are never part of it."""
-    if (footer := FOOTER.search(text)) and _closes(text[:footer.start()], text[footer.end():]):
+    if "http" in text or "www." in text:
+        text = URL.sub(" ", text)
+    if "*" in text or "_" in text:
+        text = EMPHASIS.sub("", text)
+    if "+1" in text:
+        text = AGREE.sub(" ", text)
+    if footer := next((m for m in FOOTER.finditer(text) if _closes(m, text)), None):
         text = text[:footer.start()]
     body = strip_senders(EMOJI_CODE.sub(" ", text))
     if "\n" not in body.strip() and (tail := re.search(r"\s*[|;]\s*([^|;]+?)\s*$", body)) and \

@@ -305,6 +305,14 @@ def _first_quarters(m: re.Match[str]) -> str:
     return f"q1 {m[2]} through q{n} {m[2]}" if m[2] else f"q1 through q{n} this fiscal year"
 
 
+DOZENS = {"half a": 6, "half": 6, "a": 12, "one": 12, "two": 24, "a couple of": 24}
+_DOZEN = re.compile(r"\b(half a|half|a couple of|a|one|two) dozen\b")
+_STOP_AT = re.compile(r"\b(?:and )?(?:stop|cut (?:it |the list )?off|cap (?:it|the list)|"
+                      rf"capped) at (\d{{1,3}}|{'|'.join(SMALL_NUMBERS)})\b(?! (?:days?|am|pm|%|"
+                      r"percent|k\b|m\b))")
+"""'Stop at five', 'cut the list off at 10': the first so many of a ranking."""
+
+
 def _spans(text: str) -> str:
     # every value of the data is normalized at start-up (4,310 names in the demo company):
     # the substitutions run only where they can match
@@ -312,6 +320,8 @@ def _spans(text: str) -> str:
         text = " ".join(re.sub(r"\b(?:in |for |over |during )?each of the (last|past|previous|"
                                r"next) (\w+) (quarter|month|week|year)s\b",
                                r" the \1 \2 \3s by \3 ", text).split())
+    if " at " in text:  # "rank them lowest first and stop at five": the first five
+        text = _STOP_AT.sub(r" top \1 ", text)
     if "hour" in text:  # "within an hour": a count of hours, as "within 2 hours" is
         text = re.sub(r"\b(within|inside|under|in less than|less than) (?:an|a|one) hour\b",
                       r"\1 1 hour", text)
@@ -533,6 +543,12 @@ def _spans(text: str) -> str:
     if re.search(r"\b(?:ly|lq|lm|py|pq|pm)\b", text):  # "bkgs ytd vs ly": last year
         text = re.sub(r"\b(vs|versus|against|than|compared to|compared with|over|v|from|to)\s+"
                       r"(ly|lq|lm|py|pq|pm)\b", lambda m: f"{m[1]} {SHORT_BEFORE[m[2]]}", text)
+        text = re.sub(rf"\b({_MONTH}|q[1-4]|h[12]|time|period|point|stretch|days|weeks|"
+                      r"months|quarter|month|week|ytd|qtd|mtd)\s+(ly|py)\b",
+                      lambda m: f"{m[1]} last year", text)  # "Oct LY", "same period LY"
+    if "comp" in text:  # "with their comps to the same period last year": compared to
+        text = re.sub(r"\b(?:their |the |a )?comps? (?=to |vs |versus |against )", "compared ",
+                      text)
     if "today" in text:  # "with today's headcount": the reps there are now, no one-day period
         text = re.sub(r"\btoday (?:s )?(headcount|head count|team|teams|reps|roster|staffing|"
                       r"people|sellers|aes|org|hires)\b", r"current \1", text)
@@ -571,6 +587,16 @@ def _spans(text: str) -> str:
                                r"base|group) currency\b", " ", text).split())
     if "wide" in text or "whole" in text or "entire" in text or "across the" in text:
         text = _WHOLE.sub("overall", text)
+    if "counts" in text:  # "upsell counts, new logos don't": upsell is counted
+        text = re.sub(r"\b(upsells?|expansions?) counts\b(?= (?:new|but|and|too|as well)\b|$)",
+                      r"\1 counted", text)
+    if "plan" in text:  # "need to plan coaching": a verb of the writer's, not the plan (quota)
+        text = re.sub(r"\b(need|needs|want|wants|going|have|has|had|trying|like|helps?) to plan\b",
+                      r"\1 to prepare", text)
+    if "stalest" in text:  # "the stalest deals": the most stale ones
+        text = re.sub(r"\bstalest\b", "most stale", text)
+    if "dozen" in text:  # "half a dozen accounts", "a dozen deals": 6, 12
+        text = _DOZEN.sub(lambda m: f"{DOZENS[m[1]]}", text)
     if "ty" in text or "teen" in text:
         text = _SPOKEN_YEAR.sub(_spoken_year, text)  # "twenty twenty six": 2026
         text = _NUMBER_WORDS.sub(_number_words, text)  # "forty five days"
@@ -643,7 +669,25 @@ _NOT_FILLED = re.compile(rf"\b(?:not|never) {_FILLED}(?: in| out)? (?:an? |any |
 """'Deals where nobody filled the loss reason': deals without a loss reason."""
 
 
+_ZERO = re.compile(r"\b(with|have|has|had|having) zero\b")
+"""'Deals with zero logged activity': with no logged activity."""
+
+
+_NEITHER = re.compile(r"\b(?:that (?:are|were|is|was|came) |(?:are|were|is|was|came) )?"
+                      r"neither\b(?=(.{1,60}?)\bnor\b)")
+"""'Deals that are neither SMB nor partner-sourced': the deals excluding both ("nor" joins the
+list as "and" does)."""
+_LOGGED = re.compile(r"\b(no|without|any) (?:logged|recorded|tracked|captured) (?=activit)")
+"""'No logged activity': no activity (what is not logged is not known to have happened)."""
+
+
 def _absence(text: str) -> str:
+    if "zero" in text:
+        text = _ZERO.sub(r"\1 no", text)
+    if "activit" in text:
+        text = _LOGGED.sub(r"\1 ", text)
+    if "neither" in text and " nor " in text:
+        text = _NEITHER.sub(" excluding", text).replace(" nor ", " and ")
     if "no" in text:
         text = _NOBODY.sub("not ", text)
     if "not " in text or "never " in text:
@@ -654,6 +698,19 @@ def _absence(text: str) -> str:
     return _REASON_ENTERED.sub(r"\1", text) if " reason " in text else text
 
 
+FIGURE_AMOUNTS = {"five": "$10k", "six": "$100k", "seven": "$1m", "eight": "$10m"}
+_FIGURES = re.compile(rf"\b({'|'.join(FIGURE_AMOUNTS)})[ -]figures?\b(?! (?:salary|salaries|"
+                      r"income|budget|budgets|sum|sums))")
+_OR_MORE = re.compile(r"(?<![\w.])(\$?\d[\d.]*\s?(?:k|m|mm|bn|%)?)\+(?![\d+])"
+                      r"(?!\s*(?:d|days?|weeks?|months?|hours?|hrs?|mins?|minutes?)\b)")
+"""'3+ flags', '$100k+ deals': that many or more ("90+ days" is left to the stale-day
+readings, which know it)."""
+_BOUNDS = {"no fewer than": "at least", "not fewer than": "at least", "no less than": "at least",
+           "not less than": "at least", "in excess of": "more than", "no more than": "at most",
+           "not more than": "at most"}
+_BOUND = re.compile(rf"\b({'|'.join(_BOUNDS)})\b")
+
+
 def _normalize_text(text: str) -> str:
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     t = t.replace("\u201c", '"').replace("\u201d", '"')
@@ -662,6 +719,9 @@ def _normalize_text(text: str) -> str:
         t = re.sub(r"\b(fiscal year|financial year|fy) ?20(\d\d)/(\d\d)\b",
                    lambda m: f"fy20{m[3]}" if int(m[3]) == int(m[2]) + 1 else m[0], t)
         t = re.sub(r"\bn/a\b", " not available ", t)  # (not the letters N, A: North America)
+    if "e.g" in t or "i.e" in t:  # "e.g. two heroes carrying everyone": for example
+        t = re.sub(r"\be\.g\.?(?=\W|$)", " for example ", t)
+        t = re.sub(r"\bi\.e\.?(?=\W|$)", " that is ", t)
     if "." in t:  # "N.A. Commercial": NA, the initials written with dots
         t = re.sub(r"\b(?!i\.e\.|e\.g\.)([a-z])\.([a-z])\.(?=\s|$)", r"\1\2", t)
     if "w" in t:  # "wk of 11/16": the week of November 16 (month first, as a week is named)
@@ -702,6 +762,12 @@ def _normalize_text(text: str) -> str:
     t = _DASH_RANGE.sub(r"\1 to ", t)  # "jan 1 - dec 31, 2025", "feb - jul": a range
     t = _DATE_DASH.sub(r"\1 to ", t)
     t = t.replace("->", " to ").replace("\u2192", " to ")
+    if "figure" in t:  # "six-figure deals": deals of $100k or more
+        t = _FIGURES.sub(lambda m: f" {FIGURE_AMOUNTS[m[1]]} or more ", t)
+    if "+" in t:  # "3+ risk flags", "$100k+ deals": that many or more
+        t = _OR_MORE.sub(r"\1 or more ", t)
+    if "than" in t or "excess" in t:  # "no fewer than three": at least three
+        t = _BOUND.sub(lambda m: _BOUNDS[m[1]], t)
     t = t.replace("&", " and ").replace("+", " plus ")
     words = []
     for raw in re.split(r"[\s\-/,;:!?()\[\]{}\"*=<>|~^]+", t):

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from agent.parser.confidence import (
     ROLE_FILLERS,
@@ -36,6 +36,7 @@ from agent.parser.crm_fields import crm_words
 from agent.parser.day_order import both_orders, spelled_question
 from agent.parser.entities import EntityIndex, EntityMatch
 from agent.parser.followup import WHY, follow_up, is_follow_up, why_reading
+from agent.parser.formulas import read_formulas
 from agent.parser.glosses import drop_gloss_votes
 from agent.parser.grouping import (
     DEAL_WORDS,
@@ -135,6 +136,8 @@ UP_ON = re.compile(r"\b(?:up|down|higher|lower|better|worse)(?: (?:about|around|
                    r"(?:on|from|over)\b")
 """'Was my win rate in Q2 up on Q1', 'up roughly 30% on the same quarter last year': one
 period set against another."""
+RANGED_PERIODS = re.compile(r"@period (?:through|thru|until|till) @period")
+"""Two periods joined as a range's ends ("FY2025 through FY2027"): every day between them."""
 LISTED_PERIODS = re.compile(r"@period(?: (?:,|and|plus|&))* @period")
 """Periods written as a list ('Aug, Sep and Oct'): one span of them all; two periods said
 apart ('this q ... what about next quarter') are not joined."""
@@ -166,9 +169,12 @@ def parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
     question takes from it what it points back to, as a context sentence would give.
     """
     question = plain_request(question)  # a hub or peer task message: its request in words
+    question, formulas = read_formulas(question)  # "won ÷ (won + lost)": the win rate
     question, references = set_aside(question, index)  # "ticket JIRA-4821", "for my 3pm"
     outcome = _parse_question(question, as_of=as_of, calendar=calendar, index=index,
                               previous=previous, sure=sure, context=context)
+    if formulas and isinstance(outcome, Plan):
+        outcome.notes.extend(formulas)
     if previous is None and context is None and (order := _day_order(
             question, outcome, as_of=as_of, calendar=calendar, index=index, sure=sure)):
         return order
@@ -970,11 +976,23 @@ OF_WORDS = frozenset({"of", "the", "our", "a", "an", "this", "that", "these", "t
 BINDING = frozenset({"of", "using", "on"})
 
 
+PEOPLE_GROUPS = frozenset({Dimension.team})
+DEAL_KINDS = frozenset({Dimension.lead_source, Dimension.deal_type, Dimension.product,
+                        Dimension.product_family, Dimension.industry, Dimension.stage})
+"""Kinds of a deal whose value never names a team: "the Events team" is a team the data may
+lack, never the Event lead source."""
+
+
 def _unknown_named_value(reading: Reading, index: EntityIndex) -> Clarification | None:
     """A word written as a name right before a kind of value ("for the Central region") that
     is no value of the data: asked about, even when the word is otherwise a filler."""
     taken = {i for e in reading.entities for i in range(e.start, e.end)}
     kinds = {p for p, _, _ in reading.dims}
+    for e in reading.entities:  # "bookings for Enterprise Plus": a longer name than the value
+        k = e.end  # it starts with, a join word written as a name's part ("Plus", not "plus")
+        if reading.words[k:k + 1] == ["plus"] and "plus" in reading.named and \
+                k + 1 not in taken:
+            return _not_found(f"{e.text or e.label} plus", e.dimension, index)
     for pos, dim, _ in reading.dims:
         k = pos - 1
         held = next((e for e in reading.entities if e.end == pos and e.dimension != dim
@@ -984,6 +1002,9 @@ def _unknown_named_value(reading: Reading, index: EntityIndex) -> Clarification 
                 not index.partial(reading.words[j]):  # "the Central Enterprise team": a
             # team named with a segment's word in it, which the data lacks
             return _not_found(" ".join(reading.words[j:pos]), dim, index)
+        if held is not None and dim in PEOPLE_GROUPS and held.dimension in DEAL_KINDS:
+            return _not_found(f"{held.text or held.label} {reading.words[pos]}", dim, index)
+            # "the Events team": a team named by a lead source's word, which no team is
         if dim not in NAMED_KINDS or k < 0 or k in taken or k in reading.used and (
                 k not in kinds or k - 1 < 0 or reading.words[k - 1] not in reading.named) or \
                 reading.words[k] not in reading.named or reading.words[k] in STOPWORDS or \
@@ -1478,10 +1499,19 @@ def _measure_is_the_split(tool: str, params: dict, reading: Reading) -> bool:
 RETENTION_TOOLS = frozenset({"net_revenue_retention", "arr_waterfall"})
 MOVEMENT_OF = {"new_business": "new", "expansion": "expansion", "contraction": "contraction"}
 """The ARR movement a deal type names on the recurring-revenue tools (METRICS M11-M13)."""
-INCLUDED = re.compile(r"\b(?:expansions?|upsells?|upsell)\s+(?:included|counted|in)\b|"
+INCLUDED = re.compile(r"\b(?:expansions?|upsells?|upsell)\s+(?:included|counted|counts?|in)\b|"
                       r"\b(?:including|counting|with|plus|incl)\s+(?:both\s+)?(?:the\s+)?"
                       r"(?:expansions?|upsells?)\b")
 """Expansion said to be counted in ("upsell included", "counting expansions"): net retention."""
+UNCOUNTED = re.compile(r"\bno credit (?:for|to) (?:the |any )?(?P<a>upsells?|expansions?)\b|"
+                       r"\b(?P<b>upsells?|expansions?|new logos?|new business|new customers?)"
+                       r"(?: deals?| arr| revenue)? (?:do|does|did|should|must|will) not"
+                       r"(?: count| be counted| get counted)?\b|"
+                       r"\b(?:ignoring|ignore|not counting|excluding) (?:any |the |all )?"
+                       r"(?P<c>upsells?|expansions?)\b")
+"""Deal types said not to count in a retention ("no credit for upsell", "new logos don't")."""
+UNCOUNTED_TYPES = {"upsell": "expansion", "upsells": "expansion", "expansion": "expansion",
+                   "expansions": "expansion", "new": "new_business"}
 AVERAGE_ASKED = re.compile(r"\b(?:average|avg|mean|median|typical)\b")
 RECURRING = re.compile(r"(?<!not )(?<!no )(?<!than )(?<!instead of )\b(?:arr|mrr|recurring "
                        r"revenue)\b")
@@ -1535,6 +1565,17 @@ def _deal_types_as_movements(tool: str, params: dict, reading: Reading, norm: st
     kept = {v for f in typed if not f.exclude for v in f.values}
     measure = params.get("measure")
     if tool == "net_revenue_retention":
+        uncounted = {UNCOUNTED_TYPES[m.group(m.lastgroup or "").split()[0]]
+                     for m in UNCOUNTED.finditer(norm)}
+        kept -= uncounted  # "upsell counts, new logos don't": new logos are said to be out
+        if "expansion" in uncounted and not kept and measure in (None, "nrr", "grr"):
+            params["measure"] = measure = None  # (read as gross retention just below)
+        elif uncounted and not kept:  # "new logos don't count": outside retention anyway
+            reading.entities = [e for e in reading.entities
+                                if e.dimension != Dimension.deal_type]
+            reading.notes.append("read the new customers said not to count as outside "
+                                 "retention, as its definition has them")
+            return tool
         if kept == {"expansion"} and INCLUDED.search(norm) and \
                 measure in (None, "nrr", "logo_churn"):  # ("counting upsells and net of what
             params["measure"] = "nrr"  # we lost"): the net retention, which counts both
@@ -2881,6 +2922,21 @@ def _measure_says_grain(tool: str, measure: str, norm: str, grain: str) -> bool:
                for s, end, e in lexicon().find(words, {"measure"}, tool))
 
 
+def _a_row_of(part: Period, periods: list[Period], reading: Reading,
+              calendar: FiscalCalendar) -> bool:
+    """Whether a period written without its year is one row of a trend over a longer period
+    named beside it ("each quarter of FY26 - was Q4 our strongest?": Q4 of FY26, one of the
+    rows asked for, not another period; "FY27 so far (Feb through Oct)" is a span, no row)."""
+    grain: Grain = next((g for g in get_args(Grain) if g == reading.grain), "month")
+    bucket = calendar.bucket(part.start, grain)
+    return part in reading.yearless and (bucket.start, bucket.end) == (part.start, part.end) \
+        and any(
+        q is not part and q not in reading.yearless and q.end - q.start > part.end - part.start
+        and any(q.start <= s.start and s.end <= q.end
+                for s in (part.shifted_years(n) for n in range(-3, 2)))
+        for q in periods)
+
+
 def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
                    tool: str) -> Period | Clarification | None:
     periods = reading.periods
@@ -2925,6 +2981,9 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
         # "the second half so far (Aug 1 to today)": a span and the part of it so far, said
         # twice; not when one of them dates something else ("deals created quarter to date")
         periods = [min(periods, key=lambda p: p.end)]
+    if reading.grain is not None and len(periods) > 1:
+        periods = [p for p in periods if not _a_row_of(p, periods, reading, calendar)] or \
+            periods
     if len(periods) == 1:
         return _versus_only(reading, periods[0], calendar, reading.as_of or as_of) or periods[0]
     for whole in periods:  # "fiscal 2026 (Feb 2025 - Jan 2026)": the span said again in parts
@@ -2989,6 +3048,9 @@ def _choose_period(reading: Reading, calendar: FiscalCalendar, as_of: date,
                      f"year earlier; {first.label} and {second.label} are neither. Which one?",
             options=[first.label, second.label])
     listed = sorted(periods, key=lambda p: p.start)
+    if len(periods) == 2 and RANGED_PERIODS.search(said) and first.start < second.start and \
+            first.end < second.end:  # "FY2025 through FY2027": from the one to the other
+        return Period(first.start, second.end, f"{first.label} to {second.label}")
     if LISTED_PERIODS.search(said) and all(
             b.start == a.end + timedelta(days=1) for a, b in zip(listed, listed[1:],
                                                                   strict=False)):

@@ -39,12 +39,13 @@ PERIOD_WORDS = frozenset(set(MONTHS) | set(NUMBERS) | {
     "current", "upcoming", "coming", "following", "between", "through", "until", "as"})
 """Words that may name or bound a period."""
 
-WEEKDAYS = {"monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "wednesday": 2, "thursday": 3,
-            "thurs": 3, "friday": 4, "saturday": 5, "sunday": 6}
-DAY_NAME = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|" \
-    r"thur|thurs|fri|sat|sun)"
+WEEKDAYS = {"monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1, "wednesday": 2, "wed": 2,
+            "thursday": 3, "thurs": 3, "thur": 3, "thu": 3, "friday": 4, "fri": 4,
+            "saturday": 5, "sat": 5, "sunday": 6, "sun": 6}
+"""Day names and their short forms, each with its weekday number (Monday = 0)."""
+DAY_NAME = "(?:" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + ")"
 """A day's name or its short form, as written before a date ("Fri Nov 20")."""
-WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|thurs)"
+WEEKDAY = f"({DAY_NAME})"
 M = r"(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|" \
     r"september|oct|october|nov|november|dec|december)"
 Y = r"((?:19|20)\d{2})"
@@ -119,9 +120,7 @@ START_END = re.compile(r"\bstart(?:ing|s)?(?: date)?(?: on)? (\d{4}_\d{2}_\d{2})
 """A task's labelled bounds ("period start=2026-08-15 end=2026-09-15"): a range."""
 NOW = ("now", "right now", "date", "today", "present", "the present")
 """A range's end that is the as-of day ("from Aug 1 to date", "between Sep 7 and now")."""
-DAY_ONLY = re.compile(r"(?:the\s+)?(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|"
-                      r"sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\s+(?:the\s+)?)?"
-                      r"\d{1,2}(?:st|nd|rd|th)?")
+DAY_ONLY = re.compile(r"(?:the\s+)?(?:" + DAY_NAME + r"\s+(?:the\s+)?)?\d{1,2}(?:st|nd|rd|th)?")
 """A day written without its month ("the 1st", "Monday the 2nd"): a range's other end's."""
 SLIPPED_WORDS = re.compile(r"\b(?:slip\w*|slid\w*|push(?:ed|es)?|pushing)\b")
 RECENT_SNAPSHOT_DAYS = 92
@@ -390,8 +389,9 @@ class PeriodParser:
                 continue
             found.order.insert(text[:m.start()].split().count("@period"), len(found.periods))
             found.periods.append(period)
-            if best[2] == self._bare_quarter:  # "fiscal Q4 (Nov 2025 - Jan 2026)": a quarter
-                found.yearless.append(period)  # without its year, spelled out beside it
+            if best[2] == self._bare_quarter or re.fullmatch(M, m[0].strip()):  # "fiscal Q4
+                found.yearless.append(period)  # (Nov 2025 - Jan 2026)": a quarter or a month
+                # without its year, spelled out beside it ("December" of "across FY26")
             text = text[:m.start()] + " @period " + text[m.end():]
         if not found.periods and (the := THE_UNIT.search(text)):  # "at risk for the quarter":
             # the current one, when the question names no other period

@@ -225,6 +225,10 @@ ASIDE = re.compile(r",\s+(?:[A-Z][a-z]+|i|we|he|she|they)\s+(?:wants?|said|says|
                    r"thinks?|will|would|is|was|has|had|likes?)\b")
 """A clause after a comma with a subject of its own ("..., Priya wants to talk about EMEA"):
 context beside the refinement it follows."""
+DASH_ASIDE = re.compile(r"\s[-\u2013\u2014]+\s+(?:(?:the|our|my)\s+)?\w+\s+(?:wants?|needs?|"
+                        r"plans?|is going|are going|will|would like)\s+to\b", re.I)
+"""A clause after a dash whose own subject wants something done with the answer ("- enablement
+wants to line up deal reviews"): the purpose, context beside the refinement before it."""
 SIDE_BY_SIDE = re.compile(r"\b(?:side by side|next to each other|one next to the other|"
                           r"against each other)\b", re.I)
 """How the values just named are to be shown: compared, a row each."""
@@ -764,6 +768,7 @@ def request_text(question: str, index: EntityIndex,
     # asking sentence ("Share of deals is fine." asks nothing beside "I want to see ...")
     asking = [k for k in asks if _metric(parts[k].text)] or \
         [k for k in wants if _metric(parts[k].text)] or asks or wants or _last_naming(parts)
+    asking = _without_rhetorical(asking, parts, index)
     asked = set().union(*(_tools_named(parts[k].text) for k in asking))
     asking += [k for k in wants if k not in asking and k > max(asking, default=len(parts)) and
                _tools_named(parts[k].text) & asked and SPLIT_WANTED.search(parts[k].text)]
@@ -816,9 +821,12 @@ def request_text(question: str, index: EntityIndex,
                                                      {"measure"})}):
         first -= 1  # "The board plan for Q1 is $25M. With today's headcount, how short of that
         chosen.add(first)  # are we?": the number the request points back at
-    shape = ""
+    shape, trimmed = "", False
     for k in range(first + 1, len(parts)):
         s = parts[k]
+        if (aside := DASH_ASIDE.search(s.text)) and aside.start() > 0:
+            s = parts[k] = _describe(s.text[:aside.start()])  # "Lowest five sellers, YTD,
+            trimmed = True  # please - enablement wants to line up reviews": the refinement
         if CONTINUES.match(s.text) and (aside := ASIDE.search(s.text)):
             s = parts[k] = _describe(s.text[:aside.start()])  # "Split it by region please,
             # Priya wants to talk about EMEA on its own": the split; the rest is context
@@ -873,7 +881,7 @@ def request_text(question: str, index: EntityIndex,
                set(normalize(parts[k].text).split()) & LABEL_WORDS and  # Enterprise.", "Ava
                # here": who writes ("Both EMEA teams, not just mine.": a scope)
                not ROLE_FOR.match(parts[k].text)}  # "BDR manager for NA Commercial."
-    if len(chosen) == len(parts):
+    if len(chosen) == len(parts) and not trimmed:
         return None
     request = " ".join(parts[k].text for k in sorted(chosen)) + shape + _asked_period(
         parts, chosen, periods)
@@ -884,6 +892,24 @@ def request_text(question: str, index: EntityIndex,
         request = f"{request[:since.start()]}since {dated[0].start.isoformat()}" \
                   f"{request[since.end():]}"
     return with_context(request, context, index, periods)
+
+
+def _without_rhetorical(asking: list[int], parts: list[Sentence],
+                        index: EntityIndex) -> list[int]:
+    """The asking sentences without a question the writer answers with a request of their own
+    ("Is our win rate getting worse or is Dave being dramatic? Give me the win rate by quarter
+    for last year."): a question naming only the metrics a later request names, with no value
+    or period of its own, is what the request is for, context; its other words are asked
+    nothing about."""
+    requests = [k for k in asking if not parts[k].text.rstrip().endswith("?") and
+                _metric(parts[k].text) and (parts[k].has_period or
+                                            SPLIT_WANTED.search(parts[k].text))]
+    if not requests:
+        return asking
+    named = set().union(*(_tools_named(parts[k].text) for k in requests))
+    return [k for k in asking if k in requests or k > min(requests) or not (
+        parts[k].text.rstrip().endswith("?") and _tools_named(parts[k].text) <= named and
+        not parts[k].has_period and not _matched(parts[k].text, index).entities)]
 
 
 SINCE_THEN = re.compile(r"\bsince (?:then|that date|that day|(?:i|he|she|they|we) (?:started|"
