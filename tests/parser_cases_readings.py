@@ -2085,3 +2085,9 @@ CASES += [
     ("bottom 3 reps by win rate this quarter - need to plan coaching", "win_rate",
      {"group_by": ["rep"], "top": 3, "order": "asc"}),
 ]
+CASES += [
+    # empty brackets ("TODAY()") are no gloss: read, never a crash (asked: "LastTouch" is no
+    # value or word it knows)
+    ("COUNTIFS(IsOpen, TRUE, LastTouch, \"<\"&TODAY()-45) by rep, i.e. stale deals per rep",
+     CLARIFY, {}),
+]

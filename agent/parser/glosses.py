@@ -26,7 +26,8 @@ GLOSS_WORDS = 3
 
 def _split(question: str) -> tuple[list[str], str]:
     """The question's glosses and the text outside them, normalized."""
-    glosses = [normalize(m[1] or m[2]) for m in PARENTHETICAL.finditer(question)]
+    glosses = [normalize(m[1] if m[1] is not None else m[2] or "")
+               for m in PARENTHETICAL.finditer(question)]  # ("TODAY()": an empty one)
     outside = normalize(PARENTHETICAL.sub(" , ", question))
     return [g for g in glosses if len(g.split()) >= GLOSS_WORDS], outside
 
