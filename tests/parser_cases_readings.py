@@ -2090,4 +2090,90 @@ CASES += [
     # value or word it knows)
     ("COUNTIFS(IsOpen, TRUE, LastTouch, \"<\"&TODAY()-45) by rep, i.e. stale deals per rep",
      CLARIFY, {}),
+    # a bracketed purpose with its own subject is context; one that narrows stays
+    ("top 3 reps by bookings this year (enablement wants to hand them a trophy at Kickstart)",
+     "bookings", {"group_by": ["rep"], "top": 3, "period": YTD}),
+    ("win rate by rep this year (so we can compare EMEA)", "win_rate",
+     {"group_by": ["rep"], "filters": {"region": ["EMEA"]}}),
+    # "their" after "each seller" is the sellers', not someone of the context sentence
+    ("At Kickstart we cheer everyone who beat quota last quarter. Can you pull each rep's "
+     "bookings against their quota for that quarter?", "quota_attainment",
+     {"group_by": ["rep"], "period": Q3_27}),
+]
+CASES += [
+    # "N units ago", a month of a named quarter, part of a fiscal year, "since <event> on <day>"
+    ("win rate by team three quarters ago", "win_rate",
+     {"group_by": ["team"], "period": ("2026-02-01", "2026-04-30")}),
+    ("pipeline created in the second month of last quarter", "opportunity_count",
+     {"period": ("2026-09-01", "2026-09-30")}),
+    ("bookings for the first two quarters of FY26", "bookings",
+     {"period": ("2025-02-01", "2025-07-31")}),
+    ("this FY's last two months... bookings by rep", "bookings",
+     {"period": ("2026-12-01", "2027-01-31")}),
+    ("calls logged since the pricing change on 3 August", "activity_metrics",
+     {"period": ("2026-08-03", "2026-11-26")}),
+]
+CASES += [
+    # a pivot table's axes are splits; spreadsheet functions; "by close month" is monthly
+    ("pivot: rows = segment, values = sum of amount, stage = Closed Won, last quarter",
+     "bookings", {"group_by": ["segment"], "period": Q3_27}),
+    ("win rate, rows = region, columns = segment, FY26", "win_rate",
+     {"group_by": ["region", "segment"], "period": FY26}),
+    ("open pipeline this quarter, columns: close month", "open_pipeline",
+     {"time_grain": "month"}),
+    ("SUMIFS of closed won amount for last quarter by team", "bookings",
+     {"group_by": ["team"], "period": Q3_27}),
+]
+CASES += [
+    # a manager's words for their people and their quota
+    ("how many stale deals does each of my guys in EMEA have?", "stale_deals",
+     {"group_by": ["rep"], "filters": {"region": ["EMEA"]}}),
+    ("how is APAC tracking to their number this quarter", "quota_attainment",
+     {"filters": {"region": ["APAC"]}}),
+    ("bottom 2 reps in APAC by win rate this year - want to know who to ride along with",
+     "win_rate", {"group_by": ["rep"], "top": 2, "order": "asc"}),
+]
+CASES += [
+    # a period fixed by something the question does not date is asked, never the default
+    ("EMEA had a bad Q3. What did EMEA book over the two quarters before that?", CLARIFY, {}),
+    ("How many calls has Dana logged since she started?", CLARIFY, {}),
+    ("We launched the new SDR playbook on 2 Sept. Meetings booked since?", CLARIFY, {}),
+    ("The webinar ran on the 10th. Leads created in the week after it ended?", CLARIFY, {}),
+]
+CASES += [
+    # a fiscal year named by the month it ended; "nnARR"
+    ("win rate for the fiscal yr that ended this past January", "win_rate", {"period": FY26}),
+    ("nnARR by segment last qtr", "arr_waterfall",
+     {"group_by": ["segment"], "measure": "net_new", "period": Q3_27}),
+]
+CASES += [
+    # values joined by "or" are one population; "no breakdown" splits nothing; "A/B" is a list
+    ("average deal size on Enterprise or Mid-Market deals last quarter", "avg_deal_size",
+     {"group_by": [], "filters": {"segment": ["Enterprise", "Mid-Market"]}}),
+    ("win rate for SMB/Mid-Market last quarter, no breakdown needed", "win_rate",
+     {"group_by": [], "filters": {"segment": ["Mid-Market", "SMB"]}}),
+    ("open pipeline by stage outside EMEA/APAC", "open_pipeline",
+     {"group_by": ["stage"], "excluded": {"region": ["APAC", "EMEA"]}}),
+]
+CASES += [
+    # spreadsheet and warehouse spellings: column names, "stage = 'Closed Won'", PERCENTILE(),
+    # "<>", "Mon-YY" ranges, the pivot's "values ="
+    ("sum(amount) where is_won = true and close_date in FY2027 Q3 grouped by region", "bookings",
+     {"group_by": ["region"], "period": Q3_27}),
+    ("rows = industry, values = average of amount, filter stage = 'Closed Won', FY26",
+     "avg_deal_size", {"group_by": ["industry"], "period": FY26}),
+    ("PERCENTILE(days in stage, 0.75) where stage = 'Proposal', FY26", "time_in_stage",
+     {"measure": "p75", "filters": {"stage": ["Proposal"]}}),
+    ("SUMIFS(Amount, Stage, \"Closed Won\", Segment, \"<>SMB\") last quarter", "bookings",
+     {"excluded": {"segment": ["SMB"]}, "period": Q3_27}),
+    ("bookings Mar-26 through Aug-26 by month", "bookings",
+     {"period": ("2026-03-01", "2026-08-31"), "time_grain": "month"}),
+]
+CASES += [
+    # "before she left": all she booked; "Account.Industry" is the industry; a columns list of
+    # figures is no axis
+    ("what did Priya Patel's team book before she left", "bookings", {"all_time": True}),
+    ("IsWon / IsClosed by Account.Industry last quarter", "win_rate",
+     {"group_by": ["industry"], "period": Q3_27}),
+    ("one row per region, columns: bookings, pipeline, quota, coverage", CLARIFY, {}),
 ]

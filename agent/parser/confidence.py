@@ -39,7 +39,7 @@ SLIDE_WORDS = frozenset({"slide", "slides", "deck", "page", "tab", "pack", "sect
                          "check", "review", "plan", "model", "appendix", "annex", "exhibit",
                          "cover", "narrative", "one-pager", "pager", "writeup", "write-up",
                          "award", "awards", "shortlist", "shout", "shoutout",
-                         "keynote", "trip", "retrospective", "retro", "kickoff", "offsite",
+                         "keynote", "retrospective", "retro", "kickoff", "offsite",
                          "celebration", "announcement", "newsletter", "contender",
                          "contenders", "trophy", "nominee", "nominees", "spotlight", "accrual",
                          "accruals"})
@@ -282,7 +282,7 @@ def understand(reading: Reading, plan: Plan) -> Understanding:
             continue  # "slipped past the end of the quarter": a preposition, no period
         if i in titled:
             continue  # "for the process slide", "the Q3 accrual review", "new-hire check:
-            # ...", "the President's Club trip": the name of what the answer is for
+            # ...", "the President's Club slide": the name of what the answer is for
         left.append(w)
         at.append(i)
         if i > 0 and words[i - 1] in VALUE_CUES or i in kind_named or \

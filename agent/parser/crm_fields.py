@@ -22,10 +22,12 @@ LAST_N = re.compile(r"\b(LAST|NEXT)_N_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS|FISCAL_Q
                     r"FISCAL_YEARS)\s*:\s*(\d+)\b", re.I)
 """'LAST_N_DAYS:30': the last 30 days."""
 FLAGS = [
-    (re.compile(r"\b(?:is )?closed\s*(?:=|==|:|is)\s*(?:false|0|no)\b", re.I), "open"),
-    (re.compile(r"\b(?:is )?closed\s*(?:=|==|:|is)\s*(?:true|1|yes)\b", re.I), "closed"),
-    (re.compile(r"\b(?:is )?won\s*(?:=|==|:|is)\s*(?:true|1|yes)\b", re.I), "won"),
-    (re.compile(r"\b(?:is )?active\s*(?:=|==|:|is)\s*(?:false|0|no)\b", re.I), "inactive"),
+    (re.compile(r"\b(?:is[ _]?)?closed\s*(?:=|==|:|is)\s*(?:false|0|no)\b", re.I), "open"),
+    (re.compile(r"\b(?:is[ _]?)?closed\s*(?:=|==|:|is)\s*(?:true|1|yes)\b", re.I), "closed"),
+    (re.compile(r"\b(?:is[ _]?)?won\s*(?:=|==|:|is)\s*(?:true|1|yes)\b", re.I), "won"),
+    (re.compile(r"\b(?:is[ _]?)?active\s*(?:=|==|:|is)\s*(?:false|0|no)\b", re.I), "inactive"),
+    (re.compile(r"\bstage(?:[ _]?name)?\s*(?:=|==|:|is)\s*['\"]?closed[ _-]?won['\"]?", re.I),
+     "won"),
 ]
 """A flag set to a value ("IsClosed = false": open deals; "IsWon = TRUE": won ones). "IsWon =
 false" is lost or still open: left as written, so it is asked about."""
@@ -60,6 +62,8 @@ def field_words() -> tuple[tuple[re.Pattern[str], str], ...]:
                         continue  # ("archived", "industry": words that read as they are)
                     if CAMEL.search(name) or "_" in name or name.islower() and len(name) > 6:
                         found.setdefault(name.lower(), label)
+                if "_" in column:  # the warehouse's own column name ("close_date"), in its
+                    found.setdefault(column.lower(), column.replace("_", " "))  # own words
     return tuple((re.compile(rf"\b{re.escape(name)}\b", re.I), label)
                  for name, label in sorted(found.items(), key=lambda kv: -len(kv[0])))
 
@@ -82,6 +86,8 @@ def crm_words(text: str) -> str:
                            else f"{m[1].lower()} {m[3].lower()}", text)
         # (Salesforce's LAST_QUARTER and THIS_YEAR are calendar spans, only the _FISCAL_ ones
         # fiscal)
+    if "." in text:  # "Account.Industry": the field of the related record, by its name
+        text = re.sub(r"\b[A-Z][A-Za-z]+\.([A-Z][A-Za-z]+)\b", r"\1", text)
     if re.search(r"[a-z][A-Z]|_|[a-z]{8,}", text):
         pattern, labels = _any_field()
         text = pattern.sub(lambda m: labels[m[0].lower()], text)

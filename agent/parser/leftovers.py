@@ -50,6 +50,7 @@ def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | N
         if i in reading.used or i in phrased or w[i] in STOPWORDS or w[i] in FILTER_CUES or \
                 w[i] in EXCLUDE_CUES or NUMBER.match(w[i]) or w[i] in SMALL_NUMBERS or \
                 w[i] in lexicon().single or _english(w[i], reading) or w[i] in fillers() or \
+                w[i] in SLIDE_WORDS and w[i] not in reading.named or \
                 w[i].startswith("#") and w[i][1:].isdigit():  # ("our #1 industry": a rank)
             i += 1
             continue

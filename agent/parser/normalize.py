@@ -320,6 +320,8 @@ def _spans(text: str) -> str:
         text = " ".join(re.sub(r"\b(?:in |for |over |during )?each of the (last|past|previous|"
                                r"next) (\w+) (quarter|month|week|year)s\b",
                                r" the \1 \2 \3s by \3 ", text).split())
+    if "ifs" in text:  # "SUMIFS(Amount, ...)", "COUNTIFS(...)": a sum, a count, an average
+        text = " ".join(_SHEET_FUNCTION.sub(lambda m: SHEET_FUNCTIONS[m[1]], text).split())
     if " at " in text:  # "rank them lowest first and stop at five": the first five
         text = _STOP_AT.sub(r" top \1 ", text)
     if "hour" in text:  # "within an hour": a count of hours, as "within 2 hours" is
@@ -349,12 +351,18 @@ def _spans(text: str) -> str:
     if "against h" in text:  # "how did Tomas do against his number": their number
         text = re.sub(r"\bagainst (?:his|her) (number|numbers|quota|target|plan)\b",
                       r"against their \1", text)
-    if " ly" in text:  # "Q3 this year vs Q3 LY": last year
-        text = re.sub(r"\b(q[1-4]|h[12]|ytd|qtd|mtd) ly\b", r"\1 last year", text)
+    if " ly" in text or " py" in text:  # "Q3 this year vs Q3 LY", "Oct LY", "same period LY"
+        text = re.sub(rf"\b({_MONTH}|q[1-4]|h[12]|ytd|qtd|mtd|time|period|point|stretch|days|"
+                      r"weeks|months|quarter|month|week) (?:ly|py)\b", r"\1 last year", text)
     if "comparable" in text or "corresponding" in text or "equivalent" in text:
         text = re.sub(r"\b(?:the )?(?:comparable|corresponding|equivalent) (?:period|span|stretch|"
                       r"time|window) (?:of|in|from|during) (?:the )?(?:prior|previous|last) "
                       r"(?:fiscal )?year\b", "the same period last year", text)
+        text = re.sub(r"\b(?:equivalent|comparable|corresponding) (stretch|span|window|run|"
+                      r"period|quarter|month|days|point)\b", r"same \1", text)  # "the equivalent
+        # stretch of FY26": the same one of that year
+    if "set against" in text:  # "YTD bookings set against ...": against
+        text = re.sub(r"\bset (?:it |them |this )?against\b", "against", text)
     if "ly " in text:  # "weekly forecast prep", "the monthly pipeline review": the meeting's
         # cadence, no time grain
         text = re.sub(r"\b(?:weekly|monthly|quarterly|biweekly|bi weekly) (?=(?:\w+ ){1,2}"
@@ -543,9 +551,7 @@ def _spans(text: str) -> str:
     if re.search(r"\b(?:ly|lq|lm|py|pq|pm)\b", text):  # "bkgs ytd vs ly": last year
         text = re.sub(r"\b(vs|versus|against|than|compared to|compared with|over|v|from|to)\s+"
                       r"(ly|lq|lm|py|pq|pm)\b", lambda m: f"{m[1]} {SHORT_BEFORE[m[2]]}", text)
-        text = re.sub(rf"\b({_MONTH}|q[1-4]|h[12]|time|period|point|stretch|days|weeks|"
-                      r"months|quarter|month|week|ytd|qtd|mtd)\s+(ly|py)\b",
-                      lambda m: f"{m[1]} last year", text)  # "Oct LY", "same period LY"
+
     if "comp" in text:  # "with their comps to the same period last year": compared to
         text = re.sub(r"\b(?:their |the |a )?comps? (?=to |vs |versus |against )", "compared ",
                       text)
@@ -593,6 +599,17 @@ def _spans(text: str) -> str:
     if "plan" in text:  # "need to plan coaching": a verb of the writer's, not the plan (quota)
         text = re.sub(r"\b(need|needs|want|wants|going|have|has|had|trying|like|helps?) to plan\b",
                       r"\1 to prepare", text)
+    if "slice" in text or "diced" in text:  # "sliced by lead source": split by it
+        text = re.sub(r"\b(?:sliced(?: and diced)?|diced|sliced up) by\b", "split by", text)
+    if "month" in text or "quarter" in text:  # "columns = close month": a row a month
+        text = re.sub(r"\bby (?:the )?(?:close|closed|closing|created|create|creation) "
+                      r"(month|quarter|week|year)\b", r"by \1", text)
+    if "number" in text:  # "how's Priya tracking to her number": to her quota
+        text = re.sub(r"\b(tracking|pacing|trending|tracking against|pacing against) (?:to |"
+                      r"toward |towards )?(?:her|his|their|my|our) number\b", r"\1 to quota", text)
+    if "left" in text or "quit" in text:  # "what did Izzy book before she left": all her
+        text = re.sub(r"\bbefore (?:he|she|they) (?:left|quit)(?: us| the company)?\b",
+                      " all time ", text)  # (everything they booked with us)
     if "stalest" in text:  # "the stalest deals": the most stale ones
         text = re.sub(r"\bstalest\b", "most stale", text)
     if "dozen" in text:  # "half a dozen accounts", "a dozen deals": 6, 12
@@ -682,9 +699,10 @@ _LOGGED = re.compile(r"\b(no|without|any) (?:logged|recorded|tracked|captured) (
 
 
 def _absence(text: str) -> str:
-    if "zero" in text:
+    deals = re.search(r"\b(?:deals?|opps?|opportunit(?:y|ies)|pipe|pipeline)\b", text)
+    if "zero" in text and deals:  # (of deals: "reps with zero logged activity" is no stale deal)
         text = _ZERO.sub(r"\1 no", text)
-    if "activit" in text:
+    if "activit" in text and deals:
         text = _LOGGED.sub(r"\1 ", text)
     if "neither" in text and " nor " in text:
         text = _NEITHER.sub(" excluding", text).replace(" nor ", " and ")
@@ -701,6 +719,20 @@ def _absence(text: str) -> str:
 FIGURE_AMOUNTS = {"five": "$10k", "six": "$100k", "seven": "$1m", "eight": "$10m"}
 _FIGURES = re.compile(rf"\b({'|'.join(FIGURE_AMOUNTS)})[ -]figures?\b(?! (?:salary|salaries|"
                       r"income|budget|budgets|sum|sums))")
+_PIVOT_AXIS = re.compile(r"\b(?:rows?|columns?|cols?|row labels?|column labels?|row axis|"
+                         r"column axis)\s*(?:=|:|are|is)\s*(?=[a-z][a-z ]*(?:[.;]|$|,\s*(?:values?|"
+                         r"filters?|rows?|columns?|cols?|where|for|in|last|this|next|fy|q\d)\b|"
+                         r"\s+(?:values?|filters?|where|for|in|last|this|next|by)\b))")
+"""A pivot table's axis ("rows = region", "columns: close month"): a split by what it names
+("columns: accounts, TAM, open pipe" lists the figures wanted, no axis)."""
+_SHEET_MONTH = re.compile(rf"\b({_MONTH})-(\d{{2}})(\s+(?:through|thru|to|until|-)\s+)({_MONTH})-"
+                          r"(\d{2})\b")
+"""'Feb-25 through Jan-26': a range of months as a spreadsheet writes them (Mon-YY), both ends
+written so."""
+SHEET_FUNCTIONS = {"sumifs": "sum of", "sumif": "sum of", "countifs": "count of",
+                   "countif": "count of", "averageifs": "average", "averageif": "average"}
+_SHEET_FUNCTION = re.compile(rf"\b({'|'.join(SHEET_FUNCTIONS)})\b")
+"""A spreadsheet function said as the request ("SUMIFS closed won for Q3")."""
 _OR_MORE = re.compile(r"(?<![\w.])(\$?\d[\d.]*\s?(?:k|m|mm|bn|%)?)\+(?![\d+])"
                       r"(?!\s*(?:d|days?|weeks?|months?|hours?|hrs?|mins?|minutes?)\b)")
 """'3+ flags', '$100k+ deals': that many or more ("90+ days" is left to the stale-day
@@ -749,6 +781,16 @@ def _normalize_text(text: str) -> str:
         t = _DOTTED_DATE.sub(lambda m: _slash_date(m, day_first=True)
                              if int(m[2]) <= 12 else m[0], t)
     t = re.sub(r"(\d),(\d{3})", r"\1\2", t)
+    if "row" in t or "col" in t:  # "pivot: rows = region, columns = close month": by each
+        t = _PIVOT_AXIS.sub(" by ", t)
+        t = re.sub(r"\bvalues?\s*(?:=|:)\s*", " ", t)  # ("values = sum of amount": the measure)
+    if "percentile" in t and "(" in t:  # "PERCENTILE(days in stage, 0.75)": the 75th
+        t = re.sub(r"\bpercentile(?:\.inc|\.exc)?\s*\(([^,()]*),\s*0?\.(\d{1,2})\s*\)",
+                   lambda m: f" {m[1]} {int(m[2].ljust(2, '0'))}th percentile ", t)
+    if "<>" in t:  # 'Deal Type, "<>renewal"': every deal type but renewal
+        t = re.sub(r"<>\s*", " not ", t)
+    if "-" in t:  # "Feb-25 through Jan-26": months written as Excel writes them
+        t = _SHEET_MONTH.sub(lambda m: f" {m[1]} 20{m[2]}{m[3]}{m[4]} 20{m[5]} ", t)
     if "#" in t:  # "# of open deals": the number of them ("#1" stays a rank)
         t = re.sub(r"(?:^|(?<=\s))#(?=\s|of\b)", " number ", t)
     t = _DAYS_SHORT.sub(r"\1 days", t)  # "quiet >45d"
@@ -757,6 +799,7 @@ def _normalize_text(text: str) -> str:
     t = re.sub(r"\bw/(?=\s|[a-z])", " with ", re.sub(r"\bw/o\b", " without ", t))
     if "/" in t:  # "calls/rep/day", "$/seat": per; "CRM / ERP" (spaced) stays a list
         t = _PER_SLASH.sub(" per ", t)
+        t = re.sub(r"(?<=[a-z]{2})/(?=[a-z]{2})", " or ", t)  # "outside Retail/Media": a list
     t = re.sub(r"\b(\d{4})-(\d{2})\b", r"\1_\2", t)  # ISO month 2017-03
     t = _MONTHS_YEAR.sub(r"\1\2 20\3", t)  # "feb-apr 27": the months of 2027
     t = _DASH_RANGE.sub(r"\1 to ", t)  # "jan 1 - dec 31, 2025", "feb - jul": a range

@@ -125,7 +125,8 @@ POPULATION_PHRASES = phrase_set({"how many deals", "how many opportunities", "nu
 """Phrases naming the deals a question is about vote less than the condition that narrows
 them ("how many deals have no activity", "which open deals are the riskiest", "pipeline value
 flagged as at risk") but more than one weak word ("how many deals closed")."""
-COMPARE_WORDS = frozenset({"vs", "compared", "against", "than", "versus", "compare", "relative"})
+COMPARE_WORDS = frozenset({"vs", "compared", "against", "than", "versus", "compare", "relative",
+                           "comparison", "comparisons"})
 SPLIT_BY = re.compile(r"\b(?:split|broken out|break(?:ing)? (?:it |that |this )?(?:out|down))"
                       r"(?: it| that| this| them)? (?:by|per|into)\b")
 """A split asked by name: with a split read already, it compares no values."""
@@ -977,6 +978,9 @@ BINDING = frozenset({"of", "using", "on"})
 
 
 PEOPLE_GROUPS = frozenset({Dimension.team})
+TEAM_CUES = [["the"], ["for"], ["our"], ["on"], ["in"], ["of"], ["from"], ["by"], ["at"]]
+"""Words before a team's name that put it where a filter goes ("for the Events team"; not
+"(partner team reports those separately)", context)."""
 DEAL_KINDS = frozenset({Dimension.lead_source, Dimension.deal_type, Dimension.product,
                         Dimension.product_family, Dimension.industry, Dimension.stage})
 """Kinds of a deal whose value never names a team: "the Events team" is a team the data may
@@ -1002,7 +1006,8 @@ def _unknown_named_value(reading: Reading, index: EntityIndex) -> Clarification 
                 not index.partial(reading.words[j]):  # "the Central Enterprise team": a
             # team named with a segment's word in it, which the data lacks
             return _not_found(" ".join(reading.words[j:pos]), dim, index)
-        if held is not None and dim in PEOPLE_GROUPS and held.dimension in DEAL_KINDS:
+        if held is not None and dim in PEOPLE_GROUPS and held.dimension in DEAL_KINDS and \
+                reading.words[held.start - 1:held.start] in TEAM_CUES:
             return _not_found(f"{held.text or held.label} {reading.words[pos]}", dim, index)
             # "the Events team": a team named by a lead source's word, which no team is
         if dim not in NAMED_KINDS or k < 0 or k in taken or k in reading.used and (
@@ -1568,9 +1573,11 @@ def _deal_types_as_movements(tool: str, params: dict, reading: Reading, norm: st
         uncounted = {UNCOUNTED_TYPES[m.group(m.lastgroup or "").split()[0]]
                      for m in UNCOUNTED.finditer(norm)}
         kept -= uncounted  # "upsell counts, new logos don't": new logos are said to be out
-        if "expansion" in uncounted and not kept and measure in (None, "nrr", "grr"):
+        if "expansion" in uncounted and not kept and \
+                measure in (None, "nrr", "logo_retention", "grr"):
             params["measure"] = measure = None  # (read as gross retention just below)
-        elif uncounted and not kept:  # "new logos don't count": outside retention anyway
+        elif uncounted == {"new_business"} and not kept:  # "new logos don't count": outside
+            # retention anyway
             reading.entities = [e for e in reading.entities
                                 if e.dimension != Dimension.deal_type]
             reading.notes.append("read the new customers said not to count as outside "
@@ -1618,10 +1625,29 @@ def _duration_tool(tool: str | None, reading: Reading, norm: str) -> str | None:
     return "time_in_stage" if stages else DURATION_OF[tool]
 
 
+UNANCHORED = re.compile(
+    r"\b(?:the )?(?:(?:\d+|two|three|four|six|twelve|few) )?(?:quarters?|months?|weeks?|years?|"
+    r"days?|qtrs?) (?:before|after|prior to|following) (?:that|it|then|this|those|him|her|them)\b|"
+    r"\bfrom then\b|\bsince$|\bsince (?:he|she|they) (?:started|joined|began|arrived)\b|"
+    r"\b(?:in |during )?(?:his|her|their) first (?:full )?(?:quarter|month|week|year)\b|"
+    r"\bthe (?:quarter|month|week) (?:he|she|they) (?:started|joined)\b|"
+    r"\b(?:before|after) (?:it|that|the \w+) (?:ended|started|began|launched|went live)\b")
+"""A period fixed by an event or a period the question does not date ("the two quarters before
+that", "since he started", "in his first full month", "since?"): asked, never dropped for the
+tool's default period."""
+
+
 def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalendar,
                 prefer: str | None = None) -> Plan | Clarification:
     """The plan of a reading; `prefer` names the tool instead of the vote (see
     _explaining_reading)."""
+    if (anchor := UNANCHORED.search(norm)) and not reading.as_of and not reading.periods:
+        return Clarification(  # "the two quarters before that", "since?", "from then until
+            # today": a period fixed by something the question does not date, never dropped
+            question=f"Which period do you mean? I can't tell from the question when "
+                     f"'{anchor[0].strip()}' is; name the period or its dates.",
+            options=["last quarter", "this fiscal year", "the last 12 months"],
+            term=anchor[0].strip(), not_understood=[anchor[0].strip()])
     tool = prefer or _choose_tool(reading, norm)
     if prefer is None:
         tool = _win_share_tool(_duration_tool(tool, reading, norm), reading, norm)
@@ -2405,7 +2431,9 @@ def _unsupported(tool: str, group_by: list[Dimension],
 
 
 TOGETHER = re.compile(r"\b(?:together|combined|altogether|in total|in aggregate|as a whole|"
-                      r"as one|pooled|total of|sum of|put together|between them|jointly)\b")
+                      r"as one|pooled|lumped|total of|sum of|put together|between them|jointly|"
+                      r"no breakdown|without a breakdown|no split|not split|"
+                      r"(?:one|single) (?:figure|number)(?! (?:per|for each|each|by|a|an)\b))\b")
 """Words saying the values listed are counted as one ("both EMEA teams together")."""
 
 
@@ -2419,9 +2447,20 @@ def _each_listed(params: dict, tool: str, norm: str, reading: Reading) -> None:
         return
     listed = [f.dimension for f in params["filters"] if not f.exclude and len(f.values) > 1
               and f.dimension in TOOLS[tool].group_by and not _path(reading, f.dimension)
-              and not _population(reading, f.dimension)]
+              and not _population(reading, f.dimension) and not (
+                  _either(reading, f.dimension) and not COMPARED_VALUES.search(norm) and
+                  not re.search(r"\b(?:which|who|whichever)\b", norm))]  # ("EMEA or NA -
+    # which has more stale pipe": the two set against each other, a row each)
     if listed:
         params["group_by"] = [listed[0]]
+
+
+def _either(reading: Reading, dim: Dimension) -> bool:
+    """Whether the values of a kind are joined by "or" ("deals on Core Platform or Workflow
+    Automation"): the deals of either, one population, not a row each."""
+    ends = sorted((e for e in reading.entities if e.dimension == dim), key=lambda e: e.start)
+    joins = [reading.words[a.end:b.start] for a, b in zip(ends, ends[1:], strict=False)]
+    return bool(joins) and all(j in (["or"], ["nor"]) for j in joins)
 
 
 def _path(reading: Reading, dim: Dimension) -> bool:
@@ -3183,8 +3222,10 @@ BEAT_WORDS = frozenset({"beat", "beats", "above", "below", "exceeded", "exceed",
 def _reach(words: list[str], k: int) -> int:
     """How far after a comparison word its period may stand: "than it was at this point last
     quarter" says what is compared as a clause."""
-    return 9 if words[k + 1:k + 2] and words[k + 1] in ("it", "they", "we", "what", "that",
-                                                          "where") else 4
+    if words[k + 1:k + 2] and words[k + 1] in ("it", "they", "we", "what", "that", "where"):
+        return 9
+    return 6 if words[k + 1:k + 3] in (["the", "equivalent"], ["the", "same"]) else 4
+    # ("against the equivalent stretch of FY26": the period said after what it is)
 
 
 PERIOD_MARKS = frozenset({"@period", "last", "previous", "prior", "same", "year", "quarter",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from agent.parser.normalize import SMALL_NUMBERS
-from tools.fiscal import FiscalCalendar, Period, add_months, month_end
+from tools.fiscal import FiscalCalendar, Grain, Period, add_months, month_end
 
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
@@ -98,6 +98,11 @@ HOLIDAY = re.compile(r"\b(?P<next>next\s+)?(?:(?:this|last)\s+(?:past\s+)?)?(?P<
 HOLIDAY_NAMES_THING = re.compile(r"\s*(?:campaign|promo|promotion|sale|sales event|event|"
                                  r"webinar|push|offer|deal|deals|special|blitz|party)s?\b")
 """Words after a holiday's name that make it a name of something ("the Black Friday promo")."""
+SINCE_EVENT = re.compile(r"\bsince (?:the |our |his |her |their )?(?:[a-z]+ ){1,4}?(?:on|in) "
+                         r"(?=(?:" + M + r")\b|\d{1,2}(?:st|nd|rd|th)? (?:of )?" + M + r"\b|"
+                         r"\d{4}_\d{2}_\d{2}\b)")
+"""'Since sales kickoff on Feb 9', 'since the reorg in June': since that date (the event named
+beside it)."""
 FROM_ON = re.compile(r"\bfrom (\d{4}_\d{2}_\d{2}) (?:on|onwards?|forward|till now|to now)\b")
 """'From Labor Day on': since that day."""
 
@@ -255,8 +260,20 @@ class PeriodParser:
                 (r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s+(?:through|thru|to|until|till)\s+"
                  r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s+(?:of\s+)?(?:(this|last) month|" + M +
                  r")", self._days_of_month),
-                (r"(?:the\s+)?(first|1st|second|2nd|third|3rd|last)\s+month\s+of\s+(?:the|this)\s+"
-                 r"(?:fiscal\s+)?quarter", self._month_of_quarter),
+                (r"(?:the\s+)?(first|1st|second|2nd|third|3rd|last|final)\s+month\s+of\s+"
+                 r"(?:the|this|(last|previous|prior|next|current))\s+(?:fiscal\s+)?quarter",
+                 self._month_of_quarter),
+                (r"(?:the\s+)?(?P<end>first|1st|last|final)\s+(?P<n>two|three|2|3)\s+"
+                 r"(?P<units>quarters|months)\s+of\s+(?:" + FY + r"(?P<fy>(?:19|20)?\d{2})|"
+                 r"(?:the\s+)?(?P<shift>this|last|next|previous|prior|current)\s+"
+                 r"(?P<kind>fiscal\s+year|fy|quarter))", self._part_of_span),
+                (r"(?:" + FY + r"(?P<fy>(?:19|20)?\d{2})|(?P<shift>this|last|next|previous|prior|"
+                 r"current)\s+(?P<kind>fiscal\s+year|fy|quarter))(?:\s+s)?\s+(?P<end>first|last|"
+                 r"final)\s+(?P<n>two|three|2|3)\s+(?P<units>quarters|months)", self._part_of_span),
+                (r"(?:the\s+)?(?:fiscal\s+year|fy)\s+that\s+(?:ended|closed|finished)\s+(?:this\s+past\s+"
+                 r"|last\s+|in\s+)?" + M + r"(?:\s+" + Y + r")?", self._fiscal_year_ended),
+                (r"(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+                 r"(quarter|year)s\s+ago", self._units_ago),
                 (r"(?:the\s+)?(first|1st|last|final)\s+month\s+of\s+(?:" + FY +
                  r"((?:19|20)?\d{2})|(?:the\s+)?(this|last|next|previous|prior|current)\s+"
                  r"fiscal\s+year)",
@@ -364,6 +381,8 @@ class PeriodParser:
                           r"last|next))", f"calendar {q}", text)
         text = HOLIDAY.sub(lambda m: self._holiday(m), text)  # "since Labor Day"
         text = FROM_ON.sub(r"since \1", text)  # "from 2026_09_07 on": since then
+        if "since" in text:  # "since sales kickoff on Feb 9", "since the reorg in June"
+            text = SINCE_EVENT.sub("since ", text)
         text = re.sub(r"\b(\d{4}_\d{2}_\d{2}) (\d{4}_\d{2}_\d{2})\b", r"\1 to \2", text)
         # ("2026-10-01..2026-10-31": two dates in a row are a range)
         text = self._extract_as_of(text, found)
@@ -681,12 +700,61 @@ class PeriodParser:
         return Period(start, end, f"{start} to {end}")
 
     def _month_of_quarter(self, m: re.Match[str]) -> Period | None:
-        """'The first month of the quarter': that month of the current fiscal quarter."""
-        if re.search(r"\bq[1-4]\b|\b(?:last|next|previous|prior) quarter\b", m.string):
+        """'The first month of the quarter', 'the final month of last quarter': that month of
+        the current (or the named) fiscal quarter."""
+        if not m[2] and re.search(r"\bq[1-4]\b|\b(?:last|next|previous|prior) quarter\b",
+                                  m.string):
             return None  # ("In Q3, ... the first month of the quarter": that quarter's, asked)
         quarter = self.cal.bucket(self.as_of, "quarter")
+        if m[2]:
+            quarter = self.cal.bucket(add_months(quarter.start, 3 * _shift(m[2])), "quarter")
         start = add_months(quarter.start, ORDINALS.get(m[1], 3) - 1)  # (the last: the third)
         return self._month(start.year, start.month)
+
+    def _span_of(self, number: str | None, shift: str | None, unit: str) -> Period:
+        """The fiscal year (or quarter) named by its number or by a relative word."""
+        if number:
+            return self.cal.year(int(number) if len(number) == 4 else 2000 + int(number))
+        grain: Grain = "quarter" if unit == "quarter" else "year"
+        current = self.cal.bucket(self.as_of, grain)
+        months = 3 if grain == "quarter" else 12
+        return self.cal.bucket(add_months(current.start, months * _shift(shift or "this")),
+                               grain)
+
+    def _part_of_span(self, m: re.Match[str]) -> Period:
+        """'The final two quarters of last FY', "last FY's first two quarters", 'the first two
+        months of this quarter': that part of the fiscal year or quarter."""
+        unit = "quarter" if m["kind"] == "quarter" else "year"
+        return self._part(self._span_of(m["fy"], m["shift"], unit), m["end"], _count(m["n"]),
+                          m["units"])
+
+    def _part(self, span: Period, end: str, count: int, units: str) -> Period:
+        months = count * (3 if units.startswith("quarter") else 1)
+        if end in ("first", "1st"):
+            last = add_months(span.start, months) - timedelta(days=1)
+            return Period(span.start, last, f"the first {count} {units} of {span.label}")
+        first = add_months(span.end + timedelta(days=1), -months)
+        return Period(first, span.end, f"the last {count} {units} of {span.label}")
+
+    def _fiscal_year_ended(self, m: re.Match[str]) -> Period | None:
+        """'The fiscal year that ended this past January': the fiscal year ending in the latest
+        such month by today (or in that month of the year written)."""
+        month = MONTHS[m[1]]
+        year = int(m[2]) if m[2] else self.as_of.year - (month > self.as_of.month)
+        ended = self.cal.bucket(date(year, month, 1), "year")
+        if ended.end.month != month or ended.end > self.as_of:
+            return None  # (no fiscal year ends then: left for the other readings)
+        return ended
+
+    def _units_ago(self, m: re.Match[str]) -> Period | None:
+        """'Two quarters ago', '3 months ago': that whole unit, so many back from this one."""
+        count, unit = _count(m[1]), m[2]
+        if unit == "week":
+            return None  # (weeks are read by the relative-week readings)
+        grain: Grain = "quarter" if unit == "quarter" else "month" if unit == "month" else "year"
+        months = count * {"quarter": 3, "month": 1, "year": 12}[grain]
+        return self.cal.bucket(add_months(self.cal.bucket(self.as_of, grain).start, -months),
+                               grain)
 
     def _month_of_fiscal_year(self, m: re.Match[str]) -> Period:
         """'The last month of FY26', 'the first month of this fiscal year'."""

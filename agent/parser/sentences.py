@@ -604,6 +604,31 @@ WRITER_DAYS = re.compile(r"\b(?:today|tomorrow|tonight|this (?:morning|afternoon
                          r"next week|right now|monday|tuesday|wednesday|thursday|friday)\b", re.I)
 
 
+BRACKET_PURPOSE = re.compile(
+    r"\s*\((?P<clause>(?:so (?:that )?(?:we|i|they|you|she|he) (?:can|could|will|know)|"
+    r"(?:[a-z&]+\s+){0,2}[a-z]+\s+(?:wants?|needs?|asked|is going|are going|plans?|would like)"
+    r"\s+to)\b[^()]*)\)")
+"""A bracketed purpose with its own subject ("(product marketing wants to give them a shout at
+SKO)", "(so we can see who made Club twice)"): why the answer is wanted, when it is only
+context (see _aside)."""
+
+
+PURPOSE_CUES = re.compile(r"\b(?:only|just|exclud\w*|except|without|by|per|each|split|break|top|"
+                          r"bottom|rank\w*|vs|versus|compar\w*|instead|rather|includ\w*|"
+                          r"filter\w*|not|no|never)\b", re.I)
+"""Words that would make a bracketed purpose narrow or shape the answer."""
+
+
+def _bracket_purpose(m: re.Match[str], index: EntityIndex) -> str:
+    """Drop a bracketed purpose that can only be context: no figure, value of the data,
+    metric, period or word that would filter, split or rank."""
+    clause = m["clause"]
+    if re.search(r"\d", clause) or PURPOSE_CUES.search(clause) or _metric(clause) or \
+            _names_period(clause) or _matched(clause, index).entities:
+        return m[0]
+    return " "
+
+
 def _aside(m: re.Match[str], index: EntityIndex | None) -> str:
     """Drop an aside that can only be context: no figure, no value of the data, no metric, no
     period (a day the writer is busy aside), no word that would filter, split or ask."""
@@ -625,6 +650,8 @@ def drop_writer_clauses(text: str, index: EntityIndex | None = None) -> str:
         text = TIMING.sub(lambda m: _meeting(m, index), text)
     text = AS_CLAUSE.sub(lambda m: _as_clause(m, index), text)
     text = REMARK_CLAUSE.sub(lambda m: _aside(m, index), text)
+    if index is not None and "(" in text:
+        text = BRACKET_PURPOSE.sub(lambda m: _bracket_purpose(m, index), text)
     purposed = PURPOSE.sub(lambda m: " one by one" if ONE_BY_ONE.search(m[0]) else "", text)
     # (", so I can go through them one by one": the writer's use of the answer, which asks for
     # the deals)
@@ -1023,7 +1050,11 @@ def with_context(request: str, context: list[str], index: EntityIndex,
     if MINE.search(request) and any(_unknown_writer(c, index) for c in context):
         return None  # "Priya K here. Which of my deals ...": read it all, ask who is writing
     referred = _referred(request, context, index, periods)
-    if not referred.strip().startswith("for") and SOMEONE.search(request):
+    pointer = SOMEONE.search(request)
+    if pointer and pointer[0].lower() in ("their", "them", "they") and \
+            BOUND_HERE.search(request[:pointer.start()]):
+        pointer = None  # "each seller's bookings against their quota": the sellers just named
+    if not referred.strip().startswith("for") and pointer:
         counted = _counted_values(request, context, index)  # ("those two": named apart)
         if not counted and _unknown_names(context, index):
             return None  # "The DACH team ... What did they book?": read it all, ask about DACH
@@ -1095,6 +1126,10 @@ def _unknown_names(context: list[str], index: EntityIndex) -> bool:
     return False
 
 
+BOUND_HERE = re.compile(r"\b(?:each|every)\s+(?:\w+\s+)?(?:sellers?|reps?|aes?|managers?|owners?|"
+                        r"people|account executives?)(?:'s|\u2019s)?\b", re.I)
+"""People the request itself names before a pronoun ("each seller's bookings against their
+quota"): the pronoun's own, not someone of the context."""
 SINGLE_PERSON = re.compile(r"\b(?:she|her|hers|he|his|him)\b", re.I)
 """A pronoun pointing back at one person."""
 
