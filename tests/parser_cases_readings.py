@@ -2175,5 +2175,5 @@ CASES += [
     ("what did Priya Patel's team book before she left", "bookings", {"all_time": True}),
     ("IsWon / IsClosed by Account.Industry last quarter", "win_rate",
      {"group_by": ["industry"], "period": Q3_27}),
-    ("one row per region, columns: bookings, pipeline, quota, coverage", CLARIFY, {}),
+    ("one row per region, columns: accounts, TAM, open pipe, headcount", CLARIFY, {}),
 ]

@@ -720,9 +720,8 @@ FIGURE_AMOUNTS = {"five": "$10k", "six": "$100k", "seven": "$1m", "eight": "$10m
 _FIGURES = re.compile(rf"\b({'|'.join(FIGURE_AMOUNTS)})[ -]figures?\b(?! (?:salary|salaries|"
                       r"income|budget|budgets|sum|sums))")
 _PIVOT_AXIS = re.compile(r"\b(?:rows?|columns?|cols?|row labels?|column labels?|row axis|"
-                         r"column axis)\s*(?:=|:|are|is)\s*(?=[a-z][a-z ]*(?:[.;]|$|,\s*(?:values?|"
-                         r"filters?|rows?|columns?|cols?|where|for|in|last|this|next|fy|q\d)\b|"
-                         r"\s+(?:values?|filters?|where|for|in|last|this|next|by)\b))")
+                         r"column axis)\s*(?:=|:|are|is)\s*(?=[a-z])"
+                         r"(?![a-z][a-z ]*,\s*[a-z][a-z ]*,)")
 """A pivot table's axis ("rows = region", "columns: close month"): a split by what it names
 ("columns: accounts, TAM, open pipe" lists the figures wanted, no axis)."""
 _SHEET_MONTH = re.compile(rf"\b({_MONTH})-(\d{{2}})(\s+(?:through|thru|to|until|-)\s+)({_MONTH})-"
