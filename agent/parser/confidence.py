@@ -35,16 +35,10 @@ from tools.registry import TOOLS
 
 NUMBER = re.compile(r"^\$?\d[\d._]*(?:%|k|m|mm|bn|b|x|st|nd|rd|th|am|pm)?$")
 EXPLAINING_KINDS = {"rank", "modifier", "compare", "grain"}
-SLIDE_WORDS = frozenset({"slide", "slides", "deck", "page", "tab", "pack", "section", "memo",
-                         "check", "review", "plan", "model", "appendix", "annex", "exhibit",
-                         "cover", "narrative", "one-pager", "pager", "writeup", "write-up",
-                         "award", "awards", "shortlist", "shout", "shoutout",
-                         "keynote", "retrospective", "retro", "kickoff", "offsite",
-                         "celebration", "announcement", "newsletter", "contender",
-                         "contenders", "trophy", "nominee", "nominees", "spotlight", "accrual",
-                         "accruals"})
-"""What an answer goes into or is for (a slide, an award, a kickoff): the word before one
-names it ("the process slide", "the Hustle award"), no value of the data."""
+DELIVERABLES = frozenset({"slide", "slides", "deck", "page", "tab", "pack", "section", "memo",
+                          "check", "review", "plan", "model", "appendix", "annex", "exhibit",
+                          "cover", "narrative", "one-pager", "pager", "writeup", "write-up"})
+"""What an answer goes into: the word before one names it ("the process slide")."""
 ROLE_FILLERS = frozenset({"sdr", "sdrs", "bdr", "bdrs", "cro", "cfo", "ceo", "coo", "vp", "svp",
                           "evp", "rvp", "avp", "gm", "hr", "it", "ops", "revops", "cs", "cos"})
 """Role and function abbreviations written in capitals before a kind word ("BDR manager",
@@ -123,6 +117,14 @@ def _fillers_toml() -> dict[str, Any]:
 
 
 @cache
+def slide_words() -> frozenset[str]:
+    """What an answer goes into or is for: DELIVERABLES and the occasions of fillers.toml (an
+    award, a kickoff); the word before one names it ("the process slide", "the Hustle award"),
+    no value of the data."""
+    return DELIVERABLES | frozenset(_fillers_toml()["fillers"]["occasions"])
+
+
+@cache
 def fillers() -> frozenset[str]:
     """Words that never change which number is asked for (fillers.toml)."""
     data = _fillers_toml()
@@ -149,12 +151,12 @@ TITLE_WORDS = 3
 def _titles(words: list[str], explained: set[int], known: frozenset[str] | set[str],
             named: frozenset[str]) -> set[int]:
     """Positions of the words naming what the answer goes into or is for, right before its
-    noun (SLIDE_WORDS, written in lower case: "Accelerator Pack" is a name): after "the",
+    noun (slide_words(), written in lower case: "Accelerator Pack" is a name): after "the",
     "our", "a", an @-mention or a known word, or at the start ("Big Game Hunter award: top 5
     reps ..."), up to TITLE_WORDS of them ("the board cover page")."""
     found: set[int] = set()
     for p, noun in enumerate(words):
-        if noun not in SLIDE_WORDS or noun in named:
+        if noun not in slide_words() or noun in named:
             continue
         i = p
         while i > 0 and p - i < TITLE_WORDS and (i - 1) not in explained and \

@@ -639,7 +639,7 @@ def _parallel_to_excluded(words: list[str], start: int, ends: dict[int, int]) ->
     "and" ("strip out anything in SMB and anything that came through Partner"): both left out,
     the exclusion governs the whole list."""
     i = start - 1
-    while i >= 0 and start - i <= 7 and words[i] in PARALLEL - {"and", "or"}:
+    while i >= 0 and start - i <= 7 and words[i] in PARALLEL:
         i -= 1
     if i < 1 or words[i] not in LIST_JOINS or i == start - 1:
         return False

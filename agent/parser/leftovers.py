@@ -10,12 +10,12 @@ from importlib import resources
 from agent.parser.confidence import (
     ORG_NOUNS,
     ROLE_FILLERS,
-    SLIDE_WORDS,
     defined,
     fillers,
     framed,
     inflected,
     joined_to_value,
+    slide_words,
 )
 from agent.parser.english import common_english
 from agent.parser.entities import ACCEPT, SUGGEST, EntityIndex, EntityMatch
@@ -50,7 +50,7 @@ def resolve_leftovers(reading: Reading, index: EntityIndex) -> Clarification | N
         if i in reading.used or i in phrased or w[i] in STOPWORDS or w[i] in FILTER_CUES or \
                 w[i] in EXCLUDE_CUES or NUMBER.match(w[i]) or w[i] in SMALL_NUMBERS or \
                 w[i] in lexicon().single or _english(w[i], reading) or w[i] in fillers() or \
-                w[i] in SLIDE_WORDS and w[i] not in reading.named or \
+                w[i] in slide_words() and w[i] not in reading.named or \
                 w[i].startswith("#") and w[i][1:].isdigit():  # ("our #1 industry": a rank)
             i += 1
             continue
@@ -104,7 +104,7 @@ def explain(reading: Reading, index: EntityIndex, i: int, j: int,
     if all(_function_word(x, reading) for x in reading.words[i:j]):
         reading.notes.append(f"ignored '{text}'")  # "on several contracts", "how evenly"
         return None
-    if reading.words[j:j + 1] and reading.words[j] in SLIDE_WORDS and \
+    if reading.words[j:j + 1] and reading.words[j] in slide_words() and \
             reading.words[j] not in reading.named:
         reading.notes.append(f"read '{text}' as the name of the {reading.words[j]}")
         return None  # "for the President's Club slide", "Big Game Hunter award: ...": what

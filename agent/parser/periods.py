@@ -705,9 +705,7 @@ class PeriodParser:
         if not m[2] and re.search(r"\bq[1-4]\b|\b(?:last|next|previous|prior) quarter\b",
                                   m.string):
             return None  # ("In Q3, ... the first month of the quarter": that quarter's, asked)
-        quarter = self.cal.bucket(self.as_of, "quarter")
-        if m[2]:
-            quarter = self.cal.bucket(add_months(quarter.start, 3 * _shift(m[2])), "quarter")
+        quarter = self._span_of(None, m[2], "quarter")
         start = add_months(quarter.start, ORDINALS.get(m[1], 3) - 1)  # (the last: the third)
         return self._month(start.year, start.month)
 
@@ -746,26 +744,17 @@ class PeriodParser:
             return None  # (no fiscal year ends then: left for the other readings)
         return ended
 
-    def _units_ago(self, m: re.Match[str]) -> Period | None:
-        """'Two quarters ago', '3 months ago': that whole unit, so many back from this one."""
-        count, unit = _count(m[1]), m[2]
-        if unit == "week":
-            return None  # (weeks are read by the relative-week readings)
-        grain: Grain = "quarter" if unit == "quarter" else "month" if unit == "month" else "year"
-        months = count * {"quarter": 3, "month": 1, "year": 12}[grain]
+    def _units_ago(self, m: re.Match[str]) -> Period:
+        """'Two quarters ago', '3 years ago': that whole fiscal quarter or year, so many back
+        from this one."""
+        grain: Grain = "quarter" if m[2] == "quarter" else "year"
+        months = _count(m[1]) * (3 if grain == "quarter" else 12)
         return self.cal.bucket(add_months(self.cal.bucket(self.as_of, grain).start, -months),
                                grain)
 
     def _month_of_fiscal_year(self, m: re.Match[str]) -> Period:
         """'The last month of FY26', 'the first month of this fiscal year'."""
-        if m[2]:
-            year = self.cal.year(int(m[2]) if len(m[2]) == 4 else 2000 + int(m[2]))
-        else:
-            year = self.cal.bucket(self.as_of, "year")
-            if m[3] in ("last", "previous", "prior"):
-                year = self.cal.previous(year, "year")
-            elif m[3] == "next":
-                year = self.cal.bucket(year.end + timedelta(days=1), "year")
+        year = self._span_of(m[2], m[3], "year")
         start = year.start if m[1] in ("first", "1st") else year.end.replace(day=1)
         return self._month(start.year, start.month)
 

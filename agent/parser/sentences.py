@@ -619,24 +619,26 @@ PURPOSE_CUES = re.compile(r"\b(?:only|just|exclud\w*|except|without|by|per|each|
 """Words that would make a bracketed purpose narrow or shape the answer."""
 
 
+def _only_context(clause: str, index: EntityIndex, cues: re.Pattern[str], dated: str) -> bool:
+    """Whether a clause can only be context: no figure, no cue word (`cues`), no metric, no
+    period in `dated` (the clause, or the clause less what it may date), no value of the data."""
+    return not (re.search(r"\d", clause) or cues.search(clause) or _metric(clause) or
+                _names_period(dated) or _matched(clause, index).entities)
+
+
 def _bracket_purpose(m: re.Match[str], index: EntityIndex) -> str:
     """Drop a bracketed purpose that can only be context: no figure, value of the data,
     metric, period or word that would filter, split or rank."""
-    clause = m["clause"]
-    if re.search(r"\d", clause) or PURPOSE_CUES.search(clause) or _metric(clause) or \
-            _names_period(clause) or _matched(clause, index).entities:
-        return m[0]
-    return " "
+    return " " if _only_context(m["clause"], index, PURPOSE_CUES, m["clause"]) else m[0]
 
 
 def _aside(m: re.Match[str], index: EntityIndex | None) -> str:
     """Drop an aside that can only be context: no figure, no value of the data, no metric, no
     period (a day the writer is busy aside), no word that would filter, split or ask."""
     clause = m["clause"]
-    if index is None or re.search(r"\d", clause) or ASIDE_CUES.search(clause) or \
-            _metric(clause) or _names_period(WRITER_DAYS.sub(" ", clause)) or \
-            _matched(clause, index).entities or any(
-                index.first_named(w) for w in normalize(clause).split()):
+    if index is None or not _only_context(clause, index, ASIDE_CUES,
+                                          WRITER_DAYS.sub(" ", clause)) or any(
+            index.first_named(w) for w in normalize(clause).split()):
         return m[0]  # ("hi, it's grace": who writes, a first name of the data)
     return "."
 
