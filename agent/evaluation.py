@@ -179,6 +179,9 @@ class ParserReport(BaseModel):
     expected)."""
     asked_back: float | None = None
     """Share of cases the agent asked back about (needs_clarification)."""
+    errors: int = 0
+    """Cases answered with status error (a failing tool or a fault in the question reader):
+    failures of their own kind, counted so a fault is never lost among wrong readings."""
     value_accuracy: float | None = None
     value_cases: int = 0
     plans_by_parser: dict[str, int] = Field(default_factory=dict)
@@ -552,6 +555,7 @@ def summarize(parser: str, outcomes: list[CaseOutcome], seconds: float,
         read_as_meant=_fraction([o.intent_ok for o in outcomes]),
         answered_different=_fraction([o.answered_different for o in outcomes]),
         asked_back=_fraction([o.status == "needs_clarification" for o in outcomes]),
+        errors=sum(o.status == "error" for o in outcomes),
         value_accuracy=_fraction(values), value_cases=len(values), plans_by_parser=used,
         paraphrase_consistency=consistency, inconsistent_groups=inconsistent,
         by_group=by_group, failures=[o for o in outcomes if not o.intent_ok or o.value_ok is False],
@@ -648,7 +652,8 @@ def render_text(report: EvalReport) -> str:
                      f"{_pct(r.value_accuracy)} ({r.value_cases} cases); plans by: {used or '-'}; "
                      f"{r.seconds:.1f} s")
         lines.append(f"  read as meant {_pct(r.read_as_meant)}, answered a different question "
-                     f"{_pct(r.answered_different)}, asked back {_pct(r.asked_back)}")
+                     f"{_pct(r.answered_different)}, asked back {_pct(r.asked_back)}"
+                     + (f", ERRORS {r.errors}" if r.errors else ""))
         if r.paraphrase_consistency is not None:
             lines.append(f"  paraphrase consistency {_pct(r.paraphrase_consistency)} "
                          f"({len(r.inconsistent_groups)} groups not consistent)")

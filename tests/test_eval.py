@@ -440,3 +440,27 @@ def test_a_period_past_today_reads_as_the_period_to_date_when_every_figure_agree
     assert "2025-02-01" in wrong["bookings this fiscal year"].expected
     assert "period=" in wrong["open pipeline closing this fiscal year"].got
     assert rules.intent_accuracy == pytest.approx(2 / 4, abs=1e-4)
+
+
+def test_reader_faults_are_counted_apart(wh, monkeypatch):
+    """A question the reader fails on scores as a failure with status error, and the report
+    counts such errors so a fault is never lost among wrong readings."""
+    from agent.nodes import classify
+
+    real = classify.parse_question
+
+    def sometimes_broken(text, **kwargs):
+        if "pipeline" in text:
+            raise TypeError("reader bug")
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(classify, "parse_question", sometimes_broken)
+    cases = [_case("win rate last quarter", tool="win_rate", period="FY2027 Q3"),
+             _case("open pipeline", tool="open_pipeline")]
+    report = evaluate(QuestionSet(name="faults", as_of=AS_OF, case=cases), wh,
+                      answerers(wh, "rules"))
+    rules = report.parsers[0]
+    assert rules.errors == 1 and rules.read_as_meant == 0.5 and rules.answered_different == 0
+    [fault] = rules.failures
+    assert fault.question == "open pipeline" and fault.got.startswith("error")
+    assert ", ERRORS 1" in render_text(report)

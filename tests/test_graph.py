@@ -115,3 +115,31 @@ def test_a_server_built_context_opens_the_configured_warehouse(tmp_path, monkeyp
     out = graph.invoke({"question": "open pipeline", "as_of": AS_OF}, context=context)
     assert out["response"].status == "answered"
     context.warehouse.con.close()
+
+
+def test_a_fault_in_the_question_reader_is_an_error_answer_not_a_crash(wh, monkeypatch,
+                                                                      caplog):
+    """A reader bug (blind160's "TODAY()" raised TypeError) costs that answer only: the
+    response says nothing was answered and names the logged reference; the traceback is
+    logged. Injected: no question is known to crash the reader today."""
+    from agent.nodes import classify
+
+    def broken(*args, **kwargs):
+        raise TypeError("reader bug")
+
+    monkeypatch.setattr(classify, "parse_question", broken)
+    with caplog.at_level("ERROR", logger="agent.nodes.classify"):
+        r = ask(wh, "win rate this quarter", as_of=AS_OF)
+    assert r.status == "error" and r.result is None and r.clarification is None
+    ref = r.answer.split("logged under ")[1].split(")")[0]
+    assert "nothing was answered" in r.answer and len(ref) == 12
+    [record] = caplog.records
+    assert ref in record.getMessage() and record.exc_info[0] is TypeError
+
+
+def test_a_reader_fault_keeps_the_escalation_of_the_rest(wh, monkeypatch):
+    from agent.nodes import classify
+
+    monkeypatch.setattr(classify, "parse_question", lambda *a, **k: 1 / 0)
+    r = ask(wh, "set the Q1 quota for each rep", as_of=AS_OF)
+    assert r.status == "escalated"

@@ -11,7 +11,9 @@ and any failure falls back to the rules outcome.
 
 from __future__ import annotations
 
+import logging
 import re
+import uuid
 from dataclasses import replace
 from typing import Any
 
@@ -24,6 +26,8 @@ from agent.plan import Clarification, Plan
 from agent.scope import decide
 from agent.state import State
 from tools.base import MetricParams, validation_text
+
+log = logging.getLogger(__name__)
 
 
 def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -51,18 +55,30 @@ def classify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         except ValidationError as exc:  # e.g. "top 1001", a year like 1850 or 9999
             return out_of_range(exc)
 
-    picked = _picked(state.pending_clarification, question) if state.pending_question else None
-    outcome = parse(question)
-    if isinstance(outcome, Plan) and state.requester is None and state.previous_plan is None:
-        # "my pipe" from someone unknown: whose? (a requester's identity or row scope says)
-        outcome = unnamed_writer(question, outcome) or outcome
-    if state.pending_question and (isinstance(outcome, Clarification) or picked):
-        # the reply settles what we asked about: the completed question answers as read (an
-        # option picked is never read alone: "win rate" would drop the question's period)
-        completed = parse(_completed(state.pending_question, state.pending_clarification,
-                                     question), sure=False)
-        if isinstance(completed, Plan):
-            outcome = completed
+    def read(question: str) -> Plan | Clarification:
+        picked = _picked(state.pending_clarification, question) if state.pending_question \
+            else None
+        outcome = parse(question)
+        if isinstance(outcome, Plan) and state.requester is None and state.previous_plan is None:
+            # "my pipe" from someone unknown: whose? (a requester's identity or row scope says)
+            outcome = unnamed_writer(question, outcome) or outcome
+        if state.pending_question and (isinstance(outcome, Clarification) or picked):
+            # the reply settles what we asked about: the completed question answers as read (an
+            # option picked is never read alone: "win rate" would drop the question's period)
+            completed = parse(_completed(state.pending_question, state.pending_clarification,
+                                         question), sure=False)
+            if isinstance(completed, Plan):
+                outcome = completed
+        return outcome
+
+    try:
+        outcome = read(question)
+    except Exception:  # a fault in the reader costs this answer, never the request (no 500)
+        ref = uuid.uuid4().hex[:12]
+        log.exception("question reader failed (%s) on %r", ref, question)
+        return {**update, "error": f"I could not read this question: the question reader "
+                                   f"failed (logged under {ref}), so nothing was answered. "
+                                   "Rephrasing it may help."}
     llm = runtime.context.llm
     if isinstance(outcome, Clarification) and llm is not None and \
             decision.action != "escalate":  # no tokens on what the guard turns away

@@ -88,6 +88,7 @@ from agent.parser.sentences import (
     with_context,
 )
 from agent.parser.settle import settled
+from agent.parser.tenure import tenure_dates
 from agent.parser.words import (
     UNIT_WORDS,
     join_split,
@@ -745,6 +746,7 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     words = repair_typos(join_split(words, index, reading), index, reading)
     words, dated = _dated_names(words, index)
     words = _cohort_dates(words, index)
+    words = tenure_dates(words, index, calendar, as_of, reading.notes)
     found = PeriodParser(as_of, calendar).extract(" ".join(words))
     reading.periods, reading.as_of, reading.negated = found.periods, found.as_of, found.negated
     reading.pipeline_taken = found.pipeline_taken

@@ -112,7 +112,7 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
     if n > 0:
         first = date(year, month, 1)
         return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-    last = _shift_months(date(year, month, 1), 1) - timedelta(days=1)
+    last = shift_months(date(year, month, 1), 1) - timedelta(days=1)
     return last - timedelta(days=(last.weekday() - weekday) % 7)
 
 
@@ -914,7 +914,7 @@ class PeriodParser:
         if unit in ("day", "week"):
             start = end - timedelta(days=n * (7 if unit == "week" else 1) - 1)
         else:
-            start = _shift_months(end, -n * {"month": 1, "quarter": 3, "year": 12}[unit]) + \
+            start = shift_months(end, -n * {"month": 1, "quarter": 3, "year": 12}[unit]) + \
                 timedelta(days=1)
         return Period(start, end, f"{n} {unit}s ending {end} ({start} to {end})")
 
@@ -969,7 +969,7 @@ class PeriodParser:
         day = int(m[2])
         base = like.start if like is not None else self.as_of
         if like is None and day > self.as_of.day:
-            base = _shift_months(self.as_of.replace(day=1), -1)
+            base = shift_months(self.as_of.replace(day=1), -1)
         try:
             d = base.replace(day=day)
         except ValueError:
@@ -987,7 +987,7 @@ class PeriodParser:
     def _year_earlier(self, m: re.Match[str]) -> Period:
         """'The same quarter last year', 'this month a year ago': the fiscal unit holding the
         as-of date a year back (not the whole year before)."""
-        return self._unit_bucket(m["unit"], _shift_months(self.as_of, -12))
+        return self._unit_bucket(m["unit"], shift_months(self.as_of, -12))
 
     def _unit_ending_in(self, m: re.Match[str]) -> Period | None:
         """'The quarter that ended in October': the unit ending on that month's last day (the
@@ -1031,9 +1031,9 @@ class PeriodParser:
             months = n * {"month": 1, "quarter": 3, "year": 12}[unit]
             if forward:
                 start = self.as_of + timedelta(days=1)
-                end = _shift_months(self.as_of, months)
+                end = shift_months(self.as_of, months)
             else:
-                start = _shift_months(self.as_of, -months) + timedelta(days=1)
+                start = shift_months(self.as_of, -months) + timedelta(days=1)
                 end = self.as_of
         word = "next" if forward else "last"
         plural = unit + ("s" if n != 1 else "")
@@ -1165,6 +1165,7 @@ class PeriodParser:
         return Period(start, end, f"{m[2]} {year} ({start} to {end})")
 
 
-def _shift_months(d: date, months: int) -> date:
+def shift_months(d: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's end (Jan 31 + 1: Feb 28)."""
     first = add_months(date(d.year, d.month, 1), months)
     return min(date(first.year, first.month, min(d.day, month_end(first).day)), month_end(first))
