@@ -172,13 +172,22 @@ def _ranked(r: MetricResult, plan: Plan, name: str, period: str, filters: str) -
         shown = [f"{who(row)} ({_fmt(r, r.measure, row[idx])})" for row in r.rows[:5]]
         head = f"{name} by deal{filters}{period}, {len(r.rows):,} deals"
     else:
-        shown = [f"{who(row)} {_fmt(r, r.measure, row[idx])}{_was(r, row)}" for row in r.rows[:5]]
+        shown = [f"{who(row)} {_fmt(r, r.measure, row[idx])}{_share(r, row)}{_was(r, row)}"
+                 for row in r.rows[:5]]
         head = f"{name} by {label}{filters}{period}"
     if plan.params.top:
         which = "Bottom" if plan.params.order == "asc" else "Top"
         head = f"{which} {len(r.rows)} {plural(label)} by {name.lower()}{filters}{period}"
     more = f", and {len(r.rows) - 5} more" if len(r.rows) > 5 else ""
     return f"{head}: {'; '.join(shown)}{more}."
+
+
+def _share(r: MetricResult, row: list[Any]) -> str:
+    """Each group's share of the total, where the tool computes it (the leaderboard)."""
+    if "share_of_total" not in r.columns or r.measure == "share_of_total" or \
+            (share := row[r.columns.index("share_of_total")]) is None:
+        return ""
+    return f" ({share:.1%} of the total)"
 
 
 def _was(r: MetricResult, row: list[Any]) -> str:

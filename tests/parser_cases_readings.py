@@ -1221,7 +1221,8 @@ CASES += [
     ("what fraction of our deals do we end up winning in EMEA", "win_rate",
      {"filters": {"region": ["EMEA"]}}),
     ("which segment wins at the highest rate", "win_rate", {"group_by": ["segment"]}),
-    ("what share of bookings came from renewals", "bookings", {}),
+    ("what share of bookings came from renewals", "leaderboard",
+     {"group_by": ["deal_type"], "filters": {}}),  # a share: the split, renewal beside the rest
     ("how did bookings move from August to September", "bookings",
      {"period": ("2026-09-01", "2026-09-30"), "compare": "previous_period"}),
     ("bookings from August to September", "bookings", {"period": ("2026-08-01", "2026-09-30")}),

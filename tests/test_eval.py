@@ -15,13 +15,16 @@ import pytest
 from agent.context import Warehouse
 from agent.evaluation import (
     EvalCase,
+    PeriodSpec,
     QuestionSet,
+    _same_but_empty,
     answerers,
     evaluate,
     load_questions,
     render_text,
 )
 from tests.conftest import REPO
+from tools.base import ResultEnvelope
 from tools.demo import generate_demo
 from tools.registry import TOOLS
 from tools.warehouse import open_analytics, writable
@@ -464,3 +467,27 @@ def test_reader_faults_are_counted_apart(wh, monkeypatch):
     [fault] = rules.failures
     assert fault.question == "open pipeline" and fault.got.startswith("error")
     assert ", ERRORS 1" in render_text(report)
+
+
+def test_a_series_to_date_is_the_whole_year_when_its_later_rows_are_empty(wh):
+    """'Month by month this fiscal year' read to date (the months so far) agrees with the whole
+    year, whose months after today are empty."""
+    whole_year = PeriodSpec(start=date(2026, 2, 1), end=date(2027, 1, 31))
+    case = _case("bookings month by month this fiscal year to date", tool="bookings",
+                 period=whole_year, time_grain="month")
+    rules = evaluate(QuestionSet(name="to date", as_of=AS_OF, case=[case]), wh,
+                     answerers(wh, "rules")).parsers[0]
+    assert rules.read_as_meant == 1.0 and rules.value_accuracy == 1.0, rules.failures
+
+
+def test_rows_that_differ_only_in_empty_later_buckets_agree():
+    def result(rows: list[list]) -> ResultEnvelope:
+        return ResultEnvelope(unit="currency", columns=["month", "bookings", "deals"], rows=rows,
+                              period=None, as_of=AS_OF, definition="", sql="", n_records=0)
+
+    so_far = result([["2026-10", 5.0, 2], ["2026-11", 3.0, 1]])
+    whole = result([["2026-10", 5.0, 2], ["2026-11", 3.0, 1], ["2026-12", 0, 0],
+                    ["2027-01", None, 0]])
+    assert _same_but_empty(whole, so_far)
+    assert not _same_but_empty(result([*whole.rows[:2], ["2026-12", 4.0, 1]]), so_far)
+    assert not _same_but_empty(whole, result([["2026-10", 5.0, 2], ["2026-11", 2.0, 1]]))

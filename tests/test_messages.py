@@ -249,3 +249,34 @@ def test_keys_for_grain_rows_and_unknown_keys(message, wanted):
 def test_a_number_keyed_with_its_unit_keeps_the_unit():
     assert plain_request('{"metric": "stale deals", "idle_days": 21}') == \
         "stale deals, idle 21 days"
+
+
+@pytest.mark.parametrize(("message", "wanted"), [
+    # bulleted, after a line announcing them: one list on that line
+    ("attainment this quarter for:\n- Kofi Taylor\n- Sara Dubois\n- Marcus Bell",
+     "attainment this quarter for: Kofi Taylor, Sara Dubois and Marcus Bell"),
+    ("bookings last quarter for each of these products:\n1. Core Platform\n2. Mobile SDK",
+     "bookings last quarter for each of these products: Core Platform and Mobile SDK"),
+    # bare lines announced without a colon; the request after the list keeps its own line
+    ("pipeline coverage for these teams pls\nNA Commercial\nNA Enterprise\nLATAM",
+     "pipeline coverage for these teams pls NA Commercial, NA Enterprise and LATAM"),
+    ("Regions:\n* EMEA\n* APAC\nHow much has each one closed-won this year?",
+     "Regions: EMEA and APAC\nHow much has each one closed-won this year?"),
+    # names written as names, before the request; a last line written otherwise ends them
+    ("Leah Brown\nZoe Hughes\n\n% to quota for Q4, one row per person pls",
+     "Leah Brown and Zoe Hughes\n\n% to quota for Q4, one row per person pls"),
+    ("avg days to close for my folks\nPriya Kowalski\nEmily Kowalski\none number each",
+     "avg days to close for my folks\nPriya Kowalski and Emily Kowalski\none number each"),
+])
+def test_a_pasted_list_is_one_written_list(message, wanted):
+    assert plain_request(message) == wanted
+
+
+@pytest.mark.parametrize("message", [
+    "win rate by region last quarter\nthanks\n- Priya",  # a dash signature: no list
+    "Please do this:\n1. pull the open deals in EMEA\n2. rank them by amount\n3. send to Ava",
+    "can you check the pipeline for Q4\nand also the win rate\nthanks",  # lines of prose
+    "rep,region\nLeah Brown,EMEA\nZoe Hughes,APAC",  # CSV rows: more than a value each
+])
+def test_lines_that_are_no_list_stay_apart(message):
+    assert ", " not in plain_request(message)  # nothing joined into a written list

@@ -19,7 +19,8 @@ AS_OF = date(2026, 11, 26)
 @pytest.fixture(scope="module")
 def world():
     con = fixture_db("parser_world")
-    con.execute("update users set hire_date = date '2026-03-04' where full_name = 'Darcel Schlecht'")
+    con.execute("update users set hire_date = date '2026-03-04' "
+                "where full_name = 'Darcel Schlecht'")
     con.execute("update users set hire_date = date '2026-08-31' where full_name = 'Hayden Neloms'")
     con.execute("update users set hire_date = date '2025-01-10', termination_date = "
                 "date '2026-09-15' where full_name = 'Tom Becker'")

@@ -74,6 +74,8 @@ class EntityIndex:
     """same_people's answers, by (manager, team)."""
     scopes: dict[str, set[tuple[Dimension, str]]] = field(default_factory=dict)
     """scope_of's answers, by rep."""
+    stage_order: list[str] | None = None
+    """The open stages in the stage dictionary's order (stage_order.open_stages, on first use)."""
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, *, facts: bool = False) -> EntityIndex:

@@ -98,6 +98,8 @@ JUDGED_VERBS = frozenset({"do", "perform", "fare", "compare", "stack", "rank", "
 ARTICLES = frozenset({"the", "a", "an", "our", "any", "all", "those", "these", "that"})
 """Words that may stand between an exclusion cue and its value ("except for the ...")."""
 LIST_JOINS = frozenset({"and", "or", "nor", "plus"})
+POINTING = frozenset({"these", "those", "them", "following"})
+"""Words standing for values written after them ("leave these out: APAC, LATAM")."""
 """Words joining the values of a list."""
 VERB_USE = frozenset({"to", "from", "until", "till", "before", "after"})
 """A rank word right after these is a verb or a step, not a ranking ("to winning it", "from
@@ -475,11 +477,18 @@ def filters(reading: Reading) -> list[Filter]:
     by_dim: dict[tuple[Dimension, bool], list[str]] = {}
     ends = {e.end - 1: e.start for e in reading.entities}
     listed = _listed_put_out(reading)
-    for e in reading.entities:
+    out_at: dict[int, Dimension] = {}  # where each excluded value ends: its kind
+    left_out: set[int] = set()
+    for e in sorted(reading.entities, key=lambda e: e.start):
         start = _kind_before(reading.words, e.start, e.dimension)
-        exclude = (e.start, e.label) in reading.left_out or e.start not in reading.replacing and (
-            excluded(reading.words, start, ends) or put_out(reading.words, e.start, e.end) or
-            e.start in listed)
+        if (e.start, e.label) in reading.left_out or e.start not in reading.replacing and (
+                excluded(reading.words, start, ends) or put_out(reading.words, e.start, e.end) or
+                e.start in listed or out_at.get(e.start) == e.dimension):  # ("excluding APAC,
+            # LATAM": a value of the same kind right after an excluded one, its comma lost)
+            out_at[e.end] = e.dimension
+            left_out.add(e.start)
+    for e in reading.entities:  # (in the order read: the first kind named leads)
+        exclude = e.start in left_out
         values = by_dim.setdefault((e.dimension, exclude), [])
         if e.label not in values:
             values.append(e.label)
@@ -579,6 +588,8 @@ def excluded(words: list[str], start: int, ends: dict[int, int] | None = None) -
                 words[cue_at - 1:cue_at] in (["not"], ["never"]) and words[cue_at] != "not":
             return False  # "do not filter out renewals": nothing left out
         if words[i] in EXCLUDE_CUES or pair in EXCLUDE_CUES or triple in EXCLUDE_CUES or (
+                words[i] in ("out", "aside") and i >= 2 and words[i - 1] in POINTING and
+                words[i - 2] in PUT_OUT_VERBS) or (  # "leave these out: APAC, LATAM"
                 words[i] == "but" and (words[i - 1:i] and words[i - 1] in WHOLE or
                                        words[i - 2:i - 1] and words[i - 2] in ("all", "every"))):
             # ("all regions but APAC", "the whole company but EMEA")

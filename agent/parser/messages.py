@@ -518,6 +518,8 @@ def plain_request(text: str) -> str:
         text = EMPHASIS.sub("", text)
     if "+1" in text:
         text = AGREE.sub(" ", text)
+    if "\n" in text.strip():  # "- Kofi Taylor / - Sara Dubois": a list, no dash signature
+        text = fold_lists(text, bulleted=True)
     if footer := next((m for m in FOOTER.finditer(text) if _closes(m, text)), None):
         text = text[:footer.start()]
     body = strip_senders(EMOJI_CODE.sub(" ", text))
@@ -539,8 +541,73 @@ def plain_request(text: str) -> str:
                                          re.split(r"\s*[;|]\s*", body)) >= 2:
         # "Task 5521 - metric: pipeline coverage; split: team; period: ...": one pair a line
         body = re.sub(r"\s*[;|]\s*", "\n", body)
+    if "\n" in body.strip():
+        body = fold_lists(body)
     lines = _lines(body)
     return lines if lines is not None else body.strip()
+
+
+LIST_ITEM = re.compile(r"^[^\W_][^:?!,;=\n]*?[^\W_][,;]?$|^[^\W_][,;]?$")
+"""A pasted list's item: a value alone on its line (no ':', '?' or '!'; a trailing comma as a
+spreadsheet column leaves it)."""
+LIST_HEAD = re.compile(r"(?i):\s*$|\b(?:these|following|below|this list)\b[^.?!]*$")
+"""A line that announces a list ("for these reps:", "Regions:", "... for these teams pls")."""
+
+
+def fold_lists(text: str, bulleted: bool = False) -> str:
+    """Values pasted one a line (bulleted, numbered or bare) as one written list, "A, B and C",
+    on the line announcing them ("Sales cycle for:") or their own: a list read as one filter,
+    not as separate sentences of context.
+
+    A run of two or more short lines counts when it is bulleted, follows a line announcing it,
+    or its items are written as names are (each long word capitalized); a last line written
+    otherwise ("one number each") closes the run. Steps ("1. pull the deals") are no list.
+    """
+    lines = text.splitlines()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        run = _list_run(lines, i)
+        if len(run) >= 2 and (not bulleted or all(BULLET.match(ln) for ln in run)):
+            items = [BULLET.sub("", ln).strip().rstrip(",;").strip() for ln in run]
+            folded = ", ".join(items[:-1]) + " and " + items[-1]
+            if out and LIST_HEAD.search(out[-1].strip()):  # "for these reps:" + the list:
+                out[-1] = f"{out[-1].rstrip()} {folded}"  # one sentence, the request's own
+            else:
+                out.append(folded)
+            i += len(run)
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out)
+
+
+def _list_run(lines: list[str], start: int) -> list[str]:
+    """The list items starting at lines[start] (empty when no list starts there)."""
+    run: list[str] = []
+    for line in lines[start:]:
+        item = BULLET.sub("", line).strip()
+        if not item or len(item.split()) > 5 or not LIST_ITEM.match(item) or \
+                item.endswith(".") and not re.search(r"\b[A-Z]\.", item):
+            break
+        run.append(line)
+    bulleted = all(BULLET.match(ln) for ln in run)
+    named = [_name_like(BULLET.sub("", ln)) for ln in run]
+    while run and not bulleted and not named[len(run) - 1] and any(named):
+        run.pop()  # "Priya Kowalski / Emily Kowalski / one number each": the request again
+    announced = start > 0 and LIST_HEAD.search(lines[start - 1].strip()) is not None
+    if len(run) < 2 or not (all(named[:len(run)]) or
+                            (bulleted or announced) and all(len(BULLET.sub("", ln).split()) <= 3
+                                                             for ln in run)):
+        return []
+    return run
+
+
+def _name_like(item: str) -> bool:
+    """Written as a name is: every word of three letters or more capitalized ("Leah Brown",
+    "NA Enterprise", "Paid Search - Aug 2026", "E. Kowalski")."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'.-]*", item) if len(w) >= 3]
+    return bool(words) and all(w[0].isupper() for w in words)
 
 
 def _pieces(line: str) -> list[str]:

@@ -313,6 +313,26 @@ _STOP_AT = re.compile(r"\b(?:and )?(?:stop|cut (?:it |the list )?off|cap (?:it|t
 """'Stop at five', 'cut the list off at 10': the first so many of a ranking."""
 
 
+_PER_HEAD = re.compile(r"\bper (?:(ramped) (?:head|seller|ae|salesperson|sales person|fte|"
+                       r"account executive|sales rep|quota carrier)|(?:fte|salesperson|"
+                       r"sales person|account executive|quota carrier))\b")
+"""A seller named after "per" in words the vocabulary lacks ("per ramped head", "per FTE"):
+a (ramped) rep, the unit the tools count ("per head", "per seller" it knows)."""
+_PER_REP_FIRST = re.compile(r"(?:^|(?<=\s))(?:(\w+) )?per rep (bookings|revenue|sales|pipeline|"
+                            r"pipe)\b")
+"""'per-rep bookings': bookings per rep (not "calls per rep bookings" or "quota per rep ...",
+whose unit is the word before)."""
+_PER_UNITS = frozenset({"calls", "emails", "meetings", "activities", "deals", "opportunities",
+                        "opps", "accounts", "dials", "touches", "tasks", "leads", "bookings",
+                        "revenue", "pipeline", "pipe", "quota", "quotas", "arr", "wins"})
+
+
+def _per_rep_first(m: re.Match[str]) -> str:
+    if m[1] in _PER_UNITS:
+        return m[0]
+    return f"{m[1] + ' ' if m[1] else ''}{m[2]} per rep"
+
+
 def _spans(text: str) -> str:
     # every value of the data is normalized at start-up (4,310 names in the demo company):
     # the substitutions run only where they can match
@@ -320,6 +340,9 @@ def _spans(text: str) -> str:
         text = " ".join(re.sub(r"\b(?:in |for |over |during )?each of the (last|past|previous|"
                                r"next) (\w+) (quarter|month|week|year)s\b",
                                r" the \1 \2 \3s by \3 ", text).split())
+        text = " ".join(re.sub(r"\b(?:in |for |over |during )?each of (?:the )?fiscal months "
+                               r"(\d{1,2} (?:to|through|thru|and) \d{1,2})\b",
+                               r" fiscal months \1 by month ", text).split())
     if "ifs" in text:  # "SUMIFS(Amount, ...)", "COUNTIFS(...)": a sum, a count, an average
         text = " ".join(_SHEET_FUNCTION.sub(lambda m: SHEET_FUNCTIONS[m[1]], text).split())
     if " at " in text:  # "rank them lowest first and stop at five": the first five
@@ -334,6 +357,10 @@ def _spans(text: str) -> str:
                       text)
     if "fully ramped" in text:  # "per fully ramped rep": a ramped rep
         text = text.replace("fully ramped", "ramped")
+    if "per" in text:  # "per head", "per FTE", "per ramped seller": per rep; "per-rep
+        # bookings": bookings per rep (one unit, however the seller is named)
+        text = _PER_HEAD.sub(lambda m: f"per {m[1] + ' ' if m[1] else ''}rep", text)
+        text = _PER_REP_FIRST.sub(_per_rep_first, text)
     if " over " in text or " end " in text:  # "a month over month view", "month end
         # balances": a monthly series, not a comparison with the month before
         text = re.sub(r"\b(month|quarter|week|year) over \1 (view|trend|chart|breakdown|picture|"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import cache
 from typing import Any, Literal, get_args
@@ -41,6 +42,7 @@ from agent.parser.glosses import drop_gloss_votes
 from agent.parser.grouping import (
     DEAL_WORDS,
     EACH,
+    LIST_JOINS,
     count_word,
     drop_replaced,
     filters,
@@ -88,6 +90,7 @@ from agent.parser.sentences import (
     with_context,
 )
 from agent.parser.settle import settled
+from agent.parser.stage_order import open_stages, stage_positions
 from agent.parser.tenure import tenure_dates
 from agent.parser.words import (
     UNIT_WORDS,
@@ -219,6 +222,7 @@ def _parse_question(question: str, *, as_of: date, calendar: FiscalCalendar,
         return vague
     _kept_in(question, outcome)
     outcome = settled(outcome, reading, index)
+    outcome = _open_stage_deals(_share_split(outcome, reading), reading, index, as_of)
     if unranked := _ranks_nothing(outcome, reading):
         return unranked
     if isinstance(stat := _statistic(outcome, " ".join(reading.words)), Clarification):
@@ -747,6 +751,16 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     words, dated = _dated_names(words, index)
     words = _cohort_dates(words, index)
     words = tenure_dates(words, index, calendar, as_of, reading.notes)
+    asks: list[str] = []
+    if not any("min_stage" in k.rule.names.values() for k in knobs):  # ("at Proposal or
+        # beyond - ignore the early-stage stuff": the knob's threshold said again)
+        words = stage_positions(words, index, reading.notes, asks)
+    if asks:  # "stage 7" where the dictionary has four open stages: asked, never dropped
+        stages = open_stages(index)
+        return Clarification(
+            question=f"There is no {asks[0]}: the open stages, in order, are "
+                     f"{', '.join(stages)}. Which did you mean?",
+            options=stages, term=asks[0], not_understood=[asks[0]]), reading
     found = PeriodParser(as_of, calendar).extract(" ".join(words))
     reading.periods, reading.as_of, reading.negated = found.periods, found.as_of, found.negated
     reading.pipeline_taken = found.pipeline_taken
@@ -772,9 +786,14 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
         if set(w[e:e + 3]) & (MEETING_WORDS | DELIVERABLES):
             reading.take(s, e)  # "weekly process review": how often the writer meets;
             continue  # "the quarterly close pack": what the answer goes into
+        if w[e:e + 1] in (["end"], ["ends"]):
+            continue  # "closing by year end": when, not a yearly series
         if entry.value != "auto" or reading.grain is None:  # "quarterly trend" stays quarterly
             reading.grain = entry.value
         reading.take(s, e)
+        for k in (s - 1, e):  # "monthly buckets", "one bucket per quarter": the grain's noun
+            if 0 <= k < len(w) and w[k] in ("bucket", "buckets"):
+                reading.take(k, k + 1)
     match_entities(reading, index, multiword=True)
     vote_metrics(reading)
     _vote_knobs(reading)
@@ -791,6 +810,7 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
         reading.dims.append((s, Dimension(entry.value), " ".join(w[s:e])))
         reading.take(s, e)
     match_entities(reading, index, multiword=False)
+    _list_dimension(reading, index)
     _values_named_within(reading, index)
     _listed_with_value(reading, index)
     _reps_team(reading, index)
@@ -1284,10 +1304,11 @@ def _win_share_tool(tool: str | None, reading: Reading, norm: str) -> str | None
 
 
 PIPELINE_MADE = re.compile(r"\b(?:pipeline|pipe)\b")
-COUNTED_DEALS = re.compile(r"\b(?:how many|number|count|counts|#|volume)\b|\bdeals?\b|"
-                           r"\bopportunit(?:y|ies)\b|\bopps?\b")
+COUNTED_DEALS = re.compile(r"\b(?:how many|number|count|counts|#|volume)\b|(?:\b(?:deals?|"
+                           r"opportunit(?:y|ies)|opps?)\b)(?! (?:type|types|size|sizes|stage|"
+                           r"stages|source|sources|owner|owners|category|categories)\b)")
 """Pipeline created is an amount ("pipe gen last quarter"); the deals created, or a count
-of them, are counted."""
+of them, are counted ("by deal type" names a split, not the deals)."""
 
 
 MONEY_UNITS = frozenset({"k", "m", "mm", "mn", "million", "millions", "thousand", "bn", "usd",
@@ -1633,10 +1654,11 @@ UNANCHORED = re.compile(
     r"\bfrom then\b|\bsince$|\bsince (?:he|she|they) (?:started|joined|began|arrived)\b|"
     r"\b(?:in |during )?(?:his|her|their) first (?:full )?(?:quarter|month|week|year)\b|"
     r"\bthe (?:quarter|month|week) (?:he|she|they) (?:started|joined)\b|"
-    r"\b(?:before|after) (?:it|that|the \w+) (?:ended|started|began|launched|went live)\b")
+    r"\b(?:before|after) (?:it|that|the \w+) (?:ended|started|began|launched|went live)\b|"
+    r"\b(?:by|before|until|till|through) (?:the )?year[ -]?end\b")
 """A period fixed by an event or a period the question does not date ("the two quarters before
-that", "since he started", "in his first full month", "since?"): asked, never dropped for the
-tool's default period."""
+that", "since he started", "in his first full month", "since?", "by year end" where the fiscal
+year is not the calendar year): asked, never dropped for the tool's default period."""
 
 
 def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalendar,
@@ -1648,7 +1670,8 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
             # today": a period fixed by something the question does not date, never dropped
             question=f"Which period do you mean? I can't tell from the question when "
                      f"'{anchor[0].strip()}' is; name the period or its dates.",
-            options=["last quarter", "this fiscal year", "the last 12 months"],
+            options=["by fiscal year end", "by calendar year end"] if anchor[0].endswith("end")
+            else ["last quarter", "this fiscal year", "the last 12 months"],
             term=anchor[0].strip(), not_understood=[anchor[0].strip()])
     tool = prefer or _choose_tool(reading, norm)
     if prefer is None:
@@ -2085,6 +2108,130 @@ CATEGORY_WORDS = {"commit": "commit", "committed": "commit", "best case": "best_
 """Forecast categories as people name them on a list of deals ("the commit deals")."""
 HOLDERS = DEAL_WORDS | {"opps", "opp", "pipeline", "pipe", "open"}
 """Words before "in <value>" that say the deals are held in it ("open deals in commit")."""
+
+
+SHARE = re.compile(r"\b(?:(?:share|shares|percent|percentage|pct|proportion|portion|"
+                   r"fraction) (?:of|from|came|comes|come|is|are|was|were)\b|majority|"
+                   r"(?:more|less|over|under) than half\b|half of\b)|%(?= (?:of|from|"
+                   r"came|comes|is|are|was|were)\b)")
+"""Words asking what part of a whole some values make ("what share of bookings came from
+EMEA", "EMEA % of total bookings", "is Core Platform more than half of our ARR"); not "how
+much of the pipe came from outbound", which asks the amount."""
+PART_WORDS = frozenset({"from", "is", "are", "was", "were", "be", "being", "by"})
+"""Words before the values a share asks about ("came from Partner", "is in EMEA")."""
+ADDITIVE = frozenset({"bookings", "leaderboard", "open_pipeline", "weighted_pipeline",
+                      "opportunity_count", "arr", "mrr"})
+"""Tools whose figures add up over a split: the whole is the sum of its parts, so a part's
+share is its row over the total (rates and ratios are shares themselves)."""
+
+
+def _share_split(plan: Plan, reading: Reading) -> Plan:
+    """A share of a whole split by the kind of the values it asks about, the whole kept: "what
+    share of Core Platform bookings came from Enterprise" is Core Platform's bookings by
+    segment (Enterprise's row and the total beside it), never Enterprise's bookings alone,
+    which would answer another question. Bookings read as the leaderboard, whose rows carry
+    each one's share of the total."""
+    text = " ".join(reading.words)
+    if not (cue := SHARE.search(text)):
+        return plan
+    if plan.tool == "rep_productivity" and plan.params.measure in (None, "bookings_per_rep") and \
+            re.search(r"\bper rep\b", text) and not plan.params.group_by:
+        # "share of bookings per rep": each rep's share, a split by rep (a share of an average
+        # per rep would be no share)
+        plan = plan.model_copy(update={"tool": "bookings", "params": plan.params.model_copy(
+            update={"measure": None, "group_by": [Dimension.rep]})})
+    if plan.tool not in ADDITIVE:
+        return plan
+    cue_at = len(text[:cue.start()].split())
+
+    def part(e: EntityMatch) -> bool:  # "EMEA's share of", "came from Enterprise", "is in
+        # EMEA": a part; "share of [Core Platform] bookings", "on Ravi's team": the whole
+        return e.start < cue_at or bool(PART_WORDS & set(reading.words[max(0, e.start - 3):
+                                                                         e.start]))
+
+    parts = [e for e in reading.entities if part(e)]
+    kinds = {e.dimension for e in parts}
+    spec = TOOLS[plan.tool]
+    p = plan.params
+    if not kinds and len(p.group_by) == 1:  # "share of bookings by region": every part asked
+        kinds = set(p.group_by)
+    if len(kinds) != 1 or len(p.group_by) >= 2 or (kind := kinds.pop()) not in spec.group_by:
+        return plan
+    labels = {e.label for e in parts}
+    kept = [f for f in p.filters if f.dimension != kind or f.exclude or
+            not set(f.values) <= labels]
+    group_by = p.group_by if kind in p.group_by else [*p.group_by, kind]
+    tool = "leaderboard" if plan.tool == "bookings" and p.measure in (None, "amount") and \
+        len(group_by) == 1 else plan.tool
+    if len(kept) == len(p.filters) and kind in p.group_by and tool == plan.tool:
+        return plan
+    said = " and ".join(sorted(labels)) or "each"
+    cue_words = cue[0].split()
+    reading.take(cue_at, cue_at + len(cue_words))
+    notes = [n for n in plan.notes if not any(n == f"ignored '{w}'" for w in cue_words)]
+    notes.append(f"read as a share of the whole: split by {kind.value.replace('_', ' ')}, so "
+                 f"{said} stands beside the rest and the total")
+    params = p.model_copy(update={"filters": kept, "group_by": group_by,
+                                  "measure": None if tool != plan.tool else p.measure})
+    return plan.model_copy(update={"tool": tool, "params": params, "notes": notes})
+
+
+WON_WORDS = re.compile(r"\b(?:won|win|wins|book|booked|bookings|closed|sold|revenue)\b")
+
+
+def _open_stage_deals(plan: Plan, reading: Reading, index: EntityIndex, as_of: date) -> Plan:
+    """Won deals in an open stage, or closing in a period that has not started, are none
+    ("the biggest deals in Negotiation this quarter", "the largest deals slated for next
+    quarter"): the deals asked about are the open ones, read as open pipeline (or the open deal
+    count when no period is named), with a note. Said as won ("bookings from deals in
+    Proposal") it stays as said."""
+    p = plan.params
+    stages = [f for f in p.filters if f.dimension == Dimension.stage and not f.exclude]
+    in_open = bool(stages) and index.con is not None and \
+        set(stages[0].values) <= set(open_stages(index))
+    ahead = p.period is not None and p.period.start >= as_of and p.period.end > as_of and \
+        p.compare is None
+    if plan.tool != "bookings" or not (in_open or ahead) or any(
+            WON_WORDS.search(phrase) for phrase in reading.said.get("bookings", [])):
+        return plan
+    counted = p.measure == "count"
+    tool = "opportunity_count" if counted and p.period is None else "open_pipeline"
+    measure = ("open" if tool == "opportunity_count" else "count") if counted else None
+    if in_open:
+        note = (f"read as open deals: {' and '.join(stages[0].values)} "
+                f"{'are open stages' if len(stages[0].values) > 1 else 'is an open stage'} "
+                "(won deals have left it)")
+    else:
+        note = "read as open deals due to close then: the period has not started, none are won"
+    return plan.model_copy(update={"tool": tool, "params": p.model_copy(
+        update={"measure": measure}), "notes": [*plan.notes, note]})
+
+
+def _list_dimension(reading: Reading, index: EntityIndex) -> None:
+    """A value that names several things ("LATAM": a region and a team) listed with values of
+    one of them is that one ("NA Commercial, NA Enterprise and LATAM": the team); in a list of
+    such values the first one's reading holds for the rest."""
+    words = reading.words
+    entities = sorted(reading.entities, key=lambda e: e.start)
+
+    def joined(a: EntityMatch, b: EntityMatch) -> bool:  # a written right before b
+        return a.end == b.start or a.end + 1 == b.start and words[a.end] in LIST_JOINS
+
+    def kinds(e: EntityMatch) -> dict[Dimension, str]:
+        return {d: label for d, label in index.by_norm.get(normalize(e.label.replace("_", " ")),
+                                                           [])}
+
+    for k, e in enumerate(entities):
+        own = kinds(e)
+        if len(own) < 2:
+            continue
+        before = entities[k - 1] if k and joined(entities[k - 1], e) else None
+        after = entities[k + 1] if k + 1 < len(entities) and joined(e, entities[k + 1]) \
+            else None
+        guide = before or (after if after and len(kinds(after)) == 1 else None)
+        if guide and guide.dimension in own and guide.dimension != e.dimension:
+            entities[k] = replace(e, dimension=guide.dimension, label=own[guide.dimension])
+            reading.entities[reading.entities.index(e)] = entities[k]
 
 
 def _listed_with_value(reading: Reading, index: EntityIndex) -> None:

@@ -274,6 +274,12 @@ class PeriodParser:
                  r"|last\s+|in\s+)?" + M + r"(?:\s+" + Y + r")?", self._fiscal_year_ended),
                 (r"(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
                  r"(quarter|year)s\s+ago", self._units_ago),
+                (r"(?:by|before|until|till|through)\s+(?:the\s+)?(?P<cal>fiscal\s+|calendar\s+)?"
+                 r"(?P<unit>year|quarter|month)[\s-]?end\b", self._until_end),
+                (r"fiscal\s+months?\s+(?P<n>\d{1,2})(?:\s+(?:to|through|thru|and|until)\s+"
+                 r"(?P<m>\d{1,2}))?(?:\s+(?:of|in)\s+(?:" + FY + r"(?P<fy>(?:19|20)?\d{2})|"
+                 r"(?:the\s+)?(?P<shift>this|last|next|previous|prior|current)\s+(?:fiscal\s+)?"
+                 r"year))?", self._fiscal_months),
                 (r"(?:the\s+)?(first|1st|last|final)\s+month\s+of\s+(?:" + FY +
                  r"((?:19|20)?\d{2})|(?:the\s+)?(this|last|next|previous|prior|current)\s+"
                  r"fiscal\s+year)",
@@ -303,12 +309,12 @@ class PeriodParser:
                 (r"(ttm|ltm|l12m|trailing twelve months|trailing 12 months|rolling 12 months|"
                  r"rolling twelve months|last twelve months|past twelve months)", self._ttm),
                 (r"(?:the\s+)?(?:last|past|previous|prior)\s+" + N + r"\s+(?:complete|completed|"
-                 r"full|whole|closed|finished)\s+(?:fiscal\s+)?(months?|quarters?|years?)",
+                 r"full|whole|closed|finished)\s+(?:fiscal\s+)?(months?|quarters?|years?|weeks?)",
                  self._completed),
                 (r"(?:the\s+)?(?:last|past)\s+" + N + r"\s+fiscal\s+(quarters?|years?)",
                  self._fiscal_span),
                 (r"(?:the\s+)?" + N + r"\s+most\s+recent(?:ly)?\s+(?:complete|completed|full|"
-                 r"whole|closed|finished|ended)?\s*(?:fiscal\s+)?(months|quarters|years)",
+                 r"whole|closed|finished|ended)?\s*(?:fiscal\s+)?(months|quarters|years|weeks)",
                  self._completed),
                 (r"(?<!this )(?<!current )(?<!next )"  # "this quarter? closed plus commit"
                  r"(?:the\s+|last\s+|previous\s+|prior\s+)?(?:fiscal\s+)?(week|month|quarter|year)\s+"
@@ -751,6 +757,33 @@ class PeriodParser:
         months = _count(m[1]) * (3 if grain == "quarter" else 12)
         return self.cal.bucket(add_months(self.cal.bucket(self.as_of, grain).start, -months),
                                grain)
+
+    def _until_end(self, m: re.Match[str]) -> Period | None:
+        """'By quarter end', 'before fiscal year end': from today to the end of the current
+        quarter, month or year; a bare "year end" is asked unless the fiscal year is the
+        calendar year (which year end is meant decides the answer)."""
+        unit = m["unit"]
+        if unit == "year" and m["cal"] and m["cal"].startswith("calendar"):
+            end = date(self.as_of.year, 12, 31)
+        elif unit == "year" and not m["cal"] and self.cal.start_month != 1:
+            return None
+        else:
+            end = self.cal.bucket(self.as_of, unit).end  # type: ignore[arg-type]
+        said = f"{m['cal'] or ''}{unit} end".strip()
+        return Period(self.as_of, end, f"to {said} ({self.as_of} to {end})")
+
+    def _fiscal_months(self, m: re.Match[str]) -> Period | None:
+        """'Fiscal month 9', 'fiscal months 1 to 3 of last year': those months of the fiscal
+        year (this one unless another is named), counted from its first month."""
+        first, last = int(m["n"]), int(m["m"] or m["n"])
+        if not 1 <= first <= last <= 12:
+            return None
+        year = self._span_of(m["fy"], m["shift"], "year")
+        start = add_months(year.start, first - 1)
+        end = add_months(year.start, last) - timedelta(days=1)
+        said = f"fiscal month{'s' if last > first else ''} {first}" + \
+            (f" to {last}" if last > first else "")
+        return Period(start, end, f"{said} of {year.label} ({start} to {end})")
 
     def _month_of_fiscal_year(self, m: re.Match[str]) -> Period:
         """'The last month of FY26', 'the first month of this fiscal year'."""

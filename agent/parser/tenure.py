@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, cast
 
 import duckdb
 
 from agent.parser.entities import Dimension, EntityIndex
-from agent.parser.words import STOPWORDS
 from agent.parser.periods import shift_months
+from agent.parser.words import STOPWORDS
 from tools.fiscal import FiscalCalendar
 
 CUE = re.compile(r"\b(?:joined|started|hired|came|onboarded|arrived|began|left|first)\b")
@@ -49,7 +49,7 @@ def tenure_dates(words: list[str], index: EntityIndex, calendar: FiscalCalendar,
 
     def since(m: re.Match[str]) -> str:
         who = _person(m["who"], people, index)
-        day = who and _dates_of(who, index)[m["verb"] == "left"]
+        day = _dates_of(who, index)[m["verb"] == "left"] if who else None
         if who is None or day is None or day > as_of:
             return m[0]
         notes.append(f"read '{m[0]}' as since {day} ({who}'s "
@@ -58,7 +58,7 @@ def tenure_dates(words: list[str], index: EntityIndex, calendar: FiscalCalendar,
 
     def first(m: re.Match[str]) -> str:
         who = _person(m["who"], people, index)
-        hired = who and _dates_of(who, index)[0]
+        hired = _dates_of(who, index)[0] if who else None
         if who is None or hired is None:
             return m[0]
         if m["n"]:  # the first N days, weeks or months from the start day
@@ -74,7 +74,8 @@ def tenure_dates(words: list[str], index: EntityIndex, calendar: FiscalCalendar,
             months = UNIT_MONTHS[m["unit"]]
             # a full month/quarter/year is a calendar (fiscal) one starting on or after the
             # start day; "her first month" counts from the start day, as ramp does (METRICS)
-            start = _next_start(hired, m["unit"], calendar) if m["full"] else hired
+            unit_of = cast(Literal["month", "quarter", "year"], m["unit"])
+            start = _next_start(hired, unit_of, calendar) if m["full"] else hired
             end = shift_months(start, months) - timedelta(days=1)
         if end > as_of:
             return m[0]  # not yet had one: asked back, never cut short silently
