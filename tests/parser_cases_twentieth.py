@@ -32,6 +32,10 @@ CASES: list[tuple[str, str, dict]] = [
      {"filters": {"region": ["EMEA"]}, "measure": "bookings_per_rep"}),
     ("how much has each team closed per ramped seller this quarter", "rep_productivity",
      {"group_by": ["team"], "measure": "bookings_per_ramped_rep"}),
+    ("activities per seller per workday by region this quarter", "activity_metrics",
+     {"group_by": ["region"], "measure": "per_rep_per_day", "period": Q4_27}),
+    ("activities per closed won opportunity last quarter", "activity_metrics",
+     {"measure": "per_won_deal", "period": Q3_27}),
     # stages by their place in the process
     ("late-stage pipe by region", "open_pipeline",
      {"group_by": ["region"], "filters": {"stage": ["Negotiation", "Proposal"]}}),
@@ -44,6 +48,14 @@ CASES: list[tuple[str, str, dict]] = [
     ("stage 3 and later pipeline this quarter", "open_pipeline",
      {"filters": {"stage": ["Negotiation", "Proposal"]}, "period": Q4_27}),
     ("how much pipe is sitting in stage 9?", CLARIFY, {}),
+    # a stage's conversion said with its name: out of that stage, to the next
+    ("Discovery to Proposal conversion by region last quarter", "stage_conversion",
+     {"group_by": ["region"], "filters": {"stage": ["Discovery"]}, "period": Q3_27}),
+    ("which reps convert best out of Discovery? top 5 this year", "stage_conversion",
+     {"group_by": ["rep"], "top": 5, "filters": {"stage": ["Discovery"]}, "period": YTD}),
+    ("how many made it from Proposal to Negotiation last quarter?", "stage_conversion",
+     {"filters": {"stage": ["Proposal"]}, "period": Q3_27}),
+    ("Prospecting to Negotiation conversion", CLARIFY, {}),  # skips a stage: no one rate
     # won deals in an open stage are none: the open deals there
     ("top 5 biggest deals in Negotiation this quarter", "open_pipeline",
      {"group_by": ["opportunity"], "top": 5, "filters": {"stage": ["Negotiation"]},

@@ -165,8 +165,11 @@ def grouping(reading: Reading, norm: str, tool: str) -> tuple[list[str], int | N
     measured = [(start, end) for start, end, _ in lexicon().find(words, {"measure"}, tool)]
     for pos, dim, text in reading.dims:
         if any(start <= pos and pos + len(text.split()) <= end and
-               end - start > len(text.split()) and not set(words[start:pos]) & GROUP_CUES
-               for start, end in measured):  # (not "opportunities by stage": a split)
+               end - start > len(text.split()) and not set(words[start:pos]) & (
+                   GROUP_CUES - {"per"} if words[start] == "per" and
+                   pos + len(text.split()) < end else GROUP_CUES)
+               for start, end in measured):  # (not "opportunities by stage": a split;
+            # "activities per seller per day": a unit of the measure, no split by seller)
             continue  # "regions ranked by logo churn": a word of the measure's name, no split
         if words[pos - 1:pos] == ["by"] and pos - 1 in method:
             continue  # "based on win rates by stage, where do we land": the method's split

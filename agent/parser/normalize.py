@@ -315,11 +315,11 @@ _STOP_AT = re.compile(r"\b(?:and )?(?:stop|cut (?:it |the list )?off|cap (?:it|t
 
 _PER_HEAD = re.compile(r"\bper (?:(ramped) (?:head|seller|ae|salesperson|sales person|fte|"
                        r"account executive|sales rep|quota carrier)|(?:fte|salesperson|"
-                       r"sales person|account executive|quota carrier))\b")
+                       r"sales person|account executive|quota carrier|sales rep))\b")
 """A seller named after "per" in words the vocabulary lacks ("per ramped head", "per FTE"):
 a (ramped) rep, the unit the tools count ("per head", "per seller" it knows)."""
-_PER_REP_FIRST = re.compile(r"(?:^|(?<=\s))(?:(\w+) )?per rep (bookings|revenue|sales|pipeline|"
-                            r"pipe)\b")
+_PER_REP_FIRST = re.compile(r"(?:^|(?<=\s))(?:(\w+) )?per (rep|head|seller) (bookings|revenue|"
+                            r"sales|pipeline|pipe)\b")
 """'per-rep bookings': bookings per rep (not "calls per rep bookings" or "quota per rep ...",
 whose unit is the word before)."""
 _PER_UNITS = frozenset({"calls", "emails", "meetings", "activities", "deals", "opportunities",
@@ -330,7 +330,7 @@ _PER_UNITS = frozenset({"calls", "emails", "meetings", "activities", "deals", "o
 def _per_rep_first(m: re.Match[str]) -> str:
     if m[1] in _PER_UNITS:
         return m[0]
-    return f"{m[1] + ' ' if m[1] else ''}{m[2]} per rep"
+    return f"{m[1] + ' ' if m[1] else ''}{m[3]} per {m[2]}"
 
 
 def _spans(text: str) -> str:

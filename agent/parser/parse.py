@@ -786,8 +786,9 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
         if set(w[e:e + 3]) & (MEETING_WORDS | DELIVERABLES):
             reading.take(s, e)  # "weekly process review": how often the writer meets;
             continue  # "the quarterly close pack": what the answer goes into
-        if w[e:e + 1] in (["end"], ["ends"]):
-            continue  # "closing by year end": when, not a yearly series
+        if w[s] == "by" and w[e:e + 1] in (["end"], ["ends"]):
+            continue  # "closing by year end": when, not a yearly series (not "at each month
+            # end": monthly)
         if entry.value != "auto" or reading.grain is None:  # "quarterly trend" stays quarterly
             reading.grain = entry.value
         reading.take(s, e)

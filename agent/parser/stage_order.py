@@ -1,5 +1,6 @@
 """Stages named by their place in the sales process ("late-stage pipe", "stage 3 and later",
-"deals past Discovery", "stage 1"), read from the stage dictionary's order
+"deals past Discovery", "stage 1") and a stage's conversion said with its name ("Discovery to
+Proposal conversion", "who converts best out of Discovery"), read from the stage dictionary's order
 (opportunity_stages.sort_order, the open stages only) and written into the text as the stages
 they are, so the stage filter is read like any list of stages; a note says which.
 
@@ -17,7 +18,8 @@ import duckdb
 from agent.parser.entities import EntityIndex
 from agent.parser.normalize import normalize
 
-CUE = re.compile(r"\b(?:stages?|late|later|early|earlier|past|beyond|after|before|prior)\b")
+CUE = re.compile(r"\b(?:stages?|late|later|early|earlier|past|beyond|after|before|prior|"
+                 r"conver\w*|from)\b")
 """The cheap test before any pattern runs."""
 HALF = re.compile(r"\b(?P<half>late|later|early|earlier|lower|upper)[ -]?(?:funnel )?stages?\b")
 NUMBERED = re.compile(r"\bstages? (?P<n>\d{1,2})(?P<on> (?:or more|or later|or higher|or above|"
@@ -68,7 +70,21 @@ def stage_positions(words: list[str], index: EntityIndex, notes: list[str],
     def onward(m: re.Match[str]) -> str:
         return written(stages[names.index(m["stage"]):], m[0])
 
-    out = HALF.sub(half, text)
+    def converts(m: re.Match[str]) -> str:
+        at = names.index(m["a"])
+        if m["b"] and (names.index(m["b"]) if m["b"] in names else len(names)) != at + 1:
+            return m[0]  # ("Prospecting to Negotiation conversion": no one stage's rate)
+        notes.append(f"read '{m[0]}' as the conversion out of {stages[at]} (to the next stage)")
+        return f"stage conversion from {m['a']}"
+
+    out = re.sub(rf"\b(?P<a>{said})(?: stage)?(?: to (?P<b>{said}|won|closed won))? "
+                 r"(?:conversion rate|conversions?|converts?)\b", converts, text)
+    out = re.sub(rf"\b(?:conversion rate|conversions?|convert|converts|converting)"
+                 rf"(?: rate)? (?:best |most |worst |least )?(?:out of|from|at|in|of) "
+                 rf"(?P<a>{said})(?: stage)?(?P<b>)\b", converts, out)
+    out = re.sub(rf"\b(?:made it|advanced|progressed|got through) from (?P<a>{said})(?: stage)? "
+                 rf"(?:to|into) (?P<b>{said}|won|closed won)\b", converts, out)
+    out = HALF.sub(half, out)
     out = NUMBERED.sub(numbered, out)
     out = re.sub(rf"\b{AFTER} (?:the )?(?P<stage>{said})(?: stage)?\b", after, out)
     out = re.sub(rf"\b{BEFORE} (?:the )?(?P<stage>{said})(?: stage)?\b", before, out)
