@@ -1769,7 +1769,8 @@ CASES += [
      "bookings", {"excluded": {"deal_type": ["renewal"]}}),
     # an exclusion no value, option or period of the reading takes is asked about
     ("what's our win rate if you don't count the deals we lost as duplicates?", CLARIFY, {}),
-    ("win rate for the fiscal year so far, excluding the quarter we're in", CLARIFY, {}),
+    ("win rate for the fiscal year so far, excluding the quarter we're in", "win_rate",
+     {"period": ("2026-02-01", "2026-10-31")}),  # the current quarter cut off the end
     # forecast categories said as metric words, listed with another or before "deals"
     ("weighted pipeline next quarter for commit and best-case deals, by region",
      "weighted_pipeline", {"filters": {"forecast_category": ["best_case", "commit"]},

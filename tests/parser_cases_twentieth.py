@@ -74,6 +74,26 @@ CASES: list[tuple[str, str, dict]] = [
      {"period": ("2026-11-26", "2026-12-31")}),
     ("what's closing by year end?", CLARIFY, {}),
     ("bookings by year", "bookings", {"time_grain": "year"}),
+    # a part left out of the period asked: cut off its start or end; asked in its middle
+    ("bookings YTD excluding Q1 by region", "bookings",
+     {"period": ("2026-05-01", "2026-11-26"), "group_by": ["region"]}),
+    ("bookings YTD with Feb-Apr taken out", "bookings",
+     {"period": ("2026-05-01", "2026-11-26")}),
+    ("bookings for the second half of last fiscal year, excluding January", "bookings",
+     {"period": ("2025-08-01", "2025-12-31")}),
+    ("bookings for the last 12 months but not December", CLARIFY, {}),
+    ("bookings excluding December", CLARIFY, {}),  # left out of which period?
+    ("win rate this quarter against the quarter before, not last year", "win_rate",
+     {"period": Q4_27, "compare": "previous_period"}),
+    # "since May" (after "since", May is the month); "fall" is the season only with its
+    # article, preposition or year ("how far short will we fall" names no period)
+    ("win rate since may", "win_rate", {"period": ("2026-05-01", "2026-11-26")}),
+    ("bookings last fall", "bookings", {"period": ("2025-09-01", "2025-11-30")}),
+    # the middle value is the median; what a ramped seller closes is bookings per ramped rep
+    ("middle value of days to close for won deals last quarter", "sales_cycle",
+     {"measure": "median", "period": Q3_27}),
+    ("what does a fully ramped AE close in a quarter? use last quarter", "rep_productivity",
+     {"measure": "bookings_per_ramped_rep", "period": Q3_27}),
     # fiscal months, counted from the fiscal year's first (February)
     ("what did we book in fiscal month 9?", "bookings",
      {"period": ("2026-10-01", "2026-10-31")}),

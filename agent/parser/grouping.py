@@ -79,8 +79,11 @@ TOP_N = re.compile(rf"\b(?P<w>{_RANKED})\s+(?P<n>\d+|{_COUNT})\b|"
                    r"reps|sellers|accounts|customers|teams|regions|products|campaigns|sources|"
                    r"segments|industries|managers|territories)\b")
 """A ranked count: "top 5", "worst three", "the 10 biggest" (not "2025 best month")."""
-FIRST_SPAN = re.compile(rf"\bfirst (?:\d+|{_COUNT}) (?:days?|weeks?|months?)\b")
-"""The first days, weeks or months of a span: a period, never a ranked count."""
+FIRST_SPAN = re.compile(rf"\bfirst (?:\d+|{_COUNT}) (?:days?|weeks?|months?)\b|"
+                        r"\b(?:the|our|its) first (?:fiscal |calendar )?(?:quarter|month|week|half|"
+                        r"year)\b")
+"""The first days, weeks or months of a span, the first quarter of a year: a period, never a
+ranked count."""
 COUNTED = re.compile(r"\b(?:how many|number of|count of|share of|percent of|% of)\b")
 SAYING = re.compile(r"(?:are|were|is|keep|kept|have been|had been) (?:\w+ )?(?:telling|saying|"
                     r"claiming|insisting|promising)\b|"

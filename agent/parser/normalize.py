@@ -355,6 +355,8 @@ def _spans(text: str) -> str:
         text = re.sub(r"\bwhere (?:does|will|do|would|is) (this|the|next|our) (quarter|year|month|"
                       r"half) (?:going to )?(?:land|end up|finish)\b", r"where will we land \1 \2",
                       text)
+    if "middle" in text:  # "the middle value of days-to-close": the median
+        text = re.sub(r"\b(?:the )?middle (?:value|figure|number|point)\b", "median", text)
     if "fully ramped" in text:  # "per fully ramped rep": a ramped rep
         text = text.replace("fully ramped", "ramped")
     if "per" in text:  # "per head", "per FTE", "per ramped seller": per rep; "per-rep

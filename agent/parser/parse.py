@@ -69,7 +69,14 @@ from agent.parser.lexicon import (
 from agent.parser.messages import plain_request
 from agent.parser.normalize import normalize
 from agent.parser.options import SCALES, knob_cues, options_for, take_options
-from agent.parser.periods import MONTHS, NUMBERS, PERIOD_WORDS, PeriodParser
+from agent.parser.periods import (
+    MONTHS,
+    NUMBERS,
+    PERIOD_WORDS,
+    PeriodFindings,
+    PeriodParser,
+    cut_out,
+)
 from agent.parser.reading import KIND_AFTER, Reading, masked, named_words
 from agent.parser.references import set_aside
 from agent.parser.sentences import (
@@ -762,6 +769,9 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
                      f"{', '.join(stages)}. Which did you mean?",
             options=stages, term=asks[0], not_understood=[asks[0]]), reading
     found = PeriodParser(as_of, calendar).extract(" ".join(words))
+    if found.left_out or found.negated and len(found.periods) == 1:
+        if isinstance(asked := _cut_out(found, question), Clarification):
+            return asked, reading
     reading.periods, reading.as_of, reading.negated = found.periods, found.as_of, found.negated
     reading.pipeline_taken = found.pipeline_taken
     reading.yearless = found.yearless
@@ -1721,7 +1731,7 @@ def _build_plan(reading: Reading, norm: str, as_of: date, calendar: FiscalCalend
                      "or quota attainment, for a period, team or region.", options=EXAMPLES)
     params: dict = {}
     _drop_plain_words_read_as_values(reading, tool)
-    measure = _choose_measure(tool, reading, norm)
+    measure = _booked_per_head(tool, _choose_measure(tool, reading, norm), norm)
     if measure is None and "count" in TOOLS[tool].measures[1:] and COUNT_ASKED.search(norm):
         measure = "count"  # "how many open deals have gone stale", "the most stale deals"
     if tool == "opportunity_count" and measure in ("won", "closed", "lost") and \
@@ -2206,6 +2216,38 @@ def _open_stage_deals(plan: Plan, reading: Reading, index: EntityIndex, as_of: d
         note = "read as open deals due to close then: the period has not started, none are won"
     return plan.model_copy(update={"tool": tool, "params": p.model_copy(
         update={"measure": measure}), "notes": [*plan.notes, note]})
+
+
+def _cut_out(found: PeriodFindings, question: str) -> Clarification | None:
+    """The one period asked with the periods left out of it cut off ("FY27 YTD with Q1 taken
+    out": May to today; "last 12 months but not December": asked, December lies in its
+    middle); a part left out of no period named is asked about (which period is it cut from?)."""
+    holding = [p for p in found.periods if any(p.start <= x.start and x.end <= p.end and
+                                               (p.start, p.end) != (x.start, x.end)
+                                               for x in found.negated)]
+    if len(found.periods) > 1 and len(holding) == 1:  # ("H2 excluding January. January was
+        # the year-end close": the period holding the part; the part said again goes)
+        found.periods = [p for p in found.periods if p is holding[0] or not any(
+            (p.start, p.end) == (x.start, x.end) for x in found.negated)]
+    if len(found.periods) != 1:
+        if not found.left_out:
+            return None
+        said = " and ".join(p.label for p in found.left_out)
+        return Clarification(
+            question=f"Which period should {said} be left out of? Name the period asked.",
+            options=[], term=said, not_understood=[said])
+    main = found.periods[0]
+    cut = cut_out(main, found.negated)
+    if isinstance(cut, Period):
+        found.periods = [cut]
+        return None
+    if cut is None:
+        return None
+    return Clarification(
+        question=f"I can't leave {cut} out of {main.label}: it lies inside the period, and an "
+                 "answer covers one continuous span. Which do you want?",
+        options=[f"{main.label} including {cut}", f"{main.label} up to {cut}",
+                 f"{main.label} after {cut}"], term=cut, not_understood=[cut])
 
 
 def _list_dimension(reading: Reading, index: EntityIndex) -> None:
@@ -3068,6 +3110,20 @@ def _choose_measure(tool: str, reading: Reading, norm: str) -> str | None:
     if len(set(found) | named) >= LISTED_MEASURES:
         return None  # "new, expansion, contraction, churn": the whole breakdown, as it comes
     return found[0] if found else _measure_by_name(tool, words)
+
+
+BOOKED = re.compile(r"\b(?:book|books|booked|booking|bookings|close|closes|closed|sell|sells|"
+                    r"sold|revenue|bring in|brings in|brought in|won|win|wins)\b")
+
+
+def _booked_per_head(tool: str, measure: str | None, norm: str) -> str | None:
+    """'What does a fully ramped AE close in a quarter', 'what a ramped seller books': the
+    bookings per (ramped) rep, not how many ramped reps there are (the headcount measures
+    answer "how many"; a bookings verb asks what each one brings in)."""
+    if tool != "rep_productivity" or measure not in ("ramped_fte", "rep_fte") or \
+            not BOOKED.search(norm) or re.search(r"\bhow many\b", norm):
+        return measure
+    return "bookings_per_ramped_rep" if measure == "ramped_fte" else "bookings_per_rep"
 
 
 def _refused_before(words: list[str], start: int) -> bool:

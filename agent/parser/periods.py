@@ -154,6 +154,36 @@ NEGATED = re.compile(r"\b(?:not(?:\s+just|\s+only)?|rather than|instead of)(?:\s
                      r"your\s+|our\s+|my\s+|their\s+|its\s+)?$")
 """Words that put the period after them aside ("... against the quarter before, not against
 last year"): it is what is not asked for."""
+LEFT_OUT_BEFORE = re.compile(r"\b(?:excluding|excl|except(?: for)?|minus|not counting|"
+                             r"leaving out|leave out|other than|apart from|but not|aside from|"
+                             r"setting aside|ignoring)\s+(?:the\s+|our\s+)?$")
+LEFT_OUT_AFTER = re.compile(r"^\s+(?:(?:is|are|being)\s+)?(?:taken out|left out|removed|"
+                            r"excluded|stripped out|cut out|carved out|taken away|backed out)\b")
+"""Words leaving a period out of the one asked ("FY27 YTD excluding Q1", "with Q1 taken
+out"): see cut_out."""
+
+
+def cut_out(main: Period, parts: list[Period]) -> Period | str | None:
+    """The period asked with the parts left out of it: cut off its start or its end ("YTD
+    excluding Q1": May to today); a part in its middle cannot be left out of one period (the
+    tools take one span) and is returned as the words to ask about; None when no part lies
+    inside it (a period set aside elsewhere: "..., not last year")."""
+    start, end, cut = main.start, main.end, []
+    for part in sorted(parts, key=lambda p: p.start):
+        if part.end < start or part.start > end:
+            continue
+        if part.start <= start and part.end >= end:
+            return part.label  # (all of it)
+        if part.start <= start:
+            start = part.end + timedelta(days=1)
+        elif part.end >= end:
+            end = part.start - timedelta(days=1)
+        else:
+            return part.label
+        cut.append(part.label)
+    if not cut:
+        return None
+    return Period(start, end, f"{main.label} without {' and '.join(cut)} ({start} to {end})")
 
 
 @dataclass
@@ -167,6 +197,9 @@ class PeriodFindings:
     is_range_join: bool = False
     negated: list[Period] = field(default_factory=list)
     """Periods written after "not" / "rather than": what is not asked for."""
+    left_out: list[Period] = field(default_factory=list)
+    """Of those, the ones written as left out of the period asked ("YTD excluding Q1", "Q1
+    taken out"): a part cut off the period they lie in (see cut_out)."""
     pipeline_taken: bool = False
     """The as-of day is when "the pipeline as it stood on" it was taken for a slip rate (the
     slipping-deals snapshot): the periods named beside it stay today's ("Q3 slip rate, the
@@ -356,8 +389,12 @@ class PeriodParser:
                 (r"(?<!have )(?<!would )(?<!will )(?<!could )(?<!might )(?<!to )(?<!they )"
                  r"(?<!we )(?<!it )(?<!did )(?:(this|last|next|previous)\s+)?"
                  r"(spring|summer|autumn|winter|"
-                 r"fall(?!\s+(?:through|apart|behind|short|off|out|into|below|under)\b))"
-                 r"(?:\s+(?:of\s+)?" + Y + ")?", self._season),
+                 r"(?:(?<=this )|(?<=last )|(?<=next )|(?<=previous )|(?<=the )|(?<=in )|"
+                 r"(?<=during )|(?<=over )|(?<=since )|(?<=until )|(?<=through )|(?<=past ))"
+                 r"fall(?!\s+(?:through|apart|behind|short|off|out|into|below|under)\b)|"
+                 r"fall(?=\s+(?:of\s+)?(?:19|20)\d{2}\b))"
+                 r"(?:\s+(?:of\s+)?" + Y + ")?", self._season),  # ("how far short will the
+                # reps fall": a verb; the season has its article, preposition or year)
                 (r"(this|last|next|previous)\s+" + M, self._month_relative),
                 (M + r"\s+(?:of\s+)?(this|last|next|previous|prior)\s+year", self._month_of_year),
                 (M + r"\s+(?:a|one)\s+year\s+(?:ago|earlier|before)", self._month_year_ago),
@@ -411,6 +448,14 @@ class PeriodParser:
             if NEGATED.search(text[:m.start()]):  # "against the quarter before, not last year"
                 found.negated.append(period)
                 text = text[:m.start()] + " " + text[m.end():]
+                continue
+            if (before := LEFT_OUT_BEFORE.search(text[:m.start()])) or \
+                    (after := LEFT_OUT_AFTER.match(text[m.end():])):  # "YTD excluding Q1"
+                found.negated.append(period)
+                found.left_out.append(period)
+                start = before.start() if before else m.start()
+                end = m.end() + (after.end() if not before and after else 0)
+                text = text[:start] + " " + text[end:]
                 continue
             found.order.insert(text[:m.start()].split().count("@period"), len(found.periods))
             found.periods.append(period)
@@ -504,6 +549,8 @@ class PeriodParser:
                     ended = re.match(r"(?:the )?(?:end|close) of (?:the )?", said)
                     a = self.point(re.sub(r"^(?:the )?(?:start|beginning|end|close) of "
                                           r"(?:the )?", "", said))
+                    if a is None and said in MONTHS:  # "since may": after "since", the month
+                        a = self._latest_month(MONTHS[said])  # (alone, "may" is a verb)
                     if a is not None and ended and a.end < self.as_of:
                         # "since the end of Q2": from the day after it
                         after = a.end + timedelta(days=1)
@@ -575,6 +622,15 @@ class PeriodParser:
                             span = Period(ahead.start, ahead.end,
                                           f"{ahead.start:%B %Y} to {ahead.end:%B %Y}")
                         found.yearless.append(span)
+                    ahead_of = " ".join(words[:i])
+                    behind = " " + " ".join(words[j + 1 + lb:])
+                    if (cue := LEFT_OUT_BEFORE.search(ahead_of + " ")) or \
+                            (out := LEFT_OUT_AFTER.match(behind)):  # "with Feb-Apr taken out"
+                        found.negated.append(span)
+                        found.left_out.append(span)
+                        head = ahead_of[:cue.start()] if cue else ahead_of
+                        tail = behind[out.end():] if not cue and out else behind
+                        return self._extract_ranges(f"{head} {tail}", found)
                     found.periods.append(span)
                     found.is_range_join = True
                     if words[i - 1:i] and re.fullmatch(DAY_NAME, words[i - 1]):
