@@ -94,6 +94,16 @@ CASES: list[tuple[str, str, dict]] = [
      {"measure": "median", "period": Q3_27}),
     ("what does a fully ramped AE close in a quarter? use last quarter", "rep_productivity",
      {"measure": "bookings_per_ramped_rep", "period": Q3_27}),
+    # the corporate currency (USD in parser_world) says nothing more; another is asked back
+    ("total bookings YTD in USD, rounded to the nearest $1,000", "bookings", {"period": YTD}),
+    ("EMEA bookings last quarter, USD only - no need to show it in euros", "bookings",
+     {"filters": {"region": ["EMEA"]}, "period": Q3_27}),
+    ("bookings YTD in EUR", CLARIFY, {}),
+    ("EMEA pipeline in local currency", CLARIFY, {}),
+    # how the answer should look: harmless
+    ("NRR over the last 12 months as a % to 1 dp", "net_revenue_retention", {}),
+    ("board deck product slide: bookings this year by product family", "bookings",
+     {"group_by": ["product_family"], "period": YTD}),
     # fiscal months, counted from the fiscal year's first (February)
     ("what did we book in fiscal month 9?", "bookings",
      {"period": ("2026-10-01", "2026-10-31")}),

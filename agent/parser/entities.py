@@ -112,6 +112,18 @@ class EntityIndex:
                     # not "Max" or "Art", words of English far more than names)
 
     @cached_property
+    def currency(self) -> str | None:
+        """The corporate currency every amount is in (ISO code, lower case), or None."""
+        if self.con is None:
+            return None
+        from tools.warehouse import load_settings  # (the settings table: read on first use)
+
+        try:
+            return load_settings(self.con).corporate_currency.lower()
+        except duckdb.Error:
+            return None
+
+    @cached_property
     def words(self) -> frozenset[str]:
         """Every word of every indexed value (known words for typo correction)."""
         return frozenset(w for norm in self.by_norm for w in norm.split())

@@ -756,6 +756,15 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
     words = take_compare(words, reading)
     words = repair_typos(join_split(words, index, reading), index, reading)
     words, dated = _dated_names(words, index)
+    words = _in_own_currency(words, index, reading.notes)
+    if (other := _other_currency(words, index)) is not None:
+        own = (index.currency or "").upper()
+        return Clarification(
+            question=f"Every amount is in {own}, the corporate currency, and no tool converts "
+                     f"to {other.upper()}. Should I answer in {own}?",
+            options=[re.sub(rf"\b{re.escape(other)}\b", own, question, count=1,
+                            flags=re.I)], term=other,
+            not_understood=[other]), reading
     words = _cohort_dates(words, index)
     words = tenure_dates(words, index, calendar, as_of, reading.notes)
     asks: list[str] = []
@@ -784,7 +793,8 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
             m = dated[word]
             reading.entities.append(EntityMatch(i, i + 1, m.dimension, m.label, m.how, m.text))
     reading.named |= {a for a, b in zip(w, w[1:], strict=False) if b in KIND_AFTER and
-                      a not in lex.words and a not in STOPWORDS and a.isalpha()}
+                      a not in lex.words and a not in STOPWORDS and a.isalpha() and
+                      a not in fillers()}  # ("the board deck product slide": no product)
     reading.take(0, 0)
     for i, word in enumerate(w):
         if word.startswith("@"):
@@ -2216,6 +2226,59 @@ def _open_stage_deals(plan: Plan, reading: Reading, index: EntityIndex, as_of: d
         note = "read as open deals due to close then: the period has not started, none are won"
     return plan.model_copy(update={"tool": tool, "params": p.model_copy(
         update={"measure": measure}), "notes": [*plan.notes, note]})
+
+
+CURRENCY_NAMES = {"usd": ("us dollars", "us dollar"), "eur": ("euros", "euro"),
+                  "gbp": ("pounds", "pound sterling", "sterling"), "cad": ("canadian dollars",),
+                  "aud": ("australian dollars",), "jpy": ("yen",), "inr": ("rupees",)}
+"""Words naming a currency, by ISO code: the corporate one's are harmless (every amount is in
+it); another's stay unexplained and are asked about (no tool converts)."""
+
+
+def _in_own_currency(words: list[str], index: EntityIndex, notes: list[str]) -> list[str]:
+    """The words with the corporate currency's name read as what every amount is in: "USD
+    12,000,000" is $12000000, "in thousands of USD" and "(USD)" say nothing more."""
+    code = index.currency if CURRENCY_WORDS.intersection(words) else None
+    if code is None:
+        return words
+    names = {code, *CURRENCY_NAMES.get(code, ())}
+    text = " ".join(words)
+    said = re.search(rf"\b(?:{'|'.join(sorted(names, key=len, reverse=True))})\b", text)
+    if said is None:
+        return words
+    text = re.sub(rf"\b{code} (\d[\d.]*(?:k|m|mm|bn|b)?)\b", r"$\1", text)  # "usd 50.00"
+    text = re.sub(rf"\b(\d[\d.]*(?:k|m|mm|bn|b)?) {code}\b", r"$\1", text)  # "500k usd"
+    text = re.sub(rf"\b(?:in |of )?(?:{'|'.join(sorted(names, key=len, reverse=True))})"
+                  r"(?: only)?\b", " ", text)
+    others = [n for c, ns in CURRENCY_NAMES.items() if c != code for n in (c, *ns)]
+    text = re.sub(rf"\b(?:in |to )?(?:{'|'.join(others)})\b(?: as well| too)?",
+                  lambda m: " " if UNWANTED.search(text[:m.start()]) else m[0], text)
+    notes.append(f"every amount is in {code.upper()}, the corporate currency")
+    return text.split()
+
+
+def _other_currency(words: list[str], index: EntityIndex) -> str | None:
+    """A currency other than the corporate one that the answer is asked in ("in EUR", "convert
+    to GBP", "local currency"), not one said not to be needed ("no need to show it in euros")."""
+    if not CURRENCY_WORDS.intersection(words) and "local" not in words or index.currency is None:
+        return None
+    text = " ".join(words)
+    for code, names in CURRENCY_NAMES.items():
+        if code == index.currency:
+            continue
+        for m in re.finditer(rf"\b(?:{'|'.join((code, *names))})\b", text):
+            if not UNWANTED.search(text[:m.start()]):
+                return m[0]
+    return "local currency" if re.search(r"\b(?:in|into|to) (?:the |their )?local currenc",
+                                         text) else None
+
+
+UNWANTED = re.compile(r"\b(?:no need|not|dont|do not|without|never|no)\b(?: \w+){0,5} $")
+"""Words before a currency said not to be wanted ("no need to show it in euros")."""
+
+
+CURRENCY_WORDS = frozenset(w for code, names in CURRENCY_NAMES.items()
+                           for w in (code, *(n.split()[-1] for n in names)))
 
 
 def _cut_out(found: PeriodFindings, question: str) -> Clarification | None:
