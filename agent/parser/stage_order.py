@@ -12,6 +12,7 @@ back with the stages in order, never dropped.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import duckdb
 
@@ -36,8 +37,7 @@ def stage_positions(words: list[str], index: EntityIndex, notes: list[str],
     text = " ".join(words)
     if index.con is None or not CUE.search(text) or not (stages := open_stages(index)):
         return words
-    names = [normalize(s) for s in stages]
-    said = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    names = _normalized(tuple(stages))
 
     def written(chosen: list[str], what: str) -> str:
         notes.append(f"read '{what}' as the stage{'s' if len(chosen) > 1 else ''} "
@@ -77,20 +77,41 @@ def stage_positions(words: list[str], index: EntityIndex, notes: list[str],
         notes.append(f"read '{m[0]}' as the conversion out of {stages[at]} (to the next stage)")
         return f"stage conversion from {m['a']}"
 
-    out = re.sub(rf"\b(?P<a>{said})(?: stage)?(?: to (?P<b>{said}|won|closed won))? "
-                 r"(?:conversion rate|conversions?|converts?)\b", converts, text)
-    out = re.sub(rf"\b(?:conversion rate|conversions?|convert|converts|converting)"
-                 rf"(?: rate)? (?:best |most |worst |least )?(?:out of|from|at|in|of) "
-                 rf"(?P<a>{said})(?: stage)?(?P<b>)\b", converts, out)
-    out = re.sub(rf"\b(?:made it|advanced|progressed|got through) from (?P<a>{said})(?: stage)? "
-                 rf"(?:to|into) (?P<b>{said}|won|closed won)\b", converts, out)
-    out = HALF.sub(half, out)
-    out = NUMBERED.sub(numbered, out)
-    out = re.sub(rf"\b{AFTER} (?:the )?(?P<stage>{said})(?: stage)?\b", after, out)
-    out = re.sub(rf"\b{BEFORE} (?:the )?(?P<stage>{said})(?: stage)?\b", before, out)
-    out = re.sub(rf"\b(?:from )?(?P<stage>{said})(?: stage)? (?:and|or) (?:later|beyond|above|"
-                 r"onwards?|up|higher|after)\b", onward, out)
+    out = text
+    if "stage" in text:  # "late-stage", "stage 3 and later"
+        out = NUMBERED.sub(numbered, HALF.sub(half, out))
+    if any(n in text for n in names):  # a stage named: its conversion, what comes after it
+        by_name = _by_name(tuple(names))
+        out = by_name["converts"].sub(converts, out)
+        out = by_name["converts_from"].sub(converts, out)
+        out = by_name["made_it"].sub(converts, out)
+        out = by_name["after"].sub(after, out)
+        out = by_name["before"].sub(before, out)
+        out = by_name["onward"].sub(onward, out)
     return out.split() if out != text else words
+
+
+@lru_cache(maxsize=16)
+def _normalized(stages: tuple[str, ...]) -> list[str]:
+    return [normalize(s) for s in stages]
+
+
+@lru_cache(maxsize=16)
+def _by_name(names: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
+    """The patterns that name a stage, compiled once per stage dictionary."""
+    said = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return {name: re.compile(pattern) for name, pattern in {
+        "converts": rf"\b(?P<a>{said})(?: stage)?(?: to (?P<b>{said}|won|closed won))? "
+                    r"(?:conversion rate|conversions?|converts?)\b",
+        "converts_from": rf"\b(?:conversion rate|conversions?|convert|converts|converting)"
+                         rf"(?: rate)? (?:best |most |worst |least )?(?:out of|from|at|in|of) "
+                         rf"(?P<a>{said})(?: stage)?(?P<b>)\b",
+        "made_it": rf"\b(?:made it|advanced|progressed|got through) from (?P<a>{said})"
+                   rf"(?: stage)? (?:to|into) (?P<b>{said}|won|closed won)\b",
+        "after": rf"\b{AFTER} (?:the )?(?P<stage>{said})(?: stage)?\b",
+        "before": rf"\b{BEFORE} (?:the )?(?P<stage>{said})(?: stage)?\b",
+        "onward": rf"\b(?:from )?(?P<stage>{said})(?: stage)? (?:and|or) (?:later|beyond|above|"
+                  r"onwards?|up|higher|after)\b"}.items()}
 
 
 def open_stages(index: EntityIndex) -> list[str]:
