@@ -454,6 +454,15 @@ OUT_OF_SCOPE += [
      "amounts so they match.", R, None, None),
     ("update the close dates on these deals", R, None, None),
     ("fix the owners on the Acme deals", R, None, None),
+    # a person's figures bumped by a share; a change after a leading phrase and a comma
+    ("Before the QBR, bump Hugo Ito's closed-won amounts up by 10% so he shows over quota.",
+     R, None, None),
+    ("Ahead of Monday's call, bump the amount on the Acme renewal to 200k", R, None, None),
+    ("For the board deck, set every open deal in Negotiation to commit", R, None, None),
+]
+ANALYSIS += [
+    "Before the QBR, what were bookings last quarter by region?",
+    "For the board deck, bookings by segment this fiscal year",
 ]
 ANALYSIS += [
     # a verb used as a noun: a change asked about, a plan set against actuals, a review
