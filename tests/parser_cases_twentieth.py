@@ -56,6 +56,7 @@ CASES: list[tuple[str, str, dict]] = [
     ("how many made it from Proposal to Negotiation last quarter?", "stage_conversion",
      {"filters": {"stage": ["Proposal"]}, "period": Q3_27}),
     ("Prospecting to Negotiation conversion", CLARIFY, {}),  # skips a stage: no one rate
+    ("Demo to Proposal conversion for Q3", CLARIFY, {}),  # from no stage of the data
     # won deals in an open stage are none: the open deals there
     ("top 5 biggest deals in Negotiation this quarter", "open_pipeline",
      {"group_by": ["opportunity"], "top": 5, "filters": {"stage": ["Negotiation"]},

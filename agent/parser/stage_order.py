@@ -71,6 +71,8 @@ def stage_positions(words: list[str], index: EntityIndex, notes: list[str],
         return written(stages[names.index(m["stage"]):], m[0])
 
     def converts(m: re.Match[str]) -> str:
+        if re.search(r"\b(?:to|into|and|or|from)\s*$", m.string[:m.start()]):
+            return m[0]  # ("Demo to Proposal conversion": from a stage the data lacks)
         at = names.index(m["a"])
         if m["b"] and (names.index(m["b"]) if m["b"] in names else len(names)) != at + 1:
             return m[0]  # ("Prospecting to Negotiation conversion": no one stage's rate)
