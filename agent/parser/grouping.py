@@ -492,9 +492,9 @@ def filters(reading: Reading) -> list[Filter]:
                 e.start in listed or out_at.get(e.start) == e.dimension):  # ("excluding APAC,
             # LATAM": a value of the same kind right after an excluded one, its comma lost)
             out_at[e.end] = e.dimension
-            left_out.add(e.start)
+            left_out.add(id(e))
     for e in reading.entities:  # (in the order read: the first kind named leads)
-        exclude = e.start in left_out
+        exclude = id(e) in left_out
         values = by_dim.setdefault((e.dimension, exclude), [])
         if e.label not in values:
             values.append(e.label)
