@@ -359,7 +359,7 @@ def _spans(text: str) -> str:
         text = re.sub(r"\b(?:the )?middle (?:value|figure|number|point)\b", "median", text)
     if "fully ramped" in text:  # "per fully ramped rep": a ramped rep
         text = text.replace("fully ramped", "ramped")
-    if "per" in text:  # "per head", "per FTE", "per ramped seller": per rep; "per-rep
+    if "per " in text:  # "per head", "per FTE", "per ramped seller": per rep; "per-rep
         # bookings": bookings per rep (one unit, however the seller is named)
         text = _PER_HEAD.sub(lambda m: f"per {m[1] + ' ' if m[1] else ''}rep", text)
         text = _PER_REP_FIRST.sub(_per_rep_first, text)

@@ -779,7 +779,7 @@ def _prepare(question: str, as_of: date, calendar: FiscalCalendar, index: Entity
             options=stages, term=asks[0], not_understood=[asks[0]]), reading
     found = PeriodParser(as_of, calendar).extract(" ".join(words))
     if found.left_out or found.negated and len(found.periods) == 1:
-        if isinstance(asked := _cut_out(found, question), Clarification):
+        if isinstance(asked := _cut_out(found), Clarification):
             return asked, reading
     reading.periods, reading.as_of, reading.negated = found.periods, found.as_of, found.negated
     reading.pipeline_taken = found.pipeline_taken
@@ -2241,15 +2241,13 @@ def _in_own_currency(words: list[str], index: EntityIndex, notes: list[str]) -> 
     code = index.currency if CURRENCY_WORDS.intersection(words) else None
     if code is None:
         return words
-    names = {code, *CURRENCY_NAMES.get(code, ())}
+    names = "|".join(sorted({code, *CURRENCY_NAMES.get(code, ())}, key=len, reverse=True))
     text = " ".join(words)
-    said = re.search(rf"\b(?:{'|'.join(sorted(names, key=len, reverse=True))})\b", text)
-    if said is None:
+    if re.search(rf"\b(?:{names})\b", text) is None:
         return words
     text = re.sub(rf"\b{code} (\d[\d.]*(?:k|m|mm|bn|b)?)\b", r"$\1", text)  # "usd 50.00"
     text = re.sub(rf"\b(\d[\d.]*(?:k|m|mm|bn|b)?) {code}\b", r"$\1", text)  # "500k usd"
-    text = re.sub(rf"\b(?:in |of )?(?:{'|'.join(sorted(names, key=len, reverse=True))})"
-                  r"(?: only)?\b", " ", text)
+    text = re.sub(rf"\b(?:in |of )?(?:{names})(?: only)?\b", " ", text)
     others = [n for c, ns in CURRENCY_NAMES.items() if c != code for n in (c, *ns)]
     text = re.sub(rf"\b(?:in |to )?(?:{'|'.join(others)})\b(?: as well| too)?",
                   lambda m: " " if UNWANTED.search(text[:m.start()]) else m[0], text)
@@ -2281,7 +2279,7 @@ CURRENCY_WORDS = frozenset(w for code, names in CURRENCY_NAMES.items()
                            for w in (code, *(n.split()[-1] for n in names)))
 
 
-def _cut_out(found: PeriodFindings, question: str) -> Clarification | None:
+def _cut_out(found: PeriodFindings) -> Clarification | None:
     """The one period asked with the periods left out of it cut off ("FY27 YTD with Q1 taken
     out": May to today; "last 12 months but not December": asked, December lies in its
     middle); a part left out of no period named is asked about (which period is it cut from?)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from agent.parser.normalize import SMALL_NUMBERS
-from tools.fiscal import FiscalCalendar, Grain, Period, add_months, month_end
+from tools.fiscal import GRAIN_MONTHS, FiscalCalendar, Grain, Period, add_months, month_end
 
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
@@ -161,6 +161,17 @@ LEFT_OUT_AFTER = re.compile(r"^\s+(?:(?:is|are|being)\s+)?(?:taken out|left out|
                             r"excluded|stripped out|cut out|carved out|taken away|backed out)\b")
 """Words leaving a period out of the one asked ("FY27 YTD excluding Q1", "with Q1 taken
 out"): see cut_out."""
+
+
+def _left_out(found: PeriodFindings, period: Period, head: str, tail: str) -> str | None:
+    """When the words around a period (`head` before it, `tail` after) leave it out of the
+    one asked, record it so and return the text without it and those words; else None."""
+    if (cue := LEFT_OUT_BEFORE.search(head)) or (out := LEFT_OUT_AFTER.match(tail)):
+        found.negated.append(period)
+        found.left_out.append(period)
+        return (head[:cue.start()] if cue else head) + " " + \
+            (tail[out.end():] if not cue and out else tail)
+    return None
 
 
 def cut_out(main: Period, parts: list[Period]) -> Period | str | None:
@@ -449,13 +460,8 @@ class PeriodParser:
                 found.negated.append(period)
                 text = text[:m.start()] + " " + text[m.end():]
                 continue
-            if (before := LEFT_OUT_BEFORE.search(text[:m.start()])) or \
-                    (after := LEFT_OUT_AFTER.match(text[m.end():])):  # "YTD excluding Q1"
-                found.negated.append(period)
-                found.left_out.append(period)
-                start = before.start() if before else m.start()
-                end = m.end() + (after.end() if not before and after else 0)
-                text = text[:start] + " " + text[end:]
+            if (rest := _left_out(found, period, text[:m.start()], text[m.end():])) is not None:
+                text = rest  # "YTD excluding Q1"
                 continue
             found.order.insert(text[:m.start()].split().count("@period"), len(found.periods))
             found.periods.append(period)
@@ -622,15 +628,9 @@ class PeriodParser:
                             span = Period(ahead.start, ahead.end,
                                           f"{ahead.start:%B %Y} to {ahead.end:%B %Y}")
                         found.yearless.append(span)
-                    ahead_of = " ".join(words[:i])
-                    behind = " " + " ".join(words[j + 1 + lb:])
-                    if (cue := LEFT_OUT_BEFORE.search(ahead_of + " ")) or \
-                            (out := LEFT_OUT_AFTER.match(behind)):  # "with Feb-Apr taken out"
-                        found.negated.append(span)
-                        found.left_out.append(span)
-                        head = ahead_of[:cue.start()] if cue else ahead_of
-                        tail = behind[out.end():] if not cue and out else behind
-                        return self._extract_ranges(f"{head} {tail}", found)
+                    if (rest := _left_out(found, span, " ".join(words[:i]) + " ",
+                                          " " + " ".join(words[j + 1 + lb:]))) is not None:
+                        return self._extract_ranges(rest, found)  # "with Feb-Apr taken out"
                     found.periods.append(span)
                     found.is_range_join = True
                     if words[i - 1:i] and re.fullmatch(DAY_NAME, words[i - 1]):
@@ -1003,7 +1003,7 @@ class PeriodParser:
         if unit in ("day", "week"):
             start = end - timedelta(days=n * (7 if unit == "week" else 1) - 1)
         else:
-            start = shift_months(end, -n * {"month": 1, "quarter": 3, "year": 12}[unit]) + \
+            start = shift_months(end, -n * GRAIN_MONTHS[unit]) + \
                 timedelta(days=1)
         return Period(start, end, f"{n} {unit}s ending {end} ({start} to {end})")
 
@@ -1117,7 +1117,7 @@ class PeriodParser:
             else:
                 start, end = self.as_of - timedelta(days=days - 1), self.as_of
         else:
-            months = n * {"month": 1, "quarter": 3, "year": 12}[unit]
+            months = n * GRAIN_MONTHS[unit]
             if forward:
                 start = self.as_of + timedelta(days=1)
                 end = shift_months(self.as_of, months)

@@ -43,7 +43,7 @@ def stage_positions(words: list[str], index: EntityIndex, notes: list[str],
         notes.append(f"read '{what}' as the stage{'s' if len(chosen) > 1 else ''} "
                      f"{' and '.join(chosen)} (by the order of the open stages: "
                      f"{', '.join(stages)})")
-        return " ".join(" or ".join(normalize(s) for s in chosen).split())  # pooled
+        return " or ".join(names[stages.index(s)] for s in chosen)  # pooled
 
     def half(m: re.Match[str]) -> str:
         n = len(stages)

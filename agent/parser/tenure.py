@@ -11,6 +11,7 @@ two reps or none) leaves the words as they are, and the question is asked back a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Literal, cast
 
@@ -19,7 +20,7 @@ import duckdb
 from agent.parser.entities import Dimension, EntityIndex
 from agent.parser.periods import shift_months
 from agent.parser.words import STOPWORDS
-from tools.fiscal import FiscalCalendar
+from tools.fiscal import GRAIN_MONTHS, FiscalCalendar
 
 CUE = re.compile(r"\b(?:joined|started|hired|came|onboarded|arrived|began|left|first)\b")
 """The cheap test before any pattern runs: most questions name no start at all."""
@@ -36,8 +37,6 @@ FIRST = re.compile(r"\b(?:in |during |over |for )?(?P<who>his|her|their|[a-z]+(?
                    r"quarter|year)|(?P<n>\d+) (?P<units>days|weeks|months))\b")
 """'his first full month', 'Kofi's first quarter', 'in her first 90 days'."""
 
-UNIT_MONTHS = {"month": 1, "quarter": 3, "year": 12}
-
 
 def tenure_dates(words: list[str], index: EntityIndex, calendar: FiscalCalendar,
                  as_of: date, notes: list[str]) -> list[str]:
@@ -45,7 +44,12 @@ def tenure_dates(words: list[str], index: EntityIndex, calendar: FiscalCalendar,
     text = " ".join(words)
     if index.con is None or not CUE.search(text):
         return words
-    people = _people_named(words, index)
+    named: list[list[str]] = []  # the people the words name, found when a pronoun asks
+
+    def people() -> list[str]:
+        if not named:
+            named.append(_people_named(words, index))
+        return named[0]
 
     def since(m: re.Match[str]) -> str:
         who = _person(m["who"], people, index)
@@ -71,7 +75,7 @@ def tenure_dates(words: list[str], index: EntityIndex, calendar: FiscalCalendar,
             start = hired if not m["full"] else hired + timedelta(days=-hired.weekday() % 7)
             end = start + timedelta(days=6)
         else:
-            months = UNIT_MONTHS[m["unit"]]
+            months = GRAIN_MONTHS[m["unit"]]
             # a full month/quarter/year is a calendar (fiscal) one starting on or after the
             # start day; "her first month" counts from the start day, as ramp does (METRICS)
             unit_of = cast(Literal["month", "quarter", "year"], m["unit"])
@@ -97,10 +101,11 @@ def _people_named(words: list[str], index: EntityIndex) -> list[str]:
     return sorted(named)
 
 
-def _person(who: str, people: list[str], index: EntityIndex) -> str | None:
-    """The one person 'he' or a name stands for, or None when the words do not settle it."""
+def _person(who: str, people: Callable[[], list[str]], index: EntityIndex) -> str | None:
+    """The one person 'he' or a name stands for, or None when the words do not settle it
+    (`people`: those the message names, looked up only for a pronoun)."""
     if who in ("he", "she", "they", "his", "her", "their"):
-        return people[0] if len(people) == 1 else None
+        return named[0] if len(named := people()) == 1 else None
     found = {label for dim, label in index.by_norm.get(who, []) if dim in PEOPLE}
     if not found and " " not in who:  # a first name ("Kofi") or a surname alone
         found = {label for dim, label in index.first_named(who) if dim in PEOPLE} or \
@@ -128,7 +133,7 @@ def _next_start(d: date, unit: Literal["month", "quarter", "year"],
                 calendar: FiscalCalendar) -> date:
     """The first month, fiscal quarter or fiscal year starting on or after d."""
     start = calendar.bucket_start(d, unit)
-    return start if start == d else shift_months(start, UNIT_MONTHS[unit])
+    return start if start == d else shift_months(start, GRAIN_MONTHS[unit])
 
 
 def _iso(d: date) -> str:
